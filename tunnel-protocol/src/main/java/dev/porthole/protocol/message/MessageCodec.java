@@ -1,0 +1,121 @@
+package dev.porthole.protocol.message;
+
+import dev.porthole.protocol.frame.Frame;
+import dev.porthole.protocol.frame.FrameType;
+import dev.porthole.protocol.frame.ProtocolError;
+import dev.porthole.protocol.frame.ProtocolException;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Turns control messages into frames and back. The payload layouts are pinned by golden-bytes
+ * tests; strings are a u16 byte length and UTF-8, lists a u16 count and their elements, all
+ * integers big-endian.
+ */
+public final class MessageCodec {
+
+    private MessageCodec() {
+    }
+
+    /** Encodes a control message as a frame on its stream. */
+    public static Frame encode(ControlMessage message) {
+        PayloadWriter out = new PayloadWriter();
+        switch (message) {
+            case Hello h -> out.u16(h.minVersion()).u16(h.maxVersion()).string(h.agentVersion()).string(h.agentId())
+                    .list(h.capabilities(), PayloadWriter::string).u32(h.initialWindow()).u32(h.maxFrameSize())
+                    .list(h.tunnels(), MessageCodec::writeTunnelRequest);
+            case Welcome w -> out.u16(w.version()).string(w.sessionId()).list(w.capabilities(), PayloadWriter::string)
+                    .u32(w.initialWindow()).u32(w.maxFrameSize()).list(w.tunnels(), MessageCodec::writeTunnelResult);
+            case Config c -> out.u32(c.heartbeatInterval().toMillis()).u32(c.heartbeatTimeout().toMillis())
+                    .u32(c.maxStreams()).i64(c.sessionExpiresAt());
+            case Notice n -> out.u8(n.level().ordinal()).string(n.code()).string(n.text());
+            case GoAway g -> out.u16(g.code()).string(g.reason());
+            case Ping p -> out.i64(p.timestamp());
+            case Pong p -> out.i64(p.timestamp());
+            case Open o -> {
+                out.string(o.tunnel()).string(o.source()).bool(o.request() != null);
+                if (o.request() != null) {
+                    out.string(o.request().method()).string(o.request().uri()).list(o.request().headers(), MessageCodec::writeHeader);
+                }
+            }
+            case Response r -> out.u16(r.head().status()).string(r.head().reason()).list(r.head().headers(), MessageCodec::writeHeader);
+            case Window w -> out.u32(w.increment());
+            case Fin f -> {
+            }
+            case Rst r -> out.u16(r.code().code()).string(r.message());
+        }
+        return Frame.of(message.type(), message.streamId(), out.buffer());
+    }
+
+    /** Decodes the control message in a frame; DATA frames are not control messages. */
+    public static ControlMessage decode(Frame frame) throws ProtocolException {
+        FrameType type = frame.type();
+        PayloadReader in = new PayloadReader(frame.payload(), type.name());
+        int stream = frame.streamId();
+        ControlMessage message = switch (type) {
+            case HELLO -> new Hello(in.u16(), in.u16(), in.string(), in.string(), new LinkedHashSet<>(in.list(PayloadReader::string)),
+                    in.positiveInt(), in.positiveInt(), in.list(MessageCodec::readTunnelRequest));
+            case WELCOME -> new Welcome(in.u16(), in.string(), new LinkedHashSet<>(in.list(PayloadReader::string)),
+                    in.positiveInt(), in.positiveInt(), in.list(MessageCodec::readTunnelResult));
+            case CONFIG -> new Config(Duration.ofMillis(in.u32()), Duration.ofMillis(in.u32()), in.positiveInt(), in.i64());
+            case NOTICE -> new Notice(readLevel(in), in.string(), in.string());
+            case GOAWAY -> new GoAway(in.u16(), in.string());
+            case PING -> new Ping(in.i64());
+            case PONG -> new Pong(in.i64());
+            case OPEN -> new Open(stream, in.string(), in.string(), in.bool() ? readRequestHead(in) : null);
+            case RESPONSE -> new Response(stream, readResponseHead(in));
+            case WINDOW -> new Window(stream, in.positiveInt());
+            case FIN -> new Fin(stream);
+            case RST -> new Rst(stream, ResetCode.fromCode(in.u16(), in), in.string());
+            case DATA -> throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATA is not a control message");
+        };
+        in.end();
+        return message;
+    }
+
+    private static void writeTunnelRequest(PayloadWriter out, TunnelRequest t) {
+        out.u8(t.kind().code()).string(t.name()).u16(t.port()).bool(t.privateTunnel()).string(t.upstream());
+    }
+
+    private static TunnelRequest readTunnelRequest(PayloadReader in) throws ProtocolException {
+        return new TunnelRequest(TunnelKind.fromCode(in.u8(), in), in.string(), in.u16(), in.bool(), in.string());
+    }
+
+    private static void writeTunnelResult(PayloadWriter out, TunnelResult t) {
+        out.u8(t.kind().code()).string(t.name()).u16(t.port()).string(t.publicAddress()).u16(t.status()).string(t.message());
+    }
+
+    private static TunnelResult readTunnelResult(PayloadReader in) throws ProtocolException {
+        return new TunnelResult(TunnelKind.fromCode(in.u8(), in), in.string(), in.u16(), in.string(), in.u16(), in.string());
+    }
+
+    private static void writeHeader(PayloadWriter out, Header h) {
+        out.string(h.name()).string(h.value());
+    }
+
+    private static Header readHeader(PayloadReader in) throws ProtocolException {
+        return new Header(in.string(), in.string());
+    }
+
+    private static HttpRequestHead readRequestHead(PayloadReader in) throws ProtocolException {
+        return new HttpRequestHead(in.string(), in.string(), in.list(MessageCodec::readHeader));
+    }
+
+    private static HttpResponseHead readResponseHead(PayloadReader in) throws ProtocolException {
+        int status = in.u16();
+        if (status < 100 || status > 999) {
+            throw in.bad("HTTP status " + status + " is out of range");
+        }
+        return new HttpResponseHead(status, in.string(), in.list(MessageCodec::readHeader));
+    }
+
+    private static Notice.Level readLevel(PayloadReader in) throws ProtocolException {
+        int ordinal = in.u8();
+        List<Notice.Level> levels = List.of(Notice.Level.values());
+        if (ordinal >= levels.size()) {
+            throw in.bad("unknown notice level " + ordinal);
+        }
+        return levels.get(ordinal);
+    }
+}

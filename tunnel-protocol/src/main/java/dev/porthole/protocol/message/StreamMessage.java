@@ -1,0 +1,5 @@
+package dev.porthole.protocol.message;
+
+/** A control message about one stream. */
+public sealed interface StreamMessage extends ControlMessage permits Open, Response, Window, Fin, Rst {
+}

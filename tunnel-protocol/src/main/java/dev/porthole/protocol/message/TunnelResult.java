@@ -1,0 +1,41 @@
+package dev.porthole.protocol.message;
+
+import java.util.Objects;
+
+/**
+ * The gateway's answer to one {@link TunnelRequest}, in the same order as the requests.
+ *
+ * @param kind HTTP or TCP, as requested
+ * @param name the name given (granted) or asked for (refused)
+ * @param port the public port given (TCP), else 0
+ * @param publicAddress where visitors reach the tunnel: {@code http://name.domain}, {@code tcp://host:port}; empty when refused or private
+ * @param status an HTTP-style status: 200 granted, 400 invalid, 403 not allowed, 409 held by someone else, 503 unavailable
+ * @param message a sentence for the person running the agent; says what to do when refused
+ */
+public record TunnelResult(TunnelKind kind, String name, int port, String publicAddress, int status, String message) {
+
+    public static final int GRANTED = 200;
+    public static final int INVALID = 400;
+    public static final int FORBIDDEN = 403;
+    public static final int CONFLICT = 409;
+    public static final int UNAVAILABLE = 503;
+
+    public TunnelResult {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(publicAddress, "publicAddress");
+        Objects.requireNonNull(message, "message");
+    }
+
+    public boolean granted() {
+        return status == GRANTED;
+    }
+
+    public static TunnelResult granted(TunnelKind kind, String name, int port, String publicAddress) {
+        return new TunnelResult(kind, name, port, publicAddress, GRANTED, "");
+    }
+
+    public static TunnelResult refused(TunnelRequest request, int status, String message) {
+        return new TunnelResult(request.kind(), request.name(), request.port(), "", status, message);
+    }
+}

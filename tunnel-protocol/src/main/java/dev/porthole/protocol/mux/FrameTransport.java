@@ -1,0 +1,23 @@
+package dev.porthole.protocol.mux;
+
+import dev.porthole.protocol.CloseCode;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Where a {@link MuxSession} writes its encoded frames: one WebSocket binary message each. Small so
+ * that the multiplexer can be tested without a network.
+ */
+public interface FrameTransport {
+
+    /** Writes one frame as one message. */
+    void send(Buffer frame);
+
+    /** True while the transport holds more unwritten bytes than it wants; the session stops sending DATA. */
+    boolean writeQueueFull();
+
+    /** Called once the transport can take more bytes after {@link #writeQueueFull()} was true. */
+    void drainHandler(Runnable onDrain);
+
+    /** Closes the connection with a code and a reason that the peer will see. */
+    void close(CloseCode code, String reason);
+}

@@ -1,0 +1,20 @@
+package dev.porthole.protocol.mux;
+
+import dev.porthole.protocol.message.ConnectionMessage;
+import dev.porthole.protocol.message.Open;
+
+/** What the owner of a {@link MuxSession} (the gateway's agent session, or the agent) reacts to. */
+public interface MuxListener {
+
+    /**
+     * The peer opened a stream. Set the stream's handlers, or reset it; until a data handler is set,
+     * its DATA waits in the stream's bounded buffer.
+     */
+    void onOpen(MuxStream stream, Open open);
+
+    /** A connection message other than PING and PONG, which the session answers itself. */
+    void onMessage(ConnectionMessage message);
+
+    /** The connection ended; called once, after every stream was failed. */
+    void onClosed(int code, String reason);
+}

@@ -1,0 +1,435 @@
+package dev.porthole.protocol.mux;
+
+import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.frame.Frame;
+import dev.porthole.protocol.frame.FrameCodec;
+import dev.porthole.protocol.frame.FrameType;
+import dev.porthole.protocol.frame.ProtocolError;
+import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.ConnectionMessage;
+import dev.porthole.protocol.message.ControlMessage;
+import dev.porthole.protocol.message.Fin;
+import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.message.MessageCodec;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.Ping;
+import dev.porthole.protocol.message.Pong;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.Response;
+import dev.porthole.protocol.message.Rst;
+import dev.porthole.protocol.message.Window;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Many {@link MuxStream}s over one tunnel connection: decodes every received message, routes DATA
+ * straight to its stream, answers PING, enforces stream-id, stream-count and credit rules, and
+ * closes the connection with {@link CloseCode#PROTOCOL_ERROR} on the first broken rule.
+ *
+ * <p>All state lives on one Vert.x context (the WebSocket's); {@link #onContext} moves calls from
+ * other threads there.
+ */
+public final class MuxSession {
+
+    private static final Logger LOG = Logger.getLogger(MuxSession.class);
+
+    /** Which side of the connection this is; it decides the parity of the stream ids it opens. */
+    public enum Role {
+        /** Opens even stream ids. */
+        GATEWAY(2),
+        /** Opens odd stream ids. */
+        AGENT(1);
+
+        private final int firstStreamId;
+
+        Role(int firstStreamId) {
+            this.firstStreamId = firstStreamId;
+        }
+
+        boolean opened(int streamId) {
+            return (streamId & 1) == (firstStreamId & 1);
+        }
+    }
+
+    private final Context context;
+    private final FrameTransport transport;
+    private final FrameCodec codec;
+    private final MuxSettings settings;
+    private final Role role;
+    private final LongSupplier nanoClock;
+    private final AtomicInteger nextStreamId;
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+    private volatile MuxListener listener;
+    private volatile boolean closed;
+    private volatile long roundTripNanos = -1;
+
+    // Confined to the context.
+    private final Map<Integer, MuxStream> streams = new HashMap<>();
+    private final Set<MuxStream> waitingForTransport = new LinkedHashSet<>();
+    private int highestPeerStreamId;
+    private int peerInitialWindow = MuxSettings.DEFAULT_INITIAL_WINDOW;
+    private int peerMaxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
+    private long lastReceivedNanos;
+    private long heartbeatTimer = -1;
+    private Vertx heartbeatVertx;
+
+    public MuxSession(Context context, FrameTransport transport, MuxSettings settings, Role role, LongSupplier nanoClock) {
+        this.context = context;
+        this.transport = transport;
+        this.settings = settings;
+        this.role = role;
+        this.nanoClock = nanoClock;
+        this.codec = new FrameCodec(settings.maxFrameSize());
+        this.nextStreamId = new AtomicInteger(role.firstStreamId);
+        this.lastReceivedNanos = nanoClock.getAsLong();
+        transport.drainHandler(() -> onContext(this::onTransportDrain));
+    }
+
+    public MuxSession(Context context, FrameTransport transport, MuxSettings settings, Role role) {
+        this(context, transport, settings, role, System::nanoTime);
+    }
+
+    /** Sets who reacts to opened streams, connection messages and the close. */
+    public MuxSession listener(MuxListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public MuxSettings settings() {
+        return settings;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Bytes received on this connection, frames included. */
+    public long bytesReceived() {
+        return bytesReceived.sum();
+    }
+
+    /** Bytes sent on this connection, frames included. */
+    public long bytesSent() {
+        return bytesSent.sum();
+    }
+
+    /** The last measured heartbeat round trip, or -1 before the first PONG. */
+    public Duration roundTrip() {
+        long nanos = roundTripNanos;
+        return nanos < 0 ? Duration.ofNanos(-1) : Duration.ofNanos(nanos);
+    }
+
+    /** Takes the peer's announced stream credit and frame size (from HELLO or WELCOME) before any stream opens. */
+    public void peerLimits(int initialWindow, int maxFrameSize) throws ProtocolException {
+        if (initialWindow <= 0) {
+            throw new ProtocolException(ProtocolError.BAD_FIELD, "initial window must be positive, was " + initialWindow);
+        }
+        if (maxFrameSize < FrameCodec.MIN_MAX_FRAME_SIZE) {
+            throw new ProtocolException(ProtocolError.BAD_FIELD, "max frame size " + maxFrameSize + " is below " + FrameCodec.MIN_MAX_FRAME_SIZE);
+        }
+        this.peerInitialWindow = initialWindow;
+        this.peerMaxFrameSize = maxFrameSize;
+    }
+
+    /** Number of open streams (read on the context). */
+    public int streamCount() {
+        return streams.size();
+    }
+
+    // ---- sending ----
+
+    /** Sends a connection message (HELLO, WELCOME, CONFIG, NOTICE, GOAWAY). */
+    public void send(ConnectionMessage message) {
+        onContext(() -> sendControl(message));
+    }
+
+    /**
+     * Opens a stream towards the peer. The returned stream may be used at once from any thread;
+     * if the connection is already closed it fails with a {@link StreamResetException}.
+     */
+    public MuxStream openStream(String tunnel, String source, HttpRequestHead request) {
+        int id = nextStreamId.getAndAdd(2);
+        Open open = new Open(id, tunnel, source, request);
+        MuxStream stream = new MuxStream(this, id, open, peerInitialWindow, settings.initialWindow(), settings);
+        onContext(() -> {
+            if (closed) {
+                stream.connectionClosed("the tunnel connection is closed");
+                return;
+            }
+            if (id < 0) {
+                close(CloseCode.GOING_AWAY, "stream ids exhausted; reconnect");
+                stream.connectionClosed("stream ids exhausted");
+                return;
+            }
+            streams.put(id, stream);
+            try {
+                sendControl(open);
+            } catch (IllegalArgumentException e) {
+                // The request head does not fit in one frame: fail only this stream.
+                streams.remove(id);
+                stream.onReset(ResetCode.STREAM_ERROR, e.getMessage());
+            }
+        });
+        return stream;
+    }
+
+    /** Closes the connection: every stream fails, the listener hears {@code onClosed} once. */
+    public void close(CloseCode code, String reason) {
+        onContext(() -> {
+            if (closed) {
+                return;
+            }
+            transport.close(code, reason);
+            shutDown(code.code(), reason);
+        });
+    }
+
+    /** The transport reports that the peer or the network closed the connection. */
+    public void transportClosed(int code, String reason) {
+        onContext(() -> shutDown(code, reason == null || reason.isEmpty() ? "connection closed (" + code + ")" : reason));
+    }
+
+    /**
+     * Starts the heartbeat: a PING every {@code interval}, and a close with
+     * {@link CloseCode#HEARTBEAT_TIMEOUT} when nothing arrives for {@code timeout}.
+     */
+    public void startHeartbeat(Vertx vertx, Duration interval, Duration timeout) {
+        onContext(() -> {
+            stopHeartbeat();
+            if (closed) {
+                return;
+            }
+            heartbeatVertx = vertx;
+            long timeoutNanos = timeout.toNanos();
+            heartbeatTimer = vertx.setPeriodic(interval.toMillis(), id -> {
+                long now = nanoClock.getAsLong();
+                long silent = now - lastReceivedNanos;
+                if (silent > timeoutNanos) {
+                    vertx.cancelTimer(id);
+                    close(CloseCode.HEARTBEAT_TIMEOUT, "nothing received for " + Duration.ofNanos(silent).toMillis() + " ms (heartbeat timeout "
+                            + timeout.toMillis() + " ms)");
+                } else {
+                    sendControl(new Ping(now));
+                }
+            });
+        });
+    }
+
+    private void stopHeartbeat() {
+        if (heartbeatTimer >= 0) {
+            heartbeatVertx.cancelTimer(heartbeatTimer);
+            heartbeatTimer = -1;
+        }
+    }
+
+    // ---- receiving ----
+
+    /** Handles one received WebSocket binary message. Call on the session's context. */
+    public void receive(Buffer message) {
+        if (closed) {
+            return;
+        }
+        lastReceivedNanos = nanoClock.getAsLong();
+        bytesReceived.add(message.length());
+        try {
+            Frame frame = codec.decode(message);
+            if (frame.type() == FrameType.DATA) {
+                MuxStream stream = stream(frame.streamId(), FrameType.DATA);
+                if (stream != null) {
+                    stream.onData(frame.payload());
+                }
+            } else {
+                dispatch(MessageCodec.decode(frame));
+            }
+        } catch (ProtocolException e) {
+            LOG.warnf("closing tunnel connection: protocol error %s: %s", e.error(), e.getMessage());
+            close(CloseCode.PROTOCOL_ERROR, e.error() + ": " + e.getMessage());
+        }
+    }
+
+    private void dispatch(ControlMessage message) throws ProtocolException {
+        switch (message) {
+            case Ping ping -> sendControl(new Pong(ping.timestamp()));
+            case Pong pong -> roundTripNanos = Math.max(0, nanoClock.getAsLong() - pong.timestamp());
+            case ConnectionMessage connection -> listener().onMessage(connection);
+            case Open open -> onOpen(open);
+            case Response response -> {
+                MuxStream stream = stream(response.streamId(), response.type());
+                if (stream != null) {
+                    stream.onResponse(response.head());
+                }
+            }
+            case Window window -> {
+                MuxStream stream = stream(window.streamId(), window.type());
+                if (stream != null) {
+                    stream.onWindow(window.increment());
+                }
+            }
+            case Fin fin -> {
+                MuxStream stream = stream(fin.streamId(), fin.type());
+                if (stream != null) {
+                    stream.onFin();
+                }
+            }
+            case Rst rst -> {
+                MuxStream stream = stream(rst.streamId(), rst.type());
+                if (stream != null) {
+                    stream.onReset(rst.code(), rst.message());
+                }
+            }
+        }
+    }
+
+    private void onOpen(Open open) throws ProtocolException {
+        int id = open.streamId();
+        if (role.opened(id)) {
+            throw new ProtocolException(ProtocolError.BAD_STREAM_ID, "OPEN on stream " + Integer.toUnsignedLong(id) + ", an id this side hands out");
+        }
+        if (Integer.compareUnsigned(id, highestPeerStreamId) <= 0) {
+            throw new ProtocolException(ProtocolError.BAD_STREAM_ID,
+                    "OPEN on stream " + Integer.toUnsignedLong(id) + ", not above the last opened " + Integer.toUnsignedLong(highestPeerStreamId));
+        }
+        highestPeerStreamId = id;
+        if (streams.size() >= settings.maxStreams()) {
+            sendReset(id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
+            return;
+        }
+        MuxStream stream = new MuxStream(this, id, open, peerInitialWindow, settings.initialWindow(), settings);
+        streams.put(id, stream);
+        listener().onOpen(stream, open);
+    }
+
+    /** The open stream with this id; null for a stream that existed and closed; an error for one that never existed. */
+    private MuxStream stream(int id, FrameType type) throws ProtocolException {
+        MuxStream stream = streams.get(id);
+        if (stream != null) {
+            return stream;
+        }
+        boolean ours = role.opened(id);
+        boolean existed = ours ? Integer.compareUnsigned(id, nextStreamId.get()) < 0 : Integer.compareUnsigned(id, highestPeerStreamId) <= 0;
+        if (!existed) {
+            throw new ProtocolException(ProtocolError.BAD_STREAM_ID, type + " on stream " + Integer.toUnsignedLong(id) + ", which was never opened");
+        }
+        return null;
+    }
+
+    // ---- used by MuxStream, on the context ----
+
+    void onContext(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(ignored -> action.run());
+        }
+    }
+
+    boolean transportFull() {
+        return transport.writeQueueFull();
+    }
+
+    void waitForTransport(MuxStream stream) {
+        waitingForTransport.add(stream);
+    }
+
+    int maxDataPayload() {
+        return Math.min(settings.maxFrameSize(), peerMaxFrameSize) - Frame.HEADER_SIZE;
+    }
+
+    int receiveWindowUpdateThreshold() {
+        return Math.max(1, settings.initialWindow() / 2);
+    }
+
+    void sendData(int streamId, Buffer data) {
+        sendFrame(Frame.of(FrameType.DATA, streamId, data));
+    }
+
+    void sendWindow(int streamId, int increment) {
+        sendControl(new Window(streamId, increment));
+    }
+
+    void sendFin(int streamId) {
+        sendControl(new Fin(streamId));
+    }
+
+    void sendReset(int streamId, ResetCode code, String message) {
+        String bounded = message.length() > 512 ? message.substring(0, 512) : message;
+        sendControl(new Rst(streamId, code, bounded));
+    }
+
+    void streamClosed(MuxStream stream) {
+        streams.remove(stream.id(), stream);
+        waitingForTransport.remove(stream);
+    }
+
+    private void sendControl(ControlMessage message) {
+        sendFrame(MessageCodec.encode(message));
+    }
+
+    private void sendFrame(Frame frame) {
+        if (closed) {
+            return;
+        }
+        Buffer encoded = codec.encode(frame);
+        bytesSent.add(encoded.length());
+        transport.send(encoded);
+    }
+
+    private void onTransportDrain() {
+        if (waitingForTransport.isEmpty()) {
+            return;
+        }
+        // Flush in arrival order; a stream that finds the transport full again re-queues itself,
+        // and the ones not reached yet stay queued.
+        List<MuxStream> waiting = new ArrayList<>(waitingForTransport);
+        for (MuxStream stream : waiting) {
+            if (transport.writeQueueFull()) {
+                return;
+            }
+            waitingForTransport.remove(stream);
+            stream.flush();
+        }
+    }
+
+    private void shutDown(int code, String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopHeartbeat();
+        List<MuxStream> open = new ArrayList<>(streams.values());
+        streams.clear();
+        waitingForTransport.clear();
+        for (MuxStream stream : open) {
+            stream.connectionClosed("the tunnel connection closed: " + reason);
+        }
+        MuxListener current = listener;
+        if (current != null) {
+            current.onClosed(code, reason);
+        }
+    }
+
+    private MuxListener listener() throws ProtocolException {
+        MuxListener current = listener;
+        if (current == null) {
+            throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "frame before the session was ready");
+        }
+        return current;
+    }
+}

@@ -1,0 +1,471 @@
+package dev.porthole.protocol.mux;
+
+import dev.porthole.protocol.frame.ProtocolError;
+import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.HttpResponseHead;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.ResetCode;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * One stream of a tunnel connection, as a Vert.x {@link ReadStream} and {@link WriteStream} of
+ * bytes, so that {@code pipeTo} gives back-pressure end to end.
+ *
+ * <p>Writing: bytes leave only while the peer has granted credit; {@link #writeQueueFull()} turns
+ * true once {@link MuxSettings#writeQueueMaxSize()} bytes wait, and a writer that ignores it past
+ * {@link MuxSettings#writeQueueHardLimit()} gets the stream reset. Reading: received bytes wait
+ * in a buffer no larger than the window this side granted; credit goes back to the peer only as
+ * the reader consumes, so a paused reader stops the peer rather than growing memory.
+ *
+ * <p>Every state change runs on the session's context; methods called from other threads hop
+ * onto it, in call order. Handlers run on the session's context.
+ */
+public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> {
+
+    private static final Logger LOG = Logger.getLogger(MuxStream.class);
+
+    private final MuxSession session;
+    private final int id;
+    private final Open open;
+    private final long hardLimit;
+
+    // Written by any thread, read on the context.
+    private volatile Handler<Buffer> dataHandler;
+    private volatile Handler<Void> endHandler;
+    private volatile Handler<Throwable> exceptionHandler;
+    private volatile Handler<Void> drainHandler;
+    private volatile Handler<HttpResponseHead> responseHandler;
+    private volatile int writeQueueMaxSize;
+    private volatile boolean writerSawFull;
+    private volatile boolean closed;
+    private final AtomicLong queuedBytes = new AtomicLong();
+
+    // Confined to the session's context.
+    private final ArrayDeque<PendingWrite> outbound = new ArrayDeque<>();
+    private final ArrayDeque<Buffer> inbound = new ArrayDeque<>();
+    private long sendCredit;
+    private int receiveWindow;
+    private int consumedUnacknowledged;
+    private long demand = Long.MAX_VALUE;
+    private boolean finQueued;
+    private boolean finSent;
+    private Promise<Void> endPromise;
+    private boolean remoteFin;
+    private boolean endDelivered;
+    private HttpResponseHead pendingResponse;
+    private StreamResetException failure;
+    private long bytesRead;
+    private long bytesWritten;
+
+    MuxStream(MuxSession session, int id, Open open, int sendCredit, int receiveWindow, MuxSettings settings) {
+        this.session = session;
+        this.id = id;
+        this.open = open;
+        this.sendCredit = sendCredit;
+        this.receiveWindow = receiveWindow;
+        this.writeQueueMaxSize = settings.writeQueueMaxSize();
+        this.hardLimit = settings.writeQueueHardLimit();
+    }
+
+    /** The stream id on the wire. */
+    public int id() {
+        return id;
+    }
+
+    /** The OPEN that created the stream: tunnel, source and, for HTTP, the request head. */
+    public Open open() {
+        return open;
+    }
+
+    /** The session the stream belongs to. */
+    public MuxSession session() {
+        return session;
+    }
+
+    /** Whether the stream has ended, normally or by a reset. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Bytes received from the peer so far (read on the session's context). */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** Bytes sent to the peer so far (read on the session's context). */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    // ---- ReadStream ----
+
+    @Override
+    public MuxStream handler(Handler<Buffer> handler) {
+        this.dataHandler = handler;
+        session.onContext(this::deliver);
+        return this;
+    }
+
+    @Override
+    public MuxStream endHandler(Handler<Void> handler) {
+        this.endHandler = handler;
+        session.onContext(this::deliver);
+        return this;
+    }
+
+    @Override
+    public MuxStream exceptionHandler(Handler<Throwable> handler) {
+        this.exceptionHandler = handler;
+        session.onContext(() -> {
+            if (failure != null && handler != null && handler == exceptionHandler) {
+                handler.handle(failure);
+            }
+        });
+        return this;
+    }
+
+    @Override
+    public MuxStream pause() {
+        session.onContext(() -> demand = 0);
+        return this;
+    }
+
+    @Override
+    public MuxStream resume() {
+        return fetch(Long.MAX_VALUE);
+    }
+
+    @Override
+    public MuxStream fetch(long amount) {
+        if (amount < 0) {
+            throw new IllegalArgumentException("fetch amount must not be negative: " + amount);
+        }
+        session.onContext(() -> {
+            demand = (Long.MAX_VALUE - demand < amount) ? Long.MAX_VALUE : demand + amount;
+            deliver();
+        });
+        return this;
+    }
+
+    /** Handles the upstream's response head (HTTP streams, gateway side); delivered once, even if it arrived earlier. */
+    public MuxStream responseHandler(Handler<HttpResponseHead> handler) {
+        this.responseHandler = handler;
+        session.onContext(() -> {
+            if (pendingResponse != null && handler != null) {
+                HttpResponseHead head = pendingResponse;
+                pendingResponse = null;
+                handler.handle(head);
+            }
+        });
+        return this;
+    }
+
+    // ---- WriteStream ----
+
+    @Override
+    public Future<Void> write(Buffer data) {
+        Promise<Void> promise = Promise.promise();
+        write(data, promise);
+        return promise.future();
+    }
+
+    @Override
+    public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
+        int length = data.length();
+        long queued = queuedBytes.addAndGet(length);
+        if (queued > hardLimit) {
+            queuedBytes.addAndGet(-length);
+            String reason = "writer queued " + queued + " bytes, past the limit of " + hardLimit + " (it ignored writeQueueFull)";
+            reset(ResetCode.STREAM_ERROR, reason);
+            fail(handler, new StreamResetException(ResetCode.STREAM_ERROR, reason));
+            return;
+        }
+        session.onContext(() -> {
+            if (closed || finQueued) {
+                queuedBytes.addAndGet(-length);
+                fail(handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed for writing"));
+                return;
+            }
+            outbound.add(new PendingWrite(data, handler));
+            flush();
+        });
+    }
+
+    @Override
+    public void end(Handler<AsyncResult<Void>> handler) {
+        session.onContext(() -> {
+            if (closed) {
+                fail(handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed"));
+                return;
+            }
+            if (finQueued) {
+                if (handler != null) {
+                    endPromise.future().onComplete(handler);
+                }
+                return;
+            }
+            finQueued = true;
+            endPromise = Promise.promise();
+            if (handler != null) {
+                endPromise.future().onComplete(handler);
+            }
+            flush();
+        });
+    }
+
+    @Override
+    public Future<Void> end() {
+        Promise<Void> promise = Promise.promise();
+        end(promise);
+        return promise.future();
+    }
+
+    @Override
+    public MuxStream setWriteQueueMaxSize(int maxSize) {
+        if (maxSize <= 0) {
+            throw new IllegalArgumentException("write queue size must be positive: " + maxSize);
+        }
+        this.writeQueueMaxSize = maxSize;
+        return this;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        boolean full = queuedBytes.get() >= writeQueueMaxSize;
+        if (full) {
+            writerSawFull = true;
+        }
+        return full;
+    }
+
+    @Override
+    public MuxStream drainHandler(Handler<Void> handler) {
+        this.drainHandler = handler;
+        session.onContext(this::maybeDrain);
+        return this;
+    }
+
+    /** Aborts the stream in both directions and tells the peer why. Pending writes fail; handlers are not called. */
+    public void reset(ResetCode code, String message) {
+        session.onContext(() -> {
+            if (closed) {
+                return;
+            }
+            session.sendReset(id, code, message);
+            terminate(new StreamResetException(code, "stream reset locally: " + message), false);
+        });
+    }
+
+    // ---- driven by the session, on its context ----
+
+    void onData(Buffer data) throws ProtocolException {
+        if (remoteFin) {
+            throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATA on stream " + id + " after its FIN");
+        }
+        int length = data.length();
+        if (length > receiveWindow) {
+            throw new ProtocolException(ProtocolError.FLOW_CONTROL,
+                    "DATA of " + length + " bytes on stream " + id + " exceeds the granted credit of " + receiveWindow);
+        }
+        receiveWindow -= length;
+        bytesRead += length;
+        if (closed) {
+            return;
+        }
+        inbound.add(data);
+        deliver();
+    }
+
+    void onFin() throws ProtocolException {
+        if (remoteFin) {
+            throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "second FIN on stream " + id);
+        }
+        remoteFin = true;
+        deliver();
+    }
+
+    void onWindow(int increment) throws ProtocolException {
+        sendCredit += increment;
+        if (sendCredit > Integer.MAX_VALUE) {
+            throw new ProtocolException(ProtocolError.FLOW_CONTROL, "credit on stream " + id + " grew beyond 2^31-1");
+        }
+        flush();
+    }
+
+    void onResponse(HttpResponseHead head) {
+        Handler<HttpResponseHead> handler = responseHandler;
+        if (handler != null) {
+            invoke(handler, head);
+        } else {
+            pendingResponse = head;
+        }
+    }
+
+    void onReset(ResetCode code, String message) {
+        terminate(new StreamResetException(code, message), true);
+    }
+
+    /** Sends what credit and the transport allow; called again on WINDOW and when the transport drains. */
+    void flush() {
+        while (!closed && !outbound.isEmpty() && sendCredit > 0) {
+            if (session.transportFull()) {
+                session.waitForTransport(this);
+                return;
+            }
+            PendingWrite head = outbound.peek();
+            int chunk = (int) Math.min(Math.min(head.remaining(), sendCredit), session.maxDataPayload());
+            session.sendData(id, head.take(chunk));
+            sendCredit -= chunk;
+            bytesWritten += chunk;
+            queuedBytes.addAndGet(-chunk);
+            if (head.remaining() == 0) {
+                outbound.poll();
+                succeed(head.handler);
+            }
+        }
+        if (!closed && finQueued && !finSent && outbound.isEmpty()) {
+            finSent = true;
+            session.sendFin(id);
+            endPromise.tryComplete();
+            closeIfDone();
+        }
+        maybeDrain();
+    }
+
+    /** Fails the stream because its connection is gone. */
+    void connectionClosed(String reason) {
+        terminate(new StreamResetException(ResetCode.CONNECTION_CLOSED, reason), true);
+    }
+
+    private void deliver() {
+        while (!closed && demand > 0 && !inbound.isEmpty()) {
+            Handler<Buffer> handler = dataHandler;
+            if (handler == null) {
+                return;
+            }
+            Buffer data = inbound.poll();
+            if (demand != Long.MAX_VALUE) {
+                demand--;
+            }
+            consumed(data.length());
+            invoke(handler, data);
+        }
+        if (!closed && remoteFin && !endDelivered && inbound.isEmpty()) {
+            Handler<Void> handler = endHandler;
+            if (handler != null) {
+                endDelivered = true;
+                invoke(handler, null);
+                closeIfDone();
+            }
+        }
+    }
+
+    private void consumed(int length) {
+        consumedUnacknowledged += length;
+        // Return credit in batches of half a window: fewer WINDOW frames, and the peer never stalls.
+        if (!remoteFin && consumedUnacknowledged >= session.receiveWindowUpdateThreshold()) {
+            receiveWindow += consumedUnacknowledged;
+            session.sendWindow(id, consumedUnacknowledged);
+            consumedUnacknowledged = 0;
+        }
+    }
+
+    private void maybeDrain() {
+        Handler<Void> handler = drainHandler;
+        if (handler != null && writerSawFull && queuedBytes.get() <= writeQueueMaxSize / 2) {
+            writerSawFull = false;
+            invoke(handler, null);
+        }
+    }
+
+    private void closeIfDone() {
+        if (finSent && endDelivered && !closed) {
+            closed = true;
+            session.streamClosed(this);
+        }
+    }
+
+    private void terminate(StreamResetException cause, boolean notify) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        failure = cause;
+        inbound.clear();
+        for (PendingWrite pending : outbound) {
+            queuedBytes.addAndGet(-pending.remaining());
+            fail(pending.handler, cause);
+        }
+        outbound.clear();
+        if (endPromise != null) {
+            endPromise.tryFail(cause);
+        }
+        session.streamClosed(this);
+        if (notify) {
+            Handler<Throwable> handler = exceptionHandler;
+            if (handler != null) {
+                invoke(handler, cause);
+            }
+        }
+    }
+
+    private <T> void invoke(Handler<T> handler, T value) {
+        try {
+            handler.handle(value);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "stream %d of tunnel '%s': handler failed; resetting the stream", id, open.tunnel());
+            if (!closed) {
+                session.sendReset(id, ResetCode.INTERNAL, "handler failed: " + e);
+                terminate(new StreamResetException(ResetCode.INTERNAL, String.valueOf(e)), false);
+            }
+        }
+    }
+
+    private static void succeed(Handler<AsyncResult<Void>> handler) {
+        if (handler != null) {
+            handler.handle(Future.succeededFuture());
+        }
+    }
+
+    private static void fail(Handler<AsyncResult<Void>> handler, Throwable cause) {
+        if (handler != null) {
+            handler.handle(Future.failedFuture(cause));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "stream " + Integer.toUnsignedLong(id) + " of tunnel '" + open.tunnel() + "'";
+    }
+
+    /** Bytes a writer handed over and the callback to run once they are all sent. */
+    private static final class PendingWrite {
+        private final Buffer data;
+        private final Handler<AsyncResult<Void>> handler;
+        private int offset;
+
+        PendingWrite(Buffer data, Handler<AsyncResult<Void>> handler) {
+            this.data = data;
+            this.handler = handler;
+        }
+
+        int remaining() {
+            return data.length() - offset;
+        }
+
+        Buffer take(int length) {
+            Buffer piece = (offset == 0 && length == data.length()) ? data : data.slice(offset, offset + length);
+            offset += length;
+            return piece;
+        }
+    }
+}

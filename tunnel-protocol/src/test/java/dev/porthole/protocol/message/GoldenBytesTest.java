@@ -1,0 +1,77 @@
+package dev.porthole.protocol.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porthole.protocol.frame.Frame;
+import dev.porthole.protocol.frame.FrameCodec;
+import dev.porthole.protocol.frame.FrameType;
+import dev.porthole.protocol.frame.ProtocolException;
+import io.vertx.core.buffer.Buffer;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the encoding of every frame type: an accidental change to the wire format fails here.
+ * Each expected value follows the layouts in docs/architecture.md (type, flags, stream id, payload).
+ */
+class GoldenBytesTest {
+
+    private static final FrameCodec CODEC = new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
+
+    private static final Map<ControlMessage, String> GOLDEN = Map.ofEntries(
+            Map.entry(SampleMessages.HELLO, "01 00 00000000 0001 0001 0005 302e312e30 0007 6167656e742d31 0001 0004 68747470"
+                    + " 00040000 00010000 0001 01 0003 617069 0000 00 000e 3132372e302e302e313a33303030"),
+            Map.entry(SampleMessages.WELCOME, "02 00 00000000 0001 0002 7331 0000 00040000 00010000 0001 01 0003 617069 0000"
+                    + " 0016 687474703a2f2f6170692e6578616d706c652e636f6d 00c8 0000"),
+            Map.entry(SampleMessages.CONFIG, "03 00 00000000 00002710 00007530 00000400 0000000000000000"),
+            Map.entry(SampleMessages.NOTICE, "04 00 00000000 01 0010 73657373696f6e2e6578706972696e67 000e 32206d696e75746573206c656674"),
+            Map.entry(SampleMessages.GOAWAY, "05 00 00000000 03e9 0008 647261696e696e67"),
+            Map.entry(SampleMessages.PING, "06 00 00000000 0102030405060708"),
+            Map.entry(SampleMessages.PONG, "07 00 00000000 0102030405060708"),
+            Map.entry(SampleMessages.OPEN, "10 00 00000002 0003 617069 000d 31302e302e302e313a35303030 01 0003 474554"
+                    + " 0006 2f783f793d31 0001 0004 486f7374 000f 6170692e6578616d706c652e636f6d"),
+            Map.entry(SampleMessages.OPEN_TCP, "10 00 00000004 0002 6462 000b 5b3a3a315d3a3430303030 00"),
+            Map.entry(SampleMessages.RESPONSE, "11 00 00000002 00c8 0002 4f4b 0001 000e 436f6e74656e742d4c656e677468 0001 35"),
+            Map.entry(SampleMessages.WINDOW, "13 00 00000002 00020000"),
+            Map.entry(SampleMessages.FIN, "14 00 00000002"),
+            Map.entry(SampleMessages.RST, "15 00 00000002 0002 0022 636f6e6e656374696f6e20726566757365643a203132372e302e302e313a33303030"));
+
+    @Test
+    void everyControlMessageHasPinnedBytes() {
+        assertThat(GOLDEN.keySet()).containsExactlyInAnyOrderElementsOf(SampleMessages.all());
+        for (FrameType type : FrameType.values()) {
+            if (type != FrameType.DATA) {
+                assertThat(SampleMessages.all()).as("a sample for " + type).anyMatch(m -> m.type() == type);
+            }
+        }
+    }
+
+    @Test
+    void encodesEveryControlMessageToItsPinnedBytes() {
+        GOLDEN.forEach((message, hex) -> assertThat(hex(CODEC.encode(MessageCodec.encode(message))))
+                .as(message.toString()).isEqualTo(hex.replace(" ", "")));
+    }
+
+    @Test
+    void decodesThePinnedBytesBackToTheMessage() throws ProtocolException {
+        for (Map.Entry<ControlMessage, String> entry : GOLDEN.entrySet()) {
+            Frame frame = CODEC.decode(Buffer.buffer(HexFormat.of().parseHex(entry.getValue().replace(" ", ""))));
+            assertThat(MessageCodec.decode(frame)).isEqualTo(entry.getKey());
+        }
+    }
+
+    @Test
+    void encodesDataAsHeaderAndRawPayload() throws ProtocolException {
+        Buffer encoded = CODEC.encode(Frame.of(FrameType.DATA, 2, Buffer.buffer("hello")));
+        assertThat(hex(encoded)).isEqualTo("120000000002" + "68656c6c6f");
+        Frame decoded = CODEC.decode(encoded);
+        assertThat(decoded.type()).isEqualTo(FrameType.DATA);
+        assertThat(decoded.streamId()).isEqualTo(2);
+        assertThat(decoded.payload().toString()).isEqualTo("hello");
+    }
+
+    private static String hex(Buffer buffer) {
+        return HexFormat.of().formatHex(buffer.getBytes());
+    }
+}

@@ -1,0 +1,238 @@
+package dev.porthole.protocol.mux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.frame.Frame;
+import dev.porthole.protocol.frame.FrameCodec;
+import dev.porthole.protocol.frame.FrameType;
+import dev.porthole.protocol.message.ControlMessage;
+import dev.porthole.protocol.message.ConnectionMessage;
+import dev.porthole.protocol.message.Fin;
+import dev.porthole.protocol.message.MessageCodec;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.Ping;
+import dev.porthole.protocol.message.Pong;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.Rst;
+import dev.porthole.protocol.message.Window;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A single agent-side session fed hand-made frames: every rule the peer can break closes or resets as documented. */
+class StreamRulesTest {
+
+    private static final int WINDOW = 8 * 1024;
+    private static final FrameCodec CODEC = new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
+
+    private final Vertx vertx = Vertx.vertx();
+    private final RecordingTransport out = new RecordingTransport();
+    private final List<MuxStream> opened = new CopyOnWriteArrayList<>();
+    private final List<String> closed = new CopyOnWriteArrayList<>();
+    private final MuxSession session = new MuxSession(vertx.getOrCreateContext(), out, new MuxSettings(16 * 1024, WINDOW, 2, WINDOW),
+            MuxSession.Role.AGENT).listener(new MuxListener() {
+                @Override
+                public void onOpen(MuxStream stream, Open open) {
+                    opened.add(stream);
+                }
+
+                @Override
+                public void onMessage(ConnectionMessage message) {
+                }
+
+                @Override
+                public void onClosed(int code, String reason) {
+                    closed.add(code + " " + reason);
+                }
+            });
+
+    StreamRulesTest() throws Exception {
+        session.peerLimits(WINDOW, 16 * 1024);
+    }
+
+    @AfterEach
+    void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void dataBeyondTheGrantedCreditClosesTheConnectionWithAProtocolError() {
+        receive(new Open(2, "t", "s", null));
+        receiveData(2, WINDOW);
+        receiveData(2, 1);
+        await().until(() -> out.closedWith != null);
+        assertThat(out.closedWith).isEqualTo(CloseCode.PROTOCOL_ERROR);
+        assertThat(out.closeReason).contains("FLOW_CONTROL");
+        assertThat(closed).hasSize(1);
+    }
+
+    @Test
+    void creditReturnedByTheReaderAllowsMoreData() {
+        receive(new Open(2, "t", "s", null));
+        await().until(() -> opened.size() == 1);
+        opened.getFirst().handler(data -> {
+        });
+        receiveData(2, WINDOW);
+        await().until(() -> !out.sentMessages(FrameType.WINDOW).isEmpty());
+        receiveData(2, WINDOW / 2);
+        await().until(() -> out.sentMessages(FrameType.WINDOW).size() >= 1);
+        assertThat(out.closedWith).isNull();
+        Window first = (Window) out.sentMessages(FrameType.WINDOW).getFirst();
+        assertThat(first.increment()).isGreaterThanOrEqualTo(WINDOW / 2);
+    }
+
+    @Test
+    void anOpenBeyondTheStreamLimitIsResetNotAccepted() {
+        receive(new Open(2, "t", "s", null));
+        receive(new Open(4, "t", "s", null));
+        receive(new Open(6, "t", "s", null));
+        await().until(() -> !out.sentMessages(FrameType.RST).isEmpty());
+        Rst rst = (Rst) out.sentMessages(FrameType.RST).getFirst();
+        assertThat(rst.streamId()).isEqualTo(6);
+        assertThat(rst.code()).isEqualTo(ResetCode.LIMIT_REACHED);
+        assertThat(opened).hasSize(2);
+        assertThat(out.closedWith).isNull();
+    }
+
+    @Test
+    void anOpenWithThisSidesParityIsAProtocolError() {
+        receive(new Open(3, "t", "s", null));
+        await().until(() -> out.closedWith != null);
+        assertThat(out.closeReason).contains("BAD_STREAM_ID");
+    }
+
+    @Test
+    void anOpenThatReusesAnOlderIdIsAProtocolError() {
+        receive(new Open(4, "t", "s", null));
+        receive(new Open(2, "t", "s", null));
+        await().until(() -> out.closedWith != null);
+        assertThat(out.closeReason).contains("BAD_STREAM_ID");
+    }
+
+    @Test
+    void aFrameForAStreamThatNeverExistedIsAProtocolError() {
+        receive(new Window(40, 100));
+        await().until(() -> out.closedWith != null);
+        assertThat(out.closeReason).contains("BAD_STREAM_ID").contains("never opened");
+    }
+
+    @Test
+    void framesForAStreamThatAlreadyClosedAreIgnored() {
+        receive(new Open(2, "t", "s", null));
+        await().until(() -> opened.size() == 1);
+        opened.getFirst().reset(ResetCode.CANCEL, "visitor left");
+        await().until(() -> !out.sentMessages(FrameType.RST).isEmpty());
+        receiveData(2, 100);
+        receive(new Fin(2));
+        receive(new Ping(1));
+        await().until(() -> !out.sentMessages(FrameType.PONG).isEmpty());
+        assertThat(out.closedWith).isNull();
+    }
+
+    @Test
+    void dataAfterFinIsAProtocolError() {
+        receive(new Open(2, "t", "s", null));
+        receive(new Fin(2));
+        receiveData(2, 10);
+        await().until(() -> out.closedWith != null);
+        assertThat(out.closeReason).contains("UNEXPECTED_FRAME");
+    }
+
+    @Test
+    void aMalformedFrameClosesTheConnectionOnceAndLaterFramesAreIgnored() {
+        vertx.runOnContext(v -> {
+        });
+        session.context().runOnContext(v -> {
+            session.receive(Buffer.buffer(new byte[] {0x7f, 0, 0, 0, 0, 0}));
+            session.receive(Buffer.buffer(new byte[] {0x7f, 0, 0, 0, 0, 0}));
+        });
+        await().until(() -> out.closedWith != null);
+        assertThat(out.closeReason).contains("UNKNOWN_FRAME_TYPE");
+        assertThat(closed).hasSize(1);
+    }
+
+    @Test
+    void resetFromThePeerFailsTheStreamWithItsReason() {
+        receive(new Open(2, "t", "s", null));
+        await().until(() -> opened.size() == 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        opened.getFirst().exceptionHandler(failure::set);
+        receive(new Rst(2, ResetCode.UPSTREAM_TIMEOUT, "too slow"));
+        await().until(() -> failure.get() != null);
+        assertThat(failure.get()).isInstanceOfSatisfying(StreamResetException.class, e -> {
+            assertThat(e.code()).isEqualTo(ResetCode.UPSTREAM_TIMEOUT);
+            assertThat(e.getMessage()).isEqualTo("too slow");
+        });
+    }
+
+    @Test
+    void aWriterThatIgnoresBackPressureHasItsStreamReset() {
+        receive(new Open(2, "t", "s", null));
+        await().until(() -> opened.size() == 1);
+        MuxStream stream = opened.getFirst();
+        // No WINDOW ever arrives from this peer: beyond the initial credit everything queues.
+        AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+        session.context().runOnContext(v -> {
+            for (int i = 0; i < 200 && writeFailure.get() == null; i++) {
+                stream.write(Buffer.buffer(new byte[1024]), ar -> {
+                    if (ar.failed()) {
+                        writeFailure.compareAndSet(null, ar.cause());
+                    }
+                });
+            }
+        });
+        await().until(() -> writeFailure.get() != null);
+        assertThat(writeFailure.get()).hasMessageContaining("ignored writeQueueFull");
+        await().until(() -> out.sentMessages(FrameType.RST).stream().anyMatch(m -> ((Rst) m).code() == ResetCode.STREAM_ERROR));
+        assertThat(out.closedWith).isNull();
+    }
+
+    @Test
+    void answersPingWithPongCarryingTheSameTimestamp() {
+        receive(new Ping(123456789L));
+        await().until(() -> !out.sentMessages(FrameType.PONG).isEmpty());
+        assertThat(out.sentMessages(FrameType.PONG)).containsExactly(new Pong(123456789L));
+    }
+
+    @Test
+    void aSilentPeerIsClosedByTheHeartbeatTimeout() {
+        session.startHeartbeat(vertx, Duration.ofMillis(50), Duration.ofMillis(300));
+        await().atMost(Duration.ofSeconds(5)).until(() -> out.closedWith != null);
+        assertThat(out.closedWith).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
+        assertThat(out.sentMessages(FrameType.PING)).isNotEmpty();
+    }
+
+    @Test
+    void closingTheConnectionFailsEveryOpenStream() {
+        receive(new Open(2, "t", "s", null));
+        await().until(() -> opened.size() == 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        opened.getFirst().exceptionHandler(failure::set);
+        session.transportClosed(1006, "network gone");
+        await().until(() -> failure.get() != null);
+        assertThat(((StreamResetException) failure.get()).code()).isEqualTo(ResetCode.CONNECTION_CLOSED);
+        assertThat(closed).containsExactly("1006 network gone");
+    }
+
+    private void receive(ControlMessage message) {
+        Buffer frame = CODEC.encode(MessageCodec.encode(message));
+        session.context().runOnContext(v -> session.receive(frame));
+    }
+
+    private void receiveData(int stream, int length) {
+        int remaining = length;
+        while (remaining > 0) {
+            int chunk = Math.min(remaining, 4096);
+            Buffer frame = CODEC.encode(Frame.of(FrameType.DATA, stream, Buffer.buffer(new byte[chunk])));
+            session.context().runOnContext(v -> session.receive(frame));
+            remaining -= chunk;
+        }
+    }
+}

@@ -11,6 +11,8 @@ public enum CloseCode {
     GOING_AWAY(1001, true),
     /** The peer broke the wire protocol; the reason names the rule. */
     PROTOCOL_ERROR(1002, true),
+    /** A dependency (such as the tunnel registry) is unavailable for now; connect again after a back-off. */
+    TRY_AGAIN_LATER(1013, true),
     /** No PONG (or other frame) arrived within the heartbeat timeout. */
     HEARTBEAT_TIMEOUT(4000, true),
     /** A newer session of the same client took over this session's tunnels. */

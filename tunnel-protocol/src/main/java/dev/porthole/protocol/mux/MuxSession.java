@@ -10,6 +10,7 @@ import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.ControlMessage;
 import dev.porthole.protocol.message.Fin;
 import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.MessageCodec;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Ping;
@@ -28,7 +29,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
@@ -69,7 +69,6 @@ public final class MuxSession {
     private final MuxSettings settings;
     private final Role role;
     private final LongSupplier nanoClock;
-    private final AtomicInteger nextStreamId;
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private volatile MuxListener listener;
@@ -80,8 +79,9 @@ public final class MuxSession {
     private final Map<Integer, MuxStream> streams = new HashMap<>();
     private final Set<MuxStream> waitingForTransport = new LinkedHashSet<>();
     private int highestPeerStreamId;
-    private int peerInitialWindow = MuxSettings.DEFAULT_INITIAL_WINDOW;
-    private int peerMaxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
+    private int nextStreamId;
+    private volatile int peerInitialWindow = MuxSettings.DEFAULT_INITIAL_WINDOW;
+    private volatile int peerMaxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
     private long lastReceivedNanos;
     private long heartbeatTimer = -1;
     private Vertx heartbeatVertx;
@@ -93,7 +93,7 @@ public final class MuxSession {
         this.role = role;
         this.nanoClock = nanoClock;
         this.codec = new FrameCodec(settings.maxFrameSize());
-        this.nextStreamId = new AtomicInteger(role.firstStreamId);
+        this.nextStreamId = role.firstStreamId;
         this.lastReceivedNanos = nanoClock.getAsLong();
         transport.drainHandler(() -> onContext(this::onTransportDrain));
     }
@@ -165,19 +165,23 @@ public final class MuxSession {
      * if the connection is already closed it fails with a {@link StreamResetException}.
      */
     public MuxStream openStream(String tunnel, String source, HttpRequestHead request) {
-        int id = nextStreamId.getAndAdd(2);
-        Open open = new Open(id, tunnel, source, request);
-        MuxStream stream = new MuxStream(this, id, open, peerInitialWindow, settings.initialWindow(), settings);
+        // The id is taken on the context, right before the OPEN goes out, so that ids appear on the
+        // wire in increasing order even when streams are opened from several threads at once.
+        MuxStream stream = new MuxStream(this, 0, new Open(0, tunnel, source, request), peerInitialWindow, settings.initialWindow(), settings);
         onContext(() -> {
             if (closed) {
                 stream.connectionClosed("the tunnel connection is closed");
                 return;
             }
+            int id = nextStreamId;
             if (id < 0) {
                 close(CloseCode.GOING_AWAY, "stream ids exhausted; reconnect");
                 stream.connectionClosed("stream ids exhausted");
                 return;
             }
+            nextStreamId += 2;
+            Open open = new Open(id, tunnel, source, request);
+            stream.assign(id, open);
             streams.put(id, stream);
             try {
                 sendControl(open);
@@ -323,7 +327,7 @@ public final class MuxSession {
             return stream;
         }
         boolean ours = role.opened(id);
-        boolean existed = ours ? Integer.compareUnsigned(id, nextStreamId.get()) < 0 : Integer.compareUnsigned(id, highestPeerStreamId) <= 0;
+        boolean existed = ours ? Integer.compareUnsigned(id, nextStreamId) < 0 : Integer.compareUnsigned(id, highestPeerStreamId) <= 0;
         if (!existed) {
             throw new ProtocolException(ProtocolError.BAD_STREAM_ID, type + " on stream " + Integer.toUnsignedLong(id) + ", which was never opened");
         }
@@ -332,7 +336,8 @@ public final class MuxSession {
 
     // ---- used by MuxStream, on the context ----
 
-    void onContext(Runnable action) {
+    /** Runs an action on the session's context: at once when already there, else queued in call order. */
+    public void onContext(Runnable action) {
         if (Vertx.currentContext() == context) {
             action.run();
         } else {
@@ -362,6 +367,10 @@ public final class MuxSession {
 
     void sendWindow(int streamId, int increment) {
         sendControl(new Window(streamId, increment));
+    }
+
+    void sendResponse(int streamId, HttpResponseHead head) {
+        sendControl(new Response(streamId, head));
     }
 
     void sendFin(int streamId) {

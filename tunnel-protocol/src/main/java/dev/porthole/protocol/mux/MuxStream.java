@@ -34,8 +34,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private static final Logger LOG = Logger.getLogger(MuxStream.class);
 
     private final MuxSession session;
-    private final int id;
-    private final Open open;
+    private volatile int id;
+    private volatile Open open;
     private final long hardLimit;
 
     // Written by any thread, read on the context.
@@ -76,9 +76,15 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         this.hardLimit = settings.writeQueueHardLimit();
     }
 
-    /** The stream id on the wire. */
+    /** The stream id on the wire; 0 until a locally opened stream has been sent (ids are handed out in send order). */
     public int id() {
         return id;
+    }
+
+    /** Gives a locally opened stream its id, on the session's context, just before its OPEN is sent. */
+    void assign(int streamId, Open opened) {
+        this.id = streamId;
+        this.open = opened;
     }
 
     /** The OPEN that created the stream: tunnel, source and, for HTTP, the request head. */
@@ -167,6 +173,21 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             }
         });
         return this;
+    }
+
+    /** Sends the upstream's response head (HTTP streams, agent side), before any DATA. */
+    public void respond(HttpResponseHead head) {
+        session.onContext(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                session.sendResponse(id, head);
+            } catch (IllegalArgumentException tooLarge) {
+                session.sendReset(id, ResetCode.UPSTREAM_ERROR, "the upstream's response head does not fit in one frame");
+                terminate(new StreamResetException(ResetCode.UPSTREAM_ERROR, tooLarge.getMessage()), false);
+            }
+        });
     }
 
     // ---- WriteStream ----

@@ -1,0 +1,77 @@
+package dev.porthole.agent.cli;
+
+import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.agent.tunnel.AgentSettings;
+import dev.porthole.agent.tunnel.Backoff;
+import dev.porthole.agent.tunnel.StreamAcceptor;
+import dev.porthole.agent.tunnel.TunnelClient;
+import dev.porthole.agent.tunnel.TunnelSpec;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+/** Runs a tunnel client until it ends, and stops it cleanly when the process is asked to stop. */
+@ApplicationScoped
+public class AgentRunner {
+
+    private final Vertx vertx;
+    private volatile TunnelClient running;
+
+    public AgentRunner(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    AgentSettings settings(ConnectionOptions options, List<TunnelSpec> tunnels) {
+        String agentId = "agent-" + UUID.randomUUID();
+        return new AgentSettings(options.serverUri(), options.agentPath, options.authorization(), options.clientIdHeader(), agentId, tunnels,
+                options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries);
+    }
+
+    ConsoleReporter reporter() {
+        return new ConsoleReporter(System.out);
+    }
+
+    int configError(String message) {
+        Log.error(message);
+        return AgentExit.CONFIG_ERROR;
+    }
+
+    AgentExit run(AgentSettings settings, StreamAcceptor acceptor, ConsoleReporter reporter) {
+        Backoff backoff = new Backoff(Duration.ofMillis(500), settings.maxReconnectDelay(), Duration.ofSeconds(30), new SecureRandom(),
+                Clock.systemUTC());
+        TunnelClient client = new TunnelClient(vertx, settings, acceptor, reporter, backoff, AgentVersion.current());
+        running = client;
+        Log.infof("connecting to %s", settings.endpoint());
+        try {
+            AgentExit exit = client.start().toCompletionStage().toCompletableFuture().get();
+            if (exit.code() != AgentExit.NORMAL) {
+                Log.error(exit.message());
+            }
+            return exit;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.stop();
+            return AgentExit.normal();
+        } catch (ExecutionException e) {
+            Log.error("the agent failed", e.getCause());
+            return new AgentExit(1, String.valueOf(e.getCause()));
+        } finally {
+            running = null;
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        TunnelClient client = running;
+        if (client != null) {
+            client.stop();
+        }
+    }
+}

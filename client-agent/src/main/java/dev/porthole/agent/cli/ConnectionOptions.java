@@ -1,0 +1,82 @@
+package dev.porthole.agent.cli;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import picocli.CommandLine.Option;
+
+/** How to reach and authenticate to the gateway; shared by every tunnel command. Flags win over environment variables. */
+public final class ConnectionOptions {
+
+    @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER:-http://localhost:8080}",
+            description = "Gateway URL (env SERVER, default ${DEFAULT-VALUE}).")
+    String server;
+
+    @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", defaultValue = "${env:TOKEN}",
+            description = "Token or JWT (env TOKEN). Without token or credentials the agent connects in public mode.")
+    String token;
+
+    @Option(names = "--credentials", paramLabel = "ID:SECRET", defaultValue = "${env:CREDENTIALS}",
+            description = "Client credentials clientId:clientSecret (env CREDENTIALS).")
+    String credentials;
+
+    @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:CLIENT_ID}",
+            description = "Client id sent with a JWT, which must match its tid claim (env CLIENT_ID).")
+    String clientId;
+
+    @Option(names = "--agent-path", hidden = true, defaultValue = "${env:AGENT_PATH:-/_porthole/agent}")
+    String agentPath;
+
+    @Option(names = "--upstream-timeout", paramLabel = "DURATION", defaultValue = "${env:UPSTREAM_TIMEOUT:-60s}",
+            converter = DurationConverter.class, description = "How long the local service may take to answer (env UPSTREAM_TIMEOUT, default ${DEFAULT-VALUE}).")
+    Duration upstreamTimeout;
+
+    @Option(names = "--max-retries", paramLabel = "N", defaultValue = "${env:MAX_RETRIES:-0}",
+            description = "Give up after N failed connection attempts in a row; 0 retries forever (env MAX_RETRIES).")
+    int maxRetries;
+
+    /** The gateway URL, checked. */
+    URI serverUri() {
+        URI uri;
+        try {
+            uri = URI.create(server.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--server '" + server + "' is not a URL: " + e.getMessage());
+        }
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException("--server '" + server + "' must look like http://gateway.example.com:8080");
+        }
+        return uri;
+    }
+
+    /** The Authorization header for the handshake, or null for public mode. */
+    String authorization() {
+        boolean hasToken = token != null && !token.isBlank();
+        boolean hasCredentials = credentials != null && !credentials.isBlank();
+        if (hasToken && hasCredentials) {
+            throw new IllegalArgumentException("give either --token or --credentials, not both");
+        }
+        if (hasToken) {
+            return "Bearer " + token.trim();
+        }
+        if (hasCredentials) {
+            if (credentials.indexOf(':') <= 0) {
+                throw new IllegalArgumentException("--credentials must be clientId:clientSecret");
+            }
+            return "Basic " + Base64.getEncoder().encodeToString(credentials.trim().getBytes(StandardCharsets.UTF_8));
+        }
+        return null;
+    }
+
+    /** The client id header: explicit, or the id part of the credentials. */
+    String clientIdHeader() {
+        if (clientId != null && !clientId.isBlank()) {
+            return clientId.trim();
+        }
+        if (credentials != null && credentials.indexOf(':') > 0) {
+            return credentials.substring(0, credentials.indexOf(':')).trim();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.porthole.agent.cli;
+
+import dev.porthole.agent.tunnel.TunnelListener;
+import dev.porthole.agent.upstream.RequestLog;
+import dev.porthole.protocol.message.Notice;
+import dev.porthole.protocol.message.TunnelResult;
+import io.quarkus.logging.Log;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the person running the agent sees. Standard output carries only the public addresses, one
+ * per line, so that {@code URL=$(porthole http 3000 | head -1)} works; everything else goes to the
+ * log on standard error.
+ */
+final class ConsoleReporter implements TunnelListener, RequestLog {
+
+    private final PrintStream out;
+
+    ConsoleReporter(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void connected(List<TunnelResult> results, boolean first) {
+        for (TunnelResult result : results) {
+            if (!result.granted()) {
+                Log.errorf("tunnel '%s' refused (%d): %s", result.name(), result.status(), result.message());
+            } else if (first) {
+                out.println(result.publicAddress());
+                out.flush();
+                Log.infof("tunnel '%s' ready at %s", result.name(), result.publicAddress());
+            } else {
+                Log.infof("reconnected; tunnel '%s' at %s", result.name(), result.publicAddress());
+            }
+        }
+    }
+
+    @Override
+    public void notice(Notice notice) {
+        switch (notice.level()) {
+            case INFO -> Log.info(notice.text());
+            case WARN -> Log.warn(notice.text());
+            case ERROR -> Log.error(notice.text());
+        }
+    }
+
+    @Override
+    public void retrying(String reason, Duration retryIn) {
+        Log.warnf("%s; retrying in %.1f s", reason, retryIn.toMillis() / 1000.0);
+    }
+
+    @Override
+    public void completed(String tunnel, String method, String uri, int status, Duration duration) {
+        Log.infof("%s %s %d %d ms", method, uri, status, duration.toMillis());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.porthole.agent.cli;
+
+import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.agent.tunnel.AgentSettings;
+import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.agent.upstream.HttpUpstream;
+import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.protocol.message.TunnelKind;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code porthole http 3000}: expose a local HTTP service at a public URL. */
+@Command(name = "http", mixinStandardHelpOptions = true, description = {"Expose a local HTTP service at a public URL.",
+        "Prints the URL on standard output; request lines and everything else go to standard error."})
+public class HttpCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "The local service, e.g. 3000, localhost:8080 or [::1]:8080.")
+    String upstream;
+
+    @Option(names = {"--subdomain", "--sub-domain"}, paramLabel = "NAME", defaultValue = "${env:SUB_DOMAIN}",
+            description = "Ask for http://NAME.<domain> instead of a random name (env SUB_DOMAIN).")
+    String subdomain;
+
+    @Option(names = "--max-upstream-connections", paramLabel = "N", defaultValue = "${env:MAX_UPSTREAM_CONNECTIONS:-100}",
+            description = "Keep-alive connections kept to the local service (default ${DEFAULT-VALUE}).")
+    int maxUpstreamConnections;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    AgentRunner runner;
+
+    @Override
+    public Integer call() {
+        AgentSettings settings;
+        try {
+            UpstreamAddress address = UpstreamAddress.parse(upstream);
+            String name = subdomain == null ? "" : subdomain.trim();
+            settings = runner.settings(connection, List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, address)));
+        } catch (IllegalArgumentException e) {
+            return runner.configError(e.getMessage());
+        }
+        ConsoleReporter reporter = runner.reporter();
+        HttpUpstream http = new HttpUpstream(vertx, maxUpstreamConnections, settings.upstreamTimeout(), reporter);
+        AgentExit exit = runner.run(settings, http, reporter);
+        return exit.code();
+    }
+}

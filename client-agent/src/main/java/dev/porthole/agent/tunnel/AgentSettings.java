@@ -1,0 +1,42 @@
+package dev.porthole.agent.tunnel;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the tunnel client needs to connect.
+ *
+ * @param server the gateway's base URL ({@code http://host:8080} or {@code https://...}); the agent path is appended
+ * @param agentPath the gateway's agent endpoint path
+ * @param authorization the {@code Authorization} header to send, or null for public mode
+ * @param clientId the {@code X-Porthole-Client} header, or null
+ * @param agentId this agent process's id, stable across reconnects
+ * @param tunnels the tunnels to ask for
+ * @param upstreamTimeout how long the upstream may take to start answering
+ * @param maxUpstreamConnections keep-alive connections kept to each upstream
+ * @param maxReconnectDelay the cap of the reconnect back-off
+ * @param maxAttempts connection attempts in a row before giving up (0: never give up)
+ */
+public record AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
+        Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts) {
+
+    public AgentSettings {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(agentId, "agentId");
+        tunnels = List.copyOf(tunnels);
+    }
+
+    /** The WebSocket URL of the gateway's agent endpoint. */
+    public URI endpoint() {
+        String scheme = switch (server.getScheme() == null ? "" : server.getScheme().toLowerCase(java.util.Locale.ROOT)) {
+            case "https", "wss" -> "wss";
+            case "http", "ws" -> "ws";
+            default -> throw new IllegalArgumentException("server URL must start with http://, https://, ws:// or wss://: " + server);
+        };
+        String basePath = server.getPath() == null ? "" : server.getPath().replaceAll("/+$", "");
+        int port = server.getPort() > 0 ? server.getPort() : (scheme.equals("wss") ? 443 : 80);
+        return URI.create(scheme + "://" + server.getHost() + ":" + port + basePath + agentPath);
+    }
+}

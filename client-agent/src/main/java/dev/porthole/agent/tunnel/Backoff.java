@@ -1,0 +1,57 @@
+package dev.porthole.agent.tunnel;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
+
+/**
+ * Reconnect delays: exponential with jitter, so that many agents that lost the same gateway do
+ * not come back in one synchronized wave. Half of each delay is fixed, half random ("equal
+ * jitter"): never zero, never above the cap. A connection that stayed up for {@code stableAfter}
+ * resets the sequence.
+ */
+public final class Backoff {
+
+    private final Duration initial;
+    private final Duration max;
+    private final Duration stableAfter;
+    private final RandomGenerator random;
+    private final Clock clock;
+    private int attempt;
+    private Instant connectedAt;
+
+    public Backoff(Duration initial, Duration max, Duration stableAfter, RandomGenerator random, Clock clock) {
+        if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+            throw new IllegalArgumentException("need 0 < initial <= max, got " + initial + " and " + max);
+        }
+        this.initial = initial;
+        this.max = max;
+        this.stableAfter = stableAfter;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** The delay before the next attempt. */
+    public Duration next() {
+        if (connectedAt != null && Duration.between(connectedAt, clock.instant()).compareTo(stableAfter) >= 0) {
+            attempt = 0;
+        }
+        connectedAt = null;
+        long ceiling = initial.toMillis() << Math.min(attempt, 20);
+        ceiling = Math.min(ceiling, max.toMillis());
+        attempt++;
+        long half = ceiling / 2;
+        return Duration.ofMillis(half + random.nextLong(half + 1));
+    }
+
+    /** A connection succeeded; if it lasts, the next failure starts from the initial delay again. */
+    public void connected() {
+        connectedAt = clock.instant();
+    }
+
+    /** Attempts since the last stable connection. */
+    public int attempts() {
+        return attempt;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.porthole.agent.tunnel;
+
+import dev.porthole.protocol.message.Notice;
+import dev.porthole.protocol.message.TunnelResult;
+import java.time.Duration;
+import java.util.List;
+
+/** What the tunnel client reports to the person running it. */
+public interface TunnelListener {
+
+    /** The gateway answered the handshake; {@code first} is false after a reconnect. */
+    void connected(List<TunnelResult> results, boolean first);
+
+    /** The gateway sent something to read. */
+    void notice(Notice notice);
+
+    /** The connection dropped or could not be made; the next attempt follows after {@code retryIn}. */
+    void retrying(String reason, Duration retryIn);
+}

@@ -1,0 +1,229 @@
+package dev.porthole.agent.upstream;
+
+import dev.porthole.agent.tunnel.StreamAcceptor;
+import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.protocol.message.Header;
+import dev.porthole.protocol.message.HopByHop;
+import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.message.HttpResponseHead;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.mux.MuxStream;
+import io.quarkus.logging.Log;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Serves HTTP streams: sends each visitor's request to the local upstream through a pooled
+ * keep-alive client and streams the response back, both directions through Vert.x pipes. An
+ * upstream that refuses becomes a reset the gateway shows as 502, one that is too slow a 504,
+ * each naming the local address.
+ */
+public final class HttpUpstream implements StreamAcceptor {
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final Duration responseTimeout;
+    private final RequestLog log;
+
+    public HttpUpstream(Vertx vertx, int maxConnections, Duration responseTimeout, RequestLog log) {
+        this.vertx = vertx;
+        this.responseTimeout = responseTimeout;
+        this.log = log;
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false)
+                .setTryUseCompression(false)
+                .setConnectTimeout(5_000)
+                .setMaxHeaderSize(64 * 1024), new PoolOptions().setHttp1MaxSize(maxConnections));
+    }
+
+    @Override
+    public void accept(MuxStream stream, Open open, TunnelSpec tunnel) {
+        HttpRequestHead head = open.request();
+        if (head == null) {
+            stream.reset(ResetCode.STREAM_ERROR, "tunnel '" + tunnel.name() + "' is HTTP but the stream carries no request");
+            return;
+        }
+        new Exchange(stream, head, tunnel).start();
+    }
+
+    /** One request from the gateway to the upstream and its response back. */
+    private final class Exchange {
+        private final MuxStream stream;
+        private final HttpRequestHead head;
+        private final TunnelSpec tunnel;
+        private final UpstreamAddress upstream;
+        private final long startNanos = System.nanoTime();
+        private final AtomicBoolean done = new AtomicBoolean();
+        private long timer = -1;
+
+        Exchange(MuxStream stream, HttpRequestHead head, TunnelSpec tunnel) {
+            this.stream = stream;
+            this.head = head;
+            this.tunnel = tunnel;
+            this.upstream = tunnel.upstream();
+        }
+
+        void start() {
+            stream.pause();
+            boolean chunked = false;
+            boolean upgrade = false;
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+            for (Header header : head.headers()) {
+                String lower = header.name().toLowerCase(Locale.ROOT);
+                if (lower.equals("transfer-encoding")) {
+                    chunked = true;
+                    continue;
+                }
+                if (lower.equals("upgrade")) {
+                    upgrade = true;
+                }
+                headers.add(header.name(), header.value());
+            }
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.valueOf(head.method()))
+                    .setHost(upstream.host())
+                    .setPort(upstream.port())
+                    .setURI(head.uri())
+                    .setHeaders(headers);
+            boolean isUpgrade = upgrade;
+            boolean isChunked = chunked;
+            timer = vertx.setTimer(responseTimeout.toMillis(), id -> fail(ResetCode.UPSTREAM_TIMEOUT, 504,
+                    "the local service at " + upstream + " did not answer within " + responseTimeout.toSeconds() + " s"));
+            stream.exceptionHandler(error -> {
+                // The visitor went away or the tunnel dropped: stop the upstream request too.
+                done.set(true);
+                vertx.cancelTimer(timer);
+            });
+            client.request(options).onComplete(result -> {
+                if (result.failed()) {
+                    fail(ResetCode.UPSTREAM_REFUSED, 502, "the agent could not connect to the local service at " + upstream + ": "
+                            + describe(result.cause()));
+                    return;
+                }
+                HttpClientRequest request = result.result();
+                stream.exceptionHandler(error -> {
+                    done.set(true);
+                    vertx.cancelTimer(timer);
+                    request.reset();
+                });
+                if (isUpgrade) {
+                    request.connect().onComplete(response -> onUpgradeResponse(request, response.result(), response.cause()));
+                    stream.resume();
+                    return;
+                }
+                if (isChunked) {
+                    request.setChunked(true);
+                }
+                stream.pipe().endOnFailure(false).to(request).onFailure(error -> request.reset());
+                request.response().onComplete(response -> {
+                    if (response.failed()) {
+                        fail(ResetCode.UPSTREAM_ERROR, 502, "the local service at " + upstream + " failed: " + describe(response.cause()));
+                    } else {
+                        relay(response.result());
+                    }
+                });
+            });
+        }
+
+        private void relay(HttpClientResponse response) {
+            if (!answered()) {
+                response.request().reset();
+                return;
+            }
+            stream.respond(responseHead(response));
+            response.pipe().endOnFailure(false).to(stream).onComplete(result -> {
+                if (result.failed()) {
+                    stream.reset(ResetCode.UPSTREAM_ERROR, "the local service at " + upstream + " broke off the response: "
+                            + describe(result.cause()));
+                }
+                logCompleted(response.statusCode());
+            });
+        }
+
+        private void onUpgradeResponse(HttpClientRequest request, HttpClientResponse response, Throwable failure) {
+            if (failure != null) {
+                fail(ResetCode.UPSTREAM_ERROR, 502, "the local service at " + upstream + " failed the upgrade: " + describe(failure));
+                return;
+            }
+            if (!answered()) {
+                request.reset();
+                return;
+            }
+            stream.respond(responseHead(response));
+            logCompleted(response.statusCode());
+            if (response.statusCode() != 101) {
+                response.pipe().endOnFailure(false).to(stream);
+                return;
+            }
+            NetSocket socket = response.netSocket();
+            stream.pipe().endOnFailure(false).to(socket).onFailure(error -> socket.close());
+            socket.pipe().endOnFailure(false).to(stream).onFailure(error -> stream.reset(ResetCode.UPSTREAM_ERROR, "upstream socket failed"));
+        }
+
+        /** Marks the head as sent; false if a timeout or failure already answered. */
+        private boolean answered() {
+            if (!done.compareAndSet(false, true)) {
+                return false;
+            }
+            vertx.cancelTimer(timer);
+            return true;
+        }
+
+        private void fail(ResetCode code, int status, String message) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            vertx.cancelTimer(timer);
+            stream.reset(code, message);
+            Log.warnf("%s %s -> %s", head.method(), head.uri(), message);
+            logCompleted(status);
+        }
+
+        private void logCompleted(int status) {
+            log.completed(tunnel.name(), head.method(), head.uri(), status, Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+    }
+
+    static HttpResponseHead responseHead(HttpClientResponse response) {
+        HopByHop hop = HopByHop.forConnectionHeaders(response.headers().getAll(HttpHeaders.CONNECTION));
+        boolean switching = response.statusCode() == 101;
+        List<Header> headers = new ArrayList<>(response.headers().size());
+        for (Map.Entry<String, String> header : response.headers()) {
+            String lower = header.getKey().toLowerCase(Locale.ROOT);
+            if (hop.isHopByHop(header.getKey()) && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
+                continue;
+            }
+            headers.add(new Header(header.getKey(), header.getValue()));
+        }
+        String reason = response.statusMessage() == null ? "" : response.statusMessage();
+        return new HttpResponseHead(response.statusCode(), reason, headers);
+    }
+
+    private static String describe(Throwable error) {
+        if (error instanceof ConnectException) {
+            return "connection refused";
+        }
+        String message = error.getMessage();
+        return message == null ? error.getClass().getSimpleName() : message;
+    }
+}

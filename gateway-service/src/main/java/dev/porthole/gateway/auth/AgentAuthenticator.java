@@ -1,0 +1,14 @@
+package dev.porthole.gateway.auth;
+
+import dev.porthole.protocol.auth.AgentCredentials;
+import dev.porthole.protocol.auth.Principal;
+import io.vertx.core.Future;
+
+/**
+ * Decides whether an agent may connect and what it may claim. Fails with
+ * {@link AgentRejectedException} for a refusal the agent should show its user.
+ */
+public interface AgentAuthenticator {
+
+    Future<Principal> authenticate(AgentCredentials credentials);
+}

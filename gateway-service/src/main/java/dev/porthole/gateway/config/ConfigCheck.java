@@ -1,0 +1,91 @@
+package dev.porthole.gateway.config;
+
+import dev.porthole.protocol.frame.FrameCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the gateway configuration as a whole and reports every mistake at once, each naming its
+ * key, so that one restart fixes them all.
+ */
+public final class ConfigCheck {
+
+    private static final Pattern DOMAIN = Pattern.compile("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
+
+    private ConfigCheck() {
+    }
+
+    /** The mistakes in {@code config}, one sentence each; empty when it is fine. */
+    public static List<String> problems(GatewayConfig config) {
+        List<String> problems = new ArrayList<>();
+        GatewayConfig.Http http = config.http();
+        if (!DOMAIN.matcher(http.domain()).matches()) {
+            problems.add("porthole.gateway.http.domain: '" + http.domain() + "' is not a lower-case DNS name");
+        }
+        if (!http.publicScheme().equals("http") && !http.publicScheme().equals("https")) {
+            problems.add("porthole.gateway.http.public-scheme: must be http or https, not '" + http.publicScheme() + "'");
+        }
+        checkPort(problems, "porthole.gateway.http.port", http.port());
+        http.publicPort().ifPresent(port -> checkPort(problems, "porthole.gateway.http.public-port", port));
+        if (!http.agentPath().startsWith("/")) {
+            problems.add("porthole.gateway.http.agent-path: must start with '/', was '" + http.agentPath() + "'");
+        }
+        if (!http.pathPrefix().startsWith("/") || !http.pathPrefix().endsWith("/") || http.pathPrefix().length() < 3) {
+            problems.add("porthole.gateway.http.path-prefix: must look like '/t/', was '" + http.pathPrefix() + "'");
+        }
+        if (http.agentPath().startsWith(http.pathPrefix())) {
+            problems.add("porthole.gateway.http.agent-path: must not lie under path-prefix '" + http.pathPrefix() + "'");
+        }
+        positive(problems, "porthole.gateway.http.response-timeout", http.responseTimeout().toMillis());
+        positive(problems, "porthole.gateway.http.idle-timeout", http.idleTimeout().toMillis());
+        http.eventLoops().ifPresent(n -> positive(problems, "porthole.gateway.http.event-loops", n));
+
+        GatewayConfig.Tunnel tunnel = config.tunnel();
+        long frame = tunnel.maxFrameSize().asLongValue();
+        if (frame < FrameCodec.MIN_MAX_FRAME_SIZE || frame > 16L * 1024 * 1024) {
+            problems.add("porthole.gateway.tunnel.max-frame-size: must be between 4K and 16M, was " + frame);
+        }
+        long window = tunnel.initialWindow().asLongValue();
+        if (window < 1024 || window > Integer.MAX_VALUE) {
+            problems.add("porthole.gateway.tunnel.initial-window: must be between 1K and 2G, was " + window);
+        }
+        positive(problems, "porthole.gateway.tunnel.max-streams-per-session", tunnel.maxStreamsPerSession());
+        positive(problems, "porthole.gateway.tunnel.max-tunnels-per-session", tunnel.maxTunnelsPerSession());
+        positive(problems, "porthole.gateway.tunnel.handshake-timeout", tunnel.handshakeTimeout().toMillis());
+
+        GatewayConfig.Heartbeat heartbeat = config.heartbeat();
+        positive(problems, "porthole.gateway.heartbeat.interval", heartbeat.interval().toMillis());
+        if (heartbeat.timeout().compareTo(heartbeat.interval().multipliedBy(2)) < 0) {
+            problems.add("porthole.gateway.heartbeat.timeout: must be at least twice heartbeat.interval ("
+                    + heartbeat.interval() + "), was " + heartbeat.timeout());
+        }
+        GatewayConfig.Registry registry = config.registry();
+        positive(problems, "porthole.gateway.registry.refresh-interval", registry.refreshInterval().toMillis());
+        if (registry.ttl().compareTo(registry.refreshInterval().multipliedBy(2)) < 0) {
+            problems.add("porthole.gateway.registry.ttl: must be at least twice registry.refresh-interval ("
+                    + registry.refreshInterval() + "), was " + registry.ttl());
+        }
+        positive(problems, "porthole.gateway.registry.random-name-attempts", registry.randomNameAttempts());
+        config.auth().tokens().ifPresent(tokens -> {
+            for (int i = 0; i < tokens.size(); i++) {
+                if (tokens.get(i).length() < 16) {
+                    problems.add("porthole.gateway.auth.tokens[" + i + "]: a token must be at least 16 characters");
+                }
+            }
+        });
+        return problems;
+    }
+
+    private static void checkPort(List<String> problems, String key, int port) {
+        if (port < 0 || port > 65535) {
+            problems.add(key + ": must be between 0 and 65535, was " + port);
+        }
+    }
+
+    private static void positive(List<String> problems, String key, long value) {
+        if (value <= 0) {
+            problems.add(key + ": must be positive, was " + value);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.porthole.gateway.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Every setting of the gateway; each key is also an environment variable ({@code porthole.gateway.http.port} = {@code PORTHOLE_GATEWAY_HTTP_PORT}). */
+@ConfigMapping(prefix = "porthole.gateway")
+public interface GatewayConfig {
+
+    /** Id of this gateway instance in the registry, in events and in logs; defaults to the host name plus a random suffix. */
+    Optional<String> instanceId();
+
+    /** The public listener: visitors' HTTP and the agents' WebSocket endpoint. */
+    Http http();
+
+    /** Limits of the tunnel connection between agent and gateway. */
+    Tunnel tunnel();
+
+    /** Liveness checks on agent connections. */
+    Heartbeat heartbeat();
+
+    /** The tunnel registry in Redis. */
+    Registry registry();
+
+    /** How agents authenticate. */
+    Auth auth();
+
+    /** The public listener. */
+    interface Http {
+        /** Address to bind. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** Port to bind. */
+        @WithDefault("8080")
+        int port();
+
+        /** Tunnels are served at {@code <name>.<domain>}; point a wildcard DNS record at the gateway. */
+        @WithDefault("localhost")
+        String domain();
+
+        /** Scheme in the public URLs the gateway hands out ({@code https} when TLS terminates in front of it). */
+        @WithDefault("http")
+        String publicScheme();
+
+        /** Port in the public URLs; defaults to {@code http.port}, and is left out when it is the scheme's default. */
+        OptionalInt publicPort();
+
+        /** Path of the agents' WebSocket endpoint. */
+        @WithDefault("/_porthole/agent")
+        String agentPath();
+
+        /** Path routing for deployments without wildcard DNS: {@code <prefix><name>/...}. */
+        @WithDefault("/t/")
+        String pathPrefix();
+
+        /** How long a visitor waits for the upstream's response head before a 504. */
+        @WithDefault("30s")
+        Duration responseTimeout();
+
+        /** Largest request head (request line and headers) a visitor may send; larger gets 431. */
+        @WithDefault("16K")
+        MemorySize maxHeaderSize();
+
+        /** Largest request line; longer gets 414. */
+        @WithDefault("8K")
+        MemorySize maxInitialLineLength();
+
+        /** A visitor connection with no traffic for this long is closed. */
+        @WithDefault("5m")
+        Duration idleTimeout();
+
+        /** Keep X-Forwarded-* headers from visitors (only behind a trusted proxy); otherwise the gateway replaces them. */
+        @WithDefault("false")
+        boolean trustForwardedHeaders();
+
+        /** Event loops serving the public port; defaults to the number of CPU cores. */
+        OptionalInt eventLoops();
+    }
+
+    /** Limits of the tunnel connection. */
+    interface Tunnel {
+        /** Largest frame on an agent connection, header included; both ends must agree (the smaller wins). */
+        @WithDefault("64K")
+        MemorySize maxFrameSize();
+
+        /** Bytes each stream may have in flight towards the gateway; the gateway buffers at most this per stream. */
+        @WithDefault("256K")
+        MemorySize initialWindow();
+
+        /** Most concurrent streams (visitors) on one agent connection. */
+        @WithDefault("1024")
+        int maxStreamsPerSession();
+
+        /** Most tunnels one agent connection may hold. */
+        @WithDefault("32")
+        int maxTunnelsPerSession();
+
+        /** How long an agent has to send HELLO after the WebSocket opens. */
+        @WithDefault("10s")
+        Duration handshakeTimeout();
+    }
+
+    /** Heartbeat on agent connections. */
+    interface Heartbeat {
+        /** How often the gateway sends PING. */
+        @WithDefault("10s")
+        Duration interval();
+
+        /** A connection that sends nothing for this long is closed and its tunnels freed. */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    /** The tunnel registry. */
+    interface Registry {
+        /** Expiry of a claim in Redis; a dead gateway's names free up after this. */
+        @WithDefault("30s")
+        Duration ttl();
+
+        /** How often a live session refreshes its claims; must be well below {@code ttl}. */
+        @WithDefault("10s")
+        Duration refreshInterval();
+
+        /** Attempts to find a free random name before giving up. */
+        @WithDefault("20")
+        int randomNameAttempts();
+    }
+
+    /** Authentication of agents. */
+    interface Auth {
+        /**
+         * Static tokens that let an agent in with every grant. With none configured the gateway runs
+         * in public mode: anyone may connect and gets random names only.
+         */
+        Optional<List<String>> tokens();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.porthole.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The names of every Redis key and channel the gateway uses, under one configurable prefix. */
+@ConfigMapping(prefix = "porthole.redis")
+public interface RedisKeys {
+
+    /** Prefix of every key and channel, shared by all Porthole services. */
+    @WithDefault("porthole:")
+    String prefix();
+
+    /** Route of an HTTP tunnel: which session of which gateway holds the name. */
+    default String httpRoute(String name) {
+        return prefix() + "route:http:" + name;
+    }
+
+    /** A name reserved for one client by auth-service. */
+    default String reservation(String name) {
+        return prefix() + "reservation:" + name;
+    }
+
+    /** A live session's record. */
+    default String session(String sessionId) {
+        return prefix() + "session:" + sessionId;
+    }
+
+    /** Sorted set of live session ids, scored by expiry. */
+    default String sessions() {
+        return prefix() + "sessions";
+    }
+
+    /** The event stream that notification-service consumes. */
+    default String events() {
+        return prefix() + "events";
+    }
+
+    /** Pub/sub channel for broadcasts that must act now. */
+    default String control() {
+        return prefix() + "control";
+    }
+}

@@ -1,0 +1,130 @@
+package dev.porthole.gateway.control;
+
+import dev.porthole.gateway.auth.AgentAuthenticator;
+import dev.porthole.gateway.auth.AgentRejectedException;
+import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.protocol.auth.AgentCredentials;
+import dev.porthole.protocol.auth.Principal;
+import dev.porthole.protocol.mux.MuxSession;
+import dev.porthole.protocol.mux.MuxSettings;
+import dev.porthole.protocol.mux.WebSocketTransport;
+import io.quarkus.logging.Log;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.SocketAddress;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.util.regex.Pattern;
+
+/**
+ * The agents' WebSocket endpoint: authenticates the upgrade request, then hands the socket to a
+ * new {@link AgentSession}. A refused agent gets the HTTP status and a sentence it can print.
+ */
+@ApplicationScoped
+public class AgentEndpoint {
+
+    /** Header carrying the agent's id, stable across its reconnects. */
+    public static final String AGENT_HEADER = "X-Porthole-Agent";
+    /** Header carrying the client id (a JWT's {@code tid} must match it). */
+    public static final String CLIENT_HEADER = "X-Porthole-Client";
+
+    private static final Pattern AGENT_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+    private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
+    private final AgentAuthenticator authenticator;
+    private final SessionServices services;
+    private final MuxSettings settings;
+    private final SecureRandom random = new SecureRandom();
+
+    public AgentEndpoint(AgentAuthenticator authenticator, SessionServices services, GatewayConfig config) {
+        this.authenticator = authenticator;
+        this.services = services;
+        int frame = (int) config.tunnel().maxFrameSize().asLongValue();
+        int window = (int) config.tunnel().initialWindow().asLongValue();
+        this.settings = new MuxSettings(frame, window, config.tunnel().maxStreamsPerSession(), window);
+    }
+
+    /** WebSocket options the public server must use for agent connections. */
+    public int maxFrameSize() {
+        return settings.maxFrameSize();
+    }
+
+    /** Handles a request for the agent path. */
+    public void handle(HttpServerRequest request) {
+        if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
+            request.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket")
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end("This is the Porthole agent endpoint. Connect with the porthole agent, for example: porthole http 3000\n");
+            return;
+        }
+        String agentId = request.getHeader(AGENT_HEADER);
+        if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
+            agentId = "anonymous-" + randomId(10);
+        }
+        String remote = address(request.remoteAddress());
+        AgentCredentials credentials = new AgentCredentials(request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader(CLIENT_HEADER),
+                agentId, remote);
+        Context context = Vertx.currentContext();
+        request.pause();
+        String id = agentId;
+        authenticator.authenticate(credentials).onComplete(result -> context.runOnContext(ignored -> {
+            if (result.failed()) {
+                reject(request, result.cause(), remote);
+            } else {
+                request.toWebSocket()
+                        .onSuccess(socket -> startSession(socket, result.result(), id, remote))
+                        .onFailure(error -> Log.debugf("agent upgrade from %s failed: %s", remote, error.getMessage()));
+            }
+        }));
+    }
+
+    private void startSession(ServerWebSocket socket, Principal principal, String agentId, String remote) {
+        MuxSession mux = new MuxSession(Vertx.currentContext(), new WebSocketTransport(socket), settings, MuxSession.Role.GATEWAY);
+        AgentSession session = new AgentSession(services, mux, principal, "s-" + randomId(12), agentId, remote);
+        mux.listener(session);
+        WebSocketTransport.bind(socket, mux);
+        session.start();
+    }
+
+    private void reject(HttpServerRequest request, Throwable cause, String remote) {
+        int status;
+        String reason;
+        long retryAfter = 0;
+        if (cause instanceof AgentRejectedException rejected) {
+            status = rejected.status();
+            reason = rejected.getMessage();
+            retryAfter = rejected.retryAfterSeconds();
+        } else {
+            status = 503;
+            reason = "authentication is unavailable right now; the agent will retry";
+            Log.warnf("cannot authenticate agent from %s: %s", remote, cause.toString());
+        }
+        services.metrics().agentRejected(status);
+        Log.infof("agent from %s refused (%d): %s", remote, status, reason);
+        var response = request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        if (retryAfter > 0) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
+        }
+        response.end(reason);
+    }
+
+    private String randomId(int length) {
+        StringBuilder id = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            id.append(ID_ALPHABET[random.nextInt(ID_ALPHABET.length)]);
+        }
+        return id.toString();
+    }
+
+    /** {@code host:port}, with brackets around an IPv6 host. */
+    static String address(SocketAddress address) {
+        if (address == null) {
+            return "unknown";
+        }
+        String host = address.hostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.port();
+    }
+}

@@ -1,0 +1,407 @@
+package dev.porthole.gateway.control;
+
+import dev.porthole.gateway.registry.ClaimOutcome;
+import dev.porthole.gateway.registry.RefreshOutcome;
+import dev.porthole.gateway.registry.Route;
+import dev.porthole.gateway.registry.TunnelNames;
+import dev.porthole.gateway.registry.TunnelOwner;
+import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.ProtocolVersion;
+import dev.porthole.protocol.auth.Principal;
+import dev.porthole.protocol.event.PortholeEvent;
+import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.Config;
+import dev.porthole.protocol.message.ConnectionMessage;
+import dev.porthole.protocol.message.GoAway;
+import dev.porthole.protocol.message.Hello;
+import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.message.Notice;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.Ping;
+import dev.porthole.protocol.message.Pong;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.protocol.message.TunnelResult;
+import dev.porthole.protocol.message.Welcome;
+import dev.porthole.protocol.mux.MuxListener;
+import dev.porthole.protocol.mux.MuxSession;
+import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.registry.SessionRecord;
+import io.quarkus.logging.Log;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * One agent's connection to this gateway: the HELLO/WELCOME handshake, the tunnels it claimed,
+ * their refresh in the registry while it lives, and the clean-up when it ends. Everything runs on
+ * the connection's Vert.x context.
+ */
+public final class AgentSession implements MuxListener, TunnelOwner {
+
+    /** Features this gateway supports; WELCOME carries those the agent supports too. */
+    static final Set<String> CAPABILITIES = Set.of("http");
+
+    private enum State {
+        AWAITING_HELLO,
+        CLAIMING,
+        ACTIVE,
+        CLOSED
+    }
+
+    private final SessionServices services;
+    private final MuxSession mux;
+    private final Principal principal;
+    private final String sessionId;
+    private final String agentId;
+    private final String remoteAddress;
+    private final Route route;
+    private final Instant connectedAt = Instant.now();
+    private final List<GrantedTunnel> tunnels = new ArrayList<>();
+    private final List<Long> timers = new ArrayList<>();
+    private State state = State.AWAITING_HELLO;
+    private String agentVersion = "";
+    private boolean registryWarned;
+
+    AgentSession(SessionServices services, MuxSession mux, Principal principal, String sessionId, String agentId, String remoteAddress) {
+        this.services = services;
+        this.mux = mux;
+        this.principal = principal;
+        this.sessionId = sessionId;
+        this.agentId = agentId;
+        this.remoteAddress = remoteAddress;
+        this.route = new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
+    }
+
+    /** Starts waiting for HELLO. */
+    void start() {
+        services.sessions().add(this);
+        mux.onContext(() -> timers.add(services.vertx().setTimer(services.config().tunnel().handshakeTimeout().toMillis(), id -> {
+            if (state == State.AWAITING_HELLO) {
+                close(CloseCode.PROTOCOL_ERROR, "no HELLO within " + services.config().tunnel().handshakeTimeout().toSeconds() + " s");
+            }
+        })));
+    }
+
+    @Override
+    public String sessionId() {
+        return sessionId;
+    }
+
+    @Override
+    public String clientId() {
+        return principal.clientId();
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    @Override
+    public MuxStream openStream(String tunnel, String source, HttpRequestHead request) {
+        return mux.openStream(tunnel, source, request);
+    }
+
+    /** Ends the session; the agent sees the code and reason. */
+    public void close(CloseCode code, String reason) {
+        mux.close(code, reason);
+    }
+
+    // ---- MuxListener, on the session's context ----
+
+    @Override
+    public void onMessage(ConnectionMessage message) {
+        switch (message) {
+            case Hello hello -> onHello(hello);
+            case GoAway goAway -> close(CloseCode.NORMAL, "agent is going away: " + goAway.reason());
+            case Notice notice -> Log.infof("agent %s (client %s) says: %s", sessionId, clientId(), notice.text());
+            case Welcome welcome -> protocolError("WELCOME is sent by gateways, not agents");
+            case Config config -> protocolError("CONFIG is sent by gateways, not agents");
+            case Ping ping -> throw new IllegalStateException("PING is answered by the multiplexer");
+            case Pong pong -> throw new IllegalStateException("PONG is handled by the multiplexer");
+        }
+    }
+
+    @Override
+    public void onOpen(MuxStream stream, Open open) {
+        // Agent-initiated streams dial private tunnels, which this gateway does not offer yet.
+        stream.reset(ResetCode.FORBIDDEN, "this gateway does not accept streams opened by agents");
+    }
+
+    @Override
+    public void onClosed(int code, String reason) {
+        State previous = state;
+        state = State.CLOSED;
+        timers.forEach(services.vertx()::cancelTimer);
+        services.sessions().remove(this);
+        if (previous == State.ACTIVE) {
+            long duration = Duration.between(connectedAt, Instant.now()).toMillis();
+            Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
+                    reason, code, duration, mux.bytesReceived(), mux.bytesSent());
+            for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
+                releaseTunnel(tunnel, "agent disconnected: " + reason);
+            }
+            services.directory().remove(sessionId).onFailure(e -> Log.debugf("could not remove session record %s: %s", sessionId, e.getMessage()));
+            services.metrics().agentDisconnected();
+            services.events().publish(new PortholeEvent.AgentDisconnected(services.instance().id(), sessionId, clientId(), remoteAddress, code,
+                    reason, duration, mux.bytesReceived(), mux.bytesSent()));
+        } else {
+            Log.infof("agent connection %s (client %s) closed during the handshake: %s (%d)", sessionId, clientId(), reason, code);
+        }
+    }
+
+    // ---- handshake ----
+
+    private void onHello(Hello hello) {
+        if (state != State.AWAITING_HELLO) {
+            protocolError("HELLO after the handshake");
+            return;
+        }
+        OptionalInt version = ProtocolVersion.negotiate(hello.minVersion(), hello.maxVersion(), ProtocolVersion.MIN, ProtocolVersion.MAX);
+        if (version.isEmpty()) {
+            close(CloseCode.UNSUPPORTED_VERSION, "agent speaks protocol " + hello.minVersion() + "-" + hello.maxVersion() + ", this gateway "
+                    + ProtocolVersion.MIN + "-" + ProtocolVersion.MAX + "; upgrade the older one");
+            return;
+        }
+        try {
+            mux.peerLimits(hello.initialWindow(), hello.maxFrameSize());
+        } catch (ProtocolException e) {
+            protocolError(e.getMessage());
+            return;
+        }
+        agentVersion = hello.agentVersion();
+        state = State.CLAIMING;
+        claimAll(hello.tunnels()).onComplete(results -> mux.onContext(() -> welcome(version.getAsInt(), hello, results.result())));
+    }
+
+    private Future<List<TunnelResult>> claimAll(List<TunnelRequest> requests) {
+        List<TunnelResult> results = new ArrayList<>();
+        Set<String> asked = new HashSet<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (TunnelRequest request : requests) {
+            chain = chain.compose(ignored -> claim(request, asked, results.stream().filter(TunnelResult::granted).count())
+                    .map(result -> {
+                        results.add(result);
+                        return null;
+                    }));
+        }
+        return chain.map(ignored -> results);
+    }
+
+    private Future<TunnelResult> claim(TunnelRequest request, Set<String> asked, long grantedSoFar) {
+        if (request.kind() != TunnelKind.HTTP || request.privateTunnel()) {
+            return refused(request, TunnelResult.UNAVAILABLE, "TCP and private tunnels are not available on this gateway yet");
+        }
+        if (grantedSoFar >= services.config().tunnel().maxTunnelsPerSession()) {
+            return refused(request, TunnelResult.FORBIDDEN, "at most " + services.config().tunnel().maxTunnelsPerSession()
+                    + " tunnels per agent connection");
+        }
+        String name = request.name().toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) {
+            if (!principal.grants().randomNames()) {
+                return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may not use random names; ask for one of its subdomains");
+            }
+            return claimRandom(request, services.config().registry().randomNameAttempts());
+        }
+        String problem = TunnelNames.problem(name);
+        if (problem != null) {
+            return refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
+        }
+        if (!asked.add(name)) {
+            return refused(request, TunnelResult.CONFLICT, "subdomain '" + name + "' is asked for twice in one connection");
+        }
+        boolean reclaimingRandomName = principal.grants().randomNames() && services.names().looksGenerated(name);
+        if (principal.isPublic() && !reclaimingRandomName) {
+            return refused(request, TunnelResult.FORBIDDEN, "public sessions get random names only; authenticate (--token) to choose subdomain '"
+                    + name + "'");
+        }
+        if (!principal.grants().allowsSubdomain(name) && !reclaimingRandomName) {
+            return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may not claim subdomain '" + name
+                    + "'; ask an administrator to grant it");
+        }
+        return services.registry().claimHttp(name, route).map(outcome -> switch (outcome) {
+            case ClaimOutcome.Claimed claimed -> granted(name);
+            case ClaimOutcome.TookOver tookOver -> {
+                takeOverFrom(tookOver.previous(), name);
+                yield granted(name);
+            }
+            case ClaimOutcome.Taken taken -> TunnelResult.refused(request, TunnelResult.CONFLICT, "subdomain '" + name
+                    + "' is held by another client; pick another with --subdomain or ask an administrator to release it");
+            case ClaimOutcome.Reserved reserved -> TunnelResult.refused(request, TunnelResult.FORBIDDEN, "subdomain '" + name
+                    + "' is reserved for another client; pick another with --subdomain");
+        }).recover(error -> registryUnavailable(request, error));
+    }
+
+    private Future<TunnelResult> claimRandom(TunnelRequest request, int attemptsLeft) {
+        if (attemptsLeft <= 0) {
+            return refused(request, TunnelResult.UNAVAILABLE, "no free random name found; try again");
+        }
+        String name = services.names().next();
+        return services.registry().claimHttp(name, route).compose(outcome -> switch (outcome) {
+            case ClaimOutcome.Claimed claimed -> Future.succeededFuture(granted(name));
+            case ClaimOutcome.TookOver tookOver -> Future.succeededFuture(granted(name));
+            case ClaimOutcome.Taken taken -> claimRandom(request, attemptsLeft - 1);
+            case ClaimOutcome.Reserved reserved -> claimRandom(request, attemptsLeft - 1);
+        }, error -> registryUnavailable(request, error));
+    }
+
+    private Future<TunnelResult> registryUnavailable(TunnelRequest request, Throwable error) {
+        Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, request.name(), error.getMessage());
+        return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
+    }
+
+    private TunnelResult granted(String name) {
+        return TunnelResult.granted(TunnelKind.HTTP, name, 0, services.addresses().http(name));
+    }
+
+    private static Future<TunnelResult> refused(TunnelRequest request, int status, String message) {
+        return Future.succeededFuture(TunnelResult.refused(request, status, message));
+    }
+
+    private void welcome(int version, Hello hello, List<TunnelResult> results) {
+        if (state == State.CLOSED) {
+            // The agent went away while its claims were in flight: give the names back.
+            results.stream().filter(TunnelResult::granted)
+                    .forEach(result -> services.registry().releaseHttp(result.name(), route));
+            return;
+        }
+        Set<String> capabilities = new HashSet<>(hello.capabilities());
+        capabilities.retainAll(CAPABILITIES);
+        mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results));
+        List<TunnelResult> granted = results.stream().filter(TunnelResult::granted).toList();
+        if (granted.isEmpty()) {
+            boolean retry = results.stream().anyMatch(r -> r.status() == TunnelResult.UNAVAILABLE);
+            close(retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS, "none of the requested tunnels could be granted");
+            return;
+        }
+        state = State.ACTIVE;
+        long expiresAt = principal.sessionLifetimeSeconds() > 0 ? connectedAt.plusSeconds(principal.sessionLifetimeSeconds()).toEpochMilli() : 0;
+        mux.send(new Config(services.config().heartbeat().interval(), services.config().heartbeat().timeout(),
+                services.config().tunnel().maxStreamsPerSession(), expiresAt));
+        for (TunnelResult result : granted) {
+            GrantedTunnel tunnel = new GrantedTunnel(result.kind(), result.name(), result.publicAddress());
+            tunnels.add(tunnel);
+            services.routes().bindHttp(tunnel.name(), this);
+            services.metrics().tunnelOpened(tunnel.kindName());
+            services.events().publish(new PortholeEvent.TunnelOpened(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
+                    tunnel.name(), tunnel.publicAddress()));
+        }
+        mux.startHeartbeat(services.vertx(), services.config().heartbeat().interval(), services.config().heartbeat().timeout());
+        timers.add(services.vertx().setPeriodic(services.config().registry().refreshInterval().toMillis(), id -> refresh()));
+        if (expiresAt > 0) {
+            scheduleExpiry(Duration.ofSeconds(principal.sessionLifetimeSeconds()));
+        }
+        publishRecord();
+        services.metrics().agentConnected();
+        services.events().publish(new PortholeEvent.AgentConnected(services.instance().id(), sessionId, clientId(), agentId, remoteAddress,
+                agentVersion));
+        Log.infof("agent connected: session %s, client %s, from %s, agent %s, tunnels %s", sessionId, clientId(), remoteAddress,
+                agentVersion, tunnels.stream().map(GrantedTunnel::publicAddress).toList());
+    }
+
+    // ---- while active ----
+
+    private void refresh() {
+        for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
+            services.registry().refreshHttp(tunnel.name(), route).onComplete(result -> mux.onContext(() -> {
+                if (result.failed()) {
+                    if (!registryWarned) {
+                        registryWarned = true;
+                        Log.warnf("cannot refresh tunnel '%s' of session %s in the registry (%s); still serving it", tunnel.name(), sessionId,
+                                result.cause().getMessage());
+                    }
+                    return;
+                }
+                registryWarned = false;
+                if (result.result() == RefreshOutcome.RESTORED) {
+                    Log.infof("restored registry entry of tunnel '%s' (session %s) after it vanished from Redis", tunnel.name(), sessionId);
+                } else if (result.result() == RefreshOutcome.LOST) {
+                    loseTunnel(tunnel.name(), "another session holds it now");
+                }
+            }));
+        }
+        publishRecord();
+    }
+
+    /** A newer session of the same agent claimed one of our names (a reconnect); stop serving it. */
+    void loseTunnel(String name, String reason) {
+        mux.onContext(() -> {
+            GrantedTunnel lost = tunnels.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+            if (lost == null || state == State.CLOSED) {
+                return;
+            }
+            tunnels.remove(lost);
+            services.routes().unbindHttp(name, this);
+            services.metrics().tunnelClosed(lost.kindName());
+            services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
+            Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
+            if (tunnels.isEmpty()) {
+                close(CloseCode.SESSION_REPLACED, "a newer connection of this agent took over its tunnels");
+            }
+        });
+    }
+
+    private void takeOverFrom(Route previous, String name) {
+        if (previous == null || previous.sessionId().equals(sessionId)) {
+            return;
+        }
+        services.sessions().find(previous.sessionId()).ifPresent(old -> old.loseTunnel(name, "taken over by session " + sessionId));
+    }
+
+    private void releaseTunnel(GrantedTunnel tunnel, String reason) {
+        tunnels.remove(tunnel);
+        services.routes().unbindHttp(tunnel.name(), this);
+        services.registry().releaseHttp(tunnel.name(), route)
+                .onFailure(e -> Log.debugf("could not release '%s' (it expires by itself): %s", tunnel.name(), e.getMessage()));
+        services.metrics().tunnelClosed(tunnel.kindName());
+        services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
+                tunnel.name(), reason));
+    }
+
+    private void scheduleExpiry(Duration lifetime) {
+        Duration warning = Duration.ofMinutes(2);
+        Duration warnAfter = lifetime.compareTo(warning.multipliedBy(2)) > 0 ? lifetime.minus(warning) : lifetime.dividedBy(2);
+        Duration left = lifetime.minus(warnAfter);
+        timers.add(services.vertx().setTimer(Math.max(1, warnAfter.toMillis()), id -> mux.send(new Notice(Notice.Level.WARN, "session.expiring",
+                "this public session ends in " + describe(left) + "; authenticate with a token for a session without a time limit"))));
+        timers.add(services.vertx().setTimer(lifetime.toMillis(), id -> {
+            services.events().publish(new PortholeEvent.PublicSessionExpired(services.instance().id(), sessionId, remoteAddress,
+                    String.join(",", tunnels.stream().map(GrantedTunnel::name).toList())));
+            close(CloseCode.SESSION_EXPIRED, "public sessions last " + describe(lifetime) + "; authenticate with a token for a longer session");
+        }));
+    }
+
+    private void publishRecord() {
+        SessionRecord record = new SessionRecord(sessionId, services.instance().id(), clientId(), agentId, remoteAddress, connectedAt,
+                tunnels.stream().map(t -> new SessionRecord.TunnelEntry(t.kindName(), t.name(), t.publicAddress())).toList(),
+                mux.bytesReceived(), mux.bytesSent());
+        services.directory().publish(record).onFailure(e -> Log.debugf("could not publish session record %s: %s", sessionId, e.getMessage()));
+    }
+
+    private void protocolError(String reason) {
+        Log.warnf("agent session %s broke the protocol: %s", sessionId, reason);
+        close(CloseCode.PROTOCOL_ERROR, reason);
+    }
+
+    private static String describe(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 ? (seconds / 60) + " minutes" : seconds + " seconds";
+    }
+
+    @Override
+    public String toString() {
+        return "session " + sessionId + " of client " + clientId();
+    }
+
+    /** The tunnel names this session serves (read on its context). */
+    List<String> tunnelNames() {
+        return tunnels.stream().map(GrantedTunnel::name).toList();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.porthole.gateway.control;
+
+import dev.porthole.protocol.CloseCode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The agent sessions connected to this gateway instance. */
+@ApplicationScoped
+public class LocalSessions {
+
+    private final ConcurrentHashMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
+
+    void add(AgentSession session) {
+        sessions.put(session.sessionId(), session);
+    }
+
+    void remove(AgentSession session) {
+        sessions.remove(session.sessionId(), session);
+    }
+
+    public Optional<AgentSession> find(String sessionId) {
+        return Optional.ofNullable(sessions.get(sessionId));
+    }
+
+    public List<AgentSession> all() {
+        return List.copyOf(sessions.values());
+    }
+
+    public int count() {
+        return sessions.size();
+    }
+
+    /** Closes every session, for example when the gateway stops. */
+    public void closeAll(CloseCode code, String reason) {
+        sessions.values().forEach(session -> session.close(code, reason));
+    }
+}

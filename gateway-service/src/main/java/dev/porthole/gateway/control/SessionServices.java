@@ -1,0 +1,19 @@
+package dev.porthole.gateway.control;
+
+import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.GatewayInstance;
+import dev.porthole.gateway.events.EventPublisher;
+import dev.porthole.gateway.metrics.GatewayMetrics;
+import dev.porthole.gateway.registry.LocalRoutes;
+import dev.porthole.gateway.registry.NameGenerator;
+import dev.porthole.gateway.registry.SessionDirectory;
+import dev.porthole.gateway.registry.TunnelRegistry;
+import io.vertx.core.Vertx;
+import jakarta.inject.Singleton;
+
+/** What every agent session works with, gathered so that a session takes one argument instead of ten. */
+@Singleton
+record SessionServices(Vertx vertx, GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, SessionDirectory directory,
+        LocalRoutes routes, LocalSessions sessions, NameGenerator names, EventPublisher events, GatewayMetrics metrics,
+        PublicAddresses addresses) {
+}

@@ -1,0 +1,80 @@
+package dev.porthole.gateway.ingress;
+
+import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.registry.TunnelNames;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+
+/**
+ * Decides what a public request is for: a tunnel by subdomain ({@code <name>.<domain>}), a tunnel
+ * by path prefix ({@code /t/<name>/...}), the agents' endpoint, or nothing.
+ */
+@ApplicationScoped
+public class Addressing {
+
+    /** What a request addresses. */
+    public sealed interface Target {
+    }
+
+    /** A tunnel; {@code uri} is what the upstream sees and {@code prefix} what was stripped ("" for subdomains). */
+    public record Tunnel(String name, String uri, String prefix) implements Target {
+    }
+
+    /** The agents' WebSocket endpoint. */
+    public record AgentEndpoint() implements Target {
+    }
+
+    /** No tunnel: the apex domain, an unknown host or a path outside the prefix. */
+    public record NoTunnel() implements Target {
+    }
+
+    /** A request the gateway cannot route at all. */
+    public record BadRequest(String reason) implements Target {
+    }
+
+    private final String domainSuffix;
+    private final String agentPath;
+    private final String pathPrefix;
+
+    public Addressing(GatewayConfig config) {
+        this.domainSuffix = "." + config.http().domain();
+        this.agentPath = config.http().agentPath();
+        this.pathPrefix = config.http().pathPrefix();
+    }
+
+    /**
+     * @param host the request's host without port, or null if it sent none
+     * @param uri the request URI as received (path and query)
+     */
+    public Target resolve(String host, String uri) {
+        if (host == null || host.isEmpty()) {
+            return new BadRequest("the request has no Host header");
+        }
+        String lowerHost = host.toLowerCase(Locale.ROOT);
+        if (lowerHost.endsWith(domainSuffix)) {
+            String label = lowerHost.substring(0, lowerHost.length() - domainSuffix.length());
+            if (TunnelNames.problem(label) != null) {
+                return new NoTunnel();
+            }
+            return new Tunnel(label, uri, "");
+        }
+        int queryStart = uri.indexOf('?');
+        String path = queryStart < 0 ? uri : uri.substring(0, queryStart);
+        String query = queryStart < 0 ? "" : uri.substring(queryStart);
+        if (path.equals(agentPath)) {
+            return new AgentEndpoint();
+        }
+        String prefixWithoutSlash = pathPrefix.substring(0, pathPrefix.length() - 1);
+        if (path.startsWith(pathPrefix)) {
+            String rest = path.substring(pathPrefix.length());
+            int slash = rest.indexOf('/');
+            String name = slash < 0 ? rest : rest.substring(0, slash);
+            String remainder = slash < 0 ? "/" : rest.substring(slash);
+            if (TunnelNames.problem(name) != null) {
+                return new NoTunnel();
+            }
+            return new Tunnel(name, remainder + query, prefixWithoutSlash + "/" + name);
+        }
+        return new NoTunnel();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.porthole.gateway.ingress;
+
+import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.protocol.message.Header;
+import dev.porthole.protocol.message.HopByHop;
+import dev.porthole.protocol.message.HttpRequestHead;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds the request head the agent receives: the visitor's headers minus hop-by-hop ones, with
+ * X-Forwarded-For/-Proto/-Host (and -Prefix for path routing) set by the gateway.
+ *
+ * <p>A {@code Transfer-Encoding: chunked} header stays in the head as the signal that the body's
+ * length is unknown; the agent re-chunks it towards the upstream.
+ */
+@ApplicationScoped
+public class ForwardedRequest {
+
+    private final boolean trustForwarded;
+    private final String publicScheme;
+
+    public ForwardedRequest(GatewayConfig config) {
+        this.trustForwarded = config.http().trustForwardedHeaders();
+        this.publicScheme = config.http().publicScheme();
+    }
+
+    public HttpRequestHead head(HttpServerRequest request, String uri, String prefix, boolean upgrade) {
+        MultiMap in = request.headers();
+        HopByHop hop = HopByHop.forConnectionHeaders(in.getAll(HttpHeaders.CONNECTION));
+        List<Header> headers = new ArrayList<>(in.size() + 4);
+        String forwardedFor = null;
+        String forwardedProto = null;
+        for (Map.Entry<String, String> header : in) {
+            String name = header.getKey();
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("x-forwarded-")) {
+                if (trustForwarded && lower.equals("x-forwarded-for")) {
+                    forwardedFor = header.getValue();
+                } else if (trustForwarded && lower.equals("x-forwarded-proto")) {
+                    forwardedProto = header.getValue();
+                }
+                continue;
+            }
+            if (lower.equals("expect")) {
+                continue;
+            }
+            if (lower.equals("transfer-encoding")) {
+                if (header.getValue().toLowerCase(Locale.ROOT).contains("chunked")) {
+                    headers.add(new Header("Transfer-Encoding", "chunked"));
+                }
+                continue;
+            }
+            if (hop.isHopByHop(name) && !(upgrade && (lower.equals("upgrade") || lower.equals("connection")))) {
+                continue;
+            }
+            headers.add(new Header(name, header.getValue()));
+        }
+        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        headers.add(new Header("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client));
+        headers.add(new Header("X-Forwarded-Proto", forwardedProto == null ? publicScheme : forwardedProto));
+        String host = request.getHeader(HttpHeaders.HOST);
+        if (host != null) {
+            headers.add(new Header("X-Forwarded-Host", host));
+        }
+        if (!prefix.isEmpty()) {
+            headers.add(new Header("X-Forwarded-Prefix", prefix));
+        }
+        return new HttpRequestHead(request.method().name(), uri, headers);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.porthole.gateway.ingress;
+
+import dev.porthole.gateway.metrics.GatewayMetrics;
+import dev.porthole.gateway.registry.TunnelOwner;
+import dev.porthole.protocol.message.Header;
+import dev.porthole.protocol.message.HopByHop;
+import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.message.HttpResponseHead;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.mux.StreamResetException;
+import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One visitor request carried through a tunnel stream: the request body flows to the agent and the
+ * response back, each through a Vert.x pipe so that the slower side paces the faster one. Ends in
+ * exactly one way: the upstream's response, or a gateway error page (404/502/504), or a cut
+ * connection when the stream breaks after the response started. Never left hanging.
+ */
+final class HttpExchange {
+
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final TunnelOwner owner;
+    private final String tunnel;
+    private final GatewayMetrics metrics;
+    private final long startNanos = System.nanoTime();
+    private final AtomicBoolean headDecided = new AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final boolean upgrade;
+    private Vertx vertx;
+    private MuxStream stream;
+    private long timeoutTimer = -1;
+
+    HttpExchange(HttpServerRequest request, TunnelOwner owner, String tunnel, GatewayMetrics metrics) {
+        this.request = request;
+        this.response = request.response();
+        this.owner = owner;
+        this.tunnel = tunnel;
+        this.metrics = metrics;
+        this.upgrade = request.version() == HttpVersion.HTTP_1_1 && request.headers().contains(HttpHeaders.UPGRADE)
+                && request.headers().contains(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE, true);
+    }
+
+    boolean isUpgrade() {
+        return upgrade;
+    }
+
+    void start(Vertx vertx, HttpRequestHead head, String source, Duration responseTimeout) {
+        this.vertx = vertx;
+        request.pause();
+        stream = owner.openStream(tunnel, source, head);
+        timeoutTimer = vertx.setTimer(responseTimeout.toMillis(), id -> {
+            if (headDecided.compareAndSet(false, true)) {
+                stream.reset(ResetCode.UPSTREAM_TIMEOUT, "no response within " + responseTimeout.toSeconds() + " s");
+                fail(504, "upstream-timeout", "Gateway Timeout", "The service behind tunnel '" + tunnel + "' did not answer within "
+                        + responseTimeout.toSeconds() + " seconds.");
+            }
+        });
+        response.closeHandler(ignored -> {
+            if (!finished.get()) {
+                stream.reset(ResetCode.CANCEL, "visitor closed the connection");
+                finish(499);
+            }
+        });
+        stream.exceptionHandler(this::onStreamFailure);
+        stream.responseHandler(this::onResponseHead);
+        if (upgrade) {
+            // The upgrade request has no body; raw bytes follow only after a 101.
+            request.resume();
+        } else {
+            request.pipe().endOnFailure(false).to(stream).onFailure(error -> {
+                stream.reset(ResetCode.CANCEL, "visitor's request body failed: " + error.getMessage());
+                if (headDecided.compareAndSet(false, true)) {
+                    fail(400, "request-aborted", "Bad Request", "The request body could not be read: " + error.getMessage());
+                } else {
+                    abort();
+                }
+            });
+        }
+    }
+
+    private void onResponseHead(HttpResponseHead head) {
+        if (!headDecided.compareAndSet(false, true)) {
+            return;
+        }
+        vertx.cancelTimer(timeoutTimer);
+        if (response.closed()) {
+            stream.reset(ResetCode.CANCEL, "visitor closed the connection");
+            return;
+        }
+        response.setStatusCode(head.status());
+        if (!head.reason().isEmpty()) {
+            response.setStatusMessage(head.reason());
+        }
+        boolean switching = upgrade && head.status() == 101;
+        copyHeaders(head, switching);
+        if (switching) {
+            request.toNetSocket().onSuccess(this::relayUpgraded).onFailure(error -> {
+                stream.reset(ResetCode.CANCEL, "visitor upgrade failed");
+                abort();
+            });
+            return;
+        }
+        if (upgrade) {
+            stream.end();
+        }
+        boolean bodyless = request.method() == HttpMethod.HEAD || head.status() == 204 || head.status() == 304 || head.status() < 200;
+        if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
+            response.setChunked(true);
+        }
+        stream.pipe().endOnFailure(false).to(response).onComplete(result -> {
+            if (result.succeeded()) {
+                finish(head.status());
+            } else {
+                Log.debugf("tunnel '%s': response cut after the head: %s", tunnel, result.cause().getMessage());
+                stream.reset(ResetCode.CANCEL, "response could not be delivered");
+                abort();
+            }
+        });
+    }
+
+    private void relayUpgraded(NetSocket socket) {
+        finish(101);
+        socket.pipe().endOnFailure(false).to(stream).onFailure(error -> stream.reset(ResetCode.CANCEL, "visitor's socket failed"));
+        stream.pipe().endOnFailure(false).to(socket).onFailure(error -> socket.close());
+    }
+
+    private void copyHeaders(HttpResponseHead head, boolean switching) {
+        HopByHop hop = HopByHop.forConnectionHeaders(head.headers().stream()
+                .filter(h -> h.name().equalsIgnoreCase("connection")).map(Header::value).toList());
+        for (Header header : head.headers()) {
+            String lower = header.name().toLowerCase(Locale.ROOT);
+            if (hop.isHopByHop(header.name()) && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
+                continue;
+            }
+            response.headers().add(header.name(), header.value());
+        }
+    }
+
+    private void onStreamFailure(Throwable error) {
+        if (headDecided.compareAndSet(false, true)) {
+            vertx.cancelTimer(timeoutTimer);
+            ResetCode code = error instanceof StreamResetException reset ? reset.code() : ResetCode.INTERNAL;
+            String message = error.getMessage();
+            switch (code) {
+                case UPSTREAM_TIMEOUT -> fail(504, "upstream-timeout", "Gateway Timeout", message);
+                case UPSTREAM_REFUSED -> fail(502, "upstream-refused", "Bad Gateway", message);
+                case CONNECTION_CLOSED -> fail(502, "agent-disconnected", "Bad Gateway",
+                        "The agent serving tunnel '" + tunnel + "' disconnected. It may reconnect in a moment.");
+                case LIMIT_REACHED -> fail(503, "tunnel-busy", "Service Unavailable", message);
+                default -> fail(502, "stream-reset", "Bad Gateway", message);
+            }
+        } else {
+            // The response had started: cutting the connection is the only honest signal left.
+            abort();
+        }
+    }
+
+    private void fail(int status, String code, String title, String detail) {
+        if (stream != null) {
+            stream.reset(ResetCode.CANCEL, "gateway answered " + status);
+        }
+        ErrorPages.send(request, status, code, title, detail);
+        finish(status);
+    }
+
+    private void abort() {
+        if (!response.closed()) {
+            request.connection().close();
+        }
+        finish(502);
+    }
+
+    private void finish(int status) {
+        if (finished.compareAndSet(false, true)) {
+            metrics.httpRequest(status, Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.porthole.gateway.ingress;
+
+import dev.porthole.gateway.config.ConfigCheck;
+import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.GatewayInstance;
+import dev.porthole.gateway.control.AgentEndpoint;
+import dev.porthole.gateway.control.LocalSessions;
+import dev.porthole.gateway.control.PublicAddresses;
+import dev.porthole.gateway.events.EventPublisher;
+import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.event.PortholeEvent;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The public listener (port 8080 by default): visitors' HTTP and the agents' WebSocket endpoint on
+ * one port. One server instance per event loop, sharing the port, so that connections spread
+ * across cores.
+ */
+@ApplicationScoped
+public class PublicHttpServer {
+
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final HttpIngress ingress;
+    private final AgentEndpoint agents;
+    private final LocalSessions sessions;
+    private final EventPublisher events;
+    private final GatewayInstance instance;
+    private final PublicAddresses addresses;
+    private String deploymentId;
+
+    public PublicHttpServer(Vertx vertx, GatewayConfig config, HttpIngress ingress, AgentEndpoint agents, LocalSessions sessions,
+            EventPublisher events, GatewayInstance instance, PublicAddresses addresses) {
+        this.vertx = vertx;
+        this.config = config;
+        this.ingress = ingress;
+        this.agents = agents;
+        this.sessions = sessions;
+        this.events = events;
+        this.instance = instance;
+        this.addresses = addresses;
+    }
+
+    void start(@Observes StartupEvent startup) throws Exception {
+        List<String> problems = ConfigCheck.problems(config);
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> Log.error("invalid configuration: " + problem));
+            throw new InvalidConfigurationException(problems);
+        }
+        HttpServerOptions options = options();
+        int instances = config.http().eventLoops().orElse(Runtime.getRuntime().availableProcessors());
+        deploymentId = vertx.deployVerticle(() -> new Listener(options, ingress), new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Log.infof("Porthole gateway %s listening on %s:%d; tunnels at %s; agents connect to ws://<this host>:%d%s", instance.id(),
+                config.http().host(), config.http().port(), addresses.http("<name>"), config.http().port(), config.http().agentPath());
+        events.publish(new PortholeEvent.GatewayStarted(instance.id(), version(), addresses.http("*")));
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        sessions.closeAll(CloseCode.GOING_AWAY, "the gateway is shutting down; reconnecting");
+        if (deploymentId != null) {
+            vertx.undeploy(deploymentId);
+        }
+    }
+
+    private HttpServerOptions options() {
+        GatewayConfig.Http http = config.http();
+        return new HttpServerOptions()
+                .setHost(http.host())
+                .setPort(http.port())
+                .setReuseAddress(true)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setHandle100ContinueAutomatically(true)
+                .setMaxHeaderSize((int) http.maxHeaderSize().asLongValue())
+                .setMaxInitialLineLength((int) http.maxInitialLineLength().asLongValue())
+                .setIdleTimeout((int) http.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxWebSocketFrameSize(agents.maxFrameSize())
+                .setMaxWebSocketMessageSize(agents.maxFrameSize())
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
+    }
+
+    private static String version() {
+        String version = PublicHttpServer.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /** One listener per event loop. */
+    private static final class Listener extends AbstractVerticle {
+        private final HttpServerOptions options;
+        private final HttpIngress ingress;
+
+        Listener(HttpServerOptions options, HttpIngress ingress) {
+            this.options = options;
+            this.ingress = ingress;
+        }
+
+        @Override
+        public void start(Promise<Void> started) {
+            vertx.createHttpServer(options).requestHandler(ingress::handle).listen().<Void>mapEmpty().onComplete(started);
+        }
+    }
+
+    /** The configuration has mistakes; each was logged with its key. */
+    public static final class InvalidConfigurationException extends RuntimeException {
+        InvalidConfigurationException(List<String> problems) {
+            super("invalid gateway configuration:\n  " + String.join("\n  ", problems), null, false, false);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.porthole.gateway.registry;
+
+import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * The registry in Redis. Each operation is one Lua script, so that the check and the write are
+ * atomic across gateway instances.
+ */
+@ApplicationScoped
+public class RedisTunnelRegistry implements TunnelRegistry {
+
+    /**
+     * KEYS: route, reservation. ARGV: owner, route JSON, ttl ms, client id.
+     * A reservation for another client wins; a holder with a different owner keeps the name.
+     */
+    private static final String CLAIM = """
+            local reserved = redis.call('GET', KEYS[2])
+            if reserved and reserved ~= ARGV[4] then return {'RESERVED'} end
+            local current = redis.call('GET', KEYS[1])
+            if current then
+              local ok, route = pcall(cjson.decode, current)
+              if ok and type(route) == 'table' and route.owner ~= ARGV[1] then return {'TAKEN', current} end
+            end
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            if current then return {'TOOK_OVER', current} end
+            return {'CLAIMED'}
+            """;
+
+    /** KEYS: route. ARGV: session id, route JSON, ttl ms. */
+    private static final String REFRESH = """
+            local current = redis.call('GET', KEYS[1])
+            if not current then
+              redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+              return 'RESTORED'
+            end
+            local ok, route = pcall(cjson.decode, current)
+            if ok and type(route) == 'table' and route.sessionId == ARGV[1] then
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+              return 'REFRESHED'
+            end
+            return 'LOST'
+            """;
+
+    /** KEYS: route. ARGV: session id. */
+    private static final String RELEASE = """
+            local current = redis.call('GET', KEYS[1])
+            if not current then return 0 end
+            local ok, route = pcall(cjson.decode, current)
+            if ok and type(route) == 'table' and route.sessionId == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """;
+
+    private final RedisAPI redis;
+    private final RedisKeys keys;
+    private final String ttlMillis;
+
+    public RedisTunnelRegistry(RedisAPI redis, RedisKeys keys, GatewayConfig config) {
+        this.redis = redis;
+        this.keys = keys;
+        this.ttlMillis = String.valueOf(config.registry().ttl().toMillis());
+    }
+
+    @Override
+    public Future<ClaimOutcome> claimHttp(String name, Route route) {
+        return redis.eval(List.of(CLAIM, "2", keys.httpRoute(name), keys.reservation(name), route.owner(), route.toJson(), ttlMillis,
+                route.clientId())).map(RedisTunnelRegistry::toClaimOutcome);
+    }
+
+    @Override
+    public Future<RefreshOutcome> refreshHttp(String name, Route route) {
+        return redis.eval(List.of(REFRESH, "1", keys.httpRoute(name), route.sessionId(), route.toJson(), ttlMillis))
+                .map(response -> RefreshOutcome.valueOf(response.toString()));
+    }
+
+    @Override
+    public Future<Void> releaseHttp(String name, Route route) {
+        return redis.eval(List.of(RELEASE, "1", keys.httpRoute(name), route.sessionId())).mapEmpty();
+    }
+
+    private static ClaimOutcome toClaimOutcome(Response response) {
+        String verdict = response.get(0).toString();
+        return switch (verdict) {
+            case "CLAIMED" -> new ClaimOutcome.Claimed();
+            case "TOOK_OVER" -> new ClaimOutcome.TookOver(Route.fromJson(response.get(1).toString()));
+            case "TAKEN" -> new ClaimOutcome.Taken(Route.fromJson(response.get(1).toString()));
+            case "RESERVED" -> new ClaimOutcome.Reserved();
+            default -> throw new IllegalStateException("unexpected claim verdict " + verdict);
+        };
+    }
+}

@@ -1,0 +1,58 @@
+package dev.porthole.gateway.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.protocol.registry.SessionRecord;
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Publishes this gateway's live sessions in Redis so that the admin API can list every session
+ * across gateways: one JSON record per session with an expiry, plus a sorted set of ids by expiry.
+ */
+@ApplicationScoped
+public class SessionDirectory {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final RedisAPI redis;
+    private final RedisKeys keys;
+    private final long ttlMillis;
+    private final Clock clock;
+
+    public SessionDirectory(RedisAPI redis, RedisKeys keys, GatewayConfig config) {
+        this.redis = redis;
+        this.keys = keys;
+        this.ttlMillis = config.registry().ttl().toMillis();
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Writes (or refreshes) a session's record. */
+    public Future<Void> publish(SessionRecord record) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(e);
+        }
+        long expiresAt = clock.millis() + ttlMillis;
+        return redis.set(List.of(keys.session(record.sessionId()), json, "PX", String.valueOf(ttlMillis)))
+                .compose(ok -> redis.zadd(List.of(keys.sessions(), String.valueOf(expiresAt), record.sessionId())))
+                .mapEmpty();
+    }
+
+    /** Removes a session's record when it ends. */
+    public Future<Void> remove(String sessionId) {
+        return redis.del(List.of(keys.session(sessionId)))
+                .compose(ok -> redis.zrem(List.of(keys.sessions(), sessionId)))
+                .mapEmpty();
+    }
+}

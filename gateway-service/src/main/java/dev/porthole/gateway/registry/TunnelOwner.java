@@ -1,0 +1,15 @@
+package dev.porthole.gateway.registry;
+
+import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.mux.MuxStream;
+
+/** The live agent session behind a tunnel: what the ingress needs to reach it. */
+public interface TunnelOwner {
+
+    String sessionId();
+
+    String clientId();
+
+    /** Opens a stream to the agent for one visitor. */
+    MuxStream openStream(String tunnel, String source, HttpRequestHead request);
+}

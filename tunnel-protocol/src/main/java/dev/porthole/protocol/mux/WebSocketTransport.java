@@ -1,0 +1,67 @@
+package dev.porthole.protocol.mux;
+
+import dev.porthole.protocol.CloseCode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketBase;
+import java.nio.charset.StandardCharsets;
+
+/** Carries frames over a Vert.x WebSocket (server or client side), one binary message per frame. */
+public final class WebSocketTransport implements FrameTransport {
+
+    /** A WebSocket close reason may hold at most 123 bytes of UTF-8. */
+    static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    private final WebSocketBase socket;
+
+    public WebSocketTransport(WebSocketBase socket) {
+        this.socket = socket;
+    }
+
+    /** Connects a session to the socket's messages and close; call before the first message can arrive. */
+    public static void bind(WebSocketBase socket, MuxSession session) {
+        socket.binaryMessageHandler(session::receive);
+        socket.textMessageHandler(text -> session.close(CloseCode.PROTOCOL_ERROR, "text messages are not part of the Porthole protocol"));
+        socket.closeHandler(ignored -> {
+            Short code = socket.closeStatusCode();
+            session.transportClosed(code == null ? 1006 : code, socket.closeReason());
+        });
+        // Socket errors are followed by a close; the close handler reports them.
+        socket.exceptionHandler(error -> {
+        });
+    }
+
+    @Override
+    public void send(Buffer frame) {
+        socket.writeBinaryMessage(frame);
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    @Override
+    public void drainHandler(Runnable onDrain) {
+        socket.drainHandler(ignored -> onDrain.run());
+    }
+
+    @Override
+    public void close(CloseCode code, String reason) {
+        if (!socket.isClosed()) {
+            socket.close((short) code.code(), truncate(reason));
+        }
+    }
+
+    /** Cuts a reason to the WebSocket limit without splitting a character. */
+    static String truncate(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_CLOSE_REASON_BYTES) {
+            return reason;
+        }
+        int end = MAX_CLOSE_REASON_BYTES;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+}

@@ -274,17 +274,15 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         Set<String> capabilities = new HashSet<>(hello.capabilities());
         capabilities.retainAll(CAPABILITIES);
-        mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results));
         List<TunnelResult> granted = results.stream().filter(TunnelResult::granted).toList();
         if (granted.isEmpty()) {
+            mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results));
             boolean retry = results.stream().anyMatch(r -> r.status() == TunnelResult.UNAVAILABLE);
             close(retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS, "none of the requested tunnels could be granted");
             return;
         }
         state = State.ACTIVE;
-        long expiresAt = principal.sessionLifetimeSeconds() > 0 ? connectedAt.plusSeconds(principal.sessionLifetimeSeconds()).toEpochMilli() : 0;
-        mux.send(new Config(services.config().heartbeat().interval(), services.config().heartbeat().timeout(),
-                services.config().tunnel().maxStreamsPerSession(), expiresAt));
+        // Routes first, WELCOME second: the agent prints the URL on WELCOME, and a visitor may use it at once.
         for (TunnelResult result : granted) {
             GrantedTunnel tunnel = new GrantedTunnel(result.kind(), result.name(), result.publicAddress());
             tunnels.add(tunnel);
@@ -293,6 +291,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             services.events().publish(new PortholeEvent.TunnelOpened(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                     tunnel.name(), tunnel.publicAddress()));
         }
+        mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results));
+        long expiresAt = principal.sessionLifetimeSeconds() > 0 ? connectedAt.plusSeconds(principal.sessionLifetimeSeconds()).toEpochMilli() : 0;
+        mux.send(new Config(services.config().heartbeat().interval(), services.config().heartbeat().timeout(),
+                services.config().tunnel().maxStreamsPerSession(), expiresAt));
         mux.startHeartbeat(services.vertx(), services.config().heartbeat().interval(), services.config().heartbeat().timeout());
         timers.add(services.vertx().setPeriodic(services.config().registry().refreshInterval().toMillis(), id -> refresh()));
         if (expiresAt > 0) {

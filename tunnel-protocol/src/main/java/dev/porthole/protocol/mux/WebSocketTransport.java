@@ -17,9 +17,12 @@ public final class WebSocketTransport implements FrameTransport {
         this.socket = socket;
     }
 
-    /** Connects a session to the socket's messages and close; call before the first message can arrive. */
+    /**
+     * Connects a session to the socket's messages and close; call before the first message can
+     * arrive. Messages are handed over on the session's context (at once when the socket shares it).
+     */
     public static void bind(WebSocketBase socket, MuxSession session) {
-        socket.binaryMessageHandler(session::receive);
+        socket.binaryMessageHandler(message -> session.onContext(() -> session.receive(message)));
         socket.textMessageHandler(text -> session.close(CloseCode.PROTOCOL_ERROR, "text messages are not part of the Porthole protocol"));
         socket.closeHandler(ignored -> {
             Short code = socket.closeStatusCode();

@@ -1,0 +1,19 @@
+package dev.porthole.gateway.support;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/** Configurations the gateway tests run under. */
+public final class GatewayTestProfiles {
+
+    private GatewayTestProfiles() {
+    }
+
+    /** No tokens: anyone may connect and gets random names only. */
+    public static final class PublicMode implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("porthole.gateway.auth.tokens", "");
+        }
+    }
+}

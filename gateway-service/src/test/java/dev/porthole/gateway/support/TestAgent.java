@@ -1,0 +1,161 @@
+package dev.porthole.gateway.support;
+
+import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.ProtocolVersion;
+import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.Config;
+import dev.porthole.protocol.message.ConnectionMessage;
+import dev.porthole.protocol.message.Hello;
+import dev.porthole.protocol.message.Notice;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.protocol.message.Welcome;
+import dev.porthole.protocol.mux.MuxListener;
+import dev.porthole.protocol.mux.MuxSession;
+import dev.porthole.protocol.mux.MuxSettings;
+import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.mux.WebSocketTransport;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * An agent for gateway tests: speaks the real wire protocol over a real WebSocket, and lets each
+ * test decide what happens to every stream the gateway opens.
+ */
+public final class TestAgent implements MuxListener {
+
+    public final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
+    public final CompletableFuture<String> closed = new CompletableFuture<>();
+    public final List<Notice> notices = new CopyOnWriteArrayList<>();
+    public final List<Config> configs = new CopyOnWriteArrayList<>();
+    public final List<Open> opened = new CopyOnWriteArrayList<>();
+    private volatile BiConsumer<MuxStream, Open> streams = (stream, open) -> { };
+    private volatile MuxSession session;
+    private volatile WebSocket socket;
+    private volatile int closeCode = -1;
+
+    /** Connects, sends HELLO asking for these tunnels, and returns without waiting for WELCOME. */
+    public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
+        return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX);
+    }
+
+    public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, int minVersion,
+            int maxVersion) {
+        TestAgent agent = new TestAgent();
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/_porthole/agent")
+                .addHeader("X-Porthole-Agent", agentId);
+        if (authorization != null) {
+            options.addHeader("Authorization", authorization);
+        }
+        WebSocket socket = join(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(65536).setMaxMessageSize(65536))
+                .connect(options).toCompletionStage().toCompletableFuture());
+        agent.socket = socket;
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        context.runOnContext(ignored -> {
+            MuxSession session = new MuxSession(context, new WebSocketTransport(socket), MuxSettings.DEFAULTS, MuxSession.Role.AGENT);
+            session.listener(agent);
+            WebSocketTransport.bind(socket, session);
+            agent.session = session;
+            session.send(new Hello(minVersion, maxVersion, "test", agentId, Set.of("http"), MuxSettings.DEFAULT_INITIAL_WINDOW, 65536, tunnels));
+            ready.complete(null);
+        });
+        join(ready);
+        return agent;
+    }
+
+    /** The upgrade status the gateway answered when it refused the agent, with its body. */
+    public static UpgradeRejectedException rejection(Vertx vertx, int port, String authorization) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/_porthole/agent");
+        if (authorization != null) {
+            options.addHeader("Authorization", authorization);
+        }
+        try {
+            vertx.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e.getCause() instanceof UpgradeRejectedException rejected) {
+                return rejected;
+            }
+            throw new AssertionError("expected an upgrade rejection, got " + e, e);
+        }
+        throw new AssertionError("the gateway accepted the agent");
+    }
+
+    /** What to do with each stream the gateway opens from now on. */
+    public TestAgent serving(BiConsumer<MuxStream, Open> handler) {
+        this.streams = handler;
+        return this;
+    }
+
+    public Welcome awaitWelcome() {
+        return join(welcome);
+    }
+
+    /** The public address of the first granted tunnel. */
+    public String firstAddress() {
+        return awaitWelcome().tunnels().getFirst().publicAddress();
+    }
+
+    public int closeCode() {
+        return closeCode;
+    }
+
+    /** Stops reading from the socket, like an agent whose process froze: no more PONGs. */
+    public void freeze() {
+        socket.pause();
+    }
+
+    public void close() {
+        MuxSession current = session;
+        if (current != null) {
+            current.close(CloseCode.NORMAL, "test done");
+        }
+    }
+
+    @Override
+    public void onOpen(MuxStream stream, Open open) {
+        opened.add(open);
+        streams.accept(stream, open);
+    }
+
+    @Override
+    public void onMessage(ConnectionMessage message) {
+        switch (message) {
+            case Welcome w -> {
+                try {
+                    session.peerLimits(w.initialWindow(), w.maxFrameSize());
+                } catch (ProtocolException e) {
+                    throw new AssertionError(e);
+                }
+                welcome.complete(w);
+            }
+            case Config c -> configs.add(c);
+            case Notice n -> notices.add(n);
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public void onClosed(int code, String reason) {
+        closeCode = code;
+        closed.complete(code + " " + reason);
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("timed out or failed: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.porthole.gateway.support;
+
+import dev.porthole.protocol.message.Header;
+import dev.porthole.protocol.message.HttpResponseHead;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.mux.MuxStream;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/** Scripted upstream behaviours for {@link TestAgent#serving}. */
+public final class Upstreams {
+
+    private Upstreams() {
+    }
+
+    /** Reads the whole request, then answers with a status and a body of known length. */
+    public static BiConsumer<MuxStream, Open> respond(int status, String body) {
+        return (stream, open) -> {
+            stream.handler(data -> {
+            });
+            stream.endHandler(v -> {
+                Buffer bytes = Buffer.buffer(body);
+                stream.respond(new HttpResponseHead(status, "", List.of(new Header("Content-Length", String.valueOf(bytes.length())),
+                        new Header("Content-Type", "text/plain"))));
+                stream.end(bytes);
+            });
+        };
+    }
+
+    /** Answers 200 at once and streams the request body back (no length: the gateway chunks it). */
+    public static BiConsumer<MuxStream, Open> echo() {
+        return (stream, open) -> {
+            stream.respond(new HttpResponseHead(200, "OK", List.of(new Header("Content-Type", "application/octet-stream"))));
+            stream.pipeTo(stream);
+        };
+    }
+
+    /** Resets every stream at once, as the agent does when the upstream refuses. */
+    public static BiConsumer<MuxStream, Open> reset(ResetCode code, String message) {
+        return (stream, open) -> stream.reset(code, message);
+    }
+
+    /** Never answers. */
+    public static BiConsumer<MuxStream, Open> silent() {
+        return (stream, open) -> stream.handler(data -> {
+        });
+    }
+
+    /** Starts a chunked response, sends a little, then breaks off. */
+    public static BiConsumer<MuxStream, Open> breakAfterHead() {
+        return (stream, open) -> {
+            stream.respond(new HttpResponseHead(200, "OK", List.of()));
+            stream.write(Buffer.buffer("partial"));
+            stream.reset(ResetCode.UPSTREAM_ERROR, "upstream died");
+        };
+    }
+}

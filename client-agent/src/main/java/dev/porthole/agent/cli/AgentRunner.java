@@ -40,8 +40,14 @@ public class AgentRunner {
     }
 
     int configError(String message) {
-        Log.error(message);
+        fatal(message);
         return AgentExit.CONFIG_ERROR;
+    }
+
+    /** The last word of a run that failed: one line on standard error, for people and scripts alike. */
+    static void fatal(String message) {
+        System.err.println("porthole: " + message);
+        System.err.flush();
     }
 
     AgentExit run(AgentSettings settings, StreamAcceptor acceptor, ConsoleReporter reporter) {
@@ -53,7 +59,7 @@ public class AgentRunner {
         try {
             AgentExit exit = client.start().toCompletionStage().toCompletableFuture().get();
             if (exit.code() != AgentExit.NORMAL) {
-                Log.error(exit.message());
+                fatal(exit.message());
             }
             return exit;
         } catch (InterruptedException e) {
@@ -62,6 +68,7 @@ public class AgentRunner {
             return AgentExit.normal();
         } catch (ExecutionException e) {
             Log.error("the agent failed", e.getCause());
+            fatal("the agent failed: " + e.getCause());
             return new AgentExit(1, String.valueOf(e.getCause()));
         } finally {
             running = null;

@@ -1,0 +1,30 @@
+package dev.porthole.agent.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentSettingsTest {
+
+    private static AgentSettings settings(String server) {
+        return new AgentSettings(URI.create(server), "/_porthole/agent", null, null, "a", List.of(), Duration.ofSeconds(1), 1,
+                Duration.ofSeconds(1), 0);
+    }
+
+    @Test
+    void turnsTheServerUrlIntoTheWebSocketEndpoint() {
+        assertThat(settings("http://gw.example.com:8080").endpoint()).hasToString("ws://gw.example.com:8080/_porthole/agent");
+        assertThat(settings("https://gw.example.com").endpoint()).hasToString("wss://gw.example.com:443/_porthole/agent");
+        assertThat(settings("http://gw.example.com/base/").endpoint()).hasToString("ws://gw.example.com:80/base/_porthole/agent");
+        assertThat(settings("http://[::1]:8080").endpoint()).hasToString("ws://[::1]:8080/_porthole/agent");
+    }
+
+    @Test
+    void refusesOtherSchemes() {
+        assertThatThrownBy(() -> settings("ftp://gw.example.com").endpoint()).hasMessageContaining("http://, https://");
+    }
+}

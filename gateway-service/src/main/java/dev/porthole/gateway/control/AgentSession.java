@@ -359,7 +359,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private void releaseTunnel(GrantedTunnel tunnel, String reason) {
         tunnels.remove(tunnel);
-        services.routes().unbindHttp(tunnel.name(), this);
+        if (services.routes().unbindHttp(tunnel.name(), this)) {
+            services.routes().markOffline(tunnel.name(), reason);
+        }
         services.registry().releaseHttp(tunnel.name(), route)
                 .onFailure(e -> Log.debugf("could not release '%s' (it expires by itself): %s", tunnel.name(), e.getMessage()));
         services.metrics().tunnelClosed(tunnel.kindName());

@@ -52,6 +52,14 @@ public class HttpIngress {
 
     private void forward(HttpServerRequest request, Addressing.Tunnel tunnel) {
         Optional<TunnelOwner> owner = routes.http(tunnel.name());
+        if (owner.isEmpty() && routes.offline(tunnel.name()).isPresent()) {
+            LocalRoutes.Offline gone = routes.offline(tunnel.name()).get();
+            long seconds = Duration.between(gone.since(), java.time.Instant.now()).toSeconds();
+            ErrorPages.send(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' went offline "
+                    + seconds + " s ago (" + gone.reason() + "). It may reconnect in a moment.");
+            metrics.httpRequest(502, Duration.ZERO);
+            return;
+        }
         if (owner.isEmpty()) {
             ErrorPages.send(request, 404, "tunnel-not-found", "Tunnel Not Found",
                     "No agent is serving tunnel '" + tunnel.name() + "' right now. Start one with: porthole http <port> --subdomain " + tunnel.name());

@@ -174,6 +174,22 @@ class HttpIngressTest {
     }
 
     @Test
+    void aTunnelWhoseAgentLeftAnswers502UntilItComesBack() {
+        Visitor visitor = tunnel("flaky");
+        agent.serving(Upstreams.respond(200, "up"));
+        assertThat(visitor.get(host("flaky"), "/").status()).isEqualTo(200);
+        agent.close();
+        agent.closed.join();
+        await().until(() -> visitor.get(host("flaky"), "/").status() == 502);
+        Visitor.Reply reply = visitor.get(host("flaky"), "/");
+        assertThat(reply.header(ErrorPages.ERROR_HEADER)).isEqualTo("agent-offline");
+        assertThat(reply.text()).contains("went offline").contains("may reconnect");
+        Visitor again = tunnel("flaky");
+        agent.serving(Upstreams.respond(200, "up again"));
+        assertThat(again.get(host("flaky"), "/").text()).isEqualTo("up again");
+    }
+
+    @Test
     void anAgentThatDisconnectsMidRequestBecomesA502() {
         Visitor visitor = tunnel("vanish");
         agent.serving((stream, open) -> agent.close());

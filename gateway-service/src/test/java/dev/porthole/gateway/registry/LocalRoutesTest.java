@@ -1,0 +1,83 @@
+package dev.porthole.gateway.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.mux.MuxStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class LocalRoutesTest {
+
+    private static final class StepClock extends Clock {
+        Instant now = Instant.parse("2026-11-22T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static final TunnelOwner OWNER = new TunnelOwner() {
+        @Override
+        public String sessionId() {
+            return "s";
+        }
+
+        @Override
+        public String clientId() {
+            return "c";
+        }
+
+        @Override
+        public MuxStream openStream(String tunnel, String source, HttpRequestHead request) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    private final StepClock clock = new StepClock();
+    private final LocalRoutes routes = new LocalRoutes(clock);
+
+    @Test
+    void aVanishedTunnelIsReportedOfflineUntilItIsForgottenOrServedAgain() {
+        routes.markOffline("gone", "agent disconnected");
+        assertThat(routes.offline("gone")).hasValueSatisfying(o -> assertThat(o.reason()).isEqualTo("agent disconnected"));
+        clock.now = clock.now.plus(LocalRoutes.OFFLINE_MEMORY).plus(Duration.ofSeconds(1));
+        assertThat(routes.offline("gone")).isEmpty();
+
+        routes.markOffline("back", "agent disconnected");
+        routes.bindHttp("back", OWNER);
+        assertThat(routes.offline("back")).isEmpty();
+    }
+
+    @Test
+    void aServedNameIsNeverMarkedOffline() {
+        routes.bindHttp("live", OWNER);
+        routes.markOffline("live", "stale session ended");
+        assertThat(routes.offline("live")).isEmpty();
+    }
+
+    @Test
+    void rememberedOfflineNamesAreBounded() {
+        for (int i = 0; i < LocalRoutes.OFFLINE_LIMIT + 500; i++) {
+            routes.markOffline("name-" + i, "gone");
+        }
+        assertThat(routes.offlineCount()).isEqualTo(LocalRoutes.OFFLINE_LIMIT);
+        assertThat(routes.offline("name-0")).as("the oldest is forgotten first").isEmpty();
+        assertThat(routes.offline("name-" + (LocalRoutes.OFFLINE_LIMIT + 499))).isPresent();
+    }
+}

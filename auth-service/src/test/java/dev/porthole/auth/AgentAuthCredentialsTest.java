@@ -155,6 +155,17 @@ class AgentAuthCredentialsTest {
     }
 
     @Test
+    void answersThePrincipalWithExactlyTheContractFields() {
+        Map<String, Object> principal = authenticate(new AgentCredentials(null, null, "laptop-8", uniqueAddress()))
+                .then().statusCode(200).extract().jsonPath().getMap("$");
+        org.assertj.core.api.Assertions.assertThat(principal).containsOnlyKeys("clientId", "method", "grants", "sessionLifetimeSeconds",
+                "credentialId", "sessionWarningSeconds", "signingKeyId");
+        org.assertj.core.api.Assertions.assertThat(((Map<?, ?>) principal.get("grants")).keySet().stream().map(String::valueOf).toList()).containsExactlyInAnyOrder("subdomains", "randomNames",
+                "tcpPorts", "tcpPortCount", "privateTunnels", "dialTunnels", "maxTunnels", "maxSessions", "uploadBytesPerSecond",
+                "downloadBytesPerSecond");
+    }
+
+    @Test
     void givesPublicSessionARandomIdWhenTheAgentIdIsUnusable() {
         authenticate(new AgentCredentials("", null, "../../etc/passwd", uniqueAddress()))
                 .then().statusCode(200)

@@ -16,6 +16,7 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.Comparator;
 import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -97,10 +98,29 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Exception e) {
+    public Response unexpected(Exception e, UriInfo uri) {
+        if (isRedisUnreachable(e)) {
+            Log.warnf("Redis is unreachable: %s", e.getMessage());
+            String detail = uri.getPath().startsWith("/internal/")
+                    ? "authentication unavailable: auth-service cannot reach Redis; retrying later will help"
+                    : "auth-service cannot reach Redis; try again shortly";
+            return problems.builder(Problem.of("unavailable", "Service unavailable", 503, detail)).header("Retry-After", 5).build();
+        }
         Log.errorf(e, "unexpected error: %s", e.getMessage());
         return problems.of(Problem.of("internal", "Internal error", 500,
                 "the request could not be completed (is Redis reachable?); see the auth-service log"));
+    }
+
+    /** A connection refused, reset or timed out on the way to Redis (the only network peer here). */
+    private static boolean isRedisUnreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.nio.channels.ClosedChannelException
+                    || cause instanceof io.netty.channel.ConnectTimeoutException || cause instanceof io.smallrye.mutiny.TimeoutException
+                    || cause.getClass().getName().startsWith("io.vertx.redis")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String field(ConstraintViolation<?> violation) {

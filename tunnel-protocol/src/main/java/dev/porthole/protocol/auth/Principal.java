@@ -1,5 +1,6 @@
 package dev.porthole.protocol.auth;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,8 @@ public record Principal(String clientId, AuthMethod method, Grants grants, long 
         this(clientId, method, grants, sessionLifetimeSeconds, credentialId, 0, null);
     }
 
+    /** Derived from {@link #method()}; not part of the JSON form. */
+    @JsonIgnore
     public boolean isPublic() {
         return method == AuthMethod.PUBLIC;
     }

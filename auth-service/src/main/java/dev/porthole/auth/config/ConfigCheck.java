@@ -1,5 +1,6 @@
 package dev.porthole.auth.config;
 
+import dev.porthole.auth.jwt.JwtShape;
 import dev.porthole.protocol.admin.AdminTokenKey;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -53,6 +54,8 @@ public class ConfigCheck {
                 "PORTHOLE_INTERNAL_TOKEN must be at least " + MIN_INTERNAL_TOKEN_LENGTH + " characters"));
         auth.staticTokens().orElse(List.of()).stream().filter(t -> t.length() < MIN_STATIC_TOKEN_LENGTH).findAny()
                 .ifPresent(t -> problems.add("every PORTHOLE_AUTH_STATIC_TOKENS entry must be at least " + MIN_STATIC_TOKEN_LENGTH + " characters"));
+        auth.staticTokens().orElse(List.of()).stream().filter(JwtShape::isJwt).findAny()
+                .ifPresent(t -> problems.add("a PORTHOLE_AUTH_STATIC_TOKENS entry looks like a JWT (three dot-separated parts); static tokens must not contain dots"));
         if (auth.bcryptCost() < 4 || auth.bcryptCost() > 31) {
             problems.add("PORTHOLE_AUTH_BCRYPT_COST must be between 4 and 31 (it is " + auth.bcryptCost() + ")");
         }

@@ -1,0 +1,152 @@
+package dev.porthole.auth.lockout;
+
+import dev.porthole.auth.config.AuthConfig;
+import dev.porthole.auth.event.EventLog;
+import dev.porthole.auth.repository.RedisKeys;
+import dev.porthole.protocol.event.PortholeEvent.AuthFailed;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.scheduler.Scheduled;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Counts authentication failures in Redis, shared by every auth-service instance, and slows down
+ * repeated failures: once an address or a claimed client id reaches its threshold within a window
+ * (which starts at its first failure), further attempts are refused until the window passes.
+ *
+ * <p>Events: each counted failure is one {@code auth.failed} event (count 1) until the lockout starts
+ * (so at most the threshold per window); when the window of an address and client id pair closes
+ * and it saw two or more attempts (refused ones included), one aggregate event carries the count.
+ */
+@ApplicationScoped
+public class FailureLedger {
+
+    /** Reason given in aggregate events. */
+    public static final String AGGREGATE_REASON = "repeated-failures";
+
+    private static final String CHECK = """
+            local wait = 0
+            local function locked(key, limit)
+              local count = tonumber(redis.call('GET', key) or '0')
+              if count >= limit then
+                local ttl = redis.call('PTTL', key)
+                if ttl > wait then wait = ttl end
+              end
+            end
+            locked(KEYS[1], tonumber(ARGV[1]))
+            if ARGV[3] == '1' then locked(KEYS[2], tonumber(ARGV[2])) end
+            return wait
+            """;
+
+    private static final String RECORD = """
+            local window = tonumber(ARGV[1])
+            if ARGV[6] == '1' then
+              if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], window) end
+              if ARGV[4] ~= '' then
+                if redis.call('INCR', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], window) end
+              end
+            end
+            local count = redis.call('HINCRBY', KEYS[3], 'count', 1)
+            if count == 1 then
+              redis.call('HSET', KEYS[3], 'address', ARGV[3], 'clientId', ARGV[4])
+              redis.call('PEXPIRE', KEYS[3], window * 2 + 60000)
+              redis.call('ZADD', KEYS[4], 'NX', tonumber(ARGV[2]) + window, KEYS[3])
+            end
+            redis.call('HSET', KEYS[3], 'reason', ARGV[5])
+            return count
+            """;
+
+    /* Takes closed windows atomically, so that two instances never both emit the same aggregate. */
+    private static final String TAKE_CLOSED = """
+            local closed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            local out = {}
+            for _, pair in ipairs(closed) do
+              redis.call('ZREM', KEYS[1], pair)
+              local f = redis.call('HMGET', pair, 'address', 'clientId', 'count', 'reason')
+              redis.call('DEL', pair)
+              if f[3] then
+                table.insert(out, f[1] or ''); table.insert(out, f[2] or '')
+                table.insert(out, f[3]); table.insert(out, f[4] or '')
+              end
+            end
+            return out
+            """;
+
+    private static final int FLUSH_BATCH = 500;
+
+    private final RedisDataSource redis;
+    private final RedisKeys keys;
+    private final AuthConfig.Failures config;
+    private final EventLog events;
+    private final Clock clock;
+
+    public FailureLedger(RedisDataSource redis, RedisKeys keys, AuthConfig config, EventLog events, Clock clock) {
+        this.redis = redis;
+        this.keys = keys;
+        this.config = config.failures();
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** How long the address or client id is still locked out, if it is. */
+    public Optional<Duration> lockedFor(String address, String clientId) {
+        Response wait = redis.execute("EVAL", CHECK, "2", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId)),
+                String.valueOf(config.perAddress()), String.valueOf(config.perClient()), clientId == null ? "0" : "1");
+        long millis = wait == null ? 0 : wait.toLong();
+        return millis > 0 ? Optional.of(Duration.ofMillis(millis)) : Optional.empty();
+    }
+
+    /** Counts a failed attempt and appends its {@code auth.failed} event. */
+    public void failed(String address, String clientId, String reason) {
+        record(address, clientId, reason, true);
+        events.append(new AuthFailed(clientId, address, reason, 1, 0));
+    }
+
+    /** Counts an attempt refused because of a lockout: only towards the aggregate event. */
+    public void refusedWhileLocked(String address, String clientId) {
+        record(address, clientId, "locked-out", false);
+    }
+
+    private void record(String address, String clientId, String reason, boolean counts) {
+        redis.execute("EVAL", RECORD, "4", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId)),
+                keys.failurePair(address, clientId), keys.failureWindows(),
+                String.valueOf(config.window().toMillis()), String.valueOf(clock.millis()), address, nullToEmpty(clientId),
+                reason, counts ? "1" : "0");
+    }
+
+    /** Emits one aggregate event per address and client id pair whose window has closed. */
+    @Scheduled(every = "${porthole.auth.failures.flush-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void flushClosedWindows() {
+        Response closed;
+        try {
+            closed = redis.execute("EVAL", TAKE_CLOSED, "1", keys.failureWindows(), String.valueOf(clock.millis()), String.valueOf(FLUSH_BATCH));
+        } catch (RuntimeException e) {
+            Log.debugf("could not read closed failure windows: %s", e.getMessage());
+            return;
+        }
+        if (closed == null) {
+            return;
+        }
+        for (int i = 0; i + 3 < closed.size(); i += 4) {
+            String address = closed.get(i).toString();
+            String clientId = closed.get(i + 1).toString();
+            int count = closed.get(i + 2).toInteger();
+            String lastReason = closed.get(i + 3).toString();
+            if (count >= 2) {
+                events.append(new AuthFailed(clientId.isEmpty() ? null : clientId, address,
+                        AGGREGATE_REASON + " (last: " + lastReason + ")", count, config.window().toSeconds()));
+                Log.infof("%d authentication failures from %s for client %s within %s", count, address,
+                        clientId.isEmpty() ? "(none)" : clientId, config.window());
+            }
+        }
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.porthole.auth.repository;
+
+import dev.porthole.auth.config.RedisConfig;
+import dev.porthole.protocol.broadcast.BroadcastCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Every Redis key and channel auth-service reads or writes, under the shared prefix. The names are a
+ * contract with the other services (docs/auth-service.md lists them).
+ */
+@ApplicationScoped
+public class RedisKeys {
+
+    private final String prefix;
+
+    public RedisKeys(RedisConfig config) {
+        this.prefix = config.prefix();
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** JSON client record. */
+    public String client(String clientId) {
+        return prefix + "client:" + clientId;
+    }
+
+    /** Sorted set of client ids (all score 0, so ordered by id) for paged listing. */
+    public String clients() {
+        return prefix + "clients";
+    }
+
+    /** JSON record of an issued static token or JWT. */
+    public String token(String tokenId) {
+        return prefix + "token:" + tokenId;
+    }
+
+    /** Static token id by the SHA-256 (hex) of the token. */
+    public String tokenHash(String sha256Hex) {
+        return prefix + "token-hash:" + sha256Hex;
+    }
+
+    /** Set of the token ids issued to a client. */
+    public String clientTokens(String clientId) {
+        return prefix + "client-tokens:" + clientId;
+    }
+
+    /** Marker for a revoked JWT ({@code jti}), kept until the JWT would have expired. */
+    public String revokedJwt(String jti) {
+        return prefix + "revoked-jwt:" + jti;
+    }
+
+    /** Hash with the current and previous JWT signing secrets. */
+    public String signingKeys() {
+        return prefix + "signing-keys";
+    }
+
+    /** The client that holds a subdomain or private-tunnel name. */
+    public String reservation(String name) {
+        return prefix + "reservation:" + name;
+    }
+
+    /** A live session, written by its gateway. */
+    public String session(String sessionId) {
+        return prefix + "session:" + sessionId;
+    }
+
+    /** Sorted set of live session ids scored by expiry (epoch ms), written by gateways. */
+    public String sessions() {
+        return prefix + "sessions";
+    }
+
+    /** Redis Stream of events for notification-service. */
+    public String events() {
+        return prefix + "events";
+    }
+
+    /** Pub/sub channel of broadcasts that must act now. */
+    public String control() {
+        return BroadcastCodec.channel(prefix);
+    }
+
+    /** Failure counter of one remote address for the current window. */
+    public String failuresByAddress(String address) {
+        return prefix + "auth-failures:address:" + address;
+    }
+
+    /** Failure counter of one claimed client id for the current window. */
+    public String failuresByClient(String clientId) {
+        return prefix + "auth-failures:client:" + clientId;
+    }
+
+    /** Hash summing the failures of one address and client id pair, for the aggregate event. */
+    public String failurePair(String address, String clientId) {
+        return prefix + "auth-failures:pair:" + address + "|" + (clientId == null ? "" : clientId);
+    }
+
+    /** Sorted set of failure pairs scored by the end of their window (epoch ms). */
+    public String failureWindows() {
+        return prefix + "auth-failures:windows";
+    }
+}

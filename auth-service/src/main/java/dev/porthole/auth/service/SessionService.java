@@ -1,0 +1,38 @@
+package dev.porthole.auth.service;
+
+import dev.porthole.auth.broadcast.ControlChannel;
+import dev.porthole.auth.repository.SessionRepository;
+import dev.porthole.protocol.broadcast.ControlBroadcast;
+import dev.porthole.protocol.registry.SessionRecord;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+
+/** Lists live agent sessions across all gateways (from their Redis records) and kicks one. */
+@ApplicationScoped
+public class SessionService {
+
+    private final SessionRepository sessions;
+    private final ControlChannel control;
+    private final Clock clock;
+
+    public SessionService(SessionRepository sessions, ControlChannel control, Clock clock) {
+        this.sessions = sessions;
+        this.control = control;
+        this.clock = clock;
+    }
+
+    public Page<SessionRecord> list(int page, int size) {
+        var now = clock.instant();
+        return new Page<>(sessions.live(now, (long) page * size, size), page, size, sessions.countLive(now));
+    }
+
+    /** Asks the gateway holding the session to close it (broadcast). */
+    public SessionRecord kick(String sessionId, String actor) {
+        SessionRecord session = sessions.find(sessionId, clock.instant())
+                .orElseThrow(() -> AdminException.notFound("no live session '" + sessionId + "'"));
+        control.publish(new ControlBroadcast.SessionKicked(session.sessionId(), session.gatewayId(), session.clientId()));
+        Log.infof("client %s: session %s on gateway %s kicked by %s", session.clientId(), sessionId, session.gatewayId(), actor);
+        return session;
+    }
+}

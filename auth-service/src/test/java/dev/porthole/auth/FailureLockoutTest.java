@@ -1,0 +1,109 @@
+package dev.porthole.auth;
+
+import static dev.porthole.auth.AdminApi.createClient;
+import static dev.porthole.auth.AdminApi.uniqueId;
+import static dev.porthole.auth.AgentAuthCalls.authenticate;
+import static dev.porthole.auth.AgentAuthCalls.basic;
+import static dev.porthole.auth.AgentAuthCalls.uniqueAddress;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import dev.porthole.protocol.event.EventEnvelope;
+import dev.porthole.protocol.event.PortholeEvent.AuthFailed;
+import dev.porthole.testing.RedisTestResource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Repeated failures are answered 429 with Retry-After until the (short, test-profile) window passes. */
+@QuarkusTest
+@TestProfile(FailureLockoutTest.ShortWindow.class)
+@WithTestResource(RedisTestResource.class)
+class FailureLockoutTest {
+
+    /** Three failures per address, two per client id, in a two-second window. */
+    public static class ShortWindow implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("porthole.auth.failures.per-address", "3", "porthole.auth.failures.per-client", "2",
+                    "porthole.auth.failures.window", "2s");
+        }
+    }
+
+    @Inject
+    RedisDataSource redis;
+
+    private List<AuthFailed> authFailures(String address) {
+        return EventStream.read(redis).stream().map(EventEnvelope::event)
+                .filter(AuthFailed.class::isInstance).map(AuthFailed.class::cast)
+                .filter(e -> address.equals(e.remoteAddress())).toList();
+    }
+
+    @Test
+    void locksOutAnAddressAfterTheThresholdUntilTheWindowPasses() {
+        String address = uniqueAddress();
+        for (int i = 0; i < 3; i++) {
+            authenticate("Bearer pht_wrong-token", null, address).then().statusCode(401);
+        }
+        var locked = authenticate("Bearer configured-static-token-0001", null, address)
+                .then().statusCode(429)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:porthole:problem:too-many-failures"))
+                .body("detail", startsWith("too many failed authentication attempts from this address or for this client; try again in "))
+                .extract();
+        int retryAfter = Integer.parseInt(locked.header("Retry-After"));
+        assertThat(retryAfter).isBetween(1, 2);
+
+        authenticate("Bearer configured-static-token-0001", null, uniqueAddress()).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                authenticate("Bearer configured-static-token-0001", null, address).then().statusCode(200));
+    }
+
+    @Test
+    void locksOutAClientIdAcrossAddresses() {
+        String id = uniqueId("locked");
+        String secret = createClient(id, Map.of());
+        authenticate(basic(id, "wrong-1"), id, uniqueAddress()).then().statusCode(401);
+        authenticate(basic(id, "wrong-2"), id, uniqueAddress()).then().statusCode(401);
+        authenticate(basic(id, secret), id, uniqueAddress()).then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        String unknown = uniqueId("nobody");
+        authenticate(basic(unknown, "x"), null, uniqueAddress()).then().statusCode(401);
+        authenticate(basic(unknown, "x"), null, uniqueAddress()).then().statusCode(401);
+        authenticate(basic(unknown, "x"), null, uniqueAddress()).then().statusCode(429);
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                authenticate(basic(id, secret), id, uniqueAddress()).then().statusCode(200));
+    }
+
+    @Test
+    void emitsOneEventPerCountedFailureAndOneAggregatePerWindow() {
+        String address = uniqueAddress();
+        // Two counted failures lock the client id; the next 21 attempts are refused while locked.
+        for (int i = 0; i < 2; i++) {
+            authenticate("Bearer pht_wrong-token", "ci-runner-" + address, address).then().statusCode(401);
+        }
+        for (int i = 0; i < 21; i++) {
+            authenticate("Bearer pht_wrong-token", "ci-runner-" + address, address).then().statusCode(429);
+        }
+        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            List<AuthFailed> events = authFailures(address);
+            assertThat(events.stream().filter(e -> e.count() == 1))
+                    .hasSize(2)
+                    .allSatisfy(e -> assertThat(e.reason()).isEqualTo("bad-credentials"));
+            assertThat(events.stream().filter(e -> e.count() > 1)).singleElement().satisfies(aggregate -> {
+                assertThat(aggregate.count()).isEqualTo(23);
+                assertThat(aggregate.windowSeconds()).isEqualTo(2);
+                assertThat(aggregate.clientId()).isEqualTo("ci-runner-" + address);
+                assertThat(aggregate.reason()).startsWith("repeated-failures");
+            });
+        });
+    }
+}

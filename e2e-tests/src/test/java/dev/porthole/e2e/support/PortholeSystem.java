@@ -1,0 +1,173 @@
+package dev.porthole.e2e.support;
+
+import dev.porthole.testing.RedisServerProcess;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole Porthole installation on loopback, each part its own process: redis-server, the gateway,
+ * a demo upstream ({@code porthole demo-server}) and agents.
+ */
+public final class PortholeSystem implements AutoCloseable {
+
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    public static final String DOMAIN = "porthole.test";
+
+    private final Path logDir;
+    private final RedisServerProcess redis;
+    private final List<ServiceProcess> processes = new ArrayList<>();
+    private final int gatewayPort = RedisServerProcess.freePort();
+    private final int managementPort = RedisServerProcess.freePort();
+    private final Map<String, String> gatewayEnv = new HashMap<>();
+    private final List<String> gatewayJvm = new ArrayList<>(List.of("-Xmx256m"));
+    private ServiceProcess gateway;
+    private ServiceProcess upstream;
+    private int upstreamPort;
+
+    public PortholeSystem(String testName) {
+        this.logDir = Path.of("target", "e2e-logs", testName);
+        this.redis = RedisServerProcess.startOnFreePort();
+    }
+
+    /** JVM options of the gateway (replacing the default heap limit), before {@link #startGateway()}. */
+    public PortholeSystem gatewayJvm(String... options) {
+        gatewayJvm.clear();
+        gatewayJvm.addAll(List.of(options));
+        return this;
+    }
+
+    /** Extra gateway settings, before {@link #startGateway()}. */
+    public PortholeSystem gatewaySetting(String name, String value) {
+        gatewayEnv.put(name, value);
+        return this;
+    }
+
+    public PortholeSystem startGateway() {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "QUARKUS_REDIS_HOSTS", redis.url(),
+                "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(gatewayPort),
+                "PORTHOLE_GATEWAY_HTTP_HOST", "127.0.0.1",
+                "PORTHOLE_GATEWAY_HTTP_DOMAIN", DOMAIN,
+                "QUARKUS_HTTP_PORT", String.valueOf(managementPort),
+                "QUARKUS_HTTP_HOST", "127.0.0.1"));
+        env.putAll(gatewayEnv);
+        gateway = ServiceProcess.start("gateway", "gateway-service", gatewayJvm, List.of(), env, logDir);
+        processes.add(gateway);
+        awaitPort(gatewayPort, gateway);
+        return this;
+    }
+
+    public PortholeSystem startUpstream() {
+        upstream = ServiceProcess.start("upstream", "client-agent", List.of("-Xmx128m"), List.of("demo-server", "--port", "0"), Map.of(), logDir);
+        processes.add(upstream);
+        String url = upstream.awaitFirstLine(START_TIMEOUT);
+        upstreamPort = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+        return this;
+    }
+
+    /** Starts an agent exposing the demo upstream; returns once it printed its public URL. */
+    public Agent startAgent(String name, List<String> extraArgs) {
+        return startAgent(name, List.of("-Xmx256m"), extraArgs);
+    }
+
+    /** Starts an agent with its own JVM options. */
+    public Agent startAgent(String name, List<String> jvm, List<String> extraArgs) {
+        List<String> args = new ArrayList<>(List.of("http", String.valueOf(upstreamPort), "--server", "http://127.0.0.1:" + gatewayPort));
+        args.addAll(extraArgs);
+        ServiceProcess process = ServiceProcess.start(name, "client-agent", jvm, args, Map.of(), logDir);
+        processes.add(process);
+        return new Agent(process, process.awaitFirstLine(START_TIMEOUT));
+    }
+
+    /** Starts an agent without waiting for its URL (for agents expected to fail). */
+    public ServiceProcess launchAgent(String name, List<String> args, Map<String, String> env) {
+        ServiceProcess process = ServiceProcess.start(name, "client-agent", List.of("-Xmx128m"), args, env, logDir);
+        processes.add(process);
+        return process;
+    }
+
+    /** Stops the gateway (SIGTERM, or SIGKILL when {@code kill}) and starts a new one on the same port and Redis. */
+    public PortholeSystem restartGateway(boolean kill) {
+        if (kill) {
+            gateway.kill();
+        } else {
+            gateway.stop();
+        }
+        processes.remove(gateway);
+        return startGateway();
+    }
+
+    public int gatewayPort() {
+        return gatewayPort;
+    }
+
+    public int upstreamPort() {
+        return upstreamPort;
+    }
+
+    public ServiceProcess gateway() {
+        return gateway;
+    }
+
+    public RedisServerProcess redis() {
+        return redis;
+    }
+
+    /** A URL on the gateway for a path-routed tunnel: {@code http://127.0.0.1:<port>/t/<name><path>}. */
+    public String pathUrl(String name, String path) {
+        return "http://127.0.0.1:" + gatewayPort + "/t/" + name + path;
+    }
+
+    /** The Host header of a tunnel by subdomain. */
+    public String host(String name) {
+        return name + "." + DOMAIN + ":" + gatewayPort;
+    }
+
+    public String gatewayUrl(String path) {
+        return "http://127.0.0.1:" + gatewayPort + path;
+    }
+
+    public String upstreamUrl(String path) {
+        return "http://127.0.0.1:" + upstreamPort + path;
+    }
+
+    @Override
+    public void close() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).stop();
+        }
+        redis.stop();
+    }
+
+    static void awaitPort(int port, ServiceProcess owner) {
+        org.awaitility.Awaitility.await("port " + port + " of " + owner.pid())
+                .atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
+                .failFast("the process exited; stderr:\n" + String.join("\n", owner.stderr()), () -> !owner.isAlive())
+                .until(() -> isOpen(port));
+    }
+
+    private static boolean isOpen(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** A running agent and the public URL it printed. */
+    public record Agent(ServiceProcess process, String url) {
+        /** The tunnel's name: the first label of its URL's host. */
+        public String name() {
+            String host = url.substring(url.indexOf("://") + 3);
+            return host.substring(0, host.indexOf('.'));
+        }
+    }
+}

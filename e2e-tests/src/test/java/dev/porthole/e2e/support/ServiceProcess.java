@@ -1,0 +1,177 @@
+package dev.porthole.e2e.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A Porthole service run as its own operating-system process ({@code java -jar .../quarkus-run.jar}),
+ * its output kept in a log file per test and in memory for assertions.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    /** The JVM that runs the tests also runs the services (JDK 25). */
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+    private final String name;
+    private final Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<String> firstStdoutLine = new CompletableFuture<>();
+
+    private ServiceProcess(String name, Process process, Path logDir) throws IOException {
+        this.name = name;
+        this.process = process;
+        Files.createDirectories(logDir);
+        pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), stdout,
+                logDir.resolve(name + ".out"), true);
+        pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), stderr,
+                logDir.resolve(name + ".err"), false);
+    }
+
+    /**
+     * Starts {@code java [jvmArgs] -jar <jar> [args]} with extra environment variables.
+     *
+     * @param module the Maven module whose packaged application to run, e.g. {@code gateway-service}
+     */
+    public static ServiceProcess start(String name, String module, List<String> jvmArgs, List<String> args, Map<String, String> env,
+            Path logDir) {
+        Path jar = Path.of(System.getProperty("porthole.root", "..")).resolve(module).resolve("target/quarkus-app/quarkus-run.jar")
+                .toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run 'mvn package' (or 'mvn verify' from the top) first");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.add("--sun-misc-unsafe-memory-access=allow");
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        try {
+            return new ServiceProcess(name, builder.start(), logDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first line the process printed on standard output (agents print their public URL there). */
+    public String awaitFirstLine(Duration timeout) {
+        try {
+            return firstStdoutLine.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(name + " printed nothing on stdout within " + timeout + "; stderr:\n" + String.join("\n", tail(stderr)), e);
+        }
+    }
+
+    /** Waits until a line of its output matches. */
+    public void awaitLog(Predicate<String> line, Duration timeout) {
+        org.awaitility.Awaitility.await(name + " logs the expected line")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(50))
+                .failFast(name + " exited", () -> !process.isAlive())
+                .until(() -> stderr.stream().anyMatch(line) || stdout.stream().anyMatch(line));
+    }
+
+    public List<String> stderr() {
+        return stderr;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Resident memory in bytes, from /proc. */
+    public long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the memory of " + name, e);
+        }
+        throw new IllegalStateException("no VmRSS for " + name);
+    }
+
+    /** Waits for the process to exit on its own and returns its exit code. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " still running after " + timeout);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** SIGKILL: the process gets no chance to say goodbye. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, then SIGKILL if it does not stop in time. */
+    public void stop() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void pump(BufferedReader reader, List<String> lines, Path file, boolean firstLine) {
+        Thread pump = new Thread(() -> {
+            try (reader; PrintWriter log = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), true)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                    log.println(line);
+                    if (firstLine) {
+                        firstStdoutLine.complete(line);
+                    }
+                }
+            } catch (IOException e) {
+                // The process ended.
+            }
+        }, name + "-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    private static List<String> tail(List<String> lines) {
+        return lines.subList(Math.max(0, lines.size() - 30), lines.size());
+    }
+}

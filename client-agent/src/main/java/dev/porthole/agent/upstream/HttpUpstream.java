@@ -9,6 +9,7 @@ import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.mux.StreamRelay;
 import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -134,7 +135,7 @@ public final class HttpUpstream implements StreamAcceptor {
                 if (isChunked) {
                     request.setChunked(true);
                 }
-                stream.pipe().endOnFailure(false).to(request).onFailure(error -> request.reset());
+                StreamRelay.relay(stream, request).onFailure(error -> request.reset());
                 request.response().onComplete(response -> {
                     if (response.failed()) {
                         fail(ResetCode.UPSTREAM_ERROR, 502, "the local service at " + upstream + " failed: " + describe(response.cause()));
@@ -148,6 +149,12 @@ public final class HttpUpstream implements StreamAcceptor {
         private void relay(HttpClientResponse response) {
             if (!answered()) {
                 response.request().reset();
+                return;
+            }
+            if (bodyless(response)) {
+                // Nothing will follow the head: one RESPONSE frame with FIN instead of a head and a FIN.
+                stream.respond(responseHead(response), true);
+                response.end().onComplete(result -> logCompleted(response.statusCode()));
                 return;
             }
             stream.respond(responseHead(response));
@@ -176,7 +183,7 @@ public final class HttpUpstream implements StreamAcceptor {
                 return;
             }
             NetSocket socket = response.netSocket();
-            stream.pipe().endOnFailure(false).to(socket).onFailure(error -> socket.close());
+            StreamRelay.relay(stream, socket).onFailure(error -> socket.close());
             socket.pipe().endOnFailure(false).to(stream).onFailure(error -> stream.reset(ResetCode.UPSTREAM_ERROR, "upstream socket failed"));
         }
 
@@ -202,6 +209,13 @@ public final class HttpUpstream implements StreamAcceptor {
         private void logCompleted(int status) {
             log.completed(tunnel.name(), head.method(), head.uri(), status, Duration.ofNanos(System.nanoTime() - startNanos));
         }
+    }
+
+    /** A response that carries no body: to HEAD, 1xx, 204, 304, or one that says its length is 0. */
+    static boolean bodyless(HttpClientResponse response) {
+        int status = response.statusCode();
+        return response.request().getMethod() == HttpMethod.HEAD || status < 200 || status == 204 || status == 304
+                || "0".equals(response.getHeader(HttpHeaders.CONTENT_LENGTH));
     }
 
     static HttpResponseHead responseHead(HttpClientResponse response) {

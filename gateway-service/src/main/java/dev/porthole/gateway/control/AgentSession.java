@@ -105,8 +105,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     @Override
-    public MuxStream openStream(String tunnel, String source, HttpRequestHead request) {
-        return mux.openStream(tunnel, source, request);
+    public MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin) {
+        return mux.openStream(tunnel, source, request, fin);
     }
 
     /** Ends the session; the agent sees the code and reason. */

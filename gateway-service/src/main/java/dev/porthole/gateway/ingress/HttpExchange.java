@@ -8,6 +8,7 @@ import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.mux.StreamRelay;
 import dev.porthole.protocol.mux.StreamResetException;
 import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
@@ -59,7 +60,8 @@ final class HttpExchange {
     void start(Vertx vertx, HttpRequestHead head, String source, Duration responseTimeout) {
         this.vertx = vertx;
         request.pause();
-        stream = owner.openStream(tunnel, source, head);
+        boolean bodyless = !upgrade && !hasBody(request);
+        stream = owner.openStream(tunnel, source, head, bodyless);
         timeoutTimer = vertx.setTimer(responseTimeout.toMillis(), id -> {
             if (headDecided.compareAndSet(false, true)) {
                 stream.reset(ResetCode.UPSTREAM_TIMEOUT, "no response within " + responseTimeout.toSeconds() + " s");
@@ -75,8 +77,8 @@ final class HttpExchange {
         });
         stream.exceptionHandler(this::onStreamFailure);
         stream.responseHandler(this::onResponseHead);
-        if (upgrade) {
-            // The upgrade request has no body; raw bytes follow only after a 101.
+        if (upgrade || bodyless) {
+            // No body to send: the OPEN carried FIN (or, for an upgrade, raw bytes follow only after a 101).
             request.resume();
         } else {
             request.pipe().endOnFailure(false).to(stream).onFailure(error -> {
@@ -119,7 +121,7 @@ final class HttpExchange {
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
-        stream.pipe().endOnFailure(false).to(response).onComplete(result -> {
+        StreamRelay.relay(stream, response).onComplete(result -> {
             if (result.succeeded()) {
                 finish(head.status());
             } else {
@@ -130,10 +132,16 @@ final class HttpExchange {
         });
     }
 
+    /** HTTP/1.1: a request has a body only if it says so with Content-Length or Transfer-Encoding. */
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.trim().equals("0"));
+    }
+
     private void relayUpgraded(NetSocket socket) {
         finish(101);
         socket.pipe().endOnFailure(false).to(stream).onFailure(error -> stream.reset(ResetCode.CANCEL, "visitor's socket failed"));
-        stream.pipe().endOnFailure(false).to(socket).onFailure(error -> socket.close());
+        StreamRelay.relay(stream, socket).onFailure(error -> socket.close());
     }
 
     private void copyHeaders(HttpResponseHead head, boolean switching) {

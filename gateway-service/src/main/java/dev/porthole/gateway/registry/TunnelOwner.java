@@ -10,6 +10,6 @@ public interface TunnelOwner {
 
     String clientId();
 
-    /** Opens a stream to the agent for one visitor. */
-    MuxStream openStream(String tunnel, String source, HttpRequestHead request);
+    /** Opens a stream to the agent for one visitor; {@code fin} when the request has no body to follow. */
+    MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin);
 }

@@ -44,7 +44,7 @@ class LocalRoutesTest {
         }
 
         @Override
-        public MuxStream openStream(String tunnel, String source, HttpRequestHead request) {
+        public MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin) {
             throw new UnsupportedOperationException();
         }
     };

@@ -25,6 +25,13 @@ public record Frame(FrameType type, int flags, int streamId, Buffer payload) {
     /** Stream id of connection frames. */
     public static final int CONNECTION_STREAM = 0;
 
+    /**
+     * On OPEN, RESPONSE and DATA: the sender sends nothing more on this stream, as if a FIN frame
+     * followed. Saves a frame (and a write) for every request without a body and every response's
+     * last chunk.
+     */
+    public static final int FLAG_FIN = 0x01;
+
     public Frame {
         if (payload == null) {
             payload = Buffer.buffer(0);
@@ -38,6 +45,11 @@ public record Frame(FrameType type, int flags, int streamId, Buffer payload) {
     /** Length of the whole frame on the wire. */
     public int encodedSize() {
         return HEADER_SIZE + payload.length();
+    }
+
+    /** Whether the FIN flag is set. */
+    public boolean fin() {
+        return (flags & FLAG_FIN) != 0;
     }
 
     /** Stream ids are unsigned 32-bit; Java holds them in an int. */

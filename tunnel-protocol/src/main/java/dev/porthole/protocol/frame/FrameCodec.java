@@ -16,9 +16,6 @@ public final class FrameCodec {
     /** Smallest maximum a peer may configure; a HELLO with many tunnels must still fit. */
     public static final int MIN_MAX_FRAME_SIZE = 4 * 1024;
 
-    /** Flag bits defined by this protocol version, per frame type. Version 1 defines none. */
-    private static final int DEFINED_FLAGS = 0;
-
     private final int maxFrameSize;
 
     public FrameCodec(int maxFrameSize) {
@@ -42,7 +39,7 @@ public final class FrameCodec {
         if (frame.encodedSize() > maxFrameSize) {
             throw new IllegalArgumentException("frame of " + frame.encodedSize() + " bytes exceeds the maximum of " + maxFrameSize + ": " + frame);
         }
-        if ((frame.flags() & ~DEFINED_FLAGS) != 0) {
+        if ((frame.flags() & ~frame.type().allowedFlags()) != 0) {
             throw new IllegalArgumentException("undefined flags 0x" + Integer.toHexString(frame.flags()) + " on " + frame);
         }
         String misplaced = scopeViolation(frame.type(), frame.streamId());
@@ -68,7 +65,7 @@ public final class FrameCodec {
         }
         FrameType type = FrameType.fromCode(message.getUnsignedByte(0));
         int flags = message.getUnsignedByte(1);
-        if ((flags & ~DEFINED_FLAGS) != 0) {
+        if ((flags & ~type.allowedFlags()) != 0) {
             throw new ProtocolException(ProtocolError.UNKNOWN_FLAGS, "undefined flags 0x%02x on %s".formatted(flags, type));
         }
         int streamId = message.getInt(2);

@@ -58,6 +58,14 @@ public enum FrameType {
         this.scope = scope;
     }
 
+    /** Flag bits this frame type may carry. */
+    public int allowedFlags() {
+        return switch (this) {
+            case OPEN, RESPONSE, DATA -> Frame.FLAG_FIN;
+            default -> 0;
+        };
+    }
+
     public int code() {
         return code;
     }

@@ -45,7 +45,12 @@ public final class MessageCodec {
             }
             case Rst r -> out.u16(r.code().code()).string(r.message());
         }
-        return Frame.of(message.type(), message.streamId(), out.buffer());
+        int flags = switch (message) {
+            case Open o when o.fin() -> Frame.FLAG_FIN;
+            case Response r when r.fin() -> Frame.FLAG_FIN;
+            default -> 0;
+        };
+        return new Frame(message.type(), flags, message.streamId(), out.buffer());
     }
 
     /** Decodes the control message in a frame; DATA frames are not control messages. */
@@ -63,8 +68,8 @@ public final class MessageCodec {
             case GOAWAY -> new GoAway(in.u16(), in.string());
             case PING -> new Ping(in.i64());
             case PONG -> new Pong(in.i64());
-            case OPEN -> new Open(stream, in.string(), in.string(), in.bool() ? readRequestHead(in) : null);
-            case RESPONSE -> new Response(stream, readResponseHead(in));
+            case OPEN -> new Open(stream, in.string(), in.string(), in.bool() ? readRequestHead(in) : null, frame.fin());
+            case RESPONSE -> new Response(stream, readResponseHead(in), frame.fin());
             case WINDOW -> new Window(stream, in.positiveInt());
             case FIN -> new Fin(stream);
             case RST -> new Rst(stream, ResetCode.fromCode(in.u16(), in), in.string());

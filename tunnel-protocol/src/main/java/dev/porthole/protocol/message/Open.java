@@ -11,12 +11,18 @@ import java.util.Objects;
  * @param tunnel the name of the tunnel the stream belongs to
  * @param source the visitor's address, {@code host:port}
  * @param request the HTTP request head for an HTTP tunnel, or null for a TCP stream
+ * @param fin true when the opener sends nothing more (an HTTP request without a body); carried as {@code FLAG_FIN}
  */
-public record Open(int streamId, String tunnel, String source, HttpRequestHead request) implements StreamMessage {
+public record Open(int streamId, String tunnel, String source, HttpRequestHead request, boolean fin) implements StreamMessage {
 
     public Open {
         Objects.requireNonNull(tunnel, "tunnel");
         Objects.requireNonNull(source, "source");
+    }
+
+    /** An OPEN whose opener may still send DATA. */
+    public Open(int streamId, String tunnel, String source, HttpRequestHead request) {
+        this(streamId, tunnel, source, request, false);
     }
 
     @Override

@@ -78,6 +78,8 @@ public final class MuxSession {
     // Confined to the context.
     private final Map<Integer, MuxStream> streams = new HashMap<>();
     private final Set<MuxStream> waitingForTransport = new LinkedHashSet<>();
+    private final Set<MuxStream> pendingFlush = new LinkedHashSet<>();
+    private boolean flushScheduled;
     private int highestPeerStreamId;
     private int nextStreamId;
     private volatile int peerInitialWindow = MuxSettings.DEFAULT_INITIAL_WINDOW;
@@ -165,6 +167,14 @@ public final class MuxSession {
      * if the connection is already closed it fails with a {@link StreamResetException}.
      */
     public MuxStream openStream(String tunnel, String source, HttpRequestHead request) {
+        return openStream(tunnel, source, request, false);
+    }
+
+    /**
+     * Opens a stream; with {@code fin} the opener sends nothing more (an HTTP request without a
+     * body), which saves the FIN frame.
+     */
+    public MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin) {
         // The id is taken on the context, right before the OPEN goes out, so that ids appear on the
         // wire in increasing order even when streams are opened from several threads at once.
         MuxStream stream = new MuxStream(this, 0, new Open(0, tunnel, source, request), peerInitialWindow, settings.initialWindow(), settings);
@@ -180,8 +190,11 @@ public final class MuxSession {
                 return;
             }
             nextStreamId += 2;
-            Open open = new Open(id, tunnel, source, request);
+            Open open = new Open(id, tunnel, source, request, fin);
             stream.assign(id, open);
+            if (fin) {
+                stream.finishedAtOpen();
+            }
             streams.put(id, stream);
             try {
                 sendControl(open);
@@ -257,7 +270,7 @@ public final class MuxSession {
             if (frame.type() == FrameType.DATA) {
                 MuxStream stream = stream(frame.streamId(), FrameType.DATA);
                 if (stream != null) {
-                    stream.onData(frame.payload());
+                    stream.onData(frame.payload(), frame.fin());
                 }
             } else {
                 dispatch(MessageCodec.decode(frame));
@@ -278,6 +291,9 @@ public final class MuxSession {
                 MuxStream stream = stream(response.streamId(), response.type());
                 if (stream != null) {
                     stream.onResponse(response.head());
+                    if (response.fin()) {
+                        stream.onFin();
+                    }
                 }
             }
             case Window window -> {
@@ -318,6 +334,9 @@ public final class MuxSession {
         MuxStream stream = new MuxStream(this, id, open, peerInitialWindow, settings.initialWindow(), settings);
         streams.put(id, stream);
         listener().onOpen(stream, open);
+        if (open.fin()) {
+            stream.onFin();
+        }
     }
 
     /** The open stream with this id; null for a stream that existed and closed; an error for one that never existed. */
@@ -345,6 +364,30 @@ public final class MuxSession {
         }
     }
 
+    /**
+     * Sends a stream's queued data at the end of the current event-loop task rather than at once:
+     * a write and the end that follows it in the same task leave as one DATA frame with FIN.
+     */
+    void scheduleFlush(MuxStream stream) {
+        pendingFlush.add(stream);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            context.runOnContext(ignored -> flushPending());
+        }
+    }
+
+    private void flushPending() {
+        flushScheduled = false;
+        if (pendingFlush.isEmpty()) {
+            return;
+        }
+        List<MuxStream> due = new ArrayList<>(pendingFlush);
+        pendingFlush.clear();
+        for (MuxStream stream : due) {
+            stream.flush();
+        }
+    }
+
     boolean transportFull() {
         return transport.writeQueueFull();
     }
@@ -361,16 +404,16 @@ public final class MuxSession {
         return Math.max(1, settings.initialWindow() / 2);
     }
 
-    void sendData(int streamId, Buffer data) {
-        sendFrame(Frame.of(FrameType.DATA, streamId, data));
+    void sendData(int streamId, Buffer data, boolean fin) {
+        sendFrame(new Frame(FrameType.DATA, fin ? Frame.FLAG_FIN : 0, streamId, data));
     }
 
     void sendWindow(int streamId, int increment) {
         sendControl(new Window(streamId, increment));
     }
 
-    void sendResponse(int streamId, HttpResponseHead head) {
-        sendControl(new Response(streamId, head));
+    void sendResponse(int streamId, HttpResponseHead head, boolean fin) {
+        sendControl(new Response(streamId, head, fin));
     }
 
     void sendFin(int streamId) {
@@ -385,6 +428,7 @@ public final class MuxSession {
     void streamClosed(MuxStream stream) {
         streams.remove(stream.id(), stream);
         waitingForTransport.remove(stream);
+        pendingFlush.remove(stream);
     }
 
     private void sendControl(ControlMessage message) {
@@ -425,6 +469,7 @@ public final class MuxSession {
         List<MuxStream> open = new ArrayList<>(streams.values());
         streams.clear();
         waitingForTransport.clear();
+        pendingFlush.clear();
         for (MuxStream stream : open) {
             stream.connectionClosed("the tunnel connection closed: " + reason);
         }

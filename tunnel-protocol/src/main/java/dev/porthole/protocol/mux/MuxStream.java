@@ -177,12 +177,24 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     /** Sends the upstream's response head (HTTP streams, agent side), before any DATA. */
     public void respond(HttpResponseHead head) {
+        respond(head, false);
+    }
+
+    /**
+     * Sends the response head; with {@code last} the response has no body and this side of the
+     * stream is finished (no DATA, no FIN frame follows).
+     */
+    public void respond(HttpResponseHead head, boolean last) {
         session.onContext(() -> {
             if (closed) {
                 return;
             }
             try {
-                session.sendResponse(id, head);
+                session.sendResponse(id, head, last);
+                if (last) {
+                    finishedAtOpen();
+                    closeIfDone();
+                }
             } catch (IllegalArgumentException tooLarge) {
                 session.sendReset(id, ResetCode.UPSTREAM_ERROR, "the upstream's response head does not fit in one frame");
                 terminate(new StreamResetException(ResetCode.UPSTREAM_ERROR, tooLarge.getMessage()), false);
@@ -202,6 +214,10 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     @Override
     public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
         int length = data.length();
+        if (length == 0) {
+            succeed(handler);
+            return;
+        }
         long queued = queuedBytes.addAndGet(length);
         if (queued > hardLimit) {
             queuedBytes.addAndGet(-length);
@@ -217,7 +233,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
                 return;
             }
             outbound.add(new PendingWrite(data, handler));
-            flush();
+            session.scheduleFlush(this);
         });
     }
 
@@ -239,7 +255,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             if (handler != null) {
                 endPromise.future().onComplete(handler);
             }
-            flush();
+            session.scheduleFlush(this);
         });
     }
 
@@ -271,6 +287,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     @Override
     public MuxStream drainHandler(Handler<Void> handler) {
         this.drainHandler = handler;
+        // A writer registers a drain handler because it saw the queue full; re-arm so that a drain
+        // that raced with the registration (or cleared the flag for an earlier handler) still fires.
+        writerSawFull = true;
         session.onContext(this::maybeDrain);
         return this;
     }
@@ -288,7 +307,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     // ---- driven by the session, on its context ----
 
-    void onData(Buffer data) throws ProtocolException {
+    void onData(Buffer data, boolean fin) throws ProtocolException {
         if (remoteFin) {
             throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATA on stream " + id + " after its FIN");
         }
@@ -299,11 +318,33 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
         receiveWindow -= length;
         bytesRead += length;
+        if (fin) {
+            remoteFin = true;
+        }
         if (closed) {
             return;
         }
-        inbound.add(data);
+        if (length > 0) {
+            inbound.add(data);
+        }
         deliver();
+    }
+
+    /**
+     * True while a data handler is given the stream's last chunk: the peer has finished and nothing
+     * else is buffered. A relay can then end its destination with that chunk in one write. Read on
+     * the session's context.
+     */
+    public boolean atEnd() {
+        return remoteFin && inbound.isEmpty();
+    }
+
+    /** This side sent its last byte with the OPEN or RESPONSE itself. */
+    void finishedAtOpen() {
+        finQueued = true;
+        finSent = true;
+        endPromise = Promise.promise();
+        endPromise.complete();
     }
 
     void onFin() throws ProtocolException {
@@ -344,7 +385,11 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             }
             PendingWrite head = outbound.peek();
             int chunk = (int) Math.min(Math.min(head.remaining(), sendCredit), session.maxDataPayload());
-            session.sendData(id, head.take(chunk));
+            boolean last = finQueued && !finSent && outbound.size() == 1 && chunk == head.remaining();
+            session.sendData(id, head.take(chunk), last);
+            if (last) {
+                finSent = true;
+            }
             sendCredit -= chunk;
             bytesWritten += chunk;
             queuedBytes.addAndGet(-chunk);
@@ -353,9 +398,11 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
                 succeed(head.handler);
             }
         }
-        if (!closed && finQueued && !finSent && outbound.isEmpty()) {
-            finSent = true;
-            session.sendFin(id);
+        if (!closed && finQueued && outbound.isEmpty()) {
+            if (!finSent) {
+                finSent = true;
+                session.sendFin(id);
+            }
             endPromise.tryComplete();
             closeIfDone();
         }

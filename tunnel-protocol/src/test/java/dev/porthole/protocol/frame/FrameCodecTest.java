@@ -43,8 +43,17 @@ class FrameCodecTest {
 
     @Test
     void rejectsUndefinedFlags() {
-        assertError(Buffer.buffer(hex("120100000002")), ProtocolError.UNKNOWN_FLAGS);
+        assertError(Buffer.buffer(hex("120200000002")), ProtocolError.UNKNOWN_FLAGS);
         assertError(Buffer.buffer(hex("068000000000" + "0000000000000000")), ProtocolError.UNKNOWN_FLAGS);
+    }
+
+    @Test
+    void finIsAllowedOnlyOnOpenResponseAndData() throws ProtocolException {
+        assertThat(codec.decode(Buffer.buffer(hex("120100000002" + "61"))).fin()).isTrue();
+        assertError(Buffer.buffer(hex("130100000002" + "00000001")), ProtocolError.UNKNOWN_FLAGS);
+        assertError(Buffer.buffer(hex("140100000002")), ProtocolError.UNKNOWN_FLAGS);
+        assertThatThrownBy(() -> codec.encode(new Frame(FrameType.WINDOW, Frame.FLAG_FIN, 2, Buffer.buffer(new byte[4]))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

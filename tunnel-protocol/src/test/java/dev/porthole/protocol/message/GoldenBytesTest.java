@@ -71,6 +71,18 @@ class GoldenBytesTest {
         assertThat(decoded.payload().toString()).isEqualTo("hello");
     }
 
+    @Test
+    void finTravelsAsFlagBitOneOnOpenResponseAndData() throws ProtocolException {
+        Open open = new Open(4, "db", "[::1]:40000", null, true);
+        assertThat(hex(CODEC.encode(MessageCodec.encode(open)))).isEqualTo("10" + "01" + "00000004" + "0002" + "6462" + "000b"
+                + "5b3a3a315d3a3430303030" + "00");
+        assertThat(MessageCodec.decode(CODEC.decode(CODEC.encode(MessageCodec.encode(open))))).isEqualTo(open);
+        Response response = new Response(2, SampleMessages.RESPONSE.head(), true);
+        assertThat(hex(CODEC.encode(MessageCodec.encode(response)))).startsWith("1101" + "00000002");
+        assertThat(MessageCodec.decode(CODEC.decode(CODEC.encode(MessageCodec.encode(response))))).isEqualTo(response);
+        assertThat(hex(CODEC.encode(new Frame(FrameType.DATA, Frame.FLAG_FIN, 2, Buffer.buffer("ok"))))).isEqualTo("1201" + "00000002" + "6f6b");
+    }
+
     private static String hex(Buffer buffer) {
         return HexFormat.of().formatHex(buffer.getBytes());
     }

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Measures HTTP through a Porthole tunnel against the same upstream reached directly, in one run:
+# requests/s and p50/p99 latency at 50 connections and at 1 connection (wrk), MiB/s for a 100 MiB
+# download (curl), errors, and the gateway's and agent's resident memory across repeated downloads.
+#
+#   bench/http.sh              (needs wrk and curl: apt-get install -y wrk curl)
+#   DURATION=20s bench/http.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+duration="${DURATION:-10s}"
+downloads="${DOWNLOADS:-5}"
+size=$((100 * 1024 * 1024))
+out="$root/bench/results"
+mkdir -p "$out"
+logs="$out/logs"; mkdir -p "$logs"
+
+[ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+for tool in wrk curl redis-server; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y $tool)" >&2; exit 1; }
+done
+gateway_jar=gateway-service/target/quarkus-app/quarkus-run.jar
+agent_jar=client-agent/target/quarkus-app/quarkus-run.jar
+if [ ! -f "$gateway_jar" ] || [ ! -f "$agent_jar" ]; then
+  mvn -B -q -DskipTests -pl gateway-service,client-agent -am package
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+rss_mib() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status"; }
+
+pids=()
+cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
+jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
+wait_port "$redis_port"
+QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
+  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+"$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)
+wait_port "$gateway_port"; wait_port "$upstream_port"
+"$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!); agent_pid=$!
+for _ in $(seq 1 300); do [ -s "$logs/agent.out" ] && break; sleep 0.1; done
+url=$(head -1 "$logs/agent.out"); host="${url#http://}"
+direct="http://127.0.0.1:$upstream_port"
+tunnel="http://127.0.0.1:$gateway_port"
+
+# wrk <label> <connections> <threads> <url> [Host header]
+run_wrk() {
+  local label=$1 connections=$2 threads=$3 target=$4 header=${5:-}
+  local args=(-t"$threads" -c"$connections" -d"$duration" --latency)
+  [ -n "$header" ] && args+=(-H "Host: $header")
+  wrk "${args[@]}" "$target/hello" > "$out/wrk-$label.txt" 2>&1
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$label.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$out/wrk-$label.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$out/wrk-$label.txt")
+  errors=$(awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(/,/,""); n+=$4+$6+$8+$10} END {print n+0}' "$out/wrk-$label.txt")
+  echo "$rps $p50 $p99 $errors"
+}
+
+# Warm both paths up so that the JIT has compiled the hot code before we measure.
+wrk -t2 -c50 -d5s "$direct/hello" > /dev/null 2>&1
+wrk -t2 -c50 -d5s -H "Host: $host" "$tunnel/hello" > /dev/null 2>&1
+
+read -r d50_rps d50_p50 d50_p99 d50_err < <(run_wrk direct-c50 50 2 "$direct")
+read -r t50_rps t50_p50 t50_p99 t50_err < <(run_wrk tunnel-c50 50 2 "$tunnel" "$host")
+read -r d1_rps d1_p50 d1_p99 d1_err < <(run_wrk direct-c1 1 1 "$direct")
+read -r t1_rps t1_p50 t1_p99 t1_err < <(run_wrk tunnel-c1 1 1 "$tunnel" "$host")
+
+speed() { # url [host] -> MiB/s of a 100 MiB download
+  local args=(-s -o /dev/null -w '%{speed_download} %{size_download} %{http_code}')
+  [ -n "${2:-}" ] && args+=(-H "Host: $2")
+  curl "${args[@]}" "$1/bytes/$size" | awk -v want="$size" '{ if ($2 != want || $3 != 200) print "ERROR"; else printf "%.0f", $1/1048576 }'
+}
+direct_speeds=(); tunnel_speeds=(); gateway_rss=(); agent_rss=()
+for i in $(seq 1 "$downloads"); do
+  direct_speeds+=("$(speed "$direct")")
+  tunnel_speeds+=("$(speed "$tunnel" "$host")")
+  gateway_rss+=("$(rss_mib "$gateway_pid")"); agent_rss+=("$(rss_mib "$agent_pid")")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+dmb=$(median "${direct_speeds[@]}"); tmb=$(median "${tunnel_speeds[@]}")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100*a/b; else print "n/a" }'; }
+
+{
+echo "Porthole HTTP benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk $duration per run"
+echo
+printf "%-28s %12s %12s %9s\n" "" "direct" "tunnel" "tunnel/direct"
+printf "%-28s %12s %12s %9s\n" "requests/s, 50 connections" "$d50_rps" "$t50_rps" "$(ratio "$t50_rps" "$d50_rps")"
+printf "%-28s %12s %12s\n" "  p50 / p99 latency" "$d50_p50/$d50_p99" "$t50_p50/$t50_p99"
+printf "%-28s %12s %12s %9s\n" "requests/s, 1 connection" "$d1_rps" "$t1_rps" "$(ratio "$t1_rps" "$d1_rps")"
+printf "%-28s %12s %12s\n" "  p50 / p99 latency" "$d1_p50/$d1_p99" "$t1_p50/$t1_p99"
+printf "%-28s %12s %12s %9s\n" "100 MiB download, MiB/s" "$dmb" "$tmb" "$(ratio "$tmb" "$dmb")"
+printf "%-28s %12s %12s\n" "  every run, MiB/s" "${direct_speeds[*]}" "${tunnel_speeds[*]}"
+echo "errors (non-2xx + socket): direct $((d50_err + d1_err)), tunnel $((t50_err + t1_err))"
+echo "resident MiB after each download: gateway ${gateway_rss[*]}; agent ${agent_rss[*]}"
+} | tee "$out/summary.txt"

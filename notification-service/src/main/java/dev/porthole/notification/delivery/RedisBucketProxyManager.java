@@ -55,10 +55,14 @@ final class RedisBucketProxyManager extends AbstractCompareAndSwapBasedProxyMana
             }
 
             @Override
-            public boolean compareAndSwap(byte[] originalData, byte[] newData, RemoteBucketState newState, Optional<Long> timeToLiveMillis) {
+            public boolean compareAndSwap(byte[] originalData, byte[] newData, RemoteBucketState newState, Optional<Long> timeoutNanos) {
                 String original = originalData == null ? "" : Base64.getEncoder().encodeToString(originalData);
+                // A bucket that has refilled completely carries no information: let Redis forget it.
+                long ttlMillis = getClientSideConfig().getExpirationAfterWriteStrategy()
+                        .map(strategy -> strategy.calculateTimeToLiveMillis(newState, currentTimeNanos()))
+                        .orElse(0L);
                 Response reply = redis.execute("EVAL", CAS_SCRIPT, "1", key, original,
-                        Base64.getEncoder().encodeToString(newData), Long.toString(timeToLiveMillis.orElse(0L)));
+                        Base64.getEncoder().encodeToString(newData), Long.toString(Math.max(ttlMillis, 0L)));
                 return reply != null && reply.toInteger() == 1;
             }
         };

@@ -51,7 +51,8 @@ public class EventConsumer {
         this.refreshInterval = this.config.claimMinIdle().dividedBy(3);
     }
 
-    void start(@Observes @Priority(10) StartupEvent event) {
+    /** Late, after the extensions' own start-up observers (the Redis client's included) have run. */
+    void start(@Observes @Priority(5000) StartupEvent event) {
         running = true;
         thread = Thread.ofPlatform().name("notify-consumer").daemon(true).start(this::run);
         Log.infof("consuming %s as consumer '%s' of group '%s' (at most %d entries in flight)",

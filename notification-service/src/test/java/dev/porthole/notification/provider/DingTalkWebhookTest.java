@@ -8,6 +8,7 @@ import dev.porthole.notification.deadletter.DeadLetter;
 import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.Hmac;
 import dev.porthole.notification.testing.StreamState;
 import dev.porthole.notification.testing.TestChannels;
 import dev.porthole.notification.testing.WebhookReceiver;
@@ -22,14 +23,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +65,7 @@ class DingTalkWebhookTest {
     }
 
     @Test
-    void signsTextMessageWithTimestampAndSignQueryParameters() throws Exception {
+    void signsTextMessageWithTimestampAndSignQueryParameters() {
         String path = "/dingtalk/signed/robot/send";
         String secret = "SEC0123456789abcdef+/=";
         receiver.reply(path, Reply.json(200, OK));
@@ -83,7 +80,7 @@ class DingTalkWebhookTest {
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         String timestamp = request.rawQueryParam("timestamp");
         assertThat(Long.parseLong(timestamp)).isBetween(Instant.now().minusSeconds(60).toEpochMilli(), Instant.now().toEpochMilli());
-        String expectedSign = URLEncoder.encode(hmacBase64(secret, timestamp + "\n" + secret), StandardCharsets.UTF_8);
+        String expectedSign = URLEncoder.encode(Hmac.base64(secret, timestamp + "\n" + secret), StandardCharsets.UTF_8);
         assertThat(request.rawQuery()).isEqualTo("access_token=tok123&timestamp=" + timestamp + "&sign=" + expectedSign);
         assertThat(request.bodyText()).isEqualTo(
                 "{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.created\\nclient.created for c-signed\"}}");
@@ -156,11 +153,5 @@ class DingTalkWebhookTest {
         List<Received> requests = receiver.requests(path);
         assertThat(requests.get(1).bodyText()).isEqualTo(requests.get(0).bodyText());
         assertThat(state.deadLettersOf(entry)).isEmpty();
-    }
-
-    static String hmacBase64(String key, String data) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
     }
 }

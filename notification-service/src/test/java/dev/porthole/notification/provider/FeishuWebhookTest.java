@@ -8,6 +8,7 @@ import dev.porthole.notification.deadletter.DeadLetter;
 import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.Hmac;
 import dev.porthole.notification.testing.StreamState;
 import dev.porthole.notification.testing.TestChannels;
 import dev.porthole.notification.testing.WebhookReceiver;
@@ -81,7 +82,7 @@ class FeishuWebhookTest {
         assertThat(signed.matches()).as(request.bodyText()).isTrue();
         long timestamp = Long.parseLong(signed.group(1));
         assertThat(timestamp).isBetween(Instant.now().minusSeconds(60).getEpochSecond(), Instant.now().getEpochSecond());
-        String expectedSign = DingTalkWebhookTest.hmacBase64(timestamp + "\n" + secret, "");
+        String expectedSign = Hmac.base64(timestamp + "\n" + secret, "");
         assertThat(request.bodyText()).isEqualTo("{\"timestamp\":\"" + timestamp + "\",\"sign\":\"" + expectedSign + "\","
                 + "\"msg_type\":\"text\",\"content\":{\"text\":\"Porthole · client.created\\nclient.created: c-fs\"}}");
         await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));

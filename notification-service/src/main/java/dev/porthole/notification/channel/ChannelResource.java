@@ -28,7 +28,6 @@ import java.util.Map;
 @Path("/api/v1/channels")
 @RolesAllowed(AdminTokenKey.ADMIN_ROLE)
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class ChannelResource {
 
     private final ChannelRepository channels;
@@ -47,6 +46,7 @@ public class ChannelResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response create(ChannelRequest request) {
         Channel channel = ChannelValidator.create(request);
         if (channels.find(channel.id()).isPresent()) {
@@ -70,6 +70,7 @@ public class ChannelResource {
 
     @PUT
     @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
     public ChannelView update(@PathParam("id") String id, ChannelRequest request) {
         Channel current = writable(id);
         Channel updated = ChannelValidator.update(current, request);

@@ -59,6 +59,10 @@ public class ConsumerGroup {
         return consumer;
     }
 
+    public String streamKey() {
+        return stream;
+    }
+
     public String groupName() {
         return group;
     }

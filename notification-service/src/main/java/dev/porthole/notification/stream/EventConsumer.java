@@ -56,7 +56,7 @@ public class EventConsumer {
         running = true;
         thread = Thread.ofPlatform().name("notify-consumer").daemon(true).start(this::run);
         Log.infof("consuming %s as consumer '%s' of group '%s' (at most %d entries in flight)",
-                "events", group.consumerName(), group.groupName(), config.maxInFlight());
+                group.streamKey(), group.consumerName(), group.groupName(), config.maxInFlight());
     }
 
     void stop(@Observes @Priority(10) ShutdownEvent event) {

@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,6 +52,9 @@ public class EventRouter implements EntrySink {
     private final Map<String, ChannelLane> lanes = new HashMap<>();
     private final RequestsOnTheWire sending = new RequestsOnTheWire();
     private volatile List<Channel> lastChannels;
+    private Instant nextIdleRefresh = Instant.EPOCH;
+
+    private static final Duration IDLE_REFRESH = Duration.ofSeconds(5);
 
     public EventRouter(InFlightEntries inFlight, DeliveryLoop loop, ChannelRepository channels, DeadLetterOutbox outbox,
             NotificationMetrics metrics, Clock clock, ConsumerGroup group, NotificationConfig config, RateLimiter limiter,
@@ -100,20 +104,35 @@ public class EventRouter implements EntrySink {
     /** Consumer thread: loads the channels, then routes on the loop. */
     @Override
     public void accept(List<StreamEntry> entries) {
-        List<Channel> current;
+        List<Channel> current = loadChannels();
+        inFlight.reserve(entries.stream().map(StreamEntry::id).toList());
+        loop.execute(() -> route(entries, current));
+    }
+
+    /** Consumer thread, when nothing was read: applies channel changes to waiting messages, at most every few seconds. */
+    @Override
+    public void idle() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextIdleRefresh)) {
+            return;
+        }
+        nextIdleRefresh = now.plus(IDLE_REFRESH);
+        List<Channel> current = loadChannels();
+        loop.execute(() -> updateLanes(current));
+    }
+
+    private List<Channel> loadChannels() {
         try {
-            current = channels.all();
+            List<Channel> current = channels.all();
             lastChannels = current;
+            return current;
         } catch (RuntimeException e) {
             if (lastChannels == null) {
                 throw e;
             }
-            current = lastChannels;
             Log.warnf("cannot load channels (%s); using the last ones read", e.getMessage());
+            return lastChannels;
         }
-        inFlight.reserve(entries.stream().map(StreamEntry::id).toList());
-        List<Channel> snapshot = current;
-        loop.execute(() -> route(entries, snapshot));
     }
 
     private void route(List<StreamEntry> entries, List<Channel> current) {

@@ -25,4 +25,7 @@ public interface EntrySink {
 
     /** Hands over entries; the caller never passes more than {@link #freeSlots()}. */
     void accept(List<StreamEntry> entries);
+
+    /** Nothing new was read: a chance to pick up channel changes (for example a deleted channel). */
+    void idle();
 }

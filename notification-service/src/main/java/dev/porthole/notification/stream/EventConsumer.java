@@ -138,7 +138,9 @@ public class EventConsumer {
             return;
         }
         List<StreamEntry> entries = group.readNew(Math.min(config.batchSize(), sink.freeSlots()), config.block());
-        if (!entries.isEmpty()) {
+        if (entries.isEmpty()) {
+            sink.idle();
+        } else {
             sink.accept(entries);
         }
     }

@@ -40,6 +40,25 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the process and waits until it is ready (management health). */
     public ServiceProcess start() {
+        launch();
+        await("%s ready (see %s)".formatted(name, log)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+                    }
+                    return ready();
+                });
+        return this;
+    }
+
+    /** Starts the process and waits for it to exit by itself; returns its exit code. */
+    public int runToExit() {
+        launch();
+        waitForExit();
+        return process.exitValue();
+    }
+
+    private void launch() {
         try {
             Files.createDirectories(log.getParent());
             List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", jar()));
@@ -53,14 +72,6 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }
-        await("%s ready (see %s)".formatted(name, log)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-                    }
-                    return ready();
-                });
-        return this;
     }
 
     /** SIGTERM, and wait for the exit: a graceful stop. */

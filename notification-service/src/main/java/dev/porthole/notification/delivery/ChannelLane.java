@@ -111,7 +111,7 @@ final class ChannelLane {
     }
 
     private void pump() {
-        if (closed || current != null || timer != null) {
+        if (closed || current != null || timer != null || s.loop().stopping()) {
             return;
         }
         dropLost();
@@ -212,7 +212,7 @@ final class ChannelLane {
 
     private void retry() {
         timer = null;
-        if (closed || current == null) {
+        if (closed || current == null || s.loop().stopping()) {
             return;
         }
         RateLimiter.Permit permit = acquire();

@@ -51,6 +51,7 @@ public class EventRouter implements EntrySink {
     private final FlapGuard flaps;
     private final Map<String, ChannelLane> lanes = new HashMap<>();
     private final RequestsOnTheWire sending = new RequestsOnTheWire();
+    private final Duration requestTimeout;
     private volatile List<Channel> lastChannels;
     private Instant nextIdleRefresh = Instant.EPOCH;
 
@@ -68,6 +69,7 @@ public class EventRouter implements EntrySink {
         this.consumer = group.consumerName();
         MessageRenderer renderer = new MessageRenderer();
         NotificationConfig.Delivery delivery = config.notification().delivery();
+        this.requestTimeout = delivery.timeout();
         this.services = new LaneServices(limiter, client, providers, renderer, inFlight, outbox, metrics, loop,
                 Backoff.from(delivery), delivery.maxAttempts(), consumer, clock,
                 () -> ThreadLocalRandom.current().nextDouble(), sending);
@@ -216,18 +218,23 @@ public class EventRouter implements EntrySink {
         });
     }
 
-    /** Lets requests on the wire finish (and their entries be acknowledged) before the service stops. */
+    /**
+     * Lets requests on the wire finish and their entries be acknowledged before the service stops;
+     * starts no new ones. Everything not sent stays pending in Redis for the restart or another replica.
+     */
     void drain(@Observes @Priority(20) ShutdownEvent event) {
+        loop.beginStop();
         try {
-            if (!sending.awaitNone(Duration.ofSeconds(5))) {
+            if (!sending.awaitNone(requestTimeout.plusSeconds(1))) {
                 Log.warn("stopping with webhook requests still unanswered; their events stay pending and are delivered again");
             }
-            // Answers that came in are acknowledged on the loop; wait for that too.
-            loop.call(() -> true).get();
+            loop.call(() -> true).get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            Log.warnf("delivery loop failed while stopping: %s", e.getMessage());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Log.warnf("delivery loop did not finish while stopping: %s", e.getMessage());
+        } finally {
+            loop.shutdown();
         }
     }
 }

@@ -88,7 +88,7 @@ final class FlapGuard {
 
     private void release(String key, Consumer<Parcel> forward) {
         Hold hold = holds.remove(key);
-        if (hold == null) {
+        if (hold == null || loop.stopping()) {
             return;
         }
         if (hold.deliveries.size() == 1) {

@@ -1,6 +1,7 @@
 package dev.porthole.notification.provider;
 
 import dev.porthole.notification.config.NotificationConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -36,11 +37,17 @@ public class WebhookClient {
     private static final String USER_AGENT = "porthole-notification-service";
 
     private final Vertx vertx;
+    private final Context context;
     private final HttpClient client;
     private final Duration timeout;
 
     public WebhookClient(Vertx vertx, NotificationConfig config) {
         this.vertx = vertx;
+        // Every request starts on this one context, the context its pooled connections belong to, so
+        // that the answer's handlers are attached in the same event-loop turn that delivers the
+        // response head. Started from another context, the callback is queued as a separate task and
+        // a short answer can end before it runs (Vert.x then refuses the handlers and drops the body).
+        this.context = vertx.getOrCreateContext();
         this.timeout = config.notification().delivery().timeout();
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         // A channel sends one request at a time, so channels.max bounds the requests in flight;
@@ -69,7 +76,7 @@ public class WebhookClient {
                 .setFollowRedirects(false)
                 .putHeader("Content-Type", WebhookRequest.CONTENT_TYPE)
                 .putHeader("User-Agent", USER_AGENT);
-        client.request(options)
+        context.runOnContext(start -> client.request(options)
                 .compose(req -> req.send(Buffer.buffer(request.body())))
                 .compose(WebhookClient::readAnswer)
                 .onComplete(outcome -> {
@@ -82,7 +89,7 @@ public class WebhookClient {
                     } else {
                         result.complete(Verdict.retry(describe(outcome.cause())));
                     }
-                });
+                }));
         return result;
     }
 

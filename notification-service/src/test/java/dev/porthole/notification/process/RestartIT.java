@@ -60,6 +60,31 @@ class RestartIT {
     }
 
     @Test
+    void stopsGracefullyInTheMiddleOfABurstWithoutLosingOrRepeatingAnEvent() {
+        receiver.reply(ProcessSetup.HOOK, Reply.text(200, "ok").after(Duration.ofMillis(300)));
+        Map<String, String> env = ProcessSetup.env(redisServer.url(), receiver.url(ProcessSetup.HOOK), "notify-1");
+        try (ServiceProcess service = new ServiceProcess("restart-mid-burst", env).start()) {
+            for (int i = 0; i < 20; i++) {
+                redis.append(ProcessSetup.event("burst-" + i));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests(ProcessSetup.HOOK).size() >= 3);
+
+            service.stop();
+            int sentBeforeStop = receiver.requests(ProcessSetup.HOOK).size();
+            assertThat(sentBeforeStop).isLessThan(20);
+            assertThat(redis.pendingOn("notify-1")).isEqualTo(20 - sentBeforeStop);
+
+            service.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> redis.pending() == 0 && receiver.requests(ProcessSetup.HOOK).size() >= 20);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> receiver.requests(ProcessSetup.HOOK).size() == 20);
+            Map<String, Integer> delivered = DeliveredIds.count(receiver.requests(ProcessSetup.HOOK));
+            assertThat(delivered).hasSize(20);
+            assertThat(delivered.values()).containsOnly(1);
+        }
+    }
+
+    @Test
     void deliversWhatAKilledServiceWasStillRetryingOnceItIsBack() {
         receiver.reply(ProcessSetup.HOOK, Reply.text(503, "maintenance"));
         Map<String, String> env = ProcessSetup.env(redisServer.url(), receiver.url(ProcessSetup.HOOK), "notify-1");

@@ -1,0 +1,104 @@
+package dev.porthole.notification.provider;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porthole.notification.message.Message;
+import dev.porthole.notification.message.MessageFormat;
+import dev.porthole.notification.message.TextLimit;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * WeCom (企业微信) group robot ({@code https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...}):
+ * text (content at most 2048 bytes) or markdown (content at most 4096 bytes), UTF-8; longer
+ * content is cut on a character boundary with an ellipsis. No signing: the key in the URL is the
+ * credential. Success when the JSON {@code errcode} is 0.
+ */
+@ApplicationScoped
+public class WeComProvider implements NotificationProvider {
+
+    /** "文本内容，最长不超过2048个字节，必须是utf8编码". */
+    static final TextLimit TEXT_LIMIT = TextLimit.utf8Bytes(2048);
+
+    /** "markdown内容，最长不超过4096个字节，必须是utf8编码". */
+    static final TextLimit MARKDOWN_LIMIT = TextLimit.utf8Bytes(4096);
+
+    /** 45009 "api freq out of limit": more than 20 messages a minute. */
+    static final int FREQUENCY_LIMITED = 45009;
+
+    /** -1 "系统繁忙" (system busy): worth another try. */
+    static final int BUSY = -1;
+
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public WeComProvider(ObjectMapper mapper, Clock clock) {
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    @Override
+    public ProviderKind kind() {
+        return ProviderKind.WECOM;
+    }
+
+    @Override
+    public WebhookRequest request(Webhook webhook, Message message) {
+        ObjectNode body = mapper.createObjectNode();
+        if (webhook.format() == MessageFormat.TEXT) {
+            body.put("msgtype", "text");
+            body.putObject("text").put("content", TEXT_LIMIT.apply(message.plainText()));
+        } else {
+            body.put("msgtype", "markdown");
+            body.putObject("markdown").put("content", MARKDOWN_LIMIT.apply(markdown(message)));
+        }
+        return new WebhookRequest(URI.create(webhook.url()), bytes(body));
+    }
+
+    static String markdown(Message message) {
+        String details = message.detailLines("> %s: %s");
+        return "**" + message.title() + "**\n" + message.text() + (details.isEmpty() ? "" : "\n" + details);
+    }
+
+    @Override
+    public Verdict verdict(WebhookResponse response) {
+        if (response.status() == 429) {
+            return Verdict.rateLimited("HTTP 429", RetryAfter.parse(response.retryAfter(), clock));
+        }
+        if (response.status() >= 500) {
+            return Verdict.retry("HTTP " + response.status());
+        }
+        if (response.status() != 200) {
+            return Verdict.rejected("HTTP " + response.status() + ": " + response.snippet());
+        }
+        JsonAnswer answer = JsonAnswer.parse(mapper, response.body());
+        OptionalInt errcode = answer.integer("errcode");
+        if (errcode.isEmpty()) {
+            return Verdict.rejected("unexpected answer without errcode: " + response.snippet());
+        }
+        int code = errcode.getAsInt();
+        String said = "errcode " + code + ": " + answer.text("errmsg");
+        if (code == 0) {
+            return Verdict.delivered();
+        }
+        if (code == FREQUENCY_LIMITED) {
+            return Verdict.rateLimited(said, Optional.empty());
+        }
+        if (code == BUSY) {
+            return Verdict.retry(said);
+        }
+        return Verdict.rejected(said);
+    }
+
+    private byte[] bytes(ObjectNode body) {
+        try {
+            return mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write WeCom payload", e);
+        }
+    }
+}

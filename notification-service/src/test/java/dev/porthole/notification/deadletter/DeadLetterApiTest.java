@@ -1,0 +1,146 @@
+package dev.porthole.notification.deadletter;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import dev.porthole.notification.channel.ChannelRepository;
+import dev.porthole.notification.message.MessageFormat;
+import dev.porthole.notification.provider.ProviderKind;
+import dev.porthole.notification.testing.AdminTokens;
+import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.StreamState;
+import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.WebhookReceiver;
+import dev.porthole.notification.testing.WebhookReceiver.Reply;
+import dev.porthole.protocol.event.EventType;
+import dev.porthole.testing.RedisTestResource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Dead letters over the admin API: listed newest first, replayed to their channel only, discarded. */
+@QuarkusTest
+@QuarkusTestResource(RedisTestResource.class)
+class DeadLetterApiTest {
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ChannelRepository repository;
+    @Inject
+    DeadLetterStore deadLetters;
+
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
+    private Events events;
+    private StreamState state;
+    private TestChannels channels;
+
+    @BeforeEach
+    void setUp() {
+        events = new Events(redis);
+        state = new StreamState(redis, deadLetters);
+        channels = new TestChannels(repository);
+    }
+
+    @AfterEach
+    void tearDown() {
+        channels.removeAll();
+    }
+
+    private static RequestSpecification admin() {
+        return given().auth().oauth2(AdminTokens.admin());
+    }
+
+    @Test
+    void replaysAFailedEventToItsChannelOnly() {
+        String refusing = "/dead-api/refusing";
+        String accepting = "/dead-api/accepting";
+        receiver.reply(refusing, Reply.text(404, "no_service"));
+        receiver.reply(accepting, Reply.text(200, "ok"));
+        channels.create("dl-refusing", ProviderKind.SLACK, receiver.url(refusing), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+                EventType.CLIENT_DELETED);
+        channels.create("dl-accepting", ProviderKind.SLACK, receiver.url(accepting), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+                EventType.CLIENT_DELETED);
+
+        String entry = events.append(new dev.porthole.protocol.event.PortholeEvent.ClientDeleted("c-replay", "admin"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent() && !state.pending(entry));
+        String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
+
+        admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(200)
+                .body("kind", equalTo("rejected"))
+                .body("channel", equalTo("dl-refusing"))
+                .body("sourceId", equalTo(entry))
+                .body("reason", equalTo("slack refused it: HTTP 404: no_service"))
+                .body("replayable", equalTo(true))
+                .body("event.type", equalTo("client.deleted"))
+                .body("event.data.clientId", equalTo("c-replay"));
+        admin().get("/api/v1/dead-letters?limit=5").then().statusCode(200).body("[0].id", equalTo(deadId));
+
+        receiver.reply(refusing, Reply.text(200, "ok"));
+        String replayEntry = admin().post("/api/v1/dead-letters/" + deadId + "/replay").then().statusCode(202)
+                .body("deadLetterId", equalTo(deadId)).body("channel", equalTo("dl-refusing"))
+                .extract().path("entryId");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(refusing).size() == 2 && !state.pending(replayEntry));
+        assertThat(receiver.requests(refusing).get(1).bodyText()).isEqualTo("{\"text\":\"Porthole · client.deleted\\nc-replay\"}");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> receiver.requests(accepting).size() == 1);
+        admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(404);
+    }
+
+    @Test
+    void refusesToReplayAMalformedEntry() {
+        String entry = events.appendFields(Map.of("event", "garbage"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
+
+        admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(200)
+                .body("kind", equalTo("malformed")).body("replayable", equalTo(false)).body("event", equalTo("garbage"))
+                .body("raw.event", equalTo("garbage"));
+        admin().post("/api/v1/dead-letters/" + deadId + "/replay").then()
+                .statusCode(409).contentType("application/problem+json").body("detail", startsWith("dead letter " + deadId + " is a malformed entry"));
+    }
+
+    @Test
+    void refusesToReplayToAChannelThatNoLongerExists() {
+        String path = "/dead-api/gone";
+        receiver.reply(path, Reply.text(410, "channel_is_archived"));
+        channels.create("dl-gone", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+                EventType.CLIENT_CREATED);
+        String entry = events.append(Events.clientCreated("c-gone"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
+        channels.removeAll();
+
+        admin().post("/api/v1/dead-letters/" + deadId + "/replay").then()
+                .statusCode(409).body("detail", equalTo("channel 'dl-gone' no longer exists; create it again to replay this event"));
+    }
+
+    @Test
+    void discardsADeadLetter() {
+        String entry = events.appendFields(Map.of("nothing", "here"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
+
+        admin().delete("/api/v1/dead-letters/" + deadId).then().statusCode(204);
+        admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void validatesTheLimitAndTheId() {
+        admin().get("/api/v1/dead-letters?limit=0").then().statusCode(400).body("errors[0].field", equalTo("limit"));
+        admin().get("/api/v1/dead-letters?limit=1001").then().statusCode(400).body("errors[0].field", equalTo("limit"));
+        admin().get("/api/v1/dead-letters/not-an-id").then().statusCode(400).body("errors[0].field", equalTo("id"));
+        given().get("/api/v1/dead-letters").then().statusCode(401);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.porthole.notification.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.notification.channel.ChannelRepository;
+import dev.porthole.notification.deadletter.DeadLetterStore;
+import dev.porthole.notification.message.MessageFormat;
+import dev.porthole.notification.provider.ProviderKind;
+import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.StreamState;
+import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.WebhookReceiver;
+import dev.porthole.notification.testing.WebhookReceiver.Received;
+import dev.porthole.notification.testing.WebhookReceiver.Reply;
+import dev.porthole.protocol.event.EventType;
+import dev.porthole.protocol.event.PortholeEvent;
+import dev.porthole.testing.RedisTestResource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A tunnel or agent that goes down and up within the window (1 s in tests) sends one message, not ten. */
+@QuarkusTest
+@QuarkusTestResource(RedisTestResource.class)
+class FlappingSuppressionTest {
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ChannelRepository repository;
+    @Inject
+    DeadLetterStore deadLetters;
+
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
+    private Events events;
+    private StreamState state;
+    private TestChannels channels;
+
+    @BeforeEach
+    void setUp() {
+        events = new Events(redis);
+        state = new StreamState(redis, deadLetters);
+        channels = new TestChannels(repository);
+    }
+
+    @AfterEach
+    void tearDown() {
+        channels.removeAll();
+    }
+
+    private String channel(String id) {
+        String path = "/flapping/" + id;
+        receiver.reply(path, Reply.text(200, "ok"));
+        channels.create(id, ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, null,
+                EventType.TUNNEL_CLOSED, EventType.TUNNEL_OPENED, EventType.AGENT_CONNECTED, EventType.AGENT_DISCONNECTED);
+        return path;
+    }
+
+    @Test
+    void reportsATunnelThatClosedAndReopenedFiveTimesInOneMessage() {
+        String path = channel("flap-tunnel");
+        List<PortholeEvent> flaps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            flaps.add(Events.tunnelClosed("c-flap", "api"));
+            flaps.add(Events.tunnelOpened("c-flap", "api"));
+        }
+
+        events.appendAll(flaps);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1 && state.pendingCount() == 0);
+        String text = receiver.requests(path).getFirst().bodyText();
+        assertThat(text).startsWith("{\"text\":\"Porthole · flapping\\nTunnel http api flapped: went down 5 and came back 5 time(s)"
+                + " within 1s; it is up now.\\nfirst: ");
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> receiver.requests(path).size() == 1);
+    }
+
+    @Test
+    void sendsALoneClosedTunnelAsItselfOnceTheWindowHasPassed() {
+        String path = channel("flap-lone");
+
+        events.append(Events.tunnelClosed("c-lone", "lonely"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        assertThat(receiver.requests(path).getFirst().bodyText())
+                .startsWith("{\"text\":\"Porthole · tunnel.closed\\nTunnel http lonely closed (client c-lone): agent went away.");
+    }
+
+    @Test
+    void reportsATunnelThatStayedDownAsDown() {
+        String path = channel("flap-down");
+
+        events.appendAll(List.of(Events.tunnelClosed("c-d", "db"), Events.tunnelOpened("c-d", "db"), Events.tunnelClosed("c-d", "db")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        assertThat(receiver.requests(path).getFirst().bodyText())
+                .contains("Tunnel http db flapped: went down 2 and came back 1 time(s) within 1s; it is down now.");
+    }
+
+    @Test
+    void reportsAnAgentThatReconnectsRepeatedlyInOneMessageAndKeepsOtherTunnelsApart() {
+        String path = channel("flap-agent");
+        List<PortholeEvent> changes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            changes.add(new PortholeEvent.AgentDisconnected("gw-1", "s-" + i, "c-agent", "198.51.100.9", 1006, "network", 1000, 10, 20));
+            changes.add(new PortholeEvent.AgentConnected("gw-1", "s-" + (i + 1), "c-agent", "a-1", "198.51.100.9", "1.0"));
+        }
+        changes.add(Events.tunnelClosed("c-other", "other"));
+
+        events.appendAll(changes);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2);
+        List<String> bodies = receiver.requests(path).stream().map(Received::bodyText).toList();
+        assertThat(bodies).anySatisfy(b -> assertThat(b).contains(
+                "Agent of client c-agent flapped: went down 3 and came back 3 time(s) within 1s; it is up now."));
+        assertThat(bodies).anySatisfy(b -> assertThat(b).contains("Tunnel http other closed (client c-other)"));
+    }
+
+    @Test
+    void passesAnOpenedTunnelWithNothingHeldStraightThrough() {
+        String path = channel("flap-open");
+
+        events.append(Events.tunnelOpened("c-open", "fresh"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        assertThat(receiver.requests(path).getFirst().bodyText())
+                .startsWith("{\"text\":\"Porthole · tunnel.opened\\nTunnel http fresh opened at http://fresh.example.test (client c-open).");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.porthole.notification.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.notification.channel.ChannelRepository;
+import dev.porthole.notification.deadletter.DeadLetter;
+import dev.porthole.notification.deadletter.DeadLetterStore;
+import dev.porthole.notification.message.MessageFormat;
+import dev.porthole.notification.provider.ProviderKind;
+import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.StreamState;
+import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.WebhookReceiver;
+import dev.porthole.notification.testing.WebhookReceiver.Received;
+import dev.porthole.notification.testing.WebhookReceiver.Reply;
+import dev.porthole.protocol.event.EventCodec;
+import dev.porthole.protocol.event.EventEnvelope;
+import dev.porthole.protocol.event.EventType;
+import dev.porthole.testing.RedisTestResource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Passing failures are retried with exponential backoff (test profile: 3 attempts, 100 ms doubling);
+ * after the last attempt the event goes to the dead-letter stream and the metric counts it.
+ */
+@QuarkusTest
+@QuarkusTestResource(RedisTestResource.class)
+class RetryDeadLetterTest {
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ChannelRepository repository;
+    @Inject
+    DeadLetterStore deadLetters;
+    @Inject
+    MeterRegistry registry;
+
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
+    private Events events;
+    private StreamState state;
+    private TestChannels channels;
+
+    @BeforeEach
+    void setUp() {
+        events = new Events(redis);
+        state = new StreamState(redis, deadLetters);
+        channels = new TestChannels(repository);
+    }
+
+    @AfterEach
+    void tearDown() {
+        channels.removeAll();
+    }
+
+    @Test
+    void deadLettersTheEventAfterTheLastAttemptWithDoublingDelays() {
+        String path = "/retry/wecom/always-503";
+        receiver.reply(path, Reply.text(503, "maintenance"));
+        channels.create("retry-exhausted", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT,
+                "{type}", EventType.CLIENT_CREATED);
+        double deadBefore = count("porthole.notify.dead.letters", "kind", "exhausted");
+        double retriesBefore = count("porthole.notify.retries", "provider", "wecom");
+        EventEnvelope envelope = Events.envelope(Events.clientCreated("c-exhausted"));
+
+        String entry = events.append(envelope);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        List<Received> attempts = receiver.requests(path);
+        assertThat(attempts).hasSize(3);
+        assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(95));
+        assertThat(Duration.between(attempts.get(1).at(), attempts.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(195));
+        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.EXHAUSTED);
+        assertThat(letter.reason()).isEqualTo("gave up after 3 attempts: HTTP 503");
+        assertThat(letter.attempts()).isEqualTo(3);
+        assertThat(letter.channelId()).contains("retry-exhausted");
+        assertThat(letter.event()).contains(EventCodec.toJson(envelope));
+        assertThat(letter.replayable()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
+        assertThat(count("porthole.notify.dead.letters", "kind", "exhausted") - deadBefore).isEqualTo(1.0);
+        assertThat(count("porthole.notify.retries", "provider", "wecom") - retriesBefore).isEqualTo(2.0);
+    }
+
+    @Test
+    void retriesAfterATimeoutAndDeliversOnce() {
+        String path = "/retry/dingtalk/slow-then-ok";
+        receiver.reply(path, Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(2600)),
+                Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
+        channels.create("retry-timeout", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), Optional.empty(),
+                MessageFormat.TEXT, "{type}", EventType.CLIENT_CREATED);
+
+        String entry = events.append(Events.clientCreated("c-timeout"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        assertThat(state.deadLettersOf(entry)).isEmpty();
+    }
+
+    @Test
+    void sendsOneRequestAtATimePerChannelWhileRetrying() {
+        String path = "/retry/slack/flaky";
+        receiver.reply(path, Reply.text(500, "rollup_error").after(Duration.ofMillis(100)), Reply.text(500, "rollup_error"),
+                Reply.text(200, "ok"));
+        channels.create("retry-order", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+                EventType.CLIENT_CREATED);
+
+        events.appendAll(List.of(Events.clientCreated("one"), Events.clientCreated("two")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 4);
+        assertThat(receiver.mostConcurrent(path)).isEqualTo(1);
+        assertThat(receiver.requests(path).stream().map(Received::bodyText).toList()).containsExactly(
+                "{\"text\":\"Porthole · client.created\\none\"}",
+                "{\"text\":\"Porthole · client.created\\none\"}",
+                "{\"text\":\"Porthole · client.created\\none\"}",
+                "{\"text\":\"Porthole · client.created\\ntwo\"}");
+    }
+
+    private double count(String name, String tag, String value) {
+        return registry.find(name).tag(tag, value).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+}

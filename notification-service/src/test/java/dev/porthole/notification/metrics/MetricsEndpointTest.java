@@ -1,0 +1,79 @@
+package dev.porthole.notification.metrics;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.notification.channel.ChannelRepository;
+import dev.porthole.notification.deadletter.DeadLetterStore;
+import dev.porthole.notification.message.MessageFormat;
+import dev.porthole.notification.provider.ProviderKind;
+import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.StreamState;
+import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.WebhookReceiver;
+import dev.porthole.notification.testing.WebhookReceiver.Reply;
+import dev.porthole.protocol.event.EventType;
+import dev.porthole.testing.RedisTestResource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Prometheus metrics on the management port: deliveries by provider and outcome, retries, dead letters, summaries. */
+@QuarkusTest
+@QuarkusTestResource(RedisTestResource.class)
+class MetricsEndpointTest {
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+    @TestHTTPResource(value = "/health/live", management = true)
+    URL live;
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ChannelRepository repository;
+    @Inject
+    DeadLetterStore deadLetters;
+
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
+    private TestChannels channels;
+
+    @AfterEach
+    void tearDown() {
+        channels.removeAll();
+    }
+
+    @Test
+    void exportsDeliveriesRetriesAndDeadLettersWithoutAnAdminToken() {
+        channels = new TestChannels(repository);
+        Events events = new Events(redis);
+        StreamState state = new StreamState(redis, deadLetters);
+        String path = "/metrics/feishu";
+        receiver.reply(path, Reply.json(200, "{\"code\":11232,\"msg\":\"frequency limited\"}"), Reply.json(200, "{\"code\":0,\"msg\":\"success\"}"));
+        channels.create("metrics-feishu", ProviderKind.FEISHU, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{type}",
+                EventType.CLIENT_CREATED);
+
+        String delivered = events.append(Events.clientCreated("c-metrics"));
+        String malformed = events.appendFields(Map.of("event", "oops"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !state.pending(delivered) && !state.pending(malformed));
+
+        String body = given().get(metrics).then().statusCode(200).extract().asString();
+        assertThat(body)
+                .containsPattern("porthole_notify_deliveries_total\\{[^}]*outcome=\"delivered\",provider=\"feishu\"[^}]*} [1-9]")
+                .containsPattern("porthole_notify_deliveries_total\\{[^}]*outcome=\"retry\",provider=\"feishu\"[^}]*} [1-9]")
+                .containsPattern("porthole_notify_retries_total\\{[^}]*provider=\"feishu\"[^}]*} [1-9]")
+                .containsPattern("porthole_notify_dead_letters_total\\{[^}]*kind=\"malformed\"[^}]*} [1-9]")
+                .containsPattern("porthole_notify_entries_total\\{[^}]*outcome=\"routed\"[^}]*} [1-9]")
+                .contains("porthole_notify_in_flight");
+        given().get(live).then().statusCode(200);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.porthole.notification.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porthole.testing.RedisServerProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A bad configuration stops the packaged service at start-up with one clear line per mistake. */
+class StartupConfigIT {
+
+    @Test
+    void refusesToStartAndNamesEveryMistake() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.startOnFreePort()) {
+            Map<String, String> env = Map.of(
+                    "QUARKUS_REDIS_HOSTS", redis.url(),
+                    "NOTIFICATION_PROVIDER", "wecom",
+                    "NOTIFICATION_SECRET", "wecom-does-not-sign",
+                    "PORTHOLE_ADMIN_KEY", "too-short",
+                    "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_TEMPLATE", "{type} {bogus}");
+            ServiceProcess service = new ServiceProcess("bad-config", env);
+            Files.deleteIfExists(service.log());
+
+            int exit = service.runToExit();
+
+            assertThat(exit).isNotZero();
+            String log = Files.readString(service.log(), StandardCharsets.UTF_8);
+            assertThat(log)
+                    .contains("PORTHOLE_ADMIN_KEY must be at least 32 characters")
+                    .contains("NOTIFICATION_PROVIDER and NOTIFICATION_URL go together")
+                    .contains("NOTIFICATION_SECRET is set but wecom does not sign requests; remove it")
+                    .contains("PORTHOLE_NOTIFY_DEFAULT_CHANNEL_TEMPLATE has unknown placeholder(s) [bogus]");
+            assertThat(Path.of("target/quarkus-app/quarkus-run.jar")).exists();
+        }
+    }
+}

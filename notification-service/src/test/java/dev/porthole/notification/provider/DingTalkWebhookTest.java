@@ -1,0 +1,157 @@
+package dev.porthole.notification.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.notification.channel.ChannelRepository;
+import dev.porthole.notification.deadletter.DeadLetter;
+import dev.porthole.notification.deadletter.DeadLetterStore;
+import dev.porthole.notification.message.MessageFormat;
+import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.Hmac;
+import dev.porthole.notification.testing.StreamState;
+import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.WebhookReceiver;
+import dev.porthole.notification.testing.WebhookReceiver.Received;
+import dev.porthole.notification.testing.WebhookReceiver.Reply;
+import dev.porthole.protocol.event.EventEnvelope;
+import dev.porthole.protocol.event.EventType;
+import dev.porthole.testing.RedisTestResource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** DingTalk custom robot against a local receiver: exact bytes, signature, and every documented answer. */
+@QuarkusTest
+@QuarkusTestResource(RedisTestResource.class)
+class DingTalkWebhookTest {
+
+    private static final String OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ChannelRepository repository;
+    @Inject
+    DeadLetterStore deadLetters;
+
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
+    private Events events;
+    private StreamState state;
+    private TestChannels channels;
+
+    @BeforeEach
+    void setUp() {
+        events = new Events(redis);
+        state = new StreamState(redis, deadLetters);
+        channels = new TestChannels(repository);
+    }
+
+    @AfterEach
+    void tearDown() {
+        channels.removeAll();
+    }
+
+    @Test
+    void signsTextMessageWithTimestampAndSignQueryParameters() {
+        String path = "/dingtalk/signed/robot/send";
+        String secret = "SEC0123456789abcdef+/=";
+        receiver.reply(path, Reply.json(200, OK));
+        channels.create("dt-signed", ProviderKind.DINGTALK, receiver.url(path + "?access_token=tok123"), Optional.of(secret),
+                MessageFormat.TEXT, "{type} for {clientId}", EventType.CLIENT_CREATED);
+
+        String entry = events.append(Events.clientCreated("c-signed"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        Received request = receiver.requests(path).getFirst();
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.header("Content-Type")).isEqualTo("application/json");
+        String timestamp = request.rawQueryParam("timestamp");
+        assertThat(Long.parseLong(timestamp)).isBetween(Instant.now().minusSeconds(60).toEpochMilli(), Instant.now().toEpochMilli());
+        String expectedSign = URLEncoder.encode(Hmac.base64(secret, timestamp + "\n" + secret), StandardCharsets.UTF_8);
+        assertThat(request.rawQuery()).isEqualTo("access_token=tok123&timestamp=" + timestamp + "&sign=" + expectedSign);
+        assertThat(request.bodyText()).isEqualTo(
+                "{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.created\\nclient.created for c-signed\"}}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
+        assertThat(state.deadLettersOf(entry)).isEmpty();
+    }
+
+    @Test
+    void sendsMarkdownUnsignedWhenTheRobotHasNoSecret() {
+        String path = "/dingtalk/markdown/robot/send";
+        receiver.reply(path, Reply.json(200, OK));
+        channels.create("dt-markdown", ProviderKind.DINGTALK, receiver.url(path + "?access_token=tok456"), Optional.empty(),
+                MessageFormat.RICH, null, EventType.CLIENT_CREATED);
+        EventEnvelope envelope = new EventEnvelope("e-md", Instant.parse("2026-01-02T03:04:05Z"), "auth/test",
+                Events.clientCreated("c-md"));
+
+        events.append(envelope);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        Received request = receiver.requests(path).getFirst();
+        assertThat(request.rawQuery()).isEqualTo("access_token=tok456");
+        assertThat(request.bodyText()).isEqualTo("{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"Porthole · client.created\","
+                + "\"text\":\"#### Porthole · client.created\\n\\nClient c-md created by admin.\\n\\n"
+                + "- **clientId**: c-md\\n- **actor**: admin\\n- **at**: 2026-01-02T03:04:05Z\\n- **source**: auth/test\"}}");
+    }
+
+    @ParameterizedTest(name = "errcode {0} ({1}) is final")
+    @CsvSource({
+        "310000, sign not match",
+        "310000, keywords not in content",
+        "400101, access_token不存在",
+        "400102, 机器人已停用",
+        "430104, 含有不合适的内容"
+    })
+    void deadLettersAtOnceWhenDingTalkRefusesForGoodEvenOnHttp200(int errcode, String errmsg) {
+        String path = "/dingtalk/refused-" + errcode + "-" + Math.abs(errmsg.hashCode()) + "/robot/send";
+        receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
+        channels.create("dt-refused", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), Optional.empty(),
+                MessageFormat.TEXT, "{type}", EventType.CLIENT_CREATED);
+
+        String entry = events.append(Events.clientCreated("c-refused"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
+        assertThat(letter.channelId()).contains("dt-refused");
+        assertThat(letter.reason()).isEqualTo("dingtalk refused it: errcode " + errcode + ": " + errmsg);
+        assertThat(letter.attempts()).isEqualTo(1);
+        assertThat(receiver.requests(path)).hasSize(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
+    }
+
+    @ParameterizedTest(name = "{0} then success is delivered once")
+    @CsvSource(delimiter = '|', value = {
+        "200|{\"errcode\":130101,\"errmsg\":\"send too fast, exceed 20 times per minute\"}",
+        "200|{\"errcode\":410100,\"errmsg\":\"发送速度太快而限流\"}",
+        "200|{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}",
+        "502|<html>bad gateway</html>",
+        "429|{}"
+    })
+    void retriesPassingFailuresUntilDingTalkAccepts(int status, String body) {
+        String path = "/dingtalk/retry-" + status + "-" + Math.abs(body.hashCode()) + "/robot/send";
+        receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
+        channels.create("dt-retry", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), Optional.empty(),
+                MessageFormat.TEXT, "{type}", EventType.CLIENT_CREATED);
+
+        String entry = events.append(Events.clientCreated("c-retry"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        List<Received> requests = receiver.requests(path);
+        assertThat(requests.get(1).bodyText()).isEqualTo(requests.get(0).bodyText());
+        assertThat(state.deadLettersOf(entry)).isEmpty();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.porthole.notification.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porthole.notification.channel.ChannelRepository;
+import dev.porthole.notification.deadletter.DeadLetter;
+import dev.porthole.notification.deadletter.DeadLetterStore;
+import dev.porthole.notification.message.MessageFormat;
+import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.StreamState;
+import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.WebhookReceiver;
+import dev.porthole.notification.testing.WebhookReceiver.Received;
+import dev.porthole.notification.testing.WebhookReceiver.Reply;
+import dev.porthole.protocol.event.EventType;
+import dev.porthole.protocol.event.PortholeEvent;
+import dev.porthole.testing.RedisTestResource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** WeCom group robot against a local receiver: exact body, byte limits, documented answers. */
+@QuarkusTest
+@QuarkusTestResource(RedisTestResource.class)
+class WeComWebhookTest {
+
+    private static final String OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ChannelRepository repository;
+    @Inject
+    DeadLetterStore deadLetters;
+
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
+    private final ObjectMapper mapper = new ObjectMapper();
+    private Events events;
+    private StreamState state;
+    private TestChannels channels;
+
+    @BeforeEach
+    void setUp() {
+        events = new Events(redis);
+        state = new StreamState(redis, deadLetters);
+        channels = new TestChannels(repository);
+    }
+
+    @AfterEach
+    void tearDown() {
+        channels.removeAll();
+    }
+
+    @Test
+    void postsTextToTheKeyedWebhookUrl() {
+        String path = "/wecom/cgi-bin/webhook/send";
+        receiver.reply(path, Reply.json(200, OK));
+        channels.create("wc-text", ProviderKind.WECOM, receiver.url(path + "?key=693a91f6-7xxx"), Optional.empty(), MessageFormat.TEXT,
+                "{type} {clientId}", EventType.CLIENT_DISABLED);
+
+        String entry = events.append(new PortholeEvent.ClientDisabled("c-wc", "admin"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        Received request = receiver.requests(path).getFirst();
+        assertThat(request.method()).isEqualTo("POST");
+        assertThat(request.rawQuery()).isEqualTo("key=693a91f6-7xxx");
+        assertThat(request.header("Content-Type")).isEqualTo("application/json");
+        assertThat(request.bodyText()).isEqualTo("{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.disabled\\nclient.disabled c-wc\"}}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
+    }
+
+    @Test
+    void cutsLongMarkdownToFourKilobytesOnACharacterBoundary() throws Exception {
+        String path = "/wecom/cgi-bin/webhook/send-long";
+        receiver.reply(path, Reply.json(200, OK));
+        channels.create("wc-long", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.RICH,
+                "{detail}", EventType.CONFIG_REJECTED);
+        String detail = "配置错误😀".repeat(600);
+
+        events.append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", detail));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        JsonNode body = mapper.readTree(receiver.requests(path).getFirst().body());
+        String content = body.path("markdown").path("content").asText();
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        assertThat(bytes.length).isLessThanOrEqualTo(4096).isGreaterThan(4080);
+        assertThat(content).startsWith("**Porthole · config.rejected**\n配置错误😀").endsWith("…");
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(content);
+    }
+
+    @Test
+    void cutsLongTextToTwoKilobytes() throws Exception {
+        String path = "/wecom/cgi-bin/webhook/send-long-text";
+        receiver.reply(path, Reply.json(200, OK));
+        channels.create("wc-long-text", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT,
+                "{detail}", EventType.CONFIG_REJECTED);
+
+        events.append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", "é".repeat(3000)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        String content = mapper.readTree(receiver.requests(path).getFirst().body()).path("text").path("content").asText();
+        assertThat(content.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048).isGreaterThan(2040);
+        assertThat(content).endsWith("é…");
+    }
+
+    @ParameterizedTest(name = "errcode {0} is final")
+    @CsvSource(delimiter = '|', value = {
+        "93000|invalid webhook url",
+        "40058|markdown.content exceed max length 4096",
+        "40008|invalid message type",
+        "44004|empty content"
+    })
+    void deadLettersWhenWeComRefusesForGood(int errcode, String errmsg) {
+        String path = "/wecom/cgi-bin/webhook/refused-" + errcode;
+        receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
+        channels.create("wc-refused", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT, "{type}",
+                EventType.CLIENT_CREATED);
+
+        String entry = events.append(Events.clientCreated("c-wc-refused"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
+        assertThat(letter.reason()).isEqualTo("wecom refused it: errcode " + errcode + ": " + errmsg);
+        assertThat(receiver.requests(path)).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "HTTP {0} {1} then success is delivered once")
+    @CsvSource(delimiter = '|', value = {
+        "200|{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}",
+        "200|{\"errcode\":-1,\"errmsg\":\"system busy\"}",
+        "500|oops"
+    })
+    void retriesPassingFailuresUntilWeComAccepts(int status, String body) {
+        String path = "/wecom/cgi-bin/webhook/retry-" + status + "-" + Math.abs(body.hashCode());
+        receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
+        channels.create("wc-retry", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT, "{type}",
+                EventType.CLIENT_CREATED);
+
+        String entry = events.append(Events.clientCreated("c-wc-retry"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        assertThat(state.deadLettersOf(entry)).isEmpty();
+    }
+}

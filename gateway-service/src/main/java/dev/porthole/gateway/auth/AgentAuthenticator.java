@@ -1,6 +1,7 @@
 package dev.porthole.gateway.auth;
 
 import dev.porthole.protocol.auth.AgentCredentials;
+import dev.porthole.protocol.broadcast.ControlBroadcast;
 import dev.porthole.protocol.auth.Principal;
 import io.vertx.core.Future;
 
@@ -11,4 +12,8 @@ import io.vertx.core.Future;
 public interface AgentAuthenticator {
 
     Future<Principal> authenticate(AgentCredentials credentials);
+
+    /** Forgets whatever a broadcast makes stale (cached answers for a disabled client, a revoked token). */
+    default void forget(ControlBroadcast broadcast) {
+    }
 }

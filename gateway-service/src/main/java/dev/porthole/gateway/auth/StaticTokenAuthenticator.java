@@ -6,7 +6,7 @@ import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Grants;
 import dev.porthole.protocol.auth.Principal;
 import io.vertx.core.Future;
-import jakarta.enterprise.context.ApplicationScoped;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,7 +16,7 @@ import java.util.List;
  * Authenticates against the static tokens in the gateway's configuration. With no token
  * configured the gateway is public: anyone may connect and gets random names only.
  */
-@ApplicationScoped
+
 public class StaticTokenAuthenticator implements AgentAuthenticator {
 
     private static final String BEARER = "Bearer ";

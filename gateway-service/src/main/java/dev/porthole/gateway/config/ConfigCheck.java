@@ -74,6 +74,18 @@ public final class ConfigCheck {
                 }
             }
         });
+        GatewayConfig.Auth auth = config.auth();
+        if (auth.serviceUrl().isPresent() && auth.tokens().filter(tokens -> !tokens.isEmpty()).isPresent()) {
+            problems.add("porthole.gateway.auth.tokens: set either auth.tokens (static tokens) or auth.service-url (auth-service), not both;"
+                    + " configure static tokens in auth-service instead");
+        }
+        auth.serviceUrl().ifPresent(url -> {
+            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+                problems.add("porthole.gateway.auth.service-url: must be an http(s) URL like http://auth-service:8081, was '" + url + "'");
+            }
+        });
+        positive(problems, "porthole.gateway.auth.service-timeout", auth.serviceTimeout().toMillis());
+        positive(problems, "porthole.gateway.auth.cache-size", auth.cacheSize());
         return problems;
     }
 

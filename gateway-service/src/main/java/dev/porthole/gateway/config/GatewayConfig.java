@@ -139,5 +139,24 @@ public interface GatewayConfig {
          * in public mode: anyone may connect and gets random names only.
          */
         Optional<List<String>> tokens();
+
+        /**
+         * Base URL of auth-service (for example {@code http://auth-service:8081}). When set, every
+         * agent handshake is decided there (tokens, client credentials, JWTs, public sessions) and
+         * {@code tokens} must be empty.
+         */
+        Optional<java.net.URI> serviceUrl();
+
+        /** How long the gateway waits for auth-service before telling the agent to retry. */
+        @WithDefault("3s")
+        Duration serviceTimeout();
+
+        /** How long a positive answer from auth-service is reused for the same credentials (0s: never). */
+        @WithDefault("30s")
+        Duration cacheTtl();
+
+        /** Most cached answers; the least recently used go first. */
+        @WithDefault("10000")
+        int cacheSize();
     }
 }

@@ -370,8 +370,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     private void scheduleExpiry(Duration lifetime) {
-        Duration warning = Duration.ofMinutes(2);
-        Duration warnAfter = lifetime.compareTo(warning.multipliedBy(2)) > 0 ? lifetime.minus(warning) : lifetime.dividedBy(2);
+        Duration warning = principal.sessionWarningSeconds() > 0 ? Duration.ofSeconds(principal.sessionWarningSeconds()) : Duration.ofMinutes(2);
+        Duration warnAfter = lifetime.compareTo(warning) > 0 ? lifetime.minus(warning) : lifetime.dividedBy(2);
         Duration left = lifetime.minus(warnAfter);
         timers.add(services.vertx().setTimer(Math.max(1, warnAfter.toMillis()), id -> mux.send(new Notice(Notice.Level.WARN, "session.expiring",
                 "this public session ends in " + describe(left) + "; authenticate with a token for a session without a time limit"))));

@@ -4,33 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.mux.MuxStream;
-import java.time.Clock;
+import dev.porthole.testing.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class LocalRoutesTest {
-
-    private static final class StepClock extends Clock {
-        Instant now = Instant.parse("2026-11-22T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static final TunnelOwner OWNER = new TunnelOwner() {
         @Override
@@ -49,14 +27,14 @@ class LocalRoutesTest {
         }
     };
 
-    private final StepClock clock = new StepClock();
+    private final ManualClock clock = new ManualClock();
     private final LocalRoutes routes = new LocalRoutes(clock);
 
     @Test
     void aVanishedTunnelIsReportedOfflineUntilItIsForgottenOrServedAgain() {
         routes.markOffline("gone", "agent disconnected");
         assertThat(routes.offline("gone")).hasValueSatisfying(o -> assertThat(o.reason()).isEqualTo("agent disconnected"));
-        clock.now = clock.now.plus(LocalRoutes.OFFLINE_MEMORY).plus(Duration.ofSeconds(1));
+        clock.advance(LocalRoutes.OFFLINE_MEMORY.plus(Duration.ofSeconds(1)));
         assertThat(routes.offline("gone")).isEmpty();
 
         routes.markOffline("back", "agent disconnected");

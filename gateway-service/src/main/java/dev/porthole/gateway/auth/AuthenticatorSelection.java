@@ -1,0 +1,37 @@
+package dev.porthole.gateway.auth;
+
+import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.InternalCredential;
+import io.quarkus.logging.Log;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/** Picks how agents are authenticated: by auth-service when its URL is configured, else by static tokens (or public mode). */
+public class AuthenticatorSelection {
+
+    @Produces
+    @Singleton
+    AgentAuthenticator authenticator(GatewayConfig config, InternalCredential internal) {
+        GatewayConfig.Auth auth = config.auth();
+        if (auth.serviceUrl().isEmpty()) {
+            Log.infof(auth.tokens().filter(t -> !t.isEmpty()).isPresent() ? "agents authenticate with the configured static tokens"
+                    : "no tokens and no auth-service configured: public mode, anyone may connect and gets random names");
+            return new StaticTokenAuthenticator(config);
+        }
+        if (internal.token().isEmpty()) {
+            Log.error("porthole.gateway.auth.service-url is set but PORTHOLE_INTERNAL_TOKEN is not: auth-service will refuse the gateway");
+        }
+        long timeoutMillis = auth.serviceTimeout().toMillis();
+        AuthServiceApi api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(auth.serviceUrl().get())
+                .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .build(AuthServiceApi.class);
+        Log.infof("agents authenticate with auth-service at %s", auth.serviceUrl().get());
+        return new AuthServiceAuthenticator(api, internal.token().orElse(null), auth.serviceTimeout(),
+                new PrincipalCache(auth.cacheTtl(), auth.cacheSize(), Clock.systemUTC()));
+    }
+}

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * An operator's journey with auth-service, every part a real process: clients created over the admin
- * API, agents proving who they are with credentials and JWTs, reserved names, a client disabled
+ * API, agents proving who they are with credentials and JWTs, reserved names, session and tunnel
+ * limits across two gateways, a client disabled
  * while its agents are connected to two gateways, auth-service going down, and a public session
  * running out.
  */
@@ -98,6 +99,24 @@ class AuthJourneyIT {
 
     @Test
     @Order(3)
+    void aClientsSessionAndTunnelLimitsHoldAcrossGateways() {
+        String secret = admin.createClient("solo", "{\"subdomains\":[\"solo-*\"],\"maxSessions\":1}");
+        Agent first = system.startAgent("solo-1", List.of("--credentials", "solo:" + secret, "--subdomain", "solo-a"));
+        ServiceProcess waiting = launch("solo-2", secondGateway, List.of("--credentials", "solo:" + secret, "--subdomain", "solo-b"));
+        waiting.awaitLog(line -> line.contains("client 'solo' already has 1 agent session, its limit") && line.contains("retrying in"), EXIT);
+        first.process().stop();
+        assertThat(waiting.awaitFirstLine(Duration.ofSeconds(60))).as("the second agent connects once the first is gone")
+                .isEqualTo("http://solo-b." + PortholeSystem.DOMAIN + ":" + secondGateway);
+
+        String pairSecret = admin.createClient("pair", "{\"subdomains\":[\"pair-*\"],\"maxTunnels\":1}");
+        system.startAgent("pair-1", List.of("--credentials", "pair:" + pairSecret, "--subdomain", "pair-a"));
+        ServiceProcess refused = launch("pair-2", secondGateway, List.of("--credentials", "pair:" + pairSecret, "--subdomain", "pair-b"));
+        assertThat(refused.awaitExit(EXIT)).isEqualTo(4);
+        assertThat(refused.stderr()).anyMatch(line -> line.contains("client 'pair' may hold at most 1 tunnel at once"));
+    }
+
+    @Test
+    @Order(4)
     void disablingAClientClosesItsTunnelsOnEveryGatewayWithinASecond() {
         String secret = admin.createClient("fleet", "{\"subdomains\":[\"fleet-*\"]}");
         Agent first = system.startAgent("fleet-1", List.of("--credentials", "fleet:" + secret, "--subdomain", "fleet-one"));
@@ -119,7 +138,7 @@ class AuthJourneyIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aPublicSessionIsWarnedThenEndsAndTheAgentExits() {
         Agent visitor = system.startAgent("public-agent", List.of("-Xmx128m"), List.of());
         assertThat(Http.getByHost(system, visitor.name(), "/hello").statusCode()).isEqualTo(200);
@@ -129,7 +148,7 @@ class AuthJourneyIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void withAuthServiceDownTunnelsKeepServingAndNewAgentsWaitForIt() {
         String secret = admin.createClient("late", "{\"subdomains\":[\"late\"]}");
         auth.stop();

@@ -84,7 +84,7 @@ class AuthJourneyIT {
 
     @Test
     @Order(2)
-    void aJwtOpensATunnelOnlyWithTheClientIdItWasIssuedFor() {
+    void aJwtOpensATunnelOnlyWithItsClientIdAndANewSessionReplacesTheOld() {
         admin.createClient("signed", "{\"subdomains\":[\"signed-*\"]}");
         String jwt = admin.issueJwt("signed", Duration.ofHours(1));
 
@@ -95,6 +95,13 @@ class AuthJourneyIT {
         ServiceProcess mismatched = launch("jwt-wrong-client", system.gatewayPort(), List.of("--token", jwt, "--client-id", "shop"));
         assertThat(mismatched.awaitExit(EXIT)).isEqualTo(3);
         assertThat(mismatched.stderr()).anyMatch(line -> line.contains("tid claim does not match"));
+
+        Agent replacement = system.startAgent("jwt-agent-2", List.of("-Xmx128m"),
+                List.of("--token", admin.issueJwt("signed", Duration.ofHours(1)), "--client-id", "signed", "--subdomain", "signed-a"));
+        assertThat(replacement.name()).as("a new session for the same client takes the name over").isEqualTo("signed-a");
+        assertThat(agent.process().awaitExit(EXIT)).isEqualTo(7);
+        assertThat(agent.process().stderr()).anyMatch(line -> line.contains("a newer session of client 'signed' took over its tunnels"));
+        assertThat(Http.getByHost(system, "signed-a", "/hello").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.porthole.gateway.registry.TunnelNames;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.ProtocolVersion;
+import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Grants;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.event.PortholeEvent;
@@ -78,7 +79,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         this.sessionId = sessionId;
         this.agentId = agentId;
         this.remoteAddress = remoteAddress;
-        this.route = new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
+        this.route = principal.method() == AuthMethod.JWT
+                ? Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId)
+                : new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
     }
 
     /** Starts waiting for HELLO. */
@@ -400,7 +403,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
             Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
             if (tunnels.isEmpty()) {
-                close(CloseCode.SESSION_REPLACED, "a newer connection of this agent took over its tunnels");
+                close(CloseCode.SESSION_REPLACED, principal.method() == AuthMethod.JWT
+                        ? "a newer session of client '" + clientId() + "' took over its tunnels"
+                        : "a newer connection of this agent took over its tunnels");
             }
         });
     }

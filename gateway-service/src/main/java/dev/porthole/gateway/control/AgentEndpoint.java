@@ -5,6 +5,7 @@ import dev.porthole.gateway.auth.AgentRejectedException;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
+import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.WebSocketTransport;
@@ -94,10 +95,16 @@ public class AgentEndpoint {
         return services.quotas().acquireSession(principal.clientId(), agentId, limit)
                 .recover(error -> Future.failedFuture(new AgentRejectedException(503,
                         "the gateway cannot check the session limit right now (Redis unreachable); the agent will retry", SESSION_RETRY_SECONDS)))
-                .compose(acquired -> acquired ? Future.succeededFuture(principal)
-                        : Future.failedFuture(new AgentRejectedException(429, "client '" + principal.clientId() + "' already has " + limit
-                                + (limit == 1 ? " agent session" : " agent sessions") + ", its limit; stop one or ask an administrator to raise maxSessions",
-                                SESSION_RETRY_SECONDS)));
+                .compose(acquired -> {
+                    if (acquired) {
+                        return Future.succeededFuture(principal);
+                    }
+                    String reason = "client '" + principal.clientId() + "' already has " + limit + (limit == 1 ? " agent session" : " agent sessions")
+                            + ", its limit; stop one or ask an administrator to raise maxSessions";
+                    services.events().publish(new PortholeEvent.LimitHit(services.instance().id(), principal.clientId(), "", "sessions",
+                            "agent " + agentId + " refused: " + limit + " sessions already open"));
+                    return Future.failedFuture(new AgentRejectedException(429, reason, SESSION_RETRY_SECONDS));
+                });
     }
 
     private void startSession(ServerWebSocket socket, Principal principal, String agentId, String remote) {

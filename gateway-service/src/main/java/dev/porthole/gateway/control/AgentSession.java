@@ -231,6 +231,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                                 return null;
                             }
                             services.registry().releaseHttp(result.name(), route);
+                            if (acquired != null) {
+                                services.events().publish(new PortholeEvent.LimitHit(services.instance().id(), clientId(), result.name(), "tunnels",
+                                        "session " + sessionId + " refused a tunnel: " + limit + " tunnels already open"));
+                            }
                             checked.add(acquired == null
                                     ? TunnelResult.refused(request, TunnelResult.UNAVAILABLE, "the gateway cannot check the tunnel limit right now; try again")
                                     : TunnelResult.refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may hold at most " + limit

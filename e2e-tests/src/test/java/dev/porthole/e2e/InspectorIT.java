@@ -55,6 +55,16 @@ class InspectorIT {
     }
 
     @Test
+    void aSecondAgentOnTheSameInspectorPortWarnsAndStillServesItsTunnel() {
+        String address = inspector.substring("http://".length());
+        PortholeSystem.Agent second = system.startAgent("agent-second", List.of("--inspect-address", address));
+        second.process().awaitLog(line -> line.contains("inspector not started: " + address + " is in use")
+                && line.contains("--no-inspect"), PortholeSystem.START_TIMEOUT);
+        assertThat(Http.get(system.pathUrl(second.name(), "/hello")).body()).isEqualTo("hello\n");
+        second.process().stop();
+    }
+
+    @Test
     void aWebhookAppearsLiveAndItsReplayWithAnEditedHeaderReachesTheUpstream() {
         ChromeDriver page = browser.driver();
         // The list is re-rendered every second, so elements are looked up afresh inside each wait.

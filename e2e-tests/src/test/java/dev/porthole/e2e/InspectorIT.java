@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -27,6 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the list without a reload, its detail page shows the JSON body, and a replay with an edited
  * header reaches the upstream and is shown next to the original response.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InspectorIT {
 
     private static final String WEBHOOK = "{\"event\":\"push\",\"repository\":{\"name\":\"porthole\"},\"commits\":3}";
@@ -55,6 +59,7 @@ class InspectorIT {
     }
 
     @Test
+    @Order(3)
     void aSecondAgentOnTheSameInspectorPortWarnsAndStillServesItsTunnel() {
         String address = inspector.substring("http://".length());
         PortholeSystem.Agent second = system.startAgent("agent-second", List.of("--inspect-address", address));
@@ -65,6 +70,7 @@ class InspectorIT {
     }
 
     @Test
+    @Order(1)
     void aWebhookAppearsLiveAndItsReplayWithAnEditedHeaderReachesTheUpstream() {
         ChromeDriver page = browser.driver();
         // The list is re-rendered every second, so elements are looked up afresh inside each wait.
@@ -118,5 +124,32 @@ class InspectorIT {
         browser.screenshot("06-list-with-replay");
         String api = Http.get(inspector + "/api/requests?path=/headers").body();
         assertThat(api).contains("\"replayOf\" : 1").contains("\"uri\" : \"/headers?delivery=1\"");
+    }
+
+    @Test
+    @Order(2)
+    void aLargeBinaryDownloadArrivesIntactAndIsShownAsAHexHeadCutAtTheCap() throws Exception {
+        long size = 300_000;
+        String expected = Http.get(system.upstreamUrl("/bytes/" + size + "/sha256")).body();
+        HttpResponse<byte[]> download = Http.send(HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/bytes/" + size))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.body()).hasSize((int) size);
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(download.body())))
+                .isEqualTo(expected);
+
+        ChromeDriver page = browser.driver();
+        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
+        page.get(inspector + "/?path=/bytes/");
+        wait.until(d -> {
+            d.findElement(By.linkText("/bytes/" + size)).click();
+            return true;
+        });
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("replay-heading")));
+        String detail = page.findElement(By.tagName("main")).getText();
+        assertThat(detail).contains("application/octet-stream, 300000 bytes; only the first 16384 bytes were captured (the cap is 16384 bytes)")
+                .contains("Binary: first 256 bytes as hex");
+        page.executeScript("document.getElementById('response-heading').scrollIntoView()");
+        browser.screenshot("07-binary-cut-at-cap");
     }
 }

@@ -44,6 +44,11 @@ public record ExchangeDetail(ExchangeRow row, String tunnel, String upstream, St
                 request.stream().map(h -> h.name() + ": " + h.value()).collect(Collectors.joining("\n")), replayBody, replayable);
     }
 
+    /** Whether the exchange has not ended yet (the page keeps refreshing). */
+    public boolean inProgress() {
+        return state.equals("in progress");
+    }
+
     /** Whether the request body is text the replay form can show and edit. */
     public boolean bodyEditable() {
         return bodyReplayable && (requestBody.readable() || requestBody.kind() == BodyView.Kind.EMPTY);

@@ -178,6 +178,19 @@ class InspectorApiTest {
     }
 
     @Test
+    void showsARequestInProgressAsPendingAndRefreshesItsPage() throws Exception {
+        CapturedExchange waiting = store.record("hooks", upstream, new HttpRequestHead("GET", "/slow", List.of()), new BodyCapture(16), null);
+        assertThat(get("/rows").body()).contains("<tr class=\"pending\" id=\"request-" + waiting.id() + "\">").contains("…");
+        assertThat(get("/requests/" + waiting.id()).body()).contains("this page refreshes until the exchange ends");
+        HttpResponse<String> replay = post("/api/requests/" + waiting.id() + "/replay", "application/json", "");
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(replay.body()).contains("still in progress");
+        waiting.responseHead(new HttpResponseHead(204, "No Content", List.of()));
+        waiting.completed();
+        assertThat(get("/requests/" + waiting.id()).body()).doesNotContain("this page refreshes").contains("204 No Content");
+    }
+
+    @Test
     void theReplayFormShowsTheNewResponseNextToTheOld() throws Exception {
         CapturedExchange hook = webhook(WEBHOOK);
         String form = "method=POST&path=%2Fheaders&headers=Content-Type%3A+application%2Fjson%0D%0AX-Edited%3A+yes&body=%7B%7D";

@@ -21,6 +21,9 @@ import java.time.Duration;
  */
 public final class Replayer {
 
+    /** Replays that may wait for one of the four connections; more fail at once (recorded as 502). */
+    static final int MAX_WAITING = 32;
+
     private final HttpClient client;
     private final ExchangeStore store;
     private final Duration timeout;
@@ -30,7 +33,7 @@ public final class Replayer {
         this.timeout = timeout;
         // Keep-alive, like the tunnel's own client, so a replay carries no "Connection: close" the original lacked.
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30).setConnectTimeout(5_000)
-                .setDecompressionSupported(false).setTryUseCompression(false), new PoolOptions().setHttp1MaxSize(4));
+                .setDecompressionSupported(false).setTryUseCompression(false), new PoolOptions().setHttp1MaxSize(4).setMaxWaitQueueSize(MAX_WAITING));
     }
 
     /**

@@ -96,6 +96,11 @@ class InspectorIT {
         assertThat(page.findElement(By.id("rows")).getText()).contains("/missing");
         browser.screenshot("03-list-filtered-4xx");
         new Select(page.findElement(By.id("status"))).selectByVisibleText("any");
+        // Filtering by path: typing narrows the list without pressing anything.
+        page.findElement(By.id("path")).sendKeys("delivery");
+        wait.until(d -> !d.findElement(By.id("rows")).getText().contains("/missing"));
+        assertThat(page.findElement(By.id("rows")).getText()).contains("/headers?delivery=1");
+        browser.screenshot("03b-list-filtered-path");
         wait.until(d -> {
             d.findElement(By.linkText("/headers?delivery=1")).click();
             return true;

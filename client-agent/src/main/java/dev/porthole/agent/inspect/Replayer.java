@@ -33,7 +33,7 @@ public final class Replayer {
         this.timeout = timeout;
         // Keep-alive, like the tunnel's own client, so a replay carries no "Connection: close" the original lacked.
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30).setConnectTimeout(5_000)
-                .setDecompressionSupported(false).setTryUseCompression(false), new PoolOptions().setHttp1MaxSize(4).setMaxWaitQueueSize(MAX_WAITING));
+                .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(4).setMaxWaitQueueSize(MAX_WAITING));
     }
 
     /**

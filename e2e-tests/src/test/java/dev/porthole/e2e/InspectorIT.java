@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.WebElement;
@@ -127,6 +128,19 @@ class InspectorIT {
         page.get(inspector + "/");
         wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("replay of #1"));
         browser.screenshot("06-list-with-replay");
+
+        // Keyboard only: Tab to the newest row's link (past the heading link, the two filters and the
+        // button) and press Enter; the list's refresh every second must not steal the focus.
+        for (int i = 0; i < 5; i++) {
+            page.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        WebElement focused = page.switchTo().activeElement();
+        assertThat(focused.getAttribute("id")).isEqualTo("open-3");
+        wait.until(ExpectedConditions.stalenessOf(focused));
+        assertThat(page.switchTo().activeElement().getAttribute("id")).as("focus after the rows were replaced").isEqualTo("open-3");
+        page.switchTo().activeElement().sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("comparison")));
+        assertThat(page.findElement(By.id("comparison")).getText()).contains("Replay #3 of #1");
         String api = Http.get(inspector + "/api/requests?path=/headers").body();
         assertThat(api).contains("\"replayOf\" : 1").contains("\"uri\" : \"/headers?delivery=1\"");
     }

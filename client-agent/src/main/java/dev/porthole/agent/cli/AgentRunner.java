@@ -36,7 +36,7 @@ public class AgentRunner {
     }
 
     ConsoleReporter reporter() {
-        return new ConsoleReporter(System.out);
+        return new ConsoleReporter(System.out, System.err);
     }
 
     int configError(String message) {

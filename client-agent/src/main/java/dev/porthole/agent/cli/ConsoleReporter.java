@@ -17,9 +17,11 @@ import java.util.List;
 final class ConsoleReporter implements TunnelListener, RequestLog {
 
     private final PrintStream out;
+    private final RequestLines requests;
 
-    ConsoleReporter(PrintStream out) {
+    ConsoleReporter(PrintStream out, PrintStream err) {
         this.out = out;
+        this.requests = new RequestLines(err);
     }
 
     @Override
@@ -53,6 +55,6 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
 
     @Override
     public void completed(String tunnel, String method, String uri, int status, Duration duration) {
-        Log.infof("%s %s %d %d ms", method, uri, status, duration.toMillis());
+        requests.completed(tunnel, method, uri, status, duration);
     }
 }

@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class HttpUpstream implements StreamAcceptor {
 
+    /** Bodies up to this size with a declared length are read whole and sent with their head in one write. */
+    static final long WHOLE_BODY_LIMIT = 16 * 1024;
+
     private final Vertx vertx;
     private final HttpClient client;
     private final Duration responseTimeout;
@@ -173,6 +176,25 @@ public final class HttpUpstream implements StreamAcceptor {
                 });
                 return;
             }
+            long length = contentLength(response);
+            if (length > 0 && length <= WHOLE_BODY_LIMIT) {
+                // A small body of known length: read it whole, then head, body and end leave in one write to the gateway.
+                response.body().onComplete(body -> {
+                    if (body.failed()) {
+                        String reason = "the local service at " + upstream + " broke off the response: " + describe(body.cause());
+                        stream.reset(ResetCode.UPSTREAM_ERROR, reason);
+                        recording.failed(response.statusCode(), reason);
+                    } else {
+                        recording.responseBody(body.result());
+                        stream.respond(responseHead);
+                        stream.write(body.result());
+                        stream.end();
+                        recording.completed();
+                    }
+                    logCompleted(response.statusCode());
+                });
+                return;
+            }
             stream.respond(responseHead);
             response.pipe().endOnFailure(false).to(new TappedWriteStream(stream, recording::responseBody)).onComplete(result -> {
                 if (result.failed()) {
@@ -231,6 +253,19 @@ public final class HttpUpstream implements StreamAcceptor {
 
         private void logCompleted(int status) {
             log.completed(tunnel.name(), head.method(), head.uri(), status, Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+    }
+
+    /** The Content-Length the upstream declared, or -1 when it declared none or an invalid one. */
+    static long contentLength(HttpClientResponse response) {
+        String value = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

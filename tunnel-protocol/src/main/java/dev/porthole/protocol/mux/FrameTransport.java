@@ -9,8 +9,15 @@ import io.vertx.core.buffer.Buffer;
  */
 public interface FrameTransport {
 
-    /** Writes one frame as one message. */
+    /**
+     * Writes one frame as one message. A transport may hold it until {@link #flush()}; the session
+     * flushes once at the end of every task that sent something.
+     */
     void send(Buffer frame);
+
+    /** Puts everything sent so far on the wire, in as few writes as it can. */
+    default void flush() {
+    }
 
     /** True while the transport holds more unwritten bytes than it wants; the session stops sending DATA. */
     boolean writeQueueFull();

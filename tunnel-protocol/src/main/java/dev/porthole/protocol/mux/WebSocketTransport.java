@@ -1,8 +1,11 @@
 package dev.porthole.protocol.mux;
 
 import dev.porthole.protocol.CloseCode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.impl.WebSocketInternal;
 import java.nio.charset.StandardCharsets;
 
 /** Carries frames over a Vert.x WebSocket (server or client side), one binary message per frame. */
@@ -12,9 +15,12 @@ public final class WebSocketTransport implements FrameTransport {
     static final int MAX_CLOSE_REASON_BYTES = 123;
 
     private final WebSocketBase socket;
+    private final ChannelHandlerContext channel;
+    private boolean unflushed;
 
     public WebSocketTransport(WebSocketBase socket) {
         this.socket = socket;
+        this.channel = socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
     }
 
     /**
@@ -33,9 +39,28 @@ public final class WebSocketTransport implements FrameTransport {
         });
     }
 
+    /**
+     * On the connection's own event loop, frames are written to the channel without a flush and
+     * flushed together by {@link #flush()}: a response head and its body leave in one system call
+     * instead of one each. Anywhere else (or on a socket that does not expose its channel) each
+     * frame goes through Vert.x and is flushed at once, so the two paths never interleave.
+     */
     @Override
     public void send(Buffer frame) {
-        socket.writeBinaryMessage(frame);
+        if (channel != null && channel.executor().inEventLoop()) {
+            channel.write(new BinaryWebSocketFrame(true, 0, frame.getByteBuf()), channel.voidPromise());
+            unflushed = true;
+        } else {
+            socket.writeBinaryMessage(frame);
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (unflushed && channel.executor().inEventLoop()) {
+            unflushed = false;
+            channel.flush();
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.porthole.protocol.frame;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -46,12 +48,15 @@ public final class FrameCodec {
         if (misplaced != null) {
             throw new IllegalArgumentException(misplaced);
         }
-        Buffer out = Buffer.buffer(frame.encodedSize());
-        out.appendByte((byte) frame.type().code());
-        out.appendByte((byte) frame.flags());
-        out.appendInt(frame.streamId());
-        out.appendBuffer(frame.payload());
-        return out;
+        ByteBuf header = Unpooled.buffer(Frame.HEADER_SIZE, Frame.HEADER_SIZE)
+                .writeByte(frame.type().code())
+                .writeByte(frame.flags())
+                .writeInt(frame.streamId());
+        if (frame.payload().length() == 0) {
+            return Buffer.buffer(header);
+        }
+        // The payload is not copied: the frame is the header followed by the payload's own bytes.
+        return Buffer.buffer(Unpooled.wrappedBuffer(header, frame.payload().getByteBuf()));
     }
 
     /** Decodes one received message into a frame; the payload shares the message's bytes. */

@@ -26,6 +26,11 @@ record ComposeFile(Map<String, Service> services, Map<String, String> variables)
             List<String> ports) {
     }
 
+    /** The value as compose would see it with no .env: every {@code ${NAME:-default}} replaced by its default. */
+    static String withDefaults(String value) {
+        return VARIABLE.matcher(value).replaceAll(m -> Matcher.quoteReplacement(m.group(2) == null ? "" : m.group(2)));
+    }
+
     static ComposeFile read(Path file) {
         try {
             return parse(Files.readString(file));

@@ -100,6 +100,19 @@ class ComposeEnvironmentIT {
     }
 
     @Test
+    void everyServiceExposesTheJvmMetricsTheDashboardUses() throws Exception {
+        List<String> platform = DashboardMetricsTest.platformMetrics();
+        assertThat(platform).isNotEmpty();
+        for (String service : List.of("gateway", "auth-service", "notification-service")) {
+            Integer port = movedPorts.get(service).get(service.equals("gateway") ? "9080" : service.equals("auth-service") ? "9081" : "9082");
+            awaitReady(service, "http://127.0.0.1:" + port + "/q/health/ready");
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(platform).as(service + " /q/metrics").allSatisfy(name -> assertThat(metrics).containsPattern("(?m)^" + name + "[{ ]"));
+        }
+    }
+
+    @Test
     void theDemoAgentsGeneratedTokenOpensATunnelThroughAuthService() throws Exception {
         ComposeFile.Service gateway = compose.services().get("gateway");
         ComposeFile.Service demoAgent = compose.services().get("demo-agent");

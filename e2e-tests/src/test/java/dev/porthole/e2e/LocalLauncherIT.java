@@ -36,7 +36,7 @@ class LocalLauncherIT {
     @Test
     void startsTheWholeSystemServesATunnelAndLeavesNothingRunning() throws Exception {
         for (String name : List.of("PORTHOLE_GATEWAY_HTTP_PORT", "AUTH_PORT", "NOTIFICATION_PORT", "GATEWAY_MANAGEMENT_PORT",
-                "AUTH_MANAGEMENT_PORT", "NOTIFICATION_MANAGEMENT_PORT", "PORTHOLE_REDIS_PORT", "DEMO_PORT")) {
+                "AUTH_MANAGEMENT_PORT", "NOTIFICATION_MANAGEMENT_PORT", "PORTHOLE_REDIS_PORT", "DEMO_PORT", "INSPECT_PORT")) {
             ports.put(name, RedisServerProcess.freePort());
         }
         Process launcher = launch(List.of("--no-build"));
@@ -55,6 +55,7 @@ class LocalLauncherIT {
             HttpResponse<String> byHost = Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/hello"))
                     .header("Host", URI.create(url).getAuthority()).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(byHost.statusCode()).isEqualTo(200);
+            assertThat(output()).contains("http://127.0.0.1:" + ports.get("INSPECT_PORT"));
 
             // The agent got in through auth-service with the launcher's generated token, not in public mode.
             assertThat(Files.readString(runDir.resolve("logs/gateway.log"))).contains("agents authenticate with auth-service");

@@ -1,8 +1,11 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.agent.inspect.Inspector;
+import dev.porthole.agent.inspect.InspectorSettings;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.agent.upstream.ExchangeTap;
 import dev.porthole.agent.upstream.HttpUpstream;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.protocol.message.TunnelKind;
@@ -34,6 +37,9 @@ public class HttpCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    InspectOptions inspect;
+
     @Inject
     Vertx vertx;
 
@@ -43,15 +49,18 @@ public class HttpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AgentSettings settings;
+        InspectorSettings inspector;
         try {
             UpstreamAddress address = UpstreamAddress.parse(upstream);
             String name = subdomain == null ? "" : subdomain.trim();
             settings = runner.settings(connection, List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, address)));
+            inspector = inspect.settings(settings.upstreamTimeout());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
         ConsoleReporter reporter = runner.reporter();
-        HttpUpstream http = new HttpUpstream(vertx, maxUpstreamConnections, settings.upstreamTimeout(), reporter);
+        ExchangeTap tap = Inspector.start(vertx, inspector).toCompletionStage().toCompletableFuture().join();
+        HttpUpstream http = new HttpUpstream(vertx, maxUpstreamConnections, settings.upstreamTimeout(), reporter, tap);
         AgentExit exit = runner.run(settings, http, reporter);
         return exit.code();
     }

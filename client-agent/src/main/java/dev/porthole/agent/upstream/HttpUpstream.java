@@ -42,11 +42,18 @@ public final class HttpUpstream implements StreamAcceptor {
     private final HttpClient client;
     private final Duration responseTimeout;
     private final RequestLog log;
+    private final ExchangeTap tap;
 
     public HttpUpstream(Vertx vertx, int maxConnections, Duration responseTimeout, RequestLog log) {
+        this(vertx, maxConnections, responseTimeout, log, ExchangeTap.NONE);
+    }
+
+    /** With a tap that sees every exchange (the inspector). */
+    public HttpUpstream(Vertx vertx, int maxConnections, Duration responseTimeout, RequestLog log, ExchangeTap tap) {
         this.vertx = vertx;
         this.responseTimeout = responseTimeout;
         this.log = log;
+        this.tap = tap;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(60)
@@ -73,6 +80,7 @@ public final class HttpUpstream implements StreamAcceptor {
         private final HttpRequestHead head;
         private final TunnelSpec tunnel;
         private final UpstreamAddress upstream;
+        private final ExchangeTap.Recording recording;
         private final long startNanos = System.nanoTime();
         private final AtomicBoolean done = new AtomicBoolean();
         private long timer = -1;
@@ -82,6 +90,7 @@ public final class HttpUpstream implements StreamAcceptor {
             this.head = head;
             this.tunnel = tunnel;
             this.upstream = tunnel.upstream();
+            this.recording = tap.begin(tunnel, head);
         }
 
         void start() {
@@ -114,6 +123,7 @@ public final class HttpUpstream implements StreamAcceptor {
                 // The visitor went away or the tunnel dropped: stop the upstream request too.
                 done.set(true);
                 vertx.cancelTimer(timer);
+                recording.failed(499, "the visitor or the tunnel went away: " + describe(error));
             });
             client.request(options).onComplete(result -> {
                 if (result.failed()) {
@@ -126,6 +136,7 @@ public final class HttpUpstream implements StreamAcceptor {
                     done.set(true);
                     vertx.cancelTimer(timer);
                     request.reset();
+                    recording.failed(499, "the visitor or the tunnel went away: " + describe(error));
                 });
                 if (isUpgrade) {
                     request.connect().onComplete(response -> onUpgradeResponse(request, response.result(), response.cause()));
@@ -135,7 +146,7 @@ public final class HttpUpstream implements StreamAcceptor {
                 if (isChunked) {
                     request.setChunked(true);
                 }
-                StreamRelay.relay(stream, request).onFailure(error -> request.reset());
+                StreamRelay.relay(stream, new TappedWriteStream(request, recording::requestBody)).onFailure(error -> request.reset());
                 request.response().onComplete(response -> {
                     if (response.failed()) {
                         fail(ResetCode.UPSTREAM_ERROR, 502, "the local service at " + upstream + " failed: " + describe(response.cause()));
@@ -151,17 +162,25 @@ public final class HttpUpstream implements StreamAcceptor {
                 response.request().reset();
                 return;
             }
+            HttpResponseHead responseHead = responseHead(response);
+            recording.responseHead(responseHead);
             if (bodyless(response)) {
                 // Nothing will follow the head: one RESPONSE frame with FIN instead of a head and a FIN.
-                stream.respond(responseHead(response), true);
-                response.end().onComplete(result -> logCompleted(response.statusCode()));
+                stream.respond(responseHead, true);
+                response.end().onComplete(result -> {
+                    recording.completed();
+                    logCompleted(response.statusCode());
+                });
                 return;
             }
-            stream.respond(responseHead(response));
-            response.pipe().endOnFailure(false).to(stream).onComplete(result -> {
+            stream.respond(responseHead);
+            response.pipe().endOnFailure(false).to(new TappedWriteStream(stream, recording::responseBody)).onComplete(result -> {
                 if (result.failed()) {
-                    stream.reset(ResetCode.UPSTREAM_ERROR, "the local service at " + upstream + " broke off the response: "
-                            + describe(result.cause()));
+                    String reason = "the local service at " + upstream + " broke off the response: " + describe(result.cause());
+                    stream.reset(ResetCode.UPSTREAM_ERROR, reason);
+                    recording.failed(response.statusCode(), reason);
+                } else {
+                    recording.completed();
                 }
                 logCompleted(response.statusCode());
             });
@@ -176,7 +195,10 @@ public final class HttpUpstream implements StreamAcceptor {
                 request.reset();
                 return;
             }
-            stream.respond(responseHead(response));
+            HttpResponseHead responseHead = responseHead(response);
+            recording.responseHead(responseHead);
+            recording.completed();
+            stream.respond(responseHead);
             logCompleted(response.statusCode());
             if (response.statusCode() != 101) {
                 response.pipe().endOnFailure(false).to(stream);
@@ -202,6 +224,7 @@ public final class HttpUpstream implements StreamAcceptor {
             }
             vertx.cancelTimer(timer);
             stream.reset(code, message);
+            recording.failed(status, message);
             Log.warnf("%s %s -> %s", head.method(), head.uri(), message);
             logCompleted(status);
         }
@@ -218,7 +241,8 @@ public final class HttpUpstream implements StreamAcceptor {
                 || "0".equals(response.getHeader(HttpHeaders.CONTENT_LENGTH));
     }
 
-    static HttpResponseHead responseHead(HttpClientResponse response) {
+    /** The response head to pass on: the upstream's headers minus hop-by-hop ones (kept for a 101). */
+    public static HttpResponseHead responseHead(HttpClientResponse response) {
         HopByHop hop = HopByHop.forConnectionHeaders(response.headers().getAll(HttpHeaders.CONNECTION));
         boolean switching = response.statusCode() == 101;
         List<Header> headers = new ArrayList<>(response.headers().size());

@@ -25,7 +25,12 @@ public final class Http {
 
     /** GET through the gateway by subdomain: the request goes to the gateway with {@code Host: <name>.<domain>}. */
     public static HttpResponse<String> getByHost(PortholeSystem system, String name, String path) {
-        return send(HttpRequest.newBuilder(URI.create(system.gatewayUrl(path))).header("Host", system.host(name))
+        return getByHost(system, system.gatewayPort(), name, path);
+    }
+
+    /** GET by subdomain through the gateway listening on {@code port}. */
+    public static HttpResponse<String> getByHost(PortholeSystem system, int port, String name, String path) {
+        return send(HttpRequest.newBuilder(URI.create(system.gatewayUrl(path, port))).header("Host", system.host(name, port))
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

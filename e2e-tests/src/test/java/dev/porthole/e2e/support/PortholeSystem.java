@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A whole Porthole installation on loopback, each part its own process: redis-server, the gateway,
- * a demo upstream ({@code porthole demo-server}) and agents.
+ * A whole Porthole installation on loopback, each part its own process: redis-server, auth-service
+ * (when started), one or more gateways, a demo upstream ({@code porthole demo-server}) and agents.
  */
 public final class PortholeSystem implements AutoCloseable {
 
@@ -27,6 +27,7 @@ public final class PortholeSystem implements AutoCloseable {
     private final Map<String, String> gatewayEnv = new HashMap<>();
     private final List<String> gatewayJvm = new ArrayList<>(List.of("-Xmx256m"));
     private ServiceProcess gateway;
+    private AuthService authService;
     private ServiceProcess upstream;
     private int upstreamPort;
 
@@ -49,18 +50,42 @@ public final class PortholeSystem implements AutoCloseable {
     }
 
     public PortholeSystem startGateway() {
+        gateway = launchGateway("gateway", gatewayPort, managementPort);
+        return this;
+    }
+
+    /** Starts one more gateway on its own ports, sharing Redis (and auth-service) with the first; returns its public port. */
+    public int startAnotherGateway() {
+        int port = RedisServerProcess.freePort();
+        launchGateway("gateway-" + port, port, RedisServerProcess.freePort());
+        return port;
+    }
+
+    /**
+     * Starts auth-service; gateways started afterwards ask it about every agent handshake.
+     *
+     * @param settings extra environment, for example {@code PORTHOLE_AUTH_PUBLIC_SESSION_LIFETIME}
+     */
+    public AuthService startAuthService(Map<String, String> settings) {
+        authService = new AuthService(redis.url(), settings, logDir).start();
+        gatewayEnv.put("PORTHOLE_GATEWAY_AUTH_SERVICE_URL", authService.url());
+        gatewayEnv.put("PORTHOLE_INTERNAL_TOKEN", AuthService.INTERNAL_TOKEN);
+        return authService;
+    }
+
+    private ServiceProcess launchGateway(String name, int port, int management) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "QUARKUS_REDIS_HOSTS", redis.url(),
-                "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(gatewayPort),
+                "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(port),
                 "PORTHOLE_GATEWAY_HTTP_HOST", "127.0.0.1",
                 "PORTHOLE_GATEWAY_HTTP_DOMAIN", DOMAIN,
-                "QUARKUS_HTTP_PORT", String.valueOf(managementPort),
+                "QUARKUS_HTTP_PORT", String.valueOf(management),
                 "QUARKUS_HTTP_HOST", "127.0.0.1"));
         env.putAll(gatewayEnv);
-        gateway = ServiceProcess.start("gateway", "gateway-service", gatewayJvm, List.of(), env, logDir);
-        processes.add(gateway);
-        awaitPort(gatewayPort, gateway);
-        return this;
+        ServiceProcess process = ServiceProcess.start(name, "gateway-service", gatewayJvm, List.of(), env, logDir);
+        processes.add(process);
+        awaitPort(port, process);
+        return process;
     }
 
     public PortholeSystem startUpstream() {
@@ -78,7 +103,12 @@ public final class PortholeSystem implements AutoCloseable {
 
     /** Starts an agent with its own JVM options. */
     public Agent startAgent(String name, List<String> jvm, List<String> extraArgs) {
-        List<String> args = new ArrayList<>(List.of("http", String.valueOf(upstreamPort), "--server", "http://127.0.0.1:" + gatewayPort));
+        return startAgent(name, gatewayPort, jvm, extraArgs);
+    }
+
+    /** Starts an agent connected to the gateway on {@code port} (see {@link #startAnotherGateway()}). */
+    public Agent startAgent(String name, int port, List<String> jvm, List<String> extraArgs) {
+        List<String> args = new ArrayList<>(List.of("http", String.valueOf(upstreamPort), "--server", "http://127.0.0.1:" + port));
         args.addAll(extraArgs);
         ServiceProcess process = ServiceProcess.start(name, "client-agent", jvm, args, Map.of(), logDir);
         processes.add(process);
@@ -126,11 +156,20 @@ public final class PortholeSystem implements AutoCloseable {
 
     /** The Host header of a tunnel by subdomain. */
     public String host(String name) {
-        return name + "." + DOMAIN + ":" + gatewayPort;
+        return host(name, gatewayPort);
+    }
+
+    /** The Host header of a tunnel by subdomain on the gateway listening on {@code port}. */
+    public String host(String name, int port) {
+        return name + "." + DOMAIN + ":" + port;
     }
 
     public String gatewayUrl(String path) {
-        return "http://127.0.0.1:" + gatewayPort + path;
+        return gatewayUrl(path, gatewayPort);
+    }
+
+    public String gatewayUrl(String path, int port) {
+        return "http://127.0.0.1:" + port + path;
     }
 
     public String upstreamUrl(String path) {
@@ -141,6 +180,9 @@ public final class PortholeSystem implements AutoCloseable {
     public void close() {
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).stop();
+        }
+        if (authService != null) {
+            authService.stop();
         }
         redis.stop();
     }

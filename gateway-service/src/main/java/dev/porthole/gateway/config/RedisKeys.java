@@ -31,6 +31,16 @@ public interface RedisKeys {
         return prefix() + "sessions";
     }
 
+    /** Sorted set of the agents holding a session for a client, scored by expiry (the client's max-sessions grant). */
+    default String clientSessions(String clientId) {
+        return prefix() + "client-sessions:" + clientId;
+    }
+
+    /** Sorted set of the tunnels a client holds across gateways, scored by expiry (the client's max-tunnels grant). */
+    default String clientTunnels(String clientId) {
+        return prefix() + "client-tunnels:" + clientId;
+    }
+
     /** The event stream that notification-service consumes. */
     default String events() {
         return prefix() + "events";

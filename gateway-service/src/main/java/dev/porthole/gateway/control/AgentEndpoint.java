@@ -5,11 +5,13 @@ import dev.porthole.gateway.auth.AgentRejectedException;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
+import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.WebSocketTransport;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -31,6 +33,8 @@ public class AgentEndpoint {
     /** Header carrying the client id (a JWT's {@code tid} must match it). */
     public static final String CLIENT_HEADER = "X-Porthole-Client";
 
+    /** How long an agent refused for its client's session limit waits before trying again. */
+    static final long SESSION_RETRY_SECONDS = 15;
     private static final Pattern AGENT_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
@@ -70,7 +74,8 @@ public class AgentEndpoint {
         Context context = Vertx.currentContext();
         request.pause();
         String id = agentId;
-        authenticator.authenticate(credentials).onComplete(result -> context.runOnContext(ignored -> {
+        authenticator.authenticate(credentials).compose(principal -> holdSessionPlace(principal, id))
+                .onComplete(result -> context.runOnContext(ignored -> {
             if (result.failed()) {
                 reject(request, result.cause(), remote);
             } else {
@@ -79,6 +84,27 @@ public class AgentEndpoint {
                         .onFailure(error -> Log.debugf("agent upgrade from %s failed: %s", remote, error.getMessage()));
             }
         }));
+    }
+
+    /** A client with a max-sessions grant gets a place across gateways, or waits (429) until one frees. */
+    private Future<Principal> holdSessionPlace(Principal principal, String agentId) {
+        int limit = principal.grants().maxSessions();
+        if (limit <= 0) {
+            return Future.succeededFuture(principal);
+        }
+        return services.quotas().acquireSession(principal.clientId(), agentId, limit)
+                .recover(error -> Future.failedFuture(new AgentRejectedException(503,
+                        "the gateway cannot check the session limit right now (Redis unreachable); the agent will retry", SESSION_RETRY_SECONDS)))
+                .compose(acquired -> {
+                    if (acquired) {
+                        return Future.succeededFuture(principal);
+                    }
+                    String reason = "client '" + principal.clientId() + "' already has " + limit + (limit == 1 ? " agent session" : " agent sessions")
+                            + ", its limit; stop one or ask an administrator to raise maxSessions";
+                    services.events().publish(new PortholeEvent.LimitHit(services.instance().id(), principal.clientId(), "", "sessions",
+                            "agent " + agentId + " refused: " + limit + " sessions already open"));
+                    return Future.failedFuture(new AgentRejectedException(429, reason, SESSION_RETRY_SECONDS));
+                });
     }
 
     private void startSession(ServerWebSocket socket, Principal principal, String agentId, String remote) {

@@ -7,6 +7,8 @@ import dev.porthole.gateway.registry.TunnelNames;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.ProtocolVersion;
+import dev.porthole.protocol.auth.AuthMethod;
+import dev.porthole.protocol.auth.Grants;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.frame.ProtocolException;
@@ -77,7 +79,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         this.sessionId = sessionId;
         this.agentId = agentId;
         this.remoteAddress = remoteAddress;
-        this.route = new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
+        this.route = principal.method() == AuthMethod.JWT
+                ? Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId)
+                : new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
     }
 
     /** Starts waiting for HELLO. */
@@ -141,6 +145,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         state = State.CLOSED;
         timers.forEach(services.vertx()::cancelTimer);
         services.sessions().remove(this);
+        if (principal.grants().maxSessions() > 0 && code != CloseCode.SESSION_REPLACED.code()) {
+            // A replaced session's agent already holds the place through its newer session.
+            services.quotas().releaseSession(clientId(), agentId);
+        }
         if (previous == State.ACTIVE) {
             long duration = Duration.between(connectedAt, Instant.now()).toMillis();
             Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
@@ -178,7 +186,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         agentVersion = hello.agentVersion();
         state = State.CLAIMING;
-        claimAll(hello.tunnels()).onComplete(results -> mux.onContext(() -> welcome(version.getAsInt(), hello, results.result())));
+        claimAll(hello.tunnels()).compose(results -> withinTunnelLimit(hello.tunnels(), results))
+                .onComplete(results -> mux.onContext(() -> welcome(version.getAsInt(), hello, results.result())));
     }
 
     private Future<List<TunnelResult>> claimAll(List<TunnelRequest> requests) {
@@ -193,6 +202,52 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                     }));
         }
         return chain.map(ignored -> results);
+    }
+
+    /**
+     * A client with a max-tunnels grant holds at most that many tunnels across all its sessions and
+     * gateways: granted claims beyond it are given back and refused.
+     */
+    private Future<List<TunnelResult>> withinTunnelLimit(List<TunnelRequest> requests, List<TunnelResult> results) {
+        int limit = principal.grants().maxTunnels();
+        if (limit <= 0) {
+            return Future.succeededFuture(results);
+        }
+        List<TunnelResult> checked = new ArrayList<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < results.size(); i++) {
+            TunnelRequest request = requests.get(i);
+            TunnelResult result = results.get(i);
+            chain = chain.compose(ignored -> {
+                if (!result.granted()) {
+                    checked.add(result);
+                    return Future.succeededFuture();
+                }
+                return services.quotas().acquireTunnel(clientId(), quotaMember(result.kind().name(), result.name()), limit)
+                        .otherwise(error -> null)
+                        .map(acquired -> {
+                            if (Boolean.TRUE.equals(acquired)) {
+                                checked.add(result);
+                                return null;
+                            }
+                            services.registry().releaseHttp(result.name(), route);
+                            if (acquired != null) {
+                                services.events().publish(new PortholeEvent.LimitHit(services.instance().id(), clientId(), result.name(), "tunnels",
+                                        "session " + sessionId + " refused a tunnel: " + limit + " tunnels already open"));
+                            }
+                            checked.add(acquired == null
+                                    ? TunnelResult.refused(request, TunnelResult.UNAVAILABLE, "the gateway cannot check the tunnel limit right now; try again")
+                                    : TunnelResult.refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may hold at most " + limit
+                                            + (limit == 1 ? " tunnel" : " tunnels") + " at once across its agents"));
+                            return null;
+                        });
+            });
+        }
+        return chain.map(ignored -> checked);
+    }
+
+    private static String quotaMember(String kind, String name) {
+        return kind.toLowerCase(Locale.ROOT) + ":" + name;
     }
 
     private Future<TunnelResult> claim(TunnelRequest request, Set<String> asked, long grantedSoFar) {
@@ -311,6 +366,13 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     // ---- while active ----
 
     private void refresh() {
+        Grants grants = principal.grants();
+        if (grants.maxSessions() > 0) {
+            services.quotas().refreshSession(clientId(), agentId);
+        }
+        if (grants.maxTunnels() > 0) {
+            services.quotas().refreshTunnels(clientId(), tunnels.stream().map(t -> quotaMember(t.kind().name(), t.name())).toList());
+        }
         for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
             services.registry().refreshHttp(tunnel.name(), route).onComplete(result -> mux.onContext(() -> {
                 if (result.failed()) {
@@ -345,7 +407,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
             Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
             if (tunnels.isEmpty()) {
-                close(CloseCode.SESSION_REPLACED, "a newer connection of this agent took over its tunnels");
+                close(CloseCode.SESSION_REPLACED, principal.method() == AuthMethod.JWT
+                        ? "a newer session of client '" + clientId() + "' took over its tunnels"
+                        : "a newer connection of this agent took over its tunnels");
             }
         });
     }
@@ -364,6 +428,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         services.registry().releaseHttp(tunnel.name(), route)
                 .onFailure(e -> Log.debugf("could not release '%s' (it expires by itself): %s", tunnel.name(), e.getMessage()));
+        if (principal.grants().maxTunnels() > 0) {
+            services.quotas().releaseTunnel(clientId(), quotaMember(tunnel.kind().name(), tunnel.name()));
+        }
         services.metrics().tunnelClosed(tunnel.kindName());
         services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                 tunnel.name(), reason));

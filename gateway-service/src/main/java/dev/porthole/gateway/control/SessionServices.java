@@ -4,6 +4,7 @@ import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.events.EventPublisher;
 import dev.porthole.gateway.metrics.GatewayMetrics;
+import dev.porthole.gateway.registry.ClientQuotas;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.SessionDirectory;
@@ -14,6 +15,6 @@ import jakarta.inject.Singleton;
 /** What every agent session works with, gathered so that a session takes one argument instead of ten. */
 @Singleton
 record SessionServices(Vertx vertx, GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, SessionDirectory directory,
-        LocalRoutes routes, LocalSessions sessions, NameGenerator names, EventPublisher events, GatewayMetrics metrics,
+        LocalRoutes routes, LocalSessions sessions, ClientQuotas quotas, NameGenerator names, EventPublisher events, GatewayMetrics metrics,
         PublicAddresses addresses) {
 }

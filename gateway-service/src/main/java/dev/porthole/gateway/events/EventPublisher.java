@@ -6,6 +6,7 @@ import dev.porthole.protocol.event.EventCodec;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.PortholeEvent;
 import io.quarkus.logging.Log;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisAPI;
 import jakarta.annotation.PreDestroy;
@@ -42,10 +43,13 @@ public class EventPublisher {
         this.vertx = vertx;
     }
 
-    /** Appends an event; never throws and never blocks. */
-    public void publish(PortholeEvent event) {
+    /**
+     * Appends an event; never throws and never blocks. The answer completes when the first attempt
+     * ends: succeeded once the event is in the stream, failed when it waits in the backlog.
+     */
+    public Future<Void> publish(PortholeEvent event) {
         String json = EventCodec.toJson(EventEnvelope.now(instance.eventSource(), event));
-        append(json);
+        return append(json);
     }
 
     /** Events waiting for Redis. */
@@ -58,9 +62,10 @@ public class EventPublisher {
         return dropped;
     }
 
-    private void append(String json) {
-        redis.xadd(List.of(keys.events(), "MAXLEN", "~", STREAM_MAX_LENGTH, "*", EventCodec.STREAM_FIELD, json))
-                .onFailure(error -> keep(json, error));
+    private Future<Void> append(String json) {
+        return redis.xadd(List.of(keys.events(), "MAXLEN", "~", STREAM_MAX_LENGTH, "*", EventCodec.STREAM_FIELD, json))
+                .onFailure(error -> keep(json, error))
+                .mapEmpty();
     }
 
     private synchronized void keep(String json, Throwable error) {

@@ -6,6 +6,7 @@ import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,6 +41,11 @@ public class HttpIngress {
     }
 
     public void handle(HttpServerRequest request) {
+        if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
+            // RFC 9112 3.2: more than one Host is a 400; which one a proxy in front honoured is unknown.
+            ErrorPages.send(request, 400, "bad-request", "Bad Request", "the request has more than one Host header");
+            return;
+        }
         HostAndPort authority = request.authority();
         switch (addressing.resolve(authority == null ? null : authority.host(), request.uri())) {
             case Addressing.AgentEndpoint agent -> agents.handle(request);

@@ -52,6 +52,9 @@ public class PublicHttpServer {
         this.addresses = addresses;
     }
 
+    /** How long shutdown waits for the draining event to reach Redis. */
+    private static final long DRAINING_EVENT_WAIT_SECONDS = 2;
+
     void start(@Observes StartupEvent startup) throws Exception {
         List<String> problems = ConfigCheck.problems(config);
         if (!problems.isEmpty()) {
@@ -68,6 +71,12 @@ public class PublicHttpServer {
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
+        try {
+            events.publish(new PortholeEvent.GatewayDraining(instance.id(), "shutdown", sessions.count()))
+                    .toCompletionStage().toCompletableFuture().get(DRAINING_EVENT_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Log.warnf("could not record that the gateway is draining: %s", e.toString());
+        }
         sessions.closeAll(CloseCode.GOING_AWAY, "the gateway is shutting down; reconnecting");
         if (deploymentId != null) {
             vertx.undeploy(deploymentId);

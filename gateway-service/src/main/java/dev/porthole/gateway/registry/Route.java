@@ -12,19 +12,30 @@ import java.util.Objects;
  * @param sessionId the agent session holding it
  * @param clientId the authenticated client
  * @param agentId the agent process (stable across its reconnects)
+ * @param owner who may take the name over at once: a session with the same owner replaces the holder
  */
-public record Route(String gatewayId, String sessionId, String clientId, String agentId) {
+public record Route(String gatewayId, String sessionId, String clientId, String agentId, String owner) {
 
     public Route {
         Objects.requireNonNull(gatewayId, "gatewayId");
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(owner, "owner");
     }
 
-    /** Same client and same agent process: a reconnect, which may take the name over at once. */
-    public String owner() {
-        return clientId + "/" + agentId;
+    /** Owned by the agent process: only a reconnect of the same agent of the same client takes the name over. */
+    public Route(String gatewayId, String sessionId, String clientId, String agentId) {
+        this(gatewayId, sessionId, clientId, agentId, clientId + "/" + agentId);
+    }
+
+    /**
+     * Owned by the client: any new session of the client takes the name over, whichever agent it
+     * comes from (JWT sessions: the token's {@code tid} names the tunnel, and a new valid session
+     * for it replaces the old one).
+     */
+    public static Route ownedByClient(String gatewayId, String sessionId, String clientId, String agentId) {
+        return new Route(gatewayId, sessionId, clientId, agentId, clientId + "/*");
     }
 
     public String toJson() {
@@ -33,7 +44,7 @@ public record Route(String gatewayId, String sessionId, String clientId, String 
                 .put("sessionId", sessionId)
                 .put("clientId", clientId)
                 .put("agentId", agentId)
-                .put("owner", owner())
+                .put("owner", owner)
                 .encode();
     }
 
@@ -41,8 +52,10 @@ public record Route(String gatewayId, String sessionId, String clientId, String 
     public static Route fromJson(String json) {
         try {
             JsonObject object = new JsonObject(json);
-            return new Route(object.getString("gatewayId"), object.getString("sessionId"), object.getString("clientId"),
-                    object.getString("agentId"));
+            String clientId = object.getString("clientId");
+            String agentId = object.getString("agentId");
+            return new Route(object.getString("gatewayId"), object.getString("sessionId"), clientId, agentId,
+                    object.getString("owner", clientId + "/" + agentId));
         } catch (RuntimeException e) {
             return null;
         }

@@ -55,6 +55,19 @@ class RedisTunnelRegistryTest {
     }
 
     @Test
+    void aClientOwnedNameIsTakenOverByAnySessionOfThatClientOnly() {
+        Route first = Route.ownedByClient("g1", "s-jwt-1", "signed", "agent-x");
+        Route second = Route.ownedByClient("g2", "s-jwt-2", "signed", "agent-y");
+        join(registry.claimHttp("jwt-name", first));
+        assertThat(join(registry.claimHttp("jwt-name", bob))).isInstanceOf(ClaimOutcome.Taken.class);
+        assertThat(join(registry.claimHttp("jwt-name", new Route("g1", "s-signed-plain", "signed", "agent-z")))).as("not a client-owned session")
+                .isInstanceOf(ClaimOutcome.Taken.class);
+        ClaimOutcome outcome = join(registry.claimHttp("jwt-name", second));
+        assertThat(outcome).isInstanceOfSatisfying(ClaimOutcome.TookOver.class, took -> assertThat(took.previous()).isEqualTo(first));
+        assertThat(join(registry.refreshHttp("jwt-name", first))).isEqualTo(RefreshOutcome.LOST);
+    }
+
+    @Test
     void aReservationForAnotherClientWinsAndTheOwnerMayClaim() {
         join(redis.set(List.of("porthole:reservation:four", "alice")));
         assertThat(join(registry.claimHttp("four", bob))).isInstanceOf(ClaimOutcome.Reserved.class);

@@ -1,0 +1,128 @@
+package dev.porthole.agent.inspect;
+
+import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.agent.upstream.ExchangeTap;
+import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.protocol.message.HttpRequestHead;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The inspector's memory: the last exchanges, bounded both by count and by a byte budget. The
+ * oldest go first when either bound is passed. An exchange is charged for its heads when it starts
+ * and for its kept body bytes when it ends (while in progress its bodies are bounded by the cap).
+ */
+public final class ExchangeStore implements ExchangeTap {
+
+    private final int maxExchanges;
+    private final long maxBytes;
+    private final int bodyCap;
+    private final Clock clock;
+    private final ArrayDeque<CapturedExchange> oldestFirst = new ArrayDeque<>();
+    private final Map<Long, CapturedExchange> byId = new HashMap<>();
+    private final Map<Long, Long> charged = new HashMap<>();
+    private long bytes;
+    private long nextId = 1;
+    private long evicted;
+
+    public ExchangeStore(int maxExchanges, long maxBytes, int bodyCap, Clock clock) {
+        if (maxExchanges < 1) {
+            throw new IllegalArgumentException("the inspector must keep at least 1 request, was " + maxExchanges);
+        }
+        if (bodyCap < 0) {
+            throw new IllegalArgumentException("the body cap must not be negative, was " + bodyCap);
+        }
+        this.maxExchanges = maxExchanges;
+        this.maxBytes = maxBytes;
+        this.bodyCap = bodyCap;
+        this.clock = clock;
+    }
+
+    @Override
+    public Recording begin(TunnelSpec tunnel, HttpRequestHead head) {
+        return record(tunnel.name(), tunnel.upstream(), head, new BodyCapture(bodyCap), null);
+    }
+
+    /** Starts recording an exchange; {@code replayOf} names the exchange it replays, or is null. */
+    public synchronized CapturedExchange record(String tunnel, UpstreamAddress upstream, HttpRequestHead head, BodyCapture requestBody,
+            Long replayOf) {
+        CapturedExchange exchange = new CapturedExchange(nextId++, replayOf, clock.instant(), tunnel, upstream, head, requestBody, bodyCap,
+                this::settled);
+        oldestFirst.addLast(exchange);
+        byId.put(exchange.id(), exchange);
+        charge(exchange);
+        evict();
+        return exchange;
+    }
+
+    private synchronized void settled(CapturedExchange exchange) {
+        if (byId.containsKey(exchange.id())) {
+            charge(exchange);
+            evict();
+        }
+    }
+
+    private void charge(CapturedExchange exchange) {
+        long size = exchange.retainedBytes();
+        Long before = charged.put(exchange.id(), size);
+        bytes += size - (before == null ? 0 : before);
+    }
+
+    private void evict() {
+        while (!oldestFirst.isEmpty() && (oldestFirst.size() > maxExchanges || bytes > maxBytes)) {
+            CapturedExchange oldest = oldestFirst.removeFirst();
+            byId.remove(oldest.id());
+            bytes -= charged.remove(oldest.id());
+            evicted++;
+        }
+    }
+
+    /** The newest exchanges first, those the filter lets through, at most {@code limit}. */
+    public synchronized List<CapturedExchange> newestFirst(ExchangeFilter filter, int limit) {
+        List<CapturedExchange> result = new ArrayList<>();
+        Iterator<CapturedExchange> newest = oldestFirst.descendingIterator();
+        while (newest.hasNext() && result.size() < limit) {
+            CapturedExchange exchange = newest.next();
+            if (filter.matches(exchange)) {
+                result.add(exchange);
+            }
+        }
+        return result;
+    }
+
+    public synchronized Optional<CapturedExchange> find(long id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public synchronized int size() {
+        return oldestFirst.size();
+    }
+
+    /** Bytes charged to the budget right now. */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** How many exchanges were dropped to stay within the bounds. */
+    public synchronized long evicted() {
+        return evicted;
+    }
+
+    public int maxExchanges() {
+        return maxExchanges;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    public int bodyCap() {
+        return bodyCap;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.porthole.agent.inspect;
+
+import dev.porthole.agent.upstream.ExchangeTap;
+import io.quarkus.logging.Log;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.BindException;
+import java.time.Clock;
+
+/**
+ * Starts the traffic inspector for an agent run: the store that records exchanges, the replayer and
+ * the web server. If the inspector cannot listen (port taken), the agent goes on without it.
+ */
+public final class Inspector {
+
+    private Inspector() {
+    }
+
+    /**
+     * Starts the inspector if enabled. Completes with the tap to give the HTTP upstream: the store
+     * when the inspector runs, {@link ExchangeTap#NONE} when it is off or could not start.
+     */
+    public static Future<ExchangeTap> start(Vertx vertx, InspectorSettings settings) {
+        if (!settings.enabled()) {
+            return Future.succeededFuture(ExchangeTap.NONE);
+        }
+        ExchangeStore store = new ExchangeStore(settings.maxRequests(), settings.maxBytes(), (int) settings.bodyCap(), Clock.systemUTC());
+        Replayer replayer = new Replayer(vertx, store, settings.replayTimeout());
+        InspectorServer server = new InspectorServer(vertx, store, replayer, new InspectorPages(), settings.loopback());
+        return server.listen(settings.address().host(), settings.address().port()).map(listening -> {
+            if (!settings.loopback()) {
+                Log.warnf("the inspector listens on %s, which is not a loopback address: anyone who can reach it sees request bodies",
+                        settings.address());
+            }
+            Log.infof("inspector at %s", settings.url());
+            return (ExchangeTap) store;
+        }).recover(error -> {
+            String why = error instanceof BindException || String.valueOf(error.getMessage()).contains("in use")
+                    ? settings.address() + " is in use (another porthole agent?)"
+                    : "cannot listen on " + settings.address() + ": " + error.getMessage();
+            Log.warnf("inspector not started: %s; the tunnel works without it. Pick another address with --inspect-address "
+                    + "127.0.0.1:4041, or turn it off with --no-inspect", why);
+            return Future.succeededFuture(ExchangeTap.NONE);
+        });
+    }
+}

@@ -1,0 +1,151 @@
+package dev.porthole.gateway.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.TestAgent;
+import dev.porthole.gateway.support.Upstreams;
+import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.testing.RedisTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Visitors who send what no browser sends: each gets the right status or is disconnected, the
+ * agent never sees a request it should not, and the gateway goes on serving everyone else.
+ */
+@QuarkusTest
+@WithTestResource(RedisTestResource.class)
+@WithTestResource(GatewayPortResource.class)
+class HostileVisitorTest {
+
+    private static final String TOKEN = "Bearer test-token-0123456789";
+
+    @Inject
+    Vertx vertx;
+
+    private TestAgent agent;
+
+    @BeforeEach
+    void connect() {
+        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-hostile", List.of(TunnelRequest.http("victim", "x:1")));
+        assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
+        agent.serving(Upstreams.respond(200, "served"));
+    }
+
+    @AfterEach
+    void disconnect() {
+        agent.close();
+        agent.closed.join();
+    }
+
+    /** Writes raw bytes and reads until the gateway closes the connection or stays silent for 5 s. */
+    private static String exchange(String raw) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", GatewayPortResource.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException e) {
+                // The connection stayed open: what arrived so far is the answer.
+            }
+            return received.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static String host() {
+        return "victim.porthole.test:" + GatewayPortResource.port();
+    }
+
+    private static int statusOf(String response) {
+        assertThat(response).as("an HTTP answer").startsWith("HTTP/1.");
+        return Integer.parseInt(response.substring(9, 12));
+    }
+
+    private void stillServesOthers() throws IOException {
+        String ok = exchange("GET /after HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n");
+        assertThat(statusOf(ok)).isEqualTo(200);
+        assertThat(ok).endsWith("served");
+    }
+
+    @Test
+    void anOversizedHeadGets431AndAnOverlongUrlGets414() throws Exception {
+        String big = "GET / HTTP/1.1\r\nHost: " + host() + "\r\nX-Big: " + "b".repeat(20 * 1024) + "\r\nConnection: close\r\n\r\n";
+        assertThat(statusOf(exchange(big))).isEqualTo(431);
+        String longUrl = "GET /" + "u".repeat(9 * 1024) + " HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n";
+        assertThat(statusOf(exchange(longUrl))).isEqualTo(414);
+        assertThat(agent.opened).isEmpty();
+        stillServesOthers();
+    }
+
+    /**
+     * RFC 9112 6.1: Transfer-Encoding overrides Content-Length. The gateway frames the request by its
+     * chunks, forwards it without the Content-Length (so nothing behind it can read it another way)
+     * and treats the bytes after the last chunk as the next request, routed on its own merits.
+     */
+    @Test
+    void conflictingContentLengthAndTransferEncodingAreFramedByTheChunksAlone() throws Exception {
+        String smuggle = "POST /first HTTP/1.1\r\nHost: " + host() + "\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "0\r\n\r\nGET /second HTTP/1.1\r\nHost: nobody.porthole.test\r\nConnection: close\r\n\r\n";
+        String answer = exchange(smuggle);
+        assertThat(statusOf(answer)).isEqualTo(200);
+        assertThat(answer).as("the trailing request went to its own (unknown) tunnel, not into the first's body").contains("HTTP/1.1 404");
+        assertThat(agent.opened).hasSize(1);
+        HttpRequestHead forwarded = agent.opened.getFirst().request();
+        assertThat(forwarded.uri()).isEqualTo("/first");
+        assertThat(forwarded.headers()).noneMatch(header -> header.name().equalsIgnoreCase("Content-Length"));
+        stillServesOthers();
+    }
+
+    @Test
+    void twoContentLengthsAreRefused() throws Exception {
+        String answer = exchange("POST / HTTP/1.1\r\nHost: " + host() + "\r\nContent-Length: 1\r\nContent-Length: 30\r\n\r\nx");
+        assertThat(statusOf(answer)).isEqualTo(400);
+        assertThat(agent.opened).isEmpty();
+    }
+
+    @Test
+    void invalidOrDuplicateHostHeadersAreRefused() throws Exception {
+        assertThat(statusOf(exchange("GET / HTTP/1.1\r\nHost: victim porthole test\r\nConnection: close\r\n\r\n"))).isEqualTo(400);
+        assertThat(statusOf(exchange("GET / HTTP/1.1\r\nConnection: close\r\n\r\n"))).isEqualTo(400);
+        assertThat(statusOf(exchange("GET / HTTP/1.1\r\nHost: " + host() + "\r\nHost: other.porthole.test\r\nConnection: close\r\n\r\n")))
+                .isEqualTo(400);
+        assertThat(agent.opened).isEmpty();
+    }
+
+    @Test
+    void pathRoutingCannotBeSteeredToAnotherTunnelByDotSegments() throws Exception {
+        String viaDots = exchange("GET /t/attacker/../victim/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(statusOf(viaDots)).as("the name is the first segment, as sent: 'attacker' has no tunnel").isEqualTo(404);
+        String encoded = exchange("GET /t/%76ictim/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(statusOf(encoded)).isEqualTo(404);
+        String dotName = exchange("GET /t/../t/victim/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(statusOf(dotName)).isEqualTo(404);
+        assertThat(agent.opened).isEmpty();
+
+        String inside = exchange("GET /t/victim/../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(statusOf(inside)).isEqualTo(200);
+        assertThat(agent.opened.getLast().request().uri()).as("forwarded as sent; the upstream decides what it means")
+                .isEqualTo("/../../etc/passwd");
+    }
+}
+

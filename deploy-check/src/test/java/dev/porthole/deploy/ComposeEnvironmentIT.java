@@ -123,6 +123,7 @@ class ComposeEnvironmentIT {
         demoAgent.environment().forEach((name, value) -> env.put(name, ComposeFile.withDefaults(value)));
         env.put("SERVER", "http://127.0.0.1:" + gatewayPort);
         env.put("TOKEN", Files.readString(WORK.resolve("secrets/agent-token")).strip());
+        env.put("INSPECT_ADDRESS", "127.0.0.1:" + RedisServerProcess.freePort());
         // The upstream is not asked in this test; the tunnel is granted without contacting it.
         Process agent = launch("demo-agent", "client-agent", env, List.of("http", String.valueOf(RedisServerProcess.freePort())));
         processes.add(agent);

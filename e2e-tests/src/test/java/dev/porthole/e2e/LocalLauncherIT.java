@@ -92,6 +92,22 @@ class LocalLauncherIT {
         assertThat(launcher.descendants().toList()).isEmpty();
     }
 
+    @Test
+    void refusesToStartWhenOneOfItsPortsIsTaken() throws Exception {
+        for (String name : List.of("PORTHOLE_GATEWAY_HTTP_PORT", "AUTH_PORT", "NOTIFICATION_PORT", "GATEWAY_MANAGEMENT_PORT",
+                "AUTH_MANAGEMENT_PORT", "NOTIFICATION_MANAGEMENT_PORT", "PORTHOLE_REDIS_PORT", "DEMO_PORT", "INSPECT_PORT")) {
+            ports.put(name, RedisServerProcess.freePort());
+        }
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(ports.get("AUTH_PORT"), 50, java.net.InetAddress.getLoopbackAddress())) {
+            Process launcher = launch(List.of("--no-build"));
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(launcher.exitValue()).isEqualTo(1);
+            assertThat(output()).contains("these ports are already in use: AUTH_PORT (" + ports.get("AUTH_PORT") + ")");
+            assertThat(launcher.descendants().toList()).isEmpty();
+            assertThat(isOpen(ports.get("PORTHOLE_REDIS_PORT"))).as("no Redis was started").isFalse();
+        }
+    }
+
     private Process launch(List<String> args) throws IOException {
         Files.createDirectories(runDir);
         List<String> command = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("run-local").toString()));

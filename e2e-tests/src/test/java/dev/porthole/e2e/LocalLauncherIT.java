@@ -30,15 +30,15 @@ class LocalLauncherIT {
     private static final Path ROOT = Path.of(System.getProperty("porthole.root", "..")).toAbsolutePath().normalize();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+    private static final List<String> PORT_VARIABLES = List.of("PORTHOLE_GATEWAY_HTTP_PORT", "AUTH_PORT", "NOTIFICATION_PORT",
+            "GATEWAY_MANAGEMENT_PORT", "AUTH_MANAGEMENT_PORT", "NOTIFICATION_MANAGEMENT_PORT", "PORTHOLE_REDIS_PORT", "DEMO_PORT", "INSPECT_PORT");
+
     private final Path runDir = Path.of("target", "launcher-run").toAbsolutePath();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
 
     @Test
     void startsTheWholeSystemServesATunnelAndLeavesNothingRunning() throws Exception {
-        for (String name : List.of("PORTHOLE_GATEWAY_HTTP_PORT", "AUTH_PORT", "NOTIFICATION_PORT", "GATEWAY_MANAGEMENT_PORT",
-                "AUTH_MANAGEMENT_PORT", "NOTIFICATION_MANAGEMENT_PORT", "PORTHOLE_REDIS_PORT", "DEMO_PORT", "INSPECT_PORT")) {
-            ports.put(name, RedisServerProcess.freePort());
-        }
+        freePorts();
         Process launcher = launch(List.of("--no-build"));
         try {
             Path urlFile = runDir.resolve("url");
@@ -94,10 +94,7 @@ class LocalLauncherIT {
 
     @Test
     void refusesToStartWhenOneOfItsPortsIsTaken() throws Exception {
-        for (String name : List.of("PORTHOLE_GATEWAY_HTTP_PORT", "AUTH_PORT", "NOTIFICATION_PORT", "GATEWAY_MANAGEMENT_PORT",
-                "AUTH_MANAGEMENT_PORT", "NOTIFICATION_MANAGEMENT_PORT", "PORTHOLE_REDIS_PORT", "DEMO_PORT", "INSPECT_PORT")) {
-            ports.put(name, RedisServerProcess.freePort());
-        }
+        freePorts();
         try (java.net.ServerSocket taken = new java.net.ServerSocket(ports.get("AUTH_PORT"), 50, java.net.InetAddress.getLoopbackAddress())) {
             Process launcher = launch(List.of("--no-build"));
             assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -105,6 +102,13 @@ class LocalLauncherIT {
             assertThat(output()).contains("these ports are already in use: AUTH_PORT (" + ports.get("AUTH_PORT") + ")");
             assertThat(launcher.descendants().toList()).isEmpty();
             assertThat(isOpen(ports.get("PORTHOLE_REDIS_PORT"))).as("no Redis was started").isFalse();
+        }
+    }
+
+    /** Gives every port the launcher opens a free one, so that the test never meets another run. */
+    private void freePorts() {
+        for (String name : PORT_VARIABLES) {
+            ports.put(name, RedisServerProcess.freePort());
         }
     }
 

@@ -1,0 +1,174 @@
+package dev.porthole.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml sets only variables the services read, .env.example lists every variable the
+ * compose file takes with the same default, and every image is built from a Dockerfile target.
+ */
+class ComposeSettingsTest {
+
+    static final Path COMPOSE = ServiceSettings.ROOT.resolve("docker-compose.yml");
+    static final Path ENV_EXAMPLE = ServiceSettings.ROOT.resolve(".env.example");
+    static final Path DOCKERFILE = ServiceSettings.ROOT.resolve("Dockerfile");
+    static final Path INIT_SECRETS = ServiceSettings.ROOT.resolve("deploy/compose/init-secrets.sh");
+    static final List<String> MODULES = List.of("auth-service", "notification-service", "gateway-service", "client-agent");
+
+    private static final Map<String, ServiceSettings> SETTINGS = new LinkedHashMap<>();
+
+    static ServiceSettings settings(String module) {
+        return SETTINGS.computeIfAbsent(module, ServiceSettings::of);
+    }
+
+    /**
+     * One line per variable that a service is given but does not read. A service built from a
+     * Dockerfile target is checked against that module; any other service's PORTHOLE_/QUARKUS_
+     * variables must be read by at least one Porthole module.
+     */
+    static List<String> unreadVariables(ComposeFile compose) {
+        List<String> problems = new ArrayList<>();
+        for (ComposeFile.Service service : compose.services().values()) {
+            if (service.buildTarget().isPresent()) {
+                ServiceSettings settings = settings(service.buildTarget().get());
+                service.environment().keySet().stream().filter(v -> !settings.reads(v)).forEach(v -> problems.add(
+                        "service '" + service.name() + "' sets " + v + ", which " + settings.module() + " does not read"));
+            } else {
+                service.environment().keySet().stream().filter(v -> v.startsWith("PORTHOLE_") || v.startsWith("QUARKUS_"))
+                        .filter(v -> MODULES.stream().noneMatch(m -> settings(m).reads(v)))
+                        .forEach(v -> problems.add("service '" + service.name() + "' takes " + v + ", which no Porthole service reads"));
+            }
+        }
+        return problems;
+    }
+
+    /** One line per difference between the variables the compose file takes and .env.example. */
+    static List<String> envExampleDifferences(ComposeFile compose, Map<String, String> example) {
+        List<String> problems = new ArrayList<>();
+        compose.variables().forEach((name, fallback) -> {
+            if (!example.containsKey(name)) {
+                problems.add(name + " is used in docker-compose.yml but not listed in .env.example");
+            } else if (!example.get(name).equals(fallback)) {
+                problems.add(name + " defaults to '" + fallback + "' in docker-compose.yml but to '" + example.get(name) + "' in .env.example");
+            }
+        });
+        example.keySet().stream().filter(name -> !compose.variables().containsKey(name))
+                .forEach(name -> problems.add(name + " is listed in .env.example but docker-compose.yml never uses it"));
+        return problems;
+    }
+
+    static Map<String, String> readEnvFile(String text) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            int eq = trimmed.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException(".env.example: '" + line + "' is not NAME=value");
+            }
+            values.put(trimmed.substring(0, eq), trimmed.substring(eq + 1));
+        }
+        return values;
+    }
+
+    @Test
+    void everyVariableTheComposeFileSetsIsReadByItsService() {
+        ComposeFile compose = ComposeFile.read(COMPOSE);
+
+        assertThat(unreadVariables(compose)).isEmpty();
+        assertThat(compose.services().values().stream().flatMap(s -> s.buildTarget().stream()))
+                .as("every Porthole process runs in compose").containsAll(MODULES);
+    }
+
+    @Test
+    void reportsAMisspelledVariable() throws IOException {
+        String text = Files.readString(COMPOSE);
+        assertThat(text).contains("PORTHOLE_GATEWAY_HTTP_DOMAIN:", "QUARKUS_MANAGEMENT_PORT: \"9081\"");
+
+        ComposeFile misspelled = ComposeFile.parse(text.replace("PORTHOLE_GATEWAY_HTTP_DOMAIN:", "PORTHOLE_GATEWAY_HTTP_DOMIAN:"));
+        // The gateway serves health on quarkus.http.port; it has no management interface.
+        ComposeFile wrongService = ComposeFile.parse(text.replace("QUARKUS_HTTP_PORT: \"9080\"", "QUARKUS_MANAGEMENT_PORT: \"9080\""));
+
+        assertThat(unreadVariables(misspelled))
+                .containsExactly("service 'gateway' sets PORTHOLE_GATEWAY_HTTP_DOMIAN, which gateway-service does not read");
+        assertThat(unreadVariables(wrongService))
+                .containsExactly("service 'gateway' sets QUARKUS_MANAGEMENT_PORT, which gateway-service does not read");
+    }
+
+    @Test
+    void derivesTheVariablesFromEachServicesConfiguration() {
+        assertThat(settings("gateway-service").environment()).contains("PORTHOLE_GATEWAY_HTTP_DOMAIN", "PORTHOLE_GATEWAY_AUTH_SERVICE_URL",
+                "PORTHOLE_INTERNAL_TOKEN", "PORTHOLE_REDIS_PREFIX", "QUARKUS_REDIS_HOSTS", "QUARKUS_HTTP_PORT")
+                .doesNotContain("QUARKUS_MANAGEMENT_PORT", "PORTHOLE_AUTH_STATIC_TOKENS");
+        assertThat(settings("auth-service").environment()).contains("PORTHOLE_AUTH_PUBLIC_ENABLED", "PORTHOLE_AUTH_FAILURES_PER_ADDRESS",
+                "PORTHOLE_ADMIN_KEY", "PORTHOLE_INTERNAL_TOKEN", "QUARKUS_MANAGEMENT_PORT");
+        assertThat(settings("notification-service").environment()).contains("NOTIFICATION_URL", "PORTHOLE_NOTIFY_CONSUMER_NAME",
+                "PORTHOLE_NOTIFY_RATE_LIMITS_FEISHU", "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_MIN_SEVERITY");
+        assertThat(settings("client-agent").environment()).contains("SERVER", "TOKEN", "SUB_DOMAIN", "CREDENTIALS");
+    }
+
+    @Test
+    void envExampleListsEveryComposeVariableWithItsDefault() throws IOException {
+        ComposeFile compose = ComposeFile.read(COMPOSE);
+        Map<String, String> example = readEnvFile(Files.readString(ENV_EXAMPLE));
+
+        assertThat(envExampleDifferences(compose, example)).isEmpty();
+
+        Map<String, String> stale = new LinkedHashMap<>(example);
+        stale.put("PORTHOLE_GATEWAY_HTTP_DOMIAN", "localhost");
+        stale.put("PORTHOLE_GATEWAY_REGISTRY_TTL", "45s");
+        assertThat(envExampleDifferences(compose, stale)).containsExactlyInAnyOrder(
+                "PORTHOLE_GATEWAY_REGISTRY_TTL defaults to '30s' in docker-compose.yml but to '45s' in .env.example",
+                "PORTHOLE_GATEWAY_HTTP_DOMIAN is listed in .env.example but docker-compose.yml never uses it");
+    }
+
+    @Test
+    void everyImageIsBuiltFromADockerfileTargetNamedAfterItsModule() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        Matcher stage = Pattern.compile("(?m)^FROM \\S+ AS (\\S+)$").matcher(dockerfile);
+        List<String> stages = new ArrayList<>();
+        while (stage.find()) {
+            stages.add(stage.group(1));
+        }
+        assertThat(stages).containsAll(MODULES);
+        for (ComposeFile.Service service : ComposeFile.read(COMPOSE).services().values()) {
+            service.buildTarget().ifPresent(target -> assertThat(service.image()).as(service.name())
+                    .hasValue("porthole/" + target));
+        }
+        assertThat(dockerfile).as("no secret baked into an image").doesNotContainIgnoringCase("TOKEN=")
+                .doesNotContainIgnoringCase("KEY=").contains("USER 10001");
+    }
+
+    @Test
+    void eachServiceIsGivenOnlyGeneratedSecretsItReads() throws IOException {
+        // A service refuses a configuration file naming porthole.* settings it does not have, so each gets its own file.
+        Matcher line = Pattern.compile("(?m)^write (\\S+)\\.properties (.*)$").matcher(Files.readString(INIT_SECRETS));
+        Map<String, List<String>> written = new LinkedHashMap<>();
+        while (line.find()) {
+            Matcher property = Pattern.compile("\"(porthole\\.[a-z.-]+)=").matcher(line.group(2));
+            while (property.find()) {
+                written.computeIfAbsent(line.group(1), m -> new ArrayList<>()).add(property.group(1));
+            }
+        }
+        assertThat(written).containsOnlyKeys("auth-service", "gateway-service", "notification-service");
+        assertThat(written.get("gateway-service")).containsExactly("porthole.internal.token");
+        written.forEach((module, properties) -> assertThat(properties).as(module)
+                .allMatch(p -> settings(module).reads(ServiceSettings.environmentName(p))));
+        for (ComposeFile.Service service : ComposeFile.read(COMPOSE).services().values()) {
+            service.buildTarget().filter(written::containsKey).ifPresent(module -> assertThat(service.environment())
+                    .containsEntry("QUARKUS_CONFIG_LOCATIONS", "/porthole-secrets/" + module + ".properties"));
+        }
+    }
+}

@@ -63,6 +63,7 @@ public final class TunnelClient {
     private final Map<String, TunnelSpec> served = new ConcurrentHashMap<>();
     private volatile List<TunnelSpec> requests;
     private volatile MuxSession current;
+    private volatile MuxSession dialable;
     private volatile boolean stopping;
     private volatile boolean everConnected;
     private volatile long retryTimer = -1;
@@ -112,7 +113,7 @@ public final class TunnelClient {
                 .setAbsoluteURI(settings.endpoint().toString())
                 .addHeader(AGENT_HEADER, settings.agentId())
                 .addHeader(HttpHeaders.USER_AGENT.toString(), "porthole-agent/" + version)
-                .setTimeout(15_000);
+                .setConnectTimeout(15_000);
         if (settings.authorization() != null) {
             options.addHeader(HttpHeaders.AUTHORIZATION.toString(), settings.authorization());
         }
@@ -140,7 +141,7 @@ public final class TunnelClient {
         WebSocketTransport.bind(socket, session);
         current = session;
         List<TunnelSpec> asked = requests;
-        session.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, version, settings.agentId(), Set.of("http"),
+        session.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, version, settings.agentId(), Set.of("http", "tcp", "private"),
                 muxSettings.initialWindow(), muxSettings.maxFrameSize(), asked.stream().map(TunnelSpec::request).toList()));
         connection.asked = asked;
         connection.welcomeTimer = vertx.setTimer(WELCOME_TIMEOUT.toMillis(), id -> {
@@ -148,6 +149,20 @@ public final class TunnelClient {
                 session.close(CloseCode.PROTOCOL_ERROR, "no WELCOME within " + WELCOME_TIMEOUT.toSeconds() + " s");
             }
         });
+    }
+
+    /**
+     * Opens a stream through the gateway to the private tunnel {@code tunnel} ({@code porthole
+     * connect}); the gateway checks this agent's grants for every such stream.
+     *
+     * @throws IllegalStateException while no connection to the gateway is up
+     */
+    public MuxStream dial(String tunnel, String source) {
+        MuxSession session = dialable;
+        if (session == null || session.isClosed()) {
+            throw new IllegalStateException("not connected to the gateway at " + settings.server() + " right now");
+        }
+        return session.openStream(tunnel, source, null);
     }
 
     private void connectFailed(Throwable cause) {
@@ -266,7 +281,7 @@ public final class TunnelClient {
             for (int i = 0; i < results.size(); i++) {
                 TunnelResult result = results.get(i);
                 if (result.granted()) {
-                    TunnelSpec spec = asked.get(i).withName(result.name());
+                    TunnelSpec spec = asked.get(i).granted(result.name(), result.port());
                     next.set(i, spec);
                     served.put(result.name(), spec);
                 } else if (refusal == null) {
@@ -275,9 +290,10 @@ public final class TunnelClient {
             }
             requests = next;
             boolean first = !everConnected;
-            if (!served.isEmpty()) {
+            if (!served.isEmpty() || asked.isEmpty()) {
                 everConnected = true;
                 backoff.connected();
+                dialable = session;
             }
             listener.connected(results, first);
         }
@@ -297,6 +313,9 @@ public final class TunnelClient {
             vertx.cancelTimer(welcomeTimer);
             if (current == session) {
                 current = null;
+            }
+            if (dialable == session) {
+                dialable = null;
             }
             if (stopping) {
                 return;

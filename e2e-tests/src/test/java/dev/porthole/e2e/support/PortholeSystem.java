@@ -85,6 +85,38 @@ public final class PortholeSystem implements AutoCloseable {
         return new Agent(process, process.awaitFirstLine(START_TIMEOUT));
     }
 
+    /**
+     * Starts the agent with a whole command line ({@code tcp 22 --port 20022}, {@code connect db}),
+     * pointed at this gateway; returns once it printed its first line (its address).
+     */
+    public Agent startCommand(String name, List<String> jvm, List<String> command) {
+        List<String> args = new ArrayList<>(command);
+        args.addAll(List.of("--server", "http://127.0.0.1:" + gatewayPort));
+        ServiceProcess process = ServiceProcess.start(name, "client-agent", jvm, args, Map.of(), logDir);
+        processes.add(process);
+        return new Agent(process, process.awaitFirstLine(START_TIMEOUT));
+    }
+
+    /** Gives the gateway a TCP tunnel range of ports that are free now (before {@link #startGateway()}); returns its first port. */
+    public int freeTcpRange(int size) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = java.util.concurrent.ThreadLocalRandom.current().nextInt(30_000, 40_000);
+            boolean free = true;
+            for (int port = first; port < first + size && free; port++) {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket(port)) {
+                    probe.setReuseAddress(true);
+                } catch (java.io.IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                gatewaySetting("PORTHOLE_GATEWAY_TCP_PORT_RANGE", first + "-" + (first + size - 1));
+                return first;
+            }
+        }
+        throw new IllegalStateException("no free range of " + size + " ports");
+    }
+
     /** Starts an agent without waiting for its URL (for agents expected to fail). */
     public ServiceProcess launchAgent(String name, List<String> args, Map<String, String> env) {
         ServiceProcess process = ServiceProcess.start(name, "client-agent", List.of("-Xmx128m"), args, env, logDir);
@@ -146,10 +178,14 @@ public final class PortholeSystem implements AutoCloseable {
     }
 
     static void awaitPort(int port, ServiceProcess owner) {
-        org.awaitility.Awaitility.await("port " + port + " of " + owner.pid())
+        awaitPort(port, owner::isAlive, "process " + owner.pid() + "; stderr:\n" + String.join("\n", owner.stderr()));
+    }
+
+    static void awaitPort(int port, java.util.function.BooleanSupplier alive, String what) {
+        org.awaitility.Awaitility.await("port " + port + " of " + what)
                 .atMost(START_TIMEOUT)
                 .pollInterval(Duration.ofMillis(50))
-                .failFast("the process exited; stderr:\n" + String.join("\n", owner.stderr()), () -> !owner.isAlive())
+                .failFast("the process exited: " + what, () -> !alive.getAsBoolean())
                 .until(() -> isOpen(port));
     }
 
@@ -164,6 +200,11 @@ public final class PortholeSystem implements AutoCloseable {
 
     /** A running agent and the public URL it printed. */
     public record Agent(ServiceProcess process, String url) {
+        /** The port of a {@code tcp://host:port} address. */
+        public int port() {
+            return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+        }
+
         /** The tunnel's name: the first label of its URL's host. */
         public String name() {
             String host = url.substring(url.indexOf("://") + 3);

@@ -8,6 +8,9 @@ import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.SessionDirectory;
 import dev.porthole.gateway.registry.TunnelRegistry;
+import dev.porthole.gateway.dial.PrivateDialer;
+import dev.porthole.gateway.tcp.PortListeners;
+import dev.porthole.gateway.tcp.TcpClaims;
 import io.vertx.core.Vertx;
 import jakarta.inject.Singleton;
 
@@ -15,5 +18,5 @@ import jakarta.inject.Singleton;
 @Singleton
 record SessionServices(Vertx vertx, GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, SessionDirectory directory,
         LocalRoutes routes, LocalSessions sessions, NameGenerator names, EventPublisher events, GatewayMetrics metrics,
-        PublicAddresses addresses) {
+        PublicAddresses addresses, TcpClaims tcp, PortListeners ports, PrivateDialer dialer) {
 }

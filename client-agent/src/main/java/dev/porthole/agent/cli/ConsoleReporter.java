@@ -24,6 +24,9 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
 
     @Override
     public void connected(List<TunnelResult> results, boolean first) {
+        if (results.isEmpty()) {
+            Log.infof("connected to the gateway; ready to dial");
+        }
         for (TunnelResult result : results) {
             if (!result.granted()) {
                 Log.errorf("tunnel '%s' refused (%d): %s", result.name(), result.status(), result.message());

@@ -19,7 +19,6 @@ import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.WebSocketTransport;
-import io.quarkus.logging.Log;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * The agent's side of a tunnel: connects to the gateway, claims the tunnels, serves the streams
@@ -48,6 +48,8 @@ public final class TunnelClient {
     public static final String AGENT_HEADER = "X-Porthole-Agent";
     public static final String CLIENT_HEADER = "X-Porthole-Client";
 
+    // Plain JBoss Logging rather than Quarkus's static Log: the dial API uses this class outside Quarkus.
+    private static final Logger LOG = Logger.getLogger(TunnelClient.class);
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration GOING_AWAY_DELAY = Duration.ofMillis(200);
 
@@ -249,7 +251,7 @@ public final class TunnelClient {
                 case Welcome welcome -> onWelcome(welcome);
                 case Config config -> session.startHeartbeat(vertx, config.heartbeatInterval(), config.heartbeatTimeout());
                 case Notice notice -> listener.notice(notice);
-                case GoAway goAway -> Log.debugf("gateway is going away: %s", goAway.reason());
+                case GoAway goAway -> LOG.debugf("gateway is going away: %s", goAway.reason());
                 case Hello hello -> session.close(CloseCode.PROTOCOL_ERROR, "HELLO is sent by agents, not gateways");
                 case Ping ping -> {
                 }

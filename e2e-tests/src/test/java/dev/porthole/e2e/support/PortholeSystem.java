@@ -63,6 +63,28 @@ public final class PortholeSystem implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts auth-service on this system's Redis and points the gateway at it (call before
+     * {@link #startGateway()}); returns its admin API.
+     */
+    public AuthAdmin startAuthService() {
+        int port = RedisServerProcess.freePort();
+        String internalToken = "e2e-internal-token-0123456789";
+        String adminKey = "e2e-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
+        ServiceProcess auth = ServiceProcess.start("auth-service", "auth-service", List.of("-Xmx128m"), List.of(), Map.of(
+                "QUARKUS_REDIS_HOSTS", redis.url(),
+                "QUARKUS_HTTP_PORT", String.valueOf(port),
+                "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(RedisServerProcess.freePort()),
+                "PORTHOLE_INTERNAL_TOKEN", internalToken,
+                "PORTHOLE_ADMIN_KEY", adminKey), logDir);
+        processes.add(auth);
+        awaitPort(port, auth);
+        gatewaySetting("PORTHOLE_GATEWAY_AUTH_SERVICE_URL", "http://127.0.0.1:" + port);
+        gatewaySetting("PORTHOLE_INTERNAL_TOKEN", internalToken);
+        return new AuthAdmin("http://127.0.0.1:" + port, adminKey);
+    }
+
     public PortholeSystem startUpstream() {
         upstream = ServiceProcess.start("upstream", "client-agent", List.of("-Xmx128m"), List.of("demo-server", "--port", "0"), Map.of(), logDir);
         processes.add(upstream);

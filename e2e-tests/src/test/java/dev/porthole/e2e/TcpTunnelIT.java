@@ -230,6 +230,22 @@ class TcpTunnelIT {
         }
     }
 
+    @Test
+    void theAgentGetsItsPortBackAfterTheGatewayRestarts() throws Exception {
+        try (PortholeSystem own = new PortholeSystem("TcpTunnelIT-restart")) {
+            own.freeTcpRange(20);
+            own.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).startGateway();
+            PortholeSystem.Agent agent = own.startCommand("agent", SMALL_HEAP, List.of("tcp", String.valueOf(echo.port()), "--token", TOKEN));
+            assertThat(exchange("127.0.0.1", agent.port(), "before")).isEqualTo("before");
+            own.restartGateway(false);
+            long restartedAt = System.nanoTime();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> exchange("127.0.0.1", agent.port(), "after").equals("after"));
+            System.out.printf("TCP port served again %d ms after the new gateway was up%n", (System.nanoTime() - restartedAt) / 1_000_000);
+            assertThat(agent.process().stderr()).anyMatch(line -> line.contains("reconnected; tunnel 'tcp-" + agent.port() + "'"));
+        }
+    }
+
     // ---- helpers ----
 
     record Output(int exitCode, String text) {

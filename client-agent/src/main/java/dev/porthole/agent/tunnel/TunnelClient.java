@@ -237,6 +237,8 @@ public final class TunnelClient {
     private final class Connection implements MuxListener {
         private final MuxSession session;
         private List<TunnelSpec> asked = List.of();
+        /** OPENs that came before WELCOME (a TCP port is bound during the claim); served once WELCOME says what we hold. */
+        private final List<Runnable> beforeWelcome = new ArrayList<>();
         private volatile boolean welcomed;
         private long welcomeTimer = -1;
         private String refusal;
@@ -298,10 +300,21 @@ public final class TunnelClient {
                 dialable = session;
             }
             listener.connected(results, first);
+            List<Runnable> early = List.copyOf(beforeWelcome);
+            beforeWelcome.clear();
+            early.forEach(Runnable::run);
         }
 
         @Override
         public void onOpen(MuxStream stream, Open open) {
+            if (!welcomed) {
+                if (beforeWelcome.size() >= muxSettings.maxStreams()) {
+                    stream.reset(ResetCode.LIMIT_REACHED, "too many streams before WELCOME");
+                } else {
+                    beforeWelcome.add(() -> onOpen(stream, open));
+                }
+                return;
+            }
             TunnelSpec spec = served.get(open.tunnel());
             if (spec == null) {
                 stream.reset(ResetCode.NO_SUCH_TUNNEL, "this agent serves no tunnel '" + open.tunnel() + "'");

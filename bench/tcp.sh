@@ -90,7 +90,7 @@ PY
 redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
 sshd_port=$(free_port); ssh_r_port=$(free_port); tcp_port=$(free_port)
 token="bench-token-0123456789abcdef"
-jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
+jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m ${JVM_OPTS:-})
 
 python3 "$work/tcpbench.py" serve "$upstream_port" > "$logs/tcp-upstream.log" 2>&1 & pids+=($!)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/tcp-redis.log" 2>&1 & pids+=($!)

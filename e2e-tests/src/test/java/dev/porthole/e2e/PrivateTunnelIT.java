@@ -24,9 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A private tunnel with real processes: auth-service decides who may publish and who may dial,
- * {@code porthole tcp --private} publishes, {@code porthole connect} and the Java dial API reach it
- * through the gateway, and a client without the grant is refused on every connection.
+ * Private tunnels and TCP grants with real processes: auth-service decides who may publish, dial
+ * and take which TCP ports; {@code porthole tcp --private} publishes, {@code porthole connect} and
+ * the Java dial API reach it through the gateway, and a client without the grant is refused on
+ * every connection.
  */
 class PrivateTunnelIT {
 
@@ -37,15 +38,21 @@ class PrivateTunnelIT {
     private static ServiceProcess publisher;
     private static String alice;
     private static String mallory;
+    private static String portsClient;
+    private static String noTcp;
+    private static int rangeFirst;
 
     @BeforeAll
     static void start() throws IOException {
         system = new PortholeSystem("PrivateTunnelIT");
         AuthAdmin admin = system.startAuthService();
+        rangeFirst = system.freeTcpRange(20);
         system.startGateway();
         String owner = admin.createClient("db-owner", "{\"privateTunnels\":[\"db\"]}");
         alice = admin.createClient("alice", "{\"dialTunnels\":[\"db\"]}");
         mallory = admin.createClient("mallory", "{\"dialTunnels\":[\"cache\"]}");
+        portsClient = admin.createClient("ports", "{\"tcpPorts\":[" + (rangeFirst + 5) + "]}");
+        noTcp = admin.createClient("no-tcp", "{}");
         upstream = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
         publisher = system.launchAgent("publisher", List.of("tcp", String.valueOf(upstream.port()), "--private", "--name", "db", "--server",
                 "http://127.0.0.1:" + system.gatewayPort(), "--credentials", owner), Map.of());
@@ -63,6 +70,25 @@ class PrivateTunnelIT {
                 "--credentials", credentials));
         agent.process().awaitLog(line -> line.contains("ready to dial"), WAIT);
         return agent;
+    }
+
+    @Test
+    void grantsDecideWhichTcpPortsAClientMayTake() {
+        int granted = rangeFirst + 5;
+        PortholeSystem.Agent agent = system.startCommand("ports-granted", List.of("-Xmx128m"), List.of("tcp", String.valueOf(upstream.port()),
+                "--port", String.valueOf(granted), "--credentials", portsClient));
+        assertThat(agent.port()).isEqualTo(granted);
+
+        ServiceProcess otherPort = system.launchAgent("ports-other", List.of("tcp", String.valueOf(upstream.port()), "--port",
+                String.valueOf(granted + 1), "--server", "http://127.0.0.1:" + system.gatewayPort(), "--credentials", portsClient), Map.of());
+        assertThat(otherPort.awaitExit(WAIT)).isEqualTo(4);
+        assertThat(otherPort.stderr()).anyMatch(line -> line.contains("client 'ports' may not open TCP port " + (granted + 1)));
+
+        ServiceProcess none = system.launchAgent("no-tcp", List.of("tcp", String.valueOf(upstream.port()), "--server",
+                "http://127.0.0.1:" + system.gatewayPort(), "--credentials", noTcp), Map.of());
+        assertThat(none.awaitExit(WAIT)).isEqualTo(4);
+        assertThat(none.stderr()).anyMatch(line -> line.contains("client 'no-tcp' may not open TCP tunnels"));
+        agent.process().stop();
     }
 
     @Test

@@ -51,6 +51,18 @@ class ForwardIT {
     }
 
     @Test
+    void forwardsBetweenIpv6Addresses() throws Exception {
+        try (ByteServer echo = ByteServer.start(InetAddress.getByName("::1"), ByteServer::echo);
+                ServiceProcess process = ServiceProcess.start("forward-v6", "client-agent", List.of("-Xmx128m"),
+                        List.of("forward", "--listen", "[::1]:0", "--target", "[::1]:" + echo.port()), Map.of(), LOGS)) {
+            String address = process.awaitFirstLine(Duration.ofSeconds(60));
+            assertThat(address).startsWith("tcp://[::1]:");
+            int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+            assertThat(TcpTunnelIT.exchange("::1", port, "v6 to v6")).isEqualTo("v6 to v6");
+        }
+    }
+
+    @Test
     void aTargetThatRefusesClosesTheConnectionPromptly() throws Exception {
         int closed = dev.porthole.testing.RedisServerProcess.freePort();
         try (ServiceProcess process = forward("forward-refused", "127.0.0.1:" + closed)) {

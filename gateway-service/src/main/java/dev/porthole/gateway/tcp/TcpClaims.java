@@ -123,9 +123,9 @@ public class TcpClaims {
                 .map(bound -> new Claim(TunnelResult.granted(TunnelKind.TCP, name, port, address(port)), previous))
                 .recover(error -> {
                     Log.warnf("cannot listen on TCP port %d: %s", port, error.getMessage());
-                    registry.release(TunnelKey.tcpPort(port), route);
-                    return refused(request, TunnelResult.CONFLICT, "TCP port " + port + " is in use on the gateway host ("
-                            + error.getMessage() + "); leave --port out to get a free one");
+                    // The claim is given back before the answer, so that nobody sees a port held that nobody serves.
+                    return registry.release(TunnelKey.tcpPort(port), route).transform(released -> refused(request, TunnelResult.CONFLICT,
+                            "TCP port " + port + " is in use on the gateway host (" + error.getMessage() + "); leave --port out to get a free one"));
                 });
     }
 

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.registry.ClaimOutcome;
+import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.RefreshOutcome;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
@@ -253,48 +254,19 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         int rangePorts = (int) grantedSoFar.stream()
                 .filter(r -> r.kind() == TunnelKind.TCP && r.port() > 0 && !principal.grants().tcpPorts().contains(r.port())).count();
-        return services.tcp().claim(request, clientId(), principal.grants(), route, this, rangePorts).map(claim -> {
-            if (claim.previous() != null) {
-                takeOverFrom(claim.previous(), TunnelKey.tcpPort(claim.result().port()));
-            }
-            return claim.result();
-        });
+        return services.tcp().claim(request, clientId(), principal.grants(), route, this, rangePorts).map(this::tookOver);
     }
 
     private Future<TunnelResult> claimPrivate(TunnelRequest request, Set<String> asked) {
-        if (principal.isPublic()) {
-            return refused(request, TunnelResult.FORBIDDEN, "public sessions may not publish private tunnels; authenticate (--token)");
+        return services.privateClaims().claim(request, principal, route, asked).map(this::tookOver);
+    }
+
+    /** A granted claim that an older session of this agent held: that session lets go of it. */
+    private TunnelResult tookOver(ClaimResult claim) {
+        if (claim.previous() != null) {
+            takeOverFrom(claim.previous(), GrantedTunnel.of(claim.result()).key());
         }
-        if (request.port() != 0) {
-            return refused(request, TunnelResult.INVALID, "a private tunnel has no public port; leave --port out");
-        }
-        String name = request.name().toLowerCase(Locale.ROOT);
-        if (name.isEmpty()) {
-            return refused(request, TunnelResult.INVALID, "a private tunnel needs a name that others dial: --name db");
-        }
-        String problem = TunnelNames.problem(name);
-        if (problem != null) {
-            return refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
-        }
-        if (!asked.add("private:" + name)) {
-            return refused(request, TunnelResult.CONFLICT, "private tunnel '" + name + "' is asked for twice in one connection");
-        }
-        if (!principal.grants().allowsPrivate(name)) {
-            return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may not publish private tunnel '" + name
-                    + "'; ask an administrator to grant it");
-        }
-        TunnelKey key = TunnelKey.privateTunnel(name);
-        return services.registry().claim(key, route).map(outcome -> switch (outcome) {
-            case ClaimOutcome.Claimed claimed -> TunnelResult.granted(TunnelKind.TCP, name, 0, "");
-            case ClaimOutcome.TookOver tookOver -> {
-                takeOverFrom(tookOver.previous(), key);
-                yield TunnelResult.granted(TunnelKind.TCP, name, 0, "");
-            }
-            case ClaimOutcome.Taken taken -> TunnelResult.refused(request, TunnelResult.CONFLICT, "private tunnel '" + name
-                    + "' is published by another client; pick another --name");
-            case ClaimOutcome.Reserved reserved -> TunnelResult.refused(request, TunnelResult.FORBIDDEN, "name '" + name
-                    + "' is reserved for another client; pick another --name");
-        }).recover(error -> registryUnavailable(request, error));
+        return claim.result();
     }
 
     private Future<TunnelResult> claimRandom(TunnelRequest request, int attemptsLeft) {

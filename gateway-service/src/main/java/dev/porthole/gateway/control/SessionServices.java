@@ -8,6 +8,7 @@ import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.SessionDirectory;
 import dev.porthole.gateway.registry.TunnelRegistry;
+import dev.porthole.gateway.dial.PrivateClaims;
 import dev.porthole.gateway.dial.PrivateDialer;
 import dev.porthole.gateway.tcp.PortListeners;
 import dev.porthole.gateway.tcp.TcpClaims;
@@ -18,5 +19,6 @@ import jakarta.inject.Singleton;
 @Singleton
 record SessionServices(Vertx vertx, GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, SessionDirectory directory,
         LocalRoutes routes, LocalSessions sessions, NameGenerator names, EventPublisher events, GatewayMetrics metrics,
-        PublicAddresses addresses, TcpClaims tcp, PortListeners ports, PrivateDialer dialer) {
+        PublicAddresses addresses, TcpClaims tcp, PortListeners ports, PrivateClaims privateClaims,
+        PrivateDialer dialer) {
 }

@@ -3,6 +3,7 @@ package dev.porthole.gateway.tcp;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.PortRange;
 import dev.porthole.gateway.registry.ClaimOutcome;
+import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -24,15 +25,6 @@ import java.util.random.RandomGenerator;
  */
 @ApplicationScoped
 public class TcpClaims {
-
-    /**
-     * A granted or refused TCP claim.
-     *
-     * @param result what the agent is told
-     * @param previous the older session of the same agent that held the port (a reconnect), or null
-     */
-    public record Claim(TunnelResult result, Route previous) {
-    }
 
     private final TunnelRegistry registry;
     private final PortListeners listeners;
@@ -69,7 +61,7 @@ public class TcpClaims {
      *
      * @param rangePortsHeld ports this session already took on the strength of {@link Grants#tcpPortCount()}
      */
-    public Future<Claim> claim(TunnelRequest request, String clientId, Grants grants, Route route, TunnelOwner owner, int rangePortsHeld) {
+    public Future<ClaimResult> claim(TunnelRequest request, String clientId, Grants grants, Route route, TunnelOwner owner, int rangePortsHeld) {
         boolean fromCount = grants.tcpPortCount() > rangePortsHeld;
         int port = request.port();
         if (port == 0) {
@@ -99,7 +91,7 @@ public class TcpClaims {
     }
 
     /** Tries the range's ports in order from a random offset, skipping those bound here already. */
-    private Future<Claim> allocate(TunnelRequest request, Route route, TunnelOwner owner, int offset, int scanned, int tried) {
+    private Future<ClaimResult> allocate(TunnelRequest request, Route route, TunnelOwner owner, int offset, int scanned, int tried) {
         if (scanned >= range.size() || tried >= attempts) {
             return refused(request, TunnelResult.UNAVAILABLE, "no free TCP port in " + range + " after trying " + tried + "; try again later");
         }
@@ -117,10 +109,10 @@ public class TcpClaims {
         }, error -> unavailable(request, error));
     }
 
-    private Future<Claim> bind(TunnelRequest request, int port, Route route, TunnelOwner owner, Route previous) {
+    private Future<ClaimResult> bind(TunnelRequest request, int port, Route route, TunnelOwner owner, Route previous) {
         String name = tunnelName(port);
         return listeners.bind(port, name, owner)
-                .map(bound -> new Claim(TunnelResult.granted(TunnelKind.TCP, name, port, address(port)), previous))
+                .map(bound -> new ClaimResult(TunnelResult.granted(TunnelKind.TCP, name, port, address(port)), previous))
                 .recover(error -> {
                     Log.warnf("cannot listen on TCP port %d: %s", port, error.getMessage());
                     // The claim is given back before the answer, so that nobody sees a port held that nobody serves.
@@ -129,12 +121,12 @@ public class TcpClaims {
                 });
     }
 
-    private static Future<Claim> unavailable(TunnelRequest request, Throwable error) {
+    private static Future<ClaimResult> unavailable(TunnelRequest request, Throwable error) {
         Log.warnf("tunnel registry unavailable while claiming TCP port %d: %s", request.port(), error.getMessage());
         return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
     }
 
-    private static Future<Claim> refused(TunnelRequest request, int status, String message) {
-        return Future.succeededFuture(new Claim(TunnelResult.refused(request, status, message), null));
+    private static Future<ClaimResult> refused(TunnelRequest request, int status, String message) {
+        return Future.succeededFuture(ClaimResult.of(TunnelResult.refused(request, status, message)));
     }
 }

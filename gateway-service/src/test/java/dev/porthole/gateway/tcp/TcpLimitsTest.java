@@ -1,7 +1,6 @@
 package dev.porthole.gateway.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.TcpRangeResource;
@@ -15,7 +14,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
@@ -31,11 +29,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TcpRangeResource.class)
 class TcpLimitsTest {
 
-    /** Two connections per tunnel, 400 ms idle timeout. */
+    /** Two connections per tunnel, 1 s idle timeout. */
     public static final class SmallLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.tcp.max-connections-per-tunnel", "2", "porthole.gateway.tcp.idle-timeout", "400ms");
+            return Map.of("porthole.gateway.tcp.max-connections-per-tunnel", "2", "porthole.gateway.tcp.idle-timeout", "1s");
         }
     }
 
@@ -59,20 +57,14 @@ class TcpLimitsTest {
             assertThat(second.getInputStream().read()).isEqualTo(2);
             try (Socket third = new Socket("127.0.0.1", port)) {
                 third.setSoTimeout(5_000);
-                assertThatThrownBy(() -> third.getInputStream().read()).as("the third connection is reset").isInstanceOf(SocketException.class);
+                assertThat(readOrReset(third)).as("the third connection is closed").isEqualTo(-1);
+                assertThat(agent.opened).as("the third connection never reached the agent").hasSize(2);
             }
             // Both stay silent now: the idle timeout closes them (a clean end of data), and the slots free up.
             first.setSoTimeout(5_000);
-            InputStream in = first.getInputStream();
-            int read;
-            try {
-                read = in.read();
-            } catch (SocketException reset) {
-                read = -1;
-            }
-            assertThat(read).isEqualTo(-1);
+            assertThat(readOrReset(first)).isEqualTo(-1);
             // Not before the timeout (a loaded machine may only make it later).
-            assertThat(Duration.ofNanos(System.nanoTime() - firstWritten)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            assertThat(Duration.ofNanos(System.nanoTime() - firstWritten)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> listeners.find(port).orElseThrow().connections() == 0);
         try (Socket again = new Socket("127.0.0.1", port)) {
@@ -80,5 +72,13 @@ class TcpLimitsTest {
             assertThat(again.getInputStream().read()).isEqualTo(3);
         }
         agent.close();
+    }
+
+    private static int readOrReset(Socket socket) throws java.io.IOException {
+        try {
+            return socket.getInputStream().read();
+        } catch (SocketException reset) {
+            return -1;
+        }
     }
 }

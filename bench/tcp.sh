@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures TCP through a Porthole tunnel, through `ssh -R` (an sshd on loopback) and direct, in one
-# run: download throughput on one connection and on eight in parallel, and the round-trip time of
-# one-byte ping-pongs (p50/p99), with the ratios. Porthole runs without TLS here (ws://), ssh
+# run: download throughput on one connection and on eight in parallel, the CPU time the relaying
+# processes spend per GiB (which a busy machine does not distort the way it distorts throughput), and
+# the round-trip time of one-byte ping-pongs (p50/p99), with the ratios. Porthole runs without TLS here (ws://), ssh
 # encrypts: the comparison is "what a user would run", not cipher against cipher.
 #
 #   bench/tcp.sh                       (needs redis-server, sshd, ssh, ssh-keygen, python3)
@@ -97,10 +98,10 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "
 wait_port "$redis_port"
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   PORTHOLE_GATEWAY_AUTH_TOKENS=$token PORTHOLE_GATEWAY_TCP_PORT_RANGE="$tcp_port-$tcp_port" \
-  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/tcp-gateway.log" 2>&1 & pids+=($!)
+  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/tcp-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 wait_port "$gateway_port"; wait_port "$upstream_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" tcp "$upstream_port" --server "http://127.0.0.1:$gateway_port" --token "$token" \
-  > "$logs/tcp-agent.out" 2> "$logs/tcp-agent.log" & pids+=($!)
+  > "$logs/tcp-agent.out" 2> "$logs/tcp-agent.log" & pids+=($!); agent_pid=$!
 wait_port "$tcp_port"
 
 # sshd on loopback with its own keys, and `ssh -R` forwarding a port on it to the same upstream.
@@ -117,22 +118,49 @@ UsePAM no
 PasswordAuthentication no
 CFG
 [ "$(id -u)" = 0 ] && mkdir -p /run/sshd
-/usr/sbin/sshd -D -e -f "$work/sshd_config" > "$logs/tcp-sshd.log" 2>&1 & pids+=($!)
+/usr/sbin/sshd -D -e -f "$work/sshd_config" > "$logs/tcp-sshd.log" 2>&1 & pids+=($!); sshd_pid=$!
 wait_port "$sshd_port"
 ssh -N -i "$work/client_key" -p "$sshd_port" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes \
-  -o ExitOnForwardFailure=yes -R "$ssh_r_port:127.0.0.1:$upstream_port" 127.0.0.1 > "$logs/tcp-ssh.log" 2>&1 & pids+=($!)
+  -o ExitOnForwardFailure=yes -R "$ssh_r_port:127.0.0.1:$upstream_port" 127.0.0.1 > "$logs/tcp-ssh.log" 2>&1 & pids+=($!); ssh_pid=$!
 wait_port "$ssh_r_port"
 
 size=$((size_mib * 1024 * 1024))
 bench() { python3 "$work/tcpbench.py" "$@"; }
+# CPU time (user + system, clock ticks) of processes and all their descendants: what relaying cost,
+# independent of how busy the machine is (the throughput numbers are not, on shared cores).
+cpu_ticks() {
+  python3 - "$@" <<'PY'
+import os, sys
+stats = {}
+for pid in os.listdir("/proc"):
+    if pid.isdigit():
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            stats[int(pid)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        except (OSError, IndexError):
+            pass
+roots = {int(p) for p in sys.argv[1:]}
+def inside(pid):
+    while pid > 1:
+        if pid in roots: return True
+        pid = stats.get(pid, (0, 0))[0]
+    return False
+print(sum(ticks for pid, (_, ticks) in stats.items() if inside(pid)))
+PY
+}
+relay_pids() { case $1 in direct) echo "" ;; tunnel) echo "$gateway_pid $agent_pid" ;; ssh) echo "$sshd_pid $ssh_pid" ;; esac; }
+tick_hz=$(getconf CLK_TCK)
 # Warm-up: the JIT compiles the relay before anything is measured.
 bench download "$tcp_port" $((256 * 1024 * 1024)) 4 > /dev/null
 bench rtt "$tcp_port" 2000 > /dev/null
 
-declare -A one eight p50 p99
+declare -A one eight p50 p99 cpu
 for path in direct tunnel ssh; do
   case $path in direct) port=$upstream_port ;; tunnel) port=$tcp_port ;; ssh) port=$ssh_r_port ;; esac
+  before=$(cpu_ticks $(relay_pids $path))
   one[$path]=$(bench download "$port" "$size" 1)
+  after=$(cpu_ticks $(relay_pids $path))
+  cpu[$path]=$(awk -v t=$((after - before)) -v hz="$tick_hz" -v mib="$size_mib" 'BEGIN { printf "%.2f", t / hz / (mib / 1024) }')
   eight[$path]=$(bench download "$port" "$size" 8)
   read -r p50[$path] p99[$path] < <(bench rtt "$port" "$round_trips")
 done
@@ -146,8 +174,11 @@ printf "%-32s %10s %10s %10s %14s %14s\n" "MiB/s, 1 connection" "${one[direct]}"
   "$(ratio "${one[tunnel]}" "${one[ssh]}")" "$(ratio "${one[tunnel]}" "${one[direct]}")"
 printf "%-32s %10s %10s %10s %14s %14s\n" "MiB/s, 8 connections" "${eight[direct]}" "${eight[tunnel]}" "${eight[ssh]}" \
   "$(ratio "${eight[tunnel]}" "${eight[ssh]}")" "$(ratio "${eight[tunnel]}" "${eight[direct]}")"
+printf "%-32s %10s %10s %10s %14s\n" "relay CPU s per GiB, 1 conn." "-" "${cpu[tunnel]}" "${cpu[ssh]}" \
+  "$(ratio "${cpu[ssh]}" "${cpu[tunnel]}")"
 printf "%-32s %10s %10s %10s\n" "round trip p50, us" "${p50[direct]}" "${p50[tunnel]}" "${p50[ssh]}"
 printf "%-32s %10s %10s %10s\n" "round trip p99, us" "${p99[direct]}" "${p99[tunnel]}" "${p99[ssh]}"
+echo "relay CPU: gateway + agent for the tunnel, sshd + ssh for ssh -R; its ratio column is ssh -R / tunnel (above 1: the tunnel is cheaper)"
 echo "added by the tunnel at p50: $(( ${p50[tunnel]} - ${p50[direct]} )) us (target: at most 2000 us);" \
   "1-connection throughput vs ssh -R: $(ratio "${one[tunnel]}" "${one[ssh]}") (target: at least 2x)"
 } | tee "$out/tcp-summary.txt"

@@ -1,11 +1,13 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.agent.forward.LocalListener;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
 import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelClient;
 import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.agent.upstream.UpstreamAddress;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /** Runs a tunnel client until it ends, and stops it cleanly when the process is asked to stop. */
 @ApplicationScoped
@@ -51,9 +54,35 @@ public class AgentRunner {
     }
 
     AgentExit run(AgentSettings settings, StreamAcceptor acceptor, ConsoleReporter reporter) {
+        return run(settings, client(settings, acceptor, reporter));
+    }
+
+    TunnelClient client(AgentSettings settings, StreamAcceptor acceptor, ConsoleReporter reporter) {
         Backoff backoff = new Backoff(Duration.ofMillis(500), settings.maxReconnectDelay(), Duration.ofSeconds(30), new SecureRandom(),
                 Clock.systemUTC());
-        TunnelClient client = new TunnelClient(vertx, settings, acceptor, reporter, backoff, AgentVersion.current());
+        return new TunnelClient(vertx, settings, acceptor, reporter, backoff, AgentVersion.current());
+    }
+
+    /**
+     * Binds a local listener ({@code forward}, {@code connect}) and prints its address on standard
+     * output as {@code tcp://host:port}; null, after printing why, when the address cannot be bound.
+     */
+    UpstreamAddress bind(LocalListener listener, UpstreamAddress asked) {
+        int port;
+        try {
+            port = listener.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            fatal("cannot listen on " + asked + ": " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+            return null;
+        }
+        UpstreamAddress bound = new UpstreamAddress(asked.host(), port);
+        System.out.println("tcp://" + bound);
+        System.out.flush();
+        return bound;
+    }
+
+    /** Runs a client until it stops for good; the exit says why. */
+    AgentExit run(AgentSettings settings, TunnelClient client) {
         running = client;
         Log.infof("connecting to %s", settings.endpoint());
         try {

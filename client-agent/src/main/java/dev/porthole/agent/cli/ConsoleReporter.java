@@ -26,9 +26,15 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
 
     @Override
     public void connected(List<TunnelResult> results, boolean first) {
+        if (results.isEmpty()) {
+            Log.infof("connected to the gateway; ready to dial");
+        }
         for (TunnelResult result : results) {
             if (!result.granted()) {
                 Log.errorf("tunnel '%s' refused (%d): %s", result.name(), result.status(), result.message());
+            } else if (result.publicAddress().isEmpty()) {
+                Log.infof("private tunnel '%s' ready; granted clients reach it with: porthole connect %s --listen 127.0.0.1:<port>",
+                        result.name(), result.name());
             } else if (first) {
                 out.println(result.publicAddress());
                 out.flush();

@@ -19,7 +19,6 @@ import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.WebSocketTransport;
-import io.quarkus.logging.Log;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * The agent's side of a tunnel: connects to the gateway, claims the tunnels, serves the streams
@@ -48,6 +48,8 @@ public final class TunnelClient {
     public static final String AGENT_HEADER = "X-Porthole-Agent";
     public static final String CLIENT_HEADER = "X-Porthole-Client";
 
+    // Plain JBoss Logging rather than Quarkus's static Log: the dial API uses this class outside Quarkus.
+    private static final Logger LOG = Logger.getLogger(TunnelClient.class);
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration GOING_AWAY_DELAY = Duration.ofMillis(200);
 
@@ -63,6 +65,7 @@ public final class TunnelClient {
     private final Map<String, TunnelSpec> served = new ConcurrentHashMap<>();
     private volatile List<TunnelSpec> requests;
     private volatile MuxSession current;
+    private volatile MuxSession dialable;
     private volatile boolean stopping;
     private volatile boolean everConnected;
     private volatile long retryTimer = -1;
@@ -112,7 +115,7 @@ public final class TunnelClient {
                 .setAbsoluteURI(settings.endpoint().toString())
                 .addHeader(AGENT_HEADER, settings.agentId())
                 .addHeader(HttpHeaders.USER_AGENT.toString(), "porthole-agent/" + version)
-                .setTimeout(15_000);
+                .setConnectTimeout(15_000);
         if (settings.authorization() != null) {
             options.addHeader(HttpHeaders.AUTHORIZATION.toString(), settings.authorization());
         }
@@ -140,7 +143,7 @@ public final class TunnelClient {
         WebSocketTransport.bind(socket, session);
         current = session;
         List<TunnelSpec> asked = requests;
-        session.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, version, settings.agentId(), Set.of("http"),
+        session.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, version, settings.agentId(), Set.of("http", "tcp", "private"),
                 muxSettings.initialWindow(), muxSettings.maxFrameSize(), asked.stream().map(TunnelSpec::request).toList()));
         connection.asked = asked;
         connection.welcomeTimer = vertx.setTimer(WELCOME_TIMEOUT.toMillis(), id -> {
@@ -148,6 +151,20 @@ public final class TunnelClient {
                 session.close(CloseCode.PROTOCOL_ERROR, "no WELCOME within " + WELCOME_TIMEOUT.toSeconds() + " s");
             }
         });
+    }
+
+    /**
+     * Opens a stream through the gateway to the private tunnel {@code tunnel} ({@code porthole
+     * connect}); the gateway checks this agent's grants for every such stream.
+     *
+     * @throws IllegalStateException while no connection to the gateway is up
+     */
+    public MuxStream dial(String tunnel, String source) {
+        MuxSession session = dialable;
+        if (session == null || session.isClosed()) {
+            throw new IllegalStateException("not connected to the gateway at " + settings.server() + " right now");
+        }
+        return session.openStream(tunnel, source, null);
     }
 
     private void connectFailed(Throwable cause) {
@@ -220,6 +237,8 @@ public final class TunnelClient {
     private final class Connection implements MuxListener {
         private final MuxSession session;
         private List<TunnelSpec> asked = List.of();
+        /** OPENs that came before WELCOME (a TCP port is bound during the claim); served once WELCOME says what we hold. */
+        private final List<Runnable> beforeWelcome = new ArrayList<>();
         private volatile boolean welcomed;
         private long welcomeTimer = -1;
         private String refusal;
@@ -234,7 +253,7 @@ public final class TunnelClient {
                 case Welcome welcome -> onWelcome(welcome);
                 case Config config -> session.startHeartbeat(vertx, config.heartbeatInterval(), config.heartbeatTimeout());
                 case Notice notice -> listener.notice(notice);
-                case GoAway goAway -> Log.debugf("gateway is going away: %s", goAway.reason());
+                case GoAway goAway -> LOG.debugf("gateway is going away: %s", goAway.reason());
                 case Hello hello -> session.close(CloseCode.PROTOCOL_ERROR, "HELLO is sent by agents, not gateways");
                 case Ping ping -> {
                 }
@@ -266,7 +285,7 @@ public final class TunnelClient {
             for (int i = 0; i < results.size(); i++) {
                 TunnelResult result = results.get(i);
                 if (result.granted()) {
-                    TunnelSpec spec = asked.get(i).withName(result.name());
+                    TunnelSpec spec = asked.get(i).granted(result.name(), result.port());
                     next.set(i, spec);
                     served.put(result.name(), spec);
                 } else if (refusal == null) {
@@ -275,15 +294,27 @@ public final class TunnelClient {
             }
             requests = next;
             boolean first = !everConnected;
-            if (!served.isEmpty()) {
+            if (!served.isEmpty() || asked.isEmpty()) {
                 everConnected = true;
                 backoff.connected();
+                dialable = session;
             }
             listener.connected(results, first);
+            List<Runnable> early = List.copyOf(beforeWelcome);
+            beforeWelcome.clear();
+            early.forEach(Runnable::run);
         }
 
         @Override
         public void onOpen(MuxStream stream, Open open) {
+            if (!welcomed) {
+                if (beforeWelcome.size() >= muxSettings.maxStreams()) {
+                    stream.reset(ResetCode.LIMIT_REACHED, "too many streams before WELCOME");
+                } else {
+                    beforeWelcome.add(() -> onOpen(stream, open));
+                }
+                return;
+            }
             TunnelSpec spec = served.get(open.tunnel());
             if (spec == null) {
                 stream.reset(ResetCode.NO_SUCH_TUNNEL, "this agent serves no tunnel '" + open.tunnel() + "'");
@@ -297,6 +328,9 @@ public final class TunnelClient {
             vertx.cancelTimer(welcomeTimer);
             if (current == session) {
                 current = null;
+            }
+            if (dialable == session) {
+                dialable = null;
             }
             if (stopping) {
                 return;

@@ -23,4 +23,9 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
     public TunnelSpec withName(String newName) {
         return new TunnelSpec(kind, newName, port, privateTunnel, upstream);
     }
+
+    /** The same tunnel asking for what it was given: its name, and its TCP port, so that a reconnect gets both back. */
+    public TunnelSpec granted(String grantedName, int grantedPort) {
+        return new TunnelSpec(kind, grantedName, grantedPort > 0 ? grantedPort : port, privateTunnel, upstream);
+    }
 }

@@ -12,13 +12,22 @@ import java.util.Locale;
 public record UpstreamAddress(String host, int port) {
 
     public UpstreamAddress {
-        if (port < 1 || port > 65535) {
+        if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
         }
     }
 
     /** Parses {@code port}, {@code host:port} or {@code [v6]:port}; a bare port means 127.0.0.1. */
     public static UpstreamAddress parse(String text) {
+        UpstreamAddress address = parseListen(text);
+        if (address.port == 0) {
+            throw new IllegalArgumentException("port must be between 1 and 65535, was 0");
+        }
+        return address;
+    }
+
+    /** Like {@link #parse}, for an address to listen on, where port 0 means any free port. */
+    public static UpstreamAddress parseListen(String text) {
         String value = text.trim();
         if (value.isEmpty()) {
             throw new IllegalArgumentException("give a port (3000) or host:port (localhost:3000)");

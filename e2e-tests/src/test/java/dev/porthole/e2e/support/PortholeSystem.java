@@ -88,6 +88,28 @@ public final class PortholeSystem implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Starts auth-service on this system's Redis and points the gateway at it (call before
+     * {@link #startGateway()}); returns its admin API.
+     */
+    public AuthAdmin startAuthService() {
+        int port = RedisServerProcess.freePort();
+        String internalToken = "e2e-internal-token-0123456789";
+        String adminKey = "e2e-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
+        ServiceProcess auth = ServiceProcess.start("auth-service", "auth-service", List.of("-Xmx128m"), List.of(), Map.of(
+                "QUARKUS_REDIS_HOSTS", redis.url(),
+                "QUARKUS_HTTP_PORT", String.valueOf(port),
+                "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(RedisServerProcess.freePort()),
+                "PORTHOLE_INTERNAL_TOKEN", internalToken,
+                "PORTHOLE_ADMIN_KEY", adminKey), logDir);
+        processes.add(auth);
+        awaitPort(port, auth);
+        gatewaySetting("PORTHOLE_GATEWAY_AUTH_SERVICE_URL", "http://127.0.0.1:" + port);
+        gatewaySetting("PORTHOLE_INTERNAL_TOKEN", internalToken);
+        return new AuthAdmin("http://127.0.0.1:" + port, adminKey);
+    }
+
     public PortholeSystem startUpstream() {
         upstream = ServiceProcess.start("upstream", "client-agent", List.of("-Xmx128m"), List.of("demo-server", "--port", "0"), Map.of(), logDir);
         processes.add(upstream);
@@ -113,6 +135,38 @@ public final class PortholeSystem implements AutoCloseable {
         ServiceProcess process = ServiceProcess.start(name, "client-agent", jvm, args, Map.of(), logDir);
         processes.add(process);
         return new Agent(process, process.awaitFirstLine(START_TIMEOUT));
+    }
+
+    /**
+     * Starts the agent with a whole command line ({@code tcp 22 --port 20022}, {@code connect db}),
+     * pointed at this gateway; returns once it printed its first line (its address).
+     */
+    public Agent startCommand(String name, List<String> jvm, List<String> command) {
+        List<String> args = new ArrayList<>(command);
+        args.addAll(List.of("--server", "http://127.0.0.1:" + gatewayPort));
+        ServiceProcess process = ServiceProcess.start(name, "client-agent", jvm, args, Map.of(), logDir);
+        processes.add(process);
+        return new Agent(process, process.awaitFirstLine(START_TIMEOUT));
+    }
+
+    /** Gives the gateway a TCP tunnel range of ports that are free now (before {@link #startGateway()}); returns its first port. */
+    public int freeTcpRange(int size) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = java.util.concurrent.ThreadLocalRandom.current().nextInt(30_000, 40_000);
+            boolean free = true;
+            for (int port = first; port < first + size && free; port++) {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket(port)) {
+                    probe.setReuseAddress(true);
+                } catch (java.io.IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                gatewaySetting("PORTHOLE_GATEWAY_TCP_PORT_RANGE", first + "-" + (first + size - 1));
+                return first;
+            }
+        }
+        throw new IllegalStateException("no free range of " + size + " ports");
     }
 
     /** Starts an agent without waiting for its URL (for agents expected to fail). */
@@ -188,10 +242,14 @@ public final class PortholeSystem implements AutoCloseable {
     }
 
     static void awaitPort(int port, ServiceProcess owner) {
-        org.awaitility.Awaitility.await("port " + port + " of " + owner.pid())
+        awaitPort(port, owner::isAlive, "process " + owner.pid() + "; stderr:\n" + String.join("\n", owner.stderr()));
+    }
+
+    static void awaitPort(int port, java.util.function.BooleanSupplier alive, String what) {
+        org.awaitility.Awaitility.await("port " + port + " of " + what)
                 .atMost(START_TIMEOUT)
                 .pollInterval(Duration.ofMillis(50))
-                .failFast("the process exited; stderr:\n" + String.join("\n", owner.stderr()), () -> !owner.isAlive())
+                .failFast("the process exited: " + what, () -> !alive.getAsBoolean())
                 .until(() -> isOpen(port));
     }
 
@@ -206,6 +264,11 @@ public final class PortholeSystem implements AutoCloseable {
 
     /** A running agent and the public URL it printed. */
     public record Agent(ServiceProcess process, String url) {
+        /** The port of a {@code tcp://host:port} address. */
+        public int port() {
+            return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+        }
+
         /** The tunnel's name: the first label of its URL's host. */
         public String name() {
             String host = url.substring(url.indexOf("://") + 3);

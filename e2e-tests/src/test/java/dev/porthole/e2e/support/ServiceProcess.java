@@ -91,6 +91,10 @@ public final class ServiceProcess implements AutoCloseable {
         return stderr;
     }
 
+    public List<String> stdout() {
+        return stdout;
+    }
+
     public long pid() {
         return process.pid();
     }

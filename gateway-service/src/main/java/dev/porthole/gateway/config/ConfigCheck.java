@@ -86,6 +86,19 @@ public final class ConfigCheck {
         });
         positive(problems, "porthole.gateway.auth.service-timeout", auth.serviceTimeout().toMillis());
         positive(problems, "porthole.gateway.auth.cache-size", auth.cacheSize());
+
+        GatewayConfig.Tcp tcp = config.tcp();
+        try {
+            PortRange range = PortRange.parse(tcp.portRange());
+            if (range.contains(http.port())) {
+                problems.add("porthole.gateway.tcp.port-range: " + range + " contains http.port " + http.port());
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("porthole.gateway.tcp.port-range: " + e.getMessage());
+        }
+        positive(problems, "porthole.gateway.tcp.max-connections-per-tunnel", tcp.maxConnectionsPerTunnel());
+        positive(problems, "porthole.gateway.tcp.idle-timeout", tcp.idleTimeout().toMillis());
+        positive(problems, "porthole.gateway.tcp.allocation-attempts", tcp.allocationAttempts());
         return problems;
     }
 

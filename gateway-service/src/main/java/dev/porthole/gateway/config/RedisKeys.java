@@ -16,6 +16,11 @@ public interface RedisKeys {
         return prefix() + "route:http:" + name;
     }
 
+    /** Route of any tunnel: {@code route:http:<name>}, {@code route:tcp:<port>} or {@code route:private:<name>}. */
+    default String route(dev.porthole.gateway.registry.TunnelKey key) {
+        return prefix() + "route:" + key.kind() + ":" + key.id();
+    }
+
     /** A name reserved for one client by auth-service. */
     default String reservation(String name) {
         return prefix() + "reservation:" + name;

@@ -1,8 +1,10 @@
 package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.registry.ClaimOutcome;
+import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.RefreshOutcome;
 import dev.porthole.gateway.registry.Route;
+import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelNames;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.CloseCode;
@@ -49,7 +51,7 @@ import java.util.Set;
 public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** Features this gateway supports; WELCOME carries those the agent supports too. */
-    static final Set<String> CAPABILITIES = Set.of("http");
+    static final Set<String> CAPABILITIES = Set.of("http", "tcp", "private");
 
     private enum State {
         AWAITING_HELLO,
@@ -135,8 +137,12 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     @Override
     public void onOpen(MuxStream stream, Open open) {
-        // Agent-initiated streams dial private tunnels, which this gateway does not offer yet.
-        stream.reset(ResetCode.FORBIDDEN, "this gateway does not accept streams opened by agents");
+        // Agents open streams only to dial private tunnels; access is checked here, on every stream.
+        if (state != State.ACTIVE) {
+            stream.reset(ResetCode.FORBIDDEN, "dial after the handshake");
+            return;
+        }
+        services.dialer().dial(principal, stream, open);
     }
 
     @Override
@@ -195,7 +201,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         Set<String> asked = new HashSet<>();
         Future<Void> chain = Future.succeededFuture();
         for (TunnelRequest request : requests) {
-            chain = chain.compose(ignored -> claim(request, asked, results.stream().filter(TunnelResult::granted).count())
+            chain = chain.compose(ignored -> claim(request, asked, results.stream().filter(TunnelResult::granted).toList())
                     .map(result -> {
                         results.add(result);
                         return null;
@@ -223,14 +229,16 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                     checked.add(result);
                     return Future.succeededFuture();
                 }
-                return services.quotas().acquireTunnel(clientId(), quotaMember(result.kind().name(), result.name()), limit)
+                GrantedTunnel tunnel = GrantedTunnel.of(result);
+                return services.quotas().acquireTunnel(clientId(), tunnel.key().toString(), limit)
                         .otherwise(error -> null)
                         .map(acquired -> {
                             if (Boolean.TRUE.equals(acquired)) {
                                 checked.add(result);
                                 return null;
                             }
-                            services.registry().releaseHttp(result.name(), route);
+                            unbind(tunnel);
+                            services.registry().release(tunnel.key(), route);
                             if (acquired != null) {
                                 services.events().publish(new PortholeEvent.LimitHit(services.instance().id(), clientId(), result.name(), "tunnels",
                                         "session " + sessionId + " refused a tunnel: " + limit + " tunnels already open"));
@@ -246,17 +254,16 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         return chain.map(ignored -> checked);
     }
 
-    private static String quotaMember(String kind, String name) {
-        return kind.toLowerCase(Locale.ROOT) + ":" + name;
-    }
-
-    private Future<TunnelResult> claim(TunnelRequest request, Set<String> asked, long grantedSoFar) {
-        if (request.kind() != TunnelKind.HTTP || request.privateTunnel()) {
-            return refused(request, TunnelResult.UNAVAILABLE, "TCP and private tunnels are not available on this gateway yet");
-        }
-        if (grantedSoFar >= services.config().tunnel().maxTunnelsPerSession()) {
+    private Future<TunnelResult> claim(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {
+        if (grantedSoFar.size() >= services.config().tunnel().maxTunnelsPerSession()) {
             return refused(request, TunnelResult.FORBIDDEN, "at most " + services.config().tunnel().maxTunnelsPerSession()
                     + " tunnels per agent connection");
+        }
+        if (request.kind() == TunnelKind.TCP) {
+            return request.privateTunnel() ? claimPrivate(request, asked) : claimPort(request, grantedSoFar);
+        }
+        if (request.privateTunnel()) {
+            return refused(request, TunnelResult.INVALID, "only TCP tunnels can be private: porthole tcp <port> --private --name <name>");
         }
         String name = request.name().toLowerCase(Locale.ROOT);
         if (name.isEmpty()) {
@@ -284,7 +291,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         return services.registry().claimHttp(name, route).map(outcome -> switch (outcome) {
             case ClaimOutcome.Claimed claimed -> granted(name);
             case ClaimOutcome.TookOver tookOver -> {
-                takeOverFrom(tookOver.previous(), name);
+                takeOverFrom(tookOver.previous(), TunnelKey.http(name));
                 yield granted(name);
             }
             case ClaimOutcome.Taken taken -> TunnelResult.refused(request, TunnelResult.CONFLICT, "subdomain '" + name
@@ -292,6 +299,27 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             case ClaimOutcome.Reserved reserved -> TunnelResult.refused(request, TunnelResult.FORBIDDEN, "subdomain '" + name
                     + "' is reserved for another client; pick another with --subdomain");
         }).recover(error -> registryUnavailable(request, error));
+    }
+
+    private Future<TunnelResult> claimPort(TunnelRequest request, List<TunnelResult> grantedSoFar) {
+        if (principal.isPublic()) {
+            return refused(request, TunnelResult.FORBIDDEN, "public sessions may not open TCP tunnels; authenticate (--token)");
+        }
+        int rangePorts = (int) grantedSoFar.stream()
+                .filter(r -> r.kind() == TunnelKind.TCP && r.port() > 0 && !principal.grants().tcpPorts().contains(r.port())).count();
+        return services.tcp().claim(request, clientId(), principal.grants(), route, this, rangePorts).map(this::tookOver);
+    }
+
+    private Future<TunnelResult> claimPrivate(TunnelRequest request, Set<String> asked) {
+        return services.privateClaims().claim(request, principal, route, asked).map(this::tookOver);
+    }
+
+    /** A granted claim that an older session of this agent held: that session lets go of it. */
+    private TunnelResult tookOver(ClaimResult claim) {
+        if (claim.previous() != null) {
+            takeOverFrom(claim.previous(), GrantedTunnel.of(claim.result()).key());
+        }
+        return claim.result();
     }
 
     private Future<TunnelResult> claimRandom(TunnelRequest request, int attemptsLeft) {
@@ -323,14 +351,16 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private void welcome(int version, Hello hello, List<TunnelResult> results) {
         if (state == State.CLOSED) {
             // The agent went away while its claims were in flight: give the names back.
-            results.stream().filter(TunnelResult::granted)
-                    .forEach(result -> services.registry().releaseHttp(result.name(), route));
+            results.stream().filter(TunnelResult::granted).map(GrantedTunnel::of).forEach(tunnel -> {
+                unbind(tunnel);
+                services.registry().release(tunnel.key(), route);
+            });
             return;
         }
         Set<String> capabilities = new HashSet<>(hello.capabilities());
         capabilities.retainAll(CAPABILITIES);
         List<TunnelResult> granted = results.stream().filter(TunnelResult::granted).toList();
-        if (granted.isEmpty()) {
+        if (granted.isEmpty() && !results.isEmpty()) {
             mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results));
             boolean retry = results.stream().anyMatch(r -> r.status() == TunnelResult.UNAVAILABLE);
             close(retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS, "none of the requested tunnels could be granted");
@@ -339,9 +369,15 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         state = State.ACTIVE;
         // Routes first, WELCOME second: the agent prints the URL on WELCOME, and a visitor may use it at once.
         for (TunnelResult result : granted) {
-            GrantedTunnel tunnel = new GrantedTunnel(result.kind(), result.name(), result.publicAddress());
+            GrantedTunnel tunnel = GrantedTunnel.of(result);
             tunnels.add(tunnel);
-            services.routes().bindHttp(tunnel.name(), this);
+            switch (tunnel.key().kind()) {
+                case "http" -> services.routes().bindHttp(tunnel.name(), this);
+                case "private" -> services.routes().bindPrivate(tunnel.name(), this);
+                default -> {
+                    // A TCP port's listener was bound during the claim, so that a port in use is refused.
+                }
+            }
             services.metrics().tunnelOpened(tunnel.kindName());
             services.events().publish(new PortholeEvent.TunnelOpened(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                     tunnel.name(), tunnel.publicAddress()));
@@ -371,10 +407,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             services.quotas().refreshSession(clientId(), agentId);
         }
         if (grants.maxTunnels() > 0) {
-            services.quotas().refreshTunnels(clientId(), tunnels.stream().map(t -> quotaMember(t.kind().name(), t.name())).toList());
+            services.quotas().refreshTunnels(clientId(), tunnels.stream().map(t -> t.key().toString()).toList());
         }
         for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
-            services.registry().refreshHttp(tunnel.name(), route).onComplete(result -> mux.onContext(() -> {
+            services.registry().refresh(tunnel.key(), route).onComplete(result -> mux.onContext(() -> {
                 if (result.failed()) {
                     if (!registryWarned) {
                         registryWarned = true;
@@ -387,22 +423,23 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 if (result.result() == RefreshOutcome.RESTORED) {
                     Log.infof("restored registry entry of tunnel '%s' (session %s) after it vanished from Redis", tunnel.name(), sessionId);
                 } else if (result.result() == RefreshOutcome.LOST) {
-                    loseTunnel(tunnel.name(), "another session holds it now");
+                    loseTunnel(tunnel.key(), "another session holds it now");
                 }
             }));
         }
         publishRecord();
     }
 
-    /** A newer session of the same agent claimed one of our names (a reconnect); stop serving it. */
-    void loseTunnel(String name, String reason) {
+    /** A newer session of the same agent claimed one of our names or ports (a reconnect); stop serving it. */
+    void loseTunnel(TunnelKey key, String reason) {
         mux.onContext(() -> {
-            GrantedTunnel lost = tunnels.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+            GrantedTunnel lost = tunnels.stream().filter(t -> t.key().equals(key)).findFirst().orElse(null);
             if (lost == null || state == State.CLOSED) {
                 return;
             }
+            String name = lost.name();
             tunnels.remove(lost);
-            services.routes().unbindHttp(name, this);
+            unbind(lost);
             services.metrics().tunnelClosed(lost.kindName());
             services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
             Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
@@ -414,22 +451,31 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         });
     }
 
-    private void takeOverFrom(Route previous, String name) {
+    private void takeOverFrom(Route previous, TunnelKey key) {
         if (previous == null || previous.sessionId().equals(sessionId)) {
             return;
         }
-        services.sessions().find(previous.sessionId()).ifPresent(old -> old.loseTunnel(name, "taken over by session " + sessionId));
+        services.sessions().find(previous.sessionId()).ifPresent(old -> old.loseTunnel(key, "taken over by session " + sessionId));
+    }
+
+    /** Stops serving a tunnel on this gateway, unless a newer session took it over already; true when it did. */
+    private boolean unbind(GrantedTunnel tunnel) {
+        return switch (tunnel.key().kind()) {
+            case "http" -> services.routes().unbindHttp(tunnel.name(), this);
+            case "private" -> services.routes().unbindPrivate(tunnel.name(), this);
+            default -> services.ports().release(tunnel.port(), this);
+        };
     }
 
     private void releaseTunnel(GrantedTunnel tunnel, String reason) {
         tunnels.remove(tunnel);
-        if (services.routes().unbindHttp(tunnel.name(), this)) {
+        if (unbind(tunnel) && tunnel.key().kind().equals("http")) {
             services.routes().markOffline(tunnel.name(), reason);
         }
-        services.registry().releaseHttp(tunnel.name(), route)
+        services.registry().release(tunnel.key(), route)
                 .onFailure(e -> Log.debugf("could not release '%s' (it expires by itself): %s", tunnel.name(), e.getMessage()));
         if (principal.grants().maxTunnels() > 0) {
-            services.quotas().releaseTunnel(clientId(), quotaMember(tunnel.kind().name(), tunnel.name()));
+            services.quotas().releaseTunnel(clientId(), tunnel.key().toString());
         }
         services.metrics().tunnelClosed(tunnel.kindName());
         services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), tunnel.kindName(),

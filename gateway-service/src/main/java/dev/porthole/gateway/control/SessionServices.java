@@ -9,6 +9,10 @@ import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.SessionDirectory;
 import dev.porthole.gateway.registry.TunnelRegistry;
+import dev.porthole.gateway.dial.PrivateClaims;
+import dev.porthole.gateway.dial.PrivateDialer;
+import dev.porthole.gateway.tcp.PortListeners;
+import dev.porthole.gateway.tcp.TcpClaims;
 import io.vertx.core.Vertx;
 import jakarta.inject.Singleton;
 
@@ -16,5 +20,6 @@ import jakarta.inject.Singleton;
 @Singleton
 record SessionServices(Vertx vertx, GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, SessionDirectory directory,
         LocalRoutes routes, LocalSessions sessions, ClientQuotas quotas, NameGenerator names, EventPublisher events, GatewayMetrics metrics,
-        PublicAddresses addresses) {
+        PublicAddresses addresses, TcpClaims tcp, PortListeners ports, PrivateClaims privateClaims,
+        PrivateDialer dialer) {
 }

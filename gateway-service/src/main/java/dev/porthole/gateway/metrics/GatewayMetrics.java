@@ -21,4 +21,7 @@ public interface GatewayMetrics {
 
     /** Bytes moved between visitors and agents. */
     void bytes(long fromVisitors, long toVisitors);
+
+    /** A TCP connection (public tunnel or private dial) ended: {@code closed}, {@code broken} or {@code refused} (limit reached). */
+    void tcpConnection(String outcome);
 }

@@ -70,4 +70,9 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     private AtomicLong gauge(String kind) {
         return kind.equals("tcp") ? tcpTunnels : httpTunnels;
     }
+
+    @Override
+    public void tcpConnection(String outcome) {
+        registry.counter("porthole.gateway.tcp.connections", "outcome", outcome).increment();
+    }
 }

@@ -27,6 +27,7 @@ public class LocalRoutes {
     }
 
     private final ConcurrentHashMap<String, TunnelOwner> http = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TunnelOwner> privateTunnels = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Offline> offline = new LinkedHashMap<>();
     private final Clock clock;
 
@@ -95,5 +96,20 @@ public class LocalRoutes {
 
     public int httpCount() {
         return http.size();
+    }
+
+    /** Routes a private tunnel's name to the session that publishes it, replacing an older session of the same agent. */
+    public void bindPrivate(String name, TunnelOwner owner) {
+        privateTunnels.put(name, owner);
+    }
+
+    /** Removes a private route only if it still points at this session. */
+    public boolean unbindPrivate(String name, TunnelOwner owner) {
+        return privateTunnels.remove(name, owner);
+    }
+
+    /** The session publishing a private tunnel on this gateway. */
+    public Optional<TunnelOwner> privateTunnel(String name) {
+        return Optional.ofNullable(privateTunnels.get(name));
     }
 }

@@ -16,12 +16,14 @@ import java.util.List;
 public class RedisTunnelRegistry implements TunnelRegistry {
 
     /**
-     * KEYS: route, reservation. ARGV: owner, route JSON, ttl ms, client id.
+     * KEYS: route, reservation (absent for ports). ARGV: owner, route JSON, ttl ms, client id.
      * A reservation for another client wins; a holder with a different owner keeps the name.
      */
     private static final String CLAIM = """
-            local reserved = redis.call('GET', KEYS[2])
-            if reserved and reserved ~= ARGV[4] then return {'RESERVED'} end
+            if #KEYS > 1 then
+              local reserved = redis.call('GET', KEYS[2])
+              if reserved and reserved ~= ARGV[4] then return {'RESERVED'} end
+            end
             local current = redis.call('GET', KEYS[1])
             if current then
               local ok, route = pcall(cjson.decode, current)
@@ -69,20 +71,22 @@ public class RedisTunnelRegistry implements TunnelRegistry {
     }
 
     @Override
-    public Future<ClaimOutcome> claimHttp(String name, Route route) {
-        return redis.eval(List.of(CLAIM, "2", keys.httpRoute(name), keys.reservation(name), route.owner(), route.toJson(), ttlMillis,
-                route.clientId())).map(RedisTunnelRegistry::toClaimOutcome);
+    public Future<ClaimOutcome> claim(TunnelKey key, Route route) {
+        List<String> command = key.reservable()
+                ? List.of(CLAIM, "2", keys.route(key), keys.reservation(key.id()), route.owner(), route.toJson(), ttlMillis, route.clientId())
+                : List.of(CLAIM, "1", keys.route(key), route.owner(), route.toJson(), ttlMillis, route.clientId());
+        return redis.eval(command).map(RedisTunnelRegistry::toClaimOutcome);
     }
 
     @Override
-    public Future<RefreshOutcome> refreshHttp(String name, Route route) {
-        return redis.eval(List.of(REFRESH, "1", keys.httpRoute(name), route.sessionId(), route.toJson(), ttlMillis))
+    public Future<RefreshOutcome> refresh(TunnelKey key, Route route) {
+        return redis.eval(List.of(REFRESH, "1", keys.route(key), route.sessionId(), route.toJson(), ttlMillis))
                 .map(response -> RefreshOutcome.valueOf(response.toString()));
     }
 
     @Override
-    public Future<Void> releaseHttp(String name, Route route) {
-        return redis.eval(List.of(RELEASE, "1", keys.httpRoute(name), route.sessionId())).mapEmpty();
+    public Future<Void> release(TunnelKey key, Route route) {
+        return redis.eval(List.of(RELEASE, "1", keys.route(key), route.sessionId())).mapEmpty();
     }
 
     private static ClaimOutcome toClaimOutcome(Response response) {

@@ -96,6 +96,11 @@ public final class TestAgent implements MuxListener {
         return this;
     }
 
+    /** Opens a stream to the gateway, as {@code porthole connect} does to dial a private tunnel. */
+    public MuxStream dial(String tunnel) {
+        return session.openStream(tunnel, "127.0.0.1:1", null);
+    }
+
     public Welcome awaitWelcome() {
         return join(welcome);
     }
@@ -103,6 +108,12 @@ public final class TestAgent implements MuxListener {
     /** The public address of the first granted tunnel. */
     public String firstAddress() {
         return awaitWelcome().tunnels().getFirst().publicAddress();
+    }
+
+    /** Waits for the gateway to close the connection and returns the close code. */
+    public int closeCodeWhenClosed() {
+        join(closed);
+        return closeCode;
     }
 
     public int closeCode() {

@@ -1,0 +1,83 @@
+package dev.porthole.agent.cli;
+
+import dev.porthole.agent.forward.LocalListener;
+import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.agent.tunnel.AgentSettings;
+import dev.porthole.agent.tunnel.TunnelClient;
+import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.relay.RelayEnd;
+import dev.porthole.protocol.relay.StreamEnd;
+import io.quarkus.logging.Log;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code porthole connect db --listen 127.0.0.1:15432}: a local port whose connections reach a private tunnel through the gateway. */
+@Command(name = "connect", mixinStandardHelpOptions = true, description = {"Open a local port whose connections are carried through the",
+        "gateway to a private tunnel (porthole tcp 5432 --private --name db on another machine). The gateway checks that this",
+        "client may dial the tunnel on every connection. Prints the local address on standard output."})
+public class ConnectCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "<name>", description = "The private tunnel to dial.")
+    String name;
+
+    @Option(names = {"--listen", "--local-port"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+            description = "Local address to listen on, e.g. 127.0.0.1:15432 or just 15432 (default: a free port on 127.0.0.1).")
+    String listen;
+
+    @Mixin
+    LocalLimits limits;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    AgentRunner runner;
+
+    @Override
+    public Integer call() {
+        AgentSettings settings;
+        UpstreamAddress listenAddress;
+        try {
+            listenAddress = UpstreamAddress.parseListen(listen);
+            settings = runner.settings(connection, List.of());
+        } catch (IllegalArgumentException e) {
+            return runner.configError(e.getMessage());
+        }
+        ConsoleReporter reporter = runner.reporter();
+        TunnelClient client = runner.client(settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "this agent only dials"),
+                reporter);
+        String tunnel = name.trim().toLowerCase(Locale.ROOT);
+        LocalListener listener;
+        try {
+            listener = new LocalListener(vertx, listenAddress, limits.maxConnections, limits.idleTimeout, source -> {
+                try {
+                    return Future.<RelayEnd>succeededFuture(new StreamEnd(client.dial(tunnel, source)));
+                } catch (IllegalStateException e) {
+                    return Future.failedFuture(e);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            return runner.configError(e.getMessage());
+        }
+        UpstreamAddress bound = runner.bind(listener, listenAddress);
+        if (bound == null) {
+            return AgentExit.CONFIG_ERROR;
+        }
+        Log.infof("connections to %s go to private tunnel '%s'", bound, tunnel);
+        AgentExit exit = runner.run(settings, client);
+        listener.close();
+        return exit.code();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.porthole.agent.cli;
+
+import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.agent.tunnel.AgentSettings;
+import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.agent.upstream.TcpUpstream;
+import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.protocol.message.TunnelKind;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code porthole tcp 22}: expose a local TCP service at a public port, or as a private tunnel. */
+@Command(name = "tcp", mixinStandardHelpOptions = true, description = {"Expose a local TCP service at a public port (tcp://host:port),",
+        "or with --private --name NAME as a private tunnel that only granted clients reach with 'porthole connect NAME'.",
+        "Prints the public address on standard output; everything else goes to standard error."})
+public class TcpCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "The local service, e.g. 22, db.local:5432 or [::1]:6379.")
+    String upstream;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "${env:TUNNEL_PORT:-0}",
+            description = "Public port to ask for, from the gateway's range; 0 (default) for any free one (env TUNNEL_PORT).")
+    int port;
+
+    @Option(names = "--private", description = "Publish no port: only clients granted this tunnel's name may dial it.")
+    boolean privateTunnel;
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "${env:TUNNEL_NAME}", description = "Name of a private tunnel (env TUNNEL_NAME).")
+    String name;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    AgentRunner runner;
+
+    @Override
+    public Integer call() {
+        AgentSettings settings;
+        try {
+            UpstreamAddress address = UpstreamAddress.parse(upstream);
+            String tunnelName = name == null ? "" : name.trim();
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("--port must be between 1 and 65535 (or 0 for any), was " + port);
+            }
+            if (privateTunnel && tunnelName.isEmpty()) {
+                throw new IllegalArgumentException("a private tunnel needs a name that others dial: --private --name db");
+            }
+            if (privateTunnel && port != 0) {
+                throw new IllegalArgumentException("a private tunnel has no public port; leave --port out");
+            }
+            if (!privateTunnel && !tunnelName.isEmpty()) {
+                throw new IllegalArgumentException("--name names private tunnels; add --private, or leave --name out");
+            }
+            settings = runner.settings(connection, List.of(new TunnelSpec(TunnelKind.TCP, tunnelName, port, privateTunnel, address)));
+        } catch (IllegalArgumentException e) {
+            return runner.configError(e.getMessage());
+        }
+        AgentExit exit = runner.run(settings, new TcpUpstream(vertx, Duration.ofSeconds(5)), runner.reporter());
+        return exit.code();
+    }
+}

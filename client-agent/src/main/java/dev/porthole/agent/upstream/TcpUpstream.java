@@ -1,0 +1,50 @@
+package dev.porthole.agent.upstream;
+
+import dev.porthole.agent.tunnel.StreamAcceptor;
+import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.relay.HalfCloseSocket;
+import dev.porthole.protocol.relay.Splice;
+import dev.porthole.protocol.relay.StreamEnd;
+import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.time.Duration;
+
+/**
+ * Serves TCP streams: dials the local upstream for every stream and relays bytes both ways with
+ * half-close and back-pressure. An upstream that refuses resets the stream with
+ * {@code UPSTREAM_REFUSED}, so the visitor's connection is closed at once.
+ */
+public final class TcpUpstream implements StreamAcceptor {
+
+    private final NetClient client;
+
+    public TcpUpstream(Vertx vertx, Duration connectTimeout) {
+        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout((int) connectTimeout.toMillis()));
+    }
+
+    @Override
+    public void accept(MuxStream stream, Open open, TunnelSpec tunnel) {
+        if (open.request() != null) {
+            stream.reset(ResetCode.STREAM_ERROR, "tunnel '" + tunnel.name() + "' is TCP but the stream carries an HTTP request");
+            return;
+        }
+        UpstreamAddress upstream = tunnel.upstream();
+        client.connect(upstream.port(), upstream.host()).onComplete(connected -> {
+            if (connected.failed()) {
+                String reason = "cannot connect to " + upstream + ": " + connected.cause().getMessage();
+                Log.warnf("tunnel '%s': %s (connection from %s refused)", tunnel.name(), reason, open.source());
+                stream.reset(ResetCode.UPSTREAM_REFUSED, reason);
+                return;
+            }
+            connected.result().pause();
+            Log.debugf("tunnel '%s': connection from %s to %s", tunnel.name(), open.source(), upstream);
+            Splice.join(HalfCloseSocket.wrap(connected.result()), new StreamEnd(stream)).onFailure(error -> Log.debugf(
+                    "tunnel '%s': connection from %s broke off: %s", tunnel.name(), open.source(), error.getMessage()));
+        });
+    }
+}

@@ -1,0 +1,146 @@
+package dev.porthole.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.porthole.agent.dial.PrivateTunnels;
+import dev.porthole.agent.dial.TunnelSocket;
+import dev.porthole.e2e.support.AuthAdmin;
+import dev.porthole.e2e.support.ByteServer;
+import dev.porthole.e2e.support.PortholeSystem;
+import dev.porthole.e2e.support.ServiceProcess;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Private tunnels and TCP grants with real processes: auth-service decides who may publish, dial
+ * and take which TCP ports; {@code porthole tcp --private} publishes, {@code porthole connect} and
+ * the Java dial API reach it through the gateway, and a client without the grant is refused on
+ * every connection.
+ */
+class PrivateTunnelIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static PortholeSystem system;
+    private static ByteServer upstream;
+    private static ServiceProcess publisher;
+    private static String alice;
+    private static String mallory;
+    private static String portsClient;
+    private static String noTcp;
+    private static int rangeFirst;
+
+    @BeforeAll
+    static void start() throws IOException {
+        system = new PortholeSystem("PrivateTunnelIT");
+        AuthAdmin admin = system.startAuthService();
+        rangeFirst = system.freeTcpRange(20);
+        system.startGateway();
+        String owner = admin.createClient("db-owner", "{\"privateTunnels\":[\"db\"]}");
+        alice = admin.createClient("alice", "{\"dialTunnels\":[\"db\"]}");
+        mallory = admin.createClient("mallory", "{\"dialTunnels\":[\"cache\"]}");
+        portsClient = admin.createClient("ports", "{\"tcpPorts\":[" + (rangeFirst + 5) + "]}");
+        noTcp = admin.createClient("no-tcp", "{}");
+        upstream = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
+        publisher = system.launchAgent("publisher", List.of("tcp", String.valueOf(upstream.port()), "--private", "--name", "db", "--server",
+                "http://127.0.0.1:" + system.gatewayPort(), "--credentials", owner), Map.of());
+        publisher.awaitLog(line -> line.contains("private tunnel 'db' ready"), WAIT);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        upstream.close();
+        system.close();
+    }
+
+    private static PortholeSystem.Agent connect(String name, String credentials) {
+        PortholeSystem.Agent agent = system.startCommand(name, List.of("-Xmx128m"), List.of("connect", "db", "--listen", "127.0.0.1:0",
+                "--credentials", credentials));
+        agent.process().awaitLog(line -> line.contains("ready to dial"), WAIT);
+        return agent;
+    }
+
+    @Test
+    void grantsDecideWhichTcpPortsAClientMayTake() {
+        int granted = rangeFirst + 5;
+        PortholeSystem.Agent agent = system.startCommand("ports-granted", List.of("-Xmx128m"), List.of("tcp", String.valueOf(upstream.port()),
+                "--port", String.valueOf(granted), "--credentials", portsClient));
+        assertThat(agent.port()).isEqualTo(granted);
+
+        ServiceProcess otherPort = system.launchAgent("ports-other", List.of("tcp", String.valueOf(upstream.port()), "--port",
+                String.valueOf(granted + 1), "--server", "http://127.0.0.1:" + system.gatewayPort(), "--credentials", portsClient), Map.of());
+        assertThat(otherPort.awaitExit(WAIT)).isEqualTo(4);
+        assertThat(otherPort.stderr()).anyMatch(line -> line.contains("client 'ports' may not open TCP port " + (granted + 1)));
+
+        ServiceProcess none = system.launchAgent("no-tcp", List.of("tcp", String.valueOf(upstream.port()), "--server",
+                "http://127.0.0.1:" + system.gatewayPort(), "--credentials", noTcp), Map.of());
+        assertThat(none.awaitExit(WAIT)).isEqualTo(4);
+        assertThat(none.stderr()).anyMatch(line -> line.contains("client 'no-tcp' may not open TCP tunnels"));
+        agent.process().stop();
+    }
+
+    @Test
+    void aPrivateTunnelPrintsNoPublicAddress() {
+        assertThat(publisher.isAlive()).isTrue();
+        assertThat(publisher.stdout()).isEmpty();
+    }
+
+    @Test
+    void aGrantedClientReachesThePrivateTunnelThroughConnectWithHalfClose() throws Exception {
+        PortholeSystem.Agent agent = connect("connect-alice", alice);
+        assertThat(agent.url()).startsWith("tcp://127.0.0.1:");
+        // The upstream answers only after the dialer's FIN came through gateway and publisher.
+        assertThat(TcpTunnelIT.upload(agent.port(), 3 * 1024 * 1024)).isEqualTo(3 * 1024 * 1024 + " " + TcpTunnelIT.patternDigest(3 * 1024 * 1024));
+        agent.process().stop();
+    }
+
+    @Test
+    void aClientNotGrantedTheTunnelIsRefusedOnEveryConnection() throws Exception {
+        PortholeSystem.Agent agent = connect("connect-mallory", mallory);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (Socket socket = new Socket("127.0.0.1", agent.port())) {
+                socket.setSoTimeout(10_000);
+                int read;
+                try {
+                    socket.getOutputStream().write("SELECT secrets".getBytes(StandardCharsets.US_ASCII));
+                    read = socket.getInputStream().read();
+                } catch (SocketException reset) {
+                    read = -1;
+                }
+                assertThat(read).as("attempt %d", attempt).isEqualTo(-1);
+            }
+        }
+        agent.process().awaitLog(line -> line.contains("client 'mallory' may not dial private tunnel 'db'"), WAIT);
+        system.gateway().awaitLog(line -> line.contains("client mallory may not dial private tunnel 'db'"), WAIT);
+        agent.process().stop();
+    }
+
+    @Test
+    void theJavaApiDialsThePrivateTunnelAndReportsARefusal() throws Exception {
+        String basic = "Basic " + Base64.getEncoder().encodeToString(alice.getBytes(StandardCharsets.UTF_8));
+        try (PrivateTunnels tunnels = PrivateTunnels.connect(URI.create("http://127.0.0.1:" + system.gatewayPort()), basic, WAIT)) {
+            try (TunnelSocket db = tunnels.dial("db")) {
+                db.getOutputStream().write(ByteServer.pattern(1000));
+                db.shutdownOutput();
+                String answer = new String(db.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertThat(answer).isEqualTo("1000 " + TcpTunnelIT.patternDigest(1000));
+            }
+            try (TunnelSocket other = tunnels.dial("cache")) {
+                assertThatThrownBy(() -> other.getInputStream().read()).isInstanceOf(IOException.class)
+                        .hasMessageContaining("may not dial private tunnel 'cache'");
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.porthole.gateway.dial;
+
+import dev.porthole.gateway.registry.ClaimOutcome;
+import dev.porthole.gateway.registry.ClaimResult;
+import dev.porthole.gateway.registry.Route;
+import dev.porthole.gateway.registry.TunnelKey;
+import dev.porthole.gateway.registry.TunnelNames;
+import dev.porthole.gateway.registry.TunnelRegistry;
+import dev.porthole.protocol.auth.Principal;
+import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.protocol.message.TunnelResult;
+import io.quarkus.logging.Log;
+import io.vertx.core.Future;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Decides and takes the names of private tunnels: checks a request against the client's grants
+ * and claims {@code route:private:<name>} in the registry. A private tunnel binds no port; the
+ * session routes the name locally once granted.
+ */
+@ApplicationScoped
+public class PrivateClaims {
+
+    private final TunnelRegistry registry;
+
+    public PrivateClaims(TunnelRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * Claims a private tunnel's name for a session.
+     *
+     * @param asked names already asked for in this HELLO; the name is added
+     */
+    public Future<ClaimResult> claim(TunnelRequest request, Principal principal, Route route, Set<String> asked) {
+        if (principal.isPublic()) {
+            return refused(request, TunnelResult.FORBIDDEN, "public sessions may not publish private tunnels; authenticate (--token)");
+        }
+        if (request.port() != 0) {
+            return refused(request, TunnelResult.INVALID, "a private tunnel has no public port; leave --port out");
+        }
+        String name = request.name().toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) {
+            return refused(request, TunnelResult.INVALID, "a private tunnel needs a name that others dial: --name db");
+        }
+        String problem = TunnelNames.problem(name);
+        if (problem != null) {
+            return refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
+        }
+        if (!asked.add("private:" + name)) {
+            return refused(request, TunnelResult.CONFLICT, "private tunnel '" + name + "' is asked for twice in one connection");
+        }
+        if (!principal.grants().allowsPrivate(name)) {
+            return refused(request, TunnelResult.FORBIDDEN, "client '" + principal.clientId() + "' may not publish private tunnel '" + name
+                    + "'; ask an administrator to grant it");
+        }
+        TunnelResult granted = TunnelResult.granted(TunnelKind.TCP, name, 0, "");
+        return registry.claim(TunnelKey.privateTunnel(name), route).map(outcome -> switch (outcome) {
+            case ClaimOutcome.Claimed claimed -> ClaimResult.of(granted);
+            case ClaimOutcome.TookOver tookOver -> new ClaimResult(granted, tookOver.previous());
+            case ClaimOutcome.Taken taken -> ClaimResult.of(TunnelResult.refused(request, TunnelResult.CONFLICT, "private tunnel '" + name
+                    + "' is published by another client; pick another --name"));
+            case ClaimOutcome.Reserved reserved -> ClaimResult.of(TunnelResult.refused(request, TunnelResult.FORBIDDEN, "name '" + name
+                    + "' is reserved for another client; pick another --name"));
+        }).recover(error -> {
+            Log.warnf("tunnel registry unavailable while claiming private tunnel '%s': %s", name, error.getMessage());
+            return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
+        });
+    }
+
+    private static Future<ClaimResult> refused(TunnelRequest request, int status, String message) {
+        return Future.succeededFuture(ClaimResult.of(TunnelResult.refused(request, status, message)));
+    }
+}

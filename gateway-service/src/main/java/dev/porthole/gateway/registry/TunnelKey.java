@@ -1,0 +1,41 @@
+package dev.porthole.gateway.registry;
+
+import java.util.Objects;
+
+/**
+ * What a registry entry is about: an HTTP name, a public TCP port or a private tunnel name. Each
+ * kind has its own key space in Redis ({@code route:http:<name>}, {@code route:tcp:<port>},
+ * {@code route:private:<name>}), so an HTTP tunnel and a private tunnel may share a name.
+ *
+ * @param kind {@code http}, {@code tcp} or {@code private}
+ * @param id the name, or the port number
+ */
+public record TunnelKey(String kind, String id) {
+
+    public TunnelKey {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(id, "id");
+    }
+
+    public static TunnelKey http(String name) {
+        return new TunnelKey("http", name);
+    }
+
+    public static TunnelKey tcpPort(int port) {
+        return new TunnelKey("tcp", String.valueOf(port));
+    }
+
+    public static TunnelKey privateTunnel(String name) {
+        return new TunnelKey("private", name);
+    }
+
+    /** Whether auth-service's name reservations ({@code reservation:<name>}) apply: to names, not to ports. */
+    public boolean reservable() {
+        return !kind.equals("tcp");
+    }
+
+    @Override
+    public String toString() {
+        return kind + ":" + id;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.porthole.auth.console;
+
+import dev.porthole.auth.security.AdminKeyExchange;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+
+/**
+ * Logging in to the console with the bootstrap admin key (traded for an admin JWT exactly as
+ * {@code POST /api/v1/admin/token} does, failures counted the same way) and logging out.
+ */
+@Path(ConsoleGate.ROOT)
+@Produces(MediaType.TEXT_HTML)
+public class LoginPages {
+
+    private final AdminKeyExchange exchange;
+    private final ConsoleSessions sessions;
+    private final ConsoleOperator operator;
+    private final ConsolePages pages;
+
+    public LoginPages(AdminKeyExchange exchange, ConsoleSessions sessions, ConsoleOperator operator, ConsolePages pages) {
+        this.exchange = exchange;
+        this.sessions = sessions;
+        this.operator = operator;
+        this.pages = pages;
+    }
+
+    @GET
+    public Response home() {
+        return Response.seeOther(URI.create(ClientPages.PATH)).build();
+    }
+
+    @GET
+    @Path("login")
+    public Response loginPage(@QueryParam("expired") boolean expired, @QueryParam("out") boolean loggedOut) {
+        String notice = expired ? "Your session has ended; log in again." : loggedOut ? "You are logged out." : null;
+        return html(200, pages.login(notice, false, true));
+    }
+
+    @POST
+    @Path("login")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response login(@FormParam("key") String key, @Context HttpServerRequest request) {
+        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        return switch (exchange.exchange(key == null ? "" : key.trim(), address)) {
+            case AdminKeyExchange.Issued issued -> Response.seeOther(URI.create(ClientPages.PATH))
+                    .cookie(sessions.open(issued.jwt(), issued.lifetime(), secure(request))).build();
+            case AdminKeyExchange.Refused refused -> html(401, pages.login("That is not the admin key (PORTHOLE_ADMIN_KEY).", true, true));
+            case AdminKeyExchange.Locked locked -> html(429, pages.login("Too many wrong keys from your address; try again in "
+                    + locked.seconds() + " seconds.", true, true));
+            case AdminKeyExchange.Disabled disabled -> html(503, pages.login("The console is off because PORTHOLE_ADMIN_KEY is not set;"
+                    + " set it to a random string of at least 32 characters and restart auth-service.", true, false));
+        };
+    }
+
+    @POST
+    @Path("logout")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response logout(@FormParam(ConsoleSessions.CSRF_FIELD) String csrf, @Context HttpServerRequest request) {
+        operator.authorize(csrf);
+        return Response.seeOther(URI.create(ConsoleGate.LOGIN + "?out=true")).cookie(sessions.close(secure(request))).build();
+    }
+
+    /** Whether the browser reached us over https (directly, or through a proxy Quarkus is told to trust). */
+    static boolean secure(HttpServerRequest request) {
+        return "https".equalsIgnoreCase(request.scheme());
+    }
+
+    static Response html(int status, String body) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(body).build();
+    }
+}

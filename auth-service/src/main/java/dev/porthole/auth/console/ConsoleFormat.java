@@ -20,6 +20,9 @@ public final class ConsoleFormat {
     }
 
     static String duration(Duration duration) {
+        if (duration.toMillis() > 0 && duration.toMillis() < 1000) {
+            return duration.toMillis() + " ms";
+        }
         long seconds = Math.max(0, duration.toSeconds());
         if (seconds < 60) {
             return seconds + " s";

@@ -61,6 +61,7 @@ public class SessionPages {
     public Response page(@QueryParam("kicked") String kicked, @QueryParam("gone") String gone) {
         Map<String, Object> data = rowsData();
         data.put("refresh", refresh.toMillis() + "ms");
+        data.put("refreshText", ConsoleFormat.duration(refresh));
         data.put("kicked", kicked);
         data.put("gone", gone);
         return LoginPages.html(200, pages.page("sessions", "sessions", operator.session(), data));

@@ -51,7 +51,8 @@ public class RecentEvents {
     public List<Entry> newest(int limit, String type) {
         boolean filtered = type != null && !type.isBlank();
         int batch = filtered ? MAX_SCANNED : limit;
-        List<StreamMessage<String, String, String>> messages = stream.xrevrange(keys.events(), StreamRange.of("-", "+"), batch);
+        // XREVRANGE takes the upper bound first; the client passes the range on as given.
+        List<StreamMessage<String, String, String>> messages = stream.xrevrange(keys.events(), StreamRange.of("+", "-"), batch);
         List<Entry> entries = new ArrayList<>();
         for (StreamMessage<String, String, String> message : messages) {
             Entry entry = entry(message);

@@ -76,6 +76,10 @@ class ConsoleLoginTest {
         assertThat(logout.header("Location")).endsWith("/console/login?out=true");
         assertThat(logout.header("Set-Cookie")).startsWith(ConsoleLogin.COOKIE + "=;").contains("Max-Age=0");
         given().when().get("/console/login?out=true").then().statusCode(200).body(containsString("You are logged out."));
+        // a copy of the cookie kept after logout opens nothing
+        session.browser().when().get("/console/clients")
+                .then().statusCode(303)
+                .header("Location", endsWith("/console/login?expired=true"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.porthole.auth.console;
 
 import io.vertx.core.http.HttpServerRequest;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Cookie;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -38,29 +38,31 @@ public class ConsoleGate {
     }
 
     @ServerRequestFilter(preMatching = true)
-    public Response gate(ContainerRequestContext request, HttpServerRequest http) {
+    public Uni<Response> gate(ContainerRequestContext request, HttpServerRequest http) {
         String path = request.getUriInfo().getPath();
         if (!isConsole(path)) {
-            return null;
+            return Uni.createFrom().nullItem();
         }
         if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod()) && crossSite(request, http)) {
-            return Response.status(403).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
-                    .entity(pages.refusal("Cross-site request refused: open the console itself to make changes.")).build();
+            return Uni.createFrom().item(Response.status(403).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                    .entity(pages.refusal("Cross-site request refused: open the console itself to make changes.")).build());
         }
         if (path.equals(LOGIN) || path.startsWith(STATIC)) {
-            return null;
+            return Uni.createFrom().nullItem();
         }
         Cookie cookie = request.getCookies().get(ConsoleSessions.COOKIE);
-        Optional<ConsoleSession> session = sessions.read(cookie == null ? null : cookie.getValue());
-        if (session.isEmpty()) {
-            URI login = URI.create(LOGIN + (cookie != null && !cookie.getValue().isEmpty() ? "?expired=true" : ""));
-            if (request.getHeaderString("HX-Request") != null) {
-                return Response.status(401).header("HX-Redirect", login.toString()).build();
+        boolean presented = cookie != null && !cookie.getValue().isEmpty();
+        return sessions.read(presented ? cookie.getValue() : null).map(session -> {
+            if (session.isEmpty()) {
+                URI login = URI.create(LOGIN + (presented ? "?expired=true" : ""));
+                if (request.getHeaderString("HX-Request") != null) {
+                    return Response.status(401).header("HX-Redirect", login.toString()).build();
+                }
+                return Response.seeOther(login).build();
             }
-            return Response.seeOther(login).build();
-        }
-        operator.set(session.get());
-        return null;
+            operator.set(session.get());
+            return null;
+        });
     }
 
     @ServerResponseFilter

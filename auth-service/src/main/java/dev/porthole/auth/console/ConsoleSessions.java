@@ -1,8 +1,10 @@
 package dev.porthole.auth.console;
 
 import dev.porthole.auth.jwt.AdminJwtVerifier;
+import dev.porthole.auth.repository.ConsoleLogoutRepository;
 import dev.porthole.protocol.admin.AdminTokenKey;
 import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.NewCookie;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * Console sessions without server-side state: the session cookie holds the short-lived admin JWT
  * itself (HttpOnly, SameSite=Strict, Secure over https, path {@code /console}), verified on every
- * request like an API call's bearer token; it ends when the JWT expires. The CSRF token of a
+ * request like an API call's bearer token; it ends when the JWT expires or at logout (recorded in
+ * Redis until the JWT's expiry, so a copy of the cookie stops working too). The CSRF token of a
  * session is an HMAC of its JWT under the admin-JWT key, so it changes with every login and
  * cannot be computed without that key.
  */
@@ -36,9 +39,11 @@ public class ConsoleSessions {
     private static final byte[] CSRF_LABEL = "porthole/console-csrf/v1:".getBytes(StandardCharsets.UTF_8);
 
     private final AdminJwtVerifier verifier;
+    private final ConsoleLogoutRepository logouts;
 
-    public ConsoleSessions(AdminJwtVerifier verifier) {
+    public ConsoleSessions(AdminJwtVerifier verifier, ConsoleLogoutRepository logouts) {
         this.verifier = verifier;
+        this.logouts = logouts;
     }
 
     /** The cookie that opens a session holding {@code jwt} until {@code lifetime} has passed. */
@@ -46,13 +51,25 @@ public class ConsoleSessions {
         return cookie(jwt, (int) lifetime.toSeconds(), secure);
     }
 
-    /** The cookie that ends a session in the browser. */
-    public NewCookie close(boolean secure) {
+    /**
+     * Ends the session held in {@code cookieValue} on every instance (a copy of the cookie stops
+     * working too) and answers the cookie that clears it in the browser.
+     */
+    public NewCookie close(String cookieValue, ConsoleSession session, boolean secure) {
+        logouts.loggedOut(cookieValue, session.expiresAt());
         return cookie("", 0, secure);
     }
 
-    /** The session a cookie value stands for: a valid, unexpired admin JWT with the admin role. */
-    public Optional<ConsoleSession> read(String cookieValue) {
+    /** The session a cookie value stands for: a valid, unexpired admin JWT with the admin role, not logged out. */
+    public Uni<Optional<ConsoleSession>> read(String cookieValue) {
+        Optional<ConsoleSession> session = verify(cookieValue);
+        if (session.isEmpty()) {
+            return Uni.createFrom().item(session);
+        }
+        return logouts.isLoggedOut(cookieValue).map(out -> out ? Optional.<ConsoleSession>empty() : session);
+    }
+
+    private Optional<ConsoleSession> verify(String cookieValue) {
         if (cookieValue == null || cookieValue.isBlank()) {
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package dev.porthole.auth.console;
 import dev.porthole.auth.security.AdminKeyExchange;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -65,9 +66,10 @@ public class LoginPages {
     @POST
     @Path("logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response logout(@FormParam(ConsoleSessions.CSRF_FIELD) String csrf, @Context HttpServerRequest request) {
-        operator.authorize(csrf);
-        return Response.seeOther(URI.create(ConsoleGate.LOGIN + "?out=true")).cookie(sessions.close(secure(request))).build();
+    public Response logout(@FormParam(ConsoleSessions.CSRF_FIELD) String csrf, @CookieParam(ConsoleSessions.COOKIE) String cookie,
+            @Context HttpServerRequest request) {
+        ConsoleSession session = operator.authorize(csrf);
+        return Response.seeOther(URI.create(ConsoleGate.LOGIN + "?out=true")).cookie(sessions.close(cookie, session, secure(request))).build();
     }
 
     /** Whether the browser reached us over https (directly, or through a proxy Quarkus is told to trust). */

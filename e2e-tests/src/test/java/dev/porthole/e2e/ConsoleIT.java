@@ -21,15 +21,18 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operator console in a real browser against real processes (Redis, auth-service, a gateway,
  * notification-service, agents): log in, create a client and read its secret from the page, run an
- * agent with it, watch its tunnel and traffic on the sessions page, send a test notification, read
+ * agent with it, watch its tunnel and traffic on the sessions page, kick another session with the
+ * keyboard while the table refreshes, rotate the signing secret, send a test notification, read
  * the events, disable the client and see the tunnel go and the agent exit, log out.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -105,9 +108,10 @@ class ConsoleIT {
         page().findElement(By.cssSelector("button[type=submit]")).click();
         assertThat(page().findElement(By.cssSelector("[role=alert]")).getText()).contains("That is not the admin key");
         browser.screenshot("02-login-wrong-key");
-        page().findElement(By.id("key")).sendKeys(AuthService.ADMIN_KEY);
-        page().findElement(By.cssSelector("button[type=submit]")).click();
-        assertThat(page().getCurrentUrl()).endsWith("/console/clients");
+        // With the keyboard alone: the key field has the focus, Enter submits.
+        assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo("key");
+        page().switchTo().activeElement().sendKeys(AuthService.ADMIN_KEY, Keys.ENTER);
+        wait.until(d -> d.getCurrentUrl().endsWith("/console/clients"));
         assertThat(page().findElement(By.tagName("h2")).getText()).isEqualTo("Clients");
     }
 
@@ -148,6 +152,32 @@ class ConsoleIT {
 
     @Test
     @Order(4)
+    void aSessionIsKickedWithTheKeyboardWhileTheTableRefreshes() {
+        PortholeSystem.Agent second = system.startAgent("console-agent-kicked", List.of("--credentials", CLIENT + ":" + secret));
+        page().get(console("/sessions"));
+        wait.until(d -> d.findElement(By.id("session-rows")).getText().contains(second.name()));
+        String kick = page().findElements(By.cssSelector("#session-rows tr")).stream()
+                .filter(row -> row.getText().contains(second.name()))
+                .findFirst().orElseThrow().findElement(By.tagName("button")).getAttribute("id");
+        for (int i = 0; i < 60 && !kick.equals(page().switchTo().activeElement().getAttribute("id")); i++) {
+            new Actions(page()).sendKeys(Keys.TAB).perform();
+        }
+        assertThat(page().switchTo().activeElement().getAttribute("id")).as("reached with Tab").isEqualTo(kick);
+        // The table is swapped every second; the focused button must stay focused across swaps.
+        page().executeScript("window.swaps = 0; document.body.addEventListener('htmx:afterSwap', () => window.swaps++);");
+        wait.until(d -> ((Number) page().executeScript("return window.swaps;")).intValue() >= 2);
+        assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo(kick);
+        browser.screenshot("05b-sessions-kick-focused");
+        page().switchTo().activeElement().sendKeys(Keys.ENTER);
+        wait.until(d -> d.getCurrentUrl().contains("/console/sessions?kicked="));
+        assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).contains("is being closed by its gateway");
+        assertThat(second.process().awaitExit(EXIT)).as("a kicked agent exits: session ended by the gateway").isEqualTo(7);
+        wait.until(d -> !d.findElement(By.id("session-rows")).getText().contains(second.name()));
+        assertThat(page().findElement(By.id("session-rows")).getText()).contains(agent.name());
+    }
+
+    @Test
+    @Order(5)
     void signingSecretsRotate() {
         page().get(console("/signing-secrets"));
         String before = page().findElement(By.id("current-kid")).getText();
@@ -160,7 +190,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aTestNotificationReachesTheChannel() {
         page().get(console("/notifications"));
         assertThat(page().findElement(By.id("channel-default")).getText()).contains("slack");
@@ -171,7 +201,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void recentEventsAreListedAndFiltered() {
         page().get(console("/events"));
         wait.until(d -> d.findElement(By.cssSelector("table")).getText().contains("tunnel.opened"));
@@ -184,7 +214,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void disablingTheClientClosesItsTunnelAndTheAgentExits() {
         page().get(console("/clients"));
         page().findElement(By.id("disable-" + CLIENT)).click();
@@ -201,7 +231,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void logoutEndsTheSession() {
         page().get(console("/clients"));
         page().findElement(By.xpath("//button[text()='Log out']")).click();

@@ -85,7 +85,7 @@ public class ClientPages {
             }
         }
         int shown = size == null ? defaultSize : Math.clamp(size, 1, maxSize);
-        return LoginPages.html(200, listPage(page == null ? 0 : Math.clamp(page, 0, 1_000_000), shown, sentence, null, "", ""));
+        return ConsolePages.html(200, listPage(page == null ? 0 : Math.clamp(page, 0, 1_000_000), shown, sentence, null, "", ""));
     }
 
     @POST
@@ -103,13 +103,13 @@ public class ClientPages {
             errors.add("Description must be at most " + MAX_DESCRIPTION + " characters (it has " + text.length() + ").");
         }
         if (!errors.isEmpty()) {
-            return LoginPages.html(400, listPage(0, defaultSize, null, String.join(" ", errors), newId, text));
+            return ConsolePages.html(400, listPage(0, defaultSize, null, String.join(" ", errors), newId, text));
         }
         try {
             var created = clients.create(newId, text.isEmpty() ? null : text, GrantsBody.defaults(), true, session.operator());
             return secretPage(201, "Client created", created.client(), created.secret(), session);
         } catch (AdminException e) {
-            return LoginPages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), newId, text));
+            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), newId, text));
         }
     }
 
@@ -138,7 +138,7 @@ public class ClientPages {
             var rotated = clients.rotateSecret(id, session.operator());
             return secretPage(200, "New secret", rotated.client(), rotated.secret(), session);
         } catch (AdminException e) {
-            return LoginPages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
         }
     }
 
@@ -148,9 +148,9 @@ public class ClientPages {
         ConsoleSession session = operator.session();
         try {
             ClientRecord client = clients.get(id);
-            return LoginPages.html(200, pages.page("client-delete", "clients", session, Map.of("client", ClientRow.of(client))));
+            return ConsolePages.html(200, pages.page("client-delete", "clients", session, Map.of("client", ClientRow.of(client))));
         } catch (AdminException e) {
-            return LoginPages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
         }
     }
 
@@ -166,13 +166,13 @@ public class ClientPages {
         try {
             action.run();
         } catch (AdminException e) {
-            return LoginPages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
         }
         return Response.seeOther(UriBuilder.fromPath(PATH).queryParam("notice", notice.name()).queryParam("client", id).build()).build();
     }
 
     private Response secretPage(int status, String title, ClientRecord client, String secret, ConsoleSession session) {
-        return LoginPages.html(status, pages.page("client-secret", "clients", session,
+        return ConsolePages.html(status, pages.page("client-secret", "clients", session,
                 Map.of("title", title, "client", ClientRow.of(client), "secret", secret)));
     }
 

@@ -14,6 +14,6 @@ public class ConsoleErrors {
 
     @ServerExceptionMapper
     public Response refused(ConsoleRefusal refusal) {
-        return LoginPages.html(refusal.status(), pages.refusal(refusal.getMessage()));
+        return ConsolePages.html(refusal.status(), pages.refusal(refusal.getMessage()));
     }
 }

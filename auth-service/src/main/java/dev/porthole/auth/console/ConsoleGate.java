@@ -6,7 +6,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -44,8 +43,8 @@ public class ConsoleGate {
             return Uni.createFrom().nullItem();
         }
         if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod()) && crossSite(request, http)) {
-            return Uni.createFrom().item(Response.status(403).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
-                    .entity(pages.refusal("Cross-site request refused: open the console itself to make changes.")).build());
+            return Uni.createFrom().item(ConsolePages.html(403,
+                    pages.refusal("Cross-site request refused: open the console itself to make changes.")));
         }
         if (path.equals(LOGIN) || path.startsWith(STATIC)) {
             return Uni.createFrom().nullItem();

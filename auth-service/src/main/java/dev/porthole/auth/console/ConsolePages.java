@@ -8,6 +8,8 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.qute.TemplateLocator.TemplateLocation;
 import io.quarkus.qute.Variant;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -35,6 +37,11 @@ public class ConsolePages {
             .strictRendering(true)
             .addLocator(ConsolePages::locate)
             .build();
+
+    /** An HTML answer with this status. */
+    public static Response html(int status, String body) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(body).build();
+    }
 
     /**
      * A page of a logged-in operator: the layout's navigation marks {@code section}, and every form

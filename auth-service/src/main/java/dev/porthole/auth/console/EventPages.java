@@ -62,7 +62,7 @@ public class EventPages {
             data.put("deadLetters", List.of());
             data.put("unavailable", e.getMessage());
         }
-        return LoginPages.html(chosen.isEmpty() || TYPES.contains(chosen) ? 200 : 400,
+        return ConsolePages.html(chosen.isEmpty() || TYPES.contains(chosen) ? 200 : 400,
                 pages.page("events", "events", operator.session(), data));
     }
 }

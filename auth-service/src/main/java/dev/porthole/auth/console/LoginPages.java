@@ -44,7 +44,7 @@ public class LoginPages {
     @Path("login")
     public Response loginPage(@QueryParam("expired") boolean expired, @QueryParam("out") boolean loggedOut) {
         String notice = expired ? "Your session has ended; log in again." : loggedOut ? "You are logged out." : null;
-        return html(200, pages.login(notice, false, true));
+        return ConsolePages.html(200, pages.login(notice, false, true));
     }
 
     @POST
@@ -55,10 +55,10 @@ public class LoginPages {
         return switch (exchange.exchange(key == null ? "" : key.trim(), address)) {
             case AdminKeyExchange.Issued issued -> Response.seeOther(URI.create(ClientPages.PATH))
                     .cookie(sessions.open(issued.jwt(), issued.lifetime(), secure(request))).build();
-            case AdminKeyExchange.Refused refused -> html(401, pages.login("That is not the admin key (PORTHOLE_ADMIN_KEY).", true, true));
-            case AdminKeyExchange.Locked locked -> html(429, pages.login("Too many wrong keys from your address; try again in "
+            case AdminKeyExchange.Refused refused -> ConsolePages.html(401, pages.login("That is not the admin key (PORTHOLE_ADMIN_KEY).", true, true));
+            case AdminKeyExchange.Locked locked -> ConsolePages.html(429, pages.login("Too many wrong keys from your address; try again in "
                     + locked.seconds() + " seconds.", true, true));
-            case AdminKeyExchange.Disabled disabled -> html(503, pages.login("The console is off because PORTHOLE_ADMIN_KEY is not set;"
+            case AdminKeyExchange.Disabled disabled -> ConsolePages.html(503, pages.login("The console is off because PORTHOLE_ADMIN_KEY is not set;"
                     + " set it to a random string of at least 32 characters and restart auth-service.", true, false));
         };
     }
@@ -75,9 +75,5 @@ public class LoginPages {
     /** Whether the browser reached us over https (directly, or through a proxy Quarkus is told to trust). */
     static boolean secure(HttpServerRequest request) {
         return "https".equalsIgnoreCase(request.scheme());
-    }
-
-    static Response html(int status, String body) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(body).build();
     }
 }

@@ -37,7 +37,7 @@ public class NotificationPages {
 
     @GET
     public Response page() {
-        return LoginPages.html(200, render(null));
+        return ConsolePages.html(200, render(null));
     }
 
     @POST
@@ -51,7 +51,7 @@ public class NotificationPages {
         } catch (NotificationUnavailable e) {
             outcome = new NotificationServiceClient.TestOutcome(channel, "failed", false, e.getMessage());
         }
-        return LoginPages.html(200, render(outcome));
+        return ConsolePages.html(200, render(outcome));
     }
 
     private String render(NotificationServiceClient.TestOutcome outcome) {

@@ -64,14 +64,14 @@ public class SessionPages {
         data.put("refreshText", ConsoleFormat.duration(refresh));
         data.put("kicked", kicked);
         data.put("gone", gone);
-        return LoginPages.html(200, pages.page("sessions", "sessions", operator.session(), data));
+        return ConsolePages.html(200, pages.page("sessions", "sessions", operator.session(), data));
     }
 
     /** The table body alone, for htmx's refresh. */
     @GET
     @Path("rows")
     public Response rows() {
-        return LoginPages.html(200, pages.fragment("session-rows", operator.session(), rowsData()));
+        return ConsolePages.html(200, pages.fragment("session-rows", operator.session(), rowsData()));
     }
 
     @POST

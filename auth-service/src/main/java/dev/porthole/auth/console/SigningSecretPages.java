@@ -62,7 +62,7 @@ public class SigningSecretPages {
                 sentence = null;
             }
         }
-        return LoginPages.html(200, render(sentence, null));
+        return ConsolePages.html(200, render(sentence, null));
     }
 
     @POST
@@ -85,7 +85,7 @@ public class SigningSecretPages {
         try {
             action.run();
         } catch (AdminException e) {
-            return LoginPages.html(409, render(null, e.getMessage()));
+            return ConsolePages.html(409, render(null, e.getMessage()));
         }
         return Response.seeOther(UriBuilder.fromPath(PATH).queryParam("notice", notice.name()).build()).build();
     }

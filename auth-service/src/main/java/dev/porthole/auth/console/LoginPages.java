@@ -23,6 +23,9 @@ import java.net.URI;
 @Produces(MediaType.TEXT_HTML)
 public class LoginPages {
 
+    private static final String DISABLED = "The console is off because PORTHOLE_ADMIN_KEY is not set; set it to a random string"
+            + " of at least 32 characters (for example: openssl rand -base64 32) and restart auth-service.";
+
     private final AdminKeyExchange exchange;
     private final ConsoleSessions sessions;
     private final ConsoleOperator operator;
@@ -43,6 +46,9 @@ public class LoginPages {
     @GET
     @Path("login")
     public Response loginPage(@QueryParam("expired") boolean expired, @QueryParam("out") boolean loggedOut) {
+        if (!exchange.enabled()) {
+            return ConsolePages.html(503, pages.login(DISABLED, true, false));
+        }
         String notice = expired ? "Your session has ended; log in again." : loggedOut ? "You are logged out." : null;
         return ConsolePages.html(200, pages.login(notice, false, true));
     }
@@ -58,8 +64,7 @@ public class LoginPages {
             case AdminKeyExchange.Refused refused -> ConsolePages.html(401, pages.login("That is not the admin key (PORTHOLE_ADMIN_KEY).", true, true));
             case AdminKeyExchange.Locked locked -> ConsolePages.html(429, pages.login("Too many wrong keys from your address; try again in "
                     + locked.seconds() + " seconds.", true, true));
-            case AdminKeyExchange.Disabled disabled -> ConsolePages.html(503, pages.login("The console is off because PORTHOLE_ADMIN_KEY is not set;"
-                    + " set it to a random string of at least 32 characters and restart auth-service.", true, false));
+            case AdminKeyExchange.Disabled disabled -> ConsolePages.html(503, pages.login(DISABLED, true, false));
         };
     }
 

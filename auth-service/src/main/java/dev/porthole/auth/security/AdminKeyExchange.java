@@ -65,9 +65,14 @@ public class AdminKeyExchange {
         this.clock = clock;
     }
 
+    /** Whether an admin key is configured, so that there is anything to exchange. */
+    public boolean enabled() {
+        return admin.key().isPresent() && verifier.key().isPresent();
+    }
+
     /** Checks {@code presented} against the bootstrap admin key for a caller at {@code address}. */
     public Outcome exchange(String presented, String address) {
-        if (admin.key().isEmpty() || verifier.key().isEmpty()) {
+        if (!enabled()) {
             return new Disabled();
         }
         Optional<Duration> locked = ledger.lockedFor(address, null);

@@ -3,40 +3,14 @@ package dev.porthole.auth.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.protocol.registry.SessionRecord;
-import java.time.Clock;
+import dev.porthole.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Rates between the last two different counter values, and the bound on remembered sessions. */
 class TrafficRatesTest {
-
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-11-29T12:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static SessionRecord session(String id, long in, long out) {
         return new SessionRecord(id, "gw", "c", "a", "10.0.0.1", Instant.EPOCH, List.of(), in, out);
@@ -44,7 +18,7 @@ class TrafficRatesTest {
 
     @Test
     void rateIsTheChangeOverTheTimeBetweenFirstSightings() {
-        MovingClock clock = new MovingClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
         TrafficRates rates = new TrafficRates(clock);
         assertThat(rates.observe(session("s", 1000, 0)).known()).isFalse();
         clock.advance(Duration.ofSeconds(2));
@@ -60,7 +34,7 @@ class TrafficRatesTest {
 
     @Test
     void remembersAtMostTheBoundLeastRecentlySeenForgottenFirst() {
-        TrafficRates rates = new TrafficRates(new MovingClock());
+        TrafficRates rates = new TrafficRates(new ManualClock());
         for (int i = 0; i <= TrafficRates.MAX_TRACKED; i++) {
             rates.observe(session("s-" + i, i, i));
         }

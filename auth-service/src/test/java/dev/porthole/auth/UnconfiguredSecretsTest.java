@@ -3,6 +3,7 @@ package dev.porthole.auth;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.testing.RedisTestResource;
@@ -13,7 +14,7 @@ import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Without PORTHOLE_ADMIN_KEY the admin API answers 503 and says how to set it; agents still authenticate. */
+/** Without PORTHOLE_ADMIN_KEY the admin API and the console answer 503 and say how to set it; agents still authenticate. */
 @QuarkusTest
 @TestProfile(UnconfiguredSecretsTest.NoAdminKey.class)
 @WithTestResource(RedisTestResource.class)
@@ -38,6 +39,16 @@ class UnconfiguredSecretsTest {
         }
         given().header("Authorization", "Bearer " + AdminApi.ADMIN_KEY).when().post("/api/v1/admin/token")
                 .then().statusCode(503).body("type", equalTo("urn:porthole:problem:admin-key-missing"));
+    }
+
+    @Test
+    void consoleLoginSaysHowToSetTheKey() {
+        given().when().get("/console/login").then().statusCode(503)
+                .body(containsString("The console is off because PORTHOLE_ADMIN_KEY is not set"))
+                .body(not(containsString("<form")));
+        given().formParam("key", AdminApi.ADMIN_KEY).when().post("/console/login").then().statusCode(503)
+                .body(containsString("PORTHOLE_ADMIN_KEY is not set"));
+        given().redirects().follow(false).when().get("/console/clients").then().statusCode(303);
     }
 
     @Test

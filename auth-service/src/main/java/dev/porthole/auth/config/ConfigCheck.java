@@ -25,11 +25,13 @@ public class ConfigCheck {
     private final AuthConfig auth;
     private final AdminConfig admin;
     private final InternalConfig internal;
+    private final ConsoleConfig console;
 
-    public ConfigCheck(AuthConfig auth, AdminConfig admin, InternalConfig internal) {
+    public ConfigCheck(AuthConfig auth, AdminConfig admin, InternalConfig internal, ConsoleConfig console) {
         this.auth = auth;
         this.admin = admin;
         this.internal = internal;
+        this.console = console;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -76,6 +78,15 @@ public class ConfigCheck {
         }
         positive(problems, "PORTHOLE_AUTH_FAILURES_WINDOW", auth.failures().window());
         positive(problems, "PORTHOLE_AUTH_FAILURES_FLUSH_INTERVAL", auth.failures().flushInterval());
+        console.notificationUrl().filter(u -> !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null)
+                .ifPresent(u -> problems.add("PORTHOLE_CONSOLE_NOTIFICATION_URL must be an http(s) URL such as http://notify:8082 (it is '" + u + "')"));
+        positive(problems, "PORTHOLE_CONSOLE_NOTIFICATION_TIMEOUT", console.notificationTimeout());
+        if (console.refreshInterval().compareTo(Duration.ofMillis(500)) < 0) {
+            problems.add("PORTHOLE_CONSOLE_REFRESH_INTERVAL must be at least 500ms");
+        }
+        if (console.maxEvents() < 1 || console.maxEvents() > 1000) {
+            problems.add("PORTHOLE_CONSOLE_MAX_EVENTS must be between 1 and 1000");
+        }
         if (auth.failures().perAddress() < 1 || auth.failures().perClient() < 1) {
             problems.add("PORTHOLE_AUTH_FAILURES_PER_ADDRESS and PORTHOLE_AUTH_FAILURES_PER_CLIENT must be at least 1");
         }

@@ -51,6 +51,11 @@ public class RedisKeys {
         return prefix + "revoked-jwt:" + jti;
     }
 
+    /** Marks a console session logged out, by the SHA-256 (hex) of its admin JWT; expires with the JWT. */
+    public String consoleLogout(String sha256Hex) {
+        return prefix + "console-logout:" + sha256Hex;
+    }
+
     /** Hash with the current and previous JWT signing secrets. */
     public String signingKeys() {
         return prefix + "signing-keys";

@@ -1,13 +1,6 @@
 package dev.porthole.auth.rest;
 
-import dev.porthole.auth.config.AdminConfig;
-import dev.porthole.auth.config.AuthConfig;
-import dev.porthole.auth.credential.TokenDigest;
-import dev.porthole.auth.jwt.AdminJwtVerifier;
-import dev.porthole.auth.jwt.JwtIssuer;
-import dev.porthole.auth.lockout.FailureLedger;
-import dev.porthole.auth.metrics.AuthMetrics;
-import io.quarkus.logging.Log;
+import dev.porthole.auth.security.AdminKeyExchange;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.HeaderParam;
@@ -17,10 +10,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
@@ -48,55 +38,35 @@ public class AdminTokenResource {
     public record AdminToken(String accessToken, String tokenType, long expiresIn, Instant expiresAt) {
     }
 
-    private final AdminConfig admin;
-    private final AdminJwtVerifier verifier;
-    private final JwtIssuer issuer;
-    private final FailureLedger ledger;
-    private final AuthMetrics metrics;
+    private final AdminKeyExchange exchange;
     private final ProblemResponses problems;
-    private final Duration lifetime;
-    private final Clock clock;
 
-    public AdminTokenResource(AdminConfig admin, AdminJwtVerifier verifier, JwtIssuer issuer, FailureLedger ledger, AuthMetrics metrics,
-            ProblemResponses problems, AuthConfig config, Clock clock) {
-        this.admin = admin;
-        this.verifier = verifier;
-        this.issuer = issuer;
-        this.ledger = ledger;
-        this.metrics = metrics;
+    public AdminTokenResource(AdminKeyExchange exchange, ProblemResponses problems) {
+        this.exchange = exchange;
         this.problems = problems;
-        this.lifetime = config.adminTokenLifetime();
-        this.clock = clock;
     }
 
     @POST
     @Operation(summary = "Get a short-lived admin JWT for the bootstrap admin key")
     public Response token(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
         String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        Optional<Duration> locked = ledger.lockedFor(address, null);
-        if (locked.isPresent()) {
-            long seconds = Math.max(1, (locked.get().toMillis() + 999) / 1000);
-            ledger.refusedWhileLocked(address, null);
-            return problems.builder(Problem.of("too-many-failures", "Too many failures", 429,
-                    "too many failed attempts from this address; try again in " + seconds + " seconds"))
-                    .header("Retry-After", seconds).build();
-        }
         String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim() : "";
-        // The filter guarantees a key is configured on /api/v1.
-        String key = admin.key().orElseThrow();
-        if (presented.isEmpty() || !TokenDigest.sameToken(presented, key)) {
-            ledger.failed(address, null, "bad-admin-key");
-            metrics.refused("bad-admin-key");
-            Log.infof("admin token refused from %s: wrong admin key", address);
-            return problems.builder(Problem.of("unauthorized", "Unauthorized", 401,
-                    "send the bootstrap admin key as 'Authorization: Bearer <PORTHOLE_ADMIN_KEY>'"))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"porthole-admin\"").build();
-        }
-        Instant now = clock.instant();
-        Instant expiresAt = now.plus(lifetime);
-        String jwt = issuer.adminToken(verifier.key().orElseThrow(), "admin", now, expiresAt);
-        Log.infof("admin token issued to %s, valid until %s", address, expiresAt);
-        return Response.ok(new AdminToken(jwt, "Bearer", lifetime.toSeconds(), expiresAt), MediaType.APPLICATION_JSON).build();
+        return switch (exchange.exchange(presented, address)) {
+            case AdminKeyExchange.Issued issued -> Response.ok(new AdminToken(issued.jwt(), "Bearer", issued.lifetime().toSeconds(),
+                    issued.expiresAt()), MediaType.APPLICATION_JSON).build();
+            case AdminKeyExchange.Locked locked -> problems.builder(Problem.of("too-many-failures", "Too many failures", 429,
+                            "too many failed attempts from this address; try again in " + locked.seconds() + " seconds"))
+                    .header("Retry-After", locked.seconds()).build();
+            // The filter answers 503 on /api/v1 before this runs when no key is configured.
+            case AdminKeyExchange.Refused refused -> unauthorized();
+            case AdminKeyExchange.Disabled disabled -> unauthorized();
+        };
+    }
+
+    private Response unauthorized() {
+        return problems.builder(Problem.of("unauthorized", "Unauthorized", 401,
+                        "send the bootstrap admin key as 'Authorization: Bearer <PORTHOLE_ADMIN_KEY>'"))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"porthole-admin\"").build();
     }
 }

@@ -14,8 +14,8 @@ public final class ClientBodies {
     }
 
     /** DNS-safe client id: one DNS label, lower case. */
-    static final String CLIENT_ID = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
-    static final String CLIENT_ID_MESSAGE = "must be a DNS label: 1-63 characters a-z, 0-9 and '-', not starting or ending with '-'";
+    public static final String CLIENT_ID = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
+    public static final String CLIENT_ID_MESSAGE = "must be a DNS label: 1-63 characters a-z, 0-9 and '-', not starting or ending with '-'";
 
     /**
      * A new client.

@@ -1,0 +1,218 @@
+package dev.porthole.auth.console;
+
+import dev.porthole.auth.config.AuthConfig;
+import dev.porthole.auth.repository.ClientRecord;
+import dev.porthole.auth.rest.ClientBodies;
+import dev.porthole.auth.rest.GrantsBody;
+import dev.porthole.auth.service.AdminException;
+import dev.porthole.auth.service.ClientService;
+import dev.porthole.auth.service.Page;
+import dev.porthole.protocol.auth.Grants;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The console's clients page: list, create (the secret shown on the answer page, once), enable,
+ * disable, rotate the secret (the new one shown once), delete after a confirmation. Every change
+ * goes through {@link ClientService}, as the admin API's do.
+ */
+@Path(ClientPages.PATH)
+@Produces(MediaType.TEXT_HTML)
+public class ClientPages {
+
+    static final String PATH = ConsoleGate.ROOT + "/clients";
+    private static final Pattern CLIENT_ID = Pattern.compile(ClientBodies.CLIENT_ID);
+    private static final int MAX_DESCRIPTION = 200;
+
+    /** What the list says after a change (a fixed sentence each; the client id is escaped like any value). */
+    enum Notice {
+        enabled("Client %s is enabled."),
+        disabled("Client %s is disabled; its sessions on every gateway are being closed."),
+        deleted("Client %s is deleted, with its tokens and reserved names.");
+
+        private final String sentence;
+
+        Notice(String sentence) {
+            this.sentence = sentence;
+        }
+    }
+
+    /** One row of the list. */
+    public record ClientRow(String id, String description, boolean enabled, String grants, String createdAt) {
+        static ClientRow of(ClientRecord client) {
+            return new ClientRow(client.id(), client.description() == null ? "" : client.description(), client.enabled(),
+                    summary(client.grants()), ConsoleFormat.time(client.createdAt()));
+        }
+    }
+
+    private final ClientService clients;
+    private final ConsoleOperator operator;
+    private final ConsolePages pages;
+    private final int defaultSize;
+    private final int maxSize;
+
+    public ClientPages(ClientService clients, ConsoleOperator operator, ConsolePages pages, AuthConfig config) {
+        this.clients = clients;
+        this.operator = operator;
+        this.pages = pages;
+        this.defaultSize = config.defaultPageSize();
+        this.maxSize = config.maxPageSize();
+    }
+
+    @GET
+    public Response list(@QueryParam("page") Integer page, @QueryParam("size") Integer size, @QueryParam("notice") String notice,
+            @QueryParam("client") String client) {
+        String sentence = null;
+        if (notice != null && client != null && CLIENT_ID.matcher(client).matches()) {
+            try {
+                sentence = Notice.valueOf(notice).sentence.formatted(client);
+            } catch (IllegalArgumentException e) {
+                sentence = null;
+            }
+        }
+        int shown = size == null ? defaultSize : Math.clamp(size, 1, maxSize);
+        return ConsolePages.html(200, listPage(page == null ? 0 : Math.clamp(page, 0, 1_000_000), shown, sentence, null, "", ""));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response create(@FormParam(ConsoleSessions.CSRF_FIELD) String csrf, @FormParam("id") String id,
+            @FormParam("description") String description) {
+        ConsoleSession session = operator.authorize(csrf);
+        String newId = id == null ? "" : id.trim();
+        String text = description == null ? "" : description.trim();
+        List<String> errors = new ArrayList<>();
+        if (!CLIENT_ID.matcher(newId).matches()) {
+            errors.add("Client id " + ClientBodies.CLIENT_ID_MESSAGE + ".");
+        }
+        if (text.length() > MAX_DESCRIPTION) {
+            errors.add("Description must be at most " + MAX_DESCRIPTION + " characters (it has " + text.length() + ").");
+        }
+        if (!errors.isEmpty()) {
+            return ConsolePages.html(400, listPage(0, defaultSize, null, String.join(" ", errors), newId, text));
+        }
+        try {
+            var created = clients.create(newId, text.isEmpty() ? null : text, GrantsBody.defaults(), true, session.operator());
+            return secretPage(201, "Client created", created.client(), created.secret(), session);
+        } catch (AdminException e) {
+            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), newId, text));
+        }
+    }
+
+    @POST
+    @Path("{id}/enable")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response enable(@PathParam("id") String id, @FormParam(ConsoleSessions.CSRF_FIELD) String csrf) {
+        ConsoleSession session = operator.authorize(csrf);
+        return change(id, () -> clients.setEnabled(id, true, session.operator()), Notice.enabled);
+    }
+
+    @POST
+    @Path("{id}/disable")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response disable(@PathParam("id") String id, @FormParam(ConsoleSessions.CSRF_FIELD) String csrf) {
+        ConsoleSession session = operator.authorize(csrf);
+        return change(id, () -> clients.setEnabled(id, false, session.operator()), Notice.disabled);
+    }
+
+    @POST
+    @Path("{id}/secret")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response rotateSecret(@PathParam("id") String id, @FormParam(ConsoleSessions.CSRF_FIELD) String csrf) {
+        ConsoleSession session = operator.authorize(csrf);
+        try {
+            var rotated = clients.rotateSecret(id, session.operator());
+            return secretPage(200, "New secret", rotated.client(), rotated.secret(), session);
+        } catch (AdminException e) {
+            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+        }
+    }
+
+    @GET
+    @Path("{id}/delete")
+    public Response confirmDelete(@PathParam("id") String id) {
+        ConsoleSession session = operator.session();
+        try {
+            ClientRecord client = clients.get(id);
+            return ConsolePages.html(200, pages.page("client-delete", "clients", session, Map.of("client", ClientRow.of(client))));
+        } catch (AdminException e) {
+            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+        }
+    }
+
+    @POST
+    @Path("{id}/delete")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response delete(@PathParam("id") String id, @FormParam(ConsoleSessions.CSRF_FIELD) String csrf) {
+        ConsoleSession session = operator.authorize(csrf);
+        return change(id, () -> clients.delete(id, session.operator()), Notice.deleted);
+    }
+
+    private Response change(String id, Runnable action, Notice notice) {
+        try {
+            action.run();
+        } catch (AdminException e) {
+            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+        }
+        return Response.seeOther(UriBuilder.fromPath(PATH).queryParam("notice", notice.name()).queryParam("client", id).build()).build();
+    }
+
+    private Response secretPage(int status, String title, ClientRecord client, String secret, ConsoleSession session) {
+        return ConsolePages.html(status, pages.page("client-secret", "clients", session,
+                Map.of("title", title, "client", ClientRow.of(client), "secret", secret)));
+    }
+
+    private String listPage(int page, int size, String notice, String error, String id, String description) {
+        Page<ClientRecord> list = clients.list(page, size);
+        Map<String, Object> data = new HashMap<>();
+        data.put("clients", list.items().stream().map(ClientRow::of).toList());
+        data.put("pager", ConsoleFormat.Pager.of(list));
+        data.put("notice", notice);
+        data.put("error", error);
+        data.put("newId", id);
+        data.put("newDescription", description);
+        return pages.page("clients", "clients", operator.session(), data);
+    }
+
+    private static int status(AdminException e) {
+        return switch (e.kind()) {
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case INVALID -> 400;
+        };
+    }
+
+    private static String summary(Grants grants) {
+        List<String> parts = new ArrayList<>();
+        if (grants.randomNames()) {
+            parts.add("random names");
+        }
+        if (!grants.subdomains().isEmpty()) {
+            parts.add("names " + String.join(", ", grants.subdomains()));
+        }
+        if (!grants.tcpPorts().isEmpty() || grants.tcpPortCount() > 0) {
+            parts.add("TCP");
+        }
+        if (grants.maxSessions() > 0) {
+            parts.add("≤ " + grants.maxSessions() + " sessions");
+        }
+        if (grants.maxTunnels() > 0) {
+            parts.add("≤ " + grants.maxTunnels() + " tunnels");
+        }
+        return parts.isEmpty() ? "nothing" : String.join("; ", parts);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.porthole.auth.console;
+
+import dev.porthole.protocol.registry.SessionRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Bytes per second of each live session, from the counters gateways publish in the session
+ * records. A gateway rewrites a record every few seconds, so the rate is taken between the last two
+ * different counter values this instance has seen, each stamped with when it was first seen: the
+ * average over the gateway's last refresh period. At most {@link #MAX_TRACKED} sessions are
+ * remembered; the least recently seen are forgotten first.
+ */
+@ApplicationScoped
+public class TrafficRates {
+
+    /** Most sessions whose last counters are remembered. */
+    public static final int MAX_TRACKED = 10_000;
+
+    /**
+     * A session's rate.
+     *
+     * @param inPerSecond bytes per second from the agent
+     * @param outPerSecond bytes per second to the agent
+     * @param known false until two different counter values have been seen
+     */
+    public record Rate(double inPerSecond, double outPerSecond, boolean known) {
+        static final Rate UNKNOWN = new Rate(0, 0, false);
+    }
+
+    private record Sample(long bytesIn, long bytesOut, Instant seenAt) {
+    }
+
+    private record Tracked(Sample latest, Rate rate) {
+    }
+
+    private final Clock clock;
+    private final Map<String, Tracked> tracked = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Tracked> eldest) {
+            return size() > MAX_TRACKED;
+        }
+    };
+
+    public TrafficRates(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Records what {@code session} says now and answers its rate. */
+    public synchronized Rate observe(SessionRecord session) {
+        Instant now = clock.instant();
+        Sample sample = new Sample(session.bytesIn(), session.bytesOut(), now);
+        Tracked previous = tracked.get(session.sessionId());
+        if (previous == null) {
+            tracked.put(session.sessionId(), new Tracked(sample, Rate.UNKNOWN));
+            return Rate.UNKNOWN;
+        }
+        Sample last = previous.latest();
+        if (last.bytesIn() == sample.bytesIn() && last.bytesOut() == sample.bytesOut()) {
+            return previous.rate();
+        }
+        double seconds = Math.max(0.001, Duration.between(last.seenAt(), now).toMillis() / 1000.0);
+        Rate rate = new Rate(Math.max(0, sample.bytesIn() - last.bytesIn()) / seconds,
+                Math.max(0, sample.bytesOut() - last.bytesOut()) / seconds, true);
+        tracked.put(session.sessionId(), new Tracked(sample, rate));
+        return rate;
+    }
+
+    synchronized int size() {
+        return tracked.size();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.porthole.auth.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porthole.auth.repository.RedisKeys;
+import dev.porthole.protocol.event.EventCodec;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the newest entries of {@code <prefix>events} (every producer's events, not only
+ * auth-service's), newest first, without touching notification-service's consumer group. A type
+ * filter looks at no more than {@link #MAX_SCANNED} entries back.
+ */
+@ApplicationScoped
+public class RecentEvents {
+
+    /** Most stream entries one listing reads. */
+    public static final int MAX_SCANNED = 5_000;
+
+    /**
+     * One stream entry.
+     *
+     * @param entryId the stream entry id
+     * @param at when the event happened, as written
+     * @param type the event type ({@code malformed} when the entry is not an event)
+     * @param severity INFO, WARNING or CRITICAL
+     * @param source the service instance that wrote it
+     * @param data the event's fields as compact JSON
+     */
+    public record Entry(String entryId, String at, String type, String severity, String source, String data) {
+    }
+
+    private final StreamCommands<String, String, String> stream;
+    private final RedisKeys keys;
+    private final ObjectMapper mapper;
+
+    public RecentEvents(RedisDataSource redis, RedisKeys keys, ObjectMapper mapper) {
+        this.stream = redis.stream(String.class);
+        this.keys = keys;
+        this.mapper = mapper;
+    }
+
+    /** The newest {@code limit} events, of {@code type} when it is not blank. */
+    public List<Entry> newest(int limit, String type) {
+        boolean filtered = type != null && !type.isBlank();
+        int batch = filtered ? MAX_SCANNED : limit;
+        // XREVRANGE takes the upper bound first; the client passes the range on as given.
+        List<StreamMessage<String, String, String>> messages = stream.xrevrange(keys.events(), StreamRange.of("+", "-"), batch);
+        List<Entry> entries = new ArrayList<>();
+        for (StreamMessage<String, String, String> message : messages) {
+            Entry entry = entry(message);
+            if (!filtered || entry.type().equals(type)) {
+                entries.add(entry);
+                if (entries.size() == limit) {
+                    break;
+                }
+            }
+        }
+        return entries;
+    }
+
+    private Entry entry(StreamMessage<String, String, String> message) {
+        String json = message.payload().get(EventCodec.STREAM_FIELD);
+        try {
+            JsonNode root = json == null ? null : mapper.readTree(json);
+            if (root == null || !root.isObject()) {
+                return malformed(message, json);
+            }
+            return new Entry(message.id(), root.path("at").asText(""), root.path("type").asText("?"), root.path("severity").asText(""),
+                    root.path("source").asText(""), mapper.writeValueAsString(root.path("data")));
+        } catch (IOException e) {
+            return malformed(message, json);
+        }
+    }
+
+    private static Entry malformed(StreamMessage<String, String, String> message, String json) {
+        return new Entry(message.id(), "", "malformed", "", "", json == null ? String.valueOf(message.payload()) : json);
+    }
+}

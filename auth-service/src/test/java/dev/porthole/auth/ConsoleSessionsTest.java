@@ -1,0 +1,86 @@
+package dev.porthole.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porthole.protocol.registry.SessionRecord;
+import dev.porthole.protocol.registry.SessionRecord.TunnelEntry;
+import dev.porthole.testing.RedisTestResource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.value.SetArgs;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The sessions page: live sessions from the gateways' records, a rate between two counter values, kick. */
+@QuarkusTest
+@WithTestResource(RedisTestResource.class)
+class ConsoleSessionsTest {
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private void gatewayPublishes(String sessionId, String clientId, long bytesIn, long bytesOut) throws Exception {
+        Instant expiry = Instant.now().plus(Duration.ofMinutes(1));
+        SessionRecord record = new SessionRecord(sessionId, "gw-a", clientId, "agent-1", "10.0.0.9", Instant.now().minusSeconds(90),
+                List.of(new TunnelEntry("http", clientId, "http://" + clientId + ".example.test")), bytesIn, bytesOut);
+        redis.value(String.class).set("porthole:session:" + sessionId, mapper.writeValueAsString(record), new SetArgs().pxAt(expiry));
+        redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), sessionId);
+    }
+
+    @Test
+    void aLiveSessionIsListedWithItsTunnelAndARateOnceItsCountersMove() throws Exception {
+        ConsoleLogin session = ConsoleLogin.login();
+        String id = "s-" + UUID.randomUUID();
+        String client = AdminApi.uniqueId("live");
+        gatewayPublishes(id, client, 1000, 2000);
+        String rows = session.browser().when().get("/console/sessions/rows").then().statusCode(200).extract().body().asString();
+        assertThat(rows).contains(client).contains("http://" + client + ".example.test").contains("gw-a").contains("1000 B").contains("1 min 30 s");
+        assertThat(row(rows, id)).contains("…").doesNotContain("/s<");
+
+        gatewayPublishes(id, client, 1000 + 512 * 1024, 2000);
+        String after = session.browser().when().get("/console/sessions/rows").then().extract().body().asString();
+        // 512 KiB more in, nothing more out, since the first look a moment ago
+        assertThat(row(after, id)).containsPattern("<td>[0-9.]+ (KiB|MiB|GiB)/s</td>").contains("<td>0 B/s</td>");
+        session.browser().when().get("/console/sessions").then().statusCode(200)
+                .body(containsString("hx-get=\"/console/sessions/rows\"")).body(containsString("hx-trigger=\"every 2000ms\""));
+    }
+
+    @Test
+    void kickAsksTheGatewayToCloseTheSession() throws Exception {
+        ConsoleLogin session = ConsoleLogin.login();
+        String id = "s-" + UUID.randomUUID();
+        gatewayPublishes(id, AdminApi.uniqueId("kicked"), 1, 1);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        var subscriber = redis.pubsub(String.class).subscribe("porthole:control", heard::add);
+        try {
+            session.form().when().post("/console/sessions/" + id + "/kick")
+                    .then().statusCode(303).header("Location", endsWith("/console/sessions?kicked=" + id));
+            await().atMost(Duration.ofSeconds(5)).until(() -> heard.stream()
+                    .anyMatch(b -> b.contains("\"type\":\"session.kicked\"") && b.contains("\"sessionId\":\"" + id + "\"")));
+        } finally {
+            subscriber.unsubscribe();
+        }
+        session.form().when().post("/console/sessions/s-none/kick")
+                .then().statusCode(303).header("Location", endsWith("/console/sessions?gone=s-none"));
+        session.browser().when().get("/console/sessions?gone=s-none").then().body(containsString("There is no live session s-none"));
+    }
+
+    private static String row(String rows, String sessionId) {
+        int start = rows.indexOf("<tr id=\"session-" + sessionId + "\">");
+        assertThat(start).as("row of %s in\n%s", sessionId, rows).isNotNegative();
+        return rows.substring(start, rows.indexOf("</tr>", start));
+    }
+}

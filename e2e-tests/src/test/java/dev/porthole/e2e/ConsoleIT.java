@@ -1,0 +1,243 @@
+package dev.porthole.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.e2e.support.AuthService;
+import dev.porthole.e2e.support.Browser;
+import dev.porthole.e2e.support.Http;
+import dev.porthole.e2e.support.PortholeSystem;
+import dev.porthole.e2e.support.ServiceProcess;
+import dev.porthole.e2e.support.WebhookReceiver;
+import dev.porthole.testing.RedisServerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The operator console in a real browser against real processes (Redis, auth-service, a gateway,
+ * notification-service, agents): log in, create a client and read its secret from the page, run an
+ * agent with it, watch its tunnel and traffic on the sessions page, kick another session with the
+ * keyboard while the table refreshes, rotate the signing secret, send a test notification, read
+ * the events, disable the client and see the tunnel go and the agent exit, log out.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleIT {
+
+    private static final String CLIENT = "console-made";
+    private static final Duration EXIT = Duration.ofSeconds(30);
+
+    private static WebhookReceiver slack;
+    private static ServiceProcess notifications;
+    private static PortholeSystem system;
+    private static AuthService auth;
+    private static Browser browser;
+    private static WebDriverWait wait;
+    private static String secret;
+    private static PortholeSystem.Agent agent;
+
+    @BeforeAll
+    static void start() {
+        slack = new WebhookReceiver();
+        system = new PortholeSystem("ConsoleIT");
+        int notifyPort = RedisServerProcess.freePort();
+        notifications = ServiceProcess.start("notification-service", "notification-service", List.of("-Xmx128m"), List.of(),
+                Map.of("QUARKUS_REDIS_HOSTS", system.redis().url(),
+                        "QUARKUS_HTTP_PORT", String.valueOf(notifyPort),
+                        "QUARKUS_HTTP_HOST", "127.0.0.1",
+                        "QUARKUS_MANAGEMENT_PORT", String.valueOf(RedisServerProcess.freePort()),
+                        "PORTHOLE_ADMIN_KEY", AuthService.ADMIN_KEY,
+                        "NOTIFICATION_PROVIDER", "slack",
+                        "NOTIFICATION_URL", slack.url("/services/T000/B000/console"),
+                        "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK", "100/1s"),
+                Path.of("target", "e2e-logs", "ConsoleIT"));
+        auth = system.startAuthService(Map.of(
+                "PORTHOLE_CONSOLE_NOTIFICATION_URL", "http://127.0.0.1:" + notifyPort,
+                "PORTHOLE_CONSOLE_REFRESH_INTERVAL", "1s"));
+        system.startGateway().startUpstream();
+        browser = Browser.start("ConsoleIT");
+        wait = new WebDriverWait(browser.driver(), Duration.ofSeconds(40));
+        wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (system != null) {
+            system.close();
+        }
+        if (notifications != null) {
+            notifications.close();
+        }
+        if (slack != null) {
+            slack.close();
+        }
+    }
+
+    private static ChromeDriver page() {
+        return browser.driver();
+    }
+
+    private static String console(String path) {
+        return auth.url() + "/console" + path;
+    }
+
+    @Test
+    @Order(1)
+    void loginNeedsTheAdminKey() {
+        page().get(console("/clients"));
+        assertThat(page().getCurrentUrl()).as("no session: sent to the login page").endsWith("/console/login");
+        browser.screenshot("01-login");
+        page().findElement(By.id("key")).sendKeys("not-the-admin-key-at-all-0123456789");
+        page().findElement(By.cssSelector("button[type=submit]")).click();
+        assertThat(page().findElement(By.cssSelector("[role=alert]")).getText()).contains("That is not the admin key");
+        browser.screenshot("02-login-wrong-key");
+        // With the keyboard alone: the key field has the focus, Enter submits.
+        assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo("key");
+        page().switchTo().activeElement().sendKeys(AuthService.ADMIN_KEY, Keys.ENTER);
+        wait.until(d -> d.getCurrentUrl().endsWith("/console/clients"));
+        assertThat(page().findElement(By.tagName("h2")).getText()).isEqualTo("Clients");
+    }
+
+    @Test
+    @Order(2)
+    void aClientCreatedInTheConsoleShowsItsSecretOnce() {
+        page().get(console("/clients"));
+        page().findElement(By.id("id")).sendKeys(CLIENT);
+        page().findElement(By.id("description")).sendKeys("made in the console <for ConsoleIT>");
+        page().findElement(By.id("create")).click();
+        secret = page().findElement(By.id("client-secret")).getText().trim();
+        assertThat(secret).hasSizeGreaterThan(30);
+        assertThat(page().findElement(By.id("client-id")).getText()).isEqualTo(CLIENT);
+        browser.screenshot("03-client-created");
+
+        page().get(console("/clients"));
+        assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("made in the console <for ConsoleIT>").contains("enabled");
+        assertThat(page().getPageSource()).as("the secret is never shown again").doesNotContain(secret);
+        browser.screenshot("04-clients");
+    }
+
+    @Test
+    @Order(3)
+    void theAgentsTunnelAppearsOnTheSessionsPageWithItsTraffic() {
+        agent = system.startAgent("console-agent", List.of("--credentials", CLIENT + ":" + secret));
+        page().get(console("/sessions"));
+        wait.until(d -> d.findElement(By.id("session-rows")).getText().contains(CLIENT));
+        assertThat(page().findElement(By.id("session-rows")).getText()).contains(agent.name()).contains(agent.url());
+        // Traffic through the tunnel: the byte counters and the rate follow without a reload.
+        wait.until(d -> {
+            for (int i = 0; i < 5; i++) {
+                Http.get(system.pathUrl(agent.name(), "/hello"));
+            }
+            return d.findElement(By.id("session-rows")).getText().matches("(?s).*\\d+(\\.\\d)? (B|KiB)/s.*");
+        });
+        browser.screenshot("05-sessions-live");
+    }
+
+    @Test
+    @Order(4)
+    void aSessionIsKickedWithTheKeyboardWhileTheTableRefreshes() {
+        PortholeSystem.Agent second = system.startAgent("console-agent-kicked", List.of("--credentials", CLIENT + ":" + secret));
+        page().get(console("/sessions"));
+        wait.until(d -> d.findElement(By.id("session-rows")).getText().contains(second.name()));
+        String kick = page().findElements(By.cssSelector("#session-rows tr")).stream()
+                .filter(row -> row.getText().contains(second.name()))
+                .findFirst().orElseThrow().findElement(By.tagName("button")).getAttribute("id");
+        for (int i = 0; i < 60 && !kick.equals(page().switchTo().activeElement().getAttribute("id")); i++) {
+            new Actions(page()).sendKeys(Keys.TAB).perform();
+        }
+        assertThat(page().switchTo().activeElement().getAttribute("id")).as("reached with Tab").isEqualTo(kick);
+        // The table is swapped every second; the focused button must stay focused across swaps.
+        page().executeScript("window.swaps = 0; document.body.addEventListener('htmx:afterSwap', () => window.swaps++);");
+        wait.until(d -> ((Number) page().executeScript("return window.swaps;")).intValue() >= 2);
+        assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo(kick);
+        browser.screenshot("05b-sessions-kick-focused");
+        page().switchTo().activeElement().sendKeys(Keys.ENTER);
+        wait.until(d -> d.getCurrentUrl().contains("/console/sessions?kicked="));
+        assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).contains("is being closed by its gateway");
+        assertThat(second.process().awaitExit(EXIT)).as("a kicked agent exits: session ended by the gateway").isEqualTo(7);
+        wait.until(d -> !d.findElement(By.id("session-rows")).getText().contains(second.name()));
+        assertThat(page().findElement(By.id("session-rows")).getText()).contains(agent.name());
+    }
+
+    @Test
+    @Order(5)
+    void signingSecretsRotate() {
+        page().get(console("/signing-secrets"));
+        String before = page().findElement(By.id("current-kid")).getText();
+        assertThat(page().findElement(By.id("previous-kid")).getText()).isEqualTo("none");
+        page().findElement(By.id("rotate")).click();
+        assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).startsWith("Rotated");
+        assertThat(page().findElement(By.id("previous-kid")).getText()).isEqualTo(before);
+        assertThat(page().findElement(By.id("current-kid")).getText()).isNotEqualTo(before);
+        browser.screenshot("06-signing-secrets");
+    }
+
+    @Test
+    @Order(6)
+    void aTestNotificationReachesTheChannel() {
+        page().get(console("/notifications"));
+        assertThat(page().findElement(By.id("channel-default")).getText()).contains("slack");
+        page().findElement(By.id("test-default")).click();
+        assertThat(page().findElement(By.id("test-outcome")).getText()).contains("delivered");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.bodies().isEmpty());
+        browser.screenshot("07-notifications");
+    }
+
+    @Test
+    @Order(7)
+    void recentEventsAreListedAndFiltered() {
+        page().get(console("/events"));
+        wait.until(d -> d.findElement(By.cssSelector("table")).getText().contains("tunnel.opened"));
+        new Select(page().findElement(By.id("type"))).selectByVisibleText("client.created");
+        page().findElement(By.cssSelector("form[role=search] button")).click();
+        List<String> rows = page().findElements(By.cssSelector("tr.event")).stream().map(r -> r.getText()).toList();
+        assertThat(rows).isNotEmpty().allSatisfy(row -> assertThat(row).contains("client.created"));
+        assertThat(rows.getFirst()).contains(CLIENT);
+        browser.screenshot("08-events-filtered");
+    }
+
+    @Test
+    @Order(8)
+    void disablingTheClientClosesItsTunnelAndTheAgentExits() {
+        page().get(console("/clients"));
+        page().findElement(By.id("disable-" + CLIENT)).click();
+        assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).contains("Client " + CLIENT + " is disabled");
+        assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("disabled");
+        browser.screenshot("09-client-disabled");
+        assertThat(agent.process().awaitExit(EXIT)).as("the agent exits: credentials refused").isEqualTo(3);
+
+        page().get(console("/sessions"));
+        wait.until(d -> !d.findElement(By.id("session-rows")).getText().contains(CLIENT));
+        assertThat(page().findElement(By.id("session-rows")).getText()).contains("No live sessions");
+        assertThat(Http.get(system.pathUrl(agent.name(), "/hello")).statusCode()).isNotEqualTo(200);
+        browser.screenshot("10-sessions-after-disable");
+    }
+
+    @Test
+    @Order(9)
+    void logoutEndsTheSession() {
+        page().get(console("/clients"));
+        page().findElement(By.xpath("//button[text()='Log out']")).click();
+        assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).isEqualTo("You are logged out.");
+        page().get(console("/clients"));
+        assertThat(page().getCurrentUrl()).endsWith("/console/login");
+        browser.screenshot("11-logged-out");
+    }
+}

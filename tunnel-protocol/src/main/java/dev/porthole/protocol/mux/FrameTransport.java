@@ -9,15 +9,8 @@ import io.vertx.core.buffer.Buffer;
  */
 public interface FrameTransport {
 
-    /**
-     * Writes one frame as one message. A transport may hold it until {@link #flush()}; the session
-     * flushes once at the end of every task that sent something.
-     */
+    /** Writes one frame as one message; frames reach the peer in the order they were sent. */
     void send(Buffer frame);
-
-    /** Puts everything sent so far on the wire, in as few writes as it can. */
-    default void flush() {
-    }
 
     /** True while the transport holds more unwritten bytes than it wants; the session stops sending DATA. */
     boolean writeQueueFull();

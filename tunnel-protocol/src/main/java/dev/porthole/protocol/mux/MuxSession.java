@@ -378,14 +378,14 @@ public final class MuxSession {
 
     private void flushPending() {
         flushScheduled = false;
-        if (!pendingFlush.isEmpty()) {
-            List<MuxStream> due = new ArrayList<>(pendingFlush);
-            pendingFlush.clear();
-            for (MuxStream stream : due) {
-                stream.flush();
-            }
+        if (pendingFlush.isEmpty()) {
+            return;
         }
-        transport.flush();
+        List<MuxStream> due = new ArrayList<>(pendingFlush);
+        pendingFlush.clear();
+        for (MuxStream stream : due) {
+            stream.flush();
+        }
     }
 
     boolean transportFull() {
@@ -442,11 +442,6 @@ public final class MuxSession {
         Buffer encoded = codec.encode(frame);
         bytesSent.add(encoded.length());
         transport.send(encoded);
-        if (!flushScheduled) {
-            // One flush at the end of this task for every frame it sent.
-            flushScheduled = true;
-            context.runOnContext(ignored -> flushPending());
-        }
     }
 
     private void onTransportDrain() {

@@ -16,7 +16,8 @@ public final class WebSocketTransport implements FrameTransport {
 
     private final WebSocketBase socket;
     private final ChannelHandlerContext channel;
-    private boolean unflushed;
+    /** Touched only on the channel's event loop. */
+    private boolean flushQueued;
 
     public WebSocketTransport(WebSocketBase socket) {
         this.socket = socket;
@@ -40,26 +41,25 @@ public final class WebSocketTransport implements FrameTransport {
     }
 
     /**
-     * On the connection's own event loop, frames are written to the channel without a flush and
-     * flushed together by {@link #flush()}: a response head and its body leave in one system call
-     * instead of one each. Anywhere else (or on a socket that does not expose its channel) each
-     * frame goes through Vert.x and is flushed at once, so the two paths never interleave.
+     * On the connection's own event loop, frames are written to the channel without a flush, and
+     * one flush is queued behind them on that loop: everything written in the same turn of the loop
+     * (a response head and its body, the answers to many requests that finished together) leaves in
+     * one system call. Anywhere else (or on a socket that does not expose its channel) each frame
+     * goes through Vert.x, which hands it to the loop in order and flushes it.
      */
     @Override
     public void send(Buffer frame) {
         if (channel != null && channel.executor().inEventLoop()) {
             channel.write(new BinaryWebSocketFrame(true, 0, frame.getByteBuf()), channel.voidPromise());
-            unflushed = true;
+            if (!flushQueued) {
+                flushQueued = true;
+                channel.executor().execute(() -> {
+                    flushQueued = false;
+                    channel.flush();
+                });
+            }
         } else {
             socket.writeBinaryMessage(frame);
-        }
-    }
-
-    @Override
-    public void flush() {
-        if (unflushed && channel.executor().inEventLoop()) {
-            unflushed = false;
-            channel.flush();
         }
     }
 

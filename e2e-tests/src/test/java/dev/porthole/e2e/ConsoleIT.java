@@ -140,12 +140,14 @@ class ConsoleIT {
         page().get(console("/sessions"));
         wait.until(d -> d.findElement(By.id("session-rows")).getText().contains(CLIENT));
         assertThat(page().findElement(By.id("session-rows")).getText()).contains(agent.name()).contains(agent.url());
-        // Traffic through the tunnel: the byte counters and the rate follow without a reload.
+        // Traffic through the tunnel: the byte counters, the request count and the rates follow without a reload.
         wait.until(d -> {
             for (int i = 0; i < 5; i++) {
                 Http.get(system.pathUrl(agent.name(), "/hello"));
             }
-            return d.findElement(By.id("session-rows")).getText().matches("(?s).*\\d+(\\.\\d)? (B|KiB)/s.*");
+            String rows = d.findElement(By.id("session-rows")).getText();
+            // bytes per second, then the request count and requests per second
+            return rows.matches("(?s).*\\d+(\\.\\d)? (B|KiB)/s.*") && rows.matches("(?s).* [1-9]\\d* \\d+\\.\\d/s.*");
         });
         browser.screenshot("05-sessions-live");
     }

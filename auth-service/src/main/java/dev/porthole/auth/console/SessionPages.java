@@ -37,7 +37,7 @@ public class SessionPages {
     /** One session as the table shows it. */
     public record SessionRow(String sessionId, String clientId, String gatewayId, String agentId, String remoteAddress,
             String connectedAt, String age, List<SessionRecord.TunnelEntry> tunnels, String bytesIn, String bytesOut,
-            String rateIn, String rateOut) {
+            String rateIn, String rateOut, String requests, String requestRate) {
     }
 
     private final SessionService sessions;
@@ -104,6 +104,8 @@ public class SessionPages {
                 s.connectedAt() == null ? "" : ConsoleFormat.duration(Duration.between(s.connectedAt(), clock.instant())),
                 s.tunnels(), ConsoleFormat.bytes(s.bytesIn()), ConsoleFormat.bytes(s.bytesOut()),
                 rate.known() ? ConsoleFormat.bytes(rate.inPerSecond()) + "/s" : "…",
-                rate.known() ? ConsoleFormat.bytes(rate.outPerSecond()) + "/s" : "…");
+                rate.known() ? ConsoleFormat.bytes(rate.outPerSecond()) + "/s" : "…",
+                String.valueOf(s.streams()),
+                rate.known() ? String.format(java.util.Locale.ROOT, "%.1f/s", rate.requestsPerSecond()) : "…");
     }
 }

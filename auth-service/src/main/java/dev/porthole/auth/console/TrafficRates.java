@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Bytes per second of each live session, from the counters gateways publish in the session
+ * Bytes and requests per second of each live session, from the counters gateways publish in the session
  * records. A gateway rewrites a record every few seconds, so the rate is taken between the last two
  * different counter values this instance has seen, each stamped with when it was first seen: the
  * average over the gateway's last refresh period. At most {@link #MAX_TRACKED} sessions are
@@ -26,13 +26,14 @@ public class TrafficRates {
      *
      * @param inPerSecond bytes per second from the agent
      * @param outPerSecond bytes per second to the agent
+     * @param requestsPerSecond requests and connections per second carried to the agent
      * @param known false until two different counter values have been seen
      */
-    public record Rate(double inPerSecond, double outPerSecond, boolean known) {
-        static final Rate UNKNOWN = new Rate(0, 0, false);
+    public record Rate(double inPerSecond, double outPerSecond, double requestsPerSecond, boolean known) {
+        static final Rate UNKNOWN = new Rate(0, 0, 0, false);
     }
 
-    private record Sample(long bytesIn, long bytesOut, Instant seenAt) {
+    private record Sample(long bytesIn, long bytesOut, long streams, Instant seenAt) {
     }
 
     private record Tracked(Sample latest, Rate rate) {
@@ -53,19 +54,19 @@ public class TrafficRates {
     /** Records what {@code session} says now and answers its rate. */
     public synchronized Rate observe(SessionRecord session) {
         Instant now = clock.instant();
-        Sample sample = new Sample(session.bytesIn(), session.bytesOut(), now);
+        Sample sample = new Sample(session.bytesIn(), session.bytesOut(), session.streams(), now);
         Tracked previous = tracked.get(session.sessionId());
         if (previous == null) {
             tracked.put(session.sessionId(), new Tracked(sample, Rate.UNKNOWN));
             return Rate.UNKNOWN;
         }
         Sample last = previous.latest();
-        if (last.bytesIn() == sample.bytesIn() && last.bytesOut() == sample.bytesOut()) {
+        if (last.bytesIn() == sample.bytesIn() && last.bytesOut() == sample.bytesOut() && last.streams() == sample.streams()) {
             return previous.rate();
         }
         double seconds = Math.max(0.001, Duration.between(last.seenAt(), now).toMillis() / 1000.0);
         Rate rate = new Rate(Math.max(0, sample.bytesIn() - last.bytesIn()) / seconds,
-                Math.max(0, sample.bytesOut() - last.bytesOut()) / seconds, true);
+                Math.max(0, sample.bytesOut() - last.bytesOut()) / seconds, Math.max(0, sample.streams() - last.streams()) / seconds, true);
         tracked.put(session.sessionId(), new Tracked(sample, rate));
         return rate;
     }

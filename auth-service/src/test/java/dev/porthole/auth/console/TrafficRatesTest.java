@@ -16,6 +16,22 @@ class TrafficRatesTest {
         return new SessionRecord(id, "gw", "c", "a", "10.0.0.1", Instant.EPOCH, List.of(), in, out);
     }
 
+    private static SessionRecord session(String id, long in, long out, long streams) {
+        return new SessionRecord(id, "gw", "c", "a", "10.0.0.1", Instant.EPOCH, List.of(), in, out, streams);
+    }
+
+    @Test
+    void requestRateIsTheChangeInStreamsOverTheSameTime() {
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+        TrafficRates rates = new TrafficRates(clock);
+        rates.observe(session("r", 0, 0, 100));
+        clock.advance(java.time.Duration.ofSeconds(4));
+        TrafficRates.Rate rate = rates.observe(session("r", 0, 0, 140));
+        assertThat(rate.known()).as("a change in requests alone is a new sample").isTrue();
+        assertThat(rate.requestsPerSecond()).isEqualTo(10.0);
+        assertThat(rate.inPerSecond()).isZero();
+    }
+
     @Test
     void rateIsTheChangeOverTheTimeBetweenFirstSightings() {
         ManualClock clock = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));

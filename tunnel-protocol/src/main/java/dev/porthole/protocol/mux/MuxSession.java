@@ -81,6 +81,8 @@ public final class MuxSession {
     private final Set<MuxStream> pendingFlush = new LinkedHashSet<>();
     private boolean flushScheduled;
     private int highestPeerStreamId;
+    /** Written on the context only; read from anywhere for statistics. */
+    private volatile long streamsOpened;
     private int nextStreamId;
     private volatile int peerInitialWindow = MuxSettings.DEFAULT_INITIAL_WINDOW;
     private volatile int peerMaxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
@@ -130,6 +132,11 @@ public final class MuxSession {
     /** Bytes sent on this connection, frames included. */
     public long bytesSent() {
         return bytesSent.sum();
+    }
+
+    /** Streams this side has opened so far (requests and connections it carried to the peer). */
+    public long streamsOpened() {
+        return streamsOpened;
     }
 
     /** The last measured heartbeat round trip, or -1 before the first PONG. */
@@ -190,6 +197,7 @@ public final class MuxSession {
                 return;
             }
             nextStreamId += 2;
+            streamsOpened++;
             Open open = new Open(id, tunnel, source, request, fin);
             stream.assign(id, open);
             if (fin) {

@@ -19,13 +19,20 @@ import java.util.Objects;
  * @param tunnels the tunnels the session holds
  * @param bytesIn bytes received from the agent so far
  * @param bytesOut bytes sent to the agent so far
+ * @param streams requests and connections carried to the agent so far (0 in records from older gateways)
  */
 public record SessionRecord(String sessionId, String gatewayId, String clientId, String agentId, String remoteAddress,
-        Instant connectedAt, List<TunnelEntry> tunnels, long bytesIn, long bytesOut) {
+        Instant connectedAt, List<TunnelEntry> tunnels, long bytesIn, long bytesOut, long streams) {
 
     public SessionRecord {
         Objects.requireNonNull(sessionId, "sessionId");
         tunnels = List.copyOf(Objects.requireNonNullElse(tunnels, List.of()));
+    }
+
+    /** A record without a stream count. */
+    public SessionRecord(String sessionId, String gatewayId, String clientId, String agentId, String remoteAddress,
+            Instant connectedAt, List<TunnelEntry> tunnels, long bytesIn, long bytesOut) {
+        this(sessionId, gatewayId, clientId, agentId, remoteAddress, connectedAt, tunnels, bytesIn, bytesOut, 0);
     }
 
     /**

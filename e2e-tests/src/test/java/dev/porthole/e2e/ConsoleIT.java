@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
@@ -72,6 +74,7 @@ class ConsoleIT {
         browser = Browser.start("ConsoleIT");
         wait = new WebDriverWait(browser.driver(), Duration.ofSeconds(40));
         wait.ignoring(StaleElementReferenceException.class);
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -98,6 +101,11 @@ class ConsoleIT {
         return auth.url() + "/console" + path;
     }
 
+    /** Waits, after a click that loads a page, until an element shows text that passes the check; returns the text. */
+    private static String awaitText(By by, Predicate<String> check) {
+        return wait.until(d -> d.findElements(by).stream().map(WebElement::getText).filter(check).findFirst().orElse(null));
+    }
+
     @Test
     @Order(1)
     void loginNeedsTheAdminKey() {
@@ -106,7 +114,7 @@ class ConsoleIT {
         browser.screenshot("01-login");
         page().findElement(By.id("key")).sendKeys("not-the-admin-key-at-all-0123456789");
         page().findElement(By.cssSelector("button[type=submit]")).click();
-        assertThat(page().findElement(By.cssSelector("[role=alert]")).getText()).contains("That is not the admin key");
+        awaitText(By.cssSelector("[role=alert]"), text -> text.contains("That is not the admin key"));
         browser.screenshot("02-login-wrong-key");
         // With the keyboard alone: the key field has the focus, Enter submits.
         assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo("key");
@@ -122,7 +130,7 @@ class ConsoleIT {
         page().findElement(By.id("id")).sendKeys(CLIENT);
         page().findElement(By.id("description")).sendKeys("made in the console <for ConsoleIT>");
         page().findElement(By.id("create")).click();
-        secret = page().findElement(By.id("client-secret")).getText().trim();
+        secret = awaitText(By.id("client-secret"), text -> !text.isBlank()).trim();
         assertThat(secret).hasSizeGreaterThan(30);
         assertThat(page().findElement(By.id("client-id")).getText()).isEqualTo(CLIENT);
         browser.screenshot("03-client-created");
@@ -185,7 +193,7 @@ class ConsoleIT {
         String before = page().findElement(By.id("current-kid")).getText();
         assertThat(page().findElement(By.id("previous-kid")).getText()).isEqualTo("none");
         page().findElement(By.id("rotate")).click();
-        assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).startsWith("Rotated");
+        awaitText(By.cssSelector("[role=status]"), text -> text.startsWith("Rotated"));
         assertThat(page().findElement(By.id("previous-kid")).getText()).isEqualTo(before);
         assertThat(page().findElement(By.id("current-kid")).getText()).isNotEqualTo(before);
         browser.screenshot("06-signing-secrets");
@@ -197,7 +205,7 @@ class ConsoleIT {
         page().get(console("/notifications"));
         assertThat(page().findElement(By.id("channel-default")).getText()).contains("slack");
         page().findElement(By.id("test-default")).click();
-        assertThat(page().findElement(By.id("test-outcome")).getText()).contains("delivered");
+        awaitText(By.id("test-outcome"), text -> text.contains("delivered"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.bodies().isEmpty());
         browser.screenshot("07-notifications");
     }
@@ -209,6 +217,7 @@ class ConsoleIT {
         wait.until(d -> d.findElement(By.cssSelector("table")).getText().contains("tunnel.opened"));
         new Select(page().findElement(By.id("type"))).selectByVisibleText("client.created");
         page().findElement(By.cssSelector("form[role=search] button")).click();
+        wait.until(d -> d.getCurrentUrl().contains("type=client.created"));
         List<String> rows = page().findElements(By.cssSelector("tr.event")).stream().map(r -> r.getText()).toList();
         assertThat(rows).isNotEmpty().allSatisfy(row -> assertThat(row).contains("client.created"));
         assertThat(rows.getFirst()).contains(CLIENT);
@@ -220,7 +229,7 @@ class ConsoleIT {
     void disablingTheClientClosesItsTunnelAndTheAgentExits() {
         page().get(console("/clients"));
         page().findElement(By.id("disable-" + CLIENT)).click();
-        assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).contains("Client " + CLIENT + " is disabled");
+        awaitText(By.cssSelector("[role=status]"), text -> text.contains("Client " + CLIENT + " is disabled"));
         assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("disabled");
         browser.screenshot("09-client-disabled");
         assertThat(agent.process().awaitExit(EXIT)).as("the agent exits: credentials refused").isEqualTo(3);
@@ -237,7 +246,7 @@ class ConsoleIT {
     void logoutEndsTheSession() {
         page().get(console("/clients"));
         page().findElement(By.xpath("//button[text()='Log out']")).click();
-        assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).isEqualTo("You are logged out.");
+        awaitText(By.cssSelector("[role=status]"), text -> text.equals("You are logged out."));
         page().get(console("/clients"));
         assertThat(page().getCurrentUrl()).endsWith("/console/login");
         browser.screenshot("11-logged-out");

@@ -54,13 +54,6 @@ class AuthJourneyIT {
         system.close();
     }
 
-    private ServiceProcess launch(String name, int gatewayPort, List<String> extraArgs) {
-        List<String> args = new java.util.ArrayList<>(List.of("http", String.valueOf(system.upstreamPort()), "--server",
-                system.gatewayUrl("", gatewayPort)));
-        args.addAll(extraArgs);
-        return system.launchAgent(name, args, Map.of());
-    }
-
     @Test
     @Order(1)
     void aClientClaimsItsReservedNameAndNoOtherClientCan() {
@@ -71,11 +64,11 @@ class AuthJourneyIT {
         assertThat(shop.url()).isEqualTo("http://shop." + PortholeSystem.DOMAIN + ":" + system.gatewayPort());
         assertThat(Http.getByHost(system, "shop", "/hello").body()).isEqualTo("hello\n");
 
-        ServiceProcess rival = launch("rival-agent", system.gatewayPort(), List.of("--credentials", "rival:" + rivalSecret, "--subdomain", "shop"));
+        ServiceProcess rival = system.launchHttpAgent("rival-agent", system.gatewayPort(), List.of("--credentials", "rival:" + rivalSecret, "--subdomain", "shop"));
         assertThat(rival.awaitExit(EXIT)).isEqualTo(4);
         assertThat(rival.stderr()).anyMatch(line -> line.contains("porthole: ") && line.contains("'shop' is reserved for another client"));
 
-        ServiceProcess wrongSecret = launch("wrong-secret", system.gatewayPort(), List.of("--credentials", "shop:not-the-secret"));
+        ServiceProcess wrongSecret = system.launchHttpAgent("wrong-secret", system.gatewayPort(), List.of("--credentials", "shop:not-the-secret"));
         assertThat(wrongSecret.awaitExit(EXIT)).isEqualTo(3);
         assertThat(wrongSecret.stderr()).anyMatch(line -> line.contains("the credentials were not accepted"));
 
@@ -92,7 +85,7 @@ class AuthJourneyIT {
         assertThat(agent.name()).isEqualTo("signed-a");
         assertThat(Http.getByHost(system, "signed-a", "/hello").statusCode()).isEqualTo(200);
 
-        ServiceProcess mismatched = launch("jwt-wrong-client", system.gatewayPort(), List.of("--token", jwt, "--client-id", "shop"));
+        ServiceProcess mismatched = system.launchHttpAgent("jwt-wrong-client", system.gatewayPort(), List.of("--token", jwt, "--client-id", "shop"));
         assertThat(mismatched.awaitExit(EXIT)).isEqualTo(3);
         assertThat(mismatched.stderr()).anyMatch(line -> line.contains("tid claim does not match"));
 
@@ -109,7 +102,7 @@ class AuthJourneyIT {
     void aClientsSessionAndTunnelLimitsHoldAcrossGateways() {
         String secret = admin.createClient("solo", "{\"subdomains\":[\"solo-*\"],\"maxSessions\":1}");
         Agent first = system.startAgent("solo-1", List.of("--credentials", "solo:" + secret, "--subdomain", "solo-a"));
-        ServiceProcess waiting = launch("solo-2", secondGateway, List.of("--credentials", "solo:" + secret, "--subdomain", "solo-b"));
+        ServiceProcess waiting = system.launchHttpAgent("solo-2", secondGateway, List.of("--credentials", "solo:" + secret, "--subdomain", "solo-b"));
         waiting.awaitLog(line -> line.contains("client 'solo' already has 1 agent session, its limit") && line.contains("retrying in"), EXIT);
         first.process().stop();
         assertThat(waiting.awaitFirstLine(Duration.ofSeconds(60))).as("the second agent connects once the first is gone")
@@ -117,7 +110,7 @@ class AuthJourneyIT {
 
         String pairSecret = admin.createClient("pair", "{\"subdomains\":[\"pair-*\"],\"maxTunnels\":1}");
         system.startAgent("pair-1", List.of("--credentials", "pair:" + pairSecret, "--subdomain", "pair-a"));
-        ServiceProcess refused = launch("pair-2", secondGateway, List.of("--credentials", "pair:" + pairSecret, "--subdomain", "pair-b"));
+        ServiceProcess refused = system.launchHttpAgent("pair-2", secondGateway, List.of("--credentials", "pair:" + pairSecret, "--subdomain", "pair-b"));
         assertThat(refused.awaitExit(EXIT)).isEqualTo(4);
         assertThat(refused.stderr()).anyMatch(line -> line.contains("client 'pair' may hold at most 1 tunnel at once"));
     }
@@ -161,7 +154,7 @@ class AuthJourneyIT {
         auth.stop();
 
         assertThat(Http.getByHost(system, "shop", "/hello").statusCode()).as("an open tunnel serves without auth-service").isEqualTo(200);
-        ServiceProcess late = launch("late-agent", system.gatewayPort(), List.of("--credentials", "late:" + secret, "--subdomain", "late"));
+        ServiceProcess late = system.launchHttpAgent("late-agent", system.gatewayPort(), List.of("--credentials", "late:" + secret, "--subdomain", "late"));
         late.awaitLog(line -> line.contains("authentication is unavailable right now") && line.contains("retrying in"), EXIT);
         assertThat(late.isAlive()).as("the agent waits instead of giving up").isTrue();
 

@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,8 +64,7 @@ class FaultsIT {
 
         system.redis().stop();
         assertThat(Http.getByHost(system, "steady", "/hello").statusCode()).as("an open tunnel serves without Redis").isEqualTo(200);
-        ServiceProcess newcomer = system.launchAgent("newcomer", List.of("http", String.valueOf(system.upstreamPort()), "--server",
-                system.gatewayUrl(""), "--token", TOKEN, "--subdomain", "newcomer"), Map.of());
+        ServiceProcess newcomer = system.launchHttpAgent("newcomer", system.gatewayPort(), List.of("--token", TOKEN, "--subdomain", "newcomer"));
         newcomer.awaitLog(line -> line.contains("retrying in"), Duration.ofSeconds(60));
         assertThat(newcomer.isAlive()).as("the agent waits for the registry instead of giving up").isTrue();
         assertThat(String.join("\n", newcomer.stderr())).contains("registry");
@@ -87,8 +85,7 @@ class FaultsIT {
     void aStalledConnectionIsFoundByTheHeartbeatAndTheAgentComesBack() {
         system = start("FaultsIT-stall");
         try (StallingProxy proxy = new StallingProxy(system.gatewayPort())) {
-            ServiceProcess agent = system.launchAgent("stalled", List.of("http", String.valueOf(system.upstreamPort()), "--server",
-                    "http://127.0.0.1:" + proxy.port(), "--token", TOKEN, "--subdomain", "stalled"), Map.of());
+            ServiceProcess agent = system.launchHttpAgent("stalled", proxy.port(), List.of("--token", TOKEN, "--subdomain", "stalled"));
             assertThat(agent.awaitFirstLine(Duration.ofSeconds(60))).startsWith("http://stalled.");
             assertThat(Http.getByHost(system, "stalled", "/hello").statusCode()).isEqualTo(200);
 

@@ -54,8 +54,8 @@ class NotificationJourneyIT {
                 await("auth.failed reaches the chat").atMost(DELIVERY)
                         .until(() -> slack.received("failed authentication(s)") && slack.received("for client notify"));
 
-                ServiceProcess second = system.launchAgent("notify-second", List.of("http", String.valueOf(system.upstreamPort()), "--server",
-                        system.gatewayUrl(""), "--credentials", "notify:" + secret, "--subdomain", "notify-b"), Map.of());
+                ServiceProcess second = system.launchHttpAgent("notify-second", system.gatewayPort(),
+                        List.of("--credentials", "notify:" + secret, "--subdomain", "notify-b"));
                 assertThat(second.awaitExit(DELIVERY)).isEqualTo(4);
                 await("limit.hit reaches the chat").atMost(DELIVERY)
                         .until(() -> slack.received("tunnels limit hit for client notify on tunnel notify-b"));

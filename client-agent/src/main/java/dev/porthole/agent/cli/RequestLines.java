@@ -33,7 +33,7 @@ final class RequestLines implements RequestLog {
     private int pendingLines;
     private long dropped;
     private long cachedSecond = -1;
-    private String cachedPrefix = "";
+    private String cachedTime = "";
 
     RequestLines(PrintStream err) {
         this.err = err;
@@ -52,7 +52,7 @@ final class RequestLines implements RequestLog {
                 return;
             }
             first = pendingLines == 0;
-            pending.append(prefix()).append(method).append(' ').append(uri).append(' ').append(status).append(' ')
+            pending.append(time()).append(" INFO  ").append(method).append(' ').append(uri).append(' ').append(status).append(' ')
                     .append(duration.toMillis()).append(" ms").append(System.lineSeparator());
             pendingLines++;
         }
@@ -76,20 +76,20 @@ final class RequestLines implements RequestLog {
             dropped = 0;
         }
         if (lost > 0) {
-            batch.append(prefix().replace("INFO ", "WARN ")).append(lost).append(" request lines were not printed (more than ")
+            batch.append(time()).append(" WARN  ").append(lost).append(" request lines were not printed (more than ")
                     .append(MAX_PENDING).append(" in ").append(FLUSH_DELAY_MILLIS).append(" ms)").append(System.lineSeparator());
         }
         err.print(batch);
         err.flush();
     }
 
-    /** {@code HH:mm:ss INFO  }, as the log format prints it; formatted once a second. */
-    private synchronized String prefix() {
+    /** {@code HH:mm:ss}, as the log format prints it; formatted once a second. */
+    private synchronized String time() {
         long second = System.currentTimeMillis() / 1000;
         if (second != cachedSecond) {
             cachedSecond = second;
-            cachedPrefix = LocalTime.now().format(TIME) + " INFO  ";
+            cachedTime = LocalTime.now().format(TIME);
         }
-        return cachedPrefix;
+        return cachedTime;
     }
 }

@@ -181,9 +181,7 @@ public final class HttpUpstream implements StreamAcceptor {
                 // A small body of known length: read it whole, then head, body and end leave in one write to the gateway.
                 response.body().onComplete(body -> {
                     if (body.failed()) {
-                        String reason = "the local service at " + upstream + " broke off the response: " + describe(body.cause());
-                        stream.reset(ResetCode.UPSTREAM_ERROR, reason);
-                        recording.failed(response.statusCode(), reason);
+                        brokeOff(response, body.cause());
                     } else {
                         recording.responseBody(body.result());
                         stream.respond(responseHead);
@@ -198,14 +196,19 @@ public final class HttpUpstream implements StreamAcceptor {
             stream.respond(responseHead);
             response.pipe().endOnFailure(false).to(new TappedWriteStream(stream, recording::responseBody)).onComplete(result -> {
                 if (result.failed()) {
-                    String reason = "the local service at " + upstream + " broke off the response: " + describe(result.cause());
-                    stream.reset(ResetCode.UPSTREAM_ERROR, reason);
-                    recording.failed(response.statusCode(), reason);
+                    brokeOff(response, result.cause());
                 } else {
                     recording.completed();
                 }
                 logCompleted(response.statusCode());
             });
+        }
+
+        /** The upstream failed after its head went out: the visitor's response is cut, not completed. */
+        private void brokeOff(HttpClientResponse response, Throwable cause) {
+            String reason = "the local service at " + upstream + " broke off the response: " + describe(cause);
+            stream.reset(ResetCode.UPSTREAM_ERROR, reason);
+            recording.failed(response.statusCode(), reason);
         }
 
         private void onUpgradeResponse(HttpClientRequest request, HttpClientResponse response, Throwable failure) {

@@ -130,8 +130,7 @@ public final class PortholeSystem implements AutoCloseable {
 
     /** Starts an agent connected to the gateway on {@code port} (see {@link #startAnotherGateway()}). */
     public Agent startAgent(String name, int port, List<String> jvm, List<String> extraArgs) {
-        List<String> args = new ArrayList<>(List.of("http", String.valueOf(upstreamPort), "--server", "http://127.0.0.1:" + port));
-        args.addAll(extraArgs);
+        List<String> args = httpAgentArgs(port, extraArgs);
         ServiceProcess process = ServiceProcess.start(name, "client-agent", jvm, args, Map.of(), logDir);
         processes.add(process);
         return new Agent(process, process.awaitFirstLine(START_TIMEOUT));
@@ -174,6 +173,20 @@ public final class PortholeSystem implements AutoCloseable {
         ServiceProcess process = ServiceProcess.start(name, "client-agent", List.of("-Xmx128m"), args, env, logDir);
         processes.add(process);
         return process;
+    }
+
+    /**
+     * Starts an agent exposing the demo upstream through the gateway (or proxy) on {@code port},
+     * without waiting for its URL: for agents expected to wait, retry or fail.
+     */
+    public ServiceProcess launchHttpAgent(String name, int port, List<String> extraArgs) {
+        return launchAgent(name, httpAgentArgs(port, extraArgs), Map.of());
+    }
+
+    private List<String> httpAgentArgs(int port, List<String> extraArgs) {
+        List<String> args = new ArrayList<>(List.of("http", String.valueOf(upstreamPort), "--server", "http://127.0.0.1:" + port));
+        args.addAll(extraArgs);
+        return args;
     }
 
     /** Stops the gateway (SIGTERM, or SIGKILL when {@code kill}) and starts a new one on the same port and Redis. */

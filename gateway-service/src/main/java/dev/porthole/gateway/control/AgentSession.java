@@ -146,6 +146,14 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     @Override
+    public void onStreamData(MuxStream stream, int received, int sent) {
+        // Streams the gateway opened carry visitors (and dials, counted once on the publishing side).
+        if (stream.openedLocally()) {
+            services.metrics().bytes(stream.open().tunnel(), clientId(), sent, received);
+        }
+    }
+
+    @Override
     public void onClosed(int code, String reason) {
         State previous = state;
         state = State.CLOSED;
@@ -378,7 +386,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                     // A TCP port's listener was bound during the claim, so that a port in use is refused.
                 }
             }
-            services.metrics().tunnelOpened(tunnel.kindName());
+            services.metrics().tunnelOpened(tunnel.kindName(), tunnel.name(), clientId());
             services.events().publish(new PortholeEvent.TunnelOpened(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                     tunnel.name(), tunnel.publicAddress()));
         }
@@ -440,7 +448,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             String name = lost.name();
             tunnels.remove(lost);
             unbind(lost);
-            services.metrics().tunnelClosed(lost.kindName());
+            services.metrics().tunnelClosed(lost.kindName(), name, clientId());
             services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
             Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
             if (tunnels.isEmpty()) {
@@ -477,7 +485,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         if (principal.grants().maxTunnels() > 0) {
             services.quotas().releaseTunnel(clientId(), tunnel.key().toString());
         }
-        services.metrics().tunnelClosed(tunnel.kindName());
+        services.metrics().tunnelClosed(tunnel.kindName(), tunnel.name(), clientId());
         services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                 tunnel.name(), reason));
     }
@@ -515,6 +523,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public String toString() {
         return "session " + sessionId + " of client " + clientId();
+    }
+
+    /** Streams open on this session now (readable from any thread). */
+    int openStreams() {
+        return mux.openStreams();
     }
 
     /** The tunnel names this session serves (read on its context). */

@@ -192,7 +192,7 @@ final class HttpExchange {
 
     private void finish(int status) {
         if (finished.compareAndSet(false, true)) {
-            metrics.httpRequest(status, Duration.ofNanos(System.nanoTime() - startNanos));
+            metrics.tunnelRequest(tunnel, owner.clientId(), status, Duration.ofNanos(System.nanoTime() - startNanos));
         }
     }
 }

@@ -99,6 +99,8 @@ public final class ConfigCheck {
         positive(problems, "porthole.gateway.tcp.max-connections-per-tunnel", tcp.maxConnectionsPerTunnel());
         positive(problems, "porthole.gateway.tcp.idle-timeout", tcp.idleTimeout().toMillis());
         positive(problems, "porthole.gateway.tcp.allocation-attempts", tcp.allocationAttempts());
+        positive(problems, "porthole.gateway.metrics.max-tunnels", config.metrics().maxTunnels());
+        positive(problems, "porthole.gateway.metrics.max-clients", config.metrics().maxClients());
         return problems;
     }
 

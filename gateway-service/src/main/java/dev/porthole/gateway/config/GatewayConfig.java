@@ -33,6 +33,9 @@ public interface GatewayConfig {
     /** Public TCP tunnels and private tunnels. */
     Tcp tcp();
 
+    /** Prometheus metrics beyond the totals. */
+    Metrics metrics();
+
     /** The public listener. */
     interface Http {
         /** Address to bind. */
@@ -187,5 +190,20 @@ public interface GatewayConfig {
         /** Ports tried (claimed in the registry and bound) before giving up on a port from the range. */
         @WithDefault("50")
         int allocationAttempts();
+    }
+
+    /** Series per tunnel and per client; every tunnel adds series, so they are opt-in and bounded. */
+    interface Metrics {
+        /** Bytes and requests per tunnel ({@code porthole_gateway_tunnel_*}) and per client ({@code porthole_gateway_client_*}). */
+        @WithDefault("false")
+        boolean perTunnel();
+
+        /** Most tunnel names with series of their own at once; the others count under {@code tunnel="other"}. */
+        @WithDefault("100")
+        int maxTunnels();
+
+        /** Most client ids with series of their own at once; the others count under {@code client="other"}. */
+        @WithDefault("100")
+        int maxClients();
     }
 }

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.control;
 
+import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.RefreshOutcome;
@@ -146,6 +147,14 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     @Override
+    public void onStreamData(MuxStream stream, int received, int sent) {
+        // Streams the gateway opened carry visitors (and dials, counted once on the publishing side).
+        if (stream.openedLocally()) {
+            services.metrics().bytes(stream.open().tunnel(), clientId(), sent, received);
+        }
+    }
+
+    @Override
     public void onClosed(int code, String reason) {
         State previous = state;
         state = State.CLOSED;
@@ -157,8 +166,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         if (previous == State.ACTIVE) {
             long duration = Duration.between(connectedAt, Instant.now()).toMillis();
-            Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
-                    reason, code, duration, mux.bytesReceived(), mux.bytesSent());
+            try (LogFields fields = LogFields.client(clientId())) {
+                Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
+                        reason, code, duration, mux.bytesReceived(), mux.bytesSent());
+            }
             for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
                 releaseTunnel(tunnel, "agent disconnected: " + reason);
             }
@@ -336,7 +347,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     private Future<TunnelResult> registryUnavailable(TunnelRequest request, Throwable error) {
-        Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, request.name(), error.getMessage());
+        try (LogFields fields = LogFields.of(clientId(), request.name())) {
+            Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, request.name(), error.getMessage());
+        }
         return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
     }
 
@@ -378,7 +391,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                     // A TCP port's listener was bound during the claim, so that a port in use is refused.
                 }
             }
-            services.metrics().tunnelOpened(tunnel.kindName());
+            services.metrics().tunnelOpened(tunnel.kindName(), tunnel.name(), clientId());
             services.events().publish(new PortholeEvent.TunnelOpened(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                     tunnel.name(), tunnel.publicAddress()));
         }
@@ -395,8 +408,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         services.metrics().agentConnected();
         services.events().publish(new PortholeEvent.AgentConnected(services.instance().id(), sessionId, clientId(), agentId, remoteAddress,
                 agentVersion));
-        Log.infof("agent connected: session %s, client %s, from %s, agent %s, tunnels %s", sessionId, clientId(), remoteAddress,
-                agentVersion, tunnels.stream().map(GrantedTunnel::publicAddress).toList());
+        try (LogFields fields = LogFields.of(clientId(), String.join(",", tunnelNames()))) {
+            Log.infof("agent connected: session %s, client %s, from %s, agent %s, tunnels %s", sessionId, clientId(), remoteAddress,
+                    agentVersion, tunnels.stream().map(GrantedTunnel::publicAddress).toList());
+        }
     }
 
     // ---- while active ----
@@ -414,14 +429,18 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 if (result.failed()) {
                     if (!registryWarned) {
                         registryWarned = true;
-                        Log.warnf("cannot refresh tunnel '%s' of session %s in the registry (%s); still serving it", tunnel.name(), sessionId,
-                                result.cause().getMessage());
+                        try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
+                            Log.warnf("cannot refresh tunnel '%s' of session %s in the registry (%s); still serving it", tunnel.name(), sessionId,
+                                    result.cause().getMessage());
+                        }
                     }
                     return;
                 }
                 registryWarned = false;
                 if (result.result() == RefreshOutcome.RESTORED) {
-                    Log.infof("restored registry entry of tunnel '%s' (session %s) after it vanished from Redis", tunnel.name(), sessionId);
+                    try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
+                        Log.infof("restored registry entry of tunnel '%s' (session %s) after it vanished from Redis", tunnel.name(), sessionId);
+                    }
                 } else if (result.result() == RefreshOutcome.LOST) {
                     loseTunnel(tunnel.key(), "another session holds it now");
                 }
@@ -440,9 +459,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             String name = lost.name();
             tunnels.remove(lost);
             unbind(lost);
-            services.metrics().tunnelClosed(lost.kindName());
+            services.metrics().tunnelClosed(lost.kindName(), name, clientId());
             services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
-            Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
+            try (LogFields fields = LogFields.of(clientId(), name)) {
+                Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
+            }
             if (tunnels.isEmpty()) {
                 close(CloseCode.SESSION_REPLACED, principal.method() == AuthMethod.JWT
                         ? "a newer session of client '" + clientId() + "' took over its tunnels"
@@ -477,7 +498,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         if (principal.grants().maxTunnels() > 0) {
             services.quotas().releaseTunnel(clientId(), tunnel.key().toString());
         }
-        services.metrics().tunnelClosed(tunnel.kindName());
+        services.metrics().tunnelClosed(tunnel.kindName(), tunnel.name(), clientId());
         services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                 tunnel.name(), reason));
     }
@@ -515,6 +536,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public String toString() {
         return "session " + sessionId + " of client " + clientId();
+    }
+
+    /** Streams open on this session now (readable from any thread). */
+    int openStreams() {
+        return mux.openStreams();
     }
 
     /** The tunnel names this session serves (read on its context). */

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.dial;
 
+import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -38,7 +39,9 @@ public class PrivateDialer {
             return;
         }
         if (!dialer.grants().allowsDial(name)) {
-            Log.infof("client %s may not dial private tunnel '%s'; stream %d refused", dialer.clientId(), name, stream.id());
+            try (LogFields fields = LogFields.of(dialer.clientId(), name)) {
+                Log.infof("client %s may not dial private tunnel '%s'; stream %d refused", dialer.clientId(), name, stream.id());
+            }
             metrics.tcpConnection("forbidden");
             stream.reset(ResetCode.FORBIDDEN, "client '" + dialer.clientId() + "' may not dial private tunnel '" + name
                     + "'; ask an administrator to grant it");

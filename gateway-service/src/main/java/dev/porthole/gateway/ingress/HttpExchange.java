@@ -1,5 +1,6 @@
 package dev.porthole.gateway.ingress;
 
+import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.message.Header;
@@ -125,7 +126,9 @@ final class HttpExchange {
             if (result.succeeded()) {
                 finish(head.status());
             } else {
-                Log.debugf("tunnel '%s': response cut after the head: %s", tunnel, result.cause().getMessage());
+                try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
+                    Log.debugf("tunnel '%s': response cut after the head: %s", tunnel, result.cause().getMessage());
+                }
                 stream.reset(ResetCode.CANCEL, "response could not be delivered");
                 abort();
             }
@@ -192,7 +195,7 @@ final class HttpExchange {
 
     private void finish(int status) {
         if (finished.compareAndSet(false, true)) {
-            metrics.httpRequest(status, Duration.ofNanos(System.nanoTime() - startNanos));
+            metrics.tunnelRequest(tunnel, owner.clientId(), status, Duration.ofNanos(System.nanoTime() - startNanos));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.tcp;
 
+import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.mux.MuxStream;
@@ -69,8 +70,10 @@ public final class PublicPort {
         if (connections.incrementAndGet() > maxConnections) {
             connections.decrementAndGet();
             metrics.tcpConnection("refused");
-            Log.warnf("tunnel '%s' (port %d): refused a connection from %s, %d connections is the limit", tunnel, port,
-                    address(socket.remoteAddress()), maxConnections);
+            try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
+                Log.warnf("tunnel '%s' (port %d): refused a connection from %s, %d connections is the limit", tunnel, port,
+                        address(socket.remoteAddress()), maxConnections);
+            }
             visitor.abort(new IllegalStateException("connection limit reached"));
             return;
         }

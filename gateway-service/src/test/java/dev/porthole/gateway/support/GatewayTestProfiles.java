@@ -16,4 +16,13 @@ public final class GatewayTestProfiles {
             return Map.of("porthole.gateway.auth.tokens", "");
         }
     }
+
+    /** Series per tunnel and per client switched on, with room for two tunnels and two clients. */
+    public static final class PerTunnelMetrics implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("porthole.gateway.metrics.per-tunnel", "true", "porthole.gateway.metrics.max-tunnels", "2",
+                    "porthole.gateway.metrics.max-clients", "2", "porthole.gateway.http.response-timeout", "30s");
+        }
+    }
 }

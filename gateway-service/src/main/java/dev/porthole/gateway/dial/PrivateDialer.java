@@ -1,5 +1,6 @@
 package dev.porthole.gateway.dial;
 
+import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -50,7 +51,8 @@ public class PrivateDialer {
             return;
         }
         MuxStream outbound = owner.openStream(name, "client " + dialer.clientId() + " at " + open.source(), null, false);
-        Splice.join(new StreamEnd(stream), new StreamEnd(outbound)).onComplete(result -> {
+        TunnelLimits limits = owner.limits(name);
+        Splice.join(limits.paced(new StreamEnd(stream), true), limits.paced(new StreamEnd(outbound), false)).onComplete(result -> {
             metrics.tcpConnection(result.succeeded() ? "closed" : "broken");
             if (result.failed()) {
                 Log.debugf("dial of private tunnel '%s' by client %s ended: %s", name, dialer.clientId(), result.cause().getMessage());

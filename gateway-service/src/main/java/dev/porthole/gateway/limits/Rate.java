@@ -62,10 +62,15 @@ final class Rate {
         return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
     }
 
-    /** Nanoseconds until the bucket holds a token again; 0 when it holds one now. */
+    /** Nanoseconds until the bucket is out of debt; 0 when it is now. */
     long waitNanos() {
         Bucket current = bucket;
-        return current == null ? 0 : current.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+        long rate = perSecond;
+        if (current == null || rate == 0) {
+            return 0;
+        }
+        long debt = -current.getAvailableTokens();
+        return debt <= 0 ? 0 : (long) Math.ceil(debt * 1e9 / rate);
     }
 
     /** Tokens in the bucket now; negative while in debt. */

@@ -40,7 +40,7 @@ public final class TunnelLimits {
 
     /** Takes a stream slot; false (and reported) when the tunnel has as many as it may. Give it back with {@link #closeStream()}. */
     public boolean openStream() {
-        int limit = policy.current().streamsPerTunnel();
+        int limit = maxStreams();
         if (streams.incrementAndGet() > limit) {
             streams.decrementAndGet();
             hit(LimitKind.STREAMS, limit + " concurrent requests");
@@ -66,6 +66,16 @@ public final class TunnelLimits {
         }
         hit(LimitKind.REQUESTS, requests.perSecond() + " requests per second");
         return OptionalLong.of(Math.max(1, (wait + 999_999_999L) / 1_000_000_000L));
+    }
+
+    /** The request rate in force (0: none). */
+    public long requestsPerSecond() {
+        return requests.perSecond();
+    }
+
+    /** The most streams the tunnel may have open at once now. */
+    public int maxStreams() {
+        return policy.current().streamsPerTunnel();
     }
 
     /** The largest request body a visitor may send now. */

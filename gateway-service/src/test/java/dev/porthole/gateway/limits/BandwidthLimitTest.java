@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
+import dev.porthole.gateway.support.TcpRangeResource;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.gateway.support.Visitor;
+import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.micrometer.core.instrument.Counter;
@@ -19,7 +21,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.net.Socket;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +38,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(GatewayTestProfiles.Limited.class)
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
+@WithTestResource(TcpRangeResource.class)
 class BandwidthLimitTest {
 
     private static final String TOKEN = "Bearer test-token-0123456789";
@@ -64,6 +71,7 @@ class BandwidthLimitTest {
     @Test
     void aDownloadOverTheClientsRateIsPausedAndArrivesIntact() {
         agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-download", List.of(TunnelRequest.http("slow-down", "x:1")));
+        agent.awaitWelcome();
         Buffer body = randomBytes(512 * 1024);
         agent.serving(Upstreams.download(body));
         double before = pauses("download");
@@ -78,6 +86,7 @@ class BandwidthLimitTest {
     @Test
     void anUploadOverTheGatewaysRateIsPausedAndArrivesIntact() {
         agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-upload", List.of(TunnelRequest.http("slow-up", "x:1")));
+        agent.awaitWelcome();
         agent.serving(Upstreams.echo());
         Buffer body = randomBytes(384 * 1024);
         double before = pauses("upload");
@@ -95,6 +104,34 @@ class BandwidthLimitTest {
         } finally {
             policy.apply(configured);
         }
+    }
+
+    @Test
+    void aTcpTunnelIsPacedBothWaysAndEveryByteComesBack() throws Exception {
+        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-tcp",
+                List.of(new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:1"))).serving((stream, open) -> stream.pipeTo(stream));
+        int port = agent.awaitWelcome().tunnels().getFirst().port();
+        byte[] sent = randomBytes(384 * 1024).getBytes();
+        double uploads = pauses("upload");
+        double downloads = pauses("download");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                try {
+                    socket.getOutputStream().write(sent);
+                    socket.shutdownOutput();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            InputStream in = socket.getInputStream();
+            byte[] received = in.readNBytes(sent.length);
+            writing.get(20, TimeUnit.SECONDS);
+            assertThat(received).isEqualTo(sent);
+            assertThat(in.read()).as("the echo ends with the visitor's FIN").isEqualTo(-1);
+        }
+        assertThat(pauses("upload") - uploads).as("the visitor's socket was paused for tokens").isGreaterThan(0);
+        assertThat(pauses("download") - downloads).as("the agent's stream was paused for tokens").isGreaterThan(0);
     }
 
     @Inject

@@ -11,7 +11,9 @@ import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.gateway.support.Visitor;
 import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.StreamResetException;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
@@ -34,7 +36,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The per-tunnel request limits visitors meet: body size (413), requests per second (429), concurrent streams (503). */
+/**
+ * The per-tunnel request limits visitors meet: body size (413), requests per second (429),
+ * concurrent streams (503 on HTTP tunnels, a reset on private ones).
+ */
 @QuarkusTest
 @TestProfile(GatewayTestProfiles.Limited.class)
 @WithTestResource(RedisTestResource.class)
@@ -144,6 +149,44 @@ class RequestLimitsTest {
             }
             assertThat(visitor.get(host, "/after").status()).isEqualTo(200);
         } finally {
+            policy.apply(configured);
+        }
+    }
+
+    @Test
+    void aPrivateTunnelTakesAtMostItsStreamsAtOnce() throws Exception {
+        LimitSettings configured = policy.current();
+        policy.apply(new LimitSettings(0, 0, 0, 0, 2, 0, configured.maxBodySize()));
+        TestAgent dialer = null;
+        try {
+            agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-private-busy",
+                    List.of(new TunnelRequest(TunnelKind.TCP, "busy-db", 0, true, "127.0.0.1:5432"))).serving(Upstreams.silent());
+            assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
+            dialer = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer second-token-0123456789", "agent-dialer-busy", List.of());
+            dialer.awaitWelcome();
+            TestAgent dialing = dialer;
+            MuxStream first = dialer.dial("busy-db");
+            MuxStream second = dialer.dial("busy-db");
+            first.write(Buffer.buffer("1"));
+            second.write(Buffer.buffer("2"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> agent.opened.size() == 2);
+
+            CompletableFuture<Throwable> refused = new CompletableFuture<>();
+            dialer.dial("busy-db").exceptionHandler(refused::complete).write(Buffer.buffer("3"));
+            assertThat(refused.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(StreamResetException.class,
+                    reset -> assertThat(reset.code()).isEqualTo(ResetCode.LIMIT_REACHED)).hasMessageContaining("2 connections open");
+            assertThat(agent.opened).hasSize(2);
+
+            first.reset(ResetCode.CANCEL, "done");
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                MuxStream again = dialing.dial("busy-db");
+                again.write(Buffer.buffer("4"));
+                return agent.opened.size() == 3;
+            });
+        } finally {
+            if (dialer != null) {
+                dialer.close();
+            }
             policy.apply(configured);
         }
     }

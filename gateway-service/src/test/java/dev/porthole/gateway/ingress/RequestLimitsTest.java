@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,9 @@ class RequestLimitsTest {
 
     @Inject
     LimitPolicy policy;
+
+    @Inject
+    RedisAPI redis;
 
     private TestAgent agent;
 
@@ -124,6 +128,9 @@ class RequestLimitsTest {
         assertThat(refused).as("one request per second: a quick second one is refused").isNotNull();
         assertThat(refused.header(ErrorPages.ERROR_HEADER)).isEqualTo("rate-limited");
         assertThat(refused.header("Retry-After")).isEqualTo("1");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(redis.xrange(List.of("porthole:events", "-", "+"))
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toString())
+                .as("a limit.hit event on the event stream").contains("limit.hit").contains("busy-rate").contains("requests-per-second"));
     }
 
     @Test

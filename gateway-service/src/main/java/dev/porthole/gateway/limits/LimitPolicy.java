@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tunnel limits in force and the token buckets that enforce them: one per direction for the
@@ -39,7 +37,6 @@ public class LimitPolicy {
     private final Rate upload;
     private final Rate download;
     private final Map<String, ClientBandwidth> clients = new HashMap<>();
-    private final Set<TunnelLimits> tunnels = ConcurrentHashMap.newKeySet();
     private volatile LimitSettings current;
 
     @Inject
@@ -69,13 +66,15 @@ public class LimitPolicy {
         return current;
     }
 
-    /** Puts new limits in force, for new and live tunnels alike; a client's own grants still win over the defaults. */
+    /**
+     * Puts new limits in force, for new and live tunnels alike; a client's own grants still win over
+     * the defaults. Live tunnels pick up a new request rate at their next request.
+     */
     public synchronized void apply(LimitSettings next) {
         current = next;
         upload.set(next.uploadBytesPerSecond());
         download.set(next.downloadBytesPerSecond());
         clients.values().forEach(client -> client.apply(next));
-        tunnels.forEach(tunnel -> tunnel.applyRequestRate(next.requestsPerSecondPerTunnel()));
     }
 
     /** The limits of a new agent session of a client; close them when the session ends. */
@@ -98,14 +97,8 @@ public class LimitPolicy {
     }
 
     TunnelLimits newTunnel(String clientId, String name, ClientBandwidth client) {
-        TunnelLimits limits = new TunnelLimits(clientId, name, this, new Rate(current.requestsPerSecondPerTunnel(), REQUEST_BURST, time),
+        return new TunnelLimits(clientId, name, this, new Rate(current.requestsPerSecondPerTunnel(), REQUEST_BURST, time),
                 new Throttle(List.of(upload, client.upload)), new Throttle(List.of(download, client.download)));
-        tunnels.add(limits);
-        return limits;
-    }
-
-    void forget(TunnelLimits limits) {
-        tunnels.remove(limits);
     }
 
     Wakeups wakeups() {

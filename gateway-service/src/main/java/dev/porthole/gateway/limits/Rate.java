@@ -29,9 +29,15 @@ final class Rate {
         return perSecond;
     }
 
-    /** Changes the rate; tokens already in the bucket carry over in proportion. */
-    synchronized void set(long next) {
-        if (next == perSecond && (next == 0) == (bucket == null)) {
+    /** Changes the rate; tokens already in the bucket carry over in proportion. Cheap when the rate stays. */
+    void set(long next) {
+        if (next != perSecond) {
+            change(next);
+        }
+    }
+
+    private synchronized void change(long next) {
+        if (next == perSecond) {
             return;
         }
         perSecond = next;
@@ -71,12 +77,6 @@ final class Rate {
         }
         long debt = -current.getAvailableTokens();
         return debt <= 0 ? 0 : (long) Math.ceil(debt * 1e9 / rate);
-    }
-
-    /** Tokens in the bucket now; negative while in debt. */
-    long available() {
-        Bucket current = bucket;
-        return current == null ? Long.MAX_VALUE : current.getAvailableTokens();
     }
 
     private long capacity(long rate) {

@@ -2,6 +2,7 @@ package dev.porthole.gateway.limits;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The limits of one agent session's tunnels; closed with the session. */
 public final class SessionLimits {
@@ -10,6 +11,7 @@ public final class SessionLimits {
     private final String clientId;
     private final ClientBandwidth client;
     private final Map<String, TunnelLimits> tunnels = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     SessionLimits(LimitPolicy policy, String clientId, ClientBandwidth client) {
         this.policy = policy;
@@ -22,10 +24,11 @@ public final class SessionLimits {
         return tunnels.computeIfAbsent(name, ignored -> policy.newTunnel(clientId, name, client));
     }
 
-    /** The session ended: its tunnels stop following new settings, and the client's buckets go with its last session. */
+    /** The session ended: the client's buckets go with its last session. */
     public void close() {
-        tunnels.values().forEach(policy::forget);
-        tunnels.clear();
-        policy.release(clientId, client);
+        if (closed.compareAndSet(false, true)) {
+            tunnels.clear();
+            policy.release(clientId, client);
+        }
     }
 }

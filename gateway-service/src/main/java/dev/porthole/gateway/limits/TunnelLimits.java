@@ -60,6 +60,7 @@ public final class TunnelLimits {
 
     /** Counts one request; empty when it may pass, otherwise the whole seconds until it may be retried. */
     public OptionalLong admitRequest() {
+        requests.set(policy.current().requestsPerSecondPerTunnel());
         long wait = requests.tryTake();
         if (wait == 0) {
             return OptionalLong.empty();
@@ -127,10 +128,6 @@ public final class TunnelLimits {
                 end.finish();
             }
         };
-    }
-
-    void applyRequestRate(int perSecond) {
-        requests.set(perSecond);
     }
 
     private void hit(LimitKind kind, String detail) {

@@ -3,11 +3,11 @@ package dev.porthole.gateway.limits;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 
-/** The upload and download buckets of one client, shared by all its tunnels on this gateway. */
+/** The upload and download buckets of one client, shared by all its tunnels on this gateway; guarded by the policy. */
 final class ClientBandwidth {
 
-    private final long grantedUpload;
-    private final long grantedDownload;
+    private long grantedUpload;
+    private long grantedDownload;
     final Rate upload;
     final Rate download;
     int sessions;
@@ -17,6 +17,13 @@ final class ClientBandwidth {
         this.grantedDownload = grantedDownload;
         this.upload = new Rate(settings.clientUpload(grantedUpload), burst, time);
         this.download = new Rate(settings.clientDownload(grantedDownload), burst, time);
+    }
+
+    /** Takes the grants of the client's newest session (an admin may have changed them). */
+    void regrant(long upload, long download, LimitSettings settings) {
+        grantedUpload = upload;
+        grantedDownload = download;
+        apply(settings);
     }
 
     /** Follows new settings; the client's own grants still win over the gateway's defaults. */

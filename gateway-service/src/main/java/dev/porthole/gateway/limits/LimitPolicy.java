@@ -77,10 +77,15 @@ public class LimitPolicy {
         clients.values().forEach(client -> client.apply(next));
     }
 
-    /** The limits of a new agent session of a client; close them when the session ends. */
+    /** The limits of a new agent session of a client, whose grants now set its rates; close them when the session ends. */
     public synchronized SessionLimits openSession(String clientId, Grants grants) {
-        ClientBandwidth client = clients.computeIfAbsent(clientId, ignored -> new ClientBandwidth(grants.uploadBytesPerSecond(),
-                grants.downloadBytesPerSecond(), current, BYTE_BURST, time));
+        ClientBandwidth client = clients.get(clientId);
+        if (client == null) {
+            client = new ClientBandwidth(grants.uploadBytesPerSecond(), grants.downloadBytesPerSecond(), current, BYTE_BURST, time);
+            clients.put(clientId, client);
+        } else {
+            client.regrant(grants.uploadBytesPerSecond(), grants.downloadBytesPerSecond(), current);
+        }
         client.sessions++;
         return new SessionLimits(this, clientId, client);
     }

@@ -134,6 +134,20 @@ class LimitPolicyTest {
     }
 
     @Test
+    void theNewestSessionsGrantsSetTheClientsRate() {
+        LimitPolicy policy = policy(download(0, 0));
+        ThrottledWriteStream old = policy.openSession("c1", Grants.unrestricted()).tunnel("a").towardsVisitor(new Sink());
+        old.write(Buffer.buffer(new byte[100_000]));
+        assertThat(wakeups).as("no limit yet").isEmpty();
+
+        Grants limited = new Grants(List.of("*"), true, List.of(), 0, List.of(), List.of(), 0, 0, 0, 1000);
+        policy.openSession("c1", limited);
+        old.write(Buffer.buffer(new byte[600]));
+        assertThat(wakeups).as("the older session's tunnel shares the new rate").hasSize(1);
+        assertThat(wakeups.getFirst().nanos()).isEqualTo(500 * MS);
+    }
+
+    @Test
     void aClientsBucketsGoWithItsLastSession() {
         LimitPolicy policy = policy(download(0, 1000));
         SessionLimits one = policy.openSession("c1", Grants.unrestricted());

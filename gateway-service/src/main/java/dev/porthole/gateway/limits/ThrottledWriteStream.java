@@ -19,6 +19,7 @@ public final class ThrottledWriteStream implements WriteStream<Buffer> {
     private final Wakeups wakeups;
     private final Runnable onPause;
     private volatile boolean waiting;
+    private volatile boolean ended;
     private volatile Handler<Void> drainHandler;
 
     ThrottledWriteStream(WriteStream<Buffer> delegate, Throttle throttle, Wakeups wakeups, Runnable onPause) {
@@ -46,12 +47,14 @@ public final class ThrottledWriteStream implements WriteStream<Buffer> {
 
     @Override
     public Future<Void> end() {
+        ended = true;
         return delegate.end();
     }
 
     @Override
     public Future<Void> end(Buffer data) {
         // The last bytes are paid for but not waited on: nothing follows them.
+        ended = true;
         throttle.take(data.length());
         return delegate.end(data);
     }
@@ -96,6 +99,9 @@ public final class ThrottledWriteStream implements WriteStream<Buffer> {
 
     /** The wait is over, unless other tunnels sharing a bucket spent the tokens meanwhile. */
     private void wake() {
+        if (ended) {
+            return;
+        }
         long more = throttle.waitNanos();
         if (more > 0) {
             wakeups.after(more, this::wake);
@@ -107,7 +113,8 @@ public final class ThrottledWriteStream implements WriteStream<Buffer> {
 
     private void drained() {
         Handler<Void> handler = drainHandler;
-        if (handler != null && !writeQueueFull()) {
+        // After the end nothing waits for a drain, and an ended response refuses even the question.
+        if (handler != null && !ended && !writeQueueFull()) {
             handler.handle(null);
         }
     }

@@ -88,6 +88,21 @@ class LimitPolicyTest {
     }
 
     @Test
+    void aWakeupAfterTheEndLeavesTheEndedDestinationAlone() {
+        LimitPolicy policy = policy(download(1000, 0));
+        Sink sink = new Sink();
+        ThrottledWriteStream paced = policy.openSession("c1", Grants.unrestricted()).tunnel("api").towardsVisitor(sink);
+        int[] drains = {0};
+        paced.drainHandler(ignored -> drains[0]++);
+        paced.write(Buffer.buffer(new byte[500]));
+        paced.end();
+        sink.ended = true;
+
+        wakeUp();
+        assertThat(drains[0]).isZero();
+    }
+
+    @Test
     void tunnelsOfOneClientShareItsBucketSoAWaitGrowsWhenAnotherSpendsTheTokens() {
         LimitPolicy policy = policy(download(0, 1000));
         SessionLimits session = policy.openSession("c1", Grants.unrestricted());
@@ -193,6 +208,7 @@ class LimitPolicyTest {
     /** A destination that takes everything at once and counts it. */
     private static final class Sink implements WriteStream<Buffer> {
         long bytes;
+        boolean ended;
 
         @Override
         public Future<Void> write(Buffer data) {
@@ -227,6 +243,10 @@ class LimitPolicyTest {
 
         @Override
         public boolean writeQueueFull() {
+            if (ended) {
+                // As an ended Vert.x response does.
+                throw new IllegalStateException("Response has already been written");
+            }
             return false;
         }
 

@@ -1,5 +1,7 @@
 package dev.porthole.gateway.control;
 
+import dev.porthole.gateway.limits.SessionLimits;
+import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
@@ -71,6 +73,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final Instant connectedAt = Instant.now();
     private final List<GrantedTunnel> tunnels = new ArrayList<>();
     private final List<Long> timers = new ArrayList<>();
+    private final SessionLimits limits;
     private State state = State.AWAITING_HELLO;
     private String agentVersion = "";
     private boolean registryWarned;
@@ -85,6 +88,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         this.route = principal.method() == AuthMethod.JWT
                 ? Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId)
                 : new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
+        this.limits = services.limits().openSession(principal.clientId(), principal.grants());
     }
 
     /** Starts waiting for HELLO. */
@@ -114,6 +118,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin) {
         return mux.openStream(tunnel, source, request, fin);
+    }
+
+    @Override
+    public TunnelLimits limits(String tunnel) {
+        return limits.tunnel(tunnel);
     }
 
     /** Ends the session; the agent sees the code and reason. */
@@ -159,6 +168,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         State previous = state;
         state = State.CLOSED;
         timers.forEach(services.vertx()::cancelTimer);
+        limits.close();
         services.sessions().remove(this);
         if (principal.grants().maxSessions() > 0 && code != CloseCode.SESSION_REPLACED.code()) {
             // A replaced session's agent already holds the place through its newer session.

@@ -33,4 +33,6 @@ public interface GatewayMetrics {
 
     /** Reports the streams open now across all agent sessions. */
     void watchStreams(IntSupplier openStreams);
+    /** A tunnel limit bit: {@code body-size}, {@code requests-per-second}, {@code streams}, {@code upload} or {@code download}. */
+    void limitHit(String kind);
 }

@@ -157,4 +157,9 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     private static String statusClass(int status) {
         return (status / 100) + "xx";
     }
+
+    @Override
+    public void limitHit(String kind) {
+        registry.counter("porthole.gateway.limit.hits", "kind", kind).increment();
+    }
 }

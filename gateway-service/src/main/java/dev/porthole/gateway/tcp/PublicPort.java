@@ -1,5 +1,6 @@
 package dev.porthole.gateway.tcp;
 
+import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -77,8 +78,10 @@ public final class PublicPort {
             visitor.abort(new IllegalStateException("connection limit reached"));
             return;
         }
-        MuxStream stream = owner.openStream(tunnel, address(socket.remoteAddress()), null, false);
-        Splice.join(visitor, new StreamEnd(stream)).onComplete(result -> {
+        TunnelOwner current = owner;
+        MuxStream stream = current.openStream(tunnel, address(socket.remoteAddress()), null, false);
+        TunnelLimits limits = current.limits(tunnel);
+        Splice.join(limits.paced(visitor, true), limits.paced(new StreamEnd(stream), false)).onComplete(result -> {
             connections.decrementAndGet();
             metrics.tcpConnection(result.succeeded() ? "closed" : "broken");
             if (result.failed()) {

@@ -99,6 +99,9 @@ public final class ConfigCheck {
         positive(problems, "porthole.gateway.tcp.max-connections-per-tunnel", tcp.maxConnectionsPerTunnel());
         positive(problems, "porthole.gateway.tcp.idle-timeout", tcp.idleTimeout().toMillis());
         positive(problems, "porthole.gateway.tcp.allocation-attempts", tcp.allocationAttempts());
+        if (config.shutdown().drainTimeout().isNegative()) {
+            problems.add("porthole.gateway.shutdown.drain-timeout: must be 0s or more, was " + config.shutdown().drainTimeout());
+        }
         return problems;
     }
 

@@ -33,6 +33,9 @@ public interface GatewayConfig {
     /** Public TCP tunnels and private tunnels. */
     Tcp tcp();
 
+    /** What the gateway does when it is told to stop (SIGTERM). */
+    Shutdown shutdown();
+
     /** The public listener. */
     interface Http {
         /** Address to bind. */
@@ -187,5 +190,15 @@ public interface GatewayConfig {
         /** Ports tried (claimed in the registry and bound) before giving up on a port from the range. */
         @WithDefault("50")
         int allocationAttempts();
+    }
+
+    /** Graceful shutdown: stop accepting, send agents elsewhere, let open requests finish. */
+    interface Shutdown {
+        /**
+         * How long open HTTP requests and TCP connections may go on after SIGTERM; what is still
+         * open then is cut. Keep it below the orchestrator's grace period (Kubernetes: 30 s).
+         */
+        @WithDefault("20s")
+        Duration drainTimeout();
     }
 }

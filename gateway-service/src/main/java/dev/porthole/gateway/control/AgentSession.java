@@ -115,6 +115,16 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         return mux.openStream(tunnel, source, request, fin);
     }
 
+    /** Asks the agent to open a new connection (through the load balancer) while this one finishes its open streams. */
+    public void goAway(String reason) {
+        mux.send(new GoAway(CloseCode.GOING_AWAY.code(), reason));
+    }
+
+    /** Streams open now; read from any thread, so possibly a moment old. */
+    public int openStreams() {
+        return mux.streamCount();
+    }
+
     /** Ends the session; the agent sees the code and reason. */
     public void close(CloseCode code, String reason) {
         mux.close(code, reason);

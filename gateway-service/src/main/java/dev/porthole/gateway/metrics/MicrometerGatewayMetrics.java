@@ -1,5 +1,6 @@
 package dev.porthole.gateway.metrics;
 
+import dev.porthole.gateway.control.LocalSessions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,8 +19,9 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     private final Counter bytesIn;
     private final Counter bytesOut;
 
-    public MicrometerGatewayMetrics(MeterRegistry registry) {
+    public MicrometerGatewayMetrics(MeterRegistry registry, LocalSessions sessions) {
         this.registry = registry;
+        registry.gauge("porthole.gateway.streams", sessions, LocalSessions::openStreams);
         registry.gauge("porthole.gateway.agents", agents);
         registry.gauge("porthole.gateway.tunnels", java.util.List.of(io.micrometer.core.instrument.Tag.of("kind", "http")), httpTunnels);
         registry.gauge("porthole.gateway.tunnels", java.util.List.of(io.micrometer.core.instrument.Tag.of("kind", "tcp")), tcpTunnels);

@@ -102,6 +102,16 @@ public final class ConfigCheck {
         if (config.shutdown().drainTimeout().isNegative()) {
             problems.add("porthole.gateway.shutdown.drain-timeout: must be 0s or more, was " + config.shutdown().drainTimeout());
         }
+
+        GatewayConfig.Limits limits = config.limits();
+        GatewayConfig.Bandwidth bandwidth = limits.bandwidth();
+        bandwidth.upload().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.upload", rate.asLongValue()));
+        bandwidth.download().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.download", rate.asLongValue()));
+        bandwidth.clientUpload().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.client-upload", rate.asLongValue()));
+        bandwidth.clientDownload().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.client-download", rate.asLongValue()));
+        positive(problems, "porthole.gateway.limits.streams-per-tunnel", limits.streamsPerTunnel());
+        limits.requestsPerSecondPerTunnel().ifPresent(rate -> positive(problems, "porthole.gateway.limits.requests-per-second-per-tunnel", rate));
+        positive(problems, "porthole.gateway.limits.max-body-size", limits.maxBodySize().asLongValue());
         return problems;
     }
 

@@ -36,6 +36,9 @@ public interface GatewayConfig {
     /** What the gateway does when it is told to stop (SIGTERM). */
     Shutdown shutdown();
 
+    /** Bandwidth and request limits on tunnels; {@code LimitPolicy} holds the values in force. */
+    Limits limits();
+
     /** The public listener. */
     interface Http {
         /** Address to bind. */
@@ -200,5 +203,37 @@ public interface GatewayConfig {
          */
         @WithDefault("20s")
         Duration drainTimeout();
+    }
+
+    /** Limits on what visitors and agents may send through tunnels. */
+    interface Limits {
+        /** Bandwidth limits; each is bytes per second (like {@code 10M}), absent for no limit. */
+        Bandwidth bandwidth();
+
+        /** Most concurrent streams (HTTP requests and TCP connections) on one tunnel; the next visitor gets 503. */
+        @WithDefault("1000")
+        int streamsPerTunnel();
+
+        /** Most requests per second to one HTTP tunnel; beyond it visitors get 429 with Retry-After. Absent: no limit. */
+        OptionalInt requestsPerSecondPerTunnel();
+
+        /** Largest request body a visitor may send through an HTTP tunnel; larger gets 413. */
+        @WithDefault("100M")
+        MemorySize maxBodySize();
+    }
+
+    /** Token buckets on the bytes tunnels carry; an empty bucket pauses the sender, it never drops bytes. */
+    interface Bandwidth {
+        /** All visitors to all agents, across every tunnel of this gateway. */
+        Optional<MemorySize> upload();
+
+        /** All agents to all visitors, across every tunnel of this gateway. */
+        Optional<MemorySize> download();
+
+        /** Per client, visitors to its agents, when its grants set no upload limit. */
+        Optional<MemorySize> clientUpload();
+
+        /** Per client, its agents to visitors, when its grants set no download limit. */
+        Optional<MemorySize> clientDownload();
     }
 }

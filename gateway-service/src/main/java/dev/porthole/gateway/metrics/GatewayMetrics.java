@@ -24,4 +24,7 @@ public interface GatewayMetrics {
 
     /** A TCP connection (public tunnel or private dial) ended: {@code closed}, {@code broken} or {@code refused} (limit reached). */
     void tcpConnection(String outcome);
+
+    /** A tunnel limit bit: {@code body-size}, {@code requests-per-second}, {@code streams}, {@code upload} or {@code download}. */
+    void limitHit(String kind);
 }

@@ -77,4 +77,9 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     public void tcpConnection(String outcome) {
         registry.counter("porthole.gateway.tcp.connections", "outcome", outcome).increment();
     }
+
+    @Override
+    public void limitHit(String kind) {
+        registry.counter("porthole.gateway.limit.hits", "kind", kind).increment();
+    }
 }

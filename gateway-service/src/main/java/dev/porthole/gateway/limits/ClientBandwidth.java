@@ -1,0 +1,27 @@
+package dev.porthole.gateway.limits;
+
+import io.github.bucket4j.TimeMeter;
+import java.time.Duration;
+
+/** The upload and download buckets of one client, shared by all its tunnels on this gateway. */
+final class ClientBandwidth {
+
+    private final long grantedUpload;
+    private final long grantedDownload;
+    final Rate upload;
+    final Rate download;
+    int sessions;
+
+    ClientBandwidth(long grantedUpload, long grantedDownload, LimitSettings settings, Duration burst, TimeMeter time) {
+        this.grantedUpload = grantedUpload;
+        this.grantedDownload = grantedDownload;
+        this.upload = new Rate(settings.clientUpload(grantedUpload), burst, time);
+        this.download = new Rate(settings.clientDownload(grantedDownload), burst, time);
+    }
+
+    /** Follows new settings; the client's own grants still win over the gateway's defaults. */
+    void apply(LimitSettings settings) {
+        upload.set(settings.clientUpload(grantedUpload));
+        download.set(settings.clientDownload(grantedDownload));
+    }
+}

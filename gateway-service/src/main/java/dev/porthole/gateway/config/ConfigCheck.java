@@ -99,6 +99,10 @@ public final class ConfigCheck {
         positive(problems, "porthole.gateway.tcp.max-connections-per-tunnel", tcp.maxConnectionsPerTunnel());
         positive(problems, "porthole.gateway.tcp.idle-timeout", tcp.idleTimeout().toMillis());
         positive(problems, "porthole.gateway.tcp.allocation-attempts", tcp.allocationAttempts());
+        long checkMillis = config.configFileCheckInterval().toMillis();
+        if (checkMillis < 100 || checkMillis > 60_000) {
+            problems.add("porthole.gateway.config-file-check-interval: must be between 100ms and 1m, was " + config.configFileCheckInterval());
+        }
         if (config.shutdown().drainTimeout().isNegative()) {
             problems.add("porthole.gateway.shutdown.drain-timeout: must be 0s or more, was " + config.shutdown().drainTimeout());
         }

@@ -15,6 +15,16 @@ public interface GatewayConfig {
     /** Id of this gateway instance in the registry, in events and in logs; defaults to the host name plus a random suffix. */
     Optional<String> instanceId();
 
+    /**
+     * A YAML file (tokens, clients, limits; see docs/operations.md) watched while the gateway runs:
+     * a change is put in force without a restart and published to the other gateways.
+     */
+    Optional<String> configFile();
+
+    /** How often the configuration file is looked at; a change is applied once it reads the same twice in a row. */
+    @WithDefault("2s")
+    Duration configFileCheckInterval();
+
     /** The public listener: visitors' HTTP and the agents' WebSocket endpoint. */
     Http http();
 

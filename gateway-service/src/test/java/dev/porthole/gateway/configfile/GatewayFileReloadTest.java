@@ -99,6 +99,14 @@ class GatewayFileReloadTest {
     }
 
     @Test
+    void aChangedDomainIsReportedAsNeedingARestartAndTheRestApplies() {
+        ConfigFileResource.write("domain: elsewhere.example.com\ntokens: [ \"file-token-g-0123456789\" ]\n");
+        await().atMost(RELOAD).until(() -> accepted("file-token-g-0123456789"));
+        assertThat(events()).contains("domain needs a restart");
+        assertThat(accepted("file-token-g-0123456789")).as("the other keys apply at once").isTrue();
+    }
+
+    @Test
     void aFileAnotherGatewayPublishedIsApplied() throws Exception {
         String published = new JsonObject()
                 .put("version", System.currentTimeMillis() + 60_000)

@@ -101,6 +101,13 @@ public final class ConfigCheck {
         positive(problems, "porthole.gateway.tcp.allocation-attempts", tcp.allocationAttempts());
         positive(problems, "porthole.gateway.metrics.max-tunnels", config.metrics().maxTunnels());
         positive(problems, "porthole.gateway.metrics.max-clients", config.metrics().maxClients());
+        long checkMillis = config.configFileCheckInterval().toMillis();
+        if (checkMillis < 100 || checkMillis > 60_000) {
+            problems.add("porthole.gateway.config-file-check-interval: must be between 100ms and 1m, was " + config.configFileCheckInterval());
+        }
+        if (config.shutdown().drainTimeout().isNegative()) {
+            problems.add("porthole.gateway.shutdown.drain-timeout: must be 0s or more, was " + config.shutdown().drainTimeout());
+        }
 
         GatewayConfig.Limits limits = config.limits();
         GatewayConfig.Bandwidth bandwidth = limits.bandwidth();

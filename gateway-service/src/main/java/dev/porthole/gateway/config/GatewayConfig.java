@@ -15,6 +15,16 @@ public interface GatewayConfig {
     /** Id of this gateway instance in the registry, in events and in logs; defaults to the host name plus a random suffix. */
     Optional<String> instanceId();
 
+    /**
+     * A YAML file (tokens, clients, limits; see docs/operations.md) watched while the gateway runs:
+     * a change is put in force without a restart and published to the other gateways.
+     */
+    Optional<String> configFile();
+
+    /** How often the configuration file is looked at; a change is applied once it reads the same twice in a row. */
+    @WithDefault("2s")
+    Duration configFileCheckInterval();
+
     /** The public listener: visitors' HTTP and the agents' WebSocket endpoint. */
     Http http();
 
@@ -35,6 +45,9 @@ public interface GatewayConfig {
 
     /** Prometheus metrics beyond the totals. */
     Metrics metrics();
+
+    /** What the gateway does when it is told to stop (SIGTERM). */
+    Shutdown shutdown();
 
     /** Bandwidth and request limits on tunnels; {@code LimitPolicy} holds the values in force. */
     Limits limits();
@@ -208,6 +221,16 @@ public interface GatewayConfig {
         /** Most client ids with series of their own at once; the others count under {@code client="other"}. */
         @WithDefault("100")
         int maxClients();
+    }
+
+    /** Graceful shutdown: stop accepting, send agents elsewhere, let open requests finish. */
+    interface Shutdown {
+        /**
+         * How long open HTTP requests and TCP connections may go on after SIGTERM; what is still
+         * open then is cut. Keep it below the orchestrator's grace period (Kubernetes: 30 s).
+         */
+        @WithDefault("20s")
+        Duration drainTimeout();
     }
 
     /** Limits on what visitors and agents may send through tunnels. */

@@ -125,6 +125,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         return limits.tunnel(tunnel);
     }
 
+    /** Asks the agent to open a new connection (through the load balancer) while this one finishes its open streams. */
+    public void goAway(String reason) {
+        mux.send(new GoAway(CloseCode.GOING_AWAY.code(), reason));
+    }
+
     /** Ends the session; the agent sees the code and reason. */
     public void close(CloseCode code, String reason) {
         mux.close(code, reason);
@@ -548,8 +553,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         return "session " + sessionId + " of client " + clientId();
     }
 
-    /** Streams open on this session now (readable from any thread). */
-    int openStreams() {
+    /** Streams open on this session now; readable from any thread, so possibly a moment old. */
+    public int openStreams() {
         return mux.openStreams();
     }
 

@@ -37,9 +37,14 @@ public class LocalSessions {
         return sessions.size();
     }
 
-    /** Streams open across all sessions. */
-    int openStreams() {
+    /** Streams open now across all sessions: HTTP requests, upgraded connections, TCP connections, dials. */
+    public int openStreams() {
         return sessions.values().stream().mapToInt(AgentSession::openStreams).sum();
+    }
+
+    /** Tells every agent to connect again elsewhere; open streams go on until the session closes. */
+    public void goAway(String reason) {
+        sessions.values().forEach(session -> session.goAway(reason));
     }
 
     /** Closes every session, for example when the gateway stops. */

@@ -6,6 +6,7 @@ import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
+import dev.porthole.gateway.shutdown.Draining;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,9 +29,11 @@ public class HttpIngress {
     private final Duration responseTimeout;
     private final String domain;
     private final String pathPrefix;
+    private final Draining draining;
 
     public HttpIngress(Addressing addressing, LocalRoutes routes, ForwardedRequest forwarded, AgentEndpoint agents, GatewayMetrics metrics,
-            Vertx vertx, GatewayConfig config) {
+            Vertx vertx, GatewayConfig config, Draining draining) {
+        this.draining = draining;
         this.addressing = addressing;
         this.routes = routes;
         this.forwarded = forwarded;
@@ -43,6 +46,13 @@ public class HttpIngress {
     }
 
     public void handle(HttpServerRequest request) {
+        if (draining.active()) {
+            // Requests already forwarded finish; new ones (agents' reconnects too) go to another gateway.
+            request.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "1");
+            ErrorPages.send(request, 503, "draining", "Service Unavailable",
+                    "This gateway is shutting down. Try again in a moment; another gateway takes over.");
+            return;
+        }
         if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
             // RFC 9112 3.2: more than one Host is a 400; which one a proxy in front honoured is unknown.
             ErrorPages.send(request, 400, "bad-request", "Bad Request", "the request has more than one Host header");

@@ -4,13 +4,10 @@ import dev.porthole.gateway.config.ConfigCheck;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.control.AgentEndpoint;
-import dev.porthole.gateway.control.LocalSessions;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.events.EventPublisher;
-import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.event.PortholeEvent;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -34,26 +31,21 @@ public class PublicHttpServer {
     private final GatewayConfig config;
     private final HttpIngress ingress;
     private final AgentEndpoint agents;
-    private final LocalSessions sessions;
     private final EventPublisher events;
     private final GatewayInstance instance;
     private final PublicAddresses addresses;
     private String deploymentId;
 
-    public PublicHttpServer(Vertx vertx, GatewayConfig config, HttpIngress ingress, AgentEndpoint agents, LocalSessions sessions,
-            EventPublisher events, GatewayInstance instance, PublicAddresses addresses) {
+    public PublicHttpServer(Vertx vertx, GatewayConfig config, HttpIngress ingress, AgentEndpoint agents, EventPublisher events,
+            GatewayInstance instance, PublicAddresses addresses) {
         this.vertx = vertx;
         this.config = config;
         this.ingress = ingress;
         this.agents = agents;
-        this.sessions = sessions;
         this.events = events;
         this.instance = instance;
         this.addresses = addresses;
     }
-
-    /** How long shutdown waits for the draining event to reach Redis. */
-    private static final long DRAINING_EVENT_WAIT_SECONDS = 2;
 
     void start(@Observes StartupEvent startup) throws Exception {
         List<String> problems = ConfigCheck.problems(config);
@@ -70,14 +62,8 @@ public class PublicHttpServer {
         events.publish(new PortholeEvent.GatewayStarted(instance.id(), version(), addresses.http("*")));
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
-        try {
-            events.publish(new PortholeEvent.GatewayDraining(instance.id(), "shutdown", sessions.count()))
-                    .toCompletionStage().toCompletableFuture().get(DRAINING_EVENT_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Log.warnf("could not record that the gateway is draining: %s", e.toString());
-        }
-        sessions.closeAll(CloseCode.GOING_AWAY, "the gateway is shutting down; reconnecting");
+    /** Closes the listeners and with them every connection still open (the end of a shutdown). */
+    public void close() {
         if (deploymentId != null) {
             vertx.undeploy(deploymentId);
         }

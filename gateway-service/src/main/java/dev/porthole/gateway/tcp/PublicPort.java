@@ -29,6 +29,7 @@ public final class PublicPort {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile NetServer server;
     private volatile TunnelOwner owner;
+    private volatile boolean accepting = true;
 
     PublicPort(int port, String tunnel, int maxConnections, GatewayMetrics metrics, TunnelOwner owner) {
         this.port = port;
@@ -60,6 +61,11 @@ public final class PublicPort {
         return connections.get();
     }
 
+    /** Refuses new connections from now on; those open go on (the gateway is draining). */
+    void stopAccepting() {
+        accepting = false;
+    }
+
     Future<Void> close() {
         NetServer current = server;
         return current == null ? Future.succeededFuture() : current.close();
@@ -68,6 +74,11 @@ public final class PublicPort {
     private void accept(NetSocket socket) {
         socket.pause();
         HalfCloseSocket visitor = HalfCloseSocket.wrap(socket);
+        if (!accepting) {
+            metrics.tcpConnection("refused");
+            visitor.abort(new IllegalStateException("the gateway is shutting down"));
+            return;
+        }
         if (connections.incrementAndGet() > maxConnections) {
             connections.decrementAndGet();
             metrics.tcpConnection("refused");

@@ -11,6 +11,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 
 /**
  * Turns a valid JSON document into a hostile one, for the fuzz tests of the JSON codecs: flipped
@@ -28,6 +29,40 @@ public final class JsonMutator {
         this.random = random;
     }
 
+    /** A JSON reader under test: returns what it read or throws. */
+    @FunctionalInterface
+    public interface Reader {
+        Object read(String json) throws Exception;
+    }
+
+    /** How many mutated documents were read and how many were rejected with the declared exception. */
+    public record Outcome(int parsed, int rejected) {
+    }
+
+    /**
+     * Reads {@code iterations} mutations of the documents {@code valid} produces (argument: the
+     * iteration); fails on the first exception other than {@code declared} (or one with no message).
+     */
+    public Outcome fuzz(int iterations, IntFunction<String> valid, Reader reader, Class<? extends Exception> declared) {
+        int parsed = 0;
+        int rejected = 0;
+        for (int i = 0; i < iterations; i++) {
+            String input = mutate(valid.apply(i));
+            try {
+                if (reader.read(input) == null) {
+                    throw new AssertionError("input #" + i + " read as null: " + abbreviate(input));
+                }
+                parsed++;
+            } catch (Exception | StackOverflowError e) {
+                if (!declared.isInstance(e) || e.getMessage() == null || e.getMessage().isBlank()) {
+                    throw new AssertionError("input #" + i + " escaped as " + e + ": " + abbreviate(input), e);
+                }
+                rejected++;
+            }
+        }
+        return new Outcome(parsed, rejected);
+    }
+
     /** One to three mutations of {@code valid}. */
     public String mutate(String valid) {
         String json = valid;
@@ -37,8 +72,7 @@ public final class JsonMutator {
         return json;
     }
 
-    /** The input as an assertion message shows it: at most 300 characters and the length. */
-    public static String abbreviate(String input) {
+    private static String abbreviate(String input) {
         return input.length() <= 300 ? input : input.substring(0, 300) + "... (" + input.length() + " chars)";
     }
 

@@ -64,7 +64,8 @@ public class PublicHttpServer {
         }
         HttpServerOptions options = options();
         int instances = config.http().eventLoops().orElse(Runtime.getRuntime().availableProcessors());
-        deploymentId = vertx.deployVerticle(() -> new Listener(options, ingress, config.http().requestHeadTimeout()), new DeploymentOptions().setInstances(instances))
+        Duration headTimeout = config.http().requestHeadTimeout();
+        deploymentId = vertx.deployVerticle(() -> new Listener(options, ingress, headTimeout), new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         Log.infof("Porthole gateway %s listening on %s:%d; tunnels at %s; agents connect to ws://<this host>:%d%s", instance.id(),
                 config.http().host(), config.http().port(), addresses.http("<name>"), config.http().port(), config.http().agentPath());
@@ -91,6 +92,9 @@ public class PublicHttpServer {
                 .setPort(http.port())
                 .setReuseAddress(true)
                 .setTcpNoDelay(true)
+                // HTTP/1.1 only: with h2c detection on, a new connection reaches the connection handler
+                // only once its bytes decided the protocol (SlowlorisTest saw silent and trickling
+                // connections never get there), so RequestHeadDeadline could not start its clock.
                 .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)

@@ -51,11 +51,6 @@ final class RequestHeadDeadline {
         });
     }
 
-    /** Open connections being watched (for tests and metrics). */
-    int watched() {
-        return watches.size();
-    }
-
     /** The clock of one connection; {@code inFlight} counts requests whose response has not ended. */
     private final class Watch {
         private final HttpConnection connection;

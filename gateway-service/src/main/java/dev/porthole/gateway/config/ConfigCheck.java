@@ -39,6 +39,7 @@ public final class ConfigCheck {
         }
         positive(problems, "porthole.gateway.http.response-timeout", http.responseTimeout().toMillis());
         positive(problems, "porthole.gateway.http.idle-timeout", http.idleTimeout().toMillis());
+        positive(problems, "porthole.gateway.http.request-head-timeout", http.requestHeadTimeout().toMillis());
         http.eventLoops().ifPresent(n -> positive(problems, "porthole.gateway.http.event-loops", n));
 
         GatewayConfig.Tunnel tunnel = config.tunnel();

@@ -97,6 +97,13 @@ public interface GatewayConfig {
         @WithDefault("5m")
         Duration idleTimeout();
 
+        /**
+         * A visitor connection must send a complete request head this soon after it opens, and after
+         * each response on a kept-alive connection; otherwise it is closed (slow-loris clients).
+         */
+        @WithDefault("10s")
+        Duration requestHeadTimeout();
+
         /** Keep X-Forwarded-* headers from visitors (only behind a trusted proxy); otherwise the gateway replaces them. */
         @WithDefault("false")
         boolean trustForwardedHeaders();

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -55,7 +56,8 @@ public class PublicHttpServer {
         }
         HttpServerOptions options = options();
         int instances = config.http().eventLoops().orElse(Runtime.getRuntime().availableProcessors());
-        deploymentId = vertx.deployVerticle(() -> new Listener(options, ingress), new DeploymentOptions().setInstances(instances))
+        Duration headTimeout = config.http().requestHeadTimeout();
+        deploymentId = vertx.deployVerticle(() -> new Listener(options, ingress, headTimeout), new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         Log.infof("Porthole gateway %s listening on %s:%d; tunnels at %s; agents connect to ws://<this host>:%d%s", instance.id(),
                 config.http().host(), config.http().port(), addresses.http("<name>"), config.http().port(), config.http().agentPath());
@@ -76,6 +78,10 @@ public class PublicHttpServer {
                 .setPort(http.port())
                 .setReuseAddress(true)
                 .setTcpNoDelay(true)
+                // HTTP/1.1 only: with h2c detection on, a new connection reaches the connection handler
+                // only once its bytes decided the protocol (SlowlorisTest saw silent and trickling
+                // connections never get there), so RequestHeadDeadline could not start its clock.
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setHandle100ContinueAutomatically(true)
@@ -98,15 +104,24 @@ public class PublicHttpServer {
     private static final class Listener extends AbstractVerticle {
         private final HttpServerOptions options;
         private final HttpIngress ingress;
+        private final Duration requestHeadTimeout;
 
-        Listener(HttpServerOptions options, HttpIngress ingress) {
+        Listener(HttpServerOptions options, HttpIngress ingress, Duration requestHeadTimeout) {
             this.options = options;
             this.ingress = ingress;
+            this.requestHeadTimeout = requestHeadTimeout;
         }
 
         @Override
         public void start(Promise<Void> started) {
-            vertx.createHttpServer(options).requestHandler(ingress::handle).listen().<Void>mapEmpty().onComplete(started);
+            RequestHeadDeadline deadline = new RequestHeadDeadline(vertx, requestHeadTimeout);
+            vertx.createHttpServer(options)
+                    .connectionHandler(deadline::opened)
+                    .requestHandler(request -> {
+                        deadline.requestArrived(request);
+                        ingress.handle(request);
+                    })
+                    .listen().<Void>mapEmpty().onComplete(started);
         }
     }
 

@@ -6,11 +6,16 @@ import java.time.Duration;
 import java.util.Base64;
 import picocli.CommandLine.Option;
 
-/** How to reach and authenticate to the gateway; shared by every tunnel command. Flags win over environment variables. */
+/**
+ * How to reach and authenticate to the gateway; shared by every tunnel command. Flags win over
+ * environment variables, which win over porthole.yml's {@code server}.
+ */
 public final class ConnectionOptions {
 
-    @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER:-http://localhost:8080}",
-            description = "Gateway URL (env SERVER, default ${DEFAULT-VALUE}).")
+    static final String DEFAULT_SERVER = "http://localhost:8080";
+
+    @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER}",
+            description = "Gateway URL (env SERVER; else the server in porthole.yml; else " + DEFAULT_SERVER + ").")
     String server;
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", defaultValue = "${env:TOKEN}",
@@ -36,8 +41,16 @@ public final class ConnectionOptions {
             description = "Give up after N failed connection attempts in a row; 0 retries forever (env MAX_RETRIES).")
     int maxRetries;
 
+    /** Takes the gateway URL from a source below flags and environment variables (porthole.yml) when neither gave one. */
+    void serverFallback(String fallback) {
+        if ((server == null || server.isBlank()) && fallback != null && !fallback.isBlank()) {
+            server = fallback;
+        }
+    }
+
     /** The gateway URL, checked. */
     URI serverUri() {
+        String server = this.server == null || this.server.isBlank() ? DEFAULT_SERVER : this.server;
         URI uri;
         try {
             uri = URI.create(server.trim());

@@ -4,11 +4,9 @@ import dev.porthole.agent.inspect.Inspector;
 import dev.porthole.agent.inspect.InspectorSettings;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
+import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.ExchangeTap;
-import dev.porthole.agent.upstream.HttpUpstream;
-import dev.porthole.agent.upstream.UpstreamAddress;
-import dev.porthole.protocol.message.TunnelKind;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -30,9 +28,8 @@ public class HttpCommand implements Callable<Integer> {
             description = "Ask for http://NAME.<domain> instead of a random name (env SUB_DOMAIN).")
     String subdomain;
 
-    @Option(names = "--max-upstream-connections", paramLabel = "N", defaultValue = "${env:MAX_UPSTREAM_CONNECTIONS:-100}",
-            description = "Keep-alive connections kept to the local service (default ${DEFAULT-VALUE}).")
-    int maxUpstreamConnections;
+    @Mixin
+    HttpServingOptions serving;
 
     @Mixin
     ConnectionOptions connection;
@@ -51,16 +48,14 @@ public class HttpCommand implements Callable<Integer> {
         AgentSettings settings;
         InspectorSettings inspector;
         try {
-            UpstreamAddress address = UpstreamAddress.parse(upstream);
-            String name = subdomain == null ? "" : subdomain.trim();
-            settings = runner.settings(connection, List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, address)));
+            settings = runner.settings(connection, List.of(TunnelSpec.http(upstream, subdomain)));
             inspector = inspect.settings(settings.upstreamTimeout());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
         ConsoleReporter reporter = runner.reporter();
         ExchangeTap tap = Inspector.start(vertx, inspector).toCompletionStage().toCompletableFuture().join();
-        HttpUpstream http = new HttpUpstream(vertx, maxUpstreamConnections, settings.upstreamTimeout(), reporter, tap);
+        StreamAcceptor http = serving.upstream(vertx, settings.upstreamTimeout(), reporter, tap);
         AgentExit exit = runner.run(settings, http, reporter);
         return exit.code();
     }

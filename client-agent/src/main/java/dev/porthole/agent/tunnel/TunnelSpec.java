@@ -3,6 +3,7 @@ package dev.porthole.agent.tunnel;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
+import java.util.function.UnaryOperator;
 
 /**
  * One tunnel the agent asks for and where its streams go.
@@ -14,6 +15,43 @@ import dev.porthole.protocol.message.TunnelRequest;
  * @param upstream the local service
  */
 public record TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream) {
+
+    /**
+     * An HTTP tunnel as {@code porthole http} and a {@code type: http} entry of porthole.yml ask for it.
+     *
+     * @param subdomain the name to ask for; null or blank for a random one
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static TunnelSpec http(String upstream, String subdomain) {
+        return new TunnelSpec(TunnelKind.HTTP, subdomain == null ? "" : subdomain.trim(), 0, false, UpstreamAddress.parse(upstream));
+    }
+
+    /**
+     * A TCP tunnel as {@code porthole tcp} and a {@code type: tcp} entry of porthole.yml ask for it,
+     * checked by the same rules.
+     *
+     * @param key turns an option's name ({@code port}) into how the user wrote it: {@code --port} or {@code port}
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static TunnelSpec tcp(String upstream, int port, boolean privateTunnel, String name, UnaryOperator<String> key) {
+        UpstreamAddress address = UpstreamAddress.parse(upstream);
+        String tunnelName = name == null ? "" : name.trim();
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(key.apply("port") + " must be between 1 and 65535 (or 0 for any), was " + port);
+        }
+        if (privateTunnel && tunnelName.isEmpty()) {
+            throw new IllegalArgumentException("a private tunnel needs a name that others dial: " + key.apply("private") + " with "
+                    + key.apply("name") + " db");
+        }
+        if (privateTunnel && port != 0) {
+            throw new IllegalArgumentException("a private tunnel has no public port; leave " + key.apply("port") + " out");
+        }
+        if (!privateTunnel && !tunnelName.isEmpty()) {
+            throw new IllegalArgumentException(key.apply("name") + " names private tunnels; add " + key.apply("private") + ", or leave "
+                    + key.apply("name") + " out");
+        }
+        return new TunnelSpec(TunnelKind.TCP, tunnelName, port, privateTunnel, address);
+    }
 
     public TunnelRequest request() {
         return new TunnelRequest(kind, name, port, privateTunnel, upstream.toString());

@@ -1,0 +1,112 @@
+package dev.porthole.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porthole.e2e.support.ByteServer;
+import dev.porthole.e2e.support.Http;
+import dev.porthole.e2e.support.PortholeSystem;
+import dev.porthole.e2e.support.ServiceProcess;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent driven by porthole.yml, every part a real process: {@code porthole start} opens an HTTP
+ * and two TCP tunnels over one connection; the gateway refuses one and the other two serve.
+ */
+class AgentConfigIT {
+
+    private static final String TOKEN = "e2e-static-token-0123456789";
+    private static final Path DIR = Path.of("target", "e2e-logs", "AgentConfigIT");
+
+    private static PortholeSystem system;
+    private static int rangeFirst;
+    private static ByteServer echo;
+
+    @BeforeAll
+    static void start() throws IOException {
+        system = new PortholeSystem("AgentConfigIT");
+        rangeFirst = system.freeTcpRange(10);
+        system.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).startGateway().startUpstream();
+        echo = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::echo);
+        Files.createDirectories(DIR);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        echo.close();
+        system.close();
+    }
+
+    @Test
+    void startsThreeTunnelsFromOneFileWhereOneIsRefusedAndTwoServe() throws Exception {
+        Path config = Files.writeString(DIR.resolve("three.yml"), """
+                server: http://127.0.0.1:%d
+                tunnels:
+                  web:
+                    type: http
+                    upstream: %d
+                    subdomain: cfg-web
+                  echo:
+                    type: tcp
+                    upstream: %d
+                    port: %d
+                  outside:
+                    type: tcp
+                    upstream: %d
+                    port: 1
+                """.formatted(system.gatewayPort(), system.upstreamPort(), echo.port(), rangeFirst + 3, echo.port()));
+        ServiceProcess agent = system.launchAgent("agent-three", List.of("start", "-c", config.toString(), "--no-inspect"), Map.of("TOKEN", TOKEN));
+
+        Awaitility.await("the status table").atMost(PortholeSystem.START_TIMEOUT)
+                .failFast("the agent exited", () -> !agent.isAlive())
+                .until(() -> agent.stdout().size() >= 3);
+        List<String> table = agent.stdout();
+        assertThat(table.get(0)).matches("NAME +TYPE +ADDRESS +UPSTREAM");
+        assertThat(table.get(1)).matches("web +http +http://cfg-web\\.porthole\\.test:" + system.gatewayPort() + " +127\\.0\\.0\\.1:"
+                + system.upstreamPort());
+        assertThat(table.get(2)).matches("echo +tcp +tcp://porthole\\.test:" + (rangeFirst + 3) + " +127\\.0\\.0\\.1:" + echo.port());
+        assertThat(agent.stderr()).anyMatch(line -> line.contains("tunnel 'outside' refused (400)")
+                && line.contains("port 1 is outside this gateway's TCP range") && line.contains("the other tunnels keep running"));
+
+        HttpResponse<String> hello = Http.getByHost(system, "cfg-web", "/hello");
+        assertThat(hello.statusCode()).isEqualTo(200);
+        assertThat(TcpTunnelIT.exchange("127.0.0.1", rangeFirst + 3, "through the file's tcp tunnel")).isEqualTo("through the file's tcp tunnel");
+        assertThat(agent.isAlive()).isTrue();
+
+        agent.stop();
+    }
+
+    @Test
+    void startsOnlyTheTunnelsNamedOnTheCommandLine() throws Exception {
+        Path config = Files.writeString(DIR.resolve("pick.yml"), """
+                tunnels:
+                  first:
+                    type: http
+                    upstream: %d
+                    subdomain: cfg-first
+                  second:
+                    type: http
+                    upstream: %d
+                    subdomain: cfg-second
+                """.formatted(system.upstreamPort(), system.upstreamPort()));
+        ServiceProcess agent = system.launchAgent("agent-pick", List.of("start", "second", "-c", config.toString(), "--no-inspect",
+                "--server", "http://127.0.0.1:" + system.gatewayPort(), "--token", TOKEN), Map.of());
+        Awaitility.await("the status table").atMost(PortholeSystem.START_TIMEOUT)
+                .failFast("the agent exited", () -> !agent.isAlive())
+                .until(() -> agent.stdout().size() >= 2);
+        assertThat(agent.stdout()).hasSize(2);
+        assertThat(agent.stdout().get(1)).startsWith("second ");
+        assertThat(Http.getByHost(system, "cfg-second", "/hello").statusCode()).isEqualTo(200);
+        assertThat(Http.getByHost(system, "cfg-first", "/hello").statusCode()).isEqualTo(404);
+        agent.stop();
+    }
+}

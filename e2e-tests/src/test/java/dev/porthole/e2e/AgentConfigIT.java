@@ -9,8 +9,11 @@ import dev.porthole.e2e.support.ServiceProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -33,10 +36,11 @@ class AgentConfigIT {
 
     @BeforeAll
     static void start() throws IOException {
+        // The echo server first: its ephemeral port must not fall into the range picked as free.
+        echo = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::echo);
         system = new PortholeSystem("AgentConfigIT");
         rangeFirst = system.freeTcpRange(10);
         system.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).startGateway().startUpstream();
-        echo = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::echo);
         Files.createDirectories(DIR);
     }
 
@@ -83,6 +87,33 @@ class AgentConfigIT {
         assertThat(agent.isAlive()).isTrue();
 
         agent.stop();
+    }
+
+    @Test
+    void loginSavesTheTokenOwnerOnlyAndLaterCommandsUseIt() throws Exception {
+        Path configDir = Files.createDirectories(DIR.resolve("home-" + System.nanoTime())).resolve("porthole");
+        Map<String, String> env = Map.of("PORTHOLE_CONFIG_DIR", configDir.toString());
+        ServiceProcess login = system.launchAgent("login", List.of("login", "--server", "http://127.0.0.1:" + system.gatewayPort()), env);
+        login.stdin().write((TOKEN + "\n").getBytes(StandardCharsets.UTF_8));
+        login.stdin().close();
+        assertThat(login.awaitExit(Duration.ofSeconds(60))).as(String.join("\n", login.stderr())).isZero();
+        Path saved = configDir.resolve("credentials.json");
+        assertThat(Files.getPosixFilePermissions(saved)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(login.stderr()).anyMatch(line -> line.contains("saved the token for http://127.0.0.1:" + system.gatewayPort()));
+
+        // No --server, no --token, no TOKEN: both come from the saved login; the gateway refuses agents without its token.
+        Path config = Files.writeString(DIR.resolve("saved.yml"), "tunnels:\n  web: {type: http, upstream: %d, subdomain: cfg-saved}\n"
+                .formatted(system.upstreamPort()));
+        ServiceProcess agent = system.launchAgent("agent-saved", List.of("start", "-c", config.toString(), "--no-inspect"), env);
+        Awaitility.await("the status table").atMost(PortholeSystem.START_TIMEOUT)
+                .failFast("the agent exited", () -> !agent.isAlive())
+                .until(() -> agent.stdout().size() >= 2);
+        assertThat(Http.getByHost(system, "cfg-saved", "/hello").statusCode()).isEqualTo(200);
+        agent.stop();
+
+        ServiceProcess wrong = system.launchAgent("agent-wrong-token", List.of("start", "-c", config.toString(), "--no-inspect"),
+                Map.of("PORTHOLE_CONFIG_DIR", configDir.toString(), "TOKEN", "not-the-token-0123456789"));
+        assertThat(wrong.awaitExit(Duration.ofSeconds(60))).as("TOKEN wins over the saved login; exit code 3").isEqualTo(3);
     }
 
     @Test

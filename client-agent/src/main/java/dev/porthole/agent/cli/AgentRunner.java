@@ -1,6 +1,7 @@
 package dev.porthole.agent.cli;
 
 import dev.porthole.agent.forward.LocalListener;
+import dev.porthole.agent.login.CredentialStore;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
@@ -32,7 +33,9 @@ public class AgentRunner {
         this.vertx = vertx;
     }
 
+    /** The settings of a run: the options, completed from the saved login (see ConnectionOptions for the order). */
     AgentSettings settings(ConnectionOptions options, List<TunnelSpec> tunnels) {
+        options.savedLogin(CredentialStore.forUser().load());
         String agentId = "agent-" + UUID.randomUUID();
         return new AgentSettings(options.serverUri(), options.agentPath, options.authorization(), options.clientIdHeader(), agentId, tunnels,
                 options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries);

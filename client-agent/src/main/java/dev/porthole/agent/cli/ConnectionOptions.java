@@ -1,25 +1,28 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.agent.login.SavedLogin;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
  * How to reach and authenticate to the gateway; shared by every tunnel command. Flags win over
- * environment variables, which win over porthole.yml's {@code server}.
+ * environment variables, which win over porthole.yml's {@code server}, which wins over the saved
+ * login ({@code porthole login}).
  */
 public final class ConnectionOptions {
 
     static final String DEFAULT_SERVER = "http://localhost:8080";
 
     @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER}",
-            description = "Gateway URL (env SERVER; else the server in porthole.yml; else " + DEFAULT_SERVER + ").")
+            description = "Gateway URL (env SERVER; else the server in porthole.yml; else the saved login's; else " + DEFAULT_SERVER + ").")
     String server;
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", defaultValue = "${env:TOKEN}",
-            description = "Token or JWT (env TOKEN). Without token or credentials the agent connects in public mode.")
+            description = "Token or JWT (env TOKEN; else the saved login). Without token or credentials the agent connects in public mode.")
     String token;
 
     @Option(names = "--credentials", paramLabel = "ID:SECRET", defaultValue = "${env:CREDENTIALS}",
@@ -46,6 +49,30 @@ public final class ConnectionOptions {
         if ((server == null || server.isBlank()) && fallback != null && !fallback.isBlank()) {
             server = fallback;
         }
+    }
+
+    /**
+     * Falls back on the saved login: its gateway when none was given, and its credentials when
+     * neither token nor credentials were given and the gateway is the one they were saved for.
+     */
+    void savedLogin(Optional<SavedLogin> saved) {
+        if (saved.isEmpty()) {
+            return;
+        }
+        SavedLogin login = saved.get();
+        serverFallback(login.server());
+        if (!blank(token) || !blank(credentials) || !login.isFor(server)) {
+            return;
+        }
+        if (login.token() != null) {
+            token = login.token();
+        } else if (login.clientId() != null && login.clientSecret() != null) {
+            credentials = login.clientId() + ":" + login.clientSecret();
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     /** The gateway URL, checked. */

@@ -16,6 +16,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +117,55 @@ class AgentConfigIT {
         ServiceProcess wrong = system.launchAgent("agent-wrong-token", List.of("start", "-c", config.toString(), "--no-inspect"),
                 Map.of("PORTHOLE_CONFIG_DIR", configDir.toString(), "TOKEN", "not-the-token-0123456789"));
         assertThat(wrong.awaitExit(Duration.ofSeconds(60))).as("TOKEN wins over the saved login; exit code 3").isEqualTo(3);
+    }
+
+    @Test
+    void aTokenOnStdinReplacesTheOldOneWithoutFailingLiveTrafficAndTheNextConnectionUsesIt() throws Exception {
+        String oldToken = "e2e-old-token-0123456789";
+        String newToken = "e2e-new-token-0123456789";
+        try (PortholeSystem own = new PortholeSystem("AgentConfigIT-token-stdin")) {
+            own.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", oldToken + "," + newToken).startGateway().startUpstream();
+            ServiceProcess agent = own.launchHttpAgent("agent-stdin", own.gatewayPort(),
+                    List.of("--token-stdin", "--subdomain", "stdin", "--no-inspect"));
+            agent.stdin().write((oldToken + "\n").getBytes(StandardCharsets.UTF_8));
+            agent.stdin().flush();
+            assertThat(agent.awaitFirstLine(PortholeSystem.START_TIMEOUT)).contains("stdin.");
+
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger served = new AtomicInteger();
+            List<String> failures = new CopyOnWriteArrayList<>();
+            Thread traffic = Thread.ofVirtual().start(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> response = Http.getByHost(own, "stdin", "/hello");
+                        if (response.statusCode() == 200) {
+                            served.incrementAndGet();
+                        } else {
+                            failures.add(response.statusCode() + " " + response.body());
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> served.get() >= 20);
+            agent.stdin().write((newToken + "\n").getBytes(StandardCharsets.UTF_8));
+            agent.stdin().flush();
+            agent.awaitLog(line -> line.contains("new token received on standard input"), Duration.ofSeconds(30));
+            int before = served.get();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> served.get() >= before + 20);
+            running.set(false);
+            traffic.join(Duration.ofSeconds(60));
+            assertThat(failures).as("requests through the tunnel while the token changed").isEmpty();
+            assertThat(agent.stderr()).noneMatch(line -> line.contains(oldToken) || line.contains(newToken));
+
+            // The old token is withdrawn: a gateway that knows only the new one; the agent's next handshake uses it.
+            own.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", newToken).restartGateway(false);
+            Awaitility.await("served again with the new token").atMost(PortholeSystem.START_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .failFast("the agent exited", () -> !agent.isAlive())
+                    .until(() -> Http.getByHost(own, "stdin", "/hello").statusCode() == 200);
+            assertThat(agent.isAlive()).isTrue();
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.porthole.agent.cli;
 
 import dev.porthole.agent.forward.LocalListener;
 import dev.porthole.agent.login.CredentialStore;
+import dev.porthole.agent.login.TokenFeed;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
@@ -14,6 +15,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +30,12 @@ import java.util.concurrent.TimeUnit;
 public class AgentRunner {
 
     private final Vertx vertx;
+    private static final Duration JWT_WARNING_LEAD = Duration.ofMinutes(5);
+    private static final Duration JWT_CHECK_INTERVAL = Duration.ofSeconds(30);
+
     private volatile TunnelClient running;
+    /** Tokens on standard input ({@code --token-stdin}), or null. */
+    private volatile TokenFeed tokens;
 
     public AgentRunner(Vertx vertx) {
         this.vertx = vertx;
@@ -35,6 +43,14 @@ public class AgentRunner {
 
     /** The settings of a run: the options, completed from the saved login (see ConnectionOptions for the order). */
     AgentSettings settings(ConnectionOptions options, List<TunnelSpec> tunnels) {
+        if (options.tokenStdin) {
+            if (options.token != null && !options.token.isBlank() || options.credentials != null && !options.credentials.isBlank()) {
+                throw new IllegalArgumentException("--token-stdin takes the place of --token, --credentials, TOKEN and CREDENTIALS; give one of them");
+            }
+            tokens = new TokenFeed(new InputStreamReader(System.in, StandardCharsets.UTF_8), Clock.systemUTC(), JWT_WARNING_LEAD);
+            Log.info("waiting for a token on standard input (--token-stdin)");
+            options.token = tokens.first();
+        }
         options.savedLogin(CredentialStore.forUser().load());
         String agentId = "agent-" + UUID.randomUUID();
         return new AgentSettings(options.serverUri(), options.agentPath, options.authorization(), options.clientIdHeader(), agentId, tunnels,
@@ -88,6 +104,7 @@ public class AgentRunner {
     AgentExit run(AgentSettings settings, TunnelClient client) {
         running = client;
         Log.infof("connecting to %s", settings.endpoint());
+        long expiryCheck = followTokens(client);
         try {
             AgentExit exit = client.start().toCompletionStage().toCompletableFuture().get();
             if (exit.code() != AgentExit.NORMAL) {
@@ -104,7 +121,21 @@ public class AgentRunner {
             return new AgentExit(1, String.valueOf(e.getCause()));
         } finally {
             running = null;
+            if (expiryCheck >= 0) {
+                vertx.cancelTimer(expiryCheck);
+            }
         }
+    }
+
+    /** With --token-stdin: hands each new token to the client, and warns while the current JWT is close to expiry. */
+    private long followTokens(TunnelClient client) {
+        TokenFeed feed = tokens;
+        if (feed == null) {
+            return -1;
+        }
+        feed.follow(token -> client.renewAuthorization("Bearer " + token));
+        feed.expiryWarning().ifPresent(Log::warn);
+        return vertx.setPeriodic(JWT_CHECK_INTERVAL.toMillis(), id -> feed.expiryWarning().ifPresent(Log::warn));
     }
 
     void onStop(@Observes ShutdownEvent event) {

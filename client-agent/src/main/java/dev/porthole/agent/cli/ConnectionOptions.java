@@ -25,6 +25,10 @@ public final class ConnectionOptions {
             description = "Token or JWT (env TOKEN; else the saved login). Without token or credentials the agent connects in public mode.")
     String token;
 
+    @Option(names = "--token-stdin", description = "Read tokens from standard input, one per line: the first to connect with, each "
+            + "later one for the next reconnect (live streams go on). Warns ahead of a JWT's expiry when no newer token has arrived.")
+    boolean tokenStdin;
+
     @Option(names = "--credentials", paramLabel = "ID:SECRET", defaultValue = "${env:CREDENTIALS}",
             description = "Client credentials clientId:clientSecret (env CREDENTIALS).")
     String credentials;

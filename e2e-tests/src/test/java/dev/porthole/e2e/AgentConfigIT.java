@@ -6,6 +6,7 @@ import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.ServiceProcess;
+import dev.porthole.e2e.support.WebhookReceiver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
@@ -165,6 +166,18 @@ class AgentConfigIT {
                     .failFast("the agent exited", () -> !agent.isAlive())
                     .until(() -> Http.getByHost(own, "stdin", "/hello").statusCode() == 200);
             assertThat(agent.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void theReportWebhookReceivesTheFatalError() {
+        try (WebhookReceiver webhook = new WebhookReceiver()) {
+            ServiceProcess agent = system.launchHttpAgent("agent-reported", system.gatewayPort(),
+                    List.of("--token", "not-the-token-0123456789", "--no-inspect", "--report-url", webhook.url("/porthole-reports")));
+            assertThat(agent.awaitExit(Duration.ofSeconds(60))).isEqualTo(3);
+            assertThat(webhook.bodies()).singleElement().satisfies(body -> assertThat(body)
+                    .contains("\"type\":\"agent.fatal\"").contains("\"exitCode\":3").contains("the token was not accepted")
+                    .contains("\"server\":\"http://127.0.0.1:" + system.gatewayPort() + "\"").doesNotContain("not-the-token"));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.porthole.agent.cli;
 import dev.porthole.agent.forward.LocalListener;
 import dev.porthole.agent.login.CredentialStore;
 import dev.porthole.agent.login.TokenFeed;
+import dev.porthole.agent.report.IncidentReports;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
@@ -17,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +32,16 @@ import java.util.concurrent.TimeUnit;
 public class AgentRunner {
 
     private final Vertx vertx;
+    private static final int REPORT_AFTER_FAILURES = 3;
+    private static final Duration REPORT_INTERVAL = Duration.ofMinutes(1);
     private static final Duration JWT_WARNING_LEAD = Duration.ofMinutes(5);
     private static final Duration JWT_CHECK_INTERVAL = Duration.ofSeconds(30);
 
     private volatile TunnelClient running;
     /** Tokens on standard input ({@code --token-stdin}), or null. */
     private volatile TokenFeed tokens;
+    /** The report webhook ({@code --report-url}), or null. */
+    private volatile IncidentReports reports;
 
     public AgentRunner(Vertx vertx) {
         this.vertx = vertx;
@@ -53,6 +59,16 @@ public class AgentRunner {
         }
         options.savedLogin(CredentialStore.forUser().load());
         String agentId = "agent-" + UUID.randomUUID();
+        if (options.reportUrl != null && !options.reportUrl.isBlank()) {
+            URI url;
+            try {
+                url = URI.create(options.reportUrl.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--report-url '" + options.reportUrl + "' is not a URL: " + e.getMessage());
+            }
+            reports = new IncidentReports(vertx, url, agentId, options.serverUri().toString(), REPORT_AFTER_FAILURES, REPORT_INTERVAL,
+                    Clock.systemUTC());
+        }
         return new AgentSettings(options.serverUri(), options.agentPath, options.authorization(), options.clientIdHeader(), agentId, tunnels,
                 options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries);
     }
@@ -79,7 +95,8 @@ public class AgentRunner {
     TunnelClient client(AgentSettings settings, StreamAcceptor acceptor, ConsoleReporter reporter) {
         Backoff backoff = new Backoff(Duration.ofMillis(500), settings.maxReconnectDelay(), Duration.ofSeconds(30), new SecureRandom(),
                 Clock.systemUTC());
-        return new TunnelClient(vertx, settings, acceptor, reporter, backoff, AgentVersion.current());
+        IncidentReports webhook = reports;
+        return new TunnelClient(vertx, settings, acceptor, webhook == null ? reporter : reporter.andThen(webhook), backoff, AgentVersion.current());
     }
 
     /**
@@ -109,6 +126,7 @@ public class AgentRunner {
             AgentExit exit = client.start().toCompletionStage().toCompletableFuture().get();
             if (exit.code() != AgentExit.NORMAL) {
                 fatal(exit.message());
+                report(exit);
             }
             return exit;
         } catch (InterruptedException e) {
@@ -118,11 +136,25 @@ public class AgentRunner {
         } catch (ExecutionException e) {
             Log.error("the agent failed", e.getCause());
             fatal("the agent failed: " + e.getCause());
-            return new AgentExit(1, String.valueOf(e.getCause()));
+            AgentExit failed = new AgentExit(1, String.valueOf(e.getCause()));
+            report(failed);
+            return failed;
         } finally {
             running = null;
             if (expiryCheck >= 0) {
                 vertx.cancelTimer(expiryCheck);
+            }
+        }
+    }
+
+    /** Posts the exit to the report webhook, waiting a few seconds at most so that the process can end. */
+    private void report(AgentExit exit) {
+        IncidentReports webhook = reports;
+        if (webhook != null) {
+            try {
+                webhook.fatal(exit).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                Log.warnf("the fatal error was not reported: %s", e.getMessage());
             }
         }
     }

@@ -37,6 +37,10 @@ public final class ConnectionOptions {
             description = "Client id sent with a JWT, which must match its tid claim (env CLIENT_ID).")
     String clientId;
 
+    @Option(names = "--report-url", paramLabel = "URL", defaultValue = "${env:REPORT_URL}",
+            description = "Post fatal errors and repeatedly failing reconnects as JSON to this webhook, rate-limited (env REPORT_URL).")
+    String reportUrl;
+
     @Option(names = "--agent-path", hidden = true, defaultValue = "${env:AGENT_PATH:-/_porthole/agent}")
     String agentPath;
 

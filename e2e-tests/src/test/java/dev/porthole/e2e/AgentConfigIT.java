@@ -7,6 +7,7 @@ import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.e2e.support.WebhookReceiver;
+import dev.porthole.testing.RedisServerProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
@@ -72,7 +73,9 @@ class AgentConfigIT {
                     upstream: %d
                     port: 1
                 """.formatted(system.gatewayPort(), system.upstreamPort(), echo.port(), rangeFirst + 3, echo.port()));
-        ServiceProcess agent = system.launchAgent("agent-three", List.of("start", "-c", config.toString(), "--no-inspect"), Map.of("TOKEN", TOKEN));
+        String inspector = "127.0.0.1:" + RedisServerProcess.freePort();
+        ServiceProcess agent = system.launchAgent("agent-three", List.of("start", "-c", config.toString(), "--inspect-address", inspector),
+                Map.of("TOKEN", TOKEN));
 
         Awaitility.await("the status table").atMost(PortholeSystem.START_TIMEOUT)
                 .failFast("the agent exited", () -> !agent.isAlive())
@@ -89,6 +92,13 @@ class AgentConfigIT {
         assertThat(hello.statusCode()).isEqualTo(200);
         assertThat(TcpTunnelIT.exchange("127.0.0.1", rangeFirst + 3, "through the file's tcp tunnel")).isEqualTo("through the file's tcp tunnel");
         assertThat(agent.isAlive()).isTrue();
+
+        ServiceProcess status = system.launchAgent("status", List.of("status", "--inspect-address", inspector), Map.of());
+        assertThat(status.awaitExit(Duration.ofSeconds(60))).as(String.join("\n", status.stderr())).isZero();
+        assertThat(status.stdout()).anyMatch(line -> line.matches("web +http +serving +http://cfg-web\\.porthole\\.test:\\d+ +127\\.0\\.0\\.1:\\d+ +1 +0"))
+                .anyMatch(line -> line.matches("echo +tcp +serving +tcp://porthole\\.test:\\d+ +127\\.0\\.0\\.1:\\d+ +0 +0"))
+                .anyMatch(line -> line.matches("outside +tcp +refused +- +127\\.0\\.0\\.1:\\d+ +0 +0"))
+                .anyMatch(line -> line.contains("tunnel 'outside' refused (400)"));
 
         agent.stop();
     }

@@ -3,7 +3,13 @@ package dev.porthole.agent.cli;
 import dev.porthole.agent.forward.LocalListener;
 import dev.porthole.agent.login.CredentialStore;
 import dev.porthole.agent.login.TokenFeed;
+import dev.porthole.agent.inspect.Inspector;
+import dev.porthole.agent.inspect.InspectorSettings;
 import dev.porthole.agent.report.IncidentReports;
+import dev.porthole.agent.status.AgentStatus;
+import dev.porthole.agent.tunnel.TunnelListener;
+import dev.porthole.agent.upstream.ExchangeTap;
+import dev.porthole.agent.upstream.RequestLog;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
@@ -42,6 +48,8 @@ public class AgentRunner {
     private volatile TokenFeed tokens;
     /** The report webhook ({@code --report-url}), or null. */
     private volatile IncidentReports reports;
+    /** What {@code porthole status} shows; set with the settings of the run. */
+    private volatile AgentStatus status;
 
     public AgentRunner(Vertx vertx) {
         this.vertx = vertx;
@@ -49,6 +57,11 @@ public class AgentRunner {
 
     /** The settings of a run: the options, completed from the saved login (see ConnectionOptions for the order). */
     AgentSettings settings(ConnectionOptions options, List<TunnelSpec> tunnels) {
+        return settings(options, tunnels, null);
+    }
+
+    /** The same, naming the tunnels in the status by {@code labels} (porthole.yml's entries). */
+    AgentSettings settings(ConnectionOptions options, List<TunnelSpec> tunnels, List<String> labels) {
         if (options.tokenStdin) {
             if (options.token != null && !options.token.isBlank() || options.credentials != null && !options.credentials.isBlank()) {
                 throw new IllegalArgumentException("--token-stdin takes the place of --token, --credentials, TOKEN and CREDENTIALS; give one of them");
@@ -69,12 +82,28 @@ public class AgentRunner {
             reports = new IncidentReports(vertx, url, agentId, options.serverUri().toString(), REPORT_AFTER_FAILURES, REPORT_INTERVAL,
                     Clock.systemUTC());
         }
+        status = new AgentStatus(agentId, options.serverUri().toString(), tunnels, labels, Clock.systemUTC());
         return new AgentSettings(options.serverUri(), options.agentPath, options.authorization(), options.clientIdHeader(), agentId, tunnels,
                 options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries);
     }
 
     ConsoleReporter reporter() {
         return new ConsoleReporter(System.out, System.err);
+    }
+
+    /** Where the HTTP upstream reports each request: the console's request lines and the status counts. */
+    RequestLog requestLog(ConsoleReporter reporter) {
+        AgentStatus counts = status;
+        return counts == null ? reporter : (tunnel, method, uri, code, duration) -> {
+            reporter.completed(tunnel, method, uri, code, duration);
+            counts.completed(tunnel, method, uri, code, duration);
+        };
+    }
+
+    /** Starts the inspector with the run's status on /api/status. */
+    ExchangeTap inspector(InspectorSettings settings) {
+        AgentStatus current = status;
+        return Inspector.start(vertx, settings, current == null ? null : current::toJson).toCompletionStage().toCompletableFuture().join();
     }
 
     int configError(String message) {
@@ -96,7 +125,8 @@ public class AgentRunner {
         Backoff backoff = new Backoff(Duration.ofMillis(500), settings.maxReconnectDelay(), Duration.ofSeconds(30), new SecureRandom(),
                 Clock.systemUTC());
         IncidentReports webhook = reports;
-        return new TunnelClient(vertx, settings, acceptor, webhook == null ? reporter : reporter.andThen(webhook), backoff, AgentVersion.current());
+        TunnelListener listener = status == null ? reporter : reporter.andThen(status);
+        return new TunnelClient(vertx, settings, acceptor, webhook == null ? listener : listener.andThen(webhook), backoff, AgentVersion.current());
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.porthole.agent.cli;
 
-import dev.porthole.agent.inspect.Inspector;
 import dev.porthole.agent.inspect.InspectorSettings;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
@@ -54,8 +53,8 @@ public class HttpCommand implements Callable<Integer> {
             return runner.configError(e.getMessage());
         }
         ConsoleReporter reporter = runner.reporter();
-        ExchangeTap tap = Inspector.start(vertx, inspector).toCompletionStage().toCompletableFuture().join();
-        StreamAcceptor http = serving.upstream(vertx, settings.upstreamTimeout(), reporter, tap);
+        ExchangeTap tap = runner.inspector(inspector);
+        StreamAcceptor http = serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap);
         AgentExit exit = runner.run(settings, http, reporter);
         return exit.code();
     }

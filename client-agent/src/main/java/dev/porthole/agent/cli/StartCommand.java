@@ -4,15 +4,12 @@ import dev.porthole.agent.config.AgentConfig;
 import dev.porthole.agent.config.AgentConfigReader;
 import dev.porthole.agent.config.InvalidConfigException;
 import dev.porthole.agent.config.TunnelEntry;
-import dev.porthole.agent.inspect.Inspector;
 import dev.porthole.agent.inspect.InspectorSettings;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
-import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.ExchangeTap;
 import dev.porthole.agent.upstream.TcpUpstream;
 import dev.porthole.agent.upstream.UpstreamByKind;
-import dev.porthole.protocol.message.TunnelKind;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -57,7 +54,7 @@ public class StartCommand implements Callable<Integer> {
             AgentConfig config = AgentConfigReader.read(file.path);
             entries = config.select(names);
             connection.serverFallback(config.server());
-            settings = runner.settings(connection, entries.stream().map(TunnelEntry::spec).toList());
+            settings = runner.settings(connection, entries.stream().map(TunnelEntry::spec).toList(), entries.stream().map(TunnelEntry::label).toList());
             inspector = inspect.settings(settings.upstreamTimeout());
         } catch (InvalidConfigException e) {
             e.lines().forEach(AgentRunner::fatal);
@@ -66,9 +63,9 @@ public class StartCommand implements Callable<Integer> {
             return runner.configError(e.getMessage());
         }
         ConsoleReporter reporter = new ConsoleReporter(System.out, System.err, entries);
-        boolean anyHttp = settings.tunnels().stream().map(TunnelSpec::kind).anyMatch(kind -> kind == TunnelKind.HTTP);
-        ExchangeTap tap = anyHttp ? Inspector.start(vertx, inspector).toCompletionStage().toCompletableFuture().join() : ExchangeTap.NONE;
-        UpstreamByKind upstreams = new UpstreamByKind(serving.upstream(vertx, settings.upstreamTimeout(), reporter, tap),
+        // The inspector also serves /api/status (porthole status), so it runs for TCP-only files too.
+        ExchangeTap tap = runner.inspector(inspector);
+        UpstreamByKind upstreams = new UpstreamByKind(serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap),
                 new TcpUpstream(vertx, Duration.ofSeconds(5)));
         return runner.run(settings, upstreams, reporter).code();
     }

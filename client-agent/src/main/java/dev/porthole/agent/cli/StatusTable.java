@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The table {@code porthole start} prints once connected: one row per tunnel the gateway granted. */
+/** Tables on the console: the one {@code porthole start} prints once connected (a row per granted tunnel), and {@code porthole status}'s. */
 final class StatusTable {
 
     private static final List<String> HEADER = List.of("NAME", "TYPE", "ADDRESS", "UPSTREAM");
@@ -27,7 +27,12 @@ final class StatusTable {
             String address = result.publicAddress().isEmpty() ? "private: porthole connect " + result.name() : result.publicAddress();
             rows.add(List.of(entry.label(), entry.spec().kind().name().toLowerCase(Locale.ROOT), address, entry.spec().upstream().toString()));
         }
-        int[] widths = new int[HEADER.size()];
+        return align(rows);
+    }
+
+    /** Rows as lines whose columns line up, two spaces apart. */
+    static List<String> align(List<List<String>> rows) {
+        int[] widths = new int[rows.get(0).size()];
         for (List<String> row : rows) {
             for (int column = 0; column < row.size(); column++) {
                 widths[column] = Math.max(widths[column], row.get(column).length());

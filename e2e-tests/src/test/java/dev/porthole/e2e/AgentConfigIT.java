@@ -203,6 +203,8 @@ class AgentConfigIT {
                     type: http
                     upstream: %d
                     subdomain: cfg-second
+                    host-header: rewrite
+                    upstream-basic-auth: alice:s3cret
                 """.formatted(system.upstreamPort(), system.upstreamPort()));
         ServiceProcess agent = system.launchAgent("agent-pick", List.of("start", "second", "-c", config.toString(), "--no-inspect",
                 "--server", "http://127.0.0.1:" + system.gatewayPort(), "--token", TOKEN), Map.of());
@@ -212,6 +214,9 @@ class AgentConfigIT {
         assertThat(agent.stdout()).hasSize(2);
         assertThat(agent.stdout().get(1)).startsWith("second ");
         assertThat(Http.getByHost(system, "cfg-second", "/hello").statusCode()).isEqualTo(200);
+        String seen = Http.getByHost(system, "cfg-second", "/headers").body();
+        assertThat(seen).as("what the local service received").contains("\"host\":\"127.0.0.1:" + system.upstreamPort() + "\"")
+                .contains("\"authorization\":\"Basic YWxpY2U6czNjcmV0\"");
         assertThat(Http.getByHost(system, "cfg-first", "/hello").statusCode()).isEqualTo(404);
         agent.stop();
     }

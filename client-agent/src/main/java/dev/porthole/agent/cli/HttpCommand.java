@@ -6,6 +6,7 @@ import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.ExchangeTap;
+import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -27,6 +28,16 @@ public class HttpCommand implements Callable<Integer> {
             description = "Ask for http://NAME.<domain> instead of a random name (env SUB_DOMAIN).")
     String subdomain;
 
+    @Option(names = "--host-header", paramLabel = "HOST|rewrite", defaultValue = "${env:HOST_HEADER}",
+            description = "Host header for the local service: 'rewrite' sends its own host:port, any other value that value; "
+                    + "default: the visitor's (env HOST_HEADER).")
+    String hostHeader;
+
+    @Option(names = "--upstream-basic-auth", paramLabel = "USER:PASSWORD", defaultValue = "${env:UPSTREAM_BASIC_AUTH}",
+            description = "Send these credentials to the local service as HTTP basic auth, replacing the visitor's Authorization "
+                    + "(env UPSTREAM_BASIC_AUTH).")
+    String upstreamBasicAuth;
+
     @Mixin
     HttpServingOptions serving;
 
@@ -47,7 +58,8 @@ public class HttpCommand implements Callable<Integer> {
         AgentSettings settings;
         InspectorSettings inspector;
         try {
-            settings = runner.settings(connection, List.of(TunnelSpec.http(upstream, subdomain)));
+            settings = runner.settings(connection, List.of(TunnelSpec.http(upstream, subdomain,
+                    UpstreamHttpOptions.of(hostHeader, upstreamBasicAuth, option -> "--" + option))));
             inspector = inspect.settings(settings.upstreamTimeout());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
 public final class AgentConfigReader {
 
     /** Keys of one tunnel entry, in the order the example and the docs list them. */
-    static final List<String> ENTRY_KEYS = List.of("type", "upstream", "subdomain", "port", "private", "name");
+    static final List<String> ENTRY_KEYS = List.of("type", "upstream", "subdomain", "host-header", "upstream-basic-auth", "port", "private",
+            "name");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
     private static final YAMLFactory YAML = new YAMLFactory();
 
@@ -184,7 +186,7 @@ public final class AgentConfigReader {
         if ("http".equals(kind)) {
             only(fields, path, "tcp", "port", "private", "name");
         } else if ("tcp".equals(kind)) {
-            only(fields, path, "http", "subdomain");
+            only(fields, path, "http", "subdomain", "host-header", "upstream-basic-auth");
         } else if (type != null) {
             problem(type.line(), path + ".type", "must be 'http' or 'tcp', was '" + type.text() + "'");
         }
@@ -195,7 +197,8 @@ public final class AgentConfigReader {
         }
         try {
             TunnelSpec spec = "http".equals(kind)
-                    ? TunnelSpec.http(upstream.text(), text(fields.get("subdomain")))
+                    ? TunnelSpec.http(upstream.text(), text(fields.get("subdomain")), UpstreamHttpOptions.of(text(fields.get("host-header")),
+                    text(fields.get("upstream-basic-auth")), option -> "'" + option + "'"))
                     : TunnelSpec.tcp(upstream.text(), port == null ? 0 : port, Boolean.TRUE.equals(privateTunnel), text(fields.get("name")),
                     option -> "'" + option + "'");
             tunnels.add(new TunnelEntry(label, spec));

@@ -1,6 +1,7 @@
 package dev.porthole.agent.tunnel;
 
 import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import java.util.function.UnaryOperator;
@@ -13,8 +14,13 @@ import java.util.function.UnaryOperator;
  * @param port the public TCP port asked for; 0 for any
  * @param privateTunnel whether the tunnel publishes nothing
  * @param upstream the local service
+ * @param http how an HTTP tunnel's requests are changed for the local service ({@link UpstreamHttpOptions#NONE} for TCP)
  */
-public record TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream) {
+public record TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream, UpstreamHttpOptions http) {
+
+    public TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream) {
+        this(kind, name, port, privateTunnel, upstream, UpstreamHttpOptions.NONE);
+    }
 
     /**
      * An HTTP tunnel as {@code porthole http} and a {@code type: http} entry of porthole.yml ask for it.
@@ -23,7 +29,12 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
      * @throws IllegalArgumentException naming what is wrong
      */
     public static TunnelSpec http(String upstream, String subdomain) {
-        return new TunnelSpec(TunnelKind.HTTP, subdomain == null ? "" : subdomain.trim(), 0, false, UpstreamAddress.parse(upstream));
+        return http(upstream, subdomain, UpstreamHttpOptions.NONE);
+    }
+
+    /** The same with the request changes of {@code --host-header} and {@code --upstream-basic-auth}. */
+    public static TunnelSpec http(String upstream, String subdomain, UpstreamHttpOptions http) {
+        return new TunnelSpec(TunnelKind.HTTP, subdomain == null ? "" : subdomain.trim(), 0, false, UpstreamAddress.parse(upstream), http);
     }
 
     /**
@@ -59,11 +70,11 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
 
     /** The same tunnel asking for a specific name (to get the same random name back after a reconnect). */
     public TunnelSpec withName(String newName) {
-        return new TunnelSpec(kind, newName, port, privateTunnel, upstream);
+        return new TunnelSpec(kind, newName, port, privateTunnel, upstream, http);
     }
 
     /** The same tunnel asking for what it was given: its name, and its TCP port, so that a reconnect gets both back. */
     public TunnelSpec granted(String grantedName, int grantedPort) {
-        return new TunnelSpec(kind, grantedName, grantedPort > 0 ? grantedPort : port, privateTunnel, upstream);
+        return new TunnelSpec(kind, grantedName, grantedPort > 0 ? grantedPort : port, privateTunnel, upstream, http);
     }
 }

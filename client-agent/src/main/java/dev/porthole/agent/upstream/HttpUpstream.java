@@ -112,6 +112,14 @@ public final class HttpUpstream implements StreamAcceptor {
                 }
                 headers.add(header.name(), header.value());
             }
+            String host = tunnel.http().host(upstream);
+            if (host != null) {
+                headers.set(HttpHeaders.HOST, host);
+            }
+            String authorization = tunnel.http().authorization();
+            if (authorization != null) {
+                headers.set(HttpHeaders.AUTHORIZATION, authorization);
+            }
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.valueOf(head.method()))
                     .setHost(upstream.host())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import dev.porthole.protocol.message.TunnelKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,7 +92,8 @@ class AgentConfigReaderTest {
                 "porthole.yml:8: tunnels.ssh.upstream: 'not-a-port': expected port, host:port or [ipv6]:port",
                 "porthole.yml:12: tunnels.db.private: must be true or false, was 'yes-please'",
                 "porthole.yml:14: tunnels.other.type: must be 'http' or 'tcp', was 'udp'",
-                "porthole.yml:16: tunnels.other.colour: unknown key; a tunnel takes type, upstream, subdomain, port, private, name");
+                "porthole.yml:16: tunnels.other.colour: unknown key; a tunnel takes type, upstream, subdomain, host-header, upstream-basic-auth, "
+                        + "port, private, name");
     }
 
     @Test
@@ -110,6 +112,33 @@ class AgentConfigReaderTest {
                     upstream: 22
                     port: 70000
                 """)).containsExactly("porthole.yml:2: tunnels.ssh: 'port' must be between 1 and 65535 (or 0 for any), was 70000");
+    }
+
+    @Test
+    void readsTheUpstreamRequestOptionsOfHttpTunnels() throws Exception {
+        AgentConfig config = parse("""
+                tunnels:
+                  web:
+                    type: http
+                    upstream: 8080
+                    host-header: rewrite
+                    upstream-basic-auth: alice:s3cret
+                """);
+        UpstreamHttpOptions http = config.tunnels().get(0).spec().http();
+        assertThat(http.host(new UpstreamAddress("127.0.0.1", 8080))).isEqualTo("127.0.0.1:8080");
+        assertThat(http.authorization()).isEqualTo("Basic YWxpY2U6czNjcmV0");
+        assertThat(mistakes("""
+                tunnels:
+                  ssh:
+                    type: tcp
+                    upstream: 22
+                    host-header: example.com
+                  web:
+                    type: http
+                    upstream: 80
+                    upstream-basic-auth: no-colon
+                """)).containsExactly("porthole.yml:5: tunnels.ssh.host-header: is for http tunnels only",
+                "porthole.yml:6: tunnels.web: 'upstream-basic-auth' must be user:password");
     }
 
     @Test

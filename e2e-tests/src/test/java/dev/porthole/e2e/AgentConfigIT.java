@@ -8,6 +8,10 @@ import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.e2e.support.WebhookReceiver;
 import dev.porthole.testing.RedisServerProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
@@ -188,6 +192,51 @@ class AgentConfigIT {
             assertThat(webhook.bodies()).singleElement().satisfies(body -> assertThat(body)
                     .contains("\"type\":\"agent.fatal\"").contains("\"exitCode\":3").contains("the token was not accepted")
                     .contains("\"server\":\"http://127.0.0.1:" + system.gatewayPort() + "\"").doesNotContain("not-the-token"));
+        }
+    }
+
+    @Test
+    void reachesAnHttpsUpstreamWithAnUncheckedCertificateOnlyWhenTold() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            // A self-signed certificate nobody vouches for, made by the JDK's keytool.
+            Path keystore = DIR.resolve("upstream-" + System.nanoTime() + ".p12");
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                    "-alias", "upstream", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost", "-validity", "2",
+                    "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
+            assertThat(keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+            HttpServer https = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+                            .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("changeit")))
+                    .requestHandler(request -> request.response().end("over tls " + request.isSSL()))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Path config = Files.writeString(DIR.resolve("tls.yml"), """
+                    tunnels:
+                      insecure:
+                        type: http
+                        upstream: %d
+                        subdomain: cfg-tls-insecure
+                        upstream-tls: true
+                        upstream-tls-verify: false
+                      checked:
+                        type: http
+                        upstream: %d
+                        subdomain: cfg-tls-checked
+                        upstream-tls: true
+                    """.formatted(https.actualPort(), https.actualPort()));
+            ServiceProcess agent = system.launchAgent("agent-tls", List.of("start", "-c", config.toString(), "--no-inspect",
+                    "--server", "http://127.0.0.1:" + system.gatewayPort(), "--token", TOKEN), Map.of());
+            Awaitility.await("the status table").atMost(PortholeSystem.START_TIMEOUT)
+                    .failFast("the agent exited", () -> !agent.isAlive())
+                    .until(() -> agent.stdout().size() >= 3);
+            HttpResponse<String> insecure = Http.getByHost(system, "cfg-tls-insecure", "/");
+            assertThat(insecure.statusCode()).isEqualTo(200);
+            assertThat(insecure.body()).isEqualTo("over tls true");
+            HttpResponse<String> checked = Http.getByHost(system, "cfg-tls-checked", "/");
+            assertThat(checked.statusCode()).as("a self-signed certificate is refused when checked").isEqualTo(502);
+            agent.stop();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 

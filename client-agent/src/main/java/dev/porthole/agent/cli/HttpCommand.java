@@ -38,6 +38,14 @@ public class HttpCommand implements Callable<Integer> {
                     + "(env UPSTREAM_BASIC_AUTH).")
     String upstreamBasicAuth;
 
+    @Option(names = "--upstream-tls", defaultValue = "${env:UPSTREAM_TLS:-false}",
+            description = "The local service speaks HTTPS; its certificate is checked (env UPSTREAM_TLS).")
+    boolean upstreamTls;
+
+    @Option(names = "--upstream-tls-insecure", description = "The local service speaks HTTPS with a certificate that is not checked "
+            + "(self-signed development certificates).")
+    boolean upstreamTlsInsecure;
+
     @Mixin
     HttpServingOptions serving;
 
@@ -59,7 +67,8 @@ public class HttpCommand implements Callable<Integer> {
         InspectorSettings inspector;
         try {
             settings = runner.settings(connection, List.of(TunnelSpec.http(upstream, subdomain,
-                    UpstreamHttpOptions.of(hostHeader, upstreamBasicAuth, option -> "--" + option))));
+                    UpstreamHttpOptions.of(hostHeader, upstreamBasicAuth, upstreamTls || upstreamTlsInsecure,
+                    !upstreamTlsInsecure, option -> "--" + option))));
             inspector = inspect.settings(settings.upstreamTimeout());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());

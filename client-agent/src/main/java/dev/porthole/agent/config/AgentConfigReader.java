@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
 public final class AgentConfigReader {
 
     /** Keys of one tunnel entry, in the order the example and the docs list them. */
-    static final List<String> ENTRY_KEYS = List.of("type", "upstream", "subdomain", "host-header", "upstream-basic-auth", "port", "private",
-            "name");
+    static final List<String> ENTRY_KEYS = List.of("type", "upstream", "subdomain", "host-header", "upstream-basic-auth", "upstream-tls",
+            "upstream-tls-verify", "port", "private", "name");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
     private static final YAMLFactory YAML = new YAMLFactory();
 
@@ -186,19 +186,25 @@ public final class AgentConfigReader {
         if ("http".equals(kind)) {
             only(fields, path, "tcp", "port", "private", "name");
         } else if ("tcp".equals(kind)) {
-            only(fields, path, "http", "subdomain", "host-header", "upstream-basic-auth");
+            only(fields, path, "http", "subdomain", "host-header", "upstream-basic-auth", "upstream-tls", "upstream-tls-verify");
         } else if (type != null) {
             problem(type.line(), path + ".type", "must be 'http' or 'tcp', was '" + type.text() + "'");
         }
         Integer port = number(fields.get("port"), path + ".port");
         Boolean privateTunnel = bool(fields.get("private"), path + ".private");
+        Boolean tls = bool(fields.get("upstream-tls"), path + ".upstream-tls");
+        Boolean tlsVerify = bool(fields.get("upstream-tls-verify"), path + ".upstream-tls-verify");
+        if (tlsVerify != null && !Boolean.TRUE.equals(tls)) {
+            problem(fields.get("upstream-tls-verify").line(), path + ".upstream-tls-verify", "applies to HTTPS upstreams only; add 'upstream-tls: true'");
+        }
         if (problems.size() > before) {
             return;
         }
         try {
             TunnelSpec spec = "http".equals(kind)
                     ? TunnelSpec.http(upstream.text(), text(fields.get("subdomain")), UpstreamHttpOptions.of(text(fields.get("host-header")),
-                    text(fields.get("upstream-basic-auth")), option -> "'" + option + "'"))
+                    text(fields.get("upstream-basic-auth")), Boolean.TRUE.equals(tls), !Boolean.FALSE.equals(tlsVerify),
+                    option -> "'" + option + "'"))
                     : TunnelSpec.tcp(upstream.text(), port == null ? 0 : port, Boolean.TRUE.equals(privateTunnel), text(fields.get("name")),
                     option -> "'" + option + "'");
             tunnels.add(new TunnelEntry(label, spec));

@@ -93,7 +93,7 @@ class AgentConfigReaderTest {
                 "porthole.yml:12: tunnels.db.private: must be true or false, was 'yes-please'",
                 "porthole.yml:14: tunnels.other.type: must be 'http' or 'tcp', was 'udp'",
                 "porthole.yml:16: tunnels.other.colour: unknown key; a tunnel takes type, upstream, subdomain, host-header, upstream-basic-auth, "
-                        + "port, private, name");
+                        + "upstream-tls, upstream-tls-verify, port, private, name");
     }
 
     @Test
@@ -123,8 +123,12 @@ class AgentConfigReaderTest {
                     upstream: 8080
                     host-header: rewrite
                     upstream-basic-auth: alice:s3cret
+                    upstream-tls: true
+                    upstream-tls-verify: false
                 """);
         UpstreamHttpOptions http = config.tunnels().get(0).spec().http();
+        assertThat(http.tls()).isTrue();
+        assertThat(http.tlsVerify()).isFalse();
         assertThat(http.host(new UpstreamAddress("127.0.0.1", 8080))).isEqualTo("127.0.0.1:8080");
         assertThat(http.authorization()).isEqualTo("Basic YWxpY2U6czNjcmV0");
         assertThat(mistakes("""
@@ -137,8 +141,13 @@ class AgentConfigReaderTest {
                     type: http
                     upstream: 80
                     upstream-basic-auth: no-colon
+                  plain:
+                    type: http
+                    upstream: 81
+                    upstream-tls-verify: false
                 """)).containsExactly("porthole.yml:5: tunnels.ssh.host-header: is for http tunnels only",
-                "porthole.yml:6: tunnels.web: 'upstream-basic-auth' must be user:password");
+                "porthole.yml:6: tunnels.web: 'upstream-basic-auth' must be user:password",
+                "porthole.yml:13: tunnels.plain.upstream-tls-verify: applies to HTTPS upstreams only; add 'upstream-tls: true'");
     }
 
     @Test

@@ -21,3 +21,35 @@ ensure_jars() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 rss_mib() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status"; }
+load_cp="client-agent/target/quarkus-app/app/*:client-agent/target/quarkus-app/lib/main/*:client-agent/target/quarkus-app/lib/boot/*"
+jcmd="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
+jstat="${JAVA_HOME:+$JAVA_HOME/bin/}jstat"
+
+# heap_after_gc_kib <pid>: forces a full GC in the JVM and prints the heap it still uses, in KiB.
+heap_after_gc_kib() {
+  "$jcmd" "$1" GC.run > /dev/null
+  "$jstat" -gc "$1" | awk 'NR==1 {for (i=1;i<=NF;i++) col[$i]=i} NR==2 {printf "%d", $col["S0U"]+$col["S1U"]+$col["EU"]+$col["OU"]}'
+}
+
+# Load-process benchmarks (idle.sh, churn.sh): a Redis and a gateway with a static token, stopped on
+# exit. Usage: start_token_gateway <log name> <max heap>; sets redis_port, gateway_port, gateway_pid,
+# token and pids. Run it in the script itself (not in a subshell) so that the trap sees the pids.
+start_token_gateway() {
+  pids=()
+  trap 'for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT INT TERM
+  redis_port=$(free_port); gateway_port=$(free_port); local mgmt_port; mgmt_port=$(free_port)
+  token=bench-token-0123456789
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
+  wait_port "$redis_port"
+  # One log line per agent at INFO would be tens of thousands: the session package logs warnings only.
+  QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
+    PORTHOLE_GATEWAY_AUTH_TOKENS=$token QUARKUS_LOG_CATEGORY__DEV_PORTHOLE_GATEWAY_CONTROL__LEVEL=WARN \
+    "$java" "-Xmx$2" -jar "$gateway_jar" > "$logs/$1-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+  wait_port "$gateway_port"
+}
+
+# load_agents <args>...: becomes dev.porthole.agent.load.LoadAgents (the real agent library, the
+# agent's classpath). It replaces the shell it runs in: call it in the background or in ( ).
+load_agents() {
+  exec "$java" -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${LOAD_JVM:-} -cp "$load_cp" dev.porthole.agent.load.LoadAgents "$@"
+}

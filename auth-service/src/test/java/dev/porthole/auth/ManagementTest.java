@@ -1,13 +1,18 @@
 package dev.porthole.auth;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import dev.porthole.testing.PrometheusText;
 import dev.porthole.testing.RedisTestResource;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +20,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(RedisTestResource.class)
 class ManagementTest {
+
+    @Inject
+    RedisDataSource redis;
 
     @ConfigProperty(name = "quarkus.management.test-port")
     int managementPort;
@@ -34,8 +42,22 @@ class ManagementTest {
     @Test
     void countsAuthFailuresByReason() {
         AgentAuthCalls.authenticate("Bearer pht_not-a-token", null, AgentAuthCalls.uniqueAddress()).then().statusCode(401);
+        AgentAuthCalls.authenticate("Token abc", null, AgentAuthCalls.uniqueAddress()).then().statusCode(401);
         given().when().get(management("/q/metrics")).then().statusCode(200)
-                .body(containsString("porthole_auth_failures_total{reason=\"bad-credentials\"}"));
+                .body(containsString("porthole_auth_failures_total{reason=\"bad-credentials\"}"))
+                .body(containsString("porthole_auth_failures_total{reason=\"malformed-authorization\"}"));
+    }
+
+    @Test
+    void countsFailedRedisCommands() {
+        double before = redisFailures();
+        assertThatThrownBy(() -> redis.execute("PORTHOLE-NO-SUCH-COMMAND")).hasMessageContaining("unknown command");
+        assertThat(redisFailures()).isGreaterThanOrEqualTo(before + 1);
+    }
+
+    private double redisFailures() {
+        String body = given().when().get(management("/q/metrics")).then().statusCode(200).extract().asString();
+        return PrometheusText.sum(body, "redis_commands_failure_total");
     }
 
     @Test

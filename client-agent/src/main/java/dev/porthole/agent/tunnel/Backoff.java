@@ -6,10 +6,11 @@ import java.time.Instant;
 import java.util.random.RandomGenerator;
 
 /**
- * Reconnect delays: exponential with jitter, so that many agents that lost the same gateway do
- * not come back in one synchronized wave. Half of each delay is fixed, half random ("equal
- * jitter"): never zero, never above the cap. A connection that stayed up for {@code stableAfter}
- * resets the sequence.
+ * Reconnect delays: exponential with full jitter, so that many agents that lost the same gateway
+ * do not come back in one synchronized wave. Each delay is uniform over (0, ceiling], the ceiling
+ * doubling from {@code initial} to {@code max}: spread over the whole window (equal jitter would
+ * bunch every agent into its upper half), never zero, never above the cap. A connection that
+ * stayed up for {@code stableAfter} resets the sequence.
  */
 public final class Backoff {
 
@@ -41,8 +42,7 @@ public final class Backoff {
         long ceiling = initial.toMillis() << Math.min(attempt, 20);
         ceiling = Math.min(ceiling, max.toMillis());
         attempt++;
-        long half = ceiling / 2;
-        return Duration.ofMillis(half + random.nextLong(half + 1));
+        return Duration.ofMillis(1 + random.nextLong(ceiling));
     }
 
     /** A connection succeeded; if it lasts, the next failure starts from the initial delay again. */

@@ -254,6 +254,8 @@ public final class TunnelClient {
         private volatile boolean welcomed;
         private long welcomeTimer = -1;
         private String refusal;
+        /** The gateway sent GOAWAY and a new connection is on its way; this one only finishes its open streams. */
+        private volatile boolean goneAway;
 
         Connection(MuxSession session) {
             this.session = session;
@@ -265,13 +267,31 @@ public final class TunnelClient {
                 case Welcome welcome -> onWelcome(welcome);
                 case Config config -> session.startHeartbeat(vertx, config.heartbeatInterval(), config.heartbeatTimeout());
                 case Notice notice -> listener.notice(notice);
-                case GoAway goAway -> LOG.debugf("gateway is going away: %s", goAway.reason());
+                case GoAway goAway -> onGoAway(goAway);
                 case Hello hello -> session.close(CloseCode.PROTOCOL_ERROR, "HELLO is sent by agents, not gateways");
                 case Ping ping -> {
                 }
                 case Pong pong -> {
                 }
             }
+        }
+
+        /**
+         * The gateway is draining: connect again now (through the load balancer, to another
+         * gateway) while this connection serves the streams it has until the gateway closes it.
+         */
+        private void onGoAway(GoAway goAway) {
+            if (goneAway || stopping) {
+                return;
+            }
+            goneAway = true;
+            if (current == session) {
+                current = null;
+            }
+            if (dialable == session) {
+                dialable = null;
+            }
+            schedule("the gateway is draining (" + goAway.reason() + "); reconnecting", GOING_AWAY_DELAY);
         }
 
         private void onWelcome(Welcome welcome) {
@@ -344,7 +364,8 @@ public final class TunnelClient {
             if (dialable == session) {
                 dialable = null;
             }
-            if (stopping) {
+            if (stopping || goneAway) {
+                // After GOAWAY the reconnect is already under way.
                 return;
             }
             CloseCode known = CloseCode.fromCode(code);

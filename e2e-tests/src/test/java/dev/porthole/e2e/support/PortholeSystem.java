@@ -239,6 +239,11 @@ public final class PortholeSystem implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /** A URL on the first gateway's management port (health, metrics). */
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
+    }
+
     public String upstreamUrl(String path) {
         return "http://127.0.0.1:" + upstreamPort + path;
     }

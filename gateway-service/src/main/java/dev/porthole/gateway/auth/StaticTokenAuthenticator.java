@@ -10,26 +10,61 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
- * Authenticates against the static tokens in the gateway's configuration. With no token
- * configured the gateway is public: anyone may connect and gets random names only.
+ * Authenticates against static tokens: those of the gateway's configuration, replaced as a whole
+ * when the configuration file changes. With no token configured the gateway is public: anyone may
+ * connect and gets random names only.
  */
 
 public class StaticTokenAuthenticator implements AgentAuthenticator {
 
     private static final String BEARER = "Bearer ";
 
-    private final List<byte[]> tokenDigests;
+    /** A token's digest (tokens themselves are not kept) and who holds it. */
+    private record Entry(byte[] digest, Principal principal) {
+    }
+
+    private volatile List<Entry> entries;
 
     public StaticTokenAuthenticator(GatewayConfig config) {
-        this.tokenDigests = config.auth().tokens().orElse(List.of()).stream().map(StaticTokenAuthenticator::sha256).toList();
+        this.entries = table(configured(config));
+    }
+
+    /** The tokens of {@code porthole.gateway.auth.tokens}, each with every grant, as {@code token-1}, {@code token-2}, ... */
+    public static List<StaticCredential> configured(GatewayConfig config) {
+        List<String> tokens = config.auth().tokens().orElse(List.of());
+        return IntStream.range(0, tokens.size())
+                .mapToObj(i -> new StaticCredential(tokens.get(i), new Principal("token-" + (i + 1), AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, null)))
+                .toList();
+    }
+
+    /**
+     * Puts a new table in force at once, for the next handshake.
+     *
+     * @return the client ids whose token is no longer accepted (their sessions should end)
+     */
+    public synchronized Set<String> replace(List<StaticCredential> credentials) {
+        List<Entry> next = table(credentials);
+        Set<String> revoked = new LinkedHashSet<>();
+        for (Entry old : entries) {
+            if (next.stream().noneMatch(entry -> MessageDigest.isEqual(entry.digest(), old.digest()))) {
+                revoked.add(old.principal().clientId());
+            }
+        }
+        entries = next;
+        return revoked;
     }
 
     @Override
     public Future<Principal> authenticate(AgentCredentials credentials) {
-        if (tokenDigests.isEmpty()) {
+        List<Entry> table = entries;
+        if (table.isEmpty()) {
             return Future.succeededFuture(new Principal("public-" + credentials.agentId(), AuthMethod.PUBLIC, Grants.publicSession(), 0, null));
         }
         String header = credentials.authorization();
@@ -41,16 +76,22 @@ public class StaticTokenAuthenticator implements AgentAuthenticator {
         }
         byte[] presented = sha256(header.substring(BEARER.length()).trim());
         // Compare against every token, digest to digest, so that timing reveals nothing.
-        int match = -1;
-        for (int i = 0; i < tokenDigests.size(); i++) {
-            if (MessageDigest.isEqual(tokenDigests.get(i), presented)) {
-                match = i;
+        Principal match = null;
+        for (Entry entry : table) {
+            if (MessageDigest.isEqual(entry.digest(), presented)) {
+                match = entry.principal();
             }
         }
-        if (match < 0) {
+        if (match == null) {
             return Future.failedFuture(new AgentRejectedException(401, "the token was not accepted; check --token or TOKEN"));
         }
-        return Future.succeededFuture(new Principal("token-" + (match + 1), AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, null));
+        return Future.succeededFuture(match);
+    }
+
+    private static List<Entry> table(List<StaticCredential> credentials) {
+        List<Entry> table = new ArrayList<>();
+        credentials.forEach(credential -> table.add(new Entry(sha256(credential.token()), credential.principal())));
+        return List.copyOf(table);
     }
 
     private static byte[] sha256(String value) {

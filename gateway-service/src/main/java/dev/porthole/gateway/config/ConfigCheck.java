@@ -39,6 +39,7 @@ public final class ConfigCheck {
         }
         positive(problems, "porthole.gateway.http.response-timeout", http.responseTimeout().toMillis());
         positive(problems, "porthole.gateway.http.idle-timeout", http.idleTimeout().toMillis());
+        positive(problems, "porthole.gateway.http.request-head-timeout", http.requestHeadTimeout().toMillis());
         http.eventLoops().ifPresent(n -> positive(problems, "porthole.gateway.http.event-loops", n));
 
         GatewayConfig.Tunnel tunnel = config.tunnel();
@@ -99,6 +100,25 @@ public final class ConfigCheck {
         positive(problems, "porthole.gateway.tcp.max-connections-per-tunnel", tcp.maxConnectionsPerTunnel());
         positive(problems, "porthole.gateway.tcp.idle-timeout", tcp.idleTimeout().toMillis());
         positive(problems, "porthole.gateway.tcp.allocation-attempts", tcp.allocationAttempts());
+        positive(problems, "porthole.gateway.metrics.max-tunnels", config.metrics().maxTunnels());
+        positive(problems, "porthole.gateway.metrics.max-clients", config.metrics().maxClients());
+        long checkMillis = config.configFileCheckInterval().toMillis();
+        if (checkMillis < 100 || checkMillis > 60_000) {
+            problems.add("porthole.gateway.config-file-check-interval: must be between 100ms and 1m, was " + config.configFileCheckInterval());
+        }
+        if (config.shutdown().drainTimeout().isNegative()) {
+            problems.add("porthole.gateway.shutdown.drain-timeout: must be 0s or more, was " + config.shutdown().drainTimeout());
+        }
+
+        GatewayConfig.Limits limits = config.limits();
+        GatewayConfig.Bandwidth bandwidth = limits.bandwidth();
+        bandwidth.upload().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.upload", rate.asLongValue()));
+        bandwidth.download().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.download", rate.asLongValue()));
+        bandwidth.clientUpload().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.client-upload", rate.asLongValue()));
+        bandwidth.clientDownload().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.client-download", rate.asLongValue()));
+        positive(problems, "porthole.gateway.limits.streams-per-tunnel", limits.streamsPerTunnel());
+        limits.requestsPerSecondPerTunnel().ifPresent(rate -> positive(problems, "porthole.gateway.limits.requests-per-second-per-tunnel", rate));
+        positive(problems, "porthole.gateway.limits.max-body-size", limits.maxBodySize().asLongValue());
         return problems;
     }
 

@@ -15,6 +15,16 @@ public interface GatewayConfig {
     /** Id of this gateway instance in the registry, in events and in logs; defaults to the host name plus a random suffix. */
     Optional<String> instanceId();
 
+    /**
+     * A YAML file (tokens, clients, limits; see docs/operations.md) watched while the gateway runs:
+     * a change is put in force without a restart and published to the other gateways.
+     */
+    Optional<String> configFile();
+
+    /** How often the configuration file is looked at; a change is applied once it reads the same twice in a row. */
+    @WithDefault("2s")
+    Duration configFileCheckInterval();
+
     /** The public listener: visitors' HTTP and the agents' WebSocket endpoint. */
     Http http();
 
@@ -32,6 +42,15 @@ public interface GatewayConfig {
 
     /** Public TCP tunnels and private tunnels. */
     Tcp tcp();
+
+    /** Prometheus metrics beyond the totals. */
+    Metrics metrics();
+
+    /** What the gateway does when it is told to stop (SIGTERM). */
+    Shutdown shutdown();
+
+    /** Bandwidth and request limits on tunnels; {@code LimitPolicy} holds the values in force. */
+    Limits limits();
 
     /** The public listener. */
     interface Http {
@@ -77,6 +96,13 @@ public interface GatewayConfig {
         /** A visitor connection with no traffic for this long is closed. */
         @WithDefault("5m")
         Duration idleTimeout();
+
+        /**
+         * A visitor connection must send a complete request head this soon after it opens, and after
+         * each response on a kept-alive connection; otherwise it is closed (slow-loris clients).
+         */
+        @WithDefault("10s")
+        Duration requestHeadTimeout();
 
         /** Keep X-Forwarded-* headers from visitors (only behind a trusted proxy); otherwise the gateway replaces them. */
         @WithDefault("false")
@@ -187,5 +213,62 @@ public interface GatewayConfig {
         /** Ports tried (claimed in the registry and bound) before giving up on a port from the range. */
         @WithDefault("50")
         int allocationAttempts();
+    }
+
+    /** Series per tunnel and per client; every tunnel adds series, so they are opt-in and bounded. */
+    interface Metrics {
+        /** Bytes and requests per tunnel ({@code porthole_gateway_tunnel_*}) and per client ({@code porthole_gateway_client_*}). */
+        @WithDefault("false")
+        boolean perTunnel();
+
+        /** Most tunnel names with series of their own at once; the others count under {@code tunnel="other"}. */
+        @WithDefault("100")
+        int maxTunnels();
+
+        /** Most client ids with series of their own at once; the others count under {@code client="other"}. */
+        @WithDefault("100")
+        int maxClients();
+    }
+
+    /** Graceful shutdown: stop accepting, send agents elsewhere, let open requests finish. */
+    interface Shutdown {
+        /**
+         * How long open HTTP requests and TCP connections may go on after SIGTERM; what is still
+         * open then is cut. Keep it below the orchestrator's grace period (Kubernetes: 30 s).
+         */
+        @WithDefault("20s")
+        Duration drainTimeout();
+    }
+
+    /** Limits on what visitors and agents may send through tunnels. */
+    interface Limits {
+        /** Bandwidth limits; each is bytes per second (like {@code 10M}), absent for no limit. */
+        Bandwidth bandwidth();
+
+        /** Most concurrent streams (HTTP requests and TCP connections) on one tunnel; the next visitor gets 503. */
+        @WithDefault("1000")
+        int streamsPerTunnel();
+
+        /** Most requests per second to one HTTP tunnel; beyond it visitors get 429 with Retry-After. Absent: no limit. */
+        OptionalInt requestsPerSecondPerTunnel();
+
+        /** Largest request body a visitor may send through an HTTP tunnel; larger gets 413. */
+        @WithDefault("100M")
+        MemorySize maxBodySize();
+    }
+
+    /** Token buckets on the bytes tunnels carry; an empty bucket pauses the sender, it never drops bytes. */
+    interface Bandwidth {
+        /** All visitors to all agents, across every tunnel of this gateway. */
+        Optional<MemorySize> upload();
+
+        /** All agents to all visitors, across every tunnel of this gateway. */
+        Optional<MemorySize> download();
+
+        /** Per client, visitors to its agents, when its grants set no upload limit. */
+        Optional<MemorySize> clientUpload();
+
+        /** Per client, its agents to visitors, when its grants set no download limit. */
+        Optional<MemorySize> clientDownload();
     }
 }

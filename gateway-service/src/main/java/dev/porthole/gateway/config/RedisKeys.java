@@ -55,4 +55,9 @@ public interface RedisKeys {
     default String control() {
         return prefix() + "control";
     }
+
+    /** Pub/sub channel carrying the newest gateway configuration file to every gateway instance. */
+    default String config() {
+        return prefix() + "config";
+    }
 }

@@ -1,5 +1,8 @@
 package dev.porthole.gateway.control;
 
+import dev.porthole.gateway.limits.SessionLimits;
+import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.RefreshOutcome;
@@ -70,6 +73,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final Instant connectedAt = Instant.now();
     private final List<GrantedTunnel> tunnels = new ArrayList<>();
     private final List<Long> timers = new ArrayList<>();
+    private final SessionLimits limits;
     private State state = State.AWAITING_HELLO;
     private String agentVersion = "";
     private boolean registryWarned;
@@ -84,6 +88,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         this.route = principal.method() == AuthMethod.JWT
                 ? Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId)
                 : new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
+        this.limits = services.limits().openSession(principal.clientId(), principal.grants());
     }
 
     /** Starts waiting for HELLO. */
@@ -113,6 +118,16 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin) {
         return mux.openStream(tunnel, source, request, fin);
+    }
+
+    @Override
+    public TunnelLimits limits(String tunnel) {
+        return limits.tunnel(tunnel);
+    }
+
+    /** Asks the agent to open a new connection (through the load balancer) while this one finishes its open streams. */
+    public void goAway(String reason) {
+        mux.send(new GoAway(CloseCode.GOING_AWAY.code(), reason));
     }
 
     /** Ends the session; the agent sees the code and reason. */
@@ -146,10 +161,19 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     @Override
+    public void onStreamData(MuxStream stream, int received, int sent) {
+        // Streams the gateway opened carry visitors (and dials, counted once on the publishing side).
+        if (stream.openedLocally()) {
+            services.metrics().bytes(stream.open().tunnel(), clientId(), sent, received);
+        }
+    }
+
+    @Override
     public void onClosed(int code, String reason) {
         State previous = state;
         state = State.CLOSED;
         timers.forEach(services.vertx()::cancelTimer);
+        limits.close();
         services.sessions().remove(this);
         if (principal.grants().maxSessions() > 0 && code != CloseCode.SESSION_REPLACED.code()) {
             // A replaced session's agent already holds the place through its newer session.
@@ -157,8 +181,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         if (previous == State.ACTIVE) {
             long duration = Duration.between(connectedAt, Instant.now()).toMillis();
-            Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
-                    reason, code, duration, mux.bytesReceived(), mux.bytesSent());
+            try (LogFields fields = LogFields.client(clientId())) {
+                Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
+                        reason, code, duration, mux.bytesReceived(), mux.bytesSent());
+            }
             for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
                 releaseTunnel(tunnel, "agent disconnected: " + reason);
             }
@@ -336,7 +362,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     private Future<TunnelResult> registryUnavailable(TunnelRequest request, Throwable error) {
-        Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, request.name(), error.getMessage());
+        try (LogFields fields = LogFields.of(clientId(), request.name())) {
+            Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, request.name(), error.getMessage());
+        }
         return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
     }
 
@@ -378,7 +406,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                     // A TCP port's listener was bound during the claim, so that a port in use is refused.
                 }
             }
-            services.metrics().tunnelOpened(tunnel.kindName());
+            services.metrics().tunnelOpened(tunnel.kindName(), tunnel.name(), clientId());
             services.events().publish(new PortholeEvent.TunnelOpened(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                     tunnel.name(), tunnel.publicAddress()));
         }
@@ -395,8 +423,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         services.metrics().agentConnected();
         services.events().publish(new PortholeEvent.AgentConnected(services.instance().id(), sessionId, clientId(), agentId, remoteAddress,
                 agentVersion));
-        Log.infof("agent connected: session %s, client %s, from %s, agent %s, tunnels %s", sessionId, clientId(), remoteAddress,
-                agentVersion, tunnels.stream().map(GrantedTunnel::publicAddress).toList());
+        try (LogFields fields = LogFields.of(clientId(), String.join(",", tunnelNames()))) {
+            Log.infof("agent connected: session %s, client %s, from %s, agent %s, tunnels %s", sessionId, clientId(), remoteAddress,
+                    agentVersion, tunnels.stream().map(GrantedTunnel::publicAddress).toList());
+        }
     }
 
     // ---- while active ----
@@ -414,14 +444,18 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 if (result.failed()) {
                     if (!registryWarned) {
                         registryWarned = true;
-                        Log.warnf("cannot refresh tunnel '%s' of session %s in the registry (%s); still serving it", tunnel.name(), sessionId,
-                                result.cause().getMessage());
+                        try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
+                            Log.warnf("cannot refresh tunnel '%s' of session %s in the registry (%s); still serving it", tunnel.name(), sessionId,
+                                    result.cause().getMessage());
+                        }
                     }
                     return;
                 }
                 registryWarned = false;
                 if (result.result() == RefreshOutcome.RESTORED) {
-                    Log.infof("restored registry entry of tunnel '%s' (session %s) after it vanished from Redis", tunnel.name(), sessionId);
+                    try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
+                        Log.infof("restored registry entry of tunnel '%s' (session %s) after it vanished from Redis", tunnel.name(), sessionId);
+                    }
                 } else if (result.result() == RefreshOutcome.LOST) {
                     loseTunnel(tunnel.key(), "another session holds it now");
                 }
@@ -440,9 +474,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             String name = lost.name();
             tunnels.remove(lost);
             unbind(lost);
-            services.metrics().tunnelClosed(lost.kindName());
+            services.metrics().tunnelClosed(lost.kindName(), name, clientId());
             services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
-            Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
+            try (LogFields fields = LogFields.of(clientId(), name)) {
+                Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
+            }
             if (tunnels.isEmpty()) {
                 close(CloseCode.SESSION_REPLACED, principal.method() == AuthMethod.JWT
                         ? "a newer session of client '" + clientId() + "' took over its tunnels"
@@ -477,7 +513,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         if (principal.grants().maxTunnels() > 0) {
             services.quotas().releaseTunnel(clientId(), tunnel.key().toString());
         }
-        services.metrics().tunnelClosed(tunnel.kindName());
+        services.metrics().tunnelClosed(tunnel.kindName(), tunnel.name(), clientId());
         services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                 tunnel.name(), reason));
     }
@@ -515,6 +551,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public String toString() {
         return "session " + sessionId + " of client " + clientId();
+    }
+
+    /** Streams open on this session now; readable from any thread, so possibly a moment old. */
+    public int openStreams() {
+        return mux.openStreams();
     }
 
     /** The tunnel names this session serves (read on its context). */

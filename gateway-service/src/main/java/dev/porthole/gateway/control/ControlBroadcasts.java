@@ -2,6 +2,7 @@ package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.auth.AgentAuthenticator;
 import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.gateway.configfile.GatewayFileReload;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.broadcast.BroadcastCodec;
 import dev.porthole.protocol.broadcast.ControlBroadcast;
@@ -22,8 +23,10 @@ import jakarta.enterprise.event.Observes;
 /**
  * Listens on {@code <prefix>control} and acts at once: closes the local sessions a broadcast names
  * (a disabled or deleted client, a revoked credential, a retired signing secret, a kick) and tells
- * the authenticator to forget stale answers. Uses its own Redis connection, re-established with a
- * pause when Redis goes away.
+ * the authenticator to forget stale answers. On the same connection it listens on
+ * {@code <prefix>config} and hands configuration files other gateways published to
+ * {@link GatewayFileReload}. Uses its own Redis connection, re-established with a pause when Redis
+ * goes away.
  */
 @ApplicationScoped
 public class ControlBroadcasts {
@@ -33,16 +36,21 @@ public class ControlBroadcasts {
     private final Redis redis;
     private final Vertx vertx;
     private final String channel;
+    private final String configChannel;
+    private final GatewayFileReload configFile;
     private final LocalSessions sessions;
     private final AgentAuthenticator authenticator;
     private volatile boolean stopped;
     private volatile RedisConnection connection;
     private volatile boolean subscribed;
 
-    public ControlBroadcasts(Redis redis, Vertx vertx, RedisKeys keys, LocalSessions sessions, AgentAuthenticator authenticator) {
+    public ControlBroadcasts(Redis redis, Vertx vertx, RedisKeys keys, LocalSessions sessions, AgentAuthenticator authenticator,
+            GatewayFileReload configFile) {
         this.redis = redis;
         this.vertx = vertx;
         this.channel = keys.control();
+        this.configChannel = keys.config();
+        this.configFile = configFile;
         this.sessions = sessions;
         this.authenticator = authenticator;
     }
@@ -89,7 +97,7 @@ public class ControlBroadcasts {
             conn.handler(this::onMessage);
             conn.exceptionHandler(error -> lost(conn, error.getMessage()));
             conn.endHandler(ignored -> lost(conn, "connection closed"));
-            conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).onSuccess(ok -> {
+            conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel).arg(configChannel)).onSuccess(ok -> {
                 subscribed = true;
                 Log.debugf("subscribed to %s", channel);
             }).onFailure(error -> lost(conn, error.getMessage()));
@@ -124,6 +132,10 @@ public class ControlBroadcasts {
             return;
         }
         String payload = response.get(2).toString();
+        if (configChannel.equals(response.get(1).toString())) {
+            configFile.applyPublished(payload);
+            return;
+        }
         try {
             apply(BroadcastCodec.fromJson(payload));
         } catch (MalformedBroadcastException e) {

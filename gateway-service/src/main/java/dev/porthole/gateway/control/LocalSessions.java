@@ -1,5 +1,6 @@
 package dev.porthole.gateway.control;
 
+import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.protocol.CloseCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -11,6 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public class LocalSessions {
 
     private final ConcurrentHashMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
+
+    public LocalSessions(GatewayMetrics metrics) {
+        metrics.watchStreams(this::openStreams);
+    }
 
     void add(AgentSession session) {
         sessions.put(session.sessionId(), session);
@@ -30,6 +35,16 @@ public class LocalSessions {
 
     public int count() {
         return sessions.size();
+    }
+
+    /** Streams open now across all sessions: HTTP requests, upgraded connections, TCP connections, dials. */
+    public int openStreams() {
+        return sessions.values().stream().mapToInt(AgentSession::openStreams).sum();
+    }
+
+    /** Tells every agent to connect again elsewhere; open streams go on until the session closes. */
+    public void goAway(String reason) {
+        sessions.values().forEach(session -> session.goAway(reason));
     }
 
     /** Closes every session, for example when the gateway stops. */

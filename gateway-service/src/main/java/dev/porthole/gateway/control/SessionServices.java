@@ -3,6 +3,7 @@ package dev.porthole.gateway.control;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.events.EventPublisher;
+import dev.porthole.gateway.limits.LimitPolicy;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.ClientQuotas;
 import dev.porthole.gateway.registry.LocalRoutes;
@@ -21,5 +22,5 @@ import jakarta.inject.Singleton;
 record SessionServices(Vertx vertx, GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, SessionDirectory directory,
         LocalRoutes routes, LocalSessions sessions, ClientQuotas quotas, NameGenerator names, EventPublisher events, GatewayMetrics metrics,
         PublicAddresses addresses, TcpClaims tcp, PortListeners ports, PrivateClaims privateClaims,
-        PrivateDialer dialer) {
+        PrivateDialer dialer, LimitPolicy limits) {
 }

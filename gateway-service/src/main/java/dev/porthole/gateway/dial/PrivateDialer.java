@@ -1,5 +1,7 @@
 package dev.porthole.gateway.dial;
 
+import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -38,7 +40,9 @@ public class PrivateDialer {
             return;
         }
         if (!dialer.grants().allowsDial(name)) {
-            Log.infof("client %s may not dial private tunnel '%s'; stream %d refused", dialer.clientId(), name, stream.id());
+            try (LogFields fields = LogFields.of(dialer.clientId(), name)) {
+                Log.infof("client %s may not dial private tunnel '%s'; stream %d refused", dialer.clientId(), name, stream.id());
+            }
             metrics.tcpConnection("forbidden");
             stream.reset(ResetCode.FORBIDDEN, "client '" + dialer.clientId() + "' may not dial private tunnel '" + name
                     + "'; ask an administrator to grant it");
@@ -49,8 +53,16 @@ public class PrivateDialer {
             stream.reset(ResetCode.NO_SUCH_TUNNEL, "no agent publishes private tunnel '" + name + "' on this gateway");
             return;
         }
+        TunnelLimits limits = owner.limits(name);
+        if (!limits.openStream()) {
+            metrics.tcpConnection("refused");
+            stream.reset(ResetCode.LIMIT_REACHED, "private tunnel '" + name + "' has " + limits.maxStreams()
+                    + " connections open, its limit; try again later");
+            return;
+        }
         MuxStream outbound = owner.openStream(name, "client " + dialer.clientId() + " at " + open.source(), null, false);
-        Splice.join(new StreamEnd(stream), new StreamEnd(outbound)).onComplete(result -> {
+        Splice.join(limits.paced(new StreamEnd(stream), true), limits.paced(new StreamEnd(outbound), false)).onComplete(result -> {
+            limits.closeStream();
             metrics.tcpConnection(result.succeeded() ? "closed" : "broken");
             if (result.failed()) {
                 Log.debugf("dial of private tunnel '%s' by client %s ended: %s", name, dialer.clientId(), result.cause().getMessage());

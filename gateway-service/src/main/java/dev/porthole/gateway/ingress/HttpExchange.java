@@ -1,5 +1,7 @@
 package dev.porthole.gateway.ingress;
 
+import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.message.Header;
@@ -35,6 +37,9 @@ final class HttpExchange {
     private final TunnelOwner owner;
     private final String tunnel;
     private final GatewayMetrics metrics;
+    private final TunnelLimits limits;
+    private final AtomicBoolean slotReleased = new AtomicBoolean();
+    private volatile boolean upgraded;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean headDecided = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -43,8 +48,10 @@ final class HttpExchange {
     private MuxStream stream;
     private long timeoutTimer = -1;
 
-    HttpExchange(HttpServerRequest request, TunnelOwner owner, String tunnel, GatewayMetrics metrics) {
+    /** An exchange on one of the tunnel's stream slots, which it gives back when it ends. */
+    HttpExchange(HttpServerRequest request, TunnelOwner owner, String tunnel, GatewayMetrics metrics, TunnelLimits limits) {
         this.request = request;
+        this.limits = limits;
         this.response = request.response();
         this.owner = owner;
         this.tunnel = tunnel;
@@ -81,7 +88,21 @@ final class HttpExchange {
             // No body to send: the OPEN carried FIN (or, for an upgrade, raw bytes follow only after a 101).
             request.resume();
         } else {
-            request.pipe().endOnFailure(false).to(stream).onFailure(error -> {
+            long maxBody = limits.maxBodySize();
+            request.pipe().endOnFailure(false).to(new BoundedBody(limits.towardsAgent(stream), maxBody)).onFailure(error -> {
+                if (error instanceof BoundedBody.TooLarge) {
+                    stream.reset(ResetCode.LIMIT_REACHED, error.getMessage());
+                    limits.bodyTooLarge(maxBody);
+                    if (headDecided.compareAndSet(false, true)) {
+                        vertx.cancelTimer(timeoutTimer);
+                        response.putHeader(HttpHeaders.CONNECTION, "close");
+                        fail(413, "body-too-large", "Content Too Large", "Requests to tunnel '" + tunnel + "' may carry at most "
+                                + maxBody + " bytes of body.");
+                    } else {
+                        abort();
+                    }
+                    return;
+                }
                 stream.reset(ResetCode.CANCEL, "visitor's request body failed: " + error.getMessage());
                 if (headDecided.compareAndSet(false, true)) {
                     fail(400, "request-aborted", "Bad Request", "The request body could not be read: " + error.getMessage());
@@ -121,11 +142,13 @@ final class HttpExchange {
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
-        StreamRelay.relay(stream, response).onComplete(result -> {
+        StreamRelay.relay(stream, limits.towardsVisitor(response)).onComplete(result -> {
             if (result.succeeded()) {
                 finish(head.status());
             } else {
-                Log.debugf("tunnel '%s': response cut after the head: %s", tunnel, result.cause().getMessage());
+                try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
+                    Log.debugf("tunnel '%s': response cut after the head: %s", tunnel, result.cause().getMessage());
+                }
                 stream.reset(ResetCode.CANCEL, "response could not be delivered");
                 abort();
             }
@@ -139,9 +162,12 @@ final class HttpExchange {
     }
 
     private void relayUpgraded(NetSocket socket) {
+        // The stream slot stays taken for as long as the upgraded connection lives.
+        upgraded = true;
+        socket.closeHandler(ignored -> releaseSlot());
         finish(101);
-        socket.pipe().endOnFailure(false).to(stream).onFailure(error -> stream.reset(ResetCode.CANCEL, "visitor's socket failed"));
-        StreamRelay.relay(stream, socket).onFailure(error -> socket.close());
+        socket.pipe().endOnFailure(false).to(limits.towardsAgent(stream)).onFailure(error -> stream.reset(ResetCode.CANCEL, "visitor's socket failed"));
+        StreamRelay.relay(stream, limits.towardsVisitor(socket)).onFailure(error -> socket.close());
     }
 
     private void copyHeaders(HttpResponseHead head, boolean switching) {
@@ -192,7 +218,16 @@ final class HttpExchange {
 
     private void finish(int status) {
         if (finished.compareAndSet(false, true)) {
-            metrics.httpRequest(status, Duration.ofNanos(System.nanoTime() - startNanos));
+            metrics.tunnelRequest(tunnel, owner.clientId(), status, Duration.ofNanos(System.nanoTime() - startNanos));
+            if (!upgraded) {
+                releaseSlot();
+            }
+        }
+    }
+
+    private void releaseSlot() {
+        if (slotReleased.compareAndSet(false, true)) {
+            limits.closeStream();
         }
     }
 }

@@ -2,9 +2,11 @@ package dev.porthole.gateway.ingress;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.control.AgentEndpoint;
+import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
+import dev.porthole.gateway.shutdown.Draining;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,6 +14,7 @@ import io.vertx.core.net.HostAndPort;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Every request on the public port: to the agents' endpoint, through a tunnel, or an error page. */
 @ApplicationScoped
@@ -26,9 +29,11 @@ public class HttpIngress {
     private final Duration responseTimeout;
     private final String domain;
     private final String pathPrefix;
+    private final Draining draining;
 
     public HttpIngress(Addressing addressing, LocalRoutes routes, ForwardedRequest forwarded, AgentEndpoint agents, GatewayMetrics metrics,
-            Vertx vertx, GatewayConfig config) {
+            Vertx vertx, GatewayConfig config, Draining draining) {
+        this.draining = draining;
         this.addressing = addressing;
         this.routes = routes;
         this.forwarded = forwarded;
@@ -41,6 +46,13 @@ public class HttpIngress {
     }
 
     public void handle(HttpServerRequest request) {
+        if (draining.active()) {
+            // Requests already forwarded finish; new ones (agents' reconnects too) go to another gateway.
+            request.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "1");
+            ErrorPages.send(request, 503, "draining", "Service Unavailable",
+                    "This gateway is shutting down. Try again in a moment; another gateway takes over.");
+            return;
+        }
         if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
             // RFC 9112 3.2: more than one Host is a 400; which one a proxy in front honoured is unknown.
             ErrorPages.send(request, 400, "bad-request", "Bad Request", "the request has more than one Host header");
@@ -72,8 +84,56 @@ public class HttpIngress {
             metrics.httpRequest(404, Duration.ZERO);
             return;
         }
-        HttpExchange exchange = new HttpExchange(request, owner.get(), tunnel.name(), metrics);
+        TunnelLimits limits = owner.get().limits(tunnel.name());
+        if (!admitted(request, tunnel.name(), limits)) {
+            return;
+        }
+        HttpExchange exchange = new HttpExchange(request, owner.get(), tunnel.name(), metrics, limits);
         String source = request.remoteAddress() == null ? "unknown" : request.remoteAddress().toString();
         exchange.start(vertx, forwarded.head(request, tunnel.uri(), tunnel.prefix(), exchange.isUpgrade()), source, responseTimeout);
+    }
+
+    /**
+     * Applies the tunnel's limits before a stream is opened: a declared body over the size limit
+     * (413), too many requests per second (429), too many requests in flight (503). True when the
+     * request may go on, holding a stream slot.
+     */
+    private boolean admitted(HttpServerRequest request, String tunnel, TunnelLimits limits) {
+        long maxBody = limits.maxBodySize();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && declaredLength(length) > maxBody) {
+            limits.bodyTooLarge(maxBody);
+            request.response().putHeader(HttpHeaders.CONNECTION, "close");
+            refuse(request, 413, "body-too-large", "Content Too Large", "Requests to tunnel '" + tunnel + "' may carry at most " + maxBody
+                    + " bytes of body; this one declares " + length.trim() + ".");
+            return false;
+        }
+        OptionalLong retryAfter = limits.admitRequest();
+        if (retryAfter.isPresent()) {
+            request.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter.getAsLong()));
+            refuse(request, 429, "rate-limited", "Too Many Requests", "Tunnel '" + tunnel + "' takes at most "
+                    + limits.requestsPerSecond() + " requests per second; retry in " + retryAfter.getAsLong() + " s.");
+            return false;
+        }
+        if (!limits.openStream()) {
+            refuse(request, 503, "tunnel-busy", "Service Unavailable", "Tunnel '" + tunnel + "' is serving as many requests as it may ("
+                    + limits.maxStreams() + "); try again in a moment.");
+            return false;
+        }
+        return true;
+    }
+
+    private void refuse(HttpServerRequest request, int status, String code, String title, String detail) {
+        ErrorPages.send(request, status, code, title, detail);
+        metrics.httpRequest(status, Duration.ZERO);
+    }
+
+    /** The declared body length; a value that is no number counts as too large rather than slipping past the check. */
+    private static long declaredLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 }

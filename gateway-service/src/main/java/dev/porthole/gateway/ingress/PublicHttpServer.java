@@ -4,13 +4,10 @@ import dev.porthole.gateway.config.ConfigCheck;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.control.AgentEndpoint;
-import dev.porthole.gateway.control.LocalSessions;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.events.EventPublisher;
-import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.event.PortholeEvent;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -19,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -34,26 +32,21 @@ public class PublicHttpServer {
     private final GatewayConfig config;
     private final HttpIngress ingress;
     private final AgentEndpoint agents;
-    private final LocalSessions sessions;
     private final EventPublisher events;
     private final GatewayInstance instance;
     private final PublicAddresses addresses;
     private String deploymentId;
 
-    public PublicHttpServer(Vertx vertx, GatewayConfig config, HttpIngress ingress, AgentEndpoint agents, LocalSessions sessions,
-            EventPublisher events, GatewayInstance instance, PublicAddresses addresses) {
+    public PublicHttpServer(Vertx vertx, GatewayConfig config, HttpIngress ingress, AgentEndpoint agents, EventPublisher events,
+            GatewayInstance instance, PublicAddresses addresses) {
         this.vertx = vertx;
         this.config = config;
         this.ingress = ingress;
         this.agents = agents;
-        this.sessions = sessions;
         this.events = events;
         this.instance = instance;
         this.addresses = addresses;
     }
-
-    /** How long shutdown waits for the draining event to reach Redis. */
-    private static final long DRAINING_EVENT_WAIT_SECONDS = 2;
 
     void start(@Observes StartupEvent startup) throws Exception {
         List<String> problems = ConfigCheck.problems(config);
@@ -63,21 +56,16 @@ public class PublicHttpServer {
         }
         HttpServerOptions options = options();
         int instances = config.http().eventLoops().orElse(Runtime.getRuntime().availableProcessors());
-        deploymentId = vertx.deployVerticle(() -> new Listener(options, ingress), new DeploymentOptions().setInstances(instances))
+        Duration headTimeout = config.http().requestHeadTimeout();
+        deploymentId = vertx.deployVerticle(() -> new Listener(options, ingress, headTimeout), new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         Log.infof("Porthole gateway %s listening on %s:%d; tunnels at %s; agents connect to ws://<this host>:%d%s", instance.id(),
                 config.http().host(), config.http().port(), addresses.http("<name>"), config.http().port(), config.http().agentPath());
         events.publish(new PortholeEvent.GatewayStarted(instance.id(), version(), addresses.http("*")));
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
-        try {
-            events.publish(new PortholeEvent.GatewayDraining(instance.id(), "shutdown", sessions.count()))
-                    .toCompletionStage().toCompletableFuture().get(DRAINING_EVENT_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Log.warnf("could not record that the gateway is draining: %s", e.toString());
-        }
-        sessions.closeAll(CloseCode.GOING_AWAY, "the gateway is shutting down; reconnecting");
+    /** Closes the listeners and with them every connection still open (the end of a shutdown). */
+    public void close() {
         if (deploymentId != null) {
             vertx.undeploy(deploymentId);
         }
@@ -90,6 +78,10 @@ public class PublicHttpServer {
                 .setPort(http.port())
                 .setReuseAddress(true)
                 .setTcpNoDelay(true)
+                // HTTP/1.1 only: with h2c detection on, a new connection reaches the connection handler
+                // only once its bytes decided the protocol (SlowlorisTest saw silent and trickling
+                // connections never get there), so RequestHeadDeadline could not start its clock.
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setHandle100ContinueAutomatically(true)
@@ -112,15 +104,24 @@ public class PublicHttpServer {
     private static final class Listener extends AbstractVerticle {
         private final HttpServerOptions options;
         private final HttpIngress ingress;
+        private final Duration requestHeadTimeout;
 
-        Listener(HttpServerOptions options, HttpIngress ingress) {
+        Listener(HttpServerOptions options, HttpIngress ingress, Duration requestHeadTimeout) {
             this.options = options;
             this.ingress = ingress;
+            this.requestHeadTimeout = requestHeadTimeout;
         }
 
         @Override
         public void start(Promise<Void> started) {
-            vertx.createHttpServer(options).requestHandler(ingress::handle).listen().<Void>mapEmpty().onComplete(started);
+            RequestHeadDeadline deadline = new RequestHeadDeadline(vertx, requestHeadTimeout);
+            vertx.createHttpServer(options)
+                    .connectionHandler(deadline::opened)
+                    .requestHandler(request -> {
+                        deadline.requestArrived(request);
+                        ingress.handle(request);
+                    })
+                    .listen().<Void>mapEmpty().onComplete(started);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.metrics;
 
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 /** What the gateway counts and measures; business code calls this, never a meter registry. */
 public interface GatewayMetrics {
@@ -12,16 +13,26 @@ public interface GatewayMetrics {
     /** An agent's handshake was refused, by reason ({@code 401}, {@code 403}, {@code 429}, {@code 503}). */
     void agentRejected(int status);
 
-    void tunnelOpened(String kind);
+    /** A session of {@code clientId} started serving {@code tunnel} ({@code kind}: http, tcp, private). */
+    void tunnelOpened(String kind, String tunnel, String clientId);
 
-    void tunnelClosed(String kind);
+    /** The session stopped serving it; per-tunnel series of a tunnel nobody serves any more go away. */
+    void tunnelClosed(String kind, String tunnel, String clientId);
 
-    /** A visitor's HTTP request finished with a status, whether from the upstream or from the gateway. */
+    /** A visitor's HTTP request that no tunnel served (unknown name, agent offline) finished with a status. */
     void httpRequest(int status, Duration duration);
 
-    /** Bytes moved between visitors and agents. */
-    void bytes(long fromVisitors, long toVisitors);
+    /** A visitor's HTTP request through {@code tunnel} finished with a status, from the upstream or from the gateway. */
+    void tunnelRequest(String tunnel, String clientId, int status, Duration duration);
+
+    /** Stream payload bytes moved through {@code tunnel}: from visitors to the agent, and back. */
+    void bytes(String tunnel, String clientId, long fromVisitors, long toVisitors);
 
     /** A TCP connection (public tunnel or private dial) ended: {@code closed}, {@code broken} or {@code refused} (limit reached). */
     void tcpConnection(String outcome);
+
+    /** Reports the streams open now across all agent sessions. */
+    void watchStreams(IntSupplier openStreams);
+    /** A tunnel limit bit: {@code body-size}, {@code requests-per-second}, {@code streams}, {@code upload} or {@code download}. */
+    void limitHit(String kind);
 }

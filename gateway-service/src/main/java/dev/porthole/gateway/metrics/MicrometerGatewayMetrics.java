@@ -1,30 +1,71 @@
 package dev.porthole.gateway.metrics;
 
+import dev.porthole.gateway.config.GatewayConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 
-/** {@link GatewayMetrics} on Micrometer; exported for Prometheus on the management port. */
+/**
+ * {@link GatewayMetrics} on Micrometer; exported for Prometheus on the management port. Series per
+ * tunnel and per client are opt-in ({@code porthole.gateway.metrics.per-tunnel}) and bounded: at
+ * most {@code max-tunnels} tunnel names and {@code max-clients} client ids have their own, the rest
+ * count under {@code other}, and a closed tunnel's series are removed.
+ */
+@Startup
 @ApplicationScoped
 public class MicrometerGatewayMetrics implements GatewayMetrics {
 
+    /** Buckets for the request latency histogram besides Micrometer's own: the answers people ask for. */
+    private static final Duration[] LATENCY_OBJECTIVES = {Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
     private final MeterRegistry registry;
     private final AtomicLong agents = new AtomicLong();
-    private final AtomicLong httpTunnels = new AtomicLong();
-    private final AtomicLong tcpTunnels = new AtomicLong();
+    private final Map<String, AtomicLong> tunnels = new ConcurrentHashMap<>();
+    private final AtomicReference<IntSupplier> streams = new AtomicReference<>(() -> 0);
     private final Counter bytesIn;
     private final Counter bytesOut;
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    /** Null unless per-tunnel series are switched on. */
+    private final TrafficSeries perTunnel;
+    private final TrafficSeries perClient;
 
-    public MicrometerGatewayMetrics(MeterRegistry registry) {
+    @Inject
+    public MicrometerGatewayMetrics(MeterRegistry registry, GatewayConfig config) {
+        this(registry, config.metrics().perTunnel(), config.metrics().maxTunnels(), config.metrics().maxClients());
+    }
+
+    MicrometerGatewayMetrics(MeterRegistry registry, boolean perTunnel, int maxTunnels, int maxClients) {
         this.registry = registry;
-        registry.gauge("porthole.gateway.agents", agents);
-        registry.gauge("porthole.gateway.tunnels", java.util.List.of(io.micrometer.core.instrument.Tag.of("kind", "http")), httpTunnels);
-        registry.gauge("porthole.gateway.tunnels", java.util.List.of(io.micrometer.core.instrument.Tag.of("kind", "tcp")), tcpTunnels);
+        Gauge.builder("porthole.gateway.agents", agents, AtomicLong::get).description("agent sessions connected").register(registry);
+        for (String kind : new String[] {"http", "tcp", "private"}) {
+            AtomicLong count = new AtomicLong();
+            tunnels.put(kind, count);
+            Gauge.builder("porthole.gateway.tunnels", count, AtomicLong::get).tags(Tags.of("kind", kind))
+                    .description("tunnels served, by kind").register(registry);
+        }
+        Gauge.builder("porthole.gateway.streams", streams, s -> s.get().getAsInt())
+                .description("streams open across all agent sessions (visitor requests, TCP connections, dials)").register(registry);
         this.bytesIn = Counter.builder("porthole.gateway.bytes").tag("direction", "in").description("bytes from visitors to agents").register(registry);
         this.bytesOut = Counter.builder("porthole.gateway.bytes").tag("direction", "out").description("bytes from agents to visitors").register(registry);
+        this.perTunnel = perTunnel
+                ? new TrafficSeries(registry, "porthole.gateway.tunnel.bytes", "porthole.gateway.tunnel.requests", "tunnel", maxTunnels)
+                : null;
+        this.perClient = perTunnel
+                ? new TrafficSeries(registry, "porthole.gateway.client.bytes", "porthole.gateway.client.requests", "client", maxClients)
+                : null;
     }
 
     @Override
@@ -43,36 +84,82 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
-    public void tunnelOpened(String kind) {
+    public void tunnelOpened(String kind, String tunnel, String clientId) {
         gauge(kind).incrementAndGet();
+        if (perTunnel != null) {
+            perTunnel.opened(tunnel);
+            perClient.opened(clientId);
+        }
     }
 
     @Override
-    public void tunnelClosed(String kind) {
+    public void tunnelClosed(String kind, String tunnel, String clientId) {
         gauge(kind).decrementAndGet();
+        if (perTunnel != null) {
+            perTunnel.closed(tunnel);
+            perClient.closed(clientId);
+        }
     }
 
     @Override
     public void httpRequest(int status, Duration duration) {
-        Timer.builder("porthole.gateway.http.requests")
-                .tag("status", (status / 100) + "xx")
+        requestTimers.computeIfAbsent(statusClass(status), statusClass -> Timer.builder("porthole.gateway.http.requests")
+                .description("visitor HTTP requests, by status class, from the head to the last byte of the response")
+                .tag("status", statusClass)
                 .publishPercentileHistogram()
-                .register(registry)
-                .record(duration);
+                .serviceLevelObjectives(LATENCY_OBJECTIVES)
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry)).record(duration);
     }
 
     @Override
-    public void bytes(long fromVisitors, long toVisitors) {
-        bytesIn.increment(fromVisitors);
-        bytesOut.increment(toVisitors);
+    public void tunnelRequest(String tunnel, String clientId, int status, Duration duration) {
+        httpRequest(status, duration);
+        if (perTunnel != null) {
+            perTunnel.request(tunnel, statusClass(status));
+            perClient.request(clientId, statusClass(status));
+        }
     }
 
-    private AtomicLong gauge(String kind) {
-        return kind.equals("tcp") ? tcpTunnels : httpTunnels;
+    @Override
+    public void bytes(String tunnel, String clientId, long fromVisitors, long toVisitors) {
+        if (fromVisitors > 0) {
+            bytesIn.increment(fromVisitors);
+        }
+        if (toVisitors > 0) {
+            bytesOut.increment(toVisitors);
+        }
+        if (perTunnel != null) {
+            perTunnel.bytes(tunnel, fromVisitors, toVisitors);
+            perClient.bytes(clientId, fromVisitors, toVisitors);
+        }
     }
 
     @Override
     public void tcpConnection(String outcome) {
         registry.counter("porthole.gateway.tcp.connections", "outcome", outcome).increment();
+    }
+
+    @Override
+    public void watchStreams(IntSupplier openStreams) {
+        streams.set(openStreams);
+    }
+
+    private AtomicLong gauge(String kind) {
+        AtomicLong count = tunnels.get(kind);
+        if (count == null) {
+            throw new IllegalArgumentException("unknown tunnel kind '" + kind + "'");
+        }
+        return count;
+    }
+
+    private static String statusClass(int status) {
+        return (status / 100) + "xx";
+    }
+
+    @Override
+    public void limitHit(String kind) {
+        registry.counter("porthole.gateway.limit.hits", "kind", kind).increment();
     }
 }

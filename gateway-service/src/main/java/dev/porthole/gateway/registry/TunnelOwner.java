@@ -1,5 +1,6 @@
 package dev.porthole.gateway.registry;
 
+import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.mux.MuxStream;
 
@@ -12,4 +13,7 @@ public interface TunnelOwner {
 
     /** Opens a stream to the agent for one visitor; {@code fin} when the request has no body to follow. */
     MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin);
+
+    /** The limits visitors of one of its tunnels meet. */
+    TunnelLimits limits(String tunnel);
 }

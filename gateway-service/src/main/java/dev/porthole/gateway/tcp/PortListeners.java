@@ -22,6 +22,7 @@ public class PortListeners {
     private final GatewayMetrics metrics;
     private final GatewayConfig.Tcp config;
     private final ConcurrentHashMap<Integer, PublicPort> bound = new ConcurrentHashMap<>();
+    private volatile boolean accepting = true;
 
     public PortListeners(Vertx vertx, GatewayMetrics metrics, GatewayConfig config) {
         this.vertx = vertx;
@@ -35,6 +36,9 @@ public class PortListeners {
      * uses it).
      */
     public Future<PublicPort> bind(int port, String tunnel, TunnelOwner owner) {
+        if (!accepting) {
+            return Future.failedFuture("the gateway is shutting down; port " + port + " is not bound here");
+        }
         PublicPort existing = bound.get(port);
         if (existing != null) {
             existing.owner(owner);
@@ -65,6 +69,18 @@ public class PortListeners {
         }
         current.close();
         return true;
+    }
+
+    /** Refuses new TCP connections and new ports; open connections go on (the gateway is draining). */
+    public void stopAccepting() {
+        accepting = false;
+        bound.values().forEach(PublicPort::stopAccepting);
+    }
+
+    /** Closes every listener (the end of a shutdown). */
+    public void closeAll() {
+        bound.values().forEach(PublicPort::close);
+        bound.clear();
     }
 
     public boolean isBound(int port) {

@@ -1,5 +1,7 @@
 package dev.porthole.gateway.tcp;
 
+import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.mux.MuxStream;
@@ -27,6 +29,7 @@ public final class PublicPort {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile NetServer server;
     private volatile TunnelOwner owner;
+    private volatile boolean accepting = true;
 
     PublicPort(int port, String tunnel, int maxConnections, GatewayMetrics metrics, TunnelOwner owner) {
         this.port = port;
@@ -58,6 +61,11 @@ public final class PublicPort {
         return connections.get();
     }
 
+    /** Refuses new connections from now on; those open go on (the gateway is draining). */
+    void stopAccepting() {
+        accepting = false;
+    }
+
     Future<Void> close() {
         NetServer current = server;
         return current == null ? Future.succeededFuture() : current.close();
@@ -66,16 +74,25 @@ public final class PublicPort {
     private void accept(NetSocket socket) {
         socket.pause();
         HalfCloseSocket visitor = HalfCloseSocket.wrap(socket);
+        if (!accepting) {
+            metrics.tcpConnection("refused");
+            visitor.abort(new IllegalStateException("the gateway is shutting down"));
+            return;
+        }
         if (connections.incrementAndGet() > maxConnections) {
             connections.decrementAndGet();
             metrics.tcpConnection("refused");
-            Log.warnf("tunnel '%s' (port %d): refused a connection from %s, %d connections is the limit", tunnel, port,
-                    address(socket.remoteAddress()), maxConnections);
+            try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
+                Log.warnf("tunnel '%s' (port %d): refused a connection from %s, %d connections is the limit", tunnel, port,
+                        address(socket.remoteAddress()), maxConnections);
+            }
             visitor.abort(new IllegalStateException("connection limit reached"));
             return;
         }
-        MuxStream stream = owner.openStream(tunnel, address(socket.remoteAddress()), null, false);
-        Splice.join(visitor, new StreamEnd(stream)).onComplete(result -> {
+        TunnelOwner current = owner;
+        MuxStream stream = current.openStream(tunnel, address(socket.remoteAddress()), null, false);
+        TunnelLimits limits = current.limits(tunnel);
+        Splice.join(limits.paced(visitor, true), limits.paced(new StreamEnd(stream), false)).onComplete(result -> {
             connections.decrementAndGet();
             metrics.tcpConnection(result.succeeded() ? "closed" : "broken");
             if (result.failed()) {

@@ -38,4 +38,34 @@ class ConfigCheckTest {
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.http.agent-path", "/t/agent"))))
                 .singleElement().asString().contains("must not lie under path-prefix");
     }
+
+    @Test
+    void namesTheKeyOfEveryBadLimit() {
+        var problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.limits.bandwidth.download", "0",
+                "porthole.gateway.limits.bandwidth.client-upload", "0",
+                "porthole.gateway.limits.streams-per-tunnel", "0",
+                "porthole.gateway.limits.requests-per-second-per-tunnel", "-1",
+                "porthole.gateway.limits.max-body-size", "0")));
+        assertThat(problems).containsExactlyInAnyOrder(
+                "porthole.gateway.limits.bandwidth.download: must be positive, was 0",
+                "porthole.gateway.limits.bandwidth.client-upload: must be positive, was 0",
+                "porthole.gateway.limits.streams-per-tunnel: must be positive, was 0",
+                "porthole.gateway.limits.requests-per-second-per-tunnel: must be positive, was -1",
+                "porthole.gateway.limits.max-body-size: must be positive, was 0");
+    }
+
+    @Test
+    void limitSettingsFollowTheConfiguration() {
+        var settings = dev.porthole.gateway.limits.LimitSettings.from(TestConfigs.gateway(Map.of(
+                "porthole.gateway.limits.bandwidth.download", "5M",
+                "porthole.gateway.limits.requests-per-second-per-tunnel", "20")).limits());
+        assertThat(settings.downloadBytesPerSecond()).isEqualTo(5L * 1024 * 1024);
+        assertThat(settings.uploadBytesPerSecond()).isZero();
+        assertThat(settings.requestsPerSecondPerTunnel()).isEqualTo(20);
+        assertThat(settings.streamsPerTunnel()).isEqualTo(1000);
+        assertThat(settings.maxBodySize()).isEqualTo(100L * 1024 * 1024);
+        assertThat(settings.clientDownload(1000)).isEqualTo(1000);
+        assertThat(settings.clientDownload(0)).isZero();
+    }
 }

@@ -2,6 +2,7 @@ package dev.porthole.gateway.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.testing.ManualClock;
@@ -23,6 +24,11 @@ class LocalRoutesTest {
 
         @Override
         public MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public TunnelLimits limits(String tunnel) {
             throw new UnsupportedOperationException();
         }
     };

@@ -16,4 +16,25 @@ public final class GatewayTestProfiles {
             return Map.of("porthole.gateway.auth.tokens", "");
         }
     }
+
+    /** Series per tunnel and per client switched on, with room for two tunnels and two clients. */
+    public static final class PerTunnelMetrics implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("porthole.gateway.metrics.per-tunnel", "true", "porthole.gateway.metrics.max-tunnels", "2",
+                    "porthole.gateway.metrics.max-clients", "2", "porthole.gateway.http.response-timeout", "30s");
+        }
+    }
+
+    /** Low tunnel limits: 1 KiB request bodies, one request per second per tunnel, 256 KiB/s each way. */
+    public static final class Limited implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("porthole.gateway.limits.max-body-size", "1K",
+                    "porthole.gateway.limits.requests-per-second-per-tunnel", "1",
+                    "porthole.gateway.limits.streams-per-tunnel", "2",
+                    "porthole.gateway.limits.bandwidth.upload", "256K",
+                    "porthole.gateway.limits.bandwidth.client-download", "256K");
+        }
+    }
 }

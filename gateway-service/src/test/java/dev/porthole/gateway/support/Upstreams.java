@@ -56,4 +56,31 @@ public final class Upstreams {
             stream.reset(ResetCode.UPSTREAM_ERROR, "upstream died");
         };
     }
+
+    /** Reads the whole request, then answers 200 with this body, written as fast as the stream's credit allows. */
+    public static BiConsumer<MuxStream, Open> download(Buffer body) {
+        return (stream, open) -> {
+            stream.handler(data -> {
+            });
+            stream.endHandler(v -> {
+                stream.respond(new HttpResponseHead(200, "", List.of(new Header("Content-Length", String.valueOf(body.length())))));
+                writeFrom(stream, body, 0);
+            });
+        };
+    }
+
+    private static void writeFrom(MuxStream stream, Buffer body, int offset) {
+        int at = offset;
+        while (at < body.length() && !stream.writeQueueFull()) {
+            int end = Math.min(body.length(), at + 16 * 1024);
+            stream.write(body.slice(at, end));
+            at = end;
+        }
+        if (at == body.length()) {
+            stream.end();
+            return;
+        }
+        int next = at;
+        stream.drainHandler(ignored -> writeFrom(stream, body, next));
+    }
 }

@@ -9,6 +9,7 @@ import dev.porthole.protocol.event.PortholeEvent.ClientCreated;
 import dev.porthole.protocol.event.PortholeEvent.ClientDeleted;
 import dev.porthole.protocol.event.PortholeEvent.ClientDisabled;
 import dev.porthole.protocol.event.PortholeEvent.ConfigRejected;
+import dev.porthole.protocol.event.PortholeEvent.ConfigReloaded;
 import dev.porthole.protocol.event.PortholeEvent.GatewayDraining;
 import dev.porthole.protocol.event.PortholeEvent.GatewayStarted;
 import dev.porthole.protocol.event.PortholeEvent.LimitHit;
@@ -116,6 +117,8 @@ public final class MessageRenderer {
                     .formatted(v(e.gatewayId()), e.sessions(), v(e.reason()));
             case ConfigRejected e -> "%s rejected a configuration change from %s: %s."
                     .formatted(v(e.service()), v(e.source()), v(e.detail()));
+            case ConfigReloaded e -> "%s put a new configuration from %s in force: %s."
+                    .formatted(v(e.service()), v(e.source()), v(e.changes()));
         };
     }
 

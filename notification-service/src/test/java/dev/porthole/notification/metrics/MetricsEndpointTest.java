@@ -2,6 +2,7 @@ package dev.porthole.notification.metrics;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.notification.channel.ChannelRepository;
@@ -14,6 +15,7 @@ import dev.porthole.notification.testing.TestChannels;
 import dev.porthole.notification.testing.WebhookReceiver;
 import dev.porthole.notification.testing.WebhookReceiver.Reply;
 import dev.porthole.protocol.event.EventType;
+import dev.porthole.testing.PrometheusText;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -49,7 +51,20 @@ class MetricsEndpointTest {
 
     @AfterEach
     void tearDown() {
-        channels.removeAll();
+        if (channels != null) {
+            channels.removeAll();
+        }
+    }
+
+    @Test
+    void countsFailedRedisCommands() {
+        double before = redisFailures();
+        assertThatThrownBy(() -> redis.execute("PORTHOLE-NO-SUCH-COMMAND")).hasMessageContaining("unknown command");
+        assertThat(redisFailures()).isGreaterThanOrEqualTo(before + 1);
+    }
+
+    private double redisFailures() {
+        return PrometheusText.sum(given().get(metrics).then().statusCode(200).extract().asString(), "redis_commands_failure_total");
     }
 
     @Test

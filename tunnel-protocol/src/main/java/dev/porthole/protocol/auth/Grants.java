@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param dialTunnels names of private tunnels it may dial ({@code porthole connect})
  * @param maxTunnels most tunnels at once across its sessions (0: no limit)
  * @param maxSessions most concurrent agent sessions (0: no limit)
- * @param uploadBytesPerSecond bandwidth from visitors to the agent (0: no limit)
- * @param downloadBytesPerSecond bandwidth from the agent to visitors (0: no limit)
+ * @param uploadBytesPerSecond bandwidth from visitors to the client's agents (0: the gateway's default, if any)
+ * @param downloadBytesPerSecond bandwidth from the client's agents to visitors (0: the gateway's default, if any)
  */
 public record Grants(List<String> subdomains, boolean randomNames, List<Integer> tcpPorts, int tcpPortCount,
         List<String> privateTunnels, List<String> dialTunnels, int maxTunnels, int maxSessions,

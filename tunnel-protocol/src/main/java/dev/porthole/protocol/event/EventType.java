@@ -17,7 +17,8 @@ public enum EventType {
     PUBLIC_SESSION_EXPIRED("public-session.expired", Severity.INFO, PortholeEvent.PublicSessionExpired.class),
     GATEWAY_STARTED("gateway.started", Severity.INFO, PortholeEvent.GatewayStarted.class),
     GATEWAY_DRAINING("gateway.draining", Severity.WARNING, PortholeEvent.GatewayDraining.class),
-    CONFIG_REJECTED("config.rejected", Severity.CRITICAL, PortholeEvent.ConfigRejected.class);
+    CONFIG_REJECTED("config.rejected", Severity.CRITICAL, PortholeEvent.ConfigRejected.class),
+    CONFIG_RELOADED("config.reloaded", Severity.INFO, PortholeEvent.ConfigReloaded.class);
 
     private final String wireName;
     private final Severity severity;

@@ -16,7 +16,7 @@ public sealed interface PortholeEvent permits
         PortholeEvent.LimitHit,
         PortholeEvent.PublicSessionExpired,
         PortholeEvent.GatewayStarted, PortholeEvent.GatewayDraining,
-        PortholeEvent.ConfigRejected {
+        PortholeEvent.ConfigRejected, PortholeEvent.ConfigReloaded {
 
     /** The event's type, which names it on the wire and in channel filters. */
     default EventType type() {
@@ -92,5 +92,9 @@ public sealed interface PortholeEvent permits
 
     /** A configuration file change was rejected; the previous configuration stays in force. */
     record ConfigRejected(String service, String source, String detail) implements PortholeEvent {
+    }
+
+    /** A changed configuration file was put in force without a restart; {@code changes} says what differs. */
+    record ConfigReloaded(String service, String source, String digest, String changes) implements PortholeEvent {
     }
 }

@@ -15,6 +15,13 @@ public interface MuxListener {
     /** A connection message other than PING and PONG, which the session answers itself. */
     void onMessage(ConnectionMessage message);
 
+    /**
+     * DATA bytes moved on a stream: {@code received} from the peer or {@code sent} to it (one of them
+     * is zero). Called on the session's context for every DATA frame, so it must be cheap.
+     */
+    default void onStreamData(MuxStream stream, int received, int sent) {
+    }
+
     /** The connection ended; called once, after every stream was failed. */
     void onClosed(int code, String reason);
 }

@@ -83,6 +83,8 @@ public final class MuxSession {
     private int highestPeerStreamId;
     /** Written on the context only; read from anywhere for statistics. */
     private volatile long streamsOpened;
+    /** The size of {@code streams}, written on the context only; read from anywhere for statistics. */
+    private volatile int openStreams;
     private int nextStreamId;
     private volatile int peerInitialWindow = MuxSettings.DEFAULT_INITIAL_WINDOW;
     private volatile int peerMaxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
@@ -162,6 +164,11 @@ public final class MuxSession {
         return streams.size();
     }
 
+    /** Number of open streams, readable from any thread (a gauge). */
+    public int openStreams() {
+        return openStreams;
+    }
+
     // ---- sending ----
 
     /** Sends a connection message (HELLO, WELCOME, CONFIG, NOTICE, GOAWAY). */
@@ -204,11 +211,13 @@ public final class MuxSession {
                 stream.finishedAtOpen();
             }
             streams.put(id, stream);
+            openStreams = streams.size();
             try {
                 sendControl(open);
             } catch (IllegalArgumentException e) {
                 // The request head does not fit in one frame: fail only this stream.
                 streams.remove(id);
+                openStreams = streams.size();
                 stream.onReset(ResetCode.STREAM_ERROR, e.getMessage());
             }
         });
@@ -341,6 +350,7 @@ public final class MuxSession {
         }
         MuxStream stream = new MuxStream(this, id, open, peerInitialWindow, settings.initialWindow(), settings);
         streams.put(id, stream);
+        openStreams = streams.size();
         listener().onOpen(stream, open);
         if (open.fin()) {
             stream.onFin();
@@ -433,8 +443,20 @@ public final class MuxSession {
         sendControl(new Rst(streamId, code, bounded));
     }
 
+    boolean openedHere(int streamId) {
+        return streamId != 0 && role.opened(streamId);
+    }
+
+    void streamData(MuxStream stream, int received, int sent) {
+        MuxListener current = listener;
+        if (current != null) {
+            current.onStreamData(stream, received, sent);
+        }
+    }
+
     void streamClosed(MuxStream stream) {
         streams.remove(stream.id(), stream);
+        openStreams = streams.size();
         waitingForTransport.remove(stream);
         pendingFlush.remove(stream);
     }
@@ -476,6 +498,7 @@ public final class MuxSession {
         stopHeartbeat();
         List<MuxStream> open = new ArrayList<>(streams.values());
         streams.clear();
+        openStreams = 0;
         waitingForTransport.clear();
         pendingFlush.clear();
         for (MuxStream stream : open) {

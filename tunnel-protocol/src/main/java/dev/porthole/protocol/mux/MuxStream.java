@@ -102,6 +102,11 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         return closed;
     }
 
+    /** Whether this side opened the stream (a gateway's visitor streams; an agent's dials). */
+    public boolean openedLocally() {
+        return session.openedHere(id);
+    }
+
     /** Bytes received from the peer so far (read on the session's context). */
     public long bytesRead() {
         return bytesRead;
@@ -318,6 +323,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
         receiveWindow -= length;
         bytesRead += length;
+        session.streamData(this, length, 0);
         if (fin) {
             remoteFin = true;
         }
@@ -392,6 +398,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             }
             sendCredit -= chunk;
             bytesWritten += chunk;
+            session.streamData(this, 0, chunk);
             queuedBytes.addAndGet(-chunk);
             if (head.remaining() == 0) {
                 outbound.poll();

@@ -25,7 +25,8 @@ class EventCodecTest {
             new PortholeEvent.PublicSessionExpired("g1", "s1", "10.0.0.1:5000", "brave-otter"),
             new PortholeEvent.GatewayStarted("g1", "0.1.0", "http://example.com"),
             new PortholeEvent.GatewayDraining("g1", "SIGTERM", 3),
-            new PortholeEvent.ConfigRejected("gateway", "gateway.yml", "line 3: bad key"));
+            new PortholeEvent.ConfigRejected("gateway", "gateway.yml", "line 3: bad key"),
+            new PortholeEvent.ConfigReloaded("gateway-1", "porthole.yml", "3f2a", "tokens: 2 -> 3"));
 
     @Test
     void coversEveryEventType() {

@@ -10,6 +10,8 @@ import dev.porthole.protocol.frame.FrameType;
 import dev.porthole.protocol.message.ControlMessage;
 import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.Fin;
+import dev.porthole.protocol.message.Header;
+import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.MessageCodec;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Ping;
@@ -155,6 +157,22 @@ class StreamRulesTest {
         });
         await().until(() -> out.closedWith != null);
         assertThat(out.closeReason).contains("UNKNOWN_FRAME_TYPE");
+        assertThat(closed).hasSize(1);
+    }
+
+    @Test
+    void aControlMessageThatDoesNotDecodeClosesTheSessionWithAProtocolErrorOnce() {
+        Buffer valid = CODEC.encode(MessageCodec.encode(new Open(2, "tunnel", "10.0.0.1:5000",
+                new HttpRequestHead("GET", "/", List.of(new Header("Host", "tunnel.example.com"))))));
+        Buffer truncated = valid.getBuffer(0, valid.length() - 3); // the last header value runs past the payload
+        session.context().runOnContext(v -> {
+            session.receive(truncated);
+            session.receive(valid.copy());
+        });
+        await().until(() -> out.closedWith != null);
+        assertThat(out.closedWith).isEqualTo(CloseCode.PROTOCOL_ERROR);
+        assertThat(out.closeReason).contains("OPEN");
+        assertThat(opened).as("neither the bad OPEN nor the one after it was accepted").isEmpty();
         assertThat(closed).hasSize(1);
     }
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Holds many idle tunnels on one gateway: one load process (dev.porthole.agent.load.LoadAgents, the
+# real agent library, one WebSocket per agent) connects COUNT agents with one HTTP tunnel each.
+# Prints the time to connect them all and the gateway's heap after a full GC and resident memory,
+# before and after, per idle tunnel. Targets: under 20 KiB heap per idle tunnel, all connected in
+# under 60 s.
+#
+#   bench/idle.sh                  (needs redis-server; COUNT defaults to 10000)
+#   COUNT=2000 bench/idle.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+count="${COUNT:-10000}"
+in_flight="${IN_FLIGHT:-200}"
+out="$root/bench/results"
+logs="$out/logs"; mkdir -p "$logs"
+
+# shellcheck source=bench/common.sh
+source bench/common.sh
+require_tools redis-server redis-cli python3
+ensure_jars
+# Each tunnel is a socket on both sides of loopback: the gateway and the load process each need one
+# descriptor per agent, and the loopback ephemeral ports (see /proc/sys/net/ipv4/ip_local_port_range)
+# must outnumber the agents.
+ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" -gt $((count + 1000)) ] || { echo "bench: ulimit -n $(ulimit -n) is too low for $count tunnels" >&2; exit 1; }
+
+start_token_gateway idle 1g
+
+heap_before=$(heap_after_gc_kib "$gateway_pid"); rss_before=$(rss_mib "$gateway_pid")
+LOAD_JVM=-Xmx3g load_agents idle "http://127.0.0.1:$gateway_port" "$token" "$count" "$in_flight" \
+  > "$logs/idle-load.out" 2> "$logs/idle-load.log" & pids+=($!); load_pid=$!
+for _ in $(seq 1 600); do grep -q '^connected .* ms' "$logs/idle-load.out" && break; kill -0 "$load_pid" || break; sleep 1; done
+connected_line=$(grep -m1 '^connected .* ms' "$logs/idle-load.out" || echo "connected nothing (see $logs/idle-load.log)")
+# The registry records are written just after each WELCOME: wait until they are all there.
+for _ in $(seq 1 60); do [ "$(redis-cli -p "$redis_port" zcard porthole:sessions)" -ge "$count" ] && break; sleep 1; done
+sessions=$(redis-cli -p "$redis_port" zcard porthole:sessions)
+heap_after=$(heap_after_gc_kib "$gateway_pid"); rss_after=$(rss_mib "$gateway_pid")
+
+{
+  echo "idle tunnels on one gateway ($(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "load process: $connected_line; sessions in the registry: $sessions"
+  echo "gateway heap after full GC: $((heap_before / 1024)) MiB before, $((heap_after / 1024)) MiB with the tunnels:" \
+       "$(( (heap_after - heap_before) / count )) KiB per idle tunnel (target < 20)"
+  echo "gateway resident memory: $rss_before MiB before, $rss_after MiB with the tunnels:" \
+       "$(( (rss_after - rss_before) * 1024 / count )) KiB per idle tunnel"
+} | tee "$out/idle.txt"

@@ -67,4 +67,6 @@ ENV HEALTH_PORT=9082
 # management port; run it with arguments, e.g. `http demo:3000 --server http://gateway:8080`.
 FROM runtime AS client-agent
 COPY --from=build --chown=10001 /src/client-agent/target/quarkus-app/ /app/
+# 'porthole start' reads the tunnels from a file mounted here (docs/agent.md); flags and variables as outside a container.
+ENV PORTHOLE_CONFIG=/etc/porthole/porthole.yml
 HEALTHCHECK NONE

@@ -1,6 +1,15 @@
 package dev.porthole.agent.cli;
 
 import dev.porthole.agent.forward.LocalListener;
+import dev.porthole.agent.login.CredentialStore;
+import dev.porthole.agent.login.TokenFeed;
+import dev.porthole.agent.inspect.Inspector;
+import dev.porthole.agent.inspect.InspectorSettings;
+import dev.porthole.agent.report.IncidentReports;
+import dev.porthole.agent.status.AgentStatus;
+import dev.porthole.agent.tunnel.TunnelListener;
+import dev.porthole.agent.upstream.ExchangeTap;
+import dev.porthole.agent.upstream.RequestLog;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
@@ -13,6 +22,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,20 +38,72 @@ import java.util.concurrent.TimeUnit;
 public class AgentRunner {
 
     private final Vertx vertx;
+    private static final int REPORT_AFTER_FAILURES = 3;
+    private static final Duration REPORT_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration JWT_WARNING_LEAD = Duration.ofMinutes(5);
+    private static final Duration JWT_CHECK_INTERVAL = Duration.ofSeconds(30);
+
     private volatile TunnelClient running;
+    /** Tokens on standard input ({@code --token-stdin}), or null. */
+    private volatile TokenFeed tokens;
+    /** The report webhook ({@code --report-url}), or null. */
+    private volatile IncidentReports reports;
+    /** What {@code porthole status} shows; set with the settings of the run. */
+    private volatile AgentStatus status;
 
     public AgentRunner(Vertx vertx) {
         this.vertx = vertx;
     }
 
+    /** The settings of a run: the options, completed from the saved login (see ConnectionOptions for the order). */
     AgentSettings settings(ConnectionOptions options, List<TunnelSpec> tunnels) {
+        return settings(options, tunnels, null);
+    }
+
+    /** The same, naming the tunnels in the status by {@code labels} (porthole.yml's entries). */
+    AgentSettings settings(ConnectionOptions options, List<TunnelSpec> tunnels, List<String> labels) {
+        if (options.tokenStdin) {
+            if (options.token != null && !options.token.isBlank() || options.credentials != null && !options.credentials.isBlank()) {
+                throw new IllegalArgumentException("--token-stdin takes the place of --token, --credentials, TOKEN and CREDENTIALS; give one of them");
+            }
+            tokens = new TokenFeed(new InputStreamReader(System.in, StandardCharsets.UTF_8), Clock.systemUTC(), JWT_WARNING_LEAD);
+            Log.info("waiting for a token on standard input (--token-stdin)");
+            options.token = tokens.first();
+        }
+        options.savedLogin(CredentialStore.forUser().load());
         String agentId = "agent-" + UUID.randomUUID();
+        if (options.reportUrl != null && !options.reportUrl.isBlank()) {
+            URI url;
+            try {
+                url = URI.create(options.reportUrl.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--report-url '" + options.reportUrl + "' is not a URL: " + e.getMessage());
+            }
+            reports = new IncidentReports(vertx, url, agentId, options.serverUri().toString(), REPORT_AFTER_FAILURES, REPORT_INTERVAL,
+                    Clock.systemUTC());
+        }
+        status = new AgentStatus(agentId, options.serverUri().toString(), tunnels, labels, Clock.systemUTC());
         return new AgentSettings(options.serverUri(), options.agentPath, options.authorization(), options.clientIdHeader(), agentId, tunnels,
                 options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries);
     }
 
     ConsoleReporter reporter() {
         return new ConsoleReporter(System.out, System.err);
+    }
+
+    /** Where the HTTP upstream reports each request: the console's request lines and the status counts. */
+    RequestLog requestLog(ConsoleReporter reporter) {
+        AgentStatus counts = status;
+        return counts == null ? reporter : (tunnel, method, uri, code, duration) -> {
+            reporter.completed(tunnel, method, uri, code, duration);
+            counts.completed(tunnel, method, uri, code, duration);
+        };
+    }
+
+    /** Starts the inspector with the run's status on /api/status. */
+    ExchangeTap inspector(InspectorSettings settings) {
+        AgentStatus current = status;
+        return Inspector.start(vertx, settings, current == null ? null : current::toJson).toCompletionStage().toCompletableFuture().join();
     }
 
     int configError(String message) {
@@ -60,7 +124,9 @@ public class AgentRunner {
     TunnelClient client(AgentSettings settings, StreamAcceptor acceptor, ConsoleReporter reporter) {
         Backoff backoff = new Backoff(Duration.ofMillis(500), settings.maxReconnectDelay(), Duration.ofSeconds(30), new SecureRandom(),
                 Clock.systemUTC());
-        return new TunnelClient(vertx, settings, acceptor, reporter, backoff, AgentVersion.current());
+        IncidentReports webhook = reports;
+        TunnelListener listener = status == null ? reporter : reporter.andThen(status);
+        return new TunnelClient(vertx, settings, acceptor, webhook == null ? listener : listener.andThen(webhook), backoff, AgentVersion.current());
     }
 
     /**
@@ -85,10 +151,12 @@ public class AgentRunner {
     AgentExit run(AgentSettings settings, TunnelClient client) {
         running = client;
         Log.infof("connecting to %s", settings.endpoint());
+        long expiryCheck = followTokens(client);
         try {
             AgentExit exit = client.start().toCompletionStage().toCompletableFuture().get();
             if (exit.code() != AgentExit.NORMAL) {
                 fatal(exit.message());
+                report(exit);
             }
             return exit;
         } catch (InterruptedException e) {
@@ -98,10 +166,38 @@ public class AgentRunner {
         } catch (ExecutionException e) {
             Log.error("the agent failed", e.getCause());
             fatal("the agent failed: " + e.getCause());
-            return new AgentExit(1, String.valueOf(e.getCause()));
+            AgentExit failed = new AgentExit(1, String.valueOf(e.getCause()));
+            report(failed);
+            return failed;
         } finally {
             running = null;
+            if (expiryCheck >= 0) {
+                vertx.cancelTimer(expiryCheck);
+            }
         }
+    }
+
+    /** Posts the exit to the report webhook, waiting a few seconds at most so that the process can end. */
+    private void report(AgentExit exit) {
+        IncidentReports webhook = reports;
+        if (webhook != null) {
+            try {
+                webhook.fatal(exit).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                Log.warnf("the fatal error was not reported: %s", e.getMessage());
+            }
+        }
+    }
+
+    /** With --token-stdin: hands each new token to the client, and warns while the current JWT is close to expiry. */
+    private long followTokens(TunnelClient client) {
+        TokenFeed feed = tokens;
+        if (feed == null) {
+            return -1;
+        }
+        feed.follow(token -> client.renewAuthorization("Bearer " + token));
+        feed.expiryWarning().ifPresent(Log::warn);
+        return vertx.setPeriodic(JWT_CHECK_INTERVAL.toMillis(), id -> feed.expiryWarning().ifPresent(Log::warn));
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -1,21 +1,33 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.agent.login.SavedLogin;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** How to reach and authenticate to the gateway; shared by every tunnel command. Flags win over environment variables. */
+/**
+ * How to reach and authenticate to the gateway; shared by every tunnel command. Flags win over
+ * environment variables, which win over porthole.yml's {@code server}, which wins over the saved
+ * login ({@code porthole login}).
+ */
 public final class ConnectionOptions {
 
-    @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER:-http://localhost:8080}",
-            description = "Gateway URL (env SERVER, default ${DEFAULT-VALUE}).")
+    static final String DEFAULT_SERVER = "http://localhost:8080";
+
+    @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER}",
+            description = "Gateway URL (env SERVER; else the server in porthole.yml; else the saved login's; else " + DEFAULT_SERVER + ").")
     String server;
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", defaultValue = "${env:TOKEN}",
-            description = "Token or JWT (env TOKEN). Without token or credentials the agent connects in public mode.")
+            description = "Token or JWT (env TOKEN; else the saved login). Without token or credentials the agent connects in public mode.")
     String token;
+
+    @Option(names = "--token-stdin", description = "Read tokens from standard input, one per line: the first to connect with, each "
+            + "later one for the next reconnect (live streams go on). Warns ahead of a JWT's expiry when no newer token has arrived.")
+    boolean tokenStdin;
 
     @Option(names = "--credentials", paramLabel = "ID:SECRET", defaultValue = "${env:CREDENTIALS}",
             description = "Client credentials clientId:clientSecret (env CREDENTIALS).")
@@ -24,6 +36,10 @@ public final class ConnectionOptions {
     @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:CLIENT_ID}",
             description = "Client id sent with a JWT, which must match its tid claim (env CLIENT_ID).")
     String clientId;
+
+    @Option(names = "--report-url", paramLabel = "URL", defaultValue = "${env:REPORT_URL}",
+            description = "Post fatal errors and repeatedly failing reconnects as JSON to this webhook, rate-limited (env REPORT_URL).")
+    String reportUrl;
 
     @Option(names = "--agent-path", hidden = true, defaultValue = "${env:AGENT_PATH:-/_porthole/agent}")
     String agentPath;
@@ -36,8 +52,40 @@ public final class ConnectionOptions {
             description = "Give up after N failed connection attempts in a row; 0 retries forever (env MAX_RETRIES).")
     int maxRetries;
 
+    /** Takes the gateway URL from a source below flags and environment variables (porthole.yml) when neither gave one. */
+    void serverFallback(String fallback) {
+        if ((server == null || server.isBlank()) && fallback != null && !fallback.isBlank()) {
+            server = fallback;
+        }
+    }
+
+    /**
+     * Falls back on the saved login: its gateway when none was given, and its credentials when
+     * neither token nor credentials were given and the gateway is the one they were saved for.
+     */
+    void savedLogin(Optional<SavedLogin> saved) {
+        if (saved.isEmpty()) {
+            return;
+        }
+        SavedLogin login = saved.get();
+        serverFallback(login.server());
+        if (!blank(token) || !blank(credentials) || !login.isFor(server)) {
+            return;
+        }
+        if (login.token() != null) {
+            token = login.token();
+        } else if (login.clientId() != null && login.clientSecret() != null) {
+            credentials = login.clientId() + ":" + login.clientSecret();
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
     /** The gateway URL, checked. */
     URI serverUri() {
+        String server = this.server == null || this.server.isBlank() ? DEFAULT_SERVER : this.server;
         URI uri;
         try {
             uri = URI.create(server.trim());

@@ -1,5 +1,6 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.agent.config.TunnelEntry;
 import dev.porthole.agent.tunnel.TunnelListener;
 import dev.porthole.agent.upstream.RequestLog;
 import dev.porthole.protocol.message.Notice;
@@ -12,22 +13,34 @@ import java.util.List;
 /**
  * What the person running the agent sees. Standard output carries only the public addresses, one
  * per line, so that {@code URL=$(porthole http 3000 | head -1)} works; everything else goes to the
- * log on standard error.
+ * log on standard error. For {@code porthole start} standard output carries a table of the
+ * tunnels instead ({@link StatusTable}).
  */
 final class ConsoleReporter implements TunnelListener, RequestLog {
 
     private final PrintStream out;
     private final RequestLines requests;
+    /** The entries of porthole.yml being started, in request order; null for a single-tunnel command. */
+    private final List<TunnelEntry> entries;
 
     ConsoleReporter(PrintStream out, PrintStream err) {
+        this(out, err, null);
+    }
+
+    ConsoleReporter(PrintStream out, PrintStream err, List<TunnelEntry> entries) {
         this.out = out;
         this.requests = new RequestLines(err);
+        this.entries = entries == null ? null : List.copyOf(entries);
     }
 
     @Override
     public void connected(List<TunnelResult> results, boolean first) {
         if (results.isEmpty()) {
             Log.infof("connected to the gateway; ready to dial");
+        }
+        if (entries != null) {
+            connectedFromFile(results, first);
+            return;
         }
         for (TunnelResult result : results) {
             if (!result.granted()) {
@@ -42,6 +55,26 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
             } else {
                 Log.infof("reconnected; tunnel '%s' at %s", result.name(), result.publicAddress());
             }
+        }
+    }
+
+    private void connectedFromFile(List<TunnelResult> results, boolean first) {
+        boolean anyGranted = results.stream().anyMatch(TunnelResult::granted);
+        for (int i = 0; i < results.size() && i < entries.size(); i++) {
+            TunnelResult result = results.get(i);
+            if (!result.granted()) {
+                Log.errorf("tunnel '%s' refused (%d): %s%s", entries.get(i).label(), result.status(), result.message(),
+                        anyGranted ? "; the other tunnels keep running" : "");
+            }
+        }
+        if (!anyGranted) {
+            return;
+        }
+        if (first) {
+            StatusTable.lines(entries, results).forEach(out::println);
+            out.flush();
+        } else {
+            Log.infof("reconnected; %d of %d tunnels served", results.stream().filter(TunnelResult::granted).count(), results.size());
         }
     }
 

@@ -1,14 +1,12 @@
 package dev.porthole.agent.cli;
 
-import dev.porthole.agent.inspect.Inspector;
 import dev.porthole.agent.inspect.InspectorSettings;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
+import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.ExchangeTap;
-import dev.porthole.agent.upstream.HttpUpstream;
-import dev.porthole.agent.upstream.UpstreamAddress;
-import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -30,9 +28,26 @@ public class HttpCommand implements Callable<Integer> {
             description = "Ask for http://NAME.<domain> instead of a random name (env SUB_DOMAIN).")
     String subdomain;
 
-    @Option(names = "--max-upstream-connections", paramLabel = "N", defaultValue = "${env:MAX_UPSTREAM_CONNECTIONS:-100}",
-            description = "Keep-alive connections kept to the local service (default ${DEFAULT-VALUE}).")
-    int maxUpstreamConnections;
+    @Option(names = "--host-header", paramLabel = "HOST|rewrite", defaultValue = "${env:HOST_HEADER}",
+            description = "Host header for the local service: 'rewrite' sends its own host:port, any other value that value; "
+                    + "default: the visitor's (env HOST_HEADER).")
+    String hostHeader;
+
+    @Option(names = "--upstream-basic-auth", paramLabel = "USER:PASSWORD", defaultValue = "${env:UPSTREAM_BASIC_AUTH}",
+            description = "Send these credentials to the local service as HTTP basic auth, replacing the visitor's Authorization "
+                    + "(env UPSTREAM_BASIC_AUTH).")
+    String upstreamBasicAuth;
+
+    @Option(names = "--upstream-tls", defaultValue = "${env:UPSTREAM_TLS:-false}",
+            description = "The local service speaks HTTPS; its certificate is checked (env UPSTREAM_TLS).")
+    boolean upstreamTls;
+
+    @Option(names = "--upstream-tls-insecure", description = "The local service speaks HTTPS with a certificate that is not checked "
+            + "(self-signed development certificates).")
+    boolean upstreamTlsInsecure;
+
+    @Mixin
+    HttpServingOptions serving;
 
     @Mixin
     ConnectionOptions connection;
@@ -51,16 +66,16 @@ public class HttpCommand implements Callable<Integer> {
         AgentSettings settings;
         InspectorSettings inspector;
         try {
-            UpstreamAddress address = UpstreamAddress.parse(upstream);
-            String name = subdomain == null ? "" : subdomain.trim();
-            settings = runner.settings(connection, List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, address)));
+            settings = runner.settings(connection, List.of(TunnelSpec.http(upstream, subdomain,
+                    UpstreamHttpOptions.of(hostHeader, upstreamBasicAuth, upstreamTls || upstreamTlsInsecure,
+                    !upstreamTlsInsecure, option -> "--" + option))));
             inspector = inspect.settings(settings.upstreamTimeout());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
         ConsoleReporter reporter = runner.reporter();
-        ExchangeTap tap = Inspector.start(vertx, inspector).toCompletionStage().toCompletableFuture().join();
-        HttpUpstream http = new HttpUpstream(vertx, maxUpstreamConnections, settings.upstreamTimeout(), reporter, tap);
+        ExchangeTap tap = runner.inspector(inspector);
+        StreamAcceptor http = serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap);
         AgentExit exit = runner.run(settings, http, reporter);
         return exit.code();
     }

@@ -4,8 +4,6 @@ import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.TcpUpstream;
-import dev.porthole.agent.upstream.UpstreamAddress;
-import dev.porthole.protocol.message.TunnelKind;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -48,21 +46,7 @@ public class TcpCommand implements Callable<Integer> {
     public Integer call() {
         AgentSettings settings;
         try {
-            UpstreamAddress address = UpstreamAddress.parse(upstream);
-            String tunnelName = name == null ? "" : name.trim();
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("--port must be between 1 and 65535 (or 0 for any), was " + port);
-            }
-            if (privateTunnel && tunnelName.isEmpty()) {
-                throw new IllegalArgumentException("a private tunnel needs a name that others dial: --private --name db");
-            }
-            if (privateTunnel && port != 0) {
-                throw new IllegalArgumentException("a private tunnel has no public port; leave --port out");
-            }
-            if (!privateTunnel && !tunnelName.isEmpty()) {
-                throw new IllegalArgumentException("--name names private tunnels; add --private, or leave --name out");
-            }
-            settings = runner.settings(connection, List.of(new TunnelSpec(TunnelKind.TCP, tunnelName, port, privateTunnel, address)));
+            settings = runner.settings(connection, List.of(TunnelSpec.tcp(upstream, port, privateTunnel, name, option -> "--" + option)));
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }

@@ -4,8 +4,10 @@ import dev.porthole.agent.upstream.ExchangeTap;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.net.BindException;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * Starts the traffic inspector for an agent run: the store that records exchanges, the replayer and
@@ -21,12 +23,17 @@ public final class Inspector {
      * when the inspector runs, {@link ExchangeTap#NONE} when it is off or could not start.
      */
     public static Future<ExchangeTap> start(Vertx vertx, InspectorSettings settings) {
+        return start(vertx, settings, null);
+    }
+
+    /** The same, also serving the agent's state on {@code /api/status} for {@code porthole status}. */
+    public static Future<ExchangeTap> start(Vertx vertx, InspectorSettings settings, Supplier<JsonObject> status) {
         if (!settings.enabled()) {
             return Future.succeededFuture(ExchangeTap.NONE);
         }
         ExchangeStore store = new ExchangeStore(settings.maxRequests(), settings.maxBytes(), (int) settings.bodyCap(), Clock.systemUTC());
         Replayer replayer = new Replayer(vertx, store, settings.replayTimeout());
-        InspectorServer server = new InspectorServer(vertx, store, replayer, new InspectorPages(), settings.loopback());
+        InspectorServer server = new InspectorServer(vertx, store, replayer, new InspectorPages(), settings.loopback()).withStatus(status);
         return server.listen(settings.address().host(), settings.address().port()).map(listening -> {
             if (!settings.loopback()) {
                 Log.warnf("the inspector listens on %s, which is not a loopback address: anyone who can reach it sees request bodies",

@@ -6,12 +6,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.function.Supplier;
 
 /**
  * The inspector's web server: pages ({@link InspectorPageRoutes}), the JSON API
@@ -29,6 +31,7 @@ public final class InspectorServer {
     private final InspectorApiRoutes apiRoutes;
     private final boolean loopbackOnly;
     private final Buffer htmx;
+    private volatile Supplier<JsonObject> status;
 
     public InspectorServer(Vertx vertx, ExchangeStore store, Replayer replayer, InspectorPages pages, boolean loopbackOnly) {
         this.vertx = vertx;
@@ -36,6 +39,12 @@ public final class InspectorServer {
         this.apiRoutes = new InspectorApiRoutes(store, replayer);
         this.loopbackOnly = loopbackOnly;
         this.htmx = resource(HTMX);
+    }
+
+    /** Serves {@code GET /api/status} ({@code porthole status}) from {@code status}. */
+    public InspectorServer withStatus(Supplier<JsonObject> status) {
+        this.status = status;
+        return this;
     }
 
     /** Binds the server; fails (for example with "Address already in use") if the port is taken. */
@@ -52,6 +61,7 @@ public final class InspectorServer {
         pageRoutes.mount(router);
         apiRoutes.mount(router);
         router.get("/static/htmx.min.js").handler(this::htmx);
+        router.get("/api/status").handler(this::status);
         return router;
     }
 
@@ -78,6 +88,15 @@ public final class InspectorServer {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private void status(RoutingContext context) {
+        Supplier<JsonObject> source = status;
+        if (source == null) {
+            text(context, 404, "this agent reports no status\n");
+            return;
+        }
+        context.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(source.get().encode());
     }
 
     private void htmx(RoutingContext context) {

@@ -64,6 +64,8 @@ public final class TunnelClient {
     private final Promise<AgentExit> exit = Promise.promise();
     private final Map<String, TunnelSpec> served = new ConcurrentHashMap<>();
     private volatile List<TunnelSpec> requests;
+    /** The Authorization header of the next handshake; replaced by {@link #renewAuthorization}. */
+    private volatile String authorization;
     private volatile MuxSession current;
     private volatile MuxSession dialable;
     private volatile boolean stopping;
@@ -78,6 +80,7 @@ public final class TunnelClient {
         this.backoff = backoff;
         this.version = version;
         this.requests = settings.tunnels();
+        this.authorization = settings.authorization();
         this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(muxSettings.maxFrameSize())
                 .setMaxMessageSize(muxSettings.maxFrameSize())
@@ -91,6 +94,14 @@ public final class TunnelClient {
     public Future<AgentExit> start() {
         connect();
         return exit.future();
+    }
+
+    /**
+     * Uses {@code header} as the Authorization of every later handshake. The live connection is
+     * left alone: the gateway checks credentials at the handshake only, so its streams go on.
+     */
+    public void renewAuthorization(String header) {
+        authorization = header;
     }
 
     /** Stops: tells the gateway, closes the connection, completes {@link #start()}'s future with a normal exit. */
@@ -116,8 +127,9 @@ public final class TunnelClient {
                 .addHeader(AGENT_HEADER, settings.agentId())
                 .addHeader(HttpHeaders.USER_AGENT.toString(), "porthole-agent/" + version)
                 .setConnectTimeout(15_000);
-        if (settings.authorization() != null) {
-            options.addHeader(HttpHeaders.AUTHORIZATION.toString(), settings.authorization());
+        String header = authorization;
+        if (header != null) {
+            options.addHeader(HttpHeaders.AUTHORIZATION.toString(), header);
         }
         if (settings.clientId() != null) {
             options.addHeader(CLIENT_HEADER, settings.clientId());

@@ -16,4 +16,28 @@ public interface TunnelListener {
 
     /** The connection dropped or could not be made; the next attempt follows after {@code retryIn}. */
     void retrying(String reason, Duration retryIn);
+
+    /** This listener, then {@code other}, for every event. */
+    default TunnelListener andThen(TunnelListener other) {
+        TunnelListener self = this;
+        return new TunnelListener() {
+            @Override
+            public void connected(List<TunnelResult> results, boolean first) {
+                self.connected(results, first);
+                other.connected(results, first);
+            }
+
+            @Override
+            public void notice(Notice notice) {
+                self.notice(notice);
+                other.notice(notice);
+            }
+
+            @Override
+            public void retrying(String reason, Duration retryIn) {
+                self.retrying(reason, retryIn);
+                other.retrying(reason, retryIn);
+            }
+        };
+    }
 }

@@ -1,8 +1,10 @@
 package dev.porthole.agent.tunnel;
 
 import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
+import java.util.function.UnaryOperator;
 
 /**
  * One tunnel the agent asks for and where its streams go.
@@ -12,8 +14,55 @@ import dev.porthole.protocol.message.TunnelRequest;
  * @param port the public TCP port asked for; 0 for any
  * @param privateTunnel whether the tunnel publishes nothing
  * @param upstream the local service
+ * @param http how an HTTP tunnel's requests are changed for the local service ({@link UpstreamHttpOptions#NONE} for TCP)
  */
-public record TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream) {
+public record TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream, UpstreamHttpOptions http) {
+
+    public TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream) {
+        this(kind, name, port, privateTunnel, upstream, UpstreamHttpOptions.NONE);
+    }
+
+    /**
+     * An HTTP tunnel as {@code porthole http} and a {@code type: http} entry of porthole.yml ask for it.
+     *
+     * @param subdomain the name to ask for; null or blank for a random one
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static TunnelSpec http(String upstream, String subdomain) {
+        return http(upstream, subdomain, UpstreamHttpOptions.NONE);
+    }
+
+    /** The same with the request changes of {@code --host-header} and {@code --upstream-basic-auth}. */
+    public static TunnelSpec http(String upstream, String subdomain, UpstreamHttpOptions http) {
+        return new TunnelSpec(TunnelKind.HTTP, subdomain == null ? "" : subdomain.trim(), 0, false, UpstreamAddress.parse(upstream), http);
+    }
+
+    /**
+     * A TCP tunnel as {@code porthole tcp} and a {@code type: tcp} entry of porthole.yml ask for it,
+     * checked by the same rules.
+     *
+     * @param key turns an option's name ({@code port}) into how the user wrote it: {@code --port} or {@code port}
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static TunnelSpec tcp(String upstream, int port, boolean privateTunnel, String name, UnaryOperator<String> key) {
+        UpstreamAddress address = UpstreamAddress.parse(upstream);
+        String tunnelName = name == null ? "" : name.trim();
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(key.apply("port") + " must be between 1 and 65535 (or 0 for any), was " + port);
+        }
+        if (privateTunnel && tunnelName.isEmpty()) {
+            throw new IllegalArgumentException("a private tunnel needs a name that others dial: " + key.apply("private") + " with "
+                    + key.apply("name") + " db");
+        }
+        if (privateTunnel && port != 0) {
+            throw new IllegalArgumentException("a private tunnel has no public port; leave " + key.apply("port") + " out");
+        }
+        if (!privateTunnel && !tunnelName.isEmpty()) {
+            throw new IllegalArgumentException(key.apply("name") + " names private tunnels; add " + key.apply("private") + ", or leave "
+                    + key.apply("name") + " out");
+        }
+        return new TunnelSpec(TunnelKind.TCP, tunnelName, port, privateTunnel, address);
+    }
 
     public TunnelRequest request() {
         return new TunnelRequest(kind, name, port, privateTunnel, upstream.toString());
@@ -21,11 +70,11 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
 
     /** The same tunnel asking for a specific name (to get the same random name back after a reconnect). */
     public TunnelSpec withName(String newName) {
-        return new TunnelSpec(kind, newName, port, privateTunnel, upstream);
+        return new TunnelSpec(kind, newName, port, privateTunnel, upstream, http);
     }
 
     /** The same tunnel asking for what it was given: its name, and its TCP port, so that a reconnect gets both back. */
     public TunnelSpec granted(String grantedName, int grantedPort) {
-        return new TunnelSpec(kind, grantedName, grantedPort > 0 ? grantedPort : port, privateTunnel, upstream);
+        return new TunnelSpec(kind, grantedName, grantedPort > 0 ? grantedPort : port, privateTunnel, upstream, http);
     }
 }

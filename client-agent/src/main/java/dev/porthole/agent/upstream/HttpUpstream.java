@@ -43,6 +43,8 @@ public final class HttpUpstream implements StreamAcceptor {
 
     private final Vertx vertx;
     private final HttpClient client;
+    /** For local services with a certificate nobody vouches for ({@code --upstream-tls-insecure}): trusts any, checks no host name. */
+    private final HttpClient insecureClient;
     private final Duration responseTimeout;
     private final RequestLog log;
     private final ExchangeTap tap;
@@ -57,14 +59,20 @@ public final class HttpUpstream implements StreamAcceptor {
         this.responseTimeout = responseTimeout;
         this.log = log;
         this.tap = tap;
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        this.client = vertx.createHttpClient(clientOptions().setVerifyHost(true), new PoolOptions().setHttp1MaxSize(maxConnections));
+        this.insecureClient = vertx.createHttpClient(clientOptions().setTrustAll(true).setVerifyHost(false),
+                new PoolOptions().setHttp1MaxSize(maxConnections));
+    }
+
+    private static HttpClientOptions clientOptions() {
+        return new HttpClientOptions()
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(60)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false)
                 .setTryUseCompression(false)
                 .setConnectTimeout(5_000)
-                .setMaxHeaderSize(64 * 1024), new PoolOptions().setHttp1MaxSize(maxConnections));
+                .setMaxHeaderSize(64 * 1024);
     }
 
     @Override
@@ -112,7 +120,17 @@ public final class HttpUpstream implements StreamAcceptor {
                 }
                 headers.add(header.name(), header.value());
             }
+            String host = tunnel.http().host(upstream);
+            if (host != null) {
+                headers.set(HttpHeaders.HOST, host);
+            }
+            String authorization = tunnel.http().authorization();
+            if (authorization != null) {
+                headers.set(HttpHeaders.AUTHORIZATION, authorization);
+            }
+            HttpClient client = tunnel.http().tls() && !tunnel.http().tlsVerify() ? insecureClient : HttpUpstream.this.client;
             RequestOptions options = new RequestOptions()
+                    .setSsl(tunnel.http().tls())
                     .setMethod(HttpMethod.valueOf(head.method()))
                     .setHost(upstream.host())
                     .setPort(upstream.port())

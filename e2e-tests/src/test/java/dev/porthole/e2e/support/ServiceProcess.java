@@ -87,6 +87,11 @@ public final class ServiceProcess implements AutoCloseable {
                 .until(() -> stderr.stream().anyMatch(line) || stdout.stream().anyMatch(line));
     }
 
+    /** The process's standard input (a pipe): what an agent reads with --token-stdin, or login without a terminal. */
+    public java.io.OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
     public List<String> stderr() {
         return stderr;
     }

@@ -1,0 +1,80 @@
+package dev.porthole.agent.cli;
+
+import dev.porthole.agent.login.CredentialStore;
+import dev.porthole.agent.login.SavedLogin;
+import dev.porthole.agent.tunnel.AgentExit;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code porthole login --server URL}: asks for a token (or, with {@code --client-id}, the client
+ * secret) without echoing it, and saves it for later commands in the user's config directory,
+ * readable by the owner only. Without a terminal it reads one line from standard input, so
+ * {@code porthole login --server URL < token.txt} works in scripts.
+ */
+@Command(name = "login", mixinStandardHelpOptions = true, description = {"Save a token or client credentials for a gateway.",
+        "Later commands use them when no --token, --credentials, TOKEN or CREDENTIALS is given.",
+        "Stored in $PORTHOLE_CONFIG_DIR, $XDG_CONFIG_HOME/porthole or ~/.config/porthole, readable by you only."})
+public class LoginCommand implements Callable<Integer> {
+
+    @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER}",
+            description = "The gateway the credentials are for (env SERVER); they are sent to no other.")
+    String server;
+
+    @Option(names = "--client-id", paramLabel = "ID", description = "Save client credentials for this client id (asks for its secret) instead of a token.")
+    String clientId;
+
+    @Override
+    public Integer call() {
+        if (server == null || server.isBlank()) {
+            AgentRunner.fatal("say which gateway the credentials are for: porthole login --server https://gateway.example.com");
+            return AgentExit.CONFIG_ERROR;
+        }
+        ConnectionOptions check = new ConnectionOptions();
+        check.server = server;
+        try {
+            check.serverUri();
+        } catch (IllegalArgumentException e) {
+            AgentRunner.fatal(e.getMessage());
+            return AgentExit.CONFIG_ERROR;
+        }
+        boolean credentials = clientId != null && !clientId.isBlank();
+        String secret = readHidden(credentials ? "Client secret for " + clientId.trim() + ": " : "Token: ");
+        if (secret == null || secret.isBlank()) {
+            AgentRunner.fatal("nothing was entered; nothing saved");
+            return AgentExit.CONFIG_ERROR;
+        }
+        SavedLogin login = credentials ? SavedLogin.clientCredentials(server.trim(), clientId.trim(), secret.trim())
+                : SavedLogin.token(server.trim(), secret.trim());
+        CredentialStore store = CredentialStore.forUser();
+        try {
+            store.save(login);
+        } catch (UncheckedIOException e) {
+            AgentRunner.fatal(e.getMessage());
+            return AgentExit.CONFIG_ERROR;
+        }
+        System.err.println("saved " + (credentials ? "client credentials" : "the token") + " for " + server.trim() + " in " + store.file()
+                + " (readable by you only)");
+        return AgentExit.NORMAL;
+    }
+
+    private static String readHidden(String prompt) {
+        Console console = System.console();
+        if (console != null && console.isTerminal()) {
+            char[] typed = console.readPassword("%s", prompt);
+            return typed == null ? null : new String(typed);
+        }
+        try {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read standard input", e);
+        }
+    }
+}

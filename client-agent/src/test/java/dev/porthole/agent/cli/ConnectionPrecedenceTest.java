@@ -1,0 +1,68 @@
+package dev.porthole.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porthole.agent.login.SavedLogin;
+import java.net.URI;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Flag or environment variable, then porthole.yml, then the saved login, then the default: for the gateway and the credentials. */
+class ConnectionPrecedenceTest {
+
+    private static final SavedLogin SAVED = SavedLogin.token("https://saved.example.com", "saved-token");
+
+    @Test
+    void theSavedLoginFillsInServerAndTokenWhenNothingElseGivesThem() {
+        ConnectionOptions options = new ConnectionOptions();
+        options.savedLogin(Optional.of(SAVED));
+        assertThat(options.serverUri()).isEqualTo(URI.create("https://saved.example.com"));
+        assertThat(options.authorization()).isEqualTo("Bearer saved-token");
+    }
+
+    @Test
+    void aGivenTokenWinsOverTheSavedOne() {
+        ConnectionOptions options = new ConnectionOptions();
+        options.token = "from-flag";
+        options.savedLogin(Optional.of(SAVED));
+        assertThat(options.authorization()).isEqualTo("Bearer from-flag");
+    }
+
+    @Test
+    void savedCredentialsAreNeverSentToAnotherGateway() {
+        ConnectionOptions options = new ConnectionOptions();
+        options.server = "http://other.example.com:8080";
+        options.savedLogin(Optional.of(SAVED));
+        assertThat(options.serverUri()).isEqualTo(URI.create("http://other.example.com:8080"));
+        assertThat(options.authorization()).isNull();
+    }
+
+    @Test
+    void theConfigFileServerComesBeforeTheSavedLoginsAndAfterTheFlag() {
+        ConnectionOptions fromFile = new ConnectionOptions();
+        fromFile.serverFallback("http://file.example.com");
+        fromFile.savedLogin(Optional.of(SAVED));
+        assertThat(fromFile.serverUri()).isEqualTo(URI.create("http://file.example.com"));
+
+        ConnectionOptions fromFlag = new ConnectionOptions();
+        fromFlag.server = "http://flag.example.com";
+        fromFlag.serverFallback("http://file.example.com");
+        assertThat(fromFlag.serverUri()).isEqualTo(URI.create("http://flag.example.com"));
+    }
+
+    @Test
+    void savedClientCredentialsBecomeBasicAuthAndTheClientHeader() {
+        ConnectionOptions options = new ConnectionOptions();
+        options.savedLogin(Optional.of(SavedLogin.clientCredentials("https://saved.example.com/", "alice", "s3cret")));
+        assertThat(options.authorization()).isEqualTo("Basic YWxpY2U6czNjcmV0");
+        assertThat(options.clientIdHeader()).isEqualTo("alice");
+    }
+
+    @Test
+    void withNothingAtAllItIsPublicModeOnTheDefaultGateway() {
+        ConnectionOptions options = new ConnectionOptions();
+        options.savedLogin(Optional.empty());
+        assertThat(options.serverUri()).isEqualTo(URI.create(ConnectionOptions.DEFAULT_SERVER));
+        assertThat(options.authorization()).isNull();
+    }
+}

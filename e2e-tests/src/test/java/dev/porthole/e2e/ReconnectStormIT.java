@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A gateway restart under 100 agents, all in this JVM through the real agent library (one
+ * A gateway restart under 200 agents, all in this JVM through the real agent library (one
  * {@link TunnelClient} and WebSocket each) against a real gateway process: every agent comes back
  * with its own name, and the reconnections spread over the back-off window instead of arriving as
  * one synchronized wave.
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class ReconnectStormIT {
 
     private static final String TOKEN = "storm-token-0123456789";
-    private static final int AGENTS = 100;
+    private static final int AGENTS = 200;
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private final Vertx vertx = Vertx.vertx();

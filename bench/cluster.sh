@@ -64,12 +64,7 @@ host_for() { echo "bench.localhost:$1"; }
 # wrk <label> <port>: 50 connections, 2 threads; prints requests/s, p50, p99, errors.
 run_wrk() {
   wrk -t2 -c50 -d"$duration" --latency -H "Host: $(host_for "$2")" "http://127.0.0.1:$2/hello" > "$out/wrk-$1.txt" 2>&1
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$1.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$out/wrk-$1.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$out/wrk-$1.txt")
-  errors=$(awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(/,/,""); n+=$4+$6+$8+$10} END {print n+0}' "$out/wrk-$1.txt")
-  echo "$rps $p50 $p99 $errors"
+  wrk_summary "$out/wrk-$1.txt"
 }
 # Warm every path up (wrk keeps its connections, so through haproxy they spread over the three gateways).
 for port in "${port_of[$holder]}" "${port_of[$other]}" "$lb_port"; do

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +68,21 @@ class ClusterIT {
     @AfterAll
     static void stop() {
         system.close();
+    }
+
+    @Test
+    @Order(0)
+    void aGatewayWithAnInternalAddressButNoInternalTokenRefusesToStart() {
+        int port = RedisServerProcess.freePort();
+        ServiceProcess lone = ServiceProcess.start("no-token", "gateway-service", List.of("-Xmx128m"), List.of(), Map.of(
+                "QUARKUS_REDIS_HOSTS", system.redis().url(),
+                "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(port),
+                "QUARKUS_HTTP_PORT", String.valueOf(RedisServerProcess.freePort()),
+                "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port), system.logDir());
+        assertThat(lone.awaitExit(Duration.ofSeconds(60))).isNotZero();
+        List<String> output = new ArrayList<>(lone.stdout());
+        output.addAll(lone.stderr());
+        assertThat(output).anyMatch(line -> line.contains("invalid configuration") && line.contains("set PORTHOLE_INTERNAL_TOKEN"));
     }
 
     @Test

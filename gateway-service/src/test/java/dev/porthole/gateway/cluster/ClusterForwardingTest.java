@@ -150,6 +150,17 @@ class ClusterForwardingTest {
     }
 
     @Test
+    void refusesToForwardAnUpgradeAndSaysWhy() throws Exception {
+        holdOnPeer("socket", "gw-b", "127.0.0.1:" + peer.actualPort());
+        Visitor.Reply reply = visitor.send(HttpMethod.GET, host("socket"), "/ws", MultiMap.caseInsensitiveMultiMap()
+                .add("Connection", "Upgrade").add("Upgrade", "websocket"), null);
+
+        assertThat(reply.status()).isEqualTo(502);
+        assertThat(reply.header("X-Porthole-Error")).isEqualTo("cluster-upgrade-unsupported");
+        assertThat(peerRequests).isEmpty();
+    }
+
+    @Test
     void answersAgentOfflineWhenTheHoldingInstanceIsGone() throws Exception {
         String route = new Route("gw-dead", "s-1", "client-1", "agent-1").toJson();
         set("porthole:route:http:orphan", route);

@@ -18,6 +18,16 @@ ensure_jars() {
   fi
 }
 
+# wrk_summary <wrk --latency output>: prints requests/s, p50, p99 and errors (non-2xx plus socket errors).
+wrk_summary() {
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$1")
+  p50=$(awk '$1=="50%" {print $2}' "$1")
+  p99=$(awk '$1=="99%" {print $2}' "$1")
+  errors=$(awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(/,/,""); n+=$4+$6+$8+$10} END {print n+0}' "$1")
+  echo "$rps $p50 $p99 $errors"
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 rss_mib() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status"; }

@@ -44,12 +44,7 @@ run_wrk() {
   local args=(-t"$threads" -c"$connections" -d"$duration" --latency)
   [ -n "$header" ] && args+=(-H "Host: $header")
   wrk "${args[@]}" "$target/hello" > "$out/wrk-$label.txt" 2>&1
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$label.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$out/wrk-$label.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$out/wrk-$label.txt")
-  errors=$(awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(/,/,""); n+=$4+$6+$8+$10} END {print n+0}' "$out/wrk-$label.txt")
-  echo "$rps $p50 $p99 $errors"
+  wrk_summary "$out/wrk-$label.txt"
 }
 
 # Warm both paths up so that the JIT has compiled the hot code before we measure.

@@ -8,14 +8,12 @@ import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.Agent;
 import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.e2e.support.StallingProxy;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,26 +39,11 @@ class FaultsIT {
                 .startGateway().startUpstream();
     }
 
-    private String redisGet(String key) {
-        try {
-            Process cli = new ProcessBuilder("redis-cli", "-p", String.valueOf(system.redis().port()), "--raw", "GET", key)
-                    .redirectErrorStream(true).start();
-            String value = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertThat(cli.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            return value;
-        } catch (IOException e) {
-            throw new AssertionError("redis-cli failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     @Test
     void withRedisStoppedTunnelsServeNewClaimsWaitAndTheRegistryIsRebuilt() {
         system = start("FaultsIT-redis");
         Agent steady = system.startAgent("steady", List.of("--token", TOKEN, "--subdomain", "steady"));
-        assertThat(redisGet("porthole:route:http:steady")).as("the route is in the registry").contains("sessionId");
+        assertThat(system.redisGet("porthole:route:http:steady")).as("the route is in the registry").contains("sessionId");
 
         system.redis().stop();
         assertThat(Http.getByHost(system, "steady", "/hello").statusCode()).as("an open tunnel serves without Redis").isEqualTo(200);
@@ -73,12 +56,12 @@ class FaultsIT {
         system.redis().start();
         assertThat(newcomer.awaitFirstLine(Duration.ofSeconds(60))).startsWith("http://newcomer.");
         await("the open tunnel's route is written back").atMost(Duration.ofSeconds(30))
-                .until(() -> !redisGet("porthole:route:http:steady").isEmpty());
+                .until(() -> !system.redisGet("porthole:route:http:steady").isEmpty());
         assertThat(Http.getByHost(system, "newcomer", "/hello").statusCode()).isEqualTo(200);
 
         steady.process().stop();
         await("nothing stale is left once its agent leaves").atMost(Duration.ofSeconds(30))
-                .until(() -> redisGet("porthole:route:http:steady").isEmpty());
+                .until(() -> system.redisGet("porthole:route:http:steady").isEmpty());
     }
 
     @Test

@@ -61,6 +61,43 @@ public final class PortholeSystem implements AutoCloseable {
         return port;
     }
 
+    /** A gateway of a cluster: its instance id, process and ports. */
+    public record ClusterGateway(String id, ServiceProcess process, int port, int managementPort) {
+        public String metricsUrl() {
+            return "http://127.0.0.1:" + managementPort + "/q/metrics";
+        }
+    }
+
+    /**
+     * Starts a gateway that forwards requests for tunnels held by other gateways and accepts theirs:
+     * its public port is its internal address, and all share {@code PORTHOLE_INTERNAL_TOKEN}.
+     */
+    public ClusterGateway startClusterGateway(String id) {
+        int port = RedisServerProcess.freePort();
+        int management = RedisServerProcess.freePort();
+        gatewayEnv.putIfAbsent("PORTHOLE_INTERNAL_TOKEN", "e2e-cluster-token-0123456789");
+        Map<String, String> cluster = Map.of("PORTHOLE_GATEWAY_INSTANCE_ID", id,
+                "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port);
+        return new ClusterGateway(id, launchGateway(id, port, management, cluster), port, management);
+    }
+
+    /** Starts a program that is not a Porthole service (haproxy), stopped with the system; its log goes with the others. */
+    public ServiceProcess startProgram(String name, List<String> command) {
+        ServiceProcess process = ServiceProcess.exec(name, command, logDir);
+        processes.add(process);
+        return process;
+    }
+
+    /** Where this system's processes write their logs (and where tests may put files for them). */
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Waits until something accepts connections on a loopback port, failing early if {@code process} exits. */
+    public static void awaitListening(int port, ServiceProcess process) {
+        awaitPort(port, process);
+    }
+
     /**
      * Starts auth-service; gateways started afterwards ask it about every agent handshake.
      *
@@ -74,6 +111,10 @@ public final class PortholeSystem implements AutoCloseable {
     }
 
     private ServiceProcess launchGateway(String name, int port, int management) {
+        return launchGateway(name, port, management, Map.of());
+    }
+
+    private ServiceProcess launchGateway(String name, int port, int management, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "QUARKUS_REDIS_HOSTS", redis.url(),
                 "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(port),
@@ -82,6 +123,7 @@ public final class PortholeSystem implements AutoCloseable {
                 "QUARKUS_HTTP_PORT", String.valueOf(management),
                 "QUARKUS_HTTP_HOST", "127.0.0.1"));
         env.putAll(gatewayEnv);
+        env.putAll(extra);
         ServiceProcess process = ServiceProcess.start(name, "gateway-service", gatewayJvm, List.of(), env, logDir);
         processes.add(process);
         awaitPort(port, process);
@@ -214,6 +256,25 @@ public final class PortholeSystem implements AutoCloseable {
 
     public RedisServerProcess redis() {
         return redis;
+    }
+
+    /** A string key's value in this system's Redis, read with redis-cli; empty when the key does not exist. */
+    public String redisGet(String key) {
+        try {
+            Process cli = new ProcessBuilder("redis-cli", "-p", String.valueOf(redis.port()), "--raw", "GET", key)
+                    .redirectErrorStream(true).start();
+            String value = new String(cli.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            if (!cli.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                cli.destroyForcibly();
+                throw new AssertionError("redis-cli GET " + key + " did not finish within 10 s");
+            }
+            return value;
+        } catch (java.io.IOException e) {
+            throw new AssertionError("redis-cli failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** A URL on the gateway for a path-routed tunnel: {@code http://127.0.0.1:<port>/t/<name><path>}. */

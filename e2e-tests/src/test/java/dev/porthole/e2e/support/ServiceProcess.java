@@ -69,6 +69,15 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Starts a program that is not a Porthole service (haproxy, sshd), its output kept like a service's. */
+    public static ServiceProcess exec(String name, List<String> command, Path logDir) {
+        try {
+            return new ServiceProcess(name, new ProcessBuilder(command).start(), logDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name + " (" + String.join(" ", command) + "): " + e.getMessage(), e);
+        }
+    }
+
     /** The first line the process printed on standard output (agents print their public URL there). */
     public String awaitFirstLine(Duration timeout) {
         try {

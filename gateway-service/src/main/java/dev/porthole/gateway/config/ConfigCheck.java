@@ -119,6 +119,16 @@ public final class ConfigCheck {
         positive(problems, "porthole.gateway.limits.streams-per-tunnel", limits.streamsPerTunnel());
         limits.requestsPerSecondPerTunnel().ifPresent(rate -> positive(problems, "porthole.gateway.limits.requests-per-second-per-tunnel", rate));
         positive(problems, "porthole.gateway.limits.max-body-size", limits.maxBodySize().asLongValue());
+
+        GatewayConfig.Cluster cluster = config.cluster();
+        cluster.internalAddress().ifPresent(address -> {
+            String problem = InternalAddress.problem(address);
+            if (problem != null) {
+                problems.add("porthole.gateway.cluster.internal-address: " + problem);
+            }
+        });
+        positive(problems, "porthole.gateway.cluster.connect-timeout", cluster.connectTimeout().toMillis());
+        positive(problems, "porthole.gateway.cluster.max-connections-per-peer", cluster.maxConnectionsPerPeer());
         return problems;
     }
 

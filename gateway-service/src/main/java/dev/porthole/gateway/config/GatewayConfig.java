@@ -52,6 +52,27 @@ public interface GatewayConfig {
     /** Bandwidth and request limits on tunnels; {@code LimitPolicy} holds the values in force. */
     Limits limits();
 
+    /** Several gateways as one: requests for a tunnel held by another instance are forwarded to it. */
+    Cluster cluster();
+
+    /** Forwarding between gateway instances; off unless {@code internal-address} is set. */
+    interface Cluster {
+        /**
+         * {@code host:port} (or just a host: the public port) at which the other instances reach this one's public
+         * listener, published in Redis ({@code gateway:<instance-id>}); unset means a single gateway: no
+         * forwarding, nothing published.
+         */
+        Optional<String> internalAddress();
+
+        /** How long the forwarding instance waits for a TCP connection to the holding instance. */
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** Most pooled connections from this instance to each other instance. */
+        @WithDefault("64")
+        int maxConnectionsPerPeer();
+    }
+
     /** The public listener. */
     interface Http {
         /** Address to bind. */

@@ -21,6 +21,11 @@ public interface RedisKeys {
         return prefix() + "route:" + key.kind() + ":" + key.id();
     }
 
+    /** The internal {@code host:port} of a live gateway instance, expiring with the registry's ttl. */
+    default String gateway(String instanceId) {
+        return prefix() + "gateway:" + instanceId;
+    }
+
     /** A name reserved for one client by auth-service. */
     default String reservation(String name) {
         return prefix() + "reservation:" + name;

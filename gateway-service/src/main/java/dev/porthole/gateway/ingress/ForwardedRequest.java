@@ -1,5 +1,6 @@
 package dev.porthole.gateway.ingress;
 
+import dev.porthole.gateway.cluster.ClusterMembership;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HopByHop;
@@ -32,23 +33,35 @@ public class ForwardedRequest {
     }
 
     public HttpRequestHead head(HttpServerRequest request, String uri, String prefix, boolean upgrade) {
+        return head(request, uri, prefix, upgrade, false);
+    }
+
+    /**
+     * @param fromPeer the request was forwarded by another gateway instance with the internal
+     *     credential: its X-Forwarded-For/-Proto/-Host describe the visitor and are kept as they are
+     */
+    public HttpRequestHead head(HttpServerRequest request, String uri, String prefix, boolean upgrade, boolean fromPeer) {
+        boolean trust = trustForwarded || fromPeer;
         MultiMap in = request.headers();
         HopByHop hop = HopByHop.forConnectionHeaders(in.getAll(HttpHeaders.CONNECTION));
         List<Header> headers = new ArrayList<>(in.size() + 4);
         String forwardedFor = null;
         String forwardedProto = null;
+        String forwardedHost = null;
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey();
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.startsWith("x-forwarded-")) {
-                if (trustForwarded && lower.equals("x-forwarded-for")) {
+                if (trust && lower.equals("x-forwarded-for")) {
                     forwardedFor = header.getValue();
-                } else if (trustForwarded && lower.equals("x-forwarded-proto")) {
+                } else if (trust && lower.equals("x-forwarded-proto")) {
                     forwardedProto = header.getValue();
+                } else if (fromPeer && lower.equals("x-forwarded-host")) {
+                    forwardedHost = header.getValue();
                 }
                 continue;
             }
-            if (lower.equals("expect")) {
+            if (lower.equals("expect") || ClusterMembership.isOwnHeader(lower)) {
                 continue;
             }
             if (lower.equals("transfer-encoding")) {
@@ -63,9 +76,10 @@ public class ForwardedRequest {
             headers.add(new Header(name, header.getValue()));
         }
         String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        headers.add(new Header("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client));
+        // A forwarding gateway already appended the visitor; this connection's address is that gateway's.
+        headers.add(new Header("X-Forwarded-For", forwardedFor == null ? client : fromPeer ? forwardedFor : forwardedFor + ", " + client));
         headers.add(new Header("X-Forwarded-Proto", forwardedProto == null ? publicScheme : forwardedProto));
-        String host = request.getHeader(HttpHeaders.HOST);
+        String host = forwardedHost != null ? forwardedHost : request.getHeader(HttpHeaders.HOST);
         if (host != null) {
             headers.add(new Header("X-Forwarded-Host", host));
         }

@@ -1,5 +1,8 @@
 package dev.porthole.gateway.ingress;
 
+import dev.porthole.gateway.cluster.ClusterMembership;
+import dev.porthole.gateway.cluster.PeerForwarding;
+import dev.porthole.gateway.cluster.PeerRoute;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.limits.TunnelLimits;
@@ -7,6 +10,8 @@ import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.gateway.shutdown.Draining;
+import io.quarkus.logging.Log;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,9 +35,13 @@ public class HttpIngress {
     private final String domain;
     private final String pathPrefix;
     private final Draining draining;
+    private final ClusterMembership cluster;
+    private final PeerForwarding peers;
 
     public HttpIngress(Addressing addressing, LocalRoutes routes, ForwardedRequest forwarded, AgentEndpoint agents, GatewayMetrics metrics,
-            Vertx vertx, GatewayConfig config, Draining draining) {
+            Vertx vertx, GatewayConfig config, Draining draining, ClusterMembership cluster, PeerForwarding peers) {
+        this.cluster = cluster;
+        this.peers = peers;
         this.draining = draining;
         this.addressing = addressing;
         this.routes = routes;
@@ -58,19 +67,96 @@ public class HttpIngress {
             ErrorPages.send(request, 400, "bad-request", "Bad Request", "the request has more than one Host header");
             return;
         }
+        boolean fromPeer = false;
+        if (cluster.enabled() && (request.headers().contains(ClusterMembership.TOKEN_HEADER) || request.headers().contains(ClusterMembership.HOP_HEADER))) {
+            if (!cluster.trusted(request.getHeader(ClusterMembership.TOKEN_HEADER))) {
+                refuse(request, 403, "forward-refused", "Forbidden", "This request claims to be forwarded by another Porthole gateway but does not carry "
+                        + "a valid gateway credential. Visitors must not send the " + ClusterMembership.TOKEN_HEADER + " or "
+                        + ClusterMembership.HOP_HEADER + " headers.");
+                return;
+            }
+            fromPeer = true;
+        }
         HostAndPort authority = request.authority();
         switch (addressing.resolve(authority == null ? null : authority.host(), request.uri())) {
             case Addressing.AgentEndpoint agent -> agents.handle(request);
-            case Addressing.Tunnel tunnel -> forward(request, tunnel);
+            case Addressing.Tunnel tunnel -> forward(request, tunnel, fromPeer);
             case Addressing.NoTunnel none -> ErrorPages.send(request, 404, "no-tunnel", "Not Found",
                     "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host.");
             case Addressing.BadRequest bad -> ErrorPages.send(request, 400, "bad-request", "Bad Request", bad.reason());
         }
     }
 
-    private void forward(HttpServerRequest request, Addressing.Tunnel tunnel) {
+    private void forward(HttpServerRequest request, Addressing.Tunnel tunnel, boolean fromPeer) {
         Optional<TunnelOwner> owner = routes.http(tunnel.name());
-        if (owner.isEmpty() && routes.offline(tunnel.name()).isPresent()) {
+        if (owner.isPresent()) {
+            serve(request, tunnel, owner.get(), fromPeer);
+            return;
+        }
+        if (fromPeer) {
+            // One hop only: the registry changed between the other instance's lookup and now.
+            metrics.clusterForward("failed");
+            refuse(request, 502, "forward-hop-limit", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is not served on gateway " + cluster.instanceId()
+                    + ", to which gateway " + request.getHeader(ClusterMembership.HOP_HEADER)
+                    + " forwarded this request; a request is forwarded at most once. Its agent may be reconnecting: try again in a moment.");
+            return;
+        }
+        if (cluster.enabled()) {
+            forwardToPeer(request, tunnel);
+            return;
+        }
+        notServed(request, tunnel);
+    }
+
+    /** Asks the registry where the tunnel is served and forwards the request there, or answers as a single gateway would. */
+    private void forwardToPeer(HttpServerRequest request, Addressing.Tunnel tunnel) {
+        if (request.headers().contains(HttpHeaders.UPGRADE)) {
+            metrics.clusterForward("failed");
+            refuse(request, 502, "cluster-upgrade-unsupported", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by another gateway instance, "
+                    + "and upgraded connections (WebSocket) are not forwarded between instances yet; connect through that instance.");
+            return;
+        }
+        request.pause();
+        Context context = vertx.getOrCreateContext();
+        peers.locate(tunnel.name()).onComplete(located -> context.runOnContext(ignored -> {
+            if (located.failed()) {
+                request.resume();
+                request.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+                refuse(request, 503, "registry-unavailable", "Service Unavailable", "The tunnel registry cannot be reached, so this gateway cannot tell "
+                        + "which instance serves tunnel '" + tunnel.name() + "'. Try again in a moment.");
+                return;
+            }
+            switch (located.result()) {
+                case PeerRoute.Peer peer -> peers.forward(request, tunnel.name(), peer).onFailure(error -> {
+                    metrics.clusterForward("failed");
+                    Log.warnf("tunnel '%s': cannot forward to gateway %s at %s: %s", tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
+                    request.resume();
+                    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+                    refuse(request, 502, "gateway-unreachable", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by gateway " + peer.gatewayId()
+                            + ", which cannot be reached (" + error.getMessage() + "). Its agent reconnects to another gateway if it is gone; try again in a moment.");
+                });
+                case PeerRoute.Gone gone -> {
+                    request.resume();
+                    refuse(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' was connected to gateway "
+                            + gone.gatewayId() + ", which is gone. It may reconnect to another gateway in a moment.");
+                }
+                case PeerRoute.NotElsewhere none -> {
+                    // The agent may have connected here meanwhile; the exchange takes the still-paused body.
+                    Optional<TunnelOwner> local = routes.http(tunnel.name());
+                    if (local.isPresent()) {
+                        serve(request, tunnel, local.get(), false);
+                    } else {
+                        request.resume();
+                        notServed(request, tunnel);
+                    }
+                }
+            }
+        }));
+    }
+
+    /** A tunnel with no session here nor elsewhere: offline (502) or unknown (404). */
+    private void notServed(HttpServerRequest request, Addressing.Tunnel tunnel) {
+        if (routes.offline(tunnel.name()).isPresent()) {
             LocalRoutes.Offline gone = routes.offline(tunnel.name()).get();
             long seconds = Duration.between(gone.since(), java.time.Instant.now()).toSeconds();
             ErrorPages.send(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' went offline "
@@ -78,19 +164,22 @@ public class HttpIngress {
             metrics.httpRequest(502, Duration.ZERO);
             return;
         }
-        if (owner.isEmpty()) {
-            ErrorPages.send(request, 404, "tunnel-not-found", "Tunnel Not Found",
-                    "No agent is serving tunnel '" + tunnel.name() + "' right now. Start one with: porthole http <port> --subdomain " + tunnel.name());
-            metrics.httpRequest(404, Duration.ZERO);
-            return;
-        }
-        TunnelLimits limits = owner.get().limits(tunnel.name());
+        ErrorPages.send(request, 404, "tunnel-not-found", "Tunnel Not Found",
+                "No agent is serving tunnel '" + tunnel.name() + "' right now. Start one with: porthole http <port> --subdomain " + tunnel.name());
+        metrics.httpRequest(404, Duration.ZERO);
+    }
+
+    private void serve(HttpServerRequest request, Addressing.Tunnel tunnel, TunnelOwner owner, boolean fromPeer) {
+        TunnelLimits limits = owner.limits(tunnel.name());
         if (!admitted(request, tunnel.name(), limits)) {
             return;
         }
-        HttpExchange exchange = new HttpExchange(request, owner.get(), tunnel.name(), metrics, limits);
+        if (fromPeer) {
+            metrics.clusterForward("received");
+        }
+        HttpExchange exchange = new HttpExchange(request, owner, tunnel.name(), metrics, limits);
         String source = request.remoteAddress() == null ? "unknown" : request.remoteAddress().toString();
-        exchange.start(vertx, forwarded.head(request, tunnel.uri(), tunnel.prefix(), exchange.isUpgrade()), source, responseTimeout);
+        exchange.start(vertx, forwarded.head(request, tunnel.uri(), tunnel.prefix(), exchange.isUpgrade(), fromPeer), source, responseTimeout);
     }
 
     /**

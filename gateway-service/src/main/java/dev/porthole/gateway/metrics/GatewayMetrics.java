@@ -35,4 +35,10 @@ public interface GatewayMetrics {
     void watchStreams(IntSupplier openStreams);
     /** A tunnel limit bit: {@code body-size}, {@code requests-per-second}, {@code streams}, {@code upload} or {@code download}. */
     void limitHit(String kind);
+
+    /**
+     * A request crossed between gateway instances: {@code sent} (forwarded to the instance holding the tunnel),
+     * {@code received} (forwarded here and served by a local agent), {@code failed} (could not be forwarded).
+     */
+    void clusterForward(String outcome);
 }

@@ -162,4 +162,9 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     public void limitHit(String kind) {
         registry.counter("porthole.gateway.limit.hits", "kind", kind).increment();
     }
+
+    @Override
+    public void clusterForward(String outcome) {
+        registry.counter("porthole.gateway.cluster.forwards", "outcome", outcome).increment();
+    }
 }

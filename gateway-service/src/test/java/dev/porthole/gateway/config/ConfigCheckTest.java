@@ -2,6 +2,7 @@ package dev.porthole.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,22 @@ class ConfigCheckTest {
                 .anyMatch(p -> p.startsWith("porthole.gateway.registry.ttl:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tunnel.max-frame-size:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.auth.tokens[0]:"));
+    }
+
+    @Test
+    void theInternalAddressMustBeAHostWithAnOptionalPort() {
+        for (String bad : List.of("gateway-1:99999", "gateway-1:http", ":8080", "[fd00::1", "http://gateway-1:8080")) {
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.internal-address", bad))))
+                    .as(bad).singleElement().asString().startsWith("porthole.gateway.cluster.internal-address: must be host, host:port");
+        }
+        for (String good : List.of("10.0.0.7:8080", "10.0.0.7", "gateway-1", "fd00::7", "[fd00::7]:8080")) {
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.internal-address", good)))).as(good).isEmpty();
+        }
+        assertThat(InternalAddress.published("10.0.0.7", 8080)).isEqualTo("10.0.0.7:8080");
+        assertThat(InternalAddress.published("fd00::7", 8080)).isEqualTo("[fd00::7]:8080");
+        assertThat(InternalAddress.parse("[fd00::7]:8080").host()).isEqualTo("fd00::7");
+        assertThat(InternalAddress.parse("gateway-2:9000").port()).isEqualTo(9000);
+        assertThat(InternalAddress.parse("garbage")).as("a published address always has a port").isNull();
     }
 
     @Test

@@ -62,6 +62,21 @@ class HttpIngressTest {
     }
 
     @Test
+    void aSingleGatewayDropsTheGatewaysOwnHeadersFromVisitorsAndServesThem() {
+        Visitor visitor = tunnel("alone");
+        agent.serving(Upstreams.respond(200, "served"));
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("X-Porthole-Gateway-Token", "guess").add("X-Porthole-Forwarded-By", "gw-x")
+                .add("X-Forwarded-For", "6.6.6.6");
+        Visitor.Reply reply = visitor.send(HttpMethod.GET, host("alone"), "/", headers, null);
+
+        assertThat(reply.status()).as("without cluster.internal-address the headers mean nothing").isEqualTo(200);
+        HttpRequestHead head = agent.opened.getLast().request();
+        assertThat(header(head, "X-Porthole-Gateway-Token")).isNull();
+        assertThat(header(head, "X-Porthole-Forwarded-By")).isNull();
+        assertThat(header(head, "X-Forwarded-For")).as("and they make no visitor trusted").isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void routesBySubdomainAndForwardsTheRequestHead() {
         Visitor visitor = tunnel("sub");
         agent.serving(Upstreams.respond(200, "hello from upstream"));

@@ -37,4 +37,18 @@ public final class GatewayTestProfiles {
                     "porthole.gateway.limits.bandwidth.client-download", "256K");
         }
     }
+
+    /** One instance of a cluster: an internal address published in Redis and the internal token that forwarded requests carry. */
+    public static final class ClusterMember implements QuarkusTestProfile {
+        public static final String INSTANCE_ID = "gw-under-test";
+        public static final String INTERNAL_TOKEN = "cluster-token-0123456789";
+        public static final String INTERNAL_ADDRESS = "127.0.0.1:18080";
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("porthole.gateway.cluster.internal-address", INTERNAL_ADDRESS,
+                    "porthole.internal.token", INTERNAL_TOKEN,
+                    "porthole.gateway.instance-id", INSTANCE_ID);
+        }
+    }
 }

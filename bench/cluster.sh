@@ -68,7 +68,7 @@ run_wrk() {
 }
 # Warm every path up (wrk keeps its connections, so through haproxy they spread over the three gateways).
 for port in "${port_of[$holder]}" "${port_of[$other]}" "$lb_port"; do
-  wrk -t2 -c50 -d5s -H "Host: $(host_for "$port")" "http://127.0.0.1:$port/hello" > /dev/null 2>&1
+  wrk -t2 -c50 -d"$warmup" -H "Host: $(host_for "$port")" "http://127.0.0.1:$port/hello" > /dev/null 2>&1
 done
 read -r h_rps h_p50 h_p99 h_err < <(run_wrk holder "${port_of[$holder]}")
 read -r f_rps f_p50 f_p99 f_err < <(run_wrk forwarded "${port_of[$other]}")

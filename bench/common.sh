@@ -2,6 +2,9 @@
 [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 gateway_jar=gateway-service/target/quarkus-app/quarkus-run.jar
+# How long each path is loaded before it is measured: on 2 cores the gateway's and agent's JIT
+# needs about 15 s of traffic before a tunnel reaches its steady rate (5 s measured a third of it).
+warmup="${WARMUP:-20s}"
 agent_jar=client-agent/target/quarkus-app/quarkus-run.jar
 
 # require_tools <tool>...: stops with the package to install when one is missing.

@@ -4,7 +4,7 @@
 # download (curl), errors, and the gateway's and agent's resident memory across repeated downloads.
 #
 #   bench/http.sh              (needs wrk and curl: apt-get install -y wrk curl)
-#   DURATION=20s bench/http.sh
+#   DURATION=20s WARMUP=30s bench/http.sh   (WARMUP: load on each path before measuring, default 20s)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -49,7 +49,7 @@ run_wrk() {
 
 # Warm both paths up so that the JIT has compiled the hot code before we measure.
 wrk -t2 -c50 -d5s "$direct/hello" > /dev/null 2>&1
-wrk -t2 -c50 -d5s -H "Host: $host" "$tunnel/hello" > /dev/null 2>&1
+wrk -t2 -c50 -d"$warmup" -H "Host: $host" "$tunnel/hello" > /dev/null 2>&1
 
 read -r d50_rps d50_p50 d50_p99 d50_err < <(run_wrk direct-c50 50 2 "$direct")
 read -r t50_rps t50_p50 t50_p99 t50_err < <(run_wrk tunnel-c50 50 2 "$tunnel" "$host")

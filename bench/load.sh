@@ -103,8 +103,8 @@ download_summary() { # "<downloads> <errors> <median MiB/s>"
 
 # Warm both paths up so that the JIT has compiled the hot code before we measure.
 wrk -t2 -c50 -d5s "$direct/hello" > /dev/null 2>&1
-wrk -t2 -c50 -d5s -H "Host: $one" "$tunnel/hello" > /dev/null 2>&1
-wrk -t2 -c50 -d5s -s "$spread" "$tunnel/hello" > /dev/null 2>&1
+wrk -t2 -c50 -d"$warmup" -H "Host: $one" "$tunnel/hello" > /dev/null 2>&1
+wrk -t2 -c50 -d"$warmup" -s "$spread" "$tunnel/hello" > /dev/null 2>&1
 
 read -r d50 d50_p50 d50_p99 d50_err d50_to < <(run_wrk direct-c50 50 "$direct")
 read -r t50 t50_p50 t50_p99 t50_err t50_to < <(run_wrk one-c50 50 "$tunnel" -H "Host: $one")

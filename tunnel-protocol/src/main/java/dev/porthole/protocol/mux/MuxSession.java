@@ -159,11 +159,6 @@ public final class MuxSession {
         this.peerMaxFrameSize = maxFrameSize;
     }
 
-    /** Number of open streams (read on the context). */
-    public int streamCount() {
-        return streams.size();
-    }
-
     /** Number of open streams, readable from any thread (a gauge). */
     public int openStreams() {
         return openStreams;

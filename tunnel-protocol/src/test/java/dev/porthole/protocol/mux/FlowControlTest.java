@@ -49,7 +49,7 @@ class FlowControlTest {
             byte[] echoed = echoes.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(MessageDigest.getInstance("SHA-256").digest(echoed)).as("stream %d", i).isEqualTo(sentDigests.get(i));
         }
-        await().until(() -> pair.gateway.streamCount() == 0 && pair.agent.streamCount() == 0);
+        await().until(() -> pair.gateway.openStreams() == 0 && pair.agent.openStreams() == 0);
     }
 
     @Test
@@ -126,7 +126,7 @@ class FlowControlTest {
         pair.gatewayOut.setFull(true);
         MuxStream stream = pair.gateway.openStream("t", "test", null);
         stream.write(Buffer.buffer(new byte[10_000]));
-        await().until(() -> pair.agent.streamCount() == 1);
+        await().until(() -> pair.agent.openStreams() == 1);
         assertThat(pair.gatewayOut.dataBytesSent(stream.id())).isZero();
         pair.gateway.context().runOnContext(v -> pair.gatewayOut.setFull(false));
         await().until(() -> received.get() == 10_000);

@@ -13,11 +13,13 @@ import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.gateway.support.Visitor;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -186,18 +188,7 @@ class ClusterForwardingTest {
             if (response.statusCode() != 101) {
                 return response.body().map(body -> new Upgraded(response.statusCode(), response.headers(), body.toString()));
             }
-            Promise<String> echoed = Promise.promise();
-            Buffer received = Buffer.buffer();
-            NetSocket socket = response.netSocket();
-            socket.handler(data -> {
-                received.appendBuffer(data);
-                if (received.length() >= 12) {
-                    echoed.tryComplete(received.toString());
-                    socket.close();
-                }
-            });
-            socket.write("ping through");
-            return echoed.future().map(text -> new Upgraded(101, response.headers(), text));
+            return echo(response.netSocket(), "ping through").map(text -> new Upgraded(101, response.headers(), text));
         }));
 
         assertThat(upgraded.status()).as(upgraded.text()).isEqualTo(101);
@@ -275,6 +266,22 @@ class ClusterForwardingTest {
     }
 
     @Test
+    void servesCarriedTcpConnectionsAndDialsAsStreamsToItsOwnAgents() throws Exception {
+        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-streams", List.of(
+                new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:1"), new TunnelRequest(TunnelKind.TCP, "vault", 0, true, "127.0.0.1:2")))
+                .serving((stream, open) -> stream.handler(stream::write));
+        int port = agent.awaitWelcome().tunnels().getFirst().port();
+
+        assertThat(carry("tcp:" + port, "198.51.100.7:4242", "to the port")).isEqualTo("to the port");
+        assertThat(agent.opened.getLast().tunnel()).isEqualTo("tcp-" + port);
+        assertThat(agent.opened.getLast().source()).as("the visitor's address the other instance saw").isEqualTo("198.51.100.7:4242");
+
+        assertThat(carry("private:vault", "client alice at 127.0.0.1:5000", "to the vault")).isEqualTo("to the vault");
+        assertThat(agent.opened.getLast().tunnel()).isEqualTo("vault");
+        assertThat(agent.opened.getLast().source()).isEqualTo("client alice at 127.0.0.1:5000");
+    }
+
+    @Test
     void refusesACarriedStreamForAPortNotServedHere() {
         int port = TcpRangeResource.first() + 2;
         MultiMap headers = forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tcp:" + port);
@@ -332,6 +339,34 @@ class ClusterForwardingTest {
     private static MultiMap forwardedBy(String gatewayId) {
         return MultiMap.caseInsensitiveMultiMap().add(ClusterMembership.TOKEN_HEADER, ClusterMember.INTERNAL_TOKEN)
                 .add(ClusterMembership.HOP_HEADER, gatewayId);
+    }
+
+    /** A CONNECT as another instance sends it, then a message through the stream; returns what came back. */
+    private String carry(String target, String source, String message) throws Exception {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.CONNECT).setHost("127.0.0.1").setPort(GatewayPortResource.port())
+                .setURI("127.0.0.1:" + GatewayPortResource.port()).setHeaders(forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, target)
+                        .add(PeerStreams.SOURCE_HEADER, source));
+        return visitor.call(http -> http.request(options).compose(HttpClientRequest::connect).compose(response -> {
+            if (response.statusCode() != 200) {
+                return response.body().map(body -> response.statusCode() + " " + body);
+            }
+            return echo(response.netSocket(), message);
+        }));
+    }
+
+    /** Writes a message and completes with as many bytes as came back, then closes the socket. */
+    private static Future<String> echo(NetSocket socket, String message) {
+        Promise<String> echoed = Promise.promise();
+        Buffer received = Buffer.buffer();
+        socket.handler(data -> {
+            received.appendBuffer(data);
+            if (received.length() >= message.length()) {
+                echoed.tryComplete(received.toString());
+                socket.close();
+            }
+        });
+        socket.write(message);
+        return echoed.future();
     }
 
     private void publishPortChange(int port) throws Exception {

@@ -157,7 +157,8 @@ class ClusterIT {
         return gauge.find() ? Double.parseDouble(gauge.group(2)) : 0;
     }
 
-    private static double forwards(String metrics, String outcome) {
+    /** The {@code porthole_gateway_cluster_forwards_total} series of one outcome in a gateway's metrics. */
+    static double forwards(String metrics, String outcome) {
         Matcher series = FORWARDS.matcher(metrics);
         while (series.find()) {
             if (series.group(1).equals(outcome)) {

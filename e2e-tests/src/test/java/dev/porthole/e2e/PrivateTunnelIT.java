@@ -109,8 +109,16 @@ class PrivateTunnelIT {
     @Test
     void aClientNotGrantedTheTunnelIsRefusedOnEveryConnection() throws Exception {
         PortholeSystem.Agent agent = connect("connect-mallory", mallory);
+        assertEveryConnectionRefused(agent.port());
+        agent.process().awaitLog(line -> line.contains("client 'mallory' may not dial private tunnel 'db'"), WAIT);
+        system.gateway().awaitLog(line -> line.contains("client mallory may not dial private tunnel 'db'"), WAIT);
+        agent.process().stop();
+    }
+
+    /** Two connections to a {@code porthole connect} listener, each closed or reset before any byte of an answer. */
+    static void assertEveryConnectionRefused(int port) throws IOException {
         for (int attempt = 0; attempt < 2; attempt++) {
-            try (Socket socket = new Socket("127.0.0.1", agent.port())) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
                 socket.setSoTimeout(10_000);
                 int read;
                 try {
@@ -122,9 +130,6 @@ class PrivateTunnelIT {
                 assertThat(read).as("attempt %d", attempt).isEqualTo(-1);
             }
         }
-        agent.process().awaitLog(line -> line.contains("client 'mallory' may not dial private tunnel 'db'"), WAIT);
-        system.gateway().awaitLog(line -> line.contains("client mallory may not dial private tunnel 'db'"), WAIT);
-        agent.process().stop();
     }
 
     @Test

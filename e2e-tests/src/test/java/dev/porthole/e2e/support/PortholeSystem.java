@@ -73,11 +73,17 @@ public final class PortholeSystem implements AutoCloseable {
      * its public port is its internal address, and all share {@code PORTHOLE_INTERNAL_TOKEN}.
      */
     public ClusterGateway startClusterGateway(String id) {
+        return startClusterGateway(id, Map.of());
+    }
+
+    /** A gateway of a cluster with settings of its own (its TCP listeners' address, say). */
+    public ClusterGateway startClusterGateway(String id, Map<String, String> settings) {
         int port = RedisServerProcess.freePort();
         int management = RedisServerProcess.freePort();
         gatewayEnv.putIfAbsent("PORTHOLE_INTERNAL_TOKEN", "e2e-cluster-token-0123456789");
-        Map<String, String> cluster = Map.of("PORTHOLE_GATEWAY_INSTANCE_ID", id,
-                "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port);
+        Map<String, String> cluster = new HashMap<>(settings);
+        cluster.put("PORTHOLE_GATEWAY_INSTANCE_ID", id);
+        cluster.put("PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port);
         return new ClusterGateway(id, launchGateway(id, port, management, cluster), port, management);
     }
 

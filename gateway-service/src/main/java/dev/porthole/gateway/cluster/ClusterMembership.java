@@ -5,10 +5,14 @@ import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.config.InternalAddress;
 import dev.porthole.gateway.config.InternalCredential;
 import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.gateway.registry.Route;
+import dev.porthole.gateway.registry.TunnelKey;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.RedisAPI;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,6 +82,20 @@ public class ClusterMembership {
             return false;
         }
         return MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Asks the registry which instance holds a tunnel or port and where that instance listens. */
+    public Future<PeerRoute> locate(TunnelKey key) {
+        return redis.get(keys.route(key)).compose(stored -> {
+            Route route = stored == null ? null : Route.fromJson(stored.toString());
+            if (route == null || route.gatewayId().equals(instance.id())) {
+                return Future.succeededFuture(new PeerRoute.NotElsewhere());
+            }
+            return redis.get(keys.gateway(route.gatewayId())).map(address -> {
+                SocketAddress parsed = address == null ? null : InternalAddress.parse(address.toString());
+                return parsed == null ? new PeerRoute.Gone(route.gatewayId()) : new PeerRoute.Peer(route.gatewayId(), parsed);
+            });
+        });
     }
 
     void start(@Observes @Priority(10) StartupEvent startup) {

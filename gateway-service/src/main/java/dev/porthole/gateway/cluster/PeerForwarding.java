@@ -1,11 +1,9 @@
 package dev.porthole.gateway.cluster;
 
 import dev.porthole.gateway.config.GatewayConfig;
-import dev.porthole.gateway.config.InternalAddress;
-import dev.porthole.gateway.config.RedisKeys;
 import dev.porthole.gateway.ingress.ForwardedRequest;
 import dev.porthole.gateway.metrics.GatewayMetrics;
-import dev.porthole.gateway.registry.Route;
+import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HopByHop;
 import io.quarkus.logging.Log;
@@ -24,8 +22,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.redis.client.RedisAPI;
+import io.vertx.core.net.NetSocket;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import java.util.Map;
@@ -39,8 +36,6 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class PeerForwarding {
 
-    private final RedisAPI redis;
-    private final RedisKeys keys;
     private final ClusterMembership cluster;
     private final GatewayMetrics metrics;
     private final HttpClient client;
@@ -48,10 +43,8 @@ public class PeerForwarding {
     private final Vertx vertx;
     private final long headTimeoutMillis;
 
-    public PeerForwarding(RedisAPI redis, RedisKeys keys, ClusterMembership cluster, GatewayMetrics metrics, Vertx vertx, GatewayConfig config,
+    public PeerForwarding(ClusterMembership cluster, GatewayMetrics metrics, Vertx vertx, GatewayConfig config,
             ForwardedRequest forwarded) {
-        this.redis = redis;
-        this.keys = keys;
         this.cluster = cluster;
         this.metrics = metrics;
         this.forwarded = forwarded;
@@ -70,16 +63,7 @@ public class PeerForwarding {
 
     /** Asks the registry which instance holds an HTTP tunnel and where that instance listens. */
     public Future<PeerRoute> locate(String tunnel) {
-        return redis.get(keys.httpRoute(tunnel)).compose(stored -> {
-            Route route = stored == null ? null : Route.fromJson(stored.toString());
-            if (route == null || route.gatewayId().equals(cluster.instanceId())) {
-                return Future.succeededFuture(new PeerRoute.NotElsewhere());
-            }
-            return redis.get(keys.gateway(route.gatewayId())).map(address -> {
-                SocketAddress parsed = address == null ? null : InternalAddress.parse(address.toString());
-                return parsed == null ? new PeerRoute.Gone(route.gatewayId()) : new PeerRoute.Peer(route.gatewayId(), parsed);
-            });
-        });
+        return cluster.locate(TunnelKey.http(tunnel));
     }
 
     /**
@@ -88,18 +72,8 @@ public class PeerForwarding {
      * (the caller then writes an error page).
      */
     public Future<Integer> forward(HttpServerRequest request, String tunnel, PeerRoute.Peer peer) {
-        HostAndPort authority = request.authority();
-        RequestOptions options = new RequestOptions()
-                .setServer(peer.address())
-                .setMethod(request.method())
-                .setURI(request.uri())
-                .setHost(authority == null ? peer.address().host() : authority.host())
-                .setPort(authority == null || authority.port() < 0 ? peer.address().port() : authority.port());
-        return client.request(options).compose(out -> {
-            copyRequestHeaders(request, out.headers());
-            out.putHeader(ClusterMembership.TOKEN_HEADER, cluster.token());
-            out.putHeader(ClusterMembership.HOP_HEADER, cluster.instanceId());
-            request.response().closeHandler(ignored -> out.reset());
+        return client.request(options(request, peer)).compose(out -> {
+            prepare(request, out, false);
             Future<HttpClientResponse> answer;
             if (hasBody(request)) {
                 answer = out.send(request);
@@ -107,11 +81,71 @@ public class PeerForwarding {
                 answer = out.send();
                 request.resume();
             }
-            metrics.clusterForward("sent");
-            long deadline = vertx.setTimer(headTimeoutMillis, id -> out.reset(0, new TimeoutException(
-                    "no response head within " + headTimeoutMillis / 1000 + " s")));
-            return answer.onComplete(ignored -> vertx.cancelTimer(deadline));
+            return withHeadDeadline(out, answer);
         }).map(in -> relayResponse(request, in, tunnel, peer));
+    }
+
+    /**
+     * Forwards a paused upgrade request (WebSocket) to {@code peer}: when it answers 101, the
+     * visitor gets the same 101 head and the two connections are joined byte for byte, each closed
+     * when the other closes; any other answer is relayed like a response. Completes with the
+     * status the visitor got, or fails when the peer could not be reached before it answered.
+     */
+    public Future<Integer> upgrade(HttpServerRequest request, String tunnel, PeerRoute.Peer peer) {
+        return client.request(options(request, peer)).compose(out -> {
+            prepare(request, out, true);
+            // After a 101 the request never ends; the connection closing is the end of the joined sockets, not an error.
+            out.exceptionHandler(error -> Log.debugf("tunnel '%s': upgraded connection to gateway %s ended: %s", tunnel, peer.gatewayId(),
+                    error.getMessage()));
+            request.resume();
+            return withHeadDeadline(out, out.connect());
+        }).map(in -> in.statusCode() == 101 ? switchProtocols(request, in, tunnel, peer) : relayResponse(request, in, tunnel, peer));
+    }
+
+    private RequestOptions options(HttpServerRequest request, PeerRoute.Peer peer) {
+        HostAndPort authority = request.authority();
+        return new RequestOptions()
+                .setServer(peer.address())
+                .setMethod(request.method())
+                .setURI(request.uri())
+                .setHost(authority == null ? peer.address().host() : authority.host())
+                .setPort(authority == null || authority.port() < 0 ? peer.address().port() : authority.port());
+    }
+
+    private void prepare(HttpServerRequest request, HttpClientRequest out, boolean upgrade) {
+        copyRequestHeaders(request, out.headers(), upgrade);
+        out.putHeader(ClusterMembership.TOKEN_HEADER, cluster.token());
+        out.putHeader(ClusterMembership.HOP_HEADER, cluster.instanceId());
+        request.response().closeHandler(ignored -> out.reset());
+        metrics.clusterForward("sent");
+    }
+
+    private Future<HttpClientResponse> withHeadDeadline(HttpClientRequest out, Future<HttpClientResponse> answer) {
+        long deadline = vertx.setTimer(headTimeoutMillis, id -> out.reset(0, new TimeoutException(
+                "no response head within " + headTimeoutMillis / 1000 + " s")));
+        return answer.onComplete(ignored -> vertx.cancelTimer(deadline));
+    }
+
+    private int switchProtocols(HttpServerRequest request, HttpClientResponse in, String tunnel, PeerRoute.Peer peer) {
+        NetSocket far = in.netSocket();
+        HttpServerResponse response = request.response();
+        if (response.closed()) {
+            far.close();
+            return 101;
+        }
+        response.setStatusCode(101);
+        copyResponseHeaders(in, response, true);
+        request.toNetSocket().onSuccess(near -> {
+            // Each pipe ends (closes) its destination when its source ends or fails, so closing either side closes both.
+            near.pipeTo(far);
+            far.pipeTo(near);
+            near.closeHandler(ignored -> far.close());
+            far.closeHandler(ignored -> near.close());
+        }).onFailure(error -> {
+            Log.debugf("tunnel '%s': the visitor's upgrade forwarded to gateway %s failed: %s", tunnel, peer.gatewayId(), error.getMessage());
+            far.close();
+        });
+        return 101;
     }
 
     private int relayResponse(HttpServerRequest request, HttpClientResponse in, String tunnel, PeerRoute.Peer peer) {
@@ -124,13 +158,7 @@ public class PeerForwarding {
         if (in.statusMessage() != null) {
             response.setStatusMessage(in.statusMessage());
         }
-        HopByHop hop = HopByHop.forConnectionHeaders(in.headers().getAll(HttpHeaders.CONNECTION));
-        for (Map.Entry<String, String> header : in.headers()) {
-            String lower = header.getKey().toLowerCase(Locale.ROOT);
-            if (!hop.isHopByHop(header.getKey()) && !lower.equals("transfer-encoding")) {
-                response.headers().add(header.getKey(), header.getValue());
-            }
-        }
+        copyResponseHeaders(in, response, false);
         int status = in.statusCode();
         boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
@@ -144,14 +172,26 @@ public class PeerForwarding {
         return status;
     }
 
+    /** The peer's response headers minus hop-by-hop ones; a 101 keeps Upgrade and Connection, which make it one. */
+    private static void copyResponseHeaders(HttpClientResponse in, HttpServerResponse response, boolean switching) {
+        HopByHop hop = HopByHop.forConnectionHeaders(in.headers().getAll(HttpHeaders.CONNECTION));
+        for (Map.Entry<String, String> header : in.headers()) {
+            String lower = header.getKey().toLowerCase(Locale.ROOT);
+            boolean keep = switching && (lower.equals("upgrade") || lower.equals("connection"));
+            if (keep || (!hop.isHopByHop(header.getKey()) && !lower.equals("transfer-encoding"))) {
+                response.headers().add(header.getKey(), header.getValue());
+            }
+        }
+    }
+
     /**
      * The headers an agent would get from this instance (hop-by-hop ones, visitors' X-Forwarded-* and the
      * gateways' own credential headers dropped; X-Forwarded-For/-Proto/-Host set as seen here): the holding
      * instance keeps them as they are, because the credential says this instance set them. Host and
      * the framing are the HTTP client's.
      */
-    private void copyRequestHeaders(HttpServerRequest request, MultiMap out) {
-        for (Header header : forwarded.head(request, request.uri(), "", false).headers()) {
+    private void copyRequestHeaders(HttpServerRequest request, MultiMap out, boolean upgrade) {
+        for (Header header : forwarded.head(request, request.uri(), "", upgrade).headers()) {
             String lower = header.name().toLowerCase(Locale.ROOT);
             if (!lower.equals("host") && !lower.equals("transfer-encoding")) {
                 out.add(header.name(), header.value());

@@ -61,6 +61,11 @@ public interface RedisKeys {
         return prefix() + "control";
     }
 
+    /** Pub/sub channel naming a public TCP port whenever it was claimed, restored or released, so that every instance mirrors it. */
+    default String tcpPorts() {
+        return prefix() + "tcp-ports";
+    }
+
     /** Pub/sub channel carrying the newest gateway configuration file to every gateway instance. */
     default String config() {
         return prefix() + "config";

@@ -3,6 +3,7 @@ package dev.porthole.gateway.control;
 import dev.porthole.gateway.auth.AgentAuthenticator;
 import dev.porthole.gateway.config.RedisKeys;
 import dev.porthole.gateway.configfile.GatewayFileReload;
+import dev.porthole.gateway.tcp.PortMirrors;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.broadcast.BroadcastCodec;
 import dev.porthole.protocol.broadcast.ControlBroadcast;
@@ -25,7 +26,8 @@ import jakarta.enterprise.event.Observes;
  * (a disabled or deleted client, a revoked credential, a retired signing secret, a kick) and tells
  * the authenticator to forget stale answers. On the same connection it listens on
  * {@code <prefix>config} and hands configuration files other gateways published to
- * {@link GatewayFileReload}. Uses its own Redis connection, re-established with a pause when Redis
+ * {@link GatewayFileReload}, and on {@code <prefix>tcp-ports} for public TCP ports that changed hands
+ * ({@link PortMirrors}). Uses its own Redis connection, re-established with a pause when Redis
  * goes away.
  */
 @ApplicationScoped
@@ -37,7 +39,9 @@ public class ControlBroadcasts {
     private final Vertx vertx;
     private final String channel;
     private final String configChannel;
+    private final String portsChannel;
     private final GatewayFileReload configFile;
+    private final PortMirrors mirrors;
     private final LocalSessions sessions;
     private final AgentAuthenticator authenticator;
     private volatile boolean stopped;
@@ -45,12 +49,14 @@ public class ControlBroadcasts {
     private volatile boolean subscribed;
 
     public ControlBroadcasts(Redis redis, Vertx vertx, RedisKeys keys, LocalSessions sessions, AgentAuthenticator authenticator,
-            GatewayFileReload configFile) {
+            GatewayFileReload configFile, PortMirrors mirrors) {
         this.redis = redis;
         this.vertx = vertx;
         this.channel = keys.control();
         this.configChannel = keys.config();
         this.configFile = configFile;
+        this.portsChannel = keys.tcpPorts();
+        this.mirrors = mirrors;
         this.sessions = sessions;
         this.authenticator = authenticator;
     }
@@ -97,7 +103,7 @@ public class ControlBroadcasts {
             conn.handler(this::onMessage);
             conn.exceptionHandler(error -> lost(conn, error.getMessage()));
             conn.endHandler(ignored -> lost(conn, "connection closed"));
-            conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel).arg(configChannel)).onSuccess(ok -> {
+            conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel).arg(configChannel).arg(portsChannel)).onSuccess(ok -> {
                 subscribed = true;
                 Log.debugf("subscribed to %s", channel);
             }).onFailure(error -> lost(conn, error.getMessage()));
@@ -134,6 +140,10 @@ public class ControlBroadcasts {
         String payload = response.get(2).toString();
         if (configChannel.equals(response.get(1).toString())) {
             configFile.applyPublished(payload);
+            return;
+        }
+        if (portsChannel.equals(response.get(1).toString())) {
+            mirrors.changed(payload);
             return;
         }
         try {

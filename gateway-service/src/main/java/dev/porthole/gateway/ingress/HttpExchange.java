@@ -56,7 +56,12 @@ final class HttpExchange {
         this.owner = owner;
         this.tunnel = tunnel;
         this.metrics = metrics;
-        this.upgrade = request.version() == HttpVersion.HTTP_1_1 && request.headers().contains(HttpHeaders.UPGRADE)
+        this.upgrade = isUpgrade(request);
+    }
+
+    /** An HTTP/1.1 request asking to switch protocols (WebSocket and others): Upgrade, named in Connection. */
+    static boolean isUpgrade(HttpServerRequest request) {
+        return request.version() == HttpVersion.HTTP_1_1 && request.headers().contains(HttpHeaders.UPGRADE)
                 && request.headers().contains(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE, true);
     }
 

@@ -4,16 +4,21 @@ import dev.porthole.gateway.cluster.ClusterMembership;
 import dev.porthole.gateway.cluster.PeerForwarding;
 import dev.porthole.gateway.cluster.PeerRoute;
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.cluster.PeerStreams;
 import dev.porthole.gateway.control.AgentEndpoint;
+import dev.porthole.gateway.dial.PrivateDialer;
 import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.gateway.shutdown.Draining;
+import dev.porthole.gateway.tcp.PortListeners;
+import dev.porthole.protocol.message.ResetCode;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,11 +42,16 @@ public class HttpIngress {
     private final Draining draining;
     private final ClusterMembership cluster;
     private final PeerForwarding peers;
+    private final PortListeners ports;
+    private final PrivateDialer dialer;
 
     public HttpIngress(Addressing addressing, LocalRoutes routes, ForwardedRequest forwarded, AgentEndpoint agents, GatewayMetrics metrics,
-            Vertx vertx, GatewayConfig config, Draining draining, ClusterMembership cluster, PeerForwarding peers) {
+            Vertx vertx, GatewayConfig config, Draining draining, ClusterMembership cluster, PeerForwarding peers, PortListeners ports,
+            PrivateDialer dialer) {
         this.cluster = cluster;
         this.peers = peers;
+        this.ports = ports;
+        this.dialer = dialer;
         this.draining = draining;
         this.addressing = addressing;
         this.routes = routes;
@@ -76,6 +86,10 @@ public class HttpIngress {
                 return;
             }
             fromPeer = true;
+            if (request.method() == HttpMethod.CONNECT) {
+                acceptStream(request);
+                return;
+            }
         }
         HostAndPort authority = request.authority();
         switch (addressing.resolve(authority == null ? null : authority.host(), request.uri())) {
@@ -85,6 +99,26 @@ public class HttpIngress {
                     "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host.");
             case Addressing.BadRequest bad -> ErrorPages.send(request, 400, "bad-request", "Bad Request", bad.reason());
         }
+    }
+
+    /** A TCP connection or a private dial that another instance carries here: {@code X-Porthole-Stream} names which. */
+    private void acceptStream(HttpServerRequest request) {
+        String target = String.valueOf(request.getHeader(PeerStreams.STREAM_HEADER));
+        String source = request.getHeader(PeerStreams.SOURCE_HEADER) == null ? "another gateway" : request.getHeader(PeerStreams.SOURCE_HEADER);
+        if (target.startsWith("private:")) {
+            dialer.acceptFromPeer(request, target.substring("private:".length()), source);
+            return;
+        }
+        if (target.startsWith("tcp:")) {
+            try {
+                ports.acceptFromPeer(request, Integer.parseInt(target.substring("tcp:".length())), source);
+                return;
+            } catch (NumberFormatException e) {
+                // Falls through to the refusal below.
+            }
+        }
+        PeerStreams.refusal(request, 400, ResetCode.STREAM_ERROR, "a CONNECT between gateways must name tcp:<port> or private:<name> in "
+                + PeerStreams.STREAM_HEADER + ", not '" + target + "'");
     }
 
     private void forward(HttpServerRequest request, Addressing.Tunnel tunnel, boolean fromPeer) {
@@ -110,12 +144,7 @@ public class HttpIngress {
 
     /** Asks the registry where the tunnel is served and forwards the request there, or answers as a single gateway would. */
     private void forwardToPeer(HttpServerRequest request, Addressing.Tunnel tunnel) {
-        if (request.headers().contains(HttpHeaders.UPGRADE)) {
-            metrics.clusterForward("failed");
-            refuse(request, 502, "cluster-upgrade-unsupported", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by another gateway instance, "
-                    + "and upgraded connections (WebSocket) are not forwarded between instances yet; connect through that instance.");
-            return;
-        }
+        boolean upgrade = HttpExchange.isUpgrade(request);
         request.pause();
         Context context = vertx.getOrCreateContext();
         peers.locate(tunnel.name()).onComplete(located -> context.runOnContext(ignored -> {
@@ -127,7 +156,8 @@ public class HttpIngress {
                 return;
             }
             switch (located.result()) {
-                case PeerRoute.Peer peer -> peers.forward(request, tunnel.name(), peer).onFailure(error -> {
+                case PeerRoute.Peer peer -> (upgrade ? peers.upgrade(request, tunnel.name(), peer) : peers.forward(request, tunnel.name(), peer))
+                        .onFailure(error -> {
                     metrics.clusterForward("failed");
                     Log.warnf("tunnel '%s': cannot forward to gateway %s at %s: %s", tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
                     request.resume();

@@ -2,6 +2,7 @@ package dev.porthole.gateway.registry;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.RedisKeys;
+import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -75,18 +76,38 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         List<String> command = key.reservable()
                 ? List.of(CLAIM, "2", keys.route(key), keys.reservation(key.id()), route.owner(), route.toJson(), ttlMillis, route.clientId())
                 : List.of(CLAIM, "1", keys.route(key), route.owner(), route.toJson(), ttlMillis, route.clientId());
-        return redis.eval(command).map(RedisTunnelRegistry::toClaimOutcome);
+        return redis.eval(command).map(RedisTunnelRegistry::toClaimOutcome).onSuccess(outcome -> {
+            if (outcome instanceof ClaimOutcome.Claimed || outcome instanceof ClaimOutcome.TookOver) {
+                announce(key);
+            }
+        });
     }
 
     @Override
     public Future<RefreshOutcome> refresh(TunnelKey key, Route route) {
         return redis.eval(List.of(REFRESH, "1", keys.route(key), route.sessionId(), route.toJson(), ttlMillis))
-                .map(response -> RefreshOutcome.valueOf(response.toString()));
+                .map(response -> RefreshOutcome.valueOf(response.toString())).onSuccess(outcome -> {
+                    if (outcome == RefreshOutcome.RESTORED) {
+                        announce(key);
+                    }
+                });
     }
 
     @Override
     public Future<Void> release(TunnelKey key, Route route) {
-        return redis.eval(List.of(RELEASE, "1", keys.route(key), route.sessionId())).mapEmpty();
+        return redis.eval(List.of(RELEASE, "1", keys.route(key), route.sessionId())).<Void>mapEmpty().onSuccess(released -> announce(key));
+    }
+
+    /**
+     * Tells every gateway instance that a TCP port changed hands, once the change is in Redis, so
+     * that they start or stop listening for it ({@code tcp.PortMirrors}); names and private tunnels
+     * need no listener and are not announced. A lost message is made up for by the instances'
+     * periodic scan.
+     */
+    private void announce(TunnelKey key) {
+        if (key.kind().equals("tcp")) {
+            redis.publish(keys.tcpPorts(), key.id()).onFailure(error -> Log.debugf("cannot announce TCP port %s: %s", key.id(), error.getMessage()));
+        }
     }
 
     private static ClaimOutcome toClaimOutcome(Response response) {

@@ -6,6 +6,8 @@ import dev.porthole.gateway.config.RedisKeys;
 import dev.porthole.gateway.ingress.ForwardedRequest;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.Route;
+import dev.porthole.gateway.registry.TunnelKey;
+import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HopByHop;
 import io.quarkus.logging.Log;
@@ -26,7 +28,10 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +45,7 @@ import java.util.concurrent.TimeoutException;
 public class PeerForwarding {
 
     private final RedisAPI redis;
+    private final TunnelRegistry registry;
     private final RedisKeys keys;
     private final ClusterMembership cluster;
     private final GatewayMetrics metrics;
@@ -48,9 +54,10 @@ public class PeerForwarding {
     private final Vertx vertx;
     private final long headTimeoutMillis;
 
-    public PeerForwarding(RedisAPI redis, RedisKeys keys, ClusterMembership cluster, GatewayMetrics metrics, Vertx vertx, GatewayConfig config,
+    public PeerForwarding(RedisAPI redis, TunnelRegistry registry, RedisKeys keys, ClusterMembership cluster, GatewayMetrics metrics, Vertx vertx, GatewayConfig config,
             ForwardedRequest forwarded) {
         this.redis = redis;
+        this.registry = registry;
         this.keys = keys;
         this.cluster = cluster;
         this.metrics = metrics;
@@ -68,26 +75,83 @@ public class PeerForwarding {
                 new PoolOptions().setHttp1MaxSize(config.cluster().maxConnectionsPerPeer()));
     }
 
-    /** Asks the registry which instance holds an HTTP tunnel and where that instance listens. */
+    /** Asks the registry which other instances hold an HTTP tunnel and where they listen. */
     public Future<PeerRoute> locate(String tunnel) {
-        return redis.get(keys.httpRoute(tunnel)).compose(stored -> {
-            Route route = stored == null ? null : Route.fromJson(stored.toString());
-            if (route == null || route.gatewayId().equals(cluster.instanceId())) {
+        return registry.holders(TunnelKey.http(tunnel)).compose(holders -> {
+            List<String> elsewhere = holders.stream().map(Route::gatewayId).filter(id -> !id.equals(cluster.instanceId())).distinct().toList();
+            if (elsewhere.isEmpty()) {
                 return Future.succeededFuture(new PeerRoute.NotElsewhere());
             }
-            return redis.get(keys.gateway(route.gatewayId())).map(address -> {
-                SocketAddress parsed = address == null ? null : InternalAddress.parse(address.toString());
-                return parsed == null ? new PeerRoute.Gone(route.gatewayId()) : new PeerRoute.Peer(route.gatewayId(), parsed);
+            return redis.mget(elsewhere.stream().map(keys::gateway).toList()).map(addresses -> {
+                List<PeerRoute.Peer> peers = new ArrayList<>();
+                for (int i = 0; i < elsewhere.size(); i++) {
+                    Response address = addresses.get(i);
+                    SocketAddress parsed = address == null ? null : InternalAddress.parse(address.toString());
+                    if (parsed != null) {
+                        peers.add(new PeerRoute.Peer(elsewhere.get(i), parsed));
+                    }
+                }
+                return peers.isEmpty() ? new PeerRoute.Gone(elsewhere.getFirst()) : new PeerRoute.Peers(peers);
             });
         });
     }
 
     /**
-     * Forwards a paused request to {@code peer} and relays the answer; completes with the status
-     * the visitor got, or fails when the peer could not be reached before any response started
-     * (the caller then writes an error page).
+     * Forwards a paused request to the first of {@code candidates} that can be reached and relays
+     * the answer; completes with the status the visitor got, or fails with {@link Unreachable} when
+     * none could be reached before any response started (the caller then writes an error page). A
+     * candidate that refuses the connection (a killed instance whose address has not expired yet)
+     * costs one connection attempt: the request moves on to the next holder at once. So does one
+     * that drops the connection before answering a request without a body whose method is idempotent.
      */
-    public Future<Integer> forward(HttpServerRequest request, String tunnel, PeerRoute.Peer peer) {
+    public Future<Integer> forward(HttpServerRequest request, String tunnel, List<PeerRoute.Peer> candidates) {
+        return forward(request, tunnel, candidates, 0);
+    }
+
+    private Future<Integer> forward(HttpServerRequest request, String tunnel, List<PeerRoute.Peer> candidates, int index) {
+        PeerRoute.Peer peer = candidates.get(index);
+        return forwardTo(request, tunnel, peer).recover(error -> {
+            boolean another = index + 1 < candidates.size() && !request.response().closed();
+            if (another && (error instanceof NotSent || retriable(request, error))) {
+                Throwable cause = error instanceof NotSent ? error.getCause() : error;
+                Log.infof("tunnel '%s': gateway %s at %s cannot be reached (%s); trying gateway %s, which holds the tunnel too", tunnel,
+                        peer.gatewayId(), peer.address(), cause.getMessage(), candidates.get(index + 1).gatewayId());
+                metrics.clusterForward("retried");
+                return forward(request, tunnel, candidates, index + 1);
+            }
+            return Future.failedFuture(new Unreachable(peer, error instanceof NotSent ? error.getCause() : error));
+        });
+    }
+
+    /** Sent, but the connection broke before a response head: safe to send again only without a body and for an idempotent method. */
+    private static boolean retriable(HttpServerRequest request, Throwable error) {
+        HttpMethod method = request.method();
+        boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS || method == HttpMethod.TRACE;
+        return idempotent && !hasBody(request) && !(error instanceof TimeoutException);
+    }
+
+    /** No instance holding the tunnel could be reached; {@code peer} was the last one tried. */
+    public static final class Unreachable extends RuntimeException {
+        private final PeerRoute.Peer peer;
+
+        Unreachable(PeerRoute.Peer peer, Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.peer = peer;
+        }
+
+        public PeerRoute.Peer peer() {
+            return peer;
+        }
+    }
+
+    /** The connection to a peer failed, so nothing of the request left: another peer may take it. */
+    private static final class NotSent extends RuntimeException {
+        NotSent(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private Future<Integer> forwardTo(HttpServerRequest request, String tunnel, PeerRoute.Peer peer) {
         HostAndPort authority = request.authority();
         RequestOptions options = new RequestOptions()
                 .setServer(peer.address())
@@ -95,7 +159,7 @@ public class PeerForwarding {
                 .setURI(request.uri())
                 .setHost(authority == null ? peer.address().host() : authority.host())
                 .setPort(authority == null || authority.port() < 0 ? peer.address().port() : authority.port());
-        return client.request(options).compose(out -> {
+        return client.request(options).recover(error -> Future.failedFuture(new NotSent(error))).compose(out -> {
             copyRequestHeaders(request, out.headers());
             out.putHeader(ClusterMembership.TOKEN_HEADER, cluster.token());
             out.putHeader(ClusterMembership.HOP_HEADER, cluster.instanceId());

@@ -11,6 +11,7 @@ import dev.porthole.gateway.support.Visitor;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.testing.RedisServerProcess;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +22,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -158,6 +161,27 @@ class ClusterForwardingTest {
         assertThat(reply.status()).isEqualTo(502);
         assertThat(reply.header("X-Porthole-Error")).isEqualTo("cluster-upgrade-unsupported");
         assertThat(peerRequests).isEmpty();
+    }
+
+    @Test
+    void movesOnToTheNextHolderWhenOneRefusesTheConnection() throws Exception {
+        // An agent with HA connections on two instances; the one refreshed last was killed a moment ago and refuses connections.
+        int dead = RedisServerProcess.freePort();
+        long now = System.currentTimeMillis();
+        set("porthole:route:http:pair", new JsonObject().put("clientId", "client-1").put("agentId", "agent-1").put("owner", "client-1/agent-1")
+                .put("ha", true).put("gatewayId", "gw-dead").put("sessionId", "s-1")
+                .put("holders", new JsonArray()
+                        .add(new JsonObject().put("gatewayId", "gw-dead").put("sessionId", "s-1").put("expiresAt", now + 60_000))
+                        .add(new JsonObject().put("gatewayId", "gw-b").put("sessionId", "s-2").put("expiresAt", now + 30_000)))
+                .encode());
+        set("porthole:gateway:gw-dead", "127.0.0.1:" + dead);
+        set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
+
+        Visitor.Reply reply = visitor.send(HttpMethod.POST, host("pair"), "/echo", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("to the survivor"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text()).isEqualTo("to the survivor");
+        assertThat(peerRequests).hasSize(1);
     }
 
     @Test

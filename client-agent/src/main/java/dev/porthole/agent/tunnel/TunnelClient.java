@@ -66,6 +66,8 @@ public final class TunnelClient {
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(60);
     /** Landings of the second HA connection on the first's instance in a row after which the agent says only one instance is reachable. */
     static final int SAME_INSTANCE_LIMIT = 4;
+    /** How long the second HA connection waits after that, unless the first reconnects. */
+    static final Duration PARKED_RETRY = Duration.ofMinutes(10);
 
     private final Vertx vertx;
     private final AgentSettings settings;
@@ -180,6 +182,8 @@ public final class TunnelClient {
         private volatile String instance;
         private volatile boolean started;
         private volatile boolean stopped;
+        /** Second link: waiting long after landing on the first's instance again and again. */
+        private volatile boolean parked;
         /** Second link: landings on the first's instance in a row. */
         private int sameInstance;
         private boolean aloneReported;
@@ -331,6 +335,33 @@ public final class TunnelClient {
             });
         }
 
+        /**
+         * Second link: one instance is all the balancer offers. Each attempt costs the gateway a
+         * session (events, log lines), so the next comes after a long pause, or when the first
+         * connection reconnects (the gateways may have changed); one more landing there parks it again.
+         */
+        void park() {
+            parked = true;
+            retryTimer = vertx.setTimer(PARKED_RETRY.toMillis(), id -> {
+                retryTimer = -1;
+                unpark(SAME_INSTANCE_LIMIT - 1);
+            });
+        }
+
+        /** Tries again now, parking after {@code SAME_INSTANCE_LIMIT - landingsSoFar} more landings on the first's instance. */
+        void unpark(int landingsSoFar) {
+            if (!parked) {
+                return;
+            }
+            parked = false;
+            if (retryTimer >= 0) {
+                vertx.cancelTimer(retryTimer);
+                retryTimer = -1;
+            }
+            sameInstance = landingsSoFar;
+            connect();
+        }
+
         /** The first link is welcomed: start the second once the gateway is known to support HA, and keep the two apart. */
         void firstWelcomed(Welcome welcome) {
             if (second == null) {
@@ -361,6 +392,8 @@ public final class TunnelClient {
             }
             if (!second.started) {
                 second.connect();
+            } else {
+                second.unpark(0);
             }
         }
     }
@@ -507,10 +540,11 @@ public final class TunnelClient {
             if (link.sameInstance >= SAME_INSTANCE_LIMIT) {
                 if (!link.aloneReported) {
                     link.aloneReported = true;
-                    LOG.infof("HA: only one gateway instance (%s) is reachable at %s after %d tries; running with one connection and "
-                            + "trying again every %d s", firstInstance, settings.server(), link.sameInstance, link.backoff.max().toSeconds());
+                    LOG.infof("HA: only one gateway instance (%s) is reachable at %s after %d tries; running with one connection, trying "
+                            + "again when the first reconnects or every %d minutes", firstInstance, settings.server(), link.sameInstance,
+                            PARKED_RETRY.toMinutes());
                 }
-                link.schedule("only gateway instance " + firstInstance + " is reachable", link.backoff.max());
+                link.park();
             } else {
                 link.retry("landed on gateway instance " + firstInstance + ", like the first connection", null);
             }

@@ -74,7 +74,7 @@ class HaLinksTest {
     private TunnelClient client;
 
     /** One connection the stand-in gateway accepted: its HELLO, the instance WELCOME named, whether the agent sent GOAWAY. */
-    private record Accepted(Hello hello, String instance, List<GoAway> goAways) {
+    private record Accepted(Hello hello, String instance, List<GoAway> goAways, MuxSession mux) {
     }
 
     @AfterEach
@@ -105,14 +105,23 @@ class HaLinksTest {
     }
 
     @Test
-    void withOneInstanceTheAgentRunsOneConnectionAndSaysSoOnce() throws Exception {
+    void withOneInstanceTheAgentRunsOneConnectionSaysSoOnceAndStopsTrying() throws Exception {
         clientLog.addHandler(capture);
         start(i -> "only", true);
 
-        int enough = TunnelClient.SAME_INSTANCE_LIMIT + 4;
-        await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() > enough);
+        int attempts = 1 + TunnelClient.SAME_INSTANCE_LIMIT;
+        await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= attempts);
+        // Then it waits (PARKED_RETRY) instead of costing the gateway a session every few seconds.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> accepted.size() == attempts);
         assertThat(client.instances()).containsExactly("only", "");
         assertThat(accepted.subList(1, accepted.size())).allSatisfy(a -> assertThat(a.goAways()).hasSize(1));
+        assertThat(logLines.stream().filter(line -> line.contains("only one gateway instance (only) is reachable"))).hasSize(1);
+
+        // The first connection reconnects (a gateway restart, perhaps with more instances now): the second tries again.
+        accepted.getFirst().mux().close(CloseCode.TRY_AGAIN_LATER, "restarting");
+        int again = attempts + 1 + TunnelClient.SAME_INSTANCE_LIMIT;
+        await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= again);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> accepted.size() == again);
         assertThat(logLines.stream().filter(line -> line.contains("only one gateway instance (only) is reachable"))).hasSize(1);
     }
 
@@ -174,7 +183,7 @@ class HaLinksTest {
                     String instance;
                     synchronized (accepted) {
                         instance = instanceOf.apply(accepted.size());
-                        connection = new Accepted(hello, instance, Collections.synchronizedList(new ArrayList<>()));
+                        connection = new Accepted(hello, instance, Collections.synchronizedList(new ArrayList<>()), mux);
                         accepted.add(connection);
                     }
                     List<TunnelResult> results = new ArrayList<>();

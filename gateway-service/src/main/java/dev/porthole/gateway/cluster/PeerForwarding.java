@@ -54,8 +54,8 @@ public class PeerForwarding {
     private final Vertx vertx;
     private final long headTimeoutMillis;
 
-    public PeerForwarding(RedisAPI redis, TunnelRegistry registry, RedisKeys keys, ClusterMembership cluster, GatewayMetrics metrics, Vertx vertx, GatewayConfig config,
-            ForwardedRequest forwarded) {
+    public PeerForwarding(RedisAPI redis, TunnelRegistry registry, RedisKeys keys, ClusterMembership cluster, GatewayMetrics metrics, Vertx vertx,
+            GatewayConfig config, ForwardedRequest forwarded) {
         this.redis = redis;
         this.registry = registry;
         this.keys = keys;
@@ -114,7 +114,8 @@ public class PeerForwarding {
             boolean another = index + 1 < candidates.size() && !request.response().closed();
             if (another && (error instanceof NotSent || retriable(request, error))) {
                 Throwable cause = error instanceof NotSent ? error.getCause() : error;
-                Log.infof("tunnel '%s': gateway %s at %s cannot be reached (%s); trying gateway %s, which holds the tunnel too", tunnel,
+                // Counted (outcome=retried) rather than logged at INFO: a dead holder would log once per request until it sorts last.
+                Log.debugf("tunnel '%s': gateway %s at %s cannot be reached (%s); trying gateway %s, which holds the tunnel too", tunnel,
                         peer.gatewayId(), peer.address(), cause.getMessage(), candidates.get(index + 1).gatewayId());
                 metrics.clusterForward("retried");
                 return forward(request, tunnel, candidates, index + 1);

@@ -169,12 +169,12 @@ class ClusterForwardingTest {
         int dead = RedisServerProcess.freePort();
         long now = System.currentTimeMillis();
         set("porthole:route:http:pair", new JsonObject().put("clientId", "client-1").put("agentId", "agent-1").put("owner", "client-1/agent-1")
-                .put("ha", true).put("gatewayId", "gw-dead").put("sessionId", "s-1")
+                .put("ha", true).put("gatewayId", "gw-killed").put("sessionId", "s-1")
                 .put("holders", new JsonArray()
-                        .add(new JsonObject().put("gatewayId", "gw-dead").put("sessionId", "s-1").put("expiresAt", now + 60_000))
+                        .add(new JsonObject().put("gatewayId", "gw-killed").put("sessionId", "s-1").put("expiresAt", now + 60_000))
                         .add(new JsonObject().put("gatewayId", "gw-b").put("sessionId", "s-2").put("expiresAt", now + 30_000)))
                 .encode());
-        set("porthole:gateway:gw-dead", "127.0.0.1:" + dead);
+        set("porthole:gateway:gw-killed", "127.0.0.1:" + dead);
         set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
 
         Visitor.Reply reply = visitor.send(HttpMethod.POST, host("pair"), "/echo", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("to the survivor"));

@@ -7,8 +7,8 @@ public final class ProtocolVersion {
 
     /** Oldest version this build can speak. */
     public static final int MIN = 1;
-    /** Newest version this build can speak. */
-    public static final int MAX = 1;
+    /** Newest version this build can speak. 2: WELCOME names the gateway instance. */
+    public static final int MAX = 2;
 
     private ProtocolVersion() {
     }

@@ -52,6 +52,22 @@ public final class ConnectionOptions {
             description = "Give up after N failed connection attempts in a row; 0 retries forever (env MAX_RETRIES).")
     int maxRetries;
 
+    @Option(names = "--ha", paramLabel = "BOOLEAN", arity = "0..1", fallbackValue = "true", defaultValue = "${env:HA}",
+            description = "Keep two connections, to two different gateway instances behind --server, that both serve the HTTP tunnels: "
+                    + "losing one instance costs nothing (env HA; else porthole.yml's 'ha'; default false).")
+    Boolean ha;
+
+    /** Takes HA from porthole.yml when neither the flag nor the environment said. */
+    void haFallback(Boolean fallback) {
+        if (ha == null && fallback != null) {
+            ha = fallback;
+        }
+    }
+
+    boolean ha() {
+        return Boolean.TRUE.equals(ha);
+    }
+
     /** Takes the gateway URL from a source below flags and environment variables (porthole.yml) when neither gave one. */
     void serverFallback(String fallback) {
         if ((server == null || server.isBlank()) && fallback != null && !fallback.isBlank()) {

@@ -54,6 +54,7 @@ public class StartCommand implements Callable<Integer> {
             AgentConfig config = AgentConfigReader.read(file.path);
             entries = config.select(names);
             connection.serverFallback(config.server());
+            connection.haFallback(config.ha());
             settings = runner.settings(connection, entries.stream().map(TunnelEntry::spec).toList(), entries.stream().map(TunnelEntry::label).toList());
             inspector = inspect.settings(settings.upstreamTimeout());
         } catch (InvalidConfigException e) {

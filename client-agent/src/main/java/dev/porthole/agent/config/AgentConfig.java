@@ -8,11 +8,17 @@ import java.util.List;
  *
  * @param server the gateway URL from the file, or null (flags and environment variables win over it)
  * @param tunnels the tunnels in file order
+ * @param ha the file's {@code ha} (two connections to two gateway instances), or null when it says nothing (flags and
+ *     environment variables win over it)
  */
-public record AgentConfig(String server, List<TunnelEntry> tunnels) {
+public record AgentConfig(String server, List<TunnelEntry> tunnels, Boolean ha) {
 
     public AgentConfig {
         tunnels = List.copyOf(tunnels);
+    }
+
+    public AgentConfig(String server, List<TunnelEntry> tunnels) {
+        this(server, tunnels, null);
     }
 
     /**

@@ -38,6 +38,7 @@ public final class AgentConfigReader {
     private final List<ConfigProblem> problems = new ArrayList<>();
     private final List<TunnelEntry> tunnels = new ArrayList<>();
     private String server;
+    private Boolean ha;
 
     /** Reads and checks a file. */
     public static AgentConfig read(Path path) throws InvalidConfigException {
@@ -69,7 +70,7 @@ public final class AgentConfigReader {
         if (!reader.problems.isEmpty()) {
             throw new InvalidConfigException(file, reader.problems);
         }
-        return new AgentConfig(reader.server, reader.tunnels);
+        return new AgentConfig(reader.server, reader.tunnels, reader.ha);
     }
 
     /** A scalar as written, with its line. */
@@ -104,8 +105,16 @@ public final class AgentConfigReader {
                     }
                 }
                 case "tunnels" -> tunnels(parser, line);
+                case "ha" -> {
+                    if (parser.currentToken() == JsonToken.VALUE_TRUE || parser.currentToken() == JsonToken.VALUE_FALSE) {
+                        ha = parser.currentToken() == JsonToken.VALUE_TRUE;
+                    } else {
+                        problem(line, key, "must be true or false (two connections to two gateway instances, like --ha)");
+                        parser.skipChildren();
+                    }
+                }
                 default -> {
-                    problem(line, key, "unknown key; the top level takes 'server' and 'tunnels'");
+                    problem(line, key, "unknown key; the top level takes 'server', 'ha' and 'tunnels'");
                     parser.skipChildren();
                 }
             }

@@ -18,9 +18,17 @@ import java.util.Objects;
  * @param maxUpstreamConnections keep-alive connections kept to each upstream
  * @param maxReconnectDelay the cap of the reconnect back-off
  * @param maxAttempts connection attempts in a row before giving up (0: never give up)
+ * @param ha keep a second connection, to another gateway instance, that serves the HTTP tunnels too ({@code --ha})
  */
 public record AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
-        Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts) {
+        Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha) {
+
+    /** Settings with one connection. */
+    public AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
+            Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts) {
+        this(server, agentPath, authorization, clientId, agentId, tunnels, upstreamTimeout, maxUpstreamConnections, maxReconnectDelay, maxAttempts,
+                false);
+    }
 
     public AgentSettings {
         Objects.requireNonNull(server, "server");

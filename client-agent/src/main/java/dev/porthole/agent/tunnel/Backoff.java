@@ -50,6 +50,16 @@ public final class Backoff {
         connectedAt = clock.instant();
     }
 
+    /** A back-off with the same parameters and no history, for another connection of the same agent. */
+    public Backoff another() {
+        return new Backoff(initial, max, stableAfter, random, clock);
+    }
+
+    /** The longest delay. */
+    public Duration max() {
+        return max;
+    }
+
     /** Attempts since the last stable connection. */
     public int attempts() {
         return attempt;

@@ -8,6 +8,21 @@ import java.util.List;
 /** What the tunnel client reports to the person running it. */
 public interface TunnelListener {
 
+    /** Hears everything and says nothing: for clients whose only voice is their log (tests, tools). */
+    TunnelListener SILENT = new TunnelListener() {
+        @Override
+        public void connected(List<TunnelResult> results, boolean first) {
+        }
+
+        @Override
+        public void notice(Notice notice) {
+        }
+
+        @Override
+        public void retrying(String reason, Duration retryIn) {
+        }
+    };
+
     /** The gateway answered the handshake; {@code first} is false after a reconnect. */
     void connected(List<TunnelResult> results, boolean first);
 

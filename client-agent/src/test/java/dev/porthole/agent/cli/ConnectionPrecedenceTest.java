@@ -6,6 +6,7 @@ import dev.porthole.agent.login.SavedLogin;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Flag or environment variable, then porthole.yml, then the saved login, then the default: for the gateway and the credentials. */
 class ConnectionPrecedenceTest {
@@ -48,6 +49,22 @@ class ConnectionPrecedenceTest {
         fromFlag.server = "http://flag.example.com";
         fromFlag.serverFallback("http://file.example.com");
         assertThat(fromFlag.serverUri()).isEqualTo(URI.create("http://flag.example.com"));
+    }
+
+    @Test
+    void haComesFromTheFlagElseFromTheConfigFileElseIsOff() {
+        assertThat(CommandLine.populateCommand(new ConnectionOptions(), "--ha").ha()).isTrue();
+        ConnectionOptions off = CommandLine.populateCommand(new ConnectionOptions(), "--ha=false");
+        off.haFallback(true);
+        assertThat(off.ha()).as("the flag wins over the file").isFalse();
+
+        ConnectionOptions fromFile = CommandLine.populateCommand(new ConnectionOptions());
+        fromFile.haFallback(true);
+        assertThat(fromFile.ha()).isTrue();
+
+        ConnectionOptions unsaid = CommandLine.populateCommand(new ConnectionOptions());
+        unsaid.haFallback(null);
+        assertThat(unsaid.ha()).isFalse();
     }
 
     @Test

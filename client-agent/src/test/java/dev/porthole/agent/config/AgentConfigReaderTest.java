@@ -30,6 +30,21 @@ class AgentConfigReaderTest {
     }
 
     @Test
+    void readsHaAndSaysNothingWhenTheFileDoesNot() throws Exception {
+        String tunnels = """
+                tunnels:
+                  web:
+                    type: http
+                    upstream: 3000
+                """;
+        assertThat(parse("ha: true\n" + tunnels).ha()).isTrue();
+        assertThat(parse("ha: false\n" + tunnels).ha()).isFalse();
+        assertThat(parse(tunnels).ha()).isNull();
+        assertThat(mistakes("ha: sometimes\n" + tunnels))
+                .containsExactly("porthole.yml:1: ha: must be true or false (two connections to two gateway instances, like --ha)");
+    }
+
+    @Test
     void readsHttpTcpAndPrivateTunnelsInFileOrder() throws Exception {
         AgentConfig config = parse("""
                 server: http://gw.example.com:8080
@@ -158,7 +173,7 @@ class AgentConfigReaderTest {
                   web:
                     subdomain: x
                 """)).containsExactlyInAnyOrder(
-                "porthole.yml:1: sever: unknown key; the top level takes 'server' and 'tunnels'",
+                "porthole.yml:1: sever: unknown key; the top level takes 'server', 'ha' and 'tunnels'",
                 "porthole.yml:3: tunnels.web.type: missing; write 'type: http' or 'type: tcp'",
                 "porthole.yml:3: tunnels.web.upstream: missing; write the local service, e.g. 'upstream: 3000' or 'upstream: localhost:8080'");
         assertThat(mistakes("server: http://gw\n")).containsExactly(

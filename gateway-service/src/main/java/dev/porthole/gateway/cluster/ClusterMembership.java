@@ -7,6 +7,7 @@ import dev.porthole.gateway.config.InternalCredential;
 import dev.porthole.gateway.config.RedisKeys;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
+import dev.porthole.gateway.registry.TunnelRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,11 +15,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -45,15 +48,17 @@ public class ClusterMembership {
     private final Optional<String> address;
     private final byte[] token;
     private final RedisAPI redis;
+    private final TunnelRegistry registry;
     private final RedisKeys keys;
     private final GatewayInstance instance;
     private final Vertx vertx;
     private final GatewayConfig config;
     private long timer = -1;
 
-    public ClusterMembership(GatewayConfig config, InternalCredential credential, RedisAPI redis, RedisKeys keys, GatewayInstance instance,
-            Vertx vertx) {
+    public ClusterMembership(GatewayConfig config, InternalCredential credential, RedisAPI redis, TunnelRegistry registry, RedisKeys keys,
+            GatewayInstance instance, Vertx vertx) {
         this.config = config;
+        this.registry = registry;
         this.address = config.cluster().internalAddress().map(value -> InternalAddress.published(value, config.http().port()));
         this.token = credential.token().filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.redis = redis;
@@ -84,16 +89,27 @@ public class ClusterMembership {
         return MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Asks the registry which instance holds a tunnel or port and where that instance listens. */
+    /**
+     * Asks the registry which other instances hold a tunnel or port and where they listen: the live
+     * holders on other instances, the most recently refreshed first (several for an agent with HA
+     * connections), with their addresses read in one {@code MGET}.
+     */
     public Future<PeerRoute> locate(TunnelKey key) {
-        return redis.get(keys.route(key)).compose(stored -> {
-            Route route = stored == null ? null : Route.fromJson(stored.toString());
-            if (route == null || route.gatewayId().equals(instance.id())) {
+        return registry.holders(key).compose(holders -> {
+            List<String> elsewhere = holders.stream().map(Route::gatewayId).filter(id -> !id.equals(instance.id())).distinct().toList();
+            if (elsewhere.isEmpty()) {
                 return Future.succeededFuture(new PeerRoute.NotElsewhere());
             }
-            return redis.get(keys.gateway(route.gatewayId())).map(address -> {
-                SocketAddress parsed = address == null ? null : InternalAddress.parse(address.toString());
-                return parsed == null ? new PeerRoute.Gone(route.gatewayId()) : new PeerRoute.Peer(route.gatewayId(), parsed);
+            return redis.mget(elsewhere.stream().map(keys::gateway).toList()).map(addresses -> {
+                List<PeerRoute.Peer> peers = new ArrayList<>();
+                for (int i = 0; i < elsewhere.size(); i++) {
+                    Response address = addresses.get(i);
+                    SocketAddress parsed = address == null ? null : InternalAddress.parse(address.toString());
+                    if (parsed != null) {
+                        peers.add(new PeerRoute.Peer(elsewhere.get(i), parsed));
+                    }
+                }
+                return peers.isEmpty() ? new PeerRoute.Gone(elsewhere.getFirst()) : new PeerRoute.Peers(peers);
             });
         });
     }

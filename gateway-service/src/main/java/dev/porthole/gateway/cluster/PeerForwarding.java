@@ -24,6 +24,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -61,18 +63,69 @@ public class PeerForwarding {
                 new PoolOptions().setHttp1MaxSize(config.cluster().maxConnectionsPerPeer()));
     }
 
-    /** Asks the registry which instance holds an HTTP tunnel and where that instance listens. */
+    /** Asks the registry which other instances hold an HTTP tunnel and where they listen. */
     public Future<PeerRoute> locate(String tunnel) {
         return cluster.locate(TunnelKey.http(tunnel));
     }
 
     /**
-     * Forwards a paused request to {@code peer} and relays the answer; completes with the status
-     * the visitor got, or fails when the peer could not be reached before any response started
-     * (the caller then writes an error page).
+     * Forwards a paused request to the first of {@code candidates} that can be reached and relays
+     * the answer; completes with the status the visitor got, or fails with {@link Unreachable} when
+     * none could be reached before any response started (the caller then writes an error page). A
+     * candidate that refuses the connection (a killed instance whose address has not expired yet)
+     * costs one connection attempt: the request moves on to the next holder at once. So does one
+     * that drops the connection before answering a request without a body whose method is idempotent.
      */
-    public Future<Integer> forward(HttpServerRequest request, String tunnel, PeerRoute.Peer peer) {
-        return client.request(options(request, peer)).compose(out -> {
+    public Future<Integer> forward(HttpServerRequest request, String tunnel, List<PeerRoute.Peer> candidates) {
+        return forward(request, tunnel, candidates, 0);
+    }
+
+    private Future<Integer> forward(HttpServerRequest request, String tunnel, List<PeerRoute.Peer> candidates, int index) {
+        PeerRoute.Peer peer = candidates.get(index);
+        return forwardTo(request, tunnel, peer).recover(error -> {
+            boolean another = index + 1 < candidates.size() && !request.response().closed();
+            if (another && (error instanceof NotSent || retriable(request, error))) {
+                Throwable cause = error instanceof NotSent ? error.getCause() : error;
+                // Counted (outcome=retried) rather than logged at INFO: a dead holder would log once per request until it sorts last.
+                Log.debugf("tunnel '%s': gateway %s at %s cannot be reached (%s); trying gateway %s, which holds the tunnel too", tunnel,
+                        peer.gatewayId(), peer.address(), cause.getMessage(), candidates.get(index + 1).gatewayId());
+                metrics.clusterForward("retried");
+                return forward(request, tunnel, candidates, index + 1);
+            }
+            return Future.failedFuture(new Unreachable(peer, error instanceof NotSent ? error.getCause() : error));
+        });
+    }
+
+    /** Sent, but the connection broke before a response head: safe to send again only without a body and for an idempotent method. */
+    private static boolean retriable(HttpServerRequest request, Throwable error) {
+        HttpMethod method = request.method();
+        boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS || method == HttpMethod.TRACE;
+        return idempotent && !hasBody(request) && !(error instanceof TimeoutException);
+    }
+
+    /** No instance holding the tunnel could be reached; {@code peer} was the last one tried. */
+    public static final class Unreachable extends RuntimeException {
+        private final PeerRoute.Peer peer;
+
+        Unreachable(PeerRoute.Peer peer, Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.peer = peer;
+        }
+
+        public PeerRoute.Peer peer() {
+            return peer;
+        }
+    }
+
+    /** The connection to a peer failed, so nothing of the request left: another peer may take it. */
+    private static final class NotSent extends RuntimeException {
+        NotSent(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private Future<Integer> forwardTo(HttpServerRequest request, String tunnel, PeerRoute.Peer peer) {
+        return client.request(options(request, peer)).recover(error -> Future.failedFuture(new NotSent(error))).compose(out -> {
             prepare(request, out, false);
             Future<HttpClientResponse> answer;
             if (hasBody(request)) {

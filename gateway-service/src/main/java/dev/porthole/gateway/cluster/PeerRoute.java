@@ -1,6 +1,7 @@
 package dev.porthole.gateway.cluster;
 
 import io.vertx.core.net.SocketAddress;
+import java.util.List;
 
 /** Where the registry says a tunnel not served on this instance is served. */
 public sealed interface PeerRoute {
@@ -9,8 +10,22 @@ public sealed interface PeerRoute {
     record NotElsewhere() implements PeerRoute {
     }
 
-    /** Another live instance holds it, reachable at {@code address}. */
-    record Peer(String gatewayId, SocketAddress address) implements PeerRoute {
+    /**
+     * Other live instances hold it (more than one for an agent with HA connections), the most
+     * recently refreshed first; a request goes to the first that can be reached.
+     */
+    record Peers(List<Peer> candidates) implements PeerRoute {
+
+        public Peers {
+            candidates = List.copyOf(candidates);
+            if (candidates.isEmpty()) {
+                throw new IllegalArgumentException("no candidate instance");
+            }
+        }
+    }
+
+    /** An instance that holds it, reachable at {@code address}. */
+    record Peer(String gatewayId, SocketAddress address) {
     }
 
     /** The registry names an instance that no longer publishes an address: it died or stopped, and its names expire soon. */

@@ -86,7 +86,8 @@ public class PeerStreams {
                             "no gateway instance holds " + describe(key)));
                     case PeerRoute.Gone gone -> Future.failedFuture(new StreamResetException(ResetCode.NO_SUCH_TUNNEL, describe(key)
                             + " was held by gateway " + gone.gatewayId() + ", which is gone; its agent may reconnect in a moment"));
-                    case PeerRoute.Peer peer -> connect(peer, key, source);
+                    // A TCP port or private tunnel has one holder (HA covers HTTP names only).
+                    case PeerRoute.Peers holders -> connect(holders.candidates().getFirst(), key, source);
                 });
     }
 

@@ -17,6 +17,7 @@ import dev.porthole.protocol.auth.Grants;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Config;
 import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.GoAway;
@@ -54,7 +55,11 @@ import java.util.Set;
 public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** Features this gateway supports; WELCOME carries those the agent supports too. */
-    static final Set<String> CAPABILITIES = Set.of("http", "tcp", "private");
+    static final Set<String> CAPABILITIES = Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.HA);
+
+    /** How long an agent's going-away connection may finish its streams. */
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration IDLE_CHECK = Duration.ofMillis(50);
 
     private enum State {
         AWAITING_HELLO,
@@ -69,7 +74,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final String sessionId;
     private final String agentId;
     private final String remoteAddress;
-    private final Route route;
+    /** How this session holds its names; an HA session ({@code ha} in HELLO) joins its agent's other sessions as a holder. */
+    private Route route;
     private final Instant connectedAt = Instant.now();
     private final List<GrantedTunnel> tunnels = new ArrayList<>();
     private final List<Long> timers = new ArrayList<>();
@@ -141,13 +147,41 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     public void onMessage(ConnectionMessage message) {
         switch (message) {
             case Hello hello -> onHello(hello);
-            case GoAway goAway -> close(CloseCode.NORMAL, "agent is going away: " + goAway.reason());
+            case GoAway goAway -> onAgentGoingAway(goAway);
             case Notice notice -> Log.infof("agent %s (client %s) says: %s", sessionId, clientId(), notice.text());
             case Welcome welcome -> protocolError("WELCOME is sent by gateways, not agents");
             case Config config -> protocolError("CONFIG is sent by gateways, not agents");
             case Ping ping -> throw new IllegalStateException("PING is answered by the multiplexer");
             case Pong pong -> throw new IllegalStateException("PONG is handled by the multiplexer");
         }
+    }
+
+    /**
+     * The agent gives this connection up (it stops, or an HA connection landed on the instance of
+     * its other one): its names are given up at once, so that visitors go to the agent's other
+     * sessions, and the connection closes once the streams it carries are done.
+     */
+    private void onAgentGoingAway(GoAway goAway) {
+        String reason = "agent is going away: " + goAway.reason();
+        if (state != State.ACTIVE) {
+            close(CloseCode.NORMAL, reason);
+            return;
+        }
+        for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
+            releaseTunnel(tunnel, reason);
+        }
+        closeWhenIdle(reason, System.nanoTime() + LEAVE_TIMEOUT.toNanos());
+    }
+
+    private void closeWhenIdle(String reason, long deadline) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (mux.openStreams() == 0 || System.nanoTime() - deadline > 0) {
+            close(CloseCode.NORMAL, reason);
+            return;
+        }
+        timers.add(services.vertx().setTimer(IDLE_CHECK.toMillis(), id -> closeWhenIdle(reason, deadline)));
     }
 
     @Override
@@ -217,6 +251,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             return;
         }
         agentVersion = hello.agentVersion();
+        if (hello.capabilities().contains(Capabilities.HA)) {
+            route = route.asHa();
+        }
         state = State.CLAIMING;
         claimAll(hello.tunnels()).compose(results -> withinTunnelLimit(hello.tunnels(), results))
                 .onComplete(results -> mux.onContext(() -> welcome(version.getAsInt(), hello, results.result())));
@@ -316,6 +353,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         return services.registry().claimHttp(name, route).map(outcome -> switch (outcome) {
             case ClaimOutcome.Claimed claimed -> granted(name);
+            case ClaimOutcome.Joined joined -> granted(name);
             case ClaimOutcome.TookOver tookOver -> {
                 takeOverFrom(tookOver.previous(), TunnelKey.http(name));
                 yield granted(name);
@@ -355,6 +393,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         String name = services.names().next();
         return services.registry().claimHttp(name, route).compose(outcome -> switch (outcome) {
             case ClaimOutcome.Claimed claimed -> Future.succeededFuture(granted(name));
+            case ClaimOutcome.Joined joined -> Future.succeededFuture(granted(name));
             case ClaimOutcome.TookOver tookOver -> Future.succeededFuture(granted(name));
             case ClaimOutcome.Taken taken -> claimRandom(request, attemptsLeft - 1);
             case ClaimOutcome.Reserved reserved -> claimRandom(request, attemptsLeft - 1);
@@ -389,7 +428,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         capabilities.retainAll(CAPABILITIES);
         List<TunnelResult> granted = results.stream().filter(TunnelResult::granted).toList();
         if (granted.isEmpty() && !results.isEmpty()) {
-            mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results));
+            mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results,
+                services.instance().id()));
             boolean retry = results.stream().anyMatch(r -> r.status() == TunnelResult.UNAVAILABLE);
             close(retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS, "none of the requested tunnels could be granted");
             return;
@@ -410,7 +450,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             services.events().publish(new PortholeEvent.TunnelOpened(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
                     tunnel.name(), tunnel.publicAddress()));
         }
-        mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results));
+        mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results,
+                services.instance().id()));
         long expiresAt = principal.sessionLifetimeSeconds() > 0 ? connectedAt.plusSeconds(principal.sessionLifetimeSeconds()).toEpochMilli() : 0;
         mux.send(new Config(services.config().heartbeat().interval(), services.config().heartbeat().timeout(),
                 services.config().tunnel().maxStreamsPerSession(), expiresAt));

@@ -59,7 +59,8 @@ public class PrivateClaims {
         }
         TunnelResult granted = TunnelResult.granted(TunnelKind.TCP, name, 0, "");
         return registry.claim(TunnelKey.privateTunnel(name), route).map(outcome -> switch (outcome) {
-            case ClaimOutcome.Claimed claimed -> ClaimResult.of(granted);
+            // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
+            case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> ClaimResult.of(granted);
             case ClaimOutcome.TookOver tookOver -> new ClaimResult(granted, tookOver.previous());
             case ClaimOutcome.Taken taken -> ClaimResult.of(TunnelResult.refused(request, TunnelResult.CONFLICT, "private tunnel '" + name
                     + "' is published by another client; pick another --name"));

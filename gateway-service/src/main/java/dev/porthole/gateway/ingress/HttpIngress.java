@@ -156,9 +156,10 @@ public class HttpIngress {
                 return;
             }
             switch (located.result()) {
-                case PeerRoute.Peer peer -> (upgrade ? peers.upgrade(request, tunnel.name(), peer) : peers.forward(request, tunnel.name(), peer))
-                        .onFailure(error -> {
+                case PeerRoute.Peers holders -> (upgrade ? peers.upgrade(request, tunnel.name(), holders.candidates().getFirst())
+                        : peers.forward(request, tunnel.name(), holders.candidates())).onFailure(error -> {
                     metrics.clusterForward("failed");
+                    PeerRoute.Peer peer = error instanceof PeerForwarding.Unreachable unreachable ? unreachable.peer() : holders.candidates().getFirst();
                     Log.warnf("tunnel '%s': cannot forward to gateway %s at %s: %s", tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
                     request.resume();
                     request.response().putHeader(HttpHeaders.CONNECTION, "close");

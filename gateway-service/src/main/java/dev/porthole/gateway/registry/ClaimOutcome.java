@@ -11,6 +11,13 @@ public sealed interface ClaimOutcome {
     record TookOver(Route previous) implements ClaimOutcome {
     }
 
+    /**
+     * Other HA sessions of the same agent hold the name (an agent with {@code --ha}); this session
+     * is one more holder, and they keep theirs.
+     */
+    record Joined(Route first) implements ClaimOutcome {
+    }
+
     /** Another client or agent holds the name. */
     record Taken(Route holder) implements ClaimOutcome {
     }

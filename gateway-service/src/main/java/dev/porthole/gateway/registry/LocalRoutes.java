@@ -4,15 +4,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tunnels served by sessions on this gateway instance, by name. The Redis registry decides
- * who owns a name; this table is how a request finds the session fast.
+ * who owns a name; this table is how a request finds the session fast. A name may have several
+ * sessions here for a moment (a reconnect before the old session let go, or two HA connections of
+ * one agent that landed on this instance); requests go to the one bound last.
  */
 @ApplicationScoped
 public class LocalRoutes {
@@ -26,7 +30,8 @@ public class LocalRoutes {
     public record Offline(Instant since, String reason) {
     }
 
-    private final ConcurrentHashMap<String, TunnelOwner> http = new ConcurrentHashMap<>();
+    /** Per name, the sessions serving it here, the one bound last first; never empty (the entry is removed instead). */
+    private final ConcurrentHashMap<String, List<TunnelOwner>> http = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TunnelOwner> privateTunnels = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Offline> offline = new LinkedHashMap<>();
     private final Clock clock;
@@ -39,9 +44,16 @@ public class LocalRoutes {
         this.clock = clock;
     }
 
-    /** Routes a name to a session, replacing an older session of the same agent. */
+    /** Routes a name to a session, ahead of any other session serving it here. */
     public void bindHttp(String name, TunnelOwner owner) {
-        http.put(name, owner);
+        http.compute(name, (ignored, owners) -> {
+            List<TunnelOwner> next = new ArrayList<>();
+            next.add(owner);
+            if (owners != null) {
+                owners.stream().filter(other -> other != owner).forEach(next::add);
+            }
+            return List.copyOf(next);
+        });
         synchronized (offline) {
             offline.remove(name);
         }
@@ -85,13 +97,24 @@ public class LocalRoutes {
         }
     }
 
-    /** Removes a route only if it still points at this session (a newer session may have taken it over). */
+    /**
+     * Removes this session's route; true when it had one. Other sessions serving the name here (a
+     * newer one that took it over, or another HA connection of the agent) keep theirs.
+     */
     public boolean unbindHttp(String name, TunnelOwner owner) {
-        return http.remove(name, owner);
+        boolean[] removed = new boolean[1];
+        http.computeIfPresent(name, (ignored, owners) -> {
+            removed[0] = owners.contains(owner);
+            List<TunnelOwner> rest = owners.stream().filter(other -> other != owner).toList();
+            return rest.isEmpty() ? null : rest;
+        });
+        return removed[0];
     }
 
+    /** The session bound last for a name here. */
     public Optional<TunnelOwner> http(String name) {
-        return Optional.ofNullable(http.get(name));
+        List<TunnelOwner> owners = http.get(name);
+        return owners == null ? Optional.empty() : Optional.of(owners.getFirst());
     }
 
     public int httpCount() {

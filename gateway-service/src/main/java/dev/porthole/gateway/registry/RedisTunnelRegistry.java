@@ -4,78 +4,188 @@ import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.RedisKeys;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * The registry in Redis. Each operation is one Lua script, so that the check and the write are
  * atomic across gateway instances.
+ *
+ * <p>A record names its owner once and lists its holders ({@code holders}: gateway, session and
+ * expiry of each): one holder, except for an agent with {@code --ha}, whose sessions on several
+ * gateways each hold its HTTP names. Each holder refreshes and releases only its own place; the key
+ * lives as long as its longest-lived holder, and the name is free once no holder is left. Expiries
+ * are epoch milliseconds of the gateways' clocks (passed in, so that tests can move time).
  */
 @ApplicationScoped
 public class RedisTunnelRegistry implements TunnelRegistry {
 
     /**
-     * KEYS: route, reservation (absent for ports). ARGV: owner, route JSON, ttl ms, client id.
-     * A reservation for another client wins; a holder with a different owner keeps the name.
+     * Shared by every script. {@code load} parses a record, drops holders whose expiry has passed
+     * and reads a record without holders (written before HA existed) as held by its top-level
+     * session until the key's own expiry; {@code save} writes it back (the first holder's gateway and
+     * session on top, for older readers) with the key's expiry at the last holder's, or deletes it
+     * when no holder is left.
      */
-    private static final String CLAIM = """
+    private static final String COMMON = """
+            local function load(key, now)
+              local current = redis.call('GET', key)
+              if not current then return nil, nil end
+              local ok, route = pcall(cjson.decode, current)
+              if not ok or type(route) ~= 'table' then return nil, current end
+              if type(route.holders) ~= 'table' then
+                local pttl = redis.call('PTTL', key)
+                if pttl < 0 then pttl = 0 end
+                route.holders = {{gatewayId = route.gatewayId, sessionId = route.sessionId, expiresAt = now + pttl}}
+              end
+              local live = {}
+              for _, holder in ipairs(route.holders) do
+                if type(holder) == 'table' and tonumber(holder.expiresAt) and tonumber(holder.expiresAt) > now then
+                  table.insert(live, holder)
+                end
+              end
+              route.holders = live
+              return route, current
+            end
+            local function save(key, route, now)
+              if #route.holders == 0 then
+                redis.call('DEL', key)
+                return
+              end
+              local last = now + 1
+              for _, holder in ipairs(route.holders) do
+                if tonumber(holder.expiresAt) > last then last = tonumber(holder.expiresAt) end
+              end
+              route.gatewayId = route.holders[1].gatewayId
+              route.sessionId = route.holders[1].sessionId
+              -- cjson writes '/' as '\\/'; the owner ('client/agent') reads better, and means the same, unescaped.
+              local json = string.gsub(cjson.encode(route), '\\\\/', '/')
+              redis.call('SET', key, json, 'PX', string.format('%d', last - now))
+            end
+            local function holder(gatewayId, sessionId, expiresAt)
+              return {gatewayId = gatewayId, sessionId = sessionId, expiresAt = expiresAt}
+            end
+            local function joinable(route, ha, agentId)
+              return ha == '1' and route.ha == true and route.agentId == agentId
+            end
+            """;
+
+    /**
+     * KEYS: route, reservation (absent for ports). ARGV: owner, route JSON, ttl ms, client id, now,
+     * ha ('1' when the session may join), agent id, gateway id, session id. A reservation for another
+     * client wins; a holder with a different owner keeps the name; an HA session of the holders'
+     * own agent joins them; any other session of the same owner takes the name over.
+     */
+    private static final String CLAIM = COMMON + """
             if #KEYS > 1 then
               local reserved = redis.call('GET', KEYS[2])
               if reserved and reserved ~= ARGV[4] then return {'RESERVED'} end
             end
-            local current = redis.call('GET', KEYS[1])
-            if current then
-              local ok, route = pcall(cjson.decode, current)
-              if ok and type(route) == 'table' and route.owner ~= ARGV[1] then return {'TAKEN', current} end
+            local now = tonumber(ARGV[5])
+            local expiresAt = now + tonumber(ARGV[3])
+            local route, current = load(KEYS[1], now)
+            local held = route and #route.holders > 0
+            if held and route.owner ~= ARGV[1] then return {'TAKEN', current} end
+            if held and joinable(route, ARGV[6], ARGV[7]) then
+              local holders = {}
+              for _, h in ipairs(route.holders) do
+                if h.sessionId ~= ARGV[9] then table.insert(holders, h) end
+              end
+              table.insert(holders, holder(ARGV[8], ARGV[9], expiresAt))
+              route.holders = holders
+              save(KEYS[1], route, now)
+              return {'JOINED', current}
             end
-            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-            if current then return {'TOOK_OVER', current} end
+            local fresh = cjson.decode(ARGV[2])
+            fresh.holders = {holder(ARGV[8], ARGV[9], expiresAt)}
+            save(KEYS[1], fresh, now)
+            if held then return {'TOOK_OVER', current} end
             return {'CLAIMED'}
             """;
 
-    /** KEYS: route. ARGV: session id, route JSON, ttl ms. */
-    private static final String REFRESH = """
-            local current = redis.call('GET', KEYS[1])
-            if not current then
-              redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+    /**
+     * KEYS: route. ARGV: session id, route JSON, ttl ms, now, ha, agent id, gateway id, owner.
+     * Extends this session's place; writes the record again if it vanished or every place expired;
+     * takes a place again for an HA session whose place alone expired; else the name is lost.
+     */
+    private static final String REFRESH = COMMON + """
+            local now = tonumber(ARGV[4])
+            local expiresAt = now + tonumber(ARGV[3])
+            local route, current = load(KEYS[1], now)
+            if not current or (route and #route.holders == 0) then
+              local fresh = cjson.decode(ARGV[2])
+              fresh.holders = {holder(ARGV[7], ARGV[1], expiresAt)}
+              save(KEYS[1], fresh, now)
               return 'RESTORED'
             end
-            local ok, route = pcall(cjson.decode, current)
-            if ok and type(route) == 'table' and route.sessionId == ARGV[1] then
-              redis.call('PEXPIRE', KEYS[1], ARGV[3])
-              return 'REFRESHED'
+            if not route then return 'LOST' end
+            for _, h in ipairs(route.holders) do
+              if h.sessionId == ARGV[1] then
+                h.expiresAt = expiresAt
+                save(KEYS[1], route, now)
+                return 'REFRESHED'
+              end
+            end
+            if route.owner == ARGV[8] and joinable(route, ARGV[5], ARGV[6]) then
+              table.insert(route.holders, holder(ARGV[7], ARGV[1], expiresAt))
+              save(KEYS[1], route, now)
+              return 'RESTORED'
             end
             return 'LOST'
             """;
 
-    /** KEYS: route. ARGV: session id. */
-    private static final String RELEASE = """
-            local current = redis.call('GET', KEYS[1])
-            if not current then return 0 end
-            local ok, route = pcall(cjson.decode, current)
-            if ok and type(route) == 'table' and route.sessionId == ARGV[1] then
-              return redis.call('DEL', KEYS[1])
+    /** KEYS: route. ARGV: session id, now. Removes this session's place; the name is free when none is left. */
+    private static final String RELEASE = COMMON + """
+            local now = tonumber(ARGV[2])
+            local route = load(KEYS[1], now)
+            if not route then return 0 end
+            local kept = {}
+            local found = false
+            for _, h in ipairs(route.holders) do
+              if h.sessionId == ARGV[1] then found = true else table.insert(kept, h) end
             end
-            return 0
+            if not found then return 0 end
+            route.holders = kept
+            save(KEYS[1], route, now)
+            return 1
             """;
 
     private final RedisAPI redis;
     private final RedisKeys keys;
-    private final String ttlMillis;
+    private final long ttlMillis;
+    private final Clock clock;
 
+    @Inject
     public RedisTunnelRegistry(RedisAPI redis, RedisKeys keys, GatewayConfig config) {
+        this(redis, keys, config.registry().ttl(), Clock.systemUTC());
+    }
+
+    RedisTunnelRegistry(RedisAPI redis, RedisKeys keys, Duration ttl, Clock clock) {
         this.redis = redis;
         this.keys = keys;
-        this.ttlMillis = String.valueOf(config.registry().ttl().toMillis());
+        this.ttlMillis = ttl.toMillis();
+        this.clock = clock;
     }
 
     @Override
     public Future<ClaimOutcome> claim(TunnelKey key, Route route) {
-        List<String> command = key.reservable()
-                ? List.of(CLAIM, "2", keys.route(key), keys.reservation(key.id()), route.owner(), route.toJson(), ttlMillis, route.clientId())
-                : List.of(CLAIM, "1", keys.route(key), route.owner(), route.toJson(), ttlMillis, route.clientId());
+        List<String> command = new ArrayList<>(List.of(CLAIM));
+        if (key.reservable()) {
+            command.addAll(List.of("2", keys.route(key), keys.reservation(key.id())));
+        } else {
+            command.addAll(List.of("1", keys.route(key)));
+        }
+        command.addAll(List.of(route.owner(), route.toJson(), String.valueOf(ttlMillis), route.clientId(), now(), joinable(key, route),
+                route.agentId(), route.gatewayId(), route.sessionId()));
         return redis.eval(command).map(RedisTunnelRegistry::toClaimOutcome).onSuccess(outcome -> {
             if (outcome instanceof ClaimOutcome.Claimed || outcome instanceof ClaimOutcome.TookOver) {
                 announce(key);
@@ -85,7 +195,8 @@ public class RedisTunnelRegistry implements TunnelRegistry {
 
     @Override
     public Future<RefreshOutcome> refresh(TunnelKey key, Route route) {
-        return redis.eval(List.of(REFRESH, "1", keys.route(key), route.sessionId(), route.toJson(), ttlMillis))
+        return redis.eval(List.of(REFRESH, "1", keys.route(key), route.sessionId(), route.toJson(), String.valueOf(ttlMillis), now(),
+                joinable(key, route), route.agentId(), route.gatewayId(), route.owner()))
                 .map(response -> RefreshOutcome.valueOf(response.toString())).onSuccess(outcome -> {
                     if (outcome == RefreshOutcome.RESTORED) {
                         announce(key);
@@ -95,7 +206,7 @@ public class RedisTunnelRegistry implements TunnelRegistry {
 
     @Override
     public Future<Void> release(TunnelKey key, Route route) {
-        return redis.eval(List.of(RELEASE, "1", keys.route(key), route.sessionId())).<Void>mapEmpty().onSuccess(released -> announce(key));
+        return redis.eval(List.of(RELEASE, "1", keys.route(key), route.sessionId(), now())).<Void>mapEmpty().onSuccess(released -> announce(key));
     }
 
     /**
@@ -110,10 +221,57 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         }
     }
 
+    /**
+     * Every live holder, the most recently refreshed first: a holder whose gateway died stops
+     * refreshing, so it sinks to the end well before its place expires.
+     */
+    @Override
+    public Future<List<Route>> holders(TunnelKey key) {
+        return redis.get(keys.route(key)).map(stored -> stored == null ? List.of() : holdersOf(stored.toString(), clock.millis()));
+    }
+
+    /** The live holders of a stored record; none when it is not a record. */
+    static List<Route> holdersOf(String json, long now) {
+        Route first = Route.fromJson(json);
+        if (first == null) {
+            return List.of();
+        }
+        JsonArray stored;
+        try {
+            stored = new JsonObject(json).getJsonArray("holders");
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        if (stored == null) {
+            return List.of(first);
+        }
+        record Held(Route route, long expiresAt) {
+        }
+        List<Held> live = new ArrayList<>();
+        for (Object entry : stored) {
+            if (entry instanceof JsonObject holder && holder.getValue("expiresAt") instanceof Number expiresAt
+                    && holder.getValue("gatewayId") instanceof String gatewayId && holder.getValue("sessionId") instanceof String sessionId
+                    && expiresAt.longValue() > now) {
+                live.add(new Held(first.heldBy(gatewayId, sessionId), expiresAt.longValue()));
+            }
+        }
+        return live.stream().sorted(Comparator.comparingLong(Held::expiresAt).reversed()).map(Held::route).toList();
+    }
+
+    /** Only HTTP names have several holders: a TCP port or a private name is bound on one gateway (docs/architecture.md). */
+    private static String joinable(TunnelKey key, Route route) {
+        return route.ha() && key.kind().equals("http") ? "1" : "0";
+    }
+
+    private String now() {
+        return String.valueOf(clock.millis());
+    }
+
     private static ClaimOutcome toClaimOutcome(Response response) {
         String verdict = response.get(0).toString();
         return switch (verdict) {
             case "CLAIMED" -> new ClaimOutcome.Claimed();
+            case "JOINED" -> new ClaimOutcome.Joined(Route.fromJson(response.get(1).toString()));
             case "TOOK_OVER" -> new ClaimOutcome.TookOver(Route.fromJson(response.get(1).toString()));
             case "TAKEN" -> new ClaimOutcome.Taken(Route.fromJson(response.get(1).toString()));
             case "RESERVED" -> new ClaimOutcome.Reserved();

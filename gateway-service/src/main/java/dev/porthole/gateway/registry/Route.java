@@ -4,17 +4,22 @@ import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
- * Who holds a tunnel name, as stored in Redis ({@code <prefix>route:http:<name>}, JSON). The
- * claim scripts read {@code owner} (to let an agent take its own name back) and {@code sessionId}
- * (so that only the holding session refreshes or releases it).
+ * Who holds a tunnel name: one holding session. The stored record ({@code <prefix>route:http:<name>},
+ * JSON) carries these fields for its first holder and, under {@code holders}, every holder with its
+ * own expiry (an agent with {@code --ha} holds its names through two sessions on two gateways). The
+ * claim scripts read {@code owner} (to let an agent take its own name back), {@code ha} and
+ * {@code agentId} (whether a session may join the holders) and each holder's {@code sessionId} (so
+ * that only a holding session refreshes or releases its place).
  *
  * @param gatewayId the gateway instance holding the tunnel
  * @param sessionId the agent session holding it
  * @param clientId the authenticated client
  * @param agentId the agent process (stable across its reconnects)
  * @param owner who may take the name over at once: a session with the same owner replaces the holder
+ * @param ha whether the session belongs to an agent's group of HA connections: a session of the same
+ *     agent with this flag joins the holders of an HTTP name instead of replacing them
  */
-public record Route(String gatewayId, String sessionId, String clientId, String agentId, String owner) {
+public record Route(String gatewayId, String sessionId, String clientId, String agentId, String owner, boolean ha) {
 
     public Route {
         Objects.requireNonNull(gatewayId, "gatewayId");
@@ -22,6 +27,10 @@ public record Route(String gatewayId, String sessionId, String clientId, String 
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(owner, "owner");
+    }
+
+    public Route(String gatewayId, String sessionId, String clientId, String agentId, String owner) {
+        this(gatewayId, sessionId, clientId, agentId, owner, false);
     }
 
     /** Owned by the agent process: only a reconnect of the same agent of the same client takes the name over. */
@@ -38,6 +47,16 @@ public record Route(String gatewayId, String sessionId, String clientId, String 
         return new Route(gatewayId, sessionId, clientId, agentId, clientId + "/*");
     }
 
+    /** The same session, as one of its agent's HA connections. */
+    public Route asHa() {
+        return new Route(gatewayId, sessionId, clientId, agentId, owner, true);
+    }
+
+    /** The same owner and agent, held through another session (one of the holders of a record). */
+    Route heldBy(String holderGatewayId, String holderSessionId) {
+        return new Route(holderGatewayId, holderSessionId, clientId, agentId, owner, ha);
+    }
+
     public String toJson() {
         return new JsonObject()
                 .put("gatewayId", gatewayId)
@@ -45,6 +64,7 @@ public record Route(String gatewayId, String sessionId, String clientId, String 
                 .put("clientId", clientId)
                 .put("agentId", agentId)
                 .put("owner", owner)
+                .put("ha", ha)
                 .encode();
     }
 
@@ -55,7 +75,7 @@ public record Route(String gatewayId, String sessionId, String clientId, String 
             String clientId = object.getString("clientId");
             String agentId = object.getString("agentId");
             return new Route(object.getString("gatewayId"), object.getString("sessionId"), clientId, agentId,
-                    object.getString("owner", clientId + "/" + agentId));
+                    object.getString("owner", clientId + "/" + agentId), object.getBoolean("ha", false));
         } catch (RuntimeException e) {
             return null;
         }

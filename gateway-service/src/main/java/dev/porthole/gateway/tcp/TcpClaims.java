@@ -82,7 +82,8 @@ public class TcpClaims {
                     + "; ask an administrator to grant it, or leave --port out");
         }
         return registry.claim(TunnelKey.tcpPort(port), route).compose(outcome -> switch (outcome) {
-            case ClaimOutcome.Claimed claimed -> bind(request, port, route, owner, null);
+            // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
+            case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> bind(request, port, route, owner, null);
             case ClaimOutcome.TookOver tookOver -> bind(request, port, route, owner, tookOver.previous());
             case ClaimOutcome.Taken taken -> refused(request, TunnelResult.CONFLICT, "TCP port " + port
                     + " is held by another client; leave --port out to get a free one");
@@ -100,7 +101,7 @@ public class TcpClaims {
             return allocate(request, route, owner, offset, scanned + 1, tried);
         }
         return registry.claim(TunnelKey.tcpPort(port), route).compose(outcome -> switch (outcome) {
-            case ClaimOutcome.Claimed claimed -> bind(request, port, route, owner, null)
+            case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> bind(request, port, route, owner, null)
                     .compose(claim -> claim.result().granted() ? Future.succeededFuture(claim) : allocate(request, route, owner, offset, scanned + 1,
                             tried + 1));
             case ClaimOutcome.TookOver tookOver -> bind(request, port, route, owner, tookOver.previous());

@@ -15,6 +15,7 @@ import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.testing.RedisServerProcess;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +31,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -300,6 +303,27 @@ class ClusterForwardingTest {
                 .caseInsensitiveMultiMap().add(ClusterMembership.TOKEN_HEADER, "not-the-token").add(PeerStreams.STREAM_HEADER, "tcp:" + port), null);
         assertThat(forged.status()).isEqualTo(403);
         assertThat(forged.header("X-Porthole-Error")).isEqualTo("forward-refused");
+    }
+
+    @Test
+    void movesOnToTheNextHolderWhenOneRefusesTheConnection() throws Exception {
+        // An agent with HA connections on two instances; the one refreshed last was killed a moment ago and refuses connections.
+        int dead = RedisServerProcess.freePort();
+        long now = System.currentTimeMillis();
+        set("porthole:route:http:pair", new JsonObject().put("clientId", "client-1").put("agentId", "agent-1").put("owner", "client-1/agent-1")
+                .put("ha", true).put("gatewayId", "gw-killed").put("sessionId", "s-1")
+                .put("holders", new JsonArray()
+                        .add(new JsonObject().put("gatewayId", "gw-killed").put("sessionId", "s-1").put("expiresAt", now + 60_000))
+                        .add(new JsonObject().put("gatewayId", "gw-b").put("sessionId", "s-2").put("expiresAt", now + 30_000)))
+                .encode());
+        set("porthole:gateway:gw-killed", "127.0.0.1:" + dead);
+        set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
+
+        Visitor.Reply reply = visitor.send(HttpMethod.POST, host("pair"), "/echo", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("to the survivor"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text()).isEqualTo("to the survivor");
+        assertThat(peerRequests).hasSize(1);
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.porthole.protocol.ProtocolVersion;
 import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.Config;
 import dev.porthole.protocol.message.ConnectionMessage;
+import dev.porthole.protocol.message.GoAway;
 import dev.porthole.protocol.message.Hello;
 import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.Open;
@@ -50,6 +51,17 @@ public final class TestAgent implements MuxListener {
 
     public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, int minVersion,
             int maxVersion) {
+        return connect(vertx, port, authorization, agentId, tunnels, minVersion, maxVersion, Set.of("http"));
+    }
+
+    /** Connects offering {@code capabilities} in HELLO ({@code ha}: one of an agent's HA connections). */
+    public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels,
+            Set<String> capabilities) {
+        return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, capabilities);
+    }
+
+    private static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, int minVersion,
+            int maxVersion, Set<String> capabilities) {
         TestAgent agent = new TestAgent();
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/_porthole/agent")
                 .addHeader("X-Porthole-Agent", agentId);
@@ -66,7 +78,7 @@ public final class TestAgent implements MuxListener {
             session.listener(agent);
             WebSocketTransport.bind(socket, session);
             agent.session = session;
-            session.send(new Hello(minVersion, maxVersion, "test", agentId, Set.of("http"), MuxSettings.DEFAULT_INITIAL_WINDOW, 65536, tunnels));
+            session.send(new Hello(minVersion, maxVersion, "test", agentId, capabilities, MuxSettings.DEFAULT_INITIAL_WINDOW, 65536, tunnels));
             ready.complete(null);
         });
         join(ready);
@@ -123,6 +135,11 @@ public final class TestAgent implements MuxListener {
     /** Stops reading from the socket, like an agent whose process froze: no more PONGs. */
     public void freeze() {
         socket.pause();
+    }
+
+    /** Sends GOAWAY, as an agent does that gives this connection up, and keeps it open. */
+    public void goAway(String reason) {
+        session.send(new GoAway(CloseCode.NORMAL.code(), reason));
     }
 
     public void close() {

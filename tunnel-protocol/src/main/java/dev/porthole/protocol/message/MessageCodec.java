@@ -25,8 +25,13 @@ public final class MessageCodec {
             case Hello h -> out.u16(h.minVersion()).u16(h.maxVersion()).string(h.agentVersion()).string(h.agentId())
                     .list(h.capabilities(), PayloadWriter::string).u32(h.initialWindow()).u32(h.maxFrameSize())
                     .list(h.tunnels(), MessageCodec::writeTunnelRequest);
-            case Welcome w -> out.u16(w.version()).string(w.sessionId()).list(w.capabilities(), PayloadWriter::string)
-                    .u32(w.initialWindow()).u32(w.maxFrameSize()).list(w.tunnels(), MessageCodec::writeTunnelResult);
+            case Welcome w -> {
+                out.u16(w.version()).string(w.sessionId()).list(w.capabilities(), PayloadWriter::string)
+                        .u32(w.initialWindow()).u32(w.maxFrameSize()).list(w.tunnels(), MessageCodec::writeTunnelResult);
+                if (w.version() >= Welcome.GATEWAY_ID_SINCE) {
+                    out.string(w.gatewayId());
+                }
+            }
             case Config c -> out.u32(c.heartbeatInterval().toMillis()).u32(c.heartbeatTimeout().toMillis())
                     .u32(c.maxStreams()).i64(c.sessionExpiresAt());
             case Notice n -> out.u8(n.level().ordinal()).string(n.code()).string(n.text());
@@ -53,6 +58,18 @@ public final class MessageCodec {
         return new Frame(message.type(), flags, message.streamId(), out.buffer());
     }
 
+    /** Version 2 added the gateway instance at the end; the version, the first field, says whether it is there. */
+    private static Welcome readWelcome(PayloadReader in) throws ProtocolException {
+        int version = in.u16();
+        String sessionId = in.string();
+        LinkedHashSet<String> capabilities = new LinkedHashSet<>(in.list(PayloadReader::string));
+        int initialWindow = in.positiveInt();
+        int maxFrameSize = in.positiveInt();
+        List<TunnelResult> tunnels = in.list(MessageCodec::readTunnelResult);
+        String gatewayId = version >= Welcome.GATEWAY_ID_SINCE ? in.string() : "";
+        return new Welcome(version, sessionId, capabilities, initialWindow, maxFrameSize, tunnels, gatewayId);
+    }
+
     /** Decodes the control message in a frame; DATA frames are not control messages. */
     public static ControlMessage decode(Frame frame) throws ProtocolException {
         FrameType type = frame.type();
@@ -61,8 +78,7 @@ public final class MessageCodec {
         ControlMessage message = switch (type) {
             case HELLO -> new Hello(in.u16(), in.u16(), in.string(), in.string(), new LinkedHashSet<>(in.list(PayloadReader::string)),
                     in.positiveInt(), in.positiveInt(), in.list(MessageCodec::readTunnelRequest));
-            case WELCOME -> new Welcome(in.u16(), in.string(), new LinkedHashSet<>(in.list(PayloadReader::string)),
-                    in.positiveInt(), in.positiveInt(), in.list(MessageCodec::readTunnelResult));
+            case WELCOME -> readWelcome(in);
             case CONFIG -> new Config(Duration.ofMillis(in.u32()), Duration.ofMillis(in.u32()), in.positiveInt(), in.i64());
             case NOTICE -> new Notice(readLevel(in), in.string(), in.string());
             case GOAWAY -> new GoAway(in.u16(), in.string());

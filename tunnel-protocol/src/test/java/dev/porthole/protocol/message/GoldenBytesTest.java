@@ -9,6 +9,7 @@ import dev.porthole.protocol.frame.ProtocolException;
 import io.vertx.core.buffer.Buffer;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,8 @@ class GoldenBytesTest {
                     + " 00040000 00010000 0001 01 0003 617069 0000 00 000e 3132372e302e302e313a33303030"),
             Map.entry(SampleMessages.WELCOME, "02 00 00000000 0001 0002 7331 0000 00040000 00010000 0001 01 0003 617069 0000"
                     + " 0016 687474703a2f2f6170692e6578616d706c652e636f6d 00c8 0000"),
+            Map.entry(SampleMessages.WELCOME_V2, "02 00 00000000 0002 0002 7331 0001 0002 6861 00040000 00010000 0001 01 0003 617069 0000"
+                    + " 0016 687474703a2f2f6170692e6578616d706c652e636f6d 00c8 0000 0004 67772d31"),
             Map.entry(SampleMessages.CONFIG, "03 00 00000000 00002710 00007530 00000400 0000000000000000"),
             Map.entry(SampleMessages.NOTICE, "04 00 00000000 01 0010 73657373696f6e2e6578706972696e67 000e 32206d696e75746573206c656674"),
             Map.entry(SampleMessages.GOAWAY, "05 00 00000000 03e9 0008 647261696e696e67"),
@@ -59,6 +62,13 @@ class GoldenBytesTest {
             Frame frame = CODEC.decode(Buffer.buffer(HexFormat.of().parseHex(entry.getValue().replace(" ", ""))));
             assertThat(MessageCodec.decode(frame)).isEqualTo(entry.getKey());
         }
+    }
+
+    @Test
+    void aVersionOneWelcomeHasNoGatewayIdField() {
+        Welcome v1 = new Welcome(1, "s1", Set.of(), 262144, 65536, SampleMessages.WELCOME.tunnels(), "gw-1");
+        assertThat(v1.gatewayId()).isEmpty();
+        assertThat(hex(CODEC.encode(MessageCodec.encode(v1)))).isEqualTo(GOLDEN.get(SampleMessages.WELCOME).replace(" ", ""));
     }
 
     @Test

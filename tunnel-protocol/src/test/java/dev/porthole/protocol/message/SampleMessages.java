@@ -17,6 +17,9 @@ public final class SampleMessages {
             List.of(TunnelRequest.http("api", "127.0.0.1:3000")));
     public static final Welcome WELCOME = new Welcome(1, "s1", Set.of(), 262144, 65536,
             List.of(TunnelResult.granted(TunnelKind.HTTP, "api", 0, "http://api.example.com")));
+    /** Version 2 names the gateway instance. */
+    public static final Welcome WELCOME_V2 = new Welcome(2, "s1", Set.of("ha"), 262144, 65536,
+            List.of(TunnelResult.granted(TunnelKind.HTTP, "api", 0, "http://api.example.com")), "gw-1");
     public static final Config CONFIG = new Config(Duration.ofSeconds(10), Duration.ofSeconds(30), 1024, 0);
     public static final Notice NOTICE = new Notice(Notice.Level.WARN, "session.expiring", "2 minutes left");
     public static final GoAway GOAWAY = new GoAway(1001, "draining");
@@ -31,7 +34,7 @@ public final class SampleMessages {
     public static final Rst RST = new Rst(2, ResetCode.UPSTREAM_REFUSED, "connection refused: 127.0.0.1:3000");
 
     public static List<ControlMessage> all() {
-        return List.of(HELLO, WELCOME, CONFIG, NOTICE, GOAWAY, PING, PONG, OPEN, OPEN_TCP, RESPONSE, WINDOW, FIN, RST);
+        return List.of(HELLO, WELCOME, WELCOME_V2, CONFIG, NOTICE, GOAWAY, PING, PONG, OPEN, OPEN_TCP, RESPONSE, WINDOW, FIN, RST);
     }
 
     /** A random, valid control message. */
@@ -41,7 +44,7 @@ public final class SampleMessages {
             case 0 -> new Hello(random.nextInt(5), random.nextInt(5), text(random), text(random), strings(random),
                     1 + random.nextInt(1 << 30), 4096 + random.nextInt(1 << 20), tunnelRequests(random));
             case 1 -> new Welcome(random.nextInt(65536), text(random), strings(random), 1 + random.nextInt(1 << 30),
-                    4096 + random.nextInt(1 << 20), tunnelResults(random));
+                    4096 + random.nextInt(1 << 20), tunnelResults(random), text(random));
             case 2 -> new Config(Duration.ofMillis(random.nextInt(1 << 30)), Duration.ofMillis(random.nextInt(1 << 30)),
                     1 + random.nextInt(100000), random.nextLong());
             case 3 -> new Notice(Notice.Level.values()[random.nextInt(3)], text(random), text(random));

@@ -1,0 +1,21 @@
+package dev.porthole.protocol.message;
+
+/** The capability strings of HELLO and WELCOME: optional features, so that old and new peers keep talking. */
+public final class Capabilities {
+
+    /** HTTP tunnels. */
+    public static final String HTTP = "http";
+    /** Public TCP tunnels. */
+    public static final String TCP = "tcp";
+    /** Private TCP tunnels and dialing them. */
+    public static final String PRIVATE = "private";
+    /**
+     * In HELLO: this connection is one of the agent's HA connections (same agent id), which hold its
+     * HTTP names together instead of taking them over from each other. In WELCOME: the gateway
+     * registers it so.
+     */
+    public static final String HA = "ha";
+
+    private Capabilities() {
+    }
+}

@@ -126,30 +126,7 @@ wait_port "$ssh_r_port"
 
 size=$((size_mib * 1024 * 1024))
 bench() { python3 "$work/tcpbench.py" "$@"; }
-# CPU time (user + system, clock ticks) of processes and all their descendants: what relaying cost,
-# independent of how busy the machine is (the throughput numbers are not, on shared cores).
-cpu_ticks() {
-  python3 - "$@" <<'PY'
-import os, sys
-stats = {}
-for pid in os.listdir("/proc"):
-    if pid.isdigit():
-        try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            stats[int(pid)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-        except (OSError, IndexError):
-            pass
-roots = {int(p) for p in sys.argv[1:]}
-def inside(pid):
-    while pid > 1:
-        if pid in roots: return True
-        pid = stats.get(pid, (0, 0))[0]
-    return False
-print(sum(ticks for pid, (_, ticks) in stats.items() if inside(pid)))
-PY
-}
 relay_pids() { case $1 in direct) echo "" ;; tunnel) echo "$gateway_pid $agent_pid" ;; ssh) echo "$sshd_pid $ssh_pid" ;; esac; }
-tick_hz=$(getconf CLK_TCK)
 # Warm-up: the JIT compiles the relay before anything is measured.
 bench download "$tcp_port" $((256 * 1024 * 1024)) 4 > /dev/null
 bench rtt "$tcp_port" 2000 > /dev/null

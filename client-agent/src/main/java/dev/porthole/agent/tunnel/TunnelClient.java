@@ -149,13 +149,14 @@ public final class TunnelClient {
             return;
         }
         Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
-        MuxSession session = new MuxSession(context, new WebSocketTransport(socket), muxSettings, MuxSession.Role.AGENT);
-        Connection connection = new Connection(session);
+        WebSocketTransport transport = new WebSocketTransport(socket);
+        MuxSession session = new MuxSession(context, transport, muxSettings, MuxSession.Role.AGENT);
+        Connection connection = new Connection(session, transport);
         session.listener(connection);
         WebSocketTransport.bind(socket, session);
         current = session;
         List<TunnelSpec> asked = requests;
-        session.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, version, settings.agentId(), Set.of("http", "tcp", "private"),
+        session.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, version, settings.agentId(), Set.of("http", "tcp", "private", WebSocketTransport.UNMASKED_CAPABILITY),
                 muxSettings.initialWindow(), muxSettings.maxFrameSize(), asked.stream().map(TunnelSpec::request).toList()));
         connection.asked = asked;
         connection.welcomeTimer = vertx.setTimer(WELCOME_TIMEOUT.toMillis(), id -> {
@@ -248,6 +249,7 @@ public final class TunnelClient {
     /** One connection to the gateway, from HELLO to close. */
     private final class Connection implements MuxListener {
         private final MuxSession session;
+        private final WebSocketTransport transport;
         private List<TunnelSpec> asked = List.of();
         /** OPENs that came before WELCOME (a TCP port is bound during the claim); served once WELCOME says what we hold. */
         private final List<Runnable> beforeWelcome = new ArrayList<>();
@@ -257,8 +259,9 @@ public final class TunnelClient {
         /** The gateway sent GOAWAY and a new connection is on its way; this one only finishes its open streams. */
         private volatile boolean goneAway;
 
-        Connection(MuxSession session) {
+        Connection(MuxSession session, WebSocketTransport transport) {
             this.session = session;
+            this.transport = transport;
         }
 
         @Override
@@ -301,6 +304,9 @@ public final class TunnelClient {
             }
             welcomed = true;
             vertx.cancelTimer(welcomeTimer);
+            if (welcome.capabilities().contains(WebSocketTransport.UNMASKED_CAPABILITY)) {
+                transport.stopMasking();
+            }
             try {
                 session.peerLimits(welcome.initialWindow(), welcome.maxFrameSize());
             } catch (ProtocolException e) {

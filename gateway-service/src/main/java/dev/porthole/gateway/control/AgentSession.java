@@ -34,6 +34,7 @@ import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.mux.WebSocketTransport;
 import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
@@ -54,7 +55,7 @@ import java.util.Set;
 public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** Features this gateway supports; WELCOME carries those the agent supports too. */
-    static final Set<String> CAPABILITIES = Set.of("http", "tcp", "private");
+    static final Set<String> CAPABILITIES = Set.of("http", "tcp", "private", WebSocketTransport.UNMASKED_CAPABILITY);
 
     private enum State {
         AWAITING_HELLO,

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.impl.WebSocketInternal;
 import java.nio.charset.StandardCharsets;
 
@@ -75,10 +76,13 @@ public final class WebSocketTransport implements FrameTransport {
     /**
      * Connects a session to the socket's messages and close; call before the first message can
      * arrive. Messages are handed over on the session's context (at once when the socket shares it).
+     * They are taken frame by frame rather than through Vert.x's message handler, which copies
+     * every message once more; a message split into WebSocket fragments is put together here, up
+     * to the session's largest frame.
      */
     public static void bind(WebSocketBase socket, MuxSession session) {
-        socket.binaryMessageHandler(message -> session.onContext(() -> session.receive(message)));
-        socket.textMessageHandler(text -> session.close(CloseCode.PROTOCOL_ERROR, "text messages are not part of the Porthole protocol"));
+        MessageAssembler assembler = new MessageAssembler(session);
+        socket.frameHandler(assembler::frame);
         socket.closeHandler(ignored -> {
             Short code = socket.closeStatusCode();
             session.transportClosed(code == null ? 1006 : code, socket.closeReason());
@@ -139,5 +143,66 @@ public final class WebSocketTransport implements FrameTransport {
             end--;
         }
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** Turns received WebSocket frames into whole binary messages for a session; runs on the socket's context. */
+    private static final class MessageAssembler {
+        private final MuxSession session;
+        private Buffer partial;
+        private boolean text;
+
+        MessageAssembler(MuxSession session) {
+            this.session = session;
+        }
+
+        void frame(WebSocketFrame frame) {
+            switch (frame.type()) {
+                case BINARY -> {
+                    partial = null;
+                    if (frame.isFinal()) {
+                        deliver(frame.binaryData());
+                    } else {
+                        partial = frame.binaryData().copy();
+                        checkSize();
+                    }
+                }
+                case CONTINUATION -> {
+                    if (text) {
+                        return;
+                    }
+                    if (partial == null) {
+                        session.close(CloseCode.PROTOCOL_ERROR, "a continuation frame without a message to continue");
+                        return;
+                    }
+                    partial.appendBuffer(frame.binaryData());
+                    if (checkSize() && frame.isFinal()) {
+                        Buffer message = partial;
+                        partial = null;
+                        deliver(message);
+                    }
+                }
+                case TEXT -> {
+                    text = true;
+                    session.close(CloseCode.PROTOCOL_ERROR, "text messages are not part of the Porthole protocol");
+                }
+                default -> {
+                    // PING, PONG and CLOSE are answered by Vert.x itself.
+                }
+            }
+        }
+
+        private boolean checkSize() {
+            int limit = session.settings().maxFrameSize();
+            if (partial != null && partial.length() > limit) {
+                partial = null;
+                session.close(CloseCode.PROTOCOL_ERROR, "FRAME_TOO_LARGE: a fragmented message grew past the maximum of " + limit + " bytes");
+                return false;
+            }
+            return true;
+        }
+
+        private void deliver(Buffer message) {
+            session.onContext(() -> session.receive(message));
+        }
     }
 }

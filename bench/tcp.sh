@@ -6,7 +6,7 @@
 # encrypts: the comparison is "what a user would run", not cipher against cipher.
 #
 #   bench/tcp.sh                       (needs redis-server, sshd, ssh, ssh-keygen, python3)
-#   SIZE_MIB=2048 ROUND_TRIPS=5000 WARMUP_MIB=2048 bench/tcp.sh
+#   SIZE_MIB=2048 ROUND_TRIPS=5000 WARMUP_MIB=4096 bench/tcp.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -129,8 +129,9 @@ bench() { python3 "$work/tcpbench.py" "$@"; }
 relay_pids() { case $1 in direct) echo "" ;; tunnel) echo "$gateway_pid $agent_pid" ;; ssh) echo "$sshd_pid $ssh_pid" ;; esac; }
 # Warm-up: the JIT compiles the relay before anything is measured. After the 256 MiB this used to
 # be, C2 was still compiling during the measured download on a busy machine (and its CPU counts as
-# the relay's), so half of WARMUP_MIB goes over 4 connections, half over one, as measured.
-warmup_mib="${WARMUP_MIB:-1024}"
+# the relay's; in a loop of 512 MiB downloads the CPU per GiB settled only after about 2 GiB), so
+# half of WARMUP_MIB goes over 4 connections, half over one, as measured.
+warmup_mib="${WARMUP_MIB:-2048}"
 bench download "$tcp_port" $((warmup_mib / 2 * 1024 * 1024)) 4 > /dev/null
 bench download "$tcp_port" $((warmup_mib / 2 * 1024 * 1024)) 1 > /dev/null
 bench rtt "$tcp_port" 2000 > /dev/null

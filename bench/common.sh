@@ -66,3 +66,27 @@ start_token_gateway() {
 load_agents() {
   exec "$java" -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${LOAD_JVM:-} -cp "$load_cp" dev.porthole.agent.load.LoadAgents "$@"
 }
+
+# CPU time (user + system, clock ticks) of processes and all their descendants: what relaying cost,
+# independent of how busy the machine is (the throughput numbers are not, on shared cores).
+cpu_ticks() {
+  python3 - "$@" <<'PY'
+import os, sys
+stats = {}
+for pid in os.listdir("/proc"):
+    if pid.isdigit():
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            stats[int(pid)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        except (OSError, IndexError):
+            pass
+roots = {int(p) for p in sys.argv[1:]}
+def inside(pid):
+    while pid > 1:
+        if pid in roots: return True
+        pid = stats.get(pid, (0, 0))[0]
+    return False
+print(sum(ticks for pid, (_, ticks) in stats.items() if inside(pid)))
+PY
+}
+tick_hz=$(getconf CLK_TCK)

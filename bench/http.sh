@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures HTTP through a Porthole tunnel against the same upstream reached directly, in one run:
 # requests/s and p50/p99 latency at 50 connections and at 1 connection (wrk), MiB/s for a 100 MiB
-# download (curl), errors, and the gateway's and agent's resident memory across repeated downloads.
+# download (curl), errors, the CPU time the gateway and agent spend per request and per GiB (which a
+# busy machine distorts less than throughput), and their resident memory across repeated downloads.
 #
 #   bench/http.sh              (needs wrk and curl: apt-get install -y wrk curl)
 #   DURATION=20s WARMUP=30s bench/http.sh   (WARMUP: load on each path before measuring, default 20s)
@@ -52,7 +53,10 @@ wrk -t2 -c50 -d5s "$direct/hello" > /dev/null 2>&1
 wrk -t2 -c50 -d"$warmup" -H "Host: $host" "$tunnel/hello" > /dev/null 2>&1
 
 read -r d50_rps d50_p50 d50_p99 d50_err < <(run_wrk direct-c50 50 2 "$direct")
+ticks_before=$(cpu_ticks "$gateway_pid" "$agent_pid")
 read -r t50_rps t50_p50 t50_p99 t50_err < <(run_wrk tunnel-c50 50 2 "$tunnel" "$host")
+ticks_c50=$(( $(cpu_ticks "$gateway_pid" "$agent_pid") - ticks_before ))
+t50_requests=$(awk '/requests in/ {print $1}' "$out/wrk-tunnel-c50.txt")
 read -r d1_rps d1_p50 d1_p99 d1_err < <(run_wrk direct-c1 1 1 "$direct")
 read -r t1_rps t1_p50 t1_p99 t1_err < <(run_wrk tunnel-c1 1 1 "$tunnel" "$host")
 
@@ -64,9 +68,12 @@ speed() { # url [host] -> MiB/s of a 100 MiB download
 # Warm the download path up too (not counted), as the request path was.
 for i in 1 2 3; do speed "$direct" > /dev/null; speed "$tunnel" "$host" > /dev/null; done
 direct_speeds=(); tunnel_speeds=(); gateway_rss=(); agent_rss=()
+tunnel_ticks=0
 for i in $(seq 1 "$downloads"); do
   direct_speeds+=("$(speed "$direct")")
+  ticks_before=$(cpu_ticks "$gateway_pid" "$agent_pid")
   tunnel_speeds+=("$(speed "$tunnel" "$host")")
+  tunnel_ticks=$(( tunnel_ticks + $(cpu_ticks "$gateway_pid" "$agent_pid") - ticks_before ))
   gateway_rss+=("$(rss_mib "$gateway_pid")"); agent_rss+=("$(rss_mib "$agent_pid")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -83,6 +90,8 @@ printf "%-28s %12s %12s %9s\n" "requests/s, 1 connection" "$d1_rps" "$t1_rps" "$
 printf "%-28s %12s %12s\n" "  p50 / p99 latency" "$d1_p50/$d1_p99" "$t1_p50/$t1_p99"
 printf "%-28s %12s %12s %9s\n" "100 MiB download, MiB/s" "$dmb" "$tmb" "$(ratio "$tmb" "$dmb")"
 printf "%-28s %12s %12s\n" "  every run, MiB/s" "${direct_speeds[*]}" "${tunnel_speeds[*]}"
+awk -v t="$ticks_c50" -v hz="$tick_hz" -v n="$t50_requests" 'BEGIN { if (n > 0) printf "gateway + agent CPU per request, 50 connections: %.1f us\n", t / hz / n * 1e6 }'
+awk -v t="$tunnel_ticks" -v hz="$tick_hz" -v n="$downloads" 'BEGIN { printf "gateway + agent CPU per GiB downloaded: %.2f s\n", t / hz / (n * 100 / 1024) }'
 echo "errors (non-2xx + socket): direct $((d50_err + d1_err)), tunnel $((t50_err + t1_err))"
 echo "resident MiB after each download: gateway ${gateway_rss[*]}; agent ${agent_rss[*]}"
 } | tee "$out/summary.txt"

@@ -252,14 +252,15 @@ public final class TunnelClient {
                 return;
             }
             Context context = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
-            MuxSession session = new MuxSession(context, new WebSocketTransport(socket), muxSettings, MuxSession.Role.AGENT);
-            Connection connection = new Connection(this, session);
+            WebSocketTransport transport = new WebSocketTransport(socket);
+            MuxSession session = new MuxSession(context, transport, muxSettings, MuxSession.Role.AGENT);
+            Connection connection = new Connection(this, session, transport);
             session.listener(connection);
             WebSocketTransport.bind(socket, session);
             current = session;
             this.connection = connection;
             List<TunnelSpec> asked = asks();
-            Set<String> capabilities = new HashSet<>(Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE));
+            Set<String> capabilities = new HashSet<>(Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.UNMASKED));
             if (settings.ha()) {
                 capabilities.add(Capabilities.HA);
             }
@@ -402,6 +403,7 @@ public final class TunnelClient {
     private final class Connection implements MuxListener {
         private final Link link;
         private final MuxSession session;
+        private final WebSocketTransport transport;
         private List<TunnelSpec> asked = List.of();
         /** What this connection serves: the tunnels its WELCOME granted, by name. */
         private final Map<String, TunnelSpec> served = new ConcurrentHashMap<>();
@@ -415,9 +417,10 @@ public final class TunnelClient {
         /** The agent closed it itself (an HA connection on the other's instance) and has scheduled the next attempt. */
         private volatile boolean discarded;
 
-        Connection(Link link, MuxSession session) {
+        Connection(Link link, MuxSession session, WebSocketTransport transport) {
             this.link = link;
             this.session = session;
+            this.transport = transport;
         }
 
         @Override
@@ -466,6 +469,9 @@ public final class TunnelClient {
             }
             welcomed = true;
             vertx.cancelTimer(welcomeTimer);
+            if (welcome.capabilities().contains(WebSocketTransport.UNMASKED_CAPABILITY)) {
+                transport.stopMasking();
+            }
             try {
                 session.peerLimits(welcome.initialWindow(), welcome.maxFrameSize());
             } catch (ProtocolException e) {

@@ -69,6 +69,7 @@ public final class HttpUpstream implements StreamAcceptor {
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(60)
                 .setTcpNoDelay(true)
+                .setReceiveBufferSize(TcpUpstream.RECEIVE_BUFFER_SIZE)
                 .setDecompressionSupported(false)
                 .setTryUseCompression(false)
                 .setConnectTimeout(5_000)

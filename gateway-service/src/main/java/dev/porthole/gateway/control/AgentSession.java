@@ -35,6 +35,7 @@ import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.mux.WebSocketTransport;
 import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
@@ -55,7 +56,7 @@ import java.util.Set;
 public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** Features this gateway supports; WELCOME carries those the agent supports too. */
-    static final Set<String> CAPABILITIES = Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.HA);
+    static final Set<String> CAPABILITIES = Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.HA, Capabilities.UNMASKED);
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);

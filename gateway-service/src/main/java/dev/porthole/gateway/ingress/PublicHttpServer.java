@@ -91,6 +91,9 @@ public class PublicHttpServer {
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxWebSocketFrameSize(agents.maxFrameSize())
                 .setMaxWebSocketMessageSize(agents.maxFrameSize())
+                // Agents stop masking once WELCOME carries the "unmasked" capability (AgentSession);
+                // masked frames (older agents) are still taken.
+                .setAcceptUnmaskedFrames(true)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
     }

@@ -11,6 +11,7 @@ import dev.porthole.protocol.message.Config;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
+import dev.porthole.protocol.mux.WebSocketTransport;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -79,6 +80,28 @@ class AgentHandshakeTest {
         agent.close();
         await().until(() -> routes.http("api").isEmpty());
         await().until(() -> redis.exists(List.of("porthole:route:http:api")).toCompletionStage().toCompletableFuture().get().toInteger() == 0);
+    }
+
+    @Test
+    void takesUnmaskedFramesFromAgentsAndMaskedOnesFromOlderAgents() {
+        TestAgent current = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-unmasked", List.of(TunnelRequest.http("plain", "x:1")));
+        Welcome welcome = current.awaitWelcome();
+        assertThat(welcome.tunnels().getFirst().granted()).isTrue();
+        assertThat(welcome.capabilities()).contains(WebSocketTransport.UNMASKED_CAPABILITY);
+        assertThat(current.masked()).as("WELCOME lets the agent stop masking").isFalse();
+        // Unmasked frames after the switch are taken: the heartbeat's PINGs get their PONGs.
+        current.startHeartbeat();
+        await().until(() -> current.roundTrip().toNanos() >= 0);
+
+        TestAgent older = TestAgent.connectMasked(vertx, GatewayPortResource.port(), TOKEN, "agent-masked", List.of(TunnelRequest.http("masked", "x:1")));
+        Welcome olderWelcome = older.awaitWelcome();
+        assertThat(olderWelcome.tunnels().getFirst().granted()).isTrue();
+        assertThat(olderWelcome.capabilities()).doesNotContain(WebSocketTransport.UNMASKED_CAPABILITY);
+        assertThat(older.masked()).isTrue();
+        older.startHeartbeat();
+        await().until(() -> older.roundTrip().toNanos() >= 0);
+        current.close();
+        older.close();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.porthole.gateway.support;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.ProtocolVersion;
 import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Config;
 import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.GoAway;
@@ -21,6 +22,7 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,8 @@ public final class TestAgent implements MuxListener {
     private volatile MuxSession session;
     private volatile WebSocket socket;
     private volatile int closeCode = -1;
+    private volatile WebSocketTransport transport;
+    private volatile Vertx vertx;
 
     /** Connects, sends HELLO asking for these tunnels, and returns without waiting for WELCOME. */
     public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
@@ -51,13 +55,18 @@ public final class TestAgent implements MuxListener {
 
     public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, int minVersion,
             int maxVersion) {
-        return connect(vertx, port, authorization, agentId, tunnels, minVersion, maxVersion, Set.of("http"));
+        return connect(vertx, port, authorization, agentId, tunnels, minVersion, maxVersion, Set.of("http", Capabilities.UNMASKED));
     }
 
-    /** Connects offering {@code capabilities} in HELLO ({@code ha}: one of an agent's HA connections). */
+    /** Connects offering {@code capabilities} in HELLO ({@code ha}: one of an agent's HA connections; without {@code unmasked}, an agent that masks every frame). */
     public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels,
             Set<String> capabilities) {
         return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, capabilities);
+    }
+
+    /** Connects as an agent older than unmasked frames: it does not offer the capability and masks every frame. */
+    public static TestAgent connectMasked(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
+        return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, Set.of("http"));
     }
 
     private static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, int minVersion,
@@ -71,10 +80,13 @@ public final class TestAgent implements MuxListener {
         WebSocket socket = join(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(65536).setMaxMessageSize(65536))
                 .connect(options).toCompletionStage().toCompletableFuture());
         agent.socket = socket;
+        agent.vertx = vertx;
         CompletableFuture<Void> ready = new CompletableFuture<>();
         io.vertx.core.Context context = vertx.getOrCreateContext();
         context.runOnContext(ignored -> {
-            MuxSession session = new MuxSession(context, new WebSocketTransport(socket), MuxSettings.DEFAULTS, MuxSession.Role.AGENT);
+            WebSocketTransport transport = new WebSocketTransport(socket);
+            agent.transport = transport;
+            MuxSession session = new MuxSession(context, transport, MuxSettings.DEFAULTS, MuxSession.Role.AGENT);
             session.listener(agent);
             WebSocketTransport.bind(socket, session);
             agent.session = session;
@@ -100,6 +112,20 @@ public final class TestAgent implements MuxListener {
             throw new AssertionError("expected an upgrade rejection, got " + e, e);
         }
         throw new AssertionError("the gateway accepted the agent");
+    }
+
+    /** Starts this side's heartbeat (a PING every 50 ms); {@link #roundTrip()} turns non-negative at the first PONG. */
+    public void startHeartbeat() {
+        session.startHeartbeat(vertx, Duration.ofMillis(50), Duration.ofSeconds(30));
+    }
+
+    public Duration roundTrip() {
+        return session.roundTrip();
+    }
+
+    /** Whether this agent masks the frames it sends. */
+    public boolean masked() {
+        return transport.masked();
     }
 
     /** What to do with each stream the gateway opens from now on. */
@@ -163,6 +189,9 @@ public final class TestAgent implements MuxListener {
                     session.peerLimits(w.initialWindow(), w.maxFrameSize());
                 } catch (ProtocolException e) {
                     throw new AssertionError(e);
+                }
+                if (w.capabilities().contains(WebSocketTransport.UNMASKED_CAPABILITY)) {
+                    transport.stopMasking();
                 }
                 welcome.complete(w);
             }

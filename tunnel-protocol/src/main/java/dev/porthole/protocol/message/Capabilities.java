@@ -15,6 +15,11 @@ public final class Capabilities {
      * registers it so.
      */
     public static final String HA = "ha";
+    /**
+     * In HELLO: the agent can stop masking its WebSocket frames. In WELCOME: the gateway takes them
+     * unmasked, so the agent stops masking after WELCOME (see {@code WebSocketTransport}).
+     */
+    public static final String UNMASKED = "unmasked";
 
     private Capabilities() {
     }

@@ -12,6 +12,14 @@ public interface FrameTransport {
     /** Writes one frame as one message; frames reach the peer in the order they were sent. */
     void send(Buffer frame);
 
+    /**
+     * Whether {@link #send} wants each frame in one contiguous buffer; when false, the session hands
+     * it the header and the payload as one composite buffer, without copying the payload.
+     */
+    default boolean contiguousFrames() {
+        return true;
+    }
+
     /** True while the transport holds more unwritten bytes than it wants; the session stops sending DATA. */
     boolean writeQueueFull();
 

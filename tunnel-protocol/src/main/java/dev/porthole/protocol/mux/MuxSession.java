@@ -464,7 +464,7 @@ public final class MuxSession {
         if (closed) {
             return;
         }
-        Buffer encoded = codec.encode(frame);
+        Buffer encoded = codec.encode(frame, transport.contiguousFrames());
         bytesSent.add(encoded.length());
         transport.send(encoded);
     }

@@ -1,10 +1,17 @@
 package dev.porthole.protocol.mux;
 
+import dev.porthole.protocol.message.Capabilities;
+
 import dev.porthole.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.impl.WebSocketInternal;
 import java.nio.charset.StandardCharsets;
 
@@ -14,23 +21,70 @@ public final class WebSocketTransport implements FrameTransport {
     /** A WebSocket close reason may hold at most 123 bytes of UTF-8. */
     static final int MAX_CLOSE_REASON_BYTES = 123;
 
+    /**
+     * Capability (HELLO/WELCOME) saying that the gateway accepts unmasked frames from the agent.
+     * Only when WELCOME carries it does an agent stop masking: an older gateway would close the
+     * connection on its first unmasked frame.
+     */
+    public static final String UNMASKED_CAPABILITY = Capabilities.UNMASKED;
+
     private final WebSocketBase socket;
     private final ChannelHandlerContext channel;
+    private volatile boolean masked;
     /** Touched only on the channel's event loop. */
     private boolean flushQueued;
 
+    /** A transport over a server socket (never masks) or a client socket (masks until {@link #stopMasking()}). */
     public WebSocketTransport(WebSocketBase socket) {
         this.socket = socket;
         this.channel = socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+        this.masked = !(socket instanceof ServerWebSocket);
+    }
+
+    /**
+     * On a client socket, replaces the frame encoder by one that does not mask; frames written
+     * from then on leave unmasked. Call on the socket's event loop once the peer said it accepts
+     * them ({@link #UNMASKED_CAPABILITY}). Masking XORs every byte the agent sends with a
+     * per-frame key; it protects browsers' shared caches from script-made frames (RFC 6455,
+     * section 10.3), which cannot occur between our own two processes, and it cost the agent a
+     * fifth of its CPU on a download (docs/performance.md).
+     */
+    public void stopMasking() {
+        if (!masked || channel == null) {
+            return;
+        }
+        ChannelPipeline pipeline = channel.pipeline();
+        WebSocketFrameEncoder encoder = pipeline.get(WebSocketFrameEncoder.class);
+        if (encoder != null) {
+            pipeline.replace(encoder, pipeline.context(encoder).name(), new WebSocket13FrameEncoder(false));
+            masked = false;
+        }
+    }
+
+    /**
+     * Whether frames go out masked. An unmasked transport takes a frame's header and payload as
+     * two buffers, which the channel writes with one gathering write and no copy into one buffer;
+     * a masking encoder reads a composite buffer int by int, which costs more than the copy.
+     */
+    public boolean masked() {
+        return masked;
+    }
+
+    @Override
+    public boolean contiguousFrames() {
+        return masked;
     }
 
     /**
      * Connects a session to the socket's messages and close; call before the first message can
      * arrive. Messages are handed over on the session's context (at once when the socket shares it).
+     * They are taken frame by frame rather than through Vert.x's message handler, which copies
+     * every message once more; a message split into WebSocket fragments is put together here, up
+     * to the session's largest frame.
      */
     public static void bind(WebSocketBase socket, MuxSession session) {
-        socket.binaryMessageHandler(message -> session.onContext(() -> session.receive(message)));
-        socket.textMessageHandler(text -> session.close(CloseCode.PROTOCOL_ERROR, "text messages are not part of the Porthole protocol"));
+        MessageAssembler assembler = new MessageAssembler(session);
+        socket.frameHandler(assembler::frame);
         socket.closeHandler(ignored -> {
             Short code = socket.closeStatusCode();
             session.transportClosed(code == null ? 1006 : code, socket.closeReason());
@@ -91,5 +145,66 @@ public final class WebSocketTransport implements FrameTransport {
             end--;
         }
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** Turns received WebSocket frames into whole binary messages for a session; runs on the socket's context. */
+    private static final class MessageAssembler {
+        private final MuxSession session;
+        private Buffer partial;
+        private boolean text;
+
+        MessageAssembler(MuxSession session) {
+            this.session = session;
+        }
+
+        void frame(WebSocketFrame frame) {
+            switch (frame.type()) {
+                case BINARY -> {
+                    partial = null;
+                    if (frame.isFinal()) {
+                        deliver(frame.binaryData());
+                    } else {
+                        partial = frame.binaryData().copy();
+                        checkSize();
+                    }
+                }
+                case CONTINUATION -> {
+                    if (text) {
+                        return;
+                    }
+                    if (partial == null) {
+                        session.close(CloseCode.PROTOCOL_ERROR, "a continuation frame without a message to continue");
+                        return;
+                    }
+                    partial.appendBuffer(frame.binaryData());
+                    if (checkSize() && frame.isFinal()) {
+                        Buffer message = partial;
+                        partial = null;
+                        deliver(message);
+                    }
+                }
+                case TEXT -> {
+                    text = true;
+                    session.close(CloseCode.PROTOCOL_ERROR, "text messages are not part of the Porthole protocol");
+                }
+                default -> {
+                    // PING, PONG and CLOSE are answered by Vert.x itself.
+                }
+            }
+        }
+
+        private boolean checkSize() {
+            int limit = session.settings().maxFrameSize();
+            if (partial != null && partial.length() > limit) {
+                partial = null;
+                session.close(CloseCode.PROTOCOL_ERROR, "FRAME_TOO_LARGE: a fragmented message grew past the maximum of " + limit + " bytes");
+                return false;
+            }
+            return true;
+        }
+
+        private void deliver(Buffer message) {
+            session.onContext(() -> session.receive(message));
+        }
     }
 }

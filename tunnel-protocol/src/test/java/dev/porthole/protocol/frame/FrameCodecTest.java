@@ -36,6 +36,20 @@ class FrameCodecTest {
     }
 
     @Test
+    void aCompositeEncodingHasTheSameBytesAsTheContiguousOne() {
+        for (Frame frame : new Frame[] {new Frame(FrameType.DATA, Frame.FLAG_FIN, 7, Buffer.buffer("payload")), Frame.of(FrameType.FIN, 9, null)}) {
+            assertThat(codec.encode(frame, false).getBytes()).isEqualTo(codec.encode(frame, true).getBytes());
+        }
+        assertThat(codec.encode(Frame.of(FrameType.DATA, 2, Buffer.buffer("ab")), false).getBytes()).isEqualTo(hex("1200000000026162"));
+    }
+
+    @Test
+    void refusesToEncodeACompositeFrameLargerThanTheMaximum() {
+        Frame tooBig = Frame.of(FrameType.DATA, 2, Buffer.buffer(new byte[codec.maxPayloadSize() + 1]));
+        assertThatThrownBy(() -> codec.encode(tooBig, false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds the maximum");
+    }
+
+    @Test
     void rejectsUnknownFrameTypes() {
         assertError(Buffer.buffer(hex("7f0000000002")), ProtocolError.UNKNOWN_FRAME_TYPE);
         assertError(Buffer.buffer(hex("000000000000")), ProtocolError.UNKNOWN_FRAME_TYPE);

@@ -1,0 +1,90 @@
+package dev.porthole.protocol.mux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.protocol.frame.FrameCodec;
+import dev.porthole.protocol.message.MessageCodec;
+import dev.porthole.protocol.message.Ping;
+import dev.porthole.protocol.message.Pong;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A session bound to a WebSocket takes each message whole, also when the peer split it into fragments, and bounds what it puts together. */
+class FragmentedMessagesTest {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final FrameCodec codec = new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
+    private final List<Object> answers = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Short> closedWith = new AtomicReference<>();
+    private WebSocket client;
+
+    @BeforeEach
+    void connect() throws Exception {
+        HttpServer server = vertx.createHttpServer().webSocketHandler(socket -> {
+            MuxSession session = new MuxSession(vertx.getOrCreateContext(), new WebSocketTransport(socket), MuxSettings.DEFAULTS, MuxSession.Role.GATEWAY);
+            WebSocketTransport.bind(socket, session);
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        client = vertx.createWebSocketClient().connect(server.actualPort(), "127.0.0.1", "/").toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        client.binaryMessageHandler(message -> {
+            try {
+                answers.add(MessageCodec.decode(codec.decode(message)));
+            } catch (Exception e) {
+                answers.add(e);
+            }
+        });
+        client.closeHandler(ignored -> closedWith.set(client.closeStatusCode()));
+    }
+
+    @AfterEach
+    void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void aWholeMessageIsAnswered() {
+        client.writeBinaryMessage(codec.encode(MessageCodec.encode(new Ping(7))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !answers.isEmpty());
+        assertThat(answers).containsExactly(new Pong(7));
+    }
+
+    @Test
+    void aMessageInThreeFragmentsIsPutTogether() {
+        Buffer ping = codec.encode(MessageCodec.encode(new Ping(42)));
+        client.writeFrame(WebSocketFrame.binaryFrame(ping.slice(0, 3), false));
+        client.writeFrame(WebSocketFrame.continuationFrame(ping.slice(3, 9), false));
+        client.writeFrame(WebSocketFrame.continuationFrame(ping.slice(9, ping.length()), true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !answers.isEmpty());
+        assertThat(answers).containsExactly(new Pong(42));
+        assertThat(closedWith.get()).isNull();
+    }
+
+    @Test
+    void fragmentsAddingUpToMoreThanTheLargestFrameCloseTheConnection() {
+        Buffer half = Buffer.buffer(new byte[FrameCodec.DEFAULT_MAX_FRAME_SIZE / 2 + 1]);
+        client.writeFrame(WebSocketFrame.binaryFrame(half, false));
+        client.writeFrame(WebSocketFrame.continuationFrame(half, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> closedWith.get() != null);
+        assertThat(closedWith.get()).isEqualTo((short) 1002);
+        assertThat(answers).isEmpty();
+    }
+
+    @Test
+    void aTextMessageClosesTheConnection() {
+        client.writeTextMessage("hello");
+        await().atMost(Duration.ofSeconds(10)).until(() -> closedWith.get() != null);
+        assertThat(closedWith.get()).isEqualTo((short) 1002);
+    }
+}

@@ -29,6 +29,7 @@ import io.vertx.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -62,6 +63,11 @@ public class PeerForwarding {
                 .setConnectTimeout((int) config.cluster().connectTimeout().toMillis())
                 .setTcpNoDelay(true)
                 .setKeepAlive(true)
+                // A peer that stops sending mid-body would otherwise hold the visitor as long as the visitor's side
+                // stays busy (a slow upload): the visitors' idle timeout, counted on what the peer sends, cuts it
+                // (the pipe fails and the visitor's connection closes).
+                .setReadIdleTimeout((int) config.http().idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength((int) config.http().maxInitialLineLength().asLongValue())
                 .setMaxHeaderSize((int) config.http().maxHeaderSize().asLongValue()),
@@ -136,7 +142,8 @@ public class PeerForwarding {
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
-        in.pipeTo(response).onFailure(error -> {
+        // Not ended on failure: a terminating chunk would make a cut body look complete; the connection is closed instead.
+        in.pipe().endOnFailure(false).to(response).onFailure(error -> {
             Log.debugf("tunnel '%s': response forwarded from gateway %s cut: %s", tunnel, peer.gatewayId(), error.getMessage());
             in.request().reset();
             request.connection().close();

@@ -52,6 +52,10 @@ public final class TunnelClient {
     private static final Logger LOG = Logger.getLogger(TunnelClient.class);
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration GOING_AWAY_DELAY = Duration.ofMillis(200);
+    /** The longest wait before connecting again after a draining gateway refused the handshake. */
+    private static final Duration DRAINING_RETRY_CAP = Duration.ofMillis(500);
+    /** Names the reason of a gateway's refusal ({@code draining} when it is stopping). */
+    private static final String ERROR_HEADER = "X-Porthole-Error";
 
     private final Vertx vertx;
     private final AgentSettings settings;
@@ -184,6 +188,11 @@ public final class TunnelClient {
             String body = rejected.getBody() == null ? "" : rejected.getBody().toString().trim();
             int status = rejected.getStatus();
             String reason = body.isEmpty() ? "the gateway refused the connection (HTTP " + status + ")" : body;
+            if (status == 503 && rejected.getHeaders() != null && "draining".equals(rejected.getHeaders().get(ERROR_HEADER))) {
+                // The gateway is stopping: the next attempt, through the load balancer, reaches another one; no long back-off.
+                retry(reason, null, DRAINING_RETRY_CAP);
+                return;
+            }
             switch (status) {
                 case 401, 403 -> {
                     finish(new AgentExit(AgentExit.AUTH_FAILED, reason));
@@ -196,15 +205,16 @@ public final class TunnelClient {
                 }
                 default -> {
                     String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get(HttpHeaders.RETRY_AFTER);
-                    retry(reason, retryAfter == null ? null : Duration.ofSeconds(parseSeconds(retryAfter)));
+                    retry(reason, retryAfter == null ? null : Duration.ofSeconds(parseSeconds(retryAfter)), null);
                     return;
                 }
             }
         }
-        retry("cannot reach the gateway at " + settings.server() + ": " + describe(cause), null);
+        retry("cannot reach the gateway at " + settings.server() + ": " + describe(cause), null, null);
     }
 
-    private void retry(String reason, Duration atLeast) {
+    /** Schedules the next attempt after the back-off's delay, raised to {@code atLeast} and capped at {@code atMost} (each optional). */
+    private void retry(String reason, Duration atLeast, Duration atMost) {
         if (stopping) {
             return;
         }
@@ -215,6 +225,9 @@ public final class TunnelClient {
         Duration delay = backoff.next();
         if (atLeast != null && delay.compareTo(atLeast) < 0) {
             delay = atLeast;
+        }
+        if (atMost != null && delay.compareTo(atMost) > 0) {
+            delay = atMost;
         }
         schedule(reason, delay);
     }
@@ -373,7 +386,7 @@ public final class TunnelClient {
                 if (known == CloseCode.GOING_AWAY) {
                     schedule("the gateway is restarting or draining: " + reason, GOING_AWAY_DELAY);
                 } else {
-                    retry("connection lost: " + reason, null);
+                    retry("connection lost: " + reason, null, null);
                 }
                 return;
             }

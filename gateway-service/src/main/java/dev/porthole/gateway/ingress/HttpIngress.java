@@ -56,11 +56,9 @@ public class HttpIngress {
 
     public void handle(HttpServerRequest request) {
         if (draining.active()) {
-            // Requests already forwarded finish; new ones (agents' reconnects too) go to another gateway.
-            request.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "1");
-            ErrorPages.send(request, 503, "draining", "Service Unavailable",
-                    "This gateway is shutting down. Try again in a moment; another gateway takes over.");
-            return;
+            // Served still (here while the agent's old session holds the tunnel, else where it moved), but the
+            // visitor's next request opens a new connection, which the load balancer sends to another gateway.
+            request.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
         if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
             // RFC 9112 3.2: more than one Host is a 400; which one a proxy in front honoured is unknown.
@@ -79,7 +77,13 @@ public class HttpIngress {
         }
         HostAndPort authority = request.authority();
         switch (addressing.resolve(authority == null ? null : authority.host(), request.uri())) {
-            case Addressing.AgentEndpoint agent -> agents.handle(request);
+            case Addressing.AgentEndpoint agent -> {
+                if (draining.stopping()) {
+                    refuseAgent(request);
+                } else {
+                    agents.handle(request);
+                }
+            }
             case Addressing.Tunnel tunnel -> forward(request, tunnel, fromPeer);
             case Addressing.NoTunnel none -> ErrorPages.send(request, 404, "no-tunnel", "Not Found",
                     "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host.");
@@ -152,6 +156,17 @@ public class HttpIngress {
                 }
             }
         }));
+    }
+
+    /**
+     * An agent connecting to a stopping gateway (its GOAWAY reconnect, or a new agent the balancer
+     * has not yet steered away) is sent elsewhere: {@code Retry-After: 0} and the {@code draining}
+     * code tell the agent to try again at once, which through the balancer reaches another gateway.
+     */
+    private void refuseAgent(HttpServerRequest request) {
+        request.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "0");
+        ErrorPages.send(request, 503, "draining", "Service Unavailable",
+                "This gateway is shutting down. Connect again; another gateway takes over.");
     }
 
     /** A tunnel with no session here nor elsewhere: offline (502) or unknown (404). */

@@ -78,8 +78,11 @@ public class PeerForwarding {
     public Future<PeerRoute> locate(String tunnel) {
         return redis.get(keys.httpRoute(tunnel)).compose(stored -> {
             Route route = stored == null ? null : Route.fromJson(stored.toString());
-            if (route == null || route.gatewayId().equals(cluster.instanceId())) {
+            if (route == null) {
                 return Future.succeededFuture(new PeerRoute.NotElsewhere());
+            }
+            if (route.gatewayId().equals(cluster.instanceId())) {
+                return Future.succeededFuture(new PeerRoute.Here());
             }
             return redis.get(keys.gateway(route.gatewayId())).map(address -> {
                 SocketAddress parsed = address == null ? null : InternalAddress.parse(address.toString());
@@ -91,7 +94,8 @@ public class PeerForwarding {
     /**
      * Forwards a paused request to {@code peer} and relays the answer; completes with the status
      * the visitor got, or fails when the peer could not be reached before any response started
-     * (the caller then writes an error page).
+     * (the caller then writes an error page): with {@link PeerUnreachable} when no connection to it
+     * could be had, so that nothing was sent and the request is still paused and whole.
      */
     public Future<Integer> forward(HttpServerRequest request, String tunnel, PeerRoute.Peer peer) {
         HostAndPort authority = request.authority();
@@ -101,7 +105,7 @@ public class PeerForwarding {
                 .setURI(request.uri())
                 .setHost(authority == null ? peer.address().host() : authority.host())
                 .setPort(authority == null || authority.port() < 0 ? peer.address().port() : authority.port());
-        return client.request(options).compose(out -> {
+        return client.request(options).recover(error -> Future.failedFuture(new PeerUnreachable(peer.gatewayId(), error))).compose(out -> {
             copyRequestHeaders(request, out.headers());
             out.putHeader(ClusterMembership.TOKEN_HEADER, cluster.token());
             out.putHeader(ClusterMembership.HOP_HEADER, cluster.instanceId());
@@ -163,6 +167,20 @@ public class PeerForwarding {
             if (!lower.equals("host") && !lower.equals("transfer-encoding")) {
                 out.add(header.name(), header.value());
             }
+        }
+    }
+
+    /** No connection to the instance could be had (refused, timed out): the request was not sent. */
+    public static final class PeerUnreachable extends Exception {
+        private final String gatewayId;
+
+        PeerUnreachable(String gatewayId, Throwable cause) {
+            super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause, false, false);
+            this.gatewayId = gatewayId;
+        }
+
+        public String gatewayId() {
+            return gatewayId;
         }
     }
 

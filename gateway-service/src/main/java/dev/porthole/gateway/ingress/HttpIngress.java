@@ -20,10 +20,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /** Every request on the public port: to the agents' endpoint, through a tunnel, or an error page. */
 @ApplicationScoped
 public class HttpIngress {
+
+    /** How long a forwarded request waits for a session here that has claimed its tunnel to bind it. */
+    static final Duration BIND_WAIT = Duration.ofSeconds(2);
+    private static final long BIND_POLL_MILLIS = 10;
 
     private final Addressing addressing;
     private final LocalRoutes routes;
@@ -98,22 +103,69 @@ public class HttpIngress {
             return;
         }
         if (fromPeer) {
-            // One hop only: the registry changed between the other instance's lookup and now.
-            metrics.clusterForward("failed");
-            refuse(request, 502, "forward-hop-limit", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is not served on gateway " + cluster.instanceId()
-                    + ", to which gateway " + request.getHeader(ClusterMembership.HOP_HEADER)
-                    + " forwarded this request; a request is forwarded at most once. Its agent may be reconnecting: try again in a moment.");
+            awaitLocalBinding(request, tunnel);
             return;
         }
         if (cluster.enabled()) {
-            forwardToPeer(request, tunnel);
+            forwardToPeer(request, tunnel, null);
             return;
         }
         notServed(request, tunnel);
     }
 
-    /** Asks the registry where the tunnel is served and forwards the request there, or answers as a single gateway would. */
-    private void forwardToPeer(HttpServerRequest request, Addressing.Tunnel tunnel) {
+    /**
+     * A forwarded request for a tunnel not served here. If the registry names this instance, an
+     * agent's new session here has claimed the name and is about to serve it (see
+     * {@link #whenBound}). Otherwise the registry changed since the other instance's lookup, and a
+     * request is forwarded once only.
+     */
+    private void awaitLocalBinding(HttpServerRequest request, Addressing.Tunnel tunnel) {
+        request.pause();
+        Context context = vertx.getOrCreateContext();
+        peers.locate(tunnel.name()).onComplete(located -> context.runOnContext(ignored -> {
+            if (located.succeeded() && located.result() instanceof PeerRoute.Here) {
+                whenBound(request, tunnel, owner -> serve(request, tunnel, owner, true), () -> hopLimit(request, tunnel));
+            } else {
+                hopLimit(request, tunnel);
+            }
+        }));
+    }
+
+    /**
+     * Waits, up to {@link #BIND_WAIT}, for a session here to bind a tunnel the registry says this
+     * instance holds: a session writes its claims before it binds its routes (after WELCOME), so a
+     * request can come in between, directly or forwarded by an instance that looked the tunnel up.
+     * On the request's context; the request stays paused until one of the two callbacks runs.
+     */
+    private void whenBound(HttpServerRequest request, Addressing.Tunnel tunnel, Consumer<TunnelOwner> bound, Runnable notBound) {
+        long deadline = System.nanoTime() + BIND_WAIT.toNanos();
+        vertx.setPeriodic(BIND_POLL_MILLIS, timer -> {
+            Optional<TunnelOwner> owner = routes.http(tunnel.name());
+            if (owner.isPresent()) {
+                vertx.cancelTimer(timer);
+                bound.accept(owner.get());
+            } else if (System.nanoTime() - deadline >= 0 || request.response().closed()) {
+                vertx.cancelTimer(timer);
+                notBound.run();
+            }
+        });
+    }
+
+    private void hopLimit(HttpServerRequest request, Addressing.Tunnel tunnel) {
+        metrics.clusterForward("failed");
+        request.resume();
+        refuse(request, 502, "forward-hop-limit", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is not served on gateway " + cluster.instanceId()
+                + ", to which gateway " + request.getHeader(ClusterMembership.HOP_HEADER)
+                + " forwarded this request; a request is forwarded at most once. Its agent may be reconnecting: try again in a moment.");
+    }
+
+    /**
+     * Asks the registry where the tunnel is served and forwards the request there, or answers as a
+     * single gateway would. {@code unreachable} names the instance a first attempt could not connect
+     * to: the registry is asked once more, because the tunnel may have just moved away from an
+     * instance that stopped (a rolling restart); if it still names that instance, the answer is 502.
+     */
+    private void forwardToPeer(HttpServerRequest request, Addressing.Tunnel tunnel, PeerForwarding.PeerUnreachable unreachable) {
         if (request.headers().contains(HttpHeaders.UPGRADE)) {
             metrics.clusterForward("failed");
             refuse(request, 502, "cluster-upgrade-unsupported", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by another gateway instance, "
@@ -131,13 +183,17 @@ public class HttpIngress {
                 return;
             }
             switch (located.result()) {
+                case PeerRoute.Peer peer when unreachable != null && unreachable.gatewayId().equals(peer.gatewayId()) ->
+                    gatewayUnreachable(request, tunnel, peer, unreachable);
                 case PeerRoute.Peer peer -> peers.forward(request, tunnel.name(), peer).onFailure(error -> {
-                    metrics.clusterForward("failed");
-                    Log.warnf("tunnel '%s': cannot forward to gateway %s at %s: %s", tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
-                    request.resume();
-                    request.response().putHeader(HttpHeaders.CONNECTION, "close");
-                    refuse(request, 502, "gateway-unreachable", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by gateway " + peer.gatewayId()
-                            + ", which cannot be reached (" + error.getMessage() + "). Its agent reconnects to another gateway if it is gone; try again in a moment.");
+                    if (error instanceof PeerForwarding.PeerUnreachable first && unreachable == null) {
+                        // Nothing was sent and the request is still paused: look again where the tunnel is.
+                        Log.debugf("tunnel '%s': gateway %s cannot be reached (%s); asking the registry again", tunnel.name(), peer.gatewayId(),
+                                error.getMessage());
+                        context.runOnContext(again -> forwardToPeer(request, tunnel, first));
+                        return;
+                    }
+                    gatewayUnreachable(request, tunnel, peer, error);
                 });
                 case PeerRoute.Gone gone -> {
                     request.resume();
@@ -145,7 +201,6 @@ public class HttpIngress {
                             + gone.gatewayId() + ", which is gone. It may reconnect to another gateway in a moment.");
                 }
                 case PeerRoute.NotElsewhere none -> {
-                    // The agent may have connected here meanwhile; the exchange takes the still-paused body.
                     Optional<TunnelOwner> local = routes.http(tunnel.name());
                     if (local.isPresent()) {
                         serve(request, tunnel, local.get(), false);
@@ -154,6 +209,11 @@ public class HttpIngress {
                         notServed(request, tunnel);
                     }
                 }
+                // The agent connected here meanwhile; the exchange takes the still-paused body.
+                case PeerRoute.Here here -> whenBound(request, tunnel, owner -> serve(request, tunnel, owner, false), () -> {
+                    request.resume();
+                    notServed(request, tunnel);
+                });
             }
         }));
     }
@@ -167,6 +227,15 @@ public class HttpIngress {
         request.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "0");
         ErrorPages.send(request, 503, "draining", "Service Unavailable",
                 "This gateway is shutting down. Connect again; another gateway takes over.");
+    }
+
+    private void gatewayUnreachable(HttpServerRequest request, Addressing.Tunnel tunnel, PeerRoute.Peer peer, Throwable error) {
+        metrics.clusterForward("failed");
+        Log.warnf("tunnel '%s': cannot forward to gateway %s at %s: %s", tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
+        request.resume();
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        refuse(request, 502, "gateway-unreachable", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by gateway " + peer.gatewayId()
+                + ", which cannot be reached (" + error.getMessage() + "). Its agent reconnects to another gateway if it is gone; try again in a moment.");
     }
 
     /** A tunnel with no session here nor elsewhere: offline (502) or unknown (404). */

@@ -11,6 +11,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,6 +42,7 @@ public class PublicHttpServer {
     private final AtomicInteger visitorConnections = new AtomicInteger();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile String deploymentId;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public PublicHttpServer(Vertx vertx, GatewayConfig config, HttpIngress ingress, AgentEndpoint agents, EventPublisher events,
             GatewayInstance instance, PublicAddresses addresses) {
@@ -86,11 +89,13 @@ public class PublicHttpServer {
         listeners.forEach(listener -> listener.drain(grace.toMillis()));
     }
 
-    /** Closes the listeners and with them every connection still open (the end of a shutdown). */
-    public void close() {
-        if (deploymentId != null) {
-            vertx.undeploy(deploymentId);
+    /** Closes the listeners and with them every connection still open (the end of a shutdown); once, later calls do nothing. */
+    public Future<Void> close() {
+        String deployed = deploymentId;
+        if (deployed == null || !closed.compareAndSet(false, true)) {
+            return Future.succeededFuture();
         }
+        return vertx.undeploy(deployed);
     }
 
     private HttpServerOptions options() {

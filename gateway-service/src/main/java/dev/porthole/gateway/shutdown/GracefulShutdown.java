@@ -35,6 +35,8 @@ public class GracefulShutdown {
 
     /** How long shutdown waits for the draining event to reach Redis. */
     private static final long DRAINING_EVENT_WAIT_SECONDS = 2;
+    /** How long shutdown waits for the public listener to close once drained. */
+    private static final long LISTENER_CLOSE_WAIT_SECONDS = 2;
     /** How long shutdown waits for closed sessions to clean up after themselves. */
     private static final Duration SESSIONS_CLOSE_WAIT = Duration.ofSeconds(2);
     /** How often the drain looks whether the last stream has ended. */
@@ -102,6 +104,14 @@ public class GracefulShutdown {
         }
         if (drained) {
             Log.info("drained: every open request and connection finished" + (clustered ? " and every tunnel moved to another gateway" : ""));
+            // Nothing is open, so the listener goes first: a request another gateway forwards here late (it looked the
+            // tunnel up before the move) is then refused at connect, and that gateway asks the registry again, rather
+            // than reaching this one after its sessions closed and being answered 502.
+            try {
+                server.close().toCompletionStage().toCompletableFuture().get(LISTENER_CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                Log.warnf("the public listener did not close within %d s: %s", LISTENER_CLOSE_WAIT_SECONDS, e.toString());
+            }
         } else {
             Log.warnf("drain timeout of %d ms passed with %d stream(s), %d visitor connection(s) and %d tunnel(s) here still open; cutting them",
                     drainTimeout.toMillis(), sessions.openStreams(), server.visitorConnections(), sessions.servingTunnels());

@@ -174,8 +174,9 @@ class RollingRestartIT {
                         if (response.statusCode() == 200 && response.body().equals("hello\n")) {
                             served.incrementAndGet();
                         } else {
+                            String body = response.body().replaceAll("\\s+", " ");
                             fail(response.statusCode() + " " + response.headers().firstValue("X-Porthole-Error").orElse("") + ": "
-                                    + response.body().lines().findFirst().orElse(""));
+                                    + body.substring(0, Math.min(body.length(), 300)));
                         }
                     } catch (IOException e) {
                         fail("I/O error: " + e);

@@ -107,7 +107,7 @@ public class HttpIngress {
             return;
         }
         if (cluster.enabled()) {
-            forwardToPeer(request, tunnel, null);
+            forwardToPeer(request, tunnel, false, null);
             return;
         }
         notServed(request, tunnel);
@@ -161,11 +161,13 @@ public class HttpIngress {
 
     /**
      * Asks the registry where the tunnel is served and forwards the request there, or answers as a
-     * single gateway would. {@code unreachable} names the instance a first attempt could not connect
-     * to: the registry is asked once more, because the tunnel may have just moved away from an
-     * instance that stopped (a rolling restart); if it still names that instance, the answer is 502.
+     * single gateway would. When the first answer names an instance that cannot be connected to or
+     * that no longer publishes an address, the registry is asked once more ({@code again}): the
+     * tunnel may have just moved away from an instance that stopped (a rolling restart), and the
+     * first lookup been a moment too early. {@code unreachable} is the first connect failure, if any:
+     * if the registry still names that instance, the answer is 502.
      */
-    private void forwardToPeer(HttpServerRequest request, Addressing.Tunnel tunnel, PeerForwarding.PeerUnreachable unreachable) {
+    private void forwardToPeer(HttpServerRequest request, Addressing.Tunnel tunnel, boolean again, PeerForwarding.PeerUnreachable unreachable) {
         if (request.headers().contains(HttpHeaders.UPGRADE)) {
             metrics.clusterForward("failed");
             refuse(request, 502, "cluster-upgrade-unsupported", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by another gateway instance, "
@@ -186,15 +188,16 @@ public class HttpIngress {
                 case PeerRoute.Peer peer when unreachable != null && unreachable.gatewayId().equals(peer.gatewayId()) ->
                     gatewayUnreachable(request, tunnel, peer, unreachable);
                 case PeerRoute.Peer peer -> peers.forward(request, tunnel.name(), peer).onFailure(error -> {
-                    if (error instanceof PeerForwarding.PeerUnreachable first && unreachable == null) {
+                    if (error instanceof PeerForwarding.PeerUnreachable first && !again) {
                         // Nothing was sent and the request is still paused: look again where the tunnel is.
                         Log.debugf("tunnel '%s': gateway %s cannot be reached (%s); asking the registry again", tunnel.name(), peer.gatewayId(),
                                 error.getMessage());
-                        context.runOnContext(again -> forwardToPeer(request, tunnel, first));
+                        context.runOnContext(retry -> forwardToPeer(request, tunnel, true, first));
                         return;
                     }
                     gatewayUnreachable(request, tunnel, peer, error);
                 });
+                case PeerRoute.Gone gone when !again -> forwardToPeer(request, tunnel, true, null);
                 case PeerRoute.Gone gone -> {
                     request.resume();
                     refuse(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' was connected to gateway "

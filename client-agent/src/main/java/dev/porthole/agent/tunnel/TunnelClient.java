@@ -68,6 +68,10 @@ public final class TunnelClient {
     static final int SAME_INSTANCE_LIMIT = 4;
     /** How long the second HA connection waits after that, unless the first reconnects. */
     static final Duration PARKED_RETRY = Duration.ofMinutes(10);
+    /** The longest wait before connecting again after a draining gateway refused the handshake. */
+    private static final Duration DRAINING_RETRY_CAP = Duration.ofMillis(500);
+    /** Names the reason of a gateway's refusal ({@code draining} when it is stopping). */
+    private static final String ERROR_HEADER = "X-Porthole-Error";
 
     private final Vertx vertx;
     private final AgentSettings settings;
@@ -279,6 +283,11 @@ public final class TunnelClient {
                 String body = rejected.getBody() == null ? "" : rejected.getBody().toString().trim();
                 int status = rejected.getStatus();
                 String reason = body.isEmpty() ? "the gateway refused the connection (HTTP " + status + ")" : body;
+                if (status == 503 && rejected.getHeaders() != null && "draining".equals(rejected.getHeaders().get(ERROR_HEADER))) {
+                    // The gateway is stopping: the next attempt, through the load balancer, reaches another one; no long back-off.
+                    retry(reason, null, DRAINING_RETRY_CAP);
+                    return;
+                }
                 switch (status) {
                     case 401, 403 -> {
                         end(new AgentExit(AgentExit.AUTH_FAILED, reason));
@@ -291,12 +300,12 @@ public final class TunnelClient {
                     }
                     default -> {
                         String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get(HttpHeaders.RETRY_AFTER);
-                        retry(reason, retryAfter == null ? null : Duration.ofSeconds(parseSeconds(retryAfter)));
+                        retry(reason, retryAfter == null ? null : Duration.ofSeconds(parseSeconds(retryAfter)), null);
                         return;
                     }
                 }
             }
-            retry("cannot reach the gateway at " + settings.server() + ": " + describe(cause), null);
+            retry("cannot reach the gateway at " + settings.server() + ": " + describe(cause), null, null);
         }
 
         /** The first link ends the agent; the second only stops itself (the first meets the same refusal and says so). */
@@ -309,7 +318,8 @@ public final class TunnelClient {
             finish(result);
         }
 
-        void retry(String reason, Duration atLeast) {
+        /** Schedules the next attempt after the back-off's delay, raised to {@code atLeast} and capped at {@code atMost} (each optional). */
+        void retry(String reason, Duration atLeast, Duration atMost) {
             if (stopping || stopped) {
                 return;
             }
@@ -320,6 +330,9 @@ public final class TunnelClient {
             Duration delay = backoff.next();
             if (atLeast != null && delay.compareTo(atLeast) < 0) {
                 delay = atLeast;
+            }
+            if (atMost != null && delay.compareTo(atMost) > 0) {
+                delay = atMost;
             }
             schedule(reason, delay);
         }
@@ -388,7 +401,7 @@ public final class TunnelClient {
                 // The first connection came back on the second's instance: the second moves elsewhere.
                 LOG.infof("HA: both connections are on gateway instance %s; the second reconnects to reach another", welcome.gatewayId());
                 other.leave("same gateway instance as the agent's other HA connection");
-                second.retry("moving off the first connection's gateway instance", null);
+                second.retry("moving off the first connection's gateway instance", null, null);
                 return;
             }
             if (!second.started) {
@@ -552,7 +565,7 @@ public final class TunnelClient {
                 }
                 link.park();
             } else {
-                link.retry("landed on gateway instance " + firstInstance + ", like the first connection", null);
+                link.retry("landed on gateway instance " + firstInstance + ", like the first connection", null, null);
             }
             return true;
         }
@@ -591,7 +604,7 @@ public final class TunnelClient {
                 if (known == CloseCode.GOING_AWAY) {
                     link.schedule("the gateway is restarting or draining: " + reason, GOING_AWAY_DELAY);
                 } else {
-                    link.retry("connection lost: " + reason, null);
+                    link.retry("connection lost: " + reason, null, null);
                 }
                 return;
             }

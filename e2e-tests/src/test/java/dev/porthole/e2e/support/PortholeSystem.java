@@ -87,6 +87,21 @@ public final class PortholeSystem implements AutoCloseable {
         return new ClusterGateway(id, launchGateway(id, port, management, cluster), port, management);
     }
 
+    /**
+     * Starts a cluster gateway again, with the id and ports of {@code stopped} (which must have
+     * exited), as a rolling restart does; its log goes to {@code <id>-<generation>.log}.
+     */
+    public ClusterGateway restartClusterGateway(ClusterGateway stopped, int generation) {
+        if (stopped.process().isAlive()) {
+            throw new IllegalStateException(stopped.id() + " (process " + stopped.process().pid() + ") is still running; stop it first");
+        }
+        processes.remove(stopped.process());
+        Map<String, String> cluster = Map.of("PORTHOLE_GATEWAY_INSTANCE_ID", stopped.id(),
+                "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + stopped.port());
+        ServiceProcess process = launchGateway(stopped.id() + "-" + generation, stopped.port(), stopped.managementPort(), cluster);
+        return new ClusterGateway(stopped.id(), process, stopped.port(), stopped.managementPort());
+    }
+
     /** Starts a program that is not a Porthole service (haproxy), stopped with the system; its log goes with the others. */
     public ServiceProcess startProgram(String name, List<String> command) {
         ServiceProcess process = ServiceProcess.exec(name, command, logDir);
@@ -128,6 +143,8 @@ public final class PortholeSystem implements AutoCloseable {
                 "PORTHOLE_GATEWAY_HTTP_DOMAIN", DOMAIN,
                 "QUARKUS_HTTP_PORT", String.valueOf(management),
                 "QUARKUS_HTTP_HOST", "127.0.0.1"));
+        // Tests stop gateways often and want them gone at once; those about the drain set the delay themselves.
+        env.put("PORTHOLE_GATEWAY_SHUTDOWN_PRE_DRAIN_DELAY", "0s");
         env.putAll(gatewayEnv);
         env.putAll(extra);
         ServiceProcess process = ServiceProcess.start(name, "gateway-service", gatewayJvm, List.of(), env, logDir);

@@ -96,9 +96,12 @@ public class ClusterMembership {
      */
     public Future<PeerRoute> locate(TunnelKey key) {
         return registry.holders(key).compose(holders -> {
+            if (holders.isEmpty()) {
+                return Future.succeededFuture(new PeerRoute.NotElsewhere());
+            }
             List<String> elsewhere = holders.stream().map(Route::gatewayId).filter(id -> !id.equals(instance.id())).distinct().toList();
             if (elsewhere.isEmpty()) {
-                return Future.succeededFuture(new PeerRoute.NotElsewhere());
+                return Future.succeededFuture(new PeerRoute.Here());
             }
             return redis.mget(elsewhere.stream().map(keys::gateway).toList()).map(addresses -> {
                 List<PeerRoute.Peer> peers = new ArrayList<>();

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -57,6 +58,11 @@ public class PeerForwarding {
                 .setConnectTimeout((int) config.cluster().connectTimeout().toMillis())
                 .setTcpNoDelay(true)
                 .setKeepAlive(true)
+                // A peer that stops sending mid-body would otherwise hold the visitor as long as the visitor's side
+                // stays busy (a slow upload): the visitors' idle timeout, counted on what the peer sends, cuts it
+                // (the pipe fails and the visitor's connection closes).
+                .setReadIdleTimeout((int) config.http().idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength((int) config.http().maxInitialLineLength().asLongValue())
                 .setMaxHeaderSize((int) config.http().maxHeaderSize().asLongValue()),
@@ -92,7 +98,9 @@ public class PeerForwarding {
                 metrics.clusterForward("retried");
                 return forward(request, tunnel, candidates, index + 1);
             }
-            return Future.failedFuture(new Unreachable(peer, error instanceof NotSent ? error.getCause() : error));
+            boolean notSent = error instanceof NotSent;
+            List<String> tried = candidates.subList(0, index + 1).stream().map(PeerRoute.Peer::gatewayId).toList();
+            return Future.failedFuture(new Unreachable(peer, notSent ? error.getCause() : error, notSent, tried));
         });
     }
 
@@ -106,14 +114,28 @@ public class PeerForwarding {
     /** No instance holding the tunnel could be reached; {@code peer} was the last one tried. */
     public static final class Unreachable extends RuntimeException {
         private final PeerRoute.Peer peer;
+        private final boolean notSent;
+        private final List<String> tried;
 
-        Unreachable(PeerRoute.Peer peer, Throwable cause) {
-            super(cause.getMessage(), cause, false, false);
+        Unreachable(PeerRoute.Peer peer, Throwable cause, boolean notSent, List<String> tried) {
+            super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause, false, false);
             this.peer = peer;
+            this.notSent = notSent;
+            this.tried = tried;
         }
 
         public PeerRoute.Peer peer() {
             return peer;
+        }
+
+        /** No connection to the last instance could be had: nothing was sent, and the request is still paused and whole. */
+        public boolean notSent() {
+            return notSent;
+        }
+
+        /** The holders among {@code candidates} not tried yet. */
+        public List<PeerRoute.Peer> untried(List<PeerRoute.Peer> candidates) {
+            return candidates.stream().filter(candidate -> !tried.contains(candidate.gatewayId())).toList();
         }
     }
 
@@ -217,7 +239,8 @@ public class PeerForwarding {
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
-        in.pipeTo(response).onFailure(error -> {
+        // Not ended on failure: a terminating chunk would make a cut body look complete; the connection is closed instead.
+        in.pipe().endOnFailure(false).to(response).onFailure(error -> {
             Log.debugf("tunnel '%s': response forwarded from gateway %s cut: %s", tunnel, peer.gatewayId(), error.getMessage());
             in.request().reset();
             request.connection().close();

@@ -6,8 +6,15 @@ import java.util.List;
 /** Where the registry says a tunnel not served on this instance is served. */
 public sealed interface PeerRoute {
 
-    /** Nobody else holds it (or the registry names this very instance): answer as a single gateway would. */
+    /** Nobody holds it: answer as a single gateway would. */
     record NotElsewhere() implements PeerRoute {
+    }
+
+    /**
+     * The registry names this very instance: a session here has written its claim and binds the
+     * tunnel in a moment (or has just bound it).
+     */
+    record Here() implements PeerRoute {
     }
 
     /**

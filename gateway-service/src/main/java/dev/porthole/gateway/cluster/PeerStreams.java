@@ -84,6 +84,8 @@ public class PeerStreams {
                 "the tunnel registry cannot be reached (" + error.getMessage() + ")"))).compose(route -> switch (route) {
                     case PeerRoute.NotElsewhere none -> Future.failedFuture(new StreamResetException(ResetCode.NO_SUCH_TUNNEL,
                             "no gateway instance holds " + describe(key)));
+                    case PeerRoute.Here here -> Future.failedFuture(new StreamResetException(ResetCode.NO_SUCH_TUNNEL,
+                            "no other gateway instance holds " + describe(key) + ": a session on this one claimed it and serves it in a moment"));
                     case PeerRoute.Gone gone -> Future.failedFuture(new StreamResetException(ResetCode.NO_SUCH_TUNNEL, describe(key)
                             + " was held by gateway " + gone.gatewayId() + ", which is gone; its agent may reconnect in a moment"));
                     // A TCP port or private tunnel has one holder (HA covers HTTP names only).

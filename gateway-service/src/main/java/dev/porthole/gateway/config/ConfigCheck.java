@@ -106,6 +106,9 @@ public final class ConfigCheck {
         if (checkMillis < 100 || checkMillis > 60_000) {
             problems.add("porthole.gateway.config-file-check-interval: must be between 100ms and 1m, was " + config.configFileCheckInterval());
         }
+        if (config.shutdown().preDrainDelay().isNegative()) {
+            problems.add("porthole.gateway.shutdown.pre-drain-delay: must be 0s or more, was " + config.shutdown().preDrainDelay());
+        }
         if (config.shutdown().drainTimeout().isNegative()) {
             problems.add("porthole.gateway.shutdown.drain-timeout: must be 0s or more, was " + config.shutdown().drainTimeout());
         }

@@ -60,6 +60,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
+    /** How often a session waiting to close looks whether its last stream has ended. */
     private static final Duration IDLE_CHECK = Duration.ofMillis(50);
 
     private enum State {
@@ -79,6 +80,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private Route route;
     private final Instant connectedAt = Instant.now();
     private final List<GrantedTunnel> tunnels = new ArrayList<>();
+    /** Tunnels served here that no newer session holds yet, readable from any thread. */
+    private volatile int serving;
+    /** Tunnels a newer session on another gateway holds now, after this one sent GOAWAY. */
+    private final Set<TunnelKey> movedAway = new HashSet<>();
+    private boolean goneAway;
     private final List<Long> timers = new ArrayList<>();
     private final SessionLimits limits;
     private State state = State.AWAITING_HELLO;
@@ -132,8 +138,15 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         return limits.tunnel(tunnel);
     }
 
-    /** Asks the agent to open a new connection (through the load balancer) while this one finishes its open streams. */
+    /**
+     * Asks the agent to open a new connection (through the load balancer) while this one finishes
+     * its open streams. From now on a tunnel that the agent's new session takes over stays served
+     * here too, until the session closes: a request another gateway forwarded here just before the
+     * takeover, or one on a visitor connection still open to this gateway, is served rather than
+     * refused, and the agent answers it on this connection.
+     */
     public void goAway(String reason) {
+        mux.onContext(() -> goneAway = true);
         mux.send(new GoAway(CloseCode.GOING_AWAY.code(), reason));
     }
 
@@ -171,18 +184,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
             releaseTunnel(tunnel, reason);
         }
-        closeWhenIdle(reason, System.nanoTime() + LEAVE_TIMEOUT.toNanos());
-    }
-
-    private void closeWhenIdle(String reason, long deadline) {
-        if (state == State.CLOSED) {
-            return;
-        }
-        if (mux.openStreams() == 0 || System.nanoTime() - deadline > 0) {
-            close(CloseCode.NORMAL, reason);
-            return;
-        }
-        timers.add(services.vertx().setTimer(IDLE_CHECK.toMillis(), id -> closeWhenIdle(reason, deadline)));
+        closeWhenIdle(CloseCode.NORMAL, reason, LEAVE_TIMEOUT);
     }
 
     @Override
@@ -210,8 +212,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         timers.forEach(services.vertx()::cancelTimer);
         limits.close();
         services.sessions().remove(this);
-        if (principal.grants().maxSessions() > 0 && code != CloseCode.SESSION_REPLACED.code()) {
-            // A replaced session's agent already holds the place through its newer session.
+        boolean moved = !tunnels.isEmpty() && tunnels.stream().allMatch(t -> movedAway.contains(t.key()));
+        if (principal.grants().maxSessions() > 0 && code != CloseCode.SESSION_REPLACED.code() && !moved) {
+            // A replaced session's agent (or one whose tunnels all moved) already holds the place through its newer session.
             services.quotas().releaseSession(clientId(), agentId);
         }
         if (previous == State.ACTIVE) {
@@ -440,6 +443,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         for (TunnelResult result : granted) {
             GrantedTunnel tunnel = GrantedTunnel.of(result);
             tunnels.add(tunnel);
+            countServing();
             switch (tunnel.key().kind()) {
                 case "http" -> services.routes().bindHttp(tunnel.name(), this);
                 case "private" -> services.routes().bindPrivate(tunnel.name(), this);
@@ -481,7 +485,33 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         if (grants.maxTunnels() > 0) {
             services.quotas().refreshTunnels(clientId(), tunnels.stream().map(t -> t.key().toString()).toList());
         }
-        for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
+        refreshTunnels();
+        publishRecord();
+    }
+
+    /**
+     * Refreshes the tunnels' registry entries now rather than at the next refresh: a draining gateway
+     * learns this way, within moments, which of them the agent's new session on another gateway took over.
+     */
+    public void checkTakeovers() {
+        mux.onContext(() -> {
+            if (state == State.ACTIVE) {
+                refreshTunnels();
+            }
+        });
+    }
+
+    /** Tunnels this session serves now; readable from any thread. */
+    public int servingTunnels() {
+        return serving;
+    }
+
+    private void countServing() {
+        serving = (int) tunnels.stream().filter(t -> !movedAway.contains(t.key())).count();
+    }
+
+    private void refreshTunnels() {
+        for (GrantedTunnel tunnel : tunnels.stream().filter(t -> !movedAway.contains(t.key())).toList()) {
             services.registry().refresh(tunnel.key(), route).onComplete(result -> mux.onContext(() -> {
                 if (result.failed()) {
                     if (!registryWarned) {
@@ -498,12 +528,19 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                     try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
                         Log.infof("restored registry entry of tunnel '%s' (session %s) after it vanished from Redis", tunnel.name(), sessionId);
                     }
+                } else if (result.result() == RefreshOutcome.LOST && goneAway) {
+                    // Moved with the agent; served here still until this session closes (see goAway).
+                    if (movedAway.add(tunnel.key())) {
+                        countServing();
+                        try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
+                            Log.infof("tunnel '%s' of session %s moved with its agent to another gateway", tunnel.name(), sessionId);
+                        }
+                    }
                 } else if (result.result() == RefreshOutcome.LOST) {
                     loseTunnel(tunnel.key(), "another session holds it now");
                 }
             }));
         }
-        publishRecord();
     }
 
     /** A newer session of the same agent claimed one of our names or ports (a reconnect); stop serving it. */
@@ -515,6 +552,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             }
             String name = lost.name();
             tunnels.remove(lost);
+            countServing();
             unbind(lost);
             services.metrics().tunnelClosed(lost.kindName(), name, clientId());
             services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
@@ -522,11 +560,32 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
             }
             if (tunnels.isEmpty()) {
-                close(CloseCode.SESSION_REPLACED, principal.method() == AuthMethod.JWT
+                closeWhenIdle(CloseCode.SESSION_REPLACED, principal.method() == AuthMethod.JWT
                         ? "a newer session of client '" + clientId() + "' took over its tunnels"
-                        : "a newer connection of this agent took over its tunnels");
+                        : "a newer connection of this agent took over its tunnels", services.config().shutdown().drainTimeout());
             }
         });
+    }
+
+    /**
+     * Closes the session once its open streams have ended (requests it was serving when its tunnels
+     * moved to a newer session, or when the agent gave the connection up), or after {@code within}
+     * at the latest. On the session's context.
+     */
+    private void closeWhenIdle(CloseCode code, String reason, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        closeWhenIdle(code, reason, deadline);
+    }
+
+    private void closeWhenIdle(CloseCode code, String reason, long deadline) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (mux.openStreams() == 0 || System.nanoTime() - deadline >= 0) {
+            close(code, reason);
+            return;
+        }
+        timers.add(services.vertx().setTimer(IDLE_CHECK.toMillis(), id -> closeWhenIdle(code, reason, deadline)));
     }
 
     private void takeOverFrom(Route previous, TunnelKey key) {
@@ -547,12 +606,14 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private void releaseTunnel(GrantedTunnel tunnel, String reason) {
         tunnels.remove(tunnel);
+        countServing();
         if (unbind(tunnel) && tunnel.key().kind().equals("http")) {
             services.routes().markOffline(tunnel.name(), reason);
         }
         services.registry().release(tunnel.key(), route)
                 .onFailure(e -> Log.debugf("could not release '%s' (it expires by itself): %s", tunnel.name(), e.getMessage()));
-        if (principal.grants().maxTunnels() > 0) {
+        if (principal.grants().maxTunnels() > 0 && !movedAway.contains(tunnel.key())) {
+            // A moved tunnel counts for the client through the newer session.
             services.quotas().releaseTunnel(clientId(), tunnel.key().toString());
         }
         services.metrics().tunnelClosed(tunnel.kindName(), tunnel.name(), clientId());

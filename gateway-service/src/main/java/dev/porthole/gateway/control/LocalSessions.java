@@ -47,6 +47,16 @@ public class LocalSessions {
         sessions.values().forEach(session -> session.goAway(reason));
     }
 
+    /** Tunnels the sessions here serve now (not yet taken over by newer sessions elsewhere). */
+    public int servingTunnels() {
+        return sessions.values().stream().mapToInt(AgentSession::servingTunnels).sum();
+    }
+
+    /** Asks every session to look now whether a newer session of its agent took its tunnels over. */
+    public void checkTakeovers() {
+        sessions.values().forEach(AgentSession::checkTakeovers);
+    }
+
     /** Closes every session, for example when the gateway stops. */
     public void closeAll(CloseCode code, String reason) {
         sessions.values().forEach(session -> session.close(code, reason));

@@ -23,12 +23,18 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /** Every request on the public port: to the agents' endpoint, through a tunnel, or an error page. */
 @ApplicationScoped
 public class HttpIngress {
+
+    /** How long a forwarded request waits for a session here that has claimed its tunnel to bind it. */
+    static final Duration BIND_WAIT = Duration.ofSeconds(2);
+    private static final long BIND_POLL_MILLIS = 10;
 
     private final Addressing addressing;
     private final LocalRoutes routes;
@@ -66,11 +72,9 @@ public class HttpIngress {
 
     public void handle(HttpServerRequest request) {
         if (draining.active()) {
-            // Requests already forwarded finish; new ones (agents' reconnects too) go to another gateway.
-            request.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "1");
-            ErrorPages.send(request, 503, "draining", "Service Unavailable",
-                    "This gateway is shutting down. Try again in a moment; another gateway takes over.");
-            return;
+            // Served still (here while the agent's old session holds the tunnel, else where it moved), but the
+            // visitor's next request opens a new connection, which the load balancer sends to another gateway.
+            request.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
         if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
             // RFC 9112 3.2: more than one Host is a 400; which one a proxy in front honoured is unknown.
@@ -93,7 +97,13 @@ public class HttpIngress {
         }
         HostAndPort authority = request.authority();
         switch (addressing.resolve(authority == null ? null : authority.host(), request.uri())) {
-            case Addressing.AgentEndpoint agent -> agents.handle(request);
+            case Addressing.AgentEndpoint agent -> {
+                if (draining.stopping()) {
+                    refuseAgent(request);
+                } else {
+                    agents.handle(request);
+                }
+            }
             case Addressing.Tunnel tunnel -> forward(request, tunnel, fromPeer);
             case Addressing.NoTunnel none -> ErrorPages.send(request, 404, "no-tunnel", "Not Found",
                     "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host.");
@@ -128,22 +138,72 @@ public class HttpIngress {
             return;
         }
         if (fromPeer) {
-            // One hop only: the registry changed between the other instance's lookup and now.
-            metrics.clusterForward("failed");
-            refuse(request, 502, "forward-hop-limit", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is not served on gateway " + cluster.instanceId()
-                    + ", to which gateway " + request.getHeader(ClusterMembership.HOP_HEADER)
-                    + " forwarded this request; a request is forwarded at most once. Its agent may be reconnecting: try again in a moment.");
+            awaitLocalBinding(request, tunnel);
             return;
         }
         if (cluster.enabled()) {
-            forwardToPeer(request, tunnel);
+            forwardToPeer(request, tunnel, false, null);
             return;
         }
         notServed(request, tunnel);
     }
 
-    /** Asks the registry where the tunnel is served and forwards the request there, or answers as a single gateway would. */
-    private void forwardToPeer(HttpServerRequest request, Addressing.Tunnel tunnel) {
+    /**
+     * A forwarded request for a tunnel not served here. If the registry names this instance, an
+     * agent's new session here has claimed the name and is about to serve it (see
+     * {@link #whenBound}). Otherwise the registry changed since the other instance's lookup, and a
+     * request is forwarded once only.
+     */
+    private void awaitLocalBinding(HttpServerRequest request, Addressing.Tunnel tunnel) {
+        request.pause();
+        Context context = vertx.getOrCreateContext();
+        peers.locate(tunnel.name()).onComplete(located -> context.runOnContext(ignored -> {
+            if (located.succeeded() && located.result() instanceof PeerRoute.Here) {
+                whenBound(request, tunnel, owner -> serve(request, tunnel, owner, true), () -> hopLimit(request, tunnel));
+            } else {
+                hopLimit(request, tunnel);
+            }
+        }));
+    }
+
+    /**
+     * Waits, up to {@link #BIND_WAIT}, for a session here to bind a tunnel the registry says this
+     * instance holds: a session writes its claims before it binds its routes (after WELCOME), so a
+     * request can come in between, directly or forwarded by an instance that looked the tunnel up.
+     * On the request's context; the request stays paused until one of the two callbacks runs.
+     */
+    private void whenBound(HttpServerRequest request, Addressing.Tunnel tunnel, Consumer<TunnelOwner> bound, Runnable notBound) {
+        long deadline = System.nanoTime() + BIND_WAIT.toNanos();
+        vertx.setPeriodic(BIND_POLL_MILLIS, timer -> {
+            Optional<TunnelOwner> owner = routes.http(tunnel.name());
+            if (owner.isPresent()) {
+                vertx.cancelTimer(timer);
+                bound.accept(owner.get());
+            } else if (System.nanoTime() - deadline >= 0 || request.response().closed()) {
+                vertx.cancelTimer(timer);
+                notBound.run();
+            }
+        });
+    }
+
+    private void hopLimit(HttpServerRequest request, Addressing.Tunnel tunnel) {
+        metrics.clusterForward("failed");
+        request.resume();
+        refuse(request, 502, "forward-hop-limit", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is not served on gateway " + cluster.instanceId()
+                + ", to which gateway " + request.getHeader(ClusterMembership.HOP_HEADER)
+                + " forwarded this request; a request is forwarded at most once. Its agent may be reconnecting: try again in a moment.");
+    }
+
+    /**
+     * Asks the registry where the tunnel is served and forwards the request there, or answers as a
+     * single gateway would. When no holder the first answer names can be connected to, or it names
+     * an instance that no longer publishes an address, the registry is asked once more
+     * ({@code again}): the tunnel may have just moved away from an instance that stopped (a rolling
+     * restart), and the first lookup been a moment too early. {@code unreachable} is the first
+     * failure to connect, if any: holders it already tried are not tried again, and if none is left
+     * the answer is 502.
+     */
+    private void forwardToPeer(HttpServerRequest request, Addressing.Tunnel tunnel, boolean again, PeerForwarding.Unreachable unreachable) {
         boolean upgrade = HttpExchange.isUpgrade(request);
         request.pause();
         Context context = vertx.getOrCreateContext();
@@ -156,23 +216,30 @@ public class HttpIngress {
                 return;
             }
             switch (located.result()) {
-                case PeerRoute.Peers holders -> (upgrade ? peers.upgrade(request, tunnel.name(), holders.candidates().getFirst())
-                        : peers.forward(request, tunnel.name(), holders.candidates())).onFailure(error -> {
-                    metrics.clusterForward("failed");
-                    PeerRoute.Peer peer = error instanceof PeerForwarding.Unreachable unreachable ? unreachable.peer() : holders.candidates().getFirst();
-                    Log.warnf("tunnel '%s': cannot forward to gateway %s at %s: %s", tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
-                    request.resume();
-                    request.response().putHeader(HttpHeaders.CONNECTION, "close");
-                    refuse(request, 502, "gateway-unreachable", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by gateway " + peer.gatewayId()
-                            + ", which cannot be reached (" + error.getMessage() + "). Its agent reconnects to another gateway if it is gone; try again in a moment.");
-                });
+                case PeerRoute.Peers holders when unreachable != null && unreachable.untried(holders.candidates()).isEmpty() ->
+                    gatewayUnreachable(request, tunnel, unreachable.peer(), unreachable);
+                case PeerRoute.Peers holders -> {
+                    List<PeerRoute.Peer> candidates = unreachable == null ? holders.candidates() : unreachable.untried(holders.candidates());
+                    (upgrade ? peers.upgrade(request, tunnel.name(), candidates.getFirst()) : peers.forward(request, tunnel.name(), candidates))
+                            .onFailure(error -> {
+                        if (error instanceof PeerForwarding.Unreachable first && first.notSent() && !again) {
+                            // Nothing was sent and the request is still paused: look again where the tunnel is.
+                            Log.debugf("tunnel '%s': gateway %s cannot be reached (%s); asking the registry again", tunnel.name(),
+                                    first.peer().gatewayId(), error.getMessage());
+                            context.runOnContext(retry -> forwardToPeer(request, tunnel, true, first));
+                            return;
+                        }
+                        PeerRoute.Peer peer = error instanceof PeerForwarding.Unreachable last ? last.peer() : candidates.getFirst();
+                        gatewayUnreachable(request, tunnel, peer, error);
+                    });
+                }
+                case PeerRoute.Gone gone when !again -> forwardToPeer(request, tunnel, true, null);
                 case PeerRoute.Gone gone -> {
                     request.resume();
                     refuse(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' was connected to gateway "
                             + gone.gatewayId() + ", which is gone. It may reconnect to another gateway in a moment.");
                 }
                 case PeerRoute.NotElsewhere none -> {
-                    // The agent may have connected here meanwhile; the exchange takes the still-paused body.
                     Optional<TunnelOwner> local = routes.http(tunnel.name());
                     if (local.isPresent()) {
                         serve(request, tunnel, local.get(), false);
@@ -181,8 +248,33 @@ public class HttpIngress {
                         notServed(request, tunnel);
                     }
                 }
+                // The agent connected here meanwhile; the exchange takes the still-paused body.
+                case PeerRoute.Here here -> whenBound(request, tunnel, owner -> serve(request, tunnel, owner, false), () -> {
+                    request.resume();
+                    notServed(request, tunnel);
+                });
             }
         }));
+    }
+
+    /**
+     * An agent connecting to a stopping gateway (its GOAWAY reconnect, or a new agent the balancer
+     * has not yet steered away) is sent elsewhere: {@code Retry-After: 0} and the {@code draining}
+     * code tell the agent to try again at once, which through the balancer reaches another gateway.
+     */
+    private void refuseAgent(HttpServerRequest request) {
+        request.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "0");
+        ErrorPages.send(request, 503, "draining", "Service Unavailable",
+                "This gateway is shutting down. Connect again; another gateway takes over.");
+    }
+
+    private void gatewayUnreachable(HttpServerRequest request, Addressing.Tunnel tunnel, PeerRoute.Peer peer, Throwable error) {
+        metrics.clusterForward("failed");
+        Log.warnf("tunnel '%s': cannot forward to gateway %s at %s: %s", tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
+        request.resume();
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        refuse(request, 502, "gateway-unreachable", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by gateway " + peer.gatewayId()
+                + ", which cannot be reached (" + error.getMessage() + "). Its agent reconnects to another gateway if it is gone; try again in a moment.");
     }
 
     /** A tunnel with no session here nor elsewhere: offline (502) or unknown (404). */

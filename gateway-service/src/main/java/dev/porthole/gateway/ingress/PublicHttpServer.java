@@ -11,6 +11,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
@@ -18,7 +19,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The public listener (port 8080 by default): visitors' HTTP and the agents' WebSocket endpoint on
@@ -35,7 +39,10 @@ public class PublicHttpServer {
     private final EventPublisher events;
     private final GatewayInstance instance;
     private final PublicAddresses addresses;
-    private String deploymentId;
+    private final AtomicInteger visitorConnections = new AtomicInteger();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile String deploymentId;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public PublicHttpServer(Vertx vertx, GatewayConfig config, HttpIngress ingress, AgentEndpoint agents, EventPublisher events,
             GatewayInstance instance, PublicAddresses addresses) {
@@ -57,18 +64,38 @@ public class PublicHttpServer {
         HttpServerOptions options = options();
         int instances = config.http().eventLoops().orElse(Runtime.getRuntime().availableProcessors());
         Duration headTimeout = config.http().requestHeadTimeout();
-        deploymentId = vertx.deployVerticle(() -> new Listener(options, ingress, headTimeout), new DeploymentOptions().setInstances(instances))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        deploymentId = vertx.deployVerticle(() -> {
+            Listener listener = new Listener(options, ingress, headTimeout, visitorConnections);
+            listeners.add(listener);
+            return listener;
+        }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         Log.infof("Porthole gateway %s listening on %s:%d; tunnels at %s; agents connect to ws://<this host>:%d%s", instance.id(),
                 config.http().host(), config.http().port(), addresses.http("<name>"), config.http().port(), config.http().agentPath());
         events.publish(new PortholeEvent.GatewayStarted(instance.id(), version(), addresses.http("*")));
     }
 
-    /** Closes the listeners and with them every connection still open (the end of a shutdown). */
-    public void close() {
-        if (deploymentId != null) {
-            vertx.undeploy(deploymentId);
+    /** Whether the public port is listening (for readiness). */
+    public boolean listening() {
+        return deploymentId != null;
+    }
+
+    /** Visitor connections open now (upgraded ones and agents' not counted); readable from any thread. */
+    public int visitorConnections() {
+        return visitorConnections.get();
+    }
+
+    /** The gateway drains: each listener closes its idle connections after {@code grace} (see {@link RequestHeadDeadline#drain}). */
+    public void closeIdleConnections(Duration grace) {
+        listeners.forEach(listener -> listener.drain(grace.toMillis()));
+    }
+
+    /** Closes the listeners and with them every connection still open (the end of a shutdown); once, later calls do nothing. */
+    public Future<Void> close() {
+        String deployed = deploymentId;
+        if (deployed == null || !closed.compareAndSet(false, true)) {
+            return Future.succeededFuture();
         }
+        return vertx.undeploy(deployed);
     }
 
     private HttpServerOptions options() {
@@ -108,20 +135,31 @@ public class PublicHttpServer {
         private final HttpServerOptions options;
         private final HttpIngress ingress;
         private final Duration requestHeadTimeout;
+        private final AtomicInteger visitorConnections;
+        private volatile RequestHeadDeadline deadline;
 
-        Listener(HttpServerOptions options, HttpIngress ingress, Duration requestHeadTimeout) {
+        Listener(HttpServerOptions options, HttpIngress ingress, Duration requestHeadTimeout, AtomicInteger visitorConnections) {
             this.options = options;
             this.ingress = ingress;
             this.requestHeadTimeout = requestHeadTimeout;
+            this.visitorConnections = visitorConnections;
+        }
+
+        void drain(long graceMillis) {
+            RequestHeadDeadline started = deadline;
+            if (started != null) {
+                context.runOnContext(ignored -> started.drain(graceMillis));
+            }
         }
 
         @Override
         public void start(Promise<Void> started) {
-            RequestHeadDeadline deadline = new RequestHeadDeadline(vertx, requestHeadTimeout);
+            RequestHeadDeadline heads = new RequestHeadDeadline(vertx, requestHeadTimeout, visitorConnections);
+            deadline = heads;
             vertx.createHttpServer(options)
-                    .connectionHandler(deadline::opened)
+                    .connectionHandler(heads::opened)
                     .requestHandler(request -> {
-                        deadline.requestArrived(request);
+                        heads.requestArrived(request);
                         ingress.handle(request);
                     })
                     .listen().<Void>mapEmpty().onComplete(started);

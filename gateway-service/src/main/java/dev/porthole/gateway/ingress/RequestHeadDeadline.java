@@ -3,10 +3,12 @@ package dev.porthole.gateway.ingress;
 import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Closes a visitor connection that has not sent a complete request head within the head timeout,
@@ -16,23 +18,37 @@ import java.util.Map;
  * firing for ever while the connection holds a socket and a decoder. This deadline does not move
  * with the bytes. One instance per listener: its table is touched only on that listener's event
  * loop, and holds one entry per open connection.
+ *
+ * <p>It also counts the open visitor connections (upgraded ones, agents' included, are not: their
+ * streams are counted by the sessions), which a draining gateway waits to see closed, and while
+ * draining it gives an idle connection only a short grace before closing it.
  */
 final class RequestHeadDeadline {
 
     private final Vertx vertx;
     private final long timeoutMillis;
+    private final AtomicInteger visitors;
     private final Map<HttpConnection, Watch> watches = new HashMap<>();
+    private long drainGraceMillis = -1;
 
-    RequestHeadDeadline(Vertx vertx, Duration timeout) {
+    RequestHeadDeadline(Vertx vertx, Duration timeout, AtomicInteger visitors) {
         this.vertx = vertx;
         this.timeoutMillis = timeout.toMillis();
+        this.visitors = visitors;
     }
 
     /** Starts the clock on a new connection (the server's connection handler). */
     void opened(HttpConnection connection) {
         Watch watch = new Watch(connection);
         watches.put(connection, watch);
-        connection.closeHandler(ignored -> watches.remove(connection).disarm());
+        visitors.incrementAndGet();
+        connection.closeHandler(ignored -> {
+            Watch closed = watches.remove(connection);
+            closed.disarm();
+            if (!closed.upgraded) {
+                visitors.decrementAndGet();
+            }
+        });
         watch.arm();
     }
 
@@ -41,6 +57,10 @@ final class RequestHeadDeadline {
         Watch watch = watches.get(request.connection());
         if (watch == null) {
             return;
+        }
+        if (!watch.upgraded && request.headers().contains(HttpHeaders.UPGRADE)) {
+            watch.upgraded = true;
+            visitors.decrementAndGet();
         }
         watch.inFlight++;
         watch.disarm();
@@ -51,11 +71,23 @@ final class RequestHeadDeadline {
         });
     }
 
+    /**
+     * The gateway drains: from now on a connection with no request in flight is closed after
+     * {@code graceMillis} (unless its head deadline comes sooner). The grace lets a client that is
+     * about to send its next request do so and get an answer with {@code Connection: close},
+     * rather than see its connection closed under it. On this listener's event loop.
+     */
+    void drain(long graceMillis) {
+        drainGraceMillis = graceMillis;
+        watches.values().stream().filter(watch -> watch.inFlight == 0 && !watch.upgraded).forEach(Watch::arm);
+    }
+
     /** The clock of one connection; {@code inFlight} counts requests whose response has not ended. */
     private final class Watch {
         private final HttpConnection connection;
         private long timer = -1;
         private int inFlight;
+        private boolean upgraded;
 
         Watch(HttpConnection connection) {
             this.connection = connection;
@@ -63,10 +95,11 @@ final class RequestHeadDeadline {
 
         void arm() {
             disarm();
-            timer = vertx.setTimer(timeoutMillis, ignored -> {
+            long millis = drainGraceMillis >= 0 ? Math.min(drainGraceMillis, timeoutMillis) : timeoutMillis;
+            timer = vertx.setTimer(Math.max(1, millis), ignored -> {
                 timer = -1;
                 Log.debugf("closing visitor connection from %s: no complete request head within %d ms", connection.remoteAddress(),
-                        timeoutMillis);
+                        millis);
                 connection.close();
             });
         }

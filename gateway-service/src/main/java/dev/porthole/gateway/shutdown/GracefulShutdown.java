@@ -21,19 +21,33 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Stops the gateway without breaking what is in flight: refuses new requests and connections,
- * sends every agent a GOAWAY so that it connects again elsewhere, lets open streams finish until
- * {@code porthole.gateway.shutdown.drain-timeout}, then closes what remains.
+ * Stops the gateway without breaking what is in flight. On SIGTERM readiness goes down and agents'
+ * connection attempts are refused at once, while visitors are served as usual for
+ * {@code porthole.gateway.shutdown.pre-drain-delay} so that the load balancer stops sending new
+ * connections. Then the drain: every agent gets a GOAWAY and connects again elsewhere, requests
+ * still arriving are served (by the old session while it holds the tunnel, else forwarded to where
+ * the agent went) with {@code Connection: close}, idle connections are closed, and the gateway waits
+ * until nothing is open (in a cluster: also until every agent's tunnels moved) or until
+ * {@code porthole.gateway.shutdown.drain-timeout}; then it closes what remains.
  */
 @ApplicationScoped
 public class GracefulShutdown {
 
     /** How long shutdown waits for the draining event to reach Redis. */
     private static final long DRAINING_EVENT_WAIT_SECONDS = 2;
+    /** How long shutdown waits for the public listener to close once drained. */
+    private static final long LISTENER_CLOSE_WAIT_SECONDS = 2;
     /** How long shutdown waits for closed sessions to clean up after themselves. */
     private static final Duration SESSIONS_CLOSE_WAIT = Duration.ofSeconds(2);
     /** How often the drain looks whether the last stream has ended. */
     private static final long POLL_MILLIS = 50;
+    /** How often the drain asks the registry whether the agents' new sessions took their tunnels over. */
+    private static final long TAKEOVER_CHECK_MILLIS = 250;
+    /**
+     * How long a visitor connection may stay idle during the drain: long enough for a client that
+     * is about to send its next request to get it answered (with {@code Connection: close}).
+     */
+    static final Duration IDLE_GRACE = Duration.ofSeconds(1);
 
     private final Draining draining;
     private final LocalSessions sessions;
@@ -42,7 +56,9 @@ public class GracefulShutdown {
     private final EventPublisher events;
     private final GatewayInstance instance;
     private final Vertx vertx;
+    private final Duration preDrainDelay;
     private final Duration drainTimeout;
+    private final boolean clustered;
 
     public GracefulShutdown(Draining draining, LocalSessions sessions, PortListeners ports, PublicHttpServer server, EventPublisher events,
             GatewayInstance instance, Vertx vertx, GatewayConfig config) {
@@ -53,15 +69,24 @@ public class GracefulShutdown {
         this.events = events;
         this.instance = instance;
         this.vertx = vertx;
+        this.preDrainDelay = config.shutdown().preDrainDelay();
         this.drainTimeout = config.shutdown().drainTimeout();
+        this.clustered = config.cluster().internalAddress().isPresent();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
+        draining.announce();
+        if (preDrainDelay.isPositive()) {
+            Log.infof("stopping: readiness is down; serving as usual for %d ms so that load balancers stop sending new connections",
+                    preDrainDelay.toMillis());
+            awaitUntil(() -> false, preDrainDelay); // the delay itself: nothing ends it early
+        }
         draining.begin();
         ports.stopAccepting();
-        int open = sessions.openStreams();
-        Log.infof("shutting down: refusing new requests, sending %d agent(s) elsewhere, waiting up to %d ms for %d open stream(s)",
-                sessions.count(), drainTimeout.toMillis(), open);
+        server.closeIdleConnections(IDLE_GRACE);
+        Log.infof("draining: sending %d agent(s) elsewhere, closing each visitor connection after its current request, "
+                + "waiting up to %d ms for %d open stream(s) and %d visitor connection(s)", sessions.count(), drainTimeout.toMillis(),
+                sessions.openStreams(), server.visitorConnections());
         try {
             events.publish(new PortholeEvent.GatewayDraining(instance.id(), "shutdown", sessions.count()))
                     .toCompletionStage().toCompletableFuture().get(DRAINING_EVENT_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -69,10 +94,27 @@ public class GracefulShutdown {
             Log.warnf("could not record that the gateway is draining: %s", e.toString());
         }
         sessions.goAway("the gateway is shutting down; reconnect elsewhere");
-        if (awaitUntil(() -> sessions.openStreams() == 0, drainTimeout)) {
-            Log.info("drained: every open request and connection finished");
+        // In a cluster the agents' new sessions on other gateways take the tunnels over; until they have,
+        // the old sessions here serve (and visitors elsewhere are forwarded here), so closing them would cut the tunnel.
+        long takeoverChecks = clustered ? vertx.setPeriodic(TAKEOVER_CHECK_MILLIS, id -> sessions.checkTakeovers()) : -1;
+        boolean drained = awaitUntil(() -> sessions.openStreams() == 0 && server.visitorConnections() == 0
+                && (!clustered || sessions.servingTunnels() == 0), drainTimeout);
+        if (takeoverChecks >= 0) {
+            vertx.cancelTimer(takeoverChecks);
+        }
+        if (drained) {
+            Log.info("drained: every open request and connection finished" + (clustered ? " and every tunnel moved to another gateway" : ""));
+            // Nothing is open, so the listener goes first: a request another gateway forwards here late (it looked the
+            // tunnel up before the move) is then refused at connect, and that gateway asks the registry again, rather
+            // than reaching this one after its sessions closed and being answered 502.
+            try {
+                server.close().toCompletionStage().toCompletableFuture().get(LISTENER_CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                Log.warnf("the public listener did not close within %d s: %s", LISTENER_CLOSE_WAIT_SECONDS, e.toString());
+            }
         } else {
-            Log.warnf("drain timeout of %d ms passed with %d stream(s) still open; cutting them", drainTimeout.toMillis(), sessions.openStreams());
+            Log.warnf("drain timeout of %d ms passed with %d stream(s), %d visitor connection(s) and %d tunnel(s) here still open; cutting them",
+                    drainTimeout.toMillis(), sessions.openStreams(), server.visitorConnections(), sessions.servingTunnels());
         }
         sessions.closeAll(CloseCode.GOING_AWAY, "the gateway is shutting down; reconnecting");
         // Let the sessions release their tunnels in Redis and publish their events while the beans they need still exist.

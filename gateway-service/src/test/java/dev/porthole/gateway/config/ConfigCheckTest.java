@@ -51,6 +51,15 @@ class ConfigCheckTest {
     }
 
     @Test
+    void theShutdownDelaysMayNotBeNegative() {
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.shutdown.pre-drain-delay", "-1s",
+                "porthole.gateway.shutdown.drain-timeout", "-2s"))))
+                .containsExactlyInAnyOrder("porthole.gateway.shutdown.pre-drain-delay: must be 0s or more, was PT-1S",
+                        "porthole.gateway.shutdown.drain-timeout: must be 0s or more, was PT-2S");
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.shutdown.pre-drain-delay", "0s")))).isEmpty();
+    }
+
+    @Test
     void theAgentPathMayNotHideUnderThePathPrefix() {
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.http.agent-path", "/t/agent"))))
                 .singleElement().asString().contains("must not lie under path-prefix");

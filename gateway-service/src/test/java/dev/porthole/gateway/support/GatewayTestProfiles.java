@@ -51,4 +51,14 @@ public final class GatewayTestProfiles {
                     "porthole.gateway.instance-id", INSTANCE_ID);
         }
     }
+
+    /** {@link ClusterMember} with a two-second idle timeout, for a forwarded response that stalls. */
+    public static final class ClusterMemberShortIdle implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> settings = new java.util.HashMap<>(new ClusterMember().getConfigOverrides());
+            settings.put("porthole.gateway.http.idle-timeout", "2s");
+            return settings;
+        }
+    }
 }

@@ -13,8 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +55,7 @@ class ClusterIT {
         }
         system.startUpstream();
         balancer = RedisServerProcess.freePort();
-        Path config = system.logDir().resolve("haproxy.cfg");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, haproxyConfig(balancer, gateways));
-        ServiceProcess haproxy = system.startProgram("haproxy", List.of("haproxy", "-f", config.toAbsolutePath().toString(), "-db"));
-        PortholeSystem.awaitListening(balancer, haproxy);
+        system.startHaproxy(haproxyConfig(balancer, gateways), balancer);
         agent = system.startAgent("agent", balancer, List.of("-Xmx128m"), List.of("--token", TOKEN, "--subdomain", "shared", "--no-inspect"));
     }
 

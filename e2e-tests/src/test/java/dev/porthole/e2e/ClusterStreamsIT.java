@@ -19,8 +19,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,11 +74,7 @@ class ClusterStreamsIT {
         system.startUpstream();
         digest = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
         balancer = RedisServerProcess.freePort();
-        Path config = system.logDir().resolve("haproxy.cfg");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, haproxyConfig());
-        ServiceProcess haproxy = system.startProgram("haproxy", List.of("haproxy", "-f", config.toAbsolutePath().toString(), "-db"));
-        PortholeSystem.awaitListening(balancer, haproxy);
+        system.startHaproxy(haproxyConfig(), balancer);
     }
 
     @AfterAll

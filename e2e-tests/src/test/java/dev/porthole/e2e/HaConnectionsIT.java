@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
-import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.testing.RedisServerProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,12 +66,7 @@ class HaConnectionsIT {
         system.startUpstream();
         agentPort = RedisServerProcess.freePort();
         visitorPort = RedisServerProcess.freePort();
-        Path config = system.logDir().resolve("haproxy-ha.cfg");
-        Files.createDirectories(config.getParent());
-        Files.writeString(config, haproxyConfig(agentPort, visitorPort, gateways));
-        ServiceProcess haproxy = system.startProgram("haproxy", List.of("haproxy", "-f", config.toAbsolutePath().toString(), "-db"));
-        PortholeSystem.awaitListening(agentPort, haproxy);
-        PortholeSystem.awaitListening(visitorPort, haproxy);
+        system.startHaproxy(haproxyConfig(agentPort, visitorPort, gateways), agentPort, visitorPort);
         agent = system.startAgent("ha-agent", agentPort, List.of("-Xmx128m"), List.of("--ha", "--token", TOKEN, "--subdomain", "shared",
                 "--no-inspect"));
     }

@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
-import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.testing.RedisServerProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +54,7 @@ class RollingRestartIT {
             }
             system.startUpstream();
             int balancer = RedisServerProcess.freePort();
-            Path config = system.logDir().resolve("haproxy.cfg");
-            Files.createDirectories(config.getParent());
-            Files.writeString(config, haproxyConfig(balancer, gateways));
-            ServiceProcess haproxy = system.startProgram("haproxy", List.of("haproxy", "-f", config.toAbsolutePath().toString(), "-db"));
-            PortholeSystem.awaitListening(balancer, haproxy);
+            system.startHaproxy(haproxyConfig(balancer, gateways), balancer);
             gateways.forEach(RollingRestartIT::awaitReady);
             system.startAgent("agent", balancer, List.of("-Xmx128m"), List.of("--token", TOKEN, "--subdomain", "rolling", "--no-inspect"));
 

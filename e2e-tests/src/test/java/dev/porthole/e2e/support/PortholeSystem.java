@@ -1,8 +1,11 @@
 package dev.porthole.e2e.support;
 
 import dev.porthole.testing.RedisServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +110,25 @@ public final class PortholeSystem implements AutoCloseable {
         ServiceProcess process = ServiceProcess.exec(name, command, logDir);
         processes.add(process);
         return process;
+    }
+
+    /**
+     * Starts haproxy with {@code config} (written to the log directory as {@code haproxy.cfg}, beside its
+     * log) and waits until it listens on each of {@code ports}; stopped with the system.
+     */
+    public ServiceProcess startHaproxy(String config, int... ports) {
+        Path file = logDir.resolve("haproxy.cfg");
+        try {
+            Files.createDirectories(logDir);
+            Files.writeString(file, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        ServiceProcess haproxy = startProgram("haproxy", List.of("haproxy", "-f", file.toAbsolutePath().toString(), "-db"));
+        for (int port : ports) {
+            awaitPort(port, haproxy);
+        }
+        return haproxy;
     }
 
     /** Where this system's processes write their logs (and where tests may put files for them). */

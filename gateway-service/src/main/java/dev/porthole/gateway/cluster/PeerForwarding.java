@@ -100,7 +100,8 @@ public class PeerForwarding {
             }
             boolean notSent = error instanceof NotSent;
             List<String> tried = candidates.subList(0, index + 1).stream().map(PeerRoute.Peer::gatewayId).toList();
-            return Future.failedFuture(new Unreachable(peer, notSent ? error.getCause() : error, notSent, tried));
+            return Future.failedFuture(new Unreachable(peer, notSent ? error.getCause() : error, notSent,
+                    notSent || retriable(request, error), tried));
         });
     }
 
@@ -115,12 +116,14 @@ public class PeerForwarding {
     public static final class Unreachable extends RuntimeException {
         private final PeerRoute.Peer peer;
         private final boolean notSent;
+        private final boolean resendable;
         private final List<String> tried;
 
-        Unreachable(PeerRoute.Peer peer, Throwable cause, boolean notSent, List<String> tried) {
+        Unreachable(PeerRoute.Peer peer, Throwable cause, boolean notSent, boolean resendable, List<String> tried) {
             super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause, false, false);
             this.peer = peer;
             this.notSent = notSent;
+            this.resendable = resendable;
             this.tried = tried;
         }
 
@@ -131,6 +134,15 @@ public class PeerForwarding {
         /** No connection to the last instance could be had: nothing was sent, and the request is still paused and whole. */
         public boolean notSent() {
             return notSent;
+        }
+
+        /**
+         * The request may be sent again: nothing of it left, or the connection broke before a response
+         * head and it has no body and an idempotent method (a pooled connection the peer was closing
+         * as the request went out, as a stopping gateway does).
+         */
+        public boolean resendable() {
+            return resendable;
         }
 
         /** The holders among {@code candidates} not tried yet. */

@@ -196,7 +196,8 @@ public class HttpIngress {
 
     /**
      * Asks the registry where the tunnel is served and forwards the request there, or answers as a
-     * single gateway would. When no holder the first answer names can be connected to, or it names
+     * single gateway would. When no holder the first answer names can be connected to (or one closed
+     * the connection under a request that may be sent again: no body, idempotent method), or it names
      * an instance that no longer publishes an address, the registry is asked once more
      * ({@code again}): the tunnel may have just moved away from an instance that stopped (a rolling
      * restart), and the first lookup been a moment too early. {@code unreachable} is the first
@@ -222,11 +223,12 @@ public class HttpIngress {
                     List<PeerRoute.Peer> candidates = unreachable == null ? holders.candidates() : unreachable.untried(holders.candidates());
                     (upgrade ? peers.upgrade(request, tunnel.name(), candidates.getFirst()) : peers.forward(request, tunnel.name(), candidates))
                             .onFailure(error -> {
-                        if (error instanceof PeerForwarding.Unreachable first && first.notSent() && !again) {
-                            // Nothing was sent and the request is still paused: look again where the tunnel is.
+                        if (error instanceof PeerForwarding.Unreachable first && first.resendable() && !again) {
+                            // Safe to send again: look again where the tunnel is. A holder that refused the connection is
+                            // not tried again; one that closed a pooled connection under the request may be (on a new one).
                             Log.debugf("tunnel '%s': gateway %s cannot be reached (%s); asking the registry again", tunnel.name(),
                                     first.peer().gatewayId(), error.getMessage());
-                            context.runOnContext(retry -> forwardToPeer(request, tunnel, true, first));
+                            context.runOnContext(retry -> forwardToPeer(request, tunnel, true, first.notSent() ? first : null));
                             return;
                         }
                         PeerRoute.Peer peer = error instanceof PeerForwarding.Unreachable last ? last.peer() : candidates.getFirst();

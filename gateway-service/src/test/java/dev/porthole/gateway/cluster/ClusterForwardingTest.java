@@ -47,6 +47,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -78,6 +79,7 @@ class ClusterForwardingTest {
 
     private final List<HttpServerRequest> peerRequests = new CopyOnWriteArrayList<>();
     private HttpServer peer;
+    private final AtomicBoolean closedOnce = new AtomicBoolean();
     private TestAgent agent;
     private Visitor visitor;
 
@@ -86,6 +88,11 @@ class ClusterForwardingTest {
         // The other instance: echoes the body and reports the headers it received.
         peer = vertx.createHttpServer().requestHandler(request -> {
             peerRequests.add(request);
+            if (request.path().equals("/closed-once") && closedOnce.getAndSet(true) == false) {
+                // A stopping instance closing a pooled connection just as a forwarded request arrives on it.
+                request.connection().close();
+                return;
+            }
             if (request.method() == HttpMethod.CONNECT || request.headers().contains("Upgrade")) {
                 // The holding instance of a carried stream or an upgrade: answers 200 or 101 and echoes the bytes.
                 request.response().putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
@@ -324,6 +331,28 @@ class ClusterForwardingTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.text()).isEqualTo("to the survivor");
         assertThat(peerRequests).hasSize(1);
+    }
+
+    @Test
+    void sendsARequestWithoutBodyAgainWhenTheHolderClosesTheConnectionUnderIt() throws Exception {
+        holdOnPeer("closing", "gw-b", "127.0.0.1:" + peer.actualPort());
+
+        Visitor.Reply reply = visitor.get(host("closing"), "/closed-once");
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        assertThat(peerRequests).as("sent, cut, and sent again after a second look at the registry").hasSize(2);
+    }
+
+    @Test
+    void doesNotSendARequestWithABodyAgainWhenTheHolderClosesTheConnectionUnderIt() throws Exception {
+        holdOnPeer("closing", "gw-b", "127.0.0.1:" + peer.actualPort());
+
+        Visitor.Reply reply = visitor.send(HttpMethod.POST, host("closing"), "/closed-once", MultiMap.caseInsensitiveMultiMap(),
+                Buffer.buffer("sent once at most"));
+
+        assertThat(reply.status()).isEqualTo(502);
+        assertThat(reply.header("X-Porthole-Error")).isEqualTo("gateway-unreachable");
+        assertThat(peerRequests).as("a body that may have been taken is never sent twice").hasSize(1);
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,10 @@ class TcpTunnelTest {
     @Test
     void refusesAPortThatAnotherProcessUsesOnTheHost() throws Exception {
         int port = TcpRangeResource.first() + 2;
-        try (ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0"))) {
+        // Another test's tunnel may have been given this port from the range; its listener closes a moment after its session.
+        ServerSocket bound = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0")), Objects::nonNull);
+        try (ServerSocket squatter = bound) {
             TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-squatted", List.of(tcp(port)));
             TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
             assertThat(result.status()).isEqualTo(TunnelResult.CONFLICT);

@@ -35,7 +35,6 @@ import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
-import dev.porthole.protocol.mux.WebSocketTransport;
 import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;

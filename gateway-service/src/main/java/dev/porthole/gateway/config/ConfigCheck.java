@@ -51,6 +51,10 @@ public final class ConfigCheck {
         if (window < 1024 || window > Integer.MAX_VALUE) {
             problems.add("porthole.gateway.tunnel.initial-window: must be between 1K and 2G, was " + window);
         }
+        long maxWindow = tunnel.maxWindow().asLongValue();
+        if (maxWindow < 1024 || maxWindow > 1024L * 1024 * 1024) {
+            problems.add("porthole.gateway.tunnel.max-window: must be between 1K and 1G, was " + maxWindow);
+        }
         positive(problems, "porthole.gateway.tunnel.max-streams-per-session", tunnel.maxStreamsPerSession());
         positive(problems, "porthole.gateway.tunnel.max-tunnels-per-session", tunnel.maxTunnelsPerSession());
         positive(problems, "porthole.gateway.tunnel.handshake-timeout", tunnel.handshakeTimeout().toMillis());

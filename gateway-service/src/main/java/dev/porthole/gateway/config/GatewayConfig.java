@@ -139,9 +139,17 @@ public interface GatewayConfig {
         @WithDefault("64K")
         MemorySize maxFrameSize();
 
-        /** Bytes each stream may have in flight towards the gateway; the gateway buffers at most this per stream. */
+        /** Bytes each new stream may have in flight towards the gateway; the gateway buffers at most this per stream at first. */
         @WithDefault("256K")
         MemorySize initialWindow();
+
+        /**
+         * Most credit one stream's window may grow to while it carries a bulk transfer (its reader
+         * keeps up and its sender waits for credit); at most four streams of a connection at once.
+         * Not above initial-window: a fixed window.
+         */
+        @WithDefault("4M")
+        MemorySize maxWindow();
 
         /** Most concurrent streams (visitors) on one agent connection. */
         @WithDefault("1024")

@@ -48,7 +48,9 @@ public class AgentEndpoint {
         this.services = services;
         int frame = (int) config.tunnel().maxFrameSize().asLongValue();
         int window = (int) config.tunnel().initialWindow().asLongValue();
-        this.settings = new MuxSettings(frame, window, config.tunnel().maxStreamsPerSession(), window);
+        // A max-window below initial-window means a fixed window.
+        int maxWindow = (int) Math.max(window, config.tunnel().maxWindow().asLongValue());
+        this.settings = new MuxSettings(frame, window, maxWindow, config.tunnel().maxStreamsPerSession(), window);
     }
 
     /** WebSocket options the public server must use for agent connections. */

@@ -45,6 +45,9 @@ public final class MuxSession {
 
     private static final Logger LOG = Logger.getLogger(MuxSession.class);
 
+    /** The least round trip that window growth assumes; see {@link #windowGrowthInterval()}. */
+    static final Duration MIN_ROUND_TRIP = Duration.ofMillis(2);
+
     /** Which side of the connection this is; it decides the parity of the stream ids it opens. */
     public enum Role {
         /** Opens even stream ids. */
@@ -81,6 +84,8 @@ public final class MuxSession {
     private final Set<MuxStream> pendingFlush = new LinkedHashSet<>();
     private boolean flushScheduled;
     private int highestPeerStreamId;
+    /** What the open streams' receive windows grew beyond their initial size, together. */
+    private long windowGrowth;
     /** Written on the context only; read from anywhere for statistics. */
     private volatile long streamsOpened;
     /** The size of {@code streams}, written on the context only; read from anywhere for statistics. */
@@ -413,8 +418,31 @@ public final class MuxSession {
         return Math.min(settings.maxFrameSize(), peerMaxFrameSize) - Frame.HEADER_SIZE;
     }
 
-    int receiveWindowUpdateThreshold() {
-        return Math.max(1, settings.initialWindow() / 2);
+    /** The session's clock, in nanoseconds (the one heartbeats use; tests move it). */
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    /**
+     * A stream whose reader got through half its window faster than this grows its window: two
+     * round trips, as the last heartbeat measured them, and never less than twice
+     * {@link #MIN_ROUND_TRIP}, the scheduling delay of a busy machine, which even a loopback
+     * connection pays before credit is used.
+     */
+    long windowGrowthInterval() {
+        return 2 * Math.max(roundTripNanos, MIN_ROUND_TRIP.toNanos());
+    }
+
+    /**
+     * How much a stream's receive window of {@code current} bytes may grow now: doubled, but not
+     * past {@link MuxSettings#maxWindow()} nor past what is left of the connection's
+     * {@link MuxSettings#windowGrowthBudget()}, which the growth then takes from.
+     */
+    int growWindow(int current) {
+        long room = Math.min((long) settings.maxWindow() - current, settings.windowGrowthBudget() - windowGrowth);
+        int growth = (int) Math.max(0, Math.min(current, room));
+        windowGrowth += growth;
+        return growth;
     }
 
     void sendData(int streamId, Buffer data, boolean fin) {
@@ -450,6 +478,7 @@ public final class MuxSession {
     }
 
     void streamClosed(MuxStream stream) {
+        windowGrowth -= stream.windowGrowth();
         streams.remove(stream.id(), stream);
         openStreams = streams.size();
         waitingForTransport.remove(stream);

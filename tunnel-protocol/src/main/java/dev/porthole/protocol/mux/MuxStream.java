@@ -53,8 +53,14 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private final ArrayDeque<PendingWrite> outbound = new ArrayDeque<>();
     private final ArrayDeque<Buffer> inbound = new ArrayDeque<>();
     private long sendCredit;
+    /** Credit the peer has left: bytes it may still send before this side returns some. */
     private int receiveWindow;
+    /** This side's receive window: the credit it grants in all, which grows while a bulk transfer needs it. */
+    private int window;
+    private final int initialWindow;
     private int consumedUnacknowledged;
+    /** When the credit returned last was granted (or the stream opened): the start of the current half window. */
+    private long windowEpochNanos;
     private long demand = Long.MAX_VALUE;
     private boolean finQueued;
     private boolean finSent;
@@ -72,6 +78,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         this.open = open;
         this.sendCredit = sendCredit;
         this.receiveWindow = receiveWindow;
+        this.window = receiveWindow;
+        this.initialWindow = receiveWindow;
+        this.windowEpochNanos = session.nanoTime();
         this.writeQueueMaxSize = settings.writeQueueMaxSize();
         this.hardLimit = settings.writeQueueHardLimit();
     }
@@ -444,14 +453,39 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
     }
 
+    /**
+     * Returns credit in batches of half a window: fewer WINDOW frames, and a peer that keeps sending
+     * still has half a window in hand when the credit is on its way. If that half was read in less
+     * than the time the credit takes to reach the peer and be used ({@link MuxSession#windowGrowthInterval()}),
+     * the peer runs dry before new credit arrives: the window is what holds the stream back, and it
+     * doubles (see {@link MuxSettings}). A slow reader, or a slow sender, never grows it.
+     */
     private void consumed(int length) {
         consumedUnacknowledged += length;
-        // Return credit in batches of half a window: fewer WINDOW frames, and the peer never stalls.
-        if (!remoteFin && consumedUnacknowledged >= session.receiveWindowUpdateThreshold()) {
-            receiveWindow += consumedUnacknowledged;
-            session.sendWindow(id, consumedUnacknowledged);
-            consumedUnacknowledged = 0;
+        if (remoteFin || consumedUnacknowledged < Math.max(1, window / 2)) {
+            return;
         }
+        int increment = consumedUnacknowledged;
+        consumedUnacknowledged = 0;
+        long now = session.nanoTime();
+        if (now - windowEpochNanos < session.windowGrowthInterval()) {
+            int growth = session.growWindow(window);
+            window += growth;
+            increment += growth;
+        }
+        windowEpochNanos = now;
+        receiveWindow += increment;
+        session.sendWindow(id, increment);
+    }
+
+    /** What this stream's receive window grew beyond its initial size; given back to the session when the stream closes. */
+    int windowGrowth() {
+        return window - initialWindow;
+    }
+
+    /** This side's receive window on the stream: the credit it grants the peer in all (read on the session's context). */
+    int window() {
+        return window;
     }
 
     private void maybeDrain() {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class FlowControlTest {
 
     private static final int WINDOW = 64 * 1024;
-    private static final MuxSettings SETTINGS = new MuxSettings(16 * 1024, WINDOW, 100, WINDOW);
+    private static final MuxSettings SETTINGS = new MuxSettings(16 * 1024, WINDOW, WINDOW, 100, WINDOW);
 
     private final Vertx vertx = Vertx.vertx();
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class StreamRelayTest {
 
-    private static final MuxSettings SETTINGS = new MuxSettings(16 * 1024, 64 * 1024, 100, 64 * 1024);
+    private static final MuxSettings SETTINGS = new MuxSettings(16 * 1024, 64 * 1024, 64 * 1024, 100, 64 * 1024);
     private final Vertx vertx = Vertx.vertx();
 
     @AfterEach

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.protocol.CloseCode;
-import dev.porthole.protocol.frame.Frame;
-import dev.porthole.protocol.frame.FrameCodec;
 import dev.porthole.protocol.frame.FrameType;
 import dev.porthole.protocol.message.ControlMessage;
-import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.Fin;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpRequestHead;
@@ -32,28 +29,14 @@ import org.junit.jupiter.api.Test;
 class StreamRulesTest {
 
     private static final int WINDOW = 8 * 1024;
-    private static final FrameCodec CODEC = new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
 
     private final Vertx vertx = Vertx.vertx();
     private final RecordingTransport out = new RecordingTransport();
     private final List<MuxStream> opened = new CopyOnWriteArrayList<>();
     private final List<String> closed = new CopyOnWriteArrayList<>();
-    private final MuxSession session = new MuxSession(vertx.getOrCreateContext(), out, new MuxSettings(16 * 1024, WINDOW, 2, WINDOW),
-            MuxSession.Role.AGENT).listener(new MuxListener() {
-                @Override
-                public void onOpen(MuxStream stream, Open open) {
-                    opened.add(stream);
-                }
-
-                @Override
-                public void onMessage(ConnectionMessage message) {
-                }
-
-                @Override
-                public void onClosed(int code, String reason) {
-                    closed.add(code + " " + reason);
-                }
-            });
+    private final MuxSession session = new MuxSession(vertx.getOrCreateContext(), out, new MuxSettings(16 * 1024, WINDOW, WINDOW, 2, WINDOW),
+            MuxSession.Role.AGENT).listener(PeerFrames.listener(opened::add, closed));
+    private final PeerFrames peer = new PeerFrames(session);
 
     StreamRulesTest() throws Exception {
         session.peerLimits(WINDOW, 16 * 1024);
@@ -162,7 +145,7 @@ class StreamRulesTest {
 
     @Test
     void aControlMessageThatDoesNotDecodeClosesTheSessionWithAProtocolErrorOnce() {
-        Buffer valid = CODEC.encode(MessageCodec.encode(new Open(2, "tunnel", "10.0.0.1:5000",
+        Buffer valid = PeerFrames.CODEC.encode(MessageCodec.encode(new Open(2, "tunnel", "10.0.0.1:5000",
                 new HttpRequestHead("GET", "/", List.of(new Header("Host", "tunnel.example.com"))))));
         Buffer truncated = valid.getBuffer(0, valid.length() - 3); // the last header value runs past the payload
         session.context().runOnContext(v -> {
@@ -240,17 +223,10 @@ class StreamRulesTest {
     }
 
     private void receive(ControlMessage message) {
-        Buffer frame = CODEC.encode(MessageCodec.encode(message));
-        session.context().runOnContext(v -> session.receive(frame));
+        peer.send(message);
     }
 
     private void receiveData(int stream, int length) {
-        int remaining = length;
-        while (remaining > 0) {
-            int chunk = Math.min(remaining, 4096);
-            Buffer frame = CODEC.encode(Frame.of(FrameType.DATA, stream, Buffer.buffer(new byte[chunk])));
-            session.context().runOnContext(v -> session.receive(frame));
-            remaining -= chunk;
-        }
+        peer.sendData(stream, length);
     }
 }

@@ -24,7 +24,7 @@ class StreamTrafficTest {
 
     @Test
     void reportsDataBytesBothWaysAndCountsOpenStreams() {
-        MuxPair pair = new MuxPair(vertx, new MuxSettings(16 * 1024, 64 * 1024, 8, 64 * 1024), (stream, open) -> {
+        MuxPair pair = new MuxPair(vertx, new MuxSettings(16 * 1024, 64 * 1024, 64 * 1024, 8, 64 * 1024), (stream, open) -> {
             stream.handler(stream::write);
             stream.endHandler(ignored -> stream.end());
         });

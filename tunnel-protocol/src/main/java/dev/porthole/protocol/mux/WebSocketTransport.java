@@ -5,8 +5,10 @@ import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -83,6 +85,7 @@ public final class WebSocketTransport implements FrameTransport {
      * to the session's largest frame.
      */
     public static void bind(WebSocketBase socket, MuxSession session) {
+        gatherWithoutCopying(socket);
         MessageAssembler assembler = new MessageAssembler(session);
         socket.frameHandler(assembler::frame);
         socket.closeHandler(ignored -> {
@@ -92,6 +95,19 @@ public final class WebSocketTransport implements FrameTransport {
         // Socket errors are followed by a close; the close handler reports them.
         socket.exceptionHandler(error -> {
         });
+    }
+
+    /**
+     * Makes the socket's frame decoder gather a frame that spans several reads by reference rather
+     * than by copying every read into one buffer. A 64 KiB frame almost never ends where a read
+     * does, so Netty's default copied nearly every byte received once more before the decoder
+     * copied the frame out (docs/performance.md). Call on the socket's event loop.
+     */
+    private static void gatherWithoutCopying(WebSocketBase socket) {
+        if (socket instanceof WebSocketInternal internal
+                && internal.channelHandlerContext().pipeline().get(WebSocketFrameDecoder.class) instanceof ByteToMessageDecoder decoder) {
+            decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.porthole.agent.upstream;
 
 import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
@@ -23,13 +24,15 @@ public final class TcpUpstream implements StreamAcceptor {
 
     /**
      * Kernel receive buffer and read size of connections to the local service (TCP and HTTP). A fixed
-     * 256 KiB instead of the kernel's automatic sizing (which grows to megabytes on a fast loopback):
-     * the bytes are read while still in the CPU's cache, and each read becomes four DATA frames that
-     * leave in one write. Measured under bench/tcp.sh: the gateway's and agent's CPU per GiB fell from
-     * 2.2 to 1.8 s (docs/performance.md). It bounds one connection at 512 KiB in flight (the kernel
-     * doubles the value), ample for a local service and still about 400 MiB/s at 1 ms round trip.
+     * 256 KiB (nearly) instead of the kernel's automatic sizing (which grows to megabytes on a fast
+     * loopback): the bytes are read while still in the CPU's cache. Measured under bench/tcp.sh: the
+     * gateway's and agent's CPU per GiB fell from 2.2 to 1.8 s (docs/performance.md). It bounds one
+     * connection at 512 KiB in flight (the kernel doubles the value), ample for a local service and
+     * still about 400 MiB/s at 1 ms round trip. The exact size is four DATA payloads of a 64 KiB
+     * frame, which also fits one 256 KiB frame: a full read leaves as whole frames, without a
+     * few-byte frame at its end, whichever of the two sizes the gateway allows.
      */
-    static final int RECEIVE_BUFFER_SIZE = 256 * 1024;
+    static final int RECEIVE_BUFFER_SIZE = 4 * (64 * 1024 - Frame.HEADER_SIZE);
 
     private final NetClient client;
 

@@ -136,7 +136,7 @@ public interface GatewayConfig {
     /** Limits of the tunnel connection. */
     interface Tunnel {
         /** Largest frame on an agent connection, header included; both ends must agree (the smaller wins). */
-        @WithDefault("64K")
+        @WithDefault("256K")
         MemorySize maxFrameSize();
 
         /** Bytes each new stream may have in flight towards the gateway; the gateway buffers at most this per stream at first. */

@@ -10,6 +10,7 @@ import dev.porthole.protocol.message.Pong;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import java.time.Duration;
@@ -32,7 +33,10 @@ class FragmentedMessagesTest {
 
     @BeforeEach
     void connect() throws Exception {
-        HttpServer server = vertx.createHttpServer().webSocketHandler(socket -> {
+        // The WebSocket limits the gateway sets: one frame of the largest size.
+        HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(FrameCodec.DEFAULT_MAX_FRAME_SIZE)
+                .setMaxWebSocketMessageSize(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
+        HttpServer server = vertx.createHttpServer(options).webSocketHandler(socket -> {
             MuxSession session = new MuxSession(vertx.getOrCreateContext(), new WebSocketTransport(socket), MuxSettings.DEFAULTS, MuxSession.Role.GATEWAY);
             WebSocketTransport.bind(socket, session);
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

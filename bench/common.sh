@@ -44,12 +44,31 @@ heap_after_gc_kib() {
   "$jstat" -gc "$1" | awk 'NR==1 {for (i=1;i<=NF;i++) col[$i]=i} NR==2 {printf "%d", $col["S0U"]+$col["S1U"]+$col["EU"]+$col["OU"]}'
 }
 
-# Load-process benchmarks (idle.sh, churn.sh): a Redis and a gateway with a static token, stopped on
-# exit. Usage: start_token_gateway <log name> <max heap>; sets redis_port, gateway_port, gateway_pid,
-# token and pids. Run it in the script itself (not in a subshell) so that the trap sees the pids.
-start_token_gateway() {
+# stop_on_exit [shell code]: on exit kills every process whose pid the script added to pids
+# (pids+=($!)), the last started first, waits for them, then runs the shell code if given (e.g.
+# 'rm -rf "$work"'). Ctrl-C and TERM end the script (a trap alone would run the cleanup and then let
+# the script go on without its processes). Call it in the script itself, not in a subshell, before
+# starting anything.
+stop_on_exit() {
   pids=()
-  trap 'for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT INT TERM
+  on_exit_also="${1:-}"
+  trap stop_started EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+stop_started() {
+  for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "$on_exit_also" ]; then eval "$on_exit_also"; fi
+}
+
+# Load-process benchmarks (idle.sh, churn.sh): a Redis and a gateway with a static token, stopped on
+# exit (stop_on_exit). Usage: start_token_gateway <log name> <max heap>; sets redis_port,
+# gateway_port, gateway_pid, token and pids. Run it in the script itself (not in a subshell) so that
+# the trap sees the pids.
+start_token_gateway() {
+  stop_on_exit
   redis_port=$(free_port); gateway_port=$(free_port); local mgmt_port; mgmt_port=$(free_port)
   token=bench-token-0123456789
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)

@@ -21,9 +21,7 @@ source bench/common.sh
 require_tools wrk curl redis-server
 ensure_jars
 
-pids=()
-cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+stop_on_exit
 
 redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)

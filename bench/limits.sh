@@ -21,9 +21,7 @@ source bench/common.sh
 require_tools curl redis-server
 ensure_jars
 
-pids=()
-cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+stop_on_exit
 
 # The limit in bytes per second, read as the gateway reads a MemorySize (K, M, G are powers of 1024).
 limit_bytes=$(python3 -c 'import re,sys; m=re.fullmatch(r"(\d+)([KMG]?)B?", sys.argv[1].upper()); print(int(m[1]) * 1024 ** " KMG".index(m[2] or " "))' "$rate")

@@ -21,9 +21,7 @@ source bench/common.sh
 require_tools wrk curl haproxy redis-server redis-cli
 ensure_jars
 
-pids=()
-cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+stop_on_exit
 
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 token=bench-token-0123456789

@@ -59,8 +59,6 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
-    /** How often a session waiting to close looks whether its last stream has ended. */
-    private static final Duration IDLE_CHECK = Duration.ofMillis(50);
 
     private enum State {
         AWAITING_HELLO,
@@ -85,6 +83,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final Set<TunnelKey> movedAway = new HashSet<>();
     private boolean goneAway;
     private final List<Long> timers = new ArrayList<>();
+    /** Set once the session is to close when its last stream ends; on the session's context. */
+    private Runnable closeOnIdle;
     private final SessionLimits limits;
     private State state = State.AWAITING_HELLO;
     private String agentVersion = "";
@@ -569,22 +569,34 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     /**
      * Closes the session once its open streams have ended (requests it was serving when its tunnels
      * moved to a newer session, or when the agent gave the connection up), or after {@code within}
-     * at the latest. On the session's context.
+     * at the latest. On the session's context. When asked twice, the first reason is the one given
+     * when the streams end, and either deadline closes it.
      */
     private void closeWhenIdle(CloseCode code, String reason, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        closeWhenIdle(code, reason, deadline);
-    }
-
-    private void closeWhenIdle(CloseCode code, String reason, long deadline) {
         if (state == State.CLOSED) {
             return;
         }
-        if (mux.openStreams() == 0 || System.nanoTime() - deadline >= 0) {
+        if (mux.openStreams() == 0) {
             close(code, reason);
             return;
         }
-        timers.add(services.vertx().setTimer(IDLE_CHECK.toMillis(), id -> closeWhenIdle(code, reason, deadline)));
+        if (closeOnIdle == null) {
+            closeOnIdle = () -> close(code, reason);
+        }
+        timers.add(services.vertx().setTimer(Math.max(1, within.toMillis()), id -> close(code, reason)));
+    }
+
+    @Override
+    public void onStreamsClosed() {
+        if (closeOnIdle == null) {
+            return;
+        }
+        // After the stream's own close has run to its end (its last frames and handlers), and unless a new stream opened meanwhile.
+        mux.context().runOnContext(ignored -> {
+            if (state != State.CLOSED && mux.openStreams() == 0) {
+                closeOnIdle.run();
+            }
+        });
     }
 
     private void takeOverFrom(Route previous, TunnelKey key) {

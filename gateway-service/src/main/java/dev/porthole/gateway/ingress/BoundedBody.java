@@ -1,8 +1,7 @@
 package dev.porthole.gateway.ingress;
 
-import io.vertx.core.AsyncResult;
+import dev.porthole.protocol.relay.ForwardingWriteStream;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
@@ -11,14 +10,13 @@ import io.vertx.core.streams.WriteStream;
  * it fails with {@link TooLarge} and nothing of it goes through, so the upstream never sees more
  * than the limit. Catches chunked bodies, whose size is known only as they arrive.
  */
-final class BoundedBody implements WriteStream<Buffer> {
+final class BoundedBody extends ForwardingWriteStream {
 
-    private final WriteStream<Buffer> delegate;
     private final long limit;
     private long written;
 
     BoundedBody(WriteStream<Buffer> delegate, long limit) {
-        this.delegate = delegate;
+        super(delegate);
         this.limit = limit;
     }
 
@@ -32,41 +30,8 @@ final class BoundedBody implements WriteStream<Buffer> {
     }
 
     @Override
-    public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
-        write(data).onComplete(handler);
-    }
-
-    @Override
     public Future<Void> end() {
         return written > limit ? Future.failedFuture(new TooLarge(limit)) : delegate.end();
-    }
-
-    @Override
-    public void end(Handler<AsyncResult<Void>> handler) {
-        end().onComplete(handler);
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-        return delegate.writeQueueFull();
-    }
-
-    @Override
-    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-        delegate.drainHandler(handler);
-        return this;
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-        delegate.setWriteQueueMaxSize(maxSize);
-        return this;
-    }
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-        delegate.exceptionHandler(handler);
-        return this;
     }
 
     /** The body passed the limit. */

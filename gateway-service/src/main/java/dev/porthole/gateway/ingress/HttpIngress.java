@@ -34,7 +34,6 @@ public class HttpIngress {
 
     /** How long a forwarded request waits for a session here that has claimed its tunnel to bind it. */
     static final Duration BIND_WAIT = Duration.ofSeconds(2);
-    private static final long BIND_POLL_MILLIS = 10;
 
     private final Addressing addressing;
     private final LocalRoutes routes;
@@ -173,14 +172,16 @@ public class HttpIngress {
      * On the request's context; the request stays paused until one of the two callbacks runs.
      */
     private void whenBound(HttpServerRequest request, Addressing.Tunnel tunnel, Consumer<TunnelOwner> bound, Runnable notBound) {
-        long deadline = System.nanoTime() + BIND_WAIT.toNanos();
-        vertx.setPeriodic(BIND_POLL_MILLIS, timer -> {
-            Optional<TunnelOwner> owner = routes.http(tunnel.name());
-            if (owner.isPresent()) {
-                vertx.cancelTimer(timer);
-                bound.accept(owner.get());
-            } else if (System.nanoTime() - deadline >= 0 || request.response().closed()) {
-                vertx.cancelTimer(timer);
+        Context context = vertx.getOrCreateContext();
+        // The binding runs on the session's context; the request is served on its own.
+        Optional<LocalRoutes.BindWaiter> waiter = routes.whenBound(tunnel.name(), owner -> context.runOnContext(ignored -> bound.accept(owner)));
+        if (waiter.isEmpty()) {
+            Log.warnf("tunnel '%s': %d requests wait for their tunnels to be bound already; not waiting", tunnel.name(), routes.bindWaiters());
+            notBound.run();
+            return;
+        }
+        vertx.setTimer(BIND_WAIT.toMillis(), timer -> {
+            if (waiter.get().cancel()) {
                 notBound.run();
             }
         });

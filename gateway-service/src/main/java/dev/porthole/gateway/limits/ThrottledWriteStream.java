@@ -1,6 +1,6 @@
 package dev.porthole.gateway.limits;
 
-import io.vertx.core.AsyncResult;
+import dev.porthole.protocol.relay.ForwardingWriteStream;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -12,9 +12,8 @@ import io.vertx.core.streams.WriteStream;
  * credit to the agent) and resumes it by the drain handler once the tokens are back. Bytes are
  * never dropped or held here: each write goes straight through and is paid for afterwards.
  */
-public final class ThrottledWriteStream implements WriteStream<Buffer> {
+public final class ThrottledWriteStream extends ForwardingWriteStream {
 
-    private final WriteStream<Buffer> delegate;
     private final Throttle throttle;
     private final Wakeups wakeups;
     private final Runnable onPause;
@@ -23,7 +22,7 @@ public final class ThrottledWriteStream implements WriteStream<Buffer> {
     private volatile Handler<Void> drainHandler;
 
     ThrottledWriteStream(WriteStream<Buffer> delegate, Throttle throttle, Wakeups wakeups, Runnable onPause) {
-        this.delegate = delegate;
+        super(delegate);
         this.throttle = throttle;
         this.wakeups = wakeups;
         this.onPause = onPause;
@@ -41,11 +40,6 @@ public final class ThrottledWriteStream implements WriteStream<Buffer> {
     }
 
     @Override
-    public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
-        write(data).onComplete(handler);
-    }
-
-    @Override
     public Future<Void> end() {
         ended = true;
         return delegate.end();
@@ -60,11 +54,6 @@ public final class ThrottledWriteStream implements WriteStream<Buffer> {
     }
 
     @Override
-    public void end(Handler<AsyncResult<Void>> handler) {
-        end().onComplete(handler);
-    }
-
-    @Override
     public boolean writeQueueFull() {
         return waiting || delegate.writeQueueFull();
     }
@@ -73,18 +62,6 @@ public final class ThrottledWriteStream implements WriteStream<Buffer> {
     public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
         this.drainHandler = handler;
         delegate.drainHandler(handler == null ? null : ignored -> drained());
-        return this;
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-        delegate.setWriteQueueMaxSize(maxSize);
-        return this;
-    }
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-        delegate.exceptionHandler(handler);
         return this;
     }
 

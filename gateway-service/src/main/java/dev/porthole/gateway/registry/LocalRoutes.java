@@ -5,12 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The tunnels served by sessions on this gateway instance, by name. The Redis registry decides
@@ -26,6 +29,9 @@ public class LocalRoutes {
     /** Most offline names remembered; the oldest are forgotten first. */
     static final int OFFLINE_LIMIT = 10_000;
 
+    /** Most requests waiting here at once for a claimed tunnel to be bound; more are not made to wait. */
+    static final int BIND_WAITER_LIMIT = 10_000;
+
     /** A tunnel whose agent went away: when, and why. */
     public record Offline(Instant since, String reason) {
     }
@@ -34,14 +40,23 @@ public class LocalRoutes {
     private final ConcurrentHashMap<String, List<TunnelOwner>> http = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TunnelOwner> privateTunnels = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Offline> offline = new LinkedHashMap<>();
+    /** Per name, who waits for it to be bound; guarded by itself, like {@code waiterCount}. */
+    private final Map<String, List<BindWaiter>> waiters = new HashMap<>();
+    private int waiterCount;
+    private final int waiterLimit;
     private final Clock clock;
 
     public LocalRoutes() {
-        this(Clock.systemUTC());
+        this(Clock.systemUTC(), BIND_WAITER_LIMIT);
     }
 
     LocalRoutes(Clock clock) {
+        this(clock, BIND_WAITER_LIMIT);
+    }
+
+    LocalRoutes(Clock clock, int waiterLimit) {
         this.clock = clock;
+        this.waiterLimit = waiterLimit;
     }
 
     /** Routes a name to a session, ahead of any other session serving it here. */
@@ -56,6 +71,85 @@ public class LocalRoutes {
         });
         synchronized (offline) {
             offline.remove(name);
+        }
+        List<BindWaiter> waiting;
+        synchronized (waiters) {
+            waiting = waiters.remove(name);
+            if (waiting != null) {
+                waiterCount -= waiting.size();
+            }
+        }
+        if (waiting != null) {
+            waiting.forEach(waiter -> waiter.bound(owner));
+        }
+    }
+
+    /**
+     * Calls {@code onBound} once, on the binding thread, when a session here binds the name (at once,
+     * if one already serves it), unless the returned waiter is cancelled first. Empty when
+     * {@link #BIND_WAITER_LIMIT} requests wait already: the caller answers without waiting.
+     */
+    public Optional<BindWaiter> whenBound(String name, Consumer<TunnelOwner> onBound) {
+        BindWaiter waiter = new BindWaiter(name, onBound);
+        synchronized (waiters) {
+            if (waiterCount >= waiterLimit) {
+                return Optional.empty();
+            }
+            waiters.computeIfAbsent(name, ignored -> new ArrayList<>()).add(waiter);
+            waiterCount++;
+        }
+        // A binding between the caller's lookup and the registration above did not see this waiter.
+        http(name).ifPresent(owner -> {
+            if (forget(waiter)) {
+                waiter.bound(owner);
+            }
+        });
+        return Optional.of(waiter);
+    }
+
+    /** Requests waiting for a name to be bound now. */
+    public int bindWaiters() {
+        synchronized (waiters) {
+            return waiterCount;
+        }
+    }
+
+    private boolean forget(BindWaiter waiter) {
+        synchronized (waiters) {
+            List<BindWaiter> same = waiters.get(waiter.name);
+            if (same == null || !same.remove(waiter)) {
+                return false;
+            }
+            if (same.isEmpty()) {
+                waiters.remove(waiter.name);
+            }
+            waiterCount--;
+            return true;
+        }
+    }
+
+    /** A request's wait for a name to be bound: completed once, by the binding or by {@link #cancel()}. */
+    public final class BindWaiter {
+
+        private final String name;
+        private final Consumer<TunnelOwner> onBound;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        private BindWaiter(String name, Consumer<TunnelOwner> onBound) {
+            this.name = name;
+            this.onBound = onBound;
+        }
+
+        /** Stops waiting (the deadline passed); true when the name was not bound first, so the caller answers. */
+        public boolean cancel() {
+            forget(this);
+            return done.compareAndSet(false, true);
+        }
+
+        private void bound(TunnelOwner owner) {
+            if (done.compareAndSet(false, true)) {
+                onBound.accept(owner);
+            }
         }
     }
 

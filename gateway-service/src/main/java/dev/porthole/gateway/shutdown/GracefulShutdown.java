@@ -39,7 +39,11 @@ public class GracefulShutdown {
     private static final long LISTENER_CLOSE_WAIT_SECONDS = 2;
     /** How long shutdown waits for closed sessions to clean up after themselves. */
     private static final Duration SESSIONS_CLOSE_WAIT = Duration.ofSeconds(2);
-    /** How often the drain looks whether the last stream has ended. */
+    /**
+     * How often the drain looks whether the last stream has ended. Polled, once per shutdown: the
+     * condition spans the sessions' streams, the visitor connections and the takeovers (themselves
+     * asked of Redis every {@link #TAKEOVER_CHECK_MILLIS}), which would each need a listener.
+     */
     private static final long POLL_MILLIS = 50;
     /** How often the drain asks the registry whether the agents' new sessions took their tunnels over. */
     private static final long TAKEOVER_CHECK_MILLIS = 250;
@@ -79,7 +83,7 @@ public class GracefulShutdown {
         if (preDrainDelay.isPositive()) {
             Log.infof("stopping: readiness is down; serving as usual for %d ms so that load balancers stop sending new connections",
                     preDrainDelay.toMillis());
-            awaitUntil(() -> false, preDrainDelay); // the delay itself: nothing ends it early
+            pause(preDrainDelay);
         }
         draining.begin();
         ports.stopAccepting();
@@ -124,6 +128,15 @@ public class GracefulShutdown {
         }
         ports.closeAll();
         server.close();
+    }
+
+    /** Waits on this (shutdown) thread for the whole delay: nothing ends it early. */
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits on this (shutdown) thread until {@code done} holds or {@code timeout} passes; true when it holds. */

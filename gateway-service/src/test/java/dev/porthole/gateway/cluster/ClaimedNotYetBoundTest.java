@@ -3,6 +3,7 @@ package dev.porthole.gateway.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles.ClusterMember;
@@ -48,6 +49,9 @@ class ClaimedNotYetBoundTest {
     @Inject
     RedisAPI redis;
 
+    @Inject
+    LocalRoutes routes;
+
     private TestAgent agent;
 
     @AfterEach
@@ -81,6 +85,7 @@ class ClaimedNotYetBoundTest {
 
         // The gateway looked the route up (the only GET here): the request waits for the session.
         await("the gateway asks the registry who holds the tunnel").atMost(Duration.ofSeconds(10)).until(() -> redisGets() > getsBefore);
+        await("the request waits for the binding").atMost(Duration.ofSeconds(10)).until(() -> routes.bindWaiters() == 1);
         assertThat(reply).as("not answered while no session serves the tunnel").isNotDone();
         agent = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer test-token-0123456789", "agent-" + name,
                 List.of(TunnelRequest.http(name, "x:1"))).serving(Upstreams.respond(200, "served after the binding"));
@@ -88,6 +93,21 @@ class ClaimedNotYetBoundTest {
         Visitor.Reply answer = reply.get(20, TimeUnit.SECONDS);
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
         assertThat(answer.text()).isEqualTo("served after the binding");
+        assertThat(routes.bindWaiters()).isZero();
+    }
+
+    @Test
+    void answersWhenNoSessionBindsTheClaimedTunnelInTimeAndForgetsTheWait() throws Exception {
+        redis.set(List.of("porthole:route:http:unbound", new Route(ClusterMember.INSTANCE_ID, "s-vanished", "token-1", "agent-unbound").toJson(),
+                "PX", "60000")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
+        CompletableFuture<Visitor.Reply> reply = CompletableFuture.supplyAsync(() -> visitor.send(HttpMethod.GET,
+                "unbound.porthole.test:" + GatewayPortResource.port(), "/", MultiMap.caseInsensitiveMultiMap(), null));
+        await("the request waits for the binding").atMost(Duration.ofSeconds(10)).until(() -> routes.bindWaiters() == 1);
+
+        Visitor.Reply answer = reply.get(20, TimeUnit.SECONDS);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(404);
+        assertThat(routes.bindWaiters()).as("the wait ended with its deadline").isZero();
     }
 
     private long redisGets() throws Exception {

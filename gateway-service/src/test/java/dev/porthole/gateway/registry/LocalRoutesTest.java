@@ -7,6 +7,8 @@ import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.testing.ManualClock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LocalRoutesTest {
@@ -63,5 +65,55 @@ class LocalRoutesTest {
         assertThat(routes.offlineCount()).isEqualTo(LocalRoutes.OFFLINE_LIMIT);
         assertThat(routes.offline("name-0")).as("the oldest is forgotten first").isEmpty();
         assertThat(routes.offline("name-" + (LocalRoutes.OFFLINE_LIMIT + 499))).isPresent();
+    }
+
+    @Test
+    void aWaiterIsCompletedByTheBindingOfItsName() {
+        List<TunnelOwner> served = new ArrayList<>();
+        LocalRoutes.BindWaiter waiter = routes.whenBound("claimed", served::add).orElseThrow();
+        routes.bindHttp("other", OWNER);
+        assertThat(served).as("not completed before its name is bound").isEmpty();
+        assertThat(routes.bindWaiters()).isEqualTo(1);
+
+        routes.bindHttp("claimed", OWNER);
+        assertThat(served).containsExactly(OWNER);
+        assertThat(routes.bindWaiters()).isZero();
+        assertThat(waiter.cancel()).as("a deadline after the binding does not answer the request again").isFalse();
+        routes.bindHttp("claimed", OWNER);
+        assertThat(served).as("completed once").containsExactly(OWNER);
+    }
+
+    @Test
+    void aWaiterForANameServedAlreadyIsCompletedAtOnce() {
+        routes.bindHttp("live", OWNER);
+        List<TunnelOwner> served = new ArrayList<>();
+        routes.whenBound("live", served::add);
+        assertThat(served).containsExactly(OWNER);
+        assertThat(routes.bindWaiters()).isZero();
+    }
+
+    @Test
+    void aWaiterWhoseDeadlinePassedIsForgottenAndNeverCompleted() {
+        List<TunnelOwner> served = new ArrayList<>();
+        LocalRoutes.BindWaiter waiter = routes.whenBound("late", served::add).orElseThrow();
+        assertThat(waiter.cancel()).as("the caller answers").isTrue();
+        assertThat(routes.bindWaiters()).isZero();
+        routes.bindHttp("late", OWNER);
+        assertThat(served).isEmpty();
+    }
+
+    @Test
+    void waitersAreBounded() {
+        LocalRoutes small = new LocalRoutes(clock, 2);
+        List<TunnelOwner> served = new ArrayList<>();
+        LocalRoutes.BindWaiter first = small.whenBound("a", served::add).orElseThrow();
+        small.whenBound("b", served::add).orElseThrow();
+        assertThat(small.whenBound("c", served::add)).as("the third request does not wait").isEmpty();
+        first.cancel();
+        assertThat(small.whenBound("c", served::add)).as("a place freed by a deadline is taken again").isPresent();
+        small.bindHttp("c", OWNER);
+        small.bindHttp("b", OWNER);
+        assertThat(served).containsExactly(OWNER, OWNER);
+        assertThat(small.bindWaiters()).isZero();
     }
 }

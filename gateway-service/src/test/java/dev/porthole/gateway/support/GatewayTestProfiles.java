@@ -38,6 +38,14 @@ public final class GatewayTestProfiles {
         }
     }
 
+    /** A drain timeout far longer than any test waits, so that a session closing before it shows what else closed it. */
+    public static final class LongDrain implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("porthole.gateway.shutdown.drain-timeout", "10m");
+        }
+    }
+
     /** One instance of a cluster: an internal address published in Redis and the internal token that forwarded requests carry. */
     public static final class ClusterMember implements QuarkusTestProfile {
         public static final String INSTANCE_ID = "gw-under-test";

@@ -22,6 +22,13 @@ public interface MuxListener {
     default void onStreamData(MuxStream stream, int received, int sent) {
     }
 
+    /**
+     * The last open stream closed: none is open now. On the session's context; not called while the
+     * connection ends (see {@link #onClosed}).
+     */
+    default void onStreamsClosed() {
+    }
+
     /** The connection ended; called once, after every stream was failed. */
     void onClosed(int code, String reason);
 }

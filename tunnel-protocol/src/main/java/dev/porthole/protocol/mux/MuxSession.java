@@ -479,10 +479,14 @@ public final class MuxSession {
 
     void streamClosed(MuxStream stream) {
         windowGrowth -= stream.windowGrowth();
-        streams.remove(stream.id(), stream);
+        boolean removed = streams.remove(stream.id(), stream);
         openStreams = streams.size();
         waitingForTransport.remove(stream);
         pendingFlush.remove(stream);
+        MuxListener current = listener;
+        if (removed && streams.isEmpty() && !closed && current != null) {
+            current.onStreamsClosed();
+        }
     }
 
     private void sendControl(ControlMessage message) {

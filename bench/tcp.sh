@@ -22,9 +22,7 @@ require_tools redis-server ssh ssh-keygen python3
 [ -x /usr/sbin/sshd ] || { echo "bench: /usr/sbin/sshd is missing (apt-get install -y openssh-server)" >&2; exit 1; }
 ensure_jars
 
-pids=()
-cleanup() { for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
+stop_on_exit 'rm -rf "$work"'
 
 # The upstream and the client: a source that sends what it is asked for, an echo for round trips.
 cat > "$work/tcpbench.py" <<'PY'

@@ -66,7 +66,7 @@ class StreamTrafficTest {
 
     @Test
     void tellsTheListenerWhenTheLastStreamClosesButNotWhenTheConnectionEnds() {
-        MuxPair pair = new MuxPair(vertx, new MuxSettings(16 * 1024, 64 * 1024, 8, 64 * 1024), (stream, open) -> {
+        MuxPair pair = new MuxPair(vertx, new MuxSettings(16 * 1024, 64 * 1024, 64 * 1024, 8, 64 * 1024), (stream, open) -> {
             stream.handler(data -> {
             });
             stream.endHandler(ignored -> stream.end());

@@ -52,8 +52,7 @@ public class ForwardCommand implements Callable<Integer> {
                     .connect(targetAddress.port(), targetAddress.host())
                     .recover(error -> io.vertx.core.Future.failedFuture("cannot connect to " + targetAddress + ": " + error.getMessage()))
                     .map(socket -> {
-                        socket.pause();
-                        return (RelayEnd) HalfCloseSocket.wrap(socket);
+                        return (RelayEnd) HalfCloseSocket.wrapUnread(socket);
                     }));
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());

@@ -68,8 +68,7 @@ public final class LocalListener {
     }
 
     private void accept(NetSocket socket) {
-        socket.pause();
-        HalfCloseSocket local = HalfCloseSocket.wrap(socket);
+        HalfCloseSocket local = HalfCloseSocket.wrapUnread(socket);
         String source = address(socket.remoteAddress());
         if (connections.incrementAndGet() > maxConnections) {
             connections.decrementAndGet();

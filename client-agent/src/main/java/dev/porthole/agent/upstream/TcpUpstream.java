@@ -54,9 +54,8 @@ public final class TcpUpstream implements StreamAcceptor {
                 stream.reset(ResetCode.UPSTREAM_REFUSED, reason);
                 return;
             }
-            connected.result().pause();
             Log.debugf("tunnel '%s': connection from %s to %s", tunnel.name(), open.source(), upstream);
-            Splice.join(HalfCloseSocket.wrap(connected.result()), new StreamEnd(stream)).onFailure(error -> Log.debugf(
+            Splice.join(HalfCloseSocket.wrapUnread(connected.result()), new StreamEnd(stream)).onFailure(error -> Log.debugf(
                     "tunnel '%s': connection from %s broke off: %s", tunnel.name(), open.source(), error.getMessage()));
         });
     }

@@ -95,8 +95,7 @@ public final class PublicPort {
     }
 
     private void accept(NetSocket socket) {
-        socket.pause();
-        HalfCloseSocket visitor = HalfCloseSocket.wrap(socket);
+        HalfCloseSocket visitor = HalfCloseSocket.wrapUnread(socket);
         String source = address(socket.remoteAddress());
         String refusal = admit(source);
         if (refusal != null) {

@@ -1,6 +1,8 @@
 package dev.porthole.protocol.frame;
 
+import dev.porthole.protocol.relay.Ownership;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
@@ -48,7 +50,9 @@ public final class FrameCodec {
 
     /**
      * Encodes a frame, either as one contiguous buffer or as a composite of a fresh header and the
-     * payload itself (no copy; the payload must not change until the frame is written).
+     * payload itself (no copy; the payload must not change until the frame is written). The
+     * composite holds its own reference to a pooled payload ({@link dev.porthole.protocol.relay.Ownership}),
+     * given up when the composite is released after the write; the caller keeps its own.
      */
     public Buffer encode(Frame frame, boolean contiguous) {
         if (frame.encodedSize() > maxFrameSize) {
@@ -62,11 +66,13 @@ public final class FrameCodec {
             throw new IllegalArgumentException(misplaced);
         }
         if (!contiguous && frame.payload().length() > 0) {
-            ByteBuf header = Unpooled.buffer(Frame.HEADER_SIZE, Frame.HEADER_SIZE);
+            // Direct like a socket's read buffers: a composite with a heap part is copied whole into
+            // direct memory by the channel, a direct one goes out with one gathering write.
+            ByteBuf header = PooledByteBufAllocator.DEFAULT.directBuffer(Frame.HEADER_SIZE, Frame.HEADER_SIZE);
             header.writeByte(frame.type().code());
             header.writeByte(frame.flags());
             header.writeInt(frame.streamId());
-            return Buffer.buffer(Unpooled.wrappedBuffer(2, header, frame.payload().getByteBuf()));
+            return Ownership.wrap(Unpooled.wrappedBuffer(2, header, Ownership.byteBuf(frame.payload()).retainedSlice()));
         }
         // A masking WebSocket encoder reads a composite buffer int by int, which cost more than
         // this copy (measured with JFR under bench/tcp.sh).

@@ -5,6 +5,7 @@ import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.relay.Ownership;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -28,6 +29,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Every state change runs on the session's context; methods called from other threads hop
  * onto it, in call order. Handlers run on the session's context.
+ *
+ * <p>A written buffer becomes the stream's ({@link Ownership}): it is released once sent, or when
+ * the write fails or the stream ends before it could be, so that a relay can hand over the pooled
+ * buffers it read from a socket without copying them.
  */
 public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> {
 
@@ -229,12 +234,14 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
         int length = data.length();
         if (length == 0) {
+            Ownership.release(data);
             succeed(handler);
             return;
         }
         long queued = queuedBytes.addAndGet(length);
         if (queued > hardLimit) {
             queuedBytes.addAndGet(-length);
+            Ownership.release(data);
             String reason = "writer queued " + queued + " bytes, past the limit of " + hardLimit + " (it ignored writeQueueFull)";
             reset(ResetCode.STREAM_ERROR, reason);
             fail(handler, new StreamResetException(ResetCode.STREAM_ERROR, reason));
@@ -243,6 +250,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         session.onContext(() -> {
             if (closed || finQueued) {
                 queuedBytes.addAndGet(-length);
+                Ownership.release(data);
                 fail(handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed for writing"));
                 return;
             }
@@ -411,6 +419,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             queuedBytes.addAndGet(-chunk);
             if (head.remaining() == 0) {
                 outbound.poll();
+                Ownership.release(head.data);
                 succeed(head.handler);
             }
         }
@@ -512,6 +521,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         inbound.clear();
         for (PendingWrite pending : outbound) {
             queuedBytes.addAndGet(-pending.remaining());
+            Ownership.release(pending.data);
             fail(pending.handler, cause);
         }
         outbound.clear();

@@ -1,8 +1,8 @@
 package dev.porthole.protocol.mux;
 
-import dev.porthole.protocol.message.Capabilities;
-
 import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.message.Capabilities;
+import dev.porthole.protocol.relay.Ownership;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -120,7 +120,8 @@ public final class WebSocketTransport implements FrameTransport {
     @Override
     public void send(Buffer frame) {
         if (channel != null && channel.executor().inEventLoop()) {
-            channel.write(new BinaryWebSocketFrame(true, 0, frame.getByteBuf()), channel.voidPromise());
+            // The channel releases the frame once written, and with it any pooled payload it holds (Ownership).
+            channel.write(new BinaryWebSocketFrame(true, 0, Ownership.byteBuf(frame)), channel.voidPromise());
             if (!flushQueued) {
                 flushQueued = true;
                 channel.executor().execute(() -> {
@@ -129,7 +130,9 @@ public final class WebSocketTransport implements FrameTransport {
                 });
             }
         } else {
-            socket.writeBinaryMessage(frame);
+            // Vert.x would hold on to the frame without releasing it: it gets a heap copy instead.
+            socket.writeBinaryMessage(frame.copy());
+            Ownership.release(frame);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.porthole.protocol.relay;
 
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.StreamResetException;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,29 +28,50 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * says "that was all" and then waits for the answer. This enables Netty's half-closure on the
  * channel, turns the peer's FIN into the end of {@link #source()} (in order, after every byte read
  * before it) and makes {@code sink().end()} a {@code shutdownOutput()} once the last write left.
+ *
+ * <p>The sink takes over what it is given ({@link Ownership}): a pooled buffer goes to the channel
+ * as it is, and the channel releases it once written. A socket wrapped before its first read
+ * ({@link #wrapUnread}) also hands its reads on without Vert.x's copy ({@link PooledReads}).
  */
 public final class HalfCloseSocket implements RelayEnd {
 
     private final NetSocket socket;
     private final Channel channel;
     private final AtomicBoolean settled = new AtomicBoolean();
-    private final Source source = new Source();
+    private final ReadStream<Buffer> source;
+    private final PooledReads pooledReads;
     private final Sink sink = new Sink();
     private volatile boolean idle;
     private volatile Handler<Throwable> failureHandler;
 
-    private HalfCloseSocket(NetSocket socket, ChannelHandlerContext vertxHandler) {
+    private HalfCloseSocket(NetSocket socket, ChannelHandlerContext vertxHandler, boolean unread) {
         this.socket = socket;
         this.channel = vertxHandler.channel();
+        this.pooledReads = unread ? new PooledReads(channel) : null;
+        this.source = unread ? pooledReads : new Source();
     }
 
     /**
-     * Wraps a socket right after it connected or was accepted, before it reads anything; call on
-     * its event loop (the connect handler), and pause the socket first if nobody reads it yet.
+     * Wraps a socket that may have read already (one taken over from an HTTP exchange): its reads
+     * come through Vert.x, which copies each. Call on its event loop, and pause the socket first if
+     * nobody reads it yet.
      */
     public static HalfCloseSocket wrap(NetSocket socket) {
+        return wrap(socket, false);
+    }
+
+    /**
+     * Wraps a socket in its connect or accept handler, before its first read: its reads are handed
+     * on as Netty made them, without a copy, and it reads nothing until its source is given demand.
+     * Call on its event loop.
+     */
+    public static HalfCloseSocket wrapUnread(NetSocket socket) {
+        return wrap(socket, true);
+    }
+
+    private static HalfCloseSocket wrap(NetSocket socket, boolean unread) {
         ChannelHandlerContext context = ((NetSocketInternal) socket).channelHandlerContext();
-        HalfCloseSocket wrapped = new HalfCloseSocket(socket, context);
+        HalfCloseSocket wrapped = new HalfCloseSocket(socket, context, unread);
         context.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         context.pipeline().addBefore(context.name(), "porthole-half-close", wrapped.new FinMarker());
         socket.closeHandler(ignored -> wrapped.onClosed());
@@ -94,6 +116,9 @@ public final class HalfCloseSocket implements RelayEnd {
     }
 
     private void onClosed() {
+        if (pooledReads != null) {
+            pooledReads.onClosed();
+        }
         fail(idle ? new StreamResetException(ResetCode.IDLE_TIMEOUT, "the connection was idle for too long")
                 : new StreamResetException(ResetCode.CANCEL, "the connection to " + socket.remoteAddress() + " closed"));
     }
@@ -115,13 +140,27 @@ public final class HalfCloseSocket implements RelayEnd {
 
     /**
      * Turns the peer's FIN into an empty read, which travels through Vert.x's inbound buffer behind
-     * the data read before it; TCP never delivers an empty read otherwise.
+     * the data read before it; TCP never delivers an empty read otherwise. On an unread socket it
+     * takes the reads and the FIN itself, ahead of Vert.x.
      */
     private final class FinMarker extends ChannelInboundHandlerAdapter {
         @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (pooledReads != null && message instanceof ByteBuf data) {
+                pooledReads.onRead(data);
+                return;
+            }
+            ctx.fireChannelRead(message);
+        }
+
+        @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event == ChannelInputShutdownEvent.INSTANCE) {
-                ctx.fireChannelRead(Unpooled.EMPTY_BUFFER);
+                if (pooledReads != null) {
+                    pooledReads.onFin();
+                } else {
+                    ctx.fireChannelRead(Unpooled.EMPTY_BUFFER);
+                }
                 return;
             }
             if (event instanceof IdleStateEvent) {
@@ -195,7 +234,8 @@ public final class HalfCloseSocket implements RelayEnd {
 
         @Override
         public Future<Void> write(Buffer data) {
-            Future<Void> written = socket.write(data);
+            // The buffer itself, not Vert.x's unreleasable view of it: the channel releases it once written.
+            Future<Void> written = ((NetSocketInternal) socket).writeMessage(Ownership.byteBuf(data));
             lastWrite = written;
             return written;
         }

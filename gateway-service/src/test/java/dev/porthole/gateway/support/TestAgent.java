@@ -22,6 +22,7 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.impl.WebSocketInternal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -158,9 +159,12 @@ public final class TestAgent implements MuxListener {
         return closeCode;
     }
 
-    /** Stops reading from the socket, like an agent whose process froze: no more PONGs. */
+    /**
+     * Stops reading from the socket, like an agent whose process froze: no more PONGs. The channel
+     * stops reading; pausing the Vert.x socket would not do, as whole messages are taken ahead of it.
+     */
     public void freeze() {
-        socket.pause();
+        ((WebSocketInternal) socket).channelHandlerContext().channel().config().setAutoRead(false);
     }
 
     /** Sends GOAWAY, as an agent does that gives this connection up, and keeps it open. */

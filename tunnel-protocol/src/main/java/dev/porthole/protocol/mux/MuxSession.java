@@ -19,6 +19,7 @@ import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.Response;
 import dev.porthole.protocol.message.Rst;
 import dev.porthole.protocol.message.Window;
+import dev.porthole.protocol.relay.Ownership;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -275,19 +276,25 @@ public final class MuxSession {
 
     // ---- receiving ----
 
-    /** Handles one received WebSocket binary message. Call on the session's context. */
+    /**
+     * Handles one received WebSocket binary message, which it takes over ({@link Ownership}): a DATA
+     * payload goes to its stream, anything else is released once decoded. Call on the session's context.
+     */
     public void receive(Buffer message) {
         if (closed) {
+            Ownership.release(message);
             return;
         }
         lastReceivedNanos = nanoClock.getAsLong();
         bytesReceived.add(message.length());
+        boolean handedOver = false;
         try {
             Frame frame = codec.decode(message);
             if (frame.type() == FrameType.DATA) {
                 MuxStream stream = stream(frame.streamId(), FrameType.DATA);
                 if (stream != null) {
                     stream.onData(frame.payload(), frame.fin());
+                    handedOver = true;
                 }
             } else {
                 dispatch(MessageCodec.decode(frame));
@@ -295,6 +302,10 @@ public final class MuxSession {
         } catch (ProtocolException e) {
             LOG.warnf("closing tunnel connection: protocol error %s: %s", e.error(), e.getMessage());
             close(CloseCode.PROTOCOL_ERROR, e.error() + ": " + e.getMessage());
+        } finally {
+            if (!handedOver) {
+                Ownership.release(message);
+            }
         }
     }
 

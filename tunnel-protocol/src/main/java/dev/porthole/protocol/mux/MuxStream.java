@@ -32,7 +32,9 @@ import org.jboss.logging.Logger;
  *
  * <p>A written buffer becomes the stream's ({@link Ownership}): it is released once sent, or when
  * the write fails or the stream ends before it could be, so that a relay can hand over the pooled
- * buffers it read from a socket without copying them.
+ * buffers it read from a socket without copying them. Received data may sit in the connection's
+ * pooled buffers too: a reader that said it takes buffers over ({@link #readerTakesOver()}) gets
+ * them as they are; any other gets a heap copy, and the pooled buffer is released here.
  */
 public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> {
 
@@ -52,6 +54,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private volatile int writeQueueMaxSize;
     private volatile boolean writerSawFull;
     private volatile boolean closed;
+    private volatile boolean readerTakesOver;
     private final AtomicLong queuedBytes = new AtomicLong();
 
     // Confined to the session's context.
@@ -129,6 +132,15 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     /** Bytes sent to the peer so far (read on the session's context). */
     public long bytesWritten() {
         return bytesWritten;
+    }
+
+    /**
+     * Says that the data handler takes over every buffer it is given and releases it (a relay that
+     * writes it to a socket or another stream does): received pooled buffers then reach it without a copy.
+     */
+    public MuxStream readerTakesOver() {
+        this.readerTakesOver = true;
+        return this;
     }
 
     // ---- ReadStream ----
@@ -329,6 +341,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     // ---- driven by the session, on its context ----
 
+    /** Takes over {@code data} unless it throws. */
     void onData(Buffer data, boolean fin) throws ProtocolException {
         if (remoteFin) {
             throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATA on stream " + id + " after its FIN");
@@ -344,10 +357,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         if (fin) {
             remoteFin = true;
         }
-        if (closed) {
-            return;
-        }
-        if (length > 0) {
+        if (closed || length == 0) {
+            Ownership.release(data);
+        } else {
             inbound.add(data);
         }
         deliver();
@@ -450,7 +462,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
                 demand--;
             }
             consumed(data.length());
-            invoke(handler, data);
+            invoke(handler, readerTakesOver ? data : Ownership.onHeap(data));
         }
         if (!closed && remoteFin && !endDelivered && inbound.isEmpty()) {
             Handler<Void> handler = endHandler;
@@ -518,6 +530,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
         closed = true;
         failure = cause;
+        for (Buffer data : inbound) {
+            Ownership.release(data);
+        }
         inbound.clear();
         for (PendingWrite pending : outbound) {
             queuedBytes.addAndGet(-pending.remaining());

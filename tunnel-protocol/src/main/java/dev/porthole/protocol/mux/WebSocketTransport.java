@@ -4,6 +4,7 @@ import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.relay.Ownership;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -15,6 +16,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.impl.WebSocketInternal;
+import io.vertx.core.impl.ContextInternal;
 import java.nio.charset.StandardCharsets;
 
 /** Carries frames over a Vert.x WebSocket (server or client side), one binary message per frame. */
@@ -82,11 +84,19 @@ public final class WebSocketTransport implements FrameTransport {
      * arrive. Messages are handed over on the session's context (at once when the socket shares it).
      * They are taken frame by frame rather than through Vert.x's message handler, which copies
      * every message once more; a message split into WebSocket fragments is put together here, up
-     * to the session's largest frame.
+     * to the session's largest frame. A message in one frame, the usual case, is taken from the
+     * channel before Vert.x sees it, in the pooled buffer the decoder made, which the session then
+     * owns ({@link Ownership}): Vert.x would copy it into a heap buffer first. So pausing the Vert.x
+     * socket does not hold such messages back (nothing here pauses it: flow control is per stream);
+     * to stop reading, stop the channel's reads.
      */
     public static void bind(WebSocketBase socket, MuxSession session) {
         gatherWithoutCopying(socket);
         MessageAssembler assembler = new MessageAssembler(session);
+        if (socket instanceof WebSocketInternal internal) {
+            ChannelHandlerContext vertx = internal.channelHandlerContext();
+            vertx.pipeline().addBefore(vertx.name(), "porthole-messages", new WholeMessages(assembler, (ContextInternal) session.context()));
+        }
         socket.frameHandler(assembler::frame);
         socket.closeHandler(ignored -> {
             Short code = socket.closeStatusCode();
@@ -131,7 +141,7 @@ public final class WebSocketTransport implements FrameTransport {
             }
         } else {
             // Vert.x would hold on to the frame without releasing it: it gets a heap copy instead.
-            socket.writeBinaryMessage(frame.copy());
+            socket.writeBinaryMessage(Ownership.heapCopy(frame));
             Ownership.release(frame);
         }
     }
@@ -164,6 +174,31 @@ public final class WebSocketTransport implements FrameTransport {
             end--;
         }
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Takes a binary message that came in one frame straight to the session, ahead of Vert.x; every
+     * other frame (fragments, control frames, text) goes on to Vert.x and the {@link MessageAssembler}.
+     */
+    private static final class WholeMessages extends ChannelInboundHandlerAdapter {
+        private final MessageAssembler assembler;
+        private final ContextInternal context;
+
+        WholeMessages(MessageAssembler assembler, ContextInternal context) {
+            this.assembler = assembler;
+            this.context = context;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof BinaryWebSocketFrame frame && frame.isFinalFragment() && assembler.between()) {
+                // Emitted the way Vert.x emits the frames and the close that it handles: at once on
+                // the session's event loop, queued behind them anywhere else, so the order holds.
+                context.emit(Ownership.wrap(frame.content()), assembler::deliver);
+                return;
+            }
+            ctx.fireChannelRead(message);
+        }
     }
 
     /** Turns received WebSocket frames into whole binary messages for a session; runs on the socket's context. */
@@ -212,6 +247,11 @@ public final class WebSocketTransport implements FrameTransport {
             }
         }
 
+        /** Whether no fragmented message is being put together (a whole one may come now). */
+        boolean between() {
+            return partial == null && !text;
+        }
+
         private boolean checkSize() {
             int limit = session.settings().maxFrameSize();
             if (partial != null && partial.length() > limit) {
@@ -222,7 +262,7 @@ public final class WebSocketTransport implements FrameTransport {
             return true;
         }
 
-        private void deliver(Buffer message) {
+        void deliver(Buffer message) {
             session.onContext(() -> session.receive(message));
         }
     }

@@ -36,6 +36,24 @@ public final class Ownership {
         return buffer instanceof BufferImpl impl ? impl.byteBuf() : buffer.getByteBuf();
     }
 
+    /**
+     * The bytes of {@code buffer} in a Vert.x heap buffer, for a reader that does not release what it
+     * is given: a pooled buffer is copied and released, a heap buffer passes as it is.
+     */
+    public static Buffer onHeap(Buffer buffer) {
+        if (!byteBuf(buffer).isDirect()) {
+            return buffer;
+        }
+        Buffer copy = heapCopy(buffer);
+        release(buffer);
+        return copy;
+    }
+
+    /** A copy in a Vert.x heap buffer ({@code Buffer.copy()} would allocate from the original's pool). */
+    public static Buffer heapCopy(Buffer buffer) {
+        return Buffer.buffer(buffer.length()).appendBuffer(buffer);
+    }
+
     /** Gives up the reference held through {@code buffer}; nothing for a Vert.x heap buffer. */
     public static void release(Buffer buffer) {
         ReferenceCountUtil.safeRelease(byteBuf(buffer));

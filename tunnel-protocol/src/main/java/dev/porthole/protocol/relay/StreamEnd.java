@@ -14,7 +14,8 @@ public final class StreamEnd implements RelayEnd {
     private final MuxStream stream;
 
     public StreamEnd(MuxStream stream) {
-        this.stream = stream;
+        // A relay writes what it reads to a socket or a stream, which take the buffers over.
+        this.stream = stream.readerTakesOver();
     }
 
     @Override

@@ -504,11 +504,6 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         return window - initialWindow;
     }
 
-    /** This side's receive window on the stream: the credit it grants the peer in all (read on the session's context). */
-    int window() {
-        return window;
-    }
-
     private void maybeDrain() {
         Handler<Void> handler = drainHandler;
         if (handler != null && writerSawFull && queuedBytes.get() <= writeQueueMaxSize / 2) {

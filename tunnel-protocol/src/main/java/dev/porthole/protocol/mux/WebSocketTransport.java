@@ -109,7 +109,7 @@ public final class WebSocketTransport implements FrameTransport {
 
     /**
      * Makes the socket's frame decoder gather a frame that spans several reads by reference rather
-     * than by copying every read into one buffer. A 64 KiB frame almost never ends where a read
+     * than by copying every read into one buffer. A large frame almost never ends where a read
      * does, so Netty's default copied nearly every byte received once more before the decoder
      * copied the frame out (docs/performance.md). Call on the socket's event loop.
      */

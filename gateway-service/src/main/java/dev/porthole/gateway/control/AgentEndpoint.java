@@ -46,11 +46,15 @@ public class AgentEndpoint {
     public AgentEndpoint(AgentAuthenticator authenticator, SessionServices services, GatewayConfig config) {
         this.authenticator = authenticator;
         this.services = services;
-        int frame = (int) config.tunnel().maxFrameSize().asLongValue();
-        int window = (int) config.tunnel().initialWindow().asLongValue();
-        // A max-window below initial-window means a fixed window.
-        int maxWindow = (int) Math.max(window, config.tunnel().maxWindow().asLongValue());
-        this.settings = new MuxSettings(frame, window, maxWindow, config.tunnel().maxStreamsPerSession(), window);
+        this.settings = muxSettings(config.tunnel());
+    }
+
+    /** The limits agent connections get; a max-window below initial-window means a fixed window. */
+    static MuxSettings muxSettings(GatewayConfig.Tunnel tunnel) {
+        int frame = (int) tunnel.maxFrameSize().asLongValue();
+        int window = (int) tunnel.initialWindow().asLongValue();
+        int maxWindow = (int) Math.max(window, tunnel.maxWindow().asLongValue());
+        return new MuxSettings(frame, window, maxWindow, tunnel.maxStreamsPerSession(), window);
     }
 
     /** WebSocket options the public server must use for agent connections. */

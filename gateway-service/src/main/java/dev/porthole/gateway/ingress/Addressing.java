@@ -3,6 +3,8 @@ package dev.porthole.gateway.ingress;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.registry.TunnelNames;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
@@ -44,11 +46,18 @@ public class Addressing {
 
     /**
      * @param host the request's host without port, or null if it sent none
-     * @param uri the request URI as received (path and query)
+     * @param requestTarget the request target as received: a path and query, or an absolute URL
      */
-    public Target resolve(String host, String uri) {
+    public Target resolve(String host, String requestTarget) {
         if (host == null || host.isEmpty()) {
             return new BadRequest("the request has no Host header");
+        }
+        String uri = requestTarget;
+        if (!uri.startsWith("/") && !uri.equals("*")) {
+            uri = originForm(host, requestTarget);
+            if (uri == null) {
+                return new BadRequest("the request target must be a path, or an absolute http(s) URL naming the host in the Host header");
+            }
         }
         String lowerHost = host.toLowerCase(Locale.ROOT);
         if (lowerHost.endsWith(domainSuffix)) {
@@ -76,5 +85,26 @@ public class Addressing {
             return new Tunnel(name, remainder + query, prefixWithoutSlash + "/" + name);
         }
         return new NoTunnel();
+    }
+
+    /**
+     * The path and query of an absolute-form target (RFC 9112 3.2.2), which is what the upstream is
+     * sent: routed by Host, a request must not reach an upstream that honours the target (Go's
+     * does) with another host in it. Null if the target is no http(s) URL or names another host.
+     */
+    private static String originForm(String host, String target) {
+        URI parsed;
+        try {
+            parsed = new URI(target);
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        String scheme = parsed.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || parsed.getHost() == null
+                || parsed.getRawUserInfo() != null || !parsed.getHost().equalsIgnoreCase(host)) {
+            return null;
+        }
+        String path = parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath();
+        return parsed.getRawQuery() == null ? path : path + "?" + parsed.getRawQuery();
     }
 }

@@ -14,14 +14,17 @@ import dev.porthole.protocol.mux.StreamRelay;
 import dev.porthole.protocol.mux.StreamResetException;
 import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.streams.WriteStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -44,6 +47,11 @@ final class HttpExchange {
     private final AtomicBoolean headDecided = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final boolean upgrade;
+    /** The protocols the visitor asked to upgrade to (lower case); a 101 may switch to one of these only. */
+    private final Set<String> upgrades;
+    private final AtomicBoolean violated = new AtomicBoolean();
+    private volatile boolean finalHead;
+    private volatile boolean interimSeen;
     private Vertx vertx;
     private MuxStream stream;
     private long timeoutTimer = -1;
@@ -57,6 +65,7 @@ final class HttpExchange {
         this.tunnel = tunnel;
         this.metrics = metrics;
         this.upgrade = isUpgrade(request);
+        this.upgrades = upgrade ? ResponseFraming.tokens(request.headers().getAll(HttpHeaders.UPGRADE)) : Set.of();
     }
 
     /** An HTTP/1.1 request asking to switch protocols (WebSocket and others): Upgrade, named in Connection. */
@@ -87,8 +96,17 @@ final class HttpExchange {
                 finish(499);
             }
         });
-        stream.exceptionHandler(this::onStreamFailure);
-        stream.responseHandler(this::onResponseHead);
+        // On the session's context, in one task: frames are dispatched there, so none falls between these handlers.
+        stream.session().onContext(() -> {
+            stream.exceptionHandler(this::onStreamFailure);
+            stream.responseHandler(this::onResponseHead);
+            if (!finalHead && !headDecided.get()) {
+                // Until the final head: no body may come (a 1xx has none), nor may the stream end without one.
+                stream.handler(data -> violation(new ResponseFraming.Violation(interimSeen ? "interim-with-body" : "body-before-head",
+                        interimSeen ? "sent a body with an interim (1xx) response" : "sent body bytes before its head")));
+                stream.endHandler(ignored -> violation(new ResponseFraming.Violation("no-final-head", "ended without a final response head")));
+            }
+        });
         if (upgrade || bodyless) {
             // No body to send: the OPEN carried FIN (or, for an upgrade, raw bytes follow only after a 101).
             request.resume();
@@ -119,10 +137,35 @@ final class HttpExchange {
     }
 
     private void onResponseHead(HttpResponseHead head) {
+        if (finalHead) {
+            violation(new ResponseFraming.Violation("second-head", "sent a second response head"));
+            return;
+        }
+        if (headDecided.get()) {
+            return;
+        }
+        ResponseFraming.Decision decision = ResponseFraming.decide(head, request.method() == HttpMethod.HEAD, upgrades);
+        switch (decision) {
+            case ResponseFraming.Refused refused -> {
+                violation(new ResponseFraming.Violation(refused.reason(), refused.detail()));
+                return;
+            }
+            case ResponseFraming.Interim interim -> {
+                // Not the answer (102, 103, a 100 the visitor's parser already handled): the timeout still runs.
+                interimSeen = true;
+                return;
+            }
+            default -> {
+            }
+        }
         if (!headDecided.compareAndSet(false, true)) {
             return;
         }
+        finalHead = true;
         vertx.cancelTimer(timeoutTimer);
+        // The body's relay takes over from the guards set at the start.
+        stream.handler(null);
+        stream.endHandler(null);
         if (response.closed()) {
             stream.reset(ResetCode.CANCEL, "visitor closed the connection");
             return;
@@ -131,8 +174,8 @@ final class HttpExchange {
         if (!head.reason().isEmpty()) {
             response.setStatusMessage(head.reason());
         }
-        boolean switching = upgrade && head.status() == 101;
-        copyHeaders(head, switching);
+        boolean switching = decision instanceof ResponseFraming.Switching;
+        copyHeaders(head, switching, decision instanceof ResponseFraming.Final f && f.bodyless() && head.status() != 204);
         if (switching) {
             request.toNetSocket().onSuccess(this::relayUpgraded).onFailure(error -> {
                 stream.reset(ResetCode.CANCEL, "visitor upgrade failed");
@@ -143,13 +186,21 @@ final class HttpExchange {
         if (upgrade) {
             stream.end();
         }
-        boolean bodyless = request.method() == HttpMethod.HEAD || head.status() == 204 || head.status() == 304 || head.status() < 200;
-        if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
+        ResponseFraming.Final framing = (ResponseFraming.Final) decision;
+        WriteStream<Buffer> body = limits.towardsVisitor(response);
+        if (framing.bodyless()) {
+            body = new ResponseFraming.ExactLength(body, 0);
+        } else if (framing.length() >= 0) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(framing.length()));
+            body = new ResponseFraming.ExactLength(body, framing.length());
+        } else if (request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
-        StreamRelay.relay(stream, limits.towardsVisitor(response)).onComplete(result -> {
+        StreamRelay.relay(stream, body).onComplete(result -> {
             if (result.succeeded()) {
                 finish(head.status());
+            } else if (result.cause() instanceof ResponseFraming.Violation broken) {
+                violation(broken);
             } else {
                 try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
                     Log.debugf("tunnel '%s': response cut after the head: %s", tunnel, result.cause().getMessage());
@@ -158,6 +209,30 @@ final class HttpExchange {
                 abort();
             }
         });
+    }
+
+    /**
+     * The agent's response broke the framing rules: a 502 if nothing went to the visitor yet, else
+     * the visitor's connection is cut, so that no byte of it is read as another response. Counted,
+     * and logged in one line (without the agent's text).
+     */
+    private void violation(ResponseFraming.Violation broken) {
+        if (!violated.compareAndSet(false, true)) {
+            return;
+        }
+        metrics.agentResponseRefused(broken.reason());
+        boolean answered = headDecided.compareAndSet(false, true);
+        try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
+            Log.warnf("tunnel '%s': the agent's response %s (%s); %s", tunnel, broken.getMessage(), broken.reason(),
+                    answered ? "answered 502" : "visitor's connection cut");
+        }
+        stream.reset(ResetCode.STREAM_ERROR, "the gateway refused the response: it " + broken.getMessage());
+        if (answered) {
+            vertx.cancelTimer(timeoutTimer);
+            fail(502, "bad-response", "Bad Gateway", "The service behind this tunnel sent a response the gateway cannot pass on.");
+        } else {
+            abort();
+        }
     }
 
     /** HTTP/1.1: a request has a body only if it says so with Content-Length or Transfer-Encoding. */
@@ -175,12 +250,19 @@ final class HttpExchange {
         StreamRelay.relay(stream, limits.towardsVisitor(socket)).onFailure(error -> socket.close());
     }
 
-    private void copyHeaders(HttpResponseHead head, boolean switching) {
+    /**
+     * The agent's headers minus hop-by-hop ones and its framing: Content-Length is the gateway's to
+     * set, except that a bodyless answer (HEAD, 304) keeps the length it describes.
+     */
+    private void copyHeaders(HttpResponseHead head, boolean switching, boolean keepLength) {
         HopByHop hop = HopByHop.forConnectionHeaders(head.headers().stream()
                 .filter(h -> h.name().equalsIgnoreCase("connection")).map(Header::value).toList());
         for (Header header : head.headers()) {
             String lower = header.name().toLowerCase(Locale.ROOT);
             if (hop.isHopByHop(header.name()) && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
+                continue;
+            }
+            if (lower.equals("content-length") && (!keepLength || response.headers().contains(HttpHeaders.CONTENT_LENGTH))) {
                 continue;
             }
             response.headers().add(header.name(), header.value());
@@ -198,6 +280,14 @@ final class HttpExchange {
                 case CONNECTION_CLOSED -> fail(502, "agent-disconnected", "Bad Gateway",
                         "The agent serving tunnel '" + tunnel + "' disconnected. It may reconnect in a moment.");
                 case LIMIT_REACHED -> fail(503, "tunnel-busy", "Service Unavailable", message);
+                case STREAM_ERROR -> {
+                    // The head broke RFC 9110 (the gateway's decoder reset the stream) or the agent found the upstream's broken.
+                    metrics.agentResponseRefused("malformed-head");
+                    try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
+                        Log.warnf("tunnel '%s': the agent's response was refused: %s; answered 502", tunnel, message);
+                    }
+                    fail(502, "bad-response", "Bad Gateway", "The service behind this tunnel sent a response the gateway cannot pass on.");
+                }
                 default -> fail(502, "stream-reset", "Bad Gateway", message);
             }
         } else {

@@ -25,6 +25,14 @@ public interface GatewayMetrics {
     /** A visitor's HTTP request through {@code tunnel} finished with a status, from the upstream or from the gateway. */
     void tunnelRequest(String tunnel, String clientId, int status, Duration duration);
 
+    /**
+     * The gateway refused an agent's response (its framing or head breaks the rules), by reason:
+     * {@code length-mismatch}, {@code bad-content-length}, {@code length-and-transfer-encoding},
+     * {@code unrequested-upgrade}, {@code interim-with-body}, {@code body-before-head},
+     * {@code no-final-head}, {@code second-head}, {@code malformed-head}.
+     */
+    void agentResponseRefused(String reason);
+
     /** Stream payload bytes moved through {@code tunnel}: from visitors to the agent, and back. */
     void bytes(String tunnel, String clientId, long fromVisitors, long toVisitors);
 

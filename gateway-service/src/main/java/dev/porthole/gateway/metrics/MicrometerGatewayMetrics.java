@@ -164,6 +164,11 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void agentResponseRefused(String reason) {
+        registry.counter("porthole.gateway.agent.responses.refused", "reason", reason).increment();
+    }
+
+    @Override
     public void clusterForward(String outcome) {
         registry.counter("porthole.gateway.cluster.forwards", "outcome", outcome).increment();
     }

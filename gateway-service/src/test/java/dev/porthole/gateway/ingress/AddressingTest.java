@@ -51,6 +51,18 @@ class AddressingTest {
     }
 
     @Test
+    void anAbsoluteTargetIsForwardedInOriginFormOnlyWhenItNamesTheHostOfHost() {
+        assertThat(addressing.resolve("api.tunnel.example.com", "http://API.tunnel.example.com:8080/x?y=1"))
+                .isEqualTo(new Addressing.Tunnel("api", "/x?y=1", ""));
+        assertThat(addressing.resolve("api.tunnel.example.com", "https://api.tunnel.example.com"))
+                .isEqualTo(new Addressing.Tunnel("api", "/", ""));
+        assertThat(addressing.resolve("api.tunnel.example.com", "http://other.example/x")).isInstanceOf(Addressing.BadRequest.class);
+        assertThat(addressing.resolve("api.tunnel.example.com", "http://user@api.tunnel.example.com/x")).isInstanceOf(Addressing.BadRequest.class);
+        assertThat(addressing.resolve("api.tunnel.example.com", "ftp://api.tunnel.example.com/x")).isInstanceOf(Addressing.BadRequest.class);
+        assertThat(addressing.resolve("api.tunnel.example.com", "x")).isInstanceOf(Addressing.BadRequest.class);
+    }
+
+    @Test
     void anythingElseIsNoTunnel() {
         assertThat(addressing.resolve("tunnel.example.com", "/")).isInstanceOf(Addressing.NoTunnel.class);
         assertThat(addressing.resolve("other.org", "/page")).isInstanceOf(Addressing.NoTunnel.class);

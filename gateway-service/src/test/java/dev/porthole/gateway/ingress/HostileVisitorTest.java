@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
+import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
@@ -142,6 +143,40 @@ class HostileVisitorTest {
         assertThat(statusOf(inside)).isEqualTo(200);
         assertThat(agent.opened.getLast().request().uri()).as("forwarded as sent; the upstream decides what it means")
                 .isEqualTo("/../../etc/passwd");
+    }
+
+    /**
+     * RFC 9112 3.2.2: an absolute-form target names the host itself. Routed by Host but forwarded as
+     * sent, it would make an upstream that honours the target (Go's does) see another host than
+     * the one routed.
+     */
+    @Test
+    void anAbsoluteTargetNamingAnotherHostThanHostIsRefused() throws Exception {
+        String answer = exchange("GET http://other.example/x HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n");
+        assertThat(statusOf(answer)).isEqualTo(400);
+        assertThat(agent.opened).isEmpty();
+        stillServesOthers();
+    }
+
+    @Test
+    void anAbsoluteTargetForTheRoutedHostIsForwardedInOriginForm() throws Exception {
+        String answer = exchange("GET http://" + host() + "/x?y=1 HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n");
+        assertThat(statusOf(answer)).isEqualTo(200);
+        assertThat(agent.opened.getLast().request().uri()).isEqualTo("/x?y=1");
+    }
+
+    /** RFC 9110 7.6.1: Connection names hop-by-hop options; it cannot strip what every recipient must see. */
+    @Test
+    void connectionCannotNominateHostFramingCredentialsOrForwardingHeaders() throws Exception {
+        String answer = exchange("POST /n HTTP/1.1\r\nHost: " + host() + "\r\nContent-Length: 4\r\nAuthorization: Bearer abc\r\n"
+                + "Cookie: s=1\r\nX-Custom: dropped\r\n"
+                + "Connection: Host, Content-Length, Authorization, Cookie, X-Forwarded-For, X-Forwarded-Host, X-Custom\r\n"
+                + "Connection: close\r\n\r\nbody");
+        assertThat(statusOf(answer)).isEqualTo(200);
+        List<Header> headers = agent.opened.getLast().request().headers();
+        assertThat(headers).contains(new Header("Host", host()), new Header("Content-Length", "4"),
+                new Header("Authorization", "Bearer abc"), new Header("Cookie", "s=1"), new Header("X-Forwarded-Host", host()));
+        assertThat(headers).extracting(Header::name).contains("X-Forwarded-For").doesNotContain("X-Custom", "Connection");
     }
 }
 

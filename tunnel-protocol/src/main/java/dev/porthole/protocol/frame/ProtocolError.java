@@ -1,6 +1,9 @@
 package dev.porthole.protocol.frame;
 
-/** What rule a peer broke; each kind closes the connection with {@link dev.porthole.protocol.CloseCode#PROTOCOL_ERROR}. */
+/**
+ * What rule a peer broke; each kind closes the connection with {@link dev.porthole.protocol.CloseCode#PROTOCOL_ERROR},
+ * except {@link #MALFORMED_HEAD}, which fails only its stream.
+ */
 public enum ProtocolError {
     /** Fewer bytes than the fixed header, or a payload that ends in the middle of a field. */
     TRUNCATED,
@@ -21,5 +24,10 @@ public enum ProtocolError {
     /** A frame that is well formed but not allowed in the connection's current state. */
     UNEXPECTED_FRAME,
     /** More open streams than the receiver allows. */
-    TOO_MANY_STREAMS
+    TOO_MANY_STREAMS,
+    /**
+     * A well-formed RESPONSE whose HTTP head breaks RFC 9110 (CR, LF or NUL in the reason or a header,
+     * a header name that is no token): the receiver resets that stream, the connection goes on.
+     */
+    MALFORMED_HEAD
 }

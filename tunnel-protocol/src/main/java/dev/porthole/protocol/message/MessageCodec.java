@@ -85,7 +85,7 @@ public final class MessageCodec {
             case PING -> new Ping(in.i64());
             case PONG -> new Pong(in.i64());
             case OPEN -> new Open(stream, in.string(), in.string(), in.bool() ? readRequestHead(in) : null, frame.fin());
-            case RESPONSE -> new Response(stream, readResponseHead(in), frame.fin());
+            case RESPONSE -> new Response(stream, readResponseHead(in, stream), frame.fin());
             case WINDOW -> new Window(stream, in.positiveInt());
             case FIN -> new Fin(stream);
             case RST -> new Rst(stream, ResetCode.fromCode(in.u16(), in), in.string());
@@ -123,12 +123,19 @@ public final class MessageCodec {
         return new HttpRequestHead(in.string(), in.string(), in.list(MessageCodec::readHeader));
     }
 
-    private static HttpResponseHead readResponseHead(PayloadReader in) throws ProtocolException {
+    /** A head that decodes but breaks RFC 9110 fails its stream only ({@link ProtocolError#MALFORMED_HEAD}). */
+    private static HttpResponseHead readResponseHead(PayloadReader in, int stream) throws ProtocolException {
         int status = in.u16();
         if (status < 100 || status > 999) {
             throw in.bad("HTTP status " + status + " is out of range");
         }
-        return new HttpResponseHead(status, in.string(), in.list(MessageCodec::readHeader));
+        HttpResponseHead head = new HttpResponseHead(status, in.string(), in.list(MessageCodec::readHeader));
+        in.end();
+        String problem = HttpFieldRules.problem(head);
+        if (problem != null) {
+            throw new ProtocolException(ProtocolError.MALFORMED_HEAD, stream, "RESPONSE on stream " + Integer.toUnsignedLong(stream) + ": " + problem);
+        }
+        return head;
     }
 
     private static Notice.Level readLevel(PayloadReader in) throws ProtocolException {

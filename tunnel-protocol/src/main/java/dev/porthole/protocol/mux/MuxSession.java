@@ -300,6 +300,9 @@ public final class MuxSession {
                 dispatch(MessageCodec.decode(frame));
             }
         } catch (ProtocolException e) {
+            if (e.error() == ProtocolError.MALFORMED_HEAD && failStream(e)) {
+                return;
+            }
             LOG.warnf("closing tunnel connection: protocol error %s: %s", e.error(), e.getMessage());
             close(CloseCode.PROTOCOL_ERROR, e.error() + ": " + e.getMessage());
         } finally {
@@ -307,6 +310,26 @@ public final class MuxSession {
                 Ownership.release(message);
             }
         }
+    }
+
+    /**
+     * A response head the peer sent on one stream breaks RFC 9110: that stream is reset both ways and
+     * its reader told; the connection's other streams go on. False if the stream never existed (then
+     * the connection closes).
+     */
+    private boolean failStream(ProtocolException e) {
+        int id = e.streamId();
+        MuxStream stream = streams.get(id);
+        boolean existed = stream != null || (role.opened(id) && Integer.compareUnsigned(id, nextStreamId) < 0);
+        if (!existed) {
+            return false;
+        }
+        LOG.debugf("resetting stream %d: %s", Integer.toUnsignedLong(id), e.getMessage());
+        if (stream != null) {
+            sendReset(id, ResetCode.STREAM_ERROR, e.getMessage());
+            stream.onReset(ResetCode.STREAM_ERROR, "malformed response head: " + e.getMessage());
+        }
+        return true;
     }
 
     private void dispatch(ControlMessage message) throws ProtocolException {

@@ -1,6 +1,7 @@
 package dev.porthole.protocol.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.porthole.protocol.frame.Frame;
@@ -10,6 +11,7 @@ import dev.porthole.protocol.frame.ProtocolError;
 import dev.porthole.protocol.frame.ProtocolException;
 import io.vertx.core.buffer.Buffer;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every malformed control payload yields a typed {@link ProtocolException}, never another exception. */
@@ -82,6 +84,29 @@ class MalformedPayloadTest {
     @Test
     void anHttpStatusOutOfRangeIsRejected() {
         assertError(new Frame(FrameType.RESPONSE, 0, 2, Buffer.buffer(hex("0063" + "0000" + "0000"))), ProtocolError.BAD_FIELD);
+    }
+
+    @Test
+    void aResponseHeadThatBreaksRfc9110FailsOnlyItsStream() {
+        List<HttpResponseHead> heads = List.of(
+                new HttpResponseHead(200, "OK\r\nX-Injected: 1", List.of()),
+                new HttpResponseHead(200, "OK", List.of(new Header("X-A", "a\nb"))),
+                new HttpResponseHead(200, "OK", List.of(new Header("X-A", "nul\0"))),
+                new HttpResponseHead(200, "OK", List.of(new Header("X-A", " leading space"))),
+                new HttpResponseHead(200, "OK", List.of(new Header("X A", "v"))),
+                new HttpResponseHead(200, "OK", List.of(new Header("X-A:", "v"))),
+                new HttpResponseHead(200, "OK", List.of(new Header("", "v"))));
+        for (HttpResponseHead head : heads) {
+            Frame frame = MessageCodec.encode(new Response(6, head, false));
+            assertThatThrownBy(() -> MessageCodec.decode(frame)).as(head.toString())
+                    .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                        assertThat(e.error()).isEqualTo(ProtocolError.MALFORMED_HEAD);
+                        assertThat(e.streamId()).isEqualTo(6);
+                        assertThat(e.getMessage()).as("the peer's text is not repeated").doesNotContain("Injected").doesNotContain("\n");
+                    });
+        }
+        HttpResponseHead allowed = new HttpResponseHead(200, "OK \u00e9t\u00e9", List.of(new Header("X-A", "tab\tand obs-text \u00e9")));
+        assertThatCode(() -> MessageCodec.decode(MessageCodec.encode(new Response(6, allowed, false)))).doesNotThrowAnyException();
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class SampleMessages {
             case 6 -> new Pong(random.nextLong());
             case 7 -> new Open(stream, text(random), text(random), random.nextBoolean() ? null
                     : new HttpRequestHead(text(random), text(random), headers(random)));
-            case 8 -> new Response(stream, new HttpResponseHead(100 + random.nextInt(900), text(random), headers(random)));
+            case 8 -> new Response(stream, new HttpResponseHead(100 + random.nextInt(900), text(random), responseHeaders(random)));
             case 9 -> new Window(stream, 1 + random.nextInt(Integer.MAX_VALUE - 1));
             case 10 -> new Fin(stream);
             default -> new Rst(stream, ResetCode.values()[random.nextInt(ResetCode.values().length)], text(random));
@@ -82,6 +82,15 @@ public final class SampleMessages {
         List<Header> headers = new ArrayList<>();
         for (int i = random.nextInt(6); i > 0; i--) {
             headers.add(new Header(text(random), text(random)));
+        }
+        return headers;
+    }
+
+    /** Headers a response may carry (HttpFieldRules): token names, values without surrounding whitespace. */
+    private static List<Header> responseHeaders(Random random) {
+        List<Header> headers = new ArrayList<>();
+        for (int i = random.nextInt(6); i > 0; i--) {
+            headers.add(new Header("X-" + Integer.toString(random.nextInt(1 << 20), 36), text(random).strip()));
         }
         return headers;
     }

@@ -1,0 +1,76 @@
+package dev.porthole.protocol.message;
+
+/**
+ * The bytes RFC 9110 allows in a response head: a reason phrase of HTAB, SP, VCHAR and obs-text
+ * (section 4 of RFC 9112), header names that are tokens, header values of field-vchar, SP and HTAB
+ * (section 5.5 of RFC 9110). A head that breaks them (CR or LF that would split a line, NUL, a
+ * name with a space or a colon) is never passed on to a visitor. Problems are described without
+ * the offending text, which came from a peer and must not reach a log line as is.
+ */
+public final class HttpFieldRules {
+
+    private HttpFieldRules() {
+    }
+
+    /** What is wrong with the head, or null if every field is allowed. */
+    public static String problem(HttpResponseHead head) {
+        int bad = firstForbidden(head.reason(), false);
+        if (bad >= 0) {
+            return "the reason phrase has byte " + describe(head.reason().charAt(bad)) + " at offset " + bad;
+        }
+        for (int i = 0; i < head.headers().size(); i++) {
+            Header header = head.headers().get(i);
+            if (header.name().isEmpty()) {
+                return "header " + (i + 1) + " has an empty name";
+            }
+            int badName = firstNonToken(header.name());
+            if (badName >= 0) {
+                return "the name of header " + (i + 1) + " has byte " + describe(header.name().charAt(badName)) + " at offset " + badName;
+            }
+            int badValue = firstForbidden(header.value(), true);
+            if (badValue >= 0) {
+                return "the value of header " + (i + 1) + " has byte " + describe(header.value().charAt(badValue)) + " at offset " + badValue;
+            }
+        }
+        return null;
+    }
+
+    /** tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA. */
+    private static int firstNonToken(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!token) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** HTAB, SP, VCHAR and obs-text (any character above 0x7F) are allowed; a value may not begin or end with whitespace. */
+    private static int firstForbidden(String text, boolean fieldValue) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                return i;
+            }
+        }
+        if (fieldValue && !text.isEmpty()) {
+            if (isWhitespace(text.charAt(0))) {
+                return 0;
+            }
+            if (isWhitespace(text.charAt(text.length() - 1))) {
+                return text.length() - 1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static String describe(char c) {
+        return String.format("0x%02X", (int) c);
+    }
+}

@@ -2,7 +2,8 @@
 # End-to-end check of docker-compose.yml on a machine with Docker: builds and starts everything
 # (demo profile), waits until the services are healthy, gets the demo page through the gateway,
 # exchanges the admin key from the secrets volume for an admin token, creates a client and a token
-# over the admin API, connects an agent container with that token, checks that its tunnel answers,
+# over the admin API, connects an agent container with that token, checks that its HTTP tunnel and
+# a TCP tunnel (on a published port of the range) answer,
 # checks that `down` and `up` keep Redis's data and the secrets, and ends with `down -v`
 # (also when a step fails; the services' logs are printed then).
 #
@@ -10,7 +11,8 @@
 # It runs as its own Compose project (COMPOSE_PROJECT_NAME, default porthole-smoke) with its own
 # volumes, and ignores .env, so it neither reads nor touches a deployment of this clone. It needs
 # the host ports of the compose defaults (8080, 8081, 8082, 4040 and the TCP tunnel range) free;
-# set GATEWAY_PORT, AUTH_PORT, NOTIFICATION_PORT, DEMO_INSPECT_PORT, PORTHOLE_TCP_PORTS otherwise.
+# set GATEWAY_PORT, AUTH_PORT, NOTIFICATION_PORT, DEMO_INSPECT_PORT, TCP_TUNNEL_PORT_FIRST and
+# TCP_TUNNEL_PORT_LAST otherwise.
 # Environment: DOCKER (default docker), COMPOSE (default `docker compose` if present, else
 # docker-compose), WAIT_TIMEOUT (seconds per wait, default 300), and curl on PATH.
 # A machine without a registry: run deploy/compose/local-base-images.sh first.
@@ -156,9 +158,20 @@ agent=$("$DOCKER" run -d --network "${network%% *}" -e TOKEN="$agent_token" --na
 wait_for "the agent's tunnel http://$SUBDOMAIN.$DOMAIN:$GATEWAY_PORT/" page_answers "$SUBDOMAIN.$DOMAIN" "came through your Porthole tunnel"
 ok "http://$SUBDOMAIN.$DOMAIN:$GATEWAY_PORT/"
 
-begin "down, up: Redis data and secrets kept"
+begin "TCP tunnel on a published port of the range"
+"$DOCKER" rm -f "$agent" >/dev/null
+agent=$("$DOCKER" run -d --network "${network%% *}" -e TOKEN="$agent_token" --name "$COMPOSE_PROJECT_NAME-agent" \
+  "$image" tcp demo-upstream:3000 --server http://gateway:8080) || fail "docker run of the TCP agent"
+tcp_address() { "$DOCKER" logs "$agent" 2>/dev/null | grep -o 'tcp://[^ ]*' | head -1; }
+wait_for "the agent's tcp:// address" tcp_address
+tcp_port=$(tcp_address); tcp_port=${tcp_port##*:}
+tcp_answers() { curl -fsS --max-time 5 "http://127.0.0.1:$tcp_port/" | grep -q "came through your Porthole tunnel"; }
+wait_for "the demo page through TCP port $tcp_port on the host" tcp_answers
 "$DOCKER" rm -f "$agent" >/dev/null
 agent=""
+ok "tcp://127.0.0.1:$tcp_port"
+
+begin "down, up: Redis data and secrets kept"
 compose down || fail "docker compose down"
 compose up -d || fail "docker compose up"
 wait_up

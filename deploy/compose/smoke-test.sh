@@ -40,7 +40,9 @@ started=$(date +%s)
 step_started=$started
 summary=()
 agent=""
-say() { printf '[smoke] %s\n' "$*"; }
+# Messages go to fd 3 (the script's stdout), so that a check run with its output discarded can still say why it failed.
+exec 3>&1
+say() { printf '[smoke] %s\n' "$*" >&3; }
 begin() { step=$1; step_started=$(date +%s); say "== $step"; }
 ok() { local took=$(( $(date +%s) - step_started )); summary+=("$(printf '%-44s ok %4ss' "$step" "$took")"); say "ok: $step (${took}s)${1:+: $1}"; }
 fail() { say "FAILED in step '$step': $*"; exit 1; }

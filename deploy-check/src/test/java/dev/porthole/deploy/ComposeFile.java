@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-/** docker-compose.yml as far as the checks need it: services, their build target, image and environment. */
+/** docker-compose.yml as far as the checks need it: services, their build target, image, environment and pull policy. */
 record ComposeFile(Map<String, Service> services, Map<String, String> variables) {
 
     /** {@code ${NAME}}, {@code ${NAME:-default}}, {@code ${NAME-default}}; {@code $$} escapes a dollar. */
@@ -23,7 +23,15 @@ record ComposeFile(Map<String, Service> services, Map<String, String> variables)
 
     /** One service: {@code buildTarget} is the Dockerfile stage, which is named after the Maven module. */
     record Service(String name, Optional<String> buildTarget, Optional<String> image, Map<String, String> environment,
-            List<String> ports) {
+            List<String> ports, Optional<String> pullPolicy) {
+
+        /**
+         * The Porthole module this service runs: its build target, or for a service that runs an
+         * image another service builds ({@code porthole/<module>}), that module.
+         */
+        Optional<String> module() {
+            return buildTarget.or(() -> image.filter(i -> i.startsWith("porthole/")).map(i -> i.substring("porthole/".length())));
+        }
     }
 
     /** The value as compose would see it with no .env: every {@code ${NAME:-default}} replaced by its default. */
@@ -61,7 +69,8 @@ record ComposeFile(Map<String, Service> services, Map<String, String> variables)
             if (body.get("ports") instanceof List<?> list) {
                 list.forEach(p -> ports.add(String.valueOf(p)));
             }
-            services.put(name, new Service(name, target, Optional.ofNullable((String) body.get("image")), environment, ports));
+            services.put(name, new Service(name, target, Optional.ofNullable((String) body.get("image")), environment, ports,
+                    Optional.ofNullable((String) body.get("pull_policy"))));
         });
         Map<String, String> variables = new LinkedHashMap<>();
         Matcher variable = VARIABLE.matcher(text);

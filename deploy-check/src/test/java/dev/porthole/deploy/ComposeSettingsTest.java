@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +33,15 @@ class ComposeSettingsTest {
     }
 
     /**
-     * One line per variable that a service is given but does not read. A service built from a
-     * Dockerfile target is checked against that module; any other service's PORTHOLE_/QUARKUS_
+     * One line per variable that a service is given but does not read. A service that runs a
+     * Porthole module's image is checked against that module; any other service's PORTHOLE_/QUARKUS_
      * variables must be read by at least one Porthole module.
      */
     static List<String> unreadVariables(ComposeFile compose) {
         List<String> problems = new ArrayList<>();
         for (ComposeFile.Service service : compose.services().values()) {
-            if (service.buildTarget().isPresent()) {
-                ServiceSettings settings = settings(service.buildTarget().get());
+            if (service.module().isPresent()) {
+                ServiceSettings settings = settings(service.module().get());
                 service.environment().keySet().stream().filter(v -> !settings.reads(v)).forEach(v -> problems.add(
                         "service '" + service.name() + "' sets " + v + ", which " + settings.module() + " does not read"));
             } else {
@@ -149,6 +150,24 @@ class ComposeSettingsTest {
         }
         assertThat(dockerfile).as("no secret baked into an image").doesNotContainIgnoringCase("TOKEN=")
                 .doesNotContainIgnoringCase("KEY=").contains("USER 10001");
+    }
+
+    /**
+     * Each image is built by one service only (Compose v2 can fail building one image twice in
+     * parallel), and a service that runs an image another service builds never tries to pull it
+     * (there is no such image in a registry).
+     */
+    @Test
+    void eachImageIsBuiltByOneServiceAndNeverPulled() {
+        Map<String, List<String>> builders = new LinkedHashMap<>();
+        Collection<ComposeFile.Service> services = ComposeFile.read(COMPOSE).services().values();
+        services.stream().filter(s -> s.buildTarget().isPresent())
+                .forEach(s -> builders.computeIfAbsent(s.image().orElseThrow(), i -> new ArrayList<>()).add(s.name()));
+        assertThat(builders).allSatisfy((image, names) -> assertThat(names).as("services that build " + image).hasSize(1));
+        services.stream().filter(s -> s.buildTarget().isEmpty() && s.image().filter(builders::containsKey).isPresent())
+                .forEach(s -> assertThat(s.pullPolicy()).as(s.name() + " runs an image built here: pull_policy").hasValue("never"));
+        assertThat(services).filteredOn(s -> s.name().equals("demo-agent")).singleElement()
+                .satisfies(s -> assertThat(s.module()).hasValue("client-agent"));
     }
 
     /**

@@ -31,7 +31,7 @@ public interface RedisKeys {
         return prefix() + "tombstone:" + name;
     }
 
-    /** A name reserved for one client by auth-service. */
+    /** A name, or ({@code tcp:<port>}) a TCP port granted by number, reserved for one client by auth-service. */
     default String reservation(String name) {
         return prefix() + "reservation:" + name;
     }

@@ -91,7 +91,7 @@ public class RedisTunnelRegistry implements TunnelRegistry {
             """;
 
     /**
-     * KEYS: route, reservation (absent for ports), tombstone (random names only). ARGV: owner, route
+     * KEYS: route, reservation, tombstone (random names only). ARGV: owner, route
      * JSON, ttl ms, client id, now, ha ('1' when the session may join), agent id, gateway id, session
      * id, tombstone ms. A reservation for another client wins; a holder with a different owner keeps
      * the name, and so does a tombstone of another owner; an HA session of the holders' own agent
@@ -215,11 +215,9 @@ public class RedisTunnelRegistry implements TunnelRegistry {
     public Future<ClaimOutcome> claim(TunnelKey key, Route route) {
         List<String> command = new ArrayList<>(List.of(CLAIM));
         if (hasTombstone(key)) {
-            command.addAll(List.of("3", keys.route(key), keys.reservation(key.id()), keys.tombstone(key.id())));
-        } else if (key.reservable()) {
-            command.addAll(List.of("2", keys.route(key), keys.reservation(key.id())));
+            command.addAll(List.of("3", keys.route(key), keys.reservation(key.reservationId()), keys.tombstone(key.id())));
         } else {
-            command.addAll(List.of("1", keys.route(key)));
+            command.addAll(List.of("2", keys.route(key), keys.reservation(key.reservationId())));
         }
         command.addAll(List.of(route.owner(), route.toJson(), String.valueOf(ttlMillis), route.clientId(), now(), joinable(key, route),
                 route.agentId(), route.gatewayId(), route.sessionId(), String.valueOf(tombstoneMillis)));

@@ -196,6 +196,28 @@ class ClientApiTest {
     }
 
     @Test
+    void reservesGrantedTcpPortsForTheirClientOnly() {
+        String owner = uniqueId("port-owner");
+        createClient(owner, Map.of("tcpPorts", List.of(23022, 23023)));
+        assertThat(reservation("tcp:23022")).as("gateways refuse the port to every other client").isEqualTo(owner);
+        assertThat(reservation("tcp:23023")).isEqualTo(owner);
+
+        String other = uniqueId("port-other");
+        asAdmin().body(Map.of("id", other, "grants", Map.of("tcpPorts", List.of(23022))))
+                .when().post("/api/v1/clients")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("TCP port 23022 is granted to another client"));
+
+        asAdmin().body(Map.of("grants", Map.of("tcpPorts", List.of(23023))))
+                .when().put("/api/v1/clients/{id}/grants", owner)
+                .then().statusCode(200);
+        assertThat(reservation("tcp:23022")).isNull();
+        assertThat(reservation("tcp:23023")).isEqualTo(owner);
+        asAdmin().when().delete("/api/v1/clients/{id}", owner).then().statusCode(204);
+        assertThat(reservation("tcp:23023")).isNull();
+    }
+
+    @Test
     void disablesAndEnablesAClient() {
         String id = uniqueId("toggle");
         createClient(id, Map.of());

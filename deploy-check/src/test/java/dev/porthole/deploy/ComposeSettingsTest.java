@@ -120,6 +120,14 @@ class ComposeSettingsTest {
         assertThat(settings("client-agent").environment()).contains("SERVER", "TOKEN", "SUB_DOMAIN", "CREDENTIALS");
     }
 
+    /** Anyone may open a public session (issue 16.7): on a server on the Internet only when the operator says so. */
+    @Test
+    void publicModeIsOffUnlessTheOperatorSwitchesItOn() {
+        ComposeFile compose = ComposeFile.read(COMPOSE);
+        assertThat(ComposeFile.withDefaults(compose.services().get("auth-service").environment().get("PORTHOLE_AUTH_PUBLIC_ENABLED")))
+                .as("docker-compose.yml's default for PORTHOLE_AUTH_PUBLIC_ENABLED").isEqualTo("false");
+    }
+
     @Test
     void envExampleListsEveryComposeVariableWithItsDefault() throws IOException {
         ComposeFile compose = ComposeFile.read(COMPOSE);

@@ -32,6 +32,13 @@ class KubernetesManifestsTest {
     private final List<Map<String, Object>> objects = readBase();
     private final ComposeFile compose = ComposeFile.read(ComposeSettingsTest.COMPOSE);
 
+    /** Anyone may open a public session (issue 16.7): on a cluster on the Internet only when the operator says so. */
+    @Test
+    void publicModeIsOffInTheBase() {
+        assertThat(map(find("ConfigMap", "auth-service").get("data")).get("PORTHOLE_AUTH_PUBLIC_ENABLED"))
+                .as("auth-service ConfigMap's PORTHOLE_AUTH_PUBLIC_ENABLED (auth-service's own default is on)").hasToString("false");
+    }
+
     @Test
     void kustomizationListsEveryManifestInTheFolder() throws IOException {
         List<String> resources = strings(yaml(Files.readString(BASE.resolve("kustomization.yaml"))).getFirst().get("resources"));

@@ -61,7 +61,7 @@ public class RedisKeys {
         return prefix + "signing-keys";
     }
 
-    /** The client that holds a subdomain or private-tunnel name. */
+    /** The client that holds a subdomain or private-tunnel name, or ({@code tcp:<port>}) a TCP port granted by number. */
     public String reservation(String name) {
         return prefix + "reservation:" + name;
     }

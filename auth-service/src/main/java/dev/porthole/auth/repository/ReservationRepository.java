@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Name reservations, {@code <prefix>reservation:<name>} = client id, which the gateway reads on every
- * claim so that a name reserved for one client can never be taken by another.
+ * claim so that a name reserved for one client can never be taken by another; a TCP port granted by
+ * number is reserved the same way as {@code tcp:<port>}.
  */
 @ApplicationScoped
 public class ReservationRepository {

@@ -28,6 +28,9 @@ import java.util.Set;
 @ApplicationScoped
 public class ClientService {
 
+    /** A TCP port's reservation is {@code reservation:tcp:<port>}; names cannot hold a colon. */
+    static final String PORT_PREFIX = "tcp:";
+
     private final ClientRepository clients;
     private final ReservationRepository reservations;
     private final TokenRepository tokens;
@@ -149,16 +152,25 @@ public class ClientService {
         Log.infof("client %s deleted by %s", id, actor);
     }
 
-    /** Exact names (no pattern) among subdomains and private tunnels: those are reserved for the client. */
+    /**
+     * Exact names (no pattern) among subdomains and private tunnels, and the TCP ports granted by
+     * number ({@code tcp:<port>}, so that no other client takes one while its client reconnects, nor
+     * from a gateway's range): those are reserved for the client.
+     */
     static Set<String> reservedNames(Grants grants) {
         Set<String> names = new LinkedHashSet<>();
         for (List<String> list : List.of(grants.subdomains(), grants.privateTunnels())) {
             list.stream().filter(name -> !name.contains("*")).forEach(names::add);
         }
+        grants.tcpPorts().forEach(port -> names.add(PORT_PREFIX + port));
         return names;
     }
 
     private static AdminException nameTaken(String name) {
+        if (name.startsWith(PORT_PREFIX)) {
+            return new AdminException(AdminException.Kind.CONFLICT, "Port reserved", "TCP port " + name.substring(PORT_PREFIX.length())
+                    + " is granted to another client; grant another port or remove it from that client first");
+        }
         return new AdminException(AdminException.Kind.CONFLICT, "Name reserved",
                 "the name '" + name + "' is reserved by another client; pick another name or remove it from that client first");
     }

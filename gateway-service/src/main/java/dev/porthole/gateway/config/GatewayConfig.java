@@ -188,6 +188,14 @@ public interface GatewayConfig {
         /** Attempts to find a free random name before giving up. */
         @WithDefault("20")
         int randomNameAttempts();
+
+        /**
+         * How long a random name stays its owner's after its session ended (or its gateway died):
+         * only the same agent (the same client for a JWT session) may claim it meanwhile, so that a
+         * webhook URL someone configured is not handed to a stranger. 0s: freed at once.
+         */
+        @WithDefault("24h")
+        Duration nameTombstone();
     }
 
     /** Authentication of agents. */

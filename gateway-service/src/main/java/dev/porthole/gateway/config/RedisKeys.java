@@ -26,7 +26,12 @@ public interface RedisKeys {
         return prefix() + "gateway:" + instanceId;
     }
 
-    /** A name reserved for one client by auth-service. */
+    /** The owner of a random name, kept for a while after its session ended so that only that owner claims it again. */
+    default String tombstone(String name) {
+        return prefix() + "tombstone:" + name;
+    }
+
+    /** A name, or ({@code tcp:<port>}) a TCP port granted by number, reserved for one client by auth-service. */
     default String reservation(String name) {
         return prefix() + "reservation:" + name;
     }

@@ -18,7 +18,7 @@ public sealed interface ClaimOutcome {
     record Joined(Route first) implements ClaimOutcome {
     }
 
-    /** Another client or agent holds the name. */
+    /** Another client or agent holds the name; {@code holder} is null when it is a random name kept for its owner after its session ended. */
     record Taken(Route holder) implements ClaimOutcome {
     }
 

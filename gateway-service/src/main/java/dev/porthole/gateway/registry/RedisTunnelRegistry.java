@@ -80,12 +80,24 @@ public class RedisTunnelRegistry implements TunnelRegistry {
             """;
 
     /**
-     * KEYS: route, reservation (absent for ports). ARGV: owner, route JSON, ttl ms, client id, now,
-     * ha ('1' when the session may join), agent id, gateway id, session id. A reservation for another
-     * client wins; a holder with a different owner keeps the name; an HA session of the holders'
-     * own agent joins them; any other session of the same owner takes the name over.
+     * Shared by the claim and refresh scripts: a random name's tombstone names its owner and lasts
+     * the tombstone time beyond the name's own expiry, so that it outlives a session that ends and a
+     * gateway that dies. KEYS[n] is the tombstone key when the name has one.
      */
-    private static final String CLAIM = COMMON + """
+    private static final String TOMBSTONE = """
+            local function mark(key, owner, ttl, tombstone)
+              if key then redis.call('SET', key, owner, 'PX', string.format('%d', ttl + tombstone)) end
+            end
+            """;
+
+    /**
+     * KEYS: route, reservation, tombstone (random names only). ARGV: owner, route
+     * JSON, ttl ms, client id, now, ha ('1' when the session may join), agent id, gateway id, session
+     * id, tombstone ms. A reservation for another client wins; a holder with a different owner keeps
+     * the name, and so does a tombstone of another owner; an HA session of the holders' own agent
+     * joins them; any other session of the same owner takes the name over.
+     */
+    private static final String CLAIM = COMMON + TOMBSTONE + """
             if #KEYS > 1 then
               local reserved = redis.call('GET', KEYS[2])
               if reserved and reserved ~= ARGV[4] then return {'RESERVED'} end
@@ -95,6 +107,12 @@ public class RedisTunnelRegistry implements TunnelRegistry {
             local route, current = load(KEYS[1], now)
             local held = route and #route.holders > 0
             if held and route.owner ~= ARGV[1] then return {'TAKEN', current} end
+            local tombstone = KEYS[3]
+            if tombstone then
+              local owner = redis.call('GET', tombstone)
+              if owner and owner ~= ARGV[1] then return {'TAKEN'} end
+              mark(tombstone, ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[10]))
+            end
             if held and joinable(route, ARGV[6], ARGV[7]) then
               local holders = {}
               for _, h in ipairs(route.holders) do
@@ -113,11 +131,12 @@ public class RedisTunnelRegistry implements TunnelRegistry {
             """;
 
     /**
-     * KEYS: route. ARGV: session id, route JSON, ttl ms, now, ha, agent id, gateway id, owner.
-     * Extends this session's place; writes the record again if it vanished or every place expired;
-     * takes a place again for an HA session whose place alone expired; else the name is lost.
+     * KEYS: route, tombstone (random names only). ARGV: session id, route JSON, ttl ms, now, ha,
+     * agent id, gateway id, owner, tombstone ms. Extends this session's place (and the tombstone);
+     * writes the record again if it vanished or every place expired; takes a place again for an HA
+     * session whose place alone expired; else the name is lost.
      */
-    private static final String REFRESH = COMMON + """
+    private static final String REFRESH = COMMON + TOMBSTONE + """
             local now = tonumber(ARGV[4])
             local expiresAt = now + tonumber(ARGV[3])
             local route, current = load(KEYS[1], now)
@@ -125,6 +144,7 @@ public class RedisTunnelRegistry implements TunnelRegistry {
               local fresh = cjson.decode(ARGV[2])
               fresh.holders = {holder(ARGV[7], ARGV[1], expiresAt)}
               save(KEYS[1], fresh, now)
+              mark(KEYS[2], ARGV[8], tonumber(ARGV[3]), tonumber(ARGV[9]))
               return 'RESTORED'
             end
             if not route then return 'LOST' end
@@ -132,19 +152,24 @@ public class RedisTunnelRegistry implements TunnelRegistry {
               if h.sessionId == ARGV[1] then
                 h.expiresAt = expiresAt
                 save(KEYS[1], route, now)
+                mark(KEYS[2], ARGV[8], tonumber(ARGV[3]), tonumber(ARGV[9]))
                 return 'REFRESHED'
               end
             end
             if route.owner == ARGV[8] and joinable(route, ARGV[5], ARGV[6]) then
               table.insert(route.holders, holder(ARGV[7], ARGV[1], expiresAt))
               save(KEYS[1], route, now)
+              mark(KEYS[2], ARGV[8], tonumber(ARGV[3]), tonumber(ARGV[9]))
               return 'RESTORED'
             end
             return 'LOST'
             """;
 
-    /** KEYS: route. ARGV: session id, now. Removes this session's place; the name is free when none is left. */
-    private static final String RELEASE = COMMON + """
+    /**
+     * KEYS: route, tombstone (random names only). ARGV: session id, now, tombstone ms. Removes this
+     * session's place; the name is free when none is left, to its owner alone while the tombstone lasts.
+     */
+    private static final String RELEASE = COMMON + TOMBSTONE + """
             local now = tonumber(ARGV[2])
             local route = load(KEYS[1], now)
             if not route then return 0 end
@@ -156,36 +181,46 @@ public class RedisTunnelRegistry implements TunnelRegistry {
             if not found then return 0 end
             route.holders = kept
             save(KEYS[1], route, now)
+            if #kept == 0 and type(route.owner) == 'string' then mark(KEYS[2], route.owner, 0, tonumber(ARGV[3])) end
             return 1
             """;
 
     private final RedisAPI redis;
     private final RedisKeys keys;
     private final long ttlMillis;
+    private final long tombstoneMillis;
+    private final NameGenerator names;
     private final Clock clock;
 
     @Inject
-    public RedisTunnelRegistry(RedisAPI redis, RedisKeys keys, GatewayConfig config) {
-        this(redis, keys, config.registry().ttl(), Clock.systemUTC());
+    public RedisTunnelRegistry(RedisAPI redis, RedisKeys keys, GatewayConfig config, NameGenerator names) {
+        this(redis, keys, config.registry().ttl(), config.registry().nameTombstone(), names, Clock.systemUTC());
     }
 
+    /** Without tombstones. */
     RedisTunnelRegistry(RedisAPI redis, RedisKeys keys, Duration ttl, Clock clock) {
+        this(redis, keys, ttl, Duration.ZERO, new NameGenerator(), clock);
+    }
+
+    RedisTunnelRegistry(RedisAPI redis, RedisKeys keys, Duration ttl, Duration tombstone, NameGenerator names, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.ttlMillis = ttl.toMillis();
+        this.tombstoneMillis = tombstone.toMillis();
+        this.names = names;
         this.clock = clock;
     }
 
     @Override
     public Future<ClaimOutcome> claim(TunnelKey key, Route route) {
         List<String> command = new ArrayList<>(List.of(CLAIM));
-        if (key.reservable()) {
-            command.addAll(List.of("2", keys.route(key), keys.reservation(key.id())));
+        if (hasTombstone(key)) {
+            command.addAll(List.of("3", keys.route(key), keys.reservation(key.reservationId()), keys.tombstone(key.id())));
         } else {
-            command.addAll(List.of("1", keys.route(key)));
+            command.addAll(List.of("2", keys.route(key), keys.reservation(key.reservationId())));
         }
         command.addAll(List.of(route.owner(), route.toJson(), String.valueOf(ttlMillis), route.clientId(), now(), joinable(key, route),
-                route.agentId(), route.gatewayId(), route.sessionId()));
+                route.agentId(), route.gatewayId(), route.sessionId(), String.valueOf(tombstoneMillis)));
         return redis.eval(command).map(RedisTunnelRegistry::toClaimOutcome).onSuccess(outcome -> {
             if (outcome instanceof ClaimOutcome.Claimed || outcome instanceof ClaimOutcome.TookOver) {
                 announce(key);
@@ -195,8 +230,11 @@ public class RedisTunnelRegistry implements TunnelRegistry {
 
     @Override
     public Future<RefreshOutcome> refresh(TunnelKey key, Route route) {
-        return redis.eval(List.of(REFRESH, "1", keys.route(key), route.sessionId(), route.toJson(), String.valueOf(ttlMillis), now(),
-                joinable(key, route), route.agentId(), route.gatewayId(), route.owner()))
+        List<String> command = new ArrayList<>(List.of(REFRESH));
+        command.addAll(routeAndTombstone(key));
+        command.addAll(List.of(route.sessionId(), route.toJson(), String.valueOf(ttlMillis), now(), joinable(key, route), route.agentId(),
+                route.gatewayId(), route.owner(), String.valueOf(tombstoneMillis)));
+        return redis.eval(command)
                 .map(response -> RefreshOutcome.valueOf(response.toString())).onSuccess(outcome -> {
                     if (outcome == RefreshOutcome.RESTORED) {
                         announce(key);
@@ -206,7 +244,23 @@ public class RedisTunnelRegistry implements TunnelRegistry {
 
     @Override
     public Future<Void> release(TunnelKey key, Route route) {
-        return redis.eval(List.of(RELEASE, "1", keys.route(key), route.sessionId(), now())).<Void>mapEmpty().onSuccess(released -> announce(key));
+        List<String> command = new ArrayList<>(List.of(RELEASE));
+        command.addAll(routeAndTombstone(key));
+        command.addAll(List.of(route.sessionId(), now(), String.valueOf(tombstoneMillis)));
+        return redis.eval(command).<Void>mapEmpty().onSuccess(released -> announce(key));
+    }
+
+    /**
+     * Random names keep a tombstone (issue 16.8: webhook URLs leak to whoever polls for a freed
+     * name); chosen names and private names are governed by grants and reservations, ports by
+     * their grants.
+     */
+    private boolean hasTombstone(TunnelKey key) {
+        return tombstoneMillis > 0 && key.kind().equals("http") && names.looksGenerated(key.id());
+    }
+
+    private List<String> routeAndTombstone(TunnelKey key) {
+        return hasTombstone(key) ? List.of("2", keys.route(key), keys.tombstone(key.id())) : List.of("1", keys.route(key));
     }
 
     /**
@@ -273,7 +327,8 @@ public class RedisTunnelRegistry implements TunnelRegistry {
             case "CLAIMED" -> new ClaimOutcome.Claimed();
             case "JOINED" -> new ClaimOutcome.Joined(Route.fromJson(response.get(1).toString()));
             case "TOOK_OVER" -> new ClaimOutcome.TookOver(Route.fromJson(response.get(1).toString()));
-            case "TAKEN" -> new ClaimOutcome.Taken(Route.fromJson(response.get(1).toString()));
+            // Without a holder: the tombstone of another owner.
+            case "TAKEN" -> new ClaimOutcome.Taken(response.size() > 1 ? Route.fromJson(response.get(1).toString()) : null);
             case "RESERVED" -> new ClaimOutcome.Reserved();
             default -> throw new IllegalStateException("unexpected claim verdict " + verdict);
         };

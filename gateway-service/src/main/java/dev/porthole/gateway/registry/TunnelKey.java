@@ -29,9 +29,12 @@ public record TunnelKey(String kind, String id) {
         return new TunnelKey("private", name);
     }
 
-    /** Whether auth-service's name reservations ({@code reservation:<name>}) apply: to names, not to ports. */
-    public boolean reservable() {
-        return !kind.equals("tcp");
+    /**
+     * The id of its reservation by auth-service ({@code reservation:<id>}): the name, or {@code tcp:<port>}
+     * for a port granted by number (a name holds no colon, so the two never meet).
+     */
+    public String reservationId() {
+        return kind.equals("tcp") ? "tcp:" + id : id;
     }
 
     @Override

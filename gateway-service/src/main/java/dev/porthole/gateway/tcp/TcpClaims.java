@@ -87,11 +87,12 @@ public class TcpClaims {
             case ClaimOutcome.TookOver tookOver -> bind(request, port, route, owner, tookOver.previous());
             case ClaimOutcome.Taken taken -> refused(request, TunnelResult.CONFLICT, "TCP port " + port
                     + " is held by another client; leave --port out to get a free one");
-            case ClaimOutcome.Reserved reserved -> refused(request, TunnelResult.FORBIDDEN, "TCP port " + port + " is reserved");
+            case ClaimOutcome.Reserved reserved -> refused(request, TunnelResult.FORBIDDEN, "TCP port " + port
+                    + " is granted to another client; leave --port out to get a free one");
         }, error -> unavailable(request, error));
     }
 
-    /** Tries the range's ports in order from a random offset, skipping those bound here already. */
+    /** Tries the range's ports in order from a random offset, skipping those bound here already and those granted to other clients. */
     private Future<ClaimResult> allocate(TunnelRequest request, Route route, TunnelOwner owner, int offset, int scanned, int tried) {
         if (scanned >= range.size() || tried >= attempts) {
             return refused(request, TunnelResult.UNAVAILABLE, "no free TCP port in " + range + " after trying " + tried + "; try again later");

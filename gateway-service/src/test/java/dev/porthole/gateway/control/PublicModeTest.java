@@ -3,6 +3,8 @@ package dev.porthole.gateway.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.registry.TunnelKey;
+import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TestAgent;
@@ -26,6 +28,9 @@ class PublicModeTest {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    TunnelRegistry registry;
 
     @Test
     void anyoneMayConnectAndGetsARandomName() {
@@ -53,6 +58,20 @@ class PublicModeTest {
         assertThat(again.awaitWelcome().tunnels().getFirst().name()).isEqualTo(name);
         await().until(() -> first.closeCode() == CloseCode.SESSION_REPLACED.code());
         again.close();
+    }
+
+    @Test
+    void aFreedRandomNameIsNotHandedToAnotherAgent() {
+        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-gone", List.of(TunnelRequest.http("", "x:1")));
+        String name = first.awaitWelcome().tunnels().getFirst().name();
+        first.close();
+        await().until(() -> registry.holders(TunnelKey.http(name)).toCompletionStage().toCompletableFuture().join().isEmpty());
+        TestAgent poller = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-poller", List.of(TunnelRequest.http(name, "x:1")));
+        TunnelResult result = poller.awaitWelcome().tunnels().getFirst();
+        assertThat(result.status()).as("a name freed a moment ago, claimed by another agent").isEqualTo(TunnelResult.CONFLICT);
+        TestAgent back = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-gone", List.of(TunnelRequest.http(name, "x:1")));
+        assertThat(back.awaitWelcome().tunnels().getFirst().name()).as("the same agent, reconnecting").isEqualTo(name);
+        back.close();
     }
 
     @Test

@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Gateway to agent, after WELCOME and whenever the settings change.
+ * Gateway to agent, once, right after WELCOME: none of its values changes while a session lives (a reloaded
+ * gateway configuration file changes tokens, clients and limits). An agent applies a later one as well.
  *
  * @param heartbeatInterval how often each side sends PING
  * @param heartbeatTimeout how long a side waits for any frame before it closes the connection as dead

@@ -45,6 +45,7 @@ public class HttpIngress {
     private final Duration responseTimeout;
     private final String domain;
     private final String pathPrefix;
+    private final boolean pathRouting;
     private final Draining draining;
     private final ClusterMembership cluster;
     private final PeerForwarding peers;
@@ -68,6 +69,7 @@ public class HttpIngress {
         this.responseTimeout = config.http().responseTimeout();
         this.domain = config.http().domain();
         this.pathPrefix = config.http().pathPrefix();
+        this.pathRouting = config.http().pathRouting();
     }
 
     public void handle(HttpServerRequest request) {
@@ -105,9 +107,12 @@ public class HttpIngress {
                 }
             }
             case Addressing.Tunnel tunnel -> forward(request, tunnel, fromPeer);
-            case Addressing.NoTunnel none -> ErrorPages.send(request, 404, "no-tunnel", "Not Found",
-                    "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host.");
+            case Addressing.NoTunnel none -> ErrorPages.send(request, 404, "no-tunnel", "Not Found", pathRouting
+                    ? "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host."
+                    : "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/.");
             case Addressing.BadRequest bad -> ErrorPages.send(request, 400, "bad-request", "Bad Request", bad.reason());
+            case Addressing.OtherHost other -> ErrorPages.send(request, 421, "unknown-host", "Misdirected Request",
+                    "This gateway serves tunnels at <name>." + domain + " only; the host this request names is not one of them.");
         }
     }
 

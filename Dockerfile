@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One Dockerfile, one image per Porthole process: the "build" stage runs the Maven build once,
 # and each service is a target (gateway-service, auth-service, notification-service, client-agent)
 # that copies only its packaged application onto a JRE. docker-compose.yml picks the target;
@@ -31,17 +30,13 @@ RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -DskipTests -pl auth-service,notification-service,gateway-service,client-agent -am package
 
 # Common runtime: a JRE, a non-root user, and a health check that needs no extra tools (bash's /dev/tcp).
+# No heredocs and no `# syntax=` line: the engine's built-in BuildKit parser must build this file
+# without fetching a frontend image.
 FROM eclipse-temurin:25-jre AS runtime
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin porthole
 WORKDIR /app
 ENV JDK_JAVA_OPTIONS="--sun-misc-unsafe-memory-access=allow -XX:MaxRAMPercentage=75"
-COPY --chmod=755 <<'EOF' /usr/local/bin/porthole-health
-#!/bin/bash
-# Exit 0 when GET http://127.0.0.1:$HEALTH_PORT$HEALTH_PATH answers 200.
-exec 3<>"/dev/tcp/127.0.0.1/${HEALTH_PORT:?}" || exit 1
-printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "${HEALTH_PATH:-/q/health/ready}" >&3
-read -r -t 5 _ status _ <&3 && [ "$status" = 200 ]
-EOF
+COPY --chmod=755 deploy/docker/porthole-health /usr/local/bin/porthole-health
 USER 10001
 ENTRYPOINT ["java", "-jar", "/app/quarkus-run.jar"]
 # Each service stage sets HEALTH_PORT to its management port.

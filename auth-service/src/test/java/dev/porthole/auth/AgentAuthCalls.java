@@ -6,13 +6,18 @@ import dev.porthole.protocol.auth.AgentCredentials;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Asks {@code POST /internal/v1/agent-auth} the way a gateway does. */
 final class AgentAuthCalls {
 
     /** The service credential of the test profile. */
     static final String INTERNAL_TOKEN = "test-internal-token-0123456789";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AtomicInteger NEXT = new AtomicInteger();
 
     private AgentAuthCalls() {
     }
@@ -31,8 +36,8 @@ final class AgentAuthCalls {
         return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A loopback-looking address no other test uses, so that failure counters do not meet. */
+    /** An IPv6 address in a /64 no other test uses (failures count per /64), so that failure counters do not meet. */
     static String uniqueAddress() {
-        return "10.99." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250) + "-" + System.nanoTime();
+        return "fd00:%x:%x:%x::7".formatted(RANDOM.nextInt(0x10000), RANDOM.nextInt(0x10000), NEXT.incrementAndGet() & 0xffff);
     }
 }

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.porthole.auth.lockout.FailureLedger;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.PortholeEvent.AuthFailed;
 import dev.porthole.testing.RedisTestResource;
@@ -45,7 +46,7 @@ class FailureLockoutTest {
     private List<AuthFailed> authFailures(String address) {
         return EventStream.read(redis).stream().map(EventEnvelope::event)
                 .filter(AuthFailed.class::isInstance).map(AuthFailed.class::cast)
-                .filter(e -> address.equals(e.remoteAddress())).toList();
+                .filter(e -> FailureLedger.countedAddress(address).equals(e.remoteAddress())).toList();
     }
 
     @Test
@@ -58,7 +59,7 @@ class FailureLockoutTest {
                 .then().statusCode(429)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:porthole:problem:too-many-failures"))
-                .body("detail", startsWith("too many failed authentication attempts from this address or for this client; try again in "))
+                .body("detail", startsWith("too many failed authentication attempts from this address; try again in "))
                 .extract();
         int retryAfter = Integer.parseInt(locked.header("Retry-After"));
         assertThat(retryAfter).isBetween(1, 2);
@@ -69,18 +70,34 @@ class FailureLockoutTest {
     }
 
     @Test
-    void locksOutAClientIdAcrossAddresses() {
+    void locksOutAClientIdForTheAddressThatFailedOnly() {
         String id = uniqueId("locked");
         String secret = createClient(id, Map.of());
-        authenticate(basic(id, "wrong-1"), id, uniqueAddress()).then().statusCode(401);
-        authenticate(basic(id, "wrong-2"), id, uniqueAddress()).then().statusCode(401);
-        authenticate(basic(id, secret), id, uniqueAddress()).then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        String guesser = uniqueAddress();
+        authenticate(basic(id, "wrong-1"), id, guesser).then().statusCode(401);
+        authenticate(basic(id, "wrong-2"), id, guesser).then().statusCode(401);
+        authenticate(basic(id, secret), id, guesser).then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        authenticate(basic(id, secret), id, uniqueAddress()).then().statusCode(200);
         String unknown = uniqueId("nobody");
-        authenticate(basic(unknown, "x"), null, uniqueAddress()).then().statusCode(401);
-        authenticate(basic(unknown, "x"), null, uniqueAddress()).then().statusCode(401);
-        authenticate(basic(unknown, "x"), null, uniqueAddress()).then().statusCode(429);
+        authenticate(basic(unknown, "x"), null, guesser).then().statusCode(401);
+        // Three failures lock the address for every client id.
+        authenticate(basic(uniqueId("other"), "x"), null, guesser).then().statusCode(429);
         await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                authenticate(basic(id, secret), id, uniqueAddress()).then().statusCode(200));
+                authenticate(basic(id, secret), id, guesser).then().statusCode(200));
+    }
+
+    @Test
+    void countsEveryPortOfAHostAndEveryHostOfAnIpv6Slash64AsOneAddress() {
+        String host = "198.18." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250);
+        for (int port = 40001; port <= 40003; port++) {
+            authenticate("Bearer pht_wrong-token", null, host + ":" + port).then().statusCode(401);
+        }
+        authenticate("Bearer configured-static-token-0001", null, host + ":40004").then().statusCode(429);
+        String network = uniqueAddress().replace("::7", "");
+        for (String suffix : new String[] {":1:2:3:4", ":ffff:0:0:1", "::9"}) {
+            authenticate("Bearer pht_wrong-token", null, "[" + network + suffix + "]:443").then().statusCode(401);
+        }
+        authenticate("Bearer configured-static-token-0001", null, network + ":aaaa::1").then().statusCode(429);
     }
 
     @Test

@@ -151,6 +151,28 @@ class ComposeSettingsTest {
                 .doesNotContainIgnoringCase("KEY=").contains("USER 10001");
     }
 
+    /**
+     * The engine's built-in BuildKit parser must build the Dockerfile without fetching a frontend
+     * image from a registry: no {@code # syntax=} line, no heredoc. Every file it copies from the
+     * context exists and is not excluded by .dockerignore.
+     */
+    @Test
+    void dockerfileBuildsWithTheBuiltInParser() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        assertThat(dockerfile).doesNotContainPattern("(?im)^#\\s*syntax\\s*=").doesNotContain("<<");
+        Matcher copy = Pattern.compile("(?m)^COPY (?!--from)(?:--\\S+ )*(\\S+) \\S+$").matcher(dockerfile);
+        List<String> sources = new ArrayList<>();
+        while (copy.find()) {
+            sources.add(copy.group(1));
+        }
+        assertThat(sources).contains("deploy/docker/porthole-health")
+                .allSatisfy(source -> assertThat(ServiceSettings.ROOT.resolve(source)).as(source).exists());
+        assertThat(Files.isExecutable(ServiceSettings.ROOT.resolve("deploy/docker/porthole-health"))).isTrue();
+        assertThat(Files.readAllLines(ServiceSettings.ROOT.resolve(".dockerignore")))
+                .as("the health-check script is excluded with deploy/ and must be let back in")
+                .contains("!deploy/docker/porthole-health");
+    }
+
     @Test
     void eachServiceIsGivenOnlyGeneratedSecretsItReads() throws IOException {
         // A service refuses a configuration file naming porthole.* settings it does not have, so each gets its own file.

@@ -3,6 +3,7 @@ package dev.porthole.auth.lockout;
 import dev.porthole.auth.config.AuthConfig;
 import dev.porthole.auth.event.EventLog;
 import dev.porthole.auth.repository.RedisKeys;
+import dev.porthole.protocol.auth.SourceAddress;
 import dev.porthole.protocol.event.PortholeEvent.AuthFailed;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -15,8 +16,14 @@ import java.util.Optional;
 
 /**
  * Counts authentication failures in Redis, shared by every auth-service instance, and slows down
- * repeated failures: once an address or a claimed client id reaches its threshold within a window
- * (which starts at its first failure), further attempts are refused until the window passes.
+ * repeated failures: once an address, or an address for one claimed client id, reaches its threshold
+ * within a window (which starts at its first failure), further attempts are refused until the window
+ * passes. An address is an IP (IPv6: its /64, {@link SourceAddress}), never a port.
+ *
+ * <p>A client id is counted per address, not on its own: a counter any stranger could fill would let
+ * anyone who knows a client id lock its own agents out. Client secrets and tokens are 256-bit random
+ * values, so the lock is not what protects them from guessing; it slows down one source and caps the
+ * hashing work a source can cause.
  *
  * <p>Events: each counted failure is one {@code auth.failed} event (count 1) until the lockout starts
  * (so at most the threshold per window); when the window of an address and client id pair closes
@@ -77,6 +84,7 @@ public class FailureLedger {
             """;
 
     private static final int FLUSH_BATCH = 500;
+    private static final String UNKNOWN_ADDRESS = "unknown";
 
     private final RedisDataSource redis;
     private final RedisKeys keys;
@@ -92,27 +100,34 @@ public class FailureLedger {
         this.clock = clock;
     }
 
-    /** How long the address or client id is still locked out, if it is. */
-    public Optional<Duration> lockedFor(String address, String clientId) {
-        Response wait = redis.execute("EVAL", CHECK, "2", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId)),
+    /** How long the address, or the address for this client id, is still locked out, if it is. */
+    public Optional<Duration> lockedFor(String remoteAddress, String clientId) {
+        String address = countedAddress(remoteAddress);
+        Response wait = redis.execute("EVAL", CHECK, "2", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId), address),
                 String.valueOf(config.perAddress()), String.valueOf(config.perClient()), clientId == null ? "0" : "1");
         long millis = wait == null ? 0 : wait.toLong();
         return millis > 0 ? Optional.of(Duration.ofMillis(millis)) : Optional.empty();
     }
 
     /** Counts a failed attempt and appends its {@code auth.failed} event. */
-    public void failed(String address, String clientId, String reason) {
+    public void failed(String remoteAddress, String clientId, String reason) {
+        String address = countedAddress(remoteAddress);
         record(address, clientId, reason, true);
         events.append(new AuthFailed(clientId, address, reason, 1, 0));
     }
 
     /** Counts an attempt refused because of a lockout: only towards the aggregate event. */
-    public void refusedWhileLocked(String address, String clientId) {
-        record(address, clientId, "locked-out", false);
+    public void refusedWhileLocked(String remoteAddress, String clientId) {
+        record(countedAddress(remoteAddress), clientId, "locked-out", false);
+    }
+
+    /** The IP (IPv6: /64) that an address, with or without a port, counts as; anything else counts as one unknown address. */
+    public static String countedAddress(String remoteAddress) {
+        return SourceAddress.of(remoteAddress).orElse(UNKNOWN_ADDRESS);
     }
 
     private void record(String address, String clientId, String reason, boolean counts) {
-        redis.execute("EVAL", RECORD, "4", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId)),
+        redis.execute("EVAL", RECORD, "4", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId), address),
                 keys.failurePair(address, clientId), keys.failureWindows(),
                 String.valueOf(config.window().toMillis()), String.valueOf(clock.millis()), address, nullToEmpty(clientId),
                 reason, counts ? "1" : "0");

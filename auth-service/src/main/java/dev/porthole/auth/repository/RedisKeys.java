@@ -91,9 +91,9 @@ public class RedisKeys {
         return prefix + "auth-failures:address:" + address;
     }
 
-    /** Failure counter of one claimed client id for the current window. */
-    public String failuresByClient(String clientId) {
-        return prefix + "auth-failures:client:" + clientId;
+    /** Failure counter of one claimed client id from one address for the current window. */
+    public String failuresByClient(String clientId, String address) {
+        return prefix + "auth-failures:client:" + clientId + "|" + address;
     }
 
     /** Hash summing the failures of one address and client id pair, for the aggregate event. */

@@ -39,7 +39,6 @@ public class AgentAuthentication {
     public static final String BAD_CREDENTIALS = "authentication failed: the credentials were not accepted; check the token, or the client id and secret";
 
     private static final Pattern SAFE_AGENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
-    private static final String UNKNOWN_ADDRESS = "unknown";
     /** Longer claimed ids cannot exist (DNS label) and are not used as counter keys. */
     private static final int MAX_CLIENT_ID_LENGTH = 63;
 
@@ -67,8 +66,7 @@ public class AgentAuthentication {
 
     /** The decision for one handshake. */
     public AuthDecision authenticate(AgentCredentials credentials) {
-        String address = credentials.remoteAddress() == null || credentials.remoteAddress().isBlank()
-                ? UNKNOWN_ADDRESS : credentials.remoteAddress();
+        String address = FailureLedger.countedAddress(credentials.remoteAddress());
         String authorization = credentials.authorization() == null ? "" : credentials.authorization().trim();
         if (authorization.isEmpty()) {
             return publicSession(credentials, address);
@@ -83,7 +81,7 @@ public class AgentAuthentication {
             metrics.refused("too-many-failures");
             Log.infof("agent refused: client %s from %s: locked out for %d s", presented.claimedClientId(), address, seconds);
             return new AuthDecision.Refused(429, "too-many-failures",
-                    "too many failed authentication attempts from this address or for this client; try again in " + seconds + " seconds",
+                    "too many failed authentication attempts from this address; try again in " + seconds + " seconds",
                     Duration.ofSeconds(seconds));
         }
         AuthDecision decision = switch (presented) {

@@ -59,8 +59,13 @@ public final class PortholeSystem implements AutoCloseable {
 
     /** Starts one more gateway on its own ports, sharing Redis (and auth-service) with the first; returns its public port. */
     public int startAnotherGateway() {
+        return startAnotherGateway(Map.of());
+    }
+
+    /** One more gateway with settings of its own (trusting forwarded headers, say); returns its public port. */
+    public int startAnotherGateway(Map<String, String> settings) {
         int port = RedisServerProcess.freePort();
-        launchGateway("gateway-" + port, port, RedisServerProcess.freePort());
+        launchGateway("gateway-" + port, port, RedisServerProcess.freePort(), settings);
         return port;
     }
 

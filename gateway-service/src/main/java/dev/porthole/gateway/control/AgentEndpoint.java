@@ -2,6 +2,7 @@ package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.auth.AgentAuthenticator;
 import dev.porthole.gateway.auth.AgentRejectedException;
+import dev.porthole.gateway.auth.AgentSourceAddress;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
@@ -39,12 +40,14 @@ public class AgentEndpoint {
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
     private final AgentAuthenticator authenticator;
+    private final AgentSourceAddress sourceAddress;
     private final SessionServices services;
     private final MuxSettings settings;
     private final SecureRandom random = new SecureRandom();
 
-    public AgentEndpoint(AgentAuthenticator authenticator, SessionServices services, GatewayConfig config) {
+    public AgentEndpoint(AgentAuthenticator authenticator, AgentSourceAddress sourceAddress, SessionServices services, GatewayConfig config) {
         this.authenticator = authenticator;
+        this.sourceAddress = sourceAddress;
         this.services = services;
         this.settings = muxSettings(config.tunnel());
     }
@@ -75,8 +78,9 @@ public class AgentEndpoint {
             agentId = "anonymous-" + randomId(10);
         }
         String remote = address(request.remoteAddress());
+        // Failures count per host (IPv6: per /64), not per connection: see AgentSourceAddress.
         AgentCredentials credentials = new AgentCredentials(request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader(CLIENT_HEADER),
-                agentId, remote);
+                agentId, sourceAddress.of(request));
         Context context = Vertx.currentContext();
         request.pause();
         String id = agentId;

@@ -165,7 +165,7 @@ class HttpTunnelIT {
     }
 
     @Test
-    void anUpstreamThatIsDownIsA502NamingTheLocalAddress() throws Exception {
+    void anUpstreamThatIsDownIsA502ThatShowsNoLocalAddress() throws Exception {
         int closed;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closed = socket.getLocalPort();
@@ -175,7 +175,8 @@ class HttpTunnelIT {
         String name = url.substring(url.indexOf("://") + 3, url.indexOf('.'));
         HttpResponse<String> response = Http.get(system.pathUrl(name, "/"));
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body()).contains("127.0.0.1:" + closed).contains("connection refused");
+        assertThat(response.body()).as("the address is in the agent's log and inspector").doesNotContain(String.valueOf(closed))
+                .contains("could not reach the service behind it");
         process.stop();
     }
 

@@ -172,6 +172,9 @@ public final class PortholeSystem implements AutoCloseable {
                 "QUARKUS_HTTP_HOST", "127.0.0.1"));
         // Tests stop gateways often and want them gone at once; those about the drain set the delay themselves.
         env.put("PORTHOLE_GATEWAY_SHUTDOWN_PRE_DRAIN_DELAY", "0s");
+        // Tests reach path-routed tunnels at 127.0.0.1 (pathUrl); path routing is off by default.
+        env.put("PORTHOLE_GATEWAY_HTTP_PATH_ROUTING", "true");
+        env.put("PORTHOLE_GATEWAY_HTTP_APEX_HOSTS", DOMAIN + ",127.0.0.1,localhost");
         env.putAll(gatewayEnv);
         env.putAll(extra);
         ServiceProcess process = ServiceProcess.start(name, "gateway-service", gatewayJvm, List.of(), env, logDir);

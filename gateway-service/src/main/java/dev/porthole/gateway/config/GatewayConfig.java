@@ -102,6 +102,21 @@ public interface GatewayConfig {
         @WithDefault("/t/")
         String pathPrefix();
 
+        /**
+         * Serve tunnels at {@code <apex host><path-prefix><name>/} too. Off: every path-routed tunnel
+         * shares one origin (cookies, storage, service workers), so any tunnel's page can read or
+         * control another's; docs/operations.md says when to turn it on.
+         */
+        @WithDefault("false")
+        boolean pathRouting();
+
+        /**
+         * The hosts besides {@code <name>.<domain>} that the gateway answers (path routing, the gateway's
+         * own pages); defaults to the domain itself. Any other Host gets 421. The agents' endpoint
+         * answers on every host.
+         */
+        Optional<List<String>> apexHosts();
+
         /** How long a visitor waits for the upstream's response head before a 504. */
         @WithDefault("30s")
         Duration responseTimeout();

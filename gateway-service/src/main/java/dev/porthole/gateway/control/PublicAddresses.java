@@ -10,6 +10,7 @@ public class PublicAddresses {
     private final String scheme;
     private final String domain;
     private final String portSuffix;
+    private final boolean publicPortSet;
 
     public PublicAddresses(GatewayConfig config) {
         this.scheme = config.http().publicScheme();
@@ -17,6 +18,19 @@ public class PublicAddresses {
         int port = config.http().publicPort().orElse(config.http().port());
         boolean defaultPort = (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
         this.portSuffix = defaultPort ? "" : ":" + port;
+        this.publicPortSet = config.http().publicPort().isPresent();
+    }
+
+    /**
+     * {@code host[:port]} for a host the gateway serves: with {@code http.public-port} set, the public
+     * port (left out when it is the scheme's default), whatever port the visitor named; without it
+     * (a balancer in front whose port the gateway does not know), the port the visitor named, if any.
+     */
+    public String authority(String host, int visitorPort) {
+        if (publicPortSet) {
+            return host + portSuffix;
+        }
+        return visitorPort > 0 ? host + ":" + visitorPort : host;
     }
 
     /** {@code http://<name>.<domain>[:port]}. */

@@ -5,11 +5,16 @@ import dev.porthole.gateway.registry.TunnelNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Decides what a public request is for: a tunnel by subdomain ({@code <name>.<domain>}), a tunnel
- * by path prefix ({@code /t/<name>/...}), the agents' endpoint, or nothing.
+ * by path prefix ({@code /t/<name>/...}, on an apex host and only with path routing on), the
+ * agents' endpoint, or nothing. Hosts the gateway is not configured for get no tunnel, so a forged
+ * Host never reaches an upstream.
  */
 @ApplicationScoped
 public class Addressing {
@@ -34,14 +39,23 @@ public class Addressing {
     public record BadRequest(String reason) implements Target {
     }
 
+    /** A Host the gateway does not serve (neither {@code <name>.<domain>} nor an apex host): 421. */
+    public record OtherHost() implements Target {
+    }
+
     private final String domainSuffix;
     private final String agentPath;
     private final String pathPrefix;
+    private final boolean pathRouting;
+    private final Set<String> apexHosts;
 
     public Addressing(GatewayConfig config) {
-        this.domainSuffix = "." + config.http().domain();
+        this.domainSuffix = "." + config.http().domain().toLowerCase(Locale.ROOT);
         this.agentPath = config.http().agentPath();
         this.pathPrefix = config.http().pathPrefix();
+        this.pathRouting = config.http().pathRouting();
+        this.apexHosts = config.http().apexHosts().orElse(List.of(config.http().domain())).stream()
+                .map(host -> host.trim().toLowerCase(Locale.ROOT)).filter(host -> !host.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -72,6 +86,12 @@ public class Addressing {
         String query = queryStart < 0 ? "" : uri.substring(queryStart);
         if (path.equals(agentPath)) {
             return new AgentEndpoint();
+        }
+        if (!apexHosts.contains(lowerHost)) {
+            return new OtherHost();
+        }
+        if (!pathRouting) {
+            return new NoTunnel();
         }
         String prefixWithoutSlash = pathPrefix.substring(0, pathPrefix.length() - 1);
         if (path.startsWith(pathPrefix)) {

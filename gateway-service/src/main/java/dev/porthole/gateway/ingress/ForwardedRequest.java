@@ -2,6 +2,7 @@ package dev.porthole.gateway.ingress;
 
 import dev.porthole.gateway.cluster.ClusterMembership;
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HopByHop;
 import dev.porthole.protocol.message.HttpRequestHead;
@@ -16,7 +17,9 @@ import java.util.Map;
 
 /**
  * Builds the request head the agent receives: the visitor's headers minus hop-by-hop ones, with
- * X-Forwarded-For/-Proto/-Host (and -Prefix for path routing) set by the gateway.
+ * X-Forwarded-For/-Proto/-Host (and -Prefix for path routing) set by the gateway. Host and
+ * X-Forwarded-Host carry the canonical host: the served name in lower case and, with
+ * {@code http.public-port} set, the public port instead of whatever port the visitor named.
  *
  * <p>A {@code Transfer-Encoding: chunked} header stays in the head as the signal that the body's
  * length is unknown; the agent re-chunks it towards the upstream.
@@ -27,9 +30,12 @@ public class ForwardedRequest {
     private final boolean trustForwarded;
     private final String publicScheme;
 
-    public ForwardedRequest(GatewayConfig config) {
+    private final PublicAddresses addresses;
+
+    public ForwardedRequest(GatewayConfig config, PublicAddresses addresses) {
         this.trustForwarded = config.http().trustForwardedHeaders();
         this.publicScheme = config.http().publicScheme();
+        this.addresses = addresses;
     }
 
     public HttpRequestHead head(HttpServerRequest request, String uri, String prefix, boolean upgrade) {
@@ -43,6 +49,9 @@ public class ForwardedRequest {
     public HttpRequestHead head(HttpServerRequest request, String uri, String prefix, boolean upgrade, boolean fromPeer) {
         boolean trust = trustForwarded || fromPeer;
         MultiMap in = request.headers();
+        // The Host as the gateway serves it (lower case, the public port if configured): routing checked the name, not its case or port.
+        String canonical = request.authority() == null ? null
+                : addresses.authority(request.authority().host().toLowerCase(Locale.ROOT), request.authority().port());
         HopByHop hop = HopByHop.forConnectionHeaders(in.getAll(HttpHeaders.CONNECTION));
         List<Header> headers = new ArrayList<>(in.size() + 4);
         String forwardedFor = null;
@@ -73,13 +82,17 @@ public class ForwardedRequest {
             if (hop.isHopByHop(name) && !(upgrade && (lower.equals("upgrade") || lower.equals("connection")))) {
                 continue;
             }
+            if (lower.equals("host") && canonical != null) {
+                headers.add(new Header(name, canonical));
+                continue;
+            }
             headers.add(new Header(name, header.getValue()));
         }
         String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         // A forwarding gateway already appended the visitor; this connection's address is that gateway's.
         headers.add(new Header("X-Forwarded-For", forwardedFor == null ? client : fromPeer ? forwardedFor : forwardedFor + ", " + client));
         headers.add(new Header("X-Forwarded-Proto", forwardedProto == null ? publicScheme : forwardedProto));
-        String host = forwardedHost != null ? forwardedHost : request.getHeader(HttpHeaders.HOST);
+        String host = forwardedHost != null ? forwardedHost : canonical;
         if (host != null) {
             headers.add(new Header("X-Forwarded-Host", host));
         }

@@ -2,6 +2,7 @@ package dev.porthole.gateway.ingress;
 
 import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.logging.LogFields;
+import dev.porthole.gateway.logging.PeerText;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.message.Header;
@@ -269,26 +270,38 @@ final class HttpExchange {
         }
     }
 
+    /**
+     * The stream failed. Before the head the visitor gets an error page that says what happened in
+     * general words: the agent's reset message names the local service's address and the agent's
+     * inner workings, so it goes to the log (escaped), as it does to the agent's log and inspector.
+     */
     private void onStreamFailure(Throwable error) {
         if (headDecided.compareAndSet(false, true)) {
             vertx.cancelTimer(timeoutTimer);
             ResetCode code = error instanceof StreamResetException reset ? reset.code() : ResetCode.INTERNAL;
-            String message = error.getMessage();
+            try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
+                Log.debugf("tunnel '%s': stream failed before the response head (%s): %s", tunnel, code, PeerText.quote(error.getMessage()));
+            }
             switch (code) {
-                case UPSTREAM_TIMEOUT -> fail(504, "upstream-timeout", "Gateway Timeout", message);
-                case UPSTREAM_REFUSED -> fail(502, "upstream-refused", "Bad Gateway", message);
+                case UPSTREAM_TIMEOUT -> fail(504, "upstream-timeout", "Gateway Timeout", "The service behind tunnel '" + tunnel
+                        + "' did not answer in time.");
+                case UPSTREAM_REFUSED -> fail(502, "upstream-refused", "Bad Gateway", "The agent serving tunnel '" + tunnel
+                        + "' could not reach the service behind it. If this is your tunnel, check that the service is running; "
+                        + "the agent's log and inspector say more.");
                 case CONNECTION_CLOSED -> fail(502, "agent-disconnected", "Bad Gateway",
                         "The agent serving tunnel '" + tunnel + "' disconnected. It may reconnect in a moment.");
-                case LIMIT_REACHED -> fail(503, "tunnel-busy", "Service Unavailable", message);
+                case LIMIT_REACHED -> fail(503, "tunnel-busy", "Service Unavailable", "Tunnel '" + tunnel
+                        + "' is serving as many requests as it may; try again in a moment.");
                 case STREAM_ERROR -> {
                     // The head broke RFC 9110 (the gateway's decoder reset the stream) or the agent found the upstream's broken.
                     metrics.agentResponseRefused("malformed-head");
                     try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
-                        Log.warnf("tunnel '%s': the agent's response was refused: %s; answered 502", tunnel, message);
+                        Log.warnf("tunnel '%s': the agent's response was refused: %s; answered 502", tunnel, PeerText.quote(error.getMessage()));
                     }
                     fail(502, "bad-response", "Bad Gateway", "The service behind this tunnel sent a response the gateway cannot pass on.");
                 }
-                default -> fail(502, "stream-reset", "Bad Gateway", message);
+                default -> fail(502, "stream-reset", "Bad Gateway", "The service behind tunnel '" + tunnel
+                        + "' failed to answer. If this is your tunnel, the agent's log and inspector say more.");
             }
         } else {
             // The response had started: cutting the connection is the only honest signal left.

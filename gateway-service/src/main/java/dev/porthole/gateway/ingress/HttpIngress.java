@@ -8,6 +8,7 @@ import dev.porthole.gateway.cluster.PeerStreams;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.dial.PrivateDialer;
 import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.logging.PeerText;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -44,6 +45,7 @@ public class HttpIngress {
     private final Duration responseTimeout;
     private final String domain;
     private final String pathPrefix;
+    private final boolean pathRouting;
     private final Draining draining;
     private final ClusterMembership cluster;
     private final PeerForwarding peers;
@@ -67,6 +69,7 @@ public class HttpIngress {
         this.responseTimeout = config.http().responseTimeout();
         this.domain = config.http().domain();
         this.pathPrefix = config.http().pathPrefix();
+        this.pathRouting = config.http().pathRouting();
     }
 
     public void handle(HttpServerRequest request) {
@@ -104,9 +107,12 @@ public class HttpIngress {
                 }
             }
             case Addressing.Tunnel tunnel -> forward(request, tunnel, fromPeer);
-            case Addressing.NoTunnel none -> ErrorPages.send(request, 404, "no-tunnel", "Not Found",
-                    "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host.");
+            case Addressing.NoTunnel none -> ErrorPages.send(request, 404, "no-tunnel", "Not Found", pathRouting
+                    ? "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host."
+                    : "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/.");
             case Addressing.BadRequest bad -> ErrorPages.send(request, 400, "bad-request", "Bad Request", bad.reason());
+            case Addressing.OtherHost other -> ErrorPages.send(request, 421, "unknown-host", "Misdirected Request",
+                    "This gateway serves tunnels at <name>." + domain + " only; the host this request names is not one of them.");
         }
     }
 
@@ -189,10 +195,11 @@ public class HttpIngress {
 
     private void hopLimit(HttpServerRequest request, Addressing.Tunnel tunnel) {
         metrics.clusterForward("failed");
+        Log.infof("tunnel '%s': not served on gateway %s, to which gateway %s forwarded a request; answered 502 (hop limit)", tunnel.name(),
+                cluster.instanceId(), PeerText.quote(request.getHeader(ClusterMembership.HOP_HEADER)));
         request.resume();
-        refuse(request, 502, "forward-hop-limit", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is not served on gateway " + cluster.instanceId()
-                + ", to which gateway " + request.getHeader(ClusterMembership.HOP_HEADER)
-                + " forwarded this request; a request is forwarded at most once. Its agent may be reconnecting: try again in a moment.");
+        refuse(request, 502, "forward-hop-limit", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is moving between gateways, and a request is "
+                + "forwarded at most once. Its agent may be reconnecting: try again in a moment.");
     }
 
     /**
@@ -239,8 +246,9 @@ public class HttpIngress {
                 case PeerRoute.Gone gone when !again -> forwardToPeer(request, tunnel, true, null);
                 case PeerRoute.Gone gone -> {
                     request.resume();
-                    refuse(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' was connected to gateway "
-                            + gone.gatewayId() + ", which is gone. It may reconnect to another gateway in a moment.");
+                    Log.debugf("tunnel '%s': held by gateway %s, which is gone; answered 502", tunnel.name(), gone.gatewayId());
+                    refuse(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' was connected to a gateway "
+                            + "that is gone. It may reconnect to another gateway in a moment.");
                 }
                 case PeerRoute.NotElsewhere none -> {
                     Optional<TunnelOwner> local = routes.http(tunnel.name());
@@ -276,8 +284,8 @@ public class HttpIngress {
         Log.warnf("tunnel '%s': cannot forward to gateway %s at %s: %s", tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
         request.resume();
         request.response().putHeader(HttpHeaders.CONNECTION, "close");
-        refuse(request, 502, "gateway-unreachable", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by gateway " + peer.gatewayId()
-                + ", which cannot be reached (" + error.getMessage() + "). Its agent reconnects to another gateway if it is gone; try again in a moment.");
+        refuse(request, 502, "gateway-unreachable", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by another gateway, which cannot be "
+                + "reached right now. Its agent reconnects to another gateway if that one is gone; try again in a moment.");
     }
 
     /** A tunnel with no session here nor elsewhere: offline (502) or unknown (404). */
@@ -285,8 +293,9 @@ public class HttpIngress {
         if (routes.offline(tunnel.name()).isPresent()) {
             LocalRoutes.Offline gone = routes.offline(tunnel.name()).get();
             long seconds = Duration.between(gone.since(), java.time.Instant.now()).toSeconds();
+            Log.debugf("tunnel '%s': agent offline for %d s (%s); answered 502", tunnel.name(), seconds, PeerText.quote(gone.reason()));
             ErrorPages.send(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' went offline "
-                    + seconds + " s ago (" + gone.reason() + "). It may reconnect in a moment.");
+                    + seconds + " s ago. It may reconnect in a moment.");
             metrics.httpRequest(502, Duration.ZERO);
             return;
         }

@@ -8,7 +8,26 @@ import org.junit.jupiter.api.Test;
 
 class AddressingTest {
 
-    private final Addressing addressing = new Addressing(TestConfigs.gateway(Map.of("porthole.gateway.http.domain", "tunnel.example.com")));
+    private final Addressing addressing = new Addressing(TestConfigs.gateway(Map.of("porthole.gateway.http.domain", "tunnel.example.com",
+            "porthole.gateway.http.path-routing", "true", "porthole.gateway.http.apex-hosts", "tunnel.example.com,10.0.0.1")));
+
+    private final Addressing byDefault = new Addressing(TestConfigs.gateway(Map.of("porthole.gateway.http.domain", "tunnel.example.com")));
+
+    @Test
+    void pathRoutingIsOffByDefault() {
+        assertThat(byDefault.resolve("tunnel.example.com", "/t/api/x")).isInstanceOf(Addressing.NoTunnel.class);
+        assertThat(byDefault.resolve("api.tunnel.example.com", "/x")).isEqualTo(new Addressing.Tunnel("api", "/x", ""));
+    }
+
+    /** Issue 16.6: any Host used to fall through to path routing and reach the upstream as X-Forwarded-Host. */
+    @Test
+    void onlyConfiguredHostsAreServed() {
+        assertThat(addressing.resolve("evil.example", "/t/api/x")).isInstanceOf(Addressing.OtherHost.class);
+        assertThat(addressing.resolve("evil.example", "/")).isInstanceOf(Addressing.OtherHost.class);
+        assertThat(byDefault.resolve("10.0.0.1", "/t/api/x")).isInstanceOf(Addressing.OtherHost.class);
+        assertThat(addressing.resolve("TUNNEL.example.com", "/t/api/x")).isEqualTo(new Addressing.Tunnel("api", "/x", "/t/api"));
+        assertThat(addressing.resolve("evil.example", "/_porthole/agent")).as("agents connect by any name").isInstanceOf(Addressing.AgentEndpoint.class);
+    }
 
     @Test
     void aSubdomainOfTheDomainNamesTheTunnel() {
@@ -24,7 +43,7 @@ class AddressingTest {
     }
 
     @Test
-    void thePathPrefixNamesTheTunnelOnAnyOtherHost() {
+    void thePathPrefixNamesTheTunnelOnAnApexHost() {
         assertThat(addressing.resolve("tunnel.example.com", "/t/api/v1/items?page=2"))
                 .isEqualTo(new Addressing.Tunnel("api", "/v1/items?page=2", "/t/api"));
         assertThat(addressing.resolve("10.0.0.1", "/t/api")).isEqualTo(new Addressing.Tunnel("api", "/", "/t/api"));
@@ -65,7 +84,7 @@ class AddressingTest {
     @Test
     void anythingElseIsNoTunnel() {
         assertThat(addressing.resolve("tunnel.example.com", "/")).isInstanceOf(Addressing.NoTunnel.class);
-        assertThat(addressing.resolve("other.org", "/page")).isInstanceOf(Addressing.NoTunnel.class);
+        assertThat(addressing.resolve("10.0.0.1", "/page")).isInstanceOf(Addressing.NoTunnel.class);
     }
 
 }

@@ -178,5 +178,22 @@ class HostileVisitorTest {
                 new Header("Authorization", "Bearer abc"), new Header("Cookie", "s=1"), new Header("X-Forwarded-Host", host()));
         assertThat(headers).extracting(Header::name).contains("X-Forwarded-For").doesNotContain("X-Custom", "Connection");
     }
+
+    /** Issue 16.6: a Host the gateway does not serve used to fall through to path routing and reach the upstream as X-Forwarded-Host. */
+    @Test
+    void aHostTheGatewayDoesNotServeGets421AndReachesNoAgent() throws Exception {
+        String answer = exchange("GET /t/victim/x HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+        assertThat(statusOf(answer)).isEqualTo(421);
+        assertThat(agent.opened).isEmpty();
+    }
+
+    @Test
+    void theUpstreamGetsTheCanonicalHostNotTheCaseOrPortTheVisitorChose() throws Exception {
+        String answer = exchange("GET /x HTTP/1.1\r\nHost: VICTIM.Porthole.Test:1\r\nConnection: close\r\n\r\n");
+        assertThat(statusOf(answer)).isEqualTo(200);
+        String canonical = "victim.porthole.test:" + GatewayPortResource.port();
+        assertThat(agent.opened.getLast().request().headers()).contains(new Header("X-Forwarded-Host", canonical))
+                .filteredOn(header -> header.name().equalsIgnoreCase("host")).containsExactly(new Header("Host", canonical));
+    }
 }
 

@@ -167,13 +167,25 @@ class HttpIngressTest {
     }
 
     @Test
-    void anUpstreamThatRefusesBecomesA502NamingTheReason() {
+    void anUpstreamThatRefusesBecomesA502ThatShowsNoInternalAddress() {
         Visitor visitor = tunnel("refused");
         agent.serving(Upstreams.reset(ResetCode.UPSTREAM_REFUSED, "the agent could not connect to the local service at 127.0.0.1:3000"));
         Visitor.Reply reply = visitor.get(host("refused"), "/");
         assertThat(reply.status()).isEqualTo(502);
         assertThat(reply.header(ErrorPages.ERROR_HEADER)).isEqualTo("upstream-refused");
-        assertThat(reply.text()).contains("127.0.0.1:3000");
+        assertThat(reply.text()).as("the address is in the agent's log and inspector, not on a page anyone can see")
+                .doesNotContain("127.0.0.1").doesNotContain("3000").contains("could not reach the service behind it");
+    }
+
+    @Test
+    void whateverTheAgentSaysWhenItResetsAStreamStaysOffThePage() {
+        Visitor visitor = tunnel("chatty");
+        for (ResetCode code : ResetCode.values()) {
+            agent.serving(Upstreams.reset(code, "internal detail 10.1.2.3:5432"));
+            Visitor.Reply reply = visitor.get(host("chatty"), "/");
+            assertThat(reply.status()).as(code.name()).isGreaterThanOrEqualTo(500);
+            assertThat(reply.text()).as(code.name()).doesNotContain("10.1.2.3").doesNotContain("internal detail");
+        }
     }
 
     @Test
@@ -196,7 +208,8 @@ class HttpIngressTest {
         await().until(() -> visitor.get(host("flaky"), "/").status() == 502);
         Visitor.Reply reply = visitor.get(host("flaky"), "/");
         assertThat(reply.header(ErrorPages.ERROR_HEADER)).isEqualTo("agent-offline");
-        assertThat(reply.text()).contains("went offline").contains("may reconnect");
+        assertThat(reply.text()).contains("went offline").contains("may reconnect").as("the agent's close reason stays in the logs")
+                .doesNotContain("test done");
         Visitor again = tunnel("flaky");
         agent.serving(Upstreams.respond(200, "up again"));
         assertThat(again.get(host("flaky"), "/").text()).isEqualTo("up again");

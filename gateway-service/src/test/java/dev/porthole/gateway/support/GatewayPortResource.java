@@ -16,7 +16,7 @@ public final class GatewayPortResource implements QuarkusTestResourceLifecycleMa
     @Override
     public Map<String, String> start() {
         port = RedisServerProcess.freePort();
-        return Map.of("porthole.gateway.http.port", String.valueOf(port));
+        return Map.of("porthole.gateway.http.port", String.valueOf(port), "porthole.gateway.http.public-port", String.valueOf(port));
     }
 
     @Override

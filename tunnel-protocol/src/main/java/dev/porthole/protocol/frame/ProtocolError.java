@@ -21,5 +21,7 @@ public enum ProtocolError {
     /** A frame that is well formed but not allowed in the connection's current state. */
     UNEXPECTED_FRAME,
     /** More open streams than the receiver allows. */
-    TOO_MANY_STREAMS
+    TOO_MANY_STREAMS,
+    /** Frames that do no work faster than the receiver allows, or more answers owed than it queues for a peer that does not read them. */
+    FLOOD
 }

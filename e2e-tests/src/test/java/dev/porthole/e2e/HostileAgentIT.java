@@ -2,16 +2,49 @@ package dev.porthole.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.RawAgent;
 import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.frame.Frame;
+import dev.porthole.protocol.frame.FrameCodec;
+import dev.porthole.protocol.message.ControlMessage;
+import dev.porthole.protocol.message.Fin;
+import dev.porthole.protocol.message.HttpResponseHead;
+import dev.porthole.protocol.message.MessageCodec;
+import dev.porthole.protocol.message.Notice;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.Ping;
+import dev.porthole.protocol.message.Pong;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.Response;
+import dev.porthole.protocol.message.Rst;
 import dev.porthole.protocol.message.Window;
+import io.vertx.core.buffer.Buffer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** An agent that breaks the tunnel protocol on purpose, against a real gateway process. */
+/**
+ * An agent that breaks the tunnel protocol on purpose, against a real gateway process (with
+ * {@code -Xmx256m}): the gateway closes it, stays up, keeps its memory and log output bounded, and
+ * keeps serving another agent's tunnel meanwhile.
+ */
 class HostileAgentIT {
+
+    /** How long one flood may go on before the test gives up on the gateway closing it. */
+    private static final Duration FLOOD_LIMIT = Duration.ofSeconds(15);
+    private static final long MAX_RSS_GROWTH = 64L * 1024 * 1024;
+    private static final int MAX_LOG_LINES = 100;
 
     private PortholeSystem system;
 
@@ -33,5 +66,135 @@ class HostileAgentIT {
             assertThat(closed.reason()).contains("BAD_STREAM_ID").contains("never opened");
         }
         assertThat(system.gateway().isAlive()).isTrue();
+    }
+
+    /** One kind of flood: its name and how to start it on a connected agent that stopped reading. */
+    private record Flood(String name, java.util.function.Function<RawAgent, AtomicLong> start) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Flood frames(String name, Supplier<ControlMessage> next) {
+        return new Flood(name, agent -> agent.flood(() -> encode(next.get()), FLOOD_LIMIT));
+    }
+
+    /** Frames for stream 1, which the agent opened (a dial the gateway refused) and which is closed now. */
+    private static Flood closedStream(String name, Supplier<ControlMessage> next) {
+        return new Flood(name, agent -> {
+            agent.send(new Open(1, "no-such-tunnel", "raw", null));
+            return agent.flood(() -> encode(next.get()), FLOOD_LIMIT);
+        });
+    }
+
+    private static Buffer encode(ControlMessage message) {
+        return CODEC.encode(MessageCodec.encode(message));
+    }
+
+    private static final FrameCodec CODEC = new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
+
+    private static List<Flood> floods() {
+        AtomicLong counter = new AtomicLong();
+        return List.of(
+                frames("PING", () -> new Ping(counter.incrementAndGet())),
+                frames("PONG", () -> new Pong(counter.incrementAndGet())),
+                frames("NOTICE", () -> new Notice(Notice.Level.INFO, "flood", "notice " + counter.incrementAndGet())),
+                // Refused dials: a private tunnel that does not exist, each on a new stream id.
+                frames("OPEN", () -> new Open((int) (2 * counter.incrementAndGet() + 1), "no-such-tunnel", "raw", null)),
+                closedStream("WINDOW", () -> new Window(1, 1024)),
+                closedStream("FIN", () -> new Fin(1)),
+                closedStream("RST", () -> new Rst(1, ResetCode.CANCEL, "flood")),
+                closedStream("RESPONSE", () -> new Response(1, new HttpResponseHead(200, "OK", List.of()), false)),
+                new Flood("WebSocket ping", agent -> agent.floodPings(() -> Buffer.buffer("flood"), FLOOD_LIMIT)));
+    }
+
+    @Test
+    void survivesAFloodOfEachControlFrameAndOfWebSocketPingsFromAnAgentThatNeverReads() throws Exception {
+        system = new PortholeSystem("HostileAgentIT-floods").startGateway().startUpstream();
+        PortholeSystem.Agent normal = system.startAgent("agent", List.of());
+        assertThat(Http.getByHost(system, normal.name(), "/hello").statusCode()).isEqualTo(200);
+        long rssBefore = system.gateway().residentBytes();
+        List<String> report = new ArrayList<>();
+        for (Flood flood : floods()) {
+            int linesBefore = gatewayLines();
+            long started = System.nanoTime();
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            CompletableFuture<Long> visitor = CompletableFuture.supplyAsync(() -> visit(normal.name(), flooding));
+            RawAgent.Closed closed;
+            long sent;
+            try (RawAgent hostile = RawAgent.connect(system.gatewayPort())) {
+                hostile.stopReading();
+                AtomicLong count = flood.start().apply(hostile);
+                awaitClosedOrStalled(hostile, count);
+                sent = count.get();
+                // Read again to see the close frame (behind whatever the gateway had queued), if one was sent.
+                hostile.resumeReading();
+                closed = hostile.awaitClose(Duration.ofSeconds(15));
+            } finally {
+                flooding.set(false);
+            }
+            long slowest = visitor.get();
+            int lines = gatewayLines() - linesBefore;
+            report.add("%s: %d frames, closed after %d ms with %d '%s', %d log lines, slowest visit %d ms".formatted(flood, sent,
+                    (System.nanoTime() - started) / 1_000_000, closed.code(), closed.reason(), lines, slowest));
+            assertThat(system.gateway().isAlive()).as("gateway alive after the %s flood", flood).isTrue();
+            // The close frame itself may be lost: the gateway resets a connection whose unread flood it drops. Its log says why.
+            assertThat(gatewayLinesSince(linesBefore)).as("the gateway's log during the %s flood", flood)
+                    .anyMatch(line -> line.contains("closing tunnel connection: protocol error FLOOD"));
+            assertThat(lines).as("gateway log lines during the %s flood", flood).isLessThan(MAX_LOG_LINES);
+        }
+        report.forEach(System.out::println);
+        long growth = system.gateway().residentBytes() - rssBefore;
+        System.out.printf("gateway resident memory grew by %d MiB over all floods%n", growth >> 20);
+        assertThat(growth).as("resident memory growth of the gateway").isLessThan(MAX_RSS_GROWTH);
+        assertThat(Http.getByHost(system, normal.name(), "/hello").statusCode()).isEqualTo(200);
+    }
+
+    /** Waits until the gateway closed the connection, or stopped taking frames (the flood stalls), or the flood's time ran out. */
+    private static void awaitClosedOrStalled(RawAgent hostile, AtomicLong sent) {
+        long deadline = System.nanoTime() + FLOOD_LIMIT.toNanos();
+        long last = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline && !hostile.closed().isDone()) {
+            long now = sent.get();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > 1_000_000_000L) {
+                return;
+            }
+            try {
+                hostile.closed().get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // Not closed yet.
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+        hostile.stopFlood();
+    }
+
+    /** Visits the normal agent's tunnel while {@code going}; every visit must succeed; returns the slowest in ms. */
+    private long visit(String name, AtomicBoolean going) {
+        long slowest = 0;
+        do {
+            long started = System.nanoTime();
+            HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(system.gatewayUrl("/hello")))
+                    .header("Host", system.host(name)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("a visit to the other tunnel during the flood").isEqualTo(200);
+            slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
+        } while (going.get());
+        return slowest;
+    }
+
+    private List<String> gatewayLinesSince(int count) {
+        List<String> lines = new ArrayList<>(system.gateway().stdout());
+        lines.addAll(system.gateway().stderr());
+        return lines.subList(Math.min(count, lines.size()), lines.size());
+    }
+
+    private int gatewayLines() {
+        return system.gateway().stdout().size() + system.gateway().stderr().size();
     }
 }

@@ -9,6 +9,11 @@ import dev.porthole.protocol.message.Hello;
 import dev.porthole.protocol.message.MessageCodec;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.Welcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -67,6 +72,12 @@ public final class RawAgent implements AutoCloseable {
                 throw new AssertionError("the gateway sent a frame that does not decode: " + e.getMessage(), e);
             }
         });
+        // The close frame tells the code and reason at once; the connection itself may take a while to go.
+        socket.frameHandler(frame -> {
+            if (frame.isClose()) {
+                closed.complete(new Closed(frame.closeStatusCode(), frame.closeReason() == null ? "" : frame.closeReason()));
+            }
+        });
         socket.closeHandler(ignored -> {
             Short code = socket.closeStatusCode();
             closed.complete(new Closed(code == null ? 1006 : code, socket.closeReason() == null ? "" : socket.closeReason()));
@@ -110,9 +121,19 @@ public final class RawAgent implements AutoCloseable {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gatewayPort).setURI(AGENT_PATH)
                 .setConnectTimeout(10_000);
         headers.forEach(options::addHeader);
+        // Connected from a context of its own, the socket's handlers and this agent's floods run on one event loop.
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<WebSocket> connected = new CompletableFuture<>();
+        context.runOnContext(ignored -> client.connect(options).onComplete(result -> {
+            if (result.succeeded()) {
+                connected.complete(result.result());
+            } else {
+                connected.completeExceptionally(result.cause());
+            }
+        }));
         try {
-            WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
-            return new RawAgent(vertx, socket, vertx.getOrCreateContext());
+            WebSocket socket = connected.get(15, TimeUnit.SECONDS);
+            return new RawAgent(vertx, socket, context);
         } catch (Exception e) {
             vertx.close();
             throw new AssertionError("cannot open the agent WebSocket on port " + gatewayPort + ": " + e, e);
@@ -177,25 +198,31 @@ public final class RawAgent implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Writes a batch straight to the channel and flushes it once: the flood is limited by the
+     * gateway, not by a system call per frame on this side.
+     */
     private void floodBatch(Supplier<Buffer> next, boolean pings, AtomicLong sent, long deadline) {
-        for (int i = 0; i < 256; i++) {
-            if (!flooding.get() || closed.isDone() || System.nanoTime() > deadline) {
-                flooding.set(false);
-                return;
+        ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
+        try {
+            for (int i = 0; i < 256; i++) {
+                if (!flooding.get() || closed.isDone() || System.nanoTime() > deadline) {
+                    flooding.set(false);
+                    return;
+                }
+                if (!channel.channel().isWritable()) {
+                    socket.drainHandler(ignored -> {
+                        socket.drainHandler(null);
+                        floodBatch(next, pings, sent, deadline);
+                    });
+                    return;
+                }
+                ByteBuf bytes = Unpooled.wrappedBuffer(next.get().getBytes());
+                channel.write(pings ? new PingWebSocketFrame(bytes) : new BinaryWebSocketFrame(bytes), channel.voidPromise());
+                sent.incrementAndGet();
             }
-            if (socket.writeQueueFull()) {
-                socket.drainHandler(ignored -> {
-                    socket.drainHandler(null);
-                    floodBatch(next, pings, sent, deadline);
-                });
-                return;
-            }
-            if (pings) {
-                socket.writePing(next.get());
-            } else {
-                socket.writeBinaryMessage(next.get());
-            }
-            sent.incrementAndGet();
+        } finally {
+            channel.flush();
         }
         context.runOnContext(ignored -> floodBatch(next, pings, sent, deadline));
     }
@@ -275,7 +302,10 @@ public final class RawAgent implements AutoCloseable {
     @Override
     public void close() {
         flooding.set(false);
-        if (!socket.isClosed()) {
+        if (closed.isDone()) {
+            // The gateway said goodbye already: no closing handshake to wait for.
+            ((WebSocketInternal) socket).channelHandlerContext().channel().close();
+        } else if (!socket.isClosed()) {
             socket.close();
         }
         vertx.close().toCompletionStage().toCompletableFuture().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();

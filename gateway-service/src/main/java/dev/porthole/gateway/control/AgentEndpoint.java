@@ -119,6 +119,8 @@ public class AgentEndpoint {
 
     private void startSession(ServerWebSocket socket, Principal principal, String agentId, String remote) {
         MuxSession mux = new MuxSession(Vertx.currentContext(), new WebSocketTransport(socket), settings, MuxSession.Role.GATEWAY);
+        // An agent that does not read what it is sent cannot make the gateway queue answers without bound.
+        mux.stopReadingWhileWriteQueueFull();
         AgentSession session = new AgentSession(services, mux, principal, "s-" + randomId(12), agentId, remote);
         mux.listener(session);
         WebSocketTransport.bind(socket, mux);

@@ -2,6 +2,7 @@ package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.limits.SessionLimits;
 import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.logging.LogBudget;
 import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
@@ -72,6 +73,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     /** Set once the session is to close when its last stream ends; on the session's context. */
     private Runnable closeOnIdle;
     private final SessionLimits limits;
+    /** Log lines an agent's refused dials and its NOTICEs may cause, so that a flood of them does not flood the log. */
+    private final LogBudget dialLog;
+    private final LogBudget noticeLog;
     private State state = State.AWAITING_HELLO;
     private String agentVersion = "";
 
@@ -86,6 +90,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 ? Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId)
                 : new Route(services.instance().id(), sessionId, principal.clientId(), agentId));
         this.limits = services.limits().openSession(principal.clientId(), principal.grants());
+        this.dialLog = LogBudget.perMinute("refused dials of session " + sessionId);
+        this.noticeLog = LogBudget.perMinute("notices of session " + sessionId);
     }
 
     /** Starts waiting for HELLO. */
@@ -146,7 +152,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         switch (message) {
             case Hello hello -> onHello(hello);
             case GoAway goAway -> onAgentGoingAway(goAway);
-            case Notice notice -> Log.infof("agent %s (client %s) says: %s", sessionId, clientId(), notice.text());
+            case Notice notice -> {
+                if (noticeLog.allow()) {
+                    Log.infof("agent %s (client %s) says: %s", sessionId, clientId(), notice.text());
+                }
+            }
             case Welcome welcome -> protocolError("WELCOME is sent by gateways, not agents");
             case Config config -> protocolError("CONFIG is sent by gateways, not agents");
             case Ping ping -> throw new IllegalStateException("PING is answered by the multiplexer");
@@ -176,7 +186,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             stream.reset(ResetCode.FORBIDDEN, "dial after the handshake");
             return;
         }
-        services.dialer().dial(principal, stream, open);
+        services.dialer().dial(principal, stream, open, dialLog);
     }
 
     @Override
@@ -193,6 +203,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         state = State.CLOSED;
         timers.forEach(services.vertx()::cancelTimer);
         limits.close();
+        dialLog.close();
+        noticeLog.close();
         services.sessions().remove(this);
         boolean moved = leases.allMovedAway();
         if (principal.grants().maxSessions() > 0 && code != CloseCode.SESSION_REPLACED.code() && !moved) {

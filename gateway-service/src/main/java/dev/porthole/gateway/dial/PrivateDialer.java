@@ -3,6 +3,7 @@ package dev.porthole.gateway.dial;
 import dev.porthole.gateway.cluster.PeerStreams;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.logging.LogBudget;
 import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
@@ -45,16 +46,21 @@ public class PrivateDialer {
         this.instanceId = instance.id();
     }
 
-    /** Serves or refuses one dial; every refusal is a reset whose message the dialing agent logs. */
-    public void dial(Principal dialer, MuxStream stream, Open open) {
+    /**
+     * Serves or refuses one dial; every refusal is a reset whose message the dialing agent logs. The
+     * gateway logs refusals within the dialing session's {@code refusals} budget.
+     */
+    public void dial(Principal dialer, MuxStream stream, Open open, LogBudget refusals) {
         String name = open.tunnel().toLowerCase(Locale.ROOT);
         if (open.request() != null) {
             stream.reset(ResetCode.STREAM_ERROR, "a dial carries raw TCP, not an HTTP request");
             return;
         }
         if (!dialer.grants().allowsDial(name)) {
-            try (LogFields fields = LogFields.of(dialer.clientId(), name)) {
-                Log.infof("client %s may not dial private tunnel '%s'; stream %d refused", dialer.clientId(), name, stream.id());
+            if (refusals.allow()) {
+                try (LogFields fields = LogFields.of(dialer.clientId(), name)) {
+                    Log.infof("client %s may not dial private tunnel '%s'; stream %d refused", dialer.clientId(), name, stream.id());
+                }
             }
             metrics.tcpConnection("forbidden");
             stream.reset(ResetCode.FORBIDDEN, "client '" + dialer.clientId() + "' may not dial private tunnel '" + name
@@ -64,7 +70,7 @@ public class PrivateDialer {
         TunnelOwner owner = routes.privateTunnel(name).orElse(null);
         String source = "client " + dialer.clientId() + " at " + open.source();
         if (owner == null && peers.enabled()) {
-            carry(dialer, stream, name, source);
+            carry(dialer, stream, name, source, refusals);
             return;
         }
         if (owner == null) {
@@ -86,13 +92,15 @@ public class PrivateDialer {
      * once the dialer's grant was checked here (the instance that authenticated it). The holder
      * applies the tunnel's limits.
      */
-    private void carry(Principal dialer, MuxStream stream, String name, String source) {
+    private void carry(Principal dialer, MuxStream stream, String name, String source, LogBudget refusals) {
         peers.open(TunnelKey.privateTunnel(name), source).onComplete(carried -> {
             if (carried.failed()) {
                 ResetCode code = carried.cause() instanceof StreamResetException reset ? reset.code() : ResetCode.INTERNAL;
-                try (LogFields fields = LogFields.of(dialer.clientId(), name)) {
-                    Log.infof("dial of private tunnel '%s' by client %s (stream %d) refused: %s", name, dialer.clientId(), stream.id(),
-                            carried.cause().getMessage());
+                if (refusals.allow()) {
+                    try (LogFields fields = LogFields.of(dialer.clientId(), name)) {
+                        Log.infof("dial of private tunnel '%s' by client %s (stream %d) refused: %s", name, dialer.clientId(), stream.id(),
+                                carried.cause().getMessage());
+                    }
                 }
                 metrics.tcpConnection("refused");
                 stream.reset(code, carried.cause().getMessage());

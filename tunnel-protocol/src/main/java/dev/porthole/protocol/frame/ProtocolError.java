@@ -29,5 +29,7 @@ public enum ProtocolError {
      * A well-formed RESPONSE whose HTTP head breaks RFC 9110 (CR, LF or NUL in the reason or a header,
      * a header name that is no token): the receiver resets that stream, the connection goes on.
      */
-    MALFORMED_HEAD
+    MALFORMED_HEAD,
+    /** Frames that do no work faster than the receiver allows, or more answers owed than it queues for a peer that does not read them. */
+    FLOOD
 }

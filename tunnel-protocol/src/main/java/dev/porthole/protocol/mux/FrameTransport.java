@@ -26,6 +26,23 @@ public interface FrameTransport {
     /** Called once the transport can take more bytes after {@link #writeQueueFull()} was true. */
     void drainHandler(Runnable onDrain);
 
+    /** Stops reading from the peer (the socket, not only the delivery of messages) until {@link #resumeReading()}. */
+    default void pauseReading() {
+    }
+
+    /** Reads from the peer again after {@link #pauseReading()}. */
+    default void resumeReading() {
+    }
+
     /** Closes the connection with a code and a reason that the peer will see. */
     void close(CloseCode code, String reason);
+
+    /**
+     * Closes the connection because the peer broke the protocol: reads nothing more from it, and
+     * drops the connection once the close frame is out (at once when the write queue is full), rather
+     * than waiting for a close frame back from a peer that may be flooding or not reading.
+     */
+    default void abort(CloseCode code, String reason) {
+        close(code, reason);
+    }
 }

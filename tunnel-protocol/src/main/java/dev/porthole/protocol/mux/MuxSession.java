@@ -75,6 +75,7 @@ public final class MuxSession {
     private final LongSupplier nanoClock;
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
+    private final FloodGuard flood;
     private volatile MuxListener listener;
     private volatile boolean closed;
     private volatile long roundTripNanos = -1;
@@ -97,6 +98,9 @@ public final class MuxSession {
     private long lastReceivedNanos;
     private long heartbeatTimer = -1;
     private Vertx heartbeatVertx;
+    /** Whether this side stops reading while its write queue is full (the gateway); see {@link #stopReadingWhileWriteQueueFull()}. */
+    private boolean pauseReadsWhenFull;
+    private boolean readingPaused;
 
     public MuxSession(Context context, FrameTransport transport, MuxSettings settings, Role role, LongSupplier nanoClock) {
         this.context = context;
@@ -107,6 +111,7 @@ public final class MuxSession {
         this.codec = new FrameCodec(settings.maxFrameSize());
         this.nextStreamId = role.firstStreamId;
         this.lastReceivedNanos = nanoClock.getAsLong();
+        this.flood = new FloodGuard(nanoClock, settings.maxStreams());
         transport.drainHandler(() -> onContext(this::onTransportDrain));
     }
 
@@ -163,6 +168,16 @@ public final class MuxSession {
         }
         this.peerInitialWindow = initialWindow;
         this.peerMaxFrameSize = maxFrameSize;
+    }
+
+    /**
+     * From now on, stops reading from the peer while the transport's write queue is full, and reads
+     * again once it drains: a peer that does not read what it is sent cannot make this side queue
+     * answers without bound. Only one side of a connection may do this (the gateway): were both to
+     * stop reading while both queues were full, neither would drain.
+     */
+    public void stopReadingWhileWriteQueueFull() {
+        onContext(() -> pauseReadsWhenFull = true);
     }
 
     /** Number of open streams, readable from any thread (a gauge). */
@@ -297,14 +312,16 @@ public final class MuxSession {
                     handedOver = true;
                 }
             } else {
+                if (frame.streamId() == Frame.CONNECTION_STREAM) {
+                    flood.idleFrame(frame.type().name());
+                }
                 dispatch(MessageCodec.decode(frame));
             }
         } catch (ProtocolException e) {
             if (e.error() == ProtocolError.MALFORMED_HEAD && failStream(e)) {
                 return;
             }
-            LOG.warnf("closing tunnel connection: protocol error %s: %s", e.error(), e.getMessage());
-            close(CloseCode.PROTOCOL_ERROR, e.error() + ": " + e.getMessage());
+            closeOnProtocolError(e);
         } finally {
             if (!handedOver) {
                 Ownership.release(message);
@@ -334,7 +351,7 @@ public final class MuxSession {
 
     private void dispatch(ControlMessage message) throws ProtocolException {
         switch (message) {
-            case Ping ping -> sendControl(new Pong(ping.timestamp()));
+            case Ping ping -> reply(new Pong(ping.timestamp()));
             case Pong pong -> roundTripNanos = Math.max(0, nanoClock.getAsLong() - pong.timestamp());
             case ConnectionMessage connection -> listener().onMessage(connection);
             case Open open -> onOpen(open);
@@ -379,6 +396,7 @@ public final class MuxSession {
         }
         highestPeerStreamId = id;
         if (streams.size() >= settings.maxStreams()) {
+            flood.idleFrame("refused OPEN");
             sendReset(id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
             return;
         }
@@ -386,6 +404,11 @@ public final class MuxSession {
         streams.put(id, stream);
         openStreams = streams.size();
         listener().onOpen(stream, open);
+        if (!streams.containsKey(id)) {
+            // Refused at once (a dial the peer may not make): an OPEN that did no work.
+            flood.idleFrame("refused OPEN");
+            return;
+        }
         if (open.fin()) {
             stream.onFin();
         }
@@ -401,6 +424,10 @@ public final class MuxSession {
         boolean existed = ours ? Integer.compareUnsigned(id, nextStreamId) < 0 : Integer.compareUnsigned(id, highestPeerStreamId) <= 0;
         if (!existed) {
             throw new ProtocolException(ProtocolError.BAD_STREAM_ID, type + " on stream " + Integer.toUnsignedLong(id) + ", which was never opened");
+        }
+        if (type != FrameType.DATA) {
+            // DATA still in flight when a stream ends is bounded by its credit; control frames for it are not.
+            flood.idleFrame(type + " for a closed stream");
         }
         return null;
     }
@@ -484,7 +511,7 @@ public final class MuxSession {
     }
 
     void sendWindow(int streamId, int increment) {
-        sendControl(new Window(streamId, increment));
+        reply(new Window(streamId, increment));
     }
 
     void sendResponse(int streamId, HttpResponseHead head, boolean fin) {
@@ -497,7 +524,61 @@ public final class MuxSession {
 
     void sendReset(int streamId, ResetCode code, String message) {
         String bounded = message.length() > 512 ? message.substring(0, 512) : message;
-        sendControl(new Rst(streamId, code, bounded));
+        reply(new Rst(streamId, code, bounded));
+    }
+
+    /**
+     * Sends a frame the peer's frames made this side owe (PONG, WINDOW, RST); while the write queue
+     * is full these are counted, and a peer that is owed too many is closed ({@link FloodGuard}).
+     */
+    private void reply(ControlMessage message) {
+        if (closed) {
+            return;
+        }
+        if (transport.writeQueueFull()) {
+            try {
+                flood.replyWhileFull(message.type().name());
+            } catch (ProtocolException e) {
+                closeOnProtocolError(e);
+                return;
+            }
+        }
+        sendControl(message);
+    }
+
+    /**
+     * Whether to answer a WebSocket ping that just arrived (the socket answers it by itself): counted
+     * like a PING frame; false, and the connection closed, for one too many.
+     */
+    boolean admitWebSocketPing() {
+        if (closed) {
+            return false;
+        }
+        try {
+            flood.idleFrame("WebSocket ping");
+            if (transport.writeQueueFull()) {
+                flood.replyWhileFull("WebSocket pong");
+            }
+            return true;
+        } catch (ProtocolException e) {
+            closeOnProtocolError(e);
+            return false;
+        }
+    }
+
+    /** One log line and a close with {@link CloseCode#PROTOCOL_ERROR} naming the rule. */
+    private void closeOnProtocolError(ProtocolException e) {
+        if (closed) {
+            return;
+        }
+        LOG.warnf("closing tunnel connection: protocol error %s: %s", e.error(), e.getMessage());
+        String reason = e.error() + ": " + e.getMessage();
+        onContext(() -> {
+            if (!closed) {
+                transport.abort(CloseCode.PROTOCOL_ERROR, reason);
+                shutDown(CloseCode.PROTOCOL_ERROR.code(), reason);
+            }
+        });
     }
 
     boolean openedHere(int streamId) {
@@ -534,9 +615,18 @@ public final class MuxSession {
         Buffer encoded = codec.encode(frame, transport.contiguousFrames());
         bytesSent.add(encoded.length());
         transport.send(encoded);
+        if (pauseReadsWhenFull && !readingPaused && transport.writeQueueFull()) {
+            readingPaused = true;
+            transport.pauseReading();
+        }
     }
 
     private void onTransportDrain() {
+        flood.drained();
+        if (readingPaused && !closed) {
+            readingPaused = false;
+            transport.resumeReading();
+        }
         if (waitingForTransport.isEmpty()) {
             return;
         }

@@ -7,7 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
@@ -87,15 +90,17 @@ public final class WebSocketTransport implements FrameTransport {
      * to the session's largest frame. A message in one frame, the usual case, is taken from the
      * channel before Vert.x sees it, in the pooled buffer the decoder made, which the session then
      * owns ({@link Ownership}): Vert.x would copy it into a heap buffer first. So pausing the Vert.x
-     * socket does not hold such messages back (nothing here pauses it: flow control is per stream);
-     * to stop reading, stop the channel's reads.
+     * socket does not hold such messages back; {@link #pauseReading()} stops the channel's reads.
+     * A WebSocket ping is let through to Vert.x, which answers it, only when the session admits it
+     * ({@link MuxSession#admitWebSocketPing()}): Vert.x would answer every one of them, however many,
+     * whether or not the peer reads the answers.
      */
     public static void bind(WebSocketBase socket, MuxSession session) {
         gatherWithoutCopying(socket);
         MessageAssembler assembler = new MessageAssembler(session);
         if (socket instanceof WebSocketInternal internal) {
             ChannelHandlerContext vertx = internal.channelHandlerContext();
-            vertx.pipeline().addBefore(vertx.name(), "porthole-messages", new WholeMessages(assembler, (ContextInternal) session.context()));
+            vertx.pipeline().addBefore(vertx.name(), "porthole-messages", new WholeMessages(assembler, session, (ContextInternal) session.context()));
         }
         socket.frameHandler(assembler::frame);
         socket.closeHandler(ignored -> {
@@ -156,11 +161,42 @@ public final class WebSocketTransport implements FrameTransport {
         socket.drainHandler(ignored -> onDrain.run());
     }
 
+    /** Stops the channel's reads (the socket's, below Vert.x); the peer's writes then back up into its own buffers. */
+    @Override
+    public void pauseReading() {
+        if (channel != null) {
+            channel.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void resumeReading() {
+        if (channel != null) {
+            channel.channel().config().setAutoRead(true);
+        }
+    }
+
     @Override
     public void close(CloseCode code, String reason) {
         if (!socket.isClosed()) {
             socket.close((short) code.code(), truncate(reason));
         }
+    }
+
+    @Override
+    public void abort(CloseCode code, String reason) {
+        if (channel == null || socket.isClosed()) {
+            close(code, reason);
+            return;
+        }
+        pauseReading();
+        if (!channel.channel().isWritable()) {
+            // The close frame would wait behind what the peer is not reading.
+            channel.channel().close();
+            return;
+        }
+        // Straight to the channel: Vert.x's own close waits (up to its closing timeout) for the peer's close frame.
+        channel.writeAndFlush(new CloseWebSocketFrame(code.code(), truncate(reason))).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Cuts a reason to the WebSocket limit without splitting a character. */
@@ -182,10 +218,12 @@ public final class WebSocketTransport implements FrameTransport {
      */
     private static final class WholeMessages extends ChannelInboundHandlerAdapter {
         private final MessageAssembler assembler;
+        private final MuxSession session;
         private final ContextInternal context;
 
-        WholeMessages(MessageAssembler assembler, ContextInternal context) {
+        WholeMessages(MessageAssembler assembler, MuxSession session, ContextInternal context) {
             this.assembler = assembler;
+            this.session = session;
             this.context = context;
         }
 
@@ -195,6 +233,18 @@ public final class WebSocketTransport implements FrameTransport {
                 // Emitted the way Vert.x emits the frames and the close that it handles: at once on
                 // the session's event loop, queued behind them anywhere else, so the order holds.
                 context.emit(Ownership.wrap(frame.content()), assembler::deliver);
+                return;
+            }
+            if (message instanceof PingWebSocketFrame ping) {
+                context.emit(ping, admitted -> {
+                    if (!session.admitWebSocketPing()) {
+                        admitted.release();
+                    } else if (ctx.executor().inEventLoop()) {
+                        ctx.fireChannelRead(admitted);
+                    } else {
+                        ctx.executor().execute(() -> ctx.fireChannelRead(admitted));
+                    }
+                });
                 return;
             }
             ctx.fireChannelRead(message);

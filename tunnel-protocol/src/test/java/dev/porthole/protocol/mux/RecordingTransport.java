@@ -24,6 +24,7 @@ final class RecordingTransport implements FrameTransport {
     volatile CloseCode closedWith;
     volatile String closeReason;
     volatile boolean full;
+    volatile boolean readingPaused;
     private volatile Runnable drain = () -> {
     };
     private volatile Consumer<Buffer> peer;
@@ -62,6 +63,16 @@ final class RecordingTransport implements FrameTransport {
     @Override
     public void drainHandler(Runnable onDrain) {
         this.drain = onDrain;
+    }
+
+    @Override
+    public void pauseReading() {
+        readingPaused = true;
+    }
+
+    @Override
+    public void resumeReading() {
+        readingPaused = false;
     }
 
     @Override

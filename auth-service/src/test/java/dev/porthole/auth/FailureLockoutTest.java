@@ -103,12 +103,13 @@ class FailureLockoutTest {
     @Test
     void emitsOneEventPerCountedFailureAndOneAggregatePerWindow() {
         String address = uniqueAddress();
-        // Two counted failures lock the client id; the next 21 attempts are refused while locked.
+        String client = uniqueId("ci-runner");
+        // Two counted failures lock the client id for this address; the next 5 attempts are refused while locked.
         for (int i = 0; i < 2; i++) {
-            authenticate("Bearer pht_wrong-token", "ci-runner-" + address, address).then().statusCode(401);
+            authenticate("Bearer pht_wrong-token", client, address).then().statusCode(401);
         }
-        for (int i = 0; i < 21; i++) {
-            authenticate("Bearer pht_wrong-token", "ci-runner-" + address, address).then().statusCode(429);
+        for (int i = 0; i < 5; i++) {
+            authenticate("Bearer pht_wrong-token", client, address).then().statusCode(429);
         }
         await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             List<AuthFailed> events = authFailures(address);
@@ -116,11 +117,19 @@ class FailureLockoutTest {
                     .hasSize(2)
                     .allSatisfy(e -> assertThat(e.reason()).isEqualTo("bad-credentials"));
             assertThat(events.stream().filter(e -> e.count() > 1)).singleElement().satisfies(aggregate -> {
-                assertThat(aggregate.count()).isEqualTo(23);
+                assertThat(aggregate.count()).isEqualTo(7);
                 assertThat(aggregate.windowSeconds()).isEqualTo(2);
-                assertThat(aggregate.clientId()).isEqualTo("ci-runner-" + address);
+                assertThat(aggregate.clientId()).isEqualTo(client);
                 assertThat(aggregate.reason()).startsWith("repeated-failures");
             });
         });
+    }
+
+    @Test
+    void logsCountsAndPublishesAClaimedClientIdOnlyWithinTheClientIdCharset() {
+        String address = uniqueAddress();
+        authenticate("Bearer pht_wrong-token", "[Re-enter admin key](https://evil.example)", address).then().statusCode(401);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(authFailures(address))
+                .singleElement().satisfies(e -> assertThat(e.clientId()).isEqualTo("-invalid-")));
     }
 }

@@ -12,6 +12,7 @@ import dev.porthole.auth.repository.ClientRecord;
 import dev.porthole.auth.repository.ClientRepository;
 import dev.porthole.auth.repository.TokenRecord;
 import dev.porthole.auth.repository.TokenRepository;
+import dev.porthole.auth.rest.ClientBodies;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Grants;
@@ -38,6 +39,9 @@ public class AgentAuthentication {
     /** Refusal detail for bad credentials, the same whether or not the client id exists. */
     public static final String BAD_CREDENTIALS = "authentication failed: the credentials were not accepted; check the token, or the client id and secret";
 
+    /** Stands for a claimed client id outside the client id charset (it starts with '-', so no client has it). */
+    static final String INVALID_CLIENT_ID = "-invalid-";
+    private static final Pattern CLIENT_ID = Pattern.compile(ClientBodies.CLIENT_ID);
     private static final Pattern SAFE_AGENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
     /** Longer claimed ids cannot exist (DNS label) and are not used as counter keys. */
     private static final int MAX_CLIENT_ID_LENGTH = 63;
@@ -74,12 +78,14 @@ public class AgentAuthentication {
         String headerClientId = credentials.clientId() != null && credentials.clientId().length() <= MAX_CLIENT_ID_LENGTH
                 ? credentials.clientId() : null;
         Presented presented = Presented.parse(authorization, headerClientId);
-        Optional<Duration> locked = ledger.lockedFor(address, presented.claimedClientId());
+        // What the agent claims is logged, counted and put in events only within the client id charset.
+        String claimed = countedClientId(presented.claimedClientId());
+        Optional<Duration> locked = ledger.lockedFor(address, claimed);
         if (locked.isPresent()) {
             long seconds = Math.max(1, (locked.get().toMillis() + 999) / 1000);
-            ledger.refusedWhileLocked(address, presented.claimedClientId());
+            ledger.refusedWhileLocked(address, claimed);
             metrics.refused("too-many-failures");
-            Log.infof("agent refused: client %s from %s: locked out for %d s", presented.claimedClientId(), address, seconds);
+            Log.infof("agent refused: client %s from %s: locked out for %d s", claimed, address, seconds);
             return new AuthDecision.Refused(429, "too-many-failures",
                     "too many failed authentication attempts from this address; try again in " + seconds + " seconds",
                     Duration.ofSeconds(seconds));
@@ -97,12 +103,20 @@ public class AgentAuthentication {
                 Log.infof("agent authenticated: client %s by %s from %s", granted.principal().clientId(), granted.principal().method(), address);
             }
             case AuthDecision.Refused refused -> {
-                ledger.failed(address, presented.claimedClientId(), refused.reason());
+                ledger.failed(address, claimed, refused.reason());
                 metrics.refused(refused.reason());
-                Log.infof("agent refused: client %s from %s: %s", presented.claimedClientId(), address, refused.reason());
+                Log.infof("agent refused: client %s from %s: %s", claimed, address, refused.reason());
             }
         }
         return decision;
+    }
+
+    /**
+     * A claimed client id as it may be logged, counted and published: itself when it has the client id
+     * charset (a DNS label), else {@link #INVALID_CLIENT_ID}, which no client can have.
+     */
+    static String countedClientId(String claimed) {
+        return claimed == null || CLIENT_ID.matcher(claimed).matches() ? claimed : INVALID_CLIENT_ID;
     }
 
     private AuthDecision publicSession(AgentCredentials credentials, String address) {

@@ -37,7 +37,7 @@ public final class MessageRenderer {
         PortholeEvent event = envelope.event();
         String title = BRAND + " · " + envelope.type().wireName();
         if (template.isPresent()) {
-            return new Message(event.severity(), title, template.get().render(envelope), List.of());
+            return new Message(event.severity(), title, template.get().renderText(envelope), List.of());
         }
         List<Message.Detail> details = new ArrayList<>();
         EventFields.data(event).forEach((name, value) -> {
@@ -77,8 +77,8 @@ public final class MessageRenderer {
     public Message flapping(String subject, List<EventEnvelope> events, String downType, Duration window, boolean upNow) {
         long downs = events.stream().filter(e -> e.type().wireName().equals(downType)).count();
         long ups = events.size() - downs;
-        String text = "%s flapped: went down %d and came back %d time(s) within %s; it is %s now."
-                .formatted(subject, downs, ups, human(window), upNow ? "up" : "down");
+        MessageText text = MessageText.fill("%s flapped: went down " + downs + " and came back " + ups + " time(s) within "
+                + human(window) + "; it is " + (upNow ? "up" : "down") + " now.", subject);
         List<Message.Detail> details = List.of(
                 new Message.Detail("first", events.getFirst().occurredAt().toString()),
                 new Message.Detail("last", events.getLast().occurredAt().toString()));
@@ -89,36 +89,38 @@ public final class MessageRenderer {
         return events.stream().map(e -> e.event().severity()).max(Comparator.naturalOrder()).orElse(Severity.INFO);
     }
 
-    private static String sentence(PortholeEvent event) {
+    private static MessageText sentence(PortholeEvent event) {
         return switch (event) {
-            case AgentConnected e -> "Agent of client %s connected to gateway %s from %s."
-                    .formatted(v(e.clientId()), v(e.gatewayId()), v(e.remoteAddress()));
-            case AgentDisconnected e -> "Agent of client %s disconnected from gateway %s after %s (%s in, %s out): %s."
-                    .formatted(v(e.clientId()), v(e.gatewayId()), human(Duration.ofMillis(e.durationMillis())),
-                            bytes(e.bytesIn()), bytes(e.bytesOut()), v(e.reason()));
-            case TunnelOpened e -> "Tunnel %s %s opened at %s (client %s)."
-                    .formatted(v(e.kind()), v(e.name()), v(e.publicAddress()), v(e.clientId()));
-            case TunnelClosed e -> "Tunnel %s %s closed (client %s): %s."
-                    .formatted(v(e.kind()), v(e.name()), v(e.clientId()), v(e.reason()));
-            case AuthFailed e -> "%d failed authentication(s) in %ds from %s for client %s: %s."
-                    .formatted(e.count(), e.windowSeconds(), v(e.remoteAddress()), v(e.clientId()), v(e.reason()));
-            case ClientCreated e -> "Client %s created by %s.".formatted(v(e.clientId()), v(e.actor()));
-            case ClientDisabled e -> "Client %s disabled by %s; its sessions were closed.".formatted(v(e.clientId()), v(e.actor()));
-            case ClientDeleted e -> "Client %s deleted by %s; its sessions were closed.".formatted(v(e.clientId()), v(e.actor()));
-            case SigningSecretRotated e -> "JWT signing secret rotated by %s (current key %s, previous %s)."
-                    .formatted(v(e.actor()), v(e.currentKeyId()), v(e.previousKeyId()));
-            case LimitHit e -> "%s limit hit for client %s on tunnel %s: %s."
-                    .formatted(v(e.limit()), v(e.clientId()), v(e.tunnel()), v(e.detail()));
-            case PublicSessionExpired e -> "Public session %s from %s expired (tunnels %s)."
-                    .formatted(v(e.sessionId()), v(e.remoteAddress()), v(e.tunnels()));
-            case GatewayStarted e -> "Gateway %s started (version %s) at %s."
-                    .formatted(v(e.gatewayId()), v(e.version()), v(e.publicAddress()));
-            case GatewayDraining e -> "Gateway %s is draining %d session(s): %s."
-                    .formatted(v(e.gatewayId()), e.sessions(), v(e.reason()));
-            case ConfigRejected e -> "%s rejected a configuration change from %s: %s."
-                    .formatted(v(e.service()), v(e.source()), v(e.detail()));
-            case ConfigReloaded e -> "%s put a new configuration from %s in force: %s."
-                    .formatted(v(e.service()), v(e.source()), v(e.changes()));
+            case AgentConnected e -> MessageText.fill("Agent of client %s connected to gateway %s from %s.",
+                    v(e.clientId()), v(e.gatewayId()), v(e.remoteAddress()));
+            case AgentDisconnected e -> MessageText.fill("Agent of client %s disconnected from gateway %s after %s (%s in, %s out): %s.",
+                    v(e.clientId()), v(e.gatewayId()), human(Duration.ofMillis(e.durationMillis())), bytes(e.bytesIn()), bytes(e.bytesOut()),
+                    v(e.reason()));
+            case TunnelOpened e -> MessageText.fill("Tunnel %s %s opened at %s (client %s).",
+                    v(e.kind()), v(e.name()), v(e.publicAddress()), v(e.clientId()));
+            case TunnelClosed e -> MessageText.fill("Tunnel %s %s closed (client %s): %s.",
+                    v(e.kind()), v(e.name()), v(e.clientId()), v(e.reason()));
+            case AuthFailed e -> MessageText.fill("%s failed authentication(s) in %ss from %s for client %s: %s.",
+                    String.valueOf(e.count()), String.valueOf(e.windowSeconds()), v(e.remoteAddress()), v(e.clientId()), v(e.reason()));
+            case ClientCreated e -> MessageText.fill("Client %s created by %s.", v(e.clientId()), v(e.actor()));
+            case ClientDisabled e -> MessageText.fill("Client %s disabled by %s; its sessions were closed.",
+                    v(e.clientId()), v(e.actor()));
+            case ClientDeleted e -> MessageText.fill("Client %s deleted by %s; its sessions were closed.",
+                    v(e.clientId()), v(e.actor()));
+            case SigningSecretRotated e -> MessageText.fill("JWT signing secret rotated by %s (current key %s, previous %s).",
+                    v(e.actor()), v(e.currentKeyId()), v(e.previousKeyId()));
+            case LimitHit e -> MessageText.fill("%s limit hit for client %s on tunnel %s: %s.",
+                    v(e.limit()), v(e.clientId()), v(e.tunnel()), v(e.detail()));
+            case PublicSessionExpired e -> MessageText.fill("Public session %s from %s expired (tunnels %s).",
+                    v(e.sessionId()), v(e.remoteAddress()), v(e.tunnels()));
+            case GatewayStarted e -> MessageText.fill("Gateway %s started (version %s) at %s.",
+                    v(e.gatewayId()), v(e.version()), v(e.publicAddress()));
+            case GatewayDraining e -> MessageText.fill("Gateway %s is draining %s session(s): %s.",
+                    v(e.gatewayId()), String.valueOf(e.sessions()), v(e.reason()));
+            case ConfigRejected e -> MessageText.fill("%s rejected a configuration change from %s: %s.",
+                    v(e.service()), v(e.source()), v(e.detail()));
+            case ConfigReloaded e -> MessageText.fill("%s put a new configuration from %s in force: %s.",
+                    v(e.service()), v(e.source()), v(e.changes()));
         };
     }
 

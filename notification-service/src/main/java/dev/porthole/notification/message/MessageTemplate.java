@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * A channel's message template: text with placeholders such as {@code {type}}, {@code {clientId}}
  * or {@code {name}} (see {@link EventFields#knownNames()}). A placeholder the event does not carry,
- * or whose value is null, renders as {@code -}. No expressions, no escaping: just substitution.
+ * or whose value is null, renders as {@code -}. No expressions: just substitution; the template's own
+ * text is sent as written (its markup works), the values are escaped by each provider.
  *
  * @param text the template
  */
@@ -35,17 +36,24 @@ public record MessageTemplate(String text) {
         return new ArrayList<>(unknown);
     }
 
-    /** The template with every placeholder replaced by the event's value. */
+    /** The template with every placeholder replaced by the event's value, unescaped. */
     public String render(EventEnvelope envelope) {
+        return renderText(envelope).plain();
+    }
+
+    /** The template as words, with every placeholder a value that a provider escapes for its markup. */
+    public MessageText renderText(EventEnvelope envelope) {
         Map<String, Object> values = EventFields.all(envelope);
         Matcher m = PLACEHOLDER.matcher(text);
-        StringBuilder out = new StringBuilder();
+        List<MessageText.Part> parts = new ArrayList<>();
+        int from = 0;
         while (m.find()) {
             Object value = values.get(m.group(1));
-            String replacement = value == null ? "-" : String.valueOf(value);
-            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+            parts.add(new MessageText.Words(text.substring(from, m.start())));
+            parts.add(new MessageText.Value(value == null ? "-" : String.valueOf(value)));
+            from = m.end();
         }
-        m.appendTail(out);
-        return out.toString();
+        parts.add(new MessageText.Words(text.substring(from)));
+        return new MessageText(parts);
     }
 }

@@ -56,7 +56,7 @@ public class DingTalkProvider implements NotificationProvider {
         ObjectNode body = mapper.createObjectNode();
         if (webhook.format() == MessageFormat.TEXT) {
             body.put("msgtype", "text");
-            body.putObject("text").put("content", CONTENT_LIMIT.apply(message.plainText()));
+            body.putObject("text").put("content", CONTENT_LIMIT.apply(message.plainText(ChatMarkup.TEXT)));
         } else {
             body.put("msgtype", "markdown");
             ObjectNode markdown = body.putObject("markdown");
@@ -73,8 +73,8 @@ public class DingTalkProvider implements NotificationProvider {
     }
 
     static String markdown(Message message) {
-        String details = message.detailLines("- **%s**: %s");
-        return "#### " + message.title() + "\n\n" + message.text() + (details.isEmpty() ? "" : "\n\n" + details);
+        String details = message.detailLines("- **%s**: %s", ChatMarkup.DINGTALK_MARKDOWN);
+        return "#### " + message.title() + "\n\n" + message.text(ChatMarkup.DINGTALK_MARKDOWN) + (details.isEmpty() ? "" : "\n\n" + details);
     }
 
     @Override

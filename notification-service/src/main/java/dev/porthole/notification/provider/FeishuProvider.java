@@ -60,15 +60,15 @@ public class FeishuProvider implements NotificationProvider {
         }
         if (webhook.format() == MessageFormat.TEXT) {
             body.put("msg_type", "text");
-            body.putObject("content").put("text", CONTENT_LIMIT.apply(message.plainText()));
+            body.putObject("content").put("text", CONTENT_LIMIT.apply(message.plainText(ChatMarkup.FEISHU_TEXT)));
         } else {
             body.put("msg_type", "interactive");
             ObjectNode card = body.putObject("card");
             ObjectNode header = card.putObject("header");
             header.putObject("title").put("tag", "plain_text").put("content", message.title());
             header.put("template", color(message.severity()));
-            String details = message.detailLines("**%s**: %s");
-            String content = message.text() + (details.isEmpty() ? "" : "\n" + details);
+            String details = message.detailLines("**%s**: %s", ChatMarkup.FEISHU_LARK_MD);
+            String content = message.text(ChatMarkup.FEISHU_LARK_MD) + (details.isEmpty() ? "" : "\n" + details);
             ObjectNode div = card.putArray("elements").addObject().put("tag", "div");
             div.putObject("text").put("tag", "lark_md").put("content", CONTENT_LIMIT.apply(content));
         }

@@ -51,7 +51,7 @@ public class WeComProvider implements NotificationProvider {
         ObjectNode body = mapper.createObjectNode();
         if (webhook.format() == MessageFormat.TEXT) {
             body.put("msgtype", "text");
-            body.putObject("text").put("content", TEXT_LIMIT.apply(message.plainText()));
+            body.putObject("text").put("content", TEXT_LIMIT.apply(message.plainText(ChatMarkup.TEXT)));
         } else {
             body.put("msgtype", "markdown");
             body.putObject("markdown").put("content", MARKDOWN_LIMIT.apply(markdown(message)));
@@ -60,8 +60,8 @@ public class WeComProvider implements NotificationProvider {
     }
 
     static String markdown(Message message) {
-        String details = message.detailLines("> %s: %s");
-        return "**" + message.title() + "**\n" + message.text() + (details.isEmpty() ? "" : "\n" + details);
+        String details = message.detailLines("> %s: %s", ChatMarkup.WECOM_MARKDOWN);
+        return "**" + message.title() + "**\n" + message.text(ChatMarkup.WECOM_MARKDOWN) + (details.isEmpty() ? "" : "\n" + details);
     }
 
     @Override

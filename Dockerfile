@@ -39,8 +39,11 @@ ENV JDK_JAVA_OPTIONS="--sun-misc-unsafe-memory-access=allow -XX:MaxRAMPercentage
 COPY --chmod=755 deploy/docker/porthole-health /usr/local/bin/porthole-health
 USER 10001
 ENTRYPOINT ["java", "-jar", "/app/quarkus-run.jar"]
-# Each service stage sets HEALTH_PORT to its management port.
-HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["porthole-health"]
+# Each service stage sets HEALTH_PORT to its management port. Failures in the start period do not
+# count and the first success ends it, so a long one costs nothing on a fast machine; on a busy
+# one a service can take over a minute to start, and `depends_on: service_healthy` gives up at
+# the first "unhealthy".
+HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=3 CMD ["porthole-health"]
 
 FROM runtime AS gateway-service
 COPY --from=build --chown=10001 /src/gateway-service/target/quarkus-app/ /app/

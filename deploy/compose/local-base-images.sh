@@ -195,7 +195,9 @@ start_engine
 work=$(mktemp -d /var/tmp/porthole-base-images.XXXXXX)
 cleanup() {
   # A failed debootstrap can leave /proc or /sys mounted in the root file system: unmount first.
-  findmnt -rn -o TARGET | grep "^$work/" | sort -r | xargs -r -n1 umount -l
+  local mounts
+  mounts=$(findmnt -rn -o TARGET | grep "^$work/" | sort -r) || true
+  [ -z "$mounts" ] || xargs -r -n1 umount -l <<<"$mounts"
   rm -rf "$work"
 }
 trap cleanup EXIT

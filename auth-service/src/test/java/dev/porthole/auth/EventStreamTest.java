@@ -5,6 +5,7 @@ import static dev.porthole.auth.AdminApi.createClient;
 import static dev.porthole.auth.AdminApi.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.auth.lockout.FailureLedger;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.event.PortholeEvent.AuthFailed;
@@ -58,7 +59,9 @@ class EventStreamTest {
     void appendsAnAuthFailedEventPerFailure() {
         String address = AgentAuthCalls.uniqueAddress();
         AgentAuthCalls.authenticate("Bearer pht_nope", "who-" + address.hashCode(), address).then().statusCode(401);
-        assertThat(events()).contains(new AuthFailed("who-" + address.hashCode(), address, "bad-credentials", 1, 0));
+        // Published as it is counted: an IPv6 address as its /64.
+        assertThat(events()).contains(new AuthFailed("who-" + address.hashCode(), FailureLedger.countedAddress(address), "bad-credentials", 1, 0));
+        assertThat(FailureLedger.countedAddress(address)).endsWith("::/64");
     }
 
     @Test

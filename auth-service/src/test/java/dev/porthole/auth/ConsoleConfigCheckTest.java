@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** Bad console settings stop start-up with one sentence each, naming the environment variable. */
 class ConsoleConfigCheckTest {
 
-    private static ConfigCheck check(Map<String, String> settings) {
+    /** The check of a configuration made of the defaults and {@code settings}. */
+    static ConfigCheck check(Map<String, String> settings) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(AuthConfig.class).withMapping(AdminConfig.class).withMapping(InternalConfig.class).withMapping(ConsoleConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())

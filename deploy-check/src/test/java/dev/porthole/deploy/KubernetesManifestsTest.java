@@ -63,6 +63,17 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void gatewayManagementPortIsOnLoopbackUnlessADeploymentOpensItForItsProbes() throws IOException {
+        String properties = Files.readString(ServiceSettings.ROOT.resolve("gateway-service/src/main/resources/application.properties"));
+        assertThat(properties.lines()).as("the gateway's default").contains("%prod.quarkus.http.host=127.0.0.1");
+        Map<String, Object> gateway = portholeContainers().stream().filter(c -> module(c).equals("gateway-service")).findFirst().orElseThrow();
+        assertThat(environment(gateway)).as("the kubelet's probes and Prometheus reach the pod's address").containsEntry("QUARKUS_HTTP_HOST", "0.0.0.0");
+        ComposeFile.Service service = compose.services().values().stream()
+                .filter(s -> s.buildTarget().filter("gateway-service"::equals).isPresent()).findFirst().orElseThrow();
+        assertThat(service.environment()).as("health checks through published ports in compose").containsEntry("QUARKUS_HTTP_HOST", "0.0.0.0");
+    }
+
+    @Test
     void imagesPortsAndProbesAgreeWithComposeAndTheDockerfile() throws IOException {
         String dockerfile = Files.readString(ComposeSettingsTest.DOCKERFILE);
         for (Map<String, Object> container : portholeContainers()) {

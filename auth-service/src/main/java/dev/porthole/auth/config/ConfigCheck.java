@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Stops start-up with one clear line per mistake when the configuration cannot work, instead of
@@ -21,6 +22,10 @@ public class ConfigCheck {
     public static final int MIN_INTERNAL_TOKEN_LENGTH = 16;
     /** Shortest configured static token accepted. */
     public static final int MIN_STATIC_TOKEN_LENGTH = 16;
+    /** Largest tolerance on a JWT's exp and nbf: beyond it an expired token stays good too long. */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** Longest admin JWT lifetime: a working day, so a leaked token does not outlive it. */
+    public static final Duration MAX_ADMIN_TOKEN_LIFETIME = Duration.ofHours(8);
 
     private final AuthConfig auth;
     private final AdminConfig admin;
@@ -76,6 +81,9 @@ public class ConfigCheck {
         if (auth.jwt().clockSkew().isNegative()) {
             problems.add("PORTHOLE_AUTH_JWT_CLOCK_SKEW must not be negative");
         }
+        atMost(problems, "porthole.auth.jwt.clock-skew", auth.jwt().clockSkew(), MAX_CLOCK_SKEW, "the tolerance on a JWT's exp and nbf");
+        atMost(problems, "porthole.auth.admin-token-lifetime", auth.adminTokenLifetime(), MAX_ADMIN_TOKEN_LIFETIME,
+                "how long an admin JWT stays valid");
         positive(problems, "PORTHOLE_AUTH_FAILURES_WINDOW", auth.failures().window());
         positive(problems, "PORTHOLE_AUTH_FAILURES_FLUSH_INTERVAL", auth.failures().flushInterval());
         console.notificationUrl().filter(u -> !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null)
@@ -91,6 +99,26 @@ public class ConfigCheck {
             problems.add("PORTHOLE_AUTH_FAILURES_PER_ADDRESS and PORTHOLE_AUTH_FAILURES_PER_CLIENT must be at least 1");
         }
         return problems;
+    }
+
+    private static void atMost(List<String> problems, String property, Duration value, Duration bound, String what) {
+        if (value.compareTo(bound) > 0) {
+            problems.add(property + " (" + environmentName(property) + ") must be at most " + shortForm(bound) + ", " + what
+                    + " (it is " + shortForm(value) + ")");
+        }
+    }
+
+    private static String environmentName(String property) {
+        return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** {@code 8h}, {@code 5m}, {@code 301s} or {@code 1500ms}: the largest unit that divides the duration. */
+    private static String shortForm(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        long seconds = d.toSeconds();
+        return seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 
     private static void positive(List<String> problems, String name, Duration value) {

@@ -194,6 +194,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         timers.forEach(services.vertx()::cancelTimer);
         limits.close();
         services.sessions().remove(this);
+        services.publicPlaces().release(sessionId);
         boolean moved = leases.allMovedAway();
         if (principal.grants().maxSessions() > 0 && code != CloseCode.SESSION_REPLACED.code() && !moved) {
             // A replaced session's agent (or one whose tunnels all moved) already holds the place through its newer session.
@@ -290,6 +291,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         if (principal.grants().maxSessions() > 0) {
             services.quotas().refreshSession(clientId(), agentId);
         }
+        services.publicPlaces().refresh(sessionId);
         leases.refresh();
         publishRecord();
     }

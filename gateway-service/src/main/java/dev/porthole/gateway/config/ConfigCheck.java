@@ -72,6 +72,16 @@ public final class ConfigCheck {
                     + registry.refreshInterval() + "), was " + registry.ttl());
         }
         positive(problems, "porthole.gateway.registry.random-name-attempts", registry.randomNameAttempts());
+        if (registry.nameTombstone().isNegative()) {
+            problems.add("porthole.gateway.registry.name-tombstone: must be 0s or more, was " + registry.nameTombstone());
+        }
+        if (config.auth().publicSessionsPerAddress() < 0) {
+            problems.add("porthole.gateway.auth.public-sessions-per-address: must be 0 (no limit) or more, was "
+                    + config.auth().publicSessionsPerAddress());
+        }
+        if (config.auth().publicSessions() < 0) {
+            problems.add("porthole.gateway.auth.public-sessions: must be 0 (no limit) or more, was " + config.auth().publicSessions());
+        }
         config.auth().tokens().ifPresent(tokens -> {
             for (int i = 0; i < tokens.size(); i++) {
                 if (tokens.get(i).length() < 16) {

@@ -239,6 +239,18 @@ public interface GatewayConfig {
         /** Most cached answers; the least recently used go first. */
         @WithDefault("10000")
         int cacheSize();
+
+        /**
+         * Most public sessions (agents without credentials) from one source address, across all
+         * gateways; 0: no limit. A public session's identity is whatever the agent says, so the
+         * address is what keeps one party from opening them by the thousand.
+         */
+        @WithDefault("10")
+        int publicSessionsPerAddress();
+
+        /** Most public sessions across all gateways together; 0: no limit. */
+        @WithDefault("500")
+        int publicSessions();
     }
 
     /** TCP tunnels: one public listener per tunnel, a stream per accepted connection. */

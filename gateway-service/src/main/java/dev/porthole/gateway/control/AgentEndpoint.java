@@ -84,16 +84,28 @@ public class AgentEndpoint {
         Context context = Vertx.currentContext();
         request.pause();
         String id = agentId;
-        authenticator.authenticate(credentials).compose(principal -> holdSessionPlace(principal, id))
+        String sessionId = "s-" + randomId(12);
+        String sourceHost = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        authenticator.authenticate(credentials).compose(principal -> holdPublicPlaces(principal, sourceHost, sessionId))
+                .compose(principal -> holdSessionPlace(principal, id))
                 .onComplete(result -> context.runOnContext(ignored -> {
             if (result.failed()) {
+                services.publicPlaces().release(sessionId);
                 reject(request, result.cause(), remote);
             } else {
                 request.toWebSocket()
-                        .onSuccess(socket -> startSession(socket, result.result(), id, remote))
-                        .onFailure(error -> Log.debugf("agent upgrade from %s failed: %s", remote, error.getMessage()));
+                        .onSuccess(socket -> startSession(socket, result.result(), sessionId, id, remote))
+                        .onFailure(error -> {
+                            services.publicPlaces().release(sessionId);
+                            Log.debugf("agent upgrade from %s failed: %s", remote, error.getMessage());
+                        });
             }
         }));
+    }
+
+    /** A public session gets a place within the caps per source address and in total, or waits (429) until one frees. */
+    private Future<Principal> holdPublicPlaces(Principal principal, String sourceHost, String sessionId) {
+        return principal.isPublic() ? services.publicPlaces().acquire(sourceHost, sessionId).map(principal) : Future.succeededFuture(principal);
     }
 
     /** A client with a max-sessions grant gets a place across gateways, or waits (429) until one frees. */
@@ -117,11 +129,11 @@ public class AgentEndpoint {
                 });
     }
 
-    private void startSession(ServerWebSocket socket, Principal principal, String agentId, String remote) {
+    private void startSession(ServerWebSocket socket, Principal principal, String sessionId, String agentId, String remote) {
         MuxSession mux = new MuxSession(Vertx.currentContext(), new WebSocketTransport(socket), settings, MuxSession.Role.GATEWAY);
         // An agent that does not read what it is sent cannot make the gateway queue answers without bound.
         mux.stopReadingWhileWriteQueueFull();
-        AgentSession session = new AgentSession(services, mux, principal, "s-" + randomId(12), agentId, remote);
+        AgentSession session = new AgentSession(services, mux, principal, sessionId, agentId, remote);
         mux.listener(session);
         WebSocketTransport.bind(socket, mux);
         session.start();

@@ -206,6 +206,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         dialLog.close();
         noticeLog.close();
         services.sessions().remove(this);
+        services.publicPlaces().release(sessionId);
         boolean moved = leases.allMovedAway();
         if (principal.grants().maxSessions() > 0 && code != CloseCode.SESSION_REPLACED.code() && !moved) {
             // A replaced session's agent (or one whose tunnels all moved) already holds the place through its newer session.
@@ -302,6 +303,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         if (principal.grants().maxSessions() > 0) {
             services.quotas().refreshSession(clientId(), agentId);
         }
+        services.publicPlaces().refresh(sessionId);
         leases.refresh();
         publishRecord();
     }

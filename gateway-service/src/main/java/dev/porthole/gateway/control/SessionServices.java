@@ -21,5 +21,5 @@ import jakarta.inject.Singleton;
 @Singleton
 record SessionServices(Vertx vertx, GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, SessionDirectory directory,
         LocalRoutes routes, LocalSessions sessions, ClientQuotas quotas, EventPublisher events, GatewayMetrics metrics,
-        PortListeners ports, PrivateDialer dialer, LimitPolicy limits, ClaimServices claims) {
+        PortListeners ports, PrivateDialer dialer, LimitPolicy limits, ClaimServices claims, PublicSessionPlaces publicPlaces) {
 }

@@ -51,6 +51,17 @@ class ConfigCheckTest {
     }
 
     @Test
+    void theNameTombstoneAndThePublicSessionCapsMayNotBeNegative() {
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.registry.name-tombstone", "-1s",
+                "porthole.gateway.auth.public-sessions-per-address", "-1", "porthole.gateway.auth.public-sessions", "-2"))))
+                .containsExactlyInAnyOrder("porthole.gateway.registry.name-tombstone: must be 0s or more, was PT-1S",
+                        "porthole.gateway.auth.public-sessions-per-address: must be 0 (no limit) or more, was -1",
+                        "porthole.gateway.auth.public-sessions: must be 0 (no limit) or more, was -2");
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.registry.name-tombstone", "0s",
+                "porthole.gateway.auth.public-sessions", "0")))).isEmpty();
+    }
+
+    @Test
     void theShutdownDelaysMayNotBeNegative() {
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.shutdown.pre-drain-delay", "-1s",
                 "porthole.gateway.shutdown.drain-timeout", "-2s"))))

@@ -65,6 +65,11 @@ public final class TestAgent implements MuxListener {
         return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, capabilities);
     }
 
+    /** Connects from the local address {@code from} (any of 127.0.0.0/8 on Linux), so that the gateway sees another source address. */
+    public static TestAgent connectFrom(Vertx vertx, String from, int port, String agentId, List<TunnelRequest> tunnels) {
+        return connect(vertx, from, port, null, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, Set.of("http", Capabilities.UNMASKED));
+    }
+
     /** Connects as an agent older than unmasked frames: it does not offer the capability and masks every frame. */
     public static TestAgent connectMasked(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
         return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, Set.of("http"));
@@ -72,14 +77,19 @@ public final class TestAgent implements MuxListener {
 
     private static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, int minVersion,
             int maxVersion, Set<String> capabilities) {
+        return connect(vertx, null, port, authorization, agentId, tunnels, minVersion, maxVersion, capabilities);
+    }
+
+    private static TestAgent connect(Vertx vertx, String from, int port, String authorization, String agentId, List<TunnelRequest> tunnels,
+            int minVersion, int maxVersion, Set<String> capabilities) {
         TestAgent agent = new TestAgent();
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/_porthole/agent")
                 .addHeader("X-Porthole-Agent", agentId);
         if (authorization != null) {
             options.addHeader("Authorization", authorization);
         }
-        WebSocket socket = join(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(65536).setMaxMessageSize(65536))
-                .connect(options).toCompletionStage().toCompletableFuture());
+        WebSocket socket = join(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(65536).setMaxMessageSize(65536)
+                .setLocalAddress(from)).connect(options).toCompletionStage().toCompletableFuture());
         agent.socket = socket;
         agent.vertx = vertx;
         CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -100,12 +110,18 @@ public final class TestAgent implements MuxListener {
 
     /** The upgrade status the gateway answered when it refused the agent, with its body. */
     public static UpgradeRejectedException rejection(Vertx vertx, int port, String authorization) {
+        return rejection(vertx, null, port, authorization);
+    }
+
+    /** The same, connecting from the local address {@code from} (null: the default). */
+    public static UpgradeRejectedException rejection(Vertx vertx, String from, int port, String authorization) {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/_porthole/agent");
         if (authorization != null) {
             options.addHeader("Authorization", authorization);
         }
         try {
-            vertx.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(from)).connect(options).toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e.getCause() instanceof UpgradeRejectedException rejected) {
                 return rejected;

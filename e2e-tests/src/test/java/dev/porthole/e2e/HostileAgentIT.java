@@ -9,6 +9,8 @@ import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.frame.FrameCodec;
 import dev.porthole.protocol.message.ControlMessage;
+import dev.porthole.protocol.message.GoAway;
+import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.Fin;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.MessageCodec;
@@ -27,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +69,25 @@ class HostileAgentIT {
             assertThat(closed.reason()).contains("BAD_STREAM_ID").contains("never opened");
         }
         assertThat(system.gateway().isAlive()).isTrue();
+    }
+
+    @Test
+    void anAgentCannotWriteLinesOfItsOwnIntoTheGatewayLog() {
+        system = new PortholeSystem("HostileAgentIT-logForging").startGateway();
+        String forged = "\n18:00:00.000 ERROR [de.po.ga.FORGED] admin password reset by operator";
+        try (RawAgent agent = RawAgent.connect(system.gatewayPort(), Map.of(), List.of(TunnelRequest.http("", "raw")),
+                "1.0" + forged)) {
+            agent.send(new Open(1, "db" + forged, "127.0.0.1:1" + forged, null));
+            Rst refused = agent.awaitMessage(Rst.class, Duration.ofSeconds(10));
+            assertThat(refused.message()).doesNotContain("FORGED");
+            agent.send(new Notice(Notice.Level.INFO, "x", "hello" + forged));
+            agent.send(new GoAway(1000, "bye" + forged));
+            agent.awaitClose(Duration.ofSeconds(10));
+        }
+        system.gateway().awaitLog(line -> line.contains("agent disconnected"), Duration.ofSeconds(10));
+        List<String> lines = gatewayLinesSince(0);
+        assertThat(lines).noneMatch(line -> line.contains("de.po.ga.FORGED") && !line.contains("\\n18:00:00.000"));
+        assertThat(lines).anyMatch(line -> line.contains("says: hello\\n18:00:00.000 ERROR [de.po.ga.FORGED]"));
     }
 
     /** One kind of flood: its name and how to start it on a connected agent that stopped reading. */

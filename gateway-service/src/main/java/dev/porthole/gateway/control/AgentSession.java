@@ -12,6 +12,7 @@ import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelNames;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.ProtocolVersion;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Grants;
@@ -169,7 +170,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             case GoAway goAway -> onAgentGoingAway(goAway);
             case Notice notice -> {
                 if (noticeLog.allow()) {
-                    Log.infof("agent %s (client %s) says: %s", sessionId, clientId(), notice.text());
+                    Log.infof("agent %s (client %s) says: %s", sessionId, clientId(), PeerText.escape(notice.text()));
                 }
             }
             case Welcome welcome -> protocolError("WELCOME is sent by gateways, not agents");
@@ -232,7 +233,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             long duration = Duration.between(connectedAt, Instant.now()).toMillis();
             try (LogFields fields = LogFields.client(clientId())) {
                 Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
-                        reason, code, duration, mux.bytesReceived(), mux.bytesSent());
+                        PeerText.escape(reason), code, duration, mux.bytesReceived(), mux.bytesSent());
             }
             for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
                 releaseTunnel(tunnel, "agent disconnected: " + reason);
@@ -242,7 +243,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             services.events().publish(new PortholeEvent.AgentDisconnected(services.instance().id(), sessionId, clientId(), remoteAddress, code,
                     reason, duration, mux.bytesReceived(), mux.bytesSent()));
         } else {
-            Log.infof("agent connection %s (client %s) closed during the handshake: %s (%d)", sessionId, clientId(), reason, code);
+            Log.infof("agent connection %s (client %s) closed during the handshake: %s (%d)", sessionId, clientId(), PeerText.escape(reason), code);
         }
     }
 
@@ -265,7 +266,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             protocolError(e.getMessage());
             return;
         }
-        agentVersion = hello.agentVersion();
+        // Shown in logs, events and the admin API: escaped once, here.
+        agentVersion = PeerText.escape(hello.agentVersion());
         if (hello.capabilities().contains(Capabilities.HA)) {
             route = route.asHa();
         }
@@ -417,7 +419,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private Future<TunnelResult> registryUnavailable(TunnelRequest request, Throwable error) {
         try (LogFields fields = LogFields.of(clientId(), request.name())) {
-            Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, request.name(), error.getMessage());
+            Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, PeerText.escape(request.name()), error.getMessage());
         }
         return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
     }

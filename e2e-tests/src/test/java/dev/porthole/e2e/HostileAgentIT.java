@@ -48,6 +48,8 @@ class HostileAgentIT {
     private static final Duration FLOOD_LIMIT = Duration.ofSeconds(15);
     private static final long MAX_RSS_GROWTH = 64L * 1024 * 1024;
     private static final int MAX_LOG_LINES = 100;
+    /** Generous: the test machine may be shared and loaded; a gateway that died or hangs fails the test all the same. */
+    private static final Duration VISIT_TIMEOUT = Duration.ofSeconds(15);
 
     private PortholeSystem system;
 
@@ -67,6 +69,56 @@ class HostileAgentIT {
             RawAgent.Closed closed = agent.awaitClose(Duration.ofSeconds(10));
             assertThat(closed.code()).isEqualTo(CloseCode.PROTOCOL_ERROR.code());
             assertThat(closed.reason()).contains("BAD_STREAM_ID").contains("never opened");
+        }
+        assertThat(system.gateway().isAlive()).isTrue();
+    }
+
+    /** A frame that breaks a rule, and the rule the gateway names when it closes the connection for it. */
+    private record BadFrame(String what, java.util.function.Consumer<RawAgent> send, String rule) {
+    }
+
+    @Test
+    void closesTheConnectionNamingTheRuleForEachKindOfBadFrame() {
+        system = new PortholeSystem("HostileAgentIT-badFrames").startGateway();
+        List<BadFrame> bad = List.of(
+                new BadFrame("unknown frame type", agent -> agent.sendRaw(0x7f, 0, 0, Buffer.buffer()), "UNKNOWN_FRAME_TYPE"),
+                new BadFrame("shorter than the header", agent -> agent.sendRaw(Buffer.buffer(new byte[] {6, 0, 0})), "TRUNCATED"),
+                new BadFrame("undefined flags", agent -> agent.sendRaw(0x06, 0x80, 0, Buffer.buffer().appendLong(1)), "UNKNOWN_FLAGS"),
+                new BadFrame("a connection frame on a stream", agent -> agent.sendRaw(0x06, 0, 5, Buffer.buffer().appendLong(1)), "BAD_STREAM_ID"),
+                new BadFrame("a payload cut short", agent -> agent.sendRaw(0x06, 0, 0, Buffer.buffer().appendInt(1)), "TRUNCATED"),
+                new BadFrame("bytes after the last field", agent -> agent.sendRaw(0x06, 0, 0, Buffer.buffer().appendLong(1).appendByte((byte) 0)),
+                        "TRAILING_BYTES"),
+                new BadFrame("a stream id reused", agent -> {
+                    agent.send(new Open(1, "db", "raw", null));
+                    agent.send(new Open(1, "db", "raw", null));
+                }, "BAD_STREAM_ID"),
+                new BadFrame("an OPEN with the gateway's parity", agent -> agent.send(new Open(2, "db", "raw", null)), "BAD_STREAM_ID"),
+                new BadFrame("a second HELLO", agent -> agent.send(new dev.porthole.protocol.message.Hello(1, 2, "x", "y", java.util.Set.of(), 1024,
+                        FrameCodec.DEFAULT_MAX_FRAME_SIZE, List.of())), "HELLO after the handshake"));
+        for (BadFrame frame : bad) {
+            try (RawAgent agent = RawAgent.connect(system.gatewayPort())) {
+                frame.send().accept(agent);
+                RawAgent.Closed closed = agent.awaitClose(Duration.ofSeconds(10));
+                assertThat(closed.code()).as("close code for %s", frame.what()).isEqualTo(CloseCode.PROTOCOL_ERROR.code());
+                assertThat(closed.reason()).as("close reason for %s", frame.what()).contains(frame.rule());
+            }
+        }
+        assertThat(system.gateway().isAlive()).isTrue();
+    }
+
+    @Test
+    void closesTheConnectionOfAnAgentThatOverflowsAStreamsWindow() throws Exception {
+        system = new PortholeSystem("HostileAgentIT-windowOverflow").startGateway();
+        try (RawAgent agent = RawAgent.connect(system.gatewayPort())) {
+            String name = agent.welcome().tunnels().getFirst().name();
+            CompletableFuture<HttpResponse<String>> visit = CompletableFuture.supplyAsync(() -> Http.getByHost(system, name, "/"));
+            Open open = agent.awaitMessage(Open.class, Duration.ofSeconds(10));
+            agent.send(new Window(open.streamId(), Integer.MAX_VALUE));
+            agent.send(new Window(open.streamId(), Integer.MAX_VALUE));
+            RawAgent.Closed closed = agent.awaitClose(Duration.ofSeconds(10));
+            assertThat(closed.code()).isEqualTo(CloseCode.PROTOCOL_ERROR.code());
+            assertThat(closed.reason()).contains("FLOW_CONTROL");
+            assertThat(visit.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(502);
         }
         assertThat(system.gateway().isAlive()).isTrue();
     }
@@ -203,7 +255,7 @@ class HostileAgentIT {
         do {
             long started = System.nanoTime();
             HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(system.gatewayUrl("/hello")))
-                    .header("Host", system.host(name)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Host", system.host(name)).timeout(VISIT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as("a visit to the other tunnel during the flood").isEqualTo(200);
             slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
         } while (going.get());

@@ -9,6 +9,8 @@ import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.frame.FrameCodec;
 import dev.porthole.protocol.message.ControlMessage;
+import dev.porthole.protocol.message.GoAway;
+import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.Fin;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.MessageCodec;
@@ -27,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +48,8 @@ class HostileAgentIT {
     private static final Duration FLOOD_LIMIT = Duration.ofSeconds(15);
     private static final long MAX_RSS_GROWTH = 64L * 1024 * 1024;
     private static final int MAX_LOG_LINES = 100;
+    /** Generous: the test machine may be shared and loaded; a gateway that died or hangs fails the test all the same. */
+    private static final Duration VISIT_TIMEOUT = Duration.ofSeconds(15);
 
     private PortholeSystem system;
 
@@ -66,6 +71,75 @@ class HostileAgentIT {
             assertThat(closed.reason()).contains("BAD_STREAM_ID").contains("never opened");
         }
         assertThat(system.gateway().isAlive()).isTrue();
+    }
+
+    /** A frame that breaks a rule, and the rule the gateway names when it closes the connection for it. */
+    private record BadFrame(String what, java.util.function.Consumer<RawAgent> send, String rule) {
+    }
+
+    @Test
+    void closesTheConnectionNamingTheRuleForEachKindOfBadFrame() {
+        system = new PortholeSystem("HostileAgentIT-badFrames").startGateway();
+        List<BadFrame> bad = List.of(
+                new BadFrame("unknown frame type", agent -> agent.sendRaw(0x7f, 0, 0, Buffer.buffer()), "UNKNOWN_FRAME_TYPE"),
+                new BadFrame("shorter than the header", agent -> agent.sendRaw(Buffer.buffer(new byte[] {6, 0, 0})), "TRUNCATED"),
+                new BadFrame("undefined flags", agent -> agent.sendRaw(0x06, 0x80, 0, Buffer.buffer().appendLong(1)), "UNKNOWN_FLAGS"),
+                new BadFrame("a connection frame on a stream", agent -> agent.sendRaw(0x06, 0, 5, Buffer.buffer().appendLong(1)), "BAD_STREAM_ID"),
+                new BadFrame("a payload cut short", agent -> agent.sendRaw(0x06, 0, 0, Buffer.buffer().appendInt(1)), "TRUNCATED"),
+                new BadFrame("bytes after the last field", agent -> agent.sendRaw(0x06, 0, 0, Buffer.buffer().appendLong(1).appendByte((byte) 0)),
+                        "TRAILING_BYTES"),
+                new BadFrame("a stream id reused", agent -> {
+                    agent.send(new Open(1, "db", "raw", null));
+                    agent.send(new Open(1, "db", "raw", null));
+                }, "BAD_STREAM_ID"),
+                new BadFrame("an OPEN with the gateway's parity", agent -> agent.send(new Open(2, "db", "raw", null)), "BAD_STREAM_ID"),
+                new BadFrame("a second HELLO", agent -> agent.send(new dev.porthole.protocol.message.Hello(1, 2, "x", "y", java.util.Set.of(), 1024,
+                        FrameCodec.DEFAULT_MAX_FRAME_SIZE, List.of())), "HELLO after the handshake"));
+        for (BadFrame frame : bad) {
+            try (RawAgent agent = RawAgent.connect(system.gatewayPort())) {
+                frame.send().accept(agent);
+                RawAgent.Closed closed = agent.awaitClose(Duration.ofSeconds(10));
+                assertThat(closed.code()).as("close code for %s", frame.what()).isEqualTo(CloseCode.PROTOCOL_ERROR.code());
+                assertThat(closed.reason()).as("close reason for %s", frame.what()).contains(frame.rule());
+            }
+        }
+        assertThat(system.gateway().isAlive()).isTrue();
+    }
+
+    @Test
+    void closesTheConnectionOfAnAgentThatOverflowsAStreamsWindow() throws Exception {
+        system = new PortholeSystem("HostileAgentIT-windowOverflow").startGateway();
+        try (RawAgent agent = RawAgent.connect(system.gatewayPort())) {
+            String name = agent.welcome().tunnels().getFirst().name();
+            CompletableFuture<HttpResponse<String>> visit = CompletableFuture.supplyAsync(() -> Http.getByHost(system, name, "/"));
+            Open open = agent.awaitMessage(Open.class, Duration.ofSeconds(10));
+            agent.send(new Window(open.streamId(), Integer.MAX_VALUE));
+            agent.send(new Window(open.streamId(), Integer.MAX_VALUE));
+            RawAgent.Closed closed = agent.awaitClose(Duration.ofSeconds(10));
+            assertThat(closed.code()).isEqualTo(CloseCode.PROTOCOL_ERROR.code());
+            assertThat(closed.reason()).contains("FLOW_CONTROL");
+            assertThat(visit.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(502);
+        }
+        assertThat(system.gateway().isAlive()).isTrue();
+    }
+
+    @Test
+    void anAgentCannotWriteLinesOfItsOwnIntoTheGatewayLog() {
+        system = new PortholeSystem("HostileAgentIT-logForging").startGateway();
+        String forged = "\n18:00:00.000 ERROR [de.po.ga.FORGED] admin password reset by operator";
+        try (RawAgent agent = RawAgent.connect(system.gatewayPort(), Map.of(), List.of(TunnelRequest.http("", "raw")),
+                "1.0" + forged)) {
+            agent.send(new Open(1, "db" + forged, "127.0.0.1:1" + forged, null));
+            Rst refused = agent.awaitMessage(Rst.class, Duration.ofSeconds(10));
+            assertThat(refused.message()).doesNotContain("FORGED");
+            agent.send(new Notice(Notice.Level.INFO, "x", "hello" + forged));
+            agent.send(new GoAway(1000, "bye" + forged));
+            agent.awaitClose(Duration.ofSeconds(10));
+        }
+        system.gateway().awaitLog(line -> line.contains("agent disconnected"), Duration.ofSeconds(10));
+        List<String> lines = gatewayLinesSince(0);
+        assertThat(lines).noneMatch(line -> line.contains("de.po.ga.FORGED") && !line.contains("\\n18:00:00.000"));
+        assertThat(lines).anyMatch(line -> line.contains("says: hello\\n18:00:00.000 ERROR [de.po.ga.FORGED]"));
     }
 
     /** One kind of flood: its name and how to start it on a connected agent that stopped reading. */
@@ -181,7 +255,7 @@ class HostileAgentIT {
         do {
             long started = System.nanoTime();
             HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(system.gatewayUrl("/hello")))
-                    .header("Host", system.host(name)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Host", system.host(name)).timeout(VISIT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as("a visit to the other tunnel during the flood").isEqualTo(200);
             slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
         } while (going.get());

@@ -97,9 +97,14 @@ public final class RawAgent implements AutoCloseable {
      * {@code tunnels} and waits for WELCOME.
      */
     public static RawAgent connect(int gatewayPort, Map<String, String> headers, List<TunnelRequest> tunnels) {
+        return connect(gatewayPort, headers, tunnels, "raw-agent");
+    }
+
+    /** Like {@link #connect(int, Map, List)}, with the agent version HELLO carries (any text). */
+    public static RawAgent connect(int gatewayPort, Map<String, String> headers, List<TunnelRequest> tunnels, String agentVersion) {
         RawAgent agent = open(gatewayPort, headers);
         try {
-            agent.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, "raw-agent", "raw-" + ProcessHandle.current().pid(),
+            agent.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, agentVersion, "raw-" + ProcessHandle.current().pid(),
                     Set.of(), 256 * 1024, FrameCodec.DEFAULT_MAX_FRAME_SIZE, tunnels));
             agent.welcome = agent.awaitMessage(Welcome.class, WELCOME_TIMEOUT);
             return agent;
@@ -308,6 +313,7 @@ public final class RawAgent implements AutoCloseable {
         } else if (!socket.isClosed()) {
             socket.close();
         }
-        vertx.close().toCompletionStage().toCompletableFuture().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+        // Not waited for: Vert.x would wait out its WebSocket closing timeout (10 s) on a connection the gateway dropped.
+        vertx.close();
     }
 }

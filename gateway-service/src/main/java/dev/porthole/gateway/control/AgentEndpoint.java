@@ -4,6 +4,7 @@ import dev.porthole.gateway.auth.AgentAuthenticator;
 import dev.porthole.gateway.auth.AgentRejectedException;
 import dev.porthole.gateway.auth.AgentSourceAddress;
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.event.PortholeEvent;
@@ -153,7 +154,7 @@ public class AgentEndpoint {
             Log.warnf("cannot authenticate agent from %s: %s", remote, cause.toString());
         }
         services.metrics().agentRejected(status);
-        Log.infof("agent from %s refused (%d): %s", remote, status, reason);
+        Log.infof("agent from %s refused (%d): %s", remote, status, PeerText.escape(reason));
         var response = request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
         if (retryAfter > 0) {
             response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));

@@ -8,6 +8,7 @@ import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.ProtocolVersion;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Principal;
@@ -154,7 +155,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             case GoAway goAway -> onAgentGoingAway(goAway);
             case Notice notice -> {
                 if (noticeLog.allow()) {
-                    Log.infof("agent %s (client %s) says: %s", sessionId, clientId(), notice.text());
+                    Log.infof("agent %s (client %s) says: %s", sessionId, clientId(), PeerText.escape(notice.text()));
                 }
             }
             case Welcome welcome -> protocolError("WELCOME is sent by gateways, not agents");
@@ -216,7 +217,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             long duration = Duration.between(connectedAt, Instant.now()).toMillis();
             try (LogFields fields = LogFields.client(clientId())) {
                 Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
-                        reason, code, duration, mux.bytesReceived(), mux.bytesSent());
+                        PeerText.escape(reason), code, duration, mux.bytesReceived(), mux.bytesSent());
             }
             leases.releaseAll("agent disconnected: " + reason);
             services.directory().remove(sessionId).onFailure(e -> Log.debugf("could not remove session record %s: %s", sessionId, e.getMessage()));
@@ -224,7 +225,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             services.events().publish(new PortholeEvent.AgentDisconnected(services.instance().id(), sessionId, clientId(), remoteAddress, code,
                     reason, duration, mux.bytesReceived(), mux.bytesSent()));
         } else {
-            Log.infof("agent connection %s (client %s) closed during the handshake: %s (%d)", sessionId, clientId(), reason, code);
+            Log.infof("agent connection %s (client %s) closed during the handshake: %s (%d)", sessionId, clientId(), PeerText.escape(reason), code);
         }
     }
 
@@ -247,7 +248,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             protocolError(e.getMessage());
             return;
         }
-        agentVersion = hello.agentVersion();
+        // Shown in logs, events and the admin API: escaped once, here.
+        agentVersion = PeerText.escape(hello.agentVersion());
         if (hello.capabilities().contains(Capabilities.HA)) {
             leases.joinAsHa();
         }

@@ -6,6 +6,7 @@ import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelNames;
+import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.message.TunnelKind;
@@ -189,7 +190,7 @@ final class TunnelClaims {
 
     private Future<TunnelResult> registryUnavailable(TunnelRequest request, Throwable error) {
         try (LogFields fields = LogFields.of(clientId(), request.name())) {
-            Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, request.name(), error.getMessage());
+            Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, PeerText.escape(request.name()), error.getMessage());
         }
         return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
     }

@@ -8,7 +8,9 @@ import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelKey;
+import dev.porthole.gateway.registry.TunnelNames;
 import dev.porthole.gateway.registry.TunnelOwner;
+import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
@@ -56,6 +58,19 @@ public class PrivateDialer {
             stream.reset(ResetCode.STREAM_ERROR, "a dial carries raw TCP, not an HTTP request");
             return;
         }
+        // Checked before the name is used or logged: a name is one DNS label, so it cannot carry a line break into the log.
+        String problem = TunnelNames.problem(name);
+        if (problem != null) {
+            if (refusals.allow()) {
+                try (LogFields fields = LogFields.client(dialer.clientId())) {
+                    Log.infof("client %s dialed '%s', which is no tunnel name; stream %d refused", dialer.clientId(), PeerText.escape(open.tunnel()),
+                            stream.id());
+                }
+            }
+            metrics.tcpConnection("refused");
+            stream.reset(ResetCode.NO_SUCH_TUNNEL, "not a tunnel name: " + problem);
+            return;
+        }
         if (!dialer.grants().allowsDial(name)) {
             if (refusals.allow()) {
                 try (LogFields fields = LogFields.of(dialer.clientId(), name)) {
@@ -68,7 +83,8 @@ public class PrivateDialer {
             return;
         }
         TunnelOwner owner = routes.privateTunnel(name).orElse(null);
-        String source = "client " + dialer.clientId() + " at " + open.source();
+        // The dialer's own word for where it dials from: passed on to the publishing agent, and logged, escaped.
+        String source = "client " + dialer.clientId() + " at " + PeerText.escape(open.source());
         if (owner == null && peers.enabled()) {
             carry(dialer, stream, name, source, refusals);
             return;

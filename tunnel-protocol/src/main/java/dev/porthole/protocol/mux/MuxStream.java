@@ -1,5 +1,6 @@
 package dev.porthole.protocol.mux;
 
+import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.frame.ProtocolError;
 import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.HttpResponseHead;
@@ -551,7 +552,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         try {
             handler.handle(value);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "stream %d of tunnel '%s': handler failed; resetting the stream", id, open.tunnel());
+            LOG.errorf(e, "stream %d of tunnel '%s': handler failed; resetting the stream", id, PeerText.escape(open.tunnel()));
             if (!closed) {
                 session.sendReset(id, ResetCode.INTERNAL, "handler failed: " + e);
                 terminate(new StreamResetException(ResetCode.INTERNAL, String.valueOf(e)), false);

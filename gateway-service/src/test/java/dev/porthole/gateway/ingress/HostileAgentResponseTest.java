@@ -3,7 +3,6 @@ package dev.porthole.gateway.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.gateway.support.GatewayPortResource;
-import dev.porthole.gateway.support.RawVisitor;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.protocol.message.Header;
@@ -11,6 +10,7 @@ import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.testing.RawVisitor;
 import dev.porthole.testing.RedisTestResource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -7,17 +7,14 @@ import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.testing.RawVisitor;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,22 +51,7 @@ class HostileVisitorTest {
 
     /** Writes raw bytes and reads until the gateway closes the connection or stays silent for 5 s. */
     private static String exchange(String raw) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", GatewayPortResource.port())) {
-            socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    received.write(buffer, 0, n);
-                }
-            } catch (SocketTimeoutException e) {
-                // The connection stayed open: what arrived so far is the answer.
-            }
-            return received.toString(StandardCharsets.ISO_8859_1);
-        }
+        return RawVisitor.exchange(GatewayPortResource.port(), raw, Duration.ofSeconds(5)).text();
     }
 
     private static String host() {

@@ -1,4 +1,4 @@
-package dev.porthole.gateway.support;
+package dev.porthole.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,6 +47,7 @@ public final class RawVisitor {
             } catch (SocketTimeoutException e) {
                 // The connection stayed open: what arrived so far is the answer.
             } catch (IOException reset) {
+                // Reset by the gateway: closed as well.
                 closed = true;
             }
             return new Answer(received.toString(StandardCharsets.ISO_8859_1), closed, Duration.ofNanos(System.nanoTime() - start));

@@ -14,6 +14,11 @@ public final class PeerText {
     private PeerText() {
     }
 
+    /** The text escaped as {@link #escape} does, with its double quotes escaped too, in double quotes; {@code null} stays visible as such. */
+    public static String quote(String text) {
+        return text == null ? "null" : '"' + escape(text).replace("\"", "\\\"") + '"';
+    }
+
     /** The text with every character that could end or rewrite a log line escaped, and at most {@value #MAX_LENGTH} characters of it. */
     public static String escape(String text) {
         if (text == null) {

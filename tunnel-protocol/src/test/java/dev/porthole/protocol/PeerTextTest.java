@@ -20,4 +20,10 @@ class PeerTextTest {
     void cutsLongText() {
         assertThat(PeerText.escape("x".repeat(1000))).isEqualTo("x".repeat(PeerText.MAX_LENGTH) + "... (800 more characters)");
     }
+
+    @Test
+    void quotesTextWithItsQuotesEscapedAndShowsNull() {
+        assertThat(PeerText.quote("say \"hi\" \\ bye\n")).isEqualTo("\"say \\\"hi\\\" \\\\ bye\\n\"");
+        assertThat(PeerText.quote(null)).isEqualTo("null");
+    }
 }

@@ -86,7 +86,8 @@ public class AgentEndpoint {
         request.pause();
         String id = agentId;
         String sessionId = "s-" + randomId(12);
-        String sourceHost = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        // Public places count per source as failures do: per host (IPv6: per /64), proxy-aware only when configured.
+        String sourceHost = credentials.remoteAddress();
         authenticator.authenticate(credentials).compose(principal -> holdPublicPlaces(principal, sourceHost, sessionId))
                 .compose(principal -> holdSessionPlace(principal, id))
                 .onComplete(result -> context.runOnContext(ignored -> {

@@ -2,7 +2,7 @@ package dev.porthole.gateway.ingress;
 
 import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.logging.LogFields;
-import dev.porthole.gateway.logging.PeerText;
+import dev.porthole.protocol.PeerText;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.message.Header;

@@ -8,7 +8,7 @@ import dev.porthole.gateway.cluster.PeerStreams;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.dial.PrivateDialer;
 import dev.porthole.gateway.limits.TunnelLimits;
-import dev.porthole.gateway.logging.PeerText;
+import dev.porthole.protocol.PeerText;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;

@@ -148,6 +148,79 @@ class HostileVisitorIT {
         }
     }
 
+    /**
+     * Each way an agent could frame a response to put bytes of its own on a visitor's keep-alive
+     * connection (issue 25): the gateway answers 502 before anything was sent, or cuts the
+     * connection; the visitor never reads an agent-written response, and the bystander is served.
+     */
+    @Test
+    void anAgentsResponseThatBreaksTheFramingIsA502OrACutNeverAnInjection() throws Exception {
+        String host = "Host: " + victimHost() + "\r\n";
+        String pipelined = "GET /first HTTP/1.1\r\n" + host + "\r\nGET /second HTTP/1.1\r\n" + host + "\r\n";
+        record Script(String name, BiConsumer<RawAgent, Open> answer, boolean answered502) {
+        }
+        List<Script> scripts = List.of(
+                new Script("Content-Length with Transfer-Encoding", (agent, open) -> {
+                    agent.send(new Response(open.streamId(), head(200, "Content-Length", "5", "Transfer-Encoding", "chunked"), false));
+                    agent.send(new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer("hello" + INJECTED)));
+                }, true),
+                new Script("101 to a request that asked for no upgrade", (agent, open) -> {
+                    agent.send(new Response(open.streamId(), head(101, "Upgrade", "websocket", "Connection", "Upgrade"), false));
+                    agent.send(new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer(INJECTED)));
+                }, true),
+                new Script("a second response head", (agent, open) -> {
+                    agent.send(new Response(open.streamId(), head(200), false));
+                    agent.send(new Frame(FrameType.DATA, 0, open.streamId(), Buffer.buffer("first")));
+                    agent.send(new Response(open.streamId(), head(200, "X-Injected", "by-agent"), false));
+                    agent.send(new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer("SMUGGLED")));
+                }, false),
+                new Script("a body shorter than its Content-Length", (agent, open) -> {
+                    agent.send(new Response(open.streamId(), head(200, "Content-Length", "60"), false));
+                    agent.send(new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer("short")));
+                }, false));
+        for (Script script : scripts) {
+            victim.answer(script.answer());
+            try {
+                // A cut is shown with a second request behind the first: it must never be answered by the rest of the first.
+                String raw = script.answered502() ? "GET /first HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n" : pipelined;
+                RawVisitor.Answer answer = RawVisitor.exchange(system.gatewayPort(), raw, Duration.ofSeconds(3));
+                assertThat(answer.text()).as(script.name()).doesNotContain("X-Injected").doesNotContain("SMUGGLED");
+                assertThat(answer.text().split("HTTP/1\\.1 ", -1)).as(script.name() + ": at most the first response").hasSizeLessThanOrEqualTo(2);
+                if (script.answered502()) {
+                    assertThat(answer.status()).as(script.name()).isEqualTo(502);
+                } else {
+                    assertThat(answer.closed()).as(script.name() + ": the visitor's connection is cut").isTrue();
+                }
+            } finally {
+                victim.answer(ScriptedAgent.ok("victim"));
+            }
+            String other = exchange("GET /after HTTP/1.1\r\nHost: " + bystander.host() + "\r\nConnection: close\r\n\r\n");
+            assertThat(other).as(script.name() + ": another tunnel keeps serving").startsWith("HTTP/1.1 200").endsWith("bystander");
+        }
+    }
+
+    /** An absolute-form target is routed by Host, so it may only name that host, and is forwarded in origin form. */
+    @Test
+    void anAbsoluteTargetReachesTheAgentOnlyInOriginFormForTheRoutedHost() throws Exception {
+        String other = exchange("GET http://other.example/elsewhere HTTP/1.1\r\nHost: " + victimHost() + "\r\nConnection: close\r\n\r\n");
+        assertThat(other).startsWith("HTTP/1.1 400");
+        assertThat(victim.uris()).noneMatch(uri -> uri.contains("elsewhere"));
+        String same = exchange("GET http://" + victimHost() + "/same?q=1 HTTP/1.1\r\nHost: " + victimHost() + "\r\nConnection: close\r\n\r\n");
+        assertThat(same).startsWith("HTTP/1.1 200");
+        assertThat(victim.uris()).contains("/same?q=1").noneMatch(uri -> uri.startsWith("http"));
+    }
+
+    /** Health and metrics live on the management port only: the public port does not answer them on any host. */
+    @Test
+    void managementEndpointsAreNotOnThePublicPort() throws Exception {
+        for (String host : List.of("127.0.0.1", "localhost", PortholeSystem.DOMAIN)) {
+            for (String path : List.of("/q/metrics", "/q/health", "/q/health/ready")) {
+                String answer = exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+                assertThat(answer).as(host + path).doesNotStartWith("HTTP/1.1 200").doesNotContain("# HELP").doesNotContain("\"status\"");
+            }
+        }
+    }
+
     private static HttpResponseHead head(int status, String... nameValues) {
         List<Header> headers = new java.util.ArrayList<>();
         for (int i = 0; i < nameValues.length; i += 2) {

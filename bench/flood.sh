@@ -86,10 +86,13 @@ for kind in $kinds; do
   # The gateway's side: its FLOOD closes, and how long it let the first flooding connection live.
   during="$out/flood-$kind-gateway.log"; tail -n "+$((lines_before + 1))" "$gateway_log" > "$during"
   flood_closes=$(grep -c "protocol error FLOOD" "$during" || true)
+  # wrk hanging up at its end, mid-response, makes the gateway log a Netty stack trace (HttpExchange.abort
+  # closing a visitor connection that is closing already): counted apart, it is not the flood's.
+  hangup=$(awk '/^[0-9][0-9]:[0-9][0-9]:/ { inside = /Failed to mark a promise as failure/ } inside { n++ } END { print n + 0 }' "$during")
   first_life=$(grep -m1 "agent disconnected: .*client public-anonymous.*FLOOD" "$during" | sed -n 's/.*after \([0-9]*\) ms.*/\1/p')
   alive=yes; kill -0 "$gateway_pid" 2>/dev/null || alive=NO
-  rows+=("$(printf '%-15s %6s %5s %5s %6s %6s %13s %9s %6s %7s %18s %10s %7s %7s %5s %5s' "$kind" \
-    "$rss_before" "$peak" "$rss_after" "$((peak - rss_before))" "$lines" "${conns:-?}/${closed:-?}/$flood_closes" "${frames:-?}" "${first_life:--}" "${seen_ms:--}" \
+  rows+=("$(printf '%-15s %6s %5s %5s %6s %8s %13s %9s %6s %7s %18s %10s %7s %7s %5s %5s' "$kind" \
+    "$rss_before" "$peak" "$rss_after" "$((peak - rss_before))" "$lines/$hangup" "${conns:-?}/${closed:-?}/$flood_closes" "${frames:-?}" "${first_life:--}" "${seen_ms:--}" \
     "$b50/$b99" "$d99" "$(ratio "$d99" "$b99")" "$derr" "$alive" "$(cut -d' ' -f1 /proc/loadavg)")")
   echo "${rows[-1]}   first close: ${reason:--}" >&2
 done
@@ -98,12 +101,13 @@ done
 echo "Porthole flooding agent, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, gateway -Xmx256m, ${flood_seconds} s per flood," \
   "wrk $connections connections on a second tunnel ($duration before each flood)"
 echo
-printf '%-15s %6s %5s %5s %6s %6s %13s %9s %6s %7s %18s %10s %7s %7s %5s %5s\n' "flood" "RSS<" "peak" "RSS>" "growth" "lines" \
+printf '%-15s %6s %5s %5s %6s %8s %13s %9s %6s %7s %18s %10s %7s %7s %5s %5s\n' "flood" "RSS<" "peak" "RSS>" "growth" "lines/wrk" \
   "conn/seen/log" "frames" "log ms" "seen ms" "p50/p99 before" "p99 during" "ratio" "errors" "alive" "load"
 printf '%s\n' "${rows[@]}"
 echo
 echo "RSS< / peak / RSS>: the gateway's VmRSS in MiB before, at its peak during (every 0.5 s) and 2 s after the flood;"
-echo "growth = peak - before; lines: gateway log lines from before the flood to 2 s after it; conn/seen/log: connections"
+echo "growth = peak - before; lines/wrk: gateway log lines from before the flood to 2 s after it / of them, the stack"
+echo "trace the gateway logs when wrk hangs up mid-response at the end of its run (not the flood's); conn/seen/log: connections"
 echo "the flooder made / closes it saw (it reads after its flood stalled for 1 s, to see them) / 'protocol error FLOOD'"
 echo "closes in the gateway's log; log ms: how long the first flooding connection lived by the gateway's log (its"
 echo "'agent disconnected' line); seen ms: from the flooder opening the first connection it saw closed to seeing the close;"

@@ -2,24 +2,16 @@ package dev.porthole.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.e2e.support.Flood;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.RawAgent;
 import dev.porthole.protocol.CloseCode;
-import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.frame.FrameCodec;
-import dev.porthole.protocol.message.ControlMessage;
 import dev.porthole.protocol.message.GoAway;
 import dev.porthole.protocol.message.TunnelRequest;
-import dev.porthole.protocol.message.Fin;
-import dev.porthole.protocol.message.HttpResponseHead;
-import dev.porthole.protocol.message.MessageCodec;
 import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.Open;
-import dev.porthole.protocol.message.Ping;
-import dev.porthole.protocol.message.Pong;
-import dev.porthole.protocol.message.ResetCode;
-import dev.porthole.protocol.message.Response;
 import dev.porthole.protocol.message.Rst;
 import dev.porthole.protocol.message.Window;
 import io.vertx.core.buffer.Buffer;
@@ -33,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,47 +133,6 @@ class HostileAgentIT {
         assertThat(lines).anyMatch(line -> line.contains("says: hello\\n18:00:00.000 ERROR [de.po.ga.FORGED]"));
     }
 
-    /** One kind of flood: its name and how to start it on a connected agent that stopped reading. */
-    private record Flood(String name, java.util.function.Function<RawAgent, AtomicLong> start) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    private static Flood frames(String name, Supplier<ControlMessage> next) {
-        return new Flood(name, agent -> agent.flood(() -> encode(next.get()), FLOOD_LIMIT));
-    }
-
-    /** Frames for stream 1, which the agent opened (a dial the gateway refused) and which is closed now. */
-    private static Flood closedStream(String name, Supplier<ControlMessage> next) {
-        return new Flood(name, agent -> {
-            agent.send(new Open(1, "no-such-tunnel", "raw", null));
-            return agent.flood(() -> encode(next.get()), FLOOD_LIMIT);
-        });
-    }
-
-    private static Buffer encode(ControlMessage message) {
-        return CODEC.encode(MessageCodec.encode(message));
-    }
-
-    private static final FrameCodec CODEC = new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
-
-    private static List<Flood> floods() {
-        AtomicLong counter = new AtomicLong();
-        return List.of(
-                frames("PING", () -> new Ping(counter.incrementAndGet())),
-                frames("PONG", () -> new Pong(counter.incrementAndGet())),
-                frames("NOTICE", () -> new Notice(Notice.Level.INFO, "flood", "notice " + counter.incrementAndGet())),
-                // Refused dials: a private tunnel that does not exist, each on a new stream id.
-                frames("OPEN", () -> new Open((int) (2 * counter.incrementAndGet() + 1), "no-such-tunnel", "raw", null)),
-                closedStream("WINDOW", () -> new Window(1, 1024)),
-                closedStream("FIN", () -> new Fin(1)),
-                closedStream("RST", () -> new Rst(1, ResetCode.CANCEL, "flood")),
-                closedStream("RESPONSE", () -> new Response(1, new HttpResponseHead(200, "OK", List.of()), false)),
-                new Flood("WebSocket ping", agent -> agent.floodPings(() -> Buffer.buffer("flood"), FLOOD_LIMIT)));
-    }
-
     @Test
     void survivesAFloodOfEachControlFrameAndOfWebSocketPingsFromAnAgentThatNeverReads() throws Exception {
         system = new PortholeSystem("HostileAgentIT-floods").startGateway().startUpstream();
@@ -190,7 +140,7 @@ class HostileAgentIT {
         assertThat(Http.getByHost(system, normal.name(), "/hello").statusCode()).isEqualTo(200);
         long rssBefore = system.gateway().residentBytes();
         List<String> report = new ArrayList<>();
-        for (Flood flood : floods()) {
+        for (Flood flood : Flood.all()) {
             int linesBefore = gatewayLines();
             long started = System.nanoTime();
             AtomicBoolean flooding = new AtomicBoolean(true);
@@ -199,7 +149,7 @@ class HostileAgentIT {
             long sent;
             try (RawAgent hostile = RawAgent.connect(system.gatewayPort())) {
                 hostile.stopReading();
-                AtomicLong count = flood.start().apply(hostile);
+                AtomicLong count = flood.start().apply(hostile, FLOOD_LIMIT);
                 awaitClosedOrStalled(hostile, count);
                 sent = count.get();
                 // Read again to see the close frame (behind whatever the gateway had queued), if one was sent.

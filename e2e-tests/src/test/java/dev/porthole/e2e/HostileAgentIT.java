@@ -39,6 +39,8 @@ class HostileAgentIT {
     private static final Duration FLOOD_LIMIT = Duration.ofSeconds(15);
     private static final long MAX_RSS_GROWTH = 64L * 1024 * 1024;
     private static final int MAX_LOG_LINES = 100;
+    /** The notice lines the gateway logs from one source address per minute (its LogBudget.LINES). */
+    private static final int NOTICE_LINES = 10;
     /** Generous: the test machine may be shared and loaded; a gateway that died or hangs fails the test all the same. */
     private static final Duration VISIT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -131,6 +133,30 @@ class HostileAgentIT {
         List<String> lines = gatewayLinesSince(0);
         assertThat(lines).noneMatch(line -> line.contains("de.po.ga.FORGED") && !line.contains("\\n18:00:00.000"));
         assertThat(lines).anyMatch(line -> line.contains("says: hello\\n18:00:00.000 ERROR [de.po.ga.FORGED]"));
+    }
+
+    @Test
+    void anAgentThatReconnectsGetsNoFreshLogBudget() {
+        system = new PortholeSystem("HostileAgentIT-reconnectingNotices").startGateway();
+        int connections = 5;
+        for (int connection = 0; connection < connections; connection++) {
+            try (RawAgent agent = RawAgent.connect(system.gatewayPort())) {
+                for (int notice = 0; notice < 2 * NOTICE_LINES; notice++) {
+                    agent.send(new Notice(Notice.Level.INFO, "x", "notice " + connection + "." + notice));
+                }
+                agent.send(new GoAway(1000, "bye"));
+                agent.awaitClose(Duration.ofSeconds(10));
+            }
+            int closed = connection + 1;
+            system.gateway().awaitLog(line -> line.contains("agent disconnected") && countLines("agent disconnected") >= closed,
+                    Duration.ofSeconds(10));
+        }
+        // Every connection came from 127.0.0.1: one budget for all of them, not one each.
+        assertThat(countLines("says: notice ")).isEqualTo(NOTICE_LINES);
+    }
+
+    private long countLines(String text) {
+        return gatewayLinesSince(0).stream().filter(line -> line.contains(text)).count();
     }
 
     @Test

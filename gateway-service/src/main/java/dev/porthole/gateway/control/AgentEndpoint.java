@@ -96,7 +96,7 @@ public class AgentEndpoint {
                 reject(request, result.cause(), remote);
             } else {
                 request.toWebSocket()
-                        .onSuccess(socket -> startSession(socket, result.result(), sessionId, id, remote))
+                        .onSuccess(socket -> startSession(socket, result.result(), sessionId, id, remote, sourceHost))
                         .onFailure(error -> {
                             services.publicPlaces().release(sessionId);
                             Log.debugf("agent upgrade from %s failed: %s", remote, error.getMessage());
@@ -131,11 +131,13 @@ public class AgentEndpoint {
                 });
     }
 
-    private void startSession(ServerWebSocket socket, Principal principal, String sessionId, String agentId, String remote) {
+    private void startSession(ServerWebSocket socket, Principal principal, String sessionId, String agentId, String remote, String sourceHost) {
         MuxSession mux = new MuxSession(Vertx.currentContext(), new WebSocketTransport(socket), settings, MuxSession.Role.GATEWAY);
         // An agent that does not read what it is sent cannot make the gateway queue answers without bound.
         mux.stopReadingWhileWriteQueueFull();
-        AgentSession session = new AgentSession(services, mux, principal, sessionId, agentId, remote);
+        // Nor can one that reconnects after each close write a line each time.
+        mux.logProtocolErrorsWhile(services.logBudgets().of("protocol errors", sourceHost)::allow);
+        AgentSession session = new AgentSession(services, mux, principal, sessionId, agentId, remote, sourceHost);
         mux.listener(session);
         WebSocketTransport.bind(socket, mux);
         session.start();

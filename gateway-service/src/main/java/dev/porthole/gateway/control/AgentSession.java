@@ -4,6 +4,7 @@ import dev.porthole.gateway.limits.SessionLimits;
 import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.logging.LogBudget;
 import dev.porthole.gateway.logging.LogFields;
+import dev.porthole.gateway.logging.SourceLogBudgets;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -77,10 +78,17 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     /** Log lines an agent's refused dials and its NOTICEs may cause, so that a flood of them does not flood the log. */
     private final LogBudget dialLog;
     private final LogBudget noticeLog;
+    /** Whether this session's connect and disconnect are logged (see the constructor). */
+    private final boolean logsLifecycle;
     private State state = State.AWAITING_HELLO;
     private String agentVersion = "";
 
-    AgentSession(SessionServices services, MuxSession mux, Principal principal, String sessionId, String agentId, String remoteAddress) {
+    /**
+     * @param remoteAddress the agent's address and port, as events and the session record show it
+     * @param sourceHost the address its lines are counted against (IPv6: its /64; see {@link SourceLogBudgets})
+     */
+    AgentSession(SessionServices services, MuxSession mux, Principal principal, String sessionId, String agentId, String remoteAddress,
+            String sourceHost) {
         this.services = services;
         this.mux = mux;
         this.principal = principal;
@@ -91,8 +99,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 ? Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId)
                 : new Route(services.instance().id(), sessionId, principal.clientId(), agentId));
         this.limits = services.limits().openSession(principal.clientId(), principal.grants());
-        this.dialLog = LogBudget.perMinute("refused dials of session " + sessionId);
-        this.noticeLog = LogBudget.perMinute("notices of session " + sessionId);
+        this.dialLog = services.logBudgets().of("refused dials", sourceHost);
+        this.noticeLog = services.logBudgets().of("notices", sourceHost);
+        // A client's comings and goings are always worth their lines; an anonymous agent's, a few a minute per address.
+        this.logsLifecycle = !principal.isPublic() || services.logBudgets().of("anonymous sessions", sourceHost).allow();
     }
 
     /** Starts waiting for HELLO. */
@@ -204,8 +214,6 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         state = State.CLOSED;
         timers.forEach(services.vertx()::cancelTimer);
         limits.close();
-        dialLog.close();
-        noticeLog.close();
         services.sessions().remove(this);
         services.publicPlaces().release(sessionId);
         boolean moved = leases.allMovedAway();
@@ -215,16 +223,18 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         if (previous == State.ACTIVE) {
             long duration = Duration.between(connectedAt, Instant.now()).toMillis();
-            try (LogFields fields = LogFields.client(clientId())) {
-                Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
-                        PeerText.escape(reason), code, duration, mux.bytesReceived(), mux.bytesSent());
+            if (logsLifecycle) {
+                try (LogFields fields = LogFields.client(clientId())) {
+                    Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
+                            PeerText.escape(reason), code, duration, mux.bytesReceived(), mux.bytesSent());
+                }
             }
             leases.releaseAll("agent disconnected: " + reason);
             services.directory().remove(sessionId).onFailure(e -> Log.debugf("could not remove session record %s: %s", sessionId, e.getMessage()));
             services.metrics().agentDisconnected();
             services.events().publish(new PortholeEvent.AgentDisconnected(services.instance().id(), sessionId, clientId(), remoteAddress, code,
                     reason, duration, mux.bytesReceived(), mux.bytesSent()));
-        } else {
+        } else if (logsLifecycle) {
             Log.infof("agent connection %s (client %s) closed during the handshake: %s (%d)", sessionId, clientId(), PeerText.escape(reason), code);
         }
     }
@@ -293,9 +303,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         services.metrics().agentConnected();
         services.events().publish(new PortholeEvent.AgentConnected(services.instance().id(), sessionId, clientId(), agentId, remoteAddress,
                 agentVersion));
-        try (LogFields fields = LogFields.of(clientId(), String.join(",", tunnelNames()))) {
-            Log.infof("agent connected: session %s, client %s, from %s, agent %s, tunnels %s", sessionId, clientId(), remoteAddress,
-                    agentVersion, leases.held().stream().map(GrantedTunnel::publicAddress).toList());
+        if (logsLifecycle) {
+            try (LogFields fields = LogFields.of(clientId(), String.join(",", tunnelNames()))) {
+                Log.infof("agent connected: session %s, client %s, from %s, agent %s, tunnels %s", sessionId, clientId(), remoteAddress,
+                        agentVersion, leases.held().stream().map(GrantedTunnel::publicAddress).toList());
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.dial.PrivateDialer;
 import dev.porthole.gateway.events.EventPublisher;
 import dev.porthole.gateway.limits.LimitPolicy;
+import dev.porthole.gateway.logging.SourceLogBudgets;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.ClientQuotas;
 import dev.porthole.gateway.registry.LocalRoutes;
@@ -21,5 +22,6 @@ import jakarta.inject.Singleton;
 @Singleton
 record SessionServices(Vertx vertx, GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, SessionDirectory directory,
         LocalRoutes routes, LocalSessions sessions, ClientQuotas quotas, EventPublisher events, GatewayMetrics metrics,
-        PortListeners ports, PrivateDialer dialer, LimitPolicy limits, ClaimServices claims, PublicSessionPlaces publicPlaces) {
+        PortListeners ports, PrivateDialer dialer, LimitPolicy limits, ClaimServices claims, PublicSessionPlaces publicPlaces,
+        SourceLogBudgets logBudgets) {
 }

@@ -5,14 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Lets through at most a few log lines of one kind from one source (an agent's session) per
+ * Lets through at most a few log lines of one kind from one source (an address, see
+ * {@link SourceLogBudgets}) per
  * interval, and sums up the rest in one line: an agent that makes the gateway refuse thousands of
  * frames a second must not write thousands of log lines a second (issue 25: 369,810 lines in 6 s).
  * Thread-safe; cheap when nothing is held back.
  */
 public final class LogBudget {
 
-    /** Lines of one kind a session may cause per {@link #INTERVAL}. */
+    /** Lines of one kind a source may cause per {@link #INTERVAL}. */
     public static final int LINES = 10;
     public static final Duration INTERVAL = Duration.ofMinutes(1);
 
@@ -60,6 +61,11 @@ public final class LogBudget {
             Log.infof("%s: more than %d log lines in %d s; the rest are counted, not logged", what, lines, interval.toSeconds());
         }
         return false;
+    }
+
+    /** Whether the interval this budget counts in has ended (nothing asked for a line since). */
+    public synchronized boolean idle() {
+        return clock.millis() - windowStart >= interval.toMillis();
     }
 
     /** Lines held back in the current interval. */

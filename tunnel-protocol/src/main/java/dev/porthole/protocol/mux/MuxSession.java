@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
@@ -100,6 +101,7 @@ public final class MuxSession {
     private Vertx heartbeatVertx;
     /** Whether this side stops reading while its write queue is full (the gateway); see {@link #stopReadingWhileWriteQueueFull()}. */
     private boolean pauseReadsWhenFull;
+    private volatile BooleanSupplier protocolErrorLog = () -> true;
     private boolean readingPaused;
 
     public MuxSession(Context context, FrameTransport transport, MuxSettings settings, Role role, LongSupplier nanoClock) {
@@ -178,6 +180,15 @@ public final class MuxSession {
      */
     public void stopReadingWhileWriteQueueFull() {
         onContext(() -> pauseReadsWhenFull = true);
+    }
+
+    /**
+     * Logs the line that says why the connection is closed for a protocol error only while
+     * {@code allowed} says so (a budget per source address): a peer that reconnects after each such
+     * close must not be able to write a line each time without bound.
+     */
+    public void logProtocolErrorsWhile(BooleanSupplier allowed) {
+        this.protocolErrorLog = allowed;
     }
 
     /** Number of open streams, readable from any thread (a gauge). */
@@ -571,7 +582,9 @@ public final class MuxSession {
         if (closed) {
             return;
         }
-        LOG.warnf("closing tunnel connection: protocol error %s: %s", e.error(), e.getMessage());
+        if (protocolErrorLog.getAsBoolean()) {
+            LOG.warnf("closing tunnel connection: protocol error %s: %s", e.error(), e.getMessage());
+        }
         String reason = e.error() + ": " + e.getMessage();
         onContext(() -> {
             if (!closed) {

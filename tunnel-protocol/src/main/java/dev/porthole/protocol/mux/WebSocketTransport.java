@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketBase;
@@ -21,12 +22,17 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.impl.WebSocketInternal;
 import io.vertx.core.impl.ContextInternal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** Carries frames over a Vert.x WebSocket (server or client side), one binary message per frame. */
 public final class WebSocketTransport implements FrameTransport {
 
     /** A WebSocket close reason may hold at most 123 bytes of UTF-8. */
     static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    /** How long an aborted connection's close frame may wait behind unread data before the connection is cut. */
+    public static final Duration ABORT_GRACE = Duration.ofSeconds(2);
 
     /**
      * Capability (HELLO/WELCOME) saying that the gateway accepts unmasked frames from the agent.
@@ -192,11 +198,24 @@ public final class WebSocketTransport implements FrameTransport {
         pauseReading();
         if (!channel.channel().isWritable()) {
             // The close frame would wait behind what the peer is not reading.
-            channel.channel().close();
+            cut();
             return;
         }
         // Straight to the channel: Vert.x's own close waits (up to its closing timeout) for the peer's close frame.
         channel.writeAndFlush(new CloseWebSocketFrame(code.code(), truncate(reason))).addListener(ChannelFutureListener.CLOSE);
+        // The channel counts as writable while its own queue is short, yet the close frame may still wait
+        // behind bytes the peer's socket does not take: a peer that reads nothing would keep it open.
+        ScheduledFuture<?> deadline = channel.executor().schedule(this::cut, ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        channel.channel().closeFuture().addListener(closed -> deadline.cancel(false));
+    }
+
+    /**
+     * Closes the socket itself, dropping whatever is queued. A close through the pipeline would not
+     * do: Vert.x's handler queues it behind the writes still pending, which a peer that reads
+     * nothing never takes. Call on the channel's event loop.
+     */
+    private void cut() {
+        channel.channel().unsafe().close(channel.channel().voidPromise());
     }
 
     /** Cuts a reason to the WebSocket limit without splitting a character. */

@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,5 +187,38 @@ class HttpTunnelIT {
         HttpResponse<String> response = Http.get(system.pathUrl(agent.name(), "/slow?delay=8000"));
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(response.headers().firstValue("X-Porthole-Error")).hasValue("upstream-timeout");
+    }
+
+    @Test
+    void visitorsHangingUpMidResponseLeaveNoStackTraceInTheGatewayLog() throws Exception {
+        int linesBefore = system.gateway().stdout().size() + system.gateway().stderr().size();
+        String host = system.host(agent.name());
+        List<CompletableFuture<Void>> visitors = new ArrayList<>();
+        for (int visitor = 0; visitor < 200; visitor++) {
+            int kind = visitor % 4;
+            visitors.add(CompletableFuture.runAsync(() -> {
+                try (Socket socket = new Socket("127.0.0.1", system.gatewayPort())) {
+                    String path = kind == 0 ? "/bytes/50000000" : "/hello";
+                    String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
+                    socket.getOutputStream().write((kind == 2 ? request.repeat(20) : request).getBytes(StandardCharsets.US_ASCII));
+                    if (kind == 0) {
+                        // Part of a long body, then gone, as a browser tab closed mid-download.
+                        socket.getInputStream().readNBytes(64 * 1024);
+                    }
+                    if (kind == 3) {
+                        socket.setSoLinger(true, 0);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(visitors.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        // The gateway still serves, and its log has no stack trace for the hang-ups.
+        assertThat(Http.getByHost(system, agent.name(), "/hello").statusCode()).isEqualTo(200);
+        List<String> lines = new ArrayList<>(system.gateway().stdout());
+        lines.addAll(system.gateway().stderr());
+        List<String> since = lines.subList(Math.min(linesBefore, lines.size()), lines.size());
+        assertThat(since).noneMatch(line -> line.contains("Failed to mark a promise") || line.startsWith("\tat ") || line.contains("Exception:"));
     }
 }

@@ -10,6 +10,7 @@
 #   bench/flood.sh                           (needs wrk, redis-server; the packaged services and
 #                                            e2e-tests' test classes: mvn -B -q -DskipTests package)
 #   FLOOD_SECONDS=10 KINDS="PING OPEN" bench/flood.sh
+#   GATEWAY_HEAP=touched bench/flood.sh      (the gateway's heap committed at start: -Xms256m -XX:+AlwaysPreTouch)
 #
 # DURATION: the wrk run before each flood (default 5s); CONNECTIONS: wrk's connections (default 4).
 # Targets (issue 25): resident growth < 64 MiB, < 100 log lines, the flooding connection closed,
@@ -42,7 +43,10 @@ wait_port "$redis_port"
 # Anonymous agents are let in (no auth-service, no token): the flooder needs no credentials, as in issue 25.
 gateway_log="$logs/flood-gateway.log"
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
-  "$java" "${jvm[@]}" -Xmx256m -jar "$gateway_jar" > "$gateway_log" 2>&1 & pids+=($!); gateway_pid=$!
+  # GATEWAY_HEAP=touched commits the heap at start (as HostileAgentIT does): growth is then what -Xmx
+  # does not bound (direct buffers, threads, sockets); by default the heap may grow up to -Xmx.
+  heap=(-Xmx256m); [ "${GATEWAY_HEAP:-}" = touched ] && heap=(-Xms256m -Xmx256m -XX:+AlwaysPreTouch)
+  "$java" "${jvm[@]}" "${heap[@]}" -jar "$gateway_jar" > "$gateway_log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -Xmx128m -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/flood-upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
 "$java" "${jvm[@]}" -Xmx256m -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" \
@@ -98,7 +102,7 @@ for kind in $kinds; do
 done
 
 {
-echo "Porthole flooding agent, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, gateway -Xmx256m, ${flood_seconds} s per flood," \
+echo "Porthole flooding agent, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, gateway -Xmx256m${GATEWAY_HEAP:+ (heap $GATEWAY_HEAP)}, ${flood_seconds} s per flood," \
   "wrk $connections connections on a second tunnel ($duration before each flood)"
 echo
 printf '%-15s %6s %5s %5s %6s %8s %13s %9s %6s %7s %18s %10s %7s %7s %5s %5s\n' "flood" "RSS<" "peak" "RSS>" "growth" "lines/wrk" \

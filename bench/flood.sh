@@ -42,10 +42,10 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "
 wait_port "$redis_port"
 # Anonymous agents are let in (no auth-service, no token): the flooder needs no credentials, as in issue 25.
 gateway_log="$logs/flood-gateway.log"
+# GATEWAY_HEAP=touched commits the heap at start (as HostileAgentIT does): growth is then what -Xmx
+# does not bound (direct buffers, threads, sockets); by default the heap may grow up to -Xmx.
+heap=(-Xmx256m); [ "${GATEWAY_HEAP:-}" = touched ] && heap=(-Xms256m -Xmx256m -XX:+AlwaysPreTouch)
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
-  # GATEWAY_HEAP=touched commits the heap at start (as HostileAgentIT does): growth is then what -Xmx
-  # does not bound (direct buffers, threads, sockets); by default the heap may grow up to -Xmx.
-  heap=(-Xmx256m); [ "${GATEWAY_HEAP:-}" = touched ] && heap=(-Xms256m -Xmx256m -XX:+AlwaysPreTouch)
   "$java" "${jvm[@]}" "${heap[@]}" -jar "$gateway_jar" > "$gateway_log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -Xmx128m -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/flood-upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"

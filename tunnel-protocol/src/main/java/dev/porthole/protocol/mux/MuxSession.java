@@ -24,12 +24,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -47,9 +42,6 @@ public final class MuxSession {
 
     private static final Logger LOG = Logger.getLogger(MuxSession.class);
 
-    /** The least round trip that window growth assumes; see {@link #windowGrowthInterval()}. */
-    static final Duration MIN_ROUND_TRIP = Duration.ofMillis(2);
-
     /** Which side of the connection this is; it decides the parity of the stream ids it opens. */
     public enum Role {
         /** Opens even stream ids. */
@@ -61,6 +53,10 @@ public final class MuxSession {
 
         Role(int firstStreamId) {
             this.firstStreamId = firstStreamId;
+        }
+
+        int firstStreamId() {
+            return firstStreamId;
         }
 
         boolean opened(int streamId) {
@@ -79,26 +75,14 @@ public final class MuxSession {
     private final FloodGuard flood;
     private volatile MuxListener listener;
     private volatile boolean closed;
-    private volatile long roundTripNanos = -1;
 
     // Confined to the context.
-    private final Map<Integer, MuxStream> streams = new HashMap<>();
-    private final Set<MuxStream> waitingForTransport = new LinkedHashSet<>();
-    private final Set<MuxStream> pendingFlush = new LinkedHashSet<>();
-    private boolean flushScheduled;
-    private int highestPeerStreamId;
-    /** What the open streams' receive windows grew beyond their initial size, together. */
-    private long windowGrowth;
-    /** Written on the context only; read from anywhere for statistics. */
-    private volatile long streamsOpened;
-    /** The size of {@code streams}, written on the context only; read from anywhere for statistics. */
-    private volatile int openStreams;
-    private int nextStreamId;
+    private final StreamTable streams;
+    private final PendingFlushes flushes;
     private volatile int peerInitialWindow = MuxSettings.DEFAULT_INITIAL_WINDOW;
     private volatile int peerMaxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
-    private long lastReceivedNanos;
-    private long heartbeatTimer = -1;
-    private Vertx heartbeatVertx;
+    private final Heartbeat heartbeat;
+    private final WindowBudget windows;
     /** Whether this side stops reading while its write queue is full (the gateway); see {@link #stopReadingWhileWriteQueueFull()}. */
     private boolean pauseReadsWhenFull;
     private volatile BooleanSupplier protocolErrorLog = () -> true;
@@ -111,8 +95,10 @@ public final class MuxSession {
         this.role = role;
         this.nanoClock = nanoClock;
         this.codec = new FrameCodec(settings.maxFrameSize());
-        this.nextStreamId = role.firstStreamId;
-        this.lastReceivedNanos = nanoClock.getAsLong();
+        this.streams = new StreamTable(role);
+        this.flushes = new PendingFlushes(context, transport);
+        this.heartbeat = new Heartbeat(nanoClock);
+        this.windows = new WindowBudget(settings);
         this.flood = new FloodGuard(nanoClock, settings.maxStreams());
         transport.drainHandler(() -> onContext(this::onTransportDrain));
     }
@@ -151,13 +137,12 @@ public final class MuxSession {
 
     /** Streams this side has opened so far (requests and connections it carried to the peer). */
     public long streamsOpened() {
-        return streamsOpened;
+        return streams.openedHere();
     }
 
     /** The last measured heartbeat round trip, or -1 before the first PONG. */
     public Duration roundTrip() {
-        long nanos = roundTripNanos;
-        return nanos < 0 ? Duration.ofNanos(-1) : Duration.ofNanos(nanos);
+        return windows.roundTrip();
     }
 
     /** Takes the peer's announced stream credit and frame size (from HELLO or WELCOME) before any stream opens. */
@@ -193,7 +178,7 @@ public final class MuxSession {
 
     /** Number of open streams, readable from any thread (a gauge). */
     public int openStreams() {
-        return openStreams;
+        return streams.size();
     }
 
     // ---- sending ----
@@ -224,27 +209,23 @@ public final class MuxSession {
                 stream.connectionClosed("the tunnel connection is closed");
                 return;
             }
-            int id = nextStreamId;
+            int id = streams.takeLocalId();
             if (id < 0) {
                 close(CloseCode.GOING_AWAY, "stream ids exhausted; reconnect");
                 stream.connectionClosed("stream ids exhausted");
                 return;
             }
-            nextStreamId += 2;
-            streamsOpened++;
             Open open = new Open(id, tunnel, source, request, fin);
             stream.assign(id, open);
             if (fin) {
                 stream.finishedAtOpen();
             }
             streams.put(id, stream);
-            openStreams = streams.size();
             try {
                 sendControl(open);
             } catch (IllegalArgumentException e) {
                 // The request head does not fit in one frame: fail only this stream.
                 streams.remove(id);
-                openStreams = streams.size();
                 stream.onReset(ResetCode.STREAM_ERROR, e.getMessage());
             }
         });
@@ -273,31 +254,11 @@ public final class MuxSession {
      */
     public void startHeartbeat(Vertx vertx, Duration interval, Duration timeout) {
         onContext(() -> {
-            stopHeartbeat();
-            if (closed) {
-                return;
+            heartbeat.stop();
+            if (!closed) {
+                heartbeat.start(vertx, interval, timeout, now -> sendControl(new Ping(now)), silent -> close(CloseCode.HEARTBEAT_TIMEOUT, silent));
             }
-            heartbeatVertx = vertx;
-            long timeoutNanos = timeout.toNanos();
-            heartbeatTimer = vertx.setPeriodic(interval.toMillis(), id -> {
-                long now = nanoClock.getAsLong();
-                long silent = now - lastReceivedNanos;
-                if (silent > timeoutNanos) {
-                    vertx.cancelTimer(id);
-                    close(CloseCode.HEARTBEAT_TIMEOUT, "nothing received for " + Duration.ofNanos(silent).toMillis() + " ms (heartbeat timeout "
-                            + timeout.toMillis() + " ms)");
-                } else {
-                    sendControl(new Ping(now));
-                }
-            });
         });
-    }
-
-    private void stopHeartbeat() {
-        if (heartbeatTimer >= 0) {
-            heartbeatVertx.cancelTimer(heartbeatTimer);
-            heartbeatTimer = -1;
-        }
     }
 
     // ---- receiving ----
@@ -311,7 +272,7 @@ public final class MuxSession {
             Ownership.release(message);
             return;
         }
-        lastReceivedNanos = nanoClock.getAsLong();
+        heartbeat.received();
         bytesReceived.add(message.length());
         boolean handedOver = false;
         try {
@@ -348,7 +309,7 @@ public final class MuxSession {
     private boolean failStream(ProtocolException e) {
         int id = e.streamId();
         MuxStream stream = streams.get(id);
-        boolean existed = stream != null || (role.opened(id) && Integer.compareUnsigned(id, nextStreamId) < 0);
+        boolean existed = stream != null || streams.openedLocally(id);
         if (!existed) {
             return false;
         }
@@ -363,7 +324,7 @@ public final class MuxSession {
     private void dispatch(ControlMessage message) throws ProtocolException {
         switch (message) {
             case Ping ping -> reply(new Pong(ping.timestamp()));
-            case Pong pong -> roundTripNanos = Math.max(0, nanoClock.getAsLong() - pong.timestamp());
+            case Pong pong -> windows.roundTrip(nanoClock.getAsLong() - pong.timestamp());
             case ConnectionMessage connection -> listener().onMessage(connection);
             case Open open -> onOpen(open);
             case Response response -> {
@@ -398,14 +359,7 @@ public final class MuxSession {
 
     private void onOpen(Open open) throws ProtocolException {
         int id = open.streamId();
-        if (role.opened(id)) {
-            throw new ProtocolException(ProtocolError.BAD_STREAM_ID, "OPEN on stream " + Integer.toUnsignedLong(id) + ", an id this side hands out");
-        }
-        if (Integer.compareUnsigned(id, highestPeerStreamId) <= 0) {
-            throw new ProtocolException(ProtocolError.BAD_STREAM_ID,
-                    "OPEN on stream " + Integer.toUnsignedLong(id) + ", not above the last opened " + Integer.toUnsignedLong(highestPeerStreamId));
-        }
-        highestPeerStreamId = id;
+        streams.acceptPeerId(id);
         if (streams.size() >= settings.maxStreams()) {
             flood.idleFrame("refused OPEN");
             sendReset(id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
@@ -413,9 +367,8 @@ public final class MuxSession {
         }
         MuxStream stream = new MuxStream(this, id, open, peerInitialWindow, settings.initialWindow(), settings);
         streams.put(id, stream);
-        openStreams = streams.size();
         listener().onOpen(stream, open);
-        if (!streams.containsKey(id)) {
+        if (!streams.contains(id)) {
             // Refused at once (a dial the peer may not make): an OPEN that did no work.
             flood.idleFrame("refused OPEN");
             return;
@@ -431,9 +384,7 @@ public final class MuxSession {
         if (stream != null) {
             return stream;
         }
-        boolean ours = role.opened(id);
-        boolean existed = ours ? Integer.compareUnsigned(id, nextStreamId) < 0 : Integer.compareUnsigned(id, highestPeerStreamId) <= 0;
-        if (!existed) {
+        if (!streams.everOpened(id)) {
             throw new ProtocolException(ProtocolError.BAD_STREAM_ID, type + " on stream " + Integer.toUnsignedLong(id) + ", which was never opened");
         }
         if (type != FrameType.DATA) {
@@ -454,28 +405,9 @@ public final class MuxSession {
         }
     }
 
-    /**
-     * Sends a stream's queued data at the end of the current event-loop task rather than at once:
-     * a write and the end that follows it in the same task leave as one DATA frame with FIN.
-     */
+    /** See {@link PendingFlushes#atEndOfTask}. */
     void scheduleFlush(MuxStream stream) {
-        pendingFlush.add(stream);
-        if (!flushScheduled) {
-            flushScheduled = true;
-            context.runOnContext(ignored -> flushPending());
-        }
-    }
-
-    private void flushPending() {
-        flushScheduled = false;
-        if (pendingFlush.isEmpty()) {
-            return;
-        }
-        List<MuxStream> due = new ArrayList<>(pendingFlush);
-        pendingFlush.clear();
-        for (MuxStream stream : due) {
-            stream.flush();
-        }
+        flushes.atEndOfTask(stream);
     }
 
     boolean transportFull() {
@@ -483,7 +415,7 @@ public final class MuxSession {
     }
 
     void waitForTransport(MuxStream stream) {
-        waitingForTransport.add(stream);
+        flushes.whenDrained(stream);
     }
 
     int maxDataPayload() {
@@ -495,26 +427,14 @@ public final class MuxSession {
         return nanoClock.getAsLong();
     }
 
-    /**
-     * A stream whose reader got through half its window faster than this grows its window: two
-     * round trips, as the last heartbeat measured them, and never less than twice
-     * {@link #MIN_ROUND_TRIP}, the scheduling delay of a busy machine, which even a loopback
-     * connection pays before credit is used.
-     */
+    /** See {@link WindowBudget#growthInterval()}. */
     long windowGrowthInterval() {
-        return 2 * Math.max(roundTripNanos, MIN_ROUND_TRIP.toNanos());
+        return windows.growthInterval();
     }
 
-    /**
-     * How much a stream's receive window of {@code current} bytes may grow now: doubled, but not
-     * past {@link MuxSettings#maxWindow()} nor past what is left of the connection's
-     * {@link MuxSettings#windowGrowthBudget()}, which the growth then takes from.
-     */
+    /** See {@link WindowBudget#grow(int)}. */
     int growWindow(int current) {
-        long room = Math.min((long) settings.maxWindow() - current, settings.windowGrowthBudget() - windowGrowth);
-        int growth = (int) Math.max(0, Math.min(current, room));
-        windowGrowth += growth;
-        return growth;
+        return windows.grow(current);
     }
 
     void sendData(int streamId, Buffer data, boolean fin) {
@@ -606,13 +526,11 @@ public final class MuxSession {
     }
 
     void streamClosed(MuxStream stream) {
-        windowGrowth -= stream.windowGrowth();
-        boolean removed = streams.remove(stream.id(), stream);
-        openStreams = streams.size();
-        waitingForTransport.remove(stream);
-        pendingFlush.remove(stream);
+        windows.giveBack(stream.windowGrowth());
+        boolean removed = streams.remove(stream);
+        flushes.forget(stream);
         MuxListener current = listener;
-        if (removed && streams.isEmpty() && !closed && current != null) {
+        if (removed && streams.size() == 0 && !closed && current != null) {
             current.onStreamsClosed();
         }
     }
@@ -640,19 +558,7 @@ public final class MuxSession {
             readingPaused = false;
             transport.resumeReading();
         }
-        if (waitingForTransport.isEmpty()) {
-            return;
-        }
-        // Flush in arrival order; a stream that finds the transport full again re-queues itself,
-        // and the ones not reached yet stay queued.
-        List<MuxStream> waiting = new ArrayList<>(waitingForTransport);
-        for (MuxStream stream : waiting) {
-            if (transport.writeQueueFull()) {
-                return;
-            }
-            waitingForTransport.remove(stream);
-            stream.flush();
-        }
+        flushes.drained();
     }
 
     private void shutDown(int code, String reason) {
@@ -660,12 +566,9 @@ public final class MuxSession {
             return;
         }
         closed = true;
-        stopHeartbeat();
-        List<MuxStream> open = new ArrayList<>(streams.values());
-        streams.clear();
-        openStreams = 0;
-        waitingForTransport.clear();
-        pendingFlush.clear();
+        heartbeat.stop();
+        List<MuxStream> open = streams.clear();
+        flushes.clear();
         for (MuxStream stream : open) {
             stream.connectionClosed("the tunnel connection closed: " + reason);
         }

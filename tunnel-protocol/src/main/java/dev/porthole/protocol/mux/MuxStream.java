@@ -478,7 +478,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     /**
      * Returns credit in batches of half a window: fewer WINDOW frames, and a peer that keeps sending
      * still has half a window in hand when the credit is on its way. If that half was read in less
-     * than the time the credit takes to reach the peer and be used ({@link MuxSession#windowGrowthInterval()}),
+     * than the time the credit takes to reach the peer and be used ({@link WindowBudget#growthInterval()}),
      * the peer runs dry before new credit arrives: the window is what holds the stream back, and it
      * doubles (see {@link MuxSettings}). A slow reader, or a slow sender, never grows it.
      */

@@ -29,7 +29,7 @@ class WindowGrowthTest {
 
     private static final int INITIAL = 16 * 1024;
     private static final int MAX = 64 * 1024;
-    private static final long GROWTH_INTERVAL = 2 * MuxSession.MIN_ROUND_TRIP.toNanos();
+    private static final long GROWTH_INTERVAL = 2 * WindowBudget.MIN_ROUND_TRIP.toNanos();
 
     private final Vertx vertx = Vertx.vertx();
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);

@@ -1,6 +1,5 @@
 package dev.porthole.notification.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.porthole.notification.message.Message;
@@ -11,8 +10,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -29,9 +26,6 @@ public class DingTalkProvider implements NotificationProvider {
 
     /** 130101 "send too fast, exceed 20 times per minute"; 410100 "发送速度太快而限流". */
     static final Set<Integer> RATE_LIMITED = Set.of(130101, 410100);
-
-    /** -1 "系统繁忙" (system busy): worth another try. */
-    static final int BUSY = -1;
 
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -69,7 +63,7 @@ public class DingTalkProvider implements NotificationProvider {
             String sign = URLEncoder.encode(sign(webhook.secret().get(), timestamp), StandardCharsets.UTF_8);
             url = url + (url.contains("?") ? "&" : "?") + "timestamp=" + timestamp + "&sign=" + sign;
         }
-        return new WebhookRequest(URI.create(url), bytes(body));
+        return new WebhookRequest(URI.create(url), JsonPayload.bytes(mapper, body, kind()));
     }
 
     static String markdown(Message message) {
@@ -79,39 +73,6 @@ public class DingTalkProvider implements NotificationProvider {
 
     @Override
     public Verdict verdict(WebhookResponse response) {
-        if (response.status() == 429) {
-            return Verdict.rateLimited("HTTP 429", RetryAfter.parse(response.retryAfter(), clock));
-        }
-        if (response.status() >= 500) {
-            return Verdict.retry("HTTP " + response.status());
-        }
-        if (response.status() != 200) {
-            return Verdict.rejected("HTTP " + response.status() + ": " + response.snippet());
-        }
-        JsonAnswer answer = JsonAnswer.parse(mapper, response.body());
-        OptionalInt errcode = answer.integer("errcode");
-        if (errcode.isEmpty()) {
-            return Verdict.rejected("unexpected answer without errcode: " + response.snippet());
-        }
-        int code = errcode.getAsInt();
-        String said = "errcode " + code + ": " + answer.text("errmsg");
-        if (code == 0) {
-            return Verdict.delivered();
-        }
-        if (RATE_LIMITED.contains(code)) {
-            return Verdict.rateLimited(said, Optional.empty());
-        }
-        if (code == BUSY) {
-            return Verdict.retry(said);
-        }
-        return Verdict.rejected(said);
-    }
-
-    private byte[] bytes(ObjectNode body) {
-        try {
-            return mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write DingTalk payload", e);
-        }
+        return RobotVerdicts.byErrcode(mapper, response, clock, RATE_LIMITED);
     }
 }

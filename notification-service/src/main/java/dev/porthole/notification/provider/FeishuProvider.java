@@ -1,6 +1,5 @@
 package dev.porthole.notification.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.porthole.notification.message.Message;
@@ -72,7 +71,7 @@ public class FeishuProvider implements NotificationProvider {
             ObjectNode div = card.putArray("elements").addObject().put("tag", "div");
             div.putObject("text").put("tag", "lark_md").put("content", CONTENT_LIMIT.apply(content));
         }
-        return new WebhookRequest(URI.create(webhook.url()), bytes(body));
+        return new WebhookRequest(URI.create(webhook.url()), JsonPayload.bytes(mapper, body, kind()));
     }
 
     private static String color(Severity severity) {
@@ -85,11 +84,9 @@ public class FeishuProvider implements NotificationProvider {
 
     @Override
     public Verdict verdict(WebhookResponse response) {
-        if (response.status() == 429) {
-            return Verdict.rateLimited("HTTP 429", RetryAfter.parse(response.retryAfter(), clock));
-        }
-        if (response.status() >= 500) {
-            return Verdict.retry("HTTP " + response.status());
+        Optional<Verdict> byStatus = RobotVerdicts.byStatus(response, clock);
+        if (byStatus.isPresent()) {
+            return byStatus.get();
         }
         // Feishu answers errors with HTTP 400 and a JSON body, so the body decides, not the status.
         JsonAnswer answer = JsonAnswer.parse(mapper, response.body());
@@ -108,13 +105,5 @@ public class FeishuProvider implements NotificationProvider {
             return Verdict.rateLimited(said, Optional.empty());
         }
         return Verdict.rejected(said);
-    }
-
-    private byte[] bytes(ObjectNode body) {
-        try {
-            return mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write Feishu payload", e);
-        }
     }
 }

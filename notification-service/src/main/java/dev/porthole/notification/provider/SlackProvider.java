@@ -1,6 +1,5 @@
 package dev.porthole.notification.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,7 +61,7 @@ public class SlackProvider implements NotificationProvider {
                         .put("text", FIELD_LIMIT.apply("*" + escape(d.name()) + "*\n" + escape(d.value()))));
             }
         }
-        return new WebhookRequest(URI.create(webhook.url()), bytes(body));
+        return new WebhookRequest(URI.create(webhook.url()), JsonPayload.bytes(mapper, body, kind()));
     }
 
     /** Slack's mrkdwn treats &, < and > as control characters; they must be sent as entities. */
@@ -83,13 +82,5 @@ public class SlackProvider implements NotificationProvider {
             return Verdict.retry("HTTP " + status + ": " + response.snippet());
         }
         return Verdict.rejected((status == 200 ? "unexpected answer: " : "HTTP " + status + ": ") + response.snippet());
-    }
-
-    private byte[] bytes(ObjectNode body) {
-        try {
-            return mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write Slack payload", e);
-        }
     }
 }

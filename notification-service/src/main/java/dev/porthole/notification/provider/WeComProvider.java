@@ -1,6 +1,5 @@
 package dev.porthole.notification.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.porthole.notification.message.Message;
@@ -9,8 +8,7 @@ import dev.porthole.notification.message.TextLimit;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Clock;
-import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * WeCom (企业微信) group robot ({@code https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...}):
@@ -29,9 +27,6 @@ public class WeComProvider implements NotificationProvider {
 
     /** 45009 "api freq out of limit": more than 20 messages a minute. */
     static final int FREQUENCY_LIMITED = 45009;
-
-    /** -1 "系统繁忙" (system busy): worth another try. */
-    static final int BUSY = -1;
 
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -56,7 +51,7 @@ public class WeComProvider implements NotificationProvider {
             body.put("msgtype", "markdown");
             body.putObject("markdown").put("content", MARKDOWN_LIMIT.apply(markdown(message)));
         }
-        return new WebhookRequest(URI.create(webhook.url()), bytes(body));
+        return new WebhookRequest(URI.create(webhook.url()), JsonPayload.bytes(mapper, body, kind()));
     }
 
     static String markdown(Message message) {
@@ -66,39 +61,6 @@ public class WeComProvider implements NotificationProvider {
 
     @Override
     public Verdict verdict(WebhookResponse response) {
-        if (response.status() == 429) {
-            return Verdict.rateLimited("HTTP 429", RetryAfter.parse(response.retryAfter(), clock));
-        }
-        if (response.status() >= 500) {
-            return Verdict.retry("HTTP " + response.status());
-        }
-        if (response.status() != 200) {
-            return Verdict.rejected("HTTP " + response.status() + ": " + response.snippet());
-        }
-        JsonAnswer answer = JsonAnswer.parse(mapper, response.body());
-        OptionalInt errcode = answer.integer("errcode");
-        if (errcode.isEmpty()) {
-            return Verdict.rejected("unexpected answer without errcode: " + response.snippet());
-        }
-        int code = errcode.getAsInt();
-        String said = "errcode " + code + ": " + answer.text("errmsg");
-        if (code == 0) {
-            return Verdict.delivered();
-        }
-        if (code == FREQUENCY_LIMITED) {
-            return Verdict.rateLimited(said, Optional.empty());
-        }
-        if (code == BUSY) {
-            return Verdict.retry(said);
-        }
-        return Verdict.rejected(said);
-    }
-
-    private byte[] bytes(ObjectNode body) {
-        try {
-            return mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write WeCom payload", e);
-        }
+        return RobotVerdicts.byErrcode(mapper, response, clock, Set.of(FREQUENCY_LIMITED));
     }
 }

@@ -1,6 +1,6 @@
 package dev.porthole.protocol.frame;
 
-import dev.porthole.protocol.relay.Ownership;
+import dev.porthole.protocol.buffer.Ownership;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -51,7 +51,7 @@ public final class FrameCodec {
     /**
      * Encodes a frame, either as one contiguous buffer or as a composite of a fresh header and the
      * payload itself (no copy; the payload must not change until the frame is written). The
-     * composite holds its own reference to a pooled payload ({@link dev.porthole.protocol.relay.Ownership}),
+     * composite holds its own reference to a pooled payload ({@link dev.porthole.protocol.buffer.Ownership}),
      * given up when the composite is released after the write; the caller keeps its own.
      */
     public Buffer encode(Frame frame, boolean contiguous) {

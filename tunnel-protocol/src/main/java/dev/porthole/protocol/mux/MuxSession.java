@@ -1,6 +1,7 @@
 package dev.porthole.protocol.mux;
 
 import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.buffer.Ownership;
 import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.frame.FrameCodec;
 import dev.porthole.protocol.frame.FrameType;
@@ -19,7 +20,6 @@ import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.Response;
 import dev.porthole.protocol.message.Rst;
 import dev.porthole.protocol.message.Window;
-import dev.porthole.protocol.relay.Ownership;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,12 +1,12 @@
 package dev.porthole.protocol.mux;
 
 import dev.porthole.protocol.PeerText;
+import dev.porthole.protocol.buffer.Ownership;
 import dev.porthole.protocol.frame.ProtocolError;
 import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
-import dev.porthole.protocol.relay.Ownership;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

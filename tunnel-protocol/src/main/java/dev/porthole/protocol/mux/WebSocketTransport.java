@@ -1,13 +1,13 @@
 package dev.porthole.protocol.mux;
 
 import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.buffer.Ownership;
 import dev.porthole.protocol.message.Capabilities;
-import dev.porthole.protocol.relay.Ownership;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;

@@ -1,5 +1,6 @@
 package dev.porthole.protocol.relay;
 
+import dev.porthole.protocol.buffer.Ownership;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.StreamResetException;
 import io.netty.buffer.ByteBuf;

@@ -1,5 +1,6 @@
 package dev.porthole.protocol.relay;
 
+import dev.porthole.protocol.buffer.Ownership;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;

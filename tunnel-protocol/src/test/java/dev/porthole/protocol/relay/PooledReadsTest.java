@@ -2,6 +2,7 @@ package dev.porthole.protocol.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.protocol.buffer.Ownership;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;

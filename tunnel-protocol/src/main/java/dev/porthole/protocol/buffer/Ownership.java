@@ -1,4 +1,4 @@
-package dev.porthole.protocol.relay;
+package dev.porthole.protocol.buffer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
@@ -11,7 +11,7 @@ import io.vertx.core.buffer.impl.BufferImpl;
  * it, and copies it back into direct memory to write it. A relay skips both copies by handing the
  * read buffer itself along, and then exactly one holder releases it:
  * <ul>
- *   <li>{@link dev.porthole.protocol.mux.MuxStream#write(Buffer)} and a relay socket's sink take
+ *   <li>{@code MuxStream.write(Buffer)} and a relay socket's sink take
  *       over what they are given: they release it once it has been written or dropped.</li>
  *   <li>Buffers that Vert.x allocates (every {@code Buffer.buffer(...)}, every chunk its HTTP and
  *       WebSocket code hands out) are heap buffers whose release does nothing, so handing them over

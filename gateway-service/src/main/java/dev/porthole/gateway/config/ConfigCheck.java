@@ -164,6 +164,11 @@ public final class ConfigCheck {
         }
         tls.hstsMaxAge().filter(Duration::isNegative).ifPresent(age ->
                 problems.add("porthole.gateway.tls.hsts-max-age: must be 0s or more, was " + age));
+        if (!certs.isEmpty() && config.cluster().internalAddress().isPresent()) {
+            // Peers forward to each other's public port in plain HTTP; TLS between gateways comes with the mTLS part of issue 17.
+            problems.add("porthole.gateway.tls.cert-files: TLS on the gateway itself is not supported with cluster.internal-address yet"
+                    + " (gateways forward to each other's public port in plain HTTP); terminate TLS in the load balancer in front of the cluster");
+        }
         tls.redirectPort().ifPresent(port -> {
             checkPort(problems, "porthole.gateway.tls.redirect-port", port);
             if (certs.isEmpty()) {

@@ -41,11 +41,7 @@ class LocalLauncherIT {
         freePorts();
         Process launcher = launch(List.of("--no-build"));
         try {
-            Path urlFile = runDir.resolve("url");
-            await("the launcher writes the public URL").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                    .failFast("the launcher exited; its output:\n" + output(), () -> !launcher.isAlive())
-                    .until(() -> Files.isRegularFile(urlFile) && !Files.readString(urlFile).isBlank());
-            String url = Files.readString(urlFile).strip();
+            String url = awaitUrl(launcher);
             String name = URI.create(url).getHost().split("\\.")[0];
             int gatewayPort = ports.get("PORTHOLE_GATEWAY_HTTP_PORT");
 
@@ -87,11 +83,7 @@ class LocalLauncherIT {
         freePorts();
         Process launcher = launch(List.of("--no-build", "--tls"));
         try {
-            Path urlFile = runDir.resolve("url");
-            await("the launcher writes the public URL").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                    .failFast("the launcher exited; its output:\n" + output(), () -> !launcher.isAlive())
-                    .until(() -> Files.isRegularFile(urlFile) && !Files.readString(urlFile).isBlank());
-            String url = Files.readString(urlFile).strip();
+            String url = awaitUrl(launcher);
             int gatewayPort = ports.get("PORTHOLE_GATEWAY_HTTP_PORT");
             assertThat(url).matches("https://[a-z0-9-]+\\.porthole\\.localhost:" + gatewayPort);
             Path ca = runDir.resolve("tls/ca.pem");
@@ -133,6 +125,15 @@ class LocalLauncherIT {
             assertThat(launcher.descendants().toList()).isEmpty();
             assertThat(isOpen(ports.get("PORTHOLE_REDIS_PORT"))).as("no Redis was started").isFalse();
         }
+    }
+
+    /** The public URL the launcher writes once its agent is connected. */
+    private String awaitUrl(Process launcher) throws IOException {
+        Path urlFile = runDir.resolve("url");
+        await("the launcher writes the public URL").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .failFast("the launcher exited; its output:\n" + output(), () -> !launcher.isAlive())
+                .until(() -> Files.isRegularFile(urlFile) && !Files.readString(urlFile).isBlank());
+        return Files.readString(urlFile).strip();
     }
 
     /** Gives every port the launcher opens a free one, so that the test never meets another run. */

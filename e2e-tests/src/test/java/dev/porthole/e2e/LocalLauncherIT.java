@@ -41,11 +41,7 @@ class LocalLauncherIT {
         freePorts();
         Process launcher = launch(List.of("--no-build"));
         try {
-            Path urlFile = runDir.resolve("url");
-            await("the launcher writes the public URL").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                    .failFast("the launcher exited; its output:\n" + output(), () -> !launcher.isAlive())
-                    .until(() -> Files.isRegularFile(urlFile) && !Files.readString(urlFile).isBlank());
-            String url = Files.readString(urlFile).strip();
+            String url = awaitUrl(launcher);
             String name = URI.create(url).getHost().split("\\.")[0];
             int gatewayPort = ports.get("PORTHOLE_GATEWAY_HTTP_PORT");
 
@@ -83,6 +79,32 @@ class LocalLauncherIT {
     }
 
     @Test
+    void withTlsServesTheTunnelOverHttpsTrustingItsOwnCa() throws Exception {
+        freePorts();
+        Process launcher = launch(List.of("--no-build", "--tls"));
+        try {
+            String url = awaitUrl(launcher);
+            int gatewayPort = ports.get("PORTHOLE_GATEWAY_HTTP_PORT");
+            assertThat(url).matches("https://[a-z0-9-]+\\.porthole\\.localhost:" + gatewayPort);
+            Path ca = runDir.resolve("tls/ca.pem");
+            assertThat(output()).contains("curl --cacert " + ca + " " + url + "/hello");
+            // As the launcher tells a person to: curl resolves names under .localhost to this machine by itself.
+            Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "20", "--cacert", ca.toString(), url + "/hello")
+                    .redirectErrorStream(true).start();
+            assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("hello\n");
+
+            List<ProcessHandle> started = launcher.descendants().toList();
+            launcher.destroy();
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("the launcher stops within 60 s").isTrue();
+            assertThat(started).as("processes left running after the launcher stopped").noneMatch(ProcessHandle::isAlive);
+        } finally {
+            launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+            launcher.destroyForcibly();
+        }
+    }
+
+    @Test
     void refusesAPortThatIsNotANumber() throws Exception {
         ports.put("AUTH_PORT", -1);
         Process launcher = launch(List.of("--no-build"));
@@ -103,6 +125,15 @@ class LocalLauncherIT {
             assertThat(launcher.descendants().toList()).isEmpty();
             assertThat(isOpen(ports.get("PORTHOLE_REDIS_PORT"))).as("no Redis was started").isFalse();
         }
+    }
+
+    /** The public URL the launcher writes once its agent is connected. */
+    private String awaitUrl(Process launcher) throws IOException {
+        Path urlFile = runDir.resolve("url");
+        await("the launcher writes the public URL").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .failFast("the launcher exited; its output:\n" + output(), () -> !launcher.isAlive())
+                .until(() -> Files.isRegularFile(urlFile) && !Files.readString(urlFile).isBlank());
+        return Files.readString(urlFile).strip();
     }
 
     /** Gives every port the launcher opens a free one, so that the test never meets another run. */

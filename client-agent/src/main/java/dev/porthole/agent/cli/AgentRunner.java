@@ -84,7 +84,7 @@ public class AgentRunner {
         }
         status = new AgentStatus(agentId, options.serverUri().toString(), tunnels, labels, Clock.systemUTC());
         return new AgentSettings(options.serverUri(), options.agentPath, options.authorization(), options.clientIdHeader(), agentId, tunnels,
-                options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries, options.ha());
+                options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries, options.ha(), options.trust());
     }
 
     ConsoleReporter reporter() {
@@ -150,6 +150,7 @@ public class AgentRunner {
     /** Runs a client until it stops for good; the exit says why. */
     AgentExit run(AgentSettings settings, TunnelClient client) {
         running = client;
+        settings.trust().warnings(settings.server()).forEach(warning -> Log.warn(warning));
         Log.infof(settings.ha() ? "connecting to %s (HA: two connections, to two gateway instances)" : "connecting to %s", settings.endpoint());
         long expiryCheck = followTokens(client);
         try {

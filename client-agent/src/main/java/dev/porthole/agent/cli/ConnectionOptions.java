@@ -1,10 +1,12 @@
 package dev.porthole.agent.cli;
 
 import dev.porthole.agent.login.SavedLogin;
+import dev.porthole.agent.tunnel.GatewayTrust;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -40,6 +42,21 @@ public final class ConnectionOptions {
     @Option(names = "--report-url", paramLabel = "URL", defaultValue = "${env:REPORT_URL}",
             description = "Post fatal errors and repeatedly failing reconnects as JSON to this webhook, rate-limited (env REPORT_URL).")
     String reportUrl;
+
+    @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:CA_FILE}",
+            description = "Check the gateway's TLS certificate against the CA certificate(s) in this PEM file instead of the system trust store"
+                    + " (env CA_FILE).")
+    String caFile;
+
+    @Option(names = "--insecure", defaultValue = "${env:INSECURE:-false}",
+            description = "Do not check the gateway's TLS certificate (env INSECURE). Anyone on the path can then pose as the gateway; "
+                    + "the agent warns at every start. Prefer --ca.")
+    boolean insecure;
+
+    @Option(names = "--pin", paramLabel = "sha256/BASE64", defaultValue = "${env:PIN}", split = ";",
+            description = "Accept only a gateway whose public key has this SHA-256 (base64, as curl's --pinnedpubkey); repeat or separate "
+                    + "with ';' for a key rollover (env PIN).")
+    List<String> pins;
 
     @Option(names = "--agent-path", hidden = true, defaultValue = "${env:AGENT_PATH:-/_porthole/agent}")
     String agentPath;
@@ -112,6 +129,11 @@ public final class ConnectionOptions {
             throw new IllegalArgumentException("--server '" + server + "' must look like http://gateway.example.com:8080");
         }
         return uri;
+    }
+
+    /** How the gateway's TLS certificate is checked, validated. */
+    GatewayTrust trust() {
+        return GatewayTrust.of(caFile, insecure, pins);
     }
 
     /** The Authorization header for the handshake, or null for public mode. */

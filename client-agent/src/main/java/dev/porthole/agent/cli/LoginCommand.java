@@ -3,6 +3,7 @@ package dev.porthole.agent.cli;
 import dev.porthole.agent.login.CredentialStore;
 import dev.porthole.agent.login.SavedLogin;
 import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.agent.tunnel.GatewayTrust;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public class LoginCommand implements Callable<Integer> {
         ConnectionOptions check = new ConnectionOptions();
         check.server = server;
         try {
-            check.serverUri();
+            GatewayTrust.SYSTEM.warnings(check.serverUri()).forEach(warning -> System.err.println("porthole: warning: " + warning));
         } catch (IllegalArgumentException e) {
             AgentRunner.fatal(e.getMessage());
             return AgentExit.CONFIG_ERROR;

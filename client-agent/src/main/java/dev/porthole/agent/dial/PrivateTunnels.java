@@ -2,6 +2,7 @@ package dev.porthole.agent.dial;
 
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
+import dev.porthole.agent.tunnel.GatewayTrust;
 import dev.porthole.agent.tunnel.Backoff;
 import dev.porthole.agent.tunnel.TunnelClient;
 import dev.porthole.agent.tunnel.TunnelListener;
@@ -61,10 +62,21 @@ public final class PrivateTunnels implements AutoCloseable {
      * @throws IOException when the gateway refuses or cannot be reached in time
      */
     public static PrivateTunnels connect(URI server, String authorization, Duration timeout) throws IOException {
+        return connect(server, authorization, timeout, GatewayTrust.SYSTEM);
+    }
+
+    /**
+     * The same, checking the gateway's TLS certificate with {@code trust} (a private CA, pinned keys)
+     * instead of the system trust store.
+     *
+     * @throws IOException also when the gateway's certificate does not verify
+     */
+    public static PrivateTunnels connect(URI server, String authorization, Duration timeout, GatewayTrust trust) throws IOException {
+        trust.warnings(server).forEach(LOG::warn);
         Vertx vertx = Vertx.vertx();
         CompletableFuture<Void> connected = new CompletableFuture<>();
         AgentSettings settings = new AgentSettings(server, "/_porthole/agent", authorization, null, "dialer-" + UUID.randomUUID(), List.of(),
-                Duration.ofSeconds(60), 0, Duration.ofSeconds(30), 0);
+                Duration.ofSeconds(60), 0, Duration.ofSeconds(30), 0, false, trust);
         TunnelClient client = new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL,
                 "this client only dials"), new TunnelListener() {
                     @Override

@@ -22,6 +22,8 @@ public record AgentExit(int code, String message) {
     public static final int SESSION_ENDED = 7;
     /** Agent and gateway share no protocol version. */
     public static final int INCOMPATIBLE = 8;
+    /** The gateway's TLS certificate did not verify (untrusted, expired, another host's, not the pinned key). */
+    public static final int TLS_UNVERIFIED = 9;
 
     public static AgentExit normal() {
         return new AgentExit(NORMAL, "stopped");

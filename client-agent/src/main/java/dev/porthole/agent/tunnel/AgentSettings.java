@@ -19,9 +19,17 @@ import java.util.Objects;
  * @param maxReconnectDelay the cap of the reconnect back-off
  * @param maxAttempts connection attempts in a row before giving up (0: never give up)
  * @param ha keep a second connection, to another gateway instance, that serves the HTTP tunnels too ({@code --ha})
+ * @param trust how the gateway's TLS certificate is checked on {@code wss://}
  */
 public record AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
-        Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha) {
+        Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha, GatewayTrust trust) {
+
+    /** Settings that check the gateway's certificate with the system trust store. */
+    public AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
+            Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha) {
+        this(server, agentPath, authorization, clientId, agentId, tunnels, upstreamTimeout, maxUpstreamConnections, maxReconnectDelay, maxAttempts,
+                ha, GatewayTrust.SYSTEM);
+    }
 
     /** Settings with one connection. */
     public AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
@@ -33,6 +41,7 @@ public record AgentSettings(URI server, String agentPath, String authorization, 
     public AgentSettings {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(trust, "trust");
         tunnels = List.copyOf(tunnels);
     }
 

@@ -177,6 +177,12 @@ final class Link {
                 }
             }
         }
+        java.util.Optional<String> refused = GatewayTrust.certificateRefusal(cause);
+        if (refused.isPresent()) {
+            end(new AgentExit(AgentExit.TLS_UNVERIFIED, "the gateway at " + settings.server() + " did not prove its identity: " + refused.get()
+                    + "; if it uses a private CA, give it with --ca FILE (env CA_FILE)"));
+            return;
+        }
         retry("cannot reach the gateway at " + settings.server() + ": " + describe(cause), null, null);
     }
 

@@ -59,13 +59,15 @@ public final class TunnelClient {
         this.version = version;
         this.requests = settings.tunnels();
         this.authorization = settings.authorization();
-        WebSocketClient webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+        WebSocketClientOptions options = new WebSocketClientOptions()
                 .setMaxFrameSize(muxSettings.maxFrameSize())
                 .setMaxMessageSize(muxSettings.maxFrameSize())
                 .setTryUsePerMessageCompression(false)
                 .setTryUsePerFrameCompression(false)
                 .setConnectTimeout(10_000)
-                .setTcpNoDelay(true));
+                .setTcpNoDelay(true);
+        settings.trust().applyTo(options);
+        WebSocketClient webSockets = vertx.createWebSocketClient(options);
         this.primary = new Link(this, "first", backoff, webSockets);
         this.second = settings.ha() ? new Link(this, "second", backoff.another(), webSockets) : null;
     }

@@ -162,7 +162,16 @@ public final class PortholeSystem implements AutoCloseable {
         return launchGateway(name, port, management, Map.of());
     }
 
+    /** Starts one more gateway on free ports without waiting for it to listen: for a gateway expected to refuse to start. */
+    public ServiceProcess launchFailingGateway(String name, Map<String, String> extra) {
+        return launchGateway(name, RedisServerProcess.freePort(), RedisServerProcess.freePort(), extra, false);
+    }
+
     private ServiceProcess launchGateway(String name, int port, int management, Map<String, String> extra) {
+        return launchGateway(name, port, management, extra, true);
+    }
+
+    private ServiceProcess launchGateway(String name, int port, int management, Map<String, String> extra, boolean awaitListening) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "QUARKUS_REDIS_HOSTS", redis.url(),
                 "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(port),
@@ -179,7 +188,9 @@ public final class PortholeSystem implements AutoCloseable {
         env.putAll(extra);
         ServiceProcess process = ServiceProcess.start(name, "gateway-service", gatewayJvm, List.of(), env, logDir);
         processes.add(process);
-        awaitPort(port, process);
+        if (awaitListening) {
+            awaitPort(port, process);
+        }
         return process;
     }
 

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.config;
 
 import dev.porthole.protocol.frame.FrameCodec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -23,9 +24,8 @@ public final class ConfigCheck {
         if (!DOMAIN.matcher(http.domain()).matches()) {
             problems.add("porthole.gateway.http.domain: '" + http.domain() + "' is not a lower-case DNS name");
         }
-        if (!http.publicScheme().equals("http") && !http.publicScheme().equals("https")) {
-            problems.add("porthole.gateway.http.public-scheme: must be http or https, not '" + http.publicScheme() + "'");
-        }
+        http.publicScheme().filter(scheme -> !scheme.equals("http") && !scheme.equals("https")).ifPresent(scheme ->
+                problems.add("porthole.gateway.http.public-scheme: must be http or https, not '" + scheme + "'"));
         checkPort(problems, "porthole.gateway.http.port", http.port());
         http.publicPort().ifPresent(port -> checkPort(problems, "porthole.gateway.http.public-port", port));
         if (!http.agentPath().startsWith("/")) {
@@ -146,7 +146,38 @@ public final class ConfigCheck {
         });
         positive(problems, "porthole.gateway.cluster.connect-timeout", cluster.connectTimeout().toMillis());
         positive(problems, "porthole.gateway.cluster.max-connections-per-peer", cluster.maxConnectionsPerPeer());
+        checkTls(problems, config);
         return problems;
+    }
+
+    private static void checkTls(List<String> problems, GatewayConfig config) {
+        GatewayConfig.Tls tls = config.tls();
+        List<String> certs = tls.certFiles().orElse(List.of());
+        List<String> keys = tls.keyFiles().orElse(List.of());
+        if (certs.size() != keys.size()) {
+            problems.add("porthole.gateway.tls.key-files: give one key file per certificate file, in the same order ("
+                    + certs.size() + " certificate file(s), " + keys.size() + " key file(s))");
+        }
+        long checkMillis = tls.reloadCheckInterval().toMillis();
+        if (checkMillis < 100 || checkMillis > 3_600_000) {
+            problems.add("porthole.gateway.tls.reload-check-interval: must be between 100ms and 1h, was " + tls.reloadCheckInterval());
+        }
+        tls.hstsMaxAge().filter(Duration::isNegative).ifPresent(age ->
+                problems.add("porthole.gateway.tls.hsts-max-age: must be 0s or more, was " + age));
+        if (!certs.isEmpty() && config.cluster().internalAddress().isPresent()) {
+            // Peers forward to each other's public port in plain HTTP; TLS between gateways comes with the mTLS part of issue 17.
+            problems.add("porthole.gateway.tls.cert-files: TLS on the gateway itself is not supported with cluster.internal-address yet"
+                    + " (gateways forward to each other's public port in plain HTTP); terminate TLS in the load balancer in front of the cluster");
+        }
+        tls.redirectPort().ifPresent(port -> {
+            checkPort(problems, "porthole.gateway.tls.redirect-port", port);
+            if (certs.isEmpty()) {
+                problems.add("porthole.gateway.tls.redirect-port: redirects to https need TLS on the public port; set tls.cert-files");
+            }
+            if (port == config.http().port() && port != 0) {
+                problems.add("porthole.gateway.tls.redirect-port: must differ from http.port " + port);
+            }
+        });
     }
 
     private static void checkPort(List<String> problems, String key, int port) {

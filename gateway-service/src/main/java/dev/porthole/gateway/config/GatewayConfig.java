@@ -55,6 +55,35 @@ public interface GatewayConfig {
     /** Several gateways as one: requests for a tunnel held by another instance are forwarded to it. */
     Cluster cluster();
 
+    /** HTTPS on the public listener, from PEM files; off unless {@code tls.cert-files} is set. */
+    Tls tls();
+
+    /** TLS termination on the public listener (see docs/operations.md, "HTTPS on a VPS in five minutes"). */
+    interface Tls {
+        /**
+         * PEM certificate chains, leaf first, one per domain (typically {@code *.<domain>} plus the apex
+         * in one certificate); the visitor's SNI picks one. Setting it turns TLS on for the public port.
+         */
+        Optional<List<String>> certFiles();
+
+        /** PEM private keys (PKCS#8, or PKCS#1 RSA), one per certificate file, in the same order. */
+        Optional<List<String>> keyFiles();
+
+        /** How often the files are looked at; changed files are served from the next handshake on, without a restart. */
+        @WithDefault("5s")
+        Duration reloadCheckInterval();
+
+        /** {@code Strict-Transport-Security} max-age on every response of the public port; unset or 0: no header. */
+        Optional<Duration> hstsMaxAge();
+
+        /** Add {@code includeSubDomains} to the HSTS header (every tunnel under the domain is then HTTPS-only in browsers that saw it). */
+        @WithDefault("false")
+        boolean hstsIncludeSubdomains();
+
+        /** A plain-HTTP port (80 on a VPS) that answers every request with a 308 redirect to the same URL over https; unset: none. */
+        OptionalInt redirectPort();
+    }
+
     /** Forwarding between gateway instances; off unless {@code internal-address} is set. */
     interface Cluster {
         /**
@@ -87,9 +116,12 @@ public interface GatewayConfig {
         @WithDefault("localhost")
         String domain();
 
-        /** Scheme in the public URLs the gateway hands out ({@code https} when TLS terminates in front of it). */
-        @WithDefault("http")
-        String publicScheme();
+        /**
+         * Scheme in the public URLs the gateway hands out; defaults to {@code https} when the gateway
+         * terminates TLS itself ({@code tls.cert-files}), else {@code http} (set {@code https} when TLS
+         * terminates in front of it).
+         */
+        Optional<String> publicScheme();
 
         /** Port in the public URLs; defaults to {@code http.port}, and is left out when it is the scheme's default. */
         OptionalInt publicPort();

@@ -13,12 +13,27 @@ public class PublicAddresses {
     private final boolean publicPortSet;
 
     public PublicAddresses(GatewayConfig config) {
-        this.scheme = config.http().publicScheme();
+        this.scheme = scheme(config);
         this.domain = config.http().domain();
         int port = config.http().publicPort().orElse(config.http().port());
         boolean defaultPort = (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
         this.portSuffix = defaultPort ? "" : ":" + port;
         this.publicPortSet = config.http().publicPort().isPresent();
+    }
+
+    /** The scheme of public URLs: {@code http.public-scheme}, else {@code https} when the gateway terminates TLS, else {@code http}. */
+    public static String scheme(GatewayConfig config) {
+        return config.http().publicScheme().orElse(tlsTerminated(config) ? "https" : "http");
+    }
+
+    /** Whether the public listener speaks TLS itself ({@code tls.cert-files} set). */
+    public static boolean tlsTerminated(GatewayConfig config) {
+        return config.tls().certFiles().filter(files -> !files.isEmpty()).isPresent();
+    }
+
+    /** The scheme of the public URLs handed out. */
+    public String scheme() {
+        return scheme;
     }
 
     /**
@@ -31,6 +46,11 @@ public class PublicAddresses {
             return host + portSuffix;
         }
         return visitorPort > 0 ? host + ":" + visitorPort : host;
+    }
+
+    /** {@code host[:port]} of the public (TLS) port, for redirects from plain HTTP: the port is left out when it is the scheme's default. */
+    public String secureAuthority(String host) {
+        return host + portSuffix;
     }
 
     /** {@code http://<name>.<domain>[:port]}. */

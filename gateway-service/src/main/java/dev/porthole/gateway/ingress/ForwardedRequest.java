@@ -34,7 +34,7 @@ public class ForwardedRequest {
 
     public ForwardedRequest(GatewayConfig config, PublicAddresses addresses) {
         this.trustForwarded = config.http().trustForwardedHeaders();
-        this.publicScheme = config.http().publicScheme();
+        this.publicScheme = addresses.scheme();
         this.addresses = addresses;
     }
 

@@ -4,6 +4,7 @@ import dev.porthole.gateway.cluster.ClusterMembership;
 import dev.porthole.gateway.cluster.PeerForwarding;
 import dev.porthole.gateway.cluster.PeerRoute;
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.cluster.PeerStreams;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.dial.PrivateDialer;
@@ -44,6 +45,7 @@ public class HttpIngress {
     private final Vertx vertx;
     private final Duration responseTimeout;
     private final String domain;
+    private final String scheme;
     private final String pathPrefix;
     private final boolean pathRouting;
     private final Draining draining;
@@ -68,6 +70,7 @@ public class HttpIngress {
         this.vertx = vertx;
         this.responseTimeout = config.http().responseTimeout();
         this.domain = config.http().domain();
+        this.scheme = PublicAddresses.scheme(config);
         this.pathPrefix = config.http().pathPrefix();
         this.pathRouting = config.http().pathRouting();
     }
@@ -108,8 +111,8 @@ public class HttpIngress {
             }
             case Addressing.Tunnel tunnel -> forward(request, tunnel, fromPeer);
             case Addressing.NoTunnel none -> ErrorPages.send(request, 404, "no-tunnel", "Not Found", pathRouting
-                    ? "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host."
-                    : "There is no tunnel here. Tunnels are served at http://<name>." + domain + "/.");
+                    ? "There is no tunnel here. Tunnels are served at " + scheme + "://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host."
+                    : "There is no tunnel here. Tunnels are served at " + scheme + "://<name>." + domain + "/.");
             case Addressing.BadRequest bad -> ErrorPages.send(request, 400, "bad-request", "Bad Request", bad.reason());
             case Addressing.OtherHost other -> ErrorPages.send(request, 421, "unknown-host", "Misdirected Request",
                     "This gateway serves tunnels at <name>." + domain + " only; the host this request names is not one of them.");

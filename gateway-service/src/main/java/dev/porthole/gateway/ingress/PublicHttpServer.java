@@ -6,6 +6,9 @@ import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.events.EventPublisher;
+import dev.porthole.gateway.tls.CertificateProblems;
+import dev.porthole.gateway.tls.HttpsRedirect;
+import dev.porthole.gateway.tls.TlsTermination;
 import dev.porthole.protocol.event.PortholeEvent;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -15,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -39,13 +43,15 @@ public class PublicHttpServer {
     private final EventPublisher events;
     private final GatewayInstance instance;
     private final PublicAddresses addresses;
+    private final TlsTermination tls;
+    private final HttpsRedirect redirect;
     private final AtomicInteger visitorConnections = new AtomicInteger();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile String deploymentId;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public PublicHttpServer(Vertx vertx, GatewayConfig config, HttpIngress ingress, AgentEndpoint agents, EventPublisher events,
-            GatewayInstance instance, PublicAddresses addresses) {
+            GatewayInstance instance, PublicAddresses addresses, TlsTermination tls, HttpsRedirect redirect) {
         this.vertx = vertx;
         this.config = config;
         this.ingress = ingress;
@@ -53,6 +59,8 @@ public class PublicHttpServer {
         this.events = events;
         this.instance = instance;
         this.addresses = addresses;
+        this.tls = tls;
+        this.redirect = redirect;
     }
 
     void start(@Observes StartupEvent startup) throws Exception {
@@ -62,15 +70,26 @@ public class PublicHttpServer {
             throw new InvalidConfigurationException(problems);
         }
         HttpServerOptions options = options();
+        try {
+            tls.configure(options);
+        } catch (CertificateProblems bad) {
+            List<String> certificateProblems = bad.problems().stream().map(problem -> "porthole.gateway.tls.cert-files: " + problem).toList();
+            certificateProblems.forEach(problem -> Log.error("invalid configuration: " + problem));
+            throw new InvalidConfigurationException(certificateProblems);
+        }
         int instances = config.http().eventLoops().orElse(Runtime.getRuntime().availableProcessors());
         Duration headTimeout = config.http().requestHeadTimeout();
+        String hsts = tls.hstsHeader();
         deploymentId = vertx.deployVerticle(() -> {
-            Listener listener = new Listener(options, ingress, headTimeout, visitorConnections);
+            Listener listener = new Listener(options, ingress, headTimeout, visitorConnections, hsts);
             listeners.add(listener);
             return listener;
         }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        Log.infof("Porthole gateway %s listening on %s:%d; tunnels at %s; agents connect to ws://<this host>:%d%s", instance.id(),
-                config.http().host(), config.http().port(), addresses.http("<name>"), config.http().port(), config.http().agentPath());
+        tls.watch();
+        redirect.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Log.infof("Porthole gateway %s listening on %s:%d (%s); tunnels at %s; agents connect to %s://<this host>:%d%s", instance.id(),
+                config.http().host(), config.http().port(), tls.enabled() ? "TLS" : "plain HTTP", addresses.http("<name>"),
+                tls.enabled() ? "wss" : "ws", config.http().port(), config.http().agentPath());
         events.publish(new PortholeEvent.GatewayStarted(instance.id(), version(), addresses.http("*")));
     }
 
@@ -95,7 +114,7 @@ public class PublicHttpServer {
         if (deployed == null || !closed.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
-        return vertx.undeploy(deployed);
+        return vertx.undeploy(deployed).eventually(redirect::close);
     }
 
     private HttpServerOptions options() {
@@ -132,17 +151,20 @@ public class PublicHttpServer {
 
     /** One listener per event loop. */
     private static final class Listener extends AbstractVerticle {
+        private static final String STRICT_TRANSPORT_SECURITY = "Strict-Transport-Security";
         private final HttpServerOptions options;
         private final HttpIngress ingress;
         private final Duration requestHeadTimeout;
         private final AtomicInteger visitorConnections;
+        private final String hsts;
         private volatile RequestHeadDeadline deadline;
 
-        Listener(HttpServerOptions options, HttpIngress ingress, Duration requestHeadTimeout, AtomicInteger visitorConnections) {
+        Listener(HttpServerOptions options, HttpIngress ingress, Duration requestHeadTimeout, AtomicInteger visitorConnections, String hsts) {
             this.options = options;
             this.ingress = ingress;
             this.requestHeadTimeout = requestHeadTimeout;
             this.visitorConnections = visitorConnections;
+            this.hsts = hsts;
         }
 
         void drain(long graceMillis) {
@@ -160,6 +182,11 @@ public class PublicHttpServer {
                     .connectionHandler(heads::opened)
                     .requestHandler(request -> {
                         heads.requestArrived(request);
+                        if (hsts != null) {
+                            // Set as the head leaves, so the gateway's policy replaces any the upstream sent.
+                            HttpServerResponse response = request.response();
+                            response.headersEndHandler(ignored -> response.headers().set(STRICT_TRANSPORT_SECURITY, hsts));
+                        }
                         ingress.handle(request);
                     })
                     .listen().<Void>mapEmpty().onComplete(started);

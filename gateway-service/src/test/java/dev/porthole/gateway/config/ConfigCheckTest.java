@@ -105,4 +105,20 @@ class ConfigCheckTest {
         assertThat(settings.clientDownload(1000)).isEqualTo(1000);
         assertThat(settings.clientDownload(0)).isZero();
     }
+
+    @Test
+    void tlsSettingsAreCheckedTogether() {
+        var problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.tls.cert-files", "/etc/porthole/a.pem,/etc/porthole/b.pem",
+                "porthole.gateway.tls.key-files", "/etc/porthole/a.key",
+                "porthole.gateway.tls.reload-check-interval", "10ms",
+                "porthole.gateway.tls.redirect-port", "8080",
+                "porthole.gateway.cluster.internal-address", "gateway-1:8080")));
+        assertThat(problems).anyMatch(p -> p.startsWith("porthole.gateway.tls.key-files: give one key file per certificate file"))
+                .anyMatch(p -> p.startsWith("porthole.gateway.tls.reload-check-interval:"))
+                .anyMatch(p -> p.startsWith("porthole.gateway.tls.redirect-port: must differ from http.port"))
+                .anyMatch(p -> p.startsWith("porthole.gateway.tls.cert-files: TLS on the gateway itself is not supported with cluster"));
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tls.redirect-port", "8081"))))
+                .singleElement().asString().contains("set tls.cert-files");
+    }
 }

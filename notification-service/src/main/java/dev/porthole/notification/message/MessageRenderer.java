@@ -8,6 +8,8 @@ import dev.porthole.protocol.event.PortholeEvent.AuthFailed;
 import dev.porthole.protocol.event.PortholeEvent.ClientCreated;
 import dev.porthole.protocol.event.PortholeEvent.ClientDeleted;
 import dev.porthole.protocol.event.PortholeEvent.ClientDisabled;
+import dev.porthole.protocol.event.PortholeEvent.CertificateRejected;
+import dev.porthole.protocol.event.PortholeEvent.CertificateReloaded;
 import dev.porthole.protocol.event.PortholeEvent.ConfigRejected;
 import dev.porthole.protocol.event.PortholeEvent.ConfigReloaded;
 import dev.porthole.protocol.event.PortholeEvent.GatewayDraining;
@@ -121,6 +123,10 @@ public final class MessageRenderer {
                     v(e.service()), v(e.source()), v(e.detail()));
             case ConfigReloaded e -> MessageText.fill("%s put a new configuration from %s in force: %s.",
                     v(e.service()), v(e.source()), v(e.changes()));
+            case CertificateRejected e -> MessageText.fill("Gateway %s keeps its previous TLS certificates: the new ones from %s cannot be served: %s.",
+                    v(e.gatewayId()), v(e.source()), v(e.detail()));
+            case CertificateReloaded e -> MessageText.fill("Gateway %s serves new TLS certificates from %s: %s.",
+                    v(e.gatewayId()), v(e.source()), v(e.certificates()));
         };
     }
 

@@ -18,7 +18,9 @@ public enum EventType {
     GATEWAY_STARTED("gateway.started", Severity.INFO, PortholeEvent.GatewayStarted.class),
     GATEWAY_DRAINING("gateway.draining", Severity.WARNING, PortholeEvent.GatewayDraining.class),
     CONFIG_REJECTED("config.rejected", Severity.CRITICAL, PortholeEvent.ConfigRejected.class),
-    CONFIG_RELOADED("config.reloaded", Severity.INFO, PortholeEvent.ConfigReloaded.class);
+    CONFIG_RELOADED("config.reloaded", Severity.INFO, PortholeEvent.ConfigReloaded.class),
+    CERTIFICATE_REJECTED("tls.certificate-rejected", Severity.CRITICAL, PortholeEvent.CertificateRejected.class),
+    CERTIFICATE_RELOADED("tls.certificate-reloaded", Severity.INFO, PortholeEvent.CertificateReloaded.class);
 
     private final String wireName;
     private final Severity severity;

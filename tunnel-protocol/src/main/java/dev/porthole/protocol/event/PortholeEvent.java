@@ -16,7 +16,8 @@ public sealed interface PortholeEvent permits
         PortholeEvent.LimitHit,
         PortholeEvent.PublicSessionExpired,
         PortholeEvent.GatewayStarted, PortholeEvent.GatewayDraining,
-        PortholeEvent.ConfigRejected, PortholeEvent.ConfigReloaded {
+        PortholeEvent.ConfigRejected, PortholeEvent.ConfigReloaded,
+        PortholeEvent.CertificateRejected, PortholeEvent.CertificateReloaded {
 
     /** The event's type, which names it on the wire and in channel filters. */
     default EventType type() {
@@ -96,5 +97,13 @@ public sealed interface PortholeEvent permits
 
     /** A changed configuration file was put in force without a restart; {@code changes} says what differs. */
     record ConfigReloaded(String service, String source, String digest, String changes) implements PortholeEvent {
+    }
+
+    /** Changed certificate files could not be served (missing, expired, key not matching); the gateway keeps serving the previous ones. */
+    record CertificateRejected(String gatewayId, String source, String detail) implements PortholeEvent {
+    }
+
+    /** Changed certificate files are served from the next TLS handshake on; {@code certificates} names each one's names, serial and expiry. */
+    record CertificateReloaded(String gatewayId, String source, String certificates) implements PortholeEvent {
     }
 }

@@ -26,7 +26,9 @@ class EventCodecTest {
             new PortholeEvent.GatewayStarted("g1", "0.1.0", "http://example.com"),
             new PortholeEvent.GatewayDraining("g1", "SIGTERM", 3),
             new PortholeEvent.ConfigRejected("gateway", "gateway.yml", "line 3: bad key"),
-            new PortholeEvent.ConfigReloaded("gateway-1", "porthole.yml", "3f2a", "tokens: 2 -> 3"));
+            new PortholeEvent.ConfigReloaded("gateway-1", "porthole.yml", "3f2a", "tokens: 2 -> 3"),
+            new PortholeEvent.CertificateRejected("gateway-1", "/etc/porthole/tls/example.com.pem", "the certificate expired"),
+            new PortholeEvent.CertificateReloaded("gateway-1", "/etc/porthole/tls/example.com.pem", "*.example.com, example.com (serial 1f)"));
 
     @Test
     void coversEveryEventType() {

@@ -1,6 +1,7 @@
 package dev.porthole.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.protocol.ProtocolVersion;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,6 +64,41 @@ class DistributionIT {
         assertThat(run.out()).as(run.toString()).containsExactly("porthole " + version,
                 "protocol " + ProtocolVersion.MIN + "-" + ProtocolVersion.MAX, "java " + Runtime.version());
         assertThat(run.err()).as(run.toString()).isEmpty();
+    }
+
+    @Test
+    void startsFromTheCacheTheBuildTrainedWhenRunOnTheBuildsJava() throws Exception {
+        Path app = launcher.getParent().getParent().resolve("lib/porthole");
+        assertThat(app.resolve("porthole.aot")).isNotEmptyFile();
+        // Options in JDK_JAVA_OPTIONS still apply, without the JVM's "Picked up" note in the output.
+        Run run = porthole(Map.of("PORTHOLE_JAVA", JAVA, "PORTHOLE_JAVA_OPTS", "-Xlog:aot=info", "JDK_JAVA_OPTIONS", "-Dporthole.unused=1"), "--version");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).as(run.toString()).anyMatch(l -> l.contains("Opened AOT cache " + app.resolve("porthole.aot")))
+                .noneMatch(l -> l.contains("Picked up")).contains("porthole " + version);
+        assertThat(run.err()).as(run.toString()).noneMatch(l -> l.contains("Picked up"));
+    }
+
+    @Test
+    void anotherJavaGetsACacheOfItsOwnAfterItsFirstRun() throws Exception {
+        // The same JDK behind a script whose -version differs from the one the build's cache was made with.
+        Path other = fakeJava("other-java", "");
+        Files.writeString(other, "#!/bin/sh\nif [ \"$1\" = -version ]; then \"" + JAVA + "\" -version; echo 'another build' >&2; exit 0; fi\n"
+                + "exec \"" + JAVA + "\" \"$@\"\n");
+        Path cache = UNPACKED.resolve("home/.cache/porthole");
+        deleteRecursively(cache);
+        Run first = porthole(Map.of("PORTHOLE_JAVA", other.toString()), "--version");
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(first.out()).as(first.toString()).first().isEqualTo("porthole " + version);
+        await("the background training run writes the cache").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.isDirectory(cache) && cacheFiles(cache).anyMatch(f -> f.toString().endsWith(".aot")));
+        Run next = porthole(Map.of("PORTHOLE_JAVA", other.toString(), "PORTHOLE_JAVA_OPTS", "-Xlog:aot=info"), "--version");
+        assertThat(next.out()).as(next.toString()).anyMatch(l -> l.contains("Opened AOT cache " + cache));
+    }
+
+    private static Stream<Path> cacheFiles(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache)) {
+            return files.toList().stream();
+        }
     }
 
     @Test

@@ -33,6 +33,7 @@ wait_port "$upstream_port"
 
 # peak_rss <pid> <file>: samples VmRSS every 50 ms into <file> (the highest, in MiB) until killed.
 peak_rss() {
+  trap - EXIT INT TERM # a subshell: stopping it must not run the script's clean-up
   local peak=0 now
   while now=$(rss_mib "$1" 2>/dev/null); do
     [ "$now" -gt "$peak" ] && { peak=$now; echo "$peak" > "$2"; }
@@ -52,7 +53,7 @@ measure() {
   local agent=$!; pids+=("$agent")
   for _ in $(seq 1 600); do [ -s "$logs/memory-$label.out" ] && break; sleep 0.1; done
   local url host; url=$(head -1 "$logs/memory-$label.out"); host="${url#http://}"
-  [ -n "$host" ] || { echo "bench: the $label agent printed no URL; see $logs/memory-$label.log" >&2; exit 1; }
+  case $url in http://*) ;; *) echo "bench: the $label agent printed no URL; see $logs/memory-$label.out and .log" >&2; exit 1 ;; esac
   sleep "$idle_wait"
   local idle; idle=$(rss_mib "$agent")
   local peakfile="$out/peak-$label"; echo 0 > "$peakfile"

@@ -38,6 +38,9 @@ import picocli.CommandLine.Mixin;
         "without tunnels. Exit code 0, or that of the failed handshake (3 refused, 5 unreachable, 8 incompatible)."})
 public class VersionCommand implements Callable<Integer> {
 
+    /** The agent's log category, held here so that the level set on it stays (JUL keeps loggers weakly). */
+    private static final Logger AGENT_LOG = Logger.getLogger("dev.porthole.agent");
+
     /** How long the handshake with the gateway may take in all. */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
 
@@ -71,7 +74,7 @@ public class VersionCommand implements Callable<Integer> {
             return runner.configError(e.getMessage());
         }
         // The tunnel client's connection lines are for running agents; this command prints its own.
-        Logger.getLogger("dev.porthole.agent").setLevel(Level.WARNING);
+        AGENT_LOG.setLevel(Level.WARNING);
         CompletableFuture<Void> welcomed = new CompletableFuture<>();
         TunnelListener listener = new TunnelListener() {
             @Override

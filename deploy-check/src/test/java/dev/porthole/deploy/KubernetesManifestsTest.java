@@ -191,7 +191,7 @@ class KubernetesManifestsTest {
         return httpGet;
     }
 
-    private static List<Map<String, Object>> containers(Map<String, Object> workload) {
+    static List<Map<String, Object>> containers(Map<String, Object> workload) {
         return list(map(map(map(workload.get("spec")).get("template")).get("spec")).get("containers"));
     }
 
@@ -200,11 +200,11 @@ class KubernetesManifestsTest {
                 .orElseThrow(() -> new AssertionError("no " + kind + " named " + name + " in " + BASE));
     }
 
-    private static String name(Map<String, Object> object) {
+    static String name(Map<String, Object> object) {
         return (String) map(object.get("metadata")).get("name");
     }
 
-    private static List<Map<String, Object>> readBase() {
+    static List<Map<String, Object>> readBase() {
         try {
             List<Map<String, Object>> all = new ArrayList<>();
             for (String resource : strings(yaml(Files.readString(BASE.resolve("kustomization.yaml"))).getFirst().get("resources"))) {
@@ -224,12 +224,12 @@ class KubernetesManifestsTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
+    static Map<String, Object> map(Object value) {
         return value == null ? Map.of() : (Map<String, Object>) value;
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Object value) {
+    static List<Map<String, Object>> list(Object value) {
         return value == null ? List.of() : (List<Map<String, Object>>) value;
     }
 

@@ -1,5 +1,6 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.protocol.ProtocolVersion;
 import picocli.CommandLine.IVersionProvider;
 
 /** The agent's version, from its jar manifest. */
@@ -12,6 +13,6 @@ public final class AgentVersion implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"porthole " + current()};
+        return new String[] {"porthole " + current(), "protocol " + ProtocolVersion.MIN + "-" + ProtocolVersion.MAX};
     }
 }

@@ -147,6 +147,7 @@ final class Connection implements MuxListener {
             link.instance = welcome.gatewayId();
         }
         if (!link.isSecond()) {
+            client.welcomedWith(welcome.version());
             client.requests(next);
             boolean first = !client.everConnected();
             if (!served.isEmpty() || asked.isEmpty()) {

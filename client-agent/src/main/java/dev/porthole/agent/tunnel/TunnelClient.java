@@ -10,6 +10,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The agent's side of a tunnel: connects to the gateway, claims the tunnels, serves the streams
@@ -50,6 +51,8 @@ public final class TunnelClient {
     private volatile String authorization;
     private volatile boolean stopping;
     private volatile boolean everConnected;
+    /** The protocol version of the last WELCOME on the first link; 0 before any. */
+    private volatile int protocolVersion;
 
     public TunnelClient(Vertx vertx, AgentSettings settings, StreamAcceptor acceptor, TunnelListener listener, Backoff backoff, String version) {
         this.vertx = vertx;
@@ -99,6 +102,12 @@ public final class TunnelClient {
     /** The gateway instances the connections are on now (the first's, then the second's), for tests and logs; empty entries while down. */
     public List<String> instances() {
         return second == null ? List.of(primary.instanceOrEmpty()) : List.of(primary.instanceOrEmpty(), second.instanceOrEmpty());
+    }
+
+    /** The protocol version the gateway chose in its last WELCOME (the highest both speak); empty before the first. */
+    public OptionalInt protocolVersion() {
+        int version = protocolVersion;
+        return version == 0 ? OptionalInt.empty() : OptionalInt.of(version);
     }
 
     /**
@@ -183,5 +192,9 @@ public final class TunnelClient {
 
     void connected() {
         everConnected = true;
+    }
+
+    void welcomedWith(int version) {
+        protocolVersion = version;
     }
 }

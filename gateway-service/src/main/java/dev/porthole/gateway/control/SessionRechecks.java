@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -26,6 +27,8 @@ public class SessionRechecks {
     private final Vertx vertx;
     private final LocalSessions sessions;
     private final AgentAuthenticator authenticator;
+    private final AtomicBoolean fullCheckRunning = new AtomicBoolean();
+    private final AtomicBoolean fullCheckAgain = new AtomicBoolean();
 
     public SessionRechecks(Vertx vertx, LocalSessions sessions, AgentAuthenticator authenticator) {
         this.vertx = vertx;
@@ -33,10 +36,24 @@ public class SessionRechecks {
         this.authenticator = authenticator;
     }
 
-    /** Checks every live session; after a lost subscription, with every cached answer forgotten. */
+    /**
+     * Checks every live session; after a lost subscription, with every cached answer forgotten. While
+     * one such check is under way (or retrying), another is not started beside it but run once more
+     * after it, so that Redis flapping while auth-service is down does not pile up retry loops.
+     */
     public Future<Integer> all() {
+        if (!fullCheckRunning.compareAndSet(false, true)) {
+            fullCheckAgain.set(true);
+            return Future.succeededFuture(0);
+        }
+        fullCheckAgain.set(false);
         authenticator.forgetAll();
-        return recheck(session -> true, "every session");
+        return recheck(session -> true, "every session").onComplete(done -> {
+            fullCheckRunning.set(false);
+            if (fullCheckAgain.getAndSet(false)) {
+                all();
+            }
+        });
     }
 
     /** Checks the live sessions of one client. */

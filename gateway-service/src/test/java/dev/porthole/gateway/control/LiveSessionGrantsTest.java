@@ -47,6 +47,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,9 @@ class LiveSessionGrantsTest {
     /** Credentials revoked (by client id) and sessions kicked, as auth-service would find them in Redis. */
     private static final Set<String> REVOKED = ConcurrentHashMap.newKeySet();
     private static final Set<String> KICKED = ConcurrentHashMap.newKeySet();
+    /** While set, session-check answers 503, as an auth-service that is down. */
+    private static final AtomicBoolean CHECKS_DOWN = new AtomicBoolean();
+    private static final AtomicInteger CHECKS_ASKED = new AtomicInteger();
     private static final HttpServer AUTH_SERVICE = startAuthService();
 
     public static final class WithAuthService implements QuarkusTestProfile {
@@ -91,6 +96,9 @@ class LiveSessionGrantsTest {
 
     @Inject
     ControlBroadcasts broadcasts;
+
+    @Inject
+    SessionRechecks rechecks;
 
     @BeforeEach
     void subscribed() {
@@ -191,6 +199,26 @@ class LiveSessionGrantsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> kicked.closeCode() == CloseCode.KICKED.code());
     }
 
+    @Test
+    void aFullRecheckWhileOneIsRetryingRunsOnceAfterItInsteadOfBesideIt() throws Exception {
+        GRANTS.put("flap", grants(List.of("flap-a"), List.of(), List.of(), List.of()));
+        TestAgent agent = connect("flap", List.of(TunnelRequest.http("flap-a", "x:1")));
+        agent.awaitWelcome();
+        CHECKS_DOWN.set(true);
+        try {
+            int before = CHECKS_ASKED.get();
+            var first = rechecks.all();
+            await().until(() -> CHECKS_ASKED.get() > before);
+            var second = rechecks.all();
+            assertThat(second.succeeded()).as("not started beside the one retrying").isTrue();
+            assertThat(first.isComplete()).as("the first retries while auth-service is down").isFalse();
+            REVOKED.add("flap");
+        } finally {
+            CHECKS_DOWN.set(false);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.closeCode() == CloseCode.CREDENTIALS_REVOKED.code());
+    }
+
     private TestAgent connect(String clientId, List<TunnelRequest> tunnels) {
         return TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer agent-token-of-" + clientId, "agent-" + clientId, tunnels);
     }
@@ -227,6 +255,12 @@ class LiveSessionGrantsTest {
                 answer(exchange, principal(clientId));
             });
             server.createContext("/internal/v1/session-check", exchange -> {
+                CHECKS_ASKED.incrementAndGet();
+                if (CHECKS_DOWN.get()) {
+                    exchange.sendResponseHeaders(503, -1);
+                    exchange.close();
+                    return;
+                }
                 List<SessionCheck> checks = JSON.readValue(exchange.getRequestBody(), new TypeReference<>() {
                 });
                 answer(exchange, checks.stream().map(check -> {

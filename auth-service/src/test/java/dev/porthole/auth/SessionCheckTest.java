@@ -92,6 +92,20 @@ class SessionCheckTest {
     }
 
     @Test
+    void anIssuedTokenOfAClientCalledStaticStandsUntilItIsRevoked() {
+        String id = "static-" + uniqueId("named");
+        createClient(id, Map.of("subdomains", List.of("x")));
+        var issued = asAdmin().body(Map.of("kind", "STATIC")).when().post("/api/v1/clients/{id}/tokens", id).then().statusCode(201).extract();
+        Principal principal = authenticate("Bearer " + issued.path("value"), id, uniqueAddress()).then().statusCode(200).extract().as(Principal.class);
+
+        check(new SessionCheck("s-static", principal)).then().statusCode(200).body("[0].refusal", nullValue())
+                .body("[0].principal.grants.subdomains", equalTo(List.of("x")));
+        asAdmin().when().delete("/api/v1/clients/{id}/tokens/{tokenId}", id, issued.path("token.id")).then().statusCode(204);
+        check(new SessionCheck("s-static", principal)).then().statusCode(200)
+                .body("[0].refusal", equalTo("the credential this agent used was revoked; get a new one"));
+    }
+
+    @Test
     void refusesMoreThanAThousandSessionsInOneRequest() {
         String id = uniqueId("many");
         Principal principal = signIn(id, createClient(id, Map.of()));

@@ -55,7 +55,10 @@ public class SessionStandings {
         return switch (principal.method()) {
             // Public sessions hold no credential and no client record; their grants never change.
             case PUBLIC -> SessionStanding.valid(check.sessionId(), principal);
-            case STATIC_TOKEN -> principal.clientId().startsWith("static-") ? configuredToken(check) : issuedToken(check);
+            // A configured token's principal is named after it (client id = credential id = static-<hash>);
+            // a client of the admin API may be called static-x too.
+            case STATIC_TOKEN -> principal.clientId().startsWith("static-") && principal.clientId().equals(principal.credentialId())
+                    ? configuredToken(check) : issuedToken(check);
             case CLIENT_CREDENTIALS -> withClient(check, client -> client.secretId() != null && client.secretId().equals(principal.credentialId())
                     ? null : "the client secret this agent used was rotated; use the new one");
             case JWT -> withClient(check, client -> jwtProblem(principal));

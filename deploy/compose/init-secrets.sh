@@ -19,6 +19,8 @@ internal=$(pick porthole.internal.token "${PORTHOLE_INTERNAL_TOKEN:-}" "$(random
 admin=$(pick porthole.admin.key "${PORTHOLE_ADMIN_KEY:-}" "$(random_hex 24)")
 # Static tokens: the ones given, else one generated for the demo agent (docker compose --profile demo).
 static=$(pick porthole.auth.static-tokens "${PORTHOLE_AUTH_STATIC_TOKENS:-}" "demo-$(random_hex 16)")
+# Redis's ACL user "porthole": every service logs in with it (QUARKUS_REDIS_HOSTS names the user).
+redis_password=$(pick quarkus.redis.password "${QUARKUS_REDIS_PASSWORD:-}" "$(random_hex 24)")
 
 umask 077
 write() { # file, then its lines
@@ -29,9 +31,16 @@ write() { # file, then its lines
   chown 10001 "$file" 2>/dev/null || true
 }
 note="# Written by init-secrets (docker-compose.yml); delete the volume to get new ones."
-write auth-service.properties "$note" "porthole.internal.token=$internal" "porthole.admin.key=$admin" "porthole.auth.static-tokens=$static"
-write gateway-service.properties "$note" "porthole.internal.token=$internal"
-write notification-service.properties "$note" "porthole.admin.key=$admin"
+write auth-service.properties "$note" "porthole.internal.token=$internal" "porthole.admin.key=$admin" "porthole.auth.static-tokens=$static" \
+  "quarkus.redis.password=$redis_password"
+write gateway-service.properties "$note" "porthole.internal.token=$internal" "quarkus.redis.password=$redis_password"
+write notification-service.properties "$note" "porthole.admin.key=$admin" "quarkus.redis.password=$redis_password"
+# Redis reads its users from this file as its own user, so the file holds the password's SHA-256
+# only ('#<hex>') and is readable by all; the password itself is for the health check (root).
+write redis-users.acl "user default off" "user porthole on #$(printf %s "$redis_password" | sha256sum | cut -d' ' -f1) ~* &* +@all"
+chmod 644 "$dir/redis-users.acl"
+write redis-password "$redis_password"
+chown 0 "$dir/redis-password" 2>/dev/null || true
 write agent-token "${static%%,*}"
 echo "init-secrets: secrets are in the volume 'secrets'; read the admin key with:" \
   "docker compose exec auth-service cat /porthole-secrets/auth-service.properties"

@@ -47,9 +47,10 @@ class ComposeEnvironmentIT {
     @BeforeAll
     static void start() throws Exception {
         compose = ComposeFile.read(ComposeSettingsTest.COMPOSE);
-        redis = RedisServerProcess.startOnFreePort();
         Path secrets = Files.createDirectories(WORK.resolve("secrets"));
         runInitSecrets(secrets);
+        // As in compose: only the ACL user init-secrets wrote a password for may log in.
+        redis = RedisServerProcess.startWithAcl("porthole", Files.readString(secrets.resolve("redis-password")).strip(), false);
         for (ComposeFile.Service service : compose.services().values()) {
             Map<String, Integer> ports = new HashMap<>();
             service.environment().forEach((name, value) -> {

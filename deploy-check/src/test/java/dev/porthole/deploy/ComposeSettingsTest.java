@@ -3,6 +3,10 @@ package dev.porthole.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,6 +130,33 @@ class ComposeSettingsTest {
         ComposeFile compose = ComposeFile.read(COMPOSE);
         assertThat(ComposeFile.withDefaults(compose.services().get("auth-service").environment().get("PORTHOLE_AUTH_PUBLIC_ENABLED")))
                 .as("docker-compose.yml's default for PORTHOLE_AUTH_PUBLIC_ENABLED").isEqualTo("false");
+    }
+
+    /** Redis is the root of trust (issue 16.13): it lets in only an ACL user, whose password init-secrets gives Redis and each service. */
+    @Test
+    void redisLetsInOnlyTheAclUserWhosePasswordEveryServiceIsGiven() throws Exception {
+        assertThat(Files.readString(COMPOSE)).contains("command: [\"redis-server\", \"--appendonly\", \"yes\", \"--aclfile\", \"/porthole-secrets/redis-users.acl\"]");
+        ComposeFile compose = ComposeFile.read(COMPOSE);
+        Path secrets = Files.createTempDirectory("porthole-secrets");
+        ProcessBuilder withDir = new ProcessBuilder("sh", INIT_SECRETS.toString()).redirectErrorStream(true)
+                .redirectOutput(secrets.resolve("init-secrets.log").toFile());
+        withDir.environment().put("SECRETS_DIR", secrets.toString());
+        withDir.environment().put("QUARKUS_REDIS_PASSWORD", "");
+        assertThat(withDir.start().waitFor()).as("init-secrets; see " + secrets.resolve("init-secrets.log")).isZero();
+
+        String password = Files.readString(secrets.resolve("redis-password")).strip();
+        assertThat(password).matches("[0-9a-f]{48}");
+        assertThat(Files.readAllLines(secrets.resolve("redis-users.acl")))
+                .containsExactly("user default off", "user porthole on #" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(password.getBytes(StandardCharsets.UTF_8))) + " ~* &* +@all");
+        assertThat(Files.getPosixFilePermissions(secrets.resolve("redis-password"))).as("the password itself: its owner only")
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        for (String module : List.of("auth-service", "gateway-service", "notification-service")) {
+            assertThat(Files.readAllLines(secrets.resolve(module + ".properties"))).as(module).contains("quarkus.redis.password=" + password);
+        }
+        compose.services().values().stream().filter(service -> service.environment().containsKey("QUARKUS_REDIS_HOSTS"))
+                .forEach(service -> assertThat(ComposeFile.withDefaults(service.environment().get("QUARKUS_REDIS_HOSTS")))
+                        .as(service.name()).isEqualTo("redis://redis:6379?user=porthole"));
     }
 
     @Test

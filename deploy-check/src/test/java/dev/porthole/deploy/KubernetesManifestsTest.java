@@ -162,6 +162,27 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** Redis is the root of trust (issue 16.13): only an ACL user with the Secret's password logs in, and only the services reach it. */
+    @Test
+    void redisLetsInOnlyTheAclUserAndOnlyThePortholeServicesReachIt() {
+        Map<String, Object> redis = containers(find("StatefulSet", "redis")).getFirst();
+        assertThat(strings(redis.get("args"))).containsSubsequence("--user", "default", "off", "--user", "porthole", "on", ">$(REDIS_PASSWORD)");
+        assertThat(environment(redis).get("REDIS_PASSWORD")).contains("key=PORTHOLE_REDIS_PASSWORD");
+        List<String> labels = new ArrayList<>();
+        for (Map<String, Object> workload : objects.stream().filter(o -> "Deployment".equals(o.get("kind"))).toList()) {
+            Map<String, Object> container = containers(workload).getFirst();
+            assertThat(environment(container)).as(name(workload)).containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis:6379?user=porthole")
+                    .hasEntrySatisfying("QUARKUS_REDIS_PASSWORD", value -> assertThat(value).contains("key=PORTHOLE_REDIS_PASSWORD"));
+            labels.add(String.valueOf(map(map(map(map(workload.get("spec")).get("template")).get("metadata")).get("labels")).get("app.kubernetes.io/name")));
+        }
+        Map<String, Object> policy = map(find("NetworkPolicy", "redis").get("spec"));
+        assertThat(map(map(policy.get("podSelector")).get("matchLabels"))).containsEntry("app.kubernetes.io/name", "redis");
+        Map<String, Object> rule = list(policy.get("ingress")).getFirst();
+        Map<String, Object> from = map(list(rule.get("from")).getFirst().get("podSelector"));
+        assertThat(strings(list(from.get("matchExpressions")).getFirst().get("values"))).as("pods allowed to reach Redis")
+                .containsExactlyInAnyOrderElementsOf(labels);
+    }
+
     private List<Map<String, Object>> portholeContainers() {
         return objects.stream().filter(o -> "Deployment".equals(o.get("kind"))).flatMap(o -> containers(o).stream())
                 .filter(c -> String.valueOf(c.get("image")).startsWith("porthole/")).toList();

@@ -38,7 +38,8 @@ final class ServiceSettings {
     static final Path ROOT = Path.of(System.getProperty("porthole.root", "..")).toAbsolutePath().normalize();
 
     /** Quarkus settings that deployments pass to every service although no application.properties names them. */
-    private static final List<String> DEPLOYMENT_QUARKUS_PROPERTIES = List.of("quarkus.config.locations", "quarkus.http.host");
+    private static final List<String> DEPLOYMENT_QUARKUS_PROPERTIES = List.of("quarkus.config.locations", "quarkus.http.host",
+            "quarkus.redis.password");
 
     private static final Pattern PROPERTY_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
     private static final Pattern PICOCLI_ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");

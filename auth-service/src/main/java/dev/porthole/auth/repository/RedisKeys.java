@@ -71,6 +71,11 @@ public class RedisKeys {
         return prefix + "session:" + sessionId;
     }
 
+    /** Marks a session an administrator kicked, so that a gateway that missed the broadcast still closes it when it resynchronises. */
+    public String kicked(String sessionId) {
+        return prefix + "kicked:" + sessionId;
+    }
+
     /** Sorted set of live session ids scored by expiry (epoch ms), written by gateways. */
     public String sessions() {
         return prefix + "sessions";

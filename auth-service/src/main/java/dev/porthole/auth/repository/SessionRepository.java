@@ -2,11 +2,14 @@ package dev.porthole.auth.repository;
 
 import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.keys.KeyCommands;
+import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.sortedset.ScoreRange;
 import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import io.quarkus.redis.datasource.sortedset.ZRangeArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +18,8 @@ import java.util.OptionalDouble;
 
 /**
  * Reads the live sessions that gateways publish: {@code <prefix>session:<id>} (JSON, expiring) and
- * {@code <prefix>sessions} (ids scored by expiry in epoch ms). auth-service never writes them.
+ * {@code <prefix>sessions} (ids scored by expiry in epoch ms). auth-service never writes them; it
+ * writes {@code <prefix>kicked:<id>} for a session an administrator kicked.
  */
 @ApplicationScoped
 public class SessionRepository {
@@ -24,12 +28,14 @@ public class SessionRepository {
     private final JsonCodec json;
     private final ValueCommands<String, String> values;
     private final SortedSetCommands<String, String> index;
+    private final KeyCommands<String> keyCommands;
 
     public SessionRepository(RedisDataSource redis, RedisKeys keys, JsonCodec json) {
         this.keys = keys;
         this.json = json;
         this.values = redis.value(String.class);
         this.index = redis.sortedSet(String.class);
+        this.keyCommands = redis.key();
     }
 
     /** How many sessions have not expired at {@code now}. */
@@ -66,5 +72,15 @@ public class SessionRepository {
             return Optional.empty();
         }
         return Optional.ofNullable(json.read(values.get(keys.session(sessionId)), SessionRecord.class));
+    }
+
+    /** Remembers for {@code lifetime} that the session was kicked (its gateway may have missed the broadcast). */
+    public void markKicked(String sessionId, Duration lifetime) {
+        values.set(keys.kicked(sessionId), "1", new SetArgs().px(lifetime));
+    }
+
+    /** Whether an administrator kicked the session (within the marker's lifetime). */
+    public boolean wasKicked(String sessionId) {
+        return keyCommands.exists(keys.kicked(sessionId));
     }
 }

@@ -158,7 +158,7 @@ public class AgentAuthentication {
     private AuthDecision staticToken(String token) {
         for (String configured : staticTokens) {
             if (TokenDigest.sameToken(configured, token)) {
-                String id = "static-" + TokenDigest.sha256Hex(configured).substring(0, 12);
+                String id = configuredTokenId(configured);
                 return new AuthDecision.Granted(new Principal(id, AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, id));
             }
         }
@@ -170,6 +170,11 @@ public class AgentAuthentication {
         return clients.find(issued.get().clientId())
                 .map(client -> granted(client, AuthMethod.STATIC_TOKEN, issued.get().id(), null))
                 .orElseGet(() -> refuse(401, "unknown-client", BAD_CREDENTIALS));
+    }
+
+    /** The id of a token configured in {@code porthole.auth.static-tokens}: its principal's client and credential id. */
+    static String configuredTokenId(String token) {
+        return "static-" + TokenDigest.sha256Hex(token).substring(0, 12);
     }
 
     private static AuthDecision granted(ClientRecord client, AuthMethod method, String credentialId, String keyId) {

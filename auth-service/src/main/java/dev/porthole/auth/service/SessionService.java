@@ -7,10 +7,14 @@ import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Lists live agent sessions across all gateways (from their Redis records) and kicks one. */
 @ApplicationScoped
 public class SessionService {
+
+    /** How long a kick is remembered for gateways that resynchronise after missing its broadcast. */
+    static final Duration KICK_MEMORY = Duration.ofHours(1);
 
     private final SessionRepository sessions;
     private final ControlChannel control;
@@ -31,6 +35,8 @@ public class SessionService {
     public SessionRecord kick(String sessionId, String actor) {
         SessionRecord session = sessions.find(sessionId, clock.instant())
                 .orElseThrow(() -> AdminException.notFound("no live session '" + sessionId + "'"));
+        // Written before the broadcast: a gateway that misses it finds the marker when it resynchronises.
+        sessions.markKicked(session.sessionId(), KICK_MEMORY);
         control.publish(new ControlBroadcast.SessionKicked(session.sessionId(), session.gatewayId(), session.clientId()));
         Log.infof("client %s: session %s on gateway %s kicked by %s", session.clientId(), sessionId, session.gatewayId(), actor);
         return session;

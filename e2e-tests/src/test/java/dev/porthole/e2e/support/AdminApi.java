@@ -31,6 +31,11 @@ public final class AdminApi {
         return field(body, "clientSecret");
     }
 
+    /** Replaces the client's grants (a JSON object). */
+    public void updateGrants(String id, String grantsJson) {
+        call("PUT", "/api/v1/clients/" + id + "/grants", "{\"grants\":" + grantsJson + "}", 200);
+    }
+
     public void disableClient(String id) {
         call("POST", "/api/v1/clients/" + id + "/disable", "", 200);
     }

@@ -9,6 +9,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.porthole.protocol.auth.SessionCheck;
+import java.util.List;
 
 /** auth-service's internal API, as the gateway calls it (see docs/auth-service.md). */
 @Path("/internal/v1")
@@ -20,4 +22,11 @@ public interface AuthServiceApi {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     Uni<Response> authenticate(@HeaderParam("Authorization") String serviceCredential, AgentCredentials credentials);
+
+    /** Decides again whether live sessions may go on: 200 with one {@code SessionStanding} per check, in order. */
+    @POST
+    @Path("/session-check")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    Uni<Response> checkSessions(@HeaderParam("Authorization") String serviceCredential, List<SessionCheck> checks);
 }

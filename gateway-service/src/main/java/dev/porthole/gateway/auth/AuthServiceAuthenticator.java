@@ -9,6 +9,11 @@ import io.vertx.core.Future;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import jakarta.ws.rs.core.GenericType;
+import dev.porthole.protocol.auth.SessionCheck;
+import dev.porthole.protocol.auth.SessionStanding;
 
 /**
  * Asks auth-service about every agent handshake, with a timeout, and reuses positive answers for a
@@ -18,6 +23,8 @@ import java.time.Duration;
 public final class AuthServiceAuthenticator implements AgentAuthenticator {
 
     static final long RETRY_AFTER_SECONDS = 5;
+    /** Sessions per session-check request: auth-service takes at most 1,000. */
+    static final int RECHECK_BATCH = 500;
     private static final String SERVICE_UNAUTHORIZED = "urn:porthole:problem:service-unauthorized";
 
     private final AuthServiceApi api;
@@ -57,6 +64,37 @@ public final class AuthServiceAuthenticator implements AgentAuthenticator {
             case ControlBroadcast.SigningKeyRetired b -> b.keyId().equals(principal.signingKeyId());
             case ControlBroadcast.SessionKicked b -> false;
         });
+    }
+
+    @Override
+    public void forgetAll() {
+        cache.forget(principal -> true);
+    }
+
+    @Override
+    public Future<List<SessionStanding>> recheck(List<SessionCheck> checks) {
+        List<Future<List<SessionStanding>>> batches = new ArrayList<>();
+        for (int from = 0; from < checks.size(); from += RECHECK_BATCH) {
+            List<SessionCheck> batch = checks.subList(from, Math.min(checks.size(), from + RECHECK_BATCH));
+            batches.add(Future.fromCompletionStage(api.checkSessions(serviceCredential, List.copyOf(batch))
+                    .ifNoItem().after(timeout).fail()
+                    .map(response -> standings(response, batch.size()))
+                    .subscribeAsCompletionStage()));
+        }
+        return Future.all(batches).map(all -> batches.stream().flatMap(batch -> batch.result().stream()).toList());
+    }
+
+    private static List<SessionStanding> standings(Response response, int asked) {
+        if (response.getStatus() != 200) {
+            throw new IllegalStateException("auth-service answered " + response.getStatus() + " to a session check");
+        }
+        List<SessionStanding> standings = response.readEntity(new GenericType<List<SessionStanding>>() {
+        });
+        if (standings == null || standings.size() != asked) {
+            throw new IllegalStateException("auth-service answered " + (standings == null ? 0 : standings.size()) + " standings to " + asked
+                    + " session checks");
+        }
+        return standings;
     }
 
     private Principal decide(Response response, String key) {

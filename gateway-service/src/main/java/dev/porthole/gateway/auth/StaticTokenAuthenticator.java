@@ -5,11 +5,12 @@ import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Grants;
 import dev.porthole.protocol.auth.Principal;
+import dev.porthole.protocol.auth.SessionCheck;
+import dev.porthole.protocol.auth.SessionStanding;
 import io.vertx.core.Future;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +41,7 @@ public class StaticTokenAuthenticator implements AgentAuthenticator {
     public static List<StaticCredential> configured(GatewayConfig config) {
         List<String> tokens = config.auth().tokens().orElse(List.of());
         return IntStream.range(0, tokens.size())
-                .mapToObj(i -> new StaticCredential(tokens.get(i), new Principal("token-" + (i + 1), AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, null)))
+                .mapToObj(i -> StaticCredential.of(tokens.get(i), new Principal("token-" + (i + 1), AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, null)))
                 .toList();
     }
 
@@ -74,7 +75,7 @@ public class StaticTokenAuthenticator implements AgentAuthenticator {
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Future.failedFuture(new AgentRejectedException(401, "unsupported credentials: this gateway accepts 'Authorization: Bearer <token>'"));
         }
-        byte[] presented = sha256(header.substring(BEARER.length()).trim());
+        byte[] presented = StaticCredential.sha256(header.substring(BEARER.length()).trim());
         // Compare against every token, digest to digest, so that timing reveals nothing.
         Principal match = null;
         for (Entry entry : table) {
@@ -88,17 +89,24 @@ public class StaticTokenAuthenticator implements AgentAuthenticator {
         return Future.succeededFuture(match);
     }
 
-    private static List<Entry> table(List<StaticCredential> credentials) {
-        List<Entry> table = new ArrayList<>();
-        credentials.forEach(credential -> table.add(new Entry(sha256(credential.token()), credential.principal())));
-        return List.copyOf(table);
+    /** Sessions of a token still in the table stand with its grants of now; those of a removed token do not. */
+    @Override
+    public Future<List<SessionStanding>> recheck(List<SessionCheck> checks) {
+        List<Entry> table = entries;
+        return Future.succeededFuture(checks.stream().map(check -> {
+            if (check.principal().method() != AuthMethod.STATIC_TOKEN) {
+                return SessionStanding.valid(check.sessionId(), check.principal());
+            }
+            return table.stream().map(Entry::principal).filter(p -> p.clientId().equals(check.principal().clientId())).findFirst()
+                    .map(current -> SessionStanding.valid(check.sessionId(), current))
+                    .orElseGet(() -> SessionStanding.revoked(check.sessionId(),
+                            "the token this agent used was removed from the gateway's configuration file"));
+        }).toList());
     }
 
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+    private static List<Entry> table(List<StaticCredential> credentials) {
+        List<Entry> table = new ArrayList<>();
+        credentials.forEach(credential -> table.add(new Entry(HexFormat.of().parseHex(credential.sha256Hex()), credential.principal())));
+        return List.copyOf(table);
     }
 }

@@ -152,7 +152,7 @@ public final class GatewayFileParser {
                 String path = "tokens[" + i + "]";
                 String token = token(tokens.get(i), path, seenTokens);
                 if (token != null) {
-                    credentials.add(new StaticCredential(token, new Principal("token-" + (i + 1), AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, null)));
+                    credentials.add(StaticCredential.of(token, new Principal("token-" + (i + 1), AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, null)));
                 }
             }
         }
@@ -185,7 +185,7 @@ public final class GatewayFileParser {
                 }
                 if (id != null && token != null && maxTunnels != null && subdomains != null) {
                     Grants grants = new Grants(subdomains, true, List.of(), 0, List.of(), List.of(), maxTunnels, 0, upload, download);
-                    credentials.add(new StaticCredential(token, new Principal(id, AuthMethod.STATIC_TOKEN, grants, 0, null)));
+                    credentials.add(StaticCredential.of(token, new Principal(id, AuthMethod.STATIC_TOKEN, grants, 0, null)));
                 }
             }
         }
@@ -231,11 +231,15 @@ public final class GatewayFileParser {
         if (token == null) {
             return null;
         }
-        if (token.length() < MIN_TOKEN_LENGTH) {
+        if (StaticCredential.isHashed(token) && !StaticCredential.isWellFormedHash(token)) {
+            problem(path, "a token written as its hash is 'sha256:' and 64 lower-case hex digits (sha256sum of the token)");
+            return null;
+        }
+        if (!StaticCredential.isHashed(token) && token.length() < MIN_TOKEN_LENGTH) {
             problem(path, "a token must be at least " + MIN_TOKEN_LENGTH + " characters");
             return null;
         }
-        if (!seen.add(token)) {
+        if (!seen.add(StaticCredential.hashed(token))) {
             problem(path, "this token is listed twice; every token must be unique");
             return null;
         }

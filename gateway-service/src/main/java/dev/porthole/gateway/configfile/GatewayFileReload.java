@@ -215,7 +215,8 @@ public class GatewayFileReload {
         if (publish) {
             String payload;
             try {
-                payload = JSON.writeValueAsString(new Published(version, instance.id(), digest, source, text));
+                // Hashes, never tokens, on the channel: every subscriber of Redis would read them.
+                payload = JSON.writeValueAsString(new Published(version, instance.id(), digest, source, PublishedContent.withTokenHashes(text)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot encode the configuration file for " + channel, e);
             }

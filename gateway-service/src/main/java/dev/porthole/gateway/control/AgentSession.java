@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -64,7 +65,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private final SessionServices services;
     private final MuxSession mux;
-    private final Principal principal;
+    /** What auth-service answered at the handshake, replaced when the client's grants change ({@link #regrant}). */
+    private volatile Principal principal;
     private final String sessionId;
     private final String agentId;
     private final String remoteAddress;
@@ -72,6 +74,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     /** The tunnels this session holds. */
     private final TunnelLeases leases;
     private final List<Long> timers = new ArrayList<>();
+    /** Open streams, to end those a grant taken away no longer allows. */
+    private final SessionStreams streams = new SessionStreams();
     /** Set once the session is to close when its last stream ends; on the session's context. */
     private Runnable closeOnIdle;
     private final SessionLimits limits;
@@ -131,7 +135,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     @Override
     public MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin) {
-        return mux.openStream(tunnel, source, request, fin);
+        return streams.track(mux.openStream(tunnel, source, request, fin));
     }
 
     @Override
@@ -149,6 +153,44 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     public void goAway(String reason) {
         mux.onContext(leases::goneAway);
         mux.send(new GoAway(CloseCode.GOING_AWAY.code(), reason));
+    }
+
+    /**
+     * Puts the client's grants as they are now in force on this live session: tunnels no longer
+     * granted are given up (their open streams reset), open dials of private tunnels it may no longer
+     * dial are reset, and the agent is told why in a NOTICE. A session left without any of the
+     * tunnels it held closes with {@code NO_TUNNELS}.
+     */
+    public void regrant(Principal current) {
+        mux.onContext(() -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            principal = current;
+            if (state == State.ACTIVE) {
+                takeUngranted();
+            }
+        });
+    }
+
+    /** On the session's context, while active. */
+    private void takeUngranted() {
+        List<GrantedTunnel> ungranted = leases.ungranted(principal, services.claims().names());
+        boolean heldTunnels = !leases.isEmpty();
+        for (GrantedTunnel tunnel : ungranted) {
+            String reason = "tunnel '" + tunnel.name() + "' was closed: client '" + clientId() + "' may no longer hold it (an administrator changed its grants)";
+            leases.revoke(tunnel, reason);
+            streams.reset(stream -> stream.openedLocally() && stream.open().tunnel().equals(tunnel.name()), reason);
+            mux.send(new Notice(Notice.Level.WARN, "tunnel.revoked", reason));
+        }
+        int dials = streams.reset(stream -> !stream.openedLocally() && !principal.grants().allowsDial(stream.open().tunnel().toLowerCase(Locale.ROOT)),
+                "client '" + clientId() + "' may no longer dial this private tunnel (an administrator changed its grants)");
+        if (dials > 0) {
+            Log.infof("session %s (client %s): %d dial(s) reset, no longer granted", sessionId, clientId(), dials);
+        }
+        if (heldTunnels && leases.isEmpty()) {
+            close(CloseCode.NO_TUNNELS, "client '" + clientId() + "' may no longer hold any of this agent's tunnels; an administrator changed its grants");
+        }
     }
 
     /** Ends the session; the agent sees the code and reason. */
@@ -197,6 +239,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             stream.reset(ResetCode.FORBIDDEN, "dial after the handshake");
             return;
         }
+        streams.track(stream);
         services.dialer().dial(principal, stream, open, dialLog);
     }
 
@@ -309,6 +352,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                         agentVersion, leases.held().stream().map(GrantedTunnel::publicAddress).toList());
             }
         }
+        // Grants may have changed while the claims were in flight (regrant), and the claims were made with the old ones.
+        takeUngranted();
     }
 
     // ---- while active ----

@@ -28,7 +28,8 @@ import jakarta.enterprise.event.Observes;
  * {@code <prefix>config} and hands configuration files other gateways published to
  * {@link GatewayFileReload}, and on {@code <prefix>tcp-ports} for public TCP ports that changed hands
  * ({@link PortMirrors}). Uses its own Redis connection, re-established with a pause when Redis
- * goes away.
+ * goes away; after every (re)subscription every live session is checked again
+ * ({@link SessionRechecks}), so that a revoke, disable or kick published meanwhile is not missed.
  */
 @ApplicationScoped
 public class ControlBroadcasts {
@@ -44,12 +45,13 @@ public class ControlBroadcasts {
     private final PortMirrors mirrors;
     private final LocalSessions sessions;
     private final AgentAuthenticator authenticator;
+    private final SessionRechecks rechecks;
     private volatile boolean stopped;
     private volatile RedisConnection connection;
     private volatile boolean subscribed;
 
     public ControlBroadcasts(Redis redis, Vertx vertx, RedisKeys keys, LocalSessions sessions, AgentAuthenticator authenticator,
-            GatewayFileReload configFile, PortMirrors mirrors) {
+            GatewayFileReload configFile, PortMirrors mirrors, SessionRechecks rechecks) {
         this.redis = redis;
         this.vertx = vertx;
         this.channel = keys.control();
@@ -59,6 +61,7 @@ public class ControlBroadcasts {
         this.mirrors = mirrors;
         this.sessions = sessions;
         this.authenticator = authenticator;
+        this.rechecks = rechecks;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -91,6 +94,10 @@ public class ControlBroadcasts {
         if (closed > 0) {
             Log.infof("%s: closed %d session(s)", broadcast, closed);
         }
+        if (broadcast instanceof ControlBroadcast.ClientGrantsChanged changed) {
+            // The broadcast names the client only: its grants of now come from the authenticator.
+            rechecks.client(changed.clientId());
+        }
         return closed;
     }
 
@@ -106,6 +113,8 @@ public class ControlBroadcasts {
             conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel).arg(configChannel).arg(portsChannel)).onSuccess(ok -> {
                 subscribed = true;
                 Log.debugf("subscribed to %s", channel);
+                // Broadcasts published while there was no subscription are lost: read the state of every live session again.
+                rechecks.all();
             }).onFailure(error -> lost(conn, error.getMessage()));
         }).onFailure(error -> lost(null, error.getMessage()));
     }

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.logging.LogFields;
+import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.RefreshOutcome;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
@@ -24,7 +25,6 @@ final class TunnelLeases {
     private final SessionServices services;
     private final AgentSession session;
     private final MuxSession mux;
-    private final Principal principal;
     private final String sessionId;
     /** How this session holds its names; an HA session ({@code ha} in HELLO) joins its agent's other sessions as a holder. */
     private Route route;
@@ -40,7 +40,6 @@ final class TunnelLeases {
         this.services = services;
         this.session = session;
         this.mux = mux;
-        this.principal = session.principal();
         this.sessionId = session.sessionId();
         this.route = route;
     }
@@ -89,7 +88,7 @@ final class TunnelLeases {
     }
 
     void refresh() {
-        Grants grants = principal.grants();
+        Grants grants = session.principal().grants();
         if (grants.maxTunnels() > 0) {
             services.quotas().refreshTunnels(clientId(), tunnels.stream().map(t -> t.key().toString()).toList());
         }
@@ -182,19 +181,55 @@ final class TunnelLeases {
     /** Gives every tunnel back. */
     void releaseAll(String reason) {
         for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
-            releaseTunnel(tunnel, reason);
+            releaseTunnel(tunnel, reason, true);
         }
     }
 
-    private void releaseTunnel(GrantedTunnel tunnel, String reason) {
+    /**
+     * The tunnels held that {@code grants} no longer allow: an HTTP name neither granted nor (with
+     * random names allowed) a generated one, a private tunnel not granted, and TCP ports neither
+     * granted by number nor within the number the client may take from the range. Public sessions'
+     * grants never change.
+     */
+    List<GrantedTunnel> ungranted(Principal principal, NameGenerator names) {
+        if (principal.isPublic()) {
+            return List.of();
+        }
+        Grants grants = principal.grants();
+        List<GrantedTunnel> ungranted = new ArrayList<>();
+        int fromRange = 0;
+        for (GrantedTunnel tunnel : tunnels) {
+            boolean allowed = switch (tunnel.key().kind()) {
+                case "http" -> grants.allowsSubdomain(tunnel.name()) || grants.randomNames() && names.looksGenerated(tunnel.name());
+                case "private" -> grants.allowsPrivate(tunnel.name());
+                default -> grants.allowsTcpPort(tunnel.port()) || ++fromRange <= grants.tcpPortCount();
+            };
+            if (!allowed) {
+                ungranted.add(tunnel);
+            }
+        }
+        return ungranted;
+    }
+
+    /** Stops serving a tunnel its client may no longer hold and frees it in the registry (visitors get 404, not agent-offline). */
+    void revoke(GrantedTunnel tunnel, String reason) {
+        if (tunnels.contains(tunnel)) {
+            releaseTunnel(tunnel, reason, false);
+            try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
+                Log.infof("session %s no longer serves '%s': %s", sessionId, tunnel.name(), reason);
+            }
+        }
+    }
+
+    private void releaseTunnel(GrantedTunnel tunnel, String reason, boolean mayComeBack) {
         tunnels.remove(tunnel);
         countServing();
-        if (unbind(tunnel) && tunnel.key().kind().equals("http")) {
+        if (unbind(tunnel) && mayComeBack && tunnel.key().kind().equals("http")) {
             services.routes().markOffline(tunnel.name(), reason);
         }
         services.registry().release(tunnel.key(), route)
                 .onFailure(e -> Log.debugf("could not release '%s' (it expires by itself): %s", tunnel.name(), e.getMessage()));
-        if (principal.grants().maxTunnels() > 0 && !movedAway.contains(tunnel.key())) {
+        if (session.principal().grants().maxTunnels() > 0 && !movedAway.contains(tunnel.key())) {
             // A moved tunnel counts for the client through the newer session.
             services.quotas().releaseTunnel(clientId(), tunnel.key().toString());
         }
@@ -204,6 +239,6 @@ final class TunnelLeases {
     }
 
     private String clientId() {
-        return principal.clientId();
+        return session.clientId();
     }
 }

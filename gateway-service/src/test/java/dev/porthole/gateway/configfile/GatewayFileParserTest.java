@@ -44,7 +44,8 @@ class GatewayFileParserTest {
         assertThat(file.httpPort()).hasValue(8080);
         assertThat(file.tcpPortRange()).hasValue("20000-20099");
         List<StaticCredential> credentials = file.credentials().orElseThrow();
-        assertThat(credentials).extracting(StaticCredential::token).containsExactly("token-a-0123456789", "team-a-token-0123456789");
+        assertThat(credentials).extracting(credential -> StaticCredential.HASHED + credential.sha256Hex())
+                .containsExactly(StaticCredential.hashed("token-a-0123456789"), StaticCredential.hashed("team-a-token-0123456789"));
         Principal team = credentials.get(1).principal();
         assertThat(team.clientId()).isEqualTo("team-a");
         assertThat(team.grants().allowsSubdomain("web-1")).isTrue();
@@ -54,6 +55,17 @@ class GatewayFileParserTest {
         assertThat(team.grants().downloadBytesPerSecond()).isEqualTo(5L << 20);
         assertThat(credentials.get(0).principal().grants().allowsSubdomain("anything")).isTrue();
         assertThat(file.limits()).isEqualTo(new LimitSettings(50L << 20, 100L << 20, 1024, 2048, 10, 100, 1L << 30));
+    }
+
+    @Test
+    void takesATokenWrittenAsItsHashAndRefusesAMalformedHash() throws Exception {
+        String hashed = StaticCredential.hashed("token-a-0123456789");
+        GatewayFile file = parse("tokens: [ \"" + hashed + "\" ]\n");
+        assertThat(file.credentials().orElseThrow()).singleElement()
+                .satisfies(credential -> assertThat(StaticCredential.HASHED + credential.sha256Hex()).isEqualTo(hashed));
+        assertThat(problems("tokens: [ \"sha256:ABC\", \"token-a-0123456789\", \"" + hashed + "\" ]\n")).containsExactly(
+                "porthole.yml line 1: tokens[0]: a token written as its hash is 'sha256:' and 64 lower-case hex digits (sha256sum of the token)",
+                "porthole.yml line 1: tokens[2]: this token is listed twice; every token must be unique");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.porthole.gateway.configfile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.auth.StaticCredential;
 import dev.porthole.gateway.limits.LimitPolicy;
 import dev.porthole.gateway.support.ConfigFileResource;
 import dev.porthole.gateway.support.GatewayPortResource;
@@ -14,10 +15,16 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,6 +127,43 @@ class GatewayFileReloadTest {
         await().atMost(RELOAD).until(() -> accepted("published-token-0123456789"));
         assertThat(limits.current().streamsPerTunnel()).isEqualTo(13);
         assertThat(events()).contains("config.reloaded").contains("from gateway another-gateway");
+    }
+
+    @Test
+    void publishesTokenHashesNeverTheTokensThemselves() throws Exception {
+        List<String> messages = new CopyOnWriteArrayList<>();
+        RedisConnection listener = Redis.createClient(vertx, RedisTestResource.url()).connect().toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        listener.handler(message -> messages.add(message.toString()));
+        listener.send(Request.cmd(Command.SUBSCRIBE).arg("porthole:config")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        try {
+            ConfigFileResource.write("""
+                    tokens: [ "file-token-h-0123456789" ]
+                    clients:
+                      - { id: team-h, token: "file-token-i-0123456789", subdomains: [ "h-*" ] }
+                    """);
+            await().atMost(RELOAD).until(() -> messages.stream().anyMatch(message -> message.contains("team-h")));
+            String published = messages.stream().filter(message -> message.contains("team-h")).findFirst().orElseThrow();
+            assertThat(published).doesNotContain("file-token-h-0123456789").doesNotContain("file-token-i-0123456789")
+                    .contains(StaticCredential.hashed("file-token-h-0123456789"), StaticCredential.hashed("file-token-i-0123456789"));
+        } finally {
+            listener.close();
+        }
+    }
+
+    @Test
+    void aPublishedFileWithTokenHashesAcceptsTheTokensWhoseHashesItHolds() throws Exception {
+        String published = new JsonObject()
+                .put("version", System.currentTimeMillis() + 60_000)
+                .put("gateway", "another-gateway")
+                .put("digest", "e".repeat(64))
+                .put("source", "porthole.yml")
+                .put("content", "tokens: [ \"" + StaticCredential.hashed("hashed-token-0123456789") + "\" ]\n")
+                .encode();
+        redis.publish("porthole:config", published).toCompletionStage().toCompletableFuture().get();
+
+        await().atMost(RELOAD).until(() -> accepted("hashed-token-0123456789"));
+        assertThat(refusal(StaticCredential.hashed("hashed-token-0123456789"))).as("the hash itself is no token").isEqualTo(401);
     }
 
     private String events() {

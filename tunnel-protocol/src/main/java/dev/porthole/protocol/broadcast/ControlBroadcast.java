@@ -51,7 +51,8 @@ public sealed interface ControlBroadcast permits
 
     /**
      * The client's grants changed: forget cached answers for it so that the next handshake sees the
-     * new grants. Live sessions stay open.
+     * new grants. Live sessions stay open; the gateway asks auth-service for the grants of now and
+     * takes from them what is no longer granted.
      */
     record ClientGrantsChanged(String clientId) implements ControlBroadcast {
         public ClientGrantsChanged {

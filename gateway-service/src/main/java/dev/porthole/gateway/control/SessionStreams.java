@@ -1,0 +1,39 @@
+package dev.porthole.gateway.control;
+
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.mux.MuxStream;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
+
+/**
+ * The streams of one agent session that are still open, so that a grant taken away ends the streams
+ * that used it (a revoked tunnel's visitors, dials of a tunnel no longer granted). Closed streams
+ * are dropped whenever one is added, so the queue holds at most the session's open streams plus one.
+ */
+final class SessionStreams {
+
+    private final Queue<MuxStream> open = new ConcurrentLinkedQueue<>();
+
+    /** Remembers a stream that just opened; safe from any thread. */
+    MuxStream track(MuxStream stream) {
+        open.removeIf(MuxStream::isClosed);
+        if (stream != null) {
+            open.add(stream);
+        }
+        return stream;
+    }
+
+    /** Resets every open stream that {@code ended} picks, with a reason its agent logs; on the session's context. */
+    int reset(Predicate<MuxStream> ended, String reason) {
+        int count = 0;
+        for (MuxStream stream : open) {
+            if (!stream.isClosed() && ended.test(stream)) {
+                stream.reset(ResetCode.FORBIDDEN, reason);
+                count++;
+            }
+        }
+        open.removeIf(MuxStream::isClosed);
+        return count;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.porthole.protocol.registry;
+
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * What every service says when Redis refuses its login at start-up (wrong ACL user or password, no
+ * password, a user without the permissions it needs): one sentence naming the setting to fix and
+ * the user, never the password. Redis being unreachable is no refusal: services start and wait.
+ */
+public final class RedisLogin {
+
+    private static final Logger LOG = Logger.getLogger(RedisLogin.class);
+
+    private RedisLogin() {
+    }
+
+    /**
+     * Logs in to Redis (a PING through {@code redis}, which sends the user and password of
+     * {@code hosts}) and returns the start-up error when the login is refused. Redis unreachable or
+     * slow only logs a warning and returns nothing: the service starts and waits for it.
+     */
+    public static Optional<String> check(Redis redis, String hosts) {
+        try {
+            redis.send(Request.cmd(Command.PING)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            String error = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+            Optional<String> refusal = refusal(error, hosts);
+            if (refusal.isEmpty()) {
+                LOG.warnf("Redis did not answer at start-up (%s); starting anyway, it is used once it answers", error);
+            }
+            return refusal;
+        } catch (TimeoutException e) {
+            LOG.warn("Redis did not answer within 5 s at start-up; starting anyway, it is used once it answers");
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The start-up error for a Redis error, when it is a refused login.
+     *
+     * @param error the error Redis (or the client) gave, such as {@code WRONGPASS invalid username-password pair}
+     * @param hosts the {@code quarkus.redis.hosts} in force (its password is not repeated)
+     */
+    public static Optional<String> refusal(String error, String hosts) {
+        String text = error == null ? "" : error.trim();
+        String upper = text.toUpperCase(Locale.ROOT);
+        if (!(upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH") || upper.startsWith("NOPERM") || upper.contains(" WRONGPASS")
+                || upper.contains(" NOAUTH") || upper.contains(" NOPERM"))) {
+            return Optional.empty();
+        }
+        return Optional.of("Redis at " + address(hosts) + " refused the login of " + user(hosts) + " (" + text + "): set QUARKUS_REDIS_HOSTS to"
+                + " redis://<user>:<password>@<host>:<port> (rediss:// for TLS) with the ACL user and password Redis was given");
+    }
+
+    private static String user(String hosts) {
+        String info = userInfo(hosts);
+        if (info == null || info.isEmpty()) {
+            return "no user (no password given)";
+        }
+        int colon = info.indexOf(':');
+        String user = colon < 0 ? "" : info.substring(0, colon);
+        return user.isEmpty() ? "the default user" : "user '" + user + "'";
+    }
+
+    private static String address(String hosts) {
+        try {
+            URI uri = URI.create(firstHost(hosts));
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        } catch (IllegalArgumentException e) {
+            return "the configured address";
+        }
+    }
+
+    private static String userInfo(String hosts) {
+        try {
+            return URI.create(firstHost(hosts)).getRawUserInfo();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String firstHost(String hosts) {
+        String first = hosts == null ? "" : hosts.split(",")[0].trim();
+        return first;
+    }
+}

@@ -93,7 +93,8 @@ for kind in $kinds; do
   # wrk hanging up at its end, mid-response, makes the gateway log a Netty stack trace (HttpExchange.abort
   # closing a visitor connection that is closing already): counted apart, it is not the flood's.
   hangup=$(awk '/^[0-9][0-9]:[0-9][0-9]:/ { inside = /Failed to mark a promise as failure/ } inside { n++ } END { print n + 0 }' "$during")
-  first_life=$(grep -m1 "agent disconnected: .*client public-anonymous.*FLOOD" "$during" | sed -n 's/.*after \([0-9]*\) ms.*/\1/p')
+  # An anonymous agent's disconnect lines are budgeted per address: a flood may have none of its own.
+  first_life=$( (grep -m1 "agent disconnected: .*client public-anonymous.*FLOOD" "$during" || true) | sed -n 's/.*after \([0-9]*\) ms.*/\1/p')
   alive=yes; kill -0 "$gateway_pid" 2>/dev/null || alive=NO
   rows+=("$(printf '%-15s %6s %5s %5s %6s %8s %13s %9s %6s %7s %18s %10s %7s %7s %5s %5s' "$kind" \
     "$rss_before" "$peak" "$rss_after" "$((peak - rss_before))" "$lines/$hangup" "${conns:-?}/${closed:-?}/$flood_closes" "${frames:-?}" "${first_life:--}" "${seen_ms:--}" \

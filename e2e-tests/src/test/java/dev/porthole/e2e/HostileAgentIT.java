@@ -1,6 +1,7 @@
 package dev.porthole.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.Flood;
 import dev.porthole.e2e.support.Http;
@@ -148,8 +149,7 @@ class HostileAgentIT {
                 agent.awaitClose(Duration.ofSeconds(10));
             }
             int closed = connection + 1;
-            system.gateway().awaitLog(line -> line.contains("agent disconnected") && countLines("agent disconnected") >= closed,
-                    Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> countLines("agent disconnected") >= closed);
         }
         // Every connection came from 127.0.0.1: one budget for all of them, not one each.
         assertThat(countLines("says: notice ")).isEqualTo(NOTICE_LINES);

@@ -11,13 +11,15 @@ import io.vertx.core.buffer.Buffer;
  * Whatever bytes a peer sends, the frame and payload decoders either give a frame and a message or
  * refuse them with a {@link ProtocolException} naming the rule; any other exception (an index out
  * of bounds, a null, an overflow, an exhausted heap) is a finding.
+ * {@code frame.DecoderFuzzTest} tries random and mutated inputs from a fixed seed; this one is led
+ * by the coverage each input reaches (Jazzer).
  *
- * <p>{@code mvn test} runs the inputs kept in {@code DecodingFuzzTestInputs/} (valid frames of
+ * <p>{@code mvn test} runs the inputs kept in {@code GuidedDecoderFuzzTestInputs/} (valid frames of
  * every type, and every finding so far) as a regression test. Fuzzing proper, led by coverage,
  * runs with {@code JAZZER_FUZZ=1} (see docs/security.md, "Fuzzing"); what it finds lands in that
  * directory, and belongs in the repository once fixed.
  */
-class DecodingFuzzTest {
+class GuidedDecoderFuzzTest {
 
     private static final FrameCodec CODEC = new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
 

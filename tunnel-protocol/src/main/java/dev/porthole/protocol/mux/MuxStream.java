@@ -41,6 +41,12 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     private static final Logger LOG = Logger.getLogger(MuxStream.class);
 
+    /**
+     * Response heads kept for a reader that has not set its handler yet. A real response has a
+     * final head after at most a few interim ones (100, 103); a peer that sends more is refused.
+     */
+    static final int MAX_UNREAD_HEADS = 8;
+
     private final MuxSession session;
     private volatile int id;
     private volatile Open open;
@@ -76,7 +82,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private Promise<Void> endPromise;
     private boolean remoteFin;
     private boolean endDelivered;
-    private HttpResponseHead pendingResponse;
+    /** Heads that came before the reader's handler, in arrival order: never merged, so that a second final head is seen. */
+    private final ArrayDeque<HttpResponseHead> unreadHeads = new ArrayDeque<>(2);
     private StreamResetException failure;
     private long bytesRead;
     private long bytesWritten;
@@ -194,14 +201,15 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         return this;
     }
 
-    /** Handles the upstream's response head (HTTP streams, gateway side); delivered once, even if it arrived earlier. */
+    /**
+     * Handles the upstream's response heads (HTTP streams, gateway side). Heads that arrived before
+     * the handler are each delivered once, in the order they came.
+     */
     public MuxStream responseHandler(Handler<HttpResponseHead> handler) {
         this.responseHandler = handler;
         session.onContext(() -> {
-            if (pendingResponse != null && handler != null) {
-                HttpResponseHead head = pendingResponse;
-                pendingResponse = null;
-                handler.handle(head);
+            while (handler != null && responseHandler == handler && !closed && !unreadHeads.isEmpty()) {
+                invoke(handler, unreadHeads.poll());
             }
         });
         return this;
@@ -400,11 +408,18 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     }
 
     void onResponse(HttpResponseHead head) {
+        if (closed) {
+            return;
+        }
         Handler<HttpResponseHead> handler = responseHandler;
-        if (handler != null) {
+        if (handler != null && unreadHeads.isEmpty()) {
             invoke(handler, head);
+        } else if (unreadHeads.size() < MAX_UNREAD_HEADS) {
+            unreadHeads.add(head);
         } else {
-            pendingResponse = head;
+            String message = "more than " + MAX_UNREAD_HEADS + " response heads on one stream";
+            session.sendReset(id, ResetCode.STREAM_ERROR, message);
+            terminate(new StreamResetException(ResetCode.STREAM_ERROR, message), true);
         }
     }
 
@@ -530,6 +545,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             Ownership.release(data);
         }
         inbound.clear();
+        unreadHeads.clear();
         for (PendingWrite pending : outbound) {
             queuedBytes.addAndGet(-pending.remaining());
             Ownership.release(pending.data);

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 /** What visitors and agents see when a process dies. */
 class AgentFailureIT {
 
+    private static final String TOKEN = "e2e-token-0123456789";
+
     private PortholeSystem system;
 
     @AfterEach
@@ -35,9 +37,10 @@ class AgentFailureIT {
     }
 
     @Test
-    void theAgentReconnectsWithTheSameNameAfterTheGatewayRestarts() {
-        system = new PortholeSystem("AgentFailureIT-gatewayRestart").startGateway().startUpstream();
-        PortholeSystem.Agent agent = system.startAgent("agent", List.of());
+    void anAuthenticatedAgentReconnectsWithTheSameNameAfterTheGatewayRestarts() {
+        system = new PortholeSystem("AgentFailureIT-gatewayRestart").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
+                .startGateway().startUpstream();
+        PortholeSystem.Agent agent = system.startAgent("agent", List.of("--token", TOKEN));
         assertThat(Http.getByHost(system, agent.name(), "/hello").statusCode()).isEqualTo(200);
         system.restartGateway(false);
         long restartedAt = System.nanoTime();
@@ -48,13 +51,18 @@ class AgentFailureIT {
         assertThat(agent.process().stderr()).anyMatch(line -> line.contains("reconnected; tunnel '" + agent.name() + "'"));
     }
 
+    /** A public name ends with its session (docs/security.md): the agent survives, under a new name it prints. */
     @Test
-    void theAgentSurvivesAGatewayKilledWithSigkill() {
+    void aPublicAgentSurvivesAGatewayKilledWithSigkillUnderANewName() {
         system = new PortholeSystem("AgentFailureIT-gatewayKilled").startGateway().startUpstream();
         PortholeSystem.Agent agent = system.startAgent("agent", List.of());
         system.restartGateway(true);
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Http.getByHost(system, agent.name(), "/hello").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> agent.process().stdout().size() >= 2);
+        PortholeSystem.Agent moved = new PortholeSystem.Agent(agent.process(), agent.process().stdout().get(1));
+        assertThat(moved.name()).isNotEqualTo(agent.name());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Http.getByHost(system, moved.name(), "/hello").statusCode() == 200);
+        assertThat(Http.getByHost(system, agent.name(), "/hello").statusCode()).as("the old name is gone with its session").isIn(404, 502);
+        assertThat(agent.process().stderr()).anyMatch(line -> line.contains("the tunnel moved to " + moved.url()));
         assertThat(agent.process().isAlive()).isTrue();
     }
 }

@@ -9,6 +9,8 @@ import io.quarkus.logging.Log;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the person running the agent sees. Standard output carries only the public addresses, one
@@ -22,6 +24,8 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
     private final RequestLines requests;
     /** The entries of porthole.yml being started, in request order; null for a single-tunnel command. */
     private final List<TunnelEntry> entries;
+    /** The public address each requested tunnel was last served at, by request position. */
+    private final Map<Integer, String> addresses = new ConcurrentHashMap<>();
 
     ConsoleReporter(PrintStream out, PrintStream err) {
         this(out, err, null);
@@ -42,7 +46,9 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
             connectedFromFile(results, first);
             return;
         }
-        for (TunnelResult result : results) {
+        for (int i = 0; i < results.size(); i++) {
+            TunnelResult result = results.get(i);
+            String before = result.granted() && !result.publicAddress().isEmpty() ? addresses.put(i, result.publicAddress()) : null;
             if (!result.granted()) {
                 Log.errorf("tunnel '%s' refused (%d): %s", result.name(), result.status(), result.message());
             } else if (result.publicAddress().isEmpty()) {
@@ -52,6 +58,12 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
                 out.println(result.publicAddress());
                 out.flush();
                 Log.infof("tunnel '%s' ready at %s", result.name(), result.publicAddress());
+            } else if (before != null && !before.equals(result.publicAddress())) {
+                // A public session's name ends with it; scripts reading standard output get the new address too.
+                out.println(result.publicAddress());
+                out.flush();
+                Log.warnf("reconnected; the tunnel moved to %s (it was %s): without a token the gateway gives a new name to each"
+                        + " connection; authenticate (--token) to keep one", result.publicAddress(), before);
             } else {
                 Log.infof("reconnected; tunnel '%s' at %s", result.name(), result.publicAddress());
             }

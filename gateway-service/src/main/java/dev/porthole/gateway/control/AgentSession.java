@@ -99,9 +99,12 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         this.sessionId = sessionId;
         this.agentId = agentId;
         this.remoteAddress = remoteAddress;
-        this.leases = new TunnelLeases(services, this, mux, principal.method() == AuthMethod.JWT
-                ? Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId)
-                : new Route(services.instance().id(), sessionId, principal.clientId(), agentId));
+        this.leases = new TunnelLeases(services, this, mux, switch (principal.method()) {
+            case JWT -> Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId);
+            // The agent id is the agent's word and shown in events: a public session's names are its own alone.
+            case PUBLIC -> Route.ownedBySessionAlone(services.instance().id(), sessionId, principal.clientId(), agentId);
+            default -> new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
+        });
         this.limits = services.limits().openSession(principal.clientId(), principal.grants());
         this.dialLog = services.logBudgets().of("refused dials", sourceHost);
         this.noticeLog = services.logBudgets().of("notices", sourceHost);

@@ -71,6 +71,9 @@ final class TunnelClaims {
         if (limit <= 0) {
             return Future.succeededFuture(results);
         }
+        if (principal.isPublic()) {
+            return Future.succeededFuture(withinPublicLimit(requests, results, limit));
+        }
         List<TunnelResult> checked = new ArrayList<>();
         Future<Void> chain = Future.succeededFuture();
         for (int i = 0; i < results.size(); i++) {
@@ -105,6 +108,25 @@ final class TunnelClaims {
         return chain.map(ignored -> checked);
     }
 
+    /**
+     * A public session is its own owner (its "client" is only the agent id it sent, which a stranger
+     * may send too), so its tunnel limit counts the tunnels of this session alone.
+     */
+    private List<TunnelResult> withinPublicLimit(List<TunnelRequest> requests, List<TunnelResult> results, int limit) {
+        List<TunnelResult> checked = new ArrayList<>();
+        int granted = 0;
+        for (int i = 0; i < results.size(); i++) {
+            TunnelResult result = results.get(i);
+            if (result.granted() && ++granted > limit) {
+                leases.giveBack(GrantedTunnel.of(result));
+                result = TunnelResult.refused(requests.get(i), TunnelResult.FORBIDDEN, "a public session may hold at most " + limit
+                        + (limit == 1 ? " tunnel" : " tunnels") + "; authenticate (--token) for more");
+            }
+            checked.add(result);
+        }
+        return checked;
+    }
+
     private Future<TunnelResult> claim(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {
         if (grantedSoFar.size() >= services.config().tunnel().maxTunnelsPerSession()) {
             return refused(request, TunnelResult.FORBIDDEN, "at most " + services.config().tunnel().maxTunnelsPerSession()
@@ -117,7 +139,8 @@ final class TunnelClaims {
             return refused(request, TunnelResult.INVALID, "only TCP tunnels can be private: porthole tcp <port> --private --name <name>");
         }
         String name = request.name().toLowerCase(Locale.ROOT);
-        if (name.isEmpty()) {
+        // A public session's names end with it: a name asked back after a reconnect is a fresh one.
+        if (name.isEmpty() || (principal.isPublic() && services.names().looksGenerated(name))) {
             if (!principal.grants().randomNames()) {
                 return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may not use random names; ask for one of its subdomains");
             }
@@ -131,7 +154,7 @@ final class TunnelClaims {
             return refused(request, TunnelResult.CONFLICT, "subdomain '" + name + "' is asked for twice in one connection");
         }
         boolean reclaimingRandomName = principal.grants().randomNames() && services.names().looksGenerated(name);
-        if (principal.isPublic() && !reclaimingRandomName) {
+        if (principal.isPublic()) {
             return refused(request, TunnelResult.FORBIDDEN, "public sessions get random names only; authenticate (--token) to choose subdomain '"
                     + name + "'");
         }

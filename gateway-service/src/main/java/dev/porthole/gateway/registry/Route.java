@@ -1,6 +1,8 @@
 package dev.porthole.gateway.registry;
 
 import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -20,6 +22,8 @@ import java.util.Objects;
  *     agent with this flag joins the holders of an HTTP name instead of replacing them
  */
 public record Route(String gatewayId, String sessionId, String clientId, String agentId, String owner, boolean ha) {
+
+    private static final SecureRandom NONCES = new SecureRandom();
 
     public Route {
         Objects.requireNonNull(gatewayId, "gatewayId");
@@ -45,6 +49,17 @@ public record Route(String gatewayId, String sessionId, String clientId, String 
      */
     public static Route ownedByClient(String gatewayId, String sessionId, String clientId, String agentId) {
         return new Route(gatewayId, sessionId, clientId, agentId, clientId + "/*");
+    }
+
+    /**
+     * Owned by this session alone (public sessions): the owner is a secret nonce that no other
+     * session can present, whatever agent id it claims, so the session's names end with it and
+     * stay tombstoned for nobody.
+     */
+    public static Route ownedBySessionAlone(String gatewayId, String sessionId, String clientId, String agentId) {
+        byte[] nonce = new byte[16];
+        NONCES.nextBytes(nonce);
+        return new Route(gatewayId, sessionId, clientId, agentId, "session/" + HexFormat.of().formatHex(nonce));
     }
 
     /** The same session, as one of its agent's HA connections. */

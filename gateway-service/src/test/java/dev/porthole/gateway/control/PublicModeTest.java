@@ -11,6 +11,7 @@ import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
+import dev.porthole.protocol.message.Welcome;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,13 +52,39 @@ class PublicModeTest {
     }
 
     @Test
-    void aReconnectingPublicAgentGetsItsRandomNameBack() {
+    void aReconnectingPublicAgentGetsAFreshRandomName() {
         TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-back", List.of(TunnelRequest.http("", "x:1")));
         String name = first.awaitWelcome().tunnels().getFirst().name();
+        first.close();
         TestAgent again = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-back", List.of(TunnelRequest.http(name, "x:1")));
-        assertThat(again.awaitWelcome().tunnels().getFirst().name()).isEqualTo(name);
-        await().until(() -> first.closeCode() == CloseCode.SESSION_REPLACED.code());
+        TunnelResult result = again.awaitWelcome().tunnels().getFirst();
+        assertThat(result.granted()).as(result.message()).isTrue();
+        assertThat(result.name()).as("a public name ends with its session: no host on the domain is renewable forever")
+                .isNotEqualTo(name).matches("[a-z]+-[a-z]+-[a-z2-9]{5}");
         again.close();
+    }
+
+    /**
+     * The agent id is the agent's word and shown in events: neither it nor a name in use lets
+     * anyone take a public session's name. The stranger is served under a name of its own.
+     */
+    @Test
+    void aStrangerCannotTakeALivePublicName() {
+        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-seen", List.of(TunnelRequest.http("", "x:1")));
+        Welcome firstWelcome = first.awaitWelcome();
+        String name = firstWelcome.tunnels().getFirst().name();
+        for (String agentId : List.of("agent-seen", "agent-other")) {
+            TestAgent stranger = TestAgent.connect(vertx, GatewayPortResource.port(), null, agentId, List.of(TunnelRequest.http(name, "x:1")));
+            TunnelResult result = stranger.awaitWelcome().tunnels().getFirst();
+            assertThat(result.granted()).as(agentId + ": " + result).isTrue();
+            assertThat(result.name()).as(agentId + " gets a name of its own").isNotEqualTo(name);
+            assertThat(registry.holders(TunnelKey.http(name)).toCompletionStage().toCompletableFuture().join())
+                    .as("the name stays with the first session").singleElement()
+                    .satisfies(holder -> assertThat(holder.sessionId()).isEqualTo(firstWelcome.sessionId()));
+            stranger.close();
+        }
+        assertThat(first.closed).as("the first session is not replaced").isNotDone();
+        first.close();
     }
 
     @Test
@@ -66,21 +93,22 @@ class PublicModeTest {
         String name = first.awaitWelcome().tunnels().getFirst().name();
         first.close();
         await().until(() -> registry.holders(TunnelKey.http(name)).toCompletionStage().toCompletableFuture().join().isEmpty());
-        TestAgent poller = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-poller", List.of(TunnelRequest.http(name, "x:1")));
-        TunnelResult result = poller.awaitWelcome().tunnels().getFirst();
-        assertThat(result.status()).as("a name freed a moment ago, claimed by another agent").isEqualTo(TunnelResult.CONFLICT);
-        TestAgent back = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-gone", List.of(TunnelRequest.http(name, "x:1")));
-        assertThat(back.awaitWelcome().tunnels().getFirst().name()).as("the same agent, reconnecting").isEqualTo(name);
-        back.close();
+        for (String agentId : List.of("agent-poller", "agent-gone")) {
+            TestAgent poller = TestAgent.connect(vertx, GatewayPortResource.port(), null, agentId, List.of(TunnelRequest.http(name, "x:1")));
+            TunnelResult result = poller.awaitWelcome().tunnels().getFirst();
+            assertThat(result.name()).as("a name freed a moment ago, asked for by " + agentId).isNotEqualTo(name);
+            poller.close();
+        }
     }
 
     @Test
-    void anotherPublicAgentCannotTakeARandomNameInUse() {
-        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-one", List.of(TunnelRequest.http("", "x:1")));
-        String name = first.awaitWelcome().tunnels().getFirst().name();
-        TestAgent thief = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-two", List.of(TunnelRequest.http(name, "x:1")));
-        assertThat(thief.awaitWelcome().tunnels().getFirst().status()).isEqualTo(TunnelResult.CONFLICT);
-        assertThat(first.closed).isNotDone();
-        first.close();
+    void aPublicSessionHoldsOneTunnel() {
+        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-greedy",
+                List.of(TunnelRequest.http("", "x:1"), TunnelRequest.http("", "x:2")));
+        List<TunnelResult> results = agent.awaitWelcome().tunnels();
+        assertThat(results.getFirst().granted()).isTrue();
+        assertThat(results.get(1).status()).isEqualTo(TunnelResult.FORBIDDEN);
+        assertThat(results.get(1).message()).contains("a public session may hold at most 1 tunnel");
+        agent.close();
     }
 }

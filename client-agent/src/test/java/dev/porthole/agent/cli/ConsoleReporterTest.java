@@ -1,0 +1,41 @@
+package dev.porthole.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Standard output carries the public addresses, one per line: the first, and each new one after a reconnect. */
+class ConsoleReporterTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ConsoleReporter reporter = new ConsoleReporter(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+    @Test
+    void aReconnectAtTheSameAddressPrintsNothingMore() {
+        reporter.connected(List.of(http("calm-otter-abcde")), true);
+        reporter.connected(List.of(http("calm-otter-abcde")), false);
+        assertThat(lines()).containsExactly("http://calm-otter-abcde.porthole.test");
+    }
+
+    @Test
+    void aReconnectUnderANewNamePrintsTheNewAddress() {
+        reporter.connected(List.of(http("calm-otter-abcde")), true);
+        reporter.connected(List.of(http("brave-heron-fghjk")), false);
+        assertThat(lines()).containsExactly("http://calm-otter-abcde.porthole.test", "http://brave-heron-fghjk.porthole.test");
+    }
+
+    private List<String> lines() {
+        return out.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private static TunnelResult http(String name) {
+        return TunnelResult.granted(TunnelKind.HTTP, name, 0, "http://" + name + ".porthole.test");
+    }
+}

@@ -84,7 +84,7 @@ public class AgentRunner {
         }
         status = new AgentStatus(agentId, options.serverUri().toString(), tunnels, labels, Clock.systemUTC());
         return new AgentSettings(options.serverUri(), options.agentPath, options.authorization(), options.clientIdHeader(), agentId, tunnels,
-                options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries, options.ha(), options.trust());
+                options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries, options.ha(), options.trust(), options.firstConnectTimeout);
     }
 
     ConsoleReporter reporter() {

@@ -69,6 +69,12 @@ public final class ConnectionOptions {
             description = "Give up after N failed connection attempts in a row; 0 retries forever (env MAX_RETRIES).")
     int maxRetries;
 
+    @Option(names = "--first-connect-timeout", paramLabel = "DURATION", defaultValue = "${env:FIRST_CONNECT_TIMEOUT:-10s}",
+            converter = DurationConverter.class,
+            description = "How long a new agent tries to reach the gateway before it says what is wrong (unknown host, nothing on the port) "
+                    + "and exits with code 5; once connected it reconnects for ever. 0s: keep trying (env FIRST_CONNECT_TIMEOUT, default ${DEFAULT-VALUE}).")
+    Duration firstConnectTimeout;
+
     @Option(names = "--ha", paramLabel = "BOOLEAN", arity = "0..1", fallbackValue = "true", defaultValue = "${env:HA}",
             description = "Keep two connections, to two different gateway instances behind --server, that both serve the HTTP tunnels: "
                     + "losing one instance costs nothing (env HA; else porthole.yml's 'ha'; default false).")

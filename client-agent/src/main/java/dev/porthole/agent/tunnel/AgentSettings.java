@@ -20,9 +20,22 @@ import java.util.Objects;
  * @param maxAttempts connection attempts in a row before giving up (0: never give up)
  * @param ha keep a second connection, to another gateway instance, that serves the HTTP tunnels too ({@code --ha})
  * @param trust how the gateway's TLS certificate is checked on {@code wss://}
+ * @param firstConnectWindow how long the agent tries to reach the gateway for its first handshake
+ *     before a diagnosed failure (unknown host, refused port) ends it (zero: for ever)
  */
 public record AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
-        Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha, GatewayTrust trust) {
+        Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha, GatewayTrust trust,
+        Duration firstConnectWindow) {
+
+    /** How long a new agent tries before it says what is wrong with --server and stops. */
+    public static final Duration DEFAULT_FIRST_CONNECT_WINDOW = Duration.ofSeconds(10);
+
+    /** Settings with the default first-connect window. */
+    public AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
+            Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha, GatewayTrust trust) {
+        this(server, agentPath, authorization, clientId, agentId, tunnels, upstreamTimeout, maxUpstreamConnections, maxReconnectDelay, maxAttempts,
+                ha, trust, DEFAULT_FIRST_CONNECT_WINDOW);
+    }
 
     /** Settings that check the gateway's certificate with the system trust store. */
     public AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
@@ -42,7 +55,14 @@ public record AgentSettings(URI server, String agentPath, String authorization, 
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(trust, "trust");
+        Objects.requireNonNull(firstConnectWindow, "firstConnectWindow");
         tunnels = List.copyOf(tunnels);
+    }
+
+    /** The same settings with another first-connect window. */
+    public AgentSettings withFirstConnectWindow(Duration window) {
+        return new AgentSettings(server, agentPath, authorization, clientId, agentId, tunnels, upstreamTimeout, maxUpstreamConnections,
+                maxReconnectDelay, maxAttempts, ha, trust, window);
     }
 
     /** The WebSocket URL of the gateway's agent endpoint. */

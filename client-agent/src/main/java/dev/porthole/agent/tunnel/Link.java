@@ -29,6 +29,8 @@ final class Link {
     // Plain JBoss Logging rather than Quarkus's static Log (the dial API uses the agent outside Quarkus), in TunnelClient's category.
     private static final Logger LOG = Logger.getLogger(TunnelClient.class);
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
+    /** How long one attempt waits for the TCP (and TLS) connection. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     /** The longest wait before connecting again after a draining gateway refused the handshake. */
     private static final Duration DRAINING_RETRY_CAP = Duration.ofMillis(500);
     /** Names the reason of a gateway's refusal ({@code draining} when it is stopping). */
@@ -56,6 +58,8 @@ final class Link {
     /** Second link: landings on the first's instance in a row. */
     int sameInstance;
     boolean aloneReported;
+    /** When this link first tried to connect (System.nanoTime), for the first-connect window; 0 before. */
+    private long firstAttemptNanos;
 
     Link(TunnelClient client, String label, Backoff backoff, WebSocketClient webSockets) {
         this.client = client;
@@ -101,11 +105,14 @@ final class Link {
         if (client.stopping() || stopped) {
             return;
         }
+        if (firstAttemptNanos == 0) {
+            firstAttemptNanos = System.nanoTime();
+        }
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setAbsoluteURI(settings.endpoint().toString())
                 .addHeader(TunnelClient.AGENT_HEADER, settings.agentId())
                 .addHeader(HttpHeaders.USER_AGENT.toString(), "porthole-agent/" + version)
-                .setConnectTimeout(15_000);
+                .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
         String header = client.authorization();
         if (header != null) {
             options.addHeader(HttpHeaders.AUTHORIZATION.toString(), header);
@@ -183,7 +190,22 @@ final class Link {
                     + "; if it uses a private CA, give it with --ca FILE (env CA_FILE)"));
             return;
         }
-        retry("cannot reach the gateway at " + settings.server() + ": " + describe(cause), null, null);
+        ConnectDiagnosis diagnosis = ConnectDiagnosis.of(cause, settings);
+        if (diagnosis != null && !isSecond() && !client.everConnected()) {
+            // Before the first handshake a failure like these is most likely a mistake in --server: say so and stop.
+            if (diagnosis.mistake()) {
+                end(new AgentExit(AgentExit.CONFIG_ERROR, diagnosis.sentence()));
+                return;
+            }
+            Duration window = settings.firstConnectWindow();
+            Duration tried = Duration.ofNanos(System.nanoTime() - firstAttemptNanos);
+            if (!window.isZero() && tried.compareTo(window) >= 0) {
+                end(new AgentExit(AgentExit.UNREACHABLE, diagnosis.sentence() + " (no connection in " + tried.toSeconds()
+                        + " s; once connected, the agent keeps reconnecting; --first-connect-timeout sets this wait)"));
+                return;
+            }
+        }
+        retry("cannot reach the gateway at " + settings.server() + ": " + (diagnosis == null ? describe(cause) : diagnosis.sentence()), null, null);
     }
 
     /** The first link ends the agent; the second only stops itself (the first meets the same refusal and says so). */

@@ -1,0 +1,190 @@
+package dev.porthole.agent.tunnel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.ProtocolVersion;
+import dev.porthole.protocol.message.ConnectionMessage;
+import dev.porthole.protocol.message.Hello;
+import dev.porthole.protocol.message.Notice;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelResult;
+import dev.porthole.protocol.message.Welcome;
+import dev.porthole.protocol.mux.MuxListener;
+import dev.porthole.protocol.mux.MuxSession;
+import dev.porthole.protocol.mux.MuxSettings;
+import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.mux.WebSocketTransport;
+import dev.porthole.testing.TestCertificates;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Until its first handshake the agent takes a failed connect for a mistake in --server: it says
+ * what is wrong and what to check, and stops (code 5 after the first-connect window, code 6 at once
+ * for TLS spoken to a plain port). Once connected it keeps reconnecting through the same failures.
+ */
+class FirstConnectTest {
+
+    private static final Duration WINDOW = Duration.ofMillis(500);
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @TempDir
+    Path folder;
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anUnknownHostEndsTheAgentNamingTheHost() throws Exception {
+        AgentExit exit = run("http://no-such-gateway.invalid:8080", TunnelListener.SILENT);
+        assertThat(exit.code()).isEqualTo(AgentExit.UNREACHABLE);
+        assertThat(exit.message()).contains("cannot resolve the gateway's host 'no-such-gateway.invalid'", "--server", "DNS");
+    }
+
+    @Test
+    void aPortWhereNothingListensEndsTheAgentNamingThePort() throws Exception {
+        int port = closedPort();
+        AgentExit exit = run("http://127.0.0.1:" + port, TunnelListener.SILENT);
+        assertThat(exit.code()).isEqualTo(AgentExit.UNREACHABLE);
+        assertThat(exit.message()).contains("nothing accepts connections at 127.0.0.1:" + port, "check the port in --server");
+    }
+
+    @Test
+    void tlsToAPlainPortEndsTheAgentAtOnceWithTheRightScheme() throws Exception {
+        int port = vertx.createHttpServer().requestHandler(request -> request.response().setStatusCode(404).end())
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        AgentExit exit = run("https://127.0.0.1:" + port, TunnelListener.SILENT);
+        assertThat(exit.code()).isEqualTo(AgentExit.CONFIG_ERROR);
+        assertThat(exit.message()).contains("does not speak TLS", "--server http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void plainHttpToATlsPortSuggestsHttps() throws Exception {
+        TestCertificates.Leaf leaf = TestCertificates.newCa(folder.resolve("ca"), "First Connect CA").leaf("localhost");
+        int port = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(leaf.cert().toString()).setKeyPath(leaf.key().toString())))
+                .requestHandler(request -> request.response().end())
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        AgentExit exit = run("http://127.0.0.1:" + port, TunnelListener.SILENT);
+        assertThat(exit.code()).isEqualTo(AgentExit.UNREACHABLE);
+        assertThat(exit.message()).contains("use --server https://127.0.0.1:" + port);
+    }
+
+    @Test
+    void anAgentThatConnectedOnceKeepsReconnectingThroughTheSameFailures() throws Exception {
+        List<MuxSession> sessions = new CopyOnWriteArrayList<>();
+        AtomicBoolean gone = new AtomicBoolean();
+        HttpServer gateway = vertx.createHttpServer().webSocketHandler(socket -> {
+            if (gone.get()) {
+                socket.close((short) CloseCode.TRY_AGAIN_LATER.code(), "test gateway gone");
+                return;
+            }
+            MuxSession mux = new MuxSession(Vertx.currentContext(), new WebSocketTransport(socket), MuxSettings.DEFAULTS, MuxSession.Role.GATEWAY);
+            sessions.add(mux);
+            mux.listener(new WelcomingGateway(mux));
+            WebSocketTransport.bind(socket, mux);
+        });
+        int port = gateway.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        CompletableFuture<Void> welcomed = new CompletableFuture<>();
+        AtomicInteger refusedRetries = new AtomicInteger();
+        TunnelListener listener = new TunnelListener() {
+            @Override
+            public void connected(List<TunnelResult> results, boolean first) {
+                welcomed.complete(null);
+            }
+
+            @Override
+            public void notice(Notice notice) {
+            }
+
+            @Override
+            public void retrying(String reason, Duration retryIn) {
+                if (reason.contains("nothing accepts connections")) {
+                    refusedRetries.incrementAndGet();
+                }
+            }
+        };
+        TunnelClient client = client("http://127.0.0.1:" + port, listener);
+        CompletableFuture<AgentExit> ended = client.start().toCompletionStage().toCompletableFuture();
+        welcomed.get(10, TimeUnit.SECONDS);
+        // As a gateway that dies would: the agent is told to try again, and then finds nothing on the port.
+        gone.set(true);
+        sessions.forEach(session -> session.context().runOnContext(v -> session.close(CloseCode.TRY_AGAIN_LATER, "test gateway gone")));
+        gateway.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        long closedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> refusedRetries.get() >= 3 && Duration.ofNanos(System.nanoTime() - closedAt).compareTo(WINDOW.multipliedBy(3)) > 0);
+        assertThat(ended).as("still running, well past the first-connect window").isNotDone();
+        client.stop();
+    }
+
+    private AgentExit run(String server, TunnelListener listener) throws Exception {
+        return client(server, listener).start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private TunnelClient client(String server, TunnelListener listener) {
+        AgentSettings settings = new AgentSettings(URI.create(server), "/_porthole/agent", null, null, "agent-first-connect",
+                List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1))), Duration.ofSeconds(5), 1,
+                Duration.ofMillis(200), 0).withFirstConnectWindow(WINDOW);
+        return new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "test"), listener,
+                new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC()), "test");
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Answers HELLO with a WELCOME that grants the one HTTP tunnel asked for. */
+    private record WelcomingGateway(MuxSession mux) implements MuxListener {
+        @Override
+        public void onMessage(ConnectionMessage message) {
+            if (message instanceof Hello hello) {
+                try {
+                    mux.peerLimits(hello.initialWindow(), hello.maxFrameSize());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                mux.send(new Welcome(ProtocolVersion.MAX, "s-test", Set.of(), MuxSettings.DEFAULT_INITIAL_WINDOW, 65536,
+                        List.of(TunnelResult.granted(TunnelKind.HTTP, "app", 0, "http://app.gateway"))));
+            }
+        }
+
+        @Override
+        public void onOpen(MuxStream stream, Open open) {
+            stream.reset(ResetCode.FORBIDDEN, "not in this test");
+        }
+
+        @Override
+        public void onClosed(int code, String reason) {
+        }
+    }
+}

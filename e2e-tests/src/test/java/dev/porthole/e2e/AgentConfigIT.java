@@ -135,6 +135,18 @@ class AgentConfigIT {
     }
 
     @Test
+    void loginSavesNothingTheGatewayRefuses() throws Exception {
+        Path configDir = Files.createDirectories(DIR.resolve("home-" + System.nanoTime())).resolve("porthole");
+        Map<String, String> env = Map.of("PORTHOLE_CONFIG_DIR", configDir.toString());
+        ServiceProcess login = system.launchAgent("login-refused", List.of("login", "--server", "http://127.0.0.1:" + system.gatewayPort()), env);
+        login.stdin().write("not-the-token-0123456789\n".getBytes(StandardCharsets.UTF_8));
+        login.stdin().close();
+        assertThat(login.awaitExit(Duration.ofSeconds(60))).as(String.join("\n", login.stderr())).isEqualTo(3);
+        assertThat(login.stderr()).anyMatch(line -> line.startsWith("porthole: ") && line.endsWith("; nothing saved"));
+        assertThat(configDir.resolve("credentials.json")).doesNotExist();
+    }
+
+    @Test
     void aTokenOnStdinReplacesTheOldOneWithoutFailingLiveTrafficAndTheNextConnectionUsesIt() throws Exception {
         String oldToken = "e2e-old-token-0123456789";
         String newToken = "e2e-new-token-0123456789";

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,20 +44,8 @@ public final class ConnectionOptions {
             description = "Post fatal errors and repeatedly failing reconnects as JSON to this webhook, rate-limited (env REPORT_URL).")
     String reportUrl;
 
-    @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:CA_FILE}",
-            description = "Check the gateway's TLS certificate against the CA certificate(s) in this PEM file instead of the system trust store"
-                    + " (env CA_FILE).")
-    String caFile;
-
-    @Option(names = "--insecure", defaultValue = "${env:INSECURE:-false}",
-            description = "Do not check the gateway's TLS certificate (env INSECURE). Anyone on the path can then pose as the gateway; "
-                    + "the agent warns at every start. Prefer --ca.")
-    boolean insecure;
-
-    @Option(names = "--pin", paramLabel = "sha256/BASE64", defaultValue = "${env:PIN}", split = ";",
-            description = "Accept only a gateway whose public key has this SHA-256 (base64, as curl's --pinnedpubkey); repeat or separate "
-                    + "with ';' for a key rollover (env PIN).")
-    List<String> pins;
+    @Mixin
+    TrustOptions trustOptions = new TrustOptions();
 
     @Option(names = "--agent-path", hidden = true, defaultValue = "${env:AGENT_PATH:-/_porthole/agent}")
     String agentPath;
@@ -139,7 +128,7 @@ public final class ConnectionOptions {
 
     /** How the gateway's TLS certificate is checked, validated. */
     GatewayTrust trust() {
-        return GatewayTrust.of(caFile, insecure, pins);
+        return trustOptions.trust();
     }
 
     /** The Authorization header for the handshake, or null for public mode. */

@@ -3,15 +3,23 @@ package dev.porthole.agent.cli;
 import dev.porthole.agent.login.CredentialStore;
 import dev.porthole.agent.login.SavedLogin;
 import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.GatewayTrust;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,8 +30,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "login", mixinStandardHelpOptions = true, description = {"Save a token or client credentials for a gateway.",
         "Later commands use them when no --token, --credentials, TOKEN or CREDENTIALS is given.",
+        "They are checked with a handshake first: what the gateway refuses is not saved (exit code 3).",
         "Stored in $PORTHOLE_CONFIG_DIR, $XDG_CONFIG_HOME/porthole or ~/.config/porthole, readable by you only."})
 public class LoginCommand implements Callable<Integer> {
+
+    private static final String AGENT_PATH = "/_porthole/agent";
 
     @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER}",
             description = "The gateway the credentials are for (env SERVER); they are sent to no other.")
@@ -31,6 +42,15 @@ public class LoginCommand implements Callable<Integer> {
 
     @Option(names = "--client-id", paramLabel = "ID", description = "Save client credentials for this client id (asks for its secret) instead of a token.")
     String clientId;
+
+    @Option(names = "--no-check", description = "Save without first checking the credentials with a handshake (the gateway is not up yet, say).")
+    boolean noCheck;
+
+    @Mixin
+    TrustOptions trust = new TrustOptions();
+
+    @Inject
+    Vertx vertx;
 
     @Override
     public Integer call() {
@@ -54,6 +74,17 @@ public class LoginCommand implements Callable<Integer> {
         }
         SavedLogin login = credentials ? SavedLogin.clientCredentials(server.trim(), clientId.trim(), secret.trim())
                 : SavedLogin.token(server.trim(), secret.trim());
+        if (!noCheck) {
+            if (credentials) {
+                check.credentials = clientId.trim() + ":" + secret.trim();
+            } else {
+                check.token = secret.trim();
+            }
+            Integer refused = refusal(check.serverUri(), check.authorization(), check.clientIdHeader());
+            if (refused != null) {
+                return refused;
+            }
+        }
         CredentialStore store = CredentialStore.forUser();
         try {
             store.save(login);
@@ -64,6 +95,28 @@ public class LoginCommand implements Callable<Integer> {
         System.err.println("saved " + (credentials ? "client credentials" : "the token") + " for " + server.trim() + " in " + store.file()
                 + " (readable by you only)");
         return AgentExit.NORMAL;
+    }
+
+    /** Null when the gateway takes the credentials in a handshake; else the exit code, after saying why nothing was saved. */
+    private Integer refusal(URI gateway, String authorization, String clientIdHeader) {
+        AgentSettings settings;
+        try {
+            settings = new AgentSettings(gateway, AGENT_PATH, authorization, clientIdHeader, "login-" + UUID.randomUUID(), List.of(),
+                    Duration.ofSeconds(5), 1, Duration.ofSeconds(2), 1, false, trust.trust());
+        } catch (IllegalArgumentException e) {
+            AgentRunner.fatal(e.getMessage());
+            return AgentExit.CONFIG_ERROR;
+        }
+        GatewayHandshake.Outcome handshake = GatewayHandshake.run(vertx, settings, AgentVersion.current());
+        if (handshake.succeeded()) {
+            return null;
+        }
+        AgentExit failure = handshake.failure();
+        if (failure.code() == AgentExit.NORMAL) {
+            return AgentExit.NORMAL;
+        }
+        AgentRunner.fatal(failure.message() + (failure.code() == AgentExit.AUTH_FAILED ? "" : "; to save anyway: --no-check") + "; nothing saved");
+        return failure.code();
     }
 
     private static String readHidden(String prompt) {

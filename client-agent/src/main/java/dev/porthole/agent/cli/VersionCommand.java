@@ -38,12 +38,6 @@ import picocli.CommandLine.Mixin;
         "without tunnels. Exit code 0, or that of the failed handshake (3 refused, 5 unreachable, 8 incompatible)."})
 public class VersionCommand implements Callable<Integer> {
 
-    /** The agent's log category, held here so that the level set on it stays (JUL keeps loggers weakly). */
-    private static final Logger AGENT_LOG = Logger.getLogger("dev.porthole.agent");
-
-    /** How long the handshake with the gateway may take in all. */
-    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
-
     @Mixin
     ConnectionOptions connection;
 
@@ -73,49 +67,15 @@ public class VersionCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
-        // The tunnel client's connection lines are for running agents; this command prints its own.
-        AGENT_LOG.setLevel(Level.WARNING);
-        CompletableFuture<Void> welcomed = new CompletableFuture<>();
-        TunnelListener listener = new TunnelListener() {
-            @Override
-            public void connected(List<TunnelResult> results, boolean first) {
-                welcomed.complete(null);
+        GatewayHandshake.Outcome handshake = GatewayHandshake.run(vertx, settings, AgentVersion.current());
+        if (!handshake.succeeded()) {
+            if (handshake.failure().code() == AgentExit.NORMAL) {
+                return AgentExit.NORMAL;
             }
-
-            @Override
-            public void notice(Notice notice) {
-            }
-
-            @Override
-            public void retrying(String reason, Duration retryIn) {
-            }
-        };
-        Backoff backoff = new Backoff(Duration.ofMillis(500), settings.maxReconnectDelay(), Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC());
-        TunnelClient client = new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "this agent only asks for versions"),
-                listener, backoff, AgentVersion.current());
-        CompletableFuture<AgentExit> run = client.start().toCompletionStage().toCompletableFuture();
-        try {
-            CompletableFuture.anyOf(welcomed, run).get(HANDSHAKE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            client.stop();
-            AgentRunner.fatal("the gateway at " + settings.server() + " did not answer the handshake within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
-            return AgentExit.UNREACHABLE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            client.stop();
-            return AgentExit.NORMAL;
-        } catch (ExecutionException e) {
-            AgentRunner.fatal("the handshake failed: " + e.getCause());
-            return AgentExit.UNREACHABLE;
+            AgentRunner.fatal(handshake.failure().message());
+            return handshake.failure().code();
         }
-        client.stop();
-        OptionalInt version = client.protocolVersion();
-        if (version.isEmpty()) {
-            AgentExit exit = run.getNow(new AgentExit(AgentExit.UNREACHABLE, "no handshake with the gateway at " + settings.server()));
-            AgentRunner.fatal(exit.message());
-            return exit.code() == AgentExit.NORMAL ? AgentExit.UNREACHABLE : exit.code();
-        }
-        out.println("gateway " + settings.server() + " protocol " + version.getAsInt());
+        out.println("gateway " + settings.server() + " protocol " + handshake.version());
         out.flush();
         return AgentExit.NORMAL;
     }

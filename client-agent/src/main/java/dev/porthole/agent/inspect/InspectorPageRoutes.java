@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The inspector's pages: the request list ({@code /}, refreshed through {@code /rows}), a page per
+ * The inspector's pages: the request list ({@code /}, kept current by {@link LiveFeed}), a page per
  * request with its replay form, and the replay's answer shown next to the original.
  */
 final class InspectorPageRoutes {
@@ -29,17 +29,12 @@ final class InspectorPageRoutes {
 
     void mount(Router router) {
         router.get("/").handler(this::index);
-        router.get("/rows").handler(this::rows);
         router.get("/requests/:id").handler(this::detail);
         router.post("/requests/:id/replay").handler(this::replay);
     }
 
     private void index(RoutingContext context) {
         filter(context).ifPresent(filter -> html(context, 200, pages.index(rows(filter), filter, store)));
-    }
-
-    private void rows(RoutingContext context) {
-        filter(context).ifPresent(filter -> html(context, 200, pages.rows(rows(filter), filter)));
     }
 
     private List<ExchangeRow> rows(ExchangeFilter filter) {
@@ -103,7 +98,8 @@ final class InspectorPageRoutes {
                 body == null ? null : body.replace("\r\n", "\n"));
     }
 
-    private Optional<ExchangeFilter> filter(RoutingContext context) {
+    /** The list's filter from the query; when it is bad the 400 answer is already sent. */
+    static Optional<ExchangeFilter> filter(RoutingContext context) {
         try {
             return Optional.of(ExchangeFilter.parse(context.request().getParam("status"), context.request().getParam("path")));
         } catch (IllegalArgumentException e) {

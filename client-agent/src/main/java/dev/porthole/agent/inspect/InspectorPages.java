@@ -40,9 +40,11 @@ public final class InspectorPages {
     }
 
     public String index(List<ExchangeRow> rows, ExchangeFilter filter, ExchangeStore store) {
-        return template("inspector/index").data("rows", rows).data("filter", filter).data("limits", Limits.of(store)).render();
+        return template("inspector/index").data("rows", rows).data("filter", filter).data("limits", Limits.of(store))
+                .data("maxRows", InspectorPageRoutes.PAGE_ROWS).render();
     }
 
+    /** Rows of the list, for {@link LiveFeed}: the whole list, or one row. */
     public String rows(List<ExchangeRow> rows, ExchangeFilter filter) {
         return template("inspector/rows").data("rows", rows).data("filter", filter).render();
     }

@@ -169,7 +169,7 @@ class InspectorApiTest {
         HttpResponse<String> list = get("/");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("href=\"/requests/" + hook.id() + "\">/headers?source=test</a>").contains("<th scope=\"col\">Status</th>");
-        assertThat(get("/rows?status=4xx").body()).contains("No requests match the filter");
+        assertThat(get("/?status=4xx").body()).contains("No requests match the filter");
         HttpResponse<String> detail = get("/requests/" + hook.id());
         assertThat(detail.statusCode()).isEqualTo(200);
         assertThat(detail.body()).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)</script>")
@@ -180,7 +180,7 @@ class InspectorApiTest {
     @Test
     void showsARequestInProgressAsPendingAndRefreshesItsPage() throws Exception {
         CapturedExchange waiting = store.record("hooks", upstream, new HttpRequestHead("GET", "/slow", List.of()), new BodyCapture(16), null);
-        assertThat(get("/rows").body()).contains("<tr class=\"pending\" id=\"request-" + waiting.id() + "\">").contains("…");
+        assertThat(get("/").body()).contains("<tr class=\"pending\" id=\"request-" + waiting.id() + "\">").contains("…");
         assertThat(get("/requests/" + waiting.id()).body()).contains("this page refreshes until the exchange ends");
         HttpResponse<String> replay = post("/api/requests/" + waiting.id() + "/replay", "application/json", "");
         assertThat(replay.statusCode()).isEqualTo(400);

@@ -130,9 +130,11 @@ class InspectorIT {
         wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("replay of #1"));
         browser.screenshot("06-list-with-replay");
 
-        // Keyboard only: Tab to the newest row's link (past the heading link, the two filters and the
-        // button) and press Enter; a request arriving meanwhile must not steal the focus.
-        for (int i = 0; i < 5; i++) {
+        // The tunnel's public URL is on the list page.
+        assertThat(page.findElement(By.id("tunnels")).getText()).contains(agent.url());
+        // Keyboard only: Tab to the newest row's link (past the heading link, the tunnel's URL, the
+        // two filters and the two buttons) and press Enter; a request arriving meanwhile must not steal the focus.
+        for (int i = 0; i < 7; i++) {
             page.switchTo().activeElement().sendKeys(Keys.TAB);
         }
         assertThat(page.switchTo().activeElement().getAttribute("id")).isEqualTo("open-3");
@@ -144,6 +146,16 @@ class InspectorIT {
         assertThat(page.findElement(By.id("comparison")).getText()).contains("Replay #3 of #1");
         String api = Http.get(inspector + "/api/requests?path=/headers").body();
         assertThat(api).contains("\"replayOf\" : 1").contains("\"uri\" : \"/headers?delivery=1\"");
+
+        // "Clear the list" empties it, and the next request appears in the cleared list without a reload.
+        page.get(inspector + "/");
+        page.findElement(By.id("clear")).click();
+        wait.until(d -> d.findElement(By.id("rows")).getText().contains("No requests yet"));
+        wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live"));
+        Http.get(system.pathUrl(agent.name(), "/after-clear"));
+        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("/after-clear"));
+        assertThat(page.findElements(By.cssSelector("#rows tr"))).hasSize(1);
+        browser.screenshot("06b-cleared");
     }
 
     @Test

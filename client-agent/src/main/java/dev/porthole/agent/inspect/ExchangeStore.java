@@ -73,8 +73,20 @@ public final class ExchangeStore implements ExchangeTap {
         }
     }
 
+    /** The id listeners hear when the list was cleared. */
+    public static final long CLEARED = -1;
+
+    /** Forgets every exchange (the inspector's "clear"); exchanges still in progress are no longer recorded. */
+    public synchronized void clear() {
+        oldestFirst.clear();
+        byId.clear();
+        charged.clear();
+        bytes = 0;
+        changed(CLEARED);
+    }
+
     /**
-     * Hears the id of every exchange that starts or ends, on the thread that recorded it (a relay's
+     * Hears the id of every exchange that starts or ends ({@link #CLEARED} after a clear), on the thread that recorded it (a relay's
      * event loop, under this store's lock): a listener must return at once and never call back.
      */
     public void addListener(LongConsumer listener) {

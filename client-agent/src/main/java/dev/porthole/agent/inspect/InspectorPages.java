@@ -39,8 +39,8 @@ public final class InspectorPages {
         }
     }
 
-    public String index(List<ExchangeRow> rows, ExchangeFilter filter, ExchangeStore store) {
-        return template("inspector/index").data("rows", rows).data("filter", filter).data("limits", Limits.of(store))
+    public String index(List<ExchangeRow> rows, ExchangeFilter filter, ExchangeStore store, List<TunnelLine> tunnels) {
+        return template("inspector/index").data("rows", rows).data("filter", filter).data("limits", Limits.of(store)).data("tunnels", tunnels)
                 .data("maxRows", InspectorPageRoutes.PAGE_ROWS).render();
     }
 

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +46,7 @@ public final class InspectorServer {
 
     public InspectorServer(Vertx vertx, ExchangeStore store, Replayer replayer, InspectorPages pages, boolean loopbackOnly) {
         this.vertx = vertx;
-        this.pageRoutes = new InspectorPageRoutes(store, replayer, pages);
+        this.pageRoutes = new InspectorPageRoutes(store, replayer, pages, this::tunnels);
         this.apiRoutes = new InspectorApiRoutes(store, replayer);
         this.loopbackOnly = loopbackOnly;
         this.htmx = resource(HTMX);
@@ -57,6 +59,16 @@ public final class InspectorServer {
     public InspectorServer withStatus(Supplier<JsonObject> status) {
         this.status = status;
         return this;
+    }
+
+    /** The agent's tunnels as the list page shows them; none when this server reports no status. */
+    private List<TunnelLine> tunnels() {
+        Supplier<JsonObject> source = status;
+        if (source == null) {
+            return List.of();
+        }
+        JsonArray tunnels = source.get().getJsonArray("tunnels", new JsonArray());
+        return tunnels.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).map(TunnelLine::of).toList();
     }
 
     /** Binds the server; fails (for example with "Address already in use") if the port is taken. */

@@ -15,7 +15,7 @@ import java.util.function.LongConsumer;
  * socket's own context only while Vert.x's write queue has room. A page that reads too slowly
  * loses the ids beyond the bound and is told how many with a {@code missed} message.
  *
- * <p>Messages (JSON text): {@code {"rows": html}} replaces the list, {@code {"id": n, "row": html}}
+ * <p>Messages (JSON text): {@code {"rows": html}} replaces the list (at the start and after a clear), {@code {"id": n, "row": html}}
  * adds or replaces one row, {@code {"missed": n}} says n changes were dropped.
  */
 final class LiveFeed implements LongConsumer {
@@ -33,6 +33,7 @@ final class LiveFeed implements LongConsumer {
     private long missed;
     private long missedTotal;
     private boolean scheduled;
+    private boolean relist;
 
     LiveFeed(ServerWebSocket socket, Context context, ExchangeStore store, InspectorPages pages, ExchangeFilter filter, int maxPending) {
         this.socket = socket;
@@ -54,6 +55,10 @@ final class LiveFeed implements LongConsumer {
         // Text from the page is not expected; ignoring it keeps nothing.
         socket.handler(ignored -> {
         });
+        sendList();
+    }
+
+    private void sendList() {
         List<ExchangeRow> rows = store.newestFirst(filter, InspectorPageRoutes.PAGE_ROWS).stream().map(ExchangeRow::of).toList();
         socket.writeTextMessage(new JsonObject().put("rows", pages.rows(rows, filter)).encode());
     }
@@ -63,7 +68,11 @@ final class LiveFeed implements LongConsumer {
     public void accept(long id) {
         boolean schedule;
         synchronized (this) {
-            if (!pending.contains(id)) {
+            if (id == ExchangeStore.CLEARED) {
+                pending.clear();
+                missed = 0;
+                relist = true;
+            } else if (!pending.contains(id)) {
                 if (pending.size() >= maxPending) {
                     missed++;
                     missedTotal++;
@@ -84,9 +93,14 @@ final class LiveFeed implements LongConsumer {
         while (!socket.isClosed() && !socket.writeQueueFull()) {
             Long id;
             long dropped = 0;
+            boolean list;
             synchronized (this) {
+                list = relist;
+                relist = false;
                 Iterator<Long> next = pending.iterator();
-                if (next.hasNext()) {
+                if (list) {
+                    id = null;
+                } else if (next.hasNext()) {
                     id = next.next();
                     next.remove();
                 } else {
@@ -95,6 +109,10 @@ final class LiveFeed implements LongConsumer {
                     missed = 0;
                     scheduled = false;
                 }
+            }
+            if (list) {
+                sendList();
+                continue;
             }
             if (id == null) {
                 if (dropped > 0) {

@@ -164,6 +164,29 @@ class InspectorApiTest {
     }
 
     @Test
+    void theListShowsEachTunnelsPublicAddressAndClearForgetsEveryRequest() throws Exception {
+        JsonObject status = new JsonObject().put("tunnels", new JsonArray()
+                .add(new JsonObject().put("name", "web").put("address", "https://brave-otter.example.com").put("upstream", "127.0.0.1:3000")
+                        .put("state", "serving"))
+                .add(new JsonObject().put("name", "db").put("address", "").put("upstream", "127.0.0.1:5432").put("state", "waiting")));
+        InspectorServer withStatus = new InspectorServer(vertx, store, new Replayer(vertx, store, Duration.ofSeconds(5)), new InspectorPages(), true)
+                .withStatus(() -> status);
+        port = withStatus.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get().actualPort();
+        webhook(WEBHOOK);
+        assertThat(get("/").body()).contains("<a href=\"https://brave-otter.example.com\">https://brave-otter.example.com</a>")
+                .contains("<strong>db</strong>: <span class=\"meta\">waiting</span>");
+
+        assertThat(post("/clear", "application/x-www-form-urlencoded", "", "Origin", "https://evil.example").statusCode())
+                .as("another site cannot clear the list").isEqualTo(403);
+        assertThat(store.size()).isEqualTo(1);
+        HttpResponse<String> cleared = post("/clear", "application/x-www-form-urlencoded", "", "Origin", "http://127.0.0.1:" + port);
+        assertThat(cleared.statusCode()).isEqualTo(303);
+        assertThat(cleared.headers().firstValue("Location")).contains("/");
+        assertThat(store.size()).isZero();
+        assertThat(get("/").body()).contains("No requests yet");
+    }
+
+    @Test
     void rendersTheListAndTheDetailPageEscapingCapturedText() throws Exception {
         CapturedExchange hook = webhook("{\"html\":\"<script>alert(1)</script>\"}");
         HttpResponse<String> list = get("/");

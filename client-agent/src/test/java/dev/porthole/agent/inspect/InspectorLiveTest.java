@@ -96,6 +96,17 @@ class InspectorLiveTest {
     }
 
     @Test
+    void aClearSendsTheEmptyList() throws Exception {
+        request("/old", 200);
+        List<JsonObject> messages = new CopyOnWriteArrayList<>();
+        connect("", "http://127.0.0.1:" + port, messages);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !messages.isEmpty());
+        store.clear();
+        await().atMost(Duration.ofSeconds(5)).until(() -> messages.size() >= 2 && messages.getLast().getString("rows", "").contains("No requests yet"));
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
     void refusesAForeignPageOrNoOrigin() {
         List<JsonObject> messages = new CopyOnWriteArrayList<>();
         assertThatThrownBy(() -> connect("", "https://evil.example", messages)).isInstanceOf(ExecutionException.class)

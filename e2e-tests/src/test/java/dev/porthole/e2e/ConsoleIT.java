@@ -172,9 +172,10 @@ class ConsoleIT {
         PortholeSystem.Agent second = system.startAgent("console-agent-kicked", List.of("--credentials", CLIENT + ":" + secret));
         page().get(console("/sessions"));
         wait.until(d -> d.findElement(By.id("session-rows")).getText().contains(second.name()));
-        String kick = page().findElements(By.cssSelector("#session-rows tr")).stream()
+        // The rows are replaced while they are read: look again when one went stale.
+        String kick = wait.until(d -> d.findElements(By.cssSelector("#session-rows tr")).stream()
                 .filter(row -> row.getText().contains(second.name()))
-                .findFirst().orElseThrow().findElement(By.tagName("button")).getAttribute("id");
+                .findFirst().map(row -> row.findElement(By.tagName("button")).getAttribute("id")).orElse(null));
         for (int i = 0; i < 60 && !kick.equals(page().switchTo().activeElement().getAttribute("id")); i++) {
             new Actions(page()).sendKeys(Keys.TAB).perform();
         }

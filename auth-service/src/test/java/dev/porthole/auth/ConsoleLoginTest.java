@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RedisTestResource.class)
 class ConsoleLoginTest {
 
-    private static final List<String> PAGES = List.of("/console", "/console/clients", "/console/sessions", "/console/sessions/rows",
+    private static final List<String> PAGES = List.of("/console", "/console/clients", "/console/sessions",
             "/console/signing-secrets", "/console/notifications", "/console/events", "/console/clients/x/delete");
 
     @Test
@@ -55,7 +55,7 @@ class ConsoleLoginTest {
 
     @Test
     void anHtmxRefreshWithoutSessionIsToldToGoToTheLogin() {
-        given().redirects().follow(false).header("HX-Request", "true").when().get("/console/sessions/rows")
+        given().redirects().follow(false).header("HX-Request", "true").when().get("/console/sessions")
                 .then().statusCode(401).header("HX-Redirect", equalTo("/console/login"));
     }
 

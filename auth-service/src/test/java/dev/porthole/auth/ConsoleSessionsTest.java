@@ -46,16 +46,16 @@ class ConsoleSessionsTest {
         String id = "s-" + UUID.randomUUID();
         String client = AdminApi.uniqueId("live");
         gatewayPublishes(id, client, 1000, 2000);
-        String rows = session.browser().when().get("/console/sessions/rows").then().statusCode(200).extract().body().asString();
+        String rows = session.browser().when().get("/console/sessions").then().statusCode(200).extract().body().asString();
         assertThat(rows).contains(client).contains("http://" + client + ".example.test").contains("gw-a").contains("1000 B").contains("1 min 30 s");
         assertThat(row(rows, id)).contains("…").doesNotContain("/s<");
 
         gatewayPublishes(id, client, 1000 + 512 * 1024, 2000);
-        String after = session.browser().when().get("/console/sessions/rows").then().extract().body().asString();
+        String after = session.browser().when().get("/console/sessions").then().extract().body().asString();
         // 512 KiB more in, nothing more out, since the first look a moment ago
         assertThat(row(after, id)).containsPattern("<td>[0-9.]+ (KiB|MiB|GiB)/s</td>").contains("<td>0 B/s</td>");
         session.browser().when().get("/console/sessions").then().statusCode(200)
-                .body(containsString("hx-get=\"/console/sessions/rows\"")).body(containsString("hx-trigger=\"every 2000ms\""));
+                .body(containsString("data-live=\"/console/live/sessions\"")).body(containsString("every 2 s at most"));
     }
 
     @Test

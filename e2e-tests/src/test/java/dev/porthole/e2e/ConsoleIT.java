@@ -33,8 +33,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The operator console in a real browser against real processes (Redis, auth-service, a gateway,
  * notification-service, agents): log in, create a client and read its secret from the page, run an
- * agent with it, watch its tunnel and traffic on the sessions page, kick another session with the
- * keyboard while the table refreshes, rotate the signing secret, send a test notification, read
+ * agent with it and watch its session appear and its traffic move on the open sessions page
+ * (pushed over the console's WebSocket), kick another session with the keyboard while the table
+ * updates, see an event appear on the open events page, rotate the signing secret, send a test notification, read
  * the events, disable the client and see the tunnel go and the agent exit, log out.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -144,9 +145,14 @@ class ConsoleIT {
     @Test
     @Order(3)
     void theAgentsTunnelAppearsOnTheSessionsPageWithItsTraffic() {
-        agent = system.startAgent("console-agent", List.of("--credentials", CLIENT + ":" + secret));
+        // The page is open before the agent connects: its session must appear without a reload.
         page().get(console("/sessions"));
+        wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live"));
+        assertThat(page().findElement(By.id("session-rows")).getText()).contains("No live sessions");
+        page().executeScript("window.loadedOnce = true;");
+        agent = system.startAgent("console-agent", List.of("--credentials", CLIENT + ":" + secret));
         wait.until(d -> d.findElement(By.id("session-rows")).getText().contains(CLIENT));
+        assertThat(page().executeScript("return window.loadedOnce === true;")).as("no reload").isEqualTo(true);
         assertThat(page().findElement(By.id("session-rows")).getText()).contains(agent.name()).contains(agent.url());
         // Traffic through the tunnel: the byte counters, the request count and the rates follow without a reload.
         wait.until(d -> {
@@ -166,15 +172,16 @@ class ConsoleIT {
         PortholeSystem.Agent second = system.startAgent("console-agent-kicked", List.of("--credentials", CLIENT + ":" + secret));
         page().get(console("/sessions"));
         wait.until(d -> d.findElement(By.id("session-rows")).getText().contains(second.name()));
-        String kick = page().findElements(By.cssSelector("#session-rows tr")).stream()
+        // The rows are replaced while they are read: look again when one went stale.
+        String kick = wait.until(d -> d.findElements(By.cssSelector("#session-rows tr")).stream()
                 .filter(row -> row.getText().contains(second.name()))
-                .findFirst().orElseThrow().findElement(By.tagName("button")).getAttribute("id");
+                .findFirst().map(row -> row.findElement(By.tagName("button")).getAttribute("id")).orElse(null));
         for (int i = 0; i < 60 && !kick.equals(page().switchTo().activeElement().getAttribute("id")); i++) {
             new Actions(page()).sendKeys(Keys.TAB).perform();
         }
         assertThat(page().switchTo().activeElement().getAttribute("id")).as("reached with Tab").isEqualTo(kick);
-        // The table is swapped every second; the focused button must stay focused across swaps.
-        page().executeScript("window.swaps = 0; document.body.addEventListener('htmx:afterSwap', () => window.swaps++);");
+        // The table is replaced when it changes (the ages, every second here); the focused button must stay focused.
+        page().executeScript("window.swaps = 0; document.addEventListener('porthole:live', () => window.swaps++);");
         wait.until(d -> ((Number) page().executeScript("return window.swaps;")).intValue() >= 2);
         assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo(kick);
         browser.screenshot("05b-sessions-kick-focused");
@@ -212,9 +219,17 @@ class ConsoleIT {
 
     @Test
     @Order(7)
-    void recentEventsAreListedAndFiltered() {
+    void recentEventsAreListedLiveAndFiltered() {
         page().get(console("/events"));
         wait.until(d -> d.findElement(By.cssSelector("table")).getText().contains("tunnel.opened"));
+        wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live"));
+        page().executeScript("window.loadedOnce = true;");
+        // An event written while the page is open appears on top without a reload.
+        PortholeSystem.Agent watched = system.startAgent("console-agent-watched", List.of("--credentials", CLIENT + ":" + secret));
+        wait.until(d -> d.findElement(By.id("event-rows")).getText().contains(watched.name()));
+        assertThat(page().executeScript("return window.loadedOnce === true;")).as("no reload").isEqualTo(true);
+        browser.screenshot("08a-events-live");
+        watched.process().stop();
         new Select(page().findElement(By.id("type"))).selectByVisibleText("client.created");
         page().findElement(By.cssSelector("form[role=search] button")).click();
         wait.until(d -> d.getCurrentUrl().contains("type=client.created"));

@@ -28,8 +28,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The agent's traffic inspector in a real browser: a webhook sent through the gateway appears in
- * the list without a reload, its detail page shows the JSON body, and a replay with an edited
- * header reaches the upstream and is shown next to the original response.
+ * the list without a reload (pushed over the inspector's WebSocket), its detail page shows the JSON
+ * body, a replay with an edited header reaches the upstream and is shown next to the original
+ * response, and an open page follows a restarted agent without a reload.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InspectorIT {
@@ -129,20 +130,32 @@ class InspectorIT {
         wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("replay of #1"));
         browser.screenshot("06-list-with-replay");
 
-        // Keyboard only: Tab to the newest row's link (past the heading link, the two filters and the
-        // button) and press Enter; the list's refresh every second must not steal the focus.
-        for (int i = 0; i < 5; i++) {
+        // The tunnel's public URL is on the list page.
+        assertThat(page.findElement(By.id("tunnels")).getText()).contains(agent.url());
+        // Keyboard only: Tab to the newest row's link (past the heading link, the tunnel's URL, the
+        // two filters and the two buttons) and press Enter; a request arriving meanwhile must not steal the focus.
+        for (int i = 0; i < 7; i++) {
             page.switchTo().activeElement().sendKeys(Keys.TAB);
         }
-        WebElement focused = page.switchTo().activeElement();
-        assertThat(focused.getAttribute("id")).isEqualTo("open-3");
-        wait.until(ExpectedConditions.stalenessOf(focused));
-        assertThat(page.switchTo().activeElement().getAttribute("id")).as("focus after the rows were replaced").isEqualTo("open-3");
+        assertThat(page.switchTo().activeElement().getAttribute("id")).isEqualTo("open-3");
+        Http.get(system.pathUrl(agent.name(), "/hello?while-focused"));
+        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("/hello?while-focused"));
+        assertThat(page.switchTo().activeElement().getAttribute("id")).as("focus after a row arrived").isEqualTo("open-3");
         page.switchTo().activeElement().sendKeys(Keys.ENTER);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("comparison")));
         assertThat(page.findElement(By.id("comparison")).getText()).contains("Replay #3 of #1");
         String api = Http.get(inspector + "/api/requests?path=/headers").body();
         assertThat(api).contains("\"replayOf\" : 1").contains("\"uri\" : \"/headers?delivery=1\"");
+
+        // "Clear the list" empties it, and the next request appears in the cleared list without a reload.
+        page.get(inspector + "/");
+        page.findElement(By.id("clear")).click();
+        wait.until(d -> d.findElement(By.id("rows")).getText().contains("No requests yet"));
+        wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live"));
+        Http.get(system.pathUrl(agent.name(), "/after-clear"));
+        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("/after-clear"));
+        assertThat(page.findElements(By.cssSelector("#rows tr"))).hasSize(1);
+        browser.screenshot("06b-cleared");
     }
 
     @Test
@@ -170,5 +183,28 @@ class InspectorIT {
                 .contains("Binary: first 256 bytes as hex");
         page.executeScript("document.getElementById('response-heading').scrollIntoView()");
         browser.screenshot("07-binary-cut-at-cap");
+    }
+
+    @Test
+    @Order(4)
+    void anOpenPageReconnectsToARestartedAgentAndShowsItsRequests() {
+        ChromeDriver page = browser.driver();
+        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
+        page.get(inspector + "/");
+        wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live"));
+        agent.process().stop();
+        wait.until(d -> d.findElement(By.id("live-status")).getText().contains("Not connected"));
+        browser.screenshot("08-agent-stopped");
+
+        String address = inspector.substring("http://".length());
+        agent = system.startAgent("agent-restarted", List.of("--inspect-address", address));
+        agent.process().awaitLog(line -> line.contains("inspector at " + inspector), PortholeSystem.START_TIMEOUT);
+        // The new agent's empty list replaces the old one once the page is back.
+        wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live")
+                && d.findElement(By.id("rows")).getText().contains("No requests yet"));
+        assertThat(Http.get(system.pathUrl(agent.name(), "/after-restart")).statusCode()).isEqualTo(404);
+        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().matches("(?s).*GET /after-restart 404.*"));
+        browser.screenshot("09-after-restart");
     }
 }

@@ -17,7 +17,7 @@ public interface ConsoleConfig {
     @WithDefault("10s")
     Duration notificationTimeout();
 
-    /** How often the sessions page refreshes itself. */
+    /** How often open live console pages are updated (sessions table, new events) and their session checked again. */
     @WithDefault("2s")
     Duration refreshInterval();
 

@@ -16,7 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The newest events from the Redis stream, newest first, filtered by type; and notification-service's dead letters. */
+/**
+ * The newest events from the Redis stream, newest first, filtered by type (new ones pushed by
+ * {@link LiveFeeds} while the page is open); and notification-service's dead letters.
+ */
 @Path(EventPages.PATH)
 @Produces(MediaType.TEXT_HTML)
 public class EventPages {
@@ -48,6 +51,8 @@ public class EventPages {
         data.put("types", TYPES);
         data.put("type", chosen);
         data.put("limit", limit);
+        // Read before the listing: an event written in between is sent live too, and the page skips a row it has.
+        data.put("after", events.lastId());
         if (!chosen.isEmpty() && !TYPES.contains(chosen)) {
             data.put("error", "Unknown event type '" + chosen + "'; pick one from the list.");
             data.put("events", List.of());

@@ -66,6 +66,17 @@ public class RecentEvents {
         return entries;
     }
 
+    /** The id of the newest entry in the stream, or {@code 0-0} when it is empty: where a live page starts following. */
+    public String lastId() {
+        List<StreamMessage<String, String, String>> newest = stream.xrevrange(keys.events(), StreamRange.of("+", "-"), 1);
+        return newest.isEmpty() ? "0-0" : newest.getFirst().id();
+    }
+
+    /** At most {@code count} entries written after the entry {@code afterId}, oldest first. */
+    public List<Entry> after(String afterId, int count) {
+        return stream.xrange(keys.events(), StreamRange.of("(" + afterId, "+"), count).stream().map(this::entry).toList();
+    }
+
     private Entry entry(StreamMessage<String, String, String> message) {
         String json = message.payload().get(EventCodec.STREAM_FIELD);
         try {

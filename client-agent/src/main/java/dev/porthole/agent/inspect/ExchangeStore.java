@@ -12,6 +12,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 
 /**
  * The inspector's memory: the last exchanges, bounded both by count and by a byte budget. The
@@ -30,6 +32,7 @@ public final class ExchangeStore implements ExchangeTap {
     private long bytes;
     private long nextId = 1;
     private long evicted;
+    private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
 
     public ExchangeStore(int maxExchanges, long maxBytes, int bodyCap, Clock clock) {
         if (maxExchanges < 1) {
@@ -58,6 +61,7 @@ public final class ExchangeStore implements ExchangeTap {
         byId.put(exchange.id(), exchange);
         charge(exchange);
         evict();
+        changed(exchange.id());
         return exchange;
     }
 
@@ -65,6 +69,37 @@ public final class ExchangeStore implements ExchangeTap {
         if (byId.containsKey(exchange.id())) {
             charge(exchange);
             evict();
+            changed(exchange.id());
+        }
+    }
+
+    /** The id listeners hear when the list was cleared. */
+    public static final long CLEARED = -1;
+
+    /** Forgets every exchange (the inspector's "clear"); exchanges still in progress are no longer recorded. */
+    public synchronized void clear() {
+        oldestFirst.clear();
+        byId.clear();
+        charged.clear();
+        bytes = 0;
+        changed(CLEARED);
+    }
+
+    /**
+     * Hears the id of every exchange that starts or ends ({@link #CLEARED} after a clear), on the thread that recorded it (a relay's
+     * event loop, under this store's lock): a listener must return at once and never call back.
+     */
+    public void addListener(LongConsumer listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(LongConsumer listener) {
+        listeners.remove(listener);
+    }
+
+    private void changed(long id) {
+        for (LongConsumer listener : listeners) {
+            listener.accept(id);
         }
     }
 

@@ -5,7 +5,11 @@ import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import dev.porthole.agent.upstream.UpstreamAddress;
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -45,9 +49,27 @@ public final class Inspector {
             String why = error instanceof BindException || String.valueOf(error.getMessage()).contains("in use")
                     ? settings.address() + " is in use (another porthole agent?)"
                     : "cannot listen on " + settings.address() + ": " + error.getMessage();
-            Log.warnf("inspector not started: %s; the tunnel works without it. Pick another address with --inspect-address "
-                    + "127.0.0.1:4041, or turn it off with --no-inspect", why);
+            Log.warnf("inspector not started: %s; the tunnel works without it. %s", why, otherAddressHint(settings.address()));
             return Future.succeededFuture(ExchangeTap.NONE);
         });
+    }
+
+    /** Ports after a busy one tried for the hint. */
+    static final int HINT_PORTS = 20;
+
+    /**
+     * What to do when the inspector's address is taken: a port after it that is free right now (tried by binding it for a
+     * moment, at most {@link #HINT_PORTS}), or the advice to turn the inspector off.
+     */
+    static String otherAddressHint(UpstreamAddress busy) {
+        for (int port = busy.port() + 1; port <= Math.min(busy.port() + HINT_PORTS, 65_535); port++) {
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(busy.host()))) {
+                return "Pick another address with --inspect-address " + new UpstreamAddress(busy.host(), port)
+                        + " (free just now), or turn it off with --no-inspect";
+            } catch (IOException e) {
+                // taken (or not bindable): try the next one
+            }
+        }
+        return "Pick a free port with --inspect-address " + busy.host() + ":<port>, or turn it off with --no-inspect";
     }
 }

@@ -7,9 +7,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The inspector's pages: the request list ({@code /}, refreshed through {@code /rows}), a page per
+ * The inspector's pages: the request list ({@code /}, kept current by {@link LiveFeed}), a page per
  * request with its replay form, and the replay's answer shown next to the original.
  */
 final class InspectorPageRoutes {
@@ -20,26 +21,30 @@ final class InspectorPageRoutes {
     private final ExchangeStore store;
     private final Replayer replayer;
     private final InspectorPages pages;
+    private final Supplier<List<TunnelLine>> tunnels;
 
-    InspectorPageRoutes(ExchangeStore store, Replayer replayer, InspectorPages pages) {
+    InspectorPageRoutes(ExchangeStore store, Replayer replayer, InspectorPages pages, Supplier<List<TunnelLine>> tunnels) {
         this.store = store;
         this.replayer = replayer;
         this.pages = pages;
+        this.tunnels = tunnels;
     }
 
     void mount(Router router) {
         router.get("/").handler(this::index);
-        router.get("/rows").handler(this::rows);
+        router.post("/clear").handler(this::clear);
         router.get("/requests/:id").handler(this::detail);
         router.post("/requests/:id/replay").handler(this::replay);
     }
 
     private void index(RoutingContext context) {
-        filter(context).ifPresent(filter -> html(context, 200, pages.index(rows(filter), filter, store)));
+        filter(context).ifPresent(filter -> html(context, 200, pages.index(rows(filter), filter, store, tunnels.get())));
     }
 
-    private void rows(RoutingContext context) {
-        filter(context).ifPresent(filter -> html(context, 200, pages.rows(rows(filter), filter)));
+    /** Forgets every kept request; open list pages are sent the empty list. */
+    private void clear(RoutingContext context) {
+        store.clear();
+        context.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/").end();
     }
 
     private List<ExchangeRow> rows(ExchangeFilter filter) {
@@ -103,7 +108,8 @@ final class InspectorPageRoutes {
                 body == null ? null : body.replace("\r\n", "\n"));
     }
 
-    private Optional<ExchangeFilter> filter(RoutingContext context) {
+    /** The list's filter from the query; when it is bad the 400 answer is already sent. */
+    static Optional<ExchangeFilter> filter(RoutingContext context) {
         try {
             return Optional.of(ExchangeFilter.parse(context.request().getParam("status"), context.request().getParam("path")));
         } catch (IllegalArgumentException e) {

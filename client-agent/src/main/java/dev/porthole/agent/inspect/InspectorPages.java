@@ -39,10 +39,12 @@ public final class InspectorPages {
         }
     }
 
-    public String index(List<ExchangeRow> rows, ExchangeFilter filter, ExchangeStore store) {
-        return template("inspector/index").data("rows", rows).data("filter", filter).data("limits", Limits.of(store)).render();
+    public String index(List<ExchangeRow> rows, ExchangeFilter filter, ExchangeStore store, List<TunnelLine> tunnels) {
+        return template("inspector/index").data("rows", rows).data("filter", filter).data("limits", Limits.of(store)).data("tunnels", tunnels)
+                .data("maxRows", InspectorPageRoutes.PAGE_ROWS).render();
     }
 
+    /** Rows of the list, for {@link LiveFeed}: the whole list, or one row. */
     public String rows(List<ExchangeRow> rows, ExchangeFilter filter) {
         return template("inspector/rows").data("rows", rows).data("filter", filter).render();
     }

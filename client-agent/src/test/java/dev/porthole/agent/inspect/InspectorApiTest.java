@@ -164,12 +164,35 @@ class InspectorApiTest {
     }
 
     @Test
+    void theListShowsEachTunnelsPublicAddressAndClearForgetsEveryRequest() throws Exception {
+        JsonObject status = new JsonObject().put("tunnels", new JsonArray()
+                .add(new JsonObject().put("name", "web").put("address", "https://brave-otter.example.com").put("upstream", "127.0.0.1:3000")
+                        .put("state", "serving"))
+                .add(new JsonObject().put("name", "db").put("address", "").put("upstream", "127.0.0.1:5432").put("state", "waiting")));
+        InspectorServer withStatus = new InspectorServer(vertx, store, new Replayer(vertx, store, Duration.ofSeconds(5)), new InspectorPages(), true)
+                .withStatus(() -> status);
+        port = withStatus.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get().actualPort();
+        webhook(WEBHOOK);
+        assertThat(get("/").body()).contains("<a href=\"https://brave-otter.example.com\">https://brave-otter.example.com</a>")
+                .contains("<strong>db</strong>: <span class=\"meta\">waiting</span>");
+
+        assertThat(post("/clear", "application/x-www-form-urlencoded", "", "Origin", "https://evil.example").statusCode())
+                .as("another site cannot clear the list").isEqualTo(403);
+        assertThat(store.size()).isEqualTo(1);
+        HttpResponse<String> cleared = post("/clear", "application/x-www-form-urlencoded", "", "Origin", "http://127.0.0.1:" + port);
+        assertThat(cleared.statusCode()).isEqualTo(303);
+        assertThat(cleared.headers().firstValue("Location")).contains("/");
+        assertThat(store.size()).isZero();
+        assertThat(get("/").body()).contains("No requests yet");
+    }
+
+    @Test
     void rendersTheListAndTheDetailPageEscapingCapturedText() throws Exception {
         CapturedExchange hook = webhook("{\"html\":\"<script>alert(1)</script>\"}");
         HttpResponse<String> list = get("/");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("href=\"/requests/" + hook.id() + "\">/headers?source=test</a>").contains("<th scope=\"col\">Status</th>");
-        assertThat(get("/rows?status=4xx").body()).contains("No requests match the filter");
+        assertThat(get("/?status=4xx").body()).contains("No requests match the filter");
         HttpResponse<String> detail = get("/requests/" + hook.id());
         assertThat(detail.statusCode()).isEqualTo(200);
         assertThat(detail.body()).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)</script>")
@@ -180,7 +203,7 @@ class InspectorApiTest {
     @Test
     void showsARequestInProgressAsPendingAndRefreshesItsPage() throws Exception {
         CapturedExchange waiting = store.record("hooks", upstream, new HttpRequestHead("GET", "/slow", List.of()), new BodyCapture(16), null);
-        assertThat(get("/rows").body()).contains("<tr class=\"pending\" id=\"request-" + waiting.id() + "\">").contains("…");
+        assertThat(get("/").body()).contains("<tr class=\"pending\" id=\"request-" + waiting.id() + "\">").contains("…");
         assertThat(get("/requests/" + waiting.id()).body()).contains("this page refreshes until the exchange ends");
         HttpResponse<String> replay = post("/api/requests/" + waiting.id() + "/replay", "application/json", "");
         assertThat(replay.statusCode()).isEqualTo(400);

@@ -53,6 +53,31 @@ class InspectorStartTest {
     }
 
     @Test
+    void theHintForATakenPortNamesOneThatIsFree() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            try (ServerSocket next = bindOrNull(port + 1)) {
+                String hint = Inspector.otherAddressHint(new UpstreamAddress("127.0.0.1", port));
+                assertThat(hint).contains("--no-inspect").doesNotContain("127.0.0.1:" + port + " ").doesNotContain("127.0.0.1:" + (port + 1) + " ");
+                int suggested = Integer.parseInt(hint.replaceAll("(?s).*--inspect-address 127\\.0\\.0\\.1:(\\d+).*", "$1"));
+                assertThat(suggested).isBetween(port + 1, port + Inspector.HINT_PORTS);
+                try (ServerSocket free = new ServerSocket(suggested, 1, InetAddress.getLoopbackAddress())) {
+                    assertThat(free.getLocalPort()).as("the suggested port is free").isEqualTo(suggested);
+                }
+            }
+        }
+    }
+
+    /** Binds the port if it is free, so the hint must look past it; null if something else has it. */
+    private static ServerSocket bindOrNull(int port) {
+        try {
+            return new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    @Test
     void offMeansNoServerAndNoRecording() throws Exception {
         int port = freePort();
         assertThat(Inspector.start(vertx, settings(false, port)).toCompletionStage().toCompletableFuture().get()).isSameAs(ExchangeTap.NONE);

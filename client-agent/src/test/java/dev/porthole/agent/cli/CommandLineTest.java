@@ -28,6 +28,19 @@ class CommandLineTest {
     }
 
     @Test
+    @Launch(value = {"http", "3000", "--subdomian"}, exitCode = 2)
+    void anUnknownOptionIsOneLineWithASuggestionAndTheWayToHelp(LaunchResult result) {
+        assertThat(result.getErrorStream()).containsExactly("porthole: Unknown option: '--subdomian'", "Did you mean --subdomain or --sub-domain?",
+                "Try 'porthole http --help' for more information.");
+    }
+
+    @Test
+    @Launch(value = {"http", "--help"})
+    void theSynopsisNamesTheArgumentWithoutListingEveryOption(LaunchResult result) {
+        assertThat(result.getOutputStream().getFirst()).isEqualTo("Usage: porthole http [OPTIONS] <port|host:port>");
+    }
+
+    @Test
     @Launch(value = {"http", "not-a-port"}, exitCode = AgentExit.CONFIG_ERROR)
     void aBadUpstreamIsAConfigurationError(LaunchResult result) {
         assertThat(result.getErrorOutput()).contains("expected port, host:port or [ipv6]:port");

@@ -40,6 +40,33 @@ public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidr
         Objects.requireNonNull(rateLimit, "rateLimit");
     }
 
+    /**
+     * The rules in use, by name, without secrets or user names (for {@code porthole status}), for
+     * example {@code basic-auth, allow-cidr, verify-webhook github, rate-limit 100/min}; empty for none.
+     */
+    public String summary() {
+        List<String> parts = new java.util.ArrayList<>();
+        if (!basicAuth.isEmpty()) {
+            parts.add("basic-auth");
+        }
+        if (!allowCidrs.isEmpty()) {
+            parts.add("allow-cidr");
+        }
+        if (!denyCidrs.isEmpty()) {
+            parts.add("deny-cidr");
+        }
+        if (!webhooks.isEmpty()) {
+            parts.add("verify-webhook " + String.join(" ", webhooks.stream().map(Webhook::kind).toList()));
+        }
+        if (!requestHeaderAdd.isEmpty() || !requestHeaderRemove.isEmpty() || !responseHeaderAdd.isEmpty() || !responseHeaderRemove.isEmpty()) {
+            parts.add("header rules");
+        }
+        if (!rateLimit.isEmpty()) {
+            parts.add("rate-limit " + rateLimit);
+        }
+        return String.join(", ", parts);
+    }
+
     /** Whether no rule is set. */
     public boolean isEmpty() {
         return equals(NONE);

@@ -464,7 +464,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private void publishRecord() {
         SessionRecord record = new SessionRecord(sessionId, services.instance().id(), clientId(), agentId, remoteAddress, connectedAt,
-                leases.held().stream().map(t -> new SessionRecord.TunnelEntry(t.kindName(), t.name(), t.publicAddress())).toList(),
+                leases.held().stream().map(t -> new SessionRecord.TunnelEntry(t.kindName(), t.name(), t.publicAddress(),
+                        policy(t.name()).toString())).toList(),
                 mux.bytesReceived(), mux.bytesSent(), mux.streamsOpened());
         services.directory().publish(record).onFailure(e -> Log.debugf("could not publish session record %s: %s", sessionId, e.getMessage()));
     }

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.ingress.ErrorPages;
 import dev.porthole.gateway.support.GatewayPortResource;
@@ -23,7 +24,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -48,6 +52,9 @@ class EdgePolicyTest {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    RedisAPI redis;
 
     private TestAgent agent;
 
@@ -203,6 +210,19 @@ class EdgePolicyTest {
         assertThat(result.message()).contains("allow-cidr '10.0.0.0/33'", "deny-cidr 'not-an-ip'", "rate-limit 'fast'", "kind 'gitlab'",
                 "request-header-add 'Host'", "request-header-remove 'X-Porthole-User'", "response-header-remove 'Transfer-Encoding'",
                 "basic-auth user 'bob'").doesNotContain("plain-password");
+    }
+
+    @Test
+    void theSessionRecordTheAdminApiShowsNamesTheRulesButNoSecret() {
+        String hash = BcryptUtil.bcryptHash("s3cret", 4);
+        assertThat(connect("listed", with(List.of(new TunnelPolicy.BasicAuthUser("alice", hash)), List.of("10.0.0.0/8"), List.of(),
+                List.of(new TunnelPolicy.Webhook("stripe", "", "whsec_hidden")), "")).granted()).isTrue();
+        String key = "porthole:session:" + agent.awaitWelcome().sessionId();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(redis.get(key).toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS)).isNotNull());
+        String record = redis.get(key).map(Object::toString).toCompletionStage().toCompletableFuture().join();
+        assertThat(record).contains("\"policy\":\"ip(allow 1, deny 0) basic-auth(1 users) webhook(stripe)\"")
+                .doesNotContain("whsec_hidden").doesNotContain(hash).doesNotContain("alice");
     }
 
     @Test

@@ -50,6 +50,9 @@ public class HttpCommand implements Callable<Integer> {
     HttpServingOptions serving;
 
     @Mixin
+    PolicyOptions policy;
+
+    @Mixin
     ConnectionOptions connection;
 
     @Mixin
@@ -68,7 +71,7 @@ public class HttpCommand implements Callable<Integer> {
         try {
             settings = runner.settings(connection, List.of(TunnelSpec.http(upstream, subdomain,
                     UpstreamHttpOptions.of(hostHeader, upstreamBasicAuth, upstreamTls || upstreamTlsInsecure,
-                    !upstreamTlsInsecure, option -> "--" + option))));
+                    !upstreamTlsInsecure, option -> "--" + option)).withPolicy(policy.policy())));
             inspector = inspect.settings(settings.upstreamTimeout());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.porthole.agent.policy.PolicyInput;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.agent.upstream.UpstreamHttpOptions;
@@ -31,7 +32,7 @@ public final class AgentConfigReader {
 
     /** Keys of one tunnel entry, in the order the example and the docs list them. */
     static final List<String> ENTRY_KEYS = List.of("type", "upstream", "subdomain", "host-header", "upstream-basic-auth", "upstream-tls",
-            "upstream-tls-verify", "port", "private", "name");
+            "upstream-tls-verify", "policy", "port", "private", "name");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
     private static final YAMLFactory YAML = new YAMLFactory();
 
@@ -152,16 +153,26 @@ public final class AgentConfigReader {
                 continue;
             }
             Map<String, Value> fields = new LinkedHashMap<>();
+            PolicyInput policy = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 int keyLine = line(parser);
                 parser.nextToken();
+                if (key.equals("policy")) {
+                    if (policy != null) {
+                        problem(keyLine, path + ".policy", "appears twice; keep one");
+                    }
+                    policy = PolicyBlock.read(parser, path + ".policy", keyLine, problems);
+                    // Marks the key as present for the per-kind checks.
+                    fields.putIfAbsent(key, new Value("", JsonToken.START_OBJECT, keyLine));
+                    continue;
+                }
                 Value value = scalar(parser, path + "." + key, keyLine);
                 if (value != null && fields.putIfAbsent(key, value) != null) {
                     problem(keyLine, path + "." + key, "appears twice; keep one");
                 }
             }
-            entry(label, labelLine, fields);
+            entry(label, labelLine, fields, policy);
         }
         if (entries == 0) {
             problem(line, "tunnels", "is empty; list at least one tunnel");
@@ -169,7 +180,7 @@ public final class AgentConfigReader {
         duplicates();
     }
 
-    private void entry(String label, int labelLine, Map<String, Value> fields) {
+    private void entry(String label, int labelLine, Map<String, Value> fields, PolicyInput policy) {
         String path = "tunnels." + label;
         int before = problems.size();
         for (Map.Entry<String, Value> field : fields.entrySet()) {
@@ -195,7 +206,7 @@ public final class AgentConfigReader {
         if ("http".equals(kind)) {
             only(fields, path, "tcp", "port", "private", "name");
         } else if ("tcp".equals(kind)) {
-            only(fields, path, "http", "subdomain", "host-header", "upstream-basic-auth", "upstream-tls", "upstream-tls-verify");
+            only(fields, path, "http", "subdomain", "host-header", "upstream-basic-auth", "upstream-tls", "upstream-tls-verify", "policy");
         } else if (type != null) {
             problem(type.line(), path + ".type", "must be 'http' or 'tcp', was '" + type.text() + "'");
         }
@@ -216,6 +227,9 @@ public final class AgentConfigReader {
                     option -> "'" + option + "'"))
                     : TunnelSpec.tcp(upstream.text(), port == null ? 0 : port, Boolean.TRUE.equals(privateTunnel), text(fields.get("name")),
                     option -> "'" + option + "'");
+            if (policy != null && !policy.isEmpty()) {
+                spec = spec.withPolicy(policy.toPolicy(rule -> "'policy." + rule + "'"));
+            }
             tunnels.add(new TunnelEntry(label, spec));
         } catch (IllegalArgumentException e) {
             problem(labelLine, path, e.getMessage());

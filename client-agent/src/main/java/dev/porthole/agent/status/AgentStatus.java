@@ -105,6 +105,8 @@ public final class AgentStatus implements TunnelListener, RequestLog {
                     .put("name", result == null ? labelOf(i, spec.name()) : label(i, result))
                     .put("type", spec.kind().name().toLowerCase(Locale.ROOT))
                     .put("upstream", spec.upstream().toString())
+                    // Rule names only: never a password, hash, secret or user name.
+                    .put("policy", spec.policy().summary())
                     .put("state", result == null ? "waiting" : result.granted() ? "serving" : "refused")
                     .put("address", result == null ? "" : result.publicAddress());
             if (result != null && !result.granted()) {

@@ -3,6 +3,7 @@ package dev.porthole.agent.tunnel;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelPolicy;
 import dev.porthole.protocol.message.TunnelRequest;
 import java.util.function.UnaryOperator;
 
@@ -15,11 +16,17 @@ import java.util.function.UnaryOperator;
  * @param privateTunnel whether the tunnel publishes nothing
  * @param upstream the local service
  * @param http how an HTTP tunnel's requests are changed for the local service ({@link UpstreamHttpOptions#NONE} for TCP)
+ * @param policy the edge policy the gateway is to enforce ({@link TunnelPolicy#NONE}: none); passwords in it are bcrypt hashes
  */
-public record TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream, UpstreamHttpOptions http) {
+public record TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream, UpstreamHttpOptions http,
+        TunnelPolicy policy) {
 
     public TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream) {
-        this(kind, name, port, privateTunnel, upstream, UpstreamHttpOptions.NONE);
+        this(kind, name, port, privateTunnel, upstream, UpstreamHttpOptions.NONE, TunnelPolicy.NONE);
+    }
+
+    public TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream, UpstreamHttpOptions http) {
+        this(kind, name, port, privateTunnel, upstream, http, TunnelPolicy.NONE);
     }
 
     /**
@@ -65,16 +72,21 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
     }
 
     public TunnelRequest request() {
-        return new TunnelRequest(kind, name, port, privateTunnel, upstream.toString());
+        return new TunnelRequest(kind, name, port, privateTunnel, upstream.toString(), policy);
+    }
+
+    /** The same tunnel with an edge policy (HTTP tunnels only: the gateway refuses one on a TCP tunnel). */
+    public TunnelSpec withPolicy(TunnelPolicy rules) {
+        return new TunnelSpec(kind, name, port, privateTunnel, upstream, http, rules);
     }
 
     /** The same tunnel asking for a specific name (to get the same random name back after a reconnect). */
     public TunnelSpec withName(String newName) {
-        return new TunnelSpec(kind, newName, port, privateTunnel, upstream, http);
+        return new TunnelSpec(kind, newName, port, privateTunnel, upstream, http, policy);
     }
 
     /** The same tunnel asking for what it was given: its name, and its TCP port, so that a reconnect gets both back. */
     public TunnelSpec granted(String grantedName, int grantedPort) {
-        return new TunnelSpec(kind, grantedName, grantedPort > 0 ? grantedPort : port, privateTunnel, upstream, http);
+        return new TunnelSpec(kind, grantedName, grantedPort > 0 ? grantedPort : port, privateTunnel, upstream, http, policy);
     }
 }

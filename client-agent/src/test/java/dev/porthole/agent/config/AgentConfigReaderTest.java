@@ -107,7 +107,7 @@ class AgentConfigReaderTest {
                 "porthole.yml:12: tunnels.db.private: must be true or false, was 'yes-please'",
                 "porthole.yml:14: tunnels.other.type: must be 'http' or 'tcp', was 'udp'",
                 "porthole.yml:16: tunnels.other.colour: unknown key; a tunnel takes type, upstream, subdomain, host-header, upstream-basic-auth, "
-                        + "upstream-tls, upstream-tls-verify, port, private, name");
+                        + "upstream-tls, upstream-tls-verify, policy, port, private, name");
     }
 
     @Test

@@ -40,11 +40,6 @@ public class ClusterMembership {
     /** Names the instance that forwarded a request; its presence marks the one hop a request may take. */
     public static final String HOP_HEADER = "X-Porthole-Forwarded-By";
 
-    /** Whether a lower-case header name is one of the gateways' own, which never reach an agent or pass from a visitor. */
-    public static boolean isOwnHeader(String lowerName) {
-        return lowerName.equals("x-porthole-gateway-token") || lowerName.equals("x-porthole-forwarded-by");
-    }
-
     private final Optional<String> address;
     private final byte[] token;
     private final RedisAPI redis;

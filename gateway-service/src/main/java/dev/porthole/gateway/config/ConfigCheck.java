@@ -137,6 +137,10 @@ public final class ConfigCheck {
         limits.requestsPerSecondPerTunnel().ifPresent(rate -> positive(problems, "porthole.gateway.limits.requests-per-second-per-tunnel", rate));
         positive(problems, "porthole.gateway.limits.max-body-size", limits.maxBodySize().asLongValue());
 
+        positive(problems, "porthole.gateway.policy.webhook-tolerance", config.policy().webhookTolerance().toSeconds());
+        positive(problems, "porthole.gateway.policy.webhook-max-body", config.policy().webhookMaxBody().asLongValue());
+        positive(problems, "porthole.gateway.policy.rate-limit-visitors", config.policy().rateLimitVisitors());
+
         GatewayConfig.Cluster cluster = config.cluster();
         cluster.internalAddress().ifPresent(address -> {
             String problem = InternalAddress.problem(address);

@@ -52,6 +52,9 @@ public interface GatewayConfig {
     /** Bandwidth and request limits on tunnels; {@code LimitPolicy} holds the values in force. */
     Limits limits();
 
+    /** How tunnels' edge policies (basic auth, IP rules, webhooks, headers, visitor rates) are enforced. */
+    Policy policy();
+
     /** Several gateways as one: requests for a tunnel held by another instance are forwarded to it. */
     Cluster cluster();
 
@@ -343,6 +346,21 @@ public interface GatewayConfig {
          */
         @WithDefault("20s")
         Duration drainTimeout();
+    }
+
+    /** Settings of the edge policies agents ask for (the rules themselves come with each tunnel). */
+    interface Policy {
+        /** How far the timestamp of a Stripe or Slack webhook signature may be from the gateway's clock; older is a replay. */
+        @WithDefault("300s")
+        Duration webhookTolerance();
+
+        /** Largest body held in memory to verify a webhook signature (and never more than {@code limits.max-body-size}); larger gets 413. */
+        @WithDefault("25M")
+        MemorySize webhookMaxBody();
+
+        /** Visitor addresses whose rate-limit buckets one tunnel keeps; the least recently seen is forgotten beyond it. */
+        @WithDefault("10000")
+        int rateLimitVisitors();
     }
 
     /** Limits on what visitors and agents may send through tunnels. */

@@ -2,6 +2,9 @@ package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.limits.SessionLimits;
 import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.policy.EdgePolicy;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.porthole.gateway.logging.LogBudget;
 import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.logging.SourceLogBudgets;
@@ -51,7 +54,8 @@ import java.util.Set;
 public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** Features this gateway supports; WELCOME carries those the agent supports too. */
-    static final Set<String> CAPABILITIES = Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.HA, Capabilities.UNMASKED);
+    static final Set<String> CAPABILITIES = Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.HA, Capabilities.UNMASKED,
+            Capabilities.POLICY);
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
@@ -79,6 +83,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     /** Set once the session is to close when its last stream ends; on the session's context. */
     private Runnable closeOnIdle;
     private final SessionLimits limits;
+    /** The edge policies of this session's HTTP tunnels, by name; read by visitors' event loops. */
+    private final Map<String, EdgePolicy> policies = new ConcurrentHashMap<>();
     /** Log lines an agent's refused dials and its NOTICEs may cause, so that a flood of them does not flood the log. */
     private final LogBudget dialLog;
     private final LogBudget noticeLog;
@@ -144,6 +150,18 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public TunnelLimits limits(String tunnel) {
         return limits.tunnel(tunnel);
+    }
+
+    @Override
+    public EdgePolicy policy(String tunnel) {
+        return policies.getOrDefault(tunnel, EdgePolicy.NONE);
+    }
+
+    /** Puts the policy of a tunnel this session was granted in force (before its route is bound). */
+    void enforce(String tunnel, EdgePolicy policy) {
+        if (!policy.isEmpty()) {
+            policies.put(tunnel, policy);
+        }
     }
 
     /**
@@ -449,7 +467,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private void publishRecord() {
         SessionRecord record = new SessionRecord(sessionId, services.instance().id(), clientId(), agentId, remoteAddress, connectedAt,
-                leases.held().stream().map(t -> new SessionRecord.TunnelEntry(t.kindName(), t.name(), t.publicAddress())).toList(),
+                leases.held().stream().map(t -> new SessionRecord.TunnelEntry(t.kindName(), t.name(), t.publicAddress(),
+                        policy(t.name()).toString())).toList(),
                 mux.bytesReceived(), mux.bytesSent(), mux.streamsOpened());
         services.directory().publish(record).onFailure(e -> Log.debugf("could not publish session record %s: %s", sessionId, e.getMessage()));
     }

@@ -4,6 +4,7 @@ import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.dial.PrivateClaims;
 import dev.porthole.gateway.events.EventPublisher;
+import dev.porthole.gateway.policy.PolicyGate;
 import dev.porthole.gateway.registry.ClientQuotas;
 import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.TunnelRegistry;
@@ -13,5 +14,5 @@ import jakarta.inject.Singleton;
 /** What {@link TunnelClaims} works with to claim an agent's HTTP names, TCP ports and private tunnels. */
 @Singleton
 record ClaimServices(GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, ClientQuotas quotas, NameGenerator names,
-        EventPublisher events, PublicAddresses addresses, TcpClaims tcp, PrivateClaims privateClaims) {
+        EventPublisher events, PublicAddresses addresses, TcpClaims tcp, PrivateClaims privateClaims, PolicyGate policies) {
 }

@@ -1,6 +1,8 @@
 package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.logging.LogFields;
+import dev.porthole.gateway.policy.EdgePolicy;
+import dev.porthole.gateway.policy.InvalidPolicyException;
 import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
@@ -127,7 +129,32 @@ final class TunnelClaims {
         return checked;
     }
 
+    /**
+     * Checks the request's edge policy before anything is claimed: a bad rule refuses the tunnel
+     * (400, naming each rule); a granted HTTP tunnel's policy is in force before its route is bound.
+     */
     private Future<TunnelResult> claim(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {
+        if (request.policy().isEmpty()) {
+            return claimUnprotected(request, asked, grantedSoFar);
+        }
+        if (request.kind() != TunnelKind.HTTP) {
+            return refused(request, TunnelResult.INVALID, "edge policies apply to HTTP tunnels only");
+        }
+        EdgePolicy policy;
+        try {
+            policy = services.policies().compile(request.policy());
+        } catch (InvalidPolicyException e) {
+            return refused(request, TunnelResult.INVALID, e.getMessage());
+        }
+        return claimUnprotected(request, asked, grantedSoFar).map(result -> {
+            if (result.granted()) {
+                session.enforce(result.name(), policy);
+            }
+            return result;
+        });
+    }
+
+    private Future<TunnelResult> claimUnprotected(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {
         if (grantedSoFar.size() >= services.config().tunnel().maxTunnelsPerSession()) {
             return refused(request, TunnelResult.FORBIDDEN, "at most " + services.config().tunnel().maxTunnelsPerSession()
                     + " tunnels per agent connection");

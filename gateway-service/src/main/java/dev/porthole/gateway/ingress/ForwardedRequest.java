@@ -1,6 +1,5 @@
 package dev.porthole.gateway.ingress;
 
-import dev.porthole.gateway.cluster.ClusterMembership;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.protocol.message.Header;
@@ -16,7 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Builds the request head the agent receives: the visitor's headers minus hop-by-hop ones, with
+ * Builds the request head the agent receives: the visitor's headers minus hop-by-hop ones and minus
+ * every {@code X-Porthole-*} (the gateway's own; a visitor cannot forge them), with
  * X-Forwarded-For/-Proto/-Host (and -Prefix for path routing) set by the gateway. Host and
  * X-Forwarded-Host carry the canonical host: the served name in lower case and, with
  * {@code http.public-port} set, the public port instead of whatever port the visitor named.
@@ -70,7 +70,9 @@ public class ForwardedRequest {
                 }
                 continue;
             }
-            if (lower.equals("expect") || ClusterMembership.isOwnHeader(lower)) {
+            // X-Porthole-* is the gateway's to set (the policy's X-Porthole-User and X-Porthole-Policy, the cluster's
+            // credential): a visitor's own would pass for an identity the gateway vouches for.
+            if (lower.equals("expect") || lower.startsWith("x-porthole-")) {
                 continue;
             }
             if (lower.equals("transfer-encoding")) {

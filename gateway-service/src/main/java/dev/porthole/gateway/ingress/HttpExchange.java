@@ -14,6 +14,7 @@ import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.StreamRelay;
 import dev.porthole.protocol.mux.StreamResetException;
 import io.quarkus.logging.Log;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One visitor request carried through a tunnel stream: the request body flows to the agent and the
@@ -57,9 +59,14 @@ final class HttpExchange {
     private MuxStream stream;
     private long timeoutTimer = -1;
 
+    /** The tunnel policy's response header rules, applied to the head the visitor gets. */
+    private final Consumer<MultiMap> responseRules;
+
     /** An exchange on one of the tunnel's stream slots, which it gives back when it ends. */
-    HttpExchange(HttpServerRequest request, TunnelOwner owner, String tunnel, GatewayMetrics metrics, TunnelLimits limits) {
+    HttpExchange(HttpServerRequest request, TunnelOwner owner, String tunnel, GatewayMetrics metrics, TunnelLimits limits,
+            Consumer<MultiMap> responseRules) {
         this.request = request;
+        this.responseRules = responseRules;
         this.limits = limits;
         this.response = request.response();
         this.owner = owner;
@@ -79,7 +86,12 @@ final class HttpExchange {
         return upgrade;
     }
 
-    void start(Vertx vertx, HttpRequestHead head, String source, Duration responseTimeout) {
+    /**
+     * Opens the stream and relays the request.
+     *
+     * @param body the body a policy already read (bounded) to verify a signature, sent instead of the request's; or null
+     */
+    void start(Vertx vertx, HttpRequestHead head, String source, Duration responseTimeout, Buffer body) {
         this.vertx = vertx;
         request.pause();
         boolean bodyless = !upgrade && !hasBody(request);
@@ -113,7 +125,8 @@ final class HttpExchange {
             request.resume();
         } else {
             long maxBody = limits.maxBodySize();
-            request.pipe().endOnFailure(false).to(new BoundedBody(limits.towardsAgent(stream), maxBody)).onFailure(error -> {
+            BoundedBody towardsAgent = new BoundedBody(limits.towardsAgent(stream), maxBody);
+            (body == null ? request.pipe().endOnFailure(false).to(towardsAgent) : BufferedBody.write(body, towardsAgent)).onFailure(error -> {
                 if (error instanceof BoundedBody.TooLarge) {
                     stream.reset(ResetCode.LIMIT_REACHED, error.getMessage());
                     limits.bodyTooLarge(maxBody);
@@ -268,6 +281,7 @@ final class HttpExchange {
             }
             response.headers().add(header.name(), header.value());
         }
+        responseRules.accept(response.headers());
     }
 
     /**

@@ -9,6 +9,10 @@ import dev.porthole.gateway.cluster.PeerStreams;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.dial.PrivateDialer;
 import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.policy.EdgePolicy;
+import dev.porthole.gateway.policy.PolicyDecision;
+import dev.porthole.gateway.policy.PolicyGate;
+import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
@@ -53,10 +57,12 @@ public class HttpIngress {
     private final PeerForwarding peers;
     private final PortListeners ports;
     private final PrivateDialer dialer;
+    private final PolicyGate policies;
 
     public HttpIngress(Addressing addressing, LocalRoutes routes, ForwardedRequest forwarded, AgentEndpoint agents, GatewayMetrics metrics,
             Vertx vertx, GatewayConfig config, Draining draining, ClusterMembership cluster, PeerForwarding peers, PortListeners ports,
-            PrivateDialer dialer) {
+            PrivateDialer dialer, PolicyGate policies) {
+        this.policies = policies;
         this.cluster = cluster;
         this.peers = peers;
         this.ports = ports;
@@ -307,7 +313,39 @@ public class HttpIngress {
         metrics.httpRequest(404, Duration.ZERO);
     }
 
+    /**
+     * Serves a request on the instance whose session holds the tunnel, whether the visitor came here
+     * directly or through another gateway of the cluster: the tunnel's edge policy is applied here,
+     * before a stream opens, so it holds on every gateway.
+     */
     private void serve(HttpServerRequest request, Addressing.Tunnel tunnel, TunnelOwner owner, boolean fromPeer) {
+        EdgePolicy policy = owner.policy(tunnel.name());
+        if (policy.isEmpty()) {
+            admit(request, tunnel, owner, fromPeer, policy, null);
+            return;
+        }
+        request.pause();
+        Context context = vertx.getOrCreateContext();
+        policies.decide(request, policy, fromPeer, tunnel.name(), owner.clientId(), owner.limits(tunnel.name()).maxBodySize())
+                .onComplete(decided -> context.runOnContext(ignored -> {
+                    if (decided.failed()) {
+                        request.resume();
+                        refuse(request, 503, "policy-unavailable", "Service Unavailable", "The gateway could not check this tunnel's policy; try again.");
+                        return;
+                    }
+                    switch (decided.result()) {
+                        case PolicyDecision.Admitted admitted -> admit(request, tunnel, owner, fromPeer, policy, admitted);
+                        case PolicyDecision.Refused refused -> {
+                            refused.headers().forEach(request.response()::putHeader);
+                            request.resume();
+                            refuse(request, refused.status(), refused.code(), refused.title(), refused.detail());
+                        }
+                    }
+                }));
+    }
+
+    private void admit(HttpServerRequest request, Addressing.Tunnel tunnel, TunnelOwner owner, boolean fromPeer, EdgePolicy policy,
+            PolicyDecision.Admitted decision) {
         TunnelLimits limits = owner.limits(tunnel.name());
         if (!admitted(request, tunnel.name(), limits)) {
             return;
@@ -315,9 +353,11 @@ public class HttpIngress {
         if (fromPeer) {
             metrics.clusterForward("received");
         }
-        HttpExchange exchange = new HttpExchange(request, owner, tunnel.name(), metrics, limits);
+        HttpExchange exchange = new HttpExchange(request, owner, tunnel.name(), metrics, limits, policy::responseHeaders);
         String source = request.remoteAddress() == null ? "unknown" : request.remoteAddress().toString();
-        exchange.start(vertx, forwarded.head(request, tunnel.uri(), tunnel.prefix(), exchange.isUpgrade(), fromPeer), source, responseTimeout);
+        HttpRequestHead head = forwarded.head(request, tunnel.uri(), tunnel.prefix(), exchange.isUpgrade(), fromPeer);
+        exchange.start(vertx, decision == null ? head : policy.outgoing(head, decision), source, responseTimeout,
+                decision == null ? null : decision.body());
     }
 
     /**

@@ -41,6 +41,12 @@ public interface GatewayMetrics {
 
     /** Reports the streams open now across all agent sessions. */
     void watchStreams(IntSupplier openStreams);
+    /**
+     * A tunnel's edge policy rule decided a request: {@code rule} is {@code ip}, {@code rate-limit},
+     * {@code basic-auth} or {@code webhook}; {@code outcome} is {@code passed}, {@code refused} or {@code busy}.
+     */
+    void policyDecision(String rule, String outcome);
+
     /** A tunnel limit bit: {@code body-size}, {@code requests-per-second}, {@code streams}, {@code upload} or {@code download}. */
     void limitHit(String kind);
 

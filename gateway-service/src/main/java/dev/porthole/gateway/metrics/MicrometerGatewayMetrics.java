@@ -159,6 +159,11 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void policyDecision(String rule, String outcome) {
+        registry.counter("porthole.gateway.policy.decisions", "rule", rule, "outcome", outcome).increment();
+    }
+
+    @Override
     public void limitHit(String kind) {
         registry.counter("porthole.gateway.limit.hits", "kind", kind).increment();
     }

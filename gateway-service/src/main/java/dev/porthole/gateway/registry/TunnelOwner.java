@@ -1,6 +1,7 @@
 package dev.porthole.gateway.registry;
 
 import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.policy.EdgePolicy;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.mux.MuxStream;
 
@@ -16,4 +17,9 @@ public interface TunnelOwner {
 
     /** The limits visitors of one of its tunnels meet. */
     TunnelLimits limits(String tunnel);
+
+    /** The edge policy the agent asked for one of its HTTP tunnels; {@link EdgePolicy#NONE} for none. */
+    default EdgePolicy policy(String tunnel) {
+        return EdgePolicy.NONE;
+    }
 }

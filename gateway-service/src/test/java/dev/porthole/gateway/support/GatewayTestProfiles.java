@@ -17,6 +17,14 @@ public final class GatewayTestProfiles {
         }
     }
 
+    /** The public port on every address, IPv6 too, so that a visitor can come from ::1; webhook bodies up to 1 KiB. */
+    public static final class DualStack implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("porthole.gateway.http.host", "::", "porthole.gateway.policy.webhook-max-body", "1K");
+        }
+    }
+
     /** Series per tunnel and per client switched on, with room for two tunnels and two clients. */
     public static final class PerTunnelMetrics implements QuarkusTestProfile {
         @Override

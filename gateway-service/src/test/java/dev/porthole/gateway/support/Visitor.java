@@ -37,11 +37,18 @@ public final class Visitor {
     private final HttpClient client;
     private final Context context;
     private final int port;
+    private final String address;
 
     public Visitor(Vertx vertx, int port) {
+        this(vertx, "127.0.0.1", port);
+    }
+
+    /** A visitor that connects to the gateway at {@code address} ({@code ::1} for an IPv6 visitor). */
+    public Visitor(Vertx vertx, String address, int port) {
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
         this.context = vertx.getOrCreateContext();
         this.port = port;
+        this.address = address;
     }
 
     /** Runs {@code exchange} with this visitor's client on its context and waits up to 20 seconds for its result. */
@@ -62,7 +69,7 @@ public final class Visitor {
     }
 
     public Reply send(HttpMethod method, String host, String uri, MultiMap headers, Buffer body) {
-        RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri).setHeaders(headers);
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(address).setPort(port).setURI(uri).setHeaders(headers);
         options.putHeader("Host", host);
         try {
             return call(http -> http.request(options)

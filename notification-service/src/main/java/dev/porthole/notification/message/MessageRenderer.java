@@ -113,6 +113,8 @@ public final class MessageRenderer {
                     v(e.actor()), v(e.currentKeyId()), v(e.previousKeyId()));
             case LimitHit e -> MessageText.fill("%s limit hit for client %s on tunnel %s: %s.",
                     v(e.limit()), v(e.clientId()), v(e.tunnel()), v(e.detail()));
+            case PortholeEvent.PolicyRefused e -> MessageText.fill("Policy rule %s of tunnel %s (client %s) refused a request from %s with %s.",
+                    v(e.rule()), v(e.tunnel()), v(e.clientId()), v(e.remoteAddress()), String.valueOf(e.status()));
             case PublicSessionExpired e -> MessageText.fill("Public session %s from %s expired (tunnels %s).",
                     v(e.sessionId()), v(e.remoteAddress()), v(e.tunnels()));
             case GatewayStarted e -> MessageText.fill("Gateway %s started (version %s) at %s.",

@@ -14,6 +14,7 @@ public enum EventType {
     CLIENT_DELETED("client.deleted", Severity.WARNING, PortholeEvent.ClientDeleted.class),
     SIGNING_SECRET_ROTATED("secret.rotated", Severity.WARNING, PortholeEvent.SigningSecretRotated.class),
     LIMIT_HIT("limit.hit", Severity.WARNING, PortholeEvent.LimitHit.class),
+    POLICY_REFUSED("policy.refused", Severity.INFO, PortholeEvent.PolicyRefused.class),
     PUBLIC_SESSION_EXPIRED("public-session.expired", Severity.INFO, PortholeEvent.PublicSessionExpired.class),
     GATEWAY_STARTED("gateway.started", Severity.INFO, PortholeEvent.GatewayStarted.class),
     GATEWAY_DRAINING("gateway.draining", Severity.WARNING, PortholeEvent.GatewayDraining.class),

@@ -13,7 +13,7 @@ public sealed interface PortholeEvent permits
         PortholeEvent.AuthFailed,
         PortholeEvent.ClientCreated, PortholeEvent.ClientDisabled, PortholeEvent.ClientDeleted,
         PortholeEvent.SigningSecretRotated,
-        PortholeEvent.LimitHit,
+        PortholeEvent.LimitHit, PortholeEvent.PolicyRefused,
         PortholeEvent.PublicSessionExpired,
         PortholeEvent.GatewayStarted, PortholeEvent.GatewayDraining,
         PortholeEvent.ConfigRejected, PortholeEvent.ConfigReloaded,
@@ -76,6 +76,14 @@ public sealed interface PortholeEvent permits
 
     /** A limit stopped something: {@code limit} is for example {@code bandwidth}, {@code connections}, {@code requests}. */
     record LimitHit(String gatewayId, String clientId, String tunnel, String limit, String detail) implements PortholeEvent {
+    }
+
+    /**
+     * A tunnel's edge policy refused a visitor's request (at most one a minute per tunnel and rule).
+     *
+     * @param rule {@code ip}, {@code rate-limit}, {@code basic-auth} or {@code webhook}
+     */
+    record PolicyRefused(String gatewayId, String clientId, String tunnel, String rule, int status, String remoteAddress) implements PortholeEvent {
     }
 
     /** A public (anonymous) session reached the end of its lifetime and was closed. */

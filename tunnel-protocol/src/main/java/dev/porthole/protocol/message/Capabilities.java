@@ -20,6 +20,14 @@ public final class Capabilities {
      * unmasked, so the agent stops masking after WELCOME (see {@code WebSocketTransport}).
      */
     public static final String UNMASKED = "unmasked";
+    /**
+     * In HELLO: every tunnel request carries a {@link TunnelPolicy} after its other fields (the
+     * layout of HELLO's tunnel list depends on it). An agent offers it only when one of its tunnels
+     * has a policy, so that a gateway that predates policies refuses such a HELLO (trailing bytes)
+     * rather than serving the tunnel unprotected, and reads an ordinary HELLO as before. In WELCOME:
+     * the gateway enforces the policies.
+     */
+    public static final String POLICY = "policy";
 
     private Capabilities() {
     }

@@ -24,8 +24,19 @@ public record Hello(int minVersion, int maxVersion, String agentVersion, String 
     public Hello {
         Objects.requireNonNull(agentVersion, "agentVersion");
         Objects.requireNonNull(agentId, "agentId");
-        capabilities = Set.copyOf(capabilities);
         tunnels = List.copyOf(tunnels);
+        if (tunnels.stream().anyMatch(t -> !t.policy().isEmpty()) && !capabilities.contains(Capabilities.POLICY)) {
+            // The policies travel only in a HELLO that says so; never drop one silently.
+            Set<String> withPolicy = new java.util.LinkedHashSet<>(capabilities);
+            withPolicy.add(Capabilities.POLICY);
+            capabilities = withPolicy;
+        }
+        capabilities = Set.copyOf(capabilities);
+    }
+
+    /** Whether each tunnel request carries its policy on the wire. */
+    public boolean carriesPolicies() {
+        return capabilities.contains(Capabilities.POLICY);
     }
 
     @Override

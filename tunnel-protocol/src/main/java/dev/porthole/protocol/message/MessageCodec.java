@@ -24,7 +24,7 @@ public final class MessageCodec {
         switch (message) {
             case Hello h -> out.u16(h.minVersion()).u16(h.maxVersion()).string(h.agentVersion()).string(h.agentId())
                     .list(h.capabilities(), PayloadWriter::string).u32(h.initialWindow()).u32(h.maxFrameSize())
-                    .list(h.tunnels(), MessageCodec::writeTunnelRequest);
+                    .list(h.tunnels(), h.carriesPolicies() ? PolicyCodec::writeTunnelRequest : MessageCodec::writeTunnelRequest);
             case Welcome w -> {
                 out.u16(w.version()).string(w.sessionId()).list(w.capabilities(), PayloadWriter::string)
                         .u32(w.initialWindow()).u32(w.maxFrameSize()).list(w.tunnels(), MessageCodec::writeTunnelResult);
@@ -70,14 +70,27 @@ public final class MessageCodec {
         return new Welcome(version, sessionId, capabilities, initialWindow, maxFrameSize, tunnels, gatewayId);
     }
 
+    /** With {@link Capabilities#POLICY} among the capabilities, each tunnel request is followed by its policy. */
+    private static Hello readHello(PayloadReader in) throws ProtocolException {
+        int min = in.u16();
+        int max = in.u16();
+        String agentVersion = in.string();
+        String agentId = in.string();
+        LinkedHashSet<String> capabilities = new LinkedHashSet<>(in.list(PayloadReader::string));
+        int initialWindow = in.positiveInt();
+        int maxFrameSize = in.positiveInt();
+        List<TunnelRequest> tunnels = in.list(capabilities.contains(Capabilities.POLICY) ? PolicyCodec::readTunnelRequest
+                : MessageCodec::readTunnelRequest);
+        return new Hello(min, max, agentVersion, agentId, capabilities, initialWindow, maxFrameSize, tunnels);
+    }
+
     /** Decodes the control message in a frame; DATA frames are not control messages. */
     public static ControlMessage decode(Frame frame) throws ProtocolException {
         FrameType type = frame.type();
         PayloadReader in = new PayloadReader(frame.payload(), type.name());
         int stream = frame.streamId();
         ControlMessage message = switch (type) {
-            case HELLO -> new Hello(in.u16(), in.u16(), in.string(), in.string(), new LinkedHashSet<>(in.list(PayloadReader::string)),
-                    in.positiveInt(), in.positiveInt(), in.list(MessageCodec::readTunnelRequest));
+            case HELLO -> readHello(in);
             case WELCOME -> readWelcome(in);
             case CONFIG -> new Config(Duration.ofMillis(in.u32()), Duration.ofMillis(in.u32()), in.positiveInt(), in.i64());
             case NOTICE -> new Notice(readLevel(in), in.string(), in.string());
@@ -95,11 +108,11 @@ public final class MessageCodec {
         return message;
     }
 
-    private static void writeTunnelRequest(PayloadWriter out, TunnelRequest t) {
+    static void writeTunnelRequest(PayloadWriter out, TunnelRequest t) {
         out.u8(t.kind().code()).string(t.name()).u16(t.port()).bool(t.privateTunnel()).string(t.upstream());
     }
 
-    private static TunnelRequest readTunnelRequest(PayloadReader in) throws ProtocolException {
+    static TunnelRequest readTunnelRequest(PayloadReader in) throws ProtocolException {
         return new TunnelRequest(TunnelKind.fromCode(in.u8(), in), in.string(), in.u16(), in.bool(), in.string());
     }
 
@@ -111,11 +124,11 @@ public final class MessageCodec {
         return new TunnelResult(TunnelKind.fromCode(in.u8(), in), in.string(), in.u16(), in.string(), in.u16(), in.string());
     }
 
-    private static void writeHeader(PayloadWriter out, Header h) {
+    static void writeHeader(PayloadWriter out, Header h) {
         out.string(h.name()).string(h.value());
     }
 
-    private static Header readHeader(PayloadReader in) throws ProtocolException {
+    static Header readHeader(PayloadReader in) throws ProtocolException {
         return new Header(in.string(), in.string());
     }
 

@@ -41,7 +41,17 @@ public record SessionRecord(String sessionId, String gatewayId, String clientId,
      * @param kind {@code http} or {@code tcp}
      * @param name the tunnel's name
      * @param publicAddress where visitors reach it, empty for a private tunnel
+     * @param policy the rules of its edge policy by name, without any secret or user name (empty: none, or a record
+     *     from an older gateway), for example {@code ip(allow 1, deny 0) basic-auth(2 users)}
      */
-    public record TunnelEntry(String kind, String name, String publicAddress) {
+    public record TunnelEntry(String kind, String name, String publicAddress, String policy) {
+        public TunnelEntry {
+            policy = Objects.requireNonNullElse(policy, "");
+        }
+
+        /** A tunnel without a policy. */
+        public TunnelEntry(String kind, String name, String publicAddress) {
+            this(kind, name, publicAddress, "");
+        }
     }
 }

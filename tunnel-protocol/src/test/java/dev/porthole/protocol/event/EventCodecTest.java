@@ -22,6 +22,7 @@ class EventCodecTest {
             new PortholeEvent.ClientDeleted("c1", "admin"),
             new PortholeEvent.SigningSecretRotated("admin", "k2", "k1"),
             new PortholeEvent.LimitHit("g1", "c1", "api", "bandwidth", "1MB/s"),
+            new PortholeEvent.PolicyRefused("g1", "c1", "api", "basic-auth", 401, "192.0.2.7"),
             new PortholeEvent.PublicSessionExpired("g1", "s1", "10.0.0.1:5000", "brave-otter"),
             new PortholeEvent.GatewayStarted("g1", "0.1.0", "http://example.com"),
             new PortholeEvent.GatewayDraining("g1", "SIGTERM", 3),

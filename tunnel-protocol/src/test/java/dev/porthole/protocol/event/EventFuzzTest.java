@@ -28,6 +28,7 @@ class EventFuzzTest {
             new PortholeEvent.AuthFailed(null, "10.0.0.9", "bad token", 12, 60),
             new PortholeEvent.SigningSecretRotated("admin", "k2", "k1"),
             new PortholeEvent.LimitHit("g1", "c1", "api", "bandwidth", "1MB/s"),
+            new PortholeEvent.PolicyRefused("g1", "c1", "api", "basic-auth", 401, "192.0.2.7"),
             new PortholeEvent.GatewayDraining("g1", "SIGTERM", 3),
             new PortholeEvent.ConfigRejected("gateway", "gateway.yml", "line 3: bad key"));
 

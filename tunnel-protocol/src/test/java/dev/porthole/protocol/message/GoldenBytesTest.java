@@ -1,6 +1,7 @@
 package dev.porthole.protocol.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.frame.FrameCodec;
@@ -23,6 +24,11 @@ class GoldenBytesTest {
     private static final Map<ControlMessage, String> GOLDEN = Map.ofEntries(
             Map.entry(SampleMessages.HELLO, "01 00 00000000 0001 0001 0005 302e312e30 0007 6167656e742d31 0001 0004 68747470"
                     + " 00040000 00010000 0001 01 0003 617069 0000 00 000e 3132372e302e302e313a33303030"),
+            // The policy layout: the capability "policy", then after each tunnel request its rules (PolicyCodec).
+            Map.entry(SampleMessages.HELLO_POLICY, "01 00 00000000 0002 0002 0001 31 0001 61 0001 0006 706f6c696379 00040000 00010000"
+                    + " 0001 01 0003 617069 0000 00 0000"
+                    + " 0001 0001 75 0001 68 0001 0007 3a3a312f313238 0000 0001 0006 676974687562 0000 0001 73"
+                    + " 0001 0001 41 0001 31 0001 0001 42 0000 0000 0003 392f73"),
             Map.entry(SampleMessages.WELCOME, "02 00 00000000 0001 0002 7331 0000 00040000 00010000 0001 01 0003 617069 0000"
                     + " 0016 687474703a2f2f6170692e6578616d706c652e636f6d 00c8 0000"),
             Map.entry(SampleMessages.WELCOME_V2, "02 00 00000000 0002 0002 7331 0001 0002 6861 00040000 00010000 0001 01 0003 617069 0000"
@@ -62,6 +68,36 @@ class GoldenBytesTest {
             Frame frame = CODEC.decode(Buffer.buffer(HexFormat.of().parseHex(entry.getValue().replace(" ", ""))));
             assertThat(MessageCodec.decode(frame)).isEqualTo(entry.getKey());
         }
+    }
+
+    @Test
+    void aHelloWithoutPoliciesKeepsTheOldLayout() {
+        Hello plain = new Hello(1, 1, "0.1.0", "agent-1", Set.of("http"), 262144, 65536, SampleMessages.HELLO.tunnels());
+        assertThat(plain.carriesPolicies()).isFalse();
+        assertThat(hex(CODEC.encode(MessageCodec.encode(plain)))).isEqualTo(GOLDEN.get(SampleMessages.HELLO).replace(" ", ""));
+    }
+
+    @Test
+    void aGatewayThatPredatesPoliciesRefusesAHelloWithOneInsteadOfServingTheTunnelUnprotected() {
+        Buffer payload = MessageCodec.encode(SampleMessages.HELLO_POLICY).payload();
+        // The old reader: the same fields, the tunnel list in the layout without policies.
+        PayloadReader old = new PayloadReader(payload, "HELLO");
+        assertThatThrownBy(() -> {
+            old.u16();
+            old.u16();
+            old.string();
+            old.string();
+            old.list(PayloadReader::string);
+            old.positiveInt();
+            old.positiveInt();
+            old.list(MessageCodec::readTunnelRequest);
+            old.end();
+        }).isInstanceOf(ProtocolException.class).hasMessageContaining("HELLO");
+    }
+
+    @Test
+    void aPolicyNeverPrintsItsSecrets() {
+        assertThat(SampleMessages.HELLO_POLICY.toString()).contains("hidden").doesNotContain("passwordHash=h").doesNotContain("secret=s");
     }
 
     @Test

@@ -15,6 +15,11 @@ public final class SampleMessages {
 
     public static final Hello HELLO = new Hello(1, 1, "0.1.0", "agent-1", Set.of("http"), 262144, 65536,
             List.of(TunnelRequest.http("api", "127.0.0.1:3000")));
+    /** A HELLO whose tunnel carries a policy: the tunnel list has the policy layout ({@code PolicyCodec}). */
+    public static final Hello HELLO_POLICY = new Hello(2, 2, "1", "a", Set.of(), 262144, 65536,
+            List.of(TunnelRequest.http("api", "").withPolicy(new TunnelPolicy(List.of(new TunnelPolicy.BasicAuthUser("u", "h")),
+                    List.of("::1/128"), List.of(), List.of(new TunnelPolicy.Webhook("github", "", "s")), List.of(new Header("A", "1")),
+                    List.of("B"), List.of(), List.of(), "9/s"))));
     public static final Welcome WELCOME = new Welcome(1, "s1", Set.of(), 262144, 65536,
             List.of(TunnelResult.granted(TunnelKind.HTTP, "api", 0, "http://api.example.com")));
     /** Version 2 names the gateway instance. */
@@ -34,7 +39,7 @@ public final class SampleMessages {
     public static final Rst RST = new Rst(2, ResetCode.UPSTREAM_REFUSED, "connection refused: 127.0.0.1:3000");
 
     public static List<ControlMessage> all() {
-        return List.of(HELLO, WELCOME, WELCOME_V2, CONFIG, NOTICE, GOAWAY, PING, PONG, OPEN, OPEN_TCP, RESPONSE, WINDOW, FIN, RST);
+        return List.of(HELLO, HELLO_POLICY, WELCOME, WELCOME_V2, CONFIG, NOTICE, GOAWAY, PING, PONG, OPEN, OPEN_TCP, RESPONSE, WINDOW, FIN, RST);
     }
 
     /** A random, valid control message. */
@@ -98,10 +103,24 @@ public final class SampleMessages {
     private static List<TunnelRequest> tunnelRequests(Random random) {
         List<TunnelRequest> requests = new ArrayList<>();
         for (int i = random.nextInt(4); i > 0; i--) {
-            requests.add(new TunnelRequest(TunnelKind.values()[random.nextInt(2)], text(random), random.nextInt(65536),
-                    random.nextBoolean(), text(random)));
+            TunnelRequest request = new TunnelRequest(TunnelKind.values()[random.nextInt(2)], text(random), random.nextInt(65536),
+                    random.nextBoolean(), text(random));
+            requests.add(random.nextBoolean() ? request : request.withPolicy(policy(random)));
         }
         return requests;
+    }
+
+    private static TunnelPolicy policy(Random random) {
+        List<TunnelPolicy.BasicAuthUser> users = new ArrayList<>();
+        for (int i = random.nextInt(3); i > 0; i--) {
+            users.add(new TunnelPolicy.BasicAuthUser(text(random), text(random)));
+        }
+        List<TunnelPolicy.Webhook> webhooks = new ArrayList<>();
+        for (int i = random.nextInt(3); i > 0; i--) {
+            webhooks.add(new TunnelPolicy.Webhook(text(random), text(random), text(random)));
+        }
+        return new TunnelPolicy(users, List.copyOf(strings(random)), List.copyOf(strings(random)), webhooks, headers(random),
+                List.copyOf(strings(random)), headers(random), List.copyOf(strings(random)), text(random));
     }
 
     private static List<TunnelResult> tunnelResults(Random random) {

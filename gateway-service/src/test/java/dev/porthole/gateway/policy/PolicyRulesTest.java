@@ -1,0 +1,149 @@
+package dev.porthole.gateway.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.porthole.protocol.message.Header;
+import dev.porthole.protocol.message.TunnelPolicy;
+import io.github.bucket4j.TimeMeter;
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.vertx.core.MultiMap;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The rules one by one, without a gateway: CIDR matching, the rate buckets, basic auth, header rules, and refusals of bad rules. */
+class PolicyRulesTest {
+
+    private static InetAddress ip(String literal) throws Exception {
+        return InetAddress.getByName(literal);
+    }
+
+    private static TunnelPolicy policy(List<String> allow, List<String> deny, String rate) {
+        return new TunnelPolicy(List.of(), allow, deny, List.of(), List.of(), List.of(), List.of(), List.of(), rate);
+    }
+
+    @Test
+    void cidrRulesMatchIpv4AndIpv6AndDenyWins() throws Exception {
+        List<String> problems = new ArrayList<>();
+        CidrRules rules = CidrRules.of(List.of("10.0.0.0/8", "2001:db8::/32", "192.0.2.7"), List.of("10.9.0.0/16"), problems);
+        assertThat(problems).isEmpty();
+        assertThat(rules.admits(ip("10.1.2.3"))).isTrue();
+        assertThat(rules.admits(ip("10.9.2.3"))).as("deny wins over allow").isFalse();
+        assertThat(rules.admits(ip("2001:db8:1::5"))).isTrue();
+        assertThat(rules.admits(ip("2001:db9::5"))).isFalse();
+        assertThat(rules.admits(ip("192.0.2.7"))).as("a bare address is a range of one").isTrue();
+        assertThat(rules.admits(ip("192.0.2.8"))).isFalse();
+        assertThat(rules.admits(ip("::1"))).isFalse();
+    }
+
+    @Test
+    void malformedCidrsAreRefusedAndHostNamesNeverResolved() {
+        List<String> problems = new ArrayList<>();
+        CidrRules.of(List.of("10.0.0.0/33", "::/129", "example.com/8", "10.0.0.0/", "10.0.0.0/-1", "1.2.3"), List.of(), problems);
+        assertThat(problems).hasSize(6).allMatch(p -> p.startsWith("allow-cidr '"));
+    }
+
+    @Test
+    void theRateLimitRefillsOverItsPeriodPerVisitorAndForgetsTheLeastRecentBeyondItsBound() {
+        AtomicLong nanos = new AtomicLong();
+        TimeMeter clock = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return nanos.get();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
+        List<String> problems = new ArrayList<>();
+        VisitorRateLimit rate = VisitorRateLimit.of("2/min", clock, 3, problems);
+        assertThat(rate.take("a")).isEmpty();
+        assertThat(rate.take("a")).isEmpty();
+        assertThat(rate.take("a")).hasValue(30);
+        assertThat(rate.take("b")).isEmpty();
+        nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+        assertThat(rate.take("a")).as("one request back after half a minute").isEmpty();
+        rate.take("c");
+        rate.take("d");
+        rate.take("e");
+        assertThat(rate.visitors()).isEqualTo(3);
+    }
+
+    @Test
+    void ratesAreParsedOrRefused() {
+        List<String> problems = new ArrayList<>();
+        assertThat(VisitorRateLimit.of("100/min", TimeMeter.SYSTEM_NANOTIME, 10, problems).describe()).isEqualTo("100 requests per minute");
+        assertThat(VisitorRateLimit.of("5 / s", TimeMeter.SYSTEM_NANOTIME, 10, problems).describe()).isEqualTo("5 requests per second");
+        assertThat(VisitorRateLimit.of("1000/hour", TimeMeter.SYSTEM_NANOTIME, 10, problems).describe()).isEqualTo("1000 requests per hour");
+        assertThat(problems).isEmpty();
+        for (String bad : List.of("fast", "0/min", "10/day", "-1/s", "1e3/s")) {
+            VisitorRateLimit.of(bad, TimeMeter.SYSTEM_NANOTIME, 10, problems);
+        }
+        assertThat(problems).hasSize(5);
+    }
+
+    @Test
+    void basicAuthChecksTheBcryptHashAndRemembersAnswersByAKeyedDigest() {
+        List<String> problems = new ArrayList<>();
+        BasicAuthRule rule = BasicAuthRule.of(List.of(new TunnelPolicy.BasicAuthUser("alice", BcryptUtil.bcryptHash("pw:with:colons", 4))), problems);
+        assertThat(problems).isEmpty();
+        String right = "Basic " + Base64.getEncoder().encodeToString("alice:pw:with:colons".getBytes(StandardCharsets.UTF_8));
+        String wrong = "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
+        assertThat(rule.remembered(right)).isNull();
+        assertThat(rule.verify(right)).hasValue("alice");
+        assertThat(rule.remembered(right)).hasValue("alice");
+        assertThat(rule.verify(wrong)).isEmpty();
+        assertThat(rule.remembered(wrong)).isEqualTo(Optional.empty());
+        assertThat(BasicAuthRule.credentials("Bearer x")).isEmpty();
+        assertThat(BasicAuthRule.credentials("Basic !!!")).isEmpty();
+    }
+
+    @Test
+    void basicAuthRefusesHashesThatAreNoBcryptOrCostTooMuch() {
+        List<String> problems = new ArrayList<>();
+        BasicAuthRule.of(List.of(new TunnelPolicy.BasicAuthUser("a", "secret"), new TunnelPolicy.BasicAuthUser("b", BcryptUtil.bcryptHash("x", 13)),
+                new TunnelPolicy.BasicAuthUser("c:d", BcryptUtil.bcryptHash("x", 4))), problems);
+        assertThat(problems).hasSize(3);
+        assertThat(String.join(" ", problems)).doesNotContain("secret").contains("from 4 to 12");
+    }
+
+    @Test
+    void headerRulesReplaceAddedNamesAndNeverTouchWhatTheGatewayOwns() {
+        List<String> problems = new ArrayList<>();
+        HeaderRules rules = HeaderRules.of(new TunnelPolicy(List.of(), List.of(), List.of(), List.of(), List.of(new Header("X-Env", "demo")),
+                List.of("cookie"), List.of(new Header("X-Frame-Options", "DENY")), List.of("Server"), ""), problems);
+        assertThat(problems).isEmpty();
+        assertThat(rules.request(List.of(new Header("Cookie", "a"), new Header("x-env", "visitor"), new Header("Accept", "*/*"))))
+                .containsExactly(new Header("Accept", "*/*"), new Header("X-Env", "demo"));
+        MultiMap response = MultiMap.caseInsensitiveMultiMap().add("Server", "nginx").add("X-Frame-Options", "SAMEORIGIN");
+        rules.response(response);
+        assertThat(response.get("Server")).isNull();
+        assertThat(response.getAll("X-Frame-Options")).containsExactly("DENY");
+        for (String owned : List.of("Connection", "Transfer-Encoding", "Content-Length", "Host", "Upgrade", "X-Forwarded-For", "X-Porthole-User",
+                "Forwarded", "X-Real-IP", "TE", "Bad Name")) {
+            assertThat(HeaderRules.nameProblem(owned)).as(owned).isNotNull();
+        }
+    }
+
+    @Test
+    void compilingCollectsEveryProblemAndAnEmptyPolicyIsNone() throws Exception {
+        assertThat(EdgePolicy.compile(TunnelPolicy.NONE, Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME)).isSameAs(EdgePolicy.NONE);
+        assertThatThrownBy(() -> EdgePolicy.compile(policy(List.of("x"), List.of("y"), "z"), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME))
+                .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems()).hasSize(3));
+        EdgePolicy ok = EdgePolicy.compile(new TunnelPolicy(List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))),
+                List.of("10.0.0.0/8"), List.of(), List.of(new TunnelPolicy.Webhook("stripe", "", "whsec")), List.of(), List.of(), List.of(), List.of(),
+                "10/s"), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME);
+        assertThat(ok.toString()).isEqualTo("ip(allow 1, deny 0) rate-limit(10 requests per second per visitor) basic-auth(1 users) webhook(stripe)")
+                .doesNotContain("whsec");
+        assertThat(ok.verifiesWebhooks()).isTrue();
+    }
+}

@@ -38,7 +38,6 @@ import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -77,11 +76,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final Instant connectedAt = Instant.now();
     /** The tunnels this session holds. */
     private final TunnelLeases leases;
-    private final List<Long> timers = new ArrayList<>();
+    private final SessionTimers timers;
     /** Open streams, to end those a grant taken away no longer allows. */
     private final SessionStreams streams = new SessionStreams();
-    /** Set once the session is to close when its last stream ends; on the session's context. */
-    private Runnable closeOnIdle;
     private final SessionLimits limits;
     /** The edge policies of this session's HTTP tunnels, by name; read by visitors' event loops. */
     private final Map<String, EdgePolicy> policies = new ConcurrentHashMap<>();
@@ -111,6 +108,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             case PUBLIC -> Route.ownedBySessionAlone(services.instance().id(), sessionId, principal.clientId(), agentId);
             default -> new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
         });
+        this.timers = new SessionTimers(services.vertx(), mux);
         this.limits = services.limits().openSession(principal.clientId(), principal.grants());
         this.dialLog = services.logBudgets().of("refused dials", sourceHost);
         this.noticeLog = services.logBudgets().of("notices", sourceHost);
@@ -121,11 +119,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     /** Starts waiting for HELLO. */
     void start() {
         services.sessions().add(this);
-        mux.onContext(() -> timers.add(services.vertx().setTimer(services.config().tunnel().handshakeTimeout().toMillis(), id -> {
+        mux.onContext(() -> timers.after(services.config().tunnel().handshakeTimeout(), () -> {
             if (state == State.AWAITING_HELLO) {
                 close(CloseCode.PROTOCOL_ERROR, "no HELLO within " + services.config().tunnel().handshakeTimeout().toSeconds() + " s");
             }
-        })));
+        }));
     }
 
     @Override
@@ -250,7 +248,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             return;
         }
         leases.releaseAll(reason);
-        closeWhenIdle(CloseCode.NORMAL, reason, LEAVE_TIMEOUT);
+        timers.closeWhenIdle(CloseCode.NORMAL, reason, LEAVE_TIMEOUT);
     }
 
     @Override
@@ -276,7 +274,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     public void onClosed(int code, String reason) {
         State previous = state;
         state = State.CLOSED;
-        timers.forEach(services.vertx()::cancelTimer);
+        timers.cancelAll();
         limits.close();
         services.sessions().remove(this);
         services.publicPlaces().release(sessionId);
@@ -359,7 +357,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         mux.send(new Config(services.config().heartbeat().interval(), services.config().heartbeat().timeout(),
                 services.config().tunnel().maxStreamsPerSession(), expiresAt));
         mux.startHeartbeat(services.vertx(), services.config().heartbeat().interval(), services.config().heartbeat().timeout());
-        timers.add(services.vertx().setPeriodic(services.config().registry().refreshInterval().toMillis(), id -> refresh()));
+        timers.every(services.config().registry().refreshInterval(), this::refresh);
         if (expiresAt > 0) {
             scheduleExpiry(Duration.ofSeconds(principal.sessionLifetimeSeconds()));
         }
@@ -412,57 +410,25 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 return;
             }
             if (leases.isEmpty()) {
-                closeWhenIdle(CloseCode.SESSION_REPLACED, principal.method() == AuthMethod.JWT
+                timers.closeWhenIdle(CloseCode.SESSION_REPLACED, principal.method() == AuthMethod.JWT
                         ? "a newer session of client '" + clientId() + "' took over its tunnels"
                         : "a newer connection of this agent took over its tunnels", services.config().shutdown().drainTimeout());
             }
         });
     }
 
-    /**
-     * Closes the session once its open streams have ended (requests it was serving when its tunnels
-     * moved to a newer session, or when the agent gave the connection up), or after {@code within}
-     * at the latest. On the session's context. When asked twice, the first reason is the one given
-     * when the streams end, and either deadline closes it.
-     */
-    private void closeWhenIdle(CloseCode code, String reason, Duration within) {
-        if (state == State.CLOSED) {
-            return;
-        }
-        if (mux.openStreams() == 0) {
-            close(code, reason);
-            return;
-        }
-        if (closeOnIdle == null) {
-            closeOnIdle = () -> close(code, reason);
-        }
-        timers.add(services.vertx().setTimer(Math.max(1, within.toMillis()), id -> close(code, reason)));
-    }
-
     @Override
     public void onStreamsClosed() {
-        if (closeOnIdle == null) {
-            return;
-        }
-        // After the stream's own close has run to its end (its last frames and handlers), and unless a new stream opened meanwhile.
-        mux.context().runOnContext(ignored -> {
-            if (state != State.CLOSED && mux.openStreams() == 0) {
-                closeOnIdle.run();
-            }
-        });
+        timers.streamsClosed();
     }
 
     private void scheduleExpiry(Duration lifetime) {
         Duration warning = principal.sessionWarningSeconds() > 0 ? Duration.ofSeconds(principal.sessionWarningSeconds()) : Duration.ofMinutes(2);
-        Duration warnAfter = lifetime.compareTo(warning) > 0 ? lifetime.minus(warning) : lifetime.dividedBy(2);
-        Duration left = lifetime.minus(warnAfter);
-        timers.add(services.vertx().setTimer(Math.max(1, warnAfter.toMillis()), id -> mux.send(new Notice(Notice.Level.WARN, "session.expiring",
-                "this public session ends in " + describe(left) + "; authenticate with a token for a session without a time limit"))));
-        timers.add(services.vertx().setTimer(lifetime.toMillis(), id -> {
+        timers.expireAfter(lifetime, warning, () -> {
             services.events().publish(new PortholeEvent.PublicSessionExpired(services.instance().id(), sessionId, remoteAddress,
                     String.join(",", tunnelNames())));
-            close(CloseCode.SESSION_EXPIRED, "public sessions last " + describe(lifetime) + "; authenticate with a token for a longer session");
-        }));
+            close(CloseCode.SESSION_EXPIRED, "public sessions last " + SessionTimers.describe(lifetime) + "; authenticate with a token for a longer session");
+        });
     }
 
     private void publishRecord() {
@@ -476,11 +442,6 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private void protocolError(String reason) {
         Log.warnf("agent session %s broke the protocol: %s", sessionId, reason);
         close(CloseCode.PROTOCOL_ERROR, reason);
-    }
-
-    private static String describe(Duration duration) {
-        long seconds = duration.toSeconds();
-        return seconds % 60 == 0 ? (seconds / 60) + " minutes" : seconds + " seconds";
     }
 
     @Override

@@ -30,7 +30,7 @@ final class AcmeMetrics {
 
     AcmeMetrics(MeterRegistry registry, DoubleSupplier secondsToSoonestExpiry) {
         this.registry = registry;
-        Gauge.builder("porthole.gateway.acme.certificate.expiry.seconds", secondsToSoonestExpiry, DoubleSupplier::getAsDouble)
+        Gauge.builder("porthole.gateway.acme.certificate.expiry.seconds", secondsToSoonestExpiry, DoubleSupplier::getAsDouble).strongReference(true)
                 .description("Seconds until the soonest-expiring ACME certificate this gateway serves expires (NaN with none)")
                 .register(registry);
     }

@@ -41,8 +41,8 @@ import java.util.regex.Pattern;
 /**
  * Certificates per tunnel name from an ACME CA, on demand (like Caddy's on-demand TLS): the first
  * handshake for {@code <name>.<domain>} without a certificate starts getting one, and is served the
- * fallback file certificate meanwhile (or fails when there is none). Only names held by a live
- * tunnel or reserved for a client are ordered, at most {@code tls.acme.max-orders-per-hour}; the
+ * fallback file certificate meanwhile (or fails when there is none). Only the domain itself and
+ * names held by a live tunnel or reserved for a client are ordered, at most {@code tls.acme.max-orders-per-hour}; the
  * certificates live in Redis (encrypted) for every gateway, one gateway orders each name under a
  * Redis lock, and each is renewed at two thirds of its lifetime. A failed order keeps the old
  * certificate in service and publishes {@code cert.renewal-failed}.
@@ -182,8 +182,13 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
         order(host, current);
     }
 
+    /** {@code <name>.<domain>} for a valid tunnel name, or the domain itself (agents and the console connect there). */
     private boolean eligible(String host) {
-        return host.endsWith(domainSuffix) && TunnelNames.problem(host.substring(0, host.length() - domainSuffix.length())) == null;
+        return apex(host) || host.endsWith(domainSuffix) && TunnelNames.problem(host.substring(0, host.length() - domainSuffix.length())) == null;
+    }
+
+    private boolean apex(String host) {
+        return host.equals(domainSuffix.substring(1));
     }
 
     /** For a host the gateway has no certificate for: the stored one, else an order if the name is claimed or reserved. */
@@ -194,8 +199,8 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                 install(host, stored.get());
                 return;
             }
-            String name = host.substring(0, host.length() - domainSuffix.length());
-            if (!store.claimedOrReserved(name)) {
+            String name = apex(host) ? null : host.substring(0, host.length() - domainSuffix.length());
+            if (name != null && !store.claimedOrReserved(name)) {
                 metrics.order(Outcome.NOT_CLAIMED);
                 Log.debugf("no ACME certificate ordered for %s: no tunnel holds '%s' and it is not reserved", host, name);
                 return;

@@ -10,6 +10,7 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.TlsProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.redis.client.RedisAPI;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
-@WithTestResource(PebbleResource.class)
+@WithTestResource(value = PebbleResource.class, initArgs = @ResourceArg(name = "blocked", value = PebbleResource.BLOCKED))
 class AcmeOnDemandTest {
 
     private static final Duration ISSUANCE = Duration.ofSeconds(20);

@@ -294,7 +294,14 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                         .ifPresent(stored -> install(host, stored));
                 ServedCertificate current = held.get(host).current();
                 if (dueForRenewal(current, now) && !retryNotBefore.containsKey(host)) {
-                    order(host, current);
+                    if (apex(host) || store.claimedOrReserved(host.substring(0, host.length() - domainSuffix.length()))) {
+                        order(host, current);
+                    } else {
+                        // The tunnel is gone: its certificate is served until it expires, then forgotten, never renewed.
+                        held.remove(host);
+                        metrics.order(Outcome.NOT_CLAIMED);
+                        Log.infof("ACME certificate for %s not renewed: no tunnel holds the name and it is not reserved", host);
+                    }
                 }
             } catch (AcmeStoreException e) {
                 Log.warnf("cannot look at the ACME certificate for %s in Redis: %s", host, e.getMessage());

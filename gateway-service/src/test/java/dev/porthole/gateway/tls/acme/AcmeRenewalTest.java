@@ -45,6 +45,9 @@ class AcmeRenewalTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    OnDemandCertificates certificates;
+
     @Test
     @Order(1)
     void renewsAtTwoThirdsOfTheLifetime() throws Exception {
@@ -64,6 +67,18 @@ class AcmeRenewalTest {
 
     @Test
     @Order(2)
+    void doesNotRenewTheCertificateOfANameNobodyHoldsAnyMore() throws Exception {
+        reserve("gone");
+        served("gone.porthole.test", PebbleResource.pebble().issuingRoot());
+        redis.del(List.of("porthole:reservation:gone")).toCompletionStage().toCompletableFuture().join();
+
+        await().atMost(LIFETIME).until(() -> certificates.served("gone.porthole.test").isEmpty());
+        assertThat(redis.get("porthole:acme:cert:gone.porthole.test").toCompletionStage().toCompletableFuture().join().toString())
+                .as("kept in Redis: it is still valid, and served to whoever asks for the name until it expires").isNotEmpty();
+    }
+
+    @Test
+    @Order(3)
     void keepsServingTheOldCertificateWhileTheCaIsDown() throws Exception {
         reserve("down");
         Path root = PebbleResource.pebble().issuingRoot();

@@ -25,12 +25,19 @@ final class AcmeMetrics {
         }
     }
 
+    private static final String EXPIRY = "porthole.gateway.acme.certificate.expiry.seconds";
+
     private final MeterRegistry registry;
     private final Map<Outcome, Counter> orders = new ConcurrentHashMap<>();
 
     AcmeMetrics(MeterRegistry registry, DoubleSupplier secondsToSoonestExpiry) {
         this.registry = registry;
-        Gauge.builder("porthole.gateway.acme.certificate.expiry.seconds", secondsToSoonestExpiry, DoubleSupplier::getAsDouble).strongReference(true)
+        // A gauge of an earlier instance (a dev-mode or test restart in the same JVM) would keep reading the old certificates.
+        Gauge stale = registry.find(EXPIRY).gauge();
+        if (stale != null) {
+            registry.remove(stale);
+        }
+        Gauge.builder(EXPIRY, secondsToSoonestExpiry, DoubleSupplier::getAsDouble).strongReference(true)
                 .description("Seconds until the soonest-expiring ACME certificate this gateway serves expires (NaN with none)")
                 .register(registry);
     }

@@ -260,7 +260,8 @@ public final class RedisServerProcess implements AutoCloseable {
         return context.getSocketFactory();
     }
 
-    private static Optional<Path> findOnPath(String name) {
+    /** The executable {@code name} on the PATH, if any. */
+    public static Optional<Path> findOnPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();

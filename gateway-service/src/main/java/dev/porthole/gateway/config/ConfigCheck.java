@@ -168,20 +168,44 @@ public final class ConfigCheck {
         }
         tls.hstsMaxAge().filter(Duration::isNegative).ifPresent(age ->
                 problems.add("porthole.gateway.tls.hsts-max-age: must be 0s or more, was " + age));
-        if (!certs.isEmpty() && config.cluster().internalAddress().isPresent()) {
+        boolean acme = tls.acme().directoryUrl().filter(url -> !url.isBlank()).isPresent();
+        if (acme) {
+            checkAcme(problems, config);
+        }
+        if ((!certs.isEmpty() || acme) && config.cluster().internalAddress().isPresent()) {
             // Peers forward to each other's public port in plain HTTP; TLS between gateways comes with the mTLS part of issue 17.
             problems.add("porthole.gateway.tls.cert-files: TLS on the gateway itself is not supported with cluster.internal-address yet"
                     + " (gateways forward to each other's public port in plain HTTP); terminate TLS in the load balancer in front of the cluster");
         }
         tls.redirectPort().ifPresent(port -> {
             checkPort(problems, "porthole.gateway.tls.redirect-port", port);
-            if (certs.isEmpty()) {
-                problems.add("porthole.gateway.tls.redirect-port: redirects to https need TLS on the public port; set tls.cert-files");
+            if (certs.isEmpty() && !acme) {
+                problems.add("porthole.gateway.tls.redirect-port: redirects to https need TLS on the public port; set tls.cert-files or tls.acme.directory-url");
             }
             if (port == config.http().port() && port != 0) {
                 problems.add("porthole.gateway.tls.redirect-port: must differ from http.port " + port);
             }
         });
+    }
+
+    private static void checkAcme(List<String> problems, GatewayConfig config) {
+        GatewayConfig.Acme acme = config.tls().acme();
+        String url = acme.directoryUrl().orElseThrow();
+        if (!url.startsWith("https://") && !url.startsWith("acme://")) {
+            problems.add("porthole.gateway.tls.acme.directory-url: must be an https:// URL (or an acme4j acme:// URI), was " + url);
+        }
+        String keyProblem = dev.porthole.gateway.tls.acme.SealedValues.keyProblem(acme.encryptionKey());
+        if (keyProblem != null) {
+            problems.add("porthole.gateway.tls.acme.encryption-key: " + keyProblem);
+        }
+        if (config.tls().redirectPort().isEmpty()) {
+            problems.add("porthole.gateway.tls.acme.directory-url: the CA checks HTTP-01 challenges over plain HTTP (port 80);"
+                    + " set tls.redirect-port (PORTHOLE_GATEWAY_TLS_REDIRECT_PORT=80)");
+        }
+        positive(problems, "porthole.gateway.tls.acme.max-orders-per-hour", acme.maxOrdersPerHour());
+        positive(problems, "porthole.gateway.tls.acme.renew-check-interval", acme.renewCheckInterval().toMillis());
+        positive(problems, "porthole.gateway.tls.acme.order-timeout", acme.orderTimeout().toMillis());
+        positive(problems, "porthole.gateway.tls.acme.retry-after", acme.retryAfter().toMillis());
     }
 
     private static void checkPort(List<String> problems, String key, int port) {

@@ -61,6 +61,26 @@ public interface RedisKeys {
         return prefix() + "events";
     }
 
+    /** The ACME account's key pair, encrypted with {@code tls.acme.encryption-key}. */
+    default String acmeAccount() {
+        return prefix() + "acme:account";
+    }
+
+    /** An ACME certificate for {@code host}: chain and key, encrypted with {@code tls.acme.encryption-key}. */
+    default String acmeCertificate(String host) {
+        return prefix() + "acme:cert:" + host;
+    }
+
+    /** Held (with an expiry) by the one gateway that orders or renews the certificate for {@code host}. */
+    default String acmeLock(String host) {
+        return prefix() + "acme:lock:" + host;
+    }
+
+    /** The key authorization of a pending HTTP-01 challenge, answered by whichever gateway the CA reaches. */
+    default String acmeChallenge(String token) {
+        return prefix() + "acme:challenge:" + token;
+    }
+
     /** Pub/sub channel for broadcasts that must act now. */
     default String control() {
         return prefix() + "control";

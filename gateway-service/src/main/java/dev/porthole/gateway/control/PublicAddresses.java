@@ -26,9 +26,14 @@ public class PublicAddresses {
         return config.http().publicScheme().orElse(tlsTerminated(config) ? "https" : "http");
     }
 
-    /** Whether the public listener speaks TLS itself ({@code tls.cert-files} set). */
+    /** Whether the public listener speaks TLS itself ({@code tls.cert-files} or {@code tls.acme.directory-url} set). */
     public static boolean tlsTerminated(GatewayConfig config) {
-        return config.tls().certFiles().filter(files -> !files.isEmpty()).isPresent();
+        return config.tls().certFiles().filter(files -> !files.isEmpty()).isPresent() || acmeOn(config);
+    }
+
+    /** Whether certificates come from an ACME CA on demand ({@code tls.acme.directory-url} set). */
+    public static boolean acmeOn(GatewayConfig config) {
+        return config.tls().acme().directoryUrl().filter(url -> !url.isBlank()).isPresent();
     }
 
     /** The scheme of the public URLs handed out. */

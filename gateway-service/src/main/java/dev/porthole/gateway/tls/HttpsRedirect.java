@@ -73,9 +73,13 @@ public class HttpsRedirect {
     void handle(HttpServerRequest request) {
         String path = request.path() == null ? "/" : request.path();
         if (path.startsWith(AcmeHttpChallenges.PATH_PREFIX)) {
-            challenges.keyAuthorization(path.substring(AcmeHttpChallenges.PATH_PREFIX.length())).ifPresentOrElse(
-                    answer -> request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(answer),
-                    () -> ErrorPages.send(request, 404, "no-challenge", "Not Found", "No ACME challenge with this token is pending."));
+            challenges.keyAuthorization(path.substring(AcmeHttpChallenges.PATH_PREFIX.length())).onComplete(answer -> {
+                if (answer.succeeded() && answer.result().isPresent()) {
+                    request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(answer.result().get());
+                } else {
+                    ErrorPages.send(request, 404, "no-challenge", "Not Found", "No ACME challenge with this token is pending.");
+                }
+            });
             return;
         }
         HostAndPort authority = request.authority();

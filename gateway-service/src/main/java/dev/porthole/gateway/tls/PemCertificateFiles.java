@@ -205,7 +205,7 @@ public final class PemCertificateFiles implements CertificateSource {
     }
 
     /** The leaf's DNS names: its subject alternative names, else its common name. */
-    static List<String> names(X509Certificate leaf) {
+    public static List<String> names(X509Certificate leaf) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> alternatives = leaf.getSubjectAlternativeNames();

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.tls;
 
+import java.math.BigInteger;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -30,10 +31,23 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
     private record Generation(long number, ServedCertificates served, Generation previous) {
     }
 
+    private static final String ON_DEMAND = "host:";
+
     private final AtomicReference<Generation> current;
+    private final HandshakeCertificates onDemand;
 
     public SniKeyManager(ServedCertificates initial) {
+        this(initial, null);
+    }
+
+    /**
+     * @param initial the certificates from files, or null for none
+     * @param onDemand certificates per host name obtained while running (ACME), asked before falling back to
+     *        a file's certificate that does not cover the host; null for none
+     */
+    public SniKeyManager(ServedCertificates initial, HandshakeCertificates onDemand) {
         this.current = new AtomicReference<>(new Generation(0, initial, null));
+        this.onDemand = onDemand;
     }
 
     /** Serves {@code served} from the next handshake on. */
@@ -53,7 +67,7 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
 
     private String choose(String keyType, SSLSession handshake) {
         Generation generation = current.get();
-        List<ServedCertificate> certificates = generation.served().certificates();
+        List<ServedCertificate> certificates = certificates(generation);
         String host = serverName(handshake);
         int fallback = -1;
         for (int i = 0; i < certificates.size(); i++) {
@@ -68,7 +82,18 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
                 fallback = i;
             }
         }
+        if (host != null && onDemand != null) {
+            ServedCertificate obtained = onDemand.forHost(host.toLowerCase(Locale.ROOT));
+            if (obtained != null && fits(obtained, keyType)) {
+                return ON_DEMAND + host.toLowerCase(Locale.ROOT) + "#" + obtained.serial().toString(16);
+            }
+        }
+        // None yet: the first file's certificate (a wildcard, say) if any, else no alias and the handshake fails.
         return fallback < 0 ? null : alias(generation, fallback);
+    }
+
+    private static List<ServedCertificate> certificates(Generation generation) {
+        return generation.served() == null ? List.of() : generation.served().certificates();
     }
 
     private static String serverName(SSLSession handshake) {
@@ -101,6 +126,14 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
         if (alias == null) {
             return null;
         }
+        if (alias.startsWith(ON_DEMAND) && onDemand != null) {
+            int hash = alias.lastIndexOf('#');
+            try {
+                return hash < 0 ? null : onDemand.bySerial(alias.substring(ON_DEMAND.length(), hash), new BigInteger(alias.substring(hash + 1), 16));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
         int colon = alias.indexOf(':');
         if (colon < 0) {
             return null;
@@ -115,7 +148,7 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
         }
         for (Generation generation = current.get(); generation != null; generation = generation.previous()) {
             if (generation.number() == number) {
-                List<ServedCertificate> certificates = generation.served().certificates();
+                List<ServedCertificate> certificates = certificates(generation);
                 return index >= 0 && index < certificates.size() ? certificates.get(index) : null;
             }
         }
@@ -138,7 +171,7 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
     public String[] getServerAliases(String keyType, Principal[] issuers) {
         Generation generation = current.get();
         List<String> aliases = new ArrayList<>();
-        List<ServedCertificate> certificates = generation.served().certificates();
+        List<ServedCertificate> certificates = certificates(generation);
         for (int i = 0; i < certificates.size(); i++) {
             if (fits(certificates.get(i), keyType)) {
                 aliases.add(alias(generation, i));

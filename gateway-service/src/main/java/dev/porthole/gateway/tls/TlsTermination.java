@@ -4,6 +4,7 @@ import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.events.EventPublisher;
+import dev.porthole.gateway.tls.acme.OnDemandCertificates;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,8 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * TLS on the public listener: the certificates from {@code tls.cert-files}/{@code tls.key-files},
+ * TLS on the public listener: the certificates from {@code tls.cert-files}/{@code tls.key-files} and,
+ * with {@code tls.acme.directory-url}, per tunnel name from ACME ({@link OnDemandCertificates}),
  * SNI picking among them ({@link SniKeyManager}), ALPN offering http/1.1, the files watched and new
  * ones served from the next handshake on (open connections keep theirs), and the HSTS header.
  */
@@ -28,6 +30,7 @@ public class TlsTermination {
     private final GatewayConfig config;
     private final EventPublisher events;
     private final GatewayInstance instance;
+    private final OnDemandCertificates acme;
     private final boolean enabled;
     private final String hsts;
     private CertificateSource source;
@@ -35,8 +38,9 @@ public class TlsTermination {
     private CertificateReload reload;
     private SniKeyManager keyManager;
 
-    public TlsTermination(Vertx vertx, GatewayConfig config, EventPublisher events, GatewayInstance instance) {
+    public TlsTermination(Vertx vertx, GatewayConfig config, EventPublisher events, GatewayInstance instance, OnDemandCertificates acme) {
         this.vertx = vertx;
+        this.acme = acme;
         this.config = config;
         this.events = events;
         this.instance = instance;
@@ -64,21 +68,29 @@ public class TlsTermination {
         if (!enabled) {
             return;
         }
-        List<Path> certs = config.tls().certFiles().orElseThrow().stream().map(Path::of).toList();
+        List<Path> certs = config.tls().certFiles().orElse(List.of()).stream().map(Path::of).toList();
         List<Path> keys = config.tls().keyFiles().orElse(List.of()).stream().map(Path::of).toList();
-        source = new PemCertificateFiles(vertx, certs, keys, Clock.systemUTC());
-        loadedVersion = source.version();
-        ServedCertificates served = source.load();
+        ServedCertificates served = null;
+        if (!certs.isEmpty()) {
+            source = new PemCertificateFiles(vertx, certs, keys, Clock.systemUTC());
+            loadedVersion = source.version();
+            served = source.load();
+        }
         options.setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_1_1))
-                .setKeyCertOptions(KeyCertOptions.wrap(keyManager = new SniKeyManager(served)));
-        Log.infof("TLS on the public port with %s", served.summary());
+                .setKeyCertOptions(KeyCertOptions.wrap(keyManager = new SniKeyManager(served, acme.enabled() ? acme : null)));
+        Log.infof("TLS on the public port with %s%s", served == null ? "no certificate files" : served.summary(),
+                acme.enabled() ? "; certificates per tunnel name from ACME on demand" : "");
     }
 
     /** Watches the files and serves changed certificates from the next handshake on. */
     public synchronized void watch() {
         if (!enabled || reload != null) {
+            return;
+        }
+        acme.start();
+        if (source == null) {
             return;
         }
         SniKeyManager served = keyManager;

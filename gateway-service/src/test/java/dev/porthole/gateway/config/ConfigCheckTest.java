@@ -107,6 +107,25 @@ class ConfigCheckTest {
     }
 
     @Test
+    void refusesAcmeWithoutAKeyToEncryptWhatItKeepsInRedis() {
+        List<String> problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.tls.acme.directory-url", "https://acme-v02.api.letsencrypt.org/directory",
+                "porthole.gateway.tls.redirect-port", "8085")));
+        assertThat(problems).singleElement().asString().startsWith("porthole.gateway.tls.acme.encryption-key: ACME is on")
+                .contains("PORTHOLE_GATEWAY_TLS_ACME_ENCRYPTION_KEY").contains("openssl rand -base64 32");
+
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.tls.acme.directory-url", "http://ca.example/directory",
+                "porthole.gateway.tls.acme.encryption-key", "c2hvcnQ=",
+                "porthole.gateway.tls.acme.max-orders-per-hour", "0"))))
+                .anyMatch(p -> p.startsWith("porthole.gateway.tls.acme.directory-url: must be an https:// URL"))
+                .anyMatch(p -> p.equals("porthole.gateway.tls.acme.encryption-key: must be 32 bytes (AES-256) in base64, was 5 bytes;"
+                        + " make one with: openssl rand -base64 32"))
+                .anyMatch(p -> p.startsWith("porthole.gateway.tls.acme.directory-url: the CA checks HTTP-01 challenges over plain HTTP"))
+                .anyMatch(p -> p.startsWith("porthole.gateway.tls.acme.max-orders-per-hour: must be positive"));
+    }
+
+    @Test
     void tlsSettingsAreCheckedTogether() {
         var problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
                 "porthole.gateway.tls.cert-files", "/etc/porthole/a.pem,/etc/porthole/b.pem",
@@ -119,6 +138,6 @@ class ConfigCheckTest {
                 .anyMatch(p -> p.startsWith("porthole.gateway.tls.redirect-port: must differ from http.port"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tls.cert-files: TLS on the gateway itself is not supported with cluster"));
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tls.redirect-port", "8081"))))
-                .singleElement().asString().contains("set tls.cert-files");
+                .singleElement().asString().contains("set tls.cert-files or tls.acme.directory-url");
     }
 }

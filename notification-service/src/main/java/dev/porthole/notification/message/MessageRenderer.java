@@ -10,6 +10,7 @@ import dev.porthole.protocol.event.PortholeEvent.ClientDeleted;
 import dev.porthole.protocol.event.PortholeEvent.ClientDisabled;
 import dev.porthole.protocol.event.PortholeEvent.CertificateRejected;
 import dev.porthole.protocol.event.PortholeEvent.CertificateReloaded;
+import dev.porthole.protocol.event.PortholeEvent.CertificateRenewalFailed;
 import dev.porthole.protocol.event.PortholeEvent.ConfigRejected;
 import dev.porthole.protocol.event.PortholeEvent.ConfigReloaded;
 import dev.porthole.protocol.event.PortholeEvent.GatewayDraining;
@@ -129,6 +130,8 @@ public final class MessageRenderer {
                     v(e.gatewayId()), v(e.source()), v(e.detail()));
             case CertificateReloaded e -> MessageText.fill("Gateway %s serves new TLS certificates from %s: %s.",
                     v(e.gatewayId()), v(e.source()), v(e.certificates()));
+            case CertificateRenewalFailed e -> MessageText.fill("Gateway %s could not get a certificate for %s from its ACME CA: %s. It keeps serving"
+                    + " the one it has (valid until %s) and tries again.", v(e.gatewayId()), v(e.host()), v(e.detail()), v(e.servedUntil()));
         };
     }
 

@@ -41,9 +41,9 @@ class DefaultChannelTest {
             return Map.of("NOTIFICATION_PROVIDER", "feishu",
                     "NOTIFICATION_URL", WebhookReceiver.shared().url(PATH),
                     "NOTIFICATION_SECRET", SECRET,
-                    "porthole.notify.default-channel.event-types", "client.disabled,limit.hit",
+                    "porthole.notify.default-channel.event-types", "client.disabled,limit.hit,cert.renewal-failed",
                     "porthole.notify.default-channel.format", "text",
-                    "porthole.notify.default-channel.template", "{type} {clientId}");
+                    "porthole.notify.default-channel.template", "{type} {clientId} {host}");
         }
     }
 
@@ -66,7 +66,19 @@ class DefaultChannelTest {
         String timestamp = body.substring("{\"timestamp\":\"".length(), body.indexOf("\",\"sign\""));
         String sign = Hmac.base64(timestamp + "\n" + SECRET, "");
         assertThat(body).isEqualTo("{\"timestamp\":\"" + timestamp + "\",\"sign\":\"" + sign + "\",\"msg_type\":\"text\","
-                + "\"content\":{\"text\":\"Porthole · client.disabled\\nclient.disabled c-default\"}}");
+                + "\"content\":{\"text\":\"Porthole · client.disabled\\nclient.disabled c-default -\"}}");
+    }
+
+    @Test
+    void forwardsACertificateRenewalFailureFromTheGateway() throws Exception {
+        int before = receiver.requests(PATH).size();
+
+        new Events(redis).append(new PortholeEvent.CertificateRenewalFailed("gw-1", "app.example.com",
+                "the ACME CA did not issue a certificate for app.example.com: the CA at https://ca.example/dir cannot be reached",
+                "2027-03-01T00:00:00Z"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(PATH).size() == before + 1);
+        assertThat(receiver.requests(PATH).getLast().bodyText()).contains("Porthole · cert.renewal-failed\\ncert.renewal-failed - app.example.com");
     }
 
     @Test

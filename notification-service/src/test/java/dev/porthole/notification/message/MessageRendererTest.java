@@ -49,6 +49,16 @@ class MessageRendererTest {
     }
 
     @Test
+    void saysWhichCertificateTheCaDidNotRenewAndThatTheOldOneIsStillServed() {
+        Message message = renderer.event(at(new PortholeEvent.CertificateRenewalFailed("gw-1", "app.example.com",
+                "the ACME CA did not issue a certificate for app.example.com: rejected", "2027-03-01T00:00:00Z")), Optional.empty());
+
+        assertThat(message.text()).isEqualTo("Gateway gw-1 could not get a certificate for app.example.com from its ACME CA: the ACME CA did not"
+                + " issue a certificate for app.example.com: rejected. It keeps serving the one it has (valid until 2027-03-01T00:00:00Z) and tries again.");
+        assertThat(message.severity()).isEqualTo(Severity.CRITICAL);
+    }
+
+    @Test
     void usesTheTemplateInsteadOfSentenceAndDetails() {
         Message message = renderer.event(at(new PortholeEvent.ClientCreated("c-1", "root")),
                 Optional.of(new MessageTemplate("new client {clientId}")));

@@ -21,7 +21,8 @@ public enum EventType {
     CONFIG_REJECTED("config.rejected", Severity.CRITICAL, PortholeEvent.ConfigRejected.class),
     CONFIG_RELOADED("config.reloaded", Severity.INFO, PortholeEvent.ConfigReloaded.class),
     CERTIFICATE_REJECTED("tls.certificate-rejected", Severity.CRITICAL, PortholeEvent.CertificateRejected.class),
-    CERTIFICATE_RELOADED("tls.certificate-reloaded", Severity.INFO, PortholeEvent.CertificateReloaded.class);
+    CERTIFICATE_RELOADED("tls.certificate-reloaded", Severity.INFO, PortholeEvent.CertificateReloaded.class),
+    CERTIFICATE_RENEWAL_FAILED("cert.renewal-failed", Severity.CRITICAL, PortholeEvent.CertificateRenewalFailed.class);
 
     private final String wireName;
     private final Severity severity;

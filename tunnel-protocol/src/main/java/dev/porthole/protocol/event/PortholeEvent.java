@@ -17,7 +17,8 @@ public sealed interface PortholeEvent permits
         PortholeEvent.PublicSessionExpired,
         PortholeEvent.GatewayStarted, PortholeEvent.GatewayDraining,
         PortholeEvent.ConfigRejected, PortholeEvent.ConfigReloaded,
-        PortholeEvent.CertificateRejected, PortholeEvent.CertificateReloaded {
+        PortholeEvent.CertificateRejected, PortholeEvent.CertificateReloaded,
+        PortholeEvent.CertificateRenewalFailed {
 
     /** The event's type, which names it on the wire and in channel filters. */
     default EventType type() {
@@ -113,5 +114,13 @@ public sealed interface PortholeEvent permits
 
     /** Changed certificate files are served from the next TLS handshake on; {@code certificates} names each one's names, serial and expiry. */
     record CertificateReloaded(String gatewayId, String source, String certificates) implements PortholeEvent {
+    }
+
+    /**
+     * The ACME CA did not issue or renew the certificate for {@code host} ({@code detail} says what it
+     * said, or that it was unreachable); the gateway keeps serving the one it has, valid until
+     * {@code servedUntil} ({@code none} when there is none yet), and tries again later.
+     */
+    record CertificateRenewalFailed(String gatewayId, String host, String detail, String servedUntil) implements PortholeEvent {
     }
 }

@@ -29,7 +29,8 @@ class EventCodecTest {
             new PortholeEvent.ConfigRejected("gateway", "gateway.yml", "line 3: bad key"),
             new PortholeEvent.ConfigReloaded("gateway-1", "porthole.yml", "3f2a", "tokens: 2 -> 3"),
             new PortholeEvent.CertificateRejected("gateway-1", "/etc/porthole/tls/example.com.pem", "the certificate expired"),
-            new PortholeEvent.CertificateReloaded("gateway-1", "/etc/porthole/tls/example.com.pem", "*.example.com, example.com (serial 1f)"));
+            new PortholeEvent.CertificateReloaded("gateway-1", "/etc/porthole/tls/example.com.pem", "*.example.com, example.com (serial 1f)"),
+            new PortholeEvent.CertificateRenewalFailed("gateway-1", "app.example.com", "the CA is unreachable", "2027-03-01T00:00:00Z"));
 
     @Test
     void coversEveryEventType() {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,16 +127,7 @@ public final class PebbleProcess implements AutoCloseable {
             return;
         }
         pebble = run("pebble", List.of("pebble", "-config", workDir.resolve("pebble.json").toString(), "-dnsserver", "127.0.0.1:" + dnsPort));
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!answers()) {
-            if (!pebble.isAlive()) {
-                throw new IllegalStateException("pebble exited with " + pebble.exitValue() + "; see " + workDir.resolve("pebble.log"));
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("pebble did not answer on port " + acmePort + " within " + START_TIMEOUT);
-            }
-            Thread.onSpinWait();
-        }
+        ChildProcesses.awaitAnswer(pebble, "pebble", workDir.resolve("pebble.log"), START_TIMEOUT, "on port " + acmePort, this::answers);
     }
 
     /** Stops Pebble (the DNS stays), so that the CA is down. */
@@ -166,17 +156,7 @@ public final class PebbleProcess implements AutoCloseable {
     }
 
     private static Process stop(Process process) {
-        if (process == null) {
-            return null;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process);
         return null;
     }
 

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -157,31 +156,12 @@ public final class RedisServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + binary + ": " + e.getMessage(), e);
         }
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!answersPing()) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited with " + process.exitValue() + "; see " + workDir.resolve("redis.log"));
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("redis-server did not answer PING on port " + port + " within " + START_TIMEOUT);
-            }
-            Thread.onSpinWait();
-        }
+        ChildProcesses.awaitAnswer(process, "redis-server", workDir.resolve("redis.log"), START_TIMEOUT, "PING on port " + port, this::answersPing);
     }
 
     /** Stops the process and waits for it to exit. */
     public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process);
         process = null;
     }
 

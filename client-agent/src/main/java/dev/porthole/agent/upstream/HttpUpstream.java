@@ -9,7 +9,7 @@ import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
-import dev.porthole.protocol.mux.StreamRelay;
+import dev.porthole.protocol.relay.StreamRelay;
 import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

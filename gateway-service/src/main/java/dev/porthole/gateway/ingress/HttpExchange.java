@@ -11,7 +11,7 @@ import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
-import dev.porthole.protocol.mux.StreamRelay;
+import dev.porthole.protocol.relay.StreamRelay;
 import dev.porthole.protocol.mux.StreamResetException;
 import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;

@@ -2,9 +2,6 @@ package dev.porthole.protocol.relay;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
-import io.vertx.core.streams.WriteStream;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,8 +32,8 @@ public final class Splice {
     private void start() {
         first.failureHandler(this::fail);
         second.failureHandler(this::fail);
-        pump(first.source(), second.sink()).onComplete(result -> directionDone(result.cause()));
-        pump(second.source(), first.sink()).onComplete(result -> directionDone(result.cause()));
+        Pump.start(first.source(), second.sink()).onComplete(result -> directionDone(result.cause()));
+        Pump.start(second.source(), first.sink()).onComplete(result -> directionDone(result.cause()));
     }
 
     private void directionDone(Throwable failure) {
@@ -53,27 +50,5 @@ public final class Splice {
             first.abort(cause);
             second.abort(cause);
         }
-    }
-
-    /**
-     * One direction: read only while the destination has room, then end it. The queue is checked
-     * again after the drain handler is set, because the two sides may live on different event
-     * loops and a drain in between would otherwise be lost.
-     */
-    private static Future<Void> pump(ReadStream<Buffer> source, WriteStream<Buffer> destination) {
-        Promise<Void> ended = Promise.promise();
-        source.endHandler(ignored -> destination.end().onComplete(ended));
-        source.handler(data -> {
-            destination.write(data).onFailure(ended::tryFail);
-            if (destination.writeQueueFull()) {
-                source.pause();
-                destination.drainHandler(drained -> source.resume());
-                if (!destination.writeQueueFull()) {
-                    source.resume();
-                }
-            }
-        });
-        source.resume();
-        return ended.future();
     }
 }

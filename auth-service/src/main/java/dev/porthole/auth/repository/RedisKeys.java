@@ -1,20 +1,23 @@
 package dev.porthole.auth.repository;
 
 import dev.porthole.auth.config.RedisConfig;
-import dev.porthole.protocol.broadcast.BroadcastCodec;
+import dev.porthole.protocol.registry.SharedKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Every Redis key and channel auth-service reads or writes, under the shared prefix. The names are a
- * contract with the other services (docs/auth-service.md lists them).
+ * Every Redis key and channel auth-service reads or writes, under the shared prefix: its own here,
+ * and the ones it shares with the other services from {@link SharedKeys} (docs/auth-service.md lists
+ * them).
  */
 @ApplicationScoped
 public class RedisKeys {
 
     private final String prefix;
+    private final SharedKeys shared;
 
     public RedisKeys(RedisConfig config) {
         this.prefix = config.prefix();
+        this.shared = new SharedKeys(prefix);
     }
 
     public String prefix() {
@@ -63,12 +66,12 @@ public class RedisKeys {
 
     /** The client that holds a subdomain or private-tunnel name, or ({@code tcp:<port>}) a TCP port granted by number. */
     public String reservation(String name) {
-        return prefix + "reservation:" + name;
+        return shared.reservation(name);
     }
 
     /** A live session, written by its gateway. */
     public String session(String sessionId) {
-        return prefix + "session:" + sessionId;
+        return shared.session(sessionId);
     }
 
     /** Marks a session an administrator kicked, so that a gateway that missed the broadcast still closes it when it resynchronises. */
@@ -78,17 +81,17 @@ public class RedisKeys {
 
     /** Sorted set of live session ids scored by expiry (epoch ms), written by gateways. */
     public String sessions() {
-        return prefix + "sessions";
+        return shared.sessions();
     }
 
     /** Redis Stream of events for notification-service. */
     public String events() {
-        return prefix + "events";
+        return shared.events();
     }
 
     /** Pub/sub channel of broadcasts that must act now. */
     public String control() {
-        return BroadcastCodec.channel(prefix);
+        return shared.control();
     }
 
     /** Failure counter of one remote address for the current window. */

@@ -4,7 +4,7 @@ import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.config.InternalAddress;
 import dev.porthole.gateway.config.InternalCredential;
-import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelRegistry;

@@ -7,7 +7,7 @@ import dev.porthole.gateway.auth.StaticCredential;
 import dev.porthole.gateway.auth.StaticTokenAuthenticator;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
-import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.control.AgentSession;
 import dev.porthole.gateway.control.LocalSessions;
 import dev.porthole.gateway.events.EventPublisher;

@@ -1,7 +1,7 @@
 package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.auth.AgentAuthenticator;
-import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.configfile.GatewayFileReload;
 import dev.porthole.gateway.tcp.PortMirrors;
 import dev.porthole.protocol.CloseCode;

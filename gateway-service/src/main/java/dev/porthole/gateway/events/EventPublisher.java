@@ -1,7 +1,7 @@
 package dev.porthole.gateway.events;
 
 import dev.porthole.gateway.config.GatewayInstance;
-import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.protocol.event.EventCodec;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.PortholeEvent;

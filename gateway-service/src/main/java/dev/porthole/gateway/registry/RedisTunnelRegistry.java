@@ -1,7 +1,6 @@
 package dev.porthole.gateway.registry;
 
 import dev.porthole.gateway.config.GatewayConfig;
-import dev.porthole.gateway.config.RedisKeys;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

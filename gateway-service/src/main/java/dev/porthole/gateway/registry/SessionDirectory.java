@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.porthole.gateway.config.GatewayConfig;
-import dev.porthole.gateway.config.RedisKeys;
 import dev.porthole.protocol.registry.SessionRecord;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;

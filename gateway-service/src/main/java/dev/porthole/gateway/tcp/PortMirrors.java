@@ -3,7 +3,7 @@ package dev.porthole.gateway.tcp;
 import dev.porthole.gateway.cluster.ClusterMembership;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.PortRange;
-import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import io.quarkus.logging.Log;

@@ -3,7 +3,6 @@ package dev.porthole.gateway.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.gateway.config.RedisKeys;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.testing.ManualClock;
 import dev.porthole.testing.RedisTestResource;

@@ -2,7 +2,6 @@ package dev.porthole.gateway.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.porthole.gateway.config.RedisKeys;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.protocol.registry.SessionRecord;
 import dev.porthole.testing.RedisTestResource;

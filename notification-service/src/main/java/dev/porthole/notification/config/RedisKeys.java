@@ -1,8 +1,11 @@
 package dev.porthole.notification.config;
 
+import dev.porthole.protocol.registry.SharedKeys;
+
 /**
  * Every Redis key this service reads or writes, under the configured prefix (default
- * {@code porthole:}). docs/notification-service.md lists them with their types.
+ * {@code porthole:}): its own, and the event stream it shares with the other services from
+ * {@link SharedKeys}. docs/notification-service.md lists them with their types.
  *
  * @param prefix the key prefix
  */
@@ -10,7 +13,7 @@ public record RedisKeys(String prefix) {
 
     /** Stream of events written by gateways and auth-service; read with a consumer group. */
     public String events() {
-        return prefix + "events";
+        return new SharedKeys(prefix).events();
     }
 
     /** Stream of entries that could not be delivered, with the reason. */

@@ -1,6 +1,6 @@
 package dev.porthole.gateway.tls.acme;
 
-import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.tls.PemCertificateFiles;
 import dev.porthole.gateway.tls.ServedCertificate;
 import dev.porthole.gateway.tls.acme.SealedValues.SealedValueException;

@@ -2,7 +2,7 @@ package dev.porthole.gateway.tls.acme;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
-import dev.porthole.gateway.config.RedisKeys;
+import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.events.EventPublisher;
 import dev.porthole.gateway.registry.TunnelNames;

@@ -1,9 +1,13 @@
-package dev.porthole.gateway.config;
+package dev.porthole.gateway.registry;
 
+import dev.porthole.protocol.registry.SharedKeys;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The names of every Redis key and channel the gateway uses, under one configurable prefix. */
+/**
+ * The names of every Redis key and channel the gateway uses, under one configurable prefix: its own
+ * here, and the ones it shares with the other services from {@link SharedKeys}.
+ */
 @ConfigMapping(prefix = "porthole.redis")
 public interface RedisKeys {
 
@@ -11,13 +15,18 @@ public interface RedisKeys {
     @WithDefault("porthole:")
     String prefix();
 
+    /** The keys and channels every service shares, under the same prefix. */
+    default SharedKeys shared() {
+        return new SharedKeys(prefix());
+    }
+
     /** Route of an HTTP tunnel: which session of which gateway holds the name. */
     default String httpRoute(String name) {
         return prefix() + "route:http:" + name;
     }
 
     /** Route of any tunnel: {@code route:http:<name>}, {@code route:tcp:<port>} or {@code route:private:<name>}. */
-    default String route(dev.porthole.gateway.registry.TunnelKey key) {
+    default String route(TunnelKey key) {
         return prefix() + "route:" + key.kind() + ":" + key.id();
     }
 
@@ -33,17 +42,17 @@ public interface RedisKeys {
 
     /** A name, or ({@code tcp:<port>}) a TCP port granted by number, reserved for one client by auth-service. */
     default String reservation(String name) {
-        return prefix() + "reservation:" + name;
+        return shared().reservation(name);
     }
 
     /** A live session's record. */
     default String session(String sessionId) {
-        return prefix() + "session:" + sessionId;
+        return shared().session(sessionId);
     }
 
     /** Sorted set of live session ids, scored by expiry. */
     default String sessions() {
-        return prefix() + "sessions";
+        return shared().sessions();
     }
 
     /** Sorted set of the agents holding a session for a client, scored by expiry (the client's max-sessions grant). */
@@ -58,7 +67,7 @@ public interface RedisKeys {
 
     /** The event stream that notification-service consumes. */
     default String events() {
-        return prefix() + "events";
+        return shared().events();
     }
 
     /** The ACME account's key pair, encrypted with {@code tls.acme.encryption-key}. */
@@ -83,7 +92,7 @@ public interface RedisKeys {
 
     /** Pub/sub channel for broadcasts that must act now. */
     default String control() {
-        return prefix() + "control";
+        return shared().control();
     }
 
     /** Pub/sub channel naming a public TCP port whenever it was claimed, restored or released, so that every instance mirrors it. */

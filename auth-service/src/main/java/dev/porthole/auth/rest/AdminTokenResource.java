@@ -1,6 +1,7 @@
 package dev.porthole.auth.rest;
 
 import dev.porthole.auth.security.AdminKeyExchange;
+import dev.porthole.protocol.problem.Problem;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.HeaderParam;

@@ -3,6 +3,7 @@ package dev.porthole.auth.rest;
 import dev.porthole.auth.service.AgentAuthentication;
 import dev.porthole.auth.service.AuthDecision;
 import dev.porthole.protocol.auth.AgentCredentials;
+import dev.porthole.protocol.problem.Problem;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.porthole.auth.service.AdminException;
-import dev.porthole.auth.service.AdminException.FieldError;
+import dev.porthole.protocol.problem.Problem.FieldError;
+import dev.porthole.protocol.problem.Problem;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -44,7 +45,7 @@ public class ProblemMappers {
             case CONFLICT -> "conflict";
             case INVALID -> "validation";
         };
-        return problems.of(new Problem("urn:porthole:problem:" + slug, e.title(), status, e.getMessage(), e.errors()));
+        return problems.of(new Problem(Problem.TYPE_PREFIX + slug, e.title(), status, e.getMessage(), e.errors()));
     }
 
     @ServerExceptionMapper
@@ -54,7 +55,7 @@ public class ProblemMappers {
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         String detail = errors.stream().map(err -> err.field() + " " + err.message()).reduce((a, b) -> a + "; " + b).orElse("invalid request");
-        return problems.of(new Problem("urn:porthole:problem:validation", "Invalid request", 400, detail, errors));
+        return problems.of(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid request", 400, detail, errors));
     }
 
     /** Registered for the exact type too, so that it wins over the extension's plain-JSON mapper. */
@@ -69,7 +70,7 @@ public class ProblemMappers {
         String message = e.getOriginalMessage() == null ? "is not valid" : e.getOriginalMessage().lines().findFirst().orElse("is not valid");
         List<FieldError> errors = field.isEmpty() ? List.of() : List.of(new FieldError(field, message));
         String detail = field.isEmpty() ? "the request body is not valid JSON: " + message : field + ": " + message;
-        return problems.of(new Problem("urn:porthole:problem:validation", "Invalid request", 400, detail, errors));
+        return problems.of(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid request", 400, detail, errors));
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })

@@ -2,6 +2,7 @@ package dev.porthole.auth.rest;
 
 import dev.porthole.auth.service.SessionStandings;
 import dev.porthole.protocol.auth.SessionCheck;
+import dev.porthole.protocol.problem.Problem;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

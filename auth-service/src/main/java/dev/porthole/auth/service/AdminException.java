@@ -1,5 +1,6 @@
 package dev.porthole.auth.service;
 
+import dev.porthole.protocol.problem.Problem.FieldError;
 import java.util.List;
 
 /** An admin request that cannot be carried out, with the sentence that tells the operator why. */
@@ -15,14 +16,6 @@ public final class AdminException extends RuntimeException {
         INVALID
     }
 
-    /**
-     * One invalid field.
-     *
-     * @param field the field's path in the request body, for example {@code grants.subdomains[0]}
-     * @param message what is wrong with it
-     */
-    public record FieldError(String field, String message) {
-    }
 
     private final Kind kind;
     private final String title;

@@ -3,17 +3,18 @@ package dev.porthole.gateway.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
+import dev.porthole.protocol.auth.SessionCheck;
+import dev.porthole.protocol.auth.SessionStanding;
 import dev.porthole.protocol.broadcast.ControlBroadcast;
+import dev.porthole.protocol.problem.Problem;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.GenericType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import jakarta.ws.rs.core.GenericType;
-import dev.porthole.protocol.auth.SessionCheck;
-import dev.porthole.protocol.auth.SessionStanding;
 
 /**
  * Asks auth-service about every agent handshake, with a timeout, and reuses positive answers for a
@@ -25,7 +26,7 @@ public final class AuthServiceAuthenticator implements AgentAuthenticator {
     static final long RETRY_AFTER_SECONDS = 5;
     /** Sessions per session-check request: auth-service takes at most 1,000. */
     static final int RECHECK_BATCH = 500;
-    private static final String SERVICE_UNAUTHORIZED = "urn:porthole:problem:service-unauthorized";
+    private static final String SERVICE_UNAUTHORIZED = Problem.TYPE_PREFIX + "service-unauthorized";
 
     private final AuthServiceApi api;
     private final String serviceCredential;

@@ -2,9 +2,9 @@ package dev.porthole.notification.channel;
 
 import dev.porthole.notification.config.NotificationConfig;
 import dev.porthole.notification.delivery.ChannelTester;
-import dev.porthole.notification.problem.Problem;
 import dev.porthole.notification.problem.ProblemException;
 import dev.porthole.protocol.admin.AdminTokenKey;
+import dev.porthole.protocol.problem.Problem;
 import io.quarkus.logging.Log;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -98,7 +98,7 @@ public class ChannelResource {
                     sent.verdict().outcome(), sent.verdict().outcome().equals("delivered"), sent.verdict().reason());
             case ChannelTester.Outcome.RateLimited limited -> {
                 long seconds = Math.max(1, (limited.retryIn().toMillis() + 999) / 1000);
-                throw new ProblemException(Problem.of(429, "rate-limited", "Rate limited",
+                throw new ProblemException(Problem.of("rate-limited", "Rate limited", 429,
                         "channel '" + id + "' has used its " + channel.provider().wireName() + " rate limit; try again in " + seconds + "s"),
                         Map.of("Retry-After", Long.toString(seconds)));
             }

@@ -2,11 +2,11 @@ package dev.porthole.notification.channel;
 
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.message.MessageTemplate;
-import dev.porthole.notification.problem.Problem;
 import dev.porthole.notification.problem.ProblemException;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.Severity;
+import dev.porthole.protocol.problem.Problem;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;

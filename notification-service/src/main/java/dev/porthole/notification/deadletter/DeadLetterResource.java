@@ -2,9 +2,9 @@ package dev.porthole.notification.deadletter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porthole.notification.channel.ChannelRepository;
-import dev.porthole.notification.problem.Problem;
 import dev.porthole.notification.problem.ProblemException;
 import dev.porthole.protocol.admin.AdminTokenKey;
+import dev.porthole.protocol.problem.Problem;
 import io.quarkus.logging.Log;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;

@@ -1,5 +1,6 @@
 package dev.porthole.notification.problem;
 
+import dev.porthole.protocol.problem.Problem;
 import java.util.Map;
 
 /** Ends a request with a problem details answer. */
@@ -27,10 +28,10 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException notFound(String what) {
-        return new ProblemException(Problem.of(404, "not-found", "Not found", what));
+        return new ProblemException(Problem.of("not-found", "Not found", 404, what));
     }
 
     public static ProblemException conflict(String detail) {
-        return new ProblemException(Problem.of(409, "conflict", "Conflict", detail));
+        return new ProblemException(Problem.of("conflict", "Conflict", 409, detail));
     }
 }

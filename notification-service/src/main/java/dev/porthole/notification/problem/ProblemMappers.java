@@ -1,6 +1,7 @@
 package dev.porthole.notification.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.porthole.protocol.problem.Problem;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -24,21 +25,21 @@ public class ProblemMappers {
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
         return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
-                .entity(Problem.of(401, "unauthorized", "Unauthorized",
+                .entity(Problem.of("unauthorized", "Unauthorized", 401,
                         "send 'Authorization: Bearer <admin JWT>'; auth-service issues one in exchange for the admin key"))
                 .build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return Problem.of(403, "forbidden", "Forbidden", "this token does not carry the 'admin' role").toResponse();
+        return response(Problem.of("forbidden", "Forbidden", 403, "this token does not carry the 'admin' role"));
     }
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
         String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-        return Problem.of(400, "unreadable", "Unreadable request body",
-                "the request body is not the JSON this endpoint takes" + where).toResponse();
+        return response(Problem.of("unreadable", "Unreadable request body", 400,
+                "the request body is not the JSON this endpoint takes" + where));
     }
 
     @ServerExceptionMapper
@@ -46,7 +47,7 @@ public class ProblemMappers {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
                 .map(v -> new Problem.FieldError(lastNode(v.getPropertyPath().toString()), v.getMessage()))
                 .toList();
-        return Problem.validation(errors).toResponse();
+        return response(Problem.validation(errors));
     }
 
     @ServerExceptionMapper
@@ -58,17 +59,21 @@ public class ProblemMappers {
             }
         }
         String reason = Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
-        return Problem.of(status, "http-" + status, reason, reason).toResponse();
+        return response(Problem.of("http-" + status, reason, status, reason));
     }
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         Log.errorf(e, "admin API request failed");
-        return Problem.of(500, "internal", "Internal error", "the request failed; see the service log").toResponse();
+        return response(Problem.of("internal", "Internal error", 500, "the request failed; see the service log"));
     }
 
     private static String lastNode(String path) {
         int dot = path.lastIndexOf('.');
         return dot < 0 ? path : path.substring(dot + 1);
+    }
+
+    private static Response response(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 }

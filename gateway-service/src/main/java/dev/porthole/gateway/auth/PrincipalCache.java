@@ -1,5 +1,7 @@
 package dev.porthole.gateway.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
 import java.nio.charset.StandardCharsets;
@@ -7,37 +9,30 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * Positive answers of auth-service, reused for a short time so that a reconnect storm does not
- * become an authentication storm. Bounded (least recently used first out) and keyed by a digest, so
- * raw credentials are not kept. Refusals are never cached: auth-service counts them for lockouts.
+ * become an authentication storm. Bounded and keyed by a digest, so raw credentials are not kept.
+ * Refusals are never cached: auth-service counts them for lockouts. A Caffeine cache: answers in use
+ * are kept over one-off keys (its admission policy weighs how often a key was asked for), so a storm
+ * of strangers' handshakes does not flush the answers of agents that reconnect.
  */
 public final class PrincipalCache {
 
-    private record Cached(Principal principal, Instant expires) {
-    }
-
-    private final Duration ttl;
-    private final int capacity;
-    private final Clock clock;
-    private final LinkedHashMap<String, Cached> entries;
+    private final Cache<String, Principal> entries;
+    private final boolean enabled;
 
     public PrincipalCache(Duration ttl, int capacity, Clock clock) {
-        this.ttl = ttl;
-        this.capacity = capacity;
-        this.clock = clock;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
-                return size() > PrincipalCache.this.capacity;
-            }
-        };
+        this.enabled = !(ttl.isZero() || ttl.isNegative());
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(capacity)
+                .expireAfterWrite(enabled ? ttl : Duration.ofNanos(1))
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .executor(Runnable::run)
+                .build();
     }
 
     /** The cache key: what decides the answer. Without credentials (public mode) the agent id decides it. */
@@ -52,31 +47,24 @@ public final class PrincipalCache {
         }
     }
 
-    public synchronized Principal get(String key) {
-        Cached entry = entries.get(key);
-        if (entry == null) {
-            return null;
-        }
-        if (!clock.instant().isBefore(entry.expires())) {
-            entries.remove(key);
-            return null;
-        }
-        return entry.principal();
+    public Principal get(String key) {
+        return entries.getIfPresent(key);
     }
 
-    public synchronized void put(String key, Principal principal) {
-        if (ttl.isZero() || ttl.isNegative()) {
-            return;
+    public void put(String key, Principal principal) {
+        if (enabled) {
+            entries.put(key, principal);
         }
-        entries.put(key, new Cached(principal, clock.instant().plus(ttl)));
     }
 
     /** Drops every answer whose principal matches. */
-    public synchronized void forget(Predicate<Principal> stale) {
-        entries.values().removeIf(entry -> stale.test(entry.principal()));
+    public void forget(Predicate<Principal> stale) {
+        entries.asMap().values().removeIf(stale);
     }
 
-    public synchronized int size() {
-        return entries.size();
+    /** How many answers are held now, after pending evictions. */
+    public int size() {
+        entries.cleanUp();
+        return (int) entries.estimatedSize();
     }
 }

@@ -29,16 +29,28 @@ class PrincipalCacheTest {
     }
 
     @Test
-    void holdsAtMostItsCapacityDroppingTheLeastRecentlyUsed() {
+    void holdsAtMostItsCapacity() {
         PrincipalCache cache = new PrincipalCache(Duration.ofMinutes(1), 3, clock);
-        cache.put("a", principal("a", null));
-        cache.put("b", principal("b", null));
-        cache.put("c", principal("c", null));
-        cache.get("a");
-        cache.put("d", principal("d", null));
+        for (int i = 0; i < 50; i++) {
+            cache.put("k" + i, principal("k" + i, null));
+        }
         assertThat(cache.size()).isEqualTo(3);
-        assertThat(cache.get("b")).isNull();
-        assertThat(cache.get("a")).isNotNull();
+    }
+
+    @Test
+    void aStormOfOneOffKeysDoesNotFlushAnAnswerInUse() {
+        PrincipalCache cache = new PrincipalCache(Duration.ofMinutes(1), 10, clock);
+        for (int i = 0; i < 10; i++) {
+            cache.put("agent-" + i, principal("agent-" + i, null));
+        }
+        for (int i = 0; i < 5; i++) {
+            cache.get("agent-0");
+        }
+        for (int i = 0; i < 1000; i++) {
+            cache.put("stranger-" + i, principal("stranger-" + i, null));
+        }
+        assertThat(cache.get("agent-0")).isNotNull();
+        assertThat(cache.size()).isEqualTo(10);
     }
 
     @Test

@@ -1,39 +1,35 @@
 package dev.porthole.auth.notify;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porthole.auth.config.ConsoleConfig;
 import dev.porthole.auth.jwt.AdminJwtVerifier;
 import dev.porthole.auth.jwt.JwtIssuer;
+import dev.porthole.protocol.problem.Problem;
 import io.quarkus.logging.Log;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.InputStream;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /**
  * notification-service's admin API as the console uses it: channels, a channel's test message and
- * dead letters. Each call carries an admin JWT minted for the operator, signed with the key both
- * services derive from {@code PORTHOLE_ADMIN_KEY}, valid for one minute. Answers are read up to
- * {@link #MAX_ANSWER_BYTES}; anything that goes wrong becomes a {@link NotificationUnavailable}
- * whose message says what to check.
+ * dead letters, through the typed REST client {@link NotificationServiceApi}. Each call carries an
+ * admin JWT minted for the operator, signed with the key both services derive from
+ * {@code PORTHOLE_ADMIN_KEY}, valid for one minute. The answers are as large as notification-service
+ * lets them be (its channel count, and at most {@code limit} dead letters); anything that goes wrong
+ * becomes a {@link NotificationUnavailable} whose message says what to check.
  */
 @ApplicationScoped
 public class NotificationServiceClient {
 
-    /** Largest answer read from notification-service. */
-    public static final int MAX_ANSWER_BYTES = 1024 * 1024;
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(1);
 
     /** One channel (its URL already masked by notification-service). */
@@ -49,21 +45,23 @@ public class NotificationServiceClient {
     }
 
     private final Optional<URI> baseUrl;
-    private final Duration timeout;
+    private final Optional<NotificationServiceApi> api;
     private final AdminJwtVerifier adminKey;
     private final JwtIssuer issuer;
-    private final ObjectMapper mapper;
     private final Clock clock;
-    private final HttpClient http;
 
-    public NotificationServiceClient(ConsoleConfig config, AdminJwtVerifier adminKey, JwtIssuer issuer, ObjectMapper mapper, Clock clock) {
+    public NotificationServiceClient(ConsoleConfig config, AdminJwtVerifier adminKey, JwtIssuer issuer, Clock clock) {
         this.baseUrl = config.notificationUrl();
-        this.timeout = config.notificationTimeout();
+        long timeoutMillis = config.notificationTimeout().toMillis();
+        this.api = baseUrl.map(base -> QuarkusRestClientBuilder.newBuilder()
+                .baseUri(base)
+                .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .followRedirects(false)
+                .build(NotificationServiceApi.class));
         this.adminKey = adminKey;
         this.issuer = issuer;
-        this.mapper = mapper;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** Where notification-service is, if configured. */
@@ -72,76 +70,59 @@ public class NotificationServiceClient {
     }
 
     public List<ChannelRow> channels(String operator) {
-        JsonNode list = call("GET", "/api/v1/channels", operator);
-        List<ChannelRow> rows = new ArrayList<>();
-        for (JsonNode c : list) {
-            List<String> types = new ArrayList<>();
-            c.path("eventTypes").forEach(t -> types.add(t.asText()));
-            rows.add(new ChannelRow(c.path("id").asText(), c.path("provider").asText(), c.path("url").asText(),
-                    types.isEmpty() ? "all" : String.join(", ", types), c.path("minSeverity").asText(), c.path("origin").asText()));
-        }
-        return rows;
+        return call(operator, (api, bearer) -> api.channels(bearer)).stream()
+                .map(c -> new ChannelRow(c.id(), c.provider(), c.url(),
+                        c.eventTypes() == null || c.eventTypes().isEmpty() ? "all" : String.join(", ", c.eventTypes()),
+                        c.minSeverity(), c.origin()))
+                .toList();
     }
 
     /** Sends a test message through a channel now and answers the verdict. */
     public TestOutcome test(String channelId, String operator) {
-        JsonNode r = call("POST", "/api/v1/channels/" + URLEncoder.encode(channelId, StandardCharsets.UTF_8) + "/test", operator);
-        return new TestOutcome(r.path("channel").asText(channelId), r.path("outcome").asText(), r.path("delivered").asBoolean(),
-                r.path("detail").asText(""));
+        NotificationServiceApi.TestResult r = call(operator, (api, bearer) -> api.test(bearer, channelId));
+        return new TestOutcome(r.channel() == null ? channelId : r.channel(), r.outcome(), r.delivered(),
+                r.detail() == null ? "" : r.detail());
     }
 
     public List<DeadLetterRow> deadLetters(int limit, String operator) {
-        JsonNode list = call("GET", "/api/v1/dead-letters?limit=" + limit, operator);
-        List<DeadLetterRow> rows = new ArrayList<>();
-        for (JsonNode d : list) {
-            rows.add(new DeadLetterRow(d.path("id").asText(), d.path("kind").asText(), d.path("reason").asText(),
-                    d.path("channel").asText(""), d.path("attempts").asInt(), d.path("at").asText(), d.path("event").path("type").asText("")));
-        }
-        return rows;
+        return call(operator, (api, bearer) -> api.deadLetters(bearer, limit)).stream()
+                .map(d -> new DeadLetterRow(d.id(), d.kind(), d.reason(), d.channel() == null ? "" : d.channel(), d.attempts(), d.at(),
+                        d.event() == null || d.event().type() == null ? "" : d.event().type()))
+                .toList();
     }
 
-    private JsonNode call(String method, String path, String operator) {
+    private <T> T call(String operator, BiFunction<NotificationServiceApi, String, T> request) {
         URI base = baseUrl.orElseThrow(() -> new NotificationUnavailable(
                 "notification-service is not configured: set PORTHOLE_CONSOLE_NOTIFICATION_URL (for example http://notify:8082) and restart auth-service"));
         Instant now = clock.instant();
         String jwt = issuer.adminToken(adminKey.key().orElseThrow(), operator, now, now.plus(TOKEN_LIFETIME));
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
-                .header("Authorization", "Bearer " + jwt).header("Accept", "application/json")
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            Log.infof("notification-service at %s unreachable: %s", base, e.toString());
-            throw new NotificationUnavailable("notification-service at " + base + " is unreachable (" + describe(e)
-                    + "); check that it runs and PORTHOLE_CONSOLE_NOTIFICATION_URL");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NotificationUnavailable("interrupted while waiting for notification-service");
-        }
-        JsonNode body = read(response, base);
-        if (response.statusCode() >= 300) {
-            String detail = body.path("detail").asText("");
-            throw new NotificationUnavailable("notification-service answered " + response.statusCode()
+            return request.apply(api.orElseThrow(), "Bearer " + jwt);
+        } catch (WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            String detail = problemDetail(e.getResponse());
+            throw new NotificationUnavailable("notification-service answered " + status
                     + (detail.isEmpty() ? "" : ": " + detail)
-                    + (response.statusCode() == 401 ? " (do both services have the same PORTHOLE_ADMIN_KEY?)" : ""));
-        }
-        return body;
-    }
-
-    private JsonNode read(HttpResponse<InputStream> response, URI base) {
-        try (InputStream in = response.body()) {
-            byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
-            if (bytes.length > MAX_ANSWER_BYTES) {
-                throw new NotificationUnavailable("notification-service's answer is larger than " + MAX_ANSWER_BYTES + " bytes");
-            }
-            return bytes.length == 0 ? mapper.createObjectNode() : mapper.readTree(bytes);
-        } catch (IOException e) {
-            throw new NotificationUnavailable("could not read notification-service's answer from " + base + ": " + describe(e));
+                    + (status == 401 ? " (do both services have the same PORTHOLE_ADMIN_KEY?)" : ""));
+        } catch (ProcessingException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            Log.infof("notification-service at %s unreachable: %s", base, cause.toString());
+            throw new NotificationUnavailable("notification-service at " + base + " is unreachable (" + describe(cause)
+                    + "); check that it runs and PORTHOLE_CONSOLE_NOTIFICATION_URL");
         }
     }
 
-    private static String describe(Exception e) {
+    /** The {@code detail} of a problem answer, or nothing when the answer is not one. */
+    private static String problemDetail(Response response) {
+        try {
+            Problem problem = response.readEntity(Problem.class);
+            return problem == null || problem.detail() == null ? "" : problem.detail();
+        } catch (RuntimeException notAProblem) {
+            return "";
+        }
+    }
+
+    private static String describe(Throwable e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

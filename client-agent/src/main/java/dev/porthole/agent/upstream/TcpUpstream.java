@@ -25,8 +25,8 @@ public final class TcpUpstream implements StreamAcceptor {
     /**
      * Kernel receive buffer and read size of connections to the local service (TCP and HTTP). A fixed
      * 256 KiB (nearly) instead of the kernel's automatic sizing (which grows to megabytes on a fast
-     * loopback): the bytes are read while still in the CPU's cache. Measured under bench/tcp.sh: the
-     * gateway's and agent's CPU per GiB fell from 2.2 to 1.8 s (docs/performance.md). It bounds one
+     * loopback): the bytes are read while still in the CPU's cache, which costs less CPU per byte
+     * (bench/tcp.sh; the figures are in docs/performance.md). It bounds one
      * connection at 512 KiB in flight (the kernel doubles the value), ample for a local service and
      * still about 400 MiB/s at 1 ms round trip. The exact size is four DATA payloads of a 64 KiB
      * frame, which also fits one 256 KiB frame: a full read leaves as whole frames, without a

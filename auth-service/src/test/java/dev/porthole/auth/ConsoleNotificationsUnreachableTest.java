@@ -2,7 +2,7 @@ package dev.porthole.auth;
 
 import static org.hamcrest.Matchers.containsString;
 
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,7 +21,7 @@ class ConsoleNotificationsUnreachableTest {
     public static class NobodyListens implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.console.notification-url", "http://127.0.0.1:" + RedisServerProcess.freePort(),
+            return Map.of("porthole.console.notification-url", "http://127.0.0.1:" + FreePorts.loopback(),
                     "porthole.console.notification-timeout", "2s");
         }
     }

@@ -3,6 +3,7 @@ package dev.porthole.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisServerProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -55,7 +56,7 @@ class ComposeEnvironmentIT {
             Map<String, Integer> ports = new HashMap<>();
             service.environment().forEach((name, value) -> {
                 if (listensOn(name)) {
-                    ports.put(ComposeFile.withDefaults(value), RedisServerProcess.freePort());
+                    ports.put(ComposeFile.withDefaults(value), FreePorts.loopback());
                 }
             });
             movedPorts.put(service.name(), ports);
@@ -124,9 +125,9 @@ class ComposeEnvironmentIT {
         demoAgent.environment().forEach((name, value) -> env.put(name, ComposeFile.withDefaults(value)));
         env.put("SERVER", "http://127.0.0.1:" + gatewayPort);
         env.put("TOKEN", Files.readString(WORK.resolve("secrets/agent-token")).strip());
-        env.put("INSPECT_ADDRESS", "127.0.0.1:" + RedisServerProcess.freePort());
+        env.put("INSPECT_ADDRESS", "127.0.0.1:" + FreePorts.loopback());
         // The upstream is not asked in this test; the tunnel is granted without contacting it.
-        Process agent = launch("demo-agent", "client-agent", env, List.of("http", String.valueOf(RedisServerProcess.freePort())));
+        Process agent = launch("demo-agent", "client-agent", env, List.of("http", String.valueOf(FreePorts.loopback())));
         processes.add(agent);
 
         Path out = WORK.resolve("demo-agent.out");

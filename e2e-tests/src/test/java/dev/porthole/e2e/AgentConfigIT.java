@@ -7,7 +7,7 @@ import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.e2e.support.WebhookReceiver;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -77,7 +77,7 @@ class AgentConfigIT {
                     upstream: %d
                     port: 1
                 """.formatted(system.gatewayPort(), system.upstreamPort(), echo.port(), rangeFirst + 3, echo.port()));
-        String inspector = "127.0.0.1:" + RedisServerProcess.freePort();
+        String inspector = "127.0.0.1:" + FreePorts.loopback();
         ServiceProcess agent = system.launchAgent("agent-three", List.of("start", "-c", config.toString(), "--inspect-address", inspector),
                 Map.of("TOKEN", TOKEN));
 

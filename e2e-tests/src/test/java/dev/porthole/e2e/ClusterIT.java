@@ -7,7 +7,7 @@ import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import dev.porthole.e2e.support.ServiceProcess;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,7 +54,7 @@ class ClusterIT {
             gateways.add(system.startClusterGateway(id));
         }
         system.startUpstream();
-        balancer = RedisServerProcess.freePort();
+        balancer = FreePorts.loopback();
         system.startHaproxy(haproxyConfig(balancer, gateways), balancer);
         agent = system.startAgent("agent", balancer, List.of("-Xmx128m"), List.of("--token", TOKEN, "--subdomain", "shared", "--no-inspect"));
     }
@@ -67,11 +67,11 @@ class ClusterIT {
     @Test
     @Order(0)
     void aGatewayWithAnInternalAddressButNoInternalTokenRefusesToStart() {
-        int port = RedisServerProcess.freePort();
+        int port = FreePorts.loopback();
         ServiceProcess lone = ServiceProcess.start("no-token", "gateway-service", List.of("-Xmx128m"), List.of(), Map.of(
                 "QUARKUS_REDIS_HOSTS", system.redis().url(),
                 "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(port),
-                "QUARKUS_HTTP_PORT", String.valueOf(RedisServerProcess.freePort()),
+                "QUARKUS_HTTP_PORT", String.valueOf(FreePorts.loopback()),
                 "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port), system.logDir());
         assertThat(lone.awaitExit(Duration.ofSeconds(60))).isNotZero();
         List<String> output = new ArrayList<>(lone.stdout());

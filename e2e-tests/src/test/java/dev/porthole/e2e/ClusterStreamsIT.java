@@ -10,7 +10,7 @@ import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import dev.porthole.e2e.support.ServiceProcess;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -73,7 +73,7 @@ class ClusterStreamsIT {
         mallory = admin.createClient("mallory", "{\"dialTunnels\":[\"cache\"]}");
         system.startUpstream();
         digest = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
-        balancer = RedisServerProcess.freePort();
+        balancer = FreePorts.loopback();
         system.startHaproxy(haproxyConfig(), balancer);
     }
 

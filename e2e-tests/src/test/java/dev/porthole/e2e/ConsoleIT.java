@@ -9,7 +9,7 @@ import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.e2e.support.WebhookReceiver;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,12 +57,12 @@ class ConsoleIT {
     static void start() {
         slack = new WebhookReceiver();
         system = new PortholeSystem("ConsoleIT");
-        int notifyPort = RedisServerProcess.freePort();
+        int notifyPort = FreePorts.loopback();
         notifications = ServiceProcess.start("notification-service", "notification-service", List.of("-Xmx128m"), List.of(),
                 Map.of("QUARKUS_REDIS_HOSTS", system.redis().url(),
                         "QUARKUS_HTTP_PORT", String.valueOf(notifyPort),
                         "QUARKUS_HTTP_HOST", "127.0.0.1",
-                        "QUARKUS_MANAGEMENT_PORT", String.valueOf(RedisServerProcess.freePort()),
+                        "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
                         "PORTHOLE_ADMIN_KEY", AuthService.ADMIN_KEY,
                         "NOTIFICATION_PROVIDER", "slack",
                         "NOTIFICATION_URL", slack.url("/services/T000/B000/console"),

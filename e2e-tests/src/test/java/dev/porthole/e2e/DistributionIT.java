@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.protocol.ProtocolVersion;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ class DistributionIT {
 
     @Test
     void versionSaysWhenTheConfiguredGatewayIsUnreachable() throws Exception {
-        int closed = RedisServerProcess.freePort();
+        int closed = FreePorts.loopback();
         Run run = porthole(Map.of("PORTHOLE_JAVA", JAVA, "SERVER", "http://127.0.0.1:" + closed), "version");
         assertThat(run.exit()).as(run.toString()).isEqualTo(5);
         assertThat(run.out()).as(run.toString()).hasSize(3).startsWith("porthole " + version);
@@ -137,7 +137,7 @@ class DistributionIT {
         assertThat(check.out()).as(check.toString()).containsExactly(config + ": 1 tunnel, no mistakes", "  web: http -> 127.0.0.1:3000");
         assertThat(check.err()).as(check.toString()).isEmpty();
 
-        int closed = RedisServerProcess.freePort();
+        int closed = FreePorts.loopback();
         Run status = porthole(env, "status", "--inspect-address", "127.0.0.1:" + closed);
         assertThat(status.exit()).as(status.toString()).isEqualTo(5);
         assertThat(status.out()).as(status.toString()).isEmpty();

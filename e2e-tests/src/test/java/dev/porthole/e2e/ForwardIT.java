@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.ServiceProcess;
+import dev.porthole.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -64,7 +65,7 @@ class ForwardIT {
 
     @Test
     void aTargetThatRefusesClosesTheConnectionPromptly() throws Exception {
-        int closed = dev.porthole.testing.RedisServerProcess.freePort();
+        int closed = dev.porthole.testing.FreePorts.loopback();
         try (ServiceProcess process = forward("forward-refused", "127.0.0.1:" + closed)) {
             int port = port(process);
             try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,8 +64,8 @@ class HaConnectionsIT {
             gateways.add(system.startClusterGateway(id));
         }
         system.startUpstream();
-        agentPort = RedisServerProcess.freePort();
-        visitorPort = RedisServerProcess.freePort();
+        agentPort = FreePorts.loopback();
+        visitorPort = FreePorts.loopback();
         system.startHaproxy(haproxyConfig(agentPort, visitorPort, gateways), agentPort, visitorPort);
         agent = system.startAgent("ha-agent", agentPort, List.of("-Xmx128m"), List.of("--ha", "--token", TOKEN, "--subdomain", "shared",
                 "--no-inspect"));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.porthole.e2e.support.Browser;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -45,7 +45,7 @@ class InspectorIT {
     @BeforeAll
     static void start() {
         system = new PortholeSystem("InspectorIT").startGateway().startUpstream();
-        int inspectPort = RedisServerProcess.freePort();
+        int inspectPort = FreePorts.loopback();
         inspector = "http://127.0.0.1:" + inspectPort;
         agent = system.startAgent("agent", List.of("--inspect-address", "127.0.0.1:" + inspectPort, "--inspect-body-cap", "16K"));
         agent.process().awaitLog(line -> line.contains("inspector at " + inspector), PortholeSystem.START_TIMEOUT);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.Http;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -139,7 +139,7 @@ class LocalLauncherIT {
     /** Gives every port the launcher opens a free one, so that the test never meets another run. */
     private void freePorts() {
         for (String name : PORT_VARIABLES) {
-            ports.put(name, RedisServerProcess.freePort());
+            ports.put(name, FreePorts.loopback());
         }
     }
 

@@ -8,7 +8,7 @@ import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.Agent;
 import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.e2e.support.WebhookReceiver;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,9 +29,9 @@ class NotificationJourneyIT {
         try (WebhookReceiver slack = new WebhookReceiver(); PortholeSystem system = new PortholeSystem("notification-journey")) {
             ServiceProcess notifications = ServiceProcess.start("notification-service", "notification-service", List.of("-Xmx128m"), List.of(),
                     Map.of("QUARKUS_REDIS_HOSTS", system.redis().url(),
-                            "QUARKUS_HTTP_PORT", String.valueOf(RedisServerProcess.freePort()),
+                            "QUARKUS_HTTP_PORT", String.valueOf(FreePorts.loopback()),
                             "QUARKUS_HTTP_HOST", "127.0.0.1",
-                            "QUARKUS_MANAGEMENT_PORT", String.valueOf(RedisServerProcess.freePort()),
+                            "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
                             "NOTIFICATION_PROVIDER", "slack",
                             "NOTIFICATION_URL", slack.url("/services/T000/B000/e2e"),
                             "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES", "tunnel.opened,tunnel.closed,auth.failed,limit.hit,gateway.draining",

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +53,7 @@ class RollingRestartIT {
                 gateways.add(system.startClusterGateway(id));
             }
             system.startUpstream();
-            int balancer = RedisServerProcess.freePort();
+            int balancer = FreePorts.loopback();
             system.startHaproxy(haproxyConfig(balancer, gateways), balancer);
             gateways.forEach(RollingRestartIT::awaitReady);
             system.startAgent("agent", balancer, List.of("-Xmx128m"), List.of("--token", TOKEN, "--subdomain", "rolling", "--no-inspect"));

@@ -6,6 +6,7 @@ import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.e2e.support.SshServer;
+import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -185,7 +186,7 @@ class TcpTunnelIT {
 
     @Test
     void aConnectionWhoseUpstreamRefusesIsClosedPromptly() throws Exception {
-        int closed = dev.porthole.testing.RedisServerProcess.freePort();
+        int closed = dev.porthole.testing.FreePorts.loopback();
         PortholeSystem.Agent agent = tcpAgent("agent-refused", String.valueOf(closed));
         try (Socket socket = new Socket("127.0.0.1", agent.port())) {
             socket.setSoTimeout(10_000);

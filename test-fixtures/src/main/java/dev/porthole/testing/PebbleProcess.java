@@ -59,8 +59,8 @@ public final class PebbleProcess implements AutoCloseable {
         }
         try {
             Path workDir = Files.createTempDirectory("porthole-pebble");
-            PebbleProcess ca = new PebbleProcess(workDir, RedisServerProcess.freePort(), RedisServerProcess.freePort(),
-                    RedisServerProcess.freePort(), RedisServerProcess.freePort());
+            PebbleProcess ca = new PebbleProcess(workDir, FreePorts.loopback(), FreePorts.loopback(),
+                    FreePorts.loopback(), FreePorts.loopback());
             ca.writeConfig(httpPort, validity, blocked);
             ca.start();
             return ca;
@@ -205,7 +205,7 @@ public final class PebbleProcess implements AutoCloseable {
                   "domainBlocklist": [%s],
                   "certificateValidityPeriod": %d
                 }}
-                """.formatted(acmePort, managementPort, caFile(), workDir.resolve("pebble.key"), httpPort, RedisServerProcess.freePort(), blockList,
+                """.formatted(acmePort, managementPort, caFile(), workDir.resolve("pebble.key"), httpPort, FreePorts.loopback(), blockList,
                 validity.toSeconds());
         Files.writeString(workDir.resolve("pebble.json"), config, StandardCharsets.UTF_8);
     }

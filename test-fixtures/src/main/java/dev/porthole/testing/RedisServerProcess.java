@@ -1,27 +1,26 @@
 package dev.porthole.testing;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real {@code redis-server} process on a loopback port: the one on the PATH if there is one,
@@ -71,7 +70,7 @@ public final class RedisServerProcess implements AutoCloseable {
             if (tls) {
                 selfSignedCertificate(workDir);
             }
-            RedisServerProcess redis = new RedisServerProcess(locateBinary(), freePort(), workDir, user, password, tls);
+            RedisServerProcess redis = new RedisServerProcess(locateBinary(), FreePorts.loopback(), workDir, user, password, tls);
             redis.start();
             return redis;
         } catch (IOException e) {
@@ -259,15 +258,5 @@ public final class RedisServerProcess implements AutoCloseable {
             }
         }
         return Optional.empty();
-    }
-
-    /** A port that was free a moment ago on the loopback interface. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port: " + e.getMessage(), e);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.porthole.e2e.support;
 
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +18,7 @@ public final class AuthService {
 
     private final Map<String, String> env;
     private final Path logDir;
-    private final int port = RedisServerProcess.freePort();
+    private final int port = FreePorts.loopback();
     private ServiceProcess process;
     private int starts;
 
@@ -28,7 +28,7 @@ public final class AuthService {
                 "QUARKUS_REDIS_HOSTS", redisUrl,
                 "QUARKUS_HTTP_PORT", String.valueOf(port),
                 "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(RedisServerProcess.freePort()),
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
                 "PORTHOLE_ADMIN_KEY", ADMIN_KEY,
                 "PORTHOLE_INTERNAL_TOKEN", INTERNAL_TOKEN,
                 "PORTHOLE_AUTH_BCRYPT_COST", "4"));

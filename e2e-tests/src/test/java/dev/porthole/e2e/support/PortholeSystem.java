@@ -1,5 +1,6 @@
 package dev.porthole.e2e.support;
 
+import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +26,8 @@ public final class PortholeSystem implements AutoCloseable {
     private final Path logDir;
     private final RedisServerProcess redis;
     private final List<ServiceProcess> processes = new ArrayList<>();
-    private final int gatewayPort = RedisServerProcess.freePort();
-    private final int managementPort = RedisServerProcess.freePort();
+    private final int gatewayPort = FreePorts.loopback();
+    private final int managementPort = FreePorts.loopback();
     private final Map<String, String> gatewayEnv = new HashMap<>();
     private final List<String> gatewayJvm = new ArrayList<>(List.of("-Xmx256m"));
     private ServiceProcess gateway;
@@ -64,8 +65,8 @@ public final class PortholeSystem implements AutoCloseable {
 
     /** One more gateway with settings of its own (trusting forwarded headers, say); returns its public port. */
     public int startAnotherGateway(Map<String, String> settings) {
-        int port = RedisServerProcess.freePort();
-        launchGateway("gateway-" + port, port, RedisServerProcess.freePort(), settings);
+        int port = FreePorts.loopback();
+        launchGateway("gateway-" + port, port, FreePorts.loopback(), settings);
         return port;
     }
 
@@ -86,8 +87,8 @@ public final class PortholeSystem implements AutoCloseable {
 
     /** A gateway of a cluster with settings of its own (its TCP listeners' address, say). */
     public ClusterGateway startClusterGateway(String id, Map<String, String> settings) {
-        int port = RedisServerProcess.freePort();
-        int management = RedisServerProcess.freePort();
+        int port = FreePorts.loopback();
+        int management = FreePorts.loopback();
         gatewayEnv.putIfAbsent("PORTHOLE_INTERNAL_TOKEN", "e2e-cluster-token-0123456789");
         Map<String, String> cluster = new HashMap<>(settings);
         cluster.put("PORTHOLE_GATEWAY_INSTANCE_ID", id);
@@ -164,7 +165,7 @@ public final class PortholeSystem implements AutoCloseable {
 
     /** Starts one more gateway on free ports without waiting for it to listen: for a gateway expected to refuse to start. */
     public ServiceProcess launchFailingGateway(String name, Map<String, String> extra) {
-        return launchGateway(name, RedisServerProcess.freePort(), RedisServerProcess.freePort(), extra, false);
+        return launchGateway(name, FreePorts.loopback(), FreePorts.loopback(), extra, false);
     }
 
     private ServiceProcess launchGateway(String name, int port, int management, Map<String, String> extra) {
@@ -199,14 +200,14 @@ public final class PortholeSystem implements AutoCloseable {
      * {@link #startGateway()}); returns its admin API.
      */
     public AuthAdmin startAuthService() {
-        int port = RedisServerProcess.freePort();
+        int port = FreePorts.loopback();
         String internalToken = "e2e-internal-token-0123456789";
         String adminKey = "e2e-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
         ServiceProcess auth = ServiceProcess.start("auth-service", "auth-service", List.of("-Xmx128m"), List.of(), Map.of(
                 "QUARKUS_REDIS_HOSTS", redis.url(),
                 "QUARKUS_HTTP_PORT", String.valueOf(port),
                 "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(RedisServerProcess.freePort()),
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
                 "PORTHOLE_INTERNAL_TOKEN", internalToken,
                 "PORTHOLE_ADMIN_KEY", adminKey), logDir);
         processes.add(auth);

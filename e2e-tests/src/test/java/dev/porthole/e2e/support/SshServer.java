@@ -1,6 +1,6 @@
 package dev.porthole.e2e.support;
 
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class SshServer implements AutoCloseable {
 
     private final Path dir;
-    private final int port = RedisServerProcess.freePort();
+    private final int port = FreePorts.loopback();
     private final Process process;
 
     public SshServer(Path dir) throws IOException, InterruptedException {

@@ -1,8 +1,8 @@
 package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.auth.AgentAuthenticator;
-import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.configfile.GatewayFileReload;
+import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.tcp.PortMirrors;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.broadcast.BroadcastCodec;

@@ -15,7 +15,7 @@ import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,9 +30,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.NetSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
 import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -315,7 +315,7 @@ class ClusterForwardingTest {
     @Test
     void movesOnToTheNextHolderWhenOneRefusesTheConnection() throws Exception {
         // An agent with HA connections on two instances; the one refreshed last was killed a moment ago and refuses connections.
-        int dead = RedisServerProcess.freePort();
+        int dead = FreePorts.loopback();
         long now = System.currentTimeMillis();
         set("porthole:route:http:pair", new JsonObject().put("clientId", "client-1").put("agentId", "agent-1").put("owner", "client-1/agent-1")
                 .put("ha", true).put("gatewayId", "gw-killed").put("sessionId", "s-1")

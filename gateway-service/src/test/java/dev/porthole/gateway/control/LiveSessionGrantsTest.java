@@ -24,7 +24,7 @@ import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.mux.MuxStream;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,7 +67,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TcpRangeResource.class)
 class LiveSessionGrantsTest {
 
-    static final int AUTH_PORT = RedisServerProcess.freePort();
+    static final int AUTH_PORT = FreePorts.loopback();
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Each test's client, by the client id the agent sends: its grants now, as auth-service would read them from Redis. */
     private static final Map<String, Grants> GRANTS = new ConcurrentHashMap<>();

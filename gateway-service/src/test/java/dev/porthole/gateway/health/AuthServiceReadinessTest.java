@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.porthole.gateway.support.GatewayPortResource;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class AuthServiceReadinessTest {
 
     /** A real HTTP server standing in for auth-service's API port; it answers 404 to everything. */
-    static final int AUTH_PORT = RedisServerProcess.freePort();
+    static final int AUTH_PORT = FreePorts.loopback();
     private static HttpServer authService = startAuthService();
 
     public static final class WithAuthService implements QuarkusTestProfile {

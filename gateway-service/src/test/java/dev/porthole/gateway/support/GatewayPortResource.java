@@ -1,6 +1,6 @@
 package dev.porthole.gateway.support;
 
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
@@ -15,7 +15,7 @@ public final class GatewayPortResource implements QuarkusTestResourceLifecycleMa
 
     @Override
     public Map<String, String> start() {
-        port = RedisServerProcess.freePort();
+        port = FreePorts.loopback();
         return Map.of("porthole.gateway.http.port", String.valueOf(port), "porthole.gateway.http.public-port", String.valueOf(port));
     }
 

@@ -1,7 +1,7 @@
 package dev.porthole.gateway.support;
 
+import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.PebbleProcess;
-import dev.porthole.testing.RedisServerProcess;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -46,7 +46,7 @@ public final class PebbleResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
-        redirectPort = RedisServerProcess.freePort();
+        redirectPort = FreePorts.loopback();
         List<String> blocked = args.containsKey("blocked") ? List.of(args.get("blocked").split(",")) : List.of();
         pebble = PebbleProcess.start(redirectPort, Duration.parse("PT" + args.getOrDefault("validity", "24h").toUpperCase()), blocked);
         byte[] key = new byte[32];

@@ -1,6 +1,6 @@
 package dev.porthole.gateway.support;
 
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.TestCertificates;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class TlsFilesResource implements QuarkusTestResourceLifecycleManag
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        redirectPort = RedisServerProcess.freePort();
+        redirectPort = FreePorts.loopback();
         return Map.of("porthole.gateway.tls.cert-files", certFile(0) + "," + certFile(1),
                 "porthole.gateway.tls.key-files", keyFile(0) + "," + keyFile(1),
                 "porthole.gateway.tls.reload-check-interval", "100ms",

@@ -2,7 +2,7 @@ package dev.porthole.notification.process;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,8 +27,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final Map<String, String> env;
-    private final int httpPort = RedisServerProcess.freePort();
-    private final int managementPort = RedisServerProcess.freePort();
+    private final int httpPort = FreePorts.loopback();
+    private final int managementPort = FreePorts.loopback();
     private final Path log;
     private Process process;
 

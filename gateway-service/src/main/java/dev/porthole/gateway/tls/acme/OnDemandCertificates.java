@@ -2,9 +2,9 @@ package dev.porthole.gateway.tls.acme;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
-import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.events.EventPublisher;
+import dev.porthole.gateway.registry.RedisKeys;
 import dev.porthole.gateway.registry.TunnelNames;
 import dev.porthole.gateway.tls.AcmeHttpChallenges;
 import dev.porthole.gateway.tls.HandshakeCertificates;

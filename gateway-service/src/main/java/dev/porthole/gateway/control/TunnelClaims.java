@@ -140,18 +140,15 @@ final class TunnelClaims {
         if (request.kind() != TunnelKind.HTTP) {
             return refused(request, TunnelResult.INVALID, "edge policies apply to HTTP tunnels only");
         }
-        EdgePolicy policy;
-        try {
-            policy = services.policies().compile(request.policy());
-        } catch (InvalidPolicyException e) {
-            return refused(request, TunnelResult.INVALID, e.getMessage());
-        }
-        return claimUnprotected(request, asked, grantedSoFar).map(result -> {
+        return services.policies().compile(request.policy()).compose(policy -> claimUnprotected(request, asked, grantedSoFar).map(result -> {
             if (result.granted()) {
                 session.enforce(result.name(), policy);
+            } else {
+                policy.close();
             }
             return result;
-        });
+        }), error -> error instanceof InvalidPolicyException ? refused(request, TunnelResult.INVALID, error.getMessage())
+                : Future.failedFuture(error));
     }
 
     private Future<TunnelResult> claimUnprotected(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {

@@ -130,10 +130,16 @@ final class TunnelClaims {
     }
 
     /**
-     * Checks the request's edge policy before anything is claimed: a bad rule refuses the tunnel
-     * (400, naming each rule); a granted HTTP tunnel's policy is in force before its route is bound.
+     * Checks the request's edge policy before anything is claimed: one that falls short of what the
+     * client's grants require refuses the tunnel (403, naming the flags that would meet it), a bad
+     * rule too (400, naming each rule); a granted HTTP tunnel's policy is in force before its route is bound.
      */
     private Future<TunnelResult> claim(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {
+        String missing = request.kind() == TunnelKind.HTTP ? principal.grants().requiredPolicy().problem(request.policy()) : null;
+        if (missing != null) {
+            return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' must protect its HTTP tunnels with " + missing
+                    + "; an administrator set this in its grants");
+        }
         if (request.policy().isEmpty()) {
             return claimUnprotected(request, asked, grantedSoFar);
         }

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.ingress.ErrorPages;
 import dev.porthole.gateway.support.GatewayPortResource;
@@ -25,9 +26,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
 import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
+import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +58,9 @@ class OidcLoginTest {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    RedisAPI redis;
 
     private TestAgent agent;
     private static boolean warm;
@@ -171,6 +177,15 @@ class OidcLoginTest {
         assertThat(post.status()).isEqualTo(401);
         assertThat(post.header(ErrorPages.ERROR_HEADER)).isEqualTo("policy-oidc");
         assertThat(agent.opened).hasSize(1);
+    }
+
+    @Test
+    void theSessionRecordTheAdminApiShowsTheIssuerButNotTheClientSecret() throws Exception {
+        connect(List.of(TunnelRequest.http("oidc-listed", "x:1").withPolicy(login(issuer.issuer(), List.of("example.com")))));
+        String key = "porthole:session:" + agent.awaitWelcome().sessionId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.get(key).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS) != null);
+        String record = redis.get(key).map(Object::toString).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(record).contains("\"policy\":\"oidc(" + issuer.issuer() + ", 1 domains, 0 claims)\"").doesNotContain("client-s3cret");
     }
 
     @Test

@@ -84,6 +84,23 @@ class ClientApiTest {
     }
 
     @Test
+    void grantsCanRequireALoginAtTheEdgeAndBadRequirementsAreNamed() {
+        String id = uniqueId("guarded");
+        asAdmin().body(Map.of("id", id, "grants", Map.of("subdomains", List.of(id), "requiredLogin", "oidc",
+                        "requiredOidcDomains", List.of("example.com"))))
+                .when().post("/api/v1/clients")
+                .then().statusCode(201)
+                .body("client.grants.requiredLogin", equalTo("oidc"))
+                .body("client.grants.requiredOidcDomains", equalTo(List.of("example.com")));
+        assertThat(redis.value(String.class).get("porthole:client:" + id)).contains("\"requiredPolicy\":{\"login\":\"oidc\"");
+        asAdmin().body(Map.of("id", uniqueId("guarded"), "grants", Map.of("requiredLogin", "kerberos", "requiredOidcDomains", List.of("Not A Domain"))))
+                .when().post("/api/v1/clients")
+                .then().statusCode(400)
+                .body("errors.field", equalTo(List.of("grants.requiredLogin", "grants.requiredOidcDomains[0]")))
+                .body("errors[0].message", equalTo("must be basic-auth, oidc or login (either)"));
+    }
+
+    @Test
     void refusesATooLongNameListNamingTheField() {
         List<String> names = new ArrayList<>();
         for (int i = 0; i <= 100; i++) {

@@ -37,10 +37,30 @@ public final class PolicyOptions {
     @Option(names = "--rate-limit", paramLabel = "RATE", description = "Requests per visitor address, e.g. 100/min (per s, min or hour).")
     String rateLimit;
 
+    @Option(names = "--oidc-issuer", paramLabel = "URL", description = "Visitors log in at this OpenID Connect issuer first "
+            + "(register https://<tunnel host>/.porthole/oidc/callback as the client's redirect URI).")
+    String oidcIssuer;
+
+    @Option(names = "--oidc-client-id", paramLabel = "ID", description = "The client registered at the OIDC issuer.")
+    String oidcClientId;
+
+    @Option(names = "--oidc-client-secret", paramLabel = "SECRET", defaultValue = "${env:PORTHOLE_OIDC_CLIENT_SECRET}",
+            description = "That client's secret (env PORTHOLE_OIDC_CLIENT_SECRET, which keeps it out of the process list).")
+    String oidcClientSecret;
+
+    @Option(names = "--oidc-allow-domain", paramLabel = "DOMAIN", description = "Admit only verified e-mail addresses of this domain "
+            + "after the login (repeatable).")
+    List<String> oidcAllowDomain;
+
+    @Option(names = "--oidc-allow-claim", paramLabel = "CLAIM=VALUE", description = "Admit only logins whose id_token has this claim "
+            + "value, e.g. groups=admins (repeatable: any one).")
+    List<String> oidcAllowClaim;
+
     /** The policy these flags give, passwords hashed; {@link TunnelPolicy#NONE} without any. */
     TunnelPolicy policy() {
         PolicyInput input = new PolicyInput(basicAuth, allowCidr, denyCidr, verifyWebhook, requestHeaderAdd, requestHeaderRemove, responseHeaderAdd,
-                responseHeaderRemove, rateLimit);
+                responseHeaderRemove, rateLimit, oidcIssuer, oidcClientId, oidcIssuer == null ? null : oidcClientSecret, oidcAllowDomain,
+                oidcAllowClaim);
         return input.isEmpty() ? TunnelPolicy.NONE : input.toPolicy(option -> "--" + option);
     }
 }

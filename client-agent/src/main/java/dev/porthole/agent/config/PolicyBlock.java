@@ -41,16 +41,21 @@ final class PolicyBlock {
             List<String> values = values(parser, path + "." + key, keyLine, problems);
             if (!PolicyInput.KEYS.contains(key)) {
                 problems.add(new ConfigProblem(keyLine, path + "." + key, "unknown rule; a policy takes " + String.join(", ", PolicyInput.KEYS)));
-            } else if (key.equals("rate-limit") && values.size() > 1) {
-                problems.add(new ConfigProblem(keyLine, path + "." + key, "takes one rate, such as 100/min"));
+            } else if (PolicyInput.SINGLE.contains(key) && values.size() > 1) {
+                problems.add(new ConfigProblem(keyLine, path + "." + key, key.equals("rate-limit") ? "takes one rate, such as 100/min" : "takes one value"));
             } else if (rules.putIfAbsent(key, values) != null) {
                 problems.add(new ConfigProblem(keyLine, path + "." + key, "appears twice; keep one"));
             }
         }
-        List<String> rate = rules.getOrDefault("rate-limit", List.of());
         return new PolicyInput(rules.get("basic-auth"), rules.get("allow-cidr"), rules.get("deny-cidr"), rules.get("verify-webhook"),
                 rules.get("request-header-add"), rules.get("request-header-remove"), rules.get("response-header-add"),
-                rules.get("response-header-remove"), rate.isEmpty() ? "" : rate.getFirst());
+                rules.get("response-header-remove"), single(rules, "rate-limit"), single(rules, "oidc-issuer"), single(rules, "oidc-client-id"),
+                single(rules, "oidc-client-secret"), rules.get("oidc-allow-domain"), rules.get("oidc-allow-claim"));
+    }
+
+    private static String single(Map<String, List<String>> rules, String key) {
+        List<String> values = rules.getOrDefault(key, List.of());
+        return values.isEmpty() ? "" : values.getFirst();
     }
 
     private static List<String> values(JsonParser parser, String key, int line, List<ConfigProblem> problems) throws IOException {

@@ -25,14 +25,31 @@ import java.util.function.UnaryOperator;
  * @param responseHeaderAdd {@code NAME:VALUE} set on responses
  * @param responseHeaderRemove names removed from responses
  * @param rateLimit requests per visitor, such as {@code 100/min}; null or empty for none
+ * @param oidcIssuer visitors log in at this OpenID Connect issuer; null or empty for no login
+ * @param oidcClientId the client registered at the issuer
+ * @param oidcClientSecret that client's secret (sent to the gateway, which needs it for the token request)
+ * @param oidcAllowDomain e-mail domains admitted after the login (none: any account of the issuer)
+ * @param oidcAllowClaim {@code claim=value} pairs admitted after the login
  */
 public record PolicyInput(List<String> basicAuth, List<String> allowCidr, List<String> denyCidr, List<String> verifyWebhook,
         List<String> requestHeaderAdd, List<String> requestHeaderRemove, List<String> responseHeaderAdd, List<String> responseHeaderRemove,
-        String rateLimit) {
+        String rateLimit, String oidcIssuer, String oidcClientId, String oidcClientSecret, List<String> oidcAllowDomain,
+        List<String> oidcAllowClaim) {
 
     /** The keys of a {@code policy:} block, as the flags are named without their dashes. */
     public static final List<String> KEYS = List.of("basic-auth", "allow-cidr", "deny-cidr", "verify-webhook", "request-header-add",
-            "request-header-remove", "response-header-add", "response-header-remove", "rate-limit");
+            "request-header-remove", "response-header-add", "response-header-remove", "rate-limit", "oidc-issuer", "oidc-client-id",
+            "oidc-client-secret", "oidc-allow-domain", "oidc-allow-claim");
+    /** The keys that take one value. */
+    public static final List<String> SINGLE = List.of("rate-limit", "oidc-issuer", "oidc-client-id", "oidc-client-secret");
+
+    /** A policy without an OIDC login. */
+    public PolicyInput(List<String> basicAuth, List<String> allowCidr, List<String> denyCidr, List<String> verifyWebhook,
+            List<String> requestHeaderAdd, List<String> requestHeaderRemove, List<String> responseHeaderAdd, List<String> responseHeaderRemove,
+            String rateLimit) {
+        this(basicAuth, allowCidr, denyCidr, verifyWebhook, requestHeaderAdd, requestHeaderRemove, responseHeaderAdd, responseHeaderRemove,
+                rateLimit, null, null, null, null, null);
+    }
 
     /** bcrypt cost of the hashes sent; the gateway takes 4 to 12 and checks each presented password once. */
     static final int BCRYPT_COST = 10;
@@ -47,6 +64,16 @@ public record PolicyInput(List<String> basicAuth, List<String> allowCidr, List<S
         responseHeaderAdd = orEmpty(responseHeaderAdd);
         responseHeaderRemove = orEmpty(responseHeaderRemove);
         rateLimit = rateLimit == null ? "" : rateLimit.trim();
+        oidcIssuer = oidcIssuer == null ? "" : oidcIssuer.trim();
+        oidcClientId = oidcClientId == null ? "" : oidcClientId.trim();
+        oidcClientSecret = oidcClientSecret == null ? "" : oidcClientSecret;
+        oidcAllowDomain = orEmpty(oidcAllowDomain);
+        oidcAllowClaim = orEmpty(oidcAllowClaim);
+    }
+
+    @Override
+    public String toString() {
+        return "PolicyInput[rules=" + (isEmpty() ? "none" : "(hidden: passwords and secrets)") + "]";
     }
 
     /**
@@ -68,8 +95,27 @@ public record PolicyInput(List<String> basicAuth, List<String> allowCidr, List<S
         for (String entry : verifyWebhook) {
             webhooks.add(webhook(entry, key));
         }
-        return new TunnelPolicy(users, allowCidr, denyCidr, webhooks, headers(requestHeaderAdd, key.apply("request-header-add")), requestHeaderRemove,
-                headers(responseHeaderAdd, key.apply("response-header-add")), responseHeaderRemove, rateLimit);
+        TunnelPolicy policy = new TunnelPolicy(users, allowCidr, denyCidr, webhooks, headers(requestHeaderAdd, key.apply("request-header-add")),
+                requestHeaderRemove, headers(responseHeaderAdd, key.apply("response-header-add")), responseHeaderRemove, rateLimit);
+        return oidc(key).map(policy::withOidc).orElse(policy);
+    }
+
+    /** The OIDC login, if any; the gateway checks the issuer URL, domains and claims. */
+    private java.util.Optional<TunnelPolicy.Oidc> oidc(UnaryOperator<String> key) {
+        boolean rest = !oidcClientId.isEmpty() || !oidcClientSecret.isEmpty() || !oidcAllowDomain.isEmpty() || !oidcAllowClaim.isEmpty();
+        if (oidcIssuer.isEmpty()) {
+            if (rest) {
+                throw new IllegalArgumentException(key.apply("oidc-client-id") + ", " + key.apply("oidc-client-secret") + " and the allow rules need "
+                        + key.apply("oidc-issuer") + " URL");
+            }
+            return java.util.Optional.empty();
+        }
+        if (oidcClientId.isEmpty()) {
+            throw new IllegalArgumentException(key.apply("oidc-issuer") + " needs " + key.apply("oidc-client-id")
+                    + " (and usually " + key.apply("oidc-client-secret") + "): register a client at the issuer with the redirect URI "
+                    + "https://<tunnel host>/.porthole/oidc/callback");
+        }
+        return java.util.Optional.of(new TunnelPolicy.Oidc(oidcIssuer, oidcClientId, oidcClientSecret, oidcAllowDomain, oidcAllowClaim));
     }
 
     private static TunnelPolicy.Webhook webhook(String entry, UnaryOperator<String> key) {
@@ -111,6 +157,7 @@ public record PolicyInput(List<String> basicAuth, List<String> allowCidr, List<S
     /** Whether no rule is given. */
     public boolean isEmpty() {
         return basicAuth.isEmpty() && allowCidr.isEmpty() && denyCidr.isEmpty() && verifyWebhook.isEmpty() && requestHeaderAdd.isEmpty()
-                && requestHeaderRemove.isEmpty() && responseHeaderAdd.isEmpty() && responseHeaderRemove.isEmpty() && rateLimit.isEmpty();
+                && requestHeaderRemove.isEmpty() && responseHeaderAdd.isEmpty() && responseHeaderRemove.isEmpty() && rateLimit.isEmpty()
+                && oidcIssuer.isEmpty() && oidcClientId.isEmpty() && oidcClientSecret.isEmpty() && oidcAllowDomain.isEmpty() && oidcAllowClaim.isEmpty();
     }
 }

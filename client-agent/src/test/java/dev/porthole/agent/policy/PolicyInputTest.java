@@ -86,7 +86,7 @@ class PolicyInputTest {
                     upstream: 3000
                     policy:
                       basic-auth: nobody
-                      oidc-issuer: https://id.example.com
+                      oauth: https://id.example.com
                       rate-limit: [1/s, 2/s]
                   ssh:
                     type: tcp
@@ -94,9 +94,43 @@ class PolicyInputTest {
                     policy:
                       allow-cidr: 10.0.0.0/8
                 """)).isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.lines()).containsExactly(
-                        "porthole.yml:7: tunnels.web.policy.oidc-issuer: unknown rule; a policy takes " + String.join(", ", PolicyInput.KEYS),
+                        "porthole.yml:7: tunnels.web.policy.oauth: unknown rule; a policy takes " + String.join(", ", PolicyInput.KEYS),
                         "porthole.yml:8: tunnels.web.policy.rate-limit: takes one rate, such as 100/min",
                         "porthole.yml:2: tunnels.web: 'policy.basic-auth' takes USER:PASSWORD, both non-empty",
                         "porthole.yml:12: tunnels.ssh.policy: is for http tunnels only"));
+    }
+
+    @Test
+    void anOidcLoginComesFromTheBlockOrFlagsAndItsSecretIsNeverShown() throws Exception {
+        AgentConfig config = AgentConfigReader.parse("porthole.yml", """
+                tunnels:
+                  web:
+                    type: http
+                    upstream: 3000
+                    policy:
+                      oidc-issuer: https://id.example.com
+                      oidc-client-id: porthole
+                      oidc-client-secret: oidc-s3cret
+                      oidc-allow-domain: [example.com, example.org]
+                      oidc-allow-claim: groups=admins
+                """);
+        TunnelPolicy policy = config.tunnels().getFirst().spec().policy();
+        assertThat(policy.oidc()).isEqualTo(new TunnelPolicy.Oidc("https://id.example.com", "porthole", "oidc-s3cret",
+                List.of("example.com", "example.org"), List.of("groups=admins")));
+        JsonObject status = new AgentStatus("a", "http://gw", List.of(config.tunnels().getFirst().spec()), List.of("web"), Clock.systemUTC())
+                .toJson();
+        assertThat(status.getJsonArray("tunnels").getJsonObject(0).getString("policy")).isEqualTo("oidc https://id.example.com");
+        assertThat(status.encode()).doesNotContain("oidc-s3cret");
+        assertThat(policy.toString()).doesNotContain("oidc-s3cret");
+
+        PolicyInput noIssuer = new PolicyInput(null, null, null, null, null, null, null, null, null, null, "porthole", null, List.of("example.com"),
+                null);
+        assertThatThrownBy(() -> noIssuer.toPolicy(rule -> "--" + rule)).hasMessage(
+                "--oidc-client-id, --oidc-client-secret and the allow rules need --oidc-issuer URL");
+        PolicyInput noClient = new PolicyInput(null, null, null, null, null, null, null, null, null, "https://id.example.com", null, "s3", null,
+                null);
+        assertThatThrownBy(() -> noClient.toPolicy(rule -> "--" + rule)).hasMessageStartingWith("--oidc-issuer needs --oidc-client-id")
+                .message().doesNotContain("s3");
+        assertThat(noClient.toString()).doesNotContain("s3");
     }
 }

@@ -138,6 +138,8 @@ public final class ConfigCheck {
         positive(problems, "porthole.gateway.limits.max-body-size", limits.maxBodySize().asLongValue());
 
         positive(problems, "porthole.gateway.policy.webhook-tolerance", config.policy().webhookTolerance().toSeconds());
+        positive(problems, "porthole.gateway.policy.oidc-discovery-timeout", config.policy().oidcDiscoveryTimeout().toMillis());
+        positive(problems, "porthole.gateway.policy.oidc-session", config.policy().oidcSession().toSeconds());
         positive(problems, "porthole.gateway.policy.webhook-max-body", config.policy().webhookMaxBody().asLongValue());
         positive(problems, "porthole.gateway.policy.rate-limit-visitors", config.policy().rateLimitVisitors());
 

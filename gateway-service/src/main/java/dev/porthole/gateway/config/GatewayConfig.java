@@ -401,6 +401,21 @@ public interface GatewayConfig {
         /** Visitor addresses whose rate-limit buckets one tunnel keeps; the least recently seen is forgotten beyond it. */
         @WithDefault("10000")
         int rateLimitVisitors();
+
+        /**
+         * How long the gateway waits for an OIDC issuer's discovery document and keys when a tunnel with a login is claimed (at
+         * most half of {@code heartbeat.timeout}: the agent waits meanwhile); also the bound on a login's code exchange.
+         */
+        @WithDefault("5s")
+        Duration oidcDiscoveryTimeout();
+
+        /** How long an OIDC login at the edge lasts before the visitor is sent to the issuer again. */
+        @WithDefault("12h")
+        Duration oidcSession();
+
+        /** Whether an agent may name an {@code http://} OIDC issuer (tests, a lab); production issuers are {@code https://}. */
+        @WithDefault("false")
+        boolean oidcAllowHttpIssuer();
     }
 
     /** Limits on what visitors and agents may send through tunnels. */

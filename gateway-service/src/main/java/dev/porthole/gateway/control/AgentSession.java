@@ -276,6 +276,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         state = State.CLOSED;
         timers.cancelAll();
         limits.close();
+        policies.values().forEach(EdgePolicy::close);
         services.sessions().remove(this);
         services.publicPlaces().release(sessionId);
         boolean moved = leases.allMovedAway();

@@ -130,28 +130,31 @@ final class TunnelClaims {
     }
 
     /**
-     * Checks the request's edge policy before anything is claimed: a bad rule refuses the tunnel
-     * (400, naming each rule); a granted HTTP tunnel's policy is in force before its route is bound.
+     * Checks the request's edge policy before anything is claimed: one that falls short of what the
+     * client's grants require refuses the tunnel (403, naming the flags that would meet it), a bad
+     * rule too (400, naming each rule); a granted HTTP tunnel's policy is in force before its route is bound.
      */
     private Future<TunnelResult> claim(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {
+        String missing = request.kind() == TunnelKind.HTTP ? principal.grants().requiredPolicy().problem(request.policy()) : null;
+        if (missing != null) {
+            return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' must protect its HTTP tunnels with " + missing
+                    + "; an administrator set this in its grants");
+        }
         if (request.policy().isEmpty()) {
             return claimUnprotected(request, asked, grantedSoFar);
         }
         if (request.kind() != TunnelKind.HTTP) {
             return refused(request, TunnelResult.INVALID, "edge policies apply to HTTP tunnels only");
         }
-        EdgePolicy policy;
-        try {
-            policy = services.policies().compile(request.policy());
-        } catch (InvalidPolicyException e) {
-            return refused(request, TunnelResult.INVALID, e.getMessage());
-        }
-        return claimUnprotected(request, asked, grantedSoFar).map(result -> {
+        return services.policies().compile(request.policy()).compose(policy -> claimUnprotected(request, asked, grantedSoFar).map(result -> {
             if (result.granted()) {
                 session.enforce(result.name(), policy);
+            } else {
+                policy.close();
             }
             return result;
-        });
+        }), error -> error instanceof InvalidPolicyException ? refused(request, TunnelResult.INVALID, error.getMessage())
+                : Future.failedFuture(error));
     }
 
     private Future<TunnelResult> claimUnprotected(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {

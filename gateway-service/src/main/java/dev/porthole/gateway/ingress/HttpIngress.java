@@ -335,6 +335,13 @@ public class HttpIngress {
                     }
                     switch (decided.result()) {
                         case PolicyDecision.Admitted admitted -> admit(request, tunnel, owner, fromPeer, policy, admitted);
+                        case PolicyDecision.Redirect redirect -> {
+                            request.resume();
+                            request.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, redirect.location())
+                                    .putHeader(HttpHeaders.SET_COOKIE, redirect.setCookie()).putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                                    .end();
+                            metrics.httpRequest(302, Duration.ZERO);
+                        }
                         case PolicyDecision.Refused refused -> {
                             refused.headers().forEach(request.response()::putHeader);
                             request.resume();

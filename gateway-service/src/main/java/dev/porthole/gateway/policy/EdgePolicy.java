@@ -16,25 +16,30 @@ import java.util.List;
  */
 public final class EdgePolicy {
 
-    /** The basic-auth user a request was admitted as. */
+    /** The basic-auth user or OIDC subject a request was admitted as. */
     public static final String USER_HEADER = "X-Porthole-User";
+    /** The verified e-mail address of an OIDC login. */
+    public static final String EMAIL_HEADER = "X-Porthole-Email";
     /** The rule that admitted a request ({@link PolicyRule#label()}, or {@code none}). */
     public static final String DECIDED_BY_HEADER = "X-Porthole-Policy";
 
     /** No rules: requests pass as without a policy. */
-    public static final EdgePolicy NONE = new EdgePolicy(null, null, null, null, null, "");
+    public static final EdgePolicy NONE = new EdgePolicy(null, null, null, null, null, null, "");
 
     final CidrRules ip;
     final VisitorRateLimit rate;
     final BasicAuthRule basicAuth;
+    final OidcLogin oidc;
     final WebhookRule webhook;
     final HeaderRules headers;
     private final String summary;
 
-    private EdgePolicy(CidrRules ip, VisitorRateLimit rate, BasicAuthRule basicAuth, WebhookRule webhook, HeaderRules headers, String summary) {
+    private EdgePolicy(CidrRules ip, VisitorRateLimit rate, BasicAuthRule basicAuth, OidcLogin oidc, WebhookRule webhook, HeaderRules headers,
+            String summary) {
         this.ip = ip;
         this.rate = rate;
         this.basicAuth = basicAuth;
+        this.oidc = oidc;
         this.webhook = webhook;
         this.headers = headers;
         this.summary = summary;
@@ -42,13 +47,14 @@ public final class EdgePolicy {
 
     /**
      * Parses and checks an agent's policy; every bad rule is named in the exception, none of its
-     * secrets.
+     * secrets. An OIDC login is checked here, but its issuer is discovered by {@link PolicyGate#compile}.
      *
      * @param webhookTolerance how far a Stripe or Slack timestamp may be from now
      * @param rateLimitVisitors visitor addresses whose buckets the rate rule keeps
+     * @param allowHttpIssuer whether an OIDC issuer may be a plain {@code http://} URL
      */
-    public static EdgePolicy compile(TunnelPolicy policy, Duration webhookTolerance, int rateLimitVisitors, TimeMeter time)
-            throws InvalidPolicyException {
+    public static EdgePolicy compile(TunnelPolicy policy, Duration webhookTolerance, int rateLimitVisitors, TimeMeter time,
+            boolean allowHttpIssuer) throws InvalidPolicyException {
         if (policy.isEmpty()) {
             return NONE;
         }
@@ -58,12 +64,16 @@ public final class EdgePolicy {
         List<String> userProblems = new ArrayList<>();
         BasicAuthRule basicAuth = BasicAuthRule.of(policy.basicAuth(), userProblems);
         problems.addAll(userProblems);
+        OidcLogin oidc = OidcLogin.of(policy.oidc(), allowHttpIssuer, problems);
+        if (!policy.basicAuth().isEmpty() && policy.oidc().enabled()) {
+            problems.add("basic-auth and oidc cannot both guard one tunnel: pick one login");
+        }
         WebhookRule webhook = WebhookRule.of(policy.webhooks(), webhookTolerance, problems);
         HeaderRules headers = HeaderRules.of(policy, problems);
         if (!problems.isEmpty()) {
             throw new InvalidPolicyException(problems);
         }
-        return new EdgePolicy(ip, rate, basicAuth, webhook, headers, summary(policy, rate));
+        return new EdgePolicy(ip, rate, basicAuth, oidc, webhook, headers, summary(policy, rate));
     }
 
     public boolean isEmpty() {
@@ -84,16 +94,33 @@ public final class EdgePolicy {
      * The head that crosses the tunnel: the header rules applied; after basic auth, the visitor's
      * {@code Authorization} (meant for the gateway) replaced by {@code X-Porthole-User}; and
      * {@code X-Porthole-Policy} naming the rule that admitted the request, for the agent's inspector.
+     * After an OIDC login, its cookie (the gateway's, not the upstream's) is removed and
+     * {@code X-Porthole-User} and {@code X-Porthole-Email} name the visitor.
      * Visitors' own {@code X-Porthole-*} headers never get this far ({@code ForwardedRequest}).
      */
     public HttpRequestHead outgoing(HttpRequestHead head, PolicyDecision.Admitted admitted) {
         List<Header> out = new ArrayList<>(requestHeaders(head.headers()));
+        if (oidc != null) {
+            out = OidcCookie.withoutOurs(out);
+        }
         if (!admitted.user().isEmpty()) {
-            out.removeIf(h -> h.name().equalsIgnoreCase("authorization"));
+            if (oidc == null) {
+                out.removeIf(h -> h.name().equalsIgnoreCase("authorization"));
+            }
             out.add(new Header(USER_HEADER, admitted.user()));
+        }
+        if (!admitted.email().isEmpty()) {
+            out.add(new Header(EMAIL_HEADER, admitted.email()));
         }
         out.add(new Header(DECIDED_BY_HEADER, admitted.decidedBy()));
         return new HttpRequestHead(head.method(), head.uri(), out);
+    }
+
+    /** Frees what the policy holds outside the heap (the OIDC client's connections); called when the session ends. */
+    public void close() {
+        if (oidc != null) {
+            oidc.close();
+        }
     }
 
     /** Applies the response header rules to a head about to go to the visitor. */
@@ -119,6 +146,10 @@ public final class EdgePolicy {
         }
         if (!policy.basicAuth().isEmpty()) {
             parts.add("basic-auth(" + policy.basicAuth().size() + " users)");
+        }
+        if (policy.oidc().enabled()) {
+            parts.add("oidc(" + policy.oidc().issuer() + ", " + policy.oidc().allowDomains().size() + " domains, " + policy.oidc().allowClaims().size()
+                    + " claims)");
         }
         if (!policy.webhooks().isEmpty()) {
             parts.add("webhook(" + String.join(", ", policy.webhooks().stream().map(TunnelPolicy.Webhook::kind).toList()) + ")");

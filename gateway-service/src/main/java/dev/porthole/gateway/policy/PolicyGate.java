@@ -2,6 +2,7 @@ package dev.porthole.gateway.policy;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
+import dev.porthole.gateway.config.InternalCredential;
 import dev.porthole.gateway.events.EventPublisher;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.protocol.auth.SourceAddress;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Applies a tunnel's edge policy to a visitor's request before anything of it crosses the tunnel,
- * rule by rule in the order of {@link PolicyRule}: IP, rate limit, basic auth, webhook signature
+ * rule by rule in the order of {@link PolicyRule}: IP, rate limit, basic auth or OIDC login, webhook signature
  * (headers are rewritten later, when the request goes out). Every decision is counted per rule and
  * outcome; a refusal is also a {@code policy.refused} event, at most one a minute per tunnel and rule.
  */
@@ -51,10 +52,15 @@ public class PolicyGate {
     private final long webhookMaxBody;
     private final int rateLimitVisitors;
     private final Clock clock;
+    private final boolean allowHttpIssuer;
+    private final Duration discoveryTimeout;
+    private final Duration requestTimeout;
+    private final OidcFlow oidc;
     private final AtomicInteger passwordChecks = new AtomicInteger();
     private final Map<String, Long> reported = new ConcurrentHashMap<>();
 
-    public PolicyGate(Vertx vertx, GatewayMetrics metrics, EventPublisher events, GatewayInstance instance, GatewayConfig config) {
+    public PolicyGate(Vertx vertx, GatewayMetrics metrics, EventPublisher events, GatewayInstance instance, GatewayConfig config,
+            InternalCredential credential) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.events = events;
@@ -64,11 +70,28 @@ public class PolicyGate {
         this.webhookMaxBody = config.policy().webhookMaxBody().asLongValue();
         this.rateLimitVisitors = config.policy().rateLimitVisitors();
         this.clock = Clock.systemUTC();
+        this.allowHttpIssuer = config.policy().oidcAllowHttpIssuer();
+        // The agent waits for WELCOME while its issuer is discovered, and its session's heartbeat clock runs meanwhile.
+        Duration halfHeartbeat = config.heartbeat().timeout().dividedBy(2);
+        this.discoveryTimeout = config.policy().oidcDiscoveryTimeout().compareTo(halfHeartbeat) > 0 ? halfHeartbeat
+                : config.policy().oidcDiscoveryTimeout();
+        this.requestTimeout = config.policy().oidcDiscoveryTimeout();
+        this.oidc = new OidcFlow(new OidcCookie(credential.token()), config.policy().oidcSession(), requestTimeout, trustForwarded);
     }
 
-    /** Parses and checks an agent's policy for a tunnel it claims. */
-    public EdgePolicy compile(TunnelPolicy policy) throws InvalidPolicyException {
-        return EdgePolicy.compile(policy, tolerance, rateLimitVisitors, TimeMeter.SYSTEM_NANOTIME);
+    /**
+     * Parses and checks an agent's policy for a tunnel it claims, and discovers its OIDC issuer:
+     * fails with an {@link InvalidPolicyException} naming each bad rule, or an issuer that cannot be reached.
+     */
+    public Future<EdgePolicy> compile(TunnelPolicy policy) {
+        EdgePolicy compiled;
+        try {
+            compiled = EdgePolicy.compile(policy, tolerance, rateLimitVisitors, TimeMeter.SYSTEM_NANOTIME, allowHttpIssuer);
+        } catch (InvalidPolicyException e) {
+            return Future.failedFuture(e);
+        }
+        return compiled.oidc == null ? Future.succeededFuture(compiled)
+                : compiled.oidc.discover(vertx, discoveryTimeout, requestTimeout).map(compiled).onFailure(e -> compiled.close());
     }
 
     /**
@@ -98,8 +121,19 @@ public class PolicyGate {
             }
             decidedBy = passed(PolicyRule.RATE_LIMIT);
         }
+        if (policy.oidc != null) {
+            return oidc.decide(request, policy.oidc, tunnel, fromPeer).compose(decision -> switch (decision) {
+                case PolicyDecision.Admitted admitted -> afterIdentity(request, policy, tunnel, clientId, maxBody, passed(PolicyRule.OIDC),
+                        admitted.user(), admitted.email(), visitor);
+                case PolicyDecision.Refused refusal -> refused(tunnel, clientId, refusal, visitor);
+                case PolicyDecision.Redirect redirect -> {
+                    metrics.policyDecision(PolicyRule.OIDC.label(), "login");
+                    yield Future.succeededFuture(redirect);
+                }
+            });
+        }
         if (policy.basicAuth == null) {
-            return afterIdentity(request, policy, tunnel, clientId, maxBody, decidedBy, "", visitor);
+            return afterIdentity(request, policy, tunnel, clientId, maxBody, decidedBy, "", "", visitor);
         }
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (BasicAuthRule.credentials(authorization).isEmpty()) {
@@ -120,13 +154,13 @@ public class PolicyGate {
         }
         return user.compose(found -> found.isEmpty()
                 ? refused(tunnel, clientId, unauthorized(tunnel, "The user name or password is wrong."), visitor)
-                : afterIdentity(request, policy, tunnel, clientId, maxBody, passed(PolicyRule.BASIC_AUTH), found.get(), visitor));
+                : afterIdentity(request, policy, tunnel, clientId, maxBody, passed(PolicyRule.BASIC_AUTH), found.get(), "", visitor));
     }
 
     private Future<PolicyDecision> afterIdentity(HttpServerRequest request, EdgePolicy policy, String tunnel, String clientId, long maxBody,
-            String decidedBy, String user, InetAddress visitor) {
+            String decidedBy, String user, String email, InetAddress visitor) {
         if (policy.webhook == null) {
-            return Future.succeededFuture(new PolicyDecision.Admitted(decidedBy, user, null));
+            return Future.succeededFuture(new PolicyDecision.Admitted(decidedBy, user, email, null));
         }
         long limit = Math.min(maxBody, webhookMaxBody);
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -139,7 +173,7 @@ public class PolicyGate {
                 return refused(tunnel, clientId, new PolicyDecision.Refused(PolicyRule.WEBHOOK, 401, "policy-webhook", "Unauthorized",
                         "This tunnel takes signed webhook deliveries only: " + problem + "."), visitor);
             }
-            return Future.succeededFuture(new PolicyDecision.Admitted(passed(PolicyRule.WEBHOOK), user, body));
+            return Future.succeededFuture(new PolicyDecision.Admitted(passed(PolicyRule.WEBHOOK), user, email, body));
         }, error -> refused(tunnel, clientId, error instanceof BodyReader.TooLarge ? tooLarge(tunnel, limit)
                 : new PolicyDecision.Refused(PolicyRule.WEBHOOK, 400, "request-aborted", "Bad Request", "The request body could not be read."), visitor));
     }

@@ -35,6 +35,14 @@ class ConfigCheckTest {
     }
 
     @Test
+    void anOidcSessionAndDiscoveryMustLastAWhile() {
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.policy.oidc-discovery-timeout", "0s"))))
+                .containsExactly("porthole.gateway.policy.oidc-discovery-timeout: must be positive, was 0");
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.policy.oidc-session", "0s"))))
+                .containsExactly("porthole.gateway.policy.oidc-session: must be positive, was 0");
+    }
+
+    @Test
     void theInternalAddressMustBeAHostWithAnOptionalPort() {
         for (String bad : List.of("gateway-1:99999", "gateway-1:http", ":8080", "[fd00::1", "http://gateway-1:8080")) {
             assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.internal-address", bad))))

@@ -15,6 +15,7 @@ import dev.porthole.gateway.support.Visitor;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Grants;
+import dev.porthole.protocol.auth.PolicyRequirement;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.auth.SessionCheck;
 import dev.porthole.protocol.auth.SessionStanding;
@@ -22,7 +23,10 @@ import dev.porthole.protocol.broadcast.BroadcastCodec;
 import dev.porthole.protocol.broadcast.ControlBroadcast;
 import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelPolicy;
 import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.protocol.message.TunnelResult;
+import io.quarkus.elytron.security.common.BcryptUtil;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisTestResource;
@@ -128,6 +132,22 @@ class LiveSessionGrantsTest {
         await().untilAsserted(() -> assertThat(agent.notices).extracting(Notice::text)
                 .anySatisfy(text -> assertThat(text).contains("tunnel 'shop-api' was closed", "may no longer hold it")));
         assertThat(agent.closed).isNotDone();
+        agent.close();
+    }
+
+    @Test
+    void aTunnelWithoutThePolicyTheGrantsRequireIsRefusedNamingTheFlagsThatWouldMeetIt() throws Exception {
+        GRANTS.put("guarded", new Grants(List.of("guarded-*"), false, List.of(), 0, List.of(), List.of(), 0, 0, 0, 0,
+                new PolicyRequirement("login", List.of())));
+        TestAgent agent = connect("guarded", List.of(TunnelRequest.http("guarded-open", "x:1"), TunnelRequest.http("guarded-basic", "x:1")
+                .withPolicy(new TunnelPolicy(List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))), List.of(), List.of(),
+                        List.of(), List.of(), List.of(), List.of(), List.of(), ""))));
+        List<TunnelResult> results = agent.awaitWelcome().tunnels();
+        assertThat(results.get(0).granted()).isFalse();
+        assertThat(results.get(0).status()).isEqualTo(TunnelResult.FORBIDDEN);
+        assertThat(results.get(0).message()).isEqualTo("client 'guarded' must protect its HTTP tunnels with a login: basic auth (--basic-auth)"
+                + " or OIDC (--oidc-issuer); an administrator set this in its grants");
+        assertThat(results.get(1).granted()).as("basic auth meets 'login'").isTrue();
         agent.close();
     }
 

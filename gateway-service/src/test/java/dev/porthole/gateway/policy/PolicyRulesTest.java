@@ -136,14 +136,50 @@ class PolicyRulesTest {
 
     @Test
     void compilingCollectsEveryProblemAndAnEmptyPolicyIsNone() throws Exception {
-        assertThat(EdgePolicy.compile(TunnelPolicy.NONE, Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME)).isSameAs(EdgePolicy.NONE);
-        assertThatThrownBy(() -> EdgePolicy.compile(policy(List.of("x"), List.of("y"), "z"), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME))
+        assertThat(EdgePolicy.compile(TunnelPolicy.NONE, Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false)).isSameAs(EdgePolicy.NONE);
+        assertThatThrownBy(() -> EdgePolicy.compile(policy(List.of("x"), List.of("y"), "z"), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false))
                 .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems()).hasSize(3));
         EdgePolicy ok = EdgePolicy.compile(new TunnelPolicy(List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))),
                 List.of("10.0.0.0/8"), List.of(), List.of(new TunnelPolicy.Webhook("stripe", "", "whsec")), List.of(), List.of(), List.of(), List.of(),
-                "10/s"), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME);
+                "10/s"), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false);
         assertThat(ok.toString()).isEqualTo("ip(allow 1, deny 0) rate-limit(10 requests per second per visitor) basic-auth(1 users) webhook(stripe)")
                 .doesNotContain("whsec");
         assertThat(ok.verifiesWebhooks()).isTrue();
+    }
+
+    @Test
+    void anOidcLoginIsCheckedRuleByRuleWithoutQuotingItsSecret() {
+        TunnelPolicy bad = new TunnelPolicy(List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))), List.of(), List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), "").withOidc(new TunnelPolicy.Oidc("http://id.example.com", "", "oidc-s3cret",
+                        List.of("example.com", "not a domain"), List.of("groups=admins", "=x")));
+        assertThatThrownBy(() -> EdgePolicy.compile(bad, Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false))
+                .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "oidc-issuer 'http://id.example.com' must be an https URL without query or fragment, such as https://accounts.google.com",
+                        "oidc-client-id is missing: register a client at the issuer and pass its id",
+                        "oidc-allow-domain 'not a domain' is not a domain such as example.com",
+                        "oidc-allow-claim '=x' is not a claim=value pair such as groups=admins",
+                        "basic-auth and oidc cannot both guard one tunnel: pick one login"))
+                .message().doesNotContain("oidc-s3cret");
+        assertThatThrownBy(() -> EdgePolicy.compile(TunnelPolicy.NONE.withOidc(new TunnelPolicy.Oidc("not a url", "c", "", List.of(), List.of())),
+                Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, true)).hasMessageContaining("oidc-issuer 'not a url' is not a URL");
+    }
+
+    @Test
+    void anOidcLoginAdmitsOnlyVerifiedAddressesOfItsDomainsOrItsClaims() throws Exception {
+        EdgePolicy policy = EdgePolicy.compile(TunnelPolicy.NONE.withOidc(new TunnelPolicy.Oidc("https://id.example.com", "c", "s",
+                List.of("Example.com"), List.of())), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false);
+        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject().put("email", "a@EXAMPLE.com"))).isNull();
+        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject().put("email", "a@example.com").put("email_verified", false)))
+                .contains("the issuer gave none");
+        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject().put("email", "a@example.com.evil.org"))).isNotNull();
+        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject())).isNotNull();
+        assertThat(policy.toString()).isEqualTo("oidc(https://id.example.com, 1 domains, 0 claims)");
+
+        EdgePolicy claims = EdgePolicy.compile(TunnelPolicy.NONE.withOidc(new TunnelPolicy.Oidc("https://id.example.com", "c", "s", List.of(),
+                List.of("groups=admins", "tier=gold"))), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false);
+        assertThat(claims.oidc.refusal(new io.vertx.core.json.JsonObject().put("groups", new io.vertx.core.json.JsonArray().add("staff").add("admins"))))
+                .isNull();
+        assertThat(claims.oidc.refusal(new io.vertx.core.json.JsonObject().put("tier", "gold"))).isNull();
+        assertThat(claims.oidc.refusal(new io.vertx.core.json.JsonObject().put("groups", "staff"))).isEqualTo("your account lacks the claim this tunnel asks for");
     }
 }

@@ -17,11 +17,12 @@ public final class GatewayTestProfiles {
         }
     }
 
-    /** The public port on every address, IPv6 too, so that a visitor can come from ::1; webhook bodies up to 1 KiB. */
+    /** The public port on every address, IPv6 too, so that a visitor can come from ::1; webhook bodies up to 1 KiB; http:// OIDC test issuers. */
     public static final class DualStack implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.http.host", "::", "porthole.gateway.policy.webhook-max-body", "1K");
+            return Map.of("porthole.gateway.http.host", "::", "porthole.gateway.policy.webhook-max-body", "1K",
+                    "porthole.gateway.policy.oidc-allow-http-issuer", "true");
         }
     }
 

@@ -16,16 +16,25 @@ import java.util.Objects;
  * @param maxSessions most concurrent agent sessions (0: no limit)
  * @param uploadBytesPerSecond bandwidth from visitors to the client's agents (0: the gateway's default, if any)
  * @param downloadBytesPerSecond bandwidth from the client's agents to visitors (0: the gateway's default, if any)
+ * @param requiredPolicy what every HTTP tunnel's edge policy must include (absent in older records: nothing)
  */
 public record Grants(List<String> subdomains, boolean randomNames, List<Integer> tcpPorts, int tcpPortCount,
         List<String> privateTunnels, List<String> dialTunnels, int maxTunnels, int maxSessions,
-        long uploadBytesPerSecond, long downloadBytesPerSecond) {
+        long uploadBytesPerSecond, long downloadBytesPerSecond, PolicyRequirement requiredPolicy) {
+
+    /** Grants that require no policy. */
+    public Grants(List<String> subdomains, boolean randomNames, List<Integer> tcpPorts, int tcpPortCount, List<String> privateTunnels,
+            List<String> dialTunnels, int maxTunnels, int maxSessions, long uploadBytesPerSecond, long downloadBytesPerSecond) {
+        this(subdomains, randomNames, tcpPorts, tcpPortCount, privateTunnels, dialTunnels, maxTunnels, maxSessions, uploadBytesPerSecond,
+                downloadBytesPerSecond, PolicyRequirement.NONE);
+    }
 
     public Grants {
         subdomains = List.copyOf(Objects.requireNonNullElse(subdomains, List.of()));
         tcpPorts = List.copyOf(Objects.requireNonNullElse(tcpPorts, List.of()));
         privateTunnels = List.copyOf(Objects.requireNonNullElse(privateTunnels, List.of()));
         dialTunnels = List.copyOf(Objects.requireNonNullElse(dialTunnels, List.of()));
+        requiredPolicy = Objects.requireNonNullElse(requiredPolicy, PolicyRequirement.NONE);
     }
 
     /** Everything: what a holder of a configured static token may do. */

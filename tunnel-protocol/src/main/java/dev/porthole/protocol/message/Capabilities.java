@@ -28,6 +28,13 @@ public final class Capabilities {
      * the gateway enforces the policies.
      */
     public static final String POLICY = "policy";
+    /**
+     * In HELLO, with {@link #POLICY}: each policy is followed by its OIDC login ({@code PolicyCodec}).
+     * Offered only when a tunnel asks for a login, so that a gateway that predates it refuses the
+     * HELLO (trailing bytes) rather than serving the tunnel without the login. In WELCOME: the
+     * gateway enforces the logins.
+     */
+    public static final String OIDC = "policy-oidc";
 
     private Capabilities() {
     }

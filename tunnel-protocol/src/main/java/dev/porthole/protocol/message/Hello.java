@@ -31,12 +31,22 @@ public record Hello(int minVersion, int maxVersion, String agentVersion, String 
             withPolicy.add(Capabilities.POLICY);
             capabilities = withPolicy;
         }
+        if (tunnels.stream().anyMatch(t -> t.policy().oidc().enabled()) && !capabilities.contains(Capabilities.OIDC)) {
+            Set<String> withOidc = new java.util.LinkedHashSet<>(capabilities);
+            withOidc.add(Capabilities.OIDC);
+            capabilities = withOidc;
+        }
         capabilities = Set.copyOf(capabilities);
     }
 
     /** Whether each tunnel request carries its policy on the wire. */
     public boolean carriesPolicies() {
         return capabilities.contains(Capabilities.POLICY);
+    }
+
+    /** Whether each policy carries its OIDC login on the wire. */
+    public boolean carriesOidc() {
+        return carriesPolicies() && capabilities.contains(Capabilities.OIDC);
     }
 
     @Override

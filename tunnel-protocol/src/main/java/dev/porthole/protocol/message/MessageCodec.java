@@ -24,7 +24,8 @@ public final class MessageCodec {
         switch (message) {
             case Hello h -> out.u16(h.minVersion()).u16(h.maxVersion()).string(h.agentVersion()).string(h.agentId())
                     .list(h.capabilities(), PayloadWriter::string).u32(h.initialWindow()).u32(h.maxFrameSize())
-                    .list(h.tunnels(), h.carriesPolicies() ? PolicyCodec::writeTunnelRequest : MessageCodec::writeTunnelRequest);
+                    .list(h.tunnels(), h.carriesOidc() ? PolicyCodec::writeWithOidc
+                            : h.carriesPolicies() ? PolicyCodec::writeTunnelRequest : MessageCodec::writeTunnelRequest);
             case Welcome w -> {
                 out.u16(w.version()).string(w.sessionId()).list(w.capabilities(), PayloadWriter::string)
                         .u32(w.initialWindow()).u32(w.maxFrameSize()).list(w.tunnels(), MessageCodec::writeTunnelResult);
@@ -79,8 +80,9 @@ public final class MessageCodec {
         LinkedHashSet<String> capabilities = new LinkedHashSet<>(in.list(PayloadReader::string));
         int initialWindow = in.positiveInt();
         int maxFrameSize = in.positiveInt();
-        List<TunnelRequest> tunnels = in.list(capabilities.contains(Capabilities.POLICY) ? PolicyCodec::readTunnelRequest
-                : MessageCodec::readTunnelRequest);
+        boolean policies = capabilities.contains(Capabilities.POLICY);
+        List<TunnelRequest> tunnels = in.list(policies && capabilities.contains(Capabilities.OIDC) ? PolicyCodec::readWithOidc
+                : policies ? PolicyCodec::readTunnelRequest : MessageCodec::readTunnelRequest);
         return new Hello(min, max, agentVersion, agentId, capabilities, initialWindow, maxFrameSize, tunnels);
     }
 

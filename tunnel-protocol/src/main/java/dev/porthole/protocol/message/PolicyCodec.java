@@ -7,7 +7,9 @@ import dev.porthole.protocol.frame.ProtocolException;
  * fields as before, then its policy: {@code list<basic-auth user>, list<str> allow, list<str> deny,
  * list<webhook>, list<header> request add, list<str> request remove, list<header> response add,
  * list<str> response remove, str rate}; a basic-auth user is {@code str user, str bcrypt hash}, a
- * webhook {@code str kind, str header, str secret}.
+ * webhook {@code str kind, str header, str secret}. With {@link Capabilities#OIDC} too, each policy is
+ * followed by its login: {@code str issuer, str client id, str client secret, list<str> domains,
+ * list<str> claims}.
  */
 final class PolicyCodec {
 
@@ -26,6 +28,20 @@ final class PolicyCodec {
                 .list(p.responseHeaderAdd(), MessageCodec::writeHeader)
                 .list(p.responseHeaderRemove(), PayloadWriter::string)
                 .string(p.rateLimit());
+    }
+
+    static void writeWithOidc(PayloadWriter out, TunnelRequest request) {
+        writeTunnelRequest(out, request);
+        TunnelPolicy.Oidc o = request.policy().oidc();
+        out.string(o.issuer()).string(o.clientId()).string(o.clientSecret()).list(o.allowDomains(), PayloadWriter::string)
+                .list(o.allowClaims(), PayloadWriter::string);
+    }
+
+    static TunnelRequest readWithOidc(PayloadReader in) throws ProtocolException {
+        TunnelRequest request = readTunnelRequest(in);
+        TunnelPolicy.Oidc oidc = new TunnelPolicy.Oidc(in.string(), in.string(), in.string(), in.list(PayloadReader::string),
+                in.list(PayloadReader::string));
+        return request.withPolicy(request.policy().withOidc(oidc));
     }
 
     static TunnelRequest readTunnelRequest(PayloadReader in) throws ProtocolException {

@@ -19,14 +19,23 @@ import java.util.Objects;
  * @param responseHeaderAdd headers set on the response before it reaches the visitor
  * @param responseHeaderRemove header names removed from the response
  * @param rateLimit requests per visitor address, for example {@code 100/min}; empty for none
+ * @param oidc visitors must log in at this OpenID Connect issuer ({@link Oidc#NONE}: no login)
  */
 public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidrs, List<String> denyCidrs, List<Webhook> webhooks,
         List<Header> requestHeaderAdd, List<String> requestHeaderRemove, List<Header> responseHeaderAdd, List<String> responseHeaderRemove,
-        String rateLimit) {
+        String rateLimit, Oidc oidc) {
 
     /** No rule at all: every request is served as without a policy. */
     public static final TunnelPolicy NONE = new TunnelPolicy(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
             List.of(), "");
+
+    /** A policy without an OIDC login. */
+    public TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidrs, List<String> denyCidrs, List<Webhook> webhooks,
+            List<Header> requestHeaderAdd, List<String> requestHeaderRemove, List<Header> responseHeaderAdd, List<String> responseHeaderRemove,
+            String rateLimit) {
+        this(basicAuth, allowCidrs, denyCidrs, webhooks, requestHeaderAdd, requestHeaderRemove, responseHeaderAdd, responseHeaderRemove,
+                rateLimit, Oidc.NONE);
+    }
 
     public TunnelPolicy {
         basicAuth = List.copyOf(basicAuth);
@@ -38,6 +47,13 @@ public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidr
         responseHeaderAdd = List.copyOf(responseHeaderAdd);
         responseHeaderRemove = List.copyOf(responseHeaderRemove);
         Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(oidc, "oidc");
+    }
+
+    /** This policy with an OIDC login. */
+    public TunnelPolicy withOidc(Oidc login) {
+        return new TunnelPolicy(basicAuth, allowCidrs, denyCidrs, webhooks, requestHeaderAdd, requestHeaderRemove, responseHeaderAdd,
+                responseHeaderRemove, rateLimit, login);
     }
 
     /**
@@ -54,6 +70,9 @@ public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidr
         }
         if (!denyCidrs.isEmpty()) {
             parts.add("deny-cidr");
+        }
+        if (oidc.enabled()) {
+            parts.add("oidc " + oidc.issuer());
         }
         if (!webhooks.isEmpty()) {
             parts.add("verify-webhook " + String.join(" ", webhooks.stream().map(Webhook::kind).toList()));
@@ -107,6 +126,40 @@ public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidr
         @Override
         public String toString() {
             return "Webhook[kind=" + kind + (header.isEmpty() ? "" : ", header=" + header) + ", secret=(hidden)]";
+        }
+    }
+
+    /**
+     * An OpenID Connect login the gateway asks of every visitor (authorization-code flow with PKCE).
+     *
+     * @param issuer the issuer URL ({@code /.well-known/openid-configuration} is read below it); empty: no login
+     * @param clientId the client registered at the issuer for this tunnel
+     * @param clientSecret that client's secret (the gateway needs it for the token request, so it cannot be hashed; never printed)
+     * @param allowDomains when not empty, only visitors whose verified e-mail is in one of these domains are served
+     * @param allowClaims when not empty, only visitors whose id_token has one of these {@code claim=value} pairs are served
+     */
+    public record Oidc(String issuer, String clientId, String clientSecret, List<String> allowDomains, List<String> allowClaims) {
+
+        /** No login. */
+        public static final Oidc NONE = new Oidc("", "", "", List.of(), List.of());
+
+        public Oidc {
+            Objects.requireNonNull(issuer, "issuer");
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(clientSecret, "clientSecret");
+            allowDomains = List.copyOf(allowDomains);
+            allowClaims = List.copyOf(allowClaims);
+        }
+
+        /** Whether a login is asked for. */
+        public boolean enabled() {
+            return !equals(NONE);
+        }
+
+        @Override
+        public String toString() {
+            return "Oidc[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=(hidden), allowDomains=" + allowDomains
+                    + ", allowClaims=" + allowClaims + "]";
         }
     }
 }

@@ -7,7 +7,9 @@ import dev.porthole.protocol.frame.FrameCodec;
 import dev.porthole.protocol.frame.FrameType;
 import dev.porthole.protocol.frame.ProtocolException;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Randomized round trips with a fixed seed: whatever we encode, we decode to the same value. */
@@ -37,5 +39,18 @@ class RoundTripTest {
             assertThat(decoded.streamId()).isEqualTo(stream);
             assertThat(decoded.payload().getBytes()).isEqualTo(payload);
         }
+    }
+
+    @Test
+    void oidcLoginTravelsUnderItsOwnCapabilityAndIsNeverPrinted() throws ProtocolException {
+        TunnelPolicy.Oidc login = new TunnelPolicy.Oidc("https://id.example.com", "porthole", "s3cret-value", List.of("example.com"),
+                List.of("groups=admins"));
+        Hello hello = new Hello(2, 2, "1", "a", Set.of(), 262144, 65536, List.of(TunnelRequest.http("api", "").withPolicy(
+                TunnelPolicy.NONE.withOidc(login))));
+
+        assertThat(hello.capabilities()).contains(Capabilities.POLICY, Capabilities.OIDC);
+        assertThat(MessageCodec.decode(codec.decode(codec.encode(MessageCodec.encode(hello))))).isEqualTo(hello);
+        assertThat(hello.toString()).doesNotContain("s3cret-value");
+        assertThat(hello.tunnels().getFirst().policy().summary()).isEqualTo("oidc https://id.example.com");
     }
 }

@@ -119,8 +119,10 @@ public final class SampleMessages {
         for (int i = random.nextInt(3); i > 0; i--) {
             webhooks.add(new TunnelPolicy.Webhook(text(random), text(random), text(random)));
         }
-        return new TunnelPolicy(users, List.copyOf(strings(random)), List.copyOf(strings(random)), webhooks, headers(random),
+        TunnelPolicy policy = new TunnelPolicy(users, List.copyOf(strings(random)), List.copyOf(strings(random)), webhooks, headers(random),
                 List.copyOf(strings(random)), headers(random), List.copyOf(strings(random)), text(random));
+        return random.nextBoolean() ? policy : policy.withOidc(new TunnelPolicy.Oidc(text(random), text(random), text(random),
+                List.copyOf(strings(random)), List.copyOf(strings(random))));
     }
 
     private static List<TunnelResult> tunnelResults(Random random) {

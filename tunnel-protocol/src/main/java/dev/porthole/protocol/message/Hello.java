@@ -31,6 +31,11 @@ public record Hello(int minVersion, int maxVersion, String agentVersion, String 
             withPolicy.add(Capabilities.POLICY);
             capabilities = withPolicy;
         }
+        if (tunnels.stream().anyMatch(t -> t.kind() == TunnelKind.TLS) && !capabilities.contains(Capabilities.TLS)) {
+            Set<String> withTls = new java.util.LinkedHashSet<>(capabilities);
+            withTls.add(Capabilities.TLS);
+            capabilities = withTls;
+        }
         capabilities = Set.copyOf(capabilities);
     }
 

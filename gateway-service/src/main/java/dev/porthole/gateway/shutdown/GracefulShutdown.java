@@ -1,5 +1,6 @@
 package dev.porthole.gateway.shutdown;
 
+import dev.porthole.gateway.cluster.PeerListener;
 import dev.porthole.gateway.tls.passthrough.PassthroughListener;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
@@ -58,6 +59,7 @@ public class GracefulShutdown {
     private final LocalSessions sessions;
     private final PortListeners ports;
     private final PassthroughListener passthrough;
+    private final PeerListener peerListener;
     private final PublicHttpServer server;
     private final EventPublisher events;
     private final GatewayInstance instance;
@@ -67,7 +69,9 @@ public class GracefulShutdown {
     private final boolean clustered;
 
     public GracefulShutdown(Draining draining, LocalSessions sessions, PortListeners ports, PublicHttpServer server, EventPublisher events,
-            GatewayInstance instance, Vertx vertx, GatewayConfig config, PassthroughListener passthrough) {
+            GatewayInstance instance, Vertx vertx, GatewayConfig config, PassthroughListener passthrough,
+            PeerListener peerListener) {
+        this.peerListener = peerListener;
         this.passthrough = passthrough;
         this.draining = draining;
         this.sessions = sessions;
@@ -132,6 +136,7 @@ public class GracefulShutdown {
         }
         ports.closeAll();
         passthrough.close();
+        peerListener.close();
         server.close();
     }
 

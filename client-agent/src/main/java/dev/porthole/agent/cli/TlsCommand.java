@@ -41,7 +41,7 @@ public class TlsCommand implements Callable<Integer> {
     public Integer call() {
         AgentSettings settings;
         try {
-            settings = runner.settings(connection, List.of(TunnelSpec.tls(upstream, subdomain)));
+            settings = runner.settings(connection, List.of(TunnelSpec.tls(upstream, subdomain, option -> "--" + option)));
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }

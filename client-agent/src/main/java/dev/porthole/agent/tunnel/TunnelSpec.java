@@ -72,15 +72,17 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
     }
 
     /**
-     * A TLS passthrough tunnel as {@code porthole tls} asks for it: visitors' TLS connections to
+     * A TLS passthrough tunnel as {@code porthole tls} and a {@code type: tls} entry of porthole.yml ask for it: visitors' TLS connections to
      * {@code <subdomain>.<domain>} on the gateway's passthrough port reach the local service unopened.
      *
+     * @param key turns an option's name ({@code subdomain}) into how the user wrote it
      * @throws IllegalArgumentException naming what is wrong
      */
-    public static TunnelSpec tls(String upstream, String subdomain) {
+    public static TunnelSpec tls(String upstream, String subdomain, UnaryOperator<String> key) {
         String name = subdomain == null ? "" : subdomain.trim();
         if (name.isEmpty()) {
-            throw new IllegalArgumentException("a TLS tunnel needs --subdomain NAME: the local service's certificate must name NAME.<domain>");
+            throw new IllegalArgumentException("a TLS tunnel needs " + key.apply("subdomain")
+                    + " NAME: the local service's certificate must name NAME.<domain>");
         }
         return new TunnelSpec(TunnelKind.TLS, name, 0, false, UpstreamAddress.parse(upstream));
     }

@@ -2,7 +2,9 @@
 # Measures HTTPS through a Porthole tunnel (the gateway terminating TLS, the agent on wss://) against
 # a one-hop nginx with TLS in front of the same upstream, in one run: requests/s and p50/p99 at 50
 # connections (wrk, keep-alive, so the handshake cost is spread), the same with a new TLS connection
-# per request (curl in parallel: handshakes/s), and MiB/s of a 100 MiB download (curl).
+# per request (curl in parallel: handshakes/s), and MiB/s of a 100 MiB download (curl). A third column
+# reaches the same nginx through a TLS passthrough tunnel (porthole tls: TLS ends at nginx); wrk
+# cannot name the server (SNI) without DNS for it, so that column has the curl rows only.
 #
 #   bench/https.sh        (needs wrk, curl, openssl, nginx: apt-get install -y wrk curl nginx-light)
 #   DURATION=20s WARMUP=30s bench/https.sh
@@ -34,16 +36,18 @@ openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -
   -out "$work/tls.pem" >> "$logs/openssl.log" 2>&1
 
 redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
+passthrough_port=$(free_port); token=bench-token-0123456789
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
 wait_port "$redis_port"
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port PORTHOLE_GATEWAY_HTTP_HOST=127.0.0.1 \
   QUARKUS_HTTP_PORT=$mgmt_port PORTHOLE_GATEWAY_HTTP_DOMAIN=$domain \
   PORTHOLE_GATEWAY_TLS_CERT_FILES="$work/tls.pem" PORTHOLE_GATEWAY_TLS_KEY_FILES="$work/tls.key" \
+  PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT=$passthrough_port PORTHOLE_GATEWAY_TLS_PASSTHROUGH_HOST=127.0.0.1 PORTHOLE_GATEWAY_AUTH_TOKENS=$token \
   "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
-"$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "https://localhost:$gateway_port" --ca "$work/ca.pem" \
+"$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "https://localhost:$gateway_port" --ca "$work/ca.pem" --token "$token" \
   > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!); agent_pid=$!
 for _ in $(seq 1 300); do [ -s "$logs/agent.out" ] && break; sleep 0.1; done
 url=$(head -1 "$logs/agent.out"); host="${url#https://}"; host="${host%%:*}"
@@ -71,6 +75,12 @@ http {
 CONF
 nginx -c "$work/nginx.conf" -g 'daemon off;' > "$logs/nginx.log" 2>&1 & pids+=($!)
 wait_port "$nginx_port"
+# The passthrough tunnel: the same nginx, its own certificate (the wildcard covers pt.<domain>) seen by curl.
+"$java" "${jvm[@]}" -jar "$agent_jar" tls "$nginx_port" --subdomain pt --server "https://localhost:$gateway_port" --ca "$work/ca.pem" \
+  --token "$token" > "$logs/agent-tls.out" 2> "$logs/agent-tls.log" & pids+=($!)
+for _ in $(seq 1 300); do [ -s "$logs/agent-tls.out" ] && break; sleep 0.1; done
+[ -s "$logs/agent-tls.out" ] || { echo "bench: the TLS agent printed no address; see $logs/agent-tls.log" >&2; exit 1; }
+passthrough="https://127.0.0.1:$passthrough_port"
 
 tunnel="https://127.0.0.1:$gateway_port"
 direct="https://127.0.0.1:$nginx_port"
@@ -101,23 +111,25 @@ read -r d_rps d_p50 d_p99 d_err < <(run_wrk nginx "$direct")
 read -r t_rps t_p50 t_p99 t_err < <(run_wrk tunnel "$tunnel" "$host")
 d_hs=$(handshakes_per_second "$direct" "localhost")
 t_hs=$(handshakes_per_second "$tunnel" "$host")
-for _ in 1 2; do speed "$direct" localhost > /dev/null; speed "$tunnel" "$host" > /dev/null; done
-direct_speeds=(); tunnel_speeds=()
+p_hs=$(handshakes_per_second "$passthrough" "pt.$domain")
+for _ in 1 2; do speed "$direct" localhost > /dev/null; speed "$tunnel" "$host" > /dev/null; speed "$passthrough" "pt.$domain" > /dev/null; done
+direct_speeds=(); tunnel_speeds=(); passthrough_speeds=()
 for _ in $(seq 1 "$downloads"); do
   direct_speeds+=("$(speed "$direct" localhost)"); tunnel_speeds+=("$(speed "$tunnel" "$host")")
+  passthrough_speeds+=("$(speed "$passthrough" "pt.$domain")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100*a/b; else print "n/a" }'; }
-dmb=$(median "${direct_speeds[@]}"); tmb=$(median "${tunnel_speeds[@]}")
+dmb=$(median "${direct_speeds[@]}"); tmb=$(median "${tunnel_speeds[@]}"); pmb=$(median "${passthrough_speeds[@]}")
 
 {
 echo "Porthole HTTPS benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), wrk $duration per run"
 echo
-printf "%-36s %14s %14s %9s\n" "" "nginx (TLS)" "tunnel (TLS)" "tunnel/nginx"
-printf "%-36s %14s %14s %9s\n" "requests/s, 50 kept-alive connections" "$d_rps" "$t_rps" "$(ratio "$t_rps" "$d_rps")"
+printf "%-36s %14s %14s %9s %14s %9s\n" "" "nginx (TLS)" "tunnel (TLS)" "tunnel/nginx" "passthrough" "pass/nginx"
+printf "%-36s %14s %14s %9s %14s\n" "requests/s, 50 kept-alive connections" "$d_rps" "$t_rps" "$(ratio "$t_rps" "$d_rps")" "n/a"
 printf "%-36s %14s %14s\n" "  p50 / p99 latency" "$d_p50/$d_p99" "$t_p50/$t_p99"
-printf "%-36s %14s %14s %9s\n" "requests/s, new TLS connection each" "$d_hs" "$t_hs" "$(ratio "$t_hs" "$d_hs")"
-printf "%-36s %14s %14s %9s\n" "100 MiB download, MiB/s" "$dmb" "$tmb" "$(ratio "$tmb" "$dmb")"
-printf "%-36s %14s %14s\n" "  every run, MiB/s" "${direct_speeds[*]}" "${tunnel_speeds[*]}"
+printf "%-36s %14s %14s %9s %14s %9s\n" "requests/s, new TLS connection each" "$d_hs" "$t_hs" "$(ratio "$t_hs" "$d_hs")" "$p_hs" "$(ratio "$p_hs" "$d_hs")"
+printf "%-36s %14s %14s %9s %14s %9s\n" "100 MiB download, MiB/s" "$dmb" "$tmb" "$(ratio "$tmb" "$dmb")" "$pmb" "$(ratio "$pmb" "$dmb")"
+printf "%-36s %14s %14s %9s %14s\n" "  every run, MiB/s" "${direct_speeds[*]}" "${tunnel_speeds[*]}" "" "${passthrough_speeds[*]}"
 echo "errors (non-2xx + socket): nginx $d_err, tunnel $t_err"
 } | tee "$out/summary.txt"

@@ -11,6 +11,7 @@ import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.TestCertificates;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -19,6 +20,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,8 +37,8 @@ import org.junit.jupiter.api.Test;
  * Streams across a cluster of three gateway processes behind haproxy (TCP mode, round robin, on
  * loopback): a WebSocket to a tunnel whose agent is on another instance, a public TCP port that
  * every instance listens on (each on its own loopback address, 127.0.0.2-4, with haproxy passing a
- * connection on to the same port of the next one), and a private tunnel dialled from an agent on
- * another instance.
+ * connection on to the same port of the next one), a private tunnel dialled from an agent on
+ * another instance, and a TLS passthrough name reached through every instance's passthrough listener.
  */
 class ClusterStreamsIT {
 
@@ -53,6 +55,8 @@ class ClusterStreamsIT {
     private static String dbOwner;
     private static String alice;
     private static String mallory;
+    private static String secure;
+    private static int passthroughPort;
 
     @BeforeAll
     static void start() throws IOException {
@@ -63,14 +67,18 @@ class ClusterStreamsIT {
                 .gatewaySetting("PORTHOLE_GATEWAY_TCP_PUBLIC_HOST", "127.0.0.1");
         AuthAdmin admin = system.startAuthService();
         rangeFirst = system.freeTcpRange(3);
+        passthroughPort = FreePorts.loopback();
         for (int i = 0; i < 3; i++) {
-            gateways.add(system.startClusterGateway("gw-" + (char) ('a' + i), Map.of("PORTHOLE_GATEWAY_TCP_HOST", ADDRESSES.get(i))));
+            gateways.add(system.startClusterGateway("gw-" + (char) ('a' + i), Map.of("PORTHOLE_GATEWAY_TCP_HOST", ADDRESSES.get(i),
+                    "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_HOST", ADDRESSES.get(i),
+                    "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT", String.valueOf(passthroughPort))));
         }
         web = admin.createClient("web", "{\"subdomains\":[\"chat\"]}");
         ports = admin.createClient("ports", "{\"tcpPortCount\":1}");
         dbOwner = admin.createClient("db-owner", "{\"privateTunnels\":[\"db\"]}");
         alice = admin.createClient("alice", "{\"dialTunnels\":[\"db\"]}");
         mallory = admin.createClient("mallory", "{\"dialTunnels\":[\"cache\"]}");
+        secure = admin.createClient("secure", "{\"subdomains\":[\"secure\"]}");
         system.startUpstream();
         digest = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
         balancer = FreePorts.loopback();
@@ -170,6 +178,32 @@ class ClusterStreamsIT {
     }
 
     /** {@code porthole connect db} connected straight to one instance (not through haproxy), so that it is not the publisher's. */
+    @Test
+    void aTlsPassthroughTunnelIsReachedThroughEveryInstance() throws Exception {
+        Path folder = Path.of("target", "e2e-tls", "ClusterStreamsIT").toAbsolutePath();
+        TestCertificates ca = TestCertificates.newCa(folder.resolve("ca-" + System.nanoTime()), "Local Service CA");
+        TestCertificates.Leaf leaf = ca.leaf("secure." + PortholeSystem.DOMAIN);
+        int servicePort = FreePorts.loopback();
+        ServiceProcess service = system.startProgram("s_server", List.of("openssl", "s_server", "-quiet", "-www", "-accept",
+                String.valueOf(servicePort), "-cert", leaf.cert().toString(), "-key", leaf.key().toString()));
+        PortholeSystem.awaitListening(servicePort, service);
+        ServiceProcess agent = system.launchAgent("tls-agent", List.of("tls", String.valueOf(servicePort), "--subdomain", "secure", "--server",
+                "http://127.0.0.1:" + balancer, "--credentials", secure), Map.of());
+        assertThat(agent.awaitFirstLine(WAIT)).isEqualTo("tls://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort);
+        ClusterGateway holder = holder("porthole:route:tls:secure");
+        // The same name through each instance's passthrough listener: two of them carry the connection to the holder.
+        for (String address : ADDRESSES) {
+            Process curl = new ProcessBuilder("curl", "-sS", "-v", "--max-time", "20", "--cacert", ca.caFile().toString(), "--resolve",
+                    "secure." + PortholeSystem.DOMAIN + ":" + passthroughPort + ":" + address,
+                    "https://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort + "/").redirectErrorStream(true).start();
+            assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String output = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(curl.exitValue()).as("through " + address + " (holder " + holder.id() + "): " + output).isZero();
+            assertThat(output).contains("subject: CN=secure.porthole.test");
+        }
+        agent.stop();
+    }
+
     private static PortholeSystem.Agent dial(String name, String credentials, ClusterGateway gateway) {
         ServiceProcess process = system.launchAgent(name, List.of("connect", "db", "--listen", "127.0.0.1:0", "--server",
                 "http://127.0.0.1:" + gateway.port(), "--credentials", credentials), Map.of());

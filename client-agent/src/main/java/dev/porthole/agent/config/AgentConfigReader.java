@@ -191,7 +191,7 @@ public final class AgentConfigReader {
         Value type = fields.get("type");
         Value upstream = fields.get("upstream");
         if (type == null) {
-            problem(labelLine, path + ".type", "missing; write 'type: http' or 'type: tcp'");
+            problem(labelLine, path + ".type", "missing; write 'type: http', 'type: tcp' or 'type: tls'");
         }
         if (upstream == null) {
             problem(labelLine, path + ".upstream", "missing; write the local service, e.g. 'upstream: 3000' or 'upstream: localhost:8080'");
@@ -207,8 +207,11 @@ public final class AgentConfigReader {
             only(fields, path, "tcp", "port", "private", "name");
         } else if ("tcp".equals(kind)) {
             only(fields, path, "http", "subdomain", "host-header", "upstream-basic-auth", "upstream-tls", "upstream-tls-verify", "policy");
+        } else if ("tls".equals(kind)) {
+            only(fields, path, "tcp", "port", "private", "name");
+            only(fields, path, "http", "host-header", "upstream-basic-auth", "upstream-tls", "upstream-tls-verify", "policy");
         } else if (type != null) {
-            problem(type.line(), path + ".type", "must be 'http' or 'tcp', was '" + type.text() + "'");
+            problem(type.line(), path + ".type", "must be 'http', 'tcp' or 'tls', was '" + type.text() + "'");
         }
         Integer port = number(fields.get("port"), path + ".port");
         Boolean privateTunnel = bool(fields.get("private"), path + ".private");
@@ -221,7 +224,8 @@ public final class AgentConfigReader {
             return;
         }
         try {
-            TunnelSpec spec = "http".equals(kind)
+            TunnelSpec spec = "tls".equals(kind) ? TunnelSpec.tls(upstream.text(), text(fields.get("subdomain")), option -> "'" + option + "'")
+                    : "http".equals(kind)
                     ? TunnelSpec.http(upstream.text(), text(fields.get("subdomain")), UpstreamHttpOptions.of(text(fields.get("host-header")),
                     text(fields.get("upstream-basic-auth")), Boolean.TRUE.equals(tls), !Boolean.FALSE.equals(tlsVerify),
                     option -> "'" + option + "'"))

@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
 /**
  * One tunnel the agent asks for and where its streams go.
  *
- * @param kind HTTP or TCP
+ * @param kind HTTP, TCP or TLS (passthrough)
  * @param name the subdomain or private name asked for; empty for a random one
  * @param port the public TCP port asked for; 0 for any
  * @param privateTunnel whether the tunnel publishes nothing
@@ -69,6 +69,22 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
                     + key.apply("name") + " out");
         }
         return new TunnelSpec(TunnelKind.TCP, tunnelName, port, privateTunnel, address);
+    }
+
+    /**
+     * A TLS passthrough tunnel as {@code porthole tls} and a {@code type: tls} entry of porthole.yml ask for it: visitors' TLS connections to
+     * {@code <subdomain>.<domain>} on the gateway's passthrough port reach the local service unopened.
+     *
+     * @param key turns an option's name ({@code subdomain}) into how the user wrote it
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static TunnelSpec tls(String upstream, String subdomain, UnaryOperator<String> key) {
+        String name = subdomain == null ? "" : subdomain.trim();
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("a TLS tunnel needs " + key.apply("subdomain")
+                    + " NAME: the local service's certificate must name NAME.<domain>");
+        }
+        return new TunnelSpec(TunnelKind.TLS, name, 0, false, UpstreamAddress.parse(upstream));
     }
 
     public TunnelRequest request() {

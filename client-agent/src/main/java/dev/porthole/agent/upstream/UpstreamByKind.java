@@ -5,7 +5,7 @@ import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.mux.MuxStream;
 
-/** Serves the streams of a session that holds HTTP and TCP tunnels at once ({@code porthole start}): each by its tunnel's kind. */
+/** Serves the streams of a session that holds HTTP and TCP tunnels at once ({@code porthole start}): each by its tunnel's kind (a TLS passthrough tunnel's bytes are TCP's). */
 public final class UpstreamByKind implements StreamAcceptor {
 
     private final StreamAcceptor http;
@@ -20,7 +20,7 @@ public final class UpstreamByKind implements StreamAcceptor {
     public void accept(MuxStream stream, Open open, TunnelSpec tunnel) {
         switch (tunnel.kind()) {
             case HTTP -> http.accept(stream, open, tunnel);
-            case TCP -> tcp.accept(stream, open, tunnel);
+            case TCP, TLS -> tcp.accept(stream, open, tunnel);
         }
     }
 }

@@ -47,6 +47,12 @@ class CommandLineTest {
     }
 
     @Test
+    @Launch(value = {"tls", "8443"}, exitCode = AgentExit.CONFIG_ERROR)
+    void aTlsTunnelWithoutANameIsAConfigurationError(LaunchResult result) {
+        assertThat(result.getErrorOutput()).contains("a TLS tunnel needs --subdomain NAME").contains("certificate must name NAME.<domain>");
+    }
+
+    @Test
     @Launch(value = {"http", "3000", "--token", "a", "--credentials", "id:secret"}, exitCode = AgentExit.CONFIG_ERROR)
     void tokenAndCredentialsTogetherAreRefused(LaunchResult result) {
         assertThat(result.getErrorOutput()).contains("either --token or --credentials");

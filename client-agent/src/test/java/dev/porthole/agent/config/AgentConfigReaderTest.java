@@ -73,6 +73,25 @@ class AgentConfigReaderTest {
     }
 
     @Test
+    void readsATlsPassthroughTunnelWhichNeedsASubdomain() throws Exception {
+        AgentConfig config = parse("""
+                tunnels:
+                  secure:
+                    type: tls
+                    upstream: 8443
+                    subdomain: app
+                """);
+        assertThat(config.tunnels().getFirst().spec().kind()).isEqualTo(TunnelKind.TLS);
+        assertThat(config.tunnels().getFirst().spec().name()).isEqualTo("app");
+        assertThat(mistakes("""
+                tunnels:
+                  secure:
+                    type: tls
+                    upstream: 8443
+                """)).singleElement().asString().contains("tunnels.secure").contains("a TLS tunnel needs 'subdomain' NAME");
+    }
+
+    @Test
     void theExampleThatConfigInitWritesIsValid() throws Exception {
         String example;
         try (InputStream in = AgentConfigReaderTest.class.getResourceAsStream("/config/porthole.example.yml")) {
@@ -105,7 +124,7 @@ class AgentConfigReaderTest {
                 "porthole.yml:5: tunnels.web.port: is for tcp tunnels only",
                 "porthole.yml:8: tunnels.ssh.upstream: 'not-a-port': expected port, host:port or [ipv6]:port",
                 "porthole.yml:12: tunnels.db.private: must be true or false, was 'yes-please'",
-                "porthole.yml:14: tunnels.other.type: must be 'http' or 'tcp', was 'udp'",
+                "porthole.yml:14: tunnels.other.type: must be 'http', 'tcp' or 'tls', was 'udp'",
                 "porthole.yml:16: tunnels.other.colour: unknown key; a tunnel takes type, upstream, subdomain, host-header, upstream-basic-auth, "
                         + "upstream-tls, upstream-tls-verify, policy, port, private, name");
     }
@@ -173,7 +192,7 @@ class AgentConfigReaderTest {
                     subdomain: x
                 """)).containsExactlyInAnyOrder(
                 "porthole.yml:1: sever: unknown key; the top level takes 'server', 'ha' and 'tunnels'",
-                "porthole.yml:3: tunnels.web.type: missing; write 'type: http' or 'type: tcp'",
+                "porthole.yml:3: tunnels.web.type: missing; write 'type: http', 'type: tcp' or 'type: tls'",
                 "porthole.yml:3: tunnels.web.upstream: missing; write the local service, e.g. 'upstream: 3000' or 'upstream: localhost:8080'");
         assertThat(mistakes("server: http://gw\n")).containsExactly(
                 "porthole.yml:1: tunnels: missing; list the tunnels to start (see 'porthole config init')");

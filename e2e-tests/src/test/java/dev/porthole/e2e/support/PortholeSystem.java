@@ -92,7 +92,7 @@ public final class PortholeSystem implements AutoCloseable {
         gatewayEnv.putIfAbsent("PORTHOLE_INTERNAL_TOKEN", "e2e-cluster-token-0123456789");
         Map<String, String> cluster = new HashMap<>(settings);
         cluster.put("PORTHOLE_GATEWAY_INSTANCE_ID", id);
-        cluster.put("PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port);
+        cluster.putIfAbsent("PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port);
         return new ClusterGateway(id, launchGateway(id, port, management, cluster), port, management);
     }
 

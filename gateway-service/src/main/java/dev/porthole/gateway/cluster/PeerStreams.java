@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class PeerStreams {
 
-    /** What a CONNECT between gateways reaches: {@code tcp:<port>} or {@code private:<name>}. */
+    /** What a CONNECT between gateways reaches: {@code tcp:<port>}, {@code private:<name>} or {@code tls:<name>}. */
     public static final String STREAM_HEADER = "X-Porthole-Stream";
     /** Who the stream is for, as the forwarding instance saw it: the visitor's address, or the dialing client. */
     public static final String SOURCE_HEADER = "X-Porthole-Source";
@@ -207,7 +207,11 @@ public class PeerStreams {
     }
 
     private static String describe(TunnelKey key) {
-        return key.kind().equals("tcp") ? "TCP port " + key.id() : "private tunnel '" + key.id() + "'";
+        return switch (key.kind()) {
+            case "tcp" -> "TCP port " + key.id();
+            case "tls" -> "TLS tunnel '" + key.id() + "'";
+            default -> "private tunnel '" + key.id() + "'";
+        };
     }
 
 }

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.config;
 
 import dev.porthole.protocol.frame.FrameCodec;
+import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,9 +176,15 @@ public final class ConfigCheck {
             checkAcme(problems, config);
         }
         if ((!certs.isEmpty() || acme) && config.cluster().internalAddress().isPresent()) {
-            // Peers forward to each other's public port in plain HTTP; TLS between gateways comes with the mTLS part of issue 17.
-            problems.add("porthole.gateway.tls.cert-files: TLS on the gateway itself is not supported with cluster.internal-address yet"
-                    + " (gateways forward to each other's public port in plain HTTP); terminate TLS in the load balancer in front of the cluster");
+            // With TLS on the public port, peers forward to a plain listener of their own (cluster.PeerListener) at the internal address.
+            String published = InternalAddress.published(config.cluster().internalAddress().get(), config.http().port());
+            SocketAddress internal = InternalAddress.parse(published);
+            if (internal != null && internal.port() == config.http().port()) {
+                problems.add("porthole.gateway.cluster.internal-address: with TLS on the public port, other gateways forward to a plain-HTTP "
+                        + "listener of this one's at the internal address; give it a port other than http.port (" + config.http().port()
+                        + "), for example " + internal.host() + ":" + (config.http().port() == 65535 ? 65534 : config.http().port() + 1)
+                        + ", reachable from the other gateways only");
+            }
         }
         tls.redirectPort().ifPresent(port -> {
             checkPort(problems, "porthole.gateway.tls.redirect-port", port);

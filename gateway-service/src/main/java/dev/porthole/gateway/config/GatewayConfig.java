@@ -88,6 +88,30 @@ public interface GatewayConfig {
 
         /** Certificates from an ACME CA, on demand per tunnel name (HTTP-01 on the redirect port); off unless {@code tls.acme.directory-url} is set. */
         Acme acme();
+
+        /** TLS passthrough tunnels ({@code porthole tls}): a listener that routes by SNI without decrypting; off unless {@code tls.passthrough.port} is set. */
+        Passthrough passthrough();
+    }
+
+    /** The passthrough listener: each connection's ClientHello names {@code <name>.<domain>}, and its bytes go unopened to that tunnel's agent. */
+    interface Passthrough {
+        /** Port of the listener (443 on a VPS whose HTTPS port it is, else e.g. 8443); unset: no listener, and TLS tunnels are refused. */
+        OptionalInt port();
+
+        /** Address the listener binds; {@code ::} accepts IPv4 and IPv6 on a dual-stack host. */
+        @WithDefault("::")
+        String host();
+
+        /** Port in the {@code tls://<name>.<domain>:<port>} addresses handed out (a balancer or NAT in front); defaults to {@code port}. */
+        OptionalInt publicPort();
+
+        /** Largest ClientHello read to find the SNI name; a connection that announces a larger one is closed. */
+        @WithDefault("16K")
+        MemorySize maxClientHello();
+
+        /** A connection must have sent its whole ClientHello this soon after it opened; otherwise it is closed. */
+        @WithDefault("10s")
+        Duration clientHelloTimeout();
     }
 
     /** On-demand certificates from an ACME CA (RFC 8555), see docs/operations.md, "HTTPS on a VPS in five minutes". */

@@ -54,7 +54,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** Features this gateway supports; WELCOME carries those the agent supports too. */
     static final Set<String> CAPABILITIES = Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.HA, Capabilities.UNMASKED,
-            Capabilities.POLICY);
+            Capabilities.POLICY, Capabilities.TLS);
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);

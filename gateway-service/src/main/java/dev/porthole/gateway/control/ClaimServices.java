@@ -9,10 +9,12 @@ import dev.porthole.gateway.registry.ClientQuotas;
 import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.gateway.tcp.TcpClaims;
+import dev.porthole.gateway.tls.passthrough.PassthroughClaims;
 import jakarta.inject.Singleton;
 
-/** What {@link TunnelClaims} works with to claim an agent's HTTP names, TCP ports and private tunnels. */
+/** What {@link TunnelClaims} works with to claim an agent's HTTP names, TCP ports, private tunnels and TLS names. */
 @Singleton
 record ClaimServices(GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, ClientQuotas quotas, NameGenerator names,
-        EventPublisher events, PublicAddresses addresses, TcpClaims tcp, PrivateClaims privateClaims, PolicyGate policies) {
+        EventPublisher events, PublicAddresses addresses, TcpClaims tcp, PrivateClaims privateClaims, PolicyGate policies,
+        PassthroughClaims passthrough) {
 }

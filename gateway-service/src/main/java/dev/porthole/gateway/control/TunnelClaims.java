@@ -162,6 +162,9 @@ final class TunnelClaims {
             return refused(request, TunnelResult.FORBIDDEN, "at most " + services.config().tunnel().maxTunnelsPerSession()
                     + " tunnels per agent connection");
         }
+        if (request.kind() == TunnelKind.TLS) {
+            return services.passthrough().claim(request, principal, route, asked).map(this::tookOver);
+        }
         if (request.kind() == TunnelKind.TCP) {
             return request.privateTunnel() ? claimPrivate(request, asked) : claimPort(request, grantedSoFar);
         }

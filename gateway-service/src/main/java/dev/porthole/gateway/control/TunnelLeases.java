@@ -78,6 +78,7 @@ final class TunnelLeases {
         switch (tunnel.key().kind()) {
             case "http" -> services.routes().bindHttp(tunnel.name(), session);
             case "private" -> services.routes().bindPrivate(tunnel.name(), session);
+            case "tls" -> services.routes().bindTls(tunnel.name(), session);
             default -> {
                 // A TCP port's listener was bound during the claim, so that a port in use is refused.
             }
@@ -174,6 +175,7 @@ final class TunnelLeases {
         return switch (tunnel.key().kind()) {
             case "http" -> services.routes().unbindHttp(tunnel.name(), session);
             case "private" -> services.routes().unbindPrivate(tunnel.name(), session);
+            case "tls" -> services.routes().unbindTls(tunnel.name(), session);
             default -> services.ports().release(tunnel.port(), session);
         };
     }
@@ -202,6 +204,7 @@ final class TunnelLeases {
             boolean allowed = switch (tunnel.key().kind()) {
                 case "http" -> grants.allowsSubdomain(tunnel.name()) || grants.randomNames() && names.looksGenerated(tunnel.name());
                 case "private" -> grants.allowsPrivate(tunnel.name());
+                case "tls" -> grants.allowsSubdomain(tunnel.name());
                 default -> grants.allowsTcpPort(tunnel.port()) || ++fromRange <= grants.tcpPortCount();
             };
             if (!allowed) {

@@ -6,6 +6,7 @@ import dev.porthole.gateway.cluster.PeerRoute;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.cluster.PeerStreams;
+import dev.porthole.gateway.tls.passthrough.PassthroughListener;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.dial.PrivateDialer;
 import dev.porthole.gateway.limits.TunnelLimits;
@@ -57,11 +58,13 @@ public class HttpIngress {
     private final PeerForwarding peers;
     private final PortListeners ports;
     private final PrivateDialer dialer;
+    private final PassthroughListener passthrough;
     private final PolicyGate policies;
 
     public HttpIngress(Addressing addressing, LocalRoutes routes, ForwardedRequest forwarded, AgentEndpoint agents, GatewayMetrics metrics,
             Vertx vertx, GatewayConfig config, Draining draining, ClusterMembership cluster, PeerForwarding peers, PortListeners ports,
-            PrivateDialer dialer, PolicyGate policies) {
+            PrivateDialer dialer, PolicyGate policies, PassthroughListener passthrough) {
+        this.passthrough = passthrough;
         this.policies = policies;
         this.cluster = cluster;
         this.peers = peers;
@@ -133,6 +136,10 @@ public class HttpIngress {
             dialer.acceptFromPeer(request, target.substring("private:".length()), source);
             return;
         }
+        if (target.startsWith("tls:")) {
+            passthrough.acceptFromPeer(request, target.substring("tls:".length()), source);
+            return;
+        }
         if (target.startsWith("tcp:")) {
             try {
                 ports.acceptFromPeer(request, Integer.parseInt(target.substring("tcp:".length())), source);
@@ -141,7 +148,7 @@ public class HttpIngress {
                 // Falls through to the refusal below.
             }
         }
-        PeerStreams.refusal(request, 400, ResetCode.STREAM_ERROR, "a CONNECT between gateways must name tcp:<port> or private:<name> in "
+        PeerStreams.refusal(request, 400, ResetCode.STREAM_ERROR, "a CONNECT between gateways must name tcp:<port>, private:<name> or tls:<name> in "
                 + PeerStreams.STREAM_HEADER + ", not '" + target + "'");
     }
 

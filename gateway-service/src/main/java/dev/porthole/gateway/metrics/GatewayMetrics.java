@@ -39,6 +39,12 @@ public interface GatewayMetrics {
     /** A TCP connection (public tunnel or private dial) ended: {@code closed}, {@code broken} or {@code refused} (limit reached). */
     void tcpConnection(String outcome);
 
+    /**
+     * A connection to the TLS passthrough listener ended or was refused: {@code closed}, {@code broken},
+     * {@code no-sni}, {@code unknown-name}, {@code too-large}, {@code timeout}, {@code not-tls} or {@code refused}.
+     */
+    void tlsPassthrough(String outcome);
+
     /** Reports the streams open now across all agent sessions. */
     void watchStreams(IntSupplier openStreams);
     /**

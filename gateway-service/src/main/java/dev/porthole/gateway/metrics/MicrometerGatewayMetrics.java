@@ -50,7 +50,7 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     MicrometerGatewayMetrics(MeterRegistry registry, boolean perTunnel, int maxTunnels, int maxClients) {
         this.registry = registry;
         Gauge.builder("porthole.gateway.agents", agents, AtomicLong::get).description("agent sessions connected").register(registry);
-        for (String kind : new String[] {"http", "tcp", "private"}) {
+        for (String kind : new String[] {"http", "tcp", "private", "tls"}) {
             AtomicLong count = new AtomicLong();
             tunnels.put(kind, count);
             Gauge.builder("porthole.gateway.tunnels", count, AtomicLong::get).tags(Tags.of("kind", kind))
@@ -171,6 +171,11 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void agentResponseRefused(String reason) {
         registry.counter("porthole.gateway.agent.responses.refused", "reason", reason).increment();
+    }
+
+    @Override
+    public void tlsPassthrough(String outcome) {
+        registry.counter("porthole.gateway.tls.passthrough.connections", "outcome", outcome).increment();
     }
 
     @Override

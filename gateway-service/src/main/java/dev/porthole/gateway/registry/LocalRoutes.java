@@ -39,6 +39,7 @@ public class LocalRoutes {
     /** Per name, the sessions serving it here, the one bound last first; never empty (the entry is removed instead). */
     private final ConcurrentHashMap<String, List<TunnelOwner>> http = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TunnelOwner> privateTunnels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TunnelOwner> tlsTunnels = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Offline> offline = new LinkedHashMap<>();
     /** Per name, who waits for it to be bound; guarded by itself, like {@code waiterCount}. */
     private final Map<String, List<BindWaiter>> waiters = new HashMap<>();
@@ -228,5 +229,20 @@ public class LocalRoutes {
     /** The session publishing a private tunnel on this gateway. */
     public Optional<TunnelOwner> privateTunnel(String name) {
         return Optional.ofNullable(privateTunnels.get(name));
+    }
+
+    /** Routes a TLS passthrough name to the session that serves it, replacing an older session of the same agent. */
+    public void bindTls(String name, TunnelOwner owner) {
+        tlsTunnels.put(name, owner);
+    }
+
+    /** Removes a TLS passthrough route only if it still points at this session. */
+    public boolean unbindTls(String name, TunnelOwner owner) {
+        return tlsTunnels.remove(name, owner);
+    }
+
+    /** The session serving a TLS passthrough name on this gateway. */
+    public Optional<TunnelOwner> tls(String name) {
+        return Optional.ofNullable(tlsTunnels.get(name));
     }
 }

@@ -5,9 +5,9 @@ import java.util.Objects;
 /**
  * What a registry entry is about: an HTTP name, a public TCP port or a private tunnel name. Each
  * kind has its own key space in Redis ({@code route:http:<name>}, {@code route:tcp:<port>},
- * {@code route:private:<name>}), so an HTTP tunnel and a private tunnel may share a name.
+ * {@code route:private:<name>}, {@code route:tls:<name>}), so an HTTP tunnel and a private tunnel may share a name.
  *
- * @param kind {@code http}, {@code tcp} or {@code private}
+ * @param kind {@code http}, {@code tcp}, {@code private} or {@code tls}
  * @param id the name, or the port number
  */
 public record TunnelKey(String kind, String id) {
@@ -23,6 +23,11 @@ public record TunnelKey(String kind, String id) {
 
     public static TunnelKey tcpPort(int port) {
         return new TunnelKey("tcp", String.valueOf(port));
+    }
+
+    /** A TLS passthrough tunnel's name ({@code route:tls:<name>}), served for SNI {@code <name>.<domain>}. */
+    public static TunnelKey tls(String name) {
+        return new TunnelKey("tls", name);
     }
 
     public static TunnelKey privateTunnel(String name) {

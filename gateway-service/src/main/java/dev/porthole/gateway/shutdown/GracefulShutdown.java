@@ -1,5 +1,7 @@
 package dev.porthole.gateway.shutdown;
 
+import dev.porthole.gateway.cluster.PeerListener;
+import dev.porthole.gateway.tls.passthrough.PassthroughListener;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.control.LocalSessions;
@@ -56,6 +58,8 @@ public class GracefulShutdown {
     private final Draining draining;
     private final LocalSessions sessions;
     private final PortListeners ports;
+    private final PassthroughListener passthrough;
+    private final PeerListener peerListener;
     private final PublicHttpServer server;
     private final EventPublisher events;
     private final GatewayInstance instance;
@@ -65,7 +69,10 @@ public class GracefulShutdown {
     private final boolean clustered;
 
     public GracefulShutdown(Draining draining, LocalSessions sessions, PortListeners ports, PublicHttpServer server, EventPublisher events,
-            GatewayInstance instance, Vertx vertx, GatewayConfig config) {
+            GatewayInstance instance, Vertx vertx, GatewayConfig config, PassthroughListener passthrough,
+            PeerListener peerListener) {
+        this.peerListener = peerListener;
+        this.passthrough = passthrough;
         this.draining = draining;
         this.sessions = sessions;
         this.ports = ports;
@@ -87,6 +94,7 @@ public class GracefulShutdown {
         }
         draining.begin();
         ports.stopAccepting();
+        passthrough.stopAccepting();
         server.closeIdleConnections(IDLE_GRACE);
         Log.infof("draining: sending %d agent(s) elsewhere, closing each visitor connection after its current request, "
                 + "waiting up to %d ms for %d open stream(s) and %d visitor connection(s)", sessions.count(), drainTimeout.toMillis(),
@@ -127,6 +135,8 @@ public class GracefulShutdown {
                     sessions.count(), SESSIONS_CLOSE_WAIT.toMillis());
         }
         ports.closeAll();
+        passthrough.close();
+        peerListener.close();
         server.close();
     }
 

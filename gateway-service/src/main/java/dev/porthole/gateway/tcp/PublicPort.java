@@ -164,7 +164,7 @@ public final class PublicPort {
     }
 
     /** {@code host:port}, with brackets around an IPv6 host. */
-    static String address(SocketAddress address) {
+    public static String address(SocketAddress address) {
         if (address == null) {
             return "unknown";
         }

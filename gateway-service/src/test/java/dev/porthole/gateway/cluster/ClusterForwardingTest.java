@@ -304,7 +304,13 @@ class ClusterForwardingTest {
         Visitor.Reply unnamed = visitor.send(HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1",
                 forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "udp:53"), null);
         assertThat(unnamed.status()).isEqualTo(400);
-        assertThat(unnamed.text()).contains("tcp:<port> or private:<name>");
+        assertThat(unnamed.text()).contains("tcp:<port>, private:<name> or tls:<name>");
+
+        Visitor.Reply tls = visitor.send(HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1",
+                forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tls:nobody"), null);
+        assertThat(tls.status()).isEqualTo(502);
+        assertThat(tls.header(PeerStreams.RESET_HEADER)).isEqualTo("NO_SUCH_TUNNEL");
+        assertThat(tls.text()).contains("no agent serves TLS tunnel 'nobody' on gateway " + ClusterMember.INSTANCE_ID, "at most once");
 
         Visitor.Reply forged = visitor.send(HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1", MultiMap
                 .caseInsensitiveMultiMap().add(ClusterMembership.TOKEN_HEADER, "not-the-token").add(PeerStreams.STREAM_HEADER, "tcp:" + port), null);

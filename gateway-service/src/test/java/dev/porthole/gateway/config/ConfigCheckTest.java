@@ -144,7 +144,11 @@ class ConfigCheckTest {
         assertThat(problems).anyMatch(p -> p.startsWith("porthole.gateway.tls.key-files: give one key file per certificate file"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tls.reload-check-interval:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tls.redirect-port: must differ from http.port"))
-                .anyMatch(p -> p.startsWith("porthole.gateway.tls.cert-files: TLS on the gateway itself is not supported with cluster"));
+                .anyMatch(p -> p.startsWith("porthole.gateway.cluster.internal-address: with TLS on the public port, other gateways forward to a"
+                        + " plain-HTTP listener") && p.contains("port other than http.port (8080)"));
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tls.cert-files", "/etc/porthole/a.pem",
+                "porthole.gateway.tls.key-files", "/etc/porthole/a.key", "porthole.gateway.cluster.internal-address", "gateway-1:9443"))))
+                .as("TLS with a cluster whose peers meet on a port of their own").isEmpty();
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tls.redirect-port", "8081"))))
                 .singleElement().asString().contains("set tls.cert-files or tls.acme.directory-url");
     }

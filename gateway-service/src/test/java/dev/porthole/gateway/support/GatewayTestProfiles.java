@@ -78,4 +78,13 @@ public final class GatewayTestProfiles {
             return settings;
         }
     }
+
+    /** A TLS passthrough listener on a free port, with a small ClientHello bound and a short deadline to hit. */
+    public static final class Passthrough implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("porthole.gateway.tls.passthrough.port", "0", "porthole.gateway.tls.passthrough.max-client-hello", "4K",
+                    "porthole.gateway.tls.passthrough.client-hello-timeout", "1s");
+        }
+    }
 }

@@ -36,6 +36,13 @@ public final class Capabilities {
      */
     public static final String OIDC = "policy-oidc";
 
+    /**
+     * In HELLO: the agent asks for TLS passthrough tunnels ({@link TunnelKind#TLS}). An agent offers
+     * it only when it asks for one, so that a gateway that predates them closes such a HELLO (unknown
+     * tunnel kind) and reads every other HELLO as before. In WELCOME: the gateway routes them.
+     */
+    public static final String TLS = "tls";
+
     private Capabilities() {
     }
 }

@@ -25,18 +25,22 @@ public record Hello(int minVersion, int maxVersion, String agentVersion, String 
         Objects.requireNonNull(agentVersion, "agentVersion");
         Objects.requireNonNull(agentId, "agentId");
         tunnels = List.copyOf(tunnels);
-        if (tunnels.stream().anyMatch(t -> !t.policy().isEmpty()) && !capabilities.contains(Capabilities.POLICY)) {
-            // The policies travel only in a HELLO that says so; never drop one silently.
-            Set<String> withPolicy = new java.util.LinkedHashSet<>(capabilities);
-            withPolicy.add(Capabilities.POLICY);
-            capabilities = withPolicy;
-        }
-        if (tunnels.stream().anyMatch(t -> t.policy().oidc().enabled()) && !capabilities.contains(Capabilities.OIDC)) {
-            Set<String> withOidc = new java.util.LinkedHashSet<>(capabilities);
-            withOidc.add(Capabilities.OIDC);
-            capabilities = withOidc;
-        }
+        // A tunnel travels only in a HELLO that names what it needs, so that an older gateway
+        // refuses it rather than serving it without its policy, login or kind.
+        capabilities = withNeeded(capabilities, tunnels, Capabilities.POLICY, t -> !t.policy().isEmpty());
+        capabilities = withNeeded(capabilities, tunnels, Capabilities.OIDC, t -> t.policy().oidc().enabled());
+        capabilities = withNeeded(capabilities, tunnels, Capabilities.TLS, t -> t.kind() == TunnelKind.TLS);
         capabilities = Set.copyOf(capabilities);
+    }
+
+    private static Set<String> withNeeded(Set<String> capabilities, List<TunnelRequest> tunnels, String capability,
+            java.util.function.Predicate<TunnelRequest> needs) {
+        if (capabilities.contains(capability) || tunnels.stream().noneMatch(needs)) {
+            return capabilities;
+        }
+        Set<String> with = new java.util.LinkedHashSet<>(capabilities);
+        with.add(capability);
+        return with;
     }
 
     /** Whether each tunnel request carries its policy on the wire. */

@@ -5,7 +5,12 @@ public enum TunnelKind {
     /** HTTP requests routed by host name or path prefix. */
     HTTP(1),
     /** Raw TCP connections on a public port, or on no public port when the tunnel is private. */
-    TCP(2);
+    TCP(2),
+    /**
+     * TLS connections routed by the ClientHello's SNI name on the gateway's passthrough listener,
+     * unopened: TLS ends at the local service. Only in a HELLO that offers {@link Capabilities#TLS}.
+     */
+    TLS(3);
 
     private final int code;
 

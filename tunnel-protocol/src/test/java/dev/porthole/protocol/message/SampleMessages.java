@@ -20,6 +20,9 @@ public final class SampleMessages {
             List.of(TunnelRequest.http("api", "").withPolicy(new TunnelPolicy(List.of(new TunnelPolicy.BasicAuthUser("u", "h")),
                     List.of("::1/128"), List.of(), List.of(new TunnelPolicy.Webhook("github", "", "s")), List.of(new Header("A", "1")),
                     List.of("B"), List.of(), List.of(), "9/s"))));
+    /** A HELLO asking for a TLS passthrough tunnel: the capability "tls" is added by itself. */
+    public static final Hello HELLO_TLS = new Hello(2, 2, "1", "a", Set.of(), 262144, 65536,
+            List.of(new TunnelRequest(TunnelKind.TLS, "app", 0, false, "127.0.0.1:8443")));
     public static final Welcome WELCOME = new Welcome(1, "s1", Set.of(), 262144, 65536,
             List.of(TunnelResult.granted(TunnelKind.HTTP, "api", 0, "http://api.example.com")));
     /** Version 2 names the gateway instance. */
@@ -39,7 +42,7 @@ public final class SampleMessages {
     public static final Rst RST = new Rst(2, ResetCode.UPSTREAM_REFUSED, "connection refused: 127.0.0.1:3000");
 
     public static List<ControlMessage> all() {
-        return List.of(HELLO, HELLO_POLICY, WELCOME, WELCOME_V2, CONFIG, NOTICE, GOAWAY, PING, PONG, OPEN, OPEN_TCP, RESPONSE, WINDOW, FIN, RST);
+        return List.of(HELLO, HELLO_POLICY, HELLO_TLS, WELCOME, WELCOME_V2, CONFIG, NOTICE, GOAWAY, PING, PONG, OPEN, OPEN_TCP, RESPONSE, WINDOW, FIN, RST);
     }
 
     /** A random, valid control message. */
@@ -103,7 +106,7 @@ public final class SampleMessages {
     private static List<TunnelRequest> tunnelRequests(Random random) {
         List<TunnelRequest> requests = new ArrayList<>();
         for (int i = random.nextInt(4); i > 0; i--) {
-            TunnelRequest request = new TunnelRequest(TunnelKind.values()[random.nextInt(2)], text(random), random.nextInt(65536),
+            TunnelRequest request = new TunnelRequest(TunnelKind.values()[random.nextInt(TunnelKind.values().length)], text(random), random.nextInt(65536),
                     random.nextBoolean(), text(random));
             requests.add(random.nextBoolean() ? request : request.withPolicy(policy(random)));
         }
@@ -128,7 +131,7 @@ public final class SampleMessages {
     private static List<TunnelResult> tunnelResults(Random random) {
         List<TunnelResult> results = new ArrayList<>();
         for (int i = random.nextInt(4); i > 0; i--) {
-            results.add(new TunnelResult(TunnelKind.values()[random.nextInt(2)], text(random), random.nextInt(65536),
+            results.add(new TunnelResult(TunnelKind.values()[random.nextInt(TunnelKind.values().length)], text(random), random.nextInt(65536),
                     text(random), random.nextInt(600), text(random)));
         }
         return results;

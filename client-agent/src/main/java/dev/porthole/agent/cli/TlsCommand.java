@@ -1,0 +1,51 @@
+package dev.porthole.agent.cli;
+
+import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.agent.tunnel.AgentSettings;
+import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.agent.upstream.TcpUpstream;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code porthole tls 8443 --subdomain app}: expose a local TLS service by name, with TLS ending at the service itself. */
+@Command(name = "tls", mixinStandardHelpOptions = true, description = {"Expose a local TLS service (HTTPS, or any protocol over TLS) at",
+        "tls://NAME.<domain> on the gateway's passthrough port: the gateway routes each connection by the name it asks for (SNI)",
+        "without decrypting it, so the local service's own certificate, which must name NAME.<domain>, is what visitors see.",
+        "Prints the public address on standard output; everything else goes to standard error."})
+public class TlsCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "The local TLS service, e.g. 8443 or app.local:443.")
+    String upstream;
+
+    @Option(names = {"--subdomain", "--sub-domain"}, paramLabel = "NAME", defaultValue = "${env:SUB_DOMAIN}",
+            description = "The name visitors ask for: NAME.<domain> (env SUB_DOMAIN); required.")
+    String subdomain;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    AgentRunner runner;
+
+    @Override
+    public Integer call() {
+        AgentSettings settings;
+        try {
+            settings = runner.settings(connection, List.of(TunnelSpec.tls(upstream, subdomain, option -> "--" + option)));
+        } catch (IllegalArgumentException e) {
+            return runner.configError(e.getMessage());
+        }
+        AgentExit exit = runner.run(settings, new TcpUpstream(vertx, Duration.ofSeconds(5)), runner.reporter());
+        return exit.code();
+    }
+}

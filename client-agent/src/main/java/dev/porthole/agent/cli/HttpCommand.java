@@ -58,6 +58,9 @@ public class HttpCommand implements Callable<Integer> {
     @Mixin
     InspectOptions inspect;
 
+    @Mixin
+    ScreenOption screen;
+
     @Inject
     Vertx vertx;
 
@@ -76,6 +79,7 @@ public class HttpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
+        runner.screen(screen, settings, null);
         ConsoleReporter reporter = runner.reporter();
         ExchangeTap tap = runner.inspector(inspector);
         StreamAcceptor http = serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap);

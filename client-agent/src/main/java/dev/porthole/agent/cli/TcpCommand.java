@@ -36,6 +36,9 @@ public class TcpCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    ScreenOption screen;
+
     @Inject
     Vertx vertx;
 
@@ -50,6 +53,7 @@ public class TcpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
+        runner.screen(screen, settings, null);
         AgentExit exit = runner.run(settings, new TcpUpstream(vertx, Duration.ofSeconds(5)), runner.reporter());
         return exit.code();
     }

@@ -7,6 +7,7 @@ import dev.porthole.gateway.events.EventPublisher;
 import dev.porthole.gateway.policy.PolicyGate;
 import dev.porthole.gateway.registry.ClientQuotas;
 import dev.porthole.gateway.registry.NameGenerator;
+import dev.porthole.gateway.registry.SessionDirectory;
 import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.gateway.tcp.TcpClaims;
 import jakarta.inject.Singleton;
@@ -14,5 +15,6 @@ import jakarta.inject.Singleton;
 /** What {@link TunnelClaims} works with to claim an agent's HTTP names, TCP ports and private tunnels. */
 @Singleton
 record ClaimServices(GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, ClientQuotas quotas, NameGenerator names,
-        EventPublisher events, PublicAddresses addresses, TcpClaims tcp, PrivateClaims privateClaims, PolicyGate policies) {
+        EventPublisher events, PublicAddresses addresses, TcpClaims tcp, PrivateClaims privateClaims, PolicyGate policies,
+        SessionDirectory directory) {
 }

@@ -14,8 +14,10 @@ import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
+import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -189,18 +191,36 @@ final class TunnelClaims {
             return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may not claim subdomain '" + name
                     + "'; ask an administrator to grant it");
         }
-        return services.registry().claimHttp(name, route).map(outcome -> switch (outcome) {
-            case ClaimOutcome.Claimed claimed -> granted(name);
-            case ClaimOutcome.Joined joined -> granted(name);
+        return services.registry().claimHttp(name, route).compose(outcome -> switch (outcome) {
+            case ClaimOutcome.Claimed claimed -> Future.succeededFuture(granted(name));
+            case ClaimOutcome.Joined joined -> Future.succeededFuture(granted(name));
             case ClaimOutcome.TookOver tookOver -> {
                 leases.takeOverFrom(tookOver.previous(), TunnelKey.http(name));
-                yield granted(name);
+                yield Future.succeededFuture(granted(name));
             }
-            case ClaimOutcome.Taken taken -> TunnelResult.refused(request, TunnelResult.CONFLICT, "subdomain '" + name
-                    + "' is held by another client; pick another with --subdomain or ask an administrator to release it");
-            case ClaimOutcome.Reserved reserved -> TunnelResult.refused(request, TunnelResult.FORBIDDEN, "subdomain '" + name
-                    + "' is reserved for another client; pick another with --subdomain");
+            case ClaimOutcome.Taken taken -> taken(request, name, taken.holder());
+            case ClaimOutcome.Reserved reserved -> Future.succeededFuture(TunnelResult.refused(request, TunnelResult.FORBIDDEN, "subdomain '"
+                    + name + "' is reserved for another client; pick another with --subdomain"));
         }).recover(error -> registryUnavailable(request, error));
+    }
+
+    /**
+     * The refusal of a name someone holds, saying whose: another agent of this same client (which
+     * one, since when and from where, from its session record) or another client, of which nothing
+     * more is said.
+     */
+    private Future<TunnelResult> taken(TunnelRequest request, String name, Route holder) {
+        if (holder == null || !holder.clientId().equals(clientId())) {
+            return Future.succeededFuture(TunnelResult.refused(request, TunnelResult.CONFLICT, "subdomain '" + name
+                    + "' is held by another client; pick another with --subdomain or ask an administrator to release it"));
+        }
+        return services.directory().find(holder.sessionId()).otherwise((SessionRecord) null).map(record -> {
+            String which = record == null || record.connectedAt() == null ? "agent " + holder.agentId()
+                    : "agent " + holder.agentId() + ", connected " + record.connectedAt().truncatedTo(ChronoUnit.SECONDS) + " from "
+                            + record.remoteAddress();
+            return TunnelResult.refused(request, TunnelResult.CONFLICT, "subdomain '" + name + "' is held by another agent of yours ("
+                    + which + "); stop that agent, or pick another name with --subdomain");
+        });
     }
 
     private Future<TunnelResult> claimPort(TunnelRequest request, List<TunnelResult> grantedSoFar) {

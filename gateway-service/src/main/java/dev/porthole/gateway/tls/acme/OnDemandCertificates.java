@@ -5,7 +5,7 @@ import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.config.RedisKeys;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.events.EventPublisher;
-import dev.porthole.gateway.registry.TunnelNames;
+import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.gateway.tls.AcmeHttpChallenges;
 import dev.porthole.gateway.tls.HandshakeCertificates;
 import dev.porthole.gateway.tls.PemCertificateFiles;

@@ -9,6 +9,7 @@ import io.quarkus.logging.Log;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,7 +127,12 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
 
     @Override
     public void retrying(String reason, Duration retryIn) {
-        Log.warnf("%s; attempt %d failed, retrying in %.1f s", reason, failedAttempts.incrementAndGet(), retryIn.toMillis() / 1000.0);
+        Log.warn(retryLine(reason, failedAttempts.incrementAndGet(), retryIn));
+    }
+
+    /** {@code <reason>; attempt 3 failed, retrying in 2.1 s}: the log line of a failed attempt. */
+    static String retryLine(String reason, int attempt, Duration retryIn) {
+        return String.format(Locale.ROOT, "%s; attempt %d failed, retrying in %.1f s", reason, attempt, retryIn.toMillis() / 1000.0);
     }
 
     @Override

@@ -6,8 +6,8 @@ import dev.porthole.gateway.dial.PrivateClaims;
 import dev.porthole.gateway.events.EventPublisher;
 import dev.porthole.gateway.policy.PolicyGate;
 import dev.porthole.gateway.registry.ClientQuotas;
+import dev.porthole.gateway.registry.Holders;
 import dev.porthole.gateway.registry.NameGenerator;
-import dev.porthole.gateway.registry.SessionDirectory;
 import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.gateway.tcp.TcpClaims;
 import jakarta.inject.Singleton;
@@ -16,5 +16,5 @@ import jakarta.inject.Singleton;
 @Singleton
 record ClaimServices(GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, ClientQuotas quotas, NameGenerator names,
         EventPublisher events, PublicAddresses addresses, TcpClaims tcp, PrivateClaims privateClaims, PolicyGate policies,
-        SessionDirectory directory) {
+        Holders holders) {
 }

@@ -14,10 +14,8 @@ import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
-import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -210,17 +208,10 @@ final class TunnelClaims {
      * more is said.
      */
     private Future<TunnelResult> taken(TunnelRequest request, String name, Route holder) {
-        if (holder == null || !holder.clientId().equals(clientId())) {
-            return Future.succeededFuture(TunnelResult.refused(request, TunnelResult.CONFLICT, "subdomain '" + name
-                    + "' is held by another client; pick another with --subdomain or ask an administrator to release it"));
-        }
-        return services.directory().find(holder.sessionId()).otherwise((SessionRecord) null).map(record -> {
-            String which = record == null || record.connectedAt() == null ? "agent " + holder.agentId()
-                    : "agent " + holder.agentId() + ", connected " + record.connectedAt().truncatedTo(ChronoUnit.SECONDS) + " from "
-                            + record.remoteAddress();
-            return TunnelResult.refused(request, TunnelResult.CONFLICT, "subdomain '" + name + "' is held by another agent of yours ("
-                    + which + "); stop that agent, or pick another name with --subdomain");
-        });
+        return services.holders().heldBy(holder, clientId()).map(whose -> TunnelResult.refused(request, TunnelResult.CONFLICT,
+                "subdomain '" + name + "' is " + whose.text() + (whose.yours()
+                        ? "; stop that agent, or pick another name with --subdomain"
+                        : "; pick another with --subdomain or ask an administrator to release it")));
     }
 
     private Future<TunnelResult> claimPort(TunnelRequest request, List<TunnelResult> grantedSoFar) {

@@ -47,10 +47,17 @@ public final class TerminalScreen implements AutoCloseable {
     }
 
     /**
-     * Opens the screen when standard output is a terminal that can move its cursor; empty
-     * otherwise (piped, redirected, a dumb terminal), and the caller prints log lines instead.
+     * Opens the screen when the agent runs interactively (standard input and output a terminal)
+     * on a terminal that can move its cursor; empty otherwise (piped, redirected, a dumb
+     * terminal), and the caller prints log lines instead.
      */
     public static java.util.Optional<TerminalScreen> open(Supplier<ScreenModel> model) {
+        java.io.Console console = System.console();
+        if (console == null || !console.isTerminal()) {
+            // Not interactive (output piped or redirected, no terminal on input): JLine is not even
+            // loaded, so a scripted or service-run agent starts as it did before the screen.
+            return java.util.Optional.empty();
+        }
         Terminal terminal;
         try {
             terminal = TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysOut).dumb(true)

@@ -41,7 +41,10 @@ class AgentExitIT {
         ServiceProcess second = system.launchAgent("second", List.of("http", "3000", "--server", system.gatewayUrl(""), "--subdomain", "taken"),
                 Map.of("TOKEN", TOKEN));
         assertThat(second.awaitExit(Duration.ofSeconds(30))).isEqualTo(4);
-        assertThat(second.stderr()).anyMatch(line -> line.contains("'taken' is held by another client") && line.contains("--subdomain"));
+        // Said once: as the exit's last line, not also as a log line before it.
+        assertThat(second.stderr()).filteredOn(line -> line.contains("'taken' is held by")).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("porthole: subdomain 'taken' is held by another agent of yours (agent agent-")
+                        .contains(", connected ").contains(" from 127.0.0.1").contains("--subdomain"));
         assertThat(holder.process().isAlive()).isTrue();
     }
 

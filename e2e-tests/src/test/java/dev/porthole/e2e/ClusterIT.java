@@ -114,7 +114,7 @@ class ClusterIT {
         ServiceProcess loser = first.isAlive() ? second : first;
         ServiceProcess winner = loser == first ? second : first;
         assertThat(loser.awaitExit(Duration.ofSeconds(10))).isEqualTo(4);
-        assertThat(loser.stderr()).anyMatch(line -> line.contains("'contested' is held by another client") && line.contains("--subdomain"));
+        assertThat(loser.stderr()).anyMatch(line -> line.contains("'contested' is held by another agent of yours") && line.contains("--subdomain"));
         assertThat(winner.awaitFirstLine(Duration.ofSeconds(30))).contains("contested");
         assertThat(visit("contested", "/hello").statusCode()).isEqualTo(200);
         winner.stop();

@@ -106,7 +106,7 @@ class TcpTunnelIT {
         ServiceProcess taken = system.launchAgent("agent-taken", List.of("tcp", String.valueOf(echo.port()), "--port", String.valueOf(rangeFirst + 19),
                 "--server", "http://127.0.0.1:" + system.gatewayPort(), "--token", TOKEN), Map.of());
         assertThat(taken.awaitExit(Duration.ofSeconds(60))).isEqualTo(4);
-        assertThat(taken.stderr()).anyMatch(line -> line.contains("TCP port " + (rangeFirst + 19) + " is held by another client"));
+        assertThat(taken.stderr()).anyMatch(line -> line.contains("TCP port " + (rangeFirst + 19) + " is held by another agent of yours"));
 
         ServiceProcess outside = system.launchAgent("agent-outside", List.of("tcp", String.valueOf(echo.port()), "--server",
                 "http://127.0.0.1:" + system.gatewayPort(), "--token", TOKEN), Map.of("TUNNEL_PORT", "1"));

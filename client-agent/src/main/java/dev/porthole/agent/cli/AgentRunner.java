@@ -6,6 +6,8 @@ import dev.porthole.agent.login.TokenFeed;
 import dev.porthole.agent.inspect.Inspector;
 import dev.porthole.agent.inspect.InspectorSettings;
 import dev.porthole.agent.report.IncidentReports;
+import dev.porthole.agent.screen.LiveScreen;
+import dev.porthole.agent.screen.TerminalScreen;
 import dev.porthole.agent.status.AgentStatus;
 import dev.porthole.agent.tunnel.TunnelListener;
 import dev.porthole.agent.upstream.ExchangeTap;
@@ -50,6 +52,9 @@ public class AgentRunner {
     private volatile IncidentReports reports;
     /** What {@code porthole status} shows; set with the settings of the run. */
     private volatile AgentStatus status;
+    /** The live status screen's state and its drawing, while standard output is a terminal ({@link #screen}); else null. */
+    private volatile LiveScreen live;
+    private volatile TerminalScreen terminal;
 
     public AgentRunner(Vertx vertx) {
         this.vertx = vertx;
@@ -87,6 +92,25 @@ public class AgentRunner {
                 options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries, options.ha(), options.trust(), options.firstConnectTimeout);
     }
 
+    /**
+     * Opens the live status screen when standard output is a terminal and {@code --log} is not
+     * given; otherwise the run prints log lines as before. Call after {@link #settings}, before
+     * {@link #inspector} (the screen silences the log's console output while it is up).
+     *
+     * @param labels what to call each tunnel (porthole.yml's entries), or null
+     */
+    void screen(ScreenOption option, AgentSettings settings, List<String> labels) {
+        if (option.log) {
+            return;
+        }
+        LiveScreen state = new LiveScreen(AgentVersion.current(), settings.clientId() != null ? settings.clientId() : settings.agentId(),
+                settings.server().toString(), settings.tunnels(), labels, Clock.systemDefaultZone());
+        TerminalScreen.open(state::model).ifPresent(screen -> {
+            live = state;
+            terminal = screen;
+        });
+    }
+
     ConsoleReporter reporter() {
         return new ConsoleReporter(System.out, System.err);
     }
@@ -94,8 +118,9 @@ public class AgentRunner {
     /** Where the HTTP upstream reports each request: the console's request lines and the status counts. */
     RequestLog requestLog(ConsoleReporter reporter) {
         AgentStatus counts = status;
-        return counts == null ? reporter : (tunnel, method, uri, code, duration) -> {
-            reporter.completed(tunnel, method, uri, code, duration);
+        RequestLog shown = live != null ? live : reporter;
+        return counts == null ? shown : (tunnel, method, uri, code, duration) -> {
+            shown.completed(tunnel, method, uri, code, duration);
             counts.completed(tunnel, method, uri, code, duration);
         };
     }
@@ -103,7 +128,14 @@ public class AgentRunner {
     /** Starts the inspector with the run's status on /api/status. */
     ExchangeTap inspector(InspectorSettings settings) {
         AgentStatus current = status;
-        return Inspector.start(vertx, settings, current == null ? null : current::toJson).toCompletionStage().toCompletableFuture().join();
+        ExchangeTap tap = Inspector.start(vertx, settings, current == null ? null : current::toJson).toCompletionStage().toCompletableFuture()
+                .join();
+        LiveScreen screen = live;
+        if (screen != null) {
+            screen.inspector(!settings.enabled() ? "off (--no-inspect)" : tap == ExchangeTap.NONE
+                    ? "not started: " + settings.address() + " is in use or cannot be bound (--inspect-address picks another)" : settings.url());
+        }
+        return tap;
     }
 
     int configError(String message) {
@@ -125,8 +157,15 @@ public class AgentRunner {
         Backoff backoff = new Backoff(Duration.ofMillis(500), settings.maxReconnectDelay(), Duration.ofSeconds(30), new SecureRandom(),
                 Clock.systemUTC());
         IncidentReports webhook = reports;
-        TunnelListener listener = status == null ? reporter : reporter.andThen(status);
-        return new TunnelClient(vertx, settings, acceptor, webhook == null ? listener : listener.andThen(webhook), backoff, AgentVersion.current());
+        LiveScreen screen = live;
+        TunnelListener shown = screen != null ? screen : reporter;
+        TunnelListener listener = status == null ? shown : shown.andThen(status);
+        TunnelClient client = new TunnelClient(vertx, settings, screen != null ? screen.counting(acceptor) : acceptor,
+                webhook == null ? listener : listener.andThen(webhook), backoff, AgentVersion.current());
+        if (screen != null) {
+            screen.follow(client::roundTrip, () -> client.instances().getFirst());
+        }
+        return client;
     }
 
     /**
@@ -155,6 +194,7 @@ public class AgentRunner {
         long expiryCheck = followTokens(client);
         try {
             AgentExit exit = client.start().toCompletionStage().toCompletableFuture().get();
+            closeScreen();
             if (exit.code() != AgentExit.NORMAL) {
                 fatal(exit.message());
                 report(exit);
@@ -165,12 +205,14 @@ public class AgentRunner {
             client.stop();
             return AgentExit.normal();
         } catch (ExecutionException e) {
+            closeScreen();
             Log.error("the agent failed", e.getCause());
             fatal("the agent failed: " + e.getCause());
             AgentExit failed = new AgentExit(1, String.valueOf(e.getCause()));
             report(failed);
             return failed;
         } finally {
+            closeScreen();
             running = null;
             if (expiryCheck >= 0) {
                 vertx.cancelTimer(expiryCheck);
@@ -201,10 +243,20 @@ public class AgentRunner {
         return vertx.setPeriodic(JWT_CHECK_INTERVAL.toMillis(), id -> feed.expiryWarning().ifPresent(Log::warn));
     }
 
+    /** Leaves the status screen (the terminal gets its lines back), so that what follows is printed on the shell's screen. */
+    private void closeScreen() {
+        TerminalScreen screen = terminal;
+        if (screen != null) {
+            terminal = null;
+            screen.close();
+        }
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         TunnelClient client = running;
         if (client != null) {
             client.stop();
         }
+        closeScreen();
     }
 }

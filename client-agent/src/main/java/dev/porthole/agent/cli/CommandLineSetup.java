@@ -18,7 +18,11 @@ class CommandLineSetup {
 
     @Produces
     CommandLine commandLine(PicocliCommandLineFactory factory) {
-        CommandLine line = factory.create();
+        return setUp(factory.create());
+    }
+
+    /** How every porthole command line reads: usage mistakes in one line, abbreviated synopses. */
+    static CommandLine setUp(CommandLine line) {
         line.setParameterExceptionHandler(CommandLineSetup::usageMistake);
         // The top command's synopsis is short already: "Usage: porthole [-hV] [COMMAND]".
         line.getSubcommands().values().forEach(CommandLineSetup::abbreviateSynopses);

@@ -7,6 +7,6 @@ import picocli.CommandLine.Option;
 public final class ConfigFileOption {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:PORTHOLE_CONFIG:-porthole.yml}",
-            description = "The config file (env PORTHOLE_CONFIG, default ${DEFAULT-VALUE}).")
+            description = "Config file, default ${DEFAULT-VALUE} (env PORTHOLE_CONFIG).")
     Path path;
 }

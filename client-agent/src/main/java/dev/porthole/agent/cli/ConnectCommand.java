@@ -21,9 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code porthole connect db --listen 127.0.0.1:15432}: a local port whose connections reach a private tunnel through the gateway. */
-@Command(name = "connect", mixinStandardHelpOptions = true, description = {"Open a local port whose connections are carried through the",
-        "gateway to a private tunnel (porthole tcp 5432 --private --name db on another machine). The gateway checks that this",
-        "client may dial the tunnel on every connection. Prints the local address on standard output."})
+@Command(name = "connect", mixinStandardHelpOptions = true, description = {"Open a local port that reaches a private tunnel through the gateway.",
+        "The tunnel is served elsewhere by: porthole tcp 5432 --private --name db",
+        "The gateway checks that this client may dial it on every connection.",
+        "Prints the local address on standard output."})
 public class ConnectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<name>", description = "The private tunnel to dial.")

@@ -21,7 +21,8 @@ public final class ConnectionOptions {
     static final String DEFAULT_SERVER = "http://localhost:8080";
 
     @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER}",
-            description = "Gateway URL (env SERVER; else the server in porthole.yml; else the saved login's; else " + DEFAULT_SERVER + ").")
+            description = {"Gateway URL (env SERVER); by default the server",
+                    "in porthole.yml, else the saved login's, else", DEFAULT_SERVER + "."})
     String server;
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", defaultValue = "${env:TOKEN}",

@@ -9,8 +9,10 @@ import io.quarkus.logging.Log;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the person running the agent sees. Standard output carries only the public addresses, one
@@ -26,6 +28,8 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
     private final List<TunnelEntry> entries;
     /** The public address each requested tunnel was last served at, by request position. */
     private final Map<Integer, String> addresses = new ConcurrentHashMap<>();
+    /** Attempts that failed since the last connection, numbered in the log so a person sees it keeps trying. */
+    private final AtomicInteger failedAttempts = new AtomicInteger();
 
     ConsoleReporter(PrintStream out, PrintStream err) {
         this(out, err, null);
@@ -39,6 +43,7 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
 
     @Override
     public void connected(List<TunnelResult> results, boolean first) {
+        failedAttempts.set(0);
         if (results.isEmpty()) {
             Log.infof("connected to the gateway; ready to dial");
         }
@@ -46,11 +51,14 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
             connectedFromFile(results, first);
             return;
         }
+        int firstRefused = firstRefusalLeftToTheExit(results);
         for (int i = 0; i < results.size(); i++) {
             TunnelResult result = results.get(i);
             String before = result.granted() && !result.publicAddress().isEmpty() ? addresses.put(i, result.publicAddress()) : null;
             if (!result.granted()) {
-                Log.errorf("tunnel '%s' refused (%d): %s", result.name(), result.status(), result.message());
+                if (i != firstRefused) {
+                    Log.errorf("tunnel '%s' refused (%d): %s", result.name(), result.status(), result.message());
+                }
             } else if (result.publicAddress().isEmpty()) {
                 Log.infof("private tunnel '%s' ready; granted clients reach it with: porthole connect %s --listen 127.0.0.1:<port>",
                         result.name(), result.name());
@@ -72,9 +80,10 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
 
     private void connectedFromFile(List<TunnelResult> results, boolean first) {
         boolean anyGranted = results.stream().anyMatch(TunnelResult::granted);
+        int firstRefused = firstRefusalLeftToTheExit(results);
         for (int i = 0; i < results.size() && i < entries.size(); i++) {
             TunnelResult result = results.get(i);
-            if (!result.granted()) {
+            if (!result.granted() && i != firstRefused) {
                 Log.errorf("tunnel '%s' refused (%d): %s%s", entries.get(i).label(), result.status(), result.message(),
                         anyGranted ? "; the other tunnels keep running" : "");
             }
@@ -90,6 +99,23 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
         }
     }
 
+    /**
+     * When no tunnel was granted the gateway ends the session and the agent exits with the first
+     * refusal as its last line ({@code porthole: ...}): that one is not logged as well, so that it
+     * is printed once. -1 when some tunnel was granted (every refusal is logged, the others run).
+     */
+    private static int firstRefusalLeftToTheExit(List<TunnelResult> results) {
+        if (results.stream().anyMatch(TunnelResult::granted)) {
+            return -1;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            if (!results.get(i).granted()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Override
     public void notice(Notice notice) {
         switch (notice.level()) {
@@ -101,7 +127,12 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
 
     @Override
     public void retrying(String reason, Duration retryIn) {
-        Log.warnf("%s; retrying in %.1f s", reason, retryIn.toMillis() / 1000.0);
+        Log.warn(retryLine(reason, failedAttempts.incrementAndGet(), retryIn));
+    }
+
+    /** {@code <reason>; attempt 3 failed, retrying in 2.1 s}: the log line of a failed attempt. */
+    static String retryLine(String reason, int attempt, Duration retryIn) {
+        return String.format(Locale.ROOT, "%s; attempt %d failed, retrying in %.1f s", reason, attempt, retryIn.toMillis() / 1000.0);
     }
 
     @Override

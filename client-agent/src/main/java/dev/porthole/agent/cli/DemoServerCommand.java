@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
 
 /** {@code porthole demo-server}: a small local service to try a tunnel with. */
 @Command(name = "demo-server", mixinStandardHelpOptions = true,
-        description = {"Serve a small demo app to try a tunnel with: porthole demo-server & porthole http 3000",
-                "Endpoints: /, /hello, /bytes/N, /bytes/N/sha256, /digest, /echo, /sse, /ws, /slow, /status/CODE, /headers."})
+        description = {"Serve a small demo app to try a tunnel with.",
+                "For example: porthole demo-server & porthole http 3000",
+                "Endpoints: /, /hello, /bytes/N, /bytes/N/sha256, /digest, /echo, /sse, /ws,",
+                "/slow, /status/CODE, /headers."})
 public class DemoServerCommand implements Callable<Integer> {
 
     @Option(names = {"-p", "--port"}, defaultValue = "3000", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 for any).")

@@ -18,8 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code porthole forward --listen 0.0.0.0:8080 --target 127.0.0.1:3000}: plain local port forwarding, no gateway involved. */
-@Command(name = "forward", mixinStandardHelpOptions = true, description = {"Forward a local TCP port to a target address, with half-close,",
-        "a connection limit and an idle timeout. Prints the listening address on standard output."})
+@Command(name = "forward", mixinStandardHelpOptions = true, description = {"Forward a local TCP port to a target address.",
+        "With half-close, a connection limit and an idle timeout. Prints the listening",
+        "address on standard output."})
 public class ForwardCommand implements Callable<Integer> {
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "Address to listen on, e.g. 0.0.0.0:8080 (port 0: any).")

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         "Prints the URL on standard output; request lines and everything else go to standard error."})
 public class HttpCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "The local service, e.g. 3000, localhost:8080 or [::1]:8080.")
+    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "Local service: 3000, localhost:8080 or [::1]:8080.")
     String upstream;
 
     @Option(names = {"--subdomain", "--sub-domain"}, paramLabel = "NAME", defaultValue = "${env:SUB_DOMAIN}",
@@ -58,6 +58,9 @@ public class HttpCommand implements Callable<Integer> {
     @Mixin
     InspectOptions inspect;
 
+    @Mixin
+    ScreenOption screen;
+
     @Inject
     Vertx vertx;
 
@@ -76,6 +79,7 @@ public class HttpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
+        runner.screen(screen, settings, null);
         ConsoleReporter reporter = runner.reporter();
         ExchangeTap tap = runner.inspector(inspector);
         StreamAcceptor http = serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap);

@@ -29,9 +29,11 @@ import picocli.CommandLine.Option;
  * {@code porthole login --server URL < token.txt} works in scripts.
  */
 @Command(name = "login", mixinStandardHelpOptions = true, description = {"Save a token or client credentials for a gateway.",
-        "Later commands use them when no --token, --credentials, TOKEN or CREDENTIALS is given.",
-        "They are checked with a handshake first: what the gateway refuses is not saved (exit code 3).",
-        "Stored in $PORTHOLE_CONFIG_DIR, $XDG_CONFIG_HOME/porthole or ~/.config/porthole, readable by you only."})
+        "Later commands use them when no --token, --credentials, TOKEN or CREDENTIALS",
+        "is given. They are checked with a handshake first: what the gateway refuses",
+        "is not saved (exit code 3).",
+        "Stored, readable by you only, in the first of: $PORTHOLE_CONFIG_DIR,",
+        "$XDG_CONFIG_HOME/porthole, ~/.config/porthole."})
 public class LoginCommand implements Callable<Integer> {
 
     private static final String AGENT_PATH = "/_porthole/agent";

@@ -18,8 +18,8 @@ public final class PolicyOptions {
     @Option(names = "--deny-cidr", paramLabel = "CIDR", description = "Refuse visitors from these ranges (repeatable).")
     List<String> denyCidr;
 
-    @Option(names = "--verify-webhook", paramLabel = "KIND:SECRET", description = "Pass only requests signed by github:SECRET, "
-            + "stripe:SECRET, slack:SECRET or hmac-sha256:HEADER:SECRET (repeatable: any one).")
+    @Option(names = "--verify-webhook", paramLabel = "KIND:SECRET", description = {"Pass only requests signed with one of:",
+            "github:SECRET, stripe:SECRET, slack:SECRET or", "hmac-sha256:HEADER:SECRET (repeatable)."})
     List<String> verifyWebhook;
 
     @Option(names = "--request-header-add", paramLabel = "NAME:VALUE", description = "Set this header on requests (repeatable).")

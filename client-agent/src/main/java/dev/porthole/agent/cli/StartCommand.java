@@ -39,6 +39,9 @@ public class StartCommand implements Callable<Integer> {
     @Mixin
     InspectOptions inspect;
 
+    @Mixin
+    ScreenOption screen;
+
     @Inject
     Vertx vertx;
 
@@ -63,6 +66,7 @@ public class StartCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
+        runner.screen(screen, settings, entries.stream().map(TunnelEntry::label).toList());
         ConsoleReporter reporter = new ConsoleReporter(System.out, System.err, entries);
         // The inspector also serves /api/status (porthole status), so it runs for TCP-only files too.
         ExchangeTap tap = runner.inspector(inspector);

@@ -15,12 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code porthole tcp 22}: expose a local TCP service at a public port, or as a private tunnel. */
-@Command(name = "tcp", mixinStandardHelpOptions = true, description = {"Expose a local TCP service at a public port (tcp://host:port),",
-        "or with --private --name NAME as a private tunnel that only granted clients reach with 'porthole connect NAME'.",
-        "Prints the public address on standard output; everything else goes to standard error."})
+@Command(name = "tcp", mixinStandardHelpOptions = true, description = {"Expose a local TCP service at a public port, or as a private tunnel.",
+        "Public: visitors reach it at the tcp://host:port printed on standard output.",
+        "Private (--private --name NAME): only granted clients reach it, with",
+        "'porthole connect NAME'. Everything else goes to standard error."})
 public class TcpCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "The local service, e.g. 22, db.local:5432 or [::1]:6379.")
+    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "Local service: 22, db.local:5432 or [::1]:6379.")
     String upstream;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "${env:TUNNEL_PORT:-0}",
@@ -36,6 +37,9 @@ public class TcpCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    ScreenOption screen;
+
     @Inject
     Vertx vertx;
 
@@ -50,6 +54,7 @@ public class TcpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
+        runner.screen(screen, settings, null);
         AgentExit exit = runner.run(settings, new TcpUpstream(vertx, Duration.ofSeconds(5)), runner.reporter());
         return exit.code();
     }

@@ -33,9 +33,10 @@ import picocli.CommandLine.Mixin;
  * configured (--server, SERVER or a saved login), the protocol version that gateway speaks with it,
  * from a handshake without tunnels.
  */
-@Command(name = "version", mixinStandardHelpOptions = true, description = {"Print the agent's version and the protocol versions it speaks;",
-        "with a gateway configured (--server, SERVER or 'porthole login'), also the version the gateway chooses in a handshake",
-        "without tunnels. Exit code 0, or that of the failed handshake (3 refused, 5 unreachable, 8 incompatible)."})
+@Command(name = "version", mixinStandardHelpOptions = true, description = {"Print the agent's version and the protocol versions it speaks.",
+        "With a gateway configured (--server, SERVER or 'porthole login'), also the",
+        "version the gateway chooses in a handshake without tunnels. Exit code 0, or",
+        "that of the failed handshake (3 refused, 5 unreachable, 8 incompatible)."})
 public class VersionCommand implements Callable<Integer> {
 
     @Mixin

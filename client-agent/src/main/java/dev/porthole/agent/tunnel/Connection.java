@@ -73,7 +73,11 @@ final class Connection implements MuxListener {
     public void onMessage(ConnectionMessage message) {
         switch (message) {
             case Welcome welcome -> onWelcome(welcome);
-            case Config config -> session.startHeartbeat(vertx, config.heartbeatInterval(), config.heartbeatTimeout());
+            case Config config -> {
+                session.startHeartbeat(vertx, config.heartbeatInterval(), config.heartbeatTimeout());
+                // The status screen shows the latency from the start, not after the first interval.
+                session.pingNow();
+            }
             case Notice notice -> listener.notice(notice);
             case GoAway goAway -> onGoAway(goAway);
             case Hello hello -> session.close(CloseCode.PROTOCOL_ERROR, "HELLO is sent by agents, not gateways");

@@ -104,6 +104,16 @@ public final class TunnelClient {
         return second == null ? List.of(primary.instanceOrEmpty()) : List.of(primary.instanceOrEmpty(), second.instanceOrEmpty());
     }
 
+    /** The last heartbeat round trip of the first connection; empty while it is down or before its first PONG. */
+    public java.util.Optional<Duration> roundTrip() {
+        MuxSession session = primary.current;
+        if (session == null || session.isClosed()) {
+            return java.util.Optional.empty();
+        }
+        Duration rtt = session.roundTrip();
+        return rtt.isNegative() ? java.util.Optional.empty() : java.util.Optional.of(rtt);
+    }
+
     /** The protocol version the gateway chose in its last WELCOME (the highest both speak); empty before the first. */
     public OptionalInt protocolVersion() {
         int version = protocolVersion;

@@ -5,6 +5,8 @@ import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelPolicy;
 import dev.porthole.protocol.message.TunnelRequest;
+import dev.porthole.protocol.registry.TunnelNames;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -41,7 +43,19 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
 
     /** The same with the request changes of {@code --host-header} and {@code --upstream-basic-auth}. */
     public static TunnelSpec http(String upstream, String subdomain, UpstreamHttpOptions http) {
-        return new TunnelSpec(TunnelKind.HTTP, subdomain == null ? "" : subdomain.trim(), 0, false, UpstreamAddress.parse(upstream), http);
+        String name = subdomain == null ? "" : subdomain.trim();
+        checkName(name, "subdomain");
+        return new TunnelSpec(TunnelKind.HTTP, name, 0, false, UpstreamAddress.parse(upstream), http);
+    }
+
+    /** The gateway's rule for names ({@link TunnelNames}), applied here so that a bad one is a configuration error before connecting. */
+    private static void checkName(String name, String what) {
+        if (!name.isEmpty()) {
+            String problem = TunnelNames.problem(name.toLowerCase(Locale.ROOT));
+            if (problem != null) {
+                throw new IllegalArgumentException(what + " '" + name + "': " + problem);
+            }
+        }
     }
 
     /**
@@ -57,6 +71,7 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(key.apply("port") + " must be between 1 and 65535 (or 0 for any), was " + port);
         }
+        checkName(tunnelName, key.apply("name"));
         if (privateTunnel && tunnelName.isEmpty()) {
             throw new IllegalArgumentException("a private tunnel needs a name that others dial: " + key.apply("private") + " with "
                     + key.apply("name") + " db");

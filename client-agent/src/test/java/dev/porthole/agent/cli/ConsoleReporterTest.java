@@ -7,6 +7,7 @@ import dev.porthole.protocol.message.TunnelResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,12 @@ class ConsoleReporterTest {
         reporter.connected(List.of(http("calm-otter-abcde")), true);
         reporter.connected(List.of(http("brave-heron-fghjk")), false);
         assertThat(lines()).containsExactly("http://calm-otter-abcde.porthole.test", "http://brave-heron-fghjk.porthole.test");
+    }
+
+    @Test
+    void aFailedAttemptIsLoggedWithItsNumberAndTheNextDelay() {
+        assertThat(ConsoleReporter.retryLine("connection lost: gone", 3, Duration.ofMillis(2150)))
+                .isEqualTo("connection lost: gone; attempt 3 failed, retrying in 2.2 s");
     }
 
     private List<String> lines() {

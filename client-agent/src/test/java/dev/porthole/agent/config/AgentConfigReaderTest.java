@@ -200,6 +200,43 @@ class AgentConfigReaderTest {
     }
 
     @Test
+    void namesAndPortsFollowTheGatewaysRules() throws Exception {
+        assertThat(mistakes("""
+                tunnels:
+                  web:
+                    type: http
+                    upstream: 3000
+                    subdomain: my_app
+                  long:
+                    type: http
+                    upstream: 3001
+                    subdomain: %s
+                  db:
+                    type: tcp
+                    upstream: 5432
+                    private: true
+                    name: -db
+                  ssh:
+                    type: tcp
+                    upstream: 22
+                    port: 70000
+                """.formatted("a".repeat(64)))).containsExactly(
+                "porthole.yml:2: tunnels.web: subdomain 'my_app': a tunnel name may contain only lower-case letters, digits and inner hyphens,"
+                        + " like 'my-app'",
+                "porthole.yml:6: tunnels.long: subdomain '" + "a".repeat(64) + "': a tunnel name must be 1 to 63 characters long",
+                "porthole.yml:10: tunnels.db: 'name' '-db': a tunnel name may contain only lower-case letters, digits and inner hyphens,"
+                        + " like 'my-app'",
+                "porthole.yml:15: tunnels.ssh: 'port' must be between 1 and 65535 (or 0 for any), was 70000");
+        assertThat(parse("""
+                tunnels:
+                  web:
+                    type: http
+                    upstream: 3000
+                    subdomain: My-App
+                """).tunnels()).as("upper case is read as lower case, as the gateway does").hasSize(1);
+    }
+
+    @Test
     void refusesTwoEntriesClaimingTheSameName() {
         assertThat(mistakes("""
                 tunnels:

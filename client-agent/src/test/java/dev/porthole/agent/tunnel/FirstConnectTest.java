@@ -3,6 +3,7 @@ package dev.porthole.agent.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.agent.screen.LiveScreen;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.ProtocolVersion;
@@ -131,7 +132,8 @@ class FirstConnectTest {
                 }
             }
         };
-        TunnelClient client = client("http://127.0.0.1:" + port, listener);
+        LiveScreen screen = new LiveScreen("test", "agent-first-connect", "http://127.0.0.1:" + port, List.of(), null, Clock.systemUTC());
+        TunnelClient client = client("http://127.0.0.1:" + port, listener.andThen(screen));
         CompletableFuture<AgentExit> ended = client.start().toCompletionStage().toCompletableFuture();
         welcomed.get(10, TimeUnit.SECONDS);
         // As a gateway that dies would: the agent is told to try again, and then finds nothing on the port.
@@ -142,6 +144,8 @@ class FirstConnectTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> refusedRetries.get() >= 3 && Duration.ofNanos(System.nanoTime() - closedAt).compareTo(WINDOW.multipliedBy(3)) > 0);
         assertThat(ended).as("still running, well past the first-connect window").isNotDone();
+        assertThat(screen.model().state()).as("what the status screen shows").matches("reconnecting \\(attempt \\d+ failed; next in \\d+\\.\\d s\\)");
+        assertThat(screen.model().message()).contains("nothing accepts connections");
         client.stop();
     }
 

@@ -48,6 +48,17 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String name, String module, List<String> jvmArgs, List<String> args, Map<String, String> env,
             Path logDir) {
+        ProcessBuilder builder = new ProcessBuilder(command(module, jvmArgs, args));
+        builder.environment().putAll(env);
+        try {
+            return new ServiceProcess(name, builder.start(), logDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The command line that runs {@code module}'s packaged application: for {@link #start}, and for a terminal ({@link Tmux}). */
+    public static List<String> command(String module, List<String> jvmArgs, List<String> args) {
         Path jar = Path.of(System.getProperty("porthole.root", "..")).resolve(module).resolve("target/quarkus-app/quarkus-run.jar")
                 .toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
@@ -60,13 +71,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(env);
-        try {
-            return new ServiceProcess(name, builder.start(), logDir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
-        }
+        return command;
     }
 
     /** Starts a program that is not a Porthole service (haproxy, sshd), its output kept like a service's. */

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.porthole.gateway.auth.StaticCredential;
 import dev.porthole.gateway.config.PortRange;
 import dev.porthole.gateway.limits.LimitSettings;
-import dev.porthole.gateway.registry.TunnelNames;
+import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Grants;
 import dev.porthole.protocol.auth.Principal;

@@ -6,6 +6,7 @@ import dev.porthole.gateway.dial.PrivateClaims;
 import dev.porthole.gateway.events.EventPublisher;
 import dev.porthole.gateway.policy.PolicyGate;
 import dev.porthole.gateway.registry.ClientQuotas;
+import dev.porthole.gateway.registry.Holders;
 import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.gateway.tcp.TcpClaims;
@@ -16,5 +17,5 @@ import jakarta.inject.Singleton;
 @Singleton
 record ClaimServices(GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, ClientQuotas quotas, NameGenerator names,
         EventPublisher events, PublicAddresses addresses, TcpClaims tcp, PrivateClaims privateClaims, PolicyGate policies,
-        PassthroughClaims passthrough) {
+        PassthroughClaims passthrough, Holders holders) {
 }

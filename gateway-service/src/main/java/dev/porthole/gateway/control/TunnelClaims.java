@@ -7,7 +7,7 @@ import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
-import dev.porthole.gateway.registry.TunnelNames;
+import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.event.PortholeEvent;
@@ -195,18 +195,29 @@ final class TunnelClaims {
             return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may not claim subdomain '" + name
                     + "'; ask an administrator to grant it");
         }
-        return services.registry().claimHttp(name, route).map(outcome -> switch (outcome) {
-            case ClaimOutcome.Claimed claimed -> granted(name);
-            case ClaimOutcome.Joined joined -> granted(name);
+        return services.registry().claimHttp(name, route).compose(outcome -> switch (outcome) {
+            case ClaimOutcome.Claimed claimed -> Future.succeededFuture(granted(name));
+            case ClaimOutcome.Joined joined -> Future.succeededFuture(granted(name));
             case ClaimOutcome.TookOver tookOver -> {
                 leases.takeOverFrom(tookOver.previous(), TunnelKey.http(name));
-                yield granted(name);
+                yield Future.succeededFuture(granted(name));
             }
-            case ClaimOutcome.Taken taken -> TunnelResult.refused(request, TunnelResult.CONFLICT, "subdomain '" + name
-                    + "' is held by another client; pick another with --subdomain or ask an administrator to release it");
-            case ClaimOutcome.Reserved reserved -> TunnelResult.refused(request, TunnelResult.FORBIDDEN, "subdomain '" + name
-                    + "' is reserved for another client; pick another with --subdomain");
+            case ClaimOutcome.Taken taken -> taken(request, name, taken.holder());
+            case ClaimOutcome.Reserved reserved -> Future.succeededFuture(TunnelResult.refused(request, TunnelResult.FORBIDDEN, "subdomain '"
+                    + name + "' is reserved for another client; pick another with --subdomain"));
         }).recover(error -> registryUnavailable(request, error));
+    }
+
+    /**
+     * The refusal of a name someone holds, saying whose: another agent of this same client (which
+     * one, since when and from where, from its session record) or another client, of which nothing
+     * more is said.
+     */
+    private Future<TunnelResult> taken(TunnelRequest request, String name, Route holder) {
+        return services.holders().heldBy(holder, clientId()).map(whose -> TunnelResult.refused(request, TunnelResult.CONFLICT,
+                "subdomain '" + name + "' is " + whose.text() + (whose.yours()
+                        ? "; stop that agent, or pick another name with --subdomain"
+                        : "; pick another with --subdomain or ask an administrator to release it")));
     }
 
     private Future<TunnelResult> claimPort(TunnelRequest request, List<TunnelResult> grantedSoFar) {

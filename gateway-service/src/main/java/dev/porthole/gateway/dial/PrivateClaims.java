@@ -4,7 +4,7 @@ import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
-import dev.porthole.gateway.registry.TunnelNames;
+import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.message.TunnelKind;

@@ -8,7 +8,7 @@ import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelKey;
-import dev.porthole.gateway.registry.TunnelNames;
+import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.Principal;

@@ -1,7 +1,7 @@
 package dev.porthole.gateway.ingress;
 
 import dev.porthole.gateway.config.GatewayConfig;
-import dev.porthole.gateway.registry.TunnelNames;
+import dev.porthole.protocol.registry.TunnelNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -53,6 +53,20 @@ public class SessionDirectory {
                 .mapEmpty();
     }
 
+    /** A live session's record, from whichever gateway published it; null when there is none (ended, or expired). */
+    public Future<SessionRecord> find(String sessionId) {
+        return redis.get(keys.session(sessionId)).map(value -> {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return JSON.readValue(value.toString(), SessionRecord.class);
+            } catch (JsonProcessingException e) {
+                return null;
+            }
+        });
+    }
+
     /** Removes a session's record when it ends. */
     public Future<Void> remove(String sessionId) {
         return redis.del(List.of(keys.session(sessionId)))

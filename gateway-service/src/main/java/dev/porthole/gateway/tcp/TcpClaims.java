@@ -4,6 +4,7 @@ import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.PortRange;
 import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
+import dev.porthole.gateway.registry.Holders;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -27,14 +28,16 @@ import java.util.random.RandomGenerator;
 public class TcpClaims {
 
     private final TunnelRegistry registry;
+    private final Holders holders;
     private final PortListeners listeners;
     private final PortRange range;
     private final String publicHost;
     private final int attempts;
     private final RandomGenerator random;
 
-    public TcpClaims(TunnelRegistry registry, PortListeners listeners, GatewayConfig config) {
+    public TcpClaims(TunnelRegistry registry, PortListeners listeners, GatewayConfig config, Holders holders) {
         this.registry = registry;
+        this.holders = holders;
         this.listeners = listeners;
         this.range = PortRange.parse(config.tcp().portRange());
         this.publicHost = config.tcp().publicHost().orElse(config.http().domain());
@@ -85,8 +88,9 @@ public class TcpClaims {
             // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
             case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> bind(request, port, route, owner, null);
             case ClaimOutcome.TookOver tookOver -> bind(request, port, route, owner, tookOver.previous());
-            case ClaimOutcome.Taken taken -> refused(request, TunnelResult.CONFLICT, "TCP port " + port
-                    + " is held by another client; leave --port out to get a free one");
+            case ClaimOutcome.Taken taken -> holders.heldBy(taken.holder(), clientId).map(whose -> ClaimResult.of(TunnelResult.refused(request,
+                    TunnelResult.CONFLICT, "TCP port " + port + " is " + whose.text() + (whose.yours() ? "; stop that agent, or" : ";")
+                            + " leave --port out to get a free one")));
             case ClaimOutcome.Reserved reserved -> refused(request, TunnelResult.FORBIDDEN, "TCP port " + port
                     + " is granted to another client; leave --port out to get a free one");
         }, error -> unavailable(request, error));

@@ -114,7 +114,7 @@ class GatewayFileParserTest {
                 "porthole.yml line 3: tokens[0]: a token must be at least 16 characters",
                 "porthole.yml line 5: clients[0].id: \"Team A\" is not a client id (lower-case letters, digits, '.', '_', '-'; up to 63)",
                 "porthole.yml line 5: clients[0]: 'token' is missing",
-                "porthole.yml line 6: clients[0].subdomains[0]: \"bad_name\": " + dev.porthole.gateway.registry.TunnelNames.problem("bad_name"),
+                "porthole.yml line 6: clients[0].subdomains[0]: \"bad_name\": " + dev.porthole.protocol.registry.TunnelNames.problem("bad_name"),
                 "porthole.yml line 7: clients[0].max-tunnels: \"-1\" is not a whole number from 0 to 1000000",
                 "porthole.yml line 8: clients[0].bandwidth.sideways: unknown key; known here: download, upload",
                 "porthole.yml line 8: clients[0].bandwidth.upload: \"fast\" is not a size like 10MiB",

@@ -120,7 +120,7 @@ class AgentHandshakeTest {
         TestAgent other = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-other", List.of(TunnelRequest.http("shared", "x:1")));
         TunnelResult refused = other.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
-        assertThat(refused.message()).contains("'shared' is held by another client").contains("--subdomain");
+        assertThat(refused.message()).contains("'shared' is held by another agent of yours").contains("--subdomain");
         await().until(() -> other.closeCode() == CloseCode.NO_TUNNELS.code());
         assertThat(holder.closed).isNotDone();
         holder.close();

@@ -2,6 +2,7 @@ package dev.porthole.gateway.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.protocol.registry.TunnelNames;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;

@@ -92,6 +92,21 @@ class TcpTunnelTest {
     }
 
     @Test
+    void aPortHeldByTheSameClientsOtherAgentSaysWhichWhenAndFromWhere() {
+        int port = TcpRangeResource.first() + 2;
+        TestAgent holder = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-laptop", List.of(tcp(port))).serving(ECHO);
+        assertThat(holder.awaitWelcome().tunnels().getFirst().granted()).isTrue();
+
+        TestAgent second = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-desktop", List.of(tcp(port)));
+        TunnelResult refused = second.awaitWelcome().tunnels().getFirst();
+        assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
+        assertThat(refused.message()).matches("TCP port " + port + " is held by another agent of yours \\(agent agent-laptop, connected "
+                + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ from 127\\.0\\.0\\.1(:\\d+)?\\); stop that agent, or leave --port out to get a free one");
+        second.close();
+        holder.close();
+    }
+
+    @Test
     void refusesAPortHeldByAnotherClientAndFreesItWhenTheSessionEnds() {
         int port = TcpRangeResource.first() + 1;
         TestAgent holder = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-holder", List.of(tcp(port))).serving(ECHO);

@@ -261,6 +261,15 @@ public final class MuxSession {
         });
     }
 
+    /** Sends one PING now, so that {@link #roundTrip()} is known without waiting a heartbeat interval. */
+    public void pingNow() {
+        onContext(() -> {
+            if (!closed) {
+                sendControl(new Ping(nanoClock.getAsLong()));
+            }
+        });
+    }
+
     // ---- receiving ----
 
     /**

@@ -16,6 +16,7 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,6 +62,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private volatile int writeQueueMaxSize;
     private volatile boolean writerSawFull;
     private volatile boolean closed;
+    /** Told once when the stream is closed for good (both ends done, or reset); see {@link #closeHandler}. */
+    private final AtomicReference<Runnable> closeHandler = new AtomicReference<>();
     private volatile boolean readerTakesOver;
     private final AtomicLong queuedBytes = new AtomicLong();
 
@@ -165,6 +168,25 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         this.endHandler = handler;
         session.onContext(this::deliver);
         return this;
+    }
+
+    /**
+     * Runs {@code handler} once when the stream is closed for good: both ends finished, or reset by
+     * either side or with its connection. At once when it is closed already.
+     */
+    public MuxStream closeHandler(Runnable handler) {
+        this.closeHandler.set(handler);
+        if (closed) {
+            notifyClosed();
+        }
+        return this;
+    }
+
+    private void notifyClosed() {
+        Runnable handler = closeHandler.getAndSet(null);
+        if (handler != null) {
+            handler.run();
+        }
     }
 
     @Override
@@ -532,6 +554,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         if (finSent && endDelivered && !closed) {
             closed = true;
             session.streamClosed(this);
+            notifyClosed();
         }
     }
 
@@ -556,6 +579,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             endPromise.tryFail(cause);
         }
         session.streamClosed(this);
+        notifyClosed();
         if (notify) {
             Handler<Throwable> handler = exceptionHandler;
             if (handler != null) {

@@ -174,6 +174,20 @@ class StreamRulesTest {
     }
 
     @Test
+    void closeHandlerRunsOnceWhenTheStreamIsResetAndAtOnceWhenSetLater() {
+        receive(new Open(2, "t", "s", null));
+        await().until(() -> opened.size() == 1);
+        MuxStream stream = opened.getFirst();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        stream.closeHandler(() -> heard.add("first"));
+        receive(new Rst(2, ResetCode.UPSTREAM_TIMEOUT, "too slow"));
+        await().until(() -> !heard.isEmpty());
+        stream.closeHandler(() -> heard.add("late"));
+        await().until(() -> heard.size() == 2);
+        assertThat(heard).containsExactly("first", "late");
+    }
+
+    @Test
     void aWriterThatIgnoresBackPressureHasItsStreamReset() {
         receive(new Open(2, "t", "s", null));
         await().until(() -> opened.size() == 1);

@@ -1,8 +1,8 @@
-package dev.porthole.gateway.registry;
+package dev.porthole.protocol.registry;
 
 import java.util.regex.Pattern;
 
-/** The rule for tunnel names: one DNS label, lower case, so that {@code <name>.<domain>} is a valid host. */
+/** The rule for tunnel names, the same on the gateway (claims, addressing) and the agent (its flags and porthole.yml): one DNS label, lower case, so that {@code <name>.<domain>} is a valid host. */
 public final class TunnelNames {
 
     private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");

@@ -1,7 +1,7 @@
 // Keeps a console table current over the console's WebSocket (/console/live/...): the element
 // with data-live names the socket. Sessions: the server sends the whole table body when it
-// changed ({"rows": html}). Events: each new event as a row ({"id": entryId, "row": html}), put
-// on top. {"missed": n} says n rows were dropped because the page fell behind. A close with 1008
+// changed ({"rows": html}). Events: each new event as a timeline entry ({"id": entryId, "row": html}),
+// put on top. {"missed": n} says n rows were dropped because the page fell behind. A close with 1008
 // means the console session ended: go to the login page. Other closes: reconnect with a pause.
 (function () {
     'use strict';
@@ -38,7 +38,7 @@
         var template = document.createElement('template');
         template.innerHTML = html.trim();
         var row = template.content.firstElementChild;
-        target.querySelectorAll('tr:not(.event)').forEach(function (placeholder) { placeholder.remove(); });
+        target.querySelectorAll(':scope > :not(.event)').forEach(function (placeholder) { placeholder.remove(); });
         target.insertBefore(row, target.firstElementChild);
         while (target.children.length > limit) {
             target.lastElementChild.remove();

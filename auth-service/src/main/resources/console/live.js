@@ -22,9 +22,17 @@
         }
     }
 
+    // The last element of the table that had the focus: when a replacement dropped it (its row was
+    // missing from one update, say), the next update that has it again gives the focus back.
+    var lastFocused = null;
+    document.addEventListener('focusin', function (event) {
+        lastFocused = target.contains(event.target) ? event.target.id || null : null;
+    });
+
     // Keeps the keyboard focus on the element with the same id across a replacement.
     function keepingFocus(change) {
-        var focused = document.activeElement && target.contains(document.activeElement) ? document.activeElement.id : null;
+        var active = document.activeElement;
+        var focused = active && target.contains(active) ? active.id : (!active || active === document.body ? lastFocused : null);
         change();
         if (focused && document.getElementById(focused)) {
             document.getElementById(focused).focus();

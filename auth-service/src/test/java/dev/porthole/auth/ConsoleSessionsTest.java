@@ -67,8 +67,8 @@ class ConsoleSessionsTest {
         String client = AdminApi.uniqueId("confirm");
         gatewayPublishes(id, client, 1, 1);
         String rows = session.browser().when().get("/console/sessions").then().extract().body().asString();
-        assertThat(row(rows, id)).as("Kick is a link to a confirmation, not a form that posts")
-                .contains("<a class=\"button danger\" href=\"/console/sessions/" + id + "/kick\"").doesNotContain("method=\"post\"");
+        assertThat(row(rows, id)).as("Kick opens a confirmation; nothing in the row posts")
+                .contains("<form method=\"get\" action=\"/console/sessions/" + id + "/kick\">").doesNotContain("method=\"post\"");
         session.browser().when().get("/console/sessions/" + id + "/kick").then().statusCode(200)
                 .body(containsString("Kick session " + id + " of client " + client + "?"))
                 .body(containsString("<form method=\"post\" action=\"/console/sessions/" + id + "/kick\""))

@@ -84,8 +84,9 @@ public final class ErrorPages {
 
     private static String ownerAdvice(int status) {
         if (status >= 500) {
-            return "Check that your service is running and that your agent is connected. The agent's terminal and its inspector "
-                    + "(http://127.0.0.1:4040 by default) show each request and why it failed; the gateway's log has the rest.";
+            return "Check that your service is running and that your agent is connected. The agent's terminal and its traffic "
+                    + "inspector (at the address the agent printed when it started) show each request and why it failed; "
+                    + "the gateway's log has the rest.";
         }
         return switch (status) {
             case 404 -> "Start an agent for this name, for example <code>porthole http 3000 --subdomain &lt;name&gt;</code>; "

@@ -1,7 +1,7 @@
 // Keeps a console table current over the console's WebSocket (/console/live/...): the element
 // with data-live names the socket. Sessions: the server sends the whole table body when it
-// changed ({"rows": html}). Events: each new event as a row ({"id": entryId, "row": html}), put
-// on top. {"missed": n} says n rows were dropped because the page fell behind. A close with 1008
+// changed ({"rows": html}). Events: each new event as a timeline entry ({"id": entryId, "row": html}),
+// put on top. {"missed": n} says n rows were dropped because the page fell behind. A close with 1008
 // means the console session ended: go to the login page. Other closes: reconnect with a pause.
 (function () {
     'use strict';
@@ -22,9 +22,17 @@
         }
     }
 
+    // The last element of the table that had the focus: when a replacement dropped it (its row was
+    // missing from one update, say), the next update that has it again gives the focus back.
+    var lastFocused = null;
+    document.addEventListener('focusin', function (event) {
+        lastFocused = target.contains(event.target) ? event.target.id || null : null;
+    });
+
     // Keeps the keyboard focus on the element with the same id across a replacement.
     function keepingFocus(change) {
-        var focused = document.activeElement && target.contains(document.activeElement) ? document.activeElement.id : null;
+        var active = document.activeElement;
+        var focused = active && target.contains(active) ? active.id : (!active || active === document.body ? lastFocused : null);
         change();
         if (focused && document.getElementById(focused)) {
             document.getElementById(focused).focus();
@@ -38,7 +46,7 @@
         var template = document.createElement('template');
         template.innerHTML = html.trim();
         var row = template.content.firstElementChild;
-        target.querySelectorAll('tr:not(.event)').forEach(function (placeholder) { placeholder.remove(); });
+        target.querySelectorAll(':scope > :not(.event)').forEach(function (placeholder) { placeholder.remove(); });
         target.insertBefore(row, target.firstElementChild);
         while (target.children.length > limit) {
             target.lastElementChild.remove();

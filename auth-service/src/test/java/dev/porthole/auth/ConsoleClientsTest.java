@@ -51,6 +51,26 @@ class ConsoleClientsTest {
     }
 
     @Test
+    void disablingAndRotatingAskToConfirmFirst() {
+        ConsoleLogin session = ConsoleLogin.login();
+        String id = AdminApi.uniqueId("ask");
+        String secret = AdminApi.createClient(id, Map.of());
+        String list = session.browser().when().get("/console/clients?size=100").then().extract().body().asString();
+        assertThat(list).as("the list links to confirmations; only Enable posts at once")
+                .contains("href=\"/console/clients/" + id + "/disable\" id=\"disable-" + id + "\"")
+                .contains("href=\"/console/clients/" + id + "/secret\" id=\"rotate-" + id + "\"");
+        session.browser().when().get("/console/clients/" + id + "/disable").then().statusCode(200)
+                .body(containsString("Disable client " + id + "?")).body(containsString("action=\"/console/clients/" + id + "/disable\""))
+                .body(containsString("id=\"confirm-disable\""));
+        session.browser().when().get("/console/clients/" + id + "/secret").then().statusCode(200)
+                .body(containsString("Rotate the secret of client " + id + "?")).body(containsString("stops working at once"))
+                .body(containsString("id=\"confirm-rotate\""));
+        assertThat(agentAuthStatus(id, secret)).as("asking changed nothing").isEqualTo(200);
+        session.browser().when().get("/console/clients/nobody-" + id + "/disable").then().statusCode(404)
+                .body(containsString("does not exist"));
+    }
+
+    @Test
     void disableAndEnableGoThroughTheClientService() {
         ConsoleLogin session = ConsoleLogin.login();
         String id = AdminApi.uniqueId("dis");

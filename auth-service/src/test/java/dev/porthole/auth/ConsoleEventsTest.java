@@ -28,11 +28,42 @@ class ConsoleEventsTest {
         AdminApi.asAdmin().when().post("/api/v1/clients/" + older + "/disable").then().statusCode(200);
         AdminApi.createClient(newer, Map.of());
 
-        String page = session.browser().when().get("/console/events").then().statusCode(200).extract().body().asString();
+        String page = timeline(session.browser().when().get("/console/events").then().statusCode(200).extract().body().asString());
         assertThat(page.indexOf(newer)).as("newest first").isPositive().isLessThan(page.indexOf(older));
         String filtered = session.browser().queryParam("type", "client.disabled").when().get("/console/events")
                 .then().statusCode(200).extract().body().asString();
-        assertThat(filtered).contains(older).doesNotContain(newer).contains("<option value=\"client.disabled\" selected>");
+        assertThat(timeline(filtered)).contains(older).doesNotContain(newer);
+        assertThat(filtered).contains("<option value=\"client.disabled\" selected>");
+    }
+
+    @Test
+    void eachEventReadsAsOneSentenceWithItsJsonAClickAwayAndFiltersByClient() {
+        ConsoleLogin session = ConsoleLogin.login();
+        String mine = AdminApi.uniqueId("ev-mine");
+        String other = AdminApi.uniqueId("ev-other");
+        AdminApi.createClient(mine, Map.of());
+        AdminApi.asAdmin().when().post("/api/v1/clients/" + mine + "/disable").then().statusCode(200);
+        AdminApi.createClient(other, Map.of());
+
+        String page = session.browser().queryParam("client", mine).when().get("/console/events").then().statusCode(200)
+                .extract().body().asString();
+        String timeline = timeline(page);
+        assertThat(timeline).as("only the chosen client's events").contains(mine).doesNotContain(other)
+                .contains("Client " + mine + " disabled by admin; its sessions were closed.")
+                .contains("Client " + mine + " created by admin.")
+                .containsPattern("<time datetime=\"20[0-9-]+T[0-9:.]+Z\">")
+                .contains("<details><summary>Raw JSON</summary><pre>{&quot;clientId&quot;:&quot;" + mine);
+        assertThat(page).as("the filter keeps the client, and the live feed follows it").contains("id=\"client\" name=\"client\"")
+                .contains("value=\"" + mine + "\"").contains("client=" + mine + "&amp;after=");
+        session.browser().queryParam("client", "x".repeat(201)).when().get("/console/events").then().statusCode(400)
+                .body(containsString("A client id has at most 200 characters; this filter has 201."));
+    }
+
+    /** The events' timeline alone: the filter's suggestions name clients too. */
+    private static String timeline(String page) {
+        int start = page.indexOf("id=\"event-rows\"");
+        assertThat(start).as("timeline in\n%s", page).isPositive();
+        return page.substring(start, page.indexOf("</ol>", start));
     }
 
     @Test

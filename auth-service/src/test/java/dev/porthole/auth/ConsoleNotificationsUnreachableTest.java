@@ -35,6 +35,6 @@ class ConsoleNotificationsUnreachableTest {
                 .body(containsString("id=\"test-outcome\"")).body(containsString("failed"));
         session.browser().when().get("/console/events").then().statusCode(200)
                 .body(containsString("id=\"dead-unavailable\"")).body(containsString("is unreachable"))
-                .body(containsString("Recent events"));
+                .body(containsString("id=\"events-heading\""));
     }
 }

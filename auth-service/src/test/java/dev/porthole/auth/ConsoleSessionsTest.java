@@ -48,14 +48,34 @@ class ConsoleSessionsTest {
         gatewayPublishes(id, client, 1000, 2000);
         String rows = session.browser().when().get("/console/sessions").then().statusCode(200).extract().body().asString();
         assertThat(rows).contains(client).contains("http://" + client + ".example.test").contains("gw-a").contains("1000 B").contains("1 min 30 s");
-        assertThat(row(rows, id)).contains("…").doesNotContain("/s<");
+        assertThat(row(rows, id)).as("a first look shows the average since the session connected, 90 s ago")
+                .contains("<span class=\"rate\">11 B/s</span>").contains("<span class=\"rate\">22 B/s</span>").doesNotContain("rate\">…");
 
         gatewayPublishes(id, client, 1000 + 512 * 1024, 2000);
         String after = session.browser().when().get("/console/sessions").then().extract().body().asString();
         // 512 KiB more in, nothing more out, since the first look a moment ago
-        assertThat(row(after, id)).containsPattern("<td>[0-9.]+ (KiB|MiB|GiB)/s</td>").contains("<td>0 B/s</td>");
+        assertThat(row(after, id)).containsPattern("<span class=\"rate\">[0-9.]+ (KiB|MiB|GiB)/s</span>")
+                .contains("<span class=\"rate\">0 B/s</span>");
         session.browser().when().get("/console/sessions").then().statusCode(200)
                 .body(containsString("data-live=\"/console/live/sessions\"")).body(containsString("every 2 s at most"));
+    }
+
+    @Test
+    void kickAsksToConfirmFirstAndChangesNothingUntilThen() throws Exception {
+        ConsoleLogin session = ConsoleLogin.login();
+        String id = "s-" + UUID.randomUUID();
+        String client = AdminApi.uniqueId("confirm");
+        gatewayPublishes(id, client, 1, 1);
+        String rows = session.browser().when().get("/console/sessions").then().extract().body().asString();
+        assertThat(row(rows, id)).as("Kick opens a confirmation; nothing in the row posts")
+                .contains("<form method=\"get\" action=\"/console/sessions/" + id + "/kick\">").doesNotContain("method=\"post\"");
+        session.browser().when().get("/console/sessions/" + id + "/kick").then().statusCode(200)
+                .body(containsString("Kick session " + id + " of client " + client + "?"))
+                .body(containsString("<form method=\"post\" action=\"/console/sessions/" + id + "/kick\""))
+                .body(containsString("id=\"confirm-kick\"")).body(containsString("name=\"csrf\""));
+        assertThat(redis.key().exists("porthole:kicked:" + id)).as("asking changes nothing").isFalse();
+        session.browser().redirects().follow(false).when().get("/console/sessions/s-none/kick")
+                .then().statusCode(303).header("Location", endsWith("/console/sessions?gone=s-none"));
     }
 
     @Test
@@ -76,6 +96,22 @@ class ConsoleSessionsTest {
         session.form().when().post("/console/sessions/s-none/kick")
                 .then().statusCode(303).header("Location", endsWith("/console/sessions?gone=s-none"));
         session.browser().when().get("/console/sessions?gone=s-none").then().body(containsString("There is no live session s-none"));
+    }
+
+    @Test
+    void theClientsPageAlsoShowsAgentsWithoutAStoredClient() throws Exception {
+        ConsoleLogin session = ConsoleLogin.login();
+        String token = "s-" + UUID.randomUUID();
+        String open = "s-" + UUID.randomUUID();
+        gatewayPublishes(token, "token-1", 1, 1);
+        gatewayPublishes(open, "public-" + open, 1, 1);
+        String page = session.browser().when().get("/console/clients?size=100").then().statusCode(200).extract().body().asString();
+        assertThat(page).as("live sessions are counted next to the stored clients").containsPattern("live sessions? in all");
+        int start = page.indexOf("id=\"unstored\"");
+        assertThat(start).as("a table of agents without a stored client in\n%s", page).isPositive();
+        String unstored = page.substring(start, page.indexOf("</table>", start));
+        assertThat(unstored).contains("<tr id=\"unstored-" + token + "\"><th scope=\"row\">token-1</th><td data-label=\"How\">static token</td>")
+                .contains("<th scope=\"row\">public-" + open + "</th><td data-label=\"How\">public session</td>");
     }
 
     private static String row(String rows, String sessionId) {

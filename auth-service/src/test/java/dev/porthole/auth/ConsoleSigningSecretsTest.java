@@ -37,7 +37,14 @@ class ConsoleSigningSecretsTest {
         session.form().when().post("/console/signing-secrets/rotate")
                 .then().statusCode(409).body(containsString("is still active; retire it first"));
 
+        session.browser().when().get("/console/signing-secrets/retire").then().statusCode(200)
+                .body(containsString("Retire the previous signing secret " + before + "?"))
+                .body(containsString("action=\"/console/signing-secrets/retire\"")).body(containsString("id=\"confirm-retire\""));
         session.form().when().post("/console/signing-secrets/retire").then().statusCode(303);
+        session.browser().when().get("/console/signing-secrets/retire").then().statusCode(409)
+                .body(containsString("There is no previous signing secret to retire."));
+        session.browser().when().get("/console/signing-secrets").then()
+                .body(containsString("id=\"retire\" disabled")).body(containsString("nothing to retire"));
         session.browser().when().get("/console/signing-secrets?notice=retired").then()
                 .body(containsString("Retired: JWTs signed with the previous secret no longer work"))
                 .body(containsString("id=\"previous-kid\">none<"));

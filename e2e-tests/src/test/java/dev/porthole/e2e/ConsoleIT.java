@@ -36,7 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * agent with it and watch its session appear and its traffic move on the open sessions page
  * (pushed over the console's WebSocket), kick another session with the keyboard while the table
  * updates, see an event appear on the open events page, rotate the signing secret, send a test notification, read
- * the events, disable the client and see the tunnel go and the agent exit, log out.
+ * the events, disable the client and see the tunnel go and the agent exit, log out. Every page is shown at 1280x900
+ * and on a 390x844 phone (screenshots of both) and must not scroll sideways; every destructive action goes through
+ * its confirmation page.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
@@ -102,6 +104,26 @@ class ConsoleIT {
         return auth.url() + "/console" + path;
     }
 
+    /**
+     * Shows the page as it is now at 1280x900 and on a 390x844 phone, saves a screenshot of each
+     * ({@code <name>-1280.png}, {@code <name>-390.png}) and checks that neither scrolls sideways.
+     */
+    private static void fitsDesktopAndPhone(String name) {
+        for (int[] size : new int[][] {{1280, 900}, {390, 844}}) {
+            page().executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                    Map.of("width", size[0], "height", size[1], "deviceScaleFactor", 1, "mobile", size[0] < 600));
+            try {
+                Number scrollWidth = (Number) page().executeScript("return document.documentElement.scrollWidth;");
+                Number innerWidth = (Number) page().executeScript("return window.innerWidth;");
+                browser.screenshot(name + "-" + size[0]);
+                assertThat(scrollWidth.intValue()).as("%s at %d px wide: no horizontal scrolling", name, size[0])
+                        .isLessThanOrEqualTo(innerWidth.intValue());
+            } finally {
+                page().executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+            }
+        }
+    }
+
     /** Waits, after a click that loads a page, until an element shows text that passes the check; returns the text. */
     private static String awaitText(By by, Predicate<String> check) {
         return wait.until(d -> d.findElements(by).stream().map(WebElement::getText).filter(check).findFirst().orElse(null));
@@ -112,7 +134,10 @@ class ConsoleIT {
     void loginNeedsTheAdminKey() {
         page().get(console("/clients"));
         assertThat(page().getCurrentUrl()).as("no session: sent to the login page").endsWith("/console/login");
-        browser.screenshot("01-login");
+        assertThat(page().findElement(By.id("where-heading")).getText()).isEqualTo("Where is the admin key?");
+        assertThat(page().findElement(By.tagName("dl")).getText()).contains("run/secrets.env").contains("/porthole-secrets/auth-service.properties")
+                .contains("porthole-secrets");
+        fitsDesktopAndPhone("01-login");
         page().findElement(By.id("key")).sendKeys("not-the-admin-key-at-all-0123456789");
         page().findElement(By.cssSelector("button[type=submit]")).click();
         awaitText(By.cssSelector("[role=alert]"), text -> text.contains("That is not the admin key"));
@@ -134,12 +159,19 @@ class ConsoleIT {
         secret = awaitText(By.id("client-secret"), text -> !text.isBlank()).trim();
         assertThat(secret).hasSizeGreaterThan(30);
         assertThat(page().findElement(By.id("client-id")).getText()).isEqualTo(CLIENT);
-        browser.screenshot("03-client-created");
+        fitsDesktopAndPhone("03-client-created");
 
         page().get(console("/clients"));
         assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("made in the console <for ConsoleIT>").contains("enabled");
         assertThat(page().getPageSource()).as("the secret is never shown again").doesNotContain(secret);
-        browser.screenshot("04-clients");
+        fitsDesktopAndPhone("04-clients");
+        // Delete asks first; Cancel leaves the client alone.
+        page().findElement(By.id("delete-" + CLIENT)).click();
+        awaitText(By.tagName("h2"), text -> text.equals("Delete client " + CLIENT + "?"));
+        fitsDesktopAndPhone("04b-confirm-delete");
+        page().findElement(By.id("cancel")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith("/console/clients"));
+        assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("enabled");
     }
 
     @Test
@@ -160,10 +192,18 @@ class ConsoleIT {
                 Http.get(system.pathUrl(agent.name(), "/hello"));
             }
             String rows = d.findElement(By.id("session-rows")).getText();
-            // bytes per second, then the request count and requests per second
-            return rows.matches("(?s).*\\d+(\\.\\d)? (B|KiB)/s.*") && rows.matches("(?s).* [1-9]\\d* \\d+\\.\\d/s.*");
+            // bytes per second under the byte counts, then the request count and requests per second
+            return rows.matches("(?s).*\\d+(\\.\\d)? (B|KiB)/s.*") && rows.matches("(?s).*\\b[1-9]\\d*\\s+\\d+\\.\\d/s.*");
         });
-        browser.screenshot("05-sessions-live");
+        assertThat(page().findElement(By.id("session-rows")).getText()).as("a rate is shown at once, never an ellipsis").doesNotContain("…/s")
+                .doesNotContain("\n…");
+        // A long id is shortened, whole on hover, and copied by its button.
+        List<String> agentIds = wait.until(d -> d.findElements(By.cssSelector("#session-rows td[data-label=Agent] > .id code")).stream()
+                .map(code -> code.getText() + " " + code.getAttribute("title")).toList());
+        assertThat(agentIds).as("agent ids (agent-<uuid>) shortened, whole in the title")
+                .allSatisfy(id -> assertThat(id).matches("agent-\\S+… agent-[0-9a-f-]{36}"));
+        assertThat(page().findElement(By.cssSelector("#session-rows .id button.copy")).isDisplayed()).isTrue();
+        fitsDesktopAndPhone("05-sessions-live");
     }
 
     @Test
@@ -175,17 +215,24 @@ class ConsoleIT {
         // The rows are replaced while they are read: look again when one went stale.
         String kick = wait.until(d -> d.findElements(By.cssSelector("#session-rows tr")).stream()
                 .filter(row -> row.getText().contains(second.name()))
-                .findFirst().map(row -> row.findElement(By.tagName("button")).getAttribute("id")).orElse(null));
-        for (int i = 0; i < 60 && !kick.equals(page().switchTo().activeElement().getAttribute("id")); i++) {
+                .findFirst().map(row -> row.findElement(By.cssSelector("button[id^='kick-']")).getAttribute("id")).orElse(null));
+        for (int i = 0; i < 100 && !kick.equals(page().switchTo().activeElement().getAttribute("id")); i++) {
             new Actions(page()).sendKeys(Keys.TAB).perform();
         }
         assertThat(page().switchTo().activeElement().getAttribute("id")).as("reached with Tab").isEqualTo(kick);
         // The table is replaced when it changes (the ages, every second here); the focused button must stay focused.
         page().executeScript("window.swaps = 0; document.addEventListener('porthole:live', () => window.swaps++);");
         wait.until(d -> ((Number) page().executeScript("return window.swaps;")).intValue() >= 2);
-        assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo(kick);
         browser.screenshot("05b-sessions-kick-focused");
+        // Kick asks first: Enter opens the confirmation (a GET form: no JavaScript needed), whose Kick button has the
+        // focus; Enter again kicks.
         page().switchTo().activeElement().sendKeys(Keys.ENTER);
+        wait.until(d -> d.getCurrentUrl().contains("/kick"));
+        awaitText(By.tagName("h2"), text -> text.startsWith("Kick session") && text.endsWith("of client " + CLIENT + "?"));
+        assertThat(second.process().isAlive()).as("asking kicks nobody").isTrue();
+        fitsDesktopAndPhone("05c-confirm-kick");
+        assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-kick");
+        new Actions(page()).sendKeys(Keys.ENTER).perform();
         wait.until(d -> d.getCurrentUrl().contains("/console/sessions?kicked="));
         assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).contains("is being closed by its gateway");
         assertThat(second.process().awaitExit(EXIT)).as("a kicked agent exits: session ended by the gateway").isEqualTo(7);
@@ -203,7 +250,14 @@ class ConsoleIT {
         awaitText(By.cssSelector("[role=status]"), text -> text.startsWith("Rotated"));
         assertThat(page().findElement(By.id("previous-kid")).getText()).isEqualTo(before);
         assertThat(page().findElement(By.id("current-kid")).getText()).isNotEqualTo(before);
-        browser.screenshot("06-signing-secrets");
+        fitsDesktopAndPhone("06-signing-secrets");
+        // Retire asks first; the agents still use JWTs signed with the previous secret, so cancel.
+        page().findElement(By.id("retire")).click();
+        awaitText(By.tagName("h2"), text -> text.equals("Retire the previous signing secret " + before + "?"));
+        fitsDesktopAndPhone("06b-confirm-retire");
+        page().findElement(By.id("cancel")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith("/console/signing-secrets"));
+        assertThat(page().findElement(By.id("previous-kid")).getText()).as("cancel retires nothing").isEqualTo(before);
     }
 
     @Test
@@ -214,29 +268,46 @@ class ConsoleIT {
         page().findElement(By.id("test-default")).click();
         awaitText(By.id("test-outcome"), text -> text.contains("delivered"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.bodies().isEmpty());
-        browser.screenshot("07-notifications");
+        fitsDesktopAndPhone("07-notifications");
     }
 
     @Test
     @Order(7)
     void recentEventsAreListedLiveAndFiltered() {
         page().get(console("/events"));
-        wait.until(d -> d.findElement(By.cssSelector("table")).getText().contains("tunnel.opened"));
+        wait.until(d -> d.findElement(By.id("event-rows")).getText().contains("tunnel.opened"));
         wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live"));
         page().executeScript("window.loadedOnce = true;");
         // An event written while the page is open appears on top without a reload.
         PortholeSystem.Agent watched = system.startAgent("console-agent-watched", List.of("--credentials", CLIENT + ":" + secret));
         wait.until(d -> d.findElement(By.id("event-rows")).getText().contains(watched.name()));
         assertThat(page().executeScript("return window.loadedOnce === true;")).as("no reload").isEqualTo(true);
-        browser.screenshot("08a-events-live");
+        // A timeline entry: local time, type, client, one sentence; the JSON behind a click.
+        WebElement newest = page().findElement(By.cssSelector("#event-rows li.event"));
+        assertThat(newest.findElement(By.tagName("time")).getAttribute("data-local")).as("shown in local time").isNotNull();
+        assertThat(newest.findElement(By.cssSelector(".sentence")).getText()).endsWith(".");
+        WebElement json = newest.findElement(By.tagName("pre"));
+        assertThat(json.isDisplayed()).isFalse();
+        newest.findElement(By.tagName("summary")).click();
+        assertThat(json.isDisplayed()).isTrue();
+        assertThat(json.getText()).startsWith("{").contains("\"sessionId\"");
+        fitsDesktopAndPhone("08a-events-live");
         watched.process().stop();
         new Select(page().findElement(By.id("type"))).selectByVisibleText("client.created");
-        page().findElement(By.cssSelector("form[role=search] button")).click();
+        page().findElement(By.id("filter")).click();
         wait.until(d -> d.getCurrentUrl().contains("type=client.created"));
-        List<String> rows = page().findElements(By.cssSelector("tr.event")).stream().map(r -> r.getText()).toList();
+        List<String> rows = page().findElements(By.cssSelector("li.event")).stream().map(r -> r.getText()).toList();
         assertThat(rows).isNotEmpty().allSatisfy(row -> assertThat(row).contains("client.created"));
-        assertThat(rows.getFirst()).contains(CLIENT);
-        browser.screenshot("08-events-filtered");
+        assertThat(rows.getFirst()).contains(CLIENT).contains("Client " + CLIENT + " created by admin.");
+        // By client: every kind of event about this one client, and no other.
+        new Select(page().findElement(By.id("type"))).selectByVisibleText("any");
+        page().findElement(By.id("client")).sendKeys(CLIENT);
+        page().findElement(By.id("filter")).click();
+        wait.until(d -> d.getCurrentUrl().contains("client=" + CLIENT));
+        List<WebElement> about = page().findElements(By.cssSelector("li.event"));
+        assertThat(about).hasSizeGreaterThan(2).allSatisfy(row -> assertThat(row.findElement(By.className("client")).getText()).isEqualTo(CLIENT));
+        assertThat(about.stream().map(row -> row.findElement(By.className("type")).getText()).distinct().count()).isGreaterThan(1);
+        fitsDesktopAndPhone("08-events-filtered");
     }
 
     @Test
@@ -244,6 +315,9 @@ class ConsoleIT {
     void disablingTheClientClosesItsTunnelAndTheAgentExits() {
         page().get(console("/clients"));
         page().findElement(By.id("disable-" + CLIENT)).click();
+        awaitText(By.tagName("h2"), text -> text.equals("Disable client " + CLIENT + "?"));
+        fitsDesktopAndPhone("09a-confirm-disable");
+        page().findElement(By.id("confirm-disable")).click();
         awaitText(By.cssSelector("[role=status]"), text -> text.contains("Client " + CLIENT + " is disabled"));
         assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("disabled");
         browser.screenshot("09-client-disabled");
@@ -254,6 +328,12 @@ class ConsoleIT {
         assertThat(page().findElement(By.id("session-rows")).getText()).contains("No live sessions");
         assertThat(Http.get(system.pathUrl(agent.name(), "/hello")).statusCode()).isNotEqualTo(200);
         browser.screenshot("10-sessions-after-disable");
+        // The visitor's page for the tunnel that went: branded, and it names no internal address.
+        page().get(system.pathUrl(agent.name(), "/hello"));
+        assertThat(page().findElement(By.className("brand")).getText()).isEqualTo("Porthole");
+        assertThat(page().findElement(By.tagName("body")).getText()).contains("If you are visiting").contains("If this is your tunnel")
+                .doesNotContain("127.0.0.1");
+        fitsDesktopAndPhone("12-visitor-error");
     }
 
     @Test

@@ -52,6 +52,10 @@ class LocalLauncherIT {
                     .header("Host", URI.create(url).getAuthority()).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(byHost.statusCode()).isEqualTo(200);
             assertThat(output()).contains("http://127.0.0.1:" + ports.get("INSPECT_PORT"));
+            // The summary says where the console is and where its admin key is kept.
+            String console = "http://127.0.0.1:" + ports.get("AUTH_PORT") + "/console";
+            assertThat(output()).contains("Console: " + console).contains("the PORTHOLE_ADMIN_KEY= line of ").contains("secrets.env)");
+            assertThat(Http.get(console + "/login").statusCode()).isEqualTo(200);
 
             // The agent got in through auth-service with the launcher's generated token, not in public mode.
             assertThat(Files.readString(runDir.resolve("logs/gateway.log"))).contains("agents authenticate with auth-service");

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -52,21 +54,27 @@ public class ClientPages {
     }
 
     /** One row of the list. */
-    public record ClientRow(String id, String description, boolean enabled, String grants, String createdAt) {
+    public record ClientRow(String id, String description, boolean enabled, String grants, String createdAt, long sessions) {
         static ClientRow of(ClientRecord client) {
+            return of(client, 0);
+        }
+
+        static ClientRow of(ClientRecord client, long sessions) {
             return new ClientRow(client.id(), client.description() == null ? "" : client.description(), client.enabled(),
-                    summary(client.grants()), ConsoleFormat.time(client.createdAt()));
+                    summary(client.grants()), ConsoleFormat.time(client.createdAt()), sessions);
         }
     }
 
     private final ClientService clients;
+    private final SessionTable sessions;
     private final ConsoleOperator operator;
     private final ConsolePages pages;
     private final int defaultSize;
     private final int maxSize;
 
-    public ClientPages(ClientService clients, ConsoleOperator operator, ConsolePages pages, AuthConfig config) {
+    public ClientPages(ClientService clients, SessionTable sessions, ConsoleOperator operator, ConsolePages pages, AuthConfig config) {
         this.clients = clients;
+        this.sessions = sessions;
         this.operator = operator;
         this.pages = pages;
         this.defaultSize = config.defaultPageSize();
@@ -145,10 +153,31 @@ public class ClientPages {
     @GET
     @Path("{id}/delete")
     public Response confirmDelete(@PathParam("id") String id) {
-        ConsoleSession session = operator.session();
+        return confirm(id, client -> new ConsolePages.Confirmation("Delete client " + id + "?", "This deletes the client, its tokens and its "
+                + "reserved names, and closes its sessions on every gateway. It cannot be undone.", PATH + "/" + id + "/delete",
+                "Delete " + id, "confirm-delete", PATH));
+    }
+
+    @GET
+    @Path("{id}/disable")
+    public Response confirmDisable(@PathParam("id") String id) {
+        return confirm(id, client -> new ConsolePages.Confirmation("Disable client " + id + "?", "Its sessions on every gateway close at "
+                + "once and its agents cannot connect until it is enabled again.", PATH + "/" + id + "/disable", "Disable " + id,
+                "confirm-disable", PATH));
+    }
+
+    @GET
+    @Path("{id}/secret")
+    public Response confirmRotateSecret(@PathParam("id") String id) {
+        return confirm(id, client -> new ConsolePages.Confirmation("Rotate the secret of client " + id + "?", "The current secret stops "
+                + "working at once: agents that use it cannot log in again until they are given the new one, shown on the next page only.",
+                PATH + "/" + id + "/secret", "Rotate the secret of " + id, "confirm-rotate", PATH));
+    }
+
+    private Response confirm(String id, Function<ClientRecord, ConsolePages.Confirmation> question) {
         try {
             ClientRecord client = clients.get(id);
-            return ConsolePages.html(200, pages.page("client-delete", "clients", session, Map.of("client", ClientRow.of(client))));
+            return ConsolePages.html(200, pages.confirm("clients", operator.session(), question.apply(client)));
         } catch (AdminException e) {
             return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
         }
@@ -178,8 +207,16 @@ public class ClientPages {
 
     private String listPage(int page, int size, String notice, String error, String id, String description) {
         Page<ClientRecord> list = clients.list(page, size);
+        // Who is connected, stored client or not: a static token's or a public session's agent has no client record.
+        List<SessionTable.SessionRow> live = sessions.rows();
+        Map<String, Long> perClient = live.stream().collect(Collectors.groupingBy(SessionTable.SessionRow::clientId, Collectors.counting()));
+        Map<String, Boolean> stored = new HashMap<>();
+        List<SessionTable.SessionRow> unstored = live.stream()
+                .filter(row -> !stored.computeIfAbsent(row.clientId(), clients::exists)).toList();
         Map<String, Object> data = new HashMap<>();
-        data.put("clients", list.items().stream().map(ClientRow::of).toList());
+        data.put("clients", list.items().stream().map(c -> ClientRow.of(c, perClient.getOrDefault(c.id(), 0L))).toList());
+        data.put("unstored", unstored);
+        data.put("liveSessions", live.size());
         data.put("pager", ConsoleFormat.Pager.of(list));
         data.put("notice", notice);
         data.put("error", error);

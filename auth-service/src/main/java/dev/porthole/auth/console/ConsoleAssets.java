@@ -7,15 +7,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** htmx and the live pages' script, served from auth-service's own jar (no CDN). */
+/** htmx, the live pages' script and the pages' small enhancements, served from auth-service's own jar (no CDN). */
 @Path(ConsoleGate.STATIC)
 public class ConsoleAssets {
 
     private static final String HTMX = "META-INF/resources/_static/htmx.org/2.0.2/dist/htmx.min.js";
     private static final String LIVE = "console/live.js";
+    private static final String CONSOLE = "console/console.js";
 
     private final byte[] htmx = read(HTMX);
     private final byte[] live = read(LIVE);
+    private final byte[] console = read(CONSOLE);
+
+    /** Local times and copy buttons on every page ({@code console/console.js}). */
+    @GET
+    @Path("console.js")
+    public Response console() {
+        return Response.ok(console, "text/javascript; charset=utf-8").header("Cache-Control", "no-cache").build();
+    }
 
     /** Keeps the sessions and events tables current over {@code /console/live/*} ({@link ConsoleLive}). */
     @GET

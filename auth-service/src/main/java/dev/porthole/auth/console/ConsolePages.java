@@ -6,6 +6,8 @@ import io.quarkus.qute.ReflectionValueResolver;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.qute.TemplateLocator.TemplateLocation;
+import io.quarkus.qute.UserTagSectionHelper;
+import io.quarkus.qute.ValueResolver;
 import io.quarkus.qute.Variant;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -27,11 +29,18 @@ import java.util.Optional;
 @ApplicationScoped
 public class ConsolePages {
 
+    /** Longest id a table shows whole. */
+    static final int SHORT_ID = 14;
+
     private static final Variant HTML = new Variant(Locale.ROOT, StandardCharsets.UTF_8, "text/html");
 
     private final Engine engine = Engine.builder()
             .addDefaults()
             .addValueResolver(new ReflectionValueResolver())
+            .addValueResolver(ValueResolver.builder().applyToBaseClass(String.class).applyToName("short")
+                    .resolveSync(context -> shorten((String) context.getBase())).build())
+            // {#shortid value /}: a long id shortened, the whole value on hover and behind a copy button (console.js)
+            .addSectionHelper(new UserTagSectionHelper.Factory("shortid", "console/tags/shortid"))
             .addResultMapper(new HtmlEscaper(List.of("text/html")))
             .removeStandaloneLines(true)
             .strictRendering(true)
@@ -59,6 +68,29 @@ public class ConsolePages {
         TemplateInstance fragment = template(name).data("csrf", session.csrfToken());
         data.forEach(fragment::data);
         return fragment.render();
+    }
+
+    /** A page that asks to confirm a destructive action: a form that posts it, and a way back. */
+    public String confirm(String section, ConsoleSession session, Confirmation confirmation) {
+        return page("confirm", section, session, Map.of("confirm", confirmation));
+    }
+
+    /**
+     * What a confirmation page says and does.
+     *
+     * @param heading the question, e.g. "Kick session s-1 of client a?"
+     * @param warning what happens, in one or two sentences
+     * @param action where the form posts
+     * @param button the confirming button's text
+     * @param buttonId the confirming button's id
+     * @param cancel where "Cancel" goes
+     */
+    public record Confirmation(String heading, String warning, String action, String button, String buttonId, String cancel) {
+    }
+
+    /** An id as a table shows it: whole up to {@link #SHORT_ID} characters, else its start and an ellipsis. */
+    static String shorten(String id) {
+        return id.length() <= SHORT_ID ? id : id.substring(0, SHORT_ID - 2) + "…";
     }
 
     /** The login page, with an optional notice ({@code null}: none). */

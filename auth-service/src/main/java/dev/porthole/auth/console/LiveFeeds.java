@@ -40,15 +40,17 @@ public class LiveFeeds {
         final WebSocketConnection connection;
         final boolean events;
         final String type;
+        final String client;
         final String cookie;
         final LiveQueue queue;
         String cursor;
         String lastTable;
 
-        Page(WebSocketConnection connection, boolean events, String type, String cookie, String cursor, int maxWaiting) {
+        Page(WebSocketConnection connection, boolean events, String type, String client, String cookie, String cursor, int maxWaiting) {
             this.connection = connection;
             this.events = events;
             this.type = type;
+            this.client = client;
             this.cookie = cookie;
             this.cursor = cursor;
             this.queue = new LiveQueue(maxWaiting);
@@ -75,15 +77,18 @@ public class LiveFeeds {
         Map<String, List<String>> query = new QueryStringDecoder(String.valueOf(connection.handshakeRequest().query()), false).parameters();
         String type = first(query, "type");
         String after = first(query, "after");
+        String client = first(query, "client");
         if (!kind.equals("sessions") && !kind.equals("events")) {
             refuse(connection, "there is no live page '" + kind + "': use sessions or events");
         } else if (!type.isEmpty() && !TYPES.contains(type)) {
             refuse(connection, "unknown event type '" + type + "'");
+        } else if (client.length() > EventPages.MAX_CLIENT_FILTER) {
+            refuse(connection, "client filter longer than " + EventPages.MAX_CLIENT_FILTER + " characters");
         } else if (!after.isEmpty() && !ENTRY_ID.matcher(after).matches()) {
             refuse(connection, "after='" + after + "' is not a stream entry id like 1733443200000-0");
         } else {
             String cursor = kind.equals("events") ? (after.isEmpty() ? events.lastId() : after) : null;
-            pages.put(connection.id(), new Page(connection, kind.equals("events"), type, connection.userData().get(LiveUpgradeCheck.COOKIE),
+            pages.put(connection.id(), new Page(connection, kind.equals("events"), type, client, connection.userData().get(LiveUpgradeCheck.COOKIE),
                     cursor, maxEvents));
         }
     }
@@ -134,10 +139,11 @@ public class LiveFeeds {
         }
         page.cursor = fresh.getLast().entryId();
         for (RecentEvents.Entry entry : fresh) {
-            if (page.type.isEmpty() || page.type.equals(entry.type())) {
+            if (entry.matches(page.type, page.client)) {
                 Map<String, Object> data = new HashMap<>();
                 data.put("events", List.of(entry));
                 data.put("type", page.type);
+                data.put("client", page.client);
                 String row = render.fragment("event-rows", session, data);
                 page.queue.row(new JsonObject().put("id", entry.entryId()).put("row", row).encode());
             }

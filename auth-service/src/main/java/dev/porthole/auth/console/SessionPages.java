@@ -3,6 +3,7 @@ package dev.porthole.auth.console;
 import dev.porthole.auth.config.ConsoleConfig;
 import dev.porthole.auth.service.AdminException;
 import dev.porthole.auth.service.SessionService;
+import dev.porthole.protocol.registry.SessionRecord;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -49,6 +50,18 @@ public class SessionPages {
         data.put("kicked", kicked);
         data.put("gone", gone);
         return ConsolePages.html(200, pages.page("sessions", "sessions", operator.session(), data));
+    }
+
+    @GET
+    @Path("{sessionId}/kick")
+    public Response confirmKick(@PathParam("sessionId") String sessionId) {
+        return sessions.find(sessionId).map(s -> ConsolePages.html(200, pages.confirm("sessions", operator.session(),
+                new ConsolePages.Confirmation("Kick session " + sessionId + " of client " + s.clientId() + "?",
+                        "Its gateway closes the connection of agent " + s.agentId() + " and its tunnels "
+                                + s.tunnels().stream().map(SessionRecord.TunnelEntry::name).toList()
+                                + " stop at once. The agent exits rather than reconnecting; its client can connect again.",
+                        PATH + "/" + sessionId + "/kick", "Kick the session", "confirm-kick", PATH))))
+                .orElseGet(() -> Response.seeOther(UriBuilder.fromPath(PATH).queryParam("gone", sessionId).build()).build());
     }
 
     @POST

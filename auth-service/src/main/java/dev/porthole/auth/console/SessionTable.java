@@ -22,6 +22,11 @@ public class SessionTable {
     public record SessionRow(String sessionId, String clientId, String gatewayId, String agentId, String remoteAddress,
             String connectedAt, String age, List<SessionRecord.TunnelEntry> tunnels, String bytesIn, String bytesOut,
             String rateIn, String rateOut, String requests, String requestRate) {
+
+        /** How an agent without a stored client got in: gateways name a public session's client {@code public-<agent>}. */
+        public String access() {
+            return clientId.startsWith("public-") ? "public session" : "static token";
+        }
     }
 
     private final SessionService sessions;
@@ -32,6 +37,11 @@ public class SessionTable {
         this.sessions = sessions;
         this.rates = rates;
         this.clock = clock;
+    }
+
+    /** The live sessions (the first {@link #MAX_SHOWN}) as rows. */
+    List<SessionRow> rows() {
+        return sessions.list(0, MAX_SHOWN).items().stream().map(this::row).toList();
     }
 
     /** The {@code session-rows} template's data: sessions, total, shown, updatedAt. */

@@ -73,6 +73,17 @@ public class SigningSecretPages {
         return act(() -> keys.rotate(session.operator()), Notice.rotated);
     }
 
+    @GET
+    @Path("retire")
+    public Response confirmRetire() {
+        return keys.status().previous().map(key -> ConsolePages.html(200, pages.confirm("signing-secrets", operator.session(),
+                new ConsolePages.Confirmation("Retire the previous signing secret " + key.kid() + "?", "JWTs signed with it stop "
+                        + "working at once, and the sessions of agents that logged in with them close. Agents with credentials log in again "
+                        + "and get a JWT signed with the current secret.", PATH + "/retire", "Retire the previous secret", "confirm-retire",
+                        PATH))))
+                .orElseGet(() -> ConsolePages.html(409, render(null, "There is no previous signing secret to retire.")));
+    }
+
     @POST
     @Path("retire")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)

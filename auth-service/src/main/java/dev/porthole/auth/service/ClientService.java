@@ -85,6 +85,11 @@ public class ClientService {
         return new WithSecret(client, secret);
     }
 
+    /** Whether a client with this id is stored (an agent may also connect with a gateway's static token or as a public session). */
+    public boolean exists(String id) {
+        return clients.find(id).isPresent();
+    }
+
     public ClientRecord get(String id) {
         return clients.find(id).orElseThrow(() -> notFound(id));
     }

@@ -8,6 +8,7 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Lists live agent sessions across all gateways (from their Redis records) and kicks one. */
 @ApplicationScoped
@@ -29,6 +30,11 @@ public class SessionService {
     public Page<SessionRecord> list(int page, int size) {
         var now = clock.instant();
         return new Page<>(sessions.live(now, (long) page * size, size), page, size, sessions.countLive(now));
+    }
+
+    /** The live session with this id, if there is one. */
+    public Optional<SessionRecord> find(String sessionId) {
+        return sessions.find(sessionId, clock.instant());
     }
 
     /** Asks the gateway holding the session to close it (broadcast). */

@@ -16,6 +16,10 @@ class TrafficRatesTest {
         return new SessionRecord(id, "gw", "c", "a", "10.0.0.1", Instant.EPOCH, List.of(), in, out);
     }
 
+    private static SessionRecord connectedAt(Instant connectedAt, String id, long in, long out, long streams) {
+        return new SessionRecord(id, "gw", "c", "a", "10.0.0.1", connectedAt, List.of(), in, out, streams);
+    }
+
     private static SessionRecord session(String id, long in, long out, long streams) {
         return new SessionRecord(id, "gw", "c", "a", "10.0.0.1", Instant.EPOCH, List.of(), in, out, streams);
     }
@@ -36,9 +40,9 @@ class TrafficRatesTest {
     void rateIsTheChangeOverTheTimeBetweenFirstSightings() {
         ManualClock clock = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
         TrafficRates rates = new TrafficRates(clock);
-        assertThat(rates.observe(session("s", 1000, 0)).known()).isFalse();
+        TrafficRates.Rate first = rates.observe(session("s", 1000, 0));
         clock.advance(Duration.ofSeconds(2));
-        assertThat(rates.observe(session("s", 1000, 0)).known()).as("same counters: nothing to compare yet").isFalse();
+        assertThat(rates.observe(session("s", 1000, 0))).as("same counters: nothing new to compare").isEqualTo(first);
         clock.advance(Duration.ofSeconds(8));
         TrafficRates.Rate rate = rates.observe(session("s", 11_000, 5_000));
         assertThat(rate.known()).isTrue();
@@ -52,9 +56,38 @@ class TrafficRatesTest {
     void remembersAtMostTheBoundLeastRecentlySeenForgottenFirst() {
         TrafficRates rates = new TrafficRates(new ManualClock());
         for (int i = 0; i <= TrafficRates.MAX_TRACKED; i++) {
-            rates.observe(session("s-" + i, i, i));
+            rates.observe(connectedAt(null, "s-" + i, i, i, 0));
         }
         assertThat(rates.size()).isEqualTo(TrafficRates.MAX_TRACKED);
-        assertThat(rates.observe(session("s-0", 1, 1)).known()).as("the oldest was forgotten").isFalse();
+        assertThat(rates.observe(connectedAt(null, "s-0", 1, 1, 0)).known()).as("the oldest was forgotten: a first sight again").isFalse();
+        assertThat(rates.observe(connectedAt(null, "s-" + TrafficRates.MAX_TRACKED, 9, 9, 0)).known()).as("the newest is remembered")
+                .isTrue();
+    }
+
+    @Test
+    void aFirstSightShowsTheAverageSinceTheSessionConnected() {
+        Instant now = Instant.parse("2026-11-29T12:00:00Z");
+        TrafficRates rates = new TrafficRates(new ManualClock(now));
+        TrafficRates.Rate rate = rates.observe(connectedAt(now.minusSeconds(100), "new-page", 20_000, 10_000, 50));
+        assertThat(rate.known()).as("a value at once, not an ellipsis until the gateway's next rewrite").isTrue();
+        assertThat(rate.inPerSecond()).isEqualTo(200.0);
+        assertThat(rate.outPerSecond()).isEqualTo(100.0);
+        assertThat(rate.requestsPerSecond()).isEqualTo(0.5);
+    }
+
+    @Test
+    void countersThatStayTheSameBecomeARateOfZero() {
+        Instant now = Instant.parse("2026-11-29T12:00:00Z");
+        ManualClock clock = new ManualClock(now);
+        TrafficRates rates = new TrafficRates(clock);
+        rates.observe(connectedAt(now.minusSeconds(10), "quiet", 10_000, 10_000, 10));
+        clock.advance(TrafficRates.IDLE_AFTER.minusSeconds(1));
+        assertThat(rates.observe(connectedAt(now.minusSeconds(10), "quiet", 10_000, 10_000, 10)).inPerSecond())
+                .as("within a few rewrites: still the last rate").isEqualTo(1000.0);
+        clock.advance(Duration.ofSeconds(1));
+        TrafficRates.Rate idle = rates.observe(connectedAt(now.minusSeconds(10), "quiet", 10_000, 10_000, 10));
+        assertThat(idle.known()).isTrue();
+        assertThat(idle.inPerSecond()).isZero();
+        assertThat(idle.requestsPerSecond()).isZero();
     }
 }

@@ -61,6 +61,23 @@ class ConsoleSessionsTest {
     }
 
     @Test
+    void eachTunnelShowsItsEdgePolicyByRuleWithoutSecrets() throws Exception {
+        ConsoleLogin session = ConsoleLogin.login();
+        String id = "s-" + UUID.randomUUID();
+        String client = AdminApi.uniqueId("guarded");
+        Instant expiry = Instant.now().plus(Duration.ofMinutes(1));
+        SessionRecord record = new SessionRecord(id, "gw-a", client, "agent-1", "10.0.0.9", Instant.now(),
+                List.of(new TunnelEntry("http", client, "http://" + client + ".example.test", "basic-auth(1 users) oidc(https://issuer.example.test, 1 domains, 0 claims)"),
+                        new TunnelEntry("http", client + "-open", "http://" + client + "-open.example.test", "")), 0, 0);
+        redis.value(String.class).set("porthole:session:" + id, mapper.writeValueAsString(record), new SetArgs().pxAt(expiry));
+        redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), id);
+
+        String row = row(session.browser().when().get("/console/sessions").then().statusCode(200).extract().body().asString(), id);
+        assertThat(row).contains("policy: basic-auth(1 users) oidc(https://issuer.example.test, 1 domains, 0 claims)");
+        assertThat(row.split("policy:", -1)).as("only the guarded tunnel names a policy").hasSize(2);
+    }
+
+    @Test
     void kickAsksToConfirmFirstAndChangesNothingUntilThen() throws Exception {
         ConsoleLogin session = ConsoleLogin.login();
         String id = "s-" + UUID.randomUUID();

@@ -162,7 +162,7 @@ class AgentAuthCredentialsTest {
                 "credentialId", "sessionWarningSeconds", "signingKeyId");
         org.assertj.core.api.Assertions.assertThat(((Map<?, ?>) principal.get("grants")).keySet().stream().map(String::valueOf).toList()).containsExactlyInAnyOrder("subdomains", "randomNames",
                 "tcpPorts", "tcpPortCount", "privateTunnels", "dialTunnels", "maxTunnels", "maxSessions", "uploadBytesPerSecond",
-                "downloadBytesPerSecond");
+                "downloadBytesPerSecond", "requiredPolicy");
     }
 
     @Test

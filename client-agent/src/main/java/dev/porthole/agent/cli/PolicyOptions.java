@@ -37,8 +37,8 @@ public final class PolicyOptions {
     @Option(names = "--rate-limit", paramLabel = "RATE", description = "Requests per visitor address, e.g. 100/min (per s, min or hour).")
     String rateLimit;
 
-    @Option(names = "--oidc-issuer", paramLabel = "URL", description = "Visitors log in at this OpenID Connect issuer first "
-            + "(register https://<tunnel host>/.porthole/oidc/callback as the client's redirect URI).")
+    @Option(names = "--oidc-issuer", paramLabel = "URL", description = {"Visitors log in at this OpenID Connect issuer first.",
+            "Register this redirect URI with the issuer:", "  https://<tunnel-host>/.porthole/oidc/callback"})
     String oidcIssuer;
 
     @Option(names = "--oidc-client-id", paramLabel = "ID", description = "The client registered at the OIDC issuer.")

@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code porthole tls 8443 --subdomain app}: expose a local TLS service by name, with TLS ending at the service itself. */
-@Command(name = "tls", mixinStandardHelpOptions = true, description = {"Expose a local TLS service (HTTPS, or any protocol over TLS) at",
-        "tls://NAME.<domain> on the gateway's passthrough port: the gateway routes each connection by the name it asks for (SNI)",
-        "without decrypting it, so the local service's own certificate, which must name NAME.<domain>, is what visitors see.",
+@Command(name = "tls", mixinStandardHelpOptions = true, description = {"Expose a local TLS service by name, with TLS ending at the service itself.",
+        "Visitors reach tls://NAME.<domain> on the gateway's passthrough port (HTTPS, or any protocol over TLS).",
+        "The gateway routes each connection by the name it asks for (SNI) without decrypting it,",
+        "so the local service's own certificate, which must name NAME.<domain>, is what visitors see.",
         "Prints the public address on standard output; everything else goes to standard error."})
 public class TlsCommand implements Callable<Integer> {
 

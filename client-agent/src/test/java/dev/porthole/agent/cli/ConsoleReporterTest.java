@@ -38,6 +38,19 @@ class ConsoleReporterTest {
                 .isEqualTo("connection lost: gone; attempt 3 failed, retrying in 2.2 s");
     }
 
+    @Test
+    void aRefusalTheAgentRetriesIsLoggedSinceNoExitLinePrintsIt() {
+        TunnelResult unavailable = new TunnelResult(TunnelKind.HTTP, "web", 0, "", TunnelResult.UNAVAILABLE, "the tunnel registry (Redis) is unavailable");
+        assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(unavailable))).as("503: the agent retries, so the reason is logged").isEqualTo(-1);
+    }
+
+    @Test
+    void aFinalRefusalIsLeftToTheExitLineAlone() {
+        TunnelResult taken = new TunnelResult(TunnelKind.HTTP, "web", 0, "", 409, "subdomain 'web' is held by another client");
+        assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(http("other"), taken))).as("something granted: every refusal logged").isEqualTo(-1);
+        assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(taken))).isZero();
+    }
+
     private List<String> lines() {
         return out.toString(StandardCharsets.UTF_8).lines().toList();
     }

@@ -1,9 +1,11 @@
 package dev.porthole.protocol.message;
 
 import dev.porthole.protocol.frame.FrameType;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Agent to gateway, the first frame after the WebSocket upgrade.
@@ -34,11 +36,11 @@ public record Hello(int minVersion, int maxVersion, String agentVersion, String 
     }
 
     private static Set<String> withNeeded(Set<String> capabilities, List<TunnelRequest> tunnels, String capability,
-            java.util.function.Predicate<TunnelRequest> needs) {
+            Predicate<TunnelRequest> needs) {
         if (capabilities.contains(capability) || tunnels.stream().noneMatch(needs)) {
             return capabilities;
         }
-        Set<String> with = new java.util.LinkedHashSet<>(capabilities);
+        Set<String> with = new LinkedHashSet<>(capabilities);
         with.add(capability);
         return with;
     }

@@ -103,11 +103,11 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
      * When no tunnel was granted the gateway ends the session and the agent exits with the first
      * refusal as its last line ({@code porthole: ...}): that one is not logged as well, so that it
      * is printed once. -1 when some tunnel was granted (every refusal is logged, the others run) or
-     * when one was refused for now only ({@link TunnelResult#UNAVAILABLE}: the gateway asks the agent
-     * to try again, no exit line follows, and the reason must be seen).
+     * when the gateway asks the agent to try again ({@link TunnelResult#tryAgainLater}: no exit line
+     * follows, and the reason must be seen).
      */
     static int firstRefusalLeftToTheExit(List<TunnelResult> results) {
-        if (results.stream().anyMatch(r -> r.granted() || r.status() == TunnelResult.UNAVAILABLE)) {
+        if (results.stream().anyMatch(TunnelResult::granted) || TunnelResult.tryAgainLater(results)) {
             return -1;
         }
         for (int i = 0; i < results.size(); i++) {

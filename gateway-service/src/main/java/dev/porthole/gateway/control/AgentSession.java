@@ -343,7 +343,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         if (granted.isEmpty() && !results.isEmpty()) {
             mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results,
                 services.instance().id()));
-            boolean retry = results.stream().anyMatch(r -> r.status() == TunnelResult.UNAVAILABLE);
+            boolean retry = TunnelResult.tryAgainLater(results);
             close(retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS, "none of the requested tunnels could be granted");
             return;
         }

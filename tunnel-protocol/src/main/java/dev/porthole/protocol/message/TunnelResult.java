@@ -1,5 +1,6 @@
 package dev.porthole.protocol.message;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,6 +30,15 @@ public record TunnelResult(TunnelKind kind, String name, int port, String public
 
     public boolean granted() {
         return status == GRANTED;
+    }
+
+    /**
+     * Whether a WELCOME that grants none of {@code results} asks the agent to try again later
+     * (close code TRY_AGAIN_LATER) rather than to give up (NO_TUNNELS): one of them was refused for
+     * now only ({@link #UNAVAILABLE}).
+     */
+    public static boolean tryAgainLater(List<TunnelResult> results) {
+        return results.stream().anyMatch(result -> result.status() == UNAVAILABLE);
     }
 
     public static TunnelResult granted(TunnelKind kind, String name, int port, String publicAddress) {

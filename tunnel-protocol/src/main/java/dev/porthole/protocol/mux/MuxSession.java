@@ -15,7 +15,6 @@ import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.MessageCodec;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Ping;
-import dev.porthole.protocol.message.Pong;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.Response;
 import dev.porthole.protocol.message.Rst;
@@ -83,6 +82,7 @@ public final class MuxSession {
     private volatile int peerMaxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
     private final Heartbeat heartbeat;
     private final WindowBudget windows;
+    private final FrameReceiver receiver;
     /** Whether this side stops reading while its write queue is full (the gateway); see {@link #stopReadingWhileWriteQueueFull()}. */
     private boolean pauseReadsWhenFull;
     private volatile BooleanSupplier protocolErrorLog = () -> true;
@@ -100,6 +100,7 @@ public final class MuxSession {
         this.heartbeat = new Heartbeat(nanoClock);
         this.windows = new WindowBudget(settings);
         this.flood = new FloodGuard(nanoClock, settings.maxStreams());
+        this.receiver = new FrameReceiver(this, codec, streams, flood, windows, settings);
         transport.drainHandler(() -> onContext(this::onTransportDrain));
     }
 
@@ -274,7 +275,8 @@ public final class MuxSession {
 
     /**
      * Handles one received WebSocket binary message, which it takes over ({@link Ownership}): a DATA
-     * payload goes to its stream, anything else is released once decoded. Call on the session's context.
+     * payload goes to its stream, anything else is released once decoded ({@link FrameReceiver}).
+     * Call on the session's context.
      */
     public void receive(Buffer message) {
         if (closed) {
@@ -283,124 +285,7 @@ public final class MuxSession {
         }
         heartbeat.received();
         bytesReceived.add(message.length());
-        boolean handedOver = false;
-        try {
-            Frame frame = codec.decode(message);
-            if (frame.type() == FrameType.DATA) {
-                MuxStream stream = stream(frame.streamId(), FrameType.DATA);
-                if (stream != null) {
-                    stream.onData(frame.payload(), frame.fin());
-                    handedOver = true;
-                }
-            } else {
-                if (frame.streamId() == Frame.CONNECTION_STREAM) {
-                    flood.idleFrame(frame.type().name());
-                }
-                dispatch(MessageCodec.decode(frame));
-            }
-        } catch (ProtocolException e) {
-            if (e.error() == ProtocolError.MALFORMED_HEAD && failStream(e)) {
-                return;
-            }
-            closeOnProtocolError(e);
-        } finally {
-            if (!handedOver) {
-                Ownership.release(message);
-            }
-        }
-    }
-
-    /**
-     * A response head the peer sent on one stream breaks RFC 9110: that stream is reset both ways and
-     * its reader told; the connection's other streams go on. False if the stream never existed (then
-     * the connection closes).
-     */
-    private boolean failStream(ProtocolException e) {
-        int id = e.streamId();
-        MuxStream stream = streams.get(id);
-        boolean existed = stream != null || streams.openedLocally(id);
-        if (!existed) {
-            return false;
-        }
-        LOG.debugf("resetting stream %d: %s", Integer.toUnsignedLong(id), e.getMessage());
-        if (stream != null) {
-            sendReset(id, ResetCode.STREAM_ERROR, e.getMessage());
-            stream.onReset(ResetCode.STREAM_ERROR, "malformed response head: " + e.getMessage());
-        }
-        return true;
-    }
-
-    private void dispatch(ControlMessage message) throws ProtocolException {
-        switch (message) {
-            case Ping ping -> reply(new Pong(ping.timestamp()));
-            case Pong pong -> windows.roundTrip(nanoClock.getAsLong() - pong.timestamp());
-            case ConnectionMessage connection -> listener().onMessage(connection);
-            case Open open -> onOpen(open);
-            case Response response -> {
-                MuxStream stream = stream(response.streamId(), response.type());
-                if (stream != null) {
-                    stream.onResponse(response.head());
-                    if (response.fin()) {
-                        stream.onFin();
-                    }
-                }
-            }
-            case Window window -> {
-                MuxStream stream = stream(window.streamId(), window.type());
-                if (stream != null) {
-                    stream.onWindow(window.increment());
-                }
-            }
-            case Fin fin -> {
-                MuxStream stream = stream(fin.streamId(), fin.type());
-                if (stream != null) {
-                    stream.onFin();
-                }
-            }
-            case Rst rst -> {
-                MuxStream stream = stream(rst.streamId(), rst.type());
-                if (stream != null) {
-                    stream.onReset(rst.code(), rst.message());
-                }
-            }
-        }
-    }
-
-    private void onOpen(Open open) throws ProtocolException {
-        int id = open.streamId();
-        streams.acceptPeerId(id);
-        if (streams.size() >= settings.maxStreams()) {
-            flood.idleFrame("refused OPEN");
-            sendReset(id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
-            return;
-        }
-        MuxStream stream = new MuxStream(this, id, open, peerInitialWindow, settings.initialWindow(), settings);
-        streams.put(id, stream);
-        listener().onOpen(stream, open);
-        if (!streams.contains(id)) {
-            // Refused at once (a dial the peer may not make): an OPEN that did no work.
-            flood.idleFrame("refused OPEN");
-            return;
-        }
-        if (open.fin()) {
-            stream.onFin();
-        }
-    }
-
-    /** The open stream with this id; null for a stream that existed and closed; an error for one that never existed. */
-    private MuxStream stream(int id, FrameType type) throws ProtocolException {
-        MuxStream stream = streams.get(id);
-        if (stream != null) {
-            return stream;
-        }
-        if (!streams.everOpened(id)) {
-            throw new ProtocolException(ProtocolError.BAD_STREAM_ID, type + " on stream " + Integer.toUnsignedLong(id) + ", which was never opened");
-        }
-        if (type != FrameType.DATA) {
-            // DATA still in flight when a stream ends is bounded by its credit; control frames for it are not.
-            flood.idleFrame(type + " for a closed stream");
-        }
-        return null;
+        receiver.receive(message);
     }
 
     // ---- used by MuxStream, on the context ----
@@ -429,6 +314,11 @@ public final class MuxSession {
 
     int maxDataPayload() {
         return Math.min(settings.maxFrameSize(), peerMaxFrameSize) - Frame.HEADER_SIZE;
+    }
+
+    /** The stream credit the peer grants each new stream. */
+    int peerInitialWindow() {
+        return peerInitialWindow;
     }
 
     /** The session's clock, in nanoseconds (the one heartbeats use; tests move it). */
@@ -471,7 +361,7 @@ public final class MuxSession {
      * Sends a frame the peer's frames made this side owe (PONG, WINDOW, RST); while the write queue
      * is full these are counted, and a peer that is owed too many is closed ({@link FloodGuard}).
      */
-    private void reply(ControlMessage message) {
+    void reply(ControlMessage message) {
         if (closed) {
             return;
         }
@@ -507,7 +397,7 @@ public final class MuxSession {
     }
 
     /** One log line and a close with {@link CloseCode#PROTOCOL_ERROR} naming the rule. */
-    private void closeOnProtocolError(ProtocolException e) {
+    void closeOnProtocolError(ProtocolException e) {
         if (closed) {
             return;
         }
@@ -587,7 +477,8 @@ public final class MuxSession {
         }
     }
 
-    private MuxListener listener() throws ProtocolException {
+    /** The listener, or a protocol error for a frame that arrived before the session was ready. */
+    MuxListener listener() throws ProtocolException {
         MuxListener current = listener;
         if (current == null) {
             throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "frame before the session was ready");

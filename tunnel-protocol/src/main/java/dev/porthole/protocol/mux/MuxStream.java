@@ -15,7 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -51,7 +50,6 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private final MuxSession session;
     private volatile int id;
     private volatile Open open;
-    private final long hardLimit;
 
     // Written by any thread, read on the context.
     private volatile Handler<Buffer> dataHandler;
@@ -59,27 +57,16 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private volatile Handler<Throwable> exceptionHandler;
     private volatile Handler<Void> drainHandler;
     private volatile Handler<HttpResponseHead> responseHandler;
-    private volatile int writeQueueMaxSize;
-    private volatile boolean writerSawFull;
     private volatile boolean closed;
     /** Told once when the stream is closed for good (both ends done, or reset); see {@link #closeHandler}. */
     private final AtomicReference<Runnable> closeHandler = new AtomicReference<>();
     private volatile boolean readerTakesOver;
-    private final AtomicLong queuedBytes = new AtomicLong();
+    private final WriteQueue outbound;
 
     // Confined to the session's context.
-    private final ArrayDeque<PendingWrite> outbound = new ArrayDeque<>();
-    private final ArrayDeque<Buffer> inbound = new ArrayDeque<>();
+    private final ReadQueue inbound = new ReadQueue();
+    private final ReceiveWindow receiveWindow;
     private long sendCredit;
-    /** Credit the peer has left: bytes it may still send before this side returns some. */
-    private int receiveWindow;
-    /** This side's receive window: the credit it grants in all, which grows while a bulk transfer needs it. */
-    private int window;
-    private final int initialWindow;
-    private int consumedUnacknowledged;
-    /** When the credit returned last was granted (or the stream opened): the start of the current half window. */
-    private long windowEpochNanos;
-    private long demand = Long.MAX_VALUE;
     private boolean finQueued;
     private boolean finSent;
     private Promise<Void> endPromise;
@@ -96,12 +83,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         this.id = id;
         this.open = open;
         this.sendCredit = sendCredit;
-        this.receiveWindow = receiveWindow;
-        this.window = receiveWindow;
-        this.initialWindow = receiveWindow;
-        this.windowEpochNanos = session.nanoTime();
-        this.writeQueueMaxSize = settings.writeQueueMaxSize();
-        this.hardLimit = settings.writeQueueHardLimit();
+        this.receiveWindow = new ReceiveWindow(session, receiveWindow);
+        this.outbound = new WriteQueue(settings);
     }
 
     /** The stream id on the wire; 0 until a locally opened stream has been sent (ids are handed out in send order). */
@@ -202,7 +185,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     @Override
     public MuxStream pause() {
-        session.onContext(() -> demand = 0);
+        session.onContext(inbound::pause);
         return this;
     }
 
@@ -217,7 +200,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             throw new IllegalArgumentException("fetch amount must not be negative: " + amount);
         }
         session.onContext(() -> {
-            demand = (Long.MAX_VALUE - demand < amount) ? Long.MAX_VALUE : demand + amount;
+            inbound.fetch(amount);
             deliver();
         });
         return this;
@@ -278,26 +261,26 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         int length = data.length();
         if (length == 0) {
             Ownership.release(data);
-            succeed(handler);
+            WriteQueue.succeed(handler);
             return;
         }
-        long queued = queuedBytes.addAndGet(length);
-        if (queued > hardLimit) {
-            queuedBytes.addAndGet(-length);
+        long queued = outbound.admit(length);
+        if (queued > outbound.hardLimit()) {
+            outbound.refuse(length);
             Ownership.release(data);
-            String reason = "writer queued " + queued + " bytes, past the limit of " + hardLimit + " (it ignored writeQueueFull)";
+            String reason = "writer queued " + queued + " bytes, past the limit of " + outbound.hardLimit() + " (it ignored writeQueueFull)";
             reset(ResetCode.STREAM_ERROR, reason);
-            fail(handler, new StreamResetException(ResetCode.STREAM_ERROR, reason));
+            WriteQueue.fail(handler, new StreamResetException(ResetCode.STREAM_ERROR, reason));
             return;
         }
         session.onContext(() -> {
             if (closed || finQueued) {
-                queuedBytes.addAndGet(-length);
+                outbound.refuse(length);
                 Ownership.release(data);
-                fail(handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed for writing"));
+                WriteQueue.fail(handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed for writing"));
                 return;
             }
-            outbound.add(new PendingWrite(data, handler));
+            outbound.add(data, handler);
             session.scheduleFlush(this);
         });
     }
@@ -306,7 +289,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     public void end(Handler<AsyncResult<Void>> handler) {
         session.onContext(() -> {
             if (closed) {
-                fail(handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed"));
+                WriteQueue.fail(handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed"));
                 return;
             }
             if (finQueued) {
@@ -333,20 +316,13 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     @Override
     public MuxStream setWriteQueueMaxSize(int maxSize) {
-        if (maxSize <= 0) {
-            throw new IllegalArgumentException("write queue size must be positive: " + maxSize);
-        }
-        this.writeQueueMaxSize = maxSize;
+        outbound.maxSize(maxSize);
         return this;
     }
 
     @Override
     public boolean writeQueueFull() {
-        boolean full = queuedBytes.get() >= writeQueueMaxSize;
-        if (full) {
-            writerSawFull = true;
-        }
-        return full;
+        return outbound.full();
     }
 
     @Override
@@ -354,7 +330,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         this.drainHandler = handler;
         // A writer registers a drain handler because it saw the queue full; re-arm so that a drain
         // that raced with the registration (or cleared the flag for an earlier handler) still fires.
-        writerSawFull = true;
+        outbound.writerWaits();
         session.onContext(this::maybeDrain);
         return this;
     }
@@ -378,11 +354,10 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATA on stream " + id + " after its FIN");
         }
         int length = data.length();
-        if (length > receiveWindow) {
+        if (!receiveWindow.spend(length)) {
             throw new ProtocolException(ProtocolError.FLOW_CONTROL,
-                    "DATA of " + length + " bytes on stream " + id + " exceeds the granted credit of " + receiveWindow);
+                    "DATA of " + length + " bytes on stream " + id + " exceeds the granted credit of " + receiveWindow.remaining());
         }
-        receiveWindow -= length;
         bytesRead += length;
         session.streamData(this, length, 0);
         if (fin) {
@@ -456,22 +431,16 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
                 session.waitForTransport(this);
                 return;
             }
-            PendingWrite head = outbound.peek();
-            int chunk = (int) Math.min(Math.min(head.remaining(), sendCredit), session.maxDataPayload());
-            boolean last = finQueued && !finSent && outbound.size() == 1 && chunk == head.remaining();
-            session.sendData(id, head.take(chunk), last);
+            int chunk = (int) Math.min(Math.min(outbound.headRemaining(), sendCredit), session.maxDataPayload());
+            boolean last = finQueued && !finSent && outbound.onlyHead(chunk);
+            session.sendData(id, outbound.take(chunk), last);
             if (last) {
                 finSent = true;
             }
             sendCredit -= chunk;
             bytesWritten += chunk;
             session.streamData(this, 0, chunk);
-            queuedBytes.addAndGet(-chunk);
-            if (head.remaining() == 0) {
-                outbound.poll();
-                Ownership.release(head.data);
-                succeed(head.handler);
-            }
+            outbound.releaseSentHead();
         }
         if (!closed && finQueued && outbound.isEmpty()) {
             if (!finSent) {
@@ -490,15 +459,12 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     }
 
     private void deliver() {
-        while (!closed && demand > 0 && !inbound.isEmpty()) {
+        while (!closed && inbound.ready()) {
             Handler<Buffer> handler = dataHandler;
             if (handler == null) {
                 return;
             }
-            Buffer data = inbound.poll();
-            if (demand != Long.MAX_VALUE) {
-                demand--;
-            }
+            Buffer data = inbound.next();
             consumed(data.length());
             invoke(handler, readerTakesOver ? data : Ownership.onHeap(data));
         }
@@ -512,40 +478,21 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
     }
 
-    /**
-     * Returns credit in batches of half a window: fewer WINDOW frames, and a peer that keeps sending
-     * still has half a window in hand when the credit is on its way. If that half was read in less
-     * than the time the credit takes to reach the peer and be used ({@link WindowBudget#growthInterval()}),
-     * the peer runs dry before new credit arrives: the window is what holds the stream back, and it
-     * doubles (see {@link MuxSettings}). A slow reader, or a slow sender, never grows it.
-     */
     private void consumed(int length) {
-        consumedUnacknowledged += length;
-        if (remoteFin || consumedUnacknowledged < Math.max(1, window / 2)) {
-            return;
+        int increment = receiveWindow.consumed(length, remoteFin);
+        if (increment > 0) {
+            session.sendWindow(id, increment);
         }
-        int increment = consumedUnacknowledged;
-        consumedUnacknowledged = 0;
-        long now = session.nanoTime();
-        if (now - windowEpochNanos < session.windowGrowthInterval()) {
-            int growth = session.growWindow(window);
-            window += growth;
-            increment += growth;
-        }
-        windowEpochNanos = now;
-        receiveWindow += increment;
-        session.sendWindow(id, increment);
     }
 
     /** What this stream's receive window grew beyond its initial size; given back to the session when the stream closes. */
     int windowGrowth() {
-        return window - initialWindow;
+        return receiveWindow.growth();
     }
 
     private void maybeDrain() {
         Handler<Void> handler = drainHandler;
-        if (handler != null && writerSawFull && queuedBytes.get() <= writeQueueMaxSize / 2) {
-            writerSawFull = false;
+        if (handler != null && outbound.drained()) {
             invoke(handler, null);
         }
     }
@@ -564,17 +511,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
         closed = true;
         failure = cause;
-        for (Buffer data : inbound) {
-            Ownership.release(data);
-        }
-        inbound.clear();
+        inbound.discard();
         unreadHeads.clear();
-        for (PendingWrite pending : outbound) {
-            queuedBytes.addAndGet(-pending.remaining());
-            Ownership.release(pending.data);
-            fail(pending.handler, cause);
-        }
-        outbound.clear();
+        outbound.failAll(cause);
         if (endPromise != null) {
             endPromise.tryFail(cause);
         }
@@ -600,42 +539,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
     }
 
-    private static void succeed(Handler<AsyncResult<Void>> handler) {
-        if (handler != null) {
-            handler.handle(Future.succeededFuture());
-        }
-    }
-
-    private static void fail(Handler<AsyncResult<Void>> handler, Throwable cause) {
-        if (handler != null) {
-            handler.handle(Future.failedFuture(cause));
-        }
-    }
-
     @Override
     public String toString() {
         return "stream " + Integer.toUnsignedLong(id) + " of tunnel '" + open.tunnel() + "'";
-    }
-
-    /** Bytes a writer handed over and the callback to run once they are all sent. */
-    private static final class PendingWrite {
-        private final Buffer data;
-        private final Handler<AsyncResult<Void>> handler;
-        private int offset;
-
-        PendingWrite(Buffer data, Handler<AsyncResult<Void>> handler) {
-            this.data = data;
-            this.handler = handler;
-        }
-
-        int remaining() {
-            return data.length() - offset;
-        }
-
-        Buffer take(int length) {
-            Buffer piece = (offset == 0 && length == data.length()) ? data : data.slice(offset, offset + length);
-            offset += length;
-            return piece;
-        }
     }
 }

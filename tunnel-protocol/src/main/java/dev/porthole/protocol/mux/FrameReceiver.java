@@ -1,0 +1,170 @@
+package dev.porthole.protocol.mux;
+
+import dev.porthole.protocol.buffer.Ownership;
+import dev.porthole.protocol.frame.Frame;
+import dev.porthole.protocol.frame.FrameCodec;
+import dev.porthole.protocol.frame.FrameType;
+import dev.porthole.protocol.frame.ProtocolError;
+import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.ConnectionMessage;
+import dev.porthole.protocol.message.ControlMessage;
+import dev.porthole.protocol.message.Fin;
+import dev.porthole.protocol.message.MessageCodec;
+import dev.porthole.protocol.message.Open;
+import dev.porthole.protocol.message.Ping;
+import dev.porthole.protocol.message.Pong;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.Response;
+import dev.porthole.protocol.message.Rst;
+import dev.porthole.protocol.message.Window;
+import io.vertx.core.buffer.Buffer;
+import org.jboss.logging.Logger;
+
+/**
+ * The receiving half of a {@link MuxSession}: decodes each message the peer sent, hands DATA
+ * straight to its stream and every other frame to its stream or the session, and enforces the
+ * stream-id and stream-count rules. A broken rule closes the connection, except a malformed
+ * response head, which fails only its stream. Confined to the session's context.
+ */
+final class FrameReceiver {
+
+    private static final Logger LOG = Logger.getLogger(FrameReceiver.class);
+
+    private final MuxSession session;
+    private final FrameCodec codec;
+    private final StreamTable streams;
+    private final FloodGuard flood;
+    private final WindowBudget windows;
+    private final MuxSettings settings;
+
+    FrameReceiver(MuxSession session, FrameCodec codec, StreamTable streams, FloodGuard flood, WindowBudget windows, MuxSettings settings) {
+        this.session = session;
+        this.codec = codec;
+        this.streams = streams;
+        this.flood = flood;
+        this.windows = windows;
+        this.settings = settings;
+    }
+
+    /** Handles one received message, which it takes over ({@link Ownership}). */
+    void receive(Buffer message) {
+        boolean handedOver = false;
+        try {
+            Frame frame = codec.decode(message);
+            if (frame.type() == FrameType.DATA) {
+                MuxStream stream = stream(frame.streamId(), FrameType.DATA);
+                if (stream != null) {
+                    stream.onData(frame.payload(), frame.fin());
+                    handedOver = true;
+                }
+            } else {
+                if (frame.streamId() == Frame.CONNECTION_STREAM) {
+                    flood.idleFrame(frame.type().name());
+                }
+                dispatch(MessageCodec.decode(frame));
+            }
+        } catch (ProtocolException e) {
+            if (e.error() == ProtocolError.MALFORMED_HEAD && failStream(e)) {
+                return;
+            }
+            session.closeOnProtocolError(e);
+        } finally {
+            if (!handedOver) {
+                Ownership.release(message);
+            }
+        }
+    }
+
+    /**
+     * A response head the peer sent on one stream breaks RFC 9110: that stream is reset both ways and
+     * its reader told; the connection's other streams go on. False if the stream never existed (then
+     * the connection closes).
+     */
+    private boolean failStream(ProtocolException e) {
+        int id = e.streamId();
+        MuxStream stream = streams.get(id);
+        boolean existed = stream != null || streams.openedLocally(id);
+        if (!existed) {
+            return false;
+        }
+        LOG.debugf("resetting stream %d: %s", Integer.toUnsignedLong(id), e.getMessage());
+        if (stream != null) {
+            session.sendReset(id, ResetCode.STREAM_ERROR, e.getMessage());
+            stream.onReset(ResetCode.STREAM_ERROR, "malformed response head: " + e.getMessage());
+        }
+        return true;
+    }
+
+    private void dispatch(ControlMessage message) throws ProtocolException {
+        switch (message) {
+            case Ping ping -> session.reply(new Pong(ping.timestamp()));
+            case Pong pong -> windows.roundTrip(session.nanoTime() - pong.timestamp());
+            case ConnectionMessage connection -> session.listener().onMessage(connection);
+            case Open open -> onOpen(open);
+            case Response response -> {
+                MuxStream stream = stream(response.streamId(), response.type());
+                if (stream != null) {
+                    stream.onResponse(response.head());
+                    if (response.fin()) {
+                        stream.onFin();
+                    }
+                }
+            }
+            case Window window -> {
+                MuxStream stream = stream(window.streamId(), window.type());
+                if (stream != null) {
+                    stream.onWindow(window.increment());
+                }
+            }
+            case Fin fin -> {
+                MuxStream stream = stream(fin.streamId(), fin.type());
+                if (stream != null) {
+                    stream.onFin();
+                }
+            }
+            case Rst rst -> {
+                MuxStream stream = stream(rst.streamId(), rst.type());
+                if (stream != null) {
+                    stream.onReset(rst.code(), rst.message());
+                }
+            }
+        }
+    }
+
+    private void onOpen(Open open) throws ProtocolException {
+        int id = open.streamId();
+        streams.acceptPeerId(id);
+        if (streams.size() >= settings.maxStreams()) {
+            flood.idleFrame("refused OPEN");
+            session.sendReset(id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
+            return;
+        }
+        MuxStream stream = new MuxStream(session, id, open, session.peerInitialWindow(), settings.initialWindow(), settings);
+        streams.put(id, stream);
+        session.listener().onOpen(stream, open);
+        if (!streams.contains(id)) {
+            // Refused at once (a dial the peer may not make): an OPEN that did no work.
+            flood.idleFrame("refused OPEN");
+            return;
+        }
+        if (open.fin()) {
+            stream.onFin();
+        }
+    }
+
+    /** The open stream with this id; null for a stream that existed and closed; an error for one that never existed. */
+    private MuxStream stream(int id, FrameType type) throws ProtocolException {
+        MuxStream stream = streams.get(id);
+        if (stream != null) {
+            return stream;
+        }
+        if (!streams.everOpened(id)) {
+            throw new ProtocolException(ProtocolError.BAD_STREAM_ID, type + " on stream " + Integer.toUnsignedLong(id) + ", which was never opened");
+        }
+        if (type != FrameType.DATA) {
+            // DATA still in flight when a stream ends is bounded by its credit; control frames for it are not.
+            flood.idleFrame(type + " for a closed stream");
+        }
+        return null;
+    }
+}

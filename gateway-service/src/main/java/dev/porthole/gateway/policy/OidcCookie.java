@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
+import dev.porthole.gateway.crypto.AesGcm;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -16,9 +16,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Cipher;
 import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -36,11 +34,9 @@ final class OidcCookie {
     static final String NAME = "porthole_oidc";
     /** Larger values are not ours: refused before any decryption. */
     static final int MAX_LENGTH = 4096;
-    private static final int IV_BYTES = 12;
-    private static final int TAG_BITS = 128;
+    private static final byte[] NO_PREFIX = {};
 
-    private final SecretKeySpec key;
-    private final SecureRandom random = new SecureRandom();
+    private final AesGcm cipher;
 
     OidcCookie(Optional<String> sharedSecret) {
         byte[] material = new byte[32];
@@ -53,27 +49,16 @@ final class OidcCookie {
                 throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
             }
         } else {
-            random.nextBytes(material);
+            new SecureRandom().nextBytes(material);
         }
-        this.key = new SecretKeySpec(material, "AES");
+        this.cipher = new AesGcm(material);
     }
 
     /** The {@code Set-Cookie} value carrying {@code content} (with its expiry added) for this host and login. */
     String seal(String host, String binding, JsonObject content, Duration lifetime, boolean secure) {
-        JsonObject sealed = content.copy().put("exp", Instant.now().plus(lifetime).getEpochSecond());
-        byte[] iv = new byte[IV_BYTES];
-        random.nextBytes(iv);
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(associated(host, binding));
-            byte[] encrypted = cipher.doFinal(sealed.encode().getBytes(StandardCharsets.UTF_8));
-            String value = Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(ByteBuffer.allocate(iv.length + encrypted.length).put(iv).put(encrypted).array());
-            return cookie(value, lifetime.toSeconds(), secure);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is missing from this JVM", e);
-        }
+        JsonObject withExpiry = content.copy().put("exp", Instant.now().plus(lifetime).getEpochSecond());
+        byte[] sealed = cipher.seal(NO_PREFIX, associated(host, binding), withExpiry.encode().getBytes(StandardCharsets.UTF_8));
+        return cookie(Base64.getUrlEncoder().withoutPadding().encodeToString(sealed), lifetime.toSeconds(), secure);
     }
 
     /** The {@code Set-Cookie} value that removes the cookie. */
@@ -118,13 +103,7 @@ final class OidcCookie {
         }
         try {
             byte[] bytes = Base64.getUrlDecoder().decode(value);
-            if (bytes.length <= IV_BYTES + TAG_BITS / 8) {
-                return Optional.empty();
-            }
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, IV_BYTES));
-            cipher.updateAAD(associated(host, binding));
-            JsonObject content = new JsonObject(new String(cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES), StandardCharsets.UTF_8));
+            JsonObject content = new JsonObject(new String(cipher.open(bytes, 0, associated(host, binding)), StandardCharsets.UTF_8));
             return content.getLong("exp", 0L) > Instant.now().getEpochSecond() ? Optional.of(content) : Optional.empty();
         } catch (GeneralSecurityException | IllegalArgumentException | DecodeException | ClassCastException e) {
             // Forged, altered, made for another host or login, or under another key: no login.

@@ -1,16 +1,11 @@
 package dev.porthole.gateway.tls.acme;
 
-import java.nio.ByteBuffer;
+import dev.porthole.gateway.crypto.AesGcm;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts what the gateway keeps in Redis about ACME (the account key, each certificate and its key)
@@ -19,15 +14,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SealedValues {
 
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
     private static final byte VERSION = 1;
 
-    private final SecretKey key;
-    private final SecureRandom random = new SecureRandom();
+    private final AesGcm cipher;
 
-    private SealedValues(SecretKey key) {
-        this.key = key;
+    private SealedValues(AesGcm cipher) {
+        this.cipher = cipher;
     }
 
     /** What is wrong with the configured key, or null when it is a base64 AES-256 key. */
@@ -48,22 +40,13 @@ public final class SealedValues {
 
     /** The cipher for a key that {@link #keyProblem} accepted. */
     public static SealedValues of(String base64Key) {
-        return new SealedValues(new SecretKeySpec(Base64.getDecoder().decode(base64Key.trim()), "AES"));
+        return new SealedValues(new AesGcm(Base64.getDecoder().decode(base64Key.trim())));
     }
 
     /** {@code plain} encrypted for the Redis key {@code name}: base64 of version, nonce and ciphertext with its tag. */
     public String seal(String name, String plain) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length).put(VERSION).put(nonce).put(sealed).array());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
-        }
+        byte[] sealed = cipher.seal(new byte[] {VERSION}, name.getBytes(StandardCharsets.UTF_8), plain.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(sealed);
     }
 
     /**
@@ -78,14 +61,11 @@ public final class SealedValues {
         } catch (IllegalArgumentException e) {
             throw new SealedValueException(name + " in Redis is not an encrypted value (not base64)");
         }
-        if (bytes.length < 1 + NONCE_BYTES + TAG_BITS / 8 || bytes[0] != VERSION) {
+        if (bytes.length < 1 + AesGcm.NONCE_BYTES + AesGcm.TAG_BYTES || bytes[0] != VERSION) {
             throw new SealedValueException(name + " in Redis is not an encrypted value of a known version");
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 1, NONCE_BYTES));
-            cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
-            return new String(cipher.doFinal(bytes, 1 + NONCE_BYTES, bytes.length - 1 - NONCE_BYTES), StandardCharsets.UTF_8);
+            return new String(cipher.open(bytes, 1, name.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
             throw new SealedValueException(name + " in Redis does not open with tls.acme.encryption-key (another key, or the value was changed)");
         } catch (GeneralSecurityException e) {

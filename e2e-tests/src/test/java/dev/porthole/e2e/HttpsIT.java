@@ -116,7 +116,7 @@ class HttpsIT {
         assertThat(gateway.awaitExit(PortholeSystem.START_TIMEOUT)).isNotZero();
         List<String> output = new ArrayList<>(gateway.stderr());
         output.addAll(gateway.stdout());
-        assertThat(output).anyMatch(line -> line.contains("invalid configuration: porthole.gateway.tls.cert-files: " + expired.cert()
+        assertThat(output).anyMatch(line -> line.contains("invalid configuration: porthole.gateway.tls.cert-files (PORTHOLE_GATEWAY_TLS_CERT_FILES): " + expired.cert()
                 + ": the certificate for *.porthole.test, porthole.test expired at"));
     }
 

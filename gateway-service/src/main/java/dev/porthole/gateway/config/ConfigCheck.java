@@ -25,8 +25,6 @@ public final class ConfigCheck {
         if (!DOMAIN.matcher(http.domain()).matches()) {
             problems.add("porthole.gateway.http.domain: '" + http.domain() + "' is not a lower-case DNS name");
         }
-        http.publicScheme().filter(scheme -> !scheme.equals("http") && !scheme.equals("https")).ifPresent(scheme ->
-                problems.add("porthole.gateway.http.public-scheme: must be http or https, not '" + scheme + "'"));
         checkPort(problems, "porthole.gateway.http.port", http.port());
         http.publicPort().ifPresent(port -> checkPort(problems, "porthole.gateway.http.public-port", port));
         if (!http.agentPath().startsWith("/")) {
@@ -104,13 +102,8 @@ public final class ConfigCheck {
         positive(problems, "porthole.gateway.auth.cache-size", auth.cacheSize());
 
         GatewayConfig.Tcp tcp = config.tcp();
-        try {
-            PortRange range = PortRange.parse(tcp.portRange());
-            if (range.contains(http.port())) {
-                problems.add("porthole.gateway.tcp.port-range: " + range + " contains http.port " + http.port());
-            }
-        } catch (IllegalArgumentException e) {
-            problems.add("porthole.gateway.tcp.port-range: " + e.getMessage());
+        if (tcp.portRange().contains(http.port())) {
+            problems.add("porthole.gateway.tcp.port-range: " + tcp.portRange() + " contains http.port " + http.port());
         }
         positive(problems, "porthole.gateway.tcp.max-connections-per-tunnel", tcp.maxConnectionsPerTunnel());
         positive(problems, "porthole.gateway.tcp.idle-timeout", tcp.idleTimeout().toMillis());

@@ -2,6 +2,7 @@ package dev.porthole.gateway.config;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
@@ -188,7 +189,7 @@ public interface GatewayConfig {
          * terminates TLS itself ({@code tls.cert-files}), else {@code http} (set {@code https} when TLS
          * terminates in front of it).
          */
-        Optional<String> publicScheme();
+        Optional<PublicScheme> publicScheme();
 
         /** Port in the public URLs; defaults to {@code http.port}, and is left out when it is the scheme's default. */
         OptionalInt publicPort();
@@ -360,7 +361,8 @@ public interface GatewayConfig {
 
         /** Ports handed out to TCP tunnels, {@code first-last}; an agent may ask only for a port in this range. */
         @WithDefault("20000-20999")
-        String portRange();
+        @WithConverter(PortRange.Converter.class)
+        PortRange portRange();
 
         /** Host in the {@code tcp://host:port} addresses handed out; defaults to {@code http.domain}. */
         Optional<String> publicHost();

@@ -29,6 +29,14 @@ public record PortRange(int first, int last) {
         }
     }
 
+    /** Reads {@code tcp.port-range}: a bad value stops start-up with the setting's name and this message. */
+    public static final class Converter implements org.eclipse.microprofile.config.spi.Converter<PortRange> {
+        @Override
+        public PortRange convert(String value) {
+            return parse(value);
+        }
+    }
+
     public boolean contains(int port) {
         return port >= first && port <= last;
     }

@@ -7,6 +7,7 @@ import dev.porthole.gateway.auth.StaticCredential;
 import dev.porthole.gateway.auth.StaticTokenAuthenticator;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
+import dev.porthole.gateway.config.PortRange;
 import dev.porthole.gateway.control.AgentSession;
 import dev.porthole.gateway.control.LocalSessions;
 import dev.porthole.gateway.events.EventPublisher;
@@ -230,7 +231,7 @@ public class GatewayFileReload {
         List<String> changes = new ArrayList<>();
         restartOnly(changes, "domain", file.domain(), config.http().domain());
         restartOnly(changes, "ports.http", file.httpPort(), config.http().port());
-        restartOnly(changes, "ports.tcp-range", file.tcpPortRange(), config.tcp().portRange());
+        restartOnly(changes, "ports.tcp-range", file.tcpPortRange().map(PortRange::parse), config.tcp().portRange());
         if (authenticator instanceof StaticTokenAuthenticator tokens) {
             List<StaticCredential> credentials = file.credentials().orElseGet(() -> StaticTokenAuthenticator.configured(config));
             Set<String> revoked = tokens.replace(credentials);

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.PublicScheme;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Builds the public URLs that the gateway hands out for tunnels. */
@@ -23,7 +24,7 @@ public class PublicAddresses {
 
     /** The scheme of public URLs: {@code http.public-scheme}, else {@code https} when the gateway terminates TLS, else {@code http}. */
     public static String scheme(GatewayConfig config) {
-        return config.http().publicScheme().orElse(tlsTerminated(config) ? "https" : "http");
+        return config.http().publicScheme().map(PublicScheme::text).orElse(tlsTerminated(config) ? "https" : "http");
     }
 
     /** Whether the public listener speaks TLS itself ({@code tls.cert-files} or {@code tls.acme.directory-url} set). */

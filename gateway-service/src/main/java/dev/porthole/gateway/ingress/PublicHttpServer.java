@@ -1,8 +1,8 @@
 package dev.porthole.gateway.ingress;
 
-import dev.porthole.gateway.config.ConfigCheck;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
+import dev.porthole.gateway.config.StartupConfigCheck;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.events.EventPublisher;
@@ -64,18 +64,11 @@ public class PublicHttpServer {
     }
 
     void start(@Observes StartupEvent startup) throws Exception {
-        List<String> problems = ConfigCheck.problems(config);
-        if (!problems.isEmpty()) {
-            problems.forEach(problem -> Log.error("invalid configuration: " + problem));
-            throw new InvalidConfigurationException(problems);
-        }
         HttpServerOptions options = options();
         try {
             tls.configure(options);
         } catch (CertificateProblems bad) {
-            List<String> certificateProblems = bad.problems().stream().map(problem -> "porthole.gateway.tls.cert-files: " + problem).toList();
-            certificateProblems.forEach(problem -> Log.error("invalid configuration: " + problem));
-            throw new InvalidConfigurationException(certificateProblems);
+            throw StartupConfigCheck.logged(bad.problems().stream().map(problem -> "porthole.gateway.tls.cert-files: " + problem).toList());
         }
         int instances = config.http().eventLoops().orElse(Runtime.getRuntime().availableProcessors());
         Duration headTimeout = config.http().requestHeadTimeout();
@@ -190,13 +183,6 @@ public class PublicHttpServer {
                         ingress.handle(request);
                     })
                     .listen().<Void>mapEmpty().onComplete(started);
-        }
-    }
-
-    /** The configuration has mistakes; each was logged with its key. */
-    public static final class InvalidConfigurationException extends RuntimeException {
-        InvalidConfigurationException(List<String> problems) {
-            super("invalid gateway configuration:\n  " + String.join("\n  ", problems), null, false, false);
         }
     }
 }

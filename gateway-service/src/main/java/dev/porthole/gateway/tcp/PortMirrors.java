@@ -53,7 +53,7 @@ public class PortMirrors {
         this.keys = keys;
         this.vertx = vertx;
         this.config = config;
-        this.range = PortRange.parse(config.tcp().portRange());
+        this.range = config.tcp().portRange();
     }
 
     void start(@Observes StartupEvent startup) {

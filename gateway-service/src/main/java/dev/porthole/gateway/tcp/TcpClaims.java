@@ -39,7 +39,7 @@ public class TcpClaims {
         this.registry = registry;
         this.holders = holders;
         this.listeners = listeners;
-        this.range = PortRange.parse(config.tcp().portRange());
+        this.range = config.tcp().portRange();
         this.publicHost = config.tcp().publicHost().orElse(config.http().domain());
         this.attempts = config.tcp().allocationAttempts();
         this.random = new SecureRandom();

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -17,21 +18,37 @@ class ConfigCheckTest {
     void reportsEveryMistakeAtOnceEachNamingItsKey() {
         var problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
                 "porthole.gateway.http.domain", "Not A Domain",
-                "porthole.gateway.http.public-scheme", "ftp",
                 "porthole.gateway.http.port", "70000",
                 "porthole.gateway.heartbeat.interval", "10s",
                 "porthole.gateway.heartbeat.timeout", "15s",
                 "porthole.gateway.registry.ttl", "5s",
                 "porthole.gateway.tunnel.max-frame-size", "1K",
                 "porthole.gateway.auth.tokens", "short")));
-        assertThat(problems).hasSize(7);
+        assertThat(problems).hasSize(6);
         assertThat(problems).anyMatch(p -> p.startsWith("porthole.gateway.http.domain:"))
-                .anyMatch(p -> p.startsWith("porthole.gateway.http.public-scheme:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.http.port:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.heartbeat.timeout:") && p.contains("twice"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.registry.ttl:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tunnel.max-frame-size:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.auth.tokens[0]:"));
+    }
+
+    @Test
+    void theSchemeIsHttpOrHttpsInAnyCaseAndNothingElseLoads() {
+        assertThat(TestConfigs.gateway(Map.of("porthole.gateway.http.public-scheme", "HTTPS")).http().publicScheme()).hasValue(PublicScheme.HTTPS);
+        assertThat(TestConfigs.gateway(Map.of("porthole.gateway.http.public-scheme", "http")).http().publicScheme()).hasValue(PublicScheme.HTTP);
+        assertThatThrownBy(() -> TestConfigs.gateway(Map.of("porthole.gateway.http.public-scheme", "ftp")))
+                .hasMessageContaining("porthole.gateway.http.public-scheme").hasMessageContaining("ftp");
+    }
+
+    @Test
+    void aProblemNamesItsSettingAndTheEnvironmentVariableThatSetsIt() {
+        assertThat(InvalidConfigurationException.naming("porthole.gateway.http.port: must be between 1 and 65535, was 70000"))
+                .isEqualTo("porthole.gateway.http.port (PORTHOLE_GATEWAY_HTTP_PORT): must be between 1 and 65535, was 70000");
+        assertThat(InvalidConfigurationException.naming("porthole.gateway.auth.tokens[0]: shorter than 16 characters"))
+                .isEqualTo("porthole.gateway.auth.tokens[0] (PORTHOLE_GATEWAY_AUTH_TOKENS): shorter than 16 characters");
+        assertThat(InvalidConfigurationException.naming("porthole.gateway.tls.cert-files: /x.pem: not found"))
+                .startsWith("porthole.gateway.tls.cert-files (PORTHOLE_GATEWAY_TLS_CERT_FILES): ");
     }
 
     @Test

@@ -41,7 +41,12 @@ class TcpSettingsTest {
                 .anyMatch(p -> p.startsWith("porthole.gateway.tcp.max-connections-per-tunnel:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tcp.idle-timeout:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tcp.allocation-attempts:"));
-        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tcp.port-range", "twenty"))))
-                .singleElement().asString().startsWith("porthole.gateway.tcp.port-range: 'twenty' is not a port range");
+    }
+
+    @Test
+    void aRangeThatIsNotOneStopsTheConfigurationFromLoadingNamingTheKey() {
+        assertThatThrownBy(() -> TestConfigs.gateway(Map.of("porthole.gateway.tcp.port-range", "twenty")))
+                .hasMessageContaining("porthole.gateway.tcp.port-range")
+                .hasMessageContaining("'twenty' is not a port range like 20000-20999");
     }
 }

@@ -1,12 +1,13 @@
 package dev.porthole.auth.console;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.porthole.protocol.registry.SessionRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Bytes and requests per second of each live session, from the counters gateways publish in the session
@@ -15,7 +16,8 @@ import java.util.Map;
  * average over the gateway's last refresh period. A session seen for the first time shows its
  * average since it connected, and one whose counters stay the same for {@link #IDLE_AFTER} shows 0,
  * so that a rate never waits for traffic to appear. At most {@link #MAX_TRACKED} sessions are
- * remembered; the least recently seen are forgotten first.
+ * remembered (Caffeine's bound), and a session not seen for {@link #FORGET_AFTER} (it closed, or no
+ * console page asks for it) is forgotten.
  */
 @ApplicationScoped
 public class TrafficRates {
@@ -28,6 +30,9 @@ public class TrafficRates {
      * a record (the gateways' registry refresh interval, 10 s by default).
      */
     public static final Duration IDLE_AFTER = Duration.ofSeconds(30);
+
+    /** A session not seen for this long is forgotten: it closed, or nobody looks at it. */
+    public static final Duration FORGET_AFTER = Duration.ofMinutes(10);
 
     /**
      * A session's rate.
@@ -49,22 +54,23 @@ public class TrafficRates {
     }
 
     private final Clock clock;
-    private final Map<String, Tracked> tracked = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Tracked> eldest) {
-            return size() > MAX_TRACKED;
-        }
-    };
+    private final Cache<String, Tracked> tracked;
 
     public TrafficRates(Clock clock) {
         this.clock = clock;
+        this.tracked = Caffeine.newBuilder()
+                .maximumSize(MAX_TRACKED)
+                .expireAfterAccess(FORGET_AFTER)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .executor(Runnable::run)
+                .build();
     }
 
     /** Records what {@code session} says now and answers its rate. */
     public synchronized Rate observe(SessionRecord session) {
         Instant now = clock.instant();
         Sample sample = new Sample(session.bytesIn(), session.bytesOut(), session.streams(), now);
-        Tracked previous = tracked.get(session.sessionId());
+        Tracked previous = tracked.getIfPresent(session.sessionId());
         if (previous == null) {
             Rate first = sinceConnected(session, now);
             tracked.put(session.sessionId(), new Tracked(sample, first));
@@ -94,7 +100,8 @@ public class TrafficRates {
         return new Rate(session.bytesIn() / seconds, session.bytesOut() / seconds, session.streams() / seconds, true);
     }
 
-    synchronized int size() {
-        return tracked.size();
+    synchronized long size() {
+        tracked.cleanUp();
+        return tracked.estimatedSize();
     }
 }

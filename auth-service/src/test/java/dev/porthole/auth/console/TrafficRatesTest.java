@@ -53,15 +53,27 @@ class TrafficRatesTest {
     }
 
     @Test
-    void remembersAtMostTheBoundLeastRecentlySeenForgottenFirst() {
+    void remembersAtMostTheBound() {
         TrafficRates rates = new TrafficRates(new ManualClock());
-        for (int i = 0; i <= TrafficRates.MAX_TRACKED; i++) {
+        for (int i = 0; i < 2 * TrafficRates.MAX_TRACKED; i++) {
             rates.observe(connectedAt(null, "s-" + i, i, i, 0));
         }
         assertThat(rates.size()).isEqualTo(TrafficRates.MAX_TRACKED);
-        assertThat(rates.observe(connectedAt(null, "s-0", 1, 1, 0)).known()).as("the oldest was forgotten: a first sight again").isFalse();
-        assertThat(rates.observe(connectedAt(null, "s-" + TrafficRates.MAX_TRACKED, 9, 9, 0)).known()).as("the newest is remembered")
-                .isTrue();
+    }
+
+    @Test
+    void aSessionNotSeenForAWhileIsForgottenAndOneSeenIsKept() {
+        ManualClock clock = new ManualClock();
+        TrafficRates rates = new TrafficRates(clock);
+        rates.observe(connectedAt(null, "gone", 1, 1, 0));
+        rates.observe(connectedAt(null, "live", 1, 1, 0));
+        clock.advance(TrafficRates.FORGET_AFTER.dividedBy(2));
+        rates.observe(connectedAt(null, "live", 2, 2, 0));
+        clock.advance(TrafficRates.FORGET_AFTER.dividedBy(2).plusSeconds(1));
+
+        // Changed counters give a known rate when the earlier sample is remembered, and none on a first sight.
+        assertThat(rates.observe(connectedAt(null, "gone", 5, 5, 0)).known()).as("forgotten: a first sight again").isFalse();
+        assertThat(rates.observe(connectedAt(null, "live", 3, 3, 0)).known()).as("seen within the time: remembered").isTrue();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.porthole.agent.cli;
 
 import dev.porthole.agent.config.TunnelEntry;
+import dev.porthole.agent.tunnel.Backoff;
 import dev.porthole.agent.tunnel.TunnelListener;
 import dev.porthole.agent.upstream.RequestLog;
 import dev.porthole.protocol.message.Notice;
@@ -9,7 +10,6 @@ import io.quarkus.logging.Log;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -134,7 +134,7 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
 
     /** {@code <reason>; attempt 3 failed, retrying in 2.1 s}: the log line of a failed attempt. */
     static String retryLine(String reason, int attempt, Duration retryIn) {
-        return String.format(Locale.ROOT, "%s; attempt %d failed, retrying in %.1f s", reason, attempt, retryIn.toMillis() / 1000.0);
+        return reason + "; attempt " + attempt + " failed, retrying in " + Backoff.spoken(retryIn);
     }
 
     @Override

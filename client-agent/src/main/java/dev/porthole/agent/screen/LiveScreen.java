@@ -1,5 +1,6 @@
 package dev.porthole.agent.screen;
 
+import dev.porthole.agent.tunnel.Backoff;
 import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelListener;
 import dev.porthole.agent.tunnel.TunnelSpec;
@@ -13,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -104,8 +104,7 @@ public final class LiveScreen implements TunnelListener, RequestLog {
     @Override
     public void retrying(String reason, Duration retryIn) {
         int failed = ++attempts;
-        state = String.format(Locale.ROOT, "%s (attempt %d failed; next in %.1f s)", everOnline ? "reconnecting" : "connecting", failed,
-                retryIn.toMillis() / 1000.0);
+        state = (everOnline ? "reconnecting" : "connecting") + " (attempt " + failed + " failed; next in " + Backoff.spoken(retryIn) + ")";
         message = reason;
     }
 

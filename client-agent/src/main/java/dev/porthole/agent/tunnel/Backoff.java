@@ -3,6 +3,7 @@ package dev.porthole.agent.tunnel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
@@ -53,6 +54,15 @@ public final class Backoff {
     /** A back-off with the same parameters and no history, for another connection of the same agent. */
     public Backoff another() {
         return new Backoff(initial, max, stableAfter, random, clock);
+    }
+
+    /**
+     * A delay as a person reads it: {@code 37 ms} under a second (full jitter makes many first
+     * delays that short; "0.0 s" would read as no wait at all), else {@code 2.2 s}.
+     */
+    public static String spoken(Duration delay) {
+        long ms = delay.toMillis();
+        return ms < 1000 ? ms + " ms" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
     /** The longest delay. */

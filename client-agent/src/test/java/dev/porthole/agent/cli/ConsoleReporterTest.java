@@ -39,6 +39,12 @@ class ConsoleReporterTest {
     }
 
     @Test
+    void aWaitUnderASecondIsGivenInMillisecondsNotAsZeroSeconds() {
+        assertThat(ConsoleReporter.retryLine("cannot reach the gateway", 1, Duration.ofMillis(37)))
+                .isEqualTo("cannot reach the gateway; attempt 1 failed, retrying in 37 ms");
+    }
+
+    @Test
     void aRefusalTheAgentRetriesIsLoggedSinceNoExitLinePrintsIt() {
         TunnelResult unavailable = new TunnelResult(TunnelKind.HTTP, "web", 0, "", TunnelResult.UNAVAILABLE, "the tunnel registry (Redis) is unavailable");
         assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(unavailable))).as("503: the agent retries, so the reason is logged").isEqualTo(-1);

@@ -42,7 +42,7 @@ class LiveScreenTest {
         assertThat(screen.model().state()).isEqualTo("connecting (attempt 2 failed; next in 2.5 s)");
         screen.connected(List.of(), true);
         screen.retrying("connection lost: bye", Duration.ofMillis(600));
-        assertThat(screen.model().state()).isEqualTo("reconnecting (attempt 1 failed; next in 0.6 s)");
+        assertThat(screen.model().state()).isEqualTo("reconnecting (attempt 1 failed; next in 600 ms)");
         assertThat(screen.model().message()).isEqualTo("connection lost: bye");
     }
 

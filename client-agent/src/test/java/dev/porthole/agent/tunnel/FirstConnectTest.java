@@ -144,7 +144,7 @@ class FirstConnectTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> refusedRetries.get() >= 3 && Duration.ofNanos(System.nanoTime() - closedAt).compareTo(WINDOW.multipliedBy(3)) > 0);
         assertThat(ended).as("still running, well past the first-connect window").isNotDone();
-        assertThat(screen.model().state()).as("what the status screen shows").matches("reconnecting \\(attempt \\d+ failed; next in \\d+\\.\\d s\\)");
+        assertThat(screen.model().state()).as("what the status screen shows").matches("reconnecting \\(attempt \\d+ failed; next in (\\d+ ms|\\d+\\.\\d s)\\)");
         assertThat(screen.model().message()).contains("nothing accepts connections");
         client.stop();
     }

@@ -89,8 +89,9 @@ public final class ConnectionOptions {
     }
 
     /**
-     * Falls back on the saved login: its gateway when none was given, and its credentials when
-     * neither token nor credentials were given and the gateway is the one they were saved for.
+     * Falls back on the saved login: its gateway when none was given, its CA file and pins when no
+     * trust option was given, and its credentials when neither token nor credentials were given;
+     * all three only for the gateway they were saved for.
      */
     void savedLogin(Optional<SavedLogin> saved) {
         if (saved.isEmpty()) {
@@ -98,7 +99,11 @@ public final class ConnectionOptions {
         }
         SavedLogin login = saved.get();
         serverFallback(login.server());
-        if (!blank(token) || !blank(credentials) || !login.isFor(server)) {
+        if (!login.isFor(server)) {
+            return;
+        }
+        trustOptions.fallBackOn(login.caFile(), login.pins());
+        if (!blank(token) || !blank(credentials)) {
             return;
         }
         if (login.token() != null) {

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "login", mixinStandardHelpOptions = true, description = {"Save a token or client credentials for a gateway.",
         "Later commands use them when no --token, --credentials, TOKEN or CREDENTIALS",
         "is given. They are checked with a handshake first: what the gateway refuses",
-        "is not saved (exit code 3).",
+        "is not saved (exit code 3). --ca and --pin are saved with them;",
+        "--insecure is not: give it each time.",
         "Stored, readable by you only, in the first of: $PORTHOLE_CONFIG_DIR,",
         "$XDG_CONFIG_HOME/porthole, ~/.config/porthole."})
 public class LoginCommand implements Callable<Integer> {
@@ -74,8 +75,8 @@ public class LoginCommand implements Callable<Integer> {
             AgentRunner.fatal("nothing was entered; nothing saved");
             return AgentExit.CONFIG_ERROR;
         }
-        SavedLogin login = credentials ? SavedLogin.clientCredentials(server.trim(), clientId.trim(), secret.trim())
-                : SavedLogin.token(server.trim(), secret.trim());
+        SavedLogin login = (credentials ? SavedLogin.clientCredentials(server.trim(), clientId.trim(), secret.trim())
+                : SavedLogin.token(server.trim(), secret.trim())).withTrust(trust.savedCaFile(), trust.pins);
         if (!noCheck) {
             if (credentials) {
                 check.credentials = clientId.trim() + ":" + secret.trim();
@@ -94,7 +95,8 @@ public class LoginCommand implements Callable<Integer> {
             AgentRunner.fatal(e.getMessage());
             return AgentExit.CONFIG_ERROR;
         }
-        System.err.println("saved " + (credentials ? "client credentials" : "the token") + " for " + server.trim() + " in " + store.file()
+        System.err.println("saved " + (credentials ? "client credentials" : "the token") + (login.caFile() != null || login.pins() != null
+                ? " and how to check the gateway's certificate (--ca, --pin)" : "") + " for " + server.trim() + " in " + store.file()
                 + " (readable by you only)");
         return AgentExit.NORMAL;
     }

@@ -1,6 +1,7 @@
 package dev.porthole.agent.cli;
 
 import dev.porthole.agent.tunnel.GatewayTrust;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -21,6 +22,24 @@ class TrustOptions {
             description = "Accept only a gateway whose public key has this SHA-256 (base64, as curl's --pinnedpubkey); repeat or separate "
                     + "with ';' for a key rollover (env PIN).")
     List<String> pins;
+
+    /** The CA file as an absolute path, to be found again from another directory; null when none was given. */
+    String savedCaFile() {
+        return caFile == null || caFile.isBlank() ? null : Path.of(caFile.trim()).toAbsolutePath().normalize().toString();
+    }
+
+    /** Whether any of the options was given. */
+    boolean given() {
+        return (caFile != null && !caFile.isBlank()) || insecure || (pins != null && !pins.isEmpty());
+    }
+
+    /** Takes the CA file and pins saved with the login, when none of the options was given. */
+    void fallBackOn(String savedCaFile, List<String> savedPins) {
+        if (!given()) {
+            caFile = savedCaFile;
+            pins = savedPins;
+        }
+    }
 
     /** The trust these options describe, validated. */
     GatewayTrust trust() {

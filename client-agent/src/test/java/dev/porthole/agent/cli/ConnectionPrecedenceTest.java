@@ -3,7 +3,11 @@ package dev.porthole.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.agent.login.SavedLogin;
+import dev.porthole.agent.tunnel.GatewayTrust;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -36,6 +40,41 @@ class ConnectionPrecedenceTest {
         options.savedLogin(Optional.of(SAVED));
         assertThat(options.serverUri()).isEqualTo(URI.create("http://other.example.com:8080"));
         assertThat(options.authorization()).isNull();
+    }
+
+    private static final String PIN = "sha256/" + Base64.getEncoder().encodeToString(new byte[32]);
+
+    @Test
+    void thePinsSavedAtLoginCheckTheGatewayWhenNoTrustOptionIsGiven() {
+        ConnectionOptions options = new ConnectionOptions();
+        options.savedLogin(Optional.of(SAVED.withTrust(null, List.of(PIN))));
+        assertThat(options.trust().pins()).containsExactly(PIN.substring("sha256/".length()));
+    }
+
+    @Test
+    void aTrustOptionGivenNowWinsOverTheSavedOnes() {
+        ConnectionOptions options = CommandLine.populateCommand(new ConnectionOptions(), "--insecure");
+        options.savedLogin(Optional.of(SAVED.withTrust("/etc/porthole/ca.pem", List.of(PIN))));
+        assertThat(options.trust().insecure()).isTrue();
+        assertThat(options.trust().caFile()).isNull();
+        assertThat(options.trust().pins()).isEmpty();
+    }
+
+    @Test
+    void theSavedTrustIsNotUsedForAnotherGateway() {
+        ConnectionOptions options = new ConnectionOptions();
+        options.server = "https://other.example.com";
+        options.savedLogin(Optional.of(SAVED.withTrust(null, List.of(PIN))));
+        assertThat(options.trust()).isEqualTo(GatewayTrust.SYSTEM);
+    }
+
+    @Test
+    void loginSavesTheCaFileAsAnAbsolutePathAndNeverInsecure() {
+        LoginCommand login = CommandLine.populateCommand(new LoginCommand(), "--server", "https://gw.example.com", "--ca", "certs/../ca.pem",
+                "--insecure");
+        assertThat(login.trust.savedCaFile()).isEqualTo(Path.of("ca.pem").toAbsolutePath().toString());
+        assertThat(SavedLogin.token("https://gw.example.com", "t").withTrust(login.trust.savedCaFile(), login.trust.pins).toString())
+                .doesNotContain("insecure");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,17 @@ class CredentialStoreTest {
         assertThat(Files.readString(store.file())).doesNotContain("old").doesNotContain("\"token\"");
         assertThat(store.delete()).isTrue();
         assertThat(store.load()).isEmpty();
+    }
+
+    @Test
+    void theCaFileAndPinsGivenAtLoginAreSavedAndAnOlderFileWithoutThemStillLoads() throws Exception {
+        CredentialStore store = new CredentialStore(dir);
+        SavedLogin withTrust = SavedLogin.token("https://gw.example.com", "t").withTrust("/etc/porthole/ca.pem", List.of("sha256/x"));
+        store.save(withTrust);
+        assertThat(store.load()).contains(withTrust);
+
+        Files.writeString(store.file(), "{\"server\":\"https://gw.example.com\",\"token\":\"t\"}");
+        assertThat(store.load()).contains(SavedLogin.token("https://gw.example.com", "t"));
     }
 
     @Test

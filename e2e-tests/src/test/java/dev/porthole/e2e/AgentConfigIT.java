@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.ServiceProcess;
-import dev.porthole.e2e.support.WebhookReceiver;
 import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.ServiceProcess;
+import dev.porthole.testing.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -197,7 +197,7 @@ class AgentConfigIT {
 
     @Test
     void theReportWebhookReceivesTheFatalError() {
-        try (WebhookReceiver webhook = new WebhookReceiver()) {
+        try (WebhookReceiver webhook = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"))) {
             ServiceProcess agent = system.launchHttpAgent("agent-reported", system.gatewayPort(),
                     List.of("--token", "not-the-token-0123456789", "--no-inspect", "--report-url", webhook.url("/porthole-reports")));
             assertThat(agent.awaitExit(Duration.ofSeconds(60))).isEqualTo(3);

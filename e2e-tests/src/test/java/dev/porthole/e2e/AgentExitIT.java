@@ -3,7 +3,7 @@ package dev.porthole.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.ServiceProcess;
+import dev.porthole.testing.ServiceProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,7 @@ import dev.porthole.e2e.support.AuthService;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.Agent;
-import dev.porthole.e2e.support.ServiceProcess;
+import dev.porthole.testing.ServiceProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.e2e.support.AuthAdmin;
+import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
-import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.ServiceProcess;
 import dev.porthole.testing.TestCertificates;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -65,7 +65,7 @@ class ClusterStreamsIT {
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_INTERVAL", "1s")
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_TIMEOUT", "3s")
                 .gatewaySetting("PORTHOLE_GATEWAY_TCP_PUBLIC_HOST", "127.0.0.1");
-        AuthAdmin admin = system.startAuthService();
+        AdminApi admin = system.startAuthService();
         rangeFirst = system.freeTcpRange(3);
         passthroughPort = FreePorts.loopback();
         for (int i = 0; i < 3; i++) {
@@ -73,12 +73,12 @@ class ClusterStreamsIT {
                     "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_HOST", ADDRESSES.get(i),
                     "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT", String.valueOf(passthroughPort))));
         }
-        web = admin.createClient("web", "{\"subdomains\":[\"chat\"]}");
-        ports = admin.createClient("ports", "{\"tcpPortCount\":1}");
-        dbOwner = admin.createClient("db-owner", "{\"privateTunnels\":[\"db\"]}");
-        alice = admin.createClient("alice", "{\"dialTunnels\":[\"db\"]}");
-        mallory = admin.createClient("mallory", "{\"dialTunnels\":[\"cache\"]}");
-        secure = admin.createClient("secure", "{\"subdomains\":[\"secure\"]}");
+        web = admin.createCredentials("web", "{\"subdomains\":[\"chat\"]}");
+        ports = admin.createCredentials("ports", "{\"tcpPortCount\":1}");
+        dbOwner = admin.createCredentials("db-owner", "{\"privateTunnels\":[\"db\"]}");
+        alice = admin.createCredentials("alice", "{\"dialTunnels\":[\"db\"]}");
+        mallory = admin.createCredentials("mallory", "{\"dialTunnels\":[\"cache\"]}");
+        secure = admin.createCredentials("secure", "{\"subdomains\":[\"secure\"]}");
         system.startUpstream();
         digest = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
         balancer = FreePorts.loopback();

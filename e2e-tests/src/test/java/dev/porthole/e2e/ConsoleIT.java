@@ -7,9 +7,9 @@ import dev.porthole.e2e.support.AuthService;
 import dev.porthole.e2e.support.Browser;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.ServiceProcess;
-import dev.porthole.e2e.support.WebhookReceiver;
 import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.ServiceProcess;
+import dev.porthole.testing.WebhookReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +57,7 @@ class ConsoleIT {
 
     @BeforeAll
     static void start() {
-        slack = new WebhookReceiver();
+        slack = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"));
         system = new PortholeSystem("ConsoleIT");
         int notifyPort = FreePorts.loopback();
         notifications = ServiceProcess.start("notification-service", "notification-service", List.of("-Xmx128m"), List.of(),

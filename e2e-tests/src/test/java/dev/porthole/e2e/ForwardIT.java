@@ -3,8 +3,8 @@ package dev.porthole.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.e2e.support.ByteServer;
-import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.ServiceProcess;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;

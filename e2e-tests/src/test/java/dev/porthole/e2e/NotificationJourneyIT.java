@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.Agent;
-import dev.porthole.e2e.support.ServiceProcess;
-import dev.porthole.e2e.support.WebhookReceiver;
 import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.ServiceProcess;
+import dev.porthole.testing.WebhookReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +26,7 @@ class NotificationJourneyIT {
 
     @Test
     void tunnelsAuthFailuresLimitsAndDrainingReachTheChat() {
-        try (WebhookReceiver slack = new WebhookReceiver(); PortholeSystem system = new PortholeSystem("notification-journey")) {
+        try (WebhookReceiver slack = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok")); PortholeSystem system = new PortholeSystem("notification-journey")) {
             ServiceProcess notifications = ServiceProcess.start("notification-service", "notification-service", List.of("-Xmx128m"), List.of(),
                     Map.of("QUARKUS_REDIS_HOSTS", system.redis().url(),
                             "QUARKUS_HTTP_PORT", String.valueOf(FreePorts.loopback()),

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.porthole.e2e.support.Browser;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.ServiceProcess;
+import dev.porthole.testing.ServiceProcess;
 import dev.porthole.testing.TestOidcIssuer;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.porthole.agent.dial.PrivateTunnels;
 import dev.porthole.agent.dial.TunnelSocket;
-import dev.porthole.e2e.support.AuthAdmin;
+import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.ServiceProcess;
+import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -45,14 +45,14 @@ class PrivateTunnelIT {
     @BeforeAll
     static void start() throws IOException {
         system = new PortholeSystem("PrivateTunnelIT");
-        AuthAdmin admin = system.startAuthService();
+        AdminApi admin = system.startAuthService();
         rangeFirst = system.freeTcpRange(20);
         system.startGateway();
-        String owner = admin.createClient("db-owner", "{\"privateTunnels\":[\"db\"]}");
-        alice = admin.createClient("alice", "{\"dialTunnels\":[\"db\"]}");
-        mallory = admin.createClient("mallory", "{\"dialTunnels\":[\"cache\"]}");
-        portsClient = admin.createClient("ports", "{\"tcpPorts\":[" + (rangeFirst + 5) + "]}");
-        noTcp = admin.createClient("no-tcp", "{}");
+        String owner = admin.createCredentials("db-owner", "{\"privateTunnels\":[\"db\"]}");
+        alice = admin.createCredentials("alice", "{\"dialTunnels\":[\"db\"]}");
+        mallory = admin.createCredentials("mallory", "{\"dialTunnels\":[\"cache\"]}");
+        portsClient = admin.createCredentials("ports", "{\"tcpPorts\":[" + (rangeFirst + 5) + "]}");
+        noTcp = admin.createCredentials("no-tcp", "{}");
         upstream = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
         publisher = system.launchAgent("publisher", List.of("tcp", String.valueOf(upstream.port()), "--private", "--name", "db", "--server",
                 "http://127.0.0.1:" + system.gatewayPort(), "--credentials", owner), Map.of());

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.e2e.support.SshServer;
 import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

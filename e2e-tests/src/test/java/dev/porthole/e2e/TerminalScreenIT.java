@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.e2e.support.Tmux;
+import dev.porthole.testing.ServiceProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

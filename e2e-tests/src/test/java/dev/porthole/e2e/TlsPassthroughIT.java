@@ -3,8 +3,8 @@ package dev.porthole.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.ServiceProcess;
 import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.ServiceProcess;
 import dev.porthole.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -31,6 +31,11 @@ public final class AdminApi {
         return field(body, "clientSecret");
     }
 
+    /** Creates a client with the given grants and returns {@code id:secret}, as {@code --credentials} takes them. */
+    public String createCredentials(String id, String grantsJson) {
+        return id + ":" + createClient(id, grantsJson);
+    }
+
     /** Replaces the client's grants (a JSON object). */
     public void updateGrants(String id, String grantsJson) {
         call("PUT", "/api/v1/clients/" + id + "/grants", "{\"grants\":" + grantsJson + "}", 200);

@@ -1,6 +1,7 @@
 package dev.porthole.e2e.support;
 
 import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.ServiceProcess;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

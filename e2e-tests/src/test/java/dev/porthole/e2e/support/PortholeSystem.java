@@ -2,6 +2,7 @@ package dev.porthole.e2e.support;
 
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -199,7 +200,7 @@ public final class PortholeSystem implements AutoCloseable {
      * Starts auth-service on this system's Redis and points the gateway at it (call before
      * {@link #startGateway()}); returns its admin API.
      */
-    public AuthAdmin startAuthService() {
+    public AdminApi startAuthService() {
         int port = FreePorts.loopback();
         String internalToken = "e2e-internal-token-0123456789";
         String adminKey = "e2e-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -214,7 +215,7 @@ public final class PortholeSystem implements AutoCloseable {
         awaitPort(port, auth);
         gatewaySetting("PORTHOLE_GATEWAY_AUTH_SERVICE_URL", "http://127.0.0.1:" + port);
         gatewaySetting("PORTHOLE_INTERNAL_TOKEN", internalToken);
-        return new AuthAdmin("http://127.0.0.1:" + port, adminKey);
+        return new AdminApi("http://127.0.0.1:" + port, adminKey);
     }
 
     public PortholeSystem startUpstream() {

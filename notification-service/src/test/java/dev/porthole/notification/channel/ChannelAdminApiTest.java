@@ -10,9 +10,9 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.porthole.notification.testing.AdminTokens;
-import dev.porthole.notification.testing.WebhookReceiver;
-import dev.porthole.notification.testing.WebhookReceiver.Reply;
 import dev.porthole.testing.RedisTestResource;
+import dev.porthole.testing.WebhookReceiver;
+import dev.porthole.testing.WebhookReceiver.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

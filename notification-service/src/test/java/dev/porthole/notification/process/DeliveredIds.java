@@ -1,6 +1,6 @@
 package dev.porthole.notification.process;
 
-import dev.porthole.notification.testing.WebhookReceiver;
+import dev.porthole.testing.WebhookReceiver;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

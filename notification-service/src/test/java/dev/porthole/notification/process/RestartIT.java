@@ -3,9 +3,9 @@ package dev.porthole.notification.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.testing.WebhookReceiver;
-import dev.porthole.notification.testing.WebhookReceiver.Reply;
 import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.WebhookReceiver;
+import dev.porthole.testing.WebhookReceiver.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ class RestartIT {
     @Test
     void deliversEventsWrittenWhileTheServiceWasStoppedExactlyOnce() {
         Map<String, String> env = ProcessSetup.env(redisServer.url(), receiver.url(ProcessSetup.HOOK), "notify-1");
-        try (ServiceProcess service = new ServiceProcess("restart-graceful", env).start()) {
+        try (NotificationProcess service = new NotificationProcess("restart-graceful", env).start()) {
             for (int i = 0; i < 20; i++) {
                 redis.append(ProcessSetup.event("before-" + i));
             }
@@ -63,7 +63,7 @@ class RestartIT {
     void stopsGracefullyInTheMiddleOfABurstWithoutLosingOrRepeatingAnEvent() {
         receiver.reply(ProcessSetup.HOOK, Reply.text(200, "ok").after(Duration.ofMillis(300)));
         Map<String, String> env = ProcessSetup.env(redisServer.url(), receiver.url(ProcessSetup.HOOK), "notify-1");
-        try (ServiceProcess service = new ServiceProcess("restart-mid-burst", env).start()) {
+        try (NotificationProcess service = new NotificationProcess("restart-mid-burst", env).start()) {
             for (int i = 0; i < 20; i++) {
                 redis.append(ProcessSetup.event("burst-" + i));
             }
@@ -88,7 +88,7 @@ class RestartIT {
     void deliversWhatAKilledServiceWasStillRetryingOnceItIsBack() {
         receiver.reply(ProcessSetup.HOOK, Reply.text(503, "maintenance"));
         Map<String, String> env = ProcessSetup.env(redisServer.url(), receiver.url(ProcessSetup.HOOK), "notify-1");
-        try (ServiceProcess service = new ServiceProcess("restart-killed", env).start()) {
+        try (NotificationProcess service = new NotificationProcess("restart-killed", env).start()) {
             for (int i = 0; i < 10; i++) {
                 redis.append(ProcessSetup.event("held-" + i));
             }

@@ -3,8 +3,6 @@ package dev.porthole.notification.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.testing.RedisServerProcess;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,13 +19,12 @@ class StartupConfigIT {
                     "NOTIFICATION_SECRET", "wecom-does-not-sign",
                     "PORTHOLE_ADMIN_KEY", "too-short",
                     "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_TEMPLATE", "{type} {bogus}");
-            ServiceProcess service = new ServiceProcess("bad-config", env);
-            Files.deleteIfExists(service.log());
+            NotificationProcess service = new NotificationProcess("bad-config", env);
 
             int exit = service.runToExit();
 
             assertThat(exit).isNotZero();
-            String log = Files.readString(service.log(), StandardCharsets.UTF_8);
+            String log = service.output();
             assertThat(log)
                     .contains("PORTHOLE_ADMIN_KEY must be at least 32 characters")
                     .contains("NOTIFICATION_PROVIDER and NOTIFICATION_URL go together")

@@ -3,9 +3,9 @@ package dev.porthole.notification.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.testing.WebhookReceiver;
-import dev.porthole.notification.testing.WebhookReceiver.Reply;
 import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.WebhookReceiver;
+import dev.porthole.testing.WebhookReceiver.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +43,8 @@ class TwoReplicasIT {
     @Test
     void deliversEachEventOnceWhenTwoReplicasShareTheGroup() {
         String url = receiver.url(ProcessSetup.HOOK);
-        try (ServiceProcess a = new ServiceProcess("replica-a", ProcessSetup.env(redisServer.url(), url, "replica-a")).start();
-                ServiceProcess b = new ServiceProcess("replica-b", ProcessSetup.env(redisServer.url(), url, "replica-b")).start()) {
+        try (NotificationProcess a = new NotificationProcess("replica-a", ProcessSetup.env(redisServer.url(), url, "replica-a")).start();
+                NotificationProcess b = new NotificationProcess("replica-b", ProcessSetup.env(redisServer.url(), url, "replica-b")).start()) {
             for (int i = 0; i < 200; i++) {
                 redis.append(ProcessSetup.event("shared-" + i));
             }
@@ -65,7 +65,7 @@ class TwoReplicasIT {
     void takesOverWhatAKilledReplicaHeldAndDeliversItOnce() {
         String url = receiver.url(ProcessSetup.HOOK);
         receiver.reply(ProcessSetup.HOOK, Reply.text(503, "maintenance"));
-        try (ServiceProcess a = new ServiceProcess("takeover-a", ProcessSetup.env(redisServer.url(), url, "replica-a")).start()) {
+        try (NotificationProcess a = new NotificationProcess("takeover-a", ProcessSetup.env(redisServer.url(), url, "replica-a")).start()) {
             for (int i = 0; i < 10; i++) {
                 redis.append(ProcessSetup.event("orphan-" + i));
             }
@@ -75,7 +75,7 @@ class TwoReplicasIT {
         receiver.reply(ProcessSetup.HOOK, Reply.text(200, "ok"));
         int failedAttempts = receiver.requests(ProcessSetup.HOOK).size();
 
-        try (ServiceProcess b = new ServiceProcess("takeover-b", ProcessSetup.env(redisServer.url(), url, "replica-b")).start()) {
+        try (NotificationProcess b = new NotificationProcess("takeover-b", ProcessSetup.env(redisServer.url(), url, "replica-b")).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> redis.pending() == 0);
             List<WebhookReceiver.Received> afterTakeover = receiver.requests(ProcessSetup.HOOK)
                     .subList(failedAttempts, receiver.requests(ProcessSetup.HOOK).size());

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.notification.message.Message;
 import dev.porthole.notification.message.MessageFormat;
-import dev.porthole.notification.testing.WebhookReceiver;
-import dev.porthole.notification.testing.WebhookReceiver.Reply;
 import dev.porthole.protocol.event.Severity;
 import dev.porthole.testing.RedisTestResource;
+import dev.porthole.testing.WebhookReceiver;
+import dev.porthole.testing.WebhookReceiver.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

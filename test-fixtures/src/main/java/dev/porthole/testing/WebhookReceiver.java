@@ -1,4 +1,4 @@
-package dev.porthole.notification.testing;
+package dev.porthole.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A real local HTTP server standing in for DingTalk, Feishu, WeCom and Slack: it records every
  * request byte for byte and answers what the test scripted for the request's path (replies in
- * order, the last one repeating; 404 when nothing is scripted). One per test JVM.
+ * order, the last one repeating), else its default answer (404, or what {@link #answering} says).
+ * notification-service's tests share one per JVM; end-to-end tests start their own.
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -37,6 +38,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, Integer> active = new ConcurrentHashMap<>();
     private final Map<String, Integer> mostActive = new ConcurrentHashMap<>();
+    private final Reply unscripted;
 
     /** The receiver shared by every test in this JVM, started on first use. */
     public static synchronized WebhookReceiver shared() {
@@ -47,16 +49,23 @@ public final class WebhookReceiver implements AutoCloseable {
         return shared;
     }
 
+    /** A receiver that answers 404 on every path the test did not script. */
     public static WebhookReceiver start() {
+        return answering(null);
+    }
+
+    /** A receiver that answers {@code unscripted} on every path the test did not script (Slack's {@code 200 ok}, say). */
+    public static WebhookReceiver answering(Reply unscripted) {
         try {
-            return new WebhookReceiver(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64));
+            return new WebhookReceiver(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64), unscripted);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the webhook receiver", e);
         }
     }
 
-    private WebhookReceiver(HttpServer server) {
+    private WebhookReceiver(HttpServer server, Reply unscripted) {
         this.server = server;
+        this.unscripted = unscripted;
         server.setExecutor(workers);
         server.createContext("/", this::handle);
         server.start();
@@ -79,6 +88,16 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Requests received on a path, oldest first. */
     public List<Received> requests(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /** Every body received so far on any path, in arrival order. */
+    public List<String> bodies() {
+        return received.stream().map(Received::bodyText).toList();
+    }
+
+    /** True once some body received on any path contains the text. */
+    public boolean received(String text) {
+        return received.stream().anyMatch(r -> r.bodyText().contains(text));
     }
 
     /** Most requests that were in progress at the same time on a path. */
@@ -122,7 +141,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private Reply next(String path) {
         Deque<Reply> script = scripts.get(path);
         if (script == null) {
-            return Reply.text(404, "no script for " + path);
+            return unscripted != null ? unscripted : Reply.text(404, "no script for " + path);
         }
         synchronized (script) {
             return script.size() > 1 ? script.poll() : script.peek();

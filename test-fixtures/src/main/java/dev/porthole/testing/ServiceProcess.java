@@ -1,8 +1,9 @@
-package dev.porthole.e2e.support;
+package dev.porthole.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,10 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /**
  * A Porthole service run as its own operating-system process ({@code java -jar .../quarkus-run.jar}),
- * its output kept in a log file per test and in memory for assertions.
+ * or any other program, its output kept in a log file per test and in memory for assertions. The
+ * one process runner of the end-to-end tests and of the services' own process tests.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -57,7 +60,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The command line that runs {@code module}'s packaged application: for {@link #start}, and for a terminal ({@link Tmux}). */
+    /**
+     * The command line that runs {@code module}'s packaged application: for {@link #start}, and for a
+     * terminal. The module is found under the system property {@code porthole.root}, else the parent
+     * of the working directory (a module's own directory, where its tests run).
+     */
     public static List<String> command(String module, List<String> jvmArgs, List<String> args) {
         Path jar = Path.of(System.getProperty("porthole.root", "..")).resolve(module).resolve("target/quarkus-app/quarkus-run.jar")
                 .toAbsolutePath().normalize();
@@ -94,7 +101,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Waits until a line of its output matches. */
     public void awaitLog(Predicate<String> line, Duration timeout) {
-        org.awaitility.Awaitility.await(name + " logs the expected line")
+        Awaitility.await(name + " logs the expected line")
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(50))
                 .failFast(name + " exited", () -> !process.isAlive())
@@ -102,7 +109,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** The process's standard input (a pipe): what an agent reads with --token-stdin, or login without a terminal. */
-    public java.io.OutputStream stdin() {
+    public OutputStream stdin() {
         return process.getOutputStream();
     }
 
@@ -112,6 +119,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public List<String> stdout() {
         return stdout;
+    }
+
+    /** Everything it printed so far, standard error first, one line each. */
+    public String output() {
+        return String.join("\n", stderr) + "\n" + String.join("\n", stdout);
     }
 
     public long pid() {

@@ -20,12 +20,17 @@ import org.awaitility.Awaitility;
  * Redis as operators run it with Sentinel, on loopback: three {@code redis-server} processes (one
  * primary, two replicas) and three Sentinels ({@code redis-server --sentinel}, quorum 2) watching
  * the master set {@value #MASTER_NAME}, with short timeouts so that a failover takes a few seconds.
- * The primary can be SIGKILLed and the promotion awaited. Queries go through {@code redis-cli}.
+ * Data nodes and Sentinels alike require {@value #PASSWORD} (the default user's), as the Redis
+ * client logs in to both with the one password of its URL; replicas and Sentinels are given it to
+ * reach the data nodes. The primary can be SIGKILLed and the promotion awaited. Queries go
+ * through {@code redis-cli}.
  */
 public final class RedisSentinelProcesses implements AutoCloseable {
 
     /** The master set the Sentinels monitor: {@code QUARKUS_REDIS_MASTER_NAME}. */
     public static final String MASTER_NAME = "porthole";
+    /** The password of every data node's and Sentinel's default user. */
+    public static final String PASSWORD = "sentinel-password-0123456789";
     /** Sentinel's {@code down-after-milliseconds}: how long the primary may be silent before it is down. */
     public static final Duration DOWN_AFTER = Duration.ofMillis(1_000);
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(5);
@@ -83,7 +88,7 @@ public final class RedisSentinelProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "notice",
                 // Replicas sync at once instead of waiting for more replicas to share a diskless transfer.
-                "--repl-diskless-sync-delay", "0"));
+                "--repl-diskless-sync-delay", "0", "--requirepass", PASSWORD, "--masterauth", PASSWORD));
         command.addAll(extra);
         servers.put(port, launch(command, dir.resolve("redis.log")));
         await("redis-server on port " + port + " answering PING", () -> "PONG".equals(cli(port, "PING")));
@@ -96,7 +101,9 @@ public final class RedisSentinelProcesses implements AutoCloseable {
                 "port " + port,
                 "bind 127.0.0.1",
                 "dir " + dir,
+                "requirepass " + PASSWORD,
                 "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + primary + " 2",
+                "sentinel auth-pass " + MASTER_NAME + " " + PASSWORD,
                 "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER.toMillis(),
                 "sentinel failover-timeout " + MASTER_NAME + " " + FAILOVER_TIMEOUT.toMillis(),
                 "sentinel parallel-syncs " + MASTER_NAME + " 2", "");
@@ -109,9 +116,14 @@ public final class RedisSentinelProcesses implements AutoCloseable {
         await("Sentinel on port " + port + " answering PING", () -> "PONG".equals(cli(port, "PING")));
     }
 
-    /** The Sentinels' addresses for {@code QUARKUS_REDIS_HOSTS}: {@code redis://127.0.0.1:<port>,...}. */
+    /** The Sentinels' addresses with the password for {@code QUARKUS_REDIS_HOSTS}: {@code redis://:<password>@127.0.0.1:<port>,...}. */
     public String hosts() {
-        return sentinels.keySet().stream().map(port -> "redis://127.0.0.1:" + port).collect(Collectors.joining(","));
+        return hosts(PASSWORD);
+    }
+
+    /** The Sentinels' addresses with another password, for tests of a refused login. */
+    public String hosts(String password) {
+        return sentinels.keySet().stream().map(port -> "redis://:" + password + "@127.0.0.1:" + port).collect(Collectors.joining(","));
     }
 
     /** The environment that points a Porthole service at these Sentinels. */
@@ -169,7 +181,8 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 
     /** Runs one command with {@code redis-cli --raw} against the server or Sentinel on {@code port}; its output ("" when unreachable). */
     public String cli(int port, String... command) {
-        List<String> args = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port), "--raw"));
+        List<String> args = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port), "-a", PASSWORD,
+                "--no-auth-warning", "--raw"));
         args.addAll(List.of(command));
         try {
             Process cli = new ProcessBuilder(args).redirectErrorStream(true).start();

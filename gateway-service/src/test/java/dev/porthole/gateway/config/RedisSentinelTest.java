@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The gateway on Redis behind Sentinel (a primary, two replicas, three Sentinels): a Sentinel
- * configuration without a master name, or with one the Sentinels do not monitor, stops start-up
- * with one sentence; the primary SIGKILLed, claims get the retryable refusal until a replica is
+ * The gateway on Redis behind Sentinel (a primary, two replicas, three Sentinels, all requiring
+ * one password): a Sentinel configuration without a master name, with one the Sentinels do not
+ * monitor, or with a wrong password stops start-up with one sentence; the primary SIGKILLed, claims get the retryable refusal until a replica is
  * promoted, then succeed, the live session's route is written back and the {@code control}
  * subscription follows the new primary.
  */
@@ -89,6 +89,26 @@ class RedisSentinelTest {
 
     @Test
     @Order(3)
+    void aWrongPasswordForTheSentinelsStopsStartUpNamingTheSetting() {
+        RedisSentinelProcesses sentinels = RedisSentinelTestResource.processes();
+        String wrong = sentinels.hosts("not-the-password-42");
+        RedisOptions options = new RedisOptions().setType(RedisClientType.SENTINEL).setMasterName(RedisSentinelProcesses.MASTER_NAME);
+        Arrays.stream(wrong.split(",")).forEach(options::addConnectionString);
+        Redis client = Redis.createClient(vertx, options);
+        try {
+            assertThatThrownBy(() -> new RedisLoginCheck().check(client, wrong))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("Redis at redis://127.0.0.1:")
+                    .hasMessageContaining("refused the login of the default user (")
+                    .hasMessageContaining("set QUARKUS_REDIS_HOSTS to")
+                    .message().doesNotContain("not-the-password-42");
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    @Order(4)
     void afterThePrimaryIsKilledClaimsWaitForThePromotionAndTheSubscriptionFollowsIt() throws Exception {
         RedisSentinelProcesses sentinels = RedisSentinelTestResource.processes();
         await().until(broadcasts::isSubscribed);

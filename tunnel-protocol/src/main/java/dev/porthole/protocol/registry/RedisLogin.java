@@ -68,7 +68,9 @@ public final class RedisLogin {
      * @param hosts the {@code quarkus.redis.hosts} in force (its password is not repeated)
      */
     public static Optional<String> refusal(String error, String hosts) {
-        String text = error == null ? "" : error.trim();
+        // A Sentinel client lists one failure per Sentinel on lines of their own ("- WRONGPASS ..."): one line, each reason once.
+        String text = error == null ? "" : String.join("; ", error.trim().lines().map(line -> line.replaceFirst("^-\\s*", "").trim())
+                .filter(line -> !line.isEmpty()).distinct().toList());
         String upper = text.toUpperCase(Locale.ROOT);
         if (upper.contains("NO SUCH MASTER WITH THAT NAME")) {
             // Sentinels answered but monitor no master set by that name: no failover could ever help.
@@ -79,7 +81,7 @@ public final class RedisLogin {
                 || upper.contains(" NOAUTH") || upper.contains(" NOPERM"))) {
             return Optional.empty();
         }
-        return Optional.of("Redis at " + address(hosts) + " refused the login of " + user(hosts) + " (" + text + "): set QUARKUS_REDIS_HOSTS to"
+        return Optional.of("Redis at " + addresses(hosts) + " refused the login of " + user(hosts) + " (" + text + "): set QUARKUS_REDIS_HOSTS to"
                 + " redis://<user>:<password>@<host>:<port> (rediss:// for TLS) with the ACL user and password Redis was given");
     }
 

@@ -42,7 +42,7 @@ class RedisAclTest {
         String wrong = server.url("not-the-password-42");
         Redis client = Redis.createClient(vertx, wrong);
         try {
-            assertThatThrownBy(() -> new RedisLoginCheck().check(null, client, wrong))
+            assertThatThrownBy(() -> new RedisLoginCheck().check(client, wrong))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageStartingWith("Redis at redis://127.0.0.1:" + server.port() + " refused the login of user 'porthole' (WRONGPASS")
                     .hasMessageContaining("set QUARKUS_REDIS_HOSTS to redis://<user>:<password>@<host>:<port>")

@@ -47,7 +47,7 @@ class RedisTlsTest {
         Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(wrong).setNetClientOptions(new NetClientOptions()
                 .setSsl(true).setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(new PemTrustOptions().addCertPath(server.certificate().toString()))));
         try {
-            assertThatThrownBy(() -> new RedisLoginCheck().check(null, client, wrong))
+            assertThatThrownBy(() -> new RedisLoginCheck().check(client, wrong))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageStartingWith("Redis at rediss://127.0.0.1:" + server.port() + " refused the login of user 'porthole' (WRONGPASS")
                     .hasMessageContaining("set QUARKUS_REDIS_HOSTS to redis://<user>:<password>@<host>:<port>")

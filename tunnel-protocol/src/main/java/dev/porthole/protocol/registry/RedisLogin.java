@@ -4,6 +4,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -13,14 +15,25 @@ import org.jboss.logging.Logger;
 
 /**
  * What every service says when Redis refuses its login at start-up (wrong ACL user or password, no
- * password, a user without the permissions it needs): one sentence naming the setting to fix and
- * the user, never the password. Redis being unreachable is no refusal: services start and wait.
+ * password, a user without the permissions it needs) or Sentinels that do not know the master
+ * name: one sentence naming the setting to fix and the user, never the password. Redis being
+ * unreachable is no refusal: services start and wait.
  */
 public final class RedisLogin {
 
     private static final Logger LOG = Logger.getLogger(RedisLogin.class);
 
     private RedisLogin() {
+    }
+
+    /**
+     * The start-up error for a service's Redis settings, if any: a Sentinel configuration that lacks
+     * its master name or asks for a replica ({@link RedisSentinelSettings}), else what
+     * {@link #check(Redis, String)} finds when it logs in.
+     */
+    public static Optional<String> check(Redis redis, String hosts, String clientType, Optional<String> masterName, Optional<String> role) {
+        List<String> problems = RedisSentinelSettings.problems(clientType, masterName, role);
+        return problems.isEmpty() ? check(redis, hosts) : Optional.of(String.join("; ", problems));
     }
 
     /**
@@ -55,14 +68,29 @@ public final class RedisLogin {
      * @param hosts the {@code quarkus.redis.hosts} in force (its password is not repeated)
      */
     public static Optional<String> refusal(String error, String hosts) {
-        String text = error == null ? "" : error.trim();
+        // A Sentinel client lists one failure per Sentinel on lines of their own ("- WRONGPASS ..."): one line, each reason once.
+        String text = error == null ? "" : String.join("; ", error.trim().lines().map(line -> line.replaceFirst("^-\\s*", "").trim())
+                .filter(line -> !line.isEmpty()).distinct().toList());
         String upper = text.toUpperCase(Locale.ROOT);
+        if (upper.contains("NO SUCH MASTER WITH THAT NAME")) {
+            // Sentinels answered but monitor no master set by that name: no failover could ever help.
+            return Optional.of("the Sentinels at " + addresses(hosts) + " monitor no master by the name in QUARKUS_REDIS_MASTER_NAME (ERR No such"
+                    + " master with that name): set it to the <name> of their 'sentinel monitor <name> <host> <port> <quorum>' line");
+        }
         if (!(upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH") || upper.startsWith("NOPERM") || upper.contains(" WRONGPASS")
                 || upper.contains(" NOAUTH") || upper.contains(" NOPERM"))) {
             return Optional.empty();
         }
-        return Optional.of("Redis at " + address(hosts) + " refused the login of " + user(hosts) + " (" + text + "): set QUARKUS_REDIS_HOSTS to"
+        return Optional.of("Redis at " + addresses(hosts) + " refused the login of " + user(hosts) + " (" + text + "): set QUARKUS_REDIS_HOSTS to"
                 + " redis://<user>:<password>@<host>:<port> (rediss:// for TLS) with the ACL user and password Redis was given");
+    }
+
+    private static String addresses(String hosts) {
+        List<String> addresses = new ArrayList<>();
+        for (String host : (hosts == null ? "" : hosts).split(",")) {
+            addresses.add(address(host));
+        }
+        return String.join(", ", addresses);
     }
 
     private static String user(String hosts) {

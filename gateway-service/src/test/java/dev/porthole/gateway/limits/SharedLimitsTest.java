@@ -105,6 +105,8 @@ class SharedLimitsTest {
         long total = a.join() + b.join();
 
         double expected = RATE * 3.0;
+        System.out.printf("SharedLimitsTest: %d + %d bytes in 3 s through two gateways at %d B/s: %+.1f%%%n", a.join(), b.join(), RATE,
+                (total / expected - 1) * 100);
         assertThat((double) total).as("bytes through both gateways in 3 s at %d B/s (each: %d, %d)", RATE, a.join(), b.join())
                 .isBetween(expected * (1 - ACCURACY), expected * (1 + ACCURACY));
         assertThat(Math.min(a.join(), b.join())).as("neither gateway is starved").isGreaterThan((long) (expected / 4));

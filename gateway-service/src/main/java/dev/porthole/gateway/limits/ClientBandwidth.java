@@ -1,22 +1,26 @@
 package dev.porthole.gateway.limits;
 
-import io.github.bucket4j.TimeMeter;
-import java.time.Duration;
+import java.util.function.LongFunction;
 
-/** The upload and download buckets of one client, shared by all its tunnels on this gateway; guarded by the policy. */
+/**
+ * The upload and download buckets of one client, shared by all its tunnels on this gateway (and,
+ * through Redis, with its tunnels on the other gateways); guarded by the policy.
+ */
 final class ClientBandwidth {
 
     private long grantedUpload;
     private long grantedDownload;
-    final Rate upload;
-    final Rate download;
+    final TokenBucket upload;
+    final TokenBucket download;
     int sessions;
 
-    ClientBandwidth(long grantedUpload, long grantedDownload, LimitSettings settings, Duration burst, TimeMeter time) {
+    /** {@code upload} and {@code download} make a bucket of each direction at a rate. */
+    ClientBandwidth(long grantedUpload, long grantedDownload, LimitSettings settings, LongFunction<TokenBucket> upload,
+            LongFunction<TokenBucket> download) {
         this.grantedUpload = grantedUpload;
         this.grantedDownload = grantedDownload;
-        this.upload = new Rate(settings.clientUpload(grantedUpload), burst, time);
-        this.download = new Rate(settings.clientDownload(grantedDownload), burst, time);
+        this.upload = upload.apply(settings.clientUpload(grantedUpload));
+        this.download = download.apply(settings.clientDownload(grantedDownload));
     }
 
     /** Takes the grants of the client's newest session (an admin may have changed them). */

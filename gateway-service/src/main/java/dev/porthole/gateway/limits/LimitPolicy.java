@@ -15,10 +15,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The tunnel limits in force and the token buckets that enforce them: one per direction for the
- * whole gateway, one per direction per client, one request-rate bucket per tunnel.
+ * whole gateway, one per direction per client, one request-rate bucket per tunnel. A client's
+ * buckets and its tunnels' request rates are shared with the other gateways through Redis
+ * ({@link SharedBuckets}), so that a client on several gateways still gets its grant once.
  * {@link #apply(LimitSettings)} changes them at runtime, live tunnels included.
  */
 @ApplicationScoped
@@ -36,12 +39,14 @@ public class LimitPolicy {
     private final LimitReporter reporter;
     private final Rate upload;
     private final Rate download;
+    private final Optional<SharedBuckets> shared;
     private final Map<String, ClientBandwidth> clients = new HashMap<>();
     private volatile LimitSettings current;
 
     @Inject
-    public LimitPolicy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics, EventPublisher events, GatewayInstance instance) {
-        this(LimitSettings.from(config.limits()), TimeMeter.SYSTEM_NANOTIME,
+    public LimitPolicy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics, EventPublisher events, GatewayInstance instance,
+            SharedBuckets shared) {
+        this(LimitSettings.from(config.limits()), Optional.of(shared), TimeMeter.SYSTEM_NANOTIME,
                 (nanos, task) -> vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> task.run()),
                 (clientId, tunnel, kind, detail, publish) -> {
                     metrics.limitHit(kind.label());
@@ -52,8 +57,10 @@ public class LimitPolicy {
                 });
     }
 
-    LimitPolicy(LimitSettings settings, TimeMeter time, Wakeups wakeups, LimitReporter reporter) {
+    /** Limits of this gateway alone when {@code shared} is empty. */
+    LimitPolicy(LimitSettings settings, Optional<SharedBuckets> shared, TimeMeter time, Wakeups wakeups, LimitReporter reporter) {
         this.current = settings;
+        this.shared = shared;
         this.time = time;
         this.wakeups = wakeups;
         this.reporter = reporter;
@@ -81,7 +88,8 @@ public class LimitPolicy {
     public synchronized SessionLimits openSession(String clientId, Grants grants) {
         ClientBandwidth client = clients.get(clientId);
         if (client == null) {
-            client = new ClientBandwidth(grants.uploadBytesPerSecond(), grants.downloadBytesPerSecond(), current, BYTE_BURST, time);
+            client = new ClientBandwidth(grants.uploadBytesPerSecond(), grants.downloadBytesPerSecond(), current,
+                    rate -> bucket(clientId, "up", rate, BYTE_BURST), rate -> bucket(clientId, "down", rate, BYTE_BURST));
             clients.put(clientId, client);
         } else {
             client.regrant(grants.uploadBytesPerSecond(), grants.downloadBytesPerSecond(), current);
@@ -102,8 +110,14 @@ public class LimitPolicy {
     }
 
     TunnelLimits newTunnel(String clientId, String name, ClientBandwidth client) {
-        return new TunnelLimits(clientId, name, this, new Rate(current.requestsPerSecondPerTunnel(), REQUEST_BURST, time),
+        return new TunnelLimits(clientId, name, this, bucket(clientId, "requests:" + name, current.requestsPerSecondPerTunnel(), REQUEST_BURST),
                 new Throttle(List.of(upload, client.upload)), new Throttle(List.of(download, client.download)));
+    }
+
+    /** A client's bucket: shared through Redis when this gateway has it, otherwise its own. */
+    private TokenBucket bucket(String clientId, String name, long rate, Duration burst) {
+        Rate local = new Rate(rate, burst, time);
+        return shared.<TokenBucket>map(buckets -> new SharedRate(buckets, buckets.key(clientId, name), local, burst, time)).orElse(local);
     }
 
     Wakeups wakeups() {

@@ -11,7 +11,7 @@ import java.time.Duration;
  * A Bucket4j token bucket whose rate can change while tunnels use it; at rate 0 it limits nothing.
  * Safe to use from every event loop.
  */
-final class Rate {
+final class Rate implements TokenBucket {
 
     private final Duration burst;
     private final TimeMeter time;
@@ -25,12 +25,14 @@ final class Rate {
         set(perSecond);
     }
 
-    long perSecond() {
+    @Override
+    public long perSecond() {
         return perSecond;
     }
 
     /** Changes the rate; tokens already in the bucket carry over in proportion. Cheap when the rate stays. */
-    void set(long next) {
+    @Override
+    public void set(long next) {
         if (next != perSecond) {
             change(next);
         }
@@ -53,13 +55,15 @@ final class Rate {
     }
 
     /** Takes tokens even into debt (bytes already read are never dropped); nanoseconds until the debt is paid. */
-    long take(long tokens) {
+    @Override
+    public long take(long tokens) {
         Bucket current = bucket;
         return current == null ? 0 : current.consumeIgnoringRateLimits(tokens);
     }
 
     /** Takes one token if there is one (0); otherwise takes nothing and returns the nanoseconds until there is one. */
-    long tryTake() {
+    @Override
+    public long tryTake() {
         Bucket current = bucket;
         if (current == null) {
             return 0;
@@ -69,7 +73,8 @@ final class Rate {
     }
 
     /** Nanoseconds until the bucket is out of debt; 0 when it is now. */
-    long waitNanos() {
+    @Override
+    public long waitNanos() {
         Bucket current = bucket;
         long rate = perSecond;
         if (current == null || rate == 0) {

@@ -20,12 +20,12 @@ public final class TunnelLimits {
     private final String tunnel;
     private final LimitPolicy policy;
     private final AtomicInteger streams = new AtomicInteger();
-    private final Rate requests;
+    private final TokenBucket requests;
     private final Throttle upload;
     private final Throttle download;
     private final Map<LimitKind, Long> lastReported = new EnumMap<>(LimitKind.class);
 
-    TunnelLimits(String clientId, String tunnel, LimitPolicy policy, Rate requests, Throttle upload, Throttle download) {
+    TunnelLimits(String clientId, String tunnel, LimitPolicy policy, TokenBucket requests, Throttle upload, Throttle download) {
         this.clientId = clientId;
         this.tunnel = tunnel;
         this.policy = policy;

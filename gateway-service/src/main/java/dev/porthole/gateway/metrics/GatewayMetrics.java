@@ -61,4 +61,10 @@ public interface GatewayMetrics {
      * {@code received} (forwarded here and served by a local agent), {@code failed} (could not be forwarded).
      */
     void clusterForward(String outcome);
+
+    /**
+     * Whether the client limits are shared with the other gateways through Redis ({@code true}) or,
+     * while Redis is unreachable, enforced by this gateway alone ({@code false}).
+     */
+    void limitsShared(boolean shared);
 }

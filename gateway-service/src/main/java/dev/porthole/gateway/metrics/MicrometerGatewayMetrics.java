@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
@@ -41,6 +42,7 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     /** Null unless per-tunnel series are switched on. */
     private final TrafficSeries perTunnel;
     private final TrafficSeries perClient;
+    private final AtomicBoolean limitsShared = new AtomicBoolean(true);
 
     @Inject
     public MicrometerGatewayMetrics(MeterRegistry registry, GatewayConfig config) {
@@ -58,6 +60,10 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
         }
         Gauge.builder("porthole.gateway.streams", streams, s -> s.get().getAsInt())
                 .description("streams open across all agent sessions (visitor requests, TCP connections, dials)").register(registry);
+        Gauge.builder("porthole.gateway.limits.shared", limitsShared, shared -> shared.get() ? 1 : 0).tags(Tags.of("state", "shared"))
+                .description("1 while client limits are shared with the other gateways through Redis").register(registry);
+        Gauge.builder("porthole.gateway.limits.shared", limitsShared, shared -> shared.get() ? 0 : 1).tags(Tags.of("state", "fallback"))
+                .description("1 while Redis is unreachable and each gateway enforces client limits alone").register(registry);
         this.bytesIn = Counter.builder("porthole.gateway.bytes").tag("direction", "in").description("bytes from visitors to agents").register(registry);
         this.bytesOut = Counter.builder("porthole.gateway.bytes").tag("direction", "out").description("bytes from agents to visitors").register(registry);
         this.perTunnel = perTunnel
@@ -181,5 +187,10 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void clusterForward(String outcome) {
         registry.counter("porthole.gateway.cluster.forwards", "outcome", outcome).increment();
+    }
+
+    @Override
+    public void limitsShared(boolean shared) {
+        limitsShared.set(shared);
     }
 }

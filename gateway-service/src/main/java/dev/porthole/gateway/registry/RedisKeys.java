@@ -65,6 +65,14 @@ public interface RedisKeys {
         return prefix() + "client-tunnels:" + clientId;
     }
 
+    /**
+     * A token bucket one client shares across gateways ({@code down}, {@code up} or
+     * {@code requests:<tunnel>}); the hash tag puts all of a client's buckets in one Redis Cluster slot.
+     */
+    default String clientLimit(String clientId, String bucket) {
+        return prefix() + "limit:{client:" + clientId + "}:" + bucket;
+    }
+
     /** The event stream that notification-service consumes. */
     default String events() {
         return shared().events();

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class LimitPolicyTest {
                 return false;
             }
         };
-        return new LimitPolicy(settings, time, (nanos, task) -> wakeups.add(new Wakeup(nanos, task)), (client, tunnel, kind, detail, publish) -> {
+        return new LimitPolicy(settings, Optional.empty(), time, (nanos, task) -> wakeups.add(new Wakeup(nanos, task)), (client, tunnel, kind, detail, publish) -> {
             hits.add(tunnel + ":" + kind.label());
             if (publish) {
                 published.add(tunnel + ":" + kind.label());

@@ -65,7 +65,9 @@ class MetricsEndpointTest {
                 .containsPattern("porthole_gateway_client_bytes_total\\{client=\"[^\"]+\",direction=\"out\"[^}]*} [1-9]")
                 .containsPattern("porthole_gateway_http_requests_seconds_bucket\\{status=\"2xx\",le=\"0\\.05\"} [01]\\.0")
                 .containsPattern("porthole_gateway_http_requests_seconds_bucket\\{status=\"2xx\",le=\"\\+Inf\"} 1\\.0")
-                .containsPattern("porthole_gateway_bytes_total\\{direction=\"out\"[^}]*} [1-9]");
+                .containsPattern("porthole_gateway_bytes_total\\{direction=\"out\"[^}]*} [1-9]")
+                .as("client limits are shared through Redis").containsPattern("porthole_gateway_limits_shared\\{[^}]*state=\"shared\"[^}]*} 1\\.0")
+                .containsPattern("porthole_gateway_limits_shared\\{[^}]*state=\"fallback\"[^}]*} 0\\.0");
 
         slow.respond(new HttpResponseHead(503, "", List.of(new Header("Content-Length", "0"))), true);
         assertThat(waiting.join().status()).isEqualTo(503);

@@ -2,6 +2,7 @@ package dev.porthole.gateway.config;
 
 import dev.porthole.protocol.frame.FrameCodec;
 import io.vertx.core.net.SocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,14 +208,36 @@ public final class ConfigCheck {
         if (keyProblem != null) {
             problems.add("porthole.gateway.tls.acme.encryption-key: " + keyProblem);
         }
-        if (config.tls().redirectPort().isEmpty()) {
+        GatewayConfig.Dns01 dns01 = acme.dns01();
+        if (dns01.solver().isEmpty() && config.tls().redirectPort().isEmpty()) {
             problems.add("porthole.gateway.tls.acme.directory-url: the CA checks HTTP-01 challenges over plain HTTP (port 80);"
-                    + " set tls.redirect-port (PORTHOLE_GATEWAY_TLS_REDIRECT_PORT=80)");
+                    + " set tls.redirect-port (PORTHOLE_GATEWAY_TLS_REDIRECT_PORT=80), or tls.acme.dns01.solver for one wildcard certificate");
         }
+        if (dns01.solver().isPresent() && dns01.url().isEmpty()) {
+            problems.add("porthole.gateway.tls.acme.dns01.url: the DNS-01 solver " + dns01.solver().get().setting()
+                    + " needs the URL of its API (PORTHOLE_GATEWAY_TLS_ACME_DNS01_URL)");
+        }
+        dns01.url().ifPresent(solverUrl -> {
+            if (dns01.solver().isEmpty()) {
+                problems.add("porthole.gateway.tls.acme.dns01.url: set tls.acme.dns01.solver too (PORTHOLE_GATEWAY_TLS_ACME_DNS01_SOLVER), or unset the URL");
+            }
+            if (!solverUrl.startsWith("http://") && !solverUrl.startsWith("https://") || host(solverUrl) == null) {
+                problems.add("porthole.gateway.tls.acme.dns01.url: must be an http:// or https:// URL with a host, was " + solverUrl);
+            }
+        });
         positive(problems, "porthole.gateway.tls.acme.max-orders-per-hour", acme.maxOrdersPerHour());
         positive(problems, "porthole.gateway.tls.acme.renew-check-interval", acme.renewCheckInterval().toMillis());
         positive(problems, "porthole.gateway.tls.acme.order-timeout", acme.orderTimeout().toMillis());
         positive(problems, "porthole.gateway.tls.acme.retry-after", acme.retryAfter().toMillis());
+    }
+
+    /** The URL's host, or null when it has none or is no URL. */
+    private static String host(String url) {
+        try {
+            return URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void checkPort(List<String> problems, String key, int port) {

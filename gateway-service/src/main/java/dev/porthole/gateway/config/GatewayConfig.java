@@ -149,6 +149,18 @@ public interface GatewayConfig {
         /** After a failed order the name is not ordered again for this long. */
         @WithDefault("10m")
         Duration retryAfter();
+
+        /** One wildcard certificate {@code *.<domain>} (and the domain) over DNS-01 instead of one per name; off unless {@code tls.acme.dns01.solver} is set. */
+        Dns01 dns01();
+    }
+
+    /** Where the gateway publishes the TXT records of DNS-01 challenges, for the wildcard certificate. */
+    interface Dns01 {
+        /** Who publishes the TXT records ({@code pebble-challtestsrv}); setting it orders {@code *.<domain>} once instead of a certificate per name. */
+        Optional<dev.porthole.gateway.tls.acme.DnsChallengeSolver.Kind> solver();
+
+        /** Base URL of the solver's API (pebble-challtestsrv: its {@code -management} address, like {@code http://127.0.0.1:8055}). */
+        Optional<String> url();
     }
 
     /** Forwarding between gateway instances; off unless {@code internal-address} is set. */

@@ -134,6 +134,30 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aDns01SolverNeedsTheUrlOfItsApiAndReplacesTheRedirectPort() {
+        String key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
+                "porthole.gateway.tls.acme.encryption-key", key,
+                "porthole.gateway.tls.acme.dns01.solver", "pebble-challtestsrv",
+                "porthole.gateway.tls.acme.dns01.url", "http://127.0.0.1:8055"))))
+                .as("no redirect port: DNS-01 needs no plain-HTTP listener").isEmpty();
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
+                "porthole.gateway.tls.acme.encryption-key", key,
+                "porthole.gateway.tls.acme.dns01.solver", "pebble-challtestsrv"))))
+                .containsExactly("porthole.gateway.tls.acme.dns01.url: the DNS-01 solver pebble-challtestsrv needs the URL of its API"
+                        + " (PORTHOLE_GATEWAY_TLS_ACME_DNS01_URL)");
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
+                "porthole.gateway.tls.acme.encryption-key", key,
+                "porthole.gateway.tls.redirect-port", "8085",
+                "porthole.gateway.tls.acme.dns01.url", "challtestsrv:8055"))))
+                .anyMatch(p -> p.startsWith("porthole.gateway.tls.acme.dns01.url: set tls.acme.dns01.solver too"))
+                .anyMatch(p -> p.equals("porthole.gateway.tls.acme.dns01.url: must be an http:// or https:// URL with a host, was challtestsrv:8055"));
+    }
+
+    @Test
     void tlsSettingsAreCheckedTogether() {
         var problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
                 "porthole.gateway.tls.cert-files", "/etc/porthole/a.pem,/etc/porthole/b.pem",

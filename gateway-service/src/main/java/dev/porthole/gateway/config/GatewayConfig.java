@@ -179,6 +179,24 @@ public interface GatewayConfig {
         /** Most pooled connections from this instance to each other instance. */
         @WithDefault("64")
         int maxConnectionsPerPeer();
+
+        /** Mutual TLS between the gateways of the cluster; off unless its three files are set. */
+        Mtls mtls();
+    }
+
+    /**
+     * Mutual TLS on the hop between gateways: the peer listener (at {@code internal-address}) speaks TLS and
+     * requires a client certificate signed by {@code ca-file}, and this gateway presents its own when it forwards.
+     */
+    interface Mtls {
+        /** PEM certificate (chain) this gateway presents to the others, as server and as client; signed by {@code ca-file}. */
+        Optional<String> certFile();
+
+        /** PEM private key of {@code cert-file}. */
+        Optional<String> keyFile();
+
+        /** PEM of the cluster's own CA: only peers with a certificate it signed are served or trusted. */
+        Optional<String> caFile();
     }
 
     /** The public listener. */

@@ -158,6 +158,27 @@ class ConfigCheckTest {
     }
 
     @Test
+    void clusterMtlsNeedsAllThreeReadableFilesAndAPeerPortOfItsOwn() throws Exception {
+        java.nio.file.Path pem = java.nio.file.Files.createTempFile("porthole-mtls", ".pem");
+        try {
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString()))))
+                    .containsExactly("porthole.gateway.cluster.mtls: set cert-file, key-file and ca-file together; missing: key-file, ca-file"
+                            + " (PORTHOLE_GATEWAY_CLUSTER_MTLS_KEY_FILE)");
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString(),
+                    "porthole.gateway.cluster.mtls.key-file", "/nonexistent/gateway.key", "porthole.gateway.cluster.mtls.ca-file", pem.toString(),
+                    "porthole.gateway.cluster.internal-address", "gateway-1:8080"))))
+                    .anyMatch(p -> p.equals("porthole.gateway.cluster.mtls.key-file: /nonexistent/gateway.key does not exist or cannot be read"))
+                    .anyMatch(p -> p.startsWith("porthole.gateway.cluster.internal-address: with TLS on the public port or cluster.mtls,"))
+                    .hasSize(2);
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString(),
+                    "porthole.gateway.cluster.mtls.key-file", pem.toString(), "porthole.gateway.cluster.mtls.ca-file", pem.toString()))))
+                    .containsExactly("porthole.gateway.cluster.mtls: mutual TLS is for the hop between gateways; set cluster.internal-address too");
+        } finally {
+            java.nio.file.Files.delete(pem);
+        }
+    }
+
+    @Test
     void tlsSettingsAreCheckedTogether() {
         var problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
                 "porthole.gateway.tls.cert-files", "/etc/porthole/a.pem,/etc/porthole/b.pem",

@@ -107,6 +107,10 @@ public final class ConfigCheck {
                 problems.add("porthole.gateway.auth.service-url: must be an http(s) URL like http://auth-service:8081, was '" + url + "'");
             }
         });
+        if (auth.serviceTls().certFile().isPresent() != auth.serviceTls().keyFile().isPresent()) {
+            problems.add("porthole.gateway.auth.service-tls: set cert-file and key-file together"
+                    + " (PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_CERT_FILE, PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_KEY_FILE)");
+        }
         positive(problems, "porthole.gateway.auth.service-timeout", auth.serviceTimeout().toMillis());
         positive(problems, "porthole.gateway.auth.cache-size", auth.cacheSize());
 

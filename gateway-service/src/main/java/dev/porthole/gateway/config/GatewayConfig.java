@@ -163,6 +163,18 @@ public interface GatewayConfig {
         Optional<String> url();
     }
 
+    /** The gateway's side of TLS to auth-service. */
+    interface ServiceTls {
+        /** PEM of the CA that signed auth-service's certificate; unset: the JDK's trust store. */
+        Optional<String> caFile();
+
+        /** PEM client certificate (chain) the gateway presents to auth-service, for auth-service's {@code client-auth=required}. */
+        Optional<String> certFile();
+
+        /** PEM private key of {@code cert-file}. */
+        Optional<String> keyFile();
+    }
+
     /** Forwarding between gateway instances; off unless {@code internal-address} is set. */
     interface Cluster {
         /**
@@ -360,6 +372,9 @@ public interface GatewayConfig {
         /** How long the gateway waits for auth-service before telling the agent to retry. */
         @WithDefault("3s")
         Duration serviceTimeout();
+
+        /** TLS to auth-service ({@code https://} service URL): the CA to trust and the client certificate to present; unset: the JDK's trust store, no client certificate. */
+        ServiceTls serviceTls();
 
         /** How long a positive answer from auth-service is reused for the same credentials (0s: never). */
         @WithDefault("30s")

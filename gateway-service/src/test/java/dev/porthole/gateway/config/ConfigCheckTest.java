@@ -179,6 +179,14 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aClientCertificateForAuthServiceNeedsItsKey() {
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.auth.service-url", "https://auth-service:8443",
+                "porthole.gateway.auth.service-tls.cert-file", "/etc/porthole/gateway.pem"))))
+                .containsExactly("porthole.gateway.auth.service-tls: set cert-file and key-file together"
+                        + " (PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_CERT_FILE, PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_KEY_FILE)");
+    }
+
+    @Test
     void tlsSettingsAreCheckedTogether() {
         var problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
                 "porthole.gateway.tls.cert-files", "/etc/porthole/a.pem,/etc/porthole/b.pem",

@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
  * A real Pebble ACME test CA (Debian package {@code pebble}) on loopback, with
  * {@code pebble-challtestsrv} as its DNS so that every name resolves to 127.0.0.1: Pebble checks
  * HTTP-01 challenges at {@code http://<name>:<httpPort>/}, the port a gateway's redirect listener
- * binds. Every port is a free one; Pebble's own HTTPS certificate is made for the run
+ * binds, and DNS-01 challenges by the TXT records set through {@link #challengeServerUrl()}. Every port is a free one; Pebble's own HTTPS certificate is made for the run
  * ({@link #caFile()}). It can be stopped and started again, for tests of a CA that is down.
  */
 public final class PebbleProcess implements AutoCloseable {
@@ -72,6 +72,16 @@ public final class PebbleProcess implements AutoCloseable {
     /** The ACME directory URL. */
     public String directoryUrl() {
         return "https://127.0.0.1:" + acmePort + "/dir";
+    }
+
+    /** The management API of Pebble's DNS ({@code pebble-challtestsrv}): where a DNS-01 solver publishes TXT records. */
+    public String challengeServerUrl() {
+        return "http://127.0.0.1:" + dnsManagementPort;
+    }
+
+    /** The UDP port on 127.0.0.1 where Pebble's DNS answers (the records set through {@link #challengeServerUrl()}). */
+    public int dnsPort() {
+        return dnsPort;
     }
 
     /** The PEM certificate of Pebble's own HTTPS listener: what an ACME client must trust to talk to it. */

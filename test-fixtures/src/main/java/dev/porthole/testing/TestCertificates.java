@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A private CA and the certificates it signs, made with the machine's {@code openssl} (as an
- * operator would), for tests of the gateway's TLS: leaf certificates for any names, expired ones,
- * and keys that belong to no certificate.
+ * operator would), for tests of the gateway's TLS: leaf certificates for any names (server only, or
+ * client and server for mutual TLS), expired ones, and keys that belong to no certificate.
  */
 public final class TestCertificates {
 
@@ -62,7 +62,12 @@ public final class TestCertificates {
 
     /** A leaf for {@code names} (the first is the common name), valid from now for 30 days. */
     public Leaf leaf(String... names) throws IOException {
-        return sign(null, null, names);
+        return sign(null, null, "serverAuth", names);
+    }
+
+    /** A leaf for {@code names} that may serve and also authenticate as a client (mutual TLS between gateways or to auth-service). */
+    public Leaf clientAndServerLeaf(String... names) throws IOException {
+        return sign(null, null, "serverAuth,clientAuth", names);
     }
 
     /** A leaf for {@code names} that expired yesterday. */
@@ -70,7 +75,8 @@ public final class TestCertificates {
         java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'")
                 .withZone(java.time.ZoneOffset.UTC);
         java.time.Instant now = java.time.Instant.now();
-        return sign(format.format(now.minus(java.time.Duration.ofDays(3))), format.format(now.minus(java.time.Duration.ofDays(1))), names);
+        return sign(format.format(now.minus(java.time.Duration.ofDays(3))), format.format(now.minus(java.time.Duration.ofDays(1))), "serverAuth",
+                names);
     }
 
     /** A fresh private key that belongs to no certificate. */
@@ -80,7 +86,7 @@ public final class TestCertificates {
         return key;
     }
 
-    private Leaf sign(String notBefore, String notAfter, String... names) throws IOException {
+    private Leaf sign(String notBefore, String notAfter, String usage, String... names) throws IOException {
         int n = ++made;
         Path key = directory.resolve("leaf-" + n + ".key");
         Path csr = directory.resolve("leaf-" + n + ".csr");
@@ -91,7 +97,7 @@ public final class TestCertificates {
             alternatives.add("DNS:" + name);
         }
         Files.writeString(extensions, "subjectAltName=" + String.join(",", alternatives)
-                + "\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n", StandardCharsets.US_ASCII);
+                + "\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=" + usage + "\n", StandardCharsets.US_ASCII);
         openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(), "-out", csr.toString(),
                 "-subj", "/CN=" + names[0]);
         BigInteger serial = new BigInteger(64, random).setBit(62);

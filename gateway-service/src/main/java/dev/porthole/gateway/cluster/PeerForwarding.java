@@ -53,7 +53,7 @@ public class PeerForwarding {
         this.vertx = vertx;
         // The holding instance answers 504 at its response timeout; only an instance that stopped answering at all gets here.
         this.headTimeoutMillis = config.http().responseTimeout().plusSeconds(5).toMillis();
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.cluster().connectTimeout().toMillis())
                 .setTcpNoDelay(true)
                 .setKeepAlive(true)
@@ -64,8 +64,9 @@ public class PeerForwarding {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength((int) config.http().maxInitialLineLength().asLongValue())
-                .setMaxHeaderSize((int) config.http().maxHeaderSize().asLongValue()),
-                new PoolOptions().setHttp1MaxSize(config.cluster().maxConnectionsPerPeer()));
+                .setMaxHeaderSize((int) config.http().maxHeaderSize().asLongValue());
+        PeerMutualTls.of(config).ifPresent(mtls -> mtls.client(options));
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.cluster().maxConnectionsPerPeer()));
     }
 
     /** Asks the registry which other instances hold an HTTP tunnel and where they listen. */

@@ -64,9 +64,9 @@ public class PeerStreams {
         this.idleTimeout = config.tcp().idleTimeout();
         this.headTimeoutMillis = config.cluster().connectTimeout().plusSeconds(5).toMillis();
         // A plain socket rather than Vert.x's HttpClient: its tunnel socket cannot half-close, and TCP tunnels need it.
-        this.client = vertx.createNetClient(new NetClientOptions()
-                .setConnectTimeout((int) config.cluster().connectTimeout().toMillis())
-                .setTcpNoDelay(true));
+        NetClientOptions options = new NetClientOptions().setConnectTimeout((int) config.cluster().connectTimeout().toMillis()).setTcpNoDelay(true);
+        PeerMutualTls.of(config).ifPresent(mtls -> mtls.client(options));
+        this.client = vertx.createNetClient(options);
     }
 
     /** Whether this gateway carries streams to other instances at all. */

@@ -2,9 +2,16 @@ package dev.porthole.gateway.config;
 
 import dev.porthole.protocol.frame.FrameCodec;
 import io.vertx.core.net.SocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -98,6 +105,10 @@ public final class ConfigCheck {
                 problems.add("porthole.gateway.auth.service-url: must be an http(s) URL like http://auth-service:8081, was '" + url + "'");
             }
         });
+        if (auth.serviceTls().certFile().isPresent() != auth.serviceTls().keyFile().isPresent()) {
+            problems.add("porthole.gateway.auth.service-tls: set cert-file and key-file together"
+                    + " (PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_CERT_FILE, PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_KEY_FILE)");
+        }
         positive(problems, "porthole.gateway.auth.service-timeout", auth.serviceTimeout().toMillis());
         positive(problems, "porthole.gateway.auth.cache-size", auth.cacheSize());
 
@@ -168,13 +179,15 @@ public final class ConfigCheck {
         if (acme) {
             checkAcme(problems, config);
         }
-        if ((!certs.isEmpty() || acme) && config.cluster().internalAddress().isPresent()) {
-            // With TLS on the public port, peers forward to a plain listener of their own (cluster.PeerListener) at the internal address.
+        boolean mtls = checkMtls(problems, config.cluster());
+        if ((!certs.isEmpty() || acme || mtls) && config.cluster().internalAddress().isPresent()) {
+            // With TLS on the public port or between gateways, peers forward to a listener of their own (cluster.PeerListener).
             String published = InternalAddress.published(config.cluster().internalAddress().get(), config.http().port());
             SocketAddress internal = InternalAddress.parse(published);
             if (internal != null && internal.port() == config.http().port()) {
-                problems.add("porthole.gateway.cluster.internal-address: with TLS on the public port, other gateways forward to a plain-HTTP "
-                        + "listener of this one's at the internal address; give it a port other than http.port (" + config.http().port()
+                problems.add("porthole.gateway.cluster.internal-address: with TLS on the public port" + (mtls ? " or cluster.mtls" : "")
+                        + ", other gateways forward to a " + (mtls ? "mutual-TLS" : "plain-HTTP") + " listener of this one's at the internal address;"
+                        + " give it a port other than http.port (" + config.http().port()
                         + "), for example " + internal.host() + ":" + (config.http().port() == 65535 ? 65534 : config.http().port() + 1)
                         + ", reachable from the other gateways only");
             }
@@ -200,14 +213,63 @@ public final class ConfigCheck {
         if (keyProblem != null) {
             problems.add("porthole.gateway.tls.acme.encryption-key: " + keyProblem);
         }
-        if (config.tls().redirectPort().isEmpty()) {
+        GatewayConfig.Dns01 dns01 = acme.dns01();
+        if (dns01.solver().isEmpty() && config.tls().redirectPort().isEmpty()) {
             problems.add("porthole.gateway.tls.acme.directory-url: the CA checks HTTP-01 challenges over plain HTTP (port 80);"
-                    + " set tls.redirect-port (PORTHOLE_GATEWAY_TLS_REDIRECT_PORT=80)");
+                    + " set tls.redirect-port (PORTHOLE_GATEWAY_TLS_REDIRECT_PORT=80), or tls.acme.dns01.solver for one wildcard certificate");
         }
+        if (dns01.solver().isPresent() && dns01.url().isEmpty()) {
+            problems.add("porthole.gateway.tls.acme.dns01.url: the DNS-01 solver " + dns01.solver().get().setting()
+                    + " needs the URL of its API (PORTHOLE_GATEWAY_TLS_ACME_DNS01_URL)");
+        }
+        dns01.url().ifPresent(solverUrl -> {
+            if (dns01.solver().isEmpty()) {
+                problems.add("porthole.gateway.tls.acme.dns01.url: set tls.acme.dns01.solver too (PORTHOLE_GATEWAY_TLS_ACME_DNS01_SOLVER), or unset the URL");
+            }
+            if (!solverUrl.startsWith("http://") && !solverUrl.startsWith("https://") || host(solverUrl) == null) {
+                problems.add("porthole.gateway.tls.acme.dns01.url: must be an http:// or https:// URL with a host, was " + solverUrl);
+            }
+        });
         positive(problems, "porthole.gateway.tls.acme.max-orders-per-hour", acme.maxOrdersPerHour());
         positive(problems, "porthole.gateway.tls.acme.renew-check-interval", acme.renewCheckInterval().toMillis());
         positive(problems, "porthole.gateway.tls.acme.order-timeout", acme.orderTimeout().toMillis());
         positive(problems, "porthole.gateway.tls.acme.retry-after", acme.retryAfter().toMillis());
+    }
+
+    /** Checks {@code cluster.mtls}: all three files or none, each readable, and a cluster to use them in; true when it is on. */
+    private static boolean checkMtls(List<String> problems, GatewayConfig.Cluster cluster) {
+        GatewayConfig.Mtls mtls = cluster.mtls();
+        Map<String, Optional<String>> files = new LinkedHashMap<>();
+        files.put("cert-file", mtls.certFile());
+        files.put("key-file", mtls.keyFile());
+        files.put("ca-file", mtls.caFile());
+        List<String> missing = files.entrySet().stream().filter(file -> file.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+        if (missing.size() == files.size()) {
+            return false;
+        }
+        if (!missing.isEmpty()) {
+            problems.add("porthole.gateway.cluster.mtls: set cert-file, key-file and ca-file together; missing: " + String.join(", ", missing)
+                    + " (PORTHOLE_GATEWAY_CLUSTER_MTLS_" + missing.getFirst().toUpperCase(Locale.ROOT).replace('-', '_') + ")");
+            return false;
+        }
+        files.forEach((key, file) -> {
+            if (!Files.isReadable(Path.of(file.orElseThrow()))) {
+                problems.add("porthole.gateway.cluster.mtls." + key + ": " + file.orElseThrow() + " does not exist or cannot be read");
+            }
+        });
+        if (cluster.internalAddress().isEmpty()) {
+            problems.add("porthole.gateway.cluster.mtls: mutual TLS is for the hop between gateways; set cluster.internal-address too");
+        }
+        return true;
+    }
+
+    /** The URL's host, or null when it has none or is no URL. */
+    private static String host(String url) {
+        try {
+            return URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void checkPort(List<String> problems, String key, int port) {

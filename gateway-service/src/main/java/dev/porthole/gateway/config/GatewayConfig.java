@@ -150,6 +150,30 @@ public interface GatewayConfig {
         /** After a failed order the name is not ordered again for this long. */
         @WithDefault("10m")
         Duration retryAfter();
+
+        /** One wildcard certificate {@code *.<domain>} (and the domain) over DNS-01 instead of one per name; off unless {@code tls.acme.dns01.solver} is set. */
+        Dns01 dns01();
+    }
+
+    /** Where the gateway publishes the TXT records of DNS-01 challenges, for the wildcard certificate. */
+    interface Dns01 {
+        /** Who publishes the TXT records ({@code pebble-challtestsrv}); setting it orders {@code *.<domain>} once instead of a certificate per name. */
+        Optional<dev.porthole.gateway.tls.acme.DnsChallengeSolver.Kind> solver();
+
+        /** Base URL of the solver's API (pebble-challtestsrv: its {@code -management} address, like {@code http://127.0.0.1:8055}). */
+        Optional<String> url();
+    }
+
+    /** The gateway's side of TLS to auth-service. */
+    interface ServiceTls {
+        /** PEM of the CA that signed auth-service's certificate; unset: the JDK's trust store. */
+        Optional<String> caFile();
+
+        /** PEM client certificate (chain) the gateway presents to auth-service, for auth-service's {@code client-auth=required}. */
+        Optional<String> certFile();
+
+        /** PEM private key of {@code cert-file}. */
+        Optional<String> keyFile();
     }
 
     /** Forwarding between gateway instances; off unless {@code internal-address} is set. */
@@ -168,6 +192,24 @@ public interface GatewayConfig {
         /** Most pooled connections from this instance to each other instance. */
         @WithDefault("64")
         int maxConnectionsPerPeer();
+
+        /** Mutual TLS between the gateways of the cluster; off unless its three files are set. */
+        Mtls mtls();
+    }
+
+    /**
+     * Mutual TLS on the hop between gateways: the peer listener (at {@code internal-address}) speaks TLS and
+     * requires a client certificate signed by {@code ca-file}, and this gateway presents its own when it forwards.
+     */
+    interface Mtls {
+        /** PEM certificate (chain) this gateway presents to the others, as server and as client; signed by {@code ca-file}. */
+        Optional<String> certFile();
+
+        /** PEM private key of {@code cert-file}. */
+        Optional<String> keyFile();
+
+        /** PEM of the cluster's own CA: only peers with a certificate it signed are served or trusted. */
+        Optional<String> caFile();
     }
 
     /** The public listener. */
@@ -331,6 +373,9 @@ public interface GatewayConfig {
         /** How long the gateway waits for auth-service before telling the agent to retry. */
         @WithDefault("3s")
         Duration serviceTimeout();
+
+        /** TLS to auth-service ({@code https://} service URL): the CA to trust and the client certificate to present; unset: the JDK's trust store, no client certificate. */
+        ServiceTls serviceTls();
 
         /** How long a positive answer from auth-service is reused for the same credentials (0s: never). */
         @WithDefault("30s")

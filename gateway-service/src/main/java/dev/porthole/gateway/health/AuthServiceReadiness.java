@@ -1,6 +1,9 @@
 package dev.porthole.gateway.health;
 
+import dev.porthole.gateway.auth.AuthServiceTls;
 import dev.porthole.gateway.config.GatewayConfig;
+import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -30,10 +33,17 @@ public class AuthServiceReadiness implements HealthCheck {
     private final Duration timeout;
     private final HttpClient client;
 
-    AuthServiceReadiness(GatewayConfig config) {
+    AuthServiceReadiness(GatewayConfig config, Vertx vertx) {
         this.serviceUrl = config.auth().serviceUrl();
         this.timeout = config.auth().serviceTimeout();
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
+        try {
+            AuthServiceTls.sslContext(config.auth().serviceTls(), vertx).ifPresent(builder::sslContext);
+        } catch (Exception e) {
+            // The REST client reads the same files and fails each agent handshake with the reason; readiness then says down.
+            Log.errorf("cannot read auth.service-tls's files for the readiness check: %s", e.getMessage());
+        }
+        this.client = builder.build();
     }
 
     @Override

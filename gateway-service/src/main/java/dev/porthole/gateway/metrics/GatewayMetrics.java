@@ -58,7 +58,8 @@ public interface GatewayMetrics {
 
     /**
      * A request crossed between gateway instances: {@code sent} (forwarded to the instance holding the tunnel),
-     * {@code received} (forwarded here and served by a local agent), {@code failed} (could not be forwarded).
+     * {@code received} (forwarded here and served by a local agent), {@code failed} (could not be forwarded),
+     * {@code refused-handshake} (a connection to the peer port without a client certificate from the cluster's CA, with {@code cluster.mtls}).
      */
     void clusterForward(String outcome);
 

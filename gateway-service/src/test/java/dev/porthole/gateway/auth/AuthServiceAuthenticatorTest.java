@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.AuthMethod;
@@ -11,19 +12,25 @@ import dev.porthole.protocol.auth.Grants;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.broadcast.ControlBroadcast;
 import dev.porthole.testing.RedisTestResource;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import dev.porthole.testing.TestCertificates;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import jakarta.inject.Inject;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,11 +65,20 @@ class AuthServiceAuthenticatorTest {
 
     @BeforeEach
     void startStandIn() throws Exception {
-        standIn = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+        standIn = vertx.createHttpServer().requestHandler(this::standIn).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+    }
+
+    private void standIn(HttpServerRequest request) {
+        request.body().onSuccess(body -> {
             seen.add(request);
             bodies.add(body.toString());
             answer.accept(request);
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        });
+    }
+
+    /** The gateway's {@code auth.service-tls} files. */
+    private record ServiceTlsFiles(Optional<String> caFile, Optional<String> certFile, Optional<String> keyFile) implements GatewayConfig.ServiceTls {
     }
 
     @AfterEach
@@ -71,11 +87,38 @@ class AuthServiceAuthenticatorTest {
     }
 
     private AuthServiceAuthenticator authenticator(URI base, Duration timeout) {
-        AuthServiceApi api = QuarkusRestClientBuilder.newBuilder().baseUri(base)
-                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .build(AuthServiceApi.class);
+        return authenticator(base, timeout, new ServiceTlsFiles(Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+
+    private AuthServiceAuthenticator authenticator(URI base, Duration timeout, GatewayConfig.ServiceTls tls) {
+        AuthServiceApi api = AuthenticatorSelection.api(base, timeout, tls);
         return new AuthServiceAuthenticator(api, INTERNAL_TOKEN, timeout, new PrincipalCache(Duration.ofSeconds(30), 100, Clock.systemUTC()));
+    }
+
+    @Test
+    void presentsItsClientCertificateToAnAuthServiceThatRequiresOne() throws Exception {
+        TestCertificates ca = TestCertificates.newCa(Files.createTempDirectory("porthole-auth-mtls"), "Porthole Internal CA");
+        TestCertificates.Leaf server = ca.clientAndServerLeaf("localhost");
+        TestCertificates.Leaf gateway = ca.clientAndServerLeaf("gateway-1");
+        HttpServer requiring = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(server.cert().toString()).setKeyPath(server.key().toString()))
+                .setTrustOptions(new PemTrustOptions().addCertPath(ca.caFile().toString())))
+                .requestHandler(this::standIn).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        try {
+            answerPrincipal();
+            URI base = URI.create("https://localhost:" + requiring.actualPort());
+            Optional<String> caFile = Optional.of(ca.caFile().toString());
+
+            // TLS handshakes on a loaded test machine: a longer wait than the plain stand-in's.
+            refusal(authenticator(base, Duration.ofSeconds(10), new ServiceTlsFiles(caFile, Optional.empty(), Optional.empty())));
+            assertThat(seen).as("a caller without a client certificate gets no request through").isEmpty();
+
+            assertThat(await(authenticator(base, Duration.ofSeconds(10),
+                    new ServiceTlsFiles(caFile, Optional.of(gateway.cert().toString()), Optional.of(gateway.key().toString()))))).isEqualTo(SHOP);
+            assertThat(seen).hasSize(1);
+        } finally {
+            requiring.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
     }
 
     private AuthServiceAuthenticator authenticator() {

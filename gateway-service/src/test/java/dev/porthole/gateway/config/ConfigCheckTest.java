@@ -151,6 +151,59 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aDns01SolverNeedsTheUrlOfItsApiAndReplacesTheRedirectPort() {
+        String key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
+                "porthole.gateway.tls.acme.encryption-key", key,
+                "porthole.gateway.tls.acme.dns01.solver", "pebble-challtestsrv",
+                "porthole.gateway.tls.acme.dns01.url", "http://127.0.0.1:8055"))))
+                .as("no redirect port: DNS-01 needs no plain-HTTP listener").isEmpty();
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
+                "porthole.gateway.tls.acme.encryption-key", key,
+                "porthole.gateway.tls.acme.dns01.solver", "pebble-challtestsrv"))))
+                .containsExactly("porthole.gateway.tls.acme.dns01.url: the DNS-01 solver pebble-challtestsrv needs the URL of its API"
+                        + " (PORTHOLE_GATEWAY_TLS_ACME_DNS01_URL)");
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
+                "porthole.gateway.tls.acme.encryption-key", key,
+                "porthole.gateway.tls.redirect-port", "8085",
+                "porthole.gateway.tls.acme.dns01.url", "challtestsrv:8055"))))
+                .anyMatch(p -> p.startsWith("porthole.gateway.tls.acme.dns01.url: set tls.acme.dns01.solver too"))
+                .anyMatch(p -> p.equals("porthole.gateway.tls.acme.dns01.url: must be an http:// or https:// URL with a host, was challtestsrv:8055"));
+    }
+
+    @Test
+    void clusterMtlsNeedsAllThreeReadableFilesAndAPeerPortOfItsOwn() throws Exception {
+        java.nio.file.Path pem = java.nio.file.Files.createTempFile("porthole-mtls", ".pem");
+        try {
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString()))))
+                    .containsExactly("porthole.gateway.cluster.mtls: set cert-file, key-file and ca-file together; missing: key-file, ca-file"
+                            + " (PORTHOLE_GATEWAY_CLUSTER_MTLS_KEY_FILE)");
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString(),
+                    "porthole.gateway.cluster.mtls.key-file", "/nonexistent/gateway.key", "porthole.gateway.cluster.mtls.ca-file", pem.toString(),
+                    "porthole.gateway.cluster.internal-address", "gateway-1:8080"))))
+                    .anyMatch(p -> p.equals("porthole.gateway.cluster.mtls.key-file: /nonexistent/gateway.key does not exist or cannot be read"))
+                    .anyMatch(p -> p.startsWith("porthole.gateway.cluster.internal-address: with TLS on the public port or cluster.mtls,"))
+                    .hasSize(2);
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString(),
+                    "porthole.gateway.cluster.mtls.key-file", pem.toString(), "porthole.gateway.cluster.mtls.ca-file", pem.toString()))))
+                    .containsExactly("porthole.gateway.cluster.mtls: mutual TLS is for the hop between gateways; set cluster.internal-address too");
+        } finally {
+            java.nio.file.Files.delete(pem);
+        }
+    }
+
+    @Test
+    void aClientCertificateForAuthServiceNeedsItsKey() {
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.auth.service-url", "https://auth-service:8443",
+                "porthole.gateway.auth.service-tls.cert-file", "/etc/porthole/gateway.pem"))))
+                .containsExactly("porthole.gateway.auth.service-tls: set cert-file and key-file together"
+                        + " (PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_CERT_FILE, PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_KEY_FILE)");
+    }
+
+    @Test
     void tlsSettingsAreCheckedTogether() {
         var problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
                 "porthole.gateway.tls.cert-files", "/etc/porthole/a.pem,/etc/porthole/b.pem",

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.tls.acme;
 
+import io.quarkus.logging.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -27,6 +28,7 @@ import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.RevocationReason;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.HttpConnector;
 import org.shredzone.acme4j.connector.NetworkSettings;
@@ -37,7 +39,7 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /**
  * Talks RFC 8555 to one CA with acme4j: finds or creates the account, orders a certificate for one
- * name with the HTTP-01 challenge, revokes. Every call blocks (acme4j polls the CA), so it runs on the
+ * name with the HTTP-01 challenge or a wildcard one with DNS-01, revokes. Every call blocks (acme4j polls the CA), so it runs on the
  * ordering threads; a refusal comes back as an {@link AcmeRefused} that says what the CA said.
  */
 public final class AcmeClient {
@@ -70,12 +72,30 @@ public final class AcmeClient {
 
     /** Orders a certificate for {@code host} with the account key {@code accountKey}, answering HTTP-01 through {@code answers}. */
     public Issued order(String host, KeyPair accountKey, ChallengeAnswers answers) throws AcmeRefused, InterruptedException {
+        return order(host, List.of(host), accountKey, authorization -> authorizeHttp(host, authorization, answers));
+    }
+
+    /**
+     * Orders one certificate for {@code *.<domain>} and {@code <domain>} with the account key {@code accountKey},
+     * answering DNS-01 (the only challenge a CA offers for a wildcard) through {@code solver}.
+     */
+    public Issued orderWildcard(String domain, KeyPair accountKey, DnsChallengeSolver solver) throws AcmeRefused, InterruptedException {
+        String wildcard = "*." + domain;
+        return order(wildcard, List.of(wildcard, domain), accountKey, authorization -> authorizeDns(wildcard, authorization, solver));
+    }
+
+    /** Answers one authorization's challenge and waits for the CA's verdict. */
+    private interface Authorizer {
+        void authorize(Authorization authorization) throws AcmeException, AcmeRefused, InterruptedException;
+    }
+
+    private Issued order(String host, List<String> domains, KeyPair accountKey, Authorizer authorizer) throws AcmeRefused, InterruptedException {
         try {
             Account account = account(accountKey);
-            Order order = account.newOrder().domain(host).create();
+            Order order = account.newOrder().domains(domains).create();
             for (Authorization authorization : order.getAuthorizations()) {
                 if (authorization.getStatus() != Status.VALID) {
-                    authorize(host, authorization, answers);
+                    authorizer.authorize(authorization);
                 }
             }
             if (order.waitUntilReady(timeout) != Status.READY) {
@@ -104,7 +124,7 @@ public final class AcmeClient {
         }
     }
 
-    private void authorize(String host, Authorization authorization, ChallengeAnswers answers) throws AcmeException, AcmeRefused, InterruptedException {
+    private void authorizeHttp(String host, Authorization authorization, ChallengeAnswers answers) throws AcmeException, AcmeRefused, InterruptedException {
         Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class)
                 .orElseThrow(() -> new AcmeRefused(host, "the CA offers no HTTP-01 challenge for " + authorization.getIdentifier().getDomain()));
         try {
@@ -124,6 +144,29 @@ public final class AcmeClient {
                 answers.remove(challenge.getToken());
             } catch (Exception e) {
                 // the answer expires with its own timeout
+            }
+        }
+    }
+
+    private void authorizeDns(String host, Authorization authorization, DnsChallengeSolver solver) throws AcmeException, AcmeRefused, InterruptedException {
+        Dns01Challenge challenge = authorization.findChallenge(Dns01Challenge.class)
+                .orElseThrow(() -> new AcmeRefused(host, "the CA offers no DNS-01 challenge for " + authorization.getIdentifier().getDomain()));
+        String record = Dns01Challenge.toRRName(authorization.getIdentifier());
+        try {
+            solver.publish(record, challenge.getDigest());
+        } catch (DnsChallengeSolver.DnsSolverException e) {
+            throw new AcmeRefused(host, "cannot publish the DNS-01 TXT record " + record + ": " + e.getMessage());
+        }
+        try {
+            challenge.trigger();
+            if (challenge.waitForCompletion(timeout) != Status.VALID) {
+                throw new AcmeRefused(host, "the DNS-01 challenge for " + record + " failed: " + problem(challenge.getError()));
+            }
+        } finally {
+            try {
+                solver.remove(record, challenge.getDigest());
+            } catch (DnsChallengeSolver.DnsSolverException e) {
+                Log.warnf("the DNS-01 TXT record %s is left behind (it answers nothing once the challenge is done): %s", record, e.getMessage());
             }
         }
     }

@@ -24,6 +24,7 @@ import io.vertx.redis.client.RedisAPI;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -45,7 +46,9 @@ import java.util.regex.Pattern;
  * names held by a live tunnel or reserved for a client are ordered, at most {@code tls.acme.max-orders-per-hour}; the
  * certificates live in Redis (encrypted) for every gateway, one gateway orders each name under a
  * Redis lock, and each is renewed at two thirds of its lifetime. A failed order keeps the old
- * certificate in service and publishes {@code cert.renewal-failed}.
+ * certificate in service and publishes {@code cert.renewal-failed}. With a DNS-01 solver
+ * ({@code tls.acme.dns01.solver}) there is one certificate for {@code *.<domain>} and the domain
+ * instead, ordered at the first handshake and served for every name, new ones included.
  */
 @ApplicationScoped
 public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChallenges {
@@ -61,6 +64,9 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
     private final boolean enabled;
     private final GatewayConfig.Acme settings;
     private final String domainSuffix;
+    /** {@code *.<domain>} when one wildcard certificate serves every name (DNS-01), else null. */
+    private final String wildcard;
+    private final DnsChallengeSolver dnsSolver;
     private final Vertx vertx;
     private final EventPublisher events;
     private final String gatewayId;
@@ -86,6 +92,10 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
         this.gatewayId = instance.id();
         int perHour = Math.max(1, settings.maxOrdersPerHour());
         this.orderTokens = Bucket.builder().addLimit(Bandwidth.builder().capacity(perHour).refillGreedy(perHour, Duration.ofHours(1)).build()).build();
+        GatewayConfig.Dns01 dns01 = settings.dns01();
+        boolean wildcardOn = enabled && dns01.solver().isPresent() && dns01.url().isPresent();
+        this.wildcard = wildcardOn ? "*" + domainSuffix : null;
+        this.dnsSolver = wildcardOn ? DnsChallengeSolver.of(dns01.solver().get(), URI.create(dns01.url().get()), settings.orderTimeout()) : null;
         if (enabled) {
             this.store = new AcmeStore(redis, keys, SealedValues.of(settings.encryptionKey().orElseThrow()), instance.id());
             this.client = new AcmeClient(settings.directoryUrl().orElseThrow(), settings.caFile().map(Path::of), settings.email(), settings.orderTimeout());
@@ -106,8 +116,13 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
     public synchronized void start() {
         if (enabled && renewTimer < 0) {
             renewTimer = vertx.setPeriodic(settings.renewCheckInterval().toMillis(), id -> ordering.execute(this::renewDue));
-            Log.infof("ACME certificates on demand from %s for <name>%s (names that are claimed or reserved, at most %d orders an hour)",
-                    settings.directoryUrl().orElseThrow(), domainSuffix, settings.maxOrdersPerHour());
+            if (wildcard != null) {
+                Log.infof("ACME wildcard certificate %s from %s over DNS-01 (%s at %s)", wildcard, settings.directoryUrl().orElseThrow(),
+                        settings.dns01().solver().orElseThrow().setting(), settings.dns01().url().orElseThrow());
+            } else {
+                Log.infof("ACME certificates on demand from %s for <name>%s (names that are claimed or reserved, at most %d orders an hour)",
+                        settings.directoryUrl().orElseThrow(), domainSuffix, settings.maxOrdersPerHour());
+            }
         }
     }
 
@@ -120,7 +135,8 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
     }
 
     @Override
-    public ServedCertificate forHost(String host) {
+    public ServedCertificate forHost(String requested) {
+        String host = certificateFor(requested);
         Held have = held.get(host);
         if (have != null) {
             return have.current();
@@ -146,7 +162,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
 
     @Override
     public ServedCertificate bySerial(String host, BigInteger serial) {
-        Held have = held.get(host);
+        Held have = held.get(certificateFor(host));
         if (have == null) {
             return null;
         }
@@ -166,7 +182,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
 
     /** The certificate served now for {@code host}, if any. */
     public Optional<ServedCertificate> served(String host) {
-        return Optional.ofNullable(held.get(host.toLowerCase(Locale.ROOT))).map(Held::current);
+        return Optional.ofNullable(held.get(certificateFor(host.toLowerCase(Locale.ROOT)))).map(Held::current);
     }
 
     /**
@@ -177,14 +193,29 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
      */
     public void revokeAndReplace(String host) throws AcmeRefused, AcmeStoreException, InterruptedException {
         ServedCertificate current = served(host).orElseThrow(() -> new IllegalArgumentException("no ACME certificate is served for " + host));
-        client.revoke(host, current.chain().getFirst(), account());
-        Log.infof("ACME certificate for %s revoked; ordering its replacement: %s", host, current.summary());
-        order(host, current);
+        String name = certificateFor(host.toLowerCase(Locale.ROOT));
+        client.revoke(name, current.chain().getFirst(), account());
+        Log.infof("ACME certificate for %s revoked; ordering its replacement: %s", name, current.summary());
+        order(name, current);
     }
 
-    /** {@code <name>.<domain>} for a valid tunnel name, or the domain itself (agents and the console connect there). */
+    /** The name the certificate for {@code host} is held and stored under: the wildcard when there is one and it covers the host. */
+    private String certificateFor(String host) {
+        return wildcard != null && (apex(host) || perName(host)) ? wildcard : host;
+    }
+
+    /** {@code <name>.<domain>} for a valid tunnel name, or the domain itself (agents and the console connect there), or the wildcard. */
     private boolean eligible(String host) {
-        return apex(host) || host.endsWith(domainSuffix) && TunnelNames.problem(host.substring(0, host.length() - domainSuffix.length())) == null;
+        return apex(host) || host.equals(wildcard) || perName(host);
+    }
+
+    private boolean perName(String host) {
+        return host.endsWith(domainSuffix) && TunnelNames.problem(host.substring(0, host.length() - domainSuffix.length())) == null;
+    }
+
+    /** Whether {@code host}'s certificate is kept and renewed whether or not a tunnel holds a name: the domain's and the wildcard. */
+    private boolean always(String host) {
+        return apex(host) || host.equals(wildcard);
     }
 
     private boolean apex(String host) {
@@ -199,7 +230,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                 install(host, stored.get());
                 return;
             }
-            String name = apex(host) ? null : host.substring(0, host.length() - domainSuffix.length());
+            String name = always(host) ? null : host.substring(0, host.length() - domainSuffix.length());
             if (name != null && !store.claimedOrReserved(name)) {
                 metrics.order(Outcome.NOT_CLAIMED);
                 Log.debugf("no ACME certificate ordered for %s: no tunnel holds '%s' and it is not reserved", host, name);
@@ -234,17 +265,8 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                         settings.maxOrdersPerHour(), settings.retryAfter());
                 return;
             }
-            AcmeClient.Issued issued = client.order(host, account(), new AcmeClient.ChallengeAnswers() {
-                @Override
-                public void put(String token, String keyAuthorization) throws AcmeStoreException {
-                    store.putChallenge(token, keyAuthorization, settings.orderTimeout().multipliedBy(3));
-                }
-
-                @Override
-                public void remove(String token) throws AcmeStoreException {
-                    store.removeChallenge(token);
-                }
-            });
+            AcmeClient.Issued issued = host.equals(wildcard) ? client.orderWildcard(domainSuffix.substring(1), account(), dnsSolver)
+                    : client.order(host, account(), httpAnswers());
             store.save(host, issued.chain(), issued.key());
             ServedCertificate served = new ServedCertificate("acme", "acme", issued.chain(), issued.key().getPrivate(),
                     PemCertificateFiles.names(issued.chain().getFirst()));
@@ -264,6 +286,21 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                 Log.debugf("cannot give the ACME lock for %s back (it expires): %s", host, e.getMessage());
             }
         }
+    }
+
+    /** HTTP-01 answers go to Redis, so that whichever gateway the CA reaches answers. */
+    private AcmeClient.ChallengeAnswers httpAnswers() {
+        return new AcmeClient.ChallengeAnswers() {
+            @Override
+            public void put(String token, String keyAuthorization) throws AcmeStoreException {
+                store.putChallenge(token, keyAuthorization, settings.orderTimeout().multipliedBy(3));
+            }
+
+            @Override
+            public void remove(String token) throws AcmeStoreException {
+                store.removeChallenge(token);
+            }
+        };
     }
 
     private void failed(String host, ServedCertificate current, String detail) {
@@ -294,7 +331,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                         .ifPresent(stored -> install(host, stored));
                 ServedCertificate current = held.get(host).current();
                 if (dueForRenewal(current, now) && !retryNotBefore.containsKey(host)) {
-                    if (apex(host) || store.claimedOrReserved(host.substring(0, host.length() - domainSuffix.length()))) {
+                    if (always(host) || store.claimedOrReserved(host.substring(0, host.length() - domainSuffix.length()))) {
                         order(host, current);
                     } else {
                         // The tunnel is gone: its certificate is served until it expires, then forgotten, never renewed.

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.PebbleResource;
 import dev.porthole.testing.RedisTestResource;
-import dev.porthole.testing.TlsProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
@@ -112,14 +111,12 @@ class AcmeOnDemandTest {
         assertThatThrownBy(() -> wrong.open("porthole:acme:account", account)).hasMessageContaining("does not open with tls.acme.encryption-key");
     }
 
-    /** Waits until the gateway serves {@code host} a certificate that verifies up to Pebble's root. */
     private static X509Certificate served(String host) {
-        Path root = pebbleRoot();
-        return await().atMost(ISSUANCE).ignoreExceptions().until(() -> handshake(host, root), leaf -> leaf != null);
+        return PebbleResource.awaitServed(host);
     }
 
     private static X509Certificate handshake(String host, Path trusted) throws IOException {
-        return TlsProbe.handshake(GatewayPortResource.port(), host, trusted, "http/1.1").leaf();
+        return PebbleResource.handshake(host, trusted);
     }
 
     private static Path pebbleRoot() {

@@ -1,0 +1,96 @@
+package dev.porthole.agent.cli;
+
+import io.quarkus.picocli.runtime.PicocliRunner;
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.Quarkus;
+import jakarta.inject.Inject;
+import java.lang.reflect.AccessibleObject;
+import java.util.List;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionStrategy;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The agent's entry point ({@code quarkus.package.main-class}): answers what needs no running
+ * application before Quarkus boots, so that a person gets help, a usage mistake, the version or a
+ * config check in a fraction of the time a boot takes (docs/performance.md), and boots Quarkus for
+ * the rest, which then parses the same arguments again with its CDI-built command line.
+ *
+ * <p>Answered before the boot, with the same command classes and the same {@link CommandLineSetup}
+ * as the booted command line, so the output is the same: help and version help, usage mistakes,
+ * every command that injects nothing (config, logout, status), and the agent's own lines of
+ * {@code version} (the gateway's line, when one is configured, comes after the boot).
+ */
+public final class PortholeMain {
+
+    private PortholeMain() {
+    }
+
+    public static void main(String... args) {
+        CommandLine line = CommandLineSetup.setUp(new CommandLine(new PortholeCommand()));
+        BeforeBoot beforeBoot = new BeforeBoot(line.getExecutionStrategy());
+        int exit = line.setExecutionStrategy(beforeBoot).execute(args);
+        line.getOut().flush();
+        line.getErr().flush();
+        if (beforeBoot.bootNeeded) {
+            Quarkus.run(PicocliRunner.class, args);
+        } else {
+            // System.exit in a real process; in @QuarkusMainTest the test's exit-code handler.
+            ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(exit, null);
+        }
+    }
+
+    /** Runs the parsed command here when it needs nothing from the application; otherwise asks for the boot. */
+    private static final class BeforeBoot implements IExecutionStrategy {
+
+        private final IExecutionStrategy run;
+        private boolean bootNeeded;
+
+        BeforeBoot(IExecutionStrategy run) {
+            this.run = run;
+        }
+
+        @Override
+        public int execute(ParseResult parsed) {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            List<CommandLine> chain = parsed.asCommandLineList();
+            CommandSpec command = chain.getLast().getCommandSpec();
+            if (command.userObject() instanceof VersionCommand version) {
+                if (version.printLocalLines()) {
+                    System.setProperty(VersionCommand.LOCAL_LINES_PRINTED, "true");
+                    bootNeeded = true;
+                }
+                return 0;
+            }
+            if (injectsNothing(command)) {
+                return run.execute(parsed);
+            }
+            bootNeeded = true;
+            return 0;
+        }
+
+        /** True when neither the command nor its mixins have an injection point: it runs the same without CDI. */
+        private static boolean injectsNothing(CommandSpec command) {
+            return withMixins(command).noneMatch(object -> hasInjectionPoint(object.getClass()));
+        }
+
+        private static Stream<Object> withMixins(CommandSpec command) {
+            return Stream.concat(Stream.of(command.userObject()), command.mixins().values().stream().flatMap(BeforeBoot::withMixins));
+        }
+
+        private static boolean hasInjectionPoint(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                if (Stream.of(c.getDeclaredFields(), c.getDeclaredConstructors(), c.getDeclaredMethods()).flatMap(Stream::<AccessibleObject>of)
+                        .anyMatch(member -> member.isAnnotationPresent(Inject.class))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -5,10 +5,14 @@ import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import java.lang.reflect.AccessibleObject;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionStrategy;
+import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -29,17 +33,46 @@ public final class PortholeMain {
     }
 
     public static void main(String... args) {
-        CommandLine line = CommandLineSetup.setUp(new CommandLine(new PortholeCommand()));
+        CommandLine line = commandLine(args);
         BeforeBoot beforeBoot = new BeforeBoot(line.getExecutionStrategy());
         int exit = line.setExecutionStrategy(beforeBoot).execute(args);
         line.getOut().flush();
         line.getErr().flush();
         if (beforeBoot.bootNeeded) {
             Quarkus.run(PicocliRunner.class, args);
-        } else {
-            // System.exit in a real process; in @QuarkusMainTest the test's exit-code handler.
+        } else if (exit != 0) {
+            // System.exit in a real process; in @QuarkusMainTest the test's exit-code handler. Exit code 0 needs neither: the
+            // process ends when main returns, without the handler's first log call, which starts JBoss Logging (a fifth of
+            // the CPU time of `porthole --help`, docs/performance.md).
             ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(exit, null);
         }
+    }
+
+    /**
+     * The porthole command line for these arguments: the commands they name built in full, every
+     * other command only as far as the command list of {@code porthole --help} shows it (name,
+     * aliases, description), since building a command's options by reflection is most of what
+     * answering takes before the boot (docs/performance.md).
+     */
+    static CommandLine commandLine(String... args) {
+        IFactory factory = CommandLine.defaultFactory();
+        Command top = PortholeCommand.class.getAnnotation(Command.class);
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(new PortholeCommand(), factory);
+        spec.updateCommandAttributes(top, factory);
+        spec.mixinStandardHelpOptions(top.mixinStandardHelpOptions());
+        CommandLine line = new CommandLine(spec, factory);
+        Set<String> named = Set.copyOf(Arrays.asList(args));
+        for (Class<?> type : top.subcommands()) {
+            Command command = type.getAnnotation(Command.class);
+            if (named.contains(command.name()) || Stream.of(command.aliases()).anyMatch(named::contains)) {
+                line.addSubcommand(command.name(), new CommandLine(type, factory));
+            } else {
+                CommandSpec listed = CommandSpec.create();
+                listed.updateCommandAttributes(command, factory);
+                line.addSubcommand(command.name(), listed);
+            }
+        }
+        return CommandLineSetup.setUp(line);
     }
 
     /** Runs the parsed command here when it needs nothing from the application; otherwise asks for the boot. */

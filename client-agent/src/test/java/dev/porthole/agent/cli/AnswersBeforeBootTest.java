@@ -6,16 +6,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * What {@link PortholeMain} answers before Quarkus boots (the command classes built by picocli's
- * own factory) is what the booted application's command line (built by CDI) answers: the same
- * help for every command, the same usage mistakes, the same exit codes.
+ * What {@link PortholeMain} answers before Quarkus boots (only the commands the arguments name
+ * built in full, by picocli's own factory) is what the booted application's command line (every
+ * command, built by CDI) answers: the same help for every command, the same version, the same
+ * usage mistakes, the same exit codes.
  */
 @QuarkusTest
 class AnswersBeforeBootTest {
@@ -23,36 +23,42 @@ class AnswersBeforeBootTest {
     @Inject
     CommandLine booted;
 
-    private static CommandLine beforeBoot() {
-        return CommandLineSetup.setUp(new CommandLine(new PortholeCommand()));
-    }
-
     @Test
     void everyCommandsHelpIsTheSameBeforeTheBoot() {
-        Map<String, String> before = helpOfEveryCommand(beforeBoot());
-        assertThat(before).as("commands with help").hasSizeGreaterThan(10);
-        assertThat(before).isEqualTo(helpOfEveryCommand(booted));
+        List<List<String>> helpRequests = new ArrayList<>(List.of(List.of("--version"), List.of("-V")));
+        collectHelpRequests(booted, List.of(), helpRequests);
+        assertThat(helpRequests).as("help requests").hasSizeGreaterThan(15);
+        for (List<String> request : helpRequests) {
+            String[] args = request.toArray(String[]::new);
+            assertThat(run(PortholeMain.commandLine(args), args)).as(String.join(" ", args)).isEqualTo(run(booted, args))
+                    .startsWith("exit 0\n").doesNotContain("err:\n" + "porthole");
+        }
     }
 
     @Test
     void usageMistakesReadTheSameBeforeTheBoot() {
-        List<String[]> mistakes = List.of(new String[] {}, new String[] {"nope"}, new String[] {"http"},
+        List<String[]> mistakes = List.of(new String[] {}, new String[] {"nope"}, new String[] {"htp", "3000"}, new String[] {"http"},
                 new String[] {"http", "3000", "--subdomian"}, new String[] {"version", "--bogus"}, new String[] {"config", "check", "--config"},
-                new String[] {"tcp", "22", "--max-retries", "many"}, new String[] {"status", "extra"});
+                new String[] {"config", "chek"}, new String[] {"tcp", "22", "--max-retries", "many"}, new String[] {"status", "extra"},
+                new String[] {"--server", "http://gw", "http", "3000"}, new String[] {"http", "3000", "http"});
         for (String[] args : mistakes) {
-            assertThat(run(beforeBoot(), args)).as(String.join(" ", args)).isEqualTo(run(booted, args)).startsWith("exit 2\n");
+            assertThat(run(PortholeMain.commandLine(args), args)).as(String.join(" ", args)).isEqualTo(run(booted, args)).startsWith("exit 2\n");
         }
     }
 
-    private static Map<String, String> helpOfEveryCommand(CommandLine line) {
-        Map<String, String> help = new LinkedHashMap<>();
-        collect(line, help);
-        return help;
-    }
-
-    private static void collect(CommandLine line, Map<String, String> help) {
-        help.put(line.getCommandSpec().qualifiedName(), line.getUsageMessage(CommandLine.Help.Ansi.OFF));
-        line.getSubcommands().values().forEach(sub -> collect(sub, help));
+    /** "--help" after the path of every command, and "-h" after the top's. */
+    private static void collectHelpRequests(CommandLine line, List<String> path, List<List<String>> requests) {
+        List<String> help = new ArrayList<>(path);
+        help.add("--help");
+        requests.add(help);
+        if (path.isEmpty()) {
+            requests.add(List.of("-h"));
+        }
+        line.getSubcommands().forEach((name, sub) -> {
+            List<String> subPath = new ArrayList<>(path);
+            subPath.add(name);
+            collectHelpRequests(sub, subPath, requests);
+        });
     }
 
     /** Exit code, standard output and standard error of a run that never reaches a command's code. */

@@ -5,7 +5,8 @@
 # Prints the median and the fastest of RUNS runs each, in milliseconds; and the same for plain
 # `java -jar quarkus-run.jar` (the JVM's defaults, no launcher) for comparison.
 #
-#   bench/cli-startup.sh            (RUNS=15 bench/cli-startup.sh for more runs)
+#   bench/cli-startup.sh            (RUNS=15 bench/cli-startup.sh for more runs;
+#                                    BASELINE=old/porthole-0.1.0-SNAPSHOT.tar.gz to compare with another build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -22,11 +23,19 @@ fi
 rm -rf "$out/dist"; mkdir -p "$out/dist"
 tar xzf "$tarball" -C "$out/dist"
 launcher=$(ls -d "$out"/dist/porthole-*/bin/porthole)
+# BASELINE=<another porthole-<version>.tar.gz>: measured too, taking turns with this one (e.g. main's, before a change).
+baseline=
+if [ -n "${BASELINE:-}" ]; then
+  rm -rf "$out/baseline"; mkdir -p "$out/baseline"
+  tar xzf "$BASELINE" -C "$out/baseline"
+  baseline=$(ls -d "$out"/baseline/porthole-*/bin/porthole)
+fi
 export PORTHOLE_JAVA="$java" XDG_CACHE_HOME="$out/dist/cache"
 
 # first_byte <runs> <label>=<command> ...: milliseconds from the start of a process to its first byte on
 # standard output, for each command, the commands taking turns run by run (so a change in the machine's
-# load hits all alike); prints "label median fastest" per command. A label's command is split on
+# load hits all alike); prints "label|median|fastest|median CPU time" per command (user + system time of
+# all its threads, which moves much less with the machine's load than the wall time). A label's command is split on
 # spaces; "env:NAME=value" words in front set environment variables.
 first_byte() {
   python3 - "$@" <<'PY'
@@ -43,21 +52,25 @@ for _ in range(runs):
         p = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
         first = p.stdout.read(1)
         t = (time.perf_counter() - start) * 1000
-        p.stdout.read(); p.wait()
-        if not first or p.returncode != 0:
-            sys.exit(f"{command} printed nothing or failed ({p.returncode})")
-        times[label].append(t)
+        p.stdout.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if not first or code != 0:
+            sys.exit(f"{command} printed nothing or failed ({code})")
+        times[label].append((t, (usage.ru_utime + usage.ru_stime) * 1000))
 for label, t in times.items():
-    print(f"{label}|{statistics.median(t):.0f}|{min(t):.0f}")
+    print(f"{label}|{statistics.median(x for x, _ in t):.0f}|{min(x for x, _ in t):.0f}|{statistics.median(c for _, c in t):.0f}")
 PY
 }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $("$java" -version 2>&1 | head -1)"
-printf '%-40s %8s %8s\n' "command" "median" "fastest"
+printf '%-44s %8s %8s %8s\n' "command" "median" "fastest" "CPU"
 jar="$root/$agent_jar"
 for args in "--help" "http --help" "version"; do
-  first_byte "$runs" "porthole $args (AOT cache)=$launcher $args" "porthole $args (no cache)=env:PORTHOLE_AOT=off $launcher $args" \
-      "java -jar quarkus-run.jar $args=$java -jar $jar $args" | while IFS='|' read -r label med fast; do
-    printf '%-40s %6s ms %6s ms\n' "$label" "$med" "$fast"
+  variants=("porthole $args (AOT cache)=$launcher $args" "porthole $args (no cache)=env:PORTHOLE_AOT=off $launcher $args"
+    "java -jar quarkus-run.jar $args=$java -jar $jar $args")
+  [ -n "$baseline" ] && variants+=("porthole $args (BASELINE, AOT cache)=$baseline $args")
+  first_byte "$runs" "${variants[@]}" | while IFS='|' read -r label med fast cpu; do
+    printf '%-44s %6s ms %6s ms %6s ms\n' "$label" "$med" "$fast" "$cpu"
   done
 done

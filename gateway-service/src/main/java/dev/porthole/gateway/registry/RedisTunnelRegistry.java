@@ -251,9 +251,18 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         List<String> command = new ArrayList<>(List.of(RELEASE));
         command.addAll(routeAndTombstone(key));
         command.addAll(List.of(route.sessionId(), now(), String.valueOf(tombstoneMillis)));
-        return redis.eval(command)
-                .compose(released -> key.kind().equals("tcp") ? redis.zrem(List.of(keys.tcpRoutes(), key.id())) : Future.succeededFuture())
-                .<Void>mapEmpty().onSuccess(released -> announce(key));
+        return redis.eval(command).<Void>mapEmpty().onSuccess(released -> announce(key)).compose(released -> unindex(key));
+    }
+
+    /** Drops a released TCP port from {@code tcp-routes}; if that fails, the port's score expires it anyway. */
+    private Future<Void> unindex(TunnelKey key) {
+        if (!key.kind().equals("tcp")) {
+            return Future.succeededFuture();
+        }
+        return redis.zrem(List.of(keys.tcpRoutes(), key.id())).<Void>mapEmpty().recover(error -> {
+            Log.debugf("cannot drop TCP port %s from %s: %s", key.id(), keys.tcpRoutes(), error.getMessage());
+            return Future.succeededFuture();
+        });
     }
 
     /**

@@ -79,7 +79,7 @@ wait_port "$lb_port"
   > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!)
 for _ in $(seq 1 300); do [ -s "$logs/agent.out" ] && break; sleep 0.1; done
 [ -s "$logs/agent.out" ] || { echo "the agent never printed its URL; see $logs/agent.log" >&2; exit 1; }
-holder=$(redis-cli -p "$redis_port" --raw GET porthole:route:http:bench | sed 's/.*"gatewayId":"\([^"]*\)".*/\1/')
+holder=$(redis-cli -p "$redis_port" --raw GET "porthole:route:http:{bench}" | sed 's/.*"gatewayId":"\([^"]*\)".*/\1/')
 other=gw-a; [ "$holder" = gw-a ] && other=gw-b
 host_for() { echo "bench.localhost:$1"; }
 
@@ -101,7 +101,7 @@ read -r l_rps l_p50 l_p99 l_err < <(run_wrk haproxy "$lb_port")
   > "$logs/tcp-agent.out" 2> "$logs/tcp-agent.log" & pids+=($!)
 for _ in $(seq 1 300); do [ -s "$logs/tcp-agent.out" ] && break; sleep 0.1; done
 [ -s "$logs/tcp-agent.out" ] || { echo "the TCP agent never printed its address; see $logs/tcp-agent.log" >&2; exit 1; }
-tcp_holder=$(redis-cli -p "$redis_port" --raw GET "porthole:route:tcp:$tcp_port" | sed 's/.*"gatewayId":"\([^"]*\)".*/\1/')
+tcp_holder=$(redis-cli -p "$redis_port" --raw GET "porthole:route:tcp:{tcp:$tcp_port}" | sed 's/.*"gatewayId":"\([^"]*\)".*/\1/')
 tcp_other=gw-a; [ "$tcp_holder" = gw-a ] && tcp_other=gw-b
 # download <address>: one connection, SIZE_MIB MiB; prints MiB/s.
 download() {

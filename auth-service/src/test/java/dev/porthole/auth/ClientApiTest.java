@@ -33,7 +33,7 @@ class ClientApiTest {
     RedisDataSource redis;
 
     private String reservation(String name) {
-        return redis.value(String.class).get("porthole:reservation:" + name);
+        return redis.value(String.class).get("porthole:reservation:{" + name + "}");
     }
 
     @Test

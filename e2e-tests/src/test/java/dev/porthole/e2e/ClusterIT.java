@@ -137,7 +137,7 @@ class ClusterIT {
         }
         // The dead instance's address expires with the registry's ttl, so nothing is forwarded to it.
         await().atMost(Duration.ofSeconds(30)).until(() -> system.redisGet("porthole:gateway:" + holder.id()).isEmpty());
-        assertThat(system.redisGet("porthole:route:http:shared")).contains("\"gatewayId\":\"" + now.id() + "\"");
+        assertThat(system.redisGet("porthole:route:http:{shared}")).contains("\"gatewayId\":\"" + now.id() + "\"");
     }
 
     /** The live gateway the agent is connected to, from the gateways' own agents gauge. */

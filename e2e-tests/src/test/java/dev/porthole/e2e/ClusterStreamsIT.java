@@ -97,7 +97,7 @@ class ClusterStreamsIT {
     void aWebSocketReachesATunnelHeldByAnotherInstance() throws Exception {
         PortholeSystem.Agent agent = system.startAgent("ws-agent", balancer, List.of("-Xmx128m"), List.of("--credentials", web, "--subdomain",
                 "chat", "--no-inspect"));
-        ClusterGateway holder = holder("porthole:route:http:chat");
+        ClusterGateway holder = holder("porthole:route:http:{chat}");
         Map<ClusterGateway, Double> sentBefore = forwards("sent");
         // Each handshake is a new connection through haproxy's round robin, so two of every three land on an instance without the agent.
         for (int i = 0; i < 6; i++) {
@@ -119,7 +119,7 @@ class ClusterStreamsIT {
         String address = agent.awaitFirstLine(WAIT);
         assertThat(address).matches("tcp://127\\.0\\.0\\.1:\\d+");
         int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-        ClusterGateway holder = holder("porthole:route:tcp:" + port);
+        ClusterGateway holder = holder("porthole:route:tcp:{tcp:" + port + "}");
         // Every instance listens on the port (each on its own address) once the claim was announced.
         await().atMost(WAIT).untilAsserted(() -> {
             for (String host : ADDRESSES) {
@@ -157,7 +157,7 @@ class ClusterStreamsIT {
         ServiceProcess publisher = system.launchAgent("publisher", List.of("tcp", String.valueOf(digest.port()), "--private", "--name", "db",
                 "--server", "http://127.0.0.1:" + balancer, "--credentials", dbOwner), Map.of());
         publisher.awaitLog(line -> line.contains("private tunnel 'db' ready"), WAIT);
-        ClusterGateway holder = holder("porthole:route:private:db");
+        ClusterGateway holder = holder("porthole:route:private:{db}");
         ClusterGateway elsewhere = gateways.stream().filter(g -> g != holder).findFirst().orElseThrow();
 
         PortholeSystem.Agent dialer = dial("connect-alice", alice, elsewhere);
@@ -190,7 +190,7 @@ class ClusterStreamsIT {
         ServiceProcess agent = system.launchAgent("tls-agent", List.of("tls", String.valueOf(servicePort), "--subdomain", "secure", "--server",
                 "http://127.0.0.1:" + balancer, "--credentials", secure), Map.of());
         assertThat(agent.awaitFirstLine(WAIT)).isEqualTo("tls://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort);
-        ClusterGateway holder = holder("porthole:route:tls:secure");
+        ClusterGateway holder = holder("porthole:route:tls:{secure}");
         // The same name through each instance's passthrough listener: two of them carry the connection to the holder.
         for (String address : ADDRESSES) {
             Process curl = new ProcessBuilder("curl", "-sS", "-v", "--max-time", "20", "--cacert", ca.caFile().toString(), "--resolve",

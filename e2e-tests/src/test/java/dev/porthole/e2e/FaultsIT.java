@@ -43,7 +43,7 @@ class FaultsIT {
     void withRedisStoppedTunnelsServeNewClaimsWaitAndTheRegistryIsRebuilt() {
         system = start("FaultsIT-redis");
         Agent steady = system.startAgent("steady", List.of("--token", TOKEN, "--subdomain", "steady"));
-        assertThat(system.redisGet("porthole:route:http:steady")).as("the route is in the registry").contains("sessionId");
+        assertThat(system.redisGet("porthole:route:http:{steady}")).as("the route is in the registry").contains("sessionId");
 
         system.redis().stop();
         assertThat(Http.getByHost(system, "steady", "/hello").statusCode()).as("an open tunnel serves without Redis").isEqualTo(200);
@@ -56,12 +56,12 @@ class FaultsIT {
         system.redis().start();
         assertThat(newcomer.awaitFirstLine(Duration.ofSeconds(60))).startsWith("http://newcomer.");
         await("the open tunnel's route is written back").atMost(Duration.ofSeconds(30))
-                .until(() -> !system.redisGet("porthole:route:http:steady").isEmpty());
+                .until(() -> !system.redisGet("porthole:route:http:{steady}").isEmpty());
         assertThat(Http.getByHost(system, "newcomer", "/hello").statusCode()).isEqualTo(200);
 
         steady.process().stop();
         await("nothing stale is left once its agent leaves").atMost(Duration.ofSeconds(30))
-                .until(() -> system.redisGet("porthole:route:http:steady").isEmpty());
+                .until(() -> system.redisGet("porthole:route:http:{steady}").isEmpty());
     }
 
     @Test

@@ -79,7 +79,7 @@ class HaConnectionsIT {
     @Test
     void losingOneOfTheTwoInstancesHoldingTheAgentFailsNoRequest() throws Exception {
         List<ClusterGateway> holding = awaitTwoInstancesHoldTheAgent();
-        String record = system.redisGet("porthole:route:http:shared");
+        String record = system.redisGet("porthole:route:http:{shared}");
         for (ClusterGateway gateway : holding) {
             assertThat(record).as("the registry lists both holders").contains("\"gatewayId\":\"" + gateway.id() + "\"");
         }
@@ -141,7 +141,7 @@ class HaConnectionsIT {
 
     /** Each holder's gateway and expiry, from the registry record. */
     private static Map<String, Long> holderExpiries() {
-        String record = system.redisGet("porthole:route:http:shared");
+        String record = system.redisGet("porthole:route:http:{shared}");
         Map<String, Long> places = new HashMap<>();
         int holders = record.indexOf("\"holders\"");
         if (holders < 0) {

@@ -35,7 +35,7 @@ class NameTombstoneIT {
         ServiceProcess poller = system.launchHttpAgent("poller", system.gatewayPort(), List.of("--token", TOKEN_B, "--subdomain", name));
         assertThat(poller.awaitExit(Duration.ofSeconds(60))).as("the other client is refused the freed name").isEqualTo(TUNNEL_REFUSED);
         assertThat(poller.stderr()).anyMatch(line -> line.contains("subdomain '" + name + "' is held by another client"));
-        assertThat(system.redisGet("porthole:tombstone:" + name)).as("the tombstone names the first client's agent as the owner")
+        assertThat(system.redisGet("porthole:tombstone:{" + name + "}")).as("the tombstone names the first client's agent as the owner")
                 .contains("token-1/agent-");
     }
 
@@ -49,7 +49,7 @@ class NameTombstoneIT {
         ServiceProcess poller = system.launchHttpAgent("poller", system.gatewayPort(), List.of("--subdomain", name));
         PortholeSystem.Agent served = new PortholeSystem.Agent(poller, poller.awaitFirstLine(Duration.ofSeconds(60)));
         assertThat(served.name()).as("the poller is served under a name of its own").isNotEqualTo(name);
-        assertThat(system.redisGet("porthole:tombstone:" + name)).as("the tombstone's owner is the ended session's secret")
+        assertThat(system.redisGet("porthole:tombstone:{" + name + "}")).as("the tombstone's owner is the ended session's secret")
                 .startsWith("session/").doesNotContain("agent-");
         poller.stop();
     }
@@ -58,7 +58,7 @@ class NameTombstoneIT {
     private String freed(PortholeSystem.Agent agent) {
         String name = agent.name();
         agent.process().stop();
-        await().atMost(Duration.ofSeconds(20)).until(() -> system.redisGet("porthole:route:http:" + name).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> system.redisGet("porthole:route:http:{" + name + "}").isEmpty());
         return name;
     }
 }

@@ -61,26 +61,22 @@ public class FailureLedger {
             if count == 1 then
               redis.call('HSET', KEYS[3], 'address', ARGV[3], 'clientId', ARGV[4])
               redis.call('PEXPIRE', KEYS[3], window * 2 + 60000)
-              redis.call('ZADD', KEYS[4], 'NX', tonumber(ARGV[2]) + window, KEYS[3])
             end
             redis.call('HSET', KEYS[3], 'reason', ARGV[5])
             return count
             """;
 
-    /* Takes closed windows atomically, so that two instances never both emit the same aggregate. */
-    private static final String TAKE_CLOSED = """
-            local closed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-            local out = {}
-            for _, pair in ipairs(closed) do
-              redis.call('ZREM', KEYS[1], pair)
-              local f = redis.call('HMGET', pair, 'address', 'clientId', 'count', 'reason')
-              redis.call('DEL', pair)
-              if f[3] then
-                table.insert(out, f[1] or ''); table.insert(out, f[2] or '')
-                table.insert(out, f[3]); table.insert(out, f[4] or '')
-              end
-            end
-            return out
+    /*
+     * Reads and deletes one closed pair (KEYS[1]). The windows set names pairs of every address, which
+     * a Redis Cluster spreads over its nodes, so no script reads them all: whichever instance removes
+     * a pair from the set (ZREM answers 1 to one caller only) takes it, so that two instances never
+     * both emit the same aggregate.
+     */
+    private static final String TAKE_PAIR = """
+            local f = redis.call('HMGET', KEYS[1], 'address', 'clientId', 'count', 'reason')
+            redis.call('DEL', KEYS[1])
+            if not f[3] then return {} end
+            return {f[1] or '', f[2] or '', f[3], f[4] or ''}
             """;
 
     private static final int FLUSH_BATCH = 500;
@@ -126,11 +122,20 @@ public class FailureLedger {
         return SourceAddress.of(remoteAddress).orElse(UNKNOWN_ADDRESS);
     }
 
+    /**
+     * Counts in the address's slot, then lists a new pair in the windows set (its own slot, so a
+     * second command): an instance that dies between the two leaves a pair that expires without its
+     * aggregate event.
+     */
     private void record(String address, String clientId, String reason, boolean counts) {
-        redis.execute("EVAL", RECORD, "4", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId), address),
-                keys.failurePair(address, clientId), keys.failureWindows(),
-                String.valueOf(config.window().toMillis()), String.valueOf(clock.millis()), address, nullToEmpty(clientId),
+        long now = clock.millis();
+        String pair = keys.failurePair(address, clientId);
+        Response count = redis.execute("EVAL", RECORD, "3", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId), address),
+                pair, String.valueOf(config.window().toMillis()), String.valueOf(now), address, nullToEmpty(clientId),
                 reason, counts ? "1" : "0");
+        if (count != null && count.toLong() == 1) {
+            redis.execute("ZADD", keys.failureWindows(), "NX", String.valueOf(now + config.window().toMillis()), pair);
+        }
     }
 
     /** Emits one aggregate event per address and client id pair whose window has closed. */
@@ -139,7 +144,8 @@ public class FailureLedger {
     void flushClosedWindows() {
         Response closed;
         try {
-            closed = redis.execute("EVAL", TAKE_CLOSED, "1", keys.failureWindows(), String.valueOf(clock.millis()), String.valueOf(FLUSH_BATCH));
+            closed = redis.execute("ZRANGEBYSCORE", keys.failureWindows(), "-inf", String.valueOf(clock.millis()), "LIMIT", "0",
+                    String.valueOf(FLUSH_BATCH));
         } catch (RuntimeException e) {
             Log.debugf("could not read closed failure windows: %s", e.getMessage());
             return;
@@ -147,17 +153,30 @@ public class FailureLedger {
         if (closed == null) {
             return;
         }
-        for (int i = 0; i + 3 < closed.size(); i += 4) {
-            String address = closed.get(i).toString();
-            String clientId = closed.get(i + 1).toString();
-            int count = closed.get(i + 2).toInteger();
-            String lastReason = closed.get(i + 3).toString();
-            if (count >= 2) {
-                events.append(new AuthFailed(clientId.isEmpty() ? null : clientId, address,
-                        AGGREGATE_REASON + " (last: " + lastReason + ")", count, config.window().toSeconds()));
-                Log.infof("%d authentication failures from %s for client %s within %s", count, address,
-                        clientId.isEmpty() ? "(none)" : clientId, config.window());
+        for (Response pair : closed) {
+            try {
+                if (redis.execute("ZREM", keys.failureWindows(), pair.toString()).toLong() == 1) {
+                    emitAggregate(redis.execute("EVAL", TAKE_PAIR, "1", pair.toString()));
+                }
+            } catch (RuntimeException e) {
+                Log.debugf("could not take the closed failure window %s: %s", pair, e.getMessage());
             }
+        }
+    }
+
+    private void emitAggregate(Response fields) {
+        if (fields == null || fields.size() < 4) {
+            return;
+        }
+        String address = fields.get(0).toString();
+        String clientId = fields.get(1).toString();
+        int count = fields.get(2).toInteger();
+        String lastReason = fields.get(3).toString();
+        if (count >= 2) {
+            events.append(new AuthFailed(clientId.isEmpty() ? null : clientId, address,
+                    AGGREGATE_REASON + " (last: " + lastReason + ")", count, config.window().toSeconds()));
+            Log.infof("%d authentication failures from %s for client %s within %s", count, address,
+                    clientId.isEmpty() ? "(none)" : clientId, config.window());
         }
     }
 

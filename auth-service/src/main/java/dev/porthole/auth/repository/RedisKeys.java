@@ -94,19 +94,23 @@ public class RedisKeys {
         return shared.control();
     }
 
-    /** Failure counter of one remote address for the current window. */
+    /**
+     * Failure counter of one remote address for the current window. The keys about one address
+     * carry it as their hash tag, so that the failure ledger's scripts touch one slot of a Redis
+     * Cluster while different addresses spread over it.
+     */
     public String failuresByAddress(String address) {
-        return prefix + "auth-failures:address:" + address;
+        return prefix + "auth-failures:{" + address + "}:address";
     }
 
     /** Failure counter of one claimed client id from one address for the current window. */
     public String failuresByClient(String clientId, String address) {
-        return prefix + "auth-failures:client:" + clientId + "|" + address;
+        return prefix + "auth-failures:{" + address + "}:client:" + clientId;
     }
 
     /** Hash summing the failures of one address and client id pair, for the aggregate event. */
     public String failurePair(String address, String clientId) {
-        return prefix + "auth-failures:pair:" + address + "|" + (clientId == null ? "" : clientId);
+        return prefix + "auth-failures:{" + address + "}:pair:" + (clientId == null ? "" : clientId);
     }
 
     /** Sorted set of failure pairs scored by the end of their window (epoch ms). */

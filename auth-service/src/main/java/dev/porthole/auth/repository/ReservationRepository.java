@@ -1,7 +1,6 @@
 package dev.porthole.auth.repository;
 
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Name reservations, {@code <prefix>reservation:<name>} = client id, which the gateway reads on every
+ * Name reservations, {@code <prefix>reservation:{<name>}} = client id, which the gateway reads on every
  * claim so that a name reserved for one client can never be taken by another; a TCP port granted by
  * number is reserved the same way as {@code tcp:<port>}.
  */
@@ -17,21 +16,22 @@ import java.util.Optional;
 public class ReservationRepository {
 
     /*
-     * One script, so that two admins giving the same name to two clients at once cannot both win:
-     * KEYS = names to hold, then names to release; ARGV[1] = client id, ARGV[2] = how many to hold.
-     * Returns the first name held by another client (nothing changed), or nil.
+     * One name at a time (KEYS[1], ARGV[1] = client id): in a Redis Cluster the names of one client
+     * live on different nodes, so no script may hold them all. Returns 0 when another client holds the
+     * name, 1 when this client held it already, 2 when it was free and is now this client's.
      */
-    private static final String RESERVE = """
-            local hold = tonumber(ARGV[2])
-            for i = 1, hold do
-              local owner = redis.call('GET', KEYS[i])
-              if owner and owner ~= ARGV[1] then return KEYS[i] end
-            end
-            for i = 1, hold do redis.call('SET', KEYS[i], ARGV[1]) end
-            for i = hold + 1, #KEYS do
-              if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
-            end
-            return nil
+    private static final String HOLD = """
+            local owner = redis.call('GET', KEYS[1])
+            if owner and owner ~= ARGV[1] then return 0 end
+            if owner then return 1 end
+            redis.call('SET', KEYS[1], ARGV[1])
+            return 2
+            """;
+
+    /* Deletes the name (KEYS[1]) only if it is still the client's (ARGV[1]). */
+    private static final String DROP = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
             """;
 
     private final RedisDataSource redis;
@@ -45,21 +45,31 @@ public class ReservationRepository {
     /**
      * Makes {@code clientId} hold exactly {@code hold} among the names it had ({@code release} are
      * dropped if still its own). Returns the name held by another client when there is one; then
-     * nothing changed.
+     * nothing changed: the names this call took are given back.
+     *
+     * <p>Each name is taken with its own compare-and-set, so a name is never held by two clients; two
+     * admins granting overlapping names to two clients at once may both be refused (each gives back
+     * what it took), and a gateway may see a name reserved for the moment between a take and its
+     * give-back.
      */
     public Optional<String> reserve(String clientId, Collection<String> hold, Collection<String> release) {
-        List<String> args = new ArrayList<>();
-        args.add(RESERVE);
-        args.add(String.valueOf(hold.size() + release.size()));
-        hold.forEach(name -> args.add(keys.reservation(name)));
-        release.forEach(name -> args.add(keys.reservation(name)));
-        args.add(clientId);
-        args.add(String.valueOf(hold.size()));
-        Response conflict = redis.execute("EVAL", args.toArray(String[]::new));
-        if (conflict == null) {
-            return Optional.empty();
+        List<String> taken = new ArrayList<>();
+        for (String name : hold) {
+            long outcome = redis.execute("EVAL", HOLD, "1", keys.reservation(name), clientId).toLong();
+            if (outcome == 0) {
+                taken.forEach(mine -> drop(clientId, mine));
+                return Optional.of(name);
+            }
+            if (outcome == 2) {
+                taken.add(name);
+            }
         }
-        return Optional.of(conflict.toString().substring(keys.reservation("").length()));
+        release.forEach(name -> drop(clientId, name));
+        return Optional.empty();
+    }
+
+    private void drop(String clientId, String name) {
+        redis.execute("EVAL", DROP, "1", keys.reservation(name), clientId);
     }
 
     /** Drops the names the client still holds. */

@@ -22,12 +22,25 @@ public interface RedisKeys {
 
     /** Route of an HTTP tunnel: which session of which gateway holds the name. */
     default String httpRoute(String name) {
-        return prefix() + "route:http:" + name;
+        return route(TunnelKey.http(name));
     }
 
-    /** Route of any tunnel: {@code route:http:<name>}, {@code route:tcp:<port>} or {@code route:private:<name>}. */
+    /**
+     * Route of any tunnel: {@code route:http:{<name>}}, {@code route:tcp:{tcp:<port>}},
+     * {@code route:private:{<name>}} or {@code route:tls:{<name>}}: tagged like the name's
+     * reservation and tombstone, which the registry's scripts read with it.
+     */
     default String route(TunnelKey key) {
-        return prefix() + "route:" + key.kind() + ":" + key.id();
+        return prefix() + "route:" + key.kind() + ":" + SharedKeys.nameTag(key.reservationId());
+    }
+
+    /**
+     * Sorted set of the public TCP ports held anywhere, scored by expiry (epoch ms): what
+     * {@code PortMirrors} mirrors, read with one command instead of a scan (which in a Redis Cluster
+     * would see one node only).
+     */
+    default String tcpRoutes() {
+        return prefix() + "tcp-routes";
     }
 
     /** The internal {@code host:port} of a live gateway instance, expiring with the registry's ttl. */
@@ -37,7 +50,7 @@ public interface RedisKeys {
 
     /** The owner of a random name, kept for a while after its session ended so that only that owner claims it again. */
     default String tombstone(String name) {
-        return prefix() + "tombstone:" + name;
+        return prefix() + "tombstone:" + SharedKeys.nameTag(name);
     }
 
     /** A name, or ({@code tcp:<port>}) a TCP port granted by number, reserved for one client by auth-service. */

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The registry in Redis. Each operation is one Lua script, so that the check and the write are
@@ -220,10 +222,12 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         }
         command.addAll(List.of(route.owner(), route.toJson(), String.valueOf(ttlMillis), route.clientId(), now(), joinable(key, route),
                 route.agentId(), route.gatewayId(), route.sessionId(), String.valueOf(tombstoneMillis)));
-        return redis.eval(command).map(RedisTunnelRegistry::toClaimOutcome).onSuccess(outcome -> {
+        return redis.eval(command).map(RedisTunnelRegistry::toClaimOutcome).compose(outcome -> {
             if (outcome instanceof ClaimOutcome.Claimed || outcome instanceof ClaimOutcome.TookOver) {
                 announce(key);
+                return indexHeld(key).map(outcome);
             }
+            return Future.succeededFuture(outcome);
         });
     }
 
@@ -234,10 +238,11 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         command.addAll(List.of(route.sessionId(), route.toJson(), String.valueOf(ttlMillis), now(), joinable(key, route), route.agentId(),
                 route.gatewayId(), route.owner(), String.valueOf(tombstoneMillis)));
         return redis.eval(command)
-                .map(response -> RefreshOutcome.valueOf(response.toString())).onSuccess(outcome -> {
+                .map(response -> RefreshOutcome.valueOf(response.toString())).compose(outcome -> {
                     if (outcome == RefreshOutcome.RESTORED) {
                         announce(key);
                     }
+                    return outcome == RefreshOutcome.LOST ? Future.succeededFuture(outcome) : indexHeld(key).map(outcome);
                 });
     }
 
@@ -246,7 +251,57 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         List<String> command = new ArrayList<>(List.of(RELEASE));
         command.addAll(routeAndTombstone(key));
         command.addAll(List.of(route.sessionId(), now(), String.valueOf(tombstoneMillis)));
-        return redis.eval(command).<Void>mapEmpty().onSuccess(released -> announce(key));
+        return redis.eval(command).<Void>mapEmpty().onSuccess(released -> announce(key)).compose(released -> unindex(key));
+    }
+
+    /** Drops a released TCP port from {@code tcp-routes}; if that fails, the port's score expires it anyway. */
+    private Future<Void> unindex(TunnelKey key) {
+        if (!key.kind().equals("tcp")) {
+            return Future.succeededFuture();
+        }
+        return redis.zrem(List.of(keys.tcpRoutes(), key.id())).<Void>mapEmpty().recover(error -> {
+            Log.debugf("cannot drop TCP port %s from %s: %s", key.id(), keys.tcpRoutes(), error.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
+    /**
+     * The public TCP ports held now, on any gateway, from the {@code tcp-routes} index: a port is
+     * listed until its holder's place would have expired, so a port freed without a release (its
+     * gateway died) stays listed at most the registry's ttl. One command instead of a scan of the
+     * keyspace, which in a Redis Cluster sees one node only.
+     */
+    public Future<Set<Integer>> tcpPorts() {
+        return redis.zrangebyscore(List.of(keys.tcpRoutes(), "(" + now(), "+inf")).map(members -> {
+            Set<Integer> ports = new TreeSet<>();
+            for (Response member : members) {
+                try {
+                    ports.add(Integer.parseInt(member.toString()));
+                } catch (NumberFormatException e) {
+                    // Not a port; nothing to mirror.
+                }
+            }
+            return ports;
+        });
+    }
+
+    /**
+     * Lists a TCP port this session holds in the {@code tcp-routes} index until its place expires,
+     * and drops the ports whose places expired (a dead gateway's). Outside the registry's script:
+     * the index lives in its own slot; a failure here leaves the port to the next refresh.
+     */
+    private Future<Void> indexHeld(TunnelKey key) {
+        if (!key.kind().equals("tcp")) {
+            return Future.succeededFuture();
+        }
+        long now = clock.millis();
+        return redis.zadd(List.of(keys.tcpRoutes(), String.valueOf(now + ttlMillis), key.id()))
+                .compose(added -> redis.zremrangebyscore(keys.tcpRoutes(), "-inf", "(" + now))
+                .<Void>mapEmpty()
+                .recover(error -> {
+                    Log.debugf("cannot list TCP port %s in %s: %s", key.id(), keys.tcpRoutes(), error.getMessage());
+                    return Future.succeededFuture();
+                });
     }
 
     /**
@@ -266,7 +321,7 @@ public class RedisTunnelRegistry implements TunnelRegistry {
      * Tells every gateway instance that a TCP port changed hands, once the change is in Redis, so
      * that they start or stop listening for it ({@code tcp.PortMirrors}); names and private tunnels
      * need no listener and are not announced. A lost message is made up for by the instances'
-     * periodic scan.
+     * periodic look at {@link #tcpPorts}.
      */
     private void announce(TunnelKey key) {
         if (key.kind().equals("tcp")) {

@@ -4,6 +4,7 @@ import dev.porthole.gateway.cluster.ClusterMembership;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.PortRange;
 import dev.porthole.gateway.registry.RedisKeys;
+import dev.porthole.gateway.registry.RedisTunnelRegistry;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import io.quarkus.logging.Log;
@@ -15,7 +16,6 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,21 +24,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * In a cluster, listens on every public TCP port that another gateway instance holds, so that a
  * visitor reaches the port whichever instance the TCP load balancer picks ({@link PortListeners#mirror}).
  * Which ports to mirror comes from the registry: a port is looked up again whenever the
- * {@code tcp-ports} channel says it changed hands, and every port in the registry at start-up and
- * every {@code registry.refresh-interval} (which also catches a dead instance's ports expiring).
+ * {@code tcp-ports} channel says it changed hands, and every port in the registry's {@code tcp-routes}
+ * index at start-up and every {@code registry.refresh-interval} (which also catches a dead instance's ports expiring).
  * Without {@code cluster.internal-address} it does nothing.
  */
 @ApplicationScoped
 public class PortMirrors {
 
-    private static final int SCAN_BATCH = 500;
-    /** Bounds the scan of {@code route:tcp:*}: with the range's size, no registry holds more. */
-    private static final int MAX_SCAN_ROUNDS = 10_000;
-
     private final PortListeners listeners;
     private final ClusterMembership cluster;
     private final RedisAPI redis;
     private final RedisKeys keys;
+    private final RedisTunnelRegistry registry;
     private final Vertx vertx;
     private final PortRange range;
     private final GatewayConfig config;
@@ -46,8 +43,10 @@ public class PortMirrors {
     private final Set<Integer> unbindable = ConcurrentHashMap.newKeySet();
     private long timer = -1;
 
-    public PortMirrors(PortListeners listeners, ClusterMembership cluster, RedisAPI redis, RedisKeys keys, Vertx vertx, GatewayConfig config) {
+    public PortMirrors(PortListeners listeners, ClusterMembership cluster, RedisAPI redis, RedisKeys keys, RedisTunnelRegistry registry, Vertx vertx,
+            GatewayConfig config) {
         this.listeners = listeners;
+        this.registry = registry;
         this.cluster = cluster;
         this.redis = redis;
         this.keys = keys;
@@ -109,29 +108,13 @@ public class PortMirrors {
     /** Every port the registry names, and every port mirrored now (whose holder may have gone). */
     void reconcileAll() {
         Set<Integer> ports = new TreeSet<>(listeners.mirrored());
-        scan("0", ports, 0).onComplete(scanned -> {
-            if (scanned.failed()) {
-                Log.debugf("cannot scan the registry's TCP ports: %s", scanned.cause().getMessage());
+        registry.tcpPorts().onComplete(held -> {
+            if (held.failed()) {
+                Log.debugf("cannot read the registry's TCP ports: %s", held.cause().getMessage());
+            } else {
+                held.result().stream().filter(range::contains).forEach(ports::add);
             }
             ports.forEach(this::reconcile);
-        });
-    }
-
-    private Future<Void> scan(String cursor, Set<Integer> ports, int round) {
-        String match = keys.prefix() + "route:tcp:";
-        return redis.scan(List.of(cursor, "MATCH", match + "*", "COUNT", String.valueOf(SCAN_BATCH))).compose(page -> {
-            for (Response key : page.get(1)) {
-                try {
-                    int port = Integer.parseInt(key.toString().substring(match.length()));
-                    if (range.contains(port)) {
-                        ports.add(port);
-                    }
-                } catch (NumberFormatException e) {
-                    // Not a port key; nothing to mirror.
-                }
-            }
-            String next = page.get(0).toString();
-            return next.equals("0") || round >= MAX_SCAN_ROUNDS ? Future.succeededFuture() : scan(next, ports, round + 1);
         });
     }
 

@@ -76,7 +76,7 @@ class ClaimedNotYetBoundTest {
 
     private void assertServedOnceBound(String name, MultiMap headers) throws Exception {
         // The registry already names this instance, as after the new session's claim (same client and agent: it takes over).
-        redis.set(List.of("porthole:route:http:" + name, new Route(ClusterMember.INSTANCE_ID, "s-claiming", "token-1", "agent-" + name).toJson(),
+        redis.set(List.of("porthole:route:http:{" + name + "}", new Route(ClusterMember.INSTANCE_ID, "s-claiming", "token-1", "agent-" + name).toJson(),
                 "PX", "60000")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         long getsBefore = redisGets();
         Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
@@ -98,7 +98,7 @@ class ClaimedNotYetBoundTest {
 
     @Test
     void answersWhenNoSessionBindsTheClaimedTunnelInTimeAndForgetsTheWait() throws Exception {
-        redis.set(List.of("porthole:route:http:unbound", new Route(ClusterMember.INSTANCE_ID, "s-vanished", "token-1", "agent-unbound").toJson(),
+        redis.set(List.of("porthole:route:http:{unbound}", new Route(ClusterMember.INSTANCE_ID, "s-vanished", "token-1", "agent-unbound").toJson(),
                 "PX", "60000")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
         CompletableFuture<Visitor.Reply> reply = CompletableFuture.supplyAsync(() -> visitor.send(HttpMethod.GET,

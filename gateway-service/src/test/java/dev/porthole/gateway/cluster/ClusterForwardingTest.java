@@ -213,7 +213,7 @@ class ClusterForwardingTest {
     @Test
     void listensOnATcpPortHeldByAnotherInstanceAndCarriesItsConnectionsThere() throws Exception {
         int port = TcpRangeResource.first() + 1;
-        set("porthole:route:tcp:" + port, new Route("gw-b", "s-tcp", "client-1", "agent-1").toJson());
+        set("porthole:route:tcp:{tcp:" + port + "}", new Route("gw-b", "s-tcp", "client-1", "agent-1").toJson());
         set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
         publishPortChange(port);
 
@@ -226,7 +226,7 @@ class ClusterForwardingTest {
         assertThat(connect.getHeader(ClusterMembership.TOKEN_HEADER)).isEqualTo(ClusterMember.INTERNAL_TOKEN);
         assertThat(connect.getHeader(ClusterMembership.HOP_HEADER)).isEqualTo(ClusterMember.INSTANCE_ID);
 
-        redis.del(List.of("porthole:route:tcp:" + port)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.del(List.of("porthole:route:tcp:{tcp:" + port + "}")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         publishPortChange(port);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(() -> exchange(port, "x"))
                 .as("the mirror closes once nobody holds the port").isInstanceOf(ConnectException.class));
@@ -259,7 +259,7 @@ class ClusterForwardingTest {
             other.bind(new InetSocketAddress("::", taken));
             set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
             for (int port : List.of(taken, free)) {
-                set("porthole:route:tcp:" + port, new Route("gw-b", "s-" + port, "client-1", "agent-1").toJson());
+                set("porthole:route:tcp:{tcp:" + port + "}", new Route("gw-b", "s-" + port, "client-1", "agent-1").toJson());
                 publishPortChange(port);
             }
 
@@ -269,7 +269,7 @@ class ClusterForwardingTest {
                     && line.contains("cannot listen on it")));
         } finally {
             tcp.removeHandler(capture);
-            redis.del(List.of("porthole:route:tcp:" + taken, "porthole:route:tcp:" + free)).toCompletionStage().toCompletableFuture()
+            redis.del(List.of("porthole:route:tcp:{tcp:" + taken + "}", "porthole:route:tcp:{tcp:" + free + "}")).toCompletionStage().toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
             publishPortChange(free);
         }
@@ -323,7 +323,7 @@ class ClusterForwardingTest {
         // An agent with HA connections on two instances; the one refreshed last was killed a moment ago and refuses connections.
         int dead = FreePorts.loopback();
         long now = System.currentTimeMillis();
-        set("porthole:route:http:pair", new JsonObject().put("clientId", "client-1").put("agentId", "agent-1").put("owner", "client-1/agent-1")
+        set("porthole:route:http:{pair}", new JsonObject().put("clientId", "client-1").put("agentId", "agent-1").put("owner", "client-1/agent-1")
                 .put("ha", true).put("gatewayId", "gw-killed").put("sessionId", "s-1")
                 .put("holders", new JsonArray()
                         .add(new JsonObject().put("gatewayId", "gw-killed").put("sessionId", "s-1").put("expiresAt", now + 60_000))
@@ -365,7 +365,7 @@ class ClusterForwardingTest {
     @Test
     void answersAgentOfflineWhenTheHoldingInstanceIsGone() throws Exception {
         String route = new Route("gw-dead", "s-1", "client-1", "agent-1").toJson();
-        set("porthole:route:http:orphan", route);
+        set("porthole:route:http:{orphan}", route);
         Visitor.Reply reply = visitor.get(host("orphan"), "/");
 
         assertThat(reply.status()).isEqualTo(502);
@@ -376,7 +376,7 @@ class ClusterForwardingTest {
     @Test
     void answersServiceUnavailableWhenTheRegistryCannotAnswer() throws Exception {
         // A key of the wrong type makes Redis fail the lookup, as an unreachable Redis would.
-        redis.rpush(List.of("porthole:route:http:broken", "not-a-route")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.rpush(List.of("porthole:route:http:{broken}", "not-a-route")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         Visitor.Reply reply = visitor.get(host("broken"), "/");
 
         assertThat(reply.status()).isEqualTo(503);
@@ -392,7 +392,7 @@ class ClusterForwardingTest {
     }
 
     private void holdOnPeer(String tunnel, String gatewayId, String address) throws Exception {
-        set("porthole:route:http:" + tunnel, new Route(gatewayId, "s-" + tunnel, "client-1", "agent-1").toJson());
+        set("porthole:route:http:{" + tunnel + "}", new Route(gatewayId, "s-" + tunnel, "client-1", "agent-1").toJson());
         set("porthole:gateway:" + gatewayId, address);
     }
 

@@ -55,7 +55,7 @@ class StalledPeerResponseTest {
             });
             request.response().setChunked(true).write("first part of the body\n");
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        set("porthole:route:http:stalled", new Route("gw-b", "s-stalled", "client-1", "agent-1").toJson());
+        set("porthole:route:http:{stalled}", new Route("gw-b", "s-stalled", "client-1", "agent-1").toJson());
         set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
     }
 

@@ -36,7 +36,7 @@ class RedisTlsTest {
         TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer test-token-0123456789", "acl-agent",
                 List.of(TunnelRequest.http("acl-web", "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
-        assertThat(RedisAclTestResource.server().command("EXISTS porthole:route:http:acl-web")).as("the route, in the ACL user's Redis").isEqualTo(":1");
+        assertThat(RedisAclTestResource.server().command("EXISTS porthole:route:http:{acl-web}")).as("the route, in the ACL user's Redis").isEqualTo(":1");
         agent.close();
     }
 

@@ -79,7 +79,7 @@ class AgentHandshakeTest {
         assertThat(routes.http("api")).isPresent();
         agent.close();
         await().until(() -> routes.http("api").isEmpty());
-        await().until(() -> redis.exists(List.of("porthole:route:http:api")).toCompletionStage().toCompletableFuture().get().toInteger() == 0);
+        await().until(() -> redis.exists(List.of("porthole:route:http:{api}")).toCompletionStage().toCompletableFuture().get().toInteger() == 0);
     }
 
     @Test
@@ -140,7 +140,7 @@ class AgentHandshakeTest {
 
     @Test
     void refusesANameReservedForAnotherClient() throws Exception {
-        redis.set(List.of("porthole:reservation:vip", "someone-else")).toCompletionStage().toCompletableFuture().get();
+        redis.set(List.of("porthole:reservation:{vip}", "someone-else")).toCompletionStage().toCompletableFuture().get();
         TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-vip", List.of(TunnelRequest.http("vip", "x:1")));
         TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
         assertThat(result.status()).isEqualTo(TunnelResult.FORBIDDEN);
@@ -182,7 +182,7 @@ class AgentHandshakeTest {
         await().until(() -> routes.http("frozen").isPresent());
         agent.freeze();
         await().atMost(Duration.ofSeconds(10)).until(() -> routes.http("frozen").isEmpty());
-        await().until(() -> redis.exists(List.of("porthole:route:http:frozen")).toCompletionStage().toCompletableFuture().get().toInteger() == 0);
+        await().until(() -> redis.exists(List.of("porthole:route:http:{frozen}")).toCompletionStage().toCompletableFuture().get().toInteger() == 0);
     }
 
     @Test

@@ -69,7 +69,7 @@ class RedisTunnelRegistryTest {
 
     @Test
     void aReservationForAnotherClientWinsAndTheOwnerMayClaim() {
-        join(redis.set(List.of("porthole:reservation:four", "alice")));
+        join(redis.set(List.of("porthole:reservation:{four}", "alice")));
         assertThat(join(registry.claimHttp("four", bob))).isInstanceOf(ClaimOutcome.Reserved.class);
         assertThat(join(registry.claimHttp("four", alice))).isInstanceOf(ClaimOutcome.Claimed.class);
     }
@@ -86,7 +86,7 @@ class RedisTunnelRegistryTest {
     @Test
     void aRefreshRestoresAnEntryThatVanishedFromRedis() {
         join(registry.claimHttp("six", alice));
-        join(redis.del(List.of("porthole:route:http:six")));
+        join(redis.del(List.of("porthole:route:http:{six}")));
         assertThat(join(registry.refreshHttp("six", alice))).isEqualTo(RefreshOutcome.RESTORED);
         assertThat(exists("six")).isTrue();
     }
@@ -94,14 +94,14 @@ class RedisTunnelRegistryTest {
     @Test
     void aClaimThatIsNotRefreshedExpires() {
         join(registry.claimHttp("seven", alice));
-        long ttl = join(redis.pttl("porthole:route:http:seven")).toLong();
+        long ttl = join(redis.pttl("porthole:route:http:{seven}")).toLong();
         assertThat(ttl).isBetween(1L, 2000L);
         await().atMost(Duration.ofSeconds(5)).until(() -> !exists("seven"));
         assertThat(join(registry.claimHttp("seven", bob))).isInstanceOf(ClaimOutcome.Claimed.class);
     }
 
     private boolean exists(String name) {
-        return join(redis.exists(List.of("porthole:route:http:" + name))).toInteger() == 1;
+        return join(redis.exists(List.of("porthole:route:http:{" + name + "}"))).toInteger() == 1;
     }
 
     private static <T> T join(Future<T> future) {

@@ -75,7 +75,7 @@ class GrantedPortReservationTest {
                 assertThat(result.port()).as("the only port of the range granted to nobody").isEqualTo(TcpRangeResource.last());
                 agent.close();
                 await().until(() -> !listeners.isBound(TcpRangeResource.last())
-                        && join(redis.exists(List.of("porthole:route:tcp:" + TcpRangeResource.last()))).toInteger() == 0);
+                        && join(redis.exists(List.of("porthole:route:tcp:{tcp:" + TcpRangeResource.last() + "}"))).toInteger() == 0);
             }
         } finally {
             release(reserved);
@@ -83,11 +83,11 @@ class GrantedPortReservationTest {
     }
 
     private void reserve(List<Integer> ports, String clientId) {
-        ports.forEach(port -> join(redis.set(List.of("porthole:reservation:tcp:" + port, clientId))));
+        ports.forEach(port -> join(redis.set(List.of("porthole:reservation:{tcp:" + port + "}", clientId))));
     }
 
     private void release(List<Integer> ports) {
-        ports.forEach(port -> join(redis.del(List.of("porthole:reservation:tcp:" + port))));
+        ports.forEach(port -> join(redis.del(List.of("porthole:reservation:{tcp:" + port + "}"))));
     }
 
     private static <T> T join(io.vertx.core.Future<T> future) {

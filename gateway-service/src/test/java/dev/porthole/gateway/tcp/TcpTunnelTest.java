@@ -172,7 +172,7 @@ class TcpTunnelTest {
         assertThat(result.granted()).isTrue();
         assertThat(result.publicAddress()).isEmpty();
         assertThat(result.port()).isZero();
-        assertThat(redis.exists(List.of("porthole:route:private:db")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
+        assertThat(redis.exists(List.of("porthole:route:private:{db}")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
                 .toInteger()).isEqualTo(1);
 
         TestAgent dialer = TestAgent.connect(vertx, GatewayPortResource.port(), OTHER_TOKEN, "agent-dialer", List.of());
@@ -194,7 +194,7 @@ class TcpTunnelTest {
     }
 
     private boolean routeExists(int port) throws Exception {
-        return redis.exists(List.of("porthole:route:tcp:" + port)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
+        return redis.exists(List.of("porthole:route:tcp:{tcp:" + port + "}")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
                 .toInteger() == 1;
     }
 

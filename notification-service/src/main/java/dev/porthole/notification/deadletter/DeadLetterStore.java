@@ -12,7 +12,6 @@ import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XAddArgs;
-import io.quarkus.redis.datasource.transactions.TransactionResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -81,8 +80,10 @@ public class DeadLetterStore {
     }
 
     /**
-     * Puts the event back on {@code <prefix>events}, addressed to its channel only, and removes the
-     * dead letter, in one transaction; returns the new entry's id.
+     * Puts the event back on {@code <prefix>events}, addressed to its channel only, then removes the
+     * dead letter; returns the new entry's id. Two commands, not a transaction: the two streams live
+     * in different slots of a Redis Cluster. A failure between them keeps the letter, so a second
+     * replay may deliver the event twice; none loses it.
      */
     public String replay(DeadLetter letter) {
         if (!letter.replayable() || letter.id().isEmpty()) {
@@ -92,12 +93,9 @@ public class DeadLetterStore {
         fields.put(EventCodec.STREAM_FIELD, letter.event().get());
         fields.put(StreamEntry.CHANNEL_FIELD, letter.channelId().get());
         fields.put(StreamEntry.REPLAY_OF_FIELD, letter.id().get());
-        TransactionResult result = redis.withTransaction(tx -> {
-            tx.stream(String.class, String.class, String.class)
-                    .xadd(keys.events(), new XAddArgs().maxlen(EVENTS_MAX_LEN).nearlyExactTrimming(), fields);
-            tx.stream(String.class, String.class, String.class).xdel(keys.deadLetters(), letter.id().get());
-        });
-        return result.get(0);
+        String entry = commands().xadd(keys.events(), new XAddArgs().maxlen(EVENTS_MAX_LEN).nearlyExactTrimming(), fields);
+        commands().xdel(keys.deadLetters(), letter.id().get());
+        return entry;
     }
 
     private DeadLetter read(StreamMessage<String, String, String> message) {

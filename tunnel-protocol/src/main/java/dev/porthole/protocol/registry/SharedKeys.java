@@ -9,6 +9,11 @@ import java.util.Objects;
  * {@code porthole:}), which all services of one deployment share. docs/architecture.md lists them
  * with their types and writers.
  *
+ * <p>Redis Cluster: a key about one name or port carries that name (its reservation id) as a hash
+ * tag, {@code {<name>}} ({@link #nameTag}), so that the reservation, the routes of every kind and the
+ * tombstone of one name share a slot and one registry script may touch them all, while different
+ * names spread over the cluster.
+ *
  * @param prefix the key prefix
  */
 public record SharedKeys(String prefix) {
@@ -42,6 +47,14 @@ public record SharedKeys(String prefix) {
      * granted by number: written by auth-service, read by gateways on every claim.
      */
     public String reservation(String name) {
-        return prefix + "reservation:" + name;
+        return prefix + "reservation:" + nameTag(name);
+    }
+
+    /**
+     * The hash tag of the keys about one name or port: {@code {<reservation id>}} (the name, or
+     * {@code tcp:<port>}). Names and ports hold no braces, so the tag is the whole id.
+     */
+    public static String nameTag(String reservationId) {
+        return "{" + reservationId + "}";
     }
 }

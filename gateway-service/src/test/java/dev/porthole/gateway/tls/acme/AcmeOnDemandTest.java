@@ -124,7 +124,7 @@ class AcmeOnDemandTest {
     }
 
     private void reserve(String name) {
-        redis.set(List.of("porthole:reservation:" + name, "client-acme")).toCompletionStage().toCompletableFuture().join();
+        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme")).toCompletionStage().toCompletableFuture().join();
     }
 
     private String get(String key) {

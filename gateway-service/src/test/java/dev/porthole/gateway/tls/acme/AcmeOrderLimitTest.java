@@ -57,7 +57,7 @@ class AcmeOrderLimitTest {
     }
 
     private void reserve(String name) {
-        redis.set(List.of("porthole:reservation:" + name, "client-acme")).toCompletionStage().toCompletableFuture().join();
+        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme")).toCompletionStage().toCompletableFuture().join();
     }
 
     private double orders(String outcome) {

@@ -70,7 +70,7 @@ class AcmeRenewalTest {
     void doesNotRenewTheCertificateOfANameNobodyHoldsAnyMore() throws Exception {
         reserve("gone");
         served("gone.porthole.test", PebbleResource.pebble().issuingRoot());
-        redis.del(List.of("porthole:reservation:gone")).toCompletionStage().toCompletableFuture().join();
+        redis.del(List.of("porthole:reservation:{gone}")).toCompletionStage().toCompletableFuture().join();
 
         await().atMost(LIFETIME).until(() -> certificates.served("gone.porthole.test").isEmpty());
         assertThat(redis.get("porthole:acme:cert:gone.porthole.test").toCompletionStage().toCompletableFuture().join().toString())
@@ -102,7 +102,7 @@ class AcmeRenewalTest {
     }
 
     private void reserve(String name) {
-        redis.set(List.of("porthole:reservation:" + name, "client-acme")).toCompletionStage().toCompletableFuture().join();
+        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme")).toCompletionStage().toCompletableFuture().join();
     }
 
     private String events() {

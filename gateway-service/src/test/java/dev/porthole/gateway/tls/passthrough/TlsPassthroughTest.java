@@ -127,7 +127,7 @@ class TlsPassthroughTest {
         assertThat(app.awaitWelcome().capabilities()).contains("tls");
         TestAgent other = agentFor("agent-other", "other", otherService);
         assertThat(other.awaitWelcome().tunnels().getFirst().granted()).isTrue();
-        assertThat(redis.exists(List.of("porthole:route:tls:app")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
+        assertThat(redis.exists(List.of("porthole:route:tls:{app}")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
                 .toInteger()).isEqualTo(1);
 
         try (SSLSocket socket = tlsSocket("app.porthole.test")) {

@@ -1,0 +1,99 @@
+package dev.porthole.notification.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.notification.channel.ChannelRepository;
+import dev.porthole.notification.config.NotificationConfig;
+import dev.porthole.notification.config.RedisKeys;
+import dev.porthole.notification.deadletter.DeadLetter;
+import dev.porthole.notification.deadletter.DeadLetterStore;
+import dev.porthole.notification.message.MessageFormat;
+import dev.porthole.notification.provider.ProviderKind;
+import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.StreamState;
+import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.protocol.event.EventType;
+import dev.porthole.testing.RedisClusterTestResource;
+import dev.porthole.testing.WebhookReceiver;
+import dev.porthole.testing.WebhookReceiver.Reply;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * notification-service on a real three-primary Redis Cluster (issue 22): channels stored over the
+ * API, events read with the consumer group's blocking reads, dead letters replayed, and the rate
+ * limit buckets shared by replicas.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RedisClusterTestResource.class, restrictToAnnotatedClass = true)
+class RedisClusterTest {
+
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ChannelRepository repository;
+    @Inject
+    DeadLetterStore deadLetters;
+    @Inject
+    RedisKeys keys;
+    @Inject
+    NotificationConfig config;
+
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
+    private Events events;
+    private StreamState state;
+    private TestChannels channels;
+
+    @BeforeEach
+    void setUp() {
+        events = new Events(redis);
+        state = new StreamState(redis, deadLetters);
+        channels = new TestChannels(repository);
+    }
+
+    @AfterEach
+    void tearDown() {
+        channels.removeAll();
+    }
+
+    @Test
+    void theServiceTalksToTheCluster() {
+        assertThat(redis.execute("CLUSTER", "INFO").toString()).contains("cluster_state:ok");
+    }
+
+    @Test
+    void anEventReachesItsChannelAndADeadLetterIsReplayed() {
+        String path = "/cluster/wecom";
+        receiver.reply(path, Reply.text(503, "down"), Reply.text(503, "down"), Reply.text(503, "down"),
+                Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
+        channels.create("cluster-wecom", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT,
+                "{type}", EventType.CLIENT_CREATED);
+        assertThat(repository.storedCount()).isEqualTo(1);
+
+        String entry = events.append(Events.clientCreated("c-cluster"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+        deadLetters.replay(letter);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 4);
+        assertThat(state.deadLetterOf(entry)).as("the replayed letter is gone").isEmpty();
+    }
+
+    @Test
+    void replicasShareARateLimitBucket() {
+        SharedTokenBuckets replicaA = new SharedTokenBuckets(redis, keys, config);
+        SharedTokenBuckets replicaB = new SharedTokenBuckets(redis, keys, config);
+        var channel = channels.create("cluster-slack", ProviderKind.SLACK, receiver.url("/cluster/slack"), Optional.empty(), MessageFormat.TEXT,
+                "{type}", EventType.CLIENT_CREATED);
+        assertThat(replicaA.tryAcquire(channel).granted()).isTrue();
+        assertThat(replicaB.tryAcquire(channel).granted()).as("Slack allows one a second, for both replicas together").isFalse();
+    }
+}

@@ -96,7 +96,7 @@ class RedisSentinelIT {
         assertThat(report).as("no failed request for the live tunnel").doesNotContain("Non-2xx").doesNotContain("Socket errors");
         assertThat(steady.process().stderr()).as("the live agent kept its connection").noneMatch(line -> line.contains("retrying in"));
         await("the live tunnel's route on the new primary").atMost(Duration.ofSeconds(10))
-                .until(() -> redis.cli(newPrimary, "EXISTS", "porthole:route:http:steady").equals("1"));
+                .until(() -> redis.cli(newPrimary, "EXISTS", "porthole:route:http:{steady}").equals("1"));
 
         List<String> args = List.of("--credentials", "racer:" + racerSecret, "--subdomain", "contested", "--no-inspect");
         ServiceProcess first = system.launchHttpAgent("racer-1", system.gatewayPort(), args);

@@ -50,7 +50,18 @@ final class GatewayHandshake {
     }
 
     static Outcome run(Vertx vertx, AgentSettings settings, String agentVersion) {
+        // The connection's own INFO lines would read as if an agent were starting; the level is put back
+        // afterwards, for whatever runs next in the same process.
+        Level before = AGENT_LOG.getLevel();
         AGENT_LOG.setLevel(Level.WARNING);
+        try {
+            return handshake(vertx, settings, agentVersion);
+        } finally {
+            AGENT_LOG.setLevel(before);
+        }
+    }
+
+    private static Outcome handshake(Vertx vertx, AgentSettings settings, String agentVersion) {
         CompletableFuture<Void> welcomed = new CompletableFuture<>();
         TunnelListener listener = new TunnelListener() {
             @Override

@@ -77,7 +77,7 @@ class PeerMutualTlsTest {
     void forwardsToAnotherGatewayOverMutualTls() throws Exception {
         // The tunnel is held by "gw-b", published at this gateway's own peer listener: the forward crosses the mTLS hop and is
         // answered by the receiving side (a request is forwarded at most once), not by the sending side's "gateway-unreachable".
-        redis.set(List.of("porthole:route:http:far", new Route("gw-b", "s-far", "client-1", "agent-1").toJson(), "PX", "60000"))
+        redis.set(List.of("porthole:route:http:{far}", new Route("gw-b", "s-far", "client-1", "agent-1").toJson(), "PX", "60000"))
                 .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         redis.set(List.of("porthole:gateway:gw-b", "127.0.0.1:" + PeerMtlsResource.peerPort(), "PX", "60000"))
                 .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -115,7 +115,7 @@ class RedisSentinelTest {
         TestAgent steady = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-steady", List.of(TunnelRequest.http("steady", "x:1")));
         String sessionId = steady.awaitWelcome().sessionId();
         int oldPrimary = sentinels.primaryPort();
-        assertThat(sentinels.cli(oldPrimary, "EXISTS", "porthole:route:http:steady")).isEqualTo("1");
+        assertThat(sentinels.cli(oldPrimary, "EXISTS", "porthole:route:http:{steady}")).isEqualTo("1");
 
         sentinels.killPrimary();
         TestAgent during = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-during", List.of(TunnelRequest.http("during", "x:1")));
@@ -133,9 +133,9 @@ class RedisSentinelTest {
             }
             return granted;
         });
-        assertThat(sentinels.cli(newPrimary, "EXISTS", "porthole:route:http:after")).isEqualTo("1");
+        assertThat(sentinels.cli(newPrimary, "EXISTS", "porthole:route:http:{after}")).isEqualTo("1");
         await("the live session's route on the new primary").atMost(Duration.ofSeconds(15))
-                .until(() -> sentinels.cli(newPrimary, "EXISTS", "porthole:route:http:steady").equals("1"));
+                .until(() -> sentinels.cli(newPrimary, "EXISTS", "porthole:route:http:{steady}").equals("1"));
 
         // A kick published through the new primary reaches the subscription once it is back on it.
         String kick = BroadcastCodec.toJson(new ControlBroadcast.SessionKicked(sessionId, "any-gateway", "token-1"));

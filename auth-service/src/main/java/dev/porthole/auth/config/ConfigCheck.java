@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Stops start-up with one clear line per mistake when the configuration cannot work, instead of
@@ -52,6 +53,11 @@ public class ConfigCheck {
         }
     }
 
+    private static boolean clientCertificatesAsked() {
+        String clientAuth = ConfigProvider.getConfig().getOptionalValue("quarkus.http.ssl.client-auth", String.class).orElse("none");
+        return clientAuth.equalsIgnoreCase("request") || clientAuth.equalsIgnoreCase("required");
+    }
+
     /** Every mistake in the configuration, one sentence each naming the setting. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
@@ -59,6 +65,11 @@ public class ConfigCheck {
                 "PORTHOLE_ADMIN_KEY must be at least " + AdminTokenKey.MIN_ADMIN_KEY_LENGTH + " characters (it has " + k.length() + ")"));
         internal.token().filter(t -> t.length() < MIN_INTERNAL_TOKEN_LENGTH).ifPresent(t -> problems.add(
                 "PORTHOLE_INTERNAL_TOKEN must be at least " + MIN_INTERNAL_TOKEN_LENGTH + " characters"));
+        if (internal.requireClientCertificate() && !clientCertificatesAsked()) {
+            problems.add("PORTHOLE_INTERNAL_REQUIRE_CLIENT_CERTIFICATE needs QUARKUS_HTTP_SSL_CLIENT_AUTH=request (or required), a TLS"
+                    + " certificate and a trust store holding the internal CA (QUARKUS_TLS_KEY_STORE_PEM_0_CERT, _KEY,"
+                    + " QUARKUS_TLS_TRUST_STORE_PEM_CERTS), so that the handshake asks the gateways for their certificates and checks them");
+        }
         auth.staticTokens().orElse(List.of()).stream().filter(t -> t.length() < MIN_STATIC_TOKEN_LENGTH).findAny()
                 .ifPresent(t -> problems.add("every PORTHOLE_AUTH_STATIC_TOKENS entry must be at least " + MIN_STATIC_TOKEN_LENGTH + " characters"));
         auth.staticTokens().orElse(List.of()).stream().filter(JwtShape::isJwt).findAny()

@@ -5,15 +5,19 @@ import dev.porthole.auth.config.InternalConfig;
 import dev.porthole.auth.credential.TokenDigest;
 import dev.porthole.auth.rest.ProblemResponses;
 import dev.porthole.protocol.problem.Problem;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Guards the two API families before anything else runs: the admin API answers 503 until
  * {@code PORTHOLE_ADMIN_KEY} is set, and internal endpoints need {@code PORTHOLE_INTERNAL_TOKEN}
- * as a bearer credential (compared in constant time; 503 when unset, 401 when missing or wrong).
+ * as a bearer credential (compared in constant time; 503 when unset, 401 when missing or wrong)
+ * and, with {@code porthole.internal.require-client-certificate}, a verified TLS client
+ * certificate (403 without).
  */
 public class ServiceGate {
 
@@ -31,7 +35,7 @@ public class ServiceGate {
     }
 
     @ServerRequestFilter(preMatching = true)
-    public Response gate(ContainerRequestContext request) {
+    public Response gate(ContainerRequestContext request, HttpServerRequest connection) {
         String path = request.getUriInfo().getPath();
         if (path.startsWith(ADMIN_API) && admin.key().isEmpty()) {
             return problems.of(Problem.of("admin-key-missing", "Admin API disabled", 503,
@@ -52,7 +56,24 @@ public class ServiceGate {
                                 "missing or wrong service credential: send 'Authorization: Bearer <PORTHOLE_INTERNAL_TOKEN>'"))
                         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"porthole-internal\"").build();
             }
+            if (internal.requireClientCertificate() && !verifiedClientCertificate(connection)) {
+                return problems.of(Problem.of("client-certificate-required", "Client certificate required", 403,
+                        "internal endpoints need a TLS client certificate from the internal CA (PORTHOLE_INTERNAL_REQUIRE_CLIENT_CERTIFICATE"
+                                + " is on): connect over https and give the gateway PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_CERT_FILE and _KEY_FILE"));
+            }
         }
         return null;
+    }
+
+    /** Whether the caller came over TLS and presented a certificate the handshake verified against the trust store. */
+    private static boolean verifiedClientCertificate(HttpServerRequest connection) {
+        if (!connection.isSSL()) {
+            return false;
+        }
+        try {
+            return !connection.connection().peerCertificates().isEmpty();
+        } catch (SSLPeerUnverifiedException e) {
+            return false;
+        }
     }
 }

@@ -41,21 +41,21 @@ class InternalMutualTlsTest {
 
     private static final String STATIC_TOKEN = "static-agent-token-0123456789";
     private static final String INTERNAL_TOKEN = "test-internal-token-0123456789";
-    private static final Files CERTIFICATES = Files.of();
+    private static final Certificates CERTIFICATES = Certificates.of();
 
     /**
-     * Files for the whole class: the internal CA, auth-service's and a gateway's certificates, and a
+     * Certificates for the whole class: the internal CA, auth-service's and a gateway's certificates, and a
      * stranger's. Made once per JVM: the test profile and the test may live in different class
      * loaders, so the folder is found again through a system property.
      */
-    record Files(Path internalCa, TestCertificates.Leaf server, TestCertificates.Leaf gateway, TestCertificates.Leaf stranger) {
+    record Certificates(Path internalCa, TestCertificates.Leaf server, TestCertificates.Leaf gateway, TestCertificates.Leaf stranger) {
         private static final String FOLDER = "porthole.test.internal-mtls";
 
-        static synchronized Files of() {
+        static synchronized Certificates of() {
             try {
                 String made = System.getProperty(FOLDER);
                 if (made == null) {
-                    Path dir = java.nio.file.Files.createTempDirectory("porthole-internal-mtls");
+                    Path dir = Files.createTempDirectory("porthole-internal-mtls");
                     TestCertificates ca = TestCertificates.newCa(dir.resolve("internal"), "Porthole Internal CA");
                     ca.clientAndServerLeaf("localhost");
                     ca.clientAndServerLeaf("gateway-1");
@@ -64,7 +64,7 @@ class InternalMutualTlsTest {
                     made = dir.toString();
                 }
                 Path dir = Path.of(made);
-                return new Files(dir.resolve("internal/ca.pem"), leaf(dir.resolve("internal"), 1), leaf(dir.resolve("internal"), 2),
+                return new Certificates(dir.resolve("internal/ca.pem"), leaf(dir.resolve("internal"), 1), leaf(dir.resolve("internal"), 2),
                         leaf(dir.resolve("other"), 1));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -13,14 +13,16 @@ final class AdminApi {
     /** The bootstrap admin key of the test profile. */
     static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghijklmnop";
 
-    private AdminApi() {
-    }
+    private AdminApi() {}
 
     static String adminJwt() {
         return given().header("Authorization", "Bearer " + ADMIN_KEY)
-                .when().post("/api/v1/admin/token")
-                .then().statusCode(200)
-                .extract().path("accessToken");
+                .when()
+                .post("/api/v1/admin/token")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("accessToken");
     }
 
     /** A request carrying a fresh admin JWT and a JSON content type. */
@@ -35,9 +37,13 @@ final class AdminApi {
 
     /** Creates a client with these grants and returns its secret. */
     static String createClient(String id, Map<String, Object> grants) {
-        return asAdmin().body(Map.of("id", id, "grants", grants))
-                .when().post("/api/v1/clients")
-                .then().statusCode(201)
-                .extract().path("clientSecret");
+        return asAdmin()
+                .body(Map.of("id", id, "grants", grants))
+                .when()
+                .post("/api/v1/clients")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("clientSecret");
     }
 }

@@ -43,7 +43,8 @@ class AdminEndpointSecurityTest {
                 Arguments.of("DELETE", "/api/v1/sessions/s-1", null));
     }
 
-    private static io.restassured.response.Response call(RequestSpecification request, String method, String path, String body) {
+    private static io.restassured.response.Response call(
+            RequestSpecification request, String method, String path, String body) {
         RequestSpecification spec = request.contentType(ContentType.JSON);
         if (body != null) {
             spec = spec.body(body);
@@ -54,7 +55,9 @@ class AdminEndpointSecurityTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("endpoints")
     void answers401WithoutAToken(String method, String path, String body) {
-        call(given(), method, path, body).then().statusCode(401)
+        call(given(), method, path, body)
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json")
                 .body("status", equalTo(401));
     }
@@ -62,17 +65,28 @@ class AdminEndpointSecurityTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("endpoints")
     void answers401WithAnInvalidToken(String method, String path, String body) {
-        call(given().header("Authorization", "Bearer not.a.jwt"), method, path, body).then().statusCode(401)
+        call(given().header("Authorization", "Bearer not.a.jwt"), method, path, body)
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json");
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("endpoints")
     void answers403WithoutTheAdminRole(String method, String path, String body) {
-        String viewer = Jwt.claims().issuer(AdminTokenKey.ISSUER).audience(AdminTokenKey.AUDIENCE).subject("viewer")
-                .groups(Set.of("viewer")).issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(300))
-                .jws().algorithm(SignatureAlgorithm.HS256).sign(AdminTokenKey.derive(AdminApi.ADMIN_KEY));
-        call(given().header("Authorization", "Bearer " + viewer), method, path, body).then().statusCode(403)
+        String viewer = Jwt.claims()
+                .issuer(AdminTokenKey.ISSUER)
+                .audience(AdminTokenKey.AUDIENCE)
+                .subject("viewer")
+                .groups(Set.of("viewer"))
+                .issuedAt(Instant.now())
+                .expiresAt(Instant.now().plusSeconds(300))
+                .jws()
+                .algorithm(SignatureAlgorithm.HS256)
+                .sign(AdminTokenKey.derive(AdminApi.ADMIN_KEY));
+        call(given().header("Authorization", "Bearer " + viewer), method, path, body)
+                .then()
+                .statusCode(403)
                 .contentType("application/problem+json")
                 .body("status", equalTo(403));
     }

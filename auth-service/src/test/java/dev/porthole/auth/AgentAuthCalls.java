@@ -19,25 +19,28 @@ final class AgentAuthCalls {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicInteger NEXT = new AtomicInteger();
 
-    private AgentAuthCalls() {
-    }
+    private AgentAuthCalls() {}
 
     static Response authenticate(String authorization, String clientId, String address) {
         return authenticate(new AgentCredentials(authorization, clientId, "agent-1", address));
     }
 
     static Response authenticate(AgentCredentials credentials) {
-        return given().header("Authorization", "Bearer " + INTERNAL_TOKEN).contentType(ContentType.JSON)
+        return given().header("Authorization", "Bearer " + INTERNAL_TOKEN)
+                .contentType(ContentType.JSON)
                 .body(credentials)
-                .when().post("/internal/v1/agent-auth");
+                .when()
+                .post("/internal/v1/agent-auth");
     }
 
     static String basic(String clientId, String secret) {
-        return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     /** An IPv6 address in a /64 no other test uses (failures count per /64), so that failure counters do not meet. */
     static String uniqueAddress() {
-        return "fd00:%x:%x:%x::7".formatted(RANDOM.nextInt(0x10000), RANDOM.nextInt(0x10000), NEXT.incrementAndGet() & 0xffff);
+        return "fd00:%x:%x:%x::7"
+                .formatted(RANDOM.nextInt(0x10000), RANDOM.nextInt(0x10000), NEXT.incrementAndGet() & 0xffff);
     }
 }

@@ -27,9 +27,11 @@ class AgentAuthCredentialsTest {
     @Test
     void acceptsClientCredentialsWithTheClientsGrants() {
         String id = uniqueId("basic");
-        String secret = createClient(id, Map.of("subdomains", List.of(id, "api-*"), "tcpPorts", List.of(22022), "maxTunnels", 3));
+        String secret = createClient(
+                id, Map.of("subdomains", List.of(id, "api-*"), "tcpPorts", List.of(22022), "maxTunnels", 3));
         authenticate(basic(id, secret), id, uniqueAddress())
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .contentType("application/json")
                 .body("clientId", equalTo(id))
                 .body("method", equalTo("CLIENT_CREDENTIALS"))
@@ -45,7 +47,10 @@ class AgentAuthCredentialsTest {
     void acceptsClientCredentialsWithoutTheClientHeader() {
         String id = uniqueId("basic");
         String secret = createClient(id, Map.of());
-        authenticate(basic(id, secret), null, uniqueAddress()).then().statusCode(200).body("clientId", equalTo(id));
+        authenticate(basic(id, secret), null, uniqueAddress())
+                .then()
+                .statusCode(200)
+                .body("clientId", equalTo(id));
     }
 
     @Test
@@ -53,21 +58,30 @@ class AgentAuthCredentialsTest {
         String id = uniqueId("basic");
         createClient(id, Map.of());
         String wrongSecret = authenticate(basic(id, "not-the-secret"), id, uniqueAddress())
-                .then().statusCode(401).contentType("application/problem+json")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
                 .body("type", equalTo("urn:porthole:problem:bad-credentials"))
-                .extract().path("detail");
+                .extract()
+                .path("detail");
         String unknownClient = authenticate(basic(uniqueId("nobody"), "not-the-secret"), null, uniqueAddress())
-                .then().statusCode(401)
+                .then()
+                .statusCode(401)
                 .body("type", equalTo("urn:porthole:problem:bad-credentials"))
-                .extract().path("detail");
-        org.assertj.core.api.Assertions.assertThat(unknownClient).isEqualTo(wrongSecret).isEqualTo(AgentAuthentication.BAD_CREDENTIALS);
+                .extract()
+                .path("detail");
+        org.assertj.core.api.Assertions.assertThat(unknownClient)
+                .isEqualTo(wrongSecret)
+                .isEqualTo(AgentAuthentication.BAD_CREDENTIALS);
     }
 
     @Test
     void refusesClientCredentialsWhoseHeaderNamesAnotherClient() {
         String id = uniqueId("basic");
         String secret = createClient(id, Map.of());
-        authenticate(basic(id, secret), "other", uniqueAddress()).then().statusCode(401)
+        authenticate(basic(id, secret), "other", uniqueAddress())
+                .then()
+                .statusCode(401)
                 .body("type", equalTo("urn:porthole:problem:bad-credentials"));
     }
 
@@ -77,7 +91,8 @@ class AgentAuthCredentialsTest {
         String secret = createClient(id, Map.of());
         asAdmin().when().post("/api/v1/clients/{id}/disable", id).then().statusCode(200);
         authenticate(basic(id, secret), id, uniqueAddress())
-                .then().statusCode(403)
+                .then()
+                .statusCode(403)
                 .body("type", equalTo("urn:porthole:problem:client-disabled"))
                 .body("title", equalTo("Not allowed"))
                 .body("detail", equalTo("client '" + id + "' is disabled; ask an administrator to enable it"));
@@ -87,9 +102,15 @@ class AgentAuthCredentialsTest {
 
     @Test
     void refusesMalformedAuthorizationHeaders() {
-        for (String header : List.of("Token abc", "Basic !!!notbase64", "Basic " + java.util.Base64.getEncoder().encodeToString("nocolon".getBytes()),
-                "Bearer", "garbage")) {
-            authenticate(header, null, uniqueAddress()).then().statusCode(401)
+        for (String header : List.of(
+                "Token abc",
+                "Basic !!!notbase64",
+                "Basic " + java.util.Base64.getEncoder().encodeToString("nocolon".getBytes()),
+                "Bearer",
+                "garbage")) {
+            authenticate(header, null, uniqueAddress())
+                    .then()
+                    .statusCode(401)
                     .body("type", equalTo("urn:porthole:problem:malformed-authorization"))
                     .body("detail", startsWith("authentication failed: the Authorization header must be"));
         }
@@ -98,7 +119,8 @@ class AgentAuthCredentialsTest {
     @Test
     void acceptsConfiguredStaticTokenWithUnrestrictedGrants() {
         authenticate("Bearer configured-static-token-0002", null, uniqueAddress())
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("method", equalTo("STATIC_TOKEN"))
                 .body("clientId", startsWith("static-"))
                 .body("grants.subdomains", equalTo(List.of("*")))
@@ -109,11 +131,17 @@ class AgentAuthCredentialsTest {
     void acceptsIssuedStaticTokenAsItsClient() {
         String id = uniqueId("static");
         createClient(id, Map.of("subdomains", List.of(id)));
-        var issued = asAdmin().body(Map.of("kind", "STATIC")).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(201).extract();
+        var issued = asAdmin()
+                .body(Map.of("kind", "STATIC"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201)
+                .extract();
         String token = issued.path("value");
         authenticate("Bearer " + token, null, uniqueAddress())
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("clientId", equalTo(id))
                 .body("method", equalTo("STATIC_TOKEN"))
                 .body("credentialId", equalTo(issued.path("token.id")))
@@ -123,7 +151,8 @@ class AgentAuthCredentialsTest {
     @Test
     void refusesUnknownStaticToken() {
         authenticate("Bearer pht_this-token-was-never-issued", null, uniqueAddress())
-                .then().statusCode(401)
+                .then()
+                .statusCode(401)
                 .body("type", equalTo("urn:porthole:problem:bad-credentials"))
                 .body("detail", equalTo(AgentAuthentication.BAD_CREDENTIALS));
     }
@@ -132,17 +161,26 @@ class AgentAuthCredentialsTest {
     void refusesStaticTokenOfDisabledClient() {
         String id = uniqueId("static");
         createClient(id, Map.of());
-        String token = asAdmin().body(Map.of("kind", "STATIC")).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(201).extract().path("value");
+        String token = asAdmin()
+                .body(Map.of("kind", "STATIC"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("value");
         asAdmin().when().post("/api/v1/clients/{id}/disable", id).then().statusCode(200);
-        authenticate("Bearer " + token, null, uniqueAddress()).then().statusCode(403)
+        authenticate("Bearer " + token, null, uniqueAddress())
+                .then()
+                .statusCode(403)
                 .body("detail", equalTo("client '" + id + "' is disabled; ask an administrator to enable it"));
     }
 
     @Test
     void givesPublicSessionWithoutCredentials() {
         authenticate(new AgentCredentials(null, null, "laptop-7", uniqueAddress()))
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("clientId", equalTo("public-laptop-7"))
                 .body("method", equalTo("PUBLIC"))
                 .body("sessionLifetimeSeconds", equalTo(600))
@@ -157,18 +195,41 @@ class AgentAuthCredentialsTest {
     @Test
     void answersThePrincipalWithExactlyTheContractFields() {
         Map<String, Object> principal = authenticate(new AgentCredentials(null, null, "laptop-8", uniqueAddress()))
-                .then().statusCode(200).extract().jsonPath().getMap("$");
-        org.assertj.core.api.Assertions.assertThat(principal).containsOnlyKeys("clientId", "method", "grants", "sessionLifetimeSeconds",
-                "credentialId", "sessionWarningSeconds", "signingKeyId");
-        org.assertj.core.api.Assertions.assertThat(((Map<?, ?>) principal.get("grants")).keySet().stream().map(String::valueOf).toList()).containsExactlyInAnyOrder("subdomains", "randomNames",
-                "tcpPorts", "tcpPortCount", "privateTunnels", "dialTunnels", "maxTunnels", "maxSessions", "uploadBytesPerSecond",
-                "downloadBytesPerSecond", "requiredPolicy");
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
+        org.assertj.core.api.Assertions.assertThat(principal)
+                .containsOnlyKeys(
+                        "clientId",
+                        "method",
+                        "grants",
+                        "sessionLifetimeSeconds",
+                        "credentialId",
+                        "sessionWarningSeconds",
+                        "signingKeyId");
+        org.assertj.core.api.Assertions.assertThat(((Map<?, ?>) principal.get("grants"))
+                        .keySet().stream().map(String::valueOf).toList())
+                .containsExactlyInAnyOrder(
+                        "subdomains",
+                        "randomNames",
+                        "tcpPorts",
+                        "tcpPortCount",
+                        "privateTunnels",
+                        "dialTunnels",
+                        "maxTunnels",
+                        "maxSessions",
+                        "uploadBytesPerSecond",
+                        "downloadBytesPerSecond",
+                        "requiredPolicy");
     }
 
     @Test
     void givesPublicSessionARandomIdWhenTheAgentIdIsUnusable() {
         authenticate(new AgentCredentials("", null, "../../etc/passwd", uniqueAddress()))
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("clientId", org.hamcrest.Matchers.matchesPattern("public-[0-9a-f]{12}"));
     }
 }

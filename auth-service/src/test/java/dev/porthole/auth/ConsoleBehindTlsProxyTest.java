@@ -22,18 +22,33 @@ class ConsoleBehindTlsProxyTest {
     public static class TrustedProxy implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.proxy.proxy-address-forwarding", "true", "quarkus.http.proxy.allow-x-forwarded", "true");
+            return Map.of(
+                    "quarkus.http.proxy.proxy-address-forwarding",
+                    "true",
+                    "quarkus.http.proxy.allow-x-forwarded",
+                    "true");
         }
     }
 
     @Test
     void cookieIsSecureWhenTheBrowserCameOverHttps() {
-        Response overHttps = given().redirects().follow(false).header("X-Forwarded-Proto", "https")
-                .formParam("key", AdminApi.ADMIN_KEY).when().post("/console/login");
+        Response overHttps = given().redirects()
+                .follow(false)
+                .header("X-Forwarded-Proto", "https")
+                .formParam("key", AdminApi.ADMIN_KEY)
+                .when()
+                .post("/console/login");
         assertThat(overHttps.statusCode()).isEqualTo(303);
-        assertThat(overHttps.header("Set-Cookie")).contains("Secure").contains("HttpOnly").containsIgnoringCase("SameSite=Strict");
+        assertThat(overHttps.header("Set-Cookie"))
+                .contains("Secure")
+                .contains("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict");
 
-        Response overHttp = given().redirects().follow(false).formParam("key", AdminApi.ADMIN_KEY).when().post("/console/login");
+        Response overHttp = given().redirects()
+                .follow(false)
+                .formParam("key", AdminApi.ADMIN_KEY)
+                .when()
+                .post("/console/login");
         assertThat(overHttp.header("Set-Cookie")).doesNotContain("Secure");
     }
 }

@@ -56,8 +56,12 @@ class ConsoleLiveTest {
     }
 
     /** Opens a live page as a browser would; its messages go to {@code messages}, its close code to {@code closed}. */
-    private WebSocket open(String path, String cookie, String origin, List<JsonObject> messages, AtomicInteger closed) throws Exception {
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path);
+    private WebSocket open(String path, String cookie, String origin, List<JsonObject> messages, AtomicInteger closed)
+            throws Exception {
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost(base.getHost())
+                .setPort(base.getPort())
+                .setURI(path);
         if (origin != null) {
             options.addHeader("Origin", origin);
         } else {
@@ -66,16 +70,24 @@ class ConsoleLiveTest {
         if (cookie != null) {
             options.addHeader("Cookie", ConsoleLogin.COOKIE + "=" + cookie);
         }
-        return client.connect(options).onSuccess(socket -> {
-            socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
-            socket.closeHandler(ignored -> closed.set(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
-        }).toCompletionStage().toCompletableFuture().get();
+        return client.connect(options)
+                .onSuccess(socket -> {
+                    socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
+                    socket.closeHandler(
+                            ignored -> closed.set(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
+                })
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
     }
 
     private void assertRefused(String path, String cookie, String origin, int status) {
         assertThatThrownBy(() -> open(path, cookie, origin, new CopyOnWriteArrayList<>(), new AtomicInteger()))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(UpgradeRejectedException.class)
-                .satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(status));
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(UpgradeRejectedException.class)
+                .satisfies(e ->
+                        assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(status));
     }
 
     @Test
@@ -108,11 +120,20 @@ class ConsoleLiveTest {
         open("/console/live/events?type=client.created", cookie, origin(), messages, new AtomicInteger());
         String disabled = AdminApi.uniqueId("live-off");
         AdminApi.createClient(disabled, Map.of());
-        AdminApi.asAdmin().when().post("/api/v1/clients/" + disabled + "/disable").then().statusCode(200);
+        AdminApi.asAdmin()
+                .when()
+                .post("/api/v1/clients/" + disabled + "/disable")
+                .then()
+                .statusCode(200);
         String created = AdminApi.uniqueId("live-ev");
         AdminApi.createClient(created, Map.of());
-        await().atMost(UPDATE).until(() -> messages.stream().anyMatch(m -> m.getString("row", "").contains(created)));
-        assertThat(messages).allSatisfy(m -> assertThat(m.getString("row")).contains("client.created").doesNotContain("client.disabled"));
+        await().atMost(UPDATE)
+                .until(() ->
+                        messages.stream().anyMatch(m -> m.getString("row", "").contains(created)));
+        assertThat(messages)
+                .allSatisfy(m -> assertThat(m.getString("row"))
+                        .contains("client.created")
+                        .doesNotContain("client.disabled"));
     }
 
     @Test

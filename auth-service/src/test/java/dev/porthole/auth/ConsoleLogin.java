@@ -15,13 +15,23 @@ record ConsoleLogin(String cookie, String csrf) {
 
     /** Logs in with the test profile's admin key and reads the CSRF token from the first page. */
     static ConsoleLogin login() {
-        Response login = given().redirects().follow(false).formParam("key", AdminApi.ADMIN_KEY)
-                .when().post("/console/login");
+        Response login = given().redirects()
+                .follow(false)
+                .formParam("key", AdminApi.ADMIN_KEY)
+                .when()
+                .post("/console/login");
         if (login.statusCode() != 303) {
-            throw new AssertionError("login answered " + login.statusCode() + ": " + login.body().asString());
+            throw new AssertionError(
+                    "login answered " + login.statusCode() + ": " + login.body().asString());
         }
         String cookie = login.getCookie(COOKIE);
-        String page = given().redirects().follow(false).cookie(COOKIE, cookie).when().get("/console/clients").body().asString();
+        String page = given().redirects()
+                .follow(false)
+                .cookie(COOKIE, cookie)
+                .when()
+                .get("/console/clients")
+                .body()
+                .asString();
         return new ConsoleLogin(cookie, csrfOf(page));
     }
 

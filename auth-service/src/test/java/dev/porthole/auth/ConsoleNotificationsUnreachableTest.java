@@ -21,20 +21,38 @@ class ConsoleNotificationsUnreachableTest {
     public static class NobodyListens implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.console.notification-url", "http://127.0.0.1:" + FreePorts.loopback(),
-                    "porthole.console.notification-timeout", "2s");
+            return Map.of(
+                    "porthole.console.notification-url",
+                    "http://127.0.0.1:" + FreePorts.loopback(),
+                    "porthole.console.notification-timeout",
+                    "2s");
         }
     }
 
     @Test
     void channelsDeadLettersAndTestSaySoClearly() {
         ConsoleLogin session = ConsoleLogin.login();
-        session.browser().when().get("/console/notifications").then().statusCode(200)
-                .body(containsString("is unreachable")).body(containsString("check that it runs and PORTHOLE_CONSOLE_NOTIFICATION_URL"));
-        session.form().when().post("/console/notifications/default/test").then().statusCode(200)
-                .body(containsString("id=\"test-outcome\"")).body(containsString("failed"));
-        session.browser().when().get("/console/events").then().statusCode(200)
-                .body(containsString("id=\"dead-unavailable\"")).body(containsString("is unreachable"))
+        session.browser()
+                .when()
+                .get("/console/notifications")
+                .then()
+                .statusCode(200)
+                .body(containsString("is unreachable"))
+                .body(containsString("check that it runs and PORTHOLE_CONSOLE_NOTIFICATION_URL"));
+        session.form()
+                .when()
+                .post("/console/notifications/default/test")
+                .then()
+                .statusCode(200)
+                .body(containsString("id=\"test-outcome\""))
+                .body(containsString("failed"));
+        session.browser()
+                .when()
+                .get("/console/events")
+                .then()
+                .statusCode(200)
+                .body(containsString("id=\"dead-unavailable\""))
+                .body(containsString("is unreachable"))
                 .body(containsString("id=\"events-heading\""));
     }
 }

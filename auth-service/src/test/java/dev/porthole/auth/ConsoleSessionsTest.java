@@ -34,9 +34,18 @@ class ConsoleSessionsTest {
 
     private void gatewayPublishes(String sessionId, String clientId, long bytesIn, long bytesOut) throws Exception {
         Instant expiry = Instant.now().plus(Duration.ofMinutes(1));
-        SessionRecord record = new SessionRecord(sessionId, "gw-a", clientId, "agent-1", "10.0.0.9", Instant.now().minusSeconds(90),
-                List.of(new TunnelEntry("http", clientId, "http://" + clientId + ".example.test")), bytesIn, bytesOut);
-        redis.value(String.class).set("porthole:session:" + sessionId, mapper.writeValueAsString(record), new SetArgs().pxAt(expiry));
+        SessionRecord record = new SessionRecord(
+                sessionId,
+                "gw-a",
+                clientId,
+                "agent-1",
+                "10.0.0.9",
+                Instant.now().minusSeconds(90),
+                List.of(new TunnelEntry("http", clientId, "http://" + clientId + ".example.test")),
+                bytesIn,
+                bytesOut);
+        redis.value(String.class)
+                .set("porthole:session:" + sessionId, mapper.writeValueAsString(record), new SetArgs().pxAt(expiry));
         redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), sessionId);
     }
 
@@ -46,18 +55,45 @@ class ConsoleSessionsTest {
         String id = "s-" + UUID.randomUUID();
         String client = AdminApi.uniqueId("live");
         gatewayPublishes(id, client, 1000, 2000);
-        String rows = session.browser().when().get("/console/sessions").then().statusCode(200).extract().body().asString();
-        assertThat(rows).contains(client).contains("http://" + client + ".example.test").contains("gw-a").contains("1000 B").contains("1 min 30 s");
-        assertThat(row(rows, id)).as("a first look shows the average since the session connected, 90 s ago")
-                .contains("<span class=\"rate\">11 B/s</span>").contains("<span class=\"rate\">22 B/s</span>").doesNotContain("rate\">…");
+        String rows = session.browser()
+                .when()
+                .get("/console/sessions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .body()
+                .asString();
+        assertThat(rows)
+                .contains(client)
+                .contains("http://" + client + ".example.test")
+                .contains("gw-a")
+                .contains("1000 B")
+                .contains("1 min 30 s");
+        assertThat(row(rows, id))
+                .as("a first look shows the average since the session connected, 90 s ago")
+                .contains("<span class=\"rate\">11 B/s</span>")
+                .contains("<span class=\"rate\">22 B/s</span>")
+                .doesNotContain("rate\">…");
 
         gatewayPublishes(id, client, 1000 + 512 * 1024, 2000);
-        String after = session.browser().when().get("/console/sessions").then().extract().body().asString();
+        String after = session.browser()
+                .when()
+                .get("/console/sessions")
+                .then()
+                .extract()
+                .body()
+                .asString();
         // 512 KiB more in, nothing more out, since the first look a moment ago
-        assertThat(row(after, id)).containsPattern("<span class=\"rate\">[0-9.]+ (KiB|MiB|GiB)/s</span>")
+        assertThat(row(after, id))
+                .containsPattern("<span class=\"rate\">[0-9.]+ (KiB|MiB|GiB)/s</span>")
                 .contains("<span class=\"rate\">0 B/s</span>");
-        session.browser().when().get("/console/sessions").then().statusCode(200)
-                .body(containsString("data-live=\"/console/live/sessions\"")).body(containsString("every 2 s at most"));
+        session.browser()
+                .when()
+                .get("/console/sessions")
+                .then()
+                .statusCode(200)
+                .body(containsString("data-live=\"/console/live/sessions\""))
+                .body(containsString("every 2 s at most"));
     }
 
     @Test
@@ -66,15 +102,40 @@ class ConsoleSessionsTest {
         String id = "s-" + UUID.randomUUID();
         String client = AdminApi.uniqueId("guarded");
         Instant expiry = Instant.now().plus(Duration.ofMinutes(1));
-        SessionRecord record = new SessionRecord(id, "gw-a", client, "agent-1", "10.0.0.9", Instant.now(),
-                List.of(new TunnelEntry("http", client, "http://" + client + ".example.test", "basic-auth(1 users) oidc(https://issuer.example.test, 1 domains, 0 claims)"),
-                        new TunnelEntry("http", client + "-open", "http://" + client + "-open.example.test", "")), 0, 0);
-        redis.value(String.class).set("porthole:session:" + id, mapper.writeValueAsString(record), new SetArgs().pxAt(expiry));
+        SessionRecord record = new SessionRecord(
+                id,
+                "gw-a",
+                client,
+                "agent-1",
+                "10.0.0.9",
+                Instant.now(),
+                List.of(
+                        new TunnelEntry(
+                                "http",
+                                client,
+                                "http://" + client + ".example.test",
+                                "basic-auth(1 users) oidc(https://issuer.example.test, 1 domains, 0 claims)"),
+                        new TunnelEntry("http", client + "-open", "http://" + client + "-open.example.test", "")),
+                0,
+                0);
+        redis.value(String.class)
+                .set("porthole:session:" + id, mapper.writeValueAsString(record), new SetArgs().pxAt(expiry));
         redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), id);
 
-        String row = row(session.browser().when().get("/console/sessions").then().statusCode(200).extract().body().asString(), id);
+        String row = row(
+                session.browser()
+                        .when()
+                        .get("/console/sessions")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .body()
+                        .asString(),
+                id);
         assertThat(row).contains("policy: basic-auth(1 users) oidc(https://issuer.example.test, 1 domains, 0 claims)");
-        assertThat(row.split("policy:", -1)).as("only the guarded tunnel names a policy").hasSize(2);
+        assertThat(row.split("policy:", -1))
+                .as("only the guarded tunnel names a policy")
+                .hasSize(2);
     }
 
     @Test
@@ -83,16 +144,37 @@ class ConsoleSessionsTest {
         String id = "s-" + UUID.randomUUID();
         String client = AdminApi.uniqueId("confirm");
         gatewayPublishes(id, client, 1, 1);
-        String rows = session.browser().when().get("/console/sessions").then().extract().body().asString();
-        assertThat(row(rows, id)).as("Kick opens a confirmation; nothing in the row posts")
-                .contains("<form method=\"get\" action=\"/console/sessions/" + id + "/kick\">").doesNotContain("method=\"post\"");
-        session.browser().when().get("/console/sessions/" + id + "/kick").then().statusCode(200)
+        String rows = session.browser()
+                .when()
+                .get("/console/sessions")
+                .then()
+                .extract()
+                .body()
+                .asString();
+        assertThat(row(rows, id))
+                .as("Kick opens a confirmation; nothing in the row posts")
+                .contains("<form method=\"get\" action=\"/console/sessions/" + id + "/kick\">")
+                .doesNotContain("method=\"post\"");
+        session.browser()
+                .when()
+                .get("/console/sessions/" + id + "/kick")
+                .then()
+                .statusCode(200)
                 .body(containsString("Kick session " + id + " of client " + client + "?"))
                 .body(containsString("<form method=\"post\" action=\"/console/sessions/" + id + "/kick\""))
-                .body(containsString("id=\"confirm-kick\"")).body(containsString("name=\"csrf\""));
-        assertThat(redis.key().exists("porthole:kicked:" + id)).as("asking changes nothing").isFalse();
-        session.browser().redirects().follow(false).when().get("/console/sessions/s-none/kick")
-                .then().statusCode(303).header("Location", endsWith("/console/sessions?gone=s-none"));
+                .body(containsString("id=\"confirm-kick\""))
+                .body(containsString("name=\"csrf\""));
+        assertThat(redis.key().exists("porthole:kicked:" + id))
+                .as("asking changes nothing")
+                .isFalse();
+        session.browser()
+                .redirects()
+                .follow(false)
+                .when()
+                .get("/console/sessions/s-none/kick")
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/console/sessions?gone=s-none"));
     }
 
     @Test
@@ -103,16 +185,30 @@ class ConsoleSessionsTest {
         List<String> heard = new CopyOnWriteArrayList<>();
         var subscriber = redis.pubsub(String.class).subscribe("porthole:control", heard::add);
         try {
-            session.form().when().post("/console/sessions/" + id + "/kick")
-                    .then().statusCode(303).header("Location", endsWith("/console/sessions?kicked=" + id));
-            await().atMost(Duration.ofSeconds(5)).until(() -> heard.stream()
-                    .anyMatch(b -> b.contains("\"type\":\"session.kicked\"") && b.contains("\"sessionId\":\"" + id + "\"")));
+            session.form()
+                    .when()
+                    .post("/console/sessions/" + id + "/kick")
+                    .then()
+                    .statusCode(303)
+                    .header("Location", endsWith("/console/sessions?kicked=" + id));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> heard.stream()
+                            .anyMatch(b -> b.contains("\"type\":\"session.kicked\"")
+                                    && b.contains("\"sessionId\":\"" + id + "\"")));
         } finally {
             subscriber.unsubscribe();
         }
-        session.form().when().post("/console/sessions/s-none/kick")
-                .then().statusCode(303).header("Location", endsWith("/console/sessions?gone=s-none"));
-        session.browser().when().get("/console/sessions?gone=s-none").then().body(containsString("There is no live session s-none"));
+        session.form()
+                .when()
+                .post("/console/sessions/s-none/kick")
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/console/sessions?gone=s-none"));
+        session.browser()
+                .when()
+                .get("/console/sessions?gone=s-none")
+                .then()
+                .body(containsString("There is no live session s-none"));
     }
 
     @Test
@@ -122,12 +218,25 @@ class ConsoleSessionsTest {
         String open = "s-" + UUID.randomUUID();
         gatewayPublishes(token, "token-1", 1, 1);
         gatewayPublishes(open, "public-" + open, 1, 1);
-        String page = session.browser().when().get("/console/clients?size=100").then().statusCode(200).extract().body().asString();
-        assertThat(page).as("live sessions are counted next to the stored clients").containsPattern("live sessions? in all");
+        String page = session.browser()
+                .when()
+                .get("/console/clients?size=100")
+                .then()
+                .statusCode(200)
+                .extract()
+                .body()
+                .asString();
+        assertThat(page)
+                .as("live sessions are counted next to the stored clients")
+                .containsPattern("live sessions? in all");
         int start = page.indexOf("id=\"unstored\"");
-        assertThat(start).as("a table of agents without a stored client in\n%s", page).isPositive();
+        assertThat(start)
+                .as("a table of agents without a stored client in\n%s", page)
+                .isPositive();
         String unstored = page.substring(start, page.indexOf("</table>", start));
-        assertThat(unstored).contains("<tr id=\"unstored-" + token + "\"><th scope=\"row\">token-1</th><td data-label=\"How\">static token</td>")
+        assertThat(unstored)
+                .contains("<tr id=\"unstored-" + token
+                        + "\"><th scope=\"row\">token-1</th><td data-label=\"How\">static token</td>")
                 .contains("<th scope=\"row\">public-" + open + "</th><td data-label=\"How\">public session</td>");
     }
 

@@ -21,35 +21,82 @@ class ConsoleSigningSecretsTest {
     @Test
     void rotateThenRetireShowsOnlyKeyIds() {
         ConsoleLogin session = ConsoleLogin.login();
-        String page = session.browser().when().get("/console/signing-secrets").then().statusCode(200).extract().body().asString();
+        String page = session.browser()
+                .when()
+                .get("/console/signing-secrets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .body()
+                .asString();
         if (!page.contains("<td colspan=\"2\" class=\"meta\" id=\"previous-kid\">none</td>")) {
             // another test left a previous secret active
             session.form().when().post("/console/signing-secrets/retire").then().statusCode(303);
-            page = session.browser().when().get("/console/signing-secrets").then().extract().body().asString();
+            page = session.browser()
+                    .when()
+                    .get("/console/signing-secrets")
+                    .then()
+                    .extract()
+                    .body()
+                    .asString();
         }
         String before = kid(page);
 
-        session.form().when().post("/console/signing-secrets/rotate")
-                .then().statusCode(303).header("Location", endsWith("/console/signing-secrets?notice=rotated"));
-        String rotated = session.browser().when().get("/console/signing-secrets?notice=rotated").then().extract().body().asString();
+        session.form()
+                .when()
+                .post("/console/signing-secrets/rotate")
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/console/signing-secrets?notice=rotated"));
+        String rotated = session.browser()
+                .when()
+                .get("/console/signing-secrets?notice=rotated")
+                .then()
+                .extract()
+                .body()
+                .asString();
         assertThat(rotated).contains("Rotated: a new secret signs").contains("id=\"previous-kid\">" + before + "<");
         assertThat(kid(rotated)).isNotEqualTo(before);
-        session.form().when().post("/console/signing-secrets/rotate")
-                .then().statusCode(409).body(containsString("is still active; retire it first"));
+        session.form()
+                .when()
+                .post("/console/signing-secrets/rotate")
+                .then()
+                .statusCode(409)
+                .body(containsString("is still active; retire it first"));
 
-        session.browser().when().get("/console/signing-secrets/retire").then().statusCode(200)
+        session.browser()
+                .when()
+                .get("/console/signing-secrets/retire")
+                .then()
+                .statusCode(200)
                 .body(containsString("Retire the previous signing secret " + before + "?"))
-                .body(containsString("action=\"/console/signing-secrets/retire\"")).body(containsString("id=\"confirm-retire\""));
+                .body(containsString("action=\"/console/signing-secrets/retire\""))
+                .body(containsString("id=\"confirm-retire\""));
         session.form().when().post("/console/signing-secrets/retire").then().statusCode(303);
-        session.browser().when().get("/console/signing-secrets/retire").then().statusCode(409)
+        session.browser()
+                .when()
+                .get("/console/signing-secrets/retire")
+                .then()
+                .statusCode(409)
                 .body(containsString("There is no previous signing secret to retire."));
-        session.browser().when().get("/console/signing-secrets").then()
-                .body(containsString("id=\"retire\" disabled")).body(containsString("nothing to retire"));
-        session.browser().when().get("/console/signing-secrets?notice=retired").then()
+        session.browser()
+                .when()
+                .get("/console/signing-secrets")
+                .then()
+                .body(containsString("id=\"retire\" disabled"))
+                .body(containsString("nothing to retire"));
+        session.browser()
+                .when()
+                .get("/console/signing-secrets?notice=retired")
+                .then()
                 .body(containsString("Retired: JWTs signed with the previous secret no longer work"))
                 .body(containsString("id=\"previous-kid\">none<"));
-        session.form().when().post("/console/signing-secrets/retire")
-                .then().statusCode(409).body(containsString("there is no previous signing secret to retire"));
+        session.form()
+                .when()
+                .post("/console/signing-secrets/retire")
+                .then()
+                .statusCode(409)
+                .body(containsString("there is no previous signing secret to retire"));
     }
 
     private static String kid(String page) {

@@ -48,7 +48,8 @@ class ControlBroadcastTest {
     }
 
     private void hears(String json) {
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(heard).contains(json));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(heard).contains(json));
     }
 
     @Test
@@ -71,7 +72,12 @@ class ControlBroadcastTest {
     void publishesGrantsChanged() {
         String id = uniqueId("bc");
         createClient(id, Map.of());
-        asAdmin().body(Map.of("grants", Map.of("maxTunnels", 2))).when().put("/api/v1/clients/{id}/grants", id).then().statusCode(200);
+        asAdmin()
+                .body(Map.of("grants", Map.of("maxTunnels", 2)))
+                .when()
+                .put("/api/v1/clients/{id}/grants", id)
+                .then()
+                .statusCode(200);
         hears("{\"v\":1,\"type\":\"client.grants-changed\",\"clientId\":\"" + id + "\"}");
     }
 
@@ -79,35 +85,59 @@ class ControlBroadcastTest {
     void publishesCredentialRevokedForATokenAndForARotatedSecret() {
         String id = uniqueId("bc");
         createClient(id, Map.of());
-        String tokenId = asAdmin().body(Map.of("kind", "JWT", "lifetimeSeconds", 600)).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(201).extract().path("token.id");
-        asAdmin().when().delete("/api/v1/clients/{id}/tokens/{tokenId}", id, tokenId).then().statusCode(204);
-        hears("{\"v\":1,\"type\":\"credential.revoked\",\"clientId\":\"" + id + "\",\"credentialId\":\"" + tokenId + "\"}");
+        String tokenId = asAdmin()
+                .body(Map.of("kind", "JWT", "lifetimeSeconds", 600))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token.id");
+        asAdmin()
+                .when()
+                .delete("/api/v1/clients/{id}/tokens/{tokenId}", id, tokenId)
+                .then()
+                .statusCode(204);
+        hears("{\"v\":1,\"type\":\"credential.revoked\",\"clientId\":\"" + id + "\",\"credentialId\":\"" + tokenId
+                + "\"}");
 
-        String oldSecretId = AgentAuthCalls.authenticate(AgentAuthCalls.basic(id, "irrelevant"), id, AgentAuthCalls.uniqueAddress())
-                .then().statusCode(401).extract().path("credentialId");
+        String oldSecretId = AgentAuthCalls.authenticate(
+                        AgentAuthCalls.basic(id, "irrelevant"), id, AgentAuthCalls.uniqueAddress())
+                .then()
+                .statusCode(401)
+                .extract()
+                .path("credentialId");
         assertThat(oldSecretId).isNull();
         String stored = redis.value(String.class).get("porthole:client:" + id);
         String secretId = stored.replaceAll(".*\"secretId\":\"([^\"]+)\".*", "$1");
         asAdmin().when().post("/api/v1/clients/{id}/secret", id).then().statusCode(200);
-        hears("{\"v\":1,\"type\":\"credential.revoked\",\"clientId\":\"" + id + "\",\"credentialId\":\"" + secretId + "\"}");
+        hears("{\"v\":1,\"type\":\"credential.revoked\",\"clientId\":\"" + id + "\",\"credentialId\":\"" + secretId
+                + "\"}");
     }
 
     @Test
     void publishesSessionKicked() throws Exception {
         String sessionId = "s-" + uniqueId("kick");
         Instant expiry = Instant.now().plusSeconds(60);
-        SessionRecord record = new SessionRecord(sessionId, "gw-b", "web", "agent-2", "10.0.0.2", Instant.now(), List.of(), 0, 0);
+        SessionRecord record =
+                new SessionRecord(sessionId, "gw-b", "web", "agent-2", "10.0.0.2", Instant.now(), List.of(), 0, 0);
         redis.value(String.class).set("porthole:session:" + sessionId, mapper.writeValueAsString(record));
         redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), sessionId);
         asAdmin().when().delete("/api/v1/sessions/{id}", sessionId).then().statusCode(202);
-        hears("{\"v\":1,\"type\":\"session.kicked\",\"sessionId\":\"" + sessionId + "\",\"gatewayId\":\"gw-b\",\"clientId\":\"web\"}");
+        hears("{\"v\":1,\"type\":\"session.kicked\",\"sessionId\":\"" + sessionId
+                + "\",\"gatewayId\":\"gw-b\",\"clientId\":\"web\"}");
     }
 
     @Test
     void publishesSigningKeyRetired() {
         asAdmin().when().delete("/api/v1/signing-secrets/previous");
-        String first = asAdmin().when().get("/api/v1/signing-secrets").then().statusCode(200).extract().path("current.kid");
+        String first = asAdmin()
+                .when()
+                .get("/api/v1/signing-secrets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("current.kid");
         asAdmin().when().post("/api/v1/signing-secrets/rotate").then().statusCode(200);
         asAdmin().when().delete("/api/v1/signing-secrets/previous").then().statusCode(200);
         hears("{\"v\":1,\"type\":\"signing-key.retired\",\"keyId\":\"" + first + "\"}");

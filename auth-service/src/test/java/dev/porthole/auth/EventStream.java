@@ -10,8 +10,7 @@ import java.util.List;
 /** Reads {@code porthole:events} the way notification-service does: decoded envelopes. */
 final class EventStream {
 
-    private EventStream() {
-    }
+    private EventStream() {}
 
     static List<EventEnvelope> read(RedisDataSource redis) {
         return redis.stream(String.class).xrange("porthole:events", StreamRange.of("-", "+")).stream()

@@ -40,27 +40,47 @@ class EventStreamTest {
         createClient(id, Map.of());
         asAdmin().when().post("/api/v1/clients/{id}/disable", id).then().statusCode(200);
         asAdmin().when().delete("/api/v1/clients/{id}", id).then().statusCode(204);
-        assertThat(events()).contains(new ClientCreated(id, "admin"), new ClientDisabled(id, "admin"), new ClientDeleted(id, "admin"));
-        EventEnvelope created = EventStream.read(redis).stream().filter(e -> e.event().equals(new ClientCreated(id, "admin")))
-                .findFirst().orElseThrow();
+        assertThat(events())
+                .contains(
+                        new ClientCreated(id, "admin"),
+                        new ClientDisabled(id, "admin"),
+                        new ClientDeleted(id, "admin"));
+        EventEnvelope created = EventStream.read(redis).stream()
+                .filter(e -> e.event().equals(new ClientCreated(id, "admin")))
+                .findFirst()
+                .orElseThrow();
         assertThat(created.source()).isEqualTo("auth-service/test");
     }
 
     @Test
     void appendsSecretRotationAndRetirement() {
         asAdmin().when().delete("/api/v1/signing-secrets/previous");
-        String first = asAdmin().when().get("/api/v1/signing-secrets").then().extract().path("current.kid");
-        String second = asAdmin().when().post("/api/v1/signing-secrets/rotate").then().statusCode(200).extract().path("current.kid");
+        String first =
+                asAdmin().when().get("/api/v1/signing-secrets").then().extract().path("current.kid");
+        String second = asAdmin()
+                .when()
+                .post("/api/v1/signing-secrets/rotate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("current.kid");
         asAdmin().when().delete("/api/v1/signing-secrets/previous").then().statusCode(200);
-        assertThat(events()).contains(new SigningSecretRotated("admin", second, first), new SigningSecretRotated("admin", second, null));
+        assertThat(events())
+                .contains(
+                        new SigningSecretRotated("admin", second, first),
+                        new SigningSecretRotated("admin", second, null));
     }
 
     @Test
     void appendsAnAuthFailedEventPerFailure() {
         String address = AgentAuthCalls.uniqueAddress();
-        AgentAuthCalls.authenticate("Bearer pht_nope", "who-" + address.hashCode(), address).then().statusCode(401);
+        AgentAuthCalls.authenticate("Bearer pht_nope", "who-" + address.hashCode(), address)
+                .then()
+                .statusCode(401);
         // Published as it is counted: an IPv6 address as its /64.
-        assertThat(events()).contains(new AuthFailed("who-" + address.hashCode(), FailureLedger.countedAddress(address), "bad-credentials", 1, 0));
+        assertThat(events())
+                .contains(new AuthFailed(
+                        "who-" + address.hashCode(), FailureLedger.countedAddress(address), "bad-credentials", 1, 0));
         assertThat(FailureLedger.countedAddress(address)).endsWith("::/64");
     }
 
@@ -68,7 +88,8 @@ class EventStreamTest {
     void keepsSecretsOutOfEvents() {
         String id = uniqueId("ev");
         String secret = createClient(id, Map.of());
-        assertThat(redis.stream(String.class).xrange("porthole:events", io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")))
+        assertThat(redis.stream(String.class)
+                        .xrange("porthole:events", io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")))
                 .noneSatisfy(m -> assertThat(m.payload().toString()).contains(secret));
     }
 }

@@ -15,13 +15,17 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RedisTestResource.class)
 class InternalApiTest {
 
-    private static final String BODY = "{\"authorization\":null,\"clientId\":null,\"agentId\":\"a\",\"remoteAddress\":\"10.0.0.1\"}";
+    private static final String BODY =
+            "{\"authorization\":null,\"clientId\":null,\"agentId\":\"a\",\"remoteAddress\":\"10.0.0.1\"}";
 
     @Test
     void refusesCallsWithoutTheServiceCredential() {
-        given().contentType(ContentType.JSON).body(BODY)
-                .when().post("/internal/v1/agent-auth")
-                .then().statusCode(401)
+        given().contentType(ContentType.JSON)
+                .body(BODY)
+                .when()
+                .post("/internal/v1/agent-auth")
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json")
                 .header("WWW-Authenticate", startsWith("Bearer"))
                 .body("type", equalTo("urn:porthole:problem:service-unauthorized"))
@@ -30,22 +34,35 @@ class InternalApiTest {
 
     @Test
     void refusesCallsWithAWrongServiceCredential() {
-        given().header("Authorization", "Bearer test-internal-token-0123456780").contentType(ContentType.JSON).body(BODY)
-                .when().post("/internal/v1/agent-auth")
-                .then().statusCode(401).body("type", equalTo("urn:porthole:problem:service-unauthorized"));
+        given().header("Authorization", "Bearer test-internal-token-0123456780")
+                .contentType(ContentType.JSON)
+                .body(BODY)
+                .when()
+                .post("/internal/v1/agent-auth")
+                .then()
+                .statusCode(401)
+                .body("type", equalTo("urn:porthole:problem:service-unauthorized"));
     }
 
     @Test
     void refusesTheAdminJwtAsServiceCredential() {
-        given().header("Authorization", "Bearer " + AdminApi.adminJwt()).contentType(ContentType.JSON).body(BODY)
-                .when().post("/internal/v1/agent-auth")
-                .then().statusCode(401);
+        given().header("Authorization", "Bearer " + AdminApi.adminJwt())
+                .contentType(ContentType.JSON)
+                .body(BODY)
+                .when()
+                .post("/internal/v1/agent-auth")
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void answersAnEmptyBodyWithAProblem() {
-        given().header("Authorization", "Bearer " + AgentAuthCalls.INTERNAL_TOKEN).contentType(ContentType.JSON)
-                .when().post("/internal/v1/agent-auth")
-                .then().statusCode(400).contentType("application/problem+json");
+        given().header("Authorization", "Bearer " + AgentAuthCalls.INTERNAL_TOKEN)
+                .contentType(ContentType.JSON)
+                .when()
+                .post("/internal/v1/agent-auth")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
     }
 }

@@ -33,7 +33,10 @@ class ManagementTest {
 
     @Test
     void readinessChecksRedis() {
-        given().when().get(management("/q/health/ready")).then().statusCode(200)
+        given().when()
+                .get(management("/q/health/ready"))
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("Redis")));
         given().when().get(management("/q/health/live")).then().statusCode(200).body("status", equalTo("UP"));
@@ -41,9 +44,16 @@ class ManagementTest {
 
     @Test
     void countsAuthFailuresByReason() {
-        AgentAuthCalls.authenticate("Bearer pht_not-a-token", null, AgentAuthCalls.uniqueAddress()).then().statusCode(401);
-        AgentAuthCalls.authenticate("Token abc", null, AgentAuthCalls.uniqueAddress()).then().statusCode(401);
-        given().when().get(management("/q/metrics")).then().statusCode(200)
+        AgentAuthCalls.authenticate("Bearer pht_not-a-token", null, AgentAuthCalls.uniqueAddress())
+                .then()
+                .statusCode(401);
+        AgentAuthCalls.authenticate("Token abc", null, AgentAuthCalls.uniqueAddress())
+                .then()
+                .statusCode(401);
+        given().when()
+                .get(management("/q/metrics"))
+                .then()
+                .statusCode(200)
                 .body(containsString("porthole_auth_failures_total{reason=\"bad-credentials\"}"))
                 .body(containsString("porthole_auth_failures_total{reason=\"malformed-authorization\"}"));
     }
@@ -56,13 +66,21 @@ class ManagementTest {
     }
 
     private double redisFailures() {
-        String body = given().when().get(management("/q/metrics")).then().statusCode(200).extract().asString();
+        String body = given().when()
+                .get(management("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         return PrometheusText.sum(body, "redis_commands_failure_total");
     }
 
     @Test
     void servesTheOpenApiDocumentAndSwaggerUi() {
-        given().when().get("/q/openapi?format=json").then().statusCode(200)
+        given().when()
+                .get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/clients"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/internal/v1/agent-auth"))
                 .body("components.securitySchemes", org.hamcrest.Matchers.hasKey("adminJwt"));

@@ -28,10 +28,18 @@ class RedisAclTest {
 
     @Test
     void keepsClientsInARedisThatRequiresTheAclUser() {
-        assertThat(RedisAclTestResource.server().commandWithoutLogin("PING")).as("Redis refuses anyone without the password").startsWith("-NOAUTH");
+        assertThat(RedisAclTestResource.server().commandWithoutLogin("PING"))
+                .as("Redis refuses anyone without the password")
+                .startsWith("-NOAUTH");
         createClient("acl-client", Map.of());
-        asAdmin().when().get("/api/v1/clients/{id}", "acl-client").then().statusCode(200).body("id", equalTo("acl-client"));
-        assertThat(RedisAclTestResource.server().command("EXISTS porthole:client:acl-client")).isEqualTo(":1");
+        asAdmin()
+                .when()
+                .get("/api/v1/clients/{id}", "acl-client")
+                .then()
+                .statusCode(200)
+                .body("id", equalTo("acl-client"));
+        assertThat(RedisAclTestResource.server().command("EXISTS porthole:client:acl-client"))
+                .isEqualTo(":1");
     }
 
     @Test
@@ -42,8 +50,10 @@ class RedisAclTest {
         try {
             assertThatThrownBy(() -> new RedisLoginCheck().check(client, wrong))
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("Redis at redis://127.0.0.1:" + server.port() + " refused the login of user 'porthole' (WRONGPASS")
-                    .message().doesNotContain("not-the-password-42");
+                    .hasMessageStartingWith("Redis at redis://127.0.0.1:" + server.port()
+                            + " refused the login of user 'porthole' (WRONGPASS")
+                    .message()
+                    .doesNotContain("not-the-password-42");
         } finally {
             client.close();
         }

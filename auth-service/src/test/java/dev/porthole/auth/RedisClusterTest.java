@@ -59,17 +59,27 @@ class RedisClusterTest {
         assertThat(reservation("tcp:24022")).isEqualTo(id);
 
         String other = uniqueId("cluster-other");
-        asAdmin().body(Map.of("id", other, "grants", Map.of("subdomains", List.of(other + "-a", other + "-b", id + "-c", other + "-d"))))
-                .when().post("/api/v1/clients")
-                .then().statusCode(409);
+        asAdmin()
+                .body(Map.of(
+                        "id",
+                        other,
+                        "grants",
+                        Map.of("subdomains", List.of(other + "-a", other + "-b", id + "-c", other + "-d"))))
+                .when()
+                .post("/api/v1/clients")
+                .then()
+                .statusCode(409);
         assertThat(reservation(id + "-c")).isEqualTo(id);
         for (String name : List.of(other + "-a", other + "-b", other + "-d")) {
             assertThat(reservation(name)).as("%s after the refused grant", name).isNull();
         }
 
-        asAdmin().body(Map.of("grants", Map.of("subdomains", List.of(id + "-a", id + "-f"))))
-                .when().put("/api/v1/clients/{id}/grants", id)
-                .then().statusCode(200);
+        asAdmin()
+                .body(Map.of("grants", Map.of("subdomains", List.of(id + "-a", id + "-f"))))
+                .when()
+                .put("/api/v1/clients/{id}/grants", id)
+                .then()
+                .statusCode(200);
         assertThat(reservation(id + "-a")).isEqualTo(id);
         assertThat(reservation(id + "-f")).isEqualTo(id);
         assertThat(reservation(id + "-b")).isNull();
@@ -91,7 +101,12 @@ class RedisClusterTest {
     void clientsOnManySlotsAreListed() {
         List<String> ids = List.of(uniqueId("list"), uniqueId("list"), uniqueId("list"), uniqueId("list"));
         ids.forEach(id -> createClient(id, Map.of()));
-        asAdmin().queryParam("size", 100).when().get("/api/v1/clients").then().statusCode(200)
+        asAdmin()
+                .queryParam("size", 100)
+                .when()
+                .get("/api/v1/clients")
+                .then()
+                .statusCode(200)
                 .body("items.id", hasItems(ids.toArray(String[]::new)));
     }
 
@@ -103,14 +118,23 @@ class RedisClusterTest {
             authenticate("Bearer pht_wrong-token", client, address).then().statusCode(401);
         }
         authenticate("Bearer pht_wrong-token", client, address).then().statusCode(429);
-        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            List<AuthFailed> events = redis.stream(String.class).xrange(keys.events(), StreamRange.of("-", "+"))
-                    .stream().map(message -> decode(message.payload().get(EventCodec.STREAM_FIELD)))
-                    .map(EventEnvelope::event).filter(AuthFailed.class::isInstance).map(AuthFailed.class::cast)
-                    .filter(e -> FailureLedger.countedAddress(address).equals(e.remoteAddress())).toList();
-            assertThat(events.stream().filter(e -> e.count() > 1)).singleElement()
-                    .satisfies(aggregate -> assertThat(aggregate.count()).isEqualTo(3));
-        });
+        await().atMost(Duration.ofSeconds(8))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    List<AuthFailed> events =
+                            redis.stream(String.class).xrange(keys.events(), StreamRange.of("-", "+")).stream()
+                                    .map(message -> decode(message.payload().get(EventCodec.STREAM_FIELD)))
+                                    .map(EventEnvelope::event)
+                                    .filter(AuthFailed.class::isInstance)
+                                    .map(AuthFailed.class::cast)
+                                    .filter(e -> FailureLedger.countedAddress(address)
+                                            .equals(e.remoteAddress()))
+                                    .toList();
+                    assertThat(events.stream().filter(e -> e.count() > 1))
+                            .singleElement()
+                            .satisfies(
+                                    aggregate -> assertThat(aggregate.count()).isEqualTo(3));
+                });
     }
 
     private static EventEnvelope decode(String json) {

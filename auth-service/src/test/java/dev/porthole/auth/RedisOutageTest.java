@@ -46,7 +46,9 @@ class RedisOutageTest {
     }
 
     private int readiness() {
-        return given().when().get("http://localhost:" + managementPort + "/q/health/ready").statusCode();
+        return given().when()
+                .get("http://localhost:" + managementPort + "/q/health/ready")
+                .statusCode();
     }
 
     @Test
@@ -62,14 +64,23 @@ class RedisOutageTest {
     void answersAgentsWithA503WhileRedisIsAway() {
         OwnRedis.redis.stop();
         AgentAuthCalls.authenticate(AgentAuthCalls.basic("ci-runner", "secret"), "ci-runner", "10.3.3.3")
-                .then().statusCode(503)
+                .then()
+                .statusCode(503)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:porthole:problem:unavailable"))
-                .body("detail", equalTo("authentication unavailable: auth-service cannot reach Redis; retrying later will help"));
+                .body(
+                        "detail",
+                        equalTo(
+                                "authentication unavailable: auth-service cannot reach Redis; retrying later will help"));
         AgentAuthCalls.authenticate(new AgentCredentials(null, null, "a1", "10.3.3.3"))
-                .then().statusCode(200).body("method", equalTo("PUBLIC"));
+                .then()
+                .statusCode(200)
+                .body("method", equalTo("PUBLIC"));
         OwnRedis.redis.start();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                AgentAuthCalls.authenticate(AgentAuthCalls.basic("ci-runner", "secret"), "ci-runner", "10.3.3.4").then().statusCode(401));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> AgentAuthCalls.authenticate(
+                                AgentAuthCalls.basic("ci-runner", "secret"), "ci-runner", "10.3.3.4")
+                        .then()
+                        .statusCode(401));
     }
 }

@@ -49,10 +49,17 @@ class SessionCheckTest {
         String id = uniqueId("regrant");
         String secret = createClient(id, Map.of("subdomains", List.of(id + "-a", id + "-b")));
         Principal principal = signIn(id, secret);
-        asAdmin().contentType(ContentType.JSON).body(Map.of("grants", Map.of("subdomains", List.of(id + "-b"))))
-                .when().put("/api/v1/clients/{id}/grants", id).then().statusCode(200);
+        asAdmin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("grants", Map.of("subdomains", List.of(id + "-b"))))
+                .when()
+                .put("/api/v1/clients/{id}/grants", id)
+                .then()
+                .statusCode(200);
 
-        check(new SessionCheck("s-1", principal)).then().statusCode(200)
+        check(new SessionCheck("s-1", principal))
+                .then()
+                .statusCode(200)
                 .body("[0].sessionId", equalTo("s-1"))
                 .body("[0].refusal", nullValue())
                 .body("[0].principal.grants.subdomains", equalTo(List.of(id + "-b")));
@@ -67,7 +74,9 @@ class SessionCheckTest {
         Principal ofRotated = signIn(rotated, createClient(rotated, Map.of()));
         asAdmin().when().post("/api/v1/clients/{id}/secret", rotated).then().statusCode(200);
 
-        check(new SessionCheck("s-d", ofDisabled), new SessionCheck("s-r", ofRotated)).then().statusCode(200)
+        check(new SessionCheck("s-d", ofDisabled), new SessionCheck("s-r", ofRotated))
+                .then()
+                .statusCode(200)
                 .body("[0].principal", nullValue())
                 .body("[0].refusal", equalTo("client '" + disabled + "' was disabled by an administrator"))
                 .body("[1].refusal", containsString("was rotated"));
@@ -79,12 +88,18 @@ class SessionCheckTest {
         Principal principal = signIn(id, createClient(id, Map.of()));
         String sessionId = "s-kicked-" + id;
         Instant expiry = Instant.now().plusSeconds(60);
-        redis.value(String.class).set("porthole:session:" + sessionId, mapper.writeValueAsString(new SessionRecord(sessionId, "gw-a", id, "agent-1",
-                "10.0.0.9", Instant.now(), List.of(), 0, 0)), new SetArgs().pxAt(expiry));
+        redis.value(String.class)
+                .set(
+                        "porthole:session:" + sessionId,
+                        mapper.writeValueAsString(new SessionRecord(
+                                sessionId, "gw-a", id, "agent-1", "10.0.0.9", Instant.now(), List.of(), 0, 0)),
+                        new SetArgs().pxAt(expiry));
         redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), sessionId);
         asAdmin().when().delete("/api/v1/sessions/{id}", sessionId).then().statusCode(202);
 
-        check(new SessionCheck(sessionId, principal), new SessionCheck("s-other", principal)).then().statusCode(200)
+        check(new SessionCheck(sessionId, principal), new SessionCheck("s-other", principal))
+                .then()
+                .statusCode(200)
                 .body("[0].kicked", equalTo(true))
                 .body("[0].refusal", equalTo("an administrator ended this session"))
                 .body("[1].kicked", equalTo(false))
@@ -95,13 +110,32 @@ class SessionCheckTest {
     void anIssuedTokenOfAClientCalledStaticStandsUntilItIsRevoked() {
         String id = "static-" + uniqueId("named");
         createClient(id, Map.of("subdomains", List.of("x")));
-        var issued = asAdmin().body(Map.of("kind", "STATIC")).when().post("/api/v1/clients/{id}/tokens", id).then().statusCode(201).extract();
-        Principal principal = authenticate("Bearer " + issued.path("value"), id, uniqueAddress()).then().statusCode(200).extract().as(Principal.class);
+        var issued = asAdmin()
+                .body(Map.of("kind", "STATIC"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201)
+                .extract();
+        Principal principal = authenticate("Bearer " + issued.path("value"), id, uniqueAddress())
+                .then()
+                .statusCode(200)
+                .extract()
+                .as(Principal.class);
 
-        check(new SessionCheck("s-static", principal)).then().statusCode(200).body("[0].refusal", nullValue())
+        check(new SessionCheck("s-static", principal))
+                .then()
+                .statusCode(200)
+                .body("[0].refusal", nullValue())
                 .body("[0].principal.grants.subdomains", equalTo(List.of("x")));
-        asAdmin().when().delete("/api/v1/clients/{id}/tokens/{tokenId}", id, issued.path("token.id")).then().statusCode(204);
-        check(new SessionCheck("s-static", principal)).then().statusCode(200)
+        asAdmin()
+                .when()
+                .delete("/api/v1/clients/{id}/tokens/{tokenId}", id, issued.path("token.id"))
+                .then()
+                .statusCode(204);
+        check(new SessionCheck("s-static", principal))
+                .then()
+                .statusCode(200)
                 .body("[0].refusal", equalTo("the credential this agent used was revoked; get a new one"));
     }
 
@@ -109,16 +143,25 @@ class SessionCheckTest {
     void refusesMoreThanAThousandSessionsInOneRequest() {
         String id = uniqueId("many");
         Principal principal = signIn(id, createClient(id, Map.of()));
-        check(Collections.nCopies(1_001, new SessionCheck("s", principal)).toArray(SessionCheck[]::new)).then().statusCode(400)
+        check(Collections.nCopies(1_001, new SessionCheck("s", principal)).toArray(SessionCheck[]::new))
+                .then()
+                .statusCode(400)
                 .body("detail", equalTo("at most 1000 sessions per request; 1001 were sent"));
     }
 
     private static Principal signIn(String id, String secret) {
-        return authenticate(basic(id, secret), id, uniqueAddress()).then().statusCode(200).extract().as(Principal.class);
+        return authenticate(basic(id, secret), id, uniqueAddress())
+                .then()
+                .statusCode(200)
+                .extract()
+                .as(Principal.class);
     }
 
     private static Response check(SessionCheck... checks) {
-        return given().header("Authorization", "Bearer " + INTERNAL_TOKEN).contentType(ContentType.JSON).body(List.of(checks))
-                .when().post("/internal/v1/session-check");
+        return given().header("Authorization", "Bearer " + INTERNAL_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(List.of(checks))
+                .when()
+                .post("/internal/v1/session-check");
     }
 }

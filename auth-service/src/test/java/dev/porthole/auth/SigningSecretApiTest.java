@@ -41,42 +41,77 @@ class SigningSecretApiTest {
         asAdmin().when().delete("/api/v1/signing-secrets/previous");
 
         SigningKey first = signingKeys.currentKey();
-        asAdmin().when().get("/api/v1/signing-secrets")
-                .then().statusCode(200)
+        asAdmin()
+                .when()
+                .get("/api/v1/signing-secrets")
+                .then()
+                .statusCode(200)
                 .body("current.kid", equalTo(first.kid()))
                 .body("current", not(hasKey("secret")))
                 .body("previous", nullValue());
         String signedWithFirst = TestJwts.valid(first, id);
-        String issuedWithFirst = asAdmin().body(Map.of("kind", "JWT", "lifetimeSeconds", 3600))
-                .when().post("/api/v1/clients/{id}/tokens", id).then().statusCode(201).extract().path("value");
+        String issuedWithFirst = asAdmin()
+                .body(Map.of("kind", "JWT", "lifetimeSeconds", 3600))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("value");
 
-        String second = asAdmin().when().post("/api/v1/signing-secrets/rotate")
-                .then().statusCode(200)
+        String second = asAdmin()
+                .when()
+                .post("/api/v1/signing-secrets/rotate")
+                .then()
+                .statusCode(200)
                 .body("previous.kid", equalTo(first.kid()))
                 .body("current.kid", notNullValue())
-                .extract().path("current.kid");
+                .extract()
+                .path("current.kid");
         assertThat(second).isNotEqualTo(first.kid());
 
-        authenticate("Bearer " + signedWithFirst, id, uniqueAddress()).then().statusCode(200).body("signingKeyId", equalTo(first.kid()));
+        authenticate("Bearer " + signedWithFirst, id, uniqueAddress())
+                .then()
+                .statusCode(200)
+                .body("signingKeyId", equalTo(first.kid()));
         authenticate("Bearer " + issuedWithFirst, id, uniqueAddress()).then().statusCode(200);
         String signedWithSecond = TestJwts.valid(signingKeys.currentKey(), id);
-        authenticate("Bearer " + signedWithSecond, id, uniqueAddress()).then().statusCode(200).body("signingKeyId", equalTo(second));
+        authenticate("Bearer " + signedWithSecond, id, uniqueAddress())
+                .then()
+                .statusCode(200)
+                .body("signingKeyId", equalTo(second));
 
-        asAdmin().when().post("/api/v1/signing-secrets/rotate")
-                .then().statusCode(409).contentType("application/problem+json")
-                .body("detail", startsWith("the previous signing secret '" + first.kid() + "' is still active; retire it first"));
+        asAdmin()
+                .when()
+                .post("/api/v1/signing-secrets/rotate")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        startsWith(
+                                "the previous signing secret '" + first.kid() + "' is still active; retire it first"));
 
-        asAdmin().when().delete("/api/v1/signing-secrets/previous")
-                .then().statusCode(200)
+        asAdmin()
+                .when()
+                .delete("/api/v1/signing-secrets/previous")
+                .then()
+                .statusCode(200)
                 .body("current.kid", equalTo(second))
                 .body("previous", nullValue());
 
-        authenticate("Bearer " + signedWithFirst, id, uniqueAddress()).then().statusCode(401)
+        authenticate("Bearer " + signedWithFirst, id, uniqueAddress())
+                .then()
+                .statusCode(401)
                 .body("type", equalTo("urn:porthole:problem:unknown-key"));
         authenticate("Bearer " + issuedWithFirst, id, uniqueAddress()).then().statusCode(401);
         authenticate("Bearer " + signedWithSecond, id, uniqueAddress()).then().statusCode(200);
 
-        asAdmin().when().delete("/api/v1/signing-secrets/previous")
-                .then().statusCode(409).body("detail", equalTo("there is no previous signing secret to retire; rotate first"));
+        asAdmin()
+                .when()
+                .delete("/api/v1/signing-secrets/previous")
+                .then()
+                .statusCode(409)
+                .body("detail", equalTo("there is no previous signing secret to retire; rotate first"));
     }
 }

@@ -39,10 +39,14 @@ class StrictModeTest {
     @Test
     void refusesAgentsWithoutCredentialsWhenPublicModeIsOff() {
         authenticate(new AgentCredentials(null, null, "a1", uniqueAddress()))
-                .then().statusCode(403)
+                .then()
+                .statusCode(403)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:porthole:problem:public-mode-off"))
-                .body("detail", equalTo("public mode is switched off on this server; connect with a token or client credentials from an administrator"));
+                .body(
+                        "detail",
+                        equalTo(
+                                "public mode is switched off on this server; connect with a token or client credentials from an administrator"));
     }
 
     @Test
@@ -51,12 +55,19 @@ class StrictModeTest {
         createClient(id, Map.of());
         SigningKey key = signingKeys.currentKey();
         Instant now = Instant.now();
-        String other = TestJwts.signed(key.secretKey(), key.kid(), id, now.minusSeconds(5), now.plusSeconds(600), "elsewhere");
-        authenticate("Bearer " + other, id, uniqueAddress()).then().statusCode(401)
+        String other =
+                TestJwts.signed(key.secretKey(), key.kid(), id, now.minusSeconds(5), now.plusSeconds(600), "elsewhere");
+        authenticate("Bearer " + other, id, uniqueAddress())
+                .then()
+                .statusCode(401)
                 .body("type", equalTo("urn:porthole:problem:wrong-audience"))
-                .body("detail", equalTo("authentication failed: the JWT's audience (aud) is not the one this server expects"));
+                .body(
+                        "detail",
+                        equalTo("authentication failed: the JWT's audience (aud) is not the one this server expects"));
         String none = TestJwts.signed(key.secretKey(), key.kid(), id, now.minusSeconds(5), now.plusSeconds(600), null);
-        authenticate("Bearer " + none, id, uniqueAddress()).then().statusCode(401)
+        authenticate("Bearer " + none, id, uniqueAddress())
+                .then()
+                .statusCode(401)
                 .body("type", equalTo("urn:porthole:problem:wrong-audience"));
     }
 
@@ -66,10 +77,27 @@ class StrictModeTest {
         createClient(id, Map.of());
         SigningKey key = signingKeys.currentKey();
         Instant now = Instant.now();
-        authenticate("Bearer " + TestJwts.signed(key.secretKey(), key.kid(), id, now.minusSeconds(5), now.plusSeconds(600), "porthole-gateway"),
-                id, uniqueAddress()).then().statusCode(200);
-        String issued = AdminApi.asAdmin().body(Map.of("kind", "JWT", "lifetimeSeconds", 600))
-                .when().post("/api/v1/clients/{id}/tokens", id).then().statusCode(201).extract().path("value");
+        authenticate(
+                        "Bearer "
+                                + TestJwts.signed(
+                                        key.secretKey(),
+                                        key.kid(),
+                                        id,
+                                        now.minusSeconds(5),
+                                        now.plusSeconds(600),
+                                        "porthole-gateway"),
+                        id,
+                        uniqueAddress())
+                .then()
+                .statusCode(200);
+        String issued = AdminApi.asAdmin()
+                .body(Map.of("kind", "JWT", "lifetimeSeconds", 600))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("value");
         authenticate("Bearer " + issued, id, uniqueAddress()).then().statusCode(200);
     }
 }

@@ -14,8 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 /** Builds agent JWTs the way an external signer would, including ones that break a rule. */
 final class TestJwts {
 
-    private TestJwts() {
-    }
+    private TestJwts() {}
 
     /** A JWT for {@code tid} valid from {@code nbf} to {@code exp}; null leaves a claim out. */
     static String signed(SecretKey key, String kid, String tid, Instant nbf, Instant exp, String audience) {
@@ -51,8 +50,9 @@ final class TestJwts {
     static String unsigned(String kid, String tid) {
         Instant now = Instant.now();
         String header = "{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}";
-        String payload = "{\"tid\":\"" + tid + "\",\"nbf\":" + now.minusSeconds(5).getEpochSecond() + ",\"exp\":"
-                + now.plusSeconds(3600).getEpochSecond() + "}";
+        String payload =
+                "{\"tid\":\"" + tid + "\",\"nbf\":" + now.minusSeconds(5).getEpochSecond() + ",\"exp\":"
+                        + now.plusSeconds(3600).getEpochSecond() + "}";
         return b64(header) + "." + b64(payload) + ".";
     }
 

@@ -34,9 +34,12 @@ class TokenApiTest {
     void issuesAStaticTokenShownOnceAndStoredOnlyAsItsHash() {
         String id = uniqueId("tok");
         createClient(id, Map.of());
-        var issued = asAdmin().body(Map.of("kind", "STATIC", "description", "laptop"))
-                .when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(201)
+        var issued = asAdmin()
+                .body(Map.of("kind", "STATIC", "description", "laptop"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201)
                 .body("token.kind", equalTo("STATIC"))
                 .body("token.clientId", equalTo(id))
                 .body("token.description", equalTo("laptop"))
@@ -46,8 +49,11 @@ class TokenApiTest {
         String value = issued.path("value");
         String tokenId = issued.path("token.id");
         assertThat(redis.value(String.class).get("porthole:token:" + tokenId)).doesNotContain(value);
-        asAdmin().when().get("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(200)
+        asAdmin()
+                .when()
+                .get("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(200)
                 .body("id", equalTo(List.of(tokenId)))
                 .body("[0]", not(hasKey("value")))
                 .body("[0]", not(hasKey("sha256")));
@@ -57,9 +63,12 @@ class TokenApiTest {
     void issuesAJwtWithTheChosenLifetime() {
         String id = uniqueId("tok");
         createClient(id, Map.of());
-        asAdmin().body(Map.of("kind", "jwt", "lifetimeSeconds", 7 * 24 * 3600))
-                .when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(201)
+        asAdmin()
+                .body(Map.of("kind", "jwt", "lifetimeSeconds", 7 * 24 * 3600))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201)
                 .body("token.kind", equalTo("JWT"))
                 .body("token.keyId", notNullValue())
                 .body("token.expiresAt", notNullValue())
@@ -70,8 +79,13 @@ class TokenApiTest {
     void requiresALifetimeForAJwt() {
         String id = uniqueId("tok");
         createClient(id, Map.of());
-        asAdmin().body(Map.of("kind", "JWT")).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(400).contentType("application/problem+json")
+        asAdmin()
+                .body(Map.of("kind", "JWT"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors.field", equalTo(List.of("lifetimeSeconds")));
     }
 
@@ -79,20 +93,39 @@ class TokenApiTest {
     void refusesALifetimeOverThirtyOneDays() {
         String id = uniqueId("tok");
         createClient(id, Map.of());
-        asAdmin().body(Map.of("kind", "JWT", "lifetimeSeconds", 31L * 24 * 3600 + 1)).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(400).body("errors.field", equalTo(List.of("lifetimeSeconds")));
-        asAdmin().body(Map.of("kind", "JWT", "lifetimeSeconds", 31L * 24 * 3600)).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(201);
+        asAdmin()
+                .body(Map.of("kind", "JWT", "lifetimeSeconds", 31L * 24 * 3600 + 1))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(400)
+                .body("errors.field", equalTo(List.of("lifetimeSeconds")));
+        asAdmin()
+                .body(Map.of("kind", "JWT", "lifetimeSeconds", 31L * 24 * 3600))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201);
     }
 
     @Test
     void refusesAMissingOrUnknownKind() {
         String id = uniqueId("tok");
         createClient(id, Map.of());
-        asAdmin().body(Map.of()).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(400).body("errors.field", equalTo(List.of("kind")));
-        asAdmin().body(Map.of("kind", "PASSWORD")).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(400).body("errors.field", equalTo(List.of("kind")));
+        asAdmin()
+                .body(Map.of())
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(400)
+                .body("errors.field", equalTo(List.of("kind")));
+        asAdmin()
+                .body(Map.of("kind", "PASSWORD"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(400)
+                .body("errors.field", equalTo(List.of("kind")));
     }
 
     @Test
@@ -100,29 +133,61 @@ class TokenApiTest {
         String id = uniqueId("tok");
         createClient(id, Map.of());
         for (int i = 0; i < 5; i++) {
-            asAdmin().body(Map.of("kind", "STATIC")).when().post("/api/v1/clients/{id}/tokens", id).then().statusCode(201);
+            asAdmin()
+                    .body(Map.of("kind", "STATIC"))
+                    .when()
+                    .post("/api/v1/clients/{id}/tokens", id)
+                    .then()
+                    .statusCode(201);
         }
-        asAdmin().body(Map.of("kind", "STATIC")).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(409).body("detail", startsWith("client '" + id + "' already holds 5 tokens"));
+        asAdmin()
+                .body(Map.of("kind", "STATIC"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(409)
+                .body("detail", startsWith("client '" + id + "' already holds 5 tokens"));
     }
 
     @Test
     void answers404ForTokensOfAnUnknownClient() {
-        asAdmin().when().get("/api/v1/clients/{id}/tokens", "nobody-here").then().statusCode(404);
-        asAdmin().body(Map.of("kind", "STATIC")).when().post("/api/v1/clients/{id}/tokens", "nobody-here").then().statusCode(404);
+        asAdmin()
+                .when()
+                .get("/api/v1/clients/{id}/tokens", "nobody-here")
+                .then()
+                .statusCode(404);
+        asAdmin()
+                .body(Map.of("kind", "STATIC"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", "nobody-here")
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void revokesAStaticTokenSoThatItStopsWorking() {
         String id = uniqueId("tok");
         createClient(id, Map.of());
-        var issued = asAdmin().body(Map.of("kind", "STATIC")).when().post("/api/v1/clients/{id}/tokens", id)
-                .then().statusCode(201).extract();
+        var issued = asAdmin()
+                .body(Map.of("kind", "STATIC"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", id)
+                .then()
+                .statusCode(201)
+                .extract();
         String value = issued.path("value");
         authenticate("Bearer " + value, null, uniqueAddress()).then().statusCode(200);
-        asAdmin().when().delete("/api/v1/clients/{id}/tokens/{tokenId}", id, issued.path("token.id")).then().statusCode(204);
+        asAdmin()
+                .when()
+                .delete("/api/v1/clients/{id}/tokens/{tokenId}", id, issued.path("token.id"))
+                .then()
+                .statusCode(204);
         authenticate("Bearer " + value, null, uniqueAddress()).then().statusCode(401);
         asAdmin().when().get("/api/v1/clients/{id}/tokens", id).then().body("size()", equalTo(0));
-        asAdmin().when().delete("/api/v1/clients/{id}/tokens/{tokenId}", id, issued.path("token.id")).then().statusCode(404);
+        asAdmin()
+                .when()
+                .delete("/api/v1/clients/{id}/tokens/{tokenId}", id, issued.path("token.id"))
+                .then()
+                .statusCode(404);
     }
 }

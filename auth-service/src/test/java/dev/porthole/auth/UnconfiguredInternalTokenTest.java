@@ -29,10 +29,13 @@ class UnconfiguredInternalTokenTest {
 
     @Test
     void internalEndpointsAnswer503() {
-        given().header("Authorization", "Bearer anything-at-all").contentType(ContentType.JSON)
+        given().header("Authorization", "Bearer anything-at-all")
+                .contentType(ContentType.JSON)
                 .body("{\"agentId\":\"a\",\"remoteAddress\":\"10.0.0.1\"}")
-                .when().post("/internal/v1/agent-auth")
-                .then().statusCode(503)
+                .when()
+                .post("/internal/v1/agent-auth")
+                .then()
+                .statusCode(503)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:porthole:problem:internal-token-missing"))
                 .body("detail", containsString("PORTHOLE_INTERNAL_TOKEN is not set"));

@@ -30,23 +30,37 @@ class UnconfiguredSecretsTest {
 
     @Test
     void adminApiAnswers503SayingHowToSetTheKey() {
-        for (String path : new String[] { "/api/v1/clients", "/api/v1/sessions", "/api/v1/signing-secrets" }) {
-            given().header("Authorization", "Bearer whatever").when().get(path)
-                    .then().statusCode(503)
+        for (String path : new String[] {"/api/v1/clients", "/api/v1/sessions", "/api/v1/signing-secrets"}) {
+            given().header("Authorization", "Bearer whatever")
+                    .when()
+                    .get(path)
+                    .then()
+                    .statusCode(503)
                     .contentType("application/problem+json")
                     .body("type", equalTo("urn:porthole:problem:admin-key-missing"))
                     .body("detail", containsString("PORTHOLE_ADMIN_KEY is not set"));
         }
-        given().header("Authorization", "Bearer " + AdminApi.ADMIN_KEY).when().post("/api/v1/admin/token")
-                .then().statusCode(503).body("type", equalTo("urn:porthole:problem:admin-key-missing"));
+        given().header("Authorization", "Bearer " + AdminApi.ADMIN_KEY)
+                .when()
+                .post("/api/v1/admin/token")
+                .then()
+                .statusCode(503)
+                .body("type", equalTo("urn:porthole:problem:admin-key-missing"));
     }
 
     @Test
     void consoleLoginSaysHowToSetTheKey() {
-        given().when().get("/console/login").then().statusCode(503)
+        given().when()
+                .get("/console/login")
+                .then()
+                .statusCode(503)
                 .body(containsString("The console is off because PORTHOLE_ADMIN_KEY is not set"))
                 .body(not(containsString("<form")));
-        given().formParam("key", AdminApi.ADMIN_KEY).when().post("/console/login").then().statusCode(503)
+        given().formParam("key", AdminApi.ADMIN_KEY)
+                .when()
+                .post("/console/login")
+                .then()
+                .statusCode(503)
                 .body(containsString("PORTHOLE_ADMIN_KEY is not set"));
         given().redirects().follow(false).when().get("/console/clients").then().statusCode(303);
     }
@@ -54,8 +68,12 @@ class UnconfiguredSecretsTest {
     @Test
     void agentAuthStillWorks() {
         AgentAuthCalls.authenticate(new AgentCredentials(null, null, "a1", "10.1.1.1"))
-                .then().statusCode(200).body("method", equalTo("PUBLIC"));
+                .then()
+                .statusCode(200)
+                .body("method", equalTo("PUBLIC"));
         AgentAuthCalls.authenticate("Bearer configured-static-token-0001", null, "10.1.1.1")
-                .then().statusCode(200).body("method", equalTo("STATIC_TOKEN"));
+                .then()
+                .statusCode(200)
+                .body("method", equalTo("STATIC_TOKEN"));
     }
 }

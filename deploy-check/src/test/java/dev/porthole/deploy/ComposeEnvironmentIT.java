@@ -37,12 +37,14 @@ class ComposeEnvironmentIT {
     private static final Duration START = Duration.ofSeconds(90);
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
     private static final Path WORK = Path.of("target", "compose-environment").toAbsolutePath();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static RedisServerProcess redis;
     private static final List<Process> processes = new ArrayList<>();
     /** Per compose service: its ports as written in the compose file, moved to free loopback ports. */
     private static final Map<String, Map<String, Integer>> movedPorts = new LinkedHashMap<>();
+
     private static ComposeFile compose;
 
     @BeforeAll
@@ -51,7 +53,8 @@ class ComposeEnvironmentIT {
         Path secrets = Files.createDirectories(WORK.resolve("secrets"));
         runInitSecrets(secrets);
         // As in compose: only the ACL user init-secrets wrote a password for may log in.
-        redis = RedisServerProcess.startWithAcl("porthole", Files.readString(secrets.resolve("redis-password")).strip(), false);
+        redis = RedisServerProcess.startWithAcl(
+                "porthole", Files.readString(secrets.resolve("redis-password")).strip(), false);
         for (ComposeFile.Service service : compose.services().values()) {
             Map<String, Integer> ports = new HashMap<>();
             service.environment().forEach((name, value) -> {
@@ -67,7 +70,9 @@ class ComposeEnvironmentIT {
                 continue;
             }
             Map<String, String> env = new LinkedHashMap<>();
-            service.environment().forEach((name, value) -> env.put(name, loopback(service.name(), name, ComposeFile.withDefaults(value), secrets)));
+            service.environment()
+                    .forEach((name, value) ->
+                            env.put(name, loopback(service.name(), name, ComposeFile.withDefaults(value), secrets)));
             processes.add(launch(service.name(), module, env, List.of()));
         }
     }
@@ -93,10 +98,15 @@ class ComposeEnvironmentIT {
             if (module.isEmpty() || module.equals("client-agent")) {
                 continue;
             }
-            Matcher health = Pattern.compile("FROM runtime AS " + module + "\\n(?:.*\\n)*?ENV HEALTH_PORT=(\\d+)").matcher(dockerfile);
-            assertThat(health.find()).as("HEALTH_PORT of the " + module + " stage").isTrue();
+            Matcher health = Pattern.compile("FROM runtime AS " + module + "\\n(?:.*\\n)*?ENV HEALTH_PORT=(\\d+)")
+                    .matcher(dockerfile);
+            assertThat(health.find())
+                    .as("HEALTH_PORT of the " + module + " stage")
+                    .isTrue();
             Integer port = movedPorts.get(service.name()).get(health.group(1));
-            assertThat(port).as(service.name() + " is configured to serve its management port " + health.group(1)).isNotNull();
+            assertThat(port)
+                    .as(service.name() + " is configured to serve its management port " + health.group(1))
+                    .isNotNull();
             awaitReady(service.name(), "http://127.0.0.1:" + port + "/q/health/ready");
         }
     }
@@ -106,11 +116,18 @@ class ComposeEnvironmentIT {
         List<String> platform = DashboardMetricsTest.platformMetrics();
         assertThat(platform).isNotEmpty();
         for (String service : List.of("gateway", "auth-service", "notification-service")) {
-            Integer port = movedPorts.get(service).get(service.equals("gateway") ? "9080" : service.equals("auth-service") ? "9081" : "9082");
+            Integer port = movedPorts
+                    .get(service)
+                    .get(service.equals("gateway") ? "9080" : service.equals("auth-service") ? "9081" : "9082");
             awaitReady(service, "http://127.0.0.1:" + port + "/q/health/ready");
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(platform).as(service + " /q/metrics").allSatisfy(name -> assertThat(metrics).containsPattern("(?m)^" + name + "[{ ]"));
+            String metrics = HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(platform)
+                    .as(service + " /q/metrics")
+                    .allSatisfy(name -> assertThat(metrics).containsPattern("(?m)^" + name + "[{ ]"));
         }
     }
 
@@ -127,17 +144,22 @@ class ComposeEnvironmentIT {
         env.put("TOKEN", Files.readString(WORK.resolve("secrets/agent-token")).strip());
         env.put("INSPECT_ADDRESS", "127.0.0.1:" + FreePorts.loopback());
         // The upstream is not asked in this test; the tunnel is granted without contacting it.
-        Process agent = launch("demo-agent", "client-agent", env, List.of("http", String.valueOf(FreePorts.loopback())));
+        Process agent =
+                launch("demo-agent", "client-agent", env, List.of("http", String.valueOf(FreePorts.loopback())));
         processes.add(agent);
 
         Path out = WORK.resolve("demo-agent.out");
-        await("the agent prints its public URL").atMost(START).pollInterval(Duration.ofMillis(100))
+        await("the agent prints its public URL")
+                .atMost(START)
+                .pollInterval(Duration.ofMillis(100))
                 .failFast("the agent exited; see " + WORK.resolve("demo-agent.log"), () -> !agent.isAlive())
                 .until(() -> Files.exists(out) && !Files.readString(out).isBlank());
         String domain = ComposeFile.withDefaults(gateway.environment().get("PORTHOLE_GATEWAY_HTTP_DOMAIN"));
         String publicPort = ComposeFile.withDefaults(gateway.environment().get("PORTHOLE_GATEWAY_HTTP_PUBLIC_PORT"));
-        assertThat(Files.readString(out).strip()).isEqualTo("http://" + ComposeFile.withDefaults(demoAgent.environment().get("SUB_DOMAIN"))
-                + "." + domain + ":" + publicPort);
+        assertThat(Files.readString(out).strip())
+                .isEqualTo("http://"
+                        + ComposeFile.withDefaults(demoAgent.environment().get("SUB_DOMAIN")) + "." + domain + ":"
+                        + publicPort);
     }
 
     /** Moves a compose value to this machine: service host names to 127.0.0.1, ports to free ones, the secrets volume to a folder. */
@@ -162,22 +184,32 @@ class ComposeEnvironmentIT {
     }
 
     private static void runInitSecrets(Path secrets) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("sh", ComposeSettingsTest.INIT_SECRETS.toString()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder("sh", ComposeSettingsTest.INIT_SECRETS.toString())
+                .redirectErrorStream(true)
                 .redirectOutput(WORK.resolve("init-secrets.log").toFile());
-        compose.services().get("init-secrets").environment().forEach((name, value) -> builder.environment().put(name, ComposeFile.withDefaults(value)));
+        compose.services()
+                .get("init-secrets")
+                .environment()
+                .forEach((name, value) -> builder.environment().put(name, ComposeFile.withDefaults(value)));
         builder.environment().put("SECRETS_DIR", secrets.toString());
         Process process = builder.start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("init-secrets; see " + WORK.resolve("init-secrets.log")).isZero();
+        assertThat(process.exitValue())
+                .as("init-secrets; see " + WORK.resolve("init-secrets.log"))
+                .isZero();
     }
 
-    private static Process launch(String name, String module, Map<String, String> env, List<String> args) throws IOException {
+    private static Process launch(String name, String module, Map<String, String> env, List<String> args)
+            throws IOException {
         Path jar = ServiceSettings.ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("packaged " + module + " (mvn -pl deploy-check -am verify builds it)").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(JAVA, "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-Xmx192m",
-                "-jar", jar.toString()));
+        assertThat(jar)
+                .as("packaged " + module + " (mvn -pl deploy-check -am verify builds it)")
+                .isRegularFile();
+        List<String> command = new ArrayList<>(List.of(
+                JAVA, "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC", "-Xmx192m", "-jar", jar.toString()));
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(WORK.resolve(name + ".out").toFile())
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(WORK.resolve(name + ".out").toFile())
                 .redirectError(WORK.resolve(name + ".log").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("PORTHOLE_") || k.startsWith("QUARKUS_"));
         builder.environment().putAll(env);
@@ -185,9 +217,16 @@ class ComposeEnvironmentIT {
     }
 
     private static void awaitReady(String service, String url) {
-        await(service + " ready at " + url + " (log: " + WORK.resolve(service + ".log") + ")").atMost(START)
-                .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        await(service + " ready at " + url + " (log: " + WORK.resolve(service + ".log") + ")")
+                .atMost(START)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> HTTP.send(
+                                        HttpRequest.newBuilder(URI.create(url))
+                                                .timeout(Duration.ofSeconds(5))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 }

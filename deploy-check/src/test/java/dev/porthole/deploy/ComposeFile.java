@@ -19,18 +19,25 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 record ComposeFile(Map<String, Service> services, Map<String, String> variables) {
 
     /** {@code ${NAME}}, {@code ${NAME:-default}}, {@code ${NAME-default}}; {@code $$} escapes a dollar. */
-    private static final Pattern VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?]([^}]*))?}");
+    private static final Pattern VARIABLE =
+            Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?]([^}]*))?}");
 
     /** One service: {@code buildTarget} is the Dockerfile stage, which is named after the Maven module. */
-    record Service(String name, Optional<String> buildTarget, Optional<String> image, Map<String, String> environment,
-            List<String> ports, Optional<String> pullPolicy) {
+    record Service(
+            String name,
+            Optional<String> buildTarget,
+            Optional<String> image,
+            Map<String, String> environment,
+            List<String> ports,
+            Optional<String> pullPolicy) {
 
         /**
          * The Porthole module this service runs: its build target, or for a service that runs an
          * image another service builds ({@code porthole/<module>}), that module.
          */
         Optional<String> module() {
-            return buildTarget.or(() -> image.filter(i -> i.startsWith("porthole/")).map(i -> i.substring("porthole/".length())));
+            return buildTarget.or(
+                    () -> image.filter(i -> i.startsWith("porthole/")).map(i -> i.substring("porthole/".length())));
         }
     }
 
@@ -52,7 +59,8 @@ record ComposeFile(Map<String, Service> services, Map<String, String> variables)
         Map<String, Object> root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         Map<String, Service> services = new LinkedHashMap<>();
         ((Map<String, Map<String, Object>>) root.get("services")).forEach((name, body) -> {
-            Optional<String> target = Optional.ofNullable(body.get("build")).filter(Map.class::isInstance)
+            Optional<String> target = Optional.ofNullable(body.get("build"))
+                    .filter(Map.class::isInstance)
                     .map(b -> (String) ((Map<String, Object>) b).get("target"));
             Map<String, String> environment = new LinkedHashMap<>();
             Object env = body.get("environment");
@@ -69,8 +77,15 @@ record ComposeFile(Map<String, Service> services, Map<String, String> variables)
             if (body.get("ports") instanceof List<?> list) {
                 list.forEach(p -> ports.add(String.valueOf(p)));
             }
-            services.put(name, new Service(name, target, Optional.ofNullable((String) body.get("image")), environment, ports,
-                    Optional.ofNullable((String) body.get("pull_policy"))));
+            services.put(
+                    name,
+                    new Service(
+                            name,
+                            target,
+                            Optional.ofNullable((String) body.get("image")),
+                            environment,
+                            ports,
+                            Optional.ofNullable((String) body.get("pull_policy"))));
         });
         Map<String, String> variables = new LinkedHashMap<>();
         Matcher variable = VARIABLE.matcher(text);

@@ -31,42 +31,57 @@ class KubernetesNetworkTest {
 
         ComposeFile compose = ComposeFile.read(ComposeSettingsTest.COMPOSE);
         ComposeFile.Service gateway = compose.services().values().stream()
-                .filter(s -> s.buildTarget().filter("gateway-service"::equals).isPresent()).findFirst().orElseThrow();
+                .filter(s -> s.buildTarget().filter("gateway-service"::equals).isPresent())
+                .findFirst()
+                .orElseThrow();
         assertThat(range(ComposeFile.withDefaults(gateway.environment().get("PORTHOLE_GATEWAY_TCP_PORT_RANGE"))))
-                .as("compose's default range (TCP_TUNNEL_PORT_FIRST/LAST)").containsExactly(range);
+                .as("compose's default range (TCP_TUNNEL_PORT_FIRST/LAST)")
+                .containsExactly(range);
 
         List<Integer> ports = IntStream.rangeClosed(range[0], range[1]).boxed().toList();
         Map<String, Object> service = find("Service", "gateway-tcp");
-        assertThat(list(map(service.get("spec")).get("ports"))).extracting(p -> p.get("port")).containsExactlyElementsOf(ports);
+        assertThat(list(map(service.get("spec")).get("ports")))
+                .extracting(p -> p.get("port"))
+                .containsExactlyElementsOf(ports);
         Map<Object, Object> containerPorts = new HashMap<>();
-        containers(find("Deployment", "gateway")).forEach(c -> list(c.get("ports")).forEach(p -> containerPorts.put(p.get("name"), p.get("containerPort"))));
+        containers(find("Deployment", "gateway"))
+                .forEach(c ->
+                        list(c.get("ports")).forEach(p -> containerPorts.put(p.get("name"), p.get("containerPort"))));
         for (Map<String, Object> port : list(map(service.get("spec")).get("ports"))) {
-            assertThat(containerPorts).as("the container port " + port.get("targetPort")).containsEntry(port.get("targetPort"), port.get("port"));
+            assertThat(containerPorts)
+                    .as("the container port " + port.get("targetPort"))
+                    .containsEntry(port.get("targetPort"), port.get("port"));
         }
     }
 
     @Test
     void ingressIsDeniedUnlessAPolicyAllowsIt() {
         List<Map<String, Object>> policies = policies();
-        assertThat(policies).as("a default-deny policy: every pod, Ingress, no rule").anySatisfy(p -> {
-            Map<String, Object> spec = map(p.get("spec"));
-            assertThat(map(spec.get("podSelector"))).isEmpty();
-            assertThat(spec.get("policyTypes")).isEqualTo(List.of("Ingress"));
-            assertThat(spec.get("ingress")).isNull();
-        });
+        assertThat(policies)
+                .as("a default-deny policy: every pod, Ingress, no rule")
+                .anySatisfy(p -> {
+                    Map<String, Object> spec = map(p.get("spec"));
+                    assertThat(map(spec.get("podSelector"))).isEmpty();
+                    assertThat(spec.get("policyTypes")).isEqualTo(List.of("Ingress"));
+                    assertThat(spec.get("ingress")).isNull();
+                });
         // Every port a Service exposes is allowed by some policy selecting its pods, else nothing could use it.
         List<String> problems = new ArrayList<>();
-        for (Map<String, Object> service : objects.stream().filter(o -> "Service".equals(o.get("kind"))).toList()) {
+        for (Map<String, Object> service :
+                objects.stream().filter(o -> "Service".equals(o.get("kind"))).toList()) {
             Map<String, Object> selector = map(map(service.get("spec")).get("selector"));
-            if (selector.equals(Map.of("app.kubernetes.io/name", "redis")) && !Files.exists(KubernetesManifestsTest.BASE.resolve("networkpolicy-redis.yaml"))) {
+            if (selector.equals(Map.of("app.kubernetes.io/name", "redis"))
+                    && !Files.exists(KubernetesManifestsTest.BASE.resolve("networkpolicy-redis.yaml"))) {
                 continue; // Redis's own policy comes with the grants work (issue 18 leaves it to that branch).
             }
             for (Map<String, Object> port : list(map(service.get("spec")).get("ports"))) {
-                boolean allowed = policies.stream().filter(p -> selects(p, selector))
+                boolean allowed = policies.stream()
+                        .filter(p -> selects(p, selector))
                         .flatMap(p -> list(map(p.get("spec")).get("ingress")).stream())
                         .anyMatch(rule -> allows(rule, port));
                 if (!allowed) {
-                    problems.add("Service " + name(service) + " port " + port.get("name") + ": no NetworkPolicy lets anyone in");
+                    problems.add("Service " + name(service) + " port " + port.get("name")
+                            + ": no NetworkPolicy lets anyone in");
                 }
             }
         }
@@ -75,12 +90,17 @@ class KubernetesNetworkTest {
 
     @Test
     void onlyTheGatewaysReachAuthServiceAndOnlyAuthServiceReachesNotificationService() {
-        assertThat(sources("auth-service", "http")).containsExactly(Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "gateway"))));
+        assertThat(sources("auth-service", "http"))
+                .containsExactly(
+                        Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "gateway"))));
         assertThat(sources("notification-service", "http"))
-                .containsExactly(Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "auth-service"))));
+                .containsExactly(
+                        Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "auth-service"))));
         // Management ports (metrics) only from the monitoring namespace, never from everyone.
         for (String app : List.of("gateway", "auth-service", "notification-service")) {
-            assertThat(sources(app, "management")).as(app + " management").isNotEmpty()
+            assertThat(sources(app, "management"))
+                    .as(app + " management")
+                    .isNotEmpty()
                     .allSatisfy(from -> assertThat(from).containsOnlyKeys("namespaceSelector"));
         }
     }
@@ -89,10 +109,13 @@ class KubernetesNetworkTest {
     private List<Map<String, Object>> sources(String app, String port) {
         Map<String, Object> selector = Map.of("app.kubernetes.io/name", app);
         List<Map<String, Object>> from = new ArrayList<>();
-        for (Map<String, Object> policy : policies().stream().filter(p -> selects(p, selector)).toList()) {
+        for (Map<String, Object> policy :
+                policies().stream().filter(p -> selects(p, selector)).toList()) {
             for (Map<String, Object> rule : list(map(policy.get("spec")).get("ingress"))) {
                 if (list(rule.get("ports")).stream().anyMatch(p -> port.equals(p.get("port")))) {
-                    assertThat(rule).as("a rule on " + app + " " + port + " names its sources").containsKey("from");
+                    assertThat(rule)
+                            .as("a rule on " + app + " " + port + " names its sources")
+                            .containsKey("from");
                     from.addAll(list(rule.get("from")));
                 }
             }
@@ -101,11 +124,14 @@ class KubernetesNetworkTest {
     }
 
     private List<Map<String, Object>> policies() {
-        return objects.stream().filter(o -> "NetworkPolicy".equals(o.get("kind"))).toList();
+        return objects.stream()
+                .filter(o -> "NetworkPolicy".equals(o.get("kind")))
+                .toList();
     }
 
     private static boolean selects(Map<String, Object> policy, Map<String, Object> podLabels) {
-        Map<String, Object> matchLabels = map(map(map(policy.get("spec")).get("podSelector")).get("matchLabels"));
+        Map<String, Object> matchLabels =
+                map(map(map(policy.get("spec")).get("podSelector")).get("matchLabels"));
         return !matchLabels.isEmpty() && podLabels.entrySet().containsAll(matchLabels.entrySet());
     }
 
@@ -117,9 +143,14 @@ class KubernetesNetworkTest {
         }
         Object target = servicePort.get("targetPort");
         Object number = servicePort.get("port");
-        return ports.stream().anyMatch(p -> p.get("port").equals(target) || p.get("port").equals(number)
-                || p.get("endPort") instanceof Integer end && number instanceof Integer n && p.get("port") instanceof Integer first
-                        && n >= first && n <= end);
+        return ports.stream()
+                .anyMatch(p -> p.get("port").equals(target)
+                        || p.get("port").equals(number)
+                        || p.get("endPort") instanceof Integer end
+                                && number instanceof Integer n
+                                && p.get("port") instanceof Integer first
+                                && n >= first
+                                && n <= end);
     }
 
     private static int[] range(String range) {
@@ -128,7 +159,9 @@ class KubernetesNetworkTest {
     }
 
     private Map<String, Object> find(String kind, String name) {
-        return objects.stream().filter(o -> kind.equals(o.get("kind")) && name.equals(name(o))).findFirst()
+        return objects.stream()
+                .filter(o -> kind.equals(o.get("kind")) && name.equals(name(o)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
     }
 }

@@ -32,29 +32,66 @@ class KubernetesRedisTest {
         assertThat(KubernetesManifestsTest.strings(redis.get("command"))).containsExactly("sh", "-c");
         int port = FreePorts.loopback();
         // Run where a test may: its own port and folders instead of 6379, /acl and /data.
-        String script = KubernetesManifestsTest.strings(redis.get("args")).getFirst()
+        String script = KubernetesManifestsTest.strings(redis.get("args"))
+                .getFirst()
                 .replace("/acl/", dir + "/")
-                .replace("exec redis-server", "exec redis-server --port " + port + " --bind 127.0.0.1 --dir " + dir + " --save ''");
+                .replace(
+                        "exec redis-server",
+                        "exec redis-server --port " + port + " --bind 127.0.0.1 --dir " + dir + " --save ''");
         String password = UUID.randomUUID().toString().replace("-", "");
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile());
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile());
         builder.environment().put("REDIS_PASSWORD", password);
         Process server = builder.start();
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> run(Map.of("REDISCLI_AUTH", password), "redis-cli", "-p", String.valueOf(port),
-                    "--no-auth-warning", "--user", "porthole", "ping").equals("PONG"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> run(
+                                    Map.of("REDISCLI_AUTH", password),
+                                    "redis-cli",
+                                    "-p",
+                                    String.valueOf(port),
+                                    "--no-auth-warning",
+                                    "--user",
+                                    "porthole",
+                                    "ping")
+                            .equals("PONG"));
 
-            assertThat(run(Map.of(), "redis-cli", "-p", String.valueOf(port), "ping")).as("the default user is off").contains("NOAUTH");
-            assertThat(run(Map.of("REDISCLI_AUTH", "wrong"), "redis-cli", "-p", String.valueOf(port), "--no-auth-warning", "--user", "porthole",
-                    "ping")).contains("WRONGPASS");
-            String arguments = Files.readString(Path.of("/proc", String.valueOf(server.pid()), "cmdline")).replace('\0', ' ');
-            assertThat(arguments).as("redis-server's arguments").contains("redis-server").doesNotContain(password);
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("users.acl")))).isEqualTo("rw-------");
+            assertThat(run(Map.of(), "redis-cli", "-p", String.valueOf(port), "ping"))
+                    .as("the default user is off")
+                    .contains("NOAUTH");
+            assertThat(run(
+                            Map.of("REDISCLI_AUTH", "wrong"),
+                            "redis-cli",
+                            "-p",
+                            String.valueOf(port),
+                            "--no-auth-warning",
+                            "--user",
+                            "porthole",
+                            "ping"))
+                    .contains("WRONGPASS");
+            String arguments = Files.readString(Path.of("/proc", String.valueOf(server.pid()), "cmdline"))
+                    .replace('\0', ' ');
+            assertThat(arguments)
+                    .as("redis-server's arguments")
+                    .contains("redis-server")
+                    .doesNotContain(password);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("users.acl"))))
+                    .isEqualTo("rw-------");
 
-            String probe = KubernetesManifestsTest.strings(KubernetesManifestsTest.map(KubernetesManifestsTest.map(redis.get("readinessProbe"))
-                    .get("exec")).get("command")).getLast().replace("redis-cli", "redis-cli -p " + port);
+            String probe = KubernetesManifestsTest.strings(
+                            KubernetesManifestsTest.map(KubernetesManifestsTest.map(redis.get("readinessProbe"))
+                                            .get("exec"))
+                                    .get("command"))
+                    .getLast()
+                    .replace("redis-cli", "redis-cli -p " + port);
             assertThat(probe).doesNotContain("--pass");
-            assertThat(exitCode(Map.of("REDIS_PASSWORD", password), "sh", "-c", probe)).as("the readiness probe passes").isZero();
-            assertThat(exitCode(Map.of("REDIS_PASSWORD", "wrong"), "sh", "-c", probe)).as("and fails with another password").isNotZero();
+            assertThat(exitCode(Map.of("REDIS_PASSWORD", password), "sh", "-c", probe))
+                    .as("the readiness probe passes")
+                    .isZero();
+            assertThat(exitCode(Map.of("REDIS_PASSWORD", "wrong"), "sh", "-c", probe))
+                    .as("and fails with another password")
+                    .isNotZero();
         } finally {
             server.destroy();
             server.waitFor();
@@ -63,11 +100,14 @@ class KubernetesRedisTest {
 
     private static Map<String, Object> redisContainer() {
         Map<String, Object> statefulSet = KubernetesManifestsTest.readBase().stream()
-                .filter(o -> "StatefulSet".equals(o.get("kind")) && "redis".equals(KubernetesManifestsTest.name(o))).findFirst().orElseThrow();
+                .filter(o -> "StatefulSet".equals(o.get("kind")) && "redis".equals(KubernetesManifestsTest.name(o)))
+                .findFirst()
+                .orElseThrow();
         return KubernetesManifestsTest.containers(statefulSet).getFirst();
     }
 
-    private static String run(Map<String, String> environment, String... command) throws IOException, InterruptedException {
+    private static String run(Map<String, String> environment, String... command)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
@@ -76,7 +116,8 @@ class KubernetesRedisTest {
         return output;
     }
 
-    private static int exitCode(Map<String, String> environment, String... command) throws IOException, InterruptedException {
+    private static int exitCode(Map<String, String> environment, String... command)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(List.of(command)).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();

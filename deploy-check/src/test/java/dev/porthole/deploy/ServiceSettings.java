@@ -35,11 +35,12 @@ import picocli.CommandLine;
 final class ServiceSettings {
 
     /** The repository root (the e2e and deploy modules run with {@code porthole.root} set). */
-    static final Path ROOT = Path.of(System.getProperty("porthole.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("porthole.root", "..")).toAbsolutePath().normalize();
 
     /** Quarkus settings that deployments pass to every service although no application.properties names them. */
-    private static final List<String> DEPLOYMENT_QUARKUS_PROPERTIES = List.of("quarkus.config.locations", "quarkus.http.host",
-            "quarkus.redis.password");
+    private static final List<String> DEPLOYMENT_QUARKUS_PROPERTIES =
+            List.of("quarkus.config.locations", "quarkus.http.host", "quarkus.redis.password");
 
     private static final Pattern PROPERTY_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
     private static final Pattern PICOCLI_ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");
@@ -56,7 +57,8 @@ final class ServiceSettings {
     static ServiceSettings of(String module) {
         Path classes = ROOT.resolve(module).resolve("target/classes");
         if (!Files.isDirectory(classes)) {
-            throw new IllegalStateException(classes + " is missing: build " + module + " first (mvn -pl deploy-check -am verify)");
+            throw new IllegalStateException(
+                    classes + " is missing: build " + module + " first (mvn -pl deploy-check -am verify)");
         }
         Set<String> environment = new TreeSet<>();
         for (Class<?> type : classesIn(classes)) {
@@ -129,10 +131,17 @@ final class ServiceSettings {
             if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
                 continue;
             }
-            String name = method.isAnnotationPresent(WithParentName.class) ? prefix
-                    : join(prefix, method.isAnnotationPresent(WithName.class) ? method.getAnnotation(WithName.class).value() : kebab(method.getName()));
+            String name = method.isAnnotationPresent(WithParentName.class)
+                    ? prefix
+                    : join(
+                            prefix,
+                            method.isAnnotationPresent(WithName.class)
+                                    ? method.getAnnotation(WithName.class).value()
+                                    : kebab(method.getName()));
             Class<?> value = valueType(method.getGenericReturnType());
-            if (value.isInterface() && value.getName().startsWith("dev.porthole.") && !Map.class.isAssignableFrom(value)) {
+            if (value.isInterface()
+                    && value.getName().startsWith("dev.porthole.")
+                    && !Map.class.isAssignableFrom(value)) {
                 collect(value, name, into);
             } else {
                 into.add(name);
@@ -142,7 +151,8 @@ final class ServiceSettings {
 
     /** The configured type behind {@code Optional<T>}, {@code List<T>}, {@code Set<T>}. */
     private static Class<?> valueType(Type type) {
-        if (type instanceof ParameterizedType parameterized && parameterized.getRawType() instanceof Class<?> raw
+        if (type instanceof ParameterizedType parameterized
+                && parameterized.getRawType() instanceof Class<?> raw
                 && (raw == Optional.class || Collection.class.isAssignableFrom(raw))
                 && parameterized.getActualTypeArguments()[0] instanceof Type element) {
             return valueType(element);
@@ -164,9 +174,12 @@ final class ServiceSettings {
 
     private static List<Class<?>> classesIn(Path classes) {
         try (Stream<Path> files = Files.walk(classes)) {
-            return files.filter(f -> f.toString().endsWith(".class")).map(f -> classes.relativize(f).toString())
+            return files.filter(f -> f.toString().endsWith(".class"))
+                    .map(f -> classes.relativize(f).toString())
                     .map(f -> f.substring(0, f.length() - ".class".length()).replace('/', '.'))
-                    .map(ServiceSettings::load).flatMap(Optional::stream).toList();
+                    .map(ServiceSettings::load)
+                    .flatMap(Optional::stream)
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -49,7 +49,9 @@ class AgentConfigIT {
         echo = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::echo);
         system = new PortholeSystem("AgentConfigIT");
         rangeFirst = system.freeTcpRange(10);
-        system.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).startGateway().startUpstream();
+        system.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
+                .startGateway()
+                .startUpstream();
         Files.createDirectories(DIR);
     }
 
@@ -76,31 +78,46 @@ class AgentConfigIT {
                     type: tcp
                     upstream: %d
                     port: 1
-                """.formatted(system.gatewayPort(), system.upstreamPort(), echo.port(), rangeFirst + 3, echo.port()));
+                """.formatted(
+                        system.gatewayPort(), system.upstreamPort(), echo.port(), rangeFirst + 3, echo.port()));
         String inspector = "127.0.0.1:" + FreePorts.loopback();
-        ServiceProcess agent = system.launchAgent("agent-three", List.of("start", "-c", config.toString(), "--inspect-address", inspector),
+        ServiceProcess agent = system.launchAgent(
+                "agent-three",
+                List.of("start", "-c", config.toString(), "--inspect-address", inspector),
                 Map.of("TOKEN", TOKEN));
 
-        Awaitility.await("the status table").atMost(PortholeSystem.START_TIMEOUT)
+        Awaitility.await("the status table")
+                .atMost(PortholeSystem.START_TIMEOUT)
                 .failFast("the agent exited", () -> !agent.isAlive())
                 .until(() -> agent.stdout().size() >= 3);
         List<String> table = agent.stdout();
         assertThat(table.get(0)).matches("NAME +TYPE +ADDRESS +UPSTREAM");
-        assertThat(table.get(1)).matches("web +http +http://cfg-web\\.porthole\\.test:" + system.gatewayPort() + " +127\\.0\\.0\\.1:"
-                + system.upstreamPort());
-        assertThat(table.get(2)).matches("echo +tcp +tcp://porthole\\.test:" + (rangeFirst + 3) + " +127\\.0\\.0\\.1:" + echo.port());
-        assertThat(agent.stderr()).anyMatch(line -> line.contains("tunnel 'outside' refused (400)")
-                && line.contains("port 1 is outside this gateway's TCP range") && line.contains("the other tunnels keep running"));
+        assertThat(table.get(1))
+                .matches("web +http +http://cfg-web\\.porthole\\.test:" + system.gatewayPort() + " +127\\.0\\.0\\.1:"
+                        + system.upstreamPort());
+        assertThat(table.get(2))
+                .matches("echo +tcp +tcp://porthole\\.test:" + (rangeFirst + 3) + " +127\\.0\\.0\\.1:" + echo.port());
+        assertThat(agent.stderr())
+                .anyMatch(line -> line.contains("tunnel 'outside' refused (400)")
+                        && line.contains("port 1 is outside this gateway's TCP range")
+                        && line.contains("the other tunnels keep running"));
 
         HttpResponse<String> hello = Http.getByHost(system, "cfg-web", "/hello");
         assertThat(hello.statusCode()).isEqualTo(200);
-        assertThat(TcpTunnelIT.exchange("127.0.0.1", rangeFirst + 3, "through the file's tcp tunnel")).isEqualTo("through the file's tcp tunnel");
+        assertThat(TcpTunnelIT.exchange("127.0.0.1", rangeFirst + 3, "through the file's tcp tunnel"))
+                .isEqualTo("through the file's tcp tunnel");
         assertThat(agent.isAlive()).isTrue();
 
-        ServiceProcess status = system.launchAgent("status", List.of("status", "--inspect-address", inspector), Map.of());
-        assertThat(status.awaitExit(Duration.ofSeconds(60))).as(String.join("\n", status.stderr())).isZero();
-        assertThat(status.stdout()).anyMatch(line -> line.matches("web +http +serving +http://cfg-web\\.porthole\\.test:\\d+ +127\\.0\\.0\\.1:\\d+ +1 +0"))
-                .anyMatch(line -> line.matches("echo +tcp +serving +tcp://porthole\\.test:\\d+ +127\\.0\\.0\\.1:\\d+ +0 +0"))
+        ServiceProcess status =
+                system.launchAgent("status", List.of("status", "--inspect-address", inspector), Map.of());
+        assertThat(status.awaitExit(Duration.ofSeconds(60)))
+                .as(String.join("\n", status.stderr()))
+                .isZero();
+        assertThat(status.stdout())
+                .anyMatch(line -> line.matches(
+                        "web +http +serving +http://cfg-web\\.porthole\\.test:\\d+ +127\\.0\\.0\\.1:\\d+ +1 +0"))
+                .anyMatch(line ->
+                        line.matches("echo +tcp +serving +tcp://porthole\\.test:\\d+ +127\\.0\\.0\\.1:\\d+ +0 +0"))
                 .anyMatch(line -> line.matches("outside +tcp +refused +- +127\\.0\\.0\\.1:\\d+ +0 +0"))
                 .anyMatch(line -> line.contains("tunnel 'outside' refused (400)"));
 
@@ -109,39 +126,56 @@ class AgentConfigIT {
 
     @Test
     void loginSavesTheTokenOwnerOnlyAndLaterCommandsUseIt() throws Exception {
-        Path configDir = Files.createDirectories(DIR.resolve("home-" + System.nanoTime())).resolve("porthole");
+        Path configDir = Files.createDirectories(DIR.resolve("home-" + System.nanoTime()))
+                .resolve("porthole");
         Map<String, String> env = Map.of("PORTHOLE_CONFIG_DIR", configDir.toString());
-        ServiceProcess login = system.launchAgent("login", List.of("login", "--server", "http://127.0.0.1:" + system.gatewayPort()), env);
+        ServiceProcess login = system.launchAgent(
+                "login", List.of("login", "--server", "http://127.0.0.1:" + system.gatewayPort()), env);
         login.stdin().write((TOKEN + "\n").getBytes(StandardCharsets.UTF_8));
         login.stdin().close();
-        assertThat(login.awaitExit(Duration.ofSeconds(60))).as(String.join("\n", login.stderr())).isZero();
+        assertThat(login.awaitExit(Duration.ofSeconds(60)))
+                .as(String.join("\n", login.stderr()))
+                .isZero();
         Path saved = configDir.resolve("credentials.json");
         assertThat(Files.getPosixFilePermissions(saved)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(login.stderr()).anyMatch(line -> line.contains("saved the token for http://127.0.0.1:" + system.gatewayPort()));
+        assertThat(login.stderr())
+                .anyMatch(line -> line.contains("saved the token for http://127.0.0.1:" + system.gatewayPort()));
 
-        // No --server, no --token, no TOKEN: both come from the saved login; the gateway refuses agents without its token.
-        Path config = Files.writeString(DIR.resolve("saved.yml"), "tunnels:\n  web: {type: http, upstream: %d, subdomain: cfg-saved}\n"
-                .formatted(system.upstreamPort()));
-        ServiceProcess agent = system.launchAgent("agent-saved", List.of("start", "-c", config.toString(), "--no-inspect"), env);
-        Awaitility.await("the status table").atMost(PortholeSystem.START_TIMEOUT)
+        // No --server, no --token, no TOKEN: both come from the saved login; the gateway refuses agents without its
+        // token.
+        Path config = Files.writeString(
+                DIR.resolve("saved.yml"),
+                "tunnels:\n  web: {type: http, upstream: %d, subdomain: cfg-saved}\n".formatted(system.upstreamPort()));
+        ServiceProcess agent =
+                system.launchAgent("agent-saved", List.of("start", "-c", config.toString(), "--no-inspect"), env);
+        Awaitility.await("the status table")
+                .atMost(PortholeSystem.START_TIMEOUT)
                 .failFast("the agent exited", () -> !agent.isAlive())
                 .until(() -> agent.stdout().size() >= 2);
         assertThat(Http.getByHost(system, "cfg-saved", "/hello").statusCode()).isEqualTo(200);
         agent.stop();
 
-        ServiceProcess wrong = system.launchAgent("agent-wrong-token", List.of("start", "-c", config.toString(), "--no-inspect"),
+        ServiceProcess wrong = system.launchAgent(
+                "agent-wrong-token",
+                List.of("start", "-c", config.toString(), "--no-inspect"),
                 Map.of("PORTHOLE_CONFIG_DIR", configDir.toString(), "TOKEN", "not-the-token-0123456789"));
-        assertThat(wrong.awaitExit(Duration.ofSeconds(60))).as("TOKEN wins over the saved login; exit code 3").isEqualTo(3);
+        assertThat(wrong.awaitExit(Duration.ofSeconds(60)))
+                .as("TOKEN wins over the saved login; exit code 3")
+                .isEqualTo(3);
     }
 
     @Test
     void loginSavesNothingTheGatewayRefuses() throws Exception {
-        Path configDir = Files.createDirectories(DIR.resolve("home-" + System.nanoTime())).resolve("porthole");
+        Path configDir = Files.createDirectories(DIR.resolve("home-" + System.nanoTime()))
+                .resolve("porthole");
         Map<String, String> env = Map.of("PORTHOLE_CONFIG_DIR", configDir.toString());
-        ServiceProcess login = system.launchAgent("login-refused", List.of("login", "--server", "http://127.0.0.1:" + system.gatewayPort()), env);
+        ServiceProcess login = system.launchAgent(
+                "login-refused", List.of("login", "--server", "http://127.0.0.1:" + system.gatewayPort()), env);
         login.stdin().write("not-the-token-0123456789\n".getBytes(StandardCharsets.UTF_8));
         login.stdin().close();
-        assertThat(login.awaitExit(Duration.ofSeconds(60))).as(String.join("\n", login.stderr())).isEqualTo(3);
+        assertThat(login.awaitExit(Duration.ofSeconds(60)))
+                .as(String.join("\n", login.stderr()))
+                .isEqualTo(3);
         assertThat(login.stderr()).anyMatch(line -> line.startsWith("porthole: ") && line.endsWith("; nothing saved"));
         assertThat(configDir.resolve("credentials.json")).doesNotExist();
     }
@@ -151,9 +185,11 @@ class AgentConfigIT {
         String oldToken = "e2e-old-token-0123456789";
         String newToken = "e2e-new-token-0123456789";
         try (PortholeSystem own = new PortholeSystem("AgentConfigIT-token-stdin")) {
-            own.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", oldToken + "," + newToken).startGateway().startUpstream();
-            ServiceProcess agent = own.launchHttpAgent("agent-stdin", own.gatewayPort(),
-                    List.of("--token-stdin", "--subdomain", "stdin", "--no-inspect"));
+            own.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", oldToken + "," + newToken)
+                    .startGateway()
+                    .startUpstream();
+            ServiceProcess agent = own.launchHttpAgent(
+                    "agent-stdin", own.gatewayPort(), List.of("--token-stdin", "--subdomain", "stdin", "--no-inspect"));
             agent.stdin().write((oldToken + "\n").getBytes(StandardCharsets.UTF_8));
             agent.stdin().flush();
             assertThat(agent.awaitFirstLine(PortholeSystem.START_TIMEOUT)).contains("stdin.");
@@ -183,12 +219,16 @@ class AgentConfigIT {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> served.get() >= before + 20);
             running.set(false);
             traffic.join(Duration.ofSeconds(60));
-            assertThat(failures).as("requests through the tunnel while the token changed").isEmpty();
+            assertThat(failures)
+                    .as("requests through the tunnel while the token changed")
+                    .isEmpty();
             assertThat(agent.stderr()).noneMatch(line -> line.contains(oldToken) || line.contains(newToken));
 
             // The old token is withdrawn: a gateway that knows only the new one; the agent's next handshake uses it.
             own.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", newToken).restartGateway(false);
-            Awaitility.await("served again with the new token").atMost(PortholeSystem.START_TIMEOUT).pollInterval(Duration.ofMillis(200))
+            Awaitility.await("served again with the new token")
+                    .atMost(PortholeSystem.START_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(200))
                     .failFast("the agent exited", () -> !agent.isAlive())
                     .until(() -> Http.getByHost(own, "stdin", "/hello").statusCode() == 200);
             assertThat(agent.isAlive()).isTrue();
@@ -198,12 +238,24 @@ class AgentConfigIT {
     @Test
     void theReportWebhookReceivesTheFatalError() {
         try (WebhookReceiver webhook = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"))) {
-            ServiceProcess agent = system.launchHttpAgent("agent-reported", system.gatewayPort(),
-                    List.of("--token", "not-the-token-0123456789", "--no-inspect", "--report-url", webhook.url("/porthole-reports")));
+            ServiceProcess agent = system.launchHttpAgent(
+                    "agent-reported",
+                    system.gatewayPort(),
+                    List.of(
+                            "--token",
+                            "not-the-token-0123456789",
+                            "--no-inspect",
+                            "--report-url",
+                            webhook.url("/porthole-reports")));
             assertThat(agent.awaitExit(Duration.ofSeconds(60))).isEqualTo(3);
-            assertThat(webhook.bodies()).singleElement().satisfies(body -> assertThat(body)
-                    .contains("\"type\":\"agent.fatal\"").contains("\"exitCode\":3").contains("the token was not accepted")
-                    .contains("\"server\":\"http://127.0.0.1:" + system.gatewayPort() + "\"").doesNotContain("not-the-token"));
+            assertThat(webhook.bodies())
+                    .singleElement()
+                    .satisfies(body -> assertThat(body)
+                            .contains("\"type\":\"agent.fatal\"")
+                            .contains("\"exitCode\":3")
+                            .contains("the token was not accepted")
+                            .contains("\"server\":\"http://127.0.0.1:" + system.gatewayPort() + "\"")
+                            .doesNotContain("not-the-token"));
         }
     }
 
@@ -213,16 +265,45 @@ class AgentConfigIT {
         try {
             // A self-signed certificate nobody vouches for, made by the JDK's keytool.
             Path keystore = DIR.resolve("upstream-" + System.nanoTime() + ".p12");
-            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
-                    "-alias", "upstream", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost", "-validity", "2",
-                    "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
-            assertThat(keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
-            HttpServer https = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-                            .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("changeit")))
+            Process keytool = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                    .toString(),
+                            "-genkeypair",
+                            "-alias",
+                            "upstream",
+                            "-keyalg",
+                            "RSA",
+                            "-keysize",
+                            "2048",
+                            "-dname",
+                            "CN=localhost",
+                            "-validity",
+                            "2",
+                            "-storetype",
+                            "PKCS12",
+                            "-keystore",
+                            keystore.toString(),
+                            "-storepass",
+                            "changeit")
+                    .redirectErrorStream(true)
+                    .start();
+            assertThat(keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            assertThat(keytool.exitValue())
+                    .as(new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isZero();
+            HttpServer https = vertx.createHttpServer(new HttpServerOptions()
+                            .setSsl(true)
+                            .setKeyCertOptions(new PfxOptions()
+                                    .setPath(keystore.toString())
+                                    .setPassword("changeit")))
                     .requestHandler(request -> request.response().end("over tls " + request.isSSL()))
-                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            Path config = Files.writeString(DIR.resolve("tls.yml"), """
+                    .listen(0, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Path config =
+                    Files.writeString(DIR.resolve("tls.yml"), """
                     tunnels:
                       insecure:
                         type: http
@@ -236,16 +317,29 @@ class AgentConfigIT {
                         subdomain: cfg-tls-checked
                         upstream-tls: true
                     """.formatted(https.actualPort(), https.actualPort()));
-            ServiceProcess agent = system.launchAgent("agent-tls", List.of("start", "-c", config.toString(), "--no-inspect",
-                    "--server", "http://127.0.0.1:" + system.gatewayPort(), "--token", TOKEN), Map.of());
-            Awaitility.await("the status table").atMost(PortholeSystem.START_TIMEOUT)
+            ServiceProcess agent = system.launchAgent(
+                    "agent-tls",
+                    List.of(
+                            "start",
+                            "-c",
+                            config.toString(),
+                            "--no-inspect",
+                            "--server",
+                            "http://127.0.0.1:" + system.gatewayPort(),
+                            "--token",
+                            TOKEN),
+                    Map.of());
+            Awaitility.await("the status table")
+                    .atMost(PortholeSystem.START_TIMEOUT)
                     .failFast("the agent exited", () -> !agent.isAlive())
                     .until(() -> agent.stdout().size() >= 3);
             HttpResponse<String> insecure = Http.getByHost(system, "cfg-tls-insecure", "/");
             assertThat(insecure.statusCode()).isEqualTo(200);
             assertThat(insecure.body()).isEqualTo("over tls true");
             HttpResponse<String> checked = Http.getByHost(system, "cfg-tls-checked", "/");
-            assertThat(checked.statusCode()).as("a self-signed certificate is refused when checked").isEqualTo(502);
+            assertThat(checked.statusCode())
+                    .as("a self-signed certificate is refused when checked")
+                    .isEqualTo(502);
             agent.stop();
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -254,7 +348,8 @@ class AgentConfigIT {
 
     @Test
     void startsOnlyTheTunnelsNamedOnTheCommandLine() throws Exception {
-        Path config = Files.writeString(DIR.resolve("pick.yml"), """
+        Path config =
+                Files.writeString(DIR.resolve("pick.yml"), """
                 tunnels:
                   first:
                     type: http
@@ -267,16 +362,30 @@ class AgentConfigIT {
                     host-header: rewrite
                     upstream-basic-auth: alice:s3cret
                 """.formatted(system.upstreamPort(), system.upstreamPort()));
-        ServiceProcess agent = system.launchAgent("agent-pick", List.of("start", "second", "-c", config.toString(), "--no-inspect",
-                "--server", "http://127.0.0.1:" + system.gatewayPort(), "--token", TOKEN), Map.of());
-        Awaitility.await("the status table").atMost(PortholeSystem.START_TIMEOUT)
+        ServiceProcess agent = system.launchAgent(
+                "agent-pick",
+                List.of(
+                        "start",
+                        "second",
+                        "-c",
+                        config.toString(),
+                        "--no-inspect",
+                        "--server",
+                        "http://127.0.0.1:" + system.gatewayPort(),
+                        "--token",
+                        TOKEN),
+                Map.of());
+        Awaitility.await("the status table")
+                .atMost(PortholeSystem.START_TIMEOUT)
                 .failFast("the agent exited", () -> !agent.isAlive())
                 .until(() -> agent.stdout().size() >= 2);
         assertThat(agent.stdout()).hasSize(2);
         assertThat(agent.stdout().get(1)).startsWith("second ");
         assertThat(Http.getByHost(system, "cfg-second", "/hello").statusCode()).isEqualTo(200);
         String seen = Http.getByHost(system, "cfg-second", "/headers").body();
-        assertThat(seen).as("what the local service received").contains("\"host\":\"127.0.0.1:" + system.upstreamPort() + "\"")
+        assertThat(seen)
+                .as("what the local service received")
+                .contains("\"host\":\"127.0.0.1:" + system.upstreamPort() + "\"")
                 .contains("\"authorization\":\"Basic YWxpY2U6czNjcmV0\"");
         assertThat(Http.getByHost(system, "cfg-first", "/hello").statusCode()).isEqualTo(404);
         agent.stop();

@@ -19,7 +19,10 @@ class AgentExitIT {
 
     @BeforeAll
     static void start() {
-        system = new PortholeSystem("AgentExitIT").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).startGateway().startUpstream();
+        system = new PortholeSystem("AgentExitIT")
+                .gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
+                .startGateway()
+                .startUpstream();
     }
 
     @AfterAll
@@ -29,7 +32,8 @@ class AgentExitIT {
 
     @Test
     void aBadTokenExitsWithCode3AndSaysSo() {
-        ServiceProcess agent = system.launchAgent("bad-token", List.of("http", "3000", "--server", system.gatewayUrl("")), Map.of("TOKEN", "wrong"));
+        ServiceProcess agent = system.launchAgent(
+                "bad-token", List.of("http", "3000", "--server", system.gatewayUrl("")), Map.of("TOKEN", "wrong"));
         assertThat(agent.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
         assertThat(agent.stderr()).anyMatch(line -> line.contains("porthole: the token was not accepted"));
     }
@@ -38,21 +42,31 @@ class AgentExitIT {
     void aNameHeldByAnotherAgentExitsWithCode4AndSaysWhatToDo() {
         PortholeSystem.Agent holder = system.startAgent("holder", List.of("--token", TOKEN, "--subdomain", "taken"));
         assertThat(holder.name()).isEqualTo("taken");
-        ServiceProcess second = system.launchAgent("second", List.of("http", "3000", "--server", system.gatewayUrl(""), "--subdomain", "taken"),
+        ServiceProcess second = system.launchAgent(
+                "second",
+                List.of("http", "3000", "--server", system.gatewayUrl(""), "--subdomain", "taken"),
                 Map.of("TOKEN", TOKEN));
         assertThat(second.awaitExit(Duration.ofSeconds(30))).isEqualTo(4);
         // Said once: as the exit's last line, not also as a log line before it.
-        assertThat(second.stderr()).filteredOn(line -> line.contains("'taken' is held by")).singleElement()
-                .satisfies(line -> assertThat(line).startsWith("porthole: subdomain 'taken' is held by another agent of yours (agent agent-")
-                        .contains(", connected ").contains(" from 127.0.0.1").contains("--subdomain"));
+        assertThat(second.stderr())
+                .filteredOn(line -> line.contains("'taken' is held by"))
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .startsWith("porthole: subdomain 'taken' is held by another agent of yours (agent agent-")
+                        .contains(", connected ")
+                        .contains(" from 127.0.0.1")
+                        .contains("--subdomain"));
         assertThat(holder.process().isAlive()).isTrue();
     }
 
     @Test
     void environmentVariablesWorkLikeFlags() {
-        ServiceProcess agent = system.launchAgent("by-env", List.of("http", String.valueOf(system.upstreamPort())),
+        ServiceProcess agent = system.launchAgent(
+                "by-env",
+                List.of("http", String.valueOf(system.upstreamPort())),
                 Map.of("SERVER", system.gatewayUrl(""), "TOKEN", TOKEN, "SUB_DOMAIN", "from-env"));
-        assertThat(agent.awaitFirstLine(PortholeSystem.START_TIMEOUT)).isEqualTo("http://from-env.porthole.test:" + system.gatewayPort());
+        assertThat(agent.awaitFirstLine(PortholeSystem.START_TIMEOUT))
+                .isEqualTo("http://from-env.porthole.test:" + system.gatewayPort());
         agent.stop();
     }
 }

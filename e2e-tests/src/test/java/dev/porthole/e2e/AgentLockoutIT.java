@@ -63,7 +63,9 @@ class AgentLockoutIT {
             assertThat(refused.status()).as("failure %d", i).isEqualTo(401);
         }
         Answer locked = direct.basic("honest", honestSecret, "198.51.100.99");
-        assertThat(locked.status()).as("the fourth attempt from the same host, right or wrong: %s", locked).isEqualTo(429);
+        assertThat(locked.status())
+                .as("the fourth attempt from the same host, right or wrong: %s", locked)
+                .isEqualTo(429);
         assertThat(locked.body()).contains(LOCKED);
         assertThat(locked.retryAfter()).isPositive();
     }
@@ -73,21 +75,36 @@ class AgentLockoutIT {
     void behindATrustedProxyCountsTheAddressTheProxySaw() {
         for (int i = 1; i <= 3; i++) {
             // A visitor may put anything first; the proxy appends what it saw, and that is what counts.
-            assertThat(behindProxy.basic("stranger-" + i, "wrong", "10.9.9." + i + ", 192.0.2.10").status()).isEqualTo(401);
+            assertThat(behindProxy
+                            .basic("stranger-" + i, "wrong", "10.9.9." + i + ", 192.0.2.10")
+                            .status())
+                    .isEqualTo(401);
         }
-        assertThat(behindProxy.basic("honest", honestSecret, "192.0.2.10").status()).isEqualTo(429);
-        assertThat(behindProxy.basic("honest", honestSecret, "192.0.2.11").status()).as("another host behind the proxy").isEqualTo(101);
+        assertThat(behindProxy.basic("honest", honestSecret, "192.0.2.10").status())
+                .isEqualTo(429);
+        assertThat(behindProxy.basic("honest", honestSecret, "192.0.2.11").status())
+                .as("another host behind the proxy")
+                .isEqualTo(101);
     }
 
     @Test
     @Order(3)
     void countsIpv6FailuresPerSlash64() {
         for (String host : new String[] {"2001:db8:1:2::a", "2001:db8:1:2::b", "2001:db8:1:2:ffff:ffff:ffff:ffff"}) {
-            assertThat(behindProxy.basic("nobody-" + host.replace(':', '-'), "wrong", host).status()).isEqualTo(401);
+            assertThat(behindProxy
+                            .basic("nobody-" + host.replace(':', '-'), "wrong", host)
+                            .status())
+                    .isEqualTo(401);
         }
         // Wrong secrets again: the gateway reuses an accepted credential for a while without asking auth-service.
-        assertThat(behindProxy.basic("nobody-v6", "wrong", "2001:db8:1:2:abcd::1").status()).as("same /64").isEqualTo(429);
-        assertThat(behindProxy.basic("nobody-v6", "wrong", "2001:db8:1:3::1").status()).as("next /64").isEqualTo(401);
+        assertThat(behindProxy
+                        .basic("nobody-v6", "wrong", "2001:db8:1:2:abcd::1")
+                        .status())
+                .as("same /64")
+                .isEqualTo(429);
+        assertThat(behindProxy.basic("nobody-v6", "wrong", "2001:db8:1:3::1").status())
+                .as("next /64")
+                .isEqualTo(401);
     }
 
     @Test
@@ -95,14 +112,24 @@ class AgentLockoutIT {
     void strangersFailingForAClientDoNotLockItsOwnAgentOut() {
         String secret = admin.createClient("victim", "{\"subdomains\":[\"victim\"]}");
         for (int i = 1; i <= 4; i++) {
-            assertThat(behindProxy.basic("victim", "guess-" + i, "203.0.113." + i).status()).isEqualTo(401);
+            assertThat(behindProxy
+                            .basic("victim", "guess-" + i, "203.0.113." + i)
+                            .status())
+                    .isEqualTo(401);
         }
         Answer owner = behindProxy.basic("victim", secret, "203.0.113.200");
-        assertThat(owner.status()).as("the client's own agent from its own address: %s", owner).isEqualTo(101);
+        assertThat(owner.status())
+                .as("the client's own agent from its own address: %s", owner)
+                .isEqualTo(101);
 
-        assertThat(behindProxy.basic("victim", "guess-5", "203.0.113.1").status()).isEqualTo(401);
+        assertThat(behindProxy.basic("victim", "guess-5", "203.0.113.1").status())
+                .isEqualTo(401);
         Answer guesser = behindProxy.basic("victim", "guess-6", "203.0.113.1");
-        assertThat(guesser.status()).as("an address that failed for this client twice is locked for it: %s", guesser).isEqualTo(429);
-        assertThat(behindProxy.basic("honest", honestSecret, "203.0.113.1").status()).as("but not for other clients").isEqualTo(101);
+        assertThat(guesser.status())
+                .as("an address that failed for this client twice is locked for it: %s", guesser)
+                .isEqualTo(429);
+        assertThat(behindProxy.basic("honest", honestSecret, "203.0.113.1").status())
+                .as("but not for other clients")
+                .isEqualTo(101);
     }
 }

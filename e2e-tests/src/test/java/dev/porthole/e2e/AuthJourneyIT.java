@@ -60,19 +60,28 @@ class AuthJourneyIT {
         String shopSecret = admin.createClient("shop", "{\"subdomains\":[\"shop\"]}");
         String rivalSecret = admin.createClient("rival", "{\"subdomains\":[\"*\"]}");
 
-        Agent shop = system.startAgent("shop-agent", List.of("--credentials", "shop:" + shopSecret, "--subdomain", "shop"));
+        Agent shop =
+                system.startAgent("shop-agent", List.of("--credentials", "shop:" + shopSecret, "--subdomain", "shop"));
         assertThat(shop.url()).isEqualTo("http://shop." + PortholeSystem.DOMAIN + ":" + system.gatewayPort());
         assertThat(Http.getByHost(system, "shop", "/hello").body()).isEqualTo("hello\n");
 
-        ServiceProcess rival = system.launchHttpAgent("rival-agent", system.gatewayPort(), List.of("--credentials", "rival:" + rivalSecret, "--subdomain", "shop"));
+        ServiceProcess rival = system.launchHttpAgent(
+                "rival-agent",
+                system.gatewayPort(),
+                List.of("--credentials", "rival:" + rivalSecret, "--subdomain", "shop"));
         assertThat(rival.awaitExit(EXIT)).isEqualTo(4);
-        assertThat(rival.stderr()).anyMatch(line -> line.contains("porthole: ") && line.contains("'shop' is reserved for another client"));
+        assertThat(rival.stderr())
+                .anyMatch(
+                        line -> line.contains("porthole: ") && line.contains("'shop' is reserved for another client"));
 
-        ServiceProcess wrongSecret = system.launchHttpAgent("wrong-secret", system.gatewayPort(), List.of("--credentials", "shop:not-the-secret"));
+        ServiceProcess wrongSecret = system.launchHttpAgent(
+                "wrong-secret", system.gatewayPort(), List.of("--credentials", "shop:not-the-secret"));
         assertThat(wrongSecret.awaitExit(EXIT)).isEqualTo(3);
         assertThat(wrongSecret.stderr()).anyMatch(line -> line.contains("the credentials were not accepted"));
 
-        assertThat(Http.getByHost(system, "shop", "/hello").statusCode()).as("the owner's tunnel is untouched").isEqualTo(200);
+        assertThat(Http.getByHost(system, "shop", "/hello").statusCode())
+                .as("the owner's tunnel is untouched")
+                .isEqualTo(200);
     }
 
     @Test
@@ -81,19 +90,32 @@ class AuthJourneyIT {
         admin.createClient("signed", "{\"subdomains\":[\"signed-*\"]}");
         String jwt = admin.issueJwt("signed", Duration.ofHours(1));
 
-        Agent agent = system.startAgent("jwt-agent", List.of("--token", jwt, "--client-id", "signed", "--subdomain", "signed-a"));
+        Agent agent = system.startAgent(
+                "jwt-agent", List.of("--token", jwt, "--client-id", "signed", "--subdomain", "signed-a"));
         assertThat(agent.name()).isEqualTo("signed-a");
         assertThat(Http.getByHost(system, "signed-a", "/hello").statusCode()).isEqualTo(200);
 
-        ServiceProcess mismatched = system.launchHttpAgent("jwt-wrong-client", system.gatewayPort(), List.of("--token", jwt, "--client-id", "shop"));
+        ServiceProcess mismatched = system.launchHttpAgent(
+                "jwt-wrong-client", system.gatewayPort(), List.of("--token", jwt, "--client-id", "shop"));
         assertThat(mismatched.awaitExit(EXIT)).isEqualTo(3);
         assertThat(mismatched.stderr()).anyMatch(line -> line.contains("tid claim does not match"));
 
-        Agent replacement = system.startAgent("jwt-agent-2", List.of("-Xmx128m"),
-                List.of("--token", admin.issueJwt("signed", Duration.ofHours(1)), "--client-id", "signed", "--subdomain", "signed-a"));
-        assertThat(replacement.name()).as("a new session for the same client takes the name over").isEqualTo("signed-a");
+        Agent replacement = system.startAgent(
+                "jwt-agent-2",
+                List.of("-Xmx128m"),
+                List.of(
+                        "--token",
+                        admin.issueJwt("signed", Duration.ofHours(1)),
+                        "--client-id",
+                        "signed",
+                        "--subdomain",
+                        "signed-a"));
+        assertThat(replacement.name())
+                .as("a new session for the same client takes the name over")
+                .isEqualTo("signed-a");
         assertThat(agent.process().awaitExit(EXIT)).isEqualTo(7);
-        assertThat(agent.process().stderr()).anyMatch(line -> line.contains("a newer session of client 'signed' took over its tunnels"));
+        assertThat(agent.process().stderr())
+                .anyMatch(line -> line.contains("a newer session of client 'signed' took over its tunnels"));
         assertThat(Http.getByHost(system, "signed-a", "/hello").statusCode()).isEqualTo(200);
     }
 
@@ -102,15 +124,21 @@ class AuthJourneyIT {
     void aClientsSessionAndTunnelLimitsHoldAcrossGateways() {
         String secret = admin.createClient("solo", "{\"subdomains\":[\"solo-*\"],\"maxSessions\":1}");
         Agent first = system.startAgent("solo-1", List.of("--credentials", "solo:" + secret, "--subdomain", "solo-a"));
-        ServiceProcess waiting = system.launchHttpAgent("solo-2", secondGateway, List.of("--credentials", "solo:" + secret, "--subdomain", "solo-b"));
-        waiting.awaitLog(line -> line.contains("client 'solo' already has 1 agent session, its limit") && line.contains("retrying in"), EXIT);
+        ServiceProcess waiting = system.launchHttpAgent(
+                "solo-2", secondGateway, List.of("--credentials", "solo:" + secret, "--subdomain", "solo-b"));
+        waiting.awaitLog(
+                line -> line.contains("client 'solo' already has 1 agent session, its limit")
+                        && line.contains("retrying in"),
+                EXIT);
         first.process().stop();
-        assertThat(waiting.awaitFirstLine(Duration.ofSeconds(60))).as("the second agent connects once the first is gone")
+        assertThat(waiting.awaitFirstLine(Duration.ofSeconds(60)))
+                .as("the second agent connects once the first is gone")
                 .isEqualTo("http://solo-b." + PortholeSystem.DOMAIN + ":" + secondGateway);
 
         String pairSecret = admin.createClient("pair", "{\"subdomains\":[\"pair-*\"],\"maxTunnels\":1}");
         system.startAgent("pair-1", List.of("--credentials", "pair:" + pairSecret, "--subdomain", "pair-a"));
-        ServiceProcess refused = system.launchHttpAgent("pair-2", secondGateway, List.of("--credentials", "pair:" + pairSecret, "--subdomain", "pair-b"));
+        ServiceProcess refused = system.launchHttpAgent(
+                "pair-2", secondGateway, List.of("--credentials", "pair:" + pairSecret, "--subdomain", "pair-b"));
         assertThat(refused.awaitExit(EXIT)).isEqualTo(4);
         assertThat(refused.stderr()).anyMatch(line -> line.contains("client 'pair' may hold at most 1 tunnel at once"));
     }
@@ -119,32 +147,46 @@ class AuthJourneyIT {
     @Order(4)
     void disablingAClientClosesItsTunnelsOnEveryGatewayWithinASecond() {
         String secret = admin.createClient("fleet", "{\"subdomains\":[\"fleet-*\"]}");
-        Agent first = system.startAgent("fleet-1", List.of("--credentials", "fleet:" + secret, "--subdomain", "fleet-one"));
-        Agent second = system.startAgent("fleet-2", secondGateway, List.of("-Xmx128m"),
+        Agent first =
+                system.startAgent("fleet-1", List.of("--credentials", "fleet:" + secret, "--subdomain", "fleet-one"));
+        Agent second = system.startAgent(
+                "fleet-2",
+                secondGateway,
+                List.of("-Xmx128m"),
                 List.of("--credentials", "fleet:" + secret, "--subdomain", "fleet-two"));
         assertThat(Http.getByHost(system, "fleet-one", "/hello").statusCode()).isEqualTo(200);
-        assertThat(Http.getByHost(system, secondGateway, "fleet-two", "/hello").statusCode()).isEqualTo(200);
+        assertThat(Http.getByHost(system, secondGateway, "fleet-two", "/hello").statusCode())
+                .isEqualTo(200);
 
         admin.disableClient("fleet");
 
-        await("both gateways stop serving the disabled client's tunnels").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+        await("both gateways stop serving the disabled client's tunnels")
+                .atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> Http.getByHost(system, "fleet-one", "/hello").statusCode() != 200
-                        && Http.getByHost(system, secondGateway, "fleet-two", "/hello").statusCode() != 200);
+                        && Http.getByHost(system, secondGateway, "fleet-two", "/hello")
+                                        .statusCode()
+                                != 200);
         for (Agent agent : List.of(first, second)) {
             assertThat(agent.process().awaitExit(EXIT)).isEqualTo(3);
-            assertThat(agent.process().stderr()).anyMatch(line -> line.contains("porthole: ") && line.contains("'fleet' was disabled"));
+            assertThat(agent.process().stderr())
+                    .anyMatch(line -> line.contains("porthole: ") && line.contains("'fleet' was disabled"));
         }
-        assertThat(Http.getByHost(system, "shop", "/hello").statusCode()).as("other clients keep their tunnels").isEqualTo(200);
+        assertThat(Http.getByHost(system, "shop", "/hello").statusCode())
+                .as("other clients keep their tunnels")
+                .isEqualTo(200);
     }
 
     @Test
     @Order(5)
     void aPublicSessionIsWarnedThenEndsAndTheAgentExits() {
         Agent visitor = system.startAgent("public-agent", List.of("-Xmx128m"), List.of());
-        assertThat(Http.getByHost(system, visitor.name(), "/hello").statusCode()).isEqualTo(200);
+        assertThat(Http.getByHost(system, visitor.name(), "/hello").statusCode())
+                .isEqualTo(200);
         assertThat(visitor.process().awaitExit(EXIT)).isEqualTo(7);
         assertThat(visitor.process().stderr()).anyMatch(line -> line.contains("this public session ends in"));
-        assertThat(visitor.process().stderr()).anyMatch(line -> line.contains("porthole: ") && line.contains("public sessions last"));
+        assertThat(visitor.process().stderr())
+                .anyMatch(line -> line.contains("porthole: ") && line.contains("public sessions last"));
     }
 
     @Test
@@ -153,13 +195,18 @@ class AuthJourneyIT {
         String secret = admin.createClient("late", "{\"subdomains\":[\"late\"]}");
         auth.stop();
 
-        assertThat(Http.getByHost(system, "shop", "/hello").statusCode()).as("an open tunnel serves without auth-service").isEqualTo(200);
-        ServiceProcess late = system.launchHttpAgent("late-agent", system.gatewayPort(), List.of("--credentials", "late:" + secret, "--subdomain", "late"));
-        late.awaitLog(line -> line.contains("authentication is unavailable right now") && line.contains("retrying in"), EXIT);
+        assertThat(Http.getByHost(system, "shop", "/hello").statusCode())
+                .as("an open tunnel serves without auth-service")
+                .isEqualTo(200);
+        ServiceProcess late = system.launchHttpAgent(
+                "late-agent", system.gatewayPort(), List.of("--credentials", "late:" + secret, "--subdomain", "late"));
+        late.awaitLog(
+                line -> line.contains("authentication is unavailable right now") && line.contains("retrying in"), EXIT);
         assertThat(late.isAlive()).as("the agent waits instead of giving up").isTrue();
 
         auth.start();
-        await("the waiting agent gets its tunnel once auth-service is back").atMost(Duration.ofSeconds(60))
+        await("the waiting agent gets its tunnel once auth-service is back")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> Http.getByHost(system, "late", "/hello").statusCode() == 200);
     }
 }

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterIT {
 
     private static final String TOKEN = "e2e-token-0123456789";
-    private static final Pattern FORWARDS = Pattern.compile("(?m)^porthole_gateway_cluster_forwards_total\\{outcome=\"(\\w+)\"} ([0-9.eE+]+)$");
+    private static final Pattern FORWARDS =
+            Pattern.compile("(?m)^porthole_gateway_cluster_forwards_total\\{outcome=\"(\\w+)\"} ([0-9.eE+]+)$");
 
     private static PortholeSystem system;
     private static final List<ClusterGateway> gateways = new ArrayList<>();
@@ -45,7 +46,8 @@ class ClusterIT {
 
     @BeforeAll
     static void start() throws IOException {
-        system = new PortholeSystem("ClusterIT").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
+        system = new PortholeSystem("ClusterIT")
+                .gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
                 .gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_TTL", "4s")
                 .gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_REFRESH_INTERVAL", "1s")
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_INTERVAL", "1s")
@@ -56,7 +58,11 @@ class ClusterIT {
         system.startUpstream();
         balancer = FreePorts.loopback();
         system.startHaproxy(haproxyConfig(balancer, gateways), balancer);
-        agent = system.startAgent("agent", balancer, List.of("-Xmx128m"), List.of("--token", TOKEN, "--subdomain", "shared", "--no-inspect"));
+        agent = system.startAgent(
+                "agent",
+                balancer,
+                List.of("-Xmx128m"),
+                List.of("--token", TOKEN, "--subdomain", "shared", "--no-inspect"));
     }
 
     @AfterAll
@@ -68,15 +74,23 @@ class ClusterIT {
     @Order(0)
     void aGatewayWithAnInternalAddressButNoInternalTokenRefusesToStart() {
         int port = FreePorts.loopback();
-        ServiceProcess lone = ServiceProcess.start("no-token", "gateway-service", List.of("-Xmx128m"), List.of(), Map.of(
-                "QUARKUS_REDIS_HOSTS", system.redis().url(),
-                "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(port),
-                "QUARKUS_HTTP_PORT", String.valueOf(FreePorts.loopback()),
-                "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port), system.logDir());
+        ServiceProcess lone = ServiceProcess.start(
+                "no-token",
+                "gateway-service",
+                List.of("-Xmx128m"),
+                List.of(),
+                Map.of(
+                        "QUARKUS_REDIS_HOSTS", system.redis().url(),
+                        "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(port),
+                        "QUARKUS_HTTP_PORT", String.valueOf(FreePorts.loopback()),
+                        "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port),
+                system.logDir());
         assertThat(lone.awaitExit(Duration.ofSeconds(60))).isNotZero();
         List<String> output = new ArrayList<>(lone.stdout());
         output.addAll(lone.stderr());
-        assertThat(output).anyMatch(line -> line.contains("invalid configuration") && line.contains("set PORTHOLE_INTERNAL_TOKEN"));
+        assertThat(output)
+                .anyMatch(
+                        line -> line.contains("invalid configuration") && line.contains("set PORTHOLE_INTERNAL_TOKEN"));
     }
 
     @Test
@@ -84,21 +98,28 @@ class ClusterIT {
     void visitorsReachTheTunnelWhicheverGatewayTheirConnectionLandsOn() {
         for (int i = 0; i < 30; i++) {
             HttpResponse<String> response = visit("shared", "/hello");
-            assertThat(response.statusCode()).as("request %d: %s", i, response.body()).isEqualTo(200);
+            assertThat(response.statusCode())
+                    .as("request %d: %s", i, response.body())
+                    .isEqualTo(200);
             assertThat(response.body()).isEqualTo("hello\n");
         }
         ClusterGateway holder = holder();
         for (ClusterGateway gateway : gateways) {
             String metrics = Http.get(gateway.metricsUrl()).body();
             if (gateway == holder) {
-                assertThat(forwards(metrics, "received")).as(gateway.id() + " serves what the others forward").isGreaterThan(0);
+                assertThat(forwards(metrics, "received"))
+                        .as(gateway.id() + " serves what the others forward")
+                        .isGreaterThan(0);
             } else {
-                assertThat(forwards(metrics, "sent")).as(gateway.id() + " forwards to " + holder.id()).isGreaterThan(0);
+                assertThat(forwards(metrics, "sent"))
+                        .as(gateway.id() + " forwards to " + holder.id())
+                        .isGreaterThan(0);
             }
         }
         // Forwarded or not, the upstream sees the visitor, not a gateway, and the host the visitor asked for.
         for (int i = 0; i < 3; i++) {
-            assertThat(visit("shared", "/headers").body()).contains("\"x-forwarded-for\":\"127.0.0.1\"")
+            assertThat(visit("shared", "/headers").body())
+                    .contains("\"x-forwarded-for\":\"127.0.0.1\"")
                     .contains("\"x-forwarded-host\":\"shared." + PortholeSystem.DOMAIN + ":" + balancer + "\"")
                     .doesNotContain("x-porthole-gateway-token");
         }
@@ -114,7 +135,9 @@ class ClusterIT {
         ServiceProcess loser = first.isAlive() ? second : first;
         ServiceProcess winner = loser == first ? second : first;
         assertThat(loser.awaitExit(Duration.ofSeconds(10))).isEqualTo(4);
-        assertThat(loser.stderr()).anyMatch(line -> line.contains("'contested' is held by another agent of yours") && line.contains("--subdomain"));
+        assertThat(loser.stderr())
+                .anyMatch(line ->
+                        line.contains("'contested' is held by another agent of yours") && line.contains("--subdomain"));
         assertThat(winner.awaitFirstLine(Duration.ofSeconds(30))).contains("contested");
         assertThat(visit("contested", "/hello").statusCode()).isEqualTo(200);
         winner.stop();
@@ -126,28 +149,42 @@ class ClusterIT {
         ClusterGateway holder = holder();
         long killed = System.nanoTime();
         holder.process().kill();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> visit("shared", "/hello").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> visit("shared", "/hello").statusCode() == 200);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-        System.out.printf("ClusterIT: %s killed with SIGKILL; first request served again through haproxy after %d ms%n", holder.id(), millis);
+        System.out.printf(
+                "ClusterIT: %s killed with SIGKILL; first request served again through haproxy after %d ms%n",
+                holder.id(), millis);
 
         ClusterGateway now = holder();
         assertThat(now).isNotSameAs(holder);
         for (int i = 0; i < 12; i++) {
-            assertThat(visit("shared", "/hello").statusCode()).as("request %d after the kill", i).isEqualTo(200);
+            assertThat(visit("shared", "/hello").statusCode())
+                    .as("request %d after the kill", i)
+                    .isEqualTo(200);
         }
         // The dead instance's address expires with the registry's ttl, so nothing is forwarded to it.
-        await().atMost(Duration.ofSeconds(30)).until(() -> system.redisGet("porthole:gateway:" + holder.id()).isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.redisGet("porthole:gateway:" + holder.id()).isEmpty());
         assertThat(system.redisGet("porthole:route:http:{shared}")).contains("\"gatewayId\":\"" + now.id() + "\"");
     }
 
     /** The live gateway the agent is connected to, from the gateways' own agents gauge. */
     private static ClusterGateway holder() {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> gateways.stream().filter(g -> g.process().isAlive())
-                .filter(g -> agentsConnected(g) > 0).findFirst().orElse(null), g -> g != null);
+        return await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> gateways.stream()
+                                .filter(g -> g.process().isAlive())
+                                .filter(g -> agentsConnected(g) > 0)
+                                .findFirst()
+                                .orElse(null),
+                        g -> g != null);
     }
 
     private static double agentsConnected(ClusterGateway gateway) {
-        Matcher gauge = Pattern.compile("(?m)^porthole_gateway_agents(\\{[^}]*})? ([0-9.eE+]+)$").matcher(Http.get(gateway.metricsUrl()).body());
+        Matcher gauge = Pattern.compile("(?m)^porthole_gateway_agents(\\{[^}]*})? ([0-9.eE+]+)$")
+                .matcher(Http.get(gateway.metricsUrl()).body());
         return gauge.find() ? Double.parseDouble(gauge.group(2)) : 0;
     }
 
@@ -164,9 +201,15 @@ class ClusterIT {
 
     /** One request on a new connection, so that haproxy's round robin picks the next gateway. */
     private static HttpResponse<String> visit(String name, String path) {
-        try (HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()) {
-            return fresh.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + balancer + path))
-                    .header("Host", name + "." + PortholeSystem.DOMAIN + ":" + balancer).timeout(Duration.ofSeconds(30)).build(),
+        try (HttpClient fresh = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build()) {
+            return fresh.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + balancer + path))
+                            .header("Host", name + "." + PortholeSystem.DOMAIN + ":" + balancer)
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + path + " on tunnel " + name + " through haproxy failed: " + e, e);
@@ -194,7 +237,10 @@ class ClusterIT {
                     balance roundrobin
                 """.formatted(port));
         for (ClusterGateway gateway : backends) {
-            config.append("    server ").append(gateway.id()).append(" 127.0.0.1:").append(gateway.port())
+            config.append("    server ")
+                    .append(gateway.id())
+                    .append(" 127.0.0.1:")
+                    .append(gateway.port())
                     .append(" check inter 500ms fall 2 rise 1\n");
         }
         return config.toString();

@@ -60,7 +60,8 @@ class ClusterStreamsIT {
 
     @BeforeAll
     static void start() throws IOException {
-        system = new PortholeSystem("ClusterStreamsIT").gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_TTL", "4s")
+        system = new PortholeSystem("ClusterStreamsIT")
+                .gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_TTL", "4s")
                 .gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_REFRESH_INTERVAL", "1s")
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_INTERVAL", "1s")
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_TIMEOUT", "3s")
@@ -69,9 +70,15 @@ class ClusterStreamsIT {
         rangeFirst = system.freeTcpRange(3);
         passthroughPort = FreePorts.loopback();
         for (int i = 0; i < 3; i++) {
-            gateways.add(system.startClusterGateway("gw-" + (char) ('a' + i), Map.of("PORTHOLE_GATEWAY_TCP_HOST", ADDRESSES.get(i),
-                    "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_HOST", ADDRESSES.get(i),
-                    "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT", String.valueOf(passthroughPort))));
+            gateways.add(system.startClusterGateway(
+                    "gw-" + (char) ('a' + i),
+                    Map.of(
+                            "PORTHOLE_GATEWAY_TCP_HOST",
+                            ADDRESSES.get(i),
+                            "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_HOST",
+                            ADDRESSES.get(i),
+                            "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT",
+                            String.valueOf(passthroughPort))));
         }
         web = admin.createCredentials("web", "{\"subdomains\":[\"chat\"]}");
         ports = admin.createCredentials("ports", "{\"tcpPortCount\":1}");
@@ -95,17 +102,22 @@ class ClusterStreamsIT {
 
     @Test
     void aWebSocketReachesATunnelHeldByAnotherInstance() throws Exception {
-        PortholeSystem.Agent agent = system.startAgent("ws-agent", balancer, List.of("-Xmx128m"), List.of("--credentials", web, "--subdomain",
-                "chat", "--no-inspect"));
+        PortholeSystem.Agent agent = system.startAgent(
+                "ws-agent",
+                balancer,
+                List.of("-Xmx128m"),
+                List.of("--credentials", web, "--subdomain", "chat", "--no-inspect"));
         ClusterGateway holder = holder("porthole:route:http:{chat}");
         Map<ClusterGateway, Double> sentBefore = forwards("sent");
-        // Each handshake is a new connection through haproxy's round robin, so two of every three land on an instance without the agent.
+        // Each handshake is a new connection through haproxy's round robin, so two of every three land on an instance
+        // without the agent.
         for (int i = 0; i < 6; i++) {
             echoOverWebSocket("message " + i);
         }
         for (ClusterGateway gateway : gateways) {
             if (gateway != holder) {
-                assertThat(forwards("sent").get(gateway)).as(gateway.id() + " forwarded WebSocket handshakes to " + holder.id())
+                assertThat(forwards("sent").get(gateway))
+                        .as(gateway.id() + " forwarded WebSocket handshakes to " + holder.id())
                         .isGreaterThan(sentBefore.get(gateway));
             }
         }
@@ -114,8 +126,16 @@ class ClusterStreamsIT {
 
     @Test
     void aTcpPortIsReachableThroughEveryInstanceAndReleasedEverywhere() throws Exception {
-        ServiceProcess agent = system.launchAgent("tcp-agent", List.of("tcp", String.valueOf(digest.port()), "--server",
-                "http://127.0.0.1:" + balancer, "--credentials", ports), Map.of());
+        ServiceProcess agent = system.launchAgent(
+                "tcp-agent",
+                List.of(
+                        "tcp",
+                        String.valueOf(digest.port()),
+                        "--server",
+                        "http://127.0.0.1:" + balancer,
+                        "--credentials",
+                        ports),
+                Map.of());
         String address = agent.awaitFirstLine(WAIT);
         assertThat(address).matches("tcp://127\\.0\\.0\\.1:\\d+");
         int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
@@ -131,11 +151,14 @@ class ClusterStreamsIT {
         Map<ClusterGateway, Double> sentBefore = forwards("sent");
         int size = 1024 * 1024 + 17;
         for (int i = 0; i < 6; i++) {
-            assertThat(TcpTunnelIT.upload(port, size)).as("connection %d through haproxy", i).isEqualTo(size + " " + TcpTunnelIT.patternDigest(size));
+            assertThat(TcpTunnelIT.upload(port, size))
+                    .as("connection %d through haproxy", i)
+                    .isEqualTo(size + " " + TcpTunnelIT.patternDigest(size));
         }
         for (ClusterGateway gateway : gateways) {
             if (gateway != holder) {
-                assertThat(forwards("sent").get(gateway)).as(gateway.id() + " carried TCP connections to " + holder.id())
+                assertThat(forwards("sent").get(gateway))
+                        .as(gateway.id() + " carried TCP connections to " + holder.id())
                         .isGreaterThan(sentBefore.get(gateway));
             }
         }
@@ -144,21 +167,35 @@ class ClusterStreamsIT {
         await().atMost(WAIT).untilAsserted(() -> {
             for (String host : ADDRESSES) {
                 assertThatThrownBy(() -> {
-                    try (Socket probe = new Socket()) {
-                        probe.connect(new InetSocketAddress(host, port), 2_000);
-                    }
-                }).as("port %d on %s after the agent left", port, host).isInstanceOf(ConnectException.class);
+                            try (Socket probe = new Socket()) {
+                                probe.connect(new InetSocketAddress(host, port), 2_000);
+                            }
+                        })
+                        .as("port %d on %s after the agent left", port, host)
+                        .isInstanceOf(ConnectException.class);
             }
         });
     }
 
     @Test
     void aPrivateTunnelIsDialledFromAnAgentOnAnotherInstanceAndAnUngrantedClientIsRefused() throws Exception {
-        ServiceProcess publisher = system.launchAgent("publisher", List.of("tcp", String.valueOf(digest.port()), "--private", "--name", "db",
-                "--server", "http://127.0.0.1:" + balancer, "--credentials", dbOwner), Map.of());
+        ServiceProcess publisher = system.launchAgent(
+                "publisher",
+                List.of(
+                        "tcp",
+                        String.valueOf(digest.port()),
+                        "--private",
+                        "--name",
+                        "db",
+                        "--server",
+                        "http://127.0.0.1:" + balancer,
+                        "--credentials",
+                        dbOwner),
+                Map.of());
         publisher.awaitLog(line -> line.contains("private tunnel 'db' ready"), WAIT);
         ClusterGateway holder = holder("porthole:route:private:{db}");
-        ClusterGateway elsewhere = gateways.stream().filter(g -> g != holder).findFirst().orElseThrow();
+        ClusterGateway elsewhere =
+                gateways.stream().filter(g -> g != holder).findFirst().orElseThrow();
 
         PortholeSystem.Agent dialer = dial("connect-alice", alice, elsewhere);
         int size = 3 * 1024 * 1024;
@@ -166,7 +203,9 @@ class ClusterStreamsIT {
             // The upstream answers only after the dialer's FIN came through both gateways and the publisher.
             assertThat(TcpTunnelIT.upload(dialer.port(), size)).isEqualTo(size + " " + TcpTunnelIT.patternDigest(size));
         }
-        assertThat(forwards("received").get(holder)).as(holder.id() + " served dials carried from " + elsewhere.id()).isGreaterThan(0);
+        assertThat(forwards("received").get(holder))
+                .as(holder.id() + " served dials carried from " + elsewhere.id())
+                .isGreaterThan(0);
         dialer.process().stop();
 
         PortholeSystem.Agent refused = dial("connect-mallory", mallory, elsewhere);
@@ -184,29 +223,73 @@ class ClusterStreamsIT {
         TestCertificates ca = TestCertificates.newCa(folder.resolve("ca-" + System.nanoTime()), "Local Service CA");
         TestCertificates.Leaf leaf = ca.leaf("secure." + PortholeSystem.DOMAIN);
         int servicePort = FreePorts.loopback();
-        ServiceProcess service = system.startProgram("s_server", List.of("openssl", "s_server", "-quiet", "-www", "-accept",
-                String.valueOf(servicePort), "-cert", leaf.cert().toString(), "-key", leaf.key().toString()));
+        ServiceProcess service = system.startProgram(
+                "s_server",
+                List.of(
+                        "openssl",
+                        "s_server",
+                        "-quiet",
+                        "-www",
+                        "-accept",
+                        String.valueOf(servicePort),
+                        "-cert",
+                        leaf.cert().toString(),
+                        "-key",
+                        leaf.key().toString()));
         PortholeSystem.awaitListening(servicePort, service);
-        ServiceProcess agent = system.launchAgent("tls-agent", List.of("tls", String.valueOf(servicePort), "--subdomain", "secure", "--server",
-                "http://127.0.0.1:" + balancer, "--credentials", secure), Map.of());
-        assertThat(agent.awaitFirstLine(WAIT)).isEqualTo("tls://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort);
+        ServiceProcess agent = system.launchAgent(
+                "tls-agent",
+                List.of(
+                        "tls",
+                        String.valueOf(servicePort),
+                        "--subdomain",
+                        "secure",
+                        "--server",
+                        "http://127.0.0.1:" + balancer,
+                        "--credentials",
+                        secure),
+                Map.of());
+        assertThat(agent.awaitFirstLine(WAIT))
+                .isEqualTo("tls://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort);
         ClusterGateway holder = holder("porthole:route:tls:{secure}");
         // The same name through each instance's passthrough listener: two of them carry the connection to the holder.
         for (String address : ADDRESSES) {
-            Process curl = new ProcessBuilder("curl", "-sS", "-v", "--max-time", "20", "--cacert", ca.caFile().toString(), "--resolve",
-                    "secure." + PortholeSystem.DOMAIN + ":" + passthroughPort + ":" + address,
-                    "https://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort + "/").redirectErrorStream(true).start();
+            Process curl = new ProcessBuilder(
+                            "curl",
+                            "-sS",
+                            "-v",
+                            "--max-time",
+                            "20",
+                            "--cacert",
+                            ca.caFile().toString(),
+                            "--resolve",
+                            "secure." + PortholeSystem.DOMAIN + ":" + passthroughPort + ":" + address,
+                            "https://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort + "/")
+                    .redirectErrorStream(true)
+                    .start();
             assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
             String output = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(curl.exitValue()).as("through " + address + " (holder " + holder.id() + "): " + output).isZero();
+            assertThat(curl.exitValue())
+                    .as("through " + address + " (holder " + holder.id() + "): " + output)
+                    .isZero();
             assertThat(output).contains("subject: CN=secure.porthole.test");
         }
         agent.stop();
     }
 
     private static PortholeSystem.Agent dial(String name, String credentials, ClusterGateway gateway) {
-        ServiceProcess process = system.launchAgent(name, List.of("connect", "db", "--listen", "127.0.0.1:0", "--server",
-                "http://127.0.0.1:" + gateway.port(), "--credentials", credentials), Map.of());
+        ServiceProcess process = system.launchAgent(
+                name,
+                List.of(
+                        "connect",
+                        "db",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--server",
+                        "http://127.0.0.1:" + gateway.port(),
+                        "--credentials",
+                        credentials),
+                Map.of());
         String url = process.awaitFirstLine(WAIT);
         process.awaitLog(line -> line.contains("ready to dial"), WAIT);
         return new PortholeSystem.Agent(process, url);
@@ -214,7 +297,10 @@ class ClusterStreamsIT {
 
     private static void echoOverWebSocket(String message) throws Exception {
         CompletableFuture<String> text = new CompletableFuture<>();
-        try (HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()) {
+        try (HttpClient fresh = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build()) {
             WebSocket socket = fresh.newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + balancer + "/t/chat/ws"), new WebSocket.Listener() {
                         @Override
@@ -223,7 +309,8 @@ class ClusterStreamsIT {
                             webSocket.request(1);
                             return null;
                         }
-                    }).get(30, TimeUnit.SECONDS);
+                    })
+                    .get(30, TimeUnit.SECONDS);
             socket.sendText(message, true);
             assertThat(text.get(30, TimeUnit.SECONDS)).isEqualTo(message);
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
@@ -232,15 +319,19 @@ class ClusterStreamsIT {
 
     /** The instance the registry names for a key. */
     private static ClusterGateway holder(String key) {
-        String route = await().atMost(WAIT).until(() -> system.redisGet(key), value -> value != null && !value.isEmpty());
-        return gateways.stream().filter(g -> route.contains("\"gatewayId\":\"" + g.id() + "\"")).findFirst()
+        String route =
+                await().atMost(WAIT).until(() -> system.redisGet(key), value -> value != null && !value.isEmpty());
+        return gateways.stream()
+                .filter(g -> route.contains("\"gatewayId\":\"" + g.id() + "\""))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no gateway named in " + route));
     }
 
     private static Map<ClusterGateway, Double> forwards(String outcome) {
         Map<ClusterGateway, Double> counts = new HashMap<>();
         for (ClusterGateway gateway : gateways) {
-            counts.put(gateway, ClusterIT.forwards(Http.get(gateway.metricsUrl()).body(), outcome));
+            counts.put(
+                    gateway, ClusterIT.forwards(Http.get(gateway.metricsUrl()).body(), outcome));
         }
         return counts;
     }
@@ -268,11 +359,19 @@ class ClusterStreamsIT {
                     balance roundrobin
                 """.formatted(balancer, rangeFirst, rangeFirst + 2));
         for (ClusterGateway gateway : gateways) {
-            config.append("    server ").append(gateway.id()).append(" 127.0.0.1:").append(gateway.port()).append('\n');
+            config.append("    server ")
+                    .append(gateway.id())
+                    .append(" 127.0.0.1:")
+                    .append(gateway.port())
+                    .append('\n');
         }
         config.append("backend tcp_ports\n    balance roundrobin\n");
         for (int i = 0; i < gateways.size(); i++) {
-            config.append("    server ").append(gateways.get(i).id()).append(' ').append(ADDRESSES.get(i)).append('\n');
+            config.append("    server ")
+                    .append(gateways.get(i).id())
+                    .append(' ')
+                    .append(ADDRESSES.get(i))
+                    .append('\n');
         }
         return config.toString();
     }

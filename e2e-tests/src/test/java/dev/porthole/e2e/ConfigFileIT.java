@@ -41,10 +41,16 @@ class ConfigFileIT {
             Files.writeString(next, "tokens: [ \"" + NEW_TOKEN + "\" ]\n");
             Files.move(next, first, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
-            assertThat(oldAgent.awaitExit(Duration.ofSeconds(20))).as("auth failed").isEqualTo(3);
-            assertThat(oldAgent.stderr()).anyMatch(line -> line.contains("removed from the gateway's configuration file"));
-            PortholeSystem.Agent newAgent = system.startAgent("new-agent", otherPort, List.of("-Xmx128m"), List.of("--token", NEW_TOKEN));
-            assertThat(Http.getByHost(system, otherPort, newAgent.name(), "/hello").body()).isEqualTo("hello\n");
+            assertThat(oldAgent.awaitExit(Duration.ofSeconds(20)))
+                    .as("auth failed")
+                    .isEqualTo(3);
+            assertThat(oldAgent.stderr())
+                    .anyMatch(line -> line.contains("removed from the gateway's configuration file"));
+            PortholeSystem.Agent newAgent =
+                    system.startAgent("new-agent", otherPort, List.of("-Xmx128m"), List.of("--token", NEW_TOKEN));
+            assertThat(Http.getByHost(system, otherPort, newAgent.name(), "/hello")
+                            .body())
+                    .isEqualTo("hello\n");
         }
     }
 }

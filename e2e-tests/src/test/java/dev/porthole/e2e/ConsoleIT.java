@@ -60,19 +60,34 @@ class ConsoleIT {
         slack = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"));
         system = new PortholeSystem("ConsoleIT");
         int notifyPort = FreePorts.loopback();
-        notifications = ServiceProcess.start("notification-service", "notification-service", List.of("-Xmx128m"), List.of(),
-                Map.of("QUARKUS_REDIS_HOSTS", system.redis().url(),
-                        "QUARKUS_HTTP_PORT", String.valueOf(notifyPort),
-                        "QUARKUS_HTTP_HOST", "127.0.0.1",
-                        "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
-                        "PORTHOLE_ADMIN_KEY", AuthService.ADMIN_KEY,
-                        "NOTIFICATION_PROVIDER", "slack",
-                        "NOTIFICATION_URL", slack.url("/services/T000/B000/console"),
-                        "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK", "100/1s"),
+        notifications = ServiceProcess.start(
+                "notification-service",
+                "notification-service",
+                List.of("-Xmx128m"),
+                List.of(),
+                Map.of(
+                        "QUARKUS_REDIS_HOSTS",
+                        system.redis().url(),
+                        "QUARKUS_HTTP_PORT",
+                        String.valueOf(notifyPort),
+                        "QUARKUS_HTTP_HOST",
+                        "127.0.0.1",
+                        "QUARKUS_MANAGEMENT_PORT",
+                        String.valueOf(FreePorts.loopback()),
+                        "PORTHOLE_ADMIN_KEY",
+                        AuthService.ADMIN_KEY,
+                        "NOTIFICATION_PROVIDER",
+                        "slack",
+                        "NOTIFICATION_URL",
+                        slack.url("/services/T000/B000/console"),
+                        "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK",
+                        "100/1s"),
                 Path.of("target", "e2e-logs", "ConsoleIT"));
         auth = system.startAuthService(Map.of(
-                "PORTHOLE_CONSOLE_NOTIFICATION_URL", "http://127.0.0.1:" + notifyPort,
-                "PORTHOLE_CONSOLE_REFRESH_INTERVAL", "1s"));
+                "PORTHOLE_CONSOLE_NOTIFICATION_URL",
+                "http://127.0.0.1:" + notifyPort,
+                "PORTHOLE_CONSOLE_REFRESH_INTERVAL",
+                "1s"));
         system.startGateway().startUpstream();
         browser = Browser.start("ConsoleIT");
         wait = new WebDriverWait(browser.driver(), Duration.ofSeconds(40));
@@ -109,13 +124,23 @@ class ConsoleIT {
      */
     private static void fitsDesktopAndPhone(String name) {
         for (int[] size : new int[][] {{1280, 900}, {390, 844}}) {
-            page().executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                    Map.of("width", size[0], "height", size[1], "deviceScaleFactor", 1, "mobile", size[0] < 600));
+            page().executeCdpCommand(
+                            "Emulation.setDeviceMetricsOverride",
+                            Map.of(
+                                    "width",
+                                    size[0],
+                                    "height",
+                                    size[1],
+                                    "deviceScaleFactor",
+                                    1,
+                                    "mobile",
+                                    size[0] < 600));
             try {
                 Number scrollWidth = (Number) page().executeScript("return document.documentElement.scrollWidth;");
                 Number innerWidth = (Number) page().executeScript("return window.innerWidth;");
                 browser.screenshot(name + "-" + size[0]);
-                assertThat(scrollWidth.intValue()).as("%s at %d px wide: no horizontal scrolling", name, size[0])
+                assertThat(scrollWidth.intValue())
+                        .as("%s at %d px wide: no horizontal scrolling", name, size[0])
                         .isLessThanOrEqualTo(innerWidth.intValue());
             } finally {
                 page().executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
@@ -125,16 +150,24 @@ class ConsoleIT {
 
     /** Waits, after a click that loads a page, until an element shows text that passes the check; returns the text. */
     private static String awaitText(By by, Predicate<String> check) {
-        return wait.until(d -> d.findElements(by).stream().map(WebElement::getText).filter(check).findFirst().orElse(null));
+        return wait.until(d -> d.findElements(by).stream()
+                .map(WebElement::getText)
+                .filter(check)
+                .findFirst()
+                .orElse(null));
     }
 
     @Test
     @Order(1)
     void loginNeedsTheAdminKey() {
         page().get(console("/clients"));
-        assertThat(page().getCurrentUrl()).as("no session: sent to the login page").endsWith("/console/login");
+        assertThat(page().getCurrentUrl())
+                .as("no session: sent to the login page")
+                .endsWith("/console/login");
         assertThat(page().findElement(By.id("where-heading")).getText()).isEqualTo("Where is the admin key?");
-        assertThat(page().findElement(By.tagName("dl")).getText()).contains("run/secrets.env").contains("/porthole-secrets/auth-service.properties")
+        assertThat(page().findElement(By.tagName("dl")).getText())
+                .contains("run/secrets.env")
+                .contains("/porthole-secrets/auth-service.properties")
                 .contains("porthole-secrets");
         fitsDesktopAndPhone("01-login");
         page().findElement(By.id("key")).sendKeys("not-the-admin-key-at-all-0123456789");
@@ -161,7 +194,9 @@ class ConsoleIT {
         fitsDesktopAndPhone("03-client-created");
 
         page().get(console("/clients"));
-        assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("made in the console <for ConsoleIT>").contains("enabled");
+        assertThat(page().findElement(By.id("client-" + CLIENT)).getText())
+                .contains("made in the console <for ConsoleIT>")
+                .contains("enabled");
         assertThat(page().getPageSource()).as("the secret is never shown again").doesNotContain(secret);
         fitsDesktopAndPhone("04-clients");
         // Delete asks first; Cancel leaves the client alone.
@@ -183,8 +218,12 @@ class ConsoleIT {
         page().executeScript("window.loadedOnce = true;");
         agent = system.startAgent("console-agent", List.of("--credentials", CLIENT + ":" + secret));
         wait.until(d -> d.findElement(By.id("session-rows")).getText().contains(CLIENT));
-        assertThat(page().executeScript("return window.loadedOnce === true;")).as("no reload").isEqualTo(true);
-        assertThat(page().findElement(By.id("session-rows")).getText()).contains(agent.name()).contains(agent.url());
+        assertThat(page().executeScript("return window.loadedOnce === true;"))
+                .as("no reload")
+                .isEqualTo(true);
+        assertThat(page().findElement(By.id("session-rows")).getText())
+                .contains(agent.name())
+                .contains(agent.url());
         // Traffic through the tunnel: the byte counters, the request count and the rates follow without a reload.
         wait.until(d -> {
             for (int i = 0; i < 5; i++) {
@@ -192,29 +231,41 @@ class ConsoleIT {
             }
             String rows = d.findElement(By.id("session-rows")).getText();
             // bytes per second under the byte counts, then the request count and requests per second
-            return rows.matches("(?s).*\\d+(\\.\\d)? (B|KiB)/s.*") && rows.matches("(?s).*\\b[1-9]\\d*\\s+\\d+\\.\\d/s.*");
+            return rows.matches("(?s).*\\d+(\\.\\d)? (B|KiB)/s.*")
+                    && rows.matches("(?s).*\\b[1-9]\\d*\\s+\\d+\\.\\d/s.*");
         });
-        assertThat(page().findElement(By.id("session-rows")).getText()).as("a rate is shown at once, never an ellipsis").doesNotContain("…/s")
+        assertThat(page().findElement(By.id("session-rows")).getText())
+                .as("a rate is shown at once, never an ellipsis")
+                .doesNotContain("…/s")
                 .doesNotContain("\n…");
         // A long id is shortened, whole on hover, and copied by its button.
-        List<String> agentIds = wait.until(d -> d.findElements(By.cssSelector("#session-rows td[data-label=Agent] > .id code")).stream()
-                .map(code -> code.getText() + " " + code.getAttribute("title")).toList());
-        assertThat(agentIds).as("agent ids (agent-<uuid>) shortened, whole in the title")
+        List<String> agentIds =
+                wait.until(d -> d.findElements(By.cssSelector("#session-rows td[data-label=Agent] > .id code")).stream()
+                        .map(code -> code.getText() + " " + code.getAttribute("title"))
+                        .toList());
+        assertThat(agentIds)
+                .as("agent ids (agent-<uuid>) shortened, whole in the title")
                 .allSatisfy(id -> assertThat(id).matches("agent-\\S+… agent-[0-9a-f-]{36}"));
-        assertThat(page().findElement(By.cssSelector("#session-rows .id button.copy")).isDisplayed()).isTrue();
+        assertThat(page().findElement(By.cssSelector("#session-rows .id button.copy"))
+                        .isDisplayed())
+                .isTrue();
         fitsDesktopAndPhone("05-sessions-live");
     }
 
     @Test
     @Order(4)
     void aSessionIsKickedWithTheKeyboardWhileTheTableRefreshes() {
-        PortholeSystem.Agent second = system.startAgent("console-agent-kicked", List.of("--credentials", CLIENT + ":" + secret));
+        PortholeSystem.Agent second =
+                system.startAgent("console-agent-kicked", List.of("--credentials", CLIENT + ":" + secret));
         page().get(console("/sessions"));
         wait.until(d -> d.findElement(By.id("session-rows")).getText().contains(second.name()));
         // The rows are replaced while they are read: look again when one went stale.
         String kick = wait.until(d -> d.findElements(By.cssSelector("#session-rows tr")).stream()
                 .filter(row -> row.getText().contains(second.name()))
-                .findFirst().map(row -> row.findElement(By.cssSelector("button[id^='kick-']")).getAttribute("id")).orElse(null));
+                .findFirst()
+                .map(row ->
+                        row.findElement(By.cssSelector("button[id^='kick-']")).getAttribute("id"))
+                .orElse(null));
         for (int i = 0; i < 100 && !kick.equals(focusedId()); i++) {
             new Actions(page()).sendKeys(Keys.TAB).perform();
         }
@@ -228,14 +279,19 @@ class ConsoleIT {
         assertThat(focusedId()).as("still focused after the swaps").isEqualTo(kick);
         new Actions(page()).sendKeys(Keys.ENTER).perform();
         wait.until(d -> d.getCurrentUrl().contains("/kick"));
-        awaitText(By.tagName("h2"), text -> text.startsWith("Kick session") && text.endsWith("of client " + CLIENT + "?"));
+        awaitText(
+                By.tagName("h2"),
+                text -> text.startsWith("Kick session") && text.endsWith("of client " + CLIENT + "?"));
         assertThat(second.process().isAlive()).as("asking kicks nobody").isTrue();
         fitsDesktopAndPhone("05c-confirm-kick");
         assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-kick");
         new Actions(page()).sendKeys(Keys.ENTER).perform();
         wait.until(d -> d.getCurrentUrl().contains("/console/sessions?kicked="));
-        assertThat(page().findElement(By.cssSelector("[role=status]")).getText()).contains("is being closed by its gateway");
-        assertThat(second.process().awaitExit(EXIT)).as("a kicked agent exits: session ended by the gateway").isEqualTo(7);
+        assertThat(page().findElement(By.cssSelector("[role=status]")).getText())
+                .contains("is being closed by its gateway");
+        assertThat(second.process().awaitExit(EXIT))
+                .as("a kicked agent exits: session ended by the gateway")
+                .isEqualTo(7);
         wait.until(d -> !d.findElement(By.id("session-rows")).getText().contains(second.name()));
         assertThat(page().findElement(By.id("session-rows")).getText()).contains(agent.name());
     }
@@ -257,7 +313,9 @@ class ConsoleIT {
         fitsDesktopAndPhone("06b-confirm-retire");
         page().findElement(By.id("cancel")).click();
         wait.until(d -> d.getCurrentUrl().endsWith("/console/signing-secrets"));
-        assertThat(page().findElement(By.id("previous-kid")).getText()).as("cancel retires nothing").isEqualTo(before);
+        assertThat(page().findElement(By.id("previous-kid")).getText())
+                .as("cancel retires nothing")
+                .isEqualTo(before);
     }
 
     @Test
@@ -279,12 +337,17 @@ class ConsoleIT {
         wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live"));
         page().executeScript("window.loadedOnce = true;");
         // An event written while the page is open appears on top without a reload.
-        PortholeSystem.Agent watched = system.startAgent("console-agent-watched", List.of("--credentials", CLIENT + ":" + secret));
+        PortholeSystem.Agent watched =
+                system.startAgent("console-agent-watched", List.of("--credentials", CLIENT + ":" + secret));
         wait.until(d -> d.findElement(By.id("event-rows")).getText().contains(watched.name()));
-        assertThat(page().executeScript("return window.loadedOnce === true;")).as("no reload").isEqualTo(true);
+        assertThat(page().executeScript("return window.loadedOnce === true;"))
+                .as("no reload")
+                .isEqualTo(true);
         // A timeline entry: local time, type, client, one sentence; the JSON behind a click.
         WebElement newest = page().findElement(By.cssSelector("#event-rows li.event"));
-        assertThat(newest.findElement(By.tagName("time")).getAttribute("data-local")).as("shown in local time").isNotNull();
+        assertThat(newest.findElement(By.tagName("time")).getAttribute("data-local"))
+                .as("shown in local time")
+                .isNotNull();
         assertThat(newest.findElement(By.cssSelector(".sentence")).getText()).endsWith(".");
         WebElement json = newest.findElement(By.tagName("pre"));
         assertThat(json.isDisplayed()).isFalse();
@@ -296,7 +359,9 @@ class ConsoleIT {
         new Select(page().findElement(By.id("type"))).selectByVisibleText("client.created");
         page().findElement(By.id("filter")).click();
         wait.until(d -> d.getCurrentUrl().contains("type=client.created"));
-        List<String> rows = page().findElements(By.cssSelector("li.event")).stream().map(r -> r.getText()).toList();
+        List<String> rows = page().findElements(By.cssSelector("li.event")).stream()
+                .map(r -> r.getText())
+                .toList();
         assertThat(rows).isNotEmpty().allSatisfy(row -> assertThat(row).contains("client.created"));
         assertThat(rows.getFirst()).contains(CLIENT).contains("Client " + CLIENT + " created by admin.");
         // By client: every kind of event about this one client, and no other.
@@ -305,8 +370,16 @@ class ConsoleIT {
         page().findElement(By.id("filter")).click();
         wait.until(d -> d.getCurrentUrl().contains("client=" + CLIENT));
         List<WebElement> about = page().findElements(By.cssSelector("li.event"));
-        assertThat(about).hasSizeGreaterThan(2).allSatisfy(row -> assertThat(row.findElement(By.className("client")).getText()).isEqualTo(CLIENT));
-        assertThat(about.stream().map(row -> row.findElement(By.className("type")).getText()).distinct().count()).isGreaterThan(1);
+        assertThat(about)
+                .hasSizeGreaterThan(2)
+                .allSatisfy(row -> assertThat(
+                                row.findElement(By.className("client")).getText())
+                        .isEqualTo(CLIENT));
+        assertThat(about.stream()
+                        .map(row -> row.findElement(By.className("type")).getText())
+                        .distinct()
+                        .count())
+                .isGreaterThan(1);
         fitsDesktopAndPhone("08-events-filtered");
     }
 
@@ -321,17 +394,22 @@ class ConsoleIT {
         awaitText(By.cssSelector("[role=status]"), text -> text.contains("Client " + CLIENT + " is disabled"));
         assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("disabled");
         browser.screenshot("09-client-disabled");
-        assertThat(agent.process().awaitExit(EXIT)).as("the agent exits: credentials refused").isEqualTo(3);
+        assertThat(agent.process().awaitExit(EXIT))
+                .as("the agent exits: credentials refused")
+                .isEqualTo(3);
 
         page().get(console("/sessions"));
         wait.until(d -> !d.findElement(By.id("session-rows")).getText().contains(CLIENT));
         assertThat(page().findElement(By.id("session-rows")).getText()).contains("No live sessions");
-        assertThat(Http.get(system.pathUrl(agent.name(), "/hello")).statusCode()).isNotEqualTo(200);
+        assertThat(Http.get(system.pathUrl(agent.name(), "/hello")).statusCode())
+                .isNotEqualTo(200);
         browser.screenshot("10-sessions-after-disable");
         // The visitor's page for the tunnel that went: branded, and it names no internal address.
         page().get(system.pathUrl(agent.name(), "/hello"));
         assertThat(page().findElement(By.className("brand")).getText()).isEqualTo("Porthole");
-        assertThat(page().findElement(By.tagName("body")).getText()).contains("If you are visiting").contains("If this is your tunnel")
+        assertThat(page().findElement(By.tagName("body")).getText())
+                .contains("If you are visiting")
+                .contains("If this is your tunnel")
                 .doesNotContain("127.0.0.1");
         fitsDesktopAndPhone("12-visitor-error");
     }

@@ -27,9 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class DistributionIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("porthole.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("porthole.root", "..")).toAbsolutePath().normalize();
     private static final Path UNPACKED = Path.of("target", "distribution-it").toAbsolutePath();
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static Path launcher;
     private static String version;
 
@@ -45,14 +47,21 @@ class DistributionIT {
     static void unpack() throws Exception {
         Path tarball;
         try (Stream<Path> files = Files.list(ROOT.resolve("client-agent/target"))) {
-            tarball = files.filter(f -> f.getFileName().toString().matches("porthole-.+\\.tar\\.gz")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no porthole-<version>.tar.gz in client-agent/target: package client-agent first"));
+            tarball = files.filter(f -> f.getFileName().toString().matches("porthole-.+\\.tar\\.gz"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            "no porthole-<version>.tar.gz in client-agent/target: package client-agent first"));
         }
-        version = tarball.getFileName().toString().replaceFirst("^porthole-", "").replaceFirst("\\.tar\\.gz$", "");
+        version =
+                tarball.getFileName().toString().replaceFirst("^porthole-", "").replaceFirst("\\.tar\\.gz$", "");
         deleteRecursively(UNPACKED);
         Files.createDirectories(UNPACKED);
-        Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", UNPACKED.toString()).inheritIO().start();
-        assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0).as("tar xzf " + tarball).isTrue();
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", UNPACKED.toString())
+                .inheritIO()
+                .start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0)
+                .as("tar xzf " + tarball)
+                .isTrue();
         launcher = UNPACKED.resolve("porthole-" + version).resolve("bin/porthole");
         assertThat(launcher).isExecutable();
     }
@@ -61,8 +70,12 @@ class DistributionIT {
     void versionNamesTheAgentAndItsProtocolVersionsAndNothingElse() throws Exception {
         Run run = porthole(Map.of("PORTHOLE_JAVA", JAVA), "version");
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).as(run.toString()).containsExactly("porthole " + version,
-                "protocol " + ProtocolVersion.MIN + "-" + ProtocolVersion.MAX, "java " + Runtime.version());
+        assertThat(run.out())
+                .as(run.toString())
+                .containsExactly(
+                        "porthole " + version,
+                        "protocol " + ProtocolVersion.MIN + "-" + ProtocolVersion.MAX,
+                        "java " + Runtime.version());
         assertThat(run.err()).as(run.toString()).isEmpty();
     }
 
@@ -71,10 +84,21 @@ class DistributionIT {
         Path app = launcher.getParent().getParent().resolve("lib/porthole");
         assertThat(app.resolve("porthole.aot")).isNotEmptyFile();
         // Options in JDK_JAVA_OPTIONS still apply, without the JVM's "Picked up" note in the output.
-        Run run = porthole(Map.of("PORTHOLE_JAVA", JAVA, "PORTHOLE_JAVA_OPTS", "-Xlog:aot=info", "JDK_JAVA_OPTIONS", "-Dporthole.unused=1"), "--version");
+        Run run = porthole(
+                Map.of(
+                        "PORTHOLE_JAVA",
+                        JAVA,
+                        "PORTHOLE_JAVA_OPTS",
+                        "-Xlog:aot=info",
+                        "JDK_JAVA_OPTIONS",
+                        "-Dporthole.unused=1"),
+                "--version");
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).as(run.toString()).anyMatch(l -> l.contains("Opened AOT cache " + app.resolve("porthole.aot")))
-                .noneMatch(l -> l.contains("Picked up")).contains("porthole " + version);
+        assertThat(run.out())
+                .as(run.toString())
+                .anyMatch(l -> l.contains("Opened AOT cache " + app.resolve("porthole.aot")))
+                .noneMatch(l -> l.contains("Picked up"))
+                .contains("porthole " + version);
         assertThat(run.err()).as(run.toString()).noneMatch(l -> l.contains("Picked up"));
     }
 
@@ -82,16 +106,22 @@ class DistributionIT {
     void anotherJavaGetsACacheOfItsOwnAfterItsFirstRun() throws Exception {
         // The same JDK behind a script whose -version differs from the one the build's cache was made with.
         Path other = fakeJava("other-java", "");
-        Files.writeString(other, "#!/bin/sh\nif [ \"$1\" = -version ]; then \"" + JAVA + "\" -version; echo 'another build' >&2; exit 0; fi\n"
-                + "exec \"" + JAVA + "\" \"$@\"\n");
+        Files.writeString(
+                other,
+                "#!/bin/sh\nif [ \"$1\" = -version ]; then \"" + JAVA
+                        + "\" -version; echo 'another build' >&2; exit 0; fi\n" + "exec \"" + JAVA + "\" \"$@\"\n");
         Path cache = UNPACKED.resolve("home/.cache/porthole");
         deleteRecursively(cache);
         Run first = porthole(Map.of("PORTHOLE_JAVA", other.toString()), "--version");
         assertThat(first.exit()).as(first.toString()).isZero();
         assertThat(first.out()).as(first.toString()).first().isEqualTo("porthole " + version);
-        await("the background training run writes the cache").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Files.isDirectory(cache) && cacheFiles(cache).anyMatch(f -> f.toString().endsWith(".aot")));
-        Run next = porthole(Map.of("PORTHOLE_JAVA", other.toString(), "PORTHOLE_JAVA_OPTS", "-Xlog:aot=info"), "--version");
+        await("the background training run writes the cache")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.isDirectory(cache)
+                        && cacheFiles(cache).anyMatch(f -> f.toString().endsWith(".aot")));
+        Run next = porthole(
+                Map.of("PORTHOLE_JAVA", other.toString(), "PORTHOLE_JAVA_OPTS", "-Xlog:aot=info"), "--version");
         assertThat(next.out()).as(next.toString()).anyMatch(l -> l.contains("Opened AOT cache " + cache));
     }
 
@@ -107,7 +137,10 @@ class DistributionIT {
             String server = "http://127.0.0.1:" + system.gatewayPort();
             Run run = porthole(Map.of("JAVA_HOME", System.getProperty("java.home")), "version", "--server", server);
             assertThat(run.exit()).as(run.toString()).isZero();
-            assertThat(run.out()).as(run.toString()).hasSize(4).startsWith("porthole " + version)
+            assertThat(run.out())
+                    .as(run.toString())
+                    .hasSize(4)
+                    .startsWith("porthole " + version)
                     .endsWith("gateway " + server + " protocol " + ProtocolVersion.MAX);
             assertThat(run.err()).as(run.toString()).isEmpty();
         }
@@ -119,7 +152,12 @@ class DistributionIT {
         Run run = porthole(Map.of("PORTHOLE_JAVA", JAVA, "SERVER", "http://127.0.0.1:" + closed), "version");
         assertThat(run.exit()).as(run.toString()).isEqualTo(5);
         assertThat(run.out()).as(run.toString()).hasSize(3).startsWith("porthole " + version);
-        assertThat(run.err()).as(run.toString()).singleElement().asString().startsWith("porthole: ").contains("127.0.0.1:" + closed);
+        assertThat(run.err())
+                .as(run.toString())
+                .singleElement()
+                .asString()
+                .startsWith("porthole: ")
+                .contains("127.0.0.1:" + closed);
     }
 
     @Test
@@ -131,17 +169,24 @@ class DistributionIT {
         assertThat(help.err()).as(help.toString()).isEmpty();
 
         Path config = UNPACKED.resolve("porthole.yml");
-        Files.writeString(config, "server: http://127.0.0.1:8080\ntunnels:\n  web:\n    type: http\n    upstream: 3000\n");
+        Files.writeString(
+                config, "server: http://127.0.0.1:8080\ntunnels:\n  web:\n    type: http\n    upstream: 3000\n");
         Run check = porthole(env, "config", "check", "--config", config.toString());
         assertThat(check.exit()).as(check.toString()).isZero();
-        assertThat(check.out()).as(check.toString()).containsExactly(config + ": 1 tunnel, no mistakes", "  web: http -> 127.0.0.1:3000");
+        assertThat(check.out())
+                .as(check.toString())
+                .containsExactly(config + ": 1 tunnel, no mistakes", "  web: http -> 127.0.0.1:3000");
         assertThat(check.err()).as(check.toString()).isEmpty();
 
         int closed = FreePorts.loopback();
         Run status = porthole(env, "status", "--inspect-address", "127.0.0.1:" + closed);
         assertThat(status.exit()).as(status.toString()).isEqualTo(5);
         assertThat(status.out()).as(status.toString()).isEmpty();
-        assertThat(status.err()).as(status.toString()).singleElement().asString().startsWith("porthole: no agent answers at 127.0.0.1:" + closed);
+        assertThat(status.err())
+                .as(status.toString())
+                .singleElement()
+                .asString()
+                .startsWith("porthole: no agent answers at 127.0.0.1:" + closed);
     }
 
     @Test
@@ -150,13 +195,20 @@ class DistributionIT {
         Run run = porthole(Map.of("PORTHOLE_JAVA", old.toString()), "version");
         assertThat(run.exit()).as(run.toString()).isEqualTo(6);
         assertThat(run.out()).as(run.toString()).isEmpty();
-        assertThat(run.err()).as(run.toString()).containsExactly(
-                "porthole: " + old + " (from PORTHOLE_JAVA) is Java 21.0.2; Porthole needs Java 25 or newer. Install one and set PORTHOLE_JAVA (or JAVA_HOME) to it");
+        assertThat(run.err())
+                .as(run.toString())
+                .containsExactly(
+                        "porthole: " + old
+                                + " (from PORTHOLE_JAVA) is Java 21.0.2; Porthole needs Java 25 or newer. Install one and set PORTHOLE_JAVA (or JAVA_HOME) to it");
 
         Path java8 = fakeJava("java8/bin/java", "java version \"1.8.0_402\"");
         Run eight = porthole(Map.of("JAVA_HOME", java8.getParent().getParent().toString()), "--help");
         assertThat(eight.exit()).as(eight.toString()).isEqualTo(6);
-        assertThat(eight.err()).as(eight.toString()).singleElement().asString().contains("(from JAVA_HOME) is Java 1.8.0_402; Porthole needs Java 25");
+        assertThat(eight.err())
+                .as(eight.toString())
+                .singleElement()
+                .asString()
+                .contains("(from JAVA_HOME) is Java 1.8.0_402; Porthole needs Java 25");
     }
 
     @Test
@@ -172,8 +224,11 @@ class DistributionIT {
         }
         Run run = porthole(Map.of("PATH", bin.toString()), "version");
         assertThat(run.exit()).as(run.toString()).isEqualTo(6);
-        assertThat(run.err()).as(run.toString()).containsExactly("porthole: no Java found; Porthole needs Java 25 or newer. Install one (e.g. Temurin 25) "
-                + "and put its bin folder on PATH, or set PORTHOLE_JAVA to its java or JAVA_HOME to its folder");
+        assertThat(run.err())
+                .as(run.toString())
+                .containsExactly(
+                        "porthole: no Java found; Porthole needs Java 25 or newer. Install one (e.g. Temurin 25) "
+                                + "and put its bin folder on PATH, or set PORTHOLE_JAVA to its java or JAVA_HOME to its folder");
     }
 
     /** Runs the launcher with a clean environment (no Java settings, no SERVER, a HOME of its own) plus {@code env}. */
@@ -182,14 +237,20 @@ class DistributionIT {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(UNPACKED.toFile());
         Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("PORTHOLE_") || k.startsWith("JAVA") || k.startsWith("JDK_")
-                || List.of("SERVER", "TOKEN", "CREDENTIALS", "XDG_CACHE_HOME", "XDG_CONFIG_HOME").contains(k));
+        environment
+                .keySet()
+                .removeIf(k -> k.startsWith("PORTHOLE_")
+                        || k.startsWith("JAVA")
+                        || k.startsWith("JDK_")
+                        || List.of("SERVER", "TOKEN", "CREDENTIALS", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")
+                                .contains(k));
         environment.put("HOME", UNPACKED.resolve("home").toString());
         environment.put("PATH", "/usr/bin:/bin");
         environment.putAll(env);
         Path out = Files.createTempFile(UNPACKED, "out", ".txt");
         Path err = Files.createTempFile(UNPACKED, "err", ".txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process =
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("porthole " + String.join(" ", args) + " did not end within 60 s");
@@ -206,7 +267,10 @@ class DistributionIT {
     }
 
     private static Path whereIs(String tool) {
-        return Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst()
+        return Stream.of("/usr/bin", "/bin")
+                .map(d -> Path.of(d, tool))
+                .filter(Files::isExecutable)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(tool + " not in /usr/bin or /bin"));
     }
 

@@ -36,31 +36,41 @@ class FaultsIT {
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_TIMEOUT", "2s")
                 .gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_TTL", "3s")
                 .gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_REFRESH_INTERVAL", "500ms")
-                .startGateway().startUpstream();
+                .startGateway()
+                .startUpstream();
     }
 
     @Test
     void withRedisStoppedTunnelsServeNewClaimsWaitAndTheRegistryIsRebuilt() {
         system = start("FaultsIT-redis");
         Agent steady = system.startAgent("steady", List.of("--token", TOKEN, "--subdomain", "steady"));
-        assertThat(system.redisGet("porthole:route:http:{steady}")).as("the route is in the registry").contains("sessionId");
+        assertThat(system.redisGet("porthole:route:http:{steady}"))
+                .as("the route is in the registry")
+                .contains("sessionId");
 
         system.redis().stop();
-        assertThat(Http.getByHost(system, "steady", "/hello").statusCode()).as("an open tunnel serves without Redis").isEqualTo(200);
-        ServiceProcess newcomer = system.launchHttpAgent("newcomer", system.gatewayPort(), List.of("--token", TOKEN, "--subdomain", "newcomer"));
+        assertThat(Http.getByHost(system, "steady", "/hello").statusCode())
+                .as("an open tunnel serves without Redis")
+                .isEqualTo(200);
+        ServiceProcess newcomer = system.launchHttpAgent(
+                "newcomer", system.gatewayPort(), List.of("--token", TOKEN, "--subdomain", "newcomer"));
         newcomer.awaitLog(line -> line.contains("retrying in"), Duration.ofSeconds(60));
-        assertThat(newcomer.isAlive()).as("the agent waits for the registry instead of giving up").isTrue();
+        assertThat(newcomer.isAlive())
+                .as("the agent waits for the registry instead of giving up")
+                .isTrue();
         assertThat(String.join("\n", newcomer.stderr())).contains("registry");
         assertThat(Http.getByHost(system, "steady", "/hello").statusCode()).isEqualTo(200);
 
         system.redis().start();
         assertThat(newcomer.awaitFirstLine(Duration.ofSeconds(60))).startsWith("http://newcomer.");
-        await("the open tunnel's route is written back").atMost(Duration.ofSeconds(30))
+        await("the open tunnel's route is written back")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> !system.redisGet("porthole:route:http:{steady}").isEmpty());
         assertThat(Http.getByHost(system, "newcomer", "/hello").statusCode()).isEqualTo(200);
 
         steady.process().stop();
-        await("nothing stale is left once its agent leaves").atMost(Duration.ofSeconds(30))
+        await("nothing stale is left once its agent leaves")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> system.redisGet("porthole:route:http:{steady}").isEmpty());
     }
 
@@ -68,17 +78,21 @@ class FaultsIT {
     void aStalledConnectionIsFoundByTheHeartbeatAndTheAgentComesBack() {
         system = start("FaultsIT-stall");
         try (StallingProxy proxy = new StallingProxy(system.gatewayPort())) {
-            ServiceProcess agent = system.launchHttpAgent("stalled", proxy.port(), List.of("--token", TOKEN, "--subdomain", "stalled"));
+            ServiceProcess agent = system.launchHttpAgent(
+                    "stalled", proxy.port(), List.of("--token", TOKEN, "--subdomain", "stalled"));
             assertThat(agent.awaitFirstLine(Duration.ofSeconds(60))).startsWith("http://stalled.");
             assertThat(Http.getByHost(system, "stalled", "/hello").statusCode()).isEqualTo(200);
 
             proxy.stall();
-            await("the gateway gives up on the silent agent").atMost(Duration.ofSeconds(15))
+            await("the gateway gives up on the silent agent")
+                    .atMost(Duration.ofSeconds(15))
                     .until(() -> Http.getByHost(system, "stalled", "/hello").statusCode() == 502);
             agent.awaitLog(line -> line.contains("retrying in"), Duration.ofSeconds(15));
 
             proxy.resume();
-            await("the agent reconnects and serves again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            await("the agent reconnects and serves again")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> Http.getByHost(system, "stalled", "/hello").statusCode() == 200);
         }
     }
@@ -98,12 +112,17 @@ class FaultsIT {
             assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
 
             for (int i = 0; i < 50; i++) {
-                assertThat(Http.getByHost(system, agent.name(), "/hello").statusCode()).as("request %d beside the stuck download", i).isEqualTo(200);
+                assertThat(Http.getByHost(system, agent.name(), "/hello").statusCode())
+                        .as("request %d beside the stuck download", i)
+                        .isEqualTo(200);
             }
             long gatewayAfter = system.gateway().residentBytes();
-            assertThat(gatewayAfter - gatewayBefore).as("the gateway buffers at most a window for the stuck visitor")
+            assertThat(gatewayAfter - gatewayBefore)
+                    .as("the gateway buffers at most a window for the stuck visitor")
                     .isLessThan(64L * 1024 * 1024);
-            assertThat(agent.process().residentBytes()).as("the agent reads no further than the window").isLessThan(400L * 1024 * 1024);
+            assertThat(agent.process().residentBytes())
+                    .as("the agent reads no further than the window")
+                    .isLessThan(400L * 1024 * 1024);
         }
         assertThat(Http.getByHost(system, agent.name(), "/hello").statusCode()).isEqualTo(200);
     }

@@ -3,7 +3,6 @@ package dev.porthole.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.e2e.support.ByteServer;
-import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.ServiceProcess;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -20,7 +19,8 @@ class ForwardIT {
     private static final Path LOGS = Path.of("target", "e2e-logs", "ForwardIT");
 
     private static ServiceProcess forward(String name, String target, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("forward", "--listen", "127.0.0.1:0", "--target", target));
+        List<String> args =
+                new java.util.ArrayList<>(List.of("forward", "--listen", "127.0.0.1:0", "--target", target));
         args.addAll(List.of(extra));
         return ServiceProcess.start(name, "client-agent", List.of("-Xmx128m"), args, Map.of(), LOGS);
     }
@@ -34,19 +34,25 @@ class ForwardIT {
     @Test
     void forwardsWithHalfCloseAndResetsConnectionsBeyondTheLimit() throws Exception {
         try (ByteServer digest = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
-                ServiceProcess process = forward("forward-limit", "127.0.0.1:" + digest.port(), "--max-connections", "2")) {
+                ServiceProcess process =
+                        forward("forward-limit", "127.0.0.1:" + digest.port(), "--max-connections", "2")) {
             int port = port(process);
-            assertThat(TcpTunnelIT.upload(port, 10 * 1024 * 1024)).isEqualTo(10 * 1024 * 1024 + " " + TcpTunnelIT.patternDigest(10 * 1024 * 1024));
-            try (Socket first = new Socket("127.0.0.1", port); Socket second = new Socket("127.0.0.1", port)) {
+            assertThat(TcpTunnelIT.upload(port, 10 * 1024 * 1024))
+                    .isEqualTo(10 * 1024 * 1024 + " " + TcpTunnelIT.patternDigest(10 * 1024 * 1024));
+            try (Socket first = new Socket("127.0.0.1", port);
+                    Socket second = new Socket("127.0.0.1", port)) {
                 first.getOutputStream().write(ByteServer.pattern(1));
                 second.getOutputStream().write(ByteServer.pattern(1));
                 try (Socket third = new Socket("127.0.0.1", port)) {
                     third.setSoTimeout(10_000);
-                    assertThat(readOrReset(third)).as("the third connection is reset").isEqualTo(-1);
+                    assertThat(readOrReset(third))
+                            .as("the third connection is reset")
+                            .isEqualTo(-1);
                 }
                 process.awaitLog(line -> line.contains("2 connections is the limit"), Duration.ofSeconds(10));
                 first.shutdownOutput();
-                assertThat(new String(first.getInputStream().readAllBytes())).isEqualTo("1 " + TcpTunnelIT.patternDigest(1));
+                assertThat(new String(first.getInputStream().readAllBytes()))
+                        .isEqualTo("1 " + TcpTunnelIT.patternDigest(1));
             }
         }
     }
@@ -54,8 +60,13 @@ class ForwardIT {
     @Test
     void forwardsBetweenIpv6Addresses() throws Exception {
         try (ByteServer echo = ByteServer.start(InetAddress.getByName("::1"), ByteServer::echo);
-                ServiceProcess process = ServiceProcess.start("forward-v6", "client-agent", List.of("-Xmx128m"),
-                        List.of("forward", "--listen", "[::1]:0", "--target", "[::1]:" + echo.port()), Map.of(), LOGS)) {
+                ServiceProcess process = ServiceProcess.start(
+                        "forward-v6",
+                        "client-agent",
+                        List.of("-Xmx128m"),
+                        List.of("forward", "--listen", "[::1]:0", "--target", "[::1]:" + echo.port()),
+                        Map.of(),
+                        LOGS)) {
             String address = process.awaitFirstLine(Duration.ofSeconds(60));
             assertThat(address).startsWith("tcp://[::1]:");
             int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));

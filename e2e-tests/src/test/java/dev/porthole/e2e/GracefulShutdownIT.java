@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class GracefulShutdownIT {
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
-    private static final Pattern OPEN_STREAMS = Pattern.compile("(?m)^porthole_gateway_streams(?:\\{[^}]*})? ([0-9.]+)$");
+    private static final Pattern OPEN_STREAMS =
+            Pattern.compile("(?m)^porthole_gateway_streams(?:\\{[^}]*})? ([0-9.]+)$");
 
     @Test
     void finishesOpenRequestsRefusesNewOnesAndCutsWhatOutlivesTheDeadline() throws Exception {
@@ -39,15 +40,23 @@ class GracefulShutdownIT {
 
             CompletableFuture<HttpResponse<String>> finishing = slow(system, agent, 2_500);
             CompletableFuture<HttpResponse<String>> outliving = slow(system, agent, 60_000);
-            await("both requests reach the agent").atMost(Duration.ofSeconds(20)).until(() -> openStreams(system) == 2);
+            await("both requests reach the agent")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> openStreams(system) == 2);
 
             long terminatedAt = System.nanoTime();
             system.gateway().terminate();
             await("readiness goes down").atMost(Duration.ofSeconds(10)).until(() -> readiness(system) != 200);
-            // Served still (by the agent's old connection), but the visitor's next request goes through a new connection.
-            HttpResponse<String> served = await("a new request is served and closes its connection").atMost(Duration.ofSeconds(10))
-                    .until(() -> Http.getByHost(system, agent.name(), "/hello"), response -> response.headers().firstValue("Connection")
-                            .filter(value -> value.equalsIgnoreCase("close")).isPresent());
+            // Served still (by the agent's old connection), but the visitor's next request goes through a new
+            // connection.
+            HttpResponse<String> served = await("a new request is served and closes its connection")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> Http.getByHost(system, agent.name(), "/hello"),
+                            response -> response.headers()
+                                    .firstValue("Connection")
+                                    .filter(value -> value.equalsIgnoreCase("close"))
+                                    .isPresent());
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(served.body()).isEqualTo("hello\n");
             agent.process().awaitLog(line -> line.contains("the gateway is draining"), Duration.ofSeconds(10));
@@ -63,15 +72,20 @@ class GracefulShutdownIT {
             assertThat(cut).isNotEqualTo("200");
             assertThat(cutAfterMillis).isGreaterThanOrEqualTo(DRAIN_TIMEOUT.toMillis() - 500);
             int exitCode = system.gateway().awaitExit(Duration.ofSeconds(20));
-            await("the gateway's last lines").atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(system.gateway().stdout())
-                    .as("gateway output (exit code %d)", exitCode)
-                    .anyMatch(line -> line.contains("drain timeout of 5000 ms passed with 1 stream(s)")));
+            await("the gateway's last lines")
+                    .atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(system.gateway().stdout())
+                            .as("gateway output (exit code %d)", exitCode)
+                            .anyMatch(line -> line.contains("drain timeout of 5000 ms passed with 1 stream(s)")));
         }
     }
 
-    private static CompletableFuture<HttpResponse<String>> slow(PortholeSystem system, PortholeSystem.Agent agent, int delayMillis) {
+    private static CompletableFuture<HttpResponse<String>> slow(
+            PortholeSystem system, PortholeSystem.Agent agent, int delayMillis) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(system.gatewayUrl("/slow?delay=" + delayMillis)))
-                .header("Host", system.host(agent.name())).timeout(Duration.ofSeconds(90)).build();
+                .header("Host", system.host(agent.name()))
+                .timeout(Duration.ofSeconds(90))
+                .build();
         return Http.client().sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -95,7 +109,8 @@ class GracefulShutdownIT {
     }
 
     private static int openStreams(PortholeSystem system) {
-        Matcher matcher = OPEN_STREAMS.matcher(Http.get(system.managementUrl("/q/metrics")).body());
+        Matcher matcher = OPEN_STREAMS.matcher(
+                Http.get(system.managementUrl("/q/metrics")).body());
         return matcher.find() ? (int) Double.parseDouble(matcher.group(1)) : -1;
     }
 }

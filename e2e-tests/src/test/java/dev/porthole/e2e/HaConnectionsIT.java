@@ -40,12 +40,15 @@ class HaConnectionsIT {
     private static final String TOKEN = "e2e-token-0123456789";
     /** Long enough that nothing in the test waits for a dead holder's place to expire. */
     private static final String REGISTRY_TTL = "20s";
+
     private static final Duration REFRESH = Duration.ofSeconds(2);
     private static final Pattern HOLDER = Pattern.compile("\\{[^{}]*}");
     private static final Pattern HOLDER_GATEWAY = Pattern.compile("\"gatewayId\":\"([^\"]+)\"");
     private static final Pattern HOLDER_EXPIRY = Pattern.compile("\"expiresAt\":([0-9]+)");
-    private static final Pattern SECOND_ON = Pattern.compile("HA: second connection on gateway instance (\\S+) \\(the first is on (\\S+)\\)");
-    private static final Pattern FORWARDS = Pattern.compile("(?m)^porthole_gateway_cluster_forwards_total\\{outcome=\"(\\w+)\"} ([0-9.eE+]+)$");
+    private static final Pattern SECOND_ON =
+            Pattern.compile("HA: second connection on gateway instance (\\S+) \\(the first is on (\\S+)\\)");
+    private static final Pattern FORWARDS =
+            Pattern.compile("(?m)^porthole_gateway_cluster_forwards_total\\{outcome=\"(\\w+)\"} ([0-9.eE+]+)$");
 
     private static PortholeSystem system;
     private static final List<ClusterGateway> gateways = new ArrayList<>();
@@ -55,7 +58,8 @@ class HaConnectionsIT {
 
     @BeforeAll
     static void start() throws IOException {
-        system = new PortholeSystem("HaConnectionsIT").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
+        system = new PortholeSystem("HaConnectionsIT")
+                .gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
                 .gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_TTL", REGISTRY_TTL)
                 .gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_REFRESH_INTERVAL", REFRESH.toSeconds() + "s")
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_INTERVAL", "1s")
@@ -67,8 +71,11 @@ class HaConnectionsIT {
         agentPort = FreePorts.loopback();
         visitorPort = FreePorts.loopback();
         system.startHaproxy(haproxyConfig(agentPort, visitorPort, gateways), agentPort, visitorPort);
-        agent = system.startAgent("ha-agent", agentPort, List.of("-Xmx128m"), List.of("--ha", "--token", TOKEN, "--subdomain", "shared",
-                "--no-inspect"));
+        agent = system.startAgent(
+                "ha-agent",
+                agentPort,
+                List.of("-Xmx128m"),
+                List.of("--ha", "--token", TOKEN, "--subdomain", "shared", "--no-inspect"));
     }
 
     @AfterAll
@@ -85,30 +92,43 @@ class HaConnectionsIT {
         }
         ClusterGateway first = firstConnectionsInstance();
         assertThat(holding).contains(first);
-        ClusterGateway third = gateways.stream().filter(g -> !holding.contains(g)).findFirst().orElseThrow();
+        ClusterGateway third =
+                gateways.stream().filter(g -> !holding.contains(g)).findFirst().orElseThrow();
 
         Load load = new Load(4);
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> load.served.get() >= 200 && forwards(third, "sent") > 0);
             assertThat(load.failures).as("before the kill").isEmpty();
 
-            // Kill the holder the registry lists first, just after its refresh: the others then try the dead instance first (for
-            // about a refresh interval, until the survivor refreshes), so their forwards must move on to the next holder.
+            // Kill the holder the registry lists first, just after its refresh: the others then try the dead instance
+            // first (for
+            // about a refresh interval, until the survivor refreshes), so their forwards must move on to the next
+            // holder.
             ClusterGateway victim = holderJustRefreshedAhead();
             int servedBeforeKill = load.served.get();
             long killed = System.nanoTime();
             victim.process().kill();
-            System.out.printf("HaConnectionsIT: %s killed with SIGKILL after %d requests (the first connection was on %s)%n", victim.id(),
-                    servedBeforeKill, first.id());
+            System.out.printf(
+                    "HaConnectionsIT: %s killed with SIGKILL after %d requests (the first connection was on %s)%n",
+                    victim.id(), servedBeforeKill, first.id());
             List<ClusterGateway> after = awaitTwoInstancesHoldTheAgent();
             long backMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
             assertThat(after).doesNotContain(victim).contains(third);
             await().atMost(Duration.ofSeconds(60)).until(() -> load.served.get() >= servedBeforeKill + 300);
             load.stop();
-            System.out.printf("HaConnectionsIT: agent on two live instances again %d ms after the kill; %d requests served, %d failed; "
-                    + "forwards moved on to the next holder: %s%n", backMillis, load.served.get(), load.failures.size(),
-                    gateways.stream().filter(g -> g.process().isAlive()).map(g -> g.id() + "=" + (long) forwards(g, "retried")).toList());
-            assertThat(load.failures).as("requests through haproxy that failed while an instance holding the agent died").isEmpty();
+            System.out.printf(
+                    "HaConnectionsIT: agent on two live instances again %d ms after the kill; %d requests served, %d failed; "
+                            + "forwards moved on to the next holder: %s%n",
+                    backMillis,
+                    load.served.get(),
+                    load.failures.size(),
+                    gateways.stream()
+                            .filter(g -> g.process().isAlive())
+                            .map(g -> g.id() + "=" + (long) forwards(g, "retried"))
+                            .toList());
+            assertThat(load.failures)
+                    .as("requests through haproxy that failed while an instance holding the agent died")
+                    .isEmpty();
         } finally {
             load.stop();
         }
@@ -122,20 +142,28 @@ class HaConnectionsIT {
      */
     private static ClusterGateway holderJustRefreshedAhead() {
         long[] seen = new long[1];
-        String id = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            Map<String, Long> places = holderExpiries();
-            if (places.size() != 2) {
-                return null;
-            }
-            List<Map.Entry<String, Long>> sorted = places.entrySet().stream().sorted(Map.Entry.comparingByValue()).toList();
-            long lead = sorted.get(1).getValue() - sorted.get(0).getValue();
-            if (lead <= 0 || lead > REFRESH.toMillis() * 6 / 10) {
-                return null;
-            }
-            seen[0] = sorted.get(1).getValue();
-            return sorted.get(1).getKey();
-        }, found -> found != null);
-        await().atMost(REFRESH.multipliedBy(3)).pollInterval(Duration.ofMillis(5)).until(() -> holderExpiries().getOrDefault(id, 0L) > seen[0]);
+        String id = await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> {
+                            Map<String, Long> places = holderExpiries();
+                            if (places.size() != 2) {
+                                return null;
+                            }
+                            List<Map.Entry<String, Long>> sorted = places.entrySet().stream()
+                                    .sorted(Map.Entry.comparingByValue())
+                                    .toList();
+                            long lead = sorted.get(1).getValue() - sorted.get(0).getValue();
+                            if (lead <= 0 || lead > REFRESH.toMillis() * 6 / 10) {
+                                return null;
+                            }
+                            seen[0] = sorted.get(1).getValue();
+                            return sorted.get(1).getKey();
+                        },
+                        found -> found != null);
+        await().atMost(REFRESH.multipliedBy(3))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> holderExpiries().getOrDefault(id, 0L) > seen[0]);
         return gateways.stream().filter(g -> g.id().equals(id)).findFirst().orElseThrow();
     }
 
@@ -160,30 +188,40 @@ class HaConnectionsIT {
 
     /** The two live gateways that each count one agent, once exactly two do. */
     private static List<ClusterGateway> awaitTwoInstancesHoldTheAgent() {
-        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(
-                () -> gateways.stream().filter(g -> g.process().isAlive()).filter(g -> agentsConnected(g) > 0).toList(),
-                holding -> holding.size() == 2);
+        return await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () -> gateways.stream()
+                                .filter(g -> g.process().isAlive())
+                                .filter(g -> agentsConnected(g) > 0)
+                                .toList(),
+                        holding -> holding.size() == 2);
     }
 
     /** The instance of the agent's first connection, from its latest "second connection on ... (the first is on ...)" line. */
     private static ClusterGateway firstConnectionsInstance() {
-        String id = await().atMost(Duration.ofSeconds(60)).until(() -> {
-            List<String> lines = new ArrayList<>(agent.process().stdout());
-            lines.addAll(agent.process().stderr());
-            String found = null;
-            for (String line : lines) {
-                Matcher matcher = SECOND_ON.matcher(line);
-                if (matcher.find()) {
-                    found = matcher.group(2);
-                }
-            }
-            return Optional.ofNullable(found);
-        }, Optional::isPresent).orElseThrow();
+        String id = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            List<String> lines = new ArrayList<>(agent.process().stdout());
+                            lines.addAll(agent.process().stderr());
+                            String found = null;
+                            for (String line : lines) {
+                                Matcher matcher = SECOND_ON.matcher(line);
+                                if (matcher.find()) {
+                                    found = matcher.group(2);
+                                }
+                            }
+                            return Optional.ofNullable(found);
+                        },
+                        Optional::isPresent)
+                .orElseThrow();
         return gateways.stream().filter(g -> g.id().equals(id)).findFirst().orElseThrow();
     }
 
     private static double agentsConnected(ClusterGateway gateway) {
-        Matcher gauge = Pattern.compile("(?m)^porthole_gateway_agents(\\{[^}]*})? ([0-9.eE+]+)$").matcher(Http.get(gateway.metricsUrl()).body());
+        Matcher gauge = Pattern.compile("(?m)^porthole_gateway_agents(\\{[^}]*})? ([0-9.eE+]+)$")
+                .matcher(Http.get(gateway.metricsUrl()).body());
         return gauge.find() ? Double.parseDouble(gauge.group(2)) : 0;
     }
 
@@ -211,9 +249,14 @@ class HaConnectionsIT {
         }
 
         private void visit() {
-            try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()) {
+            try (HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()) {
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + visitorPort + "/hello"))
-                        .header("Host", "shared." + PortholeSystem.DOMAIN + ":" + visitorPort).timeout(Duration.ofSeconds(30)).build();
+                        .header("Host", "shared." + PortholeSystem.DOMAIN + ":" + visitorPort)
+                        .timeout(Duration.ofSeconds(30))
+                        .build();
                 while (running.get()) {
                     try {
                         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -248,7 +291,10 @@ class HaConnectionsIT {
     private static String haproxyConfig(int agents, int visitors, List<ClusterGateway> backends) {
         StringBuilder servers = new StringBuilder();
         for (ClusterGateway gateway : backends) {
-            servers.append("    server ").append(gateway.id()).append(" 127.0.0.1:").append(gateway.port())
+            servers.append("    server ")
+                    .append(gateway.id())
+                    .append(" 127.0.0.1:")
+                    .append(gateway.port())
                     .append(" check inter 200ms fall 1 rise 2\n");
         }
         return """

@@ -10,10 +10,10 @@ import dev.porthole.e2e.support.RawAgent;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.frame.FrameCodec;
 import dev.porthole.protocol.message.GoAway;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Rst;
+import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.Window;
 import io.vertx.core.buffer.Buffer;
 import java.net.URI;
@@ -38,6 +38,7 @@ class HostileAgentIT {
 
     /** How long one flood may go on before the test gives up on the gateway closing it. */
     private static final Duration FLOOD_LIMIT = Duration.ofSeconds(15);
+
     private static final long MAX_RSS_GROWTH = 64L * 1024 * 1024;
     private static final int MAX_LOG_LINES = 100;
     /** The notice lines the gateway logs from one source address per minute (its LogBudget.LINES). */
@@ -68,33 +69,70 @@ class HostileAgentIT {
     }
 
     /** A frame that breaks a rule, and the rule the gateway names when it closes the connection for it. */
-    private record BadFrame(String what, java.util.function.Consumer<RawAgent> send, String rule) {
-    }
+    private record BadFrame(String what, java.util.function.Consumer<RawAgent> send, String rule) {}
 
     @Test
     void closesTheConnectionNamingTheRuleForEachKindOfBadFrame() {
         system = new PortholeSystem("HostileAgentIT-badFrames").startGateway();
         List<BadFrame> bad = List.of(
-                new BadFrame("unknown frame type", agent -> agent.sendRaw(0x7f, 0, 0, Buffer.buffer()), "UNKNOWN_FRAME_TYPE"),
-                new BadFrame("shorter than the header", agent -> agent.sendRaw(Buffer.buffer(new byte[] {6, 0, 0})), "TRUNCATED"),
-                new BadFrame("undefined flags", agent -> agent.sendRaw(0x06, 0x80, 0, Buffer.buffer().appendLong(1)), "UNKNOWN_FLAGS"),
-                new BadFrame("a connection frame on a stream", agent -> agent.sendRaw(0x06, 0, 5, Buffer.buffer().appendLong(1)), "BAD_STREAM_ID"),
-                new BadFrame("a payload cut short", agent -> agent.sendRaw(0x06, 0, 0, Buffer.buffer().appendInt(1)), "TRUNCATED"),
-                new BadFrame("bytes after the last field", agent -> agent.sendRaw(0x06, 0, 0, Buffer.buffer().appendLong(1).appendByte((byte) 0)),
+                new BadFrame(
+                        "unknown frame type",
+                        agent -> agent.sendRaw(0x7f, 0, 0, Buffer.buffer()),
+                        "UNKNOWN_FRAME_TYPE"),
+                new BadFrame(
+                        "shorter than the header",
+                        agent -> agent.sendRaw(Buffer.buffer(new byte[] {6, 0, 0})),
+                        "TRUNCATED"),
+                new BadFrame(
+                        "undefined flags",
+                        agent -> agent.sendRaw(0x06, 0x80, 0, Buffer.buffer().appendLong(1)),
+                        "UNKNOWN_FLAGS"),
+                new BadFrame(
+                        "a connection frame on a stream",
+                        agent -> agent.sendRaw(0x06, 0, 5, Buffer.buffer().appendLong(1)),
+                        "BAD_STREAM_ID"),
+                new BadFrame(
+                        "a payload cut short",
+                        agent -> agent.sendRaw(0x06, 0, 0, Buffer.buffer().appendInt(1)),
+                        "TRUNCATED"),
+                new BadFrame(
+                        "bytes after the last field",
+                        agent -> agent.sendRaw(
+                                0x06, 0, 0, Buffer.buffer().appendLong(1).appendByte((byte) 0)),
                         "TRAILING_BYTES"),
-                new BadFrame("a stream id reused", agent -> {
-                    agent.send(new Open(1, "db", "raw", null));
-                    agent.send(new Open(1, "db", "raw", null));
-                }, "BAD_STREAM_ID"),
-                new BadFrame("an OPEN with the gateway's parity", agent -> agent.send(new Open(2, "db", "raw", null)), "BAD_STREAM_ID"),
-                new BadFrame("a second HELLO", agent -> agent.send(new dev.porthole.protocol.message.Hello(1, 2, "x", "y", java.util.Set.of(), 1024,
-                        FrameCodec.DEFAULT_MAX_FRAME_SIZE, List.of())), "HELLO after the handshake"));
+                new BadFrame(
+                        "a stream id reused",
+                        agent -> {
+                            agent.send(new Open(1, "db", "raw", null));
+                            agent.send(new Open(1, "db", "raw", null));
+                        },
+                        "BAD_STREAM_ID"),
+                new BadFrame(
+                        "an OPEN with the gateway's parity",
+                        agent -> agent.send(new Open(2, "db", "raw", null)),
+                        "BAD_STREAM_ID"),
+                new BadFrame(
+                        "a second HELLO",
+                        agent -> agent.send(new dev.porthole.protocol.message.Hello(
+                                1,
+                                2,
+                                "x",
+                                "y",
+                                java.util.Set.of(),
+                                1024,
+                                FrameCodec.DEFAULT_MAX_FRAME_SIZE,
+                                List.of())),
+                        "HELLO after the handshake"));
         for (BadFrame frame : bad) {
             try (RawAgent agent = RawAgent.connect(system.gatewayPort())) {
                 frame.send().accept(agent);
                 RawAgent.Closed closed = agent.awaitClose(Duration.ofSeconds(10));
-                assertThat(closed.code()).as("close code for %s", frame.what()).isEqualTo(CloseCode.PROTOCOL_ERROR.code());
-                assertThat(closed.reason()).as("close reason for %s", frame.what()).contains(frame.rule());
+                assertThat(closed.code())
+                        .as("close code for %s", frame.what())
+                        .isEqualTo(CloseCode.PROTOCOL_ERROR.code());
+                assertThat(closed.reason())
+                        .as("close reason for %s", frame.what())
+                        .contains(frame.rule());
             }
         }
         assertThat(system.gateway().isAlive()).isTrue();
@@ -105,14 +143,16 @@ class HostileAgentIT {
         system = new PortholeSystem("HostileAgentIT-windowOverflow").startGateway();
         try (RawAgent agent = RawAgent.connect(system.gatewayPort())) {
             String name = agent.welcome().tunnels().getFirst().name();
-            CompletableFuture<HttpResponse<String>> visit = CompletableFuture.supplyAsync(() -> Http.getByHost(system, name, "/"));
+            CompletableFuture<HttpResponse<String>> visit =
+                    CompletableFuture.supplyAsync(() -> Http.getByHost(system, name, "/"));
             Open open = agent.awaitMessage(Open.class, Duration.ofSeconds(10));
             agent.send(new Window(open.streamId(), Integer.MAX_VALUE));
             agent.send(new Window(open.streamId(), Integer.MAX_VALUE));
             RawAgent.Closed closed = agent.awaitClose(Duration.ofSeconds(10));
             assertThat(closed.code()).isEqualTo(CloseCode.PROTOCOL_ERROR.code());
             assertThat(closed.reason()).contains("FLOW_CONTROL");
-            assertThat(visit.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(502);
+            assertThat(visit.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode())
+                    .isEqualTo(502);
         }
         assertThat(system.gateway().isAlive()).isTrue();
     }
@@ -121,8 +161,8 @@ class HostileAgentIT {
     void anAgentCannotWriteLinesOfItsOwnIntoTheGatewayLog() {
         system = new PortholeSystem("HostileAgentIT-logForging").startGateway();
         String forged = "\n18:00:00.000 ERROR [de.po.ga.FORGED] admin password reset by operator";
-        try (RawAgent agent = RawAgent.connect(system.gatewayPort(), Map.of(), List.of(TunnelRequest.http("", "raw")),
-                "1.0" + forged)) {
+        try (RawAgent agent = RawAgent.connect(
+                system.gatewayPort(), Map.of(), List.of(TunnelRequest.http("", "raw")), "1.0" + forged)) {
             agent.send(new Open(1, "db" + forged, "127.0.0.1:1" + forged, null));
             Rst refused = agent.awaitMessage(Rst.class, Duration.ofSeconds(10));
             assertThat(refused.message()).doesNotContain("FORGED");
@@ -165,8 +205,10 @@ class HostileAgentIT {
         // heap settles (that varied from 20 to 90 MiB between runs): the growth measured is what -Xmx does not
         // bound (Netty's direct buffers, where unsent answers would queue, threads, sockets), and the gateway
         // staying alive shows the heap was enough.
-        system = new PortholeSystem("HostileAgentIT-floods").gatewayJvm("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch")
-                .startGateway().startUpstream();
+        system = new PortholeSystem("HostileAgentIT-floods")
+                .gatewayJvm("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch")
+                .startGateway()
+                .startUpstream();
         PortholeSystem.Agent normal = system.startAgent("agent", List.of());
         assertThat(Http.getByHost(system, normal.name(), "/hello").statusCode()).isEqualTo(200);
         long rssBefore = system.gateway().residentBytes();
@@ -191,11 +233,22 @@ class HostileAgentIT {
             }
             long slowest = visitor.get();
             int lines = gatewayLines() - linesBefore;
-            report.add("%s: %d frames, closed after %d ms with %d '%s', %d log lines, slowest visit %d ms".formatted(flood, sent,
-                    (System.nanoTime() - started) / 1_000_000, closed.code(), closed.reason(), lines, slowest));
-            assertThat(system.gateway().isAlive()).as("gateway alive after the %s flood", flood).isTrue();
-            // The close frame itself may be lost: the gateway resets a connection whose unread flood it drops. Its log says why.
-            assertThat(gatewayLinesSince(linesBefore)).as("the gateway's log during the %s flood", flood)
+            report.add("%s: %d frames, closed after %d ms with %d '%s', %d log lines, slowest visit %d ms"
+                    .formatted(
+                            flood,
+                            sent,
+                            (System.nanoTime() - started) / 1_000_000,
+                            closed.code(),
+                            closed.reason(),
+                            lines,
+                            slowest));
+            assertThat(system.gateway().isAlive())
+                    .as("gateway alive after the %s flood", flood)
+                    .isTrue();
+            // The close frame itself may be lost: the gateway resets a connection whose unread flood it drops. Its log
+            // says why.
+            assertThat(gatewayLinesSince(linesBefore))
+                    .as("the gateway's log during the %s flood", flood)
                     .anyMatch(line -> line.contains("closing tunnel connection: protocol error FLOOD"));
             assertThat(lines).as("gateway log lines during the %s flood", flood).isLessThan(MAX_LOG_LINES);
         }
@@ -235,9 +288,15 @@ class HostileAgentIT {
         long slowest = 0;
         do {
             long started = System.nanoTime();
-            HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(system.gatewayUrl("/hello")))
-                    .header("Host", system.host(name)).timeout(VISIT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("a visit to the other tunnel during the flood").isEqualTo(200);
+            HttpResponse<String> response = Http.send(
+                    HttpRequest.newBuilder(URI.create(system.gatewayUrl("/hello")))
+                            .header("Host", system.host(name))
+                            .timeout(VISIT_TIMEOUT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode())
+                    .as("a visit to the other tunnel during the flood")
+                    .isEqualTo(200);
             slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
         } while (going.get());
         return slowest;

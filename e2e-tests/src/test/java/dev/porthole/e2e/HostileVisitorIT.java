@@ -35,7 +35,9 @@ class HostileVisitorIT {
 
     /** The request a smuggling attempt hides behind the first; the agent must never see it. */
     private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: %s\r\n\r\n";
-    private static final String INJECTED = "HTTP/1.1 200 OK\r\nX-Injected: by-agent\r\nContent-Length: 8\r\n\r\nSMUGGLED";
+
+    private static final String INJECTED =
+            "HTTP/1.1 200 OK\r\nX-Injected: by-agent\r\nContent-Length: 8\r\n\r\nSMUGGLED";
 
     private static PortholeSystem system;
     private static ScriptedAgent victim;
@@ -69,7 +71,8 @@ class HostileVisitorIT {
 
     /** Writes raw bytes and reads until the gateway closes the connection or is silent for 3 s. */
     private static String exchange(String raw) throws IOException {
-        return RawVisitor.exchange(system.gatewayPort(), raw, Duration.ofSeconds(3)).text();
+        return RawVisitor.exchange(system.gatewayPort(), raw, Duration.ofSeconds(3))
+                .text();
     }
 
     /**
@@ -78,11 +81,19 @@ class HostileVisitorIT {
      */
     private static void nothingSmuggledAndOthersServed(String variant, String raw) throws IOException {
         String answer = exchange(raw);
-        assertThat(answer).as(variant + ": an HTTP answer or a closed connection").satisfiesAnyOf(
-                text -> assertThat(text).startsWith("HTTP/1."), text -> assertThat(text).isEmpty());
-        assertThat(victim.uris()).as(variant + ": the agent never sees the hidden request").doesNotContain("/smuggled");
+        assertThat(answer)
+                .as(variant + ": an HTTP answer or a closed connection")
+                .satisfiesAnyOf(
+                        text -> assertThat(text).startsWith("HTTP/1."),
+                        text -> assertThat(text).isEmpty());
+        assertThat(victim.uris())
+                .as(variant + ": the agent never sees the hidden request")
+                .doesNotContain("/smuggled");
         String other = exchange("GET /after HTTP/1.1\r\nHost: " + bystander.host() + "\r\nConnection: close\r\n\r\n");
-        assertThat(other).as(variant + ": another tunnel keeps serving").startsWith("HTTP/1.1 200").endsWith("bystander");
+        assertThat(other)
+                .as(variant + ": another tunnel keeps serving")
+                .startsWith("HTTP/1.1 200")
+                .endsWith("bystander");
     }
 
     @Test
@@ -92,31 +103,71 @@ class HostileVisitorIT {
         String length = "Content-Length: " + hidden.length() + "\r\n";
         String chunkedEnd = "0\r\n\r\n" + hidden;
         List<String[]> variants = List.of(
-                new String[] {"duplicate Content-Length", "POST / HTTP/1.1\r\n" + host + "Content-Length: 0\r\n" + length + "\r\n" + hidden},
-                new String[] {"Content-Length and Transfer-Encoding", "POST / HTTP/1.1\r\n" + host + "Content-Length: " + chunkedEnd.length()
-                        + "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunkedEnd},
-                new String[] {"Transfer-Encoding: chunked, identity", "POST / HTTP/1.1\r\n" + host + "Content-Length: " + chunkedEnd.length()
-                        + "\r\nTransfer-Encoding: chunked, identity\r\n\r\n" + chunkedEnd},
-                // RFC 9112 5.2: the parser replaces obs-fold with SP, so the folded line never becomes a header of its own.
-                new String[] {"obs-fold", "POST /folded HTTP/1.1\r\n" + host + "X-A: a\r\n Transfer-Encoding: chunked\r\n" + length + "\r\n" + hidden},
-                new String[] {"bare LF", "POST / HTTP/1.1\n" + host.replace("\r\n", "\n") + length.replace("\r\n", "\n") + "\n" + hidden},
+                new String[] {
+                    "duplicate Content-Length",
+                    "POST / HTTP/1.1\r\n" + host + "Content-Length: 0\r\n" + length + "\r\n" + hidden
+                },
+                new String[] {
+                    "Content-Length and Transfer-Encoding",
+                    "POST / HTTP/1.1\r\n" + host + "Content-Length: " + chunkedEnd.length()
+                            + "\r\nTransfer-Encoding: chunked\r\n\r\n" + chunkedEnd
+                },
+                new String[] {
+                    "Transfer-Encoding: chunked, identity",
+                    "POST / HTTP/1.1\r\n" + host + "Content-Length: " + chunkedEnd.length()
+                            + "\r\nTransfer-Encoding: chunked, identity\r\n\r\n" + chunkedEnd
+                },
+                // RFC 9112 5.2: the parser replaces obs-fold with SP, so the folded line never becomes a header of its
+                // own.
+                new String[] {
+                    "obs-fold",
+                    "POST /folded HTTP/1.1\r\n" + host + "X-A: a\r\n Transfer-Encoding: chunked\r\n" + length + "\r\n"
+                            + hidden
+                },
+                new String[] {
+                    "bare LF",
+                    "POST / HTTP/1.1\n" + host.replace("\r\n", "\n") + length.replace("\r\n", "\n") + "\n" + hidden
+                },
                 new String[] {"bare CR", "POST / HTTP/1.1\r\n" + host + "X-A: a\r" + length + "\r\n" + hidden},
-                new String[] {"NUL in a header", "POST / HTTP/1.1\r\n" + host + "X-A: a\0b\r\n" + length + "\r\n" + hidden},
-                new String[] {"huge headers", "POST / HTTP/1.1\r\n" + host + "X-Big: " + "b".repeat(64 * 1024) + "\r\n" + length + "\r\n" + hidden},
-                new String[] {"bad chunk size", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + hidden},
-                new String[] {"negative chunk size", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n-1\r\n" + hidden},
-                new String[] {"overflowing chunk size", "POST / HTTP/1.1\r\n" + host
-                        + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff1\r\n" + hidden},
-                new String[] {"Expect", "POST / HTTP/1.1\r\n" + host + "Expect: 100-continue\r\n" + length + "\r\n" + hidden},
-                new String[] {"upgrade with a body", "GET / HTTP/1.1\r\n" + host + "Connection: Upgrade\r\nUpgrade: websocket\r\n" + length
-                        + "\r\n" + hidden},
-                new String[] {"Connection nominating gateway headers", "POST / HTTP/1.1\r\n" + host
-                        + "Connection: Host, X-Forwarded-For, X-Forwarded-Host, Content-Length\r\n" + length + "\r\n" + hidden});
+                new String[] {
+                    "NUL in a header", "POST / HTTP/1.1\r\n" + host + "X-A: a\0b\r\n" + length + "\r\n" + hidden
+                },
+                new String[] {
+                    "huge headers",
+                    "POST / HTTP/1.1\r\n" + host + "X-Big: " + "b".repeat(64 * 1024) + "\r\n" + length + "\r\n" + hidden
+                },
+                new String[] {
+                    "bad chunk size", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + hidden
+                },
+                new String[] {
+                    "negative chunk size",
+                    "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n-1\r\n" + hidden
+                },
+                new String[] {
+                    "overflowing chunk size",
+                    "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff1\r\n" + hidden
+                },
+                new String[] {
+                    "Expect", "POST / HTTP/1.1\r\n" + host + "Expect: 100-continue\r\n" + length + "\r\n" + hidden
+                },
+                new String[] {
+                    "upgrade with a body",
+                    "GET / HTTP/1.1\r\n" + host + "Connection: Upgrade\r\nUpgrade: websocket\r\n" + length + "\r\n"
+                            + hidden
+                },
+                new String[] {
+                    "Connection nominating gateway headers",
+                    "POST / HTTP/1.1\r\n" + host
+                            + "Connection: Host, X-Forwarded-For, X-Forwarded-Host, Content-Length\r\n" + length
+                            + "\r\n" + hidden
+                });
         for (String[] variant : variants) {
             nothingSmuggledAndOthersServed(variant[0], variant[1]);
         }
-        assertThat(victim.requests()).filteredOn(request -> request.uri().equals("/folded"))
-                .allSatisfy(folded -> assertThat(folded.headers()).extracting(Header::name).doesNotContain("Transfer-Encoding"));
+        assertThat(victim.requests())
+                .filteredOn(request -> request.uri().equals("/folded"))
+                .allSatisfy(folded ->
+                        assertThat(folded.headers()).extracting(Header::name).doesNotContain("Transfer-Encoding"));
     }
 
     @Test
@@ -136,8 +187,13 @@ class HostileVisitorIT {
 
     @Test
     void anAgentsHeadWithCrLfIsA502AtOnce() throws Exception {
-        victim.answer((agent, open) -> agent.send(new Response(open.streamId(),
-                new HttpResponseHead(200, "OK", List.of(new Header("X-A", "a\r\nX-Injected: by-agent"), new Header("Content-Length", "0"))), true)));
+        victim.answer((agent, open) -> agent.send(new Response(
+                open.streamId(),
+                new HttpResponseHead(
+                        200,
+                        "OK",
+                        List.of(new Header("X-A", "a\r\nX-Injected: by-agent"), new Header("Content-Length", "0"))),
+                true)));
         try {
             long start = System.nanoTime();
             String answer = exchange("GET / HTTP/1.1\r\nHost: " + victimHost() + "\r\nConnection: close\r\n\r\n");
@@ -157,55 +213,95 @@ class HostileVisitorIT {
     void anAgentsResponseThatBreaksTheFramingIsA502OrACutNeverAnInjection() throws Exception {
         String host = "Host: " + victimHost() + "\r\n";
         String pipelined = "GET /first HTTP/1.1\r\n" + host + "\r\nGET /second HTTP/1.1\r\n" + host + "\r\n";
-        record Script(String name, BiConsumer<RawAgent, Open> answer, boolean answered502) {
-        }
+        record Script(String name, BiConsumer<RawAgent, Open> answer, boolean answered502) {}
         List<Script> scripts = List.of(
-                new Script("Content-Length with Transfer-Encoding", (agent, open) -> {
-                    agent.send(new Response(open.streamId(), head(200, "Content-Length", "5", "Transfer-Encoding", "chunked"), false));
-                    agent.send(new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer("hello" + INJECTED)));
-                }, true),
-                new Script("101 to a request that asked for no upgrade", (agent, open) -> {
-                    agent.send(new Response(open.streamId(), head(101, "Upgrade", "websocket", "Connection", "Upgrade"), false));
-                    agent.send(new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer(INJECTED)));
-                }, true),
-                new Script("a second response head", (agent, open) -> {
-                    agent.send(new Response(open.streamId(), head(200), false));
-                    agent.send(new Frame(FrameType.DATA, 0, open.streamId(), Buffer.buffer("first")));
-                    agent.send(new Response(open.streamId(), head(200, "X-Injected", "by-agent"), false));
-                    agent.send(new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer("SMUGGLED")));
-                }, false),
-                new Script("a body shorter than its Content-Length", (agent, open) -> {
-                    agent.send(new Response(open.streamId(), head(200, "Content-Length", "60"), false));
-                    agent.send(new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer("short")));
-                }, false));
+                new Script(
+                        "Content-Length with Transfer-Encoding",
+                        (agent, open) -> {
+                            agent.send(new Response(
+                                    open.streamId(),
+                                    head(200, "Content-Length", "5", "Transfer-Encoding", "chunked"),
+                                    false));
+                            agent.send(new Frame(
+                                    FrameType.DATA,
+                                    Frame.FLAG_FIN,
+                                    open.streamId(),
+                                    Buffer.buffer("hello" + INJECTED)));
+                        },
+                        true),
+                new Script(
+                        "101 to a request that asked for no upgrade",
+                        (agent, open) -> {
+                            agent.send(new Response(
+                                    open.streamId(),
+                                    head(101, "Upgrade", "websocket", "Connection", "Upgrade"),
+                                    false));
+                            agent.send(new Frame(
+                                    FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer(INJECTED)));
+                        },
+                        true),
+                new Script(
+                        "a second response head",
+                        (agent, open) -> {
+                            agent.send(new Response(open.streamId(), head(200), false));
+                            agent.send(new Frame(FrameType.DATA, 0, open.streamId(), Buffer.buffer("first")));
+                            agent.send(new Response(open.streamId(), head(200, "X-Injected", "by-agent"), false));
+                            agent.send(new Frame(
+                                    FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer("SMUGGLED")));
+                        },
+                        false),
+                new Script(
+                        "a body shorter than its Content-Length",
+                        (agent, open) -> {
+                            agent.send(new Response(open.streamId(), head(200, "Content-Length", "60"), false));
+                            agent.send(
+                                    new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer("short")));
+                        },
+                        false));
         for (Script script : scripts) {
             victim.answer(script.answer());
             try {
-                // A cut is shown with a second request behind the first: it must never be answered by the rest of the first.
-                String raw = script.answered502() ? "GET /first HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n" : pipelined;
+                // A cut is shown with a second request behind the first: it must never be answered by the rest of the
+                // first.
+                String raw = script.answered502()
+                        ? "GET /first HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n"
+                        : pipelined;
                 RawVisitor.Answer answer = RawVisitor.exchange(system.gatewayPort(), raw, Duration.ofSeconds(3));
-                assertThat(answer.text()).as(script.name()).doesNotContain("X-Injected").doesNotContain("SMUGGLED");
-                assertThat(answer.text().split("HTTP/1\\.1 ", -1)).as(script.name() + ": at most the first response").hasSizeLessThanOrEqualTo(2);
+                assertThat(answer.text())
+                        .as(script.name())
+                        .doesNotContain("X-Injected")
+                        .doesNotContain("SMUGGLED");
+                assertThat(answer.text().split("HTTP/1\\.1 ", -1))
+                        .as(script.name() + ": at most the first response")
+                        .hasSizeLessThanOrEqualTo(2);
                 if (script.answered502()) {
                     assertThat(answer.status()).as(script.name()).isEqualTo(502);
                 } else {
-                    assertThat(answer.closed()).as(script.name() + ": the visitor's connection is cut").isTrue();
+                    assertThat(answer.closed())
+                            .as(script.name() + ": the visitor's connection is cut")
+                            .isTrue();
                 }
             } finally {
                 victim.answer(ScriptedAgent.ok("victim"));
             }
-            String other = exchange("GET /after HTTP/1.1\r\nHost: " + bystander.host() + "\r\nConnection: close\r\n\r\n");
-            assertThat(other).as(script.name() + ": another tunnel keeps serving").startsWith("HTTP/1.1 200").endsWith("bystander");
+            String other =
+                    exchange("GET /after HTTP/1.1\r\nHost: " + bystander.host() + "\r\nConnection: close\r\n\r\n");
+            assertThat(other)
+                    .as(script.name() + ": another tunnel keeps serving")
+                    .startsWith("HTTP/1.1 200")
+                    .endsWith("bystander");
         }
     }
 
     /** An absolute-form target is routed by Host, so it may only name that host, and is forwarded in origin form. */
     @Test
     void anAbsoluteTargetReachesTheAgentOnlyInOriginFormForTheRoutedHost() throws Exception {
-        String other = exchange("GET http://other.example/elsewhere HTTP/1.1\r\nHost: " + victimHost() + "\r\nConnection: close\r\n\r\n");
+        String other = exchange("GET http://other.example/elsewhere HTTP/1.1\r\nHost: " + victimHost()
+                + "\r\nConnection: close\r\n\r\n");
         assertThat(other).startsWith("HTTP/1.1 400");
         assertThat(victim.uris()).noneMatch(uri -> uri.contains("elsewhere"));
-        String same = exchange("GET http://" + victimHost() + "/same?q=1 HTTP/1.1\r\nHost: " + victimHost() + "\r\nConnection: close\r\n\r\n");
+        String same = exchange("GET http://" + victimHost() + "/same?q=1 HTTP/1.1\r\nHost: " + victimHost()
+                + "\r\nConnection: close\r\n\r\n");
         assertThat(same).startsWith("HTTP/1.1 200");
         assertThat(victim.uris()).contains("/same?q=1").noneMatch(uri -> uri.startsWith("http"));
     }
@@ -215,8 +311,13 @@ class HostileVisitorIT {
     void managementEndpointsAreNotOnThePublicPort() throws Exception {
         for (String host : List.of("127.0.0.1", "localhost", PortholeSystem.DOMAIN)) {
             for (String path : List.of("/q/metrics", "/q/health", "/q/health/ready")) {
-                String answer = exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
-                assertThat(answer).as(host + path).doesNotStartWith("HTTP/1.1 200").doesNotContain("# HELP").doesNotContain("\"status\"");
+                String answer =
+                        exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+                assertThat(answer)
+                        .as(host + path)
+                        .doesNotStartWith("HTTP/1.1 200")
+                        .doesNotContain("# HELP")
+                        .doesNotContain("\"status\"");
             }
         }
     }
@@ -234,8 +335,7 @@ class HostileVisitorIT {
         private final RawAgent agent;
         private final List<HttpRequestHead> requests = new CopyOnWriteArrayList<>();
         private final Thread reader;
-        private volatile BiConsumer<RawAgent, Open> script = (agent, open) -> {
-        };
+        private volatile BiConsumer<RawAgent, Open> script = (agent, open) -> {};
 
         ScriptedAgent(RawAgent agent) {
             this.agent = agent;
@@ -244,8 +344,11 @@ class HostileVisitorIT {
 
         static BiConsumer<RawAgent, Open> ok(String body) {
             return (agent, open) -> {
-                agent.send(new Response(open.streamId(), new HttpResponseHead(200, "OK",
-                        List.of(new Header("Content-Length", String.valueOf(body.length())))), false));
+                agent.send(new Response(
+                        open.streamId(),
+                        new HttpResponseHead(
+                                200, "OK", List.of(new Header("Content-Length", String.valueOf(body.length())))),
+                        false));
                 agent.send(new Frame(FrameType.DATA, Frame.FLAG_FIN, open.streamId(), Buffer.buffer(body)));
             };
         }

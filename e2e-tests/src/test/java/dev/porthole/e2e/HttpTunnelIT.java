@@ -67,10 +67,14 @@ class HttpTunnelIT {
     @Test
     void theUpstreamSeesForwardedHeaders() {
         String bySubdomain = Http.getByHost(system, agent.name(), "/headers").body();
-        assertThat(bySubdomain).contains("\"x-forwarded-for\":\"127.0.0.1\"").contains("\"x-forwarded-proto\":\"http\"")
+        assertThat(bySubdomain)
+                .contains("\"x-forwarded-for\":\"127.0.0.1\"")
+                .contains("\"x-forwarded-proto\":\"http\"")
                 .contains("\"x-forwarded-host\":\"" + system.host(agent.name()) + "\"");
         String byPath = Http.get(system.pathUrl(agent.name(), "/headers?x=1")).body();
-        assertThat(byPath).contains("\"uri\":\"/headers?x=1\"").contains("\"x-forwarded-prefix\":\"/t/" + agent.name() + "\"");
+        assertThat(byPath)
+                .contains("\"uri\":\"/headers?x=1\"")
+                .contains("\"x-forwarded-prefix\":\"/t/" + agent.name() + "\"");
     }
 
     @Test
@@ -84,36 +88,54 @@ class HttpTunnelIT {
     void postAndPutCarryTenMebibyteBodiesIntact() throws Exception {
         byte[] body = new byte[10 * 1024 * 1024];
         new Random(7).nextBytes(body);
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        String expected =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         for (String method : List.of("POST", "PUT")) {
-            HttpResponse<String> digest = Http.send(HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/digest")))
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> digest = Http.send(
+                    HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/digest")))
+                            .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(digest.statusCode()).isEqualTo(200);
-            assertThat(digest.body()).contains("\"sha256\":\"" + expected + "\"").contains("\"length\":" + body.length);
+            assertThat(digest.body())
+                    .contains("\"sha256\":\"" + expected + "\"")
+                    .contains("\"length\":" + body.length);
         }
-        HttpResponse<byte[]> echoed = Http.send(HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/echo")))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(echoed.body()))).isEqualTo(expected);
+        HttpResponse<byte[]> echoed = Http.send(
+                HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/echo")))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(echoed.body())))
+                .isEqualTo(expected);
     }
 
     @Test
     void aChunkedDownloadArrivesIntact() throws Exception {
         long size = 5_000_017;
-        String expected = Http.get(system.upstreamUrl("/bytes/" + size + "/sha256")).body();
-        HttpResponse<byte[]> response = Http.send(HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/bytes/" + size + "?chunked=true")))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        String expected =
+                Http.get(system.upstreamUrl("/bytes/" + size + "/sha256")).body();
+        HttpResponse<byte[]> response = Http.send(
+                HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/bytes/" + size + "?chunked=true")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.body()).hasSize((int) size);
-        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(response.body()))).isEqualTo(expected);
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(response.body())))
+                .isEqualTo(expected);
     }
 
     @Test
     void serverSentEventsArriveOneByOneNotAllAtTheEnd() {
         List<Long> arrivals = new ArrayList<>();
         long start = System.nanoTime();
-        HttpResponse<Stream<String>> response = Http.send(HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/sse?count=5&interval=400")))
-                .build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = Http.send(
+                HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/sse?count=5&interval=400")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
-        response.body().filter(line -> line.startsWith("data: ")).forEach(line -> arrivals.add((System.nanoTime() - start) / 1_000_000));
+        response.body()
+                .filter(line -> line.startsWith("data: "))
+                .forEach(line -> arrivals.add((System.nanoTime() - start) / 1_000_000));
         assertThat(arrivals).hasSize(5);
         // Emitted 400 ms apart: if the tunnel buffered the stream, they would all arrive together at the end.
         assertThat(arrivals.getLast() - arrivals.getFirst()).isGreaterThan(1_200);
@@ -123,22 +145,26 @@ class HttpTunnelIT {
     void aWebSocketEchoWorksThroughTheTunnel() throws Exception {
         CompletableFuture<String> text = new CompletableFuture<>();
         CompletableFuture<ByteBuffer> binary = new CompletableFuture<>();
-        WebSocket socket = Http.client().newWebSocketBuilder().buildAsync(
-                URI.create("ws://127.0.0.1:" + system.gatewayPort() + "/t/" + agent.name() + "/ws"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        text.complete(data.toString());
-                        webSocket.request(1);
-                        return null;
-                    }
+        WebSocket socket = Http.client()
+                .newWebSocketBuilder()
+                .buildAsync(
+                        URI.create("ws://127.0.0.1:" + system.gatewayPort() + "/t/" + agent.name() + "/ws"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                text.complete(data.toString());
+                                webSocket.request(1);
+                                return null;
+                            }
 
-                    @Override
-                    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-                        binary.complete(data);
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+                            @Override
+                            public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                                binary.complete(data);
+                                webSocket.request(1);
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
         socket.sendText("hello websocket", true);
         assertThat(text.get(10, TimeUnit.SECONDS)).isEqualTo("hello websocket");
         socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), true);
@@ -150,8 +176,12 @@ class HttpTunnelIT {
     void twoHundredConcurrentRequestsAreAllAnsweredCorrectly() {
         List<CompletableFuture<HttpResponse<byte[]>>> responses = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            responses.add(Http.client().sendAsync(HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/bytes/" + (1000 + i))))
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+            responses.add(Http.client()
+                    .sendAsync(
+                            HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/bytes/" + (1000 + i))))
+                                    .timeout(Duration.ofSeconds(60))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray()));
         }
         for (int i = 0; i < 200; i++) {
             HttpResponse<byte[]> response = responses.get(i).join();
@@ -172,12 +202,17 @@ class HttpTunnelIT {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        var process = system.launchAgent("agent-down", List.of("http", String.valueOf(closed), "--server", system.gatewayUrl("")), java.util.Map.of());
+        var process = system.launchAgent(
+                "agent-down",
+                List.of("http", String.valueOf(closed), "--server", system.gatewayUrl("")),
+                java.util.Map.of());
         String url = process.awaitFirstLine(PortholeSystem.START_TIMEOUT);
         String name = url.substring(url.indexOf("://") + 3, url.indexOf('.'));
         HttpResponse<String> response = Http.get(system.pathUrl(name, "/"));
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body()).as("the address is in the agent's log and inspector").doesNotContain(String.valueOf(closed))
+        assertThat(response.body())
+                .as("the address is in the agent's log and inspector")
+                .doesNotContain(String.valueOf(closed))
                 .contains("could not reach the service behind it");
         process.stop();
     }
@@ -191,7 +226,8 @@ class HttpTunnelIT {
 
     @Test
     void visitorsHangingUpMidResponseLeaveNoStackTraceInTheGatewayLog() throws Exception {
-        int linesBefore = system.gateway().stdout().size() + system.gateway().stderr().size();
+        int linesBefore =
+                system.gateway().stdout().size() + system.gateway().stderr().size();
         String host = system.host(agent.name());
         List<CompletableFuture<Void>> visitors = new ArrayList<>();
         for (int visitor = 0; visitor < 200; visitor++) {
@@ -200,7 +236,8 @@ class HttpTunnelIT {
                 try (Socket socket = new Socket("127.0.0.1", system.gatewayPort())) {
                     String path = kind == 0 ? "/bytes/50000000" : "/hello";
                     String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
-                    socket.getOutputStream().write((kind == 2 ? request.repeat(20) : request).getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream()
+                            .write((kind == 2 ? request.repeat(20) : request).getBytes(StandardCharsets.US_ASCII));
                     if (kind == 0) {
                         // Part of a long body, then gone, as a browser tab closed mid-download.
                         socket.getInputStream().readNBytes(64 * 1024);
@@ -219,6 +256,9 @@ class HttpTunnelIT {
         List<String> lines = new ArrayList<>(system.gateway().stdout());
         lines.addAll(system.gateway().stderr());
         List<String> since = lines.subList(Math.min(linesBefore, lines.size()), lines.size());
-        assertThat(since).noneMatch(line -> line.contains("Failed to mark a promise") || line.startsWith("\tat ") || line.contains("Exception:"));
+        assertThat(since)
+                .noneMatch(line -> line.contains("Failed to mark a promise")
+                        || line.startsWith("\tat ")
+                        || line.contains("Exception:"));
     }
 }

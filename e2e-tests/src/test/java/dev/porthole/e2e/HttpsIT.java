@@ -47,9 +47,18 @@ class HttpsIT {
                 .gatewaySetting("PORTHOLE_GATEWAY_TLS_CERT_FILES", certFile.toString())
                 .gatewaySetting("PORTHOLE_GATEWAY_TLS_KEY_FILES", keyFile.toString())
                 .gatewaySetting("PORTHOLE_GATEWAY_TLS_RELOAD_CHECK_INTERVAL", "200ms")
-                .startGateway().startUpstream();
-        ServiceProcess process = system.launchAgent("agent", List.of("http", String.valueOf(system.upstreamPort()), "--server", server(),
-                "--ca", ca.caFile().toString()), Map.of());
+                .startGateway()
+                .startUpstream();
+        ServiceProcess process = system.launchAgent(
+                "agent",
+                List.of(
+                        "http",
+                        String.valueOf(system.upstreamPort()),
+                        "--server",
+                        server(),
+                        "--ca",
+                        ca.caFile().toString()),
+                Map.of());
         agent = new PortholeSystem.Agent(process, process.awaitFirstLine(PortholeSystem.START_TIMEOUT));
     }
 
@@ -67,7 +76,8 @@ class HttpsIT {
     @Test
     void theAgentConnectsOverWssAndPrintsAnHttpsUrl() {
         assertThat(agent.url()).matches("https://[a-z0-9-]+\\.porthole\\.test:" + system.gatewayPort());
-        assertThat(agent.process().stderr()).noneMatch(line -> line.contains("unencrypted") || line.contains("--insecure"));
+        assertThat(agent.process().stderr())
+                .noneMatch(line -> line.contains("unencrypted") || line.contains("--insecure"));
     }
 
     @Test
@@ -79,20 +89,25 @@ class HttpsIT {
 
     @Test
     void anAgentThatCannotVerifyTheGatewayExitsWithCode9() {
-        ServiceProcess untrusting = system.launchAgent("untrusting", List.of("http", String.valueOf(system.upstreamPort()), "--server", server()),
-                Map.of());
+        ServiceProcess untrusting = system.launchAgent(
+                "untrusting", List.of("http", String.valueOf(system.upstreamPort()), "--server", server()), Map.of());
         assertThat(untrusting.awaitExit(Duration.ofSeconds(60))).isEqualTo(9);
-        assertThat(untrusting.stderr()).anyMatch(line -> line.startsWith("porthole: the gateway at " + server() + " did not prove its identity")
-                && line.contains("--ca FILE"));
+        assertThat(untrusting.stderr())
+                .anyMatch(
+                        line -> line.startsWith("porthole: the gateway at " + server() + " did not prove its identity")
+                                && line.contains("--ca FILE"));
         assertThat(untrusting.stdout()).isEmpty();
     }
 
     @Test
     void insecureConnectsButWarnsAtStart() {
-        ServiceProcess insecure = system.launchAgent("insecure", List.of("http", String.valueOf(system.upstreamPort()), "--server", server()),
+        ServiceProcess insecure = system.launchAgent(
+                "insecure",
+                List.of("http", String.valueOf(system.upstreamPort()), "--server", server()),
                 Map.of("INSECURE", "true"));
         assertThat(insecure.awaitFirstLine(PortholeSystem.START_TIMEOUT)).startsWith("https://");
-        assertThat(insecure.stderr()).anyMatch(line -> line.contains("--insecure: the gateway's TLS certificate is not checked"));
+        assertThat(insecure.stderr())
+                .anyMatch(line -> line.contains("--insecure: the gateway's TLS certificate is not checked"));
         insecure.stop();
     }
 
@@ -101,40 +116,60 @@ class HttpsIT {
         BigInteger before = servedSerial();
         TestCertificates.Leaf next = ca.leaf("*.porthole.test", "porthole.test", "localhost");
         next.installAs(certFile, keyFile);
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> servedSerial().equals(next.serial()));
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> servedSerial().equals(next.serial()));
         assertThat(next.serial()).isNotEqualTo(before);
         assertThat(system.gateway().isAlive()).isTrue();
-        assertThat(curl("https://" + agent.name() + ".porthole.test:" + system.gatewayPort() + "/hello").output()).isEqualTo("hello\n");
+        assertThat(curl("https://" + agent.name() + ".porthole.test:" + system.gatewayPort() + "/hello")
+                        .output())
+                .isEqualTo("hello\n");
     }
 
     @Test
     void aGatewayWithAnExpiredCertificateRefusesToStartNamingTheFile() throws Exception {
         TestCertificates.Leaf expired = ca.expiredLeaf("*.porthole.test", "porthole.test");
-        ServiceProcess gateway = system.launchFailingGateway("expired-gateway", Map.of(
-                "PORTHOLE_GATEWAY_TLS_CERT_FILES", expired.cert().toString(),
-                "PORTHOLE_GATEWAY_TLS_KEY_FILES", expired.key().toString()));
+        ServiceProcess gateway = system.launchFailingGateway(
+                "expired-gateway",
+                Map.of(
+                        "PORTHOLE_GATEWAY_TLS_CERT_FILES", expired.cert().toString(),
+                        "PORTHOLE_GATEWAY_TLS_KEY_FILES", expired.key().toString()));
         assertThat(gateway.awaitExit(PortholeSystem.START_TIMEOUT)).isNotZero();
         List<String> output = new ArrayList<>(gateway.stderr());
         output.addAll(gateway.stdout());
-        assertThat(output).anyMatch(line -> line.contains("invalid configuration: porthole.gateway.tls.cert-files (PORTHOLE_GATEWAY_TLS_CERT_FILES): " + expired.cert()
-                + ": the certificate for *.porthole.test, porthole.test expired at"));
+        assertThat(output)
+                .anyMatch(line -> line.contains(
+                        "invalid configuration: porthole.gateway.tls.cert-files (PORTHOLE_GATEWAY_TLS_CERT_FILES): "
+                                + expired.cert() + ": the certificate for *.porthole.test, porthole.test expired at"));
     }
 
     private static BigInteger servedSerial() throws IOException {
-        return TlsProbe.handshake(system.gatewayPort(), agent.name() + ".porthole.test", ca.caFile()).leaf().getSerialNumber();
+        return TlsProbe.handshake(system.gatewayPort(), agent.name() + ".porthole.test", ca.caFile())
+                .leaf()
+                .getSerialNumber();
     }
 
-    private record Curl(int exitCode, String output) {
-    }
+    private record Curl(int exitCode, String output) {}
 
     private static Curl curl(String url) throws Exception {
         String host = url.substring("https://".length(), url.indexOf(':', "https://".length()));
-        Process process = new ProcessBuilder("curl", "-sS", "--max-time", "20", "--cacert", ca.caFile().toString(),
-                "--resolve", host + ":" + system.gatewayPort() + ":127.0.0.1", url).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        "curl",
+                        "-sS",
+                        "--max-time",
+                        "20",
+                        "--cacert",
+                        ca.caFile().toString(),
+                        "--resolve",
+                        host + ":" + system.gatewayPort() + ":127.0.0.1",
+                        url)
+                .redirectErrorStream(true)
+                .start();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("curl did not finish: " + url);
         }
-        return new Curl(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return new Curl(
+                process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 }

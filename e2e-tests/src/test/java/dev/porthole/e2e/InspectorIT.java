@@ -47,7 +47,8 @@ class InspectorIT {
         system = new PortholeSystem("InspectorIT").startGateway().startUpstream();
         int inspectPort = FreePorts.loopback();
         inspector = "http://127.0.0.1:" + inspectPort;
-        agent = system.startAgent("agent", List.of("--inspect-address", "127.0.0.1:" + inspectPort, "--inspect-body-cap", "16K"));
+        agent = system.startAgent(
+                "agent", List.of("--inspect-address", "127.0.0.1:" + inspectPort, "--inspect-body-cap", "16K"));
         agent.process().awaitLog(line -> line.contains("inspector at " + inspector), PortholeSystem.START_TIMEOUT);
         browser = Browser.start("InspectorIT");
     }
@@ -65,8 +66,11 @@ class InspectorIT {
     void aSecondAgentOnTheSameInspectorPortWarnsAndStillServesItsTunnel() {
         String address = inspector.substring("http://".length());
         PortholeSystem.Agent second = system.startAgent("agent-second", List.of("--inspect-address", address));
-        second.process().awaitLog(line -> line.contains("inspector not started: " + address + " is in use")
-                && line.contains("--no-inspect"), PortholeSystem.START_TIMEOUT);
+        second.process()
+                .awaitLog(
+                        line -> line.contains("inspector not started: " + address + " is in use")
+                                && line.contains("--no-inspect"),
+                        PortholeSystem.START_TIMEOUT);
         assertThat(Http.get(system.pathUrl(second.name(), "/hello")).body()).isEqualTo("hello\n");
         second.process().stop();
     }
@@ -83,13 +87,20 @@ class InspectorIT {
         browser.screenshot("01-list-empty");
 
         // A webhook through the gateway's public URL, while the page is open: it must appear without a reload.
-        HttpResponse<String> delivered = Http.send(HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/headers?delivery=1")))
-                .header("Content-Type", "application/json").header("X-Hub-Event", "push")
-                .POST(HttpRequest.BodyPublishers.ofString(WEBHOOK)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> delivered = Http.send(
+                HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/headers?delivery=1")))
+                        .header("Content-Type", "application/json")
+                        .header("X-Hub-Event", "push")
+                        .POST(HttpRequest.BodyPublishers.ofString(WEBHOOK))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(delivered.statusCode()).isEqualTo(200);
         Http.get(system.pathUrl(agent.name(), "/missing"));
-        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().matches("(?s).*GET /missing 404.*"));
-        wait.until(d -> d.findElement(By.cssSelector("#rows tr:nth-child(2)")).getText().matches("(?s).*POST /headers\\?delivery=1 200.*"));
+        wait.until(d ->
+                d.findElement(By.cssSelector("#rows tr:first-child")).getText().matches("(?s).*GET /missing 404.*"));
+        wait.until(d -> d.findElement(By.cssSelector("#rows tr:nth-child(2)"))
+                .getText()
+                .matches("(?s).*POST /headers\\?delivery=1 200.*"));
         browser.screenshot("02-list-live");
 
         // Filtering by status class leaves only the 404.
@@ -111,23 +122,33 @@ class InspectorIT {
         // The detail page: headers, the pretty-printed JSON body, timings.
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("replay-heading")));
         String detail = page.findElement(By.tagName("main")).getText();
-        assertThat(detail).contains("X-Hub-Event").contains("\"event\" : \"push\"").contains("Time to response head").contains("200 OK");
+        assertThat(detail)
+                .contains("X-Hub-Event")
+                .contains("\"event\" : \"push\"")
+                .contains("Time to response head")
+                .contains("200 OK");
         browser.screenshot("04-detail");
 
         // Replay with an edited header; the upstream's /headers answers with what it received.
         WebElement headers = page.findElement(By.id("replay-headers"));
         headers.sendKeys("\nX-Replay-Check: edited-in-browser");
         page.findElement(By.cssSelector("form[hx-post] button[type=submit]")).click();
-        WebElement result = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#replay-result [aria-label='Replayed response']")));
-        assertThat(result.getText()).contains("\"x-replay-check\" : \"edited-in-browser\"").contains("200 OK");
-        assertThat(page.findElement(By.cssSelector("#replay-result [aria-label='Original response']")).getText())
-                .doesNotContain("x-replay-check").contains("\"x-hub-event\" : \"push\"");
+        WebElement result = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#replay-result [aria-label='Replayed response']")));
+        assertThat(result.getText())
+                .contains("\"x-replay-check\" : \"edited-in-browser\"")
+                .contains("200 OK");
+        assertThat(page.findElement(By.cssSelector("#replay-result [aria-label='Original response']"))
+                        .getText())
+                .doesNotContain("x-replay-check")
+                .contains("\"x-hub-event\" : \"push\"");
         page.executeScript("document.getElementById('replay-result').scrollIntoView()");
         browser.screenshot("05-replay-side-by-side");
 
         // The replay is in the list, marked as one, and in the JSON API for scripts.
         page.get(inspector + "/");
-        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("replay of #1"));
+        wait.until(d ->
+                d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("replay of #1"));
         browser.screenshot("06-list-with-replay");
 
         // The tunnel's public URL is on the list page.
@@ -139,8 +160,11 @@ class InspectorIT {
         }
         assertThat(page.switchTo().activeElement().getAttribute("id")).isEqualTo("open-3");
         Http.get(system.pathUrl(agent.name(), "/hello?while-focused"));
-        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("/hello?while-focused"));
-        assertThat(page.switchTo().activeElement().getAttribute("id")).as("focus after a row arrived").isEqualTo("open-3");
+        wait.until(d ->
+                d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("/hello?while-focused"));
+        assertThat(page.switchTo().activeElement().getAttribute("id"))
+                .as("focus after a row arrived")
+                .isEqualTo("open-3");
         page.switchTo().activeElement().sendKeys(Keys.ENTER);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("comparison")));
         assertThat(page.findElement(By.id("comparison")).getText()).contains("Replay #3 of #1");
@@ -153,7 +177,8 @@ class InspectorIT {
         wait.until(d -> d.findElement(By.id("rows")).getText().contains("No requests yet"));
         wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live"));
         Http.get(system.pathUrl(agent.name(), "/after-clear"));
-        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("/after-clear"));
+        wait.until(d ->
+                d.findElement(By.cssSelector("#rows tr:first-child")).getText().contains("/after-clear"));
         assertThat(page.findElements(By.cssSelector("#rows tr"))).hasSize(1);
         browser.screenshot("06b-cleared");
     }
@@ -162,11 +187,16 @@ class InspectorIT {
     @Order(2)
     void aLargeBinaryDownloadArrivesIntactAndIsShownAsAHexHeadCutAtTheCap() throws Exception {
         long size = 300_000;
-        String expected = Http.get(system.upstreamUrl("/bytes/" + size + "/sha256")).body();
-        HttpResponse<byte[]> download = Http.send(HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/bytes/" + size))).build(),
+        String expected =
+                Http.get(system.upstreamUrl("/bytes/" + size + "/sha256")).body();
+        HttpResponse<byte[]> download = Http.send(
+                HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/bytes/" + size)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.body()).hasSize((int) size);
-        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(download.body())))
+        assertThat(java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(download.body())))
                 .isEqualTo(expected);
 
         ChromeDriver page = browser.driver();
@@ -179,7 +209,9 @@ class InspectorIT {
         });
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("replay-heading")));
         String detail = page.findElement(By.tagName("main")).getText();
-        assertThat(detail).contains("application/octet-stream, 300000 bytes; only the first 16384 bytes were captured (the cap is 16384 bytes)")
+        assertThat(detail)
+                .contains(
+                        "application/octet-stream, 300000 bytes; only the first 16384 bytes were captured (the cap is 16384 bytes)")
                 .contains("Binary: first 256 bytes as hex");
         page.executeScript("document.getElementById('response-heading').scrollIntoView()");
         browser.screenshot("07-binary-cut-at-cap");
@@ -203,8 +235,11 @@ class InspectorIT {
         // The new agent's empty list replaces the old one once the page is back.
         wait.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live")
                 && d.findElement(By.id("rows")).getText().contains("No requests yet"));
-        assertThat(Http.get(system.pathUrl(agent.name(), "/after-restart")).statusCode()).isEqualTo(404);
-        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child")).getText().matches("(?s).*GET /after-restart 404.*"));
+        assertThat(Http.get(system.pathUrl(agent.name(), "/after-restart")).statusCode())
+                .isEqualTo(404);
+        wait.until(d -> d.findElement(By.cssSelector("#rows tr:first-child"))
+                .getText()
+                .matches("(?s).*GET /after-restart 404.*"));
         browser.screenshot("09-after-restart");
     }
 }

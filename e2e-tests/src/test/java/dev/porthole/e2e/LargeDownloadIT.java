@@ -24,6 +24,7 @@ class LargeDownloadIT {
     private static final long SIZE = 200L * 1024 * 1024;
     /** Stated bound: resident memory of gateway and agent stays under 320 MiB with -Xmx128m. */
     private static final long RESIDENT_BOUND = 320L * 1024 * 1024;
+
     private static final String[] SMALL_HEAP = {"-Xmx128m", "-XX:MaxDirectMemorySize=64m"};
 
     private static PortholeSystem system;
@@ -31,7 +32,10 @@ class LargeDownloadIT {
 
     @BeforeAll
     static void start() {
-        system = new PortholeSystem("LargeDownloadIT").gatewayJvm(SMALL_HEAP).startGateway().startUpstream();
+        system = new PortholeSystem("LargeDownloadIT")
+                .gatewayJvm(SMALL_HEAP)
+                .startGateway()
+                .startUpstream();
         agent = system.startAgent("agent", List.of(SMALL_HEAP), List.of());
     }
 
@@ -42,7 +46,8 @@ class LargeDownloadIT {
 
     @Test
     void repeatedDownloadsArriveIntactWithinBoundedAndFlatMemory() throws Exception {
-        String expected = Http.get(system.upstreamUrl("/bytes/" + SIZE + "/sha256")).body();
+        String expected =
+                Http.get(system.upstreamUrl("/bytes/" + SIZE + "/sha256")).body();
         long[] gatewayResident = new long[3];
         long[] agentResident = new long[3];
         for (int round = 0; round < 3; round++) {
@@ -50,9 +55,13 @@ class LargeDownloadIT {
             gatewayResident[round] = system.gateway().residentBytes();
             agentResident[round] = agent.process().residentBytes();
         }
-        System.out.printf("resident after each 200 MiB download: gateway %s MiB, agent %s MiB%n", mib(gatewayResident), mib(agentResident));
+        System.out.printf(
+                "resident after each 200 MiB download: gateway %s MiB, agent %s MiB%n",
+                mib(gatewayResident), mib(agentResident));
         for (int round = 0; round < 3; round++) {
-            assertThat(gatewayResident[round]).as("gateway after round %d", round).isLessThan(RESIDENT_BOUND);
+            assertThat(gatewayResident[round])
+                    .as("gateway after round %d", round)
+                    .isLessThan(RESIDENT_BOUND);
             assertThat(agentResident[round]).as("agent after round %d", round).isLessThan(RESIDENT_BOUND);
         }
         // Flat: the third download does not cost more memory than the first one did.
@@ -61,7 +70,9 @@ class LargeDownloadIT {
     }
 
     private String download() throws Exception {
-        HttpResponse<InputStream> response = Http.send(HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/bytes/" + SIZE))).build(),
+        HttpResponse<InputStream> response = Http.send(
+                HttpRequest.newBuilder(URI.create(system.pathUrl(agent.name(), "/bytes/" + SIZE)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         MessageDigest digest = MessageDigest.getInstance("SHA-256");

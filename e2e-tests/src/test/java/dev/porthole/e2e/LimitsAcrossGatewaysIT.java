@@ -27,6 +27,7 @@ class LimitsAcrossGatewaysIT {
     private static final long RATE = 5L * 1024 * 1024;
     /** Per gateway; 30 MiB in all, about 6 s at the client's rate. */
     private static final long SIZE = 15L * 1024 * 1024;
+
     private static final double ACCURACY = 0.10;
 
     private static PortholeSystem system;
@@ -35,13 +36,22 @@ class LimitsAcrossGatewaysIT {
 
     @BeforeAll
     static void start() {
-        system = new PortholeSystem("LimitsAcrossGatewaysIT").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
+        system = new PortholeSystem("LimitsAcrossGatewaysIT")
+                .gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
                 .gatewaySetting("PORTHOLE_GATEWAY_LIMITS_BANDWIDTH_CLIENT_DOWNLOAD", "5M");
         left = system.startClusterGateway("gw-left");
         right = system.startClusterGateway("gw-right");
         system.startUpstream();
-        system.startAgent("agent-left", left.port(), List.of("-Xmx128m"), List.of("--token", TOKEN, "--subdomain", "left", "--no-inspect"));
-        system.startAgent("agent-right", right.port(), List.of("-Xmx128m"), List.of("--token", TOKEN, "--subdomain", "right", "--no-inspect"));
+        system.startAgent(
+                "agent-left",
+                left.port(),
+                List.of("-Xmx128m"),
+                List.of("--token", TOKEN, "--subdomain", "left", "--no-inspect"));
+        system.startAgent(
+                "agent-right",
+                right.port(),
+                List.of("-Xmx128m"),
+                List.of("--token", TOKEN, "--subdomain", "right", "--no-inspect"));
     }
 
     @AfterAll
@@ -62,10 +72,13 @@ class LimitsAcrossGatewaysIT {
         double seconds = (System.nanoTime() - started) / 1e9;
 
         double rate = total / seconds;
-        System.out.printf("LimitsAcrossGatewaysIT: %d bytes through two gateways in %.2f s: %.2f MiB/s for a 5 MiB/s client%n", total, seconds,
-                rate / (1024 * 1024));
+        System.out.printf(
+                "LimitsAcrossGatewaysIT: %d bytes through two gateways in %.2f s: %.2f MiB/s for a 5 MiB/s client%n",
+                total, seconds, rate / (1024 * 1024));
         assertThat(total).isEqualTo(2 * SIZE);
-        assertThat(rate).as("bytes per second through both gateways together").isLessThanOrEqualTo(RATE * (1 + ACCURACY));
+        assertThat(rate)
+                .as("bytes per second through both gateways together")
+                .isLessThanOrEqualTo(RATE * (1 + ACCURACY));
         // Not starved either: each gateway leases its share (a loaded CI machine gets some slack here).
         assertThat(rate).isGreaterThan(RATE * 0.6);
     }
@@ -73,7 +86,10 @@ class LimitsAcrossGatewaysIT {
     private static long download(ClusterGateway gateway, String tunnel, long size) {
         try {
             HttpResponse<InputStream> response = Http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/t/" + tunnel + "/bytes/" + size)).timeout(Duration.ofSeconds(60)).build(),
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + gateway.port() + "/t/" + tunnel + "/bytes/" + size))
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
             long read = 0;

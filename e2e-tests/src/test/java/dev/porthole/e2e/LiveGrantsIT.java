@@ -41,15 +41,21 @@ class LiveGrantsIT {
     @Test
     void aSubdomainTakenAwayOverTheAdminApiStopsServingAndTheAgentExitsSayingWhy() {
         String secret = admin.createClient("grantee", "{\"subdomains\":[\"grantee-a\",\"grantee-b\"]}");
-        Agent agent = system.startAgent("grantee-agent", List.of("--credentials", "grantee:" + secret, "--subdomain", "grantee-a"));
+        Agent agent = system.startAgent(
+                "grantee-agent", List.of("--credentials", "grantee:" + secret, "--subdomain", "grantee-a"));
         assertThat(Http.getByHost(system, "grantee-a", "/hello").statusCode()).isEqualTo(200);
 
         admin.updateGrants("grantee", "{\"subdomains\":[\"grantee-b\"]}");
 
-        await("the name no longer granted stops serving").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        await("the name no longer granted stops serving")
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> Http.getByHost(system, "grantee-a", "/hello").statusCode() == 404);
-        assertThat(agent.process().awaitExit(Duration.ofSeconds(30))).as("the agent is left without tunnels").isEqualTo(4);
-        assertThat(agent.process().stderr()).anyMatch(line -> line.contains("tunnel 'grantee-a' was closed")
-                || line.contains("may no longer hold any of this agent's tunnels"));
+        assertThat(agent.process().awaitExit(Duration.ofSeconds(30)))
+                .as("the agent is left without tunnels")
+                .isEqualTo(4);
+        assertThat(agent.process().stderr())
+                .anyMatch(line -> line.contains("tunnel 'grantee-a' was closed")
+                        || line.contains("may no longer hold any of this agent's tunnels"));
     }
 }

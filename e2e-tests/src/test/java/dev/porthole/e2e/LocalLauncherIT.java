@@ -27,11 +27,20 @@ import org.junit.jupiter.api.Test;
  */
 class LocalLauncherIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("porthole.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("porthole.root", "..")).toAbsolutePath().normalize();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-    private static final List<String> PORT_VARIABLES = List.of("PORTHOLE_GATEWAY_HTTP_PORT", "AUTH_PORT", "NOTIFICATION_PORT",
-            "GATEWAY_MANAGEMENT_PORT", "AUTH_MANAGEMENT_PORT", "NOTIFICATION_MANAGEMENT_PORT", "PORTHOLE_REDIS_PORT", "DEMO_PORT", "INSPECT_PORT");
+    private static final List<String> PORT_VARIABLES = List.of(
+            "PORTHOLE_GATEWAY_HTTP_PORT",
+            "AUTH_PORT",
+            "NOTIFICATION_PORT",
+            "GATEWAY_MANAGEMENT_PORT",
+            "AUTH_MANAGEMENT_PORT",
+            "NOTIFICATION_MANAGEMENT_PORT",
+            "PORTHOLE_REDIS_PORT",
+            "DEMO_PORT",
+            "INSPECT_PORT");
 
     private final Path runDir = Path.of("target", "launcher-run").toAbsolutePath();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -48,32 +57,54 @@ class LocalLauncherIT {
             HttpResponse<String> byPath = Http.get("http://127.0.0.1:" + gatewayPort + "/t/" + name + "/hello");
             assertThat(byPath.statusCode()).isEqualTo(200);
             assertThat(byPath.body()).isEqualTo("hello\n");
-            HttpResponse<String> byHost = Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/hello"))
-                    .header("Host", URI.create(url).getAuthority()).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> byHost = Http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/hello"))
+                            .header("Host", URI.create(url).getAuthority())
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(byHost.statusCode()).isEqualTo(200);
             assertThat(output()).contains("http://127.0.0.1:" + ports.get("INSPECT_PORT"));
             // The summary says where the console is and where its admin key is kept.
             String console = "http://127.0.0.1:" + ports.get("AUTH_PORT") + "/console";
-            assertThat(output()).contains("Console: " + console).contains("the PORTHOLE_ADMIN_KEY= line of ").contains("secrets.env)");
+            assertThat(output())
+                    .contains("Console: " + console)
+                    .contains("the PORTHOLE_ADMIN_KEY= line of ")
+                    .contains("secrets.env)");
             assertThat(Http.get(console + "/login").statusCode()).isEqualTo(200);
 
             // The agent got in through auth-service with the launcher's generated token, not in public mode.
-            assertThat(Files.readString(runDir.resolve("logs/gateway.log"))).contains("agents authenticate with auth-service");
-            assertThat(Files.readString(runDir.resolve("secrets.env"))).contains("PORTHOLE_INTERNAL_TOKEN=", "PORTHOLE_ADMIN_KEY=");
-            for (String port : List.of("GATEWAY_MANAGEMENT_PORT", "AUTH_MANAGEMENT_PORT", "NOTIFICATION_MANAGEMENT_PORT")) {
+            assertThat(Files.readString(runDir.resolve("logs/gateway.log")))
+                    .contains("agents authenticate with auth-service");
+            assertThat(Files.readString(runDir.resolve("secrets.env")))
+                    .contains("PORTHOLE_INTERNAL_TOKEN=", "PORTHOLE_ADMIN_KEY=");
+            for (String port :
+                    List.of("GATEWAY_MANAGEMENT_PORT", "AUTH_MANAGEMENT_PORT", "NOTIFICATION_MANAGEMENT_PORT")) {
                 HttpResponse<String> ready = Http.get("http://127.0.0.1:" + ports.get(port) + "/q/health/ready");
-                assertThat(ready.statusCode()).as(port + " readiness: " + ready.body()).isEqualTo(200);
+                assertThat(ready.statusCode())
+                        .as(port + " readiness: " + ready.body())
+                        .isEqualTo(200);
             }
 
             List<ProcessHandle> started = launcher.descendants().toList();
-            assertThat(started).as("redis, auth, notification, gateway, demo upstream, agent").hasSizeGreaterThanOrEqualTo(6);
+            assertThat(started)
+                    .as("redis, auth, notification, gateway, demo upstream, agent")
+                    .hasSizeGreaterThanOrEqualTo(6);
 
             launcher.destroy(); // SIGTERM, as a service manager or Ctrl-C would stop it
-            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("the launcher stops within 60 s").isTrue();
-            assertThat(launcher.exitValue()).as("exit code; output:\n" + output()).isZero();
-            assertThat(started).as("processes left running after the launcher stopped").noneMatch(ProcessHandle::isAlive);
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS))
+                    .as("the launcher stops within 60 s")
+                    .isTrue();
+            assertThat(launcher.exitValue())
+                    .as("exit code; output:\n" + output())
+                    .isZero();
+            assertThat(started)
+                    .as("processes left running after the launcher stopped")
+                    .noneMatch(ProcessHandle::isAlive);
             for (Map.Entry<String, Integer> port : ports.entrySet()) {
-                assertThat(isOpen(port.getValue())).as(port.getKey() + " still open").isFalse();
+                assertThat(isOpen(port.getValue()))
+                        .as(port.getKey() + " still open")
+                        .isFalse();
             }
             assertThat(output()).contains("run-local: stopped");
         } finally {
@@ -93,15 +124,22 @@ class LocalLauncherIT {
             Path ca = runDir.resolve("tls/ca.pem");
             assertThat(output()).contains("curl --cacert " + ca + " " + url + "/hello");
             // As the launcher tells a person to: curl resolves names under .localhost to this machine by itself.
-            Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "20", "--cacert", ca.toString(), url + "/hello")
-                    .redirectErrorStream(true).start();
+            Process curl = new ProcessBuilder(
+                            "curl", "-sS", "--max-time", "20", "--cacert", ca.toString(), url + "/hello")
+                    .redirectErrorStream(true)
+                    .start();
             assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("hello\n");
+            assertThat(new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("hello\n");
 
             List<ProcessHandle> started = launcher.descendants().toList();
             launcher.destroy();
-            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("the launcher stops within 60 s").isTrue();
-            assertThat(started).as("processes left running after the launcher stopped").noneMatch(ProcessHandle::isAlive);
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS))
+                    .as("the launcher stops within 60 s")
+                    .isTrue();
+            assertThat(started)
+                    .as("processes left running after the launcher stopped")
+                    .noneMatch(ProcessHandle::isAlive);
         } finally {
             launcher.descendants().forEach(ProcessHandle::destroyForcibly);
             launcher.destroyForcibly();
@@ -121,22 +159,28 @@ class LocalLauncherIT {
     @Test
     void refusesToStartWhenOneOfItsPortsIsTaken() throws Exception {
         freePorts();
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(ports.get("AUTH_PORT"), 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(ports.get("AUTH_PORT"), 50, java.net.InetAddress.getLoopbackAddress())) {
             Process launcher = launch(List.of("--no-build"));
             assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(launcher.exitValue()).isEqualTo(1);
             assertThat(output()).contains("these ports are already in use: AUTH_PORT (" + ports.get("AUTH_PORT") + ")");
             assertThat(launcher.descendants().toList()).isEmpty();
-            assertThat(isOpen(ports.get("PORTHOLE_REDIS_PORT"))).as("no Redis was started").isFalse();
+            assertThat(isOpen(ports.get("PORTHOLE_REDIS_PORT")))
+                    .as("no Redis was started")
+                    .isFalse();
         }
     }
 
     /** The public URL the launcher writes once its agent is connected. */
     private String awaitUrl(Process launcher) throws IOException {
         Path urlFile = runDir.resolve("url");
-        await("the launcher writes the public URL").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+        await("the launcher writes the public URL")
+                .atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
                 .failFast("the launcher exited; its output:\n" + output(), () -> !launcher.isAlive())
-                .until(() -> Files.isRegularFile(urlFile) && !Files.readString(urlFile).isBlank());
+                .until(() -> Files.isRegularFile(urlFile)
+                        && !Files.readString(urlFile).isBlank());
         return Files.readString(urlFile).strip();
     }
 
@@ -149,14 +193,21 @@ class LocalLauncherIT {
 
     private Process launch(List<String> args) throws IOException {
         Files.createDirectories(runDir);
-        List<String> command = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("run-local").toString()));
+        List<String> command = new java.util.ArrayList<>(
+                List.of("bash", ROOT.resolve("run-local").toString()));
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(runDir.resolve("launcher.out").toFile());
         Map<String, String> env = builder.environment();
         env.remove("QUARKUS_REDIS_HOSTS");
         env.put("PORTHOLE_RUN_DIR", runDir.toString());
-        env.put("JAVA_HOME", Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().getParent().toString());
+        env.put(
+                "JAVA_HOME",
+                Path.of(ProcessHandle.current().info().command().orElseThrow())
+                        .getParent()
+                        .getParent()
+                        .toString());
         ports.forEach((name, port) -> env.put(name, String.valueOf(port)));
         return builder.start();
     }

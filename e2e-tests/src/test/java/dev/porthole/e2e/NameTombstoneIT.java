@@ -15,6 +15,7 @@ class NameTombstoneIT {
 
     /** The agent's exit code when the gateway refuses every tunnel it asked for. */
     private static final int TUNNEL_REFUSED = 4;
+
     private static final String TOKEN_A = "e2e-token-a-0123456789";
     private static final String TOKEN_B = "e2e-token-b-0123456789";
 
@@ -27,15 +28,22 @@ class NameTombstoneIT {
 
     @Test
     void aFreedRandomNameIsRefusedToAnotherClient() {
-        system = new PortholeSystem("NameTombstoneIT-clients").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN_A + "," + TOKEN_B)
-                .startGateway().startUpstream();
+        system = new PortholeSystem("NameTombstoneIT-clients")
+                .gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN_A + "," + TOKEN_B)
+                .startGateway()
+                .startUpstream();
         PortholeSystem.Agent first = system.startAgent("first", List.of("--token", TOKEN_A));
         String name = freed(first);
 
-        ServiceProcess poller = system.launchHttpAgent("poller", system.gatewayPort(), List.of("--token", TOKEN_B, "--subdomain", name));
-        assertThat(poller.awaitExit(Duration.ofSeconds(60))).as("the other client is refused the freed name").isEqualTo(TUNNEL_REFUSED);
-        assertThat(poller.stderr()).anyMatch(line -> line.contains("subdomain '" + name + "' is held by another client"));
-        assertThat(system.redisGet("porthole:tombstone:{" + name + "}")).as("the tombstone names the first client's agent as the owner")
+        ServiceProcess poller = system.launchHttpAgent(
+                "poller", system.gatewayPort(), List.of("--token", TOKEN_B, "--subdomain", name));
+        assertThat(poller.awaitExit(Duration.ofSeconds(60)))
+                .as("the other client is refused the freed name")
+                .isEqualTo(TUNNEL_REFUSED);
+        assertThat(poller.stderr())
+                .anyMatch(line -> line.contains("subdomain '" + name + "' is held by another client"));
+        assertThat(system.redisGet("porthole:tombstone:{" + name + "}"))
+                .as("the tombstone names the first client's agent as the owner")
                 .contains("token-1/agent-");
     }
 
@@ -48,9 +56,13 @@ class NameTombstoneIT {
 
         ServiceProcess poller = system.launchHttpAgent("poller", system.gatewayPort(), List.of("--subdomain", name));
         PortholeSystem.Agent served = new PortholeSystem.Agent(poller, poller.awaitFirstLine(Duration.ofSeconds(60)));
-        assertThat(served.name()).as("the poller is served under a name of its own").isNotEqualTo(name);
-        assertThat(system.redisGet("porthole:tombstone:{" + name + "}")).as("the tombstone's owner is the ended session's secret")
-                .startsWith("session/").doesNotContain("agent-");
+        assertThat(served.name())
+                .as("the poller is served under a name of its own")
+                .isNotEqualTo(name);
+        assertThat(system.redisGet("porthole:tombstone:{" + name + "}"))
+                .as("the tombstone's owner is the ended session's secret")
+                .startsWith("session/")
+                .doesNotContain("agent-");
         poller.stop();
     }
 
@@ -58,7 +70,9 @@ class NameTombstoneIT {
     private String freed(PortholeSystem.Agent agent) {
         String name = agent.name();
         agent.process().stop();
-        await().atMost(Duration.ofSeconds(20)).until(() -> system.redisGet("porthole:route:http:{" + name + "}").isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        system.redisGet("porthole:route:http:{" + name + "}").isEmpty());
         return name;
     }
 }

@@ -26,48 +26,75 @@ class NotificationJourneyIT {
 
     @Test
     void tunnelsAuthFailuresLimitsAndDrainingReachTheChat() {
-        try (WebhookReceiver slack = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok")); PortholeSystem system = new PortholeSystem("notification-journey")) {
-            ServiceProcess notifications = ServiceProcess.start("notification-service", "notification-service", List.of("-Xmx128m"), List.of(),
-                    Map.of("QUARKUS_REDIS_HOSTS", system.redis().url(),
-                            "QUARKUS_HTTP_PORT", String.valueOf(FreePorts.loopback()),
-                            "QUARKUS_HTTP_HOST", "127.0.0.1",
-                            "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
-                            "NOTIFICATION_PROVIDER", "slack",
-                            "NOTIFICATION_URL", slack.url("/services/T000/B000/e2e"),
-                            "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES", "tunnel.opened,tunnel.closed,auth.failed,limit.hit,gateway.draining",
-                            "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK", "100/1s",
-                            "PORTHOLE_NOTIFY_CONSUMER_BLOCK", "200ms",
-                            "PORTHOLE_NOTIFY_FLAPPING_WINDOW", "2s"),
+        try (WebhookReceiver slack = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"));
+                PortholeSystem system = new PortholeSystem("notification-journey")) {
+            ServiceProcess notifications = ServiceProcess.start(
+                    "notification-service",
+                    "notification-service",
+                    List.of("-Xmx128m"),
+                    List.of(),
+                    Map.of(
+                            "QUARKUS_REDIS_HOSTS",
+                            system.redis().url(),
+                            "QUARKUS_HTTP_PORT",
+                            String.valueOf(FreePorts.loopback()),
+                            "QUARKUS_HTTP_HOST",
+                            "127.0.0.1",
+                            "QUARKUS_MANAGEMENT_PORT",
+                            String.valueOf(FreePorts.loopback()),
+                            "NOTIFICATION_PROVIDER",
+                            "slack",
+                            "NOTIFICATION_URL",
+                            slack.url("/services/T000/B000/e2e"),
+                            "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES",
+                            "tunnel.opened,tunnel.closed,auth.failed,limit.hit,gateway.draining",
+                            "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK",
+                            "100/1s",
+                            "PORTHOLE_NOTIFY_CONSUMER_BLOCK",
+                            "200ms",
+                            "PORTHOLE_NOTIFY_FLAPPING_WINDOW",
+                            "2s"),
                     Path.of("target", "e2e-logs", "notification-journey"));
             try (notifications) {
                 AdminApi admin = system.startAuthService(Map.of()).admin();
                 system.startGateway().startUpstream();
                 String secret = admin.createClient("notify", "{\"subdomains\":[\"notify-*\"],\"maxTunnels\":1}");
 
-                Agent agent = system.startAgent("notify-agent", List.of("--credentials", "notify:" + secret, "--subdomain", "notify-a"));
-                await("tunnel.opened reaches the chat").atMost(DELIVERY)
-                        .until(() -> slack.received("Tunnel http notify-a opened at " + agent.url() + " (client notify)"));
+                Agent agent = system.startAgent(
+                        "notify-agent", List.of("--credentials", "notify:" + secret, "--subdomain", "notify-a"));
+                await("tunnel.opened reaches the chat")
+                        .atMost(DELIVERY)
+                        .until(() ->
+                                slack.received("Tunnel http notify-a opened at " + agent.url() + " (client notify)"));
 
-                ServiceProcess wrong = system.launchAgent("notify-wrong", List.of("http", "1", "--server", system.gatewayUrl(""),
-                        "--credentials", "notify:wrong-secret"), Map.of());
+                ServiceProcess wrong = system.launchAgent(
+                        "notify-wrong",
+                        List.of("http", "1", "--server", system.gatewayUrl(""), "--credentials", "notify:wrong-secret"),
+                        Map.of());
                 assertThat(wrong.awaitExit(DELIVERY)).isEqualTo(3);
-                await("auth.failed reaches the chat").atMost(DELIVERY)
+                await("auth.failed reaches the chat")
+                        .atMost(DELIVERY)
                         .until(() -> slack.received("failed authentication(s)") && slack.received("for client notify"));
 
-                ServiceProcess second = system.launchHttpAgent("notify-second", system.gatewayPort(),
+                ServiceProcess second = system.launchHttpAgent(
+                        "notify-second",
+                        system.gatewayPort(),
                         List.of("--credentials", "notify:" + secret, "--subdomain", "notify-b"));
                 assertThat(second.awaitExit(DELIVERY)).isEqualTo(4);
-                await("limit.hit reaches the chat").atMost(DELIVERY)
+                await("limit.hit reaches the chat")
+                        .atMost(DELIVERY)
                         .until(() -> slack.received("tunnels limit hit for client notify on tunnel notify-b"));
 
                 agent.process().stop();
                 // held back for the flapping window (2 s here), in case the tunnel comes straight back
-                await("tunnel.closed reaches the chat").atMost(DELIVERY)
+                await("tunnel.closed reaches the chat")
+                        .atMost(DELIVERY)
                         .until(() -> slack.received("Tunnel http notify-a closed (client notify)"));
 
                 system.gateway().stop();
                 await("gateway.draining reaches the chat").atMost(DELIVERY).until(() -> slack.received("is draining"));
-                assertThat(slack.bodies()).allSatisfy(body -> assertThat(body).startsWith("{").contains("\"text\""));
+                assertThat(slack.bodies())
+                        .allSatisfy(body -> assertThat(body).startsWith("{").contains("\"text\""));
             }
         }
     }

@@ -54,8 +54,19 @@ class PrivateTunnelIT {
         portsClient = admin.createCredentials("ports", "{\"tcpPorts\":[" + (rangeFirst + 5) + "]}");
         noTcp = admin.createCredentials("no-tcp", "{}");
         upstream = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
-        publisher = system.launchAgent("publisher", List.of("tcp", String.valueOf(upstream.port()), "--private", "--name", "db", "--server",
-                "http://127.0.0.1:" + system.gatewayPort(), "--credentials", owner), Map.of());
+        publisher = system.launchAgent(
+                "publisher",
+                List.of(
+                        "tcp",
+                        String.valueOf(upstream.port()),
+                        "--private",
+                        "--name",
+                        "db",
+                        "--server",
+                        "http://127.0.0.1:" + system.gatewayPort(),
+                        "--credentials",
+                        owner),
+                Map.of());
         publisher.awaitLog(line -> line.contains("private tunnel 'db' ready"), WAIT);
     }
 
@@ -66,8 +77,10 @@ class PrivateTunnelIT {
     }
 
     private static PortholeSystem.Agent connect(String name, String credentials) {
-        PortholeSystem.Agent agent = system.startCommand(name, List.of("-Xmx128m"), List.of("connect", "db", "--listen", "127.0.0.1:0",
-                "--credentials", credentials));
+        PortholeSystem.Agent agent = system.startCommand(
+                name,
+                List.of("-Xmx128m"),
+                List.of("connect", "db", "--listen", "127.0.0.1:0", "--credentials", credentials));
         agent.process().awaitLog(line -> line.contains("ready to dial"), WAIT);
         return agent;
     }
@@ -75,17 +88,44 @@ class PrivateTunnelIT {
     @Test
     void grantsDecideWhichTcpPortsAClientMayTake() {
         int granted = rangeFirst + 5;
-        PortholeSystem.Agent agent = system.startCommand("ports-granted", List.of("-Xmx128m"), List.of("tcp", String.valueOf(upstream.port()),
-                "--port", String.valueOf(granted), "--credentials", portsClient));
+        PortholeSystem.Agent agent = system.startCommand(
+                "ports-granted",
+                List.of("-Xmx128m"),
+                List.of(
+                        "tcp",
+                        String.valueOf(upstream.port()),
+                        "--port",
+                        String.valueOf(granted),
+                        "--credentials",
+                        portsClient));
         assertThat(agent.port()).isEqualTo(granted);
 
-        ServiceProcess otherPort = system.launchAgent("ports-other", List.of("tcp", String.valueOf(upstream.port()), "--port",
-                String.valueOf(granted + 1), "--server", "http://127.0.0.1:" + system.gatewayPort(), "--credentials", portsClient), Map.of());
+        ServiceProcess otherPort = system.launchAgent(
+                "ports-other",
+                List.of(
+                        "tcp",
+                        String.valueOf(upstream.port()),
+                        "--port",
+                        String.valueOf(granted + 1),
+                        "--server",
+                        "http://127.0.0.1:" + system.gatewayPort(),
+                        "--credentials",
+                        portsClient),
+                Map.of());
         assertThat(otherPort.awaitExit(WAIT)).isEqualTo(4);
-        assertThat(otherPort.stderr()).anyMatch(line -> line.contains("client 'ports' may not open TCP port " + (granted + 1)));
+        assertThat(otherPort.stderr())
+                .anyMatch(line -> line.contains("client 'ports' may not open TCP port " + (granted + 1)));
 
-        ServiceProcess none = system.launchAgent("no-tcp", List.of("tcp", String.valueOf(upstream.port()), "--server",
-                "http://127.0.0.1:" + system.gatewayPort(), "--credentials", noTcp), Map.of());
+        ServiceProcess none = system.launchAgent(
+                "no-tcp",
+                List.of(
+                        "tcp",
+                        String.valueOf(upstream.port()),
+                        "--server",
+                        "http://127.0.0.1:" + system.gatewayPort(),
+                        "--credentials",
+                        noTcp),
+                Map.of());
         assertThat(none.awaitExit(WAIT)).isEqualTo(4);
         assertThat(none.stderr()).anyMatch(line -> line.contains("client 'no-tcp' may not open TCP tunnels"));
         agent.process().stop();
@@ -102,7 +142,8 @@ class PrivateTunnelIT {
         PortholeSystem.Agent agent = connect("connect-alice", alice);
         assertThat(agent.url()).startsWith("tcp://127.0.0.1:");
         // The upstream answers only after the dialer's FIN came through gateway and publisher.
-        assertThat(TcpTunnelIT.upload(agent.port(), 3 * 1024 * 1024)).isEqualTo(3 * 1024 * 1024 + " " + TcpTunnelIT.patternDigest(3 * 1024 * 1024));
+        assertThat(TcpTunnelIT.upload(agent.port(), 3 * 1024 * 1024))
+                .isEqualTo(3 * 1024 * 1024 + " " + TcpTunnelIT.patternDigest(3 * 1024 * 1024));
         agent.process().stop();
     }
 
@@ -135,7 +176,8 @@ class PrivateTunnelIT {
     @Test
     void theJavaApiDialsThePrivateTunnelAndReportsARefusal() throws Exception {
         String basic = "Basic " + Base64.getEncoder().encodeToString(alice.getBytes(StandardCharsets.UTF_8));
-        try (PrivateTunnels tunnels = PrivateTunnels.connect(URI.create("http://127.0.0.1:" + system.gatewayPort()), basic, WAIT)) {
+        try (PrivateTunnels tunnels =
+                PrivateTunnels.connect(URI.create("http://127.0.0.1:" + system.gatewayPort()), basic, WAIT)) {
             try (TunnelSocket db = tunnels.dial("db")) {
                 db.getOutputStream().write(ByteServer.pattern(1000));
                 db.shutdownOutput();
@@ -143,7 +185,8 @@ class PrivateTunnelIT {
                 assertThat(answer).isEqualTo("1000 " + TcpTunnelIT.patternDigest(1000));
             }
             try (TunnelSocket other = tunnels.dial("cache")) {
-                assertThatThrownBy(() -> other.getInputStream().read()).isInstanceOf(IOException.class)
+                assertThatThrownBy(() -> other.getInputStream().read())
+                        .isInstanceOf(IOException.class)
                         .hasMessageContaining("may not dial private tunnel 'cache'");
             }
         }

@@ -46,6 +46,7 @@ class ReconnectStormIT {
     private final Map<String, List<String>> granted = new ConcurrentHashMap<>();
     /** Agent name to when (System.nanoTime) it was welcomed back after the restart. */
     private final Map<String, Long> reconnectedAt = new ConcurrentHashMap<>();
+
     private PortholeSystem system;
 
     @AfterEach
@@ -57,7 +58,10 @@ class ReconnectStormIT {
 
     @Test
     void agentsComeBackWithTheirNamesSpreadOverTheBackOffWindow() throws Exception {
-        system = new PortholeSystem("ReconnectStormIT").gatewayJvm("-Xmx512m").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).startGateway();
+        system = new PortholeSystem("ReconnectStormIT")
+                .gatewayJvm("-Xmx512m")
+                .gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
+                .startGateway();
         URI server = URI.create("http://127.0.0.1:" + system.gatewayPort());
         for (int i = 0; i < AGENTS; i++) {
             clients.add(start(server, "storm-" + i));
@@ -68,40 +72,74 @@ class ReconnectStormIT {
         long gatewayUp = System.nanoTime();
 
         await().atMost(WAIT).until(() -> reconnectedAt.size() == AGENTS);
-        granted.forEach((agent, names) -> assertThat(names).as(agent + " got its own name back").containsExactly(agent));
+        granted.forEach((agent, names) ->
+                assertThat(names).as(agent + " got its own name back").containsExactly(agent));
 
         TreeMap<Long, Integer> perTenthOfASecond = new TreeMap<>();
-        reconnectedAt.values().forEach(at -> perTenthOfASecond.merge(TimeUnit.NANOSECONDS.toMillis(at - gatewayUp) / 100, 1, Integer::sum));
-        long first = reconnectedAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
-        long last = reconnectedAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-        System.out.printf("ReconnectStormIT: %d agents back between %d and %d ms after the new gateway was up; per 100 ms: %s%n", AGENTS,
-                TimeUnit.NANOSECONDS.toMillis(first - gatewayUp), TimeUnit.NANOSECONDS.toMillis(last - gatewayUp), perTenthOfASecond);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(last - first)).as("the reconnections spread over the window").isGreaterThan(500);
-        assertThat(perTenthOfASecond.values()).as("agents back in any one 100 ms: %s", perTenthOfASecond).allMatch(count -> count <= AGENTS / 4);
+        reconnectedAt
+                .values()
+                .forEach(at ->
+                        perTenthOfASecond.merge(TimeUnit.NANOSECONDS.toMillis(at - gatewayUp) / 100, 1, Integer::sum));
+        long first =
+                reconnectedAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        long last =
+                reconnectedAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        System.out.printf(
+                "ReconnectStormIT: %d agents back between %d and %d ms after the new gateway was up; per 100 ms: %s%n",
+                AGENTS,
+                TimeUnit.NANOSECONDS.toMillis(first - gatewayUp),
+                TimeUnit.NANOSECONDS.toMillis(last - gatewayUp),
+                perTenthOfASecond);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(last - first))
+                .as("the reconnections spread over the window")
+                .isGreaterThan(500);
+        assertThat(perTenthOfASecond.values())
+                .as("agents back in any one 100 ms: %s", perTenthOfASecond)
+                .allMatch(count -> count <= AGENTS / 4);
     }
 
     private TunnelClient start(URI server, String name) {
-        AgentSettings settings = new AgentSettings(server, "/_porthole/agent", "Bearer " + TOKEN, null, "agent-" + name,
-                List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, new UpstreamAddress("127.0.0.1", 9))), Duration.ofSeconds(10), 1,
-                Duration.ofSeconds(8), 0);
-        TunnelClient client = new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "storm agent"),
+        AgentSettings settings = new AgentSettings(
+                server,
+                "/_porthole/agent",
+                "Bearer " + TOKEN,
+                null,
+                "agent-" + name,
+                List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, new UpstreamAddress("127.0.0.1", 9))),
+                Duration.ofSeconds(10),
+                1,
+                Duration.ofSeconds(8),
+                0);
+        TunnelClient client = new TunnelClient(
+                vertx,
+                settings,
+                (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "storm agent"),
                 new TunnelListener() {
                     @Override
                     public void connected(List<TunnelResult> results, boolean first) {
-                        granted.put(name, results.stream().filter(TunnelResult::granted).map(TunnelResult::name).toList());
+                        granted.put(
+                                name,
+                                results.stream()
+                                        .filter(TunnelResult::granted)
+                                        .map(TunnelResult::name)
+                                        .toList());
                         if (!first) {
                             reconnectedAt.putIfAbsent(name, System.nanoTime());
                         }
                     }
 
                     @Override
-                    public void notice(Notice notice) {
-                    }
+                    public void notice(Notice notice) {}
 
                     @Override
-                    public void retrying(String reason, Duration retryIn) {
-                    }
-                }, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC()),
+                    public void retrying(String reason, Duration retryIn) {}
+                },
+                new Backoff(
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(8),
+                        Duration.ofSeconds(30),
+                        new SecureRandom(),
+                        Clock.systemUTC()),
                 "storm");
         client.start();
         return client;

@@ -49,25 +49,43 @@ class RedisClusterIT {
     @BeforeAll
     static void start() {
         cluster = RedisClusterProcesses.start();
-        Map<String, String> onCluster = Map.of("QUARKUS_REDIS_HOSTS", cluster.hosts(), "QUARKUS_REDIS_CLIENT_TYPE", "cluster");
+        Map<String, String> onCluster =
+                Map.of("QUARKUS_REDIS_HOSTS", cluster.hosts(), "QUARKUS_REDIS_CLIENT_TYPE", "cluster");
         chat = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"));
         system = new PortholeSystem("RedisClusterIT");
         Map<String, String> notify = new HashMap<>(onCluster);
-        notify.putAll(Map.of("QUARKUS_HTTP_PORT", String.valueOf(FreePorts.loopback()),
-                "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
-                "NOTIFICATION_PROVIDER", "slack",
-                "NOTIFICATION_URL", chat.url("/services/T000/B000/cluster"),
-                "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES", "tunnel.opened",
-                "PORTHOLE_NOTIFY_CONSUMER_BLOCK", "200ms"));
-        notifications = ServiceProcess.start("notification-service", "notification-service", List.of("-Xmx128m"), List.of(), notify, system.logDir());
+        notify.putAll(Map.of(
+                "QUARKUS_HTTP_PORT",
+                String.valueOf(FreePorts.loopback()),
+                "QUARKUS_HTTP_HOST",
+                "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT",
+                String.valueOf(FreePorts.loopback()),
+                "NOTIFICATION_PROVIDER",
+                "slack",
+                "NOTIFICATION_URL",
+                chat.url("/services/T000/B000/cluster"),
+                "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES",
+                "tunnel.opened",
+                "PORTHOLE_NOTIFY_CONSUMER_BLOCK",
+                "200ms"));
+        notifications = ServiceProcess.start(
+                "notification-service",
+                "notification-service",
+                List.of("-Xmx128m"),
+                List.of(),
+                notify,
+                system.logDir());
         admin = system.startAuthService(onCluster).admin();
         onCluster.forEach(system::gatewaySetting);
         holderGateway = system.startClusterGateway("gw-a");
         otherGateway = system.startClusterGateway("gw-b");
         system.startUpstream();
         secret = admin.createClient("journey", "{\"subdomains\":[\"journey\"],\"maxTunnels\":2}");
-        agent = system.startAgent("journey-agent", holderGateway.port(), List.of("-Xmx128m"),
+        agent = system.startAgent(
+                "journey-agent",
+                holderGateway.port(),
+                List.of("-Xmx128m"),
                 List.of("--credentials", "journey:" + secret, "--subdomain", "journey", "--no-inspect"));
     }
 
@@ -92,26 +110,35 @@ class RedisClusterIT {
     void theAgentsHandshakeAndClaimAreInTheCluster() {
         assertThat(agent.url()).contains("journey");
         assertThat(cluster.command("GET", "porthole:route:http:{journey}")).contains("\"gatewayId\":\"gw-a\"");
-        assertThat(cluster.command("GET", "porthole:reservation:{journey}").trim()).isEqualTo("journey");
+        assertThat(cluster.command("GET", "porthole:reservation:{journey}").trim())
+                .isEqualTo("journey");
     }
 
     @Test
     @Order(2)
     void aVisitorOfTheOtherGatewayIsForwardedToTheHolder() {
-        assertThat(Http.getByHost(system, otherGateway.port(), "journey", "/hello").statusCode()).isEqualTo(200);
-        assertThat(Http.getByHost(system, holderGateway.port(), "journey", "/hello").statusCode()).isEqualTo(200);
+        assertThat(Http.getByHost(system, otherGateway.port(), "journey", "/hello")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(Http.getByHost(system, holderGateway.port(), "journey", "/hello")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     @Order(3)
     void theTunnelsEventReachesTheChat() {
-        await("tunnel.opened reaches the chat").atMost(WAIT).until(() -> chat.received("Tunnel http journey opened at " + agent.url()));
+        await("tunnel.opened reaches the chat")
+                .atMost(WAIT)
+                .until(() -> chat.received("Tunnel http journey opened at " + agent.url()));
     }
 
     @Test
     @Order(4)
     void theNameIsHeldOnceAcrossTheGateways() {
-        ServiceProcess second = system.launchHttpAgent("journey-second", otherGateway.port(),
+        ServiceProcess second = system.launchHttpAgent(
+                "journey-second",
+                otherGateway.port(),
                 List.of("--credentials", "journey:" + secret, "--subdomain", "journey", "--no-inspect"));
         assertThat(second.awaitExit(WAIT)).isEqualTo(4);
         assertThat(second.stderr()).anyMatch(line -> line.contains("'journey' is held by another agent of yours"));
@@ -123,6 +150,8 @@ class RedisClusterIT {
     void disablingTheClientReachesTheGatewaysThroughTheCluster() {
         admin.disableClient("journey");
         assertThat(agent.process().awaitExit(WAIT)).isEqualTo(3);
-        assertThat(Http.getByHost(system, otherGateway.port(), "journey", "/hello").statusCode()).isNotEqualTo(200);
+        assertThat(Http.getByHost(system, otherGateway.port(), "journey", "/hello")
+                        .statusCode())
+                .isNotEqualTo(200);
     }
 }

@@ -38,11 +38,13 @@ class RedisSentinelIT {
 
     @Test
     void aPrimaryKilledUnderLoadCostsNoRequestAndNamesStayUnique() {
-        try (RedisSentinelProcesses redis = RedisSentinelProcesses.start(); WebhookReceiver slack = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"));
+        try (RedisSentinelProcesses redis = RedisSentinelProcesses.start();
+                WebhookReceiver slack = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"));
                 PortholeSystem system = new PortholeSystem("RedisSentinelIT")) {
             Map<String, String> sentinels = redis.quarkusSettings();
             sentinels.forEach(system::gatewaySetting);
-            system.gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_TTL", "3s").gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_REFRESH_INTERVAL", "500ms");
+            system.gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_TTL", "3s")
+                    .gatewaySetting("PORTHOLE_GATEWAY_REGISTRY_REFRESH_INTERVAL", "500ms");
             AdminApi admin = system.startAuthService(sentinels).admin();
             try (ServiceProcess notifications = startNotifications(system, sentinels, slack)) {
                 system.startGateway().startUpstream();
@@ -52,14 +54,18 @@ class RedisSentinelIT {
         }
     }
 
-    private static void survivesTheFailover(PortholeSystem system, RedisSentinelProcesses redis, AdminApi admin, WebhookReceiver slack) {
+    private static void survivesTheFailover(
+            PortholeSystem system, RedisSentinelProcesses redis, AdminApi admin, WebhookReceiver slack) {
         String steadySecret = admin.createClient("steady", "{\"subdomains\":[\"steady\"]}");
         String lateSecret = admin.createClient("late", "{\"subdomains\":[\"late\"]}");
         String racerSecret = admin.createClient("racer", "{\"subdomains\":[\"contested\"]}");
 
-        Agent steady = system.startAgent("steady", List.of("-Xmx128m"), List.of("--credentials", "steady:" + steadySecret,
-                "--subdomain", "steady", "--no-inspect"));
-        await("tunnel.opened before the failover reaches the chat").atMost(DELIVERY)
+        Agent steady = system.startAgent(
+                "steady",
+                List.of("-Xmx128m"),
+                List.of("--credentials", "steady:" + steadySecret, "--subdomain", "steady", "--no-inspect"));
+        await("tunnel.opened before the failover reaches the chat")
+                .atMost(DELIVERY)
                 .until(() -> slack.received("Tunnel http steady opened at " + steady.url()));
 
         // Warm the path up first: an agent's first requests to its upstream take a second or more on a busy machine.
@@ -67,38 +73,69 @@ class RedisSentinelIT {
             assertThat(Http.getByHost(system, "steady", "/hello").statusCode()).isEqualTo(200);
         }
         // wrk counts a request not answered within --timeout as failed ("Socket errors: ... timeout").
-        ServiceProcess wrk = system.startProgram("wrk", List.of("wrk", "-t1", "-c4", "-d" + LOAD.toSeconds() + "s", "--timeout", "10s",
-                "-H", "Host: " + system.host("steady"), system.gatewayUrl("/hello")));
-        await("wrk under way").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                .until(() -> PrometheusText.sum(Http.get(system.managementUrl("/q/metrics")).body(),
-                        "porthole_gateway_http_requests_seconds_count") > 50);
+        ServiceProcess wrk = system.startProgram(
+                "wrk",
+                List.of(
+                        "wrk",
+                        "-t1",
+                        "-c4",
+                        "-d" + LOAD.toSeconds() + "s",
+                        "--timeout",
+                        "10s",
+                        "-H",
+                        "Host: " + system.host("steady"),
+                        system.gatewayUrl("/hello")));
+        await("wrk under way")
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> PrometheusText.sum(
+                                Http.get(system.managementUrl("/q/metrics")).body(),
+                                "porthole_gateway_http_requests_seconds_count")
+                        > 50);
         int oldPrimary = redis.killPrimary();
         long killed = System.nanoTime();
         AgentHandshake.Answer during = new AgentHandshake(system.gatewayPort()).basic("late", lateSecret, "127.0.0.1");
-        assertThat(during.status()).as("a handshake while no primary answers: " + during.body()).isEqualTo(503);
+        assertThat(during.status())
+                .as("a handshake while no primary answers: " + during.body())
+                .isEqualTo(503);
         assertThat(during.retryAfter()).as("Retry-After").isPositive();
         assertThat(during.body()).contains("unavailable");
-        ServiceProcess late = system.launchHttpAgent("late", system.gatewayPort(), List.of("--credentials", "late:" + lateSecret,
-                "--subdomain", "late", "--no-inspect"));
+        ServiceProcess late = system.launchHttpAgent(
+                "late",
+                system.gatewayPort(),
+                List.of("--credentials", "late:" + lateSecret, "--subdomain", "late", "--no-inspect"));
         int newPrimary = redis.awaitPromotion(oldPrimary, PROMOTION);
         long promotedMillis = (System.nanoTime() - killed) / 1_000_000;
-        assertThat(late.awaitFirstLine(Duration.ofSeconds(30))).as("the agent that arrived during the failover")
+        assertThat(late.awaitFirstLine(Duration.ofSeconds(30)))
+                .as("the agent that arrived during the failover")
                 .isEqualTo("http://late." + PortholeSystem.DOMAIN + ":" + system.gatewayPort());
         long lateMillis = (System.nanoTime() - killed) / 1_000_000;
 
         assertThat(wrk.awaitExit(LOAD.plusSeconds(30))).isZero();
         String report = String.join("\n", wrk.stdout());
-        System.out.printf("RedisSentinelIT: primary on port %d killed, port %d promoted after %d ms, the late agent connected after %d ms;"
-                + " wrk:%n%s%n", oldPrimary, newPrimary, promotedMillis, lateMillis, report);
+        System.out.printf(
+                "RedisSentinelIT: primary on port %d killed, port %d promoted after %d ms, the late agent connected after %d ms;"
+                        + " wrk:%n%s%n",
+                oldPrimary, newPrimary, promotedMillis, lateMillis, report);
         Matcher requests = REQUESTS.matcher(report);
         assertThat(requests.find()).as("wrk's summary: " + report).isTrue();
-        assertThat(Long.parseLong(requests.group(1))).as("requests through the live tunnel").isGreaterThan(100);
-        assertThat(report).as("no failed request for the live tunnel").doesNotContain("Non-2xx").doesNotContain("Socket errors");
-        assertThat(steady.process().stderr()).as("the live agent kept its connection").noneMatch(line -> line.contains("retrying in"));
-        await("the live tunnel's route on the new primary").atMost(Duration.ofSeconds(10))
-                .until(() -> redis.cli(newPrimary, "EXISTS", "porthole:route:http:{steady}").equals("1"));
+        assertThat(Long.parseLong(requests.group(1)))
+                .as("requests through the live tunnel")
+                .isGreaterThan(100);
+        assertThat(report)
+                .as("no failed request for the live tunnel")
+                .doesNotContain("Non-2xx")
+                .doesNotContain("Socket errors");
+        assertThat(steady.process().stderr())
+                .as("the live agent kept its connection")
+                .noneMatch(line -> line.contains("retrying in"));
+        await("the live tunnel's route on the new primary")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> redis.cli(newPrimary, "EXISTS", "porthole:route:http:{steady}")
+                        .equals("1"));
 
-        List<String> args = List.of("--credentials", "racer:" + racerSecret, "--subdomain", "contested", "--no-inspect");
+        List<String> args =
+                List.of("--credentials", "racer:" + racerSecret, "--subdomain", "contested", "--no-inspect");
         ServiceProcess first = system.launchHttpAgent("racer-1", system.gatewayPort(), args);
         ServiceProcess second = system.launchHttpAgent("racer-2", system.gatewayPort(), args);
         await("one racer gives up").atMost(Duration.ofSeconds(60)).until(() -> !first.isAlive() || !second.isAlive());
@@ -108,20 +145,33 @@ class RedisSentinelIT {
         assertThat(loser.stderr()).anyMatch(line -> line.contains("'contested' is held by another agent of yours"));
         assertThat(winner.awaitFirstLine(Duration.ofSeconds(30))).contains("contested");
 
-        await("tunnel.opened after the failover reaches the chat").atMost(DELIVERY)
-                .until(() -> slack.received("Tunnel http late opened at ") && slack.received("Tunnel http contested opened at "));
+        await("tunnel.opened after the failover reaches the chat")
+                .atMost(DELIVERY)
+                .until(() -> slack.received("Tunnel http late opened at ")
+                        && slack.received("Tunnel http contested opened at "));
     }
 
-    private static ServiceProcess startNotifications(PortholeSystem system, Map<String, String> sentinels, WebhookReceiver slack) {
+    private static ServiceProcess startNotifications(
+            PortholeSystem system, Map<String, String> sentinels, WebhookReceiver slack) {
         Map<String, String> env = new HashMap<>(sentinels);
-        env.putAll(Map.of("QUARKUS_HTTP_PORT", String.valueOf(FreePorts.loopback()),
-                "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
-                "NOTIFICATION_PROVIDER", "slack",
-                "NOTIFICATION_URL", slack.url("/services/T000/B000/e2e"),
-                "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES", "tunnel.opened",
-                "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK", "100/1s",
-                "PORTHOLE_NOTIFY_CONSUMER_BLOCK", "200ms"));
-        return ServiceProcess.start("notification-service", "notification-service", List.of("-Xmx128m"), List.of(), env, system.logDir());
+        env.putAll(Map.of(
+                "QUARKUS_HTTP_PORT",
+                String.valueOf(FreePorts.loopback()),
+                "QUARKUS_HTTP_HOST",
+                "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT",
+                String.valueOf(FreePorts.loopback()),
+                "NOTIFICATION_PROVIDER",
+                "slack",
+                "NOTIFICATION_URL",
+                slack.url("/services/T000/B000/e2e"),
+                "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES",
+                "tunnel.opened",
+                "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK",
+                "100/1s",
+                "PORTHOLE_NOTIFY_CONSUMER_BLOCK",
+                "200ms"));
+        return ServiceProcess.start(
+                "notification-service", "notification-service", List.of("-Xmx128m"), List.of(), env, system.logDir());
     }
 }

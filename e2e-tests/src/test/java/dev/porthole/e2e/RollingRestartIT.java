@@ -56,7 +56,11 @@ class RollingRestartIT {
             int balancer = FreePorts.loopback();
             system.startHaproxy(haproxyConfig(balancer, gateways), balancer);
             gateways.forEach(RollingRestartIT::awaitReady);
-            system.startAgent("agent", balancer, List.of("-Xmx128m"), List.of("--token", TOKEN, "--subdomain", "rolling", "--no-inspect"));
+            system.startAgent(
+                    "agent",
+                    balancer,
+                    List.of("-Xmx128m"),
+                    List.of("--token", TOKEN, "--subdomain", "rolling", "--no-inspect"));
 
             try (Load load = new Load(balancer)) {
                 load.awaitServed(REQUESTS_BETWEEN_RESTARTS);
@@ -66,38 +70,55 @@ class RollingRestartIT {
                     long before = System.nanoTime();
                     old.process().terminate();
                     old.process().awaitExit(Duration.ofSeconds(90));
-                    await("the gateway's last lines").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(old.process().stdout())
-                            .anyMatch(line -> line.contains("drained: every open request and connection finished")));
+                    await("the gateway's last lines")
+                            .atMost(Duration.ofSeconds(10))
+                            .untilAsserted(() -> assertThat(old.process().stdout())
+                                    .anyMatch(line ->
+                                            line.contains("drained: every open request and connection finished")));
                     ClusterGateway started = system.restartClusterGateway(old, 2);
                     gateways.set(i, started);
                     awaitReady(started);
-                    System.out.printf("RollingRestartIT: %s stopped (pid %d) and ready again (pid %d) after %d ms; %s so far%n", old.id(), pid,
-                            started.process().pid(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before), load);
-                    assertThat(started.process().pid()).as("a new process for " + old.id()).isNotEqualTo(pid);
+                    System.out.printf(
+                            "RollingRestartIT: %s stopped (pid %d) and ready again (pid %d) after %d ms; %s so far%n",
+                            old.id(),
+                            pid,
+                            started.process().pid(),
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before),
+                            load);
+                    assertThat(started.process().pid())
+                            .as("a new process for " + old.id())
+                            .isNotEqualTo(pid);
                     load.awaitServed(load.served() + REQUESTS_BETWEEN_RESTARTS);
                 }
                 load.stop();
                 System.out.printf("RollingRestartIT: %s%n", load);
-                assertThat(load.failures()).as("failed requests during the rolling restart").isEmpty();
+                assertThat(load.failures())
+                        .as("failed requests during the rolling restart")
+                        .isEmpty();
                 assertThat(load.statuses()).as("responses by status").containsOnlyKeys(200);
                 assertThat(load.served()).isGreaterThan(gateways.size() * REQUESTS_BETWEEN_RESTARTS);
             }
             for (ClusterGateway gateway : gateways) {
-                assertThat(gateway.process().stdout()).as(gateway.id() + " after its restart").anyMatch(line -> line.contains("listening on"));
+                assertThat(gateway.process().stdout())
+                        .as(gateway.id() + " after its restart")
+                        .anyMatch(line -> line.contains("listening on"));
             }
         }
     }
 
     /** Waits until the gateway's readiness is up (what haproxy checks). */
     private static void awaitReady(ClusterGateway gateway) {
-        await(gateway.id() + " ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await(gateway.id() + " ready")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .failFast(gateway.id() + " exited", () -> !gateway.process().isAlive())
                 .until(() -> readiness(gateway) == 200);
     }
 
     private static int readiness(ClusterGateway gateway) {
         try {
-            return Http.get("http://127.0.0.1:" + gateway.managementPort() + "/q/health/ready").statusCode();
+            return Http.get("http://127.0.0.1:" + gateway.managementPort() + "/q/health/ready")
+                    .statusCode();
         } catch (AssertionError | RuntimeException e) {
             return -1;
         }
@@ -129,8 +150,13 @@ class RollingRestartIT {
                     default-server inter 300ms fall 1 rise 1
                 """.formatted(port));
         for (ClusterGateway gateway : backends) {
-            config.append("    server ").append(gateway.id()).append(" 127.0.0.1:").append(gateway.port())
-                    .append(" check port ").append(gateway.managementPort()).append('\n');
+            config.append("    server ")
+                    .append(gateway.id())
+                    .append(" 127.0.0.1:")
+                    .append(gateway.port())
+                    .append(" check port ")
+                    .append(gateway.managementPort())
+                    .append('\n');
         }
         return config.toString();
     }
@@ -158,18 +184,28 @@ class RollingRestartIT {
         }
 
         private void visit(URI uri, String host) {
-            try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build()) {
-                HttpRequest request = HttpRequest.newBuilder(uri).header("Host", host).timeout(Duration.ofSeconds(30)).GET().build();
+            try (HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build()) {
+                HttpRequest request = HttpRequest.newBuilder(uri)
+                        .header("Host", host)
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build();
                 while (running.get()) {
                     try {
                         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                        statuses.computeIfAbsent(response.statusCode(), code -> new AtomicLong()).incrementAndGet();
+                        statuses.computeIfAbsent(response.statusCode(), code -> new AtomicLong())
+                                .incrementAndGet();
                         if (response.statusCode() == 200 && response.body().equals("hello\n")) {
                             served.incrementAndGet();
                         } else {
                             String body = response.body().replaceAll("\\s+", " ");
-                            fail(response.statusCode() + " " + response.headers().firstValue("X-Porthole-Error").orElse("") + ": "
-                                    + body.substring(0, Math.min(body.length(), 300)));
+                            fail(response.statusCode() + " "
+                                    + response.headers()
+                                            .firstValue("X-Porthole-Error")
+                                            .orElse("") + ": " + body.substring(0, Math.min(body.length(), 300)));
                         }
                     } catch (IOException e) {
                         fail("I/O error: " + e);
@@ -188,7 +224,9 @@ class RollingRestartIT {
         }
 
         void awaitServed(long count) {
-            await("visitors served " + count + " requests").atMost(Duration.ofSeconds(120)).until(() -> served.get() >= count);
+            await("visitors served " + count + " requests")
+                    .atMost(Duration.ofSeconds(120))
+                    .until(() -> served.get() >= count);
         }
 
         long served() {

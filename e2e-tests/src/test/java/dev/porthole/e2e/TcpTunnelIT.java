@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.SshServer;
-import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +38,7 @@ class TcpTunnelIT {
     static final String TOKEN = "e2e-static-token-0123456789";
     /** 1 GiB each way: takes a few seconds on loopback (see the printed timings). */
     private static final long SIZE = 1024L * 1024 * 1024;
+
     private static final long RESIDENT_BOUND = 320L * 1024 * 1024;
     private static final List<String> SMALL_HEAP = List.of("-Xmx128m", "-XX:MaxDirectMemorySize=64m");
 
@@ -50,7 +50,9 @@ class TcpTunnelIT {
     static void start() throws IOException {
         system = new PortholeSystem("TcpTunnelIT");
         rangeFirst = system.freeTcpRange(20);
-        system.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).gatewayJvm(SMALL_HEAP.toArray(String[]::new)).startGateway();
+        system.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
+                .gatewayJvm(SMALL_HEAP.toArray(String[]::new))
+                .startGateway();
         echo = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::echo);
     }
 
@@ -80,10 +82,21 @@ class TcpTunnelIT {
 
     @Test
     void redisCliTalksToRedisThroughTheTunnelOverIpv4AndIpv6() throws Exception {
-        PortholeSystem.Agent agent = tcpAgent("agent-redis", String.valueOf(system.redis().port()));
-        assertThat(run(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(agent.port()), "SET", "greeting", "through-the-tunnel")).text())
+        PortholeSystem.Agent agent =
+                tcpAgent("agent-redis", String.valueOf(system.redis().port()));
+        assertThat(run(List.of(
+                                "redis-cli",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                String.valueOf(agent.port()),
+                                "SET",
+                                "greeting",
+                                "through-the-tunnel"))
+                        .text())
                 .isEqualTo("OK");
-        assertThat(run(List.of("redis-cli", "-h", "::1", "-p", String.valueOf(agent.port()), "GET", "greeting")).text())
+        assertThat(run(List.of("redis-cli", "-h", "::1", "-p", String.valueOf(agent.port()), "GET", "greeting"))
+                        .text())
                 .isEqualTo("through-the-tunnel");
         agent.process().stop();
     }
@@ -99,17 +112,38 @@ class TcpTunnelIT {
 
     @Test
     void aRequestedPortIsGivenAndAPortOutsideTheRangeIsRefused() throws Exception {
-        PortholeSystem.Agent agent = tcpAgent("agent-port", String.valueOf(echo.port()), "--port", String.valueOf(rangeFirst + 19));
+        PortholeSystem.Agent agent =
+                tcpAgent("agent-port", String.valueOf(echo.port()), "--port", String.valueOf(rangeFirst + 19));
         assertThat(agent.port()).isEqualTo(rangeFirst + 19);
         assertThat(exchange("127.0.0.1", agent.port(), "on the asked port")).isEqualTo("on the asked port");
 
-        ServiceProcess taken = system.launchAgent("agent-taken", List.of("tcp", String.valueOf(echo.port()), "--port", String.valueOf(rangeFirst + 19),
-                "--server", "http://127.0.0.1:" + system.gatewayPort(), "--token", TOKEN), Map.of());
+        ServiceProcess taken = system.launchAgent(
+                "agent-taken",
+                List.of(
+                        "tcp",
+                        String.valueOf(echo.port()),
+                        "--port",
+                        String.valueOf(rangeFirst + 19),
+                        "--server",
+                        "http://127.0.0.1:" + system.gatewayPort(),
+                        "--token",
+                        TOKEN),
+                Map.of());
         assertThat(taken.awaitExit(Duration.ofSeconds(60))).isEqualTo(4);
-        assertThat(taken.stderr()).anyMatch(line -> line.contains("TCP port " + (rangeFirst + 19) + " is held by another agent of yours"));
+        assertThat(taken.stderr())
+                .anyMatch(
+                        line -> line.contains("TCP port " + (rangeFirst + 19) + " is held by another agent of yours"));
 
-        ServiceProcess outside = system.launchAgent("agent-outside", List.of("tcp", String.valueOf(echo.port()), "--server",
-                "http://127.0.0.1:" + system.gatewayPort(), "--token", TOKEN), Map.of("TUNNEL_PORT", "1"));
+        ServiceProcess outside = system.launchAgent(
+                "agent-outside",
+                List.of(
+                        "tcp",
+                        String.valueOf(echo.port()),
+                        "--server",
+                        "http://127.0.0.1:" + system.gatewayPort(),
+                        "--token",
+                        TOKEN),
+                Map.of("TUNNEL_PORT", "1"));
         assertThat(outside.awaitExit(Duration.ofSeconds(60))).isEqualTo(4);
         assertThat(outside.stderr()).anyMatch(line -> line.contains("port 1 is outside this gateway's TCP range"));
         agent.process().stop();
@@ -130,12 +164,21 @@ class TcpTunnelIT {
             assertThat(download(down.port(), SIZE)).isEqualTo(expected);
             long downloadMs = (System.nanoTime() - start) / 1_000_000;
             long gateway = system.gateway().residentBytes();
-            System.out.printf("1 GiB through a TCP tunnel: upload %d ms (%.0f MiB/s), download %d ms (%.0f MiB/s); resident: gateway %d MiB, "
-                    + "agents %d / %d MiB%n", uploadMs, 1024_000.0 / uploadMs, downloadMs, 1024_000.0 / downloadMs, gateway >> 20,
-                    up.process().residentBytes() >> 20, down.process().residentBytes() >> 20);
+            System.out.printf(
+                    "1 GiB through a TCP tunnel: upload %d ms (%.0f MiB/s), download %d ms (%.0f MiB/s); resident: gateway %d MiB, "
+                            + "agents %d / %d MiB%n",
+                    uploadMs,
+                    1024_000.0 / uploadMs,
+                    downloadMs,
+                    1024_000.0 / downloadMs,
+                    gateway >> 20,
+                    up.process().residentBytes() >> 20,
+                    down.process().residentBytes() >> 20);
             assertThat(upload(up.port(), SIZE)).as("a second round").isEqualTo(expected);
             assertThat(system.gateway().residentBytes()).isLessThan(RESIDENT_BOUND);
-            assertThat(system.gateway().residentBytes() - gateway).as("flat: the second GiB costs no memory").isLessThan(48L << 20);
+            assertThat(system.gateway().residentBytes() - gateway)
+                    .as("flat: the second GiB costs no memory")
+                    .isLessThan(48L << 20);
             assertThat(up.process().residentBytes()).isLessThan(RESIDENT_BOUND);
             assertThat(down.process().residentBytes()).isLessThan(RESIDENT_BOUND);
             up.process().stop();
@@ -168,7 +211,8 @@ class TcpTunnelIT {
                 }));
             }
             for (int i = 0; i < connections; i++) {
-                assertThat(answers.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("connection " + i + " " + "x".repeat(1000));
+                assertThat(answers.get(i).get(60, TimeUnit.SECONDS))
+                        .isEqualTo("connection " + i + " " + "x".repeat(1000));
             }
         }
         agent.process().stop();
@@ -236,21 +280,27 @@ class TcpTunnelIT {
         try (PortholeSystem own = new PortholeSystem("TcpTunnelIT-restart")) {
             own.freeTcpRange(20);
             own.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).startGateway();
-            PortholeSystem.Agent agent = own.startCommand("agent", SMALL_HEAP, List.of("tcp", String.valueOf(echo.port()), "--token", TOKEN));
+            PortholeSystem.Agent agent = own.startCommand(
+                    "agent", SMALL_HEAP, List.of("tcp", String.valueOf(echo.port()), "--token", TOKEN));
             assertThat(exchange("127.0.0.1", agent.port(), "before")).isEqualTo("before");
             own.restartGateway(false);
             long restartedAt = System.nanoTime();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
                     .until(() -> exchange("127.0.0.1", agent.port(), "after").equals("after"));
-            System.out.printf("TCP port served again %d ms after the new gateway was up%n", (System.nanoTime() - restartedAt) / 1_000_000);
-            assertThat(agent.process().stderr()).anyMatch(line -> line.contains("reconnected; tunnel 'tcp-" + agent.port() + "'"));
+            System.out.printf(
+                    "TCP port served again %d ms after the new gateway was up%n",
+                    (System.nanoTime() - restartedAt) / 1_000_000);
+            assertThat(agent.process().stderr())
+                    .anyMatch(line -> line.contains("reconnected; tunnel 'tcp-" + agent.port() + "'"));
         }
     }
 
     // ---- helpers ----
 
-    record Output(int exitCode, String text) {
-    }
+    record Output(int exitCode, String text) {}
 
     static Output run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

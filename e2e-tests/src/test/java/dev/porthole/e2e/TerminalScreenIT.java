@@ -28,9 +28,23 @@ class TerminalScreenIT {
 
     @BeforeAll
     static void start() {
-        system = new PortholeSystem("TerminalScreenIT").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).startGateway().startUpstream();
-        List<String> agent = ServiceProcess.command("client-agent", List.of("-Xmx128m"), List.of("http", String.valueOf(system.upstreamPort()),
-                "--server", system.gatewayUrl(""), "--subdomain", "screen", "--no-inspect", "--token", TOKEN));
+        system = new PortholeSystem("TerminalScreenIT")
+                .gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
+                .startGateway()
+                .startUpstream();
+        List<String> agent = ServiceProcess.command(
+                "client-agent",
+                List.of("-Xmx128m"),
+                List.of(
+                        "http",
+                        String.valueOf(system.upstreamPort()),
+                        "--server",
+                        system.gatewayUrl(""),
+                        "--subdomain",
+                        "screen",
+                        "--no-inspect",
+                        "--token",
+                        TOKEN));
         terminal = Tmux.start("agent-screen", 100, 30, agent, system.logDir());
     }
 
@@ -45,19 +59,27 @@ class TerminalScreenIT {
     @Test
     void theScreenFollowsRequestsAndRedrawsToANewWidth() {
         String url = "http://screen.porthole.test:" + system.gatewayPort();
-        await().atMost(SCREEN_TIMEOUT).untilAsserted(() -> assertThat(terminal.screen()).contains("Session Status    online",
-                "Forwarding        " + url + " -> 127.0.0.1:" + system.upstreamPort(), "-".repeat(100)));
-        assertThat(terminal.screen()).anyMatch(line -> line.startsWith("Porthole ") && line.endsWith("(Ctrl+C to quit)"))
+        await().atMost(SCREEN_TIMEOUT)
+                .untilAsserted(() -> assertThat(terminal.screen())
+                        .contains(
+                                "Session Status    online",
+                                "Forwarding        " + url + " -> 127.0.0.1:" + system.upstreamPort(),
+                                "-".repeat(100)));
+        assertThat(terminal.screen())
+                .anyMatch(line -> line.startsWith("Porthole ") && line.endsWith("(Ctrl+C to quit)"))
                 .contains("Connections       ttl     opn     rt1     rt5     p50     p90")
                 .noneMatch(line -> line.contains("\u001b"));
-        await().atMost(SCREEN_TIMEOUT).untilAsserted(() -> assertThat(terminal.screen()).anyMatch(line -> line.matches("Latency +\\d+ ms")));
+        await().atMost(SCREEN_TIMEOUT)
+                .untilAsserted(() -> assertThat(terminal.screen()).anyMatch(line -> line.matches("Latency +\\d+ ms")));
 
         for (int i = 1; i <= 3; i++) {
-            assertThat(Http.getByHost(system, "screen", "/hello?n=" + i).statusCode()).isEqualTo(200);
+            assertThat(Http.getByHost(system, "screen", "/hello?n=" + i).statusCode())
+                    .isEqualTo(200);
         }
         await().atMost(SCREEN_TIMEOUT).untilAsserted(() -> {
             List<String> screen = terminal.screen();
-            assertThat(screen).anyMatch(line -> line.matches(" {18}3 +0 +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+ ms +\\d+ ms"));
+            assertThat(screen)
+                    .anyMatch(line -> line.matches(" {18}3 +0 +\\d+\\.\\d\\d +\\d+\\.\\d\\d +\\d+ ms +\\d+ ms"));
             assertThat(screen).anyMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d  GET +/hello\\?n=3 +200  \\d+ ms"));
             assertThat(screen).anyMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d  GET +/hello\\?n=1 +200  \\d+ ms"));
         });
@@ -73,9 +95,19 @@ class TerminalScreenIT {
 
     @Test
     void withOutputPipedTheAgentPrintsLogLinesOnly() {
-        ServiceProcess piped = system.launchAgent("agent-piped", List.of("http", String.valueOf(system.upstreamPort()), "--server",
-                system.gatewayUrl(""), "--subdomain", "piped", "--no-inspect"), Map.of("TOKEN", TOKEN));
-        assertThat(piped.awaitFirstLine(PortholeSystem.START_TIMEOUT)).isEqualTo("http://piped.porthole.test:" + system.gatewayPort());
+        ServiceProcess piped = system.launchAgent(
+                "agent-piped",
+                List.of(
+                        "http",
+                        String.valueOf(system.upstreamPort()),
+                        "--server",
+                        system.gatewayUrl(""),
+                        "--subdomain",
+                        "piped",
+                        "--no-inspect"),
+                Map.of("TOKEN", TOKEN));
+        assertThat(piped.awaitFirstLine(PortholeSystem.START_TIMEOUT))
+                .isEqualTo("http://piped.porthole.test:" + system.gatewayPort());
         assertThat(Http.getByHost(system, "piped", "/hello?piped").statusCode()).isEqualTo(200);
         piped.awaitLog(line -> line.contains("GET /hello?piped 200"), SCREEN_TIMEOUT);
         piped.stop();

@@ -47,10 +47,23 @@ class TlsPassthroughIT {
     private static void publish(String name) throws IOException {
         TestCertificates.Leaf leaf = ca.leaf(name + "." + PortholeSystem.DOMAIN);
         int port = FreePorts.loopback();
-        ServiceProcess service = system.startProgram("s_server-" + name, List.of("openssl", "s_server", "-quiet", "-www",
-                "-accept", String.valueOf(port), "-cert", leaf.cert().toString(), "-key", leaf.key().toString()));
+        ServiceProcess service = system.startProgram(
+                "s_server-" + name,
+                List.of(
+                        "openssl",
+                        "s_server",
+                        "-quiet",
+                        "-www",
+                        "-accept",
+                        String.valueOf(port),
+                        "-cert",
+                        leaf.cert().toString(),
+                        "-key",
+                        leaf.key().toString()));
         PortholeSystem.awaitListening(port, service);
-        PortholeSystem.Agent agent = system.startCommand("agent-" + name, List.of("-Xmx128m"),
+        PortholeSystem.Agent agent = system.startCommand(
+                "agent-" + name,
+                List.of("-Xmx128m"),
                 List.of("tls", String.valueOf(port), "--subdomain", name, "--token", TOKEN));
         assertThat(agent.url()).isEqualTo("tls://" + name + "." + PortholeSystem.DOMAIN + ":" + passthroughPort);
     }
@@ -66,8 +79,11 @@ class TlsPassthroughIT {
     void curlSeesTheLocalServicesOwnCertificateThroughTheTunnel() throws Exception {
         Curl app = curl("app");
         assertThat(app.exitCode()).as(app.output()).isZero();
-        assertThat(app.output()).contains("subject: CN=app.porthole.test").contains("issuer: CN=Local Services CA")
-                .contains("SSL certificate verify ok").contains("s_server");
+        assertThat(app.output())
+                .contains("subject: CN=app.porthole.test")
+                .contains("issuer: CN=Local Services CA")
+                .contains("SSL certificate verify ok")
+                .contains("s_server");
     }
 
     @Test
@@ -84,19 +100,29 @@ class TlsPassthroughIT {
         assertThat(nobody.output()).doesNotContain("subject:");
     }
 
-    private record Curl(int exitCode, String output) {
-    }
+    private record Curl(int exitCode, String output) {}
 
     /** {@code curl -v https://<name>.porthole.test:<passthrough port>/}, resolved to this machine, trusting the local services' CA. */
     private static Curl curl(String name) throws Exception {
         String host = name + "." + PortholeSystem.DOMAIN;
-        Process process = new ProcessBuilder("curl", "-sS", "-v", "--max-time", "20", "--cacert", ca.caFile().toString(),
-                "--resolve", host + ":" + passthroughPort + ":127.0.0.1", "https://" + host + ":" + passthroughPort + "/")
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        "curl",
+                        "-sS",
+                        "-v",
+                        "--max-time",
+                        "20",
+                        "--cacert",
+                        ca.caFile().toString(),
+                        "--resolve",
+                        host + ":" + passthroughPort + ":127.0.0.1",
+                        "https://" + host + ":" + passthroughPort + "/")
+                .redirectErrorStream(true)
+                .start();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("curl did not finish for " + host);
         }
-        return new Curl(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return new Curl(
+                process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 }

@@ -34,6 +34,7 @@ class SecretsStayOutOfLogsTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -43,29 +44,73 @@ class SecretsStayOutOfLogsTest {
     void neitherTheKeyInTheUrlNorTheSecretIsEverWrittenOut() throws Exception {
         String path = "/secrets/robot/send";
         // A timeout first (Vert.x names the request URI in its timeout message), then a refusal.
-        receiver.reply(path, Reply.json(200, "{}").after(Duration.ofMillis(2600)),
+        receiver.reply(
+                path,
+                Reply.json(200, "{}").after(Duration.ofMillis(2600)),
                 Reply.json(200, "{\"errcode\":310000,\"errmsg\":\"sign not match\"}"));
-        String answer = given().auth().oauth2(AdminTokens.admin()).contentType(ContentType.JSON)
-                .body(Map.of("id", "secretive", "provider", "dingtalk", "url", receiver.url(path + "?access_token=" + KEY),
-                        "secret", SECRET, "eventTypes", List.of("client.created"), "template", "{clientId}"))
-                .post("/api/v1/channels").then().statusCode(201).extract().asString();
+        String answer = given().auth()
+                .oauth2(AdminTokens.admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "id",
+                        "secretive",
+                        "provider",
+                        "dingtalk",
+                        "url",
+                        receiver.url(path + "?access_token=" + KEY),
+                        "secret",
+                        SECRET,
+                        "eventTypes",
+                        List.of("client.created"),
+                        "template",
+                        "{clientId}"))
+                .post("/api/v1/channels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .asString();
         String entry = new Events(redis).append(Events.clientCreated("c-secret"));
         StreamState state = new StreamState(redis, deadLetters);
-        await().atMost(Duration.ofSeconds(15)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         // A connection failure too: a channel whose port refuses.
-        String refused = given().auth().oauth2(AdminTokens.admin()).contentType(ContentType.JSON)
-                .body(Map.of("id", "secretive-refused", "provider", "feishu", "url", "http://127.0.0.1:1/hook/" + KEY, "secret", SECRET))
-                .post("/api/v1/channels/").then().statusCode(201).extract().asString();
-        String verdict = given().auth().oauth2(AdminTokens.admin()).post("/api/v1/channels/secretive-refused/test").then()
-                .statusCode(200).extract().asString();
-        String deadLetterList = given().auth().oauth2(AdminTokens.admin()).get("/api/v1/dead-letters").asString();
+        String refused = given().auth()
+                .oauth2(AdminTokens.admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "id",
+                        "secretive-refused",
+                        "provider",
+                        "feishu",
+                        "url",
+                        "http://127.0.0.1:1/hook/" + KEY,
+                        "secret",
+                        SECRET))
+                .post("/api/v1/channels/")
+                .then()
+                .statusCode(201)
+                .extract()
+                .asString();
+        String verdict = given().auth()
+                .oauth2(AdminTokens.admin())
+                .post("/api/v1/channels/secretive-refused/test")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        String deadLetterList = given().auth()
+                .oauth2(AdminTokens.admin())
+                .get("/api/v1/dead-letters")
+                .asString();
         given().auth().oauth2(AdminTokens.admin()).delete("/api/v1/channels/secretive");
         given().auth().oauth2(AdminTokens.admin()).delete("/api/v1/channels/secretive-refused");
 
         assertThat(receiver.requests(path).getFirst().rawQuery()).contains(KEY);
         assertThat(verdict).contains("\"outcome\":\"retry\"");
         String log = Files.readString(Path.of("target/notification-service-test.log"), StandardCharsets.UTF_8);
-        assertThat(log).contains("channel secretive: attempt 1 of event client.created").contains("failed (no answer within 2000ms)");
+        assertThat(log)
+                .contains("channel secretive: attempt 1 of event client.created")
+                .contains("failed (no answer within 2000ms)");
         for (String text : List.of(log, answer, refused, verdict, deadLetterList)) {
             assertThat(text).doesNotContain(KEY).doesNotContain(SECRET);
         }

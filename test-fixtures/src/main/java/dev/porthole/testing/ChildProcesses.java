@@ -9,14 +9,14 @@ import java.util.function.BooleanSupplier;
 /** Starting and stopping the helper programs tests run (redis-server, pebble): ready when they answer, stopped for sure. */
 final class ChildProcesses {
 
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     /**
      * Waits until {@code answers} says the program serves, failing at once (naming its log) if it
      * exits, or after {@code timeout}.
      */
-    static void awaitAnswer(Process process, String name, Path log, Duration timeout, String what, BooleanSupplier answers) {
+    static void awaitAnswer(
+            Process process, String name, Path log, Duration timeout, String what, BooleanSupplier answers) {
         Instant deadline = Instant.now().plus(timeout);
         while (!answers.getAsBoolean()) {
             if (!process.isAlive()) {

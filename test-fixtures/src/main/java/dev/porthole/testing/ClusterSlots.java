@@ -7,8 +7,7 @@ import java.util.Set;
 /** The Redis Cluster hash slot of a key (CRC16 of its hash tag, as the cluster and the Vert.x cluster client compute it), for tests of key names. */
 public final class ClusterSlots {
 
-    private ClusterSlots() {
-    }
+    private ClusterSlots() {}
 
     /** The slot of one key. */
     public static int slot(String key) {

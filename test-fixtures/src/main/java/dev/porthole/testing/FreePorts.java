@@ -11,8 +11,7 @@ import java.net.ServerSocket;
  */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port that was free a moment ago on the loopback interface (and nothing listens on it now). */
     public static int loopback() {

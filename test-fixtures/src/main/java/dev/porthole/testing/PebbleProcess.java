@@ -54,13 +54,15 @@ public final class PebbleProcess implements AutoCloseable {
      */
     public static PebbleProcess start(int httpPort, Duration validity, List<String> blocked) {
         Optional<Path> binary = RedisServerProcess.findOnPath("pebble");
-        if (binary.isEmpty() || RedisServerProcess.findOnPath("pebble-challtestsrv").isEmpty()) {
-            throw new IllegalStateException("pebble and pebble-challtestsrv are not on the PATH; install them with 'apt-get install -y pebble'");
+        if (binary.isEmpty()
+                || RedisServerProcess.findOnPath("pebble-challtestsrv").isEmpty()) {
+            throw new IllegalStateException(
+                    "pebble and pebble-challtestsrv are not on the PATH; install them with 'apt-get install -y pebble'");
         }
         try {
             Path workDir = Files.createTempDirectory("porthole-pebble");
-            PebbleProcess ca = new PebbleProcess(workDir, FreePorts.loopback(), FreePorts.loopback(),
-                    FreePorts.loopback(), FreePorts.loopback());
+            PebbleProcess ca = new PebbleProcess(
+                    workDir, FreePorts.loopback(), FreePorts.loopback(), FreePorts.loopback(), FreePorts.loopback());
             ca.writeConfig(httpPort, validity, blocked);
             ca.start();
             return ca;
@@ -113,10 +115,13 @@ public final class PebbleProcess implements AutoCloseable {
 
     private String management(String path) {
         try {
-            HttpResponse<String> answer = client().send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + managementPort + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = client().send(
+                            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + managementPort + path))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
-                throw new IllegalStateException("pebble's " + path + " answered " + answer.statusCode() + ": " + answer.body());
+                throw new IllegalStateException(
+                        "pebble's " + path + " answered " + answer.statusCode() + ": " + answer.body());
             }
             return answer.body();
         } catch (IOException | GeneralSecurityException e) {
@@ -130,14 +135,38 @@ public final class PebbleProcess implements AutoCloseable {
     /** Starts Pebble (again; its DNS too if it is not running) and waits until its directory answers. */
     public synchronized void start() {
         if (dns == null || !dns.isAlive()) {
-            dns = run("pebble-challtestsrv", List.of("pebble-challtestsrv", "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "",
-                    "-tlsalpn01", "", "-management", "127.0.0.1:" + dnsManagementPort, "-defaultIPv4", "127.0.0.1", "-defaultIPv6", ""));
+            dns = run(
+                    "pebble-challtestsrv",
+                    List.of(
+                            "pebble-challtestsrv",
+                            "-dns01",
+                            "127.0.0.1:" + dnsPort,
+                            "-http01",
+                            "",
+                            "-https01",
+                            "",
+                            "-tlsalpn01",
+                            "",
+                            "-management",
+                            "127.0.0.1:" + dnsManagementPort,
+                            "-defaultIPv4",
+                            "127.0.0.1",
+                            "-defaultIPv6",
+                            ""));
         }
         if (pebble != null && pebble.isAlive()) {
             return;
         }
-        pebble = run("pebble", List.of("pebble", "-config", workDir.resolve("pebble.json").toString(), "-dnsserver", "127.0.0.1:" + dnsPort));
-        ChildProcesses.awaitAnswer(pebble, "pebble", workDir.resolve("pebble.log"), START_TIMEOUT, "on port " + acmePort, this::answers);
+        pebble = run(
+                "pebble",
+                List.of(
+                        "pebble",
+                        "-config",
+                        workDir.resolve("pebble.json").toString(),
+                        "-dnsserver",
+                        "127.0.0.1:" + dnsPort));
+        ChildProcesses.awaitAnswer(
+                pebble, "pebble", workDir.resolve("pebble.log"), START_TIMEOUT, "on port " + acmePort, this::answers);
     }
 
     /** Stops Pebble (the DNS stays), so that the CA is down. */
@@ -153,8 +182,10 @@ public final class PebbleProcess implements AutoCloseable {
 
     private Process run(String name, List<String> command) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve(name + ".log").toFile()));
+            ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            workDir.resolve(name + ".log").toFile()));
             Map<String, String> env = builder.environment();
             env.put("PEBBLE_VA_NOSLEEP", "1");
             env.put("PEBBLE_WFE_NONCEREJECT", "0");
@@ -172,8 +203,13 @@ public final class PebbleProcess implements AutoCloseable {
 
     private boolean answers() {
         try {
-            return client().send(HttpRequest.newBuilder(URI.create(directoryUrl())).timeout(Duration.ofSeconds(1)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return client().send(
+                                    HttpRequest.newBuilder(URI.create(directoryUrl()))
+                                            .timeout(Duration.ofSeconds(1))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException | GeneralSecurityException e) {
             return false;
         } catch (InterruptedException e) {
@@ -185,23 +221,46 @@ public final class PebbleProcess implements AutoCloseable {
     private HttpClient client() throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, TlsProbe.trusting(caFile()).getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(1)).build();
+        return HttpClient.newBuilder()
+                .sslContext(context)
+                .connectTimeout(Duration.ofSeconds(1))
+                .build();
     }
 
     private void writeConfig(int httpPort, Duration validity, List<String> blocked) throws IOException {
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-days", "2", "-subj", "/CN=pebble", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", workDir.resolve("pebble.key").toString(), "-out", caFile().toString())
-                .redirectErrorStream(true).redirectOutput(workDir.resolve("openssl.log").toFile()).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1",
+                        "-nodes",
+                        "-days",
+                        "2",
+                        "-subj",
+                        "/CN=pebble",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                        "-keyout",
+                        workDir.resolve("pebble.key").toString(),
+                        "-out",
+                        caFile().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("openssl.log").toFile())
+                .start();
         try {
             if (!openssl.waitFor(60, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
-                throw new IOException("openssl could not make pebble's certificate; see " + workDir.resolve("openssl.log"));
+                throw new IOException(
+                        "openssl could not make pebble's certificate; see " + workDir.resolve("openssl.log"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while making pebble's certificate", e);
         }
-        String blockList = String.join(",", blocked.stream().map(name -> "\"" + name + "\"").toList());
+        String blockList = String.join(
+                ",", blocked.stream().map(name -> "\"" + name + "\"").toList());
         String config = """
                 {"pebble": {
                   "listenAddress": "127.0.0.1:%d",
@@ -215,8 +274,15 @@ public final class PebbleProcess implements AutoCloseable {
                   "domainBlocklist": [%s],
                   "certificateValidityPeriod": %d
                 }}
-                """.formatted(acmePort, managementPort, caFile(), workDir.resolve("pebble.key"), httpPort, FreePorts.loopback(), blockList,
-                validity.toSeconds());
+                """.formatted(
+                        acmePort,
+                        managementPort,
+                        caFile(),
+                        workDir.resolve("pebble.key"),
+                        httpPort,
+                        FreePorts.loopback(),
+                        blockList,
+                        validity.toSeconds());
         Files.writeString(workDir.resolve("pebble.json"), config, StandardCharsets.UTF_8);
     }
 

@@ -25,8 +25,7 @@ public final class RawVisitor {
         }
     }
 
-    private RawVisitor() {
-    }
+    private RawVisitor() {}
 
     /** Sends {@code raw} and reads until the connection closes or {@code silence} passes without a byte. */
     public static Answer exchange(int port, String raw, Duration silence) throws IOException {
@@ -50,7 +49,10 @@ public final class RawVisitor {
                 // Reset by the gateway: closed as well.
                 closed = true;
             }
-            return new Answer(received.toString(StandardCharsets.ISO_8859_1), closed, Duration.ofNanos(System.nanoTime() - start));
+            return new Answer(
+                    received.toString(StandardCharsets.ISO_8859_1),
+                    closed,
+                    Duration.ofNanos(System.nanoTime() - start));
         }
     }
 }

@@ -31,10 +31,13 @@ public final class RedisAclTestResource implements QuarkusTestResourceLifecycleM
     @Override
     public Map<String, String> start() {
         server = RedisServerProcess.startWithAcl(USER, PASSWORD, tls);
-        Map<String, String> settings = new HashMap<>(Map.of("quarkus.redis.hosts", server.url(), "quarkus.redis.devservices.enabled", "false"));
+        Map<String, String> settings = new HashMap<>(
+                Map.of("quarkus.redis.hosts", server.url(), "quarkus.redis.devservices.enabled", "false"));
         if (tls) {
             settings.put("quarkus.redis.tls-configuration-name", "redis");
-            settings.put("quarkus.tls.redis.trust-store.pem.certs", server.certificate().toString());
+            settings.put(
+                    "quarkus.tls.redis.trust-store.pem.certs",
+                    server.certificate().toString());
             settings.put("quarkus.tls.redis.hostname-verification-algorithm", "HTTPS");
         }
         return settings;

@@ -25,8 +25,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final Path workDir;
 
-    private record Node(int port, Process process, Path log) {
-    }
+    private record Node(int port, Process process, Path log) {}
 
     private RedisClusterProcesses(Path workDir) {
         this.workDir = workDir;
@@ -42,7 +41,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
         }
         try {
             Path binary = RedisServerProcess.findOnPath("redis-server")
-                    .orElseThrow(() -> new IllegalStateException("a Redis Cluster test needs redis-server 7 on the PATH; apt-get install -y redis-server"));
+                    .orElseThrow(() -> new IllegalStateException(
+                            "a Redis Cluster test needs redis-server 7 on the PATH; apt-get install -y redis-server"));
             for (int i = 0; i < PRIMARIES; i++) {
                 cluster.startNode(binary, i);
             }
@@ -60,13 +60,40 @@ public final class RedisClusterProcesses implements AutoCloseable {
         Path log = dir.resolve("redis.log");
         try {
             Files.createDirectories(dir);
-            Process process = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes.conf").toString(),
-                    "--cluster-port", String.valueOf(FreePorts.loopback()), "--cluster-node-timeout", "5000",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(
+                            binary.toString(),
+                            "--port",
+                            String.valueOf(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--cluster-enabled",
+                            "yes",
+                            "--cluster-config-file",
+                            dir.resolve("nodes.conf").toString(),
+                            "--cluster-port",
+                            String.valueOf(FreePorts.loopback()),
+                            "--cluster-node-timeout",
+                            "5000",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--dir",
+                            dir.toString(),
+                            "--daemonize",
+                            "no",
+                            "--loglevel",
+                            "warning")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             nodes.add(new Node(port, process, log));
-            ChildProcesses.awaitAnswer(process, "redis-server (cluster node)", log, START_TIMEOUT, "PING on port " + port,
+            ChildProcesses.awaitAnswer(
+                    process,
+                    "redis-server (cluster node)",
+                    log,
+                    START_TIMEOUT,
+                    "PING on port " + port,
                     () -> cli(port, "PING").startsWith("PONG"));
         } catch (IOException e) {
             throw new IllegalStateException("could not start a Redis Cluster node: " + e.getMessage(), e);
@@ -82,7 +109,12 @@ public final class RedisClusterProcesses implements AutoCloseable {
             throw new IllegalStateException("redis-cli --cluster create did not cover every slot: " + output);
         }
         for (Node node : nodes) {
-            ChildProcesses.awaitAnswer(node.process(), "redis-server (cluster node)", node.log(), START_TIMEOUT, "cluster_state:ok on port " + node.port(),
+            ChildProcesses.awaitAnswer(
+                    node.process(),
+                    "redis-server (cluster node)",
+                    node.log(),
+                    START_TIMEOUT,
+                    "cluster_state:ok on port " + node.port(),
                     () -> cli(node.port(), "CLUSTER", "INFO").contains("cluster_state:ok"));
         }
     }
@@ -99,7 +131,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
     /** The hash slot Redis Cluster puts {@code key} in, as the cluster itself computes it ({@code CLUSTER KEYSLOT}). */
     public int keySlot(String key) {
-        return Integer.parseInt(cli(nodes.getFirst().port(), "CLUSTER", "KEYSLOT", key).trim());
+        return Integer.parseInt(
+                cli(nodes.getFirst().port(), "CLUSTER", "KEYSLOT", key).trim());
     }
 
     /** Deletes every key on every primary, so that test classes sharing the cluster start clean. */
@@ -114,7 +147,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
     /** Runs one command with redis-cli in cluster mode ({@code -c}, following redirections) and returns its raw output. */
     public String command(String... command) {
-        List<String> args = new ArrayList<>(List.of("-c", "-p", String.valueOf(nodes.getFirst().port()), "--raw"));
+        List<String> args = new ArrayList<>(
+                List.of("-c", "-p", String.valueOf(nodes.getFirst().port()), "--raw"));
         args.addAll(List.of(command));
         return redisCli(args);
     }
@@ -126,9 +160,13 @@ public final class RedisClusterProcesses implements AutoCloseable {
     }
 
     private static String redisCli(List<String> args) {
-        List<String> command = new ArrayList<>(List.of(RedisServerProcess.findOnPath("redis-cli")
-                .orElseThrow(() -> new IllegalStateException("a Redis Cluster test needs redis-cli on the PATH; apt-get install -y redis-tools")).toString(),
-                "-h", "127.0.0.1"));
+        List<String> command = new ArrayList<>(List.of(
+                RedisServerProcess.findOnPath("redis-cli")
+                        .orElseThrow(() -> new IllegalStateException(
+                                "a Redis Cluster test needs redis-cli on the PATH; apt-get install -y redis-tools"))
+                        .toString(),
+                "-h",
+                "127.0.0.1"));
         command.addAll(args);
         try {
             Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();

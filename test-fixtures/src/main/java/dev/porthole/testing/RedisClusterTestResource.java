@@ -26,8 +26,13 @@ public final class RedisClusterTestResource implements QuarkusTestResourceLifecy
     public Map<String, String> start() {
         RedisClusterProcesses cluster = cluster();
         cluster.flushAll();
-        return Map.of("quarkus.redis.hosts", cluster.hosts(), "quarkus.redis.client-type", "cluster",
-                "quarkus.redis.devservices.enabled", "false");
+        return Map.of(
+                "quarkus.redis.hosts",
+                cluster.hosts(),
+                "quarkus.redis.client-type",
+                "cluster",
+                "quarkus.redis.devservices.enabled",
+                "false");
     }
 
     /** After a module's global {@link RedisTestResource}, so that the cluster's settings win for the class that asks for them. */

@@ -33,6 +33,7 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     public static final String PASSWORD = "sentinel-password-0123456789";
     /** Sentinel's {@code down-after-milliseconds}: how long the primary may be silent before it is down. */
     public static final Duration DOWN_AFTER = Duration.ofMillis(1_000);
+
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -50,7 +51,8 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     public static RedisSentinelProcesses start() {
         RedisSentinelProcesses redis;
         try {
-            redis = new RedisSentinelProcesses(RedisServerProcess.locateBinary(), Files.createTempDirectory("porthole-sentinel"));
+            redis = new RedisSentinelProcesses(
+                    RedisServerProcess.locateBinary(), Files.createTempDirectory("porthole-sentinel"));
         } catch (IOException e) {
             throw new IllegalStateException("could not prepare redis-server: " + e.getMessage(), e);
         }
@@ -69,9 +71,15 @@ public final class RedisSentinelProcesses implements AutoCloseable {
         for (int i = 0; i < 2; i++) {
             startServer(FreePorts.loopback(), List.of("--replicaof", "127.0.0.1", String.valueOf(primary)));
         }
-        await("both replicas in sync with the primary on port " + primary,
-                () -> info(primary, "replication").getOrDefault("connected_slaves", "0").equals("2")
-                        && info(primary, "replication").values().stream().filter(v -> v.contains("state=online")).count() == 2);
+        await(
+                "both replicas in sync with the primary on port " + primary,
+                () -> info(primary, "replication")
+                                .getOrDefault("connected_slaves", "0")
+                                .equals("2")
+                        && info(primary, "replication").values().stream()
+                                        .filter(v -> v.contains("state=online"))
+                                        .count()
+                                == 2);
         for (int i = 0; i < 3; i++) {
             startSentinel(FreePorts.loopback(), primary);
         }
@@ -85,10 +93,29 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 
     private void startServer(int port, List<String> extra) {
         Path dir = directory("redis-" + port);
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "notice",
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "notice",
                 // Replicas sync at once instead of waiting for more replicas to share a diskless transfer.
-                "--repl-diskless-sync-delay", "0", "--requirepass", PASSWORD, "--masterauth", PASSWORD));
+                "--repl-diskless-sync-delay",
+                "0",
+                "--requirepass",
+                PASSWORD,
+                "--masterauth",
+                PASSWORD));
         command.addAll(extra);
         servers.put(port, launch(command, dir.resolve("redis.log")));
         await("redis-server on port " + port + " answering PING", () -> "PONG".equals(cli(port, "PING")));
@@ -97,7 +124,8 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     private void startSentinel(int port, int primary) {
         Path dir = directory("sentinel-" + port);
         Path config = dir.resolve("sentinel.conf");
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 "port " + port,
                 "bind 127.0.0.1",
                 "dir " + dir,
@@ -106,13 +134,15 @@ public final class RedisSentinelProcesses implements AutoCloseable {
                 "sentinel auth-pass " + MASTER_NAME + " " + PASSWORD,
                 "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER.toMillis(),
                 "sentinel failover-timeout " + MASTER_NAME + " " + FAILOVER_TIMEOUT.toMillis(),
-                "sentinel parallel-syncs " + MASTER_NAME + " 2", "");
+                "sentinel parallel-syncs " + MASTER_NAME + " 2",
+                "");
         try {
             Files.writeString(config, text);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + config + ": " + e.getMessage(), e);
         }
-        sentinels.put(port, launch(List.of(binary.toString(), config.toString(), "--sentinel"), dir.resolve("sentinel.log")));
+        sentinels.put(
+                port, launch(List.of(binary.toString(), config.toString(), "--sentinel"), dir.resolve("sentinel.log")));
         await("Sentinel on port " + port + " answering PING", () -> "PONG".equals(cli(port, "PING")));
     }
 
@@ -123,17 +153,26 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 
     /** The Sentinels' addresses with another password, for tests of a refused login. */
     public String hosts(String password) {
-        return sentinels.keySet().stream().map(port -> "redis://:" + password + "@127.0.0.1:" + port).collect(Collectors.joining(","));
+        return sentinels.keySet().stream()
+                .map(port -> "redis://:" + password + "@127.0.0.1:" + port)
+                .collect(Collectors.joining(","));
     }
 
     /** The environment that points a Porthole service at these Sentinels. */
     public Map<String, String> quarkusSettings() {
-        return Map.of("QUARKUS_REDIS_HOSTS", hosts(), "QUARKUS_REDIS_CLIENT_TYPE", "sentinel", "QUARKUS_REDIS_MASTER_NAME", MASTER_NAME);
+        return Map.of(
+                "QUARKUS_REDIS_HOSTS",
+                hosts(),
+                "QUARKUS_REDIS_CLIENT_TYPE",
+                "sentinel",
+                "QUARKUS_REDIS_MASTER_NAME",
+                MASTER_NAME);
     }
 
     /** The port of the primary as the first Sentinel names it now. */
     public int primaryPort() {
-        List<String> address = lines(cli(sentinels.keySet().iterator().next(), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME));
+        List<String> address =
+                lines(cli(sentinels.keySet().iterator().next(), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME));
         if (address.size() != 2) {
             throw new IllegalStateException("Sentinel names no primary: " + address);
         }
@@ -161,7 +200,9 @@ public final class RedisSentinelProcesses implements AutoCloseable {
      * a master; returns its port.
      */
     public int awaitPromotion(int oldPort, Duration timeout) {
-        Awaitility.await("a replica promoted in place of the primary on port " + oldPort).atMost(timeout).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("a replica promoted in place of the primary on port " + oldPort)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> promoted(oldPort).isPresent());
         return promoted(oldPort).getAsInt();
     }
@@ -170,7 +211,9 @@ public final class RedisSentinelProcesses implements AutoCloseable {
         int named = -1;
         for (int sentinel : sentinels.keySet()) {
             List<String> address = lines(cli(sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME));
-            if (address.size() != 2 || Integer.parseInt(address.get(1)) == oldPort || (named >= 0 && named != Integer.parseInt(address.get(1)))) {
+            if (address.size() != 2
+                    || Integer.parseInt(address.get(1)) == oldPort
+                    || (named >= 0 && named != Integer.parseInt(address.get(1)))) {
                 return OptionalInt.empty();
             }
             named = Integer.parseInt(address.get(1));
@@ -181,8 +224,16 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 
     /** Runs one command with {@code redis-cli --raw} against the server or Sentinel on {@code port}; its output ("" when unreachable). */
     public String cli(int port, String... command) {
-        List<String> args = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port), "-a", PASSWORD,
-                "--no-auth-warning", "--raw"));
+        List<String> args = new ArrayList<>(List.of(
+                "redis-cli",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-a",
+                PASSWORD,
+                "--no-auth-warning",
+                "--raw"));
         args.addAll(List.of(command));
         try {
             Process cli = new ProcessBuilder(args).redirectErrorStream(true).start();
@@ -193,7 +244,8 @@ public final class RedisSentinelProcesses implements AutoCloseable {
             }
             return cli.exitValue() == 0 ? output : "";
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run redis-cli (apt-get install -y redis-tools): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot run redis-cli (apt-get install -y redis-tools): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
@@ -224,7 +276,10 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 
     private Process launch(List<String> command, Path log) {
         try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + command.getFirst() + ": " + e.getMessage(), e);
         }
@@ -239,7 +294,10 @@ public final class RedisSentinelProcesses implements AutoCloseable {
     }
 
     private void await(String what, Callable<Boolean> condition) {
-        Awaitility.await(what + " (logs in " + workDir + ")").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(condition);
+        Awaitility.await(what + " (logs in " + workDir + ")")
+                .atMost(READY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(condition);
     }
 
     private static List<String> lines(String output) {

@@ -20,8 +20,15 @@ public final class RedisSentinelTestResource implements QuarkusTestResourceLifec
     @Override
     public Map<String, String> start() {
         redis = RedisSentinelProcesses.start();
-        return Map.of("quarkus.redis.hosts", redis.hosts(), "quarkus.redis.client-type", "sentinel", "quarkus.redis.master-name",
-                RedisSentinelProcesses.MASTER_NAME, "quarkus.redis.devservices.enabled", "false");
+        return Map.of(
+                "quarkus.redis.hosts",
+                redis.hosts(),
+                "quarkus.redis.client-type",
+                "sentinel",
+                "quarkus.redis.master-name",
+                RedisSentinelProcesses.MASTER_NAME,
+                "quarkus.redis.devservices.enabled",
+                "false");
     }
 
     @Override

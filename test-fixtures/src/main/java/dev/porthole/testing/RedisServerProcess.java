@@ -37,9 +37,11 @@ public final class RedisServerProcess implements AutoCloseable {
     private final Path workDir;
     /** The ACL user and password Redis requires (the default user is off), or null for none. */
     private final String user;
+
     private final String password;
     /** Whether Redis speaks TLS only, with a self-signed certificate for 127.0.0.1 in {@link #certificate()}. */
     private final boolean tls;
+
     private Process process;
 
     private RedisServerProcess(Path binary, int port, Path workDir, String user, String password, boolean tls) {
@@ -70,7 +72,8 @@ public final class RedisServerProcess implements AutoCloseable {
             if (tls) {
                 selfSignedCertificate(workDir);
             }
-            RedisServerProcess redis = new RedisServerProcess(locateBinary(), FreePorts.loopback(), workDir, user, password, tls);
+            RedisServerProcess redis =
+                    new RedisServerProcess(locateBinary(), FreePorts.loopback(), workDir, user, password, tls);
             redis.start();
             return redis;
         } catch (IOException e) {
@@ -84,10 +87,26 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private static void selfSignedCertificate(Path dir) throws IOException {
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", dir.resolve("redis.key").toString(),
-                "-out", dir.resolve("redis.crt").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-days",
+                        "2",
+                        "-subj",
+                        "/CN=localhost",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                        "-keyout",
+                        dir.resolve("redis.key").toString(),
+                        "-out",
+                        dir.resolve("redis.crt").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl.log").toFile())
+                .start();
         try {
             if (!openssl.waitFor(60, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
                 throw new IOException("openssl could not make a test certificate; see " + dir.resolve("openssl.log"));
@@ -128,7 +147,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** The URL with another password than the one Redis requires, for tests of a refused login. */
     public String url(String withPassword) {
-        return (tls ? "rediss://" : "redis://") + (user == null ? "" : user + ":" + withPassword + "@") + "127.0.0.1:" + port;
+        return (tls ? "rediss://" : "redis://") + (user == null ? "" : user + ":" + withPassword + "@") + "127.0.0.1:"
+                + port;
     }
 
     /** Starts the process (again) and waits until it answers PING. */
@@ -136,16 +156,38 @@ public final class RedisServerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-                "--port", tls ? "0" : String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", workDir.toString(), "--daemonize", "no", "--loglevel", "warning"));
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                tls ? "0" : String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workDir.toString(),
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning"));
         if (user != null) {
-            command.addAll(List.of("--user", "default", "off", "--user", user, "on", ">" + password, "~*", "&*", "+@all"));
+            command.addAll(
+                    List.of("--user", "default", "off", "--user", user, "on", ">" + password, "~*", "&*", "+@all"));
         }
         if (tls) {
-            command.addAll(List.of("--tls-port", String.valueOf(port), "--tls-cert-file", certificate().toString(),
-                    "--tls-key-file", workDir.resolve("redis.key").toString(), "--tls-ca-cert-file", certificate().toString(),
-                    "--tls-auth-clients", "no"));
+            command.addAll(List.of(
+                    "--tls-port",
+                    String.valueOf(port),
+                    "--tls-cert-file",
+                    certificate().toString(),
+                    "--tls-key-file",
+                    workDir.resolve("redis.key").toString(),
+                    "--tls-ca-cert-file",
+                    certificate().toString(),
+                    "--tls-auth-clients",
+                    "no"));
         }
         try {
             process = new ProcessBuilder(command)
@@ -155,7 +197,13 @@ public final class RedisServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + binary + ": " + e.getMessage(), e);
         }
-        ChildProcesses.awaitAnswer(process, "redis-server", workDir.resolve("redis.log"), START_TIMEOUT, "PING on port " + port, this::answersPing);
+        ChildProcesses.awaitAnswer(
+                process,
+                "redis-server",
+                workDir.resolve("redis.log"),
+                START_TIMEOUT,
+                "PING on port " + port,
+                this::answersPing);
     }
 
     /** Stops the process and waits for it to exit. */
@@ -230,7 +278,8 @@ public final class RedisServerProcess implements AutoCloseable {
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         try (InputStream pem = Files.newInputStream(certificate())) {
-            trusted.setCertificateEntry("redis", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+            trusted.setCertificateEntry(
+                    "redis", CertificateFactory.getInstance("X.509").generateCertificate(pem));
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);

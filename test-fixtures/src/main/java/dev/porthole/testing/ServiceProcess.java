@@ -38,10 +38,16 @@ public final class ServiceProcess implements AutoCloseable {
         this.name = name;
         this.process = process;
         Files.createDirectories(logDir);
-        pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), stdout,
-                logDir.resolve(name + ".out"), true);
-        pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), stderr,
-                logDir.resolve(name + ".err"), false);
+        pump(
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+                stdout,
+                logDir.resolve(name + ".out"),
+                true);
+        pump(
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
+                stderr,
+                logDir.resolve(name + ".err"),
+                false);
     }
 
     /**
@@ -49,8 +55,8 @@ public final class ServiceProcess implements AutoCloseable {
      *
      * @param module the Maven module whose packaged application to run, e.g. {@code gateway-service}
      */
-    public static ServiceProcess start(String name, String module, List<String> jvmArgs, List<String> args, Map<String, String> env,
-            Path logDir) {
+    public static ServiceProcess start(
+            String name, String module, List<String> jvmArgs, List<String> args, Map<String, String> env, Path logDir) {
         ProcessBuilder builder = new ProcessBuilder(command(module, jvmArgs, args));
         builder.environment().putAll(env);
         try {
@@ -66,10 +72,14 @@ public final class ServiceProcess implements AutoCloseable {
      * of the working directory (a module's own directory, where its tests run).
      */
     public static List<String> command(String module, List<String> jvmArgs, List<String> args) {
-        Path jar = Path.of(System.getProperty("porthole.root", "..")).resolve(module).resolve("target/quarkus-app/quarkus-run.jar")
-                .toAbsolutePath().normalize();
+        Path jar = Path.of(System.getProperty("porthole.root", ".."))
+                .resolve(module)
+                .resolve("target/quarkus-app/quarkus-run.jar")
+                .toAbsolutePath()
+                .normalize();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run 'mvn package' (or 'mvn verify' from the top) first");
+            throw new IllegalStateException(
+                    jar + " is missing: run 'mvn package' (or 'mvn verify' from the top) first");
         }
         List<String> command = new ArrayList<>();
         command.add(JAVA);
@@ -86,7 +96,8 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             return new ServiceProcess(name, new ProcessBuilder(command).start(), logDir);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + name + " (" + String.join(" ", command) + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start " + name + " (" + String.join(" ", command) + "): " + e.getMessage(), e);
         }
     }
 
@@ -95,7 +106,10 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             return firstStdoutLine.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new AssertionError(name + " printed nothing on stdout within " + timeout + "; stderr:\n" + String.join("\n", tail(stderr)), e);
+            throw new AssertionError(
+                    name + " printed nothing on stdout within " + timeout + "; stderr:\n"
+                            + String.join("\n", tail(stderr)),
+                    e);
         }
     }
 
@@ -196,20 +210,24 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private void pump(BufferedReader reader, List<String> lines, Path file, boolean firstLine) {
-        Thread pump = new Thread(() -> {
-            try (reader; PrintWriter log = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), true)) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                    log.println(line);
-                    if (firstLine) {
-                        firstStdoutLine.complete(line);
+        Thread pump = new Thread(
+                () -> {
+                    try (reader;
+                            PrintWriter log =
+                                    new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), true)) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            lines.add(line);
+                            log.println(line);
+                            if (firstLine) {
+                                firstStdoutLine.complete(line);
+                            }
+                        }
+                    } catch (IOException e) {
+                        // The process ended.
                     }
-                }
-            } catch (IOException e) {
-                // The process ended.
-            }
-        }, name + "-output");
+                },
+                name + "-output");
         pump.setDaemon(true);
         pump.start();
     }

@@ -34,9 +34,26 @@ public final class TestCertificates {
     public static TestCertificates newCa(Path directory, String name) throws IOException {
         Files.createDirectories(directory);
         TestCertificates ca = new TestCertificates(directory);
-        ca.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca.caKey.toString(),
-                "-out", ca.caCert.toString(), "-days", "30", "-subj", "/CN=" + name,
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        ca.openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                ca.caKey.toString(),
+                "-out",
+                ca.caCert.toString(),
+                "-days",
+                "30",
+                "-subj",
+                "/CN=" + name,
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign");
         return ca;
     }
 
@@ -75,7 +92,10 @@ public final class TestCertificates {
         java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'")
                 .withZone(java.time.ZoneOffset.UTC);
         java.time.Instant now = java.time.Instant.now();
-        return sign(format.format(now.minus(java.time.Duration.ofDays(3))), format.format(now.minus(java.time.Duration.ofDays(1))), "serverAuth",
+        return sign(
+                format.format(now.minus(java.time.Duration.ofDays(3))),
+                format.format(now.minus(java.time.Duration.ofDays(1))),
+                "serverAuth",
                 names);
     }
 
@@ -96,14 +116,45 @@ public final class TestCertificates {
         for (String name : names) {
             alternatives.add("DNS:" + name);
         }
-        Files.writeString(extensions, "subjectAltName=" + String.join(",", alternatives)
-                + "\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=" + usage + "\n", StandardCharsets.US_ASCII);
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(), "-out", csr.toString(),
-                "-subj", "/CN=" + names[0]);
+        Files.writeString(
+                extensions,
+                "subjectAltName=" + String.join(",", alternatives)
+                        + "\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=" + usage
+                        + "\n",
+                StandardCharsets.US_ASCII);
+        openssl(
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                csr.toString(),
+                "-subj",
+                "/CN=" + names[0]);
         BigInteger serial = new BigInteger(64, random).setBit(62);
         if (notBefore == null) {
-            openssl("x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey", caKey.toString(), "-set_serial",
-                    "0x" + serial.toString(16), "-days", "30", "-sha256", "-extfile", extensions.toString(), "-out", cert.toString());
+            openssl(
+                    "x509",
+                    "-req",
+                    "-in",
+                    csr.toString(),
+                    "-CA",
+                    caCert.toString(),
+                    "-CAkey",
+                    caKey.toString(),
+                    "-set_serial",
+                    "0x" + serial.toString(16),
+                    "-days",
+                    "30",
+                    "-sha256",
+                    "-extfile",
+                    extensions.toString(),
+                    "-out",
+                    cert.toString());
         } else {
             Path config = directory.resolve("ca-" + n + ".cnf");
             Path index = directory.resolve("index-" + n + ".txt");
@@ -124,8 +175,22 @@ public final class TestCertificates {
                     [any]
                     commonName = supplied
                     """.formatted(index, directory, caCert, caKey, directory.resolve("serial-" + n)));
-            openssl("ca", "-batch", "-config", config.toString(), "-in", csr.toString(), "-out", cert.toString(), "-notext",
-                    "-startdate", notBefore, "-enddate", notAfter, "-extfile", extensions.toString());
+            openssl(
+                    "ca",
+                    "-batch",
+                    "-config",
+                    config.toString(),
+                    "-in",
+                    csr.toString(),
+                    "-out",
+                    cert.toString(),
+                    "-notext",
+                    "-startdate",
+                    notBefore,
+                    "-enddate",
+                    notAfter,
+                    "-extfile",
+                    extensions.toString());
         }
         return new Leaf(cert, key, serial);
     }
@@ -135,12 +200,15 @@ public final class TestCertificates {
         command.add("openssl");
         command.addAll(List.of(arguments));
         Path log = directory.resolve("openssl.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
-                throw new IOException("openssl " + String.join(" ", arguments) + " failed; see " + log + ":\n" + Files.readString(log));
+                throw new IOException("openssl " + String.join(" ", arguments) + " failed; see " + log + ":\n"
+                        + Files.readString(log));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

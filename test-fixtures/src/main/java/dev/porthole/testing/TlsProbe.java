@@ -19,11 +19,9 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TlsProbe {
 
     /** What one handshake saw: the leaf certificate and the protocol ALPN chose ("" for none). */
-    public record Handshake(X509Certificate leaf, String applicationProtocol) {
-    }
+    public record Handshake(X509Certificate leaf, String applicationProtocol) {}
 
-    private TlsProbe() {
-    }
+    private TlsProbe() {}
 
     /** A handshake with {@code 127.0.0.1:port} sending {@code serverName} as SNI (null: none) and offering {@code alpn}. */
     public static Handshake handshake(int port, String serverName, Path caFile, String... alpn) throws IOException {
@@ -55,7 +53,8 @@ public final class TlsProbe {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            store.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);

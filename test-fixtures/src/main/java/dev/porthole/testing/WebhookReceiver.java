@@ -57,7 +57,8 @@ public final class WebhookReceiver implements AutoCloseable {
     /** A receiver that answers {@code unscripted} on every path the test did not script (Slack's {@code 200 ok}, say). */
     public static WebhookReceiver answering(Reply unscripted) {
         try {
-            return new WebhookReceiver(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64), unscripted);
+            return new WebhookReceiver(
+                    HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64), unscripted);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the webhook receiver", e);
         }
@@ -115,8 +116,15 @@ public final class WebhookReceiver implements AutoCloseable {
                 body = in.readAllBytes();
             }
             Map<String, List<String>> headers = new LinkedHashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-            received.add(new Received(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(), headers, body, Instant.now()));
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+            received.add(new Received(
+                    exchange.getRequestMethod(),
+                    path,
+                    exchange.getRequestURI().getRawQuery(),
+                    headers,
+                    body,
+                    Instant.now()));
             Reply reply = next(path);
             if (!reply.delay().isZero()) {
                 // Simulates a slow chat service; the service under test must time out, not wait.
@@ -164,7 +172,8 @@ public final class WebhookReceiver implements AutoCloseable {
      * @param body body bytes
      * @param at when it arrived
      */
-    public record Received(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body, Instant at) {
+    public record Received(
+            String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body, Instant at) {
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }

@@ -11,8 +11,7 @@ public final class PeerText {
     /** Longest text kept; longer text is cut and marked. */
     public static final int MAX_LENGTH = 200;
 
-    private PeerText() {
-    }
+    private PeerText() {}
 
     /** The text escaped as {@link #escape} does, with its double quotes escaped too, in double quotes; {@code null} stays visible as such. */
     public static String quote(String text) {
@@ -34,7 +33,10 @@ public final class PeerText {
                 case '\t' -> out.append("\\t");
                 case '\\' -> out.append("\\\\");
                 default -> {
-                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) {
+                    if (Character.isISOControl(c)
+                            || c == '\u2028'
+                            || c == '\u2029'
+                            || Character.getType(c) == Character.FORMAT) {
                         out.append("\\u%04x".formatted((int) c));
                     } else {
                         out.append(c);

@@ -10,8 +10,7 @@ public final class ProtocolVersion {
     /** Newest version this build can speak. 2: WELCOME names the gateway instance. */
     public static final int MAX = 2;
 
-    private ProtocolVersion() {
-    }
+    private ProtocolVersion() {}
 
     /** The highest version both ranges contain, or empty when they do not overlap. */
     public static OptionalInt negotiate(int peerMin, int peerMax, int ourMin, int ourMax) {

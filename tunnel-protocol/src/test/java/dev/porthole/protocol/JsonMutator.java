@@ -36,8 +36,7 @@ public final class JsonMutator {
     }
 
     /** How many mutated documents were read and how many were rejected with the declared exception. */
-    public record Outcome(int parsed, int rejected) {
-    }
+    public record Outcome(int parsed, int rejected) {}
 
     /**
      * Reads {@code iterations} mutations of the documents {@code valid} produces (argument: the
@@ -54,7 +53,9 @@ public final class JsonMutator {
                 }
                 parsed++;
             } catch (Exception | StackOverflowError e) {
-                if (!declared.isInstance(e) || e.getMessage() == null || e.getMessage().isBlank()) {
+                if (!declared.isInstance(e)
+                        || e.getMessage() == null
+                        || e.getMessage().isBlank()) {
                     throw new AssertionError("input #" + i + " escaped as " + e + ": " + abbreviate(input), e);
                 }
                 rejected++;
@@ -82,7 +83,8 @@ public final class JsonMutator {
         }
         int at = random.nextInt(json.length());
         return switch (random.nextInt(5)) {
-            case 0 -> json.substring(0, at) + (char) (json.charAt(at) ^ (1 << random.nextInt(8))) + json.substring(at + 1);
+            case 0 ->
+                json.substring(0, at) + (char) (json.charAt(at) ^ (1 << random.nextInt(8))) + json.substring(at + 1);
             case 1 -> json.substring(0, at);
             case 2 -> json.substring(0, at) + "\u0000\uD800" + json.substring(at);
             case 3 -> json.substring(0, at) + "[".repeat(2_000) + json.substring(at);
@@ -131,7 +133,8 @@ public final class JsonMutator {
             case 1 -> NODES.booleanNode(random.nextBoolean());
             case 2 -> NODES.numberNode(random.nextLong());
             case 3 -> NODES.numberNode(new BigInteger("9".repeat(1 + random.nextInt(400))));
-            case 4 -> NODES.numberNode(new BigDecimal("1e" + (random.nextBoolean() ? "" : "-") + random.nextInt(100_000)));
+            case 4 ->
+                NODES.numberNode(new BigDecimal("1e" + (random.nextBoolean() ? "" : "-") + random.nextInt(100_000)));
             case 5 -> NODES.numberNode(random.nextBoolean() ? Double.MAX_VALUE : -0.0);
             case 6 -> NODES.textNode("");
             case 7 -> NODES.textNode("x".repeat(random.nextInt(200_000)));

@@ -27,7 +27,10 @@ class PackageRulesTest {
      */
     @Test
     void thePackagesOfTheProtocolLibraryFormNoCycle() {
-        slices().matching("dev.porthole.protocol.(*)..").should().beFreeOfCycles().check(PROTOCOL);
+        slices().matching("dev.porthole.protocol.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(PROTOCOL);
     }
 
     /**
@@ -39,8 +42,12 @@ class PackageRulesTest {
      */
     @Test
     void onlyThreeNamedClassesReachIntoVertxInternals() {
-        noClasses().that().doNotBelongToAnyOf(Ownership.class, WebSocketTransport.class, HalfCloseSocket.class)
-                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..impl..", "io.vertx.core.internal..")
+        noClasses()
+                .that()
+                .doNotBelongToAnyOf(Ownership.class, WebSocketTransport.class, HalfCloseSocket.class)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..impl..", "io.vertx.core.internal..")
                 .check(PROTOCOL);
     }
 }

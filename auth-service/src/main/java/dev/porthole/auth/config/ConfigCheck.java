@@ -54,26 +54,40 @@ public class ConfigCheck {
     }
 
     private static boolean clientCertificatesAsked() {
-        String clientAuth = ConfigProvider.getConfig().getOptionalValue("quarkus.http.ssl.client-auth", String.class).orElse("none");
+        String clientAuth = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.ssl.client-auth", String.class)
+                .orElse("none");
         return clientAuth.equalsIgnoreCase("request") || clientAuth.equalsIgnoreCase("required");
     }
 
     /** Every mistake in the configuration, one sentence each naming the setting. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        admin.key().filter(k -> k.length() < AdminTokenKey.MIN_ADMIN_KEY_LENGTH).ifPresent(k -> problems.add(
-                "PORTHOLE_ADMIN_KEY must be at least " + AdminTokenKey.MIN_ADMIN_KEY_LENGTH + " characters (it has " + k.length() + ")"));
-        internal.token().filter(t -> t.length() < MIN_INTERNAL_TOKEN_LENGTH).ifPresent(t -> problems.add(
-                "PORTHOLE_INTERNAL_TOKEN must be at least " + MIN_INTERNAL_TOKEN_LENGTH + " characters"));
+        admin.key()
+                .filter(k -> k.length() < AdminTokenKey.MIN_ADMIN_KEY_LENGTH)
+                .ifPresent(k -> problems.add("PORTHOLE_ADMIN_KEY must be at least " + AdminTokenKey.MIN_ADMIN_KEY_LENGTH
+                        + " characters (it has " + k.length() + ")"));
+        internal.token()
+                .filter(t -> t.length() < MIN_INTERNAL_TOKEN_LENGTH)
+                .ifPresent(t -> problems.add(
+                        "PORTHOLE_INTERNAL_TOKEN must be at least " + MIN_INTERNAL_TOKEN_LENGTH + " characters"));
         if (internal.requireClientCertificate() && !clientCertificatesAsked()) {
-            problems.add("PORTHOLE_INTERNAL_REQUIRE_CLIENT_CERTIFICATE needs QUARKUS_HTTP_SSL_CLIENT_AUTH=request (or required), a TLS"
-                    + " certificate and a trust store holding the internal CA (QUARKUS_TLS_KEY_STORE_PEM_0_CERT, _KEY,"
-                    + " QUARKUS_TLS_TRUST_STORE_PEM_CERTS), so that the handshake asks the gateways for their certificates and checks them");
+            problems.add(
+                    "PORTHOLE_INTERNAL_REQUIRE_CLIENT_CERTIFICATE needs QUARKUS_HTTP_SSL_CLIENT_AUTH=request (or required), a TLS"
+                            + " certificate and a trust store holding the internal CA (QUARKUS_TLS_KEY_STORE_PEM_0_CERT, _KEY,"
+                            + " QUARKUS_TLS_TRUST_STORE_PEM_CERTS), so that the handshake asks the gateways for their certificates and checks them");
         }
-        auth.staticTokens().orElse(List.of()).stream().filter(t -> t.length() < MIN_STATIC_TOKEN_LENGTH).findAny()
-                .ifPresent(t -> problems.add("every PORTHOLE_AUTH_STATIC_TOKENS entry must be at least " + MIN_STATIC_TOKEN_LENGTH + " characters"));
-        auth.staticTokens().orElse(List.of()).stream().filter(JwtShape::isJwt).findAny()
-                .ifPresent(t -> problems.add("a PORTHOLE_AUTH_STATIC_TOKENS entry looks like a JWT (three dot-separated parts); static tokens must not contain dots"));
+        auth.staticTokens().orElse(List.of()).stream()
+                .filter(t -> t.length() < MIN_STATIC_TOKEN_LENGTH)
+                .findAny()
+                .ifPresent(t -> problems.add("every PORTHOLE_AUTH_STATIC_TOKENS entry must be at least "
+                        + MIN_STATIC_TOKEN_LENGTH + " characters"));
+        auth.staticTokens().orElse(List.of()).stream()
+                .filter(JwtShape::isJwt)
+                .findAny()
+                .ifPresent(
+                        t -> problems.add(
+                                "a PORTHOLE_AUTH_STATIC_TOKENS entry looks like a JWT (three dot-separated parts); static tokens must not contain dots"));
         if (auth.bcryptCost() < 4 || auth.bcryptCost() > 31) {
             problems.add("PORTHOLE_AUTH_BCRYPT_COST must be between 4 and 31 (it is " + auth.bcryptCost() + ")");
         }
@@ -84,21 +98,40 @@ public class ConfigCheck {
             problems.add("PORTHOLE_AUTH_MAX_TOKENS_PER_CLIENT must be at least 1");
         }
         positive(problems, "PORTHOLE_AUTH_ADMIN_TOKEN_LIFETIME", auth.adminTokenLifetime());
-        positive(problems, "PORTHOLE_AUTH_PUBLIC_SESSION_LIFETIME", auth.publicMode().sessionLifetime());
+        positive(
+                problems,
+                "PORTHOLE_AUTH_PUBLIC_SESSION_LIFETIME",
+                auth.publicMode().sessionLifetime());
         if (auth.publicMode().warningLead().isNegative()
                 || auth.publicMode().warningLead().compareTo(auth.publicMode().sessionLifetime()) >= 0) {
-            problems.add("PORTHOLE_AUTH_PUBLIC_WARNING_LEAD must be shorter than PORTHOLE_AUTH_PUBLIC_SESSION_LIFETIME");
+            problems.add(
+                    "PORTHOLE_AUTH_PUBLIC_WARNING_LEAD must be shorter than PORTHOLE_AUTH_PUBLIC_SESSION_LIFETIME");
         }
         if (auth.jwt().clockSkew().isNegative()) {
             problems.add("PORTHOLE_AUTH_JWT_CLOCK_SKEW must not be negative");
         }
-        atMost(problems, "porthole.auth.jwt.clock-skew", auth.jwt().clockSkew(), MAX_CLOCK_SKEW, "the tolerance on a JWT's exp and nbf");
-        atMost(problems, "porthole.auth.admin-token-lifetime", auth.adminTokenLifetime(), MAX_ADMIN_TOKEN_LIFETIME,
+        atMost(
+                problems,
+                "porthole.auth.jwt.clock-skew",
+                auth.jwt().clockSkew(),
+                MAX_CLOCK_SKEW,
+                "the tolerance on a JWT's exp and nbf");
+        atMost(
+                problems,
+                "porthole.auth.admin-token-lifetime",
+                auth.adminTokenLifetime(),
+                MAX_ADMIN_TOKEN_LIFETIME,
                 "how long an admin JWT stays valid");
         positive(problems, "PORTHOLE_AUTH_FAILURES_WINDOW", auth.failures().window());
-        positive(problems, "PORTHOLE_AUTH_FAILURES_FLUSH_INTERVAL", auth.failures().flushInterval());
-        console.notificationUrl().filter(u -> !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null)
-                .ifPresent(u -> problems.add("PORTHOLE_CONSOLE_NOTIFICATION_URL must be an http(s) URL such as http://notify:8082 (it is '" + u + "')"));
+        positive(
+                problems,
+                "PORTHOLE_AUTH_FAILURES_FLUSH_INTERVAL",
+                auth.failures().flushInterval());
+        console.notificationUrl()
+                .filter(u -> !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null)
+                .ifPresent(u -> problems.add(
+                        "PORTHOLE_CONSOLE_NOTIFICATION_URL must be an http(s) URL such as http://notify:8082 (it is '"
+                                + u + "')"));
         positive(problems, "PORTHOLE_CONSOLE_NOTIFICATION_TIMEOUT", console.notificationTimeout());
         if (console.refreshInterval().compareTo(Duration.ofMillis(500)) < 0) {
             problems.add("PORTHOLE_CONSOLE_REFRESH_INTERVAL must be at least 500ms");
@@ -114,8 +147,8 @@ public class ConfigCheck {
 
     private static void atMost(List<String> problems, String property, Duration value, Duration bound, String what) {
         if (value.compareTo(bound) > 0) {
-            problems.add(property + " (" + environmentName(property) + ") must be at most " + shortForm(bound) + ", " + what
-                    + " (it is " + shortForm(value) + ")");
+            problems.add(property + " (" + environmentName(property) + ") must be at most " + shortForm(bound) + ", "
+                    + what + " (it is " + shortForm(value) + ")");
         }
     }
 

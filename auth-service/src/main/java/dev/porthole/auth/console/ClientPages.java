@@ -24,8 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The console's clients page: list, create (the secret shown on the answer page, once), enable,
@@ -54,14 +54,20 @@ public class ClientPages {
     }
 
     /** One row of the list. */
-    public record ClientRow(String id, String description, boolean enabled, String grants, String createdAt, long sessions) {
+    public record ClientRow(
+            String id, String description, boolean enabled, String grants, String createdAt, long sessions) {
         static ClientRow of(ClientRecord client) {
             return of(client, 0);
         }
 
         static ClientRow of(ClientRecord client, long sessions) {
-            return new ClientRow(client.id(), client.description() == null ? "" : client.description(), client.enabled(),
-                    summary(client.grants()), ConsoleFormat.time(client.createdAt()), sessions);
+            return new ClientRow(
+                    client.id(),
+                    client.description() == null ? "" : client.description(),
+                    client.enabled(),
+                    summary(client.grants()),
+                    ConsoleFormat.time(client.createdAt()),
+                    sessions);
         }
     }
 
@@ -72,7 +78,12 @@ public class ClientPages {
     private final int defaultSize;
     private final int maxSize;
 
-    public ClientPages(ClientService clients, SessionTable sessions, ConsoleOperator operator, ConsolePages pages, AuthConfig config) {
+    public ClientPages(
+            ClientService clients,
+            SessionTable sessions,
+            ConsoleOperator operator,
+            ConsolePages pages,
+            AuthConfig config) {
         this.clients = clients;
         this.sessions = sessions;
         this.operator = operator;
@@ -82,7 +93,10 @@ public class ClientPages {
     }
 
     @GET
-    public Response list(@QueryParam("page") Integer page, @QueryParam("size") Integer size, @QueryParam("notice") String notice,
+    public Response list(
+            @QueryParam("page") Integer page,
+            @QueryParam("size") Integer size,
+            @QueryParam("notice") String notice,
             @QueryParam("client") String client) {
         String sentence = null;
         if (notice != null && client != null && CLIENT_ID.matcher(client).matches()) {
@@ -93,12 +107,15 @@ public class ClientPages {
             }
         }
         int shown = size == null ? defaultSize : Math.clamp(size, 1, maxSize);
-        return ConsolePages.html(200, listPage(page == null ? 0 : Math.clamp(page, 0, 1_000_000), shown, sentence, null, "", ""));
+        return ConsolePages.html(
+                200, listPage(page == null ? 0 : Math.clamp(page, 0, 1_000_000), shown, sentence, null, "", ""));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(@FormParam(ConsoleSessions.CSRF_FIELD) String csrf, @FormParam("id") String id,
+    public Response create(
+            @FormParam(ConsoleSessions.CSRF_FIELD) String csrf,
+            @FormParam("id") String id,
             @FormParam("description") String description) {
         ConsoleSession session = operator.authorize(csrf);
         String newId = id == null ? "" : id.trim();
@@ -108,13 +125,15 @@ public class ClientPages {
             errors.add("Client id " + ClientBodies.CLIENT_ID_MESSAGE + ".");
         }
         if (text.length() > MAX_DESCRIPTION) {
-            errors.add("Description must be at most " + MAX_DESCRIPTION + " characters (it has " + text.length() + ").");
+            errors.add(
+                    "Description must be at most " + MAX_DESCRIPTION + " characters (it has " + text.length() + ").");
         }
         if (!errors.isEmpty()) {
             return ConsolePages.html(400, listPage(0, defaultSize, null, String.join(" ", errors), newId, text));
         }
         try {
-            var created = clients.create(newId, text.isEmpty() ? null : text, GrantsBody.defaults(), true, session.operator());
+            var created = clients.create(
+                    newId, text.isEmpty() ? null : text, GrantsBody.defaults(), true, session.operator());
             return secretPage(201, "Client created", created.client(), created.secret(), session);
         } catch (AdminException e) {
             return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), newId, text));
@@ -153,25 +172,46 @@ public class ClientPages {
     @GET
     @Path("{id}/delete")
     public Response confirmDelete(@PathParam("id") String id) {
-        return confirm(id, client -> new ConsolePages.Confirmation("Delete client " + id + "?", "This deletes the client, its tokens and its "
-                + "reserved names, and closes its sessions on every gateway. It cannot be undone.", PATH + "/" + id + "/delete",
-                "Delete " + id, "confirm-delete", PATH));
+        return confirm(
+                id,
+                client -> new ConsolePages.Confirmation(
+                        "Delete client " + id + "?",
+                        "This deletes the client, its tokens and its "
+                                + "reserved names, and closes its sessions on every gateway. It cannot be undone.",
+                        PATH + "/" + id + "/delete",
+                        "Delete " + id,
+                        "confirm-delete",
+                        PATH));
     }
 
     @GET
     @Path("{id}/disable")
     public Response confirmDisable(@PathParam("id") String id) {
-        return confirm(id, client -> new ConsolePages.Confirmation("Disable client " + id + "?", "Its sessions on every gateway close at "
-                + "once and its agents cannot connect until it is enabled again.", PATH + "/" + id + "/disable", "Disable " + id,
-                "confirm-disable", PATH));
+        return confirm(
+                id,
+                client -> new ConsolePages.Confirmation(
+                        "Disable client " + id + "?",
+                        "Its sessions on every gateway close at "
+                                + "once and its agents cannot connect until it is enabled again.",
+                        PATH + "/" + id + "/disable",
+                        "Disable " + id,
+                        "confirm-disable",
+                        PATH));
     }
 
     @GET
     @Path("{id}/secret")
     public Response confirmRotateSecret(@PathParam("id") String id) {
-        return confirm(id, client -> new ConsolePages.Confirmation("Rotate the secret of client " + id + "?", "The current secret stops "
-                + "working at once: agents that use it cannot log in again until they are given the new one, shown on the next page only.",
-                PATH + "/" + id + "/secret", "Rotate the secret of " + id, "confirm-rotate", PATH));
+        return confirm(
+                id,
+                client -> new ConsolePages.Confirmation(
+                        "Rotate the secret of client " + id + "?",
+                        "The current secret stops "
+                                + "working at once: agents that use it cannot log in again until they are given the new one, shown on the next page only.",
+                        PATH + "/" + id + "/secret",
+                        "Rotate the secret of " + id,
+                        "confirm-rotate",
+                        PATH));
     }
 
     private Response confirm(String id, Function<ClientRecord, ConsolePages.Confirmation> question) {
@@ -197,24 +237,39 @@ public class ClientPages {
         } catch (AdminException e) {
             return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
         }
-        return Response.seeOther(UriBuilder.fromPath(PATH).queryParam("notice", notice.name()).queryParam("client", id).build()).build();
+        return Response.seeOther(UriBuilder.fromPath(PATH)
+                        .queryParam("notice", notice.name())
+                        .queryParam("client", id)
+                        .build())
+                .build();
     }
 
     private Response secretPage(int status, String title, ClientRecord client, String secret, ConsoleSession session) {
-        return ConsolePages.html(status, pages.page("client-secret", "clients", session,
-                Map.of("title", title, "client", ClientRow.of(client), "secret", secret)));
+        return ConsolePages.html(
+                status,
+                pages.page(
+                        "client-secret",
+                        "clients",
+                        session,
+                        Map.of("title", title, "client", ClientRow.of(client), "secret", secret)));
     }
 
     private String listPage(int page, int size, String notice, String error, String id, String description) {
         Page<ClientRecord> list = clients.list(page, size);
         // Who is connected, stored client or not: a static token's or a public session's agent has no client record.
         List<SessionTable.SessionRow> live = sessions.rows();
-        Map<String, Long> perClient = live.stream().collect(Collectors.groupingBy(SessionTable.SessionRow::clientId, Collectors.counting()));
+        Map<String, Long> perClient =
+                live.stream().collect(Collectors.groupingBy(SessionTable.SessionRow::clientId, Collectors.counting()));
         Map<String, Boolean> stored = new HashMap<>();
         List<SessionTable.SessionRow> unstored = live.stream()
-                .filter(row -> !stored.computeIfAbsent(row.clientId(), clients::exists)).toList();
+                .filter(row -> !stored.computeIfAbsent(row.clientId(), clients::exists))
+                .toList();
         Map<String, Object> data = new HashMap<>();
-        data.put("clients", list.items().stream().map(c -> ClientRow.of(c, perClient.getOrDefault(c.id(), 0L))).toList());
+        data.put(
+                "clients",
+                list.items().stream()
+                        .map(c -> ClientRow.of(c, perClient.getOrDefault(c.id(), 0L)))
+                        .toList());
         data.put("unstored", unstored);
         data.put("liveSessions", live.size());
         data.put("pager", ConsoleFormat.Pager.of(list));

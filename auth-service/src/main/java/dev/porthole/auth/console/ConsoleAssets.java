@@ -23,23 +23,32 @@ public class ConsoleAssets {
     @GET
     @Path("console.js")
     public Response console() {
-        return Response.ok(console, "text/javascript; charset=utf-8").header("Cache-Control", "no-cache").build();
+        return Response.ok(console, "text/javascript; charset=utf-8")
+                .header("Cache-Control", "no-cache")
+                .build();
     }
 
     /** Keeps the sessions and events tables current over {@code /console/live/*} ({@link ConsoleLive}). */
     @GET
     @Path("live.js")
     public Response live() {
-        return Response.ok(live, "text/javascript; charset=utf-8").header("Cache-Control", "no-cache").build();
+        return Response.ok(live, "text/javascript; charset=utf-8")
+                .header("Cache-Control", "no-cache")
+                .build();
     }
 
     @GET
     @Path("htmx.min.js")
     public Response htmx() {
         if (htmx == null) {
-            return Response.status(404).type("text/plain").entity("htmx is missing from auth-service's jar; pages work without live updates\n").build();
+            return Response.status(404)
+                    .type("text/plain")
+                    .entity("htmx is missing from auth-service's jar; pages work without live updates\n")
+                    .build();
         }
-        return Response.ok(htmx, "text/javascript; charset=utf-8").header("Cache-Control", "max-age=86400").build();
+        return Response.ok(htmx, "text/javascript; charset=utf-8")
+                .header("Cache-Control", "max-age=86400")
+                .build();
     }
 
     private static byte[] read(String resource) {

@@ -10,10 +10,10 @@ import java.util.Locale;
 /** How the console writes times, durations, sizes and page numbers (UTC, binary units). */
 public final class ConsoleFormat {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    private ConsoleFormat() {
-    }
+    private ConsoleFormat() {}
 
     static String time(Instant instant) {
         return instant == null ? "" : TIME.format(instant);
@@ -58,7 +58,12 @@ public final class ConsoleFormat {
     public record Pager(int page, int size, int previous, int next, long total) {
         static Pager of(Page<?> list) {
             boolean more = (long) (list.page() + 1) * list.size() < list.total();
-            return new Pager(list.page(), list.size(), list.page() > 0 ? list.page() - 1 : -1, more ? list.page() + 1 : -1, list.total());
+            return new Pager(
+                    list.page(),
+                    list.size(),
+                    list.page() > 0 ? list.page() - 1 : -1,
+                    more ? list.page() + 1 : -1,
+                    list.total());
         }
 
         public boolean hasPrevious() {

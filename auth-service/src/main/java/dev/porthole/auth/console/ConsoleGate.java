@@ -1,7 +1,7 @@
 package dev.porthole.auth.console;
 
-import io.vertx.core.http.HttpServerRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Cookie;
@@ -23,6 +23,7 @@ public class ConsoleGate {
 
     /** Where the console lives. */
     public static final String ROOT = "/console";
+
     static final String LOGIN = ROOT + "/login";
     static final String STATIC = ROOT + "/static/";
 
@@ -43,8 +44,10 @@ public class ConsoleGate {
             return Uni.createFrom().nullItem();
         }
         if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod()) && crossSite(request, http)) {
-            return Uni.createFrom().item(ConsolePages.html(403,
-                    pages.refusal("Cross-site request refused: open the console itself to make changes.")));
+            return Uni.createFrom()
+                    .item(ConsolePages.html(
+                            403,
+                            pages.refusal("Cross-site request refused: open the console itself to make changes.")));
         }
         if (path.equals(LOGIN) || path.startsWith(STATIC)) {
             return Uni.createFrom().nullItem();
@@ -55,7 +58,9 @@ public class ConsoleGate {
             if (session.isEmpty()) {
                 URI login = URI.create(LOGIN + (presented ? "?expired=true" : ""));
                 if (request.getHeaderString("HX-Request") != null) {
-                    return Response.status(401).header("HX-Redirect", login.toString()).build();
+                    return Response.status(401)
+                            .header("HX-Redirect", login.toString())
+                            .build();
                 }
                 return Response.seeOther(login).build();
             }
@@ -66,7 +71,8 @@ public class ConsoleGate {
 
     @ServerResponseFilter
     public void headers(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!isConsole(request.getUriInfo().getPath()) || request.getUriInfo().getPath().startsWith(STATIC)) {
+        if (!isConsole(request.getUriInfo().getPath())
+                || request.getUriInfo().getPath().startsWith(STATIC)) {
             return;
         }
         MultivaluedMap<String, Object> headers = response.getHeaders();
@@ -74,7 +80,8 @@ public class ConsoleGate {
         headers.putSingle("X-Frame-Options", "DENY");
         headers.putSingle("X-Content-Type-Options", "nosniff");
         headers.putSingle("Referrer-Policy", "same-origin");
-        headers.putSingle("Content-Security-Policy",
+        headers.putSingle(
+                "Content-Security-Policy",
                 "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
     }
 
@@ -94,7 +101,8 @@ public class ConsoleGate {
         }
         try {
             URI uri = URI.create(origin);
-            return uri.getRawAuthority() == null || !uri.getRawAuthority().equalsIgnoreCase(http.authority().toString());
+            return uri.getRawAuthority() == null
+                    || !uri.getRawAuthority().equalsIgnoreCase(http.authority().toString());
         } catch (IllegalArgumentException e) {
             return true;
         }

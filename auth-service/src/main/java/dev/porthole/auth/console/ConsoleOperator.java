@@ -32,8 +32,10 @@ public class ConsoleOperator {
     public ConsoleSession authorize(String csrf) {
         ConsoleSession current = session();
         if (!ConsoleSessions.csrfMatches(current, csrf)) {
-            throw new ConsoleRefusal(403, "This form is stale or came from another site (its CSRF token does not match your session)."
-                    + " Reload the page and try again.");
+            throw new ConsoleRefusal(
+                    403,
+                    "This form is stale or came from another site (its CSRF token does not match your session)."
+                            + " Reload the page and try again.");
         }
         return current;
     }

@@ -37,8 +37,11 @@ public class ConsolePages {
     private final Engine engine = Engine.builder()
             .addDefaults()
             .addValueResolver(new ReflectionValueResolver())
-            .addValueResolver(ValueResolver.builder().applyToBaseClass(String.class).applyToName("short")
-                    .resolveSync(context -> shorten((String) context.getBase())).build())
+            .addValueResolver(ValueResolver.builder()
+                    .applyToBaseClass(String.class)
+                    .applyToName("short")
+                    .resolveSync(context -> shorten((String) context.getBase()))
+                    .build())
             // {#shortid value /}: a long id shortened, the whole value on hover and behind a copy button (console.js)
             .addSectionHelper(new UserTagSectionHelper.Factory("shortid", "console/tags/shortid"))
             .addResultMapper(new HtmlEscaper(List.of("text/html")))
@@ -49,7 +52,10 @@ public class ConsolePages {
 
     /** An HTML answer with this status. */
     public static Response html(int status, String body) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(body).build();
+        return Response.status(status)
+                .type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                .entity(body)
+                .build();
     }
 
     /**
@@ -57,7 +63,9 @@ public class ConsolePages {
      * gets the session's CSRF token as {@code csrf}.
      */
     public String page(String name, String section, ConsoleSession session, Map<String, Object> data) {
-        TemplateInstance page = template(name).data("section", section).data("csrf", session.csrfToken())
+        TemplateInstance page = template(name)
+                .data("section", section)
+                .data("csrf", session.csrfToken())
                 .data("operator", session.operator());
         data.forEach(page::data);
         return page.render();
@@ -85,8 +93,8 @@ public class ConsolePages {
      * @param buttonId the confirming button's id
      * @param cancel where "Cancel" goes
      */
-    public record Confirmation(String heading, String warning, String action, String button, String buttonId, String cancel) {
-    }
+    public record Confirmation(
+            String heading, String warning, String action, String button, String buttonId, String cancel) {}
 
     /** An id as a table shows it: whole up to {@link #SHORT_ID} characters, else its start and an ellipsis. */
     static String shorten(String id) {
@@ -95,7 +103,11 @@ public class ConsolePages {
 
     /** The login page, with an optional notice ({@code null}: none). */
     public String login(String notice, boolean error, boolean enabled) {
-        return template("login").data("notice", notice).data("error", error).data("enabled", enabled).render();
+        return template("login")
+                .data("notice", notice)
+                .data("error", error)
+                .data("enabled", enabled)
+                .render();
     }
 
     /** A page that says why a request was refused. */

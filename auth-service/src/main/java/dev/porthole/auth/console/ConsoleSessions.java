@@ -79,7 +79,8 @@ public class ConsoleSessions {
                 return Optional.empty();
             }
             String operator = jwt.getSubject() == null ? "admin" : jwt.getSubject();
-            return Optional.of(new ConsoleSession(operator, Instant.ofEpochSecond(jwt.getExpirationTime()), csrfToken(cookieValue)));
+            return Optional.of(new ConsoleSession(
+                    operator, Instant.ofEpochSecond(jwt.getExpirationTime()), csrfToken(cookieValue)));
         } catch (ParseException e) {
             return Optional.empty();
         }
@@ -87,8 +88,10 @@ public class ConsoleSessions {
 
     /** Whether {@code presented} is the session's CSRF token (compared in constant time). */
     public static boolean csrfMatches(ConsoleSession session, String presented) {
-        return presented != null && MessageDigest.isEqual(session.csrfToken().getBytes(StandardCharsets.US_ASCII),
-                presented.getBytes(StandardCharsets.UTF_8));
+        return presented != null
+                && MessageDigest.isEqual(
+                        session.csrfToken().getBytes(StandardCharsets.US_ASCII),
+                        presented.getBytes(StandardCharsets.UTF_8));
     }
 
     private String csrfToken(String jwt) {
@@ -97,15 +100,23 @@ public class ConsoleSessions {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
             mac.update(CSRF_LABEL);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(jwt.getBytes(StandardCharsets.US_ASCII)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(mac.doFinal(jwt.getBytes(StandardCharsets.US_ASCII)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
 
     private static NewCookie cookie(String value, int maxAge, boolean secure) {
-        return new NewCookie.Builder(COOKIE).value(value).path(PATH).maxAge(maxAge)
+        return new NewCookie.Builder(COOKIE)
+                .value(value)
+                .path(PATH)
+                .maxAge(maxAge)
                 .expiry(maxAge == 0 ? new Date(0) : null)
-                .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.STRICT).build();
+                .httpOnly(true)
+                .secure(secure)
+                .sameSite(NewCookie.SameSite.STRICT)
+                .build();
     }
 }

@@ -31,7 +31,9 @@ public class EventPages {
     static final int MAX_DEAD_LETTERS = 50;
     /** Longest client filter taken (client ids are at most 63 characters; a static token's may be longer). */
     static final int MAX_CLIENT_FILTER = 200;
-    private static final List<String> TYPES = Arrays.stream(EventType.values()).map(EventType::wireName).sorted().toList();
+
+    private static final List<String> TYPES =
+            Arrays.stream(EventType.values()).map(EventType::wireName).sorted().toList();
 
     private final RecentEvents events;
     private final NotificationServiceClient notifications;
@@ -39,7 +41,11 @@ public class EventPages {
     private final ConsolePages pages;
     private final int limit;
 
-    public EventPages(RecentEvents events, NotificationServiceClient notifications, ConsoleOperator operator, ConsolePages pages,
+    public EventPages(
+            RecentEvents events,
+            NotificationServiceClient notifications,
+            ConsoleOperator operator,
+            ConsolePages pages,
             ConsoleConfig config) {
         this.events = events;
         this.notifications = notifications;
@@ -64,14 +70,21 @@ public class EventPages {
         if (!chosen.isEmpty() && !TYPES.contains(chosen)) {
             error = "Unknown event type '" + chosen + "'; pick one from the list.";
         } else if (about.length() > MAX_CLIENT_FILTER) {
-            error = "A client id has at most " + MAX_CLIENT_FILTER + " characters; this filter has " + about.length() + ".";
+            error = "A client id has at most " + MAX_CLIENT_FILTER + " characters; this filter has " + about.length()
+                    + ".";
         }
         data.put("error", error);
         List<RecentEvents.Entry> listed = error == null ? events.newest(limit, chosen, about) : List.of();
         data.put("events", listed);
         // The filter suggests the clients of the newest events (a datalist): any other id can be typed.
-        data.put("clients", events.newest(limit, "", "").stream().map(RecentEvents.Entry::client).filter(c -> !c.isEmpty())
-                .distinct().sorted().toList());
+        data.put(
+                "clients",
+                events.newest(limit, "", "").stream()
+                        .map(RecentEvents.Entry::client)
+                        .filter(c -> !c.isEmpty())
+                        .distinct()
+                        .sorted()
+                        .toList());
         try {
             data.put("deadLetters", notifications.deadLetters(MAX_DEAD_LETTERS, operator.name()));
             data.put("unavailable", null);
@@ -79,7 +92,6 @@ public class EventPages {
             data.put("deadLetters", List.of());
             data.put("unavailable", e.getMessage());
         }
-        return ConsolePages.html(error == null ? 200 : 400,
-                pages.page("events", "events", operator.session(), data));
+        return ConsolePages.html(error == null ? 200 : 400, pages.page("events", "events", operator.session(), data));
     }
 }

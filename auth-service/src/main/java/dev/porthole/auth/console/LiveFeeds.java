@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 public class LiveFeeds {
 
     private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
-    private static final List<String> TYPES = Arrays.stream(EventType.values()).map(EventType::wireName).toList();
+    private static final List<String> TYPES =
+            Arrays.stream(EventType.values()).map(EventType::wireName).toList();
     private static final Duration SESSION_CHECK = Duration.ofSeconds(5);
 
     /** One open page. */
@@ -46,7 +47,14 @@ public class LiveFeeds {
         String cursor;
         String lastTable;
 
-        Page(WebSocketConnection connection, boolean events, String type, String client, String cookie, String cursor, int maxWaiting) {
+        Page(
+                WebSocketConnection connection,
+                boolean events,
+                String type,
+                String client,
+                String cookie,
+                String cursor,
+                int maxWaiting) {
             this.connection = connection;
             this.events = events;
             this.type = type;
@@ -64,7 +72,12 @@ public class LiveFeeds {
     private final ConsolePages render;
     private final int maxEvents;
 
-    public LiveFeeds(ConsoleSessions sessions, SessionTable table, RecentEvents events, ConsolePages render, ConsoleConfig config) {
+    public LiveFeeds(
+            ConsoleSessions sessions,
+            SessionTable table,
+            RecentEvents events,
+            ConsolePages render,
+            ConsoleConfig config) {
         this.sessions = sessions;
         this.table = table;
         this.events = events;
@@ -74,7 +87,9 @@ public class LiveFeeds {
 
     void open(WebSocketConnection connection) {
         String kind = connection.pathParam("page");
-        Map<String, List<String>> query = new QueryStringDecoder(String.valueOf(connection.handshakeRequest().query()), false).parameters();
+        Map<String, List<String>> query = new QueryStringDecoder(
+                        String.valueOf(connection.handshakeRequest().query()), false)
+                .parameters();
         String type = first(query, "type");
         String after = first(query, "after");
         String client = first(query, "client");
@@ -88,8 +103,16 @@ public class LiveFeeds {
             refuse(connection, "after='" + after + "' is not a stream entry id like 1733443200000-0");
         } else {
             String cursor = kind.equals("events") ? (after.isEmpty() ? events.lastId() : after) : null;
-            pages.put(connection.id(), new Page(connection, kind.equals("events"), type, client, connection.userData().get(LiveUpgradeCheck.COOKIE),
-                    cursor, maxEvents));
+            pages.put(
+                    connection.id(),
+                    new Page(
+                            connection,
+                            kind.equals("events"),
+                            type,
+                            client,
+                            connection.userData().get(LiveUpgradeCheck.COOKIE),
+                            cursor,
+                            maxEvents));
         }
     }
 
@@ -109,11 +132,14 @@ public class LiveFeeds {
         }
         Map<String, Object> sessionData = null;
         for (Page page : pages.values()) {
-            Optional<ConsoleSession> session = sessions.read(page.cookie).await().atMost(SESSION_CHECK);
+            Optional<ConsoleSession> session =
+                    sessions.read(page.cookie).await().atMost(SESSION_CHECK);
             if (session.isEmpty()) {
                 pages.remove(page.connection.id());
-                page.connection.close(new CloseReason(1008, "your console session ended; log in again"))
-                        .subscribe().with(closed -> { }, failure -> { });
+                page.connection
+                        .close(new CloseReason(1008, "your console session ended; log in again"))
+                        .subscribe()
+                        .with(closed -> {}, failure -> {});
                 continue;
             }
             if (page.events) {
@@ -145,24 +171,36 @@ public class LiveFeeds {
                 data.put("type", page.type);
                 data.put("client", page.client);
                 String row = render.fragment("event-rows", session, data);
-                page.queue.row(new JsonObject().put("id", entry.entryId()).put("row", row).encode());
+                page.queue.row(new JsonObject()
+                        .put("id", entry.entryId())
+                        .put("row", row)
+                        .encode());
             }
         }
     }
 
     /** Sends the page's next message unless one is in flight; each completed send starts the next. */
     private void send(Page page) {
-        page.queue.next().ifPresent(message -> page.connection.sendText(message).subscribe().with(sent -> {
-            page.queue.sent();
-            send(page);
-        }, failure -> {
-            page.queue.sent();
-            Log.debugf("live console page %s: send failed: %s", page.connection.id(), failure.getMessage());
-        }));
+        page.queue
+                .next()
+                .ifPresent(message -> page.connection
+                        .sendText(message)
+                        .subscribe()
+                        .with(
+                                sent -> {
+                                    page.queue.sent();
+                                    send(page);
+                                },
+                                failure -> {
+                                    page.queue.sent();
+                                    Log.debugf(
+                                            "live console page %s: send failed: %s",
+                                            page.connection.id(), failure.getMessage());
+                                }));
     }
 
     private static void refuse(WebSocketConnection connection, String why) {
-        connection.close(new CloseReason(1003, why)).subscribe().with(closed -> { }, failure -> { });
+        connection.close(new CloseReason(1003, why)).subscribe().with(closed -> {}, failure -> {});
     }
 
     private static String first(Map<String, List<String>> query, String name) {

@@ -23,15 +23,17 @@ import java.net.URI;
 @Produces(MediaType.TEXT_HTML)
 public class LoginPages {
 
-    private static final String DISABLED = "The console is off because PORTHOLE_ADMIN_KEY is not set; set it to a random string"
-            + " of at least 32 characters (for example: openssl rand -base64 32) and restart auth-service.";
+    private static final String DISABLED =
+            "The console is off because PORTHOLE_ADMIN_KEY is not set; set it to a random string"
+                    + " of at least 32 characters (for example: openssl rand -base64 32) and restart auth-service.";
 
     private final AdminKeyExchange exchange;
     private final ConsoleSessions sessions;
     private final ConsoleOperator operator;
     private final ConsolePages pages;
 
-    public LoginPages(AdminKeyExchange exchange, ConsoleSessions sessions, ConsoleOperator operator, ConsolePages pages) {
+    public LoginPages(
+            AdminKeyExchange exchange, ConsoleSessions sessions, ConsoleOperator operator, ConsolePages pages) {
         this.exchange = exchange;
         this.sessions = sessions;
         this.operator = operator;
@@ -57,13 +59,23 @@ public class LoginPages {
     @Path("login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response login(@FormParam("key") String key, @Context HttpServerRequest request) {
-        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String address = request.remoteAddress() == null
+                ? "unknown"
+                : request.remoteAddress().hostAddress();
         return switch (exchange.exchange(key == null ? "" : key.trim(), address)) {
-            case AdminKeyExchange.Issued issued -> Response.seeOther(URI.create(ClientPages.PATH))
-                    .cookie(sessions.open(issued.jwt(), issued.lifetime(), secure(request))).build();
-            case AdminKeyExchange.Refused refused -> ConsolePages.html(401, pages.login("That is not the admin key (PORTHOLE_ADMIN_KEY).", true, true));
-            case AdminKeyExchange.Locked locked -> ConsolePages.html(429, pages.login("Too many wrong keys from your address; try again in "
-                    + locked.seconds() + " seconds.", true, true));
+            case AdminKeyExchange.Issued issued ->
+                Response.seeOther(URI.create(ClientPages.PATH))
+                        .cookie(sessions.open(issued.jwt(), issued.lifetime(), secure(request)))
+                        .build();
+            case AdminKeyExchange.Refused refused ->
+                ConsolePages.html(401, pages.login("That is not the admin key (PORTHOLE_ADMIN_KEY).", true, true));
+            case AdminKeyExchange.Locked locked ->
+                ConsolePages.html(
+                        429,
+                        pages.login(
+                                "Too many wrong keys from your address; try again in " + locked.seconds() + " seconds.",
+                                true,
+                                true));
             case AdminKeyExchange.Disabled disabled -> ConsolePages.html(503, pages.login(DISABLED, true, false));
         };
     }
@@ -71,10 +83,14 @@ public class LoginPages {
     @POST
     @Path("logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response logout(@FormParam(ConsoleSessions.CSRF_FIELD) String csrf, @CookieParam(ConsoleSessions.COOKIE) String cookie,
+    public Response logout(
+            @FormParam(ConsoleSessions.CSRF_FIELD) String csrf,
+            @CookieParam(ConsoleSessions.COOKIE) String cookie,
             @Context HttpServerRequest request) {
         ConsoleSession session = operator.authorize(csrf);
-        return Response.seeOther(URI.create(ConsoleGate.LOGIN + "?out=true")).cookie(sessions.close(cookie, session, secure(request))).build();
+        return Response.seeOther(URI.create(ConsoleGate.LOGIN + "?out=true"))
+                .cookie(sessions.close(cookie, session, secure(request)))
+                .build();
     }
 
     /** Whether the browser reached us over https (directly, or through a proxy Quarkus is told to trust). */

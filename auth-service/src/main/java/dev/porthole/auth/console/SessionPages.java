@@ -35,7 +35,12 @@ public class SessionPages {
     private final ConsolePages pages;
     private final Duration refresh;
 
-    public SessionPages(SessionService sessions, SessionTable table, ConsoleOperator operator, ConsolePages pages, ConsoleConfig config) {
+    public SessionPages(
+            SessionService sessions,
+            SessionTable table,
+            ConsoleOperator operator,
+            ConsolePages pages,
+            ConsoleConfig config) {
         this.sessions = sessions;
         this.table = table;
         this.operator = operator;
@@ -55,13 +60,28 @@ public class SessionPages {
     @GET
     @Path("{sessionId}/kick")
     public Response confirmKick(@PathParam("sessionId") String sessionId) {
-        return sessions.find(sessionId).map(s -> ConsolePages.html(200, pages.confirm("sessions", operator.session(),
-                new ConsolePages.Confirmation("Kick session " + sessionId + " of client " + s.clientId() + "?",
-                        "Its gateway closes the connection of agent " + s.agentId() + " and its tunnels "
-                                + s.tunnels().stream().map(SessionRecord.TunnelEntry::name).toList()
-                                + " stop at once. The agent exits rather than reconnecting; its client can connect again.",
-                        PATH + "/" + sessionId + "/kick", "Kick the session", "confirm-kick", PATH))))
-                .orElseGet(() -> Response.seeOther(UriBuilder.fromPath(PATH).queryParam("gone", sessionId).build()).build());
+        return sessions.find(sessionId)
+                .map(s -> ConsolePages.html(
+                        200,
+                        pages.confirm(
+                                "sessions",
+                                operator.session(),
+                                new ConsolePages.Confirmation(
+                                        "Kick session " + sessionId + " of client " + s.clientId() + "?",
+                                        "Its gateway closes the connection of agent " + s.agentId()
+                                                + " and its tunnels "
+                                                + s.tunnels().stream()
+                                                        .map(SessionRecord.TunnelEntry::name)
+                                                        .toList()
+                                                + " stop at once. The agent exits rather than reconnecting; its client can connect again.",
+                                        PATH + "/" + sessionId + "/kick",
+                                        "Kick the session",
+                                        "confirm-kick",
+                                        PATH))))
+                .orElseGet(() -> Response.seeOther(UriBuilder.fromPath(PATH)
+                                .queryParam("gone", sessionId)
+                                .build())
+                        .build());
     }
 
     @POST
@@ -71,9 +91,15 @@ public class SessionPages {
         ConsoleSession session = operator.authorize(csrf);
         try {
             sessions.kick(sessionId, session.operator());
-            return Response.seeOther(UriBuilder.fromPath(PATH).queryParam("kicked", sessionId).build()).build();
+            return Response.seeOther(UriBuilder.fromPath(PATH)
+                            .queryParam("kicked", sessionId)
+                            .build())
+                    .build();
         } catch (AdminException e) {
-            return Response.seeOther(UriBuilder.fromPath(PATH).queryParam("gone", sessionId).build()).build();
+            return Response.seeOther(UriBuilder.fromPath(PATH)
+                            .queryParam("gone", sessionId)
+                            .build())
+                    .build();
         }
     }
 }

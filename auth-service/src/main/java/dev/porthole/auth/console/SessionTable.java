@@ -19,9 +19,21 @@ public class SessionTable {
     static final int MAX_SHOWN = 100;
 
     /** One session as the table shows it. */
-    public record SessionRow(String sessionId, String clientId, String gatewayId, String agentId, String remoteAddress,
-            String connectedAt, String age, List<SessionRecord.TunnelEntry> tunnels, String bytesIn, String bytesOut,
-            String rateIn, String rateOut, String requests, String requestRate) {
+    public record SessionRow(
+            String sessionId,
+            String clientId,
+            String gatewayId,
+            String agentId,
+            String remoteAddress,
+            String connectedAt,
+            String age,
+            List<SessionRecord.TunnelEntry> tunnels,
+            String bytesIn,
+            String bytesOut,
+            String rateIn,
+            String rateOut,
+            String requests,
+            String requestRate) {
 
         /** How an agent without a stored client got in: gateways name a public session's client {@code public-<agent>}. */
         public String access() {
@@ -57,10 +69,19 @@ public class SessionTable {
 
     private SessionRow row(SessionRecord s) {
         TrafficRates.Rate rate = rates.observe(s);
-        return new SessionRow(s.sessionId(), s.clientId(), s.gatewayId(), s.agentId(), s.remoteAddress(),
+        return new SessionRow(
+                s.sessionId(),
+                s.clientId(),
+                s.gatewayId(),
+                s.agentId(),
+                s.remoteAddress(),
                 ConsoleFormat.time(s.connectedAt()),
-                s.connectedAt() == null ? "" : ConsoleFormat.duration(Duration.between(s.connectedAt(), clock.instant())),
-                s.tunnels(), ConsoleFormat.bytes(s.bytesIn()), ConsoleFormat.bytes(s.bytesOut()),
+                s.connectedAt() == null
+                        ? ""
+                        : ConsoleFormat.duration(Duration.between(s.connectedAt(), clock.instant())),
+                s.tunnels(),
+                ConsoleFormat.bytes(s.bytesIn()),
+                ConsoleFormat.bytes(s.bytesOut()),
                 rate.known() ? ConsoleFormat.bytes(rate.inPerSecond()) + "/s" : "…",
                 rate.known() ? ConsoleFormat.bytes(rate.outPerSecond()) + "/s" : "…",
                 String.valueOf(s.streams()),

@@ -76,12 +76,24 @@ public class SigningSecretPages {
     @GET
     @Path("retire")
     public Response confirmRetire() {
-        return keys.status().previous().map(key -> ConsolePages.html(200, pages.confirm("signing-secrets", operator.session(),
-                new ConsolePages.Confirmation("Retire the previous signing secret " + key.kid() + "?", "JWTs signed with it stop "
-                        + "working at once, and the sessions of agents that logged in with them close. Agents with credentials log in again "
-                        + "and get a JWT signed with the current secret.", PATH + "/retire", "Retire the previous secret", "confirm-retire",
-                        PATH))))
-                .orElseGet(() -> ConsolePages.html(409, render(null, "There is no previous signing secret to retire.")));
+        return keys.status()
+                .previous()
+                .map(key -> ConsolePages.html(
+                        200,
+                        pages.confirm(
+                                "signing-secrets",
+                                operator.session(),
+                                new ConsolePages.Confirmation(
+                                        "Retire the previous signing secret " + key.kid() + "?",
+                                        "JWTs signed with it stop "
+                                                + "working at once, and the sessions of agents that logged in with them close. Agents with credentials log in again "
+                                                + "and get a JWT signed with the current secret.",
+                                        PATH + "/retire",
+                                        "Retire the previous secret",
+                                        "confirm-retire",
+                                        PATH))))
+                .orElseGet(
+                        () -> ConsolePages.html(409, render(null, "There is no previous signing secret to retire.")));
     }
 
     @POST
@@ -98,7 +110,10 @@ public class SigningSecretPages {
         } catch (AdminException e) {
             return ConsolePages.html(409, render(null, e.getMessage()));
         }
-        return Response.seeOther(UriBuilder.fromPath(PATH).queryParam("notice", notice.name()).build()).build();
+        return Response.seeOther(UriBuilder.fromPath(PATH)
+                        .queryParam("notice", notice.name())
+                        .build())
+                .build();
     }
 
     private String render(String notice, String error) {

@@ -47,11 +47,9 @@ public class TrafficRates {
         static final Rate IDLE = new Rate(0, 0, 0, true);
     }
 
-    private record Sample(long bytesIn, long bytesOut, long streams, Instant seenAt) {
-    }
+    private record Sample(long bytesIn, long bytesOut, long streams, Instant seenAt) {}
 
-    private record Tracked(Sample latest, Rate rate) {
-    }
+    private record Tracked(Sample latest, Rate rate) {}
 
     private final Clock clock;
     private final Cache<String, Tracked> tracked;
@@ -77,16 +75,22 @@ public class TrafficRates {
             return first;
         }
         Sample last = previous.latest();
-        if (last.bytesIn() == sample.bytesIn() && last.bytesOut() == sample.bytesOut() && last.streams() == sample.streams()) {
-            if (Duration.between(last.seenAt(), now).compareTo(IDLE_AFTER) >= 0 && !previous.rate().equals(Rate.IDLE)) {
+        if (last.bytesIn() == sample.bytesIn()
+                && last.bytesOut() == sample.bytesOut()
+                && last.streams() == sample.streams()) {
+            if (Duration.between(last.seenAt(), now).compareTo(IDLE_AFTER) >= 0
+                    && !previous.rate().equals(Rate.IDLE)) {
                 tracked.put(session.sessionId(), new Tracked(last, Rate.IDLE));
                 return Rate.IDLE;
             }
             return previous.rate();
         }
         double seconds = Math.max(0.001, Duration.between(last.seenAt(), now).toMillis() / 1000.0);
-        Rate rate = new Rate(Math.max(0, sample.bytesIn() - last.bytesIn()) / seconds,
-                Math.max(0, sample.bytesOut() - last.bytesOut()) / seconds, Math.max(0, sample.streams() - last.streams()) / seconds, true);
+        Rate rate = new Rate(
+                Math.max(0, sample.bytesIn() - last.bytesIn()) / seconds,
+                Math.max(0, sample.bytesOut() - last.bytesOut()) / seconds,
+                Math.max(0, sample.streams() - last.streams()) / seconds,
+                true);
         tracked.put(session.sessionId(), new Tracked(sample, rate));
         return rate;
     }
@@ -96,7 +100,8 @@ public class TrafficRates {
         if (session.connectedAt() == null) {
             return Rate.UNKNOWN;
         }
-        double seconds = Math.max(1, Duration.between(session.connectedAt(), now).toMillis() / 1000.0);
+        double seconds =
+                Math.max(1, Duration.between(session.connectedAt(), now).toMillis() / 1000.0);
         return new Rate(session.bytesIn() / seconds, session.bytesOut() / seconds, session.streams() / seconds, true);
     }
 

@@ -40,8 +40,10 @@ public class SecretHasher {
             if (!(decoded instanceof BCryptPassword bcrypt)) {
                 return false;
             }
-            String recomputed = BcryptUtil.bcryptHash(secret == null ? "" : secret, bcrypt.getIterationCount(), bcrypt.getSalt());
-            boolean equal = MessageDigest.isEqual(recomputed.getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII));
+            String recomputed =
+                    BcryptUtil.bcryptHash(secret == null ? "" : secret, bcrypt.getIterationCount(), bcrypt.getSalt());
+            boolean equal = MessageDigest.isEqual(
+                    recomputed.getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII));
             return known && equal;
         } catch (InvalidKeySpecException e) {
             return false;

@@ -12,8 +12,7 @@ import java.util.HexFormat;
  */
 public final class TokenDigest {
 
-    private TokenDigest() {
-    }
+    private TokenDigest() {}
 
     /** Hex SHA-256 of the UTF-8 bytes of {@code token}. */
     public static String sha256Hex(String token) {

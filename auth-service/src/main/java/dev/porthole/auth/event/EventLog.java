@@ -45,7 +45,9 @@ public class EventLog {
     public void append(PortholeEvent event) {
         EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), clock.instant(), source, event);
         try {
-            stream.xadd(keys.events(), new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
+            stream.xadd(
+                    keys.events(),
+                    new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
                     Map.of(EventCodec.STREAM_FIELD, EventCodec.toJson(envelope)));
         } catch (RuntimeException e) {
             Log.warnf("could not append event %s to %s: %s", envelope.type().wireName(), keys.events(), e.getMessage());

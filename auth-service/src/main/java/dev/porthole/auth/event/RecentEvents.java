@@ -38,7 +38,14 @@ public class RecentEvents {
      * @param sentence what the event says in one sentence ({@link EventSentence}), or "" when it is no event this version knows
      * @param data the event's fields as compact JSON
      */
-    public record Entry(String entryId, String at, String type, String severity, String source, String client, String sentence,
+    public record Entry(
+            String entryId,
+            String at,
+            String type,
+            String severity,
+            String source,
+            String client,
+            String sentence,
             String data) {
 
         /** Whether this entry passes a filter; a blank filter passes everything. */
@@ -63,7 +70,8 @@ public class RecentEvents {
         boolean filtered = type != null && !type.isBlank() || client != null && !client.isBlank();
         int batch = filtered ? MAX_SCANNED : limit;
         // XREVRANGE takes the upper bound first; the client passes the range on as given.
-        List<StreamMessage<String, String, String>> messages = stream.xrevrange(keys.events(), StreamRange.of("+", "-"), batch);
+        List<StreamMessage<String, String, String>> messages =
+                stream.xrevrange(keys.events(), StreamRange.of("+", "-"), batch);
         List<Entry> entries = new ArrayList<>();
         for (StreamMessage<String, String, String> message : messages) {
             Entry entry = entry(message);
@@ -79,13 +87,16 @@ public class RecentEvents {
 
     /** The id of the newest entry in the stream, or {@code 0-0} when it is empty: where a live page starts following. */
     public String lastId() {
-        List<StreamMessage<String, String, String>> newest = stream.xrevrange(keys.events(), StreamRange.of("+", "-"), 1);
+        List<StreamMessage<String, String, String>> newest =
+                stream.xrevrange(keys.events(), StreamRange.of("+", "-"), 1);
         return newest.isEmpty() ? "0-0" : newest.getFirst().id();
     }
 
     /** At most {@code count} entries written after the entry {@code afterId}, oldest first. */
     public List<Entry> after(String afterId, int count) {
-        return stream.xrange(keys.events(), StreamRange.of("(" + afterId, "+"), count).stream().map(this::entry).toList();
+        return stream.xrange(keys.events(), StreamRange.of("(" + afterId, "+"), count).stream()
+                .map(this::entry)
+                .toList();
     }
 
     private Entry entry(StreamMessage<String, String, String> message) {
@@ -95,8 +106,14 @@ public class RecentEvents {
             if (root == null || !root.isObject()) {
                 return malformed(message, json);
             }
-            return new Entry(message.id(), root.path("at").asText(""), root.path("type").asText("?"), root.path("severity").asText(""),
-                    root.path("source").asText(""), root.path("data").path("clientId").asText(""), sentence(json),
+            return new Entry(
+                    message.id(),
+                    root.path("at").asText(""),
+                    root.path("type").asText("?"),
+                    root.path("severity").asText(""),
+                    root.path("source").asText(""),
+                    root.path("data").path("clientId").asText(""),
+                    sentence(json),
                     mapper.writeValueAsString(root.path("data")));
         } catch (IOException e) {
             return malformed(message, json);
@@ -113,6 +130,7 @@ public class RecentEvents {
     }
 
     private static Entry malformed(StreamMessage<String, String, String> message, String json) {
-        return new Entry(message.id(), "", "malformed", "", "", "", "", json == null ? String.valueOf(message.payload()) : json);
+        return new Entry(
+                message.id(), "", "malformed", "", "", "", "", json == null ? String.valueOf(message.payload()) : json);
     }
 }

@@ -27,7 +27,9 @@ public class AdminJwtVerifier {
     private final JWTParser parser = new DefaultJWTParser();
 
     public AdminJwtVerifier(AdminConfig admin, AuthConfig auth) {
-        this.key = admin.key().filter(k -> k.length() >= AdminTokenKey.MIN_ADMIN_KEY_LENGTH).map(AdminTokenKey::derive);
+        this.key = admin.key()
+                .filter(k -> k.length() >= AdminTokenKey.MIN_ADMIN_KEY_LENGTH)
+                .map(AdminTokenKey::derive);
         this.clockSkewSeconds = (int) auth.jwt().clockSkew().toSeconds();
     }
 

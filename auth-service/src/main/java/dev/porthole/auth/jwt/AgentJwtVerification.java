@@ -10,8 +10,7 @@ public sealed interface AgentJwtVerification {
      * @param jti its id, or null when it has none
      * @param keyId the {@code kid} of the secret that verified it
      */
-    record Valid(String clientId, String jti, String keyId) implements AgentJwtVerification {
-    }
+    record Valid(String clientId, String jti, String keyId) implements AgentJwtVerification {}
 
     /**
      * The JWT is refused.
@@ -19,6 +18,5 @@ public sealed interface AgentJwtVerification {
      * @param reason short kebab-case reason for events and metrics
      * @param detail the sentence the agent prints
      */
-    record Invalid(String reason, String detail) implements AgentJwtVerification {
-    }
+    record Invalid(String reason, String detail) implements AgentJwtVerification {}
 }

@@ -35,7 +35,8 @@ public class AgentJwtVerifier {
     public static final Duration MAX_VALIDITY = Duration.ofDays(31);
 
     /** Generic refusal: says nothing about which secret or client exists. */
-    public static final String NOT_ACCEPTED = "authentication failed: the JWT was not accepted (unknown signing key or bad signature); ask an administrator for a new token";
+    public static final String NOT_ACCEPTED =
+            "authentication failed: the JWT was not accepted (unknown signing key or bad signature); ask an administrator for a new token";
 
     private static final ObjectMapper HEADER_READER = new ObjectMapper();
 
@@ -54,11 +55,14 @@ public class AgentJwtVerifier {
     public AgentJwtVerification verify(String token, String expectedClientId) {
         JsonNode header = header(token);
         if (header == null) {
-            return new AgentJwtVerification.Invalid("malformed-jwt", "authentication failed: the JWT's header is not valid base64url JSON");
+            return new AgentJwtVerification.Invalid(
+                    "malformed-jwt", "authentication failed: the JWT's header is not valid base64url JSON");
         }
         if (!"HS256".equals(header.path("alg").asText())) {
-            return new AgentJwtVerification.Invalid("bad-algorithm", "authentication failed: the JWT must be signed with HS256 (alg '"
-                    + header.path("alg").asText() + "' is refused)");
+            return new AgentJwtVerification.Invalid(
+                    "bad-algorithm",
+                    "authentication failed: the JWT must be signed with HS256 (alg '"
+                            + header.path("alg").asText() + "' is refused)");
         }
         String kid = header.path("kid").asText(null);
         Optional<SigningKey> key = keyFor(kid);
@@ -77,20 +81,25 @@ public class AgentJwtVerifier {
         Long nbf = names.contains("nbf") ? numeric(jwt.getClaim("nbf")) : null;
         String tid = names.contains("tid") ? stringOf(jwt.getClaim("tid")) : null;
         if (exp == null || nbf == null || tid == null) {
-            return new AgentJwtVerification.Invalid("missing-claims",
+            return new AgentJwtVerification.Invalid(
+                    "missing-claims",
                     "authentication failed: the JWT lacks a required claim (exp, nbf, iat and tid are required)");
         }
         if (exp - nbf > MAX_VALIDITY.toSeconds()) {
-            return new AgentJwtVerification.Invalid("validity-too-long",
+            return new AgentJwtVerification.Invalid(
+                    "validity-too-long",
                     "authentication failed: the JWT is valid for more than 31 days (exp - nbf); issue a shorter-lived one");
         }
         if (expectedClientId == null || !expectedClientId.equals(tid)) {
-            return new AgentJwtVerification.Invalid("tid-mismatch",
+            return new AgentJwtVerification.Invalid(
+                    "tid-mismatch",
                     "authentication failed: the JWT's tid claim does not match the client id sent with it (X-Porthole-Client)");
         }
         String jti = jwt.getTokenID();
         if (jti != null && tokens.isJwtRevoked(jti)) {
-            return new AgentJwtVerification.Invalid("revoked", "authentication failed: this token has been revoked; ask an administrator for a new one");
+            return new AgentJwtVerification.Invalid(
+                    "revoked",
+                    "authentication failed: this token has been revoked; ask an administrator for a new one");
         }
         return new AgentJwtVerification.Valid(tid, jti, kid);
     }
@@ -100,7 +109,9 @@ public class AgentJwtVerifier {
             return Optional.empty();
         }
         Optional<SigningKey> current = signingKeys.current().filter(k -> k.kid().equals(kid));
-        return current.isPresent() ? current : signingKeys.previous().filter(k -> k.kid().equals(kid));
+        return current.isPresent()
+                ? current
+                : signingKeys.previous().filter(k -> k.kid().equals(kid));
     }
 
     private JWTAuthContextInfo contextFor(SigningKey key) {
@@ -120,18 +131,24 @@ public class AgentJwtVerifier {
         }
         if (cause instanceof InvalidJwtException invalid) {
             if (invalid.hasExpired()) {
-                return new AgentJwtVerification.Invalid("expired", "authentication failed: the JWT has expired; get a new one");
+                return new AgentJwtVerification.Invalid(
+                        "expired", "authentication failed: the JWT has expired; get a new one");
             }
             if (invalid.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
-                return new AgentJwtVerification.Invalid("not-yet-valid",
+                return new AgentJwtVerification.Invalid(
+                        "not-yet-valid",
                         "authentication failed: the JWT is not valid yet (nbf is in the future); check this machine's clock");
             }
-            if (invalid.hasErrorCode(ErrorCodes.EXPIRATION_MISSING) || invalid.hasErrorCode(ErrorCodes.ISSUED_AT_MISSING)) {
-                return new AgentJwtVerification.Invalid("missing-claims",
+            if (invalid.hasErrorCode(ErrorCodes.EXPIRATION_MISSING)
+                    || invalid.hasErrorCode(ErrorCodes.ISSUED_AT_MISSING)) {
+                return new AgentJwtVerification.Invalid(
+                        "missing-claims",
                         "authentication failed: the JWT lacks a required claim (exp, nbf, iat and tid are required)");
             }
-            if (invalid.hasErrorCode(ErrorCodes.AUDIENCE_INVALID) || invalid.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
-                return new AgentJwtVerification.Invalid("wrong-audience",
+            if (invalid.hasErrorCode(ErrorCodes.AUDIENCE_INVALID)
+                    || invalid.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
+                return new AgentJwtVerification.Invalid(
+                        "wrong-audience",
                         "authentication failed: the JWT's audience (aud) is not the one this server expects");
             }
         }

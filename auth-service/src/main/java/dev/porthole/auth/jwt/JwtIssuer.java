@@ -15,7 +15,12 @@ import javax.crypto.SecretKey;
 public class JwtIssuer {
 
     /** An agent JWT for {@code clientId}, valid from {@code notBefore} until {@code expiresAt}. */
-    public String agentToken(SigningKey key, String clientId, String jti, Instant notBefore, Instant expiresAt,
+    public String agentToken(
+            SigningKey key,
+            String clientId,
+            String jti,
+            Instant notBefore,
+            Instant expiresAt,
             Optional<String> audience) {
         JwtClaimsBuilder claims = Jwt.claims()
                 .subject(clientId)
@@ -37,7 +42,8 @@ public class JwtIssuer {
                 .groups(Set.of(AdminTokenKey.ADMIN_ROLE))
                 .issuedAt(issuedAt)
                 .expiresAt(expiresAt)
-                .jws().algorithm(SignatureAlgorithm.HS256)
+                .jws()
+                .algorithm(SignatureAlgorithm.HS256)
                 .sign(adminKey);
     }
 }

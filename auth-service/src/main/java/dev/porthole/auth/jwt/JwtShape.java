@@ -11,8 +11,7 @@ public final class JwtShape {
 
     private static final Pattern COMPACT_JWS = Pattern.compile("^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$");
 
-    private JwtShape() {
-    }
+    private JwtShape() {}
 
     public static boolean isJwt(String bearer) {
         return COMPACT_JWS.matcher(bearer).matches();

@@ -99,8 +99,15 @@ public class FailureLedger {
     /** How long the address, or the address for this client id, is still locked out, if it is. */
     public Optional<Duration> lockedFor(String remoteAddress, String clientId) {
         String address = countedAddress(remoteAddress);
-        Response wait = redis.execute("EVAL", CHECK, "2", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId), address),
-                String.valueOf(config.perAddress()), String.valueOf(config.perClient()), clientId == null ? "0" : "1");
+        Response wait = redis.execute(
+                "EVAL",
+                CHECK,
+                "2",
+                keys.failuresByAddress(address),
+                keys.failuresByClient(nullToEmpty(clientId), address),
+                String.valueOf(config.perAddress()),
+                String.valueOf(config.perClient()),
+                clientId == null ? "0" : "1");
         long millis = wait == null ? 0 : wait.toLong();
         return millis > 0 ? Optional.of(Duration.ofMillis(millis)) : Optional.empty();
     }
@@ -130,21 +137,44 @@ public class FailureLedger {
     private void record(String address, String clientId, String reason, boolean counts) {
         long now = clock.millis();
         String pair = keys.failurePair(address, clientId);
-        Response count = redis.execute("EVAL", RECORD, "3", keys.failuresByAddress(address), keys.failuresByClient(nullToEmpty(clientId), address),
-                pair, String.valueOf(config.window().toMillis()), String.valueOf(now), address, nullToEmpty(clientId),
-                reason, counts ? "1" : "0");
+        Response count = redis.execute(
+                "EVAL",
+                RECORD,
+                "3",
+                keys.failuresByAddress(address),
+                keys.failuresByClient(nullToEmpty(clientId), address),
+                pair,
+                String.valueOf(config.window().toMillis()),
+                String.valueOf(now),
+                address,
+                nullToEmpty(clientId),
+                reason,
+                counts ? "1" : "0");
         if (count != null && count.toLong() == 1) {
-            redis.execute("ZADD", keys.failureWindows(), "NX", String.valueOf(now + config.window().toMillis()), pair);
+            redis.execute(
+                    "ZADD",
+                    keys.failureWindows(),
+                    "NX",
+                    String.valueOf(now + config.window().toMillis()),
+                    pair);
         }
     }
 
     /** Emits one aggregate event per address and client id pair whose window has closed. */
-    @Scheduled(every = "${porthole.auth.failures.flush-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${porthole.auth.failures.flush-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void flushClosedWindows() {
         Response closed;
         try {
-            closed = redis.execute("ZRANGEBYSCORE", keys.failureWindows(), "-inf", String.valueOf(clock.millis()), "LIMIT", "0",
+            closed = redis.execute(
+                    "ZRANGEBYSCORE",
+                    keys.failureWindows(),
+                    "-inf",
+                    String.valueOf(clock.millis()),
+                    "LIMIT",
+                    "0",
                     String.valueOf(FLUSH_BATCH));
         } catch (RuntimeException e) {
             Log.debugf("could not read closed failure windows: %s", e.getMessage());
@@ -155,7 +185,9 @@ public class FailureLedger {
         }
         for (Response pair : closed) {
             try {
-                if (redis.execute("ZREM", keys.failureWindows(), pair.toString()).toLong() == 1) {
+                if (redis.execute("ZREM", keys.failureWindows(), pair.toString())
+                                .toLong()
+                        == 1) {
                     emitAggregate(redis.execute("EVAL", TAKE_PAIR, "1", pair.toString()));
                 }
             } catch (RuntimeException e) {
@@ -173,10 +205,15 @@ public class FailureLedger {
         int count = fields.get(2).toInteger();
         String lastReason = fields.get(3).toString();
         if (count >= 2) {
-            events.append(new AuthFailed(clientId.isEmpty() ? null : clientId, address,
-                    AGGREGATE_REASON + " (last: " + lastReason + ")", count, config.window().toSeconds()));
-            Log.infof("%d authentication failures from %s for client %s within %s", count, address,
-                    clientId.isEmpty() ? "(none)" : clientId, config.window());
+            events.append(new AuthFailed(
+                    clientId.isEmpty() ? null : clientId,
+                    address,
+                    AGGREGATE_REASON + " (last: " + lastReason + ")",
+                    count,
+                    config.window().toSeconds()));
+            Log.infof(
+                    "%d authentication failures from %s for client %s within %s",
+                    count, address, clientId.isEmpty() ? "(none)" : clientId, config.window());
         }
     }
 

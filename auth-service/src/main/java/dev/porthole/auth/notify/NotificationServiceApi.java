@@ -21,23 +21,20 @@ public interface NotificationServiceApi {
 
     /** A channel (its URL already masked by notification-service). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Channel(String id, String provider, String url, List<String> eventTypes, String minSeverity, String origin) {
-    }
+    record Channel(
+            String id, String provider, String url, List<String> eventTypes, String minSeverity, String origin) {}
 
     /** What a test message gave. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record TestResult(String channel, String outcome, boolean delivered, String detail) {
-    }
+    record TestResult(String channel, String outcome, boolean delivered, String detail) {}
 
     /** A dead letter, with the event it could not deliver. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record DeadLetter(String id, String kind, String reason, String channel, int attempts, String at, Event event) {
-    }
+    record DeadLetter(String id, String kind, String reason, String channel, int attempts, String at, Event event) {}
 
     /** The part of a dead letter's event the console shows. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Event(String type) {
-    }
+    record Event(String type) {}
 
     @GET
     @Path("/channels")

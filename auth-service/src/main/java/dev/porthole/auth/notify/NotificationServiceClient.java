@@ -33,16 +33,15 @@ public class NotificationServiceClient {
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(1);
 
     /** One channel (its URL already masked by notification-service). */
-    public record ChannelRow(String id, String provider, String url, String eventTypes, String minSeverity, String origin) {
-    }
+    public record ChannelRow(
+            String id, String provider, String url, String eventTypes, String minSeverity, String origin) {}
 
     /** What a test message gave. */
-    public record TestOutcome(String channel, String outcome, boolean delivered, String detail) {
-    }
+    public record TestOutcome(String channel, String outcome, boolean delivered, String detail) {}
 
     /** One dead letter. */
-    public record DeadLetterRow(String id, String kind, String reason, String channel, int attempts, String at, String eventType) {
-    }
+    public record DeadLetterRow(
+            String id, String kind, String reason, String channel, int attempts, String at, String eventType) {}
 
     private final Optional<URI> baseUrl;
     private final Optional<NotificationServiceApi> api;
@@ -71,29 +70,45 @@ public class NotificationServiceClient {
 
     public List<ChannelRow> channels(String operator) {
         return call(operator, (api, bearer) -> api.channels(bearer)).stream()
-                .map(c -> new ChannelRow(c.id(), c.provider(), c.url(),
+                .map(c -> new ChannelRow(
+                        c.id(),
+                        c.provider(),
+                        c.url(),
                         c.eventTypes() == null || c.eventTypes().isEmpty() ? "all" : String.join(", ", c.eventTypes()),
-                        c.minSeverity(), c.origin()))
+                        c.minSeverity(),
+                        c.origin()))
                 .toList();
     }
 
     /** Sends a test message through a channel now and answers the verdict. */
     public TestOutcome test(String channelId, String operator) {
         NotificationServiceApi.TestResult r = call(operator, (api, bearer) -> api.test(bearer, channelId));
-        return new TestOutcome(r.channel() == null ? channelId : r.channel(), r.outcome(), r.delivered(),
+        return new TestOutcome(
+                r.channel() == null ? channelId : r.channel(),
+                r.outcome(),
+                r.delivered(),
                 r.detail() == null ? "" : r.detail());
     }
 
     public List<DeadLetterRow> deadLetters(int limit, String operator) {
         return call(operator, (api, bearer) -> api.deadLetters(bearer, limit)).stream()
-                .map(d -> new DeadLetterRow(d.id(), d.kind(), d.reason(), d.channel() == null ? "" : d.channel(), d.attempts(), d.at(),
-                        d.event() == null || d.event().type() == null ? "" : d.event().type()))
+                .map(d -> new DeadLetterRow(
+                        d.id(),
+                        d.kind(),
+                        d.reason(),
+                        d.channel() == null ? "" : d.channel(),
+                        d.attempts(),
+                        d.at(),
+                        d.event() == null || d.event().type() == null
+                                ? ""
+                                : d.event().type()))
                 .toList();
     }
 
     private <T> T call(String operator, BiFunction<NotificationServiceApi, String, T> request) {
-        URI base = baseUrl.orElseThrow(() -> new NotificationUnavailable(
-                "notification-service is not configured: set PORTHOLE_CONSOLE_NOTIFICATION_URL (for example http://notify:8082) and restart auth-service"));
+        URI base = baseUrl.orElseThrow(
+                () -> new NotificationUnavailable(
+                        "notification-service is not configured: set PORTHOLE_CONSOLE_NOTIFICATION_URL (for example http://notify:8082) and restart auth-service"));
         Instant now = clock.instant();
         String jwt = issuer.adminToken(adminKey.key().orElseThrow(), operator, now, now.plus(TOKEN_LIFETIME));
         try {

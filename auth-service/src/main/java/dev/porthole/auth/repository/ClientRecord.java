@@ -16,8 +16,15 @@ import java.time.Instant;
  * @param createdAt when it was created
  * @param updatedAt when it last changed
  */
-public record ClientRecord(String id, String description, boolean enabled, Grants grants, String secretHash,
-        String secretId, Instant createdAt, Instant updatedAt) {
+public record ClientRecord(
+        String id,
+        String description,
+        boolean enabled,
+        Grants grants,
+        String secretHash,
+        String secretId,
+        Instant createdAt,
+        Instant updatedAt) {
 
     public ClientRecord withGrants(Grants newGrants, Instant now) {
         return new ClientRecord(id, description, enabled, newGrants, secretHash, secretId, createdAt, now);

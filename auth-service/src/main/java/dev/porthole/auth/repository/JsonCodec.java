@@ -30,7 +30,8 @@ public class JsonCodec {
         try {
             return mapper.readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored " + type.getSimpleName() + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalStateException(
+                    "stored " + type.getSimpleName() + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

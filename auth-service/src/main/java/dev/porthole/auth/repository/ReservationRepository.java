@@ -55,7 +55,8 @@ public class ReservationRepository {
     public Optional<String> reserve(String clientId, Collection<String> hold, Collection<String> release) {
         List<String> taken = new ArrayList<>();
         for (String name : hold) {
-            long outcome = redis.execute("EVAL", HOLD, "1", keys.reservation(name), clientId).toLong();
+            long outcome = redis.execute("EVAL", HOLD, "1", keys.reservation(name), clientId)
+                    .toLong();
             if (outcome == 0) {
                 taken.forEach(mine -> drop(clientId, mine));
                 return Optional.of(name);

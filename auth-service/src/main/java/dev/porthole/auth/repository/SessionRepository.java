@@ -3,10 +3,10 @@ package dev.porthole.auth.repository;
 import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.keys.KeyCommands;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.sortedset.ScoreRange;
 import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import io.quarkus.redis.datasource.sortedset.ZRangeArgs;
+import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -48,9 +48,7 @@ public class SessionRepository {
      * refreshes) are skipped.
      */
     public List<SessionRecord> live(Instant now, long offset, int size) {
-        List<String> ids = index.zrangebyscore(keys.sessions(),
-                liveFrom(now),
-                new ZRangeArgs().limit(offset, size));
+        List<String> ids = index.zrangebyscore(keys.sessions(), liveFrom(now), new ZRangeArgs().limit(offset, size));
         if (ids.isEmpty()) {
             return List.of();
         }

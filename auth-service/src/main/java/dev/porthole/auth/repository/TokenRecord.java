@@ -15,8 +15,15 @@ import java.time.Instant;
  * @param keyId for a JWT, the {@code kid} of the secret that signed it
  * @param sha256 for a static token, the hex SHA-256 of the token (to drop its index on revocation)
  */
-public record TokenRecord(String id, String clientId, TokenKind kind, String description, Instant createdAt,
-        Instant expiresAt, String keyId, String sha256) {
+public record TokenRecord(
+        String id,
+        String clientId,
+        TokenKind kind,
+        String description,
+        Instant createdAt,
+        Instant expiresAt,
+        String keyId,
+        String sha256) {
 
     /** The two kinds of issued token. */
     public enum TokenKind {

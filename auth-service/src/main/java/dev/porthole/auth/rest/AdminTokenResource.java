@@ -24,7 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/admin/token")
 @PermitAll
 @Tag(name = "admin")
-@SecurityScheme(securitySchemeName = "adminJwt", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
+@SecurityScheme(
+        securitySchemeName = "adminJwt",
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
+        bearerFormat = "JWT",
         description = "An admin JWT from POST /api/v1/admin/token")
 public class AdminTokenResource {
 
@@ -36,8 +40,7 @@ public class AdminTokenResource {
      * @param expiresIn seconds until it expires
      * @param expiresAt when it expires
      */
-    public record AdminToken(String accessToken, String tokenType, long expiresIn, Instant expiresAt) {
-    }
+    public record AdminToken(String accessToken, String tokenType, long expiresIn, Instant expiresAt) {}
 
     private final AdminKeyExchange exchange;
     private final ProblemResponses problems;
@@ -49,16 +52,33 @@ public class AdminTokenResource {
 
     @POST
     @Operation(summary = "Get a short-lived admin JWT for the bootstrap admin key")
-    public Response token(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
-        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    public Response token(
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
+        String address = request.remoteAddress() == null
+                ? "unknown"
+                : request.remoteAddress().hostAddress();
         String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : "";
+                ? authorization.substring(7).trim()
+                : "";
         return switch (exchange.exchange(presented, address)) {
-            case AdminKeyExchange.Issued issued -> Response.ok(new AdminToken(issued.jwt(), "Bearer", issued.lifetime().toSeconds(),
-                    issued.expiresAt()), MediaType.APPLICATION_JSON).build();
-            case AdminKeyExchange.Locked locked -> problems.builder(Problem.of("too-many-failures", "Too many failures", 429,
-                            "too many failed attempts from this address; try again in " + locked.seconds() + " seconds"))
-                    .header("Retry-After", locked.seconds()).build();
+            case AdminKeyExchange.Issued issued ->
+                Response.ok(
+                                new AdminToken(
+                                        issued.jwt(),
+                                        "Bearer",
+                                        issued.lifetime().toSeconds(),
+                                        issued.expiresAt()),
+                                MediaType.APPLICATION_JSON)
+                        .build();
+            case AdminKeyExchange.Locked locked ->
+                problems.builder(Problem.of(
+                                "too-many-failures",
+                                "Too many failures",
+                                429,
+                                "too many failed attempts from this address; try again in " + locked.seconds()
+                                        + " seconds"))
+                        .header("Retry-After", locked.seconds())
+                        .build();
             // The filter answers 503 on /api/v1 before this runs when no key is configured.
             case AdminKeyExchange.Refused refused -> unauthorized();
             case AdminKeyExchange.Disabled disabled -> unauthorized();
@@ -66,8 +86,12 @@ public class AdminTokenResource {
     }
 
     private Response unauthorized() {
-        return problems.builder(Problem.of("unauthorized", "Unauthorized", 401,
+        return problems.builder(Problem.of(
+                        "unauthorized",
+                        "Unauthorized",
+                        401,
                         "send the bootstrap admin key as 'Authorization: Bearer <PORTHOLE_ADMIN_KEY>'"))
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"porthole-admin\"").build();
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"porthole-admin\"")
+                .build();
     }
 }

@@ -35,12 +35,15 @@ public class AgentAuthResource {
     @Operation(summary = "Authenticate an agent's handshake (gateways only, with PORTHOLE_INTERNAL_TOKEN)")
     public Response authenticate(AgentCredentials credentials) {
         if (credentials == null) {
-            return problems.of(Problem.of("validation", "Invalid request", 400, "the body must be the agent's credentials as JSON"));
+            return problems.of(Problem.of(
+                    "validation", "Invalid request", 400, "the body must be the agent's credentials as JSON"));
         }
         return switch (authentication.authenticate(credentials)) {
-            case AuthDecision.Granted granted -> Response.ok(granted.principal(), MediaType.APPLICATION_JSON).build();
+            case AuthDecision.Granted granted ->
+                Response.ok(granted.principal(), MediaType.APPLICATION_JSON).build();
             case AuthDecision.Refused refused -> {
-                var builder = problems.builder(Problem.of(refused.reason(), title(refused.status()), refused.status(), refused.detail()));
+                var builder = problems.builder(
+                        Problem.of(refused.reason(), title(refused.status()), refused.status(), refused.detail()));
                 if (refused.retryAfter() != null) {
                     builder.header("Retry-After", refused.retryAfter().toSeconds());
                 }

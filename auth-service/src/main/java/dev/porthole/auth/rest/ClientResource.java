@@ -46,12 +46,18 @@ public class ClientResource {
     @POST
     @Operation(summary = "Create a client; the answer holds its secret, shown this once")
     public Response create(@NotNull @Valid CreateClient request) {
-        var created = clients.create(request.id(), request.description(),
-                request.grants() == null ? GrantsBody.defaults() : request.grants().toGrants(),
-                request.enabled() == null || request.enabled(), actor());
+        var created = clients.create(
+                request.id(),
+                request.description(),
+                request.grants() == null
+                        ? GrantsBody.defaults()
+                        : request.grants().toGrants(),
+                request.enabled() == null || request.enabled(),
+                actor());
         return Response.created(URI.create("/api/v1/clients/" + request.id()))
                 .type(MediaType.APPLICATION_JSON)
-                .entity(new ClientWithSecret(ClientView.of(created.client()), created.secret())).build();
+                .entity(new ClientWithSecret(ClientView.of(created.client()), created.secret()))
+                .build();
     }
 
     @GET

@@ -28,37 +28,69 @@ import java.util.Objects;
  * @param requiredOidcDomains every HTTP tunnel must have an OIDC login limited to some of these e-mail domains
  */
 public record GrantsBody(
-        @Size(max = MAX_NAMES) List<@NotNull @Pattern(regexp = NAME_OR_PATTERN, message = NAME_MESSAGE) String> subdomains,
+        @Size(max = MAX_NAMES)
+        List<@NotNull @Pattern(regexp = NAME_OR_PATTERN, message = NAME_MESSAGE) String> subdomains,
+
         Boolean randomNames,
         @Size(max = MAX_NAMES) List<@NotNull @Min(1) @Max(65535) Integer> tcpPorts,
         @Min(0) @Max(65535) Integer tcpPortCount,
-        @Size(max = MAX_NAMES) List<@NotNull @Pattern(regexp = NAME_OR_PATTERN, message = NAME_MESSAGE) String> privateTunnels,
-        @Size(max = MAX_NAMES) List<@NotNull @Pattern(regexp = NAME_OR_PATTERN, message = NAME_MESSAGE) String> dialTunnels,
+
+        @Size(max = MAX_NAMES)
+        List<@NotNull @Pattern(regexp = NAME_OR_PATTERN, message = NAME_MESSAGE) String> privateTunnels,
+
+        @Size(max = MAX_NAMES)
+        List<@NotNull @Pattern(regexp = NAME_OR_PATTERN, message = NAME_MESSAGE) String> dialTunnels,
+
         @Min(0) Integer maxTunnels,
         @Min(0) Integer maxSessions,
         @Min(0) Long uploadBytesPerSecond,
         @Min(0) Long downloadBytesPerSecond,
-        @Pattern(regexp = "^(|basic-auth|oidc|login)$", message = "must be basic-auth, oidc or login (either)") String requiredLogin,
-        @Size(max = MAX_NAMES) List<@NotNull @Pattern(regexp = DOMAIN, message = "must be a domain such as example.com") String> requiredOidcDomains) {
+
+        @Pattern(regexp = "^(|basic-auth|oidc|login)$", message = "must be basic-auth, oidc or login (either)")
+        String requiredLogin,
+
+        @Size(max = MAX_NAMES)
+        List<@NotNull @Pattern(regexp = DOMAIN, message = "must be a domain such as example.com") String>
+                requiredOidcDomains) {
 
     /** Most names or ports in one list. */
     public static final int MAX_NAMES = 100;
 
     /** A DNS label, {@code *}, or a DNS-label prefix followed by {@code *}. */
     static final String NAME_OR_PATTERN = "^(\\*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?|[a-z0-9][a-z0-9-]{0,61}\\*)$";
-    static final String DOMAIN = "^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$";
+
+    static final String DOMAIN =
+            "^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$";
     static final String NAME_MESSAGE = "must be a DNS label (a-z, 0-9, '-'), '*', or a prefix followed by '*'";
 
     public Grants toGrants() {
-        return new Grants(subdomains, randomNames == null || randomNames, tcpPorts, orZero(tcpPortCount), privateTunnels,
-                dialTunnels, orZero(maxTunnels), orZero(maxSessions), orZero(uploadBytesPerSecond), orZero(downloadBytesPerSecond),
+        return new Grants(
+                subdomains,
+                randomNames == null || randomNames,
+                tcpPorts,
+                orZero(tcpPortCount),
+                privateTunnels,
+                dialTunnels,
+                orZero(maxTunnels),
+                orZero(maxSessions),
+                orZero(uploadBytesPerSecond),
+                orZero(downloadBytesPerSecond),
                 new PolicyRequirement(requiredLogin, requiredOidcDomains));
     }
 
     public static GrantsBody of(Grants grants) {
-        return new GrantsBody(grants.subdomains(), grants.randomNames(), grants.tcpPorts(), grants.tcpPortCount(),
-                grants.privateTunnels(), grants.dialTunnels(), grants.maxTunnels(), grants.maxSessions(),
-                grants.uploadBytesPerSecond(), grants.downloadBytesPerSecond(), grants.requiredPolicy().login(),
+        return new GrantsBody(
+                grants.subdomains(),
+                grants.randomNames(),
+                grants.tcpPorts(),
+                grants.tcpPortCount(),
+                grants.privateTunnels(),
+                grants.dialTunnels(),
+                grants.maxTunnels(),
+                grants.maxSessions(),
+                grants.uploadBytesPerSecond(),
+                grants.downloadBytesPerSecond(),
+                grants.requiredPolicy().login(),
                 grants.requiredPolicy().oidcDomains());
     }
 

@@ -54,7 +54,10 @@ public class ProblemMappers {
                 .map(v -> new FieldError(field(v), v.getMessage()))
                 .sorted(Comparator.comparing(FieldError::field))
                 .toList();
-        String detail = errors.stream().map(err -> err.field() + " " + err.message()).reduce((a, b) -> a + "; " + b).orElse("invalid request");
+        String detail = errors.stream()
+                .map(err -> err.field() + " " + err.message())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("invalid request");
         return problems.of(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid request", 400, detail, errors));
     }
 
@@ -67,28 +70,38 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
         String field = e instanceof JsonMappingException mapping ? mappingPath(mapping) : "";
-        String message = e.getOriginalMessage() == null ? "is not valid" : e.getOriginalMessage().lines().findFirst().orElse("is not valid");
+        String message = e.getOriginalMessage() == null
+                ? "is not valid"
+                : e.getOriginalMessage().lines().findFirst().orElse("is not valid");
         List<FieldError> errors = field.isEmpty() ? List.of() : List.of(new FieldError(field, message));
         String detail = field.isEmpty() ? "the request body is not valid JSON: " + message : field + ": " + message;
         return problems.of(new Problem(Problem.TYPE_PREFIX + "validation", "Invalid request", 400, detail, errors));
     }
 
-    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
-        return problems.builder(Problem.of("unauthorized", "Unauthorized", 401,
-                        "a valid admin JWT is required: get one with POST /api/v1/admin/token and send it as 'Authorization: Bearer <jwt>'"))
-                .header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE).build();
+        return problems.builder(
+                        Problem.of(
+                                "unauthorized",
+                                "Unauthorized",
+                                401,
+                                "a valid admin JWT is required: get one with POST /api/v1/admin/token and send it as 'Authorization: Bearer <jwt>'"))
+                .header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE)
+                .build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return problems.of(Problem.of("forbidden", "Forbidden", 403, "this endpoint needs a JWT with the role 'admin'"));
+        return problems.of(
+                Problem.of("forbidden", "Forbidden", 403, "this endpoint needs a JWT with the role 'admin'"));
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        String title = Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
+        String title = Response.Status.fromStatusCode(status) == null
+                ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
         String detail = switch (status) {
             case 404 -> "no such resource; see /q/openapi for the API";
             case 405 -> "this method is not allowed here; see /q/openapi for the API";
@@ -105,18 +118,25 @@ public class ProblemMappers {
             String detail = uri.getPath().startsWith("/internal/")
                     ? "authentication unavailable: auth-service cannot reach Redis; retrying later will help"
                     : "auth-service cannot reach Redis; try again shortly";
-            return problems.builder(Problem.of("unavailable", "Service unavailable", 503, detail)).header("Retry-After", 5).build();
+            return problems.builder(Problem.of("unavailable", "Service unavailable", 503, detail))
+                    .header("Retry-After", 5)
+                    .build();
         }
         Log.errorf(e, "unexpected error: %s", e.getMessage());
-        return problems.of(Problem.of("internal", "Internal error", 500,
+        return problems.of(Problem.of(
+                "internal",
+                "Internal error",
+                500,
                 "the request could not be completed (is Redis reachable?); see the auth-service log"));
     }
 
     /** A connection refused, reset or timed out on the way to Redis (the only network peer here). */
     private static boolean isRedisUnreachable(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.net.ConnectException || cause instanceof java.nio.channels.ClosedChannelException
-                    || cause instanceof io.netty.channel.ConnectTimeoutException || cause instanceof io.smallrye.mutiny.TimeoutException
+            if (cause instanceof java.net.ConnectException
+                    || cause instanceof java.nio.channels.ClosedChannelException
+                    || cause instanceof io.netty.channel.ConnectTimeoutException
+                    || cause instanceof io.smallrye.mutiny.TimeoutException
                     || cause.getClass().getName().startsWith("io.vertx.redis")) {
                 return true;
             }

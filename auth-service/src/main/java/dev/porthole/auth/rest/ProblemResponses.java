@@ -18,7 +18,9 @@ public class ProblemResponses {
 
     public Response.ResponseBuilder builder(Problem problem) {
         try {
-            return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(mapper.writeValueAsString(problem));
+            return Response.status(problem.status())
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(mapper.writeValueAsString(problem));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write problem " + problem.type(), e);
         }

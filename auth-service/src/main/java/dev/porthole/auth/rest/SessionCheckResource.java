@@ -36,11 +36,16 @@ public class SessionCheckResource {
     @Operation(summary = "Decide again whether live agent sessions may go on, and with which grants (gateways only)")
     public Response check(List<SessionCheck> checks) {
         if (checks == null || checks.stream().anyMatch(Objects::isNull)) {
-            return problems.of(Problem.of("validation", "Invalid request", 400, "the body must be a JSON array of {sessionId, principal}"));
+            return problems.of(Problem.of(
+                    "validation", "Invalid request", 400, "the body must be a JSON array of {sessionId, principal}"));
         }
         if (checks.size() > SessionStandings.MAX_PER_REQUEST) {
-            return problems.of(Problem.of("validation", "Invalid request", 400, "at most " + SessionStandings.MAX_PER_REQUEST
-                    + " sessions per request; " + checks.size() + " were sent"));
+            return problems.of(Problem.of(
+                    "validation",
+                    "Invalid request",
+                    400,
+                    "at most " + SessionStandings.MAX_PER_REQUEST + " sessions per request; " + checks.size()
+                            + " were sent"));
         }
         return Response.ok(standings.check(checks), MediaType.APPLICATION_JSON).build();
     }

@@ -31,7 +31,8 @@ public class SigningSecretResource {
     /** Both secrets: {@code previous} is null when none is active. */
     public record SigningSecrets(KeyView current, KeyView previous) {
         static SigningSecrets of(SigningKeyService.KeyPair pair) {
-            return new SigningSecrets(KeyView.of(pair.current()), KeyView.of(pair.previous().orElse(null)));
+            return new SigningSecrets(
+                    KeyView.of(pair.current()), KeyView.of(pair.previous().orElse(null)));
         }
     }
 

@@ -11,8 +11,7 @@ import java.time.Instant;
 /** Request and answer bodies of the token endpoints. */
 public final class TokenBodies {
 
-    private TokenBodies() {
-    }
+    private TokenBodies() {}
 
     /** 31 days, the longest JWT validity. */
     static final long MAX_LIFETIME_SECONDS = 31L * 24 * 3600;
@@ -24,16 +23,29 @@ public final class TokenBodies {
      * @param lifetimeSeconds validity; required for a JWT, optional for a static token; at most 31 days
      * @param description free text for operators
      */
-    public record IssueToken(@NotNull TokenKind kind, @Min(1) @Max(MAX_LIFETIME_SECONDS) Long lifetimeSeconds,
-            @Size(max = 200) String description) {
-    }
+    public record IssueToken(
+            @NotNull TokenKind kind,
+            @Min(1) @Max(MAX_LIFETIME_SECONDS) Long lifetimeSeconds,
+            @Size(max = 200) String description) {}
 
     /** An issued token's metadata; never the token itself. */
-    public record TokenView(String id, String clientId, TokenKind kind, String description, Instant createdAt, Instant expiresAt,
+    public record TokenView(
+            String id,
+            String clientId,
+            TokenKind kind,
+            String description,
+            Instant createdAt,
+            Instant expiresAt,
             String keyId) {
         static TokenView of(TokenRecord token) {
-            return new TokenView(token.id(), token.clientId(), token.kind(), token.description(), token.createdAt(),
-                    token.expiresAt(), token.keyId());
+            return new TokenView(
+                    token.id(),
+                    token.clientId(),
+                    token.kind(),
+                    token.description(),
+                    token.createdAt(),
+                    token.expiresAt(),
+                    token.keyId());
         }
     }
 
@@ -43,6 +55,5 @@ public final class TokenBodies {
      * @param token its metadata
      * @param value the token (static token or JWT): store it now, it is never shown again
      */
-    public record IssuedToken(TokenView token, String value) {
-    }
+    public record IssuedToken(TokenView token, String value) {}
 }

@@ -44,9 +44,11 @@ public class TokenResource {
     public Response issue(@PathParam("clientId") String clientId, @NotNull @Valid IssueToken request) {
         Duration lifetime = request.lifetimeSeconds() == null ? null : Duration.ofSeconds(request.lifetimeSeconds());
         var issued = tokens.issue(clientId, request.kind(), lifetime, request.description(), actor());
-        return Response.created(URI.create("/api/v1/clients/" + clientId + "/tokens/" + issued.token().id()))
+        return Response.created(URI.create("/api/v1/clients/" + clientId + "/tokens/"
+                        + issued.token().id()))
                 .type(MediaType.APPLICATION_JSON)
-                .entity(new IssuedToken(TokenView.of(issued.token()), issued.value())).build();
+                .entity(new IssuedToken(TokenView.of(issued.token()), issued.value()))
+                .build();
     }
 
     @GET

@@ -39,10 +39,11 @@ public class AdminJwtMechanism implements HttpAuthenticationMechanism {
         try {
             JsonWebToken jwt = verifier.verify(authorization.substring(7).trim());
             String name = jwt.getSubject() == null ? "admin" : jwt.getSubject();
-            return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal(name))
-                    .addRoles(jwt.getGroups())
-                    .build());
+            return Uni.createFrom()
+                    .item(QuarkusSecurityIdentity.builder()
+                            .setPrincipal(new QuarkusPrincipal(name))
+                            .addRoles(jwt.getGroups())
+                            .build());
         } catch (ParseException e) {
             return Uni.createFrom().failure(new AuthenticationFailedException("admin JWT refused"));
         }

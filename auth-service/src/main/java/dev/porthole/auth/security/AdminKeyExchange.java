@@ -23,8 +23,7 @@ import java.util.Optional;
 public class AdminKeyExchange {
 
     /** What an exchange gave. */
-    public sealed interface Outcome {
-    }
+    public sealed interface Outcome {}
 
     /** The key was right: an admin JWT valid until {@code expiresAt}. */
     public record Issued(String jwt, Instant expiresAt, Duration lifetime) implements Outcome {
@@ -35,16 +34,13 @@ public class AdminKeyExchange {
     }
 
     /** The key was missing or wrong. */
-    public record Refused() implements Outcome {
-    }
+    public record Refused() implements Outcome {}
 
     /** Too many failures from this address: try again in {@code seconds}. */
-    public record Locked(long seconds) implements Outcome {
-    }
+    public record Locked(long seconds) implements Outcome {}
 
     /** No admin key is configured: nothing can be exchanged. */
-    public record Disabled() implements Outcome {
-    }
+    public record Disabled() implements Outcome {}
 
     private final AdminConfig admin;
     private final AdminJwtVerifier verifier;
@@ -54,8 +50,14 @@ public class AdminKeyExchange {
     private final Duration lifetime;
     private final Clock clock;
 
-    public AdminKeyExchange(AdminConfig admin, AdminJwtVerifier verifier, JwtIssuer issuer, FailureLedger ledger, AuthMetrics metrics,
-            AuthConfig config, Clock clock) {
+    public AdminKeyExchange(
+            AdminConfig admin,
+            AdminJwtVerifier verifier,
+            JwtIssuer issuer,
+            FailureLedger ledger,
+            AuthMetrics metrics,
+            AuthConfig config,
+            Clock clock) {
         this.admin = admin;
         this.verifier = verifier;
         this.issuer = issuer;
@@ -80,7 +82,9 @@ public class AdminKeyExchange {
             ledger.refusedWhileLocked(address, null);
             return new Locked(Math.max(1, (locked.get().toMillis() + 999) / 1000));
         }
-        if (presented == null || presented.isEmpty() || !TokenDigest.sameToken(presented, admin.key().get())) {
+        if (presented == null
+                || presented.isEmpty()
+                || !TokenDigest.sameToken(presented, admin.key().get())) {
             ledger.failed(address, null, "bad-admin-key");
             metrics.refused("bad-admin-key");
             Log.infof("admin token refused from %s: wrong admin key", address);

@@ -38,28 +38,45 @@ public class ServiceGate {
     public Response gate(ContainerRequestContext request, HttpServerRequest connection) {
         String path = request.getUriInfo().getPath();
         if (path.startsWith(ADMIN_API) && admin.key().isEmpty()) {
-            return problems.of(Problem.of("admin-key-missing", "Admin API disabled", 503,
+            return problems.of(Problem.of(
+                    "admin-key-missing",
+                    "Admin API disabled",
+                    503,
                     "the admin API is disabled because PORTHOLE_ADMIN_KEY is not set; set it to a random string of at least 32"
                             + " characters (for example: openssl rand -base64 32) and restart auth-service"));
         }
         if (path.startsWith(INTERNAL_API)) {
             if (internal.token().isEmpty()) {
-                return problems.of(Problem.of("internal-token-missing", "Internal API disabled", 503,
+                return problems.of(Problem.of(
+                        "internal-token-missing",
+                        "Internal API disabled",
+                        503,
                         "internal endpoints are disabled because PORTHOLE_INTERNAL_TOKEN is not set; give auth-service and every"
                                 + " gateway the same random value of at least 16 characters"));
             }
             String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
             String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? authorization.substring(7).trim() : "";
-            if (presented.isEmpty() || !TokenDigest.sameToken(presented, internal.token().get())) {
-                return problems.builder(Problem.of("service-unauthorized", "Unauthorized", 401,
-                                "missing or wrong service credential: send 'Authorization: Bearer <PORTHOLE_INTERNAL_TOKEN>'"))
-                        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"porthole-internal\"").build();
+                    ? authorization.substring(7).trim()
+                    : "";
+            if (presented.isEmpty()
+                    || !TokenDigest.sameToken(presented, internal.token().get())) {
+                return problems.builder(
+                                Problem.of(
+                                        "service-unauthorized",
+                                        "Unauthorized",
+                                        401,
+                                        "missing or wrong service credential: send 'Authorization: Bearer <PORTHOLE_INTERNAL_TOKEN>'"))
+                        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"porthole-internal\"")
+                        .build();
             }
             if (internal.requireClientCertificate() && !verifiedClientCertificate(connection)) {
-                return problems.of(Problem.of("client-certificate-required", "Client certificate required", 403,
-                        "internal endpoints need a TLS client certificate from the internal CA (PORTHOLE_INTERNAL_REQUIRE_CLIENT_CERTIFICATE"
-                                + " is on): connect over https and give the gateway PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_CERT_FILE and _KEY_FILE"));
+                return problems.of(
+                        Problem.of(
+                                "client-certificate-required",
+                                "Client certificate required",
+                                403,
+                                "internal endpoints need a TLS client certificate from the internal CA (PORTHOLE_INTERNAL_REQUIRE_CLIENT_CERTIFICATE"
+                                        + " is on): connect over https and give the gateway PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_CERT_FILE and _KEY_FILE"));
             }
         }
         return null;

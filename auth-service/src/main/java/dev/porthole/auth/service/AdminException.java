@@ -16,7 +16,6 @@ public final class AdminException extends RuntimeException {
         INVALID
     }
 
-
     private final Kind kind;
     private final String title;
     private final List<FieldError> errors;
@@ -37,7 +36,8 @@ public final class AdminException extends RuntimeException {
     }
 
     public static AdminException invalid(String field, String message) {
-        return new AdminException(Kind.INVALID, "Invalid request", field + ": " + message, List.of(new FieldError(field, message)));
+        return new AdminException(
+                Kind.INVALID, "Invalid request", field + ": " + message, List.of(new FieldError(field, message)));
     }
 
     public Kind kind() {

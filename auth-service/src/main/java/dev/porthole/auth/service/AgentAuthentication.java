@@ -37,10 +37,12 @@ import java.util.regex.Pattern;
 public class AgentAuthentication {
 
     /** Refusal detail for bad credentials, the same whether or not the client id exists. */
-    public static final String BAD_CREDENTIALS = "authentication failed: the credentials were not accepted; check the token, or the client id and secret";
+    public static final String BAD_CREDENTIALS =
+            "authentication failed: the credentials were not accepted; check the token, or the client id and secret";
 
     /** Stands for a claimed client id outside the client id charset (it starts with '-', so no client has it). */
     static final String INVALID_CLIENT_ID = "-invalid-";
+
     private static final Pattern CLIENT_ID = Pattern.compile(ClientBodies.CLIENT_ID);
     private static final Pattern SAFE_AGENT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
     /** Longer claimed ids cannot exist (DNS label) and are not used as counter keys. */
@@ -56,8 +58,14 @@ public class AgentAuthentication {
     private final List<String> staticTokens;
     private final SecureRandom random = new SecureRandom();
 
-    public AgentAuthentication(ClientRepository clients, TokenRepository tokens, SecretHasher hasher, AgentJwtVerifier jwts,
-            FailureLedger ledger, AuthMetrics metrics, AuthConfig config) {
+    public AgentAuthentication(
+            ClientRepository clients,
+            TokenRepository tokens,
+            SecretHasher hasher,
+            AgentJwtVerifier jwts,
+            FailureLedger ledger,
+            AuthMetrics metrics,
+            AuthConfig config) {
         this.clients = clients;
         this.tokens = tokens;
         this.hasher = hasher;
@@ -71,12 +79,16 @@ public class AgentAuthentication {
     /** The decision for one handshake. */
     public AuthDecision authenticate(AgentCredentials credentials) {
         String address = FailureLedger.countedAddress(credentials.remoteAddress());
-        String authorization = credentials.authorization() == null ? "" : credentials.authorization().trim();
+        String authorization = credentials.authorization() == null
+                ? ""
+                : credentials.authorization().trim();
         if (authorization.isEmpty()) {
             return publicSession(credentials, address);
         }
-        String headerClientId = credentials.clientId() != null && credentials.clientId().length() <= MAX_CLIENT_ID_LENGTH
-                ? credentials.clientId() : null;
+        String headerClientId =
+                credentials.clientId() != null && credentials.clientId().length() <= MAX_CLIENT_ID_LENGTH
+                        ? credentials.clientId()
+                        : null;
         Presented presented = Presented.parse(authorization, headerClientId);
         // What the agent claims is logged, counted and put in events only within the client id charset.
         String claimed = countedClientId(presented.claimedClientId());
@@ -86,21 +98,29 @@ public class AgentAuthentication {
             ledger.refusedWhileLocked(address, claimed);
             metrics.refused("too-many-failures");
             Log.infof("agent refused: client %s from %s: locked out for %d s", claimed, address, seconds);
-            return new AuthDecision.Refused(429, "too-many-failures",
+            return new AuthDecision.Refused(
+                    429,
+                    "too-many-failures",
                     "too many failed authentication attempts from this address; try again in " + seconds + " seconds",
                     Duration.ofSeconds(seconds));
         }
         AuthDecision decision = switch (presented) {
-            case Presented.Malformed m -> refuse(401, "malformed-authorization",
-                    "authentication failed: the Authorization header must be 'Bearer <token>' or 'Basic <base64 of clientId:clientSecret>'");
+            case Presented.Malformed m ->
+                refuse(
+                        401,
+                        "malformed-authorization",
+                        "authentication failed: the Authorization header must be 'Bearer <token>' or 'Basic <base64 of clientId:clientSecret>'");
             case Presented.Basic basic -> clientCredentials(basic, credentials.clientId());
-            case Presented.Bearer bearer when JwtShape.isJwt(bearer.value()) -> jwt(bearer.value(), credentials.clientId());
+            case Presented.Bearer bearer
+            when JwtShape.isJwt(bearer.value()) -> jwt(bearer.value(), credentials.clientId());
             case Presented.Bearer bearer -> staticToken(bearer.value());
         };
         switch (decision) {
             case AuthDecision.Granted granted -> {
                 metrics.authenticated(granted.principal().method());
-                Log.infof("agent authenticated: client %s by %s from %s", granted.principal().clientId(), granted.principal().method(), address);
+                Log.infof(
+                        "agent authenticated: client %s by %s from %s",
+                        granted.principal().clientId(), granted.principal().method(), address);
             }
             case AuthDecision.Refused refused -> {
                 ledger.failed(address, claimed, refused.reason());
@@ -124,13 +144,23 @@ public class AgentAuthentication {
             ledger.failed(address, null, "public-mode-off");
             metrics.refused("public-mode-off");
             Log.infof("agent refused: public session from %s: public mode is off", address);
-            return refuse(403, "public-mode-off",
+            return refuse(
+                    403,
+                    "public-mode-off",
                     "public mode is switched off on this server; connect with a token or client credentials from an administrator");
         }
-        String agentId = credentials.agentId() != null && SAFE_AGENT_ID.matcher(credentials.agentId()).matches()
-                ? credentials.agentId() : randomId();
-        Principal principal = new Principal("public-" + agentId, AuthMethod.PUBLIC, Grants.publicSession(),
-                config.publicMode().sessionLifetime().toSeconds(), null, config.publicMode().warningLead().toSeconds(), null);
+        String agentId = credentials.agentId() != null
+                        && SAFE_AGENT_ID.matcher(credentials.agentId()).matches()
+                ? credentials.agentId()
+                : randomId();
+        Principal principal = new Principal(
+                "public-" + agentId,
+                AuthMethod.PUBLIC,
+                Grants.publicSession(),
+                config.publicMode().sessionLifetime().toSeconds(),
+                null,
+                config.publicMode().warningLead().toSeconds(),
+                null);
         metrics.authenticated(AuthMethod.PUBLIC);
         Log.infof("agent authenticated: client %s by PUBLIC from %s", principal.clientId(), address);
         return new AuthDecision.Granted(principal);
@@ -139,7 +169,8 @@ public class AgentAuthentication {
     private AuthDecision clientCredentials(Presented.Basic basic, String headerClientId) {
         Optional<ClientRecord> client = clients.find(basic.clientId());
         // Hash even when the client is unknown, so that the answer takes as long either way.
-        boolean matches = hasher.matches(basic.secret(), client.map(ClientRecord::secretHash).orElse(null));
+        boolean matches = hasher.matches(
+                basic.secret(), client.map(ClientRecord::secretHash).orElse(null));
         if (!matches || client.isEmpty() || (headerClientId != null && !headerClientId.equals(basic.clientId()))) {
             return refuse(401, "bad-credentials", BAD_CREDENTIALS);
         }
@@ -149,9 +180,10 @@ public class AgentAuthentication {
     private AuthDecision jwt(String token, String headerClientId) {
         return switch (jwts.verify(token, headerClientId)) {
             case AgentJwtVerification.Invalid invalid -> refuse(401, invalid.reason(), invalid.detail());
-            case AgentJwtVerification.Valid valid -> clients.find(valid.clientId())
-                    .map(client -> granted(client, AuthMethod.JWT, valid.jti(), valid.keyId()))
-                    .orElseGet(() -> refuse(401, "unknown-client", BAD_CREDENTIALS));
+            case AgentJwtVerification.Valid valid ->
+                clients.find(valid.clientId())
+                        .map(client -> granted(client, AuthMethod.JWT, valid.jti(), valid.keyId()))
+                        .orElseGet(() -> refuse(401, "unknown-client", BAD_CREDENTIALS));
         };
     }
 
@@ -159,7 +191,8 @@ public class AgentAuthentication {
         for (String configured : staticTokens) {
             if (TokenDigest.sameToken(configured, token)) {
                 String id = configuredTokenId(configured);
-                return new AuthDecision.Granted(new Principal(id, AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, id));
+                return new AuthDecision.Granted(
+                        new Principal(id, AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, id));
             }
         }
         Optional<TokenRecord> issued = tokens.findStaticByHash(TokenDigest.sha256Hex(token))
@@ -168,7 +201,8 @@ public class AgentAuthentication {
             return refuse(401, "bad-credentials", BAD_CREDENTIALS);
         }
         return clients.find(issued.get().clientId())
-                .map(client -> granted(client, AuthMethod.STATIC_TOKEN, issued.get().id(), null))
+                .map(client ->
+                        granted(client, AuthMethod.STATIC_TOKEN, issued.get().id(), null))
                 .orElseGet(() -> refuse(401, "unknown-client", BAD_CREDENTIALS));
     }
 
@@ -179,7 +213,10 @@ public class AgentAuthentication {
 
     private static AuthDecision granted(ClientRecord client, AuthMethod method, String credentialId, String keyId) {
         if (!client.enabled()) {
-            return refuse(403, "client-disabled", "client '" + client.id() + "' is disabled; ask an administrator to enable it");
+            return refuse(
+                    403,
+                    "client-disabled",
+                    "client '" + client.id() + "' is disabled; ask an administrator to enable it");
         }
         return new AuthDecision.Granted(new Principal(client.id(), method, client.grants(), 0, credentialId, 0, keyId));
     }
@@ -207,11 +244,9 @@ public class AgentAuthentication {
             }
         }
 
-        record Bearer(String value, String claimedClientId) implements Presented {
-        }
+        record Bearer(String value, String claimedClientId) implements Presented {}
 
-        record Malformed(String claimedClientId) implements Presented {
-        }
+        record Malformed(String claimedClientId) implements Presented {}
 
         static Presented parse(String authorization, String headerClientId) {
             int space = authorization.indexOf(' ');

@@ -7,8 +7,7 @@ import java.time.Duration;
 public sealed interface AuthDecision {
 
     /** The agent may connect as this principal (HTTP 200). */
-    record Granted(Principal principal) implements AuthDecision {
-    }
+    record Granted(Principal principal) implements AuthDecision {}
 
     /**
      * The agent is refused.
@@ -18,6 +17,5 @@ public sealed interface AuthDecision {
      * @param detail the sentence the agent prints verbatim
      * @param retryAfter for 429, how long until the window passes
      */
-    record Refused(int status, String reason, String detail, Duration retryAfter) implements AuthDecision {
-    }
+    record Refused(int status, String reason, String detail, Duration retryAfter) implements AuthDecision {}
 }

@@ -41,8 +41,16 @@ public class ClientService {
     private final AuthConfig config;
     private final Clock clock;
 
-    public ClientService(ClientRepository clients, ReservationRepository reservations, TokenRepository tokens,
-            SecretGenerator generator, SecretHasher hasher, ControlChannel control, EventLog events, AuthConfig config, Clock clock) {
+    public ClientService(
+            ClientRepository clients,
+            ReservationRepository reservations,
+            TokenRepository tokens,
+            SecretGenerator generator,
+            SecretHasher hasher,
+            ControlChannel control,
+            EventLog events,
+            AuthConfig config,
+            Clock clock) {
         this.clients = clients;
         this.reservations = reservations;
         this.tokens = tokens;
@@ -70,9 +78,12 @@ public class ClientService {
     public WithSecret create(String id, String description, Grants grants, boolean enabled, String actor) {
         Instant now = clock.instant();
         String secret = generator.clientSecret();
-        ClientRecord client = new ClientRecord(id, description, enabled, grants, hasher.hash(secret), generator.id("sec_"), now, now);
+        ClientRecord client =
+                new ClientRecord(id, description, enabled, grants, hasher.hash(secret), generator.id("sec_"), now, now);
         if (!clients.create(client)) {
-            throw new AdminException(AdminException.Kind.CONFLICT, "Client exists",
+            throw new AdminException(
+                    AdminException.Kind.CONFLICT,
+                    "Client exists",
                     "client '" + id + "' already exists; pick another id or update that client");
         }
         Optional<String> conflict = reservations.reserve(id, reservedNames(grants), Set.of());
@@ -173,11 +184,17 @@ public class ClientService {
 
     private static AdminException nameTaken(String name) {
         if (name.startsWith(PORT_PREFIX)) {
-            return new AdminException(AdminException.Kind.CONFLICT, "Port reserved", "TCP port " + name.substring(PORT_PREFIX.length())
-                    + " is granted to another client; grant another port or remove it from that client first");
+            return new AdminException(
+                    AdminException.Kind.CONFLICT,
+                    "Port reserved",
+                    "TCP port " + name.substring(PORT_PREFIX.length())
+                            + " is granted to another client; grant another port or remove it from that client first");
         }
-        return new AdminException(AdminException.Kind.CONFLICT, "Name reserved",
-                "the name '" + name + "' is reserved by another client; pick another name or remove it from that client first");
+        return new AdminException(
+                AdminException.Kind.CONFLICT,
+                "Name reserved",
+                "the name '" + name
+                        + "' is reserved by another client; pick another name or remove it from that client first");
     }
 
     private static AdminException notFound(String id) {

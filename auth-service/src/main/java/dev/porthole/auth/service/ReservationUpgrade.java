@@ -33,8 +33,10 @@ public class ReservationUpgrade {
             int written = reassertAll();
             Log.debugf("reservations of %d client(s) written under the current key names", written);
         } catch (RuntimeException e) {
-            Log.warnf("could not write the name reservations again at start-up (%s); they are written again when a client's grants change "
-                    + "and at the next start", e.getMessage());
+            Log.warnf(
+                    "could not write the name reservations again at start-up (%s); they are written again when a client's grants change "
+                            + "and at the next start",
+                    e.getMessage());
         }
     }
 
@@ -44,8 +46,11 @@ public class ReservationUpgrade {
         long total = clients.count();
         for (long offset = 0; offset < total; offset += PAGE) {
             for (ClientRecord client : clients.page(offset, PAGE)) {
-                reservations.reserve(client.id(), ClientService.reservedNames(client.grants()), Set.of()).ifPresent(name ->
-                        Log.warnf("client %s is granted '%s', which another client holds; fix the grants of one of them", client.id(), name));
+                reservations
+                        .reserve(client.id(), ClientService.reservedNames(client.grants()), Set.of())
+                        .ifPresent(name -> Log.warnf(
+                                "client %s is granted '%s', which another client holds; fix the grants of one of them",
+                                client.id(), name));
                 visited++;
             }
         }

@@ -43,8 +43,11 @@ public class SessionService {
                 .orElseThrow(() -> AdminException.notFound("no live session '" + sessionId + "'"));
         // Written before the broadcast: a gateway that misses it finds the marker when it resynchronises.
         sessions.markKicked(session.sessionId(), KICK_MEMORY);
-        control.publish(new ControlBroadcast.SessionKicked(session.sessionId(), session.gatewayId(), session.clientId()));
-        Log.infof("client %s: session %s on gateway %s kicked by %s", session.clientId(), sessionId, session.gatewayId(), actor);
+        control.publish(
+                new ControlBroadcast.SessionKicked(session.sessionId(), session.gatewayId(), session.clientId()));
+        Log.infof(
+                "client %s: session %s on gateway %s kicked by %s",
+                session.clientId(), sessionId, session.gatewayId(), actor);
         return session;
     }
 }

@@ -34,7 +34,11 @@ public class SessionStandings {
     private final SessionRepository sessions;
     private final List<String> staticTokens;
 
-    public SessionStandings(ClientRepository clients, TokenRepository tokens, SigningKeyRepository signingKeys, SessionRepository sessions,
+    public SessionStandings(
+            ClientRepository clients,
+            TokenRepository tokens,
+            SigningKeyRepository signingKeys,
+            SessionRepository sessions,
             AuthConfig config) {
         this.clients = clients;
         this.tokens = tokens;
@@ -57,26 +61,41 @@ public class SessionStandings {
             case PUBLIC -> SessionStanding.valid(check.sessionId(), principal);
             // A configured token's principal is named after it (client id = credential id = static-<hash>);
             // a client of the admin API may be called static-x too.
-            case STATIC_TOKEN -> principal.clientId().startsWith("static-") && principal.clientId().equals(principal.credentialId())
-                    ? configuredToken(check) : issuedToken(check);
-            case CLIENT_CREDENTIALS -> withClient(check, client -> client.secretId() != null && client.secretId().equals(principal.credentialId())
-                    ? null : "the client secret this agent used was rotated; use the new one");
+            case STATIC_TOKEN ->
+                principal.clientId().startsWith("static-")
+                                && principal.clientId().equals(principal.credentialId())
+                        ? configuredToken(check)
+                        : issuedToken(check);
+            case CLIENT_CREDENTIALS ->
+                withClient(
+                        check,
+                        client -> client.secretId() != null && client.secretId().equals(principal.credentialId())
+                                ? null
+                                : "the client secret this agent used was rotated; use the new one");
             case JWT -> withClient(check, client -> jwtProblem(principal));
         };
     }
 
     private SessionStanding configuredToken(SessionCheck check) {
-        boolean stillConfigured = staticTokens.stream().anyMatch(token -> AgentAuthentication.configuredTokenId(token).equals(check.principal().clientId()));
-        return stillConfigured ? SessionStanding.valid(check.sessionId(), check.principal())
-                : SessionStanding.revoked(check.sessionId(), "the token this agent used is no longer configured; get a new one");
+        boolean stillConfigured = staticTokens.stream()
+                .anyMatch(token -> AgentAuthentication.configuredTokenId(token)
+                        .equals(check.principal().clientId()));
+        return stillConfigured
+                ? SessionStanding.valid(check.sessionId(), check.principal())
+                : SessionStanding.revoked(
+                        check.sessionId(), "the token this agent used is no longer configured; get a new one");
     }
 
     private SessionStanding issuedToken(SessionCheck check) {
         String credentialId = check.principal().credentialId();
-        Optional<TokenRecord> token = credentialId == null ? Optional.empty() : tokens.find(credentialId)
-                .filter(t -> t.kind() == TokenRecord.TokenKind.STATIC && t.clientId().equals(check.principal().clientId()));
+        Optional<TokenRecord> token = credentialId == null
+                ? Optional.empty()
+                : tokens.find(credentialId)
+                        .filter(t -> t.kind() == TokenRecord.TokenKind.STATIC
+                                && t.clientId().equals(check.principal().clientId()));
         if (token.isEmpty()) {
-            return SessionStanding.revoked(check.sessionId(), "the credential this agent used was revoked; get a new one");
+            return SessionStanding.revoked(
+                    check.sessionId(), "the credential this agent used was revoked; get a new one");
         }
         return withClient(check, client -> null);
     }
@@ -86,8 +105,17 @@ public class SessionStandings {
             return "the credential this agent used was revoked; get a new one";
         }
         String kid = principal.signingKeyId();
-        boolean known = kid != null && (signingKeys.current().map(SigningKey::kid).filter(kid::equals).isPresent()
-                || signingKeys.previous().map(SigningKey::kid).filter(kid::equals).isPresent());
+        boolean known = kid != null
+                && (signingKeys
+                                .current()
+                                .map(SigningKey::kid)
+                                .filter(kid::equals)
+                                .isPresent()
+                        || signingKeys
+                                .previous()
+                                .map(SigningKey::kid)
+                                .filter(kid::equals)
+                                .isPresent());
         return known ? null : "the secret that signed this agent's token was retired; get a new token";
     }
 
@@ -96,16 +124,26 @@ public class SessionStandings {
         Principal principal = check.principal();
         Optional<ClientRecord> client = clients.find(principal.clientId());
         if (client.isEmpty()) {
-            return SessionStanding.revoked(check.sessionId(), "client '" + principal.clientId() + "' was deleted by an administrator");
+            return SessionStanding.revoked(
+                    check.sessionId(), "client '" + principal.clientId() + "' was deleted by an administrator");
         }
         if (!client.get().enabled()) {
-            return SessionStanding.revoked(check.sessionId(), "client '" + principal.clientId() + "' was disabled by an administrator");
+            return SessionStanding.revoked(
+                    check.sessionId(), "client '" + principal.clientId() + "' was disabled by an administrator");
         }
         String refusal = problem.apply(client.get());
         if (refusal != null) {
             return SessionStanding.revoked(check.sessionId(), refusal);
         }
-        return SessionStanding.valid(check.sessionId(), new Principal(principal.clientId(), principal.method(), client.get().grants(),
-                principal.sessionLifetimeSeconds(), principal.credentialId(), principal.sessionWarningSeconds(), principal.signingKeyId()));
+        return SessionStanding.valid(
+                check.sessionId(),
+                new Principal(
+                        principal.clientId(),
+                        principal.method(),
+                        client.get().grants(),
+                        principal.sessionLifetimeSeconds(),
+                        principal.credentialId(),
+                        principal.sessionWarningSeconds(),
+                        principal.signingKeyId()));
     }
 }

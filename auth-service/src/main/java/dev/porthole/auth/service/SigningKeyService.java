@@ -21,7 +21,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class SigningKeyService {
 
-    private static final DateTimeFormatter KID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter KID_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     private final SigningKeyRepository repository;
     private final SecretGenerator generator;
@@ -29,7 +30,12 @@ public class SigningKeyService {
     private final EventLog events;
     private final Clock clock;
 
-    public SigningKeyService(SigningKeyRepository repository, SecretGenerator generator, ControlChannel control, EventLog events, Clock clock) {
+    public SigningKeyService(
+            SigningKeyRepository repository,
+            SecretGenerator generator,
+            ControlChannel control,
+            EventLog events,
+            Clock clock) {
         this.repository = repository;
         this.generator = generator;
         this.control = control;
@@ -43,8 +49,7 @@ public class SigningKeyService {
      * @param current the signing secret (created on first use)
      * @param previous the secret before the last rotation, if not yet retired
      */
-    public record KeyPair(SigningKey current, Optional<SigningKey> previous) {
-    }
+    public record KeyPair(SigningKey current, Optional<SigningKey> previous) {}
 
     /** The current secret, generated on first use (once, even with several instances). */
     public SigningKey currentKey() {
@@ -60,7 +65,9 @@ public class SigningKeyService {
         SigningKey old = currentKey();
         SigningKey next = newKey();
         repository.rotate(next).ifPresent(previous -> {
-            throw new AdminException(AdminException.Kind.CONFLICT, "Previous secret still active",
+            throw new AdminException(
+                    AdminException.Kind.CONFLICT,
+                    "Previous secret still active",
                     "the previous signing secret '" + previous.kid() + "' is still active; retire it first"
                             + " (DELETE /api/v1/signing-secrets/previous), once no agent uses JWTs signed with it");
         });
@@ -71,17 +78,24 @@ public class SigningKeyService {
 
     /** Drops the previous secret: JWTs signed with it stop working and gateways close their sessions. */
     public KeyPair retirePrevious(String actor) {
-        SigningKey retired = repository.retirePrevious().orElseThrow(() -> new AdminException(AdminException.Kind.CONFLICT,
-                "No previous secret", "there is no previous signing secret to retire; rotate first"));
+        SigningKey retired = repository
+                .retirePrevious()
+                .orElseThrow(() -> new AdminException(
+                        AdminException.Kind.CONFLICT,
+                        "No previous secret",
+                        "there is no previous signing secret to retire; rotate first"));
         control.publish(new ControlBroadcast.SigningKeyRetired(retired.kid()));
         KeyPair status = status();
-        events.append(new PortholeEvent.SigningSecretRotated(actor, status.current().kid(), null));
+        events.append(
+                new PortholeEvent.SigningSecretRotated(actor, status.current().kid(), null));
         Log.infof("signing secret %s retired by %s", retired.kid(), actor);
         return status;
     }
 
     private SigningKey newKey() {
-        return new SigningKey("k-" + KID_DATE.format(clock.instant()) + "-" + generator.id("").substring(0, 8),
-                generator.signingSecret(), clock.instant());
+        return new SigningKey(
+                "k-" + KID_DATE.format(clock.instant()) + "-" + generator.id("").substring(0, 8),
+                generator.signingSecret(),
+                clock.instant());
     }
 }

@@ -35,8 +35,15 @@ public class TokenService {
     private final AuthConfig config;
     private final Clock clock;
 
-    public TokenService(ClientRepository clients, TokenRepository tokens, SigningKeyService signingKeys, SecretGenerator generator,
-            JwtIssuer issuer, ControlChannel control, AuthConfig config, Clock clock) {
+    public TokenService(
+            ClientRepository clients,
+            TokenRepository tokens,
+            SigningKeyService signingKeys,
+            SecretGenerator generator,
+            JwtIssuer issuer,
+            ControlChannel control,
+            AuthConfig config,
+            Clock clock) {
         this.clients = clients;
         this.tokens = tokens;
         this.signingKeys = signingKeys;
@@ -64,10 +71,14 @@ public class TokenService {
     public Issued issue(String clientId, TokenKind kind, Duration lifetime, String description, String actor) {
         requireClient(clientId);
         if (kind == TokenKind.JWT && lifetime == null) {
-            throw AdminException.invalid("lifetimeSeconds", "is required for a JWT (at most " + AgentJwtVerifier.MAX_VALIDITY.toSeconds() + ")");
+            throw AdminException.invalid(
+                    "lifetimeSeconds",
+                    "is required for a JWT (at most " + AgentJwtVerifier.MAX_VALIDITY.toSeconds() + ")");
         }
         if (tokens.forClient(clientId).size() >= config.maxTokensPerClient()) {
-            throw new AdminException(AdminException.Kind.CONFLICT, "Too many tokens",
+            throw new AdminException(
+                    AdminException.Kind.CONFLICT,
+                    "Too many tokens",
                     "client '" + clientId + "' already holds " + config.maxTokensPerClient()
                             + " tokens (PORTHOLE_AUTH_MAX_TOKENS_PER_CLIENT); revoke one first");
         }
@@ -77,17 +88,23 @@ public class TokenService {
             case STATIC -> {
                 String value = generator.staticToken();
                 String sha = TokenDigest.sha256Hex(value);
-                yield new Issued(new TokenRecord(generator.id("tok_"), clientId, kind, description, now, expiresAt, null, sha), value);
+                yield new Issued(
+                        new TokenRecord(generator.id("tok_"), clientId, kind, description, now, expiresAt, null, sha),
+                        value);
             }
             case JWT -> {
                 SigningKey key = signingKeys.currentKey();
                 String jti = generator.id("jwt_");
-                String value = issuer.agentToken(key, clientId, jti, now, expiresAt, config.jwt().audience());
-                yield new Issued(new TokenRecord(jti, clientId, kind, description, now, expiresAt, key.kid(), null), value);
+                String value = issuer.agentToken(
+                        key, clientId, jti, now, expiresAt, config.jwt().audience());
+                yield new Issued(
+                        new TokenRecord(jti, clientId, kind, description, now, expiresAt, key.kid(), null), value);
             }
         };
         tokens.save(issued.token(), now);
-        Log.infof("client %s: %s token %s issued by %s", clientId, kind, issued.token().id(), actor);
+        Log.infof(
+                "client %s: %s token %s issued by %s",
+                clientId, kind, issued.token().id(), actor);
         return issued;
     }
 
@@ -98,7 +115,8 @@ public class TokenService {
 
     /** Revokes one of the client's tokens; gateways close the sessions that used it. */
     public void revoke(String clientId, String tokenId, String actor) {
-        TokenRecord token = tokens.find(tokenId).filter(t -> t.clientId().equals(clientId))
+        TokenRecord token = tokens.find(tokenId)
+                .filter(t -> t.clientId().equals(clientId))
                 .orElseThrow(() -> AdminException.notFound("client '" + clientId + "' has no token '" + tokenId + "'"));
         tokens.delete(token, clock.instant(), config.jwt().clockSkew());
         control.publish(new ControlBroadcast.CredentialRevoked(clientId, tokenId));

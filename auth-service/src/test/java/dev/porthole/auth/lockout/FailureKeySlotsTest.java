@@ -24,8 +24,12 @@ class FailureKeySlotsTest {
     void theKeysOfOneAddressShareASlot() {
         for (String address : List.of("203.0.113.7", "2001:db8:1:2::/64", "unknown")) {
             for (String client : new String[] {"ci-runner", "", null}) {
-                assertThat(slots(keys.failuresByAddress(address), keys.failuresByClient(client == null ? "" : client, address),
-                        keys.failurePair(address, client))).as("keys of %s and client %s", address, client).hasSize(1);
+                assertThat(slots(
+                                keys.failuresByAddress(address),
+                                keys.failuresByClient(client == null ? "" : client, address),
+                                keys.failurePair(address, client)))
+                        .as("keys of %s and client %s", address, client)
+                        .hasSize(1);
             }
         }
     }

@@ -48,7 +48,11 @@ class InternalMutualTlsTest {
      * stranger's. Made once per JVM: the test profile and the test may live in different class
      * loaders, so the folder is found again through a system property.
      */
-    record Certificates(Path internalCa, TestCertificates.Leaf server, TestCertificates.Leaf gateway, TestCertificates.Leaf stranger) {
+    record Certificates(
+            Path internalCa,
+            TestCertificates.Leaf server,
+            TestCertificates.Leaf gateway,
+            TestCertificates.Leaf stranger) {
         private static final String FOLDER = "porthole.test.internal-mtls";
 
         static synchronized Certificates of() {
@@ -59,12 +63,16 @@ class InternalMutualTlsTest {
                     TestCertificates ca = TestCertificates.newCa(dir.resolve("internal"), "Porthole Internal CA");
                     ca.clientAndServerLeaf("localhost");
                     ca.clientAndServerLeaf("gateway-1");
-                    TestCertificates.newCa(dir.resolve("other"), "Someone Else's CA").clientAndServerLeaf("gateway-1");
+                    TestCertificates.newCa(dir.resolve("other"), "Someone Else's CA")
+                            .clientAndServerLeaf("gateway-1");
                     System.setProperty(FOLDER, dir.toString());
                     made = dir.toString();
                 }
                 Path dir = Path.of(made);
-                return new Certificates(dir.resolve("internal/ca.pem"), leaf(dir.resolve("internal"), 1), leaf(dir.resolve("internal"), 2),
+                return new Certificates(
+                        dir.resolve("internal/ca.pem"),
+                        leaf(dir.resolve("internal"), 1),
+                        leaf(dir.resolve("internal"), 2),
                         leaf(dir.resolve("other"), 1));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -72,7 +80,8 @@ class InternalMutualTlsTest {
         }
 
         private static TestCertificates.Leaf leaf(Path dir, int n) {
-            return new TestCertificates.Leaf(dir.resolve("leaf-" + n + ".pem"), dir.resolve("leaf-" + n + ".key"), null);
+            return new TestCertificates.Leaf(
+                    dir.resolve("leaf-" + n + ".pem"), dir.resolve("leaf-" + n + ".key"), null);
         }
     }
 
@@ -83,9 +92,12 @@ class InternalMutualTlsTest {
             return Map.of(
                     "quarkus.http.test-ssl-port", String.valueOf(FreePorts.loopback()),
                     "quarkus.management.test-port", String.valueOf(FreePorts.loopback()),
-                    "quarkus.tls.key-store.pem.0.cert", CERTIFICATES.server().cert().toString(),
-                    "quarkus.tls.key-store.pem.0.key", CERTIFICATES.server().key().toString(),
-                    "quarkus.tls.trust-store.pem.certs", CERTIFICATES.internalCa().toString(),
+                    "quarkus.tls.key-store.pem.0.cert",
+                            CERTIFICATES.server().cert().toString(),
+                    "quarkus.tls.key-store.pem.0.key",
+                            CERTIFICATES.server().key().toString(),
+                    "quarkus.tls.trust-store.pem.certs",
+                            CERTIFICATES.internalCa().toString(),
                     "quarkus.http.ssl.client-auth", "request",
                     "porthole.internal.require-client-certificate", "true",
                     "porthole.auth.static-tokens", STATIC_TOKEN);
@@ -113,7 +125,9 @@ class InternalMutualTlsTest {
         Answer answer = agentAuth(tls(null), httpsPort);
 
         assertThat(answer.status()).isEqualTo(403);
-        assertThat(answer.body()).contains("urn:porthole:problem:client-certificate-required").contains("TLS client certificate");
+        assertThat(answer.body())
+                .contains("urn:porthole:problem:client-certificate-required")
+                .contains("TLS client certificate");
     }
 
     @Test
@@ -138,28 +152,41 @@ class InternalMutualTlsTest {
     }
 
     private static HttpClientOptions tls(TestCertificates.Leaf client) {
-        HttpClientOptions options = new HttpClientOptions().setSsl(true).setVerifyHost(true)
-                .setTrustOptions(new PemTrustOptions().addCertPath(CERTIFICATES.internalCa().toString()));
+        HttpClientOptions options = new HttpClientOptions()
+                .setSsl(true)
+                .setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions()
+                        .addCertPath(CERTIFICATES.internalCa().toString()));
         if (client != null) {
-            options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(client.cert().toString()).setKeyPath(client.key().toString()));
+            options.setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(client.cert().toString())
+                    .setKeyPath(client.key().toString()));
         }
         return options;
     }
 
-    private record Answer(int status, String body) {
-    }
+    private record Answer(int status, String body) {}
 
     private Answer agentAuth(HttpClientOptions options, int port) throws Exception {
         var client = vertx.createHttpClient(options);
         try {
-            JsonObject credentials = new JsonObject().put("authorization", "Bearer " + STATIC_TOKEN).put("agentId", "agent-1")
+            JsonObject credentials = new JsonObject()
+                    .put("authorization", "Bearer " + STATIC_TOKEN)
+                    .put("agentId", "agent-1")
                     .put("remoteAddress", "10.0.0.1");
-            return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(port)
-                            .setURI("/internal/v1/agent-auth").putHeader("Authorization", "Bearer " + INTERNAL_TOKEN)
+            return client.request(new RequestOptions()
+                            .setMethod(HttpMethod.POST)
+                            .setHost("localhost")
+                            .setPort(port)
+                            .setURI("/internal/v1/agent-auth")
+                            .putHeader("Authorization", "Bearer " + INTERNAL_TOKEN)
                             .putHeader("Content-Type", "application/json"))
                     .compose(request -> request.send(Buffer.buffer(credentials.encode())))
-                    .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body.toString())))
-                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                    .compose(
+                            response -> response.body().map(body -> new Answer(response.statusCode(), body.toString())))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(20, TimeUnit.SECONDS);
         } finally {
             client.close();
         }

@@ -1,23 +1,23 @@
 package dev.porthole.agent.cli;
 
 import dev.porthole.agent.forward.LocalListener;
-import dev.porthole.agent.login.CredentialStore;
-import dev.porthole.agent.login.TokenFeed;
 import dev.porthole.agent.inspect.Inspector;
 import dev.porthole.agent.inspect.InspectorSettings;
+import dev.porthole.agent.login.CredentialStore;
+import dev.porthole.agent.login.TokenFeed;
 import dev.porthole.agent.report.IncidentReports;
 import dev.porthole.agent.screen.LiveScreen;
 import dev.porthole.agent.screen.TerminalScreen;
 import dev.porthole.agent.status.AgentStatus;
-import dev.porthole.agent.tunnel.TunnelListener;
-import dev.porthole.agent.upstream.ExchangeTap;
-import dev.porthole.agent.upstream.RequestLog;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
 import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelClient;
+import dev.porthole.agent.tunnel.TunnelListener;
 import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.agent.upstream.ExchangeTap;
+import dev.porthole.agent.upstream.RequestLog;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -25,8 +25,8 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +54,7 @@ public class AgentRunner {
     private volatile AgentStatus status;
     /** The live status screen's state and its drawing, while standard output is a terminal ({@link #screen}); else null. */
     private volatile LiveScreen live;
+
     private volatile TerminalScreen terminal;
 
     public AgentRunner(Vertx vertx) {
@@ -68,10 +69,13 @@ public class AgentRunner {
     /** The same, naming the tunnels in the status by {@code labels} (porthole.yml's entries). */
     AgentSettings settings(ConnectionOptions options, List<TunnelSpec> tunnels, List<String> labels) {
         if (options.tokenStdin) {
-            if (options.token != null && !options.token.isBlank() || options.credentials != null && !options.credentials.isBlank()) {
-                throw new IllegalArgumentException("--token-stdin takes the place of --token, --credentials, TOKEN and CREDENTIALS; give one of them");
+            if (options.token != null && !options.token.isBlank()
+                    || options.credentials != null && !options.credentials.isBlank()) {
+                throw new IllegalArgumentException(
+                        "--token-stdin takes the place of --token, --credentials, TOKEN and CREDENTIALS; give one of them");
             }
-            tokens = new TokenFeed(new InputStreamReader(System.in, StandardCharsets.UTF_8), Clock.systemUTC(), JWT_WARNING_LEAD);
+            tokens = new TokenFeed(
+                    new InputStreamReader(System.in, StandardCharsets.UTF_8), Clock.systemUTC(), JWT_WARNING_LEAD);
             Log.info("waiting for a token on standard input (--token-stdin)");
             options.token = tokens.first();
         }
@@ -82,14 +86,33 @@ public class AgentRunner {
             try {
                 url = URI.create(options.reportUrl.trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--report-url '" + options.reportUrl + "' is not a URL: " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "--report-url '" + options.reportUrl + "' is not a URL: " + e.getMessage());
             }
-            reports = new IncidentReports(vertx, url, agentId, options.serverUri().toString(), REPORT_AFTER_FAILURES, REPORT_INTERVAL,
+            reports = new IncidentReports(
+                    vertx,
+                    url,
+                    agentId,
+                    options.serverUri().toString(),
+                    REPORT_AFTER_FAILURES,
+                    REPORT_INTERVAL,
                     Clock.systemUTC());
         }
         status = new AgentStatus(agentId, options.serverUri().toString(), tunnels, labels, Clock.systemUTC());
-        return new AgentSettings(options.serverUri(), options.agentPath, options.authorization(), options.clientIdHeader(), agentId, tunnels,
-                options.upstreamTimeout, 100, Duration.ofSeconds(30), options.maxRetries, options.ha(), options.trust(), options.firstConnectTimeout);
+        return new AgentSettings(
+                options.serverUri(),
+                options.agentPath,
+                options.authorization(),
+                options.clientIdHeader(),
+                agentId,
+                tunnels,
+                options.upstreamTimeout,
+                100,
+                Duration.ofSeconds(30),
+                options.maxRetries,
+                options.ha(),
+                options.trust(),
+                options.firstConnectTimeout);
     }
 
     /**
@@ -103,8 +126,13 @@ public class AgentRunner {
         if (option.log) {
             return;
         }
-        LiveScreen state = new LiveScreen(AgentVersion.current(), settings.clientId() != null ? settings.clientId() : settings.agentId(),
-                settings.server().toString(), settings.tunnels(), labels, Clock.systemDefaultZone());
+        LiveScreen state = new LiveScreen(
+                AgentVersion.current(),
+                settings.clientId() != null ? settings.clientId() : settings.agentId(),
+                settings.server().toString(),
+                settings.tunnels(),
+                labels,
+                Clock.systemDefaultZone());
         TerminalScreen.open(state::model).ifPresent(screen -> {
             live = state;
             terminal = screen;
@@ -119,21 +147,30 @@ public class AgentRunner {
     RequestLog requestLog(ConsoleReporter reporter) {
         AgentStatus counts = status;
         RequestLog shown = live != null ? live : reporter;
-        return counts == null ? shown : (tunnel, method, uri, code, duration) -> {
-            shown.completed(tunnel, method, uri, code, duration);
-            counts.completed(tunnel, method, uri, code, duration);
-        };
+        return counts == null
+                ? shown
+                : (tunnel, method, uri, code, duration) -> {
+                    shown.completed(tunnel, method, uri, code, duration);
+                    counts.completed(tunnel, method, uri, code, duration);
+                };
     }
 
     /** Starts the inspector with the run's status on /api/status. */
     ExchangeTap inspector(InspectorSettings settings) {
         AgentStatus current = status;
-        ExchangeTap tap = Inspector.start(vertx, settings, current == null ? null : current::toJson).toCompletionStage().toCompletableFuture()
+        ExchangeTap tap = Inspector.start(vertx, settings, current == null ? null : current::toJson)
+                .toCompletionStage()
+                .toCompletableFuture()
                 .join();
         LiveScreen screen = live;
         if (screen != null) {
-            screen.inspector(!settings.enabled() ? "off (--no-inspect)" : tap == ExchangeTap.NONE
-                    ? "not started: " + settings.address() + " is in use or cannot be bound (--inspect-address picks another)" : settings.url());
+            screen.inspector(
+                    !settings.enabled()
+                            ? "off (--no-inspect)"
+                            : tap == ExchangeTap.NONE
+                                    ? "not started: " + settings.address()
+                                            + " is in use or cannot be bound (--inspect-address picks another)"
+                                    : settings.url());
         }
         return tap;
     }
@@ -154,14 +191,23 @@ public class AgentRunner {
     }
 
     TunnelClient client(AgentSettings settings, StreamAcceptor acceptor, ConsoleReporter reporter) {
-        Backoff backoff = new Backoff(Duration.ofMillis(500), settings.maxReconnectDelay(), Duration.ofSeconds(30), new SecureRandom(),
+        Backoff backoff = new Backoff(
+                Duration.ofMillis(500),
+                settings.maxReconnectDelay(),
+                Duration.ofSeconds(30),
+                new SecureRandom(),
                 Clock.systemUTC());
         IncidentReports webhook = reports;
         LiveScreen screen = live;
         TunnelListener shown = screen != null ? screen : reporter;
         TunnelListener listener = status == null ? shown : shown.andThen(status);
-        TunnelClient client = new TunnelClient(vertx, settings, screen != null ? screen.counting(acceptor) : acceptor,
-                webhook == null ? listener : listener.andThen(webhook), backoff, AgentVersion.current());
+        TunnelClient client = new TunnelClient(
+                vertx,
+                settings,
+                screen != null ? screen.counting(acceptor) : acceptor,
+                webhook == null ? listener : listener.andThen(webhook),
+                backoff,
+                AgentVersion.current());
         if (screen != null) {
             screen.follow(client::roundTrip, () -> client.instances().getFirst());
         }
@@ -177,7 +223,8 @@ public class AgentRunner {
         try {
             port = listener.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            fatal("cannot listen on " + asked + ": " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+            fatal("cannot listen on " + asked + ": "
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
             return null;
         }
         UpstreamAddress bound = new UpstreamAddress(asked.host(), port);
@@ -190,10 +237,13 @@ public class AgentRunner {
     AgentExit run(AgentSettings settings, TunnelClient client) {
         running = client;
         settings.trust().warnings(settings.server()).forEach(warning -> Log.warn(warning));
-        Log.infof(settings.ha() ? "connecting to %s (HA: two connections, to two gateway instances)" : "connecting to %s", settings.endpoint());
+        Log.infof(
+                settings.ha() ? "connecting to %s (HA: two connections, to two gateway instances)" : "connecting to %s",
+                settings.endpoint());
         long expiryCheck = followTokens(client);
         try {
-            AgentExit exit = client.start().toCompletionStage().toCompletableFuture().get();
+            AgentExit exit =
+                    client.start().toCompletionStage().toCompletableFuture().get();
             closeScreen();
             if (exit.code() != AgentExit.NORMAL) {
                 fatal(exit.message());
@@ -240,7 +290,8 @@ public class AgentRunner {
         }
         feed.follow(token -> client.renewAuthorization("Bearer " + token));
         feed.expiryWarning().ifPresent(Log::warn);
-        return vertx.setPeriodic(JWT_CHECK_INTERVAL.toMillis(), id -> feed.expiryWarning().ifPresent(Log::warn));
+        return vertx.setPeriodic(
+                JWT_CHECK_INTERVAL.toMillis(), id -> feed.expiryWarning().ifPresent(Log::warn));
     }
 
     /** Leaves the status screen (the terminal gets its lines back), so that what follows is printed on the shell's screen. */

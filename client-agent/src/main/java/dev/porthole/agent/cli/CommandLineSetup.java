@@ -38,7 +38,8 @@ class CommandLineSetup {
         CommandLine line = mistake.getCommandLine();
         PrintWriter err = line.getErr();
         err.println("porthole: " + mistake.getMessage());
-        if (mistake instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+        if (mistake instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
             err.println("Did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?");
         }
         err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");

@@ -17,7 +17,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code porthole config check|init}: validate porthole.yml, or write a commented example. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Check porthole.yml, or write a commented example of it.",
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "Check porthole.yml, or write a commented example of it.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Init.class})
 public class ConfigCommand {
 
@@ -25,7 +28,10 @@ public class ConfigCommand {
     static final String EXAMPLE = "/config/porthole.example.yml";
 
     /** {@code porthole config check}: every mistake with its line and key, exit 6; or a summary and exit 0. */
-    @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate the config file; report every mistake with its line and key.")
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
+            description = "Validate the config file; report every mistake with its line and key.")
     static class Check implements Callable<Integer> {
 
         @Mixin
@@ -40,9 +46,12 @@ public class ConfigCommand {
                 e.lines().forEach(AgentRunner::fatal);
                 return AgentExit.CONFIG_ERROR;
             }
-            System.out.println(file.path + ": " + config.tunnels().size() + " tunnel" + (config.tunnels().size() == 1 ? "" : "s") + ", no mistakes");
+            System.out.println(file.path + ": " + config.tunnels().size() + " tunnel"
+                    + (config.tunnels().size() == 1 ? "" : "s") + ", no mistakes");
             for (TunnelEntry entry : config.tunnels()) {
-                System.out.println("  " + entry.label() + ": " + entry.spec().kind().name().toLowerCase(Locale.ROOT) + " -> " + entry.spec().upstream());
+                System.out.println(
+                        "  " + entry.label() + ": " + entry.spec().kind().name().toLowerCase(Locale.ROOT) + " -> "
+                                + entry.spec().upstream());
             }
             return AgentExit.NORMAL;
         }
@@ -74,7 +83,8 @@ public class ConfigCommand {
                 AgentRunner.fatal("cannot write " + file.path + ": " + e.getMessage());
                 return AgentExit.CONFIG_ERROR;
             }
-            System.out.println("wrote " + file.path + "; edit it, check it with 'porthole config check', then run 'porthole start'");
+            System.out.println("wrote " + file.path
+                    + "; edit it, check it with 'porthole config check', then run 'porthole start'");
             return AgentExit.NORMAL;
         }
     }

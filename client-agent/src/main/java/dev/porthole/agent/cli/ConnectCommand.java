@@ -21,17 +21,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code porthole connect db --listen 127.0.0.1:15432}: a local port whose connections reach a private tunnel through the gateway. */
-@Command(name = "connect", mixinStandardHelpOptions = true, description = {"Open a local port that reaches a private tunnel through the gateway.",
-        "The tunnel is served elsewhere by: porthole tcp 5432 --private --name db",
-        "The gateway checks that this client may dial it on every connection.",
-        "Prints the local address on standard output."})
+@Command(
+        name = "connect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Open a local port that reaches a private tunnel through the gateway.",
+            "The tunnel is served elsewhere by: porthole tcp 5432 --private --name db",
+            "The gateway checks that this client may dial it on every connection.",
+            "Prints the local address on standard output."
+        })
 public class ConnectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<name>", description = "The private tunnel to dial.")
     String name;
 
-    @Option(names = {"--listen", "--local-port"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
-            description = "Local address to listen on, e.g. 127.0.0.1:15432 or just 15432 (default: a free port on 127.0.0.1).")
+    @Option(
+            names = {"--listen", "--local-port"},
+            paramLabel = "HOST:PORT",
+            defaultValue = "127.0.0.1:0",
+            description =
+                    "Local address to listen on, e.g. 127.0.0.1:15432 or just 15432 (default: a free port on 127.0.0.1).")
     String listen;
 
     @Mixin
@@ -57,7 +66,9 @@ public class ConnectCommand implements Callable<Integer> {
             return runner.configError(e.getMessage());
         }
         ConsoleReporter reporter = runner.reporter();
-        TunnelClient client = runner.client(settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "this agent only dials"),
+        TunnelClient client = runner.client(
+                settings,
+                (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "this agent only dials"),
                 reporter);
         String tunnel = name.trim().toLowerCase(Locale.ROOT);
         LocalListener listener;

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,29 +19,52 @@ public final class ConnectionOptions {
 
     static final String DEFAULT_SERVER = "http://localhost:8080";
 
-    @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER}",
-            description = {"Gateway URL (env SERVER); by default the server",
-                    "in porthole.yml, else the saved login's, else", DEFAULT_SERVER + "."})
+    @Option(
+            names = {"-s", "--server"},
+            paramLabel = "URL",
+            defaultValue = "${env:SERVER}",
+            description = {
+                "Gateway URL (env SERVER); by default the server",
+                "in porthole.yml, else the saved login's, else",
+                DEFAULT_SERVER + "."
+            })
     String server;
 
-    @Option(names = {"-t", "--token"}, paramLabel = "TOKEN", defaultValue = "${env:TOKEN}",
-            description = "Token or JWT (env TOKEN; else the saved login). Without token or credentials the agent connects in public mode.")
+    @Option(
+            names = {"-t", "--token"},
+            paramLabel = "TOKEN",
+            defaultValue = "${env:TOKEN}",
+            description =
+                    "Token or JWT (env TOKEN; else the saved login). Without token or credentials the agent connects in public mode.")
     String token;
 
-    @Option(names = "--token-stdin", description = "Read tokens from standard input, one per line: the first to connect with, each "
-            + "later one for the next reconnect (live streams go on). Warns ahead of a JWT's expiry when no newer token has arrived.")
+    @Option(
+            names = "--token-stdin",
+            description =
+                    "Read tokens from standard input, one per line: the first to connect with, each "
+                            + "later one for the next reconnect (live streams go on). Warns ahead of a JWT's expiry when no newer token has arrived.")
     boolean tokenStdin;
 
-    @Option(names = "--credentials", paramLabel = "ID:SECRET", defaultValue = "${env:CREDENTIALS}",
+    @Option(
+            names = "--credentials",
+            paramLabel = "ID:SECRET",
+            defaultValue = "${env:CREDENTIALS}",
             description = "Client credentials clientId:clientSecret (env CREDENTIALS).")
     String credentials;
 
-    @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:CLIENT_ID}",
+    @Option(
+            names = "--client-id",
+            paramLabel = "ID",
+            defaultValue = "${env:CLIENT_ID}",
             description = "Client id sent with a JWT, which must match its tid claim (env CLIENT_ID).")
     String clientId;
 
-    @Option(names = "--report-url", paramLabel = "URL", defaultValue = "${env:REPORT_URL}",
-            description = "Post fatal errors and repeatedly failing reconnects as JSON to this webhook, rate-limited (env REPORT_URL).")
+    @Option(
+            names = "--report-url",
+            paramLabel = "URL",
+            defaultValue = "${env:REPORT_URL}",
+            description =
+                    "Post fatal errors and repeatedly failing reconnects as JSON to this webhook, rate-limited (env REPORT_URL).")
     String reportUrl;
 
     @Mixin
@@ -51,23 +73,41 @@ public final class ConnectionOptions {
     @Option(names = "--agent-path", hidden = true, defaultValue = "${env:AGENT_PATH:-/_porthole/agent}")
     String agentPath;
 
-    @Option(names = "--upstream-timeout", paramLabel = "DURATION", defaultValue = "${env:UPSTREAM_TIMEOUT:-60s}",
-            converter = DurationConverter.class, description = "How long the local service may take to answer (env UPSTREAM_TIMEOUT, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--upstream-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "${env:UPSTREAM_TIMEOUT:-60s}",
+            converter = DurationConverter.class,
+            description =
+                    "How long the local service may take to answer (env UPSTREAM_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration upstreamTimeout;
 
-    @Option(names = "--max-retries", paramLabel = "N", defaultValue = "${env:MAX_RETRIES:-0}",
+    @Option(
+            names = "--max-retries",
+            paramLabel = "N",
+            defaultValue = "${env:MAX_RETRIES:-0}",
             description = "Give up after N failed connection attempts in a row; 0 retries forever (env MAX_RETRIES).")
     int maxRetries;
 
-    @Option(names = "--first-connect-timeout", paramLabel = "DURATION", defaultValue = "${env:FIRST_CONNECT_TIMEOUT:-10s}",
+    @Option(
+            names = "--first-connect-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "${env:FIRST_CONNECT_TIMEOUT:-10s}",
             converter = DurationConverter.class,
-            description = "How long a new agent tries to reach the gateway before it says what is wrong (unknown host, nothing on the port) "
-                    + "and exits with code 5; once connected it reconnects for ever. 0s: keep trying (env FIRST_CONNECT_TIMEOUT, default ${DEFAULT-VALUE}).")
+            description =
+                    "How long a new agent tries to reach the gateway before it says what is wrong (unknown host, nothing on the port) "
+                            + "and exits with code 5; once connected it reconnects for ever. 0s: keep trying (env FIRST_CONNECT_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration firstConnectTimeout;
 
-    @Option(names = "--ha", paramLabel = "BOOLEAN", arity = "0..1", fallbackValue = "true", defaultValue = "${env:HA}",
-            description = "Keep two connections, to two different gateway instances behind --server, that both serve the HTTP tunnels: "
-                    + "losing one instance costs nothing (env HA; else porthole.yml's 'ha'; default false).")
+    @Option(
+            names = "--ha",
+            paramLabel = "BOOLEAN",
+            arity = "0..1",
+            fallbackValue = "true",
+            defaultValue = "${env:HA}",
+            description =
+                    "Keep two connections, to two different gateway instances behind --server, that both serve the HTTP tunnels: "
+                            + "losing one instance costs nothing (env HA; else porthole.yml's 'ha'; default false).")
     Boolean ha;
 
     /** Takes HA from porthole.yml when neither the flag nor the environment said. */
@@ -127,7 +167,8 @@ public final class ConnectionOptions {
             throw new IllegalArgumentException("--server '" + server + "' is not a URL: " + e.getMessage());
         }
         if (uri.getScheme() == null || uri.getHost() == null) {
-            throw new IllegalArgumentException("--server '" + server + "' must look like http://gateway.example.com:8080");
+            throw new IllegalArgumentException(
+                    "--server '" + server + "' must look like http://gateway.example.com:8080");
         }
         return uri;
     }
@@ -151,7 +192,8 @@ public final class ConnectionOptions {
             if (credentials.indexOf(':') <= 0) {
                 throw new IllegalArgumentException("--credentials must be clientId:clientSecret");
             }
-            return "Basic " + Base64.getEncoder().encodeToString(credentials.trim().getBytes(StandardCharsets.UTF_8));
+            return "Basic "
+                    + Base64.getEncoder().encodeToString(credentials.trim().getBytes(StandardCharsets.UTF_8));
         }
         return null;
     }

@@ -54,13 +54,16 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
         int firstRefused = firstRefusalLeftToTheExit(results);
         for (int i = 0; i < results.size(); i++) {
             TunnelResult result = results.get(i);
-            String before = result.granted() && !result.publicAddress().isEmpty() ? addresses.put(i, result.publicAddress()) : null;
+            String before = result.granted() && !result.publicAddress().isEmpty()
+                    ? addresses.put(i, result.publicAddress())
+                    : null;
             if (!result.granted()) {
                 if (i != firstRefused) {
                     Log.errorf("tunnel '%s' refused (%d): %s", result.name(), result.status(), result.message());
                 }
             } else if (result.publicAddress().isEmpty()) {
-                Log.infof("private tunnel '%s' ready; granted clients reach it with: porthole connect %s --listen 127.0.0.1:<port>",
+                Log.infof(
+                        "private tunnel '%s' ready; granted clients reach it with: porthole connect %s --listen 127.0.0.1:<port>",
                         result.name(), result.name());
             } else if (first) {
                 out.println(result.publicAddress());
@@ -70,8 +73,10 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
                 // A public session's name ends with it; scripts reading standard output get the new address too.
                 out.println(result.publicAddress());
                 out.flush();
-                Log.warnf("reconnected; the tunnel moved to %s (it was %s): without a token the gateway gives a new name to each"
-                        + " connection; authenticate (--token) to keep one", result.publicAddress(), before);
+                Log.warnf(
+                        "reconnected; the tunnel moved to %s (it was %s): without a token the gateway gives a new name to each"
+                                + " connection; authenticate (--token) to keep one",
+                        result.publicAddress(), before);
             } else {
                 Log.infof("reconnected; tunnel '%s' at %s", result.name(), result.publicAddress());
             }
@@ -84,7 +89,11 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
         for (int i = 0; i < results.size() && i < entries.size(); i++) {
             TunnelResult result = results.get(i);
             if (!result.granted() && i != firstRefused) {
-                Log.errorf("tunnel '%s' refused (%d): %s%s", entries.get(i).label(), result.status(), result.message(),
+                Log.errorf(
+                        "tunnel '%s' refused (%d): %s%s",
+                        entries.get(i).label(),
+                        result.status(),
+                        result.message(),
                         anyGranted ? "; the other tunnels keep running" : "");
             }
         }
@@ -95,7 +104,9 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
             StatusTable.lines(entries, results).forEach(out::println);
             out.flush();
         } else {
-            Log.infof("reconnected; %d of %d tunnels served", results.stream().filter(TunnelResult::granted).count(), results.size());
+            Log.infof(
+                    "reconnected; %d of %d tunnels served",
+                    results.stream().filter(TunnelResult::granted).count(), results.size());
         }
     }
 

@@ -11,14 +11,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code porthole demo-server}: a small local service to try a tunnel with. */
-@Command(name = "demo-server", mixinStandardHelpOptions = true,
-        description = {"Serve a small demo app to try a tunnel with.",
-                "For example: porthole demo-server & porthole http 3000",
-                "Endpoints: /, /hello, /bytes/N, /bytes/N/sha256, /digest, /echo, /sse, /ws,",
-                "/slow, /status/CODE, /headers."})
+@Command(
+        name = "demo-server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve a small demo app to try a tunnel with.",
+            "For example: porthole demo-server & porthole http 3000",
+            "Endpoints: /, /hello, /bytes/N, /bytes/N/sha256, /digest, /echo, /sse, /ws,",
+            "/slow, /status/CODE, /headers."
+        })
 public class DemoServerCommand implements Callable<Integer> {
 
-    @Option(names = {"-p", "--port"}, defaultValue = "3000", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 for any).")
+    @Option(
+            names = {"-p", "--port"},
+            defaultValue = "3000",
+            description = "Port to listen on (default ${DEFAULT-VALUE}; 0 for any).")
     int port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
@@ -34,9 +41,16 @@ public class DemoServerCommand implements Callable<Integer> {
         DemoServer server = new DemoServer(vertx);
         int bound;
         try {
-            bound = server.start(host, port).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            bound = server.start(host, port)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            Log.errorf("cannot listen on %s:%d: %s", host, port, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            Log.errorf(
+                    "cannot listen on %s:%d: %s",
+                    host,
+                    port,
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             return 6;
         }
         System.out.println("http://" + host + ":" + bound);

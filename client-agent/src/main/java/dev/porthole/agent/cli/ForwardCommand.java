@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,15 +17,28 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code porthole forward --listen 0.0.0.0:8080 --target 127.0.0.1:3000}: plain local port forwarding, no gateway involved. */
-@Command(name = "forward", mixinStandardHelpOptions = true, description = {"Forward a local TCP port to a target address.",
-        "With half-close, a connection limit and an idle timeout. Prints the listening",
-        "address on standard output."})
+@Command(
+        name = "forward",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Forward a local TCP port to a target address.",
+            "With half-close, a connection limit and an idle timeout. Prints the listening",
+            "address on standard output."
+        })
 public class ForwardCommand implements Callable<Integer> {
 
-    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "Address to listen on, e.g. 0.0.0.0:8080 (port 0: any).")
+    @Option(
+            names = "--listen",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "Address to listen on, e.g. 0.0.0.0:8080 (port 0: any).")
     String listen;
 
-    @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "Where each connection goes, e.g. 127.0.0.1:3000.")
+    @Option(
+            names = "--target",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "Where each connection goes, e.g. 127.0.0.1:3000.")
     String target;
 
     @Mixin
@@ -45,16 +57,22 @@ public class ForwardCommand implements Callable<Integer> {
         UpstreamAddress listenAddress;
         UpstreamAddress targetAddress;
         LocalListener listener;
-        NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
+        NetClient client =
+                vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
         try {
             listenAddress = UpstreamAddress.parseListen(listen);
             targetAddress = UpstreamAddress.parse(target);
-            listener = new LocalListener(vertx, listenAddress, limits.maxConnections, limits.idleTimeout, source -> client
-                    .connect(targetAddress.port(), targetAddress.host())
-                    .recover(error -> io.vertx.core.Future.failedFuture("cannot connect to " + targetAddress + ": " + error.getMessage()))
-                    .map(socket -> {
-                        return (RelayEnd) HalfCloseSocket.wrapUnread(socket);
-                    }));
+            listener = new LocalListener(
+                    vertx,
+                    listenAddress,
+                    limits.maxConnections,
+                    limits.idleTimeout,
+                    source -> client.connect(targetAddress.port(), targetAddress.host())
+                            .recover(error -> io.vertx.core.Future.failedFuture(
+                                    "cannot connect to " + targetAddress + ": " + error.getMessage()))
+                            .map(socket -> {
+                                return (RelayEnd) HalfCloseSocket.wrapUnread(socket);
+                            }));
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }

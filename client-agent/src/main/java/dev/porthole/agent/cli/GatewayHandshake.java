@@ -46,8 +46,7 @@ final class GatewayHandshake {
         }
     }
 
-    private GatewayHandshake() {
-    }
+    private GatewayHandshake() {}
 
     static Outcome run(Vertx vertx, AgentSettings settings, String agentVersion) {
         // The connection's own INFO lines would read as if an agent were starting; the level is put back
@@ -70,22 +69,34 @@ final class GatewayHandshake {
             }
 
             @Override
-            public void notice(Notice notice) {
-            }
+            public void notice(Notice notice) {}
 
             @Override
-            public void retrying(String reason, Duration retryIn) {
-            }
+            public void retrying(String reason, Duration retryIn) {}
         };
-        Backoff backoff = new Backoff(Duration.ofMillis(500), settings.maxReconnectDelay(), Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC());
-        TunnelClient client = new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL,
-                "this agent only checks the handshake"), listener, backoff, agentVersion);
+        Backoff backoff = new Backoff(
+                Duration.ofMillis(500),
+                settings.maxReconnectDelay(),
+                Duration.ofSeconds(30),
+                new SecureRandom(),
+                Clock.systemUTC());
+        TunnelClient client = new TunnelClient(
+                vertx,
+                settings,
+                (stream, open, tunnel) ->
+                        stream.reset(ResetCode.NO_SUCH_TUNNEL, "this agent only checks the handshake"),
+                listener,
+                backoff,
+                agentVersion);
         CompletableFuture<AgentExit> run = client.start().toCompletionStage().toCompletableFuture();
         try {
             CompletableFuture.anyOf(welcomed, run).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             client.stop();
-            return failed(AgentExit.UNREACHABLE, "the gateway at " + settings.server() + " did not answer the handshake within " + TIMEOUT.toSeconds() + " s");
+            return failed(
+                    AgentExit.UNREACHABLE,
+                    "the gateway at " + settings.server() + " did not answer the handshake within "
+                            + TIMEOUT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             client.stop();
@@ -97,7 +108,8 @@ final class GatewayHandshake {
         if (client.protocolVersion().isPresent()) {
             return new Outcome(client.protocolVersion().getAsInt(), null);
         }
-        AgentExit exit = run.getNow(new AgentExit(AgentExit.UNREACHABLE, "no handshake with the gateway at " + settings.server()));
+        AgentExit exit = run.getNow(
+                new AgentExit(AgentExit.UNREACHABLE, "no handshake with the gateway at " + settings.server()));
         return failed(exit.code() == AgentExit.NORMAL ? AgentExit.UNREACHABLE : exit.code(), exit.message());
     }
 

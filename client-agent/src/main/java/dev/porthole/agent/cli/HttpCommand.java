@@ -17,33 +17,56 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code porthole http 3000}: expose a local HTTP service at a public URL. */
-@Command(name = "http", mixinStandardHelpOptions = true, description = {"Expose a local HTTP service at a public URL.",
-        "Prints the URL on standard output; request lines and everything else go to standard error."})
+@Command(
+        name = "http",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Expose a local HTTP service at a public URL.",
+            "Prints the URL on standard output; request lines and everything else go to standard error."
+        })
 public class HttpCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "Local service: 3000, localhost:8080 or [::1]:8080.")
+    @Parameters(
+            index = "0",
+            paramLabel = "<port|host:port>",
+            description = "Local service: 3000, localhost:8080 or [::1]:8080.")
     String upstream;
 
-    @Option(names = {"--subdomain", "--sub-domain"}, paramLabel = "NAME", defaultValue = "${env:SUB_DOMAIN}",
+    @Option(
+            names = {"--subdomain", "--sub-domain"},
+            paramLabel = "NAME",
+            defaultValue = "${env:SUB_DOMAIN}",
             description = "Ask for http://NAME.<domain> instead of a random name (env SUB_DOMAIN).")
     String subdomain;
 
-    @Option(names = "--host-header", paramLabel = "HOST|rewrite", defaultValue = "${env:HOST_HEADER}",
-            description = "Host header for the local service: 'rewrite' sends its own host:port, any other value that value; "
-                    + "default: the visitor's (env HOST_HEADER).")
+    @Option(
+            names = "--host-header",
+            paramLabel = "HOST|rewrite",
+            defaultValue = "${env:HOST_HEADER}",
+            description =
+                    "Host header for the local service: 'rewrite' sends its own host:port, any other value that value; "
+                            + "default: the visitor's (env HOST_HEADER).")
     String hostHeader;
 
-    @Option(names = "--upstream-basic-auth", paramLabel = "USER:PASSWORD", defaultValue = "${env:UPSTREAM_BASIC_AUTH}",
-            description = "Send these credentials to the local service as HTTP basic auth, replacing the visitor's Authorization "
-                    + "(env UPSTREAM_BASIC_AUTH).")
+    @Option(
+            names = "--upstream-basic-auth",
+            paramLabel = "USER:PASSWORD",
+            defaultValue = "${env:UPSTREAM_BASIC_AUTH}",
+            description =
+                    "Send these credentials to the local service as HTTP basic auth, replacing the visitor's Authorization "
+                            + "(env UPSTREAM_BASIC_AUTH).")
     String upstreamBasicAuth;
 
-    @Option(names = "--upstream-tls", defaultValue = "${env:UPSTREAM_TLS:-false}",
+    @Option(
+            names = "--upstream-tls",
+            defaultValue = "${env:UPSTREAM_TLS:-false}",
             description = "The local service speaks HTTPS; its certificate is checked (env UPSTREAM_TLS).")
     boolean upstreamTls;
 
-    @Option(names = "--upstream-tls-insecure", description = "The local service speaks HTTPS with a certificate that is not checked "
-            + "(self-signed development certificates).")
+    @Option(
+            names = "--upstream-tls-insecure",
+            description = "The local service speaks HTTPS with a certificate that is not checked "
+                    + "(self-signed development certificates).")
     boolean upstreamTlsInsecure;
 
     @Mixin
@@ -72,9 +95,18 @@ public class HttpCommand implements Callable<Integer> {
         AgentSettings settings;
         InspectorSettings inspector;
         try {
-            settings = runner.settings(connection, List.of(TunnelSpec.http(upstream, subdomain,
-                    UpstreamHttpOptions.of(hostHeader, upstreamBasicAuth, upstreamTls || upstreamTlsInsecure,
-                    !upstreamTlsInsecure, option -> "--" + option)).withPolicy(policy.policy())));
+            settings = runner.settings(
+                    connection,
+                    List.of(TunnelSpec.http(
+                                    upstream,
+                                    subdomain,
+                                    UpstreamHttpOptions.of(
+                                            hostHeader,
+                                            upstreamBasicAuth,
+                                            upstreamTls || upstreamTlsInsecure,
+                                            !upstreamTlsInsecure,
+                                            option -> "--" + option))
+                            .withPolicy(policy.policy())));
             inspector = inspect.settings(settings.upstreamTimeout());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());

@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 /** How HTTP tunnels reach their local services; shared by {@code http} and {@code start}. */
 public final class HttpServingOptions {
 
-    @Option(names = "--max-upstream-connections", paramLabel = "N", defaultValue = "${env:MAX_UPSTREAM_CONNECTIONS:-100}",
+    @Option(
+            names = "--max-upstream-connections",
+            paramLabel = "N",
+            defaultValue = "${env:MAX_UPSTREAM_CONNECTIONS:-100}",
             description = "Keep-alive connections kept to the local service (default ${DEFAULT-VALUE}).")
     int maxUpstreamConnections;
 

@@ -5,6 +5,8 @@ import dev.porthole.agent.login.SavedLogin;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.GatewayTrust;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -17,8 +19,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -28,25 +28,39 @@ import picocli.CommandLine.Option;
  * readable by the owner only. Without a terminal it reads one line from standard input, so
  * {@code porthole login --server URL < token.txt} works in scripts.
  */
-@Command(name = "login", mixinStandardHelpOptions = true, description = {"Save a token or client credentials for a gateway.",
-        "Later commands use them when no --token, --credentials, TOKEN or CREDENTIALS",
-        "is given. They are checked with a handshake first: what the gateway refuses",
-        "is not saved (exit code 3). --ca and --pin are saved with them;",
-        "--insecure is not: give it each time.",
-        "Stored, readable by you only, in the first of: $PORTHOLE_CONFIG_DIR,",
-        "$XDG_CONFIG_HOME/porthole, ~/.config/porthole."})
+@Command(
+        name = "login",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Save a token or client credentials for a gateway.",
+            "Later commands use them when no --token, --credentials, TOKEN or CREDENTIALS",
+            "is given. They are checked with a handshake first: what the gateway refuses",
+            "is not saved (exit code 3). --ca and --pin are saved with them;",
+            "--insecure is not: give it each time.",
+            "Stored, readable by you only, in the first of: $PORTHOLE_CONFIG_DIR,",
+            "$XDG_CONFIG_HOME/porthole, ~/.config/porthole."
+        })
 public class LoginCommand implements Callable<Integer> {
 
     private static final String AGENT_PATH = "/_porthole/agent";
 
-    @Option(names = {"-s", "--server"}, paramLabel = "URL", defaultValue = "${env:SERVER}",
+    @Option(
+            names = {"-s", "--server"},
+            paramLabel = "URL",
+            defaultValue = "${env:SERVER}",
             description = "The gateway the credentials are for (env SERVER); they are sent to no other.")
     String server;
 
-    @Option(names = "--client-id", paramLabel = "ID", description = "Save client credentials for this client id (asks for its secret) instead of a token.")
+    @Option(
+            names = "--client-id",
+            paramLabel = "ID",
+            description = "Save client credentials for this client id (asks for its secret) instead of a token.")
     String clientId;
 
-    @Option(names = "--no-check", description = "Save without first checking the credentials with a handshake (the gateway is not up yet, say).")
+    @Option(
+            names = "--no-check",
+            description =
+                    "Save without first checking the credentials with a handshake (the gateway is not up yet, say).")
     boolean noCheck;
 
     @Mixin
@@ -58,13 +72,16 @@ public class LoginCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (server == null || server.isBlank()) {
-            AgentRunner.fatal("say which gateway the credentials are for: porthole login --server https://gateway.example.com");
+            AgentRunner.fatal(
+                    "say which gateway the credentials are for: porthole login --server https://gateway.example.com");
             return AgentExit.CONFIG_ERROR;
         }
         ConnectionOptions check = new ConnectionOptions();
         check.server = server;
         try {
-            GatewayTrust.SYSTEM.warnings(check.serverUri()).forEach(warning -> System.err.println("porthole: warning: " + warning));
+            GatewayTrust.SYSTEM
+                    .warnings(check.serverUri())
+                    .forEach(warning -> System.err.println("porthole: warning: " + warning));
         } catch (IllegalArgumentException e) {
             AgentRunner.fatal(e.getMessage());
             return AgentExit.CONFIG_ERROR;
@@ -75,8 +92,10 @@ public class LoginCommand implements Callable<Integer> {
             AgentRunner.fatal("nothing was entered; nothing saved");
             return AgentExit.CONFIG_ERROR;
         }
-        SavedLogin login = (credentials ? SavedLogin.clientCredentials(server.trim(), clientId.trim(), secret.trim())
-                : SavedLogin.token(server.trim(), secret.trim())).withTrust(trust.savedCaFile(), trust.pins);
+        SavedLogin login = (credentials
+                        ? SavedLogin.clientCredentials(server.trim(), clientId.trim(), secret.trim())
+                        : SavedLogin.token(server.trim(), secret.trim()))
+                .withTrust(trust.savedCaFile(), trust.pins);
         if (!noCheck) {
             if (credentials) {
                 check.credentials = clientId.trim() + ":" + secret.trim();
@@ -95,8 +114,11 @@ public class LoginCommand implements Callable<Integer> {
             AgentRunner.fatal(e.getMessage());
             return AgentExit.CONFIG_ERROR;
         }
-        System.err.println("saved " + (credentials ? "client credentials" : "the token") + (login.caFile() != null || login.pins() != null
-                ? " and how to check the gateway's certificate (--ca, --pin)" : "") + " for " + server.trim() + " in " + store.file()
+        System.err.println("saved " + (credentials ? "client credentials" : "the token")
+                + (login.caFile() != null || login.pins() != null
+                        ? " and how to check the gateway's certificate (--ca, --pin)"
+                        : "")
+                + " for " + server.trim() + " in " + store.file()
                 + " (readable by you only)");
         return AgentExit.NORMAL;
     }
@@ -105,8 +127,19 @@ public class LoginCommand implements Callable<Integer> {
     private Integer refusal(URI gateway, String authorization, String clientIdHeader) {
         AgentSettings settings;
         try {
-            settings = new AgentSettings(gateway, AGENT_PATH, authorization, clientIdHeader, "login-" + UUID.randomUUID(), List.of(),
-                    Duration.ofSeconds(5), 1, Duration.ofSeconds(2), 1, false, trust.trust());
+            settings = new AgentSettings(
+                    gateway,
+                    AGENT_PATH,
+                    authorization,
+                    clientIdHeader,
+                    "login-" + UUID.randomUUID(),
+                    List.of(),
+                    Duration.ofSeconds(5),
+                    1,
+                    Duration.ofSeconds(2),
+                    1,
+                    false,
+                    trust.trust());
         } catch (IllegalArgumentException e) {
             AgentRunner.fatal(e.getMessage());
             return AgentExit.CONFIG_ERROR;
@@ -119,7 +152,8 @@ public class LoginCommand implements Callable<Integer> {
         if (failure.code() == AgentExit.NORMAL) {
             return AgentExit.NORMAL;
         }
-        AgentRunner.fatal(failure.message() + (failure.code() == AgentExit.AUTH_FAILED ? "" : "; to save anyway: --no-check") + "; nothing saved");
+        AgentRunner.fatal(failure.message()
+                + (failure.code() == AgentExit.AUTH_FAILED ? "" : "; to save anyway: --no-check") + "; nothing saved");
         return failure.code();
     }
 

@@ -6,7 +6,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code porthole logout}: deletes the saved login. */
-@Command(name = "logout", mixinStandardHelpOptions = true, description = "Delete the credentials saved by 'porthole login'.")
+@Command(
+        name = "logout",
+        mixinStandardHelpOptions = true,
+        description = "Delete the credentials saved by 'porthole login'.")
 public class LogoutCommand implements Callable<Integer> {
 
     @Override

@@ -29,8 +29,7 @@ import picocli.CommandLine.ParseResult;
  */
 public final class PortholeMain {
 
-    private PortholeMain() {
-    }
+    private PortholeMain() {}
 
     public static void main(String... args) {
         CommandLine line = commandLine(args);
@@ -41,8 +40,10 @@ public final class PortholeMain {
         if (beforeBoot.bootNeeded) {
             Quarkus.run(PicocliRunner.class, args);
         } else if (exit != 0) {
-            // System.exit in a real process; in @QuarkusMainTest the test's exit-code handler. Exit code 0 needs neither: the
-            // process ends when main returns, without the handler's first log call, which starts JBoss Logging (a fifth of
+            // System.exit in a real process; in @QuarkusMainTest the test's exit-code handler. Exit code 0 needs
+            // neither: the
+            // process ends when main returns, without the handler's first log call, which starts JBoss Logging (a fifth
+            // of
             // the CPU time of `porthole --help`, docs/performance.md).
             ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(exit, null);
         }
@@ -113,12 +114,15 @@ public final class PortholeMain {
         }
 
         private static Stream<Object> withMixins(CommandSpec command) {
-            return Stream.concat(Stream.of(command.userObject()), command.mixins().values().stream().flatMap(BeforeBoot::withMixins));
+            return Stream.concat(
+                    Stream.of(command.userObject()),
+                    command.mixins().values().stream().flatMap(BeforeBoot::withMixins));
         }
 
         private static boolean hasInjectionPoint(Class<?> type) {
             for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-                if (Stream.of(c.getDeclaredFields(), c.getDeclaredConstructors(), c.getDeclaredMethods()).flatMap(Stream::<AccessibleObject>of)
+                if (Stream.of(c.getDeclaredFields(), c.getDeclaredConstructors(), c.getDeclaredMethods())
+                        .flatMap(Stream::<AccessibleObject>of)
                         .anyMatch(member -> member.isAnnotationPresent(Inject.class))) {
                     return true;
                 }

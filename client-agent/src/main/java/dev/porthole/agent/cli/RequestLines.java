@@ -1,7 +1,6 @@
 package dev.porthole.agent.cli;
 
 import dev.porthole.agent.upstream.RequestLog;
-import org.jboss.logging.Logger;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -9,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * One line per request on standard error, in the log's format, written in batches: at most one
@@ -52,8 +52,17 @@ final class RequestLines implements RequestLog {
                 return;
             }
             first = pendingLines == 0;
-            pending.append(time()).append(" INFO  ").append(method).append(' ').append(uri).append(' ').append(status).append(' ')
-                    .append(duration.toMillis()).append(" ms").append(System.lineSeparator());
+            pending.append(time())
+                    .append(" INFO  ")
+                    .append(method)
+                    .append(' ')
+                    .append(uri)
+                    .append(' ')
+                    .append(status)
+                    .append(' ')
+                    .append(duration.toMillis())
+                    .append(" ms")
+                    .append(System.lineSeparator());
             pendingLines++;
         }
         if (first) {
@@ -76,8 +85,15 @@ final class RequestLines implements RequestLog {
             dropped = 0;
         }
         if (lost > 0) {
-            batch.append(time()).append(" WARN  ").append(lost).append(" request lines were not printed (more than ")
-                    .append(MAX_PENDING).append(" in ").append(FLUSH_DELAY_MILLIS).append(" ms)").append(System.lineSeparator());
+            batch.append(time())
+                    .append(" WARN  ")
+                    .append(lost)
+                    .append(" request lines were not printed (more than ")
+                    .append(MAX_PENDING)
+                    .append(" in ")
+                    .append(FLUSH_DELAY_MILLIS)
+                    .append(" ms)")
+                    .append(System.lineSeparator());
         }
         err.print(batch);
         err.flush();

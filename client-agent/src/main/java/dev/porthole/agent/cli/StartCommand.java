@@ -20,11 +20,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code porthole start [-c porthole.yml] [NAME...]}: the tunnels of a config file, over one connection. */
-@Command(name = "start", mixinStandardHelpOptions = true, description = {"Start the tunnels of a config file (all, or those named) over one connection.",
-        "Prints a table of the tunnels on standard output; a refused tunnel gets a line on standard error while the others run."})
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start the tunnels of a config file (all, or those named) over one connection.",
+            "Prints a table of the tunnels on standard output; a refused tunnel gets a line on standard error while the others run."
+        })
 public class StartCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..*", paramLabel = "NAME", description = "Tunnels to start, by their name in the file (default: all).")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "NAME",
+            description = "Tunnels to start, by their name in the file (default: all).")
     List<String> names;
 
     @Mixin
@@ -58,7 +66,10 @@ public class StartCommand implements Callable<Integer> {
             entries = config.select(names);
             connection.serverFallback(config.server());
             connection.haFallback(config.ha());
-            settings = runner.settings(connection, entries.stream().map(TunnelEntry::spec).toList(), entries.stream().map(TunnelEntry::label).toList());
+            settings = runner.settings(
+                    connection,
+                    entries.stream().map(TunnelEntry::spec).toList(),
+                    entries.stream().map(TunnelEntry::label).toList());
             inspector = inspect.settings(settings.upstreamTimeout());
         } catch (InvalidConfigException e) {
             e.lines().forEach(AgentRunner::fatal);
@@ -70,7 +81,8 @@ public class StartCommand implements Callable<Integer> {
         ConsoleReporter reporter = new ConsoleReporter(System.out, System.err, entries);
         // The inspector also serves /api/status (porthole status), so it runs for TCP-only files too.
         ExchangeTap tap = runner.inspector(inspector);
-        UpstreamByKind upstreams = new UpstreamByKind(serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap),
+        UpstreamByKind upstreams = new UpstreamByKind(
+                serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap),
                 new TcpUpstream(vertx, Duration.ofSeconds(5)));
         return runner.run(settings, upstreams, reporter).code();
     }

@@ -18,11 +18,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code porthole status}: the running agent's tunnels, request counts and last errors, from its local API. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = {"Show the running agent's tunnels, request counts and last errors.",
-        "Asks the agent's inspector address (GET /api/status); an agent started with --no-inspect cannot be asked."})
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show the running agent's tunnels, request counts and last errors.",
+            "Asks the agent's inspector address (GET /api/status); an agent started with --no-inspect cannot be asked."
+        })
 public class StatusCommand implements Callable<Integer> {
 
-    @Option(names = "--inspect-address", paramLabel = "HOST:PORT", defaultValue = "${env:INSPECT_ADDRESS:-127.0.0.1:4040}",
+    @Option(
+            names = "--inspect-address",
+            paramLabel = "HOST:PORT",
+            defaultValue = "${env:INSPECT_ADDRESS:-127.0.0.1:4040}",
             description = "The running agent's inspector address (env INSPECT_ADDRESS, default ${DEFAULT-VALUE}).")
     String address;
 
@@ -41,11 +49,15 @@ public class StatusCommand implements Callable<Integer> {
         String host = where.host().equals("0.0.0.0") || where.host().equals("::") ? "127.0.0.1" : where.host();
         URI uri = URI.create("http://" + new UpstreamAddress(host, where.port()) + "/api/status");
         HttpResponse<String> response;
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()) {
-            response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        try (HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()) {
+            response = client.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            AgentRunner.fatal("no agent answers at " + where + " (" + e.getClass().getSimpleName()
-                    + "); is one running, with its inspector on? Point --inspect-address at it");
+            AgentRunner.fatal(
+                    "no agent answers at " + where + " (" + e.getClass().getSimpleName()
+                            + "); is one running, with its inspector on? Point --inspect-address at it");
             return AgentExit.UNREACHABLE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -58,7 +70,8 @@ public class StatusCommand implements Callable<Integer> {
             }
             status = new JsonObject(response.body());
         } catch (DecodeException e) {
-            AgentRunner.fatal("what answers at " + where + " is not a porthole agent with a status API (" + e.getMessage() + ")");
+            AgentRunner.fatal(
+                    "what answers at " + where + " is not a porthole agent with a status API (" + e.getMessage() + ")");
             return AgentExit.UNREACHABLE;
         }
         if (json) {
@@ -73,16 +86,22 @@ public class StatusCommand implements Callable<Integer> {
     static List<String> lines(JsonObject status) {
         List<String> lines = new ArrayList<>();
         String since = status.getString("connectedSince");
-        lines.add("agent " + status.getString("agentId") + ": " + status.getString("state") + " to " + status.getString("server")
-                + (since == null ? "" : " since " + since) + ", " + status.getLong("reconnects", 0L) + " reconnects");
+        lines.add("agent " + status.getString("agentId") + ": " + status.getString("state") + " to "
+                + status.getString("server") + (since == null ? "" : " since " + since) + ", "
+                + status.getLong("reconnects", 0L) + " reconnects");
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("NAME", "TYPE", "STATE", "ADDRESS", "UPSTREAM", "REQUESTS", "FAILED"));
         JsonArray tunnels = status.getJsonArray("tunnels", new JsonArray());
         for (int i = 0; i < tunnels.size(); i++) {
             JsonObject tunnel = tunnels.getJsonObject(i);
             String address = tunnel.getString("address", "");
-            rows.add(List.of(tunnel.getString("name", ""), tunnel.getString("type", ""), tunnel.getString("state", ""),
-                    address.isEmpty() ? "-" : address, tunnel.getString("upstream", ""), String.valueOf(tunnel.getLong("requests", 0L)),
+            rows.add(List.of(
+                    tunnel.getString("name", ""),
+                    tunnel.getString("type", ""),
+                    tunnel.getString("state", ""),
+                    address.isEmpty() ? "-" : address,
+                    tunnel.getString("upstream", ""),
+                    String.valueOf(tunnel.getLong("requests", 0L)),
                     String.valueOf(tunnel.getLong("failedRequests", 0L))));
         }
         lines.addAll(StatusTable.align(rows));
@@ -90,7 +109,8 @@ public class StatusCommand implements Callable<Integer> {
         if (!errors.isEmpty()) {
             lines.add("last errors:");
             for (int i = 0; i < errors.size(); i++) {
-                lines.add("  " + errors.getJsonObject(i).getString("at") + "  " + errors.getJsonObject(i).getString("message"));
+                lines.add("  " + errors.getJsonObject(i).getString("at") + "  "
+                        + errors.getJsonObject(i).getString("message"));
             }
         }
         return lines;

@@ -11,8 +11,7 @@ final class StatusTable {
 
     private static final List<String> HEADER = List.of("NAME", "TYPE", "ADDRESS", "UPSTREAM");
 
-    private StatusTable() {
-    }
+    private StatusTable() {}
 
     /** The table's lines; {@code results} answer {@code entries} in the same order. */
     static List<String> lines(List<TunnelEntry> entries, List<TunnelResult> results) {
@@ -24,8 +23,14 @@ final class StatusTable {
                 continue;
             }
             TunnelEntry entry = entries.get(i);
-            String address = result.publicAddress().isEmpty() ? "private: porthole connect " + result.name() : result.publicAddress();
-            rows.add(List.of(entry.label(), entry.spec().kind().name().toLowerCase(Locale.ROOT), address, entry.spec().upstream().toString()));
+            String address = result.publicAddress().isEmpty()
+                    ? "private: porthole connect " + result.name()
+                    : result.publicAddress();
+            rows.add(List.of(
+                    entry.label(),
+                    entry.spec().kind().name().toLowerCase(Locale.ROOT),
+                    address,
+                    entry.spec().upstream().toString()));
         }
         return align(rows);
     }

@@ -15,23 +15,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code porthole tcp 22}: expose a local TCP service at a public port, or as a private tunnel. */
-@Command(name = "tcp", mixinStandardHelpOptions = true, description = {"Expose a local TCP service at a public port, or as a private tunnel.",
-        "Public: visitors reach it at the tcp://host:port printed on standard output.",
-        "Private (--private --name NAME): only granted clients reach it, with",
-        "'porthole connect NAME'. Everything else goes to standard error."})
+@Command(
+        name = "tcp",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Expose a local TCP service at a public port, or as a private tunnel.",
+            "Public: visitors reach it at the tcp://host:port printed on standard output.",
+            "Private (--private --name NAME): only granted clients reach it, with",
+            "'porthole connect NAME'. Everything else goes to standard error."
+        })
 public class TcpCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "Local service: 22, db.local:5432 or [::1]:6379.")
+    @Parameters(
+            index = "0",
+            paramLabel = "<port|host:port>",
+            description = "Local service: 22, db.local:5432 or [::1]:6379.")
     String upstream;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "${env:TUNNEL_PORT:-0}",
-            description = "Public port to ask for, from the gateway's range; 0 (default) for any free one (env TUNNEL_PORT).")
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "${env:TUNNEL_PORT:-0}",
+            description =
+                    "Public port to ask for, from the gateway's range; 0 (default) for any free one (env TUNNEL_PORT).")
     int port;
 
     @Option(names = "--private", description = "Publish no port: only clients granted this tunnel's name may dial it.")
     boolean privateTunnel;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "${env:TUNNEL_NAME}", description = "Name of a private tunnel (env TUNNEL_NAME).")
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            defaultValue = "${env:TUNNEL_NAME}",
+            description = "Name of a private tunnel (env TUNNEL_NAME).")
     String name;
 
     @Mixin
@@ -50,7 +66,8 @@ public class TcpCommand implements Callable<Integer> {
     public Integer call() {
         AgentSettings settings;
         try {
-            settings = runner.settings(connection, List.of(TunnelSpec.tcp(upstream, port, privateTunnel, name, option -> "--" + option)));
+            settings = runner.settings(
+                    connection, List.of(TunnelSpec.tcp(upstream, port, privateTunnel, name, option -> "--" + option)));
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }

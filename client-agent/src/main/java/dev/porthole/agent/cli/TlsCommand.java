@@ -15,17 +15,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code porthole tls 8443 --subdomain app}: expose a local TLS service by name, with TLS ending at the service itself. */
-@Command(name = "tls", mixinStandardHelpOptions = true, description = {"Expose a local TLS service by name, with TLS ending at the service itself.",
-        "Visitors reach tls://NAME.<domain> on the gateway's passthrough port (HTTPS, or any protocol over TLS).",
-        "The gateway routes each connection by the name it asks for (SNI) without decrypting it,",
-        "so the local service's own certificate, which must name NAME.<domain>, is what visitors see.",
-        "Prints the public address on standard output; everything else goes to standard error."})
+@Command(
+        name = "tls",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Expose a local TLS service by name, with TLS ending at the service itself.",
+            "Visitors reach tls://NAME.<domain> on the gateway's passthrough port (HTTPS, or any protocol over TLS).",
+            "The gateway routes each connection by the name it asks for (SNI) without decrypting it,",
+            "so the local service's own certificate, which must name NAME.<domain>, is what visitors see.",
+            "Prints the public address on standard output; everything else goes to standard error."
+        })
 public class TlsCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "<port|host:port>", description = "The local TLS service, e.g. 8443 or app.local:443.")
+    @Parameters(
+            index = "0",
+            paramLabel = "<port|host:port>",
+            description = "The local TLS service, e.g. 8443 or app.local:443.")
     String upstream;
 
-    @Option(names = {"--subdomain", "--sub-domain"}, paramLabel = "NAME", defaultValue = "${env:SUB_DOMAIN}",
+    @Option(
+            names = {"--subdomain", "--sub-domain"},
+            paramLabel = "NAME",
+            defaultValue = "${env:SUB_DOMAIN}",
             description = "The name visitors ask for: NAME.<domain> (env SUB_DOMAIN); required.")
     String subdomain;
 
@@ -42,7 +53,8 @@ public class TlsCommand implements Callable<Integer> {
     public Integer call() {
         AgentSettings settings;
         try {
-            settings = runner.settings(connection, List.of(TunnelSpec.tls(upstream, subdomain, option -> "--" + option)));
+            settings =
+                    runner.settings(connection, List.of(TunnelSpec.tls(upstream, subdomain, option -> "--" + option)));
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }

@@ -3,28 +3,12 @@ package dev.porthole.agent.cli;
 import dev.porthole.agent.login.CredentialStore;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
-import dev.porthole.agent.tunnel.Backoff;
-import dev.porthole.agent.tunnel.TunnelClient;
-import dev.porthole.agent.tunnel.TunnelListener;
 import dev.porthole.protocol.ProtocolVersion;
-import dev.porthole.protocol.message.Notice;
-import dev.porthole.protocol.message.ResetCode;
-import dev.porthole.protocol.message.TunnelResult;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -33,10 +17,15 @@ import picocli.CommandLine.Mixin;
  * configured (--server, SERVER or a saved login), the protocol version that gateway speaks with it,
  * from a handshake without tunnels.
  */
-@Command(name = "version", mixinStandardHelpOptions = true, description = {"Print the agent's version and the protocol versions it speaks.",
-        "With a gateway configured (--server, SERVER or 'porthole login'), also the",
-        "version the gateway chooses in a handshake without tunnels. Exit code 0, or",
-        "that of the failed handshake (3 refused, 5 unreachable, 8 incompatible)."})
+@Command(
+        name = "version",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print the agent's version and the protocol versions it speaks.",
+            "With a gateway configured (--server, SERVER or 'porthole login'), also the",
+            "version the gateway chooses in a handshake without tunnels. Exit code 0, or",
+            "that of the failed handshake (3 refused, 5 unreachable, 8 incompatible)."
+        })
 public class VersionCommand implements Callable<Integer> {
 
     /**

@@ -33,7 +33,8 @@ public record AgentConfig(String server, List<TunnelEntry> tunnels, Boolean ha) 
         List<String> known = tunnels.stream().map(TunnelEntry::label).toList();
         for (String label : labels) {
             if (!known.contains(label)) {
-                throw new IllegalArgumentException("no tunnel '" + label + "' in the configuration; it has: " + String.join(", ", known));
+                throw new IllegalArgumentException(
+                        "no tunnel '" + label + "' in the configuration; it has: " + String.join(", ", known));
             }
         }
         List<TunnelEntry> chosen = new ArrayList<>();

@@ -31,8 +31,19 @@ import java.util.regex.Pattern;
 public final class AgentConfigReader {
 
     /** Keys of one tunnel entry, in the order the example and the docs list them. */
-    static final List<String> ENTRY_KEYS = List.of("type", "upstream", "subdomain", "host-header", "upstream-basic-auth", "upstream-tls",
-            "upstream-tls-verify", "policy", "port", "private", "name");
+    static final List<String> ENTRY_KEYS = List.of(
+            "type",
+            "upstream",
+            "subdomain",
+            "host-header",
+            "upstream-basic-auth",
+            "upstream-tls",
+            "upstream-tls-verify",
+            "policy",
+            "port",
+            "private",
+            "name");
+
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
     private static final YAMLFactory YAML = new YAMLFactory();
 
@@ -47,10 +58,16 @@ public final class AgentConfigReader {
         try {
             text = Files.readString(path);
         } catch (NoSuchFileException e) {
-            throw new InvalidConfigException(path.toString(), List.of(new ConfigProblem(0, "",
-                    "no such file; write a commented example with 'porthole config init' or point --config at yours")));
+            throw new InvalidConfigException(
+                    path.toString(),
+                    List.of(
+                            new ConfigProblem(
+                                    0,
+                                    "",
+                                    "no such file; write a commented example with 'porthole config init' or point --config at yours")));
         } catch (IOException e) {
-            throw new InvalidConfigException(path.toString(), List.of(new ConfigProblem(0, "", "cannot read it: " + e.getMessage())));
+            throw new InvalidConfigException(
+                    path.toString(), List.of(new ConfigProblem(0, "", "cannot read it: " + e.getMessage())));
         }
         return parse(path.toString(), text);
     }
@@ -64,7 +81,8 @@ public final class AgentConfigReader {
             // What was checked before the syntax broke is beside the point: report the syntax alone.
             JsonLocation where = e.getLocation();
             reader.problems.clear();
-            reader.problems.add(new ConfigProblem(where == null ? 0 : where.getLineNr(), "", "not valid YAML: " + oneLine(e.getOriginalMessage())));
+            reader.problems.add(new ConfigProblem(
+                    where == null ? 0 : where.getLineNr(), "", "not valid YAML: " + oneLine(e.getOriginalMessage())));
         } catch (IOException e) {
             throw new UncheckedIOException("reading YAML from a string", e);
         }
@@ -75,8 +93,7 @@ public final class AgentConfigReader {
     }
 
     /** A scalar as written, with its line. */
-    private record Value(String text, JsonToken token, int line) {
-    }
+    private record Value(String text, JsonToken token, int line) {}
 
     private void document(JsonParser parser) throws IOException {
         JsonToken token = parser.nextToken();
@@ -107,10 +124,14 @@ public final class AgentConfigReader {
                 }
                 case "tunnels" -> tunnels(parser, line);
                 case "ha" -> {
-                    if (parser.currentToken() == JsonToken.VALUE_TRUE || parser.currentToken() == JsonToken.VALUE_FALSE) {
+                    if (parser.currentToken() == JsonToken.VALUE_TRUE
+                            || parser.currentToken() == JsonToken.VALUE_FALSE) {
                         ha = parser.currentToken() == JsonToken.VALUE_TRUE;
                     } else {
-                        problem(line, key, "must be true or false (two connections to two gateway instances, like --ha)");
+                        problem(
+                                line,
+                                key,
+                                "must be true or false (two connections to two gateway instances, like --ha)");
                         parser.skipChildren();
                     }
                 }
@@ -127,7 +148,10 @@ public final class AgentConfigReader {
 
     private void tunnels(JsonParser parser, int line) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
-            problem(line, "tunnels", "must map a name to each tunnel, e.g. 'web:' followed by indented 'type: http' and 'upstream: 3000'");
+            problem(
+                    line,
+                    "tunnels",
+                    "must map a name to each tunnel, e.g. 'web:' followed by indented 'type: http' and 'upstream: 3000'");
             parser.skipChildren();
             return;
         }
@@ -185,7 +209,10 @@ public final class AgentConfigReader {
         int before = problems.size();
         for (Map.Entry<String, Value> field : fields.entrySet()) {
             if (!ENTRY_KEYS.contains(field.getKey())) {
-                problem(field.getValue().line(), path + "." + field.getKey(), "unknown key; a tunnel takes " + String.join(", ", ENTRY_KEYS));
+                problem(
+                        field.getValue().line(),
+                        path + "." + field.getKey(),
+                        "unknown key; a tunnel takes " + String.join(", ", ENTRY_KEYS));
             }
         }
         Value type = fields.get("type");
@@ -194,7 +221,10 @@ public final class AgentConfigReader {
             problem(labelLine, path + ".type", "missing; write 'type: http', 'type: tcp' or 'type: tls'");
         }
         if (upstream == null) {
-            problem(labelLine, path + ".upstream", "missing; write the local service, e.g. 'upstream: 3000' or 'upstream: localhost:8080'");
+            problem(
+                    labelLine,
+                    path + ".upstream",
+                    "missing; write the local service, e.g. 'upstream: 3000' or 'upstream: localhost:8080'");
         } else {
             try {
                 UpstreamAddress.parse(upstream.text());
@@ -206,10 +236,27 @@ public final class AgentConfigReader {
         if ("http".equals(kind)) {
             only(fields, path, "tcp", "port", "private", "name");
         } else if ("tcp".equals(kind)) {
-            only(fields, path, "http", "subdomain", "host-header", "upstream-basic-auth", "upstream-tls", "upstream-tls-verify", "policy");
+            only(
+                    fields,
+                    path,
+                    "http",
+                    "subdomain",
+                    "host-header",
+                    "upstream-basic-auth",
+                    "upstream-tls",
+                    "upstream-tls-verify",
+                    "policy");
         } else if ("tls".equals(kind)) {
             only(fields, path, "tcp", "port", "private", "name");
-            only(fields, path, "http", "host-header", "upstream-basic-auth", "upstream-tls", "upstream-tls-verify", "policy");
+            only(
+                    fields,
+                    path,
+                    "http",
+                    "host-header",
+                    "upstream-basic-auth",
+                    "upstream-tls",
+                    "upstream-tls-verify",
+                    "policy");
         } else if (type != null) {
             problem(type.line(), path + ".type", "must be 'http', 'tcp' or 'tls', was '" + type.text() + "'");
         }
@@ -218,19 +265,33 @@ public final class AgentConfigReader {
         Boolean tls = bool(fields.get("upstream-tls"), path + ".upstream-tls");
         Boolean tlsVerify = bool(fields.get("upstream-tls-verify"), path + ".upstream-tls-verify");
         if (tlsVerify != null && !Boolean.TRUE.equals(tls)) {
-            problem(fields.get("upstream-tls-verify").line(), path + ".upstream-tls-verify", "applies to HTTPS upstreams only; add 'upstream-tls: true'");
+            problem(
+                    fields.get("upstream-tls-verify").line(),
+                    path + ".upstream-tls-verify",
+                    "applies to HTTPS upstreams only; add 'upstream-tls: true'");
         }
         if (problems.size() > before) {
             return;
         }
         try {
-            TunnelSpec spec = "tls".equals(kind) ? TunnelSpec.tls(upstream.text(), text(fields.get("subdomain")), option -> "'" + option + "'")
+            TunnelSpec spec = "tls".equals(kind)
+                    ? TunnelSpec.tls(upstream.text(), text(fields.get("subdomain")), option -> "'" + option + "'")
                     : "http".equals(kind)
-                    ? TunnelSpec.http(upstream.text(), text(fields.get("subdomain")), UpstreamHttpOptions.of(text(fields.get("host-header")),
-                    text(fields.get("upstream-basic-auth")), Boolean.TRUE.equals(tls), !Boolean.FALSE.equals(tlsVerify),
-                    option -> "'" + option + "'"))
-                    : TunnelSpec.tcp(upstream.text(), port == null ? 0 : port, Boolean.TRUE.equals(privateTunnel), text(fields.get("name")),
-                    option -> "'" + option + "'");
+                            ? TunnelSpec.http(
+                                    upstream.text(),
+                                    text(fields.get("subdomain")),
+                                    UpstreamHttpOptions.of(
+                                            text(fields.get("host-header")),
+                                            text(fields.get("upstream-basic-auth")),
+                                            Boolean.TRUE.equals(tls),
+                                            !Boolean.FALSE.equals(tlsVerify),
+                                            option -> "'" + option + "'"))
+                            : TunnelSpec.tcp(
+                                    upstream.text(),
+                                    port == null ? 0 : port,
+                                    Boolean.TRUE.equals(privateTunnel),
+                                    text(fields.get("name")),
+                                    option -> "'" + option + "'");
             if (policy != null && !policy.isEmpty()) {
                 spec = spec.withPolicy(policy.toPolicy(rule -> "'policy." + rule + "'"));
             }
@@ -245,7 +306,9 @@ public final class AgentConfigReader {
         Map<String, String> owners = new HashMap<>();
         for (TunnelEntry entry : tunnels) {
             TunnelSpec spec = entry.spec();
-            String claim = !spec.name().isEmpty() ? spec.kind() + " name '" + spec.name() + "'" : spec.port() > 0 ? "port " + spec.port() : null;
+            String claim = !spec.name().isEmpty()
+                    ? spec.kind() + " name '" + spec.name() + "'"
+                    : spec.port() > 0 ? "port " + spec.port() : null;
             if (claim == null) {
                 continue;
             }
@@ -308,7 +371,8 @@ public final class AgentConfigReader {
 
     /** SnakeYAML's message spans lines with excerpts and carets; keep its sentences. */
     private static String oneLine(String message) {
-        return message.lines().filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+        return message.lines()
+                .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
                 .collect(java.util.stream.Collectors.joining("; "));
     }
 

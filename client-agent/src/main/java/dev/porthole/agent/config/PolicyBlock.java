@@ -23,13 +23,15 @@ import java.util.Map;
  */
 final class PolicyBlock {
 
-    private PolicyBlock() {
-    }
+    private PolicyBlock() {}
 
     /** Reads the block the parser stands on (its start); every mistake is added to {@code problems}. */
     static PolicyInput read(JsonParser parser, String path, int line, List<ConfigProblem> problems) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
-            problems.add(new ConfigProblem(line, path, "must map rules to values, e.g. 'basic-auth: [alice:s3cret]' on the next line, indented"));
+            problems.add(new ConfigProblem(
+                    line,
+                    path,
+                    "must map rules to values, e.g. 'basic-auth: [alice:s3cret]' on the next line, indented"));
             parser.skipChildren();
             return null;
         }
@@ -40,17 +42,34 @@ final class PolicyBlock {
             parser.nextToken();
             List<String> values = values(parser, path + "." + key, keyLine, problems);
             if (!PolicyInput.KEYS.contains(key)) {
-                problems.add(new ConfigProblem(keyLine, path + "." + key, "unknown rule; a policy takes " + String.join(", ", PolicyInput.KEYS)));
+                problems.add(new ConfigProblem(
+                        keyLine,
+                        path + "." + key,
+                        "unknown rule; a policy takes " + String.join(", ", PolicyInput.KEYS)));
             } else if (PolicyInput.SINGLE.contains(key) && values.size() > 1) {
-                problems.add(new ConfigProblem(keyLine, path + "." + key, key.equals("rate-limit") ? "takes one rate, such as 100/min" : "takes one value"));
+                problems.add(new ConfigProblem(
+                        keyLine,
+                        path + "." + key,
+                        key.equals("rate-limit") ? "takes one rate, such as 100/min" : "takes one value"));
             } else if (rules.putIfAbsent(key, values) != null) {
                 problems.add(new ConfigProblem(keyLine, path + "." + key, "appears twice; keep one"));
             }
         }
-        return new PolicyInput(rules.get("basic-auth"), rules.get("allow-cidr"), rules.get("deny-cidr"), rules.get("verify-webhook"),
-                rules.get("request-header-add"), rules.get("request-header-remove"), rules.get("response-header-add"),
-                rules.get("response-header-remove"), single(rules, "rate-limit"), single(rules, "oidc-issuer"), single(rules, "oidc-client-id"),
-                single(rules, "oidc-client-secret"), rules.get("oidc-allow-domain"), rules.get("oidc-allow-claim"));
+        return new PolicyInput(
+                rules.get("basic-auth"),
+                rules.get("allow-cidr"),
+                rules.get("deny-cidr"),
+                rules.get("verify-webhook"),
+                rules.get("request-header-add"),
+                rules.get("request-header-remove"),
+                rules.get("response-header-add"),
+                rules.get("response-header-remove"),
+                single(rules, "rate-limit"),
+                single(rules, "oidc-issuer"),
+                single(rules, "oidc-client-id"),
+                single(rules, "oidc-client-secret"),
+                rules.get("oidc-allow-domain"),
+                rules.get("oidc-allow-claim"));
     }
 
     private static String single(Map<String, List<String>> rules, String key) {
@@ -58,7 +77,8 @@ final class PolicyBlock {
         return values.isEmpty() ? "" : values.getFirst();
     }
 
-    private static List<String> values(JsonParser parser, String key, int line, List<ConfigProblem> problems) throws IOException {
+    private static List<String> values(JsonParser parser, String key, int line, List<ConfigProblem> problems)
+            throws IOException {
         List<String> values = new ArrayList<>();
         if (parser.currentToken() == JsonToken.START_ARRAY) {
             while (parser.nextToken() != JsonToken.END_ARRAY) {

@@ -14,8 +14,7 @@ public final class DemoBytes {
 
     static final int BLOCK = 64 * 1024;
 
-    private DemoBytes() {
-    }
+    private DemoBytes() {}
 
     /** Block {@code index}, cut to {@code length} bytes. */
     static Buffer block(long index, int length) {

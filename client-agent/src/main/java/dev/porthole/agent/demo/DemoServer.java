@@ -2,7 +2,6 @@ package dev.porthole.agent.demo;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -12,7 +11,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -45,7 +43,11 @@ public final class DemoServer {
 
     /** Starts listening; completes with the bound port. */
     public Future<Integer> start(String host, int port) {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true).setCompressionSupported(false))
+        server = vertx.createHttpServer(new HttpServerOptions()
+                        .setHost(host)
+                        .setPort(port)
+                        .setTcpNoDelay(true)
+                        .setCompressionSupported(false))
                 .webSocketHandler(this::echoWebSocket)
                 .requestHandler(this::handle);
         return server.listen().map(HttpServer::actualPort);
@@ -59,10 +61,14 @@ public final class DemoServer {
         String path = request.path();
         try {
             if (path.equals("/hello")) {
-                request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("hello\n");
+                request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                        .end("hello\n");
             } else if (path.startsWith("/bytes/") && path.endsWith("/sha256")) {
                 long total = Long.parseLong(path.substring("/bytes/".length(), path.length() - "/sha256".length()));
-                request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(DemoBytes.sha256(total));
+                request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                        .end(DemoBytes.sha256(total));
             } else if (path.startsWith("/bytes/")) {
                 sendBytes(request, Long.parseLong(path.substring("/bytes/".length())));
             } else if (path.equals("/digest")) {
@@ -75,12 +81,20 @@ public final class DemoServer {
                 long delay = intParam(request, "delay", 1000);
                 vertx.setTimer(Math.max(1, delay), id -> request.response().end("slept " + delay + " ms\n"));
             } else if (path.startsWith("/status/")) {
-                request.response().setStatusCode(Integer.parseInt(path.substring("/status/".length()))).end();
+                request.response()
+                        .setStatusCode(Integer.parseInt(path.substring("/status/".length())))
+                        .end();
             } else if (path.equals("/headers")) {
                 JsonObject headers = new JsonObject();
-                request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
-                request.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(new JsonObject().put("method", request.method().name()).put("uri", request.uri()).put("headers", headers).encode());
+                request.headers()
+                        .forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+                request.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(new JsonObject()
+                                .put("method", request.method().name())
+                                .put("uri", request.uri())
+                                .put("headers", headers)
+                                .encode());
             } else if (path.equals("/")) {
                 page(request);
             } else {
@@ -125,8 +139,12 @@ public final class DemoServer {
             digest.update(chunk.getBytes());
             length[0] += chunk.length();
         });
-        request.endHandler(v -> request.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject().put("sha256", HexFormat.of().formatHex(digest.digest())).put("length", length[0]).encode()));
+        request.endHandler(v -> request.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject()
+                        .put("sha256", HexFormat.of().formatHex(digest.digest()))
+                        .put("length", length[0])
+                        .encode()));
     }
 
     private void echo(HttpServerRequest request) {
@@ -139,7 +157,8 @@ public final class DemoServer {
     }
 
     private void events(HttpServerRequest request, int count, int interval) {
-        HttpServerResponse response = request.response().setChunked(true)
+        HttpServerResponse response = request.response()
+                .setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
         new Object() {
@@ -172,9 +191,15 @@ public final class DemoServer {
     private void page(HttpServerRequest request) {
         StringBuilder rows = new StringBuilder();
         for (Map.Entry<String, String> header : request.headers()) {
-            rows.append("<tr><th>").append(escape(header.getKey())).append("</th><td>").append(escape(header.getValue())).append("</td></tr>\n");
+            rows.append("<tr><th>")
+                    .append(escape(header.getKey()))
+                    .append("</th><td>")
+                    .append(escape(header.getValue()))
+                    .append("</td></tr>\n");
         }
-        request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end("""
+        request.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+                .end("""
                 <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Porthole demo</title>
                 <style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:3rem auto;padding:0 1rem}
                 th{text-align:left;padding-right:1rem;vertical-align:top}td{font-family:monospace}</style></head>
@@ -206,5 +231,4 @@ public final class DemoServer {
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
-
 }

@@ -2,8 +2,8 @@ package dev.porthole.agent.dial;
 
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
-import dev.porthole.agent.tunnel.GatewayTrust;
 import dev.porthole.agent.tunnel.Backoff;
+import dev.porthole.agent.tunnel.GatewayTrust;
 import dev.porthole.agent.tunnel.TunnelClient;
 import dev.porthole.agent.tunnel.TunnelListener;
 import dev.porthole.protocol.message.Notice;
@@ -71,14 +71,29 @@ public final class PrivateTunnels implements AutoCloseable {
      *
      * @throws IOException also when the gateway's certificate does not verify
      */
-    public static PrivateTunnels connect(URI server, String authorization, Duration timeout, GatewayTrust trust) throws IOException {
+    public static PrivateTunnels connect(URI server, String authorization, Duration timeout, GatewayTrust trust)
+            throws IOException {
         trust.warnings(server).forEach(LOG::warn);
         Vertx vertx = Vertx.vertx();
         CompletableFuture<Void> connected = new CompletableFuture<>();
-        AgentSettings settings = new AgentSettings(server, "/_porthole/agent", authorization, null, "dialer-" + UUID.randomUUID(), List.of(),
-                Duration.ofSeconds(60), 0, Duration.ofSeconds(30), 0, false, trust);
-        TunnelClient client = new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL,
-                "this client only dials"), new TunnelListener() {
+        AgentSettings settings = new AgentSettings(
+                server,
+                "/_porthole/agent",
+                authorization,
+                null,
+                "dialer-" + UUID.randomUUID(),
+                List.of(),
+                Duration.ofSeconds(60),
+                0,
+                Duration.ofSeconds(30),
+                0,
+                false,
+                trust);
+        TunnelClient client = new TunnelClient(
+                vertx,
+                settings,
+                (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "this client only dials"),
+                new TunnelListener() {
                     @Override
                     public void connected(List<TunnelResult> results, boolean first) {
                         connected.complete(null);
@@ -93,7 +108,13 @@ public final class PrivateTunnels implements AutoCloseable {
                     public void retrying(String reason, Duration retryIn) {
                         LOG.warnf("%s; retrying in %d ms", reason, retryIn.toMillis());
                     }
-                }, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC()),
+                },
+                new Backoff(
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(30),
+                        new SecureRandom(),
+                        Clock.systemUTC()),
                 "java-api");
         client.start().onSuccess(exit -> connected.completeExceptionally(new IOException(describe(exit))));
         PrivateTunnels tunnels = new PrivateTunnels(vertx, client);
@@ -105,7 +126,8 @@ public final class PrivateTunnels implements AutoCloseable {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (TimeoutException e) {
             tunnels.close();
-            throw new IOException("the gateway at " + server + " did not accept the session within " + timeout.toMillis() + " ms");
+            throw new IOException(
+                    "the gateway at " + server + " did not accept the session within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             tunnels.close();

@@ -35,7 +35,12 @@ public final class LocalListener {
     /**
      * @param farEnd opens the far end for a connection from the given source address; a failed future resets the connection
      */
-    public LocalListener(Vertx vertx, UpstreamAddress listen, int maxConnections, Duration idleTimeout, Function<String, Future<RelayEnd>> farEnd) {
+    public LocalListener(
+            Vertx vertx,
+            UpstreamAddress listen,
+            int maxConnections,
+            Duration idleTimeout,
+            Function<String, Future<RelayEnd>> farEnd) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("--max-connections must be at least 1, was " + maxConnections);
         }
@@ -55,7 +60,9 @@ public final class LocalListener {
                 .setTcpNoDelay(true)
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-        return server.connectHandler(this::accept).listen(listen.port(), listen.host()).map(NetServer::actualPort);
+        return server.connectHandler(this::accept)
+                .listen(listen.port(), listen.host())
+                .map(NetServer::actualPort);
     }
 
     public Future<Void> close() {
@@ -72,7 +79,9 @@ public final class LocalListener {
         String source = address(socket.remoteAddress());
         if (connections.incrementAndGet() > maxConnections) {
             connections.decrementAndGet();
-            Log.warnf("refused a connection from %s: %d connections is the limit (--max-connections)", source, maxConnections);
+            Log.warnf(
+                    "refused a connection from %s: %d connections is the limit (--max-connections)",
+                    source, maxConnections);
             local.abort(new IllegalStateException("connection limit reached"));
             return;
         }
@@ -86,7 +95,9 @@ public final class LocalListener {
             Splice.join(local, far.result()).onComplete(done -> {
                 connections.decrementAndGet();
                 if (done.failed()) {
-                    Log.infof("connection from %s broke off: %s", source, done.cause().getMessage());
+                    Log.infof(
+                            "connection from %s broke off: %s",
+                            source, done.cause().getMessage());
                 }
             });
         });

@@ -33,8 +33,17 @@ import java.util.Map;
  * @param cap           the capture cap
  * @param truncated     whether the body was longer than the cap
  */
-public record BodyView(Kind kind, String text, List<FormField> fields, String hexHead, String contentType, String note, long totalBytes,
-        int capturedBytes, int cap, boolean truncated) {
+public record BodyView(
+        Kind kind,
+        String text,
+        List<FormField> fields,
+        String hexHead,
+        String contentType,
+        String note,
+        long totalBytes,
+        int capturedBytes,
+        int cap,
+        boolean truncated) {
 
     /** How many bytes of a binary body the hex dump shows. */
     public static final int HEX_HEAD_BYTES = 256;
@@ -43,12 +52,15 @@ public record BodyView(Kind kind, String text, List<FormField> fields, String he
 
     /** How a body is shown. */
     public enum Kind {
-        EMPTY, JSON, FORM, TEXT, BINARY
+        EMPTY,
+        JSON,
+        FORM,
+        TEXT,
+        BINARY
     }
 
     /** One field of a form body. */
-    public record FormField(String name, String value) {
-    }
+    public record FormField(String name, String value) {}
 
     public BodyView {
         fields = List.copyOf(fields);
@@ -64,7 +76,9 @@ public record BodyView(Kind kind, String text, List<FormField> fields, String he
         if (capture.totalBytes() == 0) {
             return view.build(Kind.EMPTY, "", List.of(), "", "");
         }
-        if (contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.trim().equalsIgnoreCase("identity")) {
+        if (contentEncoding != null
+                && !contentEncoding.isBlank()
+                && !contentEncoding.trim().equalsIgnoreCase("identity")) {
             return view.build(Kind.BINARY, "", List.of(), hexHead(bytes), contentEncoding.trim() + "-encoded");
         }
         String text = decode(bytes, charset(type), truncated);
@@ -77,19 +91,27 @@ public record BodyView(Kind kind, String text, List<FormField> fields, String he
             }
             try {
                 JsonNode tree = JSON.readTree(text);
-                return view.build(Kind.JSON, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree), List.of(), "", "");
+                return view.build(
+                        Kind.JSON, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree), List.of(), "", "");
             } catch (JsonProcessingException e) {
                 return view.build(Kind.TEXT, text, List.of(), "", "not valid JSON, shown as text");
             }
         }
         if (mediaType.equals("application/x-www-form-urlencoded")) {
             List<FormField> fields = new ArrayList<>();
-            for (Map.Entry<String, List<String>> field : new QueryStringDecoder(text, StandardCharsets.UTF_8, false).parameters().entrySet()) {
+            for (Map.Entry<String, List<String>> field : new QueryStringDecoder(text, StandardCharsets.UTF_8, false)
+                    .parameters()
+                    .entrySet()) {
                 for (String value : field.getValue()) {
                     fields.add(new FormField(field.getKey(), value));
                 }
             }
-            return view.build(Kind.FORM, "", fields, "", truncated ? "form cut at the cap: the last field may be incomplete" : "");
+            return view.build(
+                    Kind.FORM,
+                    "",
+                    fields,
+                    "",
+                    truncated ? "form cut at the cap: the last field may be incomplete" : "");
         }
         if (textual(mediaType) || mediaType.isEmpty()) {
             return view.build(Kind.TEXT, text, List.of(), "", "");
@@ -108,13 +130,18 @@ public record BodyView(Kind kind, String text, List<FormField> fields, String he
     }
 
     private static boolean textual(String mediaType) {
-        return mediaType.startsWith("text/") || mediaType.endsWith("+xml") || mediaType.equals("application/xml")
-                || mediaType.equals("application/javascript") || mediaType.equals("application/graphql");
+        return mediaType.startsWith("text/")
+                || mediaType.endsWith("+xml")
+                || mediaType.equals("application/xml")
+                || mediaType.equals("application/javascript")
+                || mediaType.equals("application/graphql");
     }
 
     private static String mediaType(String contentType) {
         int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     private static Charset charset(String contentType) {
@@ -139,8 +166,11 @@ public record BodyView(Kind kind, String text, List<FormField> fields, String he
         int drop = 0;
         while (drop <= (truncated ? 3 : 0) && drop <= bytes.length) {
             try {
-                String text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes, 0, bytes.length - drop)).toString();
+                String text = charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes, 0, bytes.length - drop))
+                        .toString();
                 return hasControlCharacters(text) ? null : text;
             } catch (CharacterCodingException e) {
                 drop++;
@@ -159,7 +189,8 @@ public record BodyView(Kind kind, String text, List<FormField> fields, String he
 
     private record Builder(String contentType, long totalBytes, int capturedBytes, int cap, boolean truncated) {
         BodyView build(Kind kind, String text, List<FormField> fields, String hexHead, String note) {
-            return new BodyView(kind, text, fields, hexHead, contentType, note, totalBytes, capturedBytes, cap, truncated);
+            return new BodyView(
+                    kind, text, fields, hexHead, contentType, note, totalBytes, capturedBytes, cap, truncated);
         }
     }
 }

@@ -45,8 +45,16 @@ public final class CapturedExchange implements ExchangeTap.Recording {
     private int status;
     private String error;
 
-    CapturedExchange(long id, Long replayOf, Instant startedAt, String tunnel, UpstreamAddress upstream, HttpRequestHead request,
-            BodyCapture requestBody, int bodyCap, Consumer<CapturedExchange> onSettled) {
+    CapturedExchange(
+            long id,
+            Long replayOf,
+            Instant startedAt,
+            String tunnel,
+            UpstreamAddress upstream,
+            HttpRequestHead request,
+            BodyCapture requestBody,
+            int bodyCap,
+            Consumer<CapturedExchange> onSettled) {
         this.id = id;
         this.replayOf = replayOf;
         this.startedAt = startedAt;

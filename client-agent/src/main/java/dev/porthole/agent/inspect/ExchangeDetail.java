@@ -24,24 +24,51 @@ import java.util.stream.Collectors;
  * @param replayBody      the request body as text for the replay form, or empty
  * @param bodyReplayable  whether the captured request body can be sent again (complete)
  */
-public record ExchangeDetail(ExchangeRow row, String tunnel, String upstream, String state, String error, String timeToHead,
-        List<Header> requestHeaders, BodyView requestBody, String responseLine, List<Header> responseHeaders, BodyView responseBody,
-        String replayHeaders, String replayBody, boolean bodyReplayable) {
+public record ExchangeDetail(
+        ExchangeRow row,
+        String tunnel,
+        String upstream,
+        String state,
+        String error,
+        String timeToHead,
+        List<Header> requestHeaders,
+        BodyView requestBody,
+        String responseLine,
+        List<Header> responseHeaders,
+        BodyView responseBody,
+        String replayHeaders,
+        String replayBody,
+        boolean bodyReplayable) {
 
     public static ExchangeDetail of(CapturedExchange exchange) {
         List<Header> request = exchange.request().headers();
         HttpResponseHead response = exchange.response();
         List<Header> responseHeaders = response == null ? List.of() : response.headers();
-        BodyView requestBody = BodyView.of(header(request, "content-type"), header(request, "content-encoding"), exchange.requestBody());
-        BodyView responseBody = BodyView.of(header(responseHeaders, "content-type"), header(responseHeaders, "content-encoding"),
+        BodyView requestBody = BodyView.of(
+                header(request, "content-type"), header(request, "content-encoding"), exchange.requestBody());
+        BodyView responseBody = BodyView.of(
+                header(responseHeaders, "content-type"),
+                header(responseHeaders, "content-encoding"),
                 exchange.responseBody());
         boolean replayable = !exchange.requestBody().truncated();
-        String replayBody = replayable && requestBody.readable() ? new String(exchange.requestBody().bytes(), StandardCharsets.UTF_8) : "";
-        return new ExchangeDetail(ExchangeRow.of(exchange), exchange.tunnel(), exchange.upstream().toString(),
-                exchange.state().name().toLowerCase().replace('_', ' '), exchange.error() == null ? "" : exchange.error(),
-                exchange.timeToHead() == null ? "" : ExchangeRow.duration(exchange.timeToHead()), request, requestBody,
-                response == null ? "" : (response.status() + " " + response.reason()).trim(), responseHeaders, responseBody,
-                request.stream().map(h -> h.name() + ": " + h.value()).collect(Collectors.joining("\n")), replayBody, replayable);
+        String replayBody = replayable && requestBody.readable()
+                ? new String(exchange.requestBody().bytes(), StandardCharsets.UTF_8)
+                : "";
+        return new ExchangeDetail(
+                ExchangeRow.of(exchange),
+                exchange.tunnel(),
+                exchange.upstream().toString(),
+                exchange.state().name().toLowerCase().replace('_', ' '),
+                exchange.error() == null ? "" : exchange.error(),
+                exchange.timeToHead() == null ? "" : ExchangeRow.duration(exchange.timeToHead()),
+                request,
+                requestBody,
+                response == null ? "" : (response.status() + " " + response.reason()).trim(),
+                responseHeaders,
+                responseBody,
+                request.stream().map(h -> h.name() + ": " + h.value()).collect(Collectors.joining("\n")),
+                replayBody,
+                replayable);
     }
 
     /** Whether the exchange has not ended yet (the page keeps refreshing). */
@@ -55,6 +82,10 @@ public record ExchangeDetail(ExchangeRow row, String tunnel, String upstream, St
     }
 
     static String header(List<Header> headers, String name) {
-        return headers.stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Header::value).findFirst().orElse(null);
+        return headers.stream()
+                .filter(h -> h.name().equalsIgnoreCase(name))
+                .map(Header::value)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -11,8 +11,7 @@ import java.util.List;
 /** The JSON the inspector's API answers with, and the replay edits it reads. */
 final class ExchangeJson {
 
-    private ExchangeJson() {
-    }
+    private ExchangeJson() {}
 
     /** A list entry: enough to find a request, without bodies. */
     static JsonObject summary(CapturedExchange exchange) {
@@ -38,20 +37,26 @@ final class ExchangeJson {
     static JsonObject detail(CapturedExchange exchange) {
         JsonObject json = summary(exchange);
         json.put("upstream", exchange.upstream().toString());
-        json.put("timeToHeadMs", exchange.timeToHead() == null ? null : exchange.timeToHead().toMillis());
+        json.put(
+                "timeToHeadMs",
+                exchange.timeToHead() == null ? null : exchange.timeToHead().toMillis());
         List<Header> requestHeaders = exchange.request().headers();
-        json.put("request", new JsonObject()
-                .put("method", exchange.request().method())
-                .put("uri", exchange.request().uri())
-                .put("headers", headers(requestHeaders))
-                .put("body", body(exchange.requestBody(), requestHeaders)));
+        json.put(
+                "request",
+                new JsonObject()
+                        .put("method", exchange.request().method())
+                        .put("uri", exchange.request().uri())
+                        .put("headers", headers(requestHeaders))
+                        .put("body", body(exchange.requestBody(), requestHeaders)));
         HttpResponseHead response = exchange.response();
         if (response != null) {
-            json.put("response", new JsonObject()
-                    .put("status", response.status())
-                    .put("reason", response.reason())
-                    .put("headers", headers(response.headers()))
-                    .put("body", body(exchange.responseBody(), response.headers())));
+            json.put(
+                    "response",
+                    new JsonObject()
+                            .put("status", response.status())
+                            .put("reason", response.reason())
+                            .put("headers", headers(response.headers()))
+                            .put("body", body(exchange.responseBody(), response.headers())));
         }
         return json;
     }
@@ -65,7 +70,10 @@ final class ExchangeJson {
     }
 
     private static JsonObject body(BodyCapture capture, List<Header> headers) {
-        BodyView view = BodyView.of(ExchangeDetail.header(headers, "content-type"), ExchangeDetail.header(headers, "content-encoding"), capture);
+        BodyView view = BodyView.of(
+                ExchangeDetail.header(headers, "content-type"),
+                ExchangeDetail.header(headers, "content-encoding"),
+                capture);
         JsonObject json = new JsonObject()
                 .put("kind", view.kind().name().toLowerCase())
                 .put("size", view.totalBytes())
@@ -78,7 +86,9 @@ final class ExchangeJson {
         }
         if (view.kind() == BodyView.Kind.FORM) {
             JsonArray fields = new JsonArray();
-            view.fields().forEach(field -> fields.add(new JsonObject().put("name", field.name()).put("value", field.value())));
+            view.fields()
+                    .forEach(field -> fields.add(
+                            new JsonObject().put("name", field.name()).put("value", field.value())));
             json.put("fields", fields);
         }
         return json;
@@ -98,7 +108,8 @@ final class ExchangeJson {
         List<String> unknown = new ArrayList<>(json.fieldNames());
         unknown.removeAll(List.of("method", "path", "headers", "body"));
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown fields " + unknown + "; a replay takes method, path, headers and body");
+            throw new IllegalArgumentException(
+                    "unknown fields " + unknown + "; a replay takes method, path, headers and body");
         }
         List<Header> headers = null;
         if (json.containsKey("headers")) {
@@ -107,9 +118,11 @@ final class ExchangeJson {
             }
             headers = new ArrayList<>();
             for (Object entry : array) {
-                if (!(entry instanceof JsonObject header) || !(header.getValue("name") instanceof String name)
+                if (!(entry instanceof JsonObject header)
+                        || !(header.getValue("name") instanceof String name)
                         || !(header.getValue("value") instanceof String value)) {
-                    throw new IllegalArgumentException("each header must be {\"name\": string, \"value\": string}, was " + entry);
+                    throw new IllegalArgumentException(
+                            "each header must be {\"name\": string, \"value\": string}, was " + entry);
                 }
                 headers.add(new Header(name, value));
             }

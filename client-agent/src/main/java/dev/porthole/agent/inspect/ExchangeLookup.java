@@ -17,9 +17,14 @@ record ExchangeLookup(CapturedExchange exchange, int status, String problem) {
         } catch (NumberFormatException e) {
             return new ExchangeLookup(null, 400, "'" + idText + "' is not a request id");
         }
-        return store.find(id).map(exchange -> new ExchangeLookup(exchange, 200, ""))
-                .orElseGet(() -> new ExchangeLookup(null, 404, "no request " + idText + ": it may have been dropped (the inspector keeps the last "
-                        + store.maxExchanges() + " requests within " + ExchangeRow.size(store.maxBytes()) + ")"));
+        return store.find(id)
+                .map(exchange -> new ExchangeLookup(exchange, 200, ""))
+                .orElseGet(() -> new ExchangeLookup(
+                        null,
+                        404,
+                        "no request " + idText + ": it may have been dropped (the inspector keeps the last "
+                                + store.maxExchanges() + " requests within " + ExchangeRow.size(store.maxBytes())
+                                + ")"));
     }
 
     boolean found() {

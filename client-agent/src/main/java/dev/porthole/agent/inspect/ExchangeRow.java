@@ -18,18 +18,35 @@ import java.time.format.DateTimeFormatter;
  * @param duration    like {@code 12 ms} or {@code 1.25 s}
  * @param size        the response body size, like {@code 1.2 KiB}
  */
-public record ExchangeRow(long id, String replayOf, String time, String isoTime, String method, String uri, String status,
-        String statusClass, String duration, String size) {
+public record ExchangeRow(
+        long id,
+        String replayOf,
+        String time,
+        String isoTime,
+        String method,
+        String uri,
+        String status,
+        String statusClass,
+        String duration,
+        String size) {
 
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     public static ExchangeRow of(CapturedExchange exchange) {
         int status = exchange.status();
         boolean waiting = exchange.state() == CapturedExchange.State.IN_PROGRESS && status == 0;
-        return new ExchangeRow(exchange.id(), exchange.replayOf() == null ? "" : String.valueOf(exchange.replayOf()),
-                CLOCK.format(exchange.startedAt()), exchange.startedAt().toString(), exchange.request().method(), exchange.request().uri(),
-                waiting ? "…" : String.valueOf(status), waiting ? "pending" : "s" + Math.clamp(status / 100, 1, 5),
-                duration(exchange.duration()), size(exchange.responseBody().totalBytes()));
+        return new ExchangeRow(
+                exchange.id(),
+                exchange.replayOf() == null ? "" : String.valueOf(exchange.replayOf()),
+                CLOCK.format(exchange.startedAt()),
+                exchange.startedAt().toString(),
+                exchange.request().method(),
+                exchange.request().uri(),
+                waiting ? "…" : String.valueOf(status),
+                waiting ? "pending" : "s" + Math.clamp(status / 100, 1, 5),
+                duration(exchange.duration()),
+                size(exchange.responseBody().totalBytes()));
     }
 
     /** Whether this exchange is a replay made from the inspector. */

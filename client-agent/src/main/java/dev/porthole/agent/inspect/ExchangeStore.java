@@ -5,8 +5,8 @@ import dev.porthole.agent.upstream.ExchangeTap;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.protocol.message.HttpRequestHead;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -53,10 +53,10 @@ public final class ExchangeStore implements ExchangeTap {
     }
 
     /** Starts recording an exchange; {@code replayOf} names the exchange it replays, or is null. */
-    public synchronized CapturedExchange record(String tunnel, UpstreamAddress upstream, HttpRequestHead head, BodyCapture requestBody,
-            Long replayOf) {
-        CapturedExchange exchange = new CapturedExchange(nextId++, replayOf, clock.instant(), tunnel, upstream, head, requestBody, bodyCap,
-                this::settled);
+    public synchronized CapturedExchange record(
+            String tunnel, UpstreamAddress upstream, HttpRequestHead head, BodyCapture requestBody, Long replayOf) {
+        CapturedExchange exchange = new CapturedExchange(
+                nextId++, replayOf, clock.instant(), tunnel, upstream, head, requestBody, bodyCap, this::settled);
         oldestFirst.addLast(exchange);
         byId.put(exchange.id(), exchange);
         charge(exchange);

@@ -1,11 +1,11 @@
 package dev.porthole.agent.inspect;
 
 import dev.porthole.agent.upstream.ExchangeTap;
+import dev.porthole.agent.upstream.UpstreamAddress;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import dev.porthole.agent.upstream.UpstreamAddress;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -19,8 +19,7 @@ import java.util.function.Supplier;
  */
 public final class Inspector {
 
-    private Inspector() {
-    }
+    private Inspector() {}
 
     /**
      * Starts the inspector if enabled. Completes with the tap to give the HTTP upstream: the store
@@ -35,23 +34,31 @@ public final class Inspector {
         if (!settings.enabled()) {
             return Future.succeededFuture(ExchangeTap.NONE);
         }
-        ExchangeStore store = new ExchangeStore(settings.maxRequests(), settings.maxBytes(), (int) settings.bodyCap(), Clock.systemUTC());
+        ExchangeStore store = new ExchangeStore(
+                settings.maxRequests(), settings.maxBytes(), (int) settings.bodyCap(), Clock.systemUTC());
         Replayer replayer = new Replayer(vertx, store, settings.replayTimeout());
-        InspectorServer server = new InspectorServer(vertx, store, replayer, new InspectorPages(), settings.loopback()).withStatus(status);
-        return server.listen(settings.address().host(), settings.address().port()).map(listening -> {
-            if (!settings.loopback()) {
-                Log.warnf("the inspector listens on %s, which is not a loopback address: anyone who can reach it sees request bodies",
-                        settings.address());
-            }
-            Log.infof("inspector at %s", settings.url());
-            return (ExchangeTap) store;
-        }).recover(error -> {
-            String why = error instanceof BindException || String.valueOf(error.getMessage()).contains("in use")
-                    ? settings.address() + " is in use (another porthole agent?)"
-                    : "cannot listen on " + settings.address() + ": " + error.getMessage();
-            Log.warnf("inspector not started: %s; the tunnel works without it. %s", why, otherAddressHint(settings.address()));
-            return Future.succeededFuture(ExchangeTap.NONE);
-        });
+        InspectorServer server = new InspectorServer(vertx, store, replayer, new InspectorPages(), settings.loopback())
+                .withStatus(status);
+        return server.listen(settings.address().host(), settings.address().port())
+                .map(listening -> {
+                    if (!settings.loopback()) {
+                        Log.warnf(
+                                "the inspector listens on %s, which is not a loopback address: anyone who can reach it sees request bodies",
+                                settings.address());
+                    }
+                    Log.infof("inspector at %s", settings.url());
+                    return (ExchangeTap) store;
+                })
+                .recover(error -> {
+                    String why = error instanceof BindException
+                                    || String.valueOf(error.getMessage()).contains("in use")
+                            ? settings.address() + " is in use (another porthole agent?)"
+                            : "cannot listen on " + settings.address() + ": " + error.getMessage();
+                    Log.warnf(
+                            "inspector not started: %s; the tunnel works without it. %s",
+                            why, otherAddressHint(settings.address()));
+                    return Future.succeededFuture(ExchangeTap.NONE);
+                });
     }
 
     /** Ports after a busy one tried for the hint. */

@@ -37,17 +37,26 @@ final class InspectorApiRoutes {
         }
         ExchangeFilter filter;
         try {
-            filter = ExchangeFilter.parse(context.request().getParam("status"), context.request().getParam("path"));
+            filter = ExchangeFilter.parse(
+                    context.request().getParam("status"), context.request().getParam("path"));
         } catch (IllegalArgumentException e) {
             json(context, 400, new JsonObject().put("error", e.getMessage()));
             return;
         }
         JsonObject answer = new JsonObject()
-                .put("requests", store.newestFirst(filter, limit).stream().map(ExchangeJson::summary).toList())
+                .put(
+                        "requests",
+                        store.newestFirst(filter, limit).stream()
+                                .map(ExchangeJson::summary)
+                                .toList())
                 .put("kept", store.size())
                 .put("evicted", store.evicted())
-                .put("limits", new JsonObject().put("maxRequests", store.maxExchanges()).put("maxBytes", store.maxBytes())
-                        .put("bodyCap", store.bodyCap()));
+                .put(
+                        "limits",
+                        new JsonObject()
+                                .put("maxRequests", store.maxExchanges())
+                                .put("maxBytes", store.maxBytes())
+                                .put("bodyCap", store.bodyCap()));
         json(context, 200, answer);
     }
 
@@ -65,12 +74,22 @@ final class InspectorApiRoutes {
         }
         CapturedExchange original = lookup.exchange();
         try {
-            JsonObject body = context.body().length() == 0 ? null : context.body().asJsonObject();
+            JsonObject body =
+                    context.body().length() == 0 ? null : context.body().asJsonObject();
             replayer.replay(original, ExchangeJson.replayRequest(body)).onComplete(result -> {
                 if (result.failed()) {
-                    json(context, 500, new JsonObject().put("error", String.valueOf(result.cause().getMessage())));
+                    json(
+                            context,
+                            500,
+                            new JsonObject()
+                                    .put("error", String.valueOf(result.cause().getMessage())));
                 } else {
-                    json(context, 200, new JsonObject().put("original", original.id()).put("replay", ExchangeJson.detail(result.result())));
+                    json(
+                            context,
+                            200,
+                            new JsonObject()
+                                    .put("original", original.id())
+                                    .put("replay", ExchangeJson.detail(result.result())));
                 }
             });
         } catch (DecodeException e) {
@@ -90,7 +109,10 @@ final class InspectorApiRoutes {
     }
 
     private static void json(RoutingContext context, int status, JsonObject body) {
-        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(body.encodePrettily());
+        context.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(body.encodePrettily());
     }
 }

@@ -23,7 +23,8 @@ final class InspectorPageRoutes {
     private final InspectorPages pages;
     private final Supplier<List<TunnelLine>> tunnels;
 
-    InspectorPageRoutes(ExchangeStore store, Replayer replayer, InspectorPages pages, Supplier<List<TunnelLine>> tunnels) {
+    InspectorPageRoutes(
+            ExchangeStore store, Replayer replayer, InspectorPages pages, Supplier<List<TunnelLine>> tunnels) {
         this.store = store;
         this.replayer = replayer;
         this.pages = pages;
@@ -38,17 +39,23 @@ final class InspectorPageRoutes {
     }
 
     private void index(RoutingContext context) {
-        filter(context).ifPresent(filter -> html(context, 200, pages.index(rows(filter), filter, store, tunnels.get())));
+        filter(context)
+                .ifPresent(filter -> html(context, 200, pages.index(rows(filter), filter, store, tunnels.get())));
     }
 
     /** Forgets every kept request; open list pages are sent the empty list. */
     private void clear(RoutingContext context) {
         store.clear();
-        context.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/").end();
+        context.response()
+                .setStatusCode(303)
+                .putHeader(HttpHeaders.LOCATION, "/")
+                .end();
     }
 
     private List<ExchangeRow> rows(ExchangeFilter filter) {
-        return store.newestFirst(filter, PAGE_ROWS).stream().map(ExchangeRow::of).toList();
+        return store.newestFirst(filter, PAGE_ROWS).stream()
+                .map(ExchangeRow::of)
+                .toList();
     }
 
     private void detail(RoutingContext context) {
@@ -57,7 +64,9 @@ final class InspectorPageRoutes {
             return;
         }
         CapturedExchange exchange = lookup.exchange();
-        ExchangeDetail original = exchange.replayOf() == null ? null : store.find(exchange.replayOf()).map(ExchangeDetail::of).orElse(null);
+        ExchangeDetail original = exchange.replayOf() == null
+                ? null
+                : store.find(exchange.replayOf()).map(ExchangeDetail::of).orElse(null);
         html(context, 200, pages.detail(ExchangeDetail.of(exchange), original));
     }
 
@@ -71,11 +80,22 @@ final class InspectorPageRoutes {
         try {
             replayer.replay(original, formEdits(context)).onComplete(result -> {
                 if (result.failed()) {
-                    html(context, 500, pages.replayError(String.valueOf(result.cause().getMessage())));
+                    html(
+                            context,
+                            500,
+                            pages.replayError(String.valueOf(result.cause().getMessage())));
                 } else if (htmxRequest) {
-                    html(context, 200, pages.comparison(ExchangeDetail.of(original), ExchangeDetail.of(result.result())));
+                    html(
+                            context,
+                            200,
+                            pages.comparison(ExchangeDetail.of(original), ExchangeDetail.of(result.result())));
                 } else {
-                    context.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/requests/" + result.result().id()).end();
+                    context.response()
+                            .setStatusCode(303)
+                            .putHeader(
+                                    HttpHeaders.LOCATION,
+                                    "/requests/" + result.result().id())
+                            .end();
                 }
             });
         } catch (IllegalArgumentException e) {
@@ -98,20 +118,27 @@ final class InspectorPageRoutes {
                 }
                 int colon = line.indexOf(':');
                 if (colon <= 0) {
-                    throw new IllegalArgumentException("header line " + (i + 1) + " '" + line + "' is not written as Name: value");
+                    throw new IllegalArgumentException(
+                            "header line " + (i + 1) + " '" + line + "' is not written as Name: value");
                 }
-                headers.add(new Header(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
+                headers.add(new Header(
+                        line.substring(0, colon).trim(),
+                        line.substring(colon + 1).trim()));
             }
         }
         String body = context.request().getFormAttribute("body");
-        return new ReplayRequest(context.request().getFormAttribute("method"), context.request().getFormAttribute("path"), headers,
+        return new ReplayRequest(
+                context.request().getFormAttribute("method"),
+                context.request().getFormAttribute("path"),
+                headers,
                 body == null ? null : body.replace("\r\n", "\n"));
     }
 
     /** The list's filter from the query; when it is bad the 400 answer is already sent. */
     static Optional<ExchangeFilter> filter(RoutingContext context) {
         try {
-            return Optional.of(ExchangeFilter.parse(context.request().getParam("status"), context.request().getParam("path")));
+            return Optional.of(ExchangeFilter.parse(
+                    context.request().getParam("status"), context.request().getParam("path")));
         } catch (IllegalArgumentException e) {
             InspectorServer.text(context, 400, e.getMessage() + "\n");
             return Optional.empty();
@@ -128,7 +155,10 @@ final class InspectorPageRoutes {
     }
 
     private static void html(RoutingContext context, int status, String body) {
-        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(body);
+        context.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(body);
     }
 }

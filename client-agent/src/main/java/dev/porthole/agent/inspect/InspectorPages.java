@@ -35,27 +35,42 @@ public final class InspectorPages {
     /** The numbers the list page states: how much the inspector keeps. */
     public record Limits(int maxExchanges, String maxBytes, String bodyCap) {
         static Limits of(ExchangeStore store) {
-            return new Limits(store.maxExchanges(), ExchangeRow.size(store.maxBytes()), ExchangeRow.size(store.bodyCap()));
+            return new Limits(
+                    store.maxExchanges(), ExchangeRow.size(store.maxBytes()), ExchangeRow.size(store.bodyCap()));
         }
     }
 
     public String index(List<ExchangeRow> rows, ExchangeFilter filter, ExchangeStore store, List<TunnelLine> tunnels) {
-        return template("inspector/index").data("rows", rows).data("filter", filter).data("limits", Limits.of(store)).data("tunnels", tunnels)
-                .data("maxRows", InspectorPageRoutes.PAGE_ROWS).render();
+        return template("inspector/index")
+                .data("rows", rows)
+                .data("filter", filter)
+                .data("limits", Limits.of(store))
+                .data("tunnels", tunnels)
+                .data("maxRows", InspectorPageRoutes.PAGE_ROWS)
+                .render();
     }
 
     /** Rows of the list, for {@link LiveFeed}: the whole list, or one row. */
     public String rows(List<ExchangeRow> rows, ExchangeFilter filter) {
-        return template("inspector/rows").data("rows", rows).data("filter", filter).render();
+        return template("inspector/rows")
+                .data("rows", rows)
+                .data("filter", filter)
+                .render();
     }
 
     /** The detail page; {@code original} is the exchange a replay replays (shown side by side), or null. */
     public String detail(ExchangeDetail detail, ExchangeDetail original) {
-        return template("inspector/detail").data("d", detail).data("original", original).render();
+        return template("inspector/detail")
+                .data("d", detail)
+                .data("original", original)
+                .render();
     }
 
     public String comparison(ExchangeDetail original, ExchangeDetail replay) {
-        return template("inspector/compare").data("original", original).data("replay", replay).render();
+        return template("inspector/compare")
+                .data("original", original)
+                .data("replay", replay)
+                .render();
     }
 
     public String replayError(String message) {

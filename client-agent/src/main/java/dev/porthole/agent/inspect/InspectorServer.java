@@ -30,6 +30,7 @@ public final class InspectorServer {
 
     /** Largest request the inspector reads (a replay with an edited body). */
     static final long MAX_REQUEST_BYTES = 4L * 1024 * 1024;
+
     private static final String HTMX = "META-INF/resources/_static/htmx.org/2.0.2/dist/htmx.min.js";
     private static final String LIVE_JS = "inspector/live.js";
 
@@ -44,7 +45,8 @@ public final class InspectorServer {
     private final Set<LiveFeed> feeds = ConcurrentHashMap.newKeySet();
     private volatile Supplier<JsonObject> status;
 
-    public InspectorServer(Vertx vertx, ExchangeStore store, Replayer replayer, InspectorPages pages, boolean loopbackOnly) {
+    public InspectorServer(
+            Vertx vertx, ExchangeStore store, Replayer replayer, InspectorPages pages, boolean loopbackOnly) {
         this.vertx = vertx;
         this.pageRoutes = new InspectorPageRoutes(store, replayer, pages, this::tunnels);
         this.apiRoutes = new InspectorApiRoutes(store, replayer);
@@ -68,12 +70,17 @@ public final class InspectorServer {
             return List.of();
         }
         JsonArray tunnels = source.get().getJsonArray("tunnels", new JsonArray());
-        return tunnels.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).map(TunnelLine::of).toList();
+        return tunnels.stream()
+                .filter(JsonObject.class::isInstance)
+                .map(JsonObject.class::cast)
+                .map(TunnelLine::of)
+                .toList();
     }
 
     /** Binds the server; fails (for example with "Address already in use") if the port is taken. */
     public Future<HttpServer> listen(String host, int port) {
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true))
+        return vertx.createHttpServer(
+                        new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true))
                 .requestHandler(router())
                 .listen();
     }
@@ -86,16 +93,24 @@ public final class InspectorServer {
         pageRoutes.mount(router);
         apiRoutes.mount(router);
         router.get("/static/htmx.min.js").handler(this::htmx);
-        router.get("/static/live.js").handler(context -> context.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8").end(liveJs));
+        router.get("/static/live.js")
+                .handler(context -> context.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
+                        .end(liveJs));
         router.get("/api/status").handler(this::status);
         return router;
     }
 
     /** Blocks DNS-rebinding pages (a foreign Host) and cross-site posts (a foreign Origin). */
     private void guard(RoutingContext context) {
-        String host = context.request().authority() == null ? "" : context.request().authority().host();
-        if (loopbackOnly && !(host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1") || host.equals("[::1]"))) {
+        String host = context.request().authority() == null
+                ? ""
+                : context.request().authority().host();
+        if (loopbackOnly
+                && !(host.equals("localhost")
+                        || host.equals("127.0.0.1")
+                        || host.equals("::1")
+                        || host.equals("[::1]"))) {
             text(context, 403, "the inspector answers only to localhost, 127.0.0.1 or [::1]\n");
             return;
         }
@@ -114,8 +129,11 @@ public final class InspectorServer {
     private void live(RoutingContext context) {
         String origin = context.request().getHeader(HttpHeaders.ORIGIN);
         if (origin == null || !sameOrigin(origin, context)) {
-            text(context, 403, "live updates are only for the inspector's own page: open " + "http://"
-                    + context.request().authority() + "/\n");
+            text(
+                    context,
+                    403,
+                    "live updates are only for the inspector's own page: open " + "http://"
+                            + context.request().authority() + "/\n");
             return;
         }
         Optional<ExchangeFilter> filter = InspectorPageRoutes.filter(context);
@@ -123,7 +141,8 @@ public final class InspectorServer {
             return;
         }
         context.request().toWebSocket().onSuccess(socket -> {
-            LiveFeed feed = new LiveFeed(socket, vertx.getOrCreateContext(), store, pages, filter.get(), LiveFeed.MAX_PENDING);
+            LiveFeed feed =
+                    new LiveFeed(socket, vertx.getOrCreateContext(), store, pages, filter.get(), LiveFeed.MAX_PENDING);
             feeds.add(feed);
             feed.start(() -> feeds.remove(feed));
         });
@@ -150,7 +169,9 @@ public final class InspectorServer {
             text(context, 404, "this agent reports no status\n");
             return;
         }
-        context.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(source.get().encode());
+        context.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(source.get().encode());
     }
 
     private void htmx(RoutingContext context) {
@@ -158,12 +179,17 @@ public final class InspectorServer {
             text(context, 404, "htmx is missing from the agent's jar; the pages work without live updates\n");
             return;
         }
-        context.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=86400").end(htmx);
+        context.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=86400")
+                .end(htmx);
     }
 
     static void text(RoutingContext context, int status, String body) {
-        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(body);
+        context.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .end(body);
     }
 
     private static Buffer resource(String name) {

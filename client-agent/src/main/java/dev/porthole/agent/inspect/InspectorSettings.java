@@ -17,7 +17,13 @@ import java.util.List;
  * @param maxBytes      the memory budget for kept exchanges, heads and bodies together
  * @param replayTimeout how long a replay may wait for the upstream
  */
-public record InspectorSettings(boolean enabled, UpstreamAddress address, long bodyCap, int maxRequests, long maxBytes, Duration replayTimeout) {
+public record InspectorSettings(
+        boolean enabled,
+        UpstreamAddress address,
+        long bodyCap,
+        int maxRequests,
+        long maxBytes,
+        Duration replayTimeout) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1:4040";
 
@@ -35,7 +41,8 @@ public record InspectorSettings(boolean enabled, UpstreamAddress address, long b
             errors.add("--inspect-max-requests must be between 1 and 100000, was " + maxRequests);
         }
         if (maxBytes < 2 * bodyCap + 64 * 1024) {
-            errors.add("--inspect-max-memory (" + maxBytes + " bytes) must hold at least one request and response at the body cap: "
+            errors.add("--inspect-max-memory (" + maxBytes
+                    + " bytes) must hold at least one request and response at the body cap: "
                     + "at least 2 x --inspect-body-cap + 64K");
         }
         if (!errors.isEmpty()) {

@@ -35,7 +35,13 @@ final class LiveFeed implements LongConsumer {
     private boolean scheduled;
     private boolean relist;
 
-    LiveFeed(ServerWebSocket socket, Context context, ExchangeStore store, InspectorPages pages, ExchangeFilter filter, int maxPending) {
+    LiveFeed(
+            ServerWebSocket socket,
+            Context context,
+            ExchangeStore store,
+            InspectorPages pages,
+            ExchangeFilter filter,
+            int maxPending) {
         this.socket = socket;
         this.context = context;
         this.store = store;
@@ -53,14 +59,16 @@ final class LiveFeed implements LongConsumer {
         });
         socket.drainHandler(drained -> flush());
         // Text from the page is not expected; ignoring it keeps nothing.
-        socket.handler(ignored -> {
-        });
+        socket.handler(ignored -> {});
         sendList();
     }
 
     private void sendList() {
-        List<ExchangeRow> rows = store.newestFirst(filter, InspectorPageRoutes.PAGE_ROWS).stream().map(ExchangeRow::of).toList();
-        socket.writeTextMessage(new JsonObject().put("rows", pages.rows(rows, filter)).encode());
+        List<ExchangeRow> rows = store.newestFirst(filter, InspectorPageRoutes.PAGE_ROWS).stream()
+                .map(ExchangeRow::of)
+                .toList();
+        socket.writeTextMessage(
+                new JsonObject().put("rows", pages.rows(rows, filter)).encode());
     }
 
     /** The store's callback: remembers the id (or counts it as missed) and makes sure a flush is coming. */
@@ -116,12 +124,17 @@ final class LiveFeed implements LongConsumer {
             }
             if (id == null) {
                 if (dropped > 0) {
-                    socket.writeTextMessage(new JsonObject().put("missed", dropped).encode());
+                    socket.writeTextMessage(
+                            new JsonObject().put("missed", dropped).encode());
                 }
                 return;
             }
-            store.find(id).filter(filter::matches).ifPresent(exchange -> socket.writeTextMessage(
-                    new JsonObject().put("id", id).put("row", pages.rows(List.of(ExchangeRow.of(exchange)), filter)).encode()));
+            store.find(id)
+                    .filter(filter::matches)
+                    .ifPresent(exchange -> socket.writeTextMessage(new JsonObject()
+                            .put("id", id)
+                            .put("row", pages.rows(List.of(ExchangeRow.of(exchange)), filter))
+                            .encode()));
         }
     }
 

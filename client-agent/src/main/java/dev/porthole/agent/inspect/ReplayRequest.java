@@ -31,7 +31,9 @@ public record ReplayRequest(String method, String path, List<Header> headers, St
      */
     public Prepared prepare(CapturedExchange original) {
         List<String> errors = new ArrayList<>();
-        String newMethod = method == null || method.isBlank() ? original.request().method() : method.trim().toUpperCase(Locale.ROOT);
+        String newMethod = method == null || method.isBlank()
+                ? original.request().method()
+                : method.trim().toUpperCase(Locale.ROOT);
         if (!newMethod.matches("[A-Z][A-Z0-9_-]{0,31}")) {
             errors.add("method '" + method + "' is not an HTTP method (letters, like GET or POST)");
         }
@@ -56,8 +58,9 @@ public record ReplayRequest(String method, String path, List<Header> headers, St
             errors.add("request " + original.id() + " is still in progress; replay it when it has finished");
             newBody = new byte[0];
         } else if (original.requestBody().truncated()) {
-            errors.add("the captured body of request " + original.id() + " was cut at the capture cap (" + original.requestBody().cap()
-                    + " bytes of " + original.requestBody().totalBytes() + "); give the body to send");
+            errors.add("the captured body of request " + original.id() + " was cut at the capture cap ("
+                    + original.requestBody().cap() + " bytes of "
+                    + original.requestBody().totalBytes() + "); give the body to send");
             newBody = new byte[0];
         } else {
             newBody = original.requestBody().bytes();
@@ -69,6 +72,5 @@ public record ReplayRequest(String method, String path, List<Header> headers, St
     }
 
     /** A request ready to send: head (without framing headers) and the whole body. */
-    public record Prepared(HttpRequestHead head, byte[] body) {
-    }
+    public record Prepared(HttpRequestHead head, byte[] body) {}
 }

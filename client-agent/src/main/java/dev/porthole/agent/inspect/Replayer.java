@@ -32,8 +32,13 @@ public final class Replayer {
         this.store = store;
         this.timeout = timeout;
         // Keep-alive, like the tunnel's own client, so a replay carries no "Connection: close" the original lacked.
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30).setConnectTimeout(5_000)
-                .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(4).setMaxWaitQueueSize(MAX_WAITING));
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setKeepAliveTimeout(30)
+                        .setConnectTimeout(5_000)
+                        .setDecompressionSupported(false),
+                new PoolOptions().setHttp1MaxSize(4).setMaxWaitQueueSize(MAX_WAITING));
     }
 
     /**
@@ -44,8 +49,12 @@ public final class Replayer {
      */
     public Future<CapturedExchange> replay(CapturedExchange original, ReplayRequest edits) {
         ReplayRequest.Prepared prepared = edits.prepare(original);
-        CapturedExchange replay = store.record(original.tunnel(), original.upstream(), prepared.head(),
-                BodyCapture.of(prepared.body(), store.bodyCap()), original.id());
+        CapturedExchange replay = store.record(
+                original.tunnel(),
+                original.upstream(),
+                prepared.head(),
+                BodyCapture.of(prepared.body(), store.bodyCap()),
+                original.id());
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (Header header : prepared.head().headers()) {
             headers.add(header.name(), header.value());
@@ -60,15 +69,18 @@ public final class Replayer {
         Promise<CapturedExchange> done = Promise.promise();
         String target = original.upstream().toString();
         client.request(options)
-                .compose(request -> prepared.body().length == 0 && !hasBody(prepared.head().method())
-                        ? request.send()
-                        : request.send(Buffer.buffer(prepared.body())))
+                .compose(request ->
+                        prepared.body().length == 0 && !hasBody(prepared.head().method())
+                                ? request.send()
+                                : request.send(Buffer.buffer(prepared.body())))
                 .onSuccess(response -> {
                     replay.responseHead(HttpUpstream.responseHead(response));
                     // The answer is read chunk by chunk, keeping only what fits under the cap.
                     response.handler(replay::responseBody);
                     response.exceptionHandler(error -> {
-                        replay.failed(response.statusCode(), "the local service at " + target + " broke off the response: " + error.getMessage());
+                        replay.failed(
+                                response.statusCode(),
+                                "the local service at " + target + " broke off the response: " + error.getMessage());
                         done.tryComplete(replay);
                     });
                     response.endHandler(ignored -> {
@@ -77,10 +89,17 @@ public final class Replayer {
                     });
                 })
                 .onFailure(error -> {
-                    replay.failed(502, "the replay could not reach the local service at " + target + ": " + error.getMessage());
+                    replay.failed(
+                            502,
+                            "the replay could not reach the local service at " + target + ": " + error.getMessage());
                     done.tryComplete(replay);
                 });
-        Log.infof("replaying request %d as %d: %s %s", original.id(), replay.id(), prepared.head().method(), prepared.head().uri());
+        Log.infof(
+                "replaying request %d as %d: %s %s",
+                original.id(),
+                replay.id(),
+                prepared.head().method(),
+                prepared.head().uri());
         return done.future();
     }
 

@@ -14,7 +14,10 @@ public record TunnelLine(String name, String address, String upstream, String st
 
     /** From one entry of the agent's status ({@code /api/status}'s {@code tunnels}). */
     static TunnelLine of(JsonObject tunnel) {
-        return new TunnelLine(tunnel.getString("name", ""), tunnel.getString("address", ""), tunnel.getString("upstream", ""),
+        return new TunnelLine(
+                tunnel.getString("name", ""),
+                tunnel.getString("address", ""),
+                tunnel.getString("upstream", ""),
                 tunnel.getString("state", ""));
     }
 

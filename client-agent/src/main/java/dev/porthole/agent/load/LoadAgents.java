@@ -51,8 +51,11 @@ public final class LoadAgents {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 4 || !(args[0].equals("idle") || args[0].equals("churn")) || (args[0].equals("churn") && args.length < 5)) {
-            System.err.println("usage: LoadAgents idle URL TOKEN COUNT [IN_FLIGHT] | LoadAgents churn URL TOKEN PER_MINUTE MINUTES");
+        if (args.length < 4
+                || !(args[0].equals("idle") || args[0].equals("churn"))
+                || (args[0].equals("churn") && args.length < 5)) {
+            System.err.println(
+                    "usage: LoadAgents idle URL TOKEN COUNT [IN_FLIGHT] | LoadAgents churn URL TOKEN PER_MINUTE MINUTES");
             System.exit(2);
         }
         Vertx vertx = Vertx.vertx();
@@ -79,7 +82,8 @@ public final class LoadAgents {
             clients.add(start("idle-" + i, welcomed));
         }
         if (!handshakes.tryAcquire(inFlight, CONNECT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-            System.err.printf("only %d of %d connected within %d s%n", connected.get(), count, CONNECT_LIMIT.toSeconds());
+            System.err.printf(
+                    "only %d of %d connected within %d s%n", connected.get(), count, CONNECT_LIMIT.toSeconds());
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         System.out.printf("connected %d in %d ms (%d refusals retried)%n", connected.get(), millis, refusals.get());
@@ -99,7 +103,8 @@ public final class LoadAgents {
                 try {
                     welcomed.get(CONNECT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (Exception e) {
-                    System.err.println("a churn agent did not connect within " + CONNECT_LIMIT.toSeconds() + " s: " + e);
+                    System.err.println(
+                            "a churn agent did not connect within " + CONNECT_LIMIT.toSeconds() + " s: " + e);
                 }
                 client.stop();
                 cycles++;
@@ -115,10 +120,21 @@ public final class LoadAgents {
     }
 
     private TunnelClient start(String name, CompletableFuture<Void> welcomed) {
-        AgentSettings settings = new AgentSettings(server, "/_porthole/agent", authorization, null, "load-" + name,
-                List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, new UpstreamAddress("127.0.0.1", 9))), Duration.ofSeconds(30), 1,
-                Duration.ofSeconds(30), 0);
-        TunnelClient client = new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "load agent"),
+        AgentSettings settings = new AgentSettings(
+                server,
+                "/_porthole/agent",
+                authorization,
+                null,
+                "load-" + name,
+                List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, new UpstreamAddress("127.0.0.1", 9))),
+                Duration.ofSeconds(30),
+                1,
+                Duration.ofSeconds(30),
+                0);
+        TunnelClient client = new TunnelClient(
+                vertx,
+                settings,
+                (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "load agent"),
                 new TunnelListener() {
                     @Override
                     public void connected(List<TunnelResult> results, boolean first) {
@@ -131,8 +147,7 @@ public final class LoadAgents {
                     }
 
                     @Override
-                    public void notice(Notice notice) {
-                    }
+                    public void notice(Notice notice) {}
 
                     @Override
                     public void retrying(String reason, Duration retryIn) {
@@ -140,7 +155,13 @@ public final class LoadAgents {
                             System.err.println(name + ": " + reason);
                         }
                     }
-                }, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC()),
+                },
+                new Backoff(
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(30),
+                        new SecureRandom(),
+                        Clock.systemUTC()),
                 "load");
         client.start();
         return client;

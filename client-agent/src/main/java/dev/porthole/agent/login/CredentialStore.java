@@ -61,7 +61,8 @@ public final class CredentialStore {
             if (!Files.isDirectory(directory)) {
                 Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
             }
-            Path temporary = Files.createTempFile(directory, ".credentials", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+            Path temporary = Files.createTempFile(
+                    directory, ".credentials", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
             try {
                 Files.write(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(login));
                 move(temporary);

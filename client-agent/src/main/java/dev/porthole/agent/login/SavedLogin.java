@@ -16,7 +16,8 @@ import java.util.List;
  * @param pins the public-key pins given at login, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SavedLogin(String server, String token, String clientId, String clientSecret, String caFile, List<String> pins) {
+public record SavedLogin(
+        String server, String token, String clientId, String clientSecret, String caFile, List<String> pins) {
 
     public SavedLogin {
         pins = pins == null || pins.isEmpty() ? null : List.copyOf(pins);

@@ -23,6 +23,7 @@ public final class TokenFeed {
 
     /** Longer lines are no token: they are skipped, never buffered whole. */
     static final int MAX_LINE = 16 * 1024;
+
     private static final Logger LOG = Logger.getLogger(TokenFeed.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,8 +62,9 @@ public final class TokenFeed {
             while ((token = next()) != null) {
                 current = token;
                 renew.accept(token);
-                LOG.infof("new token received on standard input%s; the next connection uses it", expiry(token)
-                        .map(exp -> " (valid until " + exp + ")").orElse(""));
+                LOG.infof(
+                        "new token received on standard input%s; the next connection uses it",
+                        expiry(token).map(exp -> " (valid until " + exp + ")").orElse(""));
             }
             LOG.debug("standard input ended; keeping the last token");
         });
@@ -87,10 +89,13 @@ public final class TokenFeed {
             if (left.compareTo(warningLead) > 0) {
                 return Optional.empty();
             }
-            return Optional.of(left.isNegative()
-                    ? "the JWT expired at " + exp + " and no new one arrived on standard input; the gateway will refuse the next reconnect"
-                    : "the JWT expires at " + exp + " (in " + left.toSeconds() + " s) and no new one has arrived on standard input; "
-                            + "write one there before then, or the next reconnect will be refused");
+            return Optional.of(
+                    left.isNegative()
+                            ? "the JWT expired at " + exp
+                                    + " and no new one arrived on standard input; the gateway will refuse the next reconnect"
+                            : "the JWT expires at " + exp + " (in " + left.toSeconds()
+                                    + " s) and no new one has arrived on standard input; "
+                                    + "write one there before then, or the next reconnect will be refused");
         });
     }
 
@@ -103,7 +108,9 @@ public final class TokenFeed {
         try {
             JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
             JsonNode exp = claims.get("exp");
-            return exp != null && exp.canConvertToLong() ? Optional.of(Instant.ofEpochSecond(exp.asLong())) : Optional.empty();
+            return exp != null && exp.canConvertToLong()
+                    ? Optional.of(Instant.ofEpochSecond(exp.asLong()))
+                    : Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }

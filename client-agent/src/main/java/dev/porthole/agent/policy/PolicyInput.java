@@ -31,24 +31,68 @@ import java.util.function.UnaryOperator;
  * @param oidcAllowDomain e-mail domains admitted after the login (none: any account of the issuer)
  * @param oidcAllowClaim {@code claim=value} pairs admitted after the login
  */
-public record PolicyInput(List<String> basicAuth, List<String> allowCidr, List<String> denyCidr, List<String> verifyWebhook,
-        List<String> requestHeaderAdd, List<String> requestHeaderRemove, List<String> responseHeaderAdd, List<String> responseHeaderRemove,
-        String rateLimit, String oidcIssuer, String oidcClientId, String oidcClientSecret, List<String> oidcAllowDomain,
+public record PolicyInput(
+        List<String> basicAuth,
+        List<String> allowCidr,
+        List<String> denyCidr,
+        List<String> verifyWebhook,
+        List<String> requestHeaderAdd,
+        List<String> requestHeaderRemove,
+        List<String> responseHeaderAdd,
+        List<String> responseHeaderRemove,
+        String rateLimit,
+        String oidcIssuer,
+        String oidcClientId,
+        String oidcClientSecret,
+        List<String> oidcAllowDomain,
         List<String> oidcAllowClaim) {
 
     /** The keys of a {@code policy:} block, as the flags are named without their dashes. */
-    public static final List<String> KEYS = List.of("basic-auth", "allow-cidr", "deny-cidr", "verify-webhook", "request-header-add",
-            "request-header-remove", "response-header-add", "response-header-remove", "rate-limit", "oidc-issuer", "oidc-client-id",
-            "oidc-client-secret", "oidc-allow-domain", "oidc-allow-claim");
+    public static final List<String> KEYS = List.of(
+            "basic-auth",
+            "allow-cidr",
+            "deny-cidr",
+            "verify-webhook",
+            "request-header-add",
+            "request-header-remove",
+            "response-header-add",
+            "response-header-remove",
+            "rate-limit",
+            "oidc-issuer",
+            "oidc-client-id",
+            "oidc-client-secret",
+            "oidc-allow-domain",
+            "oidc-allow-claim");
     /** The keys that take one value. */
-    public static final List<String> SINGLE = List.of("rate-limit", "oidc-issuer", "oidc-client-id", "oidc-client-secret");
+    public static final List<String> SINGLE =
+            List.of("rate-limit", "oidc-issuer", "oidc-client-id", "oidc-client-secret");
 
     /** A policy without an OIDC login. */
-    public PolicyInput(List<String> basicAuth, List<String> allowCidr, List<String> denyCidr, List<String> verifyWebhook,
-            List<String> requestHeaderAdd, List<String> requestHeaderRemove, List<String> responseHeaderAdd, List<String> responseHeaderRemove,
+    public PolicyInput(
+            List<String> basicAuth,
+            List<String> allowCidr,
+            List<String> denyCidr,
+            List<String> verifyWebhook,
+            List<String> requestHeaderAdd,
+            List<String> requestHeaderRemove,
+            List<String> responseHeaderAdd,
+            List<String> responseHeaderRemove,
             String rateLimit) {
-        this(basicAuth, allowCidr, denyCidr, verifyWebhook, requestHeaderAdd, requestHeaderRemove, responseHeaderAdd, responseHeaderRemove,
-                rateLimit, null, null, null, null, null);
+        this(
+                basicAuth,
+                allowCidr,
+                denyCidr,
+                verifyWebhook,
+                requestHeaderAdd,
+                requestHeaderRemove,
+                responseHeaderAdd,
+                responseHeaderRemove,
+                rateLimit,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** bcrypt cost of the hashes sent; the gateway takes 4 to 12 and checks each presented password once. */
@@ -89,51 +133,68 @@ public record PolicyInput(List<String> basicAuth, List<String> allowCidr, List<S
             if (colon <= 0 || colon == entry.length() - 1) {
                 throw new IllegalArgumentException(key.apply("basic-auth") + " takes USER:PASSWORD, both non-empty");
             }
-            users.add(new TunnelPolicy.BasicAuthUser(entry.substring(0, colon), BcryptUtil.bcryptHash(entry.substring(colon + 1), BCRYPT_COST)));
+            users.add(new TunnelPolicy.BasicAuthUser(
+                    entry.substring(0, colon), BcryptUtil.bcryptHash(entry.substring(colon + 1), BCRYPT_COST)));
         }
         List<TunnelPolicy.Webhook> webhooks = new ArrayList<>();
         for (String entry : verifyWebhook) {
             webhooks.add(webhook(entry, key));
         }
-        TunnelPolicy policy = new TunnelPolicy(users, allowCidr, denyCidr, webhooks, headers(requestHeaderAdd, key.apply("request-header-add")),
-                requestHeaderRemove, headers(responseHeaderAdd, key.apply("response-header-add")), responseHeaderRemove, rateLimit);
+        TunnelPolicy policy = new TunnelPolicy(
+                users,
+                allowCidr,
+                denyCidr,
+                webhooks,
+                headers(requestHeaderAdd, key.apply("request-header-add")),
+                requestHeaderRemove,
+                headers(responseHeaderAdd, key.apply("response-header-add")),
+                responseHeaderRemove,
+                rateLimit);
         return oidc(key).map(policy::withOidc).orElse(policy);
     }
 
     /** The OIDC login, if any; the gateway checks the issuer URL, domains and claims. */
     private java.util.Optional<TunnelPolicy.Oidc> oidc(UnaryOperator<String> key) {
-        boolean rest = !oidcClientId.isEmpty() || !oidcClientSecret.isEmpty() || !oidcAllowDomain.isEmpty() || !oidcAllowClaim.isEmpty();
+        boolean rest = !oidcClientId.isEmpty()
+                || !oidcClientSecret.isEmpty()
+                || !oidcAllowDomain.isEmpty()
+                || !oidcAllowClaim.isEmpty();
         if (oidcIssuer.isEmpty()) {
             if (rest) {
-                throw new IllegalArgumentException(key.apply("oidc-client-id") + ", " + key.apply("oidc-client-secret") + " and the allow rules need "
-                        + key.apply("oidc-issuer") + " URL");
+                throw new IllegalArgumentException(key.apply("oidc-client-id") + ", " + key.apply("oidc-client-secret")
+                        + " and the allow rules need " + key.apply("oidc-issuer") + " URL");
             }
             return java.util.Optional.empty();
         }
         if (oidcClientId.isEmpty()) {
             throw new IllegalArgumentException(key.apply("oidc-issuer") + " needs " + key.apply("oidc-client-id")
-                    + " (and usually " + key.apply("oidc-client-secret") + "): register a client at the issuer with the redirect URI "
+                    + " (and usually " + key.apply("oidc-client-secret")
+                    + "): register a client at the issuer with the redirect URI "
                     + "https://<tunnel host>/.porthole/oidc/callback");
         }
-        return java.util.Optional.of(new TunnelPolicy.Oidc(oidcIssuer, oidcClientId, oidcClientSecret, oidcAllowDomain, oidcAllowClaim));
+        return java.util.Optional.of(
+                new TunnelPolicy.Oidc(oidcIssuer, oidcClientId, oidcClientSecret, oidcAllowDomain, oidcAllowClaim));
     }
 
     private static TunnelPolicy.Webhook webhook(String entry, UnaryOperator<String> key) {
         int colon = entry.indexOf(':');
         String kind = colon < 0 ? entry : entry.substring(0, colon).toLowerCase(Locale.ROOT);
         if (colon <= 0) {
-            throw new IllegalArgumentException(key.apply("verify-webhook") + " takes KIND:SECRET (github, stripe, slack) or hmac-sha256:HEADER:SECRET");
+            throw new IllegalArgumentException(key.apply("verify-webhook")
+                    + " takes KIND:SECRET (github, stripe, slack) or hmac-sha256:HEADER:SECRET");
         }
         String rest = entry.substring(colon + 1);
         if (kind.equals("hmac-sha256")) {
             int second = rest.indexOf(':');
             if (second <= 0 || second == rest.length() - 1) {
-                throw new IllegalArgumentException(key.apply("verify-webhook") + " hmac-sha256 takes hmac-sha256:HEADER:SECRET");
+                throw new IllegalArgumentException(
+                        key.apply("verify-webhook") + " hmac-sha256 takes hmac-sha256:HEADER:SECRET");
             }
             return new TunnelPolicy.Webhook(kind, rest.substring(0, second), rest.substring(second + 1));
         }
         if (rest.isEmpty()) {
-            throw new IllegalArgumentException(key.apply("verify-webhook") + " " + kind + " needs the signing secret: " + kind + ":SECRET");
+            throw new IllegalArgumentException(
+                    key.apply("verify-webhook") + " " + kind + " needs the signing secret: " + kind + ":SECRET");
         }
         return new TunnelPolicy.Webhook(kind, "", rest);
     }
@@ -145,7 +206,8 @@ public record PolicyInput(List<String> basicAuth, List<String> allowCidr, List<S
             if (colon <= 0) {
                 throw new IllegalArgumentException(key + " takes NAME:VALUE, was '" + entry + "'");
             }
-            headers.add(new Header(entry.substring(0, colon).trim(), entry.substring(colon + 1).trim()));
+            headers.add(new Header(
+                    entry.substring(0, colon).trim(), entry.substring(colon + 1).trim()));
         }
         return headers;
     }
@@ -156,8 +218,19 @@ public record PolicyInput(List<String> basicAuth, List<String> allowCidr, List<S
 
     /** Whether no rule is given. */
     public boolean isEmpty() {
-        return basicAuth.isEmpty() && allowCidr.isEmpty() && denyCidr.isEmpty() && verifyWebhook.isEmpty() && requestHeaderAdd.isEmpty()
-                && requestHeaderRemove.isEmpty() && responseHeaderAdd.isEmpty() && responseHeaderRemove.isEmpty() && rateLimit.isEmpty()
-                && oidcIssuer.isEmpty() && oidcClientId.isEmpty() && oidcClientSecret.isEmpty() && oidcAllowDomain.isEmpty() && oidcAllowClaim.isEmpty();
+        return basicAuth.isEmpty()
+                && allowCidr.isEmpty()
+                && denyCidr.isEmpty()
+                && verifyWebhook.isEmpty()
+                && requestHeaderAdd.isEmpty()
+                && requestHeaderRemove.isEmpty()
+                && responseHeaderAdd.isEmpty()
+                && responseHeaderRemove.isEmpty()
+                && rateLimit.isEmpty()
+                && oidcIssuer.isEmpty()
+                && oidcClientId.isEmpty()
+                && oidcClientSecret.isEmpty()
+                && oidcAllowDomain.isEmpty()
+                && oidcAllowClaim.isEmpty();
     }
 }

@@ -51,7 +51,14 @@ public final class IncidentReports implements TunnelListener {
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private volatile Instant lastReport = Instant.MIN;
 
-    public IncidentReports(Vertx vertx, URI url, String agentId, String server, int failuresBeforeReport, Duration minInterval, Clock clock) {
+    public IncidentReports(
+            Vertx vertx,
+            URI url,
+            String agentId,
+            String server,
+            int failuresBeforeReport,
+            Duration minInterval,
+            Clock clock) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
             throw new IllegalArgumentException("--report-url must be an http:// or https:// URL, was '" + url + "'");
@@ -71,8 +78,7 @@ public final class IncidentReports implements TunnelListener {
     }
 
     @Override
-    public void notice(Notice notice) {
-    }
+    public void notice(Notice notice) {}
 
     @Override
     public void retrying(String reason, Duration retryIn) {
@@ -117,17 +123,23 @@ public final class IncidentReports implements TunnelListener {
         } catch (JsonProcessingException e) {
             return Future.failedFuture(e);
         }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
-                .setTimeout(POST_TIMEOUT.toMillis()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(url.toString())
+                .setTimeout(POST_TIMEOUT.toMillis())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         return client.request(options)
                 .compose(request -> request.send(body))
                 .compose(response -> response.body().map(ignored -> response.statusCode()))
                 .<Void>map(status -> {
                     if (status / 100 != 2) {
-                        LOG.warnf("the report webhook %s answered %d to a %s report", url.getHost(), status, report.get("type"));
+                        LOG.warnf(
+                                "the report webhook %s answered %d to a %s report",
+                                url.getHost(), status, report.get("type"));
                     }
                     return null;
                 })
-                .onFailure(error -> LOG.warnf("cannot post a %s report to %s: %s", report.get("type"), url.getHost(), error.getMessage()));
+                .onFailure(error -> LOG.warnf(
+                        "cannot post a %s report to %s: %s", report.get("type"), url.getHost(), error.getMessage()));
     }
 }

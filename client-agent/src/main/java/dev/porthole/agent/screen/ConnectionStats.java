@@ -68,7 +68,8 @@ final class ConnectionStats {
             p50 = Duration.ofNanos(percentile(sorted, 50));
             p90 = Duration.ofNanos(percentile(sorted, 90));
         }
-        return new ScreenModel.Connections(total, open, lastMinute / 60.0, lastFive / (double) WINDOW_SECONDS, p50, p90);
+        return new ScreenModel.Connections(
+                total, open, lastMinute / 60.0, lastFive / (double) WINDOW_SECONDS, p50, p90);
     }
 
     /** Nearest-rank percentile. */

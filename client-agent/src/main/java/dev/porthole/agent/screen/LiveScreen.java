@@ -41,6 +41,7 @@ public final class LiveScreen implements TunnelListener, RequestLog {
     private volatile boolean everOnline;
     /** Failed attempts since the last connection. */
     private volatile int attempts;
+
     private volatile Supplier<Optional<Duration>> latency = Optional::empty;
     private volatile Supplier<String> instance = () -> "";
 
@@ -48,7 +49,8 @@ public final class LiveScreen implements TunnelListener, RequestLog {
      * @param client who the agent is to the gateway (its client id, or its agent id)
      * @param labels what to call each tunnel (porthole.yml's entries), or null
      */
-    public LiveScreen(String version, String client, String server, List<TunnelSpec> specs, List<String> labels, Clock clock) {
+    public LiveScreen(
+            String version, String client, String server, List<TunnelSpec> specs, List<String> labels, Clock clock) {
         this.version = version;
         this.client = client;
         this.server = server;
@@ -89,7 +91,8 @@ public final class LiveScreen implements TunnelListener, RequestLog {
         for (int i = 0; i < answered.size(); i++) {
             TunnelResult result = answered.get(i);
             if (!result.granted()) {
-                message = "tunnel '" + label(i, result.name()) + "' refused (" + result.status() + "): " + result.message();
+                message = "tunnel '" + label(i, result.name()) + "' refused (" + result.status() + "): "
+                        + result.message();
             }
         }
     }
@@ -104,7 +107,8 @@ public final class LiveScreen implements TunnelListener, RequestLog {
     @Override
     public void retrying(String reason, Duration retryIn) {
         int failed = ++attempts;
-        state = (everOnline ? "reconnecting" : "connecting") + " (attempt " + failed + " failed; next in " + Backoff.spoken(retryIn) + ")";
+        state = (everOnline ? "reconnecting" : "connecting") + " (attempt " + failed + " failed; next in "
+                + Backoff.spoken(retryIn) + ")";
         message = reason;
     }
 
@@ -126,9 +130,20 @@ public final class LiveScreen implements TunnelListener, RequestLog {
             last = new ArrayList<>(requests);
         }
         String gatewayInstance = instance.get();
-        String gateway = gatewayInstance == null || gatewayInstance.isEmpty() ? server : server + " (instance " + gatewayInstance + ")";
-        return new ScreenModel(version, state, message, client, gateway, latency.get().orElse(null), inspector, forwarding(),
-                connections.snapshot(), last);
+        String gateway = gatewayInstance == null || gatewayInstance.isEmpty()
+                ? server
+                : server + " (instance " + gatewayInstance + ")";
+        return new ScreenModel(
+                version,
+                state,
+                message,
+                client,
+                gateway,
+                latency.get().orElse(null),
+                inspector,
+                forwarding(),
+                connections.snapshot(),
+                last);
     }
 
     private List<ScreenModel.Forwarding> forwarding() {

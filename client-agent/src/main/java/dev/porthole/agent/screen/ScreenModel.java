@@ -18,8 +18,17 @@ import java.util.List;
  * @param connections the streams the gateway opened to this agent
  * @param requests the last HTTP requests, newest first
  */
-public record ScreenModel(String version, String state, String message, String client, String gateway, Duration latency, String inspector,
-        List<Forwarding> forwarding, Connections connections, List<Request> requests) {
+public record ScreenModel(
+        String version,
+        String state,
+        String message,
+        String client,
+        String gateway,
+        Duration latency,
+        String inspector,
+        List<Forwarding> forwarding,
+        Connections connections,
+        List<Request> requests) {
 
     public ScreenModel {
         forwarding = List.copyOf(forwarding);
@@ -27,8 +36,7 @@ public record ScreenModel(String version, String state, String message, String c
     }
 
     /** A tunnel: where visitors come in ({@code from}: a public URL, {@code host:port} or a private name) and where it goes. */
-    public record Forwarding(String from, String to) {
-    }
+    public record Forwarding(String from, String to) {}
 
     /**
      * Connection counters, as ngrok shows them.
@@ -46,6 +54,5 @@ public record ScreenModel(String version, String state, String message, String c
     }
 
     /** One forwarded HTTP request. */
-    public record Request(LocalTime at, String method, String uri, int status, Duration duration) {
-    }
+    public record Request(LocalTime at, String method, String uri, int status, Duration duration) {}
 }

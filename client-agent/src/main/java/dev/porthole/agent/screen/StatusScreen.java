@@ -15,18 +15,21 @@ public final class StatusScreen {
 
     /** The widest label; values start after it. */
     private static final int LABEL = 18;
+
     private static final int COLUMN = 8;
     private static final String CUT = "...";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    private StatusScreen() {
-    }
+    private StatusScreen() {}
 
     public static List<String> lines(ScreenModel model, int width, int height) {
         List<String> lines = new ArrayList<>();
         String title = "Porthole " + model.version();
         String quit = "(Ctrl+C to quit)";
-        lines.add(width >= title.length() + quit.length() + 2 ? title + " ".repeat(width - title.length() - quit.length()) + quit : title);
+        lines.add(
+                width >= title.length() + quit.length() + 2
+                        ? title + " ".repeat(width - title.length() - quit.length()) + quit
+                        : title);
         lines.add("");
         lines.add(labelled("Session Status", model.state()));
         if (model.message() != null) {
@@ -42,8 +45,15 @@ public final class StatusScreen {
         lines.add("");
         ScreenModel.Connections connections = model.connections();
         lines.add(labelled("Connections", columns("ttl", "opn", "rt1", "rt5", "p50", "p90")));
-        lines.add(labelled("", columns(String.valueOf(connections.total()), String.valueOf(connections.open()), rate(connections.rate1()),
-                rate(connections.rate5()), duration(connections.p50()), duration(connections.p90()))));
+        lines.add(labelled(
+                "",
+                columns(
+                        String.valueOf(connections.total()),
+                        String.valueOf(connections.open()),
+                        rate(connections.rate1()),
+                        rate(connections.rate5()),
+                        duration(connections.p50()),
+                        duration(connections.p90()))));
         lines.add("");
         lines.add("HTTP Requests");
         lines.add("-".repeat(Math.max(1, width)));
@@ -65,14 +75,18 @@ public final class StatusScreen {
     private static String columns(String... values) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
-            line.append(i == values.length - 1 ? values[i] : values[i] + " ".repeat(Math.max(1, COLUMN - values[i].length())));
+            line.append(
+                    i == values.length - 1
+                            ? values[i]
+                            : values[i] + " ".repeat(Math.max(1, COLUMN - values[i].length())));
         }
         return line.toString();
     }
 
     /** {@code 12:00:01  GET     /path...  200  3 ms}: the path takes what the width leaves. */
     private static String request(ScreenModel.Request request, int width) {
-        String head = request.at().format(TIME) + "  " + request.method() + " ".repeat(Math.max(1, COLUMN - request.method().length()));
+        String head = request.at().format(TIME) + "  " + request.method()
+                + " ".repeat(Math.max(1, COLUMN - request.method().length()));
         String tail = "  " + request.status() + "  " + millis(request.duration());
         int room = width - head.length() - tail.length();
         String uri = request.uri();
@@ -87,7 +101,9 @@ public final class StatusScreen {
         if (line.length() <= width) {
             return line;
         }
-        return width <= CUT.length() ? line.substring(0, Math.max(0, width)) : line.substring(0, width - CUT.length()) + CUT;
+        return width <= CUT.length()
+                ? line.substring(0, Math.max(0, width))
+                : line.substring(0, width - CUT.length()) + CUT;
     }
 
     private static String rate(double perSecond) {

@@ -60,12 +60,17 @@ public final class TerminalScreen implements AutoCloseable {
         }
         Terminal terminal;
         try {
-            terminal = TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysOut).dumb(true)
-                    .nativeSignals(true).build();
+            terminal = TerminalBuilder.builder()
+                    .system(true)
+                    .systemOutput(TerminalBuilder.SystemOutput.SysOut)
+                    .dumb(true)
+                    .nativeSignals(true)
+                    .build();
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }
-        if (terminal.getType().startsWith(Terminal.TYPE_DUMB) || terminal.getSize().getColumns() <= 0
+        if (terminal.getType().startsWith(Terminal.TYPE_DUMB)
+                || terminal.getSize().getColumns() <= 0
                 || terminal.getStringCapability(Capability.cursor_address) == null) {
             closeQuietly(terminal);
             return java.util.Optional.empty();
@@ -97,7 +102,8 @@ public final class TerminalScreen implements AutoCloseable {
                 terminal.puts(Capability.clear_screen);
             }
             List<AttributedString> lines = StatusScreen.lines(model.get(), size.getColumns(), size.getRows()).stream()
-                    .map(AttributedString::new).toList();
+                    .map(AttributedString::new)
+                    .toList();
             display.update(lines, 0);
             terminal.flush();
         } catch (RuntimeException e) {

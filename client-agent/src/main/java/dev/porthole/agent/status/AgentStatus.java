@@ -53,8 +53,7 @@ public final class AgentStatus implements TunnelListener, RequestLog {
         this.startedAt = clock.instant();
     }
 
-    private record Counts(AtomicLong requests, AtomicLong failed) {
-    }
+    private record Counts(AtomicLong requests, AtomicLong failed) {}
 
     @Override
     public void connected(List<TunnelResult> results, boolean first) {
@@ -66,7 +65,8 @@ public final class AgentStatus implements TunnelListener, RequestLog {
         connectedSince = clock.instant();
         for (int i = 0; i < results.size(); i++) {
             if (!results.get(i).granted()) {
-                error("tunnel '" + label(i, results.get(i)) + "' refused (" + results.get(i).status() + "): " + results.get(i).message());
+                error("tunnel '" + label(i, results.get(i)) + "' refused ("
+                        + results.get(i).status() + "): " + results.get(i).message());
             }
         }
     }
@@ -113,8 +113,12 @@ public final class AgentStatus implements TunnelListener, RequestLog {
                 tunnel.put("error", result.message());
             }
             Counts tunnelCounts = result == null ? null : counts.get(result.name());
-            tunnel.put("requests", tunnelCounts == null ? 0 : tunnelCounts.requests().get());
-            tunnel.put("failedRequests", tunnelCounts == null ? 0 : tunnelCounts.failed().get());
+            tunnel.put(
+                    "requests",
+                    tunnelCounts == null ? 0 : tunnelCounts.requests().get());
+            tunnel.put(
+                    "failedRequests",
+                    tunnelCounts == null ? 0 : tunnelCounts.failed().get());
             tunnels.add(tunnel);
         }
         JsonArray lastErrors;
@@ -122,9 +126,15 @@ public final class AgentStatus implements TunnelListener, RequestLog {
             lastErrors = new JsonArray(new ArrayList<>(errors));
         }
         Instant since = connectedSince;
-        return new JsonObject().put("agentId", agentId).put("server", server).put("state", state)
-                .put("startedAt", startedAt.toString()).put("connectedSince", since == null ? null : since.toString())
-                .put("reconnects", reconnects.get()).put("tunnels", tunnels).put("errors", lastErrors);
+        return new JsonObject()
+                .put("agentId", agentId)
+                .put("server", server)
+                .put("state", state)
+                .put("startedAt", startedAt.toString())
+                .put("connectedSince", since == null ? null : since.toString())
+                .put("reconnects", reconnects.get())
+                .put("tunnels", tunnels)
+                .put("errors", lastErrors);
     }
 
     private String label(int index, TunnelResult result) {
@@ -140,7 +150,8 @@ public final class AgentStatus implements TunnelListener, RequestLog {
             if (errors.size() >= MAX_ERRORS) {
                 errors.removeFirst();
             }
-            errors.addLast(new JsonObject().put("at", clock.instant().toString()).put("message", message));
+            errors.addLast(
+                    new JsonObject().put("at", clock.instant().toString()).put("message", message));
         }
     }
 }

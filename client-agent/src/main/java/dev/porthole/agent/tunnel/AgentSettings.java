@@ -23,31 +23,105 @@ import java.util.Objects;
  * @param firstConnectWindow how long the agent tries to reach the gateway for its first handshake
  *     before a diagnosed failure (unknown host, refused port) ends it (zero: for ever)
  */
-public record AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
-        Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha, GatewayTrust trust,
+public record AgentSettings(
+        URI server,
+        String agentPath,
+        String authorization,
+        String clientId,
+        String agentId,
+        List<TunnelSpec> tunnels,
+        Duration upstreamTimeout,
+        int maxUpstreamConnections,
+        Duration maxReconnectDelay,
+        int maxAttempts,
+        boolean ha,
+        GatewayTrust trust,
         Duration firstConnectWindow) {
 
     /** How long a new agent tries before it says what is wrong with --server and stops. */
     public static final Duration DEFAULT_FIRST_CONNECT_WINDOW = Duration.ofSeconds(10);
 
     /** Settings with the default first-connect window. */
-    public AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
-            Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha, GatewayTrust trust) {
-        this(server, agentPath, authorization, clientId, agentId, tunnels, upstreamTimeout, maxUpstreamConnections, maxReconnectDelay, maxAttempts,
-                ha, trust, DEFAULT_FIRST_CONNECT_WINDOW);
+    public AgentSettings(
+            URI server,
+            String agentPath,
+            String authorization,
+            String clientId,
+            String agentId,
+            List<TunnelSpec> tunnels,
+            Duration upstreamTimeout,
+            int maxUpstreamConnections,
+            Duration maxReconnectDelay,
+            int maxAttempts,
+            boolean ha,
+            GatewayTrust trust) {
+        this(
+                server,
+                agentPath,
+                authorization,
+                clientId,
+                agentId,
+                tunnels,
+                upstreamTimeout,
+                maxUpstreamConnections,
+                maxReconnectDelay,
+                maxAttempts,
+                ha,
+                trust,
+                DEFAULT_FIRST_CONNECT_WINDOW);
     }
 
     /** Settings that check the gateway's certificate with the system trust store. */
-    public AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
-            Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts, boolean ha) {
-        this(server, agentPath, authorization, clientId, agentId, tunnels, upstreamTimeout, maxUpstreamConnections, maxReconnectDelay, maxAttempts,
-                ha, GatewayTrust.SYSTEM);
+    public AgentSettings(
+            URI server,
+            String agentPath,
+            String authorization,
+            String clientId,
+            String agentId,
+            List<TunnelSpec> tunnels,
+            Duration upstreamTimeout,
+            int maxUpstreamConnections,
+            Duration maxReconnectDelay,
+            int maxAttempts,
+            boolean ha) {
+        this(
+                server,
+                agentPath,
+                authorization,
+                clientId,
+                agentId,
+                tunnels,
+                upstreamTimeout,
+                maxUpstreamConnections,
+                maxReconnectDelay,
+                maxAttempts,
+                ha,
+                GatewayTrust.SYSTEM);
     }
 
     /** Settings with one connection. */
-    public AgentSettings(URI server, String agentPath, String authorization, String clientId, String agentId, List<TunnelSpec> tunnels,
-            Duration upstreamTimeout, int maxUpstreamConnections, Duration maxReconnectDelay, int maxAttempts) {
-        this(server, agentPath, authorization, clientId, agentId, tunnels, upstreamTimeout, maxUpstreamConnections, maxReconnectDelay, maxAttempts,
+    public AgentSettings(
+            URI server,
+            String agentPath,
+            String authorization,
+            String clientId,
+            String agentId,
+            List<TunnelSpec> tunnels,
+            Duration upstreamTimeout,
+            int maxUpstreamConnections,
+            Duration maxReconnectDelay,
+            int maxAttempts) {
+        this(
+                server,
+                agentPath,
+                authorization,
+                clientId,
+                agentId,
+                tunnels,
+                upstreamTimeout,
+                maxUpstreamConnections,
+                maxReconnectDelay,
+                maxAttempts,
                 false);
     }
 
@@ -61,17 +135,32 @@ public record AgentSettings(URI server, String agentPath, String authorization, 
 
     /** The same settings with another first-connect window. */
     public AgentSettings withFirstConnectWindow(Duration window) {
-        return new AgentSettings(server, agentPath, authorization, clientId, agentId, tunnels, upstreamTimeout, maxUpstreamConnections,
-                maxReconnectDelay, maxAttempts, ha, trust, window);
+        return new AgentSettings(
+                server,
+                agentPath,
+                authorization,
+                clientId,
+                agentId,
+                tunnels,
+                upstreamTimeout,
+                maxUpstreamConnections,
+                maxReconnectDelay,
+                maxAttempts,
+                ha,
+                trust,
+                window);
     }
 
     /** The WebSocket URL of the gateway's agent endpoint. */
     public URI endpoint() {
-        String scheme = switch (server.getScheme() == null ? "" : server.getScheme().toLowerCase(java.util.Locale.ROOT)) {
-            case "https", "wss" -> "wss";
-            case "http", "ws" -> "ws";
-            default -> throw new IllegalArgumentException("server URL must start with http://, https://, ws:// or wss://: " + server);
-        };
+        String scheme =
+                switch (server.getScheme() == null ? "" : server.getScheme().toLowerCase(java.util.Locale.ROOT)) {
+                    case "https", "wss" -> "wss";
+                    case "http", "ws" -> "ws";
+                    default ->
+                        throw new IllegalArgumentException(
+                                "server URL must start with http://, https://, ws:// or wss://: " + server);
+                };
         String basePath = server.getPath() == null ? "" : server.getPath().replaceAll("/+$", "");
         int port = server.getPort() > 0 ? server.getPort() : (scheme.equals("wss") ? 443 : 80);
         return URI.create(scheme + "://" + server.getHost() + ":" + port + basePath + agentPath);

@@ -36,7 +36,8 @@ public final class Backoff {
 
     /** The delay before the next attempt. */
     public Duration next() {
-        if (connectedAt != null && Duration.between(connectedAt, clock.instant()).compareTo(stableAfter) >= 0) {
+        if (connectedAt != null
+                && Duration.between(connectedAt, clock.instant()).compareTo(stableAfter) >= 0) {
             attempt = 0;
         }
         connectedAt = null;

@@ -29,37 +29,56 @@ record ConnectDiagnosis(String sentence, boolean mistake) {
         boolean tls = endpoint.getScheme().equals("wss");
         for (Throwable error = cause; error != null; error = error.getCause()) {
             if (error instanceof UnknownHostException) {
-                return new ConnectDiagnosis("cannot resolve the gateway's host '" + host + "': check the host in --server ("
-                        + settings.server() + ") and this machine's DNS", false);
+                return new ConnectDiagnosis(
+                        "cannot resolve the gateway's host '" + host + "': check the host in --server ("
+                                + settings.server() + ") and this machine's DNS",
+                        false);
             }
             if (error instanceof ConnectException && message(error).contains("refused")) {
-                return new ConnectDiagnosis("nothing accepts connections at " + address + ": check the port in --server ("
-                        + settings.server() + ") and that the gateway runs there", false);
+                return new ConnectDiagnosis(
+                        "nothing accepts connections at " + address + ": check the port in --server ("
+                                + settings.server() + ") and that the gateway runs there",
+                        false);
             }
             if (error instanceof NoRouteToHostException) {
-                return new ConnectDiagnosis("no route to " + address + ": check the host in --server (" + settings.server()
-                        + ") and the network or firewall between here and the gateway", false);
+                return new ConnectDiagnosis(
+                        "no route to " + address + ": check the host in --server (" + settings.server()
+                                + ") and the network or firewall between here and the gateway",
+                        false);
             }
-            if (tls && (error instanceof NotSslRecordException || error instanceof SSLException && notTls(message(error)))) {
-                return new ConnectDiagnosis("the server at " + address + " does not speak TLS: for a plain-HTTP gateway use --server http://"
-                        + address, true);
+            if (tls
+                    && (error instanceof NotSslRecordException
+                            || error instanceof SSLException && notTls(message(error)))) {
+                return new ConnectDiagnosis(
+                        "the server at " + address
+                                + " does not speak TLS: for a plain-HTTP gateway use --server http://" + address,
+                        true);
             }
-            if (!tls && (error instanceof HttpClosedException
-                    || error instanceof WebSocketHandshakeException && message(error).toLowerCase(Locale.ROOT).contains("closed"))) {
-                return new ConnectDiagnosis("the server at " + address + " closed the connection without answering the agent's request: "
-                        + "if the gateway serves HTTPS on this port, use --server https://" + address, false);
+            if (!tls
+                    && (error instanceof HttpClosedException
+                            || error instanceof WebSocketHandshakeException
+                                    && message(error).toLowerCase(Locale.ROOT).contains("closed"))) {
+                return new ConnectDiagnosis(
+                        "the server at " + address + " closed the connection without answering the agent's request: "
+                                + "if the gateway serves HTTPS on this port, use --server https://" + address,
+                        false);
             }
         }
         if (message(cause).toLowerCase(Locale.ROOT).contains("timed out")) {
-            return new ConnectDiagnosis("no answer from " + address + " within " + Link.CONNECT_TIMEOUT.toSeconds() + " s: check the host and port in --server ("
-                    + settings.server() + "); a firewall may drop the connection", false);
+            return new ConnectDiagnosis(
+                    "no answer from " + address + " within " + Link.CONNECT_TIMEOUT.toSeconds()
+                            + " s: check the host and port in --server (" + settings.server()
+                            + "); a firewall may drop the connection",
+                    false);
         }
         return null;
     }
 
     private static boolean notTls(String message) {
         String lower = message.toLowerCase(Locale.ROOT);
-        return lower.contains("not an ssl/tls record") || lower.contains("unrecognized ssl message") || lower.contains("plaintext connection");
+        return lower.contains("not an ssl/tls record")
+                || lower.contains("unrecognized ssl message")
+                || lower.contains("plaintext connection");
     }
 
     private static String message(Throwable error) {

@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
 /** One connection of a {@link Link} to the gateway, from HELLO to close. */
 final class Connection implements MuxListener {
 
-    // Plain JBoss Logging rather than Quarkus's static Log (the dial API uses the agent outside Quarkus), in TunnelClient's category.
+    // Plain JBoss Logging rather than Quarkus's static Log (the dial API uses the agent outside Quarkus), in
+    // TunnelClient's category.
     private static final Logger LOG = Logger.getLogger(TunnelClient.class);
     private static final Duration GOING_AWAY_DELAY = Duration.ofMillis(200);
     /** How long a connection the agent gave up may finish its streams. */
@@ -49,6 +50,7 @@ final class Connection implements MuxListener {
     private final Map<String, TunnelSpec> served = new ConcurrentHashMap<>();
     /** OPENs that came before WELCOME (a TCP port is bound during the claim); served once WELCOME says what we hold. */
     private final List<Runnable> beforeWelcome = new ArrayList<>();
+
     volatile boolean welcomed;
     long welcomeTimer = -1;
     private String refusal;
@@ -81,10 +83,8 @@ final class Connection implements MuxListener {
             case Notice notice -> listener.notice(notice);
             case GoAway goAway -> onGoAway(goAway);
             case Hello hello -> session.close(CloseCode.PROTOCOL_ERROR, "HELLO is sent by agents, not gateways");
-            case Ping ping -> {
-            }
-            case Pong pong -> {
-            }
+            case Ping ping -> {}
+            case Pong pong -> {}
         }
     }
 
@@ -130,7 +130,9 @@ final class Connection implements MuxListener {
         }
         List<TunnelResult> results = welcome.tunnels();
         if (results.size() != asked.size()) {
-            session.close(CloseCode.PROTOCOL_ERROR, "WELCOME answers " + results.size() + " tunnels, " + asked.size() + " were asked for");
+            session.close(
+                    CloseCode.PROTOCOL_ERROR,
+                    "WELCOME answers " + results.size() + " tunnels, " + asked.size() + " were asked for");
             return;
         }
         if (link.isSecond() && onSecondWelcome(welcome)) {
@@ -163,8 +165,9 @@ final class Connection implements MuxListener {
             link.firstWelcomed(welcome);
         } else {
             link.backoff.connected();
-            LOG.infof("HA: second connection on gateway instance %s (the first is on %s), serving %s", welcome.gatewayId(),
-                    client.primary().instanceOrEmpty(), served.keySet());
+            LOG.infof(
+                    "HA: second connection on gateway instance %s (the first is on %s), serving %s",
+                    welcome.gatewayId(), client.primary().instanceOrEmpty(), served.keySet());
         }
         List<Runnable> early = List.copyOf(beforeWelcome);
         beforeWelcome.clear();
@@ -197,9 +200,10 @@ final class Connection implements MuxListener {
         if (link.sameInstance >= TunnelClient.SAME_INSTANCE_LIMIT) {
             if (!link.aloneReported) {
                 link.aloneReported = true;
-                LOG.infof("HA: only one gateway instance (%s) is reachable at %s after %d tries; running with one connection, trying "
-                        + "again when the first reconnects or every %d minutes", firstInstance, settings.server(), link.sameInstance,
-                        TunnelClient.PARKED_RETRY.toMinutes());
+                LOG.infof(
+                        "HA: only one gateway instance (%s) is reachable at %s after %d tries; running with one connection, trying "
+                                + "again when the first reconnects or every %d minutes",
+                        firstInstance, settings.server(), link.sameInstance, TunnelClient.PARKED_RETRY.toMinutes());
             }
             link.park();
         } else {
@@ -251,8 +255,10 @@ final class Connection implements MuxListener {
             return;
         }
         switch (known) {
-            case NORMAL -> client.finish(new AgentExit(AgentExit.SESSION_ENDED, "the gateway closed the tunnel: " + reason));
-            case NO_TUNNELS -> client.finish(new AgentExit(AgentExit.TUNNEL_REFUSED, refusal != null ? refusal : reason));
+            case NORMAL ->
+                client.finish(new AgentExit(AgentExit.SESSION_ENDED, "the gateway closed the tunnel: " + reason));
+            case NO_TUNNELS ->
+                client.finish(new AgentExit(AgentExit.TUNNEL_REFUSED, refusal != null ? refusal : reason));
             case CREDENTIALS_REVOKED -> client.finish(new AgentExit(AgentExit.AUTH_FAILED, reason));
             case UNSUPPORTED_VERSION -> client.finish(new AgentExit(AgentExit.INCOMPATIBLE, reason));
             default -> client.finish(new AgentExit(AgentExit.SESSION_ENDED, reason));

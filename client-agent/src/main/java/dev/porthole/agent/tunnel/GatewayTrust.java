@@ -66,7 +66,8 @@ public record GatewayTrust(Path caFile, boolean insecure, List<String> pins) {
             }
             String trimmed = pin.trim();
             if (!trimmed.toLowerCase(Locale.ROOT).startsWith(PIN_PREFIX)) {
-                throw new IllegalArgumentException("--pin '" + trimmed + "' must look like sha256/<base64 of the SHA-256 of the public key>");
+                throw new IllegalArgumentException(
+                        "--pin '" + trimmed + "' must look like sha256/<base64 of the SHA-256 of the public key>");
             }
             String digest = trimmed.substring(PIN_PREFIX.length());
             byte[] bytes;
@@ -76,7 +77,8 @@ public record GatewayTrust(Path caFile, boolean insecure, List<String> pins) {
                 throw new IllegalArgumentException("--pin '" + trimmed + "': '" + digest + "' is not base64");
             }
             if (bytes.length != 32) {
-                throw new IllegalArgumentException("--pin '" + trimmed + "': a SHA-256 digest has 32 bytes, this one " + bytes.length);
+                throw new IllegalArgumentException(
+                        "--pin '" + trimmed + "': a SHA-256 digest has 32 bytes, this one " + bytes.length);
             }
             digests.add(digest);
         }
@@ -96,7 +98,8 @@ public record GatewayTrust(Path caFile, boolean insecure, List<String> pins) {
             X509ExtendedTrustManager base = insecure ? null : baseTrust();
             options.setTrustOptions(TrustOptions.wrap(new PinnedTrustManager(base, pins)));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up the trust for the gateway's certificate: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot set up the trust for the gateway's certificate: " + e.getMessage(), e);
         }
     }
 
@@ -126,9 +129,11 @@ public record GatewayTrust(Path caFile, boolean insecure, List<String> pins) {
 
     private static Collection<? extends Certificate> certificates(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("--ca " + file + ": holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+                throw new IllegalArgumentException(
+                        "--ca " + file + ": holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
             }
             return certificates;
         } catch (NoSuchFileException e) {
@@ -146,12 +151,15 @@ public record GatewayTrust(Path caFile, boolean insecure, List<String> pins) {
         String scheme = server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
         boolean plain = scheme.equals("http") || scheme.equals("ws");
         if (plain && !isLoopback(server.getHost())) {
-            warnings.add("the gateway URL " + server + " is plain " + scheme + "://: the token and every byte of the tunnel cross the network"
+            warnings.add("the gateway URL " + server + " is plain " + scheme
+                    + "://: the token and every byte of the tunnel cross the network"
                     + " unencrypted; use https:// if the gateway has TLS");
         }
         if (insecure && !plain) {
-            warnings.add("--insecure: the gateway's TLS certificate is not checked" + (pins.isEmpty() ? "" : " (only the pinned key is)")
-                    + "; anyone on the path can pose as the gateway and read the token. Use --ca FILE for a private CA instead");
+            warnings.add(
+                    "--insecure: the gateway's TLS certificate is not checked"
+                            + (pins.isEmpty() ? "" : " (only the pinned key is)")
+                            + "; anyone on the path can pose as the gateway and read the token. Use --ca FILE for a private CA instead");
         }
         return warnings;
     }

@@ -18,15 +18,16 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Duration;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /** One of the agent's connections over time: its back-off, its live session, its reconnects. */
 final class Link {
 
-    // Plain JBoss Logging rather than Quarkus's static Log (the dial API uses the agent outside Quarkus), in TunnelClient's category.
+    // Plain JBoss Logging rather than Quarkus's static Log (the dial API uses the agent outside Quarkus), in
+    // TunnelClient's category.
     private static final Logger LOG = Logger.getLogger(TunnelClient.class);
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
     /** How long one attempt waits for the TCP (and TLS) connection. */
@@ -51,12 +52,14 @@ final class Link {
     private volatile long retryTimer = -1;
     /** The gateway instance of the welcomed session, or null while there is none. */
     volatile String instance;
+
     volatile boolean started;
     volatile boolean stopped;
     /** Second link: waiting long after landing on the first's instance again and again. */
     private volatile boolean parked;
     /** Second link: landings on the first's instance in a row. */
     int sameInstance;
+
     boolean aloneReported;
     /** When this link first tried to connect (System.nanoTime), for the first-connect window; 0 before. */
     private long firstAttemptNanos;
@@ -97,7 +100,11 @@ final class Link {
     /** What this link asks for: everything for the first, the HTTP tunnels for the second. */
     List<TunnelSpec> asks() {
         List<TunnelSpec> all = client.requests();
-        return isSecond() ? all.stream().filter(spec -> spec.kind() == TunnelKind.HTTP && !spec.privateTunnel()).toList() : all;
+        return isSecond()
+                ? all.stream()
+                        .filter(spec -> spec.kind() == TunnelKind.HTTP && !spec.privateTunnel())
+                        .toList()
+                : all;
     }
 
     void connect() {
@@ -143,12 +150,20 @@ final class Link {
         current = session;
         this.connection = connection;
         List<TunnelSpec> asked = asks();
-        Set<String> capabilities = new HashSet<>(Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.UNMASKED));
+        Set<String> capabilities =
+                new HashSet<>(Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.UNMASKED));
         if (settings.ha()) {
             capabilities.add(Capabilities.HA);
         }
-        session.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, version, settings.agentId(), capabilities,
-                muxSettings.initialWindow(), muxSettings.maxFrameSize(), asked.stream().map(TunnelSpec::request).toList()));
+        session.send(new Hello(
+                ProtocolVersion.MIN,
+                ProtocolVersion.MAX,
+                version,
+                settings.agentId(),
+                capabilities,
+                muxSettings.initialWindow(),
+                muxSettings.maxFrameSize(),
+                asked.stream().map(TunnelSpec::request).toList()));
         connection.asked = asked;
         connection.welcomeTimer = vertx.setTimer(WELCOME_TIMEOUT.toMillis(), id -> {
             if (!connection.welcomed) {
@@ -159,11 +174,16 @@ final class Link {
 
     private void connectFailed(Throwable cause) {
         if (cause instanceof UpgradeRejectedException rejected) {
-            String body = rejected.getBody() == null ? "" : rejected.getBody().toString().trim();
+            String body = rejected.getBody() == null
+                    ? ""
+                    : rejected.getBody().toString().trim();
             int status = rejected.getStatus();
             String reason = body.isEmpty() ? "the gateway refused the connection (HTTP " + status + ")" : body;
-            if (status == 503 && rejected.getHeaders() != null && "draining".equals(rejected.getHeaders().get(ERROR_HEADER))) {
-                // The gateway is stopping: the next attempt, through the load balancer, reaches another one; no long back-off.
+            if (status == 503
+                    && rejected.getHeaders() != null
+                    && "draining".equals(rejected.getHeaders().get(ERROR_HEADER))) {
+                // The gateway is stopping: the next attempt, through the load balancer, reaches another one; no long
+                // back-off.
                 retry(reason, null, DRAINING_RETRY_CAP);
                 return;
             }
@@ -173,12 +193,16 @@ final class Link {
                     return;
                 }
                 case 404, 426 -> {
-                    end(new AgentExit(AgentExit.CONFIG_ERROR, "no Porthole agent endpoint at " + settings.endpoint() + " (HTTP " + status
-                            + "); check --server"));
+                    end(new AgentExit(
+                            AgentExit.CONFIG_ERROR,
+                            "no Porthole agent endpoint at " + settings.endpoint() + " (HTTP " + status
+                                    + "); check --server"));
                     return;
                 }
                 default -> {
-                    String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get(HttpHeaders.RETRY_AFTER);
+                    String retryAfter = rejected.getHeaders() == null
+                            ? null
+                            : rejected.getHeaders().get(HttpHeaders.RETRY_AFTER);
                     retry(reason, retryAfter == null ? null : Duration.ofSeconds(parseSeconds(retryAfter)), null);
                     return;
                 }
@@ -186,8 +210,10 @@ final class Link {
         }
         java.util.Optional<String> refused = GatewayTrust.certificateRefusal(cause);
         if (refused.isPresent()) {
-            end(new AgentExit(AgentExit.TLS_UNVERIFIED, "the gateway at " + settings.server() + " did not prove its identity: " + refused.get()
-                    + "; if it uses a private CA, give it with --ca FILE (env CA_FILE)"));
+            end(new AgentExit(
+                    AgentExit.TLS_UNVERIFIED,
+                    "the gateway at " + settings.server() + " did not prove its identity: " + refused.get()
+                            + "; if it uses a private CA, give it with --ca FILE (env CA_FILE)"));
             return;
         }
         ConnectDiagnosis diagnosis = ConnectDiagnosis.of(cause, settings);
@@ -200,12 +226,19 @@ final class Link {
             Duration window = settings.firstConnectWindow();
             Duration tried = Duration.ofNanos(System.nanoTime() - firstAttemptNanos);
             if (!window.isZero() && tried.compareTo(window) >= 0) {
-                end(new AgentExit(AgentExit.UNREACHABLE, diagnosis.sentence() + " (no connection in " + tried.toSeconds()
-                        + " s; once connected, the agent keeps reconnecting; --first-connect-timeout sets this wait)"));
+                end(
+                        new AgentExit(
+                                AgentExit.UNREACHABLE,
+                                diagnosis.sentence() + " (no connection in " + tried.toSeconds()
+                                        + " s; once connected, the agent keeps reconnecting; --first-connect-timeout sets this wait)"));
                 return;
             }
         }
-        retry("cannot reach the gateway at " + settings.server() + ": " + (diagnosis == null ? describe(cause) : diagnosis.sentence()), null, null);
+        retry(
+                "cannot reach the gateway at " + settings.server() + ": "
+                        + (diagnosis == null ? describe(cause) : diagnosis.sentence()),
+                null,
+                null);
     }
 
     /** The first link ends the agent; the second only stops itself (the first meets the same refusal and says so). */
@@ -224,7 +257,8 @@ final class Link {
             return;
         }
         if (!isSecond() && settings.maxAttempts() > 0 && backoff.attempts() >= settings.maxAttempts()) {
-            client.finish(new AgentExit(AgentExit.UNREACHABLE, reason + " (gave up after " + settings.maxAttempts() + " attempts)"));
+            client.finish(new AgentExit(
+                    AgentExit.UNREACHABLE, reason + " (gave up after " + settings.maxAttempts() + " attempts)"));
             return;
         }
         Duration delay = backoff.next();
@@ -282,10 +316,12 @@ final class Link {
         if (second == null) {
             return;
         }
-        if (!welcome.capabilities().contains(Capabilities.HA) || welcome.gatewayId().isEmpty()) {
+        if (!welcome.capabilities().contains(Capabilities.HA)
+                || welcome.gatewayId().isEmpty()) {
             if (!second.aloneReported) {
                 second.aloneReported = true;
-                LOG.infof("HA: the gateway at %s does not support HA connections (an older release); running with one connection",
+                LOG.infof(
+                        "HA: the gateway at %s does not support HA connections (an older release); running with one connection",
                         settings.server());
             }
             return;
@@ -293,14 +329,17 @@ final class Link {
         if (second.asks().isEmpty()) {
             if (!second.aloneReported) {
                 second.aloneReported = true;
-                LOG.info("HA: no HTTP tunnel to hold twice (TCP and private tunnels are served by one connection); running with one connection");
+                LOG.info(
+                        "HA: no HTTP tunnel to hold twice (TCP and private tunnels are served by one connection); running with one connection");
             }
             return;
         }
         Connection other = second.connection;
         if (welcome.gatewayId().equals(second.instance) && other != null) {
             // The first connection came back on the second's instance: the second moves elsewhere.
-            LOG.infof("HA: both connections are on gateway instance %s; the second reconnects to reach another", welcome.gatewayId());
+            LOG.infof(
+                    "HA: both connections are on gateway instance %s; the second reconnects to reach another",
+                    welcome.gatewayId());
             other.leave("same gateway instance as the agent's other HA connection");
             second.retry("moving off the first connection's gateway instance", null, null);
             return;

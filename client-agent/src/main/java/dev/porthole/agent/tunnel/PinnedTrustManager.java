@@ -27,7 +27,10 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
     /** {@code sha256/<base64>} of a certificate's public key, the form {@code --pin} takes. */
     static String pinOf(X509Certificate certificate) {
         try {
-            return "sha256/" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded()));
+            return "sha256/"
+                    + Base64.getEncoder()
+                            .encodeToString(MessageDigest.getInstance("SHA-256")
+                                    .digest(certificate.getPublicKey().getEncoded()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
@@ -42,12 +45,14 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
         }
         String actual = pinOf(chain[0]);
         if (!pins.contains(actual.substring("sha256/".length()))) {
-            throw new CertificateException("the gateway's public key is " + actual + ", which is not a pinned key (--pin)");
+            throw new CertificateException(
+                    "the gateway's public key is " + actual + ", which is not a pinned key (--pin)");
         }
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         if (base != null) {
             base.checkServerTrusted(chain, authType, engine);
         }
@@ -55,7 +60,8 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         if (base != null) {
             base.checkServerTrusted(chain, authType, socket);
         }
@@ -71,12 +77,14 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         throw new CertificateException("the agent takes no client certificates");
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         throw new CertificateException("the agent takes no client certificates");
     }
 

@@ -28,6 +28,7 @@ public final class TunnelClient {
 
     /** Headers of the handshake; see the gateway's AgentEndpoint. */
     public static final String AGENT_HEADER = "X-Porthole-Agent";
+
     public static final String CLIENT_HEADER = "X-Porthole-Client";
 
     /** Landings of the second HA connection on the first's instance in a row after which the agent says only one instance is reachable. */
@@ -46,15 +47,23 @@ public final class TunnelClient {
     private final Link primary;
     /** The second HA connection (HTTP tunnels only), or null without {@code --ha}. */
     private final Link second;
+
     private volatile List<TunnelSpec> requests;
     /** The Authorization header of the next handshake; replaced by {@link #renewAuthorization}. */
     private volatile String authorization;
+
     private volatile boolean stopping;
     private volatile boolean everConnected;
     /** The protocol version of the last WELCOME on the first link; 0 before any. */
     private volatile int protocolVersion;
 
-    public TunnelClient(Vertx vertx, AgentSettings settings, StreamAcceptor acceptor, TunnelListener listener, Backoff backoff, String version) {
+    public TunnelClient(
+            Vertx vertx,
+            AgentSettings settings,
+            StreamAcceptor acceptor,
+            TunnelListener listener,
+            Backoff backoff,
+            String version) {
         this.vertx = vertx;
         this.settings = settings;
         this.acceptor = acceptor;
@@ -101,7 +110,9 @@ public final class TunnelClient {
 
     /** The gateway instances the connections are on now (the first's, then the second's), for tests and logs; empty entries while down. */
     public List<String> instances() {
-        return second == null ? List.of(primary.instanceOrEmpty()) : List.of(primary.instanceOrEmpty(), second.instanceOrEmpty());
+        return second == null
+                ? List.of(primary.instanceOrEmpty())
+                : List.of(primary.instanceOrEmpty(), second.instanceOrEmpty());
     }
 
     /** The last heartbeat round trip of the first connection; empty while it is down or before its first PONG. */

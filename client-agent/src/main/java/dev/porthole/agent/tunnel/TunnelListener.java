@@ -11,16 +11,13 @@ public interface TunnelListener {
     /** Hears everything and says nothing: for clients whose only voice is their log (tests, tools). */
     TunnelListener SILENT = new TunnelListener() {
         @Override
-        public void connected(List<TunnelResult> results, boolean first) {
-        }
+        public void connected(List<TunnelResult> results, boolean first) {}
 
         @Override
-        public void notice(Notice notice) {
-        }
+        public void notice(Notice notice) {}
 
         @Override
-        public void retrying(String reason, Duration retryIn) {
-        }
+        public void retrying(String reason, Duration retryIn) {}
     };
 
     /** The gateway answered the handshake; {@code first} is false after a reconnect. */

@@ -20,14 +20,26 @@ import java.util.function.UnaryOperator;
  * @param http how an HTTP tunnel's requests are changed for the local service ({@link UpstreamHttpOptions#NONE} for TCP)
  * @param policy the edge policy the gateway is to enforce ({@link TunnelPolicy#NONE}: none); passwords in it are bcrypt hashes
  */
-public record TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream, UpstreamHttpOptions http,
+public record TunnelSpec(
+        TunnelKind kind,
+        String name,
+        int port,
+        boolean privateTunnel,
+        UpstreamAddress upstream,
+        UpstreamHttpOptions http,
         TunnelPolicy policy) {
 
     public TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream) {
         this(kind, name, port, privateTunnel, upstream, UpstreamHttpOptions.NONE, TunnelPolicy.NONE);
     }
 
-    public TunnelSpec(TunnelKind kind, String name, int port, boolean privateTunnel, UpstreamAddress upstream, UpstreamHttpOptions http) {
+    public TunnelSpec(
+            TunnelKind kind,
+            String name,
+            int port,
+            boolean privateTunnel,
+            UpstreamAddress upstream,
+            UpstreamHttpOptions http) {
         this(kind, name, port, privateTunnel, upstream, http, TunnelPolicy.NONE);
     }
 
@@ -65,23 +77,26 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
      * @param key turns an option's name ({@code port}) into how the user wrote it: {@code --port} or {@code port}
      * @throws IllegalArgumentException naming what is wrong
      */
-    public static TunnelSpec tcp(String upstream, int port, boolean privateTunnel, String name, UnaryOperator<String> key) {
+    public static TunnelSpec tcp(
+            String upstream, int port, boolean privateTunnel, String name, UnaryOperator<String> key) {
         UpstreamAddress address = UpstreamAddress.parse(upstream);
         String tunnelName = name == null ? "" : name.trim();
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(key.apply("port") + " must be between 1 and 65535 (or 0 for any), was " + port);
+            throw new IllegalArgumentException(
+                    key.apply("port") + " must be between 1 and 65535 (or 0 for any), was " + port);
         }
         checkName(tunnelName, key.apply("name"));
         if (privateTunnel && tunnelName.isEmpty()) {
-            throw new IllegalArgumentException("a private tunnel needs a name that others dial: " + key.apply("private") + " with "
-                    + key.apply("name") + " db");
+            throw new IllegalArgumentException("a private tunnel needs a name that others dial: " + key.apply("private")
+                    + " with " + key.apply("name") + " db");
         }
         if (privateTunnel && port != 0) {
-            throw new IllegalArgumentException("a private tunnel has no public port; leave " + key.apply("port") + " out");
+            throw new IllegalArgumentException(
+                    "a private tunnel has no public port; leave " + key.apply("port") + " out");
         }
         if (!privateTunnel && !tunnelName.isEmpty()) {
-            throw new IllegalArgumentException(key.apply("name") + " names private tunnels; add " + key.apply("private") + ", or leave "
-                    + key.apply("name") + " out");
+            throw new IllegalArgumentException(key.apply("name") + " names private tunnels; add " + key.apply("private")
+                    + ", or leave " + key.apply("name") + " out");
         }
         return new TunnelSpec(TunnelKind.TCP, tunnelName, port, privateTunnel, address);
     }
@@ -118,6 +133,7 @@ public record TunnelSpec(TunnelKind kind, String name, int port, boolean private
 
     /** The same tunnel asking for what it was given: its name, and its TCP port, so that a reconnect gets both back. */
     public TunnelSpec granted(String grantedName, int grantedPort) {
-        return new TunnelSpec(kind, grantedName, grantedPort > 0 ? grantedPort : port, privateTunnel, upstream, http, policy);
+        return new TunnelSpec(
+                kind, grantedName, grantedPort > 0 ? grantedPort : port, privateTunnel, upstream, http, policy);
     }
 }

@@ -20,27 +20,21 @@ public interface ExchangeTap {
     /** One exchange as it happens. After {@link #completed()} or {@link #failed} nothing more is reported. */
     interface Recording {
 
-        Recording NONE = new Recording() {
-        };
+        Recording NONE = new Recording() {};
 
         /** A chunk of the request body on its way to the upstream. */
-        default void requestBody(Buffer chunk) {
-        }
+        default void requestBody(Buffer chunk) {}
 
         /** The upstream's response head, as sent back through the tunnel. */
-        default void responseHead(HttpResponseHead head) {
-        }
+        default void responseHead(HttpResponseHead head) {}
 
         /** A chunk of the response body on its way back through the tunnel. */
-        default void responseBody(Buffer chunk) {
-        }
+        default void responseBody(Buffer chunk) {}
 
         /** The response was passed on completely. */
-        default void completed() {
-        }
+        default void completed() {}
 
         /** The exchange ended without a full response: the status the visitor sees (502, 504) and why. */
-        default void failed(int status, String reason) {
-        }
+        default void failed(int status, String reason) {}
     }
 }

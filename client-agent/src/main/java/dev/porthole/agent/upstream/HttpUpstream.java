@@ -45,6 +45,7 @@ public final class HttpUpstream implements StreamAcceptor {
     private final HttpClient client;
     /** For local services with a certificate nobody vouches for ({@code --upstream-tls-insecure}): trusts any, checks no host name. */
     private final HttpClient insecureClient;
+
     private final Duration responseTimeout;
     private final RequestLog log;
     private final ExchangeTap tap;
@@ -59,8 +60,10 @@ public final class HttpUpstream implements StreamAcceptor {
         this.responseTimeout = responseTimeout;
         this.log = log;
         this.tap = tap;
-        this.client = vertx.createHttpClient(clientOptions().setVerifyHost(true), new PoolOptions().setHttp1MaxSize(maxConnections));
-        this.insecureClient = vertx.createHttpClient(clientOptions().setTrustAll(true).setVerifyHost(false),
+        this.client = vertx.createHttpClient(
+                clientOptions().setVerifyHost(true), new PoolOptions().setHttp1MaxSize(maxConnections));
+        this.insecureClient = vertx.createHttpClient(
+                clientOptions().setTrustAll(true).setVerifyHost(false),
                 new PoolOptions().setHttp1MaxSize(maxConnections));
     }
 
@@ -80,7 +83,8 @@ public final class HttpUpstream implements StreamAcceptor {
     public void accept(MuxStream stream, Open open, TunnelSpec tunnel) {
         HttpRequestHead head = open.request();
         if (head == null) {
-            stream.reset(ResetCode.STREAM_ERROR, "tunnel '" + tunnel.name() + "' is HTTP but the stream carries no request");
+            stream.reset(
+                    ResetCode.STREAM_ERROR, "tunnel '" + tunnel.name() + "' is HTTP but the stream carries no request");
             return;
         }
         new Exchange(stream, head, tunnel).start();
@@ -129,7 +133,8 @@ public final class HttpUpstream implements StreamAcceptor {
             if (authorization != null) {
                 headers.set(HttpHeaders.AUTHORIZATION, authorization);
             }
-            HttpClient client = tunnel.http().tls() && !tunnel.http().tlsVerify() ? insecureClient : HttpUpstream.this.client;
+            HttpClient client =
+                    tunnel.http().tls() && !tunnel.http().tlsVerify() ? insecureClient : HttpUpstream.this.client;
             RequestOptions options = new RequestOptions()
                     .setSsl(tunnel.http().tls())
                     .setMethod(HttpMethod.valueOf(head.method()))
@@ -139,8 +144,13 @@ public final class HttpUpstream implements StreamAcceptor {
                     .setHeaders(headers);
             boolean isUpgrade = upgrade;
             boolean isChunked = chunked;
-            timer = vertx.setTimer(responseTimeout.toMillis(), id -> fail(ResetCode.UPSTREAM_TIMEOUT, 504,
-                    "the local service at " + upstream + " did not answer within " + responseTimeout.toSeconds() + " s"));
+            timer = vertx.setTimer(
+                    responseTimeout.toMillis(),
+                    id -> fail(
+                            ResetCode.UPSTREAM_TIMEOUT,
+                            504,
+                            "the local service at " + upstream + " did not answer within " + responseTimeout.toSeconds()
+                                    + " s"));
             stream.exceptionHandler(error -> {
                 // The visitor went away or the tunnel dropped: stop the upstream request too.
                 done.set(true);
@@ -149,8 +159,11 @@ public final class HttpUpstream implements StreamAcceptor {
             });
             client.request(options).onComplete(result -> {
                 if (result.failed()) {
-                    fail(ResetCode.UPSTREAM_REFUSED, 502, "the agent could not connect to the local service at " + upstream + ": "
-                            + describe(result.cause()));
+                    fail(
+                            ResetCode.UPSTREAM_REFUSED,
+                            502,
+                            "the agent could not connect to the local service at " + upstream + ": "
+                                    + describe(result.cause()));
                     return;
                 }
                 HttpClientRequest request = result.result();
@@ -161,17 +174,22 @@ public final class HttpUpstream implements StreamAcceptor {
                     recording.failed(499, "the visitor or the tunnel went away: " + describe(error));
                 });
                 if (isUpgrade) {
-                    request.connect().onComplete(response -> onUpgradeResponse(request, response.result(), response.cause()));
+                    request.connect()
+                            .onComplete(response -> onUpgradeResponse(request, response.result(), response.cause()));
                     stream.resume();
                     return;
                 }
                 if (isChunked) {
                     request.setChunked(true);
                 }
-                StreamRelay.relay(stream, new TappedWriteStream(request, recording::requestBody)).onFailure(error -> request.reset());
+                StreamRelay.relay(stream, new TappedWriteStream(request, recording::requestBody))
+                        .onFailure(error -> request.reset());
                 request.response().onComplete(response -> {
                     if (response.failed()) {
-                        fail(ResetCode.UPSTREAM_ERROR, 502, "the local service at " + upstream + " failed: " + describe(response.cause()));
+                        fail(
+                                ResetCode.UPSTREAM_ERROR,
+                                502,
+                                "the local service at " + upstream + " failed: " + describe(response.cause()));
                     } else {
                         relay(response.result());
                     }
@@ -197,7 +215,8 @@ public final class HttpUpstream implements StreamAcceptor {
             }
             long length = contentLength(response);
             if (length > 0 && length <= WHOLE_BODY_LIMIT) {
-                // A small body of known length: read it whole, then head, body and end leave in one write to the gateway.
+                // A small body of known length: read it whole, then head, body and end leave in one write to the
+                // gateway.
                 response.body().onComplete(body -> {
                     if (body.failed()) {
                         brokeOff(response, body.cause());
@@ -213,14 +232,17 @@ public final class HttpUpstream implements StreamAcceptor {
                 return;
             }
             stream.respond(responseHead);
-            response.pipe().endOnFailure(false).to(new TappedWriteStream(stream, recording::responseBody)).onComplete(result -> {
-                if (result.failed()) {
-                    brokeOff(response, result.cause());
-                } else {
-                    recording.completed();
-                }
-                logCompleted(response.statusCode());
-            });
+            response.pipe()
+                    .endOnFailure(false)
+                    .to(new TappedWriteStream(stream, recording::responseBody))
+                    .onComplete(result -> {
+                        if (result.failed()) {
+                            brokeOff(response, result.cause());
+                        } else {
+                            recording.completed();
+                        }
+                        logCompleted(response.statusCode());
+                    });
         }
 
         /** The upstream failed after its head went out: the visitor's response is cut, not completed. */
@@ -232,7 +254,10 @@ public final class HttpUpstream implements StreamAcceptor {
 
         private void onUpgradeResponse(HttpClientRequest request, HttpClientResponse response, Throwable failure) {
             if (failure != null) {
-                fail(ResetCode.UPSTREAM_ERROR, 502, "the local service at " + upstream + " failed the upgrade: " + describe(failure));
+                fail(
+                        ResetCode.UPSTREAM_ERROR,
+                        502,
+                        "the local service at " + upstream + " failed the upgrade: " + describe(failure));
                 return;
             }
             if (!answered()) {
@@ -250,7 +275,10 @@ public final class HttpUpstream implements StreamAcceptor {
             }
             NetSocket socket = response.netSocket();
             StreamRelay.relay(stream, socket).onFailure(error -> socket.close());
-            socket.pipe().endOnFailure(false).to(stream).onFailure(error -> stream.reset(ResetCode.UPSTREAM_ERROR, "upstream socket failed"));
+            socket.pipe()
+                    .endOnFailure(false)
+                    .to(stream)
+                    .onFailure(error -> stream.reset(ResetCode.UPSTREAM_ERROR, "upstream socket failed"));
         }
 
         /** Marks the head as sent; false if a timeout or failure already answered. */
@@ -274,7 +302,8 @@ public final class HttpUpstream implements StreamAcceptor {
         }
 
         private void logCompleted(int status) {
-            log.completed(tunnel.name(), head.method(), head.uri(), status, Duration.ofNanos(System.nanoTime() - startNanos));
+            log.completed(
+                    tunnel.name(), head.method(), head.uri(), status, Duration.ofNanos(System.nanoTime() - startNanos));
         }
     }
 
@@ -294,7 +323,10 @@ public final class HttpUpstream implements StreamAcceptor {
     /** A response that carries no body: to HEAD, 1xx, 204, 304, or one that says its length is 0. */
     static boolean bodyless(HttpClientResponse response) {
         int status = response.statusCode();
-        return response.request().getMethod() == HttpMethod.HEAD || status < 200 || status == 204 || status == 304
+        return response.request().getMethod() == HttpMethod.HEAD
+                || status < 200
+                || status == 204
+                || status == 304
                 || "0".equals(response.getHeader(HttpHeaders.CONTENT_LENGTH));
     }
 
@@ -305,7 +337,8 @@ public final class HttpUpstream implements StreamAcceptor {
         List<Header> headers = new ArrayList<>(response.headers().size());
         for (Map.Entry<String, String> header : response.headers()) {
             String lower = header.getKey().toLowerCase(Locale.ROOT);
-            if (hop.isHopByHop(header.getKey()) && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
+            if (hop.isHopByHop(header.getKey())
+                    && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
                 continue;
             }
             headers.add(new Header(header.getKey(), header.getValue()));

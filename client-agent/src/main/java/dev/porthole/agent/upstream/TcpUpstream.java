@@ -37,26 +37,34 @@ public final class TcpUpstream implements StreamAcceptor {
     private final NetClient client;
 
     public TcpUpstream(Vertx vertx, Duration connectTimeout) {
-        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setReceiveBufferSize(RECEIVE_BUFFER_SIZE).setConnectTimeout((int) connectTimeout.toMillis()));
+        this.client = vertx.createNetClient(new NetClientOptions()
+                .setTcpNoDelay(true)
+                .setReceiveBufferSize(RECEIVE_BUFFER_SIZE)
+                .setConnectTimeout((int) connectTimeout.toMillis()));
     }
 
     @Override
     public void accept(MuxStream stream, Open open, TunnelSpec tunnel) {
         if (open.request() != null) {
-            stream.reset(ResetCode.STREAM_ERROR, "tunnel '" + tunnel.name() + "' is TCP but the stream carries an HTTP request");
+            stream.reset(
+                    ResetCode.STREAM_ERROR,
+                    "tunnel '" + tunnel.name() + "' is TCP but the stream carries an HTTP request");
             return;
         }
         UpstreamAddress upstream = tunnel.upstream();
         client.connect(upstream.port(), upstream.host()).onComplete(connected -> {
             if (connected.failed()) {
-                String reason = "cannot connect to " + upstream + ": " + connected.cause().getMessage();
+                String reason = "cannot connect to " + upstream + ": "
+                        + connected.cause().getMessage();
                 Log.warnf("tunnel '%s': %s (connection from %s refused)", tunnel.name(), reason, open.source());
                 stream.reset(ResetCode.UPSTREAM_REFUSED, reason);
                 return;
             }
             Log.debugf("tunnel '%s': connection from %s to %s", tunnel.name(), open.source(), upstream);
-            Splice.join(HalfCloseSocket.wrapUnread(connected.result()), new StreamEnd(stream)).onFailure(error -> Log.debugf(
-                    "tunnel '%s': connection from %s broke off: %s", tunnel.name(), open.source(), error.getMessage()));
+            Splice.join(HalfCloseSocket.wrapUnread(connected.result()), new StreamEnd(stream))
+                    .onFailure(error -> Log.debugf(
+                            "tunnel '%s': connection from %s broke off: %s",
+                            tunnel.name(), open.source(), error.getMessage()));
         });
     }
 }

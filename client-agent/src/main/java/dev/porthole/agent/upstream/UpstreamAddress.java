@@ -46,7 +46,8 @@ public record UpstreamAddress(String host, int port) {
         if (colon <= 0 || value.indexOf(':') != colon) {
             throw new IllegalArgumentException("'" + text + "': expected port, host:port or [ipv6]:port");
         }
-        return new UpstreamAddress(value.substring(0, colon).toLowerCase(Locale.ROOT), port(value.substring(colon + 1), text));
+        return new UpstreamAddress(
+                value.substring(0, colon).toLowerCase(Locale.ROOT), port(value.substring(colon + 1), text));
     }
 
     /** {@code host:port}, with brackets around an IPv6 host. */

@@ -16,6 +16,7 @@ public record UpstreamHttpOptions(String hostHeader, String basicAuth, boolean t
 
     /** The {@code --host-header} value that sends the upstream's own address. */
     public static final String REWRITE = "rewrite";
+
     public static final UpstreamHttpOptions NONE = new UpstreamHttpOptions(null, null, false, true);
 
     /**
@@ -24,17 +25,22 @@ public record UpstreamHttpOptions(String hostHeader, String basicAuth, boolean t
      * @param key names an option as the user wrote it ({@code --host-header} or {@code host-header})
      * @throws IllegalArgumentException naming what is wrong
      */
-    public static UpstreamHttpOptions of(String hostHeader, String basicAuth, java.util.function.UnaryOperator<String> key) {
+    public static UpstreamHttpOptions of(
+            String hostHeader, String basicAuth, java.util.function.UnaryOperator<String> key) {
         return of(hostHeader, basicAuth, false, true, key);
     }
 
     /** The same with HTTPS to the local service, its certificate checked or not. */
-    public static UpstreamHttpOptions of(String hostHeader, String basicAuth, boolean tls, boolean tlsVerify,
+    public static UpstreamHttpOptions of(
+            String hostHeader,
+            String basicAuth,
+            boolean tls,
+            boolean tlsVerify,
             java.util.function.UnaryOperator<String> key) {
         String host = hostHeader == null || hostHeader.isBlank() ? null : hostHeader.trim();
         if (host != null && !host.matches("[A-Za-z0-9.:\\[\\]_-]+")) {
-            throw new IllegalArgumentException(key.apply("host-header") + " must be a host name with an optional port (or 'rewrite'), was '"
-                    + hostHeader + "'");
+            throw new IllegalArgumentException(key.apply("host-header")
+                    + " must be a host name with an optional port (or 'rewrite'), was '" + hostHeader + "'");
         }
         String auth = basicAuth == null || basicAuth.isEmpty() ? null : basicAuth;
         if (auth != null && (auth.indexOf(':') <= 0 || auth.chars().anyMatch(c -> c == '\r' || c == '\n'))) {
@@ -50,13 +56,16 @@ public record UpstreamHttpOptions(String hostHeader, String basicAuth, boolean t
 
     /** The Authorization header for the local service, or null. */
     public String authorization() {
-        return basicAuth == null ? null : "Basic " + Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8));
+        return basicAuth == null
+                ? null
+                : "Basic " + Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Never shows the password (this record may end up in a log line). */
     @Override
     public String toString() {
-        return "UpstreamHttpOptions[hostHeader=" + hostHeader + ", basicAuth=" + (basicAuth == null ? "none" : basicAuth.substring(0, basicAuth.indexOf(':')) + ":***")
-                + ", tls=" + tls + ", tlsVerify=" + tlsVerify + "]";
+        return "UpstreamHttpOptions[hostHeader=" + hostHeader + ", basicAuth="
+                + (basicAuth == null ? "none" : basicAuth.substring(0, basicAuth.indexOf(':')) + ":***") + ", tls="
+                + tls + ", tlsVerify=" + tlsVerify + "]";
     }
 }

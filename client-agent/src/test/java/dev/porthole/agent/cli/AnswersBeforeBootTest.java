@@ -30,19 +30,34 @@ class AnswersBeforeBootTest {
         assertThat(helpRequests).as("help requests").hasSizeGreaterThan(15);
         for (List<String> request : helpRequests) {
             String[] args = request.toArray(String[]::new);
-            assertThat(run(PortholeMain.commandLine(args), args)).as(String.join(" ", args)).isEqualTo(run(booted, args))
-                    .startsWith("exit 0\n").doesNotContain("err:\n" + "porthole");
+            assertThat(run(PortholeMain.commandLine(args), args))
+                    .as(String.join(" ", args))
+                    .isEqualTo(run(booted, args))
+                    .startsWith("exit 0\n")
+                    .doesNotContain("err:\n" + "porthole");
         }
     }
 
     @Test
     void usageMistakesReadTheSameBeforeTheBoot() {
-        List<String[]> mistakes = List.of(new String[] {}, new String[] {"nope"}, new String[] {"htp", "3000"}, new String[] {"http"},
-                new String[] {"http", "3000", "--subdomian"}, new String[] {"version", "--bogus"}, new String[] {"config", "check", "--config"},
-                new String[] {"config", "chek"}, new String[] {"tcp", "22", "--max-retries", "many"}, new String[] {"status", "extra"},
-                new String[] {"--server", "http://gw", "http", "3000"}, new String[] {"http", "3000", "http"});
+        List<String[]> mistakes = List.of(
+                new String[] {},
+                new String[] {"nope"},
+                new String[] {"htp", "3000"},
+                new String[] {"http"},
+                new String[] {"http", "3000", "--subdomian"},
+                new String[] {"version", "--bogus"},
+                new String[] {"config", "check", "--config"},
+                new String[] {"config", "chek"},
+                new String[] {"tcp", "22", "--max-retries", "many"},
+                new String[] {"status", "extra"},
+                new String[] {"--server", "http://gw", "http", "3000"},
+                new String[] {"http", "3000", "http"});
         for (String[] args : mistakes) {
-            assertThat(run(PortholeMain.commandLine(args), args)).as(String.join(" ", args)).isEqualTo(run(booted, args)).startsWith("exit 2\n");
+            assertThat(run(PortholeMain.commandLine(args), args))
+                    .as(String.join(" ", args))
+                    .isEqualTo(run(booted, args))
+                    .startsWith("exit 2\n");
         }
     }
 

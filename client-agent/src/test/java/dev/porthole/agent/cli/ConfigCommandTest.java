@@ -36,7 +36,9 @@ class ConfigCommandTest {
         assertThat(again.exitCode()).isEqualTo(AgentExit.CONFIG_ERROR);
         assertThat(again.getErrorOutput()).contains("exists; add --force");
         assertThat(file).hasContent("mine");
-        assertThat(launcher.launch("config", "init", "-c", file.toString(), "--force").exitCode()).isZero();
+        assertThat(launcher.launch("config", "init", "-c", file.toString(), "--force")
+                        .exitCode())
+                .isZero();
         assertThat(file).content().contains("tunnels:");
     }
 
@@ -77,7 +79,8 @@ class ConfigCommandTest {
 
     @Test
     void startWithoutAFileSaysHowToWriteOne(QuarkusMainLauncher launcher) {
-        LaunchResult start = launcher.launch("start", "-c", dir.resolve("none.yml").toString());
+        LaunchResult start =
+                launcher.launch("start", "-c", dir.resolve("none.yml").toString());
         assertThat(start.exitCode()).isEqualTo(AgentExit.CONFIG_ERROR);
         assertThat(start.getErrorOutput()).contains("no such file").contains("porthole config init");
     }

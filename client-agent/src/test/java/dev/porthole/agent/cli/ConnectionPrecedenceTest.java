@@ -70,10 +70,13 @@ class ConnectionPrecedenceTest {
 
     @Test
     void loginSavesTheCaFileAsAnAbsolutePathAndNeverInsecure() {
-        LoginCommand login = CommandLine.populateCommand(new LoginCommand(), "--server", "https://gw.example.com", "--ca", "certs/../ca.pem",
-                "--insecure");
-        assertThat(login.trust.savedCaFile()).isEqualTo(Path.of("ca.pem").toAbsolutePath().toString());
-        assertThat(SavedLogin.token("https://gw.example.com", "t").withTrust(login.trust.savedCaFile(), login.trust.pins).toString())
+        LoginCommand login = CommandLine.populateCommand(
+                new LoginCommand(), "--server", "https://gw.example.com", "--ca", "certs/../ca.pem", "--insecure");
+        assertThat(login.trust.savedCaFile())
+                .isEqualTo(Path.of("ca.pem").toAbsolutePath().toString());
+        assertThat(SavedLogin.token("https://gw.example.com", "t")
+                        .withTrust(login.trust.savedCaFile(), login.trust.pins)
+                        .toString())
                 .doesNotContain("insecure");
     }
 
@@ -92,7 +95,8 @@ class ConnectionPrecedenceTest {
 
     @Test
     void haComesFromTheFlagElseFromTheConfigFileElseIsOff() {
-        assertThat(CommandLine.populateCommand(new ConnectionOptions(), "--ha").ha()).isTrue();
+        assertThat(CommandLine.populateCommand(new ConnectionOptions(), "--ha").ha())
+                .isTrue();
         ConnectionOptions off = CommandLine.populateCommand(new ConnectionOptions(), "--ha=false");
         off.haFallback(true);
         assertThat(off.ha()).as("the flag wins over the file").isFalse();

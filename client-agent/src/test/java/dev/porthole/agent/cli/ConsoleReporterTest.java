@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class ConsoleReporterTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ConsoleReporter reporter = new ConsoleReporter(new PrintStream(out, true, StandardCharsets.UTF_8),
+    private final ConsoleReporter reporter = new ConsoleReporter(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
     @Test
@@ -29,7 +30,8 @@ class ConsoleReporterTest {
     void aReconnectUnderANewNamePrintsTheNewAddress() {
         reporter.connected(List.of(http("calm-otter-abcde")), true);
         reporter.connected(List.of(http("brave-heron-fghjk")), false);
-        assertThat(lines()).containsExactly("http://calm-otter-abcde.porthole.test", "http://brave-heron-fghjk.porthole.test");
+        assertThat(lines())
+                .containsExactly("http://calm-otter-abcde.porthole.test", "http://brave-heron-fghjk.porthole.test");
     }
 
     @Test
@@ -46,14 +48,20 @@ class ConsoleReporterTest {
 
     @Test
     void aRefusalTheAgentRetriesIsLoggedSinceNoExitLinePrintsIt() {
-        TunnelResult unavailable = new TunnelResult(TunnelKind.HTTP, "web", 0, "", TunnelResult.UNAVAILABLE, "the tunnel registry (Redis) is unavailable");
-        assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(unavailable))).as("503: the agent retries, so the reason is logged").isEqualTo(-1);
+        TunnelResult unavailable = new TunnelResult(
+                TunnelKind.HTTP, "web", 0, "", TunnelResult.UNAVAILABLE, "the tunnel registry (Redis) is unavailable");
+        assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(unavailable)))
+                .as("503: the agent retries, so the reason is logged")
+                .isEqualTo(-1);
     }
 
     @Test
     void aFinalRefusalIsLeftToTheExitLineAlone() {
-        TunnelResult taken = new TunnelResult(TunnelKind.HTTP, "web", 0, "", 409, "subdomain 'web' is held by another client");
-        assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(http("other"), taken))).as("something granted: every refusal logged").isEqualTo(-1);
+        TunnelResult taken =
+                new TunnelResult(TunnelKind.HTTP, "web", 0, "", 409, "subdomain 'web' is held by another client");
+        assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(http("other"), taken)))
+                .as("something granted: every refusal logged")
+                .isEqualTo(-1);
         assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(taken))).isZero();
     }
 

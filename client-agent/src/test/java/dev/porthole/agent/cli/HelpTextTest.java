@@ -41,7 +41,9 @@ class HelpTextTest {
                 cut.add(name + ": " + (description.length == 0 ? "(none)" : description[0]));
             }
         });
-        assertThat(cut).as("commands whose first description line (the one the command list shows) is no whole sentence").isEmpty();
+        assertThat(cut)
+                .as("commands whose first description line (the one the command list shows) is no whole sentence")
+                .isEmpty();
     }
 
     @Test
@@ -50,16 +52,22 @@ class HelpTextTest {
         for (CommandLine line : everyCommand()) {
             String name = line.getCommandSpec().qualifiedName();
             Set<String> narrow = new HashSet<>(Arrays.asList(help(line, COLUMNS).split("\\s+")));
-            Arrays.stream(help(line, 1000).split("\\s+")).filter(token -> !narrow.contains(token)).distinct()
+            Arrays.stream(help(line, 1000).split("\\s+"))
+                    .filter(token -> !narrow.contains(token))
+                    .distinct()
                     .forEach(token -> broken.add(name + ": " + token));
         }
-        assertThat(broken).as("tokens broken across lines at %d columns", COLUMNS).isEmpty();
+        assertThat(broken)
+                .as("tokens broken across lines at %d columns", COLUMNS)
+                .isEmpty();
     }
 
     @Test
     void noLineIsWiderThanTheTerminal() {
         for (CommandLine line : everyCommand()) {
-            assertThat(help(line, COLUMNS).lines()).as(line.getCommandSpec().qualifiedName()).allMatch(text -> text.length() <= COLUMNS);
+            assertThat(help(line, COLUMNS).lines())
+                    .as(line.getCommandSpec().qualifiedName())
+                    .allMatch(text -> text.length() <= COLUMNS);
         }
     }
 }

@@ -16,23 +16,40 @@ import org.junit.jupiter.api.Test;
 class InspectOptionsTest {
 
     @Test
-    @Launch(value = {"http", "3000", "--inspect-body-cap", "lots"}, exitCode = 2)
+    @Launch(
+            value = {"http", "3000", "--inspect-body-cap", "lots"},
+            exitCode = 2)
     void aSizeThatIsNotASizeIsAUsageError(LaunchResult result) {
         assertThat(result.getErrorOutput()).contains("'lots' is not a size; write it like 65536, 64K, 32M or 1G");
     }
 
     @Test
-    @Launch(value = {"http", "3000", "--inspect-body-cap", "8M", "--inspect-max-memory", "1M", "--inspect-max-requests", "0"},
+    @Launch(
+            value = {
+                "http",
+                "3000",
+                "--inspect-body-cap",
+                "8M",
+                "--inspect-max-memory",
+                "1M",
+                "--inspect-max-requests",
+                "0"
+            },
             exitCode = AgentExit.CONFIG_ERROR)
     void reportsEveryBadLimitNamingTheOption(LaunchResult result) {
-        assertThat(result.getErrorOutput()).contains("--inspect-max-requests must be between 1 and 100000, was 0")
-                .contains("--inspect-max-memory (1048576 bytes) must hold at least one request and response at the body cap");
+        assertThat(result.getErrorOutput())
+                .contains("--inspect-max-requests must be between 1 and 100000, was 0")
+                .contains(
+                        "--inspect-max-memory (1048576 bytes) must hold at least one request and response at the body cap");
     }
 
     @Test
-    @Launch(value = {"http", "3000", "--inspect-address", "localhost:http"}, exitCode = AgentExit.CONFIG_ERROR)
+    @Launch(
+            value = {"http", "3000", "--inspect-address", "localhost:http"},
+            exitCode = AgentExit.CONFIG_ERROR)
     void aBadAddressIsAConfigurationError(LaunchResult result) {
-        assertThat(result.getErrorOutput()).contains("--inspect-address: 'localhost:http': 'http' is not a port number");
+        assertThat(result.getErrorOutput())
+                .contains("--inspect-address: 'localhost:http': 'http' is not a port number");
     }
 
     @Test
@@ -42,8 +59,15 @@ class InspectOptionsTest {
             closedPort = socket.getLocalPort();
         }
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            LaunchResult result = launcher.launch("http", "3000", "--server", "http://127.0.0.1:" + closedPort, "--max-retries", "1",
-                    "--inspect-address", "127.0.0.1:" + taken.getLocalPort());
+            LaunchResult result = launcher.launch(
+                    "http",
+                    "3000",
+                    "--server",
+                    "http://127.0.0.1:" + closedPort,
+                    "--max-retries",
+                    "1",
+                    "--inspect-address",
+                    "127.0.0.1:" + taken.getLocalPort());
             // The agent went on to try the gateway, so the taken port did not stop it (the warning it logs is
             // checked with real processes in InspectorIT).
             assertThat(result.exitCode()).isEqualTo(AgentExit.UNREACHABLE);

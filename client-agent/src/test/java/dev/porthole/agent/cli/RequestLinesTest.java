@@ -21,7 +21,9 @@ class RequestLinesTest {
     void linesKeepTheirOrderAndTheLogFormat() {
         lines.completed("t", "GET", "/a", 200, Duration.ofMillis(3));
         lines.completed("t", "POST", "/b?x=1", 502, Duration.ofMillis(1200));
-        assertThat(written.size()).as("nothing is written before the batch is flushed").isZero();
+        assertThat(written.size())
+                .as("nothing is written before the batch is flushed")
+                .isZero();
         lines.flush();
         assertThat(output()).hasSize(2);
         assertThat(output()[0]).matches("\\d\\d:\\d\\d:\\d\\d INFO  GET /a 200 3 ms");
@@ -43,7 +45,8 @@ class RequestLinesTest {
     @Test
     void aBatchIsWrittenOnItsOwnShortlyAfterTheFirstLine() {
         lines.completed("t", "GET", "/soon", 204, Duration.ZERO);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> written.toString(StandardCharsets.UTF_8).contains("GET /soon 204 0 ms"));
     }
 }

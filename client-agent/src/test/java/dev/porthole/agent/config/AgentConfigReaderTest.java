@@ -40,7 +40,8 @@ class AgentConfigReaderTest {
         assertThat(parse("ha: false\n" + tunnels).ha()).isFalse();
         assertThat(parse(tunnels).ha()).isNull();
         assertThat(mistakes("ha: sometimes\n" + tunnels))
-                .containsExactly("porthole.yml:1: ha: must be true or false (two connections to two gateway instances, like --ha)");
+                .containsExactly(
+                        "porthole.yml:1: ha: must be true or false (two connections to two gateway instances, like --ha)");
     }
 
     @Test
@@ -88,7 +89,11 @@ class AgentConfigReaderTest {
                   secure:
                     type: tls
                     upstream: 8443
-                """)).singleElement().asString().contains("tunnels.secure").contains("a TLS tunnel needs 'subdomain' NAME");
+                """))
+                .singleElement()
+                .asString()
+                .contains("tunnels.secure")
+                .contains("a TLS tunnel needs 'subdomain' NAME");
     }
 
     @Test
@@ -120,13 +125,14 @@ class AgentConfigReaderTest {
                     upstream: 53
                     colour: blue
                 """);
-        assertThat(lines).containsExactlyInAnyOrder(
-                "porthole.yml:5: tunnels.web.port: is for tcp tunnels only",
-                "porthole.yml:8: tunnels.ssh.upstream: 'not-a-port': expected port, host:port or [ipv6]:port",
-                "porthole.yml:12: tunnels.db.private: must be true or false, was 'yes-please'",
-                "porthole.yml:14: tunnels.other.type: must be 'http', 'tcp' or 'tls', was 'udp'",
-                "porthole.yml:16: tunnels.other.colour: unknown key; a tunnel takes type, upstream, subdomain, host-header, upstream-basic-auth, "
-                        + "upstream-tls, upstream-tls-verify, policy, port, private, name");
+        assertThat(lines)
+                .containsExactlyInAnyOrder(
+                        "porthole.yml:5: tunnels.web.port: is for tcp tunnels only",
+                        "porthole.yml:8: tunnels.ssh.upstream: 'not-a-port': expected port, host:port or [ipv6]:port",
+                        "porthole.yml:12: tunnels.db.private: must be true or false, was 'yes-please'",
+                        "porthole.yml:14: tunnels.other.type: must be 'http', 'tcp' or 'tls', was 'udp'",
+                        "porthole.yml:16: tunnels.other.colour: unknown key; a tunnel takes type, upstream, subdomain, host-header, upstream-basic-auth, "
+                                + "upstream-tls, upstream-tls-verify, policy, port, private, name");
     }
 
     @Test
@@ -137,14 +143,18 @@ class AgentConfigReaderTest {
                     type: tcp
                     upstream: 5432
                     private: true
-                """)).containsExactly("porthole.yml:2: tunnels.db: a private tunnel needs a name that others dial: 'private' with 'name' db");
+                """))
+                .containsExactly(
+                        "porthole.yml:2: tunnels.db: a private tunnel needs a name that others dial: 'private' with 'name' db");
         assertThat(mistakes("""
                 tunnels:
                   ssh:
                     type: tcp
                     upstream: 22
                     port: 70000
-                """)).containsExactly("porthole.yml:2: tunnels.ssh: 'port' must be between 1 and 65535 (or 0 for any), was 70000");
+                """))
+                .containsExactly(
+                        "porthole.yml:2: tunnels.ssh: 'port' must be between 1 and 65535 (or 0 for any), was 70000");
     }
 
     @Test
@@ -178,9 +188,11 @@ class AgentConfigReaderTest {
                     type: http
                     upstream: 81
                     upstream-tls-verify: false
-                """)).containsExactly("porthole.yml:5: tunnels.ssh.host-header: is for http tunnels only",
-                "porthole.yml:6: tunnels.web: 'upstream-basic-auth' must be user:password",
-                "porthole.yml:13: tunnels.plain.upstream-tls-verify: applies to HTTPS upstreams only; add 'upstream-tls: true'");
+                """))
+                .containsExactly(
+                        "porthole.yml:5: tunnels.ssh.host-header: is for http tunnels only",
+                        "porthole.yml:6: tunnels.web: 'upstream-basic-auth' must be user:password",
+                        "porthole.yml:13: tunnels.plain.upstream-tls-verify: applies to HTTPS upstreams only; add 'upstream-tls: true'");
     }
 
     @Test
@@ -190,12 +202,14 @@ class AgentConfigReaderTest {
                 tunnels:
                   web:
                     subdomain: x
-                """)).containsExactlyInAnyOrder(
-                "porthole.yml:1: sever: unknown key; the top level takes 'server', 'ha' and 'tunnels'",
-                "porthole.yml:3: tunnels.web.type: missing; write 'type: http', 'type: tcp' or 'type: tls'",
-                "porthole.yml:3: tunnels.web.upstream: missing; write the local service, e.g. 'upstream: 3000' or 'upstream: localhost:8080'");
-        assertThat(mistakes("server: http://gw\n")).containsExactly(
-                "porthole.yml:1: tunnels: missing; list the tunnels to start (see 'porthole config init')");
+                """))
+                .containsExactlyInAnyOrder(
+                        "porthole.yml:1: sever: unknown key; the top level takes 'server', 'ha' and 'tunnels'",
+                        "porthole.yml:3: tunnels.web.type: missing; write 'type: http', 'type: tcp' or 'type: tls'",
+                        "porthole.yml:3: tunnels.web.upstream: missing; write the local service, e.g. 'upstream: 3000' or 'upstream: localhost:8080'");
+        assertThat(mistakes("server: http://gw\n"))
+                .containsExactly(
+                        "porthole.yml:1: tunnels: missing; list the tunnels to start (see 'porthole config init')");
         assertThat(mistakes("")).hasSize(1).first().asString().contains("the file is empty");
     }
 
@@ -220,20 +234,24 @@ class AgentConfigReaderTest {
                     type: tcp
                     upstream: 22
                     port: 70000
-                """.formatted("a".repeat(64)))).containsExactly(
-                "porthole.yml:2: tunnels.web: subdomain 'my_app': a tunnel name may contain only lower-case letters, digits and inner hyphens,"
-                        + " like 'my-app'",
-                "porthole.yml:6: tunnels.long: subdomain '" + "a".repeat(64) + "': a tunnel name must be 1 to 63 characters long",
-                "porthole.yml:10: tunnels.db: 'name' '-db': a tunnel name may contain only lower-case letters, digits and inner hyphens,"
-                        + " like 'my-app'",
-                "porthole.yml:15: tunnels.ssh: 'port' must be between 1 and 65535 (or 0 for any), was 70000");
+                """.formatted("a".repeat(64))))
+                .containsExactly(
+                        "porthole.yml:2: tunnels.web: subdomain 'my_app': a tunnel name may contain only lower-case letters, digits and inner hyphens,"
+                                + " like 'my-app'",
+                        "porthole.yml:6: tunnels.long: subdomain '" + "a".repeat(64)
+                                + "': a tunnel name must be 1 to 63 characters long",
+                        "porthole.yml:10: tunnels.db: 'name' '-db': a tunnel name may contain only lower-case letters, digits and inner hyphens,"
+                                + " like 'my-app'",
+                        "porthole.yml:15: tunnels.ssh: 'port' must be between 1 and 65535 (or 0 for any), was 70000");
         assertThat(parse("""
                 tunnels:
                   web:
                     type: http
                     upstream: 3000
                     subdomain: My-App
-                """).tunnels()).as("upper case is read as lower case, as the gateway does").hasSize(1);
+                """).tunnels())
+                .as("upper case is read as lower case, as the gateway does")
+                .hasSize(1);
     }
 
     @Test
@@ -258,14 +276,23 @@ class AgentConfigReaderTest {
                   web:
                     type: http
                    upstream: [3000
-                """)).singleElement().asString().startsWith("porthole.yml:4: not valid YAML: ").doesNotContain("\n");
+                """))
+                .singleElement()
+                .asString()
+                .startsWith("porthole.yml:4: not valid YAML: ")
+                .doesNotContain("\n");
     }
 
     @Test
     void aMissingFileSaysHowToCreateOne() {
         assertThatThrownBy(() -> AgentConfigReader.read(Path.of("target", "no-such-porthole.yml")))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.lines()).singleElement().asString()
-                        .contains("no such file").contains("porthole config init"));
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.lines())
+                                .singleElement()
+                                .asString()
+                                .contains("no such file")
+                                .contains("porthole config init"));
     }
 
     @Test
@@ -276,8 +303,11 @@ class AgentConfigReaderTest {
                   b: {type: tcp, upstream: 22}
                   c: {type: http, upstream: 3001}
                 """);
-        assertThat(config.select(List.of("c", "a"))).extracting(TunnelEntry::label).containsExactly("a", "c");
+        assertThat(config.select(List.of("c", "a")))
+                .extracting(TunnelEntry::label)
+                .containsExactly("a", "c");
         assertThat(config.select(List.of())).hasSize(3);
-        assertThatThrownBy(() -> config.select(List.of("x"))).hasMessage("no tunnel 'x' in the configuration; it has: a, b, c");
+        assertThatThrownBy(() -> config.select(List.of("x")))
+                .hasMessage("no tunnel 'x' in the configuration; it has: a, b, c");
     }
 }

@@ -22,7 +22,8 @@ class BodyViewTest {
 
     @Test
     void prettyPrintsJson() {
-        BodyView view = BodyView.of("application/json; charset=utf-8", null, captured("{\"event\":\"push\",\"commits\":[1,2]}"));
+        BodyView view = BodyView.of(
+                "application/json; charset=utf-8", null, captured("{\"event\":\"push\",\"commits\":[1,2]}"));
         assertThat(view.kind()).isEqualTo(Kind.JSON);
         assertThat(view.text()).isEqualTo("""
                 {
@@ -34,7 +35,9 @@ class BodyViewTest {
 
     @Test
     void recognisesVendorJsonTypes() {
-        assertThat(BodyView.of("application/vnd.github+json", null, captured("[]")).kind()).isEqualTo(Kind.JSON);
+        assertThat(BodyView.of("application/vnd.github+json", null, captured("[]"))
+                        .kind())
+                .isEqualTo(Kind.JSON);
     }
 
     @Test
@@ -47,7 +50,8 @@ class BodyViewTest {
 
     @Test
     void showsJsonCutAtTheCapAsTextWithTheCapAndTheRealSize() {
-        BodyView view = BodyView.of("application/json", null, captured("{\"a\":\"0123456789\"}".getBytes(StandardCharsets.UTF_8), 8));
+        BodyView view = BodyView.of(
+                "application/json", null, captured("{\"a\":\"0123456789\"}".getBytes(StandardCharsets.UTF_8), 8));
         assertThat(view.kind()).isEqualTo(Kind.TEXT);
         assertThat(view.text()).isEqualTo("{\"a\":\"01");
         assertThat(view.truncated()).isTrue();
@@ -58,10 +62,15 @@ class BodyViewTest {
 
     @Test
     void decodesAFormIntoFieldsInOrder() {
-        BodyView view = BodyView.of("application/x-www-form-urlencoded", null, captured("name=J%C3%BCrgen+K&tag=a&tag=b&empty="));
+        BodyView view = BodyView.of(
+                "application/x-www-form-urlencoded", null, captured("name=J%C3%BCrgen+K&tag=a&tag=b&empty="));
         assertThat(view.kind()).isEqualTo(Kind.FORM);
-        assertThat(view.fields()).containsExactly(new FormField("name", "Jürgen K"), new FormField("tag", "a"), new FormField("tag", "b"),
-                new FormField("empty", ""));
+        assertThat(view.fields())
+                .containsExactly(
+                        new FormField("name", "Jürgen K"),
+                        new FormField("tag", "a"),
+                        new FormField("tag", "b"),
+                        new FormField("empty", ""));
     }
 
     @Test
@@ -97,7 +106,9 @@ class BodyViewTest {
 
     @Test
     void treatsUndeclaredBytesThatAreNotTextAsBinary() {
-        assertThat(BodyView.of(null, null, captured(new byte[] {0, 1, 2, (byte) 0xff}, 10)).kind()).isEqualTo(Kind.BINARY);
+        assertThat(BodyView.of(null, null, captured(new byte[] {0, 1, 2, (byte) 0xff}, 10))
+                        .kind())
+                .isEqualTo(Kind.BINARY);
         assertThat(BodyView.of(null, null, captured("plain words")).kind()).isEqualTo(Kind.TEXT);
     }
 
@@ -110,6 +121,7 @@ class BodyViewTest {
 
     @Test
     void anEmptyBodyIsEmpty() {
-        assertThat(BodyView.of("application/json", null, new BodyCapture(10)).kind()).isEqualTo(Kind.EMPTY);
+        assertThat(BodyView.of("application/json", null, new BodyCapture(10)).kind())
+                .isEqualTo(Kind.EMPTY);
     }
 }

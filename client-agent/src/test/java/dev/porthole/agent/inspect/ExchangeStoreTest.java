@@ -17,7 +17,11 @@ class ExchangeStoreTest {
     private static final UpstreamAddress UPSTREAM = new UpstreamAddress("127.0.0.1", 3000);
 
     private static CapturedExchange request(ExchangeStore store, String uri) {
-        return store.record("t", UPSTREAM, new HttpRequestHead("GET", uri, List.of(new Header("Host", "x"))), new BodyCapture(store.bodyCap()),
+        return store.record(
+                "t",
+                UPSTREAM,
+                new HttpRequestHead("GET", uri, List.of(new Header("Host", "x"))),
+                new BodyCapture(store.bodyCap()),
                 null);
     }
 
@@ -28,7 +32,9 @@ class ExchangeStoreTest {
     }
 
     private static List<String> uris(ExchangeStore store) {
-        return store.newestFirst(ExchangeFilter.ALL, 100).stream().map(e -> e.request().uri()).toList();
+        return store.newestFirst(ExchangeFilter.ALL, 100).stream()
+                .map(e -> e.request().uri())
+                .toList();
     }
 
     @Test
@@ -82,16 +88,22 @@ class ExchangeStoreTest {
         answer(request(store, "/hook/b"), 404, 1);
         answer(request(store, "/other"), 404, 1);
         request(store, "/pending");
-        assertThat(store.newestFirst(ExchangeFilter.parse("4xx", ""), 10)).extracting(e -> e.request().uri()).containsExactly("/other", "/hook/b");
-        assertThat(store.newestFirst(ExchangeFilter.parse("4xx", "hook"), 10)).extracting(e -> e.request().uri()).containsExactly("/hook/b");
-        assertThat(store.newestFirst(ExchangeFilter.parse("", "/hook"), 10)).extracting(e -> e.request().uri())
+        assertThat(store.newestFirst(ExchangeFilter.parse("4xx", ""), 10))
+                .extracting(e -> e.request().uri())
+                .containsExactly("/other", "/hook/b");
+        assertThat(store.newestFirst(ExchangeFilter.parse("4xx", "hook"), 10))
+                .extracting(e -> e.request().uri())
+                .containsExactly("/hook/b");
+        assertThat(store.newestFirst(ExchangeFilter.parse("", "/hook"), 10))
+                .extracting(e -> e.request().uri())
                 .containsExactly("/hook/b", "/hook/a");
         assertThat(store.newestFirst(ExchangeFilter.ALL, 2)).hasSize(2);
     }
 
     @Test
     void refusesAStatusFilterThatIsNotAClass() {
-        assertThatThrownBy(() -> ExchangeFilter.parse("200", "")).hasMessage("status filter '200' must be one of 2xx, 3xx, 4xx, 5xx");
+        assertThatThrownBy(() -> ExchangeFilter.parse("200", ""))
+                .hasMessage("status filter '200' must be one of 2xx, 3xx, 4xx, 5xx");
         assertThatThrownBy(() -> ExchangeFilter.parse("6xx", "")).hasMessageContaining("2xx, 3xx, 4xx, 5xx");
     }
 

@@ -37,8 +37,13 @@ class InspectorLiveTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         store = new ExchangeStore(100_000, 1L << 30, 1024, Clock.systemUTC());
-        server = new InspectorServer(vertx, store, new Replayer(vertx, store, Duration.ofSeconds(5)), new InspectorPages(), true);
-        port = server.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get().actualPort();
+        server = new InspectorServer(
+                vertx, store, new Replayer(vertx, store, Duration.ofSeconds(5)), new InspectorPages(), true);
+        port = server.listen("127.0.0.1", 0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get()
+                .actualPort();
         client = vertx.createWebSocketClient();
     }
 
@@ -49,18 +54,23 @@ class InspectorLiveTest {
 
     /** Opens the feed; its messages go to {@code messages} from the first one on. */
     private WebSocket connect(String query, String origin, List<JsonObject> messages) throws Exception {
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/live" + query);
+        WebSocketConnectOptions options =
+                new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/live" + query);
         if (origin != null) {
             options.addHeader("Origin", origin);
         } else {
             options.setAllowOriginHeader(false);
         }
-        return client.connect(options).onSuccess(socket -> socket.textMessageHandler(text -> messages.add(new JsonObject(text))))
-                .toCompletionStage().toCompletableFuture().get();
+        return client.connect(options)
+                .onSuccess(socket -> socket.textMessageHandler(text -> messages.add(new JsonObject(text))))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
     }
 
     private CapturedExchange request(String uri, int status) {
-        CapturedExchange exchange = store.record("web", UPSTREAM, new HttpRequestHead("GET", uri, List.of()), new BodyCapture(16), null);
+        CapturedExchange exchange =
+                store.record("web", UPSTREAM, new HttpRequestHead("GET", uri, List.of()), new BodyCapture(16), null);
         if (status > 0) {
             exchange.responseHead(new HttpResponseHead(status, "", List.of()));
             exchange.completed();
@@ -77,11 +87,15 @@ class InspectorLiveTest {
         assertThat(messages.getFirst().getString("rows")).contains("/before");
 
         CapturedExchange live = request("/live-one", 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> messages.stream().anyMatch(m -> m.getLong("id", -1L) == live.id()));
-        assertThat(messages.getLast().getString("row")).contains("id=\"request-" + live.id() + "\"").contains("class=\"pending\"");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> messages.stream().anyMatch(m -> m.getLong("id", -1L) == live.id()));
+        assertThat(messages.getLast().getString("row"))
+                .contains("id=\"request-" + live.id() + "\"")
+                .contains("class=\"pending\"");
         live.responseHead(new HttpResponseHead(201, "Created", List.of()));
         live.completed();
-        await().atMost(Duration.ofSeconds(5)).until(() -> messages.getLast().getString("row", "").contains(">201<"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> messages.getLast().getString("row", "").contains(">201<"));
     }
 
     @Test
@@ -91,7 +105,8 @@ class InspectorLiveTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !messages.isEmpty());
         request("/api/ok", 200);
         CapturedExchange missing = request("/api/missing", 404);
-        await().atMost(Duration.ofSeconds(5)).until(() -> messages.stream().anyMatch(m -> m.getLong("id", -1L) == missing.id()));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> messages.stream().anyMatch(m -> m.getLong("id", -1L) == missing.id()));
         assertThat(messages).noneMatch(m -> m.getString("row", "").contains("/api/ok"));
     }
 
@@ -102,18 +117,29 @@ class InspectorLiveTest {
         connect("", "http://127.0.0.1:" + port, messages);
         await().atMost(Duration.ofSeconds(5)).until(() -> !messages.isEmpty());
         store.clear();
-        await().atMost(Duration.ofSeconds(5)).until(() -> messages.size() >= 2 && messages.getLast().getString("rows", "").contains("No requests yet"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> messages.size() >= 2
+                        && messages.getLast().getString("rows", "").contains("No requests yet"));
         assertThat(store.size()).isZero();
     }
 
     @Test
     void refusesAForeignPageOrNoOrigin() {
         List<JsonObject> messages = new CopyOnWriteArrayList<>();
-        assertThatThrownBy(() -> connect("", "https://evil.example", messages)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(UpgradeRejectedException.class).hasMessageContaining("403");
-        assertThatThrownBy(() -> connect("", "http://localhost:" + port, messages)).as("another name for this host is another origin")
-                .cause().isInstanceOf(UpgradeRejectedException.class).hasMessageContaining("403");
-        assertThatThrownBy(() -> connect("", null, messages)).cause().isInstanceOf(UpgradeRejectedException.class).hasMessageContaining("403");
+        assertThatThrownBy(() -> connect("", "https://evil.example", messages))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(UpgradeRejectedException.class)
+                .hasMessageContaining("403");
+        assertThatThrownBy(() -> connect("", "http://localhost:" + port, messages))
+                .as("another name for this host is another origin")
+                .cause()
+                .isInstanceOf(UpgradeRejectedException.class)
+                .hasMessageContaining("403");
+        assertThatThrownBy(() -> connect("", null, messages))
+                .cause()
+                .isInstanceOf(UpgradeRejectedException.class)
+                .hasMessageContaining("403");
         assertThat(server.liveFeeds()).isEmpty();
     }
 
@@ -129,12 +155,17 @@ class InspectorLiveTest {
             request(longPath + "?n=" + i, 200);
             assertThat(feed.pending()).isLessThanOrEqualTo(LiveFeed.MAX_PENDING);
         }
-        assertThat(feed.missedTotal()).as("changes dropped once %d were waiting", LiveFeed.MAX_PENDING).isPositive();
+        assertThat(feed.missedTotal())
+                .as("changes dropped once %d were waiting", LiveFeed.MAX_PENDING)
+                .isPositive();
         assertThat(feed.pending()).isLessThanOrEqualTo(LiveFeed.MAX_PENDING);
 
         stalled.resume();
         await().atMost(Duration.ofSeconds(30)).until(() -> messages.stream().anyMatch(m -> m.containsKey("missed")));
-        assertThat(messages.stream().filter(m -> m.containsKey("missed")).mapToLong(m -> m.getLong("missed")).sum())
+        assertThat(messages.stream()
+                        .filter(m -> m.containsKey("missed"))
+                        .mapToLong(m -> m.getLong("missed"))
+                        .sum())
                 .isEqualTo(feed.missedTotal());
     }
 }

@@ -25,7 +25,13 @@ class InspectorStartTest {
     }
 
     private static InspectorSettings settings(boolean enabled, int port) {
-        return new InspectorSettings(enabled, new UpstreamAddress("127.0.0.1", port), 64 * 1024, 500, 32L * 1024 * 1024, Duration.ofSeconds(5));
+        return new InspectorSettings(
+                enabled,
+                new UpstreamAddress("127.0.0.1", port),
+                64 * 1024,
+                500,
+                32L * 1024 * 1024,
+                Duration.ofSeconds(5));
     }
 
     private static int freePort() throws Exception {
@@ -37,17 +43,26 @@ class InspectorStartTest {
     @Test
     void servesOnTheAddressAndRecordsThroughTheReturnedTap() throws Exception {
         int port = freePort();
-        ExchangeTap tap = Inspector.start(vertx, settings(true, port)).toCompletionStage().toCompletableFuture().get();
+        ExchangeTap tap = Inspector.start(vertx, settings(true, port))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
         assertThat(tap).isInstanceOf(ExchangeStore.class);
-        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/requests"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/requests"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
     }
 
     @Test
     void aTakenPortLeavesTheAgentWithoutAnInspectorInsteadOfFailing() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            ExchangeTap tap = Inspector.start(vertx, settings(true, taken.getLocalPort())).toCompletionStage().toCompletableFuture().get();
+            ExchangeTap tap = Inspector.start(vertx, settings(true, taken.getLocalPort()))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get();
             assertThat(tap).isSameAs(ExchangeTap.NONE);
         }
     }
@@ -58,11 +73,17 @@ class InspectorStartTest {
             int port = taken.getLocalPort();
             try (ServerSocket next = bindOrNull(port + 1)) {
                 String hint = Inspector.otherAddressHint(new UpstreamAddress("127.0.0.1", port));
-                assertThat(hint).contains("--no-inspect").doesNotContain("127.0.0.1:" + port + " ").doesNotContain("127.0.0.1:" + (port + 1) + " ");
-                int suggested = Integer.parseInt(hint.replaceAll("(?s).*--inspect-address 127\\.0\\.0\\.1:(\\d+).*", "$1"));
+                assertThat(hint)
+                        .contains("--no-inspect")
+                        .doesNotContain("127.0.0.1:" + port + " ")
+                        .doesNotContain("127.0.0.1:" + (port + 1) + " ");
+                int suggested =
+                        Integer.parseInt(hint.replaceAll("(?s).*--inspect-address 127\\.0\\.0\\.1:(\\d+).*", "$1"));
                 assertThat(suggested).isBetween(port + 1, port + Inspector.HINT_PORTS);
                 try (ServerSocket free = new ServerSocket(suggested, 1, InetAddress.getLoopbackAddress())) {
-                    assertThat(free.getLocalPort()).as("the suggested port is free").isEqualTo(suggested);
+                    assertThat(free.getLocalPort())
+                            .as("the suggested port is free")
+                            .isEqualTo(suggested);
                 }
             }
         }
@@ -80,9 +101,15 @@ class InspectorStartTest {
     @Test
     void offMeansNoServerAndNoRecording() throws Exception {
         int port = freePort();
-        assertThat(Inspector.start(vertx, settings(false, port)).toCompletionStage().toCompletableFuture().get()).isSameAs(ExchangeTap.NONE);
+        assertThat(Inspector.start(vertx, settings(false, port))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get())
+                .isSameAs(ExchangeTap.NONE);
         try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            assertThat(free.getLocalPort()).as("nothing listens on the inspector's port").isEqualTo(port);
+            assertThat(free.getLocalPort())
+                    .as("nothing listens on the inspector's port")
+                    .isEqualTo(port);
         }
     }
 }

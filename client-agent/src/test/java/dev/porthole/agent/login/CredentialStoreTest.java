@@ -44,7 +44,8 @@ class CredentialStoreTest {
     @Test
     void theCaFileAndPinsGivenAtLoginAreSavedAndAnOlderFileWithoutThemStillLoads() throws Exception {
         CredentialStore store = new CredentialStore(dir);
-        SavedLogin withTrust = SavedLogin.token("https://gw.example.com", "t").withTrust("/etc/porthole/ca.pem", List.of("sha256/x"));
+        SavedLogin withTrust =
+                SavedLogin.token("https://gw.example.com", "t").withTrust("/etc/porthole/ca.pem", List.of("sha256/x"));
         store.save(withTrust);
         assertThat(store.load()).contains(withTrust);
 
@@ -55,8 +56,10 @@ class CredentialStoreTest {
     @Test
     void findsTheDirectoryFromTheEnvironment() {
         Path home = Path.of("/home/u");
-        assertThat(CredentialStore.directory(Map.of("PORTHOLE_CONFIG_DIR", "/tmp/p", "XDG_CONFIG_HOME", "/x"), home)).isEqualTo(Path.of("/tmp/p"));
-        assertThat(CredentialStore.directory(Map.of("XDG_CONFIG_HOME", "/x"), home)).isEqualTo(Path.of("/x/porthole"));
+        assertThat(CredentialStore.directory(Map.of("PORTHOLE_CONFIG_DIR", "/tmp/p", "XDG_CONFIG_HOME", "/x"), home))
+                .isEqualTo(Path.of("/tmp/p"));
+        assertThat(CredentialStore.directory(Map.of("XDG_CONFIG_HOME", "/x"), home))
+                .isEqualTo(Path.of("/x/porthole"));
         assertThat(CredentialStore.directory(Map.of(), home)).isEqualTo(Path.of("/home/u/.config/porthole"));
     }
 
@@ -64,7 +67,8 @@ class CredentialStoreTest {
     void aDamagedFileIsAClearError() throws Exception {
         CredentialStore store = new CredentialStore(dir);
         Files.writeString(store.file(), "{not json");
-        org.assertj.core.api.Assertions.assertThatThrownBy(store::load).isInstanceOf(IllegalArgumentException.class)
+        org.assertj.core.api.Assertions.assertThatThrownBy(store::load)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("run 'porthole login' again");
     }
 }

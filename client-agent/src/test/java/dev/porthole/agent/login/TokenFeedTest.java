@@ -26,7 +26,9 @@ class TokenFeedTest {
     private static String jwt(Instant exp) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return b64.encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(("{\"sub\":\"alice\",\"exp\":" + exp.getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8)) + ".c2ln";
+                + b64.encodeToString(
+                        ("{\"sub\":\"alice\",\"exp\":" + exp.getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8))
+                + ".c2ln";
     }
 
     @Test
@@ -66,8 +68,10 @@ class TokenFeedTest {
         String later = jwt(NOW.plus(Duration.ofHours(1)));
         TokenFeed feed = new TokenFeed(new StringReader(soon + "\n"), CLOCK, Duration.ofMinutes(5));
         feed.first();
-        assertThat(feed.expiryWarning()).hasValueSatisfying(warning -> assertThat(warning)
-                .contains("expires at 2026-11-30T00:02:00Z (in 120 s)").contains("no new one has arrived"));
+        assertThat(feed.expiryWarning())
+                .hasValueSatisfying(warning -> assertThat(warning)
+                        .contains("expires at 2026-11-30T00:02:00Z (in 120 s)")
+                        .contains("no new one has arrived"));
 
         TokenFeed renewed = new TokenFeed(new StringReader(later + "\n"), CLOCK, Duration.ofMinutes(5));
         renewed.first();

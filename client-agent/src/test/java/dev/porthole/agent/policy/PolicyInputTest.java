@@ -21,23 +21,32 @@ import org.wildfly.security.password.util.ModularCrypt;
 class PolicyInputTest {
 
     private static PolicyInput input(List<String> basicAuth, List<String> webhooks, List<String> headers) {
-        return new PolicyInput(basicAuth, List.of("10.0.0.0/8"), null, webhooks, headers, List.of("Cookie"), null, null, " 100/min ");
+        return new PolicyInput(
+                basicAuth, List.of("10.0.0.0/8"), null, webhooks, headers, List.of("Cookie"), null, null, " 100/min ");
     }
 
     @Test
     void passwordsLeaveOnlyAsBcryptHashesAndWebhooksKeepTheirParts() throws Exception {
-        TunnelPolicy policy = input(List.of("alice:s3:cret"), List.of("github:gh", "hmac-sha256:X-Sig:k:with:colons"), List.of("X-Env: demo"))
+        TunnelPolicy policy = input(
+                        List.of("alice:s3:cret"),
+                        List.of("github:gh", "hmac-sha256:X-Sig:k:with:colons"),
+                        List.of("X-Env: demo"))
                 .toPolicy(rule -> "--" + rule);
         TunnelPolicy.BasicAuthUser alice = policy.basicAuth().getFirst();
         assertThat(alice.user()).isEqualTo("alice");
         assertThat(alice.passwordHash()).startsWith("$2").doesNotContain("s3:cret");
         BCryptPassword hash = (BCryptPassword) ModularCrypt.decode(alice.passwordHash());
-        assertThat(BcryptUtil.bcryptHash("s3:cret", hash.getIterationCount(), hash.getSalt())).isEqualTo(alice.passwordHash());
-        assertThat(policy.webhooks()).containsExactly(new TunnelPolicy.Webhook("github", "", "gh"),
-                new TunnelPolicy.Webhook("hmac-sha256", "X-Sig", "k:with:colons"));
+        assertThat(BcryptUtil.bcryptHash("s3:cret", hash.getIterationCount(), hash.getSalt()))
+                .isEqualTo(alice.passwordHash());
+        assertThat(policy.webhooks())
+                .containsExactly(
+                        new TunnelPolicy.Webhook("github", "", "gh"),
+                        new TunnelPolicy.Webhook("hmac-sha256", "X-Sig", "k:with:colons"));
         assertThat(policy.requestHeaderAdd()).containsExactly(new Header("X-Env", "demo"));
         assertThat(policy.rateLimit()).isEqualTo("100/min");
-        assertThat(policy.summary()).isEqualTo("basic-auth, allow-cidr, verify-webhook github hmac-sha256, header rules, rate-limit 100/min");
+        assertThat(policy.summary())
+                .isEqualTo(
+                        "basic-auth, allow-cidr, verify-webhook github hmac-sha256, header rules, rate-limit 100/min");
         assertThat(policy.toString()).doesNotContain("s3:cret", "gh]", "k:with:colons");
     }
 
@@ -47,7 +56,8 @@ class PolicyInputTest {
                 .hasMessage("--basic-auth takes USER:PASSWORD, both non-empty");
         assertThatThrownBy(() -> input(List.of(), List.of("github"), List.of()).toPolicy(rule -> "--" + rule))
                 .hasMessageStartingWith("--verify-webhook takes KIND:SECRET");
-        assertThatThrownBy(() -> input(List.of(), List.of("hmac-sha256:only-a-secret"), List.of()).toPolicy(rule -> "--" + rule))
+        assertThatThrownBy(() -> input(List.of(), List.of("hmac-sha256:only-a-secret"), List.of())
+                        .toPolicy(rule -> "--" + rule))
                 .hasMessage("--verify-webhook hmac-sha256 takes hmac-sha256:HEADER:SECRET");
         assertThatThrownBy(() -> input(List.of(), List.of(), List.of("NoColon")).toPolicy(rule -> "--" + rule))
                 .hasMessage("--request-header-add takes NAME:VALUE, was 'NoColon'");
@@ -70,7 +80,12 @@ class PolicyInputTest {
         assertThat(policy.allowCidrs()).containsExactly("10.0.0.0/8", "::1/128");
         assertThat(policy.webhooks()).containsExactly(new TunnelPolicy.Webhook("stripe", "", "whsec_abc"));
         assertThat(policy.rateLimit()).isEqualTo("5/s");
-        JsonObject status = new AgentStatus("a", "http://gw", List.of(config.tunnels().getFirst().spec()), List.of("web"), Clock.systemUTC())
+        JsonObject status = new AgentStatus(
+                        "a",
+                        "http://gw",
+                        List.of(config.tunnels().getFirst().spec()),
+                        List.of("web"),
+                        Clock.systemUTC())
                 .toJson();
         assertThat(status.getJsonArray("tunnels").getJsonObject(0).getString("policy"))
                 .isEqualTo("basic-auth, allow-cidr, verify-webhook stripe, rate-limit 5/s");
@@ -93,11 +108,16 @@ class PolicyInputTest {
                     upstream: 22
                     policy:
                       allow-cidr: 10.0.0.0/8
-                """)).isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.lines()).containsExactly(
-                        "porthole.yml:7: tunnels.web.policy.oauth: unknown rule; a policy takes " + String.join(", ", PolicyInput.KEYS),
-                        "porthole.yml:8: tunnels.web.policy.rate-limit: takes one rate, such as 100/min",
-                        "porthole.yml:2: tunnels.web: 'policy.basic-auth' takes USER:PASSWORD, both non-empty",
-                        "porthole.yml:12: tunnels.ssh.policy: is for http tunnels only"));
+                """))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.lines())
+                                .containsExactly(
+                                        "porthole.yml:7: tunnels.web.policy.oauth: unknown rule; a policy takes "
+                                                + String.join(", ", PolicyInput.KEYS),
+                                        "porthole.yml:8: tunnels.web.policy.rate-limit: takes one rate, such as 100/min",
+                                        "porthole.yml:2: tunnels.web: 'policy.basic-auth' takes USER:PASSWORD, both non-empty",
+                                        "porthole.yml:12: tunnels.ssh.policy: is for http tunnels only"));
     }
 
     @Test
@@ -115,22 +135,48 @@ class PolicyInputTest {
                       oidc-allow-claim: groups=admins
                 """);
         TunnelPolicy policy = config.tunnels().getFirst().spec().policy();
-        assertThat(policy.oidc()).isEqualTo(new TunnelPolicy.Oidc("https://id.example.com", "porthole", "oidc-s3cret",
-                List.of("example.com", "example.org"), List.of("groups=admins")));
-        JsonObject status = new AgentStatus("a", "http://gw", List.of(config.tunnels().getFirst().spec()), List.of("web"), Clock.systemUTC())
+        assertThat(policy.oidc())
+                .isEqualTo(new TunnelPolicy.Oidc(
+                        "https://id.example.com",
+                        "porthole",
+                        "oidc-s3cret",
+                        List.of("example.com", "example.org"),
+                        List.of("groups=admins")));
+        JsonObject status = new AgentStatus(
+                        "a",
+                        "http://gw",
+                        List.of(config.tunnels().getFirst().spec()),
+                        List.of("web"),
+                        Clock.systemUTC())
                 .toJson();
-        assertThat(status.getJsonArray("tunnels").getJsonObject(0).getString("policy")).isEqualTo("oidc https://id.example.com");
+        assertThat(status.getJsonArray("tunnels").getJsonObject(0).getString("policy"))
+                .isEqualTo("oidc https://id.example.com");
         assertThat(status.encode()).doesNotContain("oidc-s3cret");
         assertThat(policy.toString()).doesNotContain("oidc-s3cret");
 
-        PolicyInput noIssuer = new PolicyInput(null, null, null, null, null, null, null, null, null, null, "porthole", null, List.of("example.com"),
+        PolicyInput noIssuer = new PolicyInput(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "porthole",
+                null,
+                List.of("example.com"),
                 null);
-        assertThatThrownBy(() -> noIssuer.toPolicy(rule -> "--" + rule)).hasMessage(
-                "--oidc-client-id, --oidc-client-secret and the allow rules need --oidc-issuer URL");
-        PolicyInput noClient = new PolicyInput(null, null, null, null, null, null, null, null, null, "https://id.example.com", null, "s3", null,
-                null);
-        assertThatThrownBy(() -> noClient.toPolicy(rule -> "--" + rule)).hasMessageStartingWith("--oidc-issuer needs --oidc-client-id")
-                .message().doesNotContain("s3");
+        assertThatThrownBy(() -> noIssuer.toPolicy(rule -> "--" + rule))
+                .hasMessage("--oidc-client-id, --oidc-client-secret and the allow rules need --oidc-issuer URL");
+        PolicyInput noClient = new PolicyInput(
+                null, null, null, null, null, null, null, null, null, "https://id.example.com", null, "s3", null, null);
+        assertThatThrownBy(() -> noClient.toPolicy(rule -> "--" + rule))
+                .hasMessageStartingWith("--oidc-issuer needs --oidc-client-id")
+                .message()
+                .doesNotContain("s3");
         assertThat(noClient.toString()).doesNotContain("s3");
     }
 }

@@ -34,14 +34,19 @@ class IncidentReportsTest {
     @BeforeEach
     void startReceiver() throws Exception {
         vertx = Vertx.vertx();
-        receiver = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            try {
-                received.add(JSON.readTree(body.getBytes()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            request.response().setStatusCode(204).end();
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        receiver = vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    try {
+                        received.add(JSON.readTree(body.getBytes()));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    request.response().setStatusCode(204).end();
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -50,13 +55,22 @@ class IncidentReportsTest {
     }
 
     private IncidentReports reports() {
-        return new IncidentReports(vertx, URI.create("http://127.0.0.1:" + receiver.actualPort() + "/hook"), "agent-1", "http://gw:8080", 3,
-                Duration.ofMinutes(1), clock);
+        return new IncidentReports(
+                vertx,
+                URI.create("http://127.0.0.1:" + receiver.actualPort() + "/hook"),
+                "agent-1",
+                "http://gw:8080",
+                3,
+                Duration.ofMinutes(1),
+                clock);
     }
 
     @Test
     void postsTheFatalErrorWithItsExitCode() throws Exception {
-        reports().fatal(new AgentExit(AgentExit.AUTH_FAILED, "the token was not accepted")).toCompletionStage().toCompletableFuture()
+        reports()
+                .fatal(new AgentExit(AgentExit.AUTH_FAILED, "the token was not accepted"))
+                .toCompletionStage()
+                .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         assertThat(received).singleElement().satisfies(report -> {
             assertThat(report.get("type").asText()).isEqualTo("agent.fatal");
@@ -95,12 +109,15 @@ class IncidentReportsTest {
         reports.connected(List.of(), false);
         reports.retrying("lost", Duration.ofSeconds(1));
         reports.retrying("lost", Duration.ofSeconds(1));
-        assertThat(received).as("two in a row after the reconnect are below the threshold").isEmpty();
+        assertThat(received)
+                .as("two in a row after the reconnect are below the threshold")
+                .isEmpty();
     }
 
     @Test
     void refusesAUrlThatIsNotHttp() {
-        assertThatThrownBy(() -> new IncidentReports(vertx, URI.create("ftp://x/y"), "a", "s", 3, Duration.ofMinutes(1), clock))
+        assertThatThrownBy(() ->
+                        new IncidentReports(vertx, URI.create("ftp://x/y"), "a", "s", 3, Duration.ofMinutes(1), clock))
                 .hasMessageContaining("--report-url must be an http:// or https:// URL");
     }
 

@@ -18,20 +18,32 @@ import org.junit.jupiter.api.Test;
 class LiveScreenTest {
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-12-06T12:00:00Z"), ZoneOffset.UTC);
-    private final LiveScreen screen = new LiveScreen("1.0", "agent-1", "http://gw:8080", List.of(
-            new TunnelSpec(TunnelKind.HTTP, "", 0, false, UpstreamAddress.parse("3000")),
-            new TunnelSpec(TunnelKind.TCP, "", 0, false, UpstreamAddress.parse("22"))), null, clock);
+    private final LiveScreen screen = new LiveScreen(
+            "1.0",
+            "agent-1",
+            "http://gw:8080",
+            List.of(
+                    new TunnelSpec(TunnelKind.HTTP, "", 0, false, UpstreamAddress.parse("3000")),
+                    new TunnelSpec(TunnelKind.TCP, "", 0, false, UpstreamAddress.parse("22"))),
+            null,
+            clock);
 
     @Test
     void forwardingLinesFollowTheGatewaysAnswer() {
-        assertThat(screen.model().forwarding()).extracting(ScreenModel.Forwarding::from)
+        assertThat(screen.model().forwarding())
+                .extracting(ScreenModel.Forwarding::from)
                 .containsExactly("(waiting for the gateway)", "(waiting for the gateway)");
-        screen.connected(List.of(TunnelResult.granted(TunnelKind.HTTP, "app", 0, "http://app.gw:8080"),
-                new TunnelResult(TunnelKind.TCP, "", 0, "", TunnelResult.CONFLICT, "no free port")), true);
+        screen.connected(
+                List.of(
+                        TunnelResult.granted(TunnelKind.HTTP, "app", 0, "http://app.gw:8080"),
+                        new TunnelResult(TunnelKind.TCP, "", 0, "", TunnelResult.CONFLICT, "no free port")),
+                true);
         ScreenModel model = screen.model();
         assertThat(model.state()).isEqualTo("online");
-        assertThat(model.forwarding()).containsExactly(new ScreenModel.Forwarding("http://app.gw:8080", "127.0.0.1:3000"),
-                new ScreenModel.Forwarding("'' refused", "127.0.0.1:22"));
+        assertThat(model.forwarding())
+                .containsExactly(
+                        new ScreenModel.Forwarding("http://app.gw:8080", "127.0.0.1:3000"),
+                        new ScreenModel.Forwarding("'' refused", "127.0.0.1:22"));
         assertThat(model.message()).isEqualTo("tunnel '' refused (409): no free port");
     }
 

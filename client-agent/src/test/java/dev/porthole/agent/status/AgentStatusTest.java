@@ -17,15 +17,20 @@ import org.junit.jupiter.api.Test;
 class AgentStatusTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-30T00:00:00Z"), ZoneOffset.UTC);
-    private static final List<TunnelSpec> SPECS = List.of(TunnelSpec.http("3000", "api"), TunnelSpec.tcp("22", 1, false, null, o -> o));
+    private static final List<TunnelSpec> SPECS =
+            List.of(TunnelSpec.http("3000", "api"), TunnelSpec.tcp("22", 1, false, null, o -> o));
 
     @Test
     void showsServingAndRefusedTunnelsWithTheirRequestCounts() {
         AgentStatus status = new AgentStatus("agent-1", "http://gw:8080", SPECS, List.of("web", "ssh"), CLOCK);
-        assertThat(status.toJson().getJsonArray("tunnels").getJsonObject(0).getString("state")).isEqualTo("waiting");
-        status.connected(List.of(
-                new TunnelResult(TunnelKind.HTTP, "api", 0, "http://api.gw", TunnelResult.GRANTED, ""),
-                new TunnelResult(TunnelKind.TCP, "", 1, "", TunnelResult.INVALID, "port 1 is outside the range")), true);
+        assertThat(status.toJson().getJsonArray("tunnels").getJsonObject(0).getString("state"))
+                .isEqualTo("waiting");
+        status.connected(
+                List.of(
+                        new TunnelResult(TunnelKind.HTTP, "api", 0, "http://api.gw", TunnelResult.GRANTED, ""),
+                        new TunnelResult(
+                                TunnelKind.TCP, "", 1, "", TunnelResult.INVALID, "port 1 is outside the range")),
+                true);
         status.completed("api", "GET", "/", 200, Duration.ofMillis(3));
         status.completed("api", "GET", "/x", 502, Duration.ofMillis(3));
 
@@ -41,7 +46,8 @@ class AgentStatusTest {
         JsonObject ssh = json.getJsonArray("tunnels").getJsonObject(1);
         assertThat(ssh.getString("state")).isEqualTo("refused");
         assertThat(ssh.getString("error")).isEqualTo("port 1 is outside the range");
-        assertThat(json.getJsonArray("errors").getJsonObject(0).getString("message")).isEqualTo("tunnel 'ssh' refused (400): port 1 is outside the range");
+        assertThat(json.getJsonArray("errors").getJsonObject(0).getString("message"))
+                .isEqualTo("tunnel 'ssh' refused (400): port 1 is outside the range");
     }
 
     @Test
@@ -52,7 +58,8 @@ class AgentStatusTest {
         }
         assertThat(status.toJson().getString("state")).isEqualTo("reconnecting");
         assertThat(status.toJson().getJsonArray("errors")).hasSize(AgentStatus.MAX_ERRORS);
-        assertThat(status.toJson().getJsonArray("errors").getJsonObject(0).getString("message")).isEqualTo("attempt 6 failed");
+        assertThat(status.toJson().getJsonArray("errors").getJsonObject(0).getString("message"))
+                .isEqualTo("attempt 6 failed");
         status.connected(List.of(), true);
         status.connected(List.of(), false);
         assertThat(status.toJson().getLong("reconnects")).isEqualTo(1);

@@ -11,15 +11,27 @@ import org.junit.jupiter.api.Test;
 class AgentSettingsTest {
 
     private static AgentSettings settings(String server) {
-        return new AgentSettings(URI.create(server), "/_porthole/agent", null, null, "a", List.of(), Duration.ofSeconds(1), 1,
-                Duration.ofSeconds(1), 0);
+        return new AgentSettings(
+                URI.create(server),
+                "/_porthole/agent",
+                null,
+                null,
+                "a",
+                List.of(),
+                Duration.ofSeconds(1),
+                1,
+                Duration.ofSeconds(1),
+                0);
     }
 
     @Test
     void turnsTheServerUrlIntoTheWebSocketEndpoint() {
-        assertThat(settings("http://gw.example.com:8080").endpoint()).hasToString("ws://gw.example.com:8080/_porthole/agent");
-        assertThat(settings("https://gw.example.com").endpoint()).hasToString("wss://gw.example.com:443/_porthole/agent");
-        assertThat(settings("http://gw.example.com/base/").endpoint()).hasToString("ws://gw.example.com:80/base/_porthole/agent");
+        assertThat(settings("http://gw.example.com:8080").endpoint())
+                .hasToString("ws://gw.example.com:8080/_porthole/agent");
+        assertThat(settings("https://gw.example.com").endpoint())
+                .hasToString("wss://gw.example.com:443/_porthole/agent");
+        assertThat(settings("http://gw.example.com/base/").endpoint())
+                .hasToString("ws://gw.example.com:80/base/_porthole/agent");
         assertThat(settings("http://[::1]:8080").endpoint()).hasToString("ws://[::1]:8080/_porthole/agent");
     }
 

@@ -16,7 +16,8 @@ class BackoffTest {
     private final ManualClock clock = new ManualClock();
 
     private Backoff backoff(long seed) {
-        return new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(60), new Random(seed), clock);
+        return new Backoff(
+                Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(60), new Random(seed), clock);
     }
 
     @Test
@@ -64,9 +65,11 @@ class BackoffTest {
             earliest = Math.min(earliest, delay);
             latest = Math.max(latest, delay);
         }
-        assertThat(Arrays.stream(perSlice).max().orElseThrow()).as("most agents in one 50 ms slice of %s", Arrays.toString(perSlice))
+        assertThat(Arrays.stream(perSlice).max().orElseThrow())
+                .as("most agents in one 50 ms slice of %s", Arrays.toString(perSlice))
                 .isLessThanOrEqualTo(2 * agents / slices);
-        assertThat(Arrays.stream(perSlice).min().orElseThrow()).as("fewest agents in one 50 ms slice of %s", Arrays.toString(perSlice))
+        assertThat(Arrays.stream(perSlice).min().orElseThrow())
+                .as("fewest agents in one 50 ms slice of %s", Arrays.toString(perSlice))
                 .isPositive();
         assertThat(earliest).isLessThan(50);
         assertThat(latest).isGreaterThan(450);
@@ -98,9 +101,11 @@ class BackoffTest {
 
     @Test
     void rejectsAnImpossibleRange() {
-        assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), new Random(), clock))
+        assertThatThrownBy(() ->
+                        new Backoff(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), new Random(), clock))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), new Random(), clock))
+        assertThatThrownBy(() -> new Backoff(
+                        Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), new Random(), clock))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

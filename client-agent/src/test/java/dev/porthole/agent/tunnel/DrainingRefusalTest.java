@@ -35,38 +35,66 @@ class DrainingRefusalTest {
     @Test
     void retriesAtOnceWhenTheGatewayIsDrainingAndBacksOffOtherwise() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        int port = vertx.createHttpServer().requestHandler(request -> {
-            boolean draining = attempts.incrementAndGet() == 1;
-            if (draining) {
-                request.response().putHeader("X-Porthole-Error", "draining").putHeader("Retry-After", "0");
-            }
-            request.response().setStatusCode(503).end(draining ? "This gateway is shutting down." : "Busy.");
-        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        int port = vertx.createHttpServer()
+                .requestHandler(request -> {
+                    boolean draining = attempts.incrementAndGet() == 1;
+                    if (draining) {
+                        request.response()
+                                .putHeader("X-Porthole-Error", "draining")
+                                .putHeader("Retry-After", "0");
+                    }
+                    request.response().setStatusCode(503).end(draining ? "This gateway is shutting down." : "Busy.");
+                })
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .actualPort();
 
         CompletableFuture<Duration> afterDraining = new CompletableFuture<>();
         CompletableFuture<Duration> afterOther = new CompletableFuture<>();
-        AgentSettings settings = new AgentSettings(URI.create("http://127.0.0.1:" + port), "/_porthole/agent", null, null, "agent-draining",
-                List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1))), Duration.ofSeconds(5), 1,
-                Duration.ofSeconds(60), 0);
-        TunnelClient client = new TunnelClient(vertx, settings, (stream, open, tunnel) -> {
-        }, new TunnelListener() {
-            @Override
-            public void connected(List<TunnelResult> results, boolean first) {
-            }
+        AgentSettings settings = new AgentSettings(
+                URI.create("http://127.0.0.1:" + port),
+                "/_porthole/agent",
+                null,
+                null,
+                "agent-draining",
+                List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1))),
+                Duration.ofSeconds(5),
+                1,
+                Duration.ofSeconds(60),
+                0);
+        TunnelClient client = new TunnelClient(
+                vertx,
+                settings,
+                (stream, open, tunnel) -> {},
+                new TunnelListener() {
+                    @Override
+                    public void connected(List<TunnelResult> results, boolean first) {}
 
-            @Override
-            public void notice(Notice notice) {
-            }
+                    @Override
+                    public void notice(Notice notice) {}
 
-            @Override
-            public void retrying(String reason, Duration retryIn) {
-                (reason.contains("shutting down") ? afterDraining : afterOther).complete(retryIn);
-            }
-        }, new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30), new AlwaysHighest(), Clock.systemUTC()), "test");
+                    @Override
+                    public void retrying(String reason, Duration retryIn) {
+                        (reason.contains("shutting down") ? afterDraining : afterOther).complete(retryIn);
+                    }
+                },
+                new Backoff(
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(30),
+                        new AlwaysHighest(),
+                        Clock.systemUTC()),
+                "test");
         client.start();
 
-        assertThat(afterDraining.get(10, TimeUnit.SECONDS)).as("after a draining gateway's refusal").isLessThanOrEqualTo(Duration.ofMillis(500));
-        assertThat(afterOther.get(10, TimeUnit.SECONDS)).as("after any other 503: the back-off").isGreaterThan(Duration.ofSeconds(5));
+        assertThat(afterDraining.get(10, TimeUnit.SECONDS))
+                .as("after a draining gateway's refusal")
+                .isLessThanOrEqualTo(Duration.ofMillis(500));
+        assertThat(afterOther.get(10, TimeUnit.SECONDS))
+                .as("after any other 503: the back-off")
+                .isGreaterThan(Duration.ofSeconds(5));
         client.stop();
     }
 

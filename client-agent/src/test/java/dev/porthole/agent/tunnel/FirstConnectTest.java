@@ -66,7 +66,8 @@ class FirstConnectTest {
     void anUnknownHostEndsTheAgentNamingTheHost() throws Exception {
         AgentExit exit = run("http://no-such-gateway.invalid:8080", TunnelListener.SILENT);
         assertThat(exit.code()).isEqualTo(AgentExit.UNREACHABLE);
-        assertThat(exit.message()).contains("cannot resolve the gateway's host 'no-such-gateway.invalid'", "--server", "DNS");
+        assertThat(exit.message())
+                .contains("cannot resolve the gateway's host 'no-such-gateway.invalid'", "--server", "DNS");
     }
 
     @Test
@@ -74,13 +75,19 @@ class FirstConnectTest {
         int port = closedPort();
         AgentExit exit = run("http://127.0.0.1:" + port, TunnelListener.SILENT);
         assertThat(exit.code()).isEqualTo(AgentExit.UNREACHABLE);
-        assertThat(exit.message()).contains("nothing accepts connections at 127.0.0.1:" + port, "check the port in --server");
+        assertThat(exit.message())
+                .contains("nothing accepts connections at 127.0.0.1:" + port, "check the port in --server");
     }
 
     @Test
     void tlsToAPlainPortEndsTheAgentAtOnceWithTheRightScheme() throws Exception {
-        int port = vertx.createHttpServer().requestHandler(request -> request.response().setStatusCode(404).end())
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        int port = vertx.createHttpServer()
+                .requestHandler(request -> request.response().setStatusCode(404).end())
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .actualPort();
         AgentExit exit = run("https://127.0.0.1:" + port, TunnelListener.SILENT);
         assertThat(exit.code()).isEqualTo(AgentExit.CONFIG_ERROR);
         assertThat(exit.message()).contains("does not speak TLS", "--server http://127.0.0.1:" + port);
@@ -88,11 +95,19 @@ class FirstConnectTest {
 
     @Test
     void plainHttpToATlsPortSuggestsHttps() throws Exception {
-        TestCertificates.Leaf leaf = TestCertificates.newCa(folder.resolve("ca"), "First Connect CA").leaf("localhost");
-        int port = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(leaf.cert().toString()).setKeyPath(leaf.key().toString())))
+        TestCertificates.Leaf leaf =
+                TestCertificates.newCa(folder.resolve("ca"), "First Connect CA").leaf("localhost");
+        int port = vertx.createHttpServer(new HttpServerOptions()
+                        .setSsl(true)
+                        .setKeyCertOptions(new PemKeyCertOptions()
+                                .setCertPath(leaf.cert().toString())
+                                .setKeyPath(leaf.key().toString())))
                 .requestHandler(request -> request.response().end())
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .actualPort();
         AgentExit exit = run("http://127.0.0.1:" + port, TunnelListener.SILENT);
         assertThat(exit.code()).isEqualTo(AgentExit.UNREACHABLE);
         assertThat(exit.message()).contains("use --server https://127.0.0.1:" + port);
@@ -107,12 +122,20 @@ class FirstConnectTest {
                 socket.close((short) CloseCode.TRY_AGAIN_LATER.code(), "test gateway gone");
                 return;
             }
-            MuxSession mux = new MuxSession(Vertx.currentContext(), new WebSocketTransport(socket), MuxSettings.DEFAULTS, MuxSession.Role.GATEWAY);
+            MuxSession mux = new MuxSession(
+                    Vertx.currentContext(),
+                    new WebSocketTransport(socket),
+                    MuxSettings.DEFAULTS,
+                    MuxSession.Role.GATEWAY);
             sessions.add(mux);
             mux.listener(new WelcomingGateway(mux));
             WebSocketTransport.bind(socket, mux);
         });
-        int port = gateway.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+        int port = gateway.listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .actualPort();
         CompletableFuture<Void> welcomed = new CompletableFuture<>();
         AtomicInteger refusedRetries = new AtomicInteger();
         TunnelListener listener = new TunnelListener() {
@@ -122,8 +145,7 @@ class FirstConnectTest {
             }
 
             @Override
-            public void notice(Notice notice) {
-            }
+            public void notice(Notice notice) {}
 
             @Override
             public void retrying(String reason, Duration retryIn) {
@@ -132,33 +154,63 @@ class FirstConnectTest {
                 }
             }
         };
-        LiveScreen screen = new LiveScreen("test", "agent-first-connect", "http://127.0.0.1:" + port, List.of(), null, Clock.systemUTC());
+        LiveScreen screen = new LiveScreen(
+                "test", "agent-first-connect", "http://127.0.0.1:" + port, List.of(), null, Clock.systemUTC());
         TunnelClient client = client("http://127.0.0.1:" + port, listener.andThen(screen));
         CompletableFuture<AgentExit> ended = client.start().toCompletionStage().toCompletableFuture();
         welcomed.get(10, TimeUnit.SECONDS);
         // As a gateway that dies would: the agent is told to try again, and then finds nothing on the port.
         gone.set(true);
-        sessions.forEach(session -> session.context().runOnContext(v -> session.close(CloseCode.TRY_AGAIN_LATER, "test gateway gone")));
+        sessions.forEach(session ->
+                session.context().runOnContext(v -> session.close(CloseCode.TRY_AGAIN_LATER, "test gateway gone")));
         gateway.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         long closedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> refusedRetries.get() >= 3 && Duration.ofNanos(System.nanoTime() - closedAt).compareTo(WINDOW.multipliedBy(3)) > 0);
-        assertThat(ended).as("still running, well past the first-connect window").isNotDone();
-        assertThat(screen.model().state()).as("what the status screen shows").matches("reconnecting \\(attempt \\d+ failed; next in (\\d+ ms|\\d+\\.\\d s)\\)");
+                .until(() -> refusedRetries.get() >= 3
+                        && Duration.ofNanos(System.nanoTime() - closedAt).compareTo(WINDOW.multipliedBy(3)) > 0);
+        assertThat(ended)
+                .as("still running, well past the first-connect window")
+                .isNotDone();
+        assertThat(screen.model().state())
+                .as("what the status screen shows")
+                .matches("reconnecting \\(attempt \\d+ failed; next in (\\d+ ms|\\d+\\.\\d s)\\)");
         assertThat(screen.model().message()).contains("nothing accepts connections");
         client.stop();
     }
 
     private AgentExit run(String server, TunnelListener listener) throws Exception {
-        return client(server, listener).start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return client(server, listener)
+                .start()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     private TunnelClient client(String server, TunnelListener listener) {
-        AgentSettings settings = new AgentSettings(URI.create(server), "/_porthole/agent", null, null, "agent-first-connect",
-                List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1))), Duration.ofSeconds(5), 1,
-                Duration.ofMillis(200), 0).withFirstConnectWindow(WINDOW);
-        return new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "test"), listener,
-                new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC()), "test");
+        AgentSettings settings = new AgentSettings(
+                        URI.create(server),
+                        "/_porthole/agent",
+                        null,
+                        null,
+                        "agent-first-connect",
+                        List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1))),
+                        Duration.ofSeconds(5),
+                        1,
+                        Duration.ofMillis(200),
+                        0)
+                .withFirstConnectWindow(WINDOW);
+        return new TunnelClient(
+                vertx,
+                settings,
+                (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "test"),
+                listener,
+                new Backoff(
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(200),
+                        Duration.ofSeconds(30),
+                        new SecureRandom(),
+                        Clock.systemUTC()),
+                "test");
     }
 
     private static int closedPort() throws IOException {
@@ -177,7 +229,12 @@ class FirstConnectTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                mux.send(new Welcome(ProtocolVersion.MAX, "s-test", Set.of(), MuxSettings.DEFAULT_INITIAL_WINDOW, 65536,
+                mux.send(new Welcome(
+                        ProtocolVersion.MAX,
+                        "s-test",
+                        Set.of(),
+                        MuxSettings.DEFAULT_INITIAL_WINDOW,
+                        65536,
                         List.of(TunnelResult.granted(TunnelKind.HTTP, "app", 0, "http://app.gateway"))));
             }
         }
@@ -188,7 +245,6 @@ class FirstConnectTest {
         }
 
         @Override
-        public void onClosed(int code, String reason) {
-        }
+        public void onClosed(int code, String reason) {}
     }
 }

@@ -57,24 +57,53 @@ class GatewayTrustTest {
 
     /** A TLS server that answers 404 to everything: an agent that gets past the handshake ends with exit code 6 (no agent endpoint). */
     private static HttpServer tlsServer(TestCertificates.Leaf leaf) throws Exception {
-        return vertx.createHttpServer(new HttpServerOptions().setSsl(true).setHost("127.0.0.1").setPort(0)
-                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(leaf.cert().toString()).setKeyPath(leaf.key().toString())))
+        return vertx.createHttpServer(new HttpServerOptions()
+                        .setSsl(true)
+                        .setHost("127.0.0.1")
+                        .setPort(0)
+                        .setKeyCertOptions(new PemKeyCertOptions()
+                                .setCertPath(leaf.cert().toString())
+                                .setKeyPath(leaf.key().toString())))
                 .requestHandler(request -> request.response().setStatusCode(404).end())
-                .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .listen()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     private static AgentExit run(HttpServer server, GatewayTrust trust) throws Exception {
-        AgentSettings settings = new AgentSettings(URI.create("https://localhost:" + server.actualPort()), "/_porthole/agent", null, null,
-                "agent-trust-test", List.of(), Duration.ofSeconds(5), 1, Duration.ofMillis(100), 1, false, trust);
-        TunnelClient client = new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "test"),
-                TunnelListener.SILENT, new Backoff(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC()),
+        AgentSettings settings = new AgentSettings(
+                URI.create("https://localhost:" + server.actualPort()),
+                "/_porthole/agent",
+                null,
+                null,
+                "agent-trust-test",
+                List.of(),
+                Duration.ofSeconds(5),
+                1,
+                Duration.ofMillis(100),
+                1,
+                false,
+                trust);
+        TunnelClient client = new TunnelClient(
+                vertx,
+                settings,
+                (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "test"),
+                TunnelListener.SILENT,
+                new Backoff(
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(30),
+                        new SecureRandom(),
+                        Clock.systemUTC()),
                 "test");
         return client.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private static String pin(Path certFile) throws Exception {
         try (FileInputStream in = new FileInputStream(certFile.toFile())) {
-            return PinnedTrustManager.pinOf((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+            return PinnedTrustManager.pinOf(
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
     }
 
@@ -82,7 +111,9 @@ class GatewayTrustTest {
     void refusesAGatewayWhoseCertificateTheSystemDoesNotTrust() throws Exception {
         AgentExit exit = run(gateway, GatewayTrust.SYSTEM);
         assertThat(exit.code()).isEqualTo(AgentExit.TLS_UNVERIFIED);
-        assertThat(exit.message()).startsWith("the gateway at https://localhost:" + gateway.actualPort() + " did not prove its identity: ")
+        assertThat(exit.message())
+                .startsWith(
+                        "the gateway at https://localhost:" + gateway.actualPort() + " did not prove its identity: ")
                 .contains("--ca FILE");
     }
 
@@ -102,39 +133,57 @@ class GatewayTrustTest {
 
     @Test
     void acceptsOnlyThePinnedKey() throws Exception {
-        assertThat(run(gateway, GatewayTrust.of(ca.caFile().toString(), false, List.of(pin(localhost.cert())))).code())
+        assertThat(run(gateway, GatewayTrust.of(ca.caFile().toString(), false, List.of(pin(localhost.cert()))))
+                        .code())
                 .isEqualTo(AgentExit.CONFIG_ERROR);
         AgentExit wrongKey = run(gateway, GatewayTrust.of(ca.caFile().toString(), false, List.of(pin(ca.caFile()))));
         assertThat(wrongKey.code()).isEqualTo(AgentExit.TLS_UNVERIFIED);
-        assertThat(wrongKey.message()).contains("which is not a pinned key (--pin)").contains(pin(localhost.cert()));
-        assertThat(run(gateway, GatewayTrust.of(null, true, List.of(pin(ca.caFile())))).code())
-                .as("--insecure skips the chain, not the pin").isEqualTo(AgentExit.TLS_UNVERIFIED);
+        assertThat(wrongKey.message())
+                .contains("which is not a pinned key (--pin)")
+                .contains(pin(localhost.cert()));
+        assertThat(run(gateway, GatewayTrust.of(null, true, List.of(pin(ca.caFile()))))
+                        .code())
+                .as("--insecure skips the chain, not the pin")
+                .isEqualTo(AgentExit.TLS_UNVERIFIED);
     }
 
     @Test
     void insecureSkipsTheCheckAndSaysSo() throws Exception {
         GatewayTrust insecure = GatewayTrust.of(null, true, List.of());
         assertThat(run(otherHost, insecure).code()).isEqualTo(AgentExit.CONFIG_ERROR);
-        assertThat(insecure.warnings(URI.create("https://gateway.example.com"))).singleElement().asString().startsWith("--insecure:");
+        assertThat(insecure.warnings(URI.create("https://gateway.example.com")))
+                .singleElement()
+                .asString()
+                .startsWith("--insecure:");
     }
 
     @Test
     void warnsAboutPlainHttpToAnotherMachineOnly() {
-        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("http://gateway.example.com:8080"))).singleElement().asString()
+        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("http://gateway.example.com:8080")))
+                .singleElement()
+                .asString()
                 .contains("unencrypted");
-        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("ws://203.0.113.7:8080"))).hasSize(1);
-        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("http://localhost:8080"))).isEmpty();
-        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("http://127.0.0.1:8080"))).isEmpty();
-        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("http://[::1]:8080"))).isEmpty();
-        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("https://gateway.example.com"))).isEmpty();
+        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("ws://203.0.113.7:8080")))
+                .hasSize(1);
+        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("http://localhost:8080")))
+                .isEmpty();
+        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("http://127.0.0.1:8080")))
+                .isEmpty();
+        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("http://[::1]:8080")))
+                .isEmpty();
+        assertThat(GatewayTrust.SYSTEM.warnings(URI.create("https://gateway.example.com")))
+                .isEmpty();
     }
 
     @Test
     void badCaFilesAndPinsAreConfigurationErrorsNamingTheFlag() throws IOException {
         assertThatThrownBy(() -> GatewayTrust.of(folder.resolve("missing.pem").toString(), false, List.of()))
                 .hasMessage("--ca " + folder.resolve("missing.pem") + ": no such file");
-        assertThatThrownBy(() -> GatewayTrust.of(ca.strayKey().toString(), false, List.of())).hasMessageStartingWith("--ca ");
-        assertThatThrownBy(() -> GatewayTrust.of(null, false, List.of("md5/abc"))).hasMessageContaining("must look like sha256/");
-        assertThatThrownBy(() -> GatewayTrust.of(null, false, List.of("sha256/AAAA"))).hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> GatewayTrust.of(ca.strayKey().toString(), false, List.of()))
+                .hasMessageStartingWith("--ca ");
+        assertThatThrownBy(() -> GatewayTrust.of(null, false, List.of("md5/abc")))
+                .hasMessageContaining("must look like sha256/");
+        assertThatThrownBy(() -> GatewayTrust.of(null, false, List.of("sha256/AAAA")))
+                .hasMessageContaining("32 bytes");
     }
 }

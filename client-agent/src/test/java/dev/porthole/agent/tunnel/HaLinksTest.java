@@ -64,18 +64,15 @@ class HaLinksTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private TunnelClient client;
 
     /** One connection the stand-in gateway accepted: its HELLO, the instance WELCOME named, whether the agent sent GOAWAY. */
-    private record Accepted(Hello hello, String instance, List<GoAway> goAways, MuxSession mux) {
-    }
+    private record Accepted(Hello hello, String instance, List<GoAway> goAways, MuxSession mux) {}
 
     @AfterEach
     void stop() throws Exception {
@@ -92,14 +89,20 @@ class HaLinksTest {
         start(i -> i < instances.size() ? instances.get(i) : "gw-c", true);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> client.instances().equals(List.of("gw-a", "gw-b")));
-        assertThat(accepted.get(1).goAways()).as("the second landing on gw-a is given up").hasSize(1);
+        assertThat(accepted.get(1).goAways())
+                .as("the second landing on gw-a is given up")
+                .hasSize(1);
         assertThat(accepted.get(2).goAways()).as("so is the third").hasSize(1);
         assertThat(accepted.get(3).goAways()).isEmpty();
         assertThat(accepted.get(0).hello().capabilities()).contains(Capabilities.HA);
-        assertThat(accepted.get(0).hello().tunnels()).extracting(TunnelRequest::kind).containsExactly(TunnelKind.HTTP, TunnelKind.TCP);
+        assertThat(accepted.get(0).hello().tunnels())
+                .extracting(TunnelRequest::kind)
+                .containsExactly(TunnelKind.HTTP, TunnelKind.TCP);
         Hello second = accepted.get(3).hello();
         assertThat(second.capabilities()).contains(Capabilities.HA);
-        assertThat(second.tunnels()).as("HTTP only, by the name the first connection was given").extracting(TunnelRequest::name)
+        assertThat(second.tunnels())
+                .as("HTTP only, by the name the first connection was given")
+                .extracting(TunnelRequest::name)
                 .containsExactly("granted-0");
         assertThat(second.agentId()).isEqualTo(accepted.get(0).hello().agentId());
     }
@@ -114,15 +117,18 @@ class HaLinksTest {
         // Then it waits (PARKED_RETRY) instead of costing the gateway a session every few seconds.
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> accepted.size() == attempts);
         assertThat(client.instances()).containsExactly("only", "");
-        assertThat(accepted.subList(1, accepted.size())).allSatisfy(a -> assertThat(a.goAways()).hasSize(1));
-        assertThat(logLines.stream().filter(line -> line.contains("only one gateway instance (only) is reachable"))).hasSize(1);
+        assertThat(accepted.subList(1, accepted.size()))
+                .allSatisfy(a -> assertThat(a.goAways()).hasSize(1));
+        assertThat(logLines.stream().filter(line -> line.contains("only one gateway instance (only) is reachable")))
+                .hasSize(1);
 
         // The first connection reconnects (a gateway restart, perhaps with more instances now): the second tries again.
         accepted.getFirst().mux().close(CloseCode.TRY_AGAIN_LATER, "restarting");
         int again = attempts + 1 + TunnelClient.SAME_INSTANCE_LIMIT;
         await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= again);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> accepted.size() == again);
-        assertThat(logLines.stream().filter(line -> line.contains("only one gateway instance (only) is reachable"))).hasSize(1);
+        assertThat(logLines.stream().filter(line -> line.contains("only one gateway instance (only) is reachable")))
+                .hasSize(1);
     }
 
     @Test
@@ -130,7 +136,8 @@ class HaLinksTest {
         clientLog.addHandler(capture);
         start(i -> "", false);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> logLines.stream().anyMatch(line -> line.contains("does not support HA")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> logLines.stream().anyMatch(line -> line.contains("does not support HA")));
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> accepted.size() == 1);
     }
 
@@ -140,21 +147,48 @@ class HaLinksTest {
      * random name and a TCP tunnel.
      */
     private void start(IntFunction<String> instanceOf, boolean ha) throws Exception {
-        int port = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketFrameSize(65536).setMaxWebSocketMessageSize(65536))
+        int port = vertx.createHttpServer(
+                        new HttpServerOptions().setMaxWebSocketFrameSize(65536).setMaxWebSocketMessageSize(65536))
                 .webSocketHandler(socket -> {
-                    MuxSession mux = new MuxSession(vertx.getOrCreateContext(), new WebSocketTransport(socket), MuxSettings.DEFAULTS,
+                    MuxSession mux = new MuxSession(
+                            vertx.getOrCreateContext(),
+                            new WebSocketTransport(socket),
+                            MuxSettings.DEFAULTS,
                             MuxSession.Role.GATEWAY);
                     mux.listener(new StandIn(mux, instanceOf, ha));
                     WebSocketTransport.bind(socket, mux);
                 })
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
-        AgentSettings settings = new AgentSettings(URI.create("http://127.0.0.1:" + port), "/_porthole/agent", null, null, "agent-ha",
-                List.of(new TunnelSpec(TunnelKind.HTTP, "", 0, false, new UpstreamAddress("127.0.0.1", 1)),
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .actualPort();
+        AgentSettings settings = new AgentSettings(
+                URI.create("http://127.0.0.1:" + port),
+                "/_porthole/agent",
+                null,
+                null,
+                "agent-ha",
+                List.of(
+                        new TunnelSpec(TunnelKind.HTTP, "", 0, false, new UpstreamAddress("127.0.0.1", 1)),
                         new TunnelSpec(TunnelKind.TCP, "", 0, false, new UpstreamAddress("127.0.0.1", 2))),
-                Duration.ofSeconds(5), 1, Duration.ofMillis(50), 0, true);
-        client = new TunnelClient(vertx, settings, (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "not in this test"),
+                Duration.ofSeconds(5),
+                1,
+                Duration.ofMillis(50),
+                0,
+                true);
+        client = new TunnelClient(
+                vertx,
+                settings,
+                (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "not in this test"),
                 TunnelListener.SILENT,
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC()), "test");
+                new Backoff(
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(50),
+                        Duration.ofSeconds(30),
+                        new SecureRandom(),
+                        Clock.systemUTC()),
+                "test");
         client.start();
     }
 
@@ -183,24 +217,31 @@ class HaLinksTest {
                     String instance;
                     synchronized (accepted) {
                         instance = instanceOf.apply(accepted.size());
-                        connection = new Accepted(hello, instance, Collections.synchronizedList(new ArrayList<>()), mux);
+                        connection =
+                                new Accepted(hello, instance, Collections.synchronizedList(new ArrayList<>()), mux);
                         accepted.add(connection);
                     }
                     List<TunnelResult> results = new ArrayList<>();
                     for (int i = 0; i < hello.tunnels().size(); i++) {
                         TunnelRequest request = hello.tunnels().get(i);
                         String name = request.name().isEmpty() ? "granted-" + i : request.name();
-                        results.add(TunnelResult.granted(request.kind(), name, request.kind() == TunnelKind.TCP ? 20000 : 0, "somewhere"));
+                        results.add(TunnelResult.granted(
+                                request.kind(), name, request.kind() == TunnelKind.TCP ? 20000 : 0, "somewhere"));
                     }
-                    mux.send(new Welcome(ha ? 2 : 1, "s-" + accepted.size(), ha ? Set.of(Capabilities.HA) : Set.of(), MuxSettings.DEFAULT_INITIAL_WINDOW,
-                            65536, results, instance));
+                    mux.send(new Welcome(
+                            ha ? 2 : 1,
+                            "s-" + accepted.size(),
+                            ha ? Set.of(Capabilities.HA) : Set.of(),
+                            MuxSettings.DEFAULT_INITIAL_WINDOW,
+                            65536,
+                            results,
+                            instance));
                 }
                 case GoAway goAway -> {
                     connection.goAways().add(goAway);
                     mux.close(CloseCode.NORMAL, "agent is going away");
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
 
@@ -210,8 +251,7 @@ class HaLinksTest {
         }
 
         @Override
-        public void onClosed(int code, String reason) {
-        }
+        public void onClosed(int code, String reason) {}
     }
 
     private static Object[] nullSafe(Object[] parameters) {

@@ -84,8 +84,7 @@ class TappedWriteStreamTest {
     @Test
     void leavesBackPressureToTheDestination() {
         Destination destination = new Destination();
-        TappedWriteStream stream = new TappedWriteStream(destination, chunk -> {
-        });
+        TappedWriteStream stream = new TappedWriteStream(destination, chunk -> {});
         assertThat(stream.writeQueueFull()).isFalse();
         destination.full = true;
         assertThat(stream.writeQueueFull()).isTrue();

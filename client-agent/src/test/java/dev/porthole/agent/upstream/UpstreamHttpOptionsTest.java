@@ -13,8 +13,11 @@ class UpstreamHttpOptionsTest {
     @Test
     void keepsRewritesOrReplacesTheHostHeader() {
         assertThat(UpstreamHttpOptions.NONE.host(UPSTREAM)).isNull();
-        assertThat(UpstreamHttpOptions.of("rewrite", null, o -> "--" + o).host(UPSTREAM)).isEqualTo("localhost:8080");
-        assertThat(UpstreamHttpOptions.of("app.internal:80", null, o -> "--" + o).host(UPSTREAM)).isEqualTo("app.internal:80");
+        assertThat(UpstreamHttpOptions.of("rewrite", null, o -> "--" + o).host(UPSTREAM))
+                .isEqualTo("localhost:8080");
+        assertThat(UpstreamHttpOptions.of("app.internal:80", null, o -> "--" + o)
+                        .host(UPSTREAM))
+                .isEqualTo("app.internal:80");
     }
 
     @Test
@@ -26,8 +29,11 @@ class UpstreamHttpOptionsTest {
 
     @Test
     void refusesValuesThatCannotBeHeaders() {
-        assertThatThrownBy(() -> UpstreamHttpOptions.of("evil\r\nX: y", null, o -> "--" + o)).hasMessageStartingWith("--host-header must be");
-        assertThatThrownBy(() -> UpstreamHttpOptions.of(null, "nocolon", o -> "--" + o)).hasMessage("--upstream-basic-auth must be user:password");
-        assertThatThrownBy(() -> UpstreamHttpOptions.of(null, ":pw", o -> "--" + o)).hasMessage("--upstream-basic-auth must be user:password");
+        assertThatThrownBy(() -> UpstreamHttpOptions.of("evil\r\nX: y", null, o -> "--" + o))
+                .hasMessageStartingWith("--host-header must be");
+        assertThatThrownBy(() -> UpstreamHttpOptions.of(null, "nocolon", o -> "--" + o))
+                .hasMessage("--upstream-basic-auth must be user:password");
+        assertThatThrownBy(() -> UpstreamHttpOptions.of(null, ":pw", o -> "--" + o))
+                .hasMessage("--upstream-basic-auth must be user:password");
     }
 }

@@ -47,15 +47,21 @@ public final class AdminApi {
 
     /** Issues a JWT for the client, valid for the given time. */
     public String issueJwt(String clientId, Duration lifetime) {
-        String body = call("POST", "/api/v1/clients/" + clientId + "/tokens", "{\"kind\":\"JWT\",\"lifetimeSeconds\":" + lifetime.toSeconds() + "}",
+        String body = call(
+                "POST",
+                "/api/v1/clients/" + clientId + "/tokens",
+                "{\"kind\":\"JWT\",\"lifetimeSeconds\":" + lifetime.toSeconds() + "}",
                 201);
         return field(body, "value");
     }
 
     private String token() {
         if (accessToken == null) {
-            HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/token"))
-                    .header("Authorization", "Bearer " + adminKey).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse<String> response = Http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/token"))
+                            .header("Authorization", "Bearer " + adminKey)
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             expect(response, 200);
             accessToken = field(response.body(), "accessToken");
@@ -64,9 +70,13 @@ public final class AdminApi {
     }
 
     private String call(String method, String path, String json, int expected) {
-        HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse<String> response = Http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Bearer " + token())
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .method(method, HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         expect(response, expected);
         return response.body();
@@ -74,8 +84,8 @@ public final class AdminApi {
 
     private static void expect(HttpResponse<String> response, int status) {
         if (response.statusCode() != status) {
-            throw new AssertionError(response.request().method() + " " + response.uri() + " answered " + response.statusCode() + " (expected "
-                    + status + "): " + response.body());
+            throw new AssertionError(response.request().method() + " " + response.uri() + " answered "
+                    + response.statusCode() + " (expected " + status + "): " + response.body());
         }
     }
 

@@ -25,19 +25,21 @@ public final class AgentHandshake {
     }
 
     /** The gateway's answer to an upgrade request. */
-    public record Answer(int status, long retryAfter, String body) {
-    }
+    public record Answer(int status, long retryAfter, String body) {}
 
     /** An upgrade with {@code Authorization: Basic clientId:secret}, sent with {@code X-Forwarded-For: forwardedFor}. */
     public Answer basic(String clientId, String secret, String forwardedFor) {
-        String credentials = Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        return upgrade("Authorization: Basic " + credentials + "\r\nX-Porthole-Client: " + clientId + "\r\nX-Forwarded-For: " + forwardedFor + "\r\n");
+        String credentials =
+                Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return upgrade("Authorization: Basic " + credentials + "\r\nX-Porthole-Client: " + clientId
+                + "\r\nX-Forwarded-For: " + forwardedFor + "\r\n");
     }
 
     private Answer upgrade(String extraHeaders) {
         String key = Base64.getEncoder().encodeToString("porthole-e2e-key".getBytes(StandardCharsets.US_ASCII));
-        String request = "GET /_porthole/agent HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\nX-Porthole-Agent: e2e-handshake\r\n" + extraHeaders + "\r\n";
+        String request = "GET /_porthole/agent HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + "Sec-WebSocket-Key: " + key
+                + "\r\nSec-WebSocket-Version: 13\r\nX-Porthole-Agent: e2e-handshake\r\n" + extraHeaders + "\r\n";
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(SO_TIMEOUT_MILLIS);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));

@@ -26,21 +26,33 @@ public final class AuthService {
     AuthService(String redisUrl, Map<String, String> settings, Path logDir) {
         this.logDir = logDir;
         this.env = new HashMap<>(Map.of(
-                "QUARKUS_REDIS_HOSTS", redisUrl,
-                "QUARKUS_HTTP_PORT", String.valueOf(port),
-                "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
-                "PORTHOLE_ADMIN_KEY", ADMIN_KEY,
-                "PORTHOLE_INTERNAL_TOKEN", INTERNAL_TOKEN,
-                "PORTHOLE_AUTH_BCRYPT_COST", "4"));
+                "QUARKUS_REDIS_HOSTS",
+                redisUrl,
+                "QUARKUS_HTTP_PORT",
+                String.valueOf(port),
+                "QUARKUS_HTTP_HOST",
+                "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT",
+                String.valueOf(FreePorts.loopback()),
+                "PORTHOLE_ADMIN_KEY",
+                ADMIN_KEY,
+                "PORTHOLE_INTERNAL_TOKEN",
+                INTERNAL_TOKEN,
+                "PORTHOLE_AUTH_BCRYPT_COST",
+                "4"));
         env.putAll(settings);
     }
 
     /** Starts the process and waits until it listens. */
     public AuthService start() {
         starts++;
-        process = ServiceProcess.start(starts == 1 ? "auth-service" : "auth-service-" + starts, "auth-service", List.of("-Xmx128m"), List.of(),
-                env, logDir);
+        process = ServiceProcess.start(
+                starts == 1 ? "auth-service" : "auth-service-" + starts,
+                "auth-service",
+                List.of("-Xmx128m"),
+                List.of(),
+                env,
+                logDir);
         PortholeSystem.awaitPort(port, process);
         return this;
     }

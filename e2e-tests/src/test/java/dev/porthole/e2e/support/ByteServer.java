@@ -68,7 +68,8 @@ public final class ByteServer implements AutoCloseable {
             digest.update(buffer, 0, read);
             count += read;
         }
-        socket.getOutputStream().write((count + " " + HexFormat.of().formatHex(digest.digest())).getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write((count + " " + HexFormat.of().formatHex(digest.digest())).getBytes(StandardCharsets.US_ASCII));
         socket.shutdownOutput();
     }
 

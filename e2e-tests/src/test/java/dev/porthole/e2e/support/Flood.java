@@ -37,7 +37,9 @@ public record Flood(String name, BiFunction<RawAgent, Duration, AtomicLong> star
                 frames("PONG", () -> new Pong(counter.incrementAndGet())),
                 frames("NOTICE", () -> new Notice(Notice.Level.INFO, "flood", "notice " + counter.incrementAndGet())),
                 // Refused dials: a private tunnel that does not exist, each on a new stream id.
-                frames("OPEN", () -> new Open((int) (2 * counter.incrementAndGet() + 1), "no-such-tunnel", "raw", null)),
+                frames(
+                        "OPEN",
+                        () -> new Open((int) (2 * counter.incrementAndGet() + 1), "no-such-tunnel", "raw", null)),
                 closedStream("WINDOW", () -> new Window(1, 1024)),
                 closedStream("FIN", () -> new Fin(1)),
                 closedStream("RST", () -> new Rst(1, ResetCode.CANCEL, "flood")),
@@ -47,7 +49,9 @@ public record Flood(String name, BiFunction<RawAgent, Duration, AtomicLong> star
 
     /** The kind called {@code name} (as {@link #all()} names them, case ignored). */
     public static Flood named(String name) {
-        return all().stream().filter(flood -> flood.name().equalsIgnoreCase(name)).findFirst()
+        return all().stream()
+                .filter(flood -> flood.name().equalsIgnoreCase(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no flood called '" + name + "'; the kinds are "
                         + all().stream().map(Flood::name).toList()));
     }

@@ -23,8 +23,7 @@ public final class FloodAgent {
     /** How long the flood takes nothing before the agent reads to see whether it was closed. */
     private static final long STALLED = TimeUnit.SECONDS.toNanos(1);
 
-    private FloodAgent() {
-    }
+    private FloodAgent() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length != 3) {
@@ -68,8 +67,9 @@ public final class FloodAgent {
                     if (closedByGateway == 1) {
                         firstClose = (at - opened) + " " + closed.code() + " " + oneLine(closed.reason());
                     }
-                    System.err.printf("connection %d: %d frames, closed at %d ms: %d %s%n", connections, sent.get(), at, closed.code(),
-                            oneLine(closed.reason()));
+                    System.err.printf(
+                            "connection %d: %d frames, closed at %d ms: %d %s%n",
+                            connections, sent.get(), at, closed.code(), oneLine(closed.reason()));
                 }
             }
         }
@@ -83,13 +83,15 @@ public final class FloodAgent {
      * the flood has stalled for a second (nothing more taken), it reads again, as {@code HostileAgentIT}
      * does, to see whether the gateway closed it, and stops reading again if the flood goes on.
      */
-    private static RawAgent.Closed awaitClose(RawAgent agent, AtomicLong sent, long deadline) throws InterruptedException {
+    private static RawAgent.Closed awaitClose(RawAgent agent, AtomicLong sent, long deadline)
+            throws InterruptedException {
         long last = -1;
         long lastChange = System.nanoTime();
         boolean reading = false;
         while (System.nanoTime() < deadline) {
             try {
-                return agent.closed().get(Math.min(100_000_000L, Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+                return agent.closed()
+                        .get(Math.min(100_000_000L, Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 long now = sent.get();
                 if (now != last) {

@@ -103,12 +103,17 @@ public final class PortholeSystem implements AutoCloseable {
      */
     public ClusterGateway restartClusterGateway(ClusterGateway stopped, int generation) {
         if (stopped.process().isAlive()) {
-            throw new IllegalStateException(stopped.id() + " (process " + stopped.process().pid() + ") is still running; stop it first");
+            throw new IllegalStateException(
+                    stopped.id() + " (process " + stopped.process().pid() + ") is still running; stop it first");
         }
         processes.remove(stopped.process());
-        Map<String, String> cluster = Map.of("PORTHOLE_GATEWAY_INSTANCE_ID", stopped.id(),
-                "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + stopped.port());
-        ServiceProcess process = launchGateway(stopped.id() + "-" + generation, stopped.port(), stopped.managementPort(), cluster);
+        Map<String, String> cluster = Map.of(
+                "PORTHOLE_GATEWAY_INSTANCE_ID",
+                stopped.id(),
+                "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS",
+                "127.0.0.1:" + stopped.port());
+        ServiceProcess process =
+                launchGateway(stopped.id() + "-" + generation, stopped.port(), stopped.managementPort(), cluster);
         return new ClusterGateway(stopped.id(), process, stopped.port(), stopped.managementPort());
     }
 
@@ -131,7 +136,8 @@ public final class PortholeSystem implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-        ServiceProcess haproxy = startProgram("haproxy", List.of("haproxy", "-f", file.toAbsolutePath().toString(), "-db"));
+        ServiceProcess haproxy = startProgram(
+                "haproxy", List.of("haproxy", "-f", file.toAbsolutePath().toString(), "-db"));
         for (int port : ports) {
             awaitPort(port, haproxy);
         }
@@ -173,14 +179,21 @@ public final class PortholeSystem implements AutoCloseable {
         return launchGateway(name, port, management, extra, true);
     }
 
-    private ServiceProcess launchGateway(String name, int port, int management, Map<String, String> extra, boolean awaitListening) {
+    private ServiceProcess launchGateway(
+            String name, int port, int management, Map<String, String> extra, boolean awaitListening) {
         Map<String, String> env = new HashMap<>(Map.of(
-                "QUARKUS_REDIS_HOSTS", redis.url(),
-                "PORTHOLE_GATEWAY_HTTP_PORT", String.valueOf(port),
-                "PORTHOLE_GATEWAY_HTTP_HOST", "127.0.0.1",
-                "PORTHOLE_GATEWAY_HTTP_DOMAIN", DOMAIN,
-                "QUARKUS_HTTP_PORT", String.valueOf(management),
-                "QUARKUS_HTTP_HOST", "127.0.0.1"));
+                "QUARKUS_REDIS_HOSTS",
+                redis.url(),
+                "PORTHOLE_GATEWAY_HTTP_PORT",
+                String.valueOf(port),
+                "PORTHOLE_GATEWAY_HTTP_HOST",
+                "127.0.0.1",
+                "PORTHOLE_GATEWAY_HTTP_DOMAIN",
+                DOMAIN,
+                "QUARKUS_HTTP_PORT",
+                String.valueOf(management),
+                "QUARKUS_HTTP_HOST",
+                "127.0.0.1"));
         // Tests stop gateways often and want them gone at once; those about the drain set the delay themselves.
         env.put("PORTHOLE_GATEWAY_SHUTDOWN_PRE_DRAIN_DELAY", "0s");
         // Tests reach path-routed tunnels at 127.0.0.1 (pathUrl); path routing is off by default.
@@ -204,13 +217,25 @@ public final class PortholeSystem implements AutoCloseable {
         int port = FreePorts.loopback();
         String internalToken = "e2e-internal-token-0123456789";
         String adminKey = "e2e-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
-        ServiceProcess auth = ServiceProcess.start("auth-service", "auth-service", List.of("-Xmx128m"), List.of(), Map.of(
-                "QUARKUS_REDIS_HOSTS", redis.url(),
-                "QUARKUS_HTTP_PORT", String.valueOf(port),
-                "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT", String.valueOf(FreePorts.loopback()),
-                "PORTHOLE_INTERNAL_TOKEN", internalToken,
-                "PORTHOLE_ADMIN_KEY", adminKey), logDir);
+        ServiceProcess auth = ServiceProcess.start(
+                "auth-service",
+                "auth-service",
+                List.of("-Xmx128m"),
+                List.of(),
+                Map.of(
+                        "QUARKUS_REDIS_HOSTS",
+                        redis.url(),
+                        "QUARKUS_HTTP_PORT",
+                        String.valueOf(port),
+                        "QUARKUS_HTTP_HOST",
+                        "127.0.0.1",
+                        "QUARKUS_MANAGEMENT_PORT",
+                        String.valueOf(FreePorts.loopback()),
+                        "PORTHOLE_INTERNAL_TOKEN",
+                        internalToken,
+                        "PORTHOLE_ADMIN_KEY",
+                        adminKey),
+                logDir);
         processes.add(auth);
         awaitPort(port, auth);
         gatewaySetting("PORTHOLE_GATEWAY_AUTH_SERVICE_URL", "http://127.0.0.1:" + port);
@@ -219,7 +244,13 @@ public final class PortholeSystem implements AutoCloseable {
     }
 
     public PortholeSystem startUpstream() {
-        upstream = ServiceProcess.start("upstream", "client-agent", List.of("-Xmx128m"), List.of("demo-server", "--port", "0"), Map.of(), logDir);
+        upstream = ServiceProcess.start(
+                "upstream",
+                "client-agent",
+                List.of("-Xmx128m"),
+                List.of("demo-server", "--port", "0"),
+                Map.of(),
+                logDir);
         processes.add(upstream);
         String url = upstream.awaitFirstLine(START_TIMEOUT);
         upstreamPort = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
@@ -292,7 +323,8 @@ public final class PortholeSystem implements AutoCloseable {
     }
 
     private List<String> httpAgentArgs(int port, List<String> extraArgs) {
-        List<String> args = new ArrayList<>(List.of("http", String.valueOf(upstreamPort), "--server", "http://127.0.0.1:" + port));
+        List<String> args =
+                new ArrayList<>(List.of("http", String.valueOf(upstreamPort), "--server", "http://127.0.0.1:" + port));
         args.addAll(extraArgs);
         return args;
     }
@@ -328,8 +360,10 @@ public final class PortholeSystem implements AutoCloseable {
     public String redisGet(String key) {
         try {
             Process cli = new ProcessBuilder("redis-cli", "-p", String.valueOf(redis.port()), "--raw", "GET", key)
-                    .redirectErrorStream(true).start();
-            String value = new String(cli.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                    .redirectErrorStream(true)
+                    .start();
+            String value =
+                    new String(cli.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
             if (!cli.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 cli.destroyForcibly();
                 throw new AssertionError("redis-cli GET " + key + " did not finish within 10 s");

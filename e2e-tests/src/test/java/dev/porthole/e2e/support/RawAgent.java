@@ -45,11 +45,11 @@ public final class RawAgent implements AutoCloseable {
 
     /** The gateway's default agent path. */
     public static final String AGENT_PATH = "/_porthole/agent";
+
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
 
     /** How the gateway closed the connection (1006 when it went without a close frame). */
-    public record Closed(int code, String reason) {
-    }
+    public record Closed(int code, String reason) {}
 
     private final Vertx vertx;
     private final WebSocket socket;
@@ -75,15 +75,16 @@ public final class RawAgent implements AutoCloseable {
         // The close frame tells the code and reason at once; the connection itself may take a while to go.
         socket.frameHandler(frame -> {
             if (frame.isClose()) {
-                closed.complete(new Closed(frame.closeStatusCode(), frame.closeReason() == null ? "" : frame.closeReason()));
+                closed.complete(
+                        new Closed(frame.closeStatusCode(), frame.closeReason() == null ? "" : frame.closeReason()));
             }
         });
         socket.closeHandler(ignored -> {
             Short code = socket.closeStatusCode();
-            closed.complete(new Closed(code == null ? 1006 : code, socket.closeReason() == null ? "" : socket.closeReason()));
+            closed.complete(
+                    new Closed(code == null ? 1006 : code, socket.closeReason() == null ? "" : socket.closeReason()));
         });
-        socket.exceptionHandler(error -> {
-        });
+        socket.exceptionHandler(error -> {});
     }
 
     /** An anonymous agent asking for one HTTP tunnel with a random name; returns after WELCOME. */
@@ -101,11 +102,19 @@ public final class RawAgent implements AutoCloseable {
     }
 
     /** Like {@link #connect(int, Map, List)}, with the agent version HELLO carries (any text). */
-    public static RawAgent connect(int gatewayPort, Map<String, String> headers, List<TunnelRequest> tunnels, String agentVersion) {
+    public static RawAgent connect(
+            int gatewayPort, Map<String, String> headers, List<TunnelRequest> tunnels, String agentVersion) {
         RawAgent agent = open(gatewayPort, headers);
         try {
-            agent.send(new Hello(ProtocolVersion.MIN, ProtocolVersion.MAX, agentVersion, "raw-" + ProcessHandle.current().pid(),
-                    Set.of(), 256 * 1024, FrameCodec.DEFAULT_MAX_FRAME_SIZE, tunnels));
+            agent.send(new Hello(
+                    ProtocolVersion.MIN,
+                    ProtocolVersion.MAX,
+                    agentVersion,
+                    "raw-" + ProcessHandle.current().pid(),
+                    Set.of(),
+                    256 * 1024,
+                    FrameCodec.DEFAULT_MAX_FRAME_SIZE,
+                    tunnels));
             agent.welcome = agent.awaitMessage(Welcome.class, WELCOME_TIMEOUT);
             return agent;
         } catch (RuntimeException | AssertionError e) {
@@ -123,7 +132,10 @@ public final class RawAgent implements AutoCloseable {
                 .setTryUsePerMessageCompression(false)
                 .setTryUsePerFrameCompression(false)
                 .setTcpNoDelay(true));
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gatewayPort).setURI(AGENT_PATH)
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(gatewayPort)
+                .setURI(AGENT_PATH)
                 .setConnectTimeout(10_000);
         headers.forEach(options::addHeader);
         // Connected from a context of its own, the socket's handlers and this agent's floods run on one event loop.
@@ -172,7 +184,11 @@ public final class RawAgent implements AutoCloseable {
 
     /** Sends bytes as one raw frame: a header of type, flags and stream id, then the payload. */
     public void sendRaw(int type, int flags, int streamId, Buffer payload) {
-        sendRaw(Buffer.buffer().appendByte((byte) type).appendByte((byte) flags).appendInt(streamId).appendBuffer(payload));
+        sendRaw(Buffer.buffer()
+                .appendByte((byte) type)
+                .appendByte((byte) flags)
+                .appendInt(streamId)
+                .appendBuffer(payload));
     }
 
     /** Sends a WebSocket-level ping (not a Porthole PING frame). */
@@ -223,7 +239,8 @@ public final class RawAgent implements AutoCloseable {
                     return;
                 }
                 ByteBuf bytes = Unpooled.wrappedBuffer(next.get().getBytes());
-                channel.write(pings ? new PingWebSocketFrame(bytes) : new BinaryWebSocketFrame(bytes), channel.voidPromise());
+                channel.write(
+                        pings ? new PingWebSocketFrame(bytes) : new BinaryWebSocketFrame(bytes), channel.voidPromise());
                 sent.incrementAndGet();
             }
         } finally {
@@ -253,7 +270,11 @@ public final class RawAgent implements AutoCloseable {
     private void setReading(boolean read) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(ignored -> {
-            ((WebSocketInternal) socket).channelHandlerContext().channel().config().setAutoRead(read);
+            ((WebSocketInternal) socket)
+                    .channelHandlerContext()
+                    .channel()
+                    .config()
+                    .setAutoRead(read);
             done.complete(null);
         });
         done.join();
@@ -313,7 +334,8 @@ public final class RawAgent implements AutoCloseable {
         } else if (!socket.isClosed()) {
             socket.close();
         }
-        // Not waited for: Vert.x would wait out its WebSocket closing timeout (10 s) on a connection the gateway dropped.
+        // Not waited for: Vert.x would wait out its WebSocket closing timeout (10 s) on a connection the gateway
+        // dropped.
         vertx.close();
     }
 }

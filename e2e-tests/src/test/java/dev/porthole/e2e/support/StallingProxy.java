@@ -69,19 +69,22 @@ public final class StallingProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, String direction) {
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    awaitFlowing();
-                    out.write(buffer, 0, n);
-                }
-            } catch (IOException | InterruptedException e) {
-                // One side closed: close both.
-            }
-            closeQuietly(from);
-            closeQuietly(to);
-        }, "stalling-proxy-" + direction);
+        Thread thread = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16 * 1024];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        for (int n; (n = in.read(buffer)) >= 0; ) {
+                            awaitFlowing();
+                            out.write(buffer, 0, n);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // One side closed: close both.
+                    }
+                    closeQuietly(from);
+                    closeQuietly(to);
+                },
+                "stalling-proxy-" + direction);
         thread.setDaemon(true);
         thread.start();
     }

@@ -27,8 +27,8 @@ public final class Tmux implements AutoCloseable {
     /** Runs {@code command} in a new terminal of {@code columns} x {@code rows}; the pane stays after the program ends, to be read. */
     public static Tmux start(String name, int columns, int rows, List<String> command, Path logDir) {
         Tmux tmux = new Tmux(name, logDir);
-        List<String> args = new ArrayList<>(List.of("new-session", "-d", "-s", name, "-x", String.valueOf(columns), "-y", String.valueOf(rows),
-                "--"));
+        List<String> args = new ArrayList<>(List.of(
+                "new-session", "-d", "-s", name, "-x", String.valueOf(columns), "-y", String.valueOf(rows), "--"));
         args.addAll(command);
         tmux.run(args);
         tmux.run(List.of("set-option", "-t", name, "remain-on-exit", "on"));
@@ -70,7 +70,8 @@ public final class Tmux implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("tmux", "-L", socket, "-f", "/dev/null"));
         command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -78,7 +79,8 @@ public final class Tmux implements AutoCloseable {
             }
             String text = new String(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue() + "): " + text.strip());
+                throw new IllegalStateException(
+                        String.join(" ", command) + " failed (" + process.exitValue() + "): " + text.strip());
             }
             return text;
         } catch (IOException e) {

@@ -35,6 +35,8 @@ public class AgentSourceAddress {
                 }
             }
         }
-        return request.remoteAddress() == null ? UNKNOWN : SourceAddress.of(request.remoteAddress().hostAddress()).orElse(UNKNOWN);
+        return request.remoteAddress() == null
+                ? UNKNOWN
+                : SourceAddress.of(request.remoteAddress().hostAddress()).orElse(UNKNOWN);
     }
 }

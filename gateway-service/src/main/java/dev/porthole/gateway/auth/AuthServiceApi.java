@@ -1,6 +1,7 @@
 package dev.porthole.gateway.auth;
 
 import dev.porthole.protocol.auth.AgentCredentials;
+import dev.porthole.protocol.auth.SessionCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import dev.porthole.protocol.auth.SessionCheck;
 import java.util.List;
 
 /** auth-service's internal API, as the gateway calls it (see docs/auth-service.md). */

@@ -26,6 +26,7 @@ public final class AuthServiceAuthenticator implements AgentAuthenticator {
     static final long RETRY_AFTER_SECONDS = 5;
     /** Sessions per session-check request: auth-service takes at most 1,000. */
     static final int RECHECK_BATCH = 500;
+
     private static final String SERVICE_UNAUTHORIZED = Problem.TYPE_PREFIX + "service-unauthorized";
 
     private final AuthServiceApi api;
@@ -48,10 +49,14 @@ public final class AuthServiceAuthenticator implements AgentAuthenticator {
             return Future.succeededFuture(cached);
         }
         return Future.fromCompletionStage(api.authenticate(serviceCredential, credentials)
-                .ifNoItem().after(timeout).fail()
-                .onFailure(WebApplicationException.class).recoverWithItem(error -> ((WebApplicationException) error).getResponse())
+                .ifNoItem()
+                .after(timeout)
+                .fail()
+                .onFailure(WebApplicationException.class)
+                .recoverWithItem(error -> ((WebApplicationException) error).getResponse())
                 .map(response -> decide(response, key))
-                .onFailure(error -> !(error instanceof AgentRejectedException)).transform(AuthServiceAuthenticator::unreachable)
+                .onFailure(error -> !(error instanceof AgentRejectedException))
+                .transform(AuthServiceAuthenticator::unreachable)
                 .subscribeAsCompletionStage());
     }
 
@@ -78,22 +83,26 @@ public final class AuthServiceAuthenticator implements AgentAuthenticator {
         for (int from = 0; from < checks.size(); from += RECHECK_BATCH) {
             List<SessionCheck> batch = checks.subList(from, Math.min(checks.size(), from + RECHECK_BATCH));
             batches.add(Future.fromCompletionStage(api.checkSessions(serviceCredential, List.copyOf(batch))
-                    .ifNoItem().after(timeout).fail()
+                    .ifNoItem()
+                    .after(timeout)
+                    .fail()
                     .map(response -> standings(response, batch.size()))
                     .subscribeAsCompletionStage()));
         }
-        return Future.all(batches).map(all -> batches.stream().flatMap(batch -> batch.result().stream()).toList());
+        return Future.all(batches)
+                .map(all -> batches.stream()
+                        .flatMap(batch -> batch.result().stream())
+                        .toList());
     }
 
     private static List<SessionStanding> standings(Response response, int asked) {
         if (response.getStatus() != 200) {
             throw new IllegalStateException("auth-service answered " + response.getStatus() + " to a session check");
         }
-        List<SessionStanding> standings = response.readEntity(new GenericType<List<SessionStanding>>() {
-        });
+        List<SessionStanding> standings = response.readEntity(new GenericType<List<SessionStanding>>() {});
         if (standings == null || standings.size() != asked) {
-            throw new IllegalStateException("auth-service answered " + (standings == null ? 0 : standings.size()) + " standings to " + asked
-                    + " session checks");
+            throw new IllegalStateException("auth-service answered " + (standings == null ? 0 : standings.size())
+                    + " standings to " + asked + " session checks");
         }
         return standings;
     }
@@ -110,17 +119,27 @@ public final class AuthServiceAuthenticator implements AgentAuthenticator {
         String type = problem.path("type").asText("");
         long retryAfter = retryAfter(response);
         if (type.equals(SERVICE_UNAUTHORIZED) || status == 503 && type.endsWith("internal-token-missing")) {
-            Log.errorf("auth-service refused the gateway's service credential (%s): set the same PORTHOLE_INTERNAL_TOKEN on both", detail);
-            throw new AgentRejectedException(503, "authentication is unavailable right now (the gateway is misconfigured); the agent will retry",
+            Log.errorf(
+                    "auth-service refused the gateway's service credential (%s): set the same PORTHOLE_INTERNAL_TOKEN on both",
+                    detail);
+            throw new AgentRejectedException(
+                    503,
+                    "authentication is unavailable right now (the gateway is misconfigured); the agent will retry",
                     RETRY_AFTER_SECONDS);
         }
         throw switch (status) {
-            case 401, 403 -> new AgentRejectedException(status, detail.isEmpty() ? "the credentials were not accepted" : detail);
-            case 429 -> new AgentRejectedException(429, detail.isEmpty() ? "too many failed attempts; try again later" : detail,
-                    Math.max(1, retryAfter));
+            case 401, 403 ->
+                new AgentRejectedException(status, detail.isEmpty() ? "the credentials were not accepted" : detail);
+            case 429 ->
+                new AgentRejectedException(
+                        429,
+                        detail.isEmpty() ? "too many failed attempts; try again later" : detail,
+                        Math.max(1, retryAfter));
             default -> {
                 Log.warnf("auth-service answered %d to an agent handshake: %s", status, detail);
-                yield new AgentRejectedException(503, "authentication is unavailable right now; the agent will retry",
+                yield new AgentRejectedException(
+                        503,
+                        "authentication is unavailable right now; the agent will retry",
                         retryAfter > 0 ? retryAfter : RETRY_AFTER_SECONDS);
             }
         };
@@ -128,7 +147,9 @@ public final class AuthServiceAuthenticator implements AgentAuthenticator {
 
     private static Throwable unreachable(Throwable error) {
         Log.warnf("auth-service did not answer an agent handshake: %s", error.toString());
-        return new AgentRejectedException(503, "authentication is unavailable right now (auth-service did not answer); the agent will retry",
+        return new AgentRejectedException(
+                503,
+                "authentication is unavailable right now (auth-service did not answer); the agent will retry",
                 RETRY_AFTER_SECONDS);
     }
 

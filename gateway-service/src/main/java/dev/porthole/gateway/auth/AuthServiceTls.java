@@ -24,13 +24,19 @@ public final class AuthServiceTls implements TlsConfiguration {
 
     private AuthServiceTls(GatewayConfig.ServiceTls files) {
         this.clientCertificate = files.certFile().isPresent() && files.keyFile().isPresent()
-                ? new PemKeyCertOptions().setCertPath(files.certFile().get()).setKeyPath(files.keyFile().get()) : null;
-        this.trusted = files.caFile().map(ca -> new PemTrustOptions().addCertPath(ca)).orElse(null);
+                ? new PemKeyCertOptions()
+                        .setCertPath(files.certFile().get())
+                        .setKeyPath(files.keyFile().get())
+                : null;
+        this.trusted =
+                files.caFile().map(ca -> new PemTrustOptions().addCertPath(ca)).orElse(null);
     }
 
     /** The configuration when any of {@code auth.service-tls}'s files is set. */
     static Optional<TlsConfiguration> of(GatewayConfig.ServiceTls files) {
-        return files.caFile().isPresent() || files.certFile().isPresent() ? Optional.of(new AuthServiceTls(files)) : Optional.empty();
+        return files.caFile().isPresent() || files.certFile().isPresent()
+                ? Optional.of(new AuthServiceTls(files))
+                : Optional.empty();
     }
 
     /** The same CA and client certificate as an SSLContext, for a client that is not Vert.x's (the readiness check); empty when none is set. */
@@ -40,8 +46,14 @@ public final class AuthServiceTls implements TlsConfiguration {
         }
         AuthServiceTls tls = new AuthServiceTls(files);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(tls.clientCertificate == null ? null : tls.clientCertificate.getKeyManagerFactory(vertx).getKeyManagers(),
-                tls.trusted == null ? null : tls.trusted.getTrustManagerFactory(vertx).getTrustManagers(), null);
+        context.init(
+                tls.clientCertificate == null
+                        ? null
+                        : tls.clientCertificate.getKeyManagerFactory(vertx).getKeyManagers(),
+                tls.trusted == null
+                        ? null
+                        : tls.trusted.getTrustManagerFactory(vertx).getTrustManagers(),
+                null);
         return Optional.of(context);
     }
 
@@ -72,7 +84,8 @@ public final class AuthServiceTls implements TlsConfiguration {
 
     @Override
     public SSLContext createSSLContext() {
-        throw new UnsupportedOperationException("the gateway's auth-service client takes Vert.x options, not an SSLContext");
+        throw new UnsupportedOperationException(
+                "the gateway's auth-service client takes Vert.x options, not an SSLContext");
     }
 
     @Override

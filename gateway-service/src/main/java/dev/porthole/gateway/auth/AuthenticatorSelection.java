@@ -19,17 +19,28 @@ public class AuthenticatorSelection {
     AgentAuthenticator authenticator(GatewayConfig config, InternalCredential internal) {
         GatewayConfig.Auth auth = config.auth();
         if (auth.serviceUrl().isEmpty()) {
-            Log.infof(auth.tokens().filter(t -> !t.isEmpty()).isPresent() ? "agents authenticate with the configured static tokens"
-                    : "no tokens and no auth-service configured: public mode, anyone may connect and gets random names");
+            Log.infof(
+                    auth.tokens().filter(t -> !t.isEmpty()).isPresent()
+                            ? "agents authenticate with the configured static tokens"
+                            : "no tokens and no auth-service configured: public mode, anyone may connect and gets random names");
             return new StaticTokenAuthenticator(config);
         }
         if (internal.token().isEmpty()) {
-            Log.error("porthole.gateway.auth.service-url is set but PORTHOLE_INTERNAL_TOKEN is not: auth-service will refuse the gateway");
+            Log.error(
+                    "porthole.gateway.auth.service-url is set but PORTHOLE_INTERNAL_TOKEN is not: auth-service will refuse the gateway");
         }
         AuthServiceApi api = api(auth.serviceUrl().get(), auth.serviceTimeout(), auth.serviceTls());
-        Log.infof("agents authenticate with auth-service at %s%s", auth.serviceUrl().get(),
-                auth.serviceTls().certFile().isPresent() ? " (presenting the client certificate " + auth.serviceTls().certFile().get() + ")" : "");
-        return new AuthServiceAuthenticator(api, internal.token().orElse(null), auth.serviceTimeout(),
+        Log.infof(
+                "agents authenticate with auth-service at %s%s",
+                auth.serviceUrl().get(),
+                auth.serviceTls().certFile().isPresent()
+                        ? " (presenting the client certificate "
+                                + auth.serviceTls().certFile().get() + ")"
+                        : "");
+        return new AuthServiceAuthenticator(
+                api,
+                internal.token().orElse(null),
+                auth.serviceTimeout(),
                 new PrincipalCache(auth.cacheTtl(), auth.cacheSize(), Clock.systemUTC()));
     }
 

@@ -41,7 +41,8 @@ public final class PrincipalCache {
                 ? "public|" + credentials.agentId()
                 : credentials.authorization() + "|" + credentials.clientId();
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -18,6 +18,7 @@ public record StaticCredential(String sha256Hex, Principal principal) {
 
     /** The prefix of a token written as its hash. */
     public static final String HASHED = "sha256:";
+
     private static final Pattern HASH = Pattern.compile("sha256:[0-9a-f]{64}");
 
     public StaticCredential {

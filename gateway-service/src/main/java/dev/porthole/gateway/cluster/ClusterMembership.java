@@ -50,12 +50,24 @@ public class ClusterMembership {
     private final GatewayConfig config;
     private long timer = -1;
 
-    public ClusterMembership(GatewayConfig config, InternalCredential credential, RedisAPI redis, TunnelRegistry registry, RedisKeys keys,
-            GatewayInstance instance, Vertx vertx) {
+    public ClusterMembership(
+            GatewayConfig config,
+            InternalCredential credential,
+            RedisAPI redis,
+            TunnelRegistry registry,
+            RedisKeys keys,
+            GatewayInstance instance,
+            Vertx vertx) {
         this.config = config;
         this.registry = registry;
-        this.address = config.cluster().internalAddress().map(value -> InternalAddress.published(value, config.http().port()));
-        this.token = credential.token().filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.address = config.cluster()
+                .internalAddress()
+                .map(value -> InternalAddress.published(value, config.http().port()));
+        this.token = credential
+                .token()
+                .filter(t -> !t.isBlank())
+                .map(t -> t.getBytes(StandardCharsets.UTF_8))
+                .orElse(null);
         this.redis = redis;
         this.keys = keys;
         this.instance = instance;
@@ -94,7 +106,11 @@ public class ClusterMembership {
             if (holders.isEmpty()) {
                 return Future.succeededFuture(new PeerRoute.NotElsewhere());
             }
-            List<String> elsewhere = holders.stream().map(Route::gatewayId).filter(id -> !id.equals(instance.id())).distinct().toList();
+            List<String> elsewhere = holders.stream()
+                    .map(Route::gatewayId)
+                    .filter(id -> !id.equals(instance.id()))
+                    .distinct()
+                    .toList();
             if (elsewhere.isEmpty()) {
                 return Future.succeededFuture(new PeerRoute.Here());
             }
@@ -117,20 +133,32 @@ public class ClusterMembership {
             return;
         }
         if (token == null) {
-            String problem = "porthole.gateway.cluster.internal-address is set, so gateways forward requests to each other: "
-                    + "set PORTHOLE_INTERNAL_TOKEN (the same on every instance) to authenticate them";
+            String problem =
+                    "porthole.gateway.cluster.internal-address is set, so gateways forward requests to each other: "
+                            + "set PORTHOLE_INTERNAL_TOKEN (the same on every instance) to authenticate them";
             Log.error("invalid configuration: " + problem);
             throw new MissingInternalToken(problem);
         }
-        publish().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(error -> {
-            Log.warnf("cannot publish this gateway's internal address in Redis (%s); retrying every %s", error.getMessage(),
-                    config.registry().refreshInterval());
-            return null;
-        }).join();
-        timer = vertx.setPeriodic(config.registry().refreshInterval().toMillis(), id -> publish().onFailure(error -> Log.warnf(
-                "cannot refresh this gateway's internal address in Redis (%s); other gateways stop forwarding here once it expires",
-                error.getMessage())));
-        Log.infof("gateway %s forwards to and accepts from other gateways; its internal address is %s", instance.id(), address.get());
+        publish()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .exceptionally(error -> {
+                    Log.warnf(
+                            "cannot publish this gateway's internal address in Redis (%s); retrying every %s",
+                            error.getMessage(), config.registry().refreshInterval());
+                    return null;
+                })
+                .join();
+        timer = vertx.setPeriodic(
+                config.registry().refreshInterval().toMillis(),
+                id -> publish()
+                        .onFailure(error -> Log.warnf(
+                                "cannot refresh this gateway's internal address in Redis (%s); other gateways stop forwarding here once it expires",
+                                error.getMessage())));
+        Log.infof(
+                "gateway %s forwards to and accepts from other gateways; its internal address is %s",
+                instance.id(), address.get());
     }
 
     /** After the graceful drain (default priority), so that forwarded requests reach this instance until it stops serving. */
@@ -138,13 +166,21 @@ public class ClusterMembership {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
             // Forwarding here ends with the process; the others answer 502 at once instead of failing to connect.
-            redis.del(List.of(keys.gateway(instance.id()))).toCompletionStage().toCompletableFuture().orTimeout(2, TimeUnit.SECONDS)
-                    .exceptionally(error -> null).join();
+            redis.del(List.of(keys.gateway(instance.id())))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .orTimeout(2, TimeUnit.SECONDS)
+                    .exceptionally(error -> null)
+                    .join();
         }
     }
 
     private io.vertx.core.Future<Void> publish() {
-        return redis.set(List.of(keys.gateway(instance.id()), address.get(), "PX", String.valueOf(config.registry().ttl().toMillis())))
+        return redis.set(List.of(
+                        keys.gateway(instance.id()),
+                        address.get(),
+                        "PX",
+                        String.valueOf(config.registry().ttl().toMillis())))
                 .mapEmpty();
     }
 

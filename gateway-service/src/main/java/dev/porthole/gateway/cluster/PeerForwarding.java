@@ -45,13 +45,18 @@ public class PeerForwarding {
     private final Vertx vertx;
     private final long headTimeoutMillis;
 
-    public PeerForwarding(ClusterMembership cluster, GatewayMetrics metrics, Vertx vertx, GatewayConfig config,
+    public PeerForwarding(
+            ClusterMembership cluster,
+            GatewayMetrics metrics,
+            Vertx vertx,
+            GatewayConfig config,
             ForwardedRequest forwarded) {
         this.cluster = cluster;
         this.metrics = metrics;
         this.forwarded = forwarded;
         this.vertx = vertx;
-        // The holding instance answers 504 at its response timeout; only an instance that stopped answering at all gets here.
+        // The holding instance answers 504 at its response timeout; only an instance that stopped answering at all gets
+        // here.
         this.headTimeoutMillis = config.http().responseTimeout().plusSeconds(5).toMillis();
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.cluster().connectTimeout().toMillis())
@@ -63,10 +68,12 @@ public class PeerForwarding {
                 .setReadIdleTimeout((int) config.http().idleTimeout().toMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setDecompressionSupported(false)
-                .setMaxInitialLineLength((int) config.http().maxInitialLineLength().asLongValue())
+                .setMaxInitialLineLength(
+                        (int) config.http().maxInitialLineLength().asLongValue())
                 .setMaxHeaderSize((int) config.http().maxHeaderSize().asLongValue());
         PeerMutualTls.of(config).ifPresent(mtls -> mtls.client(options));
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.cluster().maxConnectionsPerPeer()));
+        this.client = vertx.createHttpClient(
+                options, new PoolOptions().setHttp1MaxSize(config.cluster().maxConnectionsPerPeer()));
     }
 
     /** Asks the registry which other instances hold an HTTP tunnel and where they listen. */
@@ -86,29 +93,42 @@ public class PeerForwarding {
         return forward(request, tunnel, candidates, 0);
     }
 
-    private Future<Integer> forward(HttpServerRequest request, String tunnel, List<PeerRoute.Peer> candidates, int index) {
+    private Future<Integer> forward(
+            HttpServerRequest request, String tunnel, List<PeerRoute.Peer> candidates, int index) {
         PeerRoute.Peer peer = candidates.get(index);
         return forwardTo(request, tunnel, peer).recover(error -> {
-            boolean another = index + 1 < candidates.size() && !request.response().closed();
+            boolean another =
+                    index + 1 < candidates.size() && !request.response().closed();
             if (another && (error instanceof NotSent || retriable(request, error))) {
                 Throwable cause = error instanceof NotSent ? error.getCause() : error;
-                // Counted (outcome=retried) rather than logged at INFO: a dead holder would log once per request until it sorts last.
-                Log.debugf("tunnel '%s': gateway %s at %s cannot be reached (%s); trying gateway %s, which holds the tunnel too", tunnel,
-                        peer.gatewayId(), peer.address(), cause.getMessage(), candidates.get(index + 1).gatewayId());
+                // Counted (outcome=retried) rather than logged at INFO: a dead holder would log once per request until
+                // it sorts last.
+                Log.debugf(
+                        "tunnel '%s': gateway %s at %s cannot be reached (%s); trying gateway %s, which holds the tunnel too",
+                        tunnel,
+                        peer.gatewayId(),
+                        peer.address(),
+                        cause.getMessage(),
+                        candidates.get(index + 1).gatewayId());
                 metrics.clusterForward("retried");
                 return forward(request, tunnel, candidates, index + 1);
             }
             boolean notSent = error instanceof NotSent;
-            List<String> tried = candidates.subList(0, index + 1).stream().map(PeerRoute.Peer::gatewayId).toList();
-            return Future.failedFuture(new Unreachable(peer, notSent ? error.getCause() : error, notSent,
-                    notSent || retriable(request, error), tried));
+            List<String> tried = candidates.subList(0, index + 1).stream()
+                    .map(PeerRoute.Peer::gatewayId)
+                    .toList();
+            return Future.failedFuture(new Unreachable(
+                    peer, notSent ? error.getCause() : error, notSent, notSent || retriable(request, error), tried));
         });
     }
 
     /** Sent, but the connection broke before a response head: safe to send again only without a body and for an idempotent method. */
     private static boolean retriable(HttpServerRequest request, Throwable error) {
         HttpMethod method = request.method();
-        boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS || method == HttpMethod.TRACE;
+        boolean idempotent = method == HttpMethod.GET
+                || method == HttpMethod.HEAD
+                || method == HttpMethod.OPTIONS
+                || method == HttpMethod.TRACE;
         return idempotent && !hasBody(request) && !(error instanceof TimeoutException);
     }
 
@@ -120,7 +140,11 @@ public class PeerForwarding {
         private final List<String> tried;
 
         Unreachable(PeerRoute.Peer peer, Throwable cause, boolean notSent, boolean resendable, List<String> tried) {
-            super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause, false, false);
+            super(
+                    cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(),
+                    cause,
+                    false,
+                    false);
             this.peer = peer;
             this.notSent = notSent;
             this.resendable = resendable;
@@ -147,7 +171,9 @@ public class PeerForwarding {
 
         /** The holders among {@code candidates} not tried yet. */
         public List<PeerRoute.Peer> untried(List<PeerRoute.Peer> candidates) {
-            return candidates.stream().filter(candidate -> !tried.contains(candidate.gatewayId())).toList();
+            return candidates.stream()
+                    .filter(candidate -> !tried.contains(candidate.gatewayId()))
+                    .toList();
         }
     }
 
@@ -159,17 +185,20 @@ public class PeerForwarding {
     }
 
     private Future<Integer> forwardTo(HttpServerRequest request, String tunnel, PeerRoute.Peer peer) {
-        return client.request(options(request, peer)).recover(error -> Future.failedFuture(new NotSent(error))).compose(out -> {
-            prepare(request, out, false);
-            Future<HttpClientResponse> answer;
-            if (hasBody(request)) {
-                answer = out.send(request);
-            } else {
-                answer = out.send();
-                request.resume();
-            }
-            return withHeadDeadline(out, answer);
-        }).map(in -> relayResponse(request, in, tunnel, peer));
+        return client.request(options(request, peer))
+                .recover(error -> Future.failedFuture(new NotSent(error)))
+                .compose(out -> {
+                    prepare(request, out, false);
+                    Future<HttpClientResponse> answer;
+                    if (hasBody(request)) {
+                        answer = out.send(request);
+                    } else {
+                        answer = out.send();
+                        request.resume();
+                    }
+                    return withHeadDeadline(out, answer);
+                })
+                .map(in -> relayResponse(request, in, tunnel, peer));
     }
 
     /**
@@ -179,14 +208,20 @@ public class PeerForwarding {
      * status the visitor got, or fails when the peer could not be reached before it answered.
      */
     public Future<Integer> upgrade(HttpServerRequest request, String tunnel, PeerRoute.Peer peer) {
-        return client.request(options(request, peer)).compose(out -> {
-            prepare(request, out, true);
-            // After a 101 the request never ends; the connection closing is the end of the joined sockets, not an error.
-            out.exceptionHandler(error -> Log.debugf("tunnel '%s': upgraded connection to gateway %s ended: %s", tunnel, peer.gatewayId(),
-                    error.getMessage()));
-            request.resume();
-            return withHeadDeadline(out, out.connect());
-        }).map(in -> in.statusCode() == 101 ? switchProtocols(request, in, tunnel, peer) : relayResponse(request, in, tunnel, peer));
+        return client.request(options(request, peer))
+                .compose(out -> {
+                    prepare(request, out, true);
+                    // After a 101 the request never ends; the connection closing is the end of the joined sockets, not
+                    // an error.
+                    out.exceptionHandler(error -> Log.debugf(
+                            "tunnel '%s': upgraded connection to gateway %s ended: %s",
+                            tunnel, peer.gatewayId(), error.getMessage()));
+                    request.resume();
+                    return withHeadDeadline(out, out.connect());
+                })
+                .map(in -> in.statusCode() == 101
+                        ? switchProtocols(request, in, tunnel, peer)
+                        : relayResponse(request, in, tunnel, peer));
     }
 
     private RequestOptions options(HttpServerRequest request, PeerRoute.Peer peer) {
@@ -196,7 +231,10 @@ public class PeerForwarding {
                 .setMethod(request.method())
                 .setURI(request.uri())
                 .setHost(authority == null ? peer.address().host() : authority.host())
-                .setPort(authority == null || authority.port() < 0 ? peer.address().port() : authority.port());
+                .setPort(
+                        authority == null || authority.port() < 0
+                                ? peer.address().port()
+                                : authority.port());
     }
 
     private void prepare(HttpServerRequest request, HttpClientRequest out, boolean upgrade) {
@@ -208,8 +246,9 @@ public class PeerForwarding {
     }
 
     private Future<HttpClientResponse> withHeadDeadline(HttpClientRequest out, Future<HttpClientResponse> answer) {
-        long deadline = vertx.setTimer(headTimeoutMillis, id -> out.reset(0, new TimeoutException(
-                "no response head within " + headTimeoutMillis / 1000 + " s")));
+        long deadline = vertx.setTimer(
+                headTimeoutMillis,
+                id -> out.reset(0, new TimeoutException("no response head within " + headTimeoutMillis / 1000 + " s")));
         return answer.onComplete(ignored -> vertx.cancelTimer(deadline));
     }
 
@@ -222,16 +261,21 @@ public class PeerForwarding {
         }
         response.setStatusCode(101);
         copyResponseHeaders(in, response, true);
-        request.toNetSocket().onSuccess(near -> {
-            // Each pipe ends (closes) its destination when its source ends or fails, so closing either side closes both.
-            near.pipeTo(far);
-            far.pipeTo(near);
-            near.closeHandler(ignored -> far.close());
-            far.closeHandler(ignored -> near.close());
-        }).onFailure(error -> {
-            Log.debugf("tunnel '%s': the visitor's upgrade forwarded to gateway %s failed: %s", tunnel, peer.gatewayId(), error.getMessage());
-            far.close();
-        });
+        request.toNetSocket()
+                .onSuccess(near -> {
+                    // Each pipe ends (closes) its destination when its source ends or fails, so closing either side
+                    // closes both.
+                    near.pipeTo(far);
+                    far.pipeTo(near);
+                    near.closeHandler(ignored -> far.close());
+                    far.closeHandler(ignored -> near.close());
+                })
+                .onFailure(error -> {
+                    Log.debugf(
+                            "tunnel '%s': the visitor's upgrade forwarded to gateway %s failed: %s",
+                            tunnel, peer.gatewayId(), error.getMessage());
+                    far.close();
+                });
         return 101;
     }
 
@@ -248,12 +292,17 @@ public class PeerForwarding {
         copyResponseHeaders(in, response, false);
         int status = in.statusCode();
         boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;
-        if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.version() != HttpVersion.HTTP_1_0) {
+        if (!bodyless
+                && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)
+                && request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
-        // Not ended on failure: a terminating chunk would make a cut body look complete; the connection is closed instead.
+        // Not ended on failure: a terminating chunk would make a cut body look complete; the connection is closed
+        // instead.
         in.pipe().endOnFailure(false).to(response).onFailure(error -> {
-            Log.debugf("tunnel '%s': response forwarded from gateway %s cut: %s", tunnel, peer.gatewayId(), error.getMessage());
+            Log.debugf(
+                    "tunnel '%s': response forwarded from gateway %s cut: %s",
+                    tunnel, peer.gatewayId(), error.getMessage());
             in.request().reset();
             request.connection().close();
         });
@@ -289,6 +338,7 @@ public class PeerForwarding {
 
     private static boolean hasBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.trim().equals("0"));
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || (length != null && !length.trim().equals("0"));
     }
 }

@@ -41,7 +41,12 @@ public class PeerListener {
     private final SourceLogBudgets logBudgets;
     private volatile HttpServer server;
 
-    public PeerListener(Vertx vertx, GatewayConfig config, HttpIngress ingress, ClusterMembership cluster, GatewayMetrics metrics,
+    public PeerListener(
+            Vertx vertx,
+            GatewayConfig config,
+            HttpIngress ingress,
+            ClusterMembership cluster,
+            GatewayMetrics metrics,
             SourceLogBudgets logBudgets) {
         this.vertx = vertx;
         this.config = config;
@@ -53,27 +58,47 @@ public class PeerListener {
 
     /** Whether peers reach this gateway at a listener of its own rather than at the public port. */
     public static boolean separate(GatewayConfig config) {
-        return config.cluster().internalAddress().isPresent() && (PublicAddresses.tlsTerminated(config) || PeerMutualTls.on(config));
+        return config.cluster().internalAddress().isPresent()
+                && (PublicAddresses.tlsTerminated(config) || PeerMutualTls.on(config));
     }
 
     void start(@Observes StartupEvent startup) throws Exception {
         if (!separate(config)) {
             return;
         }
-        int port = InternalAddress.parse(InternalAddress.published(config.cluster().internalAddress().get(), config.http().port())).port();
+        int port = InternalAddress.parse(InternalAddress.published(
+                        config.cluster().internalAddress().get(), config.http().port()))
+                .port();
         GatewayConfig.Http http = config.http();
-        HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(port).setReuseAddress(true).setTcpNoDelay(true)
-                .setHttp2ClearTextEnabled(false).setCompressionSupported(false).setDecompressionSupported(false)
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(http.host())
+                .setPort(port)
+                .setReuseAddress(true)
+                .setTcpNoDelay(true)
+                .setHttp2ClearTextEnabled(false)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
                 .setHandle100ContinueAutomatically(true)
                 .setMaxHeaderSize((int) http.maxHeaderSize().asLongValue())
                 .setMaxInitialLineLength((int) http.maxInitialLineLength().asLongValue())
-                .setIdleTimeout((int) http.idleTimeout().toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+                .setIdleTimeout((int) http.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
         Optional<PeerMutualTls> mtls = PeerMutualTls.of(config);
         mtls.ifPresent(tls -> tls.server(options));
-        server = vertx.createHttpServer(options).requestHandler(this::handle).exceptionHandler(this::connectionFailed).listen()
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        Log.infof("listening for the other gateways of the cluster on %s:%d (%s)", http.host(), port,
-                mtls.isPresent() ? "mutual TLS: a client certificate from " + config.cluster().mtls().caFile().orElseThrow() + " is required"
+        server = vertx.createHttpServer(options)
+                .requestHandler(this::handle)
+                .exceptionHandler(this::connectionFailed)
+                .listen()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        Log.infof(
+                "listening for the other gateways of the cluster on %s:%d (%s)",
+                http.host(),
+                port,
+                mtls.isPresent()
+                        ? "mutual TLS: a client certificate from "
+                                + config.cluster().mtls().caFile().orElseThrow() + " is required"
                         : "plain HTTP; the public port speaks TLS");
     }
 
@@ -96,7 +121,12 @@ public class PeerListener {
 
     private void handle(HttpServerRequest request) {
         if (!cluster.trusted(request.getHeader(ClusterMembership.TOKEN_HEADER))) {
-            ErrorPages.send(request, 403, "forward-refused", "Forbidden", "This port takes requests from the other gateways of the cluster only.");
+            ErrorPages.send(
+                    request,
+                    403,
+                    "forward-refused",
+                    "Forbidden",
+                    "This port takes requests from the other gateways of the cluster only.");
             return;
         }
         ingress.handle(request);

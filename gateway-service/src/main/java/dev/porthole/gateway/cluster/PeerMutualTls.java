@@ -22,7 +22,9 @@ public final class PeerMutualTls {
     private final PemTrustOptions clusterCa;
 
     private PeerMutualTls(GatewayConfig.Mtls files) {
-        this.ownCertificate = new PemKeyCertOptions().setCertPath(files.certFile().orElseThrow()).setKeyPath(files.keyFile().orElseThrow());
+        this.ownCertificate = new PemKeyCertOptions()
+                .setCertPath(files.certFile().orElseThrow())
+                .setKeyPath(files.keyFile().orElseThrow());
         this.clusterCa = new PemTrustOptions().addCertPath(files.caFile().orElseThrow());
     }
 
@@ -35,21 +37,32 @@ public final class PeerMutualTls {
     /** Whether {@code cluster.mtls} is configured. */
     public static boolean on(GatewayConfig config) {
         GatewayConfig.Mtls files = config.cluster().mtls();
-        return files.certFile().isPresent() && files.keyFile().isPresent() && files.caFile().isPresent();
+        return files.certFile().isPresent()
+                && files.keyFile().isPresent()
+                && files.caFile().isPresent();
     }
 
     /** The peer listener: TLS, and no request before a client certificate from the cluster's CA. */
     HttpServerOptions server(HttpServerOptions options) {
-        return options.setSsl(true).setKeyCertOptions(ownCertificate.copy()).setTrustOptions(clusterCa.copy()).setClientAuth(ClientAuth.REQUIRED);
+        return options.setSsl(true)
+                .setKeyCertOptions(ownCertificate.copy())
+                .setTrustOptions(clusterCa.copy())
+                .setClientAuth(ClientAuth.REQUIRED);
     }
 
     /** The forwarding client for requests. */
     HttpClientOptions client(HttpClientOptions options) {
-        return options.setSsl(true).setKeyCertOptions(ownCertificate.copy()).setTrustOptions(clusterCa.copy()).setVerifyHost(false);
+        return options.setSsl(true)
+                .setKeyCertOptions(ownCertificate.copy())
+                .setTrustOptions(clusterCa.copy())
+                .setVerifyHost(false);
     }
 
     /** The forwarding client for carried streams (TCP and passthrough tunnels). */
     NetClientOptions client(NetClientOptions options) {
-        return options.setSsl(true).setKeyCertOptions(ownCertificate.copy()).setTrustOptions(clusterCa.copy()).setHostnameVerificationAlgorithm("");
+        return options.setSsl(true)
+                .setKeyCertOptions(ownCertificate.copy())
+                .setTrustOptions(clusterCa.copy())
+                .setHostnameVerificationAlgorithm("");
     }
 }

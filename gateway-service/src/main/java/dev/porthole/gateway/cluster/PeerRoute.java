@@ -7,15 +7,13 @@ import java.util.List;
 public sealed interface PeerRoute {
 
     /** Nobody holds it: answer as a single gateway would. */
-    record NotElsewhere() implements PeerRoute {
-    }
+    record NotElsewhere() implements PeerRoute {}
 
     /**
      * The registry names this very instance: a session here has written its claim and binds the
      * tunnel in a moment (or has just bound it).
      */
-    record Here() implements PeerRoute {
-    }
+    record Here() implements PeerRoute {}
 
     /**
      * Other live instances hold it (more than one for an agent with HA connections), the most
@@ -32,10 +30,8 @@ public sealed interface PeerRoute {
     }
 
     /** An instance that holds it, reachable at {@code address}. */
-    record Peer(String gatewayId, SocketAddress address) {
-    }
+    record Peer(String gatewayId, SocketAddress address) {}
 
     /** The registry names an instance that no longer publishes an address: it died or stopped, and its names expire soon. */
-    record Gone(String gatewayId) implements PeerRoute {
-    }
+    record Gone(String gatewayId) implements PeerRoute {}
 }

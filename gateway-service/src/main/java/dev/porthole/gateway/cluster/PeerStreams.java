@@ -62,9 +62,12 @@ public class PeerStreams {
         this.metrics = metrics;
         this.vertx = vertx;
         this.idleTimeout = config.tcp().idleTimeout();
-        this.headTimeoutMillis = config.cluster().connectTimeout().plusSeconds(5).toMillis();
+        this.headTimeoutMillis =
+                config.cluster().connectTimeout().plusSeconds(5).toMillis();
         // A plain socket rather than Vert.x's HttpClient: its tunnel socket cannot half-close, and TCP tunnels need it.
-        NetClientOptions options = new NetClientOptions().setConnectTimeout((int) config.cluster().connectTimeout().toMillis()).setTcpNoDelay(true);
+        NetClientOptions options = new NetClientOptions()
+                .setConnectTimeout((int) config.cluster().connectTimeout().toMillis())
+                .setTcpNoDelay(true);
         PeerMutualTls.of(config).ifPresent(mtls -> mtls.client(options));
         this.client = vertx.createNetClient(options);
     }
@@ -80,14 +83,23 @@ public class PeerStreams {
      * socket comes paused.
      */
     public Future<NetSocket> open(TunnelKey key, String source) {
-        return cluster.locate(key).recover(error -> Future.failedFuture(new StreamResetException(ResetCode.INTERNAL,
-                "the tunnel registry cannot be reached (" + error.getMessage() + ")"))).compose(route -> switch (route) {
-                    case PeerRoute.NotElsewhere none -> Future.failedFuture(new StreamResetException(ResetCode.NO_SUCH_TUNNEL,
-                            "no gateway instance holds " + describe(key)));
-                    case PeerRoute.Here here -> Future.failedFuture(new StreamResetException(ResetCode.NO_SUCH_TUNNEL,
-                            "no other gateway instance holds " + describe(key) + ": a session on this one claimed it and serves it in a moment"));
-                    case PeerRoute.Gone gone -> Future.failedFuture(new StreamResetException(ResetCode.NO_SUCH_TUNNEL, describe(key)
-                            + " was held by gateway " + gone.gatewayId() + ", which is gone; its agent may reconnect in a moment"));
+        return cluster.locate(key)
+                .recover(error -> Future.failedFuture(new StreamResetException(
+                        ResetCode.INTERNAL, "the tunnel registry cannot be reached (" + error.getMessage() + ")")))
+                .compose(route -> switch (route) {
+                    case PeerRoute.NotElsewhere none ->
+                        Future.failedFuture(new StreamResetException(
+                                ResetCode.NO_SUCH_TUNNEL, "no gateway instance holds " + describe(key)));
+                    case PeerRoute.Here here ->
+                        Future.failedFuture(new StreamResetException(
+                                ResetCode.NO_SUCH_TUNNEL,
+                                "no other gateway instance holds " + describe(key)
+                                        + ": a session on this one claimed it and serves it in a moment"));
+                    case PeerRoute.Gone gone ->
+                        Future.failedFuture(new StreamResetException(
+                                ResetCode.NO_SUCH_TUNNEL,
+                                describe(key) + " was held by gateway " + gone.gatewayId()
+                                        + ", which is gone; its agent may reconnect in a moment"));
                     // A TCP port or private tunnel has one holder (HA covers HTTP names only).
                     case PeerRoute.Peers holders -> connect(holders.candidates().getFirst(), key, source);
                 });
@@ -97,7 +109,8 @@ public class PeerStreams {
         return client.connect(peer.address()).transform(connected -> {
             if (connected.failed()) {
                 metrics.clusterForward("failed");
-                return Future.failedFuture(unreachable(peer, key, connected.cause().getMessage()));
+                return Future.failedFuture(
+                        unreachable(peer, key, connected.cause().getMessage()));
             }
             return handshake((NetSocketInternal) connected.result(), peer, key, source);
         });
@@ -137,12 +150,19 @@ public class PeerStreams {
                 if (message instanceof HttpContent content && status[0] != 200) {
                     int room = MAX_REFUSAL - refusal.length();
                     if (room > 0) {
-                        refusal.append(content.content().toString(StandardCharsets.UTF_8), 0, Math.min(room, content.content().readableBytes()));
+                        refusal.append(
+                                content.content().toString(StandardCharsets.UTF_8),
+                                0,
+                                Math.min(room, content.content().readableBytes()));
                     }
                     if (message instanceof LastHttpContent) {
                         metrics.clusterForward("failed");
-                        done.tryFail(new StreamResetException(code[0], "gateway " + peer.gatewayId() + " refused " + describe(key) + " ("
-                                + status[0] + ")" + (refusal.isEmpty() ? "" : ": " + refusal.toString().strip())));
+                        done.tryFail(new StreamResetException(
+                                code[0],
+                                "gateway " + peer.gatewayId() + " refused " + describe(key) + " (" + status[0] + ")"
+                                        + (refusal.isEmpty()
+                                                ? ""
+                                                : ": " + refusal.toString().strip())));
                         socket.close();
                     }
                 }
@@ -157,8 +177,10 @@ public class PeerStreams {
         });
         socket.closeHandler(ignored -> done.tryFail(unreachable(peer, key, "the connection closed before an answer")));
         String authority = peer.address().host() + ":" + peer.address().port();
-        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.CONNECT, authority);
-        request.headers().set(HttpHeaderNames.HOST, authority)
+        DefaultFullHttpRequest request =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.CONNECT, authority);
+        request.headers()
+                .set(HttpHeaderNames.HOST, authority)
                 .set(ClusterMembership.TOKEN_HEADER, cluster.token())
                 .set(ClusterMembership.HOP_HEADER, cluster.instanceId())
                 .set(STREAM_HEADER, key.toString())
@@ -168,8 +190,10 @@ public class PeerStreams {
     }
 
     private static StreamResetException unreachable(PeerRoute.Peer peer, TunnelKey key, String why) {
-        return new StreamResetException(ResetCode.INTERNAL, describe(key) + " is held by gateway " + peer.gatewayId() + " at " + peer.address()
-                + ", which cannot be reached (" + why + ")");
+        return new StreamResetException(
+                ResetCode.INTERNAL,
+                describe(key) + " is held by gateway " + peer.gatewayId() + " at " + peer.address()
+                        + ", which cannot be reached (" + why + ")");
     }
 
     private static ResetCode resetCode(String name) {
@@ -185,8 +209,12 @@ public class PeerStreams {
      * one-line reason as the body.
      */
     public static void refusal(HttpServerRequest request, int status, ResetCode code, String reason) {
-        request.response().setStatusCode(status).putHeader(RESET_HEADER, code.name()).putHeader("Content-Type", "text/plain; charset=utf-8")
-                .putHeader("Connection", "close").end(reason);
+        request.response()
+                .setStatusCode(status)
+                .putHeader(RESET_HEADER, code.name())
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .putHeader("Connection", "close")
+                .end(reason);
     }
 
     /**
@@ -197,10 +225,12 @@ public class PeerStreams {
         metrics.clusterForward("received");
         return request.toNetSocket().map(socket -> {
             socket.pause();
-            ChannelPipeline pipeline = ((NetSocketInternal) socket).channelHandlerContext().pipeline();
+            ChannelPipeline pipeline =
+                    ((NetSocketInternal) socket).channelHandlerContext().pipeline();
             IdleStateHandler idle = pipeline.get(IdleStateHandler.class);
             if (idle != null) {
-                pipeline.replace(idle, "idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+                pipeline.replace(
+                        idle, "idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
             }
             return socket;
         });
@@ -213,5 +243,4 @@ public class PeerStreams {
             default -> "private tunnel '" + key.id() + "'";
         };
     }
-
 }

@@ -9,12 +9,13 @@ import io.vertx.core.net.SocketAddress;
  */
 public final class InternalAddress {
 
-    private InternalAddress() {
-    }
+    private InternalAddress() {}
 
     /** What is wrong with a configured value; null when it is fine. */
     public static String problem(String value) {
-        return split(value, 1) == null ? "must be host, host:port or [ipv6]:port with a port between 1 and 65535, was '" + value + "'" : null;
+        return split(value, 1) == null
+                ? "must be host, host:port or [ipv6]:port with a port between 1 and 65535, was '" + value + "'"
+                : null;
     }
 
     /** The address to publish, with {@code defaultPort} when the value names none; null for a value {@link #problem} rejects. */

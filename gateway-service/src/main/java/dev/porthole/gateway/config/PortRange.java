@@ -10,7 +10,8 @@ public record PortRange(int first, int last) {
 
     public PortRange {
         if (first < 1 || last > 65535 || first > last) {
-            throw new IllegalArgumentException("must be first-last with 1 <= first <= last <= 65535, was " + first + "-" + last);
+            throw new IllegalArgumentException(
+                    "must be first-last with 1 <= first <= last <= 65535, was " + first + "-" + last);
         }
     }
 
@@ -23,7 +24,9 @@ public record PortRange(int first, int last) {
                 int port = Integer.parseInt(value);
                 return new PortRange(port, port);
             }
-            return new PortRange(Integer.parseInt(value.substring(0, dash).trim()), Integer.parseInt(value.substring(dash + 1).trim()));
+            return new PortRange(
+                    Integer.parseInt(value.substring(0, dash).trim()),
+                    Integer.parseInt(value.substring(dash + 1).trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a port range like 20000-20999");
         }

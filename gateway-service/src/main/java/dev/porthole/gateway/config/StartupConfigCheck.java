@@ -25,7 +25,8 @@ public class StartupConfigCheck {
 
     /** Logs each problem with its setting and environment variable; answers the exception that stops start-up. */
     public static InvalidConfigurationException logged(List<String> problems) {
-        List<String> named = problems.stream().map(InvalidConfigurationException::naming).toList();
+        List<String> named =
+                problems.stream().map(InvalidConfigurationException::naming).toList();
         named.forEach(problem -> Log.error("invalid configuration: " + problem));
         return new InvalidConfigurationException(named);
     }

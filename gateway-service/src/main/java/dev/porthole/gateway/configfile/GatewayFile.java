@@ -15,6 +15,9 @@ import java.util.Optional;
  *     empty to keep {@code porthole.gateway.auth.tokens}
  * @param limits the tunnel limits: the file's values over the gateway's own settings
  */
-public record GatewayFile(Optional<String> domain, Optional<Integer> httpPort, Optional<String> tcpPortRange,
-        Optional<List<StaticCredential>> credentials, LimitSettings limits) {
-}
+public record GatewayFile(
+        Optional<String> domain,
+        Optional<Integer> httpPort,
+        Optional<String> tcpPortRange,
+        Optional<List<StaticCredential>> credentials,
+        LimitSettings limits) {}

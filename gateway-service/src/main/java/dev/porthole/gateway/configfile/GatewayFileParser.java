@@ -9,10 +9,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.porthole.gateway.auth.StaticCredential;
 import dev.porthole.gateway.config.PortRange;
 import dev.porthole.gateway.limits.LimitSettings;
-import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Grants;
 import dev.porthole.protocol.auth.Principal;
+import dev.porthole.protocol.registry.TunnelNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +42,8 @@ public final class GatewayFileParser {
     private static final Set<String> PORTS = Set.of("http", "tcp-range");
     private static final Set<String> CLIENT = Set.of("id", "token", "subdomains", "max-tunnels", "bandwidth");
     private static final Set<String> CLIENT_BANDWIDTH = Set.of("upload", "download");
-    private static final Set<String> LIMITS = Set.of("bandwidth", "streams-per-tunnel", "requests-per-second-per-tunnel", "max-body-size");
+    private static final Set<String> LIMITS =
+            Set.of("bandwidth", "streams-per-tunnel", "requests-per-second-per-tunnel", "max-body-size");
     private static final Set<String> LIMIT_BANDWIDTH = Set.of("upload", "download", "client-upload", "client-download");
 
     private final String source;
@@ -73,12 +74,14 @@ public final class GatewayFileParser {
             }
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new GatewayFileException(List.of(source + " line " + line + ": not valid YAML: " + e.getOriginalMessage()));
+            throw new GatewayFileException(
+                    List.of(source + " line " + line + ": not valid YAML: " + e.getOriginalMessage()));
         } catch (IOException e) {
             throw new GatewayFileException(List.of(source + ": cannot be read: " + e.getMessage()));
         }
         GatewayFileParser checker = new GatewayFileParser(source, lines);
-        GatewayFile file = checker.check(root == null || root.isMissingNode() || root.isNull() ? YAML.createObjectNode() : root, base);
+        GatewayFile file = checker.check(
+                root == null || root.isMissingNode() || root.isNull() ? YAML.createObjectNode() : root, base);
         if (!checker.problems.isEmpty()) {
             throw new GatewayFileException(checker.problems);
         }
@@ -106,39 +109,47 @@ public final class GatewayFileParser {
 
     private GatewayFile check(JsonNode root, LimitSettings base) {
         if (!root.isObject()) {
-            problem("", "the file must be a mapping of keys (domain, tokens, clients, limits, ...), not " + describe(root));
+            problem(
+                    "",
+                    "the file must be a mapping of keys (domain, tokens, clients, limits, ...), not " + describe(root));
             return null;
         }
         knownKeys(root, "", TOP);
-        Optional<String> domain = Optional.ofNullable(root.get("domain")).map(node -> text(node, "domain")).filter(d -> {
-            boolean valid = d.matches("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
-            if (!valid) {
-                problem("domain", quote(d) + " is not a lower-case DNS name");
-            }
-            return valid;
-        });
+        Optional<String> domain = Optional.ofNullable(root.get("domain"))
+                .map(node -> text(node, "domain"))
+                .filter(d -> {
+                    boolean valid = d.matches("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
+                    if (!valid) {
+                        problem("domain", quote(d) + " is not a lower-case DNS name");
+                    }
+                    return valid;
+                });
         Optional<Integer> httpPort = Optional.empty();
         Optional<String> tcpRange = Optional.empty();
         JsonNode ports = root.get("ports");
         if (ports != null && mapping(ports, "ports")) {
             knownKeys(ports, "ports", PORTS);
             httpPort = Optional.ofNullable(ports.get("http")).map(node -> integer(node, "ports.http", 1, 65535));
-            tcpRange = Optional.ofNullable(ports.get("tcp-range")).map(node -> text(node, "ports.tcp-range")).filter(range -> {
-                try {
-                    PortRange.parse(range);
-                    return true;
-                } catch (IllegalArgumentException e) {
-                    problem("ports.tcp-range", e.getMessage());
-                    return false;
-                }
-            });
+            tcpRange = Optional.ofNullable(ports.get("tcp-range"))
+                    .map(node -> text(node, "ports.tcp-range"))
+                    .filter(range -> {
+                        try {
+                            PortRange.parse(range);
+                            return true;
+                        } catch (IllegalArgumentException e) {
+                            problem("ports.tcp-range", e.getMessage());
+                            return false;
+                        }
+                    });
         }
         Optional<List<StaticCredential>> credentials = root.has("tokens") || root.has("clients")
                 ? Optional.of(credentials(root.get("tokens"), root.get("clients")))
                 : Optional.empty();
         if (credentials.filter(List::isEmpty).isPresent() && problems.isEmpty()) {
-            problem(root.has("tokens") ? "tokens" : "clients", "no token left: that would let anyone in (public mode); to run a public"
-                    + " gateway remove both 'tokens' and 'clients' from the file and leave PORTHOLE_GATEWAY_AUTH_TOKENS empty");
+            problem(
+                    root.has("tokens") ? "tokens" : "clients",
+                    "no token left: that would let anyone in (public mode); to run a public"
+                            + " gateway remove both 'tokens' and 'clients' from the file and leave PORTHOLE_GATEWAY_AUTH_TOKENS empty");
         }
         LimitSettings limits = limits(root.get("limits"), base);
         return new GatewayFile(domain, httpPort, tcpRange, credentials, limits);
@@ -152,7 +163,10 @@ public final class GatewayFileParser {
                 String path = "tokens[" + i + "]";
                 String token = token(tokens.get(i), path, seenTokens);
                 if (token != null) {
-                    credentials.add(StaticCredential.of(token, new Principal("token-" + (i + 1), AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, null)));
+                    credentials.add(StaticCredential.of(
+                            token,
+                            new Principal(
+                                    "token-" + (i + 1), AuthMethod.STATIC_TOKEN, Grants.unrestricted(), 0, null)));
                 }
             }
         }
@@ -167,14 +181,20 @@ public final class GatewayFileParser {
                 knownKeys(client, path, CLIENT);
                 String id = required(client, path, "id") ? text(client.get("id"), path + ".id") : null;
                 if (id != null && !CLIENT_ID.matcher(id).matches()) {
-                    problem(path + ".id", quote(id) + " is not a client id (lower-case letters, digits, '.', '_', '-'; up to 63)");
+                    problem(
+                            path + ".id",
+                            quote(id) + " is not a client id (lower-case letters, digits, '.', '_', '-'; up to 63)");
                     id = null;
                 } else if (id != null && !ids.add(id)) {
                     problem(path + ".id", "client " + quote(id) + " is listed twice");
                 }
-                String token = required(client, path, "token") ? token(client.get("token"), path + ".token", seenTokens) : null;
+                String token = required(client, path, "token")
+                        ? token(client.get("token"), path + ".token", seenTokens)
+                        : null;
                 List<String> subdomains = subdomains(client.get("subdomains"), path + ".subdomains");
-                Integer maxTunnels = client.has("max-tunnels") ? integer(client.get("max-tunnels"), path + ".max-tunnels", 0, 1_000_000) : Integer.valueOf(0);
+                Integer maxTunnels = client.has("max-tunnels")
+                        ? integer(client.get("max-tunnels"), path + ".max-tunnels", 0, 1_000_000)
+                        : Integer.valueOf(0);
                 long upload = 0;
                 long download = 0;
                 JsonNode bandwidth = client.get("bandwidth");
@@ -184,8 +204,10 @@ public final class GatewayFileParser {
                     download = optionalSize(bandwidth.get("download"), path + ".bandwidth.download", 0);
                 }
                 if (id != null && token != null && maxTunnels != null && subdomains != null) {
-                    Grants grants = new Grants(subdomains, true, List.of(), 0, List.of(), List.of(), maxTunnels, 0, upload, download);
-                    credentials.add(StaticCredential.of(token, new Principal(id, AuthMethod.STATIC_TOKEN, grants, 0, null)));
+                    Grants grants = new Grants(
+                            subdomains, true, List.of(), 0, List.of(), List.of(), maxTunnels, 0, upload, download);
+                    credentials.add(
+                            StaticCredential.of(token, new Principal(id, AuthMethod.STATIC_TOKEN, grants, 0, null)));
                 }
             }
         }
@@ -207,12 +229,18 @@ public final class GatewayFileParser {
             upload = optionalSize(bandwidth.get("upload"), "limits.bandwidth.upload", upload);
             download = optionalSize(bandwidth.get("download"), "limits.bandwidth.download", download);
             clientUpload = optionalSize(bandwidth.get("client-upload"), "limits.bandwidth.client-upload", clientUpload);
-            clientDownload = optionalSize(bandwidth.get("client-download"), "limits.bandwidth.client-download", clientDownload);
+            clientDownload =
+                    optionalSize(bandwidth.get("client-download"), "limits.bandwidth.client-download", clientDownload);
         }
         Integer streams = limits.has("streams-per-tunnel")
-                ? integer(limits.get("streams-per-tunnel"), "limits.streams-per-tunnel", 1, 1_000_000) : Integer.valueOf(base.streamsPerTunnel());
+                ? integer(limits.get("streams-per-tunnel"), "limits.streams-per-tunnel", 1, 1_000_000)
+                : Integer.valueOf(base.streamsPerTunnel());
         Integer rate = limits.has("requests-per-second-per-tunnel")
-                ? integer(limits.get("requests-per-second-per-tunnel"), "limits.requests-per-second-per-tunnel", 0, 1_000_000)
+                ? integer(
+                        limits.get("requests-per-second-per-tunnel"),
+                        "limits.requests-per-second-per-tunnel",
+                        0,
+                        1_000_000)
                 : Integer.valueOf(base.requestsPerSecondPerTunnel());
         long maxBody = optionalSize(limits.get("max-body-size"), "limits.max-body-size", base.maxBodySize());
         if (maxBody == 0) {
@@ -232,7 +260,9 @@ public final class GatewayFileParser {
             return null;
         }
         if (StaticCredential.isHashed(token) && !StaticCredential.isWellFormedHash(token)) {
-            problem(path, "a token written as its hash is 'sha256:' and 64 lower-case hex digits (sha256sum of the token)");
+            problem(
+                    path,
+                    "a token written as its hash is 'sha256:' and 64 lower-case hex digits (sha256sum of the token)");
             return null;
         }
         if (!StaticCredential.isHashed(token) && token.length() < MIN_TOKEN_LENGTH) {
@@ -261,7 +291,9 @@ public final class GatewayFileParser {
                 valid = false;
                 continue;
             }
-            String name = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1).replaceAll("-$", "") : pattern;
+            String name = pattern.endsWith("*")
+                    ? pattern.substring(0, pattern.length() - 1).replaceAll("-$", "")
+                    : pattern;
             String problem = name.isEmpty() ? null : TunnelNames.problem(name.toLowerCase(Locale.ROOT));
             if (problem != null) {
                 problem(path + "[" + i + "]", quote(pattern) + ": " + problem);
@@ -320,7 +352,10 @@ public final class GatewayFileParser {
     }
 
     private String text(JsonNode node, String path) {
-        if (node == null || !node.isValueNode() || node.isNull() || node.asText().isBlank()) {
+        if (node == null
+                || !node.isValueNode()
+                || node.isNull()
+                || node.asText().isBlank()) {
             problem(path, "must be a text, not " + describe(node));
             return null;
         }
@@ -352,14 +387,19 @@ public final class GatewayFileParser {
     }
 
     private void knownKeys(JsonNode node, String path, Set<String> known) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             String key = path.isEmpty() ? name : path + "." + name;
             if (path.isEmpty() && name.equals("notification")) {
-                problem(key, "unknown key: notification-service reads its own settings (PORTHOLE_NOTIFY_*, see docs/notification-service.md);"
-                        + " the gateway only publishes events");
+                problem(
+                        key,
+                        "unknown key: notification-service reads its own settings (PORTHOLE_NOTIFY_*, see docs/notification-service.md);"
+                                + " the gateway only publishes events");
             } else if (!known.contains(name)) {
-                problem(key, "unknown key; known here: " + String.join(", ", known.stream().sorted().toList()));
+                problem(
+                        key,
+                        "unknown key; known here: "
+                                + String.join(", ", known.stream().sorted().toList()));
             }
         }
     }

@@ -70,11 +70,20 @@ public class GatewayFileReload {
     private long appliedVersion;
     /** The content of the local file last acted on: only a change of the local file counts, not a difference from a published one. */
     private String localDigest;
+
     private String pendingDigest;
     private boolean unreadableWarned;
 
-    public GatewayFileReload(Vertx vertx, RedisAPI redis, RedisKeys keys, LocalSessions sessions, AgentAuthenticator authenticator,
-            LimitPolicy limits, EventPublisher events, GatewayInstance instance, GatewayConfig config) {
+    public GatewayFileReload(
+            Vertx vertx,
+            RedisAPI redis,
+            RedisKeys keys,
+            LocalSessions sessions,
+            AgentAuthenticator authenticator,
+            LimitPolicy limits,
+            EventPublisher events,
+            GatewayInstance instance,
+            GatewayConfig config) {
         this.vertx = vertx;
         this.redis = redis;
         this.channel = keys.config();
@@ -88,8 +97,7 @@ public class GatewayFileReload {
     }
 
     /** A file published by one gateway for the others. */
-    record Published(long version, String gateway, String digest, String source, String content) {
-    }
+    record Published(long version, String gateway, String digest, String source, String content) {}
 
     // Before the public listener opens, so that agents meet the file's tokens from the first handshake.
     void start(@Observes @Priority(1) StartupEvent startup) {
@@ -103,17 +111,21 @@ public class GatewayFileReload {
             text = read(file);
             modified = Files.getLastModifiedTime(file).toMillis();
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("porthole.gateway.config-file: cannot read " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "porthole.gateway.config-file: cannot read " + file + ": " + e.getMessage(), e);
         }
         try {
             localDigest = digest(text);
             load(text, localDigest, modified, name(), true, false);
         } catch (GatewayFileException e) {
             e.problems().forEach(problem -> Log.error("invalid configuration file: " + problem));
-            throw new IllegalStateException("invalid configuration file " + file + ":\n  " + String.join("\n  ", e.problems()), null);
+            throw new IllegalStateException(
+                    "invalid configuration file " + file + ":\n  " + String.join("\n  ", e.problems()), null);
         }
         timer = vertx.setPeriodic(config.configFileCheckInterval().toMillis(), id -> check());
-        Log.infof("configuration file %s in force; watching it every %d ms", file, config.configFileCheckInterval().toMillis());
+        Log.infof(
+                "configuration file %s in force; watching it every %d ms",
+                file, config.configFileCheckInterval().toMillis());
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -136,7 +148,9 @@ public class GatewayFileReload {
             Log.warnf("ignoring a malformed message on %s: %s", channel, e.getOriginalMessage());
             return;
         }
-        if (published.content() == null || published.digest() == null || Objects.equals(published.gateway(), instance.id())) {
+        if (published.content() == null
+                || published.digest() == null
+                || Objects.equals(published.gateway(), instance.id())) {
             return;
         }
         synchronized (this) {
@@ -145,8 +159,13 @@ public class GatewayFileReload {
             }
         }
         try {
-            load(published.content(), published.digest(), published.version(), published.source() + " (from gateway " + published.gateway() + ")",
-                    false, false);
+            load(
+                    published.content(),
+                    published.digest(),
+                    published.version(),
+                    published.source() + " (from gateway " + published.gateway() + ")",
+                    false,
+                    false);
         } catch (GatewayFileException e) {
             reject(e);
         }
@@ -157,7 +176,9 @@ public class GatewayFileReload {
             if (read.failed()) {
                 if (!unreadableWarned) {
                     unreadableWarned = true;
-                    Log.warnf("cannot read the configuration file %s (%s); the settings in force stay", path.get(), read.cause().getMessage());
+                    Log.warnf(
+                            "cannot read the configuration file %s (%s); the settings in force stay",
+                            path.get(), read.cause().getMessage());
                 }
                 return;
             }
@@ -171,7 +192,8 @@ public class GatewayFileReload {
                     }
                     localDigest = digest;
                 }
-                reject(new GatewayFileException(List.of(name() + ": " + bytes.length() + " bytes; at most " + MAX_FILE_BYTES + " are read")));
+                reject(new GatewayFileException(
+                        List.of(name() + ": " + bytes.length() + " bytes; at most " + MAX_FILE_BYTES + " are read")));
                 return;
             }
             onContent(bytes.toString(StandardCharsets.UTF_8));
@@ -198,12 +220,15 @@ public class GatewayFileReload {
         }
     }
 
-    private synchronized void load(String text, String digest, long version, String source, boolean initial, boolean publish)
+    private synchronized void load(
+            String text, String digest, long version, String source, boolean initial, boolean publish)
             throws GatewayFileException {
         GatewayFile file = GatewayFileParser.parse(name(), text, LimitSettings.from(config.limits()));
         if (file.credentials().isPresent() && !(authenticator instanceof StaticTokenAuthenticator)) {
-            throw new GatewayFileException(List.of(name() + ": tokens/clients: this gateway asks auth-service about agents"
-                    + " (porthole.gateway.auth.service-url); manage tokens and clients there, or remove these keys"));
+            throw new GatewayFileException(
+                    List.of(
+                            name() + ": tokens/clients: this gateway asks auth-service about agents"
+                                    + " (porthole.gateway.auth.service-url); manage tokens and clients there, or remove these keys"));
         }
         String changes = apply(file);
         appliedDigest = digest;
@@ -217,12 +242,16 @@ public class GatewayFileReload {
             String payload;
             try {
                 // Hashes, never tokens, on the channel: every subscriber of Redis would read them.
-                payload = JSON.writeValueAsString(new Published(version, instance.id(), digest, source, PublishedContent.withTokenHashes(text)));
+                payload = JSON.writeValueAsString(
+                        new Published(version, instance.id(), digest, source, PublishedContent.withTokenHashes(text)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot encode the configuration file for " + channel, e);
             }
-            redis.publish(channel, payload).onFailure(e -> Log.warnf("could not publish the configuration file on %s (%s);"
-                    + " other gateways keep theirs until their own file changes", channel, e.getMessage()));
+            redis.publish(channel, payload)
+                    .onFailure(e -> Log.warnf(
+                            "could not publish the configuration file on %s (%s);"
+                                    + " other gateways keep theirs until their own file changes",
+                            channel, e.getMessage()));
         }
     }
 
@@ -231,13 +260,18 @@ public class GatewayFileReload {
         List<String> changes = new ArrayList<>();
         restartOnly(changes, "domain", file.domain(), config.http().domain());
         restartOnly(changes, "ports.http", file.httpPort(), config.http().port());
-        restartOnly(changes, "ports.tcp-range", file.tcpPortRange().map(PortRange::parse), config.tcp().portRange());
+        restartOnly(
+                changes,
+                "ports.tcp-range",
+                file.tcpPortRange().map(PortRange::parse),
+                config.tcp().portRange());
         if (authenticator instanceof StaticTokenAuthenticator tokens) {
-            List<StaticCredential> credentials = file.credentials().orElseGet(() -> StaticTokenAuthenticator.configured(config));
+            List<StaticCredential> credentials =
+                    file.credentials().orElseGet(() -> StaticTokenAuthenticator.configured(config));
             Set<String> revoked = tokens.replace(credentials);
             int closed = closeSessionsOf(revoked);
-            changes.add(credentials.size() + " token(s) accepted" + (revoked.isEmpty() ? "" : ", " + revoked.size()
-                    + " removed (" + closed + " session(s) closed)"));
+            changes.add(credentials.size() + " token(s) accepted"
+                    + (revoked.isEmpty() ? "" : ", " + revoked.size() + " removed (" + closed + " session(s) closed)"));
         }
         if (!file.limits().equals(limits.current())) {
             limits.apply(file.limits());
@@ -249,8 +283,11 @@ public class GatewayFileReload {
     private int closeSessionsOf(Set<String> revokedClients) {
         int closed = 0;
         for (AgentSession session : sessions.all()) {
-            if (session.principal().method() == AuthMethod.STATIC_TOKEN && revokedClients.contains(session.principal().clientId())) {
-                session.close(CloseCode.CREDENTIALS_REVOKED, "the token this agent used was removed from the gateway's configuration file");
+            if (session.principal().method() == AuthMethod.STATIC_TOKEN
+                    && revokedClients.contains(session.principal().clientId())) {
+                session.close(
+                        CloseCode.CREDENTIALS_REVOKED,
+                        "the token this agent used was removed from the gateway's configuration file");
                 closed++;
             }
         }
@@ -259,14 +296,18 @@ public class GatewayFileReload {
 
     private static <T> void restartOnly(List<String> changes, String key, Optional<T> inFile, T running) {
         inFile.filter(value -> !value.equals(running)).ifPresent(value -> {
-            Log.warnf("configuration file: %s is %s but this gateway runs with %s; it needs a restart to change", key, value, running);
+            Log.warnf(
+                    "configuration file: %s is %s but this gateway runs with %s; it needs a restart to change",
+                    key, value, running);
             changes.add(key + " needs a restart");
         });
     }
 
     private void reject(GatewayFileException e) {
-        e.problems().forEach(problem -> Log.errorf("configuration file rejected, the settings in force stay: %s", problem));
-        events.publish(new PortholeEvent.ConfigRejected("gateway " + instance.id(), name(), String.join("; ", e.problems())));
+        e.problems()
+                .forEach(problem -> Log.errorf("configuration file rejected, the settings in force stay: %s", problem));
+        events.publish(
+                new PortholeEvent.ConfigRejected("gateway " + instance.id(), name(), String.join("; ", e.problems())));
     }
 
     private String name() {
@@ -283,7 +324,8 @@ public class GatewayFileReload {
 
     private static String digest(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }

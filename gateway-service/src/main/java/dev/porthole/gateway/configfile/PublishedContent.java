@@ -18,8 +18,7 @@ final class PublishedContent {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private PublishedContent() {
-    }
+    private PublishedContent() {}
 
     /** {@code text}, a file {@link GatewayFileParser} accepted, with token hashes instead of tokens. */
     static String withTokenHashes(String text) {
@@ -35,15 +34,19 @@ final class PublishedContent {
                 }
                 if (file.get("clients") instanceof ArrayNode clients) {
                     for (JsonNode client : clients) {
-                        if (client instanceof ObjectNode entry && entry.path("token").isTextual()) {
-                            entry.put("token", StaticCredential.hashed(entry.get("token").asText()));
+                        if (client instanceof ObjectNode entry
+                                && entry.path("token").isTextual()) {
+                            entry.put(
+                                    "token",
+                                    StaticCredential.hashed(entry.get("token").asText()));
                         }
                     }
                 }
             }
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot re-write a configuration file that was accepted: " + e.getOriginalMessage(), e);
+            throw new IllegalStateException(
+                    "cannot re-write a configuration file that was accepted: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -37,6 +37,7 @@ public class AgentEndpoint {
 
     /** How long an agent refused for its client's session limit waits before trying again. */
     static final long SESSION_RETRY_SECONDS = 15;
+
     private static final Pattern AGENT_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
@@ -46,7 +47,11 @@ public class AgentEndpoint {
     private final MuxSettings settings;
     private final SecureRandom random = new SecureRandom();
 
-    public AgentEndpoint(AgentAuthenticator authenticator, AgentSourceAddress sourceAddress, SessionServices services, GatewayConfig config) {
+    public AgentEndpoint(
+            AgentAuthenticator authenticator,
+            AgentSourceAddress sourceAddress,
+            SessionServices services,
+            GatewayConfig config) {
         this.authenticator = authenticator;
         this.sourceAddress = sourceAddress;
         this.services = services;
@@ -69,9 +74,12 @@ public class AgentEndpoint {
     /** Handles a request for the agent path. */
     public void handle(HttpServerRequest request) {
         if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
-            request.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket")
+            request.response()
+                    .setStatusCode(426)
+                    .putHeader(HttpHeaders.UPGRADE, "websocket")
                     .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                    .end("This is the Porthole agent endpoint. Connect with the porthole agent, for example: porthole http 3000\n");
+                    .end(
+                            "This is the Porthole agent endpoint. Connect with the porthole agent, for example: porthole http 3000\n");
             return;
         }
         String agentId = request.getHeader(AGENT_HEADER);
@@ -80,34 +88,42 @@ public class AgentEndpoint {
         }
         String remote = address(request.remoteAddress());
         // Failures count per host (IPv6: per /64), not per connection: see AgentSourceAddress.
-        AgentCredentials credentials = new AgentCredentials(request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader(CLIENT_HEADER),
-                agentId, sourceAddress.of(request));
+        AgentCredentials credentials = new AgentCredentials(
+                request.getHeader(HttpHeaders.AUTHORIZATION),
+                request.getHeader(CLIENT_HEADER),
+                agentId,
+                sourceAddress.of(request));
         Context context = Vertx.currentContext();
         request.pause();
         String id = agentId;
         String sessionId = "s-" + randomId(12);
         // Public places count per source as failures do: per host (IPv6: per /64), proxy-aware only when configured.
         String sourceHost = credentials.remoteAddress();
-        authenticator.authenticate(credentials).compose(principal -> holdPublicPlaces(principal, sourceHost, sessionId))
+        authenticator
+                .authenticate(credentials)
+                .compose(principal -> holdPublicPlaces(principal, sourceHost, sessionId))
                 .compose(principal -> holdSessionPlace(principal, id))
                 .onComplete(result -> context.runOnContext(ignored -> {
-            if (result.failed()) {
-                services.publicPlaces().release(sessionId);
-                reject(request, result.cause(), remote);
-            } else {
-                request.toWebSocket()
-                        .onSuccess(socket -> startSession(socket, result.result(), sessionId, id, remote, sourceHost))
-                        .onFailure(error -> {
-                            services.publicPlaces().release(sessionId);
-                            Log.debugf("agent upgrade from %s failed: %s", remote, error.getMessage());
-                        });
-            }
-        }));
+                    if (result.failed()) {
+                        services.publicPlaces().release(sessionId);
+                        reject(request, result.cause(), remote);
+                    } else {
+                        request.toWebSocket()
+                                .onSuccess(socket ->
+                                        startSession(socket, result.result(), sessionId, id, remote, sourceHost))
+                                .onFailure(error -> {
+                                    services.publicPlaces().release(sessionId);
+                                    Log.debugf("agent upgrade from %s failed: %s", remote, error.getMessage());
+                                });
+                    }
+                }));
     }
 
     /** A public session gets a place within the caps per source address and in total, or waits (429) until one frees. */
     private Future<Principal> holdPublicPlaces(Principal principal, String sourceHost, String sessionId) {
-        return principal.isPublic() ? services.publicPlaces().acquire(sourceHost, sessionId).map(principal) : Future.succeededFuture(principal);
+        return principal.isPublic()
+                ? services.publicPlaces().acquire(sourceHost, sessionId).map(principal)
+                : Future.succeededFuture(principal);
     }
 
     /** A client with a max-sessions grant gets a place across gateways, or waits (429) until one frees. */
@@ -116,23 +132,39 @@ public class AgentEndpoint {
         if (limit <= 0) {
             return Future.succeededFuture(principal);
         }
-        return services.quotas().acquireSession(principal.clientId(), agentId, limit)
-                .recover(error -> Future.failedFuture(new AgentRejectedException(503,
-                        "the gateway cannot check the session limit right now (Redis unreachable); the agent will retry", SESSION_RETRY_SECONDS)))
+        return services.quotas()
+                .acquireSession(principal.clientId(), agentId, limit)
+                .recover(error -> Future.failedFuture(new AgentRejectedException(
+                        503,
+                        "the gateway cannot check the session limit right now (Redis unreachable); the agent will retry",
+                        SESSION_RETRY_SECONDS)))
                 .compose(acquired -> {
                     if (acquired) {
                         return Future.succeededFuture(principal);
                     }
-                    String reason = "client '" + principal.clientId() + "' already has " + limit + (limit == 1 ? " agent session" : " agent sessions")
+                    String reason = "client '" + principal.clientId() + "' already has " + limit
+                            + (limit == 1 ? " agent session" : " agent sessions")
                             + ", its limit; stop one or ask an administrator to raise maxSessions";
-                    services.events().publish(new PortholeEvent.LimitHit(services.instance().id(), principal.clientId(), "", "sessions",
-                            "agent " + agentId + " refused: " + limit + " sessions already open"));
+                    services.events()
+                            .publish(new PortholeEvent.LimitHit(
+                                    services.instance().id(),
+                                    principal.clientId(),
+                                    "",
+                                    "sessions",
+                                    "agent " + agentId + " refused: " + limit + " sessions already open"));
                     return Future.failedFuture(new AgentRejectedException(429, reason, SESSION_RETRY_SECONDS));
                 });
     }
 
-    private void startSession(ServerWebSocket socket, Principal principal, String sessionId, String agentId, String remote, String sourceHost) {
-        MuxSession mux = new MuxSession(Vertx.currentContext(), new WebSocketTransport(socket), settings, MuxSession.Role.GATEWAY);
+    private void startSession(
+            ServerWebSocket socket,
+            Principal principal,
+            String sessionId,
+            String agentId,
+            String remote,
+            String sourceHost) {
+        MuxSession mux = new MuxSession(
+                Vertx.currentContext(), new WebSocketTransport(socket), settings, MuxSession.Role.GATEWAY);
         // An agent that does not read what it is sent cannot make the gateway queue answers without bound.
         mux.stopReadingWhileWriteQueueFull();
         // Nor can one that reconnects after each close write a line each time.
@@ -158,7 +190,9 @@ public class AgentEndpoint {
         }
         services.metrics().agentRejected(status);
         Log.infof("agent from %s refused (%d): %s", remote, status, PeerText.escape(reason));
-        var response = request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        var response = request.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
         if (retryAfter > 0) {
             response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
         }

@@ -2,12 +2,10 @@ package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.limits.SessionLimits;
 import dev.porthole.gateway.limits.TunnelLimits;
-import dev.porthole.gateway.policy.EdgePolicy;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import dev.porthole.gateway.logging.LogBudget;
 import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.logging.SourceLogBudgets;
+import dev.porthole.gateway.policy.EdgePolicy;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -41,8 +39,10 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One agent's connection to this gateway: the HELLO/WELCOME handshake, the dispatch of its
@@ -53,8 +53,14 @@ import java.util.Set;
 public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** Features this gateway supports; WELCOME carries those the agent supports too. */
-    static final Set<String> CAPABILITIES = Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.HA, Capabilities.UNMASKED,
-            Capabilities.POLICY, Capabilities.TLS);
+    static final Set<String> CAPABILITIES = Set.of(
+            Capabilities.HTTP,
+            Capabilities.TCP,
+            Capabilities.PRIVATE,
+            Capabilities.HA,
+            Capabilities.UNMASKED,
+            Capabilities.POLICY,
+            Capabilities.TLS);
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
@@ -70,23 +76,28 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final MuxSession mux;
     /** What auth-service answered at the handshake, replaced when the client's grants change ({@link #regrant}). */
     private volatile Principal principal;
+
     private final String sessionId;
     private final String agentId;
     private final String remoteAddress;
     private final Instant connectedAt = Instant.now();
     /** The tunnels this session holds. */
     private final TunnelLeases leases;
+
     private final SessionTimers timers;
     /** Open streams, to end those a grant taken away no longer allows. */
     private final SessionStreams streams = new SessionStreams();
+
     private final SessionLimits limits;
     /** The edge policies of this session's HTTP tunnels, by name; read by visitors' event loops. */
     private final Map<String, EdgePolicy> policies = new ConcurrentHashMap<>();
     /** Log lines an agent's refused dials and its NOTICEs may cause, so that a flood of them does not flood the log. */
     private final LogBudget dialLog;
+
     private final LogBudget noticeLog;
     /** Whether this session's connect and disconnect are logged (see the constructor). */
     private final boolean logsLifecycle;
+
     private State state = State.AWAITING_HELLO;
     private String agentVersion = "";
 
@@ -94,7 +105,13 @@ public final class AgentSession implements MuxListener, TunnelOwner {
      * @param remoteAddress the agent's address and port, as events and the session record show it
      * @param sourceHost the address its lines are counted against (IPv6: its /64; see {@link SourceLogBudgets})
      */
-    AgentSession(SessionServices services, MuxSession mux, Principal principal, String sessionId, String agentId, String remoteAddress,
+    AgentSession(
+            SessionServices services,
+            MuxSession mux,
+            Principal principal,
+            String sessionId,
+            String agentId,
+            String remoteAddress,
             String sourceHost) {
         this.services = services;
         this.mux = mux;
@@ -102,18 +119,24 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         this.sessionId = sessionId;
         this.agentId = agentId;
         this.remoteAddress = remoteAddress;
-        this.leases = new TunnelLeases(services, this, mux, switch (principal.method()) {
-            case JWT -> Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId);
-            // The agent id is the agent's word and shown in events: a public session's names are its own alone.
-            case PUBLIC -> Route.ownedBySessionAlone(services.instance().id(), sessionId, principal.clientId(), agentId);
-            default -> new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
-        });
+        this.leases = new TunnelLeases(
+                services,
+                this,
+                mux,
+                switch (principal.method()) {
+                    case JWT -> Route.ownedByClient(services.instance().id(), sessionId, principal.clientId(), agentId);
+                    // The agent id is the agent's word and shown in events: a public session's names are its own alone.
+                    case PUBLIC ->
+                        Route.ownedBySessionAlone(services.instance().id(), sessionId, principal.clientId(), agentId);
+                    default -> new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
+                });
         this.timers = new SessionTimers(services.vertx(), mux);
         this.limits = services.limits().openSession(principal.clientId(), principal.grants());
         this.dialLog = services.logBudgets().of("refused dials", sourceHost);
         this.noticeLog = services.logBudgets().of("notices", sourceHost);
         // A client's comings and goings are always worth their lines; an anonymous agent's, a few a minute per address.
-        this.logsLifecycle = !principal.isPublic() || services.logBudgets().of("anonymous sessions", sourceHost).allow();
+        this.logsLifecycle = !principal.isPublic()
+                || services.logBudgets().of("anonymous sessions", sourceHost).allow();
     }
 
     /** Starts waiting for HELLO. */
@@ -121,7 +144,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         services.sessions().add(this);
         mux.onContext(() -> timers.after(services.config().tunnel().handshakeTimeout(), () -> {
             if (state == State.AWAITING_HELLO) {
-                close(CloseCode.PROTOCOL_ERROR, "no HELLO within " + services.config().tunnel().handshakeTimeout().toSeconds() + " s");
+                close(
+                        CloseCode.PROTOCOL_ERROR,
+                        "no HELLO within "
+                                + services.config().tunnel().handshakeTimeout().toSeconds() + " s");
             }
         }));
     }
@@ -194,21 +220,30 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** On the session's context, while active. */
     private void takeUngranted() {
-        List<GrantedTunnel> ungranted = leases.ungranted(principal, services.claims().names());
+        List<GrantedTunnel> ungranted =
+                leases.ungranted(principal, services.claims().names());
         boolean heldTunnels = !leases.isEmpty();
         for (GrantedTunnel tunnel : ungranted) {
-            String reason = "tunnel '" + tunnel.name() + "' was closed: client '" + clientId() + "' may no longer hold it (an administrator changed its grants)";
+            String reason = "tunnel '" + tunnel.name() + "' was closed: client '" + clientId()
+                    + "' may no longer hold it (an administrator changed its grants)";
             leases.revoke(tunnel, reason);
-            streams.reset(stream -> stream.openedLocally() && stream.open().tunnel().equals(tunnel.name()), reason);
+            streams.reset(
+                    stream -> stream.openedLocally() && stream.open().tunnel().equals(tunnel.name()), reason);
             mux.send(new Notice(Notice.Level.WARN, "tunnel.revoked", reason));
         }
-        int dials = streams.reset(stream -> !stream.openedLocally() && !principal.grants().allowsDial(stream.open().tunnel().toLowerCase(Locale.ROOT)),
-                "client '" + clientId() + "' may no longer dial this private tunnel (an administrator changed its grants)");
+        int dials = streams.reset(
+                stream -> !stream.openedLocally()
+                        && !principal.grants().allowsDial(stream.open().tunnel().toLowerCase(Locale.ROOT)),
+                "client '" + clientId()
+                        + "' may no longer dial this private tunnel (an administrator changed its grants)");
         if (dials > 0) {
             Log.infof("session %s (client %s): %d dial(s) reset, no longer granted", sessionId, clientId(), dials);
         }
         if (heldTunnels && leases.isEmpty()) {
-            close(CloseCode.NO_TUNNELS, "client '" + clientId() + "' may no longer hold any of this agent's tunnels; an administrator changed its grants");
+            close(
+                    CloseCode.NO_TUNNELS,
+                    "client '" + clientId()
+                            + "' may no longer hold any of this agent's tunnels; an administrator changed its grants");
         }
     }
 
@@ -281,24 +316,45 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         services.publicPlaces().release(sessionId);
         boolean moved = leases.allMovedAway();
         if (principal.grants().maxSessions() > 0 && code != CloseCode.SESSION_REPLACED.code() && !moved) {
-            // A replaced session's agent (or one whose tunnels all moved) already holds the place through its newer session.
+            // A replaced session's agent (or one whose tunnels all moved) already holds the place through its newer
+            // session.
             services.quotas().releaseSession(clientId(), agentId);
         }
         if (previous == State.ACTIVE) {
             long duration = Duration.between(connectedAt, Instant.now()).toMillis();
             if (logsLifecycle) {
                 try (LogFields fields = LogFields.client(clientId())) {
-                    Log.infof("agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out", sessionId, clientId(),
-                            PeerText.escape(reason), code, duration, mux.bytesReceived(), mux.bytesSent());
+                    Log.infof(
+                            "agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out",
+                            sessionId,
+                            clientId(),
+                            PeerText.escape(reason),
+                            code,
+                            duration,
+                            mux.bytesReceived(),
+                            mux.bytesSent());
                 }
             }
             leases.releaseAll("agent disconnected: " + reason);
-            services.directory().remove(sessionId).onFailure(e -> Log.debugf("could not remove session record %s: %s", sessionId, e.getMessage()));
+            services.directory()
+                    .remove(sessionId)
+                    .onFailure(e -> Log.debugf("could not remove session record %s: %s", sessionId, e.getMessage()));
             services.metrics().agentDisconnected();
-            services.events().publish(new PortholeEvent.AgentDisconnected(services.instance().id(), sessionId, clientId(), remoteAddress, code,
-                    reason, duration, mux.bytesReceived(), mux.bytesSent()));
+            services.events()
+                    .publish(new PortholeEvent.AgentDisconnected(
+                            services.instance().id(),
+                            sessionId,
+                            clientId(),
+                            remoteAddress,
+                            code,
+                            reason,
+                            duration,
+                            mux.bytesReceived(),
+                            mux.bytesSent()));
         } else if (logsLifecycle) {
-            Log.infof("agent connection %s (client %s) closed during the handshake: %s (%d)", sessionId, clientId(), PeerText.escape(reason), code);
+            Log.infof(
+                    "agent connection %s (client %s) closed during the handshake: %s (%d)",
+                    sessionId, clientId(), PeerText.escape(reason), code);
         }
     }
 
@@ -309,10 +365,13 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             protocolError("HELLO after the handshake");
             return;
         }
-        OptionalInt version = ProtocolVersion.negotiate(hello.minVersion(), hello.maxVersion(), ProtocolVersion.MIN, ProtocolVersion.MAX);
+        OptionalInt version = ProtocolVersion.negotiate(
+                hello.minVersion(), hello.maxVersion(), ProtocolVersion.MIN, ProtocolVersion.MAX);
         if (version.isEmpty()) {
-            close(CloseCode.UNSUPPORTED_VERSION, "agent speaks protocol " + hello.minVersion() + "-" + hello.maxVersion() + ", this gateway "
-                    + ProtocolVersion.MIN + "-" + ProtocolVersion.MAX + "; upgrade the older one");
+            close(
+                    CloseCode.UNSUPPORTED_VERSION,
+                    "agent speaks protocol " + hello.minVersion() + "-" + hello.maxVersion() + ", this gateway "
+                            + ProtocolVersion.MIN + "-" + ProtocolVersion.MAX + "; upgrade the older one");
             return;
         }
         try {
@@ -327,24 +386,37 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             leases.joinAsHa();
         }
         state = State.CLAIMING;
-        new TunnelClaims(services.claims(), this, leases).claim(hello.tunnels())
+        new TunnelClaims(services.claims(), this, leases)
+                .claim(hello.tunnels())
                 .onComplete(results -> mux.onContext(() -> welcome(version.getAsInt(), hello, results.result())));
     }
 
     private void welcome(int version, Hello hello, List<TunnelResult> results) {
         if (state == State.CLOSED) {
             // The agent went away while its claims were in flight: give the names back.
-            results.stream().filter(TunnelResult::granted).map(GrantedTunnel::of).forEach(leases::giveBack);
+            results.stream()
+                    .filter(TunnelResult::granted)
+                    .map(GrantedTunnel::of)
+                    .forEach(leases::giveBack);
             return;
         }
         Set<String> capabilities = new HashSet<>(hello.capabilities());
         capabilities.retainAll(CAPABILITIES);
-        List<TunnelResult> granted = results.stream().filter(TunnelResult::granted).toList();
+        List<TunnelResult> granted =
+                results.stream().filter(TunnelResult::granted).toList();
         if (granted.isEmpty() && !results.isEmpty()) {
-            mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results,
-                services.instance().id()));
+            mux.send(new Welcome(
+                    version,
+                    sessionId,
+                    capabilities,
+                    mux.settings().initialWindow(),
+                    mux.settings().maxFrameSize(),
+                    results,
+                    services.instance().id()));
             boolean retry = TunnelResult.tryAgainLater(results);
-            close(retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS, "none of the requested tunnels could be granted");
+            close(
+                    retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS,
+                    "none of the requested tunnels could be granted");
             return;
         }
         state = State.ACTIVE;
@@ -352,27 +424,48 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         for (TunnelResult result : granted) {
             leases.hold(GrantedTunnel.of(result));
         }
-        mux.send(new Welcome(version, sessionId, capabilities, mux.settings().initialWindow(), mux.settings().maxFrameSize(), results,
+        mux.send(new Welcome(
+                version,
+                sessionId,
+                capabilities,
+                mux.settings().initialWindow(),
+                mux.settings().maxFrameSize(),
+                results,
                 services.instance().id()));
-        long expiresAt = principal.sessionLifetimeSeconds() > 0 ? connectedAt.plusSeconds(principal.sessionLifetimeSeconds()).toEpochMilli() : 0;
-        mux.send(new Config(services.config().heartbeat().interval(), services.config().heartbeat().timeout(),
-                services.config().tunnel().maxStreamsPerSession(), expiresAt));
-        mux.startHeartbeat(services.vertx(), services.config().heartbeat().interval(), services.config().heartbeat().timeout());
+        long expiresAt = principal.sessionLifetimeSeconds() > 0
+                ? connectedAt.plusSeconds(principal.sessionLifetimeSeconds()).toEpochMilli()
+                : 0;
+        mux.send(new Config(
+                services.config().heartbeat().interval(),
+                services.config().heartbeat().timeout(),
+                services.config().tunnel().maxStreamsPerSession(),
+                expiresAt));
+        mux.startHeartbeat(
+                services.vertx(),
+                services.config().heartbeat().interval(),
+                services.config().heartbeat().timeout());
         timers.every(services.config().registry().refreshInterval(), this::refresh);
         if (expiresAt > 0) {
             scheduleExpiry(Duration.ofSeconds(principal.sessionLifetimeSeconds()));
         }
         publishRecord();
         services.metrics().agentConnected();
-        services.events().publish(new PortholeEvent.AgentConnected(services.instance().id(), sessionId, clientId(), agentId, remoteAddress,
-                agentVersion));
+        services.events()
+                .publish(new PortholeEvent.AgentConnected(
+                        services.instance().id(), sessionId, clientId(), agentId, remoteAddress, agentVersion));
         if (logsLifecycle) {
             try (LogFields fields = LogFields.of(clientId(), String.join(",", tunnelNames()))) {
-                Log.infof("agent connected: session %s, client %s, from %s, agent %s, tunnels %s", sessionId, clientId(), remoteAddress,
-                        agentVersion, leases.held().stream().map(GrantedTunnel::publicAddress).toList());
+                Log.infof(
+                        "agent connected: session %s, client %s, from %s, agent %s, tunnels %s",
+                        sessionId,
+                        clientId(),
+                        remoteAddress,
+                        agentVersion,
+                        leases.held().stream().map(GrantedTunnel::publicAddress).toList());
             }
         }
-        // Grants may have changed while the claims were in flight (regrant), and the claims were made with the old ones.
+        // Grants may have changed while the claims were in flight (regrant), and the claims were made with the old
+        // ones.
         takeUngranted();
     }
 
@@ -411,9 +504,12 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 return;
             }
             if (leases.isEmpty()) {
-                timers.closeWhenIdle(CloseCode.SESSION_REPLACED, principal.method() == AuthMethod.JWT
-                        ? "a newer session of client '" + clientId() + "' took over its tunnels"
-                        : "a newer connection of this agent took over its tunnels", services.config().shutdown().drainTimeout());
+                timers.closeWhenIdle(
+                        CloseCode.SESSION_REPLACED,
+                        principal.method() == AuthMethod.JWT
+                                ? "a newer session of client '" + clientId() + "' took over its tunnels"
+                                : "a newer connection of this agent took over its tunnels",
+                        services.config().shutdown().drainTimeout());
             }
         });
     }
@@ -424,20 +520,41 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     private void scheduleExpiry(Duration lifetime) {
-        Duration warning = principal.sessionWarningSeconds() > 0 ? Duration.ofSeconds(principal.sessionWarningSeconds()) : Duration.ofMinutes(2);
+        Duration warning = principal.sessionWarningSeconds() > 0
+                ? Duration.ofSeconds(principal.sessionWarningSeconds())
+                : Duration.ofMinutes(2);
         timers.expireAfter(lifetime, warning, () -> {
-            services.events().publish(new PortholeEvent.PublicSessionExpired(services.instance().id(), sessionId, remoteAddress,
-                    String.join(",", tunnelNames())));
-            close(CloseCode.SESSION_EXPIRED, "public sessions last " + SessionTimers.describe(lifetime) + "; authenticate with a token for a longer session");
+            services.events()
+                    .publish(new PortholeEvent.PublicSessionExpired(
+                            services.instance().id(), sessionId, remoteAddress, String.join(",", tunnelNames())));
+            close(
+                    CloseCode.SESSION_EXPIRED,
+                    "public sessions last " + SessionTimers.describe(lifetime)
+                            + "; authenticate with a token for a longer session");
         });
     }
 
     private void publishRecord() {
-        SessionRecord record = new SessionRecord(sessionId, services.instance().id(), clientId(), agentId, remoteAddress, connectedAt,
-                leases.held().stream().map(t -> new SessionRecord.TunnelEntry(t.kindName(), t.name(), t.publicAddress(),
-                        policy(t.name()).toString())).toList(),
-                mux.bytesReceived(), mux.bytesSent(), mux.streamsOpened());
-        services.directory().publish(record).onFailure(e -> Log.debugf("could not publish session record %s: %s", sessionId, e.getMessage()));
+        SessionRecord record = new SessionRecord(
+                sessionId,
+                services.instance().id(),
+                clientId(),
+                agentId,
+                remoteAddress,
+                connectedAt,
+                leases.held().stream()
+                        .map(t -> new SessionRecord.TunnelEntry(
+                                t.kindName(),
+                                t.name(),
+                                t.publicAddress(),
+                                policy(t.name()).toString()))
+                        .toList(),
+                mux.bytesReceived(),
+                mux.bytesSent(),
+                mux.streamsOpened());
+        services.directory()
+                .publish(record)
+                .onFailure(e -> Log.debugf("could not publish session record %s: %s", sessionId, e.getMessage()));
     }
 
     private void protocolError(String reason) {

@@ -15,7 +15,16 @@ import jakarta.inject.Singleton;
 
 /** What {@link TunnelClaims} works with to claim an agent's HTTP names, TCP ports, private tunnels and TLS names. */
 @Singleton
-record ClaimServices(GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, ClientQuotas quotas, NameGenerator names,
-        EventPublisher events, PublicAddresses addresses, TcpClaims tcp, PrivateClaims privateClaims, PolicyGate policies,
-        PassthroughClaims passthrough, Holders holders) {
-}
+record ClaimServices(
+        GatewayConfig config,
+        GatewayInstance instance,
+        TunnelRegistry registry,
+        ClientQuotas quotas,
+        NameGenerator names,
+        EventPublisher events,
+        PublicAddresses addresses,
+        TcpClaims tcp,
+        PrivateClaims privateClaims,
+        PolicyGate policies,
+        PassthroughClaims passthrough,
+        Holders holders) {}

@@ -50,8 +50,15 @@ public class ControlBroadcasts {
     private volatile RedisConnection connection;
     private volatile boolean subscribed;
 
-    public ControlBroadcasts(Redis redis, Vertx vertx, RedisKeys keys, LocalSessions sessions, AgentAuthenticator authenticator,
-            GatewayFileReload configFile, PortMirrors mirrors, SessionRechecks rechecks) {
+    public ControlBroadcasts(
+            Redis redis,
+            Vertx vertx,
+            RedisKeys keys,
+            LocalSessions sessions,
+            AgentAuthenticator authenticator,
+            GatewayFileReload configFile,
+            PortMirrors mirrors,
+            SessionRechecks rechecks) {
         this.redis = redis;
         this.vertx = vertx;
         this.channel = keys.control();
@@ -105,18 +112,26 @@ public class ControlBroadcasts {
         if (stopped) {
             return;
         }
-        redis.connect().onSuccess(conn -> {
-            connection = conn;
-            conn.handler(this::onMessage);
-            conn.exceptionHandler(error -> lost(conn, error.getMessage()));
-            conn.endHandler(ignored -> lost(conn, "connection closed"));
-            conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel).arg(configChannel).arg(portsChannel)).onSuccess(ok -> {
-                subscribed = true;
-                Log.debugf("subscribed to %s", channel);
-                // Broadcasts published while there was no subscription are lost: read the state of every live session again.
-                rechecks.all();
-            }).onFailure(error -> lost(conn, error.getMessage()));
-        }).onFailure(error -> lost(null, error.getMessage()));
+        redis.connect()
+                .onSuccess(conn -> {
+                    connection = conn;
+                    conn.handler(this::onMessage);
+                    conn.exceptionHandler(error -> lost(conn, error.getMessage()));
+                    conn.endHandler(ignored -> lost(conn, "connection closed"));
+                    conn.send(Request.cmd(Command.SUBSCRIBE)
+                                    .arg(channel)
+                                    .arg(configChannel)
+                                    .arg(portsChannel))
+                            .onSuccess(ok -> {
+                                subscribed = true;
+                                Log.debugf("subscribed to %s", channel);
+                                // Broadcasts published while there was no subscription are lost: read the state of
+                                // every live session again.
+                                rechecks.all();
+                            })
+                            .onFailure(error -> lost(conn, error.getMessage()));
+                })
+                .onFailure(error -> lost(null, error.getMessage()));
     }
 
     private void lost(RedisConnection conn, String why) {
@@ -133,14 +148,18 @@ public class ControlBroadcasts {
             return;
         }
         if (wasSubscribed) {
-            Log.warnf("lost the subscription to %s (%s); broadcasts (client disabled, kicks) are missed until it is back", channel, why);
+            Log.warnf(
+                    "lost the subscription to %s (%s); broadcasts (client disabled, kicks) are missed until it is back",
+                    channel, why);
         }
         vertx.setTimer(RESUBSCRIBE_MILLIS, id -> subscribe());
     }
 
     private void onMessage(Response response) {
         // RESP2: ["message", channel, payload]; RESP3: a push with the same three parts.
-        if (response == null || (response.type() != ResponseType.PUSH && response.type() != ResponseType.MULTI) || response.size() < 3) {
+        if (response == null
+                || (response.type() != ResponseType.PUSH && response.type() != ResponseType.MULTI)
+                || response.size() < 3) {
             return;
         }
         if (!"message".equals(response.get(0).toString())) {
@@ -171,7 +190,8 @@ public class ControlBroadcasts {
             case ControlBroadcast.ClientDisabled b -> "client '" + b.clientId() + "' was disabled by an administrator";
             case ControlBroadcast.ClientDeleted b -> "client '" + b.clientId() + "' was deleted by an administrator";
             case ControlBroadcast.CredentialRevoked b -> "the credential this agent used was revoked; get a new one";
-            case ControlBroadcast.SigningKeyRetired b -> "the secret that signed this agent's token was retired; get a new token";
+            case ControlBroadcast.SigningKeyRetired b ->
+                "the secret that signed this agent's token was retired; get a new token";
             case ControlBroadcast.SessionKicked b -> "an administrator ended this session";
             case ControlBroadcast.ClientGrantsChanged b -> "the client's grants changed";
         };

@@ -21,6 +21,7 @@ public class PublicSessionPlaces {
 
     /** How long a public agent refused for a cap waits before trying again. */
     static final long RETRY_SECONDS = 30;
+
     private static final String ALL = "public*";
 
     private final ClientQuotas quotas;
@@ -37,8 +38,13 @@ public class PublicSessionPlaces {
 
     /** Takes the session's places, or fails with a 429 naming the cap; nothing is held after a failure. */
     Future<Void> acquire(String address, String sessionId) {
-        return take(byAddress(address), sessionId, perAddress, perAddress + " public sessions from this address are open already")
-                .compose(ignored -> take(ALL, sessionId, total, total + " public sessions are open on this server already")
+        return take(
+                        byAddress(address),
+                        sessionId,
+                        perAddress,
+                        perAddress + " public sessions from this address are open already")
+                .compose(ignored -> take(
+                                ALL, sessionId, total, total + " public sessions are open on this server already")
                         .onFailure(error -> quotas.releaseSession(byAddress(address), sessionId)))
                 .onSuccess(ignored -> held.put(sessionId, address));
     }
@@ -66,10 +72,17 @@ public class PublicSessionPlaces {
             return Future.succeededFuture();
         }
         return quotas.acquireSession(set, sessionId, limit)
-                .recover(error -> Future.failedFuture(new AgentRejectedException(503,
-                        "the gateway cannot check the public session limit right now (Redis unreachable); the agent will retry", RETRY_SECONDS)))
-                .compose(acquired -> acquired ? Future.succeededFuture() : Future.failedFuture(new AgentRejectedException(429,
-                        full + "; try again later, or authenticate with a token (--token) for a session of your own", RETRY_SECONDS)));
+                .recover(error -> Future.failedFuture(new AgentRejectedException(
+                        503,
+                        "the gateway cannot check the public session limit right now (Redis unreachable); the agent will retry",
+                        RETRY_SECONDS)))
+                .compose(acquired -> acquired
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(new AgentRejectedException(
+                                429,
+                                full
+                                        + "; try again later, or authenticate with a token (--token) for a session of your own",
+                                RETRY_SECONDS)));
     }
 
     private static String byAddress(String address) {

@@ -67,9 +67,13 @@ public class SessionRechecks {
         if (picked.isEmpty()) {
             return Future.succeededFuture(0);
         }
-        List<SessionCheck> checks = picked.stream().map(session -> new SessionCheck(session.sessionId(), session.principal())).toList();
+        List<SessionCheck> checks = picked.stream()
+                .map(session -> new SessionCheck(session.sessionId(), session.principal()))
+                .toList();
         return authenticator.recheck(checks).map(this::apply).recover(error -> {
-            Log.warnf("could not check %s again (%s); trying again in %d s", what, error.getMessage(), RETRY_MILLIS / 1000);
+            Log.warnf(
+                    "could not check %s again (%s); trying again in %d s",
+                    what, error.getMessage(), RETRY_MILLIS / 1000);
             return retryLater().compose(ignored -> recheck(which, what));
         });
     }

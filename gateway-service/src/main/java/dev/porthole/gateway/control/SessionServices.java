@@ -20,8 +20,20 @@ import jakarta.inject.Singleton;
  * what only claiming needs is in {@link ClaimServices}.
  */
 @Singleton
-record SessionServices(Vertx vertx, GatewayConfig config, GatewayInstance instance, TunnelRegistry registry, SessionDirectory directory,
-        LocalRoutes routes, LocalSessions sessions, ClientQuotas quotas, EventPublisher events, GatewayMetrics metrics,
-        PortListeners ports, PrivateDialer dialer, LimitPolicy limits, ClaimServices claims, PublicSessionPlaces publicPlaces,
-        SourceLogBudgets logBudgets) {
-}
+record SessionServices(
+        Vertx vertx,
+        GatewayConfig config,
+        GatewayInstance instance,
+        TunnelRegistry registry,
+        SessionDirectory directory,
+        LocalRoutes routes,
+        LocalSessions sessions,
+        ClientQuotas quotas,
+        EventPublisher events,
+        GatewayMetrics metrics,
+        PortListeners ports,
+        PrivateDialer dialer,
+        LimitPolicy limits,
+        ClaimServices claims,
+        PublicSessionPlaces publicPlaces,
+        SourceLogBudgets logBudgets) {}

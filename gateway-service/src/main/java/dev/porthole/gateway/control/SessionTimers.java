@@ -20,6 +20,7 @@ final class SessionTimers {
     private final List<Long> timers = new ArrayList<>();
     /** Set once the session is to close when its last stream ends. */
     private Runnable closeOnIdle;
+
     private boolean cancelled;
 
     SessionTimers(Vertx vertx, MuxSession mux) {
@@ -60,7 +61,8 @@ final class SessionTimers {
         if (closeOnIdle == null) {
             return;
         }
-        // After the stream's own close has run to its end (its last frames and handlers), and unless a new stream opened meanwhile.
+        // After the stream's own close has run to its end (its last frames and handlers), and unless a new stream
+        // opened meanwhile.
         mux.context().runOnContext(ignored -> {
             if (!cancelled && mux.openStreams() == 0) {
                 closeOnIdle.run();
@@ -75,8 +77,13 @@ final class SessionTimers {
     void expireAfter(Duration lifetime, Duration warning, Runnable expired) {
         Duration warnAfter = lifetime.compareTo(warning) > 0 ? lifetime.minus(warning) : lifetime.dividedBy(2);
         Duration left = lifetime.minus(warnAfter);
-        after(warnAfter, () -> mux.send(new Notice(Notice.Level.WARN, "session.expiring",
-                "this public session ends in " + describe(left) + "; authenticate with a token for a session without a time limit")));
+        after(
+                warnAfter,
+                () -> mux.send(new Notice(
+                        Notice.Level.WARN,
+                        "session.expiring",
+                        "this public session ends in " + describe(left)
+                                + "; authenticate with a token for a session without a time limit")));
         after(lifetime, expired);
     }
 

@@ -1,19 +1,18 @@
 package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.logging.LogFields;
-import dev.porthole.gateway.policy.EdgePolicy;
 import dev.porthole.gateway.policy.InvalidPolicyException;
 import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
-import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
+import dev.porthole.protocol.registry.TunnelNames;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -55,7 +54,10 @@ final class TunnelClaims {
         Set<String> asked = new HashSet<>();
         Future<Void> chain = Future.succeededFuture();
         for (TunnelRequest request : requests) {
-            chain = chain.compose(ignored -> claim(request, asked, results.stream().filter(TunnelResult::granted).toList())
+            chain = chain.compose(ignored -> claim(
+                            request,
+                            asked,
+                            results.stream().filter(TunnelResult::granted).toList())
                     .map(result -> {
                         results.add(result);
                         return null;
@@ -87,7 +89,8 @@ final class TunnelClaims {
                     return Future.succeededFuture();
                 }
                 GrantedTunnel tunnel = GrantedTunnel.of(result);
-                return services.quotas().acquireTunnel(clientId(), tunnel.key().toString(), limit)
+                return services.quotas()
+                        .acquireTunnel(clientId(), tunnel.key().toString(), limit)
                         .otherwise(error -> null)
                         .map(acquired -> {
                             if (Boolean.TRUE.equals(acquired)) {
@@ -96,13 +99,27 @@ final class TunnelClaims {
                             }
                             leases.giveBack(tunnel);
                             if (acquired != null) {
-                                services.events().publish(new PortholeEvent.LimitHit(services.instance().id(), clientId(), result.name(), "tunnels",
-                                        "session " + sessionId + " refused a tunnel: " + limit + " tunnels already open"));
+                                services.events()
+                                        .publish(new PortholeEvent.LimitHit(
+                                                services.instance().id(),
+                                                clientId(),
+                                                result.name(),
+                                                "tunnels",
+                                                "session " + sessionId + " refused a tunnel: " + limit
+                                                        + " tunnels already open"));
                             }
-                            checked.add(acquired == null
-                                    ? TunnelResult.refused(request, TunnelResult.UNAVAILABLE, "the gateway cannot check the tunnel limit right now; try again")
-                                    : TunnelResult.refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may hold at most " + limit
-                                            + (limit == 1 ? " tunnel" : " tunnels") + " at once across its agents"));
+                            checked.add(
+                                    acquired == null
+                                            ? TunnelResult.refused(
+                                                    request,
+                                                    TunnelResult.UNAVAILABLE,
+                                                    "the gateway cannot check the tunnel limit right now; try again")
+                                            : TunnelResult.refused(
+                                                    request,
+                                                    TunnelResult.FORBIDDEN,
+                                                    "client '" + clientId() + "' may hold at most " + limit
+                                                            + (limit == 1 ? " tunnel" : " tunnels")
+                                                            + " at once across its agents"));
                             return null;
                         });
             });
@@ -121,8 +138,11 @@ final class TunnelClaims {
             TunnelResult result = results.get(i);
             if (result.granted() && ++granted > limit) {
                 leases.giveBack(GrantedTunnel.of(result));
-                result = TunnelResult.refused(requests.get(i), TunnelResult.FORBIDDEN, "a public session may hold at most " + limit
-                        + (limit == 1 ? " tunnel" : " tunnels") + "; authenticate (--token) for more");
+                result = TunnelResult.refused(
+                        requests.get(i),
+                        TunnelResult.FORBIDDEN,
+                        "a public session may hold at most " + limit + (limit == 1 ? " tunnel" : " tunnels")
+                                + "; authenticate (--token) for more");
             }
             checked.add(result);
         }
@@ -135,10 +155,15 @@ final class TunnelClaims {
      * rule too (400, naming each rule); a granted HTTP tunnel's policy is in force before its route is bound.
      */
     private Future<TunnelResult> claim(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {
-        String missing = request.kind() == TunnelKind.HTTP ? principal.grants().requiredPolicy().problem(request.policy()) : null;
+        String missing = request.kind() == TunnelKind.HTTP
+                ? principal.grants().requiredPolicy().problem(request.policy())
+                : null;
         if (missing != null) {
-            return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' must protect its HTTP tunnels with " + missing
-                    + "; an administrator set this in its grants");
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "client '" + clientId() + "' must protect its HTTP tunnels with " + missing
+                            + "; an administrator set this in its grants");
         }
         if (request.policy().isEmpty()) {
             return claimUnprotected(request, asked, grantedSoFar);
@@ -146,36 +171,52 @@ final class TunnelClaims {
         if (request.kind() != TunnelKind.HTTP) {
             return refused(request, TunnelResult.INVALID, "edge policies apply to HTTP tunnels only");
         }
-        return services.policies().compile(request.policy()).compose(policy -> claimUnprotected(request, asked, grantedSoFar).map(result -> {
-            if (result.granted()) {
-                session.enforce(result.name(), policy);
-            } else {
-                policy.close();
-            }
-            return result;
-        }), error -> error instanceof InvalidPolicyException ? refused(request, TunnelResult.INVALID, error.getMessage())
-                : Future.failedFuture(error));
+        return services.policies()
+                .compile(request.policy())
+                .compose(
+                        policy -> claimUnprotected(request, asked, grantedSoFar).map(result -> {
+                            if (result.granted()) {
+                                session.enforce(result.name(), policy);
+                            } else {
+                                policy.close();
+                            }
+                            return result;
+                        }),
+                        error -> error instanceof InvalidPolicyException
+                                ? refused(request, TunnelResult.INVALID, error.getMessage())
+                                : Future.failedFuture(error));
     }
 
-    private Future<TunnelResult> claimUnprotected(TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {
+    private Future<TunnelResult> claimUnprotected(
+            TunnelRequest request, Set<String> asked, List<TunnelResult> grantedSoFar) {
         if (grantedSoFar.size() >= services.config().tunnel().maxTunnelsPerSession()) {
-            return refused(request, TunnelResult.FORBIDDEN, "at most " + services.config().tunnel().maxTunnelsPerSession()
-                    + " tunnels per agent connection");
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "at most " + services.config().tunnel().maxTunnelsPerSession() + " tunnels per agent connection");
         }
         if (request.kind() == TunnelKind.TLS) {
-            return services.passthrough().claim(request, principal, route, asked).map(this::tookOver);
+            return services.passthrough()
+                    .claim(request, principal, route, asked)
+                    .map(this::tookOver);
         }
         if (request.kind() == TunnelKind.TCP) {
             return request.privateTunnel() ? claimPrivate(request, asked) : claimPort(request, grantedSoFar);
         }
         if (request.privateTunnel()) {
-            return refused(request, TunnelResult.INVALID, "only TCP tunnels can be private: porthole tcp <port> --private --name <name>");
+            return refused(
+                    request,
+                    TunnelResult.INVALID,
+                    "only TCP tunnels can be private: porthole tcp <port> --private --name <name>");
         }
         String name = request.name().toLowerCase(Locale.ROOT);
         // A public session's names end with it: a name asked back after a reconnect is a fresh one.
         if (name.isEmpty() || (principal.isPublic() && services.names().looksGenerated(name))) {
             if (!principal.grants().randomNames()) {
-                return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may not use random names; ask for one of its subdomains");
+                return refused(
+                        request,
+                        TunnelResult.FORBIDDEN,
+                        "client '" + clientId() + "' may not use random names; ask for one of its subdomains");
             }
             return claimRandom(request, services.config().registry().randomNameAttempts());
         }
@@ -184,28 +225,42 @@ final class TunnelClaims {
             return refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
         }
         if (!asked.add(name)) {
-            return refused(request, TunnelResult.CONFLICT, "subdomain '" + name + "' is asked for twice in one connection");
+            return refused(
+                    request, TunnelResult.CONFLICT, "subdomain '" + name + "' is asked for twice in one connection");
         }
-        boolean reclaimingRandomName = principal.grants().randomNames() && services.names().looksGenerated(name);
+        boolean reclaimingRandomName =
+                principal.grants().randomNames() && services.names().looksGenerated(name);
         if (principal.isPublic()) {
-            return refused(request, TunnelResult.FORBIDDEN, "public sessions get random names only; authenticate (--token) to choose subdomain '"
-                    + name + "'");
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "public sessions get random names only; authenticate (--token) to choose subdomain '" + name + "'");
         }
         if (!principal.grants().allowsSubdomain(name) && !reclaimingRandomName) {
-            return refused(request, TunnelResult.FORBIDDEN, "client '" + clientId() + "' may not claim subdomain '" + name
-                    + "'; ask an administrator to grant it");
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "client '" + clientId() + "' may not claim subdomain '" + name
+                            + "'; ask an administrator to grant it");
         }
-        return services.registry().claimHttp(name, route).compose(outcome -> switch (outcome) {
-            case ClaimOutcome.Claimed claimed -> Future.succeededFuture(granted(name));
-            case ClaimOutcome.Joined joined -> Future.succeededFuture(granted(name));
-            case ClaimOutcome.TookOver tookOver -> {
-                leases.takeOverFrom(tookOver.previous(), TunnelKey.http(name));
-                yield Future.succeededFuture(granted(name));
-            }
-            case ClaimOutcome.Taken taken -> taken(request, name, taken.holder());
-            case ClaimOutcome.Reserved reserved -> Future.succeededFuture(TunnelResult.refused(request, TunnelResult.FORBIDDEN, "subdomain '"
-                    + name + "' is reserved for another client; pick another with --subdomain"));
-        }).recover(error -> registryUnavailable(request, error));
+        return services.registry()
+                .claimHttp(name, route)
+                .compose(outcome -> switch (outcome) {
+                    case ClaimOutcome.Claimed claimed -> Future.succeededFuture(granted(name));
+                    case ClaimOutcome.Joined joined -> Future.succeededFuture(granted(name));
+                    case ClaimOutcome.TookOver tookOver -> {
+                        leases.takeOverFrom(tookOver.previous(), TunnelKey.http(name));
+                        yield Future.succeededFuture(granted(name));
+                    }
+                    case ClaimOutcome.Taken taken -> taken(request, name, taken.holder());
+                    case ClaimOutcome.Reserved reserved ->
+                        Future.succeededFuture(TunnelResult.refused(
+                                request,
+                                TunnelResult.FORBIDDEN,
+                                "subdomain '" + name
+                                        + "' is reserved for another client; pick another with --subdomain"));
+                })
+                .recover(error -> registryUnavailable(request, error));
     }
 
     /**
@@ -214,19 +269,32 @@ final class TunnelClaims {
      * more is said.
      */
     private Future<TunnelResult> taken(TunnelRequest request, String name, Route holder) {
-        return services.holders().heldBy(holder, clientId()).map(whose -> TunnelResult.refused(request, TunnelResult.CONFLICT,
-                "subdomain '" + name + "' is " + whose.text() + (whose.yours()
-                        ? "; stop that agent, or pick another name with --subdomain"
-                        : "; pick another with --subdomain or ask an administrator to release it")));
+        return services.holders()
+                .heldBy(holder, clientId())
+                .map(whose -> TunnelResult.refused(
+                        request,
+                        TunnelResult.CONFLICT,
+                        "subdomain '" + name + "' is " + whose.text()
+                                + (whose.yours()
+                                        ? "; stop that agent, or pick another name with --subdomain"
+                                        : "; pick another with --subdomain or ask an administrator to release it")));
     }
 
     private Future<TunnelResult> claimPort(TunnelRequest request, List<TunnelResult> grantedSoFar) {
         if (principal.isPublic()) {
-            return refused(request, TunnelResult.FORBIDDEN, "public sessions may not open TCP tunnels; authenticate (--token)");
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "public sessions may not open TCP tunnels; authenticate (--token)");
         }
         int rangePorts = (int) grantedSoFar.stream()
-                .filter(r -> r.kind() == TunnelKind.TCP && r.port() > 0 && !principal.grants().tcpPorts().contains(r.port())).count();
-        return services.tcp().claim(request, clientId(), principal.grants(), route, session, rangePorts).map(this::tookOver);
+                .filter(r -> r.kind() == TunnelKind.TCP
+                        && r.port() > 0
+                        && !principal.grants().tcpPorts().contains(r.port()))
+                .count();
+        return services.tcp()
+                .claim(request, clientId(), principal.grants(), route, session, rangePorts)
+                .map(this::tookOver);
     }
 
     private Future<TunnelResult> claimPrivate(TunnelRequest request, Set<String> asked) {
@@ -236,7 +304,8 @@ final class TunnelClaims {
     /** A granted claim that an older session of this agent held: that session lets go of it. */
     private TunnelResult tookOver(ClaimResult claim) {
         if (claim.previous() != null) {
-            leases.takeOverFrom(claim.previous(), GrantedTunnel.of(claim.result()).key());
+            leases.takeOverFrom(
+                    claim.previous(), GrantedTunnel.of(claim.result()).key());
         }
         return claim.result();
     }
@@ -246,24 +315,34 @@ final class TunnelClaims {
             return refused(request, TunnelResult.UNAVAILABLE, "no free random name found; try again");
         }
         String name = services.names().next();
-        return services.registry().claimHttp(name, route).compose(outcome -> switch (outcome) {
-            case ClaimOutcome.Claimed claimed -> Future.succeededFuture(granted(name));
-            case ClaimOutcome.Joined joined -> Future.succeededFuture(granted(name));
-            case ClaimOutcome.TookOver tookOver -> Future.succeededFuture(granted(name));
-            case ClaimOutcome.Taken taken -> claimRandom(request, attemptsLeft - 1);
-            case ClaimOutcome.Reserved reserved -> claimRandom(request, attemptsLeft - 1);
-        }, error -> registryUnavailable(request, error));
+        return services.registry()
+                .claimHttp(name, route)
+                .compose(
+                        outcome -> switch (outcome) {
+                            case ClaimOutcome.Claimed claimed -> Future.succeededFuture(granted(name));
+                            case ClaimOutcome.Joined joined -> Future.succeededFuture(granted(name));
+                            case ClaimOutcome.TookOver tookOver -> Future.succeededFuture(granted(name));
+                            case ClaimOutcome.Taken taken -> claimRandom(request, attemptsLeft - 1);
+                            case ClaimOutcome.Reserved reserved -> claimRandom(request, attemptsLeft - 1);
+                        },
+                        error -> registryUnavailable(request, error));
     }
 
     private Future<TunnelResult> registryUnavailable(TunnelRequest request, Throwable error) {
         try (LogFields fields = LogFields.of(clientId(), request.name())) {
-            Log.warnf("tunnel registry unavailable while session %s claimed '%s': %s", sessionId, PeerText.escape(request.name()), error.getMessage());
+            Log.warnf(
+                    "tunnel registry unavailable while session %s claimed '%s': %s",
+                    sessionId, PeerText.escape(request.name()), error.getMessage());
         }
-        return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
+        return refused(
+                request,
+                TunnelResult.UNAVAILABLE,
+                "the tunnel registry is unavailable right now; the agent will try again");
     }
 
     private TunnelResult granted(String name) {
-        return TunnelResult.granted(TunnelKind.HTTP, name, 0, services.addresses().http(name));
+        return TunnelResult.granted(
+                TunnelKind.HTTP, name, 0, services.addresses().http(name));
     }
 
     private static Future<TunnelResult> refused(TunnelRequest request, int status, String message) {

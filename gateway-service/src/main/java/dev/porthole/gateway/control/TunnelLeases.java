@@ -28,11 +28,13 @@ final class TunnelLeases {
     private final String sessionId;
     /** How this session holds its names; an HA session ({@code ha} in HELLO) joins its agent's other sessions as a holder. */
     private Route route;
+
     private final List<GrantedTunnel> tunnels = new ArrayList<>();
     /** Tunnels served here that no newer session holds yet, readable from any thread. */
     private volatile int serving;
     /** Tunnels a newer session on another gateway holds now, after this one sent GOAWAY. */
     private final Set<TunnelKey> movedAway = new HashSet<>();
+
     private boolean goneAway;
     private boolean registryWarned;
 
@@ -84,14 +86,23 @@ final class TunnelLeases {
             }
         }
         services.metrics().tunnelOpened(tunnel.kindName(), tunnel.name(), clientId());
-        services.events().publish(new PortholeEvent.TunnelOpened(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
-                tunnel.name(), tunnel.publicAddress()));
+        services.events()
+                .publish(new PortholeEvent.TunnelOpened(
+                        services.instance().id(),
+                        sessionId,
+                        clientId(),
+                        tunnel.kindName(),
+                        tunnel.name(),
+                        tunnel.publicAddress()));
     }
 
     void refresh() {
         Grants grants = session.principal().grants();
         if (grants.maxTunnels() > 0) {
-            services.quotas().refreshTunnels(clientId(), tunnels.stream().map(t -> t.key().toString()).toList());
+            services.quotas()
+                    .refreshTunnels(
+                            clientId(),
+                            tunnels.stream().map(t -> t.key().toString()).toList());
         }
         refreshTunnels();
     }
@@ -102,45 +113,58 @@ final class TunnelLeases {
     }
 
     private void countServing() {
-        serving = (int) tunnels.stream().filter(t -> !movedAway.contains(t.key())).count();
+        serving =
+                (int) tunnels.stream().filter(t -> !movedAway.contains(t.key())).count();
     }
 
     void refreshTunnels() {
-        for (GrantedTunnel tunnel : tunnels.stream().filter(t -> !movedAway.contains(t.key())).toList()) {
-            services.registry().refresh(tunnel.key(), route).onComplete(result -> mux.onContext(() -> {
-                if (result.failed()) {
-                    if (!registryWarned) {
-                        registryWarned = true;
-                        try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
-                            Log.warnf("cannot refresh tunnel '%s' of session %s in the registry (%s); still serving it", tunnel.name(), sessionId,
-                                    result.cause().getMessage());
+        for (GrantedTunnel tunnel :
+                tunnels.stream().filter(t -> !movedAway.contains(t.key())).toList()) {
+            services.registry()
+                    .refresh(tunnel.key(), route)
+                    .onComplete(result -> mux.onContext(() -> {
+                        if (result.failed()) {
+                            if (!registryWarned) {
+                                registryWarned = true;
+                                try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
+                                    Log.warnf(
+                                            "cannot refresh tunnel '%s' of session %s in the registry (%s); still serving it",
+                                            tunnel.name(),
+                                            sessionId,
+                                            result.cause().getMessage());
+                                }
+                            }
+                            return;
                         }
-                    }
-                    return;
-                }
-                registryWarned = false;
-                if (result.result() == RefreshOutcome.RESTORED) {
-                    try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
-                        Log.infof("restored registry entry of tunnel '%s' (session %s) after it vanished from Redis", tunnel.name(), sessionId);
-                    }
-                } else if (result.result() == RefreshOutcome.LOST && goneAway) {
-                    // Moved with the agent; served here still until this session closes (see AgentSession.goAway).
-                    if (movedAway.add(tunnel.key())) {
-                        countServing();
-                        try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
-                            Log.infof("tunnel '%s' of session %s moved with its agent to another gateway", tunnel.name(), sessionId);
+                        registryWarned = false;
+                        if (result.result() == RefreshOutcome.RESTORED) {
+                            try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
+                                Log.infof(
+                                        "restored registry entry of tunnel '%s' (session %s) after it vanished from Redis",
+                                        tunnel.name(), sessionId);
+                            }
+                        } else if (result.result() == RefreshOutcome.LOST && goneAway) {
+                            // Moved with the agent; served here still until this session closes (see
+                            // AgentSession.goAway).
+                            if (movedAway.add(tunnel.key())) {
+                                countServing();
+                                try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
+                                    Log.infof(
+                                            "tunnel '%s' of session %s moved with its agent to another gateway",
+                                            tunnel.name(), sessionId);
+                                }
+                            }
+                        } else if (result.result() == RefreshOutcome.LOST) {
+                            session.loseTunnel(tunnel.key(), "another session holds it now");
                         }
-                    }
-                } else if (result.result() == RefreshOutcome.LOST) {
-                    session.loseTunnel(tunnel.key(), "another session holds it now");
-                }
-            }));
+                    }));
         }
     }
 
     /** Stops serving a tunnel a newer session took; true when this session held it. */
     boolean lose(TunnelKey key, String reason) {
-        GrantedTunnel lost = tunnels.stream().filter(t -> t.key().equals(key)).findFirst().orElse(null);
+        GrantedTunnel lost =
+                tunnels.stream().filter(t -> t.key().equals(key)).findFirst().orElse(null);
         if (lost == null) {
             return false;
         }
@@ -149,7 +173,9 @@ final class TunnelLeases {
         countServing();
         unbind(lost);
         services.metrics().tunnelClosed(lost.kindName(), name, clientId());
-        services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
+        services.events()
+                .publish(new PortholeEvent.TunnelClosed(
+                        services.instance().id(), sessionId, clientId(), lost.kindName(), name, reason));
         try (LogFields fields = LogFields.of(clientId(), name)) {
             Log.infof("session %s no longer serves '%s': %s", sessionId, name, reason);
         }
@@ -161,7 +187,9 @@ final class TunnelLeases {
         if (previous == null || previous.sessionId().equals(sessionId)) {
             return;
         }
-        services.sessions().find(previous.sessionId()).ifPresent(old -> old.loseTunnel(key, "taken over by session " + sessionId));
+        services.sessions()
+                .find(previous.sessionId())
+                .ifPresent(old -> old.loseTunnel(key, "taken over by session " + sessionId));
     }
 
     /** Gives a granted tunnel that this session never served back to the registry. */
@@ -202,7 +230,9 @@ final class TunnelLeases {
         int fromRange = 0;
         for (GrantedTunnel tunnel : tunnels) {
             boolean allowed = switch (tunnel.key().kind()) {
-                case "http" -> grants.allowsSubdomain(tunnel.name()) || grants.randomNames() && names.looksGenerated(tunnel.name());
+                case "http" ->
+                    grants.allowsSubdomain(tunnel.name())
+                            || grants.randomNames() && names.looksGenerated(tunnel.name());
                 case "private" -> grants.allowsPrivate(tunnel.name());
                 case "tls" -> grants.allowsSubdomain(tunnel.name());
                 default -> grants.allowsTcpPort(tunnel.port()) || ++fromRange <= grants.tcpPortCount();
@@ -230,15 +260,18 @@ final class TunnelLeases {
         if (unbind(tunnel) && mayComeBack && tunnel.key().kind().equals("http")) {
             services.routes().markOffline(tunnel.name(), reason);
         }
-        services.registry().release(tunnel.key(), route)
-                .onFailure(e -> Log.debugf("could not release '%s' (it expires by itself): %s", tunnel.name(), e.getMessage()));
+        services.registry()
+                .release(tunnel.key(), route)
+                .onFailure(e ->
+                        Log.debugf("could not release '%s' (it expires by itself): %s", tunnel.name(), e.getMessage()));
         if (session.principal().grants().maxTunnels() > 0 && !movedAway.contains(tunnel.key())) {
             // A moved tunnel counts for the client through the newer session.
             services.quotas().releaseTunnel(clientId(), tunnel.key().toString());
         }
         services.metrics().tunnelClosed(tunnel.kindName(), tunnel.name(), clientId());
-        services.events().publish(new PortholeEvent.TunnelClosed(services.instance().id(), sessionId, clientId(), tunnel.kindName(),
-                tunnel.name(), reason));
+        services.events()
+                .publish(new PortholeEvent.TunnelClosed(
+                        services.instance().id(), sessionId, clientId(), tunnel.kindName(), tunnel.name(), reason));
     }
 
     private String clientId() {

@@ -42,7 +42,11 @@ public final class AesGcm {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
             cipher.updateAAD(associated);
             byte[] sealed = cipher.doFinal(plain);
-            return ByteBuffer.allocate(prefix.length + NONCE_BYTES + sealed.length).put(prefix).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(prefix.length + NONCE_BYTES + sealed.length)
+                    .put(prefix)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JVM: " + e.getMessage(), e);
         }

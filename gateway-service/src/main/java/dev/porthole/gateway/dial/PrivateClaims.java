@@ -4,12 +4,12 @@ import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
-import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
+import dev.porthole.protocol.registry.TunnelNames;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +37,10 @@ public class PrivateClaims {
      */
     public Future<ClaimResult> claim(TunnelRequest request, Principal principal, Route route, Set<String> asked) {
         if (principal.isPublic()) {
-            return refused(request, TunnelResult.FORBIDDEN, "public sessions may not publish private tunnels; authenticate (--token)");
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "public sessions may not publish private tunnels; authenticate (--token)");
         }
         if (request.port() != 0) {
             return refused(request, TunnelResult.INVALID, "a private tunnel has no public port; leave --port out");
@@ -51,25 +54,44 @@ public class PrivateClaims {
             return refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
         }
         if (!asked.add("private:" + name)) {
-            return refused(request, TunnelResult.CONFLICT, "private tunnel '" + name + "' is asked for twice in one connection");
+            return refused(
+                    request,
+                    TunnelResult.CONFLICT,
+                    "private tunnel '" + name + "' is asked for twice in one connection");
         }
         if (!principal.grants().allowsPrivate(name)) {
-            return refused(request, TunnelResult.FORBIDDEN, "client '" + principal.clientId() + "' may not publish private tunnel '" + name
-                    + "'; ask an administrator to grant it");
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "client '" + principal.clientId() + "' may not publish private tunnel '" + name
+                            + "'; ask an administrator to grant it");
         }
         TunnelResult granted = TunnelResult.granted(TunnelKind.TCP, name, 0, "");
-        return registry.claim(TunnelKey.privateTunnel(name), route).map(outcome -> switch (outcome) {
-            // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
-            case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> ClaimResult.of(granted);
-            case ClaimOutcome.TookOver tookOver -> new ClaimResult(granted, tookOver.previous());
-            case ClaimOutcome.Taken taken -> ClaimResult.of(TunnelResult.refused(request, TunnelResult.CONFLICT, "private tunnel '" + name
-                    + "' is published by another client; pick another --name"));
-            case ClaimOutcome.Reserved reserved -> ClaimResult.of(TunnelResult.refused(request, TunnelResult.FORBIDDEN, "name '" + name
-                    + "' is reserved for another client; pick another --name"));
-        }).recover(error -> {
-            Log.warnf("tunnel registry unavailable while claiming private tunnel '%s': %s", name, error.getMessage());
-            return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
-        });
+        return registry.claim(TunnelKey.privateTunnel(name), route)
+                .map(outcome -> switch (outcome) {
+                    // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
+                    case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> ClaimResult.of(granted);
+                    case ClaimOutcome.TookOver tookOver -> new ClaimResult(granted, tookOver.previous());
+                    case ClaimOutcome.Taken taken ->
+                        ClaimResult.of(TunnelResult.refused(
+                                request,
+                                TunnelResult.CONFLICT,
+                                "private tunnel '" + name + "' is published by another client; pick another --name"));
+                    case ClaimOutcome.Reserved reserved ->
+                        ClaimResult.of(TunnelResult.refused(
+                                request,
+                                TunnelResult.FORBIDDEN,
+                                "name '" + name + "' is reserved for another client; pick another --name"));
+                })
+                .recover(error -> {
+                    Log.warnf(
+                            "tunnel registry unavailable while claiming private tunnel '%s': %s",
+                            name, error.getMessage());
+                    return refused(
+                            request,
+                            TunnelResult.UNAVAILABLE,
+                            "the tunnel registry is unavailable right now; the agent will try again");
+                });
     }
 
     private static Future<ClaimResult> refused(TunnelRequest request, int status, String message) {

@@ -8,7 +8,6 @@ import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelKey;
-import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.Principal;
@@ -16,6 +15,7 @@ import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.StreamResetException;
+import dev.porthole.protocol.registry.TunnelNames;
 import dev.porthole.protocol.relay.HalfCloseSocket;
 import dev.porthole.protocol.relay.RelayEnd;
 import dev.porthole.protocol.relay.Splice;
@@ -58,13 +58,15 @@ public class PrivateDialer {
             stream.reset(ResetCode.STREAM_ERROR, "a dial carries raw TCP, not an HTTP request");
             return;
         }
-        // Checked before the name is used or logged: a name is one DNS label, so it cannot carry a line break into the log.
+        // Checked before the name is used or logged: a name is one DNS label, so it cannot carry a line break into the
+        // log.
         String problem = TunnelNames.problem(name);
         if (problem != null) {
             if (refusals.allow()) {
                 try (LogFields fields = LogFields.client(dialer.clientId())) {
-                    Log.infof("client %s dialed '%s', which is no tunnel name; stream %d refused", dialer.clientId(), PeerText.escape(open.tunnel()),
-                            stream.id());
+                    Log.infof(
+                            "client %s dialed '%s', which is no tunnel name; stream %d refused",
+                            dialer.clientId(), PeerText.escape(open.tunnel()), stream.id());
                 }
             }
             metrics.tcpConnection("refused");
@@ -74,12 +76,16 @@ public class PrivateDialer {
         if (!dialer.grants().allowsDial(name)) {
             if (refusals.allow()) {
                 try (LogFields fields = LogFields.of(dialer.clientId(), name)) {
-                    Log.infof("client %s may not dial private tunnel '%s'; stream %d refused", dialer.clientId(), name, stream.id());
+                    Log.infof(
+                            "client %s may not dial private tunnel '%s'; stream %d refused",
+                            dialer.clientId(), name, stream.id());
                 }
             }
             metrics.tcpConnection("forbidden");
-            stream.reset(ResetCode.FORBIDDEN, "client '" + dialer.clientId() + "' may not dial private tunnel '" + name
-                    + "'; ask an administrator to grant it");
+            stream.reset(
+                    ResetCode.FORBIDDEN,
+                    "client '" + dialer.clientId() + "' may not dial private tunnel '" + name
+                            + "'; ask an administrator to grant it");
             return;
         }
         TunnelOwner owner = routes.privateTunnel(name).orElse(null);
@@ -96,8 +102,10 @@ public class PrivateDialer {
         TunnelLimits limits = owner.limits(name);
         if (!limits.openStream()) {
             metrics.tcpConnection("refused");
-            stream.reset(ResetCode.LIMIT_REACHED, "private tunnel '" + name + "' has " + limits.maxStreams()
-                    + " connections open, its limit; try again later");
+            stream.reset(
+                    ResetCode.LIMIT_REACHED,
+                    "private tunnel '" + name + "' has " + limits.maxStreams()
+                            + " connections open, its limit; try again later");
             return;
         }
         serve(owner, limits, new StreamEnd(stream), name, source);
@@ -111,10 +119,15 @@ public class PrivateDialer {
     private void carry(Principal dialer, MuxStream stream, String name, String source, LogBudget refusals) {
         peers.open(TunnelKey.privateTunnel(name), source).onComplete(carried -> {
             if (carried.failed()) {
-                ResetCode code = carried.cause() instanceof StreamResetException reset ? reset.code() : ResetCode.INTERNAL;
+                ResetCode code =
+                        carried.cause() instanceof StreamResetException reset ? reset.code() : ResetCode.INTERNAL;
                 if (refusals.allow()) {
                     try (LogFields fields = LogFields.of(dialer.clientId(), name)) {
-                        Log.infof("dial of private tunnel '%s' by client %s (stream %d) refused: %s", name, dialer.clientId(), stream.id(),
+                        Log.infof(
+                                "dial of private tunnel '%s' by client %s (stream %d) refused: %s",
+                                name,
+                                dialer.clientId(),
+                                stream.id(),
                                 carried.cause().getMessage());
                     }
                 }
@@ -122,7 +135,8 @@ public class PrivateDialer {
                 stream.reset(code, carried.cause().getMessage());
                 return;
             }
-            Splice.join(new StreamEnd(stream), HalfCloseSocket.wrap(carried.result())).onComplete(result -> ended(result, name, source));
+            Splice.join(new StreamEnd(stream), HalfCloseSocket.wrap(carried.result()))
+                    .onComplete(result -> ended(result, name, source));
         });
     }
 
@@ -135,36 +149,51 @@ public class PrivateDialer {
         String name = tunnel.toLowerCase(Locale.ROOT);
         TunnelOwner owner = routes.privateTunnel(name).orElse(null);
         if (owner == null) {
-            PeerStreams.refusal(request, 502, ResetCode.NO_SUCH_TUNNEL, "no agent publishes private tunnel '" + name + "' on gateway "
-                    + instanceId + " any more; a dial is carried between gateways at most once");
+            PeerStreams.refusal(
+                    request,
+                    502,
+                    ResetCode.NO_SUCH_TUNNEL,
+                    "no agent publishes private tunnel '" + name + "' on gateway " + instanceId
+                            + " any more; a dial is carried between gateways at most once");
             return;
         }
         TunnelLimits limits = owner.limits(name);
         if (!limits.openStream()) {
             metrics.tcpConnection("refused");
-            PeerStreams.refusal(request, 503, ResetCode.LIMIT_REACHED, "private tunnel '" + name + "' has " + limits.maxStreams()
-                    + " connections open, its limit; try again later");
+            PeerStreams.refusal(
+                    request,
+                    503,
+                    ResetCode.LIMIT_REACHED,
+                    "private tunnel '" + name + "' has " + limits.maxStreams()
+                            + " connections open, its limit; try again later");
             return;
         }
-        peers.accept(request).onSuccess(socket -> serve(owner, limits, HalfCloseSocket.wrap(socket), name, source)).onFailure(error -> {
-            limits.closeStream();
-            Log.debugf("dial of private tunnel '%s' carried from another gateway failed before it started: %s", name, error.getMessage());
-        });
+        peers.accept(request)
+                .onSuccess(socket -> serve(owner, limits, HalfCloseSocket.wrap(socket), name, source))
+                .onFailure(error -> {
+                    limits.closeStream();
+                    Log.debugf(
+                            "dial of private tunnel '%s' carried from another gateway failed before it started: %s",
+                            name, error.getMessage());
+                });
     }
 
     /** Joins a dial holding a stream slot to a new stream to the publishing agent. */
     private void serve(TunnelOwner owner, TunnelLimits limits, RelayEnd dial, String name, String source) {
         MuxStream outbound = owner.openStream(name, source, null, false);
-        Splice.join(limits.paced(dial, true), limits.paced(new StreamEnd(outbound), false)).onComplete(result -> {
-            limits.closeStream();
-            ended(result, name, source);
-        });
+        Splice.join(limits.paced(dial, true), limits.paced(new StreamEnd(outbound), false))
+                .onComplete(result -> {
+                    limits.closeStream();
+                    ended(result, name, source);
+                });
     }
 
     private void ended(AsyncResult<Void> result, String name, String source) {
         metrics.tcpConnection(result.succeeded() ? "closed" : "broken");
         if (result.failed()) {
-            Log.debugf("dial of private tunnel '%s' by %s ended: %s", name, source, result.cause().getMessage());
+            Log.debugf(
+                    "dial of private tunnel '%s' by %s ended: %s",
+                    name, source, result.cause().getMessage());
         }
     }
 }

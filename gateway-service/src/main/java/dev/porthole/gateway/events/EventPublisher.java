@@ -25,6 +25,7 @@ public class EventPublisher {
 
     /** Entries kept in the stream; older ones are trimmed by Redis. */
     static final String STREAM_MAX_LENGTH = "100000";
+
     static final int BACKLOG_LIMIT = 10_000;
     private static final long RETRY_MILLIS = 2_000;
 
@@ -70,7 +71,9 @@ public class EventPublisher {
 
     private synchronized void keep(String json, Throwable error) {
         if (backlog.isEmpty()) {
-            Log.warnf("cannot append events to Redis (%s); keeping up to %d and retrying", error.getMessage(), BACKLOG_LIMIT);
+            Log.warnf(
+                    "cannot append events to Redis (%s); keeping up to %d and retrying",
+                    error.getMessage(), BACKLOG_LIMIT);
         }
         if (backlog.size() >= BACKLOG_LIMIT) {
             backlog.pollFirst();

@@ -36,11 +36,13 @@ public class AuthServiceReadiness implements HealthCheck {
     AuthServiceReadiness(GatewayConfig config, Vertx vertx) {
         this.serviceUrl = config.auth().serviceUrl();
         this.timeout = config.auth().serviceTimeout();
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
         try {
             AuthServiceTls.sslContext(config.auth().serviceTls(), vertx).ifPresent(builder::sslContext);
         } catch (Exception e) {
-            // The REST client reads the same files and fails each agent handshake with the reason; readiness then says down.
+            // The REST client reads the same files and fails each agent handshake with the reason; readiness then says
+            // down.
             Log.errorf("cannot read auth.service-tls's files for the readiness check: %s", e.getMessage());
         }
         this.client = builder.build();
@@ -50,17 +52,23 @@ public class AuthServiceReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME);
         if (serviceUrl.isEmpty()) {
-            return response.up().withData("mode", "not configured: static tokens or public mode").build();
+            return response.up()
+                    .withData("mode", "not configured: static tokens or public mode")
+                    .build();
         }
         URI url = serviceUrl.get();
         response.withData("url", url.toString());
         try {
-            HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> answer = client.send(
+                    HttpRequest.newBuilder(url).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.up().withData("status", answer.statusCode()).build();
         } catch (IOException e) {
-            return response.down().withData("error", "auth-service did not answer within " + timeout.toMillis() + " ms: "
-                    + e.getClass().getSimpleName()).build();
+            return response.down()
+                    .withData(
+                            "error",
+                            "auth-service did not answer within " + timeout.toMillis() + " ms: "
+                                    + e.getClass().getSimpleName())
+                    .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return response.down().withData("error", "interrupted").build();

@@ -29,10 +29,16 @@ public class GatewayReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         if (draining.stopping()) {
-            return HealthCheckResponse.named(NAME).down().withData("state", "stopping: draining, then exiting").build();
+            return HealthCheckResponse.named(NAME)
+                    .down()
+                    .withData("state", "stopping: draining, then exiting")
+                    .build();
         }
         if (!server.listening()) {
-            return HealthCheckResponse.named(NAME).down().withData("state", "starting: the public port is not listening yet").build();
+            return HealthCheckResponse.named(NAME)
+                    .down()
+                    .withData("state", "starting: the public port is not listening yet")
+                    .build();
         }
         return HealthCheckResponse.named(NAME).up().build();
     }

@@ -20,28 +20,22 @@ import java.util.stream.Collectors;
 public class Addressing {
 
     /** What a request addresses. */
-    public sealed interface Target {
-    }
+    public sealed interface Target {}
 
     /** A tunnel; {@code uri} is what the upstream sees and {@code prefix} what was stripped ("" for subdomains). */
-    public record Tunnel(String name, String uri, String prefix) implements Target {
-    }
+    public record Tunnel(String name, String uri, String prefix) implements Target {}
 
     /** The agents' WebSocket endpoint. */
-    public record AgentEndpoint() implements Target {
-    }
+    public record AgentEndpoint() implements Target {}
 
     /** No tunnel: the apex domain, an unknown host or a path outside the prefix. */
-    public record NoTunnel() implements Target {
-    }
+    public record NoTunnel() implements Target {}
 
     /** A request the gateway cannot route at all. */
-    public record BadRequest(String reason) implements Target {
-    }
+    public record BadRequest(String reason) implements Target {}
 
     /** A Host the gateway does not serve (neither {@code <name>.<domain>} nor an apex host): 421. */
-    public record OtherHost() implements Target {
-    }
+    public record OtherHost() implements Target {}
 
     private final String domainSuffix;
     private final String agentPath;
@@ -55,7 +49,9 @@ public class Addressing {
         this.pathPrefix = config.http().pathPrefix();
         this.pathRouting = config.http().pathRouting();
         this.apexHosts = config.http().apexHosts().orElse(List.of(config.http().domain())).stream()
-                .map(host -> host.trim().toLowerCase(Locale.ROOT)).filter(host -> !host.isEmpty()).collect(Collectors.toUnmodifiableSet());
+                .map(host -> host.trim().toLowerCase(Locale.ROOT))
+                .filter(host -> !host.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -70,7 +66,8 @@ public class Addressing {
         if (!uri.startsWith("/") && !uri.equals("*")) {
             uri = originForm(host, requestTarget);
             if (uri == null) {
-                return new BadRequest("the request target must be a path, or an absolute http(s) URL naming the host in the Host header");
+                return new BadRequest(
+                        "the request target must be a path, or an absolute http(s) URL naming the host in the Host header");
             }
         }
         String lowerHost = host.toLowerCase(Locale.ROOT);
@@ -120,8 +117,11 @@ public class Addressing {
             return null;
         }
         String scheme = parsed.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || parsed.getHost() == null
-                || parsed.getRawUserInfo() != null || !parsed.getHost().equalsIgnoreCase(host)) {
+        if (scheme == null
+                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || parsed.getHost() == null
+                || parsed.getRawUserInfo() != null
+                || !parsed.getHost().equalsIgnoreCase(host)) {
             return null;
         }
         String path = parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath();

@@ -16,8 +16,7 @@ public final class ErrorPages {
     /** Header naming the gateway's error, for scripts and tests. */
     public static final String ERROR_HEADER = "X-Porthole-Error";
 
-    private ErrorPages() {
-    }
+    private ErrorPages() {}
 
     /** Writes an error response, unless the response has already started. */
     public static void send(HttpServerRequest request, int status, String code, String title, String detail) {
@@ -32,7 +31,10 @@ public final class ErrorPages {
                 .putHeader(HttpHeaders.CONTENT_TYPE, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         if (request.method() == HttpMethod.HEAD) {
-            response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)).end();
+            response.putHeader(
+                            HttpHeaders.CONTENT_LENGTH,
+                            String.valueOf(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length))
+                    .end();
         } else {
             response.end(body);
         }
@@ -65,17 +67,27 @@ public final class ErrorPages {
                 <h2>If you are visiting</h2><p>%s</p>
                 <h2>If this is your tunnel</h2><p>%s</p>%s</main>
                 <footer>Answered by the Porthole gateway, not by the site behind the tunnel. Error: <code>%s</code></footer></body></html>
-                """.formatted(status, escape(title), status, escape(title), escape(detail), visitorAdvice(status), ownerAdvice(status), retry,
-                escape(code));
+                """.formatted(
+                        status,
+                        escape(title),
+                        status,
+                        escape(title),
+                        escape(detail),
+                        visitorAdvice(status),
+                        ownerAdvice(status),
+                        retry,
+                        escape(code));
     }
 
     private static String visitorAdvice(int status) {
         return switch (status) {
-            case 404 -> "Check the address for a typo. If someone shared this link with you, their tunnel may have stopped: "
-                    + "ask them whether it is still running.";
+            case 404 ->
+                "Check the address for a typo. If someone shared this link with you, their tunnel may have stopped: "
+                        + "ask them whether it is still running.";
             case 502 -> "The site behind this address is not answering right now. Try again in a moment.";
             case 503 -> "The site is busy or restarting. Try again in a moment.";
-            case 504 -> "The site took too long to answer. Try again; if it keeps happening, tell whoever shared the link.";
+            case 504 ->
+                "The site took too long to answer. Try again; if it keeps happening, tell whoever shared the link.";
             case 429 -> "Too many requests reached this site at once. Wait a few seconds, then try again.";
             case 413 -> "What you sent is larger than this site accepts. Send something smaller.";
             default -> "Check the link you followed; this address is not one the gateway can serve.";
@@ -89,14 +101,19 @@ public final class ErrorPages {
                     + "the gateway's log has the rest.";
         }
         return switch (status) {
-            case 404 -> "Start an agent for this name, for example <code>porthole http 3000 --subdomain &lt;name&gt;</code>; "
-                    + "the name must match the address exactly.";
-            case 413, 429 -> "The gateway's operator sets this tunnel's limits; the gateway's log records each refusal.";
+            case 404 ->
+                "Start an agent for this name, for example <code>porthole http 3000 --subdomain &lt;name&gt;</code>; "
+                        + "the name must match the address exactly.";
+            case 413, 429 ->
+                "The gateway's operator sets this tunnel's limits; the gateway's log records each refusal.";
             default -> "Share the address the agent printed when it connected; it names this gateway's domain.";
         };
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -46,12 +46,17 @@ public class ForwardedRequest {
      * @param fromPeer the request was forwarded by another gateway instance with the internal
      *     credential: its X-Forwarded-For/-Proto/-Host describe the visitor and are kept as they are
      */
-    public HttpRequestHead head(HttpServerRequest request, String uri, String prefix, boolean upgrade, boolean fromPeer) {
+    public HttpRequestHead head(
+            HttpServerRequest request, String uri, String prefix, boolean upgrade, boolean fromPeer) {
         boolean trust = trustForwarded || fromPeer;
         MultiMap in = request.headers();
-        // The Host as the gateway serves it (lower case, the public port if configured): routing checked the name, not its case or port.
-        String canonical = request.authority() == null ? null
-                : addresses.authority(request.authority().host().toLowerCase(Locale.ROOT), request.authority().port());
+        // The Host as the gateway serves it (lower case, the public port if configured): routing checked the name, not
+        // its case or port.
+        String canonical = request.authority() == null
+                ? null
+                : addresses.authority(
+                        request.authority().host().toLowerCase(Locale.ROOT),
+                        request.authority().port());
         HopByHop hop = HopByHop.forConnectionHeaders(in.getAll(HttpHeaders.CONNECTION));
         List<Header> headers = new ArrayList<>(in.size() + 4);
         String forwardedFor = null;
@@ -90,9 +95,13 @@ public class ForwardedRequest {
             }
             headers.add(new Header(name, header.getValue()));
         }
-        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String client = request.remoteAddress() == null
+                ? "unknown"
+                : request.remoteAddress().hostAddress();
         // A forwarding gateway already appended the visitor; this connection's address is that gateway's.
-        headers.add(new Header("X-Forwarded-For", forwardedFor == null ? client : fromPeer ? forwardedFor : forwardedFor + ", " + client));
+        headers.add(new Header(
+                "X-Forwarded-For",
+                forwardedFor == null ? client : fromPeer ? forwardedFor : forwardedFor + ", " + client));
         headers.add(new Header("X-Forwarded-Proto", forwardedProto == null ? publicScheme : forwardedProto));
         String host = forwardedHost != null ? forwardedHost : canonical;
         if (host != null) {

@@ -52,6 +52,7 @@ final class HttpExchange {
     private final boolean upgrade;
     /** The protocols the visitor asked to upgrade to (lower case); a 101 may switch to one of these only. */
     private final Set<String> upgrades;
+
     private final AtomicBoolean violated = new AtomicBoolean();
     private volatile boolean finalHead;
     private volatile boolean interimSeen;
@@ -63,7 +64,12 @@ final class HttpExchange {
     private final Consumer<MultiMap> responseRules;
 
     /** An exchange on one of the tunnel's stream slots, which it gives back when it ends. */
-    HttpExchange(HttpServerRequest request, TunnelOwner owner, String tunnel, GatewayMetrics metrics, TunnelLimits limits,
+    HttpExchange(
+            HttpServerRequest request,
+            TunnelOwner owner,
+            String tunnel,
+            GatewayMetrics metrics,
+            TunnelLimits limits,
             Consumer<MultiMap> responseRules) {
         this.request = request;
         this.responseRules = responseRules;
@@ -78,7 +84,8 @@ final class HttpExchange {
 
     /** An HTTP/1.1 request asking to switch protocols (WebSocket and others): Upgrade, named in Connection. */
     static boolean isUpgrade(HttpServerRequest request) {
-        return request.version() == HttpVersion.HTTP_1_1 && request.headers().contains(HttpHeaders.UPGRADE)
+        return request.version() == HttpVersion.HTTP_1_1
+                && request.headers().contains(HttpHeaders.UPGRADE)
                 && request.headers().contains(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE, true);
     }
 
@@ -99,8 +106,12 @@ final class HttpExchange {
         timeoutTimer = vertx.setTimer(responseTimeout.toMillis(), id -> {
             if (headDecided.compareAndSet(false, true)) {
                 stream.reset(ResetCode.UPSTREAM_TIMEOUT, "no response within " + responseTimeout.toSeconds() + " s");
-                fail(504, "upstream-timeout", "Gateway Timeout", "The service behind tunnel '" + tunnel + "' did not answer within "
-                        + responseTimeout.toSeconds() + " seconds.");
+                fail(
+                        504,
+                        "upstream-timeout",
+                        "Gateway Timeout",
+                        "The service behind tunnel '" + tunnel + "' did not answer within "
+                                + responseTimeout.toSeconds() + " seconds.");
             }
         });
         response.closeHandler(ignored -> {
@@ -115,9 +126,13 @@ final class HttpExchange {
             stream.responseHandler(this::onResponseHead);
             if (!finalHead && !headDecided.get()) {
                 // Until the final head: no body may come (a 1xx has none), nor may the stream end without one.
-                stream.handler(data -> violation(new ResponseFraming.Violation(interimSeen ? "interim-with-body" : "body-before-head",
-                        interimSeen ? "sent a body with an interim (1xx) response" : "sent body bytes before its head")));
-                stream.endHandler(ignored -> violation(new ResponseFraming.Violation("no-final-head", "ended without a final response head")));
+                stream.handler(data -> violation(new ResponseFraming.Violation(
+                        interimSeen ? "interim-with-body" : "body-before-head",
+                        interimSeen
+                                ? "sent a body with an interim (1xx) response"
+                                : "sent body bytes before its head")));
+                stream.endHandler(ignored -> violation(
+                        new ResponseFraming.Violation("no-final-head", "ended without a final response head")));
             }
         });
         if (upgrade || bodyless) {
@@ -126,27 +141,38 @@ final class HttpExchange {
         } else {
             long maxBody = limits.maxBodySize();
             BoundedBody towardsAgent = new BoundedBody(limits.towardsAgent(stream), maxBody);
-            (body == null ? request.pipe().endOnFailure(false).to(towardsAgent) : BufferedBody.write(body, towardsAgent)).onFailure(error -> {
-                if (error instanceof BoundedBody.TooLarge) {
-                    stream.reset(ResetCode.LIMIT_REACHED, error.getMessage());
-                    limits.bodyTooLarge(maxBody);
-                    if (headDecided.compareAndSet(false, true)) {
-                        vertx.cancelTimer(timeoutTimer);
-                        response.putHeader(HttpHeaders.CONNECTION, "close");
-                        fail(413, "body-too-large", "Content Too Large", "Requests to tunnel '" + tunnel + "' may carry at most "
-                                + maxBody + " bytes of body.");
-                    } else {
-                        abort();
-                    }
-                    return;
-                }
-                stream.reset(ResetCode.CANCEL, "visitor's request body failed: " + error.getMessage());
-                if (headDecided.compareAndSet(false, true)) {
-                    fail(400, "request-aborted", "Bad Request", "The request body could not be read: " + error.getMessage());
-                } else {
-                    abort();
-                }
-            });
+            (body == null
+                            ? request.pipe().endOnFailure(false).to(towardsAgent)
+                            : BufferedBody.write(body, towardsAgent))
+                    .onFailure(error -> {
+                        if (error instanceof BoundedBody.TooLarge) {
+                            stream.reset(ResetCode.LIMIT_REACHED, error.getMessage());
+                            limits.bodyTooLarge(maxBody);
+                            if (headDecided.compareAndSet(false, true)) {
+                                vertx.cancelTimer(timeoutTimer);
+                                response.putHeader(HttpHeaders.CONNECTION, "close");
+                                fail(
+                                        413,
+                                        "body-too-large",
+                                        "Content Too Large",
+                                        "Requests to tunnel '" + tunnel + "' may carry at most " + maxBody
+                                                + " bytes of body.");
+                            } else {
+                                abort();
+                            }
+                            return;
+                        }
+                        stream.reset(ResetCode.CANCEL, "visitor's request body failed: " + error.getMessage());
+                        if (headDecided.compareAndSet(false, true)) {
+                            fail(
+                                    400,
+                                    "request-aborted",
+                                    "Bad Request",
+                                    "The request body could not be read: " + error.getMessage());
+                        } else {
+                            abort();
+                        }
+                    });
         }
     }
 
@@ -169,8 +195,7 @@ final class HttpExchange {
                 interimSeen = true;
                 return;
             }
-            default -> {
-            }
+            default -> {}
         }
         if (!headDecided.compareAndSet(false, true)) {
             return;
@@ -189,7 +214,8 @@ final class HttpExchange {
             response.setStatusMessage(head.reason());
         }
         boolean switching = decision instanceof ResponseFraming.Switching;
-        copyHeaders(head, switching, decision instanceof ResponseFraming.Final f && f.bodyless() && head.status() != 204);
+        copyHeaders(
+                head, switching, decision instanceof ResponseFraming.Final f && f.bodyless() && head.status() != 204);
         if (switching) {
             request.toNetSocket().onSuccess(this::relayUpgraded).onFailure(error -> {
                 stream.reset(ResetCode.CANCEL, "visitor upgrade failed");
@@ -217,7 +243,9 @@ final class HttpExchange {
                 violation(broken);
             } else {
                 try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
-                    Log.debugf("tunnel '%s': response cut after the head: %s", tunnel, result.cause().getMessage());
+                    Log.debugf(
+                            "tunnel '%s': response cut after the head: %s",
+                            tunnel, result.cause().getMessage());
                 }
                 stream.reset(ResetCode.CANCEL, "response could not be delivered");
                 abort();
@@ -237,13 +265,21 @@ final class HttpExchange {
         metrics.agentResponseRefused(broken.reason());
         boolean answered = headDecided.compareAndSet(false, true);
         try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
-            Log.warnf("tunnel '%s': the agent's response %s (%s); %s", tunnel, broken.getMessage(), broken.reason(),
+            Log.warnf(
+                    "tunnel '%s': the agent's response %s (%s); %s",
+                    tunnel,
+                    broken.getMessage(),
+                    broken.reason(),
                     answered ? "answered 502" : "visitor's connection cut");
         }
         stream.reset(ResetCode.STREAM_ERROR, "the gateway refused the response: it " + broken.getMessage());
         if (answered) {
             vertx.cancelTimer(timeoutTimer);
-            fail(502, "bad-response", "Bad Gateway", "The service behind this tunnel sent a response the gateway cannot pass on.");
+            fail(
+                    502,
+                    "bad-response",
+                    "Bad Gateway",
+                    "The service behind this tunnel sent a response the gateway cannot pass on.");
         } else {
             abort();
         }
@@ -252,7 +288,8 @@ final class HttpExchange {
     /** HTTP/1.1: a request has a body only if it says so with Content-Length or Transfer-Encoding. */
     private static boolean hasBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.trim().equals("0"));
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || (length != null && !length.trim().equals("0"));
     }
 
     private void relayUpgraded(NetSocket socket) {
@@ -260,7 +297,10 @@ final class HttpExchange {
         upgraded = true;
         socket.closeHandler(ignored -> releaseSlot());
         finish(101);
-        socket.pipe().endOnFailure(false).to(limits.towardsAgent(stream)).onFailure(error -> stream.reset(ResetCode.CANCEL, "visitor's socket failed"));
+        socket.pipe()
+                .endOnFailure(false)
+                .to(limits.towardsAgent(stream))
+                .onFailure(error -> stream.reset(ResetCode.CANCEL, "visitor's socket failed"));
         StreamRelay.relay(stream, limits.towardsVisitor(socket)).onFailure(error -> socket.close());
     }
 
@@ -270,13 +310,17 @@ final class HttpExchange {
      */
     private void copyHeaders(HttpResponseHead head, boolean switching, boolean keepLength) {
         HopByHop hop = HopByHop.forConnectionHeaders(head.headers().stream()
-                .filter(h -> h.name().equalsIgnoreCase("connection")).map(Header::value).toList());
+                .filter(h -> h.name().equalsIgnoreCase("connection"))
+                .map(Header::value)
+                .toList());
         for (Header header : head.headers()) {
             String lower = header.name().toLowerCase(Locale.ROOT);
-            if (hop.isHopByHop(header.name()) && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
+            if (hop.isHopByHop(header.name())
+                    && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
                 continue;
             }
-            if (lower.equals("content-length") && (!keepLength || response.headers().contains(HttpHeaders.CONTENT_LENGTH))) {
+            if (lower.equals("content-length")
+                    && (!keepLength || response.headers().contains(HttpHeaders.CONTENT_LENGTH))) {
                 continue;
             }
             response.headers().add(header.name(), header.value());
@@ -294,28 +338,59 @@ final class HttpExchange {
             vertx.cancelTimer(timeoutTimer);
             ResetCode code = error instanceof StreamResetException reset ? reset.code() : ResetCode.INTERNAL;
             try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
-                Log.debugf("tunnel '%s': stream failed before the response head (%s): %s", tunnel, code, PeerText.quote(error.getMessage()));
+                Log.debugf(
+                        "tunnel '%s': stream failed before the response head (%s): %s",
+                        tunnel, code, PeerText.quote(error.getMessage()));
             }
             switch (code) {
-                case UPSTREAM_TIMEOUT -> fail(504, "upstream-timeout", "Gateway Timeout", "The service behind tunnel '" + tunnel
-                        + "' did not answer in time.");
-                case UPSTREAM_REFUSED -> fail(502, "upstream-refused", "Bad Gateway", "The agent serving tunnel '" + tunnel
-                        + "' could not reach the service behind it. If this is your tunnel, check that the service is running; "
-                        + "the agent's log and inspector say more.");
-                case CONNECTION_CLOSED -> fail(502, "agent-disconnected", "Bad Gateway",
-                        "The agent serving tunnel '" + tunnel + "' disconnected. It may reconnect in a moment.");
-                case LIMIT_REACHED -> fail(503, "tunnel-busy", "Service Unavailable", "Tunnel '" + tunnel
-                        + "' is serving as many requests as it may; try again in a moment.");
+                case UPSTREAM_TIMEOUT ->
+                    fail(
+                            504,
+                            "upstream-timeout",
+                            "Gateway Timeout",
+                            "The service behind tunnel '" + tunnel + "' did not answer in time.");
+                case UPSTREAM_REFUSED ->
+                    fail(
+                            502,
+                            "upstream-refused",
+                            "Bad Gateway",
+                            "The agent serving tunnel '" + tunnel
+                                    + "' could not reach the service behind it. If this is your tunnel, check that the service is running; "
+                                    + "the agent's log and inspector say more.");
+                case CONNECTION_CLOSED ->
+                    fail(
+                            502,
+                            "agent-disconnected",
+                            "Bad Gateway",
+                            "The agent serving tunnel '" + tunnel + "' disconnected. It may reconnect in a moment.");
+                case LIMIT_REACHED ->
+                    fail(
+                            503,
+                            "tunnel-busy",
+                            "Service Unavailable",
+                            "Tunnel '" + tunnel + "' is serving as many requests as it may; try again in a moment.");
                 case STREAM_ERROR -> {
-                    // The head broke RFC 9110 (the gateway's decoder reset the stream) or the agent found the upstream's broken.
+                    // The head broke RFC 9110 (the gateway's decoder reset the stream) or the agent found the
+                    // upstream's broken.
                     metrics.agentResponseRefused("malformed-head");
                     try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
-                        Log.warnf("tunnel '%s': the agent's response was refused: %s; answered 502", tunnel, PeerText.quote(error.getMessage()));
+                        Log.warnf(
+                                "tunnel '%s': the agent's response was refused: %s; answered 502",
+                                tunnel, PeerText.quote(error.getMessage()));
                     }
-                    fail(502, "bad-response", "Bad Gateway", "The service behind this tunnel sent a response the gateway cannot pass on.");
+                    fail(
+                            502,
+                            "bad-response",
+                            "Bad Gateway",
+                            "The service behind this tunnel sent a response the gateway cannot pass on.");
                 }
-                default -> fail(502, "stream-reset", "Bad Gateway", "The service behind tunnel '" + tunnel
-                        + "' failed to answer. If this is your tunnel, the agent's log and inspector say more.");
+                default ->
+                    fail(
+                            502,
+                            "stream-reset",
+                            "Bad Gateway",
+                            "The service behind tunnel '" + tunnel
+                                    + "' failed to answer. If this is your tunnel, the agent's log and inspector say more.");
             }
         } else {
             // The response had started: cutting the connection is the only honest signal left.

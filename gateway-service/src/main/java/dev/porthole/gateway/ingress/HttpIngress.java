@@ -3,23 +3,23 @@ package dev.porthole.gateway.ingress;
 import dev.porthole.gateway.cluster.ClusterMembership;
 import dev.porthole.gateway.cluster.PeerForwarding;
 import dev.porthole.gateway.cluster.PeerRoute;
-import dev.porthole.gateway.config.GatewayConfig;
-import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.cluster.PeerStreams;
-import dev.porthole.gateway.tls.passthrough.PassthroughListener;
+import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.control.AgentEndpoint;
+import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.dial.PrivateDialer;
 import dev.porthole.gateway.limits.TunnelLimits;
+import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.policy.EdgePolicy;
 import dev.porthole.gateway.policy.PolicyDecision;
 import dev.porthole.gateway.policy.PolicyGate;
-import dev.porthole.protocol.message.HttpRequestHead;
-import dev.porthole.protocol.PeerText;
-import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.gateway.shutdown.Draining;
 import dev.porthole.gateway.tcp.PortListeners;
+import dev.porthole.gateway.tls.passthrough.PassthroughListener;
+import dev.porthole.protocol.PeerText;
+import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.ResetCode;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
@@ -61,9 +61,21 @@ public class HttpIngress {
     private final PassthroughListener passthrough;
     private final PolicyGate policies;
 
-    public HttpIngress(Addressing addressing, LocalRoutes routes, ForwardedRequest forwarded, AgentEndpoint agents, GatewayMetrics metrics,
-            Vertx vertx, GatewayConfig config, Draining draining, ClusterMembership cluster, PeerForwarding peers, PortListeners ports,
-            PrivateDialer dialer, PolicyGate policies, PassthroughListener passthrough) {
+    public HttpIngress(
+            Addressing addressing,
+            LocalRoutes routes,
+            ForwardedRequest forwarded,
+            AgentEndpoint agents,
+            GatewayMetrics metrics,
+            Vertx vertx,
+            GatewayConfig config,
+            Draining draining,
+            ClusterMembership cluster,
+            PeerForwarding peers,
+            PortListeners ports,
+            PrivateDialer dialer,
+            PolicyGate policies,
+            PassthroughListener passthrough) {
         this.passthrough = passthrough;
         this.policies = policies;
         this.cluster = cluster;
@@ -96,11 +108,19 @@ public class HttpIngress {
             return;
         }
         boolean fromPeer = false;
-        if (cluster.enabled() && (request.headers().contains(ClusterMembership.TOKEN_HEADER) || request.headers().contains(ClusterMembership.HOP_HEADER))) {
+        if (cluster.enabled()
+                && (request.headers().contains(ClusterMembership.TOKEN_HEADER)
+                        || request.headers().contains(ClusterMembership.HOP_HEADER))) {
             if (!cluster.trusted(request.getHeader(ClusterMembership.TOKEN_HEADER))) {
-                refuse(request, 403, "forward-refused", "Forbidden", "This request claims to be forwarded by another Porthole gateway but does not carry "
-                        + "a valid gateway credential. Visitors must not send the " + ClusterMembership.TOKEN_HEADER + " or "
-                        + ClusterMembership.HOP_HEADER + " headers.");
+                refuse(
+                        request,
+                        403,
+                        "forward-refused",
+                        "Forbidden",
+                        "This request claims to be forwarded by another Porthole gateway but does not carry "
+                                + "a valid gateway credential. Visitors must not send the "
+                                + ClusterMembership.TOKEN_HEADER + " or "
+                                + ClusterMembership.HOP_HEADER + " headers.");
                 return;
             }
             fromPeer = true;
@@ -119,19 +139,35 @@ public class HttpIngress {
                 }
             }
             case Addressing.Tunnel tunnel -> forward(request, tunnel, fromPeer);
-            case Addressing.NoTunnel none -> ErrorPages.send(request, 404, "no-tunnel", "Not Found", pathRouting
-                    ? "There is no tunnel here. Tunnels are served at " + scheme + "://<name>." + domain + "/ or at " + pathPrefix + "<name>/ on this host."
-                    : "There is no tunnel here. Tunnels are served at " + scheme + "://<name>." + domain + "/.");
+            case Addressing.NoTunnel none ->
+                ErrorPages.send(
+                        request,
+                        404,
+                        "no-tunnel",
+                        "Not Found",
+                        pathRouting
+                                ? "There is no tunnel here. Tunnels are served at " + scheme + "://<name>." + domain
+                                        + "/ or at " + pathPrefix + "<name>/ on this host."
+                                : "There is no tunnel here. Tunnels are served at " + scheme + "://<name>." + domain
+                                        + "/.");
             case Addressing.BadRequest bad -> ErrorPages.send(request, 400, "bad-request", "Bad Request", bad.reason());
-            case Addressing.OtherHost other -> ErrorPages.send(request, 421, "unknown-host", "Misdirected Request",
-                    "This gateway serves tunnels at <name>." + domain + " only; the host this request names is not one of them.");
+            case Addressing.OtherHost other ->
+                ErrorPages.send(
+                        request,
+                        421,
+                        "unknown-host",
+                        "Misdirected Request",
+                        "This gateway serves tunnels at <name>." + domain
+                                + " only; the host this request names is not one of them.");
         }
     }
 
     /** A TCP connection or a private dial that another instance carries here: {@code X-Porthole-Stream} names which. */
     private void acceptStream(HttpServerRequest request) {
         String target = String.valueOf(request.getHeader(PeerStreams.STREAM_HEADER));
-        String source = request.getHeader(PeerStreams.SOURCE_HEADER) == null ? "another gateway" : request.getHeader(PeerStreams.SOURCE_HEADER);
+        String source = request.getHeader(PeerStreams.SOURCE_HEADER) == null
+                ? "another gateway"
+                : request.getHeader(PeerStreams.SOURCE_HEADER);
         if (target.startsWith("private:")) {
             dialer.acceptFromPeer(request, target.substring("private:".length()), source);
             return;
@@ -148,8 +184,12 @@ public class HttpIngress {
                 // Falls through to the refusal below.
             }
         }
-        PeerStreams.refusal(request, 400, ResetCode.STREAM_ERROR, "a CONNECT between gateways must name tcp:<port>, private:<name> or tls:<name> in "
-                + PeerStreams.STREAM_HEADER + ", not '" + target + "'");
+        PeerStreams.refusal(
+                request,
+                400,
+                ResetCode.STREAM_ERROR,
+                "a CONNECT between gateways must name tcp:<port>, private:<name> or tls:<name> in "
+                        + PeerStreams.STREAM_HEADER + ", not '" + target + "'");
     }
 
     private void forward(HttpServerRequest request, Addressing.Tunnel tunnel, boolean fromPeer) {
@@ -178,13 +218,18 @@ public class HttpIngress {
     private void awaitLocalBinding(HttpServerRequest request, Addressing.Tunnel tunnel) {
         request.pause();
         Context context = vertx.getOrCreateContext();
-        peers.locate(tunnel.name()).onComplete(located -> context.runOnContext(ignored -> {
-            if (located.succeeded() && located.result() instanceof PeerRoute.Here) {
-                whenBound(request, tunnel, owner -> serve(request, tunnel, owner, true), () -> hopLimit(request, tunnel));
-            } else {
-                hopLimit(request, tunnel);
-            }
-        }));
+        peers.locate(tunnel.name())
+                .onComplete(located -> context.runOnContext(ignored -> {
+                    if (located.succeeded() && located.result() instanceof PeerRoute.Here) {
+                        whenBound(
+                                request,
+                                tunnel,
+                                owner -> serve(request, tunnel, owner, true),
+                                () -> hopLimit(request, tunnel));
+                    } else {
+                        hopLimit(request, tunnel);
+                    }
+                }));
     }
 
     /**
@@ -193,12 +238,16 @@ public class HttpIngress {
      * request can come in between, directly or forwarded by an instance that looked the tunnel up.
      * On the request's context; the request stays paused until one of the two callbacks runs.
      */
-    private void whenBound(HttpServerRequest request, Addressing.Tunnel tunnel, Consumer<TunnelOwner> bound, Runnable notBound) {
+    private void whenBound(
+            HttpServerRequest request, Addressing.Tunnel tunnel, Consumer<TunnelOwner> bound, Runnable notBound) {
         Context context = vertx.getOrCreateContext();
         // The binding runs on the session's context; the request is served on its own.
-        Optional<LocalRoutes.BindWaiter> waiter = routes.whenBound(tunnel.name(), owner -> context.runOnContext(ignored -> bound.accept(owner)));
+        Optional<LocalRoutes.BindWaiter> waiter =
+                routes.whenBound(tunnel.name(), owner -> context.runOnContext(ignored -> bound.accept(owner)));
         if (waiter.isEmpty()) {
-            Log.warnf("tunnel '%s': %d requests wait for their tunnels to be bound already; not waiting", tunnel.name(), routes.bindWaiters());
+            Log.warnf(
+                    "tunnel '%s': %d requests wait for their tunnels to be bound already; not waiting",
+                    tunnel.name(), routes.bindWaiters());
             notBound.run();
             return;
         }
@@ -211,11 +260,17 @@ public class HttpIngress {
 
     private void hopLimit(HttpServerRequest request, Addressing.Tunnel tunnel) {
         metrics.clusterForward("failed");
-        Log.infof("tunnel '%s': not served on gateway %s, to which gateway %s forwarded a request; answered 502 (hop limit)", tunnel.name(),
-                cluster.instanceId(), PeerText.quote(request.getHeader(ClusterMembership.HOP_HEADER)));
+        Log.infof(
+                "tunnel '%s': not served on gateway %s, to which gateway %s forwarded a request; answered 502 (hop limit)",
+                tunnel.name(), cluster.instanceId(), PeerText.quote(request.getHeader(ClusterMembership.HOP_HEADER)));
         request.resume();
-        refuse(request, 502, "forward-hop-limit", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is moving between gateways, and a request is "
-                + "forwarded at most once. Its agent may be reconnecting: try again in a moment.");
+        refuse(
+                request,
+                502,
+                "forward-hop-limit",
+                "Bad Gateway",
+                "Tunnel '" + tunnel.name() + "' is moving between gateways, and a request is "
+                        + "forwarded at most once. Its agent may be reconnecting: try again in a moment.");
     }
 
     /**
@@ -228,60 +283,93 @@ public class HttpIngress {
      * failure to connect, if any: holders it already tried are not tried again, and if none is left
      * the answer is 502.
      */
-    private void forwardToPeer(HttpServerRequest request, Addressing.Tunnel tunnel, boolean again, PeerForwarding.Unreachable unreachable) {
+    private void forwardToPeer(
+            HttpServerRequest request,
+            Addressing.Tunnel tunnel,
+            boolean again,
+            PeerForwarding.Unreachable unreachable) {
         boolean upgrade = HttpExchange.isUpgrade(request);
         request.pause();
         Context context = vertx.getOrCreateContext();
-        peers.locate(tunnel.name()).onComplete(located -> context.runOnContext(ignored -> {
-            if (located.failed()) {
-                request.resume();
-                request.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-                refuse(request, 503, "registry-unavailable", "Service Unavailable", "The tunnel registry cannot be reached, so this gateway cannot tell "
-                        + "which instance serves tunnel '" + tunnel.name() + "'. Try again in a moment.");
-                return;
-            }
-            switch (located.result()) {
-                case PeerRoute.Peers holders when unreachable != null && unreachable.untried(holders.candidates()).isEmpty() ->
-                    gatewayUnreachable(request, tunnel, unreachable.peer(), unreachable);
-                case PeerRoute.Peers holders -> {
-                    List<PeerRoute.Peer> candidates = unreachable == null ? holders.candidates() : unreachable.untried(holders.candidates());
-                    (upgrade ? peers.upgrade(request, tunnel.name(), candidates.getFirst()) : peers.forward(request, tunnel.name(), candidates))
-                            .onFailure(error -> {
-                        if (error instanceof PeerForwarding.Unreachable first && first.resendable() && !again) {
-                            // Safe to send again: look again where the tunnel is. A holder that refused the connection is
-                            // not tried again; one that closed a pooled connection under the request may be (on a new one).
-                            Log.debugf("tunnel '%s': gateway %s cannot be reached (%s); asking the registry again", tunnel.name(),
-                                    first.peer().gatewayId(), error.getMessage());
-                            context.runOnContext(retry -> forwardToPeer(request, tunnel, true, first.notSent() ? first : null));
-                            return;
-                        }
-                        PeerRoute.Peer peer = error instanceof PeerForwarding.Unreachable last ? last.peer() : candidates.getFirst();
-                        gatewayUnreachable(request, tunnel, peer, error);
-                    });
-                }
-                case PeerRoute.Gone gone when !again -> forwardToPeer(request, tunnel, true, null);
-                case PeerRoute.Gone gone -> {
-                    request.resume();
-                    Log.debugf("tunnel '%s': held by gateway %s, which is gone; answered 502", tunnel.name(), gone.gatewayId());
-                    refuse(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' was connected to a gateway "
-                            + "that is gone. It may reconnect to another gateway in a moment.");
-                }
-                case PeerRoute.NotElsewhere none -> {
-                    Optional<TunnelOwner> local = routes.http(tunnel.name());
-                    if (local.isPresent()) {
-                        serve(request, tunnel, local.get(), false);
-                    } else {
+        peers.locate(tunnel.name())
+                .onComplete(located -> context.runOnContext(ignored -> {
+                    if (located.failed()) {
                         request.resume();
-                        notServed(request, tunnel);
+                        request.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+                        refuse(
+                                request,
+                                503,
+                                "registry-unavailable",
+                                "Service Unavailable",
+                                "The tunnel registry cannot be reached, so this gateway cannot tell "
+                                        + "which instance serves tunnel '" + tunnel.name()
+                                        + "'. Try again in a moment.");
+                        return;
                     }
-                }
-                // The agent connected here meanwhile; the exchange takes the still-paused body.
-                case PeerRoute.Here here -> whenBound(request, tunnel, owner -> serve(request, tunnel, owner, false), () -> {
-                    request.resume();
-                    notServed(request, tunnel);
-                });
-            }
-        }));
+                    switch (located.result()) {
+                        case PeerRoute.Peers holders
+                        when unreachable != null
+                                && unreachable.untried(holders.candidates()).isEmpty() ->
+                            gatewayUnreachable(request, tunnel, unreachable.peer(), unreachable);
+                        case PeerRoute.Peers holders -> {
+                            List<PeerRoute.Peer> candidates = unreachable == null
+                                    ? holders.candidates()
+                                    : unreachable.untried(holders.candidates());
+                            (upgrade
+                                            ? peers.upgrade(request, tunnel.name(), candidates.getFirst())
+                                            : peers.forward(request, tunnel.name(), candidates))
+                                    .onFailure(error -> {
+                                        if (error instanceof PeerForwarding.Unreachable first
+                                                && first.resendable()
+                                                && !again) {
+                                            // Safe to send again: look again where the tunnel is. A holder that refused
+                                            // the connection is
+                                            // not tried again; one that closed a pooled connection under the request
+                                            // may be (on a new one).
+                                            Log.debugf(
+                                                    "tunnel '%s': gateway %s cannot be reached (%s); asking the registry again",
+                                                    tunnel.name(), first.peer().gatewayId(), error.getMessage());
+                                            context.runOnContext(retry -> forwardToPeer(
+                                                    request, tunnel, true, first.notSent() ? first : null));
+                                            return;
+                                        }
+                                        PeerRoute.Peer peer = error instanceof PeerForwarding.Unreachable last
+                                                ? last.peer()
+                                                : candidates.getFirst();
+                                        gatewayUnreachable(request, tunnel, peer, error);
+                                    });
+                        }
+                        case PeerRoute.Gone gone when !again -> forwardToPeer(request, tunnel, true, null);
+                        case PeerRoute.Gone gone -> {
+                            request.resume();
+                            Log.debugf(
+                                    "tunnel '%s': held by gateway %s, which is gone; answered 502",
+                                    tunnel.name(), gone.gatewayId());
+                            refuse(
+                                    request,
+                                    502,
+                                    "agent-offline",
+                                    "Bad Gateway",
+                                    "The agent serving tunnel '" + tunnel.name() + "' was connected to a gateway "
+                                            + "that is gone. It may reconnect to another gateway in a moment.");
+                        }
+                        case PeerRoute.NotElsewhere none -> {
+                            Optional<TunnelOwner> local = routes.http(tunnel.name());
+                            if (local.isPresent()) {
+                                serve(request, tunnel, local.get(), false);
+                            } else {
+                                request.resume();
+                                notServed(request, tunnel);
+                            }
+                        }
+                        // The agent connected here meanwhile; the exchange takes the still-paused body.
+                        case PeerRoute.Here here ->
+                            whenBound(request, tunnel, owner -> serve(request, tunnel, owner, false), () -> {
+                                request.resume();
+                                notServed(request, tunnel);
+                            });
+                    }
+                }));
     }
 
     /**
@@ -291,32 +379,57 @@ public class HttpIngress {
      */
     private void refuseAgent(HttpServerRequest request) {
         request.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "0");
-        ErrorPages.send(request, 503, "draining", "Service Unavailable",
+        ErrorPages.send(
+                request,
+                503,
+                "draining",
+                "Service Unavailable",
                 "This gateway is shutting down. Connect again; another gateway takes over.");
     }
 
-    private void gatewayUnreachable(HttpServerRequest request, Addressing.Tunnel tunnel, PeerRoute.Peer peer, Throwable error) {
+    private void gatewayUnreachable(
+            HttpServerRequest request, Addressing.Tunnel tunnel, PeerRoute.Peer peer, Throwable error) {
         metrics.clusterForward("failed");
-        Log.warnf("tunnel '%s': cannot forward to gateway %s at %s: %s", tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
+        Log.warnf(
+                "tunnel '%s': cannot forward to gateway %s at %s: %s",
+                tunnel.name(), peer.gatewayId(), peer.address(), error.getMessage());
         request.resume();
         request.response().putHeader(HttpHeaders.CONNECTION, "close");
-        refuse(request, 502, "gateway-unreachable", "Bad Gateway", "Tunnel '" + tunnel.name() + "' is served by another gateway, which cannot be "
-                + "reached right now. Its agent reconnects to another gateway if that one is gone; try again in a moment.");
+        refuse(
+                request,
+                502,
+                "gateway-unreachable",
+                "Bad Gateway",
+                "Tunnel '" + tunnel.name() + "' is served by another gateway, which cannot be "
+                        + "reached right now. Its agent reconnects to another gateway if that one is gone; try again in a moment.");
     }
 
     /** A tunnel with no session here nor elsewhere: offline (502) or unknown (404). */
     private void notServed(HttpServerRequest request, Addressing.Tunnel tunnel) {
         if (routes.offline(tunnel.name()).isPresent()) {
             LocalRoutes.Offline gone = routes.offline(tunnel.name()).get();
-            long seconds = Duration.between(gone.since(), java.time.Instant.now()).toSeconds();
-            Log.debugf("tunnel '%s': agent offline for %d s (%s); answered 502", tunnel.name(), seconds, PeerText.quote(gone.reason()));
-            ErrorPages.send(request, 502, "agent-offline", "Bad Gateway", "The agent serving tunnel '" + tunnel.name() + "' went offline "
-                    + seconds + " s ago. It may reconnect in a moment.");
+            long seconds =
+                    Duration.between(gone.since(), java.time.Instant.now()).toSeconds();
+            Log.debugf(
+                    "tunnel '%s': agent offline for %d s (%s); answered 502",
+                    tunnel.name(), seconds, PeerText.quote(gone.reason()));
+            ErrorPages.send(
+                    request,
+                    502,
+                    "agent-offline",
+                    "Bad Gateway",
+                    "The agent serving tunnel '" + tunnel.name() + "' went offline " + seconds
+                            + " s ago. It may reconnect in a moment.");
             metrics.httpRequest(502, Duration.ZERO);
             return;
         }
-        ErrorPages.send(request, 404, "tunnel-not-found", "Tunnel Not Found",
-                "No agent is serving tunnel '" + tunnel.name() + "' right now. Start one with: porthole http <port> --subdomain " + tunnel.name());
+        ErrorPages.send(
+                request,
+                404,
+                "tunnel-not-found",
+                "Tunnel Not Found",
+                "No agent is serving tunnel '" + tunnel.name()
+                        + "' right now. Start one with: porthole http <port> --subdomain " + tunnel.name());
         metrics.httpRequest(404, Duration.ZERO);
     }
 
@@ -333,19 +446,34 @@ public class HttpIngress {
         }
         request.pause();
         Context context = vertx.getOrCreateContext();
-        policies.decide(request, policy, fromPeer, tunnel.name(), owner.clientId(), owner.limits(tunnel.name()).maxBodySize())
+        policies.decide(
+                        request,
+                        policy,
+                        fromPeer,
+                        tunnel.name(),
+                        owner.clientId(),
+                        owner.limits(tunnel.name()).maxBodySize())
                 .onComplete(decided -> context.runOnContext(ignored -> {
                     if (decided.failed()) {
                         request.resume();
-                        refuse(request, 503, "policy-unavailable", "Service Unavailable", "The gateway could not check this tunnel's policy; try again.");
+                        refuse(
+                                request,
+                                503,
+                                "policy-unavailable",
+                                "Service Unavailable",
+                                "The gateway could not check this tunnel's policy; try again.");
                         return;
                     }
                     switch (decided.result()) {
-                        case PolicyDecision.Admitted admitted -> admit(request, tunnel, owner, fromPeer, policy, admitted);
+                        case PolicyDecision.Admitted admitted ->
+                            admit(request, tunnel, owner, fromPeer, policy, admitted);
                         case PolicyDecision.Redirect redirect -> {
                             request.resume();
-                            request.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, redirect.location())
-                                    .putHeader(HttpHeaders.SET_COOKIE, redirect.setCookie()).putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                            request.response()
+                                    .setStatusCode(302)
+                                    .putHeader(HttpHeaders.LOCATION, redirect.location())
+                                    .putHeader(HttpHeaders.SET_COOKIE, redirect.setCookie())
+                                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                                     .end();
                             metrics.httpRequest(302, Duration.ZERO);
                         }
@@ -358,7 +486,12 @@ public class HttpIngress {
                 }));
     }
 
-    private void admit(HttpServerRequest request, Addressing.Tunnel tunnel, TunnelOwner owner, boolean fromPeer, EdgePolicy policy,
+    private void admit(
+            HttpServerRequest request,
+            Addressing.Tunnel tunnel,
+            TunnelOwner owner,
+            boolean fromPeer,
+            EdgePolicy policy,
             PolicyDecision.Admitted decision) {
         TunnelLimits limits = owner.limits(tunnel.name());
         if (!admitted(request, tunnel.name(), limits)) {
@@ -367,10 +500,17 @@ public class HttpIngress {
         if (fromPeer) {
             metrics.clusterForward("received");
         }
-        HttpExchange exchange = new HttpExchange(request, owner, tunnel.name(), metrics, limits, policy::responseHeaders);
-        String source = request.remoteAddress() == null ? "unknown" : request.remoteAddress().toString();
+        HttpExchange exchange =
+                new HttpExchange(request, owner, tunnel.name(), metrics, limits, policy::responseHeaders);
+        String source = request.remoteAddress() == null
+                ? "unknown"
+                : request.remoteAddress().toString();
         HttpRequestHead head = forwarded.head(request, tunnel.uri(), tunnel.prefix(), exchange.isUpgrade(), fromPeer);
-        exchange.start(vertx, decision == null ? head : policy.outgoing(head, decision), source, responseTimeout,
+        exchange.start(
+                vertx,
+                decision == null ? head : policy.outgoing(head, decision),
+                source,
+                responseTimeout,
                 decision == null ? null : decision.body());
     }
 
@@ -385,20 +525,35 @@ public class HttpIngress {
         if (length != null && declaredLength(length) > maxBody) {
             limits.bodyTooLarge(maxBody);
             request.response().putHeader(HttpHeaders.CONNECTION, "close");
-            refuse(request, 413, "body-too-large", "Content Too Large", "Requests to tunnel '" + tunnel + "' may carry at most " + maxBody
-                    + " bytes of body; this one declares " + length.trim() + ".");
+            refuse(
+                    request,
+                    413,
+                    "body-too-large",
+                    "Content Too Large",
+                    "Requests to tunnel '" + tunnel + "' may carry at most " + maxBody
+                            + " bytes of body; this one declares " + length.trim() + ".");
             return false;
         }
         OptionalLong retryAfter = limits.admitRequest();
         if (retryAfter.isPresent()) {
             request.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter.getAsLong()));
-            refuse(request, 429, "rate-limited", "Too Many Requests", "Tunnel '" + tunnel + "' takes at most "
-                    + limits.requestsPerSecond() + " requests per second; retry in " + retryAfter.getAsLong() + " s.");
+            refuse(
+                    request,
+                    429,
+                    "rate-limited",
+                    "Too Many Requests",
+                    "Tunnel '" + tunnel + "' takes at most " + limits.requestsPerSecond()
+                            + " requests per second; retry in " + retryAfter.getAsLong() + " s.");
             return false;
         }
         if (!limits.openStream()) {
-            refuse(request, 503, "tunnel-busy", "Service Unavailable", "Tunnel '" + tunnel + "' is serving as many requests as it may ("
-                    + limits.maxStreams() + "); try again in a moment.");
+            refuse(
+                    request,
+                    503,
+                    "tunnel-busy",
+                    "Service Unavailable",
+                    "Tunnel '" + tunnel + "' is serving as many requests as it may (" + limits.maxStreams()
+                            + "); try again in a moment.");
             return false;
         }
         return true;

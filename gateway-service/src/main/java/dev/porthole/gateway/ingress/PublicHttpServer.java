@@ -50,8 +50,16 @@ public class PublicHttpServer {
     private volatile String deploymentId;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public PublicHttpServer(Vertx vertx, GatewayConfig config, HttpIngress ingress, AgentEndpoint agents, EventPublisher events,
-            GatewayInstance instance, PublicAddresses addresses, TlsTermination tls, HttpsRedirect redirect) {
+    public PublicHttpServer(
+            Vertx vertx,
+            GatewayConfig config,
+            HttpIngress ingress,
+            AgentEndpoint agents,
+            EventPublisher events,
+            GatewayInstance instance,
+            PublicAddresses addresses,
+            TlsTermination tls,
+            HttpsRedirect redirect) {
         this.vertx = vertx;
         this.config = config;
         this.ingress = ingress;
@@ -68,21 +76,35 @@ public class PublicHttpServer {
         try {
             tls.configure(options);
         } catch (CertificateProblems bad) {
-            throw StartupConfigCheck.logged(bad.problems().stream().map(problem -> "porthole.gateway.tls.cert-files: " + problem).toList());
+            throw StartupConfigCheck.logged(bad.problems().stream()
+                    .map(problem -> "porthole.gateway.tls.cert-files: " + problem)
+                    .toList());
         }
         int instances = config.http().eventLoops().orElse(Runtime.getRuntime().availableProcessors());
         Duration headTimeout = config.http().requestHeadTimeout();
         String hsts = tls.hstsHeader();
-        deploymentId = vertx.deployVerticle(() -> {
-            Listener listener = new Listener(options, ingress, headTimeout, visitorConnections, hsts);
-            listeners.add(listener);
-            return listener;
-        }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        deploymentId = vertx.deployVerticle(
+                        () -> {
+                            Listener listener = new Listener(options, ingress, headTimeout, visitorConnections, hsts);
+                            listeners.add(listener);
+                            return listener;
+                        },
+                        new DeploymentOptions().setInstances(instances))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
         tls.watch();
         redirect.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        Log.infof("Porthole gateway %s listening on %s:%d (%s); tunnels at %s; agents connect to %s://<this host>:%d%s", instance.id(),
-                config.http().host(), config.http().port(), tls.enabled() ? "TLS" : "plain HTTP", addresses.http("<name>"),
-                tls.enabled() ? "wss" : "ws", config.http().port(), config.http().agentPath());
+        Log.infof(
+                "Porthole gateway %s listening on %s:%d (%s); tunnels at %s; agents connect to %s://<this host>:%d%s",
+                instance.id(),
+                config.http().host(),
+                config.http().port(),
+                tls.enabled() ? "TLS" : "plain HTTP",
+                addresses.http("<name>"),
+                tls.enabled() ? "wss" : "ws",
+                config.http().port(),
+                config.http().agentPath());
         events.publish(new PortholeEvent.GatewayStarted(instance.id(), version(), addresses.http("*")));
     }
 
@@ -152,7 +174,12 @@ public class PublicHttpServer {
         private final String hsts;
         private volatile RequestHeadDeadline deadline;
 
-        Listener(HttpServerOptions options, HttpIngress ingress, Duration requestHeadTimeout, AtomicInteger visitorConnections, String hsts) {
+        Listener(
+                HttpServerOptions options,
+                HttpIngress ingress,
+                Duration requestHeadTimeout,
+                AtomicInteger visitorConnections,
+                String hsts) {
             this.options = options;
             this.ingress = ingress;
             this.requestHeadTimeout = requestHeadTimeout;
@@ -178,11 +205,14 @@ public class PublicHttpServer {
                         if (hsts != null) {
                             // Set as the head leaves, so the gateway's policy replaces any the upstream sent.
                             HttpServerResponse response = request.response();
-                            response.headersEndHandler(ignored -> response.headers().set(STRICT_TRANSPORT_SECURITY, hsts));
+                            response.headersEndHandler(
+                                    ignored -> response.headers().set(STRICT_TRANSPORT_SECURITY, hsts));
                         }
                         ingress.handle(request);
                     })
-                    .listen().<Void>mapEmpty().onComplete(started);
+                    .listen()
+                    .<Void>mapEmpty()
+                    .onComplete(started);
         }
     }
 }

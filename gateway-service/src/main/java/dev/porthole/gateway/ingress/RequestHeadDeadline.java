@@ -79,7 +79,9 @@ final class RequestHeadDeadline {
      */
     void drain(long graceMillis) {
         drainGraceMillis = graceMillis;
-        watches.values().stream().filter(watch -> watch.inFlight == 0 && !watch.upgraded).forEach(Watch::arm);
+        watches.values().stream()
+                .filter(watch -> watch.inFlight == 0 && !watch.upgraded)
+                .forEach(Watch::arm);
     }
 
     /** The clock of one connection; {@code inFlight} counts requests whose response has not ended. */
@@ -98,8 +100,9 @@ final class RequestHeadDeadline {
             long millis = drainGraceMillis >= 0 ? Math.min(drainGraceMillis, timeoutMillis) : timeoutMillis;
             timer = vertx.setTimer(Math.max(1, millis), ignored -> {
                 timer = -1;
-                Log.debugf("closing visitor connection from %s: no complete request head within %d ms", connection.remoteAddress(),
-                        millis);
+                Log.debugf(
+                        "closing visitor connection from %s: no complete request head within %d ms",
+                        connection.remoteAddress(), millis);
                 connection.close();
             });
         }

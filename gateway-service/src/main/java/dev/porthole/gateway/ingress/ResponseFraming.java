@@ -25,27 +25,21 @@ final class ResponseFraming {
     private static final Pattern LENGTH = Pattern.compile("[0-9]{1,18}");
 
     /** What to do with a response head. */
-    sealed interface Decision {
-    }
+    sealed interface Decision {}
 
     /** A 1xx other than an agreed 101: not the answer; the final head is still to come, and no body may come before it. */
-    record Interim() implements Decision {
-    }
+    record Interim() implements Decision {}
 
     /** A 101 to the upgrade the visitor asked for: raw bytes both ways from now on. */
-    record Switching() implements Decision {
-    }
+    record Switching() implements Decision {}
 
     /** A final response; {@code length} is the body's declared length, -1 if unknown (then the gateway chunks). */
-    record Final(long length, boolean bodyless) implements Decision {
-    }
+    record Final(long length, boolean bodyless) implements Decision {}
 
     /** A head the gateway cannot pass on; {@code reason} is the metric tag, {@code detail} the log's words. */
-    record Refused(String reason, String detail) implements Decision {
-    }
+    record Refused(String reason, String detail) implements Decision {}
 
-    private ResponseFraming() {
-    }
+    private ResponseFraming() {}
 
     /**
      * @param headRequest the visitor's request was a HEAD
@@ -91,7 +85,8 @@ final class ResponseFraming {
         }
         Set<String> offered = tokens(head, "upgrade");
         if (offered.size() != 1 || !upgrades.contains(offered.iterator().next())) {
-            return new Refused("unrequested-upgrade", "switches to another protocol than the one the request asked for");
+            return new Refused(
+                    "unrequested-upgrade", "switches to another protocol than the one the request asked for");
         }
         return new Switching();
     }
@@ -100,14 +95,19 @@ final class ResponseFraming {
     static Set<String> tokens(Iterable<String> values) {
         Set<String> tokens = new HashSet<>();
         for (String value : values) {
-            Arrays.stream(value.split(",")).map(token -> token.trim().toLowerCase(Locale.ROOT)).filter(token -> !token.isEmpty())
+            Arrays.stream(value.split(","))
+                    .map(token -> token.trim().toLowerCase(Locale.ROOT))
+                    .filter(token -> !token.isEmpty())
                     .forEach(tokens::add);
         }
         return tokens;
     }
 
     private static Set<String> tokens(HttpResponseHead head, String name) {
-        return tokens(head.headers().stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Header::value).toList());
+        return tokens(head.headers().stream()
+                .filter(h -> h.name().equalsIgnoreCase(name))
+                .map(Header::value)
+                .toList());
     }
 
     /** The response broke the framing the gateway declared for it. */
@@ -143,7 +143,9 @@ final class ResponseFraming {
                 int allowed = (int) (length - written);
                 written = length;
                 Violation tooLong = new Violation("length-mismatch", "has a body longer than its " + length + " bytes");
-                return allowed == 0 ? Future.failedFuture(tooLong) : delegate.write(data.slice(0, allowed)).transform(ignored -> Future.failedFuture(tooLong));
+                return allowed == 0
+                        ? Future.failedFuture(tooLong)
+                        : delegate.write(data.slice(0, allowed)).transform(ignored -> Future.failedFuture(tooLong));
             }
             written += data.length();
             return delegate.write(data);
@@ -152,7 +154,8 @@ final class ResponseFraming {
         @Override
         public Future<Void> end() {
             if (written < length) {
-                return Future.failedFuture(new Violation("length-mismatch", "ended its body after " + written + " of " + length + " bytes"));
+                return Future.failedFuture(new Violation(
+                        "length-mismatch", "ended its body after " + written + " of " + length + " bytes"));
             }
             return delegate.end();
         }

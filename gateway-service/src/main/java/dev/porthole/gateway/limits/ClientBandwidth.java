@@ -15,7 +15,11 @@ final class ClientBandwidth {
     int sessions;
 
     /** {@code upload} and {@code download} make a bucket of each direction at a rate. */
-    ClientBandwidth(long grantedUpload, long grantedDownload, LimitSettings settings, LongFunction<TokenBucket> upload,
+    ClientBandwidth(
+            long grantedUpload,
+            long grantedDownload,
+            LimitSettings settings,
+            LongFunction<TokenBucket> upload,
             LongFunction<TokenBucket> download) {
         this.grantedUpload = grantedUpload;
         this.grantedDownload = grantedDownload;

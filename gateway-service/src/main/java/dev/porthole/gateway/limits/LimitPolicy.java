@@ -44,21 +44,37 @@ public class LimitPolicy {
     private volatile LimitSettings current;
 
     @Inject
-    public LimitPolicy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics, EventPublisher events, GatewayInstance instance,
+    public LimitPolicy(
+            GatewayConfig config,
+            Vertx vertx,
+            GatewayMetrics metrics,
+            EventPublisher events,
+            GatewayInstance instance,
             SharedBuckets shared) {
-        this(LimitSettings.from(config.limits()), Optional.of(shared), TimeMeter.SYSTEM_NANOTIME,
+        this(
+                LimitSettings.from(config.limits()),
+                Optional.of(shared),
+                TimeMeter.SYSTEM_NANOTIME,
                 (nanos, task) -> vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> task.run()),
                 (clientId, tunnel, kind, detail, publish) -> {
                     metrics.limitHit(kind.label());
                     if (publish) {
-                        Log.infof("tunnel '%s' (client %s) reached its %s limit: %s", tunnel, clientId, kind.label(), detail);
-                        events.publish(new PortholeEvent.LimitHit(instance.id(), clientId, tunnel, kind.label(), detail));
+                        Log.infof(
+                                "tunnel '%s' (client %s) reached its %s limit: %s",
+                                tunnel, clientId, kind.label(), detail);
+                        events.publish(
+                                new PortholeEvent.LimitHit(instance.id(), clientId, tunnel, kind.label(), detail));
                     }
                 });
     }
 
     /** Limits of this gateway alone when {@code shared} is empty. */
-    LimitPolicy(LimitSettings settings, Optional<SharedBuckets> shared, TimeMeter time, Wakeups wakeups, LimitReporter reporter) {
+    LimitPolicy(
+            LimitSettings settings,
+            Optional<SharedBuckets> shared,
+            TimeMeter time,
+            Wakeups wakeups,
+            LimitReporter reporter) {
         this.current = settings;
         this.shared = shared;
         this.time = time;
@@ -88,8 +104,12 @@ public class LimitPolicy {
     public synchronized SessionLimits openSession(String clientId, Grants grants) {
         ClientBandwidth client = clients.get(clientId);
         if (client == null) {
-            client = new ClientBandwidth(grants.uploadBytesPerSecond(), grants.downloadBytesPerSecond(), current,
-                    rate -> bucket(clientId, "up", rate, BYTE_BURST), rate -> bucket(clientId, "down", rate, BYTE_BURST));
+            client = new ClientBandwidth(
+                    grants.uploadBytesPerSecond(),
+                    grants.downloadBytesPerSecond(),
+                    current,
+                    rate -> bucket(clientId, "up", rate, BYTE_BURST),
+                    rate -> bucket(clientId, "down", rate, BYTE_BURST));
             clients.put(clientId, client);
         } else {
             client.regrant(grants.uploadBytesPerSecond(), grants.downloadBytesPerSecond(), current);
@@ -110,14 +130,21 @@ public class LimitPolicy {
     }
 
     TunnelLimits newTunnel(String clientId, String name, ClientBandwidth client) {
-        return new TunnelLimits(clientId, name, this, bucket(clientId, "requests:" + name, current.requestsPerSecondPerTunnel(), REQUEST_BURST),
-                new Throttle(List.of(upload, client.upload)), new Throttle(List.of(download, client.download)));
+        return new TunnelLimits(
+                clientId,
+                name,
+                this,
+                bucket(clientId, "requests:" + name, current.requestsPerSecondPerTunnel(), REQUEST_BURST),
+                new Throttle(List.of(upload, client.upload)),
+                new Throttle(List.of(download, client.download)));
     }
 
     /** A client's bucket: shared through Redis when this gateway has it, otherwise its own. */
     private TokenBucket bucket(String clientId, String name, long rate, Duration burst) {
         Rate local = new Rate(rate, burst, time);
-        return shared.<TokenBucket>map(buckets -> new SharedRate(buckets, buckets.key(clientId, name), local, burst, time)).orElse(local);
+        return shared.<TokenBucket>map(
+                        buckets -> new SharedRate(buckets, buckets.key(clientId, name), local, burst, time))
+                .orElse(local);
     }
 
     Wakeups wakeups() {

@@ -16,14 +16,23 @@ import java.util.Optional;
  * @param requestsPerSecondPerTunnel most requests per second to one HTTP tunnel
  * @param maxBodySize largest request body a visitor may send
  */
-public record LimitSettings(long uploadBytesPerSecond, long downloadBytesPerSecond, long clientUploadBytesPerSecond,
-        long clientDownloadBytesPerSecond, int streamsPerTunnel, int requestsPerSecondPerTunnel, long maxBodySize) {
+public record LimitSettings(
+        long uploadBytesPerSecond,
+        long downloadBytesPerSecond,
+        long clientUploadBytesPerSecond,
+        long clientDownloadBytesPerSecond,
+        int streamsPerTunnel,
+        int requestsPerSecondPerTunnel,
+        long maxBodySize) {
 
     /** A rate of this value is no limit at all. */
     public static final long UNLIMITED = 0;
 
     public LimitSettings {
-        if (uploadBytesPerSecond < 0 || downloadBytesPerSecond < 0 || clientUploadBytesPerSecond < 0 || clientDownloadBytesPerSecond < 0
+        if (uploadBytesPerSecond < 0
+                || downloadBytesPerSecond < 0
+                || clientUploadBytesPerSecond < 0
+                || clientDownloadBytesPerSecond < 0
                 || requestsPerSecondPerTunnel < 0) {
             throw new IllegalArgumentException("a rate must be 0 (no limit) or positive");
         }
@@ -35,8 +44,13 @@ public record LimitSettings(long uploadBytesPerSecond, long downloadBytesPerSeco
     /** The settings a configuration asks for; call {@code ConfigCheck} first for messages that name the keys. */
     public static LimitSettings from(GatewayConfig.Limits limits) {
         GatewayConfig.Bandwidth bandwidth = limits.bandwidth();
-        return new LimitSettings(rate(bandwidth.upload()), rate(bandwidth.download()), rate(bandwidth.clientUpload()),
-                rate(bandwidth.clientDownload()), limits.streamsPerTunnel(), limits.requestsPerSecondPerTunnel().orElse(0),
+        return new LimitSettings(
+                rate(bandwidth.upload()),
+                rate(bandwidth.download()),
+                rate(bandwidth.clientUpload()),
+                rate(bandwidth.clientDownload()),
+                limits.streamsPerTunnel(),
+                limits.requestsPerSecondPerTunnel().orElse(0),
                 limits.maxBodySize().asLongValue());
     }
 

@@ -46,11 +46,16 @@ final class Rate implements TokenBucket {
         if (next == LimitSettings.UNLIMITED) {
             bucket = null;
         } else if (bucket == null) {
-            bucket = Bucket.builder().withCustomTimePrecision(time).addLimit(limit -> limit.capacity(capacity(next))
-                    .refillGreedy(next, Duration.ofSeconds(1))).build();
+            bucket = Bucket.builder()
+                    .withCustomTimePrecision(time)
+                    .addLimit(limit -> limit.capacity(capacity(next)).refillGreedy(next, Duration.ofSeconds(1)))
+                    .build();
         } else {
-            bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(limit -> limit.capacity(capacity(next))
-                    .refillGreedy(next, Duration.ofSeconds(1))).build(), TokensInheritanceStrategy.PROPORTIONALLY);
+            bucket.replaceConfiguration(
+                    BucketConfiguration.builder()
+                            .addLimit(limit -> limit.capacity(capacity(next)).refillGreedy(next, Duration.ofSeconds(1)))
+                            .build(),
+                    TokensInheritanceStrategy.PROPORTIONALLY);
         }
     }
 

@@ -60,8 +60,7 @@ public class SharedBuckets {
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
     /** What one lease brought: tokens granted, and when the rest of the wish would be there. */
-    record Lease(long granted, long retryNanos) {
-    }
+    record Lease(long granted, long retryNanos) {}
 
     private final RedisAPI redis;
     private final RedisKeys keys;
@@ -100,8 +99,16 @@ public class SharedBuckets {
 
     /** Leases up to {@code wanted} tokens of a bucket refilled at {@code perSecond} that holds at most {@code capacity}. */
     Future<Lease> lease(String key, long perSecond, long capacity, long wanted, long ttlMillis) {
-        return redis.eval(List.of(LEASE, "1", key, Long.toString(perSecond), Long.toString(capacity), Long.toString(wanted),
-                Long.toString(ttlMillis))).map(this::answered).onFailure(this::unreachable);
+        return redis.eval(List.of(
+                        LEASE,
+                        "1",
+                        key,
+                        Long.toString(perSecond),
+                        Long.toString(capacity),
+                        Long.toString(wanted),
+                        Long.toString(ttlMillis)))
+                .map(this::answered)
+                .onFailure(this::unreachable);
     }
 
     /** Runs {@code task} on the event loop after {@code nanos}. */
@@ -120,8 +127,10 @@ public class SharedBuckets {
         if (shared.compareAndSet(true, false)) {
             generation.incrementAndGet();
             switched.accept(false);
-            Log.warnf("Redis did not answer a limit lease (%s): client limits are now enforced by each gateway alone, "
-                    + "so a client on several gateways may get its grant on each until Redis answers again", cause.getMessage());
+            Log.warnf(
+                    "Redis did not answer a limit lease (%s): client limits are now enforced by each gateway alone, "
+                            + "so a client on several gateways may get its grant on each until Redis answers again",
+                    cause.getMessage());
             vertx.setTimer(PROBE_INTERVAL.toMillis(), id -> probe());
         }
     }

@@ -138,7 +138,8 @@ final class SharedRate implements TokenBucket {
             if (answer.succeeded() && asked == generation) {
                 budget.addAndGet(answer.result().granted());
                 if (answer.result().granted() < wanted) {
-                    // Ask again by itself when the bucket should hold more, so the tokens are here when the streams wake.
+                    // Ask again by itself when the bucket should hold more, so the tokens are here when the streams
+                    // wake.
                     long retry = Math.clamp(answer.result().retryNanos(), MIN_WAIT, MAX_RETRY.toNanos());
                     retryAt = time.currentTimeNanos() + retry;
                     shared.later(retry, () -> topUp(local.perSecond()));

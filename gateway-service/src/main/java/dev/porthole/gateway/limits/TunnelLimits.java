@@ -25,7 +25,13 @@ public final class TunnelLimits {
     private final Throttle download;
     private final Map<LimitKind, Long> lastReported = new EnumMap<>(LimitKind.class);
 
-    TunnelLimits(String clientId, String tunnel, LimitPolicy policy, TokenBucket requests, Throttle upload, Throttle download) {
+    TunnelLimits(
+            String clientId,
+            String tunnel,
+            LimitPolicy policy,
+            TokenBucket requests,
+            Throttle upload,
+            Throttle download) {
         this.clientId = clientId;
         this.tunnel = tunnel;
         this.policy = policy;

@@ -15,6 +15,7 @@ public final class LogBudget {
 
     /** Lines of one kind a source may cause per {@link #INTERVAL}. */
     public static final int LINES = 10;
+
     public static final Duration INTERVAL = Duration.ofMinutes(1);
 
     private final String what;
@@ -58,7 +59,9 @@ public final class LogBudget {
             return true;
         }
         if (heldBack++ == 0) {
-            Log.infof("%s: more than %d log lines in %d s; the rest are counted, not logged", what, lines, interval.toSeconds());
+            Log.infof(
+                    "%s: more than %d log lines in %d s; the rest are counted, not logged",
+                    what, lines, interval.toSeconds());
         }
         return false;
     }

@@ -62,8 +62,8 @@ public class SourceLogBudgets {
      * {@code of("notices", "192.0.2.7")}, named {@code "notices from 192.0.2.7"} in its summaries.
      */
     public synchronized LogBudget of(String kind, String source) {
-        return budgets.computeIfAbsent(kind + " from " + source,
-                what -> new LogBudget(what, LogBudget.LINES, LogBudget.INTERVAL, clock));
+        return budgets.computeIfAbsent(
+                kind + " from " + source, what -> new LogBudget(what, LogBudget.LINES, LogBudget.INTERVAL, clock));
     }
 
     /** Sums up and drops the budgets whose interval ended; what is in use now stays. */

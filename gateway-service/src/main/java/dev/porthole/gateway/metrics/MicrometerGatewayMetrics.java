@@ -28,9 +28,18 @@ import java.util.function.IntSupplier;
 public class MicrometerGatewayMetrics implements GatewayMetrics {
 
     /** Buckets for the request latency histogram besides Micrometer's own: the answers people ask for. */
-    private static final Duration[] LATENCY_OBJECTIVES = {Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
-            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(30)};
+    private static final Duration[] LATENCY_OBJECTIVES = {
+        Duration.ofMillis(10),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30)
+    };
 
     private final MeterRegistry registry;
     private final AtomicLong agents = new AtomicLong();
@@ -41,36 +50,66 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
     /** Null unless per-tunnel series are switched on. */
     private final TrafficSeries perTunnel;
+
     private final TrafficSeries perClient;
     private final AtomicBoolean limitsShared = new AtomicBoolean(true);
 
     @Inject
     public MicrometerGatewayMetrics(MeterRegistry registry, GatewayConfig config) {
-        this(registry, config.metrics().perTunnel(), config.metrics().maxTunnels(), config.metrics().maxClients());
+        this(
+                registry,
+                config.metrics().perTunnel(),
+                config.metrics().maxTunnels(),
+                config.metrics().maxClients());
     }
 
     MicrometerGatewayMetrics(MeterRegistry registry, boolean perTunnel, int maxTunnels, int maxClients) {
         this.registry = registry;
-        Gauge.builder("porthole.gateway.agents", agents, AtomicLong::get).description("agent sessions connected").register(registry);
+        Gauge.builder("porthole.gateway.agents", agents, AtomicLong::get)
+                .description("agent sessions connected")
+                .register(registry);
         for (String kind : new String[] {"http", "tcp", "private", "tls"}) {
             AtomicLong count = new AtomicLong();
             tunnels.put(kind, count);
-            Gauge.builder("porthole.gateway.tunnels", count, AtomicLong::get).tags(Tags.of("kind", kind))
-                    .description("tunnels served, by kind").register(registry);
+            Gauge.builder("porthole.gateway.tunnels", count, AtomicLong::get)
+                    .tags(Tags.of("kind", kind))
+                    .description("tunnels served, by kind")
+                    .register(registry);
         }
         Gauge.builder("porthole.gateway.streams", streams, s -> s.get().getAsInt())
-                .description("streams open across all agent sessions (visitor requests, TCP connections, dials)").register(registry);
-        Gauge.builder("porthole.gateway.limits.shared", limitsShared, shared -> shared.get() ? 1 : 0).tags(Tags.of("state", "shared"))
-                .description("1 while client limits are shared with the other gateways through Redis").register(registry);
-        Gauge.builder("porthole.gateway.limits.shared", limitsShared, shared -> shared.get() ? 0 : 1).tags(Tags.of("state", "fallback"))
-                .description("1 while Redis is unreachable and each gateway enforces client limits alone").register(registry);
-        this.bytesIn = Counter.builder("porthole.gateway.bytes").tag("direction", "in").description("bytes from visitors to agents").register(registry);
-        this.bytesOut = Counter.builder("porthole.gateway.bytes").tag("direction", "out").description("bytes from agents to visitors").register(registry);
+                .description("streams open across all agent sessions (visitor requests, TCP connections, dials)")
+                .register(registry);
+        Gauge.builder("porthole.gateway.limits.shared", limitsShared, shared -> shared.get() ? 1 : 0)
+                .tags(Tags.of("state", "shared"))
+                .description("1 while client limits are shared with the other gateways through Redis")
+                .register(registry);
+        Gauge.builder("porthole.gateway.limits.shared", limitsShared, shared -> shared.get() ? 0 : 1)
+                .tags(Tags.of("state", "fallback"))
+                .description("1 while Redis is unreachable and each gateway enforces client limits alone")
+                .register(registry);
+        this.bytesIn = Counter.builder("porthole.gateway.bytes")
+                .tag("direction", "in")
+                .description("bytes from visitors to agents")
+                .register(registry);
+        this.bytesOut = Counter.builder("porthole.gateway.bytes")
+                .tag("direction", "out")
+                .description("bytes from agents to visitors")
+                .register(registry);
         this.perTunnel = perTunnel
-                ? new TrafficSeries(registry, "porthole.gateway.tunnel.bytes", "porthole.gateway.tunnel.requests", "tunnel", maxTunnels)
+                ? new TrafficSeries(
+                        registry,
+                        "porthole.gateway.tunnel.bytes",
+                        "porthole.gateway.tunnel.requests",
+                        "tunnel",
+                        maxTunnels)
                 : null;
         this.perClient = perTunnel
-                ? new TrafficSeries(registry, "porthole.gateway.client.bytes", "porthole.gateway.client.requests", "client", maxClients)
+                ? new TrafficSeries(
+                        registry,
+                        "porthole.gateway.client.bytes",
+                        "porthole.gateway.client.requests",
+                        "client",
+                        maxClients)
                 : null;
     }
 
@@ -86,7 +125,8 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
 
     @Override
     public void agentRejected(int status) {
-        registry.counter("porthole.gateway.agents.rejected", "status", String.valueOf(status)).increment();
+        registry.counter("porthole.gateway.agents.rejected", "status", String.valueOf(status))
+                .increment();
     }
 
     @Override
@@ -109,14 +149,19 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
 
     @Override
     public void httpRequest(int status, Duration duration) {
-        requestTimers.computeIfAbsent(statusClass(status), statusClass -> Timer.builder("porthole.gateway.http.requests")
-                .description("visitor HTTP requests, by status class, from the head to the last byte of the response")
-                .tag("status", statusClass)
-                .publishPercentileHistogram()
-                .serviceLevelObjectives(LATENCY_OBJECTIVES)
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(5))
-                .register(registry)).record(duration);
+        requestTimers
+                .computeIfAbsent(
+                        statusClass(status),
+                        statusClass -> Timer.builder("porthole.gateway.http.requests")
+                                .description(
+                                        "visitor HTTP requests, by status class, from the head to the last byte of the response")
+                                .tag("status", statusClass)
+                                .publishPercentileHistogram()
+                                .serviceLevelObjectives(LATENCY_OBJECTIVES)
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofMinutes(5))
+                                .register(registry))
+                .record(duration);
     }
 
     @Override
@@ -166,7 +211,8 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
 
     @Override
     public void policyDecision(String rule, String outcome) {
-        registry.counter("porthole.gateway.policy.decisions", "rule", rule, "outcome", outcome).increment();
+        registry.counter("porthole.gateway.policy.decisions", "rule", rule, "outcome", outcome)
+                .increment();
     }
 
     @Override
@@ -176,17 +222,20 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
 
     @Override
     public void agentResponseRefused(String reason) {
-        registry.counter("porthole.gateway.agent.responses.refused", "reason", reason).increment();
+        registry.counter("porthole.gateway.agent.responses.refused", "reason", reason)
+                .increment();
     }
 
     @Override
     public void tlsPassthrough(String outcome) {
-        registry.counter("porthole.gateway.tls.passthrough.connections", "outcome", outcome).increment();
+        registry.counter("porthole.gateway.tls.passthrough.connections", "outcome", outcome)
+                .increment();
     }
 
     @Override
     public void clusterForward(String outcome) {
-        registry.counter("porthole.gateway.cluster.forwards", "outcome", outcome).increment();
+        registry.counter("porthole.gateway.cluster.forwards", "outcome", outcome)
+                .increment();
     }
 
     @Override

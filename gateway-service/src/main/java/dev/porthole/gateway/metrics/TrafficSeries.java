@@ -78,9 +78,15 @@ final class TrafficSeries {
 
         Meters(String value) {
             this.value = value;
-            this.bytesIn = Counter.builder(bytesName).tag(tag, value).tag("direction", "in").description("bytes from visitors to agents")
+            this.bytesIn = Counter.builder(bytesName)
+                    .tag(tag, value)
+                    .tag("direction", "in")
+                    .description("bytes from visitors to agents")
                     .register(registry);
-            this.bytesOut = Counter.builder(bytesName).tag(tag, value).tag("direction", "out").description("bytes from agents to visitors")
+            this.bytesOut = Counter.builder(bytesName)
+                    .tag(tag, value)
+                    .tag("direction", "out")
+                    .description("bytes from agents to visitors")
                     .register(registry);
         }
 
@@ -88,8 +94,13 @@ final class TrafficSeries {
             if (removed) {
                 return null;
             }
-            return requests.computeIfAbsent(statusClass, status -> Counter.builder(requestsName).tag(tag, value).tag("status", status)
-                    .description("visitor HTTP requests, by status class").register(registry));
+            return requests.computeIfAbsent(
+                    statusClass,
+                    status -> Counter.builder(requestsName)
+                            .tag(tag, value)
+                            .tag("status", status)
+                            .description("visitor HTTP requests, by status class")
+                            .register(registry));
         }
 
         synchronized void remove() {

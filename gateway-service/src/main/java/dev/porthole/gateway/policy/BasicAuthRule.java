@@ -33,6 +33,7 @@ final class BasicAuthRule {
 
     /** Costs above this would let an agent make the gateway spend seconds per wrong password. */
     static final int MAX_COST = 12;
+
     static final int MIN_COST = 4;
     static final int REMEMBERED = 1024;
 
@@ -60,14 +61,18 @@ final class BasicAuthRule {
         Map<String, String> hashes = new HashMap<>();
         int cost = MIN_COST;
         for (TunnelPolicy.BasicAuthUser user : users) {
-            if (user.user().isEmpty() || user.user().contains(":") || user.user().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                problems.add("basic-auth user '" + user.user() + "' must be non-empty, without ':' or control characters");
+            if (user.user().isEmpty()
+                    || user.user().contains(":")
+                    || user.user().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                problems.add(
+                        "basic-auth user '" + user.user() + "' must be non-empty, without ':' or control characters");
                 continue;
             }
             int userCost = cost(user.passwordHash());
             if (userCost < 0) {
-                problems.add("basic-auth user '" + user.user() + "': the password hash is not a bcrypt hash with a cost from " + MIN_COST + " to "
-                        + MAX_COST + " (the agent hashes the password it is given)");
+                problems.add("basic-auth user '" + user.user()
+                        + "': the password hash is not a bcrypt hash with a cost from " + MIN_COST + " to " + MAX_COST
+                        + " (the agent hashes the password it is given)");
                 continue;
             }
             if (hashes.putIfAbsent(user.user(), user.passwordHash()) != null) {
@@ -82,7 +87,9 @@ final class BasicAuthRule {
     static int cost(String hash) {
         try {
             Password decoded = ModularCrypt.decode(hash);
-            if (decoded instanceof BCryptPassword bcrypt && bcrypt.getIterationCount() >= MIN_COST && bcrypt.getIterationCount() <= MAX_COST) {
+            if (decoded instanceof BCryptPassword bcrypt
+                    && bcrypt.getIterationCount() >= MIN_COST
+                    && bcrypt.getIterationCount() <= MAX_COST) {
                 return bcrypt.getIterationCount();
             }
         } catch (InvalidKeySpecException | RuntimeException e) {
@@ -109,13 +116,18 @@ final class BasicAuthRule {
 
     /** {@code Basic <base64 of user:password>}; anything else is no credentials. */
     static Optional<String[]> credentials(String authorization) {
-        if (authorization == null || authorization.length() < 6 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (authorization == null
+                || authorization.length() < 6
+                || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            return colon < 0 ? Optional.empty() : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+            return colon < 0
+                    ? Optional.empty()
+                    : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -131,7 +143,8 @@ final class BasicAuthRule {
         try {
             BCryptPassword bcrypt = (BCryptPassword) ModularCrypt.decode(hash);
             String recomputed = BcryptUtil.bcryptHash(password, bcrypt.getIterationCount(), bcrypt.getSalt());
-            boolean equal = MessageDigest.isEqual(recomputed.getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII));
+            boolean equal = MessageDigest.isEqual(
+                    recomputed.getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII));
             return known && equal && credentials.isPresent() ? Optional.of(user) : Optional.empty();
         } catch (InvalidKeySpecException e) {
             return Optional.empty();
@@ -142,7 +155,8 @@ final class BasicAuthRule {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(String.valueOf(authorization).getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(mac.doFinal(String.valueOf(authorization).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }

@@ -11,8 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class BodyReader {
 
-    private BodyReader() {
-    }
+    private BodyReader() {}
 
     static Future<Buffer> read(HttpServerRequest request, long limit) {
         Buffer body = Buffer.buffer();

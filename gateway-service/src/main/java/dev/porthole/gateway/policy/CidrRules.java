@@ -29,8 +29,9 @@ final class CidrRules {
         if (allow.isEmpty() && deny.isEmpty()) {
             return null;
         }
-        return new CidrRules(ranges("allow-cidr", allow, IpFilterRuleType.ACCEPT, problems), ranges("deny-cidr", deny, IpFilterRuleType.REJECT,
-                problems));
+        return new CidrRules(
+                ranges("allow-cidr", allow, IpFilterRuleType.ACCEPT, problems),
+                ranges("deny-cidr", deny, IpFilterRuleType.REJECT, problems));
     }
 
     /** Whether the visitor at {@code address} may pass. */
@@ -52,7 +53,8 @@ final class CidrRules {
         return false;
     }
 
-    private static List<IpSubnetFilterRule> ranges(String key, List<String> texts, IpFilterRuleType type, List<String> problems) {
+    private static List<IpSubnetFilterRule> ranges(
+            String key, List<String> texts, IpFilterRuleType type, List<String> problems) {
         List<IpSubnetFilterRule> ranges = new ArrayList<>();
         for (String text : texts) {
             IpSubnetFilterRule range = parse(text, type);

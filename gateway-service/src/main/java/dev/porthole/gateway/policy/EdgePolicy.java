@@ -34,7 +34,13 @@ public final class EdgePolicy {
     final HeaderRules headers;
     private final String summary;
 
-    private EdgePolicy(CidrRules ip, VisitorRateLimit rate, BasicAuthRule basicAuth, OidcLogin oidc, WebhookRule webhook, HeaderRules headers,
+    private EdgePolicy(
+            CidrRules ip,
+            VisitorRateLimit rate,
+            BasicAuthRule basicAuth,
+            OidcLogin oidc,
+            WebhookRule webhook,
+            HeaderRules headers,
             String summary) {
         this.ip = ip;
         this.rate = rate;
@@ -53,8 +59,13 @@ public final class EdgePolicy {
      * @param rateLimitVisitors visitor addresses whose buckets the rate rule keeps
      * @param allowHttpIssuer whether an OIDC issuer may be a plain {@code http://} URL
      */
-    public static EdgePolicy compile(TunnelPolicy policy, Duration webhookTolerance, int rateLimitVisitors, TimeMeter time,
-            boolean allowHttpIssuer) throws InvalidPolicyException {
+    public static EdgePolicy compile(
+            TunnelPolicy policy,
+            Duration webhookTolerance,
+            int rateLimitVisitors,
+            TimeMeter time,
+            boolean allowHttpIssuer)
+            throws InvalidPolicyException {
         if (policy.isEmpty()) {
             return NONE;
         }
@@ -139,7 +150,8 @@ public final class EdgePolicy {
     private static String summary(TunnelPolicy policy, VisitorRateLimit rate) {
         List<String> parts = new ArrayList<>();
         if (!policy.allowCidrs().isEmpty() || !policy.denyCidrs().isEmpty()) {
-            parts.add("ip(allow " + policy.allowCidrs().size() + ", deny " + policy.denyCidrs().size() + ")");
+            parts.add("ip(allow " + policy.allowCidrs().size() + ", deny "
+                    + policy.denyCidrs().size() + ")");
         }
         if (rate != null) {
             parts.add("rate-limit(" + rate.describe() + " per visitor)");
@@ -148,13 +160,21 @@ public final class EdgePolicy {
             parts.add("basic-auth(" + policy.basicAuth().size() + " users)");
         }
         if (policy.oidc().enabled()) {
-            parts.add("oidc(" + policy.oidc().issuer() + ", " + policy.oidc().allowDomains().size() + " domains, " + policy.oidc().allowClaims().size()
-                    + " claims)");
+            parts.add("oidc(" + policy.oidc().issuer() + ", "
+                    + policy.oidc().allowDomains().size() + " domains, "
+                    + policy.oidc().allowClaims().size() + " claims)");
         }
         if (!policy.webhooks().isEmpty()) {
-            parts.add("webhook(" + String.join(", ", policy.webhooks().stream().map(TunnelPolicy.Webhook::kind).toList()) + ")");
+            parts.add("webhook("
+                    + String.join(
+                            ", ",
+                            policy.webhooks().stream()
+                                    .map(TunnelPolicy.Webhook::kind)
+                                    .toList()) + ")");
         }
-        if (!policy.requestHeaderAdd().isEmpty() || !policy.requestHeaderRemove().isEmpty() || !policy.responseHeaderAdd().isEmpty()
+        if (!policy.requestHeaderAdd().isEmpty()
+                || !policy.requestHeaderRemove().isEmpty()
+                || !policy.responseHeaderAdd().isEmpty()
                 || !policy.responseHeaderRemove().isEmpty()) {
             parts.add("headers");
         }

@@ -25,6 +25,8 @@ final class GithubSignature implements WebhookSignature {
         if (presented == null) {
             return "no " + HEADER + " header";
         }
-        return WebhookSignature.matches("sha256=" + WebhookSignature.hmacHex(secret, "", body), presented) ? null : "wrong " + HEADER;
+        return WebhookSignature.matches("sha256=" + WebhookSignature.hmacHex(secret, "", body), presented)
+                ? null
+                : "wrong " + HEADER;
     }
 }

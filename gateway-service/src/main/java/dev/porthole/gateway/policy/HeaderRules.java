@@ -18,8 +18,20 @@ import java.util.Set;
  */
 final class HeaderRules {
 
-    private static final Set<String> OWNED = Set.of("host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade",
-            "te", "trailer", "proxy-connection", "proxy-authenticate", "proxy-authorization", "forwarded", "x-real-ip");
+    private static final Set<String> OWNED = Set.of(
+            "host",
+            "content-length",
+            "transfer-encoding",
+            "connection",
+            "keep-alive",
+            "upgrade",
+            "te",
+            "trailer",
+            "proxy-connection",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "forwarded",
+            "x-real-ip");
     private static final HopByHop HOP = HopByHop.forConnectionHeaders(List.of());
 
     private final List<Header> requestAdd;
@@ -27,7 +39,8 @@ final class HeaderRules {
     private final List<Header> responseAdd;
     private final Set<String> responseRemove;
 
-    private HeaderRules(List<Header> requestAdd, Set<String> requestRemove, List<Header> responseAdd, Set<String> responseRemove) {
+    private HeaderRules(
+            List<Header> requestAdd, Set<String> requestRemove, List<Header> responseAdd, Set<String> responseRemove) {
         this.requestAdd = requestAdd;
         this.requestRemove = requestRemove;
         this.responseAdd = responseAdd;
@@ -36,11 +49,14 @@ final class HeaderRules {
 
     /** The rules, or null when there are none; each bad header is added to {@code problems}. */
     static HeaderRules of(TunnelPolicy policy, List<String> problems) {
-        if (policy.requestHeaderAdd().isEmpty() && policy.requestHeaderRemove().isEmpty() && policy.responseHeaderAdd().isEmpty()
+        if (policy.requestHeaderAdd().isEmpty()
+                && policy.requestHeaderRemove().isEmpty()
+                && policy.responseHeaderAdd().isEmpty()
                 && policy.responseHeaderRemove().isEmpty()) {
             return null;
         }
-        return new HeaderRules(added("request-header-add", policy.requestHeaderAdd(), problems),
+        return new HeaderRules(
+                added("request-header-add", policy.requestHeaderAdd(), problems),
                 removed("request-header-remove", policy.requestHeaderRemove(), problems),
                 added("response-header-add", policy.responseHeaderAdd(), problems),
                 removed("response-header-remove", policy.responseHeaderRemove(), problems));
@@ -52,7 +68,10 @@ final class HeaderRules {
             return "is not a header name";
         }
         String lower = name.toLowerCase(Locale.ROOT);
-        if (OWNED.contains(lower) || HOP.isHopByHop(lower) || lower.startsWith("x-forwarded-") || lower.startsWith("x-porthole-")) {
+        if (OWNED.contains(lower)
+                || HOP.isHopByHop(lower)
+                || lower.startsWith("x-forwarded-")
+                || lower.startsWith("x-porthole-")) {
             return "is set by the gateway (hop-by-hop, framing or visitor identity) and may not be changed by a policy";
         }
         return null;
@@ -63,7 +82,8 @@ final class HeaderRules {
         List<Header> out = new ArrayList<>(headers.size() + requestAdd.size());
         for (Header header : headers) {
             String lower = header.name().toLowerCase(Locale.ROOT);
-            if (!requestRemove.contains(lower) && requestAdd.stream().noneMatch(a -> a.name().equalsIgnoreCase(lower))) {
+            if (!requestRemove.contains(lower)
+                    && requestAdd.stream().noneMatch(a -> a.name().equalsIgnoreCase(lower))) {
                 out.add(header);
             }
         }

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.policy;
 
+import dev.porthole.gateway.crypto.AesGcm;
 import dev.porthole.protocol.message.Header;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
@@ -7,7 +8,6 @@ import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import dev.porthole.gateway.crypto.AesGcm;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -34,6 +34,7 @@ final class OidcCookie {
     static final String NAME = "porthole_oidc";
     /** Larger values are not ours: refused before any decryption. */
     static final int MAX_LENGTH = 4096;
+
     private static final byte[] NO_PREFIX = {};
 
     private final AesGcm cipher;
@@ -56,8 +57,10 @@ final class OidcCookie {
 
     /** The {@code Set-Cookie} value carrying {@code content} (with its expiry added) for this host and login. */
     String seal(String host, String binding, JsonObject content, Duration lifetime, boolean secure) {
-        JsonObject withExpiry = content.copy().put("exp", Instant.now().plus(lifetime).getEpochSecond());
-        byte[] sealed = cipher.seal(NO_PREFIX, associated(host, binding), withExpiry.encode().getBytes(StandardCharsets.UTF_8));
+        JsonObject withExpiry =
+                content.copy().put("exp", Instant.now().plus(lifetime).getEpochSecond());
+        byte[] sealed = cipher.seal(
+                NO_PREFIX, associated(host, binding), withExpiry.encode().getBytes(StandardCharsets.UTF_8));
         return cookie(Base64.getUrlEncoder().withoutPadding().encodeToString(sealed), lifetime.toSeconds(), secure);
     }
 
@@ -89,9 +92,12 @@ final class OidcCookie {
                 out.add(header);
                 continue;
             }
-            List<Cookie> kept = ServerCookieDecoder.LAX.decodeAll(header.value()).stream().filter(c -> !c.name().equals(NAME)).toList();
+            List<Cookie> kept = ServerCookieDecoder.LAX.decodeAll(header.value()).stream()
+                    .filter(c -> !c.name().equals(NAME))
+                    .toList();
             if (!kept.isEmpty()) {
-                out.add(new Header(header.name(), io.netty.handler.codec.http.cookie.ClientCookieEncoder.LAX.encode(kept)));
+                out.add(new Header(
+                        header.name(), io.netty.handler.codec.http.cookie.ClientCookieEncoder.LAX.encode(kept)));
             }
         }
         return out;
@@ -103,8 +109,11 @@ final class OidcCookie {
         }
         try {
             byte[] bytes = Base64.getUrlDecoder().decode(value);
-            JsonObject content = new JsonObject(new String(cipher.open(bytes, 0, associated(host, binding)), StandardCharsets.UTF_8));
-            return content.getLong("exp", 0L) > Instant.now().getEpochSecond() ? Optional.of(content) : Optional.empty();
+            JsonObject content = new JsonObject(
+                    new String(cipher.open(bytes, 0, associated(host, binding)), StandardCharsets.UTF_8));
+            return content.getLong("exp", 0L) > Instant.now().getEpochSecond()
+                    ? Optional.of(content)
+                    : Optional.empty();
         } catch (GeneralSecurityException | IllegalArgumentException | DecodeException | ClassCastException e) {
             // Forged, altered, made for another host or login, or under another key: no login.
             return Optional.empty();

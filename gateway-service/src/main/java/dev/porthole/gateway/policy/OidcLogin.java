@@ -6,8 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
+import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
 import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
 import io.vertx.ext.auth.oauth2.Oauth2Credentials;
@@ -30,7 +30,8 @@ final class OidcLogin {
 
     static final int MAX_DOMAINS = 32;
     static final int MAX_CLAIMS = 32;
-    private static final Pattern DOMAIN = Pattern.compile("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$");
+    private static final Pattern DOMAIN = Pattern.compile(
+            "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$");
     private static final Pattern CLAIM = Pattern.compile("^[A-Za-z0-9_.:-]{1,64}=.{1,256}$");
 
     private final TunnelPolicy.Oidc settings;
@@ -39,7 +40,9 @@ final class OidcLogin {
 
     private OidcLogin(TunnelPolicy.Oidc settings) {
         this.settings = settings;
-        this.domains = settings.allowDomains().stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        this.domains = settings.allowDomains().stream()
+                .map(d -> d.toLowerCase(Locale.ROOT))
+                .toList();
     }
 
     /** The rule (not yet discovered), or null without a login; each bad setting is added to {@code problems}, never the secret. */
@@ -53,9 +56,12 @@ final class OidcLogin {
             URI uri = new URI(issuer);
             boolean https = "https".equalsIgnoreCase(uri.getScheme());
             boolean http = "http".equalsIgnoreCase(uri.getScheme());
-            if (uri.getHost() == null || !(https || (http && allowHttp)) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                problems.add("oidc-issuer '" + issuer + "' must be an " + (allowHttp ? "http(s)" : "https") + " URL without query or fragment, such as "
-                        + "https://accounts.google.com");
+            if (uri.getHost() == null
+                    || !(https || (http && allowHttp))
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                problems.add("oidc-issuer '" + issuer + "' must be an " + (allowHttp ? "http(s)" : "https")
+                        + " URL without query or fragment, such as " + "https://accounts.google.com");
             }
         } catch (URISyntaxException e) {
             problems.add("oidc-issuer '" + issuer + "' is not a URL such as https://accounts.google.com");
@@ -87,18 +93,27 @@ final class OidcLogin {
      */
     Future<Void> discover(Vertx vertx, Duration timeout, Duration requestTimeout) {
         int millis = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
-        OAuth2Options options = new OAuth2Options().setFlow(OAuth2FlowType.AUTH_CODE).setSite(settings.issuer())
-                .setClientId(settings.clientId()).setHttpClientOptions(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(millis)
-                        .setIdleTimeout(millis).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS));
+        OAuth2Options options = new OAuth2Options()
+                .setFlow(OAuth2FlowType.AUTH_CODE)
+                .setSite(settings.issuer())
+                .setClientId(settings.clientId())
+                .setHttpClientOptions(new HttpClientOptions()
+                        .setKeepAlive(false)
+                        .setConnectTimeout(millis)
+                        .setIdleTimeout(millis)
+                        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS));
         if (!settings.clientSecret().isEmpty()) {
             options.setClientSecret(settings.clientSecret());
         }
-        return OpenIDConnectAuth.discover(vertx, options).timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        return OpenIDConnectAuth.discover(vertx, options)
+                .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .<Void>map(found -> {
                     client = found;
                     return null;
-                }).recover(e -> Future.failedFuture(new InvalidPolicyException(List.of("oidc-issuer '" + settings.issuer()
-                        + "' could not be discovered (" + e.getMessage() + "); check the URL and that the gateway can reach "
+                })
+                .recover(e -> Future.failedFuture(new InvalidPolicyException(List.of("oidc-issuer '" + settings.issuer()
+                        + "' could not be discovered (" + e.getMessage()
+                        + "); check the URL and that the gateway can reach "
                         + settings.issuer().replaceAll("/+$", "") + "/.well-known/openid-configuration"))));
     }
 
@@ -113,21 +128,30 @@ final class OidcLogin {
 
     /** Where the visitor is sent to log in. */
     String authorizeUrl(String redirectUri, String state, String nonce, String challenge) {
-        return client.authorizeURL(new OAuth2AuthorizationURL().setRedirectUri(redirectUri).setScopes(List.of("openid", "email", "profile"))
-                .setState(state).putAdditionalParameter("nonce", nonce).putAdditionalParameter("code_challenge", challenge)
+        return client.authorizeURL(new OAuth2AuthorizationURL()
+                .setRedirectUri(redirectUri)
+                .setScopes(List.of("openid", "email", "profile"))
+                .setState(state)
+                .putAdditionalParameter("nonce", nonce)
+                .putAdditionalParameter("code_challenge", challenge)
                 .putAdditionalParameter("code_challenge_method", "S256"));
     }
 
     /** Exchanges the code (with the PKCE verifier and the client secret) for a checked id_token, and checks its nonce. */
     Future<JsonObject> exchange(String code, String redirectUri, String verifier, String nonce) {
-        return client.authenticate(new Oauth2Credentials().setFlow(OAuth2FlowType.AUTH_CODE).setCode(code).setRedirectUri(redirectUri)
-                .setCodeVerifier(verifier)).compose(user -> {
+        return client.authenticate(new Oauth2Credentials()
+                        .setFlow(OAuth2FlowType.AUTH_CODE)
+                        .setCode(code)
+                        .setRedirectUri(redirectUri)
+                        .setCodeVerifier(verifier))
+                .compose(user -> {
                     JsonObject claims = user.attributes().getJsonObject("idToken");
                     if (claims == null) {
                         return Future.failedFuture(new IllegalStateException("the issuer returned no id_token"));
                     }
                     if (!nonce.equals(claims.getString("nonce"))) {
-                        return Future.failedFuture(new IllegalStateException("the id_token's nonce is not this login's"));
+                        return Future.failedFuture(
+                                new IllegalStateException("the id_token's nonce is not this login's"));
                     }
                     return Future.succeededFuture(claims);
                 });
@@ -143,7 +167,8 @@ final class OidcLogin {
                         + (email.isEmpty() ? "; the issuer gave none" : "; you are " + email);
             }
         }
-        if (!settings.allowClaims().isEmpty() && settings.allowClaims().stream().noneMatch(pair -> hasClaim(claims, pair))) {
+        if (!settings.allowClaims().isEmpty()
+                && settings.allowClaims().stream().noneMatch(pair -> hasClaim(claims, pair))) {
             return "your account lacks the claim this tunnel asks for";
         }
         return null;

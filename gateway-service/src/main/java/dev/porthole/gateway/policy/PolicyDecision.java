@@ -14,8 +14,7 @@ public sealed interface PolicyDecision {
      * @param email the OIDC login's verified e-mail address, or empty
      * @param body the body read to verify a webhook signature (sent on instead of the request's), or null
      */
-    record Admitted(String decidedBy, String user, String email, Buffer body) implements PolicyDecision {
-    }
+    record Admitted(String decidedBy, String user, String email, Buffer body) implements PolicyDecision {}
 
     /**
      * The gateway answers {@code 302} itself (to the OIDC issuer, or back to the page after a
@@ -23,8 +22,7 @@ public sealed interface PolicyDecision {
      *
      * @param setCookie the {@code Set-Cookie} value that goes with it
      */
-    record Redirect(String location, String setCookie) implements PolicyDecision {
-    }
+    record Redirect(String location, String setCookie) implements PolicyDecision {}
 
     /**
      * The visitor gets an error page; nothing reaches the agent.

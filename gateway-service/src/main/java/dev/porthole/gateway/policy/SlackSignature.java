@@ -37,7 +37,9 @@ final class SlackSignature implements WebhookSignature {
         if (!Timestamps.within(seconds, now, tolerance)) {
             return TIMESTAMP + " is outside the " + tolerance.toSeconds() + " s tolerance (a replay or a wrong clock)";
         }
-        return WebhookSignature.matches("v0=" + WebhookSignature.hmacHex(secret, "v0:" + timestamp.trim() + ":", body), presented) ? null
+        return WebhookSignature.matches(
+                        "v0=" + WebhookSignature.hmacHex(secret, "v0:" + timestamp.trim() + ":", body), presented)
+                ? null
                 : "wrong " + HEADER;
     }
 }

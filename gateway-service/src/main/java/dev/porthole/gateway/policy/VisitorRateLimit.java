@@ -46,7 +46,8 @@ final class VisitorRateLimit {
         }
         Matcher matcher = RATE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
-            problems.add("rate-limit '" + text + "' is not a rate such as 100/min (a positive count per s, min or hour)");
+            problems.add(
+                    "rate-limit '" + text + "' is not a rate such as 100/min (a positive count per s, min or hour)");
             return null;
         }
         Duration period = switch (matcher.group(2).charAt(0)) {
@@ -61,8 +62,12 @@ final class VisitorRateLimit {
     OptionalLong take(String visitor) {
         Bucket bucket;
         synchronized (buckets) {
-            bucket = buckets.computeIfAbsent(visitor, ignored -> Bucket.builder().withCustomTimePrecision(time)
-                    .addLimit(limit -> limit.capacity(count).refillGreedy(count, period)).build());
+            bucket = buckets.computeIfAbsent(
+                    visitor,
+                    ignored -> Bucket.builder()
+                            .withCustomTimePrecision(time)
+                            .addLimit(limit -> limit.capacity(count).refillGreedy(count, period))
+                            .build());
         }
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
@@ -79,6 +84,7 @@ final class VisitorRateLimit {
     }
 
     String describe() {
-        return count + " requests per " + (period.toHours() == 1 ? "hour" : period.toMinutes() == 1 ? "minute" : "second");
+        return count + " requests per "
+                + (period.toHours() == 1 ? "hour" : period.toMinutes() == 1 ? "minute" : "second");
     }
 }

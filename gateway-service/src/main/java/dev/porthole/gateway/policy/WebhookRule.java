@@ -47,7 +47,9 @@ final class WebhookRule {
                         signatures.add(new HmacHeaderSignature(webhook.header(), secret));
                     }
                 }
-                default -> problems.add("verify-webhook kind '" + webhook.kind() + "' is unknown; use one of " + String.join(", ", KINDS));
+                default ->
+                    problems.add("verify-webhook kind '" + webhook.kind() + "' is unknown; use one of "
+                            + String.join(", ", KINDS));
             }
         }
         return new WebhookRule(List.copyOf(signatures));

@@ -31,7 +31,9 @@ interface WebhookSignature {
 
     /** Compares a presented signature with the expected one in constant time (case of hex digits ignored). */
     static boolean matches(String expected, String presented) {
-        return presented != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                presented.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+        return presented != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.US_ASCII),
+                        presented.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -53,7 +53,8 @@ public class ClientQuotas {
 
     /** Extends an agent's session place. */
     public Future<Void> refreshSession(String clientId, String agentId) {
-        return redis.zadd(List.of(keys.clientSessions(clientId), expiry(), agentId)).mapEmpty();
+        return redis.zadd(List.of(keys.clientSessions(clientId), expiry(), agentId))
+                .mapEmpty();
     }
 
     /** Extends the tunnel places of a live session. */
@@ -84,7 +85,15 @@ public class ClientQuotas {
 
     private Future<Boolean> acquire(String key, String member, int limit) {
         long now = clock.millis();
-        return redis.eval(List.of(ACQUIRE, "1", key, String.valueOf(now), String.valueOf(now + ttlMillis), member, String.valueOf(limit),
-                String.valueOf(ttlMillis))).map(answer -> answer.toInteger() == 1);
+        return redis.eval(List.of(
+                        ACQUIRE,
+                        "1",
+                        key,
+                        String.valueOf(now),
+                        String.valueOf(now + ttlMillis),
+                        member,
+                        String.valueOf(limit),
+                        String.valueOf(ttlMillis)))
+                .map(answer -> answer.toInteger() == 1);
     }
 }

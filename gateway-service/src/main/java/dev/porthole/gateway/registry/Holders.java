@@ -25,8 +25,7 @@ public class Holders {
      * @param yours whether another agent of the asking client holds it
      * @param text {@code held by another agent of yours (...)} or {@code held by another client}
      */
-    public record Whose(boolean yours, String text) {
-    }
+    public record Whose(boolean yours, String text) {}
 
     /**
      * {@code held by another agent of yours (agent A, connected T from ADDRESS)} or {@code held by another client}.
@@ -38,11 +37,16 @@ public class Holders {
         if (holder == null || !holder.clientId().equals(askingClient)) {
             return Future.succeededFuture(new Whose(false, "held by another client"));
         }
-        return directory.find(holder.sessionId()).otherwise((SessionRecord) null).map(record -> {
-            String which = record == null || record.connectedAt() == null ? "agent " + holder.agentId()
-                    : "agent " + holder.agentId() + ", connected " + record.connectedAt().truncatedTo(ChronoUnit.SECONDS) + " from "
-                            + record.remoteAddress();
-            return new Whose(true, "held by another agent of yours (" + which + ")");
-        });
+        return directory
+                .find(holder.sessionId())
+                .otherwise((SessionRecord) null)
+                .map(record -> {
+                    String which = record == null || record.connectedAt() == null
+                            ? "agent " + holder.agentId()
+                            : "agent " + holder.agentId() + ", connected "
+                                    + record.connectedAt().truncatedTo(ChronoUnit.SECONDS) + " from "
+                                    + record.remoteAddress();
+                    return new Whose(true, "held by another agent of yours (" + which + ")");
+                });
     }
 }

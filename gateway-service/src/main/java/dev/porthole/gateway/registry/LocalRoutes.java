@@ -33,16 +33,17 @@ public class LocalRoutes {
     static final int BIND_WAITER_LIMIT = 10_000;
 
     /** A tunnel whose agent went away: when, and why. */
-    public record Offline(Instant since, String reason) {
-    }
+    public record Offline(Instant since, String reason) {}
 
     /** Per name, the sessions serving it here, the one bound last first; never empty (the entry is removed instead). */
     private final ConcurrentHashMap<String, List<TunnelOwner>> http = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<String, TunnelOwner> privateTunnels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TunnelOwner> tlsTunnels = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Offline> offline = new LinkedHashMap<>();
     /** Per name, who waits for it to be bound; guarded by itself, like {@code waiterCount}. */
     private final Map<String, List<BindWaiter>> waiters = new HashMap<>();
+
     private int waiterCount;
     private final int waiterLimit;
     private final Clock clock;
@@ -174,7 +175,7 @@ public class LocalRoutes {
     public Optional<Offline> offline(String name) {
         Instant cutoff = clock.instant().minus(OFFLINE_MEMORY);
         synchronized (offline) {
-            for (Iterator<Map.Entry<String, Offline>> it = offline.entrySet().iterator(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, Offline>> it = offline.entrySet().iterator(); it.hasNext(); ) {
                 if (it.next().getValue().since().isBefore(cutoff)) {
                     it.remove();
                 } else {
@@ -200,7 +201,8 @@ public class LocalRoutes {
         boolean[] removed = new boolean[1];
         http.computeIfPresent(name, (ignored, owners) -> {
             removed[0] = owners.contains(owner);
-            List<TunnelOwner> rest = owners.stream().filter(other -> other != owner).toList();
+            List<TunnelOwner> rest =
+                    owners.stream().filter(other -> other != owner).toList();
             return rest.isEmpty() ? null : rest;
         });
         return removed[0];

@@ -12,18 +12,78 @@ import java.util.random.RandomGenerator;
 @ApplicationScoped
 public class NameGenerator {
 
-    private static final List<String> ADJECTIVES = List.of("amber", "bold", "brave", "brisk", "calm", "clever", "cosmic", "crisp",
-            "dapper", "eager", "fancy", "fuzzy", "gentle", "giant", "glad", "golden", "happy", "hidden", "jolly", "keen", "lively",
-            "lucky", "mellow", "merry", "mighty", "misty", "nimble", "noble", "olive", "plucky", "proud", "quick", "quiet", "rapid",
-            "rosy", "royal", "rustic", "shiny", "silent", "silver", "sleek", "smooth", "snowy", "solid", "spry", "steady", "sunny",
-            "swift", "tidy", "tiny", "vivid", "warm", "wild", "wise", "witty", "young", "zesty", "agile", "azure", "breezy", "cheery",
-            "dusky", "frosty", "humble");
-    private static final List<String> NOUNS = List.of("otter", "falcon", "badger", "heron", "lynx", "panda", "koala", "walrus", "gecko",
-            "bison", "raven", "salmon", "tiger", "wombat", "beaver", "coyote", "dolphin", "ferret", "gopher", "hedgehog", "ibis", "jaguar",
-            "lemur", "marmot", "narwhal", "ocelot", "pelican", "quail", "robin", "seal", "toucan", "urchin", "viper", "weasel", "yak",
-            "zebra", "alpaca", "bobcat", "condor", "dingo", "egret", "finch", "gibbon", "hyena", "impala", "jackal", "kiwi", "llama",
-            "magpie", "newt", "osprey", "puffin", "rabbit", "sparrow", "tapir", "vole", "wren", "moose", "orca", "fox", "owl", "crane",
-            "mole", "swan");
+    private static final List<String> ADJECTIVES = List.of(
+            "amber", "bold", "brave", "brisk", "calm", "clever", "cosmic", "crisp", "dapper", "eager", "fancy", "fuzzy",
+            "gentle", "giant", "glad", "golden", "happy", "hidden", "jolly", "keen", "lively", "lucky", "mellow",
+            "merry", "mighty", "misty", "nimble", "noble", "olive", "plucky", "proud", "quick", "quiet", "rapid",
+            "rosy", "royal", "rustic", "shiny", "silent", "silver", "sleek", "smooth", "snowy", "solid", "spry",
+            "steady", "sunny", "swift", "tidy", "tiny", "vivid", "warm", "wild", "wise", "witty", "young", "zesty",
+            "agile", "azure", "breezy", "cheery", "dusky", "frosty", "humble");
+    private static final List<String> NOUNS = List.of(
+            "otter",
+            "falcon",
+            "badger",
+            "heron",
+            "lynx",
+            "panda",
+            "koala",
+            "walrus",
+            "gecko",
+            "bison",
+            "raven",
+            "salmon",
+            "tiger",
+            "wombat",
+            "beaver",
+            "coyote",
+            "dolphin",
+            "ferret",
+            "gopher",
+            "hedgehog",
+            "ibis",
+            "jaguar",
+            "lemur",
+            "marmot",
+            "narwhal",
+            "ocelot",
+            "pelican",
+            "quail",
+            "robin",
+            "seal",
+            "toucan",
+            "urchin",
+            "viper",
+            "weasel",
+            "yak",
+            "zebra",
+            "alpaca",
+            "bobcat",
+            "condor",
+            "dingo",
+            "egret",
+            "finch",
+            "gibbon",
+            "hyena",
+            "impala",
+            "jackal",
+            "kiwi",
+            "llama",
+            "magpie",
+            "newt",
+            "osprey",
+            "puffin",
+            "rabbit",
+            "sparrow",
+            "tapir",
+            "vole",
+            "wren",
+            "moose",
+            "orca",
+            "fox",
+            "owl",
+            "crane",
+            "mole",
+            "swan");
     private static final char[] SUFFIX = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
     private final RandomGenerator random;
@@ -42,7 +102,10 @@ public class NameGenerator {
      */
     public boolean looksGenerated(String name) {
         String[] parts = name.split("-", -1);
-        if (parts.length != 3 || parts[2].length() != 5 || !ADJECTIVES.contains(parts[0]) || !NOUNS.contains(parts[1])) {
+        if (parts.length != 3
+                || parts[2].length() != 5
+                || !ADJECTIVES.contains(parts[0])
+                || !NOUNS.contains(parts[1])) {
             return false;
         }
         for (char c : parts[2].toCharArray()) {

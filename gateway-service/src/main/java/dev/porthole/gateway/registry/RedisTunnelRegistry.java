@@ -203,7 +203,8 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         this(redis, keys, ttl, Duration.ZERO, new NameGenerator(), clock);
     }
 
-    RedisTunnelRegistry(RedisAPI redis, RedisKeys keys, Duration ttl, Duration tombstone, NameGenerator names, Clock clock) {
+    RedisTunnelRegistry(
+            RedisAPI redis, RedisKeys keys, Duration ttl, Duration tombstone, NameGenerator names, Clock clock) {
         this.redis = redis;
         this.keys = keys;
         this.ttlMillis = ttl.toMillis();
@@ -216,12 +217,22 @@ public class RedisTunnelRegistry implements TunnelRegistry {
     public Future<ClaimOutcome> claim(TunnelKey key, Route route) {
         List<String> command = new ArrayList<>(List.of(CLAIM));
         if (hasTombstone(key)) {
-            command.addAll(List.of("3", keys.route(key), keys.reservation(key.reservationId()), keys.tombstone(key.id())));
+            command.addAll(
+                    List.of("3", keys.route(key), keys.reservation(key.reservationId()), keys.tombstone(key.id())));
         } else {
             command.addAll(List.of("2", keys.route(key), keys.reservation(key.reservationId())));
         }
-        command.addAll(List.of(route.owner(), route.toJson(), String.valueOf(ttlMillis), route.clientId(), now(), joinable(key, route),
-                route.agentId(), route.gatewayId(), route.sessionId(), String.valueOf(tombstoneMillis)));
+        command.addAll(List.of(
+                route.owner(),
+                route.toJson(),
+                String.valueOf(ttlMillis),
+                route.clientId(),
+                now(),
+                joinable(key, route),
+                route.agentId(),
+                route.gatewayId(),
+                route.sessionId(),
+                String.valueOf(tombstoneMillis)));
         return redis.eval(command).map(RedisTunnelRegistry::toClaimOutcome).compose(outcome -> {
             if (outcome instanceof ClaimOutcome.Claimed || outcome instanceof ClaimOutcome.TookOver) {
                 announce(key);
@@ -235,14 +246,25 @@ public class RedisTunnelRegistry implements TunnelRegistry {
     public Future<RefreshOutcome> refresh(TunnelKey key, Route route) {
         List<String> command = new ArrayList<>(List.of(REFRESH));
         command.addAll(routeAndTombstone(key));
-        command.addAll(List.of(route.sessionId(), route.toJson(), String.valueOf(ttlMillis), now(), joinable(key, route), route.agentId(),
-                route.gatewayId(), route.owner(), String.valueOf(tombstoneMillis)));
+        command.addAll(List.of(
+                route.sessionId(),
+                route.toJson(),
+                String.valueOf(ttlMillis),
+                now(),
+                joinable(key, route),
+                route.agentId(),
+                route.gatewayId(),
+                route.owner(),
+                String.valueOf(tombstoneMillis)));
         return redis.eval(command)
-                .map(response -> RefreshOutcome.valueOf(response.toString())).compose(outcome -> {
+                .map(response -> RefreshOutcome.valueOf(response.toString()))
+                .compose(outcome -> {
                     if (outcome == RefreshOutcome.RESTORED) {
                         announce(key);
                     }
-                    return outcome == RefreshOutcome.LOST ? Future.succeededFuture(outcome) : indexHeld(key).map(outcome);
+                    return outcome == RefreshOutcome.LOST
+                            ? Future.succeededFuture(outcome)
+                            : indexHeld(key).map(outcome);
                 });
     }
 
@@ -251,7 +273,10 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         List<String> command = new ArrayList<>(List.of(RELEASE));
         command.addAll(routeAndTombstone(key));
         command.addAll(List.of(route.sessionId(), now(), String.valueOf(tombstoneMillis)));
-        return redis.eval(command).<Void>mapEmpty().onSuccess(released -> announce(key)).compose(released -> unindex(key));
+        return redis.eval(command)
+                .<Void>mapEmpty()
+                .onSuccess(released -> announce(key))
+                .compose(released -> unindex(key));
     }
 
     /** Drops a released TCP port from {@code tcp-routes}; if that fails, the port's score expires it anyway. */
@@ -272,17 +297,18 @@ public class RedisTunnelRegistry implements TunnelRegistry {
      * keyspace, which in a Redis Cluster sees one node only.
      */
     public Future<Set<Integer>> tcpPorts() {
-        return redis.zrangebyscore(List.of(keys.tcpRoutes(), "(" + now(), "+inf")).map(members -> {
-            Set<Integer> ports = new TreeSet<>();
-            for (Response member : members) {
-                try {
-                    ports.add(Integer.parseInt(member.toString()));
-                } catch (NumberFormatException e) {
-                    // Not a port; nothing to mirror.
-                }
-            }
-            return ports;
-        });
+        return redis.zrangebyscore(List.of(keys.tcpRoutes(), "(" + now(), "+inf"))
+                .map(members -> {
+                    Set<Integer> ports = new TreeSet<>();
+                    for (Response member : members) {
+                        try {
+                            ports.add(Integer.parseInt(member.toString()));
+                        } catch (NumberFormatException e) {
+                            // Not a port; nothing to mirror.
+                        }
+                    }
+                    return ports;
+                });
     }
 
     /**
@@ -314,7 +340,9 @@ public class RedisTunnelRegistry implements TunnelRegistry {
     }
 
     private List<String> routeAndTombstone(TunnelKey key) {
-        return hasTombstone(key) ? List.of("2", keys.route(key), keys.tombstone(key.id())) : List.of("1", keys.route(key));
+        return hasTombstone(key)
+                ? List.of("2", keys.route(key), keys.tombstone(key.id()))
+                : List.of("1", keys.route(key));
     }
 
     /**
@@ -325,7 +353,8 @@ public class RedisTunnelRegistry implements TunnelRegistry {
      */
     private void announce(TunnelKey key) {
         if (key.kind().equals("tcp")) {
-            redis.publish(keys.tcpPorts(), key.id()).onFailure(error -> Log.debugf("cannot announce TCP port %s: %s", key.id(), error.getMessage()));
+            redis.publish(keys.tcpPorts(), key.id())
+                    .onFailure(error -> Log.debugf("cannot announce TCP port %s: %s", key.id(), error.getMessage()));
         }
     }
 
@@ -335,7 +364,8 @@ public class RedisTunnelRegistry implements TunnelRegistry {
      */
     @Override
     public Future<List<Route>> holders(TunnelKey key) {
-        return redis.get(keys.route(key)).map(stored -> stored == null ? List.of() : holdersOf(stored.toString(), clock.millis()));
+        return redis.get(keys.route(key))
+                .map(stored -> stored == null ? List.of() : holdersOf(stored.toString(), clock.millis()));
     }
 
     /** The live holders of a stored record; none when it is not a record. */
@@ -353,17 +383,21 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         if (stored == null) {
             return List.of(first);
         }
-        record Held(Route route, long expiresAt) {
-        }
+        record Held(Route route, long expiresAt) {}
         List<Held> live = new ArrayList<>();
         for (Object entry : stored) {
-            if (entry instanceof JsonObject holder && holder.getValue("expiresAt") instanceof Number expiresAt
-                    && holder.getValue("gatewayId") instanceof String gatewayId && holder.getValue("sessionId") instanceof String sessionId
+            if (entry instanceof JsonObject holder
+                    && holder.getValue("expiresAt") instanceof Number expiresAt
+                    && holder.getValue("gatewayId") instanceof String gatewayId
+                    && holder.getValue("sessionId") instanceof String sessionId
                     && expiresAt.longValue() > now) {
                 live.add(new Held(first.heldBy(gatewayId, sessionId), expiresAt.longValue()));
             }
         }
-        return live.stream().sorted(Comparator.comparingLong(Held::expiresAt).reversed()).map(Held::route).toList();
+        return live.stream()
+                .sorted(Comparator.comparingLong(Held::expiresAt).reversed())
+                .map(Held::route)
+                .toList();
     }
 
     /** Only HTTP names have several holders: a TCP port or a private name is bound on one gateway (docs/architecture.md). */
@@ -379,10 +413,14 @@ public class RedisTunnelRegistry implements TunnelRegistry {
         String verdict = response.get(0).toString();
         return switch (verdict) {
             case "CLAIMED" -> new ClaimOutcome.Claimed();
-            case "JOINED" -> new ClaimOutcome.Joined(Route.fromJson(response.get(1).toString()));
-            case "TOOK_OVER" -> new ClaimOutcome.TookOver(Route.fromJson(response.get(1).toString()));
+            case "JOINED" ->
+                new ClaimOutcome.Joined(Route.fromJson(response.get(1).toString()));
+            case "TOOK_OVER" ->
+                new ClaimOutcome.TookOver(Route.fromJson(response.get(1).toString()));
             // Without a holder: the tombstone of another owner.
-            case "TAKEN" -> new ClaimOutcome.Taken(response.size() > 1 ? Route.fromJson(response.get(1).toString()) : null);
+            case "TAKEN" ->
+                new ClaimOutcome.Taken(
+                        response.size() > 1 ? Route.fromJson(response.get(1).toString()) : null);
             case "RESERVED" -> new ClaimOutcome.Reserved();
             default -> throw new IllegalStateException("unexpected claim verdict " + verdict);
         };

@@ -59,7 +59,12 @@ public record Route(String gatewayId, String sessionId, String clientId, String 
     public static Route ownedBySessionAlone(String gatewayId, String sessionId, String clientId, String agentId) {
         byte[] nonce = new byte[16];
         NONCES.nextBytes(nonce);
-        return new Route(gatewayId, sessionId, clientId, agentId, "session/" + HexFormat.of().formatHex(nonce));
+        return new Route(
+                gatewayId,
+                sessionId,
+                clientId,
+                agentId,
+                "session/" + HexFormat.of().formatHex(nonce));
     }
 
     /** The same session, as one of its agent's HA connections. */
@@ -89,8 +94,13 @@ public record Route(String gatewayId, String sessionId, String clientId, String 
             JsonObject object = new JsonObject(json);
             String clientId = object.getString("clientId");
             String agentId = object.getString("agentId");
-            return new Route(object.getString("gatewayId"), object.getString("sessionId"), clientId, agentId,
-                    object.getString("owner", clientId + "/" + agentId), object.getBoolean("ha", false));
+            return new Route(
+                    object.getString("gatewayId"),
+                    object.getString("sessionId"),
+                    clientId,
+                    agentId,
+                    object.getString("owner", clientId + "/" + agentId),
+                    object.getBoolean("ha", false));
         } catch (RuntimeException e) {
             return null;
         }

@@ -19,7 +19,8 @@ import java.util.List;
 @ApplicationScoped
 public class SessionDirectory {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final RedisAPI redis;
@@ -48,7 +49,8 @@ public class SessionDirectory {
         }
         long now = clock.millis();
         return redis.set(List.of(keys.session(record.sessionId()), json, "PX", String.valueOf(ttlMillis)))
-                .compose(ok -> redis.zadd(List.of(keys.sessions(), String.valueOf(now + ttlMillis), record.sessionId())))
+                .compose(
+                        ok -> redis.zadd(List.of(keys.sessions(), String.valueOf(now + ttlMillis), record.sessionId())))
                 .compose(ok -> redis.zremrangebyscore(keys.sessions(), "-inf", "(" + now))
                 .mapEmpty();
     }

@@ -1,13 +1,13 @@
 package dev.porthole.gateway.shutdown;
 
 import dev.porthole.gateway.cluster.PeerListener;
-import dev.porthole.gateway.tls.passthrough.PassthroughListener;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.control.LocalSessions;
 import dev.porthole.gateway.events.EventPublisher;
 import dev.porthole.gateway.ingress.PublicHttpServer;
 import dev.porthole.gateway.tcp.PortListeners;
+import dev.porthole.gateway.tls.passthrough.PassthroughListener;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.event.PortholeEvent;
 import io.quarkus.logging.Log;
@@ -68,8 +68,16 @@ public class GracefulShutdown {
     private final Duration drainTimeout;
     private final boolean clustered;
 
-    public GracefulShutdown(Draining draining, LocalSessions sessions, PortListeners ports, PublicHttpServer server, EventPublisher events,
-            GatewayInstance instance, Vertx vertx, GatewayConfig config, PassthroughListener passthrough,
+    public GracefulShutdown(
+            Draining draining,
+            LocalSessions sessions,
+            PortListeners ports,
+            PublicHttpServer server,
+            EventPublisher events,
+            GatewayInstance instance,
+            Vertx vertx,
+            GatewayConfig config,
+            PassthroughListener passthrough,
             PeerListener peerListener) {
         this.peerListener = peerListener;
         this.passthrough = passthrough;
@@ -88,7 +96,8 @@ public class GracefulShutdown {
     void stop(@Observes ShutdownEvent shutdown) {
         draining.announce();
         if (preDrainDelay.isPositive()) {
-            Log.infof("stopping: readiness is down; serving as usual for %d ms so that load balancers stop sending new connections",
+            Log.infof(
+                    "stopping: readiness is down; serving as usual for %d ms so that load balancers stop sending new connections",
                     preDrainDelay.toMillis());
             pause(preDrainDelay);
         }
@@ -96,42 +105,61 @@ public class GracefulShutdown {
         ports.stopAccepting();
         passthrough.stopAccepting();
         server.closeIdleConnections(IDLE_GRACE);
-        Log.infof("draining: sending %d agent(s) elsewhere, closing each visitor connection after its current request, "
-                + "waiting up to %d ms for %d open stream(s) and %d visitor connection(s)", sessions.count(), drainTimeout.toMillis(),
-                sessions.openStreams(), server.visitorConnections());
+        Log.infof(
+                "draining: sending %d agent(s) elsewhere, closing each visitor connection after its current request, "
+                        + "waiting up to %d ms for %d open stream(s) and %d visitor connection(s)",
+                sessions.count(), drainTimeout.toMillis(), sessions.openStreams(), server.visitorConnections());
         try {
             events.publish(new PortholeEvent.GatewayDraining(instance.id(), "shutdown", sessions.count()))
-                    .toCompletionStage().toCompletableFuture().get(DRAINING_EVENT_WAIT_SECONDS, TimeUnit.SECONDS);
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(DRAINING_EVENT_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             Log.warnf("could not record that the gateway is draining: %s", e.toString());
         }
         sessions.goAway("the gateway is shutting down; reconnect elsewhere");
         // In a cluster the agents' new sessions on other gateways take the tunnels over; until they have,
-        // the old sessions here serve (and visitors elsewhere are forwarded here), so closing them would cut the tunnel.
-        long takeoverChecks = clustered ? vertx.setPeriodic(TAKEOVER_CHECK_MILLIS, id -> sessions.checkTakeovers()) : -1;
-        boolean drained = awaitUntil(() -> sessions.openStreams() == 0 && server.visitorConnections() == 0
-                && (!clustered || sessions.servingTunnels() == 0), drainTimeout);
+        // the old sessions here serve (and visitors elsewhere are forwarded here), so closing them would cut the
+        // tunnel.
+        long takeoverChecks =
+                clustered ? vertx.setPeriodic(TAKEOVER_CHECK_MILLIS, id -> sessions.checkTakeovers()) : -1;
+        boolean drained = awaitUntil(
+                () -> sessions.openStreams() == 0
+                        && server.visitorConnections() == 0
+                        && (!clustered || sessions.servingTunnels() == 0),
+                drainTimeout);
         if (takeoverChecks >= 0) {
             vertx.cancelTimer(takeoverChecks);
         }
         if (drained) {
-            Log.info("drained: every open request and connection finished" + (clustered ? " and every tunnel moved to another gateway" : ""));
+            Log.info("drained: every open request and connection finished"
+                    + (clustered ? " and every tunnel moved to another gateway" : ""));
             // Nothing is open, so the listener goes first: a request another gateway forwards here late (it looked the
             // tunnel up before the move) is then refused at connect, and that gateway asks the registry again, rather
             // than reaching this one after its sessions closed and being answered 502.
             try {
-                server.close().toCompletionStage().toCompletableFuture().get(LISTENER_CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+                server.close()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(LISTENER_CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
-                Log.warnf("the public listener did not close within %d s: %s", LISTENER_CLOSE_WAIT_SECONDS, e.toString());
+                Log.warnf(
+                        "the public listener did not close within %d s: %s", LISTENER_CLOSE_WAIT_SECONDS, e.toString());
             }
         } else {
-            Log.warnf("drain timeout of %d ms passed with %d stream(s), %d visitor connection(s) and %d tunnel(s) here still open; cutting them",
-                    drainTimeout.toMillis(), sessions.openStreams(), server.visitorConnections(), sessions.servingTunnels());
+            Log.warnf(
+                    "drain timeout of %d ms passed with %d stream(s), %d visitor connection(s) and %d tunnel(s) here still open; cutting them",
+                    drainTimeout.toMillis(),
+                    sessions.openStreams(),
+                    server.visitorConnections(),
+                    sessions.servingTunnels());
         }
         sessions.closeAll(CloseCode.GOING_AWAY, "the gateway is shutting down; reconnecting");
-        // Let the sessions release their tunnels in Redis and publish their events while the beans they need still exist.
+        // Let the sessions release their tunnels in Redis and publish their events while the beans they need still
+        // exist.
         if (!awaitUntil(() -> sessions.count() == 0, SESSIONS_CLOSE_WAIT)) {
-            Log.warnf("%d session(s) did not finish closing within %d ms; their tunnels expire from the registry by themselves",
+            Log.warnf(
+                    "%d session(s) did not finish closing within %d ms; their tunnels expire from the registry by themselves",
                     sessions.count(), SESSIONS_CLOSE_WAIT.toMillis());
         }
         ports.closeAll();

@@ -34,7 +34,8 @@ public class PortListeners {
     private final ConcurrentHashMap<Integer, PublicPort> bound = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
-    public PortListeners(Vertx vertx, GatewayMetrics metrics, GatewayConfig config, PeerStreams peers, GatewayInstance instance) {
+    public PortListeners(
+            Vertx vertx, GatewayMetrics metrics, GatewayConfig config, PeerStreams peers, GatewayInstance instance) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.config = config.tcp();
@@ -116,8 +117,12 @@ public class PortListeners {
         PublicPort listener = bound.get(port);
         TunnelOwner owner = listener == null ? null : listener.owner();
         if (owner == null) {
-            PeerStreams.refusal(request, 502, ResetCode.NO_SUCH_TUNNEL, "TCP port " + port + " is not served on gateway " + instanceId
-                    + "; a connection is carried between gateways at most once");
+            PeerStreams.refusal(
+                    request,
+                    502,
+                    ResetCode.NO_SUCH_TUNNEL,
+                    "TCP port " + port + " is not served on gateway " + instanceId
+                            + "; a connection is carried between gateways at most once");
             return;
         }
         String refused = listener.admit(source);
@@ -125,10 +130,14 @@ public class PortListeners {
             PeerStreams.refusal(request, 503, ResetCode.LIMIT_REACHED, refused);
             return;
         }
-        peers.accept(request).onSuccess(socket -> listener.serve(owner, HalfCloseSocket.wrap(socket), source)).onFailure(error -> {
-            listener.unadmit();
-            Log.debugf("TCP port %d: a connection carried from another gateway failed before it started: %s", port, error.getMessage());
-        });
+        peers.accept(request)
+                .onSuccess(socket -> listener.serve(owner, HalfCloseSocket.wrap(socket), source))
+                .onFailure(error -> {
+                    listener.unadmit();
+                    Log.debugf(
+                            "TCP port %d: a connection carried from another gateway failed before it started: %s",
+                            port, error.getMessage());
+                });
     }
 
     private Future<PublicPort> listen(int port, String tunnel, TunnelOwner owner) {
@@ -173,6 +182,8 @@ public class PortListeners {
 
     /** Ports served for local sessions (mirrors not counted). */
     public int count() {
-        return (int) bound.values().stream().filter(listener -> listener.owner() != null).count();
+        return (int) bound.values().stream()
+                .filter(listener -> listener.owner() != null)
+                .count();
     }
 }

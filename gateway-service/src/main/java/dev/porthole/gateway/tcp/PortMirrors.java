@@ -41,9 +41,16 @@ public class PortMirrors {
     private final GatewayConfig config;
     /** Ports a warning was logged for, so that a port taken by another program is reported once, not every round. */
     private final Set<Integer> unbindable = ConcurrentHashMap.newKeySet();
+
     private long timer = -1;
 
-    public PortMirrors(PortListeners listeners, ClusterMembership cluster, RedisAPI redis, RedisKeys keys, RedisTunnelRegistry registry, Vertx vertx,
+    public PortMirrors(
+            PortListeners listeners,
+            ClusterMembership cluster,
+            RedisAPI redis,
+            RedisKeys keys,
+            RedisTunnelRegistry registry,
+            Vertx vertx,
             GatewayConfig config) {
         this.listeners = listeners;
         this.registry = registry;
@@ -88,21 +95,31 @@ public class PortMirrors {
 
     /** Mirrors the port if another live instance holds it; closes a mirror if nobody else does. */
     Future<Void> reconcile(int port) {
-        return redis.get(keys.route(TunnelKey.tcpPort(port))).map(stored -> {
-            Route route = parse(stored);
-            if (route != null && !route.gatewayId().equals(cluster.instanceId())) {
-                listeners.mirror(port).onSuccess(ignored -> unbindable.remove(port)).onFailure(error -> {
-                    if (unbindable.add(port)) {
-                        Log.warnf("TCP port %d is held by gateway %s, but this gateway cannot listen on it (%s): visitors whose connection "
-                                + "lands here are refused. Free the port on this host (another program uses it?); it is tried again every %s",
-                                port, route.gatewayId(), error.getMessage(), config.registry().refreshInterval());
+        return redis.get(keys.route(TunnelKey.tcpPort(port)))
+                .map(stored -> {
+                    Route route = parse(stored);
+                    if (route != null && !route.gatewayId().equals(cluster.instanceId())) {
+                        listeners
+                                .mirror(port)
+                                .onSuccess(ignored -> unbindable.remove(port))
+                                .onFailure(error -> {
+                                    if (unbindable.add(port)) {
+                                        Log.warnf(
+                                                "TCP port %d is held by gateway %s, but this gateway cannot listen on it (%s): visitors whose connection "
+                                                        + "lands here are refused. Free the port on this host (another program uses it?); it is tried again every %s",
+                                                port,
+                                                route.gatewayId(),
+                                                error.getMessage(),
+                                                config.registry().refreshInterval());
+                                    }
+                                });
+                    } else if (listeners.closeMirror(port)) {
+                        Log.debugf("TCP port %d is no longer held by another gateway; stopped listening for it", port);
                     }
-                });
-            } else if (listeners.closeMirror(port)) {
-                Log.debugf("TCP port %d is no longer held by another gateway; stopped listening for it", port);
-            }
-            return (Void) null;
-        }).onFailure(error -> Log.debugf("cannot look up TCP port %d in the registry: %s", port, error.getMessage()));
+                    return (Void) null;
+                })
+                .onFailure(error ->
+                        Log.debugf("cannot look up TCP port %d in the registry: %s", port, error.getMessage()));
     }
 
     /** Every port the registry names, and every port mirrored now (whose holder may have gone). */
@@ -110,7 +127,8 @@ public class PortMirrors {
         Set<Integer> ports = new TreeSet<>(listeners.mirrored());
         registry.tcpPorts().onComplete(held -> {
             if (held.failed()) {
-                Log.debugf("cannot read the registry's TCP ports: %s", held.cause().getMessage());
+                Log.debugf(
+                        "cannot read the registry's TCP ports: %s", held.cause().getMessage());
             } else {
                 held.result().stream().filter(range::contains).forEach(ports::add);
             }

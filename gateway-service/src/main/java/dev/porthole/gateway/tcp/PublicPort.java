@@ -38,7 +38,8 @@ public final class PublicPort {
     private volatile boolean accepting = true;
     private boolean retired;
 
-    PublicPort(int port, String tunnel, int maxConnections, GatewayMetrics metrics, PeerStreams peers, TunnelOwner owner) {
+    PublicPort(
+            int port, String tunnel, int maxConnections, GatewayMetrics metrics, PeerStreams peers, TunnelOwner owner) {
         this.port = port;
         this.tunnel = tunnel;
         this.maxConnections = maxConnections;
@@ -111,8 +112,9 @@ public final class PublicPort {
             if (carried.failed()) {
                 connections.decrementAndGet();
                 metrics.tcpConnection("refused");
-                Log.warnf("tunnel '%s' (port %d): cannot carry the connection from %s to the gateway holding the port: %s", tunnel, port, source,
-                        carried.cause().getMessage());
+                Log.warnf(
+                        "tunnel '%s' (port %d): cannot carry the connection from %s to the gateway holding the port: %s",
+                        tunnel, port, source, carried.cause().getMessage());
                 visitor.abort(carried.cause());
                 return;
             }
@@ -134,7 +136,9 @@ public final class PublicPort {
             metrics.tcpConnection("refused");
             TunnelOwner current = owner;
             try (LogFields fields = LogFields.of(current == null ? "" : current.clientId(), tunnel)) {
-                Log.warnf("tunnel '%s' (port %d): refused a connection from %s, %d connections is the limit", tunnel, port, source, maxConnections);
+                Log.warnf(
+                        "tunnel '%s' (port %d): refused a connection from %s, %d connections is the limit",
+                        tunnel, port, source, maxConnections);
             }
             return "tunnel '" + tunnel + "' has " + maxConnections + " connections open, its limit";
         }
@@ -158,7 +162,9 @@ public final class PublicPort {
             connections.decrementAndGet();
             metrics.tcpConnection(result.succeeded() ? "closed" : "broken");
             if (result.failed()) {
-                Log.debugf("tunnel '%s' (port %d): connection from %s ended: %s", tunnel, port, source, result.cause().getMessage());
+                Log.debugf(
+                        "tunnel '%s' (port %d): connection from %s ended: %s",
+                        tunnel, port, source, result.cause().getMessage());
             }
         });
     }

@@ -30,7 +30,13 @@ public final class CertificateReload {
      * @param seen the source's {@link CertificateSource#version()} of the certificates served now
      * @param apply puts certificates in force on the listener; its future fails when the listener refused them
      */
-    public CertificateReload(Vertx vertx, CertificateSource source, String seen, EventPublisher events, String gatewayId, Duration interval,
+    public CertificateReload(
+            Vertx vertx,
+            CertificateSource source,
+            String seen,
+            EventPublisher events,
+            String gatewayId,
+            Duration interval,
             Function<ServedCertificates, Future<?>> apply) {
         this.vertx = vertx;
         this.source = source;
@@ -53,24 +59,34 @@ public final class CertificateReload {
 
     /** One look at the source: reads on a worker thread, never on the event loop. */
     void check() {
-        vertx.<Change>executeBlocking(this::look, false).onSuccess(change -> {
-            if (change == null) {
-                return;
-            }
-            if (change.problems() != null) {
-                refused(String.join("; ", change.problems().problems()), change.problems());
-                return;
-            }
-            apply.apply(change.served()).onComplete(done -> {
-                if (done.succeeded()) {
-                    Log.infof("TLS certificates reloaded from %s; served from the next handshake on: %s", source.describe(),
-                            change.served().summary());
-                    events.publish(new PortholeEvent.CertificateReloaded(gatewayId, source.describe(), change.served().summary()));
-                } else {
-                    refused("the TLS listener refused them: " + done.cause().getMessage(), null);
-                }
-            });
-        }).onFailure(failure -> Log.warnf("TLS certificate check of %s failed: %s", source.describe(), failure.toString()));
+        vertx.<Change>executeBlocking(this::look, false)
+                .onSuccess(change -> {
+                    if (change == null) {
+                        return;
+                    }
+                    if (change.problems() != null) {
+                        refused(String.join("; ", change.problems().problems()), change.problems());
+                        return;
+                    }
+                    apply.apply(change.served()).onComplete(done -> {
+                        if (done.succeeded()) {
+                            Log.infof(
+                                    "TLS certificates reloaded from %s; served from the next handshake on: %s",
+                                    source.describe(), change.served().summary());
+                            events.publish(new PortholeEvent.CertificateReloaded(
+                                    gatewayId,
+                                    source.describe(),
+                                    change.served().summary()));
+                        } else {
+                            refused(
+                                    "the TLS listener refused them: "
+                                            + done.cause().getMessage(),
+                                    null);
+                        }
+                    });
+                })
+                .onFailure(failure ->
+                        Log.warnf("TLS certificate check of %s failed: %s", source.describe(), failure.toString()));
     }
 
     private Change look() {
@@ -94,13 +110,14 @@ public final class CertificateReload {
 
     private void refused(String detail, CertificateProblems problems) {
         if (problems != null) {
-            problems.problems().forEach(problem -> Log.errorf("TLS certificates not reloaded, the previous ones are still served: %s", problem));
+            problems.problems()
+                    .forEach(problem -> Log.errorf(
+                            "TLS certificates not reloaded, the previous ones are still served: %s", problem));
         } else {
             Log.errorf("TLS certificates not reloaded, the previous ones are still served: %s", detail);
         }
         events.publish(new PortholeEvent.CertificateRejected(gatewayId, source.describe(), detail));
     }
 
-    private record Change(ServedCertificates served, CertificateProblems problems) {
-    }
+    private record Change(ServedCertificates served, CertificateProblems problems) {}
 }

@@ -31,7 +31,12 @@ public class HttpsRedirect {
     private final AcmeHttpChallenges challenges;
     private volatile HttpServer server;
 
-    public HttpsRedirect(Vertx vertx, GatewayConfig config, Addressing addressing, PublicAddresses addresses, AcmeHttpChallenges challenges) {
+    public HttpsRedirect(
+            Vertx vertx,
+            GatewayConfig config,
+            Addressing addressing,
+            PublicAddresses addresses,
+            AcmeHttpChallenges challenges) {
         this.vertx = vertx;
         this.config = config;
         this.addressing = addressing;
@@ -46,17 +51,23 @@ public class HttpsRedirect {
         }
         int port = config.tls().redirectPort().getAsInt();
         GatewayConfig.Http http = config.http();
-        HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(port).setReuseAddress(true)
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(http.host())
+                .setPort(port)
+                .setReuseAddress(true)
                 .setHttp2ClearTextEnabled(false)
                 .setMaxHeaderSize((int) http.maxHeaderSize().asLongValue())
                 .setMaxInitialLineLength((int) http.maxInitialLineLength().asLongValue())
                 // Nothing here is long-lived: a connection that sends nothing for the head timeout is closed.
-                .setIdleTimeout((int) Math.max(1, http.requestHeadTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
+                .setIdleTimeout((int) Math.max(1, http.requestHeadTimeout().toSeconds()))
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
         HttpServer created = vertx.createHttpServer(options).requestHandler(this::handle);
-        return created.listen().onSuccess(bound -> {
-            server = bound;
-            Log.infof("redirecting plain HTTP on %s:%d to https", http.host(), bound.actualPort());
-        }).mapEmpty();
+        return created.listen()
+                .onSuccess(bound -> {
+                    server = bound;
+                    Log.infof("redirecting plain HTTP on %s:%d to https", http.host(), bound.actualPort());
+                })
+                .mapEmpty();
     }
 
     /** The bound port (for tests that bind port 0), or -1 before start. */
@@ -73,26 +84,45 @@ public class HttpsRedirect {
     void handle(HttpServerRequest request) {
         String path = request.path() == null ? "/" : request.path();
         if (path.startsWith(AcmeHttpChallenges.PATH_PREFIX)) {
-            challenges.keyAuthorization(path.substring(AcmeHttpChallenges.PATH_PREFIX.length())).onComplete(answer -> {
-                if (answer.succeeded() && answer.result().isPresent()) {
-                    request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(answer.result().get());
-                } else {
-                    ErrorPages.send(request, 404, "no-challenge", "Not Found", "No ACME challenge with this token is pending.");
-                }
-            });
+            challenges
+                    .keyAuthorization(path.substring(AcmeHttpChallenges.PATH_PREFIX.length()))
+                    .onComplete(answer -> {
+                        if (answer.succeeded() && answer.result().isPresent()) {
+                            request.response()
+                                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                                    .end(answer.result().get());
+                        } else {
+                            ErrorPages.send(
+                                    request,
+                                    404,
+                                    "no-challenge",
+                                    "Not Found",
+                                    "No ACME challenge with this token is pending.");
+                        }
+                    });
             return;
         }
         HostAndPort authority = request.authority();
         String host = authority == null ? null : authority.host();
         switch (addressing.resolve(host, request.uri())) {
             case Addressing.BadRequest bad -> ErrorPages.send(request, 400, "bad-request", "Bad Request", bad.reason());
-            case Addressing.OtherHost other -> ErrorPages.send(request, 421, "unknown-host", "Misdirected Request",
-                    "This gateway serves tunnels at <name>." + config.http().domain() + " only; the host this request names is not one of them.");
+            case Addressing.OtherHost other ->
+                ErrorPages.send(
+                        request,
+                        421,
+                        "unknown-host",
+                        "Misdirected Request",
+                        "This gateway serves tunnels at <name>." + config.http().domain()
+                                + " only; the host this request names is not one of them.");
             default -> {
                 String query = request.query();
                 String location = "https://" + addresses.secureAuthority(host.toLowerCase(java.util.Locale.ROOT)) + path
                         + (query == null ? "" : "?" + query);
-                request.response().setStatusCode(308).putHeader(HttpHeaders.LOCATION, location).putHeader(HttpHeaders.CONTENT_LENGTH, "0").end();
+                request.response()
+                        .setStatusCode(308)
+                        .putHeader(HttpHeaders.LOCATION, location)
+                        .putHeader(HttpHeaders.CONTENT_LENGTH, "0")
+                        .end();
             }
         }
     }

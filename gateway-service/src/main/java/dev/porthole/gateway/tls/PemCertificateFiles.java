@@ -40,7 +40,8 @@ import javax.naming.ldap.Rdn;
  */
 public final class PemCertificateFiles implements CertificateSource {
 
-    private static final byte[] PROBE = "porthole: does this key belong to this certificate?".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PROBE =
+            "porthole: does this key belong to this certificate?".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Vertx vertx;
     private final List<Path> certFiles;
@@ -110,8 +111,8 @@ public final class PemCertificateFiles implements CertificateSource {
         List<String> names = names(leaf);
         Instant now = clock.instant();
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
-            throw new Problem(certFile + ": the certificate for " + String.join(", ", names) + " expired at " + leaf.getNotAfter().toInstant()
-                    + "; renew it and replace the file");
+            throw new Problem(certFile + ": the certificate for " + String.join(", ", names) + " expired at "
+                    + leaf.getNotAfter().toInstant() + "; renew it and replace the file");
         }
         if (now.isBefore(leaf.getNotBefore().toInstant())) {
             throw new Problem(certFile + ": the certificate for " + String.join(", ", names) + " is not valid before "
@@ -119,8 +120,8 @@ public final class PemCertificateFiles implements CertificateSource {
         }
         PrivateKey key = privateKey(keyFile, keyPem, certPem);
         if (!belongsTo(key, leaf.getPublicKey())) {
-            throw new Problem(keyFile + ": the private key does not belong to the certificate in " + certFile + " (" + String.join(", ", names)
-                    + "); give the key that was made with this certificate");
+            throw new Problem(keyFile + ": the private key does not belong to the certificate in " + certFile + " ("
+                    + String.join(", ", names) + "); give the key that was made with this certificate");
         }
         return new ServedCertificate(certFile.toString(), keyFile.toString(), chain, key, names);
     }
@@ -151,7 +152,10 @@ public final class PemCertificateFiles implements CertificateSource {
         } catch (CertificateException e) {
             throw new Problem(file + ": not a PEM certificate chain (" + e.getMessage() + ")");
         }
-        List<X509Certificate> chain = parsed.stream().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).toList();
+        List<X509Certificate> chain = parsed.stream()
+                .filter(X509Certificate.class::isInstance)
+                .map(X509Certificate.class::cast)
+                .toList();
         if (chain.isEmpty()) {
             throw new Problem(file + ": holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
         }
@@ -160,7 +164,10 @@ public final class PemCertificateFiles implements CertificateSource {
 
     private PrivateKey privateKey(Path file, byte[] keyPem, byte[] certPem) throws Problem {
         try {
-            KeyStore store = new PemKeyCertOptions().setKeyValue(Buffer.buffer(keyPem)).setCertValue(Buffer.buffer(certPem)).loadKeyStore(vertx);
+            KeyStore store = new PemKeyCertOptions()
+                    .setKeyValue(Buffer.buffer(keyPem))
+                    .setCertValue(Buffer.buffer(certPem))
+                    .loadKeyStore(vertx);
             Enumeration<String> aliases = store.aliases();
             while (aliases.hasMoreElements()) {
                 String alias = aliases.nextElement();
@@ -172,7 +179,8 @@ public final class PemCertificateFiles implements CertificateSource {
         } catch (Problem problem) {
             throw problem;
         } catch (Exception e) {
-            throw new Problem(file + ": not a PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----: "
+            throw new Problem(file
+                    + ": not a PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----: "
                     + e.getMessage() + ")");
         }
     }
@@ -186,8 +194,10 @@ public final class PemCertificateFiles implements CertificateSource {
             case "RSASSA-PSS" -> "RSASSA-PSS";
             default -> null;
         };
-        if (algorithm == null || !key.getAlgorithm().equalsIgnoreCase(publicKey.getAlgorithm())
-                && !(key.getAlgorithm().equalsIgnoreCase("EdDSA") || publicKey.getAlgorithm().equalsIgnoreCase("EdDSA"))) {
+        if (algorithm == null
+                || !key.getAlgorithm().equalsIgnoreCase(publicKey.getAlgorithm())
+                        && !(key.getAlgorithm().equalsIgnoreCase("EdDSA")
+                                || publicKey.getAlgorithm().equalsIgnoreCase("EdDSA"))) {
             return false;
         }
         try {

@@ -16,7 +16,8 @@ import java.util.Locale;
  * @param key the leaf's private key
  * @param names the DNS names of the leaf (subject alternative names, else its common name), lower case
  */
-public record ServedCertificate(String certSource, String keySource, List<X509Certificate> chain, PrivateKey key, List<String> names) {
+public record ServedCertificate(
+        String certSource, String keySource, List<X509Certificate> chain, PrivateKey key, List<String> names) {
 
     public ServedCertificate {
         chain = List.copyOf(chain);

@@ -28,8 +28,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 public final class SniKeyManager extends X509ExtendedKeyManager {
 
     /** The set served now and the one before it, for a handshake that chose its alias just before a swap. */
-    private record Generation(long number, ServedCertificates served, Generation previous) {
-    }
+    private record Generation(long number, ServedCertificates served, Generation previous) {}
 
     private static final String ON_DEMAND = "host:";
 
@@ -52,7 +51,8 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
 
     /** Serves {@code served} from the next handshake on. */
     public void serve(ServedCertificates served) {
-        current.updateAndGet(now -> new Generation(now.number() + 1, served, new Generation(now.number(), now.served(), null)));
+        current.updateAndGet(
+                now -> new Generation(now.number() + 1, served, new Generation(now.number(), now.served(), null)));
     }
 
     @Override
@@ -85,7 +85,8 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
         if (host != null && onDemand != null) {
             ServedCertificate obtained = onDemand.forHost(host.toLowerCase(Locale.ROOT));
             if (obtained != null && fits(obtained, keyType)) {
-                return ON_DEMAND + host.toLowerCase(Locale.ROOT) + "#" + obtained.serial().toString(16);
+                return ON_DEMAND + host.toLowerCase(Locale.ROOT) + "#"
+                        + obtained.serial().toString(16);
             }
         }
         // None yet: the first file's certificate (a wildcard, say) if any, else no alias and the handshake fails.
@@ -114,7 +115,9 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
         }
         String algorithm = certificate.key().getAlgorithm().toUpperCase(Locale.ROOT);
         String wanted = keyType.toUpperCase(Locale.ROOT);
-        return wanted.equals(algorithm) || wanted.startsWith(algorithm + "_") || (wanted.equals("RSASSA-PSS") && algorithm.equals("RSA"))
+        return wanted.equals(algorithm)
+                || wanted.startsWith(algorithm + "_")
+                || (wanted.equals("RSASSA-PSS") && algorithm.equals("RSA"))
                 || (wanted.equals("EDDSA") && (algorithm.equals("ED25519") || algorithm.equals("ED448")));
     }
 
@@ -129,7 +132,11 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
         if (alias.startsWith(ON_DEMAND) && onDemand != null) {
             int hash = alias.lastIndexOf('#');
             try {
-                return hash < 0 ? null : onDemand.bySerial(alias.substring(ON_DEMAND.length(), hash), new BigInteger(alias.substring(hash + 1), 16));
+                return hash < 0
+                        ? null
+                        : onDemand.bySerial(
+                                alias.substring(ON_DEMAND.length(), hash),
+                                new BigInteger(alias.substring(hash + 1), 16));
             } catch (NumberFormatException e) {
                 return null;
             }

@@ -38,15 +38,24 @@ public class TlsTermination {
     private CertificateReload reload;
     private SniKeyManager keyManager;
 
-    public TlsTermination(Vertx vertx, GatewayConfig config, EventPublisher events, GatewayInstance instance, OnDemandCertificates acme) {
+    public TlsTermination(
+            Vertx vertx,
+            GatewayConfig config,
+            EventPublisher events,
+            GatewayInstance instance,
+            OnDemandCertificates acme) {
         this.vertx = vertx;
         this.acme = acme;
         this.config = config;
         this.events = events;
         this.instance = instance;
         this.enabled = PublicAddresses.tlsTerminated(config);
-        this.hsts = config.tls().hstsMaxAge().filter(age -> age.toSeconds() > 0)
-                .map(age -> "max-age=" + age.toSeconds() + (config.tls().hstsIncludeSubdomains() ? "; includeSubDomains" : "")).orElse(null);
+        this.hsts = config.tls()
+                .hstsMaxAge()
+                .filter(age -> age.toSeconds() > 0)
+                .map(age -> "max-age=" + age.toSeconds()
+                        + (config.tls().hstsIncludeSubdomains() ? "; includeSubDomains" : ""))
+                .orElse(null);
     }
 
     /** Whether the public listener speaks TLS. */
@@ -68,8 +77,11 @@ public class TlsTermination {
         if (!enabled) {
             return;
         }
-        List<Path> certs = config.tls().certFiles().orElse(List.of()).stream().map(Path::of).toList();
-        List<Path> keys = config.tls().keyFiles().orElse(List.of()).stream().map(Path::of).toList();
+        List<Path> certs = config.tls().certFiles().orElse(List.of()).stream()
+                .map(Path::of)
+                .toList();
+        List<Path> keys =
+                config.tls().keyFiles().orElse(List.of()).stream().map(Path::of).toList();
         ServedCertificates served = null;
         if (!certs.isEmpty()) {
             source = new PemCertificateFiles(vertx, certs, keys, Clock.systemUTC());
@@ -79,8 +91,11 @@ public class TlsTermination {
         options.setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_1_1))
-                .setKeyCertOptions(KeyCertOptions.wrap(keyManager = new SniKeyManager(served, acme.enabled() ? acme : null)));
-        Log.infof("TLS on the public port with %s%s", served == null ? "no certificate files" : served.summary(),
+                .setKeyCertOptions(
+                        KeyCertOptions.wrap(keyManager = new SniKeyManager(served, acme.enabled() ? acme : null)));
+        Log.infof(
+                "TLS on the public port with %s%s",
+                served == null ? "no certificate files" : served.summary(),
                 acme.enabled() ? "; certificates per tunnel name from ACME on demand" : "");
     }
 
@@ -94,10 +109,17 @@ public class TlsTermination {
             return;
         }
         SniKeyManager served = keyManager;
-        reload = new CertificateReload(vertx, source, loadedVersion, events, instance.id(), config.tls().reloadCheckInterval(), next -> {
-            served.serve(next);
-            return Future.succeededFuture();
-        });
+        reload = new CertificateReload(
+                vertx,
+                source,
+                loadedVersion,
+                events,
+                instance.id(),
+                config.tls().reloadCheckInterval(),
+                next -> {
+                    served.serve(next);
+                    return Future.succeededFuture();
+                });
         reload.start();
     }
 

@@ -49,8 +49,10 @@ import org.junit.jupiter.api.Test;
 class AuthServiceAuthenticatorTest {
 
     private static final String INTERNAL_TOKEN = "internal-token-0123456789";
-    private static final AgentCredentials CREDENTIALS = new AgentCredentials("Bearer agent-secret", "shop", "agent-1", "127.0.0.1");
-    private static final Principal SHOP = new Principal("shop", AuthMethod.CLIENT_CREDENTIALS, Grants.unrestricted(), 0, "cred-7", 0, null);
+    private static final AgentCredentials CREDENTIALS =
+            new AgentCredentials("Bearer agent-secret", "shop", "agent-1", "127.0.0.1");
+    private static final Principal SHOP =
+            new Principal("shop", AuthMethod.CLIENT_CREDENTIALS, Grants.unrestricted(), 0, "cred-7", 0, null);
 
     @Inject
     Vertx vertx;
@@ -65,7 +67,11 @@ class AuthServiceAuthenticatorTest {
 
     @BeforeEach
     void startStandIn() throws Exception {
-        standIn = vertx.createHttpServer().requestHandler(this::standIn).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
+        standIn = vertx.createHttpServer()
+                .requestHandler(this::standIn)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
     }
 
@@ -78,8 +84,8 @@ class AuthServiceAuthenticatorTest {
     }
 
     /** The gateway's {@code auth.service-tls} files. */
-    private record ServiceTlsFiles(Optional<String> caFile, Optional<String> certFile, Optional<String> keyFile) implements GatewayConfig.ServiceTls {
-    }
+    private record ServiceTlsFiles(Optional<String> caFile, Optional<String> certFile, Optional<String> keyFile)
+            implements GatewayConfig.ServiceTls {}
 
     @AfterEach
     void stopStandIn() throws Exception {
@@ -92,29 +98,49 @@ class AuthServiceAuthenticatorTest {
 
     private AuthServiceAuthenticator authenticator(URI base, Duration timeout, GatewayConfig.ServiceTls tls) {
         AuthServiceApi api = AuthenticatorSelection.api(base, timeout, tls);
-        return new AuthServiceAuthenticator(api, INTERNAL_TOKEN, timeout, new PrincipalCache(Duration.ofSeconds(30), 100, Clock.systemUTC()));
+        return new AuthServiceAuthenticator(
+                api, INTERNAL_TOKEN, timeout, new PrincipalCache(Duration.ofSeconds(30), 100, Clock.systemUTC()));
     }
 
     @Test
     void presentsItsClientCertificateToAnAuthServiceThatRequiresOne() throws Exception {
-        TestCertificates ca = TestCertificates.newCa(Files.createTempDirectory("porthole-auth-mtls"), "Porthole Internal CA");
+        TestCertificates ca =
+                TestCertificates.newCa(Files.createTempDirectory("porthole-auth-mtls"), "Porthole Internal CA");
         TestCertificates.Leaf server = ca.clientAndServerLeaf("localhost");
         TestCertificates.Leaf gateway = ca.clientAndServerLeaf("gateway-1");
-        HttpServer requiring = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setClientAuth(ClientAuth.REQUIRED)
-                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(server.cert().toString()).setKeyPath(server.key().toString()))
-                .setTrustOptions(new PemTrustOptions().addCertPath(ca.caFile().toString())))
-                .requestHandler(this::standIn).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        HttpServer requiring = vertx.createHttpServer(new HttpServerOptions()
+                        .setSsl(true)
+                        .setClientAuth(ClientAuth.REQUIRED)
+                        .setKeyCertOptions(new PemKeyCertOptions()
+                                .setCertPath(server.cert().toString())
+                                .setKeyPath(server.key().toString()))
+                        .setTrustOptions(
+                                new PemTrustOptions().addCertPath(ca.caFile().toString())))
+                .requestHandler(this::standIn)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         try {
             answerPrincipal();
             URI base = URI.create("https://localhost:" + requiring.actualPort());
             Optional<String> caFile = Optional.of(ca.caFile().toString());
 
             // TLS handshakes on a loaded test machine: a longer wait than the plain stand-in's.
-            refusal(authenticator(base, Duration.ofSeconds(10), new ServiceTlsFiles(caFile, Optional.empty(), Optional.empty())));
-            assertThat(seen).as("a caller without a client certificate gets no request through").isEmpty();
+            refusal(authenticator(
+                    base, Duration.ofSeconds(10), new ServiceTlsFiles(caFile, Optional.empty(), Optional.empty())));
+            assertThat(seen)
+                    .as("a caller without a client certificate gets no request through")
+                    .isEmpty();
 
-            assertThat(await(authenticator(base, Duration.ofSeconds(10),
-                    new ServiceTlsFiles(caFile, Optional.of(gateway.cert().toString()), Optional.of(gateway.key().toString()))))).isEqualTo(SHOP);
+            assertThat(await(authenticator(
+                            base,
+                            Duration.ofSeconds(10),
+                            new ServiceTlsFiles(
+                                    caFile,
+                                    Optional.of(gateway.cert().toString()),
+                                    Optional.of(gateway.key().toString())))))
+                    .isEqualTo(SHOP);
             assertThat(seen).hasSize(1);
         } finally {
             requiring.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -137,16 +163,26 @@ class AuthServiceAuthenticatorTest {
 
     private void answerProblem(int status, String type, String detail, String retryAfter) {
         answer = request -> {
-            var response = request.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json");
+            var response =
+                    request.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json");
             if (retryAfter != null) {
                 response.putHeader("Retry-After", retryAfter);
             }
-            response.end(new JsonObject().put("type", type).put("title", "refused").put("status", status).put("detail", detail).encode());
+            response.end(new JsonObject()
+                    .put("type", type)
+                    .put("title", "refused")
+                    .put("status", status)
+                    .put("detail", detail)
+                    .encode());
         };
     }
 
     private static Principal await(AuthServiceAuthenticator authenticator) throws Exception {
-        return authenticator.authenticate(CREDENTIALS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return authenticator
+                .authenticate(CREDENTIALS)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     private static AgentRejectedException refusal(AuthServiceAuthenticator authenticator) {
@@ -236,8 +272,9 @@ class AuthServiceAuthenticatorTest {
 
     @Test
     void aSilentAuthServiceTimesOutIntoRetryLater() {
-        answer = request -> { }; // never answers
-        AgentRejectedException refused = refusal(authenticator(URI.create("http://127.0.0.1:" + standIn.actualPort()), Duration.ofMillis(300)));
+        answer = request -> {}; // never answers
+        AgentRejectedException refused =
+                refusal(authenticator(URI.create("http://127.0.0.1:" + standIn.actualPort()), Duration.ofMillis(300)));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.getMessage()).contains("did not answer");
     }
@@ -248,7 +285,8 @@ class AuthServiceAuthenticatorTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        AgentRejectedException refused = refusal(authenticator(URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(2)));
+        AgentRejectedException refused =
+                refusal(authenticator(URI.create("http://127.0.0.1:" + closedPort), Duration.ofSeconds(2)));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.retryAfterSeconds()).isEqualTo(AuthServiceAuthenticator.RETRY_AFTER_SECONDS);
     }

@@ -78,6 +78,7 @@ class PrincipalCacheTest {
                 .isNotEqualTo(PrincipalCache.key(new AgentCredentials("Bearer x", "client", "a1", "1.2.3.4")));
         assertThat(PrincipalCache.key(new AgentCredentials(null, null, "a1", "x")))
                 .isNotEqualTo(PrincipalCache.key(new AgentCredentials(null, null, "a2", "x")));
-        assertThat(PrincipalCache.key(new AgentCredentials("Bearer secret-token", null, "a", "x"))).doesNotContain("secret");
+        assertThat(PrincipalCache.key(new AgentCredentials("Bearer secret-token", null, "a", "x")))
+                .doesNotContain("secret");
     }
 }

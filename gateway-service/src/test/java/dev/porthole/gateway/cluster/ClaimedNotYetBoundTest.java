@@ -64,7 +64,8 @@ class ClaimedNotYetBoundTest {
 
     @Test
     void servesAForwardedRequestThatArrivesBetweenTheClaimAndTheBinding() throws Exception {
-        MultiMap forwarded = MultiMap.caseInsensitiveMultiMap().add(ClusterMembership.TOKEN_HEADER, ClusterMember.INTERNAL_TOKEN)
+        MultiMap forwarded = MultiMap.caseInsensitiveMultiMap()
+                .add(ClusterMembership.TOKEN_HEADER, ClusterMember.INTERNAL_TOKEN)
                 .add(ClusterMembership.HOP_HEADER, "gw-b");
         assertServedOnceBound("forwarded", forwarded);
     }
@@ -75,20 +76,36 @@ class ClaimedNotYetBoundTest {
     }
 
     private void assertServedOnceBound(String name, MultiMap headers) throws Exception {
-        // The registry already names this instance, as after the new session's claim (same client and agent: it takes over).
-        redis.set(List.of("porthole:route:http:{" + name + "}", new Route(ClusterMember.INSTANCE_ID, "s-claiming", "token-1", "agent-" + name).toJson(),
-                "PX", "60000")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        // The registry already names this instance, as after the new session's claim (same client and agent: it takes
+        // over).
+        redis.set(List.of(
+                        "porthole:route:http:{" + name + "}",
+                        new Route(ClusterMember.INSTANCE_ID, "s-claiming", "token-1", "agent-" + name).toJson(),
+                        "PX",
+                        "60000"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         long getsBefore = redisGets();
         Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
-        CompletableFuture<Visitor.Reply> reply = CompletableFuture.supplyAsync(() -> visitor.send(HttpMethod.GET,
-                name + ".porthole.test:" + GatewayPortResource.port(), "/", headers, null));
+        CompletableFuture<Visitor.Reply> reply = CompletableFuture.supplyAsync(() -> visitor.send(
+                HttpMethod.GET, name + ".porthole.test:" + GatewayPortResource.port(), "/", headers, null));
 
         // The gateway looked the route up (the only GET here): the request waits for the session.
-        await("the gateway asks the registry who holds the tunnel").atMost(Duration.ofSeconds(10)).until(() -> redisGets() > getsBefore);
-        await("the request waits for the binding").atMost(Duration.ofSeconds(10)).until(() -> routes.bindWaiters() == 1);
+        await("the gateway asks the registry who holds the tunnel")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> redisGets() > getsBefore);
+        await("the request waits for the binding")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> routes.bindWaiters() == 1);
         assertThat(reply).as("not answered while no session serves the tunnel").isNotDone();
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer test-token-0123456789", "agent-" + name,
-                List.of(TunnelRequest.http(name, "x:1"))).serving(Upstreams.respond(200, "served after the binding"));
+        agent = TestAgent.connect(
+                        vertx,
+                        GatewayPortResource.port(),
+                        "Bearer test-token-0123456789",
+                        "agent-" + name,
+                        List.of(TunnelRequest.http(name, "x:1")))
+                .serving(Upstreams.respond(200, "served after the binding"));
 
         Visitor.Reply answer = reply.get(20, TimeUnit.SECONDS);
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
@@ -98,12 +115,24 @@ class ClaimedNotYetBoundTest {
 
     @Test
     void answersWhenNoSessionBindsTheClaimedTunnelInTimeAndForgetsTheWait() throws Exception {
-        redis.set(List.of("porthole:route:http:{unbound}", new Route(ClusterMember.INSTANCE_ID, "s-vanished", "token-1", "agent-unbound").toJson(),
-                "PX", "60000")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.set(List.of(
+                        "porthole:route:http:{unbound}",
+                        new Route(ClusterMember.INSTANCE_ID, "s-vanished", "token-1", "agent-unbound").toJson(),
+                        "PX",
+                        "60000"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
-        CompletableFuture<Visitor.Reply> reply = CompletableFuture.supplyAsync(() -> visitor.send(HttpMethod.GET,
-                "unbound.porthole.test:" + GatewayPortResource.port(), "/", MultiMap.caseInsensitiveMultiMap(), null));
-        await("the request waits for the binding").atMost(Duration.ofSeconds(10)).until(() -> routes.bindWaiters() == 1);
+        CompletableFuture<Visitor.Reply> reply = CompletableFuture.supplyAsync(() -> visitor.send(
+                HttpMethod.GET,
+                "unbound.porthole.test:" + GatewayPortResource.port(),
+                "/",
+                MultiMap.caseInsensitiveMultiMap(),
+                null));
+        await("the request waits for the binding")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> routes.bindWaiters() == 1);
 
         Visitor.Reply answer = reply.get(20, TimeUnit.SECONDS);
         assertThat(answer.status()).as(answer.text()).isEqualTo(404);
@@ -111,7 +140,11 @@ class ClaimedNotYetBoundTest {
     }
 
     private long redisGets() throws Exception {
-        String info = redis.info(List.of("commandstats")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toString();
+        String info = redis.info(List.of("commandstats"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS)
+                .toString();
         Matcher calls = GET_CALLS.matcher(info);
         return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }

@@ -86,27 +86,40 @@ class ClusterForwardingTest {
     @BeforeEach
     void startPeer() throws Exception {
         // The other instance: echoes the body and reports the headers it received.
-        peer = vertx.createHttpServer().requestHandler(request -> {
-            peerRequests.add(request);
-            if (request.path().equals("/closed-once") && closedOnce.getAndSet(true) == false) {
-                // A stopping instance closing a pooled connection just as a forwarded request arrives on it.
-                request.connection().close();
-                return;
-            }
-            if (request.method() == HttpMethod.CONNECT || request.headers().contains("Upgrade")) {
-                // The holding instance of a carried stream or an upgrade: answers 200 or 101 and echoes the bytes.
-                request.response().putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
-                        .putHeader("Sec-WebSocket-Accept", "peer-accept");
-                request.toNetSocket().onSuccess(socket -> socket.handler(socket::write));
-                return;
-            }
-            request.response().putHeader("X-Peer-Saw-Token", String.valueOf(request.getHeader(ClusterMembership.TOKEN_HEADER)))
-                    .putHeader("X-Peer-Saw-Hop", String.valueOf(request.getHeader(ClusterMembership.HOP_HEADER)))
-                    .putHeader("X-Peer-Saw-Forwarded-For", String.valueOf(request.getHeader("X-Forwarded-For")))
-                    .putHeader("X-Peer-Saw-Host", String.valueOf(request.getHeader("Host")))
-                    .setChunked(true);
-            request.pipeTo(request.response());
-        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        peer = vertx.createHttpServer()
+                .requestHandler(request -> {
+                    peerRequests.add(request);
+                    if (request.path().equals("/closed-once") && closedOnce.getAndSet(true) == false) {
+                        // A stopping instance closing a pooled connection just as a forwarded request arrives on it.
+                        request.connection().close();
+                        return;
+                    }
+                    if (request.method() == HttpMethod.CONNECT
+                            || request.headers().contains("Upgrade")) {
+                        // The holding instance of a carried stream or an upgrade: answers 200 or 101 and echoes the
+                        // bytes.
+                        request.response()
+                                .putHeader("Upgrade", "websocket")
+                                .putHeader("Connection", "Upgrade")
+                                .putHeader("Sec-WebSocket-Accept", "peer-accept");
+                        request.toNetSocket().onSuccess(socket -> socket.handler(socket::write));
+                        return;
+                    }
+                    request.response()
+                            .putHeader(
+                                    "X-Peer-Saw-Token",
+                                    String.valueOf(request.getHeader(ClusterMembership.TOKEN_HEADER)))
+                            .putHeader(
+                                    "X-Peer-Saw-Hop", String.valueOf(request.getHeader(ClusterMembership.HOP_HEADER)))
+                            .putHeader("X-Peer-Saw-Forwarded-For", String.valueOf(request.getHeader("X-Forwarded-For")))
+                            .putHeader("X-Peer-Saw-Host", String.valueOf(request.getHeader("Host")))
+                            .setChunked(true);
+                    request.pipeTo(request.response());
+                })
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         visitor = new Visitor(vertx, GatewayPortResource.port());
     }
 
@@ -122,9 +135,14 @@ class ClusterForwardingTest {
     @Test
     void publishesItsInternalAddress() throws Exception {
         assertThat(get("porthole:gateway:" + ClusterMember.INSTANCE_ID)).isEqualTo(ClusterMember.INTERNAL_ADDRESS);
-        long ttl = redis.pttl("porthole:gateway:" + ClusterMember.INSTANCE_ID).toCompletionStage().toCompletableFuture()
-                .get(5, TimeUnit.SECONDS).toLong();
-        assertThat(ttl).as("expires with the registry's ttl, so a dead instance's address goes away").isBetween(1L, 30_000L);
+        long ttl = redis.pttl("porthole:gateway:" + ClusterMember.INSTANCE_ID)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS)
+                .toLong();
+        assertThat(ttl)
+                .as("expires with the registry's ttl, so a dead instance's address goes away")
+                .isBetween(1L, 30_000L);
     }
 
     @Test
@@ -132,7 +150,8 @@ class ClusterForwardingTest {
         holdOnPeer("far", "gw-b", "127.0.0.1:" + peer.actualPort());
         byte[] body = new byte[300_000];
         new Random(7).nextBytes(body);
-        Visitor.Reply reply = visitor.send(HttpMethod.POST, host("far"), "/upload?x=1", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(body));
+        Visitor.Reply reply = visitor.send(
+                HttpMethod.POST, host("far"), "/upload?x=1", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(body));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body().getBytes()).isEqualTo(body);
@@ -146,13 +165,23 @@ class ClusterForwardingTest {
     @Test
     void refusesAForwardedRequestWithoutTheInternalCredential() {
         visitor = new Visitor(vertx, GatewayPortResource.port());
-        Visitor.Reply wrong = visitor.send(HttpMethod.GET, host("any"), "/", MultiMap.caseInsensitiveMultiMap()
-                .add(ClusterMembership.TOKEN_HEADER, "cluster-token-0123456780").add(ClusterMembership.HOP_HEADER, "gw-x"), null);
+        Visitor.Reply wrong = visitor.send(
+                HttpMethod.GET,
+                host("any"),
+                "/",
+                MultiMap.caseInsensitiveMultiMap()
+                        .add(ClusterMembership.TOKEN_HEADER, "cluster-token-0123456780")
+                        .add(ClusterMembership.HOP_HEADER, "gw-x"),
+                null);
         assertThat(wrong.status()).isEqualTo(403);
         assertThat(wrong.header("X-Porthole-Error")).isEqualTo("forward-refused");
 
-        Visitor.Reply none = visitor.send(HttpMethod.GET, host("any"), "/", MultiMap.caseInsensitiveMultiMap()
-                .add(ClusterMembership.HOP_HEADER, "gw-x"), null);
+        Visitor.Reply none = visitor.send(
+                HttpMethod.GET,
+                host("any"),
+                "/",
+                MultiMap.caseInsensitiveMultiMap().add(ClusterMembership.HOP_HEADER, "gw-x"),
+                null);
         assertThat(none.status()).isEqualTo(403);
         assertThat(none.text()).contains("valid gateway credential");
     }
@@ -164,16 +193,22 @@ class ClusterForwardingTest {
 
         assertThat(reply.status()).isEqualTo(502);
         assertThat(reply.header("X-Porthole-Error")).isEqualTo("forward-hop-limit");
-        assertThat(reply.text()).contains("forwarded at most once").doesNotContain(ClusterMember.INSTANCE_ID).doesNotContain("gw-c");
+        assertThat(reply.text())
+                .contains("forwarded at most once")
+                .doesNotContain(ClusterMember.INSTANCE_ID)
+                .doesNotContain("gw-c");
         assertThat(peerRequests).as("the second hop never happens").isEmpty();
     }
 
     @Test
     void servesAForwardedRequestKeepingTheVisitorsForwardedHeaders() {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-near", List.of(TunnelRequest.http("near", "x:1")));
+        agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-near", List.of(TunnelRequest.http("near", "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(Upstreams.respond(200, "near upstream"));
-        MultiMap headers = forwardedBy("gw-b").add("X-Forwarded-For", "203.0.113.9").add("X-Forwarded-Proto", "https")
+        MultiMap headers = forwardedBy("gw-b")
+                .add("X-Forwarded-For", "203.0.113.9")
+                .add("X-Forwarded-Proto", "https")
                 .add("X-Forwarded-Host", "near.example.org");
 
         Visitor.Reply reply = visitor.send(HttpMethod.GET, host("near"), "/a", headers, null);
@@ -184,30 +219,46 @@ class ClusterForwardingTest {
         assertThat(header(head, "X-Forwarded-For")).isEqualTo("203.0.113.9");
         assertThat(header(head, "X-Forwarded-Proto")).isEqualTo("https");
         assertThat(header(head, "X-Forwarded-Host")).isEqualTo("near.example.org");
-        assertThat(header(head, ClusterMembership.TOKEN_HEADER)).as("the credential never reaches an agent").isNull();
+        assertThat(header(head, ClusterMembership.TOKEN_HEADER))
+                .as("the credential never reaches an agent")
+                .isNull();
         assertThat(header(head, ClusterMembership.HOP_HEADER)).isNull();
     }
 
     @Test
     void forwardsAnUpgradeAndJoinsTheVisitorToTheHoldingInstance() throws Exception {
         holdOnPeer("socket", "gw-b", "127.0.0.1:" + peer.actualPort());
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(GatewayPortResource.port())
-                .setURI("/ws").putHeader("Host", host("socket")).putHeader("Connection", "Upgrade").putHeader("Upgrade", "websocket")
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost("127.0.0.1")
+                .setPort(GatewayPortResource.port())
+                .setURI("/ws")
+                .putHeader("Host", host("socket"))
+                .putHeader("Connection", "Upgrade")
+                .putHeader("Upgrade", "websocket")
                 .putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
-        Upgraded upgraded = visitor.call(http -> http.request(options).compose(HttpClientRequest::connect).compose(response -> {
-            if (response.statusCode() != 101) {
-                return response.body().map(body -> new Upgraded(response.statusCode(), response.headers(), body.toString()));
-            }
-            return echo(response.netSocket(), "ping through").map(text -> new Upgraded(101, response.headers(), text));
-        }));
+        Upgraded upgraded = visitor.call(http -> http.request(options)
+                .compose(HttpClientRequest::connect)
+                .compose(response -> {
+                    if (response.statusCode() != 101) {
+                        return response.body()
+                                .map(body -> new Upgraded(response.statusCode(), response.headers(), body.toString()));
+                    }
+                    return echo(response.netSocket(), "ping through")
+                            .map(text -> new Upgraded(101, response.headers(), text));
+                }));
 
         assertThat(upgraded.status()).as(upgraded.text()).isEqualTo(101);
-        assertThat(upgraded.headers().get("Sec-WebSocket-Accept")).as("the holder's 101 head reaches the visitor").isEqualTo("peer-accept");
+        assertThat(upgraded.headers().get("Sec-WebSocket-Accept"))
+                .as("the holder's 101 head reaches the visitor")
+                .isEqualTo("peer-accept");
         assertThat(upgraded.headers().get("Upgrade")).isEqualTo("websocket");
         assertThat(upgraded.text()).isEqualTo("ping through");
         HttpServerRequest seen = peerRequests.getLast();
         assertThat(seen.getHeader(ClusterMembership.TOKEN_HEADER)).isEqualTo(ClusterMember.INTERNAL_TOKEN);
-        assertThat(seen.getHeader("Upgrade")).as("the upgrade is asked for on the hop").isEqualTo("websocket");
+        assertThat(seen.getHeader("Upgrade"))
+                .as("the upgrade is asked for on the hop")
+                .isEqualTo("websocket");
     }
 
     @Test
@@ -217,7 +268,9 @@ class ClusterForwardingTest {
         set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
         publishPortChange(port);
 
-        String echoed = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> exchange(port, "over the hop"), "over the hop"::equals);
+        String echoed = await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> exchange(port, "over the hop"), "over the hop"::equals);
         assertThat(echoed).isEqualTo("over the hop");
         HttpServerRequest connect = peerRequests.getLast();
         assertThat(connect.method()).isEqualTo(HttpMethod.CONNECT);
@@ -226,10 +279,15 @@ class ClusterForwardingTest {
         assertThat(connect.getHeader(ClusterMembership.TOKEN_HEADER)).isEqualTo(ClusterMember.INTERNAL_TOKEN);
         assertThat(connect.getHeader(ClusterMembership.HOP_HEADER)).isEqualTo(ClusterMember.INSTANCE_ID);
 
-        redis.del(List.of("porthole:route:tcp:{tcp:" + port + "}")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.del(List.of("porthole:route:tcp:{tcp:" + port + "}"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         publishPortChange(port);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(() -> exchange(port, "x"))
-                .as("the mirror closes once nobody holds the port").isInstanceOf(ConnectException.class));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThatThrownBy(() -> exchange(port, "x"))
+                        .as("the mirror closes once nobody holds the port")
+                        .isInstanceOf(ConnectException.class));
     }
 
     @Test
@@ -241,17 +299,18 @@ class ClusterForwardingTest {
             @Override
             public void publish(LogRecord record) {
                 if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : String.valueOf(record.getMessage()));
+                    warnings.add(
+                            record instanceof ExtLogRecord ext
+                                    ? ext.getFormattedMessage()
+                                    : String.valueOf(record.getMessage()));
                 }
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger tcp = Logger.getLogger("dev.porthole.gateway.tcp");
         tcp.addHandler(capture);
@@ -259,17 +318,25 @@ class ClusterForwardingTest {
             other.bind(new InetSocketAddress("::", taken));
             set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
             for (int port : List.of(taken, free)) {
-                set("porthole:route:tcp:{tcp:" + port + "}", new Route("gw-b", "s-" + port, "client-1", "agent-1").toJson());
+                set(
+                        "porthole:route:tcp:{tcp:" + port + "}",
+                        new Route("gw-b", "s-" + port, "client-1", "agent-1").toJson());
                 publishPortChange(port);
             }
 
-            assertThat(await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> exchange(free, "still mirrored"),
-                    "still mirrored"::equals)).isEqualTo("still mirrored");
-            await().atMost(Duration.ofSeconds(30)).until(() -> warnings.stream().anyMatch(line -> line.contains("TCP port " + taken)
-                    && line.contains("cannot listen on it")));
+            assertThat(await().atMost(Duration.ofSeconds(30))
+                            .ignoreExceptions()
+                            .until(() -> exchange(free, "still mirrored"), "still mirrored"::equals))
+                    .isEqualTo("still mirrored");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> warnings.stream()
+                            .anyMatch(line ->
+                                    line.contains("TCP port " + taken) && line.contains("cannot listen on it")));
         } finally {
             tcp.removeHandler(capture);
-            redis.del(List.of("porthole:route:tcp:{tcp:" + taken + "}", "porthole:route:tcp:{tcp:" + free + "}")).toCompletionStage().toCompletableFuture()
+            redis.del(List.of("porthole:route:tcp:{tcp:" + taken + "}", "porthole:route:tcp:{tcp:" + free + "}"))
+                    .toCompletionStage()
+                    .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
             publishPortChange(free);
         }
@@ -277,16 +344,25 @@ class ClusterForwardingTest {
 
     @Test
     void servesCarriedTcpConnectionsAndDialsAsStreamsToItsOwnAgents() throws Exception {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-streams", List.of(
-                new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:1"), new TunnelRequest(TunnelKind.TCP, "vault", 0, true, "127.0.0.1:2")))
+        agent = TestAgent.connect(
+                        vertx,
+                        GatewayPortResource.port(),
+                        TOKEN,
+                        "agent-streams",
+                        List.of(
+                                new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:1"),
+                                new TunnelRequest(TunnelKind.TCP, "vault", 0, true, "127.0.0.1:2")))
                 .serving((stream, open) -> stream.handler(stream::write));
         int port = agent.awaitWelcome().tunnels().getFirst().port();
 
         assertThat(carry("tcp:" + port, "198.51.100.7:4242", "to the port")).isEqualTo("to the port");
         assertThat(agent.opened.getLast().tunnel()).isEqualTo("tcp-" + port);
-        assertThat(agent.opened.getLast().source()).as("the visitor's address the other instance saw").isEqualTo("198.51.100.7:4242");
+        assertThat(agent.opened.getLast().source())
+                .as("the visitor's address the other instance saw")
+                .isEqualTo("198.51.100.7:4242");
 
-        assertThat(carry("private:vault", "client alice at 127.0.0.1:5000", "to the vault")).isEqualTo("to the vault");
+        assertThat(carry("private:vault", "client alice at 127.0.0.1:5000", "to the vault"))
+                .isEqualTo("to the vault");
         assertThat(agent.opened.getLast().tunnel()).isEqualTo("vault");
         assertThat(agent.opened.getLast().source()).isEqualTo("client alice at 127.0.0.1:5000");
     }
@@ -295,44 +371,84 @@ class ClusterForwardingTest {
     void refusesACarriedStreamForAPortNotServedHere() {
         int port = TcpRangeResource.first() + 2;
         MultiMap headers = forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tcp:" + port);
-        Visitor.Reply reply = visitor.send(HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1", headers, null);
+        Visitor.Reply reply = visitor.send(
+                HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1", headers, null);
 
         assertThat(reply.status()).isEqualTo(502);
         assertThat(reply.header(PeerStreams.RESET_HEADER)).isEqualTo("NO_SUCH_TUNNEL");
-        assertThat(reply.text()).contains("TCP port " + port + " is not served on gateway " + ClusterMember.INSTANCE_ID, "at most once");
+        assertThat(reply.text())
+                .contains(
+                        "TCP port " + port + " is not served on gateway " + ClusterMember.INSTANCE_ID, "at most once");
 
-        Visitor.Reply unnamed = visitor.send(HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1",
-                forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "udp:53"), null);
+        Visitor.Reply unnamed = visitor.send(
+                HttpMethod.CONNECT,
+                "127.0.0.1:" + GatewayPortResource.port(),
+                "127.0.0.1:1",
+                forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "udp:53"),
+                null);
         assertThat(unnamed.status()).isEqualTo(400);
         assertThat(unnamed.text()).contains("tcp:<port>, private:<name> or tls:<name>");
 
-        Visitor.Reply tls = visitor.send(HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1",
-                forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tls:nobody"), null);
+        Visitor.Reply tls = visitor.send(
+                HttpMethod.CONNECT,
+                "127.0.0.1:" + GatewayPortResource.port(),
+                "127.0.0.1:1",
+                forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tls:nobody"),
+                null);
         assertThat(tls.status()).isEqualTo(502);
         assertThat(tls.header(PeerStreams.RESET_HEADER)).isEqualTo("NO_SUCH_TUNNEL");
-        assertThat(tls.text()).contains("no agent serves TLS tunnel 'nobody' on gateway " + ClusterMember.INSTANCE_ID, "at most once");
+        assertThat(tls.text())
+                .contains(
+                        "no agent serves TLS tunnel 'nobody' on gateway " + ClusterMember.INSTANCE_ID, "at most once");
 
-        Visitor.Reply forged = visitor.send(HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1", MultiMap
-                .caseInsensitiveMultiMap().add(ClusterMembership.TOKEN_HEADER, "not-the-token").add(PeerStreams.STREAM_HEADER, "tcp:" + port), null);
+        Visitor.Reply forged = visitor.send(
+                HttpMethod.CONNECT,
+                "127.0.0.1:" + GatewayPortResource.port(),
+                "127.0.0.1:1",
+                MultiMap.caseInsensitiveMultiMap()
+                        .add(ClusterMembership.TOKEN_HEADER, "not-the-token")
+                        .add(PeerStreams.STREAM_HEADER, "tcp:" + port),
+                null);
         assertThat(forged.status()).isEqualTo(403);
         assertThat(forged.header("X-Porthole-Error")).isEqualTo("forward-refused");
     }
 
     @Test
     void movesOnToTheNextHolderWhenOneRefusesTheConnection() throws Exception {
-        // An agent with HA connections on two instances; the one refreshed last was killed a moment ago and refuses connections.
+        // An agent with HA connections on two instances; the one refreshed last was killed a moment ago and refuses
+        // connections.
         int dead = FreePorts.loopback();
         long now = System.currentTimeMillis();
-        set("porthole:route:http:{pair}", new JsonObject().put("clientId", "client-1").put("agentId", "agent-1").put("owner", "client-1/agent-1")
-                .put("ha", true).put("gatewayId", "gw-killed").put("sessionId", "s-1")
-                .put("holders", new JsonArray()
-                        .add(new JsonObject().put("gatewayId", "gw-killed").put("sessionId", "s-1").put("expiresAt", now + 60_000))
-                        .add(new JsonObject().put("gatewayId", "gw-b").put("sessionId", "s-2").put("expiresAt", now + 30_000)))
-                .encode());
+        set(
+                "porthole:route:http:{pair}",
+                new JsonObject()
+                        .put("clientId", "client-1")
+                        .put("agentId", "agent-1")
+                        .put("owner", "client-1/agent-1")
+                        .put("ha", true)
+                        .put("gatewayId", "gw-killed")
+                        .put("sessionId", "s-1")
+                        .put(
+                                "holders",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("gatewayId", "gw-killed")
+                                                .put("sessionId", "s-1")
+                                                .put("expiresAt", now + 60_000))
+                                        .add(new JsonObject()
+                                                .put("gatewayId", "gw-b")
+                                                .put("sessionId", "s-2")
+                                                .put("expiresAt", now + 30_000)))
+                        .encode());
         set("porthole:gateway:gw-killed", "127.0.0.1:" + dead);
         set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
 
-        Visitor.Reply reply = visitor.send(HttpMethod.POST, host("pair"), "/echo", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer("to the survivor"));
+        Visitor.Reply reply = visitor.send(
+                HttpMethod.POST,
+                host("pair"),
+                "/echo",
+                MultiMap.caseInsensitiveMultiMap(),
+                Buffer.buffer("to the survivor"));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.text()).isEqualTo("to the survivor");
@@ -346,20 +462,31 @@ class ClusterForwardingTest {
         Visitor.Reply reply = visitor.get(host("closing"), "/closed-once");
 
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
-        assertThat(peerRequests).as("sent, cut, and sent again after a second look at the registry").hasSize(2);
+        assertThat(peerRequests)
+                .as("sent, cut, and sent again after a second look at the registry")
+                .hasSize(2);
     }
 
     @Test
     void doesNotSendARequestWithABodyAgainWhenTheHolderClosesTheConnectionUnderIt() throws Exception {
         holdOnPeer("closing", "gw-b", "127.0.0.1:" + peer.actualPort());
 
-        Visitor.Reply reply = visitor.send(HttpMethod.POST, host("closing"), "/closed-once", MultiMap.caseInsensitiveMultiMap(),
+        Visitor.Reply reply = visitor.send(
+                HttpMethod.POST,
+                host("closing"),
+                "/closed-once",
+                MultiMap.caseInsensitiveMultiMap(),
                 Buffer.buffer("sent once at most"));
 
         assertThat(reply.status()).isEqualTo(502);
         assertThat(reply.header("X-Porthole-Error")).isEqualTo("gateway-unreachable");
-        assertThat(reply.text()).as("gateway ids and internal addresses stay in the logs").doesNotContain("gw-b").doesNotContain("127.0.0.1");
-        assertThat(peerRequests).as("a body that may have been taken is never sent twice").hasSize(1);
+        assertThat(reply.text())
+                .as("gateway ids and internal addresses stay in the logs")
+                .doesNotContain("gw-b")
+                .doesNotContain("127.0.0.1");
+        assertThat(peerRequests)
+                .as("a body that may have been taken is never sent twice")
+                .hasSize(1);
     }
 
     @Test
@@ -376,7 +503,10 @@ class ClusterForwardingTest {
     @Test
     void answersServiceUnavailableWhenTheRegistryCannotAnswer() throws Exception {
         // A key of the wrong type makes Redis fail the lookup, as an unreachable Redis would.
-        redis.rpush(List.of("porthole:route:http:{broken}", "not-a-route")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.rpush(List.of("porthole:route:http:{broken}", "not-a-route"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         Visitor.Reply reply = visitor.get(host("broken"), "/");
 
         assertThat(reply.status()).isEqualTo(503);
@@ -392,26 +522,36 @@ class ClusterForwardingTest {
     }
 
     private void holdOnPeer(String tunnel, String gatewayId, String address) throws Exception {
-        set("porthole:route:http:{" + tunnel + "}", new Route(gatewayId, "s-" + tunnel, "client-1", "agent-1").toJson());
+        set(
+                "porthole:route:http:{" + tunnel + "}",
+                new Route(gatewayId, "s-" + tunnel, "client-1", "agent-1").toJson());
         set("porthole:gateway:" + gatewayId, address);
     }
 
     private static MultiMap forwardedBy(String gatewayId) {
-        return MultiMap.caseInsensitiveMultiMap().add(ClusterMembership.TOKEN_HEADER, ClusterMember.INTERNAL_TOKEN)
+        return MultiMap.caseInsensitiveMultiMap()
+                .add(ClusterMembership.TOKEN_HEADER, ClusterMember.INTERNAL_TOKEN)
                 .add(ClusterMembership.HOP_HEADER, gatewayId);
     }
 
     /** A CONNECT as another instance sends it, then a message through the stream; returns what came back. */
     private String carry(String target, String source, String message) throws Exception {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.CONNECT).setHost("127.0.0.1").setPort(GatewayPortResource.port())
-                .setURI("127.0.0.1:" + GatewayPortResource.port()).setHeaders(forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, target)
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.CONNECT)
+                .setHost("127.0.0.1")
+                .setPort(GatewayPortResource.port())
+                .setURI("127.0.0.1:" + GatewayPortResource.port())
+                .setHeaders(forwardedBy("gw-b")
+                        .add(PeerStreams.STREAM_HEADER, target)
                         .add(PeerStreams.SOURCE_HEADER, source));
-        return visitor.call(http -> http.request(options).compose(HttpClientRequest::connect).compose(response -> {
-            if (response.statusCode() != 200) {
-                return response.body().map(body -> response.statusCode() + " " + body);
-            }
-            return echo(response.netSocket(), message);
-        }));
+        return visitor.call(http -> http.request(options)
+                .compose(HttpClientRequest::connect)
+                .compose(response -> {
+                    if (response.statusCode() != 200) {
+                        return response.body().map(body -> response.statusCode() + " " + body);
+                    }
+                    return echo(response.netSocket(), message);
+                }));
     }
 
     /** Writes a message and completes with as many bytes as came back, then closes the socket. */
@@ -430,7 +570,10 @@ class ClusterForwardingTest {
     }
 
     private void publishPortChange(int port) throws Exception {
-        redis.publish("porthole:tcp-ports", String.valueOf(port)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.publish("porthole:tcp-ports", String.valueOf(port))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
     }
 
     /** Sends a message on a new connection to the port and reads as many bytes back. */
@@ -444,11 +587,17 @@ class ClusterForwardingTest {
     }
 
     private void set(String key, String value) throws Exception {
-        redis.set(List.of(key, value, "PX", "60000")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.set(List.of(key, value, "PX", "60000"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
     }
 
     private String get(String key) throws Exception {
-        CompletableFuture<String> value = redis.get(key).map(r -> r == null ? null : r.toString()).toCompletionStage().toCompletableFuture();
+        CompletableFuture<String> value = redis.get(key)
+                .map(r -> r == null ? null : r.toString())
+                .toCompletionStage()
+                .toCompletableFuture();
         return value.get(5, TimeUnit.SECONDS);
     }
 
@@ -456,10 +605,13 @@ class ClusterForwardingTest {
         return name + ".porthole.test:" + GatewayPortResource.port();
     }
 
-    private record Upgraded(int status, MultiMap headers, String text) {
-    }
+    private record Upgraded(int status, MultiMap headers, String text) {}
 
     private static String header(HttpRequestHead head, String name) {
-        return head.headers().stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Header::value).findFirst().orElse(null);
+        return head.headers().stream()
+                .filter(h -> h.name().equalsIgnoreCase(name))
+                .map(Header::value)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -55,7 +55,9 @@ class PeerMutualTlsTest {
     void refusesAPeerThatPresentsNoClientCertificate() throws Exception {
         double before = refusedHandshakes();
 
-        assertThat(exchange(null, true)).as("what a peer without a client certificate gets").isEmpty();
+        assertThat(exchange(null, true))
+                .as("what a peer without a client certificate gets")
+                .isEmpty();
         await().atMost(Duration.ofSeconds(5)).until(() -> refusedHandshakes() > before);
     }
 
@@ -63,30 +65,48 @@ class PeerMutualTlsTest {
     void refusesAPeerWhoseCertificateAnotherCaSigned() throws Exception {
         double before = refusedHandshakes();
 
-        assertThat(exchange(PeerMtlsResource.stranger(), true)).as("what a peer with a stranger's certificate gets").isEmpty();
+        assertThat(exchange(PeerMtlsResource.stranger(), true))
+                .as("what a peer with a stranger's certificate gets")
+                .isEmpty();
         await().atMost(Duration.ofSeconds(5)).until(() -> refusedHandshakes() > before);
     }
 
     @Test
     void servesAPeerWithAClusterCertificateOnlyWithTheClusterToken() throws Exception {
-        assertThat(exchange(PeerMtlsResource.peer(), false)).startsWith("HTTP/1.1 403").contains("forward-refused");
-        assertThat(exchange(PeerMtlsResource.peer(), true)).startsWith("HTTP/1.1 ").doesNotContain("forward-refused");
+        assertThat(exchange(PeerMtlsResource.peer(), false))
+                .startsWith("HTTP/1.1 403")
+                .contains("forward-refused");
+        assertThat(exchange(PeerMtlsResource.peer(), true))
+                .startsWith("HTTP/1.1 ")
+                .doesNotContain("forward-refused");
     }
 
     @Test
     void forwardsToAnotherGatewayOverMutualTls() throws Exception {
-        // The tunnel is held by "gw-b", published at this gateway's own peer listener: the forward crosses the mTLS hop and is
-        // answered by the receiving side (a request is forwarded at most once), not by the sending side's "gateway-unreachable".
-        redis.set(List.of("porthole:route:http:{far}", new Route("gw-b", "s-far", "client-1", "agent-1").toJson(), "PX", "60000"))
-                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        // The tunnel is held by "gw-b", published at this gateway's own peer listener: the forward crosses the mTLS hop
+        // and is
+        // answered by the receiving side (a request is forwarded at most once), not by the sending side's
+        // "gateway-unreachable".
+        redis.set(List.of(
+                        "porthole:route:http:{far}",
+                        new Route("gw-b", "s-far", "client-1", "agent-1").toJson(),
+                        "PX",
+                        "60000"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         redis.set(List.of("porthole:gateway:gw-b", "127.0.0.1:" + PeerMtlsResource.peerPort(), "PX", "60000"))
-                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         double refusedBefore = refusedHandshakes();
 
         Visitor.Reply reply = new Visitor(vertx, GatewayPortResource.port()).get("far.porthole.test", "/");
 
         assertThat(reply.header(ErrorPages.ERROR_HEADER)).isEqualTo("forward-hop-limit");
-        assertThat(refusedHandshakes()).as("this gateway's own certificate is accepted").isEqualTo(refusedBefore);
+        assertThat(refusedHandshakes())
+                .as("this gateway's own certificate is accepted")
+                .isEqualTo(refusedBefore);
     }
 
     /**
@@ -95,28 +115,39 @@ class PeerMutualTlsTest {
      * the first read).
      */
     private String exchange(TestCertificates.Leaf certificate, boolean token) throws Exception {
-        NetClientOptions options = new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("")
-                .setTrustOptions(new PemTrustOptions().addCertPath(PeerMtlsResource.caFile().toString())).setConnectTimeout(2000);
+        NetClientOptions options = new NetClientOptions()
+                .setSsl(true)
+                .setHostnameVerificationAlgorithm("")
+                .setTrustOptions(new PemTrustOptions()
+                        .addCertPath(PeerMtlsResource.caFile().toString()))
+                .setConnectTimeout(2000);
         if (certificate != null) {
-            options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(certificate.cert().toString()).setKeyPath(certificate.key().toString()));
+            options.setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(certificate.cert().toString())
+                    .setKeyPath(certificate.key().toString()));
         }
         NetClient client = vertx.createNetClient(options);
         Promise<String> received = Promise.promise();
         try {
             client.connect(PeerMtlsResource.peerPort(), "127.0.0.1")
-                    .onFailure(failure -> received.tryComplete(refusedInHandshake(failure) ? "" : "connect failed: " + failure))
+                    .onFailure(failure ->
+                            received.tryComplete(refusedInHandshake(failure) ? "" : "connect failed: " + failure))
                     .onSuccess(socket -> {
-                Buffer answer = Buffer.buffer();
-                socket.handler(chunk -> {
-                    answer.appendBuffer(chunk);
-                    if (answer.toString().contains("\r\n\r\n")) {
-                        received.tryComplete(answer.toString());
-                    }
-                });
-                socket.exceptionHandler(failure -> received.tryComplete(answer.toString()));
-                socket.closeHandler(closed -> received.tryComplete(answer.toString()));
-                socket.write(REQUEST.formatted(token ? ClusterMembership.TOKEN_HEADER + ": " + PeerMtlsResource.INTERNAL_TOKEN + "\r\n" : ""));
-            });
+                        Buffer answer = Buffer.buffer();
+                        socket.handler(chunk -> {
+                            answer.appendBuffer(chunk);
+                            if (answer.toString().contains("\r\n\r\n")) {
+                                received.tryComplete(answer.toString());
+                            }
+                        });
+                        socket.exceptionHandler(failure -> received.tryComplete(answer.toString()));
+                        socket.closeHandler(closed -> received.tryComplete(answer.toString()));
+                        socket.write(REQUEST.formatted(
+                                token
+                                        ? ClusterMembership.TOKEN_HEADER + ": " + PeerMtlsResource.INTERNAL_TOKEN
+                                                + "\r\n"
+                                        : ""));
+                    });
             return received.future().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         } finally {
             client.close();
@@ -133,7 +164,9 @@ class PeerMutualTlsTest {
     }
 
     private double refusedHandshakes() {
-        Counter counter = registry.find("porthole.gateway.cluster.forwards").tag("outcome", "refused-handshake").counter();
+        Counter counter = registry.find("porthole.gateway.cluster.forwards")
+                .tag("outcome", "refused-handshake")
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

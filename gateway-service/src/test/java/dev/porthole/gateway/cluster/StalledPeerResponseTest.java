@@ -49,12 +49,16 @@ class StalledPeerResponseTest {
 
     @BeforeEach
     void startStallingPeer() throws Exception {
-        peer = vertx.createHttpServer().requestHandler(request -> {
-            request.connection().closeHandler(ignored -> peerConnectionClosed.complete(null));
-            request.handler(bytes -> {
-            });
-            request.response().setChunked(true).write("first part of the body\n");
-        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        peer = vertx.createHttpServer()
+                .requestHandler(request -> {
+                    request.connection().closeHandler(ignored -> peerConnectionClosed.complete(null));
+                    request.handler(bytes -> {});
+                    request.response().setChunked(true).write("first part of the body\n");
+                })
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         set("porthole:route:http:{stalled}", new Route("gw-b", "s-stalled", "client-1", "agent-1").toJson());
         set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
     }
@@ -68,28 +72,45 @@ class StalledPeerResponseTest {
     void cutsAForwardedResponseWhosePeerStopsSendingMidBody() throws Exception {
         Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
         CompletableFuture<Integer> status = new CompletableFuture<>();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(GatewayPortResource.port())
-                .setURI("/download").putHeader("Host", "stalled.porthole.test:" + GatewayPortResource.port());
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost("127.0.0.1")
+                .setPort(GatewayPortResource.port())
+                .setURI("/download")
+                .putHeader("Host", "stalled.porthole.test:" + GatewayPortResource.port());
         long started = System.nanoTime();
 
-        assertThatThrownBy(() -> visitor.<Buffer>call(http -> http.request(options).compose(request -> {
-            request.setChunked(true);
-            // Uploads a few bytes every 300 ms until the exchange ends (at the latest when the visitor gives up after 20 s).
-            long trickle = vertx.setPeriodic(300, id -> request.write("x"));
-            request.sendHead();
-            return request.response().compose(response -> {
-                status.complete(response.statusCode());
-                return response.body();
-            }).onComplete(ignored -> vertx.cancelTimer(trickle));
-        }))).as("the body never completes: the connection is cut").isInstanceOf(ExecutionException.class);
+        assertThatThrownBy(() ->
+                        visitor.<Buffer>call(http -> http.request(options).compose(request -> {
+                            request.setChunked(true);
+                            // Uploads a few bytes every 300 ms until the exchange ends (at the latest when the visitor
+                            // gives up after 20 s).
+                            long trickle = vertx.setPeriodic(300, id -> request.write("x"));
+                            request.sendHead();
+                            return request.response()
+                                    .compose(response -> {
+                                        status.complete(response.statusCode());
+                                        return response.body();
+                                    })
+                                    .onComplete(ignored -> vertx.cancelTimer(trickle));
+                        })))
+                .as("the body never completes: the connection is cut")
+                .isInstanceOf(ExecutionException.class);
 
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        assertThat(status.getNow(-1)).as("the head was relayed before the peer stalled").isEqualTo(200);
-        assertThat(millis).as("cut by the two-second idle timeout, not by the visitor's own wait").isLessThan(15_000);
+        assertThat(status.getNow(-1))
+                .as("the head was relayed before the peer stalled")
+                .isEqualTo(200);
+        assertThat(millis)
+                .as("cut by the two-second idle timeout, not by the visitor's own wait")
+                .isLessThan(15_000);
         peerConnectionClosed.get(10, TimeUnit.SECONDS);
     }
 
     private void set(String key, String value) throws Exception {
-        redis.set(List.of(key, value, "PX", "60000")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.set(List.of(key, value, "PX", "60000"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
     }
 }

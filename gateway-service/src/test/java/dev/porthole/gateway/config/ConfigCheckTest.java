@@ -25,7 +25,8 @@ class ConfigCheckTest {
                 "porthole.gateway.tunnel.max-frame-size", "1K",
                 "porthole.gateway.auth.tokens", "short")));
         assertThat(problems).hasSize(6);
-        assertThat(problems).anyMatch(p -> p.startsWith("porthole.gateway.http.domain:"))
+        assertThat(problems)
+                .anyMatch(p -> p.startsWith("porthole.gateway.http.domain:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.http.port:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.heartbeat.timeout:") && p.contains("twice"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.registry.ttl:"))
@@ -35,25 +36,36 @@ class ConfigCheckTest {
 
     @Test
     void theSchemeIsHttpOrHttpsInAnyCaseAndNothingElseLoads() {
-        assertThat(TestConfigs.gateway(Map.of("porthole.gateway.http.public-scheme", "HTTPS")).http().publicScheme()).hasValue(PublicScheme.HTTPS);
-        assertThat(TestConfigs.gateway(Map.of("porthole.gateway.http.public-scheme", "http")).http().publicScheme()).hasValue(PublicScheme.HTTP);
+        assertThat(TestConfigs.gateway(Map.of("porthole.gateway.http.public-scheme", "HTTPS"))
+                        .http()
+                        .publicScheme())
+                .hasValue(PublicScheme.HTTPS);
+        assertThat(TestConfigs.gateway(Map.of("porthole.gateway.http.public-scheme", "http"))
+                        .http()
+                        .publicScheme())
+                .hasValue(PublicScheme.HTTP);
         assertThatThrownBy(() -> TestConfigs.gateway(Map.of("porthole.gateway.http.public-scheme", "ftp")))
-                .hasMessageContaining("porthole.gateway.http.public-scheme").hasMessageContaining("ftp");
+                .hasMessageContaining("porthole.gateway.http.public-scheme")
+                .hasMessageContaining("ftp");
     }
 
     @Test
     void aProblemNamesItsSettingAndTheEnvironmentVariableThatSetsIt() {
-        assertThat(InvalidConfigurationException.naming("porthole.gateway.http.port: must be between 1 and 65535, was 70000"))
-                .isEqualTo("porthole.gateway.http.port (PORTHOLE_GATEWAY_HTTP_PORT): must be between 1 and 65535, was 70000");
+        assertThat(InvalidConfigurationException.naming(
+                        "porthole.gateway.http.port: must be between 1 and 65535, was 70000"))
+                .isEqualTo(
+                        "porthole.gateway.http.port (PORTHOLE_GATEWAY_HTTP_PORT): must be between 1 and 65535, was 70000");
         assertThat(InvalidConfigurationException.naming("porthole.gateway.auth.tokens[0]: shorter than 16 characters"))
-                .isEqualTo("porthole.gateway.auth.tokens[0] (PORTHOLE_GATEWAY_AUTH_TOKENS): shorter than 16 characters");
+                .isEqualTo(
+                        "porthole.gateway.auth.tokens[0] (PORTHOLE_GATEWAY_AUTH_TOKENS): shorter than 16 characters");
         assertThat(InvalidConfigurationException.naming("porthole.gateway.tls.cert-files: /x.pem: not found"))
                 .startsWith("porthole.gateway.tls.cert-files (PORTHOLE_GATEWAY_TLS_CERT_FILES): ");
     }
 
     @Test
     void anOidcSessionAndDiscoveryMustLastAWhile() {
-        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.policy.oidc-discovery-timeout", "0s"))))
+        assertThat(ConfigCheck.problems(
+                        TestConfigs.gateway(Map.of("porthole.gateway.policy.oidc-discovery-timeout", "0s"))))
                 .containsExactly("porthole.gateway.policy.oidc-discovery-timeout: must be positive, was 0");
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.policy.oidc-session", "0s"))))
                 .containsExactly("porthole.gateway.policy.oidc-session: must be positive, was 0");
@@ -62,43 +74,69 @@ class ConfigCheckTest {
     @Test
     void theInternalAddressMustBeAHostWithAnOptionalPort() {
         for (String bad : List.of("gateway-1:99999", "gateway-1:http", ":8080", "[fd00::1", "http://gateway-1:8080")) {
-            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.internal-address", bad))))
-                    .as(bad).singleElement().asString().startsWith("porthole.gateway.cluster.internal-address: must be host, host:port");
+            assertThat(ConfigCheck.problems(
+                            TestConfigs.gateway(Map.of("porthole.gateway.cluster.internal-address", bad))))
+                    .as(bad)
+                    .singleElement()
+                    .asString()
+                    .startsWith("porthole.gateway.cluster.internal-address: must be host, host:port");
         }
         for (String good : List.of("10.0.0.7:8080", "10.0.0.7", "gateway-1", "fd00::7", "[fd00::7]:8080")) {
-            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.internal-address", good)))).as(good).isEmpty();
+            assertThat(ConfigCheck.problems(
+                            TestConfigs.gateway(Map.of("porthole.gateway.cluster.internal-address", good))))
+                    .as(good)
+                    .isEmpty();
         }
         assertThat(InternalAddress.published("10.0.0.7", 8080)).isEqualTo("10.0.0.7:8080");
         assertThat(InternalAddress.published("fd00::7", 8080)).isEqualTo("[fd00::7]:8080");
         assertThat(InternalAddress.parse("[fd00::7]:8080").host()).isEqualTo("fd00::7");
         assertThat(InternalAddress.parse("gateway-2:9000").port()).isEqualTo(9000);
-        assertThat(InternalAddress.parse("garbage")).as("a published address always has a port").isNull();
+        assertThat(InternalAddress.parse("garbage"))
+                .as("a published address always has a port")
+                .isNull();
     }
 
     @Test
     void theNameTombstoneAndThePublicSessionCapsMayNotBeNegative() {
-        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.registry.name-tombstone", "-1s",
-                "porthole.gateway.auth.public-sessions-per-address", "-1", "porthole.gateway.auth.public-sessions", "-2"))))
-                .containsExactlyInAnyOrder("porthole.gateway.registry.name-tombstone: must be 0s or more, was PT-1S",
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                        "porthole.gateway.registry.name-tombstone",
+                        "-1s",
+                        "porthole.gateway.auth.public-sessions-per-address",
+                        "-1",
+                        "porthole.gateway.auth.public-sessions",
+                        "-2"))))
+                .containsExactlyInAnyOrder(
+                        "porthole.gateway.registry.name-tombstone: must be 0s or more, was PT-1S",
                         "porthole.gateway.auth.public-sessions-per-address: must be 0 (no limit) or more, was -1",
                         "porthole.gateway.auth.public-sessions: must be 0 (no limit) or more, was -2");
-        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.registry.name-tombstone", "0s",
-                "porthole.gateway.auth.public-sessions", "0")))).isEmpty();
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                        "porthole.gateway.registry.name-tombstone",
+                        "0s",
+                        "porthole.gateway.auth.public-sessions",
+                        "0"))))
+                .isEmpty();
     }
 
     @Test
     void theShutdownDelaysMayNotBeNegative() {
-        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.shutdown.pre-drain-delay", "-1s",
-                "porthole.gateway.shutdown.drain-timeout", "-2s"))))
-                .containsExactlyInAnyOrder("porthole.gateway.shutdown.pre-drain-delay: must be 0s or more, was PT-1S",
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                        "porthole.gateway.shutdown.pre-drain-delay",
+                        "-1s",
+                        "porthole.gateway.shutdown.drain-timeout",
+                        "-2s"))))
+                .containsExactlyInAnyOrder(
+                        "porthole.gateway.shutdown.pre-drain-delay: must be 0s or more, was PT-1S",
                         "porthole.gateway.shutdown.drain-timeout: must be 0s or more, was PT-2S");
-        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.shutdown.pre-drain-delay", "0s")))).isEmpty();
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.shutdown.pre-drain-delay", "0s"))))
+                .isEmpty();
     }
 
     @Test
     void theAgentPathMayNotHideUnderThePathPrefix() {
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.http.agent-path", "/t/agent"))))
-                .singleElement().asString().contains("must not lie under path-prefix");
+                .singleElement()
+                .asString()
+                .contains("must not lie under path-prefix");
     }
 
     @Test
@@ -109,19 +147,21 @@ class ConfigCheckTest {
                 "porthole.gateway.limits.streams-per-tunnel", "0",
                 "porthole.gateway.limits.requests-per-second-per-tunnel", "-1",
                 "porthole.gateway.limits.max-body-size", "0")));
-        assertThat(problems).containsExactlyInAnyOrder(
-                "porthole.gateway.limits.bandwidth.download: must be positive, was 0",
-                "porthole.gateway.limits.bandwidth.client-upload: must be positive, was 0",
-                "porthole.gateway.limits.streams-per-tunnel: must be positive, was 0",
-                "porthole.gateway.limits.requests-per-second-per-tunnel: must be positive, was -1",
-                "porthole.gateway.limits.max-body-size: must be positive, was 0");
+        assertThat(problems)
+                .containsExactlyInAnyOrder(
+                        "porthole.gateway.limits.bandwidth.download: must be positive, was 0",
+                        "porthole.gateway.limits.bandwidth.client-upload: must be positive, was 0",
+                        "porthole.gateway.limits.streams-per-tunnel: must be positive, was 0",
+                        "porthole.gateway.limits.requests-per-second-per-tunnel: must be positive, was -1",
+                        "porthole.gateway.limits.max-body-size: must be positive, was 0");
     }
 
     @Test
     void limitSettingsFollowTheConfiguration() {
         var settings = dev.porthole.gateway.limits.LimitSettings.from(TestConfigs.gateway(Map.of(
-                "porthole.gateway.limits.bandwidth.download", "5M",
-                "porthole.gateway.limits.requests-per-second-per-tunnel", "20")).limits());
+                        "porthole.gateway.limits.bandwidth.download", "5M",
+                        "porthole.gateway.limits.requests-per-second-per-tunnel", "20"))
+                .limits());
         assertThat(settings.downloadBytesPerSecond()).isEqualTo(5L * 1024 * 1024);
         assertThat(settings.uploadBytesPerSecond()).isZero();
         assertThat(settings.requestsPerSecondPerTunnel()).isEqualTo(20);
@@ -136,17 +176,23 @@ class ConfigCheckTest {
         List<String> problems = ConfigCheck.problems(TestConfigs.gateway(Map.of(
                 "porthole.gateway.tls.acme.directory-url", "https://acme-v02.api.letsencrypt.org/directory",
                 "porthole.gateway.tls.redirect-port", "8085")));
-        assertThat(problems).singleElement().asString().startsWith("porthole.gateway.tls.acme.encryption-key: ACME is on")
-                .contains("PORTHOLE_GATEWAY_TLS_ACME_ENCRYPTION_KEY").contains("openssl rand -base64 32");
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .startsWith("porthole.gateway.tls.acme.encryption-key: ACME is on")
+                .contains("PORTHOLE_GATEWAY_TLS_ACME_ENCRYPTION_KEY")
+                .contains("openssl rand -base64 32");
 
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
-                "porthole.gateway.tls.acme.directory-url", "http://ca.example/directory",
-                "porthole.gateway.tls.acme.encryption-key", "c2hvcnQ=",
-                "porthole.gateway.tls.acme.max-orders-per-hour", "0"))))
+                        "porthole.gateway.tls.acme.directory-url", "http://ca.example/directory",
+                        "porthole.gateway.tls.acme.encryption-key", "c2hvcnQ=",
+                        "porthole.gateway.tls.acme.max-orders-per-hour", "0"))))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tls.acme.directory-url: must be an https:// URL"))
-                .anyMatch(p -> p.equals("porthole.gateway.tls.acme.encryption-key: must be 32 bytes (AES-256) in base64, was 5 bytes;"
-                        + " make one with: openssl rand -base64 32"))
-                .anyMatch(p -> p.startsWith("porthole.gateway.tls.acme.directory-url: the CA checks HTTP-01 challenges over plain HTTP"))
+                .anyMatch(p -> p.equals(
+                        "porthole.gateway.tls.acme.encryption-key: must be 32 bytes (AES-256) in base64, was 5 bytes;"
+                                + " make one with: openssl rand -base64 32"))
+                .anyMatch(p -> p.startsWith(
+                        "porthole.gateway.tls.acme.directory-url: the CA checks HTTP-01 challenges over plain HTTP"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tls.acme.max-orders-per-hour: must be positive"));
     }
 
@@ -154,42 +200,63 @@ class ConfigCheckTest {
     void aDns01SolverNeedsTheUrlOfItsApiAndReplacesTheRedirectPort() {
         String key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
-                "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
-                "porthole.gateway.tls.acme.encryption-key", key,
-                "porthole.gateway.tls.acme.dns01.solver", "pebble-challtestsrv",
-                "porthole.gateway.tls.acme.dns01.url", "http://127.0.0.1:8055"))))
-                .as("no redirect port: DNS-01 needs no plain-HTTP listener").isEmpty();
+                        "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
+                        "porthole.gateway.tls.acme.encryption-key", key,
+                        "porthole.gateway.tls.acme.dns01.solver", "pebble-challtestsrv",
+                        "porthole.gateway.tls.acme.dns01.url", "http://127.0.0.1:8055"))))
+                .as("no redirect port: DNS-01 needs no plain-HTTP listener")
+                .isEmpty();
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
-                "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
-                "porthole.gateway.tls.acme.encryption-key", key,
-                "porthole.gateway.tls.acme.dns01.solver", "pebble-challtestsrv"))))
-                .containsExactly("porthole.gateway.tls.acme.dns01.url: the DNS-01 solver pebble-challtestsrv needs the URL of its API"
-                        + " (PORTHOLE_GATEWAY_TLS_ACME_DNS01_URL)");
+                        "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
+                        "porthole.gateway.tls.acme.encryption-key", key,
+                        "porthole.gateway.tls.acme.dns01.solver", "pebble-challtestsrv"))))
+                .containsExactly(
+                        "porthole.gateway.tls.acme.dns01.url: the DNS-01 solver pebble-challtestsrv needs the URL of its API"
+                                + " (PORTHOLE_GATEWAY_TLS_ACME_DNS01_URL)");
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
-                "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
-                "porthole.gateway.tls.acme.encryption-key", key,
-                "porthole.gateway.tls.redirect-port", "8085",
-                "porthole.gateway.tls.acme.dns01.url", "challtestsrv:8055"))))
+                        "porthole.gateway.tls.acme.directory-url", "https://ca.example/directory",
+                        "porthole.gateway.tls.acme.encryption-key", key,
+                        "porthole.gateway.tls.redirect-port", "8085",
+                        "porthole.gateway.tls.acme.dns01.url", "challtestsrv:8055"))))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tls.acme.dns01.url: set tls.acme.dns01.solver too"))
-                .anyMatch(p -> p.equals("porthole.gateway.tls.acme.dns01.url: must be an http:// or https:// URL with a host, was challtestsrv:8055"));
+                .anyMatch(
+                        p -> p.equals(
+                                "porthole.gateway.tls.acme.dns01.url: must be an http:// or https:// URL with a host, was challtestsrv:8055"));
     }
 
     @Test
     void clusterMtlsNeedsAllThreeReadableFilesAndAPeerPortOfItsOwn() throws Exception {
         java.nio.file.Path pem = java.nio.file.Files.createTempFile("porthole-mtls", ".pem");
         try {
-            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString()))))
-                    .containsExactly("porthole.gateway.cluster.mtls: set cert-file, key-file and ca-file together; missing: key-file, ca-file"
-                            + " (PORTHOLE_GATEWAY_CLUSTER_MTLS_KEY_FILE)");
-            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString(),
-                    "porthole.gateway.cluster.mtls.key-file", "/nonexistent/gateway.key", "porthole.gateway.cluster.mtls.ca-file", pem.toString(),
-                    "porthole.gateway.cluster.internal-address", "gateway-1:8080"))))
-                    .anyMatch(p -> p.equals("porthole.gateway.cluster.mtls.key-file: /nonexistent/gateway.key does not exist or cannot be read"))
-                    .anyMatch(p -> p.startsWith("porthole.gateway.cluster.internal-address: with TLS on the public port or cluster.mtls,"))
+            assertThat(ConfigCheck.problems(
+                            TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString()))))
+                    .containsExactly(
+                            "porthole.gateway.cluster.mtls: set cert-file, key-file and ca-file together; missing: key-file, ca-file"
+                                    + " (PORTHOLE_GATEWAY_CLUSTER_MTLS_KEY_FILE)");
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                            "porthole.gateway.cluster.mtls.cert-file",
+                            pem.toString(),
+                            "porthole.gateway.cluster.mtls.key-file",
+                            "/nonexistent/gateway.key",
+                            "porthole.gateway.cluster.mtls.ca-file",
+                            pem.toString(),
+                            "porthole.gateway.cluster.internal-address",
+                            "gateway-1:8080"))))
+                    .anyMatch(
+                            p -> p.equals(
+                                    "porthole.gateway.cluster.mtls.key-file: /nonexistent/gateway.key does not exist or cannot be read"))
+                    .anyMatch(p -> p.startsWith(
+                            "porthole.gateway.cluster.internal-address: with TLS on the public port or cluster.mtls,"))
                     .hasSize(2);
-            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.cluster.mtls.cert-file", pem.toString(),
-                    "porthole.gateway.cluster.mtls.key-file", pem.toString(), "porthole.gateway.cluster.mtls.ca-file", pem.toString()))))
-                    .containsExactly("porthole.gateway.cluster.mtls: mutual TLS is for the hop between gateways; set cluster.internal-address too");
+            assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                            "porthole.gateway.cluster.mtls.cert-file",
+                            pem.toString(),
+                            "porthole.gateway.cluster.mtls.key-file",
+                            pem.toString(),
+                            "porthole.gateway.cluster.mtls.ca-file",
+                            pem.toString()))))
+                    .containsExactly(
+                            "porthole.gateway.cluster.mtls: mutual TLS is for the hop between gateways; set cluster.internal-address too");
         } finally {
             java.nio.file.Files.delete(pem);
         }
@@ -197,8 +264,11 @@ class ConfigCheckTest {
 
     @Test
     void aClientCertificateForAuthServiceNeedsItsKey() {
-        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.auth.service-url", "https://auth-service:8443",
-                "porthole.gateway.auth.service-tls.cert-file", "/etc/porthole/gateway.pem"))))
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                        "porthole.gateway.auth.service-url",
+                        "https://auth-service:8443",
+                        "porthole.gateway.auth.service-tls.cert-file",
+                        "/etc/porthole/gateway.pem"))))
                 .containsExactly("porthole.gateway.auth.service-tls: set cert-file and key-file together"
                         + " (PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_CERT_FILE, PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_KEY_FILE)");
     }
@@ -211,15 +281,26 @@ class ConfigCheckTest {
                 "porthole.gateway.tls.reload-check-interval", "10ms",
                 "porthole.gateway.tls.redirect-port", "8080",
                 "porthole.gateway.cluster.internal-address", "gateway-1:8080")));
-        assertThat(problems).anyMatch(p -> p.startsWith("porthole.gateway.tls.key-files: give one key file per certificate file"))
+        assertThat(problems)
+                .anyMatch(p -> p.startsWith("porthole.gateway.tls.key-files: give one key file per certificate file"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tls.reload-check-interval:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tls.redirect-port: must differ from http.port"))
-                .anyMatch(p -> p.startsWith("porthole.gateway.cluster.internal-address: with TLS on the public port, other gateways forward to a"
-                        + " plain-HTTP listener") && p.contains("port other than http.port (8080)"));
-        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tls.cert-files", "/etc/porthole/a.pem",
-                "porthole.gateway.tls.key-files", "/etc/porthole/a.key", "porthole.gateway.cluster.internal-address", "gateway-1:9443"))))
-                .as("TLS with a cluster whose peers meet on a port of their own").isEmpty();
+                .anyMatch(p -> p.startsWith(
+                                "porthole.gateway.cluster.internal-address: with TLS on the public port, other gateways forward to a"
+                                        + " plain-HTTP listener")
+                        && p.contains("port other than http.port (8080)"));
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of(
+                        "porthole.gateway.tls.cert-files",
+                        "/etc/porthole/a.pem",
+                        "porthole.gateway.tls.key-files",
+                        "/etc/porthole/a.key",
+                        "porthole.gateway.cluster.internal-address",
+                        "gateway-1:9443"))))
+                .as("TLS with a cluster whose peers meet on a port of their own")
+                .isEmpty();
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tls.redirect-port", "8081"))))
-                .singleElement().asString().contains("set tls.cert-files or tls.acme.directory-url");
+                .singleElement()
+                .asString()
+                .contains("set tls.cert-files or tls.acme.directory-url");
     }
 }

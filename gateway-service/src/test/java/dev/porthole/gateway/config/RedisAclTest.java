@@ -28,11 +28,19 @@ class RedisAclTest {
 
     @Test
     void servesAgentsWithTheAclUserAndPasswordInQuarkusRedisHosts() throws Exception {
-        assertThat(RedisAclTestResource.server().commandWithoutLogin("PING")).as("Redis refuses anyone without the password").startsWith("-NOAUTH");
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer test-token-0123456789", "acl-agent",
+        assertThat(RedisAclTestResource.server().commandWithoutLogin("PING"))
+                .as("Redis refuses anyone without the password")
+                .startsWith("-NOAUTH");
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                "Bearer test-token-0123456789",
+                "acl-agent",
                 List.of(TunnelRequest.http("acl-web", "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
-        assertThat(RedisAclTestResource.server().command("EXISTS porthole:route:http:{acl-web}")).as("the route, in the ACL user's Redis").isEqualTo(":1");
+        assertThat(RedisAclTestResource.server().command("EXISTS porthole:route:http:{acl-web}"))
+                .as("the route, in the ACL user's Redis")
+                .isEqualTo(":1");
         agent.close();
     }
 
@@ -44,9 +52,11 @@ class RedisAclTest {
         try {
             assertThatThrownBy(() -> new RedisLoginCheck().check(client, wrong))
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("Redis at redis://127.0.0.1:" + server.port() + " refused the login of user 'porthole' (WRONGPASS")
+                    .hasMessageStartingWith("Redis at redis://127.0.0.1:" + server.port()
+                            + " refused the login of user 'porthole' (WRONGPASS")
                     .hasMessageContaining("set QUARKUS_REDIS_HOSTS to redis://<user>:<password>@<host>:<port>")
-                    .message().doesNotContain("not-the-password-42");
+                    .message()
+                    .doesNotContain("not-the-password-42");
         } finally {
             client.close();
         }

@@ -61,20 +61,31 @@ class RedisSentinelTest {
     @Order(1)
     void aSentinelClientWithoutAMasterNameStopsStartUpNamingTheSetting() {
         RedisSentinelProcesses sentinels = RedisSentinelTestResource.processes();
-        assertThatThrownBy(() -> new RedisLoginCheck().check(null, null, sentinels.hosts(), "sentinel", Optional.empty(), Optional.empty()))
+        assertThatThrownBy(() -> new RedisLoginCheck()
+                        .check(null, null, sentinels.hosts(), "sentinel", Optional.empty(), Optional.empty()))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageStartingWith("QUARKUS_REDIS_CLIENT_TYPE is sentinel but QUARKUS_REDIS_MASTER_NAME is not set")
+                .hasMessageStartingWith(
+                        "QUARKUS_REDIS_CLIENT_TYPE is sentinel but QUARKUS_REDIS_MASTER_NAME is not set")
                 .hasMessageContaining("'sentinel monitor <name> <host> <port> <quorum>'");
-        assertThatThrownBy(() -> new RedisLoginCheck().check(null, null, sentinels.hosts(), "sentinel", Optional.of("porthole"), Optional.of("replica")))
+        assertThatThrownBy(() -> new RedisLoginCheck()
+                        .check(
+                                null,
+                                null,
+                                sentinels.hosts(),
+                                "sentinel",
+                                Optional.of("porthole"),
+                                Optional.of("replica")))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("QUARKUS_REDIS_ROLE is 'replica', but Porthole writes to Redis: leave QUARKUS_REDIS_ROLE unset or set it to master");
+                .hasMessage(
+                        "QUARKUS_REDIS_ROLE is 'replica', but Porthole writes to Redis: leave QUARKUS_REDIS_ROLE unset or set it to master");
     }
 
     @Test
     @Order(2)
     void sentinelsThatMonitorNoSuchMasterStopStartUpNamingTheSetting() {
         RedisSentinelProcesses sentinels = RedisSentinelTestResource.processes();
-        RedisOptions options = new RedisOptions().setType(RedisClientType.SENTINEL).setMasterName("elsewhere");
+        RedisOptions options =
+                new RedisOptions().setType(RedisClientType.SENTINEL).setMasterName("elsewhere");
         Arrays.stream(sentinels.hosts().split(",")).forEach(options::addConnectionString);
         Redis client = Redis.createClient(vertx, options);
         try {
@@ -92,7 +103,8 @@ class RedisSentinelTest {
     void aWrongPasswordForTheSentinelsStopsStartUpNamingTheSetting() {
         RedisSentinelProcesses sentinels = RedisSentinelTestResource.processes();
         String wrong = sentinels.hosts("not-the-password-42");
-        RedisOptions options = new RedisOptions().setType(RedisClientType.SENTINEL).setMasterName(RedisSentinelProcesses.MASTER_NAME);
+        RedisOptions options =
+                new RedisOptions().setType(RedisClientType.SENTINEL).setMasterName(RedisSentinelProcesses.MASTER_NAME);
         Arrays.stream(wrong.split(",")).forEach(options::addConnectionString);
         Redis client = Redis.createClient(vertx, options);
         try {
@@ -101,7 +113,8 @@ class RedisSentinelTest {
                     .hasMessageStartingWith("Redis at redis://127.0.0.1:")
                     .hasMessageContaining("refused the login of the default user (")
                     .hasMessageContaining("set QUARKUS_REDIS_HOSTS to")
-                    .message().doesNotContain("not-the-password-42");
+                    .message()
+                    .doesNotContain("not-the-password-42");
         } finally {
             client.close();
         }
@@ -112,36 +125,59 @@ class RedisSentinelTest {
     void afterThePrimaryIsKilledClaimsWaitForThePromotionAndTheSubscriptionFollowsIt() throws Exception {
         RedisSentinelProcesses sentinels = RedisSentinelTestResource.processes();
         await().until(broadcasts::isSubscribed);
-        TestAgent steady = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-steady", List.of(TunnelRequest.http("steady", "x:1")));
+        TestAgent steady = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-steady", List.of(TunnelRequest.http("steady", "x:1")));
         String sessionId = steady.awaitWelcome().sessionId();
         int oldPrimary = sentinels.primaryPort();
-        assertThat(sentinels.cli(oldPrimary, "EXISTS", "porthole:route:http:{steady}")).isEqualTo("1");
+        assertThat(sentinels.cli(oldPrimary, "EXISTS", "porthole:route:http:{steady}"))
+                .isEqualTo("1");
 
         sentinels.killPrimary();
-        TestAgent during = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-during", List.of(TunnelRequest.http("during", "x:1")));
+        TestAgent during = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-during", List.of(TunnelRequest.http("during", "x:1")));
         TunnelResult refused = during.awaitWelcome().tunnels().getFirst();
-        assertThat(refused.status()).as("a claim while no primary answers: " + refused.message()).isEqualTo(TunnelResult.UNAVAILABLE);
+        assertThat(refused.status())
+                .as("a claim while no primary answers: " + refused.message())
+                .isEqualTo(TunnelResult.UNAVAILABLE);
         assertThat(refused.message()).contains("the tunnel registry is unavailable right now");
         during.close();
 
         int newPrimary = sentinels.awaitPromotion(oldPrimary, Duration.ofSeconds(30));
-        await("a claim once a replica is promoted").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            TestAgent after = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-after", List.of(TunnelRequest.http("after", "x:1")));
-            boolean granted = after.awaitWelcome().tunnels().getFirst().status() == TunnelResult.GRANTED;
-            if (!granted) {
-                after.close();
-            }
-            return granted;
-        });
-        assertThat(sentinels.cli(newPrimary, "EXISTS", "porthole:route:http:{after}")).isEqualTo("1");
-        await("the live session's route on the new primary").atMost(Duration.ofSeconds(15))
-                .until(() -> sentinels.cli(newPrimary, "EXISTS", "porthole:route:http:{steady}").equals("1"));
+        await("a claim once a replica is promoted")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    TestAgent after = TestAgent.connect(
+                            vertx,
+                            GatewayPortResource.port(),
+                            TOKEN,
+                            "agent-after",
+                            List.of(TunnelRequest.http("after", "x:1")));
+                    boolean granted = after.awaitWelcome().tunnels().getFirst().status() == TunnelResult.GRANTED;
+                    if (!granted) {
+                        after.close();
+                    }
+                    return granted;
+                });
+        assertThat(sentinels.cli(newPrimary, "EXISTS", "porthole:route:http:{after}"))
+                .isEqualTo("1");
+        await("the live session's route on the new primary")
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> sentinels
+                        .cli(newPrimary, "EXISTS", "porthole:route:http:{steady}")
+                        .equals("1"));
 
         // A kick published through the new primary reaches the subscription once it is back on it.
         String kick = BroadcastCodec.toJson(new ControlBroadcast.SessionKicked(sessionId, "any-gateway", "token-1"));
-        await("the control subscription on the new primary").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            redis.publish("porthole:control", kick).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            return steady.closeCode() == CloseCode.KICKED.code();
-        });
+        await("the control subscription on the new primary")
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    redis.publish("porthole:control", kick)
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(5, TimeUnit.SECONDS);
+                    return steady.closeCode() == CloseCode.KICKED.code();
+                });
     }
 }

@@ -13,10 +13,10 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,11 +32,19 @@ class RedisTlsTest {
 
     @Test
     void servesAgentsOverTlsWithTheAclUser() throws Exception {
-        assertThat(RedisAclTestResource.server().commandWithoutLogin("PING")).as("Redis refuses anyone without the password").startsWith("-NOAUTH");
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer test-token-0123456789", "acl-agent",
+        assertThat(RedisAclTestResource.server().commandWithoutLogin("PING"))
+                .as("Redis refuses anyone without the password")
+                .startsWith("-NOAUTH");
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                "Bearer test-token-0123456789",
+                "acl-agent",
                 List.of(TunnelRequest.http("acl-web", "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
-        assertThat(RedisAclTestResource.server().command("EXISTS porthole:route:http:{acl-web}")).as("the route, in the ACL user's Redis").isEqualTo(":1");
+        assertThat(RedisAclTestResource.server().command("EXISTS porthole:route:http:{acl-web}"))
+                .as("the route, in the ACL user's Redis")
+                .isEqualTo(":1");
         agent.close();
     }
 
@@ -44,14 +52,23 @@ class RedisTlsTest {
     void aWrongPasswordOverTlsStopsStartUpWithOneSentenceNamingTheSetting() {
         RedisServerProcess server = RedisAclTestResource.server();
         String wrong = server.url("not-the-password-42");
-        Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(wrong).setNetClientOptions(new NetClientOptions()
-                .setSsl(true).setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(new PemTrustOptions().addCertPath(server.certificate().toString()))));
+        Redis client = Redis.createClient(
+                vertx,
+                new RedisOptions()
+                        .setConnectionString(wrong)
+                        .setNetClientOptions(new NetClientOptions()
+                                .setSsl(true)
+                                .setHostnameVerificationAlgorithm("HTTPS")
+                                .setTrustOptions(new PemTrustOptions()
+                                        .addCertPath(server.certificate().toString()))));
         try {
             assertThatThrownBy(() -> new RedisLoginCheck().check(client, wrong))
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("Redis at rediss://127.0.0.1:" + server.port() + " refused the login of user 'porthole' (WRONGPASS")
+                    .hasMessageStartingWith("Redis at rediss://127.0.0.1:" + server.port()
+                            + " refused the login of user 'porthole' (WRONGPASS")
                     .hasMessageContaining("set QUARKUS_REDIS_HOSTS to redis://<user>:<password>@<host>:<port>")
-                    .message().doesNotContain("not-the-password-42");
+                    .message()
+                    .doesNotContain("not-the-password-42");
         } finally {
             client.close();
         }

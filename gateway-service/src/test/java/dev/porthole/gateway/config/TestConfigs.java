@@ -11,8 +11,7 @@ import java.util.Map;
 /** Builds a {@link GatewayConfig} from a few properties over the defaults, without starting Quarkus. */
 public final class TestConfigs {
 
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     public static GatewayConfig gateway(Map<String, String> properties) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()

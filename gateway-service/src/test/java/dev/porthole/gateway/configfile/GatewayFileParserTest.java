@@ -19,7 +19,8 @@ class GatewayFileParserTest {
     }
 
     private static List<String> problems(String yaml) {
-        return catchThrowableOfType(GatewayFileException.class, () -> parse(yaml)).problems();
+        return catchThrowableOfType(GatewayFileException.class, () -> parse(yaml))
+                .problems();
     }
 
     @Test
@@ -44,8 +45,11 @@ class GatewayFileParserTest {
         assertThat(file.httpPort()).hasValue(8080);
         assertThat(file.tcpPortRange()).hasValue("20000-20099");
         List<StaticCredential> credentials = file.credentials().orElseThrow();
-        assertThat(credentials).extracting(credential -> StaticCredential.HASHED + credential.sha256Hex())
-                .containsExactly(StaticCredential.hashed("token-a-0123456789"), StaticCredential.hashed("team-a-token-0123456789"));
+        assertThat(credentials)
+                .extracting(credential -> StaticCredential.HASHED + credential.sha256Hex())
+                .containsExactly(
+                        StaticCredential.hashed("token-a-0123456789"),
+                        StaticCredential.hashed("team-a-token-0123456789"));
         Principal team = credentials.get(1).principal();
         assertThat(team.clientId()).isEqualTo("team-a");
         assertThat(team.grants().allowsSubdomain("web-1")).isTrue();
@@ -53,7 +57,8 @@ class GatewayFileParserTest {
         assertThat(team.grants().maxTunnels()).isEqualTo(5);
         assertThat(team.grants().uploadBytesPerSecond()).isEqualTo(1L << 20);
         assertThat(team.grants().downloadBytesPerSecond()).isEqualTo(5L << 20);
-        assertThat(credentials.get(0).principal().grants().allowsSubdomain("anything")).isTrue();
+        assertThat(credentials.get(0).principal().grants().allowsSubdomain("anything"))
+                .isTrue();
         assertThat(file.limits()).isEqualTo(new LimitSettings(50L << 20, 100L << 20, 1024, 2048, 10, 100, 1L << 30));
     }
 
@@ -61,11 +66,14 @@ class GatewayFileParserTest {
     void takesATokenWrittenAsItsHashAndRefusesAMalformedHash() throws Exception {
         String hashed = StaticCredential.hashed("token-a-0123456789");
         GatewayFile file = parse("tokens: [ \"" + hashed + "\" ]\n");
-        assertThat(file.credentials().orElseThrow()).singleElement()
-                .satisfies(credential -> assertThat(StaticCredential.HASHED + credential.sha256Hex()).isEqualTo(hashed));
-        assertThat(problems("tokens: [ \"sha256:ABC\", \"token-a-0123456789\", \"" + hashed + "\" ]\n")).containsExactly(
-                "porthole.yml line 1: tokens[0]: a token written as its hash is 'sha256:' and 64 lower-case hex digits (sha256sum of the token)",
-                "porthole.yml line 1: tokens[2]: this token is listed twice; every token must be unique");
+        assertThat(file.credentials().orElseThrow())
+                .singleElement()
+                .satisfies(credential -> assertThat(StaticCredential.HASHED + credential.sha256Hex())
+                        .isEqualTo(hashed));
+        assertThat(problems("tokens: [ \"sha256:ABC\", \"token-a-0123456789\", \"" + hashed + "\" ]\n"))
+                .containsExactly(
+                        "porthole.yml line 1: tokens[0]: a token written as its hash is 'sha256:' and 64 lower-case hex digits (sha256sum of the token)",
+                        "porthole.yml line 1: tokens[2]: this token is listed twice; every token must be unique");
     }
 
     @Test
@@ -83,7 +91,8 @@ class GatewayFileParserTest {
                 limits:
                   streams-per-tunnel: 10
                   max-body-size: lots
-                """)).containsExactly("porthole.yml line 4: limits.max-body-size: \"lots\" is not a size like 10MiB");
+                """))
+                .containsExactly("porthole.yml line 4: limits.max-body-size: \"lots\" is not a size like 10MiB");
     }
 
     @Test
@@ -105,43 +114,51 @@ class GatewayFileParserTest {
                   colour: blue
                 notification:
                   slack: https://hooks.example.com
-                """)).containsExactlyInAnyOrder(
-                "porthole.yml line 15: notification: unknown key: notification-service reads its own settings (PORTHOLE_NOTIFY_*,"
-                        + " see docs/notification-service.md); the gateway only publishes events",
-                "porthole.yml line 1: domain: \"Not_A_Domain\" is not a lower-case DNS name",
-                "porthole.yml line 2: ports.http: \"70000\" is not a whole number from 1 to 65535",
-                "porthole.yml line 2: ports.tcp-range: " + rangeProblem("30-20"),
-                "porthole.yml line 3: tokens[0]: a token must be at least 16 characters",
-                "porthole.yml line 5: clients[0].id: \"Team A\" is not a client id (lower-case letters, digits, '.', '_', '-'; up to 63)",
-                "porthole.yml line 5: clients[0]: 'token' is missing",
-                "porthole.yml line 6: clients[0].subdomains[0]: \"bad_name\": " + dev.porthole.protocol.registry.TunnelNames.problem("bad_name"),
-                "porthole.yml line 7: clients[0].max-tunnels: \"-1\" is not a whole number from 0 to 1000000",
-                "porthole.yml line 8: clients[0].bandwidth.sideways: unknown key; known here: download, upload",
-                "porthole.yml line 8: clients[0].bandwidth.upload: \"fast\" is not a size like 10MiB",
-                "porthole.yml line 14: limits.colour: unknown key; known here: bandwidth, max-body-size, requests-per-second-per-tunnel, streams-per-tunnel",
-                "porthole.yml line 10: limits.bandwidth.upload: \"1XB\" is not a size like 10MiB",
-                "porthole.yml line 11: limits.streams-per-tunnel: \"0\" is not a whole number from 1 to 1000000",
-                "porthole.yml line 12: limits.requests-per-second-per-tunnel: \"many\" is not a whole number from 0 to 1000000",
-                "porthole.yml line 13: limits.max-body-size: must be more than 0");
+                """))
+                .containsExactlyInAnyOrder(
+                        "porthole.yml line 15: notification: unknown key: notification-service reads its own settings (PORTHOLE_NOTIFY_*,"
+                                + " see docs/notification-service.md); the gateway only publishes events",
+                        "porthole.yml line 1: domain: \"Not_A_Domain\" is not a lower-case DNS name",
+                        "porthole.yml line 2: ports.http: \"70000\" is not a whole number from 1 to 65535",
+                        "porthole.yml line 2: ports.tcp-range: " + rangeProblem("30-20"),
+                        "porthole.yml line 3: tokens[0]: a token must be at least 16 characters",
+                        "porthole.yml line 5: clients[0].id: \"Team A\" is not a client id (lower-case letters, digits, '.', '_', '-'; up to 63)",
+                        "porthole.yml line 5: clients[0]: 'token' is missing",
+                        "porthole.yml line 6: clients[0].subdomains[0]: \"bad_name\": "
+                                + dev.porthole.protocol.registry.TunnelNames.problem("bad_name"),
+                        "porthole.yml line 7: clients[0].max-tunnels: \"-1\" is not a whole number from 0 to 1000000",
+                        "porthole.yml line 8: clients[0].bandwidth.sideways: unknown key; known here: download, upload",
+                        "porthole.yml line 8: clients[0].bandwidth.upload: \"fast\" is not a size like 10MiB",
+                        "porthole.yml line 14: limits.colour: unknown key; known here: bandwidth, max-body-size, requests-per-second-per-tunnel, streams-per-tunnel",
+                        "porthole.yml line 10: limits.bandwidth.upload: \"1XB\" is not a size like 10MiB",
+                        "porthole.yml line 11: limits.streams-per-tunnel: \"0\" is not a whole number from 1 to 1000000",
+                        "porthole.yml line 12: limits.requests-per-second-per-tunnel: \"many\" is not a whole number from 0 to 1000000",
+                        "porthole.yml line 13: limits.max-body-size: must be more than 0");
     }
 
     @Test
     void rejectsTextThatIsNotYaml() {
-        assertThat(problems("tokens: [ \"a\"\nlimits: {")).singleElement().asString().startsWith("porthole.yml line ").contains("not valid YAML");
+        assertThat(problems("tokens: [ \"a\"\nlimits: {"))
+                .singleElement()
+                .asString()
+                .startsWith("porthole.yml line ")
+                .contains("not valid YAML");
     }
 
     @Test
     void rejectsAFileThatIsNotAMapping() {
-        assertThat(problems("- just\n- a list\n")).containsExactly(
-                "porthole.yml line 1: the file must be a mapping of keys (domain, tokens, clients, limits, ...), not a list");
+        assertThat(problems("- just\n- a list\n"))
+                .containsExactly(
+                        "porthole.yml line 1: the file must be a mapping of keys (domain, tokens, clients, limits, ...), not a list");
     }
 
     @Test
     void rejectsWrongShapes() {
-        assertThat(problems("tokens: token-a-0123456789\nclients: { id: x }\nlimits: [ 1 ]\n")).containsExactly(
-                "porthole.yml line 1: tokens: must be a list, not \"token-a-0123456789\"",
-                "porthole.yml line 2: clients: must be a list, not a mapping",
-                "porthole.yml line 3: limits: must be a mapping of keys, not a list");
+        assertThat(problems("tokens: token-a-0123456789\nclients: { id: x }\nlimits: [ 1 ]\n"))
+                .containsExactly(
+                        "porthole.yml line 1: tokens: must be a list, not \"token-a-0123456789\"",
+                        "porthole.yml line 2: clients: must be a list, not a mapping",
+                        "porthole.yml line 3: limits: must be a mapping of keys, not a list");
     }
 
     @Test
@@ -151,20 +168,24 @@ class GatewayFileParserTest {
                 clients:
                   - { id: a, token: "client-token-0123456789" }
                   - { id: a, token: "client-token-9876543210" }
-                """)).containsExactly(
-                "porthole.yml line 1: tokens[1]: this token is listed twice; every token must be unique",
-                "porthole.yml line 4: clients[1].id: client \"a\" is listed twice");
+                """))
+                .containsExactly(
+                        "porthole.yml line 1: tokens[1]: this token is listed twice; every token must be unique",
+                        "porthole.yml line 4: clients[1].id: client \"a\" is listed twice");
     }
 
     @Test
     void refusesToOpenTheGatewayWithAnEmptyTokenList() {
-        assertThat(problems("tokens: []\n")).singleElement().asString()
+        assertThat(problems("tokens: []\n"))
+                .singleElement()
+                .asString()
                 .startsWith("porthole.yml line 1: tokens: no token left: that would let anyone in (public mode)");
     }
 
     @Test
     void readsSizesInEveryNotation() {
-        com.fasterxml.jackson.databind.node.JsonNodeFactory nodes = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        com.fasterxml.jackson.databind.node.JsonNodeFactory nodes =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
         assertThat(GatewayFileParser.size(nodes.textNode("10MiB"))).isEqualTo(10L << 20);
         assertThat(GatewayFileParser.size(nodes.textNode("10 MB"))).isEqualTo(10L << 20);
         assertThat(GatewayFileParser.size(nodes.textNode("10m"))).isEqualTo(10L << 20);

@@ -50,7 +50,12 @@ class GatewayFileReloadTest {
 
     private boolean accepted(String token) {
         try {
-            TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer " + token, "probe", List.of(TunnelRequest.http("", "x:1")));
+            TestAgent agent = TestAgent.connect(
+                    vertx,
+                    GatewayPortResource.port(),
+                    "Bearer " + token,
+                    "probe",
+                    List.of(TunnelRequest.http("", "x:1")));
             agent.awaitWelcome();
             agent.close();
             return true;
@@ -60,17 +65,24 @@ class GatewayFileReloadTest {
     }
 
     private int refusal(String token) {
-        return TestAgent.rejection(vertx, GatewayPortResource.port(), "Bearer " + token).getStatus();
+        return TestAgent.rejection(vertx, GatewayPortResource.port(), "Bearer " + token)
+                .getStatus();
     }
 
     @Test
     void anAddedTokenIsAcceptedAndARemovedOneRefusedWithItsSessionsClosed() {
         ConfigFileResource.write("tokens: [ \"file-token-a-0123456789\", \"file-token-b-0123456789\" ]\n");
         await().atMost(RELOAD).until(() -> accepted("file-token-b-0123456789"));
-        TestAgent holder = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer file-token-b-0123456789", "holder",
+        TestAgent holder = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                "Bearer file-token-b-0123456789",
+                "holder",
                 List.of(TunnelRequest.http("", "x:1")));
         holder.awaitWelcome();
-        assertThat(refusal("test-token-0123456789")).as("the file's tokens replace porthole.gateway.auth.tokens").isEqualTo(401);
+        assertThat(refusal("test-token-0123456789"))
+                .as("the file's tokens replace porthole.gateway.auth.tokens")
+                .isEqualTo(401);
 
         ConfigFileResource.write("""
                 tokens: [ "file-token-a-0123456789" ]
@@ -98,7 +110,9 @@ class GatewayFileReloadTest {
                   max-body-size: lots
                 """);
 
-        await().atMost(RELOAD).until(() -> events().contains("porthole.yml line 4: limits.max-body-size: \\\"lots\\\" is not a size like 10MiB"));
+        await().atMost(RELOAD)
+                .until(() -> events().contains(
+                                "porthole.yml line 4: limits.max-body-size: \\\"lots\\\" is not a size like 10MiB"));
         assertThat(events()).contains("config.rejected");
         assertThat(accepted("file-token-e-0123456789")).isTrue();
         assertThat(refusal("file-token-f-0123456789")).isEqualTo(401);
@@ -110,7 +124,9 @@ class GatewayFileReloadTest {
         ConfigFileResource.write("domain: elsewhere.example.com\ntokens: [ \"file-token-g-0123456789\" ]\n");
         await().atMost(RELOAD).until(() -> accepted("file-token-g-0123456789"));
         assertThat(events()).contains("domain needs a restart");
-        assertThat(accepted("file-token-g-0123456789")).as("the other keys apply at once").isTrue();
+        assertThat(accepted("file-token-g-0123456789"))
+                .as("the other keys apply at once")
+                .isTrue();
     }
 
     @Test
@@ -122,7 +138,10 @@ class GatewayFileReloadTest {
                 .put("source", "porthole.yml")
                 .put("content", "tokens: [ \"published-token-0123456789\" ]\nlimits: { streams-per-tunnel: 13 }\n")
                 .encode();
-        redis.publish("porthole:config", published).toCompletionStage().toCompletableFuture().get();
+        redis.publish("porthole:config", published)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
 
         await().atMost(RELOAD).until(() -> accepted("published-token-0123456789"));
         assertThat(limits.current().streamsPerTunnel()).isEqualTo(13);
@@ -132,10 +151,16 @@ class GatewayFileReloadTest {
     @Test
     void publishesTokenHashesNeverTheTokensThemselves() throws Exception {
         List<String> messages = new CopyOnWriteArrayList<>();
-        RedisConnection listener = Redis.createClient(vertx, RedisTestResource.url()).connect().toCompletionStage().toCompletableFuture()
+        RedisConnection listener = Redis.createClient(vertx, RedisTestResource.url())
+                .connect()
+                .toCompletionStage()
+                .toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
         listener.handler(message -> messages.add(message.toString()));
-        listener.send(Request.cmd(Command.SUBSCRIBE).arg("porthole:config")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        listener.send(Request.cmd(Command.SUBSCRIBE).arg("porthole:config"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         try {
             ConfigFileResource.write("""
                     tokens: [ "file-token-h-0123456789" ]
@@ -143,9 +168,16 @@ class GatewayFileReloadTest {
                       - { id: team-h, token: "file-token-i-0123456789", subdomains: [ "h-*" ] }
                     """);
             await().atMost(RELOAD).until(() -> messages.stream().anyMatch(message -> message.contains("team-h")));
-            String published = messages.stream().filter(message -> message.contains("team-h")).findFirst().orElseThrow();
-            assertThat(published).doesNotContain("file-token-h-0123456789").doesNotContain("file-token-i-0123456789")
-                    .contains(StaticCredential.hashed("file-token-h-0123456789"), StaticCredential.hashed("file-token-i-0123456789"));
+            String published = messages.stream()
+                    .filter(message -> message.contains("team-h"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(published)
+                    .doesNotContain("file-token-h-0123456789")
+                    .doesNotContain("file-token-i-0123456789")
+                    .contains(
+                            StaticCredential.hashed("file-token-h-0123456789"),
+                            StaticCredential.hashed("file-token-i-0123456789"));
         } finally {
             listener.close();
         }
@@ -160,13 +192,22 @@ class GatewayFileReloadTest {
                 .put("source", "porthole.yml")
                 .put("content", "tokens: [ \"" + StaticCredential.hashed("hashed-token-0123456789") + "\" ]\n")
                 .encode();
-        redis.publish("porthole:config", published).toCompletionStage().toCompletableFuture().get();
+        redis.publish("porthole:config", published)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
 
         await().atMost(RELOAD).until(() -> accepted("hashed-token-0123456789"));
-        assertThat(refusal(StaticCredential.hashed("hashed-token-0123456789"))).as("the hash itself is no token").isEqualTo(401);
+        assertThat(refusal(StaticCredential.hashed("hashed-token-0123456789")))
+                .as("the hash itself is no token")
+                .isEqualTo(401);
     }
 
     private String events() {
-        return redis.xrange(List.of("porthole:events", "-", "+")).toCompletionStage().toCompletableFuture().join().toString();
+        return redis.xrange(List.of("porthole:events", "-", "+"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join()
+                .toString();
     }
 }

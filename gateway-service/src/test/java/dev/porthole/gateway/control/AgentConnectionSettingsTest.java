@@ -13,7 +13,8 @@ class AgentConnectionSettingsTest {
 
     @Test
     void theDefaultsAre256KiBFramesAndWindowsThatStartAt256KiBAndGrowTo4MiB() {
-        MuxSettings settings = AgentEndpoint.muxSettings(TestConfigs.gateway(Map.of()).tunnel());
+        MuxSettings settings =
+                AgentEndpoint.muxSettings(TestConfigs.gateway(Map.of()).tunnel());
         assertThat(settings.maxFrameSize()).isEqualTo(256 * 1024);
         assertThat(settings.initialWindow()).isEqualTo(256 * 1024);
         assertThat(settings.maxWindow()).isEqualTo(4 * 1024 * 1024);
@@ -23,7 +24,8 @@ class AgentConnectionSettingsTest {
     @Test
     void aMaxWindowBelowTheInitialWindowMeansAFixedWindow() {
         MuxSettings settings = AgentEndpoint.muxSettings(TestConfigs.gateway(Map.of(
-                "porthole.gateway.tunnel.initial-window", "8M", "porthole.gateway.tunnel.max-window", "1M")).tunnel());
+                        "porthole.gateway.tunnel.initial-window", "8M", "porthole.gateway.tunnel.max-window", "1M"))
+                .tunnel());
         assertThat(settings.initialWindow()).isEqualTo(8 * 1024 * 1024);
         assertThat(settings.maxWindow()).isEqualTo(8 * 1024 * 1024);
         assertThat(settings.windowGrowthBudget()).isZero();
@@ -35,6 +37,7 @@ class AgentConnectionSettingsTest {
                 .containsExactly("porthole.gateway.tunnel.max-window: must be between 1K and 1G, was 512");
         assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tunnel.max-window", "2G"))))
                 .containsExactly("porthole.gateway.tunnel.max-window: must be between 1K and 1G, was 2147483648");
-        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tunnel.max-window", "1G")))).isEmpty();
+        assertThat(ConfigCheck.problems(TestConfigs.gateway(Map.of("porthole.gateway.tunnel.max-window", "1G"))))
+                .isEmpty();
     }
 }

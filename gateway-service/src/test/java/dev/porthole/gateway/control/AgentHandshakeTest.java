@@ -51,21 +51,24 @@ class AgentHandshakeTest {
 
     @Test
     void refusesAWrongToken() {
-        UpgradeRejectedException rejected = TestAgent.rejection(vertx, GatewayPortResource.port(), "Bearer not-the-token-at-all");
+        UpgradeRejectedException rejected =
+                TestAgent.rejection(vertx, GatewayPortResource.port(), "Bearer not-the-token-at-all");
         assertThat(rejected.getStatus()).isEqualTo(401);
         assertThat(rejected.getBody().toString()).contains("not accepted");
     }
 
     @Test
     void refusesCredentialsOfAnotherScheme() {
-        UpgradeRejectedException rejected = TestAgent.rejection(vertx, GatewayPortResource.port(), "Basic dXNlcjpwYXNz");
+        UpgradeRejectedException rejected =
+                TestAgent.rejection(vertx, GatewayPortResource.port(), "Basic dXNlcjpwYXNz");
         assertThat(rejected.getStatus()).isEqualTo(401);
         assertThat(rejected.getBody().toString()).contains("Bearer");
     }
 
     @Test
     void grantsTheRequestedSubdomainAndPushesTheHeartbeatConfig() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-grant", List.of(TunnelRequest.http("api", "x:1")));
+        TestAgent agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-grant", List.of(TunnelRequest.http("api", "x:1")));
         Welcome welcome = agent.awaitWelcome();
         assertThat(welcome.tunnels()).singleElement().satisfies(result -> {
             assertThat(result.status()).isEqualTo(TunnelResult.GRANTED);
@@ -79,12 +82,22 @@ class AgentHandshakeTest {
         assertThat(routes.http("api")).isPresent();
         agent.close();
         await().until(() -> routes.http("api").isEmpty());
-        await().until(() -> redis.exists(List.of("porthole:route:http:{api}")).toCompletionStage().toCompletableFuture().get().toInteger() == 0);
+        await().until(() -> redis.exists(List.of("porthole:route:http:{api}"))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get()
+                        .toInteger()
+                == 0);
     }
 
     @Test
     void takesUnmaskedFramesFromAgentsAndMaskedOnesFromOlderAgents() {
-        TestAgent current = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-unmasked", List.of(TunnelRequest.http("plain", "x:1")));
+        TestAgent current = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-unmasked",
+                List.of(TunnelRequest.http("plain", "x:1")));
         Welcome welcome = current.awaitWelcome();
         assertThat(welcome.tunnels().getFirst().granted()).isTrue();
         assertThat(welcome.capabilities()).contains(WebSocketTransport.UNMASKED_CAPABILITY);
@@ -93,7 +106,8 @@ class AgentHandshakeTest {
         current.startHeartbeat();
         await().until(() -> current.roundTrip().toNanos() >= 0);
 
-        TestAgent older = TestAgent.connectMasked(vertx, GatewayPortResource.port(), TOKEN, "agent-masked", List.of(TunnelRequest.http("masked", "x:1")));
+        TestAgent older = TestAgent.connectMasked(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-masked", List.of(TunnelRequest.http("masked", "x:1")));
         Welcome olderWelcome = older.awaitWelcome();
         assertThat(olderWelcome.tunnels().getFirst().granted()).isTrue();
         assertThat(olderWelcome.capabilities()).doesNotContain(WebSocketTransport.UNMASKED_CAPABILITY);
@@ -106,7 +120,8 @@ class AgentHandshakeTest {
 
     @Test
     void grantsARandomReadableNameWhenNoneIsAsked() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-random", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-random", List.of(TunnelRequest.http("", "x:1")));
         String name = agent.awaitWelcome().tunnels().getFirst().name();
         assertThat(name).matches("[a-z]+-[a-z]+-[a-z2-9]{5}").hasSizeBetween(4, 63);
         agent.close();
@@ -114,13 +129,17 @@ class AgentHandshakeTest {
 
     @Test
     void refusesANameHeldByAnotherAgentAndClosesWhenNothingWasGranted() {
-        TestAgent holder = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-holder", List.of(TunnelRequest.http("shared", "x:1")));
+        TestAgent holder = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-holder", List.of(TunnelRequest.http("shared", "x:1")));
         assertThat(holder.awaitWelcome().tunnels().getFirst().granted()).isTrue();
 
-        TestAgent other = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-other", List.of(TunnelRequest.http("shared", "x:1")));
+        TestAgent other = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-other", List.of(TunnelRequest.http("shared", "x:1")));
         TunnelResult refused = other.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
-        assertThat(refused.message()).contains("'shared' is held by another agent of yours").contains("--subdomain");
+        assertThat(refused.message())
+                .contains("'shared' is held by another agent of yours")
+                .contains("--subdomain");
         await().until(() -> other.closeCode() == CloseCode.NO_TUNNELS.code());
         assertThat(holder.closed).isNotDone();
         holder.close();
@@ -128,9 +147,11 @@ class AgentHandshakeTest {
 
     @Test
     void theSameAgentReconnectingTakesItsNameOverAndTheOldSessionEnds() {
-        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-same", List.of(TunnelRequest.http("mine", "x:1")));
+        TestAgent first = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-same", List.of(TunnelRequest.http("mine", "x:1")));
         first.awaitWelcome();
-        TestAgent second = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-same", List.of(TunnelRequest.http("mine", "x:1")));
+        TestAgent second = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-same", List.of(TunnelRequest.http("mine", "x:1")));
         assertThat(second.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         await().until(() -> first.closeCode() == CloseCode.SESSION_REPLACED.code());
         assertThat(second.closed).isNotDone();
@@ -140,8 +161,12 @@ class AgentHandshakeTest {
 
     @Test
     void refusesANameReservedForAnotherClient() throws Exception {
-        redis.set(List.of("porthole:reservation:{vip}", "someone-else")).toCompletionStage().toCompletableFuture().get();
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-vip", List.of(TunnelRequest.http("vip", "x:1")));
+        redis.set(List.of("porthole:reservation:{vip}", "someone-else"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
+        TestAgent agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-vip", List.of(TunnelRequest.http("vip", "x:1")));
         TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
         assertThat(result.status()).isEqualTo(TunnelResult.FORBIDDEN);
         assertThat(result.message()).contains("reserved for another client");
@@ -149,7 +174,11 @@ class AgentHandshakeTest {
 
     @Test
     void refusesAnInvalidNameAndGrantsTheValidOneNextToIt() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-mixed",
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-mixed",
                 List.of(TunnelRequest.http("Bad_Name!", "x:1"), TunnelRequest.http("good-name", "x:2")));
         List<TunnelResult> results = agent.awaitWelcome().tunnels();
         assertThat(results.get(0).status()).isEqualTo(TunnelResult.INVALID);
@@ -161,7 +190,8 @@ class AgentHandshakeTest {
 
     @Test
     void closesAnAgentThatSpeaksNoCommonProtocolVersion() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-future", List.of(TunnelRequest.http("", "x:1")), 7, 9);
+        TestAgent agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-future", List.of(TunnelRequest.http("", "x:1")), 7, 9);
         await().until(() -> agent.closeCode() == CloseCode.UNSUPPORTED_VERSION.code());
         assertThat(agent.closed.join()).contains("agent speaks protocol 7-9");
     }
@@ -169,25 +199,36 @@ class AgentHandshakeTest {
     @Test
     void closesAConnectionThatNeverSaysHello() throws Exception {
         CompletableFuture<Short> code = new CompletableFuture<>();
-        vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(GatewayPortResource.port())
-                .setURI("/_porthole/agent").addHeader("Authorization", TOKEN))
+        vertx.createWebSocketClient()
+                .connect(new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(GatewayPortResource.port())
+                        .setURI("/_porthole/agent")
+                        .addHeader("Authorization", TOKEN))
                 .onSuccess(socket -> socket.closeHandler(v -> code.complete(socket.closeStatusCode())));
         assertThat(code.get(10, TimeUnit.SECONDS)).isEqualTo((short) CloseCode.PROTOCOL_ERROR.code());
     }
 
     @Test
     void aFrozenAgentIsDetectedByTheHeartbeatAndItsTunnelFreed() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-frozen", List.of(TunnelRequest.http("frozen", "x:1")));
+        TestAgent agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-frozen", List.of(TunnelRequest.http("frozen", "x:1")));
         agent.awaitWelcome();
         await().until(() -> routes.http("frozen").isPresent());
         agent.freeze();
         await().atMost(Duration.ofSeconds(10)).until(() -> routes.http("frozen").isEmpty());
-        await().until(() -> redis.exists(List.of("porthole:route:http:{frozen}")).toCompletionStage().toCompletableFuture().get().toInteger() == 0);
+        await().until(() -> redis.exists(List.of("porthole:route:http:{frozen}"))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get()
+                        .toInteger()
+                == 0);
     }
 
     @Test
     void answersPlainHttpOnTheAgentPathWithUpgradeRequired() {
-        var reply = new dev.porthole.gateway.support.Visitor(vertx, GatewayPortResource.port()).get("127.0.0.1", "/_porthole/agent");
+        var reply = new dev.porthole.gateway.support.Visitor(vertx, GatewayPortResource.port())
+                .get("127.0.0.1", "/_porthole/agent");
         assertThat(reply.status()).isEqualTo(426);
         assertThat(reply.text()).contains("porthole http 3000");
     }

@@ -44,13 +44,18 @@ class ControlBroadcastsTest {
     }
 
     private void publish(ControlBroadcast broadcast) throws Exception {
-        redis.publish("porthole:control", BroadcastCodec.toJson(broadcast)).toCompletionStage().toCompletableFuture().get();
+        redis.publish("porthole:control", BroadcastCodec.toJson(broadcast))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
     }
 
     @Test
     void aDisabledClientsSessionsCloseWithinASecondAndOthersStay() throws Exception {
-        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), FIRST_TOKEN, "agent-b1", List.of(TunnelRequest.http("", "x:1")));
-        TestAgent second = TestAgent.connect(vertx, GatewayPortResource.port(), SECOND_TOKEN, "agent-b2", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent first = TestAgent.connect(
+                vertx, GatewayPortResource.port(), FIRST_TOKEN, "agent-b1", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent second = TestAgent.connect(
+                vertx, GatewayPortResource.port(), SECOND_TOKEN, "agent-b2", List.of(TunnelRequest.http("", "x:1")));
         first.awaitWelcome();
         second.awaitWelcome();
         publish(new ControlBroadcast.ClientDisabled("token-1"));
@@ -62,8 +67,10 @@ class ControlBroadcastsTest {
 
     @Test
     void aKickClosesExactlyThatSession() throws Exception {
-        TestAgent kicked = TestAgent.connect(vertx, GatewayPortResource.port(), FIRST_TOKEN, "agent-k1", List.of(TunnelRequest.http("", "x:1")));
-        TestAgent kept = TestAgent.connect(vertx, GatewayPortResource.port(), FIRST_TOKEN, "agent-k2", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent kicked = TestAgent.connect(
+                vertx, GatewayPortResource.port(), FIRST_TOKEN, "agent-k1", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent kept = TestAgent.connect(
+                vertx, GatewayPortResource.port(), FIRST_TOKEN, "agent-k2", List.of(TunnelRequest.http("", "x:1")));
         String sessionId = kicked.awaitWelcome().sessionId();
         kept.awaitWelcome();
         publish(new ControlBroadcast.SessionKicked(sessionId, "any-gateway", "token-1"));
@@ -74,9 +81,16 @@ class ControlBroadcastsTest {
 
     @Test
     void aMalformedBroadcastIsIgnoredAndTheSubscriptionKeepsWorking() throws Exception {
-        redis.publish("porthole:control", "{not json").toCompletionStage().toCompletableFuture().get();
-        redis.publish("porthole:control", "{\"v\":1,\"type\":\"martians.landed\"}").toCompletionStage().toCompletableFuture().get();
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), SECOND_TOKEN, "agent-m", List.of(TunnelRequest.http("", "x:1")));
+        redis.publish("porthole:control", "{not json")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
+        redis.publish("porthole:control", "{\"v\":1,\"type\":\"martians.landed\"}")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
+        TestAgent agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), SECOND_TOKEN, "agent-m", List.of(TunnelRequest.http("", "x:1")));
         String sessionId = agent.awaitWelcome().sessionId();
         publish(new ControlBroadcast.SessionKicked(sessionId, "g", "token-2"));
         await().atMost(Duration.ofSeconds(1)).until(() -> agent.closeCode() == CloseCode.KICKED.code());

@@ -54,7 +54,13 @@ class HaSessionsTest {
 
     @Test
     void welcomeNamesThisInstanceAndGrantsHa() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-ha-welcome", List.of(TunnelRequest.http("ha-w", "x:1")), HA);
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-ha-welcome",
+                List.of(TunnelRequest.http("ha-w", "x:1")),
+                HA);
         Welcome welcome = agent.awaitWelcome();
         assertThat(welcome.version()).isEqualTo(2);
         assertThat(welcome.gatewayId()).isEqualTo(instance.id());
@@ -66,15 +72,28 @@ class HaSessionsTest {
     void twoHaSessionsOfOneAgentHoldTheNameAndGoawayFromOneLeavesTheOther() {
         List<TunnelRequest> tunnels = List.of(TunnelRequest.http("ha-pair", "x:1"));
         TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-ha-pair", tunnels, HA);
-        assertThat(first.awaitWelcome().tunnels()).singleElement().extracting(TunnelResult::status).isEqualTo(TunnelResult.GRANTED);
+        assertThat(first.awaitWelcome().tunnels())
+                .singleElement()
+                .extracting(TunnelResult::status)
+                .isEqualTo(TunnelResult.GRANTED);
         TestAgent second = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-ha-pair", tunnels, HA);
         Welcome secondWelcome = second.awaitWelcome();
-        assertThat(secondWelcome.tunnels()).singleElement().extracting(TunnelResult::status).isEqualTo(TunnelResult.GRANTED);
+        assertThat(secondWelcome.tunnels())
+                .singleElement()
+                .extracting(TunnelResult::status)
+                .isEqualTo(TunnelResult.GRANTED);
         String firstSession = first.awaitWelcome().sessionId();
 
-        assertThat(holders("ha-pair")).extracting(Route::sessionId).containsExactlyInAnyOrder(firstSession, secondWelcome.sessionId());
-        assertThat(routes.http("ha-pair")).map(TunnelOwner::sessionId).as("the session bound last serves").hasValue(secondWelcome.sessionId());
-        assertThat(first.closed).as("an HA session does not replace its agent's other one").isNotDone();
+        assertThat(holders("ha-pair"))
+                .extracting(Route::sessionId)
+                .containsExactlyInAnyOrder(firstSession, secondWelcome.sessionId());
+        assertThat(routes.http("ha-pair"))
+                .map(TunnelOwner::sessionId)
+                .as("the session bound last serves")
+                .hasValue(secondWelcome.sessionId());
+        assertThat(first.closed)
+                .as("an HA session does not replace its agent's other one")
+                .isNotDone();
 
         second.goAway("same gateway instance as the agent's other HA connection");
         assertThat(second.closeCodeWhenClosed()).isEqualTo(CloseCode.NORMAL.code());
@@ -84,7 +103,9 @@ class HaSessionsTest {
         });
         assertThat(first.closed).isNotDone();
         first.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> holders("ha-pair").isEmpty() && routes.http("ha-pair").isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        holders("ha-pair").isEmpty() && routes.http("ha-pair").isEmpty());
     }
 
     @Test
@@ -93,14 +114,20 @@ class HaSessionsTest {
         TestAgent ha = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-ha-plain", tunnels, HA);
         ha.awaitWelcome();
         TestAgent plain = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-ha-plain", tunnels);
-        assertThat(plain.awaitWelcome().tunnels()).singleElement().extracting(TunnelResult::status).isEqualTo(TunnelResult.GRANTED);
+        assertThat(plain.awaitWelcome().tunnels())
+                .singleElement()
+                .extracting(TunnelResult::status)
+                .isEqualTo(TunnelResult.GRANTED);
         assertThat(ha.closeCodeWhenClosed()).isEqualTo(CloseCode.SESSION_REPLACED.code());
         plain.close();
     }
 
     private List<Route> holders(String name) {
         try {
-            return registry.holders(TunnelKey.http(name)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            return registry.holders(TunnelKey.http(name))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

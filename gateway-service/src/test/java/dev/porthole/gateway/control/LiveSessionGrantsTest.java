@@ -26,10 +26,10 @@ import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelPolicy;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
-import io.quarkus.elytron.security.common.BcryptUtil;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisTestResource;
+import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -77,18 +77,24 @@ class LiveSessionGrantsTest {
     private static final Map<String, Grants> GRANTS = new ConcurrentHashMap<>();
     /** Credentials revoked (by client id) and sessions kicked, as auth-service would find them in Redis. */
     private static final Set<String> REVOKED = ConcurrentHashMap.newKeySet();
+
     private static final Set<String> KICKED = ConcurrentHashMap.newKeySet();
     /** While set, session-check answers 503, as an auth-service that is down. */
     private static final AtomicBoolean CHECKS_DOWN = new AtomicBoolean();
+
     private static final AtomicInteger CHECKS_ASKED = new AtomicInteger();
     private static final HttpServer AUTH_SERVICE = startAuthService();
 
     public static final class WithAuthService implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.auth.tokens", "",
-                    "porthole.gateway.auth.service-url", "http://127.0.0.1:" + AUTH_PORT,
-                    "porthole.internal.token", "test-internal-token-0123456789");
+            return Map.of(
+                    "porthole.gateway.auth.tokens",
+                    "",
+                    "porthole.gateway.auth.service-url",
+                    "http://127.0.0.1:" + AUTH_PORT,
+                    "porthole.internal.token",
+                    "test-internal-token-0123456789");
         }
     }
 
@@ -117,7 +123,8 @@ class LiveSessionGrantsTest {
     @Test
     void aSubdomainTakenAwayStopsServingOnTheLiveSessionAndTheAgentIsToldWhy() throws Exception {
         GRANTS.put("shop", grants(List.of("shop-api", "shop-www"), List.of(), List.of(), List.of()));
-        TestAgent agent = connect("shop", List.of(TunnelRequest.http("shop-api", "x:1"), TunnelRequest.http("shop-www", "x:1")))
+        TestAgent agent = connect(
+                        "shop", List.of(TunnelRequest.http("shop-api", "x:1"), TunnelRequest.http("shop-www", "x:1")))
                 .serving(Upstreams.respond(200, "served"));
         agent.awaitWelcome();
         Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
@@ -126,27 +133,59 @@ class LiveSessionGrantsTest {
         GRANTS.put("shop", grants(List.of("shop-www"), List.of(), List.of(), List.of()));
         publish(new ControlBroadcast.ClientGrantsChanged("shop"));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(visitor.get("shop-api.porthole.test", "/").status())
-                .as("a subdomain no longer granted").isEqualTo(404));
-        assertThat(visitor.get("shop-www.porthole.test", "/").status()).as("the subdomain still granted").isEqualTo(200);
-        await().untilAsserted(() -> assertThat(agent.notices).extracting(Notice::text)
-                .anySatisfy(text -> assertThat(text).contains("tunnel 'shop-api' was closed", "may no longer hold it")));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(
+                                visitor.get("shop-api.porthole.test", "/").status())
+                        .as("a subdomain no longer granted")
+                        .isEqualTo(404));
+        assertThat(visitor.get("shop-www.porthole.test", "/").status())
+                .as("the subdomain still granted")
+                .isEqualTo(200);
+        await().untilAsserted(() -> assertThat(agent.notices)
+                .extracting(Notice::text)
+                .anySatisfy(
+                        text -> assertThat(text).contains("tunnel 'shop-api' was closed", "may no longer hold it")));
         assertThat(agent.closed).isNotDone();
         agent.close();
     }
 
     @Test
     void aTunnelWithoutThePolicyTheGrantsRequireIsRefusedNamingTheFlagsThatWouldMeetIt() throws Exception {
-        GRANTS.put("guarded", new Grants(List.of("guarded-*"), false, List.of(), 0, List.of(), List.of(), 0, 0, 0, 0,
-                new PolicyRequirement("login", List.of())));
-        TestAgent agent = connect("guarded", List.of(TunnelRequest.http("guarded-open", "x:1"), TunnelRequest.http("guarded-basic", "x:1")
-                .withPolicy(new TunnelPolicy(List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))), List.of(), List.of(),
-                        List.of(), List.of(), List.of(), List.of(), List.of(), ""))));
+        GRANTS.put(
+                "guarded",
+                new Grants(
+                        List.of("guarded-*"),
+                        false,
+                        List.of(),
+                        0,
+                        List.of(),
+                        List.of(),
+                        0,
+                        0,
+                        0,
+                        0,
+                        new PolicyRequirement("login", List.of())));
+        TestAgent agent = connect(
+                "guarded",
+                List.of(
+                        TunnelRequest.http("guarded-open", "x:1"),
+                        TunnelRequest.http("guarded-basic", "x:1")
+                                .withPolicy(new TunnelPolicy(
+                                        List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))),
+                                        List.of(),
+                                        List.of(),
+                                        List.of(),
+                                        List.of(),
+                                        List.of(),
+                                        List.of(),
+                                        List.of(),
+                                        ""))));
         List<TunnelResult> results = agent.awaitWelcome().tunnels();
         assertThat(results.get(0).granted()).isFalse();
         assertThat(results.get(0).status()).isEqualTo(TunnelResult.FORBIDDEN);
-        assertThat(results.get(0).message()).isEqualTo("client 'guarded' must protect its HTTP tunnels with a login: basic auth (--basic-auth)"
-                + " or OIDC (--oidc-issuer); an administrator set this in its grants");
+        assertThat(results.get(0).message())
+                .isEqualTo("client 'guarded' must protect its HTTP tunnels with a login: basic auth (--basic-auth)"
+                        + " or OIDC (--oidc-issuer); an administrator set this in its grants");
         assertThat(results.get(1).granted()).as("basic auth meets 'login'").isTrue();
         agent.close();
     }
@@ -155,16 +194,25 @@ class LiveSessionGrantsTest {
     void aTcpPortTakenAwayIsClosedOnTheLiveSession() throws Exception {
         int port = TcpRangeResource.first() + 1;
         GRANTS.put("ports", grants(List.of("ports-www"), List.of(port), List.of(), List.of()));
-        TestAgent agent = connect("ports", List.of(TunnelRequest.http("ports-www", "x:1"), new TunnelRequest(TunnelKind.TCP, "", port, false, "x:2")))
+        TestAgent agent = connect(
+                        "ports",
+                        List.of(
+                                TunnelRequest.http("ports-www", "x:1"),
+                                new TunnelRequest(TunnelKind.TCP, "", port, false, "x:2")))
                 .serving(Upstreams.echo());
-        assertThat(agent.awaitWelcome().tunnels()).allSatisfy(result -> assertThat(result.granted()).isTrue());
+        assertThat(agent.awaitWelcome().tunnels())
+                .allSatisfy(result -> assertThat(result.granted()).isTrue());
         new Socket("127.0.0.1", port).close();
 
         GRANTS.put("ports", grants(List.of("ports-www"), List.of(), List.of(), List.of()));
         publish(new ControlBroadcast.ClientGrantsChanged("ports"));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(refusesConnections(port)).as("port %d no longer granted", port).isTrue());
-        await().untilAsserted(() -> assertThat(agent.notices).extracting(Notice::text)
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(refusesConnections(port))
+                        .as("port %d no longer granted", port)
+                        .isTrue());
+        await().untilAsserted(() -> assertThat(agent.notices)
+                .extracting(Notice::text)
                 .anySatisfy(text -> assertThat(text).contains("tunnel 'tcp-" + port + "' was closed")));
         agent.close();
     }
@@ -173,7 +221,8 @@ class LiveSessionGrantsTest {
     void aDialPermissionTakenAwayResetsOpenDialsAndRefusesNewOnes() throws Exception {
         GRANTS.put("vault", grants(List.of(), List.of(), List.of("vault-db"), List.of()));
         GRANTS.put("app", grants(List.of(), List.of(), List.of(), List.of("vault-db")));
-        TestAgent publisher = connect("vault", List.of(new TunnelRequest(TunnelKind.TCP, "vault-db", 0, true, "x:5432")))
+        TestAgent publisher = connect(
+                        "vault", List.of(new TunnelRequest(TunnelKind.TCP, "vault-db", 0, true, "x:5432")))
                 .serving(Upstreams.echo());
         publisher.awaitWelcome();
         TestAgent dialer = connect("app", List.of());
@@ -208,7 +257,10 @@ class LiveSessionGrantsTest {
         String kickedSession = kicked.awaitWelcome().sessionId();
 
         // Redis drops the gateway's subscriber connection; what is published before it resubscribes is lost.
-        redis.send(io.vertx.redis.client.Command.CLIENT, "KILL", "TYPE", "pubsub").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.send(io.vertx.redis.client.Command.CLIENT, "KILL", "TYPE", "pubsub")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         REVOKED.add("lost");
         KICKED.add(kickedSession);
         publish(new ControlBroadcast.CredentialRevoked("lost", "sec_lost"));
@@ -230,8 +282,12 @@ class LiveSessionGrantsTest {
             var first = rechecks.all();
             await().until(() -> CHECKS_ASKED.get() > before);
             var second = rechecks.all();
-            assertThat(second.succeeded()).as("not started beside the one retrying").isTrue();
-            assertThat(first.isComplete()).as("the first retries while auth-service is down").isFalse();
+            assertThat(second.succeeded())
+                    .as("not started beside the one retrying")
+                    .isTrue();
+            assertThat(first.isComplete())
+                    .as("the first retries while auth-service is down")
+                    .isFalse();
             REVOKED.add("flap");
         } finally {
             CHECKS_DOWN.set(false);
@@ -240,14 +296,19 @@ class LiveSessionGrantsTest {
     }
 
     private TestAgent connect(String clientId, List<TunnelRequest> tunnels) {
-        return TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer agent-token-of-" + clientId, "agent-" + clientId, tunnels);
+        return TestAgent.connect(
+                vertx, GatewayPortResource.port(), "Bearer agent-token-of-" + clientId, "agent-" + clientId, tunnels);
     }
 
     private void publish(ControlBroadcast broadcast) throws Exception {
-        redis.publish("porthole:control", BroadcastCodec.toJson(broadcast)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        redis.publish("porthole:control", BroadcastCodec.toJson(broadcast))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
     }
 
-    private static Grants grants(List<String> subdomains, List<Integer> tcpPorts, List<String> privateTunnels, List<String> dialTunnels) {
+    private static Grants grants(
+            List<String> subdomains, List<Integer> tcpPorts, List<String> privateTunnels, List<String> dialTunnels) {
         return new Grants(subdomains, false, tcpPorts, 0, privateTunnels, dialTunnels, 0, 0, 0, 0);
     }
 
@@ -269,9 +330,9 @@ class LiveSessionGrantsTest {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", AUTH_PORT), 0);
             server.createContext("/internal/v1/agent-auth", exchange -> {
-                Map<String, Object> credentials = JSON.readValue(exchange.getRequestBody(), new TypeReference<>() {
-                });
-                String clientId = String.valueOf(credentials.get("authorization")).substring("Bearer agent-token-of-".length());
+                Map<String, Object> credentials = JSON.readValue(exchange.getRequestBody(), new TypeReference<>() {});
+                String clientId =
+                        String.valueOf(credentials.get("authorization")).substring("Bearer agent-token-of-".length());
                 answer(exchange, principal(clientId));
             });
             server.createContext("/internal/v1/session-check", exchange -> {
@@ -281,16 +342,22 @@ class LiveSessionGrantsTest {
                     exchange.close();
                     return;
                 }
-                List<SessionCheck> checks = JSON.readValue(exchange.getRequestBody(), new TypeReference<>() {
-                });
-                answer(exchange, checks.stream().map(check -> {
-                    String clientId = check.principal().clientId();
-                    if (KICKED.contains(check.sessionId())) {
-                        return SessionStanding.kicked(check.sessionId());
-                    }
-                    return REVOKED.contains(clientId) ? SessionStanding.revoked(check.sessionId(), "the credential this agent used was revoked; get a new one")
-                            : SessionStanding.valid(check.sessionId(), principal(clientId));
-                }).toList());
+                List<SessionCheck> checks = JSON.readValue(exchange.getRequestBody(), new TypeReference<>() {});
+                answer(
+                        exchange,
+                        checks.stream()
+                                .map(check -> {
+                                    String clientId = check.principal().clientId();
+                                    if (KICKED.contains(check.sessionId())) {
+                                        return SessionStanding.kicked(check.sessionId());
+                                    }
+                                    return REVOKED.contains(clientId)
+                                            ? SessionStanding.revoked(
+                                                    check.sessionId(),
+                                                    "the credential this agent used was revoked; get a new one")
+                                            : SessionStanding.valid(check.sessionId(), principal(clientId));
+                                })
+                                .toList());
             });
             server.start();
             return server;

@@ -31,29 +31,51 @@ class NameTakenTest {
 
     @Test
     void aNameHeldByTheSameClientsOtherAgentSaysWhichWhenAndFromWhere() {
-        TestAgent holder = TestAgent.connect(vertx, GatewayPortResource.port(), CLIENT_A, "agent-laptop", List.of(TunnelRequest.http("mine", "x:1")));
+        TestAgent holder = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                CLIENT_A,
+                "agent-laptop",
+                List.of(TunnelRequest.http("mine", "x:1")));
         assertThat(holder.awaitWelcome().tunnels().getFirst().granted()).isTrue();
 
-        TestAgent second = TestAgent.connect(vertx, GatewayPortResource.port(), CLIENT_A, "agent-desktop", List.of(TunnelRequest.http("mine", "x:1")));
+        TestAgent second = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                CLIENT_A,
+                "agent-desktop",
+                List.of(TunnelRequest.http("mine", "x:1")));
         TunnelResult refused = second.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
-        assertThat(refused.message()).matches("subdomain 'mine' is held by another agent of yours \\(agent agent-laptop, connected "
-                + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ from 127\\.0\\.0\\.1(:\\d+)?\\); stop that agent, or pick another name with --subdomain");
+        assertThat(refused.message())
+                .matches(
+                        "subdomain 'mine' is held by another agent of yours \\(agent agent-laptop, connected "
+                                + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ from 127\\.0\\.0\\.1(:\\d+)?\\); stop that agent, or pick another name with --subdomain");
         second.close();
         holder.close();
     }
 
     @Test
     void aNameHeldByAnotherClientSaysOnlyThat() {
-        TestAgent holder = TestAgent.connect(vertx, GatewayPortResource.port(), CLIENT_A, "agent-secret-holder",
+        TestAgent holder = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                CLIENT_A,
+                "agent-secret-holder",
                 List.of(TunnelRequest.http("theirs", "x:1")));
         assertThat(holder.awaitWelcome().tunnels().getFirst().granted()).isTrue();
 
-        TestAgent other = TestAgent.connect(vertx, GatewayPortResource.port(), CLIENT_B, "agent-other", List.of(TunnelRequest.http("theirs", "x:1")));
+        TestAgent other = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                CLIENT_B,
+                "agent-other",
+                List.of(TunnelRequest.http("theirs", "x:1")));
         TunnelResult refused = other.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
-        assertThat(refused.message()).isEqualTo("subdomain 'theirs' is held by another client; pick another with --subdomain or ask an "
-                + "administrator to release it");
+        assertThat(refused.message())
+                .isEqualTo("subdomain 'theirs' is held by another client; pick another with --subdomain or ask an "
+                        + "administrator to release it");
         other.close();
         holder.close();
     }

@@ -35,7 +35,8 @@ class PublicModeTest {
 
     @Test
     void anyoneMayConnectAndGetsARandomName() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-anon", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), null, "agent-anon", List.of(TunnelRequest.http("", "x:1")));
         TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
         assertThat(result.granted()).isTrue();
         assertThat(result.name()).matches("[a-z]+-[a-z]+-[a-z2-9]{5}");
@@ -44,7 +45,8 @@ class PublicModeTest {
 
     @Test
     void aChosenSubdomainIsRefusedInPublicMode() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-vain", List.of(TunnelRequest.http("my-app", "x:1")));
+        TestAgent agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), null, "agent-vain", List.of(TunnelRequest.http("my-app", "x:1")));
         TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
         assertThat(result.status()).isEqualTo(TunnelResult.FORBIDDEN);
         assertThat(result.message()).contains("random names only");
@@ -53,14 +55,18 @@ class PublicModeTest {
 
     @Test
     void aReconnectingPublicAgentGetsAFreshRandomName() {
-        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-back", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent first = TestAgent.connect(
+                vertx, GatewayPortResource.port(), null, "agent-back", List.of(TunnelRequest.http("", "x:1")));
         String name = first.awaitWelcome().tunnels().getFirst().name();
         first.close();
-        TestAgent again = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-back", List.of(TunnelRequest.http(name, "x:1")));
+        TestAgent again = TestAgent.connect(
+                vertx, GatewayPortResource.port(), null, "agent-back", List.of(TunnelRequest.http(name, "x:1")));
         TunnelResult result = again.awaitWelcome().tunnels().getFirst();
         assertThat(result.granted()).as(result.message()).isTrue();
-        assertThat(result.name()).as("a public name ends with its session: no host on the domain is renewable forever")
-                .isNotEqualTo(name).matches("[a-z]+-[a-z]+-[a-z2-9]{5}");
+        assertThat(result.name())
+                .as("a public name ends with its session: no host on the domain is renewable forever")
+                .isNotEqualTo(name)
+                .matches("[a-z]+-[a-z]+-[a-z2-9]{5}");
         again.close();
     }
 
@@ -70,16 +76,22 @@ class PublicModeTest {
      */
     @Test
     void aStrangerCannotTakeALivePublicName() {
-        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-seen", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent first = TestAgent.connect(
+                vertx, GatewayPortResource.port(), null, "agent-seen", List.of(TunnelRequest.http("", "x:1")));
         Welcome firstWelcome = first.awaitWelcome();
         String name = firstWelcome.tunnels().getFirst().name();
         for (String agentId : List.of("agent-seen", "agent-other")) {
-            TestAgent stranger = TestAgent.connect(vertx, GatewayPortResource.port(), null, agentId, List.of(TunnelRequest.http(name, "x:1")));
+            TestAgent stranger = TestAgent.connect(
+                    vertx, GatewayPortResource.port(), null, agentId, List.of(TunnelRequest.http(name, "x:1")));
             TunnelResult result = stranger.awaitWelcome().tunnels().getFirst();
             assertThat(result.granted()).as(agentId + ": " + result).isTrue();
             assertThat(result.name()).as(agentId + " gets a name of its own").isNotEqualTo(name);
-            assertThat(registry.holders(TunnelKey.http(name)).toCompletionStage().toCompletableFuture().join())
-                    .as("the name stays with the first session").singleElement()
+            assertThat(registry.holders(TunnelKey.http(name))
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .join())
+                    .as("the name stays with the first session")
+                    .singleElement()
                     .satisfies(holder -> assertThat(holder.sessionId()).isEqualTo(firstWelcome.sessionId()));
             stranger.close();
         }
@@ -89,21 +101,33 @@ class PublicModeTest {
 
     @Test
     void aFreedRandomNameIsNotHandedToAnotherAgent() {
-        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-gone", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent first = TestAgent.connect(
+                vertx, GatewayPortResource.port(), null, "agent-gone", List.of(TunnelRequest.http("", "x:1")));
         String name = first.awaitWelcome().tunnels().getFirst().name();
         first.close();
-        await().until(() -> registry.holders(TunnelKey.http(name)).toCompletionStage().toCompletableFuture().join().isEmpty());
+        await().until(() -> registry.holders(TunnelKey.http(name))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join()
+                .isEmpty());
         for (String agentId : List.of("agent-poller", "agent-gone")) {
-            TestAgent poller = TestAgent.connect(vertx, GatewayPortResource.port(), null, agentId, List.of(TunnelRequest.http(name, "x:1")));
+            TestAgent poller = TestAgent.connect(
+                    vertx, GatewayPortResource.port(), null, agentId, List.of(TunnelRequest.http(name, "x:1")));
             TunnelResult result = poller.awaitWelcome().tunnels().getFirst();
-            assertThat(result.name()).as("a name freed a moment ago, asked for by " + agentId).isNotEqualTo(name);
+            assertThat(result.name())
+                    .as("a name freed a moment ago, asked for by " + agentId)
+                    .isNotEqualTo(name);
             poller.close();
         }
     }
 
     @Test
     void aPublicSessionHoldsOneTunnel() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-greedy",
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                null,
+                "agent-greedy",
                 List.of(TunnelRequest.http("", "x:1"), TunnelRequest.http("", "x:2")));
         List<TunnelResult> results = agent.awaitWelcome().tunnels();
         assertThat(results.getFirst().granted()).isTrue();

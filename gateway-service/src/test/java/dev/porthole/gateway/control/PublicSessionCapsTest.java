@@ -35,8 +35,13 @@ class PublicSessionCapsTest {
     public static final class Capped implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.auth.tokens", "", "porthole.gateway.auth.public-sessions-per-address", "2",
-                    "porthole.gateway.auth.public-sessions", "3");
+            return Map.of(
+                    "porthole.gateway.auth.tokens",
+                    "",
+                    "porthole.gateway.auth.public-sessions-per-address",
+                    "2",
+                    "porthole.gateway.auth.public-sessions",
+                    "3");
         }
     }
 
@@ -51,7 +56,8 @@ class PublicSessionCapsTest {
     @AfterEach
     void closeAgents() {
         agents.forEach(TestAgent::close);
-        await().until(() -> places("porthole:client-sessions:public@127.0.0.1") == 0 && places("porthole:client-sessions:public*") == 0);
+        await().until(() -> places("porthole:client-sessions:public@127.0.0.1") == 0
+                && places("porthole:client-sessions:public*") == 0);
     }
 
     @Test
@@ -59,7 +65,9 @@ class PublicSessionCapsTest {
         agents.add(welcomed(TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-p1", http())));
         agents.add(welcomed(TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-p2", http())));
         UpgradeRejectedException third = TestAgent.rejection(vertx, GatewayPortResource.port(), null);
-        assertThat(third.getStatus()).as("a third public session from one address").isEqualTo(429);
+        assertThat(third.getStatus())
+                .as("a third public session from one address")
+                .isEqualTo(429);
         assertThat(third.getBody().toString()).contains("2 public sessions from this address");
 
         agents.removeFirst().close();
@@ -73,7 +81,9 @@ class PublicSessionCapsTest {
         agents.add(welcomed(TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-t2", http())));
         agents.add(welcomed(TestAgent.connectFrom(vertx, "127.0.0.2", GatewayPortResource.port(), "agent-t3", http())));
         UpgradeRejectedException fourth = TestAgent.rejection(vertx, "127.0.0.3", GatewayPortResource.port(), null);
-        assertThat(fourth.getStatus()).as("a fourth public session, from a fresh address").isEqualTo(429);
+        assertThat(fourth.getStatus())
+                .as("a fourth public session, from a fresh address")
+                .isEqualTo(429);
         assertThat(fourth.getBody().toString()).contains("3 public sessions");
     }
 
@@ -87,6 +97,11 @@ class PublicSessionCapsTest {
     }
 
     private long places(String key) {
-        return redis.zcard(key).toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join().toLong();
+        return redis.zcard(key)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(5, TimeUnit.SECONDS)
+                .join()
+                .toLong();
     }
 }

@@ -52,29 +52,41 @@ class ReplacedSessionTest {
     void aReplacedSessionFinishesItsRequestAndClosesWhenItsLastStreamEnds() throws Exception {
         List<TunnelRequest> tunnels = List.of(TunnelRequest.http("replaced", "x:1"));
         CompletableFuture<MuxStream> held = new CompletableFuture<>();
-        TestAgent old = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-replaced", tunnels).serving((stream, open) -> {
-            stream.handler(data -> {
-            });
-            held.complete(stream);
-        });
+        TestAgent old = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-replaced", tunnels)
+                .serving((stream, open) -> {
+                    stream.handler(data -> {});
+                    held.complete(stream);
+                });
         old.awaitWelcome();
         Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
-        CompletableFuture<Visitor.Reply> reply = CompletableFuture.supplyAsync(() -> visitor.send(HttpMethod.GET,
-                "replaced.porthole.test:" + GatewayPortResource.port(), "/", MultiMap.caseInsensitiveMultiMap(), null));
+        CompletableFuture<Visitor.Reply> reply = CompletableFuture.supplyAsync(() -> visitor.send(
+                HttpMethod.GET,
+                "replaced.porthole.test:" + GatewayPortResource.port(),
+                "/",
+                MultiMap.caseInsensitiveMultiMap(),
+                null));
         MuxStream inFlight = held.get(20, TimeUnit.SECONDS);
 
         TestAgent newer = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-replaced", tunnels);
         String newerSession = newer.awaitWelcome().sessionId();
-        await().atMost(Duration.ofSeconds(20)).until(() -> routes.http("replaced").map(TunnelOwner::sessionId).filter(newerSession::equals).isPresent());
-        assertThat(old.closed).as("the replaced session still carries a request").isNotDone();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> routes.http("replaced")
+                        .map(TunnelOwner::sessionId)
+                        .filter(newerSession::equals)
+                        .isPresent());
+        assertThat(old.closed)
+                .as("the replaced session still carries a request")
+                .isNotDone();
 
         Buffer body = Buffer.buffer("finished by the replaced session");
-        inFlight.respond(new HttpResponseHead(200, "", List.of(new Header("Content-Length", String.valueOf(body.length())))));
+        inFlight.respond(
+                new HttpResponseHead(200, "", List.of(new Header("Content-Length", String.valueOf(body.length())))));
         inFlight.end(body);
         Visitor.Reply answer = reply.get(20, TimeUnit.SECONDS);
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
         assertThat(answer.text()).isEqualTo("finished by the replaced session");
-        await("the replaced session closes once its last stream ended, not at the 10 min drain timeout").atMost(Duration.ofSeconds(60))
+        await("the replaced session closes once its last stream ended, not at the 10 min drain timeout")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> old.closed.isDone());
         assertThat(old.closeCode()).isEqualTo(CloseCode.SESSION_REPLACED.code());
         assertThat(newer.closed).isNotDone();

@@ -17,14 +17,16 @@ class AesGcmTest {
         byte[] sealed = cipher.seal(new byte[] {1}, "acme:account".getBytes(UTF_8), "secret".getBytes(UTF_8));
 
         assertThat(sealed[0]).isEqualTo((byte) 1);
-        assertThat(new String(cipher.open(sealed, 1, "acme:account".getBytes(UTF_8)), UTF_8)).isEqualTo("secret");
+        assertThat(new String(cipher.open(sealed, 1, "acme:account".getBytes(UTF_8)), UTF_8))
+                .isEqualTo("secret");
     }
 
     @Test
     void aValueMovedUnderOtherAssociatedDataDoesNotOpen() {
         byte[] sealed = cipher.seal(new byte[0], "acme:cert:a.example".getBytes(UTF_8), "key".getBytes(UTF_8));
 
-        assertThatThrownBy(() -> cipher.open(sealed, 0, "acme:cert:b.example".getBytes(UTF_8))).isInstanceOf(GeneralSecurityException.class);
+        assertThatThrownBy(() -> cipher.open(sealed, 0, "acme:cert:b.example".getBytes(UTF_8)))
+                .isInstanceOf(GeneralSecurityException.class);
     }
 
     @Test
@@ -36,7 +38,8 @@ class AesGcmTest {
         otherKey[0] = 1;
 
         assertThatThrownBy(() -> cipher.open(changed, 0, new byte[0])).isInstanceOf(GeneralSecurityException.class);
-        assertThatThrownBy(() -> new AesGcm(otherKey).open(sealed, 0, new byte[0])).isInstanceOf(GeneralSecurityException.class);
+        assertThatThrownBy(() -> new AesGcm(otherKey).open(sealed, 0, new byte[0]))
+                .isInstanceOf(GeneralSecurityException.class);
     }
 
     @Test
@@ -56,6 +59,8 @@ class AesGcmTest {
 
     @Test
     void aKeyOfAnotherLengthIsRefused() {
-        assertThatThrownBy(() -> new AesGcm(new byte[16])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> new AesGcm(new byte[16]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32 bytes");
     }
 }

@@ -28,15 +28,21 @@ class AuthServiceReadinessTest {
 
     /** A real HTTP server standing in for auth-service's API port; it answers 404 to everything. */
     static final int AUTH_PORT = FreePorts.loopback();
+
     private static HttpServer authService = startAuthService();
 
     public static final class WithAuthService implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.auth.tokens", "",
-                    "porthole.gateway.auth.service-url", "http://127.0.0.1:" + AUTH_PORT,
-                    "porthole.gateway.auth.service-timeout", "500ms",
-                    "porthole.internal.token", "test-internal-token-0123456789");
+            return Map.of(
+                    "porthole.gateway.auth.tokens",
+                    "",
+                    "porthole.gateway.auth.service-url",
+                    "http://127.0.0.1:" + AUTH_PORT,
+                    "porthole.gateway.auth.service-timeout",
+                    "500ms",
+                    "porthole.internal.token",
+                    "test-internal-token-0123456789");
         }
     }
 
@@ -49,17 +55,21 @@ class AuthServiceReadinessTest {
 
     @Test
     void isReadyWhileAuthServiceAnswers() {
-        await().untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.name", hasItem("auth-service")));
+        await().untilAsserted(() ->
+                given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("auth-service")));
     }
 
     @Test
     void isNotReadyWhileAuthServiceIsDownAndReadyAgainWhenItReturns() {
         authService.stop(0);
         authService = null;
-        await().untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503)
+        await().untilAsserted(() -> given().get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'auth-service' }.status", org.hamcrest.Matchers.equalTo("DOWN"))
-                .body("checks.find { it.name == 'auth-service' }.data.url", org.hamcrest.Matchers.equalTo("http://127.0.0.1:" + AUTH_PORT)));
+                .body(
+                        "checks.find { it.name == 'auth-service' }.data.url",
+                        org.hamcrest.Matchers.equalTo("http://127.0.0.1:" + AUTH_PORT)));
 
         authService = startAuthService();
         await().untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));

@@ -8,10 +8,16 @@ import org.junit.jupiter.api.Test;
 
 class AddressingTest {
 
-    private final Addressing addressing = new Addressing(TestConfigs.gateway(Map.of("porthole.gateway.http.domain", "tunnel.example.com",
-            "porthole.gateway.http.path-routing", "true", "porthole.gateway.http.apex-hosts", "tunnel.example.com,10.0.0.1")));
+    private final Addressing addressing = new Addressing(TestConfigs.gateway(Map.of(
+            "porthole.gateway.http.domain",
+            "tunnel.example.com",
+            "porthole.gateway.http.path-routing",
+            "true",
+            "porthole.gateway.http.apex-hosts",
+            "tunnel.example.com,10.0.0.1")));
 
-    private final Addressing byDefault = new Addressing(TestConfigs.gateway(Map.of("porthole.gateway.http.domain", "tunnel.example.com")));
+    private final Addressing byDefault =
+            new Addressing(TestConfigs.gateway(Map.of("porthole.gateway.http.domain", "tunnel.example.com")));
 
     @Test
     void pathRoutingIsOffByDefault() {
@@ -25,13 +31,17 @@ class AddressingTest {
         assertThat(addressing.resolve("evil.example", "/t/api/x")).isInstanceOf(Addressing.OtherHost.class);
         assertThat(addressing.resolve("evil.example", "/")).isInstanceOf(Addressing.OtherHost.class);
         assertThat(byDefault.resolve("10.0.0.1", "/t/api/x")).isInstanceOf(Addressing.OtherHost.class);
-        assertThat(addressing.resolve("TUNNEL.example.com", "/t/api/x")).isEqualTo(new Addressing.Tunnel("api", "/x", "/t/api"));
-        assertThat(addressing.resolve("evil.example", "/_porthole/agent")).as("agents connect by any name").isInstanceOf(Addressing.AgentEndpoint.class);
+        assertThat(addressing.resolve("TUNNEL.example.com", "/t/api/x"))
+                .isEqualTo(new Addressing.Tunnel("api", "/x", "/t/api"));
+        assertThat(addressing.resolve("evil.example", "/_porthole/agent"))
+                .as("agents connect by any name")
+                .isInstanceOf(Addressing.AgentEndpoint.class);
     }
 
     @Test
     void aSubdomainOfTheDomainNamesTheTunnel() {
-        assertThat(addressing.resolve("api.tunnel.example.com", "/x?y=1")).isEqualTo(new Addressing.Tunnel("api", "/x?y=1", ""));
+        assertThat(addressing.resolve("api.tunnel.example.com", "/x?y=1"))
+                .isEqualTo(new Addressing.Tunnel("api", "/x?y=1", ""));
         assertThat(addressing.resolve("API.Tunnel.Example.com", "/")).isEqualTo(new Addressing.Tunnel("api", "/", ""));
     }
 
@@ -47,7 +57,8 @@ class AddressingTest {
         assertThat(addressing.resolve("tunnel.example.com", "/t/api/v1/items?page=2"))
                 .isEqualTo(new Addressing.Tunnel("api", "/v1/items?page=2", "/t/api"));
         assertThat(addressing.resolve("10.0.0.1", "/t/api")).isEqualTo(new Addressing.Tunnel("api", "/", "/t/api"));
-        assertThat(addressing.resolve("10.0.0.1", "/t/api?x=1")).isEqualTo(new Addressing.Tunnel("api", "/?x=1", "/t/api"));
+        assertThat(addressing.resolve("10.0.0.1", "/t/api?x=1"))
+                .isEqualTo(new Addressing.Tunnel("api", "/?x=1", "/t/api"));
     }
 
     @Test
@@ -58,7 +69,8 @@ class AddressingTest {
 
     @Test
     void theAgentPathIsTheAgentEndpointExceptOnATunnelHost() {
-        assertThat(addressing.resolve("tunnel.example.com", "/_porthole/agent")).isInstanceOf(Addressing.AgentEndpoint.class);
+        assertThat(addressing.resolve("tunnel.example.com", "/_porthole/agent"))
+                .isInstanceOf(Addressing.AgentEndpoint.class);
         assertThat(addressing.resolve("api.tunnel.example.com", "/_porthole/agent"))
                 .isEqualTo(new Addressing.Tunnel("api", "/_porthole/agent", ""));
     }
@@ -75,9 +87,12 @@ class AddressingTest {
                 .isEqualTo(new Addressing.Tunnel("api", "/x?y=1", ""));
         assertThat(addressing.resolve("api.tunnel.example.com", "https://api.tunnel.example.com"))
                 .isEqualTo(new Addressing.Tunnel("api", "/", ""));
-        assertThat(addressing.resolve("api.tunnel.example.com", "http://other.example/x")).isInstanceOf(Addressing.BadRequest.class);
-        assertThat(addressing.resolve("api.tunnel.example.com", "http://user@api.tunnel.example.com/x")).isInstanceOf(Addressing.BadRequest.class);
-        assertThat(addressing.resolve("api.tunnel.example.com", "ftp://api.tunnel.example.com/x")).isInstanceOf(Addressing.BadRequest.class);
+        assertThat(addressing.resolve("api.tunnel.example.com", "http://other.example/x"))
+                .isInstanceOf(Addressing.BadRequest.class);
+        assertThat(addressing.resolve("api.tunnel.example.com", "http://user@api.tunnel.example.com/x"))
+                .isInstanceOf(Addressing.BadRequest.class);
+        assertThat(addressing.resolve("api.tunnel.example.com", "ftp://api.tunnel.example.com/x"))
+                .isInstanceOf(Addressing.BadRequest.class);
         assertThat(addressing.resolve("api.tunnel.example.com", "x")).isInstanceOf(Addressing.BadRequest.class);
     }
 
@@ -86,5 +101,4 @@ class AddressingTest {
         assertThat(addressing.resolve("tunnel.example.com", "/")).isInstanceOf(Addressing.NoTunnel.class);
         assertThat(addressing.resolve("10.0.0.1", "/page")).isInstanceOf(Addressing.NoTunnel.class);
     }
-
 }

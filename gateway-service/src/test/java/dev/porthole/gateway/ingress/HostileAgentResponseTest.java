@@ -41,7 +41,9 @@ class HostileAgentResponseTest {
 
     private static final String TOKEN = "Bearer test-token-0123456789";
     /** What a hostile agent appends to a body, hoping the visitor reads it as the next response. */
-    private static final String INJECTED = "HTTP/1.1 200 OK\r\nX-Injected: by-agent\r\nContent-Length: 8\r\n\r\nSMUGGLED";
+    private static final String INJECTED =
+            "HTTP/1.1 200 OK\r\nX-Injected: by-agent\r\nContent-Length: 8\r\n\r\nSMUGGLED";
+
     private static final Duration SILENCE = Duration.ofSeconds(4);
 
     @Inject
@@ -54,7 +56,11 @@ class HostileAgentResponseTest {
 
     @BeforeEach
     void connect() {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-hostile-responses",
+        agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-hostile-responses",
                 List.of(TunnelRequest.http("framed", "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
     }
@@ -80,19 +86,25 @@ class HostileAgentResponseTest {
     /** A keep-alive GET, so that anything the agent smuggles would be read as the connection's next response. */
     private RawVisitor.Answer visit(BiConsumer<MuxStream, Open> upstream, String extraHeaders) throws IOException {
         agent.serving(upstream);
-        return RawVisitor.exchange(GatewayPortResource.port(), "GET /x HTTP/1.1\r\nHost: framed.porthole.test\r\n" + extraHeaders + "\r\n",
+        return RawVisitor.exchange(
+                GatewayPortResource.port(),
+                "GET /x HTTP/1.1\r\nHost: framed.porthole.test\r\n" + extraHeaders + "\r\n",
                 SILENCE);
     }
 
     private double refused(String reason) {
-        Counter counter = registry.find("porthole.gateway.agent.responses.refused").tag("reason", reason).counter();
+        Counter counter = registry.find("porthole.gateway.agent.responses.refused")
+                .tag("reason", reason)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
     private void stillServes() throws IOException {
         agent.serving(Upstreams.respond(200, "fine"));
-        RawVisitor.Answer ok = RawVisitor.exchange(GatewayPortResource.port(),
-                "GET /after HTTP/1.1\r\nHost: framed.porthole.test\r\nConnection: close\r\n\r\n", SILENCE);
+        RawVisitor.Answer ok = RawVisitor.exchange(
+                GatewayPortResource.port(),
+                "GET /after HTTP/1.1\r\nHost: framed.porthole.test\r\nConnection: close\r\n\r\n",
+                SILENCE);
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.text()).endsWith("fine");
     }
@@ -117,7 +129,9 @@ class HostileAgentResponseTest {
             stream.end(Buffer.buffer("short"));
         });
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.closed()).as("the next response must not be read as the rest of this one").isTrue();
+        assertThat(answer.closed())
+                .as("the next response must not be read as the rest of this one")
+                .isTrue();
     }
 
     @Test
@@ -160,29 +174,36 @@ class HostileAgentResponseTest {
 
     @Test
     void switchingToAnotherProtocolThanTheOneAskedForIsAnswered502() throws Exception {
-        RawVisitor.Answer answer = visit((stream, open) -> {
-            stream.respond(head(101, "Switching Protocols", "Upgrade", "h2c", "Connection", "Upgrade"));
-            stream.write(Buffer.buffer(INJECTED));
-        }, "Connection: Upgrade\r\nUpgrade: websocket\r\n");
+        RawVisitor.Answer answer = visit(
+                (stream, open) -> {
+                    stream.respond(head(101, "Switching Protocols", "Upgrade", "h2c", "Connection", "Upgrade"));
+                    stream.write(Buffer.buffer(INJECTED));
+                },
+                "Connection: Upgrade\r\nUpgrade: websocket\r\n");
         assertThat(answer.status()).isEqualTo(502);
         assertThat(answer.text()).doesNotContain("by-agent");
     }
 
     @Test
     void anInterimResponseIsFollowedByTheFinalOne() throws Exception {
-        RawVisitor.Answer answer = visit((stream, open) -> {
-            stream.respond(head(103, "Early Hints", "Link", "</style.css>; rel=preload"));
-            stream.respond(head(200, "OK", "Content-Length", "2"));
-            stream.end(Buffer.buffer("ok"));
-        }, "Connection: close\r\n");
+        RawVisitor.Answer answer = visit(
+                (stream, open) -> {
+                    stream.respond(head(103, "Early Hints", "Link", "</style.css>; rel=preload"));
+                    stream.respond(head(200, "OK", "Content-Length", "2"));
+                    stream.end(Buffer.buffer("ok"));
+                },
+                "Connection: close\r\n");
         assertThat(answer.text()).contains("HTTP/1.1 200 OK").endsWith("\r\n\r\nok");
     }
 
     @Test
     void anInterimResponseAndThenSilenceEndsInATimeout() throws Exception {
-        RawVisitor.Answer answer = visit((stream, open) -> stream.respond(head(102, "Processing")), "Connection: close\r\n");
+        RawVisitor.Answer answer =
+                visit((stream, open) -> stream.respond(head(102, "Processing")), "Connection: close\r\n");
         assertThat(answer.status()).isEqualTo(504);
-        assertThat(answer.took()).as("bounded by the response timeout (2 s here)").isLessThan(SILENCE);
+        assertThat(answer.took())
+                .as("bounded by the response timeout (2 s here)")
+                .isLessThan(SILENCE);
     }
 
     @Test
@@ -213,10 +234,12 @@ class HostileAgentResponseTest {
     @Test
     void crOrLfInTheReasonPhraseIsAnswered502AtOnce() throws Exception {
         double before = refused("malformed-head");
-        RawVisitor.Answer answer = visit((stream, open) -> {
-            stream.respond(head(200, "OK\r\nX-Injected: by-agent"));
-            stream.end(Buffer.buffer("ok"));
-        }, "Connection: close\r\n");
+        RawVisitor.Answer answer = visit(
+                (stream, open) -> {
+                    stream.respond(head(200, "OK\r\nX-Injected: by-agent"));
+                    stream.end(Buffer.buffer("ok"));
+                },
+                "Connection: close\r\n");
         assertThat(answer.status()).isEqualTo(502);
         assertThat(answer.took()).as("at once, not after the response timeout").isLessThan(Duration.ofMillis(1500));
         assertThat(answer.text()).doesNotContain("by-agent");
@@ -234,10 +257,12 @@ class HostileAgentResponseTest {
                 head(200, "OK", "X-Injected:", "colon in the name"),
                 head(200, "OK", "", "empty name"));
         for (HttpResponseHead bad : heads) {
-            RawVisitor.Answer answer = visit((stream, open) -> {
-                stream.respond(bad);
-                stream.end(Buffer.buffer("ok"));
-            }, "Connection: close\r\n");
+            RawVisitor.Answer answer = visit(
+                    (stream, open) -> {
+                        stream.respond(bad);
+                        stream.end(Buffer.buffer("ok"));
+                    },
+                    "Connection: close\r\n");
             assertThat(answer.status()).as(bad.toString()).isEqualTo(502);
             assertThat(answer.took()).as(bad.toString()).isLessThan(Duration.ofMillis(1500));
             assertThat(answer.text()).doesNotContain("by-agent");

@@ -52,7 +52,8 @@ class HttpIngressTest {
     }
 
     private Visitor tunnel(String name) {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-" + name, List.of(TunnelRequest.http(name, "x:1")));
+        agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-" + name, List.of(TunnelRequest.http(name, "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         return new Visitor(vertx, GatewayPortResource.port());
     }
@@ -65,23 +66,32 @@ class HttpIngressTest {
     void aSingleGatewayDropsTheGatewaysOwnHeadersFromVisitorsAndServesThem() {
         Visitor visitor = tunnel("alone");
         agent.serving(Upstreams.respond(200, "served"));
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("X-Porthole-Gateway-Token", "guess").add("X-Porthole-Forwarded-By", "gw-x")
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("X-Porthole-Gateway-Token", "guess")
+                .add("X-Porthole-Forwarded-By", "gw-x")
                 .add("X-Forwarded-For", "6.6.6.6");
         Visitor.Reply reply = visitor.send(HttpMethod.GET, host("alone"), "/", headers, null);
 
-        assertThat(reply.status()).as("without cluster.internal-address the headers mean nothing").isEqualTo(200);
+        assertThat(reply.status())
+                .as("without cluster.internal-address the headers mean nothing")
+                .isEqualTo(200);
         HttpRequestHead head = agent.opened.getLast().request();
         assertThat(header(head, "X-Porthole-Gateway-Token")).isNull();
         assertThat(header(head, "X-Porthole-Forwarded-By")).isNull();
-        assertThat(header(head, "X-Forwarded-For")).as("and they make no visitor trusted").isEqualTo("127.0.0.1");
+        assertThat(header(head, "X-Forwarded-For"))
+                .as("and they make no visitor trusted")
+                .isEqualTo("127.0.0.1");
     }
 
     @Test
     void routesBySubdomainAndForwardsTheRequestHead() {
         Visitor visitor = tunnel("sub");
         agent.serving(Upstreams.respond(200, "hello from upstream"));
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", "6.6.6.6").add("X-Custom", "kept")
-                .add("Connection", "keep-alive, X-Drop-Me").add("X-Drop-Me", "gone");
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("X-Forwarded-For", "6.6.6.6")
+                .add("X-Custom", "kept")
+                .add("Connection", "keep-alive, X-Drop-Me")
+                .add("X-Drop-Me", "gone");
         Visitor.Reply reply = visitor.send(HttpMethod.GET, host("sub"), "/path/x?q=1", headers, null);
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.text()).isEqualTo("hello from upstream");
@@ -91,10 +101,14 @@ class HttpIngressTest {
         assertThat(head.uri()).isEqualTo("/path/x?q=1");
         assertThat(header(head, "Host")).isEqualTo(host("sub"));
         assertThat(header(head, "X-Custom")).isEqualTo("kept");
-        assertThat(header(head, "X-Forwarded-For")).as("a visitor's own X-Forwarded-For is replaced").isEqualTo("127.0.0.1");
+        assertThat(header(head, "X-Forwarded-For"))
+                .as("a visitor's own X-Forwarded-For is replaced")
+                .isEqualTo("127.0.0.1");
         assertThat(header(head, "X-Forwarded-Proto")).isEqualTo("http");
         assertThat(header(head, "X-Forwarded-Host")).isEqualTo(host("sub"));
-        assertThat(header(head, "X-Drop-Me")).as("headers named in Connection are hop-by-hop").isNull();
+        assertThat(header(head, "X-Drop-Me"))
+                .as("headers named in Connection are hop-by-hop")
+                .isNull();
         assertThat(header(head, "Connection")).isNull();
     }
 
@@ -131,8 +145,13 @@ class HttpIngressTest {
 
     @Test
     void browsersGetAnHtmlErrorPage() {
-        Visitor.Reply reply = new Visitor(vertx, GatewayPortResource.port()).send(HttpMethod.GET, host("nobody"), "/",
-                MultiMap.caseInsensitiveMultiMap().add("Accept", "text/html"), null);
+        Visitor.Reply reply = new Visitor(vertx, GatewayPortResource.port())
+                .send(
+                        HttpMethod.GET,
+                        host("nobody"),
+                        "/",
+                        MultiMap.caseInsensitiveMultiMap().add("Accept", "text/html"),
+                        null);
         assertThat(reply.header("Content-Type")).startsWith("text/html");
         assertThat(reply.text()).contains("<h1>404 Tunnel Not Found</h1>");
     }
@@ -143,38 +162,51 @@ class HttpIngressTest {
         agent.serving(Upstreams.echo());
         byte[] payload = new byte[10 * 1024 * 1024];
         new Random(42).nextBytes(payload);
-        Visitor.Reply reply = visitor.send(HttpMethod.PUT, host("echo"), "/upload", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(payload));
+        Visitor.Reply reply = visitor.send(
+                HttpMethod.PUT, host("echo"), "/upload", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(payload));
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("Transfer-Encoding")).isEqualTo("chunked");
         assertThat(MessageDigest.getInstance("SHA-256").digest(reply.body().getBytes()))
                 .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
-        assertThat(header(agent.opened.getLast().request(), "Content-Length")).isEqualTo(String.valueOf(payload.length));
+        assertThat(header(agent.opened.getLast().request(), "Content-Length"))
+                .isEqualTo(String.valueOf(payload.length));
     }
 
     @Test
     void aChunkedRequestBodyIsMarkedChunkedForTheAgent() throws Exception {
         Visitor visitor = tunnel("chunky");
         agent.serving(Upstreams.echo());
-        String body = visitor.call(client -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-                .setPort(GatewayPortResource.port()).setURI("/c").putHeader("Host", host("chunky"))).compose(request -> {
-                    request.setChunked(true);
-                    request.write("part one, ");
-                    request.end("part two");
-                    return request.response().compose(response -> response.body());
-                })).toString();
+        String body = visitor.call(client -> client.request(new RequestOptions()
+                                .setMethod(HttpMethod.POST)
+                                .setHost("127.0.0.1")
+                                .setPort(GatewayPortResource.port())
+                                .setURI("/c")
+                                .putHeader("Host", host("chunky")))
+                        .compose(request -> {
+                            request.setChunked(true);
+                            request.write("part one, ");
+                            request.end("part two");
+                            return request.response().compose(response -> response.body());
+                        }))
+                .toString();
         assertThat(body).isEqualTo("part one, part two");
-        assertThat(header(agent.opened.getLast().request(), "Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(header(agent.opened.getLast().request(), "Transfer-Encoding"))
+                .isEqualTo("chunked");
     }
 
     @Test
     void anUpstreamThatRefusesBecomesA502ThatShowsNoInternalAddress() {
         Visitor visitor = tunnel("refused");
-        agent.serving(Upstreams.reset(ResetCode.UPSTREAM_REFUSED, "the agent could not connect to the local service at 127.0.0.1:3000"));
+        agent.serving(Upstreams.reset(
+                ResetCode.UPSTREAM_REFUSED, "the agent could not connect to the local service at 127.0.0.1:3000"));
         Visitor.Reply reply = visitor.get(host("refused"), "/");
         assertThat(reply.status()).isEqualTo(502);
         assertThat(reply.header(ErrorPages.ERROR_HEADER)).isEqualTo("upstream-refused");
-        assertThat(reply.text()).as("the address is in the agent's log and inspector, not on a page anyone can see")
-                .doesNotContain("127.0.0.1").doesNotContain("3000").contains("could not reach the service behind it");
+        assertThat(reply.text())
+                .as("the address is in the agent's log and inspector, not on a page anyone can see")
+                .doesNotContain("127.0.0.1")
+                .doesNotContain("3000")
+                .contains("could not reach the service behind it");
     }
 
     @Test
@@ -208,7 +240,10 @@ class HttpIngressTest {
         await().until(() -> visitor.get(host("flaky"), "/").status() == 502);
         Visitor.Reply reply = visitor.get(host("flaky"), "/");
         assertThat(reply.header(ErrorPages.ERROR_HEADER)).isEqualTo("agent-offline");
-        assertThat(reply.text()).contains("went offline").contains("may reconnect").as("the agent's close reason stays in the logs")
+        assertThat(reply.text())
+                .contains("went offline")
+                .contains("may reconnect")
+                .as("the agent's close reason stays in the logs")
                 .doesNotContain("test done");
         Visitor again = tunnel("flaky");
         agent.serving(Upstreams.respond(200, "up again"));
@@ -229,8 +264,11 @@ class HttpIngressTest {
     void aResponseThatBreaksAfterItsHeadCutsTheVisitorsConnection() throws Exception {
         Visitor visitor = tunnel("broken");
         agent.serving(Upstreams.breakAfterHead());
-        Throwable failure = visitor.call(client -> client.request(new RequestOptions().setHost("127.0.0.1").setPort(GatewayPortResource.port())
-                .setURI("/").putHeader("Host", host("broken")))
+        Throwable failure = visitor.call(client -> client.request(new RequestOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(GatewayPortResource.port())
+                        .setURI("/")
+                        .putHeader("Host", host("broken")))
                 .compose(request -> request.send())
                 .compose(response -> {
                     assertThat(response.statusCode()).isEqualTo(200);
@@ -245,8 +283,12 @@ class HttpIngressTest {
         Visitor visitor = tunnel("leaver");
         CompletableFuture<Throwable> reset = new CompletableFuture<>();
         agent.serving((stream, open) -> stream.exceptionHandler(reset::complete));
-        HttpClientRequest request = visitor.call(client -> client.request(new RequestOptions().setHost("127.0.0.1")
-                .setPort(GatewayPortResource.port()).setURI("/").putHeader("Host", host("leaver"))).onSuccess(HttpClientRequest::send));
+        HttpClientRequest request = visitor.call(client -> client.request(new RequestOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(GatewayPortResource.port())
+                        .setURI("/")
+                        .putHeader("Host", host("leaver")))
+                .onSuccess(HttpClientRequest::send));
         await().until(() -> !agent.opened.isEmpty());
         request.connection().close();
         assertThat(reset.get(10, TimeUnit.SECONDS)).hasMessageContaining("visitor closed the connection");
@@ -256,13 +298,20 @@ class HttpIngressTest {
     void anUpgradeIsAnsweredWith101AndThenCarriesRawBytesBothWays() throws Exception {
         tunnel("upgrader");
         agent.serving((stream, open) -> {
-            stream.respond(new dev.porthole.protocol.message.HttpResponseHead(101, "Switching Protocols", List.of(
-                    new Header("Upgrade", "websocket"), new Header("Connection", "Upgrade"),
-                    new Header("Sec-WebSocket-Accept", accept(header(open.request(), "Sec-WebSocket-Key"))))));
+            stream.respond(new dev.porthole.protocol.message.HttpResponseHead(
+                    101,
+                    "Switching Protocols",
+                    List.of(
+                            new Header("Upgrade", "websocket"),
+                            new Header("Connection", "Upgrade"),
+                            new Header("Sec-WebSocket-Accept", accept(header(open.request(), "Sec-WebSocket-Key"))))));
             stream.pipeTo(stream);
         });
-        NetSocket socket = vertx.createNetClient().connect(GatewayPortResource.port(), "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        NetSocket socket = vertx.createNetClient()
+                .connect(GatewayPortResource.port(), "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         Buffer received = Buffer.buffer();
         CompletableFuture<Void> echoed = new CompletableFuture<>();
         socket.handler(data -> {
@@ -271,10 +320,12 @@ class HttpIngressTest {
                 echoed.complete(null);
             }
         });
-        socket.write("GET /socket HTTP/1.1\r\nHost: " + host("upgrader") + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        socket.write("GET /socket HTTP/1.1\r\nHost: " + host("upgrader")
+                + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
         await().until(() -> received.toString().contains("\r\n\r\n"));
-        assertThat(received.toString()).startsWith("HTTP/1.1 101 Switching Protocols")
+        assertThat(received.toString())
+                .startsWith("HTTP/1.1 101 Switching Protocols")
                 .containsIgnoringCase("upgrade: websocket")
                 .contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
         socket.write("raw bytes after the upgrade");
@@ -285,7 +336,8 @@ class HttpIngressTest {
 
     private static String accept(String key) {
         try {
-            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes());
+            byte[] sha1 = MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes());
             return java.util.Base64.getEncoder().encodeToString(sha1);
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -293,6 +345,10 @@ class HttpIngressTest {
     }
 
     private static String header(HttpRequestHead head, String name) {
-        return head.headers().stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Header::value).findFirst().orElse(null);
+        return head.headers().stream()
+                .filter(h -> h.name().equalsIgnoreCase(name))
+                .map(Header::value)
+                .findFirst()
+                .orElse(null);
     }
 }

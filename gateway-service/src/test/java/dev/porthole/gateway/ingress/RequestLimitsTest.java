@@ -61,7 +61,8 @@ class RequestLimitsTest {
     private TestAgent agent;
 
     private String connect(String name) {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-" + name, List.of(TunnelRequest.http(name, "x:1")));
+        agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-" + name, List.of(TunnelRequest.http(name, "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         return name + ".porthole.test";
     }
@@ -78,8 +79,13 @@ class RequestLimitsTest {
     void aDeclaredBodyOverTheLimitGets413BeforeTheAgentHearsOfIt() {
         String host = connect("big-declared");
         agent.serving(Upstreams.respond(200, "served"));
-        Visitor.Reply reply = new Visitor(vertx, GatewayPortResource.port()).send(HttpMethod.POST, host, "/upload",
-                MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(new byte[2048]));
+        Visitor.Reply reply = new Visitor(vertx, GatewayPortResource.port())
+                .send(
+                        HttpMethod.POST,
+                        host,
+                        "/upload",
+                        MultiMap.caseInsensitiveMultiMap(),
+                        Buffer.buffer(new byte[2048]));
         assertThat(reply.status()).isEqualTo(413);
         assertThat(reply.header(ErrorPages.ERROR_HEADER)).isEqualTo("body-too-large");
         assertThat(reply.text()).contains("at most 1024 bytes");
@@ -96,22 +102,35 @@ class RequestLimitsTest {
             stream.exceptionHandler(upstreamError::set);
         });
         HttpClient client = vertx.createHttpClient();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(GatewayPortResource.port())
-                .setURI("/upload").putHeader("Host", host);
-        HttpClientResponse response = client.request(options).compose(request -> {
-            request.setChunked(true);
-            for (int i = 0; i < 4; i++) {
-                request.write(Buffer.buffer(new byte[600]));
-            }
-            request.end();
-            return request.response();
-        }).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost("127.0.0.1")
+                .setPort(GatewayPortResource.port())
+                .setURI("/upload")
+                .putHeader("Host", host);
+        HttpClientResponse response = client.request(options)
+                .compose(request -> {
+                    request.setChunked(true);
+                    for (int i = 0; i < 4; i++) {
+                        request.write(Buffer.buffer(new byte[600]));
+                    }
+                    request.end();
+                    return request.response();
+                })
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.getHeader(ErrorPages.ERROR_HEADER)).isEqualTo("body-too-large");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(upstreamError.get())
-                .isInstanceOfSatisfying(StreamResetException.class, reset -> assertThat(reset.code()).isEqualTo(ResetCode.LIMIT_REACHED)));
-        assertThat(upstreamBytes.get()).as("nothing past the limit reached the upstream").isLessThanOrEqualTo(1024);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(upstreamError.get())
+                        .isInstanceOfSatisfying(
+                                StreamResetException.class,
+                                reset -> assertThat(reset.code()).isEqualTo(ResetCode.LIMIT_REACHED)));
+        assertThat(upstreamBytes.get())
+                .as("nothing past the limit reached the upstream")
+                .isLessThanOrEqualTo(1024);
     }
 
     @Test
@@ -125,12 +144,21 @@ class RequestLimitsTest {
             Visitor.Reply reply = visitor.get(host, "/");
             refused = reply.status() == 429 ? reply : null;
         }
-        assertThat(refused).as("one request per second: a quick second one is refused").isNotNull();
+        assertThat(refused)
+                .as("one request per second: a quick second one is refused")
+                .isNotNull();
         assertThat(refused.header(ErrorPages.ERROR_HEADER)).isEqualTo("rate-limited");
         assertThat(refused.header("Retry-After")).isEqualTo("1");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(redis.xrange(List.of("porthole:events", "-", "+"))
-                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toString())
-                .as("a limit.hit event on the event stream").contains("limit.hit").contains("busy-rate").contains("requests-per-second"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(redis.xrange(List.of("porthole:events", "-", "+"))
+                                .toCompletionStage()
+                                .toCompletableFuture()
+                                .get(5, TimeUnit.SECONDS)
+                                .toString())
+                        .as("a limit.hit event on the event stream")
+                        .contains("limit.hit")
+                        .contains("busy-rate")
+                        .contains("requests-per-second"));
     }
 
     @Test
@@ -152,7 +180,9 @@ class RequestLimitsTest {
 
             agent.serving(Upstreams.respond(200, "served"));
             for (CompletableFuture<Integer> request : hanging) {
-                assertThat(request.get(20, TimeUnit.SECONDS)).as("the silent upstream times out").isEqualTo(504);
+                assertThat(request.get(20, TimeUnit.SECONDS))
+                        .as("the silent upstream times out")
+                        .isEqualTo(504);
             }
             assertThat(visitor.get(host, "/after").status()).isEqualTo(200);
         } finally {
@@ -166,10 +196,20 @@ class RequestLimitsTest {
         policy.apply(new LimitSettings(0, 0, 0, 0, 2, 0, configured.maxBodySize()));
         TestAgent dialer = null;
         try {
-            agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-private-busy",
-                    List.of(new TunnelRequest(TunnelKind.TCP, "busy-db", 0, true, "127.0.0.1:5432"))).serving(Upstreams.silent());
+            agent = TestAgent.connect(
+                            vertx,
+                            GatewayPortResource.port(),
+                            TOKEN,
+                            "agent-private-busy",
+                            List.of(new TunnelRequest(TunnelKind.TCP, "busy-db", 0, true, "127.0.0.1:5432")))
+                    .serving(Upstreams.silent());
             assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
-            dialer = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer second-token-0123456789", "agent-dialer-busy", List.of());
+            dialer = TestAgent.connect(
+                    vertx,
+                    GatewayPortResource.port(),
+                    "Bearer second-token-0123456789",
+                    "agent-dialer-busy",
+                    List.of());
             dialer.awaitWelcome();
             TestAgent dialing = dialer;
             MuxStream first = dialer.dial("busy-db");
@@ -180,8 +220,11 @@ class RequestLimitsTest {
 
             CompletableFuture<Throwable> refused = new CompletableFuture<>();
             dialer.dial("busy-db").exceptionHandler(refused::complete).write(Buffer.buffer("3"));
-            assertThat(refused.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(StreamResetException.class,
-                    reset -> assertThat(reset.code()).isEqualTo(ResetCode.LIMIT_REACHED)).hasMessageContaining("2 connections open");
+            assertThat(refused.get(10, TimeUnit.SECONDS))
+                    .isInstanceOfSatisfying(
+                            StreamResetException.class,
+                            reset -> assertThat(reset.code()).isEqualTo(ResetCode.LIMIT_REACHED))
+                    .hasMessageContaining("2 connections open");
             assertThat(agent.opened).hasSize(2);
 
             first.reset(ResetCode.CANCEL, "done");
@@ -199,9 +242,15 @@ class RequestLimitsTest {
     }
 
     private static CompletableFuture<Integer> pending(HttpClient client, String host) {
-        RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(GatewayPortResource.port()).setURI("/slow")
+        RequestOptions options = new RequestOptions()
+                .setHost("127.0.0.1")
+                .setPort(GatewayPortResource.port())
+                .setURI("/slow")
                 .putHeader("Host", host);
-        return client.request(options).compose(request -> request.send()).map(HttpClientResponse::statusCode)
-                .toCompletionStage().toCompletableFuture();
+        return client.request(options)
+                .compose(request -> request.send())
+                .map(HttpClientResponse::statusCode)
+                .toCompletionStage()
+                .toCompletableFuture();
     }
 }

@@ -49,8 +49,11 @@ class SlowlorisTest {
     public static final class ShortHeadTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.http.request-head-timeout", HEAD_TIMEOUT.toMillis() + "ms",
-                    "porthole.gateway.http.idle-timeout", "5m");
+            return Map.of(
+                    "porthole.gateway.http.request-head-timeout",
+                    HEAD_TIMEOUT.toMillis() + "ms",
+                    "porthole.gateway.http.idle-timeout",
+                    "5m");
         }
     }
 
@@ -63,7 +66,8 @@ class SlowlorisTest {
 
     @BeforeEach
     void connect() {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-loris", List.of(TunnelRequest.http("loris", "x:1")));
+        agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-loris", List.of(TunnelRequest.http("loris", "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(Upstreams.respond(200, "served"));
     }
@@ -83,8 +87,7 @@ class SlowlorisTest {
     }
 
     /** A raw connection whose future completes with the time the gateway closed it (EOF or reset). */
-    private record Watched(Socket socket, CompletableFuture<Long> closedAt, ByteArrayOutputStream received) {
-    }
+    private record Watched(Socket socket, CompletableFuture<Long> closedAt, ByteArrayOutputStream received) {}
 
     private Watched open() throws IOException {
         Socket socket = new Socket("127.0.0.1", GatewayPortResource.port());
@@ -111,20 +114,25 @@ class SlowlorisTest {
     private void trickle(Socket socket, String text, long everyMillis) {
         byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
         int[] next = {0};
-        trickler.scheduleAtFixedRate(() -> {
-            try {
-                socket.getOutputStream().write(bytes[Math.min(next[0]++, bytes.length - 1)]);
-            } catch (IOException e) {
-                throw new IllegalStateException("closed", e); // stops this task
-            }
-        }, 0, everyMillis, TimeUnit.MILLISECONDS);
+        trickler.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        socket.getOutputStream().write(bytes[Math.min(next[0]++, bytes.length - 1)]);
+                    } catch (IOException e) {
+                        throw new IllegalStateException("closed", e); // stops this task
+                    }
+                },
+                0,
+                everyMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     private int served() {
         try (Socket socket = new Socket("127.0.0.1", GatewayPortResource.port())) {
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(("GET /ok HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream()
+                    .write(("GET /ok HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             return answer.startsWith("HTTP/1.1 200") && answer.endsWith("served") ? 200 : -1;
         } catch (IOException e) {
@@ -145,22 +153,33 @@ class SlowlorisTest {
         Watched silent = open(); // connects and sends nothing at all
 
         assertThat(served()).as("served while the slow connections hang").isEqualTo(200);
-        await().atMost(Duration.ofSeconds(10)).until(() -> loris.stream().allMatch(w -> w.closedAt().isDone()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> loris.stream().allMatch(w -> w.closedAt().isDone()));
         await().atMost(Duration.ofSeconds(10)).until(() -> silent.closedAt().isDone());
 
         for (Watched watched : loris) {
             long afterMillis = TimeUnit.NANOSECONDS.toMillis(watched.closedAt().join() - start);
-            assertThat(afterMillis).as("closed by the head deadline, not before it").isGreaterThanOrEqualTo(HEAD_TIMEOUT.toMillis() - 100);
-            assertThat(watched.received().size()).as("no answer was started for a head that never completed").isZero();
+            assertThat(afterMillis)
+                    .as("closed by the head deadline, not before it")
+                    .isGreaterThanOrEqualTo(HEAD_TIMEOUT.toMillis() - 100);
+            assertThat(watched.received().size())
+                    .as("no answer was started for a head that never completed")
+                    .isZero();
         }
-        assertThat(agent.opened).as("only the ordinary visitor reached the agent").allMatch(open -> open.request().uri().equals("/ok"));
-        assertThat(served()).as("the agent connection outlived the head timeout").isEqualTo(200);
+        assertThat(agent.opened)
+                .as("only the ordinary visitor reached the agent")
+                .allMatch(open -> open.request().uri().equals("/ok"));
+        assertThat(served())
+                .as("the agent connection outlived the head timeout")
+                .isEqualTo(200);
     }
 
     @Test
     void aKeptAliveConnectionThatSendsNoNextRequestIsClosed() throws Exception {
         Watched watched = open();
-        watched.socket().getOutputStream().write(("GET /first HTTP/1.1\r\nHost: " + host() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        watched.socket()
+                .getOutputStream()
+                .write(("GET /first HTTP/1.1\r\nHost: " + host() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         long sent = System.nanoTime();
         await().atMost(Duration.ofSeconds(5)).until(() -> {
             synchronized (watched.received()) {
@@ -171,7 +190,8 @@ class SlowlorisTest {
 
         trickle(watched.socket(), "G", 200); // the next head starts, one byte every 200 ms, and never ends
         await().atMost(Duration.ofSeconds(10)).until(() -> watched.closedAt().isDone());
-        assertThat(TimeUnit.NANOSECONDS.toMillis(watched.closedAt().join() - sent)).isGreaterThanOrEqualTo(HEAD_TIMEOUT.toMillis() - 100);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(watched.closedAt().join() - sent))
+                .isGreaterThanOrEqualTo(HEAD_TIMEOUT.toMillis() - 100);
         assertThat(agent.opened).hasSize(1);
     }
 
@@ -180,6 +200,8 @@ class SlowlorisTest {
         Watched watched = open();
         trickle(watched.socket(), "GET /a HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n", 10);
         await().atMost(Duration.ofSeconds(5)).until(() -> watched.closedAt().isDone());
-        assertThat(watched.received().toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200").endsWith("served");
+        assertThat(watched.received().toString(StandardCharsets.ISO_8859_1))
+                .startsWith("HTTP/1.1 200")
+                .endsWith("served");
     }
 }

@@ -51,7 +51,8 @@ class VisitorErrorPagesTest {
     }
 
     private Visitor tunnel(String name) {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-" + name, List.of(TunnelRequest.http(name, UPSTREAM)));
+        agent = TestAgent.connect(
+                vertx, GatewayPortResource.port(), TOKEN, "agent-" + name, List.of(TunnelRequest.http(name, UPSTREAM)));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         return new Visitor(vertx, GatewayPortResource.port());
     }
@@ -61,7 +62,12 @@ class VisitorErrorPagesTest {
     }
 
     private static Visitor.Reply browse(Visitor visitor, String host) {
-        return visitor.send(HttpMethod.GET, host, "/account/settings", MultiMap.caseInsensitiveMultiMap().add("Accept", "text/html,*/*"), null);
+        return visitor.send(
+                HttpMethod.GET,
+                host,
+                "/account/settings",
+                MultiMap.caseInsensitiveMultiMap().add("Accept", "text/html,*/*"),
+                null);
     }
 
     /** What every gateway page a browser gets must hold, whatever went wrong. */
@@ -69,13 +75,18 @@ class VisitorErrorPagesTest {
         String page = reply.text();
         assertThat(reply.status()).as(page).isEqualTo(status);
         assertThat(reply.header("Content-Type")).startsWith("text/html");
-        assertThat(page).as("branded and readable on a phone").contains("<meta name=\"viewport\"").contains("class=\"brand\"")
+        assertThat(page)
+                .as("branded and readable on a phone")
+                .contains("<meta name=\"viewport\"")
+                .contains("class=\"brand\"")
                 .contains("Porthole");
         assertThat(page).as("says what the visitor can do").contains("If you are visiting");
         assertThat(page).as("and what the tunnel's owner can do").contains("If this is your tunnel");
         assertThat(page).as("the gateway's id stays in its logs").doesNotContain(instance.id());
         for (String internal : internals) {
-            assertThat(page).as("internal detail '%s' stays in the logs and the agent's inspector", internal).doesNotContain(internal);
+            assertThat(page)
+                    .as("internal detail '%s' stays in the logs and the agent's inspector", internal)
+                    .doesNotContain(internal);
         }
     }
 
@@ -90,7 +101,8 @@ class VisitorErrorPagesTest {
     @Test
     void anUpstreamThatRefusesShowsNeitherItsAddressNorItsPort() {
         Visitor visitor = tunnel("refusing");
-        agent.serving(Upstreams.reset(ResetCode.UPSTREAM_REFUSED, "the agent could not connect to the local service at " + UPSTREAM));
+        agent.serving(Upstreams.reset(
+                ResetCode.UPSTREAM_REFUSED, "the agent could not connect to the local service at " + UPSTREAM));
         Visitor.Reply reply = browse(visitor, host("refusing"));
         assertVisitorPage(reply, 502, "10.20.30.40", "5432", "local service at");
         assertThat(reply.text()).contains("Try again");
@@ -99,7 +111,8 @@ class VisitorErrorPagesTest {
     @Test
     void everyResetReasonStaysOffTheBrowsersPage() {
         Visitor visitor = tunnel("resetting");
-        for (ResetCode code : List.of(ResetCode.UPSTREAM_ERROR, ResetCode.CONNECTION_CLOSED, ResetCode.INTERNAL, ResetCode.CANCEL)) {
+        for (ResetCode code :
+                List.of(ResetCode.UPSTREAM_ERROR, ResetCode.CONNECTION_CLOSED, ResetCode.INTERNAL, ResetCode.CANCEL)) {
             agent.serving(Upstreams.reset(code, "upstream " + UPSTREAM + " on gateway " + instance.id()));
             assertVisitorPage(browse(visitor, host("resetting")), 502, "10.20.30.40", "5432");
         }

@@ -24,9 +24,9 @@ import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.net.Socket;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +58,8 @@ class BandwidthLimitTest {
     }
 
     private double pauses(String kind) {
-        Counter counter = registry.find("porthole.gateway.limit.hits").tag("kind", kind).counter();
+        Counter counter =
+                registry.find("porthole.gateway.limit.hits").tag("kind", kind).counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -70,7 +71,12 @@ class BandwidthLimitTest {
 
     @Test
     void aDownloadOverTheClientsRateIsPausedAndArrivesIntact() {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-download", List.of(TunnelRequest.http("slow-down", "x:1")));
+        agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-download",
+                List.of(TunnelRequest.http("slow-down", "x:1")));
         agent.awaitWelcome();
         Buffer body = randomBytes(512 * 1024);
         agent.serving(Upstreams.download(body));
@@ -80,27 +86,41 @@ class BandwidthLimitTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).isEqualTo(body);
-        assertThat(pauses("download") - before).as("the agent's stream was paused for tokens").isGreaterThan(0);
+        assertThat(pauses("download") - before)
+                .as("the agent's stream was paused for tokens")
+                .isGreaterThan(0);
     }
 
     @Test
     void anUploadOverTheGatewaysRateIsPausedAndArrivesIntact() {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-upload", List.of(TunnelRequest.http("slow-up", "x:1")));
+        agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-upload",
+                List.of(TunnelRequest.http("slow-up", "x:1")));
         agent.awaitWelcome();
         agent.serving(Upstreams.echo());
         Buffer body = randomBytes(384 * 1024);
         double before = pauses("upload");
         LimitSettings configured = policy.current();
         // The echo's body is over the 1 KiB test limit on request bodies: lift that one for this test.
-        policy.apply(new LimitSettings(configured.uploadBytesPerSecond(), configured.downloadBytesPerSecond(),
-                configured.clientUploadBytesPerSecond(), configured.clientDownloadBytesPerSecond(), configured.streamsPerTunnel(),
-                configured.requestsPerSecondPerTunnel(), 1024 * 1024));
+        policy.apply(new LimitSettings(
+                configured.uploadBytesPerSecond(),
+                configured.downloadBytesPerSecond(),
+                configured.clientUploadBytesPerSecond(),
+                configured.clientDownloadBytesPerSecond(),
+                configured.streamsPerTunnel(),
+                configured.requestsPerSecondPerTunnel(),
+                1024 * 1024));
         try {
-            Visitor.Reply reply = new Visitor(vertx, GatewayPortResource.port()).send(HttpMethod.POST, "slow-up.porthole.test", "/echo",
-                    MultiMap.caseInsensitiveMultiMap(), body);
+            Visitor.Reply reply = new Visitor(vertx, GatewayPortResource.port())
+                    .send(HttpMethod.POST, "slow-up.porthole.test", "/echo", MultiMap.caseInsensitiveMultiMap(), body);
             assertThat(reply.status()).isEqualTo(200);
             assertThat(reply.body()).isEqualTo(body);
-            assertThat(pauses("upload") - before).as("the visitor's request was paused for tokens").isGreaterThan(0);
+            assertThat(pauses("upload") - before)
+                    .as("the visitor's request was paused for tokens")
+                    .isGreaterThan(0);
         } finally {
             policy.apply(configured);
         }
@@ -108,8 +128,13 @@ class BandwidthLimitTest {
 
     @Test
     void aTcpTunnelIsPacedBothWaysAndEveryByteComesBack() throws Exception {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-tcp",
-                List.of(new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:1"))).serving((stream, open) -> stream.pipeTo(stream));
+        agent = TestAgent.connect(
+                        vertx,
+                        GatewayPortResource.port(),
+                        TOKEN,
+                        "agent-tcp",
+                        List.of(new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:1")))
+                .serving((stream, open) -> stream.pipeTo(stream));
         int port = agent.awaitWelcome().tunnels().getFirst().port();
         byte[] sent = randomBytes(384 * 1024).getBytes();
         double uploads = pauses("upload");
@@ -130,8 +155,12 @@ class BandwidthLimitTest {
             assertThat(received).isEqualTo(sent);
             assertThat(in.read()).as("the echo ends with the visitor's FIN").isEqualTo(-1);
         }
-        assertThat(pauses("upload") - uploads).as("the visitor's socket was paused for tokens").isGreaterThan(0);
-        assertThat(pauses("download") - downloads).as("the agent's stream was paused for tokens").isGreaterThan(0);
+        assertThat(pauses("upload") - uploads)
+                .as("the visitor's socket was paused for tokens")
+                .isGreaterThan(0);
+        assertThat(pauses("download") - downloads)
+                .as("the agent's stream was paused for tokens")
+                .isGreaterThan(0);
     }
 
     @Inject

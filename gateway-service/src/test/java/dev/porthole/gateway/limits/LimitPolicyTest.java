@@ -28,8 +28,7 @@ class LimitPolicyTest {
     private final List<String> hits = new ArrayList<>();
     private final List<String> published = new ArrayList<>();
 
-    private record Wakeup(long nanos, Runnable task) {
-    }
+    private record Wakeup(long nanos, Runnable task) {}
 
     private LimitPolicy policy(LimitSettings settings) {
         TimeMeter time = new TimeMeter() {
@@ -44,12 +43,17 @@ class LimitPolicyTest {
                 return false;
             }
         };
-        return new LimitPolicy(settings, Optional.empty(), time, (nanos, task) -> wakeups.add(new Wakeup(nanos, task)), (client, tunnel, kind, detail, publish) -> {
-            hits.add(tunnel + ":" + kind.label());
-            if (publish) {
-                published.add(tunnel + ":" + kind.label());
-            }
-        });
+        return new LimitPolicy(
+                settings,
+                Optional.empty(),
+                time,
+                (nanos, task) -> wakeups.add(new Wakeup(nanos, task)),
+                (client, tunnel, kind, detail, publish) -> {
+                    hits.add(tunnel + ":" + kind.label());
+                    if (publish) {
+                        published.add(tunnel + ":" + kind.label());
+                    }
+                });
     }
 
     private static LimitSettings download(long gateway, long client) {
@@ -69,16 +73,21 @@ class LimitPolicyTest {
     void aWriterPausesWhenTheBucketIsInDebtAndResumesTheMomentItIsPaid() {
         LimitPolicy policy = policy(download(1000, 0));
         Sink sink = new Sink();
-        ThrottledWriteStream paced = policy.openSession("c1", Grants.unrestricted()).tunnel("api").towardsVisitor(sink);
+        ThrottledWriteStream paced =
+                policy.openSession("c1", Grants.unrestricted()).tunnel("api").towardsVisitor(sink);
         int[] drains = {0};
         paced.drainHandler(ignored -> drains[0]++);
 
         paced.write(Buffer.buffer(new byte[100]));
-        assertThat(paced.writeQueueFull()).as("the first 100 ms worth is a burst the bucket holds").isFalse();
+        assertThat(paced.writeQueueFull())
+                .as("the first 100 ms worth is a burst the bucket holds")
+                .isFalse();
         assertThat(wakeups).isEmpty();
 
         paced.write(Buffer.buffer(new byte[400]));
-        assertThat(sink.bytes).as("bytes go through at once; only the next ones wait").isEqualTo(500);
+        assertThat(sink.bytes)
+                .as("bytes go through at once; only the next ones wait")
+                .isEqualTo(500);
         assertThat(paced.writeQueueFull()).isTrue();
         assertThat(hits).containsExactly("api:download");
 
@@ -92,7 +101,8 @@ class LimitPolicyTest {
     void aWakeupAfterTheEndLeavesTheEndedDestinationAlone() {
         LimitPolicy policy = policy(download(1000, 0));
         Sink sink = new Sink();
-        ThrottledWriteStream paced = policy.openSession("c1", Grants.unrestricted()).tunnel("api").towardsVisitor(sink);
+        ThrottledWriteStream paced =
+                policy.openSession("c1", Grants.unrestricted()).tunnel("api").towardsVisitor(sink);
         int[] drains = {0};
         paced.drainHandler(ignored -> drains[0]++);
         paced.write(Buffer.buffer(new byte[500]));
@@ -108,7 +118,8 @@ class LimitPolicyTest {
         LimitPolicy policy = policy(download(0, 1000));
         SessionLimits session = policy.openSession("c1", Grants.unrestricted());
         ThrottledWriteStream first = session.tunnel("a").towardsVisitor(new Sink());
-        ThrottledWriteStream second = policy.openSession("c1", Grants.unrestricted()).tunnel("b").towardsVisitor(new Sink());
+        ThrottledWriteStream second =
+                policy.openSession("c1", Grants.unrestricted()).tunnel("b").towardsVisitor(new Sink());
         assertThat(policy.clients()).isEqualTo(1);
 
         first.write(Buffer.buffer(new byte[300]));
@@ -122,7 +133,9 @@ class LimitPolicyTest {
 
         clock.advance(Duration.ofMillis(200));
         firstWait.task().run();
-        assertThat(first.writeQueueFull()).as("the other tunnel spent 100 ms worth meanwhile").isTrue();
+        assertThat(first.writeQueueFull())
+                .as("the other tunnel spent 100 ms worth meanwhile")
+                .isTrue();
         assertThat(wakeUp()).isEqualTo(100 * MS);
         assertThat(first.writeQueueFull()).isFalse();
     }
@@ -131,8 +144,10 @@ class LimitPolicyTest {
     void newSettingsChangeTheRateOfLiveTunnelsButAClientsGrantWins() {
         LimitPolicy policy = policy(download(0, 1000));
         Grants granted = new Grants(List.of("*"), true, List.of(), 0, List.of(), List.of(), 0, 0, 0, 4000);
-        ThrottledWriteStream defaulted = policy.openSession("c1", Grants.unrestricted()).tunnel("a").towardsVisitor(new Sink());
-        ThrottledWriteStream ownGrant = policy.openSession("c2", granted).tunnel("b").towardsVisitor(new Sink());
+        ThrottledWriteStream defaulted =
+                policy.openSession("c1", Grants.unrestricted()).tunnel("a").towardsVisitor(new Sink());
+        ThrottledWriteStream ownGrant =
+                policy.openSession("c2", granted).tunnel("b").towardsVisitor(new Sink());
 
         policy.apply(download(0, 2000));
         assertThat(policy.current().clientDownloadBytesPerSecond()).isEqualTo(2000);
@@ -152,7 +167,8 @@ class LimitPolicyTest {
     @Test
     void theNewestSessionsGrantsSetTheClientsRate() {
         LimitPolicy policy = policy(download(0, 0));
-        ThrottledWriteStream old = policy.openSession("c1", Grants.unrestricted()).tunnel("a").towardsVisitor(new Sink());
+        ThrottledWriteStream old =
+                policy.openSession("c1", Grants.unrestricted()).tunnel("a").towardsVisitor(new Sink());
         old.write(Buffer.buffer(new byte[100_000]));
         assertThat(wakeups).as("no limit yet").isEmpty();
 

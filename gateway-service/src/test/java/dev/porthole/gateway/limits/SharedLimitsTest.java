@@ -29,6 +29,7 @@ class SharedLimitsTest {
 
     /** The accuracy docs/operations.md promises ("Limits across gateways"). */
     private static final double ACCURACY = 0.10;
+
     private static final long RATE = 2_000_000;
     private static final int CHUNK = 16 * 1024;
 
@@ -46,7 +47,11 @@ class SharedLimitsTest {
 
     @AfterAll
     static void stopRedis() {
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        vertx.close()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
         server.close();
     }
 
@@ -58,14 +63,22 @@ class SharedLimitsTest {
 
     /** One gateway's view of Redis: its own connection (opened before the clock starts), its own fallback state. */
     private SharedBuckets gateway() {
-        SharedBuckets gateway = new SharedBuckets(RedisAPI.api(Redis.createClient(vertx, server.url())), KEYS, vertx, switches::add);
-        gateway.lease(gateway.key("warm-up", "down"), 1, 1, 1, 1000).toCompletionStage().toCompletableFuture().join();
+        SharedBuckets gateway =
+                new SharedBuckets(RedisAPI.api(Redis.createClient(vertx, server.url())), KEYS, vertx, switches::add);
+        gateway.lease(gateway.key("warm-up", "down"), 1, 1, 1, 1000)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
         return gateway;
     }
 
     private static SharedRate download(SharedBuckets gateway, String client, long rate) {
-        return new SharedRate(gateway, gateway.key(client, "down"), new Rate(rate, LimitPolicy.BYTE_BURST, TimeMeter.SYSTEM_NANOTIME),
-                LimitPolicy.BYTE_BURST, TimeMeter.SYSTEM_NANOTIME);
+        return new SharedRate(
+                gateway,
+                gateway.key(client, "down"),
+                new Rate(rate, LimitPolicy.BYTE_BURST, TimeMeter.SYSTEM_NANOTIME),
+                LimitPolicy.BYTE_BURST,
+                TimeMeter.SYSTEM_NANOTIME);
     }
 
     /** Writes chunks as fast as the bucket lets, as a throttled stream would, for {@code during}; the bytes written. */
@@ -105,13 +118,17 @@ class SharedLimitsTest {
         long total = a.join() + b.join();
 
         double expected = RATE * 3.0;
-        System.out.printf("SharedLimitsTest: %d + %d bytes in 3 s through two gateways at %d B/s: %+.1f%%%n", a.join(), b.join(), RATE,
-                (total / expected - 1) * 100);
-        assertThat((double) total).as("bytes through both gateways in 3 s at %d B/s (each: %d, %d)", RATE, a.join(), b.join())
+        System.out.printf(
+                "SharedLimitsTest: %d + %d bytes in 3 s through two gateways at %d B/s: %+.1f%%%n",
+                a.join(), b.join(), RATE, (total / expected - 1) * 100);
+        assertThat((double) total)
+                .as("bytes through both gateways in 3 s at %d B/s (each: %d, %d)", RATE, a.join(), b.join())
                 .isBetween(expected * (1 - ACCURACY), expected * (1 + ACCURACY));
         // Leases are first come, first served, so the split between gateways follows their timing; a
         // gateway that got nothing at all would be starved.
-        assertThat(Math.min(a.join(), b.join())).as("neither gateway is starved").isGreaterThan((long) (expected / 10));
+        assertThat(Math.min(a.join(), b.join()))
+                .as("neither gateway is starved")
+                .isGreaterThan((long) (expected / 10));
         assertThat(switches).isEmpty();
     }
 
@@ -121,10 +138,18 @@ class SharedLimitsTest {
         SharedBuckets two = gateway();
         long perSecond = 20;
         List<TokenBucket> tunnel = List.of(
-                new SharedRate(one, one.key("c2", "requests:api"), new Rate(perSecond, LimitPolicy.REQUEST_BURST, TimeMeter.SYSTEM_NANOTIME),
-                        LimitPolicy.REQUEST_BURST, TimeMeter.SYSTEM_NANOTIME),
-                new SharedRate(two, two.key("c2", "requests:api"), new Rate(perSecond, LimitPolicy.REQUEST_BURST, TimeMeter.SYSTEM_NANOTIME),
-                        LimitPolicy.REQUEST_BURST, TimeMeter.SYSTEM_NANOTIME));
+                new SharedRate(
+                        one,
+                        one.key("c2", "requests:api"),
+                        new Rate(perSecond, LimitPolicy.REQUEST_BURST, TimeMeter.SYSTEM_NANOTIME),
+                        LimitPolicy.REQUEST_BURST,
+                        TimeMeter.SYSTEM_NANOTIME),
+                new SharedRate(
+                        two,
+                        two.key("c2", "requests:api"),
+                        new Rate(perSecond, LimitPolicy.REQUEST_BURST, TimeMeter.SYSTEM_NANOTIME),
+                        LimitPolicy.REQUEST_BURST,
+                        TimeMeter.SYSTEM_NANOTIME));
         AtomicLong admitted = new AtomicLong();
         long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -144,7 +169,9 @@ class SharedLimitsTest {
         done.join();
 
         // 3 s at the rate, the 1 s burst the bucket starts with, and at most one slice of overdraft per gateway.
-        assertThat(admitted.get()).as("requests admitted by both gateways together").isBetween(3 * perSecond, 4 * perSecond + 2 * 2);
+        assertThat(admitted.get())
+                .as("requests admitted by both gateways together")
+                .isBetween(3 * perSecond, 4 * perSecond + 2 * 2);
     }
 
     @Test
@@ -162,8 +189,11 @@ class SharedLimitsTest {
             return !gateway.shared();
         });
         assertThat(switches).containsExactly(false);
-        assertThat(bucket.take(CHUNK)).as("its own bucket at the client's rate, already in debt").isPositive();
-        assertThat(spend(bucket, Duration.ofMillis(500)).join()).as("while Redis is away the gateway still limits")
+        assertThat(bucket.take(CHUNK))
+                .as("its own bucket at the client's rate, already in debt")
+                .isPositive();
+        assertThat(spend(bucket, Duration.ofMillis(500)).join())
+                .as("while Redis is away the gateway still limits")
                 .isLessThan(RATE);
 
         server.start();

@@ -48,12 +48,10 @@ class JsonLogFieldsTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeEach
@@ -68,25 +66,35 @@ class JsonLogFieldsTest {
 
     @Test
     void agentConnectedAndDisconnectedLinesCarryClientAndTunnel() throws Exception {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer test-token-0123456789", "agent-logged",
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                "Bearer test-token-0123456789",
+                "agent-logged",
                 List.of(TunnelRequest.http("logged", "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.close();
         agent.closed.join();
 
-        JsonNode connected = json(await().atMost(Duration.ofSeconds(5)).until(() -> line("agent connected"), Optional::isPresent).get());
+        JsonNode connected = json(await().atMost(Duration.ofSeconds(5))
+                .until(() -> line("agent connected"), Optional::isPresent)
+                .get());
         assertThat(connected.path("mdc").path("client").asText()).isEqualTo("token-1");
         assertThat(connected.path("mdc").path("tunnel").asText()).isEqualTo("logged");
         assertThat(connected.path("message").asText()).contains("agent connected");
 
-        JsonNode disconnected = json(await().atMost(Duration.ofSeconds(5)).until(() -> line("agent disconnected"), Optional::isPresent).get());
+        JsonNode disconnected = json(await().atMost(Duration.ofSeconds(5))
+                .until(() -> line("agent disconnected"), Optional::isPresent)
+                .get());
         assertThat(disconnected.path("mdc").path("client").asText()).isEqualTo("token-1");
         assertThat(disconnected.path("mdc").has("tunnel")).isFalse();
     }
 
     private Optional<ExtLogRecord> line(String prefix) {
         // Only this test's records are captured, and only its agent connects meanwhile.
-        return records.stream().filter(r -> r.getFormattedMessage().startsWith(prefix)).findFirst();
+        return records.stream()
+                .filter(r -> r.getFormattedMessage().startsWith(prefix))
+                .findFirst();
     }
 
     private static JsonNode json(ExtLogRecord record) throws Exception {

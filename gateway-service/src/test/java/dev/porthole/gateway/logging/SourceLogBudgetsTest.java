@@ -16,14 +16,17 @@ class SourceLogBudgetsTest {
     void connectionsFromOneAddressShareOneBudget() {
         // Sixteen connections in a row from one address, each asking for twenty lines.
         long allowed = IntStream.range(0, 16)
-                .mapToLong(connection -> IntStream.range(0, 20).filter(line -> budgets.of("notices", "192.0.2.7").allow()).count())
+                .mapToLong(connection -> IntStream.range(0, 20)
+                        .filter(line -> budgets.of("notices", "192.0.2.7").allow())
+                        .count())
                 .sum();
         assertThat(allowed).isEqualTo(LogBudget.LINES);
     }
 
     @Test
     void anotherAddressOrKindHasItsOwnBudget() {
-        IntStream.range(0, 100).forEach(line -> budgets.of("notices", "192.0.2.7").allow());
+        IntStream.range(0, 100)
+                .forEach(line -> budgets.of("notices", "192.0.2.7").allow());
         assertThat(budgets.of("notices", "192.0.2.8").allow()).isTrue();
         assertThat(budgets.of("refused dials", "192.0.2.7").allow()).isTrue();
     }
@@ -40,7 +43,9 @@ class SourceLogBudgetsTest {
 
     @Test
     void keepsAtMostTheirBoundOfSources() {
-        IntStream.range(0, SourceLogBudgets.MAX_SOURCES + 500).forEach(i -> budgets.of("notices", "10.0." + (i >> 8) + "." + (i & 255)).allow());
+        IntStream.range(0, SourceLogBudgets.MAX_SOURCES + 500)
+                .forEach(i -> budgets.of("notices", "10.0." + (i >> 8) + "." + (i & 255))
+                        .allow());
         assertThat(budgets.size()).isEqualTo(SourceLogBudgets.MAX_SOURCES);
     }
 }

@@ -12,7 +12,10 @@ class LimitsSharedGaugeTest {
     private final MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry, false, 1, 1);
 
     private double state(String state) {
-        return registry.get("porthole.gateway.limits.shared").tag("state", state).gauge().value();
+        return registry.get("porthole.gateway.limits.shared")
+                .tag("state", state)
+                .gauge()
+                .value();
     }
 
     @Test

@@ -39,7 +39,11 @@ class MetricsEndpointTest {
 
     @Test
     void exportsTrafficPerTunnelAndClientAndRemovesItWhenTheTunnelCloses() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-metrics",
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-metrics",
                 List.of(TunnelRequest.http("metered", "x:1"), TunnelRequest.http("slow", "x:2")));
         assertThat(agent.awaitWelcome().tunnels()).allMatch(t -> t.granted());
         CompletableFuture<MuxStream> held = new CompletableFuture<>();
@@ -56,29 +60,41 @@ class MetricsEndpointTest {
         CompletableFuture<Visitor.Reply> waiting = CompletableFuture.supplyAsync(() -> visitor.get(host("slow"), "/"));
         MuxStream slow = held.orTimeout(5, TimeUnit.SECONDS).join();
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape())
-                .as("the slow request's stream is open").containsPattern("porthole_gateway_streams(\\{[^}]*})? 1\\.0"));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(scrape())
+                        .as("the slow request's stream is open")
+                        .containsPattern("porthole_gateway_streams(\\{[^}]*})? 1\\.0"));
         assertThat(scrape())
-                .containsPattern("porthole_gateway_tunnel_requests_total\\{[^}]*status=\"2xx\",tunnel=\"metered\"} 1\\.0")
-                .containsPattern("porthole_gateway_tunnel_bytes_total\\{direction=\"out\",[^}]*tunnel=\"metered\"} [1-9]")
-                .containsPattern("porthole_gateway_client_requests_total\\{client=\"[^\"]+\",[^}]*status=\"2xx\"} 1\\.0")
-                .containsPattern("porthole_gateway_client_bytes_total\\{client=\"[^\"]+\",direction=\"out\"[^}]*} [1-9]")
-                .containsPattern("porthole_gateway_http_requests_seconds_bucket\\{status=\"2xx\",le=\"0\\.05\"} [01]\\.0")
+                .containsPattern(
+                        "porthole_gateway_tunnel_requests_total\\{[^}]*status=\"2xx\",tunnel=\"metered\"} 1\\.0")
+                .containsPattern(
+                        "porthole_gateway_tunnel_bytes_total\\{direction=\"out\",[^}]*tunnel=\"metered\"} [1-9]")
+                .containsPattern(
+                        "porthole_gateway_client_requests_total\\{client=\"[^\"]+\",[^}]*status=\"2xx\"} 1\\.0")
+                .containsPattern(
+                        "porthole_gateway_client_bytes_total\\{client=\"[^\"]+\",direction=\"out\"[^}]*} [1-9]")
+                .containsPattern(
+                        "porthole_gateway_http_requests_seconds_bucket\\{status=\"2xx\",le=\"0\\.05\"} [01]\\.0")
                 .containsPattern("porthole_gateway_http_requests_seconds_bucket\\{status=\"2xx\",le=\"\\+Inf\"} 1\\.0")
                 .containsPattern("porthole_gateway_bytes_total\\{direction=\"out\"[^}]*} [1-9]")
-                .as("client limits are shared through Redis").containsPattern("porthole_gateway_limits_shared\\{[^}]*state=\"shared\"[^}]*} 1\\.0")
+                .as("client limits are shared through Redis")
+                .containsPattern("porthole_gateway_limits_shared\\{[^}]*state=\"shared\"[^}]*} 1\\.0")
                 .containsPattern("porthole_gateway_limits_shared\\{[^}]*state=\"fallback\"[^}]*} 0\\.0");
 
         slow.respond(new HttpResponseHead(503, "", List.of(new Header("Content-Length", "0"))), true);
         assertThat(waiting.join().status()).isEqualTo(503);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape())
-                .containsPattern("porthole_gateway_tunnel_requests_total\\{[^}]*status=\"5xx\",tunnel=\"slow\"} 1\\.0")
-                .containsPattern("porthole_gateway_streams(\\{[^}]*})? 0\\.0"));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(scrape())
+                        .containsPattern(
+                                "porthole_gateway_tunnel_requests_total\\{[^}]*status=\"5xx\",tunnel=\"slow\"} 1\\.0")
+                        .containsPattern("porthole_gateway_streams(\\{[^}]*})? 0\\.0"));
 
         agent.close();
         agent.closed.join();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape())
-                .doesNotContain("tunnel=\"metered\"").doesNotContain("tunnel=\"slow\""));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(scrape())
+                        .doesNotContain("tunnel=\"metered\"")
+                        .doesNotContain("tunnel=\"slow\""));
     }
 
     private static String host(String name) {

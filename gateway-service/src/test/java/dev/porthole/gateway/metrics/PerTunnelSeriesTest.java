@@ -25,13 +25,26 @@ class PerTunnelSeriesTest {
             metrics.tunnelRequest("t" + i, "c" + i, 200, Duration.ofMillis(5));
         }
 
-        assertThat(tagValues("porthole.gateway.tunnel.bytes", "tunnel")).hasSize(LIMIT + 1).contains("t0", "t99", "other")
+        assertThat(tagValues("porthole.gateway.tunnel.bytes", "tunnel"))
+                .hasSize(LIMIT + 1)
+                .contains("t0", "t99", "other")
                 .doesNotContain("t100");
         assertThat(tagValues("porthole.gateway.tunnel.requests", "tunnel")).hasSize(LIMIT + 1);
-        assertThat(tagValues("porthole.gateway.client.bytes", "client")).hasSize(LIMIT + 1).contains("c0", "other");
-        assertThat(registry.get("porthole.gateway.tunnel.bytes").tag("tunnel", "other").tag("direction", "out").counter().count())
-                .as("400 tunnels without a place of their own, 20 bytes each").isEqualTo(400 * 20.0);
-        assertThat(registry.get("porthole.gateway.bytes").tag("direction", "in").counter().count()).isEqualTo(500 * 10.0);
+        assertThat(tagValues("porthole.gateway.client.bytes", "client"))
+                .hasSize(LIMIT + 1)
+                .contains("c0", "other");
+        assertThat(registry.get("porthole.gateway.tunnel.bytes")
+                        .tag("tunnel", "other")
+                        .tag("direction", "out")
+                        .counter()
+                        .count())
+                .as("400 tunnels without a place of their own, 20 bytes each")
+                .isEqualTo(400 * 20.0);
+        assertThat(registry.get("porthole.gateway.bytes")
+                        .tag("direction", "in")
+                        .counter()
+                        .count())
+                .isEqualTo(500 * 10.0);
     }
 
     @Test
@@ -43,7 +56,9 @@ class PerTunnelSeriesTest {
         }
         metrics.tunnelOpened("tcp", "late", "client");
         metrics.bytes("late", "client", 1, 1);
-        assertThat(tagValues("porthole.gateway.tunnel.bytes", "tunnel")).contains("other").doesNotContain("late");
+        assertThat(tagValues("porthole.gateway.tunnel.bytes", "tunnel"))
+                .contains("other")
+                .doesNotContain("late");
 
         for (int i = 0; i < LIMIT; i++) {
             metrics.tunnelClosed("http", "t" + i, "client");
@@ -51,12 +66,19 @@ class PerTunnelSeriesTest {
         metrics.tunnelClosed("tcp", "late", "client");
         assertThat(tagValues("porthole.gateway.tunnel.bytes", "tunnel")).containsExactly("other");
         assertThat(tagValues("porthole.gateway.tunnel.requests", "tunnel")).isEmpty();
-        assertThat(tagValues("porthole.gateway.client.bytes", "client")).as("the client's last tunnel closed").containsExactly("other");
+        assertThat(tagValues("porthole.gateway.client.bytes", "client"))
+                .as("the client's last tunnel closed")
+                .containsExactly("other");
 
         metrics.tunnelOpened("http", "next", "client");
         metrics.bytes("next", "client", 5, 0);
         assertThat(tagValues("porthole.gateway.tunnel.bytes", "tunnel")).containsExactlyInAnyOrder("next", "other");
-        assertThat(registry.get("porthole.gateway.tunnel.bytes").tag("tunnel", "next").tag("direction", "in").counter().count()).isEqualTo(5.0);
+        assertThat(registry.get("porthole.gateway.tunnel.bytes")
+                        .tag("tunnel", "next")
+                        .tag("direction", "in")
+                        .counter()
+                        .count())
+                .isEqualTo(5.0);
     }
 
     @Test
@@ -66,8 +88,17 @@ class PerTunnelSeriesTest {
         metrics.tunnelClosed("http", "api", "c");
         metrics.tunnelRequest("api", "c", 503, Duration.ofMillis(1));
 
-        assertThat(registry.get("porthole.gateway.tunnel.requests").tag("tunnel", "api").tag("status", "5xx").counter().count()).isEqualTo(1.0);
-        assertThat(registry.get("porthole.gateway.tunnels").tag("kind", "http").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("porthole.gateway.tunnel.requests")
+                        .tag("tunnel", "api")
+                        .tag("status", "5xx")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("porthole.gateway.tunnels")
+                        .tag("kind", "http")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -80,15 +111,28 @@ class PerTunnelSeriesTest {
 
         assertThat(plain.find("porthole.gateway.tunnel.bytes").meters()).isEmpty();
         assertThat(plain.find("porthole.gateway.client.requests").meters()).isEmpty();
-        assertThat(plain.get("porthole.gateway.bytes").tag("direction", "out").counter().count()).isEqualTo(4.0);
-        assertThat(plain.get("porthole.gateway.tunnels").tag("kind", "private").gauge().value()).isEqualTo(1.0);
+        assertThat(plain.get("porthole.gateway.bytes")
+                        .tag("direction", "out")
+                        .counter()
+                        .count())
+                .isEqualTo(4.0);
+        assertThat(plain.get("porthole.gateway.tunnels")
+                        .tag("kind", "private")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
     }
 
     @Test
     void publishesALatencyHistogramWithTheServiceLevelBuckets() {
         metrics.httpRequest(200, Duration.ofMillis(30));
-        var histogram = registry.get("porthole.gateway.http.requests").tag("status", "2xx").timer().takeSnapshot().histogramCounts();
-        assertThat(histogram).extracting(bucket -> bucket.bucket(java.util.concurrent.TimeUnit.MILLISECONDS))
+        var histogram = registry.get("porthole.gateway.http.requests")
+                .tag("status", "2xx")
+                .timer()
+                .takeSnapshot()
+                .histogramCounts();
+        assertThat(histogram)
+                .extracting(bucket -> bucket.bucket(java.util.concurrent.TimeUnit.MILLISECONDS))
                 .contains(10.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 5000.0);
     }
 

@@ -27,13 +27,17 @@ class RedisErrorsTest {
     @Test
     void countsAFailedRedisCommand() {
         double before = failures();
-        assertThatThrownBy(() -> redis.send(Request.cmd(Command.create("PORTHOLE-NO-SUCH-COMMAND"))).toCompletionStage()
-                .toCompletableFuture().join()).hasMessageContaining("unknown command");
+        assertThatThrownBy(() -> redis.send(Request.cmd(Command.create("PORTHOLE-NO-SUCH-COMMAND")))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join())
+                .hasMessageContaining("unknown command");
 
         assertThat(failures()).isGreaterThanOrEqualTo(before + 1);
     }
 
     private static double failures() {
-        return PrometheusText.sum(given().get("/q/metrics").then().statusCode(200).extract().asString(), "redis_commands_failure_total");
+        return PrometheusText.sum(
+                given().get("/q/metrics").then().statusCode(200).extract().asString(), "redis_commands_failure_total");
     }
 }

@@ -50,29 +50,60 @@ class ClusterPolicyTest {
     }
 
     private static MultiMap forwardedFrom(String visitor) {
-        return MultiMap.caseInsensitiveMultiMap().add(ClusterMembership.TOKEN_HEADER, ClusterMember.INTERNAL_TOKEN)
-                .add(ClusterMembership.HOP_HEADER, "gw-b").add("X-Forwarded-For", visitor);
+        return MultiMap.caseInsensitiveMultiMap()
+                .add(ClusterMembership.TOKEN_HEADER, ClusterMember.INTERNAL_TOKEN)
+                .add(ClusterMembership.HOP_HEADER, "gw-b")
+                .add("X-Forwarded-For", visitor);
     }
 
     @Test
     void theHoldingInstanceAppliesThePolicyToRequestsAnotherInstanceForwards() {
-        agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-guarded", List.of(TunnelRequest.http("guarded", "x:1")
-                .withPolicy(new TunnelPolicy(List.of(), List.of("203.0.113.0/24"), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), ""))));
+        agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-guarded",
+                List.of(TunnelRequest.http("guarded", "x:1")
+                        .withPolicy(new TunnelPolicy(
+                                List.of(),
+                                List.of("203.0.113.0/24"),
+                                List.of(),
+                                List.of(),
+                                List.of(),
+                                List.of(),
+                                List.of(),
+                                List.of(),
+                                ""))));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(Upstreams.respond(200, "guarded upstream"));
         Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
         String host = "guarded.porthole.test:" + GatewayPortResource.port();
 
-        assertThat(visitor.send(HttpMethod.GET, host, "/", forwardedFrom("203.0.113.9"), null).status()).isEqualTo(200);
+        assertThat(visitor.send(HttpMethod.GET, host, "/", forwardedFrom("203.0.113.9"), null)
+                        .status())
+                .isEqualTo(200);
         Visitor.Reply outside = visitor.send(HttpMethod.GET, host, "/", forwardedFrom("198.51.100.1"), null);
         assertThat(outside.status()).isEqualTo(403);
         assertThat(outside.header("X-Porthole-Error")).isEqualTo("policy-ip");
         // A visitor without the credential cannot claim an address: the gateway refuses the forged forward outright.
-        Visitor.Reply forged = visitor.send(HttpMethod.GET, host, "/", MultiMap.caseInsensitiveMultiMap()
-                .add(ClusterMembership.HOP_HEADER, "gw-b").add("X-Forwarded-For", "203.0.113.9"), null);
+        Visitor.Reply forged = visitor.send(
+                HttpMethod.GET,
+                host,
+                "/",
+                MultiMap.caseInsensitiveMultiMap()
+                        .add(ClusterMembership.HOP_HEADER, "gw-b")
+                        .add("X-Forwarded-For", "203.0.113.9"),
+                null);
         assertThat(forged.status()).isEqualTo(403);
-        assertThat(visitor.send(HttpMethod.GET, host, "/", MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", "203.0.113.9"), null).status())
-                .as("a visitor's own X-Forwarded-For is not its address").isEqualTo(403);
+        assertThat(visitor.send(
+                                HttpMethod.GET,
+                                host,
+                                "/",
+                                MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", "203.0.113.9"),
+                                null)
+                        .status())
+                .as("a visitor's own X-Forwarded-For is not its address")
+                .isEqualTo(403);
         assertThat(agent.opened).hasSize(1);
     }
 }

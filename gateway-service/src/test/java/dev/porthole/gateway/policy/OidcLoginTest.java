@@ -53,7 +53,8 @@ import org.junit.jupiter.api.Test;
 class OidcLoginTest {
 
     private static final String TOKEN = "Bearer test-token-0123456789";
-    private static final TestOidcIssuer.User ALICE = new TestOidcIssuer.User("alice-sub", "alice@example.com", Map.of("groups", List.of("staff")));
+    private static final TestOidcIssuer.User ALICE =
+            new TestOidcIssuer.User("alice-sub", "alice@example.com", Map.of("groups", List.of("staff")));
     private static TestOidcIssuer issuer;
 
     @Inject
@@ -72,8 +73,12 @@ class OidcLoginTest {
     @BeforeEach
     void warmUp() throws Exception {
         if (!warm) {
-            OpenIDConnectAuth.discover(vertx, new OAuth2Options().setSite(issuer.issuer()).setClientId("porthole-test"))
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).close();
+            OpenIDConnectAuth.discover(
+                            vertx, new OAuth2Options().setSite(issuer.issuer()).setClientId("porthole-test"))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS)
+                    .close();
             warm = true;
         }
     }
@@ -98,7 +103,8 @@ class OidcLoginTest {
     }
 
     private static TunnelPolicy login(String issuerUrl, List<String> domains) {
-        return TunnelPolicy.NONE.withOidc(new TunnelPolicy.Oidc(issuerUrl, "porthole-test", "client-s3cret", domains, List.of()));
+        return TunnelPolicy.NONE.withOidc(
+                new TunnelPolicy.Oidc(issuerUrl, "porthole-test", "client-s3cret", domains, List.of()));
     }
 
     private List<TunnelResult> connect(List<TunnelRequest> tunnels) {
@@ -113,25 +119,39 @@ class OidcLoginTest {
         if (cookie != null) {
             headers.add("Cookie", cookie);
         }
-        return new Visitor(vertx, "127.0.0.1", GatewayPortResource.port()).send(HttpMethod.GET, host, uri, headers, null);
+        return new Visitor(vertx, "127.0.0.1", GatewayPortResource.port())
+                .send(HttpMethod.GET, host, uri, headers, null);
     }
 
     /** The cookie a {@code Set-Cookie} sets, as a browser sends it back ({@code name=value}). */
     private static String cookieOf(Visitor.Reply reply) {
         String set = reply.header("Set-Cookie");
-        assertThat(set).as("a Set-Cookie").startsWith(OidcCookie.NAME + "=").containsIgnoringCase("HttpOnly").contains("SameSite=Lax")
+        assertThat(set)
+                .as("a Set-Cookie")
+                .startsWith(OidcCookie.NAME + "=")
+                .containsIgnoringCase("HttpOnly")
+                .contains("SameSite=Lax")
                 .doesNotContainIgnoringCase("domain=");
         return set.substring(0, set.indexOf(';'));
     }
 
     /** What a browser does at the issuer: follows the authorize URL and returns where the issuer sends it back. */
     private URI authorize(String location) throws Exception {
-        assertThat(location).startsWith(issuer.issuer() + "/authorize?").contains("code_challenge_method=S256").contains("nonce=")
-                .contains("state=").contains("client_id=porthole-test").doesNotContain("client-s3cret");
+        assertThat(location)
+                .startsWith(issuer.issuer() + "/authorize?")
+                .contains("code_challenge_method=S256")
+                .contains("nonce=")
+                .contains("state=")
+                .contains("client_id=porthole-test")
+                .doesNotContain("client-s3cret");
         HttpClient http = vertx.createHttpClient();
         try {
-            String back = http.request(new RequestOptions().setAbsoluteURI(location)).compose(r -> r.send())
-                    .map(r -> r.getHeader("Location")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            String back = http.request(new RequestOptions().setAbsoluteURI(location))
+                    .compose(r -> r.send())
+                    .map(r -> r.getHeader("Location"))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             return URI.create(back);
         } finally {
             http.close();
@@ -145,13 +165,20 @@ class OidcLoginTest {
         URI back = authorize(first.header("Location"));
         assertThat(back.getPath()).isEqualTo(OidcFlow.CALLBACK);
         assertThat(back.getHost()).isEqualTo(host);
-        return get(host, back.getRawPath() + "?" + back.getRawQuery(), cookieOf(first), MultiMap.caseInsensitiveMultiMap());
+        return get(
+                host,
+                back.getRawPath() + "?" + back.getRawQuery(),
+                cookieOf(first),
+                MultiMap.caseInsensitiveMultiMap());
     }
 
     @Test
     void aLoggedInVisitorPassesWithIdentityHeadersTheVisitorCannotForge() throws Exception {
-        assertThat(connect(List.of(TunnelRequest.http("oidc", "x:1").withPolicy(login(issuer.issuer(), List.of("example.com")))))
-                .getFirst().granted()).isTrue();
+        assertThat(connect(List.of(TunnelRequest.http("oidc", "x:1")
+                                .withPolicy(login(issuer.issuer(), List.of("example.com")))))
+                        .getFirst()
+                        .granted())
+                .isTrue();
 
         Visitor.Reply callback = logIn("oidc.porthole.test", "/reports?q=1");
         assertThat(callback.status()).as(callback.text()).isEqualTo(302);
@@ -159,21 +186,31 @@ class OidcLoginTest {
         String session = cookieOf(callback);
         assertThat(agent.opened).as("nothing of the login reached the agent").isEmpty();
 
-        Visitor.Reply page = get("oidc.porthole.test", "/reports?q=1", session + "; theme=dark", MultiMap.caseInsensitiveMultiMap()
-                .add("X-Porthole-User", "admin").add("X-Porthole-Email", "ceo@example.com"));
+        Visitor.Reply page = get(
+                "oidc.porthole.test",
+                "/reports?q=1",
+                session + "; theme=dark",
+                MultiMap.caseInsensitiveMultiMap()
+                        .add("X-Porthole-User", "admin")
+                        .add("X-Porthole-Email", "ceo@example.com"));
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.text()).isEqualTo("served");
         Open open = agent.opened.getFirst();
         assertThat(headers(open, "X-Porthole-User")).containsExactly("alice-sub");
         assertThat(headers(open, "X-Porthole-Email")).containsExactly("alice@example.com");
         assertThat(headers(open, "X-Porthole-Policy")).containsExactly("oidc");
-        assertThat(headers(open, "Cookie")).as("the gateway's cookie stays at the gateway").containsExactly("theme=dark");
+        assertThat(headers(open, "Cookie"))
+                .as("the gateway's cookie stays at the gateway")
+                .containsExactly("theme=dark");
 
-        Visitor.Reply tampered = get("oidc.porthole.test", "/", session.substring(0, session.length() - 2) + "AA",
+        Visitor.Reply tampered = get(
+                "oidc.porthole.test",
+                "/",
+                session.substring(0, session.length() - 2) + "AA",
                 MultiMap.caseInsensitiveMultiMap());
         assertThat(tampered.status()).as("an altered cookie is no login").isEqualTo(302);
-        Visitor.Reply post = new Visitor(vertx, "127.0.0.1", GatewayPortResource.port()).send(HttpMethod.POST, "oidc.porthole.test", "/",
-                MultiMap.caseInsensitiveMultiMap(), null);
+        Visitor.Reply post = new Visitor(vertx, "127.0.0.1", GatewayPortResource.port())
+                .send(HttpMethod.POST, "oidc.porthole.test", "/", MultiMap.caseInsensitiveMultiMap(), null);
         assertThat(post.status()).isEqualTo(401);
         assertThat(post.header(ErrorPages.ERROR_HEADER)).isEqualTo("policy-oidc");
         assertThat(agent.opened).hasSize(1);
@@ -181,29 +218,44 @@ class OidcLoginTest {
 
     @Test
     void theSessionRecordTheAdminApiShowsTheIssuerButNotTheClientSecret() throws Exception {
-        connect(List.of(TunnelRequest.http("oidc-listed", "x:1").withPolicy(login(issuer.issuer(), List.of("example.com")))));
+        connect(List.of(
+                TunnelRequest.http("oidc-listed", "x:1").withPolicy(login(issuer.issuer(), List.of("example.com")))));
         String key = "porthole:session:" + agent.awaitWelcome().sessionId();
-        await().atMost(Duration.ofSeconds(10)).until(() -> redis.get(key).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS) != null);
-        String record = redis.get(key).map(Object::toString).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        assertThat(record).contains("\"policy\":\"oidc(" + issuer.issuer() + ", 1 domains, 0 claims)\"").doesNotContain("client-s3cret");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        redis.get(key).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS) != null);
+        String record = redis.get(key)
+                .map(Object::toString)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertThat(record)
+                .contains("\"policy\":\"oidc(" + issuer.issuer() + ", 1 domains, 0 claims)\"")
+                .doesNotContain("client-s3cret");
     }
 
     @Test
     void aLoginCookieFromOneTunnelsHostDoesNotWorkOnAnothers() throws Exception {
-        List<TunnelResult> results = connect(List.of(TunnelRequest.http("oidc-a", "x:1").withPolicy(login(issuer.issuer(), List.of())),
+        List<TunnelResult> results = connect(List.of(
+                TunnelRequest.http("oidc-a", "x:1").withPolicy(login(issuer.issuer(), List.of())),
                 TunnelRequest.http("oidc-b", "x:1").withPolicy(login(issuer.issuer(), List.of()))));
         assertThat(results).allMatch(TunnelResult::granted);
         String session = cookieOf(logIn("oidc-a.porthole.test", "/"));
 
-        assertThat(get("oidc-a.porthole.test", "/", session, MultiMap.caseInsensitiveMultiMap()).status()).isEqualTo(200);
+        assertThat(get("oidc-a.porthole.test", "/", session, MultiMap.caseInsensitiveMultiMap())
+                        .status())
+                .isEqualTo(200);
         Visitor.Reply other = get("oidc-b.porthole.test", "/", session, MultiMap.caseInsensitiveMultiMap());
-        assertThat(other.status()).as("same issuer and client, other host: sent to log in").isEqualTo(302);
+        assertThat(other.status())
+                .as("same issuer and client, other host: sent to log in")
+                .isEqualTo(302);
         assertThat(agent.opened).hasSize(1);
     }
 
     @Test
     void aVisitorOutsideTheAllowedDomainIsRefusedAfterLoggingIn() throws Exception {
-        connect(List.of(TunnelRequest.http("oidc-domain", "x:1").withPolicy(login(issuer.issuer(), List.of("example.com")))));
+        connect(List.of(
+                TunnelRequest.http("oidc-domain", "x:1").withPolicy(login(issuer.issuer(), List.of("example.com")))));
         issuer.approveAs(new TestOidcIssuer.User("bob-sub", "bob@other.org", Map.of()));
 
         Visitor.Reply callback = logIn("oidc-domain.porthole.test", "/");
@@ -219,11 +271,14 @@ class OidcLoginTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        TunnelResult result = connect(List.of(TunnelRequest.http("oidc-gone", "x:1").withPolicy(login("http://127.0.0.1:" + closed, List.of()))))
+        TunnelResult result = connect(List.of(TunnelRequest.http("oidc-gone", "x:1")
+                        .withPolicy(login("http://127.0.0.1:" + closed, List.of()))))
                 .getFirst();
         assertThat(result.granted()).isFalse();
-        assertThat(result.message()).contains("oidc-issuer 'http://127.0.0.1:" + closed + "' could not be discovered")
-                .contains("/.well-known/openid-configuration").doesNotContain("client-s3cret");
+        assertThat(result.message())
+                .contains("oidc-issuer 'http://127.0.0.1:" + closed + "' could not be discovered")
+                .contains("/.well-known/openid-configuration")
+                .doesNotContain("client-s3cret");
     }
 
     @Test
@@ -234,7 +289,10 @@ class OidcLoginTest {
         int port = issuer.port();
         issuer.stop();
         try {
-            Visitor.Reply callback = get("oidc-down.porthole.test", back.getRawPath() + "?" + back.getRawQuery(), cookieOf(first),
+            Visitor.Reply callback = get(
+                    "oidc-down.porthole.test",
+                    back.getRawPath() + "?" + back.getRawQuery(),
+                    cookieOf(first),
                     MultiMap.caseInsensitiveMultiMap());
             assertThat(callback.status()).isEqualTo(502);
             assertThat(callback.header(ErrorPages.ERROR_HEADER)).isEqualTo("policy-oidc-unreachable");
@@ -252,17 +310,28 @@ class OidcLoginTest {
         URI back = authorize(first.header("Location"));
         int issued = issuer.tokensIssued();
 
-        Visitor.Reply noCookie = get("oidc-state.porthole.test", back.getRawPath() + "?" + back.getRawQuery(), null,
+        Visitor.Reply noCookie = get(
+                "oidc-state.porthole.test",
+                back.getRawPath() + "?" + back.getRawQuery(),
+                null,
                 MultiMap.caseInsensitiveMultiMap());
         assertThat(noCookie.status()).isEqualTo(400);
         assertThat(noCookie.header(ErrorPages.ERROR_HEADER)).isEqualTo("policy-oidc-state");
-        Visitor.Reply otherState = get("oidc-state.porthole.test", back.getRawPath() + "?" + back.getRawQuery().replaceAll("state=[^&]*",
-                "state=forged"), cookieOf(first), MultiMap.caseInsensitiveMultiMap());
+        Visitor.Reply otherState = get(
+                "oidc-state.porthole.test",
+                back.getRawPath() + "?" + back.getRawQuery().replaceAll("state=[^&]*", "state=forged"),
+                cookieOf(first),
+                MultiMap.caseInsensitiveMultiMap());
         assertThat(otherState.status()).isEqualTo(400);
-        assertThat(issuer.tokensIssued()).as("no code was exchanged for a forged callback").isEqualTo(issued);
+        assertThat(issuer.tokensIssued())
+                .as("no code was exchanged for a forged callback")
+                .isEqualTo(issued);
     }
 
     private static List<String> headers(Open open, String name) {
-        return open.request().headers().stream().filter(h -> h.name().equalsIgnoreCase(name)).map(Header::value).toList();
+        return open.request().headers().stream()
+                .filter(h -> h.name().equalsIgnoreCase(name))
+                .map(Header::value)
+                .toList();
     }
 }

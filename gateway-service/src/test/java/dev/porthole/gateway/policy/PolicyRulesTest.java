@@ -32,13 +32,16 @@ class PolicyRulesTest {
     @Test
     void cidrRulesMatchIpv4AndIpv6AndDenyWins() throws Exception {
         List<String> problems = new ArrayList<>();
-        CidrRules rules = CidrRules.of(List.of("10.0.0.0/8", "2001:db8::/32", "192.0.2.7"), List.of("10.9.0.0/16"), problems);
+        CidrRules rules =
+                CidrRules.of(List.of("10.0.0.0/8", "2001:db8::/32", "192.0.2.7"), List.of("10.9.0.0/16"), problems);
         assertThat(problems).isEmpty();
         assertThat(rules.admits(ip("10.1.2.3"))).isTrue();
         assertThat(rules.admits(ip("10.9.2.3"))).as("deny wins over allow").isFalse();
         assertThat(rules.admits(ip("2001:db8:1::5"))).isTrue();
         assertThat(rules.admits(ip("2001:db9::5"))).isFalse();
-        assertThat(rules.admits(ip("192.0.2.7"))).as("a bare address is a range of one").isTrue();
+        assertThat(rules.admits(ip("192.0.2.7")))
+                .as("a bare address is a range of one")
+                .isTrue();
         assertThat(rules.admits(ip("192.0.2.8"))).isFalse();
         assertThat(rules.admits(ip("::1"))).isFalse();
     }
@@ -46,7 +49,10 @@ class PolicyRulesTest {
     @Test
     void malformedCidrsAreRefusedAndHostNamesNeverResolved() {
         List<String> problems = new ArrayList<>();
-        CidrRules.of(List.of("10.0.0.0/33", "::/129", "example.com/8", "10.0.0.0/", "10.0.0.0/-1", "1.2.3"), List.of(), problems);
+        CidrRules.of(
+                List.of("10.0.0.0/33", "::/129", "example.com/8", "10.0.0.0/", "10.0.0.0/-1", "1.2.3"),
+                List.of(),
+                problems);
         assertThat(problems).hasSize(6).allMatch(p -> p.startsWith("allow-cidr '"));
     }
 
@@ -81,9 +87,15 @@ class PolicyRulesTest {
     @Test
     void ratesAreParsedOrRefused() {
         List<String> problems = new ArrayList<>();
-        assertThat(VisitorRateLimit.of("100/min", TimeMeter.SYSTEM_NANOTIME, 10, problems).describe()).isEqualTo("100 requests per minute");
-        assertThat(VisitorRateLimit.of("5 / s", TimeMeter.SYSTEM_NANOTIME, 10, problems).describe()).isEqualTo("5 requests per second");
-        assertThat(VisitorRateLimit.of("1000/hour", TimeMeter.SYSTEM_NANOTIME, 10, problems).describe()).isEqualTo("1000 requests per hour");
+        assertThat(VisitorRateLimit.of("100/min", TimeMeter.SYSTEM_NANOTIME, 10, problems)
+                        .describe())
+                .isEqualTo("100 requests per minute");
+        assertThat(VisitorRateLimit.of("5 / s", TimeMeter.SYSTEM_NANOTIME, 10, problems)
+                        .describe())
+                .isEqualTo("5 requests per second");
+        assertThat(VisitorRateLimit.of("1000/hour", TimeMeter.SYSTEM_NANOTIME, 10, problems)
+                        .describe())
+                .isEqualTo("1000 requests per hour");
         assertThat(problems).isEmpty();
         for (String bad : List.of("fast", "0/min", "10/day", "-1/s", "1e3/s")) {
             VisitorRateLimit.of(bad, TimeMeter.SYSTEM_NANOTIME, 10, problems);
@@ -94,9 +106,11 @@ class PolicyRulesTest {
     @Test
     void basicAuthChecksTheBcryptHashAndRemembersAnswersByAKeyedDigest() {
         List<String> problems = new ArrayList<>();
-        BasicAuthRule rule = BasicAuthRule.of(List.of(new TunnelPolicy.BasicAuthUser("alice", BcryptUtil.bcryptHash("pw:with:colons", 4))), problems);
+        BasicAuthRule rule = BasicAuthRule.of(
+                List.of(new TunnelPolicy.BasicAuthUser("alice", BcryptUtil.bcryptHash("pw:with:colons", 4))), problems);
         assertThat(problems).isEmpty();
-        String right = "Basic " + Base64.getEncoder().encodeToString("alice:pw:with:colons".getBytes(StandardCharsets.UTF_8));
+        String right =
+                "Basic " + Base64.getEncoder().encodeToString("alice:pw:with:colons".getBytes(StandardCharsets.UTF_8));
         String wrong = "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
         assertThat(rule.remembered(right)).isNull();
         assertThat(rule.verify(right)).hasValue("alice");
@@ -110,8 +124,12 @@ class PolicyRulesTest {
     @Test
     void basicAuthRefusesHashesThatAreNoBcryptOrCostTooMuch() {
         List<String> problems = new ArrayList<>();
-        BasicAuthRule.of(List.of(new TunnelPolicy.BasicAuthUser("a", "secret"), new TunnelPolicy.BasicAuthUser("b", BcryptUtil.bcryptHash("x", 13)),
-                new TunnelPolicy.BasicAuthUser("c:d", BcryptUtil.bcryptHash("x", 4))), problems);
+        BasicAuthRule.of(
+                List.of(
+                        new TunnelPolicy.BasicAuthUser("a", "secret"),
+                        new TunnelPolicy.BasicAuthUser("b", BcryptUtil.bcryptHash("x", 13)),
+                        new TunnelPolicy.BasicAuthUser("c:d", BcryptUtil.bcryptHash("x", 4))),
+                problems);
         assertThat(problems).hasSize(3);
         assertThat(String.join(" ", problems)).doesNotContain("secret").contains("from 4 to 12");
     }
@@ -119,67 +137,152 @@ class PolicyRulesTest {
     @Test
     void headerRulesReplaceAddedNamesAndNeverTouchWhatTheGatewayOwns() {
         List<String> problems = new ArrayList<>();
-        HeaderRules rules = HeaderRules.of(new TunnelPolicy(List.of(), List.of(), List.of(), List.of(), List.of(new Header("X-Env", "demo")),
-                List.of("cookie"), List.of(new Header("X-Frame-Options", "DENY")), List.of("Server"), ""), problems);
+        HeaderRules rules = HeaderRules.of(
+                new TunnelPolicy(
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(new Header("X-Env", "demo")),
+                        List.of("cookie"),
+                        List.of(new Header("X-Frame-Options", "DENY")),
+                        List.of("Server"),
+                        ""),
+                problems);
         assertThat(problems).isEmpty();
-        assertThat(rules.request(List.of(new Header("Cookie", "a"), new Header("x-env", "visitor"), new Header("Accept", "*/*"))))
+        assertThat(rules.request(List.of(
+                        new Header("Cookie", "a"), new Header("x-env", "visitor"), new Header("Accept", "*/*"))))
                 .containsExactly(new Header("Accept", "*/*"), new Header("X-Env", "demo"));
-        MultiMap response = MultiMap.caseInsensitiveMultiMap().add("Server", "nginx").add("X-Frame-Options", "SAMEORIGIN");
+        MultiMap response =
+                MultiMap.caseInsensitiveMultiMap().add("Server", "nginx").add("X-Frame-Options", "SAMEORIGIN");
         rules.response(response);
         assertThat(response.get("Server")).isNull();
         assertThat(response.getAll("X-Frame-Options")).containsExactly("DENY");
-        for (String owned : List.of("Connection", "Transfer-Encoding", "Content-Length", "Host", "Upgrade", "X-Forwarded-For", "X-Porthole-User",
-                "Forwarded", "X-Real-IP", "TE", "Bad Name")) {
+        for (String owned : List.of(
+                "Connection",
+                "Transfer-Encoding",
+                "Content-Length",
+                "Host",
+                "Upgrade",
+                "X-Forwarded-For",
+                "X-Porthole-User",
+                "Forwarded",
+                "X-Real-IP",
+                "TE",
+                "Bad Name")) {
             assertThat(HeaderRules.nameProblem(owned)).as(owned).isNotNull();
         }
     }
 
     @Test
     void compilingCollectsEveryProblemAndAnEmptyPolicyIsNone() throws Exception {
-        assertThat(EdgePolicy.compile(TunnelPolicy.NONE, Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false)).isSameAs(EdgePolicy.NONE);
-        assertThatThrownBy(() -> EdgePolicy.compile(policy(List.of("x"), List.of("y"), "z"), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false))
-                .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems()).hasSize(3));
-        EdgePolicy ok = EdgePolicy.compile(new TunnelPolicy(List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))),
-                List.of("10.0.0.0/8"), List.of(), List.of(new TunnelPolicy.Webhook("stripe", "", "whsec")), List.of(), List.of(), List.of(), List.of(),
-                "10/s"), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false);
-        assertThat(ok.toString()).isEqualTo("ip(allow 1, deny 0) rate-limit(10 requests per second per visitor) basic-auth(1 users) webhook(stripe)")
+        assertThat(EdgePolicy.compile(TunnelPolicy.NONE, Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false))
+                .isSameAs(EdgePolicy.NONE);
+        assertThatThrownBy(() -> EdgePolicy.compile(
+                        policy(List.of("x"), List.of("y"), "z"),
+                        Duration.ofMinutes(5),
+                        10,
+                        TimeMeter.SYSTEM_NANOTIME,
+                        false))
+                .isInstanceOfSatisfying(
+                        InvalidPolicyException.class,
+                        e -> assertThat(e.problems()).hasSize(3));
+        EdgePolicy ok = EdgePolicy.compile(
+                new TunnelPolicy(
+                        List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))),
+                        List.of("10.0.0.0/8"),
+                        List.of(),
+                        List.of(new TunnelPolicy.Webhook("stripe", "", "whsec")),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        "10/s"),
+                Duration.ofMinutes(5),
+                10,
+                TimeMeter.SYSTEM_NANOTIME,
+                false);
+        assertThat(ok.toString())
+                .isEqualTo(
+                        "ip(allow 1, deny 0) rate-limit(10 requests per second per visitor) basic-auth(1 users) webhook(stripe)")
                 .doesNotContain("whsec");
         assertThat(ok.verifiesWebhooks()).isTrue();
     }
 
     @Test
     void anOidcLoginIsCheckedRuleByRuleWithoutQuotingItsSecret() {
-        TunnelPolicy bad = new TunnelPolicy(List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), List.of(), "").withOidc(new TunnelPolicy.Oidc("http://id.example.com", "", "oidc-s3cret",
-                        List.of("example.com", "not a domain"), List.of("groups=admins", "=x")));
+        TunnelPolicy bad = new TunnelPolicy(
+                        List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        "")
+                .withOidc(new TunnelPolicy.Oidc(
+                        "http://id.example.com",
+                        "",
+                        "oidc-s3cret",
+                        List.of("example.com", "not a domain"),
+                        List.of("groups=admins", "=x")));
         assertThatThrownBy(() -> EdgePolicy.compile(bad, Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false))
-                .isInstanceOfSatisfying(InvalidPolicyException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        "oidc-issuer 'http://id.example.com' must be an https URL without query or fragment, such as https://accounts.google.com",
-                        "oidc-client-id is missing: register a client at the issuer and pass its id",
-                        "oidc-allow-domain 'not a domain' is not a domain such as example.com",
-                        "oidc-allow-claim '=x' is not a claim=value pair such as groups=admins",
-                        "basic-auth and oidc cannot both guard one tunnel: pick one login"))
-                .message().doesNotContain("oidc-s3cret");
-        assertThatThrownBy(() -> EdgePolicy.compile(TunnelPolicy.NONE.withOidc(new TunnelPolicy.Oidc("not a url", "c", "", List.of(), List.of())),
-                Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, true)).hasMessageContaining("oidc-issuer 'not a url' is not a URL");
+                .isInstanceOfSatisfying(
+                        InvalidPolicyException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactlyInAnyOrder(
+                                        "oidc-issuer 'http://id.example.com' must be an https URL without query or fragment, such as https://accounts.google.com",
+                                        "oidc-client-id is missing: register a client at the issuer and pass its id",
+                                        "oidc-allow-domain 'not a domain' is not a domain such as example.com",
+                                        "oidc-allow-claim '=x' is not a claim=value pair such as groups=admins",
+                                        "basic-auth and oidc cannot both guard one tunnel: pick one login"))
+                .message()
+                .doesNotContain("oidc-s3cret");
+        assertThatThrownBy(() -> EdgePolicy.compile(
+                        TunnelPolicy.NONE.withOidc(new TunnelPolicy.Oidc("not a url", "c", "", List.of(), List.of())),
+                        Duration.ofMinutes(5),
+                        10,
+                        TimeMeter.SYSTEM_NANOTIME,
+                        true))
+                .hasMessageContaining("oidc-issuer 'not a url' is not a URL");
     }
 
     @Test
     void anOidcLoginAdmitsOnlyVerifiedAddressesOfItsDomainsOrItsClaims() throws Exception {
-        EdgePolicy policy = EdgePolicy.compile(TunnelPolicy.NONE.withOidc(new TunnelPolicy.Oidc("https://id.example.com", "c", "s",
-                List.of("Example.com"), List.of())), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false);
-        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject().put("email", "a@EXAMPLE.com"))).isNull();
-        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject().put("email", "a@example.com").put("email_verified", false)))
+        EdgePolicy policy = EdgePolicy.compile(
+                TunnelPolicy.NONE.withOidc(
+                        new TunnelPolicy.Oidc("https://id.example.com", "c", "s", List.of("Example.com"), List.of())),
+                Duration.ofMinutes(5),
+                10,
+                TimeMeter.SYSTEM_NANOTIME,
+                false);
+        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject().put("email", "a@EXAMPLE.com")))
+                .isNull();
+        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject()
+                        .put("email", "a@example.com")
+                        .put("email_verified", false)))
                 .contains("the issuer gave none");
-        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject().put("email", "a@example.com.evil.org"))).isNotNull();
+        assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject().put("email", "a@example.com.evil.org")))
+                .isNotNull();
         assertThat(policy.oidc.refusal(new io.vertx.core.json.JsonObject())).isNotNull();
         assertThat(policy.toString()).isEqualTo("oidc(https://id.example.com, 1 domains, 0 claims)");
 
-        EdgePolicy claims = EdgePolicy.compile(TunnelPolicy.NONE.withOidc(new TunnelPolicy.Oidc("https://id.example.com", "c", "s", List.of(),
-                List.of("groups=admins", "tier=gold"))), Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false);
-        assertThat(claims.oidc.refusal(new io.vertx.core.json.JsonObject().put("groups", new io.vertx.core.json.JsonArray().add("staff").add("admins"))))
+        EdgePolicy claims = EdgePolicy.compile(
+                TunnelPolicy.NONE.withOidc(new TunnelPolicy.Oidc(
+                        "https://id.example.com", "c", "s", List.of(), List.of("groups=admins", "tier=gold"))),
+                Duration.ofMinutes(5),
+                10,
+                TimeMeter.SYSTEM_NANOTIME,
+                false);
+        assertThat(claims.oidc.refusal(new io.vertx.core.json.JsonObject()
+                        .put(
+                                "groups",
+                                new io.vertx.core.json.JsonArray().add("staff").add("admins"))))
                 .isNull();
-        assertThat(claims.oidc.refusal(new io.vertx.core.json.JsonObject().put("tier", "gold"))).isNull();
-        assertThat(claims.oidc.refusal(new io.vertx.core.json.JsonObject().put("groups", "staff"))).isEqualTo("your account lacks the claim this tunnel asks for");
+        assertThat(claims.oidc.refusal(new io.vertx.core.json.JsonObject().put("tier", "gold")))
+                .isNull();
+        assertThat(claims.oidc.refusal(new io.vertx.core.json.JsonObject().put("groups", "staff")))
+                .isEqualTo("your account lacks the claim this tunnel asks for");
     }
 }

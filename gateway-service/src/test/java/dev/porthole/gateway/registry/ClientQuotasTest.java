@@ -30,7 +30,9 @@ class ClientQuotasTest {
         assertThat(join(quotas.acquireSession("limited", "agent-1", 2))).isTrue();
         assertThat(join(quotas.acquireSession("limited", "agent-2", 2))).isTrue();
         assertThat(join(quotas.acquireSession("limited", "agent-3", 2))).isFalse();
-        assertThat(join(quotas.acquireSession("other-client", "agent-3", 2))).as("limits are per client").isTrue();
+        assertThat(join(quotas.acquireSession("other-client", "agent-3", 2)))
+                .as("limits are per client")
+                .isTrue();
 
         join(quotas.releaseSession("limited", "agent-1"));
         assertThat(join(quotas.acquireSession("limited", "agent-3", 2))).isTrue();
@@ -49,7 +51,9 @@ class ClientQuotasTest {
     void tunnelsCountByNameAcrossSessions() throws Exception {
         assertThat(join(quotas.acquireTunnel("shop", "http:a", 2))).isTrue();
         assertThat(join(quotas.acquireTunnel("shop", "http:b", 2))).isTrue();
-        assertThat(join(quotas.acquireTunnel("shop", "http:a", 2))).as("the same tunnel again").isTrue();
+        assertThat(join(quotas.acquireTunnel("shop", "http:a", 2)))
+                .as("the same tunnel again")
+                .isTrue();
         assertThat(join(quotas.acquireTunnel("shop", "http:c", 2))).isFalse();
         join(quotas.refreshTunnels("shop", List.of("http:a", "http:b")));
         join(quotas.releaseTunnel("shop", "http:b"));

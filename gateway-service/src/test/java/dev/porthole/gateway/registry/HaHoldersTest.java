@@ -50,9 +50,13 @@ class HaHoldersTest {
         TunnelRegistry registry = registry();
         assertThat(join(registry.claimHttp("ha-both", first))).isInstanceOf(ClaimOutcome.Claimed.class);
         clock.advance(Duration.ofSeconds(1));
-        assertThat(join(registry.claimHttp("ha-both", second))).isInstanceOfSatisfying(ClaimOutcome.Joined.class,
-                joined -> assertThat(joined.first()).isEqualTo(first));
-        assertThat(holders(registry, "ha-both")).as("the most recently refreshed first").containsExactly(second, first);
+        assertThat(join(registry.claimHttp("ha-both", second)))
+                .isInstanceOfSatisfying(
+                        ClaimOutcome.Joined.class,
+                        joined -> assertThat(joined.first()).isEqualTo(first));
+        assertThat(holders(registry, "ha-both"))
+                .as("the most recently refreshed first")
+                .containsExactly(second, first);
         clock.advance(Duration.ofSeconds(1));
         assertThat(join(registry.refreshHttp("ha-both", first))).isEqualTo(RefreshOutcome.REFRESHED);
         assertThat(join(registry.refreshHttp("ha-both", second))).isEqualTo(RefreshOutcome.REFRESHED);
@@ -65,7 +69,8 @@ class HaHoldersTest {
         join(registry.claimHttp("ha-taken", first));
         join(registry.claimHttp("ha-taken", second));
         assertThat(join(registry.claimHttp("ha-taken", bob))).isInstanceOf(ClaimOutcome.Taken.class);
-        assertThat(join(registry.claimHttp("ha-taken", otherAgentHa))).as("HA joins only the same agent's sessions")
+        assertThat(join(registry.claimHttp("ha-taken", otherAgentHa)))
+                .as("HA joins only the same agent's sessions")
                 .isInstanceOf(ClaimOutcome.Taken.class);
         join(registry.releaseHttp("ha-taken", first));
         assertThat(join(registry.claimHttp("ha-taken", bob))).isInstanceOf(ClaimOutcome.Taken.class);
@@ -81,7 +86,9 @@ class HaHoldersTest {
         assertThat(holders(registry, "ha-release")).containsExactly(first);
         assertThat(join(registry.refreshHttp("ha-release", first))).isEqualTo(RefreshOutcome.REFRESHED);
         join(registry.releaseHttp("ha-release", bob));
-        assertThat(holders(registry, "ha-release")).as("only a holder releases its place").containsExactly(first);
+        assertThat(holders(registry, "ha-release"))
+                .as("only a holder releases its place")
+                .containsExactly(first);
         join(registry.releaseHttp("ha-release", first));
         assertThat(exists("ha-release")).isFalse();
         assertThat(join(registry.claimHttp("ha-release", bob))).isInstanceOf(ClaimOutcome.Claimed.class);
@@ -95,7 +102,9 @@ class HaHoldersTest {
         clock.advance(TTL.dividedBy(2));
         join(registry.refreshHttp("ha-expiry", first));
         clock.advance(TTL.dividedBy(2).plusSeconds(1));
-        assertThat(holders(registry, "ha-expiry")).as("the second holder's place expired, the first's did not").containsExactly(first);
+        assertThat(holders(registry, "ha-expiry"))
+                .as("the second holder's place expired, the first's did not")
+                .containsExactly(first);
         assertThat(join(registry.claimHttp("ha-expiry", bob))).isInstanceOf(ClaimOutcome.Taken.class);
         assertThat(join(registry.refreshHttp("ha-expiry", first))).isEqualTo(RefreshOutcome.REFRESHED);
         clock.advance(TTL.plusSeconds(1));
@@ -124,7 +133,9 @@ class HaHoldersTest {
         assertThat(holders(registry, "ha-plain")).containsExactly(plainSameAgent);
         assertThat(join(registry.refreshHttp("ha-plain", first))).isEqualTo(RefreshOutcome.LOST);
         assertThat(join(registry.refreshHttp("ha-plain", second))).isEqualTo(RefreshOutcome.LOST);
-        assertThat(join(registry.claimHttp("ha-plain", first))).as("a plain holder is not joined").isInstanceOf(ClaimOutcome.TookOver.class);
+        assertThat(join(registry.claimHttp("ha-plain", first)))
+                .as("a plain holder is not joined")
+                .isInstanceOf(ClaimOutcome.TookOver.class);
     }
 
     @Test
@@ -139,8 +150,12 @@ class HaHoldersTest {
     void aRecordWrittenBeforeHaIsReadAsOneHolder() {
         TunnelRegistry registry = registry();
         Route old = new Route("g9", "s-old", "alice", "agent-a");
-        join(redis.set(List.of(keys.httpRoute("ha-old"), "{\"gatewayId\":\"g9\",\"sessionId\":\"s-old\",\"clientId\":\"alice\",\"agentId\":\"agent-a\","
-                + "\"owner\":\"alice/agent-a\"}", "PX", "60000")));
+        join(redis.set(List.of(
+                keys.httpRoute("ha-old"),
+                "{\"gatewayId\":\"g9\",\"sessionId\":\"s-old\",\"clientId\":\"alice\",\"agentId\":\"agent-a\","
+                        + "\"owner\":\"alice/agent-a\"}",
+                "PX",
+                "60000")));
         assertThat(holders(registry, "ha-old")).containsExactly(old);
         assertThat(join(registry.refreshHttp("ha-old", old))).isEqualTo(RefreshOutcome.REFRESHED);
         assertThat(join(registry.claimHttp("ha-old", bob))).isInstanceOf(ClaimOutcome.Taken.class);

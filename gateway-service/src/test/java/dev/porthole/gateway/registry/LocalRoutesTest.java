@@ -41,7 +41,8 @@ class LocalRoutesTest {
     @Test
     void aVanishedTunnelIsReportedOfflineUntilItIsForgottenOrServedAgain() {
         routes.markOffline("gone", "agent disconnected");
-        assertThat(routes.offline("gone")).hasValueSatisfying(o -> assertThat(o.reason()).isEqualTo("agent disconnected"));
+        assertThat(routes.offline("gone"))
+                .hasValueSatisfying(o -> assertThat(o.reason()).isEqualTo("agent disconnected"));
         clock.advance(LocalRoutes.OFFLINE_MEMORY.plus(Duration.ofSeconds(1)));
         assertThat(routes.offline("gone")).isEmpty();
 
@@ -78,7 +79,9 @@ class LocalRoutesTest {
         routes.bindHttp("claimed", OWNER);
         assertThat(served).containsExactly(OWNER);
         assertThat(routes.bindWaiters()).isZero();
-        assertThat(waiter.cancel()).as("a deadline after the binding does not answer the request again").isFalse();
+        assertThat(waiter.cancel())
+                .as("a deadline after the binding does not answer the request again")
+                .isFalse();
         routes.bindHttp("claimed", OWNER);
         assertThat(served).as("completed once").containsExactly(OWNER);
     }
@@ -108,9 +111,13 @@ class LocalRoutesTest {
         List<TunnelOwner> served = new ArrayList<>();
         LocalRoutes.BindWaiter first = small.whenBound("a", served::add).orElseThrow();
         small.whenBound("b", served::add).orElseThrow();
-        assertThat(small.whenBound("c", served::add)).as("the third request does not wait").isEmpty();
+        assertThat(small.whenBound("c", served::add))
+                .as("the third request does not wait")
+                .isEmpty();
         first.cancel();
-        assertThat(small.whenBound("c", served::add)).as("a place freed by a deadline is taken again").isPresent();
+        assertThat(small.whenBound("c", served::add))
+                .as("a place freed by a deadline is taken again")
+                .isPresent();
         small.bindHttp("c", OWNER);
         small.bindHttp("b", OWNER);
         assertThat(served).containsExactly(OWNER, OWNER);

@@ -51,7 +51,9 @@ class NameTombstoneTest {
         String name = names.next();
         assertThat(join(registry.claimHttp(name, alice))).isInstanceOf(ClaimOutcome.Claimed.class);
         join(registry.releaseHttp(name, alice));
-        assertThat(join(registry.claimHttp(name, bob))).as("freed random name claimed by another owner").isInstanceOf(ClaimOutcome.Taken.class);
+        assertThat(join(registry.claimHttp(name, bob)))
+                .as("freed random name claimed by another owner")
+                .isInstanceOf(ClaimOutcome.Taken.class);
     }
 
     @Test
@@ -80,7 +82,8 @@ class NameTombstoneTest {
         String name = names.next();
         join(registry.claimHttp(name, alice));
         join(registry.releaseHttp(name, alice));
-        await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50))
+        await().atMost(5, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> join(registry.claimHttp(name, bob)) instanceof ClaimOutcome.Claimed);
     }
 
@@ -89,11 +92,15 @@ class NameTombstoneTest {
         TunnelRegistry registry = registry(Duration.ofHours(1));
         join(registry.claimHttp("chosen-by-alice", alice));
         join(registry.releaseHttp("chosen-by-alice", alice));
-        assertThat(join(registry.claimHttp("chosen-by-alice", bob))).as("grants and reservations govern chosen names")
+        assertThat(join(registry.claimHttp("chosen-by-alice", bob)))
+                .as("grants and reservations govern chosen names")
                 .isInstanceOf(ClaimOutcome.Claimed.class);
     }
 
     private static <T> T join(Future<T> future) {
-        return future.toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+        return future.toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(5, TimeUnit.SECONDS)
+                .join();
     }
 }

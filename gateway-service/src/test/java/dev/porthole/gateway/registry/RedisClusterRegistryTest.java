@@ -68,7 +68,9 @@ class RedisClusterRegistryTest {
             assertThat(join(registry.claimHttp(name, alice))).as(name).isInstanceOf(ClaimOutcome.Claimed.class);
             assertThat(join(registry.refreshHttp(name, alice))).isEqualTo(RefreshOutcome.REFRESHED);
             join(registry.releaseHttp(name, alice));
-            assertThat(join(registry.claimHttp(name, bob))).as("tombstone of %s", name).isInstanceOf(ClaimOutcome.Taken.class);
+            assertThat(join(registry.claimHttp(name, bob)))
+                    .as("tombstone of %s", name)
+                    .isInstanceOf(ClaimOutcome.Taken.class);
         }
     }
 
@@ -107,7 +109,9 @@ class RedisClusterRegistryTest {
         RedisConnection connection = join(client.connect());
         try {
             connection.handler(message -> {
-                if (message.type() == ResponseType.PUSH && message.size() == 3 && message.get(0).toString().equals("message")) {
+                if (message.type() == ResponseType.PUSH
+                        && message.size() == 3
+                        && message.get(0).toString().equals("message")) {
                     received.add(message.get(2).toString());
                 }
             });

@@ -36,7 +36,10 @@ class RedisTunnelRegistryTest {
     void aFreeNameIsClaimedAndThenHeldAgainstOthers() {
         assertThat(join(registry.claimHttp("one", alice))).isInstanceOf(ClaimOutcome.Claimed.class);
         ClaimOutcome outcome = join(registry.claimHttp("one", bob));
-        assertThat(outcome).isInstanceOfSatisfying(ClaimOutcome.Taken.class, taken -> assertThat(taken.holder()).isEqualTo(alice));
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        ClaimOutcome.Taken.class,
+                        taken -> assertThat(taken.holder()).isEqualTo(alice));
     }
 
     @Test
@@ -49,7 +52,10 @@ class RedisTunnelRegistryTest {
     void theSameAgentTakesItsNameOverAndTheOldSessionLosesIt() {
         join(registry.claimHttp("three", alice));
         ClaimOutcome outcome = join(registry.claimHttp("three", aliceAgain));
-        assertThat(outcome).isInstanceOfSatisfying(ClaimOutcome.TookOver.class, took -> assertThat(took.previous()).isEqualTo(alice));
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        ClaimOutcome.TookOver.class,
+                        took -> assertThat(took.previous()).isEqualTo(alice));
         assertThat(join(registry.refreshHttp("three", alice))).isEqualTo(RefreshOutcome.LOST);
         assertThat(join(registry.refreshHttp("three", aliceAgain))).isEqualTo(RefreshOutcome.REFRESHED);
     }
@@ -60,10 +66,14 @@ class RedisTunnelRegistryTest {
         Route second = Route.ownedByClient("g2", "s-jwt-2", "signed", "agent-y");
         join(registry.claimHttp("jwt-name", first));
         assertThat(join(registry.claimHttp("jwt-name", bob))).isInstanceOf(ClaimOutcome.Taken.class);
-        assertThat(join(registry.claimHttp("jwt-name", new Route("g1", "s-signed-plain", "signed", "agent-z")))).as("not a client-owned session")
+        assertThat(join(registry.claimHttp("jwt-name", new Route("g1", "s-signed-plain", "signed", "agent-z"))))
+                .as("not a client-owned session")
                 .isInstanceOf(ClaimOutcome.Taken.class);
         ClaimOutcome outcome = join(registry.claimHttp("jwt-name", second));
-        assertThat(outcome).isInstanceOfSatisfying(ClaimOutcome.TookOver.class, took -> assertThat(took.previous()).isEqualTo(first));
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        ClaimOutcome.TookOver.class,
+                        took -> assertThat(took.previous()).isEqualTo(first));
         assertThat(join(registry.refreshHttp("jwt-name", first))).isEqualTo(RefreshOutcome.LOST);
     }
 

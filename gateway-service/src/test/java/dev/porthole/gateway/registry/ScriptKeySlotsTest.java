@@ -25,7 +25,8 @@ class ScriptKeySlotsTest {
         for (String name : List.of("api", "a", "brave-otter-42", "x-1234567890", "db")) {
             for (TunnelKey key : List.of(TunnelKey.http(name), TunnelKey.privateTunnel(name), TunnelKey.tls(name))) {
                 assertThat(slots(keys.route(key), keys.reservation(key.reservationId()), keys.tombstone(key.id())))
-                        .as("the keys of the claim script for %s", key).hasSize(1);
+                        .as("the keys of the claim script for %s", key)
+                        .hasSize(1);
             }
         }
     }
@@ -34,7 +35,9 @@ class ScriptKeySlotsTest {
     void aPortsRouteAndReservationShareASlot() {
         for (int port : List.of(1, 2222, 20_001, 65_535)) {
             TunnelKey key = TunnelKey.tcpPort(port);
-            assertThat(slot(keys.route(key))).as("route and reservation of port %d", port).isEqualTo(slot(keys.reservation(key.reservationId())));
+            assertThat(slot(keys.route(key)))
+                    .as("route and reservation of port %d", port)
+                    .isEqualTo(slot(keys.reservation(key.reservationId())));
         }
     }
 
@@ -48,6 +51,8 @@ class ScriptKeySlotsTest {
     @Test
     void aPrefixWithoutBracesLeavesTheTagToTheName() {
         RedisKeys other = () -> "tenant-7:";
-        assertThat(slot(other.httpRoute("api"))).isEqualTo(slot(keys.httpRoute("api"))).isEqualTo(slot("api"));
+        assertThat(slot(other.httpRoute("api")))
+                .isEqualTo(slot(keys.httpRoute("api")))
+                .isEqualTo(slot("api"));
     }
 }

@@ -46,11 +46,14 @@ class SessionDirectoryTest {
         join(directory.remove("s-gone"));
 
         assertThat(members()).doesNotContain("s-gone");
-        assertThat(join(redis.exists(List.of(keys.session("s-gone")))).toInteger()).isZero();
+        assertThat(join(redis.exists(List.of(keys.session("s-gone")))).toInteger())
+                .isZero();
     }
 
     private List<String> members() {
-        return join(redis.zrange(List.of(keys.sessions(), "0", "-1"))).stream().map(Response::toString).toList();
+        return join(redis.zrange(List.of(keys.sessions(), "0", "-1"))).stream()
+                .map(Response::toString)
+                .toList();
     }
 
     private static SessionRecord record(String id) {

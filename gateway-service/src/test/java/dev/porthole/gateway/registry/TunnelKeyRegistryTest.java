@@ -32,7 +32,9 @@ class TunnelKeyRegistryTest {
     void portsAndPrivateNamesLiveInTheirOwnKeysWithTheRouteAsJson() {
         join(registry.claim(TunnelKey.tcpPort(20001), alice));
         join(registry.claim(TunnelKey.privateTunnel("db"), alice));
-        assertThat(join(redis.get("porthole:route:tcp:{tcp:20001}")).toString()).contains("\"sessionId\":\"s-a\"").contains("\"owner\":\"alice/agent-a\"");
+        assertThat(join(redis.get("porthole:route:tcp:{tcp:20001}")).toString())
+                .contains("\"sessionId\":\"s-a\"")
+                .contains("\"owner\":\"alice/agent-a\"");
         assertThat(join(redis.get("porthole:route:private:{db}")).toString()).contains("\"clientId\":\"alice\"");
         // An HTTP tunnel of the same name is another key: the two do not collide.
         assertThat(join(registry.claimHttp("db", bob))).isInstanceOf(ClaimOutcome.Claimed.class);
@@ -43,7 +45,8 @@ class TunnelKeyRegistryTest {
     void nameReservationsApplyToPrivateNamesButNotToPorts() {
         join(redis.set(List.of("porthole:reservation:{vault}", "alice")));
         join(redis.set(List.of("porthole:reservation:{20002}", "alice")));
-        assertThat(join(registry.claim(TunnelKey.privateTunnel("vault"), bob))).isInstanceOf(ClaimOutcome.Reserved.class);
+        assertThat(join(registry.claim(TunnelKey.privateTunnel("vault"), bob)))
+                .isInstanceOf(ClaimOutcome.Reserved.class);
         assertThat(join(registry.claim(TunnelKey.tcpPort(20002), bob))).isInstanceOf(ClaimOutcome.Claimed.class);
     }
 
@@ -51,11 +54,13 @@ class TunnelKeyRegistryTest {
     void aPortIsReleasedOnlyByItsSessionAndRefreshedBackAfterAFlush() {
         join(registry.claim(TunnelKey.tcpPort(20003), alice));
         join(registry.release(TunnelKey.tcpPort(20003), bob));
-        assertThat(join(redis.exists(List.of("porthole:route:tcp:{tcp:20003}"))).toInteger()).isEqualTo(1);
+        assertThat(join(redis.exists(List.of("porthole:route:tcp:{tcp:20003}"))).toInteger())
+                .isEqualTo(1);
         join(redis.del(List.of("porthole:route:tcp:{tcp:20003}")));
         assertThat(join(registry.refresh(TunnelKey.tcpPort(20003), alice))).isEqualTo(RefreshOutcome.RESTORED);
         join(registry.release(TunnelKey.tcpPort(20003), alice));
-        assertThat(join(redis.exists(List.of("porthole:route:tcp:{tcp:20003}"))).toInteger()).isZero();
+        assertThat(join(redis.exists(List.of("porthole:route:tcp:{tcp:20003}"))).toInteger())
+                .isZero();
     }
 
     private static <T> T join(Future<T> future) {

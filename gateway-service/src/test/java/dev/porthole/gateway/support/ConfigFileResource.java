@@ -31,12 +31,15 @@ public final class ConfigFileResource implements QuarkusTestResourceLifecycleMan
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("porthole.gateway.config-file", file.toString(), "porthole.gateway.config-file-check-interval", "100ms");
+        return Map.of(
+                "porthole.gateway.config-file",
+                file.toString(),
+                "porthole.gateway.config-file-check-interval",
+                "100ms");
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     /** Replaces the file's content: written next to it, then renamed over it. */
     public static void write(String content) {

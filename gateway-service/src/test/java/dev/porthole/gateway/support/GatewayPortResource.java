@@ -16,10 +16,13 @@ public final class GatewayPortResource implements QuarkusTestResourceLifecycleMa
     @Override
     public Map<String, String> start() {
         port = FreePorts.loopback();
-        return Map.of("porthole.gateway.http.port", String.valueOf(port), "porthole.gateway.http.public-port", String.valueOf(port));
+        return Map.of(
+                "porthole.gateway.http.port",
+                String.valueOf(port),
+                "porthole.gateway.http.public-port",
+                String.valueOf(port));
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

@@ -6,8 +6,7 @@ import java.util.Map;
 /** Configurations the gateway tests run under. */
 public final class GatewayTestProfiles {
 
-    private GatewayTestProfiles() {
-    }
+    private GatewayTestProfiles() {}
 
     /** No tokens: anyone may connect and gets random names only. */
     public static final class PublicMode implements QuarkusTestProfile {
@@ -21,8 +20,13 @@ public final class GatewayTestProfiles {
     public static final class DualStack implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.http.host", "::", "porthole.gateway.policy.webhook-max-body", "1K",
-                    "porthole.gateway.policy.oidc-allow-http-issuer", "true");
+            return Map.of(
+                    "porthole.gateway.http.host",
+                    "::",
+                    "porthole.gateway.policy.webhook-max-body",
+                    "1K",
+                    "porthole.gateway.policy.oidc-allow-http-issuer",
+                    "true");
         }
     }
 
@@ -30,8 +34,15 @@ public final class GatewayTestProfiles {
     public static final class PerTunnelMetrics implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.metrics.per-tunnel", "true", "porthole.gateway.metrics.max-tunnels", "2",
-                    "porthole.gateway.metrics.max-clients", "2", "porthole.gateway.http.response-timeout", "30s");
+            return Map.of(
+                    "porthole.gateway.metrics.per-tunnel",
+                    "true",
+                    "porthole.gateway.metrics.max-tunnels",
+                    "2",
+                    "porthole.gateway.metrics.max-clients",
+                    "2",
+                    "porthole.gateway.http.response-timeout",
+                    "30s");
         }
     }
 
@@ -39,11 +50,17 @@ public final class GatewayTestProfiles {
     public static final class Limited implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.limits.max-body-size", "1K",
-                    "porthole.gateway.limits.requests-per-second-per-tunnel", "1",
-                    "porthole.gateway.limits.streams-per-tunnel", "2",
-                    "porthole.gateway.limits.bandwidth.upload", "256K",
-                    "porthole.gateway.limits.bandwidth.client-download", "256K");
+            return Map.of(
+                    "porthole.gateway.limits.max-body-size",
+                    "1K",
+                    "porthole.gateway.limits.requests-per-second-per-tunnel",
+                    "1",
+                    "porthole.gateway.limits.streams-per-tunnel",
+                    "2",
+                    "porthole.gateway.limits.bandwidth.upload",
+                    "256K",
+                    "porthole.gateway.limits.bandwidth.client-download",
+                    "256K");
         }
     }
 
@@ -63,9 +80,13 @@ public final class GatewayTestProfiles {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.cluster.internal-address", INTERNAL_ADDRESS,
-                    "porthole.internal.token", INTERNAL_TOKEN,
-                    "porthole.gateway.instance-id", INSTANCE_ID);
+            return Map.of(
+                    "porthole.gateway.cluster.internal-address",
+                    INTERNAL_ADDRESS,
+                    "porthole.internal.token",
+                    INTERNAL_TOKEN,
+                    "porthole.gateway.instance-id",
+                    INSTANCE_ID);
         }
     }
 
@@ -83,8 +104,13 @@ public final class GatewayTestProfiles {
     public static final class Passthrough implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.tls.passthrough.port", "0", "porthole.gateway.tls.passthrough.max-client-hello", "4K",
-                    "porthole.gateway.tls.passthrough.client-hello-timeout", "1s");
+            return Map.of(
+                    "porthole.gateway.tls.passthrough.port",
+                    "0",
+                    "porthole.gateway.tls.passthrough.max-client-hello",
+                    "4K",
+                    "porthole.gateway.tls.passthrough.client-hello-timeout",
+                    "1s");
         }
     }
 }

@@ -48,13 +48,16 @@ public final class PebbleResource implements QuarkusTestResourceLifecycleManager
 
     /** The leaf the gateway's public port serves for {@code host}, verified up to {@code trusted}; an IOException when the handshake fails. */
     public static X509Certificate handshake(String host, Path trusted) throws IOException {
-        return TlsProbe.handshake(GatewayPortResource.port(), host, trusted, "http/1.1").leaf();
+        return TlsProbe.handshake(GatewayPortResource.port(), host, trusted, "http/1.1")
+                .leaf();
     }
 
     /** Waits (up to 20 s: an order with Pebble) until the gateway serves {@code host} a certificate under Pebble's current root. */
     public static X509Certificate awaitServed(String host) {
         Path root = pebble.issuingRoot();
-        return await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> handshake(host, root), leaf -> leaf != null);
+        return await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> handshake(host, root), leaf -> leaf != null);
     }
 
     @Override
@@ -65,8 +68,12 @@ public final class PebbleResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         redirectPort = FreePorts.loopback();
-        List<String> blocked = args.containsKey("blocked") ? List.of(args.get("blocked").split(",")) : List.of();
-        pebble = PebbleProcess.start(redirectPort, Duration.parse("PT" + args.getOrDefault("validity", "24h").toUpperCase()), blocked);
+        List<String> blocked =
+                args.containsKey("blocked") ? List.of(args.get("blocked").split(",")) : List.of();
+        pebble = PebbleProcess.start(
+                redirectPort,
+                Duration.parse("PT" + args.getOrDefault("validity", "24h").toUpperCase()),
+                blocked);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         encryptionKey = Base64.getEncoder().encodeToString(key);

@@ -50,20 +50,27 @@ public final class PeerMtlsResource implements QuarkusTestResourceLifecycleManag
             clusterCa = TestCertificates.newCa(folder.resolve("cluster"), "Porthole Cluster CA");
             TestCertificates.Leaf own = clusterCa.clientAndServerLeaf("gateway-a.cluster.internal");
             peer = clusterCa.clientAndServerLeaf("gateway-b.cluster.internal");
-            stranger = TestCertificates.newCa(folder.resolve("stranger"), "Stranger CA").clientAndServerLeaf("gateway-b.cluster.internal");
+            stranger = TestCertificates.newCa(folder.resolve("stranger"), "Stranger CA")
+                    .clientAndServerLeaf("gateway-b.cluster.internal");
             peerPort = FreePorts.loopback();
-            return Map.of("porthole.gateway.cluster.internal-address", "127.0.0.1:" + peerPort,
-                    "porthole.internal.token", INTERNAL_TOKEN,
-                    "porthole.gateway.instance-id", INSTANCE_ID,
-                    "porthole.gateway.cluster.mtls.cert-file", own.cert().toString(),
-                    "porthole.gateway.cluster.mtls.key-file", own.key().toString(),
-                    "porthole.gateway.cluster.mtls.ca-file", clusterCa.caFile().toString());
+            return Map.of(
+                    "porthole.gateway.cluster.internal-address",
+                    "127.0.0.1:" + peerPort,
+                    "porthole.internal.token",
+                    INTERNAL_TOKEN,
+                    "porthole.gateway.instance-id",
+                    INSTANCE_ID,
+                    "porthole.gateway.cluster.mtls.cert-file",
+                    own.cert().toString(),
+                    "porthole.gateway.cluster.mtls.key-file",
+                    own.key().toString(),
+                    "porthole.gateway.cluster.mtls.ca-file",
+                    clusterCa.caFile().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

@@ -45,6 +45,5 @@ public final class TcpRangeResource implements QuarkusTestResourceLifecycleManag
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

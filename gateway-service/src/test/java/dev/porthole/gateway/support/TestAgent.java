@@ -42,7 +42,7 @@ public final class TestAgent implements MuxListener {
     public final List<Notice> notices = new CopyOnWriteArrayList<>();
     public final List<Config> configs = new CopyOnWriteArrayList<>();
     public final List<Open> opened = new CopyOnWriteArrayList<>();
-    private volatile BiConsumer<MuxStream, Open> streams = (stream, open) -> { };
+    private volatile BiConsumer<MuxStream, Open> streams = (stream, open) -> {};
     private volatile MuxSession session;
     private volatile WebSocket socket;
     private volatile int closeCode = -1;
@@ -50,46 +50,102 @@ public final class TestAgent implements MuxListener {
     private volatile Vertx vertx;
 
     /** Connects, sends HELLO asking for these tunnels, and returns without waiting for WELCOME. */
-    public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
+    public static TestAgent connect(
+            Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
         return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX);
     }
 
-    public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, int minVersion,
+    public static TestAgent connect(
+            Vertx vertx,
+            int port,
+            String authorization,
+            String agentId,
+            List<TunnelRequest> tunnels,
+            int minVersion,
             int maxVersion) {
-        return connect(vertx, port, authorization, agentId, tunnels, minVersion, maxVersion, Set.of("http", Capabilities.UNMASKED));
+        return connect(
+                vertx,
+                port,
+                authorization,
+                agentId,
+                tunnels,
+                minVersion,
+                maxVersion,
+                Set.of("http", Capabilities.UNMASKED));
     }
 
     /** Connects offering {@code capabilities} in HELLO ({@code ha}: one of an agent's HA connections; without {@code unmasked}, an agent that masks every frame). */
-    public static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels,
+    public static TestAgent connect(
+            Vertx vertx,
+            int port,
+            String authorization,
+            String agentId,
+            List<TunnelRequest> tunnels,
             Set<String> capabilities) {
-        return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, capabilities);
+        return connect(
+                vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, capabilities);
     }
 
     /** Connects from the local address {@code from} (any of 127.0.0.0/8 on Linux), so that the gateway sees another source address. */
-    public static TestAgent connectFrom(Vertx vertx, String from, int port, String agentId, List<TunnelRequest> tunnels) {
-        return connect(vertx, from, port, null, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, Set.of("http", Capabilities.UNMASKED));
+    public static TestAgent connectFrom(
+            Vertx vertx, String from, int port, String agentId, List<TunnelRequest> tunnels) {
+        return connect(
+                vertx,
+                from,
+                port,
+                null,
+                agentId,
+                tunnels,
+                ProtocolVersion.MIN,
+                ProtocolVersion.MAX,
+                Set.of("http", Capabilities.UNMASKED));
     }
 
     /** Connects as an agent older than unmasked frames: it does not offer the capability and masks every frame. */
-    public static TestAgent connectMasked(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
-        return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, Set.of("http"));
+    public static TestAgent connectMasked(
+            Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
+        return connect(
+                vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, Set.of("http"));
     }
 
-    private static TestAgent connect(Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, int minVersion,
-            int maxVersion, Set<String> capabilities) {
+    private static TestAgent connect(
+            Vertx vertx,
+            int port,
+            String authorization,
+            String agentId,
+            List<TunnelRequest> tunnels,
+            int minVersion,
+            int maxVersion,
+            Set<String> capabilities) {
         return connect(vertx, null, port, authorization, agentId, tunnels, minVersion, maxVersion, capabilities);
     }
 
-    private static TestAgent connect(Vertx vertx, String from, int port, String authorization, String agentId, List<TunnelRequest> tunnels,
-            int minVersion, int maxVersion, Set<String> capabilities) {
+    private static TestAgent connect(
+            Vertx vertx,
+            String from,
+            int port,
+            String authorization,
+            String agentId,
+            List<TunnelRequest> tunnels,
+            int minVersion,
+            int maxVersion,
+            Set<String> capabilities) {
         TestAgent agent = new TestAgent();
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/_porthole/agent")
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/_porthole/agent")
                 .addHeader("X-Porthole-Agent", agentId);
         if (authorization != null) {
             options.addHeader("Authorization", authorization);
         }
-        WebSocket socket = join(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(65536).setMaxMessageSize(65536)
-                .setLocalAddress(from)).connect(options).toCompletionStage().toCompletableFuture());
+        WebSocket socket = join(vertx.createWebSocketClient(new WebSocketClientOptions()
+                        .setMaxFrameSize(65536)
+                        .setMaxMessageSize(65536)
+                        .setLocalAddress(from))
+                .connect(options)
+                .toCompletionStage()
+                .toCompletableFuture());
         agent.socket = socket;
         agent.vertx = vertx;
         CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -101,7 +157,15 @@ public final class TestAgent implements MuxListener {
             session.listener(agent);
             WebSocketTransport.bind(socket, session);
             agent.session = session;
-            session.send(new Hello(minVersion, maxVersion, "test", agentId, capabilities, MuxSettings.DEFAULT_INITIAL_WINDOW, 65536, tunnels));
+            session.send(new Hello(
+                    minVersion,
+                    maxVersion,
+                    "test",
+                    agentId,
+                    capabilities,
+                    MuxSettings.DEFAULT_INITIAL_WINDOW,
+                    65536,
+                    tunnels));
             ready.complete(null);
         });
         join(ready);
@@ -115,12 +179,16 @@ public final class TestAgent implements MuxListener {
 
     /** The same, connecting from the local address {@code from} (null: the default). */
     public static UpgradeRejectedException rejection(Vertx vertx, String from, int port, String authorization) {
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/_porthole/agent");
+        WebSocketConnectOptions options =
+                new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/_porthole/agent");
         if (authorization != null) {
             options.addHeader("Authorization", authorization);
         }
         try {
-            vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(from)).connect(options).toCompletionStage().toCompletableFuture()
+            vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(from))
+                    .connect(options)
+                    .toCompletionStage()
+                    .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e.getCause() instanceof UpgradeRejectedException rejected) {
@@ -217,8 +285,7 @@ public final class TestAgent implements MuxListener {
             }
             case Config c -> configs.add(c);
             case Notice n -> notices.add(n);
-            default -> {
-            }
+            default -> {}
         }
     }
 

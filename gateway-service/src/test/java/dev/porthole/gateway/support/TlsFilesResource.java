@@ -48,14 +48,19 @@ public final class TlsFilesResource implements QuarkusTestResourceLifecycleManag
             throw new UncheckedIOException(e);
         }
         redirectPort = FreePorts.loopback();
-        return Map.of("porthole.gateway.tls.cert-files", certFile(0) + "," + certFile(1),
-                "porthole.gateway.tls.key-files", keyFile(0) + "," + keyFile(1),
-                "porthole.gateway.tls.reload-check-interval", "100ms",
-                "porthole.gateway.tls.hsts-max-age", "365d",
-                "porthole.gateway.tls.redirect-port", String.valueOf(redirectPort));
+        return Map.of(
+                "porthole.gateway.tls.cert-files",
+                certFile(0) + "," + certFile(1),
+                "porthole.gateway.tls.key-files",
+                keyFile(0) + "," + keyFile(1),
+                "porthole.gateway.tls.reload-check-interval",
+                "100ms",
+                "porthole.gateway.tls.hsts-max-age",
+                "365d",
+                "porthole.gateway.tls.redirect-port",
+                String.valueOf(redirectPort));
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

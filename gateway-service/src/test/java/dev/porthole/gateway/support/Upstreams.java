@@ -12,18 +12,20 @@ import java.util.function.BiConsumer;
 /** Scripted upstream behaviours for {@link TestAgent#serving}. */
 public final class Upstreams {
 
-    private Upstreams() {
-    }
+    private Upstreams() {}
 
     /** Reads the whole request, then answers with a status and a body of known length. */
     public static BiConsumer<MuxStream, Open> respond(int status, String body) {
         return (stream, open) -> {
-            stream.handler(data -> {
-            });
+            stream.handler(data -> {});
             stream.endHandler(v -> {
                 Buffer bytes = Buffer.buffer(body);
-                stream.respond(new HttpResponseHead(status, "", List.of(new Header("Content-Length", String.valueOf(bytes.length())),
-                        new Header("Content-Type", "text/plain"))));
+                stream.respond(new HttpResponseHead(
+                        status,
+                        "",
+                        List.of(
+                                new Header("Content-Length", String.valueOf(bytes.length())),
+                                new Header("Content-Type", "text/plain"))));
                 stream.end(bytes);
             });
         };
@@ -32,7 +34,8 @@ public final class Upstreams {
     /** Answers 200 at once and streams the request body back (no length: the gateway chunks it). */
     public static BiConsumer<MuxStream, Open> echo() {
         return (stream, open) -> {
-            stream.respond(new HttpResponseHead(200, "OK", List.of(new Header("Content-Type", "application/octet-stream"))));
+            stream.respond(
+                    new HttpResponseHead(200, "OK", List.of(new Header("Content-Type", "application/octet-stream"))));
             stream.pipeTo(stream);
         };
     }
@@ -44,8 +47,7 @@ public final class Upstreams {
 
     /** Never answers. */
     public static BiConsumer<MuxStream, Open> silent() {
-        return (stream, open) -> stream.handler(data -> {
-        });
+        return (stream, open) -> stream.handler(data -> {});
     }
 
     /** Starts a chunked response, sends a little, then breaks off. */
@@ -60,10 +62,10 @@ public final class Upstreams {
     /** Reads the whole request, then answers 200 with this body, written as fast as the stream's credit allows. */
     public static BiConsumer<MuxStream, Open> download(Buffer body) {
         return (stream, open) -> {
-            stream.handler(data -> {
-            });
+            stream.handler(data -> {});
             stream.endHandler(v -> {
-                stream.respond(new HttpResponseHead(200, "", List.of(new Header("Content-Length", String.valueOf(body.length())))));
+                stream.respond(new HttpResponseHead(
+                        200, "", List.of(new Header("Content-Length", String.valueOf(body.length())))));
                 writeFrom(stream, body, 0);
             });
         };

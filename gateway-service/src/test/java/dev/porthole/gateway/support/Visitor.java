@@ -69,12 +69,18 @@ public final class Visitor {
     }
 
     public Reply send(HttpMethod method, String host, String uri, MultiMap headers, Buffer body) {
-        RequestOptions options = new RequestOptions().setMethod(method).setHost(address).setPort(port).setURI(uri).setHeaders(headers);
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost(address)
+                .setPort(port)
+                .setURI(uri)
+                .setHeaders(headers);
         options.putHeader("Host", host);
         try {
             return call(http -> http.request(options)
                     .compose(request -> body == null ? request.send() : request.send(body))
-                    .compose(response -> response.body().map(bytes -> new Reply(response.statusCode(), response.headers(), bytes))));
+                    .compose(response ->
+                            response.body().map(bytes -> new Reply(response.statusCode(), response.headers(), bytes))));
         } catch (Exception e) {
             throw new AssertionError("request " + method + " " + host + uri + " failed: " + e, e);
         }

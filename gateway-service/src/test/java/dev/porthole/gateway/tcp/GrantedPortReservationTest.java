@@ -51,9 +51,12 @@ class GrantedPortReservationTest {
         int port = TcpRangeResource.last();
         reserve(List.of(port), "port-owner");
         try {
-            TestAgent squatter = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-squatter", List.of(tcp(port)));
+            TestAgent squatter =
+                    TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-squatter", List.of(tcp(port)));
             TunnelResult result = squatter.awaitWelcome().tunnels().getFirst();
-            assertThat(result.status()).as("a port granted to client 'port-owner', asked for by another").isEqualTo(TunnelResult.FORBIDDEN);
+            assertThat(result.status())
+                    .as("a port granted to client 'port-owner', asked for by another")
+                    .isEqualTo(TunnelResult.FORBIDDEN);
             assertThat(result.message()).contains("TCP port " + port + " is granted to another client");
             squatter.close();
         } finally {
@@ -70,12 +73,17 @@ class GrantedPortReservationTest {
         reserve(reserved, "port-owner");
         try {
             for (int i = 0; i < 3; i++) {
-                TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-range-" + i, List.of(tcp(0)));
+                TestAgent agent = TestAgent.connect(
+                        vertx, GatewayPortResource.port(), TOKEN, "agent-range-" + i, List.of(tcp(0)));
                 TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
-                assertThat(result.port()).as("the only port of the range granted to nobody").isEqualTo(TcpRangeResource.last());
+                assertThat(result.port())
+                        .as("the only port of the range granted to nobody")
+                        .isEqualTo(TcpRangeResource.last());
                 agent.close();
                 await().until(() -> !listeners.isBound(TcpRangeResource.last())
-                        && join(redis.exists(List.of("porthole:route:tcp:{tcp:" + TcpRangeResource.last() + "}"))).toInteger() == 0);
+                        && join(redis.exists(List.of("porthole:route:tcp:{tcp:" + TcpRangeResource.last() + "}")))
+                                        .toInteger()
+                                == 0);
             }
         } finally {
             release(reserved);
@@ -91,6 +99,9 @@ class GrantedPortReservationTest {
     }
 
     private static <T> T join(io.vertx.core.Future<T> future) {
-        return future.toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+        return future.toCompletionStage()
+                .toCompletableFuture()
+                .orTimeout(5, TimeUnit.SECONDS)
+                .join();
     }
 }

@@ -34,10 +34,15 @@ class PublicSessionTcpTest {
 
     @Test
     void aPublicSessionMayNotOpenTcpOrPrivateTunnels() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), null, "agent-public-tcp", List.of(
-                new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:22"),
-                new TunnelRequest(TunnelKind.TCP, "db", 0, true, "127.0.0.1:5432"),
-                TunnelRequest.http("", "127.0.0.1:3000")));
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                null,
+                "agent-public-tcp",
+                List.of(
+                        new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:22"),
+                        new TunnelRequest(TunnelKind.TCP, "db", 0, true, "127.0.0.1:5432"),
+                        TunnelRequest.http("", "127.0.0.1:3000")));
         List<TunnelResult> results = agent.awaitWelcome().tunnels();
         assertThat(results.get(0).status()).isEqualTo(TunnelResult.FORBIDDEN);
         assertThat(results.get(0).message()).contains("public sessions may not open TCP tunnels");

@@ -33,7 +33,8 @@ class TcpLimitsTest {
     public static final class SmallLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.tcp.max-connections-per-tunnel", "2", "porthole.gateway.tcp.idle-timeout", "1s");
+            return Map.of(
+                    "porthole.gateway.tcp.max-connections-per-tunnel", "2", "porthole.gateway.tcp.idle-timeout", "1s");
         }
     }
 
@@ -45,10 +46,16 @@ class TcpLimitsTest {
 
     @Test
     void aConnectionBeyondTheLimitIsClosedAtOnceAndAnIdleOneAfterTheTimeout() throws Exception {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), "Bearer test-token-0123456789", "agent-limits",
-                List.of(new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:1"))).serving((stream, open) -> stream.handler(stream::write));
+        TestAgent agent = TestAgent.connect(
+                        vertx,
+                        GatewayPortResource.port(),
+                        "Bearer test-token-0123456789",
+                        "agent-limits",
+                        List.of(new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:1")))
+                .serving((stream, open) -> stream.handler(stream::write));
         int port = agent.awaitWelcome().tunnels().getFirst().port();
-        try (Socket first = new Socket("127.0.0.1", port); Socket second = new Socket("127.0.0.1", port)) {
+        try (Socket first = new Socket("127.0.0.1", port);
+                Socket second = new Socket("127.0.0.1", port)) {
             // The gateway's last traffic on the first connection (its echo) comes after this write.
             long firstWritten = System.nanoTime();
             first.getOutputStream().write(1);
@@ -57,16 +64,23 @@ class TcpLimitsTest {
             assertThat(second.getInputStream().read()).isEqualTo(2);
             try (Socket third = new Socket("127.0.0.1", port)) {
                 third.setSoTimeout(5_000);
-                assertThat(readOrReset(third)).as("the third connection is closed").isEqualTo(-1);
-                assertThat(agent.opened).as("the third connection never reached the agent").hasSize(2);
+                assertThat(readOrReset(third))
+                        .as("the third connection is closed")
+                        .isEqualTo(-1);
+                assertThat(agent.opened)
+                        .as("the third connection never reached the agent")
+                        .hasSize(2);
             }
             // Both stay silent now: the idle timeout closes them (a clean end of data), and the slots free up.
             first.setSoTimeout(5_000);
             assertThat(readOrReset(first)).isEqualTo(-1);
             // Not before the timeout (a loaded machine may only make it later).
-            assertThat(Duration.ofNanos(System.nanoTime() - firstWritten)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - firstWritten))
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> listeners.find(port).orElseThrow().connections() == 0);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> listeners.find(port).orElseThrow().connections() == 0);
         try (Socket again = new Socket("127.0.0.1", port)) {
             again.getOutputStream().write(3);
             assertThat(again.getInputStream().read()).isEqualTo(3);

@@ -24,7 +24,8 @@ class TcpSettingsTest {
 
     @Test
     void explainsABadRange() {
-        assertThatThrownBy(() -> PortRange.parse("high-low")).hasMessageContaining("is not a port range like 20000-20999");
+        assertThatThrownBy(() -> PortRange.parse("high-low"))
+                .hasMessageContaining("is not a port range like 20000-20999");
         assertThatThrownBy(() -> PortRange.parse("30000-20000")).hasMessageContaining("first <= last");
         assertThatThrownBy(() -> PortRange.parse("0-10")).hasMessageContaining("1 <= first");
     }
@@ -36,8 +37,10 @@ class TcpSettingsTest {
                 "porthole.gateway.tcp.max-connections-per-tunnel", "0",
                 "porthole.gateway.tcp.idle-timeout", "0s",
                 "porthole.gateway.tcp.allocation-attempts", "-1")));
-        assertThat(problems).hasSize(4)
-                .anyMatch(p -> p.startsWith("porthole.gateway.tcp.port-range:") && p.contains("contains http.port 8080"))
+        assertThat(problems)
+                .hasSize(4)
+                .anyMatch(
+                        p -> p.startsWith("porthole.gateway.tcp.port-range:") && p.contains("contains http.port 8080"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tcp.max-connections-per-tunnel:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tcp.idle-timeout:"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.tcp.allocation-attempts:"));

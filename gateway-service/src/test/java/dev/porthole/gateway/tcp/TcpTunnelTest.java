@@ -65,7 +65,8 @@ class TcpTunnelTest {
 
     @Test
     void givesAPortFromTheRangeAndCarriesBytesBothWaysOverIpv4AndIpv6() throws Exception {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-range", List.of(tcp(0))).serving(ECHO);
+        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-range", List.of(tcp(0)))
+                .serving(ECHO);
         TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
         assertThat(result.status()).isEqualTo(TunnelResult.GRANTED);
         int port = result.port();
@@ -84,24 +85,32 @@ class TcpTunnelTest {
     @Test
     void refusesAPortOutsideTheRange() {
         int outside = TcpRangeResource.last() + 1;
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-outside", List.of(tcp(outside)));
+        TestAgent agent =
+                TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-outside", List.of(tcp(outside)));
         TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
         assertThat(result.status()).isEqualTo(TunnelResult.INVALID);
-        assertThat(result.message()).contains("outside this gateway's TCP range " + TcpRangeResource.first() + "-" + TcpRangeResource.last());
+        assertThat(result.message())
+                .contains(
+                        "outside this gateway's TCP range " + TcpRangeResource.first() + "-" + TcpRangeResource.last());
         assertThat(agent.closeCodeWhenClosed()).isEqualTo(CloseCode.NO_TUNNELS.code());
     }
 
     @Test
     void aPortHeldByTheSameClientsOtherAgentSaysWhichWhenAndFromWhere() {
         int port = TcpRangeResource.first() + 2;
-        TestAgent holder = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-laptop", List.of(tcp(port))).serving(ECHO);
+        TestAgent holder = TestAgent.connect(
+                        vertx, GatewayPortResource.port(), TOKEN, "agent-laptop", List.of(tcp(port)))
+                .serving(ECHO);
         assertThat(holder.awaitWelcome().tunnels().getFirst().granted()).isTrue();
 
-        TestAgent second = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-desktop", List.of(tcp(port)));
+        TestAgent second =
+                TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-desktop", List.of(tcp(port)));
         TunnelResult refused = second.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
-        assertThat(refused.message()).matches("TCP port " + port + " is held by another agent of yours \\(agent agent-laptop, connected "
-                + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ from 127\\.0\\.0\\.1(:\\d+)?\\); stop that agent, or leave --port out to get a free one");
+        assertThat(refused.message())
+                .matches(
+                        "TCP port " + port + " is held by another agent of yours \\(agent agent-laptop, connected "
+                                + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ from 127\\.0\\.0\\.1(:\\d+)?\\); stop that agent, or leave --port out to get a free one");
         second.close();
         holder.close();
     }
@@ -109,10 +118,13 @@ class TcpTunnelTest {
     @Test
     void refusesAPortHeldByAnotherClientAndFreesItWhenTheSessionEnds() {
         int port = TcpRangeResource.first() + 1;
-        TestAgent holder = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-holder", List.of(tcp(port))).serving(ECHO);
+        TestAgent holder = TestAgent.connect(
+                        vertx, GatewayPortResource.port(), TOKEN, "agent-holder", List.of(tcp(port)))
+                .serving(ECHO);
         assertThat(holder.awaitWelcome().tunnels().getFirst().granted()).isTrue();
 
-        TestAgent other = TestAgent.connect(vertx, GatewayPortResource.port(), OTHER_TOKEN, "agent-other", List.of(tcp(port)));
+        TestAgent other =
+                TestAgent.connect(vertx, GatewayPortResource.port(), OTHER_TOKEN, "agent-other", List.of(tcp(port)));
         TunnelResult refused = other.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
         assertThat(refused.message()).contains("TCP port " + port + " is held by another client");
@@ -125,11 +137,14 @@ class TcpTunnelTest {
     @Test
     void refusesAPortThatAnotherProcessUsesOnTheHost() throws Exception {
         int port = TcpRangeResource.first() + 2;
-        // Another test's tunnel may have been given this port from the range; its listener closes a moment after its session.
-        ServerSocket bound = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        // Another test's tunnel may have been given this port from the range; its listener closes a moment after its
+        // session.
+        ServerSocket bound = await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
                 .until(() -> new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0")), Objects::nonNull);
         try (ServerSocket squatter = bound) {
-            TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-squatted", List.of(tcp(port)));
+            TestAgent agent =
+                    TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-squatted", List.of(tcp(port)));
             TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
             assertThat(result.status()).isEqualTo(TunnelResult.CONFLICT);
             assertThat(result.message()).contains("TCP port " + port + " is in use on the gateway host");
@@ -140,9 +155,12 @@ class TcpTunnelTest {
     @Test
     void theSameAgentTakesItsPortBackWhenItReconnects() throws Exception {
         int port = TcpRangeResource.first() + 3;
-        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-again", List.of(tcp(port))).serving(ECHO);
+        TestAgent first = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-again", List.of(tcp(port)))
+                .serving(ECHO);
         assertThat(first.awaitWelcome().tunnels().getFirst().granted()).isTrue();
-        TestAgent second = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-again", List.of(tcp(port))).serving(ECHO);
+        TestAgent second = TestAgent.connect(
+                        vertx, GatewayPortResource.port(), TOKEN, "agent-again", List.of(tcp(port)))
+                .serving(ECHO);
         assertThat(second.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         assertThat(first.closeCodeWhenClosed()).isEqualTo(CloseCode.SESSION_REPLACED.code());
         assertThat(exchange("127.0.0.1", port, "still here")).isEqualTo("still here");
@@ -153,7 +171,8 @@ class TcpTunnelTest {
     @Test
     void aConnectionWhoseUpstreamRefusesIsBrokenOffAtOnce() throws Exception {
         TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-refusing", List.of(tcp(0)))
-                .serving((stream, open) -> stream.reset(ResetCode.UPSTREAM_REFUSED, "cannot connect to 127.0.0.1:5432"));
+                .serving(
+                        (stream, open) -> stream.reset(ResetCode.UPSTREAM_REFUSED, "cannot connect to 127.0.0.1:5432"));
         int port = agent.awaitWelcome().tunnels().getFirst().port();
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
@@ -166,14 +185,23 @@ class TcpTunnelTest {
 
     @Test
     void aPrivateTunnelIsDialedThroughTheGatewayAndPublishesNoPort() throws Exception {
-        TestAgent publisher = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-private",
-                List.of(new TunnelRequest(TunnelKind.TCP, "db", 0, true, "127.0.0.1:5432"))).serving(ECHO);
+        TestAgent publisher = TestAgent.connect(
+                        vertx,
+                        GatewayPortResource.port(),
+                        TOKEN,
+                        "agent-private",
+                        List.of(new TunnelRequest(TunnelKind.TCP, "db", 0, true, "127.0.0.1:5432")))
+                .serving(ECHO);
         TunnelResult result = publisher.awaitWelcome().tunnels().getFirst();
         assertThat(result.granted()).isTrue();
         assertThat(result.publicAddress()).isEmpty();
         assertThat(result.port()).isZero();
-        assertThat(redis.exists(List.of("porthole:route:private:{db}")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
-                .toInteger()).isEqualTo(1);
+        assertThat(redis.exists(List.of("porthole:route:private:{db}"))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .toInteger())
+                .isEqualTo(1);
 
         TestAgent dialer = TestAgent.connect(vertx, GatewayPortResource.port(), OTHER_TOKEN, "agent-dialer", List.of());
         assertThat(dialer.awaitWelcome().tunnels()).isEmpty();
@@ -194,8 +222,12 @@ class TcpTunnelTest {
     }
 
     private boolean routeExists(int port) throws Exception {
-        return redis.exists(List.of("porthole:route:tcp:{tcp:" + port + "}")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
-                .toInteger() == 1;
+        return redis.exists(List.of("porthole:route:tcp:{tcp:" + port + "}"))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .toInteger()
+                == 1;
     }
 
     /** Sends a message, half-closes, and reads the answer to its end. */

@@ -51,7 +51,8 @@ class PemCertificateFilesTest {
     @Test
     void loadsAWildcardPlusApexCertificateWithItsNames() throws Exception {
         TestCertificates.Leaf leaf = ca.leaf("*.example.test", "example.test");
-        ServedCertificates served = files(Clock.systemUTC(), leaf.cert(), leaf.key()).load();
+        ServedCertificates served =
+                files(Clock.systemUTC(), leaf.cert(), leaf.key()).load();
         assertThat(served.certificates()).singleElement().satisfies(certificate -> {
             assertThat(certificate.names()).containsExactly("*.example.test", "example.test");
             assertThat(certificate.serial()).isEqualTo(leaf.serial());
@@ -61,16 +62,23 @@ class PemCertificateFilesTest {
     @Test
     void refusesAnExpiredCertificateNamingTheFile() throws Exception {
         TestCertificates.Leaf leaf = ca.expiredLeaf("*.example.test");
-        CertificateProblems problems = catchThrowableOfType(CertificateProblems.class,
+        CertificateProblems problems = catchThrowableOfType(
+                CertificateProblems.class,
                 () -> files(Clock.systemUTC(), leaf.cert(), leaf.key()).load());
-        assertThat(problems.problems()).singleElement().asString().startsWith(leaf.cert() + ": the certificate for *.example.test expired at");
+        assertThat(problems.problems())
+                .singleElement()
+                .asString()
+                .startsWith(leaf.cert() + ": the certificate for *.example.test expired at");
     }
 
     @Test
     void refusesACertificateThatExpiresWhileTheClockMovesOn() throws Exception {
         TestCertificates.Leaf leaf = ca.leaf("*.example.test");
         Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(31)), ZoneOffset.UTC);
-        assertThat(catchThrowableOfType(CertificateProblems.class, () -> files(later, leaf.cert(), leaf.key()).load()).getMessage())
+        assertThat(catchThrowableOfType(
+                                CertificateProblems.class,
+                                () -> files(later, leaf.cert(), leaf.key()).load())
+                        .getMessage())
                 .contains("expired at");
     }
 
@@ -78,8 +86,12 @@ class PemCertificateFilesTest {
     void refusesAKeyThatDoesNotBelongToTheCertificate() throws Exception {
         TestCertificates.Leaf leaf = ca.leaf("*.example.test");
         Path stray = ca.strayKey();
-        CertificateProblems problems = catchThrowableOfType(CertificateProblems.class, () -> files(Clock.systemUTC(), leaf.cert(), stray).load());
-        assertThat(problems.problems()).singleElement().asString()
+        CertificateProblems problems = catchThrowableOfType(
+                CertificateProblems.class,
+                () -> files(Clock.systemUTC(), leaf.cert(), stray).load());
+        assertThat(problems.problems())
+                .singleElement()
+                .asString()
                 .isEqualTo(stray + ": the private key does not belong to the certificate in " + leaf.cert()
                         + " (*.example.test); give the key that was made with this certificate");
     }
@@ -89,16 +101,21 @@ class PemCertificateFilesTest {
         TestCertificates.Leaf leaf = ca.leaf("*.example.test");
         Path missing = folder.resolve("missing.key");
         Path notPem = Files.writeString(folder.resolve("not-a-cert.pem"), "hello\n");
-        CertificateProblems problems = catchThrowableOfType(CertificateProblems.class,
-                () -> files(Clock.systemUTC(), leaf.cert(), missing, notPem, leaf.key()).load());
-        assertThat(problems.problems()).containsExactly(missing + ": the private key file does not exist",
-                notPem + ": holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        CertificateProblems problems = catchThrowableOfType(
+                CertificateProblems.class,
+                () -> files(Clock.systemUTC(), leaf.cert(), missing, notPem, leaf.key())
+                        .load());
+        assertThat(problems.problems())
+                .containsExactly(
+                        missing + ": the private key file does not exist",
+                        notPem + ": holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
     }
 
     @Test
     void refusesAKeyFileThatHoldsNoKey() throws Exception {
         TestCertificates.Leaf leaf = ca.leaf("*.example.test");
-        CertificateProblems problems = catchThrowableOfType(CertificateProblems.class,
+        CertificateProblems problems = catchThrowableOfType(
+                CertificateProblems.class,
                 () -> files(Clock.systemUTC(), leaf.cert(), leaf.cert()).load());
         assertThat(problems.problems()).singleElement().asString().startsWith(leaf.cert() + ": not a PEM private key");
     }

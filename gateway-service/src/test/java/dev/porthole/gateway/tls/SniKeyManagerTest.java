@@ -36,14 +36,19 @@ class SniKeyManagerTest {
     }
 
     private static ServedCertificate load(TestCertificates.Leaf leaf) throws CertificateProblems {
-        return new PemCertificateFiles(vertx, List.of(leaf.cert()), List.of(leaf.key()), Clock.systemUTC()).load().certificates().getFirst();
+        return new PemCertificateFiles(vertx, List.of(leaf.cert()), List.of(leaf.key()), Clock.systemUTC())
+                .load()
+                .certificates()
+                .getFirst();
     }
 
     @Test
     void aWildcardCoversExactlyOneLabel() {
         assertThat(example.covers("app.example.test")).isTrue();
         assertThat(example.covers("APP.Example.Test")).isTrue();
-        assertThat(example.covers("example.test")).as("the apex, named on its own").isTrue();
+        assertThat(example.covers("example.test"))
+                .as("the apex, named on its own")
+                .isTrue();
         assertThat(example.covers("a.b.example.test")).isFalse();
         assertThat(example.covers("example.test.evil")).isFalse();
         assertThat(other.covers("other.test")).as("no apex in that certificate").isFalse();
@@ -52,10 +57,12 @@ class SniKeyManagerTest {
     @Test
     void withoutAServerNameTheFirstIsServedAndEveryAliasResolves() {
         SniKeyManager keys = new SniKeyManager(new ServedCertificates(List.of(example, other)));
-        assertThat(keys.getPrivateKey(keys.chooseEngineServerAlias("EC", null, null))).isEqualTo(example.key());
+        assertThat(keys.getPrivateKey(keys.chooseEngineServerAlias("EC", null, null)))
+                .isEqualTo(example.key());
         String[] aliases = keys.getServerAliases("EC", null);
         assertThat(aliases).hasSize(2);
-        assertThat(keys.getCertificateChain(aliases[1])[0]).isEqualTo(other.chain().getFirst());
+        assertThat(keys.getCertificateChain(aliases[1])[0])
+                .isEqualTo(other.chain().getFirst());
         assertThat(keys.getServerAliases("RSA", null)).as("no RSA key served").isNull();
     }
 
@@ -65,6 +72,7 @@ class SniKeyManagerTest {
         String before = keys.chooseEngineServerAlias("EC", null, null);
         keys.serve(new ServedCertificates(List.of(other)));
         assertThat(keys.getPrivateKey(before)).isEqualTo(example.key());
-        assertThat(keys.getPrivateKey(keys.chooseEngineServerAlias("EC", null, null))).isEqualTo(other.key());
+        assertThat(keys.getPrivateKey(keys.chooseEngineServerAlias("EC", null, null)))
+                .isEqualTo(other.key());
     }
 }

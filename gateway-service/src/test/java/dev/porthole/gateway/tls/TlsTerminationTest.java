@@ -44,7 +44,8 @@ class TlsTerminationTest {
     RedisAPI redis;
 
     private static TlsProbe.Handshake handshake(String serverName) throws IOException {
-        return TlsProbe.handshake(GatewayPortResource.port(), serverName, TlsFilesResource.ca().caFile(), "h2", "http/1.1");
+        return TlsProbe.handshake(
+                GatewayPortResource.port(), serverName, TlsFilesResource.ca().caFile(), "h2", "http/1.1");
     }
 
     private static BigInteger servedSerial() throws IOException {
@@ -53,9 +54,15 @@ class TlsTerminationTest {
 
     @Test
     void servesTheCertificateThatTheVisitorsServerNameMatches() throws IOException {
-        assertThat(handshake("app.porthole.test").leaf().getSubjectX500Principal().getName()).isEqualTo("CN=*.porthole.test");
-        assertThat(handshake("porthole.test").leaf().getSubjectX500Principal().getName()).isEqualTo("CN=*.porthole.test");
-        assertThat(handshake("shop.other.test").leaf().getSubjectX500Principal().getName()).isEqualTo("CN=*.other.test");
+        assertThat(handshake("app.porthole.test")
+                        .leaf()
+                        .getSubjectX500Principal()
+                        .getName())
+                .isEqualTo("CN=*.porthole.test");
+        assertThat(handshake("porthole.test").leaf().getSubjectX500Principal().getName())
+                .isEqualTo("CN=*.porthole.test");
+        assertThat(handshake("shop.other.test").leaf().getSubjectX500Principal().getName())
+                .isEqualTo("CN=*.other.test");
     }
 
     @Test
@@ -69,7 +76,9 @@ class TlsTerminationTest {
         assertThat(answer).startsWith("HTTP/1.1 404");
         assertThat(answer).containsIgnoringCase("strict-transport-security: max-age=31536000\r\n");
         assertThat(answer).contains("https://<name>.porthole.test/");
-        assertThat(events()).contains("gateway.started").contains("https://*.porthole.test:" + GatewayPortResource.port());
+        assertThat(events())
+                .contains("gateway.started")
+                .contains("https://*.porthole.test:" + GatewayPortResource.port());
     }
 
     @Test
@@ -79,7 +88,9 @@ class TlsTerminationTest {
         next.installAs(TlsFilesResource.certFile(0), TlsFilesResource.keyFile(0));
         await().atMost(RELOAD).until(() -> servedSerial().equals(next.serial()));
         assertThat(next.serial()).isNotEqualTo(before);
-        await().atMost(RELOAD).until(() -> events().contains("tls.certificate-reloaded") && events().contains(next.serial().toString(16)));
+        await().atMost(RELOAD)
+                .until(() -> events().contains("tls.certificate-reloaded")
+                        && events().contains(next.serial().toString(16)));
     }
 
     @Test
@@ -87,18 +98,25 @@ class TlsTerminationTest {
         BigInteger served = servedSerial();
         TestCertificates ca = TlsFilesResource.ca();
 
-        ca.expiredLeaf("*.porthole.test", "porthole.test").installAs(TlsFilesResource.certFile(0), TlsFilesResource.keyFile(0));
-        await().atMost(RELOAD).until(() -> events().contains("tls.certificate-rejected") && events().contains("expired at"));
+        ca.expiredLeaf("*.porthole.test", "porthole.test")
+                .installAs(TlsFilesResource.certFile(0), TlsFilesResource.keyFile(0));
+        await().atMost(RELOAD)
+                .until(() -> events().contains("tls.certificate-rejected") && events().contains("expired at"));
         assertThat(servedSerial()).isEqualTo(served);
 
         TestCertificates.Leaf good = ca.leaf("*.porthole.test", "porthole.test");
-        java.nio.file.Files.copy(good.cert(), TlsFilesResource.certFile(0), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        java.nio.file.Files.copy(ca.strayKey(), TlsFilesResource.keyFile(0), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        await().atMost(RELOAD).until(() -> events().contains("the private key does not belong to the certificate in " + TlsFilesResource.certFile(0)));
+        java.nio.file.Files.copy(
+                good.cert(), TlsFilesResource.certFile(0), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.nio.file.Files.copy(
+                ca.strayKey(), TlsFilesResource.keyFile(0), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        await().atMost(RELOAD)
+                .until(() -> events().contains("the private key does not belong to the certificate in "
+                        + TlsFilesResource.certFile(0)));
         assertThat(servedSerial()).isEqualTo(served);
 
         java.nio.file.Files.delete(TlsFilesResource.keyFile(0));
-        await().atMost(RELOAD).until(() -> events().contains(TlsFilesResource.keyFile(0) + ": the private key file does not exist"));
+        await().atMost(RELOAD)
+                .until(() -> events().contains(TlsFilesResource.keyFile(0) + ": the private key file does not exist"));
         assertThat(servedSerial()).isEqualTo(served);
 
         good.installAs(TlsFilesResource.certFile(0), TlsFilesResource.keyFile(0));
@@ -107,34 +125,52 @@ class TlsTerminationTest {
 
     @Test
     void redirectsPlainHttpToHttpsWith308() throws IOException {
-        RawVisitor.Answer answer = RawVisitor.exchange(TlsFilesResource.redirectPort(),
-                "POST /form?x=1 HTTP/1.1\r\nHost: app.porthole.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
+        RawVisitor.Answer answer = RawVisitor.exchange(
+                TlsFilesResource.redirectPort(),
+                "POST /form?x=1 HTTP/1.1\r\nHost: app.porthole.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                Duration.ofSeconds(5));
         assertThat(answer.status()).isEqualTo(308);
-        assertThat(answer.text()).containsIgnoringCase("location: https://app.porthole.test:" + GatewayPortResource.port() + "/form?x=1\r\n");
+        assertThat(answer.text())
+                .containsIgnoringCase(
+                        "location: https://app.porthole.test:" + GatewayPortResource.port() + "/form?x=1\r\n");
 
-        RawVisitor.Answer elsewhere = RawVisitor.exchange(TlsFilesResource.redirectPort(),
-                "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
-        assertThat(elsewhere.status()).as("no open redirect to hosts the gateway does not serve").isEqualTo(421);
+        RawVisitor.Answer elsewhere = RawVisitor.exchange(
+                TlsFilesResource.redirectPort(),
+                "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+                Duration.ofSeconds(5));
+        assertThat(elsewhere.status())
+                .as("no open redirect to hosts the gateway does not serve")
+                .isEqualTo(421);
 
-        RawVisitor.Answer challenge = RawVisitor.exchange(TlsFilesResource.redirectPort(),
-                "GET /.well-known/acme-challenge/abc HTTP/1.1\r\nHost: app.porthole.test\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
-        assertThat(challenge.status()).as("ACME challenges are answered, not redirected").isEqualTo(404);
+        RawVisitor.Answer challenge = RawVisitor.exchange(
+                TlsFilesResource.redirectPort(),
+                "GET /.well-known/acme-challenge/abc HTTP/1.1\r\nHost: app.porthole.test\r\nConnection: close\r\n\r\n",
+                Duration.ofSeconds(5));
+        assertThat(challenge.status())
+                .as("ACME challenges are answered, not redirected")
+                .isEqualTo(404);
     }
 
     private String events() {
-        return redis.xrange(List.of("porthole:events", "-", "+")).toCompletionStage().toCompletableFuture().join().toString();
+        return redis.xrange(List.of("porthole:events", "-", "+"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join()
+                .toString();
     }
 
     private static String get(String host, String path) throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, TlsProbe.trusting(TlsFilesResource.ca().caFile()).getTrustManagers(), null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", GatewayPortResource.port())) {
+        try (SSLSocket socket =
+                (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", GatewayPortResource.port())) {
             socket.setSoTimeout(10_000);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(List.of(new SNIHostName(host)));
             socket.setSSLParameters(parameters);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             InputStream in = socket.getInputStream();
             in.transferTo(received);

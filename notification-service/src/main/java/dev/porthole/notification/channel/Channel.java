@@ -21,8 +21,15 @@ import java.util.Optional;
  * @param format rich or plain text
  * @param origin where it was defined
  */
-public record Channel(String id, ProviderKind provider, String url, Optional<String> secret, ChannelFilter filter,
-        Optional<MessageTemplate> template, MessageFormat format, Origin origin) {
+public record Channel(
+        String id,
+        ProviderKind provider,
+        String url,
+        Optional<String> secret,
+        ChannelFilter filter,
+        Optional<MessageTemplate> template,
+        MessageFormat format,
+        Origin origin) {
 
     /** Id of the channel defined by NOTIFICATION_* / porthole.notify.default-channel.* settings. */
     public static final String DEFAULT_ID = "default";

@@ -54,7 +54,8 @@ public class ChannelRepository {
         defaultChannel.ifPresent(channels::add);
         Set<String> ids = set().smembers(keys.channelIndex());
         if (!ids.isEmpty()) {
-            Map<String, String> documents = values().mget(ids.stream().map(keys::channel).toArray(String[]::new));
+            Map<String, String> documents =
+                    values().mget(ids.stream().map(keys::channel).toArray(String[]::new));
             documents.values().stream()
                     .filter(json -> json != null)
                     .map(this::read)
@@ -107,10 +108,17 @@ public class ChannelRepository {
     }
 
     private String write(Channel channel) {
-        StoredChannel stored = new StoredChannel(channel.id(), channel.provider().wireName(), channel.url(),
+        StoredChannel stored = new StoredChannel(
+                channel.id(),
+                channel.provider().wireName(),
+                channel.url(),
                 channel.secret().orElse(null),
-                channel.filter().eventTypes().stream().map(EventType::wireName).sorted().toList(),
-                channel.filter().minSeverity().name(), channel.template().map(MessageTemplate::text).orElse(null),
+                channel.filter().eventTypes().stream()
+                        .map(EventType::wireName)
+                        .sorted()
+                        .toList(),
+                channel.filter().minSeverity().name(),
+                channel.template().map(MessageTemplate::text).orElse(null),
                 channel.format().name());
         try {
             return mapper.writeValueAsString(stored);
@@ -126,15 +134,20 @@ public class ChannelRepository {
             for (String name : stored.eventTypes() == null ? List.<String>of() : stored.eventTypes()) {
                 EventType.fromWireName(name).ifPresent(types::add);
             }
-            return Optional.of(new Channel(stored.id(),
+            return Optional.of(new Channel(
+                    stored.id(),
                     ProviderKind.fromWireName(stored.provider()).orElseThrow(),
-                    stored.url(), Optional.ofNullable(stored.secret()),
+                    stored.url(),
+                    Optional.ofNullable(stored.secret()),
                     new ChannelFilter(types, Severity.valueOf(stored.minSeverity())),
                     Optional.ofNullable(stored.template()).map(MessageTemplate::new),
-                    MessageFormat.valueOf(stored.format()), Channel.Origin.API));
+                    MessageFormat.valueOf(stored.format()),
+                    Channel.Origin.API));
         } catch (JsonProcessingException | RuntimeException e) {
             // A document this build cannot read must not stop delivery to the other channels.
-            Log.warnf("skipping a stored channel that cannot be read (%s)", e.getClass().getSimpleName());
+            Log.warnf(
+                    "skipping a stored channel that cannot be read (%s)",
+                    e.getClass().getSimpleName());
             return Optional.empty();
         }
     }
@@ -144,16 +157,28 @@ public class ChannelRepository {
             return Optional.empty();
         }
         Set<EventType> types = new LinkedHashSet<>();
-        config.eventTypes().orElse(List.of()).forEach(name -> EventType.fromWireName(name.trim()).ifPresent(types::add));
-        return Optional.of(new Channel(Channel.DEFAULT_ID, config.provider().get(), config.url().get(),
+        config.eventTypes()
+                .orElse(List.of())
+                .forEach(name -> EventType.fromWireName(name.trim()).ifPresent(types::add));
+        return Optional.of(new Channel(
+                Channel.DEFAULT_ID,
+                config.provider().get(),
+                config.url().get(),
                 config.secret().filter(s -> !s.isBlank()),
                 new ChannelFilter(types, config.minSeverity()),
                 config.template().filter(t -> !t.isBlank()).map(MessageTemplate::new),
-                config.format(), Channel.Origin.CONFIG));
+                config.format(),
+                Channel.Origin.CONFIG));
     }
 
     /** The stored JSON form of a channel. */
-    record StoredChannel(String id, String provider, String url, String secret, List<String> eventTypes,
-            String minSeverity, String template, String format) {
-    }
+    record StoredChannel(
+            String id,
+            String provider,
+            String url,
+            String secret,
+            List<String> eventTypes,
+            String minSeverity,
+            String template,
+            String format) {}
 }

@@ -16,6 +16,12 @@ import java.util.List;
  * @param template message template with {@code {placeholders}}
  * @param format rich or text
  */
-public record ChannelRequest(String id, String provider, String url, String secret, List<String> eventTypes,
-        String minSeverity, String template, String format) {
-}
+public record ChannelRequest(
+        String id,
+        String provider,
+        String url,
+        String secret,
+        List<String> eventTypes,
+        String minSeverity,
+        String template,
+        String format) {}

@@ -50,16 +50,20 @@ public class ChannelResource {
     public Response create(ChannelRequest request) {
         Channel channel = ChannelValidator.create(request);
         if (channels.find(channel.id()).isPresent()) {
-            throw ProblemException.conflict("channel '" + channel.id() + "' exists; update it with PUT /api/v1/channels/" + channel.id());
+            throw ProblemException.conflict(
+                    "channel '" + channel.id() + "' exists; update it with PUT /api/v1/channels/" + channel.id());
         }
         long existing = channels.storedCount() + (channels.defaultChannel().isPresent() ? 1 : 0);
         if (existing >= maxChannels) {
-            throw ProblemException.conflict("there are already " + existing + " channels, the most allowed (PORTHOLE_NOTIFY_CHANNELS_MAX="
-                    + maxChannels + "); delete one or raise the limit");
+            throw ProblemException.conflict(
+                    "there are already " + existing + " channels, the most allowed (PORTHOLE_NOTIFY_CHANNELS_MAX="
+                            + maxChannels + "); delete one or raise the limit");
         }
         channels.save(channel);
         Log.infof("channel %s created (%s)", channel.id(), channel.provider().wireName());
-        return Response.created(URI.create("/api/v1/channels/" + channel.id())).entity(ChannelView.of(channel)).build();
+        return Response.created(URI.create("/api/v1/channels/" + channel.id()))
+                .entity(ChannelView.of(channel))
+                .build();
     }
 
     @GET
@@ -94,12 +98,22 @@ public class ChannelResource {
     public TestResult test(@PathParam("id") String id) {
         Channel channel = existing(id);
         return switch (tester.test(channel)) {
-            case ChannelTester.Outcome.Sent sent -> new TestResult(channel.id(), channel.provider().wireName(),
-                    sent.verdict().outcome(), sent.verdict().outcome().equals("delivered"), sent.verdict().reason());
+            case ChannelTester.Outcome.Sent sent ->
+                new TestResult(
+                        channel.id(),
+                        channel.provider().wireName(),
+                        sent.verdict().outcome(),
+                        sent.verdict().outcome().equals("delivered"),
+                        sent.verdict().reason());
             case ChannelTester.Outcome.RateLimited limited -> {
                 long seconds = Math.max(1, (limited.retryIn().toMillis() + 999) / 1000);
-                throw new ProblemException(Problem.of("rate-limited", "Rate limited", 429,
-                        "channel '" + id + "' has used its " + channel.provider().wireName() + " rate limit; try again in " + seconds + "s"),
+                throw new ProblemException(
+                        Problem.of(
+                                "rate-limited",
+                                "Rate limited",
+                                429,
+                                "channel '" + id + "' has used its "
+                                        + channel.provider().wireName() + " rate limit; try again in " + seconds + "s"),
                         Map.of("Retry-After", Long.toString(seconds)));
             }
         };
@@ -114,8 +128,7 @@ public class ChannelResource {
      * @param delivered whether the service took the message
      * @param detail the service's reason when it did not
      */
-    public record TestResult(String channel, String provider, String outcome, boolean delivered, String detail) {
-    }
+    public record TestResult(String channel, String provider, String outcome, boolean delivered, String detail) {}
 
     private Channel existing(String id) {
         return channels.find(id).orElseThrow(() -> ProblemException.notFound("no channel '" + id + "'"));
@@ -124,7 +137,8 @@ public class ChannelResource {
     private Channel writable(String id) {
         Channel channel = existing(id);
         if (channel.origin() == Channel.Origin.CONFIG) {
-            throw ProblemException.conflict("channel 'default' is set by NOTIFICATION_PROVIDER / NOTIFICATION_URL; change it there");
+            throw ProblemException.conflict(
+                    "channel 'default' is set by NOTIFICATION_PROVIDER / NOTIFICATION_URL; change it there");
         }
         return channel;
     }

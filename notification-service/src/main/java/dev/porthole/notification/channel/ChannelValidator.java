@@ -29,39 +29,50 @@ public final class ChannelValidator {
     static final int MAX_SECRET = 512;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ChannelValidator() {
-    }
+    private ChannelValidator() {}
 
     /** A new channel from a create request. */
     public static Channel create(ChannelRequest request) {
         if (request == null) {
-            throw new ProblemException(Problem.validation(List.of(new Problem.FieldError("body", "a JSON object is required"))));
+            throw new ProblemException(
+                    Problem.validation(List.of(new Problem.FieldError("body", "a JSON object is required"))));
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         String id = request.id() == null ? generatedId() : request.id();
         if (!ID.matcher(id).matches()) {
-            errors.add(new Problem.FieldError("id", "use 1 to 63 lowercase letters, digits and '-', starting with a letter or digit"));
+            errors.add(new Problem.FieldError(
+                    "id", "use 1 to 63 lowercase letters, digits and '-', starting with a letter or digit"));
         } else if (Channel.DEFAULT_ID.equals(id)) {
-            errors.add(new Problem.FieldError("id", "'default' is the channel set by NOTIFICATION_* settings; pick another id"));
+            errors.add(new Problem.FieldError(
+                    "id", "'default' is the channel set by NOTIFICATION_* settings; pick another id"));
         }
         Optional<ProviderKind> provider = provider(request.provider(), true, errors);
         Optional<String> url = url(request.url(), true, errors);
         Optional<String> secret = secret(request.secret(), provider, errors);
         Set<EventType> types = eventTypes(request.eventTypes(), errors).orElse(Set.of());
         Severity severity = severity(request.minSeverity(), errors).orElse(Severity.INFO);
-        Optional<MessageTemplate> template = template(request.template(), errors).orElse(Optional.empty());
+        Optional<MessageTemplate> template =
+                template(request.template(), errors).orElse(Optional.empty());
         MessageFormat format = format(request.format(), errors).orElse(MessageFormat.RICH);
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.validation(errors));
         }
-        return new Channel(id, provider.orElseThrow(), url.orElseThrow(), secret, new ChannelFilter(types, severity), template,
-                format, Channel.Origin.API);
+        return new Channel(
+                id,
+                provider.orElseThrow(),
+                url.orElseThrow(),
+                secret,
+                new ChannelFilter(types, severity),
+                template,
+                format,
+                Channel.Origin.API);
     }
 
     /** The channel with the request's fields applied; fields left out keep their value. */
     public static Channel update(Channel current, ChannelRequest request) {
         if (request == null) {
-            throw new ProblemException(Problem.validation(List.of(new Problem.FieldError("body", "a JSON object is required"))));
+            throw new ProblemException(
+                    Problem.validation(List.of(new Problem.FieldError("body", "a JSON object is required"))));
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         if (request.id() != null && !request.id().equals(current.id())) {
@@ -73,21 +84,35 @@ public final class ChannelValidator {
         if (request.secret() == null) {
             secret = current.secret().filter(s -> provider.signs());
             if (current.secret().isPresent() && !provider.signs()) {
-                errors.add(new Problem.FieldError("secret", provider.wireName() + " does not sign requests; send \"secret\": \"\" to remove the stored secret"));
+                errors.add(new Problem.FieldError(
+                        "secret",
+                        provider.wireName()
+                                + " does not sign requests; send \"secret\": \"\" to remove the stored secret"));
             }
         } else if (request.secret().isEmpty()) {
             secret = Optional.empty();
         } else {
             secret = secret(request.secret(), Optional.of(provider), errors);
         }
-        Set<EventType> types = eventTypes(request.eventTypes(), errors).orElse(current.filter().eventTypes());
-        Severity severity = severity(request.minSeverity(), errors).orElse(current.filter().minSeverity());
-        Optional<MessageTemplate> template = template(request.template(), errors).orElse(current.template());
+        Set<EventType> types =
+                eventTypes(request.eventTypes(), errors).orElse(current.filter().eventTypes());
+        Severity severity =
+                severity(request.minSeverity(), errors).orElse(current.filter().minSeverity());
+        Optional<MessageTemplate> template =
+                template(request.template(), errors).orElse(current.template());
         MessageFormat format = format(request.format(), errors).orElse(current.format());
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.validation(errors));
         }
-        return new Channel(current.id(), provider, url, secret, new ChannelFilter(types, severity), template, format, Channel.Origin.API);
+        return new Channel(
+                current.id(),
+                provider,
+                url,
+                secret,
+                new ChannelFilter(types, severity),
+                template,
+                format,
+                Channel.Origin.API);
     }
 
     private static Optional<ProviderKind> provider(String value, boolean required, List<Problem.FieldError> errors) {
@@ -130,7 +155,8 @@ public final class ChannelValidator {
         }
     }
 
-    private static Optional<String> secret(String value, Optional<ProviderKind> provider, List<Problem.FieldError> errors) {
+    private static Optional<String> secret(
+            String value, Optional<ProviderKind> provider, List<Problem.FieldError> errors) {
         if (value == null || value.isEmpty()) {
             return Optional.empty();
         }
@@ -139,7 +165,8 @@ public final class ChannelValidator {
             return Optional.empty();
         }
         if (provider.isPresent() && !provider.get().signs()) {
-            errors.add(new Problem.FieldError("secret", provider.get().wireName() + " does not sign requests; leave the secret out"));
+            errors.add(new Problem.FieldError(
+                    "secret", provider.get().wireName() + " does not sign requests; leave the secret out"));
             return Optional.empty();
         }
         return Optional.of(value);
@@ -188,8 +215,11 @@ public final class ChannelValidator {
         MessageTemplate template = new MessageTemplate(value);
         List<String> unknown = template.unknownPlaceholders();
         if (!unknown.isEmpty()) {
-            errors.add(new Problem.FieldError("template", "unknown placeholder(s) " + unknown.stream().map(u -> "{" + u + "}").toList()
-                    + "; use names such as {type}, {severity}, {clientId}, {name}"));
+            errors.add(new Problem.FieldError(
+                    "template",
+                    "unknown placeholder(s) "
+                            + unknown.stream().map(u -> "{" + u + "}").toList()
+                            + "; use names such as {type}, {severity}, {clientId}, {name}"));
             return Optional.empty();
         }
         return Optional.of(Optional.of(template));

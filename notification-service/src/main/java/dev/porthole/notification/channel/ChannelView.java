@@ -19,13 +19,29 @@ import java.util.List;
  * @param format rich or text
  * @param origin api, or config for the {@code default} channel
  */
-public record ChannelView(String id, String provider, String url, String urlFingerprint, boolean secretSet,
-        List<String> eventTypes, String minSeverity, String template, String format, String origin) {
+public record ChannelView(
+        String id,
+        String provider,
+        String url,
+        String urlFingerprint,
+        boolean secretSet,
+        List<String> eventTypes,
+        String minSeverity,
+        String template,
+        String format,
+        String origin) {
 
     public static ChannelView of(Channel channel) {
-        return new ChannelView(channel.id(), channel.provider().wireName(), WebhookUrls.mask(channel.url()),
-                WebhookUrls.fingerprint(channel.url()), channel.secret().isPresent(),
-                channel.filter().eventTypes().stream().map(EventType::wireName).sorted().toList(),
+        return new ChannelView(
+                channel.id(),
+                channel.provider().wireName(),
+                WebhookUrls.mask(channel.url()),
+                WebhookUrls.fingerprint(channel.url()),
+                channel.secret().isPresent(),
+                channel.filter().eventTypes().stream()
+                        .map(EventType::wireName)
+                        .sorted()
+                        .toList(),
                 channel.filter().minSeverity().name().toLowerCase(java.util.Locale.ROOT),
                 channel.template().map(t -> t.text()).orElse(null),
                 channel.format().name().toLowerCase(java.util.Locale.ROOT),

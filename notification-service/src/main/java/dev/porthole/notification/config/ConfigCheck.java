@@ -27,7 +27,8 @@ public class ConfigCheck {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
             problems.forEach(p -> Log.error("configuration: " + p));
-            throw new ConfigurationException("notification-service configuration is invalid:\n  - " + String.join("\n  - ", problems));
+            throw new ConfigurationException(
+                    "notification-service configuration is invalid:\n  - " + String.join("\n  - ", problems));
         }
     }
 
@@ -35,12 +36,14 @@ public class ConfigCheck {
         List<String> problems = new ArrayList<>();
         config.admin().key().ifPresent(key -> {
             if (key.length() < AdminTokenKey.MIN_ADMIN_KEY_LENGTH) {
-                problems.add("PORTHOLE_ADMIN_KEY must be at least " + AdminTokenKey.MIN_ADMIN_KEY_LENGTH + " characters");
+                problems.add(
+                        "PORTHOLE_ADMIN_KEY must be at least " + AdminTokenKey.MIN_ADMIN_KEY_LENGTH + " characters");
             }
         });
         NotificationConfig.DefaultChannel channel = config.notification().defaultChannel();
         if (channel.provider().isPresent() != channel.url().isPresent()) {
-            problems.add("NOTIFICATION_PROVIDER and NOTIFICATION_URL go together: set both to define the default channel, or neither");
+            problems.add(
+                    "NOTIFICATION_PROVIDER and NOTIFICATION_URL go together: set both to define the default channel, or neither");
         }
         channel.url().ifPresent(url -> {
             try {
@@ -53,12 +56,15 @@ public class ConfigCheck {
             }
         });
         if (channel.secret().filter(s -> !s.isBlank()).isPresent()
-                && channel.provider().filter(ProviderKind::signs).isEmpty() && channel.provider().isPresent()) {
-            problems.add("NOTIFICATION_SECRET is set but " + channel.provider().get().wireName() + " does not sign requests; remove it");
+                && channel.provider().filter(ProviderKind::signs).isEmpty()
+                && channel.provider().isPresent()) {
+            problems.add("NOTIFICATION_SECRET is set but "
+                    + channel.provider().get().wireName() + " does not sign requests; remove it");
         }
         channel.eventTypes().orElse(List.of()).forEach(name -> {
             if (EventType.fromWireName(name.trim()).isEmpty()) {
-                problems.add("PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES has unknown event type '" + name.trim() + "'");
+                problems.add(
+                        "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES has unknown event type '" + name.trim() + "'");
             }
         });
         channel.template().filter(t -> !t.isBlank()).ifPresent(t -> {
@@ -79,7 +85,8 @@ public class ConfigCheck {
             problems.add("PORTHOLE_NOTIFY_DELIVERY_TIMEOUT must be positive");
         }
         if (!positive(delivery.initialBackoff()) || delivery.maxBackoff().compareTo(delivery.initialBackoff()) < 0) {
-            problems.add("PORTHOLE_NOTIFY_DELIVERY_INITIAL_BACKOFF must be positive and at most PORTHOLE_NOTIFY_DELIVERY_MAX_BACKOFF");
+            problems.add(
+                    "PORTHOLE_NOTIFY_DELIVERY_INITIAL_BACKOFF must be positive and at most PORTHOLE_NOTIFY_DELIVERY_MAX_BACKOFF");
         }
         if (config.notification().flapping().window().isNegative()) {
             problems.add("PORTHOLE_NOTIFY_FLAPPING_WINDOW must be 0 (off) or positive");

@@ -28,7 +28,8 @@ public record Rate(long permits, Duration period) {
     public static Rate valueOf(String text) {
         Matcher m = FORM.matcher(text == null ? "" : text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a rate; write permits/period such as 20/1m or 5/1s");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a rate; write permits/period such as 20/1m or 5/1s");
         }
         long amount = Long.parseLong(m.group(2));
         Duration period = switch (m.group(3)) {

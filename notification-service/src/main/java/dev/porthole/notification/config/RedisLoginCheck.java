@@ -20,7 +20,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class RedisLoginCheck {
 
-    public void check(@Observes @Priority(0) StartupEvent startup, Redis redis, @ConfigProperty(name = "quarkus.redis.hosts") String hosts,
+    public void check(
+            @Observes @Priority(0) StartupEvent startup,
+            Redis redis,
+            @ConfigProperty(name = "quarkus.redis.hosts") String hosts,
             @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType,
             @ConfigProperty(name = "quarkus.redis.master-name") Optional<String> masterName,
             @ConfigProperty(name = "quarkus.redis.role") Optional<String> role) {

@@ -19,8 +19,17 @@ import java.util.Optional;
  * @param at when it was dead-lettered
  * @param consumer the replica that dead-lettered it
  */
-public record DeadLetter(Optional<String> id, Kind kind, String reason, Optional<String> channelId, String sourceId,
-        int attempts, Optional<String> event, Map<String, String> rawFields, Instant at, String consumer) {
+public record DeadLetter(
+        Optional<String> id,
+        Kind kind,
+        String reason,
+        Optional<String> channelId,
+        String sourceId,
+        int attempts,
+        Optional<String> event,
+        Map<String, String> rawFields,
+        Instant at,
+        String consumer) {
 
     /** Why an entry is a dead letter. */
     public enum Kind {

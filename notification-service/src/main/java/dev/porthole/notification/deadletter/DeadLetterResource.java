@@ -44,9 +44,12 @@ public class DeadLetterResource {
     @GET
     public List<DeadLetterView> list(@QueryParam("limit") @DefaultValue("100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ProblemException(Problem.validation(List.of(new Problem.FieldError("limit", "must be between 1 and " + MAX_LIMIT))));
+            throw new ProblemException(
+                    Problem.validation(List.of(new Problem.FieldError("limit", "must be between 1 and " + MAX_LIMIT))));
         }
-        return store.newest(limit).stream().map(l -> DeadLetterView.of(l, mapper)).toList();
+        return store.newest(limit).stream()
+                .map(l -> DeadLetterView.of(l, mapper))
+                .toList();
     }
 
     @GET
@@ -61,11 +64,13 @@ public class DeadLetterResource {
     public Response replay(@PathParam("id") String id) {
         DeadLetter letter = existing(id);
         if (!letter.replayable()) {
-            throw ProblemException.conflict("dead letter " + id + " is a malformed entry, not an event; fix its producer instead of replaying it");
+            throw ProblemException.conflict("dead letter " + id
+                    + " is a malformed entry, not an event; fix its producer instead of replaying it");
         }
         String channel = letter.channelId().orElseThrow();
         if (channels.find(channel).isEmpty()) {
-            throw ProblemException.conflict("channel '" + channel + "' no longer exists; create it again to replay this event");
+            throw ProblemException.conflict(
+                    "channel '" + channel + "' no longer exists; create it again to replay this event");
         }
         String entryId = store.replay(letter);
         Log.infof("dead letter %s replayed to channel %s as entry %s", id, channel, entryId);
@@ -88,12 +93,12 @@ public class DeadLetterResource {
      * @param channel the channel the event goes to
      * @param entryId the new entry's id in the events stream
      */
-    public record ReplayResult(String deadLetterId, String channel, String entryId) {
-    }
+    public record ReplayResult(String deadLetterId, String channel, String entryId) {}
 
     private DeadLetter existing(String id) {
         if (!STREAM_ID.matcher(id).matches()) {
-            throw new ProblemException(Problem.validation(List.of(new Problem.FieldError("id", "a stream entry id such as 1700000000000-0"))));
+            throw new ProblemException(Problem.validation(
+                    List.of(new Problem.FieldError("id", "a stream entry id such as 1700000000000-0"))));
         }
         return store.find(id).orElseThrow(() -> ProblemException.notFound("no dead letter " + id));
     }

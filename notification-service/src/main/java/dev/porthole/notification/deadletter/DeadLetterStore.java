@@ -63,11 +63,14 @@ public class DeadLetterStore {
 
     /** The newest dead letters first. */
     public List<DeadLetter> newest(int limit) {
-        return commands().xrevrange(keys.deadLetters(), StreamRange.of("+", "-"), limit).stream().map(this::read).toList();
+        return commands().xrevrange(keys.deadLetters(), StreamRange.of("+", "-"), limit).stream()
+                .map(this::read)
+                .toList();
     }
 
     public Optional<DeadLetter> find(String id) {
-        List<StreamMessage<String, String, String>> found = commands().xrange(keys.deadLetters(), StreamRange.of(id, id), 1);
+        List<StreamMessage<String, String, String>> found =
+                commands().xrange(keys.deadLetters(), StreamRange.of(id, id), 1);
         return found.isEmpty() ? Optional.empty() : Optional.of(read(found.getFirst()));
     }
 
@@ -93,7 +96,8 @@ public class DeadLetterStore {
         fields.put(EventCodec.STREAM_FIELD, letter.event().get());
         fields.put(StreamEntry.CHANNEL_FIELD, letter.channelId().get());
         fields.put(StreamEntry.REPLAY_OF_FIELD, letter.id().get());
-        String entry = commands().xadd(keys.events(), new XAddArgs().maxlen(EVENTS_MAX_LEN).nearlyExactTrimming(), fields);
+        String entry = commands()
+                .xadd(keys.events(), new XAddArgs().maxlen(EVENTS_MAX_LEN).nearlyExactTrimming(), fields);
         commands().xdel(keys.deadLetters(), letter.id().get());
         return entry;
     }
@@ -118,9 +122,17 @@ public class DeadLetterStore {
         } catch (NumberFormatException e) {
             attempts = 0;
         }
-        return new DeadLetter(Optional.of(message.id()), kind, f.getOrDefault("reason", ""),
-                Optional.ofNullable(f.get("channel")), f.getOrDefault("source-id", ""), attempts,
-                Optional.ofNullable(f.get("event")), rawFields(f.get("raw")), at, f.getOrDefault("consumer", ""));
+        return new DeadLetter(
+                Optional.of(message.id()),
+                kind,
+                f.getOrDefault("reason", ""),
+                Optional.ofNullable(f.get("channel")),
+                f.getOrDefault("source-id", ""),
+                attempts,
+                Optional.ofNullable(f.get("event")),
+                rawFields(f.get("raw")),
+                at,
+                f.getOrDefault("consumer", ""));
     }
 
     private Map<String, String> rawFields(String json) {
@@ -128,8 +140,7 @@ public class DeadLetterStore {
             return Map.of();
         }
         try {
-            return mapper.readValue(json, new TypeReference<LinkedHashMap<String, String>>() {
-            });
+            return mapper.readValue(json, new TypeReference<LinkedHashMap<String, String>>() {});
         } catch (JsonProcessingException e) {
             return Map.of();
         }

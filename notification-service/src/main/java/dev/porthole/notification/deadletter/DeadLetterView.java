@@ -19,19 +19,40 @@ import java.util.Map;
  * @param event the event as JSON (for malformed entries the raw text, if it was not JSON)
  * @param raw for malformed entries, every field of the entry
  */
-public record DeadLetterView(String id, String kind, String reason, String channel, String sourceId, int attempts, String at,
-        String consumer, boolean replayable, JsonNode event, Map<String, String> raw) {
+public record DeadLetterView(
+        String id,
+        String kind,
+        String reason,
+        String channel,
+        String sourceId,
+        int attempts,
+        String at,
+        String consumer,
+        boolean replayable,
+        JsonNode event,
+        Map<String, String> raw) {
 
     static DeadLetterView of(DeadLetter letter, ObjectMapper mapper) {
-        JsonNode event = letter.event().map(text -> {
-            try {
-                return mapper.readTree(text);
-            } catch (Exception e) {
-                return mapper.getNodeFactory().textNode(text);
-            }
-        }).orElse(null);
-        return new DeadLetterView(letter.id().orElse(null), letter.kind().wireName(), letter.reason(), letter.channelId().orElse(null),
-                letter.sourceId(), letter.attempts(), letter.at().toString(), letter.consumer(), letter.replayable(), event,
+        JsonNode event = letter.event()
+                .map(text -> {
+                    try {
+                        return mapper.readTree(text);
+                    } catch (Exception e) {
+                        return mapper.getNodeFactory().textNode(text);
+                    }
+                })
+                .orElse(null);
+        return new DeadLetterView(
+                letter.id().orElse(null),
+                letter.kind().wireName(),
+                letter.reason(),
+                letter.channelId().orElse(null),
+                letter.sourceId(),
+                letter.attempts(),
+                letter.at().toString(),
+                letter.consumer(),
+                letter.replayable(),
+                event,
                 letter.rawFields().isEmpty() ? null : letter.rawFields());
     }
 }

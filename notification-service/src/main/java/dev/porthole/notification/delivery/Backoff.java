@@ -38,7 +38,9 @@ record Backoff(Duration initial, Duration max, double jitter, Duration rateLimit
             delay = rateLimited;
         }
         if (retry.retryAfter().isPresent()) {
-            Duration asked = retry.retryAfter().get().compareTo(LONGEST_RETRY_AFTER) > 0 ? LONGEST_RETRY_AFTER : retry.retryAfter().get();
+            Duration asked = retry.retryAfter().get().compareTo(LONGEST_RETRY_AFTER) > 0
+                    ? LONGEST_RETRY_AFTER
+                    : retry.retryAfter().get();
             if (asked.compareTo(delay) > 0) {
                 delay = asked;
             }

@@ -31,7 +31,9 @@ final class ChannelLane {
 
     /** What a message stands for, for logs and metrics. */
     enum Kind {
-        EVENT, FLAPPING, SUMMARY
+        EVENT,
+        FLAPPING,
+        SUMMARY
     }
 
     private static final Duration LIMITER_UNAVAILABLE_WAIT = Duration.ofSeconds(1);
@@ -122,10 +124,13 @@ final class ChannelLane {
         RateLimiter.Permit permit = acquire();
         if (!permit.granted()) {
             throttled = true;
-            timer = s.loop().schedule(() -> {
-                timer = null;
-                pump();
-            }, permit.retryIn());
+            timer = s.loop()
+                    .schedule(
+                            () -> {
+                                timer = null;
+                                pump();
+                            },
+                            permit.retryIn());
             return;
         }
         if (throttled && queue.size() > 1) {
@@ -136,7 +141,9 @@ final class ChannelLane {
             current = new Outgoing(merged, s.renderer().summary(events), Kind.SUMMARY);
         } else {
             Parcel parcel = queue.poll();
-            current = new Outgoing(parcel.deliveries(), parcel.message(s.renderer(), channel),
+            current = new Outgoing(
+                    parcel.deliveries(),
+                    parcel.message(s.renderer(), channel),
                     parcel instanceof Parcel.Flapping ? Kind.FLAPPING : Kind.EVENT);
         }
         throttled = false;
@@ -147,8 +154,9 @@ final class ChannelLane {
         try {
             return s.limiter().tryAcquire(channel);
         } catch (RuntimeException e) {
-            Log.warnf("channel %s: rate limit state unavailable (%s); waiting %ss", channel.id(), e.getMessage(),
-                    LIMITER_UNAVAILABLE_WAIT.toSeconds());
+            Log.warnf(
+                    "channel %s: rate limit state unavailable (%s); waiting %ss",
+                    channel.id(), e.getMessage(), LIMITER_UNAVAILABLE_WAIT.toSeconds());
             return RateLimiter.Permit.notBefore(LIMITER_UNAVAILABLE_WAIT);
         }
     }
@@ -161,19 +169,23 @@ final class ChannelLane {
         try {
             request = provider.request(channel.webhook(), out.message);
         } catch (RuntimeException e) {
-            onVerdict(out, Verdict.rejected("cannot build the request (" + e.getClass().getSimpleName() + ")"));
+            onVerdict(
+                    out,
+                    Verdict.rejected("cannot build the request (" + e.getClass().getSimpleName() + ")"));
             return;
         }
         out.onTheWire = true;
         s.sending().enter();
-        s.client().send(provider, request).whenComplete((verdict, failure) -> s.loop().execute(() -> {
-            try {
-                out.onTheWire = false;
-                onVerdict(out, verdict != null ? verdict : Verdict.retry("request failed"));
-            } finally {
-                s.sending().leave();
-            }
-        }));
+        s.client()
+                .send(provider, request)
+                .whenComplete((verdict, failure) -> s.loop().execute(() -> {
+                    try {
+                        out.onTheWire = false;
+                        onVerdict(out, verdict != null ? verdict : Verdict.retry("request failed"));
+                    } finally {
+                        s.sending().leave();
+                    }
+                }));
     }
 
     private void onVerdict(Outgoing out, Verdict verdict) {
@@ -184,7 +196,9 @@ final class ChannelLane {
         }
         switch (verdict) {
             case Verdict.Delivered d -> {
-                Log.infof("channel %s: delivered %s (%d event(s), attempt %d)", channel.id(), describe(out), out.deliveries.size(), out.attempts);
+                Log.infof(
+                        "channel %s: delivered %s (%d event(s), attempt %d)",
+                        channel.id(), describe(out), out.deliveries.size(), out.attempts);
                 if (out.kind == Kind.SUMMARY) {
                     s.metrics().summaryDelivered(channel.provider(), out.deliveries.size());
                 } else if (out.kind == Kind.FLAPPING) {
@@ -193,18 +207,32 @@ final class ChannelLane {
                 finish(out, null);
             }
             case Verdict.Rejected r -> {
-                Log.warnf("channel %s: %s refused %s: %s", channel.id(), channel.provider().wireName(), describe(out), r.reason());
-                finish(out, new Failure(DeadLetter.Kind.REJECTED, channel.provider().wireName() + " refused it: " + r.reason()));
+                Log.warnf(
+                        "channel %s: %s refused %s: %s",
+                        channel.id(), channel.provider().wireName(), describe(out), r.reason());
+                finish(
+                        out,
+                        new Failure(
+                                DeadLetter.Kind.REJECTED,
+                                channel.provider().wireName() + " refused it: " + r.reason()));
             }
-            case Verdict.Retry r when out.attempts >= s.maxAttempts() -> {
-                Log.warnf("channel %s: giving up on %s after %d attempts: %s", channel.id(), describe(out), out.attempts, r.reason());
-                finish(out, new Failure(DeadLetter.Kind.EXHAUSTED, "gave up after " + out.attempts + " attempts: " + r.reason()));
+            case Verdict.Retry r
+            when out.attempts >= s.maxAttempts() -> {
+                Log.warnf(
+                        "channel %s: giving up on %s after %d attempts: %s",
+                        channel.id(), describe(out), out.attempts, r.reason());
+                finish(
+                        out,
+                        new Failure(
+                                DeadLetter.Kind.EXHAUSTED,
+                                "gave up after " + out.attempts + " attempts: " + r.reason()));
             }
             case Verdict.Retry r -> {
                 Duration delay = s.backoff().delay(out.attempts, r, s.random());
                 s.metrics().retryScheduled(channel.provider());
-                Log.infof("channel %s: attempt %d of %s failed (%s); retrying in %dms", channel.id(), out.attempts, describe(out),
-                        r.reason(), delay.toMillis());
+                Log.infof(
+                        "channel %s: attempt %d of %s failed (%s); retrying in %dms",
+                        channel.id(), out.attempts, describe(out), r.reason(), delay.toMillis());
                 timer = s.loop().schedule(this::retry, delay);
             }
         }
@@ -223,8 +251,7 @@ final class ChannelLane {
         send();
     }
 
-    private record Failure(DeadLetter.Kind kind, String reason) {
-    }
+    private record Failure(DeadLetter.Kind kind, String reason) {}
 
     /** Finishes every delivery of the message: acknowledged now, or after its dead letter is written. */
     private void finish(Outgoing out, Failure failure) {
@@ -235,8 +262,16 @@ final class ChannelLane {
             if (failure == null) {
                 s.inFlight().done(d.entryId());
             } else {
-                DeadLetter letter = new DeadLetter(Optional.empty(), failure.kind(), failure.reason(), Optional.of(channel.id()),
-                        d.entryId(), out.attempts, Optional.of(EventCodec.toJson(d.envelope())), Map.of(), s.clock().instant(),
+                DeadLetter letter = new DeadLetter(
+                        Optional.empty(),
+                        failure.kind(),
+                        failure.reason(),
+                        Optional.of(channel.id()),
+                        d.entryId(),
+                        out.attempts,
+                        Optional.of(EventCodec.toJson(d.envelope())),
+                        Map.of(),
+                        s.clock().instant(),
                         s.consumer());
                 s.outbox().write(letter, () -> s.inFlight().done(d.entryId()));
             }
@@ -261,7 +296,10 @@ final class ChannelLane {
             if (kept.size() != parcel.deliveries().size()) {
                 it.remove();
                 if (!kept.isEmpty()) {
-                    trimmed.add(kept.size() == 1 ? new Parcel.Single(kept.getFirst()) : new Parcel.Flapping(kept, parcel.message(s.renderer(), channel)));
+                    trimmed.add(
+                            kept.size() == 1
+                                    ? new Parcel.Single(kept.getFirst())
+                                    : new Parcel.Flapping(kept, parcel.message(s.renderer(), channel)));
                 }
             }
         }
@@ -270,7 +308,9 @@ final class ChannelLane {
 
     private static String describe(Outgoing out) {
         return switch (out.kind) {
-            case EVENT -> "event " + out.deliveries.getFirst().envelope().type().wireName() + " " + out.deliveries.getFirst().envelope().id();
+            case EVENT ->
+                "event " + out.deliveries.getFirst().envelope().type().wireName() + " "
+                        + out.deliveries.getFirst().envelope().id();
             case FLAPPING -> "flapping report";
             case SUMMARY -> "summary";
         };

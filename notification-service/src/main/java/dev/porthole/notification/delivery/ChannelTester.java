@@ -32,7 +32,12 @@ public class ChannelTester {
     private final Clock clock;
     private final Duration timeout;
 
-    public ChannelTester(RateLimiter limiter, WebhookClient client, Providers providers, NotificationMetrics metrics, Clock clock,
+    public ChannelTester(
+            RateLimiter limiter,
+            WebhookClient client,
+            Providers providers,
+            NotificationMetrics metrics,
+            Clock clock,
             NotificationConfig config) {
         this.limiter = limiter;
         this.client = client;
@@ -45,12 +50,10 @@ public class ChannelTester {
     /** The outcome of a test: a verdict, or the wait until the rate limit allows one. */
     public sealed interface Outcome {
         /** The chat service answered (or the request failed). */
-        record Sent(Verdict verdict) implements Outcome {
-        }
+        record Sent(Verdict verdict) implements Outcome {}
 
         /** The channel's rate limit has no permit left. */
-        record RateLimited(Duration retryIn) implements Outcome {
-        }
+        record RateLimited(Duration retryIn) implements Outcome {}
     }
 
     public Outcome test(Channel channel) {
@@ -58,13 +61,18 @@ public class ChannelTester {
         if (!permit.granted()) {
             return new Outcome.RateLimited(permit.retryIn());
         }
-        Message message = new Message(Severity.INFO, "Porthole · test",
+        Message message = new Message(
+                Severity.INFO,
+                "Porthole · test",
                 "Test message from Porthole notification-service for channel " + channel.id() + ".",
-                List.of(new Message.Detail("channel", channel.id()), new Message.Detail("at", clock.instant().toString())));
+                List.of(
+                        new Message.Detail("channel", channel.id()),
+                        new Message.Detail("at", clock.instant().toString())));
         NotificationProvider provider = providers.of(channel.provider());
         Verdict verdict;
         try {
-            verdict = client.send(provider, provider.request(channel.webhook(), message)).toCompletableFuture()
+            verdict = client.send(provider, provider.request(channel.webhook(), message))
+                    .toCompletableFuture()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -73,8 +81,9 @@ public class ChannelTester {
             verdict = Verdict.retry("request failed (" + e.getClass().getSimpleName() + ")");
         }
         metrics.attempt(channel.provider(), verdict.outcome());
-        Log.infof("channel %s: test message %s%s", channel.id(), verdict.outcome(),
-                verdict.reason().isEmpty() ? "" : " (" + verdict.reason() + ")");
+        Log.infof(
+                "channel %s: test message %s%s",
+                channel.id(), verdict.outcome(), verdict.reason().isEmpty() ? "" : " (" + verdict.reason() + ")");
         return new Outcome.Sent(verdict);
     }
 }

@@ -27,8 +27,7 @@ public class DeadLetterOutbox {
     private ScheduledFuture<?> retry;
     private boolean failing;
 
-    private record Pending(DeadLetter letter, Runnable written) {
-    }
+    private record Pending(DeadLetter letter, Runnable written) {}
 
     public DeadLetterOutbox(DeadLetterStore store, DeliveryLoop loop, NotificationMetrics metrics) {
         this.store = store;
@@ -47,12 +46,17 @@ public class DeadLetterOutbox {
             Pending next = pending.peek();
             try {
                 String id = store.write(next.letter());
-                Log.infof("dead-lettered event from entry %s%s as %s: %s", next.letter().sourceId(),
-                        next.letter().channelId().map(c -> " for channel " + c).orElse(""), id, next.letter().reason());
+                Log.infof(
+                        "dead-lettered event from entry %s%s as %s: %s",
+                        next.letter().sourceId(),
+                        next.letter().channelId().map(c -> " for channel " + c).orElse(""),
+                        id,
+                        next.letter().reason());
             } catch (RuntimeException e) {
                 if (!failing) {
                     failing = true;
-                    Log.warnf("cannot write dead letters yet, retrying every %ss: %s", RETRY.toSeconds(), e.getMessage());
+                    Log.warnf(
+                            "cannot write dead letters yet, retrying every %ss: %s", RETRY.toSeconds(), e.getMessage());
                 }
                 if (retry == null || retry.isDone()) {
                     retry = loop.schedule(this::flush, RETRY);

@@ -9,5 +9,4 @@ import dev.porthole.protocol.event.EventEnvelope;
  * @param envelope the event
  * @param channelId the channel it goes to
  */
-record Delivery(String entryId, EventEnvelope envelope, String channelId) {
-}
+record Delivery(String entryId, EventEnvelope envelope, String channelId) {}

@@ -57,9 +57,18 @@ public class EventRouter implements EntrySink {
 
     private static final Duration IDLE_REFRESH = Duration.ofSeconds(5);
 
-    public EventRouter(InFlightEntries inFlight, DeliveryLoop loop, ChannelRepository channels, DeadLetterOutbox outbox,
-            NotificationMetrics metrics, Clock clock, ConsumerGroup group, NotificationConfig config, RateLimiter limiter,
-            WebhookClient client, Providers providers) {
+    public EventRouter(
+            InFlightEntries inFlight,
+            DeliveryLoop loop,
+            ChannelRepository channels,
+            DeadLetterOutbox outbox,
+            NotificationMetrics metrics,
+            Clock clock,
+            ConsumerGroup group,
+            NotificationConfig config,
+            RateLimiter limiter,
+            WebhookClient client,
+            Providers providers) {
         this.inFlight = inFlight;
         this.loop = loop;
         this.channels = channels;
@@ -70,11 +79,27 @@ public class EventRouter implements EntrySink {
         MessageRenderer renderer = new MessageRenderer();
         NotificationConfig.Delivery delivery = config.notification().delivery();
         this.requestTimeout = delivery.timeout();
-        this.services = new LaneServices(limiter, client, providers, renderer, inFlight, outbox, metrics, loop,
-                Backoff.from(delivery), delivery.maxAttempts(), consumer, clock,
-                () -> ThreadLocalRandom.current().nextDouble(), sending);
-        this.flaps = new FlapGuard(config.notification().flapping().window(), config.notification().flapping().maxTracked(), loop,
-                renderer, metrics);
+        this.services = new LaneServices(
+                limiter,
+                client,
+                providers,
+                renderer,
+                inFlight,
+                outbox,
+                metrics,
+                loop,
+                Backoff.from(delivery),
+                delivery.maxAttempts(),
+                consumer,
+                clock,
+                () -> ThreadLocalRandom.current().nextDouble(),
+                sending);
+        this.flaps = new FlapGuard(
+                config.notification().flapping().window(),
+                config.notification().flapping().maxTracked(),
+                loop,
+                renderer,
+                metrics);
     }
 
     @Override
@@ -158,7 +183,9 @@ public class EventRouter implements EntrySink {
                 replay(entry, envelope, target);
                 continue;
             }
-            List<ChannelLane> matching = lanes.values().stream().filter(l -> l.channel().filter().matches(envelope)).toList();
+            List<ChannelLane> matching = lanes.values().stream()
+                    .filter(l -> l.channel().filter().matches(envelope))
+                    .toList();
             inFlight.routed(entry.id(), matching.size());
             metrics.entryRead(matching.isEmpty() ? "filtered" : "routed");
             for (ChannelLane lane : matching) {
@@ -171,7 +198,9 @@ public class EventRouter implements EntrySink {
         metrics.entryRead("replay");
         ChannelLane lane = lanes.get(channelId);
         if (lane == null) {
-            Log.infof("replayed entry %s is for channel %s, which no longer exists; acknowledging it", entry.id(), channelId);
+            Log.infof(
+                    "replayed entry %s is for channel %s, which no longer exists; acknowledging it",
+                    entry.id(), channelId);
             inFlight.routed(entry.id(), 0);
             return;
         }
@@ -180,11 +209,22 @@ public class EventRouter implements EntrySink {
     }
 
     private void malformed(StreamEntry entry, String reason) {
-        Log.warnf("entry %s of the events stream is not a valid event (%s); moving it to the dead-letter stream", entry.id(), reason);
+        Log.warnf(
+                "entry %s of the events stream is not a valid event (%s); moving it to the dead-letter stream",
+                entry.id(), reason);
         metrics.entryRead("malformed");
         inFlight.routed(entry.id(), 1);
-        DeadLetter letter = new DeadLetter(Optional.empty(), DeadLetter.Kind.MALFORMED, reason, Optional.empty(), entry.id(), 0,
-                Optional.ofNullable(entry.fields().get(EventCodec.STREAM_FIELD)), entry.fields(), clock.instant(), consumer);
+        DeadLetter letter = new DeadLetter(
+                Optional.empty(),
+                DeadLetter.Kind.MALFORMED,
+                reason,
+                Optional.empty(),
+                entry.id(),
+                0,
+                Optional.ofNullable(entry.fields().get(EventCodec.STREAM_FIELD)),
+                entry.fields(),
+                clock.instant(),
+                consumer);
         outbox.write(letter, () -> inFlight.done(entry.id()));
     }
 
@@ -226,7 +266,8 @@ public class EventRouter implements EntrySink {
         loop.beginStop();
         try {
             if (!sending.awaitNone(requestTimeout.plusSeconds(1))) {
-                Log.warn("stopping with webhook requests still unanswered; their events stay pending and are delivered again");
+                Log.warn(
+                        "stopping with webhook requests still unanswered; their events stay pending and are delivered again");
             }
             loop.call(() -> true).get(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {

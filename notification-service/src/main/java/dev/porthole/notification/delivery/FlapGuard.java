@@ -33,8 +33,7 @@ final class FlapGuard {
     private final Map<String, Hold> holds = new HashMap<>();
 
     /** What a flapping event is about. */
-    record Subject(String key, String display, boolean down, String downType) {
-    }
+    record Subject(String key, String display, boolean down, String downType) {}
 
     private static final class Hold {
         final Subject subject;
@@ -45,7 +44,8 @@ final class FlapGuard {
         }
     }
 
-    FlapGuard(Duration window, int maxTracked, DeliveryLoop loop, MessageRenderer renderer, NotificationMetrics metrics) {
+    FlapGuard(
+            Duration window, int maxTracked, DeliveryLoop loop, MessageRenderer renderer, NotificationMetrics metrics) {
         this.window = window;
         this.maxTracked = maxTracked;
         this.loop = loop;
@@ -55,7 +55,8 @@ final class FlapGuard {
 
     /** Holds the delivery or passes it on to {@code forward}. */
     void offer(Delivery delivery, Consumer<Parcel> forward) {
-        Optional<Subject> subject = window.isZero() ? Optional.empty() : subject(delivery.envelope().event());
+        Optional<Subject> subject =
+                window.isZero() ? Optional.empty() : subject(delivery.envelope().event());
         if (subject.isEmpty()) {
             forward.accept(new Parcel.Single(delivery));
             return;
@@ -95,9 +96,11 @@ final class FlapGuard {
             forward.accept(new Parcel.Single(hold.deliveries.getFirst()));
             return;
         }
-        List<EventEnvelope> events = hold.deliveries.stream().map(Delivery::envelope).toList();
+        List<EventEnvelope> events =
+                hold.deliveries.stream().map(Delivery::envelope).toList();
         boolean upNow = !subject(events.getLast().event()).map(Subject::down).orElse(true);
-        forward.accept(new Parcel.Flapping(hold.deliveries,
+        forward.accept(new Parcel.Flapping(
+                hold.deliveries,
                 renderer.flapping(hold.subject.display(), events, hold.subject.downType(), window, upNow)));
     }
 
@@ -113,7 +116,8 @@ final class FlapGuard {
 
     private static Subject tunnel(String kind, String name, boolean down) {
         String k = kind == null ? "" : kind;
-        return new Subject("tunnel:" + k + ":" + name, ("Tunnel " + k + " " + name).replace("  ", " "), down, "tunnel.closed");
+        return new Subject(
+                "tunnel:" + k + ":" + name, ("Tunnel " + k + " " + name).replace("  ", " "), down, "tunnel.closed");
     }
 
     private static Subject agent(String clientId, boolean down) {

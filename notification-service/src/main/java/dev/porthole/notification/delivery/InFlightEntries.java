@@ -46,7 +46,8 @@ public class InFlightEntries {
         boolean lost;
     }
 
-    public InFlightEntries(NotificationConfig config, ConsumerGroup group, DeliveryLoop loop, NotificationMetrics metrics) {
+    public InFlightEntries(
+            NotificationConfig config, ConsumerGroup group, DeliveryLoop loop, NotificationMetrics metrics) {
         this.max = config.notification().consumer().maxInFlight();
         this.slots = new Semaphore(max);
         this.group = group;
@@ -153,7 +154,9 @@ public class InFlightEntries {
         } catch (RuntimeException e) {
             if (!ackFailing) {
                 ackFailing = true;
-                Log.warnf("cannot acknowledge %d entries yet, retrying every %ss: %s", ids.size(), ACK_RETRY.toSeconds(), e.getMessage());
+                Log.warnf(
+                        "cannot acknowledge %d entries yet, retrying every %ss: %s",
+                        ids.size(), ACK_RETRY.toSeconds(), e.getMessage());
             }
             if (ackRetry == null || ackRetry.isDone()) {
                 ackRetry = loop.schedule(this::flushAcks, ACK_RETRY);

@@ -25,7 +25,18 @@ import java.util.function.DoubleSupplier;
  * @param random uniform values in [0, 1) for jitter
  * @param sending requests on the wire right now, awaited at shutdown
  */
-record LaneServices(RateLimiter limiter, WebhookClient client, Providers providers, MessageRenderer renderer,
-        InFlightEntries inFlight, DeadLetterOutbox outbox, NotificationMetrics metrics, DeliveryLoop loop, Backoff backoff,
-        int maxAttempts, String consumer, Clock clock, DoubleSupplier random, RequestsOnTheWire sending) {
-}
+record LaneServices(
+        RateLimiter limiter,
+        WebhookClient client,
+        Providers providers,
+        MessageRenderer renderer,
+        InFlightEntries inFlight,
+        DeadLetterOutbox outbox,
+        NotificationMetrics metrics,
+        DeliveryLoop loop,
+        Backoff backoff,
+        int maxAttempts,
+        String consumer,
+        Clock clock,
+        DoubleSupplier random,
+        RequestsOnTheWire sending) {}

@@ -40,7 +40,8 @@ final class RedisBucketProxyManager extends AbstractCompareAndSwapBasedProxyMana
 
     RedisBucketProxyManager(RedisDataSource redis) {
         super(ClientSideConfig.getDefault()
-                .withExpirationAfterWriteStrategy(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .withExpirationAfterWriteStrategy(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .withMaxRetries(16));
         this.redis = redis;
     }
@@ -51,18 +52,29 @@ final class RedisBucketProxyManager extends AbstractCompareAndSwapBasedProxyMana
             @Override
             public Optional<byte[]> getStateData(Optional<Long> timeoutNanos) {
                 String stored = redis.value(String.class).get(key);
-                return stored == null ? Optional.empty() : Optional.of(Base64.getDecoder().decode(stored));
+                return stored == null
+                        ? Optional.empty()
+                        : Optional.of(Base64.getDecoder().decode(stored));
             }
 
             @Override
-            public boolean compareAndSwap(byte[] originalData, byte[] newData, RemoteBucketState newState, Optional<Long> timeoutNanos) {
-                String original = originalData == null ? "" : Base64.getEncoder().encodeToString(originalData);
+            public boolean compareAndSwap(
+                    byte[] originalData, byte[] newData, RemoteBucketState newState, Optional<Long> timeoutNanos) {
+                String original =
+                        originalData == null ? "" : Base64.getEncoder().encodeToString(originalData);
                 // A bucket that has refilled completely carries no information: let Redis forget it.
-                long ttlMillis = getClientSideConfig().getExpirationAfterWriteStrategy()
+                long ttlMillis = getClientSideConfig()
+                        .getExpirationAfterWriteStrategy()
                         .map(strategy -> strategy.calculateTimeToLiveMillis(newState, currentTimeNanos()))
                         .orElse(0L);
-                Response reply = redis.execute("EVAL", CAS_SCRIPT, "1", key, original,
-                        Base64.getEncoder().encodeToString(newData), Long.toString(Math.max(ttlMillis, 0L)));
+                Response reply = redis.execute(
+                        "EVAL",
+                        CAS_SCRIPT,
+                        "1",
+                        key,
+                        original,
+                        Base64.getEncoder().encodeToString(newData),
+                        Long.toString(Math.max(ttlMillis, 0L)));
                 return reply != null && reply.toInteger() == 1;
             }
         };

@@ -6,8 +6,8 @@ import dev.porthole.notification.config.Rate;
 import dev.porthole.notification.config.RedisKeys;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.ConfigurationBuilder;
+import io.github.bucket4j.ConsumptionProbe;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -35,7 +35,8 @@ public class SharedTokenBuckets implements RateLimiter {
     public Permit tryAcquire(Channel channel) {
         List<Rate> rates = limits.of(channel.provider());
         String key = keys.rateBucket(channel.id(), fingerprint(rates));
-        ConsumptionProbe probe = buckets.builder().build(key, () -> configuration(rates)).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe =
+                buckets.builder().build(key, () -> configuration(rates)).tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
             return Permit.given();
         }
@@ -45,7 +46,10 @@ public class SharedTokenBuckets implements RateLimiter {
     static BucketConfiguration configuration(List<Rate> rates) {
         ConfigurationBuilder builder = BucketConfiguration.builder();
         for (Rate rate : rates) {
-            builder.addLimit(Bandwidth.builder().capacity(rate.permits()).refillGreedy(rate.permits(), rate.period()).build());
+            builder.addLimit(Bandwidth.builder()
+                    .capacity(rate.permits())
+                    .refillGreedy(rate.permits(), rate.period())
+                    .build());
         }
         return builder.build();
     }
@@ -57,7 +61,10 @@ public class SharedTokenBuckets implements RateLimiter {
             if (!out.isEmpty()) {
                 out.append(',');
             }
-            out.append(rate.permits()).append('/').append(rate.period().toMillis()).append("ms");
+            out.append(rate.permits())
+                    .append('/')
+                    .append(rate.period().toMillis())
+                    .append("ms");
         }
         return out.toString();
     }

@@ -23,8 +23,7 @@ public final class EventFields {
 
     private static final Set<String> KNOWN_NAMES = knownNamesOfAllTypes();
 
-    private EventFields() {
-    }
+    private EventFields() {}
 
     /** Every name a template may use: envelope names and the components of every event record. */
     public static Set<String> knownNames() {
@@ -38,7 +37,10 @@ public final class EventFields {
             try {
                 values.put(component.getName(), component.getAccessor().invoke(event));
             } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new IllegalStateException("cannot read " + component.getName() + " of " + event.getClass().getSimpleName(), e);
+                throw new IllegalStateException(
+                        "cannot read " + component.getName() + " of "
+                                + event.getClass().getSimpleName(),
+                        e);
             }
         }
         return values;

@@ -29,8 +29,7 @@ public record Message(Severity severity, String title, MessageText body, List<De
     }
 
     /** One name/value line. */
-    public record Detail(String name, String value) {
-    }
+    public record Detail(String name, String value) {}
 
     /** The text with values unescaped: for tests and logs, never for a chat payload. */
     public String text() {
@@ -58,7 +57,9 @@ public record Message(Severity severity, String title, MessageText body, List<De
 
     /** Details as lines with a per-provider shape, for example {@code "- **%s**: %s"}, values through {@code escapeValue}. */
     public String detailLines(String lineFormat, UnaryOperator<String> escapeValue) {
-        return details.stream().map(d -> lineFormat.formatted(d.name(), escapeValue.apply(d.value()))).collect(Collectors.joining("\n"));
+        return details.stream()
+                .map(d -> lineFormat.formatted(d.name(), escapeValue.apply(d.value())))
+                .collect(Collectors.joining("\n"));
     }
 
     /** Details as lines with a per-provider shape, values unescaped. */

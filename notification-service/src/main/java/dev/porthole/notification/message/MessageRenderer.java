@@ -60,11 +60,16 @@ public final class MessageRenderer {
      * @param window the flapping window
      * @param upNow whether the last event says it is up
      */
-    public Message flapping(String subject, List<EventEnvelope> events, String downType, Duration window, boolean upNow) {
-        long downs = events.stream().filter(e -> e.type().wireName().equals(downType)).count();
+    public Message flapping(
+            String subject, List<EventEnvelope> events, String downType, Duration window, boolean upNow) {
+        long downs = events.stream()
+                .filter(e -> e.type().wireName().equals(downType))
+                .count();
         long ups = events.size() - downs;
-        MessageText text = MessageText.fill("%s flapped: went down " + downs + " and came back " + ups + " time(s) within "
-                + EventSentence.human(window) + "; it is " + (upNow ? "up" : "down") + " now.", subject);
+        MessageText text = MessageText.fill(
+                "%s flapped: went down " + downs + " and came back " + ups + " time(s) within "
+                        + EventSentence.human(window) + "; it is " + (upNow ? "up" : "down") + " now.",
+                subject);
         List<Message.Detail> details = List.of(
                 new Message.Detail("first", events.getFirst().occurredAt().toString()),
                 new Message.Detail("last", events.getLast().occurredAt().toString()));
@@ -72,7 +77,10 @@ public final class MessageRenderer {
     }
 
     private static Severity highest(List<EventEnvelope> events) {
-        return events.stream().map(e -> e.event().severity()).max(Comparator.naturalOrder()).orElse(Severity.INFO);
+        return events.stream()
+                .map(e -> e.event().severity())
+                .max(Comparator.naturalOrder())
+                .orElse(Severity.INFO);
     }
 
     private static MessageText sentence(PortholeEvent event) {

@@ -23,12 +23,10 @@ public record MessageText(List<Part> parts) {
     }
 
     /** Our own words or an operator's template: markup stays markup. */
-    public record Words(String text) implements Part {
-    }
+    public record Words(String text) implements Part {}
 
     /** A value from an event: always shown as text. */
-    public record Value(String text) implements Part {
-    }
+    public record Value(String text) implements Part {}
 
     /** Text without values. */
     public static MessageText words(String text) {

@@ -17,16 +17,23 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        Response.ResponseBuilder builder = Response.status(e.problem().status()).type(Problem.MEDIA_TYPE).entity(e.problem());
+        Response.ResponseBuilder builder =
+                Response.status(e.problem().status()).type(Problem.MEDIA_TYPE).entity(e.problem());
         e.headers().forEach(builder::header);
         return builder.build();
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
-        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
-                .entity(Problem.of("unauthorized", "Unauthorized", 401,
-                        "send 'Authorization: Bearer <admin JWT>'; auth-service issues one in exchange for the admin key"))
+        return Response.status(401)
+                .type(Problem.MEDIA_TYPE)
+                .header("WWW-Authenticate", "Bearer")
+                .entity(
+                        Problem.of(
+                                "unauthorized",
+                                "Unauthorized",
+                                401,
+                                "send 'Authorization: Bearer <admin JWT>'; auth-service issues one in exchange for the admin key"))
                 .build();
     }
 
@@ -37,8 +44,14 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
-        String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-        return response(Problem.of("unreadable", "Unreadable request body", 400,
+        String where = e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
+        return response(Problem.of(
+                "unreadable",
+                "Unreadable request body",
+                400,
                 "the request body is not the JSON this endpoint takes" + where));
     }
 
@@ -58,7 +71,9 @@ public class ProblemMappers {
                 return unreadable(json);
             }
         }
-        String reason = Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
+        String reason = Response.Status.fromStatusCode(status) == null
+                ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
         return response(Problem.of("http-" + status, reason, status, reason));
     }
 
@@ -74,6 +89,9 @@ public class ProblemMappers {
     }
 
     private static Response response(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem)
+                .build();
     }
 }

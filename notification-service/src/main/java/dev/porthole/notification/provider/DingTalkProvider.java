@@ -68,7 +68,8 @@ public class DingTalkProvider implements NotificationProvider {
 
     static String markdown(Message message) {
         String details = message.detailLines("- **%s**: %s", ChatMarkup.DINGTALK_MARKDOWN);
-        return "#### " + message.title() + "\n\n" + message.text(ChatMarkup.DINGTALK_MARKDOWN) + (details.isEmpty() ? "" : "\n\n" + details);
+        return "#### " + message.title() + "\n\n" + message.text(ChatMarkup.DINGTALK_MARKDOWN)
+                + (details.isEmpty() ? "" : "\n\n" + details);
     }
 
     @Override

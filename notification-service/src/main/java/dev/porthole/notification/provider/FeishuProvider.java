@@ -92,8 +92,9 @@ public class FeishuProvider implements NotificationProvider {
         JsonAnswer answer = JsonAnswer.parse(mapper, response.body());
         OptionalInt code = answer.integer("code");
         if (code.isEmpty()) {
-            return Verdict.rejected((response.status() == 200 ? "unexpected answer without code: " : "HTTP " + response.status() + ": ")
-                    + response.snippet());
+            return Verdict.rejected(
+                    (response.status() == 200 ? "unexpected answer without code: " : "HTTP " + response.status() + ": ")
+                            + response.snippet());
         }
         String msg = answer.text("msg");
         String said = "code " + code.getAsInt() + ": " + msg;
@@ -101,7 +102,8 @@ public class FeishuProvider implements NotificationProvider {
             return Verdict.delivered();
         }
         if (code.getAsInt() == FREQUENCY_LIMITED
-                || (code.getAsInt() == BAD_REQUEST && msg.toLowerCase(Locale.ROOT).contains("too many request"))) {
+                || (code.getAsInt() == BAD_REQUEST
+                        && msg.toLowerCase(Locale.ROOT).contains("too many request"))) {
             return Verdict.rateLimited(said, Optional.empty());
         }
         return Verdict.rejected(said);

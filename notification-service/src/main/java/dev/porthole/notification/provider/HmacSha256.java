@@ -9,8 +9,7 @@ import javax.crypto.spec.SecretKeySpec;
 /** Base64 of HmacSHA256, the primitive both DingTalk and Feishu signatures are made of. */
 final class HmacSha256 {
 
-    private HmacSha256() {
-    }
+    private HmacSha256() {}
 
     static String base64(String key, String data) {
         try {

@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** A provider's JSON request body as bytes. */
 final class JsonPayload {
 
-    private JsonPayload() {
-    }
+    private JsonPayload() {}
 
     static byte[] bytes(ObjectMapper mapper, ObjectNode body, ProviderKind kind) {
         try {

@@ -11,8 +11,7 @@ import java.util.Optional;
 /** Reads an HTTP Retry-After header: delay-seconds or an HTTP-date (RFC 9110). */
 public final class RetryAfter {
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** The delay the header asks for; empty when absent or unreadable; never negative. */
     public static Optional<Duration> parse(Optional<String> header, Clock clock) {
@@ -25,7 +24,8 @@ public final class RetryAfter {
             return Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
         } catch (NumberFormatException notSeconds) {
             try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 Duration wait = Duration.between(clock.instant(), at);
                 return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
             } catch (DateTimeParseException notDate) {

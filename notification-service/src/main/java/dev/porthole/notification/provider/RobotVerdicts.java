@@ -15,8 +15,7 @@ final class RobotVerdicts {
     /** errcode -1, "系统繁忙" (system busy), in DingTalk and WeCom alike: worth another try. */
     static final int BUSY = -1;
 
-    private RobotVerdicts() {
-    }
+    private RobotVerdicts() {}
 
     /** 429: rate limited, after its Retry-After if it has one; 5xx: worth another try; empty for any other status. */
     static Optional<Verdict> byStatus(WebhookResponse response, Clock clock) {

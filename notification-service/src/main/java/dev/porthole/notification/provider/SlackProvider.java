@@ -27,6 +27,7 @@ public class SlackProvider implements NotificationProvider {
 
     /** Section field text: at most 2000 characters; at most 10 fields. */
     static final TextLimit FIELD_LIMIT = TextLimit.codePoints(2000);
+
     static final int MAX_FIELDS = 10;
 
     private final ObjectMapper mapper;
@@ -56,9 +57,11 @@ public class SlackProvider implements NotificationProvider {
             section.putObject("text").put("type", "mrkdwn").put("text", SECTION_LIMIT.apply(escape(message.text())));
             if (!message.details().isEmpty()) {
                 ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
-                message.details().stream().limit(MAX_FIELDS).forEach(d -> fields.addObject()
-                        .put("type", "mrkdwn")
-                        .put("text", FIELD_LIMIT.apply("*" + escape(d.name()) + "*\n" + escape(d.value()))));
+                message.details().stream()
+                        .limit(MAX_FIELDS)
+                        .forEach(d -> fields.addObject()
+                                .put("type", "mrkdwn")
+                                .put("text", FIELD_LIMIT.apply("*" + escape(d.name()) + "*\n" + escape(d.value()))));
             }
         }
         return new WebhookRequest(URI.create(webhook.url()), JsonPayload.bytes(mapper, body, kind()));
@@ -72,11 +75,13 @@ public class SlackProvider implements NotificationProvider {
     @Override
     public Verdict verdict(WebhookResponse response) {
         int status = response.status();
-        if (status == 200 && "ok".equals(response.body() == null ? null : response.body().trim())) {
+        if (status == 200
+                && "ok".equals(response.body() == null ? null : response.body().trim())) {
             return Verdict.delivered();
         }
         if (status == 429) {
-            return Verdict.rateLimited("HTTP 429: " + response.snippet(), RetryAfter.parse(response.retryAfter(), clock));
+            return Verdict.rateLimited(
+                    "HTTP 429: " + response.snippet(), RetryAfter.parse(response.retryAfter(), clock));
         }
         if (status >= 500) {
             return Verdict.retry("HTTP " + status + ": " + response.snippet());

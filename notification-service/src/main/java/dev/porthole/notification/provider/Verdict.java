@@ -7,8 +7,7 @@ import java.util.Optional;
 public sealed interface Verdict {
 
     /** The service took the message. */
-    record Delivered() implements Verdict {
-    }
+    record Delivered() implements Verdict {}
 
     /**
      * A passing failure (timeout, 5xx, rate limited): try again later.
@@ -17,8 +16,7 @@ public sealed interface Verdict {
      * @param rateLimited the service said the robot sends too fast
      * @param retryAfter how long the service asked us to wait, if it said
      */
-    record Retry(String reason, boolean rateLimited, Optional<Duration> retryAfter) implements Verdict {
-    }
+    record Retry(String reason, boolean rateLimited, Optional<Duration> retryAfter) implements Verdict {}
 
     /**
      * The service refused the message for good (bad signature, unknown robot, invalid payload):
@@ -26,8 +24,7 @@ public sealed interface Verdict {
      *
      * @param reason what the service said, without URLs or secrets
      */
-    record Rejected(String reason) implements Verdict {
-    }
+    record Rejected(String reason) implements Verdict {}
 
     static Verdict delivered() {
         return new Delivered();

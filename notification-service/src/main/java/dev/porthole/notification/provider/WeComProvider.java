@@ -56,7 +56,8 @@ public class WeComProvider implements NotificationProvider {
 
     static String markdown(Message message) {
         String details = message.detailLines("> %s: %s", ChatMarkup.WECOM_MARKDOWN);
-        return "**" + message.title() + "**\n" + message.text(ChatMarkup.WECOM_MARKDOWN) + (details.isEmpty() ? "" : "\n" + details);
+        return "**" + message.title() + "**\n" + message.text(ChatMarkup.WECOM_MARKDOWN)
+                + (details.isEmpty() ? "" : "\n" + details);
     }
 
     @Override

@@ -22,6 +22,7 @@ public record Webhook(String url, Optional<String> secret, MessageFormat format)
 
     @Override
     public String toString() {
-        return "Webhook[url=" + WebhookUrls.mask(url) + ", secret=" + (secret.isPresent() ? "***" : "none") + ", format=" + format + "]";
+        return "Webhook[url=" + WebhookUrls.mask(url) + ", secret=" + (secret.isPresent() ? "***" : "none")
+                + ", format=" + format + "]";
     }
 }

@@ -114,7 +114,8 @@ public class WebhookClient {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        if (failure instanceof TimeoutException || cause instanceof TimeoutException
+        if (failure instanceof TimeoutException
+                || cause instanceof TimeoutException
                 || failure.getClass().getSimpleName().contains("Timeout")) {
             return "timed out";
         }

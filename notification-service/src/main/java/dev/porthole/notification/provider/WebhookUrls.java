@@ -14,8 +14,7 @@ import java.util.HexFormat;
  */
 public final class WebhookUrls {
 
-    private WebhookUrls() {
-    }
+    private WebhookUrls() {}
 
     /** {@code https://oapi.dingtalk.com/***}; {@code ***} when the URL cannot be parsed. */
     public static String mask(String url) {

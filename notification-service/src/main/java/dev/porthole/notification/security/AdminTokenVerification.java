@@ -29,7 +29,8 @@ public class AdminTokenVerification {
     JWTAuthContextInfo adminTokenContext(NotificationConfig config) {
         JWTAuthContextInfo info = new JWTAuthContextInfo();
         if (config.admin().key().isPresent()) {
-            info.setSecretVerificationKey(AdminTokenKey.derive(config.admin().key().get()));
+            info.setSecretVerificationKey(
+                    AdminTokenKey.derive(config.admin().key().get()));
         } else {
             // No admin key: a random key nobody knows, so that every token is refused.
             byte[] unknown = new byte[32];

@@ -52,7 +52,11 @@ public class ConsumerGroup {
         this.redis = redis;
         this.stream = keys.events();
         this.group = config.notification().consumer().group();
-        this.consumer = config.notification().consumer().name().filter(n -> !n.isBlank()).orElseGet(ConsumerGroup::hostName);
+        this.consumer = config.notification()
+                .consumer()
+                .name()
+                .filter(n -> !n.isBlank())
+                .orElseGet(ConsumerGroup::hostName);
     }
 
     public String consumerName() {
@@ -70,8 +74,12 @@ public class ConsumerGroup {
     /** Creates the group (and the stream) if missing; true when it was created now. */
     public boolean ensure(NotificationConfig.StartPosition startFrom) {
         try {
-            commands().xgroupCreate(stream, group, startFrom == NotificationConfig.StartPosition.LATEST ? "$" : "0",
-                    new XGroupCreateArgs().mkstream());
+            commands()
+                    .xgroupCreate(
+                            stream,
+                            group,
+                            startFrom == NotificationConfig.StartPosition.LATEST ? "$" : "0",
+                            new XGroupCreateArgs().mkstream());
             return true;
         } catch (RuntimeException e) {
             if (String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
@@ -83,7 +91,13 @@ public class ConsumerGroup {
 
     /** New entries, waiting up to {@code block} for the first. */
     public List<StreamEntry> readNew(int count, Duration block) {
-        return entries(commands().xreadgroup(group, consumer, stream, ">", new XReadGroupArgs().count(count).block(block)));
+        return entries(commands()
+                .xreadgroup(
+                        group,
+                        consumer,
+                        stream,
+                        ">",
+                        new XReadGroupArgs().count(count).block(block)));
     }
 
     /** Entries pending on this consumer with ids after {@code afterId} ("0" for all), as after a restart. */
@@ -96,13 +110,13 @@ public class ConsumerGroup {
      * {@code cursor}; trimmed entries are dropped from the pending list by Redis itself.
      */
     public Claimed claimStale(String cursor, Duration minIdle, int count) {
-        ClaimedMessages<String, String, String> claimed = commands().xautoclaim(stream, group, consumer, minIdle, cursor, count);
+        ClaimedMessages<String, String, String> claimed =
+                commands().xautoclaim(stream, group, consumer, minIdle, cursor, count);
         return new Claimed(claimed.getId(), entries(claimed.getMessages()));
     }
 
     /** Result of one XAUTOCLAIM call. */
-    public record Claimed(String nextCursor, List<StreamEntry> entries) {
-    }
+    public record Claimed(String nextCursor, List<StreamEntry> entries) {}
 
     public void ack(Collection<String> ids) {
         if (!ids.isEmpty()) {
@@ -117,7 +131,8 @@ public class ConsumerGroup {
         }
         List<String> args = new ArrayList<>(List.of("EVAL", REFRESH_SCRIPT, "1", stream, group, consumer));
         args.addAll(ids);
-        Response reply = redis.execute(args.getFirst(), args.subList(1, args.size()).toArray(String[]::new));
+        Response reply =
+                redis.execute(args.getFirst(), args.subList(1, args.size()).toArray(String[]::new));
         List<String> lost = new ArrayList<>();
         if (reply != null) {
             for (Response id : reply) {

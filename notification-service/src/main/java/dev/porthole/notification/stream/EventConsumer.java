@@ -4,9 +4,9 @@ import dev.porthole.notification.config.NotificationConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.annotation.Priority;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +55,8 @@ public class EventConsumer {
     void start(@Observes @Priority(5000) StartupEvent event) {
         running = true;
         thread = Thread.ofPlatform().name("notify-consumer").daemon(true).start(this::run);
-        Log.infof("consuming %s as consumer '%s' of group '%s' (at most %d entries in flight)",
+        Log.infof(
+                "consuming %s as consumer '%s' of group '%s' (at most %d entries in flight)",
                 group.streamKey(), group.consumerName(), group.groupName(), config.maxInFlight());
     }
 
@@ -104,7 +105,8 @@ public class EventConsumer {
                 }
                 if (connected) {
                     connected = false;
-                    Log.warnf("consumer '%s' cannot read events, retrying every %ss: %s",
+                    Log.warnf(
+                            "consumer '%s' cannot read events, retrying every %ss: %s",
                             group.consumerName(), REDIS_RETRY.toSeconds(), e.getMessage());
                 }
                 pause();
@@ -115,7 +117,9 @@ public class EventConsumer {
     private void round() throws InterruptedException {
         if (!groupReady) {
             if (group.ensure(config.startFrom())) {
-                Log.infof("created consumer group '%s' starting from the %s of the stream", group.groupName(),
+                Log.infof(
+                        "created consumer group '%s' starting from the %s of the stream",
+                        group.groupName(),
                         config.startFrom() == NotificationConfig.StartPosition.LATEST ? "end" : "beginning");
             }
             groupReady = true;
@@ -168,7 +172,8 @@ public class EventConsumer {
             sink.accept(fresh);
         }
         if (recovered > 0) {
-            Log.infof("consumer '%s' resumed %d entries it had read before it stopped", group.consumerName(), recovered);
+            Log.infof(
+                    "consumer '%s' resumed %d entries it had read before it stopped", group.consumerName(), recovered);
         }
     }
 
@@ -189,11 +194,15 @@ public class EventConsumer {
         if (room == 0) {
             return;
         }
-        ConsumerGroup.Claimed claimed = group.claimStale(claimCursor, config.claimMinIdle(), Math.min(room, config.batchSize()));
+        ConsumerGroup.Claimed claimed =
+                group.claimStale(claimCursor, config.claimMinIdle(), Math.min(room, config.batchSize()));
         claimCursor = claimed.nextCursor() == null ? "0-0" : claimed.nextCursor();
-        List<StreamEntry> fresh = claimed.entries().stream().filter(e -> !sink.holds(e.id())).toList();
+        List<StreamEntry> fresh =
+                claimed.entries().stream().filter(e -> !sink.holds(e.id())).toList();
         if (!fresh.isEmpty()) {
-            Log.infof("consumer '%s' took over %d entries left pending by a stopped consumer", group.consumerName(), fresh.size());
+            Log.infof(
+                    "consumer '%s' took over %d entries left pending by a stopped consumer",
+                    group.consumerName(), fresh.size());
             sink.accept(fresh);
         }
     }

@@ -19,7 +19,8 @@ class RateTest {
 
     @Test
     void refusesWhatIsNotARateWithAMessageThatSaysHowToWriteOne() {
-        assertThatThrownBy(() -> Rate.valueOf("twenty a minute")).hasMessageContaining("write permits/period such as 20/1m");
+        assertThatThrownBy(() -> Rate.valueOf("twenty a minute"))
+                .hasMessageContaining("write permits/period such as 20/1m");
         assertThatThrownBy(() -> Rate.valueOf("0/1s")).hasMessageContaining("at least 1 permit");
         assertThatThrownBy(() -> Rate.valueOf("5/0s")).hasMessageContaining("positive period");
     }

@@ -37,10 +37,13 @@ class RedisAclTest {
 
     @Test
     void isReadyAndReadsRedisWithTheAclUser() {
-        assertThat(RedisAclTestResource.server().commandWithoutLogin("PING")).as("Redis refuses anyone without the password").startsWith("-NOAUTH");
+        assertThat(RedisAclTestResource.server().commandWithoutLogin("PING"))
+                .as("Redis refuses anyone without the password")
+                .startsWith("-NOAUTH");
         given().get(ready).then().statusCode(200);
         redis.value(String.class).set("porthole:acl-probe", "written with the ACL user");
-        assertThat(RedisAclTestResource.server().command("GET porthole:acl-probe")).isEqualTo("$25");
+        assertThat(RedisAclTestResource.server().command("GET porthole:acl-probe"))
+                .isEqualTo("$25");
     }
 
     @Test
@@ -51,8 +54,10 @@ class RedisAclTest {
         try {
             assertThatThrownBy(() -> new RedisLoginCheck().check(client, wrong))
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("Redis at redis://127.0.0.1:" + server.port() + " refused the login of user 'porthole' (WRONGPASS")
-                    .message().doesNotContain("not-the-password-42");
+                    .hasMessageStartingWith("Redis at redis://127.0.0.1:" + server.port()
+                            + " refused the login of user 'porthole' (WRONGPASS")
+                    .message()
+                    .doesNotContain("not-the-password-42");
         } finally {
             client.close();
         }

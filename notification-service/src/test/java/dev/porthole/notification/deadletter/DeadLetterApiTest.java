@@ -36,8 +36,10 @@ class DeadLetterApiTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -68,16 +70,31 @@ class DeadLetterApiTest {
         String accepting = "/dead-api/accepting";
         receiver.reply(refusing, Reply.text(404, "no_service"));
         receiver.reply(accepting, Reply.text(200, "ok"));
-        channels.create("dl-refusing", ProviderKind.SLACK, receiver.url(refusing), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+        channels.create(
+                "dl-refusing",
+                ProviderKind.SLACK,
+                receiver.url(refusing),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
                 EventType.CLIENT_DELETED);
-        channels.create("dl-accepting", ProviderKind.SLACK, receiver.url(accepting), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+        channels.create(
+                "dl-accepting",
+                ProviderKind.SLACK,
+                receiver.url(accepting),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
                 EventType.CLIENT_DELETED);
 
         String entry = events.append(new dev.porthole.protocol.event.PortholeEvent.ClientDeleted("c-replay", "admin"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent() && !state.pending(entry));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent() && !state.pending(entry));
         String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
 
-        admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(200)
+        admin().get("/api/v1/dead-letters/" + deadId)
+                .then()
+                .statusCode(200)
                 .body("kind", equalTo("rejected"))
                 .body("channel", equalTo("dl-refusing"))
                 .body("sourceId", equalTo(entry))
@@ -88,48 +105,74 @@ class DeadLetterApiTest {
         admin().get("/api/v1/dead-letters?limit=5").then().statusCode(200).body("[0].id", equalTo(deadId));
 
         receiver.reply(refusing, Reply.text(200, "ok"));
-        String replayEntry = admin().post("/api/v1/dead-letters/" + deadId + "/replay").then().statusCode(202)
-                .body("deadLetterId", equalTo(deadId)).body("channel", equalTo("dl-refusing"))
-                .extract().path("entryId");
+        String replayEntry = admin().post("/api/v1/dead-letters/" + deadId + "/replay")
+                .then()
+                .statusCode(202)
+                .body("deadLetterId", equalTo(deadId))
+                .body("channel", equalTo("dl-refusing"))
+                .extract()
+                .path("entryId");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(refusing).size() == 2 && !state.pending(replayEntry));
-        assertThat(receiver.requests(refusing).get(1).bodyText()).isEqualTo("{\"text\":\"Porthole · client.deleted\\nc-replay\"}");
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> receiver.requests(accepting).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(refusing).size() == 2 && !state.pending(replayEntry));
+        assertThat(receiver.requests(refusing).get(1).bodyText())
+                .isEqualTo("{\"text\":\"Porthole · client.deleted\\nc-replay\"}");
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> receiver.requests(accepting).size() == 1);
         admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(404);
     }
 
     @Test
     void refusesToReplayAMalformedEntry() {
         String entry = events.appendFields(Map.of("event", "garbage"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
 
-        admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(200)
-                .body("kind", equalTo("malformed")).body("replayable", equalTo(false)).body("event", equalTo("garbage"))
+        admin().get("/api/v1/dead-letters/" + deadId)
+                .then()
+                .statusCode(200)
+                .body("kind", equalTo("malformed"))
+                .body("replayable", equalTo(false))
+                .body("event", equalTo("garbage"))
                 .body("raw.event", equalTo("garbage"));
-        admin().post("/api/v1/dead-letters/" + deadId + "/replay").then()
-                .statusCode(409).contentType("application/problem+json").body("detail", startsWith("dead letter " + deadId + " is a malformed entry"));
+        admin().post("/api/v1/dead-letters/" + deadId + "/replay")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("dead letter " + deadId + " is a malformed entry"));
     }
 
     @Test
     void refusesToReplayToAChannelThatNoLongerExists() {
         String path = "/dead-api/gone";
         receiver.reply(path, Reply.text(410, "channel_is_archived"));
-        channels.create("dl-gone", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+        channels.create(
+                "dl-gone",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
                 EventType.CLIENT_CREATED);
         String entry = events.append(Events.clientCreated("c-gone"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
         channels.removeAll();
 
-        admin().post("/api/v1/dead-letters/" + deadId + "/replay").then()
-                .statusCode(409).body("detail", equalTo("channel 'dl-gone' no longer exists; create it again to replay this event"));
+        admin().post("/api/v1/dead-letters/" + deadId + "/replay")
+                .then()
+                .statusCode(409)
+                .body("detail", equalTo("channel 'dl-gone' no longer exists; create it again to replay this event"));
     }
 
     @Test
     void discardsADeadLetter() {
         String entry = events.appendFields(Map.of("nothing", "here"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
 
         admin().delete("/api/v1/dead-letters/" + deadId).then().statusCode(204);

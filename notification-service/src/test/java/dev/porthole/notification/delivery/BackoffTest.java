@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
-    private final Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30), 0.5, Duration.ofSeconds(60));
+    private final Backoff backoff =
+            new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30), 0.5, Duration.ofSeconds(60));
     private final Verdict.Retry timeout = new Verdict.Retry("timed out", false, Optional.empty());
 
     @Test

@@ -46,18 +46,26 @@ class BoundsTest {
     public static class TightBounds implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.notify.consumer.max-in-flight", "4",
-                    "porthole.notify.dead-letters.max-len", "3",
-                    "porthole.notify.flapping.max-tracked", "2",
-                    "porthole.notify.flapping.window", "3s",
-                    "porthole.notify.channels.max", "3");
+            return Map.of(
+                    "porthole.notify.consumer.max-in-flight",
+                    "4",
+                    "porthole.notify.dead-letters.max-len",
+                    "3",
+                    "porthole.notify.flapping.max-tracked",
+                    "2",
+                    "porthole.notify.flapping.window",
+                    "3s",
+                    "porthole.notify.channels.max",
+                    "3");
         }
     }
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -81,9 +89,16 @@ class BoundsTest {
     @Test
     void readsNoMoreThanMaxInFlightEntriesWhileTheChatServiceIsSlow() {
         String path = "/bounds/slow";
-        receiver.reply(path, Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(500)));
-        channels.create("bounds-slow", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), Optional.empty(),
-                MessageFormat.TEXT, "{clientId}", EventType.CLIENT_CREATED);
+        receiver.reply(
+                path, Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(500)));
+        channels.create(
+                "bounds-slow",
+                ProviderKind.DINGTALK,
+                receiver.url(path + "?access_token=t"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
+                EventType.CLIENT_CREATED);
         List<PortholeEvent> burst = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             burst.add(Events.clientCreated("slow-" + i));
@@ -93,7 +108,8 @@ class BoundsTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> state.pendingCount() == 4);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> state.pendingCount() <= 4);
-        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests(path).size() == 10 && state.pendingCount() == 0);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> receiver.requests(path).size() == 10 && state.pendingCount() == 0);
         assertThat(receiver.mostConcurrent(path)).isEqualTo(1);
         assertThat(receiver.requests(path).stream().map(Received::bodyText).toList())
                 .allSatisfy(body -> assertThat(body).contains("slow-"));
@@ -106,28 +122,45 @@ class BoundsTest {
             bad.add(events.appendFields(Map.of("event", "broken-" + i)));
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> bad.stream().noneMatch(state::pending) && state.deadLetterOf(bad.getLast()).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> bad.stream().noneMatch(state::pending)
+                        && state.deadLetterOf(bad.getLast()).isPresent());
         assertThat(deadLetters.size()).isEqualTo(3);
-        assertThat(deadLetters.newest(10)).extracting(DeadLetter::sourceId).containsExactly(bad.get(4), bad.get(3), bad.get(2));
+        assertThat(deadLetters.newest(10))
+                .extracting(DeadLetter::sourceId)
+                .containsExactly(bad.get(4), bad.get(3), bad.get(2));
     }
 
     @Test
     void letsEventsPassUnsuppressedWhenTheFlappingTableIsFull() {
         String path = "/bounds/flapping";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create("bounds-flapping", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{name}",
+        channels.create(
+                "bounds-flapping",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{name}",
                 EventType.TUNNEL_CLOSED);
 
-        events.appendAll(List.of(Events.tunnelClosed("c", "first"), Events.tunnelClosed("c", "second"), Events.tunnelClosed("c", "third")));
+        events.appendAll(List.of(
+                Events.tunnelClosed("c", "first"),
+                Events.tunnelClosed("c", "second"),
+                Events.tunnelClosed("c", "third")));
 
         // The third tunnel finds both holds taken and goes out at once; the other two wait for the 3 s window.
-        await().atMost(Duration.ofMillis(2000)).until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText()).isEqualTo("{\"text\":\"Porthole · tunnel.closed\\nthird\"}");
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 3);
-        assertThat(receiver.requests(path).stream().map(Received::bodyText).toList()).containsExactlyInAnyOrder(
-                "{\"text\":\"Porthole · tunnel.closed\\nthird\"}",
-                "{\"text\":\"Porthole · tunnel.closed\\nfirst\"}",
-                "{\"text\":\"Porthole · tunnel.closed\\nsecond\"}");
+        await().atMost(Duration.ofMillis(2000))
+                .until(() -> receiver.requests(path).size() == 1);
+        assertThat(receiver.requests(path).getFirst().bodyText())
+                .isEqualTo("{\"text\":\"Porthole · tunnel.closed\\nthird\"}");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 3);
+        assertThat(receiver.requests(path).stream().map(Received::bodyText).toList())
+                .containsExactlyInAnyOrder(
+                        "{\"text\":\"Porthole · tunnel.closed\\nthird\"}",
+                        "{\"text\":\"Porthole · tunnel.closed\\nfirst\"}",
+                        "{\"text\":\"Porthole · tunnel.closed\\nsecond\"}");
     }
 
     @Test
@@ -135,15 +168,28 @@ class BoundsTest {
         List<String> ids = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                ids.add(given().auth().oauth2(AdminTokens.admin()).contentType(ContentType.JSON)
+                ids.add(given().auth()
+                        .oauth2(AdminTokens.admin())
+                        .contentType(ContentType.JSON)
                         .body(Map.of("provider", "slack", "url", "https://hooks.slack.com/services/T/B/" + i))
-                        .post("/api/v1/channels").then().statusCode(201).extract().path("id"));
+                        .post("/api/v1/channels")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id"));
             }
-            given().auth().oauth2(AdminTokens.admin()).contentType(ContentType.JSON)
+            given().auth()
+                    .oauth2(AdminTokens.admin())
+                    .contentType(ContentType.JSON)
                     .body(Map.of("provider", "slack", "url", "https://hooks.slack.com/services/T/B/4"))
-                    .post("/api/v1/channels").then()
-                    .statusCode(409).contentType("application/problem+json")
-                    .body("detail", startsWith("there are already 3 channels, the most allowed (PORTHOLE_NOTIFY_CHANNELS_MAX=3)"));
+                    .post("/api/v1/channels")
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body(
+                            "detail",
+                            startsWith(
+                                    "there are already 3 channels, the most allowed (PORTHOLE_NOTIFY_CHANNELS_MAX=3)"));
         } finally {
             ids.forEach(repository::delete);
         }
@@ -151,8 +197,13 @@ class BoundsTest {
 
     @Test
     void refusesARequestBodyOverSixtyFourKilobytes() {
-        given().auth().oauth2(AdminTokens.admin()).contentType(ContentType.JSON)
-                .body("{\"provider\":\"slack\",\"url\":\"https://hooks.slack.com/services/T/B/1\",\"template\":\"" + "x".repeat(70_000) + "\"}")
-                .post("/api/v1/channels").then().statusCode(413);
+        given().auth()
+                .oauth2(AdminTokens.admin())
+                .contentType(ContentType.JSON)
+                .body("{\"provider\":\"slack\",\"url\":\"https://hooks.slack.com/services/T/B/1\",\"template\":\""
+                        + "x".repeat(70_000) + "\"}")
+                .post("/api/v1/channels")
+                .then()
+                .statusCode(413);
     }
 }

@@ -35,8 +35,10 @@ class FlappingSuppressionTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -60,8 +62,17 @@ class FlappingSuppressionTest {
     private String channel(String id) {
         String path = "/flapping/" + id;
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(id, ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, null,
-                EventType.TUNNEL_CLOSED, EventType.TUNNEL_OPENED, EventType.AGENT_CONNECTED, EventType.AGENT_DISCONNECTED);
+        channels.create(
+                id,
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                null,
+                EventType.TUNNEL_CLOSED,
+                EventType.TUNNEL_OPENED,
+                EventType.AGENT_CONNECTED,
+                EventType.AGENT_DISCONNECTED);
         return path;
     }
 
@@ -76,11 +87,16 @@ class FlappingSuppressionTest {
 
         events.appendAll(flaps);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1 && state.pendingCount() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1 && state.pendingCount() == 0);
         String text = receiver.requests(path).getFirst().bodyText();
-        assertThat(text).startsWith("{\"text\":\"Porthole · flapping\\nTunnel http api flapped: went down 5 and came back 5 time(s)"
-                + " within 1s; it is up now.\\nfirst: ");
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> receiver.requests(path).size() == 1);
+        assertThat(text)
+                .startsWith(
+                        "{\"text\":\"Porthole · flapping\\nTunnel http api flapped: went down 5 and came back 5 time(s)"
+                                + " within 1s; it is up now.\\nfirst: ");
+        await().during(Duration.ofMillis(1500))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> receiver.requests(path).size() == 1);
     }
 
     @Test
@@ -89,18 +105,22 @@ class FlappingSuppressionTest {
 
         events.append(Events.tunnelClosed("c-lone", "lonely"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         assertThat(receiver.requests(path).getFirst().bodyText())
-                .startsWith("{\"text\":\"Porthole · tunnel.closed\\nTunnel http lonely closed (client c-lone): agent went away.");
+                .startsWith(
+                        "{\"text\":\"Porthole · tunnel.closed\\nTunnel http lonely closed (client c-lone): agent went away.");
     }
 
     @Test
     void reportsATunnelThatStayedDownAsDown() {
         String path = channel("flap-down");
 
-        events.appendAll(List.of(Events.tunnelClosed("c-d", "db"), Events.tunnelOpened("c-d", "db"), Events.tunnelClosed("c-d", "db")));
+        events.appendAll(List.of(
+                Events.tunnelClosed("c-d", "db"), Events.tunnelOpened("c-d", "db"), Events.tunnelClosed("c-d", "db")));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         assertThat(receiver.requests(path).getFirst().bodyText())
                 .contains("Tunnel http db flapped: went down 2 and came back 1 time(s) within 1s; it is down now.");
     }
@@ -110,17 +130,24 @@ class FlappingSuppressionTest {
         String path = channel("flap-agent");
         List<PortholeEvent> changes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            changes.add(new PortholeEvent.AgentDisconnected("gw-1", "s-" + i, "c-agent", "198.51.100.9", 1006, "network", 1000, 10, 20));
-            changes.add(new PortholeEvent.AgentConnected("gw-1", "s-" + (i + 1), "c-agent", "a-1", "198.51.100.9", "1.0"));
+            changes.add(new PortholeEvent.AgentDisconnected(
+                    "gw-1", "s-" + i, "c-agent", "198.51.100.9", 1006, "network", 1000, 10, 20));
+            changes.add(
+                    new PortholeEvent.AgentConnected("gw-1", "s-" + (i + 1), "c-agent", "a-1", "198.51.100.9", "1.0"));
         }
         changes.add(Events.tunnelClosed("c-other", "other"));
 
         events.appendAll(changes);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2);
-        List<String> bodies = receiver.requests(path).stream().map(Received::bodyText).toList();
-        assertThat(bodies).anySatisfy(b -> assertThat(b).contains(
-                "Agent of client c-agent flapped: went down 3 and came back 3 time(s) within 1s; it is up now."));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2);
+        List<String> bodies =
+                receiver.requests(path).stream().map(Received::bodyText).toList();
+        assertThat(bodies)
+                .anySatisfy(
+                        b -> assertThat(b)
+                                .contains(
+                                        "Agent of client c-agent flapped: went down 3 and came back 3 time(s) within 1s; it is up now."));
         assertThat(bodies).anySatisfy(b -> assertThat(b).contains("Tunnel http other closed (client c-other)"));
     }
 
@@ -130,8 +157,10 @@ class FlappingSuppressionTest {
 
         events.append(Events.tunnelOpened("c-open", "fresh"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         assertThat(receiver.requests(path).getFirst().bodyText())
-                .startsWith("{\"text\":\"Porthole · tunnel.opened\\nTunnel http fresh opened at http://fresh.example.test (client c-open).");
+                .startsWith(
+                        "{\"text\":\"Porthole · tunnel.opened\\nTunnel http fresh opened at http://fresh.example.test (client c-open).");
     }
 }

@@ -38,10 +38,13 @@ class RateLimitSummaryTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
+
     @Inject
     MeterRegistry registry;
 
@@ -66,15 +69,24 @@ class RateLimitSummaryTest {
     void mergesEventsBeyondDingTalksTwentyAMinuteIntoOneSummary() {
         String path = "/ratelimit/dingtalk/robot/send";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create("rl-dingtalk", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), Optional.empty(),
-                MessageFormat.TEXT, "{type} {clientId}", EventType.CLIENT_CREATED, EventType.AGENT_CONNECTED, EventType.AUTH_FAILED);
+        channels.create(
+                "rl-dingtalk",
+                ProviderKind.DINGTALK,
+                receiver.url(path + "?access_token=t"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type} {clientId}",
+                EventType.CLIENT_CREATED,
+                EventType.AGENT_CONNECTED,
+                EventType.AUTH_FAILED);
         double summariesBefore = count("porthole.notify.summaries");
         List<PortholeEvent> burst = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             burst.add(Events.clientCreated("c-" + i));
         }
         for (int i = 0; i < 30; i++) {
-            burst.add(new PortholeEvent.AgentConnected("gw-1", "s-" + i, "agent-" + i, "a-" + i, "198.51.100.1", "1.0"));
+            burst.add(
+                    new PortholeEvent.AgentConnected("gw-1", "s-" + i, "agent-" + i, "a-" + i, "198.51.100.1", "1.0"));
         }
         for (int i = 0; i < 7; i++) {
             burst.add(Events.authFailed("x-" + i));
@@ -82,31 +94,45 @@ class RateLimitSummaryTest {
 
         events.appendAll(burst);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests(path).size() == 21);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> receiver.requests(path).size() == 21);
         List<Received> requests = receiver.requests(path);
         for (int i = 0; i < 20; i++) {
-            assertThat(requests.get(i).bodyText()).isEqualTo(
-                    "{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.created\\nclient.created c-" + i + "\"}}");
+            assertThat(requests.get(i).bodyText())
+                    .isEqualTo(
+                            "{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.created\\nclient.created c-"
+                                    + i + "\"}}");
         }
-        assertThat(requests.get(20).bodyText()).isEqualTo("{\"msgtype\":\"text\",\"text\":{\"content\":"
-                + "\"Porthole · 37 more events\\n37 more events: 30 agent.connected, 7 auth.failed\"}}");
+        assertThat(requests.get(20).bodyText())
+                .isEqualTo("{\"msgtype\":\"text\",\"text\":{\"content\":"
+                        + "\"Porthole · 37 more events\\n37 more events: 30 agent.connected, 7 auth.failed\"}}");
         // The 21st message waited for DingTalk's next permit: 20 a minute refill one every 3 s.
-        assertThat(Duration.between(requests.get(19).at(), requests.get(20).at())).isGreaterThan(Duration.ofMillis(2000));
+        assertThat(Duration.between(requests.get(19).at(), requests.get(20).at()))
+                .isGreaterThan(Duration.ofMillis(2000));
         await().atMost(Duration.ofSeconds(5)).until(() -> state.pendingCount() == 0);
         assertThat(count("porthole.notify.summaries") - summariesBefore).isEqualTo(1.0);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> receiver.requests(path).size() == 21);
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> receiver.requests(path).size() == 21);
     }
 
     @Test
     void sendsTheOnlyHeldBackEventAsItselfNotAsASummary() {
         String path = "/ratelimit/slack/one";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create("rl-slack", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+        channels.create(
+                "rl-slack",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
                 EventType.CLIENT_CREATED);
 
         events.appendAll(List.of(Events.clientCreated("first"), Events.clientCreated("second")));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2);
         List<Received> requests = receiver.requests(path);
         assertThat(requests.get(0).bodyText()).isEqualTo("{\"text\":\"Porthole · client.created\\nfirst\"}");
         assertThat(requests.get(1).bodyText()).isEqualTo("{\"text\":\"Porthole · client.created\\nsecond\"}");
@@ -115,6 +141,8 @@ class RateLimitSummaryTest {
     }
 
     private double count(String name) {
-        return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+        return registry.find(name).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 }

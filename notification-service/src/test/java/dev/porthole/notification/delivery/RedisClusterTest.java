@@ -38,12 +38,16 @@ class RedisClusterTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
+
     @Inject
     RedisKeys keys;
+
     @Inject
     NotificationConfig config;
 
@@ -72,18 +76,30 @@ class RedisClusterTest {
     @Test
     void anEventReachesItsChannelAndADeadLetterIsReplayed() {
         String path = "/cluster/wecom";
-        receiver.reply(path, Reply.text(503, "down"), Reply.text(503, "down"), Reply.text(503, "down"),
+        receiver.reply(
+                path,
+                Reply.text(503, "down"),
+                Reply.text(503, "down"),
+                Reply.text(503, "down"),
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
-        channels.create("cluster-wecom", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT,
-                "{type}", EventType.CLIENT_CREATED);
+        channels.create(
+                "cluster-wecom",
+                ProviderKind.WECOM,
+                receiver.url(path + "?key=k"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
+                EventType.CLIENT_CREATED);
         assertThat(repository.storedCount()).isEqualTo(1);
 
         String entry = events.append(Events.clientCreated("c-cluster"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
         deadLetters.replay(letter);
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 4);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 4);
         assertThat(state.deadLetterOf(entry)).as("the replayed letter is gone").isEmpty();
     }
 
@@ -91,9 +107,17 @@ class RedisClusterTest {
     void replicasShareARateLimitBucket() {
         SharedTokenBuckets replicaA = new SharedTokenBuckets(redis, keys, config);
         SharedTokenBuckets replicaB = new SharedTokenBuckets(redis, keys, config);
-        var channel = channels.create("cluster-slack", ProviderKind.SLACK, receiver.url("/cluster/slack"), Optional.empty(), MessageFormat.TEXT,
-                "{type}", EventType.CLIENT_CREATED);
+        var channel = channels.create(
+                "cluster-slack",
+                ProviderKind.SLACK,
+                receiver.url("/cluster/slack"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
+                EventType.CLIENT_CREATED);
         assertThat(replicaA.tryAcquire(channel).granted()).isTrue();
-        assertThat(replicaB.tryAcquire(channel).granted()).as("Slack allows one a second, for both replicas together").isFalse();
+        assertThat(replicaB.tryAcquire(channel).granted())
+                .as("Slack allows one a second, for both replicas together")
+                .isFalse();
     }
 }

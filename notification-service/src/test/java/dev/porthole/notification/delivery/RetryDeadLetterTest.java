@@ -40,10 +40,13 @@ class RetryDeadLetterTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
+
     @Inject
     MeterRegistry registry;
 
@@ -68,19 +71,28 @@ class RetryDeadLetterTest {
     void deadLettersTheEventAfterTheLastAttemptWithDoublingDelays() {
         String path = "/retry/wecom/always-503";
         receiver.reply(path, Reply.text(503, "maintenance"));
-        channels.create("retry-exhausted", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT,
-                "{type}", EventType.CLIENT_CREATED);
+        channels.create(
+                "retry-exhausted",
+                ProviderKind.WECOM,
+                receiver.url(path + "?key=k"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
+                EventType.CLIENT_CREATED);
         double deadBefore = count("porthole.notify.dead.letters", "kind", "exhausted");
         double retriesBefore = count("porthole.notify.retries", "provider", "wecom");
         EventEnvelope envelope = Events.envelope(Events.clientCreated("c-exhausted"));
 
         String entry = events.append(envelope);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         List<Received> attempts = receiver.requests(path);
         assertThat(attempts).hasSize(3);
-        assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(95));
-        assertThat(Duration.between(attempts.get(1).at(), attempts.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(195));
+        assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(95));
+        assertThat(Duration.between(attempts.get(1).at(), attempts.get(2).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(195));
         DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.EXHAUSTED);
         assertThat(letter.reason()).isEqualTo("gave up after 3 attempts: HTTP 503");
@@ -89,44 +101,68 @@ class RetryDeadLetterTest {
         assertThat(letter.event()).contains(EventCodec.toJson(envelope));
         assertThat(letter.replayable()).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
-        assertThat(count("porthole.notify.dead.letters", "kind", "exhausted") - deadBefore).isEqualTo(1.0);
-        assertThat(count("porthole.notify.retries", "provider", "wecom") - retriesBefore).isEqualTo(2.0);
+        assertThat(count("porthole.notify.dead.letters", "kind", "exhausted") - deadBefore)
+                .isEqualTo(1.0);
+        assertThat(count("porthole.notify.retries", "provider", "wecom") - retriesBefore)
+                .isEqualTo(2.0);
     }
 
     @Test
     void retriesAfterATimeoutAndDeliversOnce() {
         String path = "/retry/dingtalk/slow-then-ok";
-        receiver.reply(path, Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(2600)),
+        receiver.reply(
+                path,
+                Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(2600)),
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
-        channels.create("retry-timeout", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), Optional.empty(),
-                MessageFormat.TEXT, "{type}", EventType.CLIENT_CREATED);
+        channels.create(
+                "retry-timeout",
+                ProviderKind.DINGTALK,
+                receiver.url(path + "?access_token=t"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
+                EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-timeout"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
         assertThat(state.deadLettersOf(entry)).isEmpty();
     }
 
     @Test
     void sendsOneRequestAtATimePerChannelWhileRetrying() {
         String path = "/retry/slack/flaky";
-        receiver.reply(path, Reply.text(500, "rollup_error").after(Duration.ofMillis(100)), Reply.text(500, "rollup_error"),
+        receiver.reply(
+                path,
+                Reply.text(500, "rollup_error").after(Duration.ofMillis(100)),
+                Reply.text(500, "rollup_error"),
                 Reply.text(200, "ok"));
-        channels.create("retry-order", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+        channels.create(
+                "retry-order",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
                 EventType.CLIENT_CREATED);
 
         events.appendAll(List.of(Events.clientCreated("one"), Events.clientCreated("two")));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 4);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 4);
         assertThat(receiver.mostConcurrent(path)).isEqualTo(1);
-        assertThat(receiver.requests(path).stream().map(Received::bodyText).toList()).containsExactly(
-                "{\"text\":\"Porthole · client.created\\none\"}",
-                "{\"text\":\"Porthole · client.created\\none\"}",
-                "{\"text\":\"Porthole · client.created\\none\"}",
-                "{\"text\":\"Porthole · client.created\\ntwo\"}");
+        assertThat(receiver.requests(path).stream().map(Received::bodyText).toList())
+                .containsExactly(
+                        "{\"text\":\"Porthole · client.created\\none\"}",
+                        "{\"text\":\"Porthole · client.created\\none\"}",
+                        "{\"text\":\"Porthole · client.created\\none\"}",
+                        "{\"text\":\"Porthole · client.created\\ntwo\"}");
     }
 
     private double count(String name, String tag, String value) {
-        return registry.find(name).tag(tag, value).counters().stream().mapToDouble(c -> c.count()).sum();
+        return registry.find(name).tag(tag, value).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 }

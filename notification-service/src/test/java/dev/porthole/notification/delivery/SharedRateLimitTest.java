@@ -16,7 +16,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +26,10 @@ class SharedRateLimitTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     RedisKeys keys;
+
     @Inject
     NotificationConfig config;
 
@@ -66,13 +67,16 @@ class SharedRateLimitTest {
 
     @Test
     void feishuBucketCarriesBothTheSecondAndTheMinuteLimit() {
-        BucketConfiguration configuration = SharedTokenBuckets.configuration(config.notification().rateLimits().feishu());
+        BucketConfiguration configuration = SharedTokenBuckets.configuration(
+                config.notification().rateLimits().feishu());
 
         assertThat(configuration.getBandwidths()).hasSize(2);
         assertThat(configuration.getBandwidths()[0].getCapacity()).isEqualTo(5);
-        assertThat(configuration.getBandwidths()[0].getRefillPeriodNanos()).isEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(configuration.getBandwidths()[0].getRefillPeriodNanos())
+                .isEqualTo(Duration.ofSeconds(1).toNanos());
         assertThat(configuration.getBandwidths()[1].getCapacity()).isEqualTo(100);
-        assertThat(configuration.getBandwidths()[1].getRefillPeriodNanos()).isEqualTo(Duration.ofMinutes(1).toNanos());
+        assertThat(configuration.getBandwidths()[1].getRefillPeriodNanos())
+                .isEqualTo(Duration.ofMinutes(1).toNanos());
         assertThat(config.notification().rateLimits().dingtalk()).containsExactly(new Rate(20, Duration.ofMinutes(1)));
         assertThat(config.notification().rateLimits().wecom()).containsExactly(new Rate(20, Duration.ofMinutes(1)));
         assertThat(config.notification().rateLimits().slack()).containsExactly(new Rate(1, Duration.ofSeconds(1)));
@@ -88,7 +92,14 @@ class SharedRateLimitTest {
     }
 
     private static Channel channel(String id, ProviderKind kind) {
-        return new Channel(id, kind, "http://127.0.0.1:1/x", Optional.empty(), ChannelFilter.all(), Optional.empty(), MessageFormat.TEXT,
+        return new Channel(
+                id,
+                kind,
+                "http://127.0.0.1:1/x",
+                Optional.empty(),
+                ChannelFilter.all(),
+                Optional.empty(),
+                MessageFormat.TEXT,
                 Channel.Origin.API);
     }
 }

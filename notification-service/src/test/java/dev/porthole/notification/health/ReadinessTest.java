@@ -49,11 +49,13 @@ class ReadinessTest {
 
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
+
     @TestHTTPResource(value = "/health/live", management = true)
     URL live;
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
 
@@ -73,11 +75,18 @@ class ReadinessTest {
         String path = "/readiness/after-restart";
         receiver.reply(path, Reply.text(200, "ok"));
         TestChannels channels = new TestChannels(repository);
-        channels.create("after-restart", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+        channels.create(
+                "after-restart",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
                 EventType.CLIENT_CREATED);
         new Events(redis).append(Events.clientCreated("back-again"));
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> receiver.requests(path).size() == 1);
         assertThat(receiver.requests(path).getFirst().bodyText()).contains("back-again");
         channels.removeAll();
     }

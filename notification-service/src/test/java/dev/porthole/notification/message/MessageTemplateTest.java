@@ -9,12 +9,16 @@ import org.junit.jupiter.api.Test;
 
 class MessageTemplateTest {
 
-    private static final EventEnvelope CLOSED = new EventEnvelope("id-1", Instant.parse("2026-03-04T05:06:07Z"), "gateway/a",
+    private static final EventEnvelope CLOSED = new EventEnvelope(
+            "id-1",
+            Instant.parse("2026-03-04T05:06:07Z"),
+            "gateway/a",
             new PortholeEvent.TunnelClosed("gw-1", "s-1", "c-1", "http", "api", null));
 
     @Test
     void replacesEnvelopeAndEventPlaceholders() {
-        assertThat(new MessageTemplate("[{severity}] {type} {name} of {clientId} at {at} from {source} ({id})").render(CLOSED))
+        assertThat(new MessageTemplate("[{severity}] {type} {name} of {clientId} at {at} from {source} ({id})")
+                        .render(CLOSED))
                 .isEqualTo("[INFO] tunnel.closed api of c-1 at 2026-03-04T05:06:07Z from gateway/a (id-1)");
     }
 
@@ -25,8 +29,8 @@ class MessageTemplateTest {
 
     @Test
     void keepsDollarSignsAndBackslashesInValues() {
-        EventEnvelope limit = new EventEnvelope("id", Instant.EPOCH, "s",
-                new PortholeEvent.LimitHit("g", "c", "t", "bandwidth", "$1 \\ cost"));
+        EventEnvelope limit = new EventEnvelope(
+                "id", Instant.EPOCH, "s", new PortholeEvent.LimitHit("g", "c", "t", "bandwidth", "$1 \\ cost"));
         assertThat(new MessageTemplate("{detail}").render(limit)).isEqualTo("$1 \\ cost");
     }
 
@@ -34,6 +38,7 @@ class MessageTemplateTest {
     void namesPlaceholdersNoEventHas() {
         assertThat(new MessageTemplate("{type} {bogus} {clientId} {alsoBogus} {bogus}").unknownPlaceholders())
                 .containsExactly("bogus", "alsoBogus");
-        assertThat(new MessageTemplate("{remoteAddress} {bytesIn} {publicAddress}").unknownPlaceholders()).isEmpty();
+        assertThat(new MessageTemplate("{remoteAddress} {bytesIn} {publicAddress}").unknownPlaceholders())
+                .isEmpty();
     }
 }

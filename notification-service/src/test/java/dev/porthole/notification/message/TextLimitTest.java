@@ -31,7 +31,8 @@ class TextLimitTest {
     void neverSplitsASurrogatePair() {
         String cut = TextLimit.utf8Bytes(7).apply("a😀😀😀");
         assertThat(cut).isEqualTo("a…");
-        assertThat(new String(cut.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo(cut);
+        assertThat(new String(cut.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+                .isEqualTo(cut);
         assertThat(TextLimit.utf8Bytes(9).apply("a😀😀😀")).isEqualTo("a😀…");
     }
 

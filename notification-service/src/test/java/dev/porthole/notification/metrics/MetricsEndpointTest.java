@@ -36,13 +36,16 @@ class MetricsEndpointTest {
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
+
     @TestHTTPResource(value = "/health/live", management = true)
     URL live;
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -64,7 +67,8 @@ class MetricsEndpointTest {
     }
 
     private double redisFailures() {
-        return PrometheusText.sum(given().get(metrics).then().statusCode(200).extract().asString(), "redis_commands_failure_total");
+        return PrometheusText.sum(
+                given().get(metrics).then().statusCode(200).extract().asString(), "redis_commands_failure_total");
     }
 
     @Test
@@ -73,8 +77,17 @@ class MetricsEndpointTest {
         Events events = new Events(redis);
         StreamState state = new StreamState(redis, deadLetters);
         String path = "/metrics/feishu";
-        receiver.reply(path, Reply.json(200, "{\"code\":11232,\"msg\":\"frequency limited\"}"), Reply.json(200, "{\"code\":0,\"msg\":\"success\"}"));
-        channels.create("metrics-feishu", ProviderKind.FEISHU, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{type}",
+        receiver.reply(
+                path,
+                Reply.json(200, "{\"code\":11232,\"msg\":\"frequency limited\"}"),
+                Reply.json(200, "{\"code\":0,\"msg\":\"success\"}"));
+        channels.create(
+                "metrics-feishu",
+                ProviderKind.FEISHU,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
                 EventType.CLIENT_CREATED);
 
         String delivered = events.append(Events.clientCreated("c-metrics"));
@@ -83,8 +96,10 @@ class MetricsEndpointTest {
 
         String body = given().get(metrics).then().statusCode(200).extract().asString();
         assertThat(body)
-                .containsPattern("porthole_notify_deliveries_total\\{[^}]*outcome=\"delivered\",provider=\"feishu\"[^}]*} [1-9]")
-                .containsPattern("porthole_notify_deliveries_total\\{[^}]*outcome=\"retry\",provider=\"feishu\"[^}]*} [1-9]")
+                .containsPattern(
+                        "porthole_notify_deliveries_total\\{[^}]*outcome=\"delivered\",provider=\"feishu\"[^}]*} [1-9]")
+                .containsPattern(
+                        "porthole_notify_deliveries_total\\{[^}]*outcome=\"retry\",provider=\"feishu\"[^}]*} [1-9]")
                 .containsPattern("porthole_notify_retries_total\\{[^}]*provider=\"feishu\"[^}]*} [1-9]")
                 .containsPattern("porthole_notify_dead_letters_total\\{[^}]*kind=\"malformed\"[^}]*} [1-9]")
                 .containsPattern("porthole_notify_entries_total\\{[^}]*outcome=\"routed\"[^}]*} [1-9]")

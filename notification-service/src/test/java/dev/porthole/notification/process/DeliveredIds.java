@@ -12,8 +12,7 @@ final class DeliveredIds {
 
     private static final Pattern ID = Pattern.compile("\\\\n(it-[0-9a-z-]+)\"}$");
 
-    private DeliveredIds() {
-    }
+    private DeliveredIds() {}
 
     /** How many times each event id arrived, over the given requests. */
     static Map<String, Integer> count(List<WebhookReceiver.Received> requests) {

@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public final class NotificationProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Path LOGS = Path.of("target", "it-logs");
 
     private final String name;
@@ -39,7 +40,9 @@ public final class NotificationProcess implements AutoCloseable {
     /** Starts the process and waits until it is ready (management health). */
     public NotificationProcess start() {
         launch();
-        await("%s ready (see %s)".formatted(name, LOGS.resolve(name + ".out"))).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await("%s ready (see %s)".formatted(name, LOGS.resolve(name + ".out")))
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .failFast(name + " exited", () -> !process.isAlive())
                 .until(this::ready);
         return this;
@@ -52,7 +55,8 @@ public final class NotificationProcess implements AutoCloseable {
     }
 
     private void launch() {
-        process = ServiceProcess.start(name, "notification-service", List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), List.of(), env, LOGS);
+        process = ServiceProcess.start(
+                name, "notification-service", List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), List.of(), env, LOGS);
     }
 
     /** Everything the process printed. */
@@ -89,7 +93,11 @@ public final class NotificationProcess implements AutoCloseable {
 
     private static HttpResponse<String> get(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -12,8 +12,7 @@ final class ProcessSetup {
 
     static final String HOOK = "/it/services/T/B/hook";
 
-    private ProcessSetup() {
-    }
+    private ProcessSetup() {}
 
     /**
      * Production settings through the environment: a Slack default channel whose template is the
@@ -40,7 +39,10 @@ final class ProcessSetup {
     }
 
     static EventEnvelope event(String tag) {
-        return new EventEnvelope("it-" + tag + "-" + UUID.randomUUID(), Instant.now(), "gateway/it",
+        return new EventEnvelope(
+                "it-" + tag + "-" + UUID.randomUUID(),
+                Instant.now(),
+                "gateway/it",
                 new PortholeEvent.ClientCreated("c-" + tag, "admin"));
     }
 }

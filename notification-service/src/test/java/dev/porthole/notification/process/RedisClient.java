@@ -33,7 +33,15 @@ public final class RedisClient implements AutoCloseable {
 
     /** XADD as producers do. */
     public String append(EventEnvelope envelope) {
-        return send(Command.XADD, "porthole:events", "MAXLEN", "~", "100000", "*", EventCodec.STREAM_FIELD, EventCodec.toJson(envelope))
+        return send(
+                        Command.XADD,
+                        "porthole:events",
+                        "MAXLEN",
+                        "~",
+                        "100000",
+                        "*",
+                        EventCodec.STREAM_FIELD,
+                        EventCodec.toJson(envelope))
                 .toString();
     }
 
@@ -45,7 +53,8 @@ public final class RedisClient implements AutoCloseable {
 
     /** Entries pending on one consumer. */
     public long pendingOn(String consumer) {
-        Response entries = send(Command.XPENDING, "porthole:events", "notification-service", "-", "+", "1000", consumer);
+        Response entries =
+                send(Command.XPENDING, "porthole:events", "notification-service", "-", "+", "1000", consumer);
         return entries == null ? 0 : entries.size();
     }
 

@@ -42,7 +42,8 @@ class RestartIT {
             for (int i = 0; i < 20; i++) {
                 redis.append(ProcessSetup.event("before-" + i));
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests(ProcessSetup.HOOK).size() == 20);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> receiver.requests(ProcessSetup.HOOK).size() == 20);
 
             service.stop();
             for (int i = 0; i < 50; i++) {
@@ -51,10 +52,15 @@ class RestartIT {
             assertThat(receiver.requests(ProcessSetup.HOOK)).hasSize(20);
 
             service.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> DeliveredIds.count(receiver.requests(ProcessSetup.HOOK)).size() == 70);
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> DeliveredIds.count(receiver.requests(ProcessSetup.HOOK))
+                                    .size()
+                            == 70);
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4))
                     .until(() -> receiver.requests(ProcessSetup.HOOK).size() == 70);
-            assertThat(DeliveredIds.count(receiver.requests(ProcessSetup.HOOK)).values()).containsOnly(1);
+            assertThat(DeliveredIds.count(receiver.requests(ProcessSetup.HOOK)).values())
+                    .containsOnly(1);
             assertThat(redis.pending()).isZero();
         }
     }
@@ -67,7 +73,8 @@ class RestartIT {
             for (int i = 0; i < 20; i++) {
                 redis.append(ProcessSetup.event("burst-" + i));
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests(ProcessSetup.HOOK).size() >= 3);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> receiver.requests(ProcessSetup.HOOK).size() >= 3);
 
             service.stop();
             int sentBeforeStop = receiver.requests(ProcessSetup.HOOK).size();
@@ -75,8 +82,11 @@ class RestartIT {
             assertThat(redis.pendingOn("notify-1")).isEqualTo(20 - sentBeforeStop);
 
             service.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> redis.pending() == 0 && receiver.requests(ProcessSetup.HOOK).size() >= 20);
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> redis.pending() == 0
+                            && receiver.requests(ProcessSetup.HOOK).size() >= 20);
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
                     .until(() -> receiver.requests(ProcessSetup.HOOK).size() == 20);
             Map<String, Integer> delivered = DeliveredIds.count(receiver.requests(ProcessSetup.HOOK));
             assertThat(delivered).hasSize(20);
@@ -92,7 +102,9 @@ class RestartIT {
             for (int i = 0; i < 10; i++) {
                 redis.append(ProcessSetup.event("held-" + i));
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> redis.pendingOn("notify-1") == 10 && receiver.requests(ProcessSetup.HOOK).size() >= 10);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> redis.pendingOn("notify-1") == 10
+                            && receiver.requests(ProcessSetup.HOOK).size() >= 10);
 
             service.kill();
             receiver.reply(ProcessSetup.HOOK, Reply.text(200, "ok"));
@@ -102,7 +114,8 @@ class RestartIT {
             service.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> redis.pending() == 0);
             List<WebhookReceiver.Received> afterRestart = receiver.requests(ProcessSetup.HOOK)
-                    .subList(failedAttempts, receiver.requests(ProcessSetup.HOOK).size());
+                    .subList(
+                            failedAttempts, receiver.requests(ProcessSetup.HOOK).size());
             Map<String, Integer> delivered = DeliveredIds.count(afterRestart);
             assertThat(delivered).hasSize(10);
             assertThat(delivered.values()).containsOnly(1);

@@ -43,16 +43,25 @@ class TwoReplicasIT {
     @Test
     void deliversEachEventOnceWhenTwoReplicasShareTheGroup() {
         String url = receiver.url(ProcessSetup.HOOK);
-        try (NotificationProcess a = new NotificationProcess("replica-a", ProcessSetup.env(redisServer.url(), url, "replica-a")).start();
-                NotificationProcess b = new NotificationProcess("replica-b", ProcessSetup.env(redisServer.url(), url, "replica-b")).start()) {
+        try (NotificationProcess a = new NotificationProcess(
+                                "replica-a", ProcessSetup.env(redisServer.url(), url, "replica-a"))
+                        .start();
+                NotificationProcess b = new NotificationProcess(
+                                "replica-b", ProcessSetup.env(redisServer.url(), url, "replica-b"))
+                        .start()) {
             for (int i = 0; i < 200; i++) {
                 redis.append(ProcessSetup.event("shared-" + i));
             }
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> DeliveredIds.count(receiver.requests(ProcessSetup.HOOK)).size() == 200);
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> DeliveredIds.count(receiver.requests(ProcessSetup.HOOK))
+                                    .size()
+                            == 200);
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(4))
                     .until(() -> receiver.requests(ProcessSetup.HOOK).size() == 200 && redis.pending() == 0);
-            assertThat(DeliveredIds.count(receiver.requests(ProcessSetup.HOOK)).values()).containsOnly(1);
+            assertThat(DeliveredIds.count(receiver.requests(ProcessSetup.HOOK)).values())
+                    .containsOnly(1);
             double byA = delivered(a.metrics());
             double byB = delivered(b.metrics());
             assertThat(byA + byB).isEqualTo(200.0);
@@ -65,7 +74,8 @@ class TwoReplicasIT {
     void takesOverWhatAKilledReplicaHeldAndDeliversItOnce() {
         String url = receiver.url(ProcessSetup.HOOK);
         receiver.reply(ProcessSetup.HOOK, Reply.text(503, "maintenance"));
-        try (NotificationProcess a = new NotificationProcess("takeover-a", ProcessSetup.env(redisServer.url(), url, "replica-a")).start()) {
+        try (NotificationProcess a =
+                new NotificationProcess("takeover-a", ProcessSetup.env(redisServer.url(), url, "replica-a")).start()) {
             for (int i = 0; i < 10; i++) {
                 redis.append(ProcessSetup.event("orphan-" + i));
             }
@@ -75,10 +85,12 @@ class TwoReplicasIT {
         receiver.reply(ProcessSetup.HOOK, Reply.text(200, "ok"));
         int failedAttempts = receiver.requests(ProcessSetup.HOOK).size();
 
-        try (NotificationProcess b = new NotificationProcess("takeover-b", ProcessSetup.env(redisServer.url(), url, "replica-b")).start()) {
+        try (NotificationProcess b =
+                new NotificationProcess("takeover-b", ProcessSetup.env(redisServer.url(), url, "replica-b")).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> redis.pending() == 0);
             List<WebhookReceiver.Received> afterTakeover = receiver.requests(ProcessSetup.HOOK)
-                    .subList(failedAttempts, receiver.requests(ProcessSetup.HOOK).size());
+                    .subList(
+                            failedAttempts, receiver.requests(ProcessSetup.HOOK).size());
             Map<String, Integer> delivered = DeliveredIds.count(afterTakeover);
             assertThat(delivered).hasSize(10);
             assertThat(delivered.values()).containsOnly(1);

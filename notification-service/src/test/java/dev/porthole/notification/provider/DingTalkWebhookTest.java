@@ -42,8 +42,10 @@ class DingTalkWebhookTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -69,21 +71,33 @@ class DingTalkWebhookTest {
         String path = "/dingtalk/signed/robot/send";
         String secret = "SEC0123456789abcdef+/=";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create("dt-signed", ProviderKind.DINGTALK, receiver.url(path + "?access_token=tok123"), Optional.of(secret),
-                MessageFormat.TEXT, "{type} for {clientId}", EventType.CLIENT_CREATED);
+        channels.create(
+                "dt-signed",
+                ProviderKind.DINGTALK,
+                receiver.url(path + "?access_token=tok123"),
+                Optional.of(secret),
+                MessageFormat.TEXT,
+                "{type} for {clientId}",
+                EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-signed"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         Received request = receiver.requests(path).getFirst();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         String timestamp = request.rawQueryParam("timestamp");
-        assertThat(Long.parseLong(timestamp)).isBetween(Instant.now().minusSeconds(60).toEpochMilli(), Instant.now().toEpochMilli());
+        assertThat(Long.parseLong(timestamp))
+                .isBetween(
+                        Instant.now().minusSeconds(60).toEpochMilli(),
+                        Instant.now().toEpochMilli());
         String expectedSign = URLEncoder.encode(Hmac.base64(secret, timestamp + "\n" + secret), StandardCharsets.UTF_8);
-        assertThat(request.rawQuery()).isEqualTo("access_token=tok123&timestamp=" + timestamp + "&sign=" + expectedSign);
-        assertThat(request.bodyText()).isEqualTo(
-                "{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.created\\nclient.created for c-signed\"}}");
+        assertThat(request.rawQuery())
+                .isEqualTo("access_token=tok123&timestamp=" + timestamp + "&sign=" + expectedSign);
+        assertThat(request.bodyText())
+                .isEqualTo(
+                        "{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.created\\nclient.created for c-signed\"}}");
         await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
         assertThat(state.deadLettersOf(entry)).isEmpty();
     }
@@ -92,19 +106,28 @@ class DingTalkWebhookTest {
     void sendsMarkdownUnsignedWhenTheRobotHasNoSecret() {
         String path = "/dingtalk/markdown/robot/send";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create("dt-markdown", ProviderKind.DINGTALK, receiver.url(path + "?access_token=tok456"), Optional.empty(),
-                MessageFormat.RICH, null, EventType.CLIENT_CREATED);
-        EventEnvelope envelope = new EventEnvelope("e-md", Instant.parse("2026-01-02T03:04:05Z"), "auth/test",
-                Events.clientCreated("c-md"));
+        channels.create(
+                "dt-markdown",
+                ProviderKind.DINGTALK,
+                receiver.url(path + "?access_token=tok456"),
+                Optional.empty(),
+                MessageFormat.RICH,
+                null,
+                EventType.CLIENT_CREATED);
+        EventEnvelope envelope = new EventEnvelope(
+                "e-md", Instant.parse("2026-01-02T03:04:05Z"), "auth/test", Events.clientCreated("c-md"));
 
         events.append(envelope);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         Received request = receiver.requests(path).getFirst();
         assertThat(request.rawQuery()).isEqualTo("access_token=tok456");
-        assertThat(request.bodyText()).isEqualTo("{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"Porthole · client.created\","
-                + "\"text\":\"#### Porthole · client.created\\n\\nClient c-md created by admin.\\n\\n"
-                + "- **clientId**: c-md\\n- **actor**: admin\\n- **at**: 2026-01-02T03:04:05Z\\n- **source**: auth/test\"}}");
+        assertThat(request.bodyText())
+                .isEqualTo(
+                        "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"Porthole · client.created\","
+                                + "\"text\":\"#### Porthole · client.created\\n\\nClient c-md created by admin.\\n\\n"
+                                + "- **clientId**: c-md\\n- **actor**: admin\\n- **at**: 2026-01-02T03:04:05Z\\n- **source**: auth/test\"}}");
     }
 
     @ParameterizedTest(name = "errcode {0} ({1}) is final")
@@ -118,12 +141,19 @@ class DingTalkWebhookTest {
     void deadLettersAtOnceWhenDingTalkRefusesForGoodEvenOnHttp200(int errcode, String errmsg) {
         String path = "/dingtalk/refused-" + errcode + "-" + Math.abs(errmsg.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
-        channels.create("dt-refused", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), Optional.empty(),
-                MessageFormat.TEXT, "{type}", EventType.CLIENT_CREATED);
+        channels.create(
+                "dt-refused",
+                ProviderKind.DINGTALK,
+                receiver.url(path + "?access_token=t"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
+                EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-refused"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.channelId()).contains("dt-refused");
@@ -134,22 +164,31 @@ class DingTalkWebhookTest {
     }
 
     @ParameterizedTest(name = "{0} then success is delivered once")
-    @CsvSource(delimiter = '|', value = {
-        "200|{\"errcode\":130101,\"errmsg\":\"send too fast, exceed 20 times per minute\"}",
-        "200|{\"errcode\":410100,\"errmsg\":\"发送速度太快而限流\"}",
-        "200|{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}",
-        "502|<html>bad gateway</html>",
-        "429|{}"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "200|{\"errcode\":130101,\"errmsg\":\"send too fast, exceed 20 times per minute\"}",
+                "200|{\"errcode\":410100,\"errmsg\":\"发送速度太快而限流\"}",
+                "200|{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}",
+                "502|<html>bad gateway</html>",
+                "429|{}"
+            })
     void retriesPassingFailuresUntilDingTalkAccepts(int status, String body) {
         String path = "/dingtalk/retry-" + status + "-" + Math.abs(body.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
-        channels.create("dt-retry", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), Optional.empty(),
-                MessageFormat.TEXT, "{type}", EventType.CLIENT_CREATED);
+        channels.create(
+                "dt-retry",
+                ProviderKind.DINGTALK,
+                receiver.url(path + "?access_token=t"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
+                EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-retry"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
         List<Received> requests = receiver.requests(path);
         assertThat(requests.get(1).bodyText()).isEqualTo(requests.get(0).bodyText());
         assertThat(state.deadLettersOf(entry)).isEmpty();

@@ -41,8 +41,10 @@ class FeishuWebhookTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -68,12 +70,19 @@ class FeishuWebhookTest {
         String path = "/feishu/open-apis/bot/v2/hook/signed";
         String secret = "feishu-secret-abc";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create("fs-signed", ProviderKind.FEISHU, receiver.url(path), Optional.of(secret), MessageFormat.TEXT,
-                "{type}: {clientId}", EventType.CLIENT_CREATED);
+        channels.create(
+                "fs-signed",
+                ProviderKind.FEISHU,
+                receiver.url(path),
+                Optional.of(secret),
+                MessageFormat.TEXT,
+                "{type}: {clientId}",
+                EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-fs"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         Received request = receiver.requests(path).getFirst();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.rawQuery()).isNull();
@@ -81,10 +90,15 @@ class FeishuWebhookTest {
         Matcher signed = SIGNED.matcher(request.bodyText());
         assertThat(signed.matches()).as(request.bodyText()).isTrue();
         long timestamp = Long.parseLong(signed.group(1));
-        assertThat(timestamp).isBetween(Instant.now().minusSeconds(60).getEpochSecond(), Instant.now().getEpochSecond());
+        assertThat(timestamp)
+                .isBetween(
+                        Instant.now().minusSeconds(60).getEpochSecond(),
+                        Instant.now().getEpochSecond());
         String expectedSign = Hmac.base64(timestamp + "\n" + secret, "");
-        assertThat(request.bodyText()).isEqualTo("{\"timestamp\":\"" + timestamp + "\",\"sign\":\"" + expectedSign + "\","
-                + "\"msg_type\":\"text\",\"content\":{\"text\":\"Porthole · client.created\\nclient.created: c-fs\"}}");
+        assertThat(request.bodyText())
+                .isEqualTo(
+                        "{\"timestamp\":\"" + timestamp + "\",\"sign\":\"" + expectedSign + "\","
+                                + "\"msg_type\":\"text\",\"content\":{\"text\":\"Porthole · client.created\\nclient.created: c-fs\"}}");
         await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
     }
 
@@ -92,34 +106,52 @@ class FeishuWebhookTest {
     void sendsAnInteractiveCardColouredBySeverity() {
         String path = "/feishu/open-apis/bot/v2/hook/card";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create("fs-card", ProviderKind.FEISHU, receiver.url(path), Optional.empty(), MessageFormat.RICH,
-                "{count} failures from {remoteAddress}", EventType.AUTH_FAILED);
+        channels.create(
+                "fs-card",
+                ProviderKind.FEISHU,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.RICH,
+                "{count} failures from {remoteAddress}",
+                EventType.AUTH_FAILED);
 
         events.append(Events.authFailed("c-card"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText()).isEqualTo("{\"msg_type\":\"interactive\",\"card\":{"
-                + "\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Porthole · auth.failed\"},\"template\":\"orange\"},"
-                + "\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\",\"content\":\"5 failures from 203.0.113.7\"}}]}}");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
+        assertThat(receiver.requests(path).getFirst().bodyText())
+                .isEqualTo(
+                        "{\"msg_type\":\"interactive\",\"card\":{"
+                                + "\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Porthole · auth.failed\"},\"template\":\"orange\"},"
+                                + "\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\",\"content\":\"5 failures from 203.0.113.7\"}}]}}");
     }
 
     @ParameterizedTest(name = "HTTP {0} code {1} is final")
-    @CsvSource(delimiter = '|', value = {
-        "200|19021|sign match fail or timestamp is not within one hour from current time",
-        "400|19024|Key Words Not Found",
-        "400|19022|Ip Not Allowed",
-        "400|9499|Bad Request",
-        "200|19001|param invalid: incoming webhook access token invalid"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "200|19021|sign match fail or timestamp is not within one hour from current time",
+                "400|19024|Key Words Not Found",
+                "400|19022|Ip Not Allowed",
+                "400|9499|Bad Request",
+                "200|19001|param invalid: incoming webhook access token invalid"
+            })
     void deadLettersWhenFeishuRefusesForGood(int status, int code, String msg) {
         String path = "/feishu/open-apis/bot/v2/hook/refused-" + code + "-" + status;
         receiver.reply(path, Reply.json(status, "{\"code\":" + code + ",\"data\":{},\"msg\":\"" + msg + "\"}"));
-        channels.create("fs-refused", ProviderKind.FEISHU, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{type}",
+        channels.create(
+                "fs-refused",
+                ProviderKind.FEISHU,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
                 EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-fs-refused"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason()).isEqualTo("feishu refused it: code " + code + ": " + msg);
@@ -127,21 +159,30 @@ class FeishuWebhookTest {
     }
 
     @ParameterizedTest(name = "HTTP {0} {1} then success is delivered once")
-    @CsvSource(delimiter = '|', value = {
-        "200|{\"code\":11232,\"data\":{},\"msg\":\"frequency limited psm[lark.oapi.app_platform_runtime]appID[1]\"}",
-        "400|{\"code\":9499,\"msg\":\"too many request\",\"data\":{}}",
-        "503|upstream unavailable",
-        "429|{}"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "200|{\"code\":11232,\"data\":{},\"msg\":\"frequency limited psm[lark.oapi.app_platform_runtime]appID[1]\"}",
+                "400|{\"code\":9499,\"msg\":\"too many request\",\"data\":{}}",
+                "503|upstream unavailable",
+                "429|{}"
+            })
     void retriesPassingFailuresUntilFeishuAccepts(int status, String body) {
         String path = "/feishu/open-apis/bot/v2/hook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
-        channels.create("fs-retry", ProviderKind.FEISHU, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{type}",
+        channels.create(
+                "fs-retry",
+                ProviderKind.FEISHU,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
                 EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-fs-retry"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
         assertThat(state.deadLettersOf(entry)).isEmpty();
     }
 }

@@ -42,6 +42,7 @@ class MarkupInjectionTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
 
@@ -61,15 +62,26 @@ class MarkupInjectionTest {
     }
 
     private static EventEnvelope hostile(String id) {
-        return new EventEnvelope(id, Instant.parse("2026-01-02T03:04:05Z"), "auth/test",
+        return new EventEnvelope(
+                id,
+                Instant.parse("2026-01-02T03:04:05Z"),
+                "auth/test",
                 new PortholeEvent.AuthFailed(PHISHING_ID, "198.51.100.7", HOSTILE_REASON, 1, 0));
     }
 
     private String deliver(String path, String okBody, ProviderKind provider, MessageFormat format, String template) {
         receiver.reply(path, Reply.json(200, okBody));
-        channels.create("markup-" + path.hashCode(), provider, receiver.url(path), Optional.empty(), format, template, EventType.AUTH_FAILED);
+        channels.create(
+                "markup-" + path.hashCode(),
+                provider,
+                receiver.url(path),
+                Optional.empty(),
+                format,
+                template,
+                EventType.AUTH_FAILED);
         events.append(hostile("e-" + path.hashCode()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         return receiver.requests(path).getFirst().bodyText();
     }
 
@@ -77,26 +89,35 @@ class MarkupInjectionTest {
     void dingTalkMarkdownShowsAgentTextAsText() {
         String id = "［Re-enter admin key］(https://evil.example)";
         String reason = "＊＊urgent＊＊ ＜at user＿id=\\\"all\\\"＞＜/at＞ # ＜@admin＞ ｀x｀ ~~gone~~";
-        assertThat(deliver("/markup/dingtalk", DINGTALK_OK, ProviderKind.DINGTALK, MessageFormat.RICH, null)).isEqualTo(
-                "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"Porthole · auth.failed\",\"text\":\"#### Porthole · auth.failed\\n\\n"
-                        + "1 failed authentication(s) in 0s from 198.51.100.7 for client " + id + ": " + reason + ".\\n\\n"
-                        + "- **clientId**: " + id + "\\n- **remoteAddress**: 198.51.100.7\\n- **reason**: " + reason
-                        + "\\n- **count**: 1\\n- **windowSeconds**: 0\\n- **at**: 2026-01-02T03:04:05Z\\n- **source**: auth/test\"}}");
+        assertThat(deliver("/markup/dingtalk", DINGTALK_OK, ProviderKind.DINGTALK, MessageFormat.RICH, null))
+                .isEqualTo(
+                        "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"Porthole · auth.failed\",\"text\":\"#### Porthole · auth.failed\\n\\n"
+                                + "1 failed authentication(s) in 0s from 198.51.100.7 for client " + id + ": " + reason
+                                + ".\\n\\n"
+                                + "- **clientId**: " + id + "\\n- **remoteAddress**: 198.51.100.7\\n- **reason**: "
+                                + reason
+                                + "\\n- **count**: 1\\n- **windowSeconds**: 0\\n- **at**: 2026-01-02T03:04:05Z\\n- **source**: auth/test\"}}");
     }
 
     @Test
     void dingTalkTemplateKeepsTheOperatorsMarkupOnly() {
-        assertThat(deliver("/markup/dingtalk-template", DINGTALK_OK, ProviderKind.DINGTALK, MessageFormat.RICH, "**{type}** for {clientId}"))
-                .isEqualTo("{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"Porthole · auth.failed\",\"text\":\"#### Porthole · auth.failed\\n\\n"
-                        + "**auth.failed** for ［Re-enter admin key］(https://evil.example)\"}}");
+        assertThat(deliver(
+                        "/markup/dingtalk-template",
+                        DINGTALK_OK,
+                        ProviderKind.DINGTALK,
+                        MessageFormat.RICH,
+                        "**{type}** for {clientId}"))
+                .isEqualTo(
+                        "{\"msgtype\":\"markdown\",\"markdown\":{\"title\":\"Porthole · auth.failed\",\"text\":\"#### Porthole · auth.failed\\n\\n"
+                                + "**auth.failed** for ［Re-enter admin key］(https://evil.example)\"}}");
     }
 
     @Test
     void weComMarkdownShowsAgentTextAsText() {
         String id = "［Re-enter admin key］(https://evil.example)";
         String reason = "＊＊urgent＊＊ ＜at user_id=\\\"all\\\"＞＜/at＞ # ＜@admin＞ ｀x｀ ~~gone~~";
-        assertThat(deliver("/markup/wecom", DINGTALK_OK, ProviderKind.WECOM, MessageFormat.RICH, null)).isEqualTo(
-                "{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"**Porthole · auth.failed**\\n"
+        assertThat(deliver("/markup/wecom", DINGTALK_OK, ProviderKind.WECOM, MessageFormat.RICH, null))
+                .isEqualTo("{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\"**Porthole · auth.failed**\\n"
                         + "1 failed authentication(s) in 0s from 198.51.100.7 for client " + id + ": " + reason + ".\\n"
                         + "> clientId: " + id + "\\n> remoteAddress: 198.51.100.7\\n> reason: " + reason
                         + "\\n> count: 1\\n> windowSeconds: 0\\n> at: 2026-01-02T03:04:05Z\\n> source: auth/test\"}}");
@@ -106,20 +127,23 @@ class MarkupInjectionTest {
     void feishuCardShowsAgentTextAsText() {
         String id = "［Re-enter admin key］(https://evil.example)";
         String reason = "＊＊urgent＊＊ ＜at user＿id=\\\"all\\\"＞＜/at＞ # ＜@admin＞ ｀x｀ ～～gone～～";
-        assertThat(deliver("/markup/feishu", FEISHU_OK, ProviderKind.FEISHU, MessageFormat.RICH, null)).isEqualTo(
-                "{\"msg_type\":\"interactive\",\"card\":{\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Porthole · auth.failed\"},"
-                        + "\"template\":\"orange\"},\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\",\"content\":"
-                        + "\"1 failed authentication(s) in 0s from 198.51.100.7 for client " + id + ": " + reason + ".\\n"
-                        + "**clientId**: " + id + "\\n**remoteAddress**: 198.51.100.7\\n**reason**: " + reason
-                        + "\\n**count**: 1\\n**windowSeconds**: 0\\n**at**: 2026-01-02T03:04:05Z\\n**source**: auth/test\"}}]}}");
+        assertThat(deliver("/markup/feishu", FEISHU_OK, ProviderKind.FEISHU, MessageFormat.RICH, null))
+                .isEqualTo(
+                        "{\"msg_type\":\"interactive\",\"card\":{\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Porthole · auth.failed\"},"
+                                + "\"template\":\"orange\"},\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\",\"content\":"
+                                + "\"1 failed authentication(s) in 0s from 198.51.100.7 for client " + id + ": "
+                                + reason + ".\\n"
+                                + "**clientId**: " + id + "\\n**remoteAddress**: 198.51.100.7\\n**reason**: " + reason
+                                + "\\n**count**: 1\\n**windowSeconds**: 0\\n**at**: 2026-01-02T03:04:05Z\\n**source**: auth/test\"}}]}}");
     }
 
     @Test
     void feishuTextCannotMentionAnyone() {
         String reason = "**urgent** ＜at user_id=\\\"all\\\"＞＜/at＞ # ＜@admin＞ `x` ~~gone~~";
-        assertThat(deliver("/markup/feishu-text", FEISHU_OK, ProviderKind.FEISHU, MessageFormat.TEXT, null)).isEqualTo(
-                "{\"msg_type\":\"text\",\"content\":{\"text\":\"Porthole · auth.failed\\n"
-                        + "1 failed authentication(s) in 0s from 198.51.100.7 for client " + PHISHING_ID + ": " + reason + ".\\n"
+        assertThat(deliver("/markup/feishu-text", FEISHU_OK, ProviderKind.FEISHU, MessageFormat.TEXT, null))
+                .isEqualTo("{\"msg_type\":\"text\",\"content\":{\"text\":\"Porthole · auth.failed\\n"
+                        + "1 failed authentication(s) in 0s from 198.51.100.7 for client " + PHISHING_ID + ": " + reason
+                        + ".\\n"
                         + "clientId: " + PHISHING_ID + "\\nremoteAddress: 198.51.100.7\\nreason: " + reason
                         + "\\ncount: 1\\nwindowSeconds: 0\\nat: 2026-01-02T03:04:05Z\\nsource: auth/test\"}}");
     }

@@ -27,7 +27,10 @@ class PayloadShapeTest {
         Message message = new Message(Severity.CRITICAL, "T".repeat(200), "body", details);
 
         JsonNode body = mapper.readTree(new SlackProvider(mapper, Clock.systemUTC())
-                .request(new Webhook("https://hooks.slack.com/services/x", Optional.empty(), MessageFormat.RICH), message).body());
+                .request(
+                        new Webhook("https://hooks.slack.com/services/x", Optional.empty(), MessageFormat.RICH),
+                        message)
+                .body());
 
         assertThat(body.at("/blocks/0/text/text").asText()).hasSize(150).endsWith("…");
         assertThat(body.at("/blocks/2/fields")).hasSize(10);
@@ -38,7 +41,12 @@ class PayloadShapeTest {
         Message message = new Message(Severity.INFO, "title", "长".repeat(10_000), List.of());
 
         byte[] body = new DingTalkProvider(mapper, Clock.systemUTC())
-                .request(new Webhook("https://oapi.dingtalk.com/robot/send?access_token=a", Optional.empty(), MessageFormat.RICH), message)
+                .request(
+                        new Webhook(
+                                "https://oapi.dingtalk.com/robot/send?access_token=a",
+                                Optional.empty(),
+                                MessageFormat.RICH),
+                        message)
                 .body();
 
         assertThat(body.length).isLessThan(20_000);
@@ -47,14 +55,20 @@ class PayloadShapeTest {
 
     @Test
     void webhookAndRequestNeverPrintTheirUrlOrSecret() {
-        Webhook webhook = new Webhook("https://oapi.dingtalk.com/robot/send?access_token=TOPSECRET", Optional.of("SECRETSIGN"),
+        Webhook webhook = new Webhook(
+                "https://oapi.dingtalk.com/robot/send?access_token=TOPSECRET",
+                Optional.of("SECRETSIGN"),
                 MessageFormat.TEXT);
         WebhookRequest request = new DingTalkProvider(mapper, Clock.systemUTC())
                 .request(webhook, new Message(Severity.INFO, "t", "x", List.of()));
 
-        assertThat(webhook.toString()).doesNotContain("TOPSECRET").doesNotContain("SECRETSIGN").contains("https://oapi.dingtalk.com/***");
+        assertThat(webhook.toString())
+                .doesNotContain("TOPSECRET")
+                .doesNotContain("SECRETSIGN")
+                .contains("https://oapi.dingtalk.com/***");
         assertThat(request.toString()).doesNotContain("TOPSECRET").doesNotContain("sign=");
-        assertThat(WebhookUrls.fingerprint(webhook.url())).matches("sha256:[0-9a-f]{12}")
+        assertThat(WebhookUrls.fingerprint(webhook.url()))
+                .matches("sha256:[0-9a-f]{12}")
                 .isNotEqualTo(WebhookUrls.fingerprint(webhook.url() + "x"));
         assertThat(WebhookUrls.mask("not a url")).isEqualTo("***");
     }

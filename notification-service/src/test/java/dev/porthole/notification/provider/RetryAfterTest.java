@@ -21,8 +21,10 @@ class RetryAfterTest {
 
     @Test
     void readsAnHttpDate() {
-        assertThat(RetryAfter.parse(Optional.of("Thu, 01 Jan 2026 00:02:00 GMT"), clock)).contains(Duration.ofMinutes(2));
-        assertThat(RetryAfter.parse(Optional.of("Wed, 31 Dec 2025 23:00:00 GMT"), clock)).contains(Duration.ZERO);
+        assertThat(RetryAfter.parse(Optional.of("Thu, 01 Jan 2026 00:02:00 GMT"), clock))
+                .contains(Duration.ofMinutes(2));
+        assertThat(RetryAfter.parse(Optional.of("Wed, 31 Dec 2025 23:00:00 GMT"), clock))
+                .contains(Duration.ZERO);
     }
 
     @Test

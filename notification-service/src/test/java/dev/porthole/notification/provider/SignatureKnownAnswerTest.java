@@ -34,17 +34,23 @@ class SignatureKnownAnswerTest {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         DingTalkProvider provider = new DingTalkProvider(new ObjectMapper(), clock);
 
-        WebhookRequest request = provider.request(new Webhook("https://oapi.dingtalk.com/robot/send?access_token=abc",
-                Optional.of("SECexample0123456789"), MessageFormat.TEXT), MESSAGE);
+        WebhookRequest request = provider.request(
+                new Webhook(
+                        "https://oapi.dingtalk.com/robot/send?access_token=abc",
+                        Optional.of("SECexample0123456789"),
+                        MessageFormat.TEXT),
+                MESSAGE);
 
-        assertThat(request.uri().toString()).isEqualTo("https://oapi.dingtalk.com/robot/send?access_token=abc"
-                + "&timestamp=1700000000000&sign=figG6qqCA%2FlRh0hsGCW2zNtNV5znkAFut5BI0zKhqnQ%3D");
+        assertThat(request.uri().toString())
+                .isEqualTo("https://oapi.dingtalk.com/robot/send?access_token=abc"
+                        + "&timestamp=1700000000000&sign=figG6qqCA%2FlRh0hsGCW2zNtNV5znkAFut5BI0zKhqnQ%3D");
         assertThat(request.bodyText()).isEqualTo("{\"msgtype\":\"text\",\"text\":{\"content\":\"T\\nhello\"}}");
     }
 
     @Test
     void feishuSignIsBase64OfHmacWithTimestampNewlineSecretAsKeyOverNothing() {
-        assertThat(FeishuProvider.sign("feishu-secret", 1_599_360_473L)).isEqualTo("GnmU6lMJMtXPkxW7kXxgtXI0SJxjk0TQFnFuz93Dt+0=");
+        assertThat(FeishuProvider.sign("feishu-secret", 1_599_360_473L))
+                .isEqualTo("GnmU6lMJMtXPkxW7kXxgtXI0SJxjk0TQFnFuz93Dt+0=");
     }
 
     @Test
@@ -52,21 +58,36 @@ class SignatureKnownAnswerTest {
         Clock clock = Clock.fixed(Instant.ofEpochSecond(1_599_360_473L), ZoneOffset.UTC);
         FeishuProvider provider = new FeishuProvider(new ObjectMapper(), clock);
 
-        WebhookRequest request = provider.request(new Webhook("https://open.feishu.cn/open-apis/bot/v2/hook/xyz",
-                Optional.of("feishu-secret"), MessageFormat.TEXT), MESSAGE);
+        WebhookRequest request = provider.request(
+                new Webhook(
+                        "https://open.feishu.cn/open-apis/bot/v2/hook/xyz",
+                        Optional.of("feishu-secret"),
+                        MessageFormat.TEXT),
+                MESSAGE);
 
         assertThat(request.uri().toString()).isEqualTo("https://open.feishu.cn/open-apis/bot/v2/hook/xyz");
-        assertThat(request.bodyText()).isEqualTo("{\"timestamp\":\"1599360473\",\"sign\":\"GnmU6lMJMtXPkxW7kXxgtXI0SJxjk0TQFnFuz93Dt+0=\","
-                + "\"msg_type\":\"text\",\"content\":{\"text\":\"T\\nhello\"}}");
+        assertThat(request.bodyText())
+                .isEqualTo("{\"timestamp\":\"1599360473\",\"sign\":\"GnmU6lMJMtXPkxW7kXxgtXI0SJxjk0TQFnFuz93Dt+0=\","
+                        + "\"msg_type\":\"text\",\"content\":{\"text\":\"T\\nhello\"}}");
     }
 
     @Test
     void unsignedRequestsCarryNoSignature() {
         Clock clock = Clock.fixed(Instant.ofEpochSecond(1_599_360_473L), ZoneOffset.UTC);
         WebhookRequest dingtalk = new DingTalkProvider(new ObjectMapper(), clock)
-                .request(new Webhook("https://oapi.dingtalk.com/robot/send?access_token=abc", Optional.empty(), MessageFormat.TEXT), MESSAGE);
+                .request(
+                        new Webhook(
+                                "https://oapi.dingtalk.com/robot/send?access_token=abc",
+                                Optional.empty(),
+                                MessageFormat.TEXT),
+                        MESSAGE);
         WebhookRequest feishu = new FeishuProvider(new ObjectMapper(), clock)
-                .request(new Webhook("https://open.feishu.cn/open-apis/bot/v2/hook/xyz", Optional.empty(), MessageFormat.TEXT), MESSAGE);
+                .request(
+                        new Webhook(
+                                "https://open.feishu.cn/open-apis/bot/v2/hook/xyz",
+                                Optional.empty(),
+                                MessageFormat.TEXT),
+                        MESSAGE);
 
         assertThat(dingtalk.uri().toString()).isEqualTo("https://oapi.dingtalk.com/robot/send?access_token=abc");
         assertThat(feishu.bodyText()).isEqualTo("{\"msg_type\":\"text\",\"content\":{\"text\":\"T\\nhello\"}}");

@@ -38,8 +38,10 @@ class SlackWebhookTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -64,29 +66,40 @@ class SlackWebhookTest {
     void postsFallbackTextAndBlocks() {
         String path = "/slack/services/T000/B000/blocks";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create("sl-blocks", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.RICH, null,
+        channels.create(
+                "sl-blocks",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.RICH,
+                null,
                 EventType.LIMIT_HIT);
-        EventEnvelope envelope = new EventEnvelope("e-sl", Instant.parse("2026-01-02T03:04:05Z"), "gateway/a",
+        EventEnvelope envelope = new EventEnvelope(
+                "e-sl",
+                Instant.parse("2026-01-02T03:04:05Z"),
+                "gateway/a",
                 new PortholeEvent.LimitHit("gw-1", "c-sl", "api", "bandwidth", "1MB/s <exceeded> & throttled"));
 
         String entry = events.append(envelope);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         Received request = receiver.requests(path).getFirst();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         String sentence = "bandwidth limit hit for client c-sl on tunnel api: 1MB/s &lt;exceeded&gt; &amp; throttled.";
-        assertThat(request.bodyText()).isEqualTo("{\"text\":\"Porthole · limit.hit: " + sentence + "\","
-                + "\"blocks\":[{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"Porthole · limit.hit\"}},"
-                + "{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"" + sentence + "\"}},"
-                + "{\"type\":\"section\",\"fields\":["
-                + "{\"type\":\"mrkdwn\",\"text\":\"*gatewayId*\\ngw-1\"},"
-                + "{\"type\":\"mrkdwn\",\"text\":\"*clientId*\\nc-sl\"},"
-                + "{\"type\":\"mrkdwn\",\"text\":\"*tunnel*\\napi\"},"
-                + "{\"type\":\"mrkdwn\",\"text\":\"*limit*\\nbandwidth\"},"
-                + "{\"type\":\"mrkdwn\",\"text\":\"*detail*\\n1MB/s &lt;exceeded&gt; &amp; throttled\"},"
-                + "{\"type\":\"mrkdwn\",\"text\":\"*at*\\n2026-01-02T03:04:05Z\"},"
-                + "{\"type\":\"mrkdwn\",\"text\":\"*source*\\ngateway/a\"}]}]}");
+        assertThat(request.bodyText())
+                .isEqualTo("{\"text\":\"Porthole · limit.hit: " + sentence + "\","
+                        + "\"blocks\":[{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"Porthole · limit.hit\"}},"
+                        + "{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"" + sentence + "\"}},"
+                        + "{\"type\":\"section\",\"fields\":["
+                        + "{\"type\":\"mrkdwn\",\"text\":\"*gatewayId*\\ngw-1\"},"
+                        + "{\"type\":\"mrkdwn\",\"text\":\"*clientId*\\nc-sl\"},"
+                        + "{\"type\":\"mrkdwn\",\"text\":\"*tunnel*\\napi\"},"
+                        + "{\"type\":\"mrkdwn\",\"text\":\"*limit*\\nbandwidth\"},"
+                        + "{\"type\":\"mrkdwn\",\"text\":\"*detail*\\n1MB/s &lt;exceeded&gt; &amp; throttled\"},"
+                        + "{\"type\":\"mrkdwn\",\"text\":\"*at*\\n2026-01-02T03:04:05Z\"},"
+                        + "{\"type\":\"mrkdwn\",\"text\":\"*source*\\ngateway/a\"}]}]}");
         await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
     }
 
@@ -94,14 +107,22 @@ class SlackWebhookTest {
     void waitsAsLongAsRetryAfterSaysBeforeTheNextAttempt() {
         String path = "/slack/services/T000/B000/throttled";
         receiver.reply(path, Reply.text(429, "rate_limited").withHeader("Retry-After", "2"), Reply.text(200, "ok"));
-        channels.create("sl-429", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{type}",
+        channels.create(
+                "sl-429",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
                 EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-sl-429"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
         List<Received> requests = receiver.requests(path);
-        assertThat(Duration.between(requests.get(0).at(), requests.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        assertThat(Duration.between(requests.get(0).at(), requests.get(1).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
         assertThat(requests.get(1).bodyText()).isEqualTo("{\"text\":\"Porthole · client.created\\nclient.created\"}");
         assertThat(state.deadLettersOf(entry)).isEmpty();
     }
@@ -119,15 +140,24 @@ class SlackWebhookTest {
     void deadLettersWhenSlackRefusesForGood(int status, String body) {
         String path = "/slack/services/T000/B000/refused-" + status + "-" + body.replace(' ', '-');
         receiver.reply(path, Reply.text(status, body));
-        channels.create("sl-refused", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{type}",
+        channels.create(
+                "sl-refused",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
                 EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-sl-refused"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
-        assertThat(letter.reason()).isEqualTo("slack refused it: " + (status == 200 ? "unexpected answer: " : "HTTP " + status + ": ") + body);
+        assertThat(letter.reason())
+                .isEqualTo("slack refused it: " + (status == 200 ? "unexpected answer: " : "HTTP " + status + ": ")
+                        + body);
         assertThat(receiver.requests(path)).hasSize(1);
     }
 
@@ -135,12 +165,19 @@ class SlackWebhookTest {
     void retriesRollupErrorUntilSlackSaysOk() {
         String path = "/slack/services/T000/B000/rollup";
         receiver.reply(path, Reply.text(500, "rollup_error"), Reply.text(200, "ok"));
-        channels.create("sl-500", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{type}",
+        channels.create(
+                "sl-500",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
                 EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-sl-500"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
         assertThat(state.deadLettersOf(entry)).isEmpty();
     }
 }

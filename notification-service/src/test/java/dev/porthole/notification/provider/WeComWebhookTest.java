@@ -40,8 +40,10 @@ class WeComWebhookTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -67,17 +69,26 @@ class WeComWebhookTest {
     void postsTextToTheKeyedWebhookUrl() {
         String path = "/wecom/cgi-bin/webhook/send";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create("wc-text", ProviderKind.WECOM, receiver.url(path + "?key=693a91f6-7xxx"), Optional.empty(), MessageFormat.TEXT,
-                "{type} {clientId}", EventType.CLIENT_DISABLED);
+        channels.create(
+                "wc-text",
+                ProviderKind.WECOM,
+                receiver.url(path + "?key=693a91f6-7xxx"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type} {clientId}",
+                EventType.CLIENT_DISABLED);
 
         String entry = events.append(new PortholeEvent.ClientDisabled("c-wc", "admin"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         Received request = receiver.requests(path).getFirst();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.rawQuery()).isEqualTo("key=693a91f6-7xxx");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
-        assertThat(request.bodyText()).isEqualTo("{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.disabled\\nclient.disabled c-wc\"}}");
+        assertThat(request.bodyText())
+                .isEqualTo(
+                        "{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.disabled\\nclient.disabled c-wc\"}}");
         await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
     }
 
@@ -85,13 +96,20 @@ class WeComWebhookTest {
     void cutsLongMarkdownToFourKilobytesOnACharacterBoundary() throws Exception {
         String path = "/wecom/cgi-bin/webhook/send-long";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create("wc-long", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.RICH,
-                "{detail}", EventType.CONFIG_REJECTED);
+        channels.create(
+                "wc-long",
+                ProviderKind.WECOM,
+                receiver.url(path + "?key=k"),
+                Optional.empty(),
+                MessageFormat.RICH,
+                "{detail}",
+                EventType.CONFIG_REJECTED);
         String detail = "配置错误😀".repeat(600);
 
         events.append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", detail));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
         JsonNode body = mapper.readTree(receiver.requests(path).getFirst().body());
         String content = body.path("markdown").path("content").asText();
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -104,33 +122,54 @@ class WeComWebhookTest {
     void cutsLongTextToTwoKilobytes() throws Exception {
         String path = "/wecom/cgi-bin/webhook/send-long-text";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create("wc-long-text", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT,
-                "{detail}", EventType.CONFIG_REJECTED);
+        channels.create(
+                "wc-long-text",
+                ProviderKind.WECOM,
+                receiver.url(path + "?key=k"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{detail}",
+                EventType.CONFIG_REJECTED);
 
         events.append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", "é".repeat(3000)));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1);
-        String content = mapper.readTree(receiver.requests(path).getFirst().body()).path("text").path("content").asText();
-        assertThat(content.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048).isGreaterThan(2040);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1);
+        String content = mapper.readTree(receiver.requests(path).getFirst().body())
+                .path("text")
+                .path("content")
+                .asText();
+        assertThat(content.getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(2048)
+                .isGreaterThan(2040);
         assertThat(content).endsWith("é…");
     }
 
     @ParameterizedTest(name = "errcode {0} is final")
-    @CsvSource(delimiter = '|', value = {
-        "93000|invalid webhook url",
-        "40058|markdown.content exceed max length 4096",
-        "40008|invalid message type",
-        "44004|empty content"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "93000|invalid webhook url",
+                "40058|markdown.content exceed max length 4096",
+                "40008|invalid message type",
+                "44004|empty content"
+            })
     void deadLettersWhenWeComRefusesForGood(int errcode, String errmsg) {
         String path = "/wecom/cgi-bin/webhook/refused-" + errcode;
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
-        channels.create("wc-refused", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT, "{type}",
+        channels.create(
+                "wc-refused",
+                ProviderKind.WECOM,
+                receiver.url(path + "?key=k"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
                 EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-wc-refused"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> state.deadLetterOf(entry).isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> state.deadLetterOf(entry).isPresent());
         DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason()).isEqualTo("wecom refused it: errcode " + errcode + ": " + errmsg);
@@ -138,20 +177,29 @@ class WeComWebhookTest {
     }
 
     @ParameterizedTest(name = "HTTP {0} {1} then success is delivered once")
-    @CsvSource(delimiter = '|', value = {
-        "200|{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}",
-        "200|{\"errcode\":-1,\"errmsg\":\"system busy\"}",
-        "500|oops"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "200|{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}",
+                "200|{\"errcode\":-1,\"errmsg\":\"system busy\"}",
+                "500|oops"
+            })
     void retriesPassingFailuresUntilWeComAccepts(int status, String body) {
         String path = "/wecom/cgi-bin/webhook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
-        channels.create("wc-retry", ProviderKind.WECOM, receiver.url(path + "?key=k"), Optional.empty(), MessageFormat.TEXT, "{type}",
+        channels.create(
+                "wc-retry",
+                ProviderKind.WECOM,
+                receiver.url(path + "?key=k"),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{type}",
                 EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("c-wc-retry"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
         assertThat(state.deadLettersOf(entry)).isEmpty();
     }
 }

@@ -65,9 +65,13 @@ class WebhookClientTest {
         receiver.reply(path, Reply.text(200, "x".repeat(300_000)));
         Recording provider = new Recording();
 
-        Verdict verdict = client.send(provider, provider.request(
-                new Webhook(receiver.url(path), Optional.empty(), MessageFormat.TEXT), new Message(Severity.INFO, "t", "x", List.of())))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Verdict verdict = client.send(
+                        provider,
+                        provider.request(
+                                new Webhook(receiver.url(path), Optional.empty(), MessageFormat.TEXT),
+                                new Message(Severity.INFO, "t", "x", List.of())))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(verdict).isInstanceOf(Verdict.Delivered.class);
         assertThat(provider.seen.get().body()).hasSize(WebhookClient.MAX_ANSWER_BYTES);
@@ -82,11 +86,14 @@ class WebhookClientTest {
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try (OneWriteServer server = new OneWriteServer()) {
             Recording provider = new Recording();
-            WebhookRequest request = provider.request(new Webhook("http://127.0.0.1:" + server.port() + "/hook", Optional.empty(),
-                    MessageFormat.TEXT), new Message(Severity.INFO, "t", "x", List.of()));
+            WebhookRequest request = provider.request(
+                    new Webhook("http://127.0.0.1:" + server.port() + "/hook", Optional.empty(), MessageFormat.TEXT),
+                    new Message(Severity.INFO, "t", "x", List.of()));
 
             for (int i = 0; i < 1000; i++) {
-                Verdict verdict = callers.submit(() -> client.send(provider, request)).get().toCompletableFuture()
+                Verdict verdict = callers.submit(() -> client.send(provider, request))
+                        .get()
+                        .toCompletableFuture()
                         .get(10, TimeUnit.SECONDS);
                 assertThat(verdict).as("request %d: %s", i, verdict).isInstanceOf(Verdict.Delivered.class);
                 assertThat(provider.seen.get().body()).isEqualTo("ok");
@@ -103,8 +110,7 @@ class WebhookClientTest {
         private final AtomicInteger requests = new AtomicInteger();
         private final Thread acceptor = Thread.ofPlatform().daemon(true).start(this::accept);
 
-        OneWriteServer() throws IOException {
-        }
+        OneWriteServer() throws IOException {}
 
         int port() {
             return socket.getLocalPort();
@@ -136,7 +142,8 @@ class WebhookClientTest {
                     }
                     in.readNBytes(length);
                     requests.incrementAndGet();
-                    out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                    out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                 }
             } catch (IOException | RuntimeException e) {
@@ -168,8 +175,11 @@ class WebhookClientTest {
     void reportsARefusedConnectionAsRetryableWithoutTheUri() throws Exception {
         Recording provider = new Recording();
 
-        Verdict verdict = client.send(provider, new WebhookRequest(URI.create("http://127.0.0.1:1/hook/SECRETKEY?key=SECRETKEY"), new byte[0]))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Verdict verdict = client.send(
+                        provider,
+                        new WebhookRequest(URI.create("http://127.0.0.1:1/hook/SECRETKEY?key=SECRETKEY"), new byte[0]))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(verdict).isInstanceOfSatisfying(Verdict.Retry.class, r -> {
             assertThat(r.reason()).isEqualTo("connection refused or failed");

@@ -41,8 +41,10 @@ class ConsumerTakeoverTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -67,23 +69,32 @@ class ConsumerTakeoverTest {
     void takesOverWhatACrashedConsumerLeftPendingAndDeliversItOnce() {
         String path = "/takeover/ghost";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create("takeover", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+        channels.create(
+                "takeover",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
                 EventType.CLIENT_CREATED);
         String json = EventCodec.toJson(Events.envelope(Events.clientCreated("left-by-ghost")));
 
         // Written and read by "ghost" in one transaction, so the service never sees it as new.
         TransactionResult result = redis.withTransaction(tx -> {
-            tx.stream(String.class, String.class, String.class).xadd(Events.STREAM,
-                    new XAddArgs().maxlen(100_000L).nearlyExactTrimming(), Map.of("event", json));
-            tx.stream(String.class, String.class, String.class).xreadgroup(StreamState.GROUP, "ghost", Events.STREAM, ">",
-                    new XReadGroupArgs().count(10));
+            tx.stream(String.class, String.class, String.class)
+                    .xadd(Events.STREAM, new XAddArgs().maxlen(100_000L).nearlyExactTrimming(), Map.of("event", json));
+            tx.stream(String.class, String.class, String.class)
+                    .xreadgroup(StreamState.GROUP, "ghost", Events.STREAM, ">", new XReadGroupArgs().count(10));
         });
         String entry = result.get(0);
         assertThat(ownerOf(entry)).isEqualTo("ghost");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1 && !state.pending(entry));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1 && !state.pending(entry));
         assertThat(receiver.requests(path).getFirst().bodyText()).contains("left-by-ghost");
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> receiver.requests(path).size() == 1);
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> receiver.requests(path).size() == 1);
     }
 
     @Test
@@ -91,17 +102,26 @@ class ConsumerTakeoverTest {
         String path = "/takeover/held";
         // Retry-After keeps the entry held for 5 s, more than twice the claim idle time of the test profile.
         receiver.reply(path, Reply.text(429, "rate_limited").withHeader("Retry-After", "5"), Reply.text(200, "ok"));
-        channels.create("held", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+        channels.create(
+                "held",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
                 EventType.CLIENT_CREATED);
 
         String entry = events.append(Events.clientCreated("held-long"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.requests(path).size() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> receiver.requests(path).size() == 1);
 
         // A thief claiming everything idle for 2 s keeps trying for 3.5 s and never gets it.
-        await().during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(3500))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> !thiefTakes(entry) && ownerOf(entry).equals("test-consumer"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
         assertThat(state.deadLettersOf(entry)).isEmpty();
     }
 
@@ -113,6 +133,8 @@ class ConsumerTakeoverTest {
 
     private String ownerOf(String entry) {
         return redis.stream(String.class, String.class, String.class)
-                .xpending(Events.STREAM, StreamState.GROUP, StreamRange.of(entry, entry), 1).getFirst().getConsumer();
+                .xpending(Events.STREAM, StreamState.GROUP, StreamRange.of(entry, entry), 1)
+                .getFirst()
+                .getConsumer();
     }
 }

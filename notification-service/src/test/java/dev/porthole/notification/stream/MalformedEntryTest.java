@@ -37,8 +37,10 @@ class MalformedEntryTest {
 
     @Inject
     RedisDataSource redis;
+
     @Inject
     ChannelRepository repository;
+
     @Inject
     DeadLetterStore deadLetters;
 
@@ -63,11 +65,24 @@ class MalformedEntryTest {
         return new Object[][] {
             {Map.of("event", "{not json"), "not JSON: "},
             {Map.of("payload", "x"), "entry has no 'event' field"},
-            {Map.of("event", "{\"v\":1,\"id\":\"x\",\"type\":\"tunnel.exploded\",\"severity\":\"INFO\",\"at\":\"2026-01-01T00:00:00Z\","
-                    + "\"source\":\"g\",\"data\":{}}"), "unknown event type 'tunnel.exploded'"},
-            {Map.of("event", "{\"v\":99,\"type\":\"client.created\"}"), "unsupported event version 99 (this build reads 1..1)"},
-            {Map.of("event", "{\"v\":1,\"id\":\"x\",\"type\":\"client.created\",\"severity\":\"INFO\",\"at\":\"yesterday\","
-                    + "\"source\":\"g\",\"data\":{\"clientId\":\"c\"}}"), "bad 'at' timestamp: "},
+            {
+                Map.of(
+                        "event",
+                        "{\"v\":1,\"id\":\"x\",\"type\":\"tunnel.exploded\",\"severity\":\"INFO\",\"at\":\"2026-01-01T00:00:00Z\","
+                                + "\"source\":\"g\",\"data\":{}}"),
+                "unknown event type 'tunnel.exploded'"
+            },
+            {
+                Map.of("event", "{\"v\":99,\"type\":\"client.created\"}"),
+                "unsupported event version 99 (this build reads 1..1)"
+            },
+            {
+                Map.of(
+                        "event",
+                        "{\"v\":1,\"id\":\"x\",\"type\":\"client.created\",\"severity\":\"INFO\",\"at\":\"yesterday\","
+                                + "\"source\":\"g\",\"data\":{\"clientId\":\"c\"}}"),
+                "bad 'at' timestamp: "
+            },
         };
     }
 
@@ -76,15 +91,23 @@ class MalformedEntryTest {
     void deadLettersTheEntryAndDeliversTheNextEvent(Map<String, String> fields, String reasonStart) throws Exception {
         String path = "/malformed/" + Math.abs(reasonStart.hashCode());
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create("malformed-next", ProviderKind.SLACK, receiver.url(path), Optional.empty(), MessageFormat.TEXT, "{clientId}",
+        channels.create(
+                "malformed-next",
+                ProviderKind.SLACK,
+                receiver.url(path),
+                Optional.empty(),
+                MessageFormat.TEXT,
+                "{clientId}",
                 EventType.CLIENT_CREATED);
 
         String bad = events.appendFields(fields);
         String good = events.append(Events.clientCreated("after-" + Math.abs(reasonStart.hashCode())));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests(path).size() == 1 && !state.pending(good));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 1 && !state.pending(good));
         assertThat(receiver.requests(path).getFirst().bodyText()).contains("after-");
-        await().atMost(Duration.ofSeconds(5)).until(() -> state.deadLetterOf(bad).isPresent() && !state.pending(bad));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> state.deadLetterOf(bad).isPresent() && !state.pending(bad));
         DeadLetter letter = state.deadLetterOf(bad).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.MALFORMED);
         assertThat(letter.reason()).startsWith(reasonStart);

@@ -39,9 +39,11 @@ public final class Events {
     public void appendAll(List<? extends PortholeEvent> events) {
         redis.withTransaction(tx -> {
             for (PortholeEvent event : events) {
-                tx.stream(String.class, String.class, String.class).xadd(STREAM,
-                        new XAddArgs().maxlen(100_000L).nearlyExactTrimming(),
-                        Map.of(EventCodec.STREAM_FIELD, EventCodec.toJson(envelope(event))));
+                tx.stream(String.class, String.class, String.class)
+                        .xadd(
+                                STREAM,
+                                new XAddArgs().maxlen(100_000L).nearlyExactTrimming(),
+                                Map.of(EventCodec.STREAM_FIELD, EventCodec.toJson(envelope(event))));
             }
         });
     }
@@ -59,7 +61,8 @@ public final class Events {
     }
 
     public static PortholeEvent.TunnelOpened tunnelOpened(String clientId, String name) {
-        return new PortholeEvent.TunnelOpened("gw-1", "s-1", clientId, "http", name, "http://" + name + ".example.test");
+        return new PortholeEvent.TunnelOpened(
+                "gw-1", "s-1", clientId, "http", name, "http://" + name + ".example.test");
     }
 
     public static PortholeEvent.AuthFailed authFailed(String clientId) {

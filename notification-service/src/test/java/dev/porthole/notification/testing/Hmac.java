@@ -9,8 +9,7 @@ import javax.crypto.spec.SecretKeySpec;
 /** Base64(HmacSHA256), computed in the test independently of the code under test. */
 public final class Hmac {
 
-    private Hmac() {
-    }
+    private Hmac() {}
 
     public static String base64(String key, String data) {
         try {

@@ -30,12 +30,16 @@ public final class StreamState {
 
     /** Entries pending for the whole group. */
     public long pendingCount() {
-        return redis.stream(String.class, String.class, String.class).xpending(Events.STREAM, GROUP).getPendingCount();
+        return redis.stream(String.class, String.class, String.class)
+                .xpending(Events.STREAM, GROUP)
+                .getPendingCount();
     }
 
     /** Dead letters for one source entry. */
     public List<DeadLetter> deadLettersOf(String entryId) {
-        return deadLetters.newest(1000).stream().filter(d -> d.sourceId().equals(entryId)).toList();
+        return deadLetters.newest(1000).stream()
+                .filter(d -> d.sourceId().equals(entryId))
+                .toList();
     }
 
     public Optional<DeadLetter> deadLetterOf(String entryId) {

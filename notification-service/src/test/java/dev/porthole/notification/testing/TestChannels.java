@@ -24,10 +24,23 @@ public final class TestChannels {
     }
 
     /** A channel with a template and a filter on the given types. */
-    public Channel create(String id, ProviderKind provider, String url, Optional<String> secret, MessageFormat format,
-            String template, EventType... types) {
-        Channel channel = new Channel(id, provider, url, secret, new ChannelFilter(Set.of(types), Severity.INFO),
-                Optional.ofNullable(template).map(MessageTemplate::new), format, Channel.Origin.API);
+    public Channel create(
+            String id,
+            ProviderKind provider,
+            String url,
+            Optional<String> secret,
+            MessageFormat format,
+            String template,
+            EventType... types) {
+        Channel channel = new Channel(
+                id,
+                provider,
+                url,
+                secret,
+                new ChannelFilter(Set.of(types), Severity.INFO),
+                Optional.ofNullable(template).map(MessageTemplate::new),
+                format,
+                Channel.Origin.API);
         repository.save(channel);
         created.add(id);
         return channel;

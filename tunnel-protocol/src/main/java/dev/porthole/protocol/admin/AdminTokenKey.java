@@ -25,13 +25,13 @@ public final class AdminTokenKey {
 
     private static final byte[] LABEL = "porthole/admin-jwt/v1".getBytes(StandardCharsets.UTF_8);
 
-    private AdminTokenKey() {
-    }
+    private AdminTokenKey() {}
 
     /** HMAC-SHA256(key = admin key, data = "porthole/admin-jwt/v1"), as an HS256 key. */
     public static SecretKey derive(String adminKey) {
         if (adminKey == null || adminKey.length() < MIN_ADMIN_KEY_LENGTH) {
-            throw new IllegalArgumentException("the admin key (PORTHOLE_ADMIN_KEY) must be at least " + MIN_ADMIN_KEY_LENGTH + " characters");
+            throw new IllegalArgumentException(
+                    "the admin key (PORTHOLE_ADMIN_KEY) must be at least " + MIN_ADMIN_KEY_LENGTH + " characters");
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -9,5 +9,4 @@ package dev.porthole.protocol.auth;
  * @param remoteAddress the address failures are counted against ({@link SourceAddress}): the agent's IP (IPv6: its
  *     /64), or the last {@code X-Forwarded-For} entry on a gateway that trusts forwarded headers; never a port
  */
-public record AgentCredentials(String authorization, String clientId, String agentId, String remoteAddress) {
-}
+public record AgentCredentials(String authorization, String clientId, String agentId, String remoteAddress) {}

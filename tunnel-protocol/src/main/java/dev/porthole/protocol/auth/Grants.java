@@ -18,15 +18,43 @@ import java.util.Objects;
  * @param downloadBytesPerSecond bandwidth from the client's agents to visitors (0: the gateway's default, if any)
  * @param requiredPolicy what every HTTP tunnel's edge policy must include (absent in older records: nothing)
  */
-public record Grants(List<String> subdomains, boolean randomNames, List<Integer> tcpPorts, int tcpPortCount,
-        List<String> privateTunnels, List<String> dialTunnels, int maxTunnels, int maxSessions,
-        long uploadBytesPerSecond, long downloadBytesPerSecond, PolicyRequirement requiredPolicy) {
+public record Grants(
+        List<String> subdomains,
+        boolean randomNames,
+        List<Integer> tcpPorts,
+        int tcpPortCount,
+        List<String> privateTunnels,
+        List<String> dialTunnels,
+        int maxTunnels,
+        int maxSessions,
+        long uploadBytesPerSecond,
+        long downloadBytesPerSecond,
+        PolicyRequirement requiredPolicy) {
 
     /** Grants that require no policy. */
-    public Grants(List<String> subdomains, boolean randomNames, List<Integer> tcpPorts, int tcpPortCount, List<String> privateTunnels,
-            List<String> dialTunnels, int maxTunnels, int maxSessions, long uploadBytesPerSecond, long downloadBytesPerSecond) {
-        this(subdomains, randomNames, tcpPorts, tcpPortCount, privateTunnels, dialTunnels, maxTunnels, maxSessions, uploadBytesPerSecond,
-                downloadBytesPerSecond, PolicyRequirement.NONE);
+    public Grants(
+            List<String> subdomains,
+            boolean randomNames,
+            List<Integer> tcpPorts,
+            int tcpPortCount,
+            List<String> privateTunnels,
+            List<String> dialTunnels,
+            int maxTunnels,
+            int maxSessions,
+            long uploadBytesPerSecond,
+            long downloadBytesPerSecond) {
+        this(
+                subdomains,
+                randomNames,
+                tcpPorts,
+                tcpPortCount,
+                privateTunnels,
+                dialTunnels,
+                maxTunnels,
+                maxSessions,
+                uploadBytesPerSecond,
+                downloadBytesPerSecond,
+                PolicyRequirement.NONE);
     }
 
     public Grants {

@@ -23,9 +23,12 @@ public record PolicyRequirement(String login, List<String> oidcDomains) {
 
     public PolicyRequirement {
         login = Objects.requireNonNullElse(login, "");
-        oidcDomains = List.copyOf(Objects.requireNonNullElse(oidcDomains, List.of())).stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        oidcDomains = List.copyOf(Objects.requireNonNullElse(oidcDomains, List.of())).stream()
+                .map(d -> d.toLowerCase(Locale.ROOT))
+                .toList();
         if (!LOGINS.contains(login)) {
-            throw new IllegalArgumentException("a required login is basic-auth, oidc or login (either), not '" + login + "'");
+            throw new IllegalArgumentException(
+                    "a required login is basic-auth, oidc or login (either), not '" + login + "'");
         }
     }
 
@@ -34,10 +37,12 @@ public record PolicyRequirement(String login, List<String> oidcDomains) {
         boolean basic = !policy.basicAuth().isEmpty();
         boolean oidc = policy.oidc().enabled();
         if (!oidcDomains.isEmpty()) {
-            List<String> allowed = policy.oidc().allowDomains().stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+            List<String> allowed = policy.oidc().allowDomains().stream()
+                    .map(d -> d.toLowerCase(Locale.ROOT))
+                    .toList();
             if (!oidc || allowed.isEmpty() || !oidcDomains.containsAll(allowed)) {
-                return "an OIDC login limited to " + String.join(" or ", oidcDomains) + " (--oidc-issuer ... --oidc-allow-domain "
-                        + oidcDomains.getFirst() + ")";
+                return "an OIDC login limited to " + String.join(" or ", oidcDomains)
+                        + " (--oidc-issuer ... --oidc-allow-domain " + oidcDomains.getFirst() + ")";
             }
         }
         return switch (login) {

@@ -17,8 +17,14 @@ import java.util.Objects;
  * @param signingKeyId the {@code kid} of the signing secret that verified a JWT, so that a gateway can
  *        close the session when that secret is retired; null for other methods
  */
-public record Principal(String clientId, AuthMethod method, Grants grants, long sessionLifetimeSeconds, String credentialId,
-        long sessionWarningSeconds, String signingKeyId) {
+public record Principal(
+        String clientId,
+        AuthMethod method,
+        Grants grants,
+        long sessionLifetimeSeconds,
+        String credentialId,
+        long sessionWarningSeconds,
+        String signingKeyId) {
 
     public Principal {
         Objects.requireNonNull(clientId, "clientId");
@@ -27,7 +33,8 @@ public record Principal(String clientId, AuthMethod method, Grants grants, long 
     }
 
     /** A principal without a session warning or signing key id. */
-    public Principal(String clientId, AuthMethod method, Grants grants, long sessionLifetimeSeconds, String credentialId) {
+    public Principal(
+            String clientId, AuthMethod method, Grants grants, long sessionLifetimeSeconds, String credentialId) {
         this(clientId, method, grants, sessionLifetimeSeconds, credentialId, 0, null);
     }
 

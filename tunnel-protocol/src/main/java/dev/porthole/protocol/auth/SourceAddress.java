@@ -16,10 +16,10 @@ public final class SourceAddress {
 
     /** Bytes of an IPv6 address that name its /64 network. */
     private static final int PREFIX_BYTES = 8;
+
     private static final String PREFIX_SUFFIX = "/64";
 
-    private SourceAddress() {
-    }
+    private SourceAddress() {}
 
     /**
      * The counting key of an IP literal, with or without a port ({@code 192.0.2.1}, {@code 192.0.2.1:443},
@@ -32,7 +32,9 @@ public final class SourceAddress {
         }
         String trimmed = text.trim();
         // A key made here counts as itself.
-        String host = trimmed.endsWith(PREFIX_SUFFIX) ? trimmed.substring(0, trimmed.length() - PREFIX_SUFFIX.length()) : withoutPort(trimmed);
+        String host = trimmed.endsWith(PREFIX_SUFFIX)
+                ? trimmed.substring(0, trimmed.length() - PREFIX_SUFFIX.length())
+                : withoutPort(trimmed);
         byte[] bytes = NetUtil.createByteArrayFromIpAddressString(host);
         if (bytes == null) {
             return Optional.empty();

@@ -24,11 +24,10 @@ public final class BroadcastCodec {
     /** The channel name after the Redis key prefix: {@code <prefix>control}. */
     public static final String CHANNEL = "control";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private BroadcastCodec() {
-    }
+    private BroadcastCodec() {}
 
     /** The channel for a key prefix, for example {@code porthole:control}. */
     public static String channel(String prefix) {
@@ -65,7 +64,8 @@ public final class BroadcastCodec {
         }
         int version = root.path("v").asInt(-1);
         if (version < 1 || version > VERSION) {
-            throw new MalformedBroadcastException("unsupported broadcast version " + root.path("v") + " (this build reads 1.." + VERSION + ")");
+            throw new MalformedBroadcastException(
+                    "unsupported broadcast version " + root.path("v") + " (this build reads 1.." + VERSION + ")");
         }
         String typeName = root.path("type").asText("");
         BroadcastType type = BroadcastType.fromWireName(typeName)

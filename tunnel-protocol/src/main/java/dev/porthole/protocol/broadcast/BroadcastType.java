@@ -35,7 +35,8 @@ public enum BroadcastType {
                 return type;
             }
         }
-        throw new IllegalStateException("no BroadcastType for " + broadcast.getClass().getName());
+        throw new IllegalStateException(
+                "no BroadcastType for " + broadcast.getClass().getName());
     }
 
     /** The type with this wire name, if any. */

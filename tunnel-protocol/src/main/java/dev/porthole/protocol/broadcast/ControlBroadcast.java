@@ -10,9 +10,13 @@ import java.util.Objects;
  *
  * <p>Adding a broadcast: one record here and one line in {@link BroadcastType}.
  */
-public sealed interface ControlBroadcast permits
-        ControlBroadcast.ClientDisabled, ControlBroadcast.ClientDeleted, ControlBroadcast.ClientGrantsChanged,
-        ControlBroadcast.CredentialRevoked, ControlBroadcast.SessionKicked, ControlBroadcast.SigningKeyRetired {
+public sealed interface ControlBroadcast
+        permits ControlBroadcast.ClientDisabled,
+                ControlBroadcast.ClientDeleted,
+                ControlBroadcast.ClientGrantsChanged,
+                ControlBroadcast.CredentialRevoked,
+                ControlBroadcast.SessionKicked,
+                ControlBroadcast.SigningKeyRetired {
 
     /** The broadcast's type, which names it on the wire. */
     default BroadcastType type() {

@@ -20,8 +20,7 @@ import io.vertx.core.buffer.impl.BufferImpl;
  */
 public final class Ownership {
 
-    private Ownership() {
-    }
+    private Ownership() {}
 
     /** Wraps a reference-counted buffer without copying; whoever takes the result takes over the reference. */
     public static Buffer wrap(ByteBuf buffer) {

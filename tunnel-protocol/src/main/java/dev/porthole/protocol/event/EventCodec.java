@@ -31,8 +31,7 @@ public final class EventCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     /** The JSON form of an event. */
     public static String toJson(EventEnvelope envelope) {
@@ -67,7 +66,8 @@ public final class EventCodec {
         }
         int version = root.path("v").asInt(-1);
         if (version < 1 || version > VERSION) {
-            throw new MalformedEventException("unsupported event version " + root.path("v") + " (this build reads 1.." + VERSION + ")");
+            throw new MalformedEventException(
+                    "unsupported event version " + root.path("v") + " (this build reads 1.." + VERSION + ")");
         }
         String typeName = text(root, "type");
         EventType type = EventType.fromWireName(typeName)

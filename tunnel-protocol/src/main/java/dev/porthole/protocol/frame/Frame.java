@@ -59,6 +59,7 @@ public record Frame(FrameType type, int flags, int streamId, Buffer payload) {
 
     @Override
     public String toString() {
-        return "Frame[" + type + ", flags=" + flags + ", stream=" + unsignedStreamId() + ", " + payload.length() + " bytes]";
+        return "Frame[" + type + ", flags=" + flags + ", stream=" + unsignedStreamId() + ", " + payload.length()
+                + " bytes]";
     }
 }

@@ -29,7 +29,8 @@ public final class FrameCodec {
 
     public FrameCodec(int maxFrameSize) {
         if (maxFrameSize < MIN_MAX_FRAME_SIZE) {
-            throw new IllegalArgumentException("max frame size " + maxFrameSize + " is below the minimum " + MIN_MAX_FRAME_SIZE);
+            throw new IllegalArgumentException(
+                    "max frame size " + maxFrameSize + " is below the minimum " + MIN_MAX_FRAME_SIZE);
         }
         this.maxFrameSize = maxFrameSize;
     }
@@ -56,10 +57,12 @@ public final class FrameCodec {
      */
     public Buffer encode(Frame frame, boolean contiguous) {
         if (frame.encodedSize() > maxFrameSize) {
-            throw new IllegalArgumentException("frame of " + frame.encodedSize() + " bytes exceeds the maximum of " + maxFrameSize + ": " + frame);
+            throw new IllegalArgumentException(
+                    "frame of " + frame.encodedSize() + " bytes exceeds the maximum of " + maxFrameSize + ": " + frame);
         }
         if ((frame.flags() & ~frame.type().allowedFlags()) != 0) {
-            throw new IllegalArgumentException("undefined flags 0x" + Integer.toHexString(frame.flags()) + " on " + frame);
+            throw new IllegalArgumentException(
+                    "undefined flags 0x" + Integer.toHexString(frame.flags()) + " on " + frame);
         }
         String misplaced = scopeViolation(frame.type(), frame.streamId());
         if (misplaced != null) {
@@ -72,7 +75,8 @@ public final class FrameCodec {
             header.writeByte(frame.type().code());
             header.writeByte(frame.flags());
             header.writeInt(frame.streamId());
-            return Ownership.wrap(Unpooled.wrappedBuffer(2, header, Ownership.byteBuf(frame.payload()).retainedSlice()));
+            return Ownership.wrap(Unpooled.wrappedBuffer(
+                    2, header, Ownership.byteBuf(frame.payload()).retainedSlice()));
         }
         // A masking WebSocket encoder reads a composite buffer int by int, which cost more than
         // this copy (measured with JFR under bench/tcp.sh).
@@ -88,15 +92,20 @@ public final class FrameCodec {
     public Frame decode(Buffer message) throws ProtocolException {
         int length = message.length();
         if (length > maxFrameSize) {
-            throw new ProtocolException(ProtocolError.FRAME_TOO_LARGE, "frame of " + length + " bytes exceeds the maximum of " + maxFrameSize);
+            throw new ProtocolException(
+                    ProtocolError.FRAME_TOO_LARGE,
+                    "frame of " + length + " bytes exceeds the maximum of " + maxFrameSize);
         }
         if (length < Frame.HEADER_SIZE) {
-            throw new ProtocolException(ProtocolError.TRUNCATED, "frame of " + length + " bytes is shorter than the " + Frame.HEADER_SIZE + "-byte header");
+            throw new ProtocolException(
+                    ProtocolError.TRUNCATED,
+                    "frame of " + length + " bytes is shorter than the " + Frame.HEADER_SIZE + "-byte header");
         }
         FrameType type = FrameType.fromCode(message.getUnsignedByte(0));
         int flags = message.getUnsignedByte(1);
         if ((flags & ~type.allowedFlags()) != 0) {
-            throw new ProtocolException(ProtocolError.UNKNOWN_FLAGS, "undefined flags 0x%02x on %s".formatted(flags, type));
+            throw new ProtocolException(
+                    ProtocolError.UNKNOWN_FLAGS, "undefined flags 0x%02x on %s".formatted(flags, type));
         }
         int streamId = message.getInt(2);
         String misplaced = scopeViolation(type, streamId);

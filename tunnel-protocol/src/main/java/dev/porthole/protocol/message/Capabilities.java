@@ -43,6 +43,5 @@ public final class Capabilities {
      */
     public static final String TLS = "tls";
 
-    private Capabilities() {
-    }
+    private Capabilities() {}
 }

@@ -20,8 +20,16 @@ import java.util.function.Predicate;
  * @param maxFrameSize largest frame the agent accepts
  * @param tunnels the tunnels the agent asks for
  */
-public record Hello(int minVersion, int maxVersion, String agentVersion, String agentId, Set<String> capabilities,
-        int initialWindow, int maxFrameSize, List<TunnelRequest> tunnels) implements ConnectionMessage {
+public record Hello(
+        int minVersion,
+        int maxVersion,
+        String agentVersion,
+        String agentId,
+        Set<String> capabilities,
+        int initialWindow,
+        int maxFrameSize,
+        List<TunnelRequest> tunnels)
+        implements ConnectionMessage {
 
     public Hello {
         Objects.requireNonNull(agentVersion, "agentVersion");
@@ -29,14 +37,16 @@ public record Hello(int minVersion, int maxVersion, String agentVersion, String 
         tunnels = List.copyOf(tunnels);
         // A tunnel travels only in a HELLO that names what it needs, so that an older gateway
         // refuses it rather than serving it without its policy, login or kind.
-        capabilities = withNeeded(capabilities, tunnels, Capabilities.POLICY, t -> !t.policy().isEmpty());
-        capabilities = withNeeded(capabilities, tunnels, Capabilities.OIDC, t -> t.policy().oidc().enabled());
+        capabilities = withNeeded(
+                capabilities, tunnels, Capabilities.POLICY, t -> !t.policy().isEmpty());
+        capabilities = withNeeded(
+                capabilities, tunnels, Capabilities.OIDC, t -> t.policy().oidc().enabled());
         capabilities = withNeeded(capabilities, tunnels, Capabilities.TLS, t -> t.kind() == TunnelKind.TLS);
         capabilities = Set.copyOf(capabilities);
     }
 
-    private static Set<String> withNeeded(Set<String> capabilities, List<TunnelRequest> tunnels, String capability,
-            Predicate<TunnelRequest> needs) {
+    private static Set<String> withNeeded(
+            Set<String> capabilities, List<TunnelRequest> tunnels, String capability, Predicate<TunnelRequest> needs) {
         if (capabilities.contains(capability) || tunnels.stream().noneMatch(needs)) {
             return capabilities;
         }

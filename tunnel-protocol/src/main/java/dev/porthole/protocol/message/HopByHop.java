@@ -15,11 +15,19 @@ import java.util.Set;
  */
 public final class HopByHop {
 
-    private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+    private static final Set<String> ALWAYS = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade");
 
-    private static final Set<String> NEVER_NOMINATED = Set.of("host", "content-length", "authorization", "cookie", "forwarded",
-            "x-real-ip");
+    private static final Set<String> NEVER_NOMINATED =
+            Set.of("host", "content-length", "authorization", "cookie", "forwarded", "x-real-ip");
 
     private final Set<String> named;
 
@@ -48,6 +56,8 @@ public final class HopByHop {
     }
 
     private static boolean endToEnd(String lowerName) {
-        return NEVER_NOMINATED.contains(lowerName) || lowerName.startsWith("x-forwarded-") || lowerName.startsWith("x-porthole-");
+        return NEVER_NOMINATED.contains(lowerName)
+                || lowerName.startsWith("x-forwarded-")
+                || lowerName.startsWith("x-porthole-");
     }
 }

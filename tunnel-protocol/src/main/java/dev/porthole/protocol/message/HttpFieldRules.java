@@ -9,8 +9,7 @@ package dev.porthole.protocol.message;
  */
 public final class HttpFieldRules {
 
-    private HttpFieldRules() {
-    }
+    private HttpFieldRules() {}
 
     /** What is wrong with the head, or null if every field is allowed. */
     public static String problem(HttpResponseHead head) {
@@ -25,11 +24,13 @@ public final class HttpFieldRules {
             }
             int badName = firstNonToken(header.name());
             if (badName >= 0) {
-                return "the name of header " + (i + 1) + " has byte " + describe(header.name().charAt(badName)) + " at offset " + badName;
+                return "the name of header " + (i + 1) + " has byte "
+                        + describe(header.name().charAt(badName)) + " at offset " + badName;
             }
             int badValue = firstForbidden(header.value(), true);
             if (badValue >= 0) {
-                return "the value of header " + (i + 1) + " has byte " + describe(header.value().charAt(badValue)) + " at offset " + badValue;
+                return "the value of header " + (i + 1) + " has byte "
+                        + describe(header.value().charAt(badValue)) + " at offset " + badValue;
             }
         }
         return null;
@@ -39,7 +40,10 @@ public final class HttpFieldRules {
     private static int firstNonToken(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            boolean token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            boolean token = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
             if (!token) {
                 return i;
             }

@@ -15,26 +15,43 @@ import java.util.List;
  */
 public final class MessageCodec {
 
-    private MessageCodec() {
-    }
+    private MessageCodec() {}
 
     /** Encodes a control message as a frame on its stream. */
     public static Frame encode(ControlMessage message) {
         PayloadWriter out = new PayloadWriter();
         switch (message) {
-            case Hello h -> out.u16(h.minVersion()).u16(h.maxVersion()).string(h.agentVersion()).string(h.agentId())
-                    .list(h.capabilities(), PayloadWriter::string).u32(h.initialWindow()).u32(h.maxFrameSize())
-                    .list(h.tunnels(), h.carriesOidc() ? PolicyCodec::writeWithOidc
-                            : h.carriesPolicies() ? PolicyCodec::writeTunnelRequest : MessageCodec::writeTunnelRequest);
+            case Hello h ->
+                out.u16(h.minVersion())
+                        .u16(h.maxVersion())
+                        .string(h.agentVersion())
+                        .string(h.agentId())
+                        .list(h.capabilities(), PayloadWriter::string)
+                        .u32(h.initialWindow())
+                        .u32(h.maxFrameSize())
+                        .list(
+                                h.tunnels(),
+                                h.carriesOidc()
+                                        ? PolicyCodec::writeWithOidc
+                                        : h.carriesPolicies()
+                                                ? PolicyCodec::writeTunnelRequest
+                                                : MessageCodec::writeTunnelRequest);
             case Welcome w -> {
-                out.u16(w.version()).string(w.sessionId()).list(w.capabilities(), PayloadWriter::string)
-                        .u32(w.initialWindow()).u32(w.maxFrameSize()).list(w.tunnels(), MessageCodec::writeTunnelResult);
+                out.u16(w.version())
+                        .string(w.sessionId())
+                        .list(w.capabilities(), PayloadWriter::string)
+                        .u32(w.initialWindow())
+                        .u32(w.maxFrameSize())
+                        .list(w.tunnels(), MessageCodec::writeTunnelResult);
                 if (w.version() >= Welcome.GATEWAY_ID_SINCE) {
                     out.string(w.gatewayId());
                 }
             }
-            case Config c -> out.u32(c.heartbeatInterval().toMillis()).u32(c.heartbeatTimeout().toMillis())
-                    .u32(c.maxStreams()).i64(c.sessionExpiresAt());
+            case Config c ->
+                out.u32(c.heartbeatInterval().toMillis())
+                        .u32(c.heartbeatTimeout().toMillis())
+                        .u32(c.maxStreams())
+                        .i64(c.sessionExpiresAt());
             case Notice n -> out.u8(n.level().ordinal()).string(n.code()).string(n.text());
             case GoAway g -> out.u16(g.code()).string(g.reason());
             case Ping p -> out.i64(p.timestamp());
@@ -42,13 +59,17 @@ public final class MessageCodec {
             case Open o -> {
                 out.string(o.tunnel()).string(o.source()).bool(o.request() != null);
                 if (o.request() != null) {
-                    out.string(o.request().method()).string(o.request().uri()).list(o.request().headers(), MessageCodec::writeHeader);
+                    out.string(o.request().method())
+                            .string(o.request().uri())
+                            .list(o.request().headers(), MessageCodec::writeHeader);
                 }
             }
-            case Response r -> out.u16(r.head().status()).string(r.head().reason()).list(r.head().headers(), MessageCodec::writeHeader);
+            case Response r ->
+                out.u16(r.head().status())
+                        .string(r.head().reason())
+                        .list(r.head().headers(), MessageCodec::writeHeader);
             case Window w -> out.u32(w.increment());
-            case Fin f -> {
-            }
+            case Fin f -> {}
             case Rst r -> out.u16(r.code().code()).string(r.message());
         }
         int flags = switch (message) {
@@ -81,8 +102,10 @@ public final class MessageCodec {
         int initialWindow = in.positiveInt();
         int maxFrameSize = in.positiveInt();
         boolean policies = capabilities.contains(Capabilities.POLICY);
-        List<TunnelRequest> tunnels = in.list(policies && capabilities.contains(Capabilities.OIDC) ? PolicyCodec::readWithOidc
-                : policies ? PolicyCodec::readTunnelRequest : MessageCodec::readTunnelRequest);
+        List<TunnelRequest> tunnels = in.list(
+                policies && capabilities.contains(Capabilities.OIDC)
+                        ? PolicyCodec::readWithOidc
+                        : policies ? PolicyCodec::readTunnelRequest : MessageCodec::readTunnelRequest);
         return new Hello(min, max, agentVersion, agentId, capabilities, initialWindow, maxFrameSize, tunnels);
     }
 
@@ -94,12 +117,14 @@ public final class MessageCodec {
         ControlMessage message = switch (type) {
             case HELLO -> readHello(in);
             case WELCOME -> readWelcome(in);
-            case CONFIG -> new Config(Duration.ofMillis(in.u32()), Duration.ofMillis(in.u32()), in.positiveInt(), in.i64());
+            case CONFIG ->
+                new Config(Duration.ofMillis(in.u32()), Duration.ofMillis(in.u32()), in.positiveInt(), in.i64());
             case NOTICE -> new Notice(readLevel(in), in.string(), in.string());
             case GOAWAY -> new GoAway(in.u16(), in.string());
             case PING -> new Ping(in.i64());
             case PONG -> new Pong(in.i64());
-            case OPEN -> new Open(stream, in.string(), in.string(), in.bool() ? readRequestHead(in) : null, frame.fin());
+            case OPEN ->
+                new Open(stream, in.string(), in.string(), in.bool() ? readRequestHead(in) : null, frame.fin());
             case RESPONSE -> new Response(stream, readResponseHead(in, stream), frame.fin());
             case WINDOW -> new Window(stream, in.positiveInt());
             case FIN -> new Fin(stream);
@@ -111,7 +136,11 @@ public final class MessageCodec {
     }
 
     static void writeTunnelRequest(PayloadWriter out, TunnelRequest t) {
-        out.u8(t.kind().code()).string(t.name()).u16(t.port()).bool(t.privateTunnel()).string(t.upstream());
+        out.u8(t.kind().code())
+                .string(t.name())
+                .u16(t.port())
+                .bool(t.privateTunnel())
+                .string(t.upstream());
     }
 
     static TunnelRequest readTunnelRequest(PayloadReader in) throws ProtocolException {
@@ -119,11 +148,17 @@ public final class MessageCodec {
     }
 
     private static void writeTunnelResult(PayloadWriter out, TunnelResult t) {
-        out.u8(t.kind().code()).string(t.name()).u16(t.port()).string(t.publicAddress()).u16(t.status()).string(t.message());
+        out.u8(t.kind().code())
+                .string(t.name())
+                .u16(t.port())
+                .string(t.publicAddress())
+                .u16(t.status())
+                .string(t.message());
     }
 
     private static TunnelResult readTunnelResult(PayloadReader in) throws ProtocolException {
-        return new TunnelResult(TunnelKind.fromCode(in.u8(), in), in.string(), in.u16(), in.string(), in.u16(), in.string());
+        return new TunnelResult(
+                TunnelKind.fromCode(in.u8(), in), in.string(), in.u16(), in.string(), in.u16(), in.string());
     }
 
     static void writeHeader(PayloadWriter out, Header h) {
@@ -148,7 +183,10 @@ public final class MessageCodec {
         in.end();
         String problem = HttpFieldRules.problem(head);
         if (problem != null) {
-            throw new ProtocolException(ProtocolError.MALFORMED_HEAD, stream, "RESPONSE on stream " + Integer.toUnsignedLong(stream) + ": " + problem);
+            throw new ProtocolException(
+                    ProtocolError.MALFORMED_HEAD,
+                    stream,
+                    "RESPONSE on stream " + Integer.toUnsignedLong(stream) + ": " + problem);
         }
         return head;
     }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param request the HTTP request head for an HTTP tunnel, or null for a TCP stream
  * @param fin true when the opener sends nothing more (an HTTP request without a body); carried as {@code FLAG_FIN}
  */
-public record Open(int streamId, String tunnel, String source, HttpRequestHead request, boolean fin) implements StreamMessage {
+public record Open(int streamId, String tunnel, String source, HttpRequestHead request, boolean fin)
+        implements StreamMessage {
 
     public Open {
         Objects.requireNonNull(tunnel, "tunnel");

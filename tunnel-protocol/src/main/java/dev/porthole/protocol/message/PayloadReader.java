@@ -76,7 +76,8 @@ final class PayloadReader {
         int length = u16();
         require(length, "a string of " + length + " bytes");
         try {
-            String value = StandardCharsets.UTF_8.newDecoder()
+            String value = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(payload.getBytes(position, position + length)))
@@ -92,7 +93,8 @@ final class PayloadReader {
         int count = u16();
         // Every element takes at least one byte, so a count beyond the remaining bytes is a lie.
         if (count > remaining()) {
-            throw new ProtocolException(ProtocolError.TRUNCATED, what + ": list of " + count + " elements in " + remaining() + " bytes");
+            throw new ProtocolException(
+                    ProtocolError.TRUNCATED, what + ": list of " + count + " elements in " + remaining() + " bytes");
         }
         List<T> values = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -104,7 +106,8 @@ final class PayloadReader {
     /** Checks that every byte was read: trailing bytes mean the peer and we disagree on the layout. */
     void end() throws ProtocolException {
         if (remaining() != 0) {
-            throw new ProtocolException(ProtocolError.TRAILING_BYTES, what + ": " + remaining() + " bytes after the last field");
+            throw new ProtocolException(
+                    ProtocolError.TRAILING_BYTES, what + ": " + remaining() + " bytes after the last field");
         }
     }
 
@@ -118,7 +121,8 @@ final class PayloadReader {
 
     private void require(int bytes, String field) throws ProtocolException {
         if (remaining() < bytes) {
-            throw new ProtocolException(ProtocolError.TRUNCATED, what + " ends before " + field + " (" + remaining() + " bytes left)");
+            throw new ProtocolException(
+                    ProtocolError.TRUNCATED, what + " ends before " + field + " (" + remaining() + " bytes left)");
         }
     }
 }

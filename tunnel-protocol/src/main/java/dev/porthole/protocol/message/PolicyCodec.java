@@ -13,8 +13,7 @@ import dev.porthole.protocol.frame.ProtocolException;
  */
 final class PolicyCodec {
 
-    private PolicyCodec() {
-    }
+    private PolicyCodec() {}
 
     static void writeTunnelRequest(PayloadWriter out, TunnelRequest request) {
         MessageCodec.writeTunnelRequest(out, request);
@@ -22,7 +21,9 @@ final class PolicyCodec {
         out.list(p.basicAuth(), (w, u) -> w.string(u.user()).string(u.passwordHash()))
                 .list(p.allowCidrs(), PayloadWriter::string)
                 .list(p.denyCidrs(), PayloadWriter::string)
-                .list(p.webhooks(), (w, h) -> w.string(h.kind()).string(h.header()).string(h.secret()))
+                .list(
+                        p.webhooks(),
+                        (w, h) -> w.string(h.kind()).string(h.header()).string(h.secret()))
                 .list(p.requestHeaderAdd(), MessageCodec::writeHeader)
                 .list(p.requestHeaderRemove(), PayloadWriter::string)
                 .list(p.responseHeaderAdd(), MessageCodec::writeHeader)
@@ -33,14 +34,17 @@ final class PolicyCodec {
     static void writeWithOidc(PayloadWriter out, TunnelRequest request) {
         writeTunnelRequest(out, request);
         TunnelPolicy.Oidc o = request.policy().oidc();
-        out.string(o.issuer()).string(o.clientId()).string(o.clientSecret()).list(o.allowDomains(), PayloadWriter::string)
+        out.string(o.issuer())
+                .string(o.clientId())
+                .string(o.clientSecret())
+                .list(o.allowDomains(), PayloadWriter::string)
                 .list(o.allowClaims(), PayloadWriter::string);
     }
 
     static TunnelRequest readWithOidc(PayloadReader in) throws ProtocolException {
         TunnelRequest request = readTunnelRequest(in);
-        TunnelPolicy.Oidc oidc = new TunnelPolicy.Oidc(in.string(), in.string(), in.string(), in.list(PayloadReader::string),
-                in.list(PayloadReader::string));
+        TunnelPolicy.Oidc oidc = new TunnelPolicy.Oidc(
+                in.string(), in.string(), in.string(), in.list(PayloadReader::string), in.list(PayloadReader::string));
         return request.withPolicy(request.policy().withOidc(oidc));
     }
 

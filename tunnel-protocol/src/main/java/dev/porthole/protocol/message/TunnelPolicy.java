@@ -21,20 +21,44 @@ import java.util.Objects;
  * @param rateLimit requests per visitor address, for example {@code 100/min}; empty for none
  * @param oidc visitors must log in at this OpenID Connect issuer ({@link Oidc#NONE}: no login)
  */
-public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidrs, List<String> denyCidrs, List<Webhook> webhooks,
-        List<Header> requestHeaderAdd, List<String> requestHeaderRemove, List<Header> responseHeaderAdd, List<String> responseHeaderRemove,
-        String rateLimit, Oidc oidc) {
+public record TunnelPolicy(
+        List<BasicAuthUser> basicAuth,
+        List<String> allowCidrs,
+        List<String> denyCidrs,
+        List<Webhook> webhooks,
+        List<Header> requestHeaderAdd,
+        List<String> requestHeaderRemove,
+        List<Header> responseHeaderAdd,
+        List<String> responseHeaderRemove,
+        String rateLimit,
+        Oidc oidc) {
 
     /** No rule at all: every request is served as without a policy. */
-    public static final TunnelPolicy NONE = new TunnelPolicy(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), "");
+    public static final TunnelPolicy NONE = new TunnelPolicy(
+            List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), "");
 
     /** A policy without an OIDC login. */
-    public TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidrs, List<String> denyCidrs, List<Webhook> webhooks,
-            List<Header> requestHeaderAdd, List<String> requestHeaderRemove, List<Header> responseHeaderAdd, List<String> responseHeaderRemove,
+    public TunnelPolicy(
+            List<BasicAuthUser> basicAuth,
+            List<String> allowCidrs,
+            List<String> denyCidrs,
+            List<Webhook> webhooks,
+            List<Header> requestHeaderAdd,
+            List<String> requestHeaderRemove,
+            List<Header> responseHeaderAdd,
+            List<String> responseHeaderRemove,
             String rateLimit) {
-        this(basicAuth, allowCidrs, denyCidrs, webhooks, requestHeaderAdd, requestHeaderRemove, responseHeaderAdd, responseHeaderRemove,
-                rateLimit, Oidc.NONE);
+        this(
+                basicAuth,
+                allowCidrs,
+                denyCidrs,
+                webhooks,
+                requestHeaderAdd,
+                requestHeaderRemove,
+                responseHeaderAdd,
+                responseHeaderRemove,
+                rateLimit,
+                Oidc.NONE);
     }
 
     public TunnelPolicy {
@@ -52,8 +76,17 @@ public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidr
 
     /** This policy with an OIDC login. */
     public TunnelPolicy withOidc(Oidc login) {
-        return new TunnelPolicy(basicAuth, allowCidrs, denyCidrs, webhooks, requestHeaderAdd, requestHeaderRemove, responseHeaderAdd,
-                responseHeaderRemove, rateLimit, login);
+        return new TunnelPolicy(
+                basicAuth,
+                allowCidrs,
+                denyCidrs,
+                webhooks,
+                requestHeaderAdd,
+                requestHeaderRemove,
+                responseHeaderAdd,
+                responseHeaderRemove,
+                rateLimit,
+                login);
     }
 
     /**
@@ -75,9 +108,13 @@ public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidr
             parts.add("oidc " + oidc.issuer());
         }
         if (!webhooks.isEmpty()) {
-            parts.add("verify-webhook " + String.join(" ", webhooks.stream().map(Webhook::kind).toList()));
+            parts.add("verify-webhook "
+                    + String.join(" ", webhooks.stream().map(Webhook::kind).toList()));
         }
-        if (!requestHeaderAdd.isEmpty() || !requestHeaderRemove.isEmpty() || !responseHeaderAdd.isEmpty() || !responseHeaderRemove.isEmpty()) {
+        if (!requestHeaderAdd.isEmpty()
+                || !requestHeaderRemove.isEmpty()
+                || !responseHeaderAdd.isEmpty()
+                || !responseHeaderRemove.isEmpty()) {
             parts.add("header rules");
         }
         if (!rateLimit.isEmpty()) {
@@ -138,7 +175,8 @@ public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidr
      * @param allowDomains when not empty, only visitors whose verified e-mail is in one of these domains are served
      * @param allowClaims when not empty, only visitors whose id_token has one of these {@code claim=value} pairs are served
      */
-    public record Oidc(String issuer, String clientId, String clientSecret, List<String> allowDomains, List<String> allowClaims) {
+    public record Oidc(
+            String issuer, String clientId, String clientSecret, List<String> allowDomains, List<String> allowClaims) {
 
         /** No login. */
         public static final Oidc NONE = new Oidc("", "", "", List.of(), List.of());
@@ -158,8 +196,8 @@ public record TunnelPolicy(List<BasicAuthUser> basicAuth, List<String> allowCidr
 
         @Override
         public String toString() {
-            return "Oidc[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=(hidden), allowDomains=" + allowDomains
-                    + ", allowClaims=" + allowClaims + "]";
+            return "Oidc[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=(hidden), allowDomains="
+                    + allowDomains + ", allowClaims=" + allowClaims + "]";
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param policy the rules the gateway applies to the tunnel's visitors ({@link TunnelPolicy#NONE}: none); it
  *     travels only in a HELLO that offers {@link Capabilities#POLICY}
  */
-public record TunnelRequest(TunnelKind kind, String name, int port, boolean privateTunnel, String upstream, TunnelPolicy policy) {
+public record TunnelRequest(
+        TunnelKind kind, String name, int port, boolean privateTunnel, String upstream, TunnelPolicy policy) {
     public TunnelRequest {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");

@@ -18,8 +18,15 @@ import java.util.Set;
  *     in version 1, which has no such field), so that an agent with HA connections can tell whether
  *     two of them reached the same instance
  */
-public record Welcome(int version, String sessionId, Set<String> capabilities, int initialWindow, int maxFrameSize,
-        List<TunnelResult> tunnels, String gatewayId) implements ConnectionMessage {
+public record Welcome(
+        int version,
+        String sessionId,
+        Set<String> capabilities,
+        int initialWindow,
+        int maxFrameSize,
+        List<TunnelResult> tunnels,
+        String gatewayId)
+        implements ConnectionMessage {
 
     /** The first version whose WELCOME names the gateway instance. */
     public static final int GATEWAY_ID_SINCE = 2;
@@ -35,7 +42,13 @@ public record Welcome(int version, String sessionId, Set<String> capabilities, i
     }
 
     /** A WELCOME that names no gateway instance. */
-    public Welcome(int version, String sessionId, Set<String> capabilities, int initialWindow, int maxFrameSize, List<TunnelResult> tunnels) {
+    public Welcome(
+            int version,
+            String sessionId,
+            Set<String> capabilities,
+            int initialWindow,
+            int maxFrameSize,
+            List<TunnelResult> tunnels) {
         this(version, sessionId, capabilities, initialWindow, maxFrameSize, tunnels, "");
     }
 

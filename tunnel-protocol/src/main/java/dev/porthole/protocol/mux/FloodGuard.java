@@ -47,8 +47,10 @@ final class FloodGuard {
         tokens = Math.min(IDLE_FRAME_BURST, tokens + (now - refilledAt) * (IDLE_FRAMES_PER_SECOND / 1e9));
         refilledAt = now;
         if (tokens < 1) {
-            throw new ProtocolException(ProtocolError.FLOOD, "more than " + IDLE_FRAME_BURST + " frames that do no work (the last a " + what
-                    + ") faster than " + IDLE_FRAMES_PER_SECOND + " a second");
+            throw new ProtocolException(
+                    ProtocolError.FLOOD,
+                    "more than " + IDLE_FRAME_BURST + " frames that do no work (the last a " + what + ") faster than "
+                            + IDLE_FRAMES_PER_SECOND + " a second");
         }
         tokens--;
     }
@@ -56,8 +58,10 @@ final class FloodGuard {
     /** Counts an answer owed while the write queue is full; throws past the bound. */
     void replyWhileFull(String what) throws ProtocolException {
         if (++pendingReplies > maxPendingReplies) {
-            throw new ProtocolException(ProtocolError.FLOOD, "more than " + maxPendingReplies + " answers (the last a " + what
-                    + ") owed to a peer that is not reading them");
+            throw new ProtocolException(
+                    ProtocolError.FLOOD,
+                    "more than " + maxPendingReplies + " answers (the last a " + what
+                            + ") owed to a peer that is not reading them");
         }
     }
 

@@ -37,7 +37,13 @@ final class FrameReceiver {
     private final WindowBudget windows;
     private final MuxSettings settings;
 
-    FrameReceiver(MuxSession session, FrameCodec codec, StreamTable streams, FloodGuard flood, WindowBudget windows, MuxSettings settings) {
+    FrameReceiver(
+            MuxSession session,
+            FrameCodec codec,
+            StreamTable streams,
+            FloodGuard flood,
+            WindowBudget windows,
+            MuxSettings settings) {
         this.session = session;
         this.codec = codec;
         this.streams = streams;
@@ -136,10 +142,12 @@ final class FrameReceiver {
         streams.acceptPeerId(id);
         if (streams.size() >= settings.maxStreams()) {
             flood.idleFrame("refused OPEN");
-            session.sendReset(id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
+            session.sendReset(
+                    id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
             return;
         }
-        MuxStream stream = new MuxStream(session, id, open, session.peerInitialWindow(), settings.initialWindow(), settings);
+        MuxStream stream =
+                new MuxStream(session, id, open, session.peerInitialWindow(), settings.initialWindow(), settings);
         streams.put(id, stream);
         session.listener().onOpen(stream, open);
         if (!streams.contains(id)) {
@@ -159,7 +167,9 @@ final class FrameReceiver {
             return stream;
         }
         if (!streams.everOpened(id)) {
-            throw new ProtocolException(ProtocolError.BAD_STREAM_ID, type + " on stream " + Integer.toUnsignedLong(id) + ", which was never opened");
+            throw new ProtocolException(
+                    ProtocolError.BAD_STREAM_ID,
+                    type + " on stream " + Integer.toUnsignedLong(id) + ", which was never opened");
         }
         if (type != FrameType.DATA) {
             // DATA still in flight when a stream ends is bounded by its credit; control frames for it are not.

@@ -27,12 +27,10 @@ public interface FrameTransport {
     void drainHandler(Runnable onDrain);
 
     /** Stops reading from the peer (the socket, not only the delivery of messages) until {@link #resumeReading()}. */
-    default void pauseReading() {
-    }
+    default void pauseReading() {}
 
     /** Reads from the peer again after {@link #pauseReading()}. */
-    default void resumeReading() {
-    }
+    default void resumeReading() {}
 
     /** Closes the connection with a code and a reason that the peer will see. */
     void close(CloseCode code, String reason);

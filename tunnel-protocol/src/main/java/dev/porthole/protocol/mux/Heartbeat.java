@@ -42,7 +42,8 @@ final class Heartbeat {
             long quiet = now - lastReceivedNanos;
             if (quiet > timeoutNanos) {
                 stop();
-                silent.accept("nothing received for " + Duration.ofNanos(quiet).toMillis() + " ms (heartbeat timeout " + timeout.toMillis() + " ms)");
+                silent.accept("nothing received for " + Duration.ofNanos(quiet).toMillis() + " ms (heartbeat timeout "
+                        + timeout.toMillis() + " ms)");
             } else {
                 ping.accept(now);
             }

@@ -19,15 +19,13 @@ public interface MuxListener {
      * DATA bytes moved on a stream: {@code received} from the peer or {@code sent} to it (one of them
      * is zero). Called on the session's context for every DATA frame, so it must be cheap.
      */
-    default void onStreamData(MuxStream stream, int received, int sent) {
-    }
+    default void onStreamData(MuxStream stream, int received, int sent) {}
 
     /**
      * The last open stream closed: none is open now. On the session's context; not called while the
      * connection ends (see {@link #onClosed}).
      */
-    default void onStreamsClosed() {
-    }
+    default void onStreamsClosed() {}
 
     /** The connection ended; called once, after every stream was failed. */
     void onClosed(int code, String reason);

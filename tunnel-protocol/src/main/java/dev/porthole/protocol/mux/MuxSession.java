@@ -85,10 +85,12 @@ public final class MuxSession {
     private final FrameReceiver receiver;
     /** Whether this side stops reading while its write queue is full (the gateway); see {@link #stopReadingWhileWriteQueueFull()}. */
     private boolean pauseReadsWhenFull;
+
     private volatile BooleanSupplier protocolErrorLog = () -> true;
     private boolean readingPaused;
 
-    public MuxSession(Context context, FrameTransport transport, MuxSettings settings, Role role, LongSupplier nanoClock) {
+    public MuxSession(
+            Context context, FrameTransport transport, MuxSettings settings, Role role, LongSupplier nanoClock) {
         this.context = context;
         this.transport = transport;
         this.settings = settings;
@@ -149,10 +151,13 @@ public final class MuxSession {
     /** Takes the peer's announced stream credit and frame size (from HELLO or WELCOME) before any stream opens. */
     public void peerLimits(int initialWindow, int maxFrameSize) throws ProtocolException {
         if (initialWindow <= 0) {
-            throw new ProtocolException(ProtocolError.BAD_FIELD, "initial window must be positive, was " + initialWindow);
+            throw new ProtocolException(
+                    ProtocolError.BAD_FIELD, "initial window must be positive, was " + initialWindow);
         }
         if (maxFrameSize < FrameCodec.MIN_MAX_FRAME_SIZE) {
-            throw new ProtocolException(ProtocolError.BAD_FIELD, "max frame size " + maxFrameSize + " is below " + FrameCodec.MIN_MAX_FRAME_SIZE);
+            throw new ProtocolException(
+                    ProtocolError.BAD_FIELD,
+                    "max frame size " + maxFrameSize + " is below " + FrameCodec.MIN_MAX_FRAME_SIZE);
         }
         this.peerInitialWindow = initialWindow;
         this.peerMaxFrameSize = maxFrameSize;
@@ -204,7 +209,8 @@ public final class MuxSession {
     public MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin) {
         // The id is taken on the context, right before the OPEN goes out, so that ids appear on the
         // wire in increasing order even when streams are opened from several threads at once.
-        MuxStream stream = new MuxStream(this, 0, new Open(0, tunnel, source, request), peerInitialWindow, settings.initialWindow(), settings);
+        MuxStream stream = new MuxStream(
+                this, 0, new Open(0, tunnel, source, request), peerInitialWindow, settings.initialWindow(), settings);
         onContext(() -> {
             if (closed) {
                 stream.connectionClosed("the tunnel connection is closed");
@@ -246,7 +252,8 @@ public final class MuxSession {
 
     /** The transport reports that the peer or the network closed the connection. */
     public void transportClosed(int code, String reason) {
-        onContext(() -> shutDown(code, reason == null || reason.isEmpty() ? "connection closed (" + code + ")" : reason));
+        onContext(
+                () -> shutDown(code, reason == null || reason.isEmpty() ? "connection closed (" + code + ")" : reason));
     }
 
     /**
@@ -257,7 +264,12 @@ public final class MuxSession {
         onContext(() -> {
             heartbeat.stop();
             if (!closed) {
-                heartbeat.start(vertx, interval, timeout, now -> sendControl(new Ping(now)), silent -> close(CloseCode.HEARTBEAT_TIMEOUT, silent));
+                heartbeat.start(
+                        vertx,
+                        interval,
+                        timeout,
+                        now -> sendControl(new Ping(now)),
+                        silent -> close(CloseCode.HEARTBEAT_TIMEOUT, silent));
             }
         });
     }

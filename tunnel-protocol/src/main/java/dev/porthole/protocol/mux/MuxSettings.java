@@ -25,12 +25,17 @@ public record MuxSettings(int maxFrameSize, int initialWindow, int maxWindow, in
     public static final int DEFAULT_INITIAL_WINDOW = 256 * 1024;
     /** A bulk stream's window may grow to 4 MiB: enough for a loopback transfer at memory speed. */
     public static final int DEFAULT_MAX_WINDOW = 4 * 1024 * 1024;
+
     public static final int DEFAULT_MAX_STREAMS = 1024;
     /** How many streams of one connection may be at their largest window at once. */
     static final int FULL_WINDOWS_PER_CONNECTION = 4;
 
-    public static final MuxSettings DEFAULTS = new MuxSettings(FrameCodec.DEFAULT_MAX_FRAME_SIZE, DEFAULT_INITIAL_WINDOW,
-            DEFAULT_MAX_WINDOW, DEFAULT_MAX_STREAMS, DEFAULT_INITIAL_WINDOW);
+    public static final MuxSettings DEFAULTS = new MuxSettings(
+            FrameCodec.DEFAULT_MAX_FRAME_SIZE,
+            DEFAULT_INITIAL_WINDOW,
+            DEFAULT_MAX_WINDOW,
+            DEFAULT_MAX_STREAMS,
+            DEFAULT_INITIAL_WINDOW);
 
     public MuxSettings {
         if (maxFrameSize < FrameCodec.MIN_MAX_FRAME_SIZE) {
@@ -40,7 +45,8 @@ public record MuxSettings(int maxFrameSize, int initialWindow, int maxWindow, in
             throw new IllegalArgumentException("initialWindow, maxStreams and writeQueueMaxSize must be positive");
         }
         if (maxWindow < initialWindow) {
-            throw new IllegalArgumentException("maxWindow (" + maxWindow + ") must not be below initialWindow (" + initialWindow + ")");
+            throw new IllegalArgumentException(
+                    "maxWindow (" + maxWindow + ") must not be below initialWindow (" + initialWindow + ")");
         }
     }
 

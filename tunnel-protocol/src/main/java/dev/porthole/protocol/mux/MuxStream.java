@@ -60,6 +60,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private volatile boolean closed;
     /** Told once when the stream is closed for good (both ends done, or reset); see {@link #closeHandler}. */
     private final AtomicReference<Runnable> closeHandler = new AtomicReference<>();
+
     private volatile boolean readerTakesOver;
     private final WriteQueue outbound;
 
@@ -74,6 +75,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private boolean endDelivered;
     /** Heads that came before the reader's handler, in arrival order: never merged, so that a second final head is seen. */
     private final ArrayDeque<HttpResponseHead> unreadHeads = new ArrayDeque<>(2);
+
     private StreamResetException failure;
     private long bytesRead;
     private long bytesWritten;
@@ -241,7 +243,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
                     closeIfDone();
                 }
             } catch (IllegalArgumentException tooLarge) {
-                session.sendReset(id, ResetCode.UPSTREAM_ERROR, "the upstream's response head does not fit in one frame");
+                session.sendReset(
+                        id, ResetCode.UPSTREAM_ERROR, "the upstream's response head does not fit in one frame");
                 terminate(new StreamResetException(ResetCode.UPSTREAM_ERROR, tooLarge.getMessage()), false);
             }
         });
@@ -268,7 +271,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         if (queued > outbound.hardLimit()) {
             outbound.refuse(length);
             Ownership.release(data);
-            String reason = "writer queued " + queued + " bytes, past the limit of " + outbound.hardLimit() + " (it ignored writeQueueFull)";
+            String reason = "writer queued " + queued + " bytes, past the limit of " + outbound.hardLimit()
+                    + " (it ignored writeQueueFull)";
             reset(ResetCode.STREAM_ERROR, reason);
             WriteQueue.fail(handler, new StreamResetException(ResetCode.STREAM_ERROR, reason));
             return;
@@ -277,7 +281,11 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             if (closed || finQueued) {
                 outbound.refuse(length);
                 Ownership.release(data);
-                WriteQueue.fail(handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed for writing"));
+                WriteQueue.fail(
+                        handler,
+                        failure != null
+                                ? failure
+                                : new IllegalStateException("stream " + id + " is closed for writing"));
                 return;
             }
             outbound.add(data, handler);
@@ -289,7 +297,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     public void end(Handler<AsyncResult<Void>> handler) {
         session.onContext(() -> {
             if (closed) {
-                WriteQueue.fail(handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed"));
+                WriteQueue.fail(
+                        handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed"));
                 return;
             }
             if (finQueued) {
@@ -355,8 +364,10 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
         int length = data.length();
         if (!receiveWindow.spend(length)) {
-            throw new ProtocolException(ProtocolError.FLOW_CONTROL,
-                    "DATA of " + length + " bytes on stream " + id + " exceeds the granted credit of " + receiveWindow.remaining());
+            throw new ProtocolException(
+                    ProtocolError.FLOW_CONTROL,
+                    "DATA of " + length + " bytes on stream " + id + " exceeds the granted credit of "
+                            + receiveWindow.remaining());
         }
         bytesRead += length;
         session.streamData(this, length, 0);
@@ -531,7 +542,11 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         try {
             handler.handle(value);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "stream %d of tunnel '%s': handler failed; resetting the stream", id, PeerText.escape(open.tunnel()));
+            LOG.errorf(
+                    e,
+                    "stream %d of tunnel '%s': handler failed; resetting the stream",
+                    id,
+                    PeerText.escape(open.tunnel()));
             if (!closed) {
                 session.sendReset(id, ResetCode.INTERNAL, "handler failed: " + e);
                 terminate(new StreamResetException(ResetCode.INTERNAL, String.valueOf(e)), false);

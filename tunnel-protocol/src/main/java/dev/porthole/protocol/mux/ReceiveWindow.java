@@ -19,6 +19,7 @@ final class ReceiveWindow {
     private int remaining;
     /** The credit granted in all, which grows while a bulk transfer needs it. */
     private int window;
+
     private int consumedUnacknowledged;
     /** When the credit returned last was granted (or the stream opened): the start of the current half window. */
     private long epochNanos;

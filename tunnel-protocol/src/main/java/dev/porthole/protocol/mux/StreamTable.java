@@ -42,11 +42,15 @@ final class StreamTable {
     /** Checks that the peer may open a stream with {@code id}, and remembers it as the peer's last. */
     void acceptPeerId(int id) throws ProtocolException {
         if (role.opened(id)) {
-            throw new ProtocolException(ProtocolError.BAD_STREAM_ID, "OPEN on stream " + Integer.toUnsignedLong(id) + ", an id this side hands out");
+            throw new ProtocolException(
+                    ProtocolError.BAD_STREAM_ID,
+                    "OPEN on stream " + Integer.toUnsignedLong(id) + ", an id this side hands out");
         }
         if (Integer.compareUnsigned(id, highestPeerId) <= 0) {
-            throw new ProtocolException(ProtocolError.BAD_STREAM_ID,
-                    "OPEN on stream " + Integer.toUnsignedLong(id) + ", not above the last opened " + Integer.toUnsignedLong(highestPeerId));
+            throw new ProtocolException(
+                    ProtocolError.BAD_STREAM_ID,
+                    "OPEN on stream " + Integer.toUnsignedLong(id) + ", not above the last opened "
+                            + Integer.toUnsignedLong(highestPeerId));
         }
         highestPeerId = id;
     }

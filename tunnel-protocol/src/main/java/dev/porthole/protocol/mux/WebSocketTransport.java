@@ -106,7 +106,10 @@ public final class WebSocketTransport implements FrameTransport {
         MessageAssembler assembler = new MessageAssembler(session);
         if (socket instanceof WebSocketInternal internal) {
             ChannelHandlerContext vertx = internal.channelHandlerContext();
-            vertx.pipeline().addBefore(vertx.name(), "porthole-messages", new WholeMessages(assembler, session, (ContextInternal) session.context()));
+            vertx.pipeline()
+                    .addBefore(
+                            vertx.name(), "porthole-messages", new WholeMessages(assembler, session, (ContextInternal)
+                                    session.context()));
         }
         socket.frameHandler(assembler::frame);
         socket.closeHandler(ignored -> {
@@ -114,8 +117,7 @@ public final class WebSocketTransport implements FrameTransport {
             session.transportClosed(code == null ? 1006 : code, socket.closeReason());
         });
         // Socket errors are followed by a close; the close handler reports them.
-        socket.exceptionHandler(error -> {
-        });
+        socket.exceptionHandler(error -> {});
     }
 
     /**
@@ -126,7 +128,8 @@ public final class WebSocketTransport implements FrameTransport {
      */
     private static void gatherWithoutCopying(WebSocketBase socket) {
         if (socket instanceof WebSocketInternal internal
-                && internal.channelHandlerContext().pipeline().get(WebSocketFrameDecoder.class) instanceof ByteToMessageDecoder decoder) {
+                && internal.channelHandlerContext().pipeline().get(WebSocketFrameDecoder.class)
+                        instanceof ByteToMessageDecoder decoder) {
             decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
         }
     }
@@ -202,10 +205,12 @@ public final class WebSocketTransport implements FrameTransport {
             return;
         }
         // Straight to the channel: Vert.x's own close waits (up to its closing timeout) for the peer's close frame.
-        channel.writeAndFlush(new CloseWebSocketFrame(code.code(), truncate(reason))).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code.code(), truncate(reason)))
+                .addListener(ChannelFutureListener.CLOSE);
         // The channel counts as writable while its own queue is short, yet the close frame may still wait
         // behind bytes the peer's socket does not take: a peer that reads nothing would keep it open.
-        ScheduledFuture<?> deadline = channel.executor().schedule(this::cut, ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline =
+                channel.executor().schedule(this::cut, ABORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         channel.channel().closeFuture().addListener(closed -> deadline.cancel(false));
     }
 
@@ -325,7 +330,9 @@ public final class WebSocketTransport implements FrameTransport {
             int limit = session.settings().maxFrameSize();
             if (partial != null && partial.length() > limit) {
                 partial = null;
-                session.close(CloseCode.PROTOCOL_ERROR, "FRAME_TOO_LARGE: a fragmented message grew past the maximum of " + limit + " bytes");
+                session.close(
+                        CloseCode.PROTOCOL_ERROR,
+                        "FRAME_TOO_LARGE: a fragmented message grew past the maximum of " + limit + " bytes");
                 return false;
             }
             return true;

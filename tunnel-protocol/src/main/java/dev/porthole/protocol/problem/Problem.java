@@ -35,8 +35,7 @@ public record Problem(String type, String title, int status, String detail, List
      * @param field the field's name in the request
      * @param message what is wrong with it
      */
-    public record FieldError(String field, String message) {
-    }
+    public record FieldError(String field, String message) {}
 
     /** A problem of the kind {@code slug}, for example {@code of("not-found", "Not found", 404, "no client 'x'")}. */
     public static Problem of(String slug, String title, int status, String detail) {
@@ -45,7 +44,11 @@ public record Problem(String type, String title, int status, String detail, List
 
     /** 400 {@code urn:porthole:problem:validation}, one entry per field in error. */
     public static Problem validation(List<FieldError> errors) {
-        return new Problem(TYPE_PREFIX + "validation", "Invalid request", 400,
-                errors.size() + " field(s) are invalid; see errors", errors);
+        return new Problem(
+                TYPE_PREFIX + "validation",
+                "Invalid request",
+                400,
+                errors.size() + " field(s) are invalid; see errors",
+                errors);
     }
 }

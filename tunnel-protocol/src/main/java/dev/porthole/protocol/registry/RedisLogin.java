@@ -23,15 +23,15 @@ public final class RedisLogin {
 
     private static final Logger LOG = Logger.getLogger(RedisLogin.class);
 
-    private RedisLogin() {
-    }
+    private RedisLogin() {}
 
     /**
      * The start-up error for a service's Redis settings, if any: a Sentinel configuration that lacks
      * its master name or asks for a replica ({@link RedisSentinelSettings}), else what
      * {@link #check(Redis, String)} finds when it logs in.
      */
-    public static Optional<String> check(Redis redis, String hosts, String clientType, Optional<String> masterName, Optional<String> role) {
+    public static Optional<String> check(
+            Redis redis, String hosts, String clientType, Optional<String> masterName, Optional<String> role) {
         List<String> problems = RedisSentinelSettings.problems(clientType, masterName, role);
         return problems.isEmpty() ? check(redis, hosts) : Optional.of(String.join("; ", problems));
     }
@@ -43,7 +43,10 @@ public final class RedisLogin {
      */
     public static Optional<String> check(Redis redis, String hosts) {
         try {
-            redis.send(Request.cmd(Command.PING)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            redis.send(Request.cmd(Command.PING))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
             return Optional.empty();
         } catch (ExecutionException e) {
             String error = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
@@ -68,21 +71,38 @@ public final class RedisLogin {
      * @param hosts the {@code quarkus.redis.hosts} in force (its password is not repeated)
      */
     public static Optional<String> refusal(String error, String hosts) {
-        // A Sentinel client lists one failure per Sentinel on lines of their own ("- WRONGPASS ..."): one line, each reason once.
-        String text = error == null ? "" : String.join("; ", error.trim().lines().map(line -> line.replaceFirst("^-\\s*", "").trim())
-                .filter(line -> !line.isEmpty()).distinct().toList());
+        // A Sentinel client lists one failure per Sentinel on lines of their own ("- WRONGPASS ..."): one line, each
+        // reason once.
+        String text = error == null
+                ? ""
+                : String.join(
+                        "; ",
+                        error.trim()
+                                .lines()
+                                .map(line -> line.replaceFirst("^-\\s*", "").trim())
+                                .filter(line -> !line.isEmpty())
+                                .distinct()
+                                .toList());
         String upper = text.toUpperCase(Locale.ROOT);
         if (upper.contains("NO SUCH MASTER WITH THAT NAME")) {
             // Sentinels answered but monitor no master set by that name: no failover could ever help.
-            return Optional.of("the Sentinels at " + addresses(hosts) + " monitor no master by the name in QUARKUS_REDIS_MASTER_NAME (ERR No such"
-                    + " master with that name): set it to the <name> of their 'sentinel monitor <name> <host> <port> <quorum>' line");
+            return Optional.of(
+                    "the Sentinels at " + addresses(hosts)
+                            + " monitor no master by the name in QUARKUS_REDIS_MASTER_NAME (ERR No such"
+                            + " master with that name): set it to the <name> of their 'sentinel monitor <name> <host> <port> <quorum>' line");
         }
-        if (!(upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH") || upper.startsWith("NOPERM") || upper.contains(" WRONGPASS")
-                || upper.contains(" NOAUTH") || upper.contains(" NOPERM"))) {
+        if (!(upper.startsWith("WRONGPASS")
+                || upper.startsWith("NOAUTH")
+                || upper.startsWith("NOPERM")
+                || upper.contains(" WRONGPASS")
+                || upper.contains(" NOAUTH")
+                || upper.contains(" NOPERM"))) {
             return Optional.empty();
         }
-        return Optional.of("Redis at " + addresses(hosts) + " refused the login of " + user(hosts) + " (" + text + "): set QUARKUS_REDIS_HOSTS to"
-                + " redis://<user>:<password>@<host>:<port> (rediss:// for TLS) with the ACL user and password Redis was given");
+        return Optional.of(
+                "Redis at " + addresses(hosts) + " refused the login of " + user(hosts) + " (" + text
+                        + "): set QUARKUS_REDIS_HOSTS to"
+                        + " redis://<user>:<password>@<host>:<port> (rediss:// for TLS) with the ACL user and password Redis was given");
     }
 
     private static String addresses(String hosts) {

@@ -13,8 +13,7 @@ import java.util.Optional;
  */
 public final class RedisSentinelSettings {
 
-    private RedisSentinelSettings() {
-    }
+    private RedisSentinelSettings() {}
 
     /**
      * The mistakes in a Sentinel configuration; empty when there is none or the client is not a
@@ -30,11 +29,14 @@ public final class RedisSentinelSettings {
         }
         List<String> problems = new ArrayList<>();
         if (masterName.map(String::isBlank).orElse(true)) {
-            problems.add("QUARKUS_REDIS_CLIENT_TYPE is sentinel but QUARKUS_REDIS_MASTER_NAME is not set: set it to the name the Sentinels"
-                    + " monitor (the <name> of their 'sentinel monitor <name> <host> <port> <quorum>' line)");
+            problems.add(
+                    "QUARKUS_REDIS_CLIENT_TYPE is sentinel but QUARKUS_REDIS_MASTER_NAME is not set: set it to the name the Sentinels"
+                            + " monitor (the <name> of their 'sentinel monitor <name> <host> <port> <quorum>' line)");
         }
-        role.map(String::trim).filter(r -> !r.equalsIgnoreCase("master")).ifPresent(r -> problems.add("QUARKUS_REDIS_ROLE is '" + r
-                + "', but Porthole writes to Redis: leave QUARKUS_REDIS_ROLE unset or set it to master"));
+        role.map(String::trim)
+                .filter(r -> !r.equalsIgnoreCase("master"))
+                .ifPresent(r -> problems.add("QUARKUS_REDIS_ROLE is '" + r
+                        + "', but Porthole writes to Redis: leave QUARKUS_REDIS_ROLE unset or set it to master"));
         return problems;
     }
 }

@@ -21,8 +21,17 @@ import java.util.Objects;
  * @param bytesOut bytes sent to the agent so far
  * @param streams requests and connections carried to the agent so far (0 in records from older gateways)
  */
-public record SessionRecord(String sessionId, String gatewayId, String clientId, String agentId, String remoteAddress,
-        Instant connectedAt, List<TunnelEntry> tunnels, long bytesIn, long bytesOut, long streams) {
+public record SessionRecord(
+        String sessionId,
+        String gatewayId,
+        String clientId,
+        String agentId,
+        String remoteAddress,
+        Instant connectedAt,
+        List<TunnelEntry> tunnels,
+        long bytesIn,
+        long bytesOut,
+        long streams) {
 
     public SessionRecord {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -30,8 +39,16 @@ public record SessionRecord(String sessionId, String gatewayId, String clientId,
     }
 
     /** A record without a stream count. */
-    public SessionRecord(String sessionId, String gatewayId, String clientId, String agentId, String remoteAddress,
-            Instant connectedAt, List<TunnelEntry> tunnels, long bytesIn, long bytesOut) {
+    public SessionRecord(
+            String sessionId,
+            String gatewayId,
+            String clientId,
+            String agentId,
+            String remoteAddress,
+            Instant connectedAt,
+            List<TunnelEntry> tunnels,
+            long bytesIn,
+            long bytesOut) {
         this(sessionId, gatewayId, clientId, agentId, remoteAddress, connectedAt, tunnels, bytesIn, bytesOut, 0);
     }
 

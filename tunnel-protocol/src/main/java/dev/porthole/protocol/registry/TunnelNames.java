@@ -7,8 +7,7 @@ public final class TunnelNames {
 
     private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
 
-    private TunnelNames() {
-    }
+    private TunnelNames() {}
 
     /** Why {@code name} cannot be a tunnel name, or null when it can. */
     public static String problem(String name) {

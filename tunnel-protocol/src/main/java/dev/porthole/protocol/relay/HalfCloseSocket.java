@@ -120,8 +120,11 @@ public final class HalfCloseSocket implements RelayEnd {
         if (pooledReads != null) {
             pooledReads.onClosed();
         }
-        fail(idle ? new StreamResetException(ResetCode.IDLE_TIMEOUT, "the connection was idle for too long")
-                : new StreamResetException(ResetCode.CANCEL, "the connection to " + socket.remoteAddress() + " closed"));
+        fail(
+                idle
+                        ? new StreamResetException(ResetCode.IDLE_TIMEOUT, "the connection was idle for too long")
+                        : new StreamResetException(
+                                ResetCode.CANCEL, "the connection to " + socket.remoteAddress() + " closed"));
     }
 
     private void fail(Throwable cause) {

@@ -37,7 +37,8 @@ public final class StreamEnd implements RelayEnd {
     public void abort(Throwable cause) {
         // A reset that arrived from the other stream of a relay is passed on with its code, so
         // that a dialer learns that the far upstream refused rather than a bare cancel.
-        ResetCode code = cause instanceof StreamResetException reset && reset.code() != ResetCode.CONNECTION_CLOSED ? reset.code()
+        ResetCode code = cause instanceof StreamResetException reset && reset.code() != ResetCode.CONNECTION_CLOSED
+                ? reset.code()
                 : ResetCode.CANCEL;
         stream.reset(code, String.valueOf(cause.getMessage()));
     }

@@ -15,8 +15,7 @@ import io.vertx.core.streams.WriteStream;
  */
 public final class StreamRelay {
 
-    private StreamRelay() {
-    }
+    private StreamRelay() {}
 
     /** Starts relaying; completes when the source ended and the destination was ended. */
     public static Future<Void> relay(MuxStream source, WriteStream<Buffer> destination) {

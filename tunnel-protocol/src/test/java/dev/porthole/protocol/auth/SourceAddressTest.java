@@ -17,7 +17,9 @@ class SourceAddressTest {
         assertThat(SourceAddress.of("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).contains("2001:db8:1:2::/64");
         assertThat(SourceAddress.of("[2001:db8:1:2::9]:443")).contains("2001:db8:1:2::/64");
         assertThat(SourceAddress.of("2001:db8:1:3::1")).contains("2001:db8:1:3::/64");
-        assertThat(SourceAddress.of("2001:db8:1:3::/64")).as("a key is its own key").contains("2001:db8:1:3::/64");
+        assertThat(SourceAddress.of("2001:db8:1:3::/64"))
+                .as("a key is its own key")
+                .contains("2001:db8:1:3::/64");
     }
 
     @Test

@@ -25,18 +25,27 @@ class BroadcastFuzzTest {
     private static final long SEED = 0xB20A_DCA5L;
     private static final int ITERATIONS = 20_000;
 
-    private static final List<ControlBroadcast> SAMPLES = List.of(new ClientDisabled("ci-runner"), new ClientDeleted("ci-runner"),
-            new ClientGrantsChanged("ci-runner"), new CredentialRevoked("ci-runner", "tok_abc"), new SessionKicked("s-1", "gw-a", "ci-runner"),
+    private static final List<ControlBroadcast> SAMPLES = List.of(
+            new ClientDisabled("ci-runner"),
+            new ClientDeleted("ci-runner"),
+            new ClientGrantsChanged("ci-runner"),
+            new CredentialRevoked("ci-runner", "tok_abc"),
+            new SessionKicked("s-1", "gw-a", "ci-runner"),
             new SigningKeyRetired("k-20260101-abcd"));
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void noMutationMakesTheReaderThrowAnythingButMalformedBroadcast() {
         Random random = new Random(SEED);
-        JsonMutator.Outcome outcome = new JsonMutator(random).fuzz(ITERATIONS,
-                i -> BroadcastCodec.toJson(SAMPLES.get(random.nextInt(SAMPLES.size()))), BroadcastCodec::fromJson,
-                MalformedBroadcastException.class);
-        assertThat(outcome.parsed()).as("some mutations stay valid (unknown fields)").isPositive();
+        JsonMutator.Outcome outcome = new JsonMutator(random)
+                .fuzz(
+                        ITERATIONS,
+                        i -> BroadcastCodec.toJson(SAMPLES.get(random.nextInt(SAMPLES.size()))),
+                        BroadcastCodec::fromJson,
+                        MalformedBroadcastException.class);
+        assertThat(outcome.parsed())
+                .as("some mutations stay valid (unknown fields)")
+                .isPositive();
         assertThat(outcome.rejected()).isPositive();
     }
 }

@@ -28,9 +28,12 @@ class EventCodecTest {
             new PortholeEvent.GatewayDraining("g1", "SIGTERM", 3),
             new PortholeEvent.ConfigRejected("gateway", "gateway.yml", "line 3: bad key"),
             new PortholeEvent.ConfigReloaded("gateway-1", "porthole.yml", "3f2a", "tokens: 2 -> 3"),
-            new PortholeEvent.CertificateRejected("gateway-1", "/etc/porthole/tls/example.com.pem", "the certificate expired"),
-            new PortholeEvent.CertificateReloaded("gateway-1", "/etc/porthole/tls/example.com.pem", "*.example.com, example.com (serial 1f)"),
-            new PortholeEvent.CertificateRenewalFailed("gateway-1", "app.example.com", "the CA is unreachable", "2027-03-01T00:00:00Z"));
+            new PortholeEvent.CertificateRejected(
+                    "gateway-1", "/etc/porthole/tls/example.com.pem", "the certificate expired"),
+            new PortholeEvent.CertificateReloaded(
+                    "gateway-1", "/etc/porthole/tls/example.com.pem", "*.example.com, example.com (serial 1f)"),
+            new PortholeEvent.CertificateRenewalFailed(
+                    "gateway-1", "app.example.com", "the CA is unreachable", "2027-03-01T00:00:00Z"));
 
     @Test
     void coversEveryEventType() {
@@ -47,15 +50,19 @@ class EventCodecTest {
 
     @Test
     void writesThePinnedJsonShape() {
-        String json = EventCodec.toJson(new EventEnvelope("id-1", AT, "auth/a", new PortholeEvent.ClientCreated("c1", "admin")));
-        assertThat(json).isEqualTo("{\"v\":1,\"id\":\"id-1\",\"type\":\"client.created\",\"severity\":\"INFO\","
-                + "\"at\":\"2026-11-22T10:00:00Z\",\"source\":\"auth/a\",\"data\":{\"clientId\":\"c1\",\"actor\":\"admin\"}}");
+        String json = EventCodec.toJson(
+                new EventEnvelope("id-1", AT, "auth/a", new PortholeEvent.ClientCreated("c1", "admin")));
+        assertThat(json)
+                .isEqualTo(
+                        "{\"v\":1,\"id\":\"id-1\",\"type\":\"client.created\",\"severity\":\"INFO\","
+                                + "\"at\":\"2026-11-22T10:00:00Z\",\"source\":\"auth/a\",\"data\":{\"clientId\":\"c1\",\"actor\":\"admin\"}}");
     }
 
     @Test
     void ignoresFieldsItDoesNotKnowSoNewerWritersDoNotBreakIt() throws MalformedEventException {
-        String json = "{\"v\":1,\"id\":\"x\",\"type\":\"client.created\",\"at\":\"2026-11-22T10:00:00Z\",\"source\":\"s\","
-                + "\"extra\":true,\"data\":{\"clientId\":\"c1\",\"actor\":\"a\",\"newField\":5}}";
+        String json =
+                "{\"v\":1,\"id\":\"x\",\"type\":\"client.created\",\"at\":\"2026-11-22T10:00:00Z\",\"source\":\"s\","
+                        + "\"extra\":true,\"data\":{\"clientId\":\"c1\",\"actor\":\"a\",\"newField\":5}}";
         assertThat(EventCodec.fromJson(json).event()).isEqualTo(new PortholeEvent.ClientCreated("c1", "a"));
     }
 
@@ -67,19 +74,26 @@ class EventCodecTest {
         assertMalformed("{\"v\":2,\"type\":\"client.created\"}", "unsupported event version");
         assertMalformed("{\"v\":1,\"type\":\"martians.landed\",\"data\":{}}", "unknown event type 'martians.landed'");
         assertMalformed("{\"v\":1,\"type\":\"client.created\"}", "has no data object");
-        assertMalformed("{\"v\":1,\"id\":\"x\",\"type\":\"client.created\",\"at\":\"yesterday\",\"source\":\"s\",\"data\":{}}", "bad 'at'");
-        assertMalformed("{\"v\":1,\"type\":\"agent.disconnected\",\"id\":\"x\",\"at\":\"2026-11-22T10:00:00Z\",\"source\":\"s\","
-                + "\"data\":{\"closeCode\":\"loud\"}}", "bad data");
+        assertMalformed(
+                "{\"v\":1,\"id\":\"x\",\"type\":\"client.created\",\"at\":\"yesterday\",\"source\":\"s\",\"data\":{}}",
+                "bad 'at'");
+        assertMalformed(
+                "{\"v\":1,\"type\":\"agent.disconnected\",\"id\":\"x\",\"at\":\"2026-11-22T10:00:00Z\",\"source\":\"s\","
+                        + "\"data\":{\"closeCode\":\"loud\"}}",
+                "bad data");
     }
 
     @Test
     void severityOrderingDrivesFilters() {
         assertThat(Severity.CRITICAL.atLeast(Severity.WARNING)).isTrue();
         assertThat(Severity.INFO.atLeast(Severity.WARNING)).isFalse();
-        assertThat(new PortholeEvent.AuthFailed("c", "a", "r", 1, 60).severity()).isEqualTo(Severity.WARNING);
+        assertThat(new PortholeEvent.AuthFailed("c", "a", "r", 1, 60).severity())
+                .isEqualTo(Severity.WARNING);
     }
 
     private static void assertMalformed(String json, String reason) {
-        assertThatThrownBy(() -> EventCodec.fromJson(json)).isInstanceOf(MalformedEventException.class).hasMessageContaining(reason);
+        assertThatThrownBy(() -> EventCodec.fromJson(json))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining(reason);
     }
 }

@@ -36,10 +36,16 @@ class EventFuzzTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void noMutationMakesTheReaderThrowAnythingButMalformedEvent() {
         Random random = new Random(SEED);
-        JsonMutator.Outcome outcome = new JsonMutator(random).fuzz(ITERATIONS,
-                i -> EventCodec.toJson(new EventEnvelope("id-" + i, AT, "gateway/g1", SAMPLES.get(random.nextInt(SAMPLES.size())))),
-                EventCodec::fromJson, MalformedEventException.class);
-        assertThat(outcome.parsed()).as("some mutations stay valid (unknown fields)").isPositive();
+        JsonMutator.Outcome outcome = new JsonMutator(random)
+                .fuzz(
+                        ITERATIONS,
+                        i -> EventCodec.toJson(new EventEnvelope(
+                                "id-" + i, AT, "gateway/g1", SAMPLES.get(random.nextInt(SAMPLES.size())))),
+                        EventCodec::fromJson,
+                        MalformedEventException.class);
+        assertThat(outcome.parsed())
+                .as("some mutations stay valid (unknown fields)")
+                .isPositive();
         assertThat(outcome.rejected()).isPositive();
     }
 }

@@ -29,7 +29,9 @@ class DecoderFuzzTest {
         int decoded = 0;
         int rejected = 0;
         for (int i = 0; i < ITERATIONS; i++) {
-            Buffer input = (i % 4 == 0) ? randomBytes(random) : mutate(codec.encode(MessageCodec.encode(samples.get(random.nextInt(samples.size())))), random);
+            Buffer input = (i % 4 == 0)
+                    ? randomBytes(random)
+                    : mutate(codec.encode(MessageCodec.encode(samples.get(random.nextInt(samples.size())))), random);
             try {
                 Frame frame = codec.decode(input);
                 if (frame.type() != FrameType.DATA) {

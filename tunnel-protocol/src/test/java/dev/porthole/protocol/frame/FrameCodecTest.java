@@ -25,28 +25,38 @@ class FrameCodecTest {
 
     @Test
     void acceptsAFrameOfExactlyTheMaximum() throws ProtocolException {
-        Buffer frame = Buffer.buffer(hex("120000000002")).appendBytes(new byte[FrameCodec.MIN_MAX_FRAME_SIZE - Frame.HEADER_SIZE]);
+        Buffer frame = Buffer.buffer(hex("120000000002"))
+                .appendBytes(new byte[FrameCodec.MIN_MAX_FRAME_SIZE - Frame.HEADER_SIZE]);
         assertThat(codec.decode(frame).payload().length()).isEqualTo(codec.maxPayloadSize());
     }
 
     @Test
     void refusesToEncodeAFrameLargerThanTheMaximum() {
         Frame tooBig = Frame.of(FrameType.DATA, 2, Buffer.buffer(new byte[codec.maxPayloadSize() + 1]));
-        assertThatThrownBy(() -> codec.encode(tooBig)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds the maximum");
+        assertThatThrownBy(() -> codec.encode(tooBig))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exceeds the maximum");
     }
 
     @Test
     void aCompositeEncodingHasTheSameBytesAsTheContiguousOne() {
-        for (Frame frame : new Frame[] {new Frame(FrameType.DATA, Frame.FLAG_FIN, 7, Buffer.buffer("payload")), Frame.of(FrameType.FIN, 9, null)}) {
-            assertThat(codec.encode(frame, false).getBytes()).isEqualTo(codec.encode(frame, true).getBytes());
+        for (Frame frame : new Frame[] {
+            new Frame(FrameType.DATA, Frame.FLAG_FIN, 7, Buffer.buffer("payload")), Frame.of(FrameType.FIN, 9, null)
+        }) {
+            assertThat(codec.encode(frame, false).getBytes())
+                    .isEqualTo(codec.encode(frame, true).getBytes());
         }
-        assertThat(codec.encode(Frame.of(FrameType.DATA, 2, Buffer.buffer("ab")), false).getBytes()).isEqualTo(hex("1200000000026162"));
+        assertThat(codec.encode(Frame.of(FrameType.DATA, 2, Buffer.buffer("ab")), false)
+                        .getBytes())
+                .isEqualTo(hex("1200000000026162"));
     }
 
     @Test
     void refusesToEncodeACompositeFrameLargerThanTheMaximum() {
         Frame tooBig = Frame.of(FrameType.DATA, 2, Buffer.buffer(new byte[codec.maxPayloadSize() + 1]));
-        assertThatThrownBy(() -> codec.encode(tooBig, false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds the maximum");
+        assertThatThrownBy(() -> codec.encode(tooBig, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exceeds the maximum");
     }
 
     @Test
@@ -63,10 +73,12 @@ class FrameCodecTest {
 
     @Test
     void finIsAllowedOnlyOnOpenResponseAndData() throws ProtocolException {
-        assertThat(codec.decode(Buffer.buffer(hex("120100000002" + "61"))).fin()).isTrue();
+        assertThat(codec.decode(Buffer.buffer(hex("120100000002" + "61"))).fin())
+                .isTrue();
         assertError(Buffer.buffer(hex("130100000002" + "00000001")), ProtocolError.UNKNOWN_FLAGS);
         assertError(Buffer.buffer(hex("140100000002")), ProtocolError.UNKNOWN_FLAGS);
-        assertThatThrownBy(() -> codec.encode(new Frame(FrameType.WINDOW, Frame.FLAG_FIN, 2, Buffer.buffer(new byte[4]))))
+        assertThatThrownBy(
+                        () -> codec.encode(new Frame(FrameType.WINDOW, Frame.FLAG_FIN, 2, Buffer.buffer(new byte[4]))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -92,12 +104,14 @@ class FrameCodecTest {
 
     @Test
     void refusesAMaximumBelowTheProtocolMinimum() {
-        assertThatThrownBy(() -> new FrameCodec(FrameCodec.MIN_MAX_FRAME_SIZE - 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FrameCodec(FrameCodec.MIN_MAX_FRAME_SIZE - 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private void assertError(Buffer input, ProtocolError expected) {
         assertThatThrownBy(() -> codec.decode(input))
-                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.error()).isEqualTo(expected));
+                .isInstanceOfSatisfying(
+                        ProtocolException.class, e -> assertThat(e.error()).isEqualTo(expected));
     }
 
     private static byte[] hex(String hex) {

@@ -24,7 +24,9 @@ class RoundTripTest {
         for (int i = 0; i < 20_000; i++) {
             ControlMessage message = SampleMessages.random(random);
             Buffer wire = codec.encode(MessageCodec.encode(message));
-            assertThat(MessageCodec.decode(codec.decode(wire))).as("iteration %d", i).isEqualTo(message);
+            assertThat(MessageCodec.decode(codec.decode(wire)))
+                    .as("iteration %d", i)
+                    .isEqualTo(message);
         }
     }
 
@@ -43,13 +45,21 @@ class RoundTripTest {
 
     @Test
     void oidcLoginTravelsUnderItsOwnCapabilityAndIsNeverPrinted() throws ProtocolException {
-        TunnelPolicy.Oidc login = new TunnelPolicy.Oidc("https://id.example.com", "porthole", "s3cret-value", List.of("example.com"),
-                List.of("groups=admins"));
-        Hello hello = new Hello(2, 2, "1", "a", Set.of(), 262144, 65536, List.of(TunnelRequest.http("api", "").withPolicy(
-                TunnelPolicy.NONE.withOidc(login))));
+        TunnelPolicy.Oidc login = new TunnelPolicy.Oidc(
+                "https://id.example.com", "porthole", "s3cret-value", List.of("example.com"), List.of("groups=admins"));
+        Hello hello = new Hello(
+                2,
+                2,
+                "1",
+                "a",
+                Set.of(),
+                262144,
+                65536,
+                List.of(TunnelRequest.http("api", "").withPolicy(TunnelPolicy.NONE.withOidc(login))));
 
         assertThat(hello.capabilities()).contains(Capabilities.POLICY, Capabilities.OIDC);
-        assertThat(MessageCodec.decode(codec.decode(codec.encode(MessageCodec.encode(hello))))).isEqualTo(hello);
+        assertThat(MessageCodec.decode(codec.decode(codec.encode(MessageCodec.encode(hello)))))
+                .isEqualTo(hello);
         assertThat(hello.toString()).doesNotContain("s3cret-value");
         assertThat(hello.tunnels().getFirst().policy().summary()).isEqualTo("oidc https://id.example.com");
     }

@@ -34,8 +34,13 @@ class ControlFloodTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final RecordingTransport out = new RecordingTransport();
     private final List<String> closed = new CopyOnWriteArrayList<>();
-    private final MuxSession session = new MuxSession(vertx.getOrCreateContext(), out, new MuxSettings(16 * 1024, WINDOW, WINDOW, 2, WINDOW),
-            MuxSession.Role.GATEWAY, clock::get).listener(PeerFrames.listener(stream -> stream.reset(ResetCode.FORBIDDEN, "refused"), closed));
+    private final MuxSession session = new MuxSession(
+                    vertx.getOrCreateContext(),
+                    out,
+                    new MuxSettings(16 * 1024, WINDOW, WINDOW, 2, WINDOW),
+                    MuxSession.Role.GATEWAY,
+                    clock::get)
+            .listener(PeerFrames.listener(stream -> stream.reset(ResetCode.FORBIDDEN, "refused"), closed));
     private final PeerFrames peer = new PeerFrames(session);
 
     @AfterEach
@@ -91,7 +96,8 @@ class ControlFloodTest {
         for (int i = 0; i < frames; i++) {
             receivePingAMillisecondLater();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> out.sentMessages(FrameType.PONG).size() == frames);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> out.sentMessages(FrameType.PONG).size() == frames);
         assertThat(out.closedWith).isNull();
     }
 

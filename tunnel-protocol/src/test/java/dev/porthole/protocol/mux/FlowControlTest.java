@@ -47,7 +47,9 @@ class FlowControlTest {
         }
         for (int i = 0; i < echoes.size(); i++) {
             byte[] echoed = echoes.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(MessageDigest.getInstance("SHA-256").digest(echoed)).as("stream %d", i).isEqualTo(sentDigests.get(i));
+            assertThat(MessageDigest.getInstance("SHA-256").digest(echoed))
+                    .as("stream %d", i)
+                    .isEqualTo(sentDigests.get(i));
         }
         await().until(() -> pair.gateway.openStreams() == 0 && pair.agent.openStreams() == 0);
     }
@@ -59,8 +61,7 @@ class FlowControlTest {
         MuxPair pair = new MuxPair(vertx, SETTINGS, (stream, open) -> {
             if (open.tunnel().equals("slow")) {
                 stream.pause();
-                stream.handler(data -> {
-                });
+                stream.handler(data -> {});
                 slowAgentSide.set(stream);
             } else {
                 stream.handler(data -> fastReceived.addAndGet(data.length()));
@@ -100,8 +101,7 @@ class FlowControlTest {
         AtomicReference<MuxStream> agentSide = new AtomicReference<>();
         MuxPair pair = new MuxPair(vertx, SETTINGS, (stream, open) -> {
             stream.pause();
-            stream.handler(data -> {
-            });
+            stream.handler(data -> {});
             agentSide.set(stream);
         });
         MuxStream stream = pair.gateway.openStream("t", "test", null);
@@ -122,7 +122,8 @@ class FlowControlTest {
     @Test
     void aFullTransportHoldsDataUntilItDrains() {
         AtomicLong received = new AtomicLong();
-        MuxPair pair = new MuxPair(vertx, SETTINGS, (stream, open) -> stream.handler(data -> received.addAndGet(data.length())));
+        MuxPair pair = new MuxPair(
+                vertx, SETTINGS, (stream, open) -> stream.handler(data -> received.addAndGet(data.length())));
         pair.gatewayOut.setFull(true);
         MuxStream stream = pair.gateway.openStream("t", "test", null);
         stream.write(Buffer.buffer(new byte[10_000]));
@@ -147,29 +148,32 @@ class FlowControlTest {
             stream.end();
         });
         assertThat(received.join()).isEqualTo("small response");
-        assertThat(pair.gatewayOut.sent).filteredOn(f -> f.type() == dev.porthole.protocol.frame.FrameType.FIN).isEmpty();
-        assertThat(pair.gatewayOut.sent).filteredOn(f -> f.type() == dev.porthole.protocol.frame.FrameType.DATA)
-                .last().satisfies(f -> assertThat(f.fin()).isTrue());
+        assertThat(pair.gatewayOut.sent)
+                .filteredOn(f -> f.type() == dev.porthole.protocol.frame.FrameType.FIN)
+                .isEmpty();
+        assertThat(pair.gatewayOut.sent)
+                .filteredOn(f -> f.type() == dev.porthole.protocol.frame.FrameType.DATA)
+                .last()
+                .satisfies(f -> assertThat(f.fin()).isTrue());
     }
 
     @Test
     void aStreamOpenedWithFinSendsNoFinFrameAndThePeerSeesItsEnd() {
         CompletableFuture<Void> ended = new CompletableFuture<>();
         MuxPair pair = new MuxPair(vertx, SETTINGS, (stream, open) -> {
-            stream.handler(data -> {
-            });
+            stream.handler(data -> {});
             stream.endHandler(v -> ended.complete(null));
         });
         pair.gateway.openStream("t", "test", null, true);
         ended.join();
-        assertThat(pair.gatewayOut.sent).extracting(dev.porthole.protocol.frame.Frame::type)
+        assertThat(pair.gatewayOut.sent)
+                .extracting(dev.porthole.protocol.frame.Frame::type)
                 .containsExactly(dev.porthole.protocol.frame.FrameType.OPEN);
     }
 
     @Test
     void aDrainHandlerRegisteredAfterTheQueueEmptiedStillFires() {
-        MuxPair pair = new MuxPair(vertx, SETTINGS, (stream, open) -> stream.handler(data -> {
-        }));
+        MuxPair pair = new MuxPair(vertx, SETTINGS, (stream, open) -> stream.handler(data -> {}));
         MuxStream stream = pair.gateway.openStream("t", "test", null);
         CompletableFuture<Void> drained = new CompletableFuture<>();
         // The writer saw a full queue, then the queue drained before it registered its handler.

@@ -34,13 +34,26 @@ class FragmentedMessagesTest {
     @BeforeEach
     void connect() throws Exception {
         // The WebSocket limits the gateway sets: one frame of the largest size.
-        HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(FrameCodec.DEFAULT_MAX_FRAME_SIZE)
+        HttpServerOptions options = new HttpServerOptions()
+                .setMaxWebSocketFrameSize(FrameCodec.DEFAULT_MAX_FRAME_SIZE)
                 .setMaxWebSocketMessageSize(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
-        HttpServer server = vertx.createHttpServer(options).webSocketHandler(socket -> {
-            MuxSession session = new MuxSession(vertx.getOrCreateContext(), new WebSocketTransport(socket), MuxSettings.DEFAULTS, MuxSession.Role.GATEWAY);
-            WebSocketTransport.bind(socket, session);
-        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        client = vertx.createWebSocketClient().connect(server.actualPort(), "127.0.0.1", "/").toCompletionStage().toCompletableFuture()
+        HttpServer server = vertx.createHttpServer(options)
+                .webSocketHandler(socket -> {
+                    MuxSession session = new MuxSession(
+                            vertx.getOrCreateContext(),
+                            new WebSocketTransport(socket),
+                            MuxSettings.DEFAULTS,
+                            MuxSession.Role.GATEWAY);
+                    WebSocketTransport.bind(socket, session);
+                })
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        client = vertx.createWebSocketClient()
+                .connect(server.actualPort(), "127.0.0.1", "/")
+                .toCompletionStage()
+                .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         client.binaryMessageHandler(message -> {
             try {

@@ -40,33 +40,44 @@ class MessageOrderTest {
     void aMessageAndTheCloseRightBehindItAreHandledInThatOrder() throws Exception {
         GoAway goAway = new GoAway(1001, "restarting");
         // The "gateway" answers the first message with GOAWAY and closes in the same breath.
-        HttpServer server = vertx.createHttpServer().webSocketHandler(socket -> socket.binaryMessageHandler(first -> {
-            socket.writeBinaryMessage(CODEC.encode(MessageCodec.encode(goAway)));
-            socket.close((short) 1000, "done");
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpServer server = vertx.createHttpServer()
+                .webSocketHandler(socket -> socket.binaryMessageHandler(first -> {
+                    socket.writeBinaryMessage(CODEC.encode(MessageCodec.encode(goAway)));
+                    socket.close((short) 1000, "done");
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
 
-        vertx.createWebSocketClient().connect(server.actualPort(), "127.0.0.1", "/").onSuccess(socket -> {
-            MuxSession session = new MuxSession(Vertx.currentContext(), new WebSocketTransport(socket), MuxSettings.DEFAULTS,
-                    MuxSession.Role.AGENT).listener(new MuxListener() {
-                        @Override
-                        public void onOpen(MuxStream stream, Open open) {
-                        }
+        vertx.createWebSocketClient()
+                .connect(server.actualPort(), "127.0.0.1", "/")
+                .onSuccess(socket -> {
+                    MuxSession session = new MuxSession(
+                                    Vertx.currentContext(),
+                                    new WebSocketTransport(socket),
+                                    MuxSettings.DEFAULTS,
+                                    MuxSession.Role.AGENT)
+                            .listener(new MuxListener() {
+                                @Override
+                                public void onOpen(MuxStream stream, Open open) {}
 
-                        @Override
-                        public void onMessage(ConnectionMessage message) {
-                            events.add("message " + message);
-                        }
+                                @Override
+                                public void onMessage(ConnectionMessage message) {
+                                    events.add("message " + message);
+                                }
 
-                        @Override
-                        public void onClosed(int code, String reason) {
-                            events.add("closed " + code);
-                        }
-                    });
-            WebSocketTransport.bind(socket, session);
-            session.send(new Ping(1));
-        });
+                                @Override
+                                public void onClosed(int code, String reason) {
+                                    events.add("closed " + code);
+                                }
+                            });
+                    WebSocketTransport.bind(socket, session);
+                    session.send(new Ping(1));
+                });
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(event -> event.startsWith("closed")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.stream().anyMatch(event -> event.startsWith("closed")));
         assertThat(events).containsExactly("message " + goAway, "closed 1000");
     }
 }

@@ -29,7 +29,8 @@ final class MuxPair {
         }
         gatewayOut.connect(agent);
         agentOut.connect(gateway);
-        gateway.listener(new Listener((s, o) -> s.reset(dev.porthole.protocol.message.ResetCode.FORBIDDEN, "no"), gatewayClosed));
+        gateway.listener(new Listener(
+                (s, o) -> s.reset(dev.porthole.protocol.message.ResetCode.FORBIDDEN, "no"), gatewayClosed));
         agent.listener(new Listener(agentAccepts, agentClosed));
     }
 
@@ -40,8 +41,7 @@ final class MuxPair {
         }
 
         @Override
-        public void onMessage(ConnectionMessage message) {
-        }
+        public void onMessage(ConnectionMessage message) {}
 
         @Override
         public void onClosed(int code, String reason) {

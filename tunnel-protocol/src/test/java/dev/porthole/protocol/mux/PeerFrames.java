@@ -31,8 +31,7 @@ final class PeerFrames {
             }
 
             @Override
-            public void onMessage(ConnectionMessage message) {
-            }
+            public void onMessage(ConnectionMessage message) {}
 
             @Override
             public void onClosed(int code, String reason) {

@@ -25,8 +25,7 @@ final class RecordingTransport implements FrameTransport {
     volatile String closeReason;
     volatile boolean full;
     volatile boolean readingPaused;
-    private volatile Runnable drain = () -> {
-    };
+    private volatile Runnable drain = () -> {};
     private volatile Consumer<Buffer> peer;
     private volatile Consumer<String> peerClosed;
 
@@ -86,16 +85,22 @@ final class RecordingTransport implements FrameTransport {
     }
 
     List<ControlMessage> sentMessages(FrameType type) {
-        return sent.stream().filter(f -> f.type() == type).map(f -> {
-            try {
-                return MessageCodec.decode(f);
-            } catch (ProtocolException e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
+        return sent.stream()
+                .filter(f -> f.type() == type)
+                .map(f -> {
+                    try {
+                        return MessageCodec.decode(f);
+                    } catch (ProtocolException e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .toList();
     }
 
     long dataBytesSent(int streamId) {
-        return sent.stream().filter(f -> f.type() == FrameType.DATA && f.streamId() == streamId).mapToLong(f -> f.payload().length()).sum();
+        return sent.stream()
+                .filter(f -> f.type() == FrameType.DATA && f.streamId() == streamId)
+                .mapToLong(f -> f.payload().length())
+                .sum();
     }
 }

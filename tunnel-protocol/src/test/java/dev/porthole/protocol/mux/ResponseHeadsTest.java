@@ -28,9 +28,12 @@ class ResponseHeadsTest {
 
     private final Vertx vertx = Vertx.vertx();
     private final RecordingTransport out = new RecordingTransport();
-    private final MuxSession session = new MuxSession(vertx.getOrCreateContext(), out, new MuxSettings(16 * 1024, WINDOW, WINDOW, 2, WINDOW),
-            MuxSession.Role.GATEWAY).listener(PeerFrames.listener(stream -> {
-            }, new CopyOnWriteArrayList<>()));
+    private final MuxSession session = new MuxSession(
+                    vertx.getOrCreateContext(),
+                    out,
+                    new MuxSettings(16 * 1024, WINDOW, WINDOW, 2, WINDOW),
+                    MuxSession.Role.GATEWAY)
+            .listener(PeerFrames.listener(stream -> {}, new CopyOnWriteArrayList<>()));
     private final PeerFrames peer = new PeerFrames(session);
 
     ResponseHeadsTest() throws Exception {
@@ -67,12 +70,16 @@ class ResponseHeadsTest {
         Rst rst = (Rst) out.sentMessages(FrameType.RST).getFirst();
         assertThat(rst.streamId()).isEqualTo(stream.id());
         assertThat(rst.code()).isEqualTo(ResetCode.STREAM_ERROR);
-        assertThat(out.closedWith).as("one stream is reset, the connection lives").isNull();
+        assertThat(out.closedWith)
+                .as("one stream is reset, the connection lives")
+                .isNull();
     }
 
     private MuxStream open() throws Exception {
         Promise<MuxStream> opened = Promise.promise();
-        session.context().runOnContext(v -> opened.complete(session.openStream("t", "1.2.3.4", new HttpRequestHead("GET", "/", List.of()))));
+        session.context()
+                .runOnContext(v -> opened.complete(
+                        session.openStream("t", "1.2.3.4", new HttpRequestHead("GET", "/", List.of()))));
         return opened.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

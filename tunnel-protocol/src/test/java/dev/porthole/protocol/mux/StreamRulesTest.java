@@ -34,8 +34,12 @@ class StreamRulesTest {
     private final RecordingTransport out = new RecordingTransport();
     private final List<MuxStream> opened = new CopyOnWriteArrayList<>();
     private final List<String> closed = new CopyOnWriteArrayList<>();
-    private final MuxSession session = new MuxSession(vertx.getOrCreateContext(), out, new MuxSettings(16 * 1024, WINDOW, WINDOW, 2, WINDOW),
-            MuxSession.Role.AGENT).listener(PeerFrames.listener(opened::add, closed));
+    private final MuxSession session = new MuxSession(
+                    vertx.getOrCreateContext(),
+                    out,
+                    new MuxSettings(16 * 1024, WINDOW, WINDOW, 2, WINDOW),
+                    MuxSession.Role.AGENT)
+            .listener(PeerFrames.listener(opened::add, closed));
     private final PeerFrames peer = new PeerFrames(session);
 
     StreamRulesTest() throws Exception {
@@ -62,8 +66,7 @@ class StreamRulesTest {
     void creditReturnedByTheReaderAllowsMoreData() {
         receive(new Open(2, "t", "s", null));
         await().until(() -> opened.size() == 1);
-        opened.getFirst().handler(data -> {
-        });
+        opened.getFirst().handler(data -> {});
         receiveData(2, WINDOW);
         await().until(() -> !out.sentMessages(FrameType.WINDOW).isEmpty());
         receiveData(2, WINDOW / 2);
@@ -132,8 +135,7 @@ class StreamRulesTest {
 
     @Test
     void aMalformedFrameClosesTheConnectionOnceAndLaterFramesAreIgnored() {
-        vertx.runOnContext(v -> {
-        });
+        vertx.runOnContext(v -> {});
         session.context().runOnContext(v -> {
             session.receive(Buffer.buffer(new byte[] {0x7f, 0, 0, 0, 0, 0}));
             session.receive(Buffer.buffer(new byte[] {0x7f, 0, 0, 0, 0, 0}));
@@ -145,7 +147,10 @@ class StreamRulesTest {
 
     @Test
     void aControlMessageThatDoesNotDecodeClosesTheSessionWithAProtocolErrorOnce() {
-        Buffer valid = PeerFrames.CODEC.encode(MessageCodec.encode(new Open(2, "tunnel", "10.0.0.1:5000",
+        Buffer valid = PeerFrames.CODEC.encode(MessageCodec.encode(new Open(
+                2,
+                "tunnel",
+                "10.0.0.1:5000",
                 new HttpRequestHead("GET", "/", List.of(new Header("Host", "tunnel.example.com"))))));
         Buffer truncated = valid.getBuffer(0, valid.length() - 3); // the last header value runs past the payload
         session.context().runOnContext(v -> {
@@ -155,7 +160,9 @@ class StreamRulesTest {
         await().until(() -> out.closedWith != null);
         assertThat(out.closedWith).isEqualTo(CloseCode.PROTOCOL_ERROR);
         assertThat(out.closeReason).contains("OPEN");
-        assertThat(opened).as("neither the bad OPEN nor the one after it was accepted").isEmpty();
+        assertThat(opened)
+                .as("neither the bad OPEN nor the one after it was accepted")
+                .isEmpty();
         assertThat(closed).hasSize(1);
     }
 
@@ -205,7 +212,8 @@ class StreamRulesTest {
         });
         await().until(() -> writeFailure.get() != null);
         assertThat(writeFailure.get()).hasMessageContaining("ignored writeQueueFull");
-        await().until(() -> out.sentMessages(FrameType.RST).stream().anyMatch(m -> ((Rst) m).code() == ResetCode.STREAM_ERROR));
+        await().until(() ->
+                out.sentMessages(FrameType.RST).stream().anyMatch(m -> ((Rst) m).code() == ResetCode.STREAM_ERROR));
         assertThat(out.closedWith).isNull();
     }
 

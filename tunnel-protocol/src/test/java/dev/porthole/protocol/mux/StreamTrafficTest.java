@@ -29,10 +29,11 @@ class StreamTrafficTest {
 
     @Test
     void reportsDataBytesBothWaysAndCountsOpenStreams() {
-        MuxPair pair = new MuxPair(vertx, new MuxSettings(16 * 1024, 64 * 1024, 64 * 1024, 8, 64 * 1024), (stream, open) -> {
-            stream.handler(stream::write);
-            stream.endHandler(ignored -> stream.end());
-        });
+        MuxPair pair =
+                new MuxPair(vertx, new MuxSettings(16 * 1024, 64 * 1024, 64 * 1024, 8, 64 * 1024), (stream, open) -> {
+                    stream.handler(stream::write);
+                    stream.endHandler(ignored -> stream.end());
+                });
         AtomicLong received = new AtomicLong();
         AtomicLong sent = new AtomicLong();
         AtomicLong local = new AtomicLong();
@@ -45,14 +46,11 @@ class StreamTrafficTest {
                     local.addAndGet(in + out);
                 }
             }
-
         });
 
         MuxStream stream = pair.gateway.openStream("t", "visitor", null);
-        stream.handler(data -> {
-        });
-        stream.endHandler(ignored -> {
-        });
+        stream.handler(data -> {});
+        stream.endHandler(ignored -> {});
         stream.write(Buffer.buffer(new byte[100_000]));
         await().atMost(Duration.ofSeconds(5)).until(() -> received.get() == 100_000);
         assertThat(sent.get()).isEqualTo(100_000);
@@ -61,16 +59,17 @@ class StreamTrafficTest {
         assertThat(pair.agent.openStreams()).isEqualTo(1);
 
         stream.end();
-        await().atMost(Duration.ofSeconds(5)).until(() -> pair.gateway.openStreams() == 0 && pair.agent.openStreams() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> pair.gateway.openStreams() == 0 && pair.agent.openStreams() == 0);
     }
 
     @Test
     void tellsTheListenerWhenTheLastStreamClosesButNotWhenTheConnectionEnds() {
-        MuxPair pair = new MuxPair(vertx, new MuxSettings(16 * 1024, 64 * 1024, 64 * 1024, 8, 64 * 1024), (stream, open) -> {
-            stream.handler(data -> {
-            });
-            stream.endHandler(ignored -> stream.end());
-        });
+        MuxPair pair =
+                new MuxPair(vertx, new MuxSettings(16 * 1024, 64 * 1024, 64 * 1024, 8, 64 * 1024), (stream, open) -> {
+                    stream.handler(data -> {});
+                    stream.endHandler(ignored -> stream.end());
+                });
         AtomicInteger idle = new AtomicInteger();
         AtomicInteger closed = new AtomicInteger();
         pair.gateway.listener(new Hearing() {
@@ -98,30 +97,27 @@ class StreamTrafficTest {
         open(pair);
         pair.gateway.close(CloseCode.NORMAL, "done");
         await().atMost(Duration.ofSeconds(10)).until(() -> closed.get() == 1);
-        assertThat(idle).as("streams failed by the end of the connection are not an idle session").hasValue(1);
+        assertThat(idle)
+                .as("streams failed by the end of the connection are not an idle session")
+                .hasValue(1);
     }
 
     private static MuxStream open(MuxPair pair) {
         MuxStream stream = pair.gateway.openStream("t", "visitor", null);
-        stream.handler(data -> {
-        });
-        stream.endHandler(ignored -> {
-        });
+        stream.handler(data -> {});
+        stream.endHandler(ignored -> {});
         return stream;
     }
 
     /** A listener that hears only what a test overrides. */
     private abstract static class Hearing implements MuxListener {
         @Override
-        public void onOpen(MuxStream stream, Open open) {
-        }
+        public void onOpen(MuxStream stream, Open open) {}
 
         @Override
-        public void onMessage(ConnectionMessage message) {
-        }
+        public void onMessage(ConnectionMessage message) {}
 
         @Override
-        public void onClosed(int code, String reason) {
-        }
+        public void onClosed(int code, String reason) {}
     }
 }

@@ -74,8 +74,15 @@ class UnmaskedFramesTest {
         AtomicBoolean serverMasked = new AtomicBoolean(true);
         HttpServer server = vertx.createHttpServer()
                 .webSocketHandler(socket -> serverMasked.set(new WebSocketTransport(socket).masked()))
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.createWebSocketClient().connect(server.actualPort(), "127.0.0.1", "/").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        vertx.createWebSocketClient()
+                .connect(server.actualPort(), "127.0.0.1", "/")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).untilFalse(serverMasked);
     }
 
@@ -87,8 +94,14 @@ class UnmaskedFramesTest {
     private WebSocket connect(boolean acceptUnmasked) throws Exception {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setAcceptUnmaskedFrames(acceptUnmasked))
                 .webSocketHandler(socket -> socket.binaryMessageHandler(message -> received.add(message.toString())))
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        WebSocket socket = vertx.createWebSocketClient().connect(server.actualPort(), "127.0.0.1", "/").toCompletionStage().toCompletableFuture()
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        WebSocket socket = vertx.createWebSocketClient()
+                .connect(server.actualPort(), "127.0.0.1", "/")
+                .toCompletionStage()
+                .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         socket.closeHandler(ignored -> closed.set(true));
         return socket;

@@ -15,8 +15,8 @@ import io.vertx.core.http.impl.WebSocketInternal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,8 +41,14 @@ class WebSocketTransportTest {
                     socket.binaryMessageHandler(message -> received.add(message.toString()));
                     serverSockets.add(socket);
                 })
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        client = vertx.createWebSocketClient().connect(server.actualPort(), "127.0.0.1", "/").toCompletionStage().toCompletableFuture()
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        client = vertx.createWebSocketClient()
+                .connect(server.actualPort(), "127.0.0.1", "/")
+                .toCompletionStage()
+                .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
     }
 
@@ -85,16 +91,21 @@ class WebSocketTransportTest {
         serverChannel.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 << 20, 512 << 20));
         WebSocketTransport transport = new WebSocketTransport(accepted);
         byte[] chunk = new byte[64 * 1024];
-        serverChannel.executor().submit(() -> {
-            for (int i = 0; i < 512; i++) {
-                transport.send(Buffer.buffer(chunk));
-            }
-        }).get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> serverChannel.channel().unsafe().outboundBuffer().totalPendingWriteBytes() > 0);
+        serverChannel
+                .executor()
+                .submit(() -> {
+                    for (int i = 0; i < 512; i++) {
+                        transport.send(Buffer.buffer(chunk));
+                    }
+                })
+                .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> serverChannel.channel().unsafe().outboundBuffer().totalPendingWriteBytes() > 0);
         assertThat(serverChannel.channel().isWritable()).isTrue();
 
         serverChannel.executor().execute(() -> transport.abort(CloseCode.PROTOCOL_ERROR, "FLOOD: test"));
 
-        await().atMost(WebSocketTransport.ABORT_GRACE.plusSeconds(5)).until(() -> !serverChannel.channel().isActive());
+        await().atMost(WebSocketTransport.ABORT_GRACE.plusSeconds(5))
+                .until(() -> !serverChannel.channel().isActive());
     }
 }

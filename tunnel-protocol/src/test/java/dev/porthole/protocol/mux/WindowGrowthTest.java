@@ -35,12 +35,18 @@ class WindowGrowthTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final RecordingTransport out = new RecordingTransport();
     private final Map<Integer, MuxStream> streams = new ConcurrentHashMap<>();
-    private final MuxSession session = new MuxSession(vertx.getOrCreateContext(), out, new MuxSettings(16 * 1024, INITIAL, MAX, 8, INITIAL),
-            MuxSession.Role.AGENT, clock::get).listener(PeerFrames.listener(stream -> {
-                stream.handler(data -> {
-                });
-                streams.put(stream.id(), stream);
-            }, new CopyOnWriteArrayList<>()));
+    private final MuxSession session = new MuxSession(
+                    vertx.getOrCreateContext(),
+                    out,
+                    new MuxSettings(16 * 1024, INITIAL, MAX, 8, INITIAL),
+                    MuxSession.Role.AGENT,
+                    clock::get)
+            .listener(PeerFrames.listener(
+                    stream -> {
+                        stream.handler(data -> {});
+                        streams.put(stream.id(), stream);
+                    },
+                    new CopyOnWriteArrayList<>()));
     private final PeerFrames peer = new PeerFrames(session);
 
     WindowGrowthTest() throws Exception {
@@ -96,9 +102,13 @@ class WindowGrowthTest {
         receive(new Pong(sent));
         open(2);
         clock.addAndGet(GROWTH_INTERVAL + 1);
-        assertThat(readHalfWindow(2, INITIAL)).as("read within two round trips of 10 ms").isEqualTo(INITIAL / 2 + INITIAL);
+        assertThat(readHalfWindow(2, INITIAL))
+                .as("read within two round trips of 10 ms")
+                .isEqualTo(INITIAL / 2 + INITIAL);
         clock.addAndGet(Duration.ofMillis(20).toNanos() + 1);
-        assertThat(readHalfWindow(2, 2 * INITIAL)).as("read in more than two round trips").isEqualTo(INITIAL);
+        assertThat(readHalfWindow(2, 2 * INITIAL))
+                .as("read in more than two round trips")
+                .isEqualTo(INITIAL);
     }
 
     @Test
@@ -113,7 +123,9 @@ class WindowGrowthTest {
         assertThat(readHalfWindow(10, INITIAL)).as("no budget left").isEqualTo(INITIAL / 2);
 
         receive(new Rst(2, ResetCode.CANCEL, "done"));
-        assertThat(readHalfWindow(10, INITIAL)).as("stream 2's growth given back").isEqualTo(INITIAL / 2 + INITIAL);
+        assertThat(readHalfWindow(10, INITIAL))
+                .as("stream 2's growth given back")
+                .isEqualTo(INITIAL / 2 + INITIAL);
     }
 
     /** Opens a stream and waits until the session has, so that the clock moves after its start. */

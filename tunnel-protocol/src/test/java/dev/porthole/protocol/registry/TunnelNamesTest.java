@@ -20,8 +20,10 @@ class TunnelNamesTest {
         assertThat(TunnelNames.problem("")).isEqualTo("a tunnel name must be 1 to 63 characters long");
         assertThat(TunnelNames.problem("a".repeat(64))).isEqualTo("a tunnel name must be 1 to 63 characters long");
         for (String bad : new String[] {"-app", "app-", "my_app", "My-App", "a.b", "caf\u00e9", "a b"}) {
-            assertThat(TunnelNames.problem(bad)).as(bad).isEqualTo("a tunnel name may contain only lower-case letters, digits and inner "
-                    + "hyphens, like 'my-app'");
+            assertThat(TunnelNames.problem(bad))
+                    .as(bad)
+                    .isEqualTo("a tunnel name may contain only lower-case letters, digits and inner "
+                            + "hyphens, like 'my-app'");
         }
     }
 }

@@ -26,7 +26,9 @@ class PooledReadsTest {
 
     @Test
     void theReaderGetsTheReadBufferItselfOnlyWhenItAsksAndInOrder() {
-        assertThat(channel.config().isAutoRead()).as("nothing is read before the reader is there").isFalse();
+        assertThat(channel.config().isAutoRead())
+                .as("nothing is read before the reader is there")
+                .isFalse();
         ByteBuf first = read("first");
         reads.onRead(first);
         reads.handler(this::record);
@@ -35,7 +37,9 @@ class PooledReadsTest {
         reads.fetch(1);
         assertThat(delivered).hasSize(1);
         assertThat(Ownership.byteBuf(delivered.getFirst())).as("no copy").isSameAs(first);
-        assertThat(channel.config().isAutoRead()).as("demand used up: reading stops").isFalse();
+        assertThat(channel.config().isAutoRead())
+                .as("demand used up: reading stops")
+                .isFalse();
 
         reads.onRead(read("second"));
         reads.onRead(read("third"));
@@ -83,7 +87,8 @@ class PooledReadsTest {
 
     private void release() {
         delivered.forEach(Ownership::release);
-        assertThat(delivered).allSatisfy(data -> assertThat(Ownership.byteBuf(data).refCnt()).isZero());
+        assertThat(delivered)
+                .allSatisfy(data -> assertThat(Ownership.byteBuf(data).refCnt()).isZero());
     }
 
     private static ByteBuf read(String text) {

@@ -35,20 +35,30 @@ class SpliceTest {
     private final Vertx vertx = Vertx.vertx();
     /** Threads of their own for the blocking sockets' readers and writers (the common pool may have one). */
     private final ExecutorService threads = Executors.newCachedThreadPool();
+
     private ServerSocket target;
     private NetServer relay;
 
     private void start(boolean unread) throws Exception {
         target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         NetClient client = vertx.createNetClient();
-        relay = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)).connectHandler(accepted -> {
-            accepted.pause();
-            HalfCloseSocket visitor = unread ? HalfCloseSocket.wrapUnread(accepted) : HalfCloseSocket.wrap(accepted);
-            client.connect(target.getLocalPort(), "127.0.0.1").onSuccess(connected -> {
-                connected.pause();
-                Splice.join(visitor, unread ? HalfCloseSocket.wrapUnread(connected) : HalfCloseSocket.wrap(connected));
-            }).onFailure(visitor::abort);
-        });
+        relay = vertx.createNetServer(
+                        new NetServerOptions().setHost("127.0.0.1").setPort(0))
+                .connectHandler(accepted -> {
+                    accepted.pause();
+                    HalfCloseSocket visitor =
+                            unread ? HalfCloseSocket.wrapUnread(accepted) : HalfCloseSocket.wrap(accepted);
+                    client.connect(target.getLocalPort(), "127.0.0.1")
+                            .onSuccess(connected -> {
+                                connected.pause();
+                                Splice.join(
+                                        visitor,
+                                        unread
+                                                ? HalfCloseSocket.wrapUnread(connected)
+                                                : HalfCloseSocket.wrap(connected));
+                            })
+                            .onFailure(visitor::abort);
+                });
         relay.listen().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
@@ -66,14 +76,17 @@ class SpliceTest {
     void aClientsFinReachesTheTargetAndTheAnswerStillComesBack(boolean unread) throws Exception {
         start(unread);
         // The target reads to the end of the request, then answers: works only if FIN travels alone.
-        CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
-            try (Socket accepted = target.accept()) {
-                byte[] request = accepted.getInputStream().readAllBytes();
-                accepted.getOutputStream().write(("got " + request.length + " bytes").getBytes(StandardCharsets.US_ASCII));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }, threads);
+        CompletableFuture<Void> served = CompletableFuture.runAsync(
+                () -> {
+                    try (Socket accepted = target.accept()) {
+                        byte[] request = accepted.getInputStream().readAllBytes();
+                        accepted.getOutputStream()
+                                .write(("got " + request.length + " bytes").getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                threads);
         try (Socket socket = new Socket("127.0.0.1", relay.actualPort())) {
             socket.getOutputStream().write(new byte[100_000]);
             socket.shutdownOutput();
@@ -102,9 +115,10 @@ class SpliceTest {
             socket.getOutputStream().write(1);
             InputStream in = socket.getInputStream();
             assertThatThrownBy(() -> {
-                in.read();
-                in.read();
-            }).isInstanceOf(SocketException.class);
+                        in.read();
+                        in.read();
+                    })
+                    .isInstanceOf(SocketException.class);
         }
         served.get(10, TimeUnit.SECONDS);
     }
@@ -119,37 +133,43 @@ class SpliceTest {
         new Random(2).nextBytes(down);
         // The target sends its 24 MiB while it reads the client's in small pieces: the relay has to
         // hold back (the client keeps writing) without losing or reordering a byte either way.
-        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-            try (Socket accepted = target.accept()) {
-                CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-                    try {
-                        accepted.getOutputStream().write(down);
-                        accepted.shutdownOutput();
-                    } catch (IOException e) {
+        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(
+                () -> {
+                    try (Socket accepted = target.accept()) {
+                        CompletableFuture<Void> sent = CompletableFuture.runAsync(
+                                () -> {
+                                    try {
+                                        accepted.getOutputStream().write(down);
+                                        accepted.shutdownOutput();
+                                    } catch (IOException e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                },
+                                threads);
+                        ByteArrayOutputStream all = new ByteArrayOutputStream();
+                        byte[] piece = new byte[1000];
+                        InputStream in = accepted.getInputStream();
+                        for (int n; (n = in.read(piece)) > 0; ) {
+                            all.write(piece, 0, n);
+                        }
+                        sent.get(30, TimeUnit.SECONDS);
+                        return all.toByteArray();
+                    } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
-                }, threads);
-                ByteArrayOutputStream all = new ByteArrayOutputStream();
-                byte[] piece = new byte[1000];
-                InputStream in = accepted.getInputStream();
-                for (int n; (n = in.read(piece)) > 0; ) {
-                    all.write(piece, 0, n);
-                }
-                sent.get(30, TimeUnit.SECONDS);
-                return all.toByteArray();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, threads);
+                },
+                threads);
         try (Socket socket = new Socket("127.0.0.1", relay.actualPort())) {
-            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
-                try {
-                    socket.getOutputStream().write(up);
-                    socket.shutdownOutput();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, threads);
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            socket.getOutputStream().write(up);
+                            socket.shutdownOutput();
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    threads);
             byte[] answer = socket.getInputStream().readAllBytes();
             sent.get(30, TimeUnit.SECONDS);
             assertThat(answer).isEqualTo(down);

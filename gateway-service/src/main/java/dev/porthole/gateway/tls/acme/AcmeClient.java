@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -52,8 +52,7 @@ public final class AcmeClient {
     }
 
     /** A certificate the CA issued: the chain (leaf first) and its key pair. */
-    public record Issued(List<X509Certificate> chain, KeyPair key) {
-    }
+    public record Issued(List<X509Certificate> chain, KeyPair key) {}
 
     private final String directory;
     private final Optional<Path> caFile;
@@ -71,7 +70,8 @@ public final class AcmeClient {
     }
 
     /** Orders a certificate for {@code host} with the account key {@code accountKey}, answering HTTP-01 through {@code answers}. */
-    public Issued order(String host, KeyPair accountKey, ChallengeAnswers answers) throws AcmeRefused, InterruptedException {
+    public Issued order(String host, KeyPair accountKey, ChallengeAnswers answers)
+            throws AcmeRefused, InterruptedException {
         return order(host, List.of(host), accountKey, authorization -> authorizeHttp(host, authorization, answers));
     }
 
@@ -79,9 +79,14 @@ public final class AcmeClient {
      * Orders one certificate for {@code *.<domain>} and {@code <domain>} with the account key {@code accountKey},
      * answering DNS-01 (the only challenge a CA offers for a wildcard) through {@code solver}.
      */
-    public Issued orderWildcard(String domain, KeyPair accountKey, DnsChallengeSolver solver) throws AcmeRefused, InterruptedException {
+    public Issued orderWildcard(String domain, KeyPair accountKey, DnsChallengeSolver solver)
+            throws AcmeRefused, InterruptedException {
         String wildcard = "*." + domain;
-        return order(wildcard, List.of(wildcard, domain), accountKey, authorization -> authorizeDns(wildcard, authorization, solver));
+        return order(
+                wildcard,
+                List.of(wildcard, domain),
+                accountKey,
+                authorization -> authorizeDns(wildcard, authorization, solver));
     }
 
     /** Answers one authorization's challenge and waits for the CA's verdict. */
@@ -89,7 +94,8 @@ public final class AcmeClient {
         void authorize(Authorization authorization) throws AcmeException, AcmeRefused, InterruptedException;
     }
 
-    private Issued order(String host, List<String> domains, KeyPair accountKey, Authorizer authorizer) throws AcmeRefused, InterruptedException {
+    private Issued order(String host, List<String> domains, KeyPair accountKey, Authorizer authorizer)
+            throws AcmeRefused, InterruptedException {
         try {
             Account account = account(accountKey);
             Order order = account.newOrder().domains(domains).create();
@@ -118,15 +124,21 @@ public final class AcmeClient {
     public void revoke(String host, X509Certificate certificate, KeyPair accountKey) throws AcmeRefused {
         try {
             Account known = account(accountKey);
-            org.shredzone.acme4j.Certificate.revoke(session.login(known.getLocation(), accountKey), certificate, RevocationReason.SUPERSEDED);
+            org.shredzone.acme4j.Certificate.revoke(
+                    session.login(known.getLocation(), accountKey), certificate, RevocationReason.SUPERSEDED);
         } catch (AcmeException e) {
             throw new AcmeRefused(host, "revocation refused: " + e.getMessage());
         }
     }
 
-    private void authorizeHttp(String host, Authorization authorization, ChallengeAnswers answers) throws AcmeException, AcmeRefused, InterruptedException {
-        Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class)
-                .orElseThrow(() -> new AcmeRefused(host, "the CA offers no HTTP-01 challenge for " + authorization.getIdentifier().getDomain()));
+    private void authorizeHttp(String host, Authorization authorization, ChallengeAnswers answers)
+            throws AcmeException, AcmeRefused, InterruptedException {
+        Http01Challenge challenge = authorization
+                .findChallenge(Http01Challenge.class)
+                .orElseThrow(() -> new AcmeRefused(
+                        host,
+                        "the CA offers no HTTP-01 challenge for "
+                                + authorization.getIdentifier().getDomain()));
         try {
             answers.put(challenge.getToken(), challenge.getAuthorization());
         } catch (InterruptedException e) {
@@ -148,9 +160,14 @@ public final class AcmeClient {
         }
     }
 
-    private void authorizeDns(String host, Authorization authorization, DnsChallengeSolver solver) throws AcmeException, AcmeRefused, InterruptedException {
-        Dns01Challenge challenge = authorization.findChallenge(Dns01Challenge.class)
-                .orElseThrow(() -> new AcmeRefused(host, "the CA offers no DNS-01 challenge for " + authorization.getIdentifier().getDomain()));
+    private void authorizeDns(String host, Authorization authorization, DnsChallengeSolver solver)
+            throws AcmeException, AcmeRefused, InterruptedException {
+        Dns01Challenge challenge = authorization
+                .findChallenge(Dns01Challenge.class)
+                .orElseThrow(() -> new AcmeRefused(
+                        host,
+                        "the CA offers no DNS-01 challenge for "
+                                + authorization.getIdentifier().getDomain()));
         String record = Dns01Challenge.toRRName(authorization.getIdentifier());
         try {
             solver.publish(record, challenge.getDigest());
@@ -160,13 +177,16 @@ public final class AcmeClient {
         try {
             challenge.trigger();
             if (challenge.waitForCompletion(timeout) != Status.VALID) {
-                throw new AcmeRefused(host, "the DNS-01 challenge for " + record + " failed: " + problem(challenge.getError()));
+                throw new AcmeRefused(
+                        host, "the DNS-01 challenge for " + record + " failed: " + problem(challenge.getError()));
             }
         } finally {
             try {
                 solver.remove(record, challenge.getDigest());
             } catch (DnsChallengeSolver.DnsSolverException e) {
-                Log.warnf("the DNS-01 TXT record %s is left behind (it answers nothing once the challenge is done): %s", record, e.getMessage());
+                Log.warnf(
+                        "the DNS-01 TXT record %s is left behind (it answers nothing once the challenge is done): %s",
+                        record, e.getMessage());
             }
         }
     }
@@ -174,10 +194,13 @@ public final class AcmeClient {
     private synchronized Account account(KeyPair accountKey) throws AcmeException {
         if (session == null) {
             AcmeProvider provider = provider();
-            session = provider == null ? new Session(URI.create(directory)) : new Session(URI.create(directory), provider);
+            session = provider == null
+                    ? new Session(URI.create(directory))
+                    : new Session(URI.create(directory), provider);
         }
         if (account == null || !accountKey.equals(accountKeyUsed)) {
-            AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
+            AccountBuilder builder =
+                    new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey);
             email.ifPresent(builder::addEmail);
             account = builder.create(session);
             accountKeyUsed = accountKey;
@@ -208,7 +231,8 @@ public final class AcmeClient {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 store.setCertificateEntry("ca-" + i++, certificate);
             }
             if (i == 0) {

@@ -16,7 +16,10 @@ final class AcmeMetrics {
 
     /** What became of a handshake's or a renewal's wish for a certificate. */
     enum Outcome {
-        ISSUED("issued"), FAILED("failed"), NOT_CLAIMED("not-claimed"), RATE_LIMITED("rate-limited");
+        ISSUED("issued"),
+        FAILED("failed"),
+        NOT_CLAIMED("not-claimed"),
+        RATE_LIMITED("rate-limited");
 
         final String tag;
 
@@ -32,19 +35,27 @@ final class AcmeMetrics {
 
     AcmeMetrics(MeterRegistry registry, DoubleSupplier secondsToSoonestExpiry) {
         this.registry = registry;
-        // A gauge of an earlier instance (a dev-mode or test restart in the same JVM) would keep reading the old certificates.
+        // A gauge of an earlier instance (a dev-mode or test restart in the same JVM) would keep reading the old
+        // certificates.
         Gauge stale = registry.find(EXPIRY).gauge();
         if (stale != null) {
             registry.remove(stale);
         }
-        Gauge.builder(EXPIRY, secondsToSoonestExpiry, DoubleSupplier::getAsDouble).strongReference(true)
-                .description("Seconds until the soonest-expiring ACME certificate this gateway serves expires (NaN with none)")
+        Gauge.builder(EXPIRY, secondsToSoonestExpiry, DoubleSupplier::getAsDouble)
+                .strongReference(true)
+                .description(
+                        "Seconds until the soonest-expiring ACME certificate this gateway serves expires (NaN with none)")
                 .register(registry);
     }
 
     void order(Outcome outcome) {
-        orders.computeIfAbsent(outcome, o -> Counter.builder("porthole.gateway.acme.orders").tag("outcome", o.tag)
-                .description("Certificate orders by outcome; not-claimed and rate-limited ones never reached the CA").register(registry))
+        orders.computeIfAbsent(
+                        outcome,
+                        o -> Counter.builder("porthole.gateway.acme.orders")
+                                .tag("outcome", o.tag)
+                                .description(
+                                        "Certificate orders by outcome; not-claimed and rate-limited ones never reached the CA")
+                                .register(registry))
                 .increment();
     }
 }

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeoutException;
 public final class AcmeStore {
 
     private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
-    private static final String UNLOCK = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+    private static final String UNLOCK =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
     private static final String PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
 
     private final RedisAPI redis;
@@ -59,7 +60,8 @@ public final class AcmeStore {
         try {
             return keyPair(sealed.open(name, stored.toString()));
         } catch (SealedValueException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new AcmeStoreException("the ACME account key in Redis (" + name + ") cannot be read: " + e.getMessage());
+            throw new AcmeStoreException(
+                    "the ACME account key in Redis (" + name + ") cannot be read: " + e.getMessage());
         }
     }
 
@@ -85,7 +87,8 @@ public final class AcmeStore {
 
     /** Takes the lock for ordering {@code host}'s certificate; false when another gateway holds it. */
     public boolean lock(String host, Duration expiry) throws AcmeStoreException {
-        return await(redis.set(List.of(keys.acmeLock(host), owner, "NX", "PX", String.valueOf(expiry.toMillis())))) != null;
+        return await(redis.set(List.of(keys.acmeLock(host), owner, "NX", "PX", String.valueOf(expiry.toMillis()))))
+                != null;
     }
 
     /** Gives the lock back if this gateway still holds it. */
@@ -95,7 +98,9 @@ public final class AcmeStore {
 
     /** Whether {@code name} is held by a live tunnel or reserved for a client: only those get certificates. */
     public boolean claimedOrReserved(String name) throws AcmeStoreException {
-        return await(redis.exists(List.of(keys.httpRoute(name), keys.reservation(name)))).toLong() > 0;
+        return await(redis.exists(List.of(keys.httpRoute(name), keys.reservation(name))))
+                        .toLong()
+                > 0;
     }
 
     /** Publishes the answer to an HTTP-01 challenge for every gateway, for {@code expiry}. */
@@ -109,7 +114,8 @@ public final class AcmeStore {
 
     /** The answer to a pending HTTP-01 challenge; for the event loop. */
     public Future<Optional<String>> challenge(String token) {
-        return redis.get(keys.acmeChallenge(token)).map(answer -> Optional.ofNullable(answer).map(Response::toString));
+        return redis.get(keys.acmeChallenge(token))
+                .map(answer -> Optional.ofNullable(answer).map(Response::toString));
     }
 
     private static String encode(List<X509Certificate> chain, KeyPair key) throws AcmeStoreException {
@@ -117,7 +123,10 @@ public final class AcmeStore {
         try {
             Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
             for (X509Certificate certificate : chain) {
-                pem.append(PEM_CERTIFICATE).append('\n').append(base64.encodeToString(certificate.getEncoded())).append("\n-----END CERTIFICATE-----\n");
+                pem.append(PEM_CERTIFICATE)
+                        .append('\n')
+                        .append(base64.encodeToString(certificate.getEncoded()))
+                        .append("\n-----END CERTIFICATE-----\n");
             }
         } catch (CertificateEncodingException e) {
             throw new AcmeStoreException("cannot encode a certificate for Redis: " + e.getMessage());
@@ -133,12 +142,16 @@ public final class AcmeStore {
         try {
             KeyPair key = keyPair(pem.substring(0, chainStart));
             List<X509Certificate> chain = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.substring(chainStart).getBytes(StandardCharsets.US_ASCII))).stream()
-                    .map(X509Certificate.class::cast).toList();
+                    .generateCertificates(
+                            new ByteArrayInputStream(pem.substring(chainStart).getBytes(StandardCharsets.US_ASCII)))
+                    .stream()
+                    .map(X509Certificate.class::cast)
+                    .toList();
             if (chain.isEmpty()) {
                 throw new AcmeStoreException(name + " in Redis holds no certificate");
             }
-            return new ServedCertificate(name, name, chain, key.getPrivate(), PemCertificateFiles.names(chain.getFirst()));
+            return new ServedCertificate(
+                    name, name, chain, key.getPrivate(), PemCertificateFiles.names(chain.getFirst()));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new AcmeStoreException(name + " in Redis cannot be read: " + e.getMessage());
         }
@@ -147,8 +160,10 @@ public final class AcmeStore {
     /** The pair as PEM: PKCS#8 private key, then the X.509 public key. */
     private static String keyPairPem(KeyPair pair) {
         Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        return "-----BEGIN PRIVATE KEY-----\n" + base64.encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n"
-                + "-----BEGIN PUBLIC KEY-----\n" + base64.encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + base64.encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n"
+                + "-----BEGIN PUBLIC KEY-----\n"
+                + base64.encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
     }
 
     private static KeyPair keyPair(String pem) throws GeneralSecurityException {
@@ -158,7 +173,9 @@ public final class AcmeStore {
         for (String algorithm : List.of("EC", "RSA")) {
             try {
                 KeyFactory factory = KeyFactory.getInstance(algorithm);
-                return new KeyPair(factory.generatePublic(new X509EncodedKeySpec(publicKey)), factory.generatePrivate(new PKCS8EncodedKeySpec(privateKey)));
+                return new KeyPair(
+                        factory.generatePublic(new X509EncodedKeySpec(publicKey)),
+                        factory.generatePrivate(new PKCS8EncodedKeySpec(privateKey)));
             } catch (InvalidKeySpecException e) {
                 last = e;
             }

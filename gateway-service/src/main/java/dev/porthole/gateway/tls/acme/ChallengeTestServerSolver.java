@@ -41,14 +41,20 @@ final class ChallengeTestServerSolver implements DnsChallengeSolver {
         URI target = base.resolve(path);
         HttpResponse<String> answer;
         try {
-            answer = http.send(HttpRequest.newBuilder(target).timeout(timeout).POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+            answer = http.send(
+                    HttpRequest.newBuilder(target)
+                            .timeout(timeout)
+                            .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new DnsSolverException("the DNS-01 solver pebble-challtestsrv at " + base + " cannot be reached (" + e + ")");
+            throw new DnsSolverException(
+                    "the DNS-01 solver pebble-challtestsrv at " + base + " cannot be reached (" + e + ")");
         }
         if (answer.statusCode() != 200) {
             String said = answer.body().strip();
-            throw new DnsSolverException("the DNS-01 solver pebble-challtestsrv at " + base + " answered " + path + " with " + answer.statusCode()
+            throw new DnsSolverException("the DNS-01 solver pebble-challtestsrv at " + base + " answered " + path
+                    + " with " + answer.statusCode()
                     + (said.isEmpty() ? "" : ": " + said.substring(0, Math.min(said.length(), MAX_QUOTED))));
         }
     }

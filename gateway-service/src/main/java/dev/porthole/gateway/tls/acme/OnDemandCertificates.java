@@ -55,17 +55,18 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
 
     /** Names being looked up or ordered at once; handshakes for further names get no certificate until one finishes. */
     static final int MAX_PENDING = 64;
+
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     /** The certificate served for a host and the one before it (for a handshake that chose it just before a swap). */
-    private record Held(ServedCertificate current, ServedCertificate previous) {
-    }
+    private record Held(ServedCertificate current, ServedCertificate previous) {}
 
     private final boolean enabled;
     private final GatewayConfig.Acme settings;
     private final String domainSuffix;
     /** {@code *.<domain>} when one wildcard certificate serves every name (DNS-01), else null. */
     private final String wildcard;
+
     private final DnsChallengeSolver dnsSolver;
     private final Vertx vertx;
     private final EventPublisher events;
@@ -82,7 +83,13 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
     private volatile KeyPair accountKey;
     private long renewTimer = -1;
 
-    public OnDemandCertificates(GatewayConfig config, RedisAPI redis, RedisKeys keys, Vertx vertx, EventPublisher events, GatewayInstance instance,
+    public OnDemandCertificates(
+            GatewayConfig config,
+            RedisAPI redis,
+            RedisKeys keys,
+            Vertx vertx,
+            EventPublisher events,
+            GatewayInstance instance,
             MeterRegistry registry) {
         this.settings = config.tls().acme();
         this.enabled = PublicAddresses.acmeOn(config) && SealedValues.keyProblem(settings.encryptionKey()) == null;
@@ -91,14 +98,28 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
         this.events = events;
         this.gatewayId = instance.id();
         int perHour = Math.max(1, settings.maxOrdersPerHour());
-        this.orderTokens = Bucket.builder().addLimit(Bandwidth.builder().capacity(perHour).refillGreedy(perHour, Duration.ofHours(1)).build()).build();
+        this.orderTokens = Bucket.builder()
+                .addLimit(Bandwidth.builder()
+                        .capacity(perHour)
+                        .refillGreedy(perHour, Duration.ofHours(1))
+                        .build())
+                .build();
         GatewayConfig.Dns01 dns01 = settings.dns01();
-        boolean wildcardOn = enabled && dns01.solver().isPresent() && dns01.url().isPresent();
+        boolean wildcardOn =
+                enabled && dns01.solver().isPresent() && dns01.url().isPresent();
         this.wildcard = wildcardOn ? "*" + domainSuffix : null;
-        this.dnsSolver = wildcardOn ? DnsChallengeSolver.of(dns01.solver().get(), URI.create(dns01.url().get()), settings.orderTimeout()) : null;
+        this.dnsSolver = wildcardOn
+                ? DnsChallengeSolver.of(
+                        dns01.solver().get(), URI.create(dns01.url().get()), settings.orderTimeout())
+                : null;
         if (enabled) {
-            this.store = new AcmeStore(redis, keys, SealedValues.of(settings.encryptionKey().orElseThrow()), instance.id());
-            this.client = new AcmeClient(settings.directoryUrl().orElseThrow(), settings.caFile().map(Path::of), settings.email(), settings.orderTimeout());
+            this.store = new AcmeStore(
+                    redis, keys, SealedValues.of(settings.encryptionKey().orElseThrow()), instance.id());
+            this.client = new AcmeClient(
+                    settings.directoryUrl().orElseThrow(),
+                    settings.caFile().map(Path::of),
+                    settings.email(),
+                    settings.orderTimeout());
             this.metrics = new AcmeMetrics(registry, this::secondsToSoonestExpiry);
         } else {
             this.store = null;
@@ -115,12 +136,18 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
     /** Starts the renewal checks. */
     public synchronized void start() {
         if (enabled && renewTimer < 0) {
-            renewTimer = vertx.setPeriodic(settings.renewCheckInterval().toMillis(), id -> ordering.execute(this::renewDue));
+            renewTimer =
+                    vertx.setPeriodic(settings.renewCheckInterval().toMillis(), id -> ordering.execute(this::renewDue));
             if (wildcard != null) {
-                Log.infof("ACME wildcard certificate %s from %s over DNS-01 (%s at %s)", wildcard, settings.directoryUrl().orElseThrow(),
-                        settings.dns01().solver().orElseThrow().setting(), settings.dns01().url().orElseThrow());
+                Log.infof(
+                        "ACME wildcard certificate %s from %s over DNS-01 (%s at %s)",
+                        wildcard,
+                        settings.directoryUrl().orElseThrow(),
+                        settings.dns01().solver().orElseThrow().setting(),
+                        settings.dns01().url().orElseThrow());
             } else {
-                Log.infof("ACME certificates on demand from %s for <name>%s (names that are claimed or reserved, at most %d orders an hour)",
+                Log.infof(
+                        "ACME certificates on demand from %s for <name>%s (names that are claimed or reserved, at most %d orders an hour)",
                         settings.directoryUrl().orElseThrow(), domainSuffix, settings.maxOrdersPerHour());
             }
         }
@@ -182,7 +209,8 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
 
     /** The certificate served now for {@code host}, if any. */
     public Optional<ServedCertificate> served(String host) {
-        return Optional.ofNullable(held.get(certificateFor(host.toLowerCase(Locale.ROOT)))).map(Held::current);
+        return Optional.ofNullable(held.get(certificateFor(host.toLowerCase(Locale.ROOT))))
+                .map(Held::current);
     }
 
     /**
@@ -192,7 +220,8 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
      * @throws AcmeRefused when the CA refused the revocation; the new order's failure is reported like any other
      */
     public void revokeAndReplace(String host) throws AcmeRefused, AcmeStoreException, InterruptedException {
-        ServedCertificate current = served(host).orElseThrow(() -> new IllegalArgumentException("no ACME certificate is served for " + host));
+        ServedCertificate current = served(host)
+                .orElseThrow(() -> new IllegalArgumentException("no ACME certificate is served for " + host));
         String name = certificateFor(host.toLowerCase(Locale.ROOT));
         client.revoke(name, current.chain().getFirst(), account());
         Log.infof("ACME certificate for %s revoked; ordering its replacement: %s", name, current.summary());
@@ -210,7 +239,8 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
     }
 
     private boolean perName(String host) {
-        return host.endsWith(domainSuffix) && TunnelNames.problem(host.substring(0, host.length() - domainSuffix.length())) == null;
+        return host.endsWith(domainSuffix)
+                && TunnelNames.problem(host.substring(0, host.length() - domainSuffix.length())) == null;
     }
 
     /** Whether {@code host}'s certificate is kept and renewed whether or not a tunnel holds a name: the domain's and the wildcard. */
@@ -233,7 +263,8 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
             String name = always(host) ? null : host.substring(0, host.length() - domainSuffix.length());
             if (name != null && !store.claimedOrReserved(name)) {
                 metrics.order(Outcome.NOT_CLAIMED);
-                Log.debugf("no ACME certificate ordered for %s: no tunnel holds '%s' and it is not reserved", host, name);
+                Log.debugf(
+                        "no ACME certificate ordered for %s: no tunnel holds '%s' and it is not reserved", host, name);
                 return;
             }
             order(host, null);
@@ -261,14 +292,20 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
             if (!orderTokens.tryConsume(1)) {
                 metrics.order(Outcome.RATE_LIMITED);
                 retryNotBefore.put(host, clock.instant().plus(settings.retryAfter()));
-                Log.warnf("no ACME certificate ordered for %s: tls.acme.max-orders-per-hour (%d) reached; trying again in %s", host,
-                        settings.maxOrdersPerHour(), settings.retryAfter());
+                Log.warnf(
+                        "no ACME certificate ordered for %s: tls.acme.max-orders-per-hour (%d) reached; trying again in %s",
+                        host, settings.maxOrdersPerHour(), settings.retryAfter());
                 return;
             }
-            AcmeClient.Issued issued = host.equals(wildcard) ? client.orderWildcard(domainSuffix.substring(1), account(), dnsSolver)
+            AcmeClient.Issued issued = host.equals(wildcard)
+                    ? client.orderWildcard(domainSuffix.substring(1), account(), dnsSolver)
                     : client.order(host, account(), httpAnswers());
             store.save(host, issued.chain(), issued.key());
-            ServedCertificate served = new ServedCertificate("acme", "acme", issued.chain(), issued.key().getPrivate(),
+            ServedCertificate served = new ServedCertificate(
+                    "acme",
+                    "acme",
+                    issued.chain(),
+                    issued.key().getPrivate(),
                     PemCertificateFiles.names(issued.chain().getFirst()));
             install(host, served);
             retryNotBefore.remove(host);
@@ -293,7 +330,8 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
         return new AcmeClient.ChallengeAnswers() {
             @Override
             public void put(String token, String keyAuthorization) throws AcmeStoreException {
-                store.putChallenge(token, keyAuthorization, settings.orderTimeout().multipliedBy(3));
+                store.putChallenge(
+                        token, keyAuthorization, settings.orderTimeout().multipliedBy(3));
             }
 
             @Override
@@ -307,8 +345,13 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
         metrics.order(Outcome.FAILED);
         retryNotBefore.put(host, clock.instant().plus(settings.retryAfter()));
         String until = current == null ? "none" : current.notAfter().toString();
-        Log.errorf("%s; %s; trying again in %s", detail, current == null ? "no certificate for it is served yet"
-                : "the current one is still served (valid until " + until + ")", settings.retryAfter());
+        Log.errorf(
+                "%s; %s; trying again in %s",
+                detail,
+                current == null
+                        ? "no certificate for it is served yet"
+                        : "the current one is still served (valid until " + until + ")",
+                settings.retryAfter());
         events.publish(new PortholeEvent.CertificateRenewalFailed(gatewayId, host, detail, until));
     }
 
@@ -327,17 +370,23 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
         retryNotBefore.values().removeIf(notBefore -> notBefore.isBefore(now));
         for (String host : held.keySet()) {
             try {
-                store.certificate(host).filter(stored -> !stored.serial().equals(held.get(host).current().serial()))
+                store.certificate(host)
+                        .filter(stored ->
+                                !stored.serial().equals(held.get(host).current().serial()))
                         .ifPresent(stored -> install(host, stored));
                 ServedCertificate current = held.get(host).current();
                 if (dueForRenewal(current, now) && !retryNotBefore.containsKey(host)) {
-                    if (always(host) || store.claimedOrReserved(host.substring(0, host.length() - domainSuffix.length()))) {
+                    if (always(host)
+                            || store.claimedOrReserved(host.substring(0, host.length() - domainSuffix.length()))) {
                         order(host, current);
                     } else {
-                        // The tunnel is gone: its certificate is served until it expires, then forgotten, never renewed.
+                        // The tunnel is gone: its certificate is served until it expires, then forgotten, never
+                        // renewed.
                         held.remove(host);
                         metrics.order(Outcome.NOT_CLAIMED);
-                        Log.infof("ACME certificate for %s not renewed: no tunnel holds the name and it is not reserved", host);
+                        Log.infof(
+                                "ACME certificate for %s not renewed: no tunnel holds the name and it is not reserved",
+                                host);
                     }
                 }
             } catch (AcmeStoreException e) {
@@ -361,6 +410,10 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
 
     private double secondsToSoonestExpiry() {
         Instant now = clock.instant();
-        return held.values().stream().mapToDouble(have -> Duration.between(now, have.current().notAfter()).toSeconds()).min().orElse(Double.NaN);
+        return held.values().stream()
+                .mapToDouble(
+                        have -> Duration.between(now, have.current().notAfter()).toSeconds())
+                .min()
+                .orElse(Double.NaN);
     }
 }

@@ -35,7 +35,10 @@ public final class SealedValues {
         } catch (IllegalArgumentException e) {
             return "not base64 (" + e.getMessage() + "); make one with: openssl rand -base64 32";
         }
-        return bytes.length == 32 ? null : "must be 32 bytes (AES-256) in base64, was " + bytes.length + " bytes; make one with: openssl rand -base64 32";
+        return bytes.length == 32
+                ? null
+                : "must be 32 bytes (AES-256) in base64, was " + bytes.length
+                        + " bytes; make one with: openssl rand -base64 32";
     }
 
     /** The cipher for a key that {@link #keyProblem} accepted. */
@@ -45,7 +48,8 @@ public final class SealedValues {
 
     /** {@code plain} encrypted for the Redis key {@code name}: base64 of version, nonce and ciphertext with its tag. */
     public String seal(String name, String plain) {
-        byte[] sealed = cipher.seal(new byte[] {VERSION}, name.getBytes(StandardCharsets.UTF_8), plain.getBytes(StandardCharsets.UTF_8));
+        byte[] sealed = cipher.seal(
+                new byte[] {VERSION}, name.getBytes(StandardCharsets.UTF_8), plain.getBytes(StandardCharsets.UTF_8));
         return Base64.getEncoder().encodeToString(sealed);
     }
 
@@ -67,7 +71,8 @@ public final class SealedValues {
         try {
             return new String(cipher.open(bytes, 1, name.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
-            throw new SealedValueException(name + " in Redis does not open with tls.acme.encryption-key (another key, or the value was changed)");
+            throw new SealedValueException(name
+                    + " in Redis does not open with tls.acme.encryption-key (another key, or the value was changed)");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
         }

@@ -43,12 +43,16 @@ final class ClientHelloPeek extends AbstractSniHandler<String> {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         super.handlerAdded(ctx);
-        deadline = ctx.executor().schedule(() -> {
-            if (decide()) {
-                outcome.failed("timeout", "no complete ClientHello within " + timeoutMillis + " ms");
-                ctx.close();
-            }
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        deadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (decide()) {
+                                outcome.failed("timeout", "no complete ClientHello within " + timeoutMillis + " ms");
+                                ctx.close();
+                            }
+                        },
+                        timeoutMillis,
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -52,44 +52,72 @@ public class PassthroughClaims {
      */
     public Future<ClaimResult> claim(TunnelRequest request, Principal principal, Route route, Set<String> asked) {
         if (!listener.enabled()) {
-            return refused(request, TunnelResult.INVALID, "this gateway has no TLS passthrough listener; ask its operator to set "
-                    + "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT, or use 'porthole http' or 'porthole tcp'");
+            return refused(
+                    request,
+                    TunnelResult.INVALID,
+                    "this gateway has no TLS passthrough listener; ask its operator to set "
+                            + "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT, or use 'porthole http' or 'porthole tcp'");
         }
         if (principal.isPublic()) {
-            return refused(request, TunnelResult.FORBIDDEN, "public sessions may not open TLS tunnels; authenticate (--token)");
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "public sessions may not open TLS tunnels; authenticate (--token)");
         }
         if (request.port() != 0 || request.privateTunnel()) {
-            return refused(request, TunnelResult.INVALID, "a TLS tunnel is reached by its name on the gateway's passthrough port; leave --port and --private out");
+            return refused(
+                    request,
+                    TunnelResult.INVALID,
+                    "a TLS tunnel is reached by its name on the gateway's passthrough port; leave --port and --private out");
         }
         String name = request.name().toLowerCase(Locale.ROOT);
         if (name.isEmpty()) {
-            return refused(request, TunnelResult.INVALID, "a TLS tunnel needs a name, since the local service's certificate must name it: --subdomain app for app."
-                    + domain);
+            return refused(
+                    request,
+                    TunnelResult.INVALID,
+                    "a TLS tunnel needs a name, since the local service's certificate must name it: --subdomain app for app."
+                            + domain);
         }
         String problem = TunnelNames.problem(name);
         if (problem != null) {
             return refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
         }
         if (!asked.add("tls:" + name)) {
-            return refused(request, TunnelResult.CONFLICT, "TLS tunnel '" + name + "' is asked for twice in one connection");
+            return refused(
+                    request, TunnelResult.CONFLICT, "TLS tunnel '" + name + "' is asked for twice in one connection");
         }
         if (!principal.grants().allowsSubdomain(name)) {
-            return refused(request, TunnelResult.FORBIDDEN, "client '" + principal.clientId() + "' may not claim subdomain '" + name
-                    + "'; ask an administrator to grant it");
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "client '" + principal.clientId() + "' may not claim subdomain '" + name
+                            + "'; ask an administrator to grant it");
         }
         TunnelResult granted = TunnelResult.granted(TunnelKind.TLS, name, 0, address(name));
-        return registry.claim(TunnelKey.tls(name), route).map(outcome -> switch (outcome) {
-            // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
-            case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> ClaimResult.of(granted);
-            case ClaimOutcome.TookOver tookOver -> new ClaimResult(granted, tookOver.previous());
-            case ClaimOutcome.Taken taken -> ClaimResult.of(TunnelResult.refused(request, TunnelResult.CONFLICT, "TLS tunnel '" + name
-                    + "' is held by another client; pick another with --subdomain"));
-            case ClaimOutcome.Reserved reserved -> ClaimResult.of(TunnelResult.refused(request, TunnelResult.FORBIDDEN, "name '" + name
-                    + "' is reserved for another client; pick another with --subdomain"));
-        }).recover(error -> {
-            Log.warnf("tunnel registry unavailable while claiming TLS tunnel '%s': %s", name, error.getMessage());
-            return refused(request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now; the agent will try again");
-        });
+        return registry.claim(TunnelKey.tls(name), route)
+                .map(outcome -> switch (outcome) {
+                    // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
+                    case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> ClaimResult.of(granted);
+                    case ClaimOutcome.TookOver tookOver -> new ClaimResult(granted, tookOver.previous());
+                    case ClaimOutcome.Taken taken ->
+                        ClaimResult.of(TunnelResult.refused(
+                                request,
+                                TunnelResult.CONFLICT,
+                                "TLS tunnel '" + name + "' is held by another client; pick another with --subdomain"));
+                    case ClaimOutcome.Reserved reserved ->
+                        ClaimResult.of(TunnelResult.refused(
+                                request,
+                                TunnelResult.FORBIDDEN,
+                                "name '" + name + "' is reserved for another client; pick another with --subdomain"));
+                })
+                .recover(error -> {
+                    Log.warnf(
+                            "tunnel registry unavailable while claiming TLS tunnel '%s': %s", name, error.getMessage());
+                    return refused(
+                            request,
+                            TunnelResult.UNAVAILABLE,
+                            "the tunnel registry is unavailable right now; the agent will try again");
+                });
     }
 
     private static Future<ClaimResult> refused(TunnelRequest request, int status, String message) {

@@ -57,7 +57,12 @@ public class PassthroughListener {
     private volatile NetServer server;
     private volatile boolean accepting = true;
 
-    public PassthroughListener(Vertx vertx, GatewayConfig config, LocalRoutes routes, PeerStreams peers, GatewayMetrics metrics,
+    public PassthroughListener(
+            Vertx vertx,
+            GatewayConfig config,
+            LocalRoutes routes,
+            PeerStreams peers,
+            GatewayMetrics metrics,
             GatewayInstance instance) {
         this.vertx = vertx;
         this.config = config.tls().passthrough();
@@ -66,7 +71,8 @@ public class PassthroughListener {
         this.metrics = metrics;
         this.instanceId = instance.id();
         this.domainSuffix = "." + config.http().domain().toLowerCase(Locale.ROOT);
-        this.maxClientHello = (int) Math.min(Integer.MAX_VALUE, this.config.maxClientHello().asLongValue());
+        this.maxClientHello =
+                (int) Math.min(Integer.MAX_VALUE, this.config.maxClientHello().asLongValue());
         this.idleTimeoutMillis = config.tcp().idleTimeout().toMillis();
     }
 
@@ -87,13 +93,20 @@ public class PassthroughListener {
         NetServer created = vertx.createNetServer(options).connectHandler(this::accept);
         int port = config.port().getAsInt();
         try {
-            created.listen(port, config.host()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            created.listen(port, config.host())
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen for TLS passthrough tunnels on " + config.host() + ":" + port + " ("
-                    + e.getMessage() + "); free the port or change PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT", e);
+            throw new IllegalStateException(
+                    "cannot listen for TLS passthrough tunnels on " + config.host() + ":" + port + " (" + e.getMessage()
+                            + "); free the port or change PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT",
+                    e);
         }
         server = created;
-        Log.infof("TLS passthrough listener on %s:%d (tunnels at tls://<name>%s)", config.host(), created.actualPort(), domainSuffix);
+        Log.infof(
+                "TLS passthrough listener on %s:%d (tunnels at tls://<name>%s)",
+                config.host(), created.actualPort(), domainSuffix);
     }
 
     /** The port listened on, or -1. */
@@ -131,19 +144,25 @@ public class PassthroughListener {
         open.incrementAndGet();
         // The channel's own close, since a relay replaces the socket's close handler.
         internal.channelHandlerContext().channel().closeFuture().addListener(closed -> open.decrementAndGet());
-        socket.exceptionHandler(error -> Log.debugf("TLS passthrough connection from %s: %s", source, error.getMessage()));
-        internal.channelHandlerContext().pipeline().addBefore(internal.channelHandlerContext().name(), "porthole-client-hello",
-                new ClientHelloPeek(maxClientHello, config.clientHelloTimeout().toMillis(), new ClientHelloPeek.Outcome() {
-                    @Override
-                    public void read(String hostname) {
-                        route(socket, hostname, source);
-                    }
+        socket.exceptionHandler(
+                error -> Log.debugf("TLS passthrough connection from %s: %s", source, error.getMessage()));
+        internal.channelHandlerContext()
+                .pipeline()
+                .addBefore(
+                        internal.channelHandlerContext().name(),
+                        "porthole-client-hello",
+                        new ClientHelloPeek(
+                                maxClientHello, config.clientHelloTimeout().toMillis(), new ClientHelloPeek.Outcome() {
+                                    @Override
+                                    public void read(String hostname) {
+                                        route(socket, hostname, source);
+                                    }
 
-                    @Override
-                    public void failed(String outcome, String reason) {
-                        refuse(socket, outcome, source, reason);
-                    }
-                }));
+                                    @Override
+                                    public void failed(String outcome, String reason) {
+                                        refuse(socket, outcome, source, reason);
+                                    }
+                                }));
     }
 
     /** On the connection's event loop, before the ClientHello's bytes are handed on. */
@@ -169,9 +188,12 @@ public class PassthroughListener {
         HalfCloseSocket visitor = HalfCloseSocket.wrapUnread(socket);
         peers.open(TunnelKey.tls(name), source).onComplete(carried -> {
             if (carried.failed()) {
-                boolean unknown = carried.cause() instanceof StreamResetException reset && reset.code() == ResetCode.NO_SUCH_TUNNEL;
+                boolean unknown = carried.cause() instanceof StreamResetException reset
+                        && reset.code() == ResetCode.NO_SUCH_TUNNEL;
                 metrics.tlsPassthrough(unknown ? "unknown-name" : "refused");
-                Log.debugf("TLS passthrough connection from %s for '%s' closed: %s", source, name, carried.cause().getMessage());
+                Log.debugf(
+                        "TLS passthrough connection from %s for '%s' closed: %s",
+                        source, name, carried.cause().getMessage());
                 visitor.abort(carried.cause());
                 return;
             }
@@ -188,28 +210,42 @@ public class PassthroughListener {
         String name = tunnel.toLowerCase(Locale.ROOT);
         TunnelOwner owner = routes.tls(name).orElse(null);
         if (owner == null) {
-            PeerStreams.refusal(request, 502, ResetCode.NO_SUCH_TUNNEL, "no agent serves TLS tunnel '" + name + "' on gateway " + instanceId
-                    + "; a connection is carried between gateways at most once");
+            PeerStreams.refusal(
+                    request,
+                    502,
+                    ResetCode.NO_SUCH_TUNNEL,
+                    "no agent serves TLS tunnel '" + name + "' on gateway " + instanceId
+                            + "; a connection is carried between gateways at most once");
             return;
         }
         TunnelLimits limits = owner.limits(name);
         if (!limits.openStream()) {
             metrics.tlsPassthrough("refused");
-            PeerStreams.refusal(request, 503, ResetCode.LIMIT_REACHED, "TLS tunnel '" + name + "' has " + limits.maxStreams()
-                    + " connections open, its limit; try again later");
+            PeerStreams.refusal(
+                    request,
+                    503,
+                    ResetCode.LIMIT_REACHED,
+                    "TLS tunnel '" + name + "' has " + limits.maxStreams()
+                            + " connections open, its limit; try again later");
             return;
         }
-        peers.accept(request).onSuccess(socket -> join(owner, limits, HalfCloseSocket.wrap(socket), name, source)).onFailure(error -> {
-            limits.closeStream();
-            Log.debugf("TLS tunnel '%s': a connection carried from another gateway failed before it started: %s", name, error.getMessage());
-        });
+        peers.accept(request)
+                .onSuccess(socket -> join(owner, limits, HalfCloseSocket.wrap(socket), name, source))
+                .onFailure(error -> {
+                    limits.closeStream();
+                    Log.debugf(
+                            "TLS tunnel '%s': a connection carried from another gateway failed before it started: %s",
+                            name, error.getMessage());
+                });
     }
 
     private void serve(TunnelOwner owner, String name, HalfCloseSocket visitor, String source) {
         TunnelLimits limits = owner.limits(name);
         if (!limits.openStream()) {
             metrics.tlsPassthrough("refused");
-            Log.debugf("TLS tunnel '%s': refused a connection from %s, %d connections is its limit", name, source, limits.maxStreams());
+            Log.debugf(
+                    "TLS tunnel '%s': refused a connection from %s, %d connections is its limit",
+                    name, source, limits.maxStreams());
             visitor.abort(new IllegalStateException("TLS tunnel '" + name + "' is at its connection limit"));
             return;
         }
@@ -229,7 +265,9 @@ public class PassthroughListener {
             }
             metrics.tlsPassthrough(result.succeeded() ? "closed" : "broken");
             if (result.failed()) {
-                Log.debugf("TLS tunnel '%s': connection from %s ended: %s", name, source, result.cause().getMessage());
+                Log.debugf(
+                        "TLS tunnel '%s': connection from %s ended: %s",
+                        name, source, result.cause().getMessage());
             }
         });
     }

@@ -24,9 +24,16 @@ class AcmeApexTest {
     @Test
     void issuesACertificateForTheDomainItselfWhereAgentsConnect() throws Exception {
         Path root = PebbleResource.pebble().issuingRoot();
-        X509Certificate leaf = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> TlsProbe.handshake(GatewayPortResource.port(), "porthole.test", root, "http/1.1").leaf(), served -> served != null);
+        X509Certificate leaf = await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(
+                        () -> TlsProbe.handshake(GatewayPortResource.port(), "porthole.test", root, "http/1.1")
+                                .leaf(),
+                        served -> served != null);
 
-        assertThat(leaf.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))).toList()).containsExactly("porthole.test");
+        assertThat(leaf.getSubjectAlternativeNames().stream()
+                        .map(name -> String.valueOf(name.get(1)))
+                        .toList())
+                .containsExactly("porthole.test");
     }
 }

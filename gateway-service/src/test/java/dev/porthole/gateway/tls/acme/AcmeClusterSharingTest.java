@@ -51,40 +51,57 @@ class AcmeClusterSharingTest {
     void servesTheCertificateAnotherGatewayObtainedWithoutOrderingItAgain() throws Exception {
         double issuedBefore = orders("issued");
         double failedBefore = orders("failed");
-        redis.set(List.of(keys.reservation("shared"), "client-acme")).toCompletionStage().toCompletableFuture().join();
-        AcmeStore otherGateway = new AcmeStore(redis, keys, SealedValues.of(PebbleResource.encryptionKey()), "gateway-b");
+        redis.set(List.of(keys.reservation("shared"), "client-acme"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
+        AcmeStore otherGateway =
+                new AcmeStore(redis, keys, SealedValues.of(PebbleResource.encryptionKey()), "gateway-b");
         assertThat(otherGateway.lock(HOST, Duration.ofMinutes(1))).isTrue();
         Path root = PebbleResource.pebble().issuingRoot();
 
-        assertThatThrownBy(() -> handshake(root)).as("the other gateway is still ordering").isInstanceOf(IOException.class);
-        AcmeClient.Issued issued = new AcmeClient(PebbleResource.pebble().directoryUrl(), Optional.of(PebbleResource.pebble().caFile()),
-                Optional.empty(), Duration.ofSeconds(20)).order(HOST, otherGateway.account(AcmeClient.ecKeyPair("secp384r1")),
-                new AcmeClient.ChallengeAnswers() {
-                    @Override
-                    public void put(String token, String keyAuthorization) throws Exception {
-                        otherGateway.putChallenge(token, keyAuthorization, Duration.ofMinutes(1));
-                    }
+        assertThatThrownBy(() -> handshake(root))
+                .as("the other gateway is still ordering")
+                .isInstanceOf(IOException.class);
+        AcmeClient.Issued issued = new AcmeClient(
+                        PebbleResource.pebble().directoryUrl(),
+                        Optional.of(PebbleResource.pebble().caFile()),
+                        Optional.empty(),
+                        Duration.ofSeconds(20))
+                .order(
+                        HOST,
+                        otherGateway.account(AcmeClient.ecKeyPair("secp384r1")),
+                        new AcmeClient.ChallengeAnswers() {
+                            @Override
+                            public void put(String token, String keyAuthorization) throws Exception {
+                                otherGateway.putChallenge(token, keyAuthorization, Duration.ofMinutes(1));
+                            }
 
-                    @Override
-                    public void remove(String token) throws Exception {
-                        otherGateway.removeChallenge(token);
-                    }
-                });
+                            @Override
+                            public void remove(String token) throws Exception {
+                                otherGateway.removeChallenge(token);
+                            }
+                        });
         otherGateway.save(HOST, issued.chain(), issued.key());
         otherGateway.unlock(HOST);
 
-        X509Certificate served = await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> handshake(root), leaf -> leaf != null);
+        X509Certificate served = await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> handshake(root), leaf -> leaf != null);
         assertThat(served.getSerialNumber()).isEqualTo(issued.chain().getFirst().getSerialNumber());
         assertThat(orders("issued")).as("this gateway never ordered").isEqualTo(issuedBefore);
         assertThat(orders("failed")).isEqualTo(failedBefore);
     }
 
     private static X509Certificate handshake(Path root) throws IOException {
-        return TlsProbe.handshake(GatewayPortResource.port(), HOST, root, "http/1.1").leaf();
+        return TlsProbe.handshake(GatewayPortResource.port(), HOST, root, "http/1.1")
+                .leaf();
     }
 
     private double orders(String outcome) {
-        Counter counter = registry.find("porthole.gateway.acme.orders").tag("outcome", outcome).counter();
+        Counter counter = registry.find("porthole.gateway.acme.orders")
+                .tag("outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

@@ -28,7 +28,8 @@ class AcmeDns01RefusalTest {
     @BeforeAll
     static void startPebble() {
         pebble = PebbleProcess.start(FreePorts.loopback(), Duration.ofDays(1), List.of());
-        client = new AcmeClient(pebble.directoryUrl(), Optional.of(pebble.caFile()), Optional.empty(), Duration.ofSeconds(20));
+        client = new AcmeClient(
+                pebble.directoryUrl(), Optional.of(pebble.caFile()), Optional.empty(), Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -41,11 +42,14 @@ class AcmeDns01RefusalTest {
     @Test
     void namesTheSolverAndItsUrlWhenItCannotBeReached() {
         String url = "http://127.0.0.1:" + FreePorts.loopback();
-        DnsChallengeSolver unreachable = DnsChallengeSolver.of(DnsChallengeSolver.Kind.PEBBLE_CHALLTESTSRV, URI.create(url), Duration.ofSeconds(2));
+        DnsChallengeSolver unreachable = DnsChallengeSolver.of(
+                DnsChallengeSolver.Kind.PEBBLE_CHALLTESTSRV, URI.create(url), Duration.ofSeconds(2));
 
-        assertThatThrownBy(() -> client.orderWildcard("unreachable.test", ACCOUNT, unreachable)).isInstanceOf(AcmeRefused.class)
-                .hasMessageStartingWith("the ACME CA did not issue a certificate for *.unreachable.test: cannot publish the DNS-01 TXT record"
-                        + " _acme-challenge.unreachable.test.")
+        assertThatThrownBy(() -> client.orderWildcard("unreachable.test", ACCOUNT, unreachable))
+                .isInstanceOf(AcmeRefused.class)
+                .hasMessageStartingWith(
+                        "the ACME CA did not issue a certificate for *.unreachable.test: cannot publish the DNS-01 TXT record"
+                                + " _acme-challenge.unreachable.test.")
                 .hasMessageContaining("the DNS-01 solver pebble-challtestsrv at " + url + " cannot be reached");
     }
 
@@ -58,13 +62,14 @@ class AcmeDns01RefusalTest {
             }
 
             @Override
-            public void remove(String recordName, String digest) {
-            }
+            public void remove(String recordName, String digest) {}
         };
 
-        assertThatThrownBy(() -> client.orderWildcard("silent.test", ACCOUNT, silent)).isInstanceOf(AcmeRefused.class)
-                .hasMessageStartingWith("the ACME CA did not issue a certificate for *.silent.test: the DNS-01 challenge for"
-                        + " _acme-challenge.silent.test. failed:")
+        assertThatThrownBy(() -> client.orderWildcard("silent.test", ACCOUNT, silent))
+                .isInstanceOf(AcmeRefused.class)
+                .hasMessageStartingWith(
+                        "the ACME CA did not issue a certificate for *.silent.test: the DNS-01 challenge for"
+                                + " _acme-challenge.silent.test. failed:")
                 .hasMessageContaining("TXT");
     }
 }

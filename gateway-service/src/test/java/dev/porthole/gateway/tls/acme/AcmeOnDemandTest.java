@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
-@WithTestResource(value = PebbleResource.class, initArgs = @ResourceArg(name = "blocked", value = PebbleResource.BLOCKED))
+@WithTestResource(
+        value = PebbleResource.class,
+        initArgs = @ResourceArg(name = "blocked", value = PebbleResource.BLOCKED))
 class AcmeOnDemandTest {
 
     private static final Duration ISSUANCE = Duration.ofSeconds(20);
@@ -47,12 +49,17 @@ class AcmeOnDemandTest {
     @Test
     void issuesACertificateForAReservedNameWithinSecondsAndServesIt() throws Exception {
         reserve("first");
-        assertThatThrownBy(() -> handshake("first.porthole.test", PebbleResource.pebble().caFile()))
-                .as("no certificate yet and no fallback file: the handshake fails").isInstanceOf(IOException.class);
+        assertThatThrownBy(() ->
+                        handshake("first.porthole.test", PebbleResource.pebble().caFile()))
+                .as("no certificate yet and no fallback file: the handshake fails")
+                .isInstanceOf(IOException.class);
 
         X509Certificate leaf = served("first.porthole.test");
 
-        assertThat(leaf.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))).toList()).containsExactly("first.porthole.test");
+        assertThat(leaf.getSubjectAlternativeNames().stream()
+                        .map(name -> String.valueOf(name.get(1)))
+                        .toList())
+                .containsExactly("first.porthole.test");
         assertThat(orders("issued")).isGreaterThanOrEqualTo(1);
     }
 
@@ -61,9 +68,11 @@ class AcmeOnDemandTest {
         double notClaimed = orders("not-claimed");
         double issued = orders("issued");
         double failed = orders("failed");
-        assertThatThrownBy(() -> handshake("stranger.porthole.test", pebbleRoot())).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> handshake("stranger.porthole.test", pebbleRoot()))
+                .isInstanceOf(IOException.class);
         await().atMost(ISSUANCE).until(() -> orders("not-claimed") > notClaimed);
-        assertThatThrownBy(() -> handshake("stranger.porthole.test", pebbleRoot())).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> handshake("stranger.porthole.test", pebbleRoot()))
+                .isInstanceOf(IOException.class);
 
         assertThat(orders("issued")).isEqualTo(issued);
         assertThat(orders("failed")).isEqualTo(failed);
@@ -74,8 +83,10 @@ class AcmeOnDemandTest {
     @Test
     void reportsWhatTheCaSaidWhenItRefusesAName() {
         reserve("blocked");
-        assertThatThrownBy(() -> handshake(PebbleResource.BLOCKED, pebbleRoot())).isInstanceOf(IOException.class);
-        await().atMost(ISSUANCE).until(() -> events().contains("cert.renewal-failed") && events().contains(PebbleResource.BLOCKED));
+        assertThatThrownBy(() -> handshake(PebbleResource.BLOCKED, pebbleRoot()))
+                .isInstanceOf(IOException.class);
+        await().atMost(ISSUANCE)
+                .until(() -> events().contains("cert.renewal-failed") && events().contains(PebbleResource.BLOCKED));
         assertThat(events()).contains("the ACME CA did not issue a certificate for blocked.porthole.test");
         assertThat(get("porthole:acme:cert:" + PebbleResource.BLOCKED)).isNull();
     }
@@ -89,8 +100,10 @@ class AcmeOnDemandTest {
 
         X509Certificate second = handshake("replaced.porthole.test", pebbleRoot());
         assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
-        assertThat(PebbleResource.pebble().certificateStatus(first.getSerialNumber())).isEqualTo("Revoked");
-        assertThat(PebbleResource.pebble().certificateStatus(second.getSerialNumber())).isEqualTo("Valid");
+        assertThat(PebbleResource.pebble().certificateStatus(first.getSerialNumber()))
+                .isEqualTo("Revoked");
+        assertThat(PebbleResource.pebble().certificateStatus(second.getSerialNumber()))
+                .isEqualTo("Valid");
     }
 
     @Test
@@ -104,11 +117,15 @@ class AcmeOnDemandTest {
         assertThat(account).doesNotContain("PRIVATE KEY").doesNotContain("BEGIN");
 
         SealedValues right = SealedValues.of(PebbleResource.encryptionKey());
-        assertThat(right.open("porthole:acme:cert:sealed.porthole.test", certificate)).contains("PRIVATE KEY").contains("BEGIN CERTIFICATE");
+        assertThat(right.open("porthole:acme:cert:sealed.porthole.test", certificate))
+                .contains("PRIVATE KEY")
+                .contains("BEGIN CERTIFICATE");
         assertThatThrownBy(() -> right.open("porthole:acme:cert:other.porthole.test", certificate))
-                .as("a value copied under another name does not open").hasMessageContaining("does not open");
+                .as("a value copied under another name does not open")
+                .hasMessageContaining("does not open");
         SealedValues wrong = SealedValues.of("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-        assertThatThrownBy(() -> wrong.open("porthole:acme:account", account)).hasMessageContaining("does not open with tls.acme.encryption-key");
+        assertThatThrownBy(() -> wrong.open("porthole:acme:account", account))
+                .hasMessageContaining("does not open with tls.acme.encryption-key");
     }
 
     private static X509Certificate served(String host) {
@@ -124,20 +141,30 @@ class AcmeOnDemandTest {
     }
 
     private void reserve(String name) {
-        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme")).toCompletionStage().toCompletableFuture().join();
+        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
     }
 
     private String get(String key) {
-        Response value = redis.get(key).toCompletionStage().toCompletableFuture().join();
+        Response value =
+                redis.get(key).toCompletionStage().toCompletableFuture().join();
         return value == null ? null : value.toString();
     }
 
     private String events() {
-        return redis.xrange(List.of("porthole:events", "-", "+")).toCompletionStage().toCompletableFuture().join().toString();
+        return redis.xrange(List.of("porthole:events", "-", "+"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join()
+                .toString();
     }
 
     private double orders(String outcome) {
-        Counter counter = registry.find("porthole.gateway.acme.orders").tag("outcome", outcome).counter();
+        Counter counter = registry.find("porthole.gateway.acme.orders")
+                .tag("outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

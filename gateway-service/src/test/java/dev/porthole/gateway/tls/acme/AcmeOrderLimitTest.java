@@ -38,7 +38,9 @@ class AcmeOrderLimitTest {
         reserve("one");
         reserve("two");
         Path root = PebbleResource.pebble().issuingRoot();
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> handshake("one.porthole.test", root) != null);
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> handshake("one.porthole.test", root) != null);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             try {
@@ -49,19 +51,29 @@ class AcmeOrderLimitTest {
             return orders("rate-limited") >= 1;
         });
         assertThat(orders("issued")).isEqualTo(1);
-        assertThat(redis.get("porthole:acme:cert:two.porthole.test").toCompletionStage().toCompletableFuture().join()).isNull();
+        assertThat(redis.get("porthole:acme:cert:two.porthole.test")
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join())
+                .isNull();
     }
 
     private static Object handshake(String host, Path root) throws IOException {
-        return TlsProbe.handshake(GatewayPortResource.port(), host, root, "http/1.1").leaf();
+        return TlsProbe.handshake(GatewayPortResource.port(), host, root, "http/1.1")
+                .leaf();
     }
 
     private void reserve(String name) {
-        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme")).toCompletionStage().toCompletableFuture().join();
+        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
     }
 
     private double orders(String outcome) {
-        Counter counter = registry.find("porthole.gateway.acme.orders").tag("outcome", outcome).counter();
+        Counter counter = registry.find("porthole.gateway.acme.orders")
+                .tag("outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

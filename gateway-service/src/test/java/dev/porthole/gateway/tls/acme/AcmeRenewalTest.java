@@ -32,8 +32,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTest
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
-@WithTestResource(value = PebbleResource.class, initArgs = {@ResourceArg(name = "validity", value = "15s"),
-        @ResourceArg(name = "renew-check-interval", value = "500ms")})
+@WithTestResource(
+        value = PebbleResource.class,
+        initArgs = {
+            @ResourceArg(name = "validity", value = "15s"),
+            @ResourceArg(name = "renew-check-interval", value = "500ms")
+        })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AcmeRenewalTest {
 
@@ -54,15 +58,21 @@ class AcmeRenewalTest {
         reserve("renewed");
         Path root = PebbleResource.pebble().issuingRoot();
         X509Certificate first = served("renewed.porthole.test", root);
-        Gauge expiry = registry.find("porthole.gateway.acme.certificate.expiry.seconds").gauge();
+        Gauge expiry = registry.find("porthole.gateway.acme.certificate.expiry.seconds")
+                .gauge();
         assertThat(expiry.value()).isBetween(0.0, (double) LIFETIME.toSeconds());
 
-        X509Certificate renewed = await().atMost(LIFETIME).until(() -> handshake("renewed.porthole.test", root),
-                leaf -> !leaf.getSerialNumber().equals(first.getSerialNumber()));
+        X509Certificate renewed = await().atMost(LIFETIME)
+                .until(
+                        () -> handshake("renewed.porthole.test", root),
+                        leaf -> !leaf.getSerialNumber().equals(first.getSerialNumber()));
 
         assertThat(renewed.getNotAfter()).isAfter(first.getNotAfter());
-        Duration renewedAfter = Duration.between(first.getNotBefore().toInstant(), renewed.getNotBefore().toInstant());
-        assertThat(renewedAfter).as("renewed at two thirds of the lifetime, not before").isGreaterThanOrEqualTo(Duration.ofSeconds(9));
+        Duration renewedAfter = Duration.between(
+                first.getNotBefore().toInstant(), renewed.getNotBefore().toInstant());
+        assertThat(renewedAfter)
+                .as("renewed at two thirds of the lifetime, not before")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(9));
     }
 
     @Test
@@ -70,11 +80,20 @@ class AcmeRenewalTest {
     void doesNotRenewTheCertificateOfANameNobodyHoldsAnyMore() throws Exception {
         reserve("gone");
         served("gone.porthole.test", PebbleResource.pebble().issuingRoot());
-        redis.del(List.of("porthole:reservation:{gone}")).toCompletionStage().toCompletableFuture().join();
+        redis.del(List.of("porthole:reservation:{gone}"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
 
-        await().atMost(LIFETIME).until(() -> certificates.served("gone.porthole.test").isEmpty());
-        assertThat(redis.get("porthole:acme:cert:gone.porthole.test").toCompletionStage().toCompletableFuture().join().toString())
-                .as("kept in Redis: it is still valid, and served to whoever asks for the name until it expires").isNotEmpty();
+        await().atMost(LIFETIME)
+                .until(() -> certificates.served("gone.porthole.test").isEmpty());
+        assertThat(redis.get("porthole:acme:cert:gone.porthole.test")
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join()
+                        .toString())
+                .as("kept in Redis: it is still valid, and served to whoever asks for the name until it expires")
+                .isNotEmpty();
     }
 
     @Test
@@ -85,7 +104,8 @@ class AcmeRenewalTest {
         X509Certificate served = served("down.porthole.test", root);
         PebbleResource.pebble().stop();
         try {
-            await().atMost(LIFETIME).until(() -> events().contains("cert.renewal-failed") && events().contains("down.porthole.test"));
+            await().atMost(LIFETIME)
+                    .until(() -> events().contains("cert.renewal-failed") && events().contains("down.porthole.test"));
             assertThat(events()).contains(served.getNotAfter().toInstant().toString());
             assertThat(handshake("down.porthole.test", root).getSerialNumber()).isEqualTo(served.getSerialNumber());
         } finally {
@@ -94,18 +114,28 @@ class AcmeRenewalTest {
     }
 
     private static X509Certificate served(String host, Path root) {
-        return await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> handshake(host, root), leaf -> leaf != null);
+        return await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> handshake(host, root), leaf -> leaf != null);
     }
 
     private static X509Certificate handshake(String host, Path root) throws IOException {
-        return TlsProbe.handshake(GatewayPortResource.port(), host, root, "http/1.1").leaf();
+        return TlsProbe.handshake(GatewayPortResource.port(), host, root, "http/1.1")
+                .leaf();
     }
 
     private void reserve(String name) {
-        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme")).toCompletionStage().toCompletableFuture().join();
+        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
     }
 
     private String events() {
-        return redis.xrange(List.of("porthole:events", "-", "+")).toCompletionStage().toCompletableFuture().join().toString();
+        return redis.xrange(List.of("porthole:events", "-", "+"))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join()
+                .toString();
     }
 }

@@ -67,9 +67,14 @@ class AcmeWildcardTest {
     void leavesNoDns01AnswerInTheDnsOnceIssued() throws Exception {
         PebbleResource.awaitServed("porthole.test");
 
-        List<String> left = vertx.createDnsClient(PebbleResource.pebble().dnsPort(), "127.0.0.1").resolveTXT("_acme-challenge.porthole.test")
-                .recover(e -> e instanceof DnsException dns && dns.code() == DnsResponseCode.NXDOMAIN ? Future.succeededFuture(List.of()) : Future.failedFuture(e))
-                .toCompletionStage().toCompletableFuture().join();
+        List<String> left = vertx.createDnsClient(PebbleResource.pebble().dnsPort(), "127.0.0.1")
+                .resolveTXT("_acme-challenge.porthole.test")
+                .recover(e -> e instanceof DnsException dns && dns.code() == DnsResponseCode.NXDOMAIN
+                        ? Future.succeededFuture(List.of())
+                        : Future.failedFuture(e))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
         assertThat(left).as("TXT records at _acme-challenge.porthole.test").isEmpty();
     }
 
@@ -79,20 +84,27 @@ class AcmeWildcardTest {
 
         String stored = get(STORED);
         assertThat(stored).isNotNull().doesNotContain("PRIVATE KEY").doesNotContain("BEGIN");
-        assertThat(SealedValues.of(PebbleResource.encryptionKey()).open(STORED, stored)).contains("PRIVATE KEY").contains("BEGIN CERTIFICATE");
+        assertThat(SealedValues.of(PebbleResource.encryptionKey()).open(STORED, stored))
+                .contains("PRIVATE KEY")
+                .contains("BEGIN CERTIFICATE");
     }
 
     private static List<String> names(X509Certificate leaf) throws Exception {
-        return leaf.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))).toList();
+        return leaf.getSubjectAlternativeNames().stream()
+                .map(name -> String.valueOf(name.get(1)))
+                .toList();
     }
 
     private String get(String key) {
-        Response value = redis.get(key).toCompletionStage().toCompletableFuture().join();
+        Response value =
+                redis.get(key).toCompletionStage().toCompletableFuture().join();
         return value == null ? null : value.toString();
     }
 
     private double orders(String outcome) {
-        Counter counter = registry.find("porthole.gateway.acme.orders").tag("outcome", outcome).counter();
+        Counter counter = registry.find("porthole.gateway.acme.orders")
+                .tag("outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

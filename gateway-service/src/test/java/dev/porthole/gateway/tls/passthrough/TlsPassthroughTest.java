@@ -93,21 +93,34 @@ class TlsPassthroughTest {
 
     /** A local TLS service with its own certificate: answers every line with its name and the line. */
     private static NetServer tlsEchoServer(TestCertificates.Leaf leaf, String name) throws Exception {
-        NetServerOptions options = new NetServerOptions().setSsl(true)
-                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(leaf.cert().toString()).setKeyPath(leaf.key().toString()));
-        return local.createNetServer(options).connectHandler(socket -> socket.handler(data -> socket.write(name + ": " + data)))
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        NetServerOptions options = new NetServerOptions()
+                .setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(leaf.cert().toString())
+                        .setKeyPath(leaf.key().toString()));
+        return local.createNetServer(options)
+                .connectHandler(socket -> socket.handler(data -> socket.write(name + ": " + data)))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     /** An agent whose TLS tunnel's streams go to a local service, byte for byte, as the real agent's TCP upstream does. */
     private TestAgent agentFor(String agentId, String name, NetServer service) {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, agentId,
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                agentId,
                 List.of(new TunnelRequest(TunnelKind.TLS, name, 0, false, "127.0.0.1:" + service.actualPort())));
         agent.serving((stream, open) -> {
             stream.pause();
             local.createNetClient().connect(service.actualPort(), "127.0.0.1").onComplete(connected -> {
                 if (connected.failed()) {
-                    stream.reset(dev.porthole.protocol.message.ResetCode.UPSTREAM_REFUSED, connected.cause().getMessage());
+                    stream.reset(
+                            dev.porthole.protocol.message.ResetCode.UPSTREAM_REFUSED,
+                            connected.cause().getMessage());
                     return;
                 }
                 connected.result().pause();
@@ -127,8 +140,12 @@ class TlsPassthroughTest {
         assertThat(app.awaitWelcome().capabilities()).contains("tls");
         TestAgent other = agentFor("agent-other", "other", otherService);
         assertThat(other.awaitWelcome().tunnels().getFirst().granted()).isTrue();
-        assertThat(redis.exists(List.of("porthole:route:tls:{app}")).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
-                .toInteger()).isEqualTo(1);
+        assertThat(redis.exists(List.of("porthole:route:tls:{app}"))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .toInteger())
+                .isEqualTo(1);
 
         try (SSLSocket socket = tlsSocket("app.porthole.test")) {
             socket.startHandshake();
@@ -152,7 +169,11 @@ class TlsPassthroughTest {
 
     @Test
     void refusesATlsTunnelWithoutAName() {
-        TestAgent agent = TestAgent.connect(vertx, GatewayPortResource.port(), TOKEN, "agent-nameless",
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-nameless",
                 List.of(new TunnelRequest(TunnelKind.TLS, "", 0, false, "127.0.0.1:8443")));
         TunnelResult refused = agent.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.INVALID);
@@ -169,8 +190,11 @@ class TlsPassthroughTest {
         }
         try (Socket plain = new Socket("127.0.0.1", listener.actualPort())) {
             plain.setSoTimeout(5_000);
-            plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: app.porthole.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(plain.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+            plain.getOutputStream()
+                    .write("GET / HTTP/1.1\r\nHost: app.porthole.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(plain.getInputStream().read())
+                    .as("closed without an answer")
+                    .isEqualTo(-1);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> count("no-sni") >= before + 2);
     }
@@ -218,13 +242,16 @@ class TlsPassthroughTest {
             // The first bytes of a record header, then nothing.
             socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01});
             assertThat(readToEnd(socket.getInputStream())).isEqualTo(-1);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> count("timeout") >= before + 1);
     }
 
     private double count(String outcome) {
-        Counter counter = registry.find("porthole.gateway.tls.passthrough.connections").tag("outcome", outcome).counter();
+        Counter counter = registry.find("porthole.gateway.tls.passthrough.connections")
+                .tag("outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -233,7 +260,8 @@ class TlsPassthroughTest {
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         try (InputStream pem = Files.newInputStream(ca.caFile())) {
-            trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+            trusted.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);

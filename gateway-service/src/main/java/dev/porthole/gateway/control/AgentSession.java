@@ -3,7 +3,6 @@ package dev.porthole.gateway.control;
 import dev.porthole.gateway.limits.SessionLimits;
 import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.logging.LogBudget;
-import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.logging.SourceLogBudgets;
 import dev.porthole.gateway.policy.EdgePolicy;
 import dev.porthole.gateway.registry.Route;
@@ -14,7 +13,6 @@ import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.ProtocolVersion;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Principal;
-import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Config;
@@ -32,10 +30,8 @@ import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
-import dev.porthole.protocol.registry.SessionRecord;
 import io.quarkus.logging.Log;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +43,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One agent's connection to this gateway: the HELLO/WELCOME handshake, the dispatch of its
  * messages, and the clean-up when it ends. Claiming the tunnels HELLO asks for is
- * {@link TunnelClaims}', holding them while the session lives {@link TunnelLeases}'. Everything
+ * {@link TunnelClaims}', holding them while the session lives {@link TunnelLeases}', and what it
+ * reports about itself (record, events, log lines) {@link SessionReports}'. Everything
  * runs on the connection's Vert.x context.
  */
 public final class AgentSession implements MuxListener, TunnelOwner {
@@ -79,8 +76,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private final String sessionId;
     private final String agentId;
-    private final String remoteAddress;
-    private final Instant connectedAt = Instant.now();
+    private final SessionReports reports;
     /** The tunnels this session holds. */
     private final TunnelLeases leases;
 
@@ -95,9 +91,6 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final LogBudget dialLog;
 
     private final LogBudget noticeLog;
-    /** Whether this session's connect and disconnect are logged (see the constructor). */
-    private final boolean logsLifecycle;
-
     private State state = State.AWAITING_HELLO;
     private String agentVersion = "";
 
@@ -118,7 +111,6 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         this.principal = principal;
         this.sessionId = sessionId;
         this.agentId = agentId;
-        this.remoteAddress = remoteAddress;
         this.leases = new TunnelLeases(
                 services,
                 this,
@@ -135,8 +127,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         this.dialLog = services.logBudgets().of("refused dials", sourceHost);
         this.noticeLog = services.logBudgets().of("notices", sourceHost);
         // A client's comings and goings are always worth their lines; an anonymous agent's, a few a minute per address.
-        this.logsLifecycle = !principal.isPublic()
+        boolean logsLifecycle = !principal.isPublic()
                 || services.logBudgets().of("anonymous sessions", sourceHost).allow();
+        this.reports = new SessionReports(services, mux, sessionId, agentId, remoteAddress, logsLifecycle);
     }
 
     /** Starts waiting for HELLO. */
@@ -321,40 +314,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             services.quotas().releaseSession(clientId(), agentId);
         }
         if (previous == State.ACTIVE) {
-            long duration = Duration.between(connectedAt, Instant.now()).toMillis();
-            if (logsLifecycle) {
-                try (LogFields fields = LogFields.client(clientId())) {
-                    Log.infof(
-                            "agent disconnected: session %s, client %s, %s (%d), after %d ms, %d bytes in, %d bytes out",
-                            sessionId,
-                            clientId(),
-                            PeerText.escape(reason),
-                            code,
-                            duration,
-                            mux.bytesReceived(),
-                            mux.bytesSent());
-                }
-            }
+            reports.logDisconnect(clientId(), code, reason);
             leases.releaseAll("agent disconnected: " + reason);
-            services.directory()
-                    .remove(sessionId)
-                    .onFailure(e -> Log.debugf("could not remove session record %s: %s", sessionId, e.getMessage()));
-            services.metrics().agentDisconnected();
-            services.events()
-                    .publish(new PortholeEvent.AgentDisconnected(
-                            services.instance().id(),
-                            sessionId,
-                            clientId(),
-                            remoteAddress,
-                            code,
-                            reason,
-                            duration,
-                            mux.bytesReceived(),
-                            mux.bytesSent()));
-        } else if (logsLifecycle) {
-            Log.infof(
-                    "agent connection %s (client %s) closed during the handshake: %s (%d)",
-                    sessionId, clientId(), PeerText.escape(reason), code);
+            reports.disconnected(clientId(), code, reason);
+        } else {
+            reports.closedDuringHandshake(clientId(), code, reason);
         }
     }
 
@@ -433,7 +397,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 results,
                 services.instance().id()));
         long expiresAt = principal.sessionLifetimeSeconds() > 0
-                ? connectedAt.plusSeconds(principal.sessionLifetimeSeconds()).toEpochMilli()
+                ? reports.connectedAt()
+                        .plusSeconds(principal.sessionLifetimeSeconds())
+                        .toEpochMilli()
                 : 0;
         mux.send(new Config(
                 services.config().heartbeat().interval(),
@@ -448,22 +414,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         if (expiresAt > 0) {
             scheduleExpiry(Duration.ofSeconds(principal.sessionLifetimeSeconds()));
         }
-        publishRecord();
-        services.metrics().agentConnected();
-        services.events()
-                .publish(new PortholeEvent.AgentConnected(
-                        services.instance().id(), sessionId, clientId(), agentId, remoteAddress, agentVersion));
-        if (logsLifecycle) {
-            try (LogFields fields = LogFields.of(clientId(), String.join(",", tunnelNames()))) {
-                Log.infof(
-                        "agent connected: session %s, client %s, from %s, agent %s, tunnels %s",
-                        sessionId,
-                        clientId(),
-                        remoteAddress,
-                        agentVersion,
-                        leases.held().stream().map(GrantedTunnel::publicAddress).toList());
-            }
-        }
+        reports.connected(clientId(), agentVersion, leases.held(), this::describePolicy);
         // Grants may have changed while the claims were in flight (regrant), and the claims were made with the old
         // ones.
         takeUngranted();
@@ -524,9 +475,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 ? Duration.ofSeconds(principal.sessionWarningSeconds())
                 : Duration.ofMinutes(2);
         timers.expireAfter(lifetime, warning, () -> {
-            services.events()
-                    .publish(new PortholeEvent.PublicSessionExpired(
-                            services.instance().id(), sessionId, remoteAddress, String.join(",", tunnelNames())));
+            reports.expired(tunnelNames());
             close(
                     CloseCode.SESSION_EXPIRED,
                     "public sessions last " + SessionTimers.describe(lifetime)
@@ -535,26 +484,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     private void publishRecord() {
-        SessionRecord record = new SessionRecord(
-                sessionId,
-                services.instance().id(),
-                clientId(),
-                agentId,
-                remoteAddress,
-                connectedAt,
-                leases.held().stream()
-                        .map(t -> new SessionRecord.TunnelEntry(
-                                t.kindName(),
-                                t.name(),
-                                t.publicAddress(),
-                                policy(t.name()).toString()))
-                        .toList(),
-                mux.bytesReceived(),
-                mux.bytesSent(),
-                mux.streamsOpened());
-        services.directory()
-                .publish(record)
-                .onFailure(e -> Log.debugf("could not publish session record %s: %s", sessionId, e.getMessage()));
+        reports.publishRecord(clientId(), leases.held(), this::describePolicy);
+    }
+
+    private String describePolicy(String tunnel) {
+        return policy(tunnel).toString();
     }
 
     private void protocolError(String reason) {

@@ -42,7 +42,10 @@ class AgentLockoutIT {
                 "PORTHOLE_AUTH_FAILURES_PER_CLIENT", "2",
                 "PORTHOLE_AUTH_FAILURES_WINDOW", "10m"));
         system.startGateway();
-        int proxied = system.startAnotherGateway(Map.of("PORTHOLE_GATEWAY_HTTP_TRUST_FORWARDED_HEADERS", "true"));
+        int proxied = system.newGateway("gateway-proxied")
+                .setting("PORTHOLE_GATEWAY_HTTP_TRUST_FORWARDED_HEADERS", "true")
+                .start()
+                .port();
         admin = auth.admin();
         honestSecret = admin.createClient("honest", "{\"subdomains\":[\"honest\"]}");
         direct = new AgentHandshake(system.gatewayPort());

@@ -45,7 +45,7 @@ class AuthJourneyIT {
                 "PORTHOLE_AUTH_PUBLIC_SESSION_LIFETIME", "8s",
                 "PORTHOLE_AUTH_PUBLIC_WARNING_LEAD", "4s"));
         system.startGateway().startUpstream();
-        secondGateway = system.startAnotherGateway();
+        secondGateway = system.newGateway("gateway-2").start().port();
         admin = auth.admin();
     }
 

@@ -3,9 +3,9 @@ package dev.porthole.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.e2e.support.GatewayLaunch.Gateway;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.PebbleProcess;
 import dev.porthole.testing.ServiceProcess;
@@ -43,8 +43,8 @@ class ClusterAcmeIT {
     private static PortholeSystem system;
     private static PebbleProcess pebble;
     private static TestCertificates ca;
-    private static ClusterGateway first;
-    private static ClusterGateway second;
+    private static Gateway first;
+    private static Gateway second;
     private static int secondInternalPort;
 
     @BeforeAll
@@ -70,11 +70,17 @@ class ClusterAcmeIT {
                 .gatewaySetting(
                         "PORTHOLE_GATEWAY_TLS_ACME_ENCRYPTION_KEY",
                         Base64.getEncoder().encodeToString(secret));
-        first = system.startClusterGateway("gw-a", gateway(firstRedirect));
+        first = system.newGateway("gw-a")
+                .inCluster("gw-a")
+                .settings(gateway(firstRedirect))
+                .start();
         Map<String, String> secondSettings = gateway(FreePorts.loopback());
         secondInternalPort = Integer.parseInt(
                 secondSettings.get("PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS").substring("127.0.0.1:".length()));
-        second = system.startClusterGateway("gw-b", secondSettings);
+        second = system.newGateway("gw-b")
+                .inCluster("gw-b")
+                .settings(secondSettings)
+                .start();
         system.startUpstream();
         ServiceProcess agent = system.launchAgent(
                 "agent",
@@ -187,7 +193,7 @@ class ClusterAcmeIT {
         }
     }
 
-    private static double issued(ClusterGateway gateway) {
+    private static double issued(Gateway gateway) {
         Matcher series = ISSUED.matcher(Http.get(gateway.metricsUrl()).body());
         return series.find() ? Double.parseDouble(series.group(1)) : 0;
     }

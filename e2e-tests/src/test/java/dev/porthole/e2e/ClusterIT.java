@@ -3,9 +3,9 @@ package dev.porthole.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.e2e.support.GatewayLaunch.Gateway;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
@@ -40,7 +40,7 @@ class ClusterIT {
             Pattern.compile("(?m)^porthole_gateway_cluster_forwards_total\\{outcome=\"(\\w+)\"} ([0-9.eE+]+)$");
 
     private static PortholeSystem system;
-    private static final List<ClusterGateway> gateways = new ArrayList<>();
+    private static final List<Gateway> gateways = new ArrayList<>();
     private static int balancer;
     private static PortholeSystem.Agent agent;
 
@@ -53,7 +53,7 @@ class ClusterIT {
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_INTERVAL", "1s")
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_TIMEOUT", "3s");
         for (String id : List.of("gw-a", "gw-b", "gw-c")) {
-            gateways.add(system.startClusterGateway(id));
+            gateways.add(system.newGateway(id).inCluster(id).start());
         }
         system.startUpstream();
         balancer = FreePorts.loopback();
@@ -103,8 +103,8 @@ class ClusterIT {
                     .isEqualTo(200);
             assertThat(response.body()).isEqualTo("hello\n");
         }
-        ClusterGateway holder = holder();
-        for (ClusterGateway gateway : gateways) {
+        Gateway holder = holder();
+        for (Gateway gateway : gateways) {
             String metrics = Http.get(gateway.metricsUrl()).body();
             if (gateway == holder) {
                 assertThat(forwards(metrics, "received"))
@@ -146,7 +146,7 @@ class ClusterIT {
     @Test
     @Order(3)
     void anAgentWhoseGatewayIsKilledComesBackThroughTheBalancer() {
-        ClusterGateway holder = holder();
+        Gateway holder = holder();
         long killed = System.nanoTime();
         holder.process().kill();
         await().atMost(Duration.ofSeconds(60))
@@ -157,7 +157,7 @@ class ClusterIT {
                 "ClusterIT: %s killed with SIGKILL; first request served again through haproxy after %d ms%n",
                 holder.id(), millis);
 
-        ClusterGateway now = holder();
+        Gateway now = holder();
         assertThat(now).isNotSameAs(holder);
         for (int i = 0; i < 12; i++) {
             assertThat(visit("shared", "/hello").statusCode())
@@ -171,7 +171,7 @@ class ClusterIT {
     }
 
     /** The live gateway the agent is connected to, from the gateways' own agents gauge. */
-    private static ClusterGateway holder() {
+    private static Gateway holder() {
         return await().atMost(Duration.ofSeconds(30))
                 .until(
                         () -> gateways.stream()
@@ -182,7 +182,7 @@ class ClusterIT {
                         g -> g != null);
     }
 
-    private static double agentsConnected(ClusterGateway gateway) {
+    private static double agentsConnected(Gateway gateway) {
         Matcher gauge = Pattern.compile("(?m)^porthole_gateway_agents(\\{[^}]*})? ([0-9.eE+]+)$")
                 .matcher(Http.get(gateway.metricsUrl()).body());
         return gauge.find() ? Double.parseDouble(gauge.group(2)) : 0;
@@ -219,7 +219,7 @@ class ClusterIT {
         }
     }
 
-    private static String haproxyConfig(int port, List<ClusterGateway> backends) {
+    private static String haproxyConfig(int port, List<Gateway> backends) {
         StringBuilder config = new StringBuilder("""
                 global
                     maxconn 1000
@@ -236,7 +236,7 @@ class ClusterIT {
                 backend gateways
                     balance roundrobin
                 """.formatted(port));
-        for (ClusterGateway gateway : backends) {
+        for (Gateway gateway : backends) {
             config.append("    server ")
                     .append(gateway.id())
                     .append(" 127.0.0.1:")

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.ByteServer;
+import dev.porthole.e2e.support.GatewayLaunch.Gateway;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.ServiceProcess;
 import dev.porthole.testing.TestCertificates;
@@ -46,7 +46,7 @@ class ClusterStreamsIT {
     private static final List<String> ADDRESSES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
 
     private static PortholeSystem system;
-    private static final List<ClusterGateway> gateways = new ArrayList<>();
+    private static final List<Gateway> gateways = new ArrayList<>();
     private static int balancer;
     private static int rangeFirst;
     private static ByteServer digest;
@@ -70,15 +70,13 @@ class ClusterStreamsIT {
         rangeFirst = system.freeTcpRange(3);
         passthroughPort = FreePorts.loopback();
         for (int i = 0; i < 3; i++) {
-            gateways.add(system.startClusterGateway(
-                    "gw-" + (char) ('a' + i),
-                    Map.of(
-                            "PORTHOLE_GATEWAY_TCP_HOST",
-                            ADDRESSES.get(i),
-                            "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_HOST",
-                            ADDRESSES.get(i),
-                            "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT",
-                            String.valueOf(passthroughPort))));
+            String id = "gw-" + (char) ('a' + i);
+            gateways.add(system.newGateway(id)
+                    .inCluster(id)
+                    .setting("PORTHOLE_GATEWAY_TCP_HOST", ADDRESSES.get(i))
+                    .setting("PORTHOLE_GATEWAY_TLS_PASSTHROUGH_HOST", ADDRESSES.get(i))
+                    .setting("PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT", String.valueOf(passthroughPort))
+                    .start());
         }
         web = admin.createCredentials("web", "{\"subdomains\":[\"chat\"]}");
         ports = admin.createCredentials("ports", "{\"tcpPortCount\":1}");
@@ -107,14 +105,14 @@ class ClusterStreamsIT {
                 balancer,
                 List.of("-Xmx128m"),
                 List.of("--credentials", web, "--subdomain", "chat", "--no-inspect"));
-        ClusterGateway holder = holder("porthole:route:http:{chat}");
-        Map<ClusterGateway, Double> sentBefore = forwards("sent");
+        Gateway holder = holder("porthole:route:http:{chat}");
+        Map<Gateway, Double> sentBefore = forwards("sent");
         // Each handshake is a new connection through haproxy's round robin, so two of every three land on an instance
         // without the agent.
         for (int i = 0; i < 6; i++) {
             echoOverWebSocket("message " + i);
         }
-        for (ClusterGateway gateway : gateways) {
+        for (Gateway gateway : gateways) {
             if (gateway != holder) {
                 assertThat(forwards("sent").get(gateway))
                         .as(gateway.id() + " forwarded WebSocket handshakes to " + holder.id())
@@ -139,7 +137,7 @@ class ClusterStreamsIT {
         String address = agent.awaitFirstLine(WAIT);
         assertThat(address).matches("tcp://127\\.0\\.0\\.1:\\d+");
         int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-        ClusterGateway holder = holder("porthole:route:tcp:{tcp:" + port + "}");
+        Gateway holder = holder("porthole:route:tcp:{tcp:" + port + "}");
         // Every instance listens on the port (each on its own address) once the claim was announced.
         await().atMost(WAIT).untilAsserted(() -> {
             for (String host : ADDRESSES) {
@@ -148,14 +146,14 @@ class ClusterStreamsIT {
                 }
             }
         });
-        Map<ClusterGateway, Double> sentBefore = forwards("sent");
+        Map<Gateway, Double> sentBefore = forwards("sent");
         int size = 1024 * 1024 + 17;
         for (int i = 0; i < 6; i++) {
             assertThat(TcpTunnelIT.upload(port, size))
                     .as("connection %d through haproxy", i)
                     .isEqualTo(size + " " + TcpTunnelIT.patternDigest(size));
         }
-        for (ClusterGateway gateway : gateways) {
+        for (Gateway gateway : gateways) {
             if (gateway != holder) {
                 assertThat(forwards("sent").get(gateway))
                         .as(gateway.id() + " carried TCP connections to " + holder.id())
@@ -193,8 +191,8 @@ class ClusterStreamsIT {
                         dbOwner),
                 Map.of());
         publisher.awaitLog(line -> line.contains("private tunnel 'db' ready"), WAIT);
-        ClusterGateway holder = holder("porthole:route:private:{db}");
-        ClusterGateway elsewhere =
+        Gateway holder = holder("porthole:route:private:{db}");
+        Gateway elsewhere =
                 gateways.stream().filter(g -> g != holder).findFirst().orElseThrow();
 
         PortholeSystem.Agent dialer = dial("connect-alice", alice, elsewhere);
@@ -251,7 +249,7 @@ class ClusterStreamsIT {
                 Map.of());
         assertThat(agent.awaitFirstLine(WAIT))
                 .isEqualTo("tls://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort);
-        ClusterGateway holder = holder("porthole:route:tls:{secure}");
+        Gateway holder = holder("porthole:route:tls:{secure}");
         // The same name through each instance's passthrough listener: two of them carry the connection to the holder.
         for (String address : ADDRESSES) {
             Process curl = new ProcessBuilder(
@@ -277,7 +275,7 @@ class ClusterStreamsIT {
         agent.stop();
     }
 
-    private static PortholeSystem.Agent dial(String name, String credentials, ClusterGateway gateway) {
+    private static PortholeSystem.Agent dial(String name, String credentials, Gateway gateway) {
         ServiceProcess process = system.launchAgent(
                 name,
                 List.of(
@@ -318,7 +316,7 @@ class ClusterStreamsIT {
     }
 
     /** The instance the registry names for a key. */
-    private static ClusterGateway holder(String key) {
+    private static Gateway holder(String key) {
         String route =
                 await().atMost(WAIT).until(() -> system.redisGet(key), value -> value != null && !value.isEmpty());
         return gateways.stream()
@@ -327,9 +325,9 @@ class ClusterStreamsIT {
                 .orElseThrow(() -> new AssertionError("no gateway named in " + route));
     }
 
-    private static Map<ClusterGateway, Double> forwards(String outcome) {
-        Map<ClusterGateway, Double> counts = new HashMap<>();
-        for (ClusterGateway gateway : gateways) {
+    private static Map<Gateway, Double> forwards(String outcome) {
+        Map<Gateway, Double> counts = new HashMap<>();
+        for (Gateway gateway : gateways) {
             counts.put(
                     gateway, ClusterIT.forwards(Http.get(gateway.metricsUrl()).body(), outcome));
         }
@@ -358,7 +356,7 @@ class ClusterStreamsIT {
                 backend gateways
                     balance roundrobin
                 """.formatted(balancer, rangeFirst, rangeFirst + 2));
-        for (ClusterGateway gateway : gateways) {
+        for (Gateway gateway : gateways) {
             config.append("    server ")
                     .append(gateway.id())
                     .append(" 127.0.0.1:")

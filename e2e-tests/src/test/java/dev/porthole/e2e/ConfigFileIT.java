@@ -33,7 +33,7 @@ class ConfigFileIT {
                     .startUpstream()
                     .startGateway();
             system.gatewaySetting("PORTHOLE_GATEWAY_CONFIG_FILE", second.toString());
-            int otherPort = system.startAnotherGateway();
+            int otherPort = system.newGateway("gateway-2").start().port();
             ServiceProcess oldAgent = system.launchHttpAgent("old-agent", otherPort, List.of("--token", OLD_TOKEN));
             oldAgent.awaitFirstLine(PortholeSystem.START_TIMEOUT);
 

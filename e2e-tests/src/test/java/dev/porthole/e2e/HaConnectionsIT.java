@@ -3,9 +3,9 @@ package dev.porthole.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.e2e.support.GatewayLaunch.Gateway;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
@@ -51,7 +51,7 @@ class HaConnectionsIT {
             Pattern.compile("(?m)^porthole_gateway_cluster_forwards_total\\{outcome=\"(\\w+)\"} ([0-9.eE+]+)$");
 
     private static PortholeSystem system;
-    private static final List<ClusterGateway> gateways = new ArrayList<>();
+    private static final List<Gateway> gateways = new ArrayList<>();
     private static int agentPort;
     private static int visitorPort;
     private static PortholeSystem.Agent agent;
@@ -65,7 +65,7 @@ class HaConnectionsIT {
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_INTERVAL", "1s")
                 .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_TIMEOUT", "3s");
         for (String id : List.of("gw-a", "gw-b", "gw-c")) {
-            gateways.add(system.startClusterGateway(id));
+            gateways.add(system.newGateway(id).inCluster(id).start());
         }
         system.startUpstream();
         agentPort = FreePorts.loopback();
@@ -85,14 +85,14 @@ class HaConnectionsIT {
 
     @Test
     void losingOneOfTheTwoInstancesHoldingTheAgentFailsNoRequest() throws Exception {
-        List<ClusterGateway> holding = awaitTwoInstancesHoldTheAgent();
+        List<Gateway> holding = awaitTwoInstancesHoldTheAgent();
         String record = system.redisGet("porthole:route:http:{shared}");
-        for (ClusterGateway gateway : holding) {
+        for (Gateway gateway : holding) {
             assertThat(record).as("the registry lists both holders").contains("\"gatewayId\":\"" + gateway.id() + "\"");
         }
-        ClusterGateway first = firstConnectionsInstance();
+        Gateway first = firstConnectionsInstance();
         assertThat(holding).contains(first);
-        ClusterGateway third =
+        Gateway third =
                 gateways.stream().filter(g -> !holding.contains(g)).findFirst().orElseThrow();
 
         Load load = new Load(4);
@@ -104,14 +104,14 @@ class HaConnectionsIT {
             // first (for
             // about a refresh interval, until the survivor refreshes), so their forwards must move on to the next
             // holder.
-            ClusterGateway victim = holderJustRefreshedAhead();
+            Gateway victim = holderJustRefreshedAhead();
             int servedBeforeKill = load.served.get();
             long killed = System.nanoTime();
             victim.process().kill();
             System.out.printf(
                     "HaConnectionsIT: %s killed with SIGKILL after %d requests (the first connection was on %s)%n",
                     victim.id(), servedBeforeKill, first.id());
-            List<ClusterGateway> after = awaitTwoInstancesHoldTheAgent();
+            List<Gateway> after = awaitTwoInstancesHoldTheAgent();
             long backMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
             assertThat(after).doesNotContain(victim).contains(third);
             await().atMost(Duration.ofSeconds(60)).until(() -> load.served.get() >= servedBeforeKill + 300);
@@ -140,7 +140,7 @@ class HaConnectionsIT {
      * refreshes again: from then until the other holder's next refresh (at least 40 % of an
      * interval) the registry lists it first.
      */
-    private static ClusterGateway holderJustRefreshedAhead() {
+    private static Gateway holderJustRefreshedAhead() {
         long[] seen = new long[1];
         String id = await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(20))
@@ -187,7 +187,7 @@ class HaConnectionsIT {
     }
 
     /** The two live gateways that each count one agent, once exactly two do. */
-    private static List<ClusterGateway> awaitTwoInstancesHoldTheAgent() {
+    private static List<Gateway> awaitTwoInstancesHoldTheAgent() {
         return await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(200))
                 .until(
@@ -199,7 +199,7 @@ class HaConnectionsIT {
     }
 
     /** The instance of the agent's first connection, from its latest "second connection on ... (the first is on ...)" line. */
-    private static ClusterGateway firstConnectionsInstance() {
+    private static Gateway firstConnectionsInstance() {
         String id = await().atMost(Duration.ofSeconds(60))
                 .until(
                         () -> {
@@ -219,13 +219,13 @@ class HaConnectionsIT {
         return gateways.stream().filter(g -> g.id().equals(id)).findFirst().orElseThrow();
     }
 
-    private static double agentsConnected(ClusterGateway gateway) {
+    private static double agentsConnected(Gateway gateway) {
         Matcher gauge = Pattern.compile("(?m)^porthole_gateway_agents(\\{[^}]*})? ([0-9.eE+]+)$")
                 .matcher(Http.get(gateway.metricsUrl()).body());
         return gauge.find() ? Double.parseDouble(gauge.group(2)) : 0;
     }
 
-    private static double forwards(ClusterGateway gateway, String outcome) {
+    private static double forwards(Gateway gateway, String outcome) {
         Matcher series = FORWARDS.matcher(Http.get(gateway.metricsUrl()).body());
         while (series.find()) {
             if (series.group(1).equals(outcome)) {
@@ -288,9 +288,9 @@ class HaConnectionsIT {
      * instance); a 502 from a gateway is passed on as it is, so a gateway that cannot reach a
      * holder shows.
      */
-    private static String haproxyConfig(int agents, int visitors, List<ClusterGateway> backends) {
+    private static String haproxyConfig(int agents, int visitors, List<Gateway> backends) {
         StringBuilder servers = new StringBuilder();
-        for (ClusterGateway gateway : backends) {
+        for (Gateway gateway : backends) {
             servers.append("    server ")
                     .append(gateway.id())
                     .append(" 127.0.0.1:")

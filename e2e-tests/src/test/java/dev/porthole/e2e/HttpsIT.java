@@ -129,11 +129,10 @@ class HttpsIT {
     @Test
     void aGatewayWithAnExpiredCertificateRefusesToStartNamingTheFile() throws Exception {
         TestCertificates.Leaf expired = ca.expiredLeaf("*.porthole.test", "porthole.test");
-        ServiceProcess gateway = system.launchFailingGateway(
-                "expired-gateway",
-                Map.of(
-                        "PORTHOLE_GATEWAY_TLS_CERT_FILES", expired.cert().toString(),
-                        "PORTHOLE_GATEWAY_TLS_KEY_FILES", expired.key().toString()));
+        ServiceProcess gateway = system.newGateway("expired-gateway")
+                .setting("PORTHOLE_GATEWAY_TLS_CERT_FILES", expired.cert().toString())
+                .setting("PORTHOLE_GATEWAY_TLS_KEY_FILES", expired.key().toString())
+                .launch();
         assertThat(gateway.awaitExit(PortholeSystem.START_TIMEOUT)).isNotZero();
         List<String> output = new ArrayList<>(gateway.stderr());
         output.addAll(gateway.stdout());

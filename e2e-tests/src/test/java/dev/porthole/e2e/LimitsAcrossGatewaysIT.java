@@ -2,9 +2,9 @@ package dev.porthole.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.e2e.support.GatewayLaunch.Gateway;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -31,16 +31,16 @@ class LimitsAcrossGatewaysIT {
     private static final double ACCURACY = 0.10;
 
     private static PortholeSystem system;
-    private static ClusterGateway left;
-    private static ClusterGateway right;
+    private static Gateway left;
+    private static Gateway right;
 
     @BeforeAll
     static void start() {
         system = new PortholeSystem("LimitsAcrossGatewaysIT")
                 .gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
                 .gatewaySetting("PORTHOLE_GATEWAY_LIMITS_BANDWIDTH_CLIENT_DOWNLOAD", "5M");
-        left = system.startClusterGateway("gw-left");
-        right = system.startClusterGateway("gw-right");
+        left = system.newGateway("gw-left").inCluster("gw-left").start();
+        right = system.newGateway("gw-right").inCluster("gw-right").start();
         system.startUpstream();
         system.startAgent(
                 "agent-left",
@@ -83,7 +83,7 @@ class LimitsAcrossGatewaysIT {
         assertThat(rate).isGreaterThan(RATE * 0.6);
     }
 
-    private static long download(ClusterGateway gateway, String tunnel, long size) {
+    private static long download(Gateway gateway, String tunnel, long size) {
         try {
             HttpResponse<InputStream> response = Http.send(
                     HttpRequest.newBuilder(URI.create(

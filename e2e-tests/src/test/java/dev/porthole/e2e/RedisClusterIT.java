@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.AdminApi;
+import dev.porthole.e2e.support.GatewayLaunch.Gateway;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.Agent;
-import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisClusterProcesses;
 import dev.porthole.testing.ServiceProcess;
@@ -40,8 +40,8 @@ class RedisClusterIT {
     private static WebhookReceiver chat;
     private static ServiceProcess notifications;
     private static PortholeSystem system;
-    private static ClusterGateway holderGateway;
-    private static ClusterGateway otherGateway;
+    private static Gateway holderGateway;
+    private static Gateway otherGateway;
     private static AdminApi admin;
     private static String secret;
     private static Agent agent;
@@ -78,8 +78,8 @@ class RedisClusterIT {
                 system.logDir());
         admin = system.startAuthService(onCluster).admin();
         onCluster.forEach(system::gatewaySetting);
-        holderGateway = system.startClusterGateway("gw-a");
-        otherGateway = system.startClusterGateway("gw-b");
+        holderGateway = system.newGateway("gw-a").inCluster("gw-a").start();
+        otherGateway = system.newGateway("gw-b").inCluster("gw-b").start();
         system.startUpstream();
         secret = admin.createClient("journey", "{\"subdomains\":[\"journey\"],\"maxTunnels\":2}");
         agent = system.startAgent(

@@ -3,9 +3,9 @@ package dev.porthole.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.e2e.support.GatewayLaunch.Gateway;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.e2e.support.PortholeSystem.ClusterGateway;
 import dev.porthole.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
@@ -48,9 +48,9 @@ class RollingRestartIT {
                     .gatewaySetting("PORTHOLE_GATEWAY_HEARTBEAT_TIMEOUT", "3s")
                     .gatewaySetting("PORTHOLE_GATEWAY_SHUTDOWN_PRE_DRAIN_DELAY", PRE_DRAIN_DELAY.toMillis() + "ms")
                     .gatewaySetting("PORTHOLE_GATEWAY_SHUTDOWN_DRAIN_TIMEOUT", "30s");
-            List<ClusterGateway> gateways = new ArrayList<>();
+            List<Gateway> gateways = new ArrayList<>();
             for (String id : List.of("gw-a", "gw-b", "gw-c")) {
-                gateways.add(system.startClusterGateway(id));
+                gateways.add(system.newGateway(id).inCluster(id).start());
             }
             system.startUpstream();
             int balancer = FreePorts.loopback();
@@ -65,7 +65,7 @@ class RollingRestartIT {
             try (Load load = new Load(balancer)) {
                 load.awaitServed(REQUESTS_BETWEEN_RESTARTS);
                 for (int i = 0; i < gateways.size(); i++) {
-                    ClusterGateway old = gateways.get(i);
+                    Gateway old = gateways.get(i);
                     long pid = old.process().pid();
                     long before = System.nanoTime();
                     old.process().terminate();
@@ -75,7 +75,8 @@ class RollingRestartIT {
                             .untilAsserted(() -> assertThat(old.process().stdout())
                                     .anyMatch(line ->
                                             line.contains("drained: every open request and connection finished")));
-                    ClusterGateway started = system.restartClusterGateway(old, 2);
+                    Gateway started =
+                            system.newGateway(old.id() + "-2").replacing(old).start();
                     gateways.set(i, started);
                     awaitReady(started);
                     System.out.printf(
@@ -98,7 +99,7 @@ class RollingRestartIT {
                 assertThat(load.statuses()).as("responses by status").containsOnlyKeys(200);
                 assertThat(load.served()).isGreaterThan(gateways.size() * REQUESTS_BETWEEN_RESTARTS);
             }
-            for (ClusterGateway gateway : gateways) {
+            for (Gateway gateway : gateways) {
                 assertThat(gateway.process().stdout())
                         .as(gateway.id() + " after its restart")
                         .anyMatch(line -> line.contains("listening on"));
@@ -107,7 +108,7 @@ class RollingRestartIT {
     }
 
     /** Waits until the gateway's readiness is up (what haproxy checks). */
-    private static void awaitReady(ClusterGateway gateway) {
+    private static void awaitReady(Gateway gateway) {
         await(gateway.id() + " ready")
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
@@ -115,7 +116,7 @@ class RollingRestartIT {
                 .until(() -> readiness(gateway) == 200);
     }
 
-    private static int readiness(ClusterGateway gateway) {
+    private static int readiness(Gateway gateway) {
         try {
             return Http.get("http://127.0.0.1:" + gateway.managementPort() + "/q/health/ready")
                     .statusCode();
@@ -129,7 +130,7 @@ class RollingRestartIT {
      * failure takes it out and one success brings it back, and a connection that cannot be made is
      * retried on another gateway.
      */
-    static String haproxyConfig(int port, List<ClusterGateway> backends) {
+    static String haproxyConfig(int port, List<Gateway> backends) {
         StringBuilder config = new StringBuilder("""
                 global
                     maxconn 1000
@@ -149,7 +150,7 @@ class RollingRestartIT {
                     option httpchk GET /q/health/ready
                     default-server inter 300ms fall 1 rise 1
                 """.formatted(port));
-        for (ClusterGateway gateway : backends) {
+        for (Gateway gateway : backends) {
             config.append("    server ")
                     .append(gateway.id())
                     .append(" 127.0.0.1:")

@@ -54,67 +54,19 @@ public final class PortholeSystem implements AutoCloseable {
         return this;
     }
 
+    /** Starts the system's first gateway, on {@link #gatewayPort()}, with the system's settings. */
     public PortholeSystem startGateway() {
-        gateway = launchGateway("gateway", gatewayPort, managementPort);
+        gateway =
+                newGateway("gateway").ports(gatewayPort, managementPort).start().process();
         return this;
     }
 
-    /** Starts one more gateway on its own ports, sharing Redis (and auth-service) with the first; returns its public port. */
-    public int startAnotherGateway() {
-        return startAnotherGateway(Map.of());
-    }
-
-    /** One more gateway with settings of its own (trusting forwarded headers, say); returns its public port. */
-    public int startAnotherGateway(Map<String, String> settings) {
-        int port = FreePorts.loopback();
-        launchGateway("gateway-" + port, port, FreePorts.loopback(), settings);
-        return port;
-    }
-
-    /** A gateway of a cluster: its instance id, process and ports. */
-    public record ClusterGateway(String id, ServiceProcess process, int port, int managementPort) {
-        public String metricsUrl() {
-            return "http://127.0.0.1:" + managementPort + "/q/metrics";
-        }
-    }
-
     /**
-     * Starts a gateway that forwards requests for tunnels held by other gateways and accepts theirs:
-     * its public port is its internal address, and all share {@code PORTHOLE_INTERNAL_TOKEN}.
+     * Describes one more gateway, sharing Redis (and auth-service) with the others; its log is
+     * {@code <name>.log}. See {@link GatewayLaunch}.
      */
-    public ClusterGateway startClusterGateway(String id) {
-        return startClusterGateway(id, Map.of());
-    }
-
-    /** A gateway of a cluster with settings of its own (its TCP listeners' address, say). */
-    public ClusterGateway startClusterGateway(String id, Map<String, String> settings) {
-        int port = FreePorts.loopback();
-        int management = FreePorts.loopback();
-        gatewayEnv.putIfAbsent("PORTHOLE_INTERNAL_TOKEN", "e2e-cluster-token-0123456789");
-        Map<String, String> cluster = new HashMap<>(settings);
-        cluster.put("PORTHOLE_GATEWAY_INSTANCE_ID", id);
-        cluster.putIfAbsent("PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS", "127.0.0.1:" + port);
-        return new ClusterGateway(id, launchGateway(id, port, management, cluster), port, management);
-    }
-
-    /**
-     * Starts a cluster gateway again, with the id and ports of {@code stopped} (which must have
-     * exited), as a rolling restart does; its log goes to {@code <id>-<generation>.log}.
-     */
-    public ClusterGateway restartClusterGateway(ClusterGateway stopped, int generation) {
-        if (stopped.process().isAlive()) {
-            throw new IllegalStateException(
-                    stopped.id() + " (process " + stopped.process().pid() + ") is still running; stop it first");
-        }
-        processes.remove(stopped.process());
-        Map<String, String> cluster = Map.of(
-                "PORTHOLE_GATEWAY_INSTANCE_ID",
-                stopped.id(),
-                "PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS",
-                "127.0.0.1:" + stopped.port());
-        ServiceProcess process =
-                launchGateway(stopped.id() + "-" + generation, stopped.port(), stopped.managementPort(), cluster);
-        return new ClusterGateway(stopped.id(), process, stopped.port(), stopped.managementPort());
+    public GatewayLaunch newGateway(String name) {
+        return new GatewayLaunch(this, name);
     }
 
     /** Starts a program that is not a Porthole service (haproxy), stopped with the system; its log goes with the others. */
@@ -166,21 +118,12 @@ public final class PortholeSystem implements AutoCloseable {
         return authService;
     }
 
-    private ServiceProcess launchGateway(String name, int port, int management) {
-        return launchGateway(name, port, management, Map.of());
-    }
-
-    /** Starts one more gateway on free ports without waiting for it to listen: for a gateway expected to refuse to start. */
-    public ServiceProcess launchFailingGateway(String name, Map<String, String> extra) {
-        return launchGateway(name, FreePorts.loopback(), FreePorts.loopback(), extra, false);
-    }
-
-    private ServiceProcess launchGateway(String name, int port, int management, Map<String, String> extra) {
-        return launchGateway(name, port, management, extra, true);
-    }
-
-    private ServiceProcess launchGateway(
-            String name, int port, int management, Map<String, String> extra, boolean awaitListening) {
+    /**
+     * Starts a gateway process: the settings every test gateway has, then {@code defaults}, the
+     * system's settings and the gateway's own {@code settings}, each overriding the ones before.
+     */
+    ServiceProcess launchGateway(
+            String name, int port, int management, Map<String, String> defaults, Map<String, String> settings) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "QUARKUS_REDIS_HOSTS",
                 redis.url(),
@@ -199,14 +142,17 @@ public final class PortholeSystem implements AutoCloseable {
         // Tests reach path-routed tunnels at 127.0.0.1 (pathUrl); path routing is off by default.
         env.put("PORTHOLE_GATEWAY_HTTP_PATH_ROUTING", "true");
         env.put("PORTHOLE_GATEWAY_HTTP_APEX_HOSTS", DOMAIN + ",127.0.0.1,localhost");
+        env.putAll(defaults);
         env.putAll(gatewayEnv);
-        env.putAll(extra);
+        env.putAll(settings);
         ServiceProcess process = ServiceProcess.start(name, "gateway-service", gatewayJvm, List.of(), env, logDir);
         processes.add(process);
-        if (awaitListening) {
-            awaitPort(port, process);
-        }
         return process;
+    }
+
+    /** Stops counting a process (which has exited) among the system's, for one that takes its place. */
+    void forget(ServiceProcess process) {
+        processes.remove(process);
     }
 
     /**
@@ -267,7 +213,7 @@ public final class PortholeSystem implements AutoCloseable {
         return startAgent(name, gatewayPort, jvm, extraArgs);
     }
 
-    /** Starts an agent connected to the gateway on {@code port} (see {@link #startAnotherGateway()}). */
+    /** Starts an agent connected to the gateway on {@code port} (see {@link #newGateway}). */
     public Agent startAgent(String name, int port, List<String> jvm, List<String> extraArgs) {
         List<String> args = httpAgentArgs(port, extraArgs);
         ServiceProcess process = ServiceProcess.start(name, "client-agent", jvm, args, Map.of(), logDir);

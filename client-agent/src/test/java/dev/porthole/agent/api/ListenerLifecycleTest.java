@@ -3,9 +3,14 @@ package dev.porthole.agent.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.porthole.agent.dial.TunnelSocket;
 import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.message.GoAway;
+import dev.porthole.protocol.mux.MuxSession;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +52,39 @@ class ListenerLifecycleTest {
                 .hasMessageContaining("subdomain 'not a name'");
         assertThatThrownBy(() -> Porthole.builder().backlog(0)).hasMessageContaining("backlog must be between 1");
         assertThatThrownBy(() -> Porthole.builder().tcp(0)).hasMessageContaining("server(");
+    }
+
+    @Test
+    void reconnectsWhenTheConnectionDropsAndServesTheNewOne() throws Exception {
+        try (StandInGateway gateway = new StandInGateway();
+                PortholeListener listener =
+                        Porthole.builder().server(gateway.url()).token("t0ken").tcp(0)) {
+            gateway.session().close(CloseCode.GOING_AWAY, "gateway restarting");
+
+            MuxSession again = gateway.nextSession();
+            again.openStream("tcp-" + StandInGateway.TCP_PORT, "203.0.113.7:42000", null)
+                    .end(Buffer.buffer("after the reconnect"));
+            try (TunnelSocket socket = listener.accept(Duration.ofSeconds(10))) {
+                assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("after the reconnect");
+            }
+            assertThat(listener.publicUrl()).isEqualTo("tcp://porthole.test:" + StandInGateway.TCP_PORT);
+        }
+    }
+
+    @Test
+    void eachKindRefusesTheOthersWayOfServing() throws Exception {
+        try (StandInGateway gateway = new StandInGateway();
+                PortholeListener web = Porthole.listen(gateway.url(), "t0ken", "web");
+                PortholeListener raw =
+                        Porthole.builder().server(gateway.url()).token("t0ken").tcp(0)) {
+            assertThatThrownBy(web::accept)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("serve an HTTP tunnel with handle()");
+            assertThatThrownBy(() -> raw.handle(request -> {}))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("take a TCP tunnel's connections with accept()");
+        }
     }
 
     @Test

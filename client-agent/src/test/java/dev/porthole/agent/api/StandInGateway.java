@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,7 +39,10 @@ final class StandInGateway implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final Map<String, String> refusals;
     private final int port;
-    final CompletableFuture<MuxSession> welcomed = new CompletableFuture<>();
+    /** Every session welcomed, in order. */
+    private final BlockingQueue<MuxSession> welcomes = new LinkedBlockingQueue<>();
+
+    private MuxSession current;
     final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
     final CompletableFuture<String> closed = new CompletableFuture<>();
 
@@ -70,8 +75,21 @@ final class StandInGateway implements AutoCloseable {
     }
 
     /** The agent's session once it was welcomed. */
-    MuxSession session() throws Exception {
-        return welcomed.get(10, TimeUnit.SECONDS);
+    synchronized MuxSession session() throws Exception {
+        if (current == null) {
+            current = nextSession();
+        }
+        return current;
+    }
+
+    /** The agent's next session (after it reconnected). */
+    synchronized MuxSession nextSession() throws Exception {
+        MuxSession next = welcomes.poll(10, TimeUnit.SECONDS);
+        if (next == null) {
+            throw new AssertionError("no agent session was welcomed within 10 s");
+        }
+        current = next;
+        return next;
     }
 
     @Override
@@ -120,7 +138,7 @@ final class StandInGateway implements AutoCloseable {
                 mux.close(CloseCode.NO_TUNNELS, "no tunnel granted");
                 return;
             }
-            welcomed.complete(mux);
+            welcomes.add(mux);
         }
 
         @Override

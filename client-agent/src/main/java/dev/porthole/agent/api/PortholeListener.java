@@ -12,7 +12,9 @@ import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
@@ -39,6 +41,8 @@ public final class PortholeListener implements AutoCloseable {
     private static final String AGENT_PATH = "/_porthole/agent";
     /** The tunnel's upstream as the gateway shows it for a TCP tunnel: the streams go to this program. */
     private static final UpstreamAddress IN_PROCESS = new UpstreamAddress("in-process", 0);
+    /** How long GOAWAY and the close frame have to leave before the listener's Vert.x closes. */
+    private static final Duration STOP_GRACE = Duration.ofMillis(250);
 
     private final Vertx vertx;
     private final TunnelKind kind;
@@ -203,7 +207,8 @@ public final class PortholeListener implements AutoCloseable {
 
     /**
      * Ends the tunnel like the CLI agent stopping: GOAWAY and a normal close, so the gateway
-     * releases the name or port at once; connections not accepted yet are reset. Idempotent.
+     * releases the name or port at once; connections not accepted yet are reset. Idempotent; waits
+     * for the listener's threads to stop unless called on one of them (from a handler).
      */
     @Override
     public void close() {
@@ -217,8 +222,16 @@ public final class PortholeListener implements AutoCloseable {
         if (streams != null) {
             streams.end("the listener is closed");
         }
+        // GOAWAY and the close frame are queued on the connection's event loop: give them time to leave
+        // before Vert.x closes its sockets.
+        Promise<Void> stopped = Promise.promise();
+        vertx.setTimer(STOP_GRACE.toMillis(), id -> vertx.close().onComplete(stopped));
+        if (Context.isOnVertxThread()) {
+            // Called from a handler: waiting here would hold up the event loop the close needs.
+            return;
+        }
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            stopped.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

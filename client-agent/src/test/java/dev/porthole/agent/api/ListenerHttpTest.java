@@ -95,6 +95,21 @@ class ListenerHttpTest {
         assertThat(handled).isEmpty();
     }
 
+    @Test
+    void aHandlerMayCloseItsOwnListener() throws Exception {
+        CompletableFuture<Void> closedFromHandler = new CompletableFuture<>();
+        listener.handle(request -> {
+            request.response().end("bye");
+            listener.close();
+            closedFromHandler.complete(null);
+        });
+
+        visit("GET", "/bye", "");
+
+        closedFromHandler.get(10, TimeUnit.SECONDS);
+        assertThat(gateway.goAway.get(10, TimeUnit.SECONDS).reason()).isEqualTo("agent stopped");
+    }
+
     private Exchange visit(String method, String path, String body) throws Exception {
         HttpRequestHead head = new HttpRequestHead(
                 method,

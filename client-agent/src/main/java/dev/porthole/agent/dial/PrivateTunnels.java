@@ -12,8 +12,6 @@ import dev.porthole.protocol.message.TunnelResult;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -109,12 +107,7 @@ public final class PrivateTunnels implements AutoCloseable {
                         LOG.warnf("%s; retrying in %d ms", reason, retryIn.toMillis());
                     }
                 },
-                new Backoff(
-                        Duration.ofMillis(500),
-                        Duration.ofSeconds(30),
-                        Duration.ofSeconds(30),
-                        new SecureRandom(),
-                        Clock.systemUTC()),
+                Backoff.halfSecondTo30Seconds(),
                 "java-api");
         client.start().onSuccess(exit -> connected.completeExceptionally(new IOException(describe(exit))));
         PrivateTunnels tunnels = new PrivateTunnels(vertx, client);

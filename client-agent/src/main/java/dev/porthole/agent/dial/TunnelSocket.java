@@ -32,12 +32,30 @@ public final class TunnelSocket implements Closeable {
     private boolean paused;
     private Throwable failure;
     private boolean outputShut;
+    /** Who {@link #close()} names in the reset the far side sees. */
+    private final String closer;
 
     TunnelSocket(MuxStream stream) {
+        this(stream, "the dialer");
+    }
+
+    /**
+     * Blocking streams over {@code stream}, a stream of the tunnel (one the gateway opened for a
+     * visitor, for {@link dev.porthole.agent.api.PortholeListener#accept()}).
+     *
+     * @param closer who closes it, for the reset a premature {@link #close()} sends ({@code the application})
+     */
+    public TunnelSocket(MuxStream stream, String closer) {
         this.stream = stream;
+        this.closer = closer;
         stream.exceptionHandler(this::onFailure);
         stream.endHandler(ignored -> onEnd());
         stream.handler(this::onData);
+    }
+
+    /** Where the stream comes from as its OPEN says: the visitor's address ({@code 203.0.113.7:51234}) for a stream the gateway opened. */
+    public String source() {
+        return stream.open() == null ? "" : stream.open().source();
     }
 
     public InputStream getInputStream() {
@@ -70,7 +88,7 @@ public final class TunnelSocket implements Closeable {
             outputShut = true;
             notifyAll();
         }
-        stream.reset(ResetCode.CANCEL, "closed by the dialer");
+        stream.reset(ResetCode.CANCEL, "closed by " + closer);
     }
 
     private synchronized void onData(Buffer data) {

@@ -12,8 +12,6 @@ import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,12 +154,7 @@ public final class LoadAgents {
                         }
                     }
                 },
-                new Backoff(
-                        Duration.ofMillis(500),
-                        Duration.ofSeconds(30),
-                        Duration.ofSeconds(30),
-                        new SecureRandom(),
-                        Clock.systemUTC()),
+                Backoff.halfSecondTo30Seconds(),
                 "load");
         client.start();
         return client;

@@ -1,5 +1,6 @@
 package dev.porthole.agent.tunnel;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,16 @@ public final class Backoff {
         this.stableAfter = stableAfter;
         this.random = random;
         this.clock = clock;
+    }
+
+    /** The back-off of the agents built in code (dial and listener APIs, load agents): from half a second up to 30 s, jittered. */
+    public static Backoff halfSecondTo30Seconds() {
+        return new Backoff(
+                Duration.ofMillis(500),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
+                new SecureRandom(),
+                Clock.systemUTC());
     }
 
     /** The delay before the next attempt. */

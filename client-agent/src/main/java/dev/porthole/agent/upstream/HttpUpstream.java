@@ -10,7 +10,6 @@ import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.relay.StreamRelay;
-import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
 
 /**
  * Serves HTTP streams: sends each visitor's request to the local upstream through a pooled
@@ -37,6 +37,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * each naming the local address.
  */
 public final class HttpUpstream implements StreamAcceptor {
+
+    // JBoss Logging rather than Quarkus's static Log, which throws outside a Quarkus application: the listener API
+    // (dev.porthole.agent.api) serves HTTP tunnels through this class in a plain main. Named like Quarkus's Log so
+    // that the calls read as before.
+    private static final Logger Log = Logger.getLogger(HttpUpstream.class);
 
     /** Bodies up to this size with a declared length are read whole and sent with their head in one write. */
     static final long WHOLE_BODY_LIMIT = 16 * 1024;

@@ -33,8 +33,8 @@ public record ProxyCredentials(String authorization, String clientId) {
      */
     public static ProxyCredentials parse(String header, boolean localTokens) {
         String value = header.strip();
-        if (value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            String token = value.substring(BEARER.length()).strip();
+        if (value.equalsIgnoreCase(BEARER.strip()) || value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            String token = value.substring(BEARER.strip().length()).strip();
             if (token.isEmpty()) {
                 throw new IllegalArgumentException("Proxy-Authorization: Bearer carries no token");
             }

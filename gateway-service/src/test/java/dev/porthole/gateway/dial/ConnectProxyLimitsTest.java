@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A CONNECT holds a stream slot of the private tunnel, as a dial does, until it closes. */
+/**
+ * A CONNECT holds a stream slot of the private tunnel, as a dial does, until it closes, and is
+ * closed when quiet for the TCP tunnels' idle timeout.
+ */
 @QuarkusTest
 @TestProfile(ConnectProxyLimitsTest.OneStream.class)
 @WithTestResource(RedisTestResource.class)
@@ -32,7 +35,7 @@ class ConnectProxyLimitsTest {
     public static final class OneStream implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.limits.streams-per-tunnel", "1");
+            return Map.of("porthole.gateway.limits.streams-per-tunnel", "1", "porthole.gateway.tcp.idle-timeout", "3s");
         }
     }
 
@@ -44,8 +47,7 @@ class ConnectProxyLimitsTest {
                 new Socket("127.0.0.1", GatewayPortResource.port()), "db:5432", bearer(ConnectProxyTest.TOKEN));
     }
 
-    @Test
-    void aConnectBeyondTheTunnelsStreamLimitIsRefusedUntilOneCloses() throws Exception {
+    private TestAgent publish() {
         TestAgent publisher = TestAgent.connect(
                         vertx,
                         GatewayPortResource.port(),
@@ -54,6 +56,12 @@ class ConnectProxyLimitsTest {
                         List.of(new TunnelRequest(TunnelKind.TCP, "db", 0, true, "127.0.0.1:5432")))
                 .serving(ConnectProxyTest.ECHO);
         assertThat(publisher.awaitWelcome().tunnels().getFirst().granted()).isTrue();
+        return publisher;
+    }
+
+    @Test
+    void aConnectBeyondTheTunnelsStreamLimitIsRefusedUntilOneCloses() throws Exception {
+        TestAgent publisher = publish();
         try (ProxyVisitor first = connect()) {
             assertThat(first.status()).isEqualTo(200);
             assertThat(first.echo("holding")).isEqualTo("holding");
@@ -67,6 +75,22 @@ class ConnectProxyLimitsTest {
                 assertThat(again.status()).as("the slot is given back").isEqualTo(200);
             }
         });
+        publisher.close();
+    }
+
+    @Test
+    void aQuietConnectIsClosedAfterTheTcpIdleTimeout() throws Exception {
+        TestAgent publisher = publish();
+        try (ProxyVisitor visitor = connect()) {
+            assertThat(visitor.status()).isEqualTo(200);
+            assertThat(visitor.echo("then quiet")).isEqualTo("then quiet");
+            long start = System.nanoTime();
+            assertThat(visitor.socket().getInputStream().read())
+                    .as("closed by the gateway")
+                    .isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(9));
+        }
         publisher.close();
     }
 }

@@ -45,6 +45,12 @@ public final class AdminApi {
         call("POST", "/api/v1/clients/" + id + "/disable", "", 200);
     }
 
+    /** Issues a static token ({@code pht_...}) for the client and returns its value, shown only now. */
+    public String issueToken(String clientId) {
+        String body = call("POST", "/api/v1/clients/" + clientId + "/tokens", "{\"kind\":\"STATIC\"}", 201);
+        return field(body, "value");
+    }
+
     /** Issues a JWT for the client, valid for the given time. */
     public String issueJwt(String clientId, Duration lifetime) {
         String body = call(

@@ -217,12 +217,18 @@ public class PeerStreams {
                 .end(reason);
     }
 
-    /**
-     * Turns an accepted CONNECT into the raw socket, paused: its idle limit becomes the TCP
-     * tunnels' (the public HTTP port's is much shorter), since the stream is a TCP connection now.
-     */
+    /** Accepts a CONNECT from another gateway: answers 200 and gives the raw socket, paused (see {@link #tcpSocket}). */
     public Future<NetSocket> accept(HttpServerRequest request) {
         metrics.clusterForward("received");
+        return tcpSocket(request);
+    }
+
+    /**
+     * Turns an accepted CONNECT (another gateway's, or a visitor's to a private tunnel) into the raw
+     * socket, paused: its idle limit becomes the TCP tunnels' (the public HTTP port's is much
+     * shorter), since the stream is a TCP connection now.
+     */
+    public Future<NetSocket> tcpSocket(HttpServerRequest request) {
         return request.toNetSocket().map(socket -> {
             socket.pause();
             ChannelPipeline pipeline =

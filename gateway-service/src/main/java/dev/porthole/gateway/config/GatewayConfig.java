@@ -44,6 +44,9 @@ public interface GatewayConfig {
     /** Public TCP tunnels and private tunnels. */
     Tcp tcp();
 
+    /** The public listener as an HTTP proxy ({@code CONNECT name:port}) to private tunnels. */
+    Connect connect();
+
     /** Prometheus metrics beyond the totals. */
     Metrics metrics();
 
@@ -174,6 +177,13 @@ public interface GatewayConfig {
 
         /** PEM private key of {@code cert-file}. */
         Optional<String> keyFile();
+    }
+
+    /** HTTP CONNECT to private tunnels, authenticated with an agent token and checked against the dial grants. */
+    interface Connect {
+        /** Whether a {@code CONNECT name:port} on the public listener reaches private tunnels; off: {@code 405}. */
+        @WithDefault("true")
+        boolean enabled();
     }
 
     /** Forwarding between gateway instances; off unless {@code internal-address} is set. */

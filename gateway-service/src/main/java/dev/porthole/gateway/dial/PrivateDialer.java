@@ -23,6 +23,7 @@ import dev.porthole.protocol.relay.StreamEnd;
 import io.quarkus.logging.Log;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.NetSocket;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 
@@ -135,9 +136,13 @@ public class PrivateDialer {
                 stream.reset(code, carried.cause().getMessage());
                 return;
             }
-            Splice.join(new StreamEnd(stream), HalfCloseSocket.wrap(carried.result()))
-                    .onComplete(result -> ended(result, name, source));
+            relayCarried(new StreamEnd(stream), carried.result(), name, source);
         });
+    }
+
+    /** Relays a dial to the stream another instance carries to the publishing agent (the holder applies the limits). */
+    void relayCarried(RelayEnd dial, NetSocket carried, String name, String source) {
+        Splice.join(dial, HalfCloseSocket.wrap(carried)).onComplete(result -> ended(result, name, source));
     }
 
     /**
@@ -179,7 +184,7 @@ public class PrivateDialer {
     }
 
     /** Joins a dial holding a stream slot to a new stream to the publishing agent. */
-    private void serve(TunnelOwner owner, TunnelLimits limits, RelayEnd dial, String name, String source) {
+    void serve(TunnelOwner owner, TunnelLimits limits, RelayEnd dial, String name, String source) {
         MuxStream outbound = owner.openStream(name, source, null, false);
         Splice.join(limits.paced(dial, true), limits.paced(new StreamEnd(outbound), false))
                 .onComplete(result -> {

@@ -7,6 +7,7 @@ import dev.porthole.gateway.cluster.PeerStreams;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.control.PublicAddresses;
+import dev.porthole.gateway.dial.ConnectProxy;
 import dev.porthole.gateway.dial.PrivateDialer;
 import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.metrics.GatewayMetrics;
@@ -60,6 +61,7 @@ public class HttpIngress {
     private final PrivateDialer dialer;
     private final PassthroughListener passthrough;
     private final PolicyGate policies;
+    private final ConnectProxy connect;
 
     public HttpIngress(
             Addressing addressing,
@@ -75,7 +77,9 @@ public class HttpIngress {
             PortListeners ports,
             PrivateDialer dialer,
             PolicyGate policies,
-            PassthroughListener passthrough) {
+            PassthroughListener passthrough,
+            ConnectProxy connect) {
+        this.connect = connect;
         this.passthrough = passthrough;
         this.policies = policies;
         this.cluster = cluster;
@@ -128,6 +132,11 @@ public class HttpIngress {
                 acceptStream(request);
                 return;
             }
+        }
+        if (request.method() == HttpMethod.CONNECT) {
+            // A visitor using the gateway as an HTTP proxy: to private tunnels only.
+            connect.handle(request);
+            return;
         }
         HostAndPort authority = request.authority();
         switch (addressing.resolve(authority == null ? null : authority.host(), request.uri())) {

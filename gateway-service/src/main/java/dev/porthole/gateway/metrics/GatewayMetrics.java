@@ -36,6 +36,13 @@ public interface GatewayMetrics {
     /** Stream payload bytes moved through {@code tunnel}: from visitors to the agent, and back. */
     void bytes(String tunnel, String clientId, long fromVisitors, long toVisitors);
 
+    /**
+     * A {@code CONNECT} to the public listener was answered: {@code opened}, {@code disabled}, {@code bad-target},
+     * {@code not-private} (no tunnel name, or a public tunnel), {@code unauthenticated}, {@code forbidden},
+     * {@code not-found}, {@code refused} (a limit) or {@code unavailable}.
+     */
+    void connectRequest(String outcome);
+
     /** A TCP connection (public tunnel or private dial) ended: {@code closed}, {@code broken} or {@code refused} (limit reached). */
     void tcpConnection(String outcome);
 

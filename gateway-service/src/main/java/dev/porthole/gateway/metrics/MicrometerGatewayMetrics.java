@@ -188,6 +188,12 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void connectRequest(String outcome) {
+        registry.counter("porthole.gateway.connect.requests", "outcome", outcome)
+                .increment();
+    }
+
+    @Override
     public void tcpConnection(String outcome) {
         registry.counter("porthole.gateway.tcp.connections", "outcome", outcome).increment();
     }

@@ -120,6 +120,27 @@ public final class TestAgent implements MuxListener {
         return connect(vertx, null, port, authorization, agentId, tunnels, minVersion, maxVersion, capabilities);
     }
 
+    /** Connects over TLS (a gateway with TLS on its public port), trusting the CA in {@code caFile}. */
+    public static TestAgent connectTls(
+            Vertx vertx,
+            int port,
+            String authorization,
+            String agentId,
+            List<TunnelRequest> tunnels,
+            java.nio.file.Path caFile) {
+        return connect(
+                vertx,
+                null,
+                port,
+                authorization,
+                agentId,
+                tunnels,
+                ProtocolVersion.MIN,
+                ProtocolVersion.MAX,
+                Set.of("http", Capabilities.UNMASKED),
+                caFile);
+    }
+
     private static TestAgent connect(
             Vertx vertx,
             String from,
@@ -130,6 +151,20 @@ public final class TestAgent implements MuxListener {
             int minVersion,
             int maxVersion,
             Set<String> capabilities) {
+        return connect(vertx, from, port, authorization, agentId, tunnels, minVersion, maxVersion, capabilities, null);
+    }
+
+    private static TestAgent connect(
+            Vertx vertx,
+            String from,
+            int port,
+            String authorization,
+            String agentId,
+            List<TunnelRequest> tunnels,
+            int minVersion,
+            int maxVersion,
+            Set<String> capabilities,
+            java.nio.file.Path caFile) {
         TestAgent agent = new TestAgent();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost("127.0.0.1")
@@ -139,10 +174,17 @@ public final class TestAgent implements MuxListener {
         if (authorization != null) {
             options.addHeader("Authorization", authorization);
         }
-        WebSocket socket = join(vertx.createWebSocketClient(new WebSocketClientOptions()
-                        .setMaxFrameSize(65536)
-                        .setMaxMessageSize(65536)
-                        .setLocalAddress(from))
+        WebSocketClientOptions client = new WebSocketClientOptions()
+                .setMaxFrameSize(65536)
+                .setMaxMessageSize(65536)
+                .setLocalAddress(from);
+        if (caFile != null) {
+            options.setSsl(true);
+            client.setSsl(true)
+                    .setVerifyHost(false)
+                    .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caFile.toString()));
+        }
+        WebSocket socket = join(vertx.createWebSocketClient(client)
                 .connect(options)
                 .toCompletionStage()
                 .toCompletableFuture());

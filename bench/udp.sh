@@ -100,3 +100,10 @@ echo "| path | offered/s | echoed/s | loss |"
 echo "|---|---|---|---|"
 report direct "$(python3 "$work/udpbench.py" offer "$echo_port" "$rate" "$size" "$seconds")"
 report "porthole udp" "$(python3 "$work/udpbench.py" offer "$udp_port" "$rate" "$size" "$seconds")"
+# Where the tunnel lost what it lost: the gateway's own counts.
+python3 - "$mgmt_port" <<'PY'
+import sys, urllib.request
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/q/metrics").read().decode()
+lines = [l for l in text.splitlines() if l.startswith("porthole_gateway_udp_")]
+print("gateway: " + ("; ".join(lines) if lines else "no UDP counts"))
+PY

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             HttpCommand.class,
             TcpCommand.class,
             TlsCommand.class,
+            UdpCommand.class,
             StartCommand.class,
             ConfigCommand.class,
             LoginCommand.class,

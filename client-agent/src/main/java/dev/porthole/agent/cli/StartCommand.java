@@ -9,6 +9,7 @@ import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.upstream.ExchangeTap;
 import dev.porthole.agent.upstream.TcpUpstream;
+import dev.porthole.agent.upstream.UdpUpstream;
 import dev.porthole.agent.upstream.UpstreamByKind;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
@@ -83,7 +84,8 @@ public class StartCommand implements Callable<Integer> {
         ExchangeTap tap = runner.inspector(inspector);
         UpstreamByKind upstreams = new UpstreamByKind(
                 serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap),
-                new TcpUpstream(vertx, Duration.ofSeconds(5)));
+                new TcpUpstream(vertx, Duration.ofSeconds(5)),
+                new UdpUpstream(vertx, Duration.ofSeconds(60), 1024));
         return runner.run(settings, upstreams, reporter).code();
     }
 }

@@ -218,7 +218,7 @@ public final class AgentConfigReader {
         Value type = fields.get("type");
         Value upstream = fields.get("upstream");
         if (type == null) {
-            problem(labelLine, path + ".type", "missing; write 'type: http', 'type: tcp' or 'type: tls'");
+            problem(labelLine, path + ".type", "missing; write 'type: http', 'type: tcp', 'type: tls' or 'type: udp'");
         }
         if (upstream == null) {
             problem(
@@ -257,8 +257,20 @@ public final class AgentConfigReader {
                     "upstream-tls",
                     "upstream-tls-verify",
                     "policy");
+        } else if ("udp".equals(kind)) {
+            only(fields, path, "tcp", "private", "name");
+            only(
+                    fields,
+                    path,
+                    "http",
+                    "subdomain",
+                    "host-header",
+                    "upstream-basic-auth",
+                    "upstream-tls",
+                    "upstream-tls-verify",
+                    "policy");
         } else if (type != null) {
-            problem(type.line(), path + ".type", "must be 'http', 'tcp' or 'tls', was '" + type.text() + "'");
+            problem(type.line(), path + ".type", "must be 'http', 'tcp', 'tls' or 'udp', was '" + type.text() + "'");
         }
         Integer port = number(fields.get("port"), path + ".port");
         Boolean privateTunnel = bool(fields.get("private"), path + ".private");
@@ -274,24 +286,27 @@ public final class AgentConfigReader {
             return;
         }
         try {
-            TunnelSpec spec = "tls".equals(kind)
-                    ? TunnelSpec.tls(upstream.text(), text(fields.get("subdomain")), option -> "'" + option + "'")
-                    : "http".equals(kind)
-                            ? TunnelSpec.http(
-                                    upstream.text(),
-                                    text(fields.get("subdomain")),
-                                    UpstreamHttpOptions.of(
-                                            text(fields.get("host-header")),
-                                            text(fields.get("upstream-basic-auth")),
-                                            Boolean.TRUE.equals(tls),
-                                            !Boolean.FALSE.equals(tlsVerify),
-                                            option -> "'" + option + "'"))
-                            : TunnelSpec.tcp(
-                                    upstream.text(),
-                                    port == null ? 0 : port,
-                                    Boolean.TRUE.equals(privateTunnel),
-                                    text(fields.get("name")),
-                                    option -> "'" + option + "'");
+            TunnelSpec spec = "udp".equals(kind)
+                    ? TunnelSpec.udp(upstream.text(), port == null ? 0 : port, option -> "'" + option + "'")
+                    : "tls".equals(kind)
+                            ? TunnelSpec.tls(
+                                    upstream.text(), text(fields.get("subdomain")), option -> "'" + option + "'")
+                            : "http".equals(kind)
+                                    ? TunnelSpec.http(
+                                            upstream.text(),
+                                            text(fields.get("subdomain")),
+                                            UpstreamHttpOptions.of(
+                                                    text(fields.get("host-header")),
+                                                    text(fields.get("upstream-basic-auth")),
+                                                    Boolean.TRUE.equals(tls),
+                                                    !Boolean.FALSE.equals(tlsVerify),
+                                                    option -> "'" + option + "'"))
+                                    : TunnelSpec.tcp(
+                                            upstream.text(),
+                                            port == null ? 0 : port,
+                                            Boolean.TRUE.equals(privateTunnel),
+                                            text(fields.get("name")),
+                                            option -> "'" + option + "'");
             if (policy != null && !policy.isEmpty()) {
                 spec = spec.withPolicy(policy.toPolicy(rule -> "'policy." + rule + "'"));
             }

@@ -2,6 +2,7 @@ package dev.porthole.agent.tunnel;
 
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Config;
 import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.GoAway;
@@ -11,6 +12,7 @@ import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Ping;
 import dev.porthole.protocol.message.Pong;
 import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.MuxListener;
@@ -169,6 +171,15 @@ final class Connection implements MuxListener {
                     "HA: second connection on gateway instance %s (the first is on %s), serving %s",
                     welcome.gatewayId(), client.primary().instanceOrEmpty(), served.keySet());
         }
+        DatagramAcceptor datagrams = acceptor.datagrams();
+        if (datagrams != null && welcome.capabilities().contains(Capabilities.UDP)) {
+            session.datagrams().receiveWith(datagram -> {
+                TunnelSpec spec = served.get(datagram.tunnel());
+                if (spec != null && spec.kind() == TunnelKind.UDP) {
+                    datagrams.accept(datagram, spec, session.datagrams());
+                }
+            });
+        }
         List<Runnable> early = List.copyOf(beforeWelcome);
         beforeWelcome.clear();
         early.forEach(Runnable::run);
@@ -233,6 +244,10 @@ final class Connection implements MuxListener {
     @Override
     public void onClosed(int code, String reason) {
         vertx.cancelTimer(welcomeTimer);
+        DatagramAcceptor datagrams = acceptor.datagrams();
+        if (datagrams != null) {
+            datagrams.closed(session.datagrams());
+        }
         detach();
         if (client.stopping() || goneAway || discarded || link.stopped) {
             // After GOAWAY, or a discarded HA connection, the reconnect is already under way.

@@ -7,4 +7,9 @@ import dev.porthole.protocol.mux.MuxStream;
 public interface StreamAcceptor {
 
     void accept(MuxStream stream, Open open, TunnelSpec tunnel);
+
+    /** Who serves the datagrams of UDP tunnels; null when this acceptor serves none. */
+    default DatagramAcceptor datagrams() {
+        return null;
+    }
 }

@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 /**
  * One tunnel the agent asks for and where its streams go.
  *
- * @param kind HTTP, TCP or TLS (passthrough)
+ * @param kind HTTP, TCP, TLS (passthrough) or UDP
  * @param name the subdomain or private name asked for; empty for a random one
  * @param port the public TCP port asked for; 0 for any
  * @param privateTunnel whether the tunnel publishes nothing
@@ -115,6 +115,21 @@ public record TunnelSpec(
                     + " NAME: the local service's certificate must name NAME.<domain>");
         }
         return new TunnelSpec(TunnelKind.TLS, name, 0, false, UpstreamAddress.parse(upstream));
+    }
+
+    /**
+     * A public UDP tunnel as {@code porthole udp} and a {@code type: udp} entry of porthole.yml ask for it:
+     * visitors' datagrams to the printed {@code udp://host:port} reach the local service.
+     *
+     * @param key turns an option's name ({@code port}) into how the user wrote it
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static TunnelSpec udp(String upstream, int port, UnaryOperator<String> key) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(
+                    key.apply("port") + " must be between 1 and 65535 (or 0 for any), was " + port);
+        }
+        return new TunnelSpec(TunnelKind.UDP, "", port, false, UpstreamAddress.parse(upstream));
     }
 
     public TunnelRequest request() {

@@ -3,6 +3,7 @@ package dev.porthole.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import dev.porthole.protocol.message.TunnelKind;
@@ -121,7 +122,7 @@ class AgentConfigReaderTest {
                     upstream: 5432
                     private: yes-please
                   other:
-                    type: udp
+                    type: sctp
                     upstream: 53
                     colour: blue
                 """);
@@ -130,9 +131,33 @@ class AgentConfigReaderTest {
                         "porthole.yml:5: tunnels.web.port: is for tcp tunnels only",
                         "porthole.yml:8: tunnels.ssh.upstream: 'not-a-port': expected port, host:port or [ipv6]:port",
                         "porthole.yml:12: tunnels.db.private: must be true or false, was 'yes-please'",
-                        "porthole.yml:14: tunnels.other.type: must be 'http', 'tcp' or 'tls', was 'udp'",
+                        "porthole.yml:14: tunnels.other.type: must be 'http', 'tcp', 'tls' or 'udp', was 'sctp'",
                         "porthole.yml:16: tunnels.other.colour: unknown key; a tunnel takes type, upstream, subdomain, host-header, upstream-basic-auth, "
                                 + "upstream-tls, upstream-tls-verify, policy, port, private, name");
+    }
+
+    @Test
+    void readsAUdpTunnelAndRefusesWhatOnlyOtherKindsTake() throws Exception {
+        TunnelSpec dns = parse("""
+                        tunnels:
+                          dns:
+                            type: udp
+                            upstream: 53
+                            port: 20053
+                        """).tunnels().getFirst().spec();
+        assertThat(dns.kind()).isEqualTo(TunnelKind.UDP);
+        assertThat(dns.port()).isEqualTo(20053);
+        assertThat(mistakes("""
+                        tunnels:
+                          dns:
+                            type: udp
+                            upstream: 53
+                            subdomain: dns
+                            private: true
+                        """))
+                .containsExactlyInAnyOrder(
+                        "porthole.yml:5: tunnels.dns.subdomain: is for http tunnels only",
+                        "porthole.yml:6: tunnels.dns.private: is for tcp tunnels only");
     }
 
     @Test
@@ -205,7 +230,7 @@ class AgentConfigReaderTest {
                 """))
                 .containsExactlyInAnyOrder(
                         "porthole.yml:1: sever: unknown key; the top level takes 'server', 'ha' and 'tunnels'",
-                        "porthole.yml:3: tunnels.web.type: missing; write 'type: http', 'type: tcp' or 'type: tls'",
+                        "porthole.yml:3: tunnels.web.type: missing; write 'type: http', 'type: tcp', 'type: tls' or 'type: udp'",
                         "porthole.yml:3: tunnels.web.upstream: missing; write the local service, e.g. 'upstream: 3000' or 'upstream: localhost:8080'");
         assertThat(mistakes("server: http://gw\n"))
                 .containsExactly(

@@ -253,6 +253,26 @@ public final class PortholeSystem implements AutoCloseable {
         throw new IllegalStateException("no free range of " + size + " ports");
     }
 
+    /** Gives the gateway a UDP tunnel range of ports that are free now (before {@link #startGateway()}); returns its first port. */
+    public int freeUdpRange(int size) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = java.util.concurrent.ThreadLocalRandom.current().nextInt(40_000, 50_000);
+            boolean free = true;
+            for (int port = first; port < first + size && free; port++) {
+                try (java.net.DatagramSocket probe = new java.net.DatagramSocket(port)) {
+                    probe.setReuseAddress(true);
+                } catch (java.io.IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                gatewaySetting("PORTHOLE_GATEWAY_UDP_PORT_RANGE", first + "-" + (first + size - 1));
+                return first;
+            }
+        }
+        throw new IllegalStateException("no free range of " + size + " UDP ports");
+    }
+
     /** Starts an agent without waiting for its URL (for agents expected to fail). */
     public ServiceProcess launchAgent(String name, List<String> args, Map<String, String> env) {
         ServiceProcess process = ServiceProcess.start(name, "client-agent", List.of("-Xmx128m"), args, env, logDir);

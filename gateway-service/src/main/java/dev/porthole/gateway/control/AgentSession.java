@@ -27,6 +27,7 @@ import dev.porthole.protocol.message.Pong;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
+import dev.porthole.protocol.mux.Datagrams;
 import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
@@ -57,7 +58,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             Capabilities.HA,
             Capabilities.UNMASKED,
             Capabilities.POLICY,
-            Capabilities.TLS);
+            Capabilities.TLS,
+            Capabilities.UDP);
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
@@ -384,6 +386,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             return;
         }
         state = State.ACTIVE;
+        if (capabilities.contains(Capabilities.UDP)) {
+            mux.datagrams()
+                    .receiveWith(datagram -> services.udpPorts()
+                            .toVisitor(this, datagram.tunnel(), datagram.flowId(), datagram.payload()));
+        }
         // Routes first, WELCOME second: the agent prints the URL on WELCOME, and a visitor may use it at once.
         for (TunnelResult result : granted) {
             leases.hold(GrantedTunnel.of(result));
@@ -499,6 +506,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public String toString() {
         return "session " + sessionId + " of client " + clientId();
+    }
+
+    @Override
+    public Datagrams datagrams() {
+        return mux.datagrams();
     }
 
     /** Streams open on this session now; readable from any thread, so possibly a moment old. */

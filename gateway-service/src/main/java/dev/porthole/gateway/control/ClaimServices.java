@@ -11,9 +11,10 @@ import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.gateway.tcp.TcpClaims;
 import dev.porthole.gateway.tls.passthrough.PassthroughClaims;
+import dev.porthole.gateway.udp.UdpClaims;
 import jakarta.inject.Singleton;
 
-/** What {@link TunnelClaims} works with to claim an agent's HTTP names, TCP ports, private tunnels and TLS names. */
+/** What {@link TunnelClaims} works with to claim an agent's HTTP names, TCP ports, private tunnels, TLS names and UDP ports. */
 @Singleton
 record ClaimServices(
         GatewayConfig config,
@@ -27,4 +28,5 @@ record ClaimServices(
         PrivateClaims privateClaims,
         PolicyGate policies,
         PassthroughClaims passthrough,
+        UdpClaims udp,
         Holders holders) {}

@@ -4,7 +4,7 @@ import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
 
-/** A tunnel an agent session holds: an HTTP name, a public TCP port (port > 0), a private tunnel (TCP, port 0) or a TLS passthrough name. */
+/** A tunnel an agent session holds: an HTTP name, a public TCP port (port > 0), a private tunnel (TCP, port 0) or a TLS passthrough name or a public UDP port. */
 record GrantedTunnel(TunnelKind kind, String name, int port, String publicAddress) {
 
     static GrantedTunnel of(TunnelResult result) {
@@ -15,6 +15,9 @@ record GrantedTunnel(TunnelKind kind, String name, int port, String publicAddres
     TunnelKey key() {
         if (kind == TunnelKind.HTTP) {
             return TunnelKey.http(name);
+        }
+        if (kind == TunnelKind.UDP) {
+            return TunnelKey.udpPort(port);
         }
         if (kind == TunnelKind.TLS) {
             return TunnelKey.tls(name);

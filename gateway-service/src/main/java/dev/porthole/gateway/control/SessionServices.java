@@ -12,6 +12,7 @@ import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.SessionDirectory;
 import dev.porthole.gateway.registry.TunnelRegistry;
 import dev.porthole.gateway.tcp.PortListeners;
+import dev.porthole.gateway.udp.UdpPorts;
 import io.vertx.core.Vertx;
 import jakarta.inject.Singleton;
 
@@ -32,6 +33,7 @@ record SessionServices(
         EventPublisher events,
         GatewayMetrics metrics,
         PortListeners ports,
+        UdpPorts udpPorts,
         PrivateDialer dialer,
         LimitPolicy limits,
         ClaimServices claims,

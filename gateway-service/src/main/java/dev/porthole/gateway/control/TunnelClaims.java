@@ -200,6 +200,14 @@ final class TunnelClaims {
                     .claim(request, principal, route, asked)
                     .map(this::tookOver);
         }
+        if (request.kind() == TunnelKind.UDP) {
+            return request.privateTunnel()
+                    ? refused(
+                            request,
+                            TunnelResult.INVALID,
+                            "private UDP tunnels are not served by this gateway; publish the port (leave --private out)")
+                    : claimUdpPort(request, grantedSoFar);
+        }
         if (request.kind() == TunnelKind.TCP) {
             return request.privateTunnel() ? claimPrivate(request, asked) : claimPort(request, grantedSoFar);
         }
@@ -293,6 +301,22 @@ final class TunnelClaims {
                         && !principal.grants().tcpPorts().contains(r.port()))
                 .count();
         return services.tcp()
+                .claim(request, clientId(), principal.grants(), route, session, rangePorts)
+                .map(this::tookOver);
+    }
+
+    private Future<TunnelResult> claimUdpPort(TunnelRequest request, List<TunnelResult> grantedSoFar) {
+        if (principal.isPublic()) {
+            return refused(
+                    request,
+                    TunnelResult.FORBIDDEN,
+                    "public sessions may not open UDP tunnels; authenticate (--token)");
+        }
+        int rangePorts = (int) grantedSoFar.stream()
+                .filter(r -> r.kind() == TunnelKind.UDP
+                        && !principal.grants().tcpPorts().contains(r.port()))
+                .count();
+        return services.udp()
                 .claim(request, clientId(), principal.grants(), route, session, rangePorts)
                 .map(this::tookOver);
     }

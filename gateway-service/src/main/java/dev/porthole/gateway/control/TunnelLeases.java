@@ -82,7 +82,8 @@ final class TunnelLeases {
             case "private" -> services.routes().bindPrivate(tunnel.name(), session);
             case "tls" -> services.routes().bindTls(tunnel.name(), session);
             default -> {
-                // A TCP port's listener was bound during the claim, so that a port in use is refused.
+                // A TCP port's listener or a UDP port's socket was bound during the claim, so that a port in use is
+                // refused.
             }
         }
         services.metrics().tunnelOpened(tunnel.kindName(), tunnel.name(), clientId());
@@ -204,6 +205,7 @@ final class TunnelLeases {
             case "http" -> services.routes().unbindHttp(tunnel.name(), session);
             case "private" -> services.routes().unbindPrivate(tunnel.name(), session);
             case "tls" -> services.routes().unbindTls(tunnel.name(), session);
+            case "udp" -> services.udpPorts().release(tunnel.port(), session);
             default -> services.ports().release(tunnel.port(), session);
         };
     }
@@ -228,6 +230,7 @@ final class TunnelLeases {
         Grants grants = principal.grants();
         List<GrantedTunnel> ungranted = new ArrayList<>();
         int fromRange = 0;
+        int udpFromRange = 0;
         for (GrantedTunnel tunnel : tunnels) {
             boolean allowed = switch (tunnel.key().kind()) {
                 case "http" ->
@@ -235,6 +238,7 @@ final class TunnelLeases {
                             || grants.randomNames() && names.looksGenerated(tunnel.name());
                 case "private" -> grants.allowsPrivate(tunnel.name());
                 case "tls" -> grants.allowsSubdomain(tunnel.name());
+                case "udp" -> grants.allowsTcpPort(tunnel.port()) || ++udpFromRange <= grants.tcpPortCount();
                 default -> grants.allowsTcpPort(tunnel.port()) || ++fromRange <= grants.tcpPortCount();
             };
             if (!allowed) {

@@ -52,6 +52,16 @@ public interface GatewayMetrics {
      */
     void tlsPassthrough(String outcome);
 
+    /** A UDP datagram carried: {@code in} from a visitor to the agent, {@code out} from the agent to a visitor. */
+    void udpDatagram(String direction);
+
+    /**
+     * A UDP datagram dropped: {@code too-large}, {@code flows} (the tunnel tracks as many flows as it
+     * may), {@code queue-full} (the agent connection's write queue was full), {@code no-flow} (an
+     * answer for a flow that expired) or {@code closed}.
+     */
+    void udpDropped(String reason);
+
     /** Reports the streams open now across all agent sessions. */
     void watchStreams(IntSupplier openStreams);
     /**

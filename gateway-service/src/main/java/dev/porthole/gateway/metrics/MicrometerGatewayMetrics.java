@@ -68,7 +68,7 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
         Gauge.builder("porthole.gateway.agents", agents, AtomicLong::get)
                 .description("agent sessions connected")
                 .register(registry);
-        for (String kind : new String[] {"http", "tcp", "private", "tls"}) {
+        for (String kind : new String[] {"http", "tcp", "private", "tls", "udp"}) {
             AtomicLong count = new AtomicLong();
             tunnels.put(kind, count);
             Gauge.builder("porthole.gateway.tunnels", count, AtomicLong::get)
@@ -196,6 +196,17 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void tcpConnection(String outcome) {
         registry.counter("porthole.gateway.tcp.connections", "outcome", outcome).increment();
+    }
+
+    @Override
+    public void udpDatagram(String direction) {
+        registry.counter("porthole.gateway.udp.datagrams", "direction", direction)
+                .increment();
+    }
+
+    @Override
+    public void udpDropped(String reason) {
+        registry.counter("porthole.gateway.udp.dropped", "reason", reason).increment();
     }
 
     @Override

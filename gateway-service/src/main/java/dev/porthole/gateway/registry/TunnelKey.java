@@ -5,9 +5,9 @@ import java.util.Objects;
 /**
  * What a registry entry is about: an HTTP name, a public TCP port or a private tunnel name. Each
  * kind has its own key space in Redis ({@code route:http:<name>}, {@code route:tcp:<port>},
- * {@code route:private:<name>}, {@code route:tls:<name>}), so an HTTP tunnel and a private tunnel may share a name.
+ * {@code route:private:<name>}, {@code route:tls:<name>}, {@code route:udp:<port>}), so an HTTP tunnel and a private tunnel may share a name.
  *
- * @param kind {@code http}, {@code tcp}, {@code private} or {@code tls}
+ * @param kind {@code http}, {@code tcp}, {@code private}, {@code tls} or {@code udp}
  * @param id the name, or the port number
  */
 public record TunnelKey(String kind, String id) {
@@ -25,6 +25,11 @@ public record TunnelKey(String kind, String id) {
         return new TunnelKey("tcp", String.valueOf(port));
     }
 
+    /** A public UDP port ({@code route:udp:<port>}); its reservation is the TCP port's, since one grant covers both. */
+    public static TunnelKey udpPort(int port) {
+        return new TunnelKey("udp", String.valueOf(port));
+    }
+
     /** A TLS passthrough tunnel's name ({@code route:tls:<name>}), served for SNI {@code <name>.<domain>}. */
     public static TunnelKey tls(String name) {
         return new TunnelKey("tls", name);
@@ -39,7 +44,7 @@ public record TunnelKey(String kind, String id) {
      * for a port granted by number (a name holds no colon, so the two never meet).
      */
     public String reservationId() {
-        return kind.equals("tcp") ? "tcp:" + id : id;
+        return kind.equals("tcp") || kind.equals("udp") ? "tcp:" + id : id;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.porthole.gateway.registry;
 import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.policy.EdgePolicy;
 import dev.porthole.protocol.message.HttpRequestHead;
+import dev.porthole.protocol.mux.Datagrams;
 import dev.porthole.protocol.mux.MuxStream;
 
 /** The live agent session behind a tunnel: what the ingress needs to reach it. */
@@ -14,6 +15,11 @@ public interface TunnelOwner {
 
     /** Opens a stream to the agent for one visitor; {@code fin} when the request has no body to follow. */
     MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin);
+
+    /** The agent connection's datagram lane, for its UDP tunnels; null for an owner that carries none. */
+    default Datagrams datagrams() {
+        return null;
+    }
 
     /** The limits visitors of one of its tunnels meet. */
     TunnelLimits limits(String tunnel);

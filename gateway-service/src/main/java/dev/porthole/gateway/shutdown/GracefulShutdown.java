@@ -8,6 +8,7 @@ import dev.porthole.gateway.events.EventPublisher;
 import dev.porthole.gateway.ingress.PublicHttpServer;
 import dev.porthole.gateway.tcp.PortListeners;
 import dev.porthole.gateway.tls.passthrough.PassthroughListener;
+import dev.porthole.gateway.udp.UdpPorts;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.event.PortholeEvent;
 import io.quarkus.logging.Log;
@@ -58,6 +59,7 @@ public class GracefulShutdown {
     private final Draining draining;
     private final LocalSessions sessions;
     private final PortListeners ports;
+    private final UdpPorts udpPorts;
     private final PassthroughListener passthrough;
     private final PeerListener peerListener;
     private final PublicHttpServer server;
@@ -78,8 +80,10 @@ public class GracefulShutdown {
             Vertx vertx,
             GatewayConfig config,
             PassthroughListener passthrough,
-            PeerListener peerListener) {
+            PeerListener peerListener,
+            UdpPorts udpPorts) {
         this.peerListener = peerListener;
+        this.udpPorts = udpPorts;
         this.passthrough = passthrough;
         this.draining = draining;
         this.sessions = sessions;
@@ -103,6 +107,7 @@ public class GracefulShutdown {
         }
         draining.begin();
         ports.stopAccepting();
+        udpPorts.stopAccepting();
         passthrough.stopAccepting();
         server.closeIdleConnections(IDLE_GRACE);
         Log.infof(
@@ -163,6 +168,7 @@ public class GracefulShutdown {
                     sessions.count(), SESSIONS_CLOSE_WAIT.toMillis());
         }
         ports.closeAll();
+        udpPorts.closeAll();
         passthrough.close();
         peerListener.close();
         server.close();

@@ -113,4 +113,18 @@ public final class GatewayTestProfiles {
                     "1s");
         }
     }
+
+    /** UDP tunnels with small bounds to hit: 4 flows a tunnel, 1 s idle, datagrams up to 1 KiB. */
+    public static final class Udp implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "porthole.gateway.udp.max-flows-per-tunnel",
+                    "4",
+                    "porthole.gateway.udp.flow-idle-timeout",
+                    "1s",
+                    "porthole.gateway.udp.max-datagram-size",
+                    "1024");
+        }
+    }
 }

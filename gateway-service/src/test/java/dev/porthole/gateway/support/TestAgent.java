@@ -266,6 +266,11 @@ public final class TestAgent implements MuxListener {
         return session.openStream(tunnel, "127.0.0.1:1", null);
     }
 
+    /** The connection's datagram lane (UDP tunnels). */
+    public dev.porthole.protocol.mux.Datagrams datagrams() {
+        return session.datagrams();
+    }
+
     public Welcome awaitWelcome() {
         return join(welcome);
     }

@@ -22,6 +22,11 @@ public enum FrameType {
     PING(0x06, Scope.CONNECTION),
     /** Either side: the answer to PING, echoing its timestamp. */
     PONG(0x07, Scope.CONNECTION),
+    /**
+     * Either side, only after both announced {@code udp}: one UDP datagram of a flow (a visitor's
+     * address and port); never flow controlled, dropped rather than queued. Not a control message.
+     */
+    DATAGRAM(0x08, Scope.CONNECTION),
 
     /** Opens a stream for one visitor: the tunnel, the source address and, for HTTP, the request head. */
     OPEN(0x10, Scope.STREAM),

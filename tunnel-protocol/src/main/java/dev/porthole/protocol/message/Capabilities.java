@@ -43,5 +43,13 @@ public final class Capabilities {
      */
     public static final String TLS = "tls";
 
+    /**
+     * In HELLO: the agent asks for UDP tunnels ({@link TunnelKind#UDP}) and takes DATAGRAM frames. An
+     * agent offers it only when it asks for one, so that a gateway that predates them closes such a
+     * HELLO (unknown tunnel kind). In WELCOME: the gateway carries datagrams; DATAGRAM frames flow
+     * only when both sides listed it.
+     */
+    public static final String UDP = "udp";
+
     private Capabilities() {}
 }

@@ -42,6 +42,7 @@ public record Hello(
         capabilities = withNeeded(
                 capabilities, tunnels, Capabilities.OIDC, t -> t.policy().oidc().enabled());
         capabilities = withNeeded(capabilities, tunnels, Capabilities.TLS, t -> t.kind() == TunnelKind.TLS);
+        capabilities = withNeeded(capabilities, tunnels, Capabilities.UDP, t -> t.kind() == TunnelKind.UDP);
         capabilities = Set.copyOf(capabilities);
     }
 

@@ -130,6 +130,8 @@ public final class MessageCodec {
             case FIN -> new Fin(stream);
             case RST -> new Rst(stream, ResetCode.fromCode(in.u16(), in), in.string());
             case DATA -> throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATA is not a control message");
+            case DATAGRAM ->
+                throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATAGRAM is not a control message");
         };
         in.end();
         return message;

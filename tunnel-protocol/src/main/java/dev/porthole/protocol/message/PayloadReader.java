@@ -115,6 +115,11 @@ final class PayloadReader {
         return new ProtocolException(ProtocolError.BAD_FIELD, what + ": " + reason);
     }
 
+    /** Bytes read so far: where raw bytes after the last field begin. */
+    int position() {
+        return position;
+    }
+
     private int remaining() {
         return payload.length() - position;
     }

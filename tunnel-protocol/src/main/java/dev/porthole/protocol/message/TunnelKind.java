@@ -10,7 +10,12 @@ public enum TunnelKind {
      * TLS connections routed by the ClientHello's SNI name on the gateway's passthrough listener,
      * unopened: TLS ends at the local service. Only in a HELLO that offers {@link Capabilities#TLS}.
      */
-    TLS(3);
+    TLS(3),
+    /**
+     * UDP datagrams on a public UDP port, one flow per visitor address and port, or on no public port
+     * when the tunnel is private. Only in a HELLO that offers {@link Capabilities#UDP}.
+     */
+    UDP(4);
 
     private final int code;
 

@@ -36,6 +36,7 @@ final class FrameReceiver {
     private final FloodGuard flood;
     private final WindowBudget windows;
     private final MuxSettings settings;
+    private final Datagrams datagrams;
 
     FrameReceiver(
             MuxSession session,
@@ -43,13 +44,15 @@ final class FrameReceiver {
             StreamTable streams,
             FloodGuard flood,
             WindowBudget windows,
-            MuxSettings settings) {
+            MuxSettings settings,
+            Datagrams datagrams) {
         this.session = session;
         this.codec = codec;
         this.streams = streams;
         this.flood = flood;
         this.windows = windows;
         this.settings = settings;
+        this.datagrams = datagrams;
     }
 
     /** Handles one received message, which it takes over ({@link Ownership}). */
@@ -63,6 +66,8 @@ final class FrameReceiver {
                     stream.onData(frame.payload(), frame.fin());
                     handedOver = true;
                 }
+            } else if (frame.type() == FrameType.DATAGRAM) {
+                datagrams.receive(frame);
             } else {
                 if (frame.streamId() == Frame.CONNECTION_STREAM) {
                     flood.idleFrame(frame.type().name());

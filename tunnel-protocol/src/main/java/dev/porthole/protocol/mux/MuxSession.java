@@ -83,6 +83,7 @@ public final class MuxSession {
     private final Heartbeat heartbeat;
     private final WindowBudget windows;
     private final FrameReceiver receiver;
+    private final Datagrams datagrams = new Datagrams(this);
     /** Whether this side stops reading while its write queue is full (the gateway); see {@link #stopReadingWhileWriteQueueFull()}. */
     private boolean pauseReadsWhenFull;
 
@@ -102,7 +103,7 @@ public final class MuxSession {
         this.heartbeat = new Heartbeat(nanoClock);
         this.windows = new WindowBudget(settings);
         this.flood = new FloodGuard(nanoClock, settings.maxStreams());
-        this.receiver = new FrameReceiver(this, codec, streams, flood, windows, settings);
+        this.receiver = new FrameReceiver(this, codec, streams, flood, windows, settings, datagrams);
         transport.drainHandler(() -> onContext(this::onTransportDrain));
     }
 
@@ -180,6 +181,11 @@ public final class MuxSession {
      */
     public void logProtocolErrorsWhile(BooleanSupplier allowed) {
         this.protocolErrorLog = allowed;
+    }
+
+    /** The UDP datagrams of this connection, once both sides announced {@code udp}. */
+    public Datagrams datagrams() {
+        return datagrams;
     }
 
     /** Number of open streams, readable from any thread (a gauge). */
@@ -350,6 +356,10 @@ public final class MuxSession {
 
     void sendData(int streamId, Buffer data, boolean fin) {
         sendFrame(new Frame(FrameType.DATA, fin ? Frame.FLAG_FIN : 0, streamId, data));
+    }
+
+    void sendDatagramFrame(Frame frame) {
+        sendFrame(frame);
     }
 
     void sendWindow(int streamId, int increment) {

@@ -1,0 +1,143 @@
+package dev.porthole.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.porthole.e2e.support.PortholeSystem;
+import dev.porthole.testing.FreePorts;
+import dev.porthole.testing.ServiceProcess;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * UDP tunnels with real processes: a gateway, agents running {@code porthole udp}, a small UDP echo
+ * server in this test, and Debian's dnsmasq answering a real DNS query that {@code dig} sends through
+ * the tunnel. The processes start once for the class.
+ */
+class UdpTunnelIT {
+
+    private static final String TOKEN = "e2e-udp-token-0123456789";
+
+    private static PortholeSystem system;
+    private static DatagramSocket echo;
+    private static Thread echoing;
+    private static PortholeSystem.Agent echoAgent;
+
+    @BeforeAll
+    static void start() throws IOException {
+        system = new PortholeSystem("UdpTunnelIT").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN);
+        system.freeUdpRange(4);
+        system.startGateway();
+        echo = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        echoing = Thread.ofVirtual().start(UdpTunnelIT::echoEveryDatagram);
+        echoAgent = udpAgent("agent-echo", echo.getLocalPort());
+    }
+
+    private static PortholeSystem.Agent udpAgent(String name, int localPort) {
+        PortholeSystem.Agent agent = system.startCommand(
+                name, List.of("-Xmx128m"), List.of("udp", String.valueOf(localPort), "--token", TOKEN));
+        assertThat(agent.url()).startsWith("udp://" + PortholeSystem.DOMAIN + ":");
+        return agent;
+    }
+
+    /** Answers every datagram with "echo:" and its payload, to whoever sent it. */
+    private static void echoEveryDatagram() {
+        byte[] buffer = new byte[65536];
+        try {
+            while (true) {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                echo.receive(packet);
+                byte[] answer = ("echo:" + new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8))
+                        .getBytes(StandardCharsets.UTF_8);
+                echo.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
+            }
+        } catch (IOException closed) {
+            // The socket closed at the end of the class.
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (echo != null) {
+            echo.close();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void twoVisitorsEachGetTheirOwnEchoBack() throws IOException {
+        try (DatagramSocket first = visitor();
+                DatagramSocket second = visitor()) {
+            send(first, echoAgent.port(), "from first");
+            send(second, echoAgent.port(), "from second");
+
+            assertThat(receive(second)).isEqualTo("echo:from second");
+            assertThat(receive(first)).isEqualTo("echo:from first");
+        }
+    }
+
+    @Test
+    void digResolvesANameFromDnsmasqThroughTheTunnel() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/dnsmasq")), "dnsmasq is not installed (.ci/run installs it)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/dig")), "dig is not installed (.ci/run installs it)");
+        int dnsPort = FreePorts.loopback();
+        ServiceProcess dnsmasq = system.startProgram(
+                "dnsmasq",
+                List.of(
+                        "/usr/sbin/dnsmasq",
+                        "--no-daemon",
+                        "--port=" + dnsPort,
+                        "--listen-address=127.0.0.1",
+                        "--bind-interfaces",
+                        "--address=/porthole.test/10.1.2.3",
+                        "--no-resolv",
+                        "--no-hosts"));
+        PortholeSystem.awaitListening(dnsPort, dnsmasq);
+        PortholeSystem.Agent dnsAgent = udpAgent("agent-dns", dnsPort);
+
+        Process dig = new ProcessBuilder(
+                        "dig",
+                        "@127.0.0.1",
+                        "-p",
+                        String.valueOf(dnsAgent.port()),
+                        "porthole.test",
+                        "+short",
+                        "+tries=3",
+                        "+time=3")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(dig.waitFor(30, TimeUnit.SECONDS)).as("dig finished").isTrue();
+        String output = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(dig.exitValue()).as(output).isZero();
+        assertThat(output.strip()).isEqualTo("10.1.2.3");
+    }
+
+    private static DatagramSocket visitor() throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static void send(DatagramSocket socket, int port, String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        socket.send(new DatagramPacket(payload, payload.length, new InetSocketAddress("127.0.0.1", port)));
+    }
+
+    private static String receive(DatagramSocket socket) throws IOException {
+        DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
+        socket.receive(packet);
+        return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+    }
+}

@@ -8,6 +8,7 @@ import dev.porthole.protocol.message.HttpRequestHead;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,7 @@ public class ForwardedRequest {
     public HttpRequestHead head(
             HttpServerRequest request, String uri, String prefix, boolean upgrade, boolean fromPeer) {
         boolean trust = trustForwarded || fromPeer;
+        boolean h2 = request.version() == HttpVersion.HTTP_2;
         MultiMap in = request.headers();
         // The Host as the gateway serves it (lower case, the public port if configured): routing checked the name, not
         // its case or port.
@@ -62,9 +64,16 @@ public class ForwardedRequest {
         String forwardedFor = null;
         String forwardedProto = null;
         String forwardedHost = null;
+        boolean hostSeen = false;
+        List<String> cookies = new ArrayList<>(0);
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey();
             String lower = name.toLowerCase(Locale.ROOT);
+            if (h2 && lower.equals("cookie")) {
+                // RFC 9113 8.2.3: HTTP/2 may split cookies over several fields; an HTTP/1.1 upstream wants one.
+                cookies.add(header.getValue());
+                continue;
+            }
             if (lower.startsWith("x-forwarded-")) {
                 if (trust && lower.equals("x-forwarded-for")) {
                     forwardedFor = header.getValue();
@@ -90,10 +99,18 @@ public class ForwardedRequest {
                 continue;
             }
             if (lower.equals("host") && canonical != null) {
+                hostSeen = true;
                 headers.add(new Header(name, canonical));
                 continue;
             }
             headers.add(new Header(name, header.getValue()));
+        }
+        if (!cookies.isEmpty()) {
+            headers.add(new Header("Cookie", String.join("; ", cookies)));
+        }
+        if (!hostSeen && canonical != null) {
+            // HTTP/2 names the host in :authority, which Vert.x keeps out of the headers; the upstream wants a Host.
+            headers.add(0, new Header("Host", canonical));
         }
         String client = request.remoteAddress() == null
                 ? "unknown"

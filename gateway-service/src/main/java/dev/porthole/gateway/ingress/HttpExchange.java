@@ -285,9 +285,15 @@ final class HttpExchange {
         }
     }
 
-    /** HTTP/1.1: a request has a body only if it says so with Content-Length or Transfer-Encoding. */
+    /**
+     * HTTP/1.1: a request has a body only if it says so with Content-Length or Transfer-Encoding.
+     * HTTP/2: unless it ended with its head or declares a length of 0 (gRPC and other streams declare none).
+     */
     private static boolean hasBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (request.version() == HttpVersion.HTTP_2) {
+            return !request.isEnded() && (length == null || !length.trim().equals("0"));
+        }
         return request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
                 || (length != null && !length.trim().equals("0"));
     }

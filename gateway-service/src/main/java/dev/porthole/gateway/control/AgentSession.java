@@ -60,7 +60,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             Capabilities.HA,
             Capabilities.UNMASKED,
             Capabilities.POLICY,
-            Capabilities.TLS);
+            Capabilities.TLS,
+            Capabilities.TRAILERS);
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
@@ -402,6 +403,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         Set<String> capabilities = new HashSet<>(hello.capabilities());
         capabilities.retainAll(CAPABILITIES);
+        mux.agreedCapabilities(capabilities);
         List<TunnelResult> granted =
                 results.stream().filter(TunnelResult::granted).toList();
         if (granted.isEmpty() && !results.isEmpty()) {

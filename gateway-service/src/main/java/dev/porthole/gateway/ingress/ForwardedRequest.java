@@ -7,6 +7,7 @@ import dev.porthole.protocol.message.HopByHop;
 import dev.porthole.protocol.message.HttpRequestHead;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,6 +48,22 @@ public class ForwardedRequest {
      * @param fromPeer the request was forwarded by another gateway instance with the internal
      *     credential: its X-Forwarded-For/-Proto/-Host describe the visitor and are kept as they are
      */
+    /**
+     * An HTTP/2 request whose body has no declared length. Vert.x runs the request handler before it
+     * reads the END_STREAM of the HEADERS frame, so a GET cannot be told from a streamed upload by
+     * the end: a GET, HEAD, OPTIONS or DELETE without Content-Length is taken as bodyless (any DATA
+     * it sends is not forwarded); other methods stream their body.
+     */
+    static boolean h2BodyOfUnknownLength(HttpServerRequest request) {
+        HttpMethod method = request.method();
+        return !request.headers().contains(HttpHeaders.CONTENT_LENGTH)
+                && !request.isEnded()
+                && method != HttpMethod.GET
+                && method != HttpMethod.HEAD
+                && method != HttpMethod.OPTIONS
+                && method != HttpMethod.DELETE;
+    }
+
     public HttpRequestHead head(
             HttpServerRequest request, String uri, String prefix, boolean upgrade, boolean fromPeer) {
         boolean trust = trustForwarded || fromPeer;
@@ -65,6 +82,7 @@ public class ForwardedRequest {
         String forwardedProto = null;
         String forwardedHost = null;
         boolean hostSeen = false;
+        boolean teTrailers = false;
         List<String> cookies = new ArrayList<>(0);
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey();
@@ -89,6 +107,13 @@ public class ForwardedRequest {
             if (lower.equals("expect") || lower.startsWith("x-porthole-")) {
                 continue;
             }
+            if (lower.equals("te")) {
+                // TE is hop-by-hop, but "trailers" says the client takes trailer fields, which gRPC servers look for.
+                if (ResponseFraming.tokens(List.of(header.getValue())).contains("trailers")) {
+                    teTrailers = true;
+                }
+                continue;
+            }
             if (lower.equals("transfer-encoding")) {
                 if (header.getValue().toLowerCase(Locale.ROOT).contains("chunked")) {
                     headers.add(new Header("Transfer-Encoding", "chunked"));
@@ -104,6 +129,13 @@ public class ForwardedRequest {
                 continue;
             }
             headers.add(new Header(name, header.getValue()));
+        }
+        if (h2 && h2BodyOfUnknownLength(request)) {
+            // An h2 body of unknown length (gRPC streams): HTTP/1.1 carries it chunked.
+            headers.add(new Header("Transfer-Encoding", "chunked"));
+        }
+        if (teTrailers) {
+            headers.add(new Header("TE", "trailers"));
         }
         if (!cookies.isEmpty()) {
             headers.add(new Header("Cookie", String.join("; ", cookies)));

@@ -12,7 +12,9 @@ import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.RawH2Connection;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
+import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Header;
+import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
@@ -21,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -34,6 +37,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +86,12 @@ class Http2VisitorTest {
     @BeforeEach
     void connect() {
         agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-h2", List.of(TunnelRequest.http("h2", "x:1")));
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-h2",
+                List.of(TunnelRequest.http("h2", "x:1")),
+                Set.of(Capabilities.HTTP, Capabilities.UNMASKED, Capabilities.TRAILERS));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(Upstreams.respond(200, "served"));
         h2c = vertx.createHttpClient(
@@ -132,9 +141,41 @@ class Http2VisitorTest {
                 .as("the upstream gets a Host (from :authority) and one Cookie field")
                 .contains(new Header("Host", authority()), new Header("Cookie", "a=1; b=2"));
         assertThat(get.request().headers()).noneMatch(header -> header.name().startsWith(":"));
+        assertThat(get.fin())
+                .as("a GET ended with its HEADERS opens a stream with FIN")
+                .isTrue();
 
         assertThat(served(HttpMethod.POST, "a body")).isEqualTo("h2 200 served");
         assertThat(agent.opened.getLast().fin()).as("a body follows the head").isFalse();
+    }
+
+    @Test
+    void carriesTeTrailersToTheAgentAndItsTrailersBackToTheVisitor() throws Exception {
+        agent.serving((stream, open) -> {
+            stream.handler(data -> {});
+            stream.endHandler(ignored -> {
+                stream.respond(new HttpResponseHead(200, "", List.of(new Header("Content-Type", "application/grpc"))));
+                stream.write(Buffer.buffer("reply"));
+                stream.end(List.of(new Header("grpc-status", "0"), new Header("x-checksum", "abc")));
+            });
+        });
+        String answer = h2c.request(new RequestOptions()
+                        .setMethod(HttpMethod.POST)
+                        .setServer(SocketAddress.inetSocketAddress(GatewayPortResource.port(), "127.0.0.1"))
+                        .setHost("h2.porthole.test")
+                        .setPort(GatewayPortResource.port())
+                        .setURI("/pkg.Service/Call")
+                        .putHeader("content-type", "application/grpc")
+                        .putHeader("te", "trailers"))
+                .compose(request -> request.send("ping"))
+                .compose(response -> response.body()
+                        .map(body -> body + " grpc-status=" + response.getTrailer("grpc-status") + " x-checksum="
+                                + response.getTrailer("x-checksum")))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(answer).isEqualTo("reply grpc-status=0 x-checksum=abc");
+        assertThat(agent.opened.getLast().request().headers()).contains(new Header("TE", "trailers"));
     }
 
     @Test

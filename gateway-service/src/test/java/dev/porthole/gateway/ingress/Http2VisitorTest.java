@@ -179,6 +179,26 @@ class Http2VisitorTest {
     }
 
     @Test
+    void aGrpcCallToATunnelThatIsNotThereGetsUnavailableNotAPage() throws Exception {
+        String answer = h2c.request(new RequestOptions()
+                        .setMethod(HttpMethod.POST)
+                        .setServer(SocketAddress.inetSocketAddress(GatewayPortResource.port(), "127.0.0.1"))
+                        .setHost("nobody-here.porthole.test")
+                        .setPort(GatewayPortResource.port())
+                        .setURI("/pkg.Service/Call")
+                        .putHeader("content-type", "application/grpc+proto")
+                        .putHeader("te", "trailers"))
+                .compose(request -> request.send("ping"))
+                .compose(response -> response.body()
+                        .map(body -> response.statusCode() + " " + response.getHeader("content-type") + " grpc-status="
+                                + response.getHeader("grpc-status") + " body=" + body.length()))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertThat(answer).isEqualTo("200 application/grpc grpc-status=14 body=0");
+    }
+
+    @Test
     void refusesStreamsBeyondTheConcurrentLimit() throws Exception {
         agent.serving(Upstreams.silent());
         try (RawH2Connection visitor = RawH2Connection.open(GatewayPortResource.port())) {

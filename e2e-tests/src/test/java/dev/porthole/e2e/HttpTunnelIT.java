@@ -50,6 +50,27 @@ class HttpTunnelIT {
     }
 
     @Test
+    void curlWithHttp2PriorKnowledgeReachesAnHttp11Upstream() throws Exception {
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-sS",
+                        "--max-time",
+                        "20",
+                        "--http2-prior-knowledge",
+                        "-w",
+                        "%{http_version}",
+                        "--resolve",
+                        agent.name() + ".porthole.test:" + system.gatewayPort() + ":127.0.0.1",
+                        "http://" + agent.name() + ".porthole.test:" + system.gatewayPort() + "/hello")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.exitValue()).as(output).isZero();
+        assertThat(output).as("the body, then the HTTP version curl spoke").isEqualTo("hello\n2");
+    }
+
+    @Test
     void theAgentPrintsOnlyItsPublicUrlOnStandardOutput() {
         assertThat(agent.url()).matches("http://[a-z]+-[a-z]+-[a-z2-9]{5}\\.porthole\\.test:" + system.gatewayPort());
     }

@@ -88,6 +88,19 @@ class HttpsIT {
     }
 
     @Test
+    void curlOverH2ByAlpnReachesAnHttp11Upstream() throws Exception {
+        Curl answer = curl(
+                "https://" + agent.name() + ".porthole.test:" + system.gatewayPort() + "/hello",
+                "--http2",
+                "-w",
+                "%{http_version}");
+        assertThat(answer.exitCode()).as(answer.output()).isZero();
+        assertThat(answer.output())
+                .as("the body, then the HTTP version curl spoke")
+                .isEqualTo("hello\n2");
+    }
+
+    @Test
     void anAgentThatCannotVerifyTheGatewayExitsWithCode9() {
         ServiceProcess untrusting = system.launchAgent(
                 "untrusting", List.of("http", String.valueOf(system.upstreamPort()), "--server", server()), Map.of());
@@ -150,20 +163,20 @@ class HttpsIT {
 
     private record Curl(int exitCode, String output) {}
 
-    private static Curl curl(String url) throws Exception {
+    private static Curl curl(String url, String... options) throws Exception {
         String host = url.substring("https://".length(), url.indexOf(':', "https://".length()));
-        Process process = new ProcessBuilder(
-                        "curl",
-                        "-sS",
-                        "--max-time",
-                        "20",
-                        "--cacert",
-                        ca.caFile().toString(),
-                        "--resolve",
-                        host + ":" + system.gatewayPort() + ":127.0.0.1",
-                        url)
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "curl",
+                "-sS",
+                "--max-time",
+                "20",
+                "--cacert",
+                ca.caFile().toString(),
+                "--resolve",
+                host + ":" + system.gatewayPort() + ":127.0.0.1"));
+        command.addAll(List.of(options));
+        command.add(url);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("curl did not finish: " + url);

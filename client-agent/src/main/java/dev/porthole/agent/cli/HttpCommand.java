@@ -69,6 +69,14 @@ public class HttpCommand implements Callable<Integer> {
                     + "(self-signed development certificates).")
     boolean upstreamTlsInsecure;
 
+    @Option(
+            names = "--upstream-protocol",
+            paramLabel = "http1|h2c|h2",
+            defaultValue = "${env:UPSTREAM_PROTOCOL:-http1}",
+            description = "The HTTP version spoken to the local service: http1 (default), h2c (HTTP/2 without TLS, "
+                    + "for gRPC servers) or h2 (HTTP/2 over TLS) (env UPSTREAM_PROTOCOL).")
+    String upstreamProtocol;
+
     @Mixin
     HttpServingOptions serving;
 
@@ -105,6 +113,7 @@ public class HttpCommand implements Callable<Integer> {
                                             upstreamBasicAuth,
                                             upstreamTls || upstreamTlsInsecure,
                                             !upstreamTlsInsecure,
+                                            upstreamProtocol,
                                             option -> "--" + option))
                             .withPolicy(policy.policy())));
             inspector = inspect.settings(settings.upstreamTimeout());

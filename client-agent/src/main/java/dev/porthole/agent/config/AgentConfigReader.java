@@ -39,6 +39,7 @@ public final class AgentConfigReader {
             "upstream-basic-auth",
             "upstream-tls",
             "upstream-tls-verify",
+            "upstream-protocol",
             "policy",
             "port",
             "private",
@@ -245,6 +246,7 @@ public final class AgentConfigReader {
                     "upstream-basic-auth",
                     "upstream-tls",
                     "upstream-tls-verify",
+                    "upstream-protocol",
                     "policy");
         } else if ("tls".equals(kind)) {
             only(fields, path, "tcp", "port", "private", "name");
@@ -256,6 +258,7 @@ public final class AgentConfigReader {
                     "upstream-basic-auth",
                     "upstream-tls",
                     "upstream-tls-verify",
+                    "upstream-protocol",
                     "policy");
         } else if ("udp".equals(kind)) {
             only(fields, path, "tcp", "private", "name");
@@ -300,6 +303,7 @@ public final class AgentConfigReader {
                                                     text(fields.get("upstream-basic-auth")),
                                                     Boolean.TRUE.equals(tls),
                                                     !Boolean.FALSE.equals(tlsVerify),
+                                                    text(fields.get("upstream-protocol")),
                                                     option -> "'" + option + "'"))
                                     : TunnelSpec.tcp(
                                             upstream.text(),

@@ -124,6 +124,7 @@ final class Connection implements MuxListener {
         if (welcome.capabilities().contains(WebSocketTransport.UNMASKED_CAPABILITY)) {
             transport.stopMasking();
         }
+        session.agreedCapabilities(welcome.capabilities());
         try {
             session.peerLimits(welcome.initialWindow(), welcome.maxFrameSize());
         } catch (ProtocolException e) {

@@ -150,8 +150,12 @@ final class Link {
         current = session;
         this.connection = connection;
         List<TunnelSpec> asked = asks();
-        Set<String> capabilities =
-                new HashSet<>(Set.of(Capabilities.HTTP, Capabilities.TCP, Capabilities.PRIVATE, Capabilities.UNMASKED));
+        Set<String> capabilities = new HashSet<>(Set.of(
+                Capabilities.HTTP,
+                Capabilities.TCP,
+                Capabilities.PRIVATE,
+                Capabilities.UNMASKED,
+                Capabilities.TRAILERS));
         if (settings.ha()) {
             capabilities.add(Capabilities.HA);
         }

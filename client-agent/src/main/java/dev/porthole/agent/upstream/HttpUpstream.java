@@ -4,6 +4,7 @@ import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HopByHop;
+import dev.porthole.protocol.message.HttpFieldRules;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
@@ -18,15 +19,19 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -47,9 +52,15 @@ public final class HttpUpstream implements StreamAcceptor {
     static final long WHOLE_BODY_LIMIT = 16 * 1024;
 
     private final Vertx vertx;
-    private final HttpClient client;
-    /** For local services with a certificate nobody vouches for ({@code --upstream-tls-insecure}): trusts any, checks no host name. */
-    private final HttpClient insecureClient;
+    private final int maxConnections;
+    /**
+     * One pooled client per protocol and certificate check, made when a tunnel first needs it. The
+     * insecure ones serve local services with a certificate nobody vouches for
+     * ({@code --upstream-tls-insecure}): they trust any and check no host name.
+     */
+    private final Map<ClientKind, HttpClient> clients = new ConcurrentHashMap<>();
+
+    private record ClientKind(UpstreamProtocol protocol, boolean insecure) {}
 
     private final Duration responseTimeout;
     private final RequestLog log;
@@ -62,14 +73,33 @@ public final class HttpUpstream implements StreamAcceptor {
     /** With a tap that sees every exchange (the inspector). */
     public HttpUpstream(Vertx vertx, int maxConnections, Duration responseTimeout, RequestLog log, ExchangeTap tap) {
         this.vertx = vertx;
+        this.maxConnections = maxConnections;
         this.responseTimeout = responseTimeout;
         this.log = log;
         this.tap = tap;
-        this.client = vertx.createHttpClient(
-                clientOptions().setVerifyHost(true), new PoolOptions().setHttp1MaxSize(maxConnections));
-        this.insecureClient = vertx.createHttpClient(
-                clientOptions().setTrustAll(true).setVerifyHost(false),
-                new PoolOptions().setHttp1MaxSize(maxConnections));
+    }
+
+    private HttpClient client(UpstreamHttpOptions http) {
+        return clients.computeIfAbsent(
+                new ClientKind(http.protocol(), http.tls() && !http.tlsVerify()), this::createClient);
+    }
+
+    private HttpClient createClient(ClientKind kind) {
+        HttpClientOptions options = clientOptions();
+        if (kind.insecure()) {
+            options.setTrustAll(true).setVerifyHost(false);
+        } else {
+            options.setVerifyHost(true);
+        }
+        switch (kind.protocol()) {
+            // Prior knowledge: no HTTP/1.1 Upgrade round trip, which gRPC servers do not answer.
+            case H2C -> options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+            case H2 -> options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
+            case HTTP1 -> {}
+        }
+        // HTTP/2 multiplexes: a few connections carry every stream.
+        return vertx.createHttpClient(
+                options, new PoolOptions().setHttp1MaxSize(maxConnections).setHttp2MaxSize(4));
     }
 
     private static HttpClientOptions clientOptions() {
@@ -138,8 +168,7 @@ public final class HttpUpstream implements StreamAcceptor {
             if (authorization != null) {
                 headers.set(HttpHeaders.AUTHORIZATION, authorization);
             }
-            HttpClient client =
-                    tunnel.http().tls() && !tunnel.http().tlsVerify() ? insecureClient : HttpUpstream.this.client;
+            HttpClient client = client(tunnel.http());
             RequestOptions options = new RequestOptions()
                     .setSsl(tunnel.http().tls())
                     .setMethod(HttpMethod.valueOf(head.method()))
@@ -147,6 +176,9 @@ public final class HttpUpstream implements StreamAcceptor {
                     .setPort(upstream.port())
                     .setURI(head.uri())
                     .setHeaders(headers);
+            if (tunnel.http().protocol() != UpstreamProtocol.HTTP1) {
+                http2Authority(options, headers);
+            }
             boolean isUpgrade = upgrade;
             boolean isChunked = chunked;
             timer = vertx.setTimer(
@@ -184,7 +216,10 @@ public final class HttpUpstream implements StreamAcceptor {
                     stream.resume();
                     return;
                 }
-                if (isChunked) {
+                if (isChunked
+                        || (tunnel.http().protocol() != UpstreamProtocol.HTTP1
+                                && !headers.contains(HttpHeaders.CONTENT_LENGTH))) {
+                    // HTTP/2 frames the body itself; Vert.x wants either a length or "chunked" to stream it.
                     request.setChunked(true);
                 }
                 StreamRelay.relay(stream, new TappedWriteStream(request, recording::requestBody))
@@ -200,6 +235,24 @@ public final class HttpUpstream implements StreamAcceptor {
                     }
                 });
             });
+        }
+
+        /**
+         * HTTP/2 names the host in {@code :authority}, not in a Host field, and has no connection-specific
+         * fields (RFC 9113 8.2.2): the Host becomes the authority, the connection goes to the upstream.
+         */
+        private void http2Authority(RequestOptions options, MultiMap headers) {
+            String host = headers.get(HttpHeaders.HOST);
+            headers.remove(HttpHeaders.HOST);
+            List.of("connection", "keep-alive", "proxy-connection", "upgrade").forEach(headers::remove);
+            if (host != null) {
+                HostAndPort authority = HostAndPort.parseAuthority(host, -1);
+                if (authority != null) {
+                    options.setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
+                            .setHost(authority.host())
+                            .setPort(authority.port() > 0 ? authority.port() : upstream.port());
+                }
+            }
         }
 
         private void relay(HttpClientResponse response) {
@@ -229,7 +282,7 @@ public final class HttpUpstream implements StreamAcceptor {
                         recording.responseBody(body.result());
                         stream.respond(responseHead);
                         stream.write(body.result());
-                        stream.end();
+                        stream.end(trailers(response));
                         recording.completed();
                     }
                     logCompleted(response.statusCode());
@@ -239,11 +292,14 @@ public final class HttpUpstream implements StreamAcceptor {
             stream.respond(responseHead);
             response.pipe()
                     .endOnFailure(false)
+                    .endOnSuccess(false)
                     .to(new TappedWriteStream(stream, recording::responseBody))
                     .onComplete(result -> {
                         if (result.failed()) {
                             brokeOff(response, result.cause());
                         } else {
+                            // Ended here rather than by the pipe: the trailers (gRPC's status) arrive with the end.
+                            stream.end(trailers(response));
                             recording.completed();
                         }
                         logCompleted(response.statusCode());
@@ -333,6 +389,21 @@ public final class HttpUpstream implements StreamAcceptor {
                 || status == 204
                 || status == 304
                 || "0".equals(response.getHeader(HttpHeaders.CONTENT_LENGTH));
+    }
+
+    /**
+     * The upstream's trailer fields that may travel ({@link HttpFieldRules#trailerProblem}); the
+     * others are left out, so that one bad field does not cost the gRPC status next to it.
+     */
+    static List<Header> trailers(HttpClientResponse response) {
+        List<Header> fields = new ArrayList<>();
+        for (Map.Entry<String, String> field : response.trailers()) {
+            Header header = new Header(field.getKey(), field.getValue());
+            if (fields.size() < HttpFieldRules.MAX_TRAILERS && HttpFieldRules.trailerProblem(List.of(header)) == null) {
+                fields.add(header);
+            }
+        }
+        return fields;
     }
 
     /** The response head to pass on: the upstream's headers minus hop-by-hop ones (kept for a 101). */

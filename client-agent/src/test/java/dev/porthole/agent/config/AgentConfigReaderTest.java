@@ -133,7 +133,29 @@ class AgentConfigReaderTest {
                         "porthole.yml:12: tunnels.db.private: must be true or false, was 'yes-please'",
                         "porthole.yml:14: tunnels.other.type: must be 'http', 'tcp', 'tls' or 'udp', was 'sctp'",
                         "porthole.yml:16: tunnels.other.colour: unknown key; a tunnel takes type, upstream, subdomain, host-header, upstream-basic-auth, "
-                                + "upstream-tls, upstream-tls-verify, policy, port, private, name");
+                                + "upstream-tls, upstream-tls-verify, upstream-protocol, policy, port, private, name");
+    }
+
+    @Test
+    void readsTheUpstreamProtocolAndNamesABadOne() throws Exception {
+        assertThat(parse("""
+                        tunnels:
+                          grpc:
+                            type: http
+                            upstream: 50051
+                            upstream-protocol: h2c
+                        """).tunnels().getFirst().spec().http().protocol())
+                .isEqualTo(dev.porthole.agent.upstream.UpstreamProtocol.H2C);
+        assertThat(mistakes("""
+                        tunnels:
+                          grpc:
+                            type: http
+                            upstream: 50051
+                            upstream-protocol: h3
+                        """))
+                .singleElement()
+                .asString()
+                .contains("'upstream-protocol' must be one of http1, h2c, h2, was 'h3'");
     }
 
     @Test

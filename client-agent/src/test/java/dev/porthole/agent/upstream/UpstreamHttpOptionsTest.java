@@ -36,4 +36,19 @@ class UpstreamHttpOptionsTest {
         assertThatThrownBy(() -> UpstreamHttpOptions.of(null, ":pw", o -> "--" + o))
                 .hasMessage("--upstream-basic-auth must be user:password");
     }
+
+    @Test
+    void picksTheUpstreamProtocolAndRefusesUnknownOnes() {
+        assertThat(UpstreamHttpOptions.NONE.protocol()).isEqualTo(UpstreamProtocol.HTTP1);
+        assertThat(UpstreamHttpOptions.of(null, null, false, true, "h2c", o -> "--" + o)
+                        .protocol())
+                .isEqualTo(UpstreamProtocol.H2C);
+        UpstreamHttpOptions h2 = UpstreamHttpOptions.of(null, null, false, true, "H2", o -> "--" + o);
+        assertThat(h2.protocol()).isEqualTo(UpstreamProtocol.H2);
+        assertThat(h2.tls()).as("h2 is HTTP/2 over TLS").isTrue();
+        assertThatThrownBy(() -> UpstreamHttpOptions.of(null, null, false, true, "http3", o -> "--" + o))
+                .hasMessage("--upstream-protocol must be one of http1, h2c, h2, was 'http3'");
+        assertThatThrownBy(() -> UpstreamHttpOptions.of(null, null, true, true, "h2c", o -> "--" + o))
+                .hasMessageStartingWith("--upstream-protocol h2c is HTTP/2 without TLS");
+    }
 }

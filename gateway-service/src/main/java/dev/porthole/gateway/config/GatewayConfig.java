@@ -300,6 +300,34 @@ public interface GatewayConfig {
 
         /** Event loops serving the public port; defaults to the number of CPU cores. */
         OptionalInt eventLoops();
+
+        /** HTTP/2 for visitors: h2 by ALPN on the TLS listener, h2c with prior knowledge on the plain one. */
+        Http2 http2();
+    }
+
+    /** HTTP/2 for visitors and the bounds that keep one h2 connection from hurting the others. */
+    interface Http2 {
+        /**
+         * Offer HTTP/2: h2 in ALPN when the listener terminates TLS, h2c with prior knowledge on a plain
+         * listener. Off: HTTP/1.1 only.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Streams one visitor connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused. */
+        @WithDefault("100")
+        int maxConcurrentStreams();
+
+        /**
+         * Stream resets a visitor connection may send within {@link #resetWindow()}; more and the
+         * connection is closed (rapid reset, CVE-2023-44487).
+         */
+        @WithDefault("200")
+        int maxResetsPerWindow();
+
+        /** The window over which {@link #maxResetsPerWindow()} counts. */
+        @WithDefault("30s")
+        Duration resetWindow();
     }
 
     /** Limits of the tunnel connection. */

@@ -59,7 +59,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             Capabilities.UNMASKED,
             Capabilities.POLICY,
             Capabilities.TLS,
-            Capabilities.UDP);
+            Capabilities.UDP,
+            Capabilities.TRAILERS);
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
@@ -368,6 +369,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         Set<String> capabilities = new HashSet<>(hello.capabilities());
         capabilities.retainAll(CAPABILITIES);
+        mux.agreedCapabilities(capabilities);
         List<TunnelResult> granted =
                 results.stream().filter(TunnelResult::granted).toList();
         if (granted.isEmpty() && !results.isEmpty()) {

@@ -24,6 +24,12 @@ public final class ErrorPages {
         if (response.headWritten() || response.closed()) {
             return;
         }
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null
+                && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/grpc")) {
+            sendGrpc(response, status, code, title, detail);
+            return;
+        }
         boolean html = accepts(request.getHeader(HttpHeaders.ACCEPT), "text/html");
         String body = html ? page(status, code, title, detail) : status + " " + title + "\n" + detail + "\n";
         response.setStatusCode(status)
@@ -38,6 +44,37 @@ public final class ErrorPages {
         } else {
             response.end(body);
         }
+    }
+
+    /**
+     * A gRPC client reads no page: a trailers-only answer (HTTP 200, {@code grpc-status} and
+     * {@code grpc-message} in the one HEADERS frame) with the status a gRPC client acts on, for
+     * example UNAVAILABLE (14) for a tunnel that is unknown or whose agent is gone, so that its
+     * retry policy applies.
+     */
+    private static void sendGrpc(HttpServerResponse response, int status, String code, String title, String detail) {
+        response.setStatusCode(200)
+                .putHeader(ERROR_HEADER, code)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/grpc")
+                .putHeader("grpc-status", String.valueOf(grpcStatus(status)))
+                .putHeader(
+                        "grpc-message",
+                        java.net.URLEncoder.encode(title + ": " + detail, java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("+", "%20"))
+                .end();
+    }
+
+    /** The gRPC status for a gateway answer (grpc/doc/http-grpc-status-mapping.md, with the gateway's own meanings). */
+    static int grpcStatus(int httpStatus) {
+        return switch (httpStatus) {
+            case 400 -> 13; // INTERNAL
+            case 401 -> 16; // UNAUTHENTICATED
+            case 403 -> 7; // PERMISSION_DENIED
+            case 404, 421, 502, 503 -> 14; // UNAVAILABLE: no such tunnel here, or its agent is gone or busy
+            case 504 -> 4; // DEADLINE_EXCEEDED
+            case 413, 429, 431 -> 8; // RESOURCE_EXHAUSTED
+            default -> 2; // UNKNOWN
+        };
     }
 
     private static boolean accepts(String accept, String type) {

@@ -7,7 +7,9 @@ import dev.porthole.protocol.message.HopByHop;
 import dev.porthole.protocol.message.HttpRequestHead;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +48,26 @@ public class ForwardedRequest {
      * @param fromPeer the request was forwarded by another gateway instance with the internal
      *     credential: its X-Forwarded-For/-Proto/-Host describe the visitor and are kept as they are
      */
+    /**
+     * An HTTP/2 request whose body has no declared length. Vert.x runs the request handler before it
+     * reads the END_STREAM of the HEADERS frame, so a GET cannot be told from a streamed upload by
+     * the end: a GET, HEAD, OPTIONS or DELETE without Content-Length is taken as bodyless (any DATA
+     * it sends is not forwarded); other methods stream their body.
+     */
+    static boolean h2BodyOfUnknownLength(HttpServerRequest request) {
+        HttpMethod method = request.method();
+        return !request.headers().contains(HttpHeaders.CONTENT_LENGTH)
+                && !request.isEnded()
+                && method != HttpMethod.GET
+                && method != HttpMethod.HEAD
+                && method != HttpMethod.OPTIONS
+                && method != HttpMethod.DELETE;
+    }
+
     public HttpRequestHead head(
             HttpServerRequest request, String uri, String prefix, boolean upgrade, boolean fromPeer) {
         boolean trust = trustForwarded || fromPeer;
+        boolean h2 = request.version() == HttpVersion.HTTP_2;
         MultiMap in = request.headers();
         // The Host as the gateway serves it (lower case, the public port if configured): routing checked the name, not
         // its case or port.
@@ -62,9 +81,17 @@ public class ForwardedRequest {
         String forwardedFor = null;
         String forwardedProto = null;
         String forwardedHost = null;
+        boolean hostSeen = false;
+        boolean teTrailers = false;
+        List<String> cookies = new ArrayList<>(0);
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey();
             String lower = name.toLowerCase(Locale.ROOT);
+            if (h2 && lower.equals("cookie")) {
+                // RFC 9113 8.2.3: HTTP/2 may split cookies over several fields; an HTTP/1.1 upstream wants one.
+                cookies.add(header.getValue());
+                continue;
+            }
             if (lower.startsWith("x-forwarded-")) {
                 if (trust && lower.equals("x-forwarded-for")) {
                     forwardedFor = header.getValue();
@@ -80,6 +107,13 @@ public class ForwardedRequest {
             if (lower.equals("expect") || lower.startsWith("x-porthole-")) {
                 continue;
             }
+            if (lower.equals("te")) {
+                // TE is hop-by-hop, but "trailers" says the client takes trailer fields, which gRPC servers look for.
+                if (ResponseFraming.tokens(List.of(header.getValue())).contains("trailers")) {
+                    teTrailers = true;
+                }
+                continue;
+            }
             if (lower.equals("transfer-encoding")) {
                 if (header.getValue().toLowerCase(Locale.ROOT).contains("chunked")) {
                     headers.add(new Header("Transfer-Encoding", "chunked"));
@@ -90,10 +124,25 @@ public class ForwardedRequest {
                 continue;
             }
             if (lower.equals("host") && canonical != null) {
+                hostSeen = true;
                 headers.add(new Header(name, canonical));
                 continue;
             }
             headers.add(new Header(name, header.getValue()));
+        }
+        if (h2 && h2BodyOfUnknownLength(request)) {
+            // An h2 body of unknown length (gRPC streams): HTTP/1.1 carries it chunked.
+            headers.add(new Header("Transfer-Encoding", "chunked"));
+        }
+        if (teTrailers) {
+            headers.add(new Header("TE", "trailers"));
+        }
+        if (!cookies.isEmpty()) {
+            headers.add(new Header("Cookie", String.join("; ", cookies)));
+        }
+        if (!hostSeen && canonical != null) {
+            // HTTP/2 names the host in :authority, which Vert.x keeps out of the headers; the upstream wants a Host.
+            headers.add(0, new Header("Host", canonical));
         }
         String client = request.remoteAddress() == null
                 ? "unknown"

@@ -228,6 +228,7 @@ final class HttpExchange {
         }
         ResponseFraming.Final framing = (ResponseFraming.Final) decision;
         WriteStream<Buffer> body = limits.towardsVisitor(response);
+        body = new ResponseFraming.WithTrailers(body, stream, response);
         if (framing.bodyless()) {
             body = new ResponseFraming.ExactLength(body, 0);
         } else if (framing.length() >= 0) {
@@ -285,9 +286,17 @@ final class HttpExchange {
         }
     }
 
-    /** HTTP/1.1: a request has a body only if it says so with Content-Length or Transfer-Encoding. */
+    /**
+     * HTTP/1.1: a request has a body only if it says so with Content-Length or Transfer-Encoding.
+     * HTTP/2: by its declared length, else by {@link ForwardedRequest#h2BodyOfUnknownLength}.
+     */
     private static boolean hasBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (request.version() == HttpVersion.HTTP_2) {
+            return length == null
+                    ? ForwardedRequest.h2BodyOfUnknownLength(request)
+                    : !length.trim().equals("0");
+        }
         return request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
                 || (length != null && !length.trim().equals("0"));
     }

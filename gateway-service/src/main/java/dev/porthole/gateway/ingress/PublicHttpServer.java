@@ -17,8 +17,10 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -82,10 +84,12 @@ public class PublicHttpServer {
         }
         int instances = config.http().eventLoops().orElse(Runtime.getRuntime().availableProcessors());
         Duration headTimeout = config.http().requestHeadTimeout();
+        Duration idleTimeout = config.http().idleTimeout();
         String hsts = tls.hstsHeader();
         deploymentId = vertx.deployVerticle(
                         () -> {
-                            Listener listener = new Listener(options, ingress, headTimeout, visitorConnections, hsts);
+                            Listener listener =
+                                    new Listener(options, ingress, headTimeout, idleTimeout, visitorConnections, hsts);
                             listeners.add(listener);
                             return listener;
                         },
@@ -134,22 +138,31 @@ public class PublicHttpServer {
 
     private HttpServerOptions options() {
         GatewayConfig.Http http = config.http();
+        GatewayConfig.Http2 http2 = http.http2();
         return new HttpServerOptions()
                 .setHost(http.host())
                 .setPort(http.port())
                 .setReuseAddress(true)
                 .setTcpNoDelay(true)
-                // HTTP/1.1 only: with h2c detection on, a new connection reaches the connection handler
-                // only once its bytes decided the protocol (SlowlorisTest saw silent and trickling
-                // connections never get there), so RequestHeadDeadline could not start its clock.
-                .setHttp2ClearTextEnabled(false)
+                // h2c with prior knowledge: a new connection reaches the connection handler (and
+                // RequestHeadDeadline's clock) once its first bytes decided the protocol, one byte for
+                // HTTP/1.1; until then only the idle timeout bounds a connection that sends nothing.
+                .setHttp2ClearTextEnabled(http2.enabled())
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(http2.maxConcurrentStreams()))
+                .setHttp2RstFloodMaxRstFramePerWindow(http2.maxResetsPerWindow())
+                .setHttp2RstFloodWindowDuration((int) http2.resetWindow().toSeconds())
+                .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setHandle100ContinueAutomatically(true)
                 .setMaxHeaderSize((int) http.maxHeaderSize().asLongValue())
                 .setMaxInitialLineLength((int) http.maxInitialLineLength().asLongValue())
-                .setIdleTimeout((int) http.idleTimeout().toSeconds())
-                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                // Until a connection's first bytes chose HTTP/1.1 or h2c it is not an HttpConnection yet and
+                // RequestHeadDeadline cannot watch it: an idle timeout as short as the head timeout closes a
+                // silent one; RequestHeadDeadline.opened puts the configured idle timeout back.
+                .setIdleTimeout((int) Math.min(
+                        http.idleTimeout().toMillis(), http.requestHeadTimeout().toMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxWebSocketFrameSize(agents.maxFrameSize())
                 .setMaxWebSocketMessageSize(agents.maxFrameSize())
                 // Agents stop masking once WELCOME carries the "unmasked" capability (AgentSession);
@@ -167,9 +180,12 @@ public class PublicHttpServer {
     /** One listener per event loop. */
     private static final class Listener extends AbstractVerticle {
         private static final String STRICT_TRANSPORT_SECURITY = "Strict-Transport-Security";
+        private static final List<String> CONNECTION_SPECIFIC =
+                List.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
         private final HttpServerOptions options;
         private final HttpIngress ingress;
         private final Duration requestHeadTimeout;
+        private final Duration idleTimeout;
         private final AtomicInteger visitorConnections;
         private final String hsts;
         private volatile RequestHeadDeadline deadline;
@@ -178,11 +194,13 @@ public class PublicHttpServer {
                 HttpServerOptions options,
                 HttpIngress ingress,
                 Duration requestHeadTimeout,
+                Duration idleTimeout,
                 AtomicInteger visitorConnections,
                 String hsts) {
             this.options = options;
             this.ingress = ingress;
             this.requestHeadTimeout = requestHeadTimeout;
+            this.idleTimeout = idleTimeout;
             this.visitorConnections = visitorConnections;
             this.hsts = hsts;
         }
@@ -196,17 +214,26 @@ public class PublicHttpServer {
 
         @Override
         public void start(Promise<Void> started) {
-            RequestHeadDeadline heads = new RequestHeadDeadline(vertx, requestHeadTimeout, visitorConnections);
+            RequestHeadDeadline heads =
+                    new RequestHeadDeadline(vertx, requestHeadTimeout, idleTimeout, visitorConnections);
             deadline = heads;
             vertx.createHttpServer(options)
                     .connectionHandler(heads::opened)
                     .requestHandler(request -> {
                         heads.requestArrived(request);
-                        if (hsts != null) {
+                        HttpServerResponse response = request.response();
+                        boolean h2 = request.version() == HttpVersion.HTTP_2;
+                        if (hsts != null || h2) {
                             // Set as the head leaves, so the gateway's policy replaces any the upstream sent.
-                            HttpServerResponse response = request.response();
-                            response.headersEndHandler(
-                                    ignored -> response.headers().set(STRICT_TRANSPORT_SECURITY, hsts));
+                            response.headersEndHandler(ignored -> {
+                                if (hsts != null) {
+                                    response.headers().set(STRICT_TRANSPORT_SECURITY, hsts);
+                                }
+                                if (h2) {
+                                    // RFC 9113 8.2.2: connection-specific fields make an HTTP/2 response malformed.
+                                    CONNECTION_SPECIFIC.forEach(response.headers()::remove);
+                                }
+                            });
                         }
                         ingress.handle(request);
                     })

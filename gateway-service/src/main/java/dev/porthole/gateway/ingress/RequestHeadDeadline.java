@@ -1,13 +1,16 @@
 package dev.porthole.gateway.ingress;
 
+import io.netty.handler.timeout.IdleStateHandler;
 import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,19 +29,35 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RequestHeadDeadline {
 
     private final Vertx vertx;
+    /** The name Vert.x gives its idle handler in a connection's pipeline. */
+    private static final String IDLE = "idle";
+
     private final long timeoutMillis;
+    private final long idleTimeoutMillis;
     private final AtomicInteger visitors;
     private final Map<HttpConnection, Watch> watches = new HashMap<>();
     private long drainGraceMillis = -1;
 
-    RequestHeadDeadline(Vertx vertx, Duration timeout, AtomicInteger visitors) {
+    RequestHeadDeadline(Vertx vertx, Duration timeout, Duration idleTimeout, AtomicInteger visitors) {
         this.vertx = vertx;
         this.timeoutMillis = timeout.toMillis();
+        this.idleTimeoutMillis = idleTimeout.toMillis();
         this.visitors = visitors;
     }
 
-    /** Starts the clock on a new connection (the server's connection handler). */
+    /**
+     * Starts the clock on a new connection (the server's connection handler), and gives it the
+     * configured idle timeout: the listener's own, as short as the head timeout, is for connections
+     * whose first bytes have not yet chosen between HTTP/1.1 and h2c, which do not reach this
+     * handler (Vert.x offers no other hook before that choice, hence its Netty pipeline here).
+     */
     void opened(HttpConnection connection) {
+        if (connection instanceof ConnectionBase base
+                && base.channel().pipeline().get(IDLE) != null) {
+            base.channel()
+                    .pipeline()
+                    .replace(IDLE, IDLE, new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS));
+        }
         Watch watch = new Watch(connection);
         watches.put(connection, watch);
         visitors.incrementAndGet();

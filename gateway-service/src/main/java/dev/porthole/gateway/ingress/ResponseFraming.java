@@ -2,9 +2,11 @@ package dev.porthole.gateway.ingress;
 
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpResponseHead;
+import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.relay.ForwardingWriteStream;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.WriteStream;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -128,6 +130,38 @@ final class ResponseFraming {
      * A body towards the visitor that must be exactly {@code length} bytes: of a write that would pass
      * it only the bytes up to the length go through and the write fails; an end before it fails.
      */
+    /**
+     * Puts the trailer fields the agent ended the stream with (TRAILERS) on the visitor's response as
+     * it ends: h2 sends them as a HEADERS frame, HTTP/1.1 in the last chunk of a chunked body.
+     * The codec already checked them ({@code HttpFieldRules.trailerProblem}).
+     */
+    static final class WithTrailers extends ForwardingWriteStream {
+        private final MuxStream stream;
+        private final HttpServerResponse response;
+
+        WithTrailers(WriteStream<Buffer> delegate, MuxStream stream, HttpServerResponse response) {
+            super(delegate);
+            this.stream = stream;
+            this.response = response;
+        }
+
+        @Override
+        public Future<Void> end() {
+            addTrailers();
+            return delegate.end();
+        }
+
+        @Override
+        public Future<Void> end(Buffer data) {
+            addTrailers();
+            return delegate.end(data);
+        }
+
+        private void addTrailers() {
+            stream.trailers().forEach(field -> response.trailers().add(field.name(), field.value()));
+        }
+    }
+
     static final class ExactLength extends ForwardingWriteStream {
         private final long length;
         private long written;

@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * TLS on the public listener: the certificates from {@code tls.cert-files}/{@code tls.key-files} and,
  * with {@code tls.acme.directory-url}, per tunnel name from ACME ({@link OnDemandCertificates}),
- * SNI picking among them ({@link SniKeyManager}), ALPN offering http/1.1, the files watched and new
+ * SNI picking among them ({@link SniKeyManager}), ALPN offering h2 (unless HTTP/2 is off) and http/1.1, the files watched and new
  * ones served from the next handshake on (open connections keep theirs), and the HSTS header.
  */
 @ApplicationScoped
@@ -90,7 +90,10 @@ public class TlsTermination {
         }
         options.setSsl(true)
                 .setUseAlpn(true)
-                .setAlpnVersions(List.of(HttpVersion.HTTP_1_1))
+                .setAlpnVersions(
+                        config.http().http2().enabled()
+                                ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
+                                : List.of(HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(
                         KeyCertOptions.wrap(keyManager = new SniKeyManager(served, acme.enabled() ? acme : null)));
         Log.infof(

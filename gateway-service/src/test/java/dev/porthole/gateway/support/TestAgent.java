@@ -328,6 +328,7 @@ public final class TestAgent implements MuxListener {
                 if (w.capabilities().contains(WebSocketTransport.UNMASKED_CAPABILITY)) {
                     transport.stopMasking();
                 }
+                session.agreedCapabilities(w.capabilities());
                 welcome.complete(w);
             }
             case Config c -> configs.add(c);

@@ -39,7 +39,12 @@ public enum FrameType {
     /** The sender will send no more DATA on this stream (half-close). */
     FIN(0x14, Scope.STREAM),
     /** Aborts a stream in both directions, with a reason code. */
-    RST(0x15, Scope.STREAM);
+    RST(0x15, Scope.STREAM),
+    /**
+     * The sender's HTTP trailer fields; like FIN, no more DATA follows. Sent only when both sides
+     * announced {@link dev.porthole.protocol.message.Capabilities#TRAILERS}.
+     */
+    TRAILERS(0x16, Scope.STREAM);
 
     /** Whether a frame type belongs to the connection (stream 0) or to one stream. */
     public enum Scope {

@@ -51,5 +51,12 @@ public final class Capabilities {
      */
     public static final String UDP = "udp";
 
+    /**
+     * In HELLO and WELCOME: the sender reads TRAILERS ({@link Trailers}) and the gateway passes
+     * {@code TE: trailers} on. Trailers travel only when both sides announced it; towards an older
+     * peer a message that had trailers ends with a plain FIN, as before.
+     */
+    public static final String TRAILERS = "trailers";
+
     private Capabilities() {}
 }

@@ -36,6 +36,47 @@ public final class HttpFieldRules {
         return null;
     }
 
+    /** Fields a trailer section must not carry: framing, routing, credentials and hop-by-hop ones (RFC 9110 6.5.1). */
+    private static final java.util.Set<String> NOT_IN_TRAILERS = java.util.Set.of(
+            "content-length",
+            "content-type",
+            "content-encoding",
+            "content-range",
+            "host",
+            "authorization",
+            "cookie",
+            "set-cookie",
+            "expect",
+            "max-forwards",
+            "cache-control",
+            "trailer");
+
+    /** Most fields in one trailer section. */
+    public static final int MAX_TRAILERS = 64;
+
+    /**
+     * What is wrong with a trailer section, or null: the bytes a header allows (a name is a token, so
+     * no pseudo-header), no hop-by-hop field, none of the fields RFC 9110 keeps out of trailers, and
+     * at most {@value #MAX_TRAILERS} fields. Described without the peer's text.
+     */
+    public static String trailerProblem(java.util.List<Header> fields) {
+        if (fields.size() > MAX_TRAILERS) {
+            return fields.size() + " trailer fields, more than " + MAX_TRAILERS;
+        }
+        String problem = problem(new HttpResponseHead(200, "", fields));
+        if (problem != null) {
+            return problem.replace("header ", "trailer ");
+        }
+        HopByHop hop = HopByHop.forConnectionHeaders(java.util.List.of());
+        for (int i = 0; i < fields.size(); i++) {
+            String name = fields.get(i).name();
+            if (hop.isHopByHop(name) || NOT_IN_TRAILERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                return "trailer " + (i + 1) + " is a field trailers may not carry";
+            }
+        }
+        return null;
+    }
+
     /** tchar: "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA. */
     private static int firstNonToken(String name) {
         for (int i = 0; i < name.length(); i++) {

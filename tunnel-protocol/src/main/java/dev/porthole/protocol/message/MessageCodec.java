@@ -71,6 +71,7 @@ public final class MessageCodec {
             case Window w -> out.u32(w.increment());
             case Fin f -> {}
             case Rst r -> out.u16(r.code().code()).string(r.message());
+            case Trailers t -> out.list(t.fields(), MessageCodec::writeHeader);
         }
         int flags = switch (message) {
             case Open o when o.fin() -> Frame.FLAG_FIN;
@@ -129,6 +130,7 @@ public final class MessageCodec {
             case WINDOW -> new Window(stream, in.positiveInt());
             case FIN -> new Fin(stream);
             case RST -> new Rst(stream, ResetCode.fromCode(in.u16(), in), in.string());
+            case TRAILERS -> readTrailers(in, stream);
             case DATA -> throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATA is not a control message");
             case DATAGRAM ->
                 throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATAGRAM is not a control message");
@@ -191,6 +193,20 @@ public final class MessageCodec {
                     "RESPONSE on stream " + Integer.toUnsignedLong(stream) + ": " + problem);
         }
         return head;
+    }
+
+    /** Trailer fields that break the rules fail their stream only, as a bad response head does. */
+    private static Trailers readTrailers(PayloadReader in, int stream) throws ProtocolException {
+        Trailers trailers = new Trailers(stream, in.list(MessageCodec::readHeader));
+        in.end();
+        String problem = HttpFieldRules.trailerProblem(trailers.fields());
+        if (problem != null) {
+            throw new ProtocolException(
+                    ProtocolError.MALFORMED_HEAD,
+                    stream,
+                    "TRAILERS on stream " + Integer.toUnsignedLong(stream) + ": " + problem);
+        }
+        return trailers;
     }
 
     private static Notice.Level readLevel(PayloadReader in) throws ProtocolException {

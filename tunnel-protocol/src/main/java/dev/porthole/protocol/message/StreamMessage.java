@@ -1,4 +1,4 @@
 package dev.porthole.protocol.message;
 
 /** A control message about one stream. */
-public sealed interface StreamMessage extends ControlMessage permits Open, Response, Window, Fin, Rst {}
+public sealed interface StreamMessage extends ControlMessage permits Open, Response, Window, Fin, Rst, Trailers {}

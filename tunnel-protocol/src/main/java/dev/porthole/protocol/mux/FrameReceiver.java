@@ -16,6 +16,7 @@ import dev.porthole.protocol.message.Pong;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.Response;
 import dev.porthole.protocol.message.Rst;
+import dev.porthole.protocol.message.Trailers;
 import dev.porthole.protocol.message.Window;
 import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
@@ -131,6 +132,12 @@ final class FrameReceiver {
                 MuxStream stream = stream(fin.streamId(), fin.type());
                 if (stream != null) {
                     stream.onFin();
+                }
+            }
+            case Trailers trailers -> {
+                MuxStream stream = stream(trailers.streamId(), trailers.type());
+                if (stream != null) {
+                    stream.onTrailers(trailers.fields());
                 }
             }
             case Rst rst -> {

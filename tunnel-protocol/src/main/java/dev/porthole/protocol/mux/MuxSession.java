@@ -10,6 +10,7 @@ import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.ControlMessage;
 import dev.porthole.protocol.message.Fin;
+import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.MessageCodec;
@@ -18,6 +19,7 @@ import dev.porthole.protocol.message.Ping;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.Response;
 import dev.porthole.protocol.message.Rst;
+import dev.porthole.protocol.message.Trailers;
 import dev.porthole.protocol.message.Window;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -79,6 +81,7 @@ public final class MuxSession {
     private final StreamTable streams;
     private final PendingFlushes flushes;
     private volatile int peerInitialWindow = MuxSettings.DEFAULT_INITIAL_WINDOW;
+    private volatile java.util.Set<String> agreedCapabilities = java.util.Set.of();
     private volatile int peerMaxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
     private final Heartbeat heartbeat;
     private final WindowBudget windows;
@@ -147,6 +150,16 @@ public final class MuxSession {
     /** The last measured heartbeat round trip, or -1 before the first PONG. */
     public Duration roundTrip() {
         return windows.roundTrip();
+    }
+
+    /** The capabilities both sides announced (WELCOME's), which decide optional frames such as TRAILERS. */
+    public void agreedCapabilities(java.util.Set<String> capabilities) {
+        this.agreedCapabilities = java.util.Set.copyOf(capabilities);
+    }
+
+    /** Whether both sides announced {@code capability}. */
+    public boolean agreed(String capability) {
+        return agreedCapabilities.contains(capability);
     }
 
     /** Takes the peer's announced stream credit and frame size (from HELLO or WELCOME) before any stream opens. */
@@ -372,6 +385,10 @@ public final class MuxSession {
 
     void sendFin(int streamId) {
         sendControl(new Fin(streamId));
+    }
+
+    void sendTrailers(int streamId, List<Header> fields) {
+        sendControl(new Trailers(streamId, fields));
     }
 
     void sendReset(int streamId, ResetCode code, String message) {

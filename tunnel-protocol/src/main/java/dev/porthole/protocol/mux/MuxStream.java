@@ -4,6 +4,8 @@ import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.buffer.Ownership;
 import dev.porthole.protocol.frame.ProtocolError;
 import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.Capabilities;
+import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
@@ -15,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -73,6 +76,10 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     private Promise<Void> endPromise;
     private boolean remoteFin;
     private boolean endDelivered;
+    /** Trailer fields to send in place of FIN (null: a plain FIN). */
+    private List<Header> trailersToSend;
+    /** The peer's trailer fields, set before the end is delivered (empty when it ended with a plain FIN). */
+    private volatile List<Header> trailers = List.of();
     /** Heads that came before the reader's handler, in arrival order: never merged, so that a second final head is seen. */
     private final ArrayDeque<HttpResponseHead> unreadHeads = new ArrayDeque<>(2);
 
@@ -323,6 +330,27 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         return promise.future();
     }
 
+    /**
+     * Ends the stream with trailer fields (a TRAILERS frame in place of FIN) when both sides agreed
+     * on {@link Capabilities#TRAILERS}, else with a plain FIN (an older peer); empty {@code fields}
+     * is a plain end.
+     */
+    public Future<Void> end(List<Header> fields) {
+        if (!fields.isEmpty() && session.agreed(Capabilities.TRAILERS)) {
+            session.onContext(() -> {
+                if (!finQueued && !closed) {
+                    trailersToSend = List.copyOf(fields);
+                }
+            });
+        }
+        return end();
+    }
+
+    /** The trailer fields the peer ended with; empty until the end arrived, or when it sent none. */
+    public List<Header> trailers() {
+        return trailers;
+    }
+
     @Override
     public MuxStream setWriteQueueMaxSize(int maxSize) {
         outbound.maxSize(maxSize);
@@ -407,6 +435,15 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         deliver();
     }
 
+    /** The peer's TRAILERS: its fields, then the end as for FIN. */
+    void onTrailers(List<Header> fields) throws ProtocolException {
+        if (remoteFin) {
+            throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "TRAILERS on stream " + id + " after its FIN");
+        }
+        trailers = fields;
+        onFin();
+    }
+
     void onWindow(int increment) throws ProtocolException {
         sendCredit += increment;
         if (sendCredit > Integer.MAX_VALUE) {
@@ -443,7 +480,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
                 return;
             }
             int chunk = (int) Math.min(Math.min(outbound.headRemaining(), sendCredit), session.maxDataPayload());
-            boolean last = finQueued && !finSent && outbound.onlyHead(chunk);
+            boolean last = finQueued && !finSent && trailersToSend == null && outbound.onlyHead(chunk);
             session.sendData(id, outbound.take(chunk), last);
             if (last) {
                 finSent = true;
@@ -456,7 +493,11 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         if (!closed && finQueued && outbound.isEmpty()) {
             if (!finSent) {
                 finSent = true;
-                session.sendFin(id);
+                if (trailersToSend != null) {
+                    session.sendTrailers(id, trailersToSend);
+                } else {
+                    session.sendFin(id);
+                }
             }
             endPromise.tryComplete();
             closeIfDone();

@@ -65,7 +65,8 @@ class GoldenBytesTest {
             Map.entry(SampleMessages.FIN, "14 00 00000002"),
             Map.entry(
                     SampleMessages.RST,
-                    "15 00 00000002 0002 0022 636f6e6e656374696f6e20726566757365643a203132372e302e302e313a33303030"));
+                    "15 00 00000002 0002 0022 636f6e6e656374696f6e20726566757365643a203132372e302e302e313a33303030"),
+            Map.entry(SampleMessages.TRAILERS, "16 00 00000002 0001 000b 677270632d737461747573 0001 30"));
 
     @Test
     void everyControlMessageHasPinnedBytes() {

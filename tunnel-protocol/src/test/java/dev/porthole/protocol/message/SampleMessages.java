@@ -85,6 +85,7 @@ public final class SampleMessages {
     public static final Window WINDOW = new Window(2, 131072);
     public static final Fin FIN = new Fin(2);
     public static final Rst RST = new Rst(2, ResetCode.UPSTREAM_REFUSED, "connection refused: 127.0.0.1:3000");
+    public static final Trailers TRAILERS = new Trailers(2, List.of(new Header("grpc-status", "0")));
 
     public static List<ControlMessage> all() {
         return List.of(
@@ -103,7 +104,8 @@ public final class SampleMessages {
                 RESPONSE,
                 WINDOW,
                 FIN,
-                RST);
+                RST,
+                TRAILERS);
     }
 
     /** A random, valid control message. */

@@ -28,7 +28,7 @@ public final class ConfigCheck {
     /** The mistakes in {@code config}, one sentence each; empty when it is fine. */
     public static List<String> problems(GatewayConfig config) {
         List<String> problems = new ArrayList<>();
-        GatewayConfig.Http http = config.http();
+        HttpConfig http = config.http();
         if (!DOMAIN.matcher(http.domain()).matches()) {
             problems.add("porthole.gateway.http.domain: '" + http.domain() + "' is not a lower-case DNS name");
         }
@@ -60,7 +60,7 @@ public final class ConfigCheck {
                 http.requestHeadTimeout().toMillis());
         http.eventLoops().ifPresent(n -> positive(problems, "porthole.gateway.http.event-loops", n));
 
-        GatewayConfig.Tunnel tunnel = config.tunnel();
+        TunnelConfig tunnel = config.tunnel();
         long frame = tunnel.maxFrameSize().asLongValue();
         if (frame < FrameCodec.MIN_MAX_FRAME_SIZE || frame > 16L * 1024 * 1024) {
             problems.add("porthole.gateway.tunnel.max-frame-size: must be between 4K and 16M, was " + frame);
@@ -80,7 +80,7 @@ public final class ConfigCheck {
                 "porthole.gateway.tunnel.handshake-timeout",
                 tunnel.handshakeTimeout().toMillis());
 
-        GatewayConfig.Heartbeat heartbeat = config.heartbeat();
+        HeartbeatConfig heartbeat = config.heartbeat();
         positive(
                 problems,
                 "porthole.gateway.heartbeat.interval",
@@ -89,7 +89,7 @@ public final class ConfigCheck {
             problems.add("porthole.gateway.heartbeat.timeout: must be at least twice heartbeat.interval ("
                     + heartbeat.interval() + "), was " + heartbeat.timeout());
         }
-        GatewayConfig.Registry registry = config.registry();
+        RegistryConfig registry = config.registry();
         positive(
                 problems,
                 "porthole.gateway.registry.refresh-interval",
@@ -118,7 +118,7 @@ public final class ConfigCheck {
                 }
             }
         });
-        GatewayConfig.Auth auth = config.auth();
+        AuthConfig auth = config.auth();
         if (auth.serviceUrl().isPresent()
                 && auth.tokens().filter(tokens -> !tokens.isEmpty()).isPresent()) {
             problems.add(
@@ -143,7 +143,7 @@ public final class ConfigCheck {
                 auth.serviceTimeout().toMillis());
         positive(problems, "porthole.gateway.auth.cache-size", auth.cacheSize());
 
-        GatewayConfig.Tcp tcp = config.tcp();
+        TcpConfig tcp = config.tcp();
         if (tcp.portRange().contains(http.port())) {
             problems.add("porthole.gateway.tcp.port-range: " + tcp.portRange() + " contains http.port " + http.port());
         }
@@ -173,8 +173,8 @@ public final class ConfigCheck {
                     + config.shutdown().drainTimeout());
         }
 
-        GatewayConfig.Limits limits = config.limits();
-        GatewayConfig.Bandwidth bandwidth = limits.bandwidth();
+        LimitsConfig limits = config.limits();
+        BandwidthConfig bandwidth = limits.bandwidth();
         bandwidth
                 .upload()
                 .ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.upload", rate.asLongValue()));
@@ -219,7 +219,7 @@ public final class ConfigCheck {
                 "porthole.gateway.policy.rate-limit-visitors",
                 config.policy().rateLimitVisitors());
 
-        GatewayConfig.Cluster cluster = config.cluster();
+        ClusterConfig cluster = config.cluster();
         cluster.internalAddress().ifPresent(address -> {
             String problem = InternalAddress.problem(address);
             if (problem != null) {
@@ -236,7 +236,7 @@ public final class ConfigCheck {
     }
 
     private static void checkTls(List<String> problems, GatewayConfig config) {
-        GatewayConfig.Tls tls = config.tls();
+        TlsConfig tls = config.tls();
         List<String> certs = tls.certFiles().orElse(List.of());
         List<String> keys = tls.keyFiles().orElse(List.of());
         if (certs.size() != keys.size()) {
@@ -288,7 +288,7 @@ public final class ConfigCheck {
     }
 
     private static void checkAcme(List<String> problems, GatewayConfig config) {
-        GatewayConfig.Acme acme = config.tls().acme();
+        AcmeConfig acme = config.tls().acme();
         String url = acme.directoryUrl().orElseThrow();
         if (!url.startsWith("https://") && !url.startsWith("acme://")) {
             problems.add(
@@ -299,7 +299,7 @@ public final class ConfigCheck {
         if (keyProblem != null) {
             problems.add("porthole.gateway.tls.acme.encryption-key: " + keyProblem);
         }
-        GatewayConfig.Dns01 dns01 = acme.dns01();
+        Dns01Config dns01 = acme.dns01();
         if (dns01.solver().isEmpty() && config.tls().redirectPort().isEmpty()) {
             problems.add(
                     "porthole.gateway.tls.acme.directory-url: the CA checks HTTP-01 challenges over plain HTTP (port 80);"
@@ -336,8 +336,8 @@ public final class ConfigCheck {
     }
 
     /** Checks {@code cluster.mtls}: all three files or none, each readable, and a cluster to use them in; true when it is on. */
-    private static boolean checkMtls(List<String> problems, GatewayConfig.Cluster cluster) {
-        GatewayConfig.Mtls mtls = cluster.mtls();
+    private static boolean checkMtls(List<String> problems, ClusterConfig cluster) {
+        MtlsConfig mtls = cluster.mtls();
         Map<String, Optional<String>> files = new LinkedHashMap<>();
         files.put("cert-file", mtls.certFile());
         files.put("key-file", mtls.keyFile());

@@ -2,6 +2,7 @@ package dev.porthole.gateway.ingress;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
+import dev.porthole.gateway.config.HttpConfig;
 import dev.porthole.gateway.config.StartupConfigCheck;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.control.PublicAddresses;
@@ -133,7 +134,7 @@ public class PublicHttpServer {
     }
 
     private HttpServerOptions options() {
-        GatewayConfig.Http http = config.http();
+        HttpConfig http = config.http();
         return new HttpServerOptions()
                 .setHost(http.host())
                 .setPort(http.port())

@@ -1,0 +1,15 @@
+package dev.porthole.gateway.config;
+
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Heartbeat on agent connections. */
+public interface HeartbeatConfig {
+    /** How often the gateway sends PING. */
+    @WithDefault("10s")
+    Duration interval();
+
+    /** A connection that sends nothing for this long is closed and its tunnels freed. */
+    @WithDefault("30s")
+    Duration timeout();
+}

@@ -1,8 +1,11 @@
 package dev.porthole.gateway.config;
 
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** On-demand certificates from an ACME CA (RFC 8555), see docs/operations.md, "HTTPS on a VPS in five minutes". */
 public interface AcmeConfig {
@@ -10,7 +13,12 @@ public interface AcmeConfig {
      * The CA's directory URL (Let's Encrypt: {@code https://acme-v02.api.letsencrypt.org/directory}); setting it
      * turns TLS and on-demand certificates on.
      */
-    Optional<String> directoryUrl();
+    Optional<
+                    @Pattern(
+                            regexp = "(https|acme)://.+",
+                            message = "must be an https:// URL (or an acme4j acme:// URI)")
+                    String>
+            directoryUrl();
 
     /** Contact address given to the CA with the account (expiry warnings). */
     Optional<String> email();
@@ -26,18 +34,22 @@ public interface AcmeConfig {
 
     /** Most new certificate orders this gateway starts per hour (renewals included); further names wait for the next token. */
     @WithDefault("20")
+    @Positive
     int maxOrdersPerHour();
 
     /** How often the certificates are looked at for renewal (at two thirds of their lifetime) and for ones another gateway renewed. */
     @WithDefault("1h")
+    @DurationMin(millis = 1)
     Duration renewCheckInterval();
 
     /** How long one order may take, challenges and issuance included. */
     @WithDefault("2m")
+    @DurationMin(millis = 1)
     Duration orderTimeout();
 
     /** After a failed order the name is not ordered again for this long. */
     @WithDefault("10m")
+    @DurationMin(millis = 1)
     Duration retryAfter();
 
     /** One wildcard certificate {@code *.<domain>} (and the domain) over DNS-01 instead of one per name; off unless {@code tls.acme.dns01.solver} is set. */

@@ -1,8 +1,10 @@
 package dev.porthole.gateway.config;
 
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** Forwarding between gateway instances; off unless {@code internal-address} is set. */
 public interface ClusterConfig {
@@ -15,10 +17,12 @@ public interface ClusterConfig {
 
     /** How long the forwarding instance waits for a TCP connection to the holding instance. */
     @WithDefault("2s")
+    @DurationMin(millis = 1)
     Duration connectTimeout();
 
     /** Most pooled connections from this instance to each other instance. */
     @WithDefault("64")
+    @Positive
     int maxConnectionsPerPeer();
 
     /** Mutual TLS between the gateways of the cluster; off unless its three files are set. */

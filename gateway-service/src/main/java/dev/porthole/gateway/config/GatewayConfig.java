@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** Every setting of the gateway; each key is also an environment variable ({@code porthole.gateway.http.port} = {@code PORTHOLE_GATEWAY_HTTP_PORT}). */
 @ConfigMapping(prefix = "porthole.gateway")
@@ -20,6 +22,8 @@ public interface GatewayConfig {
 
     /** How often the configuration file is looked at; a change is applied once it reads the same twice in a row. */
     @WithDefault("2s")
+    @DurationMin(millis = 100)
+    @DurationMax(minutes = 1)
     Duration configFileCheckInterval();
 
     /** The public listener: visitors' HTTP and the agents' WebSocket endpoint. */

@@ -2,23 +2,32 @@ package dev.porthole.gateway.config;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.hibernate.validator.constraints.Range;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** The public listener. */
 public interface HttpConfig {
+
+    /** What {@code domain} must be: a lower-case DNS name. */
+    String DOMAIN = "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$";
     /** Address to bind. */
     @WithDefault("0.0.0.0")
     String host();
 
     /** Port to bind. */
     @WithDefault("8080")
+    @Range(min = 0, max = 65535)
     int port();
 
     /** Tunnels are served at {@code <name>.<domain>}; point a wildcard DNS record at the gateway. */
     @WithDefault("localhost")
+    @Pattern(regexp = HttpConfig.DOMAIN, message = "must be a lower-case DNS name")
     String domain();
 
     /**
@@ -29,14 +38,17 @@ public interface HttpConfig {
     Optional<PublicScheme> publicScheme();
 
     /** Port in the public URLs; defaults to {@code http.port}, and is left out when it is the scheme's default. */
+    @Range(min = 0, max = 65535)
     OptionalInt publicPort();
 
     /** Path of the agents' WebSocket endpoint. */
     @WithDefault("/_porthole/agent")
+    @Pattern(regexp = "/.*", message = "must start with '/'")
     String agentPath();
 
     /** Path routing for deployments without wildcard DNS: {@code <prefix><name>/...}. */
     @WithDefault("/t/")
+    @Pattern(regexp = "/.+/", message = "must look like '/t/'")
     String pathPrefix();
 
     /**
@@ -56,6 +68,7 @@ public interface HttpConfig {
 
     /** How long a visitor waits for the upstream's response head before a 504. */
     @WithDefault("30s")
+    @DurationMin(millis = 1)
     Duration responseTimeout();
 
     /** Largest request head (request line and headers) a visitor may send; larger gets 431. */
@@ -68,6 +81,7 @@ public interface HttpConfig {
 
     /** A visitor connection with no traffic for this long is closed. */
     @WithDefault("5m")
+    @DurationMin(millis = 1)
     Duration idleTimeout();
 
     /**
@@ -75,6 +89,7 @@ public interface HttpConfig {
      * each response on a kept-alive connection; otherwise it is closed (slow-loris clients).
      */
     @WithDefault("10s")
+    @DurationMin(millis = 1)
     Duration requestHeadTimeout();
 
     /** Keep X-Forwarded-* headers from visitors (only behind a trusted proxy); otherwise the gateway replaces them. */
@@ -82,5 +97,6 @@ public interface HttpConfig {
     boolean trustForwardedHeaders();
 
     /** Event loops serving the public port; defaults to the number of CPU cores. */
+    @Positive
     OptionalInt eventLoops();
 }

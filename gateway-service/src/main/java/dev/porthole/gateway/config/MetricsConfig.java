@@ -1,6 +1,7 @@
 package dev.porthole.gateway.config;
 
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Positive;
 
 /** Series per tunnel and per client; every tunnel adds series, so they are opt-in and bounded. */
 public interface MetricsConfig {
@@ -10,9 +11,11 @@ public interface MetricsConfig {
 
     /** Most tunnel names with series of their own at once; the others count under {@code tunnel="other"}. */
     @WithDefault("100")
+    @Positive
     int maxTunnels();
 
     /** Most client ids with series of their own at once; the others count under {@code client="other"}. */
     @WithDefault("100")
+    @Positive
     int maxClients();
 }

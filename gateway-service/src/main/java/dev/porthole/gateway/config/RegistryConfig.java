@@ -1,7 +1,9 @@
 package dev.porthole.gateway.config;
 
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** The tunnel registry. */
 public interface RegistryConfig {
@@ -11,10 +13,12 @@ public interface RegistryConfig {
 
     /** How often a live session refreshes its claims; must be well below {@code ttl}. */
     @WithDefault("10s")
+    @DurationMin(millis = 1)
     Duration refreshInterval();
 
     /** Attempts to find a free random name before giving up. */
     @WithDefault("20")
+    @Positive
     int randomNameAttempts();
 
     /**
@@ -23,5 +27,6 @@ public interface RegistryConfig {
      * webhook URL someone configured is not handed to a stranger. 0s: freed at once.
      */
     @WithDefault("24h")
+    @DurationMin(millis = 0, message = "must be 0s or more")
     Duration nameTombstone();
 }

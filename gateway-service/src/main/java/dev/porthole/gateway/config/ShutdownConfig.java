@@ -2,6 +2,7 @@ package dev.porthole.gateway.config;
 
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** Graceful shutdown: stop accepting, send agents elsewhere, let open requests finish. */
 public interface ShutdownConfig {
@@ -12,6 +13,7 @@ public interface ShutdownConfig {
      * keep both together below the orchestrator's grace period.
      */
     @WithDefault("5s")
+    @DurationMin(millis = 0, message = "must be 0s or more")
     Duration preDrainDelay();
 
     /**
@@ -19,5 +21,6 @@ public interface ShutdownConfig {
      * open then is cut. Keep it below the orchestrator's grace period (Kubernetes: 30 s).
      */
     @WithDefault("20s")
+    @DurationMin(millis = 0, message = "must be 0s or more")
     Duration drainTimeout();
 }

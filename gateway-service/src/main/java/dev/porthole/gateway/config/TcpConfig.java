@@ -2,8 +2,10 @@ package dev.porthole.gateway.config;
 
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** TCP tunnels: one public listener per tunnel, a stream per accepted connection. */
 public interface TcpConfig {
@@ -21,13 +23,16 @@ public interface TcpConfig {
 
     /** Most concurrent connections on one TCP tunnel; a connection beyond it is closed at once. */
     @WithDefault("1000")
+    @Positive
     int maxConnectionsPerTunnel();
 
     /** A TCP connection with no traffic in either direction for this long is closed. */
     @WithDefault("15m")
+    @DurationMin(millis = 1)
     Duration idleTimeout();
 
     /** Ports tried (claimed in the registry and bound) before giving up on a port from the range. */
     @WithDefault("50")
+    @Positive
     int allocationAttempts();
 }

@@ -2,7 +2,9 @@ package dev.porthole.gateway.config;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** Limits of the tunnel connection. */
 public interface TunnelConfig {
@@ -24,13 +26,16 @@ public interface TunnelConfig {
 
     /** Most concurrent streams (visitors) on one agent connection. */
     @WithDefault("1024")
+    @Positive
     int maxStreamsPerSession();
 
     /** Most tunnels one agent connection may hold. */
     @WithDefault("32")
+    @Positive
     int maxTunnelsPerSession();
 
     /** How long an agent has to send HELLO after the WebSocket opens. */
     @WithDefault("10s")
+    @DurationMin(millis = 1)
     Duration handshakeTimeout();
 }

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(DefaultChannelTest.NotificationSettings.class)
 class DefaultChannelTest {
 
+    @Inject
+    Events events;
+
     static final String PATH = "/default/open-apis/bot/v2/hook/DEFAULT-HOOK-KEY";
     static final String SECRET = "default-feishu-secret";
 
@@ -62,7 +65,6 @@ class DefaultChannelTest {
     @Test
     void deliversSignedToTheChannelTheEnvironmentDefines() throws Exception {
         int before = receiver.requests(PATH).size();
-        Events events = new Events(redis);
 
         events.append(Events.clientCreated("filtered-out"));
         events.append(new PortholeEvent.ClientDisabled("c-default", "admin"));
@@ -82,12 +84,11 @@ class DefaultChannelTest {
     void forwardsACertificateRenewalFailureFromTheGateway() throws Exception {
         int before = receiver.requests(PATH).size();
 
-        new Events(redis)
-                .append(new PortholeEvent.CertificateRenewalFailed(
-                        "gw-1",
-                        "app.example.com",
-                        "the ACME CA did not issue a certificate for app.example.com: the CA at https://ca.example/dir cannot be reached",
-                        "2027-03-01T00:00:00Z"));
+        events.append(new PortholeEvent.CertificateRenewalFailed(
+                "gw-1",
+                "app.example.com",
+                "the ACME CA did not issue a certificate for app.example.com: the CA at https://ca.example/dir cannot be reached",
+                "2027-03-01T00:00:00Z"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(PATH).size() == before + 1);

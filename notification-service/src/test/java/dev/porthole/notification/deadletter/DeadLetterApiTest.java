@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.AdminTokens;
@@ -25,8 +24,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Dead letters over the admin API: listed newest first, replayed to their channel only, discarded. */
@@ -37,28 +34,16 @@ class DeadLetterApiTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
+    @Inject
+    Events events;
 
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    StreamState state;
+
+    @Inject
+    TestChannels channels;
 
     private static RequestSpecification admin() {
         return given().auth().oauth2(AdminTokens.admin());

@@ -32,8 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every bound of the service, hit: entries in flight, dead letters kept, flapping holds, channels, request size. */
@@ -70,21 +68,15 @@ class BoundsTest {
     DeadLetterStore deadLetters;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
+    @Inject
+    Events events;
 
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    StreamState state;
+
+    @Inject
+    TestChannels channels;
 
     @Test
     void readsNoMoreThanMaxInFlightEntriesWhileTheChatServiceIsSlow() {

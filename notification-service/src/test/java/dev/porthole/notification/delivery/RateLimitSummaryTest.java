@@ -3,8 +3,6 @@ package dev.porthole.notification.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
@@ -25,8 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A burst beyond a channel's rate limit is merged into one summary message, never dropped. */
@@ -40,30 +36,18 @@ class RateLimitSummaryTest {
     RedisDataSource redis;
 
     @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
-    @Inject
     MeterRegistry registry;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
+    @Inject
+    Events events;
 
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    StreamState state;
+
+    @Inject
+    TestChannels channels;
 
     @Test
     void mergesEventsBeyondDingTalksTwentyAMinuteIntoOneSummary() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
@@ -30,6 +29,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = ReadinessTest.OwnRedis.class, restrictToAnnotatedClass = true)
 class ReadinessTest {
+
+    @Inject
+    Events events;
+
+    @Inject
+    TestChannels channels;
 
     /** A Redis of this class's own, so that stopping it disturbs no other test. */
     public static class OwnRedis implements QuarkusTestResourceLifecycleManager {
@@ -56,9 +61,6 @@ class ReadinessTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @Test
@@ -74,7 +76,6 @@ class ReadinessTest {
 
         String path = "/readiness/after-restart";
         receiver.reply(path, Reply.text(200, "ok"));
-        TestChannels channels = new TestChannels(repository);
         channels.create(
                 "after-restart",
                 ProviderKind.SLACK,
@@ -83,7 +84,7 @@ class ReadinessTest {
                 MessageFormat.TEXT,
                 "{clientId}",
                 EventType.CLIENT_CREATED);
-        new Events(redis).append(Events.clientCreated("back-again"));
+        events.append(Events.clientCreated("back-again"));
 
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> receiver.requests(path).size() == 1);

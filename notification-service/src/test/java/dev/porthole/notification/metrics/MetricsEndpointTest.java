@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
@@ -26,13 +24,18 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Prometheus metrics on the management port: deliveries by provider and outcome, retries, dead letters, summaries. */
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class MetricsEndpointTest {
+
+    @Inject
+    Events events;
+
+    @Inject
+    StreamState state;
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
@@ -43,21 +46,10 @@ class MetricsEndpointTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private TestChannels channels;
 
-    @AfterEach
-    void tearDown() {
-        if (channels != null) {
-            channels.removeAll();
-        }
-    }
+    @Inject
+    TestChannels channels;
 
     @Test
     void countsFailedRedisCommands() {
@@ -73,9 +65,6 @@ class MetricsEndpointTest {
 
     @Test
     void exportsDeliveriesRetriesAndDeadLettersWithoutAnAdminToken() {
-        channels = new TestChannels(repository);
-        Events events = new Events(redis);
-        StreamState state = new StreamState(redis, deadLetters);
         String path = "/metrics/feishu";
         receiver.reply(
                 path,

@@ -3,9 +3,7 @@ package dev.porthole.notification.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.Hmac;
@@ -27,8 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,28 +39,16 @@ class DingTalkWebhookTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
+    @Inject
+    Events events;
 
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    StreamState state;
+
+    @Inject
+    TestChannels channels;
 
     @Test
     void signsTextMessageWithTimestampAndSignQueryParameters() {

@@ -3,7 +3,6 @@ package dev.porthole.notification.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.TestChannels;
@@ -20,8 +19,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,23 +40,13 @@ class MarkupInjectionTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        channels = new TestChannels(repository);
-    }
+    @Inject
+    Events events;
 
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    TestChannels channels;
 
     private static EventEnvelope hostile(String id) {
         return new EventEnvelope(

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.StreamState;
@@ -25,8 +23,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,29 +37,17 @@ class WeComWebhookTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
     private final ObjectMapper mapper = new ObjectMapper();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
+    @Inject
+    Events events;
 
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    StreamState state;
+
+    @Inject
+    TestChannels channels;
 
     @Test
     void postsTextToTheKeyedWebhookUrl() {

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.porthole.notification.testing.AdminTokens;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Reply;
@@ -29,10 +29,7 @@ import org.junit.jupiter.api.Test;
 class SecretsStayOutOfLogsTest {
 
     @Inject
-    Events events;
-
-    @Inject
-    StreamState state;
+    NotificationFixture fixture;
 
     private static final String KEY = "KEY-7f3a9c1e5b";
     private static final String SECRET = "SEC-d2b8e4a6c0";
@@ -71,9 +68,9 @@ class SecretsStayOutOfLogsTest {
                 .statusCode(201)
                 .extract()
                 .asString();
-        String entry = events.append(Events.clientCreated("c-secret"));
+        String entry = fixture.events().append(Events.clientCreated("c-secret"));
         await().atMost(Duration.ofSeconds(15))
-                .until(() -> state.deadLetterOf(entry).isPresent());
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
         // A connection failure too: a channel whose port refuses.
         String refused = given().auth()
                 .oauth2(AdminTokens.admin())

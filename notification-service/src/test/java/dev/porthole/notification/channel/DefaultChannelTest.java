@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.porthole.notification.testing.AdminTokens;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.Hmac;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class DefaultChannelTest {
 
     @Inject
-    Events events;
+    NotificationFixture fixture;
 
     static final String PATH = "/default/open-apis/bot/v2/hook/DEFAULT-HOOK-KEY";
     static final String SECRET = "default-feishu-secret";
@@ -66,8 +67,8 @@ class DefaultChannelTest {
     void deliversSignedToTheChannelTheEnvironmentDefines() throws Exception {
         int before = receiver.requests(PATH).size();
 
-        events.append(Events.clientCreated("filtered-out"));
-        events.append(new PortholeEvent.ClientDisabled("c-default", "admin"));
+        fixture.events().append(Events.clientCreated("filtered-out"));
+        fixture.events().append(new PortholeEvent.ClientDisabled("c-default", "admin"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(PATH).size() == before + 1);
@@ -84,11 +85,12 @@ class DefaultChannelTest {
     void forwardsACertificateRenewalFailureFromTheGateway() throws Exception {
         int before = receiver.requests(PATH).size();
 
-        events.append(new PortholeEvent.CertificateRenewalFailed(
-                "gw-1",
-                "app.example.com",
-                "the ACME CA did not issue a certificate for app.example.com: the CA at https://ca.example/dir cannot be reached",
-                "2027-03-01T00:00:00Z"));
+        fixture.events()
+                .append(new PortholeEvent.CertificateRenewalFailed(
+                        "gw-1",
+                        "app.example.com",
+                        "the ACME CA did not issue a certificate for app.example.com: the CA at https://ca.example/dir cannot be reached",
+                        "2027-03-01T00:00:00Z"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(PATH).size() == before + 1);

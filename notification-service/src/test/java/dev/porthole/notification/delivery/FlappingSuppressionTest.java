@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
@@ -35,28 +34,23 @@ class FlappingSuppressionTest {
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @Inject
-    Events events;
-
-    @Inject
-    StreamState state;
-
-    @Inject
-    TestChannels channels;
+    NotificationFixture fixture;
 
     private String channel(String id) {
         String path = "/flapping/" + id;
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(
-                id,
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                null,
-                EventType.TUNNEL_CLOSED,
-                EventType.TUNNEL_OPENED,
-                EventType.AGENT_CONNECTED,
-                EventType.AGENT_DISCONNECTED);
+        fixture.channels()
+                .create(
+                        id,
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        null,
+                        EventType.TUNNEL_CLOSED,
+                        EventType.TUNNEL_OPENED,
+                        EventType.AGENT_CONNECTED,
+                        EventType.AGENT_DISCONNECTED);
         return path;
     }
 
@@ -69,10 +63,11 @@ class FlappingSuppressionTest {
             flaps.add(Events.tunnelOpened("c-flap", "api"));
         }
 
-        events.appendAll(flaps);
+        fixture.events().appendAll(flaps);
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1 && state.pendingCount() == 0);
+                .until(() ->
+                        receiver.requests(path).size() == 1 && fixture.state().pendingCount() == 0);
         String text = receiver.requests(path).getFirst().bodyText();
         assertThat(text)
                 .startsWith(
@@ -87,7 +82,7 @@ class FlappingSuppressionTest {
     void sendsALoneClosedTunnelAsItselfOnceTheWindowHasPassed() {
         String path = channel("flap-lone");
 
-        events.append(Events.tunnelClosed("c-lone", "lonely"));
+        fixture.events().append(Events.tunnelClosed("c-lone", "lonely"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -100,8 +95,11 @@ class FlappingSuppressionTest {
     void reportsATunnelThatStayedDownAsDown() {
         String path = channel("flap-down");
 
-        events.appendAll(List.of(
-                Events.tunnelClosed("c-d", "db"), Events.tunnelOpened("c-d", "db"), Events.tunnelClosed("c-d", "db")));
+        fixture.events()
+                .appendAll(List.of(
+                        Events.tunnelClosed("c-d", "db"),
+                        Events.tunnelOpened("c-d", "db"),
+                        Events.tunnelClosed("c-d", "db")));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -121,7 +119,7 @@ class FlappingSuppressionTest {
         }
         changes.add(Events.tunnelClosed("c-other", "other"));
 
-        events.appendAll(changes);
+        fixture.events().appendAll(changes);
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 2);
@@ -139,7 +137,7 @@ class FlappingSuppressionTest {
     void passesAnOpenedTunnelWithNothingHeldStraightThrough() {
         String path = channel("flap-open");
 
-        events.append(Events.tunnelOpened("c-open", "fresh"));
+        fixture.events().append(Events.tunnelOpened("c-open", "fresh"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);

@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
@@ -41,28 +40,23 @@ class RateLimitSummaryTest {
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @Inject
-    Events events;
-
-    @Inject
-    StreamState state;
-
-    @Inject
-    TestChannels channels;
+    NotificationFixture fixture;
 
     @Test
     void mergesEventsBeyondDingTalksTwentyAMinuteIntoOneSummary() {
         String path = "/ratelimit/dingtalk/robot/send";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create(
-                "rl-dingtalk",
-                ProviderKind.DINGTALK,
-                receiver.url(path + "?access_token=t"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type} {clientId}",
-                EventType.CLIENT_CREATED,
-                EventType.AGENT_CONNECTED,
-                EventType.AUTH_FAILED);
+        fixture.channels()
+                .create(
+                        "rl-dingtalk",
+                        ProviderKind.DINGTALK,
+                        receiver.url(path + "?access_token=t"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type} {clientId}",
+                        EventType.CLIENT_CREATED,
+                        EventType.AGENT_CONNECTED,
+                        EventType.AUTH_FAILED);
         double summariesBefore = count("porthole.notify.summaries");
         List<PortholeEvent> burst = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -76,7 +70,7 @@ class RateLimitSummaryTest {
             burst.add(Events.authFailed("x-" + i));
         }
 
-        events.appendAll(burst);
+        fixture.events().appendAll(burst);
 
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> receiver.requests(path).size() == 21);
@@ -93,7 +87,7 @@ class RateLimitSummaryTest {
         // The 21st message waited for DingTalk's next permit: 20 a minute refill one every 3 s.
         assertThat(Duration.between(requests.get(19).at(), requests.get(20).at()))
                 .isGreaterThan(Duration.ofMillis(2000));
-        await().atMost(Duration.ofSeconds(5)).until(() -> state.pendingCount() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.state().pendingCount() == 0);
         assertThat(count("porthole.notify.summaries") - summariesBefore).isEqualTo(1.0);
         await().during(Duration.ofSeconds(1))
                 .atMost(Duration.ofSeconds(2))
@@ -104,16 +98,17 @@ class RateLimitSummaryTest {
     void sendsTheOnlyHeldBackEventAsItselfNotAsASummary() {
         String path = "/ratelimit/slack/one";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(
-                "rl-slack",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "rl-slack",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
 
-        events.appendAll(List.of(Events.clientCreated("first"), Events.clientCreated("second")));
+        fixture.events().appendAll(List.of(Events.clientCreated("first"), Events.clientCreated("second")));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 2);

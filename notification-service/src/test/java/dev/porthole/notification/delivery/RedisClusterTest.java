@@ -11,8 +11,7 @@ import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisClusterTestResource;
 import dev.porthole.testing.WebhookReceiver;
@@ -52,13 +51,7 @@ class RedisClusterTest {
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @Inject
-    Events events;
-
-    @Inject
-    StreamState state;
-
-    @Inject
-    TestChannels channels;
+    NotificationFixture fixture;
 
     @Test
     void theServiceTalksToTheCluster() {
@@ -74,39 +67,43 @@ class RedisClusterTest {
                 Reply.text(503, "down"),
                 Reply.text(503, "down"),
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
-        channels.create(
-                "cluster-wecom",
-                ProviderKind.WECOM,
-                receiver.url(path + "?key=k"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "cluster-wecom",
+                        ProviderKind.WECOM,
+                        receiver.url(path + "?key=k"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
         assertThat(repository.storedCount()).isEqualTo(1);
 
-        String entry = events.append(Events.clientCreated("c-cluster"));
+        String entry = fixture.events().append(Events.clientCreated("c-cluster"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
-        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
+        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
         deadLetters.replay(letter);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 4);
-        assertThat(state.deadLetterOf(entry)).as("the replayed letter is gone").isEmpty();
+        assertThat(fixture.state().deadLetterOf(entry))
+                .as("the replayed letter is gone")
+                .isEmpty();
     }
 
     @Test
     void replicasShareARateLimitBucket() {
         SharedTokenBuckets replicaA = new SharedTokenBuckets(redis, keys, config);
         SharedTokenBuckets replicaB = new SharedTokenBuckets(redis, keys, config);
-        var channel = channels.create(
-                "cluster-slack",
-                ProviderKind.SLACK,
-                receiver.url("/cluster/slack"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        var channel = fixture.channels()
+                .create(
+                        "cluster-slack",
+                        ProviderKind.SLACK,
+                        receiver.url("/cluster/slack"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
         assertThat(replicaA.tryAcquire(channel).granted()).isTrue();
         assertThat(replicaB.tryAcquire(channel).granted())
                 .as("Slack allows one a second, for both replicas together")

@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisServerProcess;
 import dev.porthole.testing.WebhookReceiver;
@@ -31,10 +31,7 @@ import org.junit.jupiter.api.Test;
 class ReadinessTest {
 
     @Inject
-    Events events;
-
-    @Inject
-    TestChannels channels;
+    NotificationFixture fixture;
 
     /** A Redis of this class's own, so that stopping it disturbs no other test. */
     public static class OwnRedis implements QuarkusTestResourceLifecycleManager {
@@ -76,19 +73,20 @@ class ReadinessTest {
 
         String path = "/readiness/after-restart";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(
-                "after-restart",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
-        events.append(Events.clientCreated("back-again"));
+        fixture.channels()
+                .create(
+                        "after-restart",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
+        fixture.events().append(Events.clientCreated("back-again"));
 
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> receiver.requests(path).size() == 1);
         assertThat(receiver.requests(path).getFirst().bodyText()).contains("back-again");
-        channels.removeAll();
+        fixture.channels().removeAll();
     }
 }

@@ -8,8 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.PrometheusText;
 import dev.porthole.testing.RedisTestResource;
@@ -32,10 +31,7 @@ import org.junit.jupiter.api.Test;
 class MetricsEndpointTest {
 
     @Inject
-    Events events;
-
-    @Inject
-    StreamState state;
+    NotificationFixture fixture;
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
@@ -47,9 +43,6 @@ class MetricsEndpointTest {
     RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-
-    @Inject
-    TestChannels channels;
 
     @Test
     void countsFailedRedisCommands() {
@@ -70,18 +63,21 @@ class MetricsEndpointTest {
                 path,
                 Reply.json(200, "{\"code\":11232,\"msg\":\"frequency limited\"}"),
                 Reply.json(200, "{\"code\":0,\"msg\":\"success\"}"));
-        channels.create(
-                "metrics-feishu",
-                ProviderKind.FEISHU,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "metrics-feishu",
+                        ProviderKind.FEISHU,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String delivered = events.append(Events.clientCreated("c-metrics"));
-        String malformed = events.appendFields(Map.of("event", "oops"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !state.pending(delivered) && !state.pending(malformed));
+        String delivered = fixture.events().append(Events.clientCreated("c-metrics"));
+        String malformed = fixture.events().appendFields(Map.of("event", "oops"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        !fixture.state().pending(delivered) && !fixture.state().pending(malformed));
 
         String body = given().get(metrics).then().statusCode(200).extract().asString();
         assertThat(body)

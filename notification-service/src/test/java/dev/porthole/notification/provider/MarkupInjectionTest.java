@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.notification.message.MessageFormat;
-import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
@@ -43,10 +42,7 @@ class MarkupInjectionTest {
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @Inject
-    Events events;
-
-    @Inject
-    TestChannels channels;
+    NotificationFixture fixture;
 
     private static EventEnvelope hostile(String id) {
         return new EventEnvelope(
@@ -58,15 +54,16 @@ class MarkupInjectionTest {
 
     private String deliver(String path, String okBody, ProviderKind provider, MessageFormat format, String template) {
         receiver.reply(path, Reply.json(200, okBody));
-        channels.create(
-                "markup-" + path.hashCode(),
-                provider,
-                receiver.url(path),
-                Optional.empty(),
-                format,
-                template,
-                EventType.AUTH_FAILED);
-        events.append(hostile("e-" + path.hashCode()));
+        fixture.channels()
+                .create(
+                        "markup-" + path.hashCode(),
+                        provider,
+                        receiver.url(path),
+                        Optional.empty(),
+                        format,
+                        template,
+                        EventType.AUTH_FAILED);
+        fixture.events().append(hostile("e-" + path.hashCode()));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
         return receiver.requests(path).getFirst().bodyText();

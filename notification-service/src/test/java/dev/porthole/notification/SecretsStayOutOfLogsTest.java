@@ -4,10 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.testing.AdminTokens;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Reply;
@@ -29,14 +28,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RedisTestResource.class)
 class SecretsStayOutOfLogsTest {
 
+    @Inject
+    NotificationFixture fixture;
+
     private static final String KEY = "KEY-7f3a9c1e5b";
     private static final String SECRET = "SEC-d2b8e4a6c0";
 
     @Inject
     RedisDataSource redis;
-
-    @Inject
-    DeadLetterStore deadLetters;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -69,10 +68,9 @@ class SecretsStayOutOfLogsTest {
                 .statusCode(201)
                 .extract()
                 .asString();
-        String entry = new Events(redis).append(Events.clientCreated("c-secret"));
-        StreamState state = new StreamState(redis, deadLetters);
+        String entry = fixture.events().append(Events.clientCreated("c-secret"));
         await().atMost(Duration.ofSeconds(15))
-                .until(() -> state.deadLetterOf(entry).isPresent());
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
         // A connection failure too: a channel whose port refuses.
         String refused = given().auth()
                 .oauth2(AdminTokens.admin())

@@ -3,9 +3,14 @@ package dev.porthole.auth.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.hibernate.validator.constraints.Range;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * Every auth-service setting under {@code porthole.auth}; each key is also an environment variable
@@ -15,7 +20,13 @@ import java.util.Optional;
 public interface AuthConfig {
 
     /** Configured static tokens, each with unrestricted grants (env: comma-separated list). */
-    Optional<List<String>> staticTokens();
+    Optional<
+                    List<
+                            @Size(
+                                    min = ConfigCheck.MIN_STATIC_TOKEN_LENGTH,
+                                    message = "must be at least {min} characters")
+                            String>>
+            staticTokens();
 
     /** Anonymous, time-limited sessions. */
     @WithName("public")
@@ -27,24 +38,30 @@ public interface AuthConfig {
     /** Slowing down repeated authentication failures. */
     Failures failures();
 
-    /** How long an admin JWT from {@code POST /api/v1/admin/token} stays valid. */
+    /** How long an admin JWT from {@code POST /api/v1/admin/token} stays valid; at most a working day (8h), so a leaked one does not outlive it. */
     @WithDefault("15m")
+    @DurationMin(millis = 1)
+    @DurationMax(hours = 8)
     Duration adminTokenLifetime();
 
     /** bcrypt cost factor (log2 rounds, 4..31) for client secrets. */
     @WithDefault("10")
+    @Range(min = 4, max = 31)
     int bcryptCost();
 
     /** Page size used when a list request names none. */
     @WithDefault("20")
+    @Positive
     int defaultPageSize();
 
     /** Largest page a list request may ask for; larger is a validation error. */
     @WithDefault("100")
+    @Positive
     int maxPageSize();
 
     /** Most issued tokens (static and JWT) one client may hold at once. */
     @WithDefault("50")
+    @Positive
     int maxTokensPerClient();
 
     /** Name of this instance in event sources ({@code auth-service/<name>}); defaults to the host name. */
@@ -58,10 +75,12 @@ public interface AuthConfig {
 
         /** How long a public session lasts before the gateway closes it. */
         @WithDefault("10m")
+        @DurationMin(millis = 1)
         Duration sessionLifetime();
 
         /** How long before the end the gateway warns the agent. */
         @WithDefault("2m")
+        @DurationMin(millis = 0, message = "must be 0s or more")
         Duration warningLead();
     }
 
@@ -70,8 +89,10 @@ public interface AuthConfig {
         /** Audience ({@code aud}) a JWT must carry; when unset, {@code aud} is not checked. */
         Optional<String> audience();
 
-        /** Clock difference allowed when checking {@code exp} and {@code nbf}. */
+        /** Clock difference allowed when checking {@code exp} and {@code nbf}; at most 5m, beyond it an expired token stays good too long. */
         @WithDefault("30s")
+        @DurationMin(millis = 0, message = "must be 0s or more")
+        @DurationMax(minutes = 5)
         Duration clockSkew();
     }
 
@@ -79,18 +100,22 @@ public interface AuthConfig {
     interface Failures {
         /** Length of the window that counts failures; it starts at the first failure. */
         @WithDefault("5m")
+        @DurationMin(millis = 1)
         Duration window();
 
         /** Failures from one remote address within the window before it is refused with 429. */
         @WithDefault("20")
+        @Positive
         int perAddress();
 
         /** Failures for one client id within the window before it is refused with 429. */
         @WithDefault("10")
+        @Positive
         int perClient();
 
         /** How often closed windows are summed up into one aggregate {@code auth.failed} event. */
         @WithDefault("1s")
+        @DurationMin(millis = 1)
         Duration flushInterval();
     }
 }

@@ -2,6 +2,7 @@ package dev.porthole.auth.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Size;
 import java.util.Optional;
 
 /** What gateways present on internal endpoints: {@code PORTHOLE_INTERNAL_TOKEN}, and optionally a client certificate. */
@@ -9,7 +10,8 @@ import java.util.Optional;
 public interface InternalConfig {
 
     /** Shared by gateways and auth-service, at least 16 characters; unset: internal endpoints answer 503. */
-    Optional<String> token();
+    Optional<@Size(min = ConfigCheck.MIN_INTERNAL_TOKEN_LENGTH, message = "must be at least {min} characters") String>
+            token();
 
     /**
      * Internal endpoints also need a TLS client certificate that auth-service's trust store accepts

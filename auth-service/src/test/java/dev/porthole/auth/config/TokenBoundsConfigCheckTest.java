@@ -14,27 +14,23 @@ class TokenBoundsConfigCheckTest {
 
     @Test
     void acceptsTheBoundsThemselves() {
-        assertThat(ConsoleConfigCheckTest.check(Map.of(
-                                "porthole.auth.jwt.clock-skew", "5m",
-                                "porthole.auth.admin-token-lifetime", "8h"))
-                        .problems())
+        assertThat(TestConfigs.problems(Map.of(
+                        "porthole.auth.jwt.clock-skew", "5m",
+                        "porthole.auth.admin-token-lifetime", "8h")))
                 .isEmpty();
     }
 
     @Test
     void refusesAClockSkewAboveFiveMinutes() {
-        assertThat(ConsoleConfigCheckTest.check(Map.of("porthole.auth.jwt.clock-skew", "301s"))
-                        .problems())
+        assertThat(TestConfigs.problems(Map.of("porthole.auth.jwt.clock-skew", "301s")))
                 .containsExactly(
-                        "porthole.auth.jwt.clock-skew (PORTHOLE_AUTH_JWT_CLOCK_SKEW) must be at most 5m, the tolerance on a JWT's exp and nbf (it is 301s)");
+                        "porthole.auth.jwt.clock-skew (PORTHOLE_AUTH_JWT_CLOCK_SKEW) must be shorter than or equal to 5 minutes");
     }
 
     @Test
     void refusesAnAdminTokenLifetimeAboveEightHours() {
-        assertThat(ConsoleConfigCheckTest.check(Map.of("porthole.auth.admin-token-lifetime", "30d"))
-                        .problems())
+        assertThat(TestConfigs.problems(Map.of("porthole.auth.admin-token-lifetime", "30d")))
                 .containsExactly(
-                        "porthole.auth.admin-token-lifetime (PORTHOLE_AUTH_ADMIN_TOKEN_LIFETIME) must be at most 8h, how long an admin JWT stays valid"
-                                + " (it is 720h)");
+                        "porthole.auth.admin-token-lifetime (PORTHOLE_AUTH_ADMIN_TOKEN_LIFETIME) must be shorter than or equal to 8 hours");
     }
 }

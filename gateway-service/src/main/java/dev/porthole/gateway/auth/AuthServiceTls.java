@@ -1,6 +1,6 @@
 package dev.porthole.gateway.auth;
 
-import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.ServiceTlsConfig;
 import io.quarkus.tls.TlsConfiguration;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
@@ -22,7 +22,7 @@ public final class AuthServiceTls implements TlsConfiguration {
     private final PemKeyCertOptions clientCertificate;
     private final PemTrustOptions trusted;
 
-    private AuthServiceTls(GatewayConfig.ServiceTls files) {
+    private AuthServiceTls(ServiceTlsConfig files) {
         this.clientCertificate = files.certFile().isPresent() && files.keyFile().isPresent()
                 ? new PemKeyCertOptions()
                         .setCertPath(files.certFile().get())
@@ -33,14 +33,14 @@ public final class AuthServiceTls implements TlsConfiguration {
     }
 
     /** The configuration when any of {@code auth.service-tls}'s files is set. */
-    static Optional<TlsConfiguration> of(GatewayConfig.ServiceTls files) {
+    static Optional<TlsConfiguration> of(ServiceTlsConfig files) {
         return files.caFile().isPresent() || files.certFile().isPresent()
                 ? Optional.of(new AuthServiceTls(files))
                 : Optional.empty();
     }
 
     /** The same CA and client certificate as an SSLContext, for a client that is not Vert.x's (the readiness check); empty when none is set. */
-    public static Optional<SSLContext> sslContext(GatewayConfig.ServiceTls files, Vertx vertx) throws Exception {
+    public static Optional<SSLContext> sslContext(ServiceTlsConfig files, Vertx vertx) throws Exception {
         if (files.caFile().isEmpty() && files.certFile().isEmpty()) {
             return Optional.empty();
         }

@@ -1,7 +1,9 @@
 package dev.porthole.gateway.auth;
 
+import dev.porthole.gateway.config.AuthConfig;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.InternalCredential;
+import dev.porthole.gateway.config.ServiceTlsConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.inject.Produces;
@@ -17,7 +19,7 @@ public class AuthenticatorSelection {
     @Produces
     @Singleton
     AgentAuthenticator authenticator(GatewayConfig config, InternalCredential internal) {
-        GatewayConfig.Auth auth = config.auth();
+        AuthConfig auth = config.auth();
         if (auth.serviceUrl().isEmpty()) {
             Log.infof(
                     auth.tokens().filter(t -> !t.isEmpty()).isPresent()
@@ -45,7 +47,7 @@ public class AuthenticatorSelection {
     }
 
     /** The REST client for auth-service at {@code base}, with {@code tls} when it is https. */
-    static AuthServiceApi api(URI base, Duration timeout, GatewayConfig.ServiceTls tls) {
+    static AuthServiceApi api(URI base, Duration timeout, ServiceTlsConfig tls) {
         QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(base)
                 .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.cluster;
 
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.HttpConfig;
 import dev.porthole.gateway.config.InternalAddress;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.ingress.ErrorPages;
@@ -69,7 +70,7 @@ public class PeerListener {
         int port = InternalAddress.parse(InternalAddress.published(
                         config.cluster().internalAddress().get(), config.http().port()))
                 .port();
-        GatewayConfig.Http http = config.http();
+        HttpConfig http = config.http();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(http.host())
                 .setPort(port)

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.cluster;
 
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.MtlsConfig;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -21,7 +22,7 @@ public final class PeerMutualTls {
     private final PemKeyCertOptions ownCertificate;
     private final PemTrustOptions clusterCa;
 
-    private PeerMutualTls(GatewayConfig.Mtls files) {
+    private PeerMutualTls(MtlsConfig files) {
         this.ownCertificate = new PemKeyCertOptions()
                 .setCertPath(files.certFile().orElseThrow())
                 .setKeyPath(files.keyFile().orElseThrow());
@@ -30,13 +31,13 @@ public final class PeerMutualTls {
 
     /** The options when mTLS between gateways is configured (all three files; {@code ConfigCheck} refuses a part of them). */
     public static Optional<PeerMutualTls> of(GatewayConfig config) {
-        GatewayConfig.Mtls files = config.cluster().mtls();
+        MtlsConfig files = config.cluster().mtls();
         return on(config) ? Optional.of(new PeerMutualTls(files)) : Optional.empty();
     }
 
     /** Whether {@code cluster.mtls} is configured. */
     public static boolean on(GatewayConfig config) {
-        GatewayConfig.Mtls files = config.cluster().mtls();
+        MtlsConfig files = config.cluster().mtls();
         return files.certFile().isPresent()
                 && files.keyFile().isPresent()
                 && files.caFile().isPresent();

@@ -1,66 +1,38 @@
 package dev.porthole.gateway.config;
 
 import dev.porthole.protocol.frame.FrameCodec;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.net.SocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Checks the gateway configuration as a whole and reports every mistake at once, each naming its
- * key, so that one restart fixes them all.
+ * Checks what the constraints on {@link GatewayConfig}'s keys cannot: rules that span keys, sizes
+ * ({@code MemorySize} has no constraint), URLs and addresses, readable files. Reports every such
+ * mistake at once, each naming its key; a key that breaks its own constraint stopped start-up
+ * earlier, named by the configuration library with its environment variable.
  */
 public final class ConfigCheck {
-
-    private static final Pattern DOMAIN = Pattern.compile(
-            "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
 
     private ConfigCheck() {}
 
     /** The mistakes in {@code config}, one sentence each; empty when it is fine. */
     public static List<String> problems(GatewayConfig config) {
         List<String> problems = new ArrayList<>();
-        GatewayConfig.Http http = config.http();
-        if (!DOMAIN.matcher(http.domain()).matches()) {
-            problems.add("porthole.gateway.http.domain: '" + http.domain() + "' is not a lower-case DNS name");
-        }
-        checkPort(problems, "porthole.gateway.http.port", http.port());
-        http.publicPort().ifPresent(port -> checkPort(problems, "porthole.gateway.http.public-port", port));
-        if (!http.agentPath().startsWith("/")) {
-            problems.add("porthole.gateway.http.agent-path: must start with '/', was '" + http.agentPath() + "'");
-        }
-        if (!http.pathPrefix().startsWith("/")
-                || !http.pathPrefix().endsWith("/")
-                || http.pathPrefix().length() < 3) {
-            problems.add("porthole.gateway.http.path-prefix: must look like '/t/', was '" + http.pathPrefix() + "'");
-        }
+        HttpConfig http = config.http();
         if (http.agentPath().startsWith(http.pathPrefix())) {
             problems.add(
                     "porthole.gateway.http.agent-path: must not lie under path-prefix '" + http.pathPrefix() + "'");
         }
-        positive(
-                problems,
-                "porthole.gateway.http.response-timeout",
-                http.responseTimeout().toMillis());
-        positive(
-                problems,
-                "porthole.gateway.http.idle-timeout",
-                http.idleTimeout().toMillis());
-        positive(
-                problems,
-                "porthole.gateway.http.request-head-timeout",
-                http.requestHeadTimeout().toMillis());
-        http.eventLoops().ifPresent(n -> positive(problems, "porthole.gateway.http.event-loops", n));
 
-        GatewayConfig.Tunnel tunnel = config.tunnel();
+        TunnelConfig tunnel = config.tunnel();
         long frame = tunnel.maxFrameSize().asLongValue();
         if (frame < FrameCodec.MIN_MAX_FRAME_SIZE || frame > 16L * 1024 * 1024) {
             problems.add("porthole.gateway.tunnel.max-frame-size: must be between 4K and 16M, was " + frame);
@@ -73,52 +45,18 @@ public final class ConfigCheck {
         if (maxWindow < 1024 || maxWindow > 1024L * 1024 * 1024) {
             problems.add("porthole.gateway.tunnel.max-window: must be between 1K and 1G, was " + maxWindow);
         }
-        positive(problems, "porthole.gateway.tunnel.max-streams-per-session", tunnel.maxStreamsPerSession());
-        positive(problems, "porthole.gateway.tunnel.max-tunnels-per-session", tunnel.maxTunnelsPerSession());
-        positive(
-                problems,
-                "porthole.gateway.tunnel.handshake-timeout",
-                tunnel.handshakeTimeout().toMillis());
 
-        GatewayConfig.Heartbeat heartbeat = config.heartbeat();
-        positive(
-                problems,
-                "porthole.gateway.heartbeat.interval",
-                heartbeat.interval().toMillis());
+        HeartbeatConfig heartbeat = config.heartbeat();
         if (heartbeat.timeout().compareTo(heartbeat.interval().multipliedBy(2)) < 0) {
             problems.add("porthole.gateway.heartbeat.timeout: must be at least twice heartbeat.interval ("
                     + heartbeat.interval() + "), was " + heartbeat.timeout());
         }
-        GatewayConfig.Registry registry = config.registry();
-        positive(
-                problems,
-                "porthole.gateway.registry.refresh-interval",
-                registry.refreshInterval().toMillis());
+        RegistryConfig registry = config.registry();
         if (registry.ttl().compareTo(registry.refreshInterval().multipliedBy(2)) < 0) {
             problems.add("porthole.gateway.registry.ttl: must be at least twice registry.refresh-interval ("
                     + registry.refreshInterval() + "), was " + registry.ttl());
         }
-        positive(problems, "porthole.gateway.registry.random-name-attempts", registry.randomNameAttempts());
-        if (registry.nameTombstone().isNegative()) {
-            problems.add(
-                    "porthole.gateway.registry.name-tombstone: must be 0s or more, was " + registry.nameTombstone());
-        }
-        if (config.auth().publicSessionsPerAddress() < 0) {
-            problems.add("porthole.gateway.auth.public-sessions-per-address: must be 0 (no limit) or more, was "
-                    + config.auth().publicSessionsPerAddress());
-        }
-        if (config.auth().publicSessions() < 0) {
-            problems.add("porthole.gateway.auth.public-sessions: must be 0 (no limit) or more, was "
-                    + config.auth().publicSessions());
-        }
-        config.auth().tokens().ifPresent(tokens -> {
-            for (int i = 0; i < tokens.size(); i++) {
-                if (tokens.get(i).length() < 16) {
-                    problems.add("porthole.gateway.auth.tokens[" + i + "]: a token must be at least 16 characters");
-                }
-            }
-        });
-        GatewayConfig.Auth auth = config.auth();
+        AuthConfig auth = config.auth();
         if (auth.serviceUrl().isPresent()
                 && auth.tokens().filter(tokens -> !tokens.isEmpty()).isPresent()) {
             problems.add(
@@ -137,120 +75,46 @@ public final class ConfigCheck {
             problems.add("porthole.gateway.auth.service-tls: set cert-file and key-file together"
                     + " (PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_CERT_FILE, PORTHOLE_GATEWAY_AUTH_SERVICE_TLS_KEY_FILE)");
         }
-        positive(
-                problems,
-                "porthole.gateway.auth.service-timeout",
-                auth.serviceTimeout().toMillis());
-        positive(problems, "porthole.gateway.auth.cache-size", auth.cacheSize());
 
-        GatewayConfig.Tcp tcp = config.tcp();
+        TcpConfig tcp = config.tcp();
         if (tcp.portRange().contains(http.port())) {
             problems.add("porthole.gateway.tcp.port-range: " + tcp.portRange() + " contains http.port " + http.port());
         }
-        positive(problems, "porthole.gateway.tcp.max-connections-per-tunnel", tcp.maxConnectionsPerTunnel());
-        positive(
-                problems, "porthole.gateway.tcp.idle-timeout", tcp.idleTimeout().toMillis());
-        positive(problems, "porthole.gateway.tcp.allocation-attempts", tcp.allocationAttempts());
-        positive(
-                problems,
-                "porthole.gateway.metrics.max-tunnels",
-                config.metrics().maxTunnels());
-        positive(
-                problems,
-                "porthole.gateway.metrics.max-clients",
-                config.metrics().maxClients());
-        long checkMillis = config.configFileCheckInterval().toMillis();
-        if (checkMillis < 100 || checkMillis > 60_000) {
-            problems.add("porthole.gateway.config-file-check-interval: must be between 100ms and 1m, was "
-                    + config.configFileCheckInterval());
-        }
-        if (config.shutdown().preDrainDelay().isNegative()) {
-            problems.add("porthole.gateway.shutdown.pre-drain-delay: must be 0s or more, was "
-                    + config.shutdown().preDrainDelay());
-        }
-        if (config.shutdown().drainTimeout().isNegative()) {
-            problems.add("porthole.gateway.shutdown.drain-timeout: must be 0s or more, was "
-                    + config.shutdown().drainTimeout());
-        }
 
-        GatewayConfig.Limits limits = config.limits();
-        GatewayConfig.Bandwidth bandwidth = limits.bandwidth();
-        bandwidth
-                .upload()
-                .ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.upload", rate.asLongValue()));
-        bandwidth
-                .download()
-                .ifPresent(
-                        rate -> positive(problems, "porthole.gateway.limits.bandwidth.download", rate.asLongValue()));
+        LimitsConfig limits = config.limits();
+        BandwidthConfig bandwidth = limits.bandwidth();
+        bandwidth.upload().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.upload", rate));
+        bandwidth.download().ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.download", rate));
         bandwidth
                 .clientUpload()
-                .ifPresent(rate ->
-                        positive(problems, "porthole.gateway.limits.bandwidth.client-upload", rate.asLongValue()));
+                .ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.client-upload", rate));
         bandwidth
                 .clientDownload()
-                .ifPresent(rate ->
-                        positive(problems, "porthole.gateway.limits.bandwidth.client-download", rate.asLongValue()));
-        positive(problems, "porthole.gateway.limits.streams-per-tunnel", limits.streamsPerTunnel());
-        limits.requestsPerSecondPerTunnel()
-                .ifPresent(rate -> positive(problems, "porthole.gateway.limits.requests-per-second-per-tunnel", rate));
-        positive(
-                problems,
-                "porthole.gateway.limits.max-body-size",
-                limits.maxBodySize().asLongValue());
-
-        positive(
-                problems,
-                "porthole.gateway.policy.webhook-tolerance",
-                config.policy().webhookTolerance().toSeconds());
-        positive(
-                problems,
-                "porthole.gateway.policy.oidc-discovery-timeout",
-                config.policy().oidcDiscoveryTimeout().toMillis());
-        positive(
-                problems,
-                "porthole.gateway.policy.oidc-session",
-                config.policy().oidcSession().toSeconds());
+                .ifPresent(rate -> positive(problems, "porthole.gateway.limits.bandwidth.client-download", rate));
+        positive(problems, "porthole.gateway.limits.max-body-size", limits.maxBodySize());
         positive(
                 problems,
                 "porthole.gateway.policy.webhook-max-body",
-                config.policy().webhookMaxBody().asLongValue());
-        positive(
-                problems,
-                "porthole.gateway.policy.rate-limit-visitors",
-                config.policy().rateLimitVisitors());
+                config.policy().webhookMaxBody());
 
-        GatewayConfig.Cluster cluster = config.cluster();
-        cluster.internalAddress().ifPresent(address -> {
+        config.cluster().internalAddress().ifPresent(address -> {
             String problem = InternalAddress.problem(address);
             if (problem != null) {
                 problems.add("porthole.gateway.cluster.internal-address: " + problem);
             }
         });
-        positive(
-                problems,
-                "porthole.gateway.cluster.connect-timeout",
-                cluster.connectTimeout().toMillis());
-        positive(problems, "porthole.gateway.cluster.max-connections-per-peer", cluster.maxConnectionsPerPeer());
         checkTls(problems, config);
         return problems;
     }
 
     private static void checkTls(List<String> problems, GatewayConfig config) {
-        GatewayConfig.Tls tls = config.tls();
+        TlsConfig tls = config.tls();
         List<String> certs = tls.certFiles().orElse(List.of());
         List<String> keys = tls.keyFiles().orElse(List.of());
         if (certs.size() != keys.size()) {
             problems.add("porthole.gateway.tls.key-files: give one key file per certificate file, in the same order ("
                     + certs.size() + " certificate file(s), " + keys.size() + " key file(s))");
         }
-        long checkMillis = tls.reloadCheckInterval().toMillis();
-        if (checkMillis < 100 || checkMillis > 3_600_000) {
-            problems.add("porthole.gateway.tls.reload-check-interval: must be between 100ms and 1h, was "
-                    + tls.reloadCheckInterval());
-        }
-        tls.hstsMaxAge()
-                .filter(Duration::isNegative)
-                .ifPresent(age -> problems.add("porthole.gateway.tls.hsts-max-age: must be 0s or more, was " + age));
         boolean acme = tls.acme().directoryUrl().filter(url -> !url.isBlank()).isPresent();
         if (acme) {
             checkAcme(problems, config);
@@ -276,7 +140,6 @@ public final class ConfigCheck {
             }
         }
         tls.redirectPort().ifPresent(port -> {
-            checkPort(problems, "porthole.gateway.tls.redirect-port", port);
             if (certs.isEmpty() && !acme) {
                 problems.add(
                         "porthole.gateway.tls.redirect-port: redirects to https need TLS on the public port; set tls.cert-files or tls.acme.directory-url");
@@ -288,18 +151,12 @@ public final class ConfigCheck {
     }
 
     private static void checkAcme(List<String> problems, GatewayConfig config) {
-        GatewayConfig.Acme acme = config.tls().acme();
-        String url = acme.directoryUrl().orElseThrow();
-        if (!url.startsWith("https://") && !url.startsWith("acme://")) {
-            problems.add(
-                    "porthole.gateway.tls.acme.directory-url: must be an https:// URL (or an acme4j acme:// URI), was "
-                            + url);
-        }
+        AcmeConfig acme = config.tls().acme();
         String keyProblem = dev.porthole.gateway.tls.acme.SealedValues.keyProblem(acme.encryptionKey());
         if (keyProblem != null) {
             problems.add("porthole.gateway.tls.acme.encryption-key: " + keyProblem);
         }
-        GatewayConfig.Dns01 dns01 = acme.dns01();
+        Dns01Config dns01 = acme.dns01();
         if (dns01.solver().isEmpty() && config.tls().redirectPort().isEmpty()) {
             problems.add(
                     "porthole.gateway.tls.acme.directory-url: the CA checks HTTP-01 challenges over plain HTTP (port 80);"
@@ -320,24 +177,11 @@ public final class ConfigCheck {
                         + solverUrl);
             }
         });
-        positive(problems, "porthole.gateway.tls.acme.max-orders-per-hour", acme.maxOrdersPerHour());
-        positive(
-                problems,
-                "porthole.gateway.tls.acme.renew-check-interval",
-                acme.renewCheckInterval().toMillis());
-        positive(
-                problems,
-                "porthole.gateway.tls.acme.order-timeout",
-                acme.orderTimeout().toMillis());
-        positive(
-                problems,
-                "porthole.gateway.tls.acme.retry-after",
-                acme.retryAfter().toMillis());
     }
 
     /** Checks {@code cluster.mtls}: all three files or none, each readable, and a cluster to use them in; true when it is on. */
-    private static boolean checkMtls(List<String> problems, GatewayConfig.Cluster cluster) {
-        GatewayConfig.Mtls mtls = cluster.mtls();
+    private static boolean checkMtls(List<String> problems, ClusterConfig cluster) {
+        MtlsConfig mtls = cluster.mtls();
         Map<String, Optional<String>> files = new LinkedHashMap<>();
         files.put("cert-file", mtls.certFile());
         files.put("key-file", mtls.keyFile());
@@ -377,15 +221,10 @@ public final class ConfigCheck {
         }
     }
 
-    private static void checkPort(List<String> problems, String key, int port) {
-        if (port < 0 || port > 65535) {
-            problems.add(key + ": must be between 0 and 65535, was " + port);
-        }
-    }
-
-    private static void positive(List<String> problems, String key, long value) {
-        if (value <= 0) {
-            problems.add(key + ": must be positive, was " + value);
+    /** A size (bytes, or bytes per second) that has no Bean Validation constraint of its own: {@code MemorySize}. */
+    private static void positive(List<String> problems, String key, MemorySize value) {
+        if (value.asLongValue() <= 0) {
+            problems.add(key + ": must be positive, was " + value.asLongValue());
         }
     }
 }

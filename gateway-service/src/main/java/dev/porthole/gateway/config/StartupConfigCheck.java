@@ -1,6 +1,6 @@
 package dev.porthole.gateway.config;
 
-import io.quarkus.logging.Log;
+import dev.porthole.protocol.config.InvalidConfigurationException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Runs {@link ConfigCheck} before anything else starts (listeners, Redis, the agent endpoint) and
  * stops start-up on the first mistake found, having logged every one. Single values that do not
- * even convert (a port range that is not one, a scheme that is neither http nor https) stopped
- * start-up earlier, named by the configuration library.
+ * even convert (a port range that is not one, a scheme that is neither http nor https) or break
+ * their key's constraint (a negative port) stopped start-up earlier, named by the configuration
+ * library with their environment variable ({@code dev.porthole.protocol.config.NamingConfigValidator}).
  */
 @ApplicationScoped
 public class StartupConfigCheck {
@@ -25,9 +26,6 @@ public class StartupConfigCheck {
 
     /** Logs each problem with its setting and environment variable; answers the exception that stops start-up. */
     public static InvalidConfigurationException logged(List<String> problems) {
-        List<String> named =
-                problems.stream().map(InvalidConfigurationException::naming).toList();
-        named.forEach(problem -> Log.error("invalid configuration: " + problem));
-        return new InvalidConfigurationException(named);
+        return InvalidConfigurationException.logged("gateway", problems);
     }
 }

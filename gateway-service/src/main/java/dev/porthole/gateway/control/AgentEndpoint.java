@@ -4,6 +4,7 @@ import dev.porthole.gateway.auth.AgentAuthenticator;
 import dev.porthole.gateway.auth.AgentRejectedException;
 import dev.porthole.gateway.auth.AgentSourceAddress;
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.TunnelConfig;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
@@ -59,7 +60,7 @@ public class AgentEndpoint {
     }
 
     /** The limits agent connections get; a max-window below initial-window means a fixed window. */
-    static MuxSettings muxSettings(GatewayConfig.Tunnel tunnel) {
+    static MuxSettings muxSettings(TunnelConfig tunnel) {
         int frame = (int) tunnel.maxFrameSize().asLongValue();
         int window = (int) tunnel.initialWindow().asLongValue();
         int maxWindow = (int) Math.max(window, tunnel.maxWindow().asLongValue());

@@ -2,6 +2,8 @@ package dev.porthole.gateway.ingress;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
+import dev.porthole.gateway.config.Http2Config;
+import dev.porthole.gateway.config.HttpConfig;
 import dev.porthole.gateway.config.StartupConfigCheck;
 import dev.porthole.gateway.control.AgentEndpoint;
 import dev.porthole.gateway.control.PublicAddresses;
@@ -137,8 +139,8 @@ public class PublicHttpServer {
     }
 
     private HttpServerOptions options() {
-        GatewayConfig.Http http = config.http();
-        GatewayConfig.Http2 http2 = http.http2();
+        HttpConfig http = config.http();
+        Http2Config http2 = http.http2();
         return new HttpServerOptions()
                 .setHost(http.host())
                 .setPort(http.port())

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.limits;
 
-import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.BandwidthConfig;
+import dev.porthole.gateway.config.LimitsConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import java.util.Optional;
 
@@ -42,8 +43,8 @@ public record LimitSettings(
     }
 
     /** The settings a configuration asks for; call {@code ConfigCheck} first for messages that name the keys. */
-    public static LimitSettings from(GatewayConfig.Limits limits) {
-        GatewayConfig.Bandwidth bandwidth = limits.bandwidth();
+    public static LimitSettings from(LimitsConfig limits) {
+        BandwidthConfig bandwidth = limits.bandwidth();
         return new LimitSettings(
                 rate(bandwidth.upload()),
                 rate(bandwidth.download()),

@@ -3,6 +3,7 @@ package dev.porthole.gateway.tcp;
 import dev.porthole.gateway.cluster.PeerStreams;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
+import dev.porthole.gateway.config.TcpConfig;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.message.ResetCode;
@@ -28,7 +29,7 @@ public class PortListeners {
 
     private final Vertx vertx;
     private final GatewayMetrics metrics;
-    private final GatewayConfig.Tcp config;
+    private final TcpConfig config;
     private final PeerStreams peers;
     private final String instanceId;
     private final ConcurrentHashMap<Integer, PublicPort> bound = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.tls;
 
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.HttpConfig;
 import dev.porthole.gateway.control.PublicAddresses;
 import dev.porthole.gateway.ingress.Addressing;
 import dev.porthole.gateway.ingress.ErrorPages;
@@ -50,7 +51,7 @@ public class HttpsRedirect {
             return Future.succeededFuture();
         }
         int port = config.tls().redirectPort().getAsInt();
-        GatewayConfig.Http http = config.http();
+        HttpConfig http = config.http();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(http.host())
                 .setPort(port)

@@ -1,6 +1,6 @@
 package dev.porthole.gateway.udp;
 
-import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.UdpConfig;
 import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -31,7 +31,7 @@ public final class UdpPort {
 
     private final int port;
     private final String tunnel;
-    private final GatewayConfig.Udp config;
+    private final UdpConfig config;
     private final GatewayMetrics metrics;
     private final FlowTable flows;
     private volatile TunnelOwner owner;
@@ -39,7 +39,7 @@ public final class UdpPort {
     private DatagramSocket socket;
     private long sweeper = -1;
 
-    UdpPort(int port, String tunnel, GatewayConfig.Udp config, GatewayMetrics metrics, TunnelOwner owner) {
+    UdpPort(int port, String tunnel, UdpConfig config, GatewayMetrics metrics, TunnelOwner owner) {
         this.port = port;
         this.tunnel = tunnel;
         this.config = config;

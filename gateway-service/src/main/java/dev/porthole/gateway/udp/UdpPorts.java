@@ -1,6 +1,7 @@
 package dev.porthole.gateway.udp;
 
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.UdpConfig;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
 import io.vertx.core.Future;
@@ -19,7 +20,7 @@ public class UdpPorts {
 
     private final Vertx vertx;
     private final GatewayMetrics metrics;
-    private final GatewayConfig.Udp config;
+    private final UdpConfig config;
     private final ConcurrentHashMap<Integer, UdpPort> bound = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 

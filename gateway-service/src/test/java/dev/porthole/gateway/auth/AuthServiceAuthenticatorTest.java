@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.ServiceTlsConfig;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.AuthMethod;
@@ -85,7 +85,7 @@ class AuthServiceAuthenticatorTest {
 
     /** The gateway's {@code auth.service-tls} files. */
     private record ServiceTlsFiles(Optional<String> caFile, Optional<String> certFile, Optional<String> keyFile)
-            implements GatewayConfig.ServiceTls {}
+            implements ServiceTlsConfig {}
 
     @AfterEach
     void stopStandIn() throws Exception {
@@ -96,7 +96,7 @@ class AuthServiceAuthenticatorTest {
         return authenticator(base, timeout, new ServiceTlsFiles(Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
-    private AuthServiceAuthenticator authenticator(URI base, Duration timeout, GatewayConfig.ServiceTls tls) {
+    private AuthServiceAuthenticator authenticator(URI base, Duration timeout, ServiceTlsConfig tls) {
         AuthServiceApi api = AuthenticatorSelection.api(base, timeout, tls);
         return new AuthServiceAuthenticator(
                 api, INTERNAL_TOKEN, timeout, new PrincipalCache(Duration.ofSeconds(30), 100, Clock.systemUTC()));

@@ -63,13 +63,18 @@ class GatewayFileParserTest {
     }
 
     @Test
-    void takesATokenWrittenAsItsHashAndRefusesAMalformedHash() throws Exception {
+    void takesATokenWrittenAsItsHash() throws Exception {
         String hashed = StaticCredential.hashed("token-a-0123456789");
         GatewayFile file = parse("tokens: [ \"" + hashed + "\" ]\n");
         assertThat(file.credentials().orElseThrow())
                 .singleElement()
                 .satisfies(credential -> assertThat(StaticCredential.HASHED + credential.sha256Hex())
                         .isEqualTo(hashed));
+    }
+
+    @Test
+    void namesEveryBadTokenOfAListWithHashes() {
+        String hashed = StaticCredential.hashed("token-a-0123456789");
         assertThat(problems("tokens: [ \"sha256:ABC\", \"token-a-0123456789\", \"" + hashed + "\" ]\n"))
                 .containsExactly(
                         "porthole.yml line 1: tokens[0]: a token written as its hash is 'sha256:' and 64 lower-case hex digits (sha256sum of the token)",

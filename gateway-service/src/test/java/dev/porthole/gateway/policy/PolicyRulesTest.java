@@ -57,9 +57,29 @@ class PolicyRulesTest {
     }
 
     @Test
-    void theRateLimitRefillsOverItsPeriodPerVisitorAndForgetsTheLeastRecentBeyondItsBound() {
+    void theRateLimitRefillsOverItsPeriodPerVisitor() {
         AtomicLong nanos = new AtomicLong();
-        TimeMeter clock = new TimeMeter() {
+        VisitorRateLimit rate = VisitorRateLimit.of("2/min", manual(nanos), 3, new ArrayList<>());
+        assertThat(rate.take("a")).isEmpty();
+        assertThat(rate.take("a")).isEmpty();
+        assertThat(rate.take("a")).hasValue(30);
+        assertThat(rate.take("b")).isEmpty();
+        nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+        assertThat(rate.take("a")).as("one request back after half a minute").isEmpty();
+    }
+
+    @Test
+    void theRateLimitForgetsTheLeastRecentVisitorBeyondItsBound() {
+        VisitorRateLimit rate = VisitorRateLimit.of("2/min", manual(new AtomicLong()), 3, new ArrayList<>());
+        for (String visitor : List.of("a", "b", "c", "d", "e")) {
+            rate.take(visitor);
+        }
+        assertThat(rate.visitors()).isEqualTo(3);
+    }
+
+    /** A clock that stands still until the test moves {@code nanos}. */
+    private static TimeMeter manual(AtomicLong nanos) {
+        return new TimeMeter() {
             @Override
             public long currentTimeNanos() {
                 return nanos.get();
@@ -70,18 +90,6 @@ class PolicyRulesTest {
                 return false;
             }
         };
-        List<String> problems = new ArrayList<>();
-        VisitorRateLimit rate = VisitorRateLimit.of("2/min", clock, 3, problems);
-        assertThat(rate.take("a")).isEmpty();
-        assertThat(rate.take("a")).isEmpty();
-        assertThat(rate.take("a")).hasValue(30);
-        assertThat(rate.take("b")).isEmpty();
-        nanos.addAndGet(Duration.ofSeconds(30).toNanos());
-        assertThat(rate.take("a")).as("one request back after half a minute").isEmpty();
-        rate.take("c");
-        rate.take("d");
-        rate.take("e");
-        assertThat(rate.visitors()).isEqualTo(3);
     }
 
     @Test
@@ -175,9 +183,13 @@ class PolicyRulesTest {
     }
 
     @Test
-    void compilingCollectsEveryProblemAndAnEmptyPolicyIsNone() throws Exception {
+    void anEmptyPolicyCompilesToNone() throws Exception {
         assertThat(EdgePolicy.compile(TunnelPolicy.NONE, Duration.ofMinutes(5), 10, TimeMeter.SYSTEM_NANOTIME, false))
                 .isSameAs(EdgePolicy.NONE);
+    }
+
+    @Test
+    void compilingCollectsEveryProblem() {
         assertThatThrownBy(() -> EdgePolicy.compile(
                         policy(List.of("x"), List.of("y"), "z"),
                         Duration.ofMinutes(5),
@@ -187,6 +199,10 @@ class PolicyRulesTest {
                 .isInstanceOfSatisfying(
                         InvalidPolicyException.class,
                         e -> assertThat(e.problems()).hasSize(3));
+    }
+
+    @Test
+    void aCompiledPolicyDescribesItselfWithoutItsSecrets() throws Exception {
         EdgePolicy ok = EdgePolicy.compile(
                 new TunnelPolicy(
                         List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))),

@@ -2,6 +2,7 @@ package dev.porthole.notification.config;
 
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
+import dev.porthole.protocol.admin.AdminTokenKey;
 import dev.porthole.protocol.event.Severity;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -11,9 +12,11 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * Every setting of notification-service. Quarkus maps {@code porthole.x.y} to the environment
@@ -46,7 +49,8 @@ public interface NotificationConfig {
          * The bootstrap admin key ({@code PORTHOLE_ADMIN_KEY}, at least 32 characters); admin JWTs are
          * verified with the key derived from it. Without it the admin API answers 401 to everyone.
          */
-        Optional<String> key();
+        Optional<@Size(min = AdminTokenKey.MIN_ADMIN_KEY_LENGTH, message = "must be at least {min} characters") String>
+                key();
     }
 
     /** notification-service settings. */
@@ -94,6 +98,7 @@ public interface NotificationConfig {
 
         /** How long one XREADGROUP call waits for new entries. */
         @WithDefault("2s")
+        @DurationMin(millis = 1)
         Duration block();
 
         /**
@@ -109,10 +114,12 @@ public interface NotificationConfig {
          * XAUTOCLAIM (a crashed replica's entries). Live replicas refresh theirs every third of it.
          */
         @WithDefault("60s")
+        @DurationMin(seconds = 1)
         Duration claimMinIdle();
 
         /** How often this replica looks for stale entries of other consumers. */
         @WithDefault("10s")
+        @DurationMin(millis = 1)
         Duration claimInterval();
 
         /** Where a newly created consumer group starts: the whole stream, or only new events. */
@@ -132,6 +139,7 @@ public interface NotificationConfig {
     interface Delivery {
         /** Timeout of one webhook request (connect and answer). */
         @WithDefault("10s")
+        @DurationMin(millis = 1)
         Duration timeout();
 
         /** Attempts per message (the first try included) before it goes to the dead-letter stream. */
@@ -142,6 +150,7 @@ public interface NotificationConfig {
 
         /** Delay before the first retry; doubled for every further retry. */
         @WithDefault("2s")
+        @DurationMin(millis = 1)
         Duration initialBackoff();
 
         /** Longest delay between two attempts (a larger Retry-After is still honoured). */
@@ -198,6 +207,7 @@ public interface NotificationConfig {
          * one message reports the flapping instead of one per change. 0 turns suppression off.
          */
         @WithDefault("30s")
+        @DurationMin(millis = 0, message = "must be 0s (off) or more")
         Duration window();
 
         /** Most tunnels and agents watched at once per replica; beyond it events pass unsuppressed. */

@@ -220,7 +220,7 @@ class ChannelAdminApiTest {
     }
 
     @Test
-    void refusesASecondChannelWithTheSameIdAndTheReservedDefaultId() {
+    void refusesASecondChannelWithTheSameId() {
         create(Map.of("id", "twice", "provider", "slack", "url", "https://hooks.slack.com/services/T/B/1"))
                 .then()
                 .statusCode(201);
@@ -228,6 +228,10 @@ class ChannelAdminApiTest {
                 .then()
                 .statusCode(409)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void refusesTheReservedDefaultId() {
         create(Map.of("id", "default", "provider", "slack", "url", "https://hooks.slack.com/services/T/B/3"))
                 .then()
                 .statusCode(400)

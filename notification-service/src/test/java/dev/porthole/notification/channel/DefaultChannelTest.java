@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.porthole.notification.testing.AdminTokens;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.Hmac;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(RedisTestResource.class)
 @TestProfile(DefaultChannelTest.NotificationSettings.class)
 class DefaultChannelTest {
+
+    @Inject
+    NotificationFixture fixture;
 
     static final String PATH = "/default/open-apis/bot/v2/hook/DEFAULT-HOOK-KEY";
     static final String SECRET = "default-feishu-secret";
@@ -62,10 +66,9 @@ class DefaultChannelTest {
     @Test
     void deliversSignedToTheChannelTheEnvironmentDefines() throws Exception {
         int before = receiver.requests(PATH).size();
-        Events events = new Events(redis);
 
-        events.append(Events.clientCreated("filtered-out"));
-        events.append(new PortholeEvent.ClientDisabled("c-default", "admin"));
+        fixture.events().append(Events.clientCreated("filtered-out"));
+        fixture.events().append(new PortholeEvent.ClientDisabled("c-default", "admin"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(PATH).size() == before + 1);
@@ -82,7 +85,7 @@ class DefaultChannelTest {
     void forwardsACertificateRenewalFailureFromTheGateway() throws Exception {
         int before = receiver.requests(PATH).size();
 
-        new Events(redis)
+        fixture.events()
                 .append(new PortholeEvent.CertificateRenewalFailed(
                         "gw-1",
                         "app.example.com",

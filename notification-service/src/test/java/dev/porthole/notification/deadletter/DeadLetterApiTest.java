@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.AdminTokens;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
@@ -25,8 +23,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Dead letters over the admin API: listed newest first, replayed to their channel only, discarded. */
@@ -37,28 +33,10 @@ class DeadLetterApiTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     private static RequestSpecification admin() {
         return given().auth().oauth2(AdminTokens.admin());
@@ -70,27 +48,31 @@ class DeadLetterApiTest {
         String accepting = "/dead-api/accepting";
         receiver.reply(refusing, Reply.text(404, "no_service"));
         receiver.reply(accepting, Reply.text(200, "ok"));
-        channels.create(
-                "dl-refusing",
-                ProviderKind.SLACK,
-                receiver.url(refusing),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_DELETED);
-        channels.create(
-                "dl-accepting",
-                ProviderKind.SLACK,
-                receiver.url(accepting),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_DELETED);
+        fixture.channels()
+                .create(
+                        "dl-refusing",
+                        ProviderKind.SLACK,
+                        receiver.url(refusing),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_DELETED);
+        fixture.channels()
+                .create(
+                        "dl-accepting",
+                        ProviderKind.SLACK,
+                        receiver.url(accepting),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_DELETED);
 
-        String entry = events.append(new dev.porthole.protocol.event.PortholeEvent.ClientDeleted("c-replay", "admin"));
+        String entry = fixture.events()
+                .append(new dev.porthole.protocol.event.PortholeEvent.ClientDeleted("c-replay", "admin"));
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent() && !state.pending(entry));
-        String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent()
+                        && !fixture.state().pending(entry));
+        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
 
         admin().get("/api/v1/dead-letters/" + deadId)
                 .then()
@@ -114,7 +96,8 @@ class DeadLetterApiTest {
                 .path("entryId");
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(refusing).size() == 2 && !state.pending(replayEntry));
+                .until(() -> receiver.requests(refusing).size() == 2
+                        && !fixture.state().pending(replayEntry));
         assertThat(receiver.requests(refusing).get(1).bodyText())
                 .isEqualTo("{\"text\":\"Porthole · client.deleted\\nc-replay\"}");
         await().during(Duration.ofSeconds(1))
@@ -125,10 +108,10 @@ class DeadLetterApiTest {
 
     @Test
     void refusesToReplayAMalformedEntry() {
-        String entry = events.appendFields(Map.of("event", "garbage"));
+        String entry = fixture.events().appendFields(Map.of("event", "garbage"));
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
-        String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
+        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
 
         admin().get("/api/v1/dead-letters/" + deadId)
                 .then()
@@ -148,19 +131,20 @@ class DeadLetterApiTest {
     void refusesToReplayToAChannelThatNoLongerExists() {
         String path = "/dead-api/gone";
         receiver.reply(path, Reply.text(410, "channel_is_archived"));
-        channels.create(
-                "dl-gone",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
-        String entry = events.append(Events.clientCreated("c-gone"));
+        fixture.channels()
+                .create(
+                        "dl-gone",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
+        String entry = fixture.events().append(Events.clientCreated("c-gone"));
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
-        String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
-        channels.removeAll();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
+        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
+        fixture.channels().removeAll();
 
         admin().post("/api/v1/dead-letters/" + deadId + "/replay")
                 .then()
@@ -170,10 +154,10 @@ class DeadLetterApiTest {
 
     @Test
     void discardsADeadLetter() {
-        String entry = events.appendFields(Map.of("nothing", "here"));
+        String entry = fixture.events().appendFields(Map.of("nothing", "here"));
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
-        String deadId = state.deadLetterOf(entry).orElseThrow().id().orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
+        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
 
         admin().delete("/api/v1/dead-letters/" + deadId).then().statusCode(204);
         admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(404).contentType("application/problem+json");

@@ -12,8 +12,7 @@ import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.AdminTokens;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
@@ -32,8 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every bound of the service, hit: entries in flight, dead letters kept, flapping holds, channels, request size. */
@@ -70,46 +67,38 @@ class BoundsTest {
     DeadLetterStore deadLetters;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     @Test
     void readsNoMoreThanMaxInFlightEntriesWhileTheChatServiceIsSlow() {
         String path = "/bounds/slow";
         receiver.reply(
                 path, Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(500)));
-        channels.create(
-                "bounds-slow",
-                ProviderKind.DINGTALK,
-                receiver.url(path + "?access_token=t"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "bounds-slow",
+                        ProviderKind.DINGTALK,
+                        receiver.url(path + "?access_token=t"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
         List<PortholeEvent> burst = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             burst.add(Events.clientCreated("slow-" + i));
         }
 
-        events.appendAll(burst);
+        fixture.events().appendAll(burst);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> state.pendingCount() == 4);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> state.pendingCount() <= 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.state().pendingCount() == 4);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> fixture.state().pendingCount() <= 4);
         await().atMost(Duration.ofSeconds(15))
-                .until(() -> receiver.requests(path).size() == 10 && state.pendingCount() == 0);
+                .until(() ->
+                        receiver.requests(path).size() == 10 && fixture.state().pendingCount() == 0);
         assertThat(receiver.mostConcurrent(path)).isEqualTo(1);
         assertThat(receiver.requests(path).stream().map(Received::bodyText).toList())
                 .allSatisfy(body -> assertThat(body).contains("slow-"));
@@ -119,12 +108,12 @@ class BoundsTest {
     void keepsOnlyTheNewestDeadLettersUpToMaxLen() {
         List<String> bad = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            bad.add(events.appendFields(Map.of("event", "broken-" + i)));
+            bad.add(fixture.events().appendFields(Map.of("event", "broken-" + i)));
         }
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> bad.stream().noneMatch(state::pending)
-                        && state.deadLetterOf(bad.getLast()).isPresent());
+                .until(() -> bad.stream().noneMatch(fixture.state()::pending)
+                        && fixture.state().deadLetterOf(bad.getLast()).isPresent());
         assertThat(deadLetters.size()).isEqualTo(3);
         assertThat(deadLetters.newest(10))
                 .extracting(DeadLetter::sourceId)
@@ -135,19 +124,21 @@ class BoundsTest {
     void letsEventsPassUnsuppressedWhenTheFlappingTableIsFull() {
         String path = "/bounds/flapping";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(
-                "bounds-flapping",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{name}",
-                EventType.TUNNEL_CLOSED);
+        fixture.channels()
+                .create(
+                        "bounds-flapping",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{name}",
+                        EventType.TUNNEL_CLOSED);
 
-        events.appendAll(List.of(
-                Events.tunnelClosed("c", "first"),
-                Events.tunnelClosed("c", "second"),
-                Events.tunnelClosed("c", "third")));
+        fixture.events()
+                .appendAll(List.of(
+                        Events.tunnelClosed("c", "first"),
+                        Events.tunnelClosed("c", "second"),
+                        Events.tunnelClosed("c", "third")));
 
         // The third tunnel finds both holds taken and goes out at once; the other two wait for the 3 s window.
         await().atMost(Duration.ofMillis(2000))

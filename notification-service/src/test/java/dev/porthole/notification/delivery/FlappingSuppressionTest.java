@@ -3,13 +3,10 @@ package dev.porthole.notification.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
@@ -24,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A tunnel or agent that goes down and up within the window (1 s in tests) sends one message, not ten. */
@@ -36,43 +31,26 @@ class FlappingSuppressionTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     private String channel(String id) {
         String path = "/flapping/" + id;
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(
-                id,
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                null,
-                EventType.TUNNEL_CLOSED,
-                EventType.TUNNEL_OPENED,
-                EventType.AGENT_CONNECTED,
-                EventType.AGENT_DISCONNECTED);
+        fixture.channels()
+                .create(
+                        id,
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        null,
+                        EventType.TUNNEL_CLOSED,
+                        EventType.TUNNEL_OPENED,
+                        EventType.AGENT_CONNECTED,
+                        EventType.AGENT_DISCONNECTED);
         return path;
     }
 
@@ -85,10 +63,11 @@ class FlappingSuppressionTest {
             flaps.add(Events.tunnelOpened("c-flap", "api"));
         }
 
-        events.appendAll(flaps);
+        fixture.events().appendAll(flaps);
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1 && state.pendingCount() == 0);
+                .until(() ->
+                        receiver.requests(path).size() == 1 && fixture.state().pendingCount() == 0);
         String text = receiver.requests(path).getFirst().bodyText();
         assertThat(text)
                 .startsWith(
@@ -103,7 +82,7 @@ class FlappingSuppressionTest {
     void sendsALoneClosedTunnelAsItselfOnceTheWindowHasPassed() {
         String path = channel("flap-lone");
 
-        events.append(Events.tunnelClosed("c-lone", "lonely"));
+        fixture.events().append(Events.tunnelClosed("c-lone", "lonely"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -116,8 +95,11 @@ class FlappingSuppressionTest {
     void reportsATunnelThatStayedDownAsDown() {
         String path = channel("flap-down");
 
-        events.appendAll(List.of(
-                Events.tunnelClosed("c-d", "db"), Events.tunnelOpened("c-d", "db"), Events.tunnelClosed("c-d", "db")));
+        fixture.events()
+                .appendAll(List.of(
+                        Events.tunnelClosed("c-d", "db"),
+                        Events.tunnelOpened("c-d", "db"),
+                        Events.tunnelClosed("c-d", "db")));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -137,7 +119,7 @@ class FlappingSuppressionTest {
         }
         changes.add(Events.tunnelClosed("c-other", "other"));
 
-        events.appendAll(changes);
+        fixture.events().appendAll(changes);
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 2);
@@ -155,7 +137,7 @@ class FlappingSuppressionTest {
     void passesAnOpenedTunnelWithNothingHeldStraightThrough() {
         String path = channel("flap-open");
 
-        events.append(Events.tunnelOpened("c-open", "fresh"));
+        fixture.events().append(Events.tunnelOpened("c-open", "fresh"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);

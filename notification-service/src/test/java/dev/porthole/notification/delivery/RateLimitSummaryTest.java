@@ -3,13 +3,10 @@ package dev.porthole.notification.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
@@ -25,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A burst beyond a channel's rate limit is merged into one summary message, never dropped. */
@@ -40,45 +35,28 @@ class RateLimitSummaryTest {
     RedisDataSource redis;
 
     @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
-    @Inject
     MeterRegistry registry;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     @Test
     void mergesEventsBeyondDingTalksTwentyAMinuteIntoOneSummary() {
         String path = "/ratelimit/dingtalk/robot/send";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create(
-                "rl-dingtalk",
-                ProviderKind.DINGTALK,
-                receiver.url(path + "?access_token=t"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type} {clientId}",
-                EventType.CLIENT_CREATED,
-                EventType.AGENT_CONNECTED,
-                EventType.AUTH_FAILED);
+        fixture.channels()
+                .create(
+                        "rl-dingtalk",
+                        ProviderKind.DINGTALK,
+                        receiver.url(path + "?access_token=t"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type} {clientId}",
+                        EventType.CLIENT_CREATED,
+                        EventType.AGENT_CONNECTED,
+                        EventType.AUTH_FAILED);
         double summariesBefore = count("porthole.notify.summaries");
         List<PortholeEvent> burst = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -92,7 +70,7 @@ class RateLimitSummaryTest {
             burst.add(Events.authFailed("x-" + i));
         }
 
-        events.appendAll(burst);
+        fixture.events().appendAll(burst);
 
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> receiver.requests(path).size() == 21);
@@ -109,7 +87,7 @@ class RateLimitSummaryTest {
         // The 21st message waited for DingTalk's next permit: 20 a minute refill one every 3 s.
         assertThat(Duration.between(requests.get(19).at(), requests.get(20).at()))
                 .isGreaterThan(Duration.ofMillis(2000));
-        await().atMost(Duration.ofSeconds(5)).until(() -> state.pendingCount() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> fixture.state().pendingCount() == 0);
         assertThat(count("porthole.notify.summaries") - summariesBefore).isEqualTo(1.0);
         await().during(Duration.ofSeconds(1))
                 .atMost(Duration.ofSeconds(2))
@@ -120,16 +98,17 @@ class RateLimitSummaryTest {
     void sendsTheOnlyHeldBackEventAsItselfNotAsASummary() {
         String path = "/ratelimit/slack/one";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(
-                "rl-slack",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "rl-slack",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
 
-        events.appendAll(List.of(Events.clientCreated("first"), Events.clientCreated("second")));
+        fixture.events().appendAll(List.of(Events.clientCreated("first"), Events.clientCreated("second")));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 2);

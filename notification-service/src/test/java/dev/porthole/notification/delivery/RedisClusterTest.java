@@ -11,8 +11,7 @@ import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisClusterTestResource;
 import dev.porthole.testing.WebhookReceiver;
@@ -23,8 +22,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,21 +49,9 @@ class RedisClusterTest {
     NotificationConfig config;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     @Test
     void theServiceTalksToTheCluster() {
@@ -82,39 +67,43 @@ class RedisClusterTest {
                 Reply.text(503, "down"),
                 Reply.text(503, "down"),
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
-        channels.create(
-                "cluster-wecom",
-                ProviderKind.WECOM,
-                receiver.url(path + "?key=k"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "cluster-wecom",
+                        ProviderKind.WECOM,
+                        receiver.url(path + "?key=k"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
         assertThat(repository.storedCount()).isEqualTo(1);
 
-        String entry = events.append(Events.clientCreated("c-cluster"));
+        String entry = fixture.events().append(Events.clientCreated("c-cluster"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
-        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
+        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
         deadLetters.replay(letter);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 4);
-        assertThat(state.deadLetterOf(entry)).as("the replayed letter is gone").isEmpty();
+        assertThat(fixture.state().deadLetterOf(entry))
+                .as("the replayed letter is gone")
+                .isEmpty();
     }
 
     @Test
     void replicasShareARateLimitBucket() {
         SharedTokenBuckets replicaA = new SharedTokenBuckets(redis, keys, config);
         SharedTokenBuckets replicaB = new SharedTokenBuckets(redis, keys, config);
-        var channel = channels.create(
-                "cluster-slack",
-                ProviderKind.SLACK,
-                receiver.url("/cluster/slack"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        var channel = fixture.channels()
+                .create(
+                        "cluster-slack",
+                        ProviderKind.SLACK,
+                        receiver.url("/cluster/slack"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
         assertThat(replicaA.tryAcquire(channel).granted()).isTrue();
         assertThat(replicaB.tryAcquire(channel).granted())
                 .as("Slack allows one a second, for both replicas together")

@@ -3,14 +3,11 @@ package dev.porthole.notification.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventCodec;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.EventType;
@@ -26,8 +23,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,65 +37,48 @@ class RetryDeadLetterTest {
     RedisDataSource redis;
 
     @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
-    @Inject
     MeterRegistry registry;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     @Test
     void deadLettersTheEventAfterTheLastAttemptWithDoublingDelays() {
         String path = "/retry/wecom/always-503";
         receiver.reply(path, Reply.text(503, "maintenance"));
-        channels.create(
-                "retry-exhausted",
-                ProviderKind.WECOM,
-                receiver.url(path + "?key=k"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "retry-exhausted",
+                        ProviderKind.WECOM,
+                        receiver.url(path + "?key=k"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
         double deadBefore = count("porthole.notify.dead.letters", "kind", "exhausted");
         double retriesBefore = count("porthole.notify.retries", "provider", "wecom");
         EventEnvelope envelope = Events.envelope(Events.clientCreated("c-exhausted"));
 
-        String entry = events.append(envelope);
+        String entry = fixture.events().append(envelope);
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
         List<Received> attempts = receiver.requests(path);
         assertThat(attempts).hasSize(3);
         assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(95));
         assertThat(Duration.between(attempts.get(1).at(), attempts.get(2).at()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(195));
-        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.EXHAUSTED);
         assertThat(letter.reason()).isEqualTo("gave up after 3 attempts: HTTP 503");
         assertThat(letter.attempts()).isEqualTo(3);
         assertThat(letter.channelId()).contains("retry-exhausted");
         assertThat(letter.event()).contains(EventCodec.toJson(envelope));
         assertThat(letter.replayable()).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !fixture.state().pending(entry));
         assertThat(count("porthole.notify.dead.letters", "kind", "exhausted") - deadBefore)
                 .isEqualTo(1.0);
         assertThat(count("porthole.notify.retries", "provider", "wecom") - retriesBefore)
@@ -114,20 +92,22 @@ class RetryDeadLetterTest {
                 path,
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(2600)),
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
-        channels.create(
-                "retry-timeout",
-                ProviderKind.DINGTALK,
-                receiver.url(path + "?access_token=t"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "retry-timeout",
+                        ProviderKind.DINGTALK,
+                        receiver.url(path + "?access_token=t"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-timeout"));
+        String entry = fixture.events().append(Events.clientCreated("c-timeout"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
-        assertThat(state.deadLettersOf(entry)).isEmpty();
+                .until(() ->
+                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
+        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 
     @Test
@@ -138,16 +118,17 @@ class RetryDeadLetterTest {
                 Reply.text(500, "rollup_error").after(Duration.ofMillis(100)),
                 Reply.text(500, "rollup_error"),
                 Reply.text(200, "ok"));
-        channels.create(
-                "retry-order",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "retry-order",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
 
-        events.appendAll(List.of(Events.clientCreated("one"), Events.clientCreated("two")));
+        fixture.events().appendAll(List.of(Events.clientCreated("one"), Events.clientCreated("two")));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 4);

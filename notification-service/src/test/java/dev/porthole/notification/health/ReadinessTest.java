@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisServerProcess;
 import dev.porthole.testing.WebhookReceiver;
@@ -30,6 +29,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = ReadinessTest.OwnRedis.class, restrictToAnnotatedClass = true)
 class ReadinessTest {
+
+    @Inject
+    NotificationFixture fixture;
 
     /** A Redis of this class's own, so that stopping it disturbs no other test. */
     public static class OwnRedis implements QuarkusTestResourceLifecycleManager {
@@ -56,9 +58,6 @@ class ReadinessTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
     @Test
@@ -74,20 +73,20 @@ class ReadinessTest {
 
         String path = "/readiness/after-restart";
         receiver.reply(path, Reply.text(200, "ok"));
-        TestChannels channels = new TestChannels(repository);
-        channels.create(
-                "after-restart",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
-        new Events(redis).append(Events.clientCreated("back-again"));
+        fixture.channels()
+                .create(
+                        "after-restart",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
+        fixture.events().append(Events.clientCreated("back-again"));
 
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> receiver.requests(path).size() == 1);
         assertThat(receiver.requests(path).getFirst().bodyText()).contains("back-again");
-        channels.removeAll();
+        fixture.channels().removeAll();
     }
 }

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.PrometheusText;
 import dev.porthole.testing.RedisTestResource;
@@ -26,13 +23,15 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Prometheus metrics on the management port: deliveries by provider and outcome, retries, dead letters, summaries. */
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class MetricsEndpointTest {
+
+    @Inject
+    NotificationFixture fixture;
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
@@ -43,21 +42,7 @@ class MetricsEndpointTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private TestChannels channels;
-
-    @AfterEach
-    void tearDown() {
-        if (channels != null) {
-            channels.removeAll();
-        }
-    }
 
     @Test
     void countsFailedRedisCommands() {
@@ -73,26 +58,26 @@ class MetricsEndpointTest {
 
     @Test
     void exportsDeliveriesRetriesAndDeadLettersWithoutAnAdminToken() {
-        channels = new TestChannels(repository);
-        Events events = new Events(redis);
-        StreamState state = new StreamState(redis, deadLetters);
         String path = "/metrics/feishu";
         receiver.reply(
                 path,
                 Reply.json(200, "{\"code\":11232,\"msg\":\"frequency limited\"}"),
                 Reply.json(200, "{\"code\":0,\"msg\":\"success\"}"));
-        channels.create(
-                "metrics-feishu",
-                ProviderKind.FEISHU,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "metrics-feishu",
+                        ProviderKind.FEISHU,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String delivered = events.append(Events.clientCreated("c-metrics"));
-        String malformed = events.appendFields(Map.of("event", "oops"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !state.pending(delivered) && !state.pending(malformed));
+        String delivered = fixture.events().append(Events.clientCreated("c-metrics"));
+        String malformed = fixture.events().appendFields(Map.of("event", "oops"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        !fixture.state().pending(delivered) && !fixture.state().pending(malformed));
 
         String body = given().get(metrics).then().statusCode(200).extract().asString();
         assertThat(body)

@@ -3,14 +3,11 @@ package dev.porthole.notification.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.Hmac;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisTestResource;
@@ -27,8 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,44 +38,27 @@ class DingTalkWebhookTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     @Test
     void signsTextMessageWithTimestampAndSignQueryParameters() {
         String path = "/dingtalk/signed/robot/send";
         String secret = "SEC0123456789abcdef+/=";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create(
-                "dt-signed",
-                ProviderKind.DINGTALK,
-                receiver.url(path + "?access_token=tok123"),
-                Optional.of(secret),
-                MessageFormat.TEXT,
-                "{type} for {clientId}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "dt-signed",
+                        ProviderKind.DINGTALK,
+                        receiver.url(path + "?access_token=tok123"),
+                        Optional.of(secret),
+                        MessageFormat.TEXT,
+                        "{type} for {clientId}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-signed"));
+        String entry = fixture.events().append(Events.clientCreated("c-signed"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -98,26 +76,27 @@ class DingTalkWebhookTest {
         assertThat(request.bodyText())
                 .isEqualTo(
                         "{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.created\\nclient.created for c-signed\"}}");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
-        assertThat(state.deadLettersOf(entry)).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !fixture.state().pending(entry));
+        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 
     @Test
     void sendsMarkdownUnsignedWhenTheRobotHasNoSecret() {
         String path = "/dingtalk/markdown/robot/send";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create(
-                "dt-markdown",
-                ProviderKind.DINGTALK,
-                receiver.url(path + "?access_token=tok456"),
-                Optional.empty(),
-                MessageFormat.RICH,
-                null,
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "dt-markdown",
+                        ProviderKind.DINGTALK,
+                        receiver.url(path + "?access_token=tok456"),
+                        Optional.empty(),
+                        MessageFormat.RICH,
+                        null,
+                        EventType.CLIENT_CREATED);
         EventEnvelope envelope = new EventEnvelope(
                 "e-md", Instant.parse("2026-01-02T03:04:05Z"), "auth/test", Events.clientCreated("c-md"));
 
-        events.append(envelope);
+        fixture.events().append(envelope);
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -141,26 +120,27 @@ class DingTalkWebhookTest {
     void deadLettersAtOnceWhenDingTalkRefusesForGoodEvenOnHttp200(int errcode, String errmsg) {
         String path = "/dingtalk/refused-" + errcode + "-" + Math.abs(errmsg.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
-        channels.create(
-                "dt-refused",
-                ProviderKind.DINGTALK,
-                receiver.url(path + "?access_token=t"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "dt-refused",
+                        ProviderKind.DINGTALK,
+                        receiver.url(path + "?access_token=t"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-refused"));
+        String entry = fixture.events().append(Events.clientCreated("c-refused"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
-        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
+        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.channelId()).contains("dt-refused");
         assertThat(letter.reason()).isEqualTo("dingtalk refused it: errcode " + errcode + ": " + errmsg);
         assertThat(letter.attempts()).isEqualTo(1);
         assertThat(receiver.requests(path)).hasSize(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !fixture.state().pending(entry));
     }
 
     @ParameterizedTest(name = "{0} then success is delivered once")
@@ -176,21 +156,23 @@ class DingTalkWebhookTest {
     void retriesPassingFailuresUntilDingTalkAccepts(int status, String body) {
         String path = "/dingtalk/retry-" + status + "-" + Math.abs(body.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
-        channels.create(
-                "dt-retry",
-                ProviderKind.DINGTALK,
-                receiver.url(path + "?access_token=t"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "dt-retry",
+                        ProviderKind.DINGTALK,
+                        receiver.url(path + "?access_token=t"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-retry"));
+        String entry = fixture.events().append(Events.clientCreated("c-retry"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+                .until(() ->
+                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
         List<Received> requests = receiver.requests(path);
         assertThat(requests.get(1).bodyText()).isEqualTo(requests.get(0).bodyText());
-        assertThat(state.deadLettersOf(entry)).isEmpty();
+        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 }

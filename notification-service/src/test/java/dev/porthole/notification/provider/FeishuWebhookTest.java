@@ -3,14 +3,11 @@ package dev.porthole.notification.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.Hmac;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
@@ -25,8 +22,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,44 +37,27 @@ class FeishuWebhookTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     @Test
     void signsTheBodyWithTimestampInSecondsAndSign() throws Exception {
         String path = "/feishu/open-apis/bot/v2/hook/signed";
         String secret = "feishu-secret-abc";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create(
-                "fs-signed",
-                ProviderKind.FEISHU,
-                receiver.url(path),
-                Optional.of(secret),
-                MessageFormat.TEXT,
-                "{type}: {clientId}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "fs-signed",
+                        ProviderKind.FEISHU,
+                        receiver.url(path),
+                        Optional.of(secret),
+                        MessageFormat.TEXT,
+                        "{type}: {clientId}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-fs"));
+        String entry = fixture.events().append(Events.clientCreated("c-fs"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -99,23 +77,24 @@ class FeishuWebhookTest {
                 .isEqualTo(
                         "{\"timestamp\":\"" + timestamp + "\",\"sign\":\"" + expectedSign + "\","
                                 + "\"msg_type\":\"text\",\"content\":{\"text\":\"Porthole · client.created\\nclient.created: c-fs\"}}");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !fixture.state().pending(entry));
     }
 
     @Test
     void sendsAnInteractiveCardColouredBySeverity() {
         String path = "/feishu/open-apis/bot/v2/hook/card";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create(
-                "fs-card",
-                ProviderKind.FEISHU,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.RICH,
-                "{count} failures from {remoteAddress}",
-                EventType.AUTH_FAILED);
+        fixture.channels()
+                .create(
+                        "fs-card",
+                        ProviderKind.FEISHU,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.RICH,
+                        "{count} failures from {remoteAddress}",
+                        EventType.AUTH_FAILED);
 
-        events.append(Events.authFailed("c-card"));
+        fixture.events().append(Events.authFailed("c-card"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -139,20 +118,21 @@ class FeishuWebhookTest {
     void deadLettersWhenFeishuRefusesForGood(int status, int code, String msg) {
         String path = "/feishu/open-apis/bot/v2/hook/refused-" + code + "-" + status;
         receiver.reply(path, Reply.json(status, "{\"code\":" + code + ",\"data\":{},\"msg\":\"" + msg + "\"}"));
-        channels.create(
-                "fs-refused",
-                ProviderKind.FEISHU,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "fs-refused",
+                        ProviderKind.FEISHU,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-fs-refused"));
+        String entry = fixture.events().append(Events.clientCreated("c-fs-refused"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
-        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
+        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason()).isEqualTo("feishu refused it: code " + code + ": " + msg);
         assertThat(receiver.requests(path)).hasSize(1);
@@ -170,19 +150,21 @@ class FeishuWebhookTest {
     void retriesPassingFailuresUntilFeishuAccepts(int status, String body) {
         String path = "/feishu/open-apis/bot/v2/hook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
-        channels.create(
-                "fs-retry",
-                ProviderKind.FEISHU,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "fs-retry",
+                        ProviderKind.FEISHU,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-fs-retry"));
+        String entry = fixture.events().append(Events.clientCreated("c-fs-retry"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
-        assertThat(state.deadLettersOf(entry)).isEmpty();
+                .until(() ->
+                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
+        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 }

@@ -3,10 +3,8 @@ package dev.porthole.notification.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.message.MessageFormat;
-import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
@@ -20,8 +18,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,23 +39,10 @@ class MarkupInjectionTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     private static EventEnvelope hostile(String id) {
         return new EventEnvelope(
@@ -71,15 +54,16 @@ class MarkupInjectionTest {
 
     private String deliver(String path, String okBody, ProviderKind provider, MessageFormat format, String template) {
         receiver.reply(path, Reply.json(200, okBody));
-        channels.create(
-                "markup-" + path.hashCode(),
-                provider,
-                receiver.url(path),
-                Optional.empty(),
-                format,
-                template,
-                EventType.AUTH_FAILED);
-        events.append(hostile("e-" + path.hashCode()));
+        fixture.channels()
+                .create(
+                        "markup-" + path.hashCode(),
+                        provider,
+                        receiver.url(path),
+                        Optional.empty(),
+                        format,
+                        template,
+                        EventType.AUTH_FAILED);
+        fixture.events().append(hostile("e-" + path.hashCode()));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
         return receiver.requests(path).getFirst().bodyText();

@@ -3,13 +3,10 @@ package dev.porthole.notification.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
@@ -25,8 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,48 +34,31 @@ class SlackWebhookTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     @Test
     void postsFallbackTextAndBlocks() {
         String path = "/slack/services/T000/B000/blocks";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(
-                "sl-blocks",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.RICH,
-                null,
-                EventType.LIMIT_HIT);
+        fixture.channels()
+                .create(
+                        "sl-blocks",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.RICH,
+                        null,
+                        EventType.LIMIT_HIT);
         EventEnvelope envelope = new EventEnvelope(
                 "e-sl",
                 Instant.parse("2026-01-02T03:04:05Z"),
                 "gateway/a",
                 new PortholeEvent.LimitHit("gw-1", "c-sl", "api", "bandwidth", "1MB/s <exceeded> & throttled"));
 
-        String entry = events.append(envelope);
+        String entry = fixture.events().append(envelope);
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -100,31 +78,33 @@ class SlackWebhookTest {
                         + "{\"type\":\"mrkdwn\",\"text\":\"*detail*\\n1MB/s &lt;exceeded&gt; &amp; throttled\"},"
                         + "{\"type\":\"mrkdwn\",\"text\":\"*at*\\n2026-01-02T03:04:05Z\"},"
                         + "{\"type\":\"mrkdwn\",\"text\":\"*source*\\ngateway/a\"}]}]}");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !fixture.state().pending(entry));
     }
 
     @Test
     void waitsAsLongAsRetryAfterSaysBeforeTheNextAttempt() {
         String path = "/slack/services/T000/B000/throttled";
         receiver.reply(path, Reply.text(429, "rate_limited").withHeader("Retry-After", "2"), Reply.text(200, "ok"));
-        channels.create(
-                "sl-429",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "sl-429",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-sl-429"));
+        String entry = fixture.events().append(Events.clientCreated("c-sl-429"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+                .until(() ->
+                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
         List<Received> requests = receiver.requests(path);
         assertThat(Duration.between(requests.get(0).at(), requests.get(1).at()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
         assertThat(requests.get(1).bodyText()).isEqualTo("{\"text\":\"Porthole · client.created\\nclient.created\"}");
-        assertThat(state.deadLettersOf(entry)).isEmpty();
+        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 
     @ParameterizedTest(name = "HTTP {0} {1} is final")
@@ -140,20 +120,21 @@ class SlackWebhookTest {
     void deadLettersWhenSlackRefusesForGood(int status, String body) {
         String path = "/slack/services/T000/B000/refused-" + status + "-" + body.replace(' ', '-');
         receiver.reply(path, Reply.text(status, body));
-        channels.create(
-                "sl-refused",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "sl-refused",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-sl-refused"));
+        String entry = fixture.events().append(Events.clientCreated("c-sl-refused"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
-        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
+        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason())
                 .isEqualTo("slack refused it: " + (status == 200 ? "unexpected answer: " : "HTTP " + status + ": ")
@@ -165,19 +146,21 @@ class SlackWebhookTest {
     void retriesRollupErrorUntilSlackSaysOk() {
         String path = "/slack/services/T000/B000/rollup";
         receiver.reply(path, Reply.text(500, "rollup_error"), Reply.text(200, "ok"));
-        channels.create(
-                "sl-500",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "sl-500",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-sl-500"));
+        String entry = fixture.events().append(Events.clientCreated("c-sl-500"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
-        assertThat(state.deadLettersOf(entry)).isEmpty();
+                .until(() ->
+                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
+        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 }

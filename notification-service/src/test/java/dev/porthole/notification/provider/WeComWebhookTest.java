@@ -5,13 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
@@ -25,8 +22,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,44 +36,27 @@ class WeComWebhookTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
     private final ObjectMapper mapper = new ObjectMapper();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     @Test
     void postsTextToTheKeyedWebhookUrl() {
         String path = "/wecom/cgi-bin/webhook/send";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create(
-                "wc-text",
-                ProviderKind.WECOM,
-                receiver.url(path + "?key=693a91f6-7xxx"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type} {clientId}",
-                EventType.CLIENT_DISABLED);
+        fixture.channels()
+                .create(
+                        "wc-text",
+                        ProviderKind.WECOM,
+                        receiver.url(path + "?key=693a91f6-7xxx"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type} {clientId}",
+                        EventType.CLIENT_DISABLED);
 
-        String entry = events.append(new PortholeEvent.ClientDisabled("c-wc", "admin"));
+        String entry = fixture.events().append(new PortholeEvent.ClientDisabled("c-wc", "admin"));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -89,24 +67,25 @@ class WeComWebhookTest {
         assertThat(request.bodyText())
                 .isEqualTo(
                         "{\"msgtype\":\"text\",\"text\":{\"content\":\"Porthole · client.disabled\\nclient.disabled c-wc\"}}");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !state.pending(entry));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !fixture.state().pending(entry));
     }
 
     @Test
     void cutsLongMarkdownToFourKilobytesOnACharacterBoundary() throws Exception {
         String path = "/wecom/cgi-bin/webhook/send-long";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create(
-                "wc-long",
-                ProviderKind.WECOM,
-                receiver.url(path + "?key=k"),
-                Optional.empty(),
-                MessageFormat.RICH,
-                "{detail}",
-                EventType.CONFIG_REJECTED);
+        fixture.channels()
+                .create(
+                        "wc-long",
+                        ProviderKind.WECOM,
+                        receiver.url(path + "?key=k"),
+                        Optional.empty(),
+                        MessageFormat.RICH,
+                        "{detail}",
+                        EventType.CONFIG_REJECTED);
         String detail = "配置错误😀".repeat(600);
 
-        events.append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", detail));
+        fixture.events().append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", detail));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -122,16 +101,17 @@ class WeComWebhookTest {
     void cutsLongTextToTwoKilobytes() throws Exception {
         String path = "/wecom/cgi-bin/webhook/send-long-text";
         receiver.reply(path, Reply.json(200, OK));
-        channels.create(
-                "wc-long-text",
-                ProviderKind.WECOM,
-                receiver.url(path + "?key=k"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{detail}",
-                EventType.CONFIG_REJECTED);
+        fixture.channels()
+                .create(
+                        "wc-long-text",
+                        ProviderKind.WECOM,
+                        receiver.url(path + "?key=k"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{detail}",
+                        EventType.CONFIG_REJECTED);
 
-        events.append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", "é".repeat(3000)));
+        fixture.events().append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", "é".repeat(3000)));
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 1);
@@ -157,20 +137,21 @@ class WeComWebhookTest {
     void deadLettersWhenWeComRefusesForGood(int errcode, String errmsg) {
         String path = "/wecom/cgi-bin/webhook/refused-" + errcode;
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
-        channels.create(
-                "wc-refused",
-                ProviderKind.WECOM,
-                receiver.url(path + "?key=k"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "wc-refused",
+                        ProviderKind.WECOM,
+                        receiver.url(path + "?key=k"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-wc-refused"));
+        String entry = fixture.events().append(Events.clientCreated("c-wc-refused"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> state.deadLetterOf(entry).isPresent());
-        DeadLetter letter = state.deadLetterOf(entry).orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
+        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason()).isEqualTo("wecom refused it: errcode " + errcode + ": " + errmsg);
         assertThat(receiver.requests(path)).hasSize(1);
@@ -187,19 +168,21 @@ class WeComWebhookTest {
     void retriesPassingFailuresUntilWeComAccepts(int status, String body) {
         String path = "/wecom/cgi-bin/webhook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
-        channels.create(
-                "wc-retry",
-                ProviderKind.WECOM,
-                receiver.url(path + "?key=k"),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{type}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "wc-retry",
+                        ProviderKind.WECOM,
+                        receiver.url(path + "?key=k"),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{type}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("c-wc-retry"));
+        String entry = fixture.events().append(Events.clientCreated("c-wc-retry"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
-        assertThat(state.deadLettersOf(entry)).isEmpty();
+                .until(() ->
+                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
+        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 }

@@ -3,13 +3,11 @@ package dev.porthole.notification.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
 import dev.porthole.protocol.event.EventCodec;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisTestResource;
@@ -27,8 +25,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,41 +38,24 @@ class ConsumerTakeoverTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     @Test
     void takesOverWhatACrashedConsumerLeftPendingAndDeliversItOnce() {
         String path = "/takeover/ghost";
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(
-                "takeover",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "takeover",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
         String json = EventCodec.toJson(Events.envelope(Events.clientCreated("left-by-ghost")));
 
         // Written and read by "ghost" in one transaction, so the service never sees it as new.
@@ -90,7 +69,8 @@ class ConsumerTakeoverTest {
         assertThat(ownerOf(entry)).isEqualTo("ghost");
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1 && !state.pending(entry));
+                .until(() ->
+                        receiver.requests(path).size() == 1 && !fixture.state().pending(entry));
         assertThat(receiver.requests(path).getFirst().bodyText()).contains("left-by-ghost");
         await().during(Duration.ofSeconds(1))
                 .atMost(Duration.ofSeconds(2))
@@ -102,16 +82,17 @@ class ConsumerTakeoverTest {
         String path = "/takeover/held";
         // Retry-After keeps the entry held for 5 s, more than twice the claim idle time of the test profile.
         receiver.reply(path, Reply.text(429, "rate_limited").withHeader("Retry-After", "5"), Reply.text(200, "ok"));
-        channels.create(
-                "held",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "held",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
 
-        String entry = events.append(Events.clientCreated("held-long"));
+        String entry = fixture.events().append(Events.clientCreated("held-long"));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> receiver.requests(path).size() == 1);
 
@@ -121,8 +102,9 @@ class ConsumerTakeoverTest {
                 .until(() -> !thiefTakes(entry) && ownerOf(entry).equals("test-consumer"));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
-        assertThat(state.deadLettersOf(entry)).isEmpty();
+                .until(() ->
+                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
+        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 
     private boolean thiefTakes(String entry) {

@@ -3,14 +3,11 @@ package dev.porthole.notification.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.deadletter.DeadLetterStore;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
-import dev.porthole.notification.testing.StreamState;
-import dev.porthole.notification.testing.TestChannels;
+import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
@@ -25,8 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,28 +33,10 @@ class MalformedEntryTest {
     @Inject
     RedisDataSource redis;
 
-    @Inject
-    ChannelRepository repository;
-
-    @Inject
-    DeadLetterStore deadLetters;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
-    private Events events;
-    private StreamState state;
-    private TestChannels channels;
 
-    @BeforeEach
-    void setUp() {
-        events = new Events(redis);
-        state = new StreamState(redis, deadLetters);
-        channels = new TestChannels(repository);
-    }
-
-    @AfterEach
-    void tearDown() {
-        channels.removeAll();
-    }
+    @Inject
+    NotificationFixture fixture;
 
     static Object[][] malformed() {
         return new Object[][] {
@@ -91,24 +68,27 @@ class MalformedEntryTest {
     void deadLettersTheEntryAndDeliversTheNextEvent(Map<String, String> fields, String reasonStart) throws Exception {
         String path = "/malformed/" + Math.abs(reasonStart.hashCode());
         receiver.reply(path, Reply.text(200, "ok"));
-        channels.create(
-                "malformed-next",
-                ProviderKind.SLACK,
-                receiver.url(path),
-                Optional.empty(),
-                MessageFormat.TEXT,
-                "{clientId}",
-                EventType.CLIENT_CREATED);
+        fixture.channels()
+                .create(
+                        "malformed-next",
+                        ProviderKind.SLACK,
+                        receiver.url(path),
+                        Optional.empty(),
+                        MessageFormat.TEXT,
+                        "{clientId}",
+                        EventType.CLIENT_CREATED);
 
-        String bad = events.appendFields(fields);
-        String good = events.append(Events.clientCreated("after-" + Math.abs(reasonStart.hashCode())));
+        String bad = fixture.events().appendFields(fields);
+        String good = fixture.events().append(Events.clientCreated("after-" + Math.abs(reasonStart.hashCode())));
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1 && !state.pending(good));
+                .until(() ->
+                        receiver.requests(path).size() == 1 && !fixture.state().pending(good));
         assertThat(receiver.requests(path).getFirst().bodyText()).contains("after-");
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> state.deadLetterOf(bad).isPresent() && !state.pending(bad));
-        DeadLetter letter = state.deadLetterOf(bad).orElseThrow();
+                .until(() -> fixture.state().deadLetterOf(bad).isPresent()
+                        && !fixture.state().pending(bad));
+        DeadLetter letter = fixture.state().deadLetterOf(bad).orElseThrow();
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.MALFORMED);
         assertThat(letter.reason()).startsWith(reasonStart);
         assertThat(letter.rawFields()).isEqualTo(fields);

@@ -5,12 +5,14 @@ import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.PortholeEvent;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.XAddArgs;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /** Writes events to {@code porthole:events} exactly as producers do: XADD ... MAXLEN ~ 100000 * event JSON. */
+@Singleton
 public final class Events {
 
     public static final String STREAM = "porthole:events";

@@ -5,10 +5,12 @@ import dev.porthole.notification.deadletter.DeadLetterStore;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.PendingMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
 
 /** What tests check in Redis: entries still pending for the consumer group, and dead letters. */
+@Singleton
 public final class StreamState {
 
     public static final String GROUP = "notification-service";

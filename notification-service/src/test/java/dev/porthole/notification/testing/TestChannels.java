@@ -8,12 +8,17 @@ import dev.porthole.notification.message.MessageTemplate;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.Severity;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Creates channels for one test straight in the repository, and removes them afterwards. */
+/**
+ * Creates channels for one test straight in the repository; {@link ChannelCleanup} removes them after
+ * each test.
+ */
+@Singleton
 public final class TestChannels {
 
     private final ChannelRepository repository;
@@ -46,6 +51,7 @@ public final class TestChannels {
         return channel;
     }
 
+    /** Removes the channels created since the last call. */
     public void removeAll() {
         created.forEach(repository::delete);
         created.clear();

@@ -1,5 +1,7 @@
 package dev.porthole.gateway.tls.acme;
 
+import dev.porthole.gateway.config.AcmeConfig;
+import dev.porthole.gateway.config.Dns01Config;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.control.PublicAddresses;
@@ -62,7 +64,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
     private record Held(ServedCertificate current, ServedCertificate previous) {}
 
     private final boolean enabled;
-    private final GatewayConfig.Acme settings;
+    private final AcmeConfig settings;
     private final String domainSuffix;
     /** {@code *.<domain>} when one wildcard certificate serves every name (DNS-01), else null. */
     private final String wildcard;
@@ -104,7 +106,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                         .refillGreedy(perHour, Duration.ofHours(1))
                         .build())
                 .build();
-        GatewayConfig.Dns01 dns01 = settings.dns01();
+        Dns01Config dns01 = settings.dns01();
         boolean wildcardOn =
                 enabled && dns01.solver().isPresent() && dns01.url().isPresent();
         this.wildcard = wildcardOn ? "*" + domainSuffix : null;

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.tls.passthrough;
 
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.config.PassthroughConfig;
 import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
@@ -35,7 +36,7 @@ public class PassthroughClaims {
         this.registry = registry;
         this.listener = listener;
         this.domain = config.http().domain();
-        GatewayConfig.Passthrough passthrough = config.tls().passthrough();
+        PassthroughConfig passthrough = config.tls().passthrough();
         int port = passthrough.publicPort().orElse(passthrough.port().orElse(443));
         this.portSuffix = port == 443 ? "" : ":" + port;
     }

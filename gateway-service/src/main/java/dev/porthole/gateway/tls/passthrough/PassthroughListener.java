@@ -3,6 +3,7 @@ package dev.porthole.gateway.tls.passthrough;
 import dev.porthole.gateway.cluster.PeerStreams;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
+import dev.porthole.gateway.config.PassthroughConfig;
 import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class PassthroughListener {
 
     private final Vertx vertx;
-    private final GatewayConfig.Passthrough config;
+    private final PassthroughConfig config;
     private final LocalRoutes routes;
     private final PeerStreams peers;
     private final GatewayMetrics metrics;

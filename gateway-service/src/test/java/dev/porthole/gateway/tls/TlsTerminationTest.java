@@ -28,7 +28,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public port speaks TLS: the certificate the visitor's SNI names, ALPN http/1.1, HSTS, public
+ * The public port speaks TLS: the certificate the visitor's SNI names, ALPN h2 and http/1.1, HSTS, public
  * URLs in https, certificate files replaced on disk served from the next handshake, bad files
  * refused while the old certificate goes on being served, and plain HTTP redirected with 308.
  */
@@ -66,8 +66,19 @@ class TlsTerminationTest {
     }
 
     @Test
-    void negotiatesHttp11ByAlpn() throws IOException {
-        assertThat(handshake("app.porthole.test").applicationProtocol()).isEqualTo("http/1.1");
+    void negotiatesH2ByAlpnWithAClientThatOffersIt() throws IOException {
+        assertThat(handshake("app.porthole.test").applicationProtocol()).isEqualTo("h2");
+    }
+
+    @Test
+    void negotiatesHttp11ByAlpnWithAClientThatOffersOnlyIt() throws IOException {
+        assertThat(TlsProbe.handshake(
+                                GatewayPortResource.port(),
+                                "app.porthole.test",
+                                TlsFilesResource.ca().caFile(),
+                                "http/1.1")
+                        .applicationProtocol())
+                .isEqualTo("http/1.1");
     }
 
     @Test

@@ -10,7 +10,6 @@ import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.registry.TunnelNames;
-import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
@@ -37,30 +36,32 @@ public class PrivateClaims {
      */
     public Future<ClaimResult> claim(TunnelRequest request, Principal principal, Route route, Set<String> asked) {
         if (principal.isPublic()) {
-            return refused(
+            return ClaimResult.refused(
                     request,
                     TunnelResult.FORBIDDEN,
                     "public sessions may not publish private tunnels; authenticate (--token)");
         }
         if (request.port() != 0) {
-            return refused(request, TunnelResult.INVALID, "a private tunnel has no public port; leave --port out");
+            return ClaimResult.refused(
+                    request, TunnelResult.INVALID, "a private tunnel has no public port; leave --port out");
         }
         String name = request.name().toLowerCase(Locale.ROOT);
         if (name.isEmpty()) {
-            return refused(request, TunnelResult.INVALID, "a private tunnel needs a name that others dial: --name db");
+            return ClaimResult.refused(
+                    request, TunnelResult.INVALID, "a private tunnel needs a name that others dial: --name db");
         }
         String problem = TunnelNames.problem(name);
         if (problem != null) {
-            return refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
+            return ClaimResult.refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
         }
         if (!asked.add("private:" + name)) {
-            return refused(
+            return ClaimResult.refused(
                     request,
                     TunnelResult.CONFLICT,
                     "private tunnel '" + name + "' is asked for twice in one connection");
         }
         if (!principal.grants().allowsPrivate(name)) {
-            return refused(
+            return ClaimResult.refused(
                     request,
                     TunnelResult.FORBIDDEN,
                     "client '" + principal.clientId() + "' may not publish private tunnel '" + name
@@ -83,18 +84,6 @@ public class PrivateClaims {
                                 TunnelResult.FORBIDDEN,
                                 "name '" + name + "' is reserved for another client; pick another --name"));
                 })
-                .recover(error -> {
-                    Log.warnf(
-                            "tunnel registry unavailable while claiming private tunnel '%s': %s",
-                            name, error.getMessage());
-                    return refused(
-                            request,
-                            TunnelResult.UNAVAILABLE,
-                            "the tunnel registry is unavailable right now; the agent will try again");
-                });
-    }
-
-    private static Future<ClaimResult> refused(TunnelRequest request, int status, String message) {
-        return Future.succeededFuture(ClaimResult.of(TunnelResult.refused(request, status, message)));
+                .recover(error -> ClaimResult.registryUnavailable(request, "private tunnel '" + name + "'", error));
     }
 }

@@ -5,6 +5,7 @@ import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.GatewayInstance;
 import dev.porthole.gateway.config.TcpConfig;
 import dev.porthole.gateway.metrics.GatewayMetrics;
+import dev.porthole.gateway.registry.PortClaims;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.relay.HalfCloseSocket;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * a port; this table holds the listeners and which local session each one serves.
  */
 @ApplicationScoped
-public class PortListeners {
+public class PortListeners implements PortClaims.Sockets {
 
     private final Vertx vertx;
     private final GatewayMetrics metrics;
@@ -49,6 +50,7 @@ public class PortListeners {
      * new owner (the same agent reconnected). Fails when the port cannot be bound (another process
      * uses it).
      */
+    @Override
     public Future<PublicPort> bind(int port, String tunnel, TunnelOwner owner) {
         if (!accepting) {
             return Future.failedFuture("the gateway is shutting down; port " + port + " is not bound here");
@@ -173,6 +175,7 @@ public class PortListeners {
         bound.clear();
     }
 
+    @Override
     public boolean isBound(int port) {
         return bound.containsKey(port);
     }

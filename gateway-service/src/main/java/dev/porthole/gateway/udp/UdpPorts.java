@@ -3,6 +3,7 @@ package dev.porthole.gateway.udp;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.UdpConfig;
 import dev.porthole.gateway.metrics.GatewayMetrics;
+import dev.porthole.gateway.registry.PortClaims;
 import dev.porthole.gateway.registry.TunnelOwner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a port; a UDP tunnel is served only by the gateway its agent is connected to (no cluster mirrors).
  */
 @ApplicationScoped
-public class UdpPorts {
+public class UdpPorts implements PortClaims.Sockets {
 
     private final Vertx vertx;
     private final GatewayMetrics metrics;
@@ -34,6 +35,7 @@ public class UdpPorts {
      * Serves a port for a session: binds it, or hands the socket this gateway already has to the new
      * owner (the same agent reconnected). Fails when the port cannot be bound.
      */
+    @Override
     public Future<UdpPort> bind(int port, String tunnel, TunnelOwner owner) {
         if (!accepting) {
             return Future.failedFuture("the gateway is shutting down; UDP port " + port + " is not bound here");
@@ -86,6 +88,7 @@ public class UdpPorts {
         bound.clear();
     }
 
+    @Override
     public boolean isBound(int port) {
         return bound.containsKey(port);
     }

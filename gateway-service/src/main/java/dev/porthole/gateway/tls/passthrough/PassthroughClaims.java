@@ -12,7 +12,6 @@ import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.registry.TunnelNames;
-import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
@@ -53,27 +52,27 @@ public class PassthroughClaims {
      */
     public Future<ClaimResult> claim(TunnelRequest request, Principal principal, Route route, Set<String> asked) {
         if (!listener.enabled()) {
-            return refused(
+            return ClaimResult.refused(
                     request,
                     TunnelResult.INVALID,
                     "this gateway has no TLS passthrough listener; ask its operator to set "
                             + "PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT, or use 'porthole http' or 'porthole tcp'");
         }
         if (principal.isPublic()) {
-            return refused(
+            return ClaimResult.refused(
                     request,
                     TunnelResult.FORBIDDEN,
                     "public sessions may not open TLS tunnels; authenticate (--token)");
         }
         if (request.port() != 0 || request.privateTunnel()) {
-            return refused(
+            return ClaimResult.refused(
                     request,
                     TunnelResult.INVALID,
                     "a TLS tunnel is reached by its name on the gateway's passthrough port; leave --port and --private out");
         }
         String name = request.name().toLowerCase(Locale.ROOT);
         if (name.isEmpty()) {
-            return refused(
+            return ClaimResult.refused(
                     request,
                     TunnelResult.INVALID,
                     "a TLS tunnel needs a name, since the local service's certificate must name it: --subdomain app for app."
@@ -81,14 +80,14 @@ public class PassthroughClaims {
         }
         String problem = TunnelNames.problem(name);
         if (problem != null) {
-            return refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
+            return ClaimResult.refused(request, TunnelResult.INVALID, "'" + request.name() + "': " + problem);
         }
         if (!asked.add("tls:" + name)) {
-            return refused(
+            return ClaimResult.refused(
                     request, TunnelResult.CONFLICT, "TLS tunnel '" + name + "' is asked for twice in one connection");
         }
         if (!principal.grants().allowsSubdomain(name)) {
-            return refused(
+            return ClaimResult.refused(
                     request,
                     TunnelResult.FORBIDDEN,
                     "client '" + principal.clientId() + "' may not claim subdomain '" + name
@@ -111,17 +110,6 @@ public class PassthroughClaims {
                                 TunnelResult.FORBIDDEN,
                                 "name '" + name + "' is reserved for another client; pick another with --subdomain"));
                 })
-                .recover(error -> {
-                    Log.warnf(
-                            "tunnel registry unavailable while claiming TLS tunnel '%s': %s", name, error.getMessage());
-                    return refused(
-                            request,
-                            TunnelResult.UNAVAILABLE,
-                            "the tunnel registry is unavailable right now; the agent will try again");
-                });
-    }
-
-    private static Future<ClaimResult> refused(TunnelRequest request, int status, String message) {
-        return Future.succeededFuture(ClaimResult.of(TunnelResult.refused(request, status, message)));
+                .recover(error -> ClaimResult.registryUnavailable(request, "TLS tunnel '" + name + "'", error));
     }
 }

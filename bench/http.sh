@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Measures HTTP through a Porthole tunnel against the same upstream reached directly, in one run:
+# Measures HTTP through a Porthole tunnel against the same upstream reached directly and through a
+# one-hop nginx reverse proxy (the peer a tunnel is compared with: a tunnel is two hops), in one run:
 # requests/s and p50/p99 latency at 50 connections and at 1 connection (wrk), MiB/s for a 100 MiB
 # download (curl), errors, the CPU time the gateway and agent spend per request and per GiB (which a
 # busy machine distorts less than throughput), and their resident memory across repeated downloads.
 #
-#   bench/http.sh              (needs wrk and curl: apt-get install -y wrk curl)
+#   bench/http.sh              (needs wrk, curl and nginx: apt-get install -y wrk curl nginx-light)
 #   DURATION=20s WARMUP=30s bench/http.sh   (WARMUP: load on each path before measuring, default 20s)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,12 +19,13 @@ logs="$out/logs"; mkdir -p "$logs"
 
 # shellcheck source=bench/common.sh
 source bench/common.sh
-require_tools wrk curl redis-server
+require_tools wrk curl nginx redis-server
 ensure_jars
 
-stop_on_exit
+stop_on_exit 'rm -rf "$work"'
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
+redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
+work=$(mktemp -d)
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
 wait_port "$redis_port"
@@ -31,11 +33,32 @@ QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$
   "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
+# nginx: one hop to the same upstream over kept-alive connections, one worker per core, unbuffered.
+mkdir -p "$work/nginx"
+cat > "$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $logs/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  upstream app { server 127.0.0.1:$upstream_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -g 'daemon off;' > "$logs/nginx.log" 2>&1 & pids+=($!)
+wait_port "$nginx_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!); agent_pid=$!
 for _ in $(seq 1 300); do [ -s "$logs/agent.out" ] && break; sleep 0.1; done
 url=$(head -1 "$logs/agent.out"); host="${url#http://}"
 direct="http://127.0.0.1:$upstream_port"
 tunnel="http://127.0.0.1:$gateway_port"
+proxy="http://127.0.0.1:$nginx_port"
 
 # wrk <label> <connections> <threads> <url> [Host header]
 run_wrk() {
@@ -48,14 +71,17 @@ run_wrk() {
 
 # Warm both paths up so that the JIT has compiled the hot code before we measure.
 wrk -t2 -c50 -d5s "$direct/hello" > /dev/null 2>&1
+wrk -t2 -c50 -d5s "$proxy/hello" > /dev/null 2>&1
 wrk -t2 -c50 -d"$warmup" -H "Host: $host" "$tunnel/hello" > /dev/null 2>&1
 
 read -r d50_rps d50_p50 d50_p99 d50_err < <(run_wrk direct-c50 50 2 "$direct")
+read -r n50_rps n50_p50 n50_p99 n50_err < <(run_wrk nginx-c50 50 2 "$proxy")
 ticks_before=$(cpu_ticks "$gateway_pid" "$agent_pid")
 read -r t50_rps t50_p50 t50_p99 t50_err < <(run_wrk tunnel-c50 50 2 "$tunnel" "$host")
 ticks_c50=$(( $(cpu_ticks "$gateway_pid" "$agent_pid") - ticks_before ))
 t50_requests=$(awk '/requests in/ {print $1}' "$out/wrk-tunnel-c50.txt")
 read -r d1_rps d1_p50 d1_p99 d1_err < <(run_wrk direct-c1 1 1 "$direct")
+read -r n1_rps n1_p50 n1_p99 n1_err < <(run_wrk nginx-c1 1 1 "$proxy")
 read -r t1_rps t1_p50 t1_p99 t1_err < <(run_wrk tunnel-c1 1 1 "$tunnel" "$host")
 
 speed() { # url [host] -> MiB/s of a 100 MiB download
@@ -64,32 +90,33 @@ speed() { # url [host] -> MiB/s of a 100 MiB download
   curl "${args[@]}" "$1/bytes/$size" | awk -v want="$size" '{ if ($2 != want || $3 != 200) print "ERROR"; else printf "%.0f", $1/1048576 }'
 }
 # Warm the download path up too (not counted), as the request path was.
-for i in 1 2 3; do speed "$direct" > /dev/null; speed "$tunnel" "$host" > /dev/null; done
-direct_speeds=(); tunnel_speeds=(); gateway_rss=(); agent_rss=()
+for i in 1 2 3; do speed "$direct" > /dev/null; speed "$proxy" > /dev/null; speed "$tunnel" "$host" > /dev/null; done
+direct_speeds=(); proxy_speeds=(); tunnel_speeds=(); gateway_rss=(); agent_rss=()
 tunnel_ticks=0
 for i in $(seq 1 "$downloads"); do
   direct_speeds+=("$(speed "$direct")")
+  proxy_speeds+=("$(speed "$proxy")")
   ticks_before=$(cpu_ticks "$gateway_pid" "$agent_pid")
   tunnel_speeds+=("$(speed "$tunnel" "$host")")
   tunnel_ticks=$(( tunnel_ticks + $(cpu_ticks "$gateway_pid" "$agent_pid") - ticks_before ))
   gateway_rss+=("$(rss_mib "$gateway_pid")"); agent_rss+=("$(rss_mib "$agent_pid")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-dmb=$(median "${direct_speeds[@]}"); tmb=$(median "${tunnel_speeds[@]}")
+dmb=$(median "${direct_speeds[@]}"); nmb=$(median "${proxy_speeds[@]}"); tmb=$(median "${tunnel_speeds[@]}")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100*a/b; else print "n/a" }'; }
 
 {
 echo "Porthole HTTP benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk $duration per run"
 echo
-printf "%-28s %12s %12s %9s\n" "" "direct" "tunnel" "tunnel/direct"
-printf "%-28s %12s %12s %9s\n" "requests/s, 50 connections" "$d50_rps" "$t50_rps" "$(ratio "$t50_rps" "$d50_rps")"
-printf "%-28s %12s %12s\n" "  p50 / p99 latency" "$d50_p50/$d50_p99" "$t50_p50/$t50_p99"
-printf "%-28s %12s %12s %9s\n" "requests/s, 1 connection" "$d1_rps" "$t1_rps" "$(ratio "$t1_rps" "$d1_rps")"
-printf "%-28s %12s %12s\n" "  p50 / p99 latency" "$d1_p50/$d1_p99" "$t1_p50/$t1_p99"
-printf "%-28s %12s %12s %9s\n" "100 MiB download, MiB/s" "$dmb" "$tmb" "$(ratio "$tmb" "$dmb")"
-printf "%-28s %12s %12s\n" "  every run, MiB/s" "${direct_speeds[*]}" "${tunnel_speeds[*]}"
+printf "%-28s %12s %12s %12s %9s %9s\n" "" "direct" "nginx" "tunnel" "t/direct" "t/nginx"
+printf "%-28s %12s %12s %12s %9s %9s\n" "requests/s, 50 connections" "$d50_rps" "$n50_rps" "$t50_rps" "$(ratio "$t50_rps" "$d50_rps")" "$(ratio "$t50_rps" "$n50_rps")"
+printf "%-28s %12s %12s %12s\n" "  p50 / p99 latency" "$d50_p50/$d50_p99" "$n50_p50/$n50_p99" "$t50_p50/$t50_p99"
+printf "%-28s %12s %12s %12s %9s %9s\n" "requests/s, 1 connection" "$d1_rps" "$n1_rps" "$t1_rps" "$(ratio "$t1_rps" "$d1_rps")" "$(ratio "$t1_rps" "$n1_rps")"
+printf "%-28s %12s %12s %12s\n" "  p50 / p99 latency" "$d1_p50/$d1_p99" "$n1_p50/$n1_p99" "$t1_p50/$t1_p99"
+printf "%-28s %12s %12s %12s %9s %9s\n" "100 MiB download, MiB/s" "$dmb" "$nmb" "$tmb" "$(ratio "$tmb" "$dmb")" "$(ratio "$tmb" "$nmb")"
+printf "%-28s %s | %s | %s\n" "  every run, MiB/s" "${direct_speeds[*]}" "${proxy_speeds[*]}" "${tunnel_speeds[*]}"
 awk -v t="$ticks_c50" -v hz="$tick_hz" -v n="$t50_requests" 'BEGIN { if (n > 0) printf "gateway + agent CPU per request, 50 connections: %.1f us\n", t / hz / n * 1e6 }'
 awk -v t="$tunnel_ticks" -v hz="$tick_hz" -v n="$downloads" 'BEGIN { printf "gateway + agent CPU per GiB downloaded: %.2f s\n", t / hz / (n * 100 / 1024) }'
-echo "errors (non-2xx + socket): direct $((d50_err + d1_err)), tunnel $((t50_err + t1_err))"
+echo "errors (non-2xx + socket): direct $((d50_err + d1_err)), nginx $((n50_err + n1_err)), tunnel $((t50_err + t1_err))"
 echo "resident MiB after each download: gateway ${gateway_rss[*]}; agent ${agent_rss[*]}"
 } | tee "$out/summary.txt"

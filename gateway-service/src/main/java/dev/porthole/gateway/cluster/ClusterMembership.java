@@ -17,8 +17,8 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * can forward requests for its tunnels, and it checks the credential on requests they forward.
  * Without {@code porthole.gateway.cluster.internal-address} it does nothing: a single gateway.
  */
-@ApplicationScoped
+@Singleton
 public class ClusterMembership {
 
     /** Carries {@code PORTHOLE_INTERNAL_TOKEN} on a request one gateway forwards to another. */

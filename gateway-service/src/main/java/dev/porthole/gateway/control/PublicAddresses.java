@@ -2,10 +2,10 @@ package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.PublicScheme;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /** Builds the public URLs that the gateway hands out for tunnels. */
-@ApplicationScoped
+@Singleton
 public class PublicAddresses {
 
     private final String scheme;

@@ -2,7 +2,7 @@ package dev.porthole.gateway.ingress;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.protocol.registry.TunnelNames;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * agents' endpoint, or nothing. Hosts the gateway is not configured for get no tunnel, so a forged
  * Host never reaches an upstream.
  */
-@ApplicationScoped
+@Singleton
 public class Addressing {
 
     /** What a request addresses. */

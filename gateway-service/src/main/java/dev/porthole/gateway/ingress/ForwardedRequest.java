@@ -10,7 +10,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +26,7 @@ import java.util.Map;
  * <p>A {@code Transfer-Encoding: chunked} header stays in the head as the signal that the body's
  * length is unknown; the agent re-chunks it towards the upstream.
  */
-@ApplicationScoped
+@Singleton
 public class ForwardedRequest {
 
     private final boolean trustForwarded;

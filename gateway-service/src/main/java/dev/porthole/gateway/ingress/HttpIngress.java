@@ -29,7 +29,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +37,7 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /** Every request on the public port: to the agents' endpoint, through a tunnel, or an error page. */
-@ApplicationScoped
+@Singleton
 public class HttpIngress {
 
     /** How long a forwarded request waits for a session here that has claimed its tunnel to bind it. */

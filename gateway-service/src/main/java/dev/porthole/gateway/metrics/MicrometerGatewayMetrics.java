@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +24,7 @@ import java.util.function.IntSupplier;
  * count under {@code other}, and a closed tunnel's series are removed.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class MicrometerGatewayMetrics implements GatewayMetrics {
 
     /** Buckets for the request latency histogram besides Micrometer's own: the answers people ask for. */

@@ -1,6 +1,6 @@
 package dev.porthole.gateway.registry;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * sessions here for a moment (a reconnect before the old session let go, or two HA connections of
  * one agent that landed on this instance); requests go to the one bound last.
  */
-@ApplicationScoped
+@Singleton
 public class LocalRoutes {
 
     /** How long a vanished tunnel is reported as offline (502) rather than unknown (404). */

@@ -1,6 +1,6 @@
 package dev.porthole.gateway.shutdown;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * How far this gateway is into stopping. From SIGTERM it is {@linkplain #stopping() stopping}:
@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * is {@linkplain #active() draining}: agents are told to reconnect elsewhere, every response closes
  * its connection, and the gateway waits for open work to finish.
  */
-@ApplicationScoped
+@Singleton
 public class Draining {
 
     private volatile boolean stopping;

@@ -80,6 +80,9 @@ class MetricsEndpointTest {
                 .as("client limits are shared through Redis")
                 .containsPattern("porthole_gateway_limits_shared\\{[^}]*state=\"shared\"[^}]*} 1\\.0")
                 .containsPattern("porthole_gateway_limits_shared\\{[^}]*state=\"fallback\"[^}]*} 0\\.0");
+        assertThat(scrape())
+                .as("visitor requests are counted by porthole_* meters only, not timed per URI by Quarkus")
+                .doesNotContain("http_server_requests");
 
         slow.respond(new HttpResponseHead(503, "", List.of(new Header("Content-Length", "0"))), true);
         assertThat(waiting.join().status()).isEqualTo(503);

@@ -52,6 +52,7 @@ class GrpcIT {
     private static ManagedChannel overTls;
     private static ManagedChannel toStoppedAgent;
     private static ServiceProcess agentToStop;
+    private static String stoppedTunnel;
 
     @BeforeAll
     static void start() throws IOException {
@@ -64,23 +65,27 @@ class GrpcIT {
         system = new PortholeSystem("GrpcIT");
         ServiceProcess service = system.startProgram(
                 "grpc-echo", JavaProgram.command(GrpcEcho.class, List.of("-Xmx64m"), List.of("serve", "0")));
-        system.startGateway();
+        // Started side by side: each is a JVM that takes seconds to start.
         GatewayLaunch.Gateway tlsGateway = system.newGateway("tls-gateway")
                 .setting("PORTHOLE_GATEWAY_TLS_CERT_FILES", cert.toString())
                 .setting("PORTHOLE_GATEWAY_TLS_KEY_FILES", key.toString())
-                .start();
+                .startInBackground();
+        system.startGateway();
+        tlsGateway.awaitListening();
         String servicePort = service.awaitFirstLine(PortholeSystem.START_TIMEOUT);
         String plainServer = "http://127.0.0.1:" + system.gatewayPort();
-        // Started together, awaited together: each agent is a JVM that takes seconds to start.
+        // Started together, awaited together.
         ServiceProcess h2cAgent = system.launchAgent("h2c-agent", agentArgs(servicePort, plainServer), Map.of());
         List<String> tlsArgs = new ArrayList<>(agentArgs(servicePort, "https://localhost:" + tlsGateway.port()));
         tlsArgs.addAll(List.of("--ca", ca.caFile().toString()));
         ServiceProcess tlsAgent = system.launchAgent("tls-agent", tlsArgs, Map.of());
         agentToStop = system.launchAgent("agent-to-stop", agentArgs(servicePort, plainServer), Map.of());
 
-        overH2c = channel(h2cAgent, system.gatewayPort(), null);
-        overTls = channel(tlsAgent, tlsGateway.port(), ca);
-        toStoppedAgent = channel(agentToStop, system.gatewayPort(), null);
+        overH2c = channel(started(h2cAgent), system.gatewayPort(), null);
+        overTls = channel(started(tlsAgent), tlsGateway.port(), ca);
+        PortholeSystem.Agent stopping = started(agentToStop);
+        stoppedTunnel = stopping.name();
+        toStoppedAgent = channel(stopping, system.gatewayPort(), null);
     }
 
     @AfterAll
@@ -96,16 +101,19 @@ class GrpcIT {
     }
 
     private static List<String> agentArgs(String servicePort, String server) {
-        return List.of("http", servicePort, "--upstream-protocol", "h2c", "--server", server);
+        return List.of("http", servicePort, "--upstream-protocol", "h2c", "--no-inspect", "--server", server);
+    }
+
+    private static PortholeSystem.Agent started(ServiceProcess agent) {
+        return new PortholeSystem.Agent(agent, agent.awaitFirstLine(PortholeSystem.START_TIMEOUT));
     }
 
     /** A channel to the agent's tunnel, by its subdomain, on the gateway listening on {@code port}. */
-    private static ManagedChannel channel(ServiceProcess agent, int port, TestCertificates ca) throws IOException {
-        PortholeSystem.Agent started =
-                new PortholeSystem.Agent(agent, agent.awaitFirstLine(PortholeSystem.START_TIMEOUT));
+    private static ManagedChannel channel(PortholeSystem.Agent agent, int port, TestCertificates ca)
+            throws IOException {
         return GrpcEcho.channel(
                 "127.0.0.1:" + port,
-                system.host(started.name(), port),
+                system.host(agent.name(), port),
                 ca == null ? null : ca.caFile().toFile());
     }
 
@@ -200,9 +208,9 @@ class GrpcIT {
                     () -> ClientCalls.blockingUnaryCall(toStoppedAgent, EchoService.SAY, options(), "after"));
             assertThat(failure).as("a call after the agent stopped").isNotNull();
             assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(failure.getStatus().getDescription()).isNotBlank();
+            assertThat(failure.getStatus().getDescription()).contains("tunnel '" + stoppedTunnel + "'");
             assertThat(failure.getTrailers().get(Metadata.Key.of("x-porthole-error", Metadata.ASCII_STRING_MARSHALLER)))
-                    .isNotBlank();
+                    .isIn("tunnel-not-found", "agent-offline");
         });
     }
 

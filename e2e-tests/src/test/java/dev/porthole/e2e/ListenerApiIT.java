@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.e2e.listener.ListenerExample;
 import dev.porthole.e2e.support.Http;
+import dev.porthole.e2e.support.JavaProgram;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.testing.ServiceProcess;
-import java.io.File;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,16 +38,10 @@ class ListenerApiIT {
         system = new PortholeSystem("ListenerApiIT");
         system.freeTcpRange(5);
         system.gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN).startGateway();
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "--sun-misc-unsafe-memory-access=allow",
-                "-Xmx128m",
-                "-cp",
-                libraryClassPath(),
-                ListenerExample.class.getName(),
-                "http://127.0.0.1:" + system.gatewayPort(),
-                TOKEN,
-                "hello"));
+        List<String> command = JavaProgram.command(
+                ListenerExample.class,
+                List.of("-Xmx128m"),
+                List.of("http://127.0.0.1:" + system.gatewayPort(), TOKEN, "hello"));
         program = system.startProgram("listener-example", command);
         program.awaitLog(line -> line.startsWith("tcp://"), WAIT);
         List<String> printed = program.stdout();
@@ -61,14 +52,6 @@ class ListenerApiIT {
     @AfterAll
     static void stop() {
         system.close();
-    }
-
-    /** The test's class path without the test framework, so the program runs as an application would. */
-    private static String libraryClassPath() {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return Arrays.stream(classPath.split(File.pathSeparator))
-                .filter(entry -> !entry.contains("junit") && !entry.contains("surefire"))
-                .collect(Collectors.joining(File.pathSeparator));
     }
 
     @Test

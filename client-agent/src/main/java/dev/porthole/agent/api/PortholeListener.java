@@ -13,6 +13,7 @@ import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -41,8 +42,8 @@ public final class PortholeListener implements AutoCloseable {
     private static final String AGENT_PATH = "/_porthole/agent";
     /** The tunnel's upstream as the gateway shows it for a TCP tunnel: the streams go to this program. */
     private static final UpstreamAddress IN_PROCESS = new UpstreamAddress("in-process", 0);
-    /** How long GOAWAY and the close frame have to leave before the listener's Vert.x closes. */
-    private static final Duration STOP_GRACE = Duration.ofMillis(250);
+    /** How long close waits for the gateway to close the connection after GOAWAY and the close frame. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final TunnelKind kind;
@@ -216,16 +217,20 @@ public final class PortholeListener implements AutoCloseable {
             return;
         }
         TunnelClient running = client;
-        if (running != null) {
-            running.stop();
-        }
+        Future<Void> disconnected = running != null ? running.stop() : Future.succeededFuture();
         if (streams != null) {
             streams.end("the listener is closed");
         }
-        // GOAWAY and the close frame are queued on the connection's event loop: give them time to leave
-        // before Vert.x closes its sockets.
+        // GOAWAY and the close frame are queued on the connection's event loop: Vert.x closes its sockets once
+        // the gateway has read them and closed the connection, or after CLOSE_WAIT from a gateway that does not.
+        Promise<Void> disconnectedOrGaveUp = Promise.promise();
+        long giveUp = vertx.setTimer(CLOSE_WAIT.toMillis(), id -> disconnectedOrGaveUp.tryComplete());
+        disconnected.onComplete(ignored -> {
+            vertx.cancelTimer(giveUp);
+            disconnectedOrGaveUp.tryComplete();
+        });
         Promise<Void> stopped = Promise.promise();
-        vertx.setTimer(STOP_GRACE.toMillis(), id -> vertx.close().onComplete(stopped));
+        disconnectedOrGaveUp.future().compose(ignored -> vertx.close()).onComplete(stopped);
         if (Context.isOnVertxThread()) {
             // Called from a handler: waiting here would hold up the event loop the close needs.
             return;

@@ -11,12 +11,15 @@ import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.WebSocketTransport;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.impl.WebSocketInternal;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +50,9 @@ final class Link {
     private final String label;
     final Backoff backoff;
     volatile MuxSession current;
+    /** The live connection's socket (the last one once closed), or null before the first. */
+    private volatile WebSocket socket;
+
     volatile Connection connection;
     volatile MuxSession dialable;
     private volatile long retryTimer = -1;
@@ -85,7 +91,11 @@ final class Link {
         return now == null ? "" : now;
     }
 
-    void stop() {
+    /**
+     * Stops: GOAWAY and a normal close on the live connection. The future completes once its socket
+     * is closed, which the gateway does after it read both (at once when there is no connection).
+     */
+    Future<Void> stop() {
         stopped = true;
         if (retryTimer >= 0) {
             vertx.cancelTimer(retryTimer);
@@ -95,6 +105,16 @@ final class Link {
             session.send(new GoAway(CloseCode.NORMAL.code(), "agent stopped"));
             session.close(CloseCode.NORMAL, "agent stopped");
         }
+        return closed(socket);
+    }
+
+    private static Future<Void> closed(WebSocket socket) {
+        if (!(socket instanceof WebSocketInternal internal)) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> closed = Promise.promise();
+        internal.channelHandlerContext().channel().closeFuture().addListener(ignored -> closed.tryComplete());
+        return closed.future();
     }
 
     /** What this link asks for: everything for the first, the HTTP tunnels for the second. */
@@ -148,6 +168,7 @@ final class Link {
         session.listener(connection);
         WebSocketTransport.bind(socket, session);
         current = session;
+        this.socket = socket;
         this.connection = connection;
         List<TunnelSpec> asked = asks();
         Set<String> capabilities = new HashSet<>(Set.of(

@@ -98,14 +98,17 @@ public final class TunnelClient {
         authorization = header;
     }
 
-    /** Stops: tells the gateway, closes the connections, completes {@link #start()}'s future with a normal exit. */
-    public void stop() {
+    /**
+     * Stops: tells the gateway, closes the connections, completes {@link #start()}'s future with a
+     * normal exit. The returned future completes once the connections' sockets are closed (the
+     * gateway closes them after reading GOAWAY and the close frame); close Vert.x only then.
+     */
+    public Future<Void> stop() {
         stopping = true;
-        primary.stop();
-        if (second != null) {
-            second.stop();
-        }
+        Future<Void> first = primary.stop();
+        Future<Void> other = second != null ? second.stop() : Future.succeededFuture();
         exit.tryComplete(AgentExit.normal());
+        return Future.join(first, other).mapEmpty();
     }
 
     /** The gateway instances the connections are on now (the first's, then the second's), for tests and logs; empty entries while down. */

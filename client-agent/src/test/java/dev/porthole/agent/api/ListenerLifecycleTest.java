@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +104,8 @@ class ListenerLifecycleTest {
             });
 
             listener.close();
+            // close() waits for the connection to be closed, not for a fixed time: the gateway has seen it end.
+            assertThat(gateway.closed.get(500, TimeUnit.MILLISECONDS)).contains("agent stopped");
             listener.close();
 
             GoAway away = gateway.goAway.get(10, TimeUnit.SECONDS);
@@ -113,6 +116,35 @@ class ListenerLifecycleTest {
                     .hasMessage("the listener is closed");
             assertThatThrownBy(listener::accept).isInstanceOf(IOException.class);
             waiting.join(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void closeReturnsOnlyOnceASlowGatewayHasReadGoAwayAndClosed() throws Exception {
+        try (StandInGateway gateway = new StandInGateway()) {
+            PortholeListener listener =
+                    Porthole.builder().server(gateway.url()).token("t0ken").tcp(0);
+            MuxSession session = gateway.session();
+            // A gateway slow to read for 2 s: it takes GOAWAY and the close frame, and closes the connection, only
+            // then.
+            CountDownLatch held = new CountDownLatch(1);
+            session.context().runOnContext(ignored -> {
+                held.countDown();
+                try {
+                    new CountDownLatch(1).await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+
+            listener.close();
+
+            // The gateway reads GOAWAY before the close frame it answers by closing: so it has read it by now.
+            assertThat(gateway.goAway)
+                    .as("GOAWAY reached the gateway before close() returned")
+                    .isDone();
+            assertThat(gateway.closed.get(10, TimeUnit.SECONDS)).contains("agent stopped");
         }
     }
 }

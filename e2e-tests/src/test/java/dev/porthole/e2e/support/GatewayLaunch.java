@@ -81,6 +81,14 @@ public final class GatewayLaunch {
         return gateway;
     }
 
+    /**
+     * Starts it without waiting, so that it starts side by side with other processes; call
+     * {@link Gateway#awaitListening()} before using it.
+     */
+    public Gateway startInBackground() {
+        return launchGateway();
+    }
+
     /** Starts it without waiting for it to listen: for a gateway expected to refuse to start. */
     public ServiceProcess launch() {
         return launchGateway().process();
@@ -101,6 +109,12 @@ public final class GatewayLaunch {
 
     /** A started gateway: its instance id (its name outside a cluster), process and ports. */
     public record Gateway(String id, ServiceProcess process, int port, int managementPort) {
+        /** Waits until its public port accepts connections (after {@link GatewayLaunch#startInBackground()}). */
+        public Gateway awaitListening() {
+            PortholeSystem.awaitPort(port, process);
+            return this;
+        }
+
         public String metricsUrl() {
             return "http://127.0.0.1:" + managementPort + "/q/metrics";
         }

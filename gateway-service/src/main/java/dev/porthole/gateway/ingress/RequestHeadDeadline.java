@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>It also counts the open visitor connections (upgraded ones, agents' included, are not: their
  * streams are counted by the sessions), which a draining gateway waits to see closed, and while
- * draining it gives an idle connection only a short grace before closing it.
+ * draining it gives an idle connection only a short grace before closing it. A busy HTTP/2
+ * connection gets a GOAWAY (NO_ERROR) at once instead, HTTP/2's {@code Connection: close}: its
+ * client opens new streams elsewhere while those in flight finish here.
  */
 final class RequestHeadDeadline {
 
@@ -81,7 +84,12 @@ final class RequestHeadDeadline {
             watch.upgraded = true;
             visitors.decrementAndGet();
         }
+        watch.h2 = request.version() == HttpVersion.HTTP_2;
         watch.inFlight++;
+        if (drainGraceMillis >= 0) {
+            // This stream is served (GOAWAY names it as the last one); the client's next ones go elsewhere.
+            watch.goAway();
+        }
         watch.disarm();
         request.response().endHandler(ignored -> {
             if (--watch.inFlight == 0) {
@@ -101,6 +109,7 @@ final class RequestHeadDeadline {
         watches.values().stream()
                 .filter(watch -> watch.inFlight == 0 && !watch.upgraded)
                 .forEach(Watch::arm);
+        watches.values().stream().filter(watch -> watch.inFlight > 0).forEach(Watch::goAway);
     }
 
     /** The clock of one connection; {@code inFlight} counts requests whose response has not ended. */
@@ -109,9 +118,20 @@ final class RequestHeadDeadline {
         private long timer = -1;
         private int inFlight;
         private boolean upgraded;
+        private boolean h2;
+        private boolean goneAway;
 
         Watch(HttpConnection connection) {
             this.connection = connection;
+        }
+
+        /** On an HTTP/2 connection, once: GOAWAY with NO_ERROR and the last stream it opened; HTTP/1.1 has Connection: close. */
+        void goAway() {
+            if (h2 && !goneAway) {
+                goneAway = true;
+                Log.debugf("draining: GOAWAY to HTTP/2 visitor %s", connection.remoteAddress());
+                connection.goAway(0);
+            }
         }
 
         void arm() {

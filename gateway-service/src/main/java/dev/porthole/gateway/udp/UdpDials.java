@@ -154,7 +154,7 @@ public class UdpDials {
             metrics.udpDropped("flows");
             return;
         }
-        count(toPublisher.send(new Datagram(flow.id, dial.tunnel, payload)), "in");
+        toPublisher.send(new Datagram(flow.id, dial.tunnel, payload), outcome -> count(outcome, "in"));
     }
 
     /** The publishing agent's answer (even flow id) on a private tunnel: to the dialing agent, or dropped. */
@@ -170,7 +170,7 @@ public class UdpDials {
             metrics.udpDropped("no-flow");
             return;
         }
-        count(dial.lane.send(new Datagram(flow.visitor.flowId(), tunnel, payload)), "out");
+        dial.lane.send(new Datagram(flow.visitor.flowId(), tunnel, payload), outcome -> count(outcome, "out"));
     }
 
     private void count(Datagrams.Outcome outcome, String direction) {

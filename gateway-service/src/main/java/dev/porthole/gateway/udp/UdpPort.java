@@ -121,8 +121,15 @@ public final class UdpPort {
             return;
         }
         Datagrams lane = current.datagrams();
-        Datagrams.Outcome outcome =
-                lane == null ? Datagrams.Outcome.CLOSED : lane.send(new Datagram(flow.id, tunnel, data));
+        if (lane == null) {
+            counted(Datagrams.Outcome.CLOSED);
+            return;
+        }
+        lane.send(new Datagram(flow.id, tunnel, data), this::counted);
+    }
+
+    /** Counts a visitor's datagram once its fate is known (on the agent connection's context). */
+    private void counted(Datagrams.Outcome outcome) {
         if (outcome == Datagrams.Outcome.SENT) {
             metrics.udpDatagram("in");
         } else {

@@ -15,9 +15,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kubernetes base's network: the TCP tunnel range reaches the gateway (a Service and container
- * port per port of the range, the same range as docker-compose.yml), and NetworkPolicies refuse
- * every connection but those a service needs.
+ * The Kubernetes base's network: the TCP and UDP tunnel ranges reach the gateway (a Service and
+ * container port per port of the range and protocol, the same range as docker-compose.yml), and
+ * NetworkPolicies refuse every connection but those a service needs (a policy opens a port for one
+ * protocol).
  */
 class KubernetesNetworkTest {
 
@@ -25,33 +26,57 @@ class KubernetesNetworkTest {
 
     @Test
     void everyPortOfTheTcpRangeIsAServicePortAndAContainerPort() {
+        assertRangeServed("TCP", "gateway-tcp");
+    }
+
+    @Test
+    void everyPortOfTheUdpRangeIsAUdpServicePortAndAContainerPort() {
+        assertRangeServed("UDP", "gateway-udp");
+    }
+
+    /**
+     * The range of PORTHOLE_GATEWAY_<protocol>_PORT_RANGE (the same as compose's default) bound on every
+     * IPv4 interface, each port a port of {@code serviceName} and a container port, both of that protocol.
+     */
+    private void assertRangeServed(String protocol, String serviceName) {
+        String prefix = "PORTHOLE_GATEWAY_" + protocol + "_";
         Map<String, Object> config = map(find("ConfigMap", "gateway").get("data"));
-        assertThat(config).containsEntry("PORTHOLE_GATEWAY_TCP_HOST", "0.0.0.0");
-        int[] range = range((String) config.get("PORTHOLE_GATEWAY_TCP_PORT_RANGE"));
+        assertThat(config).containsEntry(prefix + "HOST", "0.0.0.0");
+        assertThat(config).as(prefix + "PORT_RANGE").containsKey(prefix + "PORT_RANGE");
+        int[] range = range((String) config.get(prefix + "PORT_RANGE"));
 
         ComposeFile compose = ComposeFile.read(ComposeSettingsTest.COMPOSE);
         ComposeFile.Service gateway = compose.services().values().stream()
                 .filter(s -> s.buildTarget().filter("gateway-service"::equals).isPresent())
                 .findFirst()
                 .orElseThrow();
-        assertThat(range(ComposeFile.withDefaults(gateway.environment().get("PORTHOLE_GATEWAY_TCP_PORT_RANGE"))))
+        assertThat(range(ComposeFile.withDefaults(gateway.environment().get(prefix + "PORT_RANGE"))))
                 .as("compose's default range (TCP_TUNNEL_PORT_FIRST/LAST)")
                 .containsExactly(range);
 
         List<Integer> ports = IntStream.rangeClosed(range[0], range[1]).boxed().toList();
-        Map<String, Object> service = find("Service", "gateway-tcp");
-        assertThat(list(map(service.get("spec")).get("ports")))
-                .extracting(p -> p.get("port"))
-                .containsExactlyElementsOf(ports);
-        Map<Object, Object> containerPorts = new HashMap<>();
+        Map<String, Object> service = find("Service", serviceName);
+        List<Map<String, Object>> servicePorts = list(map(service.get("spec")).get("ports"));
+        assertThat(servicePorts).extracting(p -> p.get("port")).containsExactlyElementsOf(ports);
+        assertThat(servicePorts).extracting(KubernetesNetworkTest::protocol).containsOnly(protocol);
+        Map<Object, Map<String, Object>> containerPorts = new HashMap<>();
         containers(find("Deployment", "gateway"))
-                .forEach(c ->
-                        list(c.get("ports")).forEach(p -> containerPorts.put(p.get("name"), p.get("containerPort"))));
-        for (Map<String, Object> port : list(map(service.get("spec")).get("ports"))) {
-            assertThat(containerPorts)
+                .forEach(c -> list(c.get("ports")).forEach(p -> containerPorts.put(p.get("name"), p)));
+        for (Map<String, Object> port : servicePorts) {
+            Map<String, Object> container = containerPorts.get(port.get("targetPort"));
+            assertThat(container)
                     .as("the container port " + port.get("targetPort"))
-                    .containsEntry(port.get("targetPort"), port.get("port"));
+                    .isNotNull();
+            assertThat(container.get("containerPort")).isEqualTo(port.get("port"));
+            assertThat(protocol(container))
+                    .as(port.get("targetPort") + "'s protocol")
+                    .isEqualTo(protocol);
         }
+    }
+
+    /** A port's protocol; Kubernetes takes TCP when none is given. */
+    private static Object protocol(Map<String, Object> port) {
+        return port.getOrDefault("protocol", "TCP");
     }
 
     @Test
@@ -144,6 +169,7 @@ class KubernetesNetworkTest {
         Object target = servicePort.get("targetPort");
         Object number = servicePort.get("port");
         return ports.stream()
+                .filter(p -> protocol(p).equals(protocol(servicePort)))
                 .anyMatch(p -> p.get("port").equals(target)
                         || p.get("port").equals(number)
                         || p.get("endPort") instanceof Integer end

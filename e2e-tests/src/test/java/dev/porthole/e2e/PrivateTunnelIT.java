@@ -8,11 +8,16 @@ import dev.porthole.agent.dial.TunnelSocket;
 import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.PortholeSystem;
+import dev.porthole.e2e.support.UdpEcho;
 import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * Private tunnels and TCP grants with real processes: auth-service decides who may publish, dial
  * and take which TCP ports; {@code porthole tcp --private} publishes, {@code porthole connect} and
  * the Java dial API reach it through the gateway, and a client without the grant is refused on
- * every connection.
+ * every connection. {@code porthole udp --private} publishes a UDP echo that {@code porthole connect
+ * --udp} reaches for a granted client, one flow per local source; a client not granted it is refused
+ * and gets no answer.
  */
 class PrivateTunnelIT {
 
@@ -41,6 +48,8 @@ class PrivateTunnelIT {
     private static String portsClient;
     private static String noTcp;
     private static int rangeFirst;
+    private static UdpEcho udpEcho;
+    private static ServiceProcess udpPublisher;
 
     @BeforeAll
     static void start() throws IOException {
@@ -48,8 +57,8 @@ class PrivateTunnelIT {
         AdminApi admin = system.startAuthService();
         rangeFirst = system.freeTcpRange(20);
         system.startGateway();
-        String owner = admin.createCredentials("db-owner", "{\"privateTunnels\":[\"db\"]}");
-        alice = admin.createCredentials("alice", "{\"dialTunnels\":[\"db\"]}");
+        String owner = admin.createCredentials("db-owner", "{\"privateTunnels\":[\"db\",\"echo-udp\"]}");
+        alice = admin.createCredentials("alice", "{\"dialTunnels\":[\"db\",\"echo-udp\"]}");
         mallory = admin.createCredentials("mallory", "{\"dialTunnels\":[\"cache\"]}");
         portsClient = admin.createCredentials("ports", "{\"tcpPorts\":[" + (rangeFirst + 5) + "]}");
         noTcp = admin.createCredentials("no-tcp", "{}");
@@ -68,11 +77,32 @@ class PrivateTunnelIT {
                         owner),
                 Map.of());
         publisher.awaitLog(line -> line.contains("private tunnel 'db' ready"), WAIT);
+        udpEcho = UdpEcho.start();
+        udpPublisher = system.launchAgent(
+                "udp-publisher",
+                List.of(
+                        "udp",
+                        String.valueOf(udpEcho.port()),
+                        "--private",
+                        "--name",
+                        "echo-udp",
+                        "--server",
+                        "http://127.0.0.1:" + system.gatewayPort(),
+                        "--credentials",
+                        owner),
+                Map.of());
+        udpPublisher.awaitLog(
+                line -> line.contains("private tunnel 'echo-udp' ready")
+                        && line.contains("porthole connect echo-udp --udp"),
+                WAIT);
     }
 
     @AfterAll
     static void stop() throws IOException {
         upstream.close();
+        if (udpEcho != null) {
+            udpEcho.close();
+        }
         system.close();
     }
 
@@ -145,6 +175,75 @@ class PrivateTunnelIT {
         assertThat(TcpTunnelIT.upload(agent.port(), 3 * 1024 * 1024))
                 .isEqualTo(3 * 1024 * 1024 + " " + TcpTunnelIT.patternDigest(3 * 1024 * 1024));
         agent.process().stop();
+    }
+
+    @Test
+    void aGrantedClientReachesAPrivateUdpTunnelThroughConnectUdpOneFlowPerSource() throws Exception {
+        PortholeSystem.Agent agent = connectUdp("connect-udp-alice", alice);
+        assertThat(agent.url()).startsWith("udp://127.0.0.1:");
+        try (DatagramSocket first = udpVisitor();
+                DatagramSocket second = udpVisitor()) {
+            // The first datagram also dials; a datagram is never promised, so each visitor asks until answered.
+            assertThat(askUntilAnswered(first, agent.port(), "from first")).isEqualTo("echo:from first");
+            assertThat(askUntilAnswered(second, agent.port(), "from second")).isEqualTo("echo:from second");
+        }
+        agent.process()
+                .awaitLog(line -> line.contains("private UDP tunnel 'echo-udp' dialed through the gateway"), WAIT);
+        agent.process().stop();
+    }
+
+    @Test
+    void aClientNotGrantedAPrivateUdpTunnelIsRefusedAndGetsNoAnswer() throws Exception {
+        PortholeSystem.Agent agent = connectUdp("connect-udp-mallory", mallory);
+        try (DatagramSocket visitor = udpVisitor()) {
+            visitor.setSoTimeout(2_000);
+            send(visitor, agent.port(), "SELECT secrets");
+            agent.process()
+                    .awaitLog(
+                            line -> line.contains("private UDP tunnel 'echo-udp' refused: client 'mallory' may not dial"
+                                    + " private tunnel 'echo-udp'"),
+                            WAIT);
+            assertThatThrownBy(() -> visitor.receive(new DatagramPacket(new byte[1024], 1024)))
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+        system.gateway().awaitLog(line -> line.contains("client mallory may not dial private tunnel 'echo-udp'"), WAIT);
+        agent.process().stop();
+    }
+
+    private static PortholeSystem.Agent connectUdp(String name, String credentials) {
+        PortholeSystem.Agent agent = system.startCommand(
+                name,
+                List.of("-Xmx128m"),
+                List.of("connect", "echo-udp", "--udp", "--listen", "127.0.0.1:0", "--credentials", credentials));
+        agent.process().awaitLog(line -> line.contains("ready to dial"), WAIT);
+        return agent;
+    }
+
+    private static DatagramSocket udpVisitor() throws IOException {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        socket.setSoTimeout(1_000);
+        return socket;
+    }
+
+    private static void send(DatagramSocket socket, int port, String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        socket.send(new DatagramPacket(payload, payload.length, new InetSocketAddress("127.0.0.1", port)));
+    }
+
+    /** Sends {@code text} until an answer comes (at most ten times, a second apart), as a DNS client retries. */
+    private static String askUntilAnswered(DatagramSocket socket, int port, String text) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            send(socket, port, text);
+            DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
+            try {
+                socket.receive(packet);
+                return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+            } catch (SocketTimeoutException unanswered) {
+                if (attempt == 9) {
+                    throw unanswered;
+                }
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.porthole.e2e.support.PortholeSystem;
+import dev.porthole.e2e.support.UdpEcho;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
@@ -29,8 +30,7 @@ class UdpTunnelIT {
     private static final String TOKEN = "e2e-udp-token-0123456789";
 
     private static PortholeSystem system;
-    private static DatagramSocket echo;
-    private static Thread echoing;
+    private static UdpEcho echo;
     private static PortholeSystem.Agent echoAgent;
 
     @BeforeAll
@@ -38,9 +38,8 @@ class UdpTunnelIT {
         system = new PortholeSystem("UdpTunnelIT").gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN);
         system.freeUdpRange(4);
         system.startGateway();
-        echo = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        echoing = Thread.ofVirtual().start(UdpTunnelIT::echoEveryDatagram);
-        echoAgent = udpAgent("agent-echo", echo.getLocalPort());
+        echo = UdpEcho.start();
+        echoAgent = udpAgent("agent-echo", echo.port());
     }
 
     private static PortholeSystem.Agent udpAgent(String name, int localPort) {
@@ -48,22 +47,6 @@ class UdpTunnelIT {
                 name, List.of("-Xmx128m"), List.of("udp", String.valueOf(localPort), "--token", TOKEN));
         assertThat(agent.url()).startsWith("udp://" + PortholeSystem.DOMAIN + ":");
         return agent;
-    }
-
-    /** Answers every datagram with "echo:" and its payload, to whoever sent it. */
-    private static void echoEveryDatagram() {
-        byte[] buffer = new byte[65536];
-        try {
-            while (true) {
-                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                echo.receive(packet);
-                byte[] answer = ("echo:" + new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8))
-                        .getBytes(StandardCharsets.UTF_8);
-                echo.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
-            }
-        } catch (IOException closed) {
-            // The socket closed at the end of the class.
-        }
     }
 
     @AfterAll

@@ -21,6 +21,7 @@ import dev.porthole.agent.upstream.RequestLog;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -219,16 +220,21 @@ public class AgentRunner {
      * output as {@code tcp://host:port}; null, after printing why, when the address cannot be bound.
      */
     UpstreamAddress bind(LocalListener listener, UpstreamAddress asked) {
+        return bind(listener.start(), asked, "tcp");
+    }
+
+    /** Waits for a local socket to be bound and prints {@code scheme://host:port}; null (and said why) when it failed. */
+    UpstreamAddress bind(Future<Integer> started, UpstreamAddress asked, String scheme) {
         int port;
         try {
-            port = listener.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            port = started.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             fatal("cannot listen on " + asked + ": "
                     + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
             return null;
         }
         UpstreamAddress bound = new UpstreamAddress(asked.host(), port);
-        System.out.println("tcp://" + bound);
+        System.out.println(scheme + "://" + bound);
         System.out.flush();
         return bound;
     }

@@ -1,5 +1,6 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.agent.dial.UdpDialer;
 import dev.porthole.agent.forward.LocalListener;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Open a local port that reaches a private tunnel through the gateway.",
+            "With --udp, a local UDP port that reaches a private UDP tunnel (porthole udp 53 --private --name NAME).",
             "The tunnel is served elsewhere by: porthole tcp 5432 --private --name db",
             "The gateway checks that this client may dial it on every connection.",
             "Prints the local address on standard output."
@@ -42,6 +44,15 @@ public class ConnectCommand implements Callable<Integer> {
             description =
                     "Local address to listen on, e.g. 127.0.0.1:15432 or just 15432 (default: a free port on 127.0.0.1).")
     String listen;
+
+    @Option(
+            names = "--udp",
+            description = "Dial a private UDP tunnel (porthole udp 53 --private --name NAME): the local port is a UDP"
+                    + " socket, each local source address and port one flow.")
+    boolean udp;
+
+    @Mixin
+    UdpFlows flows;
 
     @Mixin
     LocalLimits limits;
@@ -66,11 +77,14 @@ public class ConnectCommand implements Callable<Integer> {
             return runner.configError(e.getMessage());
         }
         ConsoleReporter reporter = runner.reporter();
+        String tunnel = name.trim().toLowerCase(Locale.ROOT);
+        if (udp) {
+            return dialUdp(settings, listenAddress, tunnel, reporter);
+        }
         TunnelClient client = runner.client(
                 settings,
-                (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "this agent only dials"),
+                (stream, open, spec) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "this agent only dials"),
                 reporter);
-        String tunnel = name.trim().toLowerCase(Locale.ROOT);
         LocalListener listener;
         try {
             listener = new LocalListener(vertx, listenAddress, limits.maxConnections, limits.idleTimeout, source -> {
@@ -90,6 +104,27 @@ public class ConnectCommand implements Callable<Integer> {
         Log.infof("connections to %s go to private tunnel '%s'", bound, tunnel);
         AgentExit exit = runner.run(settings, client);
         listener.close();
+        return exit.code();
+    }
+
+    /** {@code --udp}: a local UDP socket whose flows reach the private UDP tunnel. */
+    private int dialUdp(
+            AgentSettings settings, UpstreamAddress listenAddress, String tunnel, ConsoleReporter reporter) {
+        UdpDialer dialer;
+        try {
+            dialer = new UdpDialer(vertx, tunnel, flows.idleTimeout, flows.maxFlows());
+        } catch (IllegalArgumentException e) {
+            return runner.configError(e.getMessage());
+        }
+        TunnelClient client = runner.client(settings, dialer, reporter);
+        dialer.dialThrough(client::dialDatagrams);
+        UpstreamAddress bound = runner.bind(dialer.listen(listenAddress), listenAddress, "udp");
+        if (bound == null) {
+            return AgentExit.CONFIG_ERROR;
+        }
+        Log.infof("datagrams to udp://%s go to private UDP tunnel '%s'", bound, tunnel);
+        AgentExit exit = runner.run(settings, client);
+        dialer.close();
         return exit.code();
     }
 }

@@ -5,6 +5,7 @@ import dev.porthole.agent.tunnel.Backoff;
 import dev.porthole.agent.tunnel.TunnelListener;
 import dev.porthole.agent.upstream.RequestLog;
 import dev.porthole.protocol.message.Notice;
+import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
 import io.quarkus.logging.Log;
 import java.io.PrintStream;
@@ -63,8 +64,8 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
                 }
             } else if (result.publicAddress().isEmpty()) {
                 Log.infof(
-                        "private tunnel '%s' ready; granted clients reach it with: porthole connect %s --listen 127.0.0.1:<port>",
-                        result.name(), result.name());
+                        "private tunnel '%s' ready; granted clients reach it with: porthole connect %s%s --listen 127.0.0.1:<port>",
+                        result.name(), result.name(), result.kind() == TunnelKind.UDP ? " --udp" : "");
             } else if (first) {
                 out.println(result.publicAddress());
                 out.flush();

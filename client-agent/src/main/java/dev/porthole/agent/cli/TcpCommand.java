@@ -40,15 +40,8 @@ public class TcpCommand implements Callable<Integer> {
                     "Public port to ask for, from the gateway's range; 0 (default) for any free one (env TUNNEL_PORT).")
     int port;
 
-    @Option(names = "--private", description = "Publish no port: only clients granted this tunnel's name may dial it.")
-    boolean privateTunnel;
-
-    @Option(
-            names = "--name",
-            paramLabel = "NAME",
-            defaultValue = "${env:TUNNEL_NAME}",
-            description = "Name of a private tunnel (env TUNNEL_NAME).")
-    String name;
+    @Mixin
+    PrivateName privateName;
 
     @Mixin
     ConnectionOptions connection;
@@ -67,7 +60,9 @@ public class TcpCommand implements Callable<Integer> {
         AgentSettings settings;
         try {
             settings = runner.settings(
-                    connection, List.of(TunnelSpec.tcp(upstream, port, privateTunnel, name, option -> "--" + option)));
+                    connection,
+                    List.of(TunnelSpec.tcp(
+                            upstream, port, privateName.privateTunnel, privateName.name, option -> "--" + option)));
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }

@@ -261,7 +261,6 @@ public final class AgentConfigReader {
                     "upstream-protocol",
                     "policy");
         } else if ("udp".equals(kind)) {
-            only(fields, path, "tcp", "private", "name");
             only(
                     fields,
                     path,
@@ -290,7 +289,12 @@ public final class AgentConfigReader {
         }
         try {
             TunnelSpec spec = "udp".equals(kind)
-                    ? TunnelSpec.udp(upstream.text(), port == null ? 0 : port, option -> "'" + option + "'")
+                    ? TunnelSpec.udp(
+                            upstream.text(),
+                            port == null ? 0 : port,
+                            Boolean.TRUE.equals(privateTunnel),
+                            text(fields.get("name")),
+                            option -> "'" + option + "'")
                     : "tls".equals(kind)
                             ? TunnelSpec.tls(
                                     upstream.text(), text(fields.get("subdomain")), option -> "'" + option + "'")

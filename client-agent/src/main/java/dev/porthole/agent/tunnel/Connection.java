@@ -175,6 +175,10 @@ final class Connection implements MuxListener {
         DatagramAcceptor datagrams = acceptor.datagrams();
         if (datagrams != null && welcome.capabilities().contains(Capabilities.UDP)) {
             session.datagrams().receiveWith(datagram -> {
+                if ((datagram.flowId() & 1) != 0) {
+                    datagrams.dialed(datagram);
+                    return;
+                }
                 TunnelSpec spec = served.get(datagram.tunnel());
                 if (spec != null && spec.kind() == TunnelKind.UDP) {
                     datagrams.accept(datagram, spec, session.datagrams());

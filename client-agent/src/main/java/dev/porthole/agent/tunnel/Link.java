@@ -180,6 +180,10 @@ final class Link {
         if (settings.ha()) {
             capabilities.add(Capabilities.HA);
         }
+        if (client.acceptor().datagrams() != null) {
+            // An agent that dials a private UDP tunnel takes DATAGRAM frames without asking for a UDP tunnel.
+            capabilities.add(Capabilities.UDP);
+        }
         session.send(new Hello(
                 ProtocolVersion.MIN,
                 ProtocolVersion.MAX,

@@ -1,5 +1,6 @@
 package dev.porthole.agent.tunnel;
 
+import dev.porthole.protocol.message.UdpDial;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.MuxStream;
@@ -146,6 +147,20 @@ public final class TunnelClient {
             throw new IllegalStateException("not connected to the gateway at " + settings.server() + " right now");
         }
         return session.openStream(tunnel, source, null);
+    }
+
+    /**
+     * Opens a dial of the private UDP tunnel {@code tunnel} ({@code porthole connect --udp}): while its
+     * stream is open, DATAGRAM frames with odd flow ids on the stream's connection reach the tunnel.
+     *
+     * @throws IllegalStateException while no connection to the gateway is up
+     */
+    public MuxStream dialDatagrams(String tunnel, String source) {
+        MuxSession session = primary.dialable;
+        if (session == null || session.isClosed()) {
+            throw new IllegalStateException("not connected to the gateway at " + settings.server() + " right now");
+        }
+        return session.openStream(tunnel, source, UdpDial.request(tunnel));
     }
 
     // ---- for the links and their connections ----

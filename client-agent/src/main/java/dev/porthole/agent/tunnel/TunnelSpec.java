@@ -79,6 +79,12 @@ public record TunnelSpec(
      */
     public static TunnelSpec tcp(
             String upstream, int port, boolean privateTunnel, String name, UnaryOperator<String> key) {
+        return portOrPrivate(TunnelKind.TCP, upstream, port, privateTunnel, name, key);
+    }
+
+    /** A public (by port) or private (by name) TCP or UDP tunnel, checked by the same rules. */
+    private static TunnelSpec portOrPrivate(
+            TunnelKind kind, String upstream, int port, boolean privateTunnel, String name, UnaryOperator<String> key) {
         UpstreamAddress address = UpstreamAddress.parse(upstream);
         String tunnelName = name == null ? "" : name.trim();
         if (port < 0 || port > 65535) {
@@ -98,7 +104,7 @@ public record TunnelSpec(
             throw new IllegalArgumentException(key.apply("name") + " names private tunnels; add " + key.apply("private")
                     + ", or leave " + key.apply("name") + " out");
         }
-        return new TunnelSpec(TunnelKind.TCP, tunnelName, port, privateTunnel, address);
+        return new TunnelSpec(kind, tunnelName, port, privateTunnel, address);
     }
 
     /**
@@ -125,11 +131,16 @@ public record TunnelSpec(
      * @throws IllegalArgumentException naming what is wrong
      */
     public static TunnelSpec udp(String upstream, int port, UnaryOperator<String> key) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(
-                    key.apply("port") + " must be between 1 and 65535 (or 0 for any), was " + port);
-        }
-        return new TunnelSpec(TunnelKind.UDP, "", port, false, UpstreamAddress.parse(upstream));
+        return udp(upstream, port, false, null, key);
+    }
+
+    /**
+     * A public UDP tunnel, or a private one ({@code porthole udp 53 --private --name dns}) that only
+     * granted clients reach with {@code porthole connect dns --udp}.
+     */
+    public static TunnelSpec udp(
+            String upstream, int port, boolean privateTunnel, String name, UnaryOperator<String> key) {
+        return portOrPrivate(TunnelKind.UDP, upstream, port, privateTunnel, name, key);
     }
 
     public TunnelRequest request() {

@@ -30,8 +30,11 @@ public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
     private final Vertx vertx;
     private final Duration idleTimeout;
     private final int maxFlows;
-    private final Map<Datagrams, Map<String, Flow>> flowsByLane = new ConcurrentHashMap<>();
+    private final Map<Datagrams, Map<FlowKey, Flow>> flowsByLane = new ConcurrentHashMap<>();
     private final Map<Datagrams, Long> sweepers = new ConcurrentHashMap<>();
+
+    /** A flow of one of the connection's tunnels, as the gateway numbered it (no String built per datagram). */
+    private record FlowKey(String tunnel, int flowId) {}
 
     private static final class Flow {
         final DatagramSocket socket;
@@ -60,8 +63,8 @@ public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
 
     @Override
     public void accept(Datagram datagram, TunnelSpec tunnel, Datagrams lane) {
-        Map<String, Flow> flows = flowsByLane.computeIfAbsent(lane, this::startSweeping);
-        String key = datagram.tunnel() + "/" + Integer.toUnsignedString(datagram.flowId());
+        Map<FlowKey, Flow> flows = flowsByLane.computeIfAbsent(lane, this::startSweeping);
+        FlowKey key = new FlowKey(datagram.tunnel(), datagram.flowId());
         Flow flow = flows.get(key);
         if (flow == null) {
             if (flows.size() >= maxFlows) {
@@ -95,14 +98,14 @@ public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
         return flow;
     }
 
-    private Map<String, Flow> startSweeping(Datagrams lane) {
+    private Map<FlowKey, Flow> startSweeping(Datagrams lane) {
         long period = Math.max(250, idleTimeout.toMillis() / 4);
         sweepers.put(lane, vertx.setPeriodic(period, id -> expireIdle(lane)));
         return new ConcurrentHashMap<>();
     }
 
     private void expireIdle(Datagrams lane) {
-        Map<String, Flow> flows = flowsByLane.get(lane);
+        Map<FlowKey, Flow> flows = flowsByLane.get(lane);
         if (flows == null) {
             return;
         }
@@ -122,7 +125,7 @@ public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
         if (sweeper != null) {
             vertx.cancelTimer(sweeper);
         }
-        Map<String, Flow> flows = flowsByLane.remove(lane);
+        Map<FlowKey, Flow> flows = flowsByLane.remove(lane);
         if (flows != null) {
             flows.values().forEach(flow -> flow.socket.close());
         }

@@ -175,11 +175,35 @@ class AgentConfigReaderTest {
                             type: udp
                             upstream: 53
                             subdomain: dns
-                            private: true
+                            upstream-tls: true
                         """))
                 .containsExactlyInAnyOrder(
                         "porthole.yml:5: tunnels.dns.subdomain: is for http tunnels only",
-                        "porthole.yml:6: tunnels.dns.private: is for tcp tunnels only");
+                        "porthole.yml:6: tunnels.dns.upstream-tls: is for http tunnels only");
+    }
+
+    @Test
+    void readsAPrivateUdpTunnelByTheTcpRules() throws Exception {
+        TunnelSpec dns = parse("""
+                        tunnels:
+                          dns:
+                            type: udp
+                            upstream: 53
+                            private: true
+                            name: dns
+                        """).tunnels().getFirst().spec();
+        assertThat(dns.kind()).isEqualTo(TunnelKind.UDP);
+        assertThat(dns.privateTunnel()).isTrue();
+        assertThat(dns.name()).isEqualTo("dns");
+        assertThat(mistakes("""
+                        tunnels:
+                          dns:
+                            type: udp
+                            upstream: 53
+                            private: true
+                        """))
+                .containsExactly(
+                        "porthole.yml:2: tunnels.dns: a private tunnel needs a name that others dial: 'private' with 'name' db");
     }
 
     @Test

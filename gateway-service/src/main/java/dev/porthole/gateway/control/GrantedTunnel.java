@@ -4,7 +4,8 @@ import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
 
-/** A tunnel an agent session holds: an HTTP name, a public TCP port (port > 0), a private tunnel (TCP, port 0) or a TLS passthrough name or a public UDP port. */
+/** A tunnel an agent session holds: an HTTP name, a public TCP port (port > 0), a private tunnel (TCP, port 0) a TLS passthrough name, a public UDP port
+ * (port > 0) or a private UDP tunnel (UDP, port 0). */
 record GrantedTunnel(TunnelKind kind, String name, int port, String publicAddress) {
 
     static GrantedTunnel of(TunnelResult result) {
@@ -17,7 +18,7 @@ record GrantedTunnel(TunnelKind kind, String name, int port, String publicAddres
             return TunnelKey.http(name);
         }
         if (kind == TunnelKind.UDP) {
-            return TunnelKey.udpPort(port);
+            return port > 0 ? TunnelKey.udpPort(port) : TunnelKey.privateTunnel(name);
         }
         if (kind == TunnelKind.TLS) {
             return TunnelKey.tls(name);

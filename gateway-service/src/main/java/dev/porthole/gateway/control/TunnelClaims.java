@@ -201,12 +201,7 @@ final class TunnelClaims {
                     .map(this::tookOver);
         }
         if (request.kind() == TunnelKind.UDP) {
-            return request.privateTunnel()
-                    ? refused(
-                            request,
-                            TunnelResult.INVALID,
-                            "private UDP tunnels are not served by this gateway; publish the port (leave --private out)")
-                    : claimUdpPort(request, grantedSoFar);
+            return request.privateTunnel() ? claimPrivate(request, asked) : claimUdpPort(request, grantedSoFar);
         }
         if (request.kind() == TunnelKind.TCP) {
             return request.privateTunnel() ? claimPrivate(request, asked) : claimPort(request, grantedSoFar);
@@ -215,7 +210,7 @@ final class TunnelClaims {
             return refused(
                     request,
                     TunnelResult.INVALID,
-                    "only TCP tunnels can be private: porthole tcp <port> --private --name <name>");
+                    "only TCP and UDP tunnels can be private: porthole tcp <port> --private --name <name>");
         }
         String name = request.name().toLowerCase(Locale.ROOT);
         // A public session's names end with it: a name asked back after a reconnect is a fresh one.

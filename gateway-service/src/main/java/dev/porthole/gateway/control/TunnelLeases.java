@@ -79,7 +79,7 @@ final class TunnelLeases {
         countServing();
         switch (tunnel.key().kind()) {
             case "http" -> services.routes().bindHttp(tunnel.name(), session);
-            case "private" -> services.routes().bindPrivate(tunnel.name(), session);
+            case "private" -> services.routes().bindPrivate(tunnel.name(), tunnel.kind(), session);
             case "tls" -> services.routes().bindTls(tunnel.name(), session);
             default -> {
                 // A TCP port's listener or a UDP port's socket was bound during the claim, so that a port in use is
@@ -203,7 +203,7 @@ final class TunnelLeases {
     private boolean unbind(GrantedTunnel tunnel) {
         return switch (tunnel.key().kind()) {
             case "http" -> services.routes().unbindHttp(tunnel.name(), session);
-            case "private" -> services.routes().unbindPrivate(tunnel.name(), session);
+            case "private" -> services.routes().unbindPrivate(tunnel.name(), tunnel.kind(), session);
             case "tls" -> services.routes().unbindTls(tunnel.name(), session);
             case "udp" -> services.udpPorts().release(tunnel.port(), session);
             default -> services.ports().release(tunnel.port(), session);

@@ -67,7 +67,8 @@ public class PrivateClaims {
                     "client '" + principal.clientId() + "' may not publish private tunnel '" + name
                             + "'; ask an administrator to grant it");
         }
-        TunnelResult granted = TunnelResult.granted(TunnelKind.TCP, name, 0, "");
+        TunnelResult granted =
+                TunnelResult.granted(request.kind() == TunnelKind.UDP ? TunnelKind.UDP : TunnelKind.TCP, name, 0, "");
         return registry.claim(TunnelKey.privateTunnel(name), route)
                 .map(outcome -> switch (outcome) {
                     // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).

@@ -9,10 +9,12 @@ import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.LocalRoutes;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelOwner;
+import dev.porthole.gateway.udp.UdpDials;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.UdpDial;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.StreamResetException;
 import dev.porthole.protocol.registry.TunnelNames;
@@ -31,7 +33,8 @@ import java.util.Locale;
  * Connects a stream that an agent opened ({@code porthole connect}) to the private tunnel it names:
  * opens a stream to the publishing agent and relays the two streams both ways. The dialer's grants
  * are checked on every stream, not once per session, so that a session can never reach a tunnel
- * it was not granted by naming it in a later OPEN. In a cluster, a dial of a tunnel published on
+ * it was not granted by naming it in a later OPEN. A dial of a private UDP tunnel ({@link UdpDial})
+ * passes the same checks and is then held by {@link UdpDials}. In a cluster, a dial of a tunnel published on
  * another instance is checked here and carried there ({@link PeerStreams}).
  */
 @ApplicationScoped
@@ -41,8 +44,15 @@ public class PrivateDialer {
     private final GatewayMetrics metrics;
     private final PeerStreams peers;
     private final String instanceId;
+    private final UdpDials udpDials;
 
-    public PrivateDialer(LocalRoutes routes, GatewayMetrics metrics, PeerStreams peers, GatewayInstance instance) {
+    public PrivateDialer(
+            LocalRoutes routes,
+            GatewayMetrics metrics,
+            PeerStreams peers,
+            GatewayInstance instance,
+            UdpDials udpDials) {
+        this.udpDials = udpDials;
         this.routes = routes;
         this.metrics = metrics;
         this.peers = peers;
@@ -55,7 +65,8 @@ public class PrivateDialer {
      */
     public void dial(Principal dialer, MuxStream stream, Open open, LogBudget refusals) {
         String name = open.tunnel().toLowerCase(Locale.ROOT);
-        if (open.request() != null) {
+        boolean udp = UdpDial.isUdpDial(open);
+        if (open.request() != null && !udp) {
             stream.reset(ResetCode.STREAM_ERROR, "a dial carries raw TCP, not an HTTP request");
             return;
         }
@@ -87,6 +98,10 @@ public class PrivateDialer {
                     ResetCode.FORBIDDEN,
                     "client '" + dialer.clientId() + "' may not dial private tunnel '" + name
                             + "'; ask an administrator to grant it");
+            return;
+        }
+        if (udp) {
+            udpDials.accept(stream, name);
             return;
         }
         TunnelOwner owner = routes.privateTunnel(name).orElse(null);

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.registry;
 
+import dev.porthole.protocol.message.TunnelKind;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public class LocalRoutes {
     private final ConcurrentHashMap<String, List<TunnelOwner>> http = new ConcurrentHashMap<>();
 
     private final ConcurrentHashMap<String, TunnelOwner> privateTunnels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TunnelOwner> privateUdpTunnels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TunnelOwner> tlsTunnels = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Offline> offline = new LinkedHashMap<>();
     /** Per name, who waits for it to be bound; guarded by itself, like {@code waiterCount}. */
@@ -228,7 +230,26 @@ public class LocalRoutes {
         return privateTunnels.remove(name, owner);
     }
 
-    /** The session publishing a private tunnel on this gateway. */
+    /** Routes a private TCP or UDP tunnel's name (one registry key for both: a name is of one kind). */
+    public void bindPrivate(String name, TunnelKind kind, TunnelOwner owner) {
+        if (kind == TunnelKind.UDP) {
+            privateUdpTunnels.put(name, owner);
+        } else {
+            bindPrivate(name, owner);
+        }
+    }
+
+    /** Removes a private TCP or UDP route only if it still points at this session. */
+    public boolean unbindPrivate(String name, TunnelKind kind, TunnelOwner owner) {
+        return kind == TunnelKind.UDP ? privateUdpTunnels.remove(name, owner) : unbindPrivate(name, owner);
+    }
+
+    /** The session publishing a private UDP tunnel on this gateway. */
+    public Optional<TunnelOwner> privateUdpTunnel(String name) {
+        return Optional.ofNullable(privateUdpTunnels.get(name));
+    }
+
+    /** The session publishing a private TCP tunnel on this gateway. */
     public Optional<TunnelOwner> privateTunnel(String name) {
         return Optional.ofNullable(privateTunnels.get(name));
     }

@@ -1,6 +1,5 @@
 package dev.porthole.gateway.udp;
 
-import io.vertx.core.net.SocketAddress;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,19 +7,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * The visitor flows of one UDP tunnel: each visitor address and port gets a flow id (even, the
- * gateway's parity) that its datagrams carry to the agent and the agent's answers carry back. Bounded
- * in number; a flow nobody used for the idle timeout is forgotten.
+ * The visitor flows of one UDP tunnel: each visitor (an address and port for a public tunnel, a dialing
+ * agent's flow for a private one) gets a flow id (even, the gateway's parity) that its datagrams carry
+ * to the agent and the agent's answers carry back. Bounded in number; a flow nobody used for the idle
+ * timeout is forgotten. The key is the visitor itself (its {@code equals}), so that no key is built per
+ * datagram.
+ *
+ * @param <K> what tells visitors apart
  */
-final class FlowTable {
+final class FlowTable<K> {
 
     /** One visitor of the tunnel. */
-    static final class Flow {
+    static final class Flow<K> {
         final int id;
-        final SocketAddress visitor;
+        final K visitor;
         volatile long lastUsed;
 
-        Flow(int id, SocketAddress visitor, long now) {
+        Flow(int id, K visitor, long now) {
             this.id = id;
             this.visitor = visitor;
             this.lastUsed = now;
@@ -30,8 +33,8 @@ final class FlowTable {
     private final int maxFlows;
     private final long idleMillis;
     private final LongSupplier clock;
-    private final Map<String, Flow> byVisitor = new ConcurrentHashMap<>();
-    private final Map<Integer, Flow> byId = new ConcurrentHashMap<>();
+    private final Map<K, Flow<K>> byVisitor = new ConcurrentHashMap<>();
+    private final Map<Integer, Flow<K>> byId = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
 
     FlowTable(int maxFlows, long idleMillis, LongSupplier clock) {
@@ -41,10 +44,9 @@ final class FlowTable {
     }
 
     /** The visitor's flow, new if need be; null when the table holds as many flows as it may. */
-    Flow flowFor(SocketAddress visitor) {
+    Flow<K> flowFor(K visitor) {
         long now = clock.getAsLong();
-        String key = visitor.hostAddress() + "|" + visitor.port();
-        Flow flow = byVisitor.get(key);
+        Flow<K> flow = byVisitor.get(visitor);
         if (flow != null) {
             flow.lastUsed = now;
             return flow;
@@ -52,8 +54,8 @@ final class FlowTable {
         if (byVisitor.size() >= maxFlows) {
             return null;
         }
-        Flow created = new Flow(newId(), visitor, now);
-        Flow raced = byVisitor.putIfAbsent(key, created);
+        Flow<K> created = new Flow<>(newId(), visitor, now);
+        Flow<K> raced = byVisitor.putIfAbsent(visitor, created);
         if (raced != null) {
             raced.lastUsed = now;
             return raced;
@@ -63,8 +65,8 @@ final class FlowTable {
     }
 
     /** The flow an agent's answer names, or null for one that expired or never was. */
-    Flow byId(int id) {
-        Flow flow = byId.get(id);
+    Flow<K> byId(int id) {
+        Flow<K> flow = byId.get(id);
         if (flow != null) {
             flow.lastUsed = clock.getAsLong();
         }
@@ -75,8 +77,8 @@ final class FlowTable {
     int expireIdle() {
         long cutoff = clock.getAsLong() - idleMillis;
         int expired = 0;
-        for (Iterator<Flow> it = byVisitor.values().iterator(); it.hasNext(); ) {
-            Flow flow = it.next();
+        for (Iterator<Flow<K>> it = byVisitor.values().iterator(); it.hasNext(); ) {
+            Flow<K> flow = it.next();
             if (flow.lastUsed < cutoff) {
                 it.remove();
                 byId.remove(flow.id);
@@ -88,6 +90,20 @@ final class FlowTable {
 
     int size() {
         return byVisitor.size();
+    }
+
+    /** Forgets the flows whose visitor matches, at once (a dial that ended); returns how many. */
+    int removeIf(java.util.function.Predicate<K> gone) {
+        int removed = 0;
+        for (Iterator<Flow<K>> it = byVisitor.values().iterator(); it.hasNext(); ) {
+            Flow<K> flow = it.next();
+            if (gone.test(flow.visitor)) {
+                it.remove();
+                byId.remove(flow.id);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     void clear() {

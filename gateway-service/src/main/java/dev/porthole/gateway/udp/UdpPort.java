@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.SocketAddress;
 import java.util.Locale;
 
 /**
@@ -33,7 +34,7 @@ public final class UdpPort {
     private final String tunnel;
     private final UdpConfig config;
     private final GatewayMetrics metrics;
-    private final FlowTable flows;
+    private final FlowTable<SocketAddress> flows;
     private volatile TunnelOwner owner;
     private volatile boolean accepting = true;
     private DatagramSocket socket;
@@ -45,7 +46,7 @@ public final class UdpPort {
         this.config = config;
         this.metrics = metrics;
         this.owner = owner;
-        this.flows = new FlowTable(
+        this.flows = new FlowTable<>(
                 config.maxFlowsPerTunnel(), config.flowIdleTimeout().toMillis(), System::currentTimeMillis);
     }
 
@@ -109,7 +110,7 @@ public final class UdpPort {
                     tunnel, port, data.length(), packet.sender(), config.maxDatagramSize());
             return;
         }
-        FlowTable.Flow flow = flows.flowFor(packet.sender());
+        FlowTable.Flow<SocketAddress> flow = flows.flowFor(packet.sender());
         if (flow == null) {
             metrics.udpDropped("flows");
             try (LogFields fields = LogFields.of(current.clientId(), tunnel)) {
@@ -120,8 +121,15 @@ public final class UdpPort {
             return;
         }
         Datagrams lane = current.datagrams();
-        Datagrams.Outcome outcome =
-                lane == null ? Datagrams.Outcome.CLOSED : lane.send(new Datagram(flow.id, tunnel, data));
+        if (lane == null) {
+            counted(Datagrams.Outcome.CLOSED);
+            return;
+        }
+        lane.send(new Datagram(flow.id, tunnel, data), this::counted);
+    }
+
+    /** Counts a visitor's datagram once its fate is known (on the agent connection's context). */
+    private void counted(Datagrams.Outcome outcome) {
         if (outcome == Datagrams.Outcome.SENT) {
             metrics.udpDatagram("in");
         } else {
@@ -131,7 +139,7 @@ public final class UdpPort {
 
     /** An answer from the agent for one of this tunnel's flows: sent to that visitor, or dropped if the flow is gone. */
     void toVisitor(int flowId, Buffer payload) {
-        FlowTable.Flow flow = flows.byId(flowId);
+        FlowTable.Flow<SocketAddress> flow = flows.byId(flowId);
         if (flow == null) {
             metrics.udpDropped("no-flow");
             return;

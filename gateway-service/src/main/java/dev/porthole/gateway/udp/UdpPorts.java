@@ -22,11 +22,13 @@ public class UdpPorts implements PortClaims.Sockets {
     private final Vertx vertx;
     private final GatewayMetrics metrics;
     private final UdpConfig config;
+    private final UdpDials dials;
     private final ConcurrentHashMap<Integer, UdpPort> bound = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
-    public UdpPorts(Vertx vertx, GatewayMetrics metrics, GatewayConfig config) {
+    public UdpPorts(Vertx vertx, GatewayMetrics metrics, GatewayConfig config, UdpDials dials) {
         this.vertx = vertx;
+        this.dials = dials;
         this.metrics = metrics;
         this.config = config.udp();
     }
@@ -56,9 +58,21 @@ public class UdpPorts implements PortClaims.Sockets {
         });
     }
 
-    /** An agent's answer on one of its UDP tunnels; dropped unless that session serves the tunnel's port. */
+    /**
+     * A DATAGRAM from an agent: with an odd flow id, one it sends to a private UDP tunnel it dials
+     * ({@link UdpDials}); with an even one, an answer on one of its UDP tunnels, dropped unless that
+     * session serves the tunnel's port or publishes the private tunnel.
+     */
     public void toVisitor(TunnelOwner from, String tunnel, int flowId, Buffer payload) {
+        if ((flowId & 1) != 0) {
+            dials.fromDialer(from, tunnel, flowId, payload);
+            return;
+        }
         UdpPort port = byTunnel(tunnel);
+        if (port == null && UdpClaims.portOf(tunnel) < 0) {
+            dials.toDialer(from, tunnel, flowId, payload);
+            return;
+        }
         if (port == null || port.owner() != from) {
             metrics.udpDropped("no-flow");
             return;

@@ -266,6 +266,11 @@ public final class TestAgent implements MuxListener {
         return session.openStream(tunnel, "127.0.0.1:1", null);
     }
 
+    /** Opens a dial of a private UDP tunnel, as {@code porthole connect NAME --udp} does. */
+    public MuxStream dialUdp(String tunnel) {
+        return session.openStream(tunnel, "127.0.0.1:1", dev.porthole.protocol.message.UdpDial.request(tunnel));
+    }
+
     /** The connection's datagram lane (UDP tunnels). */
     public dev.porthole.protocol.mux.Datagrams datagrams() {
         return session.datagrams();

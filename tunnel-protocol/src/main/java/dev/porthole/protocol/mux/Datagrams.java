@@ -68,6 +68,19 @@ public final class Datagrams {
         return outcome;
     }
 
+    /**
+     * Sends a datagram now or drops it, and tells {@code outcome} which once it is known: at once on
+     * the session's context, after the move there from another thread. What a caller that counts
+     * datagrams uses, so that a datagram dropped after the move is never counted as sent.
+     */
+    public void send(Datagram datagram, Consumer<Outcome> outcome) {
+        if (Vertx.currentContext() != session.context()) {
+            session.onContext(() -> outcome.accept(send(datagram)));
+            return;
+        }
+        outcome.accept(send(datagram));
+    }
+
     private Outcome trySend(Datagram datagram) {
         if (!sending || session.isClosed()) {
             return Outcome.CLOSED;

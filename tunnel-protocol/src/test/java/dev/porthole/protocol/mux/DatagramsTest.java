@@ -64,6 +64,24 @@ class DatagramsTest {
     }
 
     @Test
+    void aDatagramSentFromAnotherThreadAndDroppedThereIsReportedDroppedNotSent() throws Exception {
+        MuxPair pair = new MuxPair(vertx, SETTINGS, (stream, open) -> {});
+        pair.gateway.datagrams().receiveWith(d -> {});
+        onContext(pair.gateway, () -> {
+            pair.gatewayOut.setFull(true);
+            return null;
+        });
+        CompletableFuture<Datagrams.Outcome> outcome = new CompletableFuture<>();
+
+        // A UDP socket's handler may run on another event loop than the agent connection's.
+        pair.gateway.datagrams().send(new Datagram(2, "t", Buffer.buffer("x")), outcome::complete);
+
+        assertThat(outcome.get(5, TimeUnit.SECONDS)).isEqualTo(Datagrams.Outcome.QUEUE_FULL);
+        assertThat(pair.gateway.datagrams().sent()).isZero();
+        assertThat(pair.gateway.datagrams().dropped()).isEqualTo(1);
+    }
+
+    @Test
     void dropsADatagramLargerThanThePeersFrames() {
         MuxPair pair = new MuxPair(vertx, SETTINGS, (stream, open) -> {});
         pair.gateway.datagrams().receiveWith(d -> {});

@@ -109,9 +109,7 @@ class DeadLetterApiTest {
     @Test
     void refusesToReplayAMalformedEntry() {
         String entry = fixture.events().appendFields(Map.of("event", "garbage"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
+        String deadId = fixture.state().awaitDeadLetter(entry).id().orElseThrow();
 
         admin().get("/api/v1/dead-letters/" + deadId)
                 .then()
@@ -141,9 +139,7 @@ class DeadLetterApiTest {
                         "{clientId}",
                         EventType.CLIENT_CREATED);
         String entry = fixture.events().append(Events.clientCreated("c-gone"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
+        String deadId = fixture.state().awaitDeadLetter(entry).id().orElseThrow();
         fixture.channels().removeAll();
 
         admin().post("/api/v1/dead-letters/" + deadId + "/replay")
@@ -155,9 +151,7 @@ class DeadLetterApiTest {
     @Test
     void discardsADeadLetter() {
         String entry = fixture.events().appendFields(Map.of("nothing", "here"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
+        String deadId = fixture.state().awaitDeadLetter(entry).id().orElseThrow();
 
         admin().delete("/api/v1/dead-letters/" + deadId).then().statusCode(204);
         admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(404).contentType("application/problem+json");

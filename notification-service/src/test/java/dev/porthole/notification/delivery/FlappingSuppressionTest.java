@@ -84,9 +84,7 @@ class FlappingSuppressionTest {
 
         fixture.events().append(Events.tunnelClosed("c-lone", "lonely"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText())
+        assertThat(receiver.awaitOnlyRequest(path).bodyText())
                 .startsWith(
                         "{\"text\":\"Porthole · tunnel.closed\\nTunnel http lonely closed (client c-lone): agent went away.");
     }
@@ -101,9 +99,7 @@ class FlappingSuppressionTest {
                         Events.tunnelOpened("c-d", "db"),
                         Events.tunnelClosed("c-d", "db")));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText())
+        assertThat(receiver.awaitOnlyRequest(path).bodyText())
                 .contains("Tunnel http db flapped: went down 2 and came back 1 time(s) within 1s; it is down now.");
     }
 
@@ -139,9 +135,7 @@ class FlappingSuppressionTest {
 
         fixture.events().append(Events.tunnelOpened("c-open", "fresh"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText())
+        assertThat(receiver.awaitOnlyRequest(path).bodyText())
                 .startsWith(
                         "{\"text\":\"Porthole · tunnel.opened\\nTunnel http fresh opened at http://fresh.example.test (client c-open).");
     }

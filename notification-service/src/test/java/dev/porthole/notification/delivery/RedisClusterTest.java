@@ -80,9 +80,7 @@ class RedisClusterTest {
 
         String entry = fixture.events().append(Events.clientCreated("c-cluster"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         deadLetters.replay(letter);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 4);

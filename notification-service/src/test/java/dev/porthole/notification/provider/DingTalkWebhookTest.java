@@ -60,9 +60,7 @@ class DingTalkWebhookTest {
 
         String entry = fixture.events().append(Events.clientCreated("c-signed"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         String timestamp = request.rawQueryParam("timestamp");
@@ -98,9 +96,7 @@ class DingTalkWebhookTest {
 
         fixture.events().append(envelope);
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.rawQuery()).isEqualTo("access_token=tok456");
         assertThat(request.bodyText())
                 .isEqualTo(
@@ -132,9 +128,7 @@ class DingTalkWebhookTest {
 
         String entry = fixture.events().append(Events.clientCreated("c-refused"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.channelId()).contains("dt-refused");
         assertThat(letter.reason()).isEqualTo("dingtalk refused it: errcode " + errcode + ": " + errmsg);

@@ -59,9 +59,7 @@ class FeishuWebhookTest {
 
         String entry = fixture.events().append(Events.clientCreated("c-fs"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.rawQuery()).isNull();
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
@@ -96,9 +94,7 @@ class FeishuWebhookTest {
 
         fixture.events().append(Events.authFailed("c-card"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText())
+        assertThat(receiver.awaitOnlyRequest(path).bodyText())
                 .isEqualTo(
                         "{\"msg_type\":\"interactive\",\"card\":{"
                                 + "\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Porthole · auth.failed\"},\"template\":\"orange\"},"
@@ -130,9 +126,7 @@ class FeishuWebhookTest {
 
         String entry = fixture.events().append(Events.clientCreated("c-fs-refused"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason()).isEqualTo("feishu refused it: code " + code + ": " + msg);
         assertThat(receiver.requests(path)).hasSize(1);

@@ -1,7 +1,6 @@
 package dev.porthole.notification.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -15,7 +14,6 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -64,9 +62,7 @@ class MarkupInjectionTest {
                         template,
                         EventType.AUTH_FAILED);
         fixture.events().append(hostile("e-" + path.hashCode()));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        return receiver.requests(path).getFirst().bodyText();
+        return receiver.awaitOnlyRequest(path).bodyText();
     }
 
     @Test

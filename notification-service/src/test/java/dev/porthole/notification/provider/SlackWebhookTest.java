@@ -60,9 +60,7 @@ class SlackWebhookTest {
 
         String entry = fixture.events().append(envelope);
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         String sentence = "bandwidth limit hit for client c-sl on tunnel api: 1MB/s &lt;exceeded&gt; &amp; throttled.";
@@ -132,9 +130,7 @@ class SlackWebhookTest {
 
         String entry = fixture.events().append(Events.clientCreated("c-sl-refused"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason())
                 .isEqualTo("slack refused it: " + (status == 200 ? "unexpected answer: " : "HTTP " + status + ": ")

@@ -58,9 +58,7 @@ class WeComWebhookTest {
 
         String entry = fixture.events().append(new PortholeEvent.ClientDisabled("c-wc", "admin"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.rawQuery()).isEqualTo("key=693a91f6-7xxx");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
@@ -87,9 +85,7 @@ class WeComWebhookTest {
 
         fixture.events().append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", detail));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        JsonNode body = mapper.readTree(receiver.requests(path).getFirst().body());
+        JsonNode body = mapper.readTree(receiver.awaitOnlyRequest(path).body());
         String content = body.path("markdown").path("content").asText();
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         assertThat(bytes.length).isLessThanOrEqualTo(4096).isGreaterThan(4080);
@@ -113,9 +109,7 @@ class WeComWebhookTest {
 
         fixture.events().append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", "é".repeat(3000)));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        String content = mapper.readTree(receiver.requests(path).getFirst().body())
+        String content = mapper.readTree(receiver.awaitOnlyRequest(path).body())
                 .path("text")
                 .path("content")
                 .asText();
@@ -149,9 +143,7 @@ class WeComWebhookTest {
 
         String entry = fixture.events().append(Events.clientCreated("c-wc-refused"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason()).isEqualTo("wecom refused it: errcode " + errcode + ": " + errmsg);
         assertThat(receiver.requests(path)).hasSize(1);

@@ -3,7 +3,6 @@ package dev.porthole.notification.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -13,23 +12,18 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A tunnel or agent that goes down and up within the window (1 s in tests) sends one message, not ten. */
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class FlappingSuppressionTest {
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -40,12 +34,10 @@ class FlappingSuppressionTest {
         String path = "/flapping/" + id;
         receiver.reply(path, Reply.text(200, "ok"));
         fixture.channels()
-                .create(
+                .createText(
                         id,
                         ProviderKind.SLACK,
                         receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         null,
                         EventType.TUNNEL_CLOSED,
                         EventType.TUNNEL_OPENED,

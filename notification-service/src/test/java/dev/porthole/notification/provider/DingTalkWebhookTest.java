@@ -14,7 +14,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,9 +33,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DingTalkWebhookTest {
 
     private static final String OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -117,12 +113,10 @@ class DingTalkWebhookTest {
         String path = "/dingtalk/refused-" + errcode + "-" + Math.abs(errmsg.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
         fixture.channels()
-                .create(
+                .createText(
                         "dt-refused",
                         ProviderKind.DINGTALK,
                         receiver.url(path + "?access_token=t"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
 
@@ -151,12 +145,10 @@ class DingTalkWebhookTest {
         String path = "/dingtalk/retry-" + status + "-" + Math.abs(body.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
         fixture.channels()
-                .create(
+                .createText(
                         "dt-retry",
                         ProviderKind.DINGTALK,
                         receiver.url(path + "?access_token=t"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
 

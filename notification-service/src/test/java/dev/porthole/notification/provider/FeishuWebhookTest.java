@@ -13,7 +13,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -33,9 +32,6 @@ class FeishuWebhookTest {
 
     private static final String OK = "{\"code\":0,\"data\":{},\"msg\":\"success\"}";
     private static final Pattern SIGNED = Pattern.compile("\\{\"timestamp\":\"(\\d+)\",\"sign\":\"([^\"]+)\",(.*)");
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -115,14 +111,7 @@ class FeishuWebhookTest {
         String path = "/feishu/open-apis/bot/v2/hook/refused-" + code + "-" + status;
         receiver.reply(path, Reply.json(status, "{\"code\":" + code + ",\"data\":{},\"msg\":\"" + msg + "\"}"));
         fixture.channels()
-                .create(
-                        "fs-refused",
-                        ProviderKind.FEISHU,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+                .createText("fs-refused", ProviderKind.FEISHU, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("c-fs-refused"));
 
@@ -145,14 +134,7 @@ class FeishuWebhookTest {
         String path = "/feishu/open-apis/bot/v2/hook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
         fixture.channels()
-                .create(
-                        "fs-retry",
-                        ProviderKind.FEISHU,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+                .createText("fs-retry", ProviderKind.FEISHU, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("c-fs-retry"));
 

@@ -10,7 +10,6 @@ import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -33,9 +32,6 @@ class MarkupInjectionTest {
     private static final String HOSTILE_REASON = "**urgent** <at user_id=\"all\"></at>\n# <@admin> `x` ~~gone~~";
     private static final String DINGTALK_OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
     private static final String FEISHU_OK = "{\"code\":0,\"msg\":\"success\"}";
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 

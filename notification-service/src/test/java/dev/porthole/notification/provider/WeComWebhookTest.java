@@ -15,7 +15,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -33,9 +32,6 @@ class WeComWebhookTest {
 
     private static final String OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
 
-    @Inject
-    RedisDataSource redis;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -47,12 +43,10 @@ class WeComWebhookTest {
         String path = "/wecom/cgi-bin/webhook/send";
         receiver.reply(path, Reply.json(200, OK));
         fixture.channels()
-                .create(
+                .createText(
                         "wc-text",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=693a91f6-7xxx"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type} {clientId}",
                         EventType.CLIENT_DISABLED);
 
@@ -98,12 +92,10 @@ class WeComWebhookTest {
         String path = "/wecom/cgi-bin/webhook/send-long-text";
         receiver.reply(path, Reply.json(200, OK));
         fixture.channels()
-                .create(
+                .createText(
                         "wc-long-text",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=k"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{detail}",
                         EventType.CONFIG_REJECTED);
 
@@ -132,12 +124,10 @@ class WeComWebhookTest {
         String path = "/wecom/cgi-bin/webhook/refused-" + errcode;
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
         fixture.channels()
-                .create(
+                .createText(
                         "wc-refused",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=k"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
 
@@ -161,12 +151,10 @@ class WeComWebhookTest {
         String path = "/wecom/cgi-bin/webhook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
         fixture.channels()
-                .create(
+                .createText(
                         "wc-retry",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=k"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
 

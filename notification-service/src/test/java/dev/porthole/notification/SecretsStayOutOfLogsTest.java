@@ -10,7 +10,6 @@ import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -33,9 +32,6 @@ class SecretsStayOutOfLogsTest {
 
     private static final String KEY = "KEY-7f3a9c1e5b";
     private static final String SECRET = "SEC-d2b8e4a6c0";
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
+import org.awaitility.Awaitility;
 
 /**
  * A real local HTTP server standing in for DingTalk, Feishu, WeCom and Slack: it records every
@@ -89,6 +90,14 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Requests received on a path, oldest first. */
     public List<Received> requests(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /** Waits (up to ten seconds) until exactly one request arrived on {@code path}, and returns it. */
+    public Received awaitOnlyRequest(String path) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> requests(path).size() == 1);
+        return requests(path).getFirst();
     }
 
     /** Every body received so far on any path, in arrival order. */

@@ -25,8 +25,12 @@ class PeerTextTest {
     }
 
     @Test
-    void quotesTextWithItsQuotesEscapedAndShowsNull() {
+    void quotesTextWithItsQuotesEscaped() {
         assertThat(PeerText.quote("say \"hi\" \\ bye\n")).isEqualTo("\"say \\\"hi\\\" \\\\ bye\\n\"");
+    }
+
+    @Test
+    void showsNullAsNull() {
         assertThat(PeerText.quote(null)).isEqualTo("null");
     }
 }

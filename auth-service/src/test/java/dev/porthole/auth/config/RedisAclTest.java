@@ -3,12 +3,10 @@ package dev.porthole.auth.config;
 import static dev.porthole.auth.testing.AdminApi.asAdmin;
 import static dev.porthole.auth.testing.AdminApi.createClient;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.porthole.testing.RedisAclTestResource;
-import dev.porthole.testing.RedisServerProcess;
-import io.quarkus.runtime.configuration.ConfigurationException;
+import dev.porthole.testing.WrongRedisPassword;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -43,18 +41,7 @@ class RedisAclTest {
 
     @Test
     void aWrongPasswordStopsStartUpWithOneSentenceNamingTheSetting() {
-        RedisServerProcess server = RedisAclTestResource.server();
-        String wrong = server.url("not-the-password-42");
-        Redis client = Redis.createClient(vertx, wrong);
-        try {
-            assertThatThrownBy(() -> new RedisLoginCheck().check(client, wrong))
-                    .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("Redis at redis://127.0.0.1:" + server.port()
-                            + " refused the login of user 'porthole' (WRONGPASS")
-                    .message()
-                    .doesNotContain("not-the-password-42");
-        } finally {
-            client.close();
-        }
+        String wrong = WrongRedisPassword.url();
+        WrongRedisPassword.assertRefused(Redis.createClient(vertx, wrong), wrong, new RedisLoginCheck()::check);
     }
 }

@@ -25,32 +25,11 @@ class ConsoleEventsTest {
         ConsoleLogin session = ConsoleLogin.login();
         String older = AdminApi.uniqueId("ev-old");
         String newer = AdminApi.uniqueId("ev-new");
-        AdminApi.createClient(older, Map.of());
-        AdminApi.asAdmin()
-                .when()
-                .post("/api/v1/clients/" + older + "/disable")
-                .then()
-                .statusCode(200);
-        AdminApi.createClient(newer, Map.of());
+        disableOneThenCreateAnother(older, newer);
 
-        String page = timeline(session.browser()
-                .when()
-                .get("/console/events")
-                .then()
-                .statusCode(200)
-                .extract()
-                .body()
-                .asString());
+        String page = timeline(eventsPage(session, Map.of()));
         assertThat(page.indexOf(newer)).as("newest first").isPositive().isLessThan(page.indexOf(older));
-        String filtered = session.browser()
-                .queryParam("type", "client.disabled")
-                .when()
-                .get("/console/events")
-                .then()
-                .statusCode(200)
-                .extract()
-                .body()
-                .asString();
+        String filtered = eventsPage(session, Map.of("type", "client.disabled"));
         assertThat(timeline(filtered)).contains(older).doesNotContain(newer);
         assertThat(filtered).contains("<option value=\"client.disabled\" selected>");
     }
@@ -60,23 +39,9 @@ class ConsoleEventsTest {
         ConsoleLogin session = ConsoleLogin.login();
         String mine = AdminApi.uniqueId("ev-mine");
         String other = AdminApi.uniqueId("ev-other");
-        AdminApi.createClient(mine, Map.of());
-        AdminApi.asAdmin()
-                .when()
-                .post("/api/v1/clients/" + mine + "/disable")
-                .then()
-                .statusCode(200);
-        AdminApi.createClient(other, Map.of());
+        disableOneThenCreateAnother(mine, other);
 
-        String page = session.browser()
-                .queryParam("client", mine)
-                .when()
-                .get("/console/events")
-                .then()
-                .statusCode(200)
-                .extract()
-                .body()
-                .asString();
+        String page = eventsPage(session, Map.of("client", mine));
         String timeline = timeline(page);
         assertThat(timeline)
                 .as("only the chosen client's events")
@@ -98,6 +63,30 @@ class ConsoleEventsTest {
                 .then()
                 .statusCode(400)
                 .body(containsString("A client id has at most 200 characters; this filter has 201."));
+    }
+
+    /** Creates and disables client {@code first}, then creates {@code second}: three events, in that order. */
+    private static void disableOneThenCreateAnother(String first, String second) {
+        AdminApi.createClient(first, Map.of());
+        AdminApi.asAdmin()
+                .when()
+                .post("/api/v1/clients/" + first + "/disable")
+                .then()
+                .statusCode(200);
+        AdminApi.createClient(second, Map.of());
+    }
+
+    /** The events page the logged-in browser gets with {@code query}. */
+    private static String eventsPage(ConsoleLogin session, Map<String, String> query) {
+        return session.browser()
+                .queryParams(query)
+                .when()
+                .get("/console/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .body()
+                .asString();
     }
 
     /** The events' timeline alone: the filter's suggestions name clients too. */

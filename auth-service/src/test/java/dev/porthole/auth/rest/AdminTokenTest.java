@@ -11,6 +11,7 @@ import dev.porthole.protocol.admin.AdminTokenKey;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.build.Jwt;
@@ -37,6 +38,19 @@ class AdminTokenTest {
                 .jws()
                 .algorithm(SignatureAlgorithm.HS256)
                 .sign(key);
+    }
+
+    /** A JWT signed with the key derived from the bootstrap admin key, as every service derives it. */
+    private static String adminJwt(String audience, Set<String> groups, Instant expiresAt) {
+        return jwt(AdminTokenKey.derive(AdminApi.ADMIN_KEY), audience, groups, expiresAt);
+    }
+
+    /** GET /api/v1/clients, an admin endpoint, with {@code token} as the bearer. */
+    private static ValidatableResponse listClientsWith(String token) {
+        return given().header("Authorization", "Bearer " + token)
+                .when()
+                .get("/api/v1/clients")
+                .then();
     }
 
     @Test
@@ -82,10 +96,7 @@ class AdminTokenTest {
                 AdminTokenKey.AUDIENCE,
                 Set.of("admin"),
                 Instant.now().plusSeconds(600));
-        given().header("Authorization", "Bearer " + forged)
-                .when()
-                .get("/api/v1/clients")
-                .then()
+        listClientsWith(forged)
                 .statusCode(401)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:porthole:problem:unauthorized"));
@@ -94,66 +105,34 @@ class AdminTokenTest {
                 AdminTokenKey.AUDIENCE,
                 Set.of("admin"),
                 Instant.now().plusSeconds(600));
-        given().header("Authorization", "Bearer " + otherAdminKey)
-                .when()
-                .get("/api/v1/clients")
-                .then()
-                .statusCode(401);
+        listClientsWith(otherAdminKey).statusCode(401);
     }
 
     @Test
     void acceptsAdminJwtSignedWithTheDerivedKeyByAnotherService() {
-        String token = jwt(
-                AdminTokenKey.derive(AdminApi.ADMIN_KEY),
-                AdminTokenKey.AUDIENCE,
-                Set.of("admin"),
-                Instant.now().plusSeconds(600));
-        given().header("Authorization", "Bearer " + token)
-                .when()
-                .get("/api/v1/clients")
-                .then()
-                .statusCode(200);
+        String token =
+                adminJwt(AdminTokenKey.AUDIENCE, Set.of("admin"), Instant.now().plusSeconds(600));
+        listClientsWith(token).statusCode(200);
     }
 
     @Test
     void refusesExpiredAdminJwt() {
-        String token = jwt(
-                AdminTokenKey.derive(AdminApi.ADMIN_KEY),
-                AdminTokenKey.AUDIENCE,
-                Set.of("admin"),
-                Instant.now().minusSeconds(300));
-        given().header("Authorization", "Bearer " + token)
-                .when()
-                .get("/api/v1/clients")
-                .then()
-                .statusCode(401);
+        String token =
+                adminJwt(AdminTokenKey.AUDIENCE, Set.of("admin"), Instant.now().minusSeconds(300));
+        listClientsWith(token).statusCode(401);
     }
 
     @Test
     void refusesAdminJwtForAnotherAudience() {
-        String token = jwt(
-                AdminTokenKey.derive(AdminApi.ADMIN_KEY),
-                "somewhere-else",
-                Set.of("admin"),
-                Instant.now().plusSeconds(600));
-        given().header("Authorization", "Bearer " + token)
-                .when()
-                .get("/api/v1/clients")
-                .then()
-                .statusCode(401);
+        String token = adminJwt("somewhere-else", Set.of("admin"), Instant.now().plusSeconds(600));
+        listClientsWith(token).statusCode(401);
     }
 
     @Test
     void forbidsValidJwtWithoutTheAdminRole() {
-        String token = jwt(
-                AdminTokenKey.derive(AdminApi.ADMIN_KEY),
-                AdminTokenKey.AUDIENCE,
-                Set.of("viewer"),
-                Instant.now().plusSeconds(600));
-        given().header("Authorization", "Bearer " + token)
-                .when()
-                .get("/api/v1/clients")
-                .then()
+        String token =
+                adminJwt(AdminTokenKey.AUDIENCE, Set.of("viewer"), Instant.now().plusSeconds(600));
+        listClientsWith(token)
                 .statusCode(403)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:porthole:problem:forbidden"));
@@ -161,10 +140,6 @@ class AdminTokenTest {
 
     @Test
     void refusesTheRawAdminKeyOnOtherEndpoints() {
-        given().header("Authorization", "Bearer " + AdminApi.ADMIN_KEY)
-                .when()
-                .get("/api/v1/clients")
-                .then()
-                .statusCode(401);
+        listClientsWith(AdminApi.ADMIN_KEY).statusCode(401);
     }
 }

@@ -10,7 +10,6 @@ import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.PeerText;
-import dev.porthole.protocol.ProtocolVersion;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.frame.ProtocolException;
@@ -33,9 +32,7 @@ import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
 import io.quarkus.logging.Log;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -49,18 +46,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * runs on the connection's Vert.x context.
  */
 public final class AgentSession implements MuxListener, TunnelOwner {
-
-    /** Features this gateway supports; WELCOME carries those the agent supports too. */
-    static final Set<String> CAPABILITIES = Set.of(
-            Capabilities.HTTP,
-            Capabilities.TCP,
-            Capabilities.PRIVATE,
-            Capabilities.HA,
-            Capabilities.UNMASKED,
-            Capabilities.POLICY,
-            Capabilities.TLS,
-            Capabilities.UDP,
-            Capabilities.TRAILERS);
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
@@ -86,6 +71,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final SessionTimers timers;
     /** Open streams, to end those a grant taken away no longer allows. */
     private final SessionStreams streams = new SessionStreams();
+
+    private final GrantChanges grantChanges;
+    private final HandshakeAnswers answers;
 
     private final SessionLimits limits;
     /** The edge policies of this session's HTTP tunnels, by name; read by visitors' event loops. */
@@ -125,6 +113,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                         Route.ownedBySessionAlone(services.instance().id(), sessionId, principal.clientId(), agentId);
                     default -> new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
                 });
+        this.answers = new HandshakeAnswers(services, mux, sessionId);
+        this.grantChanges =
+                new GrantChanges(leases, streams, mux, services.claims().names(), sessionId);
         this.timers = new SessionTimers(services.vertx(), mux);
         this.limits = services.limits().openSession(principal.clientId(), principal.grants());
         this.dialLog = services.logBudgets().of("refused dials", sourceHost);
@@ -216,26 +207,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** On the session's context, while active. */
     private void takeUngranted() {
-        List<GrantedTunnel> ungranted =
-                leases.ungranted(principal, services.claims().names());
-        boolean heldTunnels = !leases.isEmpty();
-        for (GrantedTunnel tunnel : ungranted) {
-            String reason = "tunnel '" + tunnel.name() + "' was closed: client '" + clientId()
-                    + "' may no longer hold it (an administrator changed its grants)";
-            leases.revoke(tunnel, reason);
-            streams.reset(
-                    stream -> stream.openedLocally() && stream.open().tunnel().equals(tunnel.name()), reason);
-            mux.send(new Notice(Notice.Level.WARN, "tunnel.revoked", reason));
-        }
-        int dials = streams.reset(
-                stream -> !stream.openedLocally()
-                        && !principal.grants().allowsDial(stream.open().tunnel().toLowerCase(Locale.ROOT)),
-                "client '" + clientId()
-                        + "' may no longer dial this private tunnel (an administrator changed its grants)");
-        if (dials > 0) {
-            Log.infof("session %s (client %s): %d dial(s) reset, no longer granted", sessionId, clientId(), dials);
-        }
-        if (heldTunnels && leases.isEmpty()) {
+        if (grantChanges.apply(principal)) {
             close(
                     CloseCode.NO_TUNNELS,
                     "client '" + clientId()
@@ -332,13 +304,9 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             protocolError("HELLO after the handshake");
             return;
         }
-        OptionalInt version = ProtocolVersion.negotiate(
-                hello.minVersion(), hello.maxVersion(), ProtocolVersion.MIN, ProtocolVersion.MAX);
+        OptionalInt version = HandshakeAnswers.version(hello);
         if (version.isEmpty()) {
-            close(
-                    CloseCode.UNSUPPORTED_VERSION,
-                    "agent speaks protocol " + hello.minVersion() + "-" + hello.maxVersion() + ", this gateway "
-                            + ProtocolVersion.MIN + "-" + ProtocolVersion.MAX + "; upgrade the older one");
+            close(CloseCode.UNSUPPORTED_VERSION, HandshakeAnswers.noCommonVersion(hello));
             return;
         }
         try {
@@ -367,20 +335,12 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                     .forEach(leases::giveBack);
             return;
         }
-        Set<String> capabilities = new HashSet<>(hello.capabilities());
-        capabilities.retainAll(CAPABILITIES);
+        Set<String> capabilities = HandshakeAnswers.capabilities(hello);
         mux.agreedCapabilities(capabilities);
         List<TunnelResult> granted =
                 results.stream().filter(TunnelResult::granted).toList();
         if (granted.isEmpty() && !results.isEmpty()) {
-            mux.send(new Welcome(
-                    version,
-                    sessionId,
-                    capabilities,
-                    mux.settings().initialWindow(),
-                    mux.settings().maxFrameSize(),
-                    results,
-                    services.instance().id()));
+            mux.send(answers.welcome(version, capabilities, results));
             boolean retry = TunnelResult.tryAgainLater(results);
             close(
                     retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS,
@@ -397,28 +357,13 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         for (TunnelResult result : granted) {
             leases.hold(GrantedTunnel.of(result));
         }
-        mux.send(new Welcome(
-                version,
-                sessionId,
-                capabilities,
-                mux.settings().initialWindow(),
-                mux.settings().maxFrameSize(),
-                results,
-                services.instance().id()));
+        mux.send(answers.welcome(version, capabilities, results));
         long expiresAt = principal.sessionLifetimeSeconds() > 0
                 ? reports.connectedAt()
                         .plusSeconds(principal.sessionLifetimeSeconds())
                         .toEpochMilli()
                 : 0;
-        mux.send(new Config(
-                services.config().heartbeat().interval(),
-                services.config().heartbeat().timeout(),
-                services.config().tunnel().maxStreamsPerSession(),
-                expiresAt));
-        mux.startHeartbeat(
-                services.vertx(),
-                services.config().heartbeat().interval(),
-                services.config().heartbeat().timeout());
+        answers.configure(expiresAt);
         timers.every(services.config().registry().refreshInterval(), this::refresh);
         if (expiresAt > 0) {
             scheduleExpiry(Duration.ofSeconds(principal.sessionLifetimeSeconds()));

@@ -1,12 +1,10 @@
 package dev.porthole.gateway.control;
 
 import dev.porthole.gateway.logging.LogFields;
-import dev.porthole.gateway.registry.NameGenerator;
 import dev.porthole.gateway.registry.RefreshOutcome;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.protocol.auth.Grants;
-import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.protocol.mux.MuxSession;
 import io.quarkus.logging.Log;
@@ -215,37 +213,6 @@ final class TunnelLeases {
         for (GrantedTunnel tunnel : List.copyOf(tunnels)) {
             releaseTunnel(tunnel, reason, true);
         }
-    }
-
-    /**
-     * The tunnels held that {@code grants} no longer allow: an HTTP name neither granted nor (with
-     * random names allowed) a generated one, a private tunnel not granted, and TCP ports neither
-     * granted by number nor within the number the client may take from the range. Public sessions'
-     * grants never change.
-     */
-    List<GrantedTunnel> ungranted(Principal principal, NameGenerator names) {
-        if (principal.isPublic()) {
-            return List.of();
-        }
-        Grants grants = principal.grants();
-        List<GrantedTunnel> ungranted = new ArrayList<>();
-        int fromRange = 0;
-        int udpFromRange = 0;
-        for (GrantedTunnel tunnel : tunnels) {
-            boolean allowed = switch (tunnel.key().kind()) {
-                case "http" ->
-                    grants.allowsSubdomain(tunnel.name())
-                            || grants.randomNames() && names.looksGenerated(tunnel.name());
-                case "private" -> grants.allowsPrivate(tunnel.name());
-                case "tls" -> grants.allowsSubdomain(tunnel.name());
-                case "udp" -> grants.allowsTcpPort(tunnel.port()) || ++udpFromRange <= grants.tcpPortCount();
-                default -> grants.allowsTcpPort(tunnel.port()) || ++fromRange <= grants.tcpPortCount();
-            };
-            if (!allowed) {
-                ungranted.add(tunnel);
-            }
-        }
-        return ungranted;
     }
 
     /** Stops serving a tunnel its client may no longer hold and frees it in the registry (visitors get 404, not agent-offline). */

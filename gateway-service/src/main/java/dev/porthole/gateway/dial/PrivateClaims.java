@@ -1,6 +1,5 @@
 package dev.porthole.gateway.dial;
 
-import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
@@ -69,22 +68,12 @@ public class PrivateClaims {
         }
         TunnelResult granted =
                 TunnelResult.granted(request.kind() == TunnelKind.UDP ? TunnelKind.UDP : TunnelKind.TCP, name, 0, "");
-        return registry.claim(TunnelKey.privateTunnel(name), route)
-                .map(outcome -> switch (outcome) {
-                    // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
-                    case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> ClaimResult.of(granted);
-                    case ClaimOutcome.TookOver tookOver -> new ClaimResult(granted, tookOver.previous());
-                    case ClaimOutcome.Taken taken ->
-                        ClaimResult.of(TunnelResult.refused(
-                                request,
-                                TunnelResult.CONFLICT,
-                                "private tunnel '" + name + "' is published by another client; pick another --name"));
-                    case ClaimOutcome.Reserved reserved ->
-                        ClaimResult.of(TunnelResult.refused(
-                                request,
-                                TunnelResult.FORBIDDEN,
-                                "name '" + name + "' is reserved for another client; pick another --name"));
-                })
-                .recover(error -> ClaimResult.registryUnavailable(request, "private tunnel '" + name + "'", error));
+        return ClaimResult.ofSoleHolder(
+                registry.claim(TunnelKey.privateTunnel(name), route),
+                request,
+                granted,
+                "private tunnel '" + name + "'",
+                "private tunnel '" + name + "' is published by another client; pick another --name",
+                "pick another --name");
     }
 }

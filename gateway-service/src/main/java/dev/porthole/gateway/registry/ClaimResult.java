@@ -34,4 +34,34 @@ public record ClaimResult(TunnelResult result, Route previous) {
                 TunnelResult.UNAVAILABLE,
                 "the tunnel registry is unavailable right now; the agent will try again");
     }
+
+    /**
+     * What the claim of a name only one session may hold (a private or a TLS tunnel) means for the
+     * agent: {@code granted}, with the older session of the same agent that must let go of it after a
+     * reconnect, or refused because another client holds or reserved the name.
+     *
+     * @param what the tunnel, as messages name it ({@code private tunnel 'db'})
+     * @param taken what the agent is told when another client holds it
+     * @param pickAnother how the agent picks another name ({@code pick another --name})
+     */
+    public static Future<ClaimResult> ofSoleHolder(
+            Future<ClaimOutcome> claim,
+            TunnelRequest request,
+            TunnelResult granted,
+            String what,
+            String taken,
+            String pickAnother) {
+        return claim.map(outcome -> switch (outcome) {
+                    // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
+                    case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> of(granted);
+                    case ClaimOutcome.TookOver tookOver -> new ClaimResult(granted, tookOver.previous());
+                    case ClaimOutcome.Taken _ -> of(TunnelResult.refused(request, TunnelResult.CONFLICT, taken));
+                    case ClaimOutcome.Reserved _ ->
+                        of(TunnelResult.refused(
+                                request,
+                                TunnelResult.FORBIDDEN,
+                                "name '" + granted.name() + "' is reserved for another client; " + pickAnother));
+                })
+                .recover(error -> registryUnavailable(request, what, error));
+    }
 }

@@ -167,16 +167,21 @@ class GatewayFileParserTest {
     }
 
     @Test
-    void rejectsDuplicateTokensAndClients() {
+    void rejectsADuplicateToken() {
         assertThat(problems("""
                 tokens: [ "token-a-0123456789", "token-a-0123456789" ]
+                """))
+                .containsExactly(
+                        "porthole.yml line 1: tokens[1]: this token is listed twice; every token must be unique");
+    }
+
+    @Test
+    void rejectsADuplicateClient() {
+        assertThat(problems("""
                 clients:
                   - { id: a, token: "client-token-0123456789" }
                   - { id: a, token: "client-token-9876543210" }
-                """))
-                .containsExactly(
-                        "porthole.yml line 1: tokens[1]: this token is listed twice; every token must be unique",
-                        "porthole.yml line 4: clients[1].id: client \"a\" is listed twice");
+                """)).containsExactly("porthole.yml line 3: clients[1].id: client \"a\" is listed twice");
     }
 
     @Test

@@ -46,8 +46,12 @@ class AddressingTest {
     }
 
     @Test
-    void deeperSubdomainsAndInvalidLabelsAreNoTunnel() {
+    void aDeeperSubdomainIsNoTunnel() {
         assertThat(addressing.resolve("a.b.tunnel.example.com", "/")).isInstanceOf(Addressing.NoTunnel.class);
+    }
+
+    @Test
+    void anInvalidLabelIsNoTunnel() {
         assertThat(addressing.resolve("-bad-.tunnel.example.com", "/")).isInstanceOf(Addressing.NoTunnel.class);
         assertThat(addressing.resolve("under_score.tunnel.example.com", "/")).isInstanceOf(Addressing.NoTunnel.class);
     }

@@ -112,21 +112,40 @@ class PolicyRulesTest {
     }
 
     @Test
-    void basicAuthChecksTheBcryptHashAndRemembersAnswersByAKeyedDigest() {
+    void basicAuthChecksTheBcryptHash() {
+        BasicAuthRule rule = aliceWithColonsInHerPassword();
+        assertThat(rule.verify(basic("alice:pw:with:colons"))).hasValue("alice");
+        assertThat(rule.verify(basic("alice:pw"))).isEmpty();
+    }
+
+    @Test
+    void basicAuthRemembersAnswersByAKeyedDigest() {
+        BasicAuthRule rule = aliceWithColonsInHerPassword();
+        String right = basic("alice:pw:with:colons");
+        String wrong = basic("alice:pw");
+        assertThat(rule.remembered(right)).isNull();
+        rule.verify(right);
+        rule.verify(wrong);
+        assertThat(rule.remembered(right)).hasValue("alice");
+        assertThat(rule.remembered(wrong)).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void basicAuthReadsNoCredentialsFromAnotherSchemeOrBadBase64() {
+        assertThat(BasicAuthRule.credentials("Bearer x")).isEmpty();
+        assertThat(BasicAuthRule.credentials("Basic !!!")).isEmpty();
+    }
+
+    private static BasicAuthRule aliceWithColonsInHerPassword() {
         List<String> problems = new ArrayList<>();
         BasicAuthRule rule = BasicAuthRule.of(
                 List.of(new TunnelPolicy.BasicAuthUser("alice", BcryptUtil.bcryptHash("pw:with:colons", 4))), problems);
         assertThat(problems).isEmpty();
-        String right =
-                "Basic " + Base64.getEncoder().encodeToString("alice:pw:with:colons".getBytes(StandardCharsets.UTF_8));
-        String wrong = "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
-        assertThat(rule.remembered(right)).isNull();
-        assertThat(rule.verify(right)).hasValue("alice");
-        assertThat(rule.remembered(right)).hasValue("alice");
-        assertThat(rule.verify(wrong)).isEmpty();
-        assertThat(rule.remembered(wrong)).isEqualTo(Optional.empty());
-        assertThat(BasicAuthRule.credentials("Bearer x")).isEmpty();
-        assertThat(BasicAuthRule.credentials("Basic !!!")).isEmpty();
+        return rule;
+    }
+
+    private static String basic(String userAndPassword) {
+        return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -12,12 +12,16 @@ import org.junit.jupiter.api.Test;
 class TcpSettingsTest {
 
     @Test
-    void readsARangeAndASinglePort() {
+    void readsARange() {
         PortRange range = PortRange.parse(" 20000 - 20999 ");
         assertThat(range).isEqualTo(new PortRange(20000, 20999));
         assertThat(range.size()).isEqualTo(1000);
         assertThat(range.contains(20000)).isTrue();
         assertThat(range.contains(21000)).isFalse();
+    }
+
+    @Test
+    void readsASinglePortAsARangeOfOne() {
         assertThat(PortRange.parse("2222")).isEqualTo(new PortRange(2222, 2222));
     }
 

@@ -14,7 +14,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -57,9 +56,6 @@ class DefaultChannelTest {
                     "{type} {clientId} {host}");
         }
     }
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 

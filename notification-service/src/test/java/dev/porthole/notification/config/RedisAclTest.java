@@ -2,12 +2,10 @@ package dev.porthole.notification.config;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.porthole.testing.RedisAclTestResource;
-import dev.porthole.testing.RedisServerProcess;
+import dev.porthole.testing.WrongRedisPassword;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,18 +46,7 @@ class RedisAclTest {
 
     @Test
     void aWrongPasswordStopsStartUpWithOneSentenceNamingTheSetting() {
-        RedisServerProcess server = RedisAclTestResource.server();
-        String wrong = server.url("not-the-password-42");
-        Redis client = Redis.createClient(vertx, wrong);
-        try {
-            assertThatThrownBy(() -> new RedisLoginCheck().check(client, wrong))
-                    .isInstanceOf(ConfigurationException.class)
-                    .hasMessageStartingWith("Redis at redis://127.0.0.1:" + server.port()
-                            + " refused the login of user 'porthole' (WRONGPASS")
-                    .message()
-                    .doesNotContain("not-the-password-42");
-        } finally {
-            client.close();
-        }
+        String wrong = WrongRedisPassword.url();
+        WrongRedisPassword.assertRefused(Redis.createClient(vertx, wrong), wrong, new RedisLoginCheck()::check);
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.AdminTokens;
 import dev.porthole.notification.testing.Events;
@@ -15,23 +14,18 @@ import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Dead letters over the admin API: listed newest first, replayed to their channel only, discarded. */
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class DeadLetterApiTest {
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -49,21 +43,17 @@ class DeadLetterApiTest {
         receiver.reply(refusing, Reply.text(404, "no_service"));
         receiver.reply(accepting, Reply.text(200, "ok"));
         fixture.channels()
-                .create(
+                .createText(
                         "dl-refusing",
                         ProviderKind.SLACK,
                         receiver.url(refusing),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{clientId}",
                         EventType.CLIENT_DELETED);
         fixture.channels()
-                .create(
+                .createText(
                         "dl-accepting",
                         ProviderKind.SLACK,
                         receiver.url(accepting),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{clientId}",
                         EventType.CLIENT_DELETED);
 
@@ -109,9 +99,7 @@ class DeadLetterApiTest {
     @Test
     void refusesToReplayAMalformedEntry() {
         String entry = fixture.events().appendFields(Map.of("event", "garbage"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
+        String deadId = fixture.state().awaitDeadLetter(entry).id().orElseThrow();
 
         admin().get("/api/v1/dead-letters/" + deadId)
                 .then()
@@ -132,18 +120,9 @@ class DeadLetterApiTest {
         String path = "/dead-api/gone";
         receiver.reply(path, Reply.text(410, "channel_is_archived"));
         fixture.channels()
-                .create(
-                        "dl-gone",
-                        ProviderKind.SLACK,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{clientId}",
-                        EventType.CLIENT_CREATED);
+                .createText("dl-gone", ProviderKind.SLACK, receiver.url(path), "{clientId}", EventType.CLIENT_CREATED);
         String entry = fixture.events().append(Events.clientCreated("c-gone"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
+        String deadId = fixture.state().awaitDeadLetter(entry).id().orElseThrow();
         fixture.channels().removeAll();
 
         admin().post("/api/v1/dead-letters/" + deadId + "/replay")
@@ -155,9 +134,7 @@ class DeadLetterApiTest {
     @Test
     void discardsADeadLetter() {
         String entry = fixture.events().appendFields(Map.of("nothing", "here"));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        String deadId = fixture.state().deadLetterOf(entry).orElseThrow().id().orElseThrow();
+        String deadId = fixture.state().awaitDeadLetter(entry).id().orElseThrow();
 
         admin().delete("/api/v1/dead-letters/" + deadId).then().statusCode(204);
         admin().get("/api/v1/dead-letters/" + deadId).then().statusCode(404).contentType("application/problem+json");

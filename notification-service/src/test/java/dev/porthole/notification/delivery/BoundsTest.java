@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.startsWith;
 import dev.porthole.notification.channel.ChannelRepository;
 import dev.porthole.notification.deadletter.DeadLetter;
 import dev.porthole.notification.deadletter.DeadLetterStore;
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.AdminTokens;
 import dev.porthole.notification.testing.Events;
@@ -19,7 +18,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -30,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every bound of the service, hit: entries in flight, dead letters kept, flapping holds, channels, request size. */
@@ -58,9 +55,6 @@ class BoundsTest {
     }
 
     @Inject
-    RedisDataSource redis;
-
-    @Inject
     ChannelRepository repository;
 
     @Inject
@@ -77,12 +71,10 @@ class BoundsTest {
         receiver.reply(
                 path, Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(500)));
         fixture.channels()
-                .create(
+                .createText(
                         "bounds-slow",
                         ProviderKind.DINGTALK,
                         receiver.url(path + "?access_token=t"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{clientId}",
                         EventType.CLIENT_CREATED);
         List<PortholeEvent> burst = new ArrayList<>();
@@ -125,14 +117,8 @@ class BoundsTest {
         String path = "/bounds/flapping";
         receiver.reply(path, Reply.text(200, "ok"));
         fixture.channels()
-                .create(
-                        "bounds-flapping",
-                        ProviderKind.SLACK,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{name}",
-                        EventType.TUNNEL_CLOSED);
+                .createText(
+                        "bounds-flapping", ProviderKind.SLACK, receiver.url(path), "{name}", EventType.TUNNEL_CLOSED);
 
         fixture.events()
                 .appendAll(List.of(

@@ -3,7 +3,6 @@ package dev.porthole.notification.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -13,23 +12,18 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A tunnel or agent that goes down and up within the window (1 s in tests) sends one message, not ten. */
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class FlappingSuppressionTest {
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -40,12 +34,10 @@ class FlappingSuppressionTest {
         String path = "/flapping/" + id;
         receiver.reply(path, Reply.text(200, "ok"));
         fixture.channels()
-                .create(
+                .createText(
                         id,
                         ProviderKind.SLACK,
                         receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         null,
                         EventType.TUNNEL_CLOSED,
                         EventType.TUNNEL_OPENED,
@@ -84,9 +76,7 @@ class FlappingSuppressionTest {
 
         fixture.events().append(Events.tunnelClosed("c-lone", "lonely"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText())
+        assertThat(receiver.awaitOnlyRequest(path).bodyText())
                 .startsWith(
                         "{\"text\":\"Porthole · tunnel.closed\\nTunnel http lonely closed (client c-lone): agent went away.");
     }
@@ -101,9 +91,7 @@ class FlappingSuppressionTest {
                         Events.tunnelOpened("c-d", "db"),
                         Events.tunnelClosed("c-d", "db")));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText())
+        assertThat(receiver.awaitOnlyRequest(path).bodyText())
                 .contains("Tunnel http db flapped: went down 2 and came back 1 time(s) within 1s; it is down now.");
     }
 
@@ -139,9 +127,7 @@ class FlappingSuppressionTest {
 
         fixture.events().append(Events.tunnelOpened("c-open", "fresh"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText())
+        assertThat(receiver.awaitOnlyRequest(path).bodyText())
                 .startsWith(
                         "{\"text\":\"Porthole · tunnel.opened\\nTunnel http fresh opened at http://fresh.example.test (client c-open).");
     }

@@ -3,7 +3,6 @@ package dev.porthole.notification.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -14,14 +13,12 @@ import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A burst beyond a channel's rate limit is merged into one summary message, never dropped. */
@@ -30,9 +27,6 @@ import org.junit.jupiter.api.Test;
 class RateLimitSummaryTest {
 
     private static final String OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
-
-    @Inject
-    RedisDataSource redis;
 
     @Inject
     MeterRegistry registry;
@@ -47,12 +41,10 @@ class RateLimitSummaryTest {
         String path = "/ratelimit/dingtalk/robot/send";
         receiver.reply(path, Reply.json(200, OK));
         fixture.channels()
-                .create(
+                .createText(
                         "rl-dingtalk",
                         ProviderKind.DINGTALK,
                         receiver.url(path + "?access_token=t"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type} {clientId}",
                         EventType.CLIENT_CREATED,
                         EventType.AGENT_CONNECTED,
@@ -99,14 +91,7 @@ class RateLimitSummaryTest {
         String path = "/ratelimit/slack/one";
         receiver.reply(path, Reply.text(200, "ok"));
         fixture.channels()
-                .create(
-                        "rl-slack",
-                        ProviderKind.SLACK,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{clientId}",
-                        EventType.CLIENT_CREATED);
+                .createText("rl-slack", ProviderKind.SLACK, receiver.url(path), "{clientId}", EventType.CLIENT_CREATED);
 
         fixture.events().appendAll(List.of(Events.clientCreated("first"), Events.clientCreated("second")));
 

@@ -8,7 +8,6 @@ import dev.porthole.notification.config.NotificationConfig;
 import dev.porthole.notification.config.RedisKeys;
 import dev.porthole.notification.deadletter.DeadLetter;
 import dev.porthole.notification.deadletter.DeadLetterStore;
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -21,7 +20,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,21 +66,17 @@ class RedisClusterTest {
                 Reply.text(503, "down"),
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
         fixture.channels()
-                .create(
+                .createText(
                         "cluster-wecom",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=k"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
         assertThat(repository.storedCount()).isEqualTo(1);
 
         String entry = fixture.events().append(Events.clientCreated("c-cluster"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         deadLetters.replay(letter);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests(path).size() == 4);
@@ -96,12 +90,10 @@ class RedisClusterTest {
         SharedTokenBuckets replicaA = new SharedTokenBuckets(redis, keys, config);
         SharedTokenBuckets replicaB = new SharedTokenBuckets(redis, keys, config);
         var channel = fixture.channels()
-                .create(
+                .createText(
                         "cluster-slack",
                         ProviderKind.SLACK,
                         receiver.url("/cluster/slack"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
         assertThat(replicaA.tryAcquire(channel).granted()).isTrue();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -16,13 +15,11 @@ import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,9 +29,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class RetryDeadLetterTest {
-
-    @Inject
-    RedisDataSource redis;
 
     @Inject
     MeterRegistry registry;
@@ -49,12 +43,10 @@ class RetryDeadLetterTest {
         String path = "/retry/wecom/always-503";
         receiver.reply(path, Reply.text(503, "maintenance"));
         fixture.channels()
-                .create(
+                .createText(
                         "retry-exhausted",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=k"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
         double deadBefore = count("porthole.notify.dead.letters", "kind", "exhausted");
@@ -93,12 +85,10 @@ class RetryDeadLetterTest {
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(2600)),
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
         fixture.channels()
-                .create(
+                .createText(
                         "retry-timeout",
                         ProviderKind.DINGTALK,
                         receiver.url(path + "?access_token=t"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
 
@@ -119,14 +109,8 @@ class RetryDeadLetterTest {
                 Reply.text(500, "rollup_error"),
                 Reply.text(200, "ok"));
         fixture.channels()
-                .create(
-                        "retry-order",
-                        ProviderKind.SLACK,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{clientId}",
-                        EventType.CLIENT_CREATED);
+                .createText(
+                        "retry-order", ProviderKind.SLACK, receiver.url(path), "{clientId}", EventType.CLIENT_CREATED);
 
         fixture.events().appendAll(List.of(Events.clientCreated("one"), Events.clientCreated("two")));
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -22,7 +21,6 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Readiness follows Redis; liveness stays up; delivery resumes when Redis is back (with an empty database). */
@@ -74,12 +72,10 @@ class ReadinessTest {
         String path = "/readiness/after-restart";
         receiver.reply(path, Reply.text(200, "ok"));
         fixture.channels()
-                .create(
+                .createText(
                         "after-restart",
                         ProviderKind.SLACK,
                         receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{clientId}",
                         EventType.CLIENT_CREATED);
         fixture.events().append(Events.clientCreated("back-again"));

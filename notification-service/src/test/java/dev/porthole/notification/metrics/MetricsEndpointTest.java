@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -22,7 +21,6 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Prometheus metrics on the management port: deliveries by provider and outcome, retries, dead letters, summaries. */
@@ -64,14 +62,8 @@ class MetricsEndpointTest {
                 Reply.json(200, "{\"code\":11232,\"msg\":\"frequency limited\"}"),
                 Reply.json(200, "{\"code\":0,\"msg\":\"success\"}"));
         fixture.channels()
-                .create(
-                        "metrics-feishu",
-                        ProviderKind.FEISHU,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+                .createText(
+                        "metrics-feishu", ProviderKind.FEISHU, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
 
         String delivered = fixture.events().append(Events.clientCreated("c-metrics"));
         String malformed = fixture.events().appendFields(Map.of("event", "oops"));

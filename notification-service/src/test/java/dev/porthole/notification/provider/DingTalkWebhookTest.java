@@ -14,7 +14,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,9 +33,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DingTalkWebhookTest {
 
     private static final String OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -60,9 +56,7 @@ class DingTalkWebhookTest {
 
         String entry = fixture.events().append(Events.clientCreated("c-signed"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         String timestamp = request.rawQueryParam("timestamp");
@@ -98,9 +92,7 @@ class DingTalkWebhookTest {
 
         fixture.events().append(envelope);
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.rawQuery()).isEqualTo("access_token=tok456");
         assertThat(request.bodyText())
                 .isEqualTo(
@@ -121,20 +113,16 @@ class DingTalkWebhookTest {
         String path = "/dingtalk/refused-" + errcode + "-" + Math.abs(errmsg.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
         fixture.channels()
-                .create(
+                .createText(
                         "dt-refused",
                         ProviderKind.DINGTALK,
                         receiver.url(path + "?access_token=t"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("c-refused"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.channelId()).contains("dt-refused");
         assertThat(letter.reason()).isEqualTo("dingtalk refused it: errcode " + errcode + ": " + errmsg);
@@ -157,12 +145,10 @@ class DingTalkWebhookTest {
         String path = "/dingtalk/retry-" + status + "-" + Math.abs(body.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
         fixture.channels()
-                .create(
+                .createText(
                         "dt-retry",
                         ProviderKind.DINGTALK,
                         receiver.url(path + "?access_token=t"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
 

@@ -13,7 +13,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -33,9 +32,6 @@ class FeishuWebhookTest {
 
     private static final String OK = "{\"code\":0,\"data\":{},\"msg\":\"success\"}";
     private static final Pattern SIGNED = Pattern.compile("\\{\"timestamp\":\"(\\d+)\",\"sign\":\"([^\"]+)\",(.*)");
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -59,9 +55,7 @@ class FeishuWebhookTest {
 
         String entry = fixture.events().append(Events.clientCreated("c-fs"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.rawQuery()).isNull();
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
@@ -96,9 +90,7 @@ class FeishuWebhookTest {
 
         fixture.events().append(Events.authFailed("c-card"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        assertThat(receiver.requests(path).getFirst().bodyText())
+        assertThat(receiver.awaitOnlyRequest(path).bodyText())
                 .isEqualTo(
                         "{\"msg_type\":\"interactive\",\"card\":{"
                                 + "\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"Porthole · auth.failed\"},\"template\":\"orange\"},"
@@ -119,20 +111,11 @@ class FeishuWebhookTest {
         String path = "/feishu/open-apis/bot/v2/hook/refused-" + code + "-" + status;
         receiver.reply(path, Reply.json(status, "{\"code\":" + code + ",\"data\":{},\"msg\":\"" + msg + "\"}"));
         fixture.channels()
-                .create(
-                        "fs-refused",
-                        ProviderKind.FEISHU,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+                .createText("fs-refused", ProviderKind.FEISHU, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("c-fs-refused"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason()).isEqualTo("feishu refused it: code " + code + ": " + msg);
         assertThat(receiver.requests(path)).hasSize(1);
@@ -151,14 +134,7 @@ class FeishuWebhookTest {
         String path = "/feishu/open-apis/bot/v2/hook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
         fixture.channels()
-                .create(
-                        "fs-retry",
-                        ProviderKind.FEISHU,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+                .createText("fs-retry", ProviderKind.FEISHU, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("c-fs-retry"));
 

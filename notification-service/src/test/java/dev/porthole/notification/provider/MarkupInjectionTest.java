@@ -1,7 +1,6 @@
 package dev.porthole.notification.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -11,11 +10,9 @@ import dev.porthole.protocol.event.PortholeEvent;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -35,9 +32,6 @@ class MarkupInjectionTest {
     private static final String HOSTILE_REASON = "**urgent** <at user_id=\"all\"></at>\n# <@admin> `x` ~~gone~~";
     private static final String DINGTALK_OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
     private static final String FEISHU_OK = "{\"code\":0,\"msg\":\"success\"}";
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -64,9 +58,7 @@ class MarkupInjectionTest {
                         template,
                         EventType.AUTH_FAILED);
         fixture.events().append(hostile("e-" + path.hashCode()));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        return receiver.requests(path).getFirst().bodyText();
+        return receiver.awaitOnlyRequest(path).bodyText();
     }
 
     @Test

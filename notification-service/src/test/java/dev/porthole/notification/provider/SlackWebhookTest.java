@@ -14,7 +14,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -30,9 +29,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class SlackWebhookTest {
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -60,9 +56,7 @@ class SlackWebhookTest {
 
         String entry = fixture.events().append(envelope);
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         String sentence = "bandwidth limit hit for client c-sl on tunnel api: 1MB/s &lt;exceeded&gt; &amp; throttled.";
@@ -86,14 +80,7 @@ class SlackWebhookTest {
         String path = "/slack/services/T000/B000/throttled";
         receiver.reply(path, Reply.text(429, "rate_limited").withHeader("Retry-After", "2"), Reply.text(200, "ok"));
         fixture.channels()
-                .create(
-                        "sl-429",
-                        ProviderKind.SLACK,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+                .createText("sl-429", ProviderKind.SLACK, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("c-sl-429"));
 
@@ -121,20 +108,11 @@ class SlackWebhookTest {
         String path = "/slack/services/T000/B000/refused-" + status + "-" + body.replace(' ', '-');
         receiver.reply(path, Reply.text(status, body));
         fixture.channels()
-                .create(
-                        "sl-refused",
-                        ProviderKind.SLACK,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+                .createText("sl-refused", ProviderKind.SLACK, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("c-sl-refused"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason())
                 .isEqualTo("slack refused it: " + (status == 200 ? "unexpected answer: " : "HTTP " + status + ": ")
@@ -147,14 +125,7 @@ class SlackWebhookTest {
         String path = "/slack/services/T000/B000/rollup";
         receiver.reply(path, Reply.text(500, "rollup_error"), Reply.text(200, "ok"));
         fixture.channels()
-                .create(
-                        "sl-500",
-                        ProviderKind.SLACK,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+                .createText("sl-500", ProviderKind.SLACK, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("c-sl-500"));
 

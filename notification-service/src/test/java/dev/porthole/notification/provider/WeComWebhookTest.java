@@ -15,7 +15,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Received;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -33,9 +32,6 @@ class WeComWebhookTest {
 
     private static final String OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
 
-    @Inject
-    RedisDataSource redis;
-
     private final WebhookReceiver receiver = WebhookReceiver.shared();
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -47,20 +43,16 @@ class WeComWebhookTest {
         String path = "/wecom/cgi-bin/webhook/send";
         receiver.reply(path, Reply.json(200, OK));
         fixture.channels()
-                .create(
+                .createText(
                         "wc-text",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=693a91f6-7xxx"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type} {clientId}",
                         EventType.CLIENT_DISABLED);
 
         String entry = fixture.events().append(new PortholeEvent.ClientDisabled("c-wc", "admin"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        Received request = receiver.requests(path).getFirst();
+        Received request = receiver.awaitOnlyRequest(path);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.rawQuery()).isEqualTo("key=693a91f6-7xxx");
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
@@ -87,9 +79,7 @@ class WeComWebhookTest {
 
         fixture.events().append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", detail));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        JsonNode body = mapper.readTree(receiver.requests(path).getFirst().body());
+        JsonNode body = mapper.readTree(receiver.awaitOnlyRequest(path).body());
         String content = body.path("markdown").path("content").asText();
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         assertThat(bytes.length).isLessThanOrEqualTo(4096).isGreaterThan(4080);
@@ -102,20 +92,16 @@ class WeComWebhookTest {
         String path = "/wecom/cgi-bin/webhook/send-long-text";
         receiver.reply(path, Reply.json(200, OK));
         fixture.channels()
-                .create(
+                .createText(
                         "wc-long-text",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=k"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{detail}",
                         EventType.CONFIG_REJECTED);
 
         fixture.events().append(new PortholeEvent.ConfigRejected("gateway", "/etc/porthole.yml", "é".repeat(3000)));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> receiver.requests(path).size() == 1);
-        String content = mapper.readTree(receiver.requests(path).getFirst().body())
+        String content = mapper.readTree(receiver.awaitOnlyRequest(path).body())
                 .path("text")
                 .path("content")
                 .asText();
@@ -138,20 +124,16 @@ class WeComWebhookTest {
         String path = "/wecom/cgi-bin/webhook/refused-" + errcode;
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
         fixture.channels()
-                .create(
+                .createText(
                         "wc-refused",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=k"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("c-wc-refused"));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> fixture.state().deadLetterOf(entry).isPresent());
-        DeadLetter letter = fixture.state().deadLetterOf(entry).orElseThrow();
+        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
         assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
         assertThat(letter.reason()).isEqualTo("wecom refused it: errcode " + errcode + ": " + errmsg);
         assertThat(receiver.requests(path)).hasSize(1);
@@ -169,12 +151,10 @@ class WeComWebhookTest {
         String path = "/wecom/cgi-bin/webhook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
         fixture.channels()
-                .create(
+                .createText(
                         "wc-retry",
                         ProviderKind.WECOM,
                         receiver.url(path + "?key=k"),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{type}",
                         EventType.CLIENT_CREATED);
 

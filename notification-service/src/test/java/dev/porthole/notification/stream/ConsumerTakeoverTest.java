@@ -3,7 +3,6 @@ package dev.porthole.notification.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -24,7 +23,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,14 +46,7 @@ class ConsumerTakeoverTest {
         String path = "/takeover/ghost";
         receiver.reply(path, Reply.text(200, "ok"));
         fixture.channels()
-                .create(
-                        "takeover",
-                        ProviderKind.SLACK,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{clientId}",
-                        EventType.CLIENT_CREATED);
+                .createText("takeover", ProviderKind.SLACK, receiver.url(path), "{clientId}", EventType.CLIENT_CREATED);
         String json = EventCodec.toJson(Events.envelope(Events.clientCreated("left-by-ghost")));
 
         // Written and read by "ghost" in one transaction, so the service never sees it as new.
@@ -83,14 +74,7 @@ class ConsumerTakeoverTest {
         // Retry-After keeps the entry held for 5 s, more than twice the claim idle time of the test profile.
         receiver.reply(path, Reply.text(429, "rate_limited").withHeader("Retry-After", "5"), Reply.text(200, "ok"));
         fixture.channels()
-                .create(
-                        "held",
-                        ProviderKind.SLACK,
-                        receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
-                        "{clientId}",
-                        EventType.CLIENT_CREATED);
+                .createText("held", ProviderKind.SLACK, receiver.url(path), "{clientId}", EventType.CLIENT_CREATED);
 
         String entry = fixture.events().append(Events.clientCreated("held-long"));
         await().atMost(Duration.ofSeconds(5))

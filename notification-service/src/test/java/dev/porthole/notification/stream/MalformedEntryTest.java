@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.notification.deadletter.DeadLetter;
-import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.provider.ProviderKind;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
@@ -12,7 +11,6 @@ import dev.porthole.protocol.event.EventType;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.WebhookReceiver;
 import dev.porthole.testing.WebhookReceiver.Reply;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -21,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,9 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTest
 @QuarkusTestResource(RedisTestResource.class)
 class MalformedEntryTest {
-
-    @Inject
-    RedisDataSource redis;
 
     private final WebhookReceiver receiver = WebhookReceiver.shared();
 
@@ -69,12 +63,10 @@ class MalformedEntryTest {
         String path = "/malformed/" + Math.abs(reasonStart.hashCode());
         receiver.reply(path, Reply.text(200, "ok"));
         fixture.channels()
-                .create(
+                .createText(
                         "malformed-next",
                         ProviderKind.SLACK,
                         receiver.url(path),
-                        Optional.empty(),
-                        MessageFormat.TEXT,
                         "{clientId}",
                         EventType.CLIENT_CREATED);
 

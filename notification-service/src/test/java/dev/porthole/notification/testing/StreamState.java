@@ -6,8 +6,10 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.PendingMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 
 /** What tests check in Redis: entries still pending for the consumer group, and dead letters. */
 @Singleton
@@ -35,6 +37,14 @@ public final class StreamState {
         return redis.stream(String.class, String.class, String.class)
                 .xpending(Events.STREAM, GROUP)
                 .getPendingCount();
+    }
+
+    /** Waits (up to ten seconds) for the dead letter of one source entry, and returns it. */
+    public DeadLetter awaitDeadLetter(String entryId) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> deadLetterOf(entryId).isPresent());
+        return deadLetterOf(entryId).orElseThrow();
     }
 
     /** Dead letters for one source entry. */

@@ -51,6 +51,11 @@ public final class TestChannels {
         return channel;
     }
 
+    /** A channel without a secret that sends plain text with a template, filtered on the given types. */
+    public Channel createText(String id, ProviderKind provider, String url, String template, EventType... types) {
+        return create(id, provider, url, Optional.empty(), MessageFormat.TEXT, template, types);
+    }
+
     /** Removes the channels created since the last call. */
     public void removeAll() {
         created.forEach(repository::delete);

@@ -26,6 +26,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -72,26 +73,19 @@ public final class MuxSession {
     private final Role role;
     private final LongSupplier nanoClock;
     private final LongAdder bytesReceived = new LongAdder();
-    private final LongAdder bytesSent = new LongAdder();
-    private final FloodGuard flood;
+    private final FrameSender sender;
+    private final PeerLimits peer;
     private volatile MuxListener listener;
     private volatile boolean closed;
 
     // Confined to the context.
     private final StreamTable streams;
     private final PendingFlushes flushes;
-    private volatile int peerInitialWindow = MuxSettings.DEFAULT_INITIAL_WINDOW;
-    private volatile java.util.Set<String> agreedCapabilities = java.util.Set.of();
-    private volatile int peerMaxFrameSize = FrameCodec.DEFAULT_MAX_FRAME_SIZE;
     private final Heartbeat heartbeat;
     private final WindowBudget windows;
     private final FrameReceiver receiver;
     private final Datagrams datagrams = new Datagrams(this);
-    /** Whether this side stops reading while its write queue is full (the gateway); see {@link #stopReadingWhileWriteQueueFull()}. */
-    private boolean pauseReadsWhenFull;
-
     private volatile BooleanSupplier protocolErrorLog = () -> true;
-    private boolean readingPaused;
 
     public MuxSession(
             Context context, FrameTransport transport, MuxSettings settings, Role role, LongSupplier nanoClock) {
@@ -105,7 +99,9 @@ public final class MuxSession {
         this.flushes = new PendingFlushes(context, transport);
         this.heartbeat = new Heartbeat(nanoClock);
         this.windows = new WindowBudget(settings);
-        this.flood = new FloodGuard(nanoClock, settings.maxStreams());
+        FloodGuard flood = new FloodGuard(nanoClock, settings.maxStreams());
+        this.sender = new FrameSender(transport, codec, flood);
+        this.peer = new PeerLimits(settings.maxFrameSize());
         this.receiver = new FrameReceiver(this, codec, streams, flood, windows, settings, datagrams);
         transport.drainHandler(() -> onContext(this::onTransportDrain));
     }
@@ -139,7 +135,7 @@ public final class MuxSession {
 
     /** Bytes sent on this connection, frames included. */
     public long bytesSent() {
-        return bytesSent.sum();
+        return sender.bytesSent();
     }
 
     /** Streams this side has opened so far (requests and connections it carried to the peer). */
@@ -153,28 +149,18 @@ public final class MuxSession {
     }
 
     /** The capabilities both sides announced (WELCOME's), which decide optional frames such as TRAILERS. */
-    public void agreedCapabilities(java.util.Set<String> capabilities) {
-        this.agreedCapabilities = java.util.Set.copyOf(capabilities);
+    public void agreedCapabilities(Set<String> capabilities) {
+        peer.agree(capabilities);
     }
 
     /** Whether both sides announced {@code capability}. */
     public boolean agreed(String capability) {
-        return agreedCapabilities.contains(capability);
+        return peer.agreed(capability);
     }
 
     /** Takes the peer's announced stream credit and frame size (from HELLO or WELCOME) before any stream opens. */
     public void peerLimits(int initialWindow, int maxFrameSize) throws ProtocolException {
-        if (initialWindow <= 0) {
-            throw new ProtocolException(
-                    ProtocolError.BAD_FIELD, "initial window must be positive, was " + initialWindow);
-        }
-        if (maxFrameSize < FrameCodec.MIN_MAX_FRAME_SIZE) {
-            throw new ProtocolException(
-                    ProtocolError.BAD_FIELD,
-                    "max frame size " + maxFrameSize + " is below " + FrameCodec.MIN_MAX_FRAME_SIZE);
-        }
-        this.peerInitialWindow = initialWindow;
-        this.peerMaxFrameSize = maxFrameSize;
+        peer.announce(initialWindow, maxFrameSize);
     }
 
     /**
@@ -184,7 +170,7 @@ public final class MuxSession {
      * stop reading while both queues were full, neither would drain.
      */
     public void stopReadingWhileWriteQueueFull() {
-        onContext(() -> pauseReadsWhenFull = true);
+        onContext(sender::stopReadingWhileFull);
     }
 
     /**
@@ -229,7 +215,12 @@ public final class MuxSession {
         // The id is taken on the context, right before the OPEN goes out, so that ids appear on the
         // wire in increasing order even when streams are opened from several threads at once.
         MuxStream stream = new MuxStream(
-                this, 0, new Open(0, tunnel, source, request), peerInitialWindow, settings.initialWindow(), settings);
+                this,
+                0,
+                new Open(0, tunnel, source, request),
+                peer.initialWindow(),
+                settings.initialWindow(),
+                settings);
         onContext(() -> {
             if (closed) {
                 stream.connectionClosed("the tunnel connection is closed");
@@ -336,20 +327,21 @@ public final class MuxSession {
     }
 
     boolean transportFull() {
-        return transport.writeQueueFull();
+        return sender.full();
     }
 
     void waitForTransport(MuxStream stream) {
         flushes.whenDrained(stream);
     }
 
+    /** See {@link PeerLimits#maxDataPayload()}. */
     int maxDataPayload() {
-        return Math.min(settings.maxFrameSize(), peerMaxFrameSize) - Frame.HEADER_SIZE;
+        return peer.maxDataPayload();
     }
 
     /** The stream credit the peer grants each new stream. */
     int peerInitialWindow() {
-        return peerInitialWindow;
+        return peer.initialWindow();
     }
 
     /** The session's clock, in nanoseconds (the one heartbeats use; tests move it). */
@@ -404,13 +396,11 @@ public final class MuxSession {
         if (closed) {
             return;
         }
-        if (transport.writeQueueFull()) {
-            try {
-                flood.replyWhileFull(message.type().name());
-            } catch (ProtocolException e) {
-                closeOnProtocolError(e);
-                return;
-            }
+        try {
+            sender.owe(message.type().name());
+        } catch (ProtocolException e) {
+            closeOnProtocolError(e);
+            return;
         }
         sendControl(message);
     }
@@ -424,10 +414,7 @@ public final class MuxSession {
             return false;
         }
         try {
-            flood.idleFrame("WebSocket ping");
-            if (transport.writeQueueFull()) {
-                flood.replyWhileFull("WebSocket pong");
-            }
+            sender.admitWebSocketPing();
             return true;
         } catch (ProtocolException e) {
             closeOnProtocolError(e);
@@ -478,24 +465,13 @@ public final class MuxSession {
     }
 
     private void sendFrame(Frame frame) {
-        if (closed) {
-            return;
-        }
-        Buffer encoded = codec.encode(frame, transport.contiguousFrames());
-        bytesSent.add(encoded.length());
-        transport.send(encoded);
-        if (pauseReadsWhenFull && !readingPaused && transport.writeQueueFull()) {
-            readingPaused = true;
-            transport.pauseReading();
+        if (!closed) {
+            sender.send(frame);
         }
     }
 
     private void onTransportDrain() {
-        flood.drained();
-        if (readingPaused && !closed) {
-            readingPaused = false;
-            transport.resumeReading();
-        }
+        sender.drained(closed);
         flushes.drained();
     }
 

@@ -2,7 +2,6 @@ package dev.porthole.protocol.mux;
 
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.buffer.Ownership;
-import dev.porthole.protocol.frame.ProtocolError;
 import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Header;
@@ -16,7 +15,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -44,56 +42,29 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     private static final Logger LOG = Logger.getLogger(MuxStream.class);
 
-    /**
-     * Response heads kept for a reader that has not set its handler yet. A real response has a
-     * final head after at most a few interim ones (100, 103); a peer that sends more is refused.
-     */
-    static final int MAX_UNREAD_HEADS = 8;
-
     private final MuxSession session;
     private volatile int id;
     private volatile Open open;
 
     // Written by any thread, read on the context.
-    private volatile Handler<Buffer> dataHandler;
-    private volatile Handler<Void> endHandler;
     private volatile Handler<Throwable> exceptionHandler;
-    private volatile Handler<Void> drainHandler;
-    private volatile Handler<HttpResponseHead> responseHandler;
     private volatile boolean closed;
     /** Told once when the stream is closed for good (both ends done, or reset); see {@link #closeHandler}. */
     private final AtomicReference<Runnable> closeHandler = new AtomicReference<>();
 
-    private volatile boolean readerTakesOver;
-    private final WriteQueue outbound;
+    private final StreamOutbound outbound;
+    private final StreamInbound inbound;
+    private final ResponseHeads heads = new ResponseHeads(this);
 
     // Confined to the session's context.
-    private final ReadQueue inbound = new ReadQueue();
-    private final ReceiveWindow receiveWindow;
-    private long sendCredit;
-    private boolean finQueued;
-    private boolean finSent;
-    private Promise<Void> endPromise;
-    private boolean remoteFin;
-    private boolean endDelivered;
-    /** Trailer fields to send in place of FIN (null: a plain FIN). */
-    private List<Header> trailersToSend;
-    /** The peer's trailer fields, set before the end is delivered (empty when it ended with a plain FIN). */
-    private volatile List<Header> trailers = List.of();
-    /** Heads that came before the reader's handler, in arrival order: never merged, so that a second final head is seen. */
-    private final ArrayDeque<HttpResponseHead> unreadHeads = new ArrayDeque<>(2);
-
     private StreamResetException failure;
-    private long bytesRead;
-    private long bytesWritten;
 
     MuxStream(MuxSession session, int id, Open open, int sendCredit, int receiveWindow, MuxSettings settings) {
         this.session = session;
         this.id = id;
         this.open = open;
-        this.sendCredit = sendCredit;
-        this.receiveWindow = new ReceiveWindow(session, receiveWindow);
-        this.outbound = new WriteQueue(settings);
+        this.inbound = new StreamInbound(this, session, receiveWindow);
+        this.outbound = new StreamOutbound(this, session, sendCredit, settings);
     }
 
     /** The stream id on the wire; 0 until a locally opened stream has been sent (ids are handed out in send order). */
@@ -129,12 +100,12 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     /** Bytes received from the peer so far (read on the session's context). */
     public long bytesRead() {
-        return bytesRead;
+        return inbound.bytesRead();
     }
 
     /** Bytes sent to the peer so far (read on the session's context). */
     public long bytesWritten() {
-        return bytesWritten;
+        return outbound.bytesWritten();
     }
 
     /**
@@ -142,7 +113,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
      * writes it to a socket or another stream does): received pooled buffers then reach it without a copy.
      */
     public MuxStream readerTakesOver() {
-        this.readerTakesOver = true;
+        inbound.readerTakesOver();
         return this;
     }
 
@@ -150,15 +121,15 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     @Override
     public MuxStream handler(Handler<Buffer> handler) {
-        this.dataHandler = handler;
-        session.onContext(this::deliver);
+        inbound.dataHandler(handler);
+        session.onContext(inbound::deliver);
         return this;
     }
 
     @Override
     public MuxStream endHandler(Handler<Void> handler) {
-        this.endHandler = handler;
-        session.onContext(this::deliver);
+        inbound.endHandler(handler);
+        session.onContext(inbound::deliver);
         return this;
     }
 
@@ -210,7 +181,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
         session.onContext(() -> {
             inbound.fetch(amount);
-            deliver();
+            inbound.deliver();
         });
         return this;
     }
@@ -220,12 +191,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
      * the handler are each delivered once, in the order they came.
      */
     public MuxStream responseHandler(Handler<HttpResponseHead> handler) {
-        this.responseHandler = handler;
-        session.onContext(() -> {
-            while (handler != null && responseHandler == handler && !closed && !unreadHeads.isEmpty()) {
-                invoke(handler, unreadHeads.poll());
-            }
-        });
+        heads.handler(handler);
+        session.onContext(() -> heads.deliverUnread(handler));
         return this;
     }
 
@@ -268,59 +235,12 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     @Override
     public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
-        int length = data.length();
-        if (length == 0) {
-            Ownership.release(data);
-            WriteQueue.succeed(handler);
-            return;
-        }
-        long queued = outbound.admit(length);
-        if (queued > outbound.hardLimit()) {
-            outbound.refuse(length);
-            Ownership.release(data);
-            String reason = "writer queued " + queued + " bytes, past the limit of " + outbound.hardLimit()
-                    + " (it ignored writeQueueFull)";
-            reset(ResetCode.STREAM_ERROR, reason);
-            WriteQueue.fail(handler, new StreamResetException(ResetCode.STREAM_ERROR, reason));
-            return;
-        }
-        session.onContext(() -> {
-            if (closed || finQueued) {
-                outbound.refuse(length);
-                Ownership.release(data);
-                WriteQueue.fail(
-                        handler,
-                        failure != null
-                                ? failure
-                                : new IllegalStateException("stream " + id + " is closed for writing"));
-                return;
-            }
-            outbound.add(data, handler);
-            session.scheduleFlush(this);
-        });
+        outbound.write(data, handler);
     }
 
     @Override
     public void end(Handler<AsyncResult<Void>> handler) {
-        session.onContext(() -> {
-            if (closed) {
-                WriteQueue.fail(
-                        handler, failure != null ? failure : new IllegalStateException("stream " + id + " is closed"));
-                return;
-            }
-            if (finQueued) {
-                if (handler != null) {
-                    endPromise.future().onComplete(handler);
-                }
-                return;
-            }
-            finQueued = true;
-            endPromise = Promise.promise();
-            if (handler != null) {
-                endPromise.future().onComplete(handler);
-            }
-            session.scheduleFlush(this);
-        });
+        outbound.end(handler);
     }
 
     @Override
@@ -337,18 +257,14 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
      */
     public Future<Void> end(List<Header> fields) {
         if (!fields.isEmpty() && session.agreed(Capabilities.TRAILERS)) {
-            session.onContext(() -> {
-                if (!finQueued && !closed) {
-                    trailersToSend = List.copyOf(fields);
-                }
-            });
+            outbound.endWith(fields);
         }
         return end();
     }
 
     /** The trailer fields the peer ended with; empty until the end arrived, or when it sent none. */
     public List<Header> trailers() {
-        return trailers;
+        return inbound.trailers();
     }
 
     @Override
@@ -364,11 +280,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     @Override
     public MuxStream drainHandler(Handler<Void> handler) {
-        this.drainHandler = handler;
-        // A writer registers a drain handler because it saw the queue full; re-arm so that a drain
-        // that raced with the registration (or cleared the flag for an earlier handler) still fires.
-        outbound.writerWaits();
-        session.onContext(this::maybeDrain);
+        outbound.drainHandler(handler);
         return this;
     }
 
@@ -387,27 +299,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     /** Takes over {@code data} unless it throws. */
     void onData(Buffer data, boolean fin) throws ProtocolException {
-        if (remoteFin) {
-            throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "DATA on stream " + id + " after its FIN");
-        }
-        int length = data.length();
-        if (!receiveWindow.spend(length)) {
-            throw new ProtocolException(
-                    ProtocolError.FLOW_CONTROL,
-                    "DATA of " + length + " bytes on stream " + id + " exceeds the granted credit of "
-                            + receiveWindow.remaining());
-        }
-        bytesRead += length;
-        session.streamData(this, length, 0);
-        if (fin) {
-            remoteFin = true;
-        }
-        if (closed || length == 0) {
-            Ownership.release(data);
-        } else {
-            inbound.add(data);
-        }
-        deliver();
+        inbound.onData(data, fin);
     }
 
     /**
@@ -416,53 +308,33 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
      * the session's context.
      */
     public boolean atEnd() {
-        return remoteFin && inbound.isEmpty();
+        return inbound.atEnd();
     }
 
     /** This side sent its last byte with the OPEN or RESPONSE itself. */
     void finishedAtOpen() {
-        finQueued = true;
-        finSent = true;
-        endPromise = Promise.promise();
-        endPromise.complete();
+        outbound.finishedAtOpen();
     }
 
     void onFin() throws ProtocolException {
-        if (remoteFin) {
-            throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "second FIN on stream " + id);
-        }
-        remoteFin = true;
-        deliver();
+        inbound.onFin();
     }
 
     /** The peer's TRAILERS: its fields, then the end as for FIN. */
     void onTrailers(List<Header> fields) throws ProtocolException {
-        if (remoteFin) {
-            throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "TRAILERS on stream " + id + " after its FIN");
-        }
-        trailers = fields;
-        onFin();
+        inbound.onTrailers(fields);
     }
 
     void onWindow(int increment) throws ProtocolException {
-        sendCredit += increment;
-        if (sendCredit > Integer.MAX_VALUE) {
-            throw new ProtocolException(ProtocolError.FLOW_CONTROL, "credit on stream " + id + " grew beyond 2^31-1");
-        }
-        flush();
+        outbound.onWindow(increment);
     }
 
     void onResponse(HttpResponseHead head) {
         if (closed) {
             return;
         }
-        Handler<HttpResponseHead> handler = responseHandler;
-        if (handler != null && unreadHeads.isEmpty()) {
-            invoke(handler, head);
-        } else if (unreadHeads.size() < MAX_UNREAD_HEADS) {
-            unreadHeads.add(head);
-        } else {
-            String message = "more than " + MAX_UNREAD_HEADS + " response heads on one stream";
+        if (!heads.received(head)) {
+            String message = "more than " + ResponseHeads.MAX_UNREAD + " response heads on one stream";
             session.sendReset(id, ResetCode.STREAM_ERROR, message);
             terminate(new StreamResetException(ResetCode.STREAM_ERROR, message), true);
         }
@@ -472,37 +344,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         terminate(new StreamResetException(code, message), true);
     }
 
-    /** Sends what credit and the transport allow; called again on WINDOW and when the transport drains. */
+    /** See {@link StreamOutbound#flush()}. */
     void flush() {
-        while (!closed && !outbound.isEmpty() && sendCredit > 0) {
-            if (session.transportFull()) {
-                session.waitForTransport(this);
-                return;
-            }
-            int chunk = (int) Math.min(Math.min(outbound.headRemaining(), sendCredit), session.maxDataPayload());
-            boolean last = finQueued && !finSent && trailersToSend == null && outbound.onlyHead(chunk);
-            session.sendData(id, outbound.take(chunk), last);
-            if (last) {
-                finSent = true;
-            }
-            sendCredit -= chunk;
-            bytesWritten += chunk;
-            session.streamData(this, 0, chunk);
-            outbound.releaseSentHead();
-        }
-        if (!closed && finQueued && outbound.isEmpty()) {
-            if (!finSent) {
-                finSent = true;
-                if (trailersToSend != null) {
-                    session.sendTrailers(id, trailersToSend);
-                } else {
-                    session.sendFin(id);
-                }
-            }
-            endPromise.tryComplete();
-            closeIfDone();
-        }
-        maybeDrain();
+        outbound.flush();
     }
 
     /** Fails the stream because its connection is gone. */
@@ -510,47 +354,13 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         terminate(new StreamResetException(ResetCode.CONNECTION_CLOSED, reason), true);
     }
 
-    private void deliver() {
-        while (!closed && inbound.ready()) {
-            Handler<Buffer> handler = dataHandler;
-            if (handler == null) {
-                return;
-            }
-            Buffer data = inbound.next();
-            consumed(data.length());
-            invoke(handler, readerTakesOver ? data : Ownership.onHeap(data));
-        }
-        if (!closed && remoteFin && !endDelivered && inbound.isEmpty()) {
-            Handler<Void> handler = endHandler;
-            if (handler != null) {
-                endDelivered = true;
-                invoke(handler, null);
-                closeIfDone();
-            }
-        }
-    }
-
-    private void consumed(int length) {
-        int increment = receiveWindow.consumed(length, remoteFin);
-        if (increment > 0) {
-            session.sendWindow(id, increment);
-        }
-    }
-
     /** What this stream's receive window grew beyond its initial size; given back to the session when the stream closes. */
     int windowGrowth() {
-        return receiveWindow.growth();
+        return inbound.windowGrowth();
     }
 
-    private void maybeDrain() {
-        Handler<Void> handler = drainHandler;
-        if (handler != null && outbound.drained()) {
-            invoke(handler, null);
-        }
-    }
-
-    private void closeIfDone() {
-        if (finSent && endDelivered && !closed) {
+    void closeIfDone() {
+        if (outbound.finSent() && inbound.endDelivered() && !closed) {
             closed = true;
             session.streamClosed(this);
             notifyClosed();
@@ -564,11 +374,8 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         closed = true;
         failure = cause;
         inbound.discard();
-        unreadHeads.clear();
-        outbound.failAll(cause);
-        if (endPromise != null) {
-            endPromise.tryFail(cause);
-        }
+        heads.clear();
+        outbound.fail(cause);
         session.streamClosed(this);
         notifyClosed();
         if (notify) {
@@ -579,7 +386,13 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
     }
 
-    private <T> void invoke(Handler<T> handler, T value) {
+    /** The reason a write or end fails: the stream's failure, or that it is closed ({@code state}). */
+    Throwable failure(String state) {
+        return failure != null ? failure : new IllegalStateException("stream " + id + " " + state);
+    }
+
+    /** Runs a handler; one that throws has the stream reset. */
+    <T> void invoke(Handler<T> handler, T value) {
         try {
             handler.handle(value);
         } catch (RuntimeException e) {

@@ -83,8 +83,12 @@ class FrameCodecTest {
     }
 
     @Test
-    void rejectsStreamFramesOnStreamZeroAndConnectionFramesOnAStream() {
+    void rejectsAStreamFrameOnStreamZero() {
         assertError(Buffer.buffer(hex("120000000000")), ProtocolError.BAD_STREAM_ID);
+    }
+
+    @Test
+    void rejectsAConnectionFrameOnAStream() {
         assertError(Buffer.buffer(hex("060000000001" + "0000000000000000")), ProtocolError.BAD_STREAM_ID);
     }
 

@@ -44,10 +44,24 @@ class RoundTripTest {
     }
 
     @Test
-    void oidcLoginTravelsUnderItsOwnCapabilityAndIsNeverPrinted() throws ProtocolException {
+    void oidcLoginTravelsUnderItsOwnCapability() throws ProtocolException {
+        Hello hello = helloWithOidcLogin();
+        assertThat(hello.capabilities()).contains(Capabilities.POLICY, Capabilities.OIDC);
+        assertThat(MessageCodec.decode(codec.decode(codec.encode(MessageCodec.encode(hello)))))
+                .isEqualTo(hello);
+    }
+
+    @Test
+    void oidcClientSecretIsNeverPrinted() {
+        Hello hello = helloWithOidcLogin();
+        assertThat(hello.toString()).doesNotContain("s3cret-value");
+        assertThat(hello.tunnels().getFirst().policy().summary()).isEqualTo("oidc https://id.example.com");
+    }
+
+    private static Hello helloWithOidcLogin() {
         TunnelPolicy.Oidc login = new TunnelPolicy.Oidc(
                 "https://id.example.com", "porthole", "s3cret-value", List.of("example.com"), List.of("groups=admins"));
-        Hello hello = new Hello(
+        return new Hello(
                 2,
                 2,
                 "1",
@@ -56,11 +70,5 @@ class RoundTripTest {
                 262144,
                 65536,
                 List.of(TunnelRequest.http("api", "").withPolicy(TunnelPolicy.NONE.withOidc(login))));
-
-        assertThat(hello.capabilities()).contains(Capabilities.POLICY, Capabilities.OIDC);
-        assertThat(MessageCodec.decode(codec.decode(codec.encode(MessageCodec.encode(hello)))))
-                .isEqualTo(hello);
-        assertThat(hello.toString()).doesNotContain("s3cret-value");
-        assertThat(hello.tunnels().getFirst().policy().summary()).isEqualTo("oidc https://id.example.com");
     }
 }

@@ -6,18 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.protocol.frame.FrameType;
 import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Header;
-import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.MessageCodec;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.Rst;
 import dev.porthole.protocol.message.Trailers;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,27 +25,19 @@ import org.junit.jupiter.api.Test;
  */
 class TrailersTest {
 
-    private static final int WINDOW = 8 * 1024;
     private static final List<Header> GRPC_OK =
             List.of(new Header("grpc-status", "0"), new Header("x-checksum", "abc"));
 
-    private final Vertx vertx = Vertx.vertx();
-    private final RecordingTransport out = new RecordingTransport();
-    private final MuxSession session = new MuxSession(
-                    vertx.getOrCreateContext(),
-                    out,
-                    new MuxSettings(16 * 1024, WINDOW, WINDOW, 2, WINDOW),
-                    MuxSession.Role.GATEWAY)
-            .listener(PeerFrames.listener(stream -> {}, new CopyOnWriteArrayList<>()));
-    private final PeerFrames peer = new PeerFrames(session);
+    private final HandDrivenGateway gateway = new HandDrivenGateway();
+    private final RecordingTransport out = gateway.out;
+    private final MuxSession session = gateway.session;
+    private final PeerFrames peer = gateway.peer;
 
-    TrailersTest() throws Exception {
-        session.peerLimits(WINDOW, 16 * 1024);
-    }
+    TrailersTest() throws Exception {}
 
     @AfterEach
     void close() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        gateway.close();
     }
 
     @Test
@@ -65,7 +53,7 @@ class TrailersTest {
     @Test
     void aStreamEndsWithItsTrailersWhenBothSidesAgreed() throws Exception {
         session.agreedCapabilities(Set.of(Capabilities.TRAILERS));
-        MuxStream stream = open();
+        MuxStream stream = gateway.open("POST");
         stream.end(GRPC_OK).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(out.sentMessages(FrameType.TRAILERS)).singleElement().isEqualTo(new Trailers(stream.id(), GRPC_OK));
         assertThat(out.sentMessages(FrameType.FIN)).isEmpty();
@@ -73,7 +61,7 @@ class TrailersTest {
 
     @Test
     void anOlderPeerGetsAPlainFin() throws Exception {
-        MuxStream stream = open();
+        MuxStream stream = gateway.open("POST");
         stream.end(GRPC_OK).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(out.sentMessages(FrameType.TRAILERS)).isEmpty();
         assertThat(out.sentMessages(FrameType.FIN)).hasSize(1);
@@ -81,7 +69,7 @@ class TrailersTest {
 
     @Test
     void thePeersTrailersAreThereWhenTheEndIsDelivered() throws Exception {
-        MuxStream stream = open();
+        MuxStream stream = gateway.open("POST");
         CompletableFuture<List<Header>> atEnd = new CompletableFuture<>();
         stream.handler(data -> {});
         stream.endHandler(ignored -> atEnd.complete(stream.trailers()));
@@ -101,7 +89,7 @@ class TrailersTest {
                         .mapToObj(i -> new Header("x-" + i, "v"))
                         .toList());
         for (List<Header> fields : bad) {
-            MuxStream stream = open();
+            MuxStream stream = gateway.open("POST");
             CompletableFuture<Throwable> failed = new CompletableFuture<>();
             stream.exceptionHandler(failed::complete);
             peer.send(new Trailers(stream.id(), fields));
@@ -111,13 +99,5 @@ class TrailersTest {
                             ((Rst) rst).streamId() == stream.id() && ((Rst) rst).code() == ResetCode.STREAM_ERROR));
         }
         assertThat(out.closedWith).as("streams are reset, the connection lives").isNull();
-    }
-
-    private MuxStream open() throws Exception {
-        Promise<MuxStream> opened = Promise.promise();
-        session.context()
-                .runOnContext(v -> opened.complete(
-                        session.openStream("t", "1.2.3.4", new HttpRequestHead("POST", "/", List.of()))));
-        return opened.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

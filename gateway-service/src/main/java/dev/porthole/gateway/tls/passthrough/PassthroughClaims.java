@@ -2,7 +2,6 @@ package dev.porthole.gateway.tls.passthrough;
 
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.PassthroughConfig;
-import dev.porthole.gateway.registry.ClaimOutcome;
 import dev.porthole.gateway.registry.ClaimResult;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
@@ -94,22 +93,12 @@ public class PassthroughClaims {
                             + "'; ask an administrator to grant it");
         }
         TunnelResult granted = TunnelResult.granted(TunnelKind.TLS, name, 0, address(name));
-        return registry.claim(TunnelKey.tls(name), route)
-                .map(outcome -> switch (outcome) {
-                    // Joined does not happen: only HTTP names have several holders (RedisTunnelRegistry).
-                    case ClaimOutcome.Claimed _, ClaimOutcome.Joined _ -> ClaimResult.of(granted);
-                    case ClaimOutcome.TookOver tookOver -> new ClaimResult(granted, tookOver.previous());
-                    case ClaimOutcome.Taken taken ->
-                        ClaimResult.of(TunnelResult.refused(
-                                request,
-                                TunnelResult.CONFLICT,
-                                "TLS tunnel '" + name + "' is held by another client; pick another with --subdomain"));
-                    case ClaimOutcome.Reserved reserved ->
-                        ClaimResult.of(TunnelResult.refused(
-                                request,
-                                TunnelResult.FORBIDDEN,
-                                "name '" + name + "' is reserved for another client; pick another with --subdomain"));
-                })
-                .recover(error -> ClaimResult.registryUnavailable(request, "TLS tunnel '" + name + "'", error));
+        return ClaimResult.ofSoleHolder(
+                registry.claim(TunnelKey.tls(name), route),
+                request,
+                granted,
+                "TLS tunnel '" + name + "'",
+                "TLS tunnel '" + name + "' is held by another client; pick another with --subdomain",
+                "pick another with --subdomain");
     }
 }

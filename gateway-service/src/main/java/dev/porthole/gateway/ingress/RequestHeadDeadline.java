@@ -5,6 +5,7 @@ import io.quarkus.logging.Log;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -64,14 +65,25 @@ final class RequestHeadDeadline {
         Watch watch = new Watch(connection);
         watches.put(connection, watch);
         visitors.incrementAndGet();
-        connection.closeHandler(ignored -> {
-            Watch closed = watches.remove(connection);
-            closed.disarm();
-            if (!closed.upgraded) {
+        // The socket's own close, not the HTTP connection's close handler: once an upgrade or a CONNECT
+        // turns the connection into a raw socket (toNetSocket), Vert.x no longer calls that handler, and
+        // the entry would stay in the table for the gateway's lifetime.
+        if (connection instanceof ConnectionBase base) {
+            base.channel().closeFuture().addListener(ignored -> closed(connection));
+        } else {
+            connection.closeHandler(ignored -> closed(connection));
+        }
+        watch.arm();
+    }
+
+    private void closed(HttpConnection connection) {
+        Watch watch = watches.remove(connection);
+        if (watch != null) {
+            watch.disarm();
+            if (!watch.upgraded) {
                 visitors.decrementAndGet();
             }
-        });
-        watch.arm();
+        }
     }
 
     /** A request head arrived: stops the clock until its response has gone out. */
@@ -80,7 +92,7 @@ final class RequestHeadDeadline {
         if (watch == null) {
             return;
         }
-        if (!watch.upgraded && request.headers().contains(HttpHeaders.UPGRADE)) {
+        if (!watch.upgraded && takesOverTheConnection(request)) {
             watch.upgraded = true;
             visitors.decrementAndGet();
         }
@@ -96,6 +108,16 @@ final class RequestHeadDeadline {
                 watch.arm();
             }
         });
+    }
+
+    /**
+     * An HTTP/1.1 upgrade or CONNECT: once answered, the connection carries raw bytes, counted as
+     * streams (of the tunnel or of a peer); Vert.x then detaches it from the HTTP connection, whose
+     * close handler no longer runs, so it must leave the visitor count here.
+     */
+    private static boolean takesOverTheConnection(HttpServerRequest request) {
+        return request.version() != HttpVersion.HTTP_2
+                && (request.method() == HttpMethod.CONNECT || request.headers().contains(HttpHeaders.UPGRADE));
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.porthole.gateway.dial;
 import static dev.porthole.gateway.dial.ProxyVisitor.basic;
 import static dev.porthole.gateway.dial.ProxyVisitor.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.ingress.PublicHttpServer;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.protocol.message.Open;
@@ -21,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -73,6 +76,9 @@ class ConnectProxyTest {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    PublicHttpServer server;
 
     private TestAgent publisher;
 
@@ -141,6 +147,21 @@ class ConnectProxyTest {
             assertThat(visitor.echo("first")).isEqualTo("first");
             assertThat(visitor.echo("second")).isEqualTo("second");
         }
+    }
+
+    @Test
+    void aClosedProxiedConnectionIsNoLongerCountedForTheDrain() throws IOException {
+        await("the earlier tests' connections closed and uncounted").until(() -> server.visitorConnections() == 0);
+        try (ProxyVisitor visitor = connect("db:5432", bearer(TOKEN))) {
+            assertThat(visitor.status()).as(visitor.head()).isEqualTo(200);
+            assertThat(visitor.exchange("counted?")).isEqualTo("counted?");
+        }
+        // A draining gateway waits for this count to reach zero: a connection it kept would hold every
+        // shutdown for the whole drain timeout.
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(server.visitorConnections())
+                        .as("visitor connections open after the CONNECT's connection closed")
+                        .isZero());
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class PortholeSystem implements AutoCloseable {
     private final List<String> gatewayJvm = new ArrayList<>(List.of("-Xmx256m"));
     private ServiceProcess gateway;
     private AuthService authService;
+    private ServiceProcess authProcess;
     private ServiceProcess upstream;
     private int upstreamPort;
 
@@ -182,7 +183,7 @@ public final class PortholeSystem implements AutoCloseable {
                         "PORTHOLE_ADMIN_KEY",
                         adminKey),
                 logDir);
-        processes.add(auth);
+        authProcess = auth;
         awaitPort(port, auth);
         gatewaySetting("PORTHOLE_GATEWAY_AUTH_SERVICE_URL", "http://127.0.0.1:" + port);
         gatewaySetting("PORTHOLE_INTERNAL_TOKEN", internalToken);
@@ -377,8 +378,11 @@ public final class PortholeSystem implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).stop();
+        // Agents, gateways and the programs around them stop together; auth-service after them, since
+        // a stopping gateway may still ask it something; Redis last.
+        ServiceProcess.stopAll(processes);
+        if (authProcess != null) {
+            authProcess.stop();
         }
         if (authService != null) {
             authService.stop();

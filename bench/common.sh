@@ -76,7 +76,7 @@ start_token_gateway() {
   # One log line per agent at INFO would be tens of thousands: the session package logs warnings only.
   QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
     PORTHOLE_GATEWAY_AUTH_TOKENS=$token QUARKUS_LOG_CATEGORY__DEV_PORTHOLE_GATEWAY_CONTROL__LEVEL=WARN \
-    "$java" "-Xmx$2" -jar "$gateway_jar" > "$logs/$1-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+    "$java" "-Xmx$2" ${GATEWAY_JVM:-} -jar "$gateway_jar" > "$logs/$1-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
   wait_port "$gateway_port"
 }
 

@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.WebSocketInternal;
 import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
@@ -41,6 +42,8 @@ public class AgentEndpoint {
 
     private static final Pattern AGENT_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    /** The name Vert.x gives the idle-timeout handler in a connection's pipeline. */
+    private static final String IDLE_HANDLER = "idle";
 
     private final AgentAuthenticator authenticator;
     private final AgentSourceAddress sourceAddress;
@@ -167,6 +170,12 @@ public class AgentEndpoint {
         // Everything the session needs from the upgrade request was read above; Vert.x would keep its
         // headers for the socket's lifetime (about 1 KiB per idle agent, bench/idle.sh).
         socket.headers().clear();
+        // The connection's idle handler goes too (a scheduled task per agent): the handshake timeout
+        // closes an agent that never says HELLO, and the heartbeat one that falls silent after it.
+        if (socket instanceof WebSocketInternal internal
+                && internal.channelHandlerContext().pipeline().get(IDLE_HANDLER) != null) {
+            internal.channelHandlerContext().pipeline().remove(IDLE_HANDLER);
+        }
         MuxSession mux = new MuxSession(
                 Vertx.currentContext(), new WebSocketTransport(socket), settings, MuxSession.Role.GATEWAY);
         // An agent that does not read what it is sent cannot make the gateway queue answers without bound.

@@ -32,11 +32,11 @@ import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
 import io.quarkus.logging.Log;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One agent's connection to this gateway: the HELLO/WELCOME handshake, the dispatch of its
@@ -77,7 +77,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private final SessionLimits limits;
     /** The edge policies of this session's HTTP tunnels, by name; read by visitors' event loops. */
-    private final Map<String, EdgePolicy> policies = new ConcurrentHashMap<>();
+    private volatile Map<String, EdgePolicy> policies = Map.of();
     /** Log lines an agent's refused dials and its NOTICEs may cause, so that a flood of them does not flood the log. */
     private final LogBudget dialLog;
 
@@ -169,9 +169,12 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     }
 
     /** Puts the policy of a tunnel this session was granted in force (before its route is bound). */
-    void enforce(String tunnel, EdgePolicy policy) {
+    synchronized void enforce(String tunnel, EdgePolicy policy) {
         if (!policy.isEmpty()) {
-            policies.put(tunnel, policy);
+            // Copied on write: set once per tunnel, read on every request.
+            Map<String, EdgePolicy> more = new HashMap<>(policies);
+            more.put(tunnel, policy);
+            policies = Map.copyOf(more);
         }
     }
 

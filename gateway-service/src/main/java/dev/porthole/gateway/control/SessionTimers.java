@@ -29,7 +29,11 @@ final class SessionTimers {
     }
 
     void after(Duration delay, Runnable task) {
-        timers.add(vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run()));
+        // A fired timer leaves the list: a long session keeps only the ids it may still cancel.
+        timers.add(vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
+            timers.remove(id);
+            task.run();
+        }));
     }
 
     void every(Duration period, Runnable task) {

@@ -4,7 +4,6 @@ import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.frame.FrameCodec;
 import dev.porthole.protocol.frame.ProtocolException;
 import io.vertx.core.buffer.Buffer;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The sending half of a {@link MuxSession}: encodes frames onto the transport and counts their
@@ -17,7 +16,8 @@ final class FrameSender {
     private final FrameTransport transport;
     private final FrameCodec codec;
     private final FloodGuard flood;
-    private final LongAdder bytesSent = new LongAdder();
+    /** Written on the context only, read from any thread: a plain volatile field, not a LongAdder's cells. */
+    private volatile long bytesSent;
     /** Whether this side stops reading while its write queue is full; see {@link MuxSession#stopReadingWhileWriteQueueFull()}. */
     private boolean pauseReadsWhenFull;
 
@@ -31,7 +31,7 @@ final class FrameSender {
 
     void send(Frame frame) {
         Buffer encoded = codec.encode(frame, transport.contiguousFrames());
-        bytesSent.add(encoded.length());
+        bytesSent += encoded.length();
         transport.send(encoded);
         if (pauseReadsWhenFull && !readingPaused && transport.writeQueueFull()) {
             readingPaused = true;
@@ -41,7 +41,7 @@ final class FrameSender {
 
     /** Bytes sent so far, frames included; readable from any thread. */
     long bytesSent() {
-        return bytesSent.sum();
+        return bytesSent;
     }
 
     boolean full() {

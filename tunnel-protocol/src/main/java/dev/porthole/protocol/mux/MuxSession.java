@@ -27,7 +27,6 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
@@ -72,7 +71,9 @@ public final class MuxSession {
     private final MuxSettings settings;
     private final Role role;
     private final LongSupplier nanoClock;
-    private final LongAdder bytesReceived = new LongAdder();
+    /** Written on the context only (see {@link #receive}), read from any thread. */
+    private volatile long bytesReceived;
+
     private final FrameSender sender;
     private final PeerLimits peer;
     private volatile MuxListener listener;
@@ -130,7 +131,7 @@ public final class MuxSession {
 
     /** Bytes received on this connection, frames included. */
     public long bytesReceived() {
-        return bytesReceived.sum();
+        return bytesReceived;
     }
 
     /** Bytes sent on this connection, frames included. */
@@ -306,7 +307,7 @@ public final class MuxSession {
             return;
         }
         heartbeat.received();
-        bytesReceived.add(message.length());
+        bytesReceived += message.length();
         receiver.receive(message);
     }
 

@@ -15,8 +15,9 @@ final class PendingFlushes {
 
     private final Context context;
     private final FrameTransport transport;
-    private final Set<MuxStream> due = new LinkedHashSet<>();
-    private final Set<MuxStream> waiting = new LinkedHashSet<>();
+    // Created when first needed: a session that never sends holds neither (issue 19's memory per idle tunnel).
+    private Set<MuxStream> due;
+    private Set<MuxStream> waiting;
     private boolean scheduled;
 
     PendingFlushes(Context context, FrameTransport transport) {
@@ -29,6 +30,9 @@ final class PendingFlushes {
      * the end that follows it in the same task leave as one DATA frame with FIN.
      */
     void atEndOfTask(MuxStream stream) {
+        if (due == null) {
+            due = new LinkedHashSet<>();
+        }
         due.add(stream);
         if (!scheduled) {
             scheduled = true;
@@ -38,6 +42,9 @@ final class PendingFlushes {
 
     /** Flushes the stream once the transport's write queue drains. */
     void whenDrained(MuxStream stream) {
+        if (waiting == null) {
+            waiting = new LinkedHashSet<>();
+        }
         waiting.add(stream);
     }
 
@@ -46,7 +53,7 @@ final class PendingFlushes {
      * queue full again queues itself again, and the ones not reached yet stay queued.
      */
     void drained() {
-        if (waiting.isEmpty()) {
+        if (waiting == null || waiting.isEmpty()) {
             return;
         }
         for (MuxStream stream : new ArrayList<>(waiting)) {
@@ -60,18 +67,22 @@ final class PendingFlushes {
 
     /** A closed stream has nothing more to flush. */
     void forget(MuxStream stream) {
-        due.remove(stream);
-        waiting.remove(stream);
+        if (due != null) {
+            due.remove(stream);
+        }
+        if (waiting != null) {
+            waiting.remove(stream);
+        }
     }
 
     void clear() {
-        due.clear();
-        waiting.clear();
+        due = null;
+        waiting = null;
     }
 
     private void flushDue() {
         scheduled = false;
-        if (due.isEmpty()) {
+        if (due == null || due.isEmpty()) {
             return;
         }
         List<MuxStream> now = new ArrayList<>(due);

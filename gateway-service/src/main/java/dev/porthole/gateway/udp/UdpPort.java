@@ -157,7 +157,7 @@ public final class UdpPort {
             metrics.udpDatagram("out");
         } else {
             // The socket's own send queue is full (the kernel takes nothing more for now), or it closed.
-            metrics.udpDropped("queue-full");
+            metrics.udpDropped("socket-full");
         }
     }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,47 @@ class UdpSocketTest {
             assertThat(results).contains(false);
             assertThat(results.subList(results.indexOf(false), results.size())).containsOnly(false);
         }
+    }
+
+    @Test
+    void readsManyDatagramsInOneTurnOfTheLoopButNoMoreThanTheBound() throws Exception {
+        List<Integer> turns = new CopyOnWriteArrayList<>();
+        int[] inTurn = {0};
+        UdpSocket socket = result(UdpSocket.bind(context, "127.0.0.1", 0, 1 << 20, (sender, payload) -> {
+            if (inTurn[0]++ == 0) {
+                // Runs once the loop has read what it reads in this turn.
+                context.runOnContext(ignored -> {
+                    turns.add(inTurn[0]);
+                    inTurn[0] = 0;
+                });
+            }
+            Ownership.release(payload);
+        }));
+        int count = 3 * UdpSocket.MAX_MESSAGES_PER_READ + 4;
+        CountDownLatch queued = new CountDownLatch(1);
+        // The loop waits until every datagram is in the socket's buffer, so that its next read finds them all.
+        context.runOnContext(ignored -> {
+            try {
+                queued.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (DatagramSocket visitor = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            for (int i = 0; i < count; i++) {
+                send(visitor, socket.localAddress().getPort(), "datagram " + i);
+            }
+        }
+        queued.countDown();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> turns.stream().mapToInt(Integer::intValue).sum() == count);
+
+        assertThat(turns)
+                .containsExactly(
+                        UdpSocket.MAX_MESSAGES_PER_READ,
+                        UdpSocket.MAX_MESSAGES_PER_READ,
+                        UdpSocket.MAX_MESSAGES_PER_READ,
+                        4);
     }
 
     private void record(InetSocketAddress sender, Buffer payload) {

@@ -88,7 +88,11 @@ public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
         Buffer payload = datagram.payload();
         Future<UdpSocket> socket = flow.socket;
         if (socket.succeeded()) {
-            socket.result().send(payload);
+            if (!socket.result().send(payload)) {
+                LOG.debugf(
+                        "UDP tunnel %s: dropped a datagram of flow %d, its socket's queue is full",
+                        tunnel.name(), key.flowId());
+            }
         } else if (first && !socket.isComplete()) {
             // The upstream's name is being resolved: the flow's first datagram waits for it, later ones are dropped.
             socket.onComplete(done -> {

@@ -4,23 +4,25 @@ import dev.porthole.agent.tunnel.DatagramAcceptor;
 import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.protocol.buffer.Ownership;
 import dev.porthole.protocol.message.Datagram;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.Datagrams;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.StreamResetException;
+import dev.porthole.protocol.relay.UdpSocket;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
-import io.vertx.core.net.SocketAddress;
+import io.vertx.core.buffer.Buffer;
+import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 
 /**
@@ -36,18 +38,19 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
     /** How long datagrams are dropped after the gateway refused the dial, before it is asked again. */
     static final Duration REFUSED_BACKOFF = Duration.ofSeconds(5);
 
-    /** Read buffer of the local socket: larger than any datagram, so that none is cut short. */
-    private static final int READ_BUFFER = 65536;
+    /** Kernel receive buffer of the local socket: the datagrams that may wait while the event loop is busy. */
+    static final int RECEIVE_BUFFER = 1024 * 1024;
 
     /** One local source address and port. */
     private static final class Flow {
         final int id;
-        final SocketAddress local;
-        volatile long lastUsed = System.nanoTime();
+        final InetSocketAddress local;
+        volatile long lastUsed;
 
-        Flow(int id, SocketAddress local) {
+        Flow(int id, InetSocketAddress local, long now) {
             this.id = id;
             this.local = local;
+            this.lastUsed = now;
         }
     }
 
@@ -59,15 +62,24 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
     private final Duration idleTimeout;
     private final int maxFlows;
     private volatile BiFunction<String, String, MuxStream> dialer;
-    private final Map<SocketAddress, Flow> bySource = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, Flow> bySource = new ConcurrentHashMap<>();
     private final Map<Integer, Flow> byId = new ConcurrentHashMap<>();
     private int nextId = 1;
     private volatile Dial current;
-    private volatile long refusedUntil;
-    private DatagramSocket socket;
+    private final Clock clock;
+    private final LongAdder dropped = new LongAdder();
+    /** Until when (the clock's millis) datagrams are dropped after the gateway refused the dial. */
+    private volatile long refusedUntil = Long.MIN_VALUE;
+
+    private UdpSocket socket;
     private long sweeper = -1;
 
     public UdpDialer(Vertx vertx, String tunnel, Duration idleTimeout, int maxFlows) {
+        this(vertx, tunnel, idleTimeout, maxFlows, Clock.systemUTC());
+    }
+
+    /** With the clock that times the wait after a refusal and the flows' idle timeout. */
+    UdpDialer(Vertx vertx, String tunnel, Duration idleTimeout, int maxFlows, Clock clock) {
         if (maxFlows < 1) {
             throw new IllegalArgumentException("--max-flows must be at least 1, was " + maxFlows);
         }
@@ -75,6 +87,7 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
         this.tunnel = tunnel;
         this.idleTimeout = idleTimeout;
         this.maxFlows = maxFlows;
+        this.clock = clock;
     }
 
     /**
@@ -89,16 +102,14 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
 
     /** Binds the local socket; completes with its port. */
     public Future<Integer> listen(UpstreamAddress address) {
-        DatagramSocket created = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setReceiveBufferSize(READ_BUFFER)
-                .setIpV6(address.host().contains(":")));
-        socket = created;
-        created.handler(this::fromLocal);
         long period = Math.max(250, idleTimeout.toMillis() / 4);
-        return created.listen(address.port(), address.host()).map(bound -> {
-            sweeper = vertx.setPeriodic(period, id -> expireIdle());
-            return bound.localAddress().port();
-        });
+        return UdpSocket.bind(
+                        vertx.getOrCreateContext(), address.host(), address.port(), RECEIVE_BUFFER, this::fromLocal)
+                .map(bound -> {
+                    socket = bound;
+                    sweeper = vertx.setPeriodic(period, id -> expireIdle());
+                    return bound.localAddress().getPort();
+                });
     }
 
     public void close() {
@@ -117,6 +128,11 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
     /** Flows tracked now. */
     public int flows() {
         return bySource.size();
+    }
+
+    /** Local datagrams dropped so far: no dial (refused, not connected), more flows than allowed, a full queue. */
+    public long dropped() {
+        return dropped.sum();
     }
 
     @Override
@@ -142,8 +158,12 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
                     "private UDP tunnel '%s': dropped an answer for flow %d, which expired", tunnel, answer.flowId());
             return;
         }
-        flow.lastUsed = System.nanoTime();
-        socket.send(answer.payload(), flow.local.port(), flow.local.hostAddress());
+        flow.lastUsed = clock.millis();
+        if (!socket.send(answer.payload(), flow.local)) {
+            Log.debugf(
+                    "private UDP tunnel '%s': dropped an answer for %s, the socket's queue is full",
+                    tunnel, flow.local);
+        }
     }
 
     @Override
@@ -154,42 +174,55 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
         }
     }
 
-    private void fromLocal(DatagramPacket packet) {
-        Dial dial = dialNow(packet.sender());
-        if (dial == null) {
+    /** A local program's datagram, in a pooled buffer that is released once framed or dropped. */
+    private void fromLocal(InetSocketAddress sender, Buffer data) {
+        Dial dial = dialNow(sender);
+        Flow flow = dial == null ? null : flowOf(sender);
+        if (flow == null) {
+            dropped.increment();
+            Ownership.release(data);
             return;
         }
-        Flow flow = bySource.get(packet.sender());
-        if (flow == null) {
-            if (bySource.size() >= maxFlows) {
-                Log.debugf(
-                        "private UDP tunnel '%s': dropped a datagram from %s, %d flows is the limit",
-                        tunnel, packet.sender(), maxFlows);
-                return;
+        flow.lastUsed = clock.millis();
+        dial.lane().send(new Datagram(flow.id, tunnel, data), outcome -> {
+            Ownership.release(data);
+            if (outcome != Datagrams.Outcome.SENT) {
+                dropped.increment();
+                Log.debugf("private UDP tunnel '%s': dropped a datagram from %s: %s", tunnel, sender, outcome);
             }
-            flow = new Flow(newId(), packet.sender());
-            bySource.put(flow.local, flow);
-            byId.put(flow.id, flow);
+        });
+    }
+
+    /** The flow of a local source address, new if need be; null (the datagram is dropped) at the limit. */
+    private Flow flowOf(InetSocketAddress sender) {
+        Flow flow = bySource.get(sender);
+        if (flow != null) {
+            return flow;
         }
-        flow.lastUsed = System.nanoTime();
-        Datagrams.Outcome outcome = dial.lane().send(new Datagram(flow.id, tunnel, packet.data()));
-        if (outcome != Datagrams.Outcome.SENT) {
-            Log.debugf("private UDP tunnel '%s': dropped a datagram from %s: %s", tunnel, packet.sender(), outcome);
+        if (bySource.size() >= maxFlows) {
+            Log.debugf(
+                    "private UDP tunnel '%s': dropped a datagram from %s, %d flows is the limit",
+                    tunnel, sender, maxFlows);
+            return null;
         }
+        flow = new Flow(newId(), sender, clock.millis());
+        bySource.put(flow.local, flow);
+        byId.put(flow.id, flow);
+        return flow;
     }
 
     /** The open dial, dialing first when there is none; null (the datagram is dropped) while not possible. */
-    private Dial dialNow(SocketAddress source) {
+    private Dial dialNow(InetSocketAddress source) {
         Dial dial = current;
         if (dial != null && !dial.stream().isClosed()) {
             return dial;
         }
-        if (System.nanoTime() - refusedUntil < 0) {
+        if (waitingAfterRefusal()) {
             return null;
         }
         MuxStream stream;
         try {
-            stream = dialer.apply(tunnel, source.toString());
+            stream = dialer.apply(tunnel, source.getAddress().getHostAddress() + ":" + source.getPort());
         } catch (IllegalStateException notConnected) {
             Log.debugf("private UDP tunnel '%s': dropped a datagram: %s", tunnel, notConnected.getMessage());
             return null;
@@ -203,7 +236,7 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
                 current = null;
             }
             if (error instanceof StreamResetException reset && refusal(reset.code())) {
-                refusedUntil = System.nanoTime() + REFUSED_BACKOFF.toNanos();
+                refusedUntil = clock.millis() + REFUSED_BACKOFF.toMillis();
                 Log.errorf("private UDP tunnel '%s' refused: %s", tunnel, error.getMessage());
             } else {
                 Log.debugf("private UDP tunnel '%s': the dial ended: %s", tunnel, error.getMessage());
@@ -215,6 +248,11 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
             }
         });
         return opened;
+    }
+
+    /** Whether the gateway refused the dial less than {@link #REFUSED_BACKOFF} ago (datagrams are dropped). */
+    boolean waitingAfterRefusal() {
+        return clock.millis() < refusedUntil;
     }
 
     private static boolean refusal(ResetCode code) {
@@ -236,7 +274,7 @@ public final class UdpDialer implements StreamAcceptor, DatagramAcceptor {
     }
 
     private void expireIdle() {
-        long cutoff = System.nanoTime() - idleTimeout.toNanos();
+        long cutoff = clock.millis() - idleTimeout.toMillis();
         for (Iterator<Flow> it = bySource.values().iterator(); it.hasNext(); ) {
             Flow flow = it.next();
             if (flow.lastUsed - cutoff < 0) {

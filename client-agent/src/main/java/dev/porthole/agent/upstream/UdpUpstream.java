@@ -3,14 +3,16 @@ package dev.porthole.agent.upstream;
 import dev.porthole.agent.tunnel.DatagramAcceptor;
 import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
+import dev.porthole.protocol.buffer.Ownership;
 import dev.porthole.protocol.message.Datagram;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.Datagrams;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.relay.UdpSocket;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,12 +22,18 @@ import org.jboss.logging.Logger;
  * Serves UDP tunnels: each visitor flow gets its own local socket toward the upstream, so that the
  * upstream's answers (which come to that socket) go back to that flow. A flow idle for the timeout
  * closes its socket; at most {@code maxFlows} are open per connection, beyond which datagrams are dropped.
+ * A flow's socket is connected to the upstream (its name resolved once, without blocking), so that
+ * the kernel passes only the upstream's answers, and reads on the tunnel connection's event loop, so
+ * that an answer is framed and written to the connection in the turn that read it.
  */
 public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
 
     private static final Logger LOG = Logger.getLogger(UdpUpstream.class);
-    /** Read buffer of a flow's socket: larger than any datagram, so none is cut short (Netty reads 2 KiB unless told). */
-    private static final int READ_BUFFER = 65536;
+    /**
+     * Kernel receive buffer of a flow's socket: the upstream's answers that may wait while the event
+     * loop is busy. Smaller than the public socket's, as there may be {@code maxFlows} of them.
+     */
+    static final int FLOW_RECEIVE_BUFFER = 256 * 1024;
 
     private final Vertx vertx;
     private final Duration idleTimeout;
@@ -37,11 +45,13 @@ public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
     private record FlowKey(String tunnel, int flowId) {}
 
     private static final class Flow {
-        final DatagramSocket socket;
+        /** Completes once the upstream's name is resolved and the socket connected to it. */
+        Future<UdpSocket> socket;
+
         volatile long lastUsed = System.nanoTime();
 
-        Flow(DatagramSocket socket) {
-            this.socket = socket;
+        void close() {
+            socket.onSuccess(UdpSocket::close);
         }
     }
 
@@ -66,35 +76,55 @@ public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
         Map<FlowKey, Flow> flows = flowsByLane.computeIfAbsent(lane, this::startSweeping);
         FlowKey key = new FlowKey(datagram.tunnel(), datagram.flowId());
         Flow flow = flows.get(key);
-        if (flow == null) {
+        boolean first = flow == null;
+        if (first) {
             if (flows.size() >= maxFlows) {
                 LOG.debugf("UDP tunnel %s: dropped a datagram, %d flows open is the limit", tunnel.name(), maxFlows);
                 return;
             }
-            flow = open(datagram, tunnel, lane);
-            flows.put(key, flow);
+            flow = open(datagram, tunnel, lane, flows, key);
         }
         flow.lastUsed = System.nanoTime();
-        flow.socket.send(
-                datagram.payload(), tunnel.upstream().port(), tunnel.upstream().host());
+        Buffer payload = datagram.payload();
+        Future<UdpSocket> socket = flow.socket;
+        if (socket.succeeded()) {
+            if (!socket.result().send(payload)) {
+                LOG.debugf(
+                        "UDP tunnel %s: dropped a datagram of flow %d, its socket's queue is full",
+                        tunnel.name(), key.flowId());
+            }
+        } else if (first && !socket.isComplete()) {
+            // The upstream's name is being resolved: the flow's first datagram waits for it, later ones are dropped.
+            socket.onComplete(done -> {
+                if (done.succeeded()) {
+                    done.result().send(payload);
+                }
+            });
+        } else {
+            LOG.debugf(
+                    "UDP tunnel %s: dropped a datagram of flow %d, its socket is not open",
+                    tunnel.name(), key.flowId());
+        }
     }
 
-    private Flow open(Datagram first, TunnelSpec tunnel, Datagrams lane) {
-        DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setReceiveBufferSize(READ_BUFFER)
-                .setIpV6(tunnel.upstream().host().contains(":")));
-        Flow flow = new Flow(socket);
+    private Flow open(Datagram first, TunnelSpec tunnel, Datagrams lane, Map<FlowKey, Flow> flows, FlowKey key) {
+        Flow flow = new Flow();
+        flows.put(key, flow);
         int flowId = first.flowId();
         String name = first.tunnel();
-        int upstreamPort = tunnel.upstream().port();
-        socket.handler(packet -> {
-            if (packet.sender().port() != upstreamPort) {
-                return; // Only the upstream answers a flow.
-            }
-            flow.lastUsed = System.nanoTime();
-            lane.send(new Datagram(flowId, name, packet.data()));
+        UpstreamAddress upstream = tunnel.upstream();
+        flow.socket = UdpSocket.connect(
+                lane.context(), upstream.host(), upstream.port(), FLOW_RECEIVE_BUFFER, (sender, answer) -> {
+                    flow.lastUsed = System.nanoTime();
+                    lane.send(new Datagram(flowId, name, answer), outcome -> Ownership.release(answer));
+                });
+        flow.socket.onFailure(error -> {
+            // Forgotten, so that the next datagram tries again.
+            flows.remove(key, flow);
+            LOG.debugf(
+                    "UDP tunnel %s: cannot reach %s:%d: %s",
+                    name, upstream.host(), upstream.port(), error.getMessage());
         });
-        socket.exceptionHandler(error -> LOG.debugf("UDP tunnel %s: flow %d: %s", name, flowId, error.getMessage()));
         return flow;
     }
 
@@ -112,7 +142,7 @@ public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
         long cutoff = System.nanoTime() - idleTimeout.toNanos();
         flows.entrySet().removeIf(entry -> {
             if (entry.getValue().lastUsed - cutoff < 0) {
-                entry.getValue().socket.close();
+                entry.getValue().close();
                 return true;
             }
             return false;
@@ -127,7 +157,7 @@ public final class UdpUpstream implements StreamAcceptor, DatagramAcceptor {
         }
         Map<FlowKey, Flow> flows = flowsByLane.remove(lane);
         if (flows != null) {
-            flows.values().forEach(flow -> flow.socket.close());
+            flows.values().forEach(Flow::close);
         }
     }
 }

@@ -45,6 +45,10 @@ public final class ConfigCheck {
         if (maxWindow < 1024 || maxWindow > 1024L * 1024 * 1024) {
             problems.add("porthole.gateway.tunnel.max-window: must be between 1K and 1G, was " + maxWindow);
         }
+        long udpBuffer = config.udp().socketReceiveBuffer().asLongValue();
+        if (udpBuffer < 4096 || udpBuffer > 64L * 1024 * 1024) {
+            problems.add("porthole.gateway.udp.socket-receive-buffer: must be between 4K and 64M, was " + udpBuffer);
+        }
 
         HeartbeatConfig heartbeat = config.heartbeat();
         if (heartbeat.timeout().compareTo(heartbeat.interval().multipliedBy(2)) < 0) {

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -43,6 +44,14 @@ public interface UdpConfig {
     @Positive
     @Max(65507)
     int maxDatagramSize();
+
+    /**
+     * Kernel receive buffer (SO_RCVBUF) of each UDP tunnel's public socket, between 4K and 64M: the
+     * datagrams that may wait while the gateway is busy; beyond it the kernel drops them. Linux caps it
+     * at {@code net.core.rmem_max}.
+     */
+    @WithDefault("1M")
+    MemorySize socketReceiveBuffer();
 
     /** Ports tried (claimed in the registry and bound) before giving up on a port from the range. */
     @WithDefault("50")

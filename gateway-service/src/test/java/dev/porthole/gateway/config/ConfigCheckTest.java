@@ -35,12 +35,15 @@ class ConfigCheckTest {
                 "porthole.gateway.heartbeat.interval", "10s",
                 "porthole.gateway.heartbeat.timeout", "15s",
                 "porthole.gateway.registry.ttl", "5s",
-                "porthole.gateway.tunnel.max-frame-size", "1K"));
-        assertThat(problems).hasSize(3);
+                "porthole.gateway.tunnel.max-frame-size", "1K",
+                "porthole.gateway.udp.socket-receive-buffer", "1K"));
+        assertThat(problems).hasSize(4);
         assertThat(problems)
                 .anyMatch(p -> p.startsWith("porthole.gateway.heartbeat.timeout:") && p.contains("twice"))
                 .anyMatch(p -> p.startsWith("porthole.gateway.registry.ttl:"))
-                .anyMatch(p -> p.startsWith("porthole.gateway.tunnel.max-frame-size:"));
+                .anyMatch(p -> p.startsWith("porthole.gateway.tunnel.max-frame-size:"))
+                .anyMatch(p ->
+                        p.equals("porthole.gateway.udp.socket-receive-buffer: must be between 4K and 64M, was 1024"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.frame.ProtocolError;
 import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.Datagram;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.atomic.LongAdder;
@@ -93,6 +94,14 @@ public final class Datagrams {
         }
         session.sendDatagramFrame(datagram.encode());
         return Outcome.SENT;
+    }
+
+    /**
+     * The connection's context: a UDP socket whose datagrams go out on this lane reads on its event
+     * loop, so that each datagram is framed and written in the turn that read it.
+     */
+    public Context context() {
+        return session.context();
     }
 
     /** Datagrams sent to the peer. */

@@ -30,6 +30,9 @@ public final class Datagrams {
         CLOSED
     }
 
+    /** Why a DATAGRAM before this side took datagrams closes the connection. */
+    static final String NOT_AGREED = "DATAGRAM on a connection that did not agree on udp";
+
     private final MuxSession session;
     private final LongAdder sent = new LongAdder();
     private final LongAdder received = new LongAdder();
@@ -123,8 +126,7 @@ public final class Datagrams {
     void receive(Frame frame) throws ProtocolException {
         Consumer<Datagram> current = handler;
         if (current == null) {
-            throw new ProtocolException(
-                    ProtocolError.UNEXPECTED_FRAME, "DATAGRAM on a connection that did not agree on udp");
+            throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, NOT_AGREED);
         }
         Datagram datagram = Datagram.decode(frame);
         received.increment();

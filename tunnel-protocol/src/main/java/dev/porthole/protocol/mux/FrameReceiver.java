@@ -37,7 +37,6 @@ final class FrameReceiver {
     private final FloodGuard flood;
     private final WindowBudget windows;
     private final MuxSettings settings;
-    private final Datagrams datagrams;
 
     FrameReceiver(
             MuxSession session,
@@ -45,15 +44,13 @@ final class FrameReceiver {
             StreamTable streams,
             FloodGuard flood,
             WindowBudget windows,
-            MuxSettings settings,
-            Datagrams datagrams) {
+            MuxSettings settings) {
         this.session = session;
         this.codec = codec;
         this.streams = streams;
         this.flood = flood;
         this.windows = windows;
         this.settings = settings;
-        this.datagrams = datagrams;
     }
 
     /** Handles one received message, which it takes over ({@link Ownership}). */
@@ -68,7 +65,11 @@ final class FrameReceiver {
                     handedOver = true;
                 }
             } else if (frame.type() == FrameType.DATAGRAM) {
-                datagrams.receive(frame);
+                Datagrams lane = session.datagramsIfCreated();
+                if (lane == null) {
+                    throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, Datagrams.NOT_AGREED);
+                }
+                lane.receive(frame);
             } else {
                 if (frame.streamId() == Frame.CONNECTION_STREAM) {
                     flood.idleFrame(frame.type().name());

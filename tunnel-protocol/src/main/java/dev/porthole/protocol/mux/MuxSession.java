@@ -85,7 +85,9 @@ public final class MuxSession {
     private final Heartbeat heartbeat;
     private final WindowBudget windows;
     private final FrameReceiver receiver;
-    private final Datagrams datagrams = new Datagrams(this);
+    /** Created when first asked for: most connections carry no UDP (issue 19's memory per idle tunnel). */
+    private volatile Datagrams datagrams;
+
     private volatile BooleanSupplier protocolErrorLog = () -> true;
 
     public MuxSession(
@@ -103,7 +105,7 @@ public final class MuxSession {
         FloodGuard flood = new FloodGuard(nanoClock, settings.maxStreams());
         this.sender = new FrameSender(transport, codec, flood);
         this.peer = new PeerLimits(settings.maxFrameSize());
-        this.receiver = new FrameReceiver(this, codec, streams, flood, windows, settings, datagrams);
+        this.receiver = new FrameReceiver(this, codec, streams, flood, windows, settings);
         transport.drainHandler(() -> onContext(this::onTransportDrain));
     }
 
@@ -185,6 +187,21 @@ public final class MuxSession {
 
     /** The UDP datagrams of this connection, once both sides announced {@code udp}. */
     public Datagrams datagrams() {
+        Datagrams lane = datagrams;
+        if (lane == null) {
+            synchronized (this) {
+                lane = datagrams;
+                if (lane == null) {
+                    lane = new Datagrams(this);
+                    datagrams = lane;
+                }
+            }
+        }
+        return lane;
+    }
+
+    /** The datagram lane if anything has asked for it yet, else null. */
+    Datagrams datagramsIfCreated() {
         return datagrams;
     }
 

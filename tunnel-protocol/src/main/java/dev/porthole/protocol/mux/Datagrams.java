@@ -95,7 +95,7 @@ public final class Datagrams {
         if (session.transportFull()) {
             return Outcome.QUEUE_FULL;
         }
-        session.sendDatagramFrame(datagram.encode());
+        session.frames().frame(datagram.encode());
         return Outcome.SENT;
     }
 

@@ -102,7 +102,7 @@ final class FrameReceiver {
         }
         LOG.debugf("resetting stream %d: %s", Integer.toUnsignedLong(id), e.getMessage());
         if (stream != null) {
-            session.sendReset(id, ResetCode.STREAM_ERROR, e.getMessage());
+            session.frames().reset(id, ResetCode.STREAM_ERROR, e.getMessage());
             stream.onReset(ResetCode.STREAM_ERROR, "malformed response head: " + e.getMessage());
         }
         return true;
@@ -110,7 +110,7 @@ final class FrameReceiver {
 
     private void dispatch(ControlMessage message) throws ProtocolException {
         switch (message) {
-            case Ping ping -> session.reply(new Pong(ping.timestamp()));
+            case Ping ping -> session.frames().reply(new Pong(ping.timestamp()));
             case Pong pong -> windows.roundTrip(session.nanoTime() - pong.timestamp());
             case ConnectionMessage connection -> session.listener().onMessage(connection);
             case Open open -> onOpen(open);
@@ -155,8 +155,8 @@ final class FrameReceiver {
         streams.acceptPeerId(id);
         if (streams.size() >= settings.maxStreams()) {
             flood.idleFrame("refused OPEN");
-            session.sendReset(
-                    id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
+            session.frames()
+                    .reset(id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
             return;
         }
         MuxStream stream =

@@ -2,20 +2,36 @@ package dev.porthole.protocol.mux;
 
 import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.frame.FrameCodec;
+import dev.porthole.protocol.frame.FrameType;
 import dev.porthole.protocol.frame.ProtocolException;
+import dev.porthole.protocol.message.ControlMessage;
+import dev.porthole.protocol.message.Fin;
+import dev.porthole.protocol.message.Header;
+import dev.porthole.protocol.message.HttpResponseHead;
+import dev.porthole.protocol.message.MessageCodec;
+import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.Response;
+import dev.porthole.protocol.message.Rst;
+import dev.porthole.protocol.message.Trailers;
+import dev.porthole.protocol.message.Window;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The sending half of a {@link MuxSession}: encodes frames onto the transport and counts their
  * bytes, counts the answers owed to a peer while the write queue is full ({@link FloodGuard}), and,
- * on the side that asked for it, stops reading from the peer while that queue is full. Confined to
- * the session's context; the session checks that it is open before calling.
+ * on the side that asked for it, stops reading from the peer while that queue is full. Nothing
+ * leaves once the session is closed. Confined to the session's context.
  */
 final class FrameSender {
 
     private final FrameTransport transport;
     private final FrameCodec codec;
     private final FloodGuard flood;
+    private final BooleanSupplier closed;
+    private final Consumer<ProtocolException> protocolError;
     /** Written on the context only, read from any thread: a plain volatile field, not a LongAdder's cells. */
     private volatile long bytesSent;
     /** Whether this side stops reading while its write queue is full; see {@link MuxSession#stopReadingWhileWriteQueueFull()}. */
@@ -23,13 +39,77 @@ final class FrameSender {
 
     private boolean readingPaused;
 
-    FrameSender(FrameTransport transport, FrameCodec codec, FloodGuard flood) {
+    /**
+     * @param closed whether the session is closed: nothing is sent then
+     * @param protocolError closes the session when the peer is owed one answer too many
+     */
+    FrameSender(
+            FrameTransport transport,
+            FrameCodec codec,
+            FloodGuard flood,
+            BooleanSupplier closed,
+            Consumer<ProtocolException> protocolError) {
         this.transport = transport;
         this.codec = codec;
         this.flood = flood;
+        this.closed = closed;
+        this.protocolError = protocolError;
     }
 
-    void send(Frame frame) {
+    /** Sends a control message (a connection message, OPEN, PING...). */
+    void control(ControlMessage message) {
+        frame(MessageCodec.encode(message));
+    }
+
+    void frame(Frame frame) {
+        if (!closed.getAsBoolean()) {
+            send(frame);
+        }
+    }
+
+    void data(int streamId, Buffer data, boolean fin) {
+        frame(new Frame(FrameType.DATA, fin ? Frame.FLAG_FIN : 0, streamId, data));
+    }
+
+    void window(int streamId, int increment) {
+        reply(new Window(streamId, increment));
+    }
+
+    void response(int streamId, HttpResponseHead head, boolean fin) {
+        control(new Response(streamId, head, fin));
+    }
+
+    void fin(int streamId) {
+        control(new Fin(streamId));
+    }
+
+    void trailers(int streamId, List<Header> fields) {
+        control(new Trailers(streamId, fields));
+    }
+
+    void reset(int streamId, ResetCode code, String message) {
+        String bounded = message.length() > 512 ? message.substring(0, 512) : message;
+        reply(new Rst(streamId, code, bounded));
+    }
+
+    /**
+     * Sends a frame the peer's frames made this side owe (PONG, WINDOW, RST); while the write queue
+     * is full these are counted, and a peer that is owed too many is closed ({@link FloodGuard}).
+     */
+    void reply(ControlMessage message) {
+        if (closed.getAsBoolean()) {
+            return;
+        }
+        try {
+            owe(message.type().name());
+        } catch (ProtocolException e) {
+            protocolError.accept(e);
+            return;
+        }
+        control(message);
+    }
+
+    private void send(Frame frame) {
         Buffer encoded = codec.encode(frame, transport.contiguousFrames());
         bytesSent += encoded.length();
         transport.send(encoded);

@@ -2,25 +2,14 @@ package dev.porthole.protocol.mux;
 
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.buffer.Ownership;
-import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.frame.FrameCodec;
-import dev.porthole.protocol.frame.FrameType;
 import dev.porthole.protocol.frame.ProtocolError;
 import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.ConnectionMessage;
-import dev.porthole.protocol.message.ControlMessage;
-import dev.porthole.protocol.message.Fin;
-import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpRequestHead;
-import dev.porthole.protocol.message.HttpResponseHead;
-import dev.porthole.protocol.message.MessageCodec;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Ping;
 import dev.porthole.protocol.message.ResetCode;
-import dev.porthole.protocol.message.Response;
-import dev.porthole.protocol.message.Rst;
-import dev.porthole.protocol.message.Trailers;
-import dev.porthole.protocol.message.Window;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -103,7 +92,7 @@ public final class MuxSession {
         this.heartbeat = new Heartbeat(nanoClock);
         this.windows = new WindowBudget(settings);
         FloodGuard flood = new FloodGuard(nanoClock, settings.maxStreams());
-        this.sender = new FrameSender(transport, codec, flood);
+        this.sender = new FrameSender(transport, codec, flood, () -> closed, this::closeOnProtocolError);
         this.peer = new PeerLimits(settings.maxFrameSize());
         this.receiver = new FrameReceiver(this, codec, streams, flood, windows, settings);
         transport.drainHandler(() -> onContext(this::onTransportDrain));
@@ -214,7 +203,7 @@ public final class MuxSession {
 
     /** Sends a connection message (HELLO, WELCOME, CONFIG, NOTICE, GOAWAY). */
     public void send(ConnectionMessage message) {
-        onContext(() -> sendControl(message));
+        onContext(() -> sender.control(message));
     }
 
     /**
@@ -257,7 +246,7 @@ public final class MuxSession {
             }
             streams.put(id, stream);
             try {
-                sendControl(open);
+                sender.control(open);
             } catch (IllegalArgumentException e) {
                 // The request head does not fit in one frame: fail only this stream.
                 streams.remove(id);
@@ -296,7 +285,7 @@ public final class MuxSession {
                         vertx,
                         interval,
                         timeout,
-                        now -> sendControl(new Ping(now)),
+                        now -> sender.control(new Ping(now)),
                         silent -> close(CloseCode.HEARTBEAT_TIMEOUT, silent));
             }
         });
@@ -306,7 +295,7 @@ public final class MuxSession {
     public void pingNow() {
         onContext(() -> {
             if (!closed) {
-                sendControl(new Ping(nanoClock.getAsLong()));
+                sender.control(new Ping(nanoClock.getAsLong()));
             }
         });
     }
@@ -377,50 +366,9 @@ public final class MuxSession {
         return windows.grow(current);
     }
 
-    void sendData(int streamId, Buffer data, boolean fin) {
-        sendFrame(new Frame(FrameType.DATA, fin ? Frame.FLAG_FIN : 0, streamId, data));
-    }
-
-    void sendDatagramFrame(Frame frame) {
-        sendFrame(frame);
-    }
-
-    void sendWindow(int streamId, int increment) {
-        reply(new Window(streamId, increment));
-    }
-
-    void sendResponse(int streamId, HttpResponseHead head, boolean fin) {
-        sendControl(new Response(streamId, head, fin));
-    }
-
-    void sendFin(int streamId) {
-        sendControl(new Fin(streamId));
-    }
-
-    void sendTrailers(int streamId, List<Header> fields) {
-        sendControl(new Trailers(streamId, fields));
-    }
-
-    void sendReset(int streamId, ResetCode code, String message) {
-        String bounded = message.length() > 512 ? message.substring(0, 512) : message;
-        reply(new Rst(streamId, code, bounded));
-    }
-
-    /**
-     * Sends a frame the peer's frames made this side owe (PONG, WINDOW, RST); while the write queue
-     * is full these are counted, and a peer that is owed too many is closed ({@link FloodGuard}).
-     */
-    void reply(ControlMessage message) {
-        if (closed) {
-            return;
-        }
-        try {
-            sender.owe(message.type().name());
-        } catch (ProtocolException e) {
-            closeOnProtocolError(e);
-            return;
-        }
-        sendControl(message);
+    /** What streams, the receiver and the datagram lane send through. */
+    FrameSender frames() {
+        return sender;
     }
 
     /**
@@ -475,16 +423,6 @@ public final class MuxSession {
         MuxListener current = listener;
         if (removed && streams.size() == 0 && !closed && current != null) {
             current.onStreamsClosed();
-        }
-    }
-
-    private void sendControl(ControlMessage message) {
-        sendFrame(MessageCodec.encode(message));
-    }
-
-    private void sendFrame(Frame frame) {
-        if (!closed) {
-            sender.send(frame);
         }
     }
 

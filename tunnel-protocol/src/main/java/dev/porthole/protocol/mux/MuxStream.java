@@ -211,14 +211,14 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
                 return;
             }
             try {
-                session.sendResponse(id, head, last);
+                session.frames().response(id, head, last);
                 if (last) {
                     finishedAtOpen();
                     closeIfDone();
                 }
             } catch (IllegalArgumentException tooLarge) {
-                session.sendReset(
-                        id, ResetCode.UPSTREAM_ERROR, "the upstream's response head does not fit in one frame");
+                session.frames()
+                        .reset(id, ResetCode.UPSTREAM_ERROR, "the upstream's response head does not fit in one frame");
                 terminate(new StreamResetException(ResetCode.UPSTREAM_ERROR, tooLarge.getMessage()), false);
             }
         });
@@ -290,7 +290,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             if (closed) {
                 return;
             }
-            session.sendReset(id, code, message);
+            session.frames().reset(id, code, message);
             terminate(new StreamResetException(code, "stream reset locally: " + message), false);
         });
     }
@@ -335,7 +335,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         }
         if (!heads.received(head)) {
             String message = "more than " + ResponseHeads.MAX_UNREAD + " response heads on one stream";
-            session.sendReset(id, ResetCode.STREAM_ERROR, message);
+            session.frames().reset(id, ResetCode.STREAM_ERROR, message);
             terminate(new StreamResetException(ResetCode.STREAM_ERROR, message), true);
         }
     }
@@ -402,7 +402,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
                     id,
                     PeerText.escape(open.tunnel()));
             if (!closed) {
-                session.sendReset(id, ResetCode.INTERNAL, "handler failed: " + e);
+                session.frames().reset(id, ResetCode.INTERNAL, "handler failed: " + e);
                 terminate(new StreamResetException(ResetCode.INTERNAL, String.valueOf(e)), false);
             }
         }

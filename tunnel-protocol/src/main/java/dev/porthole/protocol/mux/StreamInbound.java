@@ -141,7 +141,7 @@ final class StreamInbound {
     private void consumed(int length) {
         int increment = window.consumed(length, remoteFin);
         if (increment > 0) {
-            session.sendWindow(stream.id(), increment);
+            session.frames().window(stream.id(), increment);
         }
     }
 

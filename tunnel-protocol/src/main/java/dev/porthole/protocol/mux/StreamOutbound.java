@@ -148,7 +148,7 @@ final class StreamOutbound {
             }
             int chunk = (int) Math.min(Math.min(queue.headRemaining(), sendCredit), session.maxDataPayload());
             boolean last = finQueued && !finSent && trailersToSend == null && queue.onlyHead(chunk);
-            session.sendData(id, queue.take(chunk), last);
+            session.frames().data(id, queue.take(chunk), last);
             if (last) {
                 finSent = true;
             }
@@ -161,9 +161,9 @@ final class StreamOutbound {
             if (!finSent) {
                 finSent = true;
                 if (trailersToSend != null) {
-                    session.sendTrailers(id, trailersToSend);
+                    session.frames().trailers(id, trailersToSend);
                 } else {
-                    session.sendFin(id);
+                    session.frames().fin(id);
                 }
             }
             endPromise.tryComplete();

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Runs a tunnel client until it ends, and stops it cleanly when the process is asked to stop. */
 @ApplicationScoped
@@ -174,6 +175,32 @@ public class AgentRunner {
                                     : settings.url());
         }
         return tap;
+    }
+
+    /**
+     * Runs the one tunnel of a {@code tcp}, {@code udp} or {@code tls} command line. The upstream
+     * and then the tunnel are built from the options first: a mistake in them (an
+     * {@link IllegalArgumentException}) is one line and {@link AgentExit#CONFIG_ERROR}.
+     *
+     * @param screen the command's {@code --log} option, or null for a command without the live screen
+     */
+    int runTunnel(
+            ConnectionOptions connection,
+            ScreenOption screen,
+            Supplier<StreamAcceptor> upstream,
+            Supplier<TunnelSpec> tunnel) {
+        StreamAcceptor acceptor;
+        AgentSettings settings;
+        try {
+            acceptor = upstream.get();
+            settings = settings(connection, List.of(tunnel.get()));
+        } catch (IllegalArgumentException e) {
+            return configError(e.getMessage());
+        }
+        if (screen != null) {
+            screen(screen, settings, null);
+        }
+        return run(settings, acceptor, reporter()).code();
     }
 
     int configError(String message) {

@@ -1,13 +1,10 @@
 package dev.porthole.agent.cli;
 
-import dev.porthole.agent.tunnel.AgentExit;
-import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.TcpUpstream;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,17 +54,11 @@ public class TcpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentSettings settings;
-        try {
-            settings = runner.settings(
-                    connection,
-                    List.of(TunnelSpec.tcp(
-                            upstream, port, privateName.privateTunnel, privateName.name, option -> "--" + option)));
-        } catch (IllegalArgumentException e) {
-            return runner.configError(e.getMessage());
-        }
-        runner.screen(screen, settings, null);
-        AgentExit exit = runner.run(settings, new TcpUpstream(vertx, Duration.ofSeconds(5)), runner.reporter());
-        return exit.code();
+        return runner.runTunnel(
+                connection,
+                screen,
+                () -> new TcpUpstream(vertx, Duration.ofSeconds(5)),
+                () -> TunnelSpec.tcp(
+                        upstream, port, privateName.privateTunnel, privateName.name, option -> "--" + option));
     }
 }

@@ -1,12 +1,8 @@
 package dev.porthole.agent.cli;
 
-import dev.porthole.agent.tunnel.AgentExit;
-import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.TunnelSpec;
-import dev.porthole.agent.upstream.UdpUpstream;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,19 +57,11 @@ public class UdpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentSettings settings;
-        int maxFlows;
-        try {
-            maxFlows = flows.maxFlows();
-            settings = runner.settings(
-                    connection,
-                    List.of(TunnelSpec.udp(
-                            upstream, port, privateName.privateTunnel, privateName.name, option -> "--" + option)));
-        } catch (IllegalArgumentException e) {
-            return runner.configError(e.getMessage());
-        }
-        runner.screen(screen, settings, null);
-        AgentExit exit = runner.run(settings, new UdpUpstream(vertx, flows.idleTimeout, maxFlows), runner.reporter());
-        return exit.code();
+        return runner.runTunnel(
+                connection,
+                screen,
+                () -> flows.upstream(vertx),
+                () -> TunnelSpec.udp(
+                        upstream, port, privateName.privateTunnel, privateName.name, option -> "--" + option));
     }
 }

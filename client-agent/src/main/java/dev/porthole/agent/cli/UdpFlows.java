@@ -1,5 +1,7 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.agent.upstream.UdpUpstream;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -28,5 +30,10 @@ public final class UdpFlows {
             throw new IllegalArgumentException("--max-flows must be at least 1, was " + maxFlows);
         }
         return maxFlows;
+    }
+
+    /** The upstream of a {@code udp} tunnel, within these bounds (checked). */
+    UdpUpstream upstream(Vertx vertx) {
+        return new UdpUpstream(vertx, idleTimeout, maxFlows());
     }
 }

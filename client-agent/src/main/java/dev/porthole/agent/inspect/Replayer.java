@@ -1,6 +1,6 @@
 package dev.porthole.agent.inspect;
 
-import dev.porthole.agent.upstream.HttpUpstream;
+import dev.porthole.agent.upstream.UpstreamResponse;
 import dev.porthole.protocol.message.Header;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
@@ -74,7 +74,7 @@ public final class Replayer {
                                 ? request.send()
                                 : request.send(Buffer.buffer(prepared.body())))
                 .onSuccess(response -> {
-                    replay.responseHead(HttpUpstream.responseHead(response));
+                    replay.responseHead(UpstreamResponse.head(response));
                     // The answer is read chunk by chunk, keeping only what fits under the cap.
                     response.handler(replay::responseBody);
                     response.exceptionHandler(error -> {

@@ -3,8 +3,6 @@ package dev.porthole.agent.upstream;
 import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.protocol.message.Header;
-import dev.porthole.protocol.message.HopByHop;
-import dev.porthole.protocol.message.HttpFieldRules;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
@@ -27,7 +25,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -260,9 +257,9 @@ public final class HttpUpstream implements StreamAcceptor {
                 response.request().reset();
                 return;
             }
-            HttpResponseHead responseHead = responseHead(response);
+            HttpResponseHead responseHead = UpstreamResponse.head(response);
             recording.responseHead(responseHead);
-            if (bodyless(response)) {
+            if (UpstreamResponse.bodyless(response)) {
                 // Nothing will follow the head: one RESPONSE frame with FIN instead of a head and a FIN.
                 stream.respond(responseHead, true);
                 response.end().onComplete(result -> {
@@ -271,7 +268,7 @@ public final class HttpUpstream implements StreamAcceptor {
                 });
                 return;
             }
-            long length = contentLength(response);
+            long length = UpstreamResponse.contentLength(response);
             if (length > 0 && length <= WHOLE_BODY_LIMIT) {
                 // A small body of known length: read it whole, then head, body and end leave in one write to the
                 // gateway.
@@ -282,7 +279,7 @@ public final class HttpUpstream implements StreamAcceptor {
                         recording.responseBody(body.result());
                         stream.respond(responseHead);
                         stream.write(body.result());
-                        stream.end(trailers(response));
+                        stream.end(UpstreamResponse.trailers(response));
                         recording.completed();
                     }
                     logCompleted(response.statusCode());
@@ -299,7 +296,7 @@ public final class HttpUpstream implements StreamAcceptor {
                             brokeOff(response, result.cause());
                         } else {
                             // Ended here rather than by the pipe: the trailers (gRPC's status) arrive with the end.
-                            stream.end(trailers(response));
+                            stream.end(UpstreamResponse.trailers(response));
                             recording.completed();
                         }
                         logCompleted(response.statusCode());
@@ -325,7 +322,7 @@ public final class HttpUpstream implements StreamAcceptor {
                 request.reset();
                 return;
             }
-            HttpResponseHead responseHead = responseHead(response);
+            HttpResponseHead responseHead = UpstreamResponse.head(response);
             recording.responseHead(responseHead);
             recording.completed();
             stream.respond(responseHead);
@@ -366,61 +363,6 @@ public final class HttpUpstream implements StreamAcceptor {
             log.completed(
                     tunnel.name(), head.method(), head.uri(), status, Duration.ofNanos(System.nanoTime() - startNanos));
         }
-    }
-
-    /** The Content-Length the upstream declared, or -1 when it declared none or an invalid one. */
-    static long contentLength(HttpClientResponse response) {
-        String value = response.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** A response that carries no body: to HEAD, 1xx, 204, 304, or one that says its length is 0. */
-    static boolean bodyless(HttpClientResponse response) {
-        int status = response.statusCode();
-        return response.request().getMethod() == HttpMethod.HEAD
-                || status < 200
-                || status == 204
-                || status == 304
-                || "0".equals(response.getHeader(HttpHeaders.CONTENT_LENGTH));
-    }
-
-    /**
-     * The upstream's trailer fields that may travel ({@link HttpFieldRules#trailerProblem}); the
-     * others are left out, so that one bad field does not cost the gRPC status next to it.
-     */
-    static List<Header> trailers(HttpClientResponse response) {
-        List<Header> fields = new ArrayList<>();
-        for (Map.Entry<String, String> field : response.trailers()) {
-            Header header = new Header(field.getKey(), field.getValue());
-            if (fields.size() < HttpFieldRules.MAX_TRAILERS && HttpFieldRules.trailerProblem(List.of(header)) == null) {
-                fields.add(header);
-            }
-        }
-        return fields;
-    }
-
-    /** The response head to pass on: the upstream's headers minus hop-by-hop ones (kept for a 101). */
-    public static HttpResponseHead responseHead(HttpClientResponse response) {
-        HopByHop hop = HopByHop.forConnectionHeaders(response.headers().getAll(HttpHeaders.CONNECTION));
-        boolean switching = response.statusCode() == 101;
-        List<Header> headers = new ArrayList<>(response.headers().size());
-        for (Map.Entry<String, String> header : response.headers()) {
-            String lower = header.getKey().toLowerCase(Locale.ROOT);
-            if (hop.isHopByHop(header.getKey())
-                    && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
-                continue;
-            }
-            headers.add(new Header(header.getKey(), header.getValue()));
-        }
-        String reason = response.statusMessage() == null ? "" : response.statusMessage();
-        return new HttpResponseHead(response.statusCode(), reason, headers);
     }
 
     private static String describe(Throwable error) {

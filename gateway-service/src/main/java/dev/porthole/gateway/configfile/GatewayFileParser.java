@@ -17,13 +17,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +34,6 @@ public final class GatewayFileParser {
     static final int MIN_TOKEN_LENGTH = 16;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern CLIENT_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Set<String> TOP = Set.of("domain", "ports", "tokens", "clients", "limits");
     private static final Set<String> PORTS = Set.of("http", "tcp-range");
@@ -46,13 +43,10 @@ public final class GatewayFileParser {
             Set.of("bandwidth", "streams-per-tunnel", "requests-per-second-per-tunnel", "max-body-size");
     private static final Set<String> LIMIT_BANDWIDTH = Set.of("upload", "download", "client-upload", "client-download");
 
-    private final String source;
-    private final Map<String, Integer> lines;
-    private final List<String> problems = new ArrayList<>();
+    private final FileChecks checks;
 
-    private GatewayFileParser(String source, Map<String, Integer> lines) {
-        this.source = source;
-        this.lines = lines;
+    private GatewayFileParser(FileChecks checks) {
+        this.checks = checks;
     }
 
     /**
@@ -79,11 +73,11 @@ public final class GatewayFileParser {
         } catch (IOException e) {
             throw new GatewayFileException(List.of(source + ": cannot be read: " + e.getMessage()));
         }
-        GatewayFileParser checker = new GatewayFileParser(source, lines);
-        GatewayFile file = checker.check(
-                root == null || root.isMissingNode() || root.isNull() ? YAML.createObjectNode() : root, base);
-        if (!checker.problems.isEmpty()) {
-            throw new GatewayFileException(checker.problems);
+        FileChecks checks = new FileChecks(source, lines);
+        GatewayFile file = new GatewayFileParser(checks)
+                .check(root == null || root.isMissingNode() || root.isNull() ? YAML.createObjectNode() : root, base);
+        if (!checks.problems().isEmpty()) {
+            throw new GatewayFileException(checks.problems());
         }
         return file;
     }
@@ -109,35 +103,36 @@ public final class GatewayFileParser {
 
     private GatewayFile check(JsonNode root, LimitSettings base) {
         if (!root.isObject()) {
-            problem(
+            checks.problem(
                     "",
-                    "the file must be a mapping of keys (domain, tokens, clients, limits, ...), not " + describe(root));
+                    "the file must be a mapping of keys (domain, tokens, clients, limits, ...), not "
+                            + FileChecks.describe(root));
             return null;
         }
-        knownKeys(root, "", TOP);
+        checks.knownKeys(root, "", TOP);
         Optional<String> domain = Optional.ofNullable(root.get("domain"))
-                .map(node -> text(node, "domain"))
+                .map(node -> checks.text(node, "domain"))
                 .filter(d -> {
                     boolean valid = d.matches("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
                     if (!valid) {
-                        problem("domain", quote(d) + " is not a lower-case DNS name");
+                        checks.problem("domain", FileChecks.quote(d) + " is not a lower-case DNS name");
                     }
                     return valid;
                 });
         Optional<Integer> httpPort = Optional.empty();
         Optional<String> tcpRange = Optional.empty();
         JsonNode ports = root.get("ports");
-        if (ports != null && mapping(ports, "ports")) {
-            knownKeys(ports, "ports", PORTS);
-            httpPort = Optional.ofNullable(ports.get("http")).map(node -> integer(node, "ports.http", 1, 65535));
+        if (ports != null && checks.mapping(ports, "ports")) {
+            checks.knownKeys(ports, "ports", PORTS);
+            httpPort = Optional.ofNullable(ports.get("http")).map(node -> checks.integer(node, "ports.http", 1, 65535));
             tcpRange = Optional.ofNullable(ports.get("tcp-range"))
-                    .map(node -> text(node, "ports.tcp-range"))
+                    .map(node -> checks.text(node, "ports.tcp-range"))
                     .filter(range -> {
                         try {
                             PortRange.parse(range);
                             return true;
                         } catch (IllegalArgumentException e) {
-                            problem("ports.tcp-range", e.getMessage());
+                            checks.problem("ports.tcp-range", e.getMessage());
                             return false;
                         }
                     });
@@ -145,8 +140,8 @@ public final class GatewayFileParser {
         Optional<List<StaticCredential>> credentials = root.has("tokens") || root.has("clients")
                 ? Optional.of(credentials(root.get("tokens"), root.get("clients")))
                 : Optional.empty();
-        if (credentials.filter(List::isEmpty).isPresent() && problems.isEmpty()) {
-            problem(
+        if (credentials.filter(List::isEmpty).isPresent() && checks.problems().isEmpty()) {
+            checks.problem(
                     root.has("tokens") ? "tokens" : "clients",
                     "no token left: that would let anyone in (public mode); to run a public"
                             + " gateway remove both 'tokens' and 'clients' from the file and leave PORTHOLE_GATEWAY_AUTH_TOKENS empty");
@@ -158,7 +153,7 @@ public final class GatewayFileParser {
     private List<StaticCredential> credentials(JsonNode tokens, JsonNode clients) {
         List<StaticCredential> credentials = new ArrayList<>();
         Set<String> seenTokens = new HashSet<>();
-        if (tokens != null && sequence(tokens, "tokens")) {
+        if (tokens != null && checks.sequence(tokens, "tokens")) {
             for (int i = 0; i < tokens.size(); i++) {
                 String path = "tokens[" + i + "]";
                 String token = token(tokens.get(i), path, seenTokens);
@@ -171,37 +166,38 @@ public final class GatewayFileParser {
             }
         }
         Set<String> ids = new HashSet<>();
-        if (clients != null && sequence(clients, "clients")) {
+        if (clients != null && checks.sequence(clients, "clients")) {
             for (int i = 0; i < clients.size(); i++) {
                 String path = "clients[" + i + "]";
                 JsonNode client = clients.get(i);
-                if (!mapping(client, path)) {
+                if (!checks.mapping(client, path)) {
                     continue;
                 }
-                knownKeys(client, path, CLIENT);
-                String id = required(client, path, "id") ? text(client.get("id"), path + ".id") : null;
+                checks.knownKeys(client, path, CLIENT);
+                String id = checks.required(client, path, "id") ? checks.text(client.get("id"), path + ".id") : null;
                 if (id != null && !CLIENT_ID.matcher(id).matches()) {
-                    problem(
+                    checks.problem(
                             path + ".id",
-                            quote(id) + " is not a client id (lower-case letters, digits, '.', '_', '-'; up to 63)");
+                            FileChecks.quote(id)
+                                    + " is not a client id (lower-case letters, digits, '.', '_', '-'; up to 63)");
                     id = null;
                 } else if (id != null && !ids.add(id)) {
-                    problem(path + ".id", "client " + quote(id) + " is listed twice");
+                    checks.problem(path + ".id", "client " + FileChecks.quote(id) + " is listed twice");
                 }
-                String token = required(client, path, "token")
+                String token = checks.required(client, path, "token")
                         ? token(client.get("token"), path + ".token", seenTokens)
                         : null;
                 List<String> subdomains = subdomains(client.get("subdomains"), path + ".subdomains");
                 Integer maxTunnels = client.has("max-tunnels")
-                        ? integer(client.get("max-tunnels"), path + ".max-tunnels", 0, 1_000_000)
+                        ? checks.integer(client.get("max-tunnels"), path + ".max-tunnels", 0, 1_000_000)
                         : Integer.valueOf(0);
                 long upload = 0;
                 long download = 0;
                 JsonNode bandwidth = client.get("bandwidth");
-                if (bandwidth != null && mapping(bandwidth, path + ".bandwidth")) {
-                    knownKeys(bandwidth, path + ".bandwidth", CLIENT_BANDWIDTH);
-                    upload = optionalSize(bandwidth.get("upload"), path + ".bandwidth.upload", 0);
-                    download = optionalSize(bandwidth.get("download"), path + ".bandwidth.download", 0);
+                if (bandwidth != null && checks.mapping(bandwidth, path + ".bandwidth")) {
+                    checks.knownKeys(bandwidth, path + ".bandwidth", CLIENT_BANDWIDTH);
+                    upload = checks.optionalSize(bandwidth.get("upload"), path + ".bandwidth.upload", 0);
+                    download = checks.optionalSize(bandwidth.get("download"), path + ".bandwidth.download", 0);
                 }
                 if (id != null && token != null && maxTunnels != null && subdomains != null) {
                     Grants grants = new Grants(
@@ -215,36 +211,37 @@ public final class GatewayFileParser {
     }
 
     private LimitSettings limits(JsonNode limits, LimitSettings base) {
-        if (limits == null || !mapping(limits, "limits")) {
+        if (limits == null || !checks.mapping(limits, "limits")) {
             return base;
         }
-        knownKeys(limits, "limits", LIMITS);
+        checks.knownKeys(limits, "limits", LIMITS);
         long upload = base.uploadBytesPerSecond();
         long download = base.downloadBytesPerSecond();
         long clientUpload = base.clientUploadBytesPerSecond();
         long clientDownload = base.clientDownloadBytesPerSecond();
         JsonNode bandwidth = limits.get("bandwidth");
-        if (bandwidth != null && mapping(bandwidth, "limits.bandwidth")) {
-            knownKeys(bandwidth, "limits.bandwidth", LIMIT_BANDWIDTH);
-            upload = optionalSize(bandwidth.get("upload"), "limits.bandwidth.upload", upload);
-            download = optionalSize(bandwidth.get("download"), "limits.bandwidth.download", download);
-            clientUpload = optionalSize(bandwidth.get("client-upload"), "limits.bandwidth.client-upload", clientUpload);
-            clientDownload =
-                    optionalSize(bandwidth.get("client-download"), "limits.bandwidth.client-download", clientDownload);
+        if (bandwidth != null && checks.mapping(bandwidth, "limits.bandwidth")) {
+            checks.knownKeys(bandwidth, "limits.bandwidth", LIMIT_BANDWIDTH);
+            upload = checks.optionalSize(bandwidth.get("upload"), "limits.bandwidth.upload", upload);
+            download = checks.optionalSize(bandwidth.get("download"), "limits.bandwidth.download", download);
+            clientUpload =
+                    checks.optionalSize(bandwidth.get("client-upload"), "limits.bandwidth.client-upload", clientUpload);
+            clientDownload = checks.optionalSize(
+                    bandwidth.get("client-download"), "limits.bandwidth.client-download", clientDownload);
         }
         Integer streams = limits.has("streams-per-tunnel")
-                ? integer(limits.get("streams-per-tunnel"), "limits.streams-per-tunnel", 1, 1_000_000)
+                ? checks.integer(limits.get("streams-per-tunnel"), "limits.streams-per-tunnel", 1, 1_000_000)
                 : Integer.valueOf(base.streamsPerTunnel());
         Integer rate = limits.has("requests-per-second-per-tunnel")
-                ? integer(
+                ? checks.integer(
                         limits.get("requests-per-second-per-tunnel"),
                         "limits.requests-per-second-per-tunnel",
                         0,
                         1_000_000)
                 : Integer.valueOf(base.requestsPerSecondPerTunnel());
-        long maxBody = optionalSize(limits.get("max-body-size"), "limits.max-body-size", base.maxBodySize());
+        long maxBody = checks.optionalSize(limits.get("max-body-size"), "limits.max-body-size", base.maxBodySize());
         if (maxBody == 0) {
-            problem("limits.max-body-size", "must be more than 0");
+            checks.problem("limits.max-body-size", "must be more than 0");
         }
         if (streams == null || rate == null || maxBody == 0) {
             return base;
@@ -255,22 +252,22 @@ public final class GatewayFileParser {
     // ---- single values ----
 
     private String token(JsonNode node, String path, Set<String> seen) {
-        String token = text(node, path);
+        String token = checks.text(node, path);
         if (token == null) {
             return null;
         }
         if (StaticCredential.isHashed(token) && !StaticCredential.isWellFormedHash(token)) {
-            problem(
+            checks.problem(
                     path,
                     "a token written as its hash is 'sha256:' and 64 lower-case hex digits (sha256sum of the token)");
             return null;
         }
         if (!StaticCredential.isHashed(token) && token.length() < MIN_TOKEN_LENGTH) {
-            problem(path, "a token must be at least " + MIN_TOKEN_LENGTH + " characters");
+            checks.problem(path, "a token must be at least " + MIN_TOKEN_LENGTH + " characters");
             return null;
         }
         if (!seen.add(StaticCredential.hashed(token))) {
-            problem(path, "this token is listed twice; every token must be unique");
+            checks.problem(path, "this token is listed twice; every token must be unique");
             return null;
         }
         return token;
@@ -280,13 +277,13 @@ public final class GatewayFileParser {
         if (node == null) {
             return List.of();
         }
-        if (!sequence(node, path)) {
+        if (!checks.sequence(node, path)) {
             return null;
         }
         List<String> patterns = new ArrayList<>();
         boolean valid = true;
         for (int i = 0; i < node.size(); i++) {
-            String pattern = text(node.get(i), path + "[" + i + "]");
+            String pattern = checks.text(node.get(i), path + "[" + i + "]");
             if (pattern == null) {
                 valid = false;
                 continue;
@@ -296,133 +293,12 @@ public final class GatewayFileParser {
                     : pattern;
             String problem = name.isEmpty() ? null : TunnelNames.problem(name.toLowerCase(Locale.ROOT));
             if (problem != null) {
-                problem(path + "[" + i + "]", quote(pattern) + ": " + problem);
+                checks.problem(path + "[" + i + "]", FileChecks.quote(pattern) + ": " + problem);
                 valid = false;
             } else {
                 patterns.add(pattern.toLowerCase(Locale.ROOT));
             }
         }
         return valid ? patterns : null;
-    }
-
-    private long optionalSize(JsonNode node, String path, long otherwise) {
-        if (node == null) {
-            return otherwise;
-        }
-        Long size = size(node);
-        if (size == null) {
-            problem(path, quote(node.asText()) + " is not a size like 10MiB");
-            return otherwise;
-        }
-        return size;
-    }
-
-    /** A size: a number of bytes, or {@code 10K}, {@code 10KB}, {@code 10KiB}, ... (all multiples of 1024), or null. */
-    static Long size(JsonNode node) {
-        if (node.isIntegralNumber() && node.canConvertToLong() && node.asLong() >= 0) {
-            return node.asLong();
-        }
-        if (!node.isTextual()) {
-            return null;
-        }
-        Matcher matcher = SIZE.matcher(node.asText().trim());
-        if (!matcher.matches()) {
-            return null;
-        }
-        int shift = switch (matcher.group(2).toUpperCase(Locale.ROOT)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
-        if (shift == 0 && matcher.group(3) != null && matcher.group(3).length() > 1) {
-            return null;
-        }
-        long value = Long.parseLong(matcher.group(1));
-        return value > (Long.MAX_VALUE >> shift) ? null : value << shift;
-    }
-
-    private Integer integer(JsonNode node, String path, int min, int max) {
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < min || node.asInt() > max) {
-            problem(path, quote(node.asText()) + " is not a whole number from " + min + " to " + max);
-            return null;
-        }
-        return node.asInt();
-    }
-
-    private String text(JsonNode node, String path) {
-        if (node == null
-                || !node.isValueNode()
-                || node.isNull()
-                || node.asText().isBlank()) {
-            problem(path, "must be a text, not " + describe(node));
-            return null;
-        }
-        return node.asText();
-    }
-
-    private boolean required(JsonNode parent, String path, String key) {
-        if (!parent.has(key)) {
-            problem(path, "'" + key + "' is missing");
-            return false;
-        }
-        return true;
-    }
-
-    private boolean mapping(JsonNode node, String path) {
-        if (!node.isObject()) {
-            problem(path, "must be a mapping of keys, not " + describe(node));
-            return false;
-        }
-        return true;
-    }
-
-    private boolean sequence(JsonNode node, String path) {
-        if (!node.isArray()) {
-            problem(path, "must be a list, not " + describe(node));
-            return false;
-        }
-        return true;
-    }
-
-    private void knownKeys(JsonNode node, String path, Set<String> known) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            String key = path.isEmpty() ? name : path + "." + name;
-            if (path.isEmpty() && name.equals("notification")) {
-                problem(
-                        key,
-                        "unknown key: notification-service reads its own settings (PORTHOLE_NOTIFY_*, see docs/notification-service.md);"
-                                + " the gateway only publishes events");
-            } else if (!known.contains(name)) {
-                problem(
-                        key,
-                        "unknown key; known here: "
-                                + String.join(", ", known.stream().sorted().toList()));
-            }
-        }
-    }
-
-    private void problem(String path, String message) {
-        Integer line = lines.getOrDefault(path, lines.getOrDefault("", 1));
-        problems.add(source + " line " + line + ": " + (path.isEmpty() ? "" : path + ": ") + message);
-    }
-
-    private static String describe(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return "nothing";
-        }
-        if (node.isObject()) {
-            return "a mapping";
-        }
-        if (node.isArray()) {
-            return "a list";
-        }
-        return quote(node.asText());
-    }
-
-    private static String quote(String text) {
-        return "\"" + text + "\"";
     }
 }

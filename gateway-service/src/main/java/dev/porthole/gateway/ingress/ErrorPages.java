@@ -1,5 +1,6 @@
 package dev.porthole.gateway.ingress;
 
+import dev.porthole.gateway.metrics.GatewayMetrics;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,6 +18,16 @@ public final class ErrorPages {
     public static final String ERROR_HEADER = "X-Porthole-Error";
 
     private ErrorPages() {}
+
+    /**
+     * Writes an error response ({@link #send}) and counts it as a request the gateway answered
+     * itself, in no time.
+     */
+    public static void refuse(
+            HttpServerRequest request, GatewayMetrics metrics, int status, String code, String title, String detail) {
+        send(request, status, code, title, detail);
+        metrics.httpRequest(status, java.time.Duration.ZERO);
+    }
 
     /** Writes an error response, unless the response has already started. */
     public static void send(HttpServerRequest request, int status, String code, String title, String detail) {

@@ -49,6 +49,21 @@ public class ForwardedRequest {
      *     credential: its X-Forwarded-For/-Proto/-Host describe the visitor and are kept as they are
      */
     /**
+     * HTTP/1.1: a request has a body only if it says so with Content-Length or Transfer-Encoding.
+     * HTTP/2: by its declared length, else by {@link #h2BodyOfUnknownLength}.
+     */
+    static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (request.version() == HttpVersion.HTTP_2) {
+            return length == null
+                    ? h2BodyOfUnknownLength(request)
+                    : !length.trim().equals("0");
+        }
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || (length != null && !length.trim().equals("0"));
+    }
+
+    /**
      * An HTTP/2 request whose body has no declared length. Vert.x runs the request handler before it
      * reads the END_STREAM of the HEADERS frame, so a GET cannot be told from a streamed upload by
      * the end: a GET, HEAD, OPTIONS or DELETE without Content-Length is taken as bodyless (any DATA

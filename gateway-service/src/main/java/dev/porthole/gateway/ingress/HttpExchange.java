@@ -5,8 +5,6 @@ import dev.porthole.gateway.logging.LogFields;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelOwner;
 import dev.porthole.protocol.PeerText;
-import dev.porthole.protocol.message.Header;
-import dev.porthole.protocol.message.HopByHop;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.ResetCode;
@@ -25,7 +23,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.WriteStream;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -101,7 +98,7 @@ final class HttpExchange {
     void start(Vertx vertx, HttpRequestHead head, String source, Duration responseTimeout, Buffer body) {
         this.vertx = vertx;
         request.pause();
-        boolean bodyless = !upgrade && !hasBody(request);
+        boolean bodyless = !upgrade && !ForwardedRequest.hasBody(request);
         stream = owner.openStream(tunnel, source, head, bodyless);
         timeoutTimer = vertx.setTimer(responseTimeout.toMillis(), id -> {
             if (headDecided.compareAndSet(false, true)) {
@@ -214,8 +211,12 @@ final class HttpExchange {
             response.setStatusMessage(head.reason());
         }
         boolean switching = decision instanceof ResponseFraming.Switching;
-        copyHeaders(
-                head, switching, decision instanceof ResponseFraming.Final f && f.bodyless() && head.status() != 204);
+        ResponseFraming.copyHeaders(
+                head,
+                response,
+                switching,
+                decision instanceof ResponseFraming.Final f && f.bodyless() && head.status() != 204);
+        responseRules.accept(response.headers());
         if (switching) {
             request.toNetSocket().onSuccess(this::relayUpgraded).onFailure(error -> {
                 stream.reset(ResetCode.CANCEL, "visitor upgrade failed");
@@ -276,29 +277,10 @@ final class HttpExchange {
         stream.reset(ResetCode.STREAM_ERROR, "the gateway refused the response: it " + broken.getMessage());
         if (answered) {
             vertx.cancelTimer(timeoutTimer);
-            fail(
-                    502,
-                    "bad-response",
-                    "Bad Gateway",
-                    "The service behind this tunnel sent a response the gateway cannot pass on.");
+            fail(StreamFailurePage.BAD_RESPONSE);
         } else {
             abort();
         }
-    }
-
-    /**
-     * HTTP/1.1: a request has a body only if it says so with Content-Length or Transfer-Encoding.
-     * HTTP/2: by its declared length, else by {@link ForwardedRequest#h2BodyOfUnknownLength}.
-     */
-    private static boolean hasBody(HttpServerRequest request) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (request.version() == HttpVersion.HTTP_2) {
-            return length == null
-                    ? ForwardedRequest.h2BodyOfUnknownLength(request)
-                    : !length.trim().equals("0");
-        }
-        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
-                || (length != null && !length.trim().equals("0"));
     }
 
     private void relayUpgraded(NetSocket socket) {
@@ -311,30 +293,6 @@ final class HttpExchange {
                 .to(limits.towardsAgent(stream))
                 .onFailure(error -> stream.reset(ResetCode.CANCEL, "visitor's socket failed"));
         StreamRelay.relay(stream, limits.towardsVisitor(socket)).onFailure(error -> socket.close());
-    }
-
-    /**
-     * The agent's headers minus hop-by-hop ones and its framing: Content-Length is the gateway's to
-     * set, except that a bodyless answer (HEAD, 304) keeps the length it describes.
-     */
-    private void copyHeaders(HttpResponseHead head, boolean switching, boolean keepLength) {
-        HopByHop hop = HopByHop.forConnectionHeaders(head.headers().stream()
-                .filter(h -> h.name().equalsIgnoreCase("connection"))
-                .map(Header::value)
-                .toList());
-        for (Header header : head.headers()) {
-            String lower = header.name().toLowerCase(Locale.ROOT);
-            if (hop.isHopByHop(header.name())
-                    && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
-                continue;
-            }
-            if (lower.equals("content-length")
-                    && (!keepLength || response.headers().contains(HttpHeaders.CONTENT_LENGTH))) {
-                continue;
-            }
-            response.headers().add(header.name(), header.value());
-        }
-        responseRules.accept(response.headers());
     }
 
     /**
@@ -351,60 +309,25 @@ final class HttpExchange {
                         "tunnel '%s': stream failed before the response head (%s): %s",
                         tunnel, code, PeerText.quote(error.getMessage()));
             }
-            switch (code) {
-                case UPSTREAM_TIMEOUT ->
-                    fail(
-                            504,
-                            "upstream-timeout",
-                            "Gateway Timeout",
-                            "The service behind tunnel '" + tunnel + "' did not answer in time.");
-                case UPSTREAM_REFUSED ->
-                    fail(
-                            502,
-                            "upstream-refused",
-                            "Bad Gateway",
-                            "The agent serving tunnel '" + tunnel
-                                    + "' could not reach the service behind it. If this is your tunnel, check that the service is running; "
-                                    + "the agent's log and inspector say more.");
-                case CONNECTION_CLOSED ->
-                    fail(
-                            502,
-                            "agent-disconnected",
-                            "Bad Gateway",
-                            "The agent serving tunnel '" + tunnel + "' disconnected. It may reconnect in a moment.");
-                case LIMIT_REACHED ->
-                    fail(
-                            503,
-                            "tunnel-busy",
-                            "Service Unavailable",
-                            "Tunnel '" + tunnel + "' is serving as many requests as it may; try again in a moment.");
-                case STREAM_ERROR -> {
-                    // The head broke RFC 9110 (the gateway's decoder reset the stream) or the agent found the
-                    // upstream's broken.
-                    metrics.agentResponseRefused("malformed-head");
-                    try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
-                        Log.warnf(
-                                "tunnel '%s': the agent's response was refused: %s; answered 502",
-                                tunnel, PeerText.quote(error.getMessage()));
-                    }
-                    fail(
-                            502,
-                            "bad-response",
-                            "Bad Gateway",
-                            "The service behind this tunnel sent a response the gateway cannot pass on.");
+            if (code == ResetCode.STREAM_ERROR) {
+                // The head broke RFC 9110 (the gateway's decoder reset the stream) or the agent found the
+                // upstream's broken.
+                metrics.agentResponseRefused("malformed-head");
+                try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
+                    Log.warnf(
+                            "tunnel '%s': the agent's response was refused: %s; answered 502",
+                            tunnel, PeerText.quote(error.getMessage()));
                 }
-                default ->
-                    fail(
-                            502,
-                            "stream-reset",
-                            "Bad Gateway",
-                            "The service behind tunnel '" + tunnel
-                                    + "' failed to answer. If this is your tunnel, the agent's log and inspector say more.");
             }
+            fail(StreamFailurePage.of(code, tunnel));
         } else {
             // The response had started: cutting the connection is the only honest signal left.
             abort();
         }
+    }
+
+    private void fail(StreamFailurePage page) {
+        fail(page.status(), page.code(), page.title(), page.detail());
     }
 
     private void fail(int status, String code, String title, String detail) {

@@ -1,11 +1,13 @@
 package dev.porthole.gateway.ingress;
 
 import dev.porthole.protocol.message.Header;
+import dev.porthole.protocol.message.HopByHop;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.relay.ForwardingWriteStream;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.WriteStream;
 import java.util.Arrays;
@@ -79,6 +81,29 @@ final class ResponseFraming {
         }
         boolean bodyless = headRequest || status == 204 || status == 304;
         return new Final(length == null ? -1 : Long.parseLong(length), bodyless);
+    }
+
+    /**
+     * The agent's headers minus hop-by-hop ones and its framing: Content-Length is the gateway's to
+     * set, except that a bodyless answer (HEAD, 304) keeps the length it describes.
+     */
+    static void copyHeaders(HttpResponseHead head, HttpServerResponse response, boolean switching, boolean keepLength) {
+        HopByHop hop = HopByHop.forConnectionHeaders(head.headers().stream()
+                .filter(h -> h.name().equalsIgnoreCase("connection"))
+                .map(Header::value)
+                .toList());
+        for (Header header : head.headers()) {
+            String lower = header.name().toLowerCase(Locale.ROOT);
+            if (hop.isHopByHop(header.name())
+                    && !(switching && (lower.equals("upgrade") || lower.equals("connection")))) {
+                continue;
+            }
+            if (lower.equals("content-length")
+                    && (!keepLength || response.headers().contains(HttpHeaders.CONTENT_LENGTH))) {
+                continue;
+            }
+            response.headers().add(header.name(), header.value());
+        }
     }
 
     private static Decision switching(HttpResponseHead head, Set<String> upgrades) {

@@ -17,6 +17,7 @@ import dev.porthole.testing.RedisSentinelTestResource;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -26,8 +27,8 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -61,23 +62,28 @@ class RedisSentinelTest {
     @Order(1)
     void aSentinelClientWithoutAMasterNameStopsStartUpNamingTheSetting() {
         RedisSentinelProcesses sentinels = RedisSentinelTestResource.processes();
-        assertThatThrownBy(() -> new RedisLoginCheck()
-                        .check(null, null, sentinels.hosts(), "sentinel", Optional.empty(), Optional.empty()))
+        assertThatThrownBy(() -> new RedisLoginCheck().check(null, null, sentinelSettings(sentinels.hosts(), null)))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith(
                         "QUARKUS_REDIS_CLIENT_TYPE is sentinel but QUARKUS_REDIS_MASTER_NAME is not set")
                 .hasMessageContaining("'sentinel monitor <name> <host> <port> <quorum>'");
-        assertThatThrownBy(() -> new RedisLoginCheck()
-                        .check(
-                                null,
-                                null,
-                                sentinels.hosts(),
-                                "sentinel",
-                                Optional.of("porthole"),
-                                Optional.of("replica")))
+        assertThatThrownBy(
+                        () -> new RedisLoginCheck().check(null, null, sentinelSettings(sentinels.hosts(), "replica")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage(
                         "QUARKUS_REDIS_ROLE is 'replica', but Porthole writes to Redis: leave QUARKUS_REDIS_ROLE unset or set it to master");
+    }
+
+    /** The settings of a Sentinel client: a master name only with {@code role}, which may be null. */
+    private static Config sentinelSettings(String hosts, String role) {
+        SmallRyeConfigBuilder config = new SmallRyeConfigBuilder()
+                .withDefaultValue("quarkus.redis.hosts", hosts)
+                .withDefaultValue("quarkus.redis.client-type", "sentinel");
+        if (role != null) {
+            config.withDefaultValue("quarkus.redis.master-name", "porthole")
+                    .withDefaultValue("quarkus.redis.role", role);
+        }
+        return config.build();
     }
 
     @Test

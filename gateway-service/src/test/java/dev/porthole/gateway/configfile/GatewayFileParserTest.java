@@ -196,15 +196,15 @@ class GatewayFileParserTest {
     void readsSizesInEveryNotation() {
         com.fasterxml.jackson.databind.node.JsonNodeFactory nodes =
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-        assertThat(GatewayFileParser.size(nodes.textNode("10MiB"))).isEqualTo(10L << 20);
-        assertThat(GatewayFileParser.size(nodes.textNode("10 MB"))).isEqualTo(10L << 20);
-        assertThat(GatewayFileParser.size(nodes.textNode("10m"))).isEqualTo(10L << 20);
-        assertThat(GatewayFileParser.size(nodes.textNode("3K"))).isEqualTo(3072L);
-        assertThat(GatewayFileParser.size(nodes.textNode("5B"))).isEqualTo(5L);
-        assertThat(GatewayFileParser.size(nodes.numberNode(42))).isEqualTo(42L);
-        assertThat(GatewayFileParser.size(nodes.textNode("5iB"))).isNull();
-        assertThat(GatewayFileParser.size(nodes.textNode("-5M"))).isNull();
-        assertThat(GatewayFileParser.size(nodes.numberNode(-1))).isNull();
+        assertThat(FileChecks.size(nodes.textNode("10MiB"))).isEqualTo(10L << 20);
+        assertThat(FileChecks.size(nodes.textNode("10 MB"))).isEqualTo(10L << 20);
+        assertThat(FileChecks.size(nodes.textNode("10m"))).isEqualTo(10L << 20);
+        assertThat(FileChecks.size(nodes.textNode("3K"))).isEqualTo(3072L);
+        assertThat(FileChecks.size(nodes.textNode("5B"))).isEqualTo(5L);
+        assertThat(FileChecks.size(nodes.numberNode(42))).isEqualTo(42L);
+        assertThat(FileChecks.size(nodes.textNode("5iB"))).isNull();
+        assertThat(FileChecks.size(nodes.textNode("-5M"))).isNull();
+        assertThat(FileChecks.size(nodes.numberNode(-1))).isNull();
     }
 
     private static String rangeProblem(String range) {

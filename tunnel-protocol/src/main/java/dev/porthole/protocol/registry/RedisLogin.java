@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,6 +26,33 @@ public final class RedisLogin {
     private static final Logger LOG = Logger.getLogger(RedisLogin.class);
 
     private RedisLogin() {}
+
+    /**
+     * Stops a service's start-up when {@code problem} is present: logs it as an error and throws
+     * what {@code stop} makes of it (a Quarkus {@code ConfigurationException}, so that start-up
+     * ends with that one sentence).
+     */
+    public static void stopOn(Optional<String> problem, Function<String, ? extends RuntimeException> stop) {
+        if (problem.isPresent()) {
+            LOG.error(problem.get());
+            throw stop.apply(problem.get());
+        }
+    }
+
+    /**
+     * The start-up error for the {@code quarkus.redis.*} settings in {@code config} (hosts,
+     * client-type, master-name and role), as {@link #check(Redis, String, String, Optional,
+     * Optional)} finds it.
+     */
+    public static Optional<String> check(Redis redis, Config config) {
+        return check(
+                redis,
+                config.getValue("quarkus.redis.hosts", String.class),
+                config.getOptionalValue("quarkus.redis.client-type", String.class)
+                        .orElse("standalone"),
+                config.getOptionalValue("quarkus.redis.master-name", String.class),
+                config.getOptionalValue("quarkus.redis.role", String.class));
+    }
 
     /**
      * The start-up error for a service's Redis settings, if any: a Sentinel configuration that lacks

@@ -6,6 +6,8 @@ import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HopByHop;
+import dev.porthole.protocol.message.HttpFieldRules;
+import dev.porthole.protocol.relay.ForwardingWriteStream;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -299,7 +301,7 @@ public class PeerForwarding {
         }
         // Not ended on failure: a terminating chunk would make a cut body look complete; the connection is closed
         // instead.
-        in.pipe().endOnFailure(false).to(response).onFailure(error -> {
+        in.pipe().endOnFailure(false).to(new WithPeerTrailers(response, in)).onFailure(error -> {
             Log.debugf(
                     "tunnel '%s': response forwarded from gateway %s cut: %s",
                     tunnel, peer.gatewayId(), error.getMessage());
@@ -307,6 +309,37 @@ public class PeerForwarding {
             request.connection().close();
         });
         return status;
+    }
+
+    /**
+     * Puts the trailer fields of the peer's response (its agent's, sent in the last chunk) on the
+     * visitor's response as it ends: h2 sends them as a HEADERS frame, HTTP/1.1 in the last chunk of
+     * a chunked body. They are checked as an agent's are ({@link HttpFieldRules#trailerProblem}): a
+     * section that breaks the rules fails the end, so the visitor's response is cut rather than
+     * completed with fields a trailer must not carry.
+     */
+    private static final class WithPeerTrailers extends ForwardingWriteStream {
+        private final HttpServerResponse response;
+        private final HttpClientResponse in;
+
+        WithPeerTrailers(HttpServerResponse response, HttpClientResponse in) {
+            super(response);
+            this.response = response;
+            this.in = in;
+        }
+
+        @Override
+        public Future<Void> end() {
+            List<Header> fields = in.trailers().entries().stream()
+                    .map(field -> new Header(field.getKey(), field.getValue()))
+                    .toList();
+            String problem = HttpFieldRules.trailerProblem(fields);
+            if (problem != null) {
+                return Future.failedFuture(new IllegalStateException("its trailer section is refused: " + problem));
+            }
+            fields.forEach(field -> response.trailers().add(field.name(), field.value()));
+            return delegate.end();
+        }
     }
 
     /** The peer's response headers minus hop-by-hop ones; a 101 keeps Upgrade and Connection, which make it one. */

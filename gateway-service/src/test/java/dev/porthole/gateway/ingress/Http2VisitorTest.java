@@ -14,7 +14,6 @@ import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Header;
-import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
@@ -23,7 +22,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -151,14 +149,8 @@ class Http2VisitorTest {
 
     @Test
     void carriesTeTrailersToTheAgentAndItsTrailersBackToTheVisitor() throws Exception {
-        agent.serving((stream, open) -> {
-            stream.handler(data -> {});
-            stream.endHandler(ignored -> {
-                stream.respond(new HttpResponseHead(200, "", List.of(new Header("Content-Type", "application/grpc"))));
-                stream.write(Buffer.buffer("reply"));
-                stream.end(List.of(new Header("grpc-status", "0"), new Header("x-checksum", "abc")));
-            });
-        });
+        agent.serving(
+                Upstreams.grpc("reply", List.of(new Header("grpc-status", "0"), new Header("x-checksum", "abc"))));
         String answer = h2c.request(new RequestOptions()
                         .setMethod(HttpMethod.POST)
                         .setServer(SocketAddress.inetSocketAddress(GatewayPortResource.port(), "127.0.0.1"))

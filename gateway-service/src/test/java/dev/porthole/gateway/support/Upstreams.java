@@ -31,6 +31,21 @@ public final class Upstreams {
         };
     }
 
+    /**
+     * Reads the whole request, then answers as a gRPC server does: 200, {@code application/grpc},
+     * a body of unknown length, and the stream ended with {@code trailers} (TRAILERS).
+     */
+    public static BiConsumer<MuxStream, Open> grpc(String body, List<Header> trailers) {
+        return (stream, open) -> {
+            stream.handler(data -> {});
+            stream.endHandler(ignored -> {
+                stream.respond(new HttpResponseHead(200, "", List.of(new Header("Content-Type", "application/grpc"))));
+                stream.write(Buffer.buffer(body));
+                stream.end(trailers);
+            });
+        };
+    }
+
     /** Answers 200 at once and streams the request body back (no length: the gateway chunks it). */
     public static BiConsumer<MuxStream, Open> echo() {
         return (stream, open) -> {

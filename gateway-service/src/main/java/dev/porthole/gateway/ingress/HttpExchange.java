@@ -12,6 +12,7 @@ import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.StreamResetException;
 import dev.porthole.protocol.relay.StreamRelay;
 import io.quarkus.logging.Log;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +37,10 @@ import java.util.function.Consumer;
 final class HttpExchange {
 
     private final HttpServerRequest request;
+
+    /** The visitor connection's context: where its protocol switch happens. */
+    private final Context visitorContext;
+
     private final HttpServerResponse response;
     private final TunnelOwner owner;
     private final String tunnel;
@@ -69,6 +74,7 @@ final class HttpExchange {
             TunnelLimits limits,
             Consumer<MultiMap> responseRules) {
         this.request = request;
+        this.visitorContext = Vertx.currentContext();
         this.responseRules = responseRules;
         this.limits = limits;
         this.response = request.response();
@@ -218,10 +224,20 @@ final class HttpExchange {
                 decision instanceof ResponseFraming.Final f && f.bodyless() && head.status() != 204);
         responseRules.accept(response.headers());
         if (switching) {
-            request.toNetSocket().onSuccess(this::relayUpgraded).onFailure(error -> {
-                stream.reset(ResetCode.CANCEL, "visitor upgrade failed");
-                abort();
-            });
+            // The 101 and the swap of the connection's HTTP codec for a raw socket in one task of the
+            // visitor's event loop. From the session's loop they were two tasks there, and a client that
+            // answered the 101 at once could have its first bytes read by the HTTP codec in between and
+            // lost (under load, HttpTunnelIT's WebSocket echo now and then never came back).
+            Runnable upgrade =
+                    () -> request.toNetSocket().onSuccess(this::relayUpgraded).onFailure(error -> {
+                        stream.reset(ResetCode.CANCEL, "visitor upgrade failed");
+                        abort();
+                    });
+            if (visitorContext == null) {
+                upgrade.run();
+            } else {
+                visitorContext.runOnContext(ignored -> upgrade.run());
+            }
             return;
         }
         if (upgrade) {

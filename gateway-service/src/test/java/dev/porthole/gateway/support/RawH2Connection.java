@@ -51,12 +51,9 @@ public final class RawH2Connection implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
 
-    private RawH2Connection(Socket socket, boolean reads) throws IOException {
+    private RawH2Connection(Socket socket) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
-        if (reads) {
-            Thread.ofPlatform().daemon().start(this::read);
-        }
     }
 
     /** Connects, sends the preface and an empty SETTINGS, and acknowledges the server's SETTINGS as they come. */
@@ -74,9 +71,14 @@ public final class RawH2Connection implements AutoCloseable {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(new InetSocketAddress("127.0.0.1", port));
-        RawH2Connection connection = new RawH2Connection(socket, receiveBuffer <= 0);
+        RawH2Connection connection = new RawH2Connection(socket);
         connection.send(PREFACE);
         connection.frame(SETTINGS, 0, 0, new byte[0]);
+        // Only now the reader, which acknowledges the server's SETTINGS: an ACK that went out between the
+        // preface and this side's own SETTINGS would be a protocol error the server closes the connection for.
+        if (receiveBuffer <= 0) {
+            Thread.ofPlatform().daemon().start(connection::read);
+        }
         return connection;
     }
 

@@ -32,18 +32,16 @@ import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
 import io.quarkus.logging.Log;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 
 /**
  * One agent's connection to this gateway: the HELLO/WELCOME handshake, the dispatch of its
  * messages, and the clean-up when it ends. Claiming the tunnels HELLO asks for is
- * {@link TunnelClaims}', holding them while the session lives {@link TunnelLeases}', and what it
- * reports about itself (record, events, log lines) {@link SessionReports}'. Everything
- * runs on the connection's Vert.x context.
+ * {@link TunnelClaims}', holding them while the session lives {@link TunnelLeases}', keeping them
+ * and the session record fresh {@link SessionUpkeep}', and what it reports about itself (record,
+ * events, log lines) {@link SessionReports}'. Everything runs on the connection's Vert.x context.
  */
 public final class AgentSession implements MuxListener, TunnelOwner {
 
@@ -76,8 +74,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final HandshakeAnswers answers;
 
     private final SessionLimits limits;
-    /** The edge policies of this session's HTTP tunnels, by name; read by visitors' event loops. */
-    private volatile Map<String, EdgePolicy> policies = Map.of();
+    private final SessionPolicies policies = new SessionPolicies();
+    private final SessionUpkeep upkeep;
     /** Log lines an agent's refused dials and its NOTICEs may cause, so that a flood of them does not flood the log. */
     private final LogBudget dialLog;
 
@@ -124,6 +122,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         boolean logsLifecycle = !principal.isPublic()
                 || services.logBudgets().of("anonymous sessions", sourceHost).allow();
         this.reports = new SessionReports(services, mux, sessionId, agentId, remoteAddress, logsLifecycle);
+        this.upkeep = new SessionUpkeep(services, this, agentId, timers, leases, reports, policies);
     }
 
     /** Starts waiting for HELLO. */
@@ -165,17 +164,12 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     @Override
     public EdgePolicy policy(String tunnel) {
-        return policies.getOrDefault(tunnel, EdgePolicy.NONE);
+        return policies.of(tunnel);
     }
 
     /** Puts the policy of a tunnel this session was granted in force (before its route is bound). */
-    synchronized void enforce(String tunnel, EdgePolicy policy) {
-        if (!policy.isEmpty()) {
-            // Copied on write: set once per tunnel, read on every request.
-            Map<String, EdgePolicy> more = new HashMap<>(policies);
-            more.put(tunnel, policy);
-            policies = Map.copyOf(more);
-        }
+    void enforce(String tunnel, EdgePolicy policy) {
+        policies.enforce(tunnel, policy);
     }
 
     /**
@@ -282,7 +276,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         state = State.CLOSED;
         timers.cancelAll();
         limits.close();
-        policies.values().forEach(EdgePolicy::close);
+        policies.closeAll();
         services.sessions().remove(this);
         services.publicPlaces().release(sessionId);
         boolean moved = leases.allMovedAway();
@@ -361,32 +355,14 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             leases.hold(GrantedTunnel.of(result));
         }
         mux.send(answers.welcome(version, capabilities, results));
-        long expiresAt = principal.sessionLifetimeSeconds() > 0
-                ? reports.connectedAt()
-                        .plusSeconds(principal.sessionLifetimeSeconds())
-                        .toEpochMilli()
-                : 0;
-        answers.configure(expiresAt);
-        timers.every(services.config().registry().refreshInterval(), this::refresh);
-        if (expiresAt > 0) {
-            scheduleExpiry(Duration.ofSeconds(principal.sessionLifetimeSeconds()));
-        }
-        reports.connected(clientId(), agentVersion, leases.held(), this::describePolicy);
+        answers.configure(upkeep.start(principal));
+        reports.connected(clientId(), agentVersion, leases.held(), policies::describe);
         // Grants may have changed while the claims were in flight (regrant), and the claims were made with the old
         // ones.
         takeUngranted();
     }
 
     // ---- while active ----
-
-    private void refresh() {
-        if (principal.grants().maxSessions() > 0) {
-            services.quotas().refreshSession(clientId(), agentId);
-        }
-        services.publicPlaces().refresh(sessionId);
-        leases.refresh();
-        publishRecord();
-    }
 
     /**
      * Refreshes the tunnels' registry entries now rather than at the next refresh: a draining gateway
@@ -425,27 +401,6 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public void onStreamsClosed() {
         timers.streamsClosed();
-    }
-
-    private void scheduleExpiry(Duration lifetime) {
-        Duration warning = principal.sessionWarningSeconds() > 0
-                ? Duration.ofSeconds(principal.sessionWarningSeconds())
-                : Duration.ofMinutes(2);
-        timers.expireAfter(lifetime, warning, () -> {
-            reports.expired(tunnelNames());
-            close(
-                    CloseCode.SESSION_EXPIRED,
-                    "public sessions last " + SessionTimers.describe(lifetime)
-                            + "; authenticate with a token for a longer session");
-        });
-    }
-
-    private void publishRecord() {
-        reports.publishRecord(clientId(), leases.held(), this::describePolicy);
-    }
-
-    private String describePolicy(String tunnel) {
-        return policy(tunnel).toString();
     }
 
     private void protocolError(String reason) {

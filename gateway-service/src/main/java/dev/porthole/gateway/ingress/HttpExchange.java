@@ -74,6 +74,7 @@ final class HttpExchange {
             TunnelLimits limits,
             Consumer<MultiMap> responseRules) {
         this.request = request;
+        // Made on the visitor's request handler, so on its event loop.
         this.visitorContext = Vertx.currentContext();
         this.responseRules = responseRules;
         this.limits = limits;
@@ -228,16 +229,12 @@ final class HttpExchange {
             // visitor's event loop. From the session's loop they were two tasks there, and a client that
             // answered the 101 at once could have its first bytes read by the HTTP codec in between and
             // lost (under load, HttpTunnelIT's WebSocket echo now and then never came back).
-            Runnable upgrade =
-                    () -> request.toNetSocket().onSuccess(this::relayUpgraded).onFailure(error -> {
+            visitorContext.runOnContext(ignored -> request.toNetSocket()
+                    .onSuccess(this::relayUpgraded)
+                    .onFailure(error -> {
                         stream.reset(ResetCode.CANCEL, "visitor upgrade failed");
                         abort();
-                    });
-            if (visitorContext == null) {
-                upgrade.run();
-            } else {
-                visitorContext.runOnContext(ignored -> upgrade.run());
-            }
+                    }));
             return;
         }
         if (upgrade) {

@@ -19,18 +19,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * Many agents in one process, for the scale benchmarks in {@code bench/} (not a user command):
- * each is a real {@link TunnelClient} with its own WebSocket and one HTTP tunnel that nobody visits.
+ * each is a real {@link TunnelClient} with its own WebSocket and HTTP tunnels that nobody visits.
  *
  * <pre>
- * java -cp 'quarkus-app/app/*:quarkus-app/lib/main/*:quarkus-app/lib/boot/*' dev.porthole.agent.load.LoadAgents idle  URL TOKEN COUNT [IN_FLIGHT]
+ * java -cp 'quarkus-app/app/*:quarkus-app/lib/main/*:quarkus-app/lib/boot/*' dev.porthole.agent.load.LoadAgents idle  URL TOKEN COUNT [IN_FLIGHT [TUNNELS]]
  * java -cp ... dev.porthole.agent.load.LoadAgents churn URL TOKEN PER_MINUTE MINUTES
  * </pre>
  *
- * {@code idle} connects COUNT agents, at most IN_FLIGHT (default 200) handshakes at a time, prints
- * {@code connected N in T ms} and then keeps them open until the process is stopped. {@code churn}
+ * {@code idle} connects COUNT agents with TUNNELS HTTP tunnels each (default 1), at most IN_FLIGHT
+ * (default 200) handshakes at a time, prints {@code connected N in T ms} and then keeps them open
+ * until the process is stopped. {@code churn}
  * connects and stops PER_MINUTE agents a minute for MINUTES, printing a line each minute.
  */
 public final class LoadAgents {
@@ -53,21 +55,24 @@ public final class LoadAgents {
                 || !(args[0].equals("idle") || args[0].equals("churn"))
                 || (args[0].equals("churn") && args.length < 5)) {
             System.err.println(
-                    "usage: LoadAgents idle URL TOKEN COUNT [IN_FLIGHT] | LoadAgents churn URL TOKEN PER_MINUTE MINUTES");
+                    "usage: LoadAgents idle URL TOKEN COUNT [IN_FLIGHT [TUNNELS]] | LoadAgents churn URL TOKEN PER_MINUTE MINUTES");
             System.exit(2);
         }
         Vertx vertx = Vertx.vertx();
         LoadAgents load = new LoadAgents(vertx, URI.create(args[1]), args[2]);
         if (args[0].equals("idle")) {
-            load.idle(Integer.parseInt(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 200);
+            load.idle(
+                    Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 200,
+                    args.length > 5 ? Integer.parseInt(args[5]) : 1);
         } else {
             load.churn(Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
 
-    /** Connects {@code count} agents and holds them; the process stays up until it is stopped. */
-    private void idle(int count, int inFlight) throws InterruptedException {
+    /** Connects {@code count} agents of {@code tunnels} tunnels each and holds them until the process is stopped. */
+    private void idle(int count, int inFlight, int tunnels) throws InterruptedException {
         Semaphore handshakes = new Semaphore(inFlight);
         AtomicInteger connected = new AtomicInteger();
         long start = System.nanoTime();
@@ -77,7 +82,7 @@ public final class LoadAgents {
             CompletableFuture<Void> welcomed = new CompletableFuture<>();
             welcomed.whenComplete((ok, failed) -> handshakes.release());
             welcomed.thenRun(connected::incrementAndGet);
-            clients.add(start("idle-" + i, welcomed));
+            clients.add(start("idle-" + i, tunnels, welcomed));
         }
         if (!handshakes.tryAcquire(inFlight, CONNECT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
             System.err.printf(
@@ -97,7 +102,7 @@ public final class LoadAgents {
         for (int minute = 1; minute <= minutes; minute++) {
             for (int i = 0; i < perMinute; i++) {
                 CompletableFuture<Void> welcomed = new CompletableFuture<>();
-                TunnelClient client = start("churn-" + (cycles % 1000), welcomed);
+                TunnelClient client = start("churn-" + (cycles % 1000), 1, welcomed);
                 try {
                     welcomed.get(CONNECT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (Exception e) {
@@ -117,14 +122,21 @@ public final class LoadAgents {
         }
     }
 
-    private TunnelClient start(String name, CompletableFuture<Void> welcomed) {
+    /** An agent named {@code name}; its tunnels are {@code name}, or {@code name-0}, {@code name-1}... for several. */
+    private TunnelClient start(String name, int tunnels, CompletableFuture<Void> welcomed) {
+        UpstreamAddress nobody = new UpstreamAddress("127.0.0.1", 9);
+        List<TunnelSpec> specs = tunnels == 1
+                ? List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, nobody))
+                : IntStream.range(0, tunnels)
+                        .mapToObj(t -> new TunnelSpec(TunnelKind.HTTP, name + "-" + t, 0, false, nobody))
+                        .toList();
         AgentSettings settings = new AgentSettings(
                 server,
                 "/_porthole/agent",
                 authorization,
                 null,
                 "load-" + name,
-                List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, new UpstreamAddress("127.0.0.1", 9))),
+                specs,
                 Duration.ofSeconds(30),
                 1,
                 Duration.ofSeconds(30),

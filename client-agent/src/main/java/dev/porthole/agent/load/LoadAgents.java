@@ -118,17 +118,12 @@ public final class LoadAgents {
     }
 
     private TunnelClient start(String name, CompletableFuture<Void> welcomed) {
-        AgentSettings settings = new AgentSettings(
-                server,
-                "/_porthole/agent",
-                authorization,
-                null,
-                "load-" + name,
-                List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, new UpstreamAddress("127.0.0.1", 9))),
-                Duration.ofSeconds(30),
-                1,
-                Duration.ofSeconds(30),
-                0);
+        AgentSettings settings = AgentSettings.of(server, "load-" + name, draft -> {
+            draft.authorization = authorization;
+            draft.tunnels =
+                    List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, new UpstreamAddress("127.0.0.1", 9)));
+            draft.maxUpstreamConnections = 1;
+        });
         TunnelClient client = new TunnelClient(
                 vertx,
                 settings,

@@ -5,23 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AgentSettingsTest {
 
     private static AgentSettings settings(String server) {
-        return new AgentSettings(
-                URI.create(server),
-                "/_porthole/agent",
-                null,
-                null,
-                "a",
-                List.of(),
-                Duration.ofSeconds(1),
-                1,
-                Duration.ofSeconds(1),
-                0);
+        return AgentSettings.of(URI.create(server), "a", draft -> {
+            draft.upstreamTimeout = Duration.ofSeconds(1);
+            draft.maxUpstreamConnections = 1;
+            draft.maxReconnectDelay = Duration.ofSeconds(1);
+        });
     }
 
     @Test

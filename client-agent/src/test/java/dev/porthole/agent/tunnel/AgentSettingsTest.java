@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AgentSettingsTest {
@@ -26,6 +27,26 @@ class AgentSettingsTest {
         assertThat(settings("http://gw.example.com/base/").endpoint())
                 .hasToString("ws://gw.example.com:80/base/_porthole/agent");
         assertThat(settings("http://[::1]:8080").endpoint()).hasToString("ws://[::1]:8080/_porthole/agent");
+    }
+
+    @Test
+    void settingsNamedByDraftDefaultToOneSystemTrustedConnectionThatNeverGivesUp() {
+        URI server = URI.create("http://gw.example.com");
+        assertThat(AgentSettings.of(server, "a", draft -> {}))
+                .isEqualTo(new AgentSettings(
+                        server,
+                        "/_porthole/agent",
+                        null,
+                        null,
+                        "a",
+                        List.of(),
+                        Duration.ofSeconds(30),
+                        100,
+                        Duration.ofSeconds(30),
+                        0,
+                        false,
+                        GatewayTrust.SYSTEM,
+                        AgentSettings.DEFAULT_FIRST_CONNECT_WINDOW));
     }
 
     @Test

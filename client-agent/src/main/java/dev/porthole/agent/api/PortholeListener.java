@@ -4,12 +4,11 @@ import dev.porthole.agent.dial.TunnelSocket;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
+import dev.porthole.agent.tunnel.LoggingTunnelListener;
 import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelClient;
-import dev.porthole.agent.tunnel.TunnelListener;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.UpstreamAddress;
-import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
 import io.vertx.core.Context;
@@ -39,7 +38,6 @@ import org.jboss.logging.Logger;
 public final class PortholeListener implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PortholeListener.class);
-    private static final String AGENT_PATH = "/_porthole/agent";
     /** The tunnel's upstream as the gateway shows it for a TCP tunnel: the streams go to this program. */
     private static final UpstreamAddress IN_PROCESS = new UpstreamAddress("in-process", 0);
     /** How long close waits for the gateway to close the connection after GOAWAY and the close frame. */
@@ -102,19 +100,14 @@ public final class PortholeListener implements AutoCloseable {
 
     /** Starts the tunnel client and waits for the gateway's answer to the first handshake. */
     private void connect(Porthole.Builder options, TunnelSpec spec, StreamAcceptor acceptor) throws PortholeException {
-        AgentSettings settings = new AgentSettings(
-                options.server,
-                AGENT_PATH,
-                options.authorization,
-                null,
-                "listener-" + UUID.randomUUID(),
-                List.of(spec),
-                options.responseTimeout,
-                0,
-                Duration.ofSeconds(30),
-                0,
-                options.ha,
-                options.trust());
+        AgentSettings settings = AgentSettings.of(options.server, "listener-" + UUID.randomUUID(), draft -> {
+            draft.authorization = options.authorization;
+            draft.tunnels = List.of(spec);
+            draft.upstreamTimeout = options.responseTimeout;
+            draft.maxUpstreamConnections = 0;
+            draft.ha = options.ha;
+            draft.trust = options.trust();
+        });
         CompletableFuture<String> granted = new CompletableFuture<>();
         client = new TunnelClient(
                 vertx, settings, acceptor, new Events(granted), Backoff.halfSecondTo30Seconds(), "java-listener");
@@ -254,10 +247,11 @@ public final class PortholeListener implements AutoCloseable {
     }
 
     /** Completes {@code granted} with the public URL, or a refusal, at the first WELCOME; logs the rest. */
-    private final class Events implements TunnelListener {
+    private final class Events extends LoggingTunnelListener {
         private final CompletableFuture<String> granted;
 
         Events(CompletableFuture<String> granted) {
+            super(LOG);
             this.granted = granted;
         }
 
@@ -271,16 +265,6 @@ public final class PortholeListener implements AutoCloseable {
             } else {
                 granted.completeExceptionally(new PortholeException(AgentExit.TUNNEL_REFUSED, result.message()));
             }
-        }
-
-        @Override
-        public void notice(Notice notice) {
-            LOG.info(notice.text());
-        }
-
-        @Override
-        public void retrying(String reason, Duration retryIn) {
-            LOG.warnf("%s; retrying in %d ms", reason, retryIn.toMillis());
         }
     }
 }

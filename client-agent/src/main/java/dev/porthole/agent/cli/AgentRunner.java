@@ -28,7 +28,6 @@ import jakarta.enterprise.event.Observes;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -101,20 +100,17 @@ public class AgentRunner {
                     Clock.systemUTC());
         }
         status = new AgentStatus(agentId, options.serverUri().toString(), tunnels, labels, Clock.systemUTC());
-        return new AgentSettings(
-                options.serverUri(),
-                options.agentPath,
-                options.authorization(),
-                options.clientIdHeader(),
-                agentId,
-                tunnels,
-                options.upstreamTimeout,
-                100,
-                Duration.ofSeconds(30),
-                options.maxRetries,
-                options.ha(),
-                options.trust(),
-                options.firstConnectTimeout);
+        return AgentSettings.of(options.serverUri(), agentId, draft -> {
+            draft.agentPath = options.agentPath;
+            draft.authorization = options.authorization();
+            draft.clientId = options.clientIdHeader();
+            draft.tunnels = tunnels;
+            draft.upstreamTimeout = options.upstreamTimeout;
+            draft.maxAttempts = options.maxRetries;
+            draft.ha = options.ha();
+            draft.trust = options.trust();
+            draft.firstConnectWindow = options.firstConnectTimeout;
+        });
     }
 
     /**
@@ -219,12 +215,7 @@ public class AgentRunner {
     }
 
     TunnelClient client(AgentSettings settings, StreamAcceptor acceptor, ConsoleReporter reporter) {
-        Backoff backoff = new Backoff(
-                Duration.ofMillis(500),
-                settings.maxReconnectDelay(),
-                Duration.ofSeconds(30),
-                new SecureRandom(),
-                Clock.systemUTC());
+        Backoff backoff = Backoff.halfSecondTo(settings.maxReconnectDelay());
         IncidentReports webhook = reports;
         LiveScreen screen = live;
         TunnelListener shown = screen != null ? screen : reporter;

@@ -11,11 +11,8 @@ import dev.porthole.protocol.relay.RelayEnd;
 import dev.porthole.protocol.relay.StreamEnd;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +29,7 @@ import picocli.CommandLine.Parameters;
             "The gateway checks that this client may dial it on every connection.",
             "Prints the local address on standard output."
         })
-public class ConnectCommand implements Callable<Integer> {
+public class ConnectCommand extends GatewayCommand {
 
     @Parameters(index = "0", paramLabel = "<name>", description = "The private tunnel to dial.")
     String name;
@@ -56,15 +53,6 @@ public class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     LocalLimits limits;
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    AgentRunner runner;
 
     @Override
     public Integer call() {

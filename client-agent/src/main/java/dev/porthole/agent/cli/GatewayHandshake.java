@@ -5,14 +5,9 @@ import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
 import dev.porthole.agent.tunnel.TunnelClient;
 import dev.porthole.agent.tunnel.TunnelListener;
-import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.ResetCode;
-import dev.porthole.protocol.message.TunnelResult;
 import io.vertx.core.Vertx;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,24 +57,8 @@ final class GatewayHandshake {
 
     private static Outcome handshake(Vertx vertx, AgentSettings settings, String agentVersion) {
         CompletableFuture<Void> welcomed = new CompletableFuture<>();
-        TunnelListener listener = new TunnelListener() {
-            @Override
-            public void connected(List<TunnelResult> results, boolean first) {
-                welcomed.complete(null);
-            }
-
-            @Override
-            public void notice(Notice notice) {}
-
-            @Override
-            public void retrying(String reason, Duration retryIn) {}
-        };
-        Backoff backoff = new Backoff(
-                Duration.ofMillis(500),
-                settings.maxReconnectDelay(),
-                Duration.ofSeconds(30),
-                new SecureRandom(),
-                Clock.systemUTC());
+        TunnelListener listener = TunnelListener.welcoming(welcomed);
+        Backoff backoff = Backoff.halfSecondTo(settings.maxReconnectDelay());
         TunnelClient client = new TunnelClient(
                 vertx,
                 settings,

@@ -1,16 +1,9 @@
 package dev.porthole.agent.cli;
 
-import dev.porthole.agent.inspect.InspectorSettings;
-import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
-import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
-import dev.porthole.agent.upstream.ExchangeTap;
 import dev.porthole.agent.upstream.UpstreamHttpOptions;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +17,7 @@ import picocli.CommandLine.Parameters;
             "Expose a local HTTP service at a public URL.",
             "Prints the URL on standard output; request lines and everything else go to standard error."
         })
-public class HttpCommand implements Callable<Integer> {
+public class HttpCommand extends HttpServingCommand {
 
     @Parameters(
             index = "0",
@@ -78,30 +71,11 @@ public class HttpCommand implements Callable<Integer> {
     String upstreamProtocol;
 
     @Mixin
-    HttpServingOptions serving;
-
-    @Mixin
     PolicyOptions policy;
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    InspectOptions inspect;
-
-    @Mixin
-    ScreenOption screen;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    AgentRunner runner;
 
     @Override
     public Integer call() {
         AgentSettings settings;
-        InspectorSettings inspector;
         try {
             settings = runner.settings(
                     connection,
@@ -116,15 +90,9 @@ public class HttpCommand implements Callable<Integer> {
                                             upstreamProtocol,
                                             option -> "--" + option))
                             .withPolicy(policy.policy())));
-            inspector = inspect.settings(settings.upstreamTimeout());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
-        runner.screen(screen, settings, null);
-        ConsoleReporter reporter = runner.reporter();
-        ExchangeTap tap = runner.inspector(inspector);
-        StreamAcceptor http = serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap);
-        AgentExit exit = runner.run(settings, http, reporter);
-        return exit.code();
+        return serve(settings, null, runner::reporter, http -> http);
     }
 }

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,8 +40,6 @@ import picocli.CommandLine.Option;
             "$XDG_CONFIG_HOME/porthole, ~/.config/porthole."
         })
 public class LoginCommand implements Callable<Integer> {
-
-    private static final String AGENT_PATH = "/_porthole/agent";
 
     @Option(
             names = {"-s", "--server"},
@@ -127,19 +124,15 @@ public class LoginCommand implements Callable<Integer> {
     private Integer refusal(URI gateway, String authorization, String clientIdHeader) {
         AgentSettings settings;
         try {
-            settings = new AgentSettings(
-                    gateway,
-                    AGENT_PATH,
-                    authorization,
-                    clientIdHeader,
-                    "login-" + UUID.randomUUID(),
-                    List.of(),
-                    Duration.ofSeconds(5),
-                    1,
-                    Duration.ofSeconds(2),
-                    1,
-                    false,
-                    trust.trust());
+            settings = AgentSettings.of(gateway, "login-" + UUID.randomUUID(), draft -> {
+                draft.authorization = authorization;
+                draft.clientId = clientIdHeader;
+                draft.upstreamTimeout = Duration.ofSeconds(5);
+                draft.maxUpstreamConnections = 1;
+                draft.maxReconnectDelay = Duration.ofSeconds(2);
+                draft.maxAttempts = 1;
+                draft.trust = trust.trust();
+            });
         } catch (IllegalArgumentException e) {
             AgentRunner.fatal(e.getMessage());
             return AgentExit.CONFIG_ERROR;

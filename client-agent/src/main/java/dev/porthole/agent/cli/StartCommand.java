@@ -4,18 +4,13 @@ import dev.porthole.agent.config.AgentConfig;
 import dev.porthole.agent.config.AgentConfigReader;
 import dev.porthole.agent.config.InvalidConfigException;
 import dev.porthole.agent.config.TunnelEntry;
-import dev.porthole.agent.inspect.InspectorSettings;
 import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
-import dev.porthole.agent.upstream.ExchangeTap;
 import dev.porthole.agent.upstream.TcpUpstream;
 import dev.porthole.agent.upstream.UdpUpstream;
 import dev.porthole.agent.upstream.UpstreamByKind;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -28,7 +23,7 @@ import picocli.CommandLine.Parameters;
             "Start the tunnels of a config file (all, or those named) over one connection.",
             "Prints a table of the tunnels on standard output; a refused tunnel gets a line on standard error while the others run."
         })
-public class StartCommand implements Callable<Integer> {
+public class StartCommand extends HttpServingCommand {
 
     @Parameters(
             arity = "0..*",
@@ -39,29 +34,10 @@ public class StartCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption file;
 
-    @Mixin
-    HttpServingOptions serving;
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    InspectOptions inspect;
-
-    @Mixin
-    ScreenOption screen;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    AgentRunner runner;
-
     @Override
     public Integer call() {
         List<TunnelEntry> entries;
         AgentSettings settings;
-        InspectorSettings inspector;
         try {
             AgentConfig config = AgentConfigReader.read(file.path);
             entries = config.select(names);
@@ -71,21 +47,20 @@ public class StartCommand implements Callable<Integer> {
                     connection,
                     entries.stream().map(TunnelEntry::spec).toList(),
                     entries.stream().map(TunnelEntry::label).toList());
-            inspector = inspect.settings(settings.upstreamTimeout());
         } catch (InvalidConfigException e) {
             e.lines().forEach(AgentRunner::fatal);
             return AgentExit.CONFIG_ERROR;
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
-        runner.screen(screen, settings, entries.stream().map(TunnelEntry::label).toList());
-        ConsoleReporter reporter = new ConsoleReporter(System.out, System.err, entries);
         // The inspector also serves /api/status (porthole status), so it runs for TCP-only files too.
-        ExchangeTap tap = runner.inspector(inspector);
-        UpstreamByKind upstreams = new UpstreamByKind(
-                serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(reporter), tap),
-                new TcpUpstream(vertx, Duration.ofSeconds(5)),
-                new UdpUpstream(vertx, Duration.ofSeconds(60), 1024));
-        return runner.run(settings, upstreams, reporter).code();
+        return serve(
+                settings,
+                entries.stream().map(TunnelEntry::label).toList(),
+                () -> new ConsoleReporter(System.out, System.err, entries),
+                http -> new UpstreamByKind(
+                        http,
+                        new TcpUpstream(vertx, Duration.ofSeconds(5)),
+                        new UdpUpstream(vertx, Duration.ofSeconds(60), 1024)));
     }
 }

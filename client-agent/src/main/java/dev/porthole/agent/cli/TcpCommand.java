@@ -1,13 +1,10 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.TcpUpstream;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,7 +18,7 @@ import picocli.CommandLine.Parameters;
             "Private (--private --name NAME): only granted clients reach it, with",
             "'porthole connect NAME'. Everything else goes to standard error."
         })
-public class TcpCommand implements Callable<Integer> {
+public class TcpCommand extends PortTunnelCommand {
 
     @Parameters(
             index = "0",
@@ -37,28 +34,13 @@ public class TcpCommand implements Callable<Integer> {
                     "Public port to ask for, from the gateway's range; 0 (default) for any free one (env TUNNEL_PORT).")
     int port;
 
-    @Mixin
-    PrivateName privateName;
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    ScreenOption screen;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    AgentRunner runner;
+    @Override
+    StreamAcceptor acceptor() {
+        return new TcpUpstream(vertx, Duration.ofSeconds(5));
+    }
 
     @Override
-    public Integer call() {
-        return runner.runTunnel(
-                connection,
-                screen,
-                () -> new TcpUpstream(vertx, Duration.ofSeconds(5)),
-                () -> TunnelSpec.tcp(
-                        upstream, port, privateName.privateTunnel, privateName.name, option -> "--" + option));
+    TunnelSpec tunnel() {
+        return TunnelSpec.tcp(upstream, port, privateName.privateTunnel, privateName.name, option -> "--" + option);
     }
 }

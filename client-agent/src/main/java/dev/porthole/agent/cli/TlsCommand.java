@@ -2,12 +2,8 @@ package dev.porthole.agent.cli;
 
 import dev.porthole.agent.tunnel.TunnelSpec;
 import dev.porthole.agent.upstream.TcpUpstream;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,7 +18,7 @@ import picocli.CommandLine.Parameters;
             "so the local service's own certificate, which must name NAME.<domain>, is what visitors see.",
             "Prints the public address on standard output; everything else goes to standard error."
         })
-public class TlsCommand implements Callable<Integer> {
+public class TlsCommand extends GatewayCommand {
 
     @Parameters(
             index = "0",
@@ -36,15 +32,6 @@ public class TlsCommand implements Callable<Integer> {
             defaultValue = "${env:SUB_DOMAIN}",
             description = "The name visitors ask for: NAME.<domain> (env SUB_DOMAIN); required.")
     String subdomain;
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    AgentRunner runner;
 
     @Override
     public Integer call() {

@@ -1,9 +1,7 @@
 package dev.porthole.agent.cli;
 
+import dev.porthole.agent.tunnel.StreamAcceptor;
 import dev.porthole.agent.tunnel.TunnelSpec;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +19,7 @@ import picocli.CommandLine.Parameters;
             "porthole connect NAME --udp.",
             "Datagrams may be dropped (UDP promises no delivery); everything else goes to standard error."
         })
-public class UdpCommand implements Callable<Integer> {
+public class UdpCommand extends PortTunnelCommand {
 
     @Parameters(
             index = "0",
@@ -38,30 +36,15 @@ public class UdpCommand implements Callable<Integer> {
     int port;
 
     @Mixin
-    PrivateName privateName;
-
-    @Mixin
     UdpFlows flows;
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    ScreenOption screen;
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    AgentRunner runner;
+    @Override
+    StreamAcceptor acceptor() {
+        return flows.upstream(vertx);
+    }
 
     @Override
-    public Integer call() {
-        return runner.runTunnel(
-                connection,
-                screen,
-                () -> flows.upstream(vertx),
-                () -> TunnelSpec.udp(
-                        upstream, port, privateName.privateTunnel, privateName.name, option -> "--" + option));
+    TunnelSpec tunnel() {
+        return TunnelSpec.udp(upstream, port, privateName.privateTunnel, privateName.name, option -> "--" + option);
     }
 }

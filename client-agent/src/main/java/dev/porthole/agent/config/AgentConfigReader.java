@@ -7,8 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.porthole.agent.policy.PolicyInput;
 import dev.porthole.agent.tunnel.TunnelSpec;
-import dev.porthole.agent.upstream.UpstreamAddress;
-import dev.porthole.agent.upstream.UpstreamHttpOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,30 +24,17 @@ import java.util.regex.Pattern;
 /**
  * Reads porthole.yml for {@code porthole start} and {@code porthole config check} alike. It walks
  * the YAML token by token so that every mistake can name its line and key, and it checks the
- * whole file before answering: all mistakes are reported at once, not only the first.
+ * whole file before answering: all mistakes are reported at once, not only the first. The keys
+ * of each tunnel entry are checked by {@link TunnelEntryReader}.
  */
 public final class AgentConfigReader {
-
-    /** Keys of one tunnel entry, in the order the example and the docs list them. */
-    static final List<String> ENTRY_KEYS = List.of(
-            "type",
-            "upstream",
-            "subdomain",
-            "host-header",
-            "upstream-basic-auth",
-            "upstream-tls",
-            "upstream-tls-verify",
-            "upstream-protocol",
-            "policy",
-            "port",
-            "private",
-            "name");
 
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
     private static final YAMLFactory YAML = new YAMLFactory();
 
     private final List<ConfigProblem> problems = new ArrayList<>();
     private final List<TunnelEntry> tunnels = new ArrayList<>();
+    private final TunnelEntryReader entryReader = new TunnelEntryReader(problems);
     private String server;
     private Boolean ha;
 
@@ -93,9 +78,6 @@ public final class AgentConfigReader {
         return new AgentConfig(reader.server, reader.tunnels, reader.ha);
     }
 
-    /** A scalar as written, with its line. */
-    private record Value(String text, JsonToken token, int line) {}
-
     private void document(JsonParser parser) throws IOException {
         JsonToken token = parser.nextToken();
         if (token == null) {
@@ -118,7 +100,7 @@ public final class AgentConfigReader {
             }
             switch (key) {
                 case "server" -> {
-                    Value value = scalar(parser, key, line);
+                    YamlScalar value = scalar(parser, key, line);
                     if (value != null) {
                         server = value.text().trim();
                     }
@@ -177,7 +159,7 @@ public final class AgentConfigReader {
                 parser.skipChildren();
                 continue;
             }
-            Map<String, Value> fields = new LinkedHashMap<>();
+            Map<String, YamlScalar> fields = new LinkedHashMap<>();
             PolicyInput policy = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
@@ -189,139 +171,23 @@ public final class AgentConfigReader {
                     }
                     policy = PolicyBlock.read(parser, path + ".policy", keyLine, problems);
                     // Marks the key as present for the per-kind checks.
-                    fields.putIfAbsent(key, new Value("", JsonToken.START_OBJECT, keyLine));
+                    fields.putIfAbsent(key, new YamlScalar("", JsonToken.START_OBJECT, keyLine));
                     continue;
                 }
-                Value value = scalar(parser, path + "." + key, keyLine);
+                YamlScalar value = scalar(parser, path + "." + key, keyLine);
                 if (value != null && fields.putIfAbsent(key, value) != null) {
                     problem(keyLine, path + "." + key, "appears twice; keep one");
                 }
             }
-            entry(label, labelLine, fields, policy);
+            TunnelEntry entry = entryReader.read(label, labelLine, fields, policy);
+            if (entry != null) {
+                tunnels.add(entry);
+            }
         }
         if (entries == 0) {
             problem(line, "tunnels", "is empty; list at least one tunnel");
         }
         duplicates();
-    }
-
-    private void entry(String label, int labelLine, Map<String, Value> fields, PolicyInput policy) {
-        String path = "tunnels." + label;
-        int before = problems.size();
-        for (Map.Entry<String, Value> field : fields.entrySet()) {
-            if (!ENTRY_KEYS.contains(field.getKey())) {
-                problem(
-                        field.getValue().line(),
-                        path + "." + field.getKey(),
-                        "unknown key; a tunnel takes " + String.join(", ", ENTRY_KEYS));
-            }
-        }
-        Value type = fields.get("type");
-        Value upstream = fields.get("upstream");
-        if (type == null) {
-            problem(labelLine, path + ".type", "missing; write 'type: http', 'type: tcp', 'type: tls' or 'type: udp'");
-        }
-        if (upstream == null) {
-            problem(
-                    labelLine,
-                    path + ".upstream",
-                    "missing; write the local service, e.g. 'upstream: 3000' or 'upstream: localhost:8080'");
-        } else {
-            try {
-                UpstreamAddress.parse(upstream.text());
-            } catch (IllegalArgumentException e) {
-                problem(upstream.line(), path + ".upstream", e.getMessage());
-            }
-        }
-        String kind = type == null ? null : type.text().trim();
-        if ("http".equals(kind)) {
-            only(fields, path, "tcp", "port", "private", "name");
-        } else if ("tcp".equals(kind)) {
-            only(
-                    fields,
-                    path,
-                    "http",
-                    "subdomain",
-                    "host-header",
-                    "upstream-basic-auth",
-                    "upstream-tls",
-                    "upstream-tls-verify",
-                    "upstream-protocol",
-                    "policy");
-        } else if ("tls".equals(kind)) {
-            only(fields, path, "tcp", "port", "private", "name");
-            only(
-                    fields,
-                    path,
-                    "http",
-                    "host-header",
-                    "upstream-basic-auth",
-                    "upstream-tls",
-                    "upstream-tls-verify",
-                    "upstream-protocol",
-                    "policy");
-        } else if ("udp".equals(kind)) {
-            only(
-                    fields,
-                    path,
-                    "http",
-                    "subdomain",
-                    "host-header",
-                    "upstream-basic-auth",
-                    "upstream-tls",
-                    "upstream-tls-verify",
-                    "policy");
-        } else if (type != null) {
-            problem(type.line(), path + ".type", "must be 'http', 'tcp', 'tls' or 'udp', was '" + type.text() + "'");
-        }
-        Integer port = number(fields.get("port"), path + ".port");
-        Boolean privateTunnel = bool(fields.get("private"), path + ".private");
-        Boolean tls = bool(fields.get("upstream-tls"), path + ".upstream-tls");
-        Boolean tlsVerify = bool(fields.get("upstream-tls-verify"), path + ".upstream-tls-verify");
-        if (tlsVerify != null && !Boolean.TRUE.equals(tls)) {
-            problem(
-                    fields.get("upstream-tls-verify").line(),
-                    path + ".upstream-tls-verify",
-                    "applies to HTTPS upstreams only; add 'upstream-tls: true'");
-        }
-        if (problems.size() > before) {
-            return;
-        }
-        try {
-            TunnelSpec spec = "udp".equals(kind)
-                    ? TunnelSpec.udp(
-                            upstream.text(),
-                            port == null ? 0 : port,
-                            Boolean.TRUE.equals(privateTunnel),
-                            text(fields.get("name")),
-                            option -> "'" + option + "'")
-                    : "tls".equals(kind)
-                            ? TunnelSpec.tls(
-                                    upstream.text(), text(fields.get("subdomain")), option -> "'" + option + "'")
-                            : "http".equals(kind)
-                                    ? TunnelSpec.http(
-                                            upstream.text(),
-                                            text(fields.get("subdomain")),
-                                            UpstreamHttpOptions.of(
-                                                    text(fields.get("host-header")),
-                                                    text(fields.get("upstream-basic-auth")),
-                                                    Boolean.TRUE.equals(tls),
-                                                    !Boolean.FALSE.equals(tlsVerify),
-                                                    text(fields.get("upstream-protocol")),
-                                                    option -> "'" + option + "'"))
-                                    : TunnelSpec.tcp(
-                                            upstream.text(),
-                                            port == null ? 0 : port,
-                                            Boolean.TRUE.equals(privateTunnel),
-                                            text(fields.get("name")),
-                                            option -> "'" + option + "'");
-            if (policy != null && !policy.isEmpty()) {
-                spec = spec.withPolicy(policy.toPolicy(rule -> "'policy." + rule + "'"));
-            }
-            tunnels.add(new TunnelEntry(label, spec));
-        } catch (IllegalArgumentException e) {
-            problem(labelLine, path, e.getMessage());
-        }
     }
 
     /** Two entries asking for the same name or port would fight over it. */
@@ -342,16 +208,7 @@ public final class AgentConfigReader {
         }
     }
 
-    private void only(Map<String, Value> fields, String path, String otherKind, String... keys) {
-        for (String key : keys) {
-            Value value = fields.get(key);
-            if (value != null) {
-                problem(value.line(), path + "." + key, "is for " + otherKind + " tunnels only");
-            }
-        }
-    }
-
-    private Value scalar(JsonParser parser, String key, int line) throws IOException {
+    private YamlScalar scalar(JsonParser parser, String key, int line) throws IOException {
         JsonToken token = parser.currentToken();
         if (token.isStructStart()) {
             problem(line, key, "must be a single value, not a list or a mapping");
@@ -362,34 +219,7 @@ public final class AgentConfigReader {
             problem(line, key, "has no value");
             return null;
         }
-        return new Value(parser.getText(), token, line);
-    }
-
-    private Integer number(Value value, String key) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(value.text().trim());
-        } catch (NumberFormatException e) {
-            problem(value.line(), key, "must be a port number, was '" + value.text() + "'");
-            return null;
-        }
-    }
-
-    private Boolean bool(Value value, String key) {
-        if (value == null) {
-            return null;
-        }
-        if (value.token() == JsonToken.VALUE_TRUE || value.token() == JsonToken.VALUE_FALSE) {
-            return value.token() == JsonToken.VALUE_TRUE;
-        }
-        problem(value.line(), key, "must be true or false, was '" + value.text() + "'");
-        return null;
-    }
-
-    private static String text(Value value) {
-        return value == null ? null : value.text();
+        return new YamlScalar(parser.getText(), token, line);
     }
 
     /** SnakeYAML's message spans lines with excerpts and carets; keep its sentences. */

@@ -4,9 +4,8 @@ import dev.porthole.agent.tunnel.AgentExit;
 import dev.porthole.agent.tunnel.AgentSettings;
 import dev.porthole.agent.tunnel.Backoff;
 import dev.porthole.agent.tunnel.GatewayTrust;
+import dev.porthole.agent.tunnel.LoggingTunnelListener;
 import dev.porthole.agent.tunnel.TunnelClient;
-import dev.porthole.agent.tunnel.TunnelListener;
-import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.TunnelResult;
 import io.vertx.core.Vertx;
@@ -74,37 +73,20 @@ public final class PrivateTunnels implements AutoCloseable {
         trust.warnings(server).forEach(LOG::warn);
         Vertx vertx = Vertx.vertx();
         CompletableFuture<Void> connected = new CompletableFuture<>();
-        AgentSettings settings = new AgentSettings(
-                server,
-                "/_porthole/agent",
-                authorization,
-                null,
-                "dialer-" + UUID.randomUUID(),
-                List.of(),
-                Duration.ofSeconds(60),
-                0,
-                Duration.ofSeconds(30),
-                0,
-                false,
-                trust);
+        AgentSettings settings = AgentSettings.of(server, "dialer-" + UUID.randomUUID(), draft -> {
+            draft.authorization = authorization;
+            draft.upstreamTimeout = Duration.ofSeconds(60);
+            draft.maxUpstreamConnections = 0;
+            draft.trust = trust;
+        });
         TunnelClient client = new TunnelClient(
                 vertx,
                 settings,
                 (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "this client only dials"),
-                new TunnelListener() {
+                new LoggingTunnelListener(LOG) {
                     @Override
                     public void connected(List<TunnelResult> results, boolean first) {
                         connected.complete(null);
-                    }
-
-                    @Override
-                    public void notice(Notice notice) {
-                        LOG.info(notice.text());
-                    }
-
-                    @Override
-                    public void retrying(String reason, Duration retryIn) {
-                        LOG.warnf("%s; retrying in %d ms", reason, retryIn.toMillis());
                     }
                 },
                 Backoff.halfSecondTo30Seconds(),

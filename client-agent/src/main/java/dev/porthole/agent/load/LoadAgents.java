@@ -130,17 +130,11 @@ public final class LoadAgents {
                 : IntStream.range(0, tunnels)
                         .mapToObj(t -> new TunnelSpec(TunnelKind.HTTP, name + "-" + t, 0, false, nobody))
                         .toList();
-        AgentSettings settings = new AgentSettings(
-                server,
-                "/_porthole/agent",
-                authorization,
-                null,
-                "load-" + name,
-                specs,
-                Duration.ofSeconds(30),
-                1,
-                Duration.ofSeconds(30),
-                0);
+        AgentSettings settings = AgentSettings.of(server, "load-" + name, draft -> {
+            draft.authorization = authorization;
+            draft.tunnels = specs;
+            draft.maxUpstreamConnections = 1;
+        });
         TunnelClient client = new TunnelClient(
                 vertx,
                 settings,

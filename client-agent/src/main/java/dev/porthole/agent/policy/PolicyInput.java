@@ -67,34 +67,6 @@ public record PolicyInput(
     public static final List<String> SINGLE =
             List.of("rate-limit", "oidc-issuer", "oidc-client-id", "oidc-client-secret");
 
-    /** A policy without an OIDC login. */
-    public PolicyInput(
-            List<String> basicAuth,
-            List<String> allowCidr,
-            List<String> denyCidr,
-            List<String> verifyWebhook,
-            List<String> requestHeaderAdd,
-            List<String> requestHeaderRemove,
-            List<String> responseHeaderAdd,
-            List<String> responseHeaderRemove,
-            String rateLimit) {
-        this(
-                basicAuth,
-                allowCidr,
-                denyCidr,
-                verifyWebhook,
-                requestHeaderAdd,
-                requestHeaderRemove,
-                responseHeaderAdd,
-                responseHeaderRemove,
-                rateLimit,
-                null,
-                null,
-                null,
-                null,
-                null);
-    }
-
     /** bcrypt cost of the hashes sent; the gateway takes 4 to 12 and checks each presented password once. */
     static final int BCRYPT_COST = 10;
 

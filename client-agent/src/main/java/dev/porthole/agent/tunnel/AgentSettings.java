@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything the tunnel client needs to connect.
@@ -41,65 +42,13 @@ public record AgentSettings(
     /** How long a new agent tries before it says what is wrong with --server and stops. */
     public static final Duration DEFAULT_FIRST_CONNECT_WINDOW = Duration.ofSeconds(10);
 
-    /** Settings with the default first-connect window. */
-    public AgentSettings(
-            URI server,
-            String agentPath,
-            String authorization,
-            String clientId,
-            String agentId,
-            List<TunnelSpec> tunnels,
-            Duration upstreamTimeout,
-            int maxUpstreamConnections,
-            Duration maxReconnectDelay,
-            int maxAttempts,
-            boolean ha,
-            GatewayTrust trust) {
-        this(
-                server,
-                agentPath,
-                authorization,
-                clientId,
-                agentId,
-                tunnels,
-                upstreamTimeout,
-                maxUpstreamConnections,
-                maxReconnectDelay,
-                maxAttempts,
-                ha,
-                trust,
-                DEFAULT_FIRST_CONNECT_WINDOW);
-    }
+    /** The agent endpoint's path on a gateway that does not move it. */
+    public static final String DEFAULT_AGENT_PATH = "/_porthole/agent";
 
-    /** Settings that check the gateway's certificate with the system trust store. */
-    public AgentSettings(
-            URI server,
-            String agentPath,
-            String authorization,
-            String clientId,
-            String agentId,
-            List<TunnelSpec> tunnels,
-            Duration upstreamTimeout,
-            int maxUpstreamConnections,
-            Duration maxReconnectDelay,
-            int maxAttempts,
-            boolean ha) {
-        this(
-                server,
-                agentPath,
-                authorization,
-                clientId,
-                agentId,
-                tunnels,
-                upstreamTimeout,
-                maxUpstreamConnections,
-                maxReconnectDelay,
-                maxAttempts,
-                ha,
-                GatewayTrust.SYSTEM);
-    }
-
-    /** Settings with one connection. */
+    /**
+     * Settings with one connection, the system trust store and the default first-connect window.
+     * The e2e tests' short form; everything else builds its settings with {@link #of}.
+     */
     public AgentSettings(
             URI server,
             String agentPath,
@@ -122,7 +71,9 @@ public record AgentSettings(
                 maxUpstreamConnections,
                 maxReconnectDelay,
                 maxAttempts,
-                false);
+                false,
+                GatewayTrust.SYSTEM,
+                DEFAULT_FIRST_CONNECT_WINDOW);
     }
 
     public AgentSettings {
@@ -131,24 +82,6 @@ public record AgentSettings(
         Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(firstConnectWindow, "firstConnectWindow");
         tunnels = List.copyOf(tunnels);
-    }
-
-    /** The same settings with another first-connect window. */
-    public AgentSettings withFirstConnectWindow(Duration window) {
-        return new AgentSettings(
-                server,
-                agentPath,
-                authorization,
-                clientId,
-                agentId,
-                tunnels,
-                upstreamTimeout,
-                maxUpstreamConnections,
-                maxReconnectDelay,
-                maxAttempts,
-                ha,
-                trust,
-                window);
     }
 
     /** The WebSocket URL of the gateway's agent endpoint. */
@@ -164,5 +97,53 @@ public record AgentSettings(
         String basePath = server.getPath() == null ? "" : server.getPath().replaceAll("/+$", "");
         int port = server.getPort() > 0 ? server.getPort() : (scheme.equals("wss") ? 443 : 80);
         return URI.create(scheme + "://" + server.getHost() + ":" + port + basePath + agentPath);
+    }
+
+    /**
+     * Settings for {@code server} and this process's {@code agentId}: {@code choices} sets what
+     * differs from the defaults of a {@link Draft}.
+     */
+    public static AgentSettings of(URI server, String agentId, Consumer<Draft> choices) {
+        Draft draft = new Draft();
+        choices.accept(draft);
+        return new AgentSettings(
+                server,
+                draft.agentPath,
+                draft.authorization,
+                draft.clientId,
+                agentId,
+                draft.tunnels,
+                draft.upstreamTimeout,
+                draft.maxUpstreamConnections,
+                draft.maxReconnectDelay,
+                draft.maxAttempts,
+                draft.ha,
+                draft.trust,
+                draft.firstConnectWindow);
+    }
+
+    /**
+     * The settings {@link #of} leaves to the caller, each with its default: the fields mean what
+     * the record's components of the same name mean.
+     */
+    public static final class Draft {
+        public String agentPath = DEFAULT_AGENT_PATH;
+        /** Public mode. */
+        public String authorization;
+
+        public String clientId;
+        public List<TunnelSpec> tunnels = List.of();
+        public Duration upstreamTimeout = Duration.ofSeconds(30);
+        public int maxUpstreamConnections = 100;
+        public Duration maxReconnectDelay = Duration.ofSeconds(30);
+        /** Attempts for ever. */
+        public int maxAttempts;
+        /** One connection. */
+        public boolean ha;
+
+        public GatewayTrust trust = GatewayTrust.SYSTEM;
+        public Duration firstConnectWindow = DEFAULT_FIRST_CONNECT_WINDOW;
+
+        private Draft() {}
     }
 }

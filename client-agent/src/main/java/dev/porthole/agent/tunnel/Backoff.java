@@ -37,12 +37,12 @@ public final class Backoff {
 
     /** The back-off of the agents built in code (dial and listener APIs, load agents): from half a second up to 30 s, jittered. */
     public static Backoff halfSecondTo30Seconds() {
-        return new Backoff(
-                Duration.ofMillis(500),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(30),
-                new SecureRandom(),
-                Clock.systemUTC());
+        return halfSecondTo(Duration.ofSeconds(30));
+    }
+
+    /** From half a second up to {@code max}, jittered; a connection up for 30 s starts the sequence again. */
+    public static Backoff halfSecondTo(Duration max) {
+        return new Backoff(Duration.ofMillis(500), max, Duration.ofSeconds(30), new SecureRandom(), Clock.systemUTC());
     }
 
     /** The delay before the next attempt. */

@@ -50,30 +50,35 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
         }
     }
 
+    /** One of the base's checks, when there is a base ({@code --insecure} has none). */
+    @FunctionalInterface
+    private interface BaseCheck {
+        void check(X509ExtendedTrustManager base) throws CertificateException;
+    }
+
+    /** The base's check of the chain, then the pins. */
+    private void checkServer(X509Certificate[] chain, BaseCheck baseCheck) throws CertificateException {
+        if (base != null) {
+            baseCheck.check(base);
+        }
+        checkPin(chain);
+    }
+
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        if (base != null) {
-            base.checkServerTrusted(chain, authType, engine);
-        }
-        checkPin(chain);
+        checkServer(chain, trust -> trust.checkServerTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        if (base != null) {
-            base.checkServerTrusted(chain, authType, socket);
-        }
-        checkPin(chain);
+        checkServer(chain, trust -> trust.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        if (base != null) {
-            base.checkServerTrusted(chain, authType);
-        }
-        checkPin(chain);
+        checkServer(chain, trust -> trust.checkServerTrusted(chain, authType));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.TunnelResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** What the tunnel client reports to the person running it. */
 public interface TunnelListener {
@@ -19,6 +20,22 @@ public interface TunnelListener {
         @Override
         public void retrying(String reason, Duration retryIn) {}
     };
+
+    /** Completes {@code welcomed} at the first handshake and says nothing: for clients that only wait for the gateway. */
+    static TunnelListener welcoming(CompletableFuture<Void> welcomed) {
+        return new TunnelListener() {
+            @Override
+            public void connected(List<TunnelResult> results, boolean first) {
+                welcomed.complete(null);
+            }
+
+            @Override
+            public void notice(Notice notice) {}
+
+            @Override
+            public void retrying(String reason, Duration retryIn) {}
+        };
+    }
 
     /** The gateway answered the handshake; {@code first} is false after a reconnect. */
     void connected(List<TunnelResult> results, boolean first);

@@ -45,10 +45,7 @@ public final class TcpUpstream implements StreamAcceptor {
 
     @Override
     public void accept(MuxStream stream, Open open, TunnelSpec tunnel) {
-        if (open.request() != null) {
-            stream.reset(
-                    ResetCode.STREAM_ERROR,
-                    "tunnel '" + tunnel.name() + "' is TCP but the stream carries an HTTP request");
+        if (StreamAcceptor.refusedHttpOnTcp(stream, open, tunnel)) {
             return;
         }
         UpstreamAddress upstream = tunnel.upstream();

@@ -1,5 +1,6 @@
 package dev.porthole.agent.api;
 
+import dev.porthole.agent.tunnel.WelcomingGateway;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.ProtocolVersion;
 import dev.porthole.protocol.message.ConnectionMessage;
@@ -15,9 +16,7 @@ import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.MuxStream;
-import dev.porthole.protocol.mux.WebSocketTransport;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,22 +47,7 @@ final class StandInGateway implements AutoCloseable {
 
     StandInGateway(Map<String, String> refusals) throws Exception {
         this.refusals = refusals;
-        this.port = vertx.createHttpServer(
-                        new HttpServerOptions().setMaxWebSocketFrameSize(65536).setMaxWebSocketMessageSize(65536))
-                .webSocketHandler(socket -> {
-                    MuxSession mux = new MuxSession(
-                            Vertx.currentContext(),
-                            new WebSocketTransport(socket),
-                            MuxSettings.DEFAULTS,
-                            MuxSession.Role.GATEWAY);
-                    mux.listener(new Session(mux));
-                    WebSocketTransport.bind(socket, mux);
-                })
-                .listen(0, "127.0.0.1")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS)
-                .actualPort();
+        this.port = WelcomingGateway.listen(vertx, Session::new);
     }
 
     StandInGateway() throws Exception {
@@ -114,11 +98,7 @@ final class StandInGateway implements AutoCloseable {
         }
 
         private void onHello(Hello hello) {
-            try {
-                mux.peerLimits(hello.initialWindow(), hello.maxFrameSize());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            WelcomingGateway.takeLimits(mux, hello);
             List<TunnelResult> results = new ArrayList<>();
             for (TunnelRequest request : hello.tunnels()) {
                 String refusal = refusals.get(request.name());

@@ -13,6 +13,8 @@ import io.quarkus.elytron.security.common.BcryptUtil;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.wildfly.security.password.interfaces.BCryptPassword;
 import org.wildfly.security.password.util.ModularCrypt;
@@ -22,7 +24,44 @@ class PolicyInputTest {
 
     private static PolicyInput input(List<String> basicAuth, List<String> webhooks, List<String> headers) {
         return new PolicyInput(
-                basicAuth, List.of("10.0.0.0/8"), null, webhooks, headers, List.of("Cookie"), null, null, " 100/min ");
+                basicAuth,
+                List.of("10.0.0.0/8"),
+                null,
+                webhooks,
+                headers,
+                List.of("Cookie"),
+                null,
+                null,
+                " 100/min ",
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
+
+    /** porthole.yml with one HTTP tunnel, "web", whose policy block holds these rules, one a line. */
+    private static AgentConfig webTunnelWithPolicy(String... rules) throws InvalidConfigException {
+        return AgentConfigReader.parse(
+                "porthole.yml",
+                """
+                tunnels:
+                  web:
+                    type: http
+                    upstream: 3000
+                    policy:
+                """ + Stream.of(rules).map(rule -> "      " + rule + "\n").collect(Collectors.joining()));
+    }
+
+    /** What {@code porthole status} shows of the file's first tunnel, as the tunnel "web". */
+    private static JsonObject statusOfFirstTunnel(AgentConfig config) {
+        return new AgentStatus(
+                        "a",
+                        "http://gw",
+                        List.of(config.tunnels().getFirst().spec()),
+                        List.of("web"),
+                        Clock.systemUTC())
+                .toJson();
     }
 
     @Test
@@ -65,28 +104,16 @@ class PolicyInputTest {
 
     @Test
     void aPolicyBlockInPortholeYmlGivesTheSamePolicyAndStatusShowsRuleNamesOnly() throws Exception {
-        AgentConfig config = AgentConfigReader.parse("porthole.yml", """
-                tunnels:
-                  web:
-                    type: http
-                    upstream: 3000
-                    policy:
-                      basic-auth: [alice:s3cret]
-                      allow-cidr: [10.0.0.0/8, "::1/128"]
-                      verify-webhook: stripe:whsec_abc
-                      rate-limit: 5/s
-                """);
+        AgentConfig config = webTunnelWithPolicy(
+                "basic-auth: [alice:s3cret]",
+                "allow-cidr: [10.0.0.0/8, \"::1/128\"]",
+                "verify-webhook: stripe:whsec_abc",
+                "rate-limit: 5/s");
         TunnelPolicy policy = config.tunnels().getFirst().spec().policy();
         assertThat(policy.allowCidrs()).containsExactly("10.0.0.0/8", "::1/128");
         assertThat(policy.webhooks()).containsExactly(new TunnelPolicy.Webhook("stripe", "", "whsec_abc"));
         assertThat(policy.rateLimit()).isEqualTo("5/s");
-        JsonObject status = new AgentStatus(
-                        "a",
-                        "http://gw",
-                        List.of(config.tunnels().getFirst().spec()),
-                        List.of("web"),
-                        Clock.systemUTC())
-                .toJson();
+        JsonObject status = statusOfFirstTunnel(config);
         assertThat(status.getJsonArray("tunnels").getJsonObject(0).getString("policy"))
                 .isEqualTo("basic-auth, allow-cidr, verify-webhook stripe, rate-limit 5/s");
         assertThat(status.encode()).doesNotContain("s3cret", "whsec_abc", "$2");
@@ -122,18 +149,12 @@ class PolicyInputTest {
 
     @Test
     void anOidcLoginComesFromTheBlockOrFlagsAndItsSecretIsNeverShown() throws Exception {
-        AgentConfig config = AgentConfigReader.parse("porthole.yml", """
-                tunnels:
-                  web:
-                    type: http
-                    upstream: 3000
-                    policy:
-                      oidc-issuer: https://id.example.com
-                      oidc-client-id: porthole
-                      oidc-client-secret: oidc-s3cret
-                      oidc-allow-domain: [example.com, example.org]
-                      oidc-allow-claim: groups=admins
-                """);
+        AgentConfig config = webTunnelWithPolicy(
+                "oidc-issuer: https://id.example.com",
+                "oidc-client-id: porthole",
+                "oidc-client-secret: oidc-s3cret",
+                "oidc-allow-domain: [example.com, example.org]",
+                "oidc-allow-claim: groups=admins");
         TunnelPolicy policy = config.tunnels().getFirst().spec().policy();
         assertThat(policy.oidc())
                 .isEqualTo(new TunnelPolicy.Oidc(
@@ -142,13 +163,7 @@ class PolicyInputTest {
                         "oidc-s3cret",
                         List.of("example.com", "example.org"),
                         List.of("groups=admins")));
-        JsonObject status = new AgentStatus(
-                        "a",
-                        "http://gw",
-                        List.of(config.tunnels().getFirst().spec()),
-                        List.of("web"),
-                        Clock.systemUTC())
-                .toJson();
+        JsonObject status = statusOfFirstTunnel(config);
         assertThat(status.getJsonArray("tunnels").getJsonObject(0).getString("policy"))
                 .isEqualTo("oidc https://id.example.com");
         assertThat(status.encode()).doesNotContain("oidc-s3cret");

@@ -11,17 +11,11 @@ import org.junit.jupiter.api.Test;
 class AgentSettingsTest {
 
     private static AgentSettings settings(String server) {
-        return new AgentSettings(
-                URI.create(server),
-                "/_porthole/agent",
-                null,
-                null,
-                "a",
-                List.of(),
-                Duration.ofSeconds(1),
-                1,
-                Duration.ofSeconds(1),
-                0);
+        return AgentSettings.of(URI.create(server), "a", draft -> {
+            draft.upstreamTimeout = Duration.ofSeconds(1);
+            draft.maxUpstreamConnections = 1;
+            draft.maxReconnectDelay = Duration.ofSeconds(1);
+        });
     }
 
     @Test
@@ -33,6 +27,26 @@ class AgentSettingsTest {
         assertThat(settings("http://gw.example.com/base/").endpoint())
                 .hasToString("ws://gw.example.com:80/base/_porthole/agent");
         assertThat(settings("http://[::1]:8080").endpoint()).hasToString("ws://[::1]:8080/_porthole/agent");
+    }
+
+    @Test
+    void settingsNamedByDraftDefaultToOneSystemTrustedConnectionThatNeverGivesUp() {
+        URI server = URI.create("http://gw.example.com");
+        assertThat(AgentSettings.of(server, "a", draft -> {}))
+                .isEqualTo(new AgentSettings(
+                        server,
+                        "/_porthole/agent",
+                        null,
+                        null,
+                        "a",
+                        List.of(),
+                        Duration.ofSeconds(30),
+                        100,
+                        Duration.ofSeconds(30),
+                        0,
+                        false,
+                        GatewayTrust.SYSTEM,
+                        AgentSettings.DEFAULT_FIRST_CONNECT_WINDOW));
     }
 
     @Test

@@ -53,17 +53,13 @@ class DrainingRefusalTest {
 
         CompletableFuture<Duration> afterDraining = new CompletableFuture<>();
         CompletableFuture<Duration> afterOther = new CompletableFuture<>();
-        AgentSettings settings = new AgentSettings(
-                URI.create("http://127.0.0.1:" + port),
-                "/_porthole/agent",
-                null,
-                null,
-                "agent-draining",
-                List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1))),
-                Duration.ofSeconds(5),
-                1,
-                Duration.ofSeconds(60),
-                0);
+        AgentSettings settings = AgentSettings.of(URI.create("http://127.0.0.1:" + port), "agent-draining", draft -> {
+            draft.tunnels =
+                    List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1)));
+            draft.upstreamTimeout = Duration.ofSeconds(5);
+            draft.maxUpstreamConnections = 1;
+            draft.maxReconnectDelay = Duration.ofSeconds(60);
+        });
         TunnelClient client = new TunnelClient(
                 vertx,
                 settings,

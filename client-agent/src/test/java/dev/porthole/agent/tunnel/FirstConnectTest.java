@@ -6,19 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.agent.screen.LiveScreen;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.protocol.CloseCode;
-import dev.porthole.protocol.ProtocolVersion;
-import dev.porthole.protocol.message.ConnectionMessage;
-import dev.porthole.protocol.message.Hello;
 import dev.porthole.protocol.message.Notice;
-import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
-import dev.porthole.protocol.message.Welcome;
-import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
-import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.WebSocketTransport;
 import dev.porthole.testing.TestCertificates;
 import io.vertx.core.Vertx;
@@ -33,7 +26,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -128,7 +120,8 @@ class FirstConnectTest {
                     MuxSettings.DEFAULTS,
                     MuxSession.Role.GATEWAY);
             sessions.add(mux);
-            mux.listener(new WelcomingGateway(mux));
+            mux.listener(new WelcomingGateway(
+                    mux, List.of(TunnelResult.granted(TunnelKind.HTTP, "app", 0, "http://app.gateway"))));
             WebSocketTransport.bind(socket, mux);
         });
         int port = gateway.listen(0, "127.0.0.1")
@@ -187,18 +180,14 @@ class FirstConnectTest {
     }
 
     private TunnelClient client(String server, TunnelListener listener) {
-        AgentSettings settings = new AgentSettings(
-                        URI.create(server),
-                        "/_porthole/agent",
-                        null,
-                        null,
-                        "agent-first-connect",
-                        List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1))),
-                        Duration.ofSeconds(5),
-                        1,
-                        Duration.ofMillis(200),
-                        0)
-                .withFirstConnectWindow(WINDOW);
+        AgentSettings settings = AgentSettings.of(URI.create(server), "agent-first-connect", draft -> {
+            draft.tunnels =
+                    List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1)));
+            draft.upstreamTimeout = Duration.ofSeconds(5);
+            draft.maxUpstreamConnections = 1;
+            draft.maxReconnectDelay = Duration.ofMillis(200);
+            draft.firstConnectWindow = WINDOW;
+        });
         return new TunnelClient(
                 vertx,
                 settings,
@@ -217,34 +206,5 @@ class FirstConnectTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    /** Answers HELLO with a WELCOME that grants the one HTTP tunnel asked for. */
-    private record WelcomingGateway(MuxSession mux) implements MuxListener {
-        @Override
-        public void onMessage(ConnectionMessage message) {
-            if (message instanceof Hello hello) {
-                try {
-                    mux.peerLimits(hello.initialWindow(), hello.maxFrameSize());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                mux.send(new Welcome(
-                        ProtocolVersion.MAX,
-                        "s-test",
-                        Set.of(),
-                        MuxSettings.DEFAULT_INITIAL_WINDOW,
-                        65536,
-                        List.of(TunnelResult.granted(TunnelKind.HTTP, "app", 0, "http://app.gateway"))));
-            }
-        }
-
-        @Override
-        public void onOpen(MuxStream stream, Open open) {
-            stream.reset(ResetCode.FORBIDDEN, "not in this test");
-        }
-
-        @Override
-        public void onClosed(int code, String reason) {}
     }
 }

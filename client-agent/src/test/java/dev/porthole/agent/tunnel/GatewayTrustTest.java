@@ -72,19 +72,14 @@ class GatewayTrustTest {
     }
 
     private static AgentExit run(HttpServer server, GatewayTrust trust) throws Exception {
-        AgentSettings settings = new AgentSettings(
-                URI.create("https://localhost:" + server.actualPort()),
-                "/_porthole/agent",
-                null,
-                null,
-                "agent-trust-test",
-                List.of(),
-                Duration.ofSeconds(5),
-                1,
-                Duration.ofMillis(100),
-                1,
-                false,
-                trust);
+        AgentSettings settings =
+                AgentSettings.of(URI.create("https://localhost:" + server.actualPort()), "agent-trust-test", draft -> {
+                    draft.upstreamTimeout = Duration.ofSeconds(5);
+                    draft.maxUpstreamConnections = 1;
+                    draft.maxReconnectDelay = Duration.ofMillis(100);
+                    draft.maxAttempts = 1;
+                    draft.trust = trust;
+                });
         TunnelClient client = new TunnelClient(
                 vertx,
                 settings,

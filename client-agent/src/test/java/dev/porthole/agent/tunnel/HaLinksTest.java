@@ -19,9 +19,7 @@ import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.MuxStream;
-import dev.porthole.protocol.mux.WebSocketTransport;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerOptions;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -147,36 +145,16 @@ class HaLinksTest {
      * random name and a TCP tunnel.
      */
     private void start(IntFunction<String> instanceOf, boolean ha) throws Exception {
-        int port = vertx.createHttpServer(
-                        new HttpServerOptions().setMaxWebSocketFrameSize(65536).setMaxWebSocketMessageSize(65536))
-                .webSocketHandler(socket -> {
-                    MuxSession mux = new MuxSession(
-                            vertx.getOrCreateContext(),
-                            new WebSocketTransport(socket),
-                            MuxSettings.DEFAULTS,
-                            MuxSession.Role.GATEWAY);
-                    mux.listener(new StandIn(mux, instanceOf, ha));
-                    WebSocketTransport.bind(socket, mux);
-                })
-                .listen(0, "127.0.0.1")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS)
-                .actualPort();
-        AgentSettings settings = new AgentSettings(
-                URI.create("http://127.0.0.1:" + port),
-                "/_porthole/agent",
-                null,
-                null,
-                "agent-ha",
-                List.of(
-                        new TunnelSpec(TunnelKind.HTTP, "", 0, false, new UpstreamAddress("127.0.0.1", 1)),
-                        new TunnelSpec(TunnelKind.TCP, "", 0, false, new UpstreamAddress("127.0.0.1", 2))),
-                Duration.ofSeconds(5),
-                1,
-                Duration.ofMillis(50),
-                0,
-                true);
+        int port = WelcomingGateway.listen(vertx, mux -> new StandIn(mux, instanceOf, ha));
+        AgentSettings settings = AgentSettings.of(URI.create("http://127.0.0.1:" + port), "agent-ha", draft -> {
+            draft.tunnels = List.of(
+                    new TunnelSpec(TunnelKind.HTTP, "", 0, false, new UpstreamAddress("127.0.0.1", 1)),
+                    new TunnelSpec(TunnelKind.TCP, "", 0, false, new UpstreamAddress("127.0.0.1", 2)));
+            draft.upstreamTimeout = Duration.ofSeconds(5);
+            draft.maxUpstreamConnections = 1;
+            draft.maxReconnectDelay = Duration.ofMillis(50);
+            draft.ha = true;
+        });
         client = new TunnelClient(
                 vertx,
                 settings,
@@ -209,11 +187,7 @@ class HaLinksTest {
         public void onMessage(ConnectionMessage message) {
             switch (message) {
                 case Hello hello -> {
-                    try {
-                        mux.peerLimits(hello.initialWindow(), hello.maxFrameSize());
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
+                    WelcomingGateway.takeLimits(mux, hello);
                     String instance;
                     synchronized (accepted) {
                         instance = instanceOf.apply(accepted.size());

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,6 +62,27 @@ class AgentConfigIT {
         system.close();
     }
 
+    /**
+     * {@code porthole start [tunnels] -c config} with the gateway's token on the command line, waiting
+     * until its status table shows {@code rows} tunnel lines below the header.
+     */
+    private static ServiceProcess startWithToken(String name, Path config, int rows, String... tunnels) {
+        List<String> command = new ArrayList<>(List.of("start"));
+        command.addAll(List.of(tunnels));
+        command.addAll(List.of("-c", config.toString(), "--no-inspect", "--token", TOKEN));
+        ServiceProcess agent = system.launchCommand(name, command, Map.of());
+        awaitStatusTable(agent, rows);
+        return agent;
+    }
+
+    /** Waits until the agent printed its status table: the header and {@code rows} tunnel lines. */
+    private static void awaitStatusTable(ServiceProcess agent, int rows) {
+        Awaitility.await("the status table")
+                .atMost(PortholeSystem.START_TIMEOUT)
+                .failFast("the agent exited", () -> !agent.isAlive())
+                .until(() -> agent.stdout().size() >= 1 + rows);
+    }
+
     @Test
     void startsThreeTunnelsFromOneFileWhereOneIsRefusedAndTwoServe() throws Exception {
         Path config = Files.writeString(DIR.resolve("three.yml"), """
@@ -86,10 +108,7 @@ class AgentConfigIT {
                 List.of("start", "-c", config.toString(), "--inspect-address", inspector),
                 Map.of("TOKEN", TOKEN));
 
-        Awaitility.await("the status table")
-                .atMost(PortholeSystem.START_TIMEOUT)
-                .failFast("the agent exited", () -> !agent.isAlive())
-                .until(() -> agent.stdout().size() >= 3);
+        awaitStatusTable(agent, 2);
         List<String> table = agent.stdout();
         assertThat(table.get(0)).matches("NAME +TYPE +ADDRESS +UPSTREAM");
         assertThat(table.get(1))
@@ -126,13 +145,9 @@ class AgentConfigIT {
 
     @Test
     void loginSavesTheTokenOwnerOnlyAndLaterCommandsUseIt() throws Exception {
-        Path configDir = Files.createDirectories(DIR.resolve("home-" + System.nanoTime()))
-                .resolve("porthole");
+        Path configDir = newConfigDir();
         Map<String, String> env = Map.of("PORTHOLE_CONFIG_DIR", configDir.toString());
-        ServiceProcess login = system.launchAgent(
-                "login", List.of("login", "--server", "http://127.0.0.1:" + system.gatewayPort()), env);
-        login.stdin().write((TOKEN + "\n").getBytes(StandardCharsets.UTF_8));
-        login.stdin().close();
+        ServiceProcess login = login("login", configDir, TOKEN);
         assertThat(login.awaitExit(Duration.ofSeconds(60)))
                 .as(String.join("\n", login.stderr()))
                 .isZero();
@@ -148,10 +163,7 @@ class AgentConfigIT {
                 "tunnels:\n  web: {type: http, upstream: %d, subdomain: cfg-saved}\n".formatted(system.upstreamPort()));
         ServiceProcess agent =
                 system.launchAgent("agent-saved", List.of("start", "-c", config.toString(), "--no-inspect"), env);
-        Awaitility.await("the status table")
-                .atMost(PortholeSystem.START_TIMEOUT)
-                .failFast("the agent exited", () -> !agent.isAlive())
-                .until(() -> agent.stdout().size() >= 2);
+        awaitStatusTable(agent, 1);
         assertThat(Http.getByHost(system, "cfg-saved", "/hello").statusCode()).isEqualTo(200);
         agent.stop();
 
@@ -166,18 +178,27 @@ class AgentConfigIT {
 
     @Test
     void loginSavesNothingTheGatewayRefuses() throws Exception {
-        Path configDir = Files.createDirectories(DIR.resolve("home-" + System.nanoTime()))
-                .resolve("porthole");
-        Map<String, String> env = Map.of("PORTHOLE_CONFIG_DIR", configDir.toString());
-        ServiceProcess login = system.launchAgent(
-                "login-refused", List.of("login", "--server", "http://127.0.0.1:" + system.gatewayPort()), env);
-        login.stdin().write("not-the-token-0123456789\n".getBytes(StandardCharsets.UTF_8));
-        login.stdin().close();
+        Path configDir = newConfigDir();
+        ServiceProcess login = login("login-refused", configDir, "not-the-token-0123456789");
         assertThat(login.awaitExit(Duration.ofSeconds(60)))
                 .as(String.join("\n", login.stderr()))
                 .isEqualTo(3);
         assertThat(login.stderr()).anyMatch(line -> line.startsWith("porthole: ") && line.endsWith("; nothing saved"));
         assertThat(configDir.resolve("credentials.json")).doesNotExist();
+    }
+
+    /** A fresh folder for the agent's saved login ({@code PORTHOLE_CONFIG_DIR}), not created yet. */
+    private static Path newConfigDir() throws IOException {
+        return Files.createDirectories(DIR.resolve("home-" + System.nanoTime())).resolve("porthole");
+    }
+
+    /** {@code porthole login} against the gateway, saving under {@code configDir}, with {@code token} typed on standard input. */
+    private static ServiceProcess login(String name, Path configDir, String token) throws IOException {
+        ServiceProcess login =
+                system.launchCommand(name, List.of("login"), Map.of("PORTHOLE_CONFIG_DIR", configDir.toString()));
+        login.stdin().write((token + "\n").getBytes(StandardCharsets.UTF_8));
+        login.stdin().close();
+        return login;
     }
 
     @Test
@@ -317,22 +338,7 @@ class AgentConfigIT {
                         subdomain: cfg-tls-checked
                         upstream-tls: true
                     """.formatted(https.actualPort(), https.actualPort()));
-            ServiceProcess agent = system.launchAgent(
-                    "agent-tls",
-                    List.of(
-                            "start",
-                            "-c",
-                            config.toString(),
-                            "--no-inspect",
-                            "--server",
-                            "http://127.0.0.1:" + system.gatewayPort(),
-                            "--token",
-                            TOKEN),
-                    Map.of());
-            Awaitility.await("the status table")
-                    .atMost(PortholeSystem.START_TIMEOUT)
-                    .failFast("the agent exited", () -> !agent.isAlive())
-                    .until(() -> agent.stdout().size() >= 3);
+            ServiceProcess agent = startWithToken("agent-tls", config, 2);
             HttpResponse<String> insecure = Http.getByHost(system, "cfg-tls-insecure", "/");
             assertThat(insecure.statusCode()).isEqualTo(200);
             assertThat(insecure.body()).isEqualTo("over tls true");
@@ -362,23 +368,7 @@ class AgentConfigIT {
                     host-header: rewrite
                     upstream-basic-auth: alice:s3cret
                 """.formatted(system.upstreamPort(), system.upstreamPort()));
-        ServiceProcess agent = system.launchAgent(
-                "agent-pick",
-                List.of(
-                        "start",
-                        "second",
-                        "-c",
-                        config.toString(),
-                        "--no-inspect",
-                        "--server",
-                        "http://127.0.0.1:" + system.gatewayPort(),
-                        "--token",
-                        TOKEN),
-                Map.of());
-        Awaitility.await("the status table")
-                .atMost(PortholeSystem.START_TIMEOUT)
-                .failFast("the agent exited", () -> !agent.isAlive())
-                .until(() -> agent.stdout().size() >= 2);
+        ServiceProcess agent = startWithToken("agent-pick", config, 1, "second");
         assertThat(agent.stdout()).hasSize(2);
         assertThat(agent.stdout().get(1)).startsWith("second ");
         assertThat(Http.getByHost(system, "cfg-second", "/hello").statusCode()).isEqualTo(200);

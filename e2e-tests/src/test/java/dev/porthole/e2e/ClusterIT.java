@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.GatewayLaunch.Gateway;
+import dev.porthole.e2e.support.HaproxyConfig;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.testing.FreePorts;
@@ -57,7 +58,12 @@ class ClusterIT {
         }
         system.startUpstream();
         balancer = FreePorts.loopback();
-        system.startHaproxy(haproxyConfig(balancer, gateways), balancer);
+        system.startHaproxy(
+                HaproxyConfig.roundRobin(balancer, gateways)
+                        .defaults("retries 2", "option redispatch")
+                        .serverOptions(gateway -> "check inter 500ms fall 2 rise 1")
+                        .text(),
+                balancer);
         agent = system.startAgent(
                 "agent",
                 balancer,
@@ -217,32 +223,5 @@ class ClusterIT {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    private static String haproxyConfig(int port, List<Gateway> backends) {
-        StringBuilder config = new StringBuilder("""
-                global
-                    maxconn 1000
-                defaults
-                    mode tcp
-                    timeout connect 2s
-                    timeout client 5m
-                    timeout server 5m
-                    retries 2
-                    option redispatch
-                frontend visitors_and_agents
-                    bind 127.0.0.1:%d
-                    default_backend gateways
-                backend gateways
-                    balance roundrobin
-                """.formatted(port));
-        for (Gateway gateway : backends) {
-            config.append("    server ")
-                    .append(gateway.id())
-                    .append(" 127.0.0.1:")
-                    .append(gateway.port())
-                    .append(" check inter 500ms fall 2 rise 1\n");
-        }
-        return config.toString();
     }
 }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.GatewayLaunch.Gateway;
+import dev.porthole.e2e.support.HaproxyConfig;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.testing.FreePorts;
@@ -124,16 +125,7 @@ class ClusterStreamsIT {
 
     @Test
     void aTcpPortIsReachableThroughEveryInstanceAndReleasedEverywhere() throws Exception {
-        ServiceProcess agent = system.launchAgent(
-                "tcp-agent",
-                List.of(
-                        "tcp",
-                        String.valueOf(digest.port()),
-                        "--server",
-                        "http://127.0.0.1:" + balancer,
-                        "--credentials",
-                        ports),
-                Map.of());
+        ServiceProcess agent = launch("tcp-agent", balancer, ports, "tcp", String.valueOf(digest.port()));
         String address = agent.awaitFirstLine(WAIT);
         assertThat(address).matches("tcp://127\\.0\\.0\\.1:\\d+");
         int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
@@ -177,19 +169,8 @@ class ClusterStreamsIT {
 
     @Test
     void aPrivateTunnelIsDialledFromAnAgentOnAnotherInstanceAndAnUngrantedClientIsRefused() throws Exception {
-        ServiceProcess publisher = system.launchAgent(
-                "publisher",
-                List.of(
-                        "tcp",
-                        String.valueOf(digest.port()),
-                        "--private",
-                        "--name",
-                        "db",
-                        "--server",
-                        "http://127.0.0.1:" + balancer,
-                        "--credentials",
-                        dbOwner),
-                Map.of());
+        ServiceProcess publisher = launch(
+                "publisher", balancer, dbOwner, "tcp", String.valueOf(digest.port()), "--private", "--name", "db");
         publisher.awaitLog(line -> line.contains("private tunnel 'db' ready"), WAIT);
         Gateway holder = holder("porthole:route:private:{db}");
         Gateway elsewhere =
@@ -219,75 +200,37 @@ class ClusterStreamsIT {
     void aTlsPassthroughTunnelIsReachedThroughEveryInstance() throws Exception {
         Path folder = Path.of("target", "e2e-tls", "ClusterStreamsIT").toAbsolutePath();
         TestCertificates ca = TestCertificates.newCa(folder.resolve("ca-" + System.nanoTime()), "Local Service CA");
-        TestCertificates.Leaf leaf = ca.leaf("secure." + PortholeSystem.DOMAIN);
-        int servicePort = FreePorts.loopback();
-        ServiceProcess service = system.startProgram(
-                "s_server",
-                List.of(
-                        "openssl",
-                        "s_server",
-                        "-quiet",
-                        "-www",
-                        "-accept",
-                        String.valueOf(servicePort),
-                        "-cert",
-                        leaf.cert().toString(),
-                        "-key",
-                        leaf.key().toString()));
-        PortholeSystem.awaitListening(servicePort, service);
-        ServiceProcess agent = system.launchAgent(
-                "tls-agent",
-                List.of(
-                        "tls",
-                        String.valueOf(servicePort),
-                        "--subdomain",
-                        "secure",
-                        "--server",
-                        "http://127.0.0.1:" + balancer,
-                        "--credentials",
-                        secure),
-                Map.of());
+        int servicePort =
+                TlsPassthroughIT.startHttpsService(system, "s_server", ca.leaf("secure." + PortholeSystem.DOMAIN));
+        ServiceProcess agent =
+                launch("tls-agent", balancer, secure, "tls", String.valueOf(servicePort), "--subdomain", "secure");
         assertThat(agent.awaitFirstLine(WAIT))
                 .isEqualTo("tls://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort);
         Gateway holder = holder("porthole:route:tls:{secure}");
         // The same name through each instance's passthrough listener: two of them carry the connection to the holder.
         for (String address : ADDRESSES) {
-            Process curl = new ProcessBuilder(
-                            "curl",
-                            "-sS",
-                            "-v",
-                            "--max-time",
-                            "20",
-                            "--cacert",
-                            ca.caFile().toString(),
-                            "--resolve",
-                            "secure." + PortholeSystem.DOMAIN + ":" + passthroughPort + ":" + address,
-                            "https://secure." + PortholeSystem.DOMAIN + ":" + passthroughPort + "/")
-                    .redirectErrorStream(true)
-                    .start();
-            assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            String output = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(curl.exitValue())
-                    .as("through " + address + " (holder " + holder.id() + "): " + output)
+            TlsPassthroughIT.Curl curl =
+                    TlsPassthroughIT.curl(ca, "secure." + PortholeSystem.DOMAIN, passthroughPort, address);
+            assertThat(curl.exitCode())
+                    .as("through " + address + " (holder " + holder.id() + "): " + curl.output())
                     .isZero();
-            assertThat(output).contains("subject: CN=secure.porthole.test");
+            assertThat(curl.output()).contains("subject: CN=secure.porthole.test");
         }
         agent.stop();
     }
 
+    /**
+     * The agent running {@code command} as the client with {@code credentials}, connected to
+     * 127.0.0.1:{@code port} (haproxy, or one instance), without waiting for it.
+     */
+    private static ServiceProcess launch(String name, int port, String credentials, String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of("--server", "http://127.0.0.1:" + port, "--credentials", credentials));
+        return system.launchAgent(name, args, Map.of());
+    }
+
     private static PortholeSystem.Agent dial(String name, String credentials, Gateway gateway) {
-        ServiceProcess process = system.launchAgent(
-                name,
-                List.of(
-                        "connect",
-                        "db",
-                        "--listen",
-                        "127.0.0.1:0",
-                        "--server",
-                        "http://127.0.0.1:" + gateway.port(),
-                        "--credentials",
-                        credentials),
-                Map.of());
+        ServiceProcess process = launch(name, gateway.port(), credentials, "connect", "db", "--listen", "127.0.0.1:0");
         String url = process.awaitFirstLine(WAIT);
         process.awaitLog(line -> line.contains("ready to dial"), WAIT);
         return new PortholeSystem.Agent(process, url);
@@ -339,38 +282,22 @@ class ClusterStreamsIT {
      * passed on to the same port of 127.0.0.2, .3 or .4 (a server without a port keeps the client's).
      */
     private static String haproxyConfig() {
-        StringBuilder config = new StringBuilder("""
-                global
-                    maxconn 1000
-                defaults
-                    mode tcp
-                    timeout connect 2s
-                    timeout client 5m
-                    timeout server 5m
-                frontend visitors_and_agents
-                    bind 127.0.0.1:%d
-                    default_backend gateways
+        StringBuilder tcpPorts = new StringBuilder("""
                 frontend tcp_tunnels
                     bind 127.0.0.1:%d-%d
                     default_backend tcp_ports
-                backend gateways
+                backend tcp_ports
                     balance roundrobin
-                """.formatted(balancer, rangeFirst, rangeFirst + 2));
-        for (Gateway gateway : gateways) {
-            config.append("    server ")
-                    .append(gateway.id())
-                    .append(" 127.0.0.1:")
-                    .append(gateway.port())
-                    .append('\n');
-        }
-        config.append("backend tcp_ports\n    balance roundrobin\n");
+                """.formatted(rangeFirst, rangeFirst + 2));
         for (int i = 0; i < gateways.size(); i++) {
-            config.append("    server ")
+            tcpPorts.append("    server ")
                     .append(gateways.get(i).id())
                     .append(' ')
                     .append(ADDRESSES.get(i))
                     .append('\n');
         }
-        return config.toString();
+        return HaproxyConfig.roundRobin(balancer, gateways)
+                .section(tcpPorts.toString())
+                .text();
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.PortholeSystem;
-import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,20 +55,8 @@ class ConnectProxyIT {
         alice = admin.createCredentials("alice", "{\"dialTunnels\":[\"db\"]}");
         aliceToken = admin.issueToken("alice");
         mallory = admin.createCredentials("mallory", "{\"dialTunnels\":[\"cache\"]}");
-        ServiceProcess publisher = system.launchAgent(
-                "publisher",
-                List.of(
-                        "tcp",
-                        String.valueOf(upstream.getAddress().getPort()),
-                        "--private",
-                        "--name",
-                        "db",
-                        "--server",
-                        "http://127.0.0.1:" + system.gatewayPort(),
-                        "--credentials",
-                        owner),
-                Map.of());
-        publisher.awaitLog(line -> line.contains("private tunnel 'db' ready"), WAIT);
+        PrivateTunnelIT.publishPrivate(
+                system, "publisher", "tcp", upstream.getAddress().getPort(), "db", owner);
     }
 
     @AfterAll

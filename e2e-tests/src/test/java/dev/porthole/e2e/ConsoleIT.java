@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.e2e.support.AuthService;
 import dev.porthole.e2e.support.Browser;
 import dev.porthole.e2e.support.Http;
+import dev.porthole.e2e.support.NotificationService;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.ServiceProcess;
 import dev.porthole.testing.WebhookReceiver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,29 +60,17 @@ class ConsoleIT {
         slack = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"));
         system = new PortholeSystem("ConsoleIT");
         int notifyPort = FreePorts.loopback();
-        notifications = ServiceProcess.start(
-                "notification-service",
-                "notification-service",
-                List.of("-Xmx128m"),
-                List.of(),
+        notifications = NotificationService.start(
+                system.logDir(),
+                notifyPort,
+                slack.url("/services/T000/B000/console"),
                 Map.of(
                         "QUARKUS_REDIS_HOSTS",
                         system.redis().url(),
-                        "QUARKUS_HTTP_PORT",
-                        String.valueOf(notifyPort),
-                        "QUARKUS_HTTP_HOST",
-                        "127.0.0.1",
-                        "QUARKUS_MANAGEMENT_PORT",
-                        String.valueOf(FreePorts.loopback()),
                         "PORTHOLE_ADMIN_KEY",
                         AuthService.ADMIN_KEY,
-                        "NOTIFICATION_PROVIDER",
-                        "slack",
-                        "NOTIFICATION_URL",
-                        slack.url("/services/T000/B000/console"),
                         "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK",
-                        "100/1s"),
-                Path.of("target", "e2e-logs", "ConsoleIT"));
+                        "100/1s"));
         auth = system.startAuthService(Map.of(
                 "PORTHOLE_CONSOLE_NOTIFICATION_URL",
                 "http://127.0.0.1:" + notifyPort,
@@ -118,36 +106,6 @@ class ConsoleIT {
         return auth.url() + "/console" + path;
     }
 
-    /**
-     * Shows the page as it is now at 1280x900 and on a 390x844 phone, saves a screenshot of each
-     * ({@code <name>-1280.png}, {@code <name>-390.png}) and checks that neither scrolls sideways.
-     */
-    private static void fitsDesktopAndPhone(String name) {
-        for (int[] size : new int[][] {{1280, 900}, {390, 844}}) {
-            page().executeCdpCommand(
-                            "Emulation.setDeviceMetricsOverride",
-                            Map.of(
-                                    "width",
-                                    size[0],
-                                    "height",
-                                    size[1],
-                                    "deviceScaleFactor",
-                                    1,
-                                    "mobile",
-                                    size[0] < 600));
-            try {
-                Number scrollWidth = (Number) page().executeScript("return document.documentElement.scrollWidth;");
-                Number innerWidth = (Number) page().executeScript("return window.innerWidth;");
-                browser.screenshot(name + "-" + size[0]);
-                assertThat(scrollWidth.intValue())
-                        .as("%s at %d px wide: no horizontal scrolling", name, size[0])
-                        .isLessThanOrEqualTo(innerWidth.intValue());
-            } finally {
-                page().executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
-            }
-        }
-    }
-
     /** Waits, after a click that loads a page, until an element shows text that passes the check; returns the text. */
     private static String awaitText(By by, Predicate<String> check) {
         return wait.until(d -> d.findElements(by).stream()
@@ -169,7 +127,7 @@ class ConsoleIT {
                 .contains("run/secrets.env")
                 .contains("/porthole-secrets/auth-service.properties")
                 .contains("porthole-secrets");
-        fitsDesktopAndPhone("01-login");
+        browser.fitsDesktopAndPhone("01-login");
         page().findElement(By.id("key")).sendKeys("not-the-admin-key-at-all-0123456789");
         page().findElement(By.cssSelector("button[type=submit]")).click();
         awaitText(By.cssSelector("[role=alert]"), text -> text.contains("That is not the admin key"));
@@ -191,18 +149,18 @@ class ConsoleIT {
         secret = awaitText(By.id("client-secret"), text -> !text.isBlank()).trim();
         assertThat(secret).hasSizeGreaterThan(30);
         assertThat(page().findElement(By.id("client-id")).getText()).isEqualTo(CLIENT);
-        fitsDesktopAndPhone("03-client-created");
+        browser.fitsDesktopAndPhone("03-client-created");
 
         page().get(console("/clients"));
         assertThat(page().findElement(By.id("client-" + CLIENT)).getText())
                 .contains("made in the console <for ConsoleIT>")
                 .contains("enabled");
         assertThat(page().getPageSource()).as("the secret is never shown again").doesNotContain(secret);
-        fitsDesktopAndPhone("04-clients");
+        browser.fitsDesktopAndPhone("04-clients");
         // Delete asks first; Cancel leaves the client alone.
         page().findElement(By.id("delete-" + CLIENT)).click();
         awaitText(By.tagName("h2"), text -> text.equals("Delete client " + CLIENT + "?"));
-        fitsDesktopAndPhone("04b-confirm-delete");
+        browser.fitsDesktopAndPhone("04b-confirm-delete");
         page().findElement(By.id("cancel")).click();
         wait.until(d -> d.getCurrentUrl().endsWith("/console/clients"));
         assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("enabled");
@@ -249,7 +207,7 @@ class ConsoleIT {
         assertThat(page().findElement(By.cssSelector("#session-rows .id button.copy"))
                         .isDisplayed())
                 .isTrue();
-        fitsDesktopAndPhone("05-sessions-live");
+        browser.fitsDesktopAndPhone("05-sessions-live");
     }
 
     @Test
@@ -266,24 +224,24 @@ class ConsoleIT {
                 .map(row ->
                         row.findElement(By.cssSelector("button[id^='kick-']")).getAttribute("id"))
                 .orElse(null));
-        for (int i = 0; i < 100 && !kick.equals(focusedId()); i++) {
+        for (int i = 0; i < 100 && !kick.equals(browser.focusedId()); i++) {
             new Actions(page()).sendKeys(Keys.TAB).perform();
         }
-        assertThat(focusedId()).as("reached with Tab").isEqualTo(kick);
+        assertThat(browser.focusedId()).as("reached with Tab").isEqualTo(kick);
         // The table is replaced when it changes (the ages, every second here); the focused button must stay focused.
         page().executeScript("window.swaps = 0; document.addEventListener('porthole:live', () => window.swaps++);");
         wait.until(d -> ((Number) page().executeScript("return window.swaps;")).intValue() >= 2);
         browser.screenshot("05b-sessions-kick-focused");
         // Kick asks first: Enter opens the confirmation (a GET form: no JavaScript needed), whose Kick button has the
         // focus; Enter again kicks.
-        assertThat(focusedId()).as("still focused after the swaps").isEqualTo(kick);
+        assertThat(browser.focusedId()).as("still focused after the swaps").isEqualTo(kick);
         new Actions(page()).sendKeys(Keys.ENTER).perform();
         wait.until(d -> d.getCurrentUrl().contains("/kick"));
         awaitText(
                 By.tagName("h2"),
                 text -> text.startsWith("Kick session") && text.endsWith("of client " + CLIENT + "?"));
         assertThat(second.process().isAlive()).as("asking kicks nobody").isTrue();
-        fitsDesktopAndPhone("05c-confirm-kick");
+        browser.fitsDesktopAndPhone("05c-confirm-kick");
         assertThat(page().switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-kick");
         new Actions(page()).sendKeys(Keys.ENTER).perform();
         wait.until(d -> d.getCurrentUrl().contains("/console/sessions?kicked="));
@@ -306,11 +264,11 @@ class ConsoleIT {
         awaitText(By.cssSelector("[role=status]"), text -> text.startsWith("Rotated"));
         assertThat(page().findElement(By.id("previous-kid")).getText()).isEqualTo(before);
         assertThat(page().findElement(By.id("current-kid")).getText()).isNotEqualTo(before);
-        fitsDesktopAndPhone("06-signing-secrets");
+        browser.fitsDesktopAndPhone("06-signing-secrets");
         // Retire asks first; the agents still use JWTs signed with the previous secret, so cancel.
         page().findElement(By.id("retire")).click();
         awaitText(By.tagName("h2"), text -> text.equals("Retire the previous signing secret " + before + "?"));
-        fitsDesktopAndPhone("06b-confirm-retire");
+        browser.fitsDesktopAndPhone("06b-confirm-retire");
         page().findElement(By.id("cancel")).click();
         wait.until(d -> d.getCurrentUrl().endsWith("/console/signing-secrets"));
         assertThat(page().findElement(By.id("previous-kid")).getText())
@@ -326,7 +284,7 @@ class ConsoleIT {
         page().findElement(By.id("test-default")).click();
         awaitText(By.id("test-outcome"), text -> text.contains("delivered"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !slack.bodies().isEmpty());
-        fitsDesktopAndPhone("07-notifications");
+        browser.fitsDesktopAndPhone("07-notifications");
     }
 
     @Test
@@ -354,7 +312,7 @@ class ConsoleIT {
         newest.findElement(By.tagName("summary")).click();
         assertThat(json.isDisplayed()).isTrue();
         assertThat(json.getText()).startsWith("{").contains("\"sessionId\"");
-        fitsDesktopAndPhone("08a-events-live");
+        browser.fitsDesktopAndPhone("08a-events-live");
         watched.process().stop();
         new Select(page().findElement(By.id("type"))).selectByVisibleText("client.created");
         page().findElement(By.id("filter")).click();
@@ -380,7 +338,7 @@ class ConsoleIT {
                         .distinct()
                         .count())
                 .isGreaterThan(1);
-        fitsDesktopAndPhone("08-events-filtered");
+        browser.fitsDesktopAndPhone("08-events-filtered");
     }
 
     @Test
@@ -389,7 +347,7 @@ class ConsoleIT {
         page().get(console("/clients"));
         page().findElement(By.id("disable-" + CLIENT)).click();
         awaitText(By.tagName("h2"), text -> text.equals("Disable client " + CLIENT + "?"));
-        fitsDesktopAndPhone("09a-confirm-disable");
+        browser.fitsDesktopAndPhone("09a-confirm-disable");
         page().findElement(By.id("confirm-disable")).click();
         awaitText(By.cssSelector("[role=status]"), text -> text.contains("Client " + CLIENT + " is disabled"));
         assertThat(page().findElement(By.id("client-" + CLIENT)).getText()).contains("disabled");
@@ -411,7 +369,7 @@ class ConsoleIT {
                 .contains("If you are visiting")
                 .contains("If this is your tunnel")
                 .doesNotContain("127.0.0.1");
-        fitsDesktopAndPhone("12-visitor-error");
+        browser.fitsDesktopAndPhone("12-visitor-error");
     }
 
     @Test
@@ -423,21 +381,5 @@ class ConsoleIT {
         page().get(console("/clients"));
         assertThat(page().getCurrentUrl()).endsWith("/console/login");
         browser.screenshot("11-logged-out");
-    }
-
-    /**
-     * The id of the focused element. The live table is replaced while it is read, so the element
-     * found may be gone by the time its id is asked: look again (what is focused is asked anew).
-     */
-    private String focusedId() {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return page().switchTo().activeElement().getAttribute("id");
-            } catch (StaleElementReferenceException replaced) {
-                if (attempt == 10) {
-                    throw replaced;
-                }
-            }
-        }
     }
 }

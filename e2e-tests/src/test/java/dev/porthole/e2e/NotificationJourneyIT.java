@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.AdminApi;
+import dev.porthole.e2e.support.NotificationService;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.Agent;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.ServiceProcess;
 import dev.porthole.testing.WebhookReceiver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,24 +28,13 @@ class NotificationJourneyIT {
     void tunnelsAuthFailuresLimitsAndDrainingReachTheChat() {
         try (WebhookReceiver slack = WebhookReceiver.answering(WebhookReceiver.Reply.text(200, "ok"));
                 PortholeSystem system = new PortholeSystem("notification-journey")) {
-            ServiceProcess notifications = ServiceProcess.start(
-                    "notification-service",
-                    "notification-service",
-                    List.of("-Xmx128m"),
-                    List.of(),
+            ServiceProcess notifications = NotificationService.start(
+                    system.logDir(),
+                    FreePorts.loopback(),
+                    slack.url("/services/T000/B000/e2e"),
                     Map.of(
                             "QUARKUS_REDIS_HOSTS",
                             system.redis().url(),
-                            "QUARKUS_HTTP_PORT",
-                            String.valueOf(FreePorts.loopback()),
-                            "QUARKUS_HTTP_HOST",
-                            "127.0.0.1",
-                            "QUARKUS_MANAGEMENT_PORT",
-                            String.valueOf(FreePorts.loopback()),
-                            "NOTIFICATION_PROVIDER",
-                            "slack",
-                            "NOTIFICATION_URL",
-                            slack.url("/services/T000/B000/e2e"),
                             "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES",
                             "tunnel.opened,tunnel.closed,auth.failed,limit.hit,gateway.draining",
                             "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK",
@@ -53,8 +42,7 @@ class NotificationJourneyIT {
                             "PORTHOLE_NOTIFY_CONSUMER_BLOCK",
                             "200ms",
                             "PORTHOLE_NOTIFY_FLAPPING_WINDOW",
-                            "2s"),
-                    Path.of("target", "e2e-logs", "notification-journey"));
+                            "2s"));
             try (notifications) {
                 AdminApi admin = system.startAuthService(Map.of()).admin();
                 system.startGateway().startUpstream();

@@ -9,18 +9,17 @@ import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.ByteServer;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.UdpEcho;
+import dev.porthole.e2e.support.UdpVisitor;
 import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -63,38 +62,24 @@ class PrivateTunnelIT {
         portsClient = admin.createCredentials("ports", "{\"tcpPorts\":[" + (rangeFirst + 5) + "]}");
         noTcp = admin.createCredentials("no-tcp", "{}");
         upstream = ByteServer.start(InetAddress.getLoopbackAddress(), ByteServer::digest);
-        publisher = system.launchAgent(
-                "publisher",
-                List.of(
-                        "tcp",
-                        String.valueOf(upstream.port()),
-                        "--private",
-                        "--name",
-                        "db",
-                        "--server",
-                        "http://127.0.0.1:" + system.gatewayPort(),
-                        "--credentials",
-                        owner),
-                Map.of());
-        publisher.awaitLog(line -> line.contains("private tunnel 'db' ready"), WAIT);
+        publisher = publishPrivate(system, "publisher", "tcp", upstream.port(), "db", owner);
         udpEcho = UdpEcho.start();
-        udpPublisher = system.launchAgent(
-                "udp-publisher",
-                List.of(
-                        "udp",
-                        String.valueOf(udpEcho.port()),
-                        "--private",
-                        "--name",
-                        "echo-udp",
-                        "--server",
-                        "http://127.0.0.1:" + system.gatewayPort(),
-                        "--credentials",
-                        owner),
+        udpPublisher = publishPrivate(system, "udp-publisher", "udp", udpEcho.port(), "echo-udp", owner);
+    }
+
+    /**
+     * Publishes the local {@code port} as the private {@code kind} (tcp or udp) tunnel {@code name};
+     * returns once the agent says how granted clients reach it.
+     */
+    static ServiceProcess publishPrivate(
+            PortholeSystem system, String process, String kind, int port, String name, String credentials) {
+        ServiceProcess publisher = system.launchCommand(
+                process,
+                List.of(kind, String.valueOf(port), "--private", "--name", name, "--credentials", credentials),
                 Map.of());
-        udpPublisher.awaitLog(
-                line -> line.contains("private tunnel 'echo-udp' ready")
-                        && line.contains("porthole connect echo-udp --udp"),
-                WAIT);
+        String hint = "porthole connect " + name + ("udp".equals(kind) ? " --udp" : "");
+        publisher.awaitLog(line -> line.contains("private tunnel '" + name + "' ready") && line.contains(hint), WAIT);
+        return publisher;
     }
 
     @AfterAll
@@ -106,11 +91,21 @@ class PrivateTunnelIT {
         system.close();
     }
 
+    /** {@code porthole connect db} as the client with {@code credentials}, listening on a free port. */
     private static PortholeSystem.Agent connect(String name, String credentials) {
-        PortholeSystem.Agent agent = system.startCommand(
-                name,
-                List.of("-Xmx128m"),
-                List.of("connect", "db", "--listen", "127.0.0.1:0", "--credentials", credentials));
+        return connect(name, List.of("db"), credentials);
+    }
+
+    /** {@code porthole connect echo-udp --udp} as the client with {@code credentials}, listening on a free port. */
+    private static PortholeSystem.Agent connectUdp(String name, String credentials) {
+        return connect(name, List.of("echo-udp", "--udp"), credentials);
+    }
+
+    private static PortholeSystem.Agent connect(String name, List<String> target, String credentials) {
+        List<String> command = new ArrayList<>(List.of("connect"));
+        command.addAll(target);
+        command.addAll(List.of("--listen", "127.0.0.1:0", "--credentials", credentials));
+        PortholeSystem.Agent agent = system.startCommand(name, List.of("-Xmx128m"), command);
         agent.process().awaitLog(line -> line.contains("ready to dial"), WAIT);
         return agent;
     }
@@ -130,34 +125,20 @@ class PrivateTunnelIT {
                         portsClient));
         assertThat(agent.port()).isEqualTo(granted);
 
-        ServiceProcess otherPort = system.launchAgent(
+        String local = String.valueOf(upstream.port());
+        String other = String.valueOf(granted + 1);
+        TcpTunnelIT.assertRefused(
+                system,
                 "ports-other",
-                List.of(
-                        "tcp",
-                        String.valueOf(upstream.port()),
-                        "--port",
-                        String.valueOf(granted + 1),
-                        "--server",
-                        "http://127.0.0.1:" + system.gatewayPort(),
-                        "--credentials",
-                        portsClient),
-                Map.of());
-        assertThat(otherPort.awaitExit(WAIT)).isEqualTo(4);
-        assertThat(otherPort.stderr())
-                .anyMatch(line -> line.contains("client 'ports' may not open TCP port " + (granted + 1)));
-
-        ServiceProcess none = system.launchAgent(
+                List.of("tcp", local, "--port", other, "--credentials", portsClient),
+                Map.of(),
+                "client 'ports' may not open TCP port " + other);
+        TcpTunnelIT.assertRefused(
+                system,
                 "no-tcp",
-                List.of(
-                        "tcp",
-                        String.valueOf(upstream.port()),
-                        "--server",
-                        "http://127.0.0.1:" + system.gatewayPort(),
-                        "--credentials",
-                        noTcp),
-                Map.of());
-        assertThat(none.awaitExit(WAIT)).isEqualTo(4);
-        assertThat(none.stderr()).anyMatch(line -> line.contains("client 'no-tcp' may not open TCP tunnels"));
+                List.of("tcp", local, "--credentials", noTcp),
+                Map.of(),
+                "client 'no-tcp' may not open TCP tunnels");
         agent.process().stop();
     }
 
@@ -181,8 +162,8 @@ class PrivateTunnelIT {
     void aGrantedClientReachesAPrivateUdpTunnelThroughConnectUdpOneFlowPerSource() throws Exception {
         PortholeSystem.Agent agent = connectUdp("connect-udp-alice", alice);
         assertThat(agent.url()).startsWith("udp://127.0.0.1:");
-        try (DatagramSocket first = udpVisitor();
-                DatagramSocket second = udpVisitor()) {
+        try (UdpVisitor first = UdpVisitor.open(Duration.ofSeconds(1));
+                UdpVisitor second = UdpVisitor.open(Duration.ofSeconds(1))) {
             // The first datagram also dials; a datagram is never promised, so each visitor asks until answered.
             assertThat(askUntilAnswered(first, agent.port(), "from first")).isEqualTo("echo:from first");
             assertThat(askUntilAnswered(second, agent.port(), "from second")).isEqualTo("echo:from second");
@@ -195,49 +176,25 @@ class PrivateTunnelIT {
     @Test
     void aClientNotGrantedAPrivateUdpTunnelIsRefusedAndGetsNoAnswer() throws Exception {
         PortholeSystem.Agent agent = connectUdp("connect-udp-mallory", mallory);
-        try (DatagramSocket visitor = udpVisitor()) {
-            visitor.setSoTimeout(2_000);
-            send(visitor, agent.port(), "SELECT secrets");
+        try (UdpVisitor visitor = UdpVisitor.open(Duration.ofSeconds(2))) {
+            visitor.send(agent.port(), "SELECT secrets");
             agent.process()
                     .awaitLog(
                             line -> line.contains("private UDP tunnel 'echo-udp' refused: client 'mallory' may not dial"
                                     + " private tunnel 'echo-udp'"),
                             WAIT);
-            assertThatThrownBy(() -> visitor.receive(new DatagramPacket(new byte[1024], 1024)))
-                    .isInstanceOf(SocketTimeoutException.class);
+            assertThatThrownBy(visitor::receive).isInstanceOf(SocketTimeoutException.class);
         }
         system.gateway().awaitLog(line -> line.contains("client mallory may not dial private tunnel 'echo-udp'"), WAIT);
         agent.process().stop();
     }
 
-    private static PortholeSystem.Agent connectUdp(String name, String credentials) {
-        PortholeSystem.Agent agent = system.startCommand(
-                name,
-                List.of("-Xmx128m"),
-                List.of("connect", "echo-udp", "--udp", "--listen", "127.0.0.1:0", "--credentials", credentials));
-        agent.process().awaitLog(line -> line.contains("ready to dial"), WAIT);
-        return agent;
-    }
-
-    private static DatagramSocket udpVisitor() throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        socket.setSoTimeout(1_000);
-        return socket;
-    }
-
-    private static void send(DatagramSocket socket, int port, String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        socket.send(new DatagramPacket(payload, payload.length, new InetSocketAddress("127.0.0.1", port)));
-    }
-
     /** Sends {@code text} until an answer comes (at most ten times, a second apart), as a DNS client retries. */
-    private static String askUntilAnswered(DatagramSocket socket, int port, String text) throws IOException {
+    private static String askUntilAnswered(UdpVisitor visitor, int port, String text) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            send(socket, port, text);
-            DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
+            visitor.send(port, text);
             try {
-                socket.receive(packet);
-                return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+                return visitor.receive();
             } catch (SocketTimeoutException unanswered) {
                 if (attempt == 9) {
                     throw unanswered;

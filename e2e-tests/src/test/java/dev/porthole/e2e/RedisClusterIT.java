@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.GatewayLaunch.Gateway;
 import dev.porthole.e2e.support.Http;
+import dev.porthole.e2e.support.NotificationService;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.Agent;
 import dev.porthole.testing.FreePorts;
@@ -55,27 +56,12 @@ class RedisClusterIT {
         system = new PortholeSystem("RedisClusterIT");
         Map<String, String> notify = new HashMap<>(onCluster);
         notify.putAll(Map.of(
-                "QUARKUS_HTTP_PORT",
-                String.valueOf(FreePorts.loopback()),
-                "QUARKUS_HTTP_HOST",
-                "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT",
-                String.valueOf(FreePorts.loopback()),
-                "NOTIFICATION_PROVIDER",
-                "slack",
-                "NOTIFICATION_URL",
-                chat.url("/services/T000/B000/cluster"),
                 "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES",
                 "tunnel.opened",
                 "PORTHOLE_NOTIFY_CONSUMER_BLOCK",
                 "200ms"));
-        notifications = ServiceProcess.start(
-                "notification-service",
-                "notification-service",
-                List.of("-Xmx128m"),
-                List.of(),
-                notify,
-                system.logDir());
+        notifications = NotificationService.start(
+                system.logDir(), FreePorts.loopback(), chat.url("/services/T000/B000/cluster"), notify);
         admin = system.startAuthService(onCluster).admin();
         onCluster.forEach(system::gatewaySetting);
         holderGateway = system.newGateway("gw-a").inCluster("gw-a").start();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.e2e.support.AdminApi;
 import dev.porthole.e2e.support.AgentHandshake;
 import dev.porthole.e2e.support.Http;
+import dev.porthole.e2e.support.NotificationService;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.PortholeSystem.Agent;
 import dev.porthole.testing.FreePorts;
@@ -153,25 +154,15 @@ class RedisSentinelIT {
 
     private static ServiceProcess startNotifications(
             PortholeSystem system, Map<String, String> sentinels, WebhookReceiver slack) {
-        Map<String, String> env = new HashMap<>(sentinels);
-        env.putAll(Map.of(
-                "QUARKUS_HTTP_PORT",
-                String.valueOf(FreePorts.loopback()),
-                "QUARKUS_HTTP_HOST",
-                "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT",
-                String.valueOf(FreePorts.loopback()),
-                "NOTIFICATION_PROVIDER",
-                "slack",
-                "NOTIFICATION_URL",
-                slack.url("/services/T000/B000/e2e"),
+        Map<String, String> settings = new HashMap<>(sentinels);
+        settings.putAll(Map.of(
                 "PORTHOLE_NOTIFY_DEFAULT_CHANNEL_EVENT_TYPES",
                 "tunnel.opened",
                 "PORTHOLE_NOTIFY_RATE_LIMITS_SLACK",
                 "100/1s",
                 "PORTHOLE_NOTIFY_CONSUMER_BLOCK",
                 "200ms"));
-        return ServiceProcess.start(
-                "notification-service", "notification-service", List.of("-Xmx128m"), List.of(), env, system.logDir());
+        return NotificationService.start(
+                system.logDir(), FreePorts.loopback(), slack.url("/services/T000/B000/e2e"), settings);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.e2e.support.GatewayLaunch.Gateway;
+import dev.porthole.e2e.support.HaproxyConfig;
 import dev.porthole.e2e.support.Http;
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.testing.FreePorts;
@@ -54,7 +55,16 @@ class RollingRestartIT {
             }
             system.startUpstream();
             int balancer = FreePorts.loopback();
-            system.startHaproxy(haproxyConfig(balancer, gateways), balancer);
+            // haproxy as the issue asks for it: health checks on each gateway's readiness every 300 ms, one
+            // failure takes it out and one success brings it back, and a connection that cannot be made is
+            // retried on another gateway.
+            system.startHaproxy(
+                    HaproxyConfig.roundRobin(balancer, gateways)
+                            .defaults("timeout check 2s", "retries 3", "option redispatch")
+                            .backend("option httpchk GET /q/health/ready", "default-server inter 300ms fall 1 rise 1")
+                            .serverOptions(gateway -> "check port " + gateway.managementPort())
+                            .text(),
+                    balancer);
             gateways.forEach(RollingRestartIT::awaitReady);
             system.startAgent(
                     "agent",
@@ -123,43 +133,6 @@ class RollingRestartIT {
         } catch (AssertionError | RuntimeException e) {
             return -1;
         }
-    }
-
-    /**
-     * haproxy as the issue asks for it: health checks on each gateway's readiness every 300 ms, one
-     * failure takes it out and one success brings it back, and a connection that cannot be made is
-     * retried on another gateway.
-     */
-    static String haproxyConfig(int port, List<Gateway> backends) {
-        StringBuilder config = new StringBuilder("""
-                global
-                    maxconn 1000
-                defaults
-                    mode tcp
-                    timeout connect 2s
-                    timeout client 5m
-                    timeout server 5m
-                    timeout check 2s
-                    retries 3
-                    option redispatch
-                frontend visitors_and_agents
-                    bind 127.0.0.1:%d
-                    default_backend gateways
-                backend gateways
-                    balance roundrobin
-                    option httpchk GET /q/health/ready
-                    default-server inter 300ms fall 1 rise 1
-                """.formatted(port));
-        for (Gateway gateway : backends) {
-            config.append("    server ")
-                    .append(gateway.id())
-                    .append(" 127.0.0.1:")
-                    .append(gateway.port())
-                    .append(" check port ")
-                    .append(gateway.managementPort())
-                    .append('\n');
-        }
-        return config.toString();
     }
 
     /**

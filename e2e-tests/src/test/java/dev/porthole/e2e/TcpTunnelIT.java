@@ -112,41 +112,36 @@ class TcpTunnelIT {
 
     @Test
     void aRequestedPortIsGivenAndAPortOutsideTheRangeIsRefused() throws Exception {
-        PortholeSystem.Agent agent =
-                tcpAgent("agent-port", String.valueOf(echo.port()), "--port", String.valueOf(rangeFirst + 19));
+        String local = String.valueOf(echo.port());
+        String asked = String.valueOf(rangeFirst + 19);
+        PortholeSystem.Agent agent = tcpAgent("agent-port", local, "--port", asked);
         assertThat(agent.port()).isEqualTo(rangeFirst + 19);
         assertThat(exchange("127.0.0.1", agent.port(), "on the asked port")).isEqualTo("on the asked port");
 
-        ServiceProcess taken = system.launchAgent(
+        assertRefused(
+                system,
                 "agent-taken",
-                List.of(
-                        "tcp",
-                        String.valueOf(echo.port()),
-                        "--port",
-                        String.valueOf(rangeFirst + 19),
-                        "--server",
-                        "http://127.0.0.1:" + system.gatewayPort(),
-                        "--token",
-                        TOKEN),
-                Map.of());
-        assertThat(taken.awaitExit(Duration.ofSeconds(60))).isEqualTo(4);
-        assertThat(taken.stderr())
-                .anyMatch(
-                        line -> line.contains("TCP port " + (rangeFirst + 19) + " is held by another agent of yours"));
-
-        ServiceProcess outside = system.launchAgent(
+                List.of("tcp", local, "--port", asked, "--token", TOKEN),
+                Map.of(),
+                "TCP port " + asked + " is held by another agent of yours");
+        assertRefused(
+                system,
                 "agent-outside",
-                List.of(
-                        "tcp",
-                        String.valueOf(echo.port()),
-                        "--server",
-                        "http://127.0.0.1:" + system.gatewayPort(),
-                        "--token",
-                        TOKEN),
-                Map.of("TUNNEL_PORT", "1"));
-        assertThat(outside.awaitExit(Duration.ofSeconds(60))).isEqualTo(4);
-        assertThat(outside.stderr()).anyMatch(line -> line.contains("port 1 is outside this gateway's TCP range"));
+                List.of("tcp", local, "--token", TOKEN),
+                Map.of("TUNNEL_PORT", "1"),
+                "port 1 is outside this gateway's TCP range");
         agent.process().stop();
+    }
+
+    /**
+     * Starts the agent with {@code command} against {@code system}'s gateway and expects the
+     * gateway's refusal: exit code 4 and {@code reason} on standard error.
+     */
+    static void assertRefused(
+            PortholeSystem system, String name, List<String> command, Map<String, String> env, String reason) {
+        ServiceProcess agent = system.launchCommand(name, command, env);
+        assertThat(agent.awaitExit(Duration.ofSeconds(60))).isEqualTo(4);
+        assertThat(agent.stderr()).anyMatch(line -> line.contains(reason));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.Tmux;
 import dev.porthole.testing.ServiceProcess;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -32,19 +33,8 @@ class TerminalScreenIT {
                 .gatewaySetting("PORTHOLE_GATEWAY_AUTH_TOKENS", TOKEN)
                 .startGateway()
                 .startUpstream();
-        List<String> agent = ServiceProcess.command(
-                "client-agent",
-                List.of("-Xmx128m"),
-                List.of(
-                        "http",
-                        String.valueOf(system.upstreamPort()),
-                        "--server",
-                        system.gatewayUrl(""),
-                        "--subdomain",
-                        "screen",
-                        "--no-inspect",
-                        "--token",
-                        TOKEN));
+        List<String> agent =
+                ServiceProcess.command("client-agent", List.of("-Xmx128m"), httpAgent("screen", "--token", TOKEN));
         terminal = Tmux.start("agent-screen", 100, 30, agent, system.logDir());
     }
 
@@ -93,19 +83,23 @@ class TerminalScreenIT {
         });
     }
 
+    /** {@code porthole http} exposing the demo upstream as {@code <subdomain>}, without the inspector, then {@code more}. */
+    private static List<String> httpAgent(String subdomain, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "http",
+                String.valueOf(system.upstreamPort()),
+                "--server",
+                system.gatewayUrl(""),
+                "--subdomain",
+                subdomain,
+                "--no-inspect"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
     @Test
     void withOutputPipedTheAgentPrintsLogLinesOnly() {
-        ServiceProcess piped = system.launchAgent(
-                "agent-piped",
-                List.of(
-                        "http",
-                        String.valueOf(system.upstreamPort()),
-                        "--server",
-                        system.gatewayUrl(""),
-                        "--subdomain",
-                        "piped",
-                        "--no-inspect"),
-                Map.of("TOKEN", TOKEN));
+        ServiceProcess piped = system.launchAgent("agent-piped", httpAgent("piped"), Map.of("TOKEN", TOKEN));
         assertThat(piped.awaitFirstLine(PortholeSystem.START_TIMEOUT))
                 .isEqualTo("http://piped.porthole.test:" + system.gatewayPort());
         assertThat(Http.getByHost(system, "piped", "/hello?piped").statusCode()).isEqualTo(200);

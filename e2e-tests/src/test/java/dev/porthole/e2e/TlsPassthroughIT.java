@@ -45,10 +45,22 @@ class TlsPassthroughIT {
 
     /** A local HTTPS service with a certificate for {@code <name>.porthole.test}, and an agent publishing it as a TLS tunnel. */
     private static void publish(String name) throws IOException {
-        TestCertificates.Leaf leaf = ca.leaf(name + "." + PortholeSystem.DOMAIN);
+        int port = startHttpsService(system, "s_server-" + name, ca.leaf(name + "." + PortholeSystem.DOMAIN));
+        PortholeSystem.Agent agent = system.startCommand(
+                "agent-" + name,
+                List.of("-Xmx128m"),
+                List.of("tls", String.valueOf(port), "--subdomain", name, "--token", TOKEN));
+        assertThat(agent.url()).isEqualTo("tls://" + name + "." + PortholeSystem.DOMAIN + ":" + passthroughPort);
+    }
+
+    /**
+     * Starts {@code openssl s_server -www} (it answers with a page about the TLS session) with
+     * {@code leaf}'s certificate on a free loopback port; returns the port once it listens.
+     */
+    static int startHttpsService(PortholeSystem system, String name, TestCertificates.Leaf leaf) {
         int port = FreePorts.loopback();
         ServiceProcess service = system.startProgram(
-                "s_server-" + name,
+                name,
                 List.of(
                         "openssl",
                         "s_server",
@@ -61,11 +73,7 @@ class TlsPassthroughIT {
                         "-key",
                         leaf.key().toString()));
         PortholeSystem.awaitListening(port, service);
-        PortholeSystem.Agent agent = system.startCommand(
-                "agent-" + name,
-                List.of("-Xmx128m"),
-                List.of("tls", String.valueOf(port), "--subdomain", name, "--token", TOKEN));
-        assertThat(agent.url()).isEqualTo("tls://" + name + "." + PortholeSystem.DOMAIN + ":" + passthroughPort);
+        return port;
     }
 
     @AfterAll
@@ -100,11 +108,16 @@ class TlsPassthroughIT {
         assertThat(nobody.output()).doesNotContain("subject:");
     }
 
-    private record Curl(int exitCode, String output) {}
+    /** What curl printed (with {@code -v}: the TLS handshake and the page) and how it exited. */
+    record Curl(int exitCode, String output) {}
 
     /** {@code curl -v https://<name>.porthole.test:<passthrough port>/}, resolved to this machine, trusting the local services' CA. */
     private static Curl curl(String name) throws Exception {
-        String host = name + "." + PortholeSystem.DOMAIN;
+        return curl(ca, name + "." + PortholeSystem.DOMAIN, passthroughPort, "127.0.0.1");
+    }
+
+    /** {@code curl -v https://<host>:<port>/} with {@code host} resolved to {@code address}, trusting {@code ca}. */
+    static Curl curl(TestCertificates ca, String host, int port, String address) throws Exception {
         Process process = new ProcessBuilder(
                         "curl",
                         "-sS",
@@ -114,8 +127,8 @@ class TlsPassthroughIT {
                         "--cacert",
                         ca.caFile().toString(),
                         "--resolve",
-                        host + ":" + passthroughPort + ":127.0.0.1",
-                        "https://" + host + ":" + passthroughPort + "/")
+                        host + ":" + port + ":" + address,
+                        "https://" + host + ":" + port + "/")
                 .redirectErrorStream(true)
                 .start();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.porthole.e2e.support.PortholeSystem;
 import dev.porthole.e2e.support.UdpEcho;
+import dev.porthole.e2e.support.UdpVisitor;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.ServiceProcess;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -61,13 +60,13 @@ class UdpTunnelIT {
 
     @Test
     void twoVisitorsEachGetTheirOwnEchoBack() throws IOException {
-        try (DatagramSocket first = visitor();
-                DatagramSocket second = visitor()) {
-            send(first, echoAgent.port(), "from first");
-            send(second, echoAgent.port(), "from second");
+        try (UdpVisitor first = UdpVisitor.open(Duration.ofSeconds(10));
+                UdpVisitor second = UdpVisitor.open(Duration.ofSeconds(10))) {
+            first.send(echoAgent.port(), "from first");
+            second.send(echoAgent.port(), "from second");
 
-            assertThat(receive(second)).isEqualTo("echo:from second");
-            assertThat(receive(first)).isEqualTo("echo:from first");
+            assertThat(second.receive()).isEqualTo("echo:from second");
+            assertThat(first.receive()).isEqualTo("echo:from first");
         }
     }
 
@@ -105,22 +104,5 @@ class UdpTunnelIT {
         String output = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(dig.exitValue()).as(output).isZero();
         assertThat(output.strip()).isEqualTo("10.1.2.3");
-    }
-
-    private static DatagramSocket visitor() throws IOException {
-        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        socket.setSoTimeout(10_000);
-        return socket;
-    }
-
-    private static void send(DatagramSocket socket, int port, String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        socket.send(new DatagramPacket(payload, payload.length, new InetSocketAddress("127.0.0.1", port)));
-    }
-
-    private static String receive(DatagramSocket socket) throws IOException {
-        DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
-        socket.receive(packet);
-        return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
     }
 }

@@ -31,12 +31,16 @@ final class ChildProcesses {
 
     /** Asks the process to stop, kills it after 10 s, and waits for it to exit. */
     static void stop(Process process) {
-        if (process == null) {
-            return;
+        if (process != null) {
+            stop(process, Duration.ofSeconds(10));
         }
+    }
+
+    /** SIGTERM, then SIGKILL if the process has not exited after {@code grace}; waits for it to exit. */
+    static void stop(Process process, Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -2,12 +2,15 @@ package dev.porthole.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Ports for tests: one that was free on the loopback interface a moment ago, for a process the test
- * starts, or for a connection that must find nothing listening.
+ * starts, or for a connection that must find nothing listening; a run of them for a gateway's
+ * TCP or UDP tunnel range.
  */
 public final class FreePorts {
 
@@ -21,5 +24,46 @@ public final class FreePorts {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on the loopback interface: " + e.getMessage(), e);
         }
+    }
+
+    /** The first of {@code size} consecutive TCP ports between 30000 and 40000 that were all free a moment ago. */
+    public static int tcpRange(int size) {
+        return range(size, 30_000, "", port -> {
+            try (ServerSocket probe = new ServerSocket(port)) {
+                probe.setReuseAddress(true);
+            }
+        });
+    }
+
+    /** The first of {@code size} consecutive UDP ports between 40000 and 50000 that were all free a moment ago. */
+    public static int udpRange(int size) {
+        return range(size, 40_000, " UDP", port -> {
+            try (DatagramSocket probe = new DatagramSocket(port)) {
+                probe.setReuseAddress(true);
+            }
+        });
+    }
+
+    /** Binds a port and lets it go again; throws when the port is taken. */
+    private interface Probe {
+        void bind(int port) throws IOException;
+    }
+
+    private static int range(int size, int from, String kind, Probe probe) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = ThreadLocalRandom.current().nextInt(from, from + 10_000);
+            boolean free = true;
+            for (int port = first; port < first + size && free; port++) {
+                try {
+                    probe.bind(port);
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no free range of " + size + kind + " ports");
     }
 }

@@ -60,30 +60,17 @@ public final class RedisClusterProcesses implements AutoCloseable {
         Path log = dir.resolve("redis.log");
         try {
             Files.createDirectories(dir);
-            Process process = new ProcessBuilder(
-                            binary.toString(),
-                            "--port",
-                            String.valueOf(port),
-                            "--bind",
-                            "127.0.0.1",
-                            "--cluster-enabled",
-                            "yes",
-                            "--cluster-config-file",
-                            dir.resolve("nodes.conf").toString(),
-                            "--cluster-port",
-                            String.valueOf(FreePorts.loopback()),
-                            "--cluster-node-timeout",
-                            "5000",
-                            "--save",
-                            "",
-                            "--appendonly",
-                            "no",
-                            "--dir",
-                            dir.toString(),
-                            "--daemonize",
-                            "no",
-                            "--loglevel",
-                            "warning")
+            List<String> command = RedisServerProcess.commandLine(binary, port, dir, "warning");
+            command.addAll(List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    dir.resolve("nodes.conf").toString(),
+                    "--cluster-port",
+                    String.valueOf(FreePorts.loopback()),
+                    "--cluster-node-timeout",
+                    "5000"));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

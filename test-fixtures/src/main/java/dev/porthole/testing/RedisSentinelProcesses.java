@@ -93,29 +93,10 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 
     private void startServer(int port, List<String> extra) {
         Path dir = directory("redis-" + port);
-        List<String> command = new ArrayList<>(List.of(
-                binary.toString(),
-                "--port",
-                String.valueOf(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString(),
-                "--daemonize",
-                "no",
-                "--loglevel",
-                "notice",
+        List<String> command = RedisServerProcess.commandLine(binary, port, dir, "notice");
+        command.addAll(List.of(
                 // Replicas sync at once instead of waiting for more replicas to share a diskless transfer.
-                "--repl-diskless-sync-delay",
-                "0",
-                "--requirepass",
-                PASSWORD,
-                "--masterauth",
-                PASSWORD));
+                "--repl-diskless-sync-delay", "0", "--requirepass", PASSWORD, "--masterauth", PASSWORD));
         command.addAll(extra);
         servers.put(port, launch(command, dir.resolve("redis.log")));
         await("redis-server on port " + port + " answering PING", () -> "PONG".equals(cli(port, "PING")));

@@ -156,22 +156,7 @@ public final class RedisServerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(
-                binary.toString(),
-                "--port",
-                tls ? "0" : String.valueOf(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                workDir.toString(),
-                "--daemonize",
-                "no",
-                "--loglevel",
-                "warning"));
+        List<String> command = commandLine(binary, tls ? 0 : port, workDir, "warning");
         if (user != null) {
             command.addAll(
                     List.of("--user", "default", "off", "--user", user, "on", ">" + password, "~*", "&*", "+@all"));
@@ -204,6 +189,30 @@ public final class RedisServerProcess implements AutoCloseable {
                 START_TIMEOUT,
                 "PING on port " + port,
                 this::answersPing);
+    }
+
+    /**
+     * The command line of a redis-server in the foreground on 127.0.0.1:{@code port} that keeps
+     * nothing on disk (no snapshots, no append-only file) and works in {@code dir}; options may be
+     * added to it.
+     */
+    static List<String> commandLine(Path binary, int port, Path dir, String logLevel) {
+        return new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no",
+                "--loglevel",
+                logLevel));
     }
 
     /** Stops the process and waits for it to exit. */

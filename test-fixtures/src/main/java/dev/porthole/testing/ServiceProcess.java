@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +65,20 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The settings that put a Quarkus service's HTTP server on 127.0.0.1:{@code port} and its
+     * management interface on a free loopback port; a map to add the service's own settings to.
+     */
+    public static Map<String, String> onLoopback(int port) {
+        return new HashMap<>(Map.of(
+                "QUARKUS_HTTP_PORT",
+                String.valueOf(port),
+                "QUARKUS_HTTP_HOST",
+                "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT",
+                String.valueOf(FreePorts.loopback())));
     }
 
     /**
@@ -191,16 +206,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL if it does not stop in time. */
     public void stop() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (process.isAlive()) {
+            ChildProcesses.stop(process, Duration.ofSeconds(15));
         }
     }
 

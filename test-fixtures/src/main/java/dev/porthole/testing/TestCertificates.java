@@ -34,22 +34,13 @@ public final class TestCertificates {
     public static TestCertificates newCa(Path directory, String name) throws IOException {
         Files.createDirectories(directory);
         TestCertificates ca = new TestCertificates(directory);
-        ca.openssl(
-                "req",
+        ca.newKey(
+                ca.caKey,
+                ca.caCert,
+                name,
                 "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                ca.caKey.toString(),
-                "-out",
-                ca.caCert.toString(),
                 "-days",
                 "30",
-                "-subj",
-                "/CN=" + name,
                 "-addext",
                 "basicConstraints=critical,CA:TRUE",
                 "-addext",
@@ -122,19 +113,7 @@ public final class TestCertificates {
                         + "\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=" + usage
                         + "\n",
                 StandardCharsets.US_ASCII);
-        openssl(
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                csr.toString(),
-                "-subj",
-                "/CN=" + names[0]);
+        newKey(key, csr, names[0]);
         BigInteger serial = new BigInteger(64, random).setBit(62);
         if (notBefore == null) {
             openssl(
@@ -193,6 +172,29 @@ public final class TestCertificates {
                     extensions.toString());
         }
         return new Leaf(cert, key, serial);
+    }
+
+    /**
+     * {@code openssl req}: a new unencrypted P-256 key into {@code key} and, into {@code out}, a
+     * signing request for CN={@code commonName}, or with {@code -x509} among {@code options} a
+     * self-signed certificate.
+     */
+    private void newKey(Path key, Path out, String commonName, String... options) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of(
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                out.toString(),
+                "-subj",
+                "/CN=" + commonName));
+        arguments.addAll(List.of(options));
+        openssl(arguments.toArray(String[]::new));
     }
 
     private void openssl(String... arguments) throws IOException {

@@ -3,7 +3,6 @@ package dev.porthole.e2e.support;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.ServiceProcess;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,15 +24,10 @@ public final class AuthService {
 
     AuthService(String redisUrl, Map<String, String> settings, Path logDir) {
         this.logDir = logDir;
-        this.env = new HashMap<>(Map.of(
+        this.env = ServiceProcess.onLoopback(port);
+        env.putAll(Map.of(
                 "QUARKUS_REDIS_HOSTS",
                 redisUrl,
-                "QUARKUS_HTTP_PORT",
-                String.valueOf(port),
-                "QUARKUS_HTTP_HOST",
-                "127.0.0.1",
-                "QUARKUS_MANAGEMENT_PORT",
-                String.valueOf(FreePorts.loopback()),
                 "PORTHOLE_ADMIN_KEY",
                 ADMIN_KEY,
                 "PORTHOLE_INTERNAL_TOKEN",

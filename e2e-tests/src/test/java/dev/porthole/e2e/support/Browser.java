@@ -1,5 +1,7 @@
 package dev.porthole.e2e.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -79,6 +83,44 @@ public final class Browser implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return target;
+    }
+
+    /**
+     * Shows the page as it is now at 1280x900 and on a 390x844 phone, saves a screenshot of each
+     * ({@code <name>-1280.png}, {@code <name>-390.png}) and checks that neither scrolls sideways.
+     */
+    public void fitsDesktopAndPhone(String name) {
+        for (int[] size : new int[][] {{1280, 900}, {390, 844}}) {
+            driver.executeCdpCommand(
+                    "Emulation.setDeviceMetricsOverride",
+                    Map.of("width", size[0], "height", size[1], "deviceScaleFactor", 1, "mobile", size[0] < 600));
+            try {
+                Number scrollWidth = (Number) driver.executeScript("return document.documentElement.scrollWidth;");
+                Number innerWidth = (Number) driver.executeScript("return window.innerWidth;");
+                screenshot(name + "-" + size[0]);
+                assertThat(scrollWidth.intValue())
+                        .as("%s at %d px wide: no horizontal scrolling", name, size[0])
+                        .isLessThanOrEqualTo(innerWidth.intValue());
+            } finally {
+                driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+            }
+        }
+    }
+
+    /**
+     * The id of the focused element. A live table may be replaced while it is read, so the element
+     * found may be gone by the time its id is asked: look again (what is focused is asked anew).
+     */
+    public String focusedId() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return driver.switchTo().activeElement().getAttribute("id");
+            } catch (StaleElementReferenceException replaced) {
+                if (attempt == 10) {
+                    throw replaced;
+                }
+            }
+        }
     }
 
     @Override

@@ -33,7 +33,6 @@ public final class PortholeSystem implements AutoCloseable {
     private final List<String> gatewayJvm = new ArrayList<>(List.of("-Xmx256m"));
     private ServiceProcess gateway;
     private AuthService authService;
-    private ServiceProcess authProcess;
     private ServiceProcess upstream;
     private int upstreamPort;
 
@@ -161,33 +160,7 @@ public final class PortholeSystem implements AutoCloseable {
      * {@link #startGateway()}); returns its admin API.
      */
     public AdminApi startAuthService() {
-        int port = FreePorts.loopback();
-        String internalToken = "e2e-internal-token-0123456789";
-        String adminKey = "e2e-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
-        ServiceProcess auth = ServiceProcess.start(
-                "auth-service",
-                "auth-service",
-                List.of("-Xmx128m"),
-                List.of(),
-                Map.of(
-                        "QUARKUS_REDIS_HOSTS",
-                        redis.url(),
-                        "QUARKUS_HTTP_PORT",
-                        String.valueOf(port),
-                        "QUARKUS_HTTP_HOST",
-                        "127.0.0.1",
-                        "QUARKUS_MANAGEMENT_PORT",
-                        String.valueOf(FreePorts.loopback()),
-                        "PORTHOLE_INTERNAL_TOKEN",
-                        internalToken,
-                        "PORTHOLE_ADMIN_KEY",
-                        adminKey),
-                logDir);
-        authProcess = auth;
-        awaitPort(port, auth);
-        gatewaySetting("PORTHOLE_GATEWAY_AUTH_SERVICE_URL", "http://127.0.0.1:" + port);
-        gatewaySetting("PORTHOLE_INTERNAL_TOKEN", internalToken);
-        return new AdminApi("http://127.0.0.1:" + port, adminKey);
+        return startAuthService(Map.of()).admin();
     }
 
     public PortholeSystem startUpstream() {
@@ -227,51 +200,38 @@ public final class PortholeSystem implements AutoCloseable {
      * pointed at this gateway; returns once it printed its first line (its address).
      */
     public Agent startCommand(String name, List<String> jvm, List<String> command) {
-        List<String> args = new ArrayList<>(command);
-        args.addAll(List.of("--server", "http://127.0.0.1:" + gatewayPort));
-        ServiceProcess process = ServiceProcess.start(name, "client-agent", jvm, args, Map.of(), logDir);
+        ServiceProcess process =
+                ServiceProcess.start(name, "client-agent", jvm, toThisGateway(command), Map.of(), logDir);
         processes.add(process);
         return new Agent(process, process.awaitFirstLine(START_TIMEOUT));
     }
 
+    /**
+     * Starts the agent with a whole command line pointed at this gateway, as {@link #startCommand}
+     * does, without waiting for its first line: for agents expected to wait, be refused or fail.
+     */
+    public ServiceProcess launchCommand(String name, List<String> command, Map<String, String> env) {
+        return launchAgent(name, toThisGateway(command), env);
+    }
+
+    private List<String> toThisGateway(List<String> command) {
+        List<String> args = new ArrayList<>(command);
+        args.addAll(List.of("--server", "http://127.0.0.1:" + gatewayPort));
+        return args;
+    }
+
     /** Gives the gateway a TCP tunnel range of ports that are free now (before {@link #startGateway()}); returns its first port. */
     public int freeTcpRange(int size) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int first = java.util.concurrent.ThreadLocalRandom.current().nextInt(30_000, 40_000);
-            boolean free = true;
-            for (int port = first; port < first + size && free; port++) {
-                try (java.net.ServerSocket probe = new java.net.ServerSocket(port)) {
-                    probe.setReuseAddress(true);
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                gatewaySetting("PORTHOLE_GATEWAY_TCP_PORT_RANGE", first + "-" + (first + size - 1));
-                return first;
-            }
-        }
-        throw new IllegalStateException("no free range of " + size + " ports");
+        int first = FreePorts.tcpRange(size);
+        gatewaySetting("PORTHOLE_GATEWAY_TCP_PORT_RANGE", first + "-" + (first + size - 1));
+        return first;
     }
 
     /** Gives the gateway a UDP tunnel range of ports that are free now (before {@link #startGateway()}); returns its first port. */
     public int freeUdpRange(int size) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int first = java.util.concurrent.ThreadLocalRandom.current().nextInt(40_000, 50_000);
-            boolean free = true;
-            for (int port = first; port < first + size && free; port++) {
-                try (java.net.DatagramSocket probe = new java.net.DatagramSocket(port)) {
-                    probe.setReuseAddress(true);
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                gatewaySetting("PORTHOLE_GATEWAY_UDP_PORT_RANGE", first + "-" + (first + size - 1));
-                return first;
-            }
-        }
-        throw new IllegalStateException("no free range of " + size + " UDP ports");
+        int first = FreePorts.udpRange(size);
+        gatewaySetting("PORTHOLE_GATEWAY_UDP_PORT_RANGE", first + "-" + (first + size - 1));
+        return first;
     }
 
     /** Starts an agent without waiting for its URL (for agents expected to fail). */
@@ -381,9 +341,6 @@ public final class PortholeSystem implements AutoCloseable {
         // Agents, gateways and the programs around them stop together; auth-service after them, since
         // a stopping gateway may still ask it something; Redis last.
         ServiceProcess.stopAll(processes);
-        if (authProcess != null) {
-            authProcess.stop();
-        }
         if (authService != null) {
             authService.stop();
         }

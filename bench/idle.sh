@@ -9,22 +9,14 @@
 #   COUNT=2000 bench/idle.sh
 #   HISTOGRAM=1 bench/idle.sh     (also: the classes whose instances grew most, in bytes per tunnel)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" redis-server redis-cli python3
 count="${COUNT:-10000}"
 in_flight="${IN_FLIGHT:-200}"
-out="$root/bench/results"
-logs="$out/logs"; mkdir -p "$logs"
 
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools redis-server redis-cli python3
-ensure_jars
-# Each tunnel is a socket on both sides of loopback: the gateway and the load process each need one
-# descriptor per agent, and the loopback ephemeral ports (see /proc/sys/net/ipv4/ip_local_port_range)
-# must outnumber the agents.
-ulimit -n "$(ulimit -Hn)"
-[ "$(ulimit -n)" -gt $((count + 1000)) ] || { echo "bench: ulimit -n $(ulimit -n) is too low for $count tunnels" >&2; exit 1; }
+# The loopback ephemeral ports (see /proc/sys/net/ipv4/ip_local_port_range) must outnumber the agents too.
+open_files_for "$count"
 
 start_token_gateway idle 1g
 

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porthole.auth.testing.AgentAuthCalls;
+import dev.porthole.auth.testing.GatewaySessions;
 import dev.porthole.protocol.registry.SessionRecord;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -127,8 +128,7 @@ class ControlBroadcastTest {
         Instant expiry = Instant.now().plusSeconds(60);
         SessionRecord record =
                 new SessionRecord(sessionId, "gw-b", "web", "agent-2", "10.0.0.2", Instant.now(), List.of(), 0, 0);
-        redis.value(String.class).set("porthole:session:" + sessionId, mapper.writeValueAsString(record));
-        redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), sessionId);
+        GatewaySessions.publish(redis, mapper, record, expiry);
         asAdmin().when().delete("/api/v1/sessions/{id}", sessionId).then().statusCode(202);
         hears("{\"v\":1,\"type\":\"session.kicked\",\"sessionId\":\"" + sessionId
                 + "\",\"gatewayId\":\"gw-b\",\"clientId\":\"web\"}");

@@ -164,7 +164,7 @@ public class ClientPages {
             var rotated = clients.rotateSecret(id, session.operator());
             return secretPage(200, "New secret", rotated.client(), rotated.secret(), session);
         } catch (AdminException e) {
-            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+            return listWithError(e);
         }
     }
 
@@ -218,7 +218,7 @@ public class ClientPages {
                     heading, warning, PATH + "/" + id + "/" + action, button, buttonId, PATH);
             return ConsolePages.html(200, pages.confirm("clients", operator.session(), question));
         } catch (AdminException e) {
-            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+            return listWithError(e);
         }
     }
 
@@ -234,13 +234,18 @@ public class ClientPages {
         try {
             action.run();
         } catch (AdminException e) {
-            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+            return listWithError(e);
         }
         return Response.seeOther(UriBuilder.fromPath(PATH)
                         .queryParam("notice", notice.name())
                         .queryParam("client", id)
                         .build())
                 .build();
+    }
+
+    /** The first page of the list, saying why an action on a client failed. */
+    private Response listWithError(AdminException e) {
+        return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
     }
 
     private Response secretPage(int status, String title, ClientRecord client, String secret, ConsoleSession session) {

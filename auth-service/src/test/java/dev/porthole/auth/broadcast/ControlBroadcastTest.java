@@ -2,6 +2,7 @@ package dev.porthole.auth.broadcast;
 
 import static dev.porthole.auth.testing.AdminApi.asAdmin;
 import static dev.porthole.auth.testing.AdminApi.createClient;
+import static dev.porthole.auth.testing.AdminApi.issueJwt;
 import static dev.porthole.auth.testing.AdminApi.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -87,14 +88,7 @@ class ControlBroadcastTest {
     void publishesCredentialRevokedForARevokedToken() {
         String id = uniqueId("bc");
         createClient(id, Map.of());
-        String tokenId = asAdmin()
-                .body(Map.of("kind", "JWT", "lifetimeSeconds", 600))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", id)
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("token.id");
+        String tokenId = issueJwt(id, 600).path("token.id");
         asAdmin()
                 .when()
                 .delete("/api/v1/clients/{id}/tokens/{tokenId}", id, tokenId)

@@ -59,4 +59,15 @@ public final class AdminApi {
                 .statusCode(201)
                 .extract();
     }
+
+    /** Issues a JWT for the client, valid for {@code lifetimeSeconds}; the 201 answer holds {@code value} and {@code token.id}. */
+    public static ExtractableResponse<Response> issueJwt(String clientId, int lifetimeSeconds) {
+        return asAdmin()
+                .body(Map.of("kind", "JWT", "lifetimeSeconds", lifetimeSeconds))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", clientId)
+                .then()
+                .statusCode(201)
+                .extract();
+    }
 }

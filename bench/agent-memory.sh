@@ -7,18 +7,14 @@
 #
 #   bench/agent-memory.sh           (needs curl and redis-server; DOWNLOADS=5 PARALLEL=4 by default)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" curl redis-server
 downloads="${DOWNLOADS:-5}"
 parallel="${PARALLEL:-4}"
 idle_wait="${IDLE_WAIT:-30}"
 size=$((100 * 1024 * 1024))
-out="$root/bench/results"; logs="$out/logs"; mkdir -p "$logs"
 
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools curl redis-server
-ensure_jars
 tarball=$(ls client-agent/target/porthole-*.tar.gz 2>/dev/null | head -1 || true)
 [ -n "$tarball" ] || { mvn -B -q -DskipTests -pl client-agent -am package; tarball=$(ls client-agent/target/porthole-*.tar.gz | head -1); }
 rm -rf "$out/dist-memory"; mkdir -p "$out/dist-memory"

@@ -6,17 +6,11 @@
 #   bench/churn.sh                     (needs redis-server; 1000 cycles a minute for 10 minutes)
 #   MINUTES=2 PER_MINUTE=1000 bench/churn.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" redis-server redis-cli python3
 minutes="${MINUTES:-10}"
 per_minute="${PER_MINUTE:-1000}"
-out="$root/bench/results"
-logs="$out/logs"; mkdir -p "$logs"
-
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools redis-server redis-cli python3
-ensure_jars
 
 start_token_gateway churn 512m
 

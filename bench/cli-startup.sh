@@ -8,13 +8,11 @@
 #   bench/cli-startup.sh            (RUNS=15 bench/cli-startup.sh for more runs;
 #                                    BASELINE=old/porthole-0.1.0-SNAPSHOT.tar.gz to compare with another build)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
 runs="${RUNS:-10}"
 out="$root/bench/results"; mkdir -p "$out"
 
-# shellcheck source=bench/common.sh
-source bench/common.sh
 tarball=$(ls client-agent/target/porthole-*.tar.gz 2>/dev/null | head -1 || true)
 if [ -z "$tarball" ]; then
   mvn -B -q -DskipTests -pl client-agent -am package

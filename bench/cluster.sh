@@ -9,27 +9,19 @@
 #   bench/cluster.sh           (needs wrk, curl, haproxy, redis-server: apt-get install -y wrk curl haproxy redis-server)
 #   DURATION=20s SIZE_MIB=2048 bench/cluster.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "cluster" wrk curl haproxy redis-server redis-cli python3
 duration="${DURATION:-10s}"
 size_mib="${SIZE_MIB:-1024}"
-out="$root/bench/results/cluster"
-mkdir -p "$out"
-logs="$out/logs"; mkdir -p "$logs"
-
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools wrk curl haproxy redis-server redis-cli python3
-ensure_jars
 
 stop_on_exit
 
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 token=bench-token-0123456789
 internal=bench-internal-token-0123456789
-redis_port=$(free_port); upstream_port=$(free_port); lb_port=$(free_port); source_port=$(free_port); tcp_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+upstream_port=$(free_port); lb_port=$(free_port); source_port=$(free_port); tcp_port=$(free_port)
+start_redis redis.log
 
 # The TCP upstream: after one byte from the client, sends it SIZE_MIB MiB and closes.
 python3 - "$source_port" "$size_mib" > "$logs/tcp-source.log" 2>&1 <<'PY' & pids+=($!)
@@ -77,7 +69,7 @@ wait_port "$lb_port"
 
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$lb_port" --token "$token" --subdomain bench --no-inspect \
   > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!)
-for _ in $(seq 1 300); do [ -s "$logs/agent.out" ] && break; sleep 0.1; done
+wait_output "$logs/agent.out"
 [ -s "$logs/agent.out" ] || { echo "the agent never printed its URL; see $logs/agent.log" >&2; exit 1; }
 holder=$(redis-cli -p "$redis_port" --raw GET "porthole:route:http:{bench}" | sed 's/.*"gatewayId":"\([^"]*\)".*/\1/')
 other=gw-a; [ "$holder" = gw-a ] && other=gw-b
@@ -99,7 +91,7 @@ read -r l_rps l_p50 l_p99 l_err < <(run_wrk haproxy "$lb_port")
 # The TCP tunnel; its agent connects through haproxy, so it may be on any gateway.
 "$java" "${jvm[@]}" -jar "$agent_jar" tcp "$source_port" --server "http://127.0.0.1:$lb_port" --token "$token" \
   > "$logs/tcp-agent.out" 2> "$logs/tcp-agent.log" & pids+=($!)
-for _ in $(seq 1 300); do [ -s "$logs/tcp-agent.out" ] && break; sleep 0.1; done
+wait_output "$logs/tcp-agent.out"
 [ -s "$logs/tcp-agent.out" ] || { echo "the TCP agent never printed its address; see $logs/tcp-agent.log" >&2; exit 1; }
 tcp_holder=$(redis-cli -p "$redis_port" --raw GET "porthole:route:tcp:{tcp:$tcp_port}" | sed 's/.*"gatewayId":"\([^"]*\)".*/\1/')
 tcp_other=gw-a; [ "$tcp_holder" = gw-a ] && tcp_other=gw-b

@@ -1,4 +1,7 @@
-# Shared by the bench scripts (sourced, from the repository root): the JDK, the packaged jars, ports.
+# Shared by the bench scripts (sourced as "$(dirname "$0")/common.sh"): the repository root (root, and
+# the working directory), the JDK, the packaged jars, ports.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
 [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 gateway_jar=gateway-service/target/quarkus-app/quarkus-run.jar
@@ -21,6 +24,14 @@ ensure_jars() {
   fi
 }
 
+# bench_start <folder below bench/results, or ""> <tool>...: sets out (bench/results/<folder>) and logs
+# (<out>/logs) and makes them, stops when a tool is missing, builds the jars if they are missing.
+bench_start() {
+  out="$root/bench/results${1:+/$1}"; logs="$out/logs"; mkdir -p "$logs"; shift
+  require_tools "$@"
+  ensure_jars
+}
+
 # wrk_summary <wrk --latency output>: prints requests/s, p50, p99 and errors (non-2xx plus socket errors).
 wrk_summary() {
   local rps p50 p99 errors
@@ -33,10 +44,53 @@ wrk_summary() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+# wait_output <file>: waits up to 30 s until a process started in the background has written to <file>.
+wait_output() { for _ in $(seq 1 300); do [ -s "$1" ] && break; sleep 0.1; done; }
 rss_mib() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 load_cp="client-agent/target/quarkus-app/app/*:client-agent/target/quarkus-app/lib/main/*:client-agent/target/quarkus-app/lib/boot/*"
 jcmd="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
 jstat="${JAVA_HOME:+$JAVA_HOME/bin/}jstat"
+
+# start_redis <log file in logs>: a Redis without persistence on a free port (sets redis_port), in pids.
+start_redis() {
+  redis_port=$(free_port)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/$1" 2>&1 & pids+=($!)
+  wait_port "$redis_port"
+}
+
+# start_nginx <port> <listen parameters> [server directives]: nginx on 127.0.0.1:<port> in front of the
+# upstream on upstream_port, one hop over kept-alive connections, one worker per core, unbuffered; its
+# files in work, in pids. E.g. start_nginx "$nginx_port" " ssl" "ssl_certificate ...;".
+start_nginx() {
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $logs/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  upstream app { server 127.0.0.1:$upstream_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$1$2;
+    ${3:-}
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+CONF
+  nginx -c "$work/nginx.conf" -g 'daemon off;' > "$logs/nginx.log" 2>&1 & pids+=($!)
+  wait_port "$1"
+}
+
+# open_files_for <agents>: raises the open-file limit to the hard limit; stops when that is too low for
+# <agents> agent connections (each is a socket on both sides of loopback: the gateway and the load
+# process each need one descriptor per agent).
+open_files_for() {
+  ulimit -n "$(ulimit -Hn)"
+  [ "$(ulimit -n)" -gt $(($1 + 1000)) ] || { echo "bench: ulimit -n $(ulimit -n) is too low for $1 agent connections" >&2; exit 1; }
+}
 
 # heap_after_gc_kib <pid>: forces a full GC in the JVM and prints the heap it still uses, in KiB.
 heap_after_gc_kib() {
@@ -69,10 +123,9 @@ stop_started() {
 # the trap sees the pids.
 start_token_gateway() {
   stop_on_exit
-  redis_port=$(free_port); gateway_port=$(free_port); local mgmt_port; mgmt_port=$(free_port)
+  gateway_port=$(free_port); local mgmt_port; mgmt_port=$(free_port)
   token=bench-token-0123456789
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
-  wait_port "$redis_port"
+  start_redis redis.log
   # One log line per agent at INFO would be tens of thousands: the session package logs warnings only.
   QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
     PORTHOLE_GATEWAY_AUTH_TOKENS=$token QUARKUS_LOG_CATEGORY__DEV_PORTHOLE_GATEWAY_CONTROL__LEVEL=WARN \

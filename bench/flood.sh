@@ -16,30 +16,24 @@
 # Targets (issue 25): resident growth < 64 MiB, < 100 log lines, the flooding connection closed,
 # p99 during the flood < 10x before.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" wrk redis-server python3
 flood_seconds="${FLOOD_SECONDS:-30}"
 duration="${DURATION:-5s}"
 connections="${CONNECTIONS:-4}"
 # A kind's name as Flood.all() gives it, with '-' for a space.
 kinds="${KINDS:-PING PONG NOTICE OPEN WINDOW FIN RST RESPONSE WebSocket-ping}"
-out="$root/bench/results"
-logs="$out/logs"; mkdir -p "$logs"
 
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools wrk redis-server python3
-ensure_jars
 flood_classes=e2e-tests/target/test-classes
 [ -f "$flood_classes/dev/porthole/e2e/support/FloodAgent.class" ] || {
   echo "bench: $flood_classes has no FloodAgent (mvn -B -q -DskipTests package)" >&2; exit 1; }
 
 stop_on_exit
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
 jvm=(--sun-misc-unsafe-memory-access=allow)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/flood-redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis flood-redis.log
 # Anonymous agents are let in (no auth-service, no token): the flooder needs no credentials, as in issue 25.
 gateway_log="$logs/flood-gateway.log"
 # GATEWAY_HEAP=touched commits the heap at start (as HostileAgentIT does): growth is then what -Xmx
@@ -51,7 +45,7 @@ QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$
 wait_port "$gateway_port"; wait_port "$upstream_port"
 "$java" "${jvm[@]}" -Xmx256m -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" \
   > "$logs/flood-agent.out" 2> "$logs/flood-agent.log" & pids+=($!)
-for _ in $(seq 1 300); do [ -s "$logs/flood-agent.out" ] && break; sleep 0.1; done
+wait_output "$logs/flood-agent.out"
 url=$(head -1 "$logs/flood-agent.out"); host="${url#http://}"
 [ -n "$host" ] || { echo "bench: the agent printed no tunnel address (see $logs/flood-agent.log)" >&2; exit 1; }
 tunnel="http://127.0.0.1:$gateway_port"

@@ -8,18 +8,12 @@
 #   bench/grpc.sh              (needs redis-server; builds the gateway, agent and e2e test classes if missing)
 #   DURATION=20 WARMUP=30s CALLS=100 bench/grpc.sh   (DURATION: seconds measured per path; WARMUP: load before)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" redis-server
 duration="${DURATION:-10}"
 calls="${CALLS:-50}"
-out="$root/bench/results"
-mkdir -p "$out"
-logs="$out/logs"; mkdir -p "$logs"
 
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools redis-server
-ensure_jars
 # GrpcEcho and the class path it runs with (written by e2e-tests' build, see its pom).
 if [ ! -f e2e-tests/target/test.classpath ] || [ ! -f e2e-tests/target/test-classes/dev/porthole/e2e/grpc/GrpcEcho.class ]; then
   mvn -B -q -DskipTests -Dquarkus.build.skip=true -pl e2e-tests -am package
@@ -29,18 +23,17 @@ warmup_s="${warmup%s}"
 
 stop_on_exit
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); service_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); service_port=$(free_port)
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/grpc-redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis grpc-redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/grpc-gateway.log" 2>&1 & pids+=($!)
 "$java" "${jvm[@]}" -cp "$grpc_cp" dev.porthole.e2e.grpc.GrpcEcho serve "$service_port" > "$logs/grpc-service.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$service_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$service_port" --upstream-protocol h2c --server "http://127.0.0.1:$gateway_port" \
   > "$logs/grpc-agent.out" 2> "$logs/grpc-agent.log" & pids+=($!)
-for _ in $(seq 1 300); do [ -s "$logs/grpc-agent.out" ] && break; sleep 0.1; done
+wait_output "$logs/grpc-agent.out"
 [ -s "$logs/grpc-agent.out" ] || { echo "the agent never printed its URL; see $logs/grpc-agent.log" >&2; exit 1; }
 url=$(head -1 "$logs/grpc-agent.out"); authority="${url#http://}"
 

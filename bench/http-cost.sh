@@ -8,22 +8,17 @@
 #   WARMUP=60s DURATION=10s bench/http-cost.sh
 #   GATEWAY_JVM='-XX:+PrintCompilation' bench/http-cost.sh   (extra JVM options; also AGENT_JVM)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-duration="${DURATION:-10s}"
-logs="$root/bench/results/logs"; mkdir -p "$logs"
-
 # shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools wrk redis-server
-ensure_jars
+source "$(dirname "$0")/common.sh"
+bench_start "" wrk redis-server
+duration="${DURATION:-10s}"
+
 work=$(mktemp -d)
 stop_on_exit 'rm -rf "$work"'
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/cost-redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis cost-redis.log
 # shellcheck disable=SC2086
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   "$java" "${jvm[@]}" ${GATEWAY_JVM:-} -jar "$gateway_jar" > "$logs/cost-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!

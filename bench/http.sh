@@ -8,53 +8,26 @@
 #   bench/http.sh              (needs wrk, curl and nginx: apt-get install -y wrk curl nginx-light)
 #   DURATION=20s WARMUP=30s bench/http.sh   (WARMUP: load on each path before measuring, default 20s)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" wrk curl nginx redis-server
 duration="${DURATION:-10s}"
 downloads="${DOWNLOADS:-5}"
 size=$((100 * 1024 * 1024))
-out="$root/bench/results"
-mkdir -p "$out"
-logs="$out/logs"; mkdir -p "$logs"
-
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools wrk curl nginx redis-server
-ensure_jars
 
 stop_on_exit 'rm -rf "$work"'
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
 work=$(mktemp -d)
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
-# nginx: one hop to the same upstream over kept-alive connections, one worker per core, unbuffered.
-mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $logs/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-  upstream app { server 127.0.0.1:$upstream_port; keepalive 64; }
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
-  }
-}
-CONF
-nginx -c "$work/nginx.conf" -g 'daemon off;' > "$logs/nginx.log" 2>&1 & pids+=($!)
-wait_port "$nginx_port"
+start_nginx "$nginx_port" ""
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!); agent_pid=$!
-for _ in $(seq 1 300); do [ -s "$logs/agent.out" ] && break; sleep 0.1; done
+wait_output "$logs/agent.out"
 url=$(head -1 "$logs/agent.out"); host="${url#http://}"
 direct="http://127.0.0.1:$upstream_port"
 tunnel="http://127.0.0.1:$gateway_port"

@@ -9,20 +9,14 @@
 #   bench/https.sh        (needs wrk, curl, openssl, nginx: apt-get install -y wrk curl nginx-light)
 #   DURATION=20s WARMUP=30s bench/https.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "https" wrk curl openssl nginx redis-server
 duration="${DURATION:-10s}"
 downloads="${DOWNLOADS:-3}"
 handshakes="${HANDSHAKES:-400}"
 size=$((100 * 1024 * 1024))
-out="$root/bench/results/https"
-mkdir -p "$out"
-logs="$out/logs"; mkdir -p "$logs"
 
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools wrk curl openssl nginx redis-server
-ensure_jars
 work=$(mktemp -d)
 stop_on_exit 'rm -rf "$work"'
 
@@ -35,11 +29,10 @@ openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/tl
 openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -set_serial 1 -days 2 -extfile "$work/ext" \
   -out "$work/tls.pem" >> "$logs/openssl.log" 2>&1
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
 passthrough_port=$(free_port); token=bench-token-0123456789
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port PORTHOLE_GATEWAY_HTTP_HOST=127.0.0.1 \
   QUARKUS_HTTP_PORT=$mgmt_port PORTHOLE_GATEWAY_HTTP_DOMAIN=$domain \
   PORTHOLE_GATEWAY_TLS_CERT_FILES="$work/tls.pem" PORTHOLE_GATEWAY_TLS_KEY_FILES="$work/tls.key" \
@@ -49,36 +42,16 @@ QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$
 wait_port "$gateway_port"; wait_port "$upstream_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "https://localhost:$gateway_port" --ca "$work/ca.pem" --token "$token" \
   > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!); agent_pid=$!
-for _ in $(seq 1 300); do [ -s "$logs/agent.out" ] && break; sleep 0.1; done
+wait_output "$logs/agent.out"
 url=$(head -1 "$logs/agent.out"); host="${url#https://}"; host="${host%%:*}"
 [ -n "$host" ] || { echo "bench: the agent printed no URL; see $logs/agent.log" >&2; exit 1; }
 
 # nginx: TLS with the same certificate, one hop to the upstream over kept-alive connections, one worker per core.
-mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx.pid;
-error_log $logs/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-  upstream app { server 127.0.0.1:$upstream_port; keepalive 64; }
-  server {
-    listen 127.0.0.1:$nginx_port ssl;
-    ssl_certificate $work/tls.pem; ssl_certificate_key $work/tls.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
-  }
-}
-CONF
-nginx -c "$work/nginx.conf" -g 'daemon off;' > "$logs/nginx.log" 2>&1 & pids+=($!)
-wait_port "$nginx_port"
+start_nginx "$nginx_port" " ssl" "ssl_certificate $work/tls.pem; ssl_certificate_key $work/tls.key; ssl_protocols TLSv1.2 TLSv1.3;"
 # The passthrough tunnel: the same nginx, its own certificate (the wildcard covers pt.<domain>) seen by curl.
 "$java" "${jvm[@]}" -jar "$agent_jar" tls "$nginx_port" --subdomain pt --server "https://localhost:$gateway_port" --ca "$work/ca.pem" \
   --token "$token" > "$logs/agent-tls.out" 2> "$logs/agent-tls.log" & pids+=($!)
-for _ in $(seq 1 300); do [ -s "$logs/agent-tls.out" ] && break; sleep 0.1; done
+wait_output "$logs/agent-tls.out"
 [ -s "$logs/agent-tls.out" ] || { echo "bench: the TLS agent printed no address; see $logs/agent-tls.log" >&2; exit 1; }
 passthrough="https://127.0.0.1:$passthrough_port"
 

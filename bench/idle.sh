@@ -13,25 +13,18 @@
 #   COUNT=50000 TUNNELS_PER_AGENT=5 bench/idle.sh   (50,000 tunnels on 10,000 connections: each
 #                                   connection is a descriptor on both sides, and `ulimit -Hn` bounds them)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" redis-server redis-cli python3
 count="${COUNT:-10000}"
 per_agent="${TUNNELS_PER_AGENT:-1}"
 [ $((count % per_agent)) -eq 0 ] || { echo "bench: COUNT ($count) must be a multiple of TUNNELS_PER_AGENT ($per_agent)" >&2; exit 1; }
 agents=$((count / per_agent))
 in_flight="${IN_FLIGHT:-200}"
-out="$root/bench/results"
-logs="$out/logs"; mkdir -p "$logs"
 
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools redis-server redis-cli python3
-ensure_jars
-# Each tunnel is a socket on both sides of loopback: the gateway and the load process each need one
-# descriptor per agent, and the loopback ephemeral ports (see /proc/sys/net/ipv4/ip_local_port_range)
-# must outnumber the agents.
-ulimit -n "$(ulimit -Hn)"
-[ "$(ulimit -n)" -gt $((agents + 1000)) ] || { echo "bench: ulimit -n $(ulimit -n) is too low for $agents agent connections" >&2; exit 1; }
+# Each agent connection is a descriptor on both sides of loopback; the loopback ephemeral ports (see
+# /proc/sys/net/ipv4/ip_local_port_range) must outnumber the agents too.
+open_files_for "$agents"
 
 start_token_gateway idle 1g
 

@@ -7,29 +7,22 @@
 #   bench/limits.sh            (needs curl and redis-server)
 #   RATE=20M SIZE_MIB=200 bench/limits.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" curl redis-server
 rate="${RATE:-5M}"
 size_mib="${SIZE_MIB:-50}"
 runs="${RUNS:-3}"
 size=$((size_mib * 1024 * 1024))
-out="$root/bench/results"
-logs="$out/logs"; mkdir -p "$logs"
-
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools curl redis-server
-ensure_jars
 
 stop_on_exit
 
 # The limit in bytes per second, read as the gateway reads a MemorySize (K, M, G are powers of 1024).
 limit_bytes=$(python3 -c 'import re,sys; m=re.fullmatch(r"(\d+)([KMG]?)B?", sys.argv[1].upper()); print(int(m[1]) * 1024 ** " KMG".index(m[2] or " "))' "$rate")
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   PORTHOLE_GATEWAY_LIMITS_BANDWIDTH_DOWNLOAD="$rate" \
   "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway-limits.log" 2>&1 & pids+=($!)
@@ -37,7 +30,7 @@ QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$
 wait_port "$gateway_port"; wait_port "$upstream_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" \
   > "$logs/agent-limits.out" 2> "$logs/agent-limits.log" & pids+=($!)
-for _ in $(seq 1 300); do [ -s "$logs/agent-limits.out" ] && break; sleep 0.1; done
+wait_output "$logs/agent-limits.out"
 url=$(head -1 "$logs/agent-limits.out"); host="${url#http://}"
 
 # download <url> [host] -> "<bytes/s> <bytes> <status> <seconds>"

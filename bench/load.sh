@@ -8,28 +8,21 @@
 #   bench/load.sh                      (needs wrk, curl, redis-server)
 #   DURATION=20s TUNNELS=50 bench/load.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" wrk curl redis-server
 duration="${DURATION:-10s}"
 tunnels="${TUNNELS:-50}"
 timeout="${TIMEOUT:-10s}"
 download=$((100 * 1024 * 1024))
-out="$root/bench/results"
-logs="$out/logs"; mkdir -p "$logs"
-
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools wrk curl redis-server
-ensure_jars
 
 stop_on_exit
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
 token=bench-token-0123456789
 domain=bench.test
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   PORTHOLE_GATEWAY_HTTP_DOMAIN=$domain PORTHOLE_GATEWAY_AUTH_TOKENS=$token \
   PORTHOLE_GATEWAY_TUNNEL_MAX_TUNNELS_PER_SESSION=$((tunnels + 1)) \

@@ -7,24 +7,17 @@
 #   bench/policy.sh                         (needs wrk, curl, redis-server: apt-get install -y wrk curl redis-server)
 #   DURATION=20s WARMUP=20s ROUNDS=3 bench/policy.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "policy" wrk curl redis-server
 duration="${DURATION:-10s}"
 rounds="${ROUNDS:-3}"
-out="$root/bench/results/policy"
-mkdir -p "$out"
-logs="$out/logs"; mkdir -p "$logs"
 
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools wrk curl redis-server
-ensure_jars
 stop_on_exit
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis redis.log
 # Public mode (no tokens): the three agents get random names.
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port PORTHOLE_GATEWAY_HTTP_HOST=127.0.0.1 \
   QUARKUS_HTTP_PORT=$mgmt_port "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!)
@@ -36,7 +29,7 @@ start_agent() {
   local label=$1; shift
   "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" --no-inspect "$@" \
     > "$logs/agent-$label.out" 2> "$logs/agent-$label.log" & pids+=($!)
-  for _ in $(seq 1 300); do [ -s "$logs/agent-$label.out" ] && break; sleep 0.1; done
+  wait_output "$logs/agent-$label.out"
   local url; url=$(head -1 "$logs/agent-$label.out"); url="${url#http://}"
   [ -n "$url" ] || { echo "bench: agent $label printed no URL; see $logs/agent-$label.log" >&2; exit 1; }
   echo "$url"

@@ -8,20 +8,14 @@
 #   bench/redis-load.sh                    (needs redis-server and redis-cli; COUNT=1000, IDLE=60)
 #   COUNT=2000 IDLE=120 bench/redis-load.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" redis-server redis-cli python3
 count="${COUNT:-1000}"
 idle="${IDLE:-60}"
 in_flight="${IN_FLIGHT:-100}"
-out="$root/bench/results"
-logs="$out/logs"; mkdir -p "$logs"
 
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools redis-server redis-cli python3
-ensure_jars
-ulimit -n "$(ulimit -Hn)"
-[ "$(ulimit -n)" -gt $((count + 1000)) ] || { echo "bench: ulimit -n $(ulimit -n) is too low for $count tunnels" >&2; exit 1; }
+open_files_for "$count"
 
 start_token_gateway redis-load 1g
 

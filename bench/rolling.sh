@@ -8,27 +8,19 @@
 #   bench/rolling.sh           (needs wrk, curl, haproxy, redis-server: apt-get install -y wrk curl haproxy redis-server)
 #   CONNECTIONS=100 PRE_DRAIN_DELAY=2s bench/rolling.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "rolling" wrk curl haproxy redis-server redis-cli
 connections="${CONNECTIONS:-50}"
 pre_drain="${PRE_DRAIN_DELAY:-1s}"
-out="$root/bench/results/rolling"
-mkdir -p "$out"
-logs="$out/logs"; mkdir -p "$logs"
-
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools wrk curl haproxy redis-server redis-cli
-ensure_jars
 
 stop_on_exit
 
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 token=bench-token-0123456789
 internal=bench-internal-token-0123456789
-redis_port=$(free_port); upstream_port=$(free_port); lb_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+upstream_port=$(free_port); lb_port=$(free_port)
+start_redis redis.log
 
 declare -A port_of mgmt_of pid_of
 # start_gateway <id> <log>: starts (or starts again) a gateway on the ports chosen for <id>.
@@ -66,7 +58,7 @@ wait_port "$lb_port"
 
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$lb_port" --token "$token" --subdomain bench --no-inspect \
   > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!)
-for _ in $(seq 1 300); do [ -s "$logs/agent.out" ] && break; sleep 0.1; done
+wait_output "$logs/agent.out"
 [ -s "$logs/agent.out" ] || { echo "the agent never printed its URL; see $logs/agent.log" >&2; exit 1; }
 host="bench.localhost:$lb_port"
 wrk -t2 -c"$connections" -d"$warmup" -H "Host: $host" "http://127.0.0.1:$lb_port/hello" > /dev/null 2>&1

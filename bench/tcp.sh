@@ -12,20 +12,14 @@
 # (direct, tunnel, ssh -R, then again): on 2 cores one download through four processes varies by
 # a third from run to run with how the scheduler places them, and a single one decides nothing.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+[ -x /usr/sbin/sshd ] || { echo "bench: /usr/sbin/sshd is missing (apt-get install -y openssh-server)" >&2; exit 1; }
+bench_start "" redis-server ssh ssh-keygen python3
 size_mib="${SIZE_MIB:-1024}"
 round_trips="${ROUND_TRIPS:-2000}"
 runs="${RUNS:-3}"
-out="$root/bench/results"
-logs="$out/logs"; mkdir -p "$logs"
 work="$(mktemp -d)"
-
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools redis-server ssh ssh-keygen python3
-[ -x /usr/sbin/sshd ] || { echo "bench: /usr/sbin/sshd is missing (apt-get install -y openssh-server)" >&2; exit 1; }
-ensure_jars
 
 stop_on_exit 'rm -rf "$work"'
 
@@ -91,14 +85,13 @@ elif mode == "download": download(int(sys.argv[2]), int(sys.argv[3]), int(sys.ar
 elif mode == "rtt": rtt(int(sys.argv[2]), int(sys.argv[3]))
 PY
 
-redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
 sshd_port=$(free_port); ssh_r_port=$(free_port); tcp_port=$(free_port)
 token="bench-token-0123456789abcdef"
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m ${JVM_OPTS:-})
 
 python3 "$work/tcpbench.py" serve "$upstream_port" > "$logs/tcp-upstream.log" 2>&1 & pids+=($!)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/tcp-redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis tcp-redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   PORTHOLE_GATEWAY_AUTH_TOKENS=$token PORTHOLE_GATEWAY_TCP_PORT_RANGE="$tcp_port-$tcp_port" \
   "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/tcp-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!

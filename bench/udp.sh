@@ -7,19 +7,13 @@
 #   bench/udp.sh                      (needs redis-server, python3)
 #   RATE=5000 SIZE=1200 SECONDS_EACH=20 bench/udp.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+bench_start "" redis-server python3
 rate="${RATE:-20000}"
 size="${SIZE:-512}"
 seconds="${SECONDS_EACH:-10}"
-out="$root/bench/results"
-logs="$out/logs"; mkdir -p "$logs"
 work="$(mktemp -d)"
-
-# shellcheck source=bench/common.sh
-source bench/common.sh
-require_tools redis-server python3
-ensure_jars
 
 stop_on_exit 'rm -rf "$work"'
 
@@ -73,13 +67,12 @@ else:
     offer(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
 PY
 
-echo_port=$(free_port); redis_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); udp_port=$(free_port)
+echo_port=$(free_port); gateway_port=$(free_port); mgmt_port=$(free_port); udp_port=$(free_port)
 token="bench-token-0123456789abcdef"
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m ${JVM_OPTS:-})
 
 python3 "$work/udpbench.py" serve "$echo_port" > "$logs/udp-echo.log" 2>&1 & pids+=($!)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no > "$logs/udp-redis.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"
+start_redis udp-redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   PORTHOLE_GATEWAY_AUTH_TOKENS=$token PORTHOLE_GATEWAY_UDP_PORT_RANGE="$udp_port-$udp_port" \
   "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/udp-gateway.log" 2>&1 & pids+=($!)

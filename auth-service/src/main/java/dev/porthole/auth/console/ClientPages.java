@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -165,7 +164,7 @@ public class ClientPages {
             var rotated = clients.rotateSecret(id, session.operator());
             return secretPage(200, "New secret", rotated.client(), rotated.secret(), session);
         } catch (AdminException e) {
-            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+            return listWithError(e);
         }
     }
 
@@ -174,14 +173,12 @@ public class ClientPages {
     public Response confirmDelete(@PathParam("id") String id) {
         return confirm(
                 id,
-                client -> new ConsolePages.Confirmation(
-                        "Delete client " + id + "?",
-                        "This deletes the client, its tokens and its "
-                                + "reserved names, and closes its sessions on every gateway. It cannot be undone.",
-                        PATH + "/" + id + "/delete",
-                        "Delete " + id,
-                        "confirm-delete",
-                        PATH));
+                "delete",
+                "Delete client " + id + "?",
+                "This deletes the client, its tokens and its "
+                        + "reserved names, and closes its sessions on every gateway. It cannot be undone.",
+                "Delete " + id,
+                "confirm-delete");
     }
 
     @GET
@@ -189,14 +186,12 @@ public class ClientPages {
     public Response confirmDisable(@PathParam("id") String id) {
         return confirm(
                 id,
-                client -> new ConsolePages.Confirmation(
-                        "Disable client " + id + "?",
-                        "Its sessions on every gateway close at "
-                                + "once and its agents cannot connect until it is enabled again.",
-                        PATH + "/" + id + "/disable",
-                        "Disable " + id,
-                        "confirm-disable",
-                        PATH));
+                "disable",
+                "Disable client " + id + "?",
+                "Its sessions on every gateway close at "
+                        + "once and its agents cannot connect until it is enabled again.",
+                "Disable " + id,
+                "confirm-disable");
     }
 
     @GET
@@ -204,22 +199,26 @@ public class ClientPages {
     public Response confirmRotateSecret(@PathParam("id") String id) {
         return confirm(
                 id,
-                client -> new ConsolePages.Confirmation(
-                        "Rotate the secret of client " + id + "?",
-                        "The current secret stops "
-                                + "working at once: agents that use it cannot log in again until they are given the new one, shown on the next page only.",
-                        PATH + "/" + id + "/secret",
-                        "Rotate the secret of " + id,
-                        "confirm-rotate",
-                        PATH));
+                "secret",
+                "Rotate the secret of client " + id + "?",
+                "The current secret stops "
+                        + "working at once: agents that use it cannot log in again until they are given the new one, shown on the next page only.",
+                "Rotate the secret of " + id,
+                "confirm-rotate");
     }
 
-    private Response confirm(String id, Function<ClientRecord, ConsolePages.Confirmation> question) {
+    /**
+     * The page that asks before {@code action} on an existing client: its form posts to
+     * {@code PATH/<id>/<action>}, Cancel goes back to the list; the list with an error if there is no such client.
+     */
+    private Response confirm(String id, String action, String heading, String warning, String button, String buttonId) {
         try {
-            ClientRecord client = clients.get(id);
-            return ConsolePages.html(200, pages.confirm("clients", operator.session(), question.apply(client)));
+            clients.get(id);
+            var question = new ConsolePages.Confirmation(
+                    heading, warning, PATH + "/" + id + "/" + action, button, buttonId, PATH);
+            return ConsolePages.html(200, pages.confirm("clients", operator.session(), question));
         } catch (AdminException e) {
-            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+            return listWithError(e);
         }
     }
 
@@ -235,13 +234,18 @@ public class ClientPages {
         try {
             action.run();
         } catch (AdminException e) {
-            return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
+            return listWithError(e);
         }
         return Response.seeOther(UriBuilder.fromPath(PATH)
                         .queryParam("notice", notice.name())
                         .queryParam("client", id)
                         .build())
                 .build();
+    }
+
+    /** The first page of the list, saying why an action on a client failed. */
+    private Response listWithError(AdminException e) {
+        return ConsolePages.html(status(e), listPage(0, defaultSize, null, e.getMessage(), "", ""));
     }
 
     private Response secretPage(int status, String title, ClientRecord client, String secret, ConsoleSession session) {

@@ -2,12 +2,14 @@ package dev.porthole.auth.broadcast;
 
 import static dev.porthole.auth.testing.AdminApi.asAdmin;
 import static dev.porthole.auth.testing.AdminApi.createClient;
+import static dev.porthole.auth.testing.AdminApi.issueJwt;
 import static dev.porthole.auth.testing.AdminApi.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porthole.auth.testing.AgentAuthCalls;
+import dev.porthole.auth.testing.GatewaySessions;
 import dev.porthole.protocol.registry.SessionRecord;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -86,14 +88,7 @@ class ControlBroadcastTest {
     void publishesCredentialRevokedForARevokedToken() {
         String id = uniqueId("bc");
         createClient(id, Map.of());
-        String tokenId = asAdmin()
-                .body(Map.of("kind", "JWT", "lifetimeSeconds", 600))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", id)
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("token.id");
+        String tokenId = issueJwt(id, 600).path("token.id");
         asAdmin()
                 .when()
                 .delete("/api/v1/clients/{id}/tokens/{tokenId}", id, tokenId)
@@ -127,8 +122,7 @@ class ControlBroadcastTest {
         Instant expiry = Instant.now().plusSeconds(60);
         SessionRecord record =
                 new SessionRecord(sessionId, "gw-b", "web", "agent-2", "10.0.0.2", Instant.now(), List.of(), 0, 0);
-        redis.value(String.class).set("porthole:session:" + sessionId, mapper.writeValueAsString(record));
-        redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), sessionId);
+        GatewaySessions.publish(redis, mapper, record, expiry);
         asAdmin().when().delete("/api/v1/sessions/{id}", sessionId).then().statusCode(202);
         hears("{\"v\":1,\"type\":\"session.kicked\",\"sessionId\":\"" + sessionId
                 + "\",\"gatewayId\":\"gw-b\",\"clientId\":\"web\"}");

@@ -41,14 +41,7 @@ class ConsoleClientsTest {
         assertThat(secret).hasSizeGreaterThan(30);
         assertThat(agentAuthStatus(id, secret)).isEqualTo(200);
 
-        String list = session.browser()
-                .when()
-                .get("/console/clients?size=100")
-                .then()
-                .statusCode(200)
-                .extract()
-                .body()
-                .asString();
+        String list = session.page("/console/clients?size=100");
         assertThat(list).contains(id).contains("from the console").doesNotContain(secret);
         session.browser()
                 .when()
@@ -87,13 +80,7 @@ class ConsoleClientsTest {
         ConsoleLogin session = ConsoleLogin.login();
         String id = AdminApi.uniqueId("ask");
         String secret = AdminApi.createClient(id, Map.of());
-        String list = session.browser()
-                .when()
-                .get("/console/clients?size=100")
-                .then()
-                .extract()
-                .body()
-                .asString();
+        String list = session.page("/console/clients?size=100");
         assertThat(list)
                 .as("the list links to confirmations; only Enable posts at once")
                 .contains("href=\"/console/clients/" + id + "/disable\" id=\"disable-" + id + "\"")

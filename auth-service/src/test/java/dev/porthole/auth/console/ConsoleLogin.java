@@ -49,6 +49,18 @@ record ConsoleLogin(String cookie, String csrf) {
         return given().redirects().follow(false).cookie(COOKIE, cookie);
     }
 
+    /** The HTML of a console page this browser gets (it must answer 200). */
+    String page(String path) {
+        return browser()
+                .when()
+                .get(path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .body()
+                .asString();
+    }
+
     /** A form post from a page of this session (CSRF token included). */
     RequestSpecification form() {
         return browser().formParam("csrf", csrf);

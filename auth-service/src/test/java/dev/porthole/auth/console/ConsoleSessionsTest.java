@@ -7,11 +7,11 @@ import static org.hamcrest.Matchers.endsWith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porthole.auth.testing.AdminApi;
+import dev.porthole.auth.testing.GatewaySessions;
 import dev.porthole.protocol.registry.SessionRecord;
 import dev.porthole.protocol.registry.SessionRecord.TunnelEntry;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -45,9 +45,7 @@ class ConsoleSessionsTest {
                 List.of(new TunnelEntry("http", clientId, "http://" + clientId + ".example.test")),
                 bytesIn,
                 bytesOut);
-        redis.value(String.class)
-                .set("porthole:session:" + sessionId, mapper.writeValueAsString(record), new SetArgs().pxAt(expiry));
-        redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), sessionId);
+        GatewaySessions.publish(redis, mapper, record, expiry);
     }
 
     @Test
@@ -56,14 +54,7 @@ class ConsoleSessionsTest {
         String id = "s-" + UUID.randomUUID();
         String client = AdminApi.uniqueId("live");
         gatewayPublishes(id, client, 1000, 2000);
-        String rows = session.browser()
-                .when()
-                .get("/console/sessions")
-                .then()
-                .statusCode(200)
-                .extract()
-                .body()
-                .asString();
+        String rows = session.page("/console/sessions");
         assertThat(rows)
                 .contains(client)
                 .contains("http://" + client + ".example.test")
@@ -77,13 +68,7 @@ class ConsoleSessionsTest {
                 .doesNotContain("rate\">…");
 
         gatewayPublishes(id, client, 1000 + 512 * 1024, 2000);
-        String after = session.browser()
-                .when()
-                .get("/console/sessions")
-                .then()
-                .extract()
-                .body()
-                .asString();
+        String after = session.page("/console/sessions");
         // 512 KiB more in, nothing more out, since the first look a moment ago
         assertThat(row(after, id))
                 .containsPattern("<span class=\"rate\">[0-9.]+ (KiB|MiB|GiB)/s</span>")
@@ -119,20 +104,9 @@ class ConsoleSessionsTest {
                         new TunnelEntry("http", client + "-open", "http://" + client + "-open.example.test", "")),
                 0,
                 0);
-        redis.value(String.class)
-                .set("porthole:session:" + id, mapper.writeValueAsString(record), new SetArgs().pxAt(expiry));
-        redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), id);
+        GatewaySessions.publish(redis, mapper, record, expiry);
 
-        String row = row(
-                session.browser()
-                        .when()
-                        .get("/console/sessions")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .body()
-                        .asString(),
-                id);
+        String row = row(session.page("/console/sessions"), id);
         assertThat(row).contains("policy: basic-auth(1 users) oidc(https://issuer.example.test, 1 domains, 0 claims)");
         assertThat(row.split("policy:", -1))
                 .as("only the guarded tunnel names a policy")
@@ -145,13 +119,7 @@ class ConsoleSessionsTest {
         String id = "s-" + UUID.randomUUID();
         String client = AdminApi.uniqueId("confirm");
         gatewayPublishes(id, client, 1, 1);
-        String rows = session.browser()
-                .when()
-                .get("/console/sessions")
-                .then()
-                .extract()
-                .body()
-                .asString();
+        String rows = session.page("/console/sessions");
         assertThat(row(rows, id))
                 .as("Kick opens a confirmation; nothing in the row posts")
                 .contains("<form method=\"get\" action=\"/console/sessions/" + id + "/kick\">")
@@ -219,14 +187,7 @@ class ConsoleSessionsTest {
         String open = "s-" + UUID.randomUUID();
         gatewayPublishes(token, "token-1", 1, 1);
         gatewayPublishes(open, "public-" + open, 1, 1);
-        String page = session.browser()
-                .when()
-                .get("/console/clients?size=100")
-                .then()
-                .statusCode(200)
-                .extract()
-                .body()
-                .asString();
+        String page = session.page("/console/clients?size=100");
         assertThat(page)
                 .as("live sessions are counted next to the stored clients")
                 .containsPattern("live sessions? in all");

@@ -21,24 +21,11 @@ class ConsoleSigningSecretsTest {
     @Test
     void rotateThenRetireShowsOnlyKeyIds() {
         ConsoleLogin session = ConsoleLogin.login();
-        String page = session.browser()
-                .when()
-                .get("/console/signing-secrets")
-                .then()
-                .statusCode(200)
-                .extract()
-                .body()
-                .asString();
+        String page = session.page("/console/signing-secrets");
         if (!page.contains("<td colspan=\"2\" class=\"meta\" id=\"previous-kid\">none</td>")) {
             // another test left a previous secret active
             session.form().when().post("/console/signing-secrets/retire").then().statusCode(303);
-            page = session.browser()
-                    .when()
-                    .get("/console/signing-secrets")
-                    .then()
-                    .extract()
-                    .body()
-                    .asString();
+            page = session.page("/console/signing-secrets");
         }
         String before = kid(page);
 
@@ -48,13 +35,7 @@ class ConsoleSigningSecretsTest {
                 .then()
                 .statusCode(303)
                 .header("Location", endsWith("/console/signing-secrets?notice=rotated"));
-        String rotated = session.browser()
-                .when()
-                .get("/console/signing-secrets?notice=rotated")
-                .then()
-                .extract()
-                .body()
-                .asString();
+        String rotated = session.page("/console/signing-secrets?notice=rotated");
         assertThat(rotated).contains("Rotated: a new secret signs").contains("id=\"previous-kid\">" + before + "<");
         assertThat(kid(rotated)).isNotEqualTo(before);
         session.form()

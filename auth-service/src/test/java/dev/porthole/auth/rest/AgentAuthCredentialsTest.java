@@ -2,6 +2,7 @@ package dev.porthole.auth.rest;
 
 import static dev.porthole.auth.testing.AdminApi.asAdmin;
 import static dev.porthole.auth.testing.AdminApi.createClient;
+import static dev.porthole.auth.testing.AdminApi.issueStaticToken;
 import static dev.porthole.auth.testing.AdminApi.uniqueId;
 import static dev.porthole.auth.testing.AgentAuthCalls.authenticate;
 import static dev.porthole.auth.testing.AgentAuthCalls.basic;
@@ -131,13 +132,7 @@ class AgentAuthCredentialsTest {
     void acceptsIssuedStaticTokenAsItsClient() {
         String id = uniqueId("static");
         createClient(id, Map.of("subdomains", List.of(id)));
-        var issued = asAdmin()
-                .body(Map.of("kind", "STATIC"))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", id)
-                .then()
-                .statusCode(201)
-                .extract();
+        var issued = issueStaticToken(id);
         String token = issued.path("value");
         authenticate("Bearer " + token, null, uniqueAddress())
                 .then()
@@ -161,14 +156,7 @@ class AgentAuthCredentialsTest {
     void refusesStaticTokenOfDisabledClient() {
         String id = uniqueId("static");
         createClient(id, Map.of());
-        String token = asAdmin()
-                .body(Map.of("kind", "STATIC"))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", id)
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("value");
+        String token = issueStaticToken(id).path("value");
         asAdmin().when().post("/api/v1/clients/{id}/disable", id).then().statusCode(200);
         authenticate("Bearer " + token, null, uniqueAddress())
                 .then()

@@ -1,6 +1,7 @@
 package dev.porthole.auth.rest;
 
 import static dev.porthole.auth.testing.AdminApi.asAdmin;
+import static dev.porthole.auth.testing.AdminApi.issueJwt;
 import static dev.porthole.auth.testing.AdminApi.uniqueId;
 import static dev.porthole.auth.testing.AgentAuthCalls.authenticate;
 import static dev.porthole.auth.testing.AgentAuthCalls.uniqueAddress;
@@ -67,14 +68,7 @@ class AgentAuthJwtTest {
 
     @Test
     void acceptsJwtIssuedByTheAdminApi() {
-        String jwt = asAdmin()
-                .body(Map.of("kind", "JWT", "lifetimeSeconds", 3600))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", clientId)
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("value");
+        String jwt = issueJwt(clientId, 3600).path("value");
         authenticate("Bearer " + jwt, clientId, uniqueAddress())
                 .then()
                 .statusCode(200)
@@ -244,13 +238,7 @@ class AgentAuthJwtTest {
 
     @Test
     void refusesRevokedJwt() {
-        var issued = asAdmin()
-                .body(Map.of("kind", "JWT", "lifetimeSeconds", 3600))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", clientId)
-                .then()
-                .statusCode(201)
-                .extract();
+        var issued = issueJwt(clientId, 3600);
         String jwt = issued.path("value");
         String tokenId = issued.path("token.id");
         asAdmin()

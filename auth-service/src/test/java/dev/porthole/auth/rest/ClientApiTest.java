@@ -2,6 +2,7 @@ package dev.porthole.auth.rest;
 
 import static dev.porthole.auth.testing.AdminApi.asAdmin;
 import static dev.porthole.auth.testing.AdminApi.createClient;
+import static dev.porthole.auth.testing.AdminApi.issueStaticToken;
 import static dev.porthole.auth.testing.AdminApi.uniqueId;
 import static dev.porthole.auth.testing.AgentAuthCalls.authenticate;
 import static dev.porthole.auth.testing.AgentAuthCalls.basic;
@@ -380,14 +381,7 @@ class ClientApiTest {
     void deletesAClientWithItsTokens() {
         String id = uniqueId("delete");
         String secret = createClient(id, Map.of());
-        String token = asAdmin()
-                .body(Map.of("kind", "STATIC"))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", id)
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("value");
+        String token = issueStaticToken(id).path("value");
         asAdmin().when().delete("/api/v1/clients/{id}", id).then().statusCode(204);
         asAdmin().when().get("/api/v1/clients/{id}", id).then().statusCode(404);
         asAdmin().when().get("/api/v1/clients").then().body("items.id", not(hasItem(id)));

@@ -7,11 +7,11 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porthole.auth.testing.GatewaySessions;
 import dev.porthole.protocol.registry.SessionRecord;
 import dev.porthole.protocol.registry.SessionRecord.TunnelEntry;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -47,13 +47,10 @@ class SessionApiTest {
                 10,
                 20);
         if (withRecord && !ttl.isNegative()) {
-            redis.value(String.class)
-                    .set(
-                            "porthole:session:" + sessionId,
-                            mapper.writeValueAsString(record),
-                            new SetArgs().pxAt(expiry));
+            GatewaySessions.publish(redis, mapper, record, expiry);
+        } else {
+            GatewaySessions.index(redis, sessionId, expiry);
         }
-        redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), sessionId);
         return sessionId;
     }
 

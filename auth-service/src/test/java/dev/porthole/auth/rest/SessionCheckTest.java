@@ -2,6 +2,7 @@ package dev.porthole.auth.rest;
 
 import static dev.porthole.auth.testing.AdminApi.asAdmin;
 import static dev.porthole.auth.testing.AdminApi.createClient;
+import static dev.porthole.auth.testing.AdminApi.issueStaticToken;
 import static dev.porthole.auth.testing.AdminApi.uniqueId;
 import static dev.porthole.auth.testing.AgentAuthCalls.INTERNAL_TOKEN;
 import static dev.porthole.auth.testing.AgentAuthCalls.authenticate;
@@ -13,12 +14,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porthole.auth.testing.GatewaySessions;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.auth.SessionCheck;
 import dev.porthole.protocol.registry.SessionRecord;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -88,13 +89,11 @@ class SessionCheckTest {
         Principal principal = signIn(id, createClient(id, Map.of()));
         String sessionId = "s-kicked-" + id;
         Instant expiry = Instant.now().plusSeconds(60);
-        redis.value(String.class)
-                .set(
-                        "porthole:session:" + sessionId,
-                        mapper.writeValueAsString(new SessionRecord(
-                                sessionId, "gw-a", id, "agent-1", "10.0.0.9", Instant.now(), List.of(), 0, 0)),
-                        new SetArgs().pxAt(expiry));
-        redis.sortedSet(String.class).zadd("porthole:sessions", expiry.toEpochMilli(), sessionId);
+        GatewaySessions.publish(
+                redis,
+                mapper,
+                new SessionRecord(sessionId, "gw-a", id, "agent-1", "10.0.0.9", Instant.now(), List.of(), 0, 0),
+                expiry);
         asAdmin().when().delete("/api/v1/sessions/{id}", sessionId).then().statusCode(202);
 
         check(new SessionCheck(sessionId, principal), new SessionCheck("s-other", principal))
@@ -110,13 +109,7 @@ class SessionCheckTest {
     void anIssuedTokenOfAClientCalledStaticStandsUntilItIsRevoked() {
         String id = "static-" + uniqueId("named");
         createClient(id, Map.of("subdomains", List.of("x")));
-        var issued = asAdmin()
-                .body(Map.of("kind", "STATIC"))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", id)
-                .then()
-                .statusCode(201)
-                .extract();
+        var issued = issueStaticToken(id);
         Principal principal = authenticate("Bearer " + issued.path("value"), id, uniqueAddress())
                 .then()
                 .statusCode(200)

@@ -2,6 +2,7 @@ package dev.porthole.auth.rest;
 
 import static dev.porthole.auth.testing.AdminApi.asAdmin;
 import static dev.porthole.auth.testing.AdminApi.createClient;
+import static dev.porthole.auth.testing.AdminApi.issueJwt;
 import static dev.porthole.auth.testing.AdminApi.uniqueId;
 import static dev.porthole.auth.testing.AgentAuthCalls.authenticate;
 import static dev.porthole.auth.testing.AgentAuthCalls.uniqueAddress;
@@ -51,14 +52,7 @@ class SigningSecretApiTest {
                 .body("current", not(hasKey("secret")))
                 .body("previous", nullValue());
         String signedWithFirst = TestJwts.valid(first, id);
-        String issuedWithFirst = asAdmin()
-                .body(Map.of("kind", "JWT", "lifetimeSeconds", 3600))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", id)
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("value");
+        String issuedWithFirst = issueJwt(id, 3600).path("value");
 
         String second = asAdmin()
                 .when()

@@ -1,6 +1,7 @@
 package dev.porthole.auth.rest;
 
 import static dev.porthole.auth.testing.AdminApi.createClient;
+import static dev.porthole.auth.testing.AdminApi.issueJwt;
 import static dev.porthole.auth.testing.AdminApi.uniqueId;
 import static dev.porthole.auth.testing.AgentAuthCalls.authenticate;
 import static dev.porthole.auth.testing.AgentAuthCalls.uniqueAddress;
@@ -8,7 +9,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.porthole.auth.jwt.SigningKey;
 import dev.porthole.auth.service.SigningKeyService;
-import dev.porthole.auth.testing.AdminApi;
 import dev.porthole.auth.testing.TestJwts;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.testing.RedisTestResource;
@@ -55,19 +55,14 @@ class StrictModeTest {
     void refusesJwtForAnotherAudience() {
         String id = uniqueId("aud");
         createClient(id, Map.of());
-        SigningKey key = signingKeys.currentKey();
-        Instant now = Instant.now();
-        String other =
-                TestJwts.signed(key.secretKey(), key.kid(), id, now.minusSeconds(5), now.plusSeconds(600), "elsewhere");
-        authenticate("Bearer " + other, id, uniqueAddress())
+        authenticate("Bearer " + currentKeyJwt(id, "elsewhere"), id, uniqueAddress())
                 .then()
                 .statusCode(401)
                 .body("type", equalTo("urn:porthole:problem:wrong-audience"))
                 .body(
                         "detail",
                         equalTo("authentication failed: the JWT's audience (aud) is not the one this server expects"));
-        String none = TestJwts.signed(key.secretKey(), key.kid(), id, now.minusSeconds(5), now.plusSeconds(600), null);
-        authenticate("Bearer " + none, id, uniqueAddress())
+        authenticate("Bearer " + currentKeyJwt(id, null), id, uniqueAddress())
                 .then()
                 .statusCode(401)
                 .body("type", equalTo("urn:porthole:problem:wrong-audience"));
@@ -77,29 +72,18 @@ class StrictModeTest {
     void acceptsJwtForTheConfiguredAudience() {
         String id = uniqueId("aud");
         createClient(id, Map.of());
-        SigningKey key = signingKeys.currentKey();
-        Instant now = Instant.now();
-        authenticate(
-                        "Bearer "
-                                + TestJwts.signed(
-                                        key.secretKey(),
-                                        key.kid(),
-                                        id,
-                                        now.minusSeconds(5),
-                                        now.plusSeconds(600),
-                                        "porthole-gateway"),
-                        id,
-                        uniqueAddress())
+        authenticate("Bearer " + currentKeyJwt(id, "porthole-gateway"), id, uniqueAddress())
                 .then()
                 .statusCode(200);
-        String issued = AdminApi.asAdmin()
-                .body(Map.of("kind", "JWT", "lifetimeSeconds", 600))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", id)
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("value");
+        String issued = issueJwt(id, 600).path("value");
         authenticate("Bearer " + issued, id, uniqueAddress()).then().statusCode(200);
+    }
+
+    /** A JWT for the client signed with the current signing key, valid for ten minutes, for this audience (null: none). */
+    private String currentKeyJwt(String clientId, String audience) {
+        SigningKey key = signingKeys.currentKey();
+        Instant now = Instant.now();
+        return TestJwts.signed(
+                key.secretKey(), key.kid(), clientId, now.minusSeconds(5), now.plusSeconds(600), audience);
     }
 }

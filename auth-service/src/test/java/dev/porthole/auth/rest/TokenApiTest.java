@@ -2,6 +2,7 @@ package dev.porthole.auth.rest;
 
 import static dev.porthole.auth.testing.AdminApi.asAdmin;
 import static dev.porthole.auth.testing.AdminApi.createClient;
+import static dev.porthole.auth.testing.AdminApi.issueStaticToken;
 import static dev.porthole.auth.testing.AdminApi.uniqueId;
 import static dev.porthole.auth.testing.AgentAuthCalls.authenticate;
 import static dev.porthole.auth.testing.AgentAuthCalls.uniqueAddress;
@@ -168,13 +169,7 @@ class TokenApiTest {
     void revokesAStaticTokenSoThatItStopsWorking() {
         String id = uniqueId("tok");
         createClient(id, Map.of());
-        var issued = asAdmin()
-                .body(Map.of("kind", "STATIC"))
-                .when()
-                .post("/api/v1/clients/{id}/tokens", id)
-                .then()
-                .statusCode(201)
-                .extract();
+        var issued = issueStaticToken(id);
         String value = issued.path("value");
         authenticate("Bearer " + value, null, uniqueAddress()).then().statusCode(200);
         asAdmin()

@@ -3,6 +3,8 @@ package dev.porthole.auth.testing;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import java.util.UUID;
@@ -45,5 +47,27 @@ public final class AdminApi {
                 .statusCode(201)
                 .extract()
                 .path("clientSecret");
+    }
+
+    /** Issues a static token for the client; the 201 answer holds {@code value} and {@code token.id}. */
+    public static ExtractableResponse<Response> issueStaticToken(String clientId) {
+        return asAdmin()
+                .body(Map.of("kind", "STATIC"))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", clientId)
+                .then()
+                .statusCode(201)
+                .extract();
+    }
+
+    /** Issues a JWT for the client, valid for {@code lifetimeSeconds}; the 201 answer holds {@code value} and {@code token.id}. */
+    public static ExtractableResponse<Response> issueJwt(String clientId, int lifetimeSeconds) {
+        return asAdmin()
+                .body(Map.of("kind", "JWT", "lifetimeSeconds", lifetimeSeconds))
+                .when()
+                .post("/api/v1/clients/{id}/tokens", clientId)
+                .then()
+                .statusCode(201)
+                .extract();
     }
 }

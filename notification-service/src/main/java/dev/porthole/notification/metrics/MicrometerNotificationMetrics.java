@@ -19,69 +19,60 @@ public class MicrometerNotificationMetrics implements NotificationMetrics {
 
     @Override
     public void entryRead(String outcome) {
-        Counter.builder("porthole.notify.entries")
-                .description("Stream entries read, by what became of them")
-                .tag("outcome", outcome)
-                .register(registry)
-                .increment();
+        count("porthole.notify.entries", "Stream entries read, by what became of them", 1, "outcome", outcome);
     }
 
     @Override
     public void attempt(ProviderKind provider, String outcome) {
-        Counter.builder("porthole.notify.deliveries")
-                .description("Webhook attempts, by chat service and outcome")
-                .tag("provider", provider.wireName())
-                .tag("outcome", outcome)
-                .register(registry)
-                .increment();
+        count(
+                "porthole.notify.deliveries",
+                "Webhook attempts, by chat service and outcome",
+                1,
+                "provider",
+                provider.wireName(),
+                "outcome",
+                outcome);
     }
 
     @Override
     public void retryScheduled(ProviderKind provider) {
-        Counter.builder("porthole.notify.retries")
-                .description("Retries scheduled after a passing failure")
-                .tag("provider", provider.wireName())
-                .register(registry)
-                .increment();
+        count(
+                "porthole.notify.retries",
+                "Retries scheduled after a passing failure",
+                1,
+                "provider",
+                provider.wireName());
     }
 
     @Override
     public void deadLettered(String kind) {
-        Counter.builder("porthole.notify.dead.letters")
-                .description("Events written to the dead-letter stream")
-                .tag("kind", kind)
-                .register(registry)
-                .increment();
+        count("porthole.notify.dead.letters", "Events written to the dead-letter stream", 1, "kind", kind);
     }
 
     @Override
     public void summaryDelivered(ProviderKind provider, int events) {
-        Counter.builder("porthole.notify.summaries")
-                .description("Summary messages delivered in place of held-back events")
-                .tag("provider", provider.wireName())
-                .register(registry)
-                .increment();
-        Counter.builder("porthole.notify.summarized.events")
-                .description("Events merged into delivered summary messages")
-                .tag("provider", provider.wireName())
-                .register(registry)
-                .increment(events);
+        count(
+                "porthole.notify.summaries",
+                "Summary messages delivered in place of held-back events",
+                1,
+                "provider",
+                provider.wireName());
+        count(
+                "porthole.notify.summarized.events",
+                "Events merged into delivered summary messages",
+                events,
+                "provider",
+                provider.wireName());
     }
 
     @Override
     public void flappingSuppressed(int events) {
-        Counter.builder("porthole.notify.flapping.suppressed")
-                .description("Events merged into one flapping report")
-                .register(registry)
-                .increment(events);
+        count("porthole.notify.flapping.suppressed", "Events merged into one flapping report", events);
     }
 
     @Override
     public void flappingUntracked() {
-        Counter.builder("porthole.notify.flapping.untracked")
-                .description("Events not watched for flapping because the table was full")
-                .register(registry)
-                .increment();
+        count("porthole.notify.flapping.untracked", "Events not watched for flapping because the table was full", 1);
     }
 
     @Override
@@ -89,5 +80,14 @@ public class MicrometerNotificationMetrics implements NotificationMetrics {
         Gauge.builder("porthole.notify.in.flight", entries, IntSupplier::getAsInt)
                 .description("Stream entries read and not yet acknowledged")
                 .register(registry);
+    }
+
+    /** Adds {@code amount} to the counter {@code name} with these tags (key, value, ...), registering it on first use. */
+    private void count(String name, String description, double amount, String... tags) {
+        Counter.builder(name)
+                .description(description)
+                .tags(tags)
+                .register(registry)
+                .increment(amount);
     }
 }

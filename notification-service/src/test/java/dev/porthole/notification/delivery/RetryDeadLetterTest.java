@@ -84,20 +84,10 @@ class RetryDeadLetterTest {
                 path,
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}").after(Duration.ofMillis(2600)),
                 Reply.json(200, "{\"errcode\":0,\"errmsg\":\"ok\"}"));
-        fixture.channels()
-                .createText(
-                        "retry-timeout",
-                        ProviderKind.DINGTALK,
-                        receiver.url(path + "?access_token=t"),
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+        String entry = fixture.sendClientCreated(
+                "retry-timeout", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), "c-timeout");
 
-        String entry = fixture.events().append(Events.clientCreated("c-timeout"));
-
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
-        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
+        fixture.awaitDeliveredOnSecondAttempt(receiver, path, entry);
     }
 
     @Test

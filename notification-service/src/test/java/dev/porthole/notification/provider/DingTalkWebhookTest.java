@@ -112,22 +112,13 @@ class DingTalkWebhookTest {
     void deadLettersAtOnceWhenDingTalkRefusesForGoodEvenOnHttp200(int errcode, String errmsg) {
         String path = "/dingtalk/refused-" + errcode + "-" + Math.abs(errmsg.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
-        fixture.channels()
-                .createText(
-                        "dt-refused",
-                        ProviderKind.DINGTALK,
-                        receiver.url(path + "?access_token=t"),
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+        String entry = fixture.sendClientCreated(
+                "dt-refused", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), "c-refused");
 
-        String entry = fixture.events().append(Events.clientCreated("c-refused"));
-
-        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
-        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
+        DeadLetter letter = fixture.awaitRejectedAtFirstAttempt(
+                receiver, path, entry, "dingtalk refused it: errcode " + errcode + ": " + errmsg);
         assertThat(letter.channelId()).contains("dt-refused");
-        assertThat(letter.reason()).isEqualTo("dingtalk refused it: errcode " + errcode + ": " + errmsg);
         assertThat(letter.attempts()).isEqualTo(1);
-        assertThat(receiver.requests(path)).hasSize(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> !fixture.state().pending(entry));
     }
 
@@ -144,21 +135,11 @@ class DingTalkWebhookTest {
     void retriesPassingFailuresUntilDingTalkAccepts(int status, String body) {
         String path = "/dingtalk/retry-" + status + "-" + Math.abs(body.hashCode()) + "/robot/send";
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
-        fixture.channels()
-                .createText(
-                        "dt-retry",
-                        ProviderKind.DINGTALK,
-                        receiver.url(path + "?access_token=t"),
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+        String entry = fixture.sendClientCreated(
+                "dt-retry", ProviderKind.DINGTALK, receiver.url(path + "?access_token=t"), "c-retry");
 
-        String entry = fixture.events().append(Events.clientCreated("c-retry"));
-
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
+        fixture.awaitDeliveredOnSecondAttempt(receiver, path, entry);
         List<Received> requests = receiver.requests(path);
         assertThat(requests.get(1).bodyText()).isEqualTo(requests.get(0).bodyText());
-        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 }

@@ -3,7 +3,6 @@ package dev.porthole.notification.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.deadletter.DeadLetter;
 import dev.porthole.notification.message.MessageFormat;
 import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.Hmac;
@@ -110,15 +109,9 @@ class FeishuWebhookTest {
     void deadLettersWhenFeishuRefusesForGood(int status, int code, String msg) {
         String path = "/feishu/open-apis/bot/v2/hook/refused-" + code + "-" + status;
         receiver.reply(path, Reply.json(status, "{\"code\":" + code + ",\"data\":{},\"msg\":\"" + msg + "\"}"));
-        fixture.channels()
-                .createText("fs-refused", ProviderKind.FEISHU, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
+        String entry = fixture.sendClientCreated("fs-refused", ProviderKind.FEISHU, receiver.url(path), "c-fs-refused");
 
-        String entry = fixture.events().append(Events.clientCreated("c-fs-refused"));
-
-        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
-        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
-        assertThat(letter.reason()).isEqualTo("feishu refused it: code " + code + ": " + msg);
-        assertThat(receiver.requests(path)).hasSize(1);
+        fixture.awaitRejectedAtFirstAttempt(receiver, path, entry, "feishu refused it: code " + code + ": " + msg);
     }
 
     @ParameterizedTest(name = "HTTP {0} {1} then success is delivered once")
@@ -133,14 +126,8 @@ class FeishuWebhookTest {
     void retriesPassingFailuresUntilFeishuAccepts(int status, String body) {
         String path = "/feishu/open-apis/bot/v2/hook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
-        fixture.channels()
-                .createText("fs-retry", ProviderKind.FEISHU, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
+        String entry = fixture.sendClientCreated("fs-retry", ProviderKind.FEISHU, receiver.url(path), "c-fs-retry");
 
-        String entry = fixture.events().append(Events.clientCreated("c-fs-retry"));
-
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
-        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
+        fixture.awaitDeliveredOnSecondAttempt(receiver, path, entry);
     }
 }

@@ -34,12 +34,8 @@ class SignatureKnownAnswerTest {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
         DingTalkProvider provider = new DingTalkProvider(new ObjectMapper(), clock);
 
-        WebhookRequest request = provider.request(
-                new Webhook(
-                        "https://oapi.dingtalk.com/robot/send?access_token=abc",
-                        Optional.of("SECexample0123456789"),
-                        MessageFormat.TEXT),
-                MESSAGE);
+        WebhookRequest request = textRequest(
+                provider, "https://oapi.dingtalk.com/robot/send?access_token=abc", Optional.of("SECexample0123456789"));
 
         assertThat(request.uri().toString())
                 .isEqualTo("https://oapi.dingtalk.com/robot/send?access_token=abc"
@@ -58,12 +54,8 @@ class SignatureKnownAnswerTest {
         Clock clock = Clock.fixed(Instant.ofEpochSecond(1_599_360_473L), ZoneOffset.UTC);
         FeishuProvider provider = new FeishuProvider(new ObjectMapper(), clock);
 
-        WebhookRequest request = provider.request(
-                new Webhook(
-                        "https://open.feishu.cn/open-apis/bot/v2/hook/xyz",
-                        Optional.of("feishu-secret"),
-                        MessageFormat.TEXT),
-                MESSAGE);
+        WebhookRequest request =
+                textRequest(provider, "https://open.feishu.cn/open-apis/bot/v2/hook/xyz", Optional.of("feishu-secret"));
 
         assertThat(request.uri().toString()).isEqualTo("https://open.feishu.cn/open-apis/bot/v2/hook/xyz");
         assertThat(request.bodyText())
@@ -74,22 +66,21 @@ class SignatureKnownAnswerTest {
     @Test
     void unsignedRequestsCarryNoSignature() {
         Clock clock = Clock.fixed(Instant.ofEpochSecond(1_599_360_473L), ZoneOffset.UTC);
-        WebhookRequest dingtalk = new DingTalkProvider(new ObjectMapper(), clock)
-                .request(
-                        new Webhook(
-                                "https://oapi.dingtalk.com/robot/send?access_token=abc",
-                                Optional.empty(),
-                                MessageFormat.TEXT),
-                        MESSAGE);
-        WebhookRequest feishu = new FeishuProvider(new ObjectMapper(), clock)
-                .request(
-                        new Webhook(
-                                "https://open.feishu.cn/open-apis/bot/v2/hook/xyz",
-                                Optional.empty(),
-                                MessageFormat.TEXT),
-                        MESSAGE);
+        WebhookRequest dingtalk = textRequest(
+                new DingTalkProvider(new ObjectMapper(), clock),
+                "https://oapi.dingtalk.com/robot/send?access_token=abc",
+                Optional.empty());
+        WebhookRequest feishu = textRequest(
+                new FeishuProvider(new ObjectMapper(), clock),
+                "https://open.feishu.cn/open-apis/bot/v2/hook/xyz",
+                Optional.empty());
 
         assertThat(dingtalk.uri().toString()).isEqualTo("https://oapi.dingtalk.com/robot/send?access_token=abc");
         assertThat(feishu.bodyText()).isEqualTo("{\"msg_type\":\"text\",\"content\":{\"text\":\"T\\nhello\"}}");
+    }
+
+    /** The provider's request for {@link #MESSAGE} as plain text to {@code url}, signed when there is a secret. */
+    private static WebhookRequest textRequest(NotificationProvider provider, String url, Optional<String> secret) {
+        return provider.request(new Webhook(url, secret, MessageFormat.TEXT), MESSAGE);
     }
 }

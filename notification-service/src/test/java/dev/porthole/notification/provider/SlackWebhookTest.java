@@ -3,9 +3,7 @@ package dev.porthole.notification.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.porthole.notification.deadletter.DeadLetter;
 import dev.porthole.notification.message.MessageFormat;
-import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventEnvelope;
 import dev.porthole.protocol.event.EventType;
@@ -79,19 +77,13 @@ class SlackWebhookTest {
     void waitsAsLongAsRetryAfterSaysBeforeTheNextAttempt() {
         String path = "/slack/services/T000/B000/throttled";
         receiver.reply(path, Reply.text(429, "rate_limited").withHeader("Retry-After", "2"), Reply.text(200, "ok"));
-        fixture.channels()
-                .createText("sl-429", ProviderKind.SLACK, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
+        String entry = fixture.sendClientCreated("sl-429", ProviderKind.SLACK, receiver.url(path), "c-sl-429");
 
-        String entry = fixture.events().append(Events.clientCreated("c-sl-429"));
-
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
+        fixture.awaitDeliveredOnSecondAttempt(receiver, path, entry);
         List<Received> requests = receiver.requests(path);
         assertThat(Duration.between(requests.get(0).at(), requests.get(1).at()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
         assertThat(requests.get(1).bodyText()).isEqualTo("{\"text\":\"Porthole · client.created\\nclient.created\"}");
-        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
     }
 
     @ParameterizedTest(name = "HTTP {0} {1} is final")
@@ -107,31 +99,21 @@ class SlackWebhookTest {
     void deadLettersWhenSlackRefusesForGood(int status, String body) {
         String path = "/slack/services/T000/B000/refused-" + status + "-" + body.replace(' ', '-');
         receiver.reply(path, Reply.text(status, body));
-        fixture.channels()
-                .createText("sl-refused", ProviderKind.SLACK, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
+        String entry = fixture.sendClientCreated("sl-refused", ProviderKind.SLACK, receiver.url(path), "c-sl-refused");
 
-        String entry = fixture.events().append(Events.clientCreated("c-sl-refused"));
-
-        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
-        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
-        assertThat(letter.reason())
-                .isEqualTo("slack refused it: " + (status == 200 ? "unexpected answer: " : "HTTP " + status + ": ")
-                        + body);
-        assertThat(receiver.requests(path)).hasSize(1);
+        fixture.awaitRejectedAtFirstAttempt(
+                receiver,
+                path,
+                entry,
+                "slack refused it: " + (status == 200 ? "unexpected answer: " : "HTTP " + status + ": ") + body);
     }
 
     @Test
     void retriesRollupErrorUntilSlackSaysOk() {
         String path = "/slack/services/T000/B000/rollup";
         receiver.reply(path, Reply.text(500, "rollup_error"), Reply.text(200, "ok"));
-        fixture.channels()
-                .createText("sl-500", ProviderKind.SLACK, receiver.url(path), "{type}", EventType.CLIENT_CREATED);
+        String entry = fixture.sendClientCreated("sl-500", ProviderKind.SLACK, receiver.url(path), "c-sl-500");
 
-        String entry = fixture.events().append(Events.clientCreated("c-sl-500"));
-
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
-        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
+        fixture.awaitDeliveredOnSecondAttempt(receiver, path, entry);
     }
 }

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.porthole.notification.deadletter.DeadLetter;
 import dev.porthole.notification.message.MessageFormat;
-import dev.porthole.notification.testing.Events;
 import dev.porthole.notification.testing.NotificationFixture;
 import dev.porthole.protocol.event.EventType;
 import dev.porthole.protocol.event.PortholeEvent;
@@ -123,20 +121,11 @@ class WeComWebhookTest {
     void deadLettersWhenWeComRefusesForGood(int errcode, String errmsg) {
         String path = "/wecom/cgi-bin/webhook/refused-" + errcode;
         receiver.reply(path, Reply.json(200, "{\"errcode\":" + errcode + ",\"errmsg\":\"" + errmsg + "\"}"));
-        fixture.channels()
-                .createText(
-                        "wc-refused",
-                        ProviderKind.WECOM,
-                        receiver.url(path + "?key=k"),
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+        String entry = fixture.sendClientCreated(
+                "wc-refused", ProviderKind.WECOM, receiver.url(path + "?key=k"), "c-wc-refused");
 
-        String entry = fixture.events().append(Events.clientCreated("c-wc-refused"));
-
-        DeadLetter letter = fixture.state().awaitDeadLetter(entry);
-        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
-        assertThat(letter.reason()).isEqualTo("wecom refused it: errcode " + errcode + ": " + errmsg);
-        assertThat(receiver.requests(path)).hasSize(1);
+        fixture.awaitRejectedAtFirstAttempt(
+                receiver, path, entry, "wecom refused it: errcode " + errcode + ": " + errmsg);
     }
 
     @ParameterizedTest(name = "HTTP {0} {1} then success is delivered once")
@@ -150,19 +139,9 @@ class WeComWebhookTest {
     void retriesPassingFailuresUntilWeComAccepts(int status, String body) {
         String path = "/wecom/cgi-bin/webhook/retry-" + status + "-" + Math.abs(body.hashCode());
         receiver.reply(path, Reply.json(status, body), Reply.json(200, OK));
-        fixture.channels()
-                .createText(
-                        "wc-retry",
-                        ProviderKind.WECOM,
-                        receiver.url(path + "?key=k"),
-                        "{type}",
-                        EventType.CLIENT_CREATED);
+        String entry =
+                fixture.sendClientCreated("wc-retry", ProviderKind.WECOM, receiver.url(path + "?key=k"), "c-wc-retry");
 
-        String entry = fixture.events().append(Events.clientCreated("c-wc-retry"));
-
-        await().atMost(Duration.ofSeconds(10))
-                .until(() ->
-                        receiver.requests(path).size() == 2 && !fixture.state().pending(entry));
-        assertThat(fixture.state().deadLettersOf(entry)).isEmpty();
+        fixture.awaitDeliveredOnSecondAttempt(receiver, path, entry);
     }
 }

@@ -1,6 +1,14 @@
 package dev.porthole.notification.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.porthole.notification.deadletter.DeadLetter;
+import dev.porthole.notification.provider.ProviderKind;
+import dev.porthole.protocol.event.EventType;
+import dev.porthole.testing.WebhookReceiver;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 
 /**
  * What a notification-service test needs besides the service: writing events, reading what became
@@ -33,5 +41,36 @@ public final class NotificationFixture {
     /** Channels created for this test. */
     public TestChannels channels() {
         return channels;
+    }
+
+    /**
+     * Creates a plain-text channel ("{type}", no secret) for client.created at {@code url} and appends one
+     * client.created event for {@code clientId}; returns the event's entry id.
+     */
+    public String sendClientCreated(String channelId, ProviderKind provider, String url, String clientId) {
+        channels.createText(channelId, provider, url, "{type}", EventType.CLIENT_CREATED);
+        return events.append(Events.clientCreated(clientId));
+    }
+
+    /**
+     * Waits (up to ten seconds) until {@code path} has had two requests, a passing failure and its retry,
+     * and the entry is acknowledged; checks that no dead letter was written for it.
+     */
+    public void awaitDeliveredOnSecondAttempt(WebhookReceiver receiver, String path, String entry) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.requests(path).size() == 2 && !state.pending(entry));
+        assertThat(state.deadLettersOf(entry)).isEmpty();
+    }
+
+    /**
+     * Waits for the entry's dead letter and checks that it is a rejection saying {@code reason}, after the
+     * one request to {@code path} (no retry); returns it.
+     */
+    public DeadLetter awaitRejectedAtFirstAttempt(WebhookReceiver receiver, String path, String entry, String reason) {
+        DeadLetter letter = state.awaitDeadLetter(entry);
+        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.REJECTED);
+        assertThat(letter.reason()).isEqualTo(reason);
+        assertThat(receiver.requests(path)).hasSize(1);
+        return letter;
     }
 }

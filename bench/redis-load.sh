@@ -3,7 +3,8 @@
 # (dev.porthole.agent.load.LoadAgents, the real agent library) connect COUNT agents with one HTTP
 # tunnel each. From `redis-cli INFO commandstats` deltas it prints the Redis commands per handshake
 # (connect, claim, registry records) and, with every tunnel idle for IDLE seconds, the commands per
-# minute per 1,000 idle tunnels, with the busiest commands of each phase.
+# minute per 1,000 idle tunnels, with the busiest commands of each phase, and the bytes Redis read
+# from its clients while idle (INFO stats total_net_input_bytes).
 #
 #   bench/redis-load.sh                    (needs redis-server and redis-cli; COUNT=1000, IDLE=60)
 #   COUNT=2000 IDLE=120 bench/redis-load.sh
@@ -23,6 +24,10 @@ start_token_gateway redis-load 1g
 commandstats() {
   redis-cli -p "$redis_port" info commandstats | tr -d '\r' \
     | sed -n 's/^cmdstat_\([^:]*\):calls=\([0-9]*\),.*/\1 \2/p' | grep -v '^info ' > "$1"
+}
+# input_bytes: the bytes Redis has read from its clients so far.
+input_bytes() {
+  redis-cli -p "$redis_port" info stats | tr -d '\r' | sed -n 's/^total_net_input_bytes:\([0-9]*\)/\1/p'
 }
 # delta <before> <after>: the total of calls between two snapshots, then the five busiest commands.
 delta() {
@@ -45,10 +50,10 @@ LOAD_JVM=-Xmx1g load_agents idle "http://127.0.0.1:$gateway_port" "$token" "$cou
 for _ in $(seq 1 600); do grep -q '^connected .* ms' "$logs/redis-load-agents.out" && break; kill -0 "$load_pid" || break; sleep 1; done
 connected_line=$(grep -m1 '^connected .* ms' "$logs/redis-load-agents.out" || echo "connected nothing (see $logs/redis-load-agents.log)")
 for _ in $(seq 1 60); do [ "$(redis-cli -p "$redis_port" zcard porthole:sessions)" -ge "$count" ] && break; sleep 1; done
-commandstats "$logs/redis-load.1"
+commandstats "$logs/redis-load.1"; bytes_before_idle=$(input_bytes)
 # Idle: every agent connected, nothing else happening but heartbeats and registry refreshes.
 sleep "$idle"
-commandstats "$logs/redis-load.2"
+commandstats "$logs/redis-load.2"; bytes_after_idle=$(input_bytes)
 sessions=$(redis-cli -p "$redis_port" zcard porthole:sessions)
 
 mapfile -t connect < <(delta "$logs/redis-load.0" "$logs/redis-load.1")
@@ -59,4 +64,6 @@ mapfile -t quiet < <(delta "$logs/redis-load.1" "$logs/redis-load.2")
   echo "handshakes: ${connect[0]} commands for $count agents: $(python3 -c "print(round(${connect[0]} / $count, 1))") per handshake (${connect[1]})"
   echo "idle for $idle s: ${quiet[0]} commands:" \
        "$(python3 -c "print(round(${quiet[0]} * 60 / $idle * 1000 / $count))") per minute per 1,000 idle tunnels (${quiet[1]})"
+  echo "idle for $idle s: Redis read $((bytes_after_idle - bytes_before_idle)) bytes:" \
+       "$(python3 -c "print(round(($bytes_after_idle - $bytes_before_idle) * 60 / $idle * 1000 / $count / 1024))") KiB per minute per 1,000 idle tunnels"
 } | tee "$out/redis-load.txt"

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.limits;
 
 import dev.porthole.gateway.metrics.GatewayMetrics;
+import dev.porthole.gateway.registry.LuaScript;
 import dev.porthole.gateway.registry.RedisKeys;
 import io.quarkus.logging.Log;
 import io.vertx.core.Future;
@@ -31,7 +32,7 @@ public class SharedBuckets {
      * wish, and answers {granted, ms until the rest would be there}. Bucket4j's compare-and-swap model
      * costs a read and a write per take and blocks; a lease is one round trip off the data path.
      */
-    static final String LEASE = """
+    static final LuaScript LEASE = new LuaScript("""
             local now = redis.call('TIME')
             now = tonumber(now[1]) * 1000000 + tonumber(now[2])
             local rate = tonumber(ARGV[1])
@@ -54,7 +55,7 @@ public class SharedBuckets {
               wait = math.ceil((wanted - granted - tokens) * 1000 / rate)
             end
             return {granted, wait}
-            """;
+            """);
 
     /** How often a gateway in fallback asks whether Redis is back. */
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -99,14 +100,15 @@ public class SharedBuckets {
 
     /** Leases up to {@code wanted} tokens of a bucket refilled at {@code perSecond} that holds at most {@code capacity}. */
     Future<Lease> lease(String key, long perSecond, long capacity, long wanted, long ttlMillis) {
-        return redis.eval(List.of(
-                        LEASE,
-                        "1",
-                        key,
-                        Long.toString(perSecond),
-                        Long.toString(capacity),
-                        Long.toString(wanted),
-                        Long.toString(ttlMillis)))
+        return LEASE.run(
+                        redis,
+                        List.of(
+                                "1",
+                                key,
+                                Long.toString(perSecond),
+                                Long.toString(capacity),
+                                Long.toString(wanted),
+                                Long.toString(ttlMillis)))
                 .map(this::answered)
                 .onFailure(this::unreachable);
     }

@@ -19,7 +19,7 @@ import java.util.List;
 public class ClientQuotas {
 
     /** KEYS[1] the set; ARGV: now, expiry, member, limit, ttl. 1 when the member holds a place. */
-    private static final String ACQUIRE = """
+    private static final LuaScript ACQUIRE = new LuaScript("""
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
             if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
               redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
@@ -27,7 +27,7 @@ public class ClientQuotas {
               return 1
             end
             return 0
-            """;
+            """);
 
     private final RedisAPI redis;
     private final RedisKeys keys;
@@ -85,15 +85,16 @@ public class ClientQuotas {
 
     private Future<Boolean> acquire(String key, String member, int limit) {
         long now = clock.millis();
-        return redis.eval(List.of(
-                        ACQUIRE,
-                        "1",
-                        key,
-                        String.valueOf(now),
-                        String.valueOf(now + ttlMillis),
-                        member,
-                        String.valueOf(limit),
-                        String.valueOf(ttlMillis)))
+        return ACQUIRE.run(
+                        redis,
+                        List.of(
+                                "1",
+                                key,
+                                String.valueOf(now),
+                                String.valueOf(now + ttlMillis),
+                                member,
+                                String.valueOf(limit),
+                                String.valueOf(ttlMillis)))
                 .map(answer -> answer.toInteger() == 1);
     }
 }

@@ -30,6 +30,10 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class RedisTunnelRegistry implements TunnelRegistry {
 
+    private static final LuaScript CLAIM = new LuaScript(RegistryScripts.CLAIM);
+    private static final LuaScript REFRESH = new LuaScript(RegistryScripts.REFRESH);
+    private static final LuaScript RELEASE = new LuaScript(RegistryScripts.RELEASE);
+
     private final RedisAPI redis;
     private final RedisKeys keys;
     private final long ttlMillis;
@@ -59,7 +63,7 @@ public class RedisTunnelRegistry implements TunnelRegistry {
 
     @Override
     public Future<ClaimOutcome> claim(TunnelKey key, Route route) {
-        List<String> command = new ArrayList<>(List.of(RegistryScripts.CLAIM));
+        List<String> command = new ArrayList<>();
         if (hasTombstone(key)) {
             command.addAll(
                     List.of("3", keys.route(key), keys.reservation(key.reservationId()), keys.tombstone(key.id())));
@@ -77,18 +81,20 @@ public class RedisTunnelRegistry implements TunnelRegistry {
                 route.gatewayId(),
                 route.sessionId(),
                 String.valueOf(tombstoneMillis)));
-        return redis.eval(command).map(RedisTunnelRegistry::toClaimOutcome).compose(outcome -> {
-            if (outcome instanceof ClaimOutcome.Claimed || outcome instanceof ClaimOutcome.TookOver) {
-                announce(key);
-                return indexHeld(key).map(outcome);
-            }
-            return Future.succeededFuture(outcome);
-        });
+        return CLAIM.run(redis, command)
+                .map(RedisTunnelRegistry::toClaimOutcome)
+                .compose(outcome -> {
+                    if (outcome instanceof ClaimOutcome.Claimed || outcome instanceof ClaimOutcome.TookOver) {
+                        announce(key);
+                        return indexHeld(key).map(outcome);
+                    }
+                    return Future.succeededFuture(outcome);
+                });
     }
 
     @Override
     public Future<RefreshOutcome> refresh(TunnelKey key, Route route) {
-        List<String> command = new ArrayList<>(List.of(RegistryScripts.REFRESH));
+        List<String> command = new ArrayList<>();
         command.addAll(routeAndTombstone(key));
         command.addAll(List.of(
                 route.sessionId(),
@@ -100,7 +106,7 @@ public class RedisTunnelRegistry implements TunnelRegistry {
                 route.gatewayId(),
                 route.owner(),
                 String.valueOf(tombstoneMillis)));
-        return redis.eval(command)
+        return REFRESH.run(redis, command)
                 .map(response -> RefreshOutcome.valueOf(response.toString()))
                 .compose(outcome -> {
                     if (outcome == RefreshOutcome.RESTORED) {
@@ -114,10 +120,10 @@ public class RedisTunnelRegistry implements TunnelRegistry {
 
     @Override
     public Future<Void> release(TunnelKey key, Route route) {
-        List<String> command = new ArrayList<>(List.of(RegistryScripts.RELEASE));
+        List<String> command = new ArrayList<>();
         command.addAll(routeAndTombstone(key));
         command.addAll(List.of(route.sessionId(), now(), String.valueOf(tombstoneMillis)));
-        return redis.eval(command)
+        return RELEASE.run(redis, command)
                 .<Void>mapEmpty()
                 .onSuccess(released -> announce(key))
                 .compose(released -> unindex(key));

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.limits;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.gateway.support.GatewayPortResource;
@@ -41,8 +42,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TcpRangeResource.class)
 class BandwidthLimitTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
-
     @Inject
     Vertx vertx;
 
@@ -53,8 +52,7 @@ class BandwidthLimitTest {
 
     @AfterEach
     void disconnect() {
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
     }
 
     private double pauses(String kind) {
@@ -71,12 +69,7 @@ class BandwidthLimitTest {
 
     @Test
     void aDownloadOverTheClientsRateIsPausedAndArrivesIntact() {
-        agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-download",
-                List.of(TunnelRequest.http("slow-down", "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-download", "slow-down");
         agent.awaitWelcome();
         Buffer body = randomBytes(512 * 1024);
         agent.serving(Upstreams.download(body));
@@ -93,12 +86,7 @@ class BandwidthLimitTest {
 
     @Test
     void anUploadOverTheGatewaysRateIsPausedAndArrivesIntact() {
-        agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-upload",
-                List.of(TunnelRequest.http("slow-up", "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-upload", "slow-up");
         agent.awaitWelcome();
         agent.serving(Upstreams.echo());
         Buffer body = randomBytes(384 * 1024);

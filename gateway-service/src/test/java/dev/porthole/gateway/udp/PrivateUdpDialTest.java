@@ -1,5 +1,6 @@
 package dev.porthole.gateway.udp;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,7 +48,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(UdpRangeResource.class)
 class PrivateUdpDialTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     private static final String OTHER_TOKEN = "Bearer second-token-0123456789";
 
     @Inject

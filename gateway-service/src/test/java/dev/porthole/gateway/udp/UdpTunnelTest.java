@@ -1,5 +1,6 @@
 package dev.porthole.gateway.udp;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,8 +48,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 @WithTestResource(UdpRangeResource.class)
 class UdpTunnelTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
 
     @Inject
     Vertx vertx;

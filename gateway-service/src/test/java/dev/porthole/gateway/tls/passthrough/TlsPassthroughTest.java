@@ -1,5 +1,6 @@
 package dev.porthole.gateway.tls.passthrough;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,8 +58,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
 class TlsPassthroughTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
 
     private static TestCertificates ca;
     private static Vertx local;

@@ -3,6 +3,7 @@ package dev.porthole.gateway.ingress;
 import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.gateway.support.Counters;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
@@ -12,7 +13,6 @@ import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.testing.RawVisitor;
 import dev.porthole.testing.RedisTestResource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -86,10 +86,7 @@ class HostileAgentResponseTest {
     }
 
     private double refused(String reason) {
-        Counter counter = registry.find("porthole.gateway.agent.responses.refused")
-                .tag("reason", reason)
-                .counter();
-        return counter == null ? 0 : counter.count();
+        return Counters.count(registry, "porthole.gateway.agent.responses.refused", "reason", reason);
     }
 
     private void stillServes() throws IOException {

@@ -3,6 +3,7 @@ package dev.porthole.gateway.limits;
 import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.gateway.support.Counters;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TcpRangeResource;
@@ -12,7 +13,6 @@ import dev.porthole.gateway.support.Visitor;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,9 +56,7 @@ class BandwidthLimitTest {
     }
 
     private double pauses(String kind) {
-        Counter counter =
-                registry.find("porthole.gateway.limit.hits").tag("kind", kind).counter();
-        return counter == null ? 0 : counter.count();
+        return Counters.count(registry, "porthole.gateway.limit.hits", "kind", kind);
     }
 
     private static Buffer randomBytes(int length) {

@@ -1,6 +1,6 @@
 package dev.porthole.gateway.tls.acme;
 
-import io.micrometer.core.instrument.Counter;
+import dev.porthole.gateway.support.Counters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -28,9 +28,6 @@ final class AcmeGatewayState {
 
     /** How many ACME orders ended in {@code outcome} so far. */
     static double orders(MeterRegistry registry, String outcome) {
-        Counter counter = registry.find("porthole.gateway.acme.orders")
-                .tag("outcome", outcome)
-                .counter();
-        return counter == null ? 0 : counter.count();
+        return Counters.count(registry, "porthole.gateway.acme.orders", "outcome", outcome);
     }
 }

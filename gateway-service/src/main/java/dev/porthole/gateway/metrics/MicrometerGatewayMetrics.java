@@ -79,22 +79,10 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
         Gauge.builder("porthole.gateway.streams", streams, s -> s.get().getAsInt())
                 .description("streams open across all agent sessions (visitor requests, TCP connections, dials)")
                 .register(registry);
-        Gauge.builder("porthole.gateway.limits.shared", limitsShared, shared -> shared.get() ? 1 : 0)
-                .tags(Tags.of("state", "shared"))
-                .description("1 while client limits are shared with the other gateways through Redis")
-                .register(registry);
-        Gauge.builder("porthole.gateway.limits.shared", limitsShared, shared -> shared.get() ? 0 : 1)
-                .tags(Tags.of("state", "fallback"))
-                .description("1 while Redis is unreachable and each gateway enforces client limits alone")
-                .register(registry);
-        this.bytesIn = Counter.builder("porthole.gateway.bytes")
-                .tag("direction", "in")
-                .description("bytes from visitors to agents")
-                .register(registry);
-        this.bytesOut = Counter.builder("porthole.gateway.bytes")
-                .tag("direction", "out")
-                .description("bytes from agents to visitors")
-                .register(registry);
+        limitsState("shared", true, "1 while client limits are shared with the other gateways through Redis");
+        limitsState("fallback", false, "1 while Redis is unreachable and each gateway enforces client limits alone");
+        this.bytesIn = bytes("in", "bytes from visitors to agents");
+        this.bytesOut = bytes("out", "bytes from agents to visitors");
         this.perTunnel = perTunnel
                 ? new TrafficSeries(
                         registry,
@@ -125,8 +113,7 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
 
     @Override
     public void agentRejected(int status) {
-        registry.counter("porthole.gateway.agents.rejected", "status", String.valueOf(status))
-                .increment();
+        count("porthole.gateway.agents.rejected", "status", String.valueOf(status));
     }
 
     @Override
@@ -189,29 +176,46 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
 
     @Override
     public void connectRequest(String outcome) {
-        registry.counter("porthole.gateway.connect.requests", "outcome", outcome)
-                .increment();
+        count("porthole.gateway.connect.requests", "outcome", outcome);
     }
 
     @Override
     public void tcpConnection(String outcome) {
-        registry.counter("porthole.gateway.tcp.connections", "outcome", outcome).increment();
+        count("porthole.gateway.tcp.connections", "outcome", outcome);
     }
 
     @Override
     public void udpDatagram(String direction) {
-        registry.counter("porthole.gateway.udp.datagrams", "direction", direction)
-                .increment();
+        count("porthole.gateway.udp.datagrams", "direction", direction);
     }
 
     @Override
     public void udpDropped(String reason) {
-        registry.counter("porthole.gateway.udp.dropped", "reason", reason).increment();
+        count("porthole.gateway.udp.dropped", "reason", reason);
     }
 
     @Override
     public void watchStreams(IntSupplier openStreams) {
         streams.set(openStreams);
+    }
+
+    /** The gauge of limits state {@code state}: 1 while limits are shared ({@code whenShared} true) or not. */
+    private void limitsState(String state, boolean whenShared, String description) {
+        Gauge.builder("porthole.gateway.limits.shared", limitsShared, shared -> shared.get() == whenShared ? 1 : 0)
+                .tags(Tags.of("state", state))
+                .description(description)
+                .register(registry);
+    }
+
+    private Counter bytes(String direction, String description) {
+        return Counter.builder("porthole.gateway.bytes")
+                .tag("direction", direction)
+                .description(description)
+                .register(registry);
+    }
+
+    private void count(String name, String tag, String value) {
+        registry.counter(name, tag, value).increment();
     }
 
     private AtomicLong gauge(String kind) {
@@ -234,25 +238,22 @@ public class MicrometerGatewayMetrics implements GatewayMetrics {
 
     @Override
     public void limitHit(String kind) {
-        registry.counter("porthole.gateway.limit.hits", "kind", kind).increment();
+        count("porthole.gateway.limit.hits", "kind", kind);
     }
 
     @Override
     public void agentResponseRefused(String reason) {
-        registry.counter("porthole.gateway.agent.responses.refused", "reason", reason)
-                .increment();
+        count("porthole.gateway.agent.responses.refused", "reason", reason);
     }
 
     @Override
     public void tlsPassthrough(String outcome) {
-        registry.counter("porthole.gateway.tls.passthrough.connections", "outcome", outcome)
-                .increment();
+        count("porthole.gateway.tls.passthrough.connections", "outcome", outcome);
     }
 
     @Override
     public void clusterForward(String outcome) {
-        registry.counter("porthole.gateway.cluster.forwards", "outcome", outcome)
-                .increment();
+        count("porthole.gateway.cluster.forwards", "outcome", outcome);
     }
 
     @Override

@@ -9,15 +9,9 @@ import java.time.Instant;
  * webhook deliveries"). GitHub signs no timestamp, so a captured delivery can be replayed; that is
  * GitHub's design, and the receiver is to use {@code X-GitHub-Delivery} to spot repeats.
  */
-final class GithubSignature implements WebhookSignature {
+record GithubSignature(byte[] secret) implements WebhookSignature {
 
     static final String HEADER = "X-Hub-Signature-256";
-
-    private final byte[] secret;
-
-    GithubSignature(byte[] secret) {
-        this.secret = secret;
-    }
 
     @Override
     public String problem(MultiMap headers, Buffer body, Instant now) {

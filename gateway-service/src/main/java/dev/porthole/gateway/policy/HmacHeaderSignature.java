@@ -8,15 +8,7 @@ import java.time.Instant;
  * A generic HMAC: the named header carries the hex HMAC-SHA256 of the body, bare or after
  * {@code sha256=} (as many senders write it). No timestamp, so no replay protection.
  */
-final class HmacHeaderSignature implements WebhookSignature {
-
-    private final String header;
-    private final byte[] secret;
-
-    HmacHeaderSignature(String header, byte[] secret) {
-        this.header = header;
-        this.secret = secret;
-    }
+record HmacHeaderSignature(String header, byte[] secret) implements WebhookSignature {
 
     @Override
     public String problem(MultiMap headers, Buffer body, Instant now) {

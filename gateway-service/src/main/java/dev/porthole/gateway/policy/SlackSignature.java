@@ -10,18 +10,10 @@ import java.time.Instant;
  * timestamp in {@code X-Slack-Request-Timestamp} (Slack's "Verifying requests from Slack"); a
  * timestamp further than the tolerance (Slack says five minutes) from now is a replay.
  */
-final class SlackSignature implements WebhookSignature {
+record SlackSignature(byte[] secret, Duration tolerance) implements WebhookSignature {
 
     static final String HEADER = "X-Slack-Signature";
     static final String TIMESTAMP = "X-Slack-Request-Timestamp";
-
-    private final byte[] secret;
-    private final Duration tolerance;
-
-    SlackSignature(byte[] secret, Duration tolerance) {
-        this.secret = secret;
-        this.tolerance = tolerance;
-    }
 
     @Override
     public String problem(MultiMap headers, Buffer body, Instant now) {

@@ -10,17 +10,9 @@ import java.time.Instant;
  * (Stripe's "Verify webhook signatures"; several {@code v1} while a secret is rolled, and {@code v0}
  * is a test scheme that is ignored). A timestamp further than the tolerance from now is a replay.
  */
-final class StripeSignature implements WebhookSignature {
+record StripeSignature(byte[] secret, Duration tolerance) implements WebhookSignature {
 
     static final String HEADER = "Stripe-Signature";
-
-    private final byte[] secret;
-    private final Duration tolerance;
-
-    StripeSignature(byte[] secret, Duration tolerance) {
-        this.secret = secret;
-        this.tolerance = tolerance;
-    }
 
     @Override
     public String problem(MultiMap headers, Buffer body, Instant now) {

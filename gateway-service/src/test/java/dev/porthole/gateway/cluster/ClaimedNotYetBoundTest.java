@@ -56,10 +56,7 @@ class ClaimedNotYetBoundTest {
 
     @AfterEach
     void stopAgent() {
-        if (agent != null) {
-            agent.close();
-            agent.closed.join();
-        }
+        TestAgent.closeAndAwait(agent);
     }
 
     @Test

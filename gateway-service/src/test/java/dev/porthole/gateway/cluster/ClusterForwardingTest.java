@@ -1,8 +1,7 @@
 package dev.porthole.gateway.cluster;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.support.GatewayPortResource;
@@ -13,48 +12,23 @@ import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.gateway.support.Visitor;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpRequestHead;
-import dev.porthole.protocol.message.TunnelKind;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetSocket;
-import io.vertx.redis.client.RedisAPI;
-import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.jboss.logmanager.ExtLogRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,70 +41,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
 @WithTestResource(TcpRangeResource.class)
-class ClusterForwardingTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
-
-    @Inject
-    Vertx vertx;
-
-    @Inject
-    RedisAPI redis;
-
-    private final List<HttpServerRequest> peerRequests = new CopyOnWriteArrayList<>();
-    private HttpServer peer;
-    private final AtomicBoolean closedOnce = new AtomicBoolean();
-    private TestAgent agent;
-    private Visitor visitor;
-
-    @BeforeEach
-    void startPeer() throws Exception {
-        // The other instance: echoes the body and reports the headers it received.
-        peer = vertx.createHttpServer()
-                .requestHandler(request -> {
-                    peerRequests.add(request);
-                    if (request.path().equals("/closed-once") && closedOnce.getAndSet(true) == false) {
-                        // A stopping instance closing a pooled connection just as a forwarded request arrives on it.
-                        request.connection().close();
-                        return;
-                    }
-                    if (request.method() == HttpMethod.CONNECT
-                            || request.headers().contains("Upgrade")) {
-                        // The holding instance of a carried stream or an upgrade: answers 200 or 101 and echoes the
-                        // bytes.
-                        request.response()
-                                .putHeader("Upgrade", "websocket")
-                                .putHeader("Connection", "Upgrade")
-                                .putHeader("Sec-WebSocket-Accept", "peer-accept");
-                        request.toNetSocket().onSuccess(socket -> socket.handler(socket::write));
-                        return;
-                    }
-                    request.response()
-                            .putHeader(
-                                    "X-Peer-Saw-Token",
-                                    String.valueOf(request.getHeader(ClusterMembership.TOKEN_HEADER)))
-                            .putHeader(
-                                    "X-Peer-Saw-Hop", String.valueOf(request.getHeader(ClusterMembership.HOP_HEADER)))
-                            .putHeader("X-Peer-Saw-Forwarded-For", String.valueOf(request.getHeader("X-Forwarded-For")))
-                            .putHeader("X-Peer-Saw-Host", String.valueOf(request.getHeader("Host")))
-                            .setChunked(true);
-                    request.pipeTo(request.response());
-                })
-                .listen(0, "127.0.0.1")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(5, TimeUnit.SECONDS);
-        visitor = new Visitor(vertx, GatewayPortResource.port());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        peer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        if (agent != null) {
-            agent.close();
-            agent.closed.join();
-        }
-    }
+class ClusterForwardingTest extends StandInPeerFixture {
 
     @Test
     void publishesItsInternalAddress() throws Exception {
@@ -202,8 +113,7 @@ class ClusterForwardingTest {
 
     @Test
     void servesAForwardedRequestKeepingTheVisitorsForwardedHeaders() {
-        agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-near", List.of(TunnelRequest.http("near", "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-near", "near");
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(Upstreams.respond(200, "near upstream"));
         MultiMap headers = forwardedBy("gw-b")
@@ -259,158 +169,6 @@ class ClusterForwardingTest {
         assertThat(seen.getHeader("Upgrade"))
                 .as("the upgrade is asked for on the hop")
                 .isEqualTo("websocket");
-    }
-
-    @Test
-    void listensOnATcpPortHeldByAnotherInstanceAndCarriesItsConnectionsThere() throws Exception {
-        int port = TcpRangeResource.first() + 1;
-        set("porthole:route:tcp:{tcp:" + port + "}", new Route("gw-b", "s-tcp", "client-1", "agent-1").toJson());
-        set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
-        publishPortChange(port);
-
-        String echoed = await().atMost(Duration.ofSeconds(30))
-                .ignoreExceptions()
-                .until(() -> exchange(port, "over the hop"), "over the hop"::equals);
-        assertThat(echoed).isEqualTo("over the hop");
-        HttpServerRequest connect = peerRequests.getLast();
-        assertThat(connect.method()).isEqualTo(HttpMethod.CONNECT);
-        assertThat(connect.getHeader(PeerStreams.STREAM_HEADER)).isEqualTo("tcp:" + port);
-        assertThat(connect.getHeader(PeerStreams.SOURCE_HEADER)).startsWith("127.0.0.1:");
-        assertThat(connect.getHeader(ClusterMembership.TOKEN_HEADER)).isEqualTo(ClusterMember.INTERNAL_TOKEN);
-        assertThat(connect.getHeader(ClusterMembership.HOP_HEADER)).isEqualTo(ClusterMember.INSTANCE_ID);
-
-        redis.del(List.of("porthole:route:tcp:{tcp:" + port + "}"))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(5, TimeUnit.SECONDS);
-        publishPortChange(port);
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThatThrownBy(() -> exchange(port, "x"))
-                        .as("the mirror closes once nobody holds the port")
-                        .isInstanceOf(ConnectException.class));
-    }
-
-    @Test
-    void aPortAnotherProgramUsesHereIsReportedAndTheOthersAreStillMirrored() throws Exception {
-        int taken = TcpRangeResource.first() + 3;
-        int free = TcpRangeResource.first() + 4;
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(
-                            record instanceof ExtLogRecord ext
-                                    ? ext.getFormattedMessage()
-                                    : String.valueOf(record.getMessage()));
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger tcp = Logger.getLogger("dev.porthole.gateway.tcp");
-        tcp.addHandler(capture);
-        try (ServerSocket other = new ServerSocket()) {
-            other.bind(new InetSocketAddress("::", taken));
-            set("porthole:gateway:gw-b", "127.0.0.1:" + peer.actualPort());
-            for (int port : List.of(taken, free)) {
-                set(
-                        "porthole:route:tcp:{tcp:" + port + "}",
-                        new Route("gw-b", "s-" + port, "client-1", "agent-1").toJson());
-                publishPortChange(port);
-            }
-
-            assertThat(await().atMost(Duration.ofSeconds(30))
-                            .ignoreExceptions()
-                            .until(() -> exchange(free, "still mirrored"), "still mirrored"::equals))
-                    .isEqualTo("still mirrored");
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> warnings.stream()
-                            .anyMatch(line ->
-                                    line.contains("TCP port " + taken) && line.contains("cannot listen on it")));
-        } finally {
-            tcp.removeHandler(capture);
-            redis.del(List.of("porthole:route:tcp:{tcp:" + taken + "}", "porthole:route:tcp:{tcp:" + free + "}"))
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(5, TimeUnit.SECONDS);
-            publishPortChange(free);
-        }
-    }
-
-    @Test
-    void servesCarriedTcpConnectionsAndDialsAsStreamsToItsOwnAgents() throws Exception {
-        agent = TestAgent.connect(
-                        vertx,
-                        GatewayPortResource.port(),
-                        TOKEN,
-                        "agent-streams",
-                        List.of(
-                                new TunnelRequest(TunnelKind.TCP, "", 0, false, "127.0.0.1:1"),
-                                new TunnelRequest(TunnelKind.TCP, "vault", 0, true, "127.0.0.1:2")))
-                .serving((stream, open) -> stream.handler(stream::write));
-        int port = agent.awaitWelcome().tunnels().getFirst().port();
-
-        assertThat(carry("tcp:" + port, "198.51.100.7:4242", "to the port")).isEqualTo("to the port");
-        assertThat(agent.opened.getLast().tunnel()).isEqualTo("tcp-" + port);
-        assertThat(agent.opened.getLast().source())
-                .as("the visitor's address the other instance saw")
-                .isEqualTo("198.51.100.7:4242");
-
-        assertThat(carry("private:vault", "client alice at 127.0.0.1:5000", "to the vault"))
-                .isEqualTo("to the vault");
-        assertThat(agent.opened.getLast().tunnel()).isEqualTo("vault");
-        assertThat(agent.opened.getLast().source()).isEqualTo("client alice at 127.0.0.1:5000");
-    }
-
-    @Test
-    void refusesACarriedStreamForAPortNotServedHere() {
-        int port = TcpRangeResource.first() + 2;
-        MultiMap headers = forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tcp:" + port);
-        Visitor.Reply reply = visitor.send(
-                HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1", headers, null);
-
-        assertThat(reply.status()).isEqualTo(502);
-        assertThat(reply.header(PeerStreams.RESET_HEADER)).isEqualTo("NO_SUCH_TUNNEL");
-        assertThat(reply.text())
-                .contains(
-                        "TCP port " + port + " is not served on gateway " + ClusterMember.INSTANCE_ID, "at most once");
-
-        Visitor.Reply unnamed = visitor.send(
-                HttpMethod.CONNECT,
-                "127.0.0.1:" + GatewayPortResource.port(),
-                "127.0.0.1:1",
-                forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "udp:53"),
-                null);
-        assertThat(unnamed.status()).isEqualTo(400);
-        assertThat(unnamed.text()).contains("tcp:<port>, private:<name> or tls:<name>");
-
-        Visitor.Reply tls = visitor.send(
-                HttpMethod.CONNECT,
-                "127.0.0.1:" + GatewayPortResource.port(),
-                "127.0.0.1:1",
-                forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tls:nobody"),
-                null);
-        assertThat(tls.status()).isEqualTo(502);
-        assertThat(tls.header(PeerStreams.RESET_HEADER)).isEqualTo("NO_SUCH_TUNNEL");
-        assertThat(tls.text())
-                .contains(
-                        "no agent serves TLS tunnel 'nobody' on gateway " + ClusterMember.INSTANCE_ID, "at most once");
-
-        Visitor.Reply forged = visitor.send(
-                HttpMethod.CONNECT,
-                "127.0.0.1:" + GatewayPortResource.port(),
-                "127.0.0.1:1",
-                MultiMap.caseInsensitiveMultiMap()
-                        .add(ClusterMembership.TOKEN_HEADER, "not-the-token")
-                        .add(PeerStreams.STREAM_HEADER, "tcp:" + port),
-                null);
-        assertThat(forged.status()).isEqualTo(403);
-        assertThat(forged.header("X-Porthole-Error")).isEqualTo("forward-refused");
     }
 
     @Test
@@ -526,71 +284,6 @@ class ClusterForwardingTest {
                 "porthole:route:http:{" + tunnel + "}",
                 new Route(gatewayId, "s-" + tunnel, "client-1", "agent-1").toJson());
         set("porthole:gateway:" + gatewayId, address);
-    }
-
-    private static MultiMap forwardedBy(String gatewayId) {
-        return MultiMap.caseInsensitiveMultiMap()
-                .add(ClusterMembership.TOKEN_HEADER, ClusterMember.INTERNAL_TOKEN)
-                .add(ClusterMembership.HOP_HEADER, gatewayId);
-    }
-
-    /** A CONNECT as another instance sends it, then a message through the stream; returns what came back. */
-    private String carry(String target, String source, String message) throws Exception {
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.CONNECT)
-                .setHost("127.0.0.1")
-                .setPort(GatewayPortResource.port())
-                .setURI("127.0.0.1:" + GatewayPortResource.port())
-                .setHeaders(forwardedBy("gw-b")
-                        .add(PeerStreams.STREAM_HEADER, target)
-                        .add(PeerStreams.SOURCE_HEADER, source));
-        return visitor.call(http -> http.request(options)
-                .compose(HttpClientRequest::connect)
-                .compose(response -> {
-                    if (response.statusCode() != 200) {
-                        return response.body().map(body -> response.statusCode() + " " + body);
-                    }
-                    return echo(response.netSocket(), message);
-                }));
-    }
-
-    /** Writes a message and completes with as many bytes as came back, then closes the socket. */
-    private static Future<String> echo(NetSocket socket, String message) {
-        Promise<String> echoed = Promise.promise();
-        Buffer received = Buffer.buffer();
-        socket.handler(data -> {
-            received.appendBuffer(data);
-            if (received.length() >= message.length()) {
-                echoed.tryComplete(received.toString());
-                socket.close();
-            }
-        });
-        socket.write(message);
-        return echoed.future();
-    }
-
-    private void publishPortChange(int port) throws Exception {
-        redis.publish("porthole:tcp-ports", String.valueOf(port))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(5, TimeUnit.SECONDS);
-    }
-
-    /** Sends a message on a new connection to the port and reads as many bytes back. */
-    private static String exchange(int port, String message) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
-            byte[] answer = socket.getInputStream().readNBytes(message.length());
-            return new String(answer, StandardCharsets.UTF_8);
-        }
-    }
-
-    private void set(String key, String value) throws Exception {
-        redis.set(List.of(key, value, "PX", "60000"))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(5, TimeUnit.SECONDS);
     }
 
     private String get(String key) throws Exception {

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.ingress.ErrorPages;
 import dev.porthole.gateway.registry.Route;
+import dev.porthole.gateway.support.Counters;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.PeerMtlsResource;
 import dev.porthole.gateway.support.Visitor;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.TestCertificates;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -164,9 +164,6 @@ class PeerMutualTlsTest {
     }
 
     private double refusedHandshakes() {
-        Counter counter = registry.find("porthole.gateway.cluster.forwards")
-                .tag("outcome", "refused-handshake")
-                .counter();
-        return counter == null ? 0 : counter.count();
+        return Counters.count(registry, "porthole.gateway.cluster.forwards", "outcome", "refused-handshake");
     }
 }

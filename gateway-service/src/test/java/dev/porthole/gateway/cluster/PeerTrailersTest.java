@@ -1,5 +1,6 @@
 package dev.porthole.gateway.cluster;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,9 +10,7 @@ import dev.porthole.gateway.support.GatewayTestProfiles.ClusterMember;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.gateway.support.Visitor;
-import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Header;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +28,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -47,8 +45,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
 class PeerTrailersTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
 
     @Inject
     Vertx vertx;
@@ -85,10 +81,7 @@ class PeerTrailersTest {
     @AfterEach
     void stop() throws Exception {
         peer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        if (agent != null) {
-            agent.close();
-            agent.closed.join();
-        }
+        TestAgent.closeAndAwait(agent);
     }
 
     @Test
@@ -124,13 +117,7 @@ class PeerTrailersTest {
 
     @Test
     void sendsItsAgentsTrailersToTheForwardingInstanceInTheLastChunk() throws Exception {
-        agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-grpc-near",
-                List.of(TunnelRequest.http("grpc-near", "x:1")),
-                Set.of(Capabilities.HTTP, Capabilities.UNMASKED, Capabilities.TRAILERS));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-grpc-near", "grpc-near", TestAgent.WITH_TRAILERS);
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(
                 Upstreams.grpc("reply", List.of(new Header("grpc-status", "0"), new Header("x-checksum", "abc"))));

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.config;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,7 +11,6 @@ import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.broadcast.BroadcastCodec;
 import dev.porthole.protocol.broadcast.ControlBroadcast;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.testing.RedisSentinelProcesses;
 import dev.porthole.testing.RedisSentinelTestResource;
@@ -26,7 +26,6 @@ import io.vertx.redis.client.RedisOptions;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,8 +45,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @WithTestResource(GatewayPortResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisSentinelTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
 
     @Inject
     Vertx vertx;
@@ -131,16 +128,14 @@ class RedisSentinelTest {
     void afterThePrimaryIsKilledClaimsWaitForThePromotionAndTheSubscriptionFollowsIt() throws Exception {
         RedisSentinelProcesses sentinels = RedisSentinelTestResource.processes();
         await().until(broadcasts::isSubscribed);
-        TestAgent steady = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-steady", List.of(TunnelRequest.http("steady", "x:1")));
+        TestAgent steady = TestAgent.connectHttp(vertx, TOKEN, "agent-steady", "steady");
         String sessionId = steady.awaitWelcome().sessionId();
         int oldPrimary = sentinels.primaryPort();
         assertThat(sentinels.cli(oldPrimary, "EXISTS", "porthole:route:http:{steady}"))
                 .isEqualTo("1");
 
         sentinels.killPrimary();
-        TestAgent during = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-during", List.of(TunnelRequest.http("during", "x:1")));
+        TestAgent during = TestAgent.connectHttp(vertx, TOKEN, "agent-during", "during");
         TunnelResult refused = during.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status())
                 .as("a claim while no primary answers: " + refused.message())
@@ -153,12 +148,7 @@ class RedisSentinelTest {
                 .atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    TestAgent after = TestAgent.connect(
-                            vertx,
-                            GatewayPortResource.port(),
-                            TOKEN,
-                            "agent-after",
-                            List.of(TunnelRequest.http("after", "x:1")));
+                    TestAgent after = TestAgent.connectHttp(vertx, TOKEN, "agent-after", "after");
                     boolean granted = after.awaitWelcome().tunnels().getFirst().status() == TunnelResult.GRANTED;
                     if (!granted) {
                         after.close();

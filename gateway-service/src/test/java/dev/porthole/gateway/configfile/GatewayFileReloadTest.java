@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.gateway.auth.StaticCredential;
 import dev.porthole.gateway.limits.LimitPolicy;
 import dev.porthole.gateway.support.ConfigFileResource;
+import dev.porthole.gateway.support.EventStream;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.protocol.CloseCode;
@@ -111,9 +112,9 @@ class GatewayFileReloadTest {
                 """);
 
         await().atMost(RELOAD)
-                .until(() -> events().contains(
-                                "porthole.yml line 4: limits.max-body-size: \\\"lots\\\" is not a size like 10MiB"));
-        assertThat(events()).contains("config.rejected");
+                .until(() -> EventStream.text(redis)
+                        .contains("porthole.yml line 4: limits.max-body-size: \\\"lots\\\" is not a size like 10MiB"));
+        assertThat(EventStream.text(redis)).contains("config.rejected");
         assertThat(accepted("file-token-e-0123456789")).isTrue();
         assertThat(refusal("file-token-f-0123456789")).isEqualTo(401);
         assertThat(limits.current().streamsPerTunnel()).isEqualTo(11);
@@ -123,7 +124,7 @@ class GatewayFileReloadTest {
     void aChangedDomainIsReportedAsNeedingARestartAndTheRestApplies() {
         ConfigFileResource.write("domain: elsewhere.example.com\ntokens: [ \"file-token-g-0123456789\" ]\n");
         await().atMost(RELOAD).until(() -> accepted("file-token-g-0123456789"));
-        assertThat(events()).contains("domain needs a restart");
+        assertThat(EventStream.text(redis)).contains("domain needs a restart");
         assertThat(accepted("file-token-g-0123456789"))
                 .as("the other keys apply at once")
                 .isTrue();
@@ -145,7 +146,7 @@ class GatewayFileReloadTest {
 
         await().atMost(RELOAD).until(() -> accepted("published-token-0123456789"));
         assertThat(limits.current().streamsPerTunnel()).isEqualTo(13);
-        assertThat(events()).contains("config.reloaded").contains("from gateway another-gateway");
+        assertThat(EventStream.text(redis)).contains("config.reloaded").contains("from gateway another-gateway");
     }
 
     @Test
@@ -201,13 +202,5 @@ class GatewayFileReloadTest {
         assertThat(refusal(StaticCredential.hashed("hashed-token-0123456789")))
                 .as("the hash itself is no token")
                 .isEqualTo(401);
-    }
-
-    private String events() {
-        return redis.xrange(List.of("porthole:events", "-", "+"))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .join()
-                .toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.control;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,8 +31,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
 class AgentHandshakeTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
 
     @Inject
     Vertx vertx;
@@ -67,8 +66,7 @@ class AgentHandshakeTest {
 
     @Test
     void grantsTheRequestedSubdomainAndPushesTheHeartbeatConfig() {
-        TestAgent agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-grant", List.of(TunnelRequest.http("api", "x:1")));
+        TestAgent agent = TestAgent.connectHttp(vertx, TOKEN, "agent-grant", "api");
         Welcome welcome = agent.awaitWelcome();
         assertThat(welcome.tunnels()).singleElement().satisfies(result -> {
             assertThat(result.status()).isEqualTo(TunnelResult.GRANTED);
@@ -92,12 +90,7 @@ class AgentHandshakeTest {
 
     @Test
     void takesUnmaskedFramesFromAgentsAndMaskedOnesFromOlderAgents() {
-        TestAgent current = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-unmasked",
-                List.of(TunnelRequest.http("plain", "x:1")));
+        TestAgent current = TestAgent.connectHttp(vertx, TOKEN, "agent-unmasked", "plain");
         Welcome welcome = current.awaitWelcome();
         assertThat(welcome.tunnels().getFirst().granted()).isTrue();
         assertThat(welcome.capabilities()).contains(WebSocketTransport.UNMASKED_CAPABILITY);
@@ -120,8 +113,7 @@ class AgentHandshakeTest {
 
     @Test
     void grantsARandomReadableNameWhenNoneIsAsked() {
-        TestAgent agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-random", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent agent = TestAgent.connectHttp(vertx, TOKEN, "agent-random", "");
         String name = agent.awaitWelcome().tunnels().getFirst().name();
         assertThat(name).matches("[a-z]+-[a-z]+-[a-z2-9]{5}").hasSizeBetween(4, 63);
         agent.close();
@@ -129,12 +121,10 @@ class AgentHandshakeTest {
 
     @Test
     void refusesANameHeldByAnotherAgentAndClosesWhenNothingWasGranted() {
-        TestAgent holder = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-holder", List.of(TunnelRequest.http("shared", "x:1")));
+        TestAgent holder = TestAgent.connectHttp(vertx, TOKEN, "agent-holder", "shared");
         assertThat(holder.awaitWelcome().tunnels().getFirst().granted()).isTrue();
 
-        TestAgent other = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-other", List.of(TunnelRequest.http("shared", "x:1")));
+        TestAgent other = TestAgent.connectHttp(vertx, TOKEN, "agent-other", "shared");
         TunnelResult refused = other.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
         assertThat(refused.message())
@@ -147,11 +137,9 @@ class AgentHandshakeTest {
 
     @Test
     void theSameAgentReconnectingTakesItsNameOverAndTheOldSessionEnds() {
-        TestAgent first = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-same", List.of(TunnelRequest.http("mine", "x:1")));
+        TestAgent first = TestAgent.connectHttp(vertx, TOKEN, "agent-same", "mine");
         first.awaitWelcome();
-        TestAgent second = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-same", List.of(TunnelRequest.http("mine", "x:1")));
+        TestAgent second = TestAgent.connectHttp(vertx, TOKEN, "agent-same", "mine");
         assertThat(second.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         await().until(() -> first.closeCode() == CloseCode.SESSION_REPLACED.code());
         assertThat(second.closed).isNotDone();
@@ -165,8 +153,7 @@ class AgentHandshakeTest {
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get();
-        TestAgent agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-vip", List.of(TunnelRequest.http("vip", "x:1")));
+        TestAgent agent = TestAgent.connectHttp(vertx, TOKEN, "agent-vip", "vip");
         TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
         assertThat(result.status()).isEqualTo(TunnelResult.FORBIDDEN);
         assertThat(result.message()).contains("reserved for another client");
@@ -191,7 +178,12 @@ class AgentHandshakeTest {
     @Test
     void closesAnAgentThatSpeaksNoCommonProtocolVersion() {
         TestAgent agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-future", List.of(TunnelRequest.http("", "x:1")), 7, 9);
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-future",
+                List.of(TunnelRequest.http("", "x:1")),
+                TestAgent.Dial.speaking(7, 9));
         await().until(() -> agent.closeCode() == CloseCode.UNSUPPORTED_VERSION.code());
         assertThat(agent.closed.join()).contains("agent speaks protocol 7-9");
     }
@@ -211,8 +203,7 @@ class AgentHandshakeTest {
 
     @Test
     void aFrozenAgentIsDetectedByTheHeartbeatAndItsTunnelFreed() {
-        TestAgent agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-frozen", List.of(TunnelRequest.http("frozen", "x:1")));
+        TestAgent agent = TestAgent.connectHttp(vertx, TOKEN, "agent-frozen", "frozen");
         agent.awaitWelcome();
         await().until(() -> routes.http("frozen").isPresent());
         agent.freeze();

@@ -8,7 +8,6 @@ import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.broadcast.BroadcastCodec;
 import dev.porthole.protocol.broadcast.ControlBroadcast;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +50,8 @@ class ControlBroadcastsTest {
 
     @Test
     void aDisabledClientsSessionsCloseWithinASecondAndOthersStay() throws Exception {
-        TestAgent first = TestAgent.connect(
-                vertx, GatewayPortResource.port(), FIRST_TOKEN, "agent-b1", List.of(TunnelRequest.http("", "x:1")));
-        TestAgent second = TestAgent.connect(
-                vertx, GatewayPortResource.port(), SECOND_TOKEN, "agent-b2", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent first = TestAgent.connectHttp(vertx, FIRST_TOKEN, "agent-b1", "");
+        TestAgent second = TestAgent.connectHttp(vertx, SECOND_TOKEN, "agent-b2", "");
         first.awaitWelcome();
         second.awaitWelcome();
         publish(new ControlBroadcast.ClientDisabled("token-1"));
@@ -67,10 +63,8 @@ class ControlBroadcastsTest {
 
     @Test
     void aKickClosesExactlyThatSession() throws Exception {
-        TestAgent kicked = TestAgent.connect(
-                vertx, GatewayPortResource.port(), FIRST_TOKEN, "agent-k1", List.of(TunnelRequest.http("", "x:1")));
-        TestAgent kept = TestAgent.connect(
-                vertx, GatewayPortResource.port(), FIRST_TOKEN, "agent-k2", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent kicked = TestAgent.connectHttp(vertx, FIRST_TOKEN, "agent-k1", "");
+        TestAgent kept = TestAgent.connectHttp(vertx, FIRST_TOKEN, "agent-k2", "");
         String sessionId = kicked.awaitWelcome().sessionId();
         kept.awaitWelcome();
         publish(new ControlBroadcast.SessionKicked(sessionId, "any-gateway", "token-1"));
@@ -89,8 +83,7 @@ class ControlBroadcastsTest {
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get();
-        TestAgent agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), SECOND_TOKEN, "agent-m", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent agent = TestAgent.connectHttp(vertx, SECOND_TOKEN, "agent-m", "");
         String sessionId = agent.awaitWelcome().sessionId();
         publish(new ControlBroadcast.SessionKicked(sessionId, "g", "token-2"));
         await().atMost(Duration.ofSeconds(1)).until(() -> agent.closeCode() == CloseCode.KICKED.code());

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.control;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +38,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class HaSessionsTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     private static final Set<String> HA = Set.of(Capabilities.HTTP, Capabilities.HA);
 
     @Inject
@@ -54,13 +54,7 @@ class HaSessionsTest {
 
     @Test
     void welcomeNamesThisInstanceAndGrantsHa() {
-        TestAgent agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-ha-welcome",
-                List.of(TunnelRequest.http("ha-w", "x:1")),
-                HA);
+        TestAgent agent = TestAgent.connectHttp(vertx, TOKEN, "agent-ha-welcome", "ha-w", HA);
         Welcome welcome = agent.awaitWelcome();
         assertThat(welcome.version()).isEqualTo(2);
         assertThat(welcome.gatewayId()).isEqualTo(instance.id());

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
+import dev.porthole.gateway.support.Policies;
 import dev.porthole.gateway.support.TcpRangeResource;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
@@ -23,16 +25,13 @@ import dev.porthole.protocol.broadcast.BroadcastCodec;
 import dev.porthole.protocol.broadcast.ControlBroadcast;
 import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.message.TunnelKind;
-import dev.porthole.protocol.message.TunnelPolicy;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisTestResource;
-import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -85,16 +84,13 @@ class LiveSessionGrantsTest {
     private static final AtomicInteger CHECKS_ASKED = new AtomicInteger();
     private static final HttpServer AUTH_SERVICE = startAuthService();
 
-    public static final class WithAuthService implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "porthole.gateway.auth.tokens",
-                    "",
-                    "porthole.gateway.auth.service-url",
-                    "http://127.0.0.1:" + AUTH_PORT,
-                    "porthole.internal.token",
-                    "test-internal-token-0123456789");
+    public static final class WithAuthService extends GatewayTestProfiles.Overrides {
+        public WithAuthService() {
+            super("""
+                    porthole.gateway.auth.tokens=
+                    porthole.gateway.auth.service-url=http://127.0.0.1:%d
+                    porthole.internal.token=test-internal-token-0123456789
+                    """.formatted(AUTH_PORT));
         }
     }
 
@@ -169,17 +165,7 @@ class LiveSessionGrantsTest {
                 "guarded",
                 List.of(
                         TunnelRequest.http("guarded-open", "x:1"),
-                        TunnelRequest.http("guarded-basic", "x:1")
-                                .withPolicy(new TunnelPolicy(
-                                        List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))),
-                                        List.of(),
-                                        List.of(),
-                                        List.of(),
-                                        List.of(),
-                                        List.of(),
-                                        List.of(),
-                                        List.of(),
-                                        ""))));
+                        TunnelRequest.http("guarded-basic", "x:1").withPolicy(Policies.basicAuth("u", "p"))));
         List<TunnelResult> results = agent.awaitWelcome().tunnels();
         assertThat(results.get(0).granted()).isFalse();
         assertThat(results.get(0).status()).isEqualTo(TunnelResult.FORBIDDEN);

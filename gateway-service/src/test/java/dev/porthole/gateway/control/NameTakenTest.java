@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.TestAgent;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,20 +29,10 @@ class NameTakenTest {
 
     @Test
     void aNameHeldByTheSameClientsOtherAgentSaysWhichWhenAndFromWhere() {
-        TestAgent holder = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                CLIENT_A,
-                "agent-laptop",
-                List.of(TunnelRequest.http("mine", "x:1")));
+        TestAgent holder = TestAgent.connectHttp(vertx, CLIENT_A, "agent-laptop", "mine");
         assertThat(holder.awaitWelcome().tunnels().getFirst().granted()).isTrue();
 
-        TestAgent second = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                CLIENT_A,
-                "agent-desktop",
-                List.of(TunnelRequest.http("mine", "x:1")));
+        TestAgent second = TestAgent.connectHttp(vertx, CLIENT_A, "agent-desktop", "mine");
         TunnelResult refused = second.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
         assertThat(refused.message())
@@ -57,20 +45,10 @@ class NameTakenTest {
 
     @Test
     void aNameHeldByAnotherClientSaysOnlyThat() {
-        TestAgent holder = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                CLIENT_A,
-                "agent-secret-holder",
-                List.of(TunnelRequest.http("theirs", "x:1")));
+        TestAgent holder = TestAgent.connectHttp(vertx, CLIENT_A, "agent-secret-holder", "theirs");
         assertThat(holder.awaitWelcome().tunnels().getFirst().granted()).isTrue();
 
-        TestAgent other = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                CLIENT_B,
-                "agent-other",
-                List.of(TunnelRequest.http("theirs", "x:1")));
+        TestAgent other = TestAgent.connectHttp(vertx, CLIENT_B, "agent-other", "theirs");
         TunnelResult refused = other.awaitWelcome().tunnels().getFirst();
         assertThat(refused.status()).isEqualTo(TunnelResult.CONFLICT);
         assertThat(refused.message())

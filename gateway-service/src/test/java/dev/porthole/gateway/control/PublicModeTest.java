@@ -35,8 +35,7 @@ class PublicModeTest {
 
     @Test
     void anyoneMayConnectAndGetsARandomName() {
-        TestAgent agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), null, "agent-anon", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent agent = TestAgent.connectHttp(vertx, null, "agent-anon", "");
         TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
         assertThat(result.granted()).isTrue();
         assertThat(result.name()).matches("[a-z]+-[a-z]+-[a-z2-9]{5}");
@@ -45,8 +44,7 @@ class PublicModeTest {
 
     @Test
     void aChosenSubdomainIsRefusedInPublicMode() {
-        TestAgent agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), null, "agent-vain", List.of(TunnelRequest.http("my-app", "x:1")));
+        TestAgent agent = TestAgent.connectHttp(vertx, null, "agent-vain", "my-app");
         TunnelResult result = agent.awaitWelcome().tunnels().getFirst();
         assertThat(result.status()).isEqualTo(TunnelResult.FORBIDDEN);
         assertThat(result.message()).contains("random names only");
@@ -55,12 +53,10 @@ class PublicModeTest {
 
     @Test
     void aReconnectingPublicAgentGetsAFreshRandomName() {
-        TestAgent first = TestAgent.connect(
-                vertx, GatewayPortResource.port(), null, "agent-back", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent first = TestAgent.connectHttp(vertx, null, "agent-back", "");
         String name = first.awaitWelcome().tunnels().getFirst().name();
         first.close();
-        TestAgent again = TestAgent.connect(
-                vertx, GatewayPortResource.port(), null, "agent-back", List.of(TunnelRequest.http(name, "x:1")));
+        TestAgent again = TestAgent.connectHttp(vertx, null, "agent-back", name);
         TunnelResult result = again.awaitWelcome().tunnels().getFirst();
         assertThat(result.granted()).as(result.message()).isTrue();
         assertThat(result.name())
@@ -76,13 +72,11 @@ class PublicModeTest {
      */
     @Test
     void aStrangerCannotTakeALivePublicName() {
-        TestAgent first = TestAgent.connect(
-                vertx, GatewayPortResource.port(), null, "agent-seen", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent first = TestAgent.connectHttp(vertx, null, "agent-seen", "");
         Welcome firstWelcome = first.awaitWelcome();
         String name = firstWelcome.tunnels().getFirst().name();
         for (String agentId : List.of("agent-seen", "agent-other")) {
-            TestAgent stranger = TestAgent.connect(
-                    vertx, GatewayPortResource.port(), null, agentId, List.of(TunnelRequest.http(name, "x:1")));
+            TestAgent stranger = TestAgent.connectHttp(vertx, null, agentId, name);
             TunnelResult result = stranger.awaitWelcome().tunnels().getFirst();
             assertThat(result.granted()).as(agentId + ": " + result).isTrue();
             assertThat(result.name()).as(agentId + " gets a name of its own").isNotEqualTo(name);
@@ -101,8 +95,7 @@ class PublicModeTest {
 
     @Test
     void aFreedRandomNameIsNotHandedToAnotherAgent() {
-        TestAgent first = TestAgent.connect(
-                vertx, GatewayPortResource.port(), null, "agent-gone", List.of(TunnelRequest.http("", "x:1")));
+        TestAgent first = TestAgent.connectHttp(vertx, null, "agent-gone", "");
         String name = first.awaitWelcome().tunnels().getFirst().name();
         first.close();
         await().until(() -> registry.holders(TunnelKey.http(name))
@@ -111,8 +104,7 @@ class PublicModeTest {
                 .join()
                 .isEmpty());
         for (String agentId : List.of("agent-poller", "agent-gone")) {
-            TestAgent poller = TestAgent.connect(
-                    vertx, GatewayPortResource.port(), null, agentId, List.of(TunnelRequest.http(name, "x:1")));
+            TestAgent poller = TestAgent.connectHttp(vertx, null, agentId, name);
             TunnelResult result = poller.awaitWelcome().tunnels().getFirst();
             assertThat(result.name())
                     .as("a name freed a moment ago, asked for by " + agentId)

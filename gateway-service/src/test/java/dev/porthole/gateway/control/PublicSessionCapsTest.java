@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,16 +31,13 @@ import org.junit.jupiter.api.Test;
 class PublicSessionCapsTest {
 
     /** Public mode with two sessions per address and three in total. */
-    public static final class Capped implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "porthole.gateway.auth.tokens",
-                    "",
-                    "porthole.gateway.auth.public-sessions-per-address",
-                    "2",
-                    "porthole.gateway.auth.public-sessions",
-                    "3");
+    public static final class Capped extends GatewayTestProfiles.Overrides {
+        public Capped() {
+            super("""
+                    porthole.gateway.auth.tokens=
+                    porthole.gateway.auth.public-sessions-per-address=2
+                    porthole.gateway.auth.public-sessions=3
+                    """);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.control;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,8 +40,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
 class ReplacedSessionTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
 
     @Inject
     Vertx vertx;

@@ -3,14 +3,13 @@ package dev.porthole.gateway.dial;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.net.Socket;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** With {@code porthole.gateway.connect.enabled=false} the public listener is no proxy at all. */
@@ -20,10 +19,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class ConnectDisabledTest {
 
-    public static final class Disabled implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.connect.enabled", "false");
+    public static final class Disabled extends GatewayTestProfiles.Overrides {
+        public Disabled() {
+            super("porthole.gateway.connect.enabled=false");
         }
     }
 

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +31,12 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class ConnectProxyLimitsTest {
 
-    public static final class OneStream implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.limits.streams-per-tunnel", "1", "porthole.gateway.tcp.idle-timeout", "3s");
+    public static final class OneStream extends GatewayTestProfiles.Overrides {
+        public OneStream() {
+            super("""
+                    porthole.gateway.limits.streams-per-tunnel=1
+                    porthole.gateway.tcp.idle-timeout=3s
+                    """);
         }
     }
 

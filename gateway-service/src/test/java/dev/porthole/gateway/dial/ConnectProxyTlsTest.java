@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.TlsFilesResource;
 import dev.porthole.protocol.message.TunnelKind;
@@ -13,7 +14,6 @@ import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.TlsProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.util.List;
-import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -41,10 +40,9 @@ import org.junit.jupiter.api.Test;
 class ConnectProxyTlsTest {
 
     /** A request head must come within 500 ms: a CONNECT tunnel quiet for longer must stay open. */
-    public static final class ShortHeadDeadline implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.http.request-head-timeout", "500ms");
+    public static final class ShortHeadDeadline extends GatewayTestProfiles.Overrides {
+        public ShortHeadDeadline() {
+            super("porthole.gateway.http.request-head-timeout=500ms");
         }
     }
 

@@ -6,16 +6,15 @@ import static org.hamcrest.Matchers.hasItem;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.testing.FreePorts;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,18 +30,14 @@ class AuthServiceReadinessTest {
 
     private static HttpServer authService = startAuthService();
 
-    public static final class WithAuthService implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "porthole.gateway.auth.tokens",
-                    "",
-                    "porthole.gateway.auth.service-url",
-                    "http://127.0.0.1:" + AUTH_PORT,
-                    "porthole.gateway.auth.service-timeout",
-                    "500ms",
-                    "porthole.internal.token",
-                    "test-internal-token-0123456789");
+    public static final class WithAuthService extends GatewayTestProfiles.Overrides {
+        public WithAuthService() {
+            super("""
+                    porthole.gateway.auth.tokens=
+                    porthole.gateway.auth.service-url=http://127.0.0.1:%d
+                    porthole.gateway.auth.service-timeout=500ms
+                    porthole.internal.token=test-internal-token-0123456789
+                    """.formatted(AUTH_PORT));
         }
     }
 

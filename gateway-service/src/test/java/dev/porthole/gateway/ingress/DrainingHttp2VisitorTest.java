@@ -4,20 +4,19 @@ import static dev.porthole.gateway.support.RawH2Connection.DATA;
 import static dev.porthole.gateway.support.RawH2Connection.END_STREAM;
 import static dev.porthole.gateway.support.RawH2Connection.GOAWAY;
 import static dev.porthole.gateway.support.RawH2Connection.HEADERS;
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.RawH2Connection;
 import dev.porthole.gateway.support.TestAgent;
-import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpResponseHead;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -27,7 +26,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,13 +43,10 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class DrainingHttp2VisitorTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
-
     /** A gateway of its own, drained by the test. */
-    public static final class Draining implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("porthole.gateway.heartbeat.timeout", "15s");
+    public static final class Draining extends GatewayTestProfiles.Overrides {
+        public Draining() {
+            super("porthole.gateway.heartbeat.timeout=15s");
         }
     }
 
@@ -65,20 +60,13 @@ class DrainingHttp2VisitorTest {
 
     @BeforeEach
     void connect() {
-        agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-drain-h2",
-                List.of(TunnelRequest.http("drain-h2", "x:1")),
-                Set.of(Capabilities.HTTP, Capabilities.UNMASKED, Capabilities.TRAILERS));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-drain-h2", "drain-h2", TestAgent.WITH_TRAILERS);
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
     }
 
     @AfterEach
     void disconnect() {
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
     }
 
     @Test

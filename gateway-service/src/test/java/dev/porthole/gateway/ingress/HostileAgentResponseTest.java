@@ -1,18 +1,18 @@
 package dev.porthole.gateway.ingress;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.gateway.support.Counters;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.testing.RawVisitor;
 import dev.porthole.testing.RedisTestResource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class HostileAgentResponseTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     /** What a hostile agent appends to a body, hoping the visitor reads it as the next response. */
     private static final String INJECTED =
             "HTTP/1.1 200 OK\r\nX-Injected: by-agent\r\nContent-Length: 8\r\n\r\nSMUGGLED";
@@ -56,19 +55,13 @@ class HostileAgentResponseTest {
 
     @BeforeEach
     void connect() {
-        agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-hostile-responses",
-                List.of(TunnelRequest.http("framed", "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-hostile-responses", "framed");
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
     }
 
     @AfterEach
     void disconnect() {
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
     }
 
     private static HttpResponseHead head(int status, String reason, String... nameValues) {
@@ -93,10 +86,7 @@ class HostileAgentResponseTest {
     }
 
     private double refused(String reason) {
-        Counter counter = registry.find("porthole.gateway.agent.responses.refused")
-                .tag("reason", reason)
-                .counter();
-        return counter == null ? 0 : counter.count();
+        return Counters.count(registry, "porthole.gateway.agent.responses.refused", "reason", reason);
     }
 
     private void stillServes() throws IOException {

@@ -1,12 +1,12 @@
 package dev.porthole.gateway.ingress;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.protocol.message.Header;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RawVisitor;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
@@ -29,8 +29,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class HostileVisitorTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
-
     @Inject
     Vertx vertx;
 
@@ -38,20 +36,14 @@ class HostileVisitorTest {
 
     @BeforeEach
     void connect() {
-        agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-hostile",
-                List.of(TunnelRequest.http("victim", "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-hostile", "victim");
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(Upstreams.respond(200, "served"));
     }
 
     @AfterEach
     void disconnect() {
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
     }
 
     /** Writes raw bytes and reads until the gateway closes the connection or stays silent for 5 s. */

@@ -5,21 +5,20 @@ import static dev.porthole.gateway.support.RawH2Connection.GOAWAY;
 import static dev.porthole.gateway.support.RawH2Connection.REFUSED_STREAM;
 import static dev.porthole.gateway.support.RawH2Connection.RST_STREAM;
 import static dev.porthole.gateway.support.RawH2Connection.SETTINGS;
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.RawH2Connection;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
-import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.Open;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -35,7 +34,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,26 +50,21 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class Http2VisitorTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     private static final int MAX_STREAMS = 5;
     private static final int MAX_RESETS = 50;
     private static final int SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
 
     /** Limits small enough to reach in a test. */
-    public static final class SmallHttp2Limits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "porthole.gateway.http.http2.max-concurrent-streams",
-                    String.valueOf(MAX_STREAMS),
-                    "porthole.gateway.http.http2.max-resets-per-window",
-                    String.valueOf(MAX_RESETS),
-                    "porthole.gateway.http.http2.reset-window",
-                    "60s",
-                    // A flood keeps an event loop busy for a while on a loaded machine; the tests' usual 1 s
-                    // heartbeat timeout would then drop the agent, which production's default does not.
-                    "porthole.gateway.heartbeat.timeout",
-                    "15s");
+    public static final class SmallHttp2Limits extends GatewayTestProfiles.Overrides {
+        public SmallHttp2Limits() {
+            super("""
+                    porthole.gateway.http.http2.max-concurrent-streams=%d
+                    porthole.gateway.http.http2.max-resets-per-window=%d
+                    porthole.gateway.http.http2.reset-window=60s
+                    # A flood keeps an event loop busy for a while on a loaded machine; the tests' usual 1 s
+                    # heartbeat timeout would then drop the agent, which production's default does not.
+                    porthole.gateway.heartbeat.timeout=15s
+                    """.formatted(MAX_STREAMS, MAX_RESETS));
         }
     }
 
@@ -83,13 +76,7 @@ class Http2VisitorTest {
 
     @BeforeEach
     void connect() {
-        agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-h2",
-                List.of(TunnelRequest.http("h2", "x:1")),
-                Set.of(Capabilities.HTTP, Capabilities.UNMASKED, Capabilities.TRAILERS));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-h2", "h2", TestAgent.WITH_TRAILERS);
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(Upstreams.respond(200, "served"));
         h2c = vertx.createHttpClient(
@@ -99,8 +86,7 @@ class Http2VisitorTest {
     @AfterEach
     void disconnect() {
         h2c.close().toCompletionStage().toCompletableFuture().join();
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
     }
 
     private static String authority() {

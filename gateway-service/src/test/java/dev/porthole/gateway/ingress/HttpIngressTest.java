@@ -1,5 +1,6 @@
 package dev.porthole.gateway.ingress;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import dev.porthole.gateway.support.Visitor;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.ResetCode;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,8 +36,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class HttpIngressTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
-
     @Inject
     Vertx vertx;
 
@@ -45,15 +43,11 @@ class HttpIngressTest {
 
     @AfterEach
     void disconnect() {
-        if (agent != null) {
-            agent.close();
-            agent.closed.join();
-        }
+        TestAgent.closeAndAwait(agent);
     }
 
     private Visitor tunnel(String name) {
-        agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-" + name, List.of(TunnelRequest.http(name, "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-" + name, name);
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         return new Visitor(vertx, GatewayPortResource.port());
     }
@@ -235,8 +229,7 @@ class HttpIngressTest {
         Visitor visitor = tunnel("flaky");
         agent.serving(Upstreams.respond(200, "up"));
         assertThat(visitor.get(host("flaky"), "/").status()).isEqualTo(200);
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
         await().until(() -> visitor.get(host("flaky"), "/").status() == 502);
         Visitor.Reply reply = visitor.get(host("flaky"), "/");
         assertThat(reply.header(ErrorPages.ERROR_HEADER)).isEqualTo("agent-offline");

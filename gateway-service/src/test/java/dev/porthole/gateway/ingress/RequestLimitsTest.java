@@ -1,5 +1,6 @@
 package dev.porthole.gateway.ingress;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,8 +48,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class RequestLimitsTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
-
     @Inject
     Vertx vertx;
 
@@ -61,18 +60,14 @@ class RequestLimitsTest {
     private TestAgent agent;
 
     private String connect(String name) {
-        agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-" + name, List.of(TunnelRequest.http(name, "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-" + name, name);
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         return name + ".porthole.test";
     }
 
     @AfterEach
     void disconnect() {
-        if (agent != null) {
-            agent.close();
-            agent.closed.join();
-        }
+        TestAgent.closeAndAwait(agent);
     }
 
     @Test

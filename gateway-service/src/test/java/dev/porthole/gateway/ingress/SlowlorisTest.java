@@ -1,16 +1,16 @@
 package dev.porthole.gateway.ingress;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,18 +41,15 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class SlowlorisTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     private static final Duration HEAD_TIMEOUT = Duration.ofMillis(1500);
 
     /** The head timeout short enough to watch; the idle timeout far longer, so that it cannot be what closes. */
-    public static final class ShortHeadTimeout implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "porthole.gateway.http.request-head-timeout",
-                    HEAD_TIMEOUT.toMillis() + "ms",
-                    "porthole.gateway.http.idle-timeout",
-                    "5m");
+    public static final class ShortHeadTimeout extends GatewayTestProfiles.Overrides {
+        public ShortHeadTimeout() {
+            super("""
+                    porthole.gateway.http.request-head-timeout=%dms
+                    porthole.gateway.http.idle-timeout=5m
+                    """.formatted(HEAD_TIMEOUT.toMillis()));
         }
     }
 
@@ -66,8 +62,7 @@ class SlowlorisTest {
 
     @BeforeEach
     void connect() {
-        agent = TestAgent.connect(
-                vertx, GatewayPortResource.port(), TOKEN, "agent-loris", List.of(TunnelRequest.http("loris", "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-loris", "loris");
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(Upstreams.respond(200, "served"));
     }
@@ -78,8 +73,7 @@ class SlowlorisTest {
         for (Socket socket : sockets) {
             socket.close();
         }
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
     }
 
     private static String host() {

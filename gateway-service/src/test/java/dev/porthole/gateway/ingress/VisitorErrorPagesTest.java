@@ -1,5 +1,6 @@
 package dev.porthole.gateway.ingress;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class VisitorErrorPagesTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     private static final String UPSTREAM = "10.20.30.40:5432";
 
     @Inject
@@ -44,10 +44,7 @@ class VisitorErrorPagesTest {
 
     @AfterEach
     void disconnect() {
-        if (agent != null) {
-            agent.close();
-            agent.closed.join();
-        }
+        TestAgent.closeAndAwait(agent);
     }
 
     private Visitor tunnel(String name) {
@@ -141,8 +138,7 @@ class VisitorErrorPagesTest {
         Visitor visitor = tunnel("departed");
         agent.serving(Upstreams.respond(200, "up"));
         assertThat(browse(visitor, host("departed")).status()).isEqualTo(200);
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
         agent = null;
         await().until(() -> browse(visitor, host("departed")).status() == 502);
         Visitor.Reply reply = browse(visitor, host("departed"));

@@ -1,7 +1,9 @@
 package dev.porthole.gateway.limits;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.porthole.gateway.support.Counters;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TcpRangeResource;
@@ -11,7 +13,6 @@ import dev.porthole.gateway.support.Visitor;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,8 +42,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TcpRangeResource.class)
 class BandwidthLimitTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
-
     @Inject
     Vertx vertx;
 
@@ -53,14 +52,11 @@ class BandwidthLimitTest {
 
     @AfterEach
     void disconnect() {
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
     }
 
     private double pauses(String kind) {
-        Counter counter =
-                registry.find("porthole.gateway.limit.hits").tag("kind", kind).counter();
-        return counter == null ? 0 : counter.count();
+        return Counters.count(registry, "porthole.gateway.limit.hits", "kind", kind);
     }
 
     private static Buffer randomBytes(int length) {
@@ -71,12 +67,7 @@ class BandwidthLimitTest {
 
     @Test
     void aDownloadOverTheClientsRateIsPausedAndArrivesIntact() {
-        agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-download",
-                List.of(TunnelRequest.http("slow-down", "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-download", "slow-down");
         agent.awaitWelcome();
         Buffer body = randomBytes(512 * 1024);
         agent.serving(Upstreams.download(body));
@@ -93,12 +84,7 @@ class BandwidthLimitTest {
 
     @Test
     void anUploadOverTheGatewaysRateIsPausedAndArrivesIntact() {
-        agent = TestAgent.connect(
-                vertx,
-                GatewayPortResource.port(),
-                TOKEN,
-                "agent-upload",
-                List.of(TunnelRequest.http("slow-up", "x:1")));
+        agent = TestAgent.connectHttp(vertx, TOKEN, "agent-upload", "slow-up");
         agent.awaitWelcome();
         agent.serving(Upstreams.echo());
         Buffer body = randomBytes(384 * 1024);

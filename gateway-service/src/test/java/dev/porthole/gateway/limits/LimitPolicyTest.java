@@ -60,6 +60,16 @@ class LimitPolicyTest {
         return new LimitSettings(0, gateway, 0, client, 1000, 0, 1024);
     }
 
+    /** Tunnel api's stream towards the visitor under a gateway download limit of 1000 B/s; its drains count up {@code drains[0]}. */
+    private ThrottledWriteStream pacedDownload(Sink sink, int[] drains) {
+        ThrottledWriteStream paced = policy(download(1000, 0))
+                .openSession("c1", Grants.unrestricted())
+                .tunnel("api")
+                .towardsVisitor(sink);
+        paced.drainHandler(ignored -> drains[0]++);
+        return paced;
+    }
+
     /** Runs the one pending wakeup after moving the clock by its delay; returns that delay. */
     private long wakeUp() {
         assertThat(wakeups).hasSize(1);
@@ -71,12 +81,9 @@ class LimitPolicyTest {
 
     @Test
     void aWriterPausesWhenTheBucketIsInDebtAndResumesTheMomentItIsPaid() {
-        LimitPolicy policy = policy(download(1000, 0));
         Sink sink = new Sink();
-        ThrottledWriteStream paced =
-                policy.openSession("c1", Grants.unrestricted()).tunnel("api").towardsVisitor(sink);
         int[] drains = {0};
-        paced.drainHandler(ignored -> drains[0]++);
+        ThrottledWriteStream paced = pacedDownload(sink, drains);
 
         paced.write(Buffer.buffer(new byte[100]));
         assertThat(paced.writeQueueFull())
@@ -99,12 +106,9 @@ class LimitPolicyTest {
 
     @Test
     void aWakeupAfterTheEndLeavesTheEndedDestinationAlone() {
-        LimitPolicy policy = policy(download(1000, 0));
         Sink sink = new Sink();
-        ThrottledWriteStream paced =
-                policy.openSession("c1", Grants.unrestricted()).tunnel("api").towardsVisitor(sink);
         int[] drains = {0};
-        paced.drainHandler(ignored -> drains[0]++);
+        ThrottledWriteStream paced = pacedDownload(sink, drains);
         paced.write(Buffer.buffer(new byte[500]));
         paced.end();
         sink.ended = true;

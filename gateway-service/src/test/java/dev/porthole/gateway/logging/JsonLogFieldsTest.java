@@ -73,8 +73,7 @@ class JsonLogFieldsTest {
                 "agent-logged",
                 List.of(TunnelRequest.http("logged", "x:1")));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
 
         JsonNode connected = json(await().atMost(Duration.ofSeconds(5))
                 .until(() -> line("agent connected"), Optional::isPresent)

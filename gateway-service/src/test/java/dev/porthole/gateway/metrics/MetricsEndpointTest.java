@@ -1,5 +1,6 @@
 package dev.porthole.gateway.metrics;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,8 +32,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
 class MetricsEndpointTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
 
     @Inject
     Vertx vertx;
@@ -92,8 +91,7 @@ class MetricsEndpointTest {
                                 "porthole_gateway_tunnel_requests_total\\{[^}]*status=\"5xx\",tunnel=\"slow\"} 1\\.0")
                         .containsPattern("porthole_gateway_streams(\\{[^}]*})? 0\\.0"));
 
-        agent.close();
-        agent.closed.join();
+        TestAgent.closeAndAwait(agent);
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(scrape())
                         .doesNotContain("tunnel=\"metered\"")

@@ -1,14 +1,15 @@
 package dev.porthole.gateway.policy;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.gateway.cluster.ClusterMembership;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles.ClusterMember;
+import dev.porthole.gateway.support.Policies;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.gateway.support.Visitor;
-import dev.porthole.protocol.message.TunnelPolicy;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
@@ -34,8 +35,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class ClusterPolicyTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
-
     @Inject
     Vertx vertx;
 
@@ -43,10 +42,7 @@ class ClusterPolicyTest {
 
     @AfterEach
     void disconnect() {
-        if (agent != null) {
-            agent.close();
-            agent.closed.join();
-        }
+        TestAgent.closeAndAwait(agent);
     }
 
     private static MultiMap forwardedFrom(String visitor) {
@@ -63,17 +59,7 @@ class ClusterPolicyTest {
                 GatewayPortResource.port(),
                 TOKEN,
                 "agent-guarded",
-                List.of(TunnelRequest.http("guarded", "x:1")
-                        .withPolicy(new TunnelPolicy(
-                                List.of(),
-                                List.of("203.0.113.0/24"),
-                                List.of(),
-                                List.of(),
-                                List.of(),
-                                List.of(),
-                                List.of(),
-                                List.of(),
-                                ""))));
+                List.of(TunnelRequest.http("guarded", "x:1").withPolicy(Policies.allowOnly("203.0.113.0/24"))));
         assertThat(agent.awaitWelcome().tunnels().getFirst().granted()).isTrue();
         agent.serving(Upstreams.respond(200, "guarded upstream"));
         Visitor visitor = new Visitor(vertx, GatewayPortResource.port());

@@ -1,11 +1,13 @@
 package dev.porthole.gateway.policy;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.ingress.ErrorPages;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
+import dev.porthole.gateway.support.Policies;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.gateway.support.Upstreams;
 import dev.porthole.gateway.support.Visitor;
@@ -44,7 +46,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class EdgePolicyTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     private static final TunnelPolicy EMPTY = TunnelPolicy.NONE;
 
     @Inject
@@ -60,10 +61,7 @@ class EdgePolicyTest {
 
     @AfterEach
     void disconnect() {
-        if (agent != null) {
-            agent.close();
-            agent.closed.join();
-        }
+        TestAgent.closeAndAwait(agent);
     }
 
     private TunnelResult connect(String name, TunnelPolicy policy) {
@@ -172,14 +170,7 @@ class EdgePolicyTest {
 
     @Test
     void aGithubSignedDeliveryPassesAndAnUnsignedOrWronglySignedOneNeverReachesTheAgent() {
-        assertThat(connect(
-                                "hook",
-                                with(
-                                        List.of(),
-                                        List.of(),
-                                        List.of(),
-                                        List.of(new TunnelPolicy.Webhook("github", "", "It's a Secret to Everybody")),
-                                        ""))
+        assertThat(connect("hook", Policies.webhook("github", "It's a Secret to Everybody"))
                         .granted())
                 .isTrue();
         agent.serving(Upstreams.echo());
@@ -220,15 +211,7 @@ class EdgePolicyTest {
 
     @Test
     void aWebhookBodyOverTheVerificationLimitGets413() {
-        assertThat(connect(
-                                "bighook",
-                                with(
-                                        List.of(),
-                                        List.of(),
-                                        List.of(),
-                                        List.of(new TunnelPolicy.Webhook("github", "", "k")),
-                                        ""))
-                        .granted())
+        assertThat(connect("bighook", Policies.webhook("github", "k")).granted())
                 .isTrue();
         Visitor.Reply reply = new Visitor(vertx, GatewayPortResource.port())
                 .send(
@@ -245,16 +228,11 @@ class EdgePolicyTest {
     void headerRulesRewriteTheRequestAndTheResponse() {
         String host = serve(
                 "headers",
-                new TunnelPolicy(
-                        List.of(),
-                        List.of(),
-                        List.of(),
-                        List.of(),
+                Policies.headers(
                         List.of(new Header("X-Env", "demo")),
                         List.of("Cookie"),
                         List.of(new Header("X-Frame-Options", "DENY")),
-                        List.of("Content-Type"),
-                        ""));
+                        List.of("Content-Type")));
         Visitor.Reply reply = get(
                 "127.0.0.1",
                 host,

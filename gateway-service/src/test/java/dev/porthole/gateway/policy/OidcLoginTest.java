@@ -1,5 +1,6 @@
 package dev.porthole.gateway.policy;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -52,7 +53,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 class OidcLoginTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     private static final TestOidcIssuer.User ALICE =
             new TestOidcIssuer.User("alice-sub", "alice@example.com", Map.of("groups", List.of("staff")));
     private static TestOidcIssuer issuer;
@@ -95,10 +95,7 @@ class OidcLoginTest {
 
     @AfterEach
     void disconnect() {
-        if (agent != null) {
-            agent.close();
-            agent.closed.join();
-        }
+        TestAgent.closeAndAwait(agent);
         issuer.approveAs(ALICE);
     }
 

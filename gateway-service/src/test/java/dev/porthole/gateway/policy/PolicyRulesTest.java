@@ -3,6 +3,7 @@ package dev.porthole.gateway.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.porthole.gateway.support.Policies;
 import dev.porthole.protocol.message.Header;
 import dev.porthole.protocol.message.TunnelPolicy;
 import io.github.bucket4j.TimeMeter;
@@ -165,16 +166,11 @@ class PolicyRulesTest {
     void headerRulesReplaceAddedNamesAndNeverTouchWhatTheGatewayOwns() {
         List<String> problems = new ArrayList<>();
         HeaderRules rules = HeaderRules.of(
-                new TunnelPolicy(
-                        List.of(),
-                        List.of(),
-                        List.of(),
-                        List.of(),
+                Policies.headers(
                         List.of(new Header("X-Env", "demo")),
                         List.of("cookie"),
                         List.of(new Header("X-Frame-Options", "DENY")),
-                        List.of("Server"),
-                        ""),
+                        List.of("Server")),
                 problems);
         assertThat(problems).isEmpty();
         assertThat(rules.request(List.of(
@@ -246,16 +242,7 @@ class PolicyRulesTest {
 
     @Test
     void anOidcLoginIsCheckedRuleByRuleWithoutQuotingItsSecret() {
-        TunnelPolicy bad = new TunnelPolicy(
-                        List.of(new TunnelPolicy.BasicAuthUser("u", BcryptUtil.bcryptHash("p", 4))),
-                        List.of(),
-                        List.of(),
-                        List.of(),
-                        List.of(),
-                        List.of(),
-                        List.of(),
-                        List.of(),
-                        "")
+        TunnelPolicy bad = Policies.basicAuth("u", "p")
                 .withOidc(new TunnelPolicy.Oidc(
                         "http://id.example.com",
                         "",

@@ -45,6 +45,14 @@ class HaHoldersTest {
         return new RedisTunnelRegistry(redis, keys, TTL, clock);
     }
 
+    /** A registry in which both HA sessions, {@code first} then {@code second}, hold the HTTP name {@code name}. */
+    private TunnelRegistry heldByBoth(String name) {
+        TunnelRegistry registry = registry();
+        join(registry.claimHttp(name, first));
+        join(registry.claimHttp(name, second));
+        return registry;
+    }
+
     @Test
     void twoHaSessionsOfOneAgentBothHoldTheName() {
         TunnelRegistry registry = registry();
@@ -65,9 +73,7 @@ class HaHoldersTest {
 
     @Test
     void anotherClientOrAnotherAgentIsRefusedWhileAnyHolderLives() {
-        TunnelRegistry registry = registry();
-        join(registry.claimHttp("ha-taken", first));
-        join(registry.claimHttp("ha-taken", second));
+        TunnelRegistry registry = heldByBoth("ha-taken");
         assertThat(join(registry.claimHttp("ha-taken", bob))).isInstanceOf(ClaimOutcome.Taken.class);
         assertThat(join(registry.claimHttp("ha-taken", otherAgentHa)))
                 .as("HA joins only the same agent's sessions")
@@ -79,9 +85,7 @@ class HaHoldersTest {
 
     @Test
     void releasingOneHolderLeavesTheOtherAndReleasingBothFreesTheName() {
-        TunnelRegistry registry = registry();
-        join(registry.claimHttp("ha-release", first));
-        join(registry.claimHttp("ha-release", second));
+        TunnelRegistry registry = heldByBoth("ha-release");
         join(registry.releaseHttp("ha-release", second));
         assertThat(holders(registry, "ha-release")).containsExactly(first);
         assertThat(join(registry.refreshHttp("ha-release", first))).isEqualTo(RefreshOutcome.REFRESHED);
@@ -96,9 +100,7 @@ class HaHoldersTest {
 
     @Test
     void aHolderThatStopsRefreshingExpiresAloneAndTheNameIsFreeWhenTheLastOneDoes() {
-        TunnelRegistry registry = registry();
-        join(registry.claimHttp("ha-expiry", first));
-        join(registry.claimHttp("ha-expiry", second));
+        TunnelRegistry registry = heldByBoth("ha-expiry");
         clock.advance(TTL.dividedBy(2));
         join(registry.refreshHttp("ha-expiry", first));
         clock.advance(TTL.dividedBy(2).plusSeconds(1));
@@ -114,9 +116,7 @@ class HaHoldersTest {
 
     @Test
     void anHaSessionWhosePlaceAloneExpiredTakesItBackOnItsNextRefresh() {
-        TunnelRegistry registry = registry();
-        join(registry.claimHttp("ha-back", first));
-        join(registry.claimHttp("ha-back", second));
+        TunnelRegistry registry = heldByBoth("ha-back");
         clock.advance(TTL.minusSeconds(1));
         join(registry.refreshHttp("ha-back", first));
         clock.advance(Duration.ofSeconds(2));
@@ -126,9 +126,7 @@ class HaHoldersTest {
 
     @Test
     void aPlainSessionOfTheSameAgentStillTakesEveryPlaceOver() {
-        TunnelRegistry registry = registry();
-        join(registry.claimHttp("ha-plain", first));
-        join(registry.claimHttp("ha-plain", second));
+        TunnelRegistry registry = heldByBoth("ha-plain");
         assertThat(join(registry.claimHttp("ha-plain", plainSameAgent))).isInstanceOf(ClaimOutcome.TookOver.class);
         assertThat(holders(registry, "ha-plain")).containsExactly(plainSameAgent);
         assertThat(join(registry.refreshHttp("ha-plain", first))).isEqualTo(RefreshOutcome.LOST);

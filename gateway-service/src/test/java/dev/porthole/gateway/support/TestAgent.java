@@ -23,6 +23,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.impl.WebSocketInternal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,13 @@ import java.util.function.BiConsumer;
  * test decide what happens to every stream the gateway opens.
  */
 public final class TestAgent implements MuxListener {
+
+    /** The Authorization of the first client the gateway's test profile accepts ({@code %test.porthole.gateway.auth.tokens}). */
+    public static final String TOKEN = "Bearer test-token-0123456789";
+
+    /** What an agent offers that relays HTTP trailers (gRPC) besides plain HTTP. */
+    public static final Set<String> WITH_TRAILERS =
+            Set.of(Capabilities.HTTP, Capabilities.UNMASKED, Capabilities.TRAILERS);
 
     public final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
     public final CompletableFuture<String> closed = new CompletableFuture<>();
@@ -52,119 +60,80 @@ public final class TestAgent implements MuxListener {
     /** Connects, sends HELLO asking for these tunnels, and returns without waiting for WELCOME. */
     public static TestAgent connect(
             Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
-        return connect(vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX);
+        return connect(vertx, port, authorization, agentId, tunnels, Dial.CURRENT);
     }
 
-    public static TestAgent connect(
-            Vertx vertx,
-            int port,
-            String authorization,
-            String agentId,
-            List<TunnelRequest> tunnels,
-            int minVersion,
-            int maxVersion) {
+    /**
+     * Connects to the gateway under test ({@link GatewayPortResource}) asking for one HTTP tunnel,
+     * {@code subdomain}, to a local target nobody dials; returns without waiting for WELCOME.
+     */
+    public static TestAgent connectHttp(Vertx vertx, String authorization, String agentId, String subdomain) {
         return connect(
                 vertx,
-                port,
+                GatewayPortResource.port(),
                 authorization,
                 agentId,
-                tunnels,
-                minVersion,
-                maxVersion,
-                Set.of("http", Capabilities.UNMASKED));
+                List.of(TunnelRequest.http(subdomain, "x:1")));
     }
 
-    /** Connects offering {@code capabilities} in HELLO ({@code ha}: one of an agent's HA connections; without {@code unmasked}, an agent that masks every frame). */
+    /** The same, offering {@code caps} in HELLO. */
+    public static TestAgent connectHttp(
+            Vertx vertx, String authorization, String agentId, String subdomain, Set<String> caps) {
+        List<TunnelRequest> tunnels = List.of(TunnelRequest.http(subdomain, "x:1"));
+        return connect(vertx, GatewayPortResource.port(), authorization, agentId, tunnels, caps);
+    }
+
+    /** Connects offering {@code caps} in HELLO ({@code ha}: one of an agent's HA connections; without {@code unmasked}, an agent that masks every frame). */
     public static TestAgent connect(
             Vertx vertx,
             int port,
             String authorization,
             String agentId,
             List<TunnelRequest> tunnels,
-            Set<String> capabilities) {
-        return connect(
-                vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, capabilities);
+            Set<String> caps) {
+        Dial dial = new Dial(null, ProtocolVersion.MIN, ProtocolVersion.MAX, caps, null);
+        return connect(vertx, port, authorization, agentId, tunnels, dial);
     }
 
     /** Connects from the local address {@code from} (any of 127.0.0.0/8 on Linux), so that the gateway sees another source address. */
     public static TestAgent connectFrom(
             Vertx vertx, String from, int port, String agentId, List<TunnelRequest> tunnels) {
-        return connect(
-                vertx,
-                from,
-                port,
-                null,
-                agentId,
-                tunnels,
-                ProtocolVersion.MIN,
-                ProtocolVersion.MAX,
-                Set.of("http", Capabilities.UNMASKED));
+        Dial dial = new Dial(from, ProtocolVersion.MIN, ProtocolVersion.MAX, Dial.CURRENT.capabilities(), null);
+        return connect(vertx, port, null, agentId, tunnels, dial);
     }
 
     /** Connects as an agent older than unmasked frames: it does not offer the capability and masks every frame. */
     public static TestAgent connectMasked(
             Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels) {
-        return connect(
-                vertx, port, authorization, agentId, tunnels, ProtocolVersion.MIN, ProtocolVersion.MAX, Set.of("http"));
-    }
-
-    private static TestAgent connect(
-            Vertx vertx,
-            int port,
-            String authorization,
-            String agentId,
-            List<TunnelRequest> tunnels,
-            int minVersion,
-            int maxVersion,
-            Set<String> capabilities) {
-        return connect(vertx, null, port, authorization, agentId, tunnels, minVersion, maxVersion, capabilities);
+        return connect(vertx, port, authorization, agentId, tunnels, Set.of("http"));
     }
 
     /** Connects over TLS (a gateway with TLS on its public port), trusting the CA in {@code caFile}. */
     public static TestAgent connectTls(
-            Vertx vertx,
-            int port,
-            String authorization,
-            String agentId,
-            List<TunnelRequest> tunnels,
-            java.nio.file.Path caFile) {
-        return connect(
-                vertx,
-                null,
-                port,
-                authorization,
-                agentId,
-                tunnels,
-                ProtocolVersion.MIN,
-                ProtocolVersion.MAX,
-                Set.of("http", Capabilities.UNMASKED),
-                caFile);
+            Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, Path caFile) {
+        Dial dial = new Dial(null, ProtocolVersion.MIN, ProtocolVersion.MAX, Dial.CURRENT.capabilities(), caFile);
+        return connect(vertx, port, authorization, agentId, tunnels, dial);
     }
 
-    private static TestAgent connect(
-            Vertx vertx,
-            String from,
-            int port,
-            String authorization,
-            String agentId,
-            List<TunnelRequest> tunnels,
-            int minVersion,
-            int maxVersion,
-            Set<String> capabilities) {
-        return connect(vertx, from, port, authorization, agentId, tunnels, minVersion, maxVersion, capabilities, null);
+    /**
+     * What an agent's connection differs in besides who it is and what it asks for: the local
+     * address it comes from (null: the default), the versions and capabilities its HELLO offers,
+     * and the CA it trusts for TLS (null: plain HTTP).
+     */
+    public record Dial(String from, int minVersion, int maxVersion, Set<String> capabilities, Path caFile) {
+        /** A current agent's: from the default address, every version, {@code http} and {@code unmasked}, no TLS. */
+        public static final Dial CURRENT =
+                new Dial(null, ProtocolVersion.MIN, ProtocolVersion.MAX, Set.of("http", Capabilities.UNMASKED), null);
+
+        /** A current agent's, but offering only the protocol versions {@code min} to {@code max}. */
+        public static Dial speaking(int min, int max) {
+            return new Dial(null, min, max, CURRENT.capabilities(), null);
+        }
     }
 
-    private static TestAgent connect(
-            Vertx vertx,
-            String from,
-            int port,
-            String authorization,
-            String agentId,
-            List<TunnelRequest> tunnels,
-            int minVersion,
-            int maxVersion,
-            Set<String> capabilities,
-            java.nio.file.Path caFile) {
+    /** Connects as {@code dial} says. */
+    public static TestAgent connect(
+            Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, Dial dial) {
         TestAgent agent = new TestAgent();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost("127.0.0.1")
@@ -177,12 +146,13 @@ public final class TestAgent implements MuxListener {
         WebSocketClientOptions client = new WebSocketClientOptions()
                 .setMaxFrameSize(65536)
                 .setMaxMessageSize(65536)
-                .setLocalAddress(from);
-        if (caFile != null) {
+                .setLocalAddress(dial.from());
+        if (dial.caFile() != null) {
             options.setSsl(true);
             client.setSsl(true)
                     .setVerifyHost(false)
-                    .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caFile.toString()));
+                    .setTrustOptions(new io.vertx.core.net.PemTrustOptions()
+                            .addCertPath(dial.caFile().toString()));
         }
         WebSocket socket = join(vertx.createWebSocketClient(client)
                 .connect(options)
@@ -200,11 +170,11 @@ public final class TestAgent implements MuxListener {
             WebSocketTransport.bind(socket, session);
             agent.session = session;
             session.send(new Hello(
-                    minVersion,
-                    maxVersion,
+                    dial.minVersion(),
+                    dial.maxVersion(),
                     "test",
                     agentId,
-                    capabilities,
+                    dial.capabilities(),
                     MuxSettings.DEFAULT_INITIAL_WINDOW,
                     65536,
                     tunnels));
@@ -312,6 +282,14 @@ public final class TestAgent implements MuxListener {
         MuxSession current = session;
         if (current != null) {
             current.close(CloseCode.NORMAL, "test done");
+        }
+    }
+
+    /** Closes {@code agent}, if there is one, and waits until its connection is closed. */
+    public static void closeAndAwait(TestAgent agent) {
+        if (agent != null) {
+            agent.close();
+            agent.closed.join();
         }
     }
 

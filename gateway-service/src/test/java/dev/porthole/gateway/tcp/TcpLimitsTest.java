@@ -3,6 +3,7 @@ package dev.porthole.gateway.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.gateway.support.GatewayPortResource;
+import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TcpRangeResource;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.protocol.message.TunnelKind;
@@ -10,7 +11,6 @@ import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Per-tunnel connection limit and idle timeout, with small values from a test profile. */
@@ -30,11 +29,12 @@ import org.junit.jupiter.api.Test;
 class TcpLimitsTest {
 
     /** Two connections per tunnel, 1 s idle timeout. */
-    public static final class SmallLimits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "porthole.gateway.tcp.max-connections-per-tunnel", "2", "porthole.gateway.tcp.idle-timeout", "1s");
+    public static final class SmallLimits extends GatewayTestProfiles.Overrides {
+        public SmallLimits() {
+            super("""
+                    porthole.gateway.tcp.max-connections-per-tunnel=2
+                    porthole.gateway.tcp.idle-timeout=1s
+                    """);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.tcp;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -41,7 +42,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TcpRangeResource.class)
 class TcpTunnelTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     private static final String OTHER_TOKEN = "Bearer second-token-0123456789";
 
     /** Echoes every byte and answers FIN with FIN: a stand-in for an agent dialing an upstream. */

@@ -3,6 +3,7 @@ package dev.porthole.gateway.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.support.EventStream;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.TlsFilesResource;
 import dev.porthole.testing.RawVisitor;
@@ -87,7 +88,7 @@ class TlsTerminationTest {
         assertThat(answer).startsWith("HTTP/1.1 404");
         assertThat(answer).containsIgnoringCase("strict-transport-security: max-age=31536000\r\n");
         assertThat(answer).contains("https://<name>.porthole.test/");
-        assertThat(events())
+        assertThat(EventStream.text(redis))
                 .contains("gateway.started")
                 .contains("https://*.porthole.test:" + GatewayPortResource.port());
     }
@@ -100,8 +101,8 @@ class TlsTerminationTest {
         await().atMost(RELOAD).until(() -> servedSerial().equals(next.serial()));
         assertThat(next.serial()).isNotEqualTo(before);
         await().atMost(RELOAD)
-                .until(() -> events().contains("tls.certificate-reloaded")
-                        && events().contains(next.serial().toString(16)));
+                .until(() -> EventStream.text(redis).contains("tls.certificate-reloaded")
+                        && EventStream.text(redis).contains(next.serial().toString(16)));
     }
 
     @Test
@@ -112,7 +113,8 @@ class TlsTerminationTest {
         ca.expiredLeaf("*.porthole.test", "porthole.test")
                 .installAs(TlsFilesResource.certFile(0), TlsFilesResource.keyFile(0));
         await().atMost(RELOAD)
-                .until(() -> events().contains("tls.certificate-rejected") && events().contains("expired at"));
+                .until(() -> EventStream.text(redis).contains("tls.certificate-rejected")
+                        && EventStream.text(redis).contains("expired at"));
         assertThat(servedSerial()).isEqualTo(served);
 
         TestCertificates.Leaf good = ca.leaf("*.porthole.test", "porthole.test");
@@ -121,13 +123,15 @@ class TlsTerminationTest {
         java.nio.file.Files.copy(
                 ca.strayKey(), TlsFilesResource.keyFile(0), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         await().atMost(RELOAD)
-                .until(() -> events().contains("the private key does not belong to the certificate in "
-                        + TlsFilesResource.certFile(0)));
+                .until(() -> EventStream.text(redis)
+                        .contains("the private key does not belong to the certificate in "
+                                + TlsFilesResource.certFile(0)));
         assertThat(servedSerial()).isEqualTo(served);
 
         java.nio.file.Files.delete(TlsFilesResource.keyFile(0));
         await().atMost(RELOAD)
-                .until(() -> events().contains(TlsFilesResource.keyFile(0) + ": the private key file does not exist"));
+                .until(() -> EventStream.text(redis)
+                        .contains(TlsFilesResource.keyFile(0) + ": the private key file does not exist"));
         assertThat(servedSerial()).isEqualTo(served);
 
         good.installAs(TlsFilesResource.certFile(0), TlsFilesResource.keyFile(0));
@@ -160,14 +164,6 @@ class TlsTerminationTest {
         assertThat(challenge.status())
                 .as("ACME challenges are answered, not redirected")
                 .isEqualTo(404);
-    }
-
-    private String events() {
-        return redis.xrange(List.of("porthole:events", "-", "+"))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .join()
-                .toString();
     }
 
     private static String get(String host, String path) throws IOException, GeneralSecurityException {

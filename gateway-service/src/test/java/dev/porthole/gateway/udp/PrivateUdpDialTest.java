@@ -1,8 +1,10 @@
 package dev.porthole.gateway.udp;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.support.Counters;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TestAgent;
@@ -15,7 +17,6 @@ import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.testing.RedisTestResource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,7 +48,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(UdpRangeResource.class)
 class PrivateUdpDialTest {
 
-    private static final String TOKEN = "Bearer test-token-0123456789";
     private static final String OTHER_TOKEN = "Bearer second-token-0123456789";
 
     @Inject
@@ -123,10 +123,7 @@ class PrivateUdpDialTest {
     }
 
     private double dropped(String reason) {
-        Counter counter = registry.find("porthole.gateway.udp.dropped")
-                .tag("reason", reason)
-                .counter();
-        return counter == null ? 0 : counter.count();
+        return Counters.count(registry, "porthole.gateway.udp.dropped", "reason", reason);
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.porthole.gateway.udp;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.support.Counters;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TestAgent;
@@ -12,7 +14,6 @@ import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.testing.RedisTestResource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,8 +48,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GatewayPortResource.class)
 @WithTestResource(UdpRangeResource.class)
 class UdpTunnelTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
 
     @Inject
     Vertx vertx;
@@ -114,10 +113,7 @@ class UdpTunnelTest {
     }
 
     private double dropped(String reason) {
-        Counter counter = registry.find("porthole.gateway.udp.dropped")
-                .tag("reason", reason)
-                .counter();
-        return counter == null ? 0 : counter.count();
+        return Counters.count(registry, "porthole.gateway.udp.dropped", "reason", reason);
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.RevocationReason;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.connector.HttpConnector;
@@ -133,12 +134,7 @@ public final class AcmeClient {
 
     private void authorizeHttp(String host, Authorization authorization, ChallengeAnswers answers)
             throws AcmeException, AcmeRefused, InterruptedException {
-        Http01Challenge challenge = authorization
-                .findChallenge(Http01Challenge.class)
-                .orElseThrow(() -> new AcmeRefused(
-                        host,
-                        "the CA offers no HTTP-01 challenge for "
-                                + authorization.getIdentifier().getDomain()));
+        Http01Challenge challenge = offered(host, authorization, Http01Challenge.class, "HTTP-01");
         try {
             answers.put(challenge.getToken(), challenge.getAuthorization());
         } catch (InterruptedException e) {
@@ -147,10 +143,7 @@ public final class AcmeClient {
             throw new AcmeRefused(host, "cannot publish the HTTP-01 answer: " + e.getMessage());
         }
         try {
-            challenge.trigger();
-            if (challenge.waitForCompletion(timeout) != Status.VALID) {
-                throw new AcmeRefused(host, "the HTTP-01 challenge failed: " + problem(challenge.getError()));
-            }
+            complete(host, challenge, "the HTTP-01 challenge");
         } finally {
             try {
                 answers.remove(challenge.getToken());
@@ -162,12 +155,7 @@ public final class AcmeClient {
 
     private void authorizeDns(String host, Authorization authorization, DnsChallengeSolver solver)
             throws AcmeException, AcmeRefused, InterruptedException {
-        Dns01Challenge challenge = authorization
-                .findChallenge(Dns01Challenge.class)
-                .orElseThrow(() -> new AcmeRefused(
-                        host,
-                        "the CA offers no DNS-01 challenge for "
-                                + authorization.getIdentifier().getDomain()));
+        Dns01Challenge challenge = offered(host, authorization, Dns01Challenge.class, "DNS-01");
         String record = Dns01Challenge.toRRName(authorization.getIdentifier());
         try {
             solver.publish(record, challenge.getDigest());
@@ -175,11 +163,7 @@ public final class AcmeClient {
             throw new AcmeRefused(host, "cannot publish the DNS-01 TXT record " + record + ": " + e.getMessage());
         }
         try {
-            challenge.trigger();
-            if (challenge.waitForCompletion(timeout) != Status.VALID) {
-                throw new AcmeRefused(
-                        host, "the DNS-01 challenge for " + record + " failed: " + problem(challenge.getError()));
-            }
+            complete(host, challenge, "the DNS-01 challenge for " + record);
         } finally {
             try {
                 solver.remove(record, challenge.getDigest());
@@ -188,6 +172,26 @@ public final class AcmeClient {
                         "the DNS-01 TXT record %s is left behind (it answers nothing once the challenge is done): %s",
                         record, e.getMessage());
             }
+        }
+    }
+
+    /** The challenge of {@code type} ({@code kind}, for the message) the CA offers for the authorization. */
+    private static <C extends Challenge> C offered(String host, Authorization authorization, Class<C> type, String kind)
+            throws AcmeRefused {
+        return authorization
+                .findChallenge(type)
+                .orElseThrow(() -> new AcmeRefused(
+                        host,
+                        "the CA offers no " + kind + " challenge for "
+                                + authorization.getIdentifier().getDomain()));
+    }
+
+    /** Asks the CA to validate {@code challenge} and waits; refused, naming {@code what}, unless it turns valid. */
+    private void complete(String host, Challenge challenge, String what)
+            throws AcmeException, AcmeRefused, InterruptedException {
+        challenge.trigger();
+        if (challenge.waitForCompletion(timeout) != Status.VALID) {
+            throw new AcmeRefused(host, what + " failed: " + problem(challenge.getError()));
         }
     }
 

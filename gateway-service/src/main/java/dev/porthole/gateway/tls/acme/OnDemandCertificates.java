@@ -15,7 +15,6 @@ import dev.porthole.gateway.tls.acme.AcmeClient.AcmeRefused;
 import dev.porthole.gateway.tls.acme.AcmeMetrics.Outcome;
 import dev.porthole.gateway.tls.acme.AcmeStore.AcmeStoreException;
 import dev.porthole.protocol.event.PortholeEvent;
-import dev.porthole.protocol.registry.TunnelNames;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,9 +64,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
 
     private final boolean enabled;
     private final AcmeConfig settings;
-    private final String domainSuffix;
-    /** {@code *.<domain>} when one wildcard certificate serves every name (DNS-01), else null. */
-    private final String wildcard;
+    private final CertificateNames names;
 
     private final DnsChallengeSolver dnsSolver;
     private final Vertx vertx;
@@ -95,7 +92,6 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
             MeterRegistry registry) {
         this.settings = config.tls().acme();
         this.enabled = PublicAddresses.acmeOn(config) && SealedValues.keyProblem(settings.encryptionKey()) == null;
-        this.domainSuffix = "." + config.http().domain().toLowerCase(Locale.ROOT);
         this.vertx = vertx;
         this.events = events;
         this.gatewayId = instance.id();
@@ -109,7 +105,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
         Dns01Config dns01 = settings.dns01();
         boolean wildcardOn =
                 enabled && dns01.solver().isPresent() && dns01.url().isPresent();
-        this.wildcard = wildcardOn ? "*" + domainSuffix : null;
+        this.names = CertificateNames.of(config.http().domain(), wildcardOn);
         this.dnsSolver = wildcardOn
                 ? DnsChallengeSolver.of(
                         dns01.solver().get(), URI.create(dns01.url().get()), settings.orderTimeout())
@@ -140,17 +136,17 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
         if (enabled && renewTimer < 0) {
             renewTimer =
                     vertx.setPeriodic(settings.renewCheckInterval().toMillis(), id -> ordering.execute(this::renewDue));
-            if (wildcard != null) {
+            if (names.wildcard() != null) {
                 Log.infof(
                         "ACME wildcard certificate %s from %s over DNS-01 (%s at %s)",
-                        wildcard,
+                        names.wildcard(),
                         settings.directoryUrl().orElseThrow(),
                         settings.dns01().solver().orElseThrow().setting(),
                         settings.dns01().url().orElseThrow());
             } else {
                 Log.infof(
                         "ACME certificates on demand from %s for <name>%s (names that are claimed or reserved, at most %d orders an hour)",
-                        settings.directoryUrl().orElseThrow(), domainSuffix, settings.maxOrdersPerHour());
+                        settings.directoryUrl().orElseThrow(), names.domainSuffix(), settings.maxOrdersPerHour());
             }
         }
     }
@@ -165,12 +161,12 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
 
     @Override
     public ServedCertificate forHost(String requested) {
-        String host = certificateFor(requested);
+        String host = names.certificateFor(requested);
         Held have = held.get(host);
         if (have != null) {
             return have.current();
         }
-        if (!enabled || !eligible(host)) {
+        if (!enabled || !names.eligible(host)) {
             return null;
         }
         Instant notBefore = retryNotBefore.get(host);
@@ -191,7 +187,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
 
     @Override
     public ServedCertificate bySerial(String host, BigInteger serial) {
-        Held have = held.get(certificateFor(host));
+        Held have = held.get(names.certificateFor(host));
         if (have == null) {
             return null;
         }
@@ -211,7 +207,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
 
     /** The certificate served now for {@code host}, if any. */
     public Optional<ServedCertificate> served(String host) {
-        return Optional.ofNullable(held.get(certificateFor(host.toLowerCase(Locale.ROOT))))
+        return Optional.ofNullable(held.get(names.certificateFor(host.toLowerCase(Locale.ROOT))))
                 .map(Held::current);
     }
 
@@ -224,34 +220,10 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
     public void revokeAndReplace(String host) throws AcmeRefused, AcmeStoreException, InterruptedException {
         ServedCertificate current = served(host)
                 .orElseThrow(() -> new IllegalArgumentException("no ACME certificate is served for " + host));
-        String name = certificateFor(host.toLowerCase(Locale.ROOT));
+        String name = names.certificateFor(host.toLowerCase(Locale.ROOT));
         client.revoke(name, current.chain().getFirst(), account());
         Log.infof("ACME certificate for %s revoked; ordering its replacement: %s", name, current.summary());
         order(name, current);
-    }
-
-    /** The name the certificate for {@code host} is held and stored under: the wildcard when there is one and it covers the host. */
-    private String certificateFor(String host) {
-        return wildcard != null && (apex(host) || perName(host)) ? wildcard : host;
-    }
-
-    /** {@code <name>.<domain>} for a valid tunnel name, or the domain itself (agents and the console connect there), or the wildcard. */
-    private boolean eligible(String host) {
-        return apex(host) || host.equals(wildcard) || perName(host);
-    }
-
-    private boolean perName(String host) {
-        return host.endsWith(domainSuffix)
-                && TunnelNames.problem(host.substring(0, host.length() - domainSuffix.length())) == null;
-    }
-
-    /** Whether {@code host}'s certificate is kept and renewed whether or not a tunnel holds a name: the domain's and the wildcard. */
-    private boolean always(String host) {
-        return apex(host) || host.equals(wildcard);
-    }
-
-    private boolean apex(String host) {
-        return host.equals(domainSuffix.substring(1));
     }
 
     /** For a host the gateway has no certificate for: the stored one, else an order if the name is claimed or reserved. */
@@ -262,7 +234,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                 install(host, stored.get());
                 return;
             }
-            String name = always(host) ? null : host.substring(0, host.length() - domainSuffix.length());
+            String name = names.always(host) ? null : names.tunnelName(host);
             if (name != null && !store.claimedOrReserved(name)) {
                 metrics.order(Outcome.NOT_CLAIMED);
                 Log.debugf(
@@ -299,8 +271,8 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                         host, settings.maxOrdersPerHour(), settings.retryAfter());
                 return;
             }
-            AcmeClient.Issued issued = host.equals(wildcard)
-                    ? client.orderWildcard(domainSuffix.substring(1), account(), dnsSolver)
+            AcmeClient.Issued issued = names.isWildcard(host)
+                    ? client.orderWildcard(names.apex(), account(), dnsSolver)
                     : client.order(host, account(), httpAnswers());
             store.save(host, issued.chain(), issued.key());
             ServedCertificate served = new ServedCertificate(
@@ -378,8 +350,7 @@ public class OnDemandCertificates implements HandshakeCertificates, AcmeHttpChal
                         .ifPresent(stored -> install(host, stored));
                 ServedCertificate current = held.get(host).current();
                 if (dueForRenewal(current, now) && !retryNotBefore.containsKey(host)) {
-                    if (always(host)
-                            || store.claimedOrReserved(host.substring(0, host.length() - domainSuffix.length()))) {
+                    if (names.always(host) || store.claimedOrReserved(names.tunnelName(host))) {
                         order(host, current);
                     } else {
                         // The tunnel is gone: its certificate is served until it expires, then forgotten, never

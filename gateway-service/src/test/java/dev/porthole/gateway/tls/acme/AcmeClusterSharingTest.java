@@ -1,5 +1,6 @@
 package dev.porthole.gateway.tls.acme;
 
+import static dev.porthole.gateway.tls.acme.AcmeGatewayState.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,7 +10,6 @@ import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.PebbleResource;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.TlsProbe;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,8 +49,8 @@ class AcmeClusterSharingTest {
 
     @Test
     void servesTheCertificateAnotherGatewayObtainedWithoutOrderingItAgain() throws Exception {
-        double issuedBefore = orders("issued");
-        double failedBefore = orders("failed");
+        double issuedBefore = orders(registry, "issued");
+        double failedBefore = orders(registry, "failed");
         redis.set(List.of(keys.reservation("shared"), "client-acme"))
                 .toCompletionStage()
                 .toCompletableFuture()
@@ -89,19 +89,12 @@ class AcmeClusterSharingTest {
                 .ignoreExceptions()
                 .until(() -> handshake(root), leaf -> leaf != null);
         assertThat(served.getSerialNumber()).isEqualTo(issued.chain().getFirst().getSerialNumber());
-        assertThat(orders("issued")).as("this gateway never ordered").isEqualTo(issuedBefore);
-        assertThat(orders("failed")).isEqualTo(failedBefore);
+        assertThat(orders(registry, "issued")).as("this gateway never ordered").isEqualTo(issuedBefore);
+        assertThat(orders(registry, "failed")).isEqualTo(failedBefore);
     }
 
     private static X509Certificate handshake(Path root) throws IOException {
         return TlsProbe.handshake(GatewayPortResource.port(), HOST, root, "http/1.1")
                 .leaf();
-    }
-
-    private double orders(String outcome) {
-        Counter counter = registry.find("porthole.gateway.acme.orders")
-                .tag("outcome", outcome)
-                .counter();
-        return counter == null ? 0 : counter.count();
     }
 }

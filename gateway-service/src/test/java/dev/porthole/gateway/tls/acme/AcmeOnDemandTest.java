@@ -1,25 +1,26 @@
 package dev.porthole.gateway.tls.acme;
 
+import static dev.porthole.gateway.tls.acme.AcmeGatewayState.orders;
+import static dev.porthole.gateway.tls.acme.AcmeGatewayState.reserve;
+import static dev.porthole.gateway.tls.acme.AcmeGatewayState.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.support.EventStream;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.PebbleResource;
 import dev.porthole.testing.RedisTestResource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +49,7 @@ class AcmeOnDemandTest {
 
     @Test
     void issuesACertificateForAReservedNameWithinSecondsAndServesIt() throws Exception {
-        reserve("first");
+        reserve(redis, "first");
         assertThatThrownBy(() ->
                         handshake("first.porthole.test", PebbleResource.pebble().caFile()))
                 .as("no certificate yet and no fallback file: the handshake fails")
@@ -60,40 +61,43 @@ class AcmeOnDemandTest {
                         .map(name -> String.valueOf(name.get(1)))
                         .toList())
                 .containsExactly("first.porthole.test");
-        assertThat(orders("issued")).isGreaterThanOrEqualTo(1);
+        assertThat(orders(registry, "issued")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
     void neverOrdersACertificateForANameNobodyClaimed() {
-        double notClaimed = orders("not-claimed");
-        double issued = orders("issued");
-        double failed = orders("failed");
+        double notClaimed = orders(registry, "not-claimed");
+        double issued = orders(registry, "issued");
+        double failed = orders(registry, "failed");
         assertThatThrownBy(() -> handshake("stranger.porthole.test", pebbleRoot()))
                 .isInstanceOf(IOException.class);
-        await().atMost(ISSUANCE).until(() -> orders("not-claimed") > notClaimed);
+        await().atMost(ISSUANCE).until(() -> orders(registry, "not-claimed") > notClaimed);
         assertThatThrownBy(() -> handshake("stranger.porthole.test", pebbleRoot()))
                 .isInstanceOf(IOException.class);
 
-        assertThat(orders("issued")).isEqualTo(issued);
-        assertThat(orders("failed")).isEqualTo(failed);
-        assertThat(get("porthole:acme:cert:stranger.porthole.test")).isNull();
-        assertThat(get("porthole:acme:lock:stranger.porthole.test")).isNull();
+        assertThat(orders(registry, "issued")).isEqualTo(issued);
+        assertThat(orders(registry, "failed")).isEqualTo(failed);
+        assertThat(stored(redis, "porthole:acme:cert:stranger.porthole.test")).isNull();
+        assertThat(stored(redis, "porthole:acme:lock:stranger.porthole.test")).isNull();
     }
 
     @Test
     void reportsWhatTheCaSaidWhenItRefusesAName() {
-        reserve("blocked");
+        reserve(redis, "blocked");
         assertThatThrownBy(() -> handshake(PebbleResource.BLOCKED, pebbleRoot()))
                 .isInstanceOf(IOException.class);
         await().atMost(ISSUANCE)
-                .until(() -> events().contains("cert.renewal-failed") && events().contains(PebbleResource.BLOCKED));
-        assertThat(events()).contains("the ACME CA did not issue a certificate for blocked.porthole.test");
-        assertThat(get("porthole:acme:cert:" + PebbleResource.BLOCKED)).isNull();
+                .until(() -> EventStream.text(redis).contains("cert.renewal-failed")
+                        && EventStream.text(redis).contains(PebbleResource.BLOCKED));
+        assertThat(EventStream.text(redis))
+                .contains("the ACME CA did not issue a certificate for blocked.porthole.test");
+        assertThat(stored(redis, "porthole:acme:cert:" + PebbleResource.BLOCKED))
+                .isNull();
     }
 
     @Test
     void revokesAndReplacesACertificate() throws Exception {
-        reserve("replaced");
+        reserve(redis, "replaced");
         X509Certificate first = served("replaced.porthole.test");
 
         certificates.revokeAndReplace("replaced.porthole.test");
@@ -108,11 +112,11 @@ class AcmeOnDemandTest {
 
     @Test
     void keepsTheAccountKeyAndCertificatesInRedisEncrypted() throws Exception {
-        reserve("sealed");
+        reserve(redis, "sealed");
         served("sealed.porthole.test");
 
-        String certificate = get("porthole:acme:cert:sealed.porthole.test");
-        String account = get("porthole:acme:account");
+        String certificate = stored(redis, "porthole:acme:cert:sealed.porthole.test");
+        String account = stored(redis, "porthole:acme:account");
         assertThat(certificate).doesNotContain("PRIVATE KEY").doesNotContain("BEGIN");
         assertThat(account).doesNotContain("PRIVATE KEY").doesNotContain("BEGIN");
 
@@ -138,33 +142,5 @@ class AcmeOnDemandTest {
 
     private static Path pebbleRoot() {
         return PebbleResource.pebble().issuingRoot();
-    }
-
-    private void reserve(String name) {
-        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme"))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .join();
-    }
-
-    private String get(String key) {
-        Response value =
-                redis.get(key).toCompletionStage().toCompletableFuture().join();
-        return value == null ? null : value.toString();
-    }
-
-    private String events() {
-        return redis.xrange(List.of("porthole:events", "-", "+"))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .join()
-                .toString();
-    }
-
-    private double orders(String outcome) {
-        Counter counter = registry.find("porthole.gateway.acme.orders")
-                .tag("outcome", outcome)
-                .counter();
-        return counter == null ? 0 : counter.count();
     }
 }

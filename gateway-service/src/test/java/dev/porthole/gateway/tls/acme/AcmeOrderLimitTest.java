@@ -1,13 +1,13 @@
 package dev.porthole.gateway.tls.acme;
 
+import static dev.porthole.gateway.tls.acme.AcmeGatewayState.orders;
+import static dev.porthole.gateway.tls.acme.AcmeGatewayState.reserve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.PebbleResource;
 import dev.porthole.testing.RedisTestResource;
-import dev.porthole.testing.TlsProbe;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code tls.acme.max-orders-per-hour} bounds the orders even for names that may have a certificate. */
@@ -35,45 +34,26 @@ class AcmeOrderLimitTest {
 
     @Test
     void ordersNoMoreThanTheHourlyLimit() {
-        reserve("one");
-        reserve("two");
+        reserve(redis, "one");
+        reserve(redis, "two");
         Path root = PebbleResource.pebble().issuingRoot();
         await().atMost(Duration.ofSeconds(20))
                 .ignoreExceptions()
-                .until(() -> handshake("one.porthole.test", root) != null);
+                .until(() -> PebbleResource.handshake("one.porthole.test", root) != null);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             try {
-                handshake("two.porthole.test", root);
+                PebbleResource.handshake("two.porthole.test", root);
             } catch (IOException expected) {
                 // no certificate for it: the one order of the hour went to "one"
             }
-            return orders("rate-limited") >= 1;
+            return orders(registry, "rate-limited") >= 1;
         });
-        assertThat(orders("issued")).isEqualTo(1);
+        assertThat(orders(registry, "issued")).isEqualTo(1);
         assertThat(redis.get("porthole:acme:cert:two.porthole.test")
                         .toCompletionStage()
                         .toCompletableFuture()
                         .join())
                 .isNull();
-    }
-
-    private static Object handshake(String host, Path root) throws IOException {
-        return TlsProbe.handshake(GatewayPortResource.port(), host, root, "http/1.1")
-                .leaf();
-    }
-
-    private void reserve(String name) {
-        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme"))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .join();
-    }
-
-    private double orders(String outcome) {
-        Counter counter = registry.find("porthole.gateway.acme.orders")
-                .tag("outcome", outcome)
-                .counter();
-        return counter == null ? 0 : counter.count();
     }
 }

@@ -1,12 +1,13 @@
 package dev.porthole.gateway.tls.acme;
 
+import static dev.porthole.gateway.tls.acme.AcmeGatewayState.reserve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.support.EventStream;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.PebbleResource;
 import dev.porthole.testing.RedisTestResource;
-import dev.porthole.testing.TlsProbe;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
@@ -14,7 +15,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -55,7 +55,7 @@ class AcmeRenewalTest {
     @Test
     @Order(1)
     void renewsAtTwoThirdsOfTheLifetime() throws Exception {
-        reserve("renewed");
+        reserve(redis, "renewed");
         Path root = PebbleResource.pebble().issuingRoot();
         X509Certificate first = served("renewed.porthole.test", root);
         Gauge expiry = registry.find("porthole.gateway.acme.certificate.expiry.seconds")
@@ -64,7 +64,7 @@ class AcmeRenewalTest {
 
         X509Certificate renewed = await().atMost(LIFETIME)
                 .until(
-                        () -> handshake("renewed.porthole.test", root),
+                        () -> PebbleResource.handshake("renewed.porthole.test", root),
                         leaf -> !leaf.getSerialNumber().equals(first.getSerialNumber()));
 
         assertThat(renewed.getNotAfter()).isAfter(first.getNotAfter());
@@ -78,7 +78,7 @@ class AcmeRenewalTest {
     @Test
     @Order(2)
     void doesNotRenewTheCertificateOfANameNobodyHoldsAnyMore() throws Exception {
-        reserve("gone");
+        reserve(redis, "gone");
         served("gone.porthole.test", PebbleResource.pebble().issuingRoot());
         redis.del(List.of("porthole:reservation:{gone}"))
                 .toCompletionStage()
@@ -99,15 +99,18 @@ class AcmeRenewalTest {
     @Test
     @Order(3)
     void keepsServingTheOldCertificateWhileTheCaIsDown() throws Exception {
-        reserve("down");
+        reserve(redis, "down");
         Path root = PebbleResource.pebble().issuingRoot();
         X509Certificate served = served("down.porthole.test", root);
         PebbleResource.pebble().stop();
         try {
             await().atMost(LIFETIME)
-                    .until(() -> events().contains("cert.renewal-failed") && events().contains("down.porthole.test"));
-            assertThat(events()).contains(served.getNotAfter().toInstant().toString());
-            assertThat(handshake("down.porthole.test", root).getSerialNumber()).isEqualTo(served.getSerialNumber());
+                    .until(() -> EventStream.text(redis).contains("cert.renewal-failed")
+                            && EventStream.text(redis).contains("down.porthole.test"));
+            assertThat(EventStream.text(redis))
+                    .contains(served.getNotAfter().toInstant().toString());
+            assertThat(PebbleResource.handshake("down.porthole.test", root).getSerialNumber())
+                    .isEqualTo(served.getSerialNumber());
         } finally {
             PebbleResource.pebble().start();
         }
@@ -116,26 +119,6 @@ class AcmeRenewalTest {
     private static X509Certificate served(String host, Path root) {
         return await().atMost(Duration.ofSeconds(20))
                 .ignoreExceptions()
-                .until(() -> handshake(host, root), leaf -> leaf != null);
-    }
-
-    private static X509Certificate handshake(String host, Path root) throws IOException {
-        return TlsProbe.handshake(GatewayPortResource.port(), host, root, "http/1.1")
-                .leaf();
-    }
-
-    private void reserve(String name) {
-        redis.set(List.of("porthole:reservation:{" + name + "}", "client-acme"))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .join();
-    }
-
-    private String events() {
-        return redis.xrange(List.of("porthole:events", "-", "+"))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .join()
-                .toString();
+                .until(() -> PebbleResource.handshake(host, root), leaf -> leaf != null);
     }
 }

@@ -1,11 +1,12 @@
 package dev.porthole.gateway.tls.acme;
 
+import static dev.porthole.gateway.tls.acme.AcmeGatewayState.orders;
+import static dev.porthole.gateway.tls.acme.AcmeGatewayState.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.PebbleResource;
 import dev.porthole.testing.RedisTestResource;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -15,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.dns.DnsException;
 import io.vertx.core.dns.DnsResponseCode;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Response;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -48,7 +48,7 @@ class AcmeWildcardTest {
     void ordersOneWildcardCertificateOverDns01AndServesItToANewNameWithoutAnotherOrder() throws Exception {
         X509Certificate apex = PebbleResource.awaitServed("porthole.test");
         assertThat(names(apex)).containsExactlyInAnyOrder("*.porthole.test", "porthole.test");
-        double issued = orders("issued");
+        double issued = orders(registry, "issued");
         assertThat(issued).isEqualTo(1);
         Path root = PebbleResource.pebble().issuingRoot();
 
@@ -57,10 +57,12 @@ class AcmeWildcardTest {
 
         assertThat(fresh.getSerialNumber()).isEqualTo(apex.getSerialNumber());
         assertThat(another.getSerialNumber()).isEqualTo(apex.getSerialNumber());
-        assertThat(orders("issued")).as("no order for a new name").isEqualTo(issued);
-        assertThat(orders("not-claimed")).as("a new name is not even looked up").isZero();
-        assertThat(get("porthole:acme:cert:brand-new.porthole.test")).isNull();
-        assertThat(get("porthole:acme:lock:brand-new.porthole.test")).isNull();
+        assertThat(orders(registry, "issued")).as("no order for a new name").isEqualTo(issued);
+        assertThat(orders(registry, "not-claimed"))
+                .as("a new name is not even looked up")
+                .isZero();
+        assertThat(stored(redis, "porthole:acme:cert:brand-new.porthole.test")).isNull();
+        assertThat(stored(redis, "porthole:acme:lock:brand-new.porthole.test")).isNull();
     }
 
     @Test
@@ -82,7 +84,7 @@ class AcmeWildcardTest {
     void keepsTheWildcardCertificateInRedisSealed() throws Exception {
         PebbleResource.awaitServed("sealed.porthole.test");
 
-        String stored = get(STORED);
+        String stored = stored(redis, STORED);
         assertThat(stored).isNotNull().doesNotContain("PRIVATE KEY").doesNotContain("BEGIN");
         assertThat(SealedValues.of(PebbleResource.encryptionKey()).open(STORED, stored))
                 .contains("PRIVATE KEY")
@@ -93,18 +95,5 @@ class AcmeWildcardTest {
         return leaf.getSubjectAlternativeNames().stream()
                 .map(name -> String.valueOf(name.get(1)))
                 .toList();
-    }
-
-    private String get(String key) {
-        Response value =
-                redis.get(key).toCompletionStage().toCompletableFuture().join();
-        return value == null ? null : value.toString();
-    }
-
-    private double orders(String outcome) {
-        Counter counter = registry.find("porthole.gateway.acme.orders")
-                .tag("outcome", outcome)
-                .counter();
-        return counter == null ? 0 : counter.count();
     }
 }

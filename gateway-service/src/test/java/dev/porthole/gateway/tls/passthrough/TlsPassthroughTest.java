@@ -1,8 +1,10 @@
 package dev.porthole.gateway.tls.passthrough;
 
+import static dev.porthole.gateway.support.TestAgent.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.porthole.gateway.support.Counters;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TestAgent;
@@ -14,7 +16,6 @@ import dev.porthole.protocol.relay.Splice;
 import dev.porthole.protocol.relay.StreamEnd;
 import dev.porthole.testing.RedisTestResource;
 import dev.porthole.testing.TestCertificates;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,8 +58,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RedisTestResource.class)
 @WithTestResource(GatewayPortResource.class)
 class TlsPassthroughTest {
-
-    private static final String TOKEN = "Bearer test-token-0123456789";
 
     private static TestCertificates ca;
     private static Vertx local;
@@ -249,10 +248,7 @@ class TlsPassthroughTest {
     }
 
     private double count(String outcome) {
-        Counter counter = registry.find("porthole.gateway.tls.passthrough.connections")
-                .tag("outcome", outcome)
-                .counter();
-        return counter == null ? 0 : counter.count();
+        return Counters.count(registry, "porthole.gateway.tls.passthrough.connections", "outcome", outcome);
     }
 
     /** A TLS socket to the passthrough listener that trusts the local services' CA, with {@code serverName} as SNI (none if null). */

@@ -99,17 +99,14 @@ class ReconnectStormIT {
     }
 
     private TunnelClient start(URI server, String name) {
-        AgentSettings settings = new AgentSettings(
-                server,
-                "/_porthole/agent",
-                "Bearer " + TOKEN,
-                null,
-                "agent-" + name,
-                List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, new UpstreamAddress("127.0.0.1", 9))),
-                Duration.ofSeconds(10),
-                1,
-                Duration.ofSeconds(8),
-                0);
+        AgentSettings settings = AgentSettings.of(server, "agent-" + name, draft -> {
+            draft.authorization = "Bearer " + TOKEN;
+            draft.tunnels =
+                    List.of(new TunnelSpec(TunnelKind.HTTP, name, 0, false, new UpstreamAddress("127.0.0.1", 9)));
+            draft.upstreamTimeout = Duration.ofSeconds(10);
+            draft.maxUpstreamConnections = 1;
+            draft.maxReconnectDelay = Duration.ofSeconds(8);
+        });
         TunnelClient client = new TunnelClient(
                 vertx,
                 settings,

@@ -45,37 +45,6 @@ public record AgentSettings(
     /** The agent endpoint's path on a gateway that does not move it. */
     public static final String DEFAULT_AGENT_PATH = "/_porthole/agent";
 
-    /**
-     * Settings with one connection, the system trust store and the default first-connect window.
-     * The e2e tests' short form; everything else builds its settings with {@link #of}.
-     */
-    public AgentSettings(
-            URI server,
-            String agentPath,
-            String authorization,
-            String clientId,
-            String agentId,
-            List<TunnelSpec> tunnels,
-            Duration upstreamTimeout,
-            int maxUpstreamConnections,
-            Duration maxReconnectDelay,
-            int maxAttempts) {
-        this(
-                server,
-                agentPath,
-                authorization,
-                clientId,
-                agentId,
-                tunnels,
-                upstreamTimeout,
-                maxUpstreamConnections,
-                maxReconnectDelay,
-                maxAttempts,
-                false,
-                GatewayTrust.SYSTEM,
-                DEFAULT_FIRST_CONNECT_WINDOW);
-    }
-
     public AgentSettings {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(agentId, "agentId");

@@ -159,9 +159,7 @@ class ClusterTcpStreamsTest extends StandInPeerFixture {
     @Test
     void refusesACarriedStreamForAPortNotServedHere() {
         int port = TcpRangeResource.first() + 2;
-        MultiMap headers = forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tcp:" + port);
-        Visitor.Reply reply = visitor.send(
-                HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1", headers, null);
+        Visitor.Reply reply = peerConnect(forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tcp:" + port));
 
         assertThat(reply.status()).isEqualTo(502);
         assertThat(reply.header(PeerStreams.RESET_HEADER)).isEqualTo("NO_SUCH_TUNNEL");
@@ -169,35 +167,20 @@ class ClusterTcpStreamsTest extends StandInPeerFixture {
                 .contains(
                         "TCP port " + port + " is not served on gateway " + ClusterMember.INSTANCE_ID, "at most once");
 
-        Visitor.Reply unnamed = visitor.send(
-                HttpMethod.CONNECT,
-                "127.0.0.1:" + GatewayPortResource.port(),
-                "127.0.0.1:1",
-                forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "udp:53"),
-                null);
+        Visitor.Reply unnamed = peerConnect(forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "udp:53"));
         assertThat(unnamed.status()).isEqualTo(400);
         assertThat(unnamed.text()).contains("tcp:<port>, private:<name> or tls:<name>");
 
-        Visitor.Reply tls = visitor.send(
-                HttpMethod.CONNECT,
-                "127.0.0.1:" + GatewayPortResource.port(),
-                "127.0.0.1:1",
-                forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tls:nobody"),
-                null);
+        Visitor.Reply tls = peerConnect(forwardedBy("gw-b").add(PeerStreams.STREAM_HEADER, "tls:nobody"));
         assertThat(tls.status()).isEqualTo(502);
         assertThat(tls.header(PeerStreams.RESET_HEADER)).isEqualTo("NO_SUCH_TUNNEL");
         assertThat(tls.text())
                 .contains(
                         "no agent serves TLS tunnel 'nobody' on gateway " + ClusterMember.INSTANCE_ID, "at most once");
 
-        Visitor.Reply forged = visitor.send(
-                HttpMethod.CONNECT,
-                "127.0.0.1:" + GatewayPortResource.port(),
-                "127.0.0.1:1",
-                MultiMap.caseInsensitiveMultiMap()
-                        .add(ClusterMembership.TOKEN_HEADER, "not-the-token")
-                        .add(PeerStreams.STREAM_HEADER, "tcp:" + port),
-                null);
+        Visitor.Reply forged = peerConnect(MultiMap.caseInsensitiveMultiMap()
+                .add(ClusterMembership.TOKEN_HEADER, "not-the-token")
+                .add(PeerStreams.STREAM_HEADER, "tcp:" + port));
         assertThat(forged.status()).isEqualTo(403);
         assertThat(forged.header("X-Porthole-Error")).isEqualTo("forward-refused");
     }
@@ -237,5 +220,11 @@ class ClusterTcpStreamsTest extends StandInPeerFixture {
             byte[] answer = socket.getInputStream().readNBytes(message.length());
             return new String(answer, StandardCharsets.UTF_8);
         }
+    }
+
+    /** A CONNECT to this gateway as another instance sends it to carry a stream, with {@code headers}. */
+    private Visitor.Reply peerConnect(MultiMap headers) {
+        return visitor.send(
+                HttpMethod.CONNECT, "127.0.0.1:" + GatewayPortResource.port(), "127.0.0.1:1", headers, null);
     }
 }

@@ -105,6 +105,8 @@ public final class HttpUpstream implements StreamAcceptor {
                 .setKeepAliveTimeout(60)
                 .setTcpNoDelay(true)
                 .setReceiveBufferSize(TcpUpstream.RECEIVE_BUFFER_SIZE)
+                // A body chunk as large as a read: one DATA frame per read rather than one per 8 KiB.
+                .setMaxChunkSize(TcpUpstream.RECEIVE_BUFFER_SIZE)
                 .setDecompressionSupported(false)
                 .setTryUseCompression(false)
                 .setConnectTimeout(5_000)

@@ -10,6 +10,7 @@ import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.StreamResetException;
+import dev.porthole.protocol.relay.ReleasingWriteStream;
 import dev.porthole.protocol.relay.StreamRelay;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
@@ -251,21 +252,23 @@ final class HttpExchange {
         } else if (request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
-        StreamRelay.relay(stream, body).onComplete(result -> {
-            if (result.succeeded()) {
-                finish(head.status());
-            } else if (result.cause() instanceof ResponseFraming.Violation broken) {
-                violation(broken);
-            } else {
-                try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
-                    Log.debugf(
-                            "tunnel '%s': response cut after the head: %s",
-                            tunnel, result.cause().getMessage());
-                }
-                stream.reset(ResetCode.CANCEL, "response could not be delivered");
-                abort();
-            }
-        });
+        // The frames' pooled payloads go to the visitor's socket as they are, released once written.
+        StreamRelay.relay(stream.readerTakesOver(), new ReleasingWriteStream(body))
+                .onComplete(result -> {
+                    if (result.succeeded()) {
+                        finish(head.status());
+                    } else if (result.cause() instanceof ResponseFraming.Violation broken) {
+                        violation(broken);
+                    } else {
+                        try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
+                            Log.debugf(
+                                    "tunnel '%s': response cut after the head: %s",
+                                    tunnel, result.cause().getMessage());
+                        }
+                        stream.reset(ResetCode.CANCEL, "response could not be delivered");
+                        abort();
+                    }
+                });
     }
 
     /**
@@ -305,7 +308,8 @@ final class HttpExchange {
                 .endOnFailure(false)
                 .to(limits.towardsAgent(stream))
                 .onFailure(error -> stream.reset(ResetCode.CANCEL, "visitor's socket failed"));
-        StreamRelay.relay(stream, limits.towardsVisitor(socket)).onFailure(error -> socket.close());
+        StreamRelay.relay(stream.readerTakesOver(), new ReleasingWriteStream(limits.towardsVisitor(socket)))
+                .onFailure(error -> socket.close());
     }
 
     /**

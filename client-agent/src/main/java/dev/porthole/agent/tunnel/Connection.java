@@ -159,7 +159,7 @@ final class Connection implements MuxListener {
             client.welcomedWith(welcome.version());
             client.requests(next);
             boolean first = !client.everConnected();
-            if (!served.isEmpty() || asked.isEmpty()) {
+            if (TunnelListener.online(results)) {
                 client.connected();
                 link.backoff.connected();
                 link.dialable = session;

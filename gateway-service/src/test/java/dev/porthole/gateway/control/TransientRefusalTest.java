@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * A HELLO that gets some tunnels and a refusal for now only (503) for another gets none: the
  * grants are given back and the session closes with TRY_AGAIN_LATER, so that the agent asks for
  * all its tunnels again rather than running without the refused one until it happens to reconnect.
+ * A refusal for good (400, 403, 409) next to a grant leaves the grant served.
  */
 @QuarkusTest
 @WithTestResource(RedisTestResource.class)
@@ -88,6 +89,26 @@ class TransientRefusalTest {
         assertThat(again.awaitWelcome().tunnels()).hasSize(2).allMatch(TunnelResult::granted);
         assertThat(routes.http("steady")).isPresent();
         TestAgent.closeAndAwait(again);
+    }
+
+    @Test
+    void aPermanentRefusalNextToAGrantLeavesTheGrantServed() {
+        TestAgent agent = TestAgent.connect(
+                vertx,
+                GatewayPortResource.port(),
+                TOKEN,
+                "agent-partly-refused",
+                List.of(TunnelRequest.http("kept", "x:1"), new TunnelRequest(TunnelKind.TCP, "", 1, false, "x:2")));
+        Welcome welcome = agent.awaitWelcome();
+        assertThat(welcome.tunnels().getFirst().granted()).isTrue();
+        assertThat(welcome.tunnels().get(1).status())
+                .as("a port outside the range: asking again would not help")
+                .isEqualTo(TunnelResult.INVALID);
+        // CONFIG follows WELCOME only on a session that goes on.
+        await().until(() -> !agent.configs.isEmpty());
+        assertThat(agent.closed).isNotDone();
+        assertThat(routes.http("kept")).isPresent();
+        TestAgent.closeAndAwait(agent);
     }
 
     private boolean routeInRedis(String name) throws Exception {

@@ -44,7 +44,9 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
 
     @Override
     public void connected(List<TunnelResult> results, boolean first) {
-        failedAttempts.set(0);
+        if (TunnelListener.online(results)) {
+            failedAttempts.set(0);
+        }
         if (results.isEmpty()) {
             Log.infof("connected to the gateway; ready to dial");
         }

@@ -74,7 +74,10 @@ public final class IncidentReports implements TunnelListener {
 
     @Override
     public void connected(List<TunnelResult> results, boolean first) {
-        failures.set(0);
+        // A handshake that granted nothing ends in a retry too (TRY_AGAIN_LATER): it does not end the run of failures.
+        if (TunnelListener.online(results)) {
+            failures.set(0);
+        }
     }
 
     @Override

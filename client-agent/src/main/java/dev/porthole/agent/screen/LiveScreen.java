@@ -84,9 +84,11 @@ public final class LiveScreen implements TunnelListener, RequestLog {
     @Override
     public void connected(List<TunnelResult> answered, boolean first) {
         results = List.copyOf(answered);
-        state = "online";
-        everOnline = true;
-        attempts = 0;
+        if (TunnelListener.online(answered)) {
+            state = "online";
+            everOnline = true;
+            attempts = 0;
+        }
         message = null;
         for (int i = 0; i < answered.size(); i++) {
             TunnelResult result = answered.get(i);

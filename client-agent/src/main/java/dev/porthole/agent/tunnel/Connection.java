@@ -159,7 +159,7 @@ final class Connection implements MuxListener {
             client.welcomedWith(welcome.version());
             client.requests(next);
             boolean first = !client.everConnected();
-            if (!served.isEmpty() || asked.isEmpty()) {
+            if (TunnelListener.online(results)) {
                 client.connected();
                 link.backoff.connected();
                 link.dialable = session;
@@ -265,6 +265,10 @@ final class Connection implements MuxListener {
             }
             if (known == CloseCode.GOING_AWAY) {
                 link.schedule("the gateway is restarting or draining: " + reason, GOING_AWAY_DELAY);
+            } else if (known == CloseCode.TRY_AGAIN_LATER) {
+                // Not a lost connection: the gateway refused a tunnel for now only, and served none (it holds back
+                // any it could grant next to it), so the next attempt asks for all of them again.
+                link.retry("the gateway asks to try again later: " + reason, null, null);
             } else {
                 link.retry("connection lost: " + reason, null, null);
             }

@@ -40,6 +40,15 @@ public interface TunnelListener {
     /** The gateway answered the handshake; {@code first} is false after a reconnect. */
     void connected(List<TunnelResult> results, boolean first);
 
+    /**
+     * Whether a handshake answered with {@code results} puts the agent online: a tunnel granted, or
+     * none asked (an agent that only dials). Otherwise the gateway closes the connection and the
+     * agent stops or tries again (a refusal for now only): a failed attempt, not a connection.
+     */
+    static boolean online(List<TunnelResult> results) {
+        return results.isEmpty() || results.stream().anyMatch(TunnelResult::granted);
+    }
+
     /** The gateway sent something to read. */
     void notice(Notice notice);
 

@@ -9,6 +9,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** Standard output carries the public addresses, one per line: the first, and each new one after a reconnect. */
@@ -53,6 +58,46 @@ class ConsoleReporterTest {
         assertThat(ConsoleReporter.firstRefusalLeftToTheExit(List.of(unavailable)))
                 .as("503: the agent retries, so the reason is logged")
                 .isEqualTo(-1);
+    }
+
+    @Test
+    void aWelcomeThatGrantsNothingDoesNotStartTheAttemptCountAgain() {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() == Level.WARNING.intValue()) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger log = Logger.getLogger(ConsoleReporter.class.getName());
+        log.addHandler(capture);
+        try {
+            reporter.retrying("cannot reach the gateway", Duration.ofMillis(100));
+            // Held back next to a refusal for now only: the gateway closes with TRY_AGAIN_LATER, the agent tries again.
+            reporter.connected(
+                    List.of(new TunnelResult(
+                            TunnelKind.HTTP, "web", 0, "", TunnelResult.UNAVAILABLE, "held back: a free TCP port ...")),
+                    true);
+            reporter.retrying("the gateway asks to try again later", Duration.ofMillis(200));
+            reporter.connected(List.of(http("web")), true);
+            reporter.retrying("connection lost: bye", Duration.ofMillis(300));
+        } finally {
+            log.removeHandler(capture);
+        }
+        assertThat(warnings)
+                .containsExactly(
+                        "cannot reach the gateway; attempt 1 failed, retrying in 100 ms",
+                        "the gateway asks to try again later; attempt 2 failed, retrying in 200 ms",
+                        "connection lost: bye; attempt 1 failed, retrying in 300 ms");
+        assertThat(lines()).as("no address printed for a tunnel held back").containsExactly("http://web.porthole.test");
     }
 
     @Test

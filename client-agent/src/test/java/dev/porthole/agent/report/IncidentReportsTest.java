@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.porthole.agent.tunnel.AgentExit;
+import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
@@ -112,6 +114,22 @@ class IncidentReportsTest {
         assertThat(received)
                 .as("two in a row after the reconnect are below the threshold")
                 .isEmpty();
+    }
+
+    @Test
+    void aHandshakeThatGrantsNothingIsAFailureInTheRow() {
+        IncidentReports reports = reports();
+        // Held back next to a refusal for now only: the gateway closes with TRY_AGAIN_LATER after each WELCOME.
+        List<TunnelResult> heldBack = List.of(
+                new TunnelResult(TunnelKind.HTTP, "web", 0, "", TunnelResult.UNAVAILABLE, "held back: ..."),
+                new TunnelResult(TunnelKind.TCP, "", 0, "", TunnelResult.UNAVAILABLE, "no free TCP port ..."));
+        for (int i = 0; i < 3; i++) {
+            reports.connected(heldBack, true);
+            reports.retrying("the gateway asks to try again later", Duration.ofSeconds(1));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+        assertThat(received.get(0).get("failuresInARow").asInt()).isEqualTo(3);
+        assertThat(received.get(0).get("message").asText()).isEqualTo("the gateway asks to try again later");
     }
 
     @Test

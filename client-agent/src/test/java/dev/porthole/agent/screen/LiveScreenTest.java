@@ -59,6 +59,22 @@ class LiveScreenTest {
     }
 
     @Test
+    void aWelcomeThatGrantsNothingCountsAsAFailedAttempt() {
+        screen.retrying("cannot reach the gateway", Duration.ofMillis(300));
+        // Held back next to a refusal for now only: the gateway closes with TRY_AGAIN_LATER and the agent tries again.
+        screen.connected(
+                List.of(
+                        new TunnelResult(
+                                TunnelKind.HTTP, "", 0, "", TunnelResult.UNAVAILABLE, "held back: a free TCP port ..."),
+                        new TunnelResult(TunnelKind.TCP, "", 0, "", TunnelResult.UNAVAILABLE, "no free TCP port")),
+                true);
+        assertThat(screen.model().state()).startsWith("connecting (attempt 1 failed");
+        screen.retrying("the gateway asks to try again later: a free TCP port ...", Duration.ofMillis(900));
+        assertThat(screen.model().state()).isEqualTo("connecting (attempt 2 failed; next in 900 ms)");
+        assertThat(screen.model().message()).isEqualTo("the gateway asks to try again later: a free TCP port ...");
+    }
+
+    @Test
     void keepsTheLastRequestsNewestFirstAndShowsLatencyAndInstance() {
         for (int i = 0; i < LiveScreen.MAX_REQUESTS + 5; i++) {
             screen.completed("app", "GET", "/" + i, 200, Duration.ofMillis(i));

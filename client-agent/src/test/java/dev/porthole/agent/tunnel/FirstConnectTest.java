@@ -7,7 +7,6 @@ import dev.porthole.agent.screen.LiveScreen;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.message.Notice;
-import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.message.TunnelKind;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.mux.MuxSession;
@@ -20,9 +19,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -180,26 +177,13 @@ class FirstConnectTest {
     }
 
     private TunnelClient client(String server, TunnelListener listener) {
-        AgentSettings settings = AgentSettings.of(URI.create(server), "agent-first-connect", draft -> {
-            draft.tunnels =
-                    List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1)));
-            draft.upstreamTimeout = Duration.ofSeconds(5);
-            draft.maxUpstreamConnections = 1;
-            draft.maxReconnectDelay = Duration.ofMillis(200);
-            draft.firstConnectWindow = WINDOW;
-        });
-        return new TunnelClient(
+        return QuickAgents.client(
                 vertx,
-                settings,
-                (stream, open, tunnel) -> stream.reset(ResetCode.NO_SUCH_TUNNEL, "test"),
+                server,
+                "agent-first-connect",
+                List.of(new TunnelSpec(TunnelKind.HTTP, "app", 0, false, new UpstreamAddress("127.0.0.1", 1))),
                 listener,
-                new Backoff(
-                        Duration.ofMillis(50),
-                        Duration.ofMillis(200),
-                        Duration.ofSeconds(30),
-                        new SecureRandom(),
-                        Clock.systemUTC()),
-                "test");
+                draft -> draft.firstConnectWindow = WINDOW);
     }
 
     private static int closedPort() throws IOException {

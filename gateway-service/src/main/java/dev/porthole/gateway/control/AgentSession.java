@@ -24,6 +24,8 @@ import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Ping;
 import dev.porthole.protocol.message.Pong;
 import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.Datagrams;
@@ -32,9 +34,11 @@ import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
 import io.quarkus.logging.Log;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One agent's connection to this gateway: the HELLO/WELCOME handshake, the dispatch of its
@@ -326,10 +330,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private void welcome(int version, Hello hello, List<TunnelResult> results) {
         if (state == State.CLOSED) {
             // The agent went away while its claims were in flight: give the names back.
-            results.stream()
-                    .filter(TunnelResult::granted)
-                    .map(GrantedTunnel::of)
-                    .forEach(leases::giveBack);
+            leases.giveBackGranted(results);
             return;
         }
         Set<String> capabilities = HandshakeAnswers.capabilities(hello);
@@ -342,6 +343,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             close(
                     retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS,
                     "none of the requested tunnels could be granted");
+            return;
+        }
+        if (TunnelResult.tryAgainLater(results)) {
+            holdBack(version, capabilities, hello.tunnels(), results);
             return;
         }
         state = State.ACTIVE;
@@ -360,6 +365,52 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         // Grants may have changed while the claims were in flight (regrant), and the claims were made with the old
         // ones.
         takeUngranted();
+    }
+
+    /**
+     * All or nothing while a refusal is for now only: an agent that got some of its tunnels would
+     * never ask again for the one refused with 503 (it asks only when it reconnects), so the grants
+     * are given back and refused too, and the session closes with TRY_AGAIN_LATER: the agent comes
+     * back after its back-off and asks for all of them again. Permanent refusals (400, 403, 409) do
+     * not come here: asking again would not change them, and the grants are served.
+     */
+    private void holdBack(
+            int version, Set<String> capabilities, List<TunnelRequest> requests, List<TunnelResult> results) {
+        leases.giveBackGranted(results);
+        String missing = results.stream()
+                .filter(result -> result.status() == TunnelResult.UNAVAILABLE)
+                .map(AgentSession::described)
+                .collect(Collectors.joining(", "));
+        List<TunnelResult> answered = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            TunnelResult result = results.get(i);
+            answered.add(
+                    result.granted()
+                            ? TunnelResult.refused(
+                                    requests.get(i),
+                                    TunnelResult.UNAVAILABLE,
+                                    "held back: " + missing
+                                            + " could not be granted right now; the agent will try again with all its"
+                                            + " tunnels")
+                            : result);
+        }
+        mux.send(answers.welcome(version, capabilities, answered));
+        close(
+                CloseCode.TRY_AGAIN_LATER,
+                missing + " could not be granted right now; none of the tunnels is served until the agent tries "
+                        + "again with all of them");
+    }
+
+    /** A refused tunnel as the person running the agent asked for it: its name or port, else what kind it is. */
+    private static String described(TunnelResult refused) {
+        String kind = refused.kind().name();
+        if (!refused.name().isEmpty()) {
+            return kind + " tunnel '" + PeerText.escape(refused.name()) + "'";
+        }
+        if (refused.port() > 0) {
+            return kind + " port " + refused.port();
+        }
+        return refused.kind() == TunnelKind.HTTP ? "a random HTTP name" : "a free " + kind + " port";
     }
 
     // ---- while active ----

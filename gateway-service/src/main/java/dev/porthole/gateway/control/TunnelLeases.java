@@ -6,6 +6,7 @@ import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.protocol.auth.Grants;
 import dev.porthole.protocol.event.PortholeEvent;
+import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.mux.MuxSession;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
@@ -195,6 +196,25 @@ final class TunnelLeases {
     void giveBack(GrantedTunnel tunnel) {
         unbind(tunnel);
         services.registry().release(tunnel.key(), route);
+    }
+
+    /**
+     * Gives back every tunnel {@code results} grants, from a handshake that does not go on to serve
+     * them: their registry entries, their listeners, and the places they took in the client's
+     * tunnel limit.
+     */
+    void giveBackGranted(List<TunnelResult> results) {
+        boolean counted = session.principal().grants().maxTunnels() > 0;
+        for (TunnelResult result : results) {
+            if (!result.granted()) {
+                continue;
+            }
+            GrantedTunnel tunnel = GrantedTunnel.of(result);
+            giveBack(tunnel);
+            if (counted) {
+                services.quotas().releaseTunnel(clientId(), tunnel.key().toString());
+            }
+        }
     }
 
     /** Stops serving a tunnel on this gateway, unless a newer session took it over already; true when it did. */

@@ -33,9 +33,10 @@ public record TunnelResult(TunnelKind kind, String name, int port, String public
     }
 
     /**
-     * Whether a WELCOME that grants none of {@code results} asks the agent to try again later
-     * (close code TRY_AGAIN_LATER) rather than to give up (NO_TUNNELS): one of them was refused for
-     * now only ({@link #UNAVAILABLE}).
+     * Whether one of {@code results} was refused for now only ({@link #UNAVAILABLE}): the gateway
+     * then serves none of them (grants next to such a refusal are held back, refused with 503 too)
+     * and closes with TRY_AGAIN_LATER, so that the agent asks for all of them again after its
+     * back-off; a WELCOME without grants and without such a refusal closes with NO_TUNNELS.
      */
     public static boolean tryAgainLater(List<TunnelResult> results) {
         return results.stream().anyMatch(result -> result.status() == UNAVAILABLE);

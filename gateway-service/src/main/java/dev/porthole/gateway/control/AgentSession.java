@@ -24,8 +24,6 @@ import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Ping;
 import dev.porthole.protocol.message.Pong;
 import dev.porthole.protocol.message.ResetCode;
-import dev.porthole.protocol.message.TunnelKind;
-import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.Datagrams;
@@ -34,11 +32,9 @@ import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
 import io.quarkus.logging.Log;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * One agent's connection to this gateway: the HELLO/WELCOME handshake, the dispatch of its
@@ -346,7 +342,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             return;
         }
         if (TunnelResult.tryAgainLater(results)) {
-            holdBack(version, capabilities, hello.tunnels(), results);
+            holdBack(version, capabilities, hello, results);
             return;
         }
         state = State.ACTIVE;
@@ -370,47 +366,19 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     /**
      * All or nothing while a refusal is for now only: an agent that got some of its tunnels would
      * never ask again for the one refused with 503 (it asks only when it reconnects), so the grants
-     * are given back and refused too, and the session closes with TRY_AGAIN_LATER: the agent comes
-     * back after its back-off and asks for all of them again. Permanent refusals (400, 403, 409) do
-     * not come here: asking again would not change them, and the grants are served.
+     * are given back and refused too ({@link HandshakeAnswers#heldBack}), and the session closes with
+     * TRY_AGAIN_LATER: the agent comes back after its back-off and asks for all of them again.
+     * Permanent refusals (400, 403, 409) do not come here: asking again would not change them, and
+     * the grants are served.
      */
-    private void holdBack(
-            int version, Set<String> capabilities, List<TunnelRequest> requests, List<TunnelResult> results) {
+    private void holdBack(int version, Set<String> capabilities, Hello hello, List<TunnelResult> results) {
         leases.giveBackGranted(results);
-        String missing = results.stream()
-                .filter(result -> result.status() == TunnelResult.UNAVAILABLE)
-                .map(AgentSession::described)
-                .collect(Collectors.joining(", "));
-        List<TunnelResult> answered = new ArrayList<>(results.size());
-        for (int i = 0; i < results.size(); i++) {
-            TunnelResult result = results.get(i);
-            answered.add(
-                    result.granted()
-                            ? TunnelResult.refused(
-                                    requests.get(i),
-                                    TunnelResult.UNAVAILABLE,
-                                    "held back: " + missing
-                                            + " could not be granted right now; the agent will try again with all its"
-                                            + " tunnels")
-                            : result);
-        }
-        mux.send(answers.welcome(version, capabilities, answered));
+        HandshakeAnswers.HeldBack heldBack = HandshakeAnswers.heldBack(hello.tunnels(), results);
+        mux.send(answers.welcome(version, capabilities, heldBack.results()));
         close(
                 CloseCode.TRY_AGAIN_LATER,
-                missing + " could not be granted right now; none of the tunnels is served until the agent tries "
-                        + "again with all of them");
-    }
-
-    /** A refused tunnel as the person running the agent asked for it: its name or port, else what kind it is. */
-    private static String described(TunnelResult refused) {
-        String kind = refused.kind().name();
-        if (!refused.name().isEmpty()) {
-            return kind + " tunnel '" + PeerText.escape(refused.name()) + "'";
-        }
-        if (refused.port() > 0) {
-            return kind + " port " + refused.port();
-        }
-        return refused.kind() == TunnelKind.HTTP ? "a random HTTP name" : "a free " + kind + " port";
+                heldBack.missing() + " could not be granted right now; none of the tunnels is served until the agent"
+                        + " tries again with all of them");
     }
 
     // ---- while active ----

@@ -1,12 +1,16 @@
 package dev.porthole.gateway.control;
 
+import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.ProtocolVersion;
 import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Config;
 import dev.porthole.protocol.message.Hello;
+import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.MuxSession;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -57,6 +61,46 @@ final class HandshakeAnswers {
         // This gateway's own strings rather than those decoded from HELLO: the session keeps the set for its
         // lifetime, and each agent's copies of the same few words cost about 250 bytes per idle session.
         return CAPABILITIES.stream().filter(hello.capabilities()::contains).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** A handshake's answers with its grants held back, and the refusals for now that made it so, in words. */
+    record HeldBack(List<TunnelResult> results, String missing) {}
+
+    /**
+     * The answers to {@code requests} (index-aligned with {@code results}) when a refusal for now
+     * (503) holds every grant back: each grant becomes a 503 refusal that names what is missing.
+     */
+    static HeldBack heldBack(List<TunnelRequest> requests, List<TunnelResult> results) {
+        String missing = results.stream()
+                .filter(result -> result.status() == TunnelResult.UNAVAILABLE)
+                .map(HandshakeAnswers::described)
+                .collect(Collectors.joining(", "));
+        List<TunnelResult> answered = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            TunnelResult result = results.get(i);
+            answered.add(
+                    result.granted()
+                            ? TunnelResult.refused(
+                                    requests.get(i),
+                                    TunnelResult.UNAVAILABLE,
+                                    "held back: " + missing
+                                            + " could not be granted right now; the agent will try again with all its"
+                                            + " tunnels")
+                            : result);
+        }
+        return new HeldBack(List.copyOf(answered), missing);
+    }
+
+    /** A refused tunnel as the person running the agent asked for it: its name or port, else what kind it is. */
+    private static String described(TunnelResult refused) {
+        String kind = refused.kind().name();
+        if (!refused.name().isEmpty()) {
+            return kind + " tunnel '" + PeerText.escape(refused.name()) + "'";
+        }
+        if (refused.port() > 0) {
+            return kind + " port " + refused.port();
+        }
+        return refused.kind() == TunnelKind.HTTP ? "a random HTTP name" : "a free " + kind + " port";
     }
 
     Welcome welcome(int version, Set<String> capabilities, List<TunnelResult> results) {

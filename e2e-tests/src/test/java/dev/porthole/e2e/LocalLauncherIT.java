@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +44,13 @@ class LocalLauncherIT {
             "DEMO_PORT",
             "INSPECT_PORT");
 
-    private final Path runDir = Path.of("target", "launcher-run").toAbsolutePath();
+    /**
+     * A run directory of each test's own (JUnit makes an instance per test): nothing of one run (its
+     * pids and url files, logs, Redis data, secrets, CA) is there for the next to meet or lose.
+     */
+    private final Path runDir =
+            Path.of("target", "launcher-run", Long.toString(System.nanoTime())).toAbsolutePath();
+
     private final Map<String, Integer> ports = new LinkedHashMap<>();
 
     @Test
@@ -175,12 +183,17 @@ class LocalLauncherIT {
     /** The public URL the launcher writes once its agent is connected. */
     private String awaitUrl(Process launcher) throws IOException {
         Path urlFile = runDir.resolve("url");
-        await("the launcher writes the public URL")
-                .atMost(START_TIMEOUT)
-                .pollInterval(Duration.ofMillis(100))
-                .failFast("the launcher exited; its output:\n" + output(), () -> !launcher.isAlive())
-                .until(() -> Files.isRegularFile(urlFile)
-                        && !Files.readString(urlFile).isBlank());
+        try {
+            await("the launcher writes the public URL")
+                    .atMost(START_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .failFast("the launcher exited", () -> !launcher.isAlive())
+                    .until(() -> Files.isRegularFile(urlFile)
+                            && !Files.readString(urlFile).isBlank());
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            // Its output as it is now, not as it was when the wait began.
+            throw new AssertionError(e.getMessage() + "; its output:\n" + output(), e);
+        }
         return Files.readString(urlFile).strip();
     }
 

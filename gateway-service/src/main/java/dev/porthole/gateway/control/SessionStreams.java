@@ -29,7 +29,9 @@ final class SessionStreams {
         int count = 0;
         for (MuxStream stream : open) {
             if (!stream.isClosed() && ended.test(stream)) {
-                stream.reset(ResetCode.FORBIDDEN, reason);
+                // Cut, not only reset: the visitor's exchange or relay on it learns of it and answers or closes at
+                // once.
+                stream.cut(ResetCode.FORBIDDEN, reason);
                 count++;
             }
         }

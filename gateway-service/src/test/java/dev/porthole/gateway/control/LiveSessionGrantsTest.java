@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.porthole.gateway.ingress.ErrorPages;
 import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.Policies;
@@ -49,6 +50,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,6 +145,28 @@ class LiveSessionGrantsTest {
                         text -> assertThat(text).contains("tunnel 'shop-api' was closed", "may no longer hold it")));
         assertThat(agent.closed).isNotDone();
         agent.close();
+    }
+
+    @Test
+    void aRequestInFlightWhenItsSubdomainIsTakenAwayIsAnsweredAtOnceNotLeftToTimeOut() throws Exception {
+        GRANTS.put("held", grants(List.of("held-api"), List.of(), List.of(), List.of()));
+        List<MuxStream> heldByTheAgent = new CopyOnWriteArrayList<>();
+        TestAgent agent = connect("held", List.of(TunnelRequest.http("held-api", "x:1")))
+                .serving((stream, open) -> heldByTheAgent.add(stream));
+        agent.awaitWelcome();
+        Visitor visitor = new Visitor(vertx, GatewayPortResource.port());
+        CompletableFuture<Visitor.Reply> inFlight =
+                CompletableFuture.supplyAsync(() -> visitor.get("held-api.porthole.test", "/"));
+        await().until(() -> !heldByTheAgent.isEmpty());
+
+        GRANTS.put("held", grants(List.of(), List.of(), List.of(), List.of()));
+        publish(new ControlBroadcast.ClientGrantsChanged("held"));
+
+        // The gateway reset the stream itself: the visitor's exchange must hear of it, not wait for the
+        // response timeout (a 504 "upstream-timeout").
+        Visitor.Reply reply = inFlight.get(20, TimeUnit.SECONDS);
+        assertThat(reply.status()).isEqualTo(502);
+        assertThat(reply.header(ErrorPages.ERROR_HEADER)).isEqualTo("stream-reset");
     }
 
     @Test

@@ -286,12 +286,25 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     /** Aborts the stream in both directions and tells the peer why. Pending writes fail; handlers are not called. */
     public void reset(ResetCode code, String message) {
+        resetLocally(code, message, false);
+    }
+
+    /**
+     * Aborts the stream as {@link #reset} does, and calls its exception handler too, as a reset from
+     * the peer would: for a stream ended from outside its own exchange (a grant taken away), whose
+     * reader must still answer or cut its visitor.
+     */
+    public void cut(ResetCode code, String message) {
+        resetLocally(code, message, true);
+    }
+
+    private void resetLocally(ResetCode code, String message, boolean notify) {
         session.onContext(() -> {
             if (closed) {
                 return;
             }
             session.frames().reset(id, code, message);
-            terminate(new StreamResetException(code, "stream reset locally: " + message), false);
+            terminate(new StreamResetException(code, "stream reset locally: " + message), notify);
         });
     }
 

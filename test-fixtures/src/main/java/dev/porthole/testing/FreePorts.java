@@ -1,7 +1,6 @@
 package dev.porthole.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,19 +15,23 @@ public final class FreePorts {
 
     private FreePorts() {}
 
-    /** A port that was free a moment ago on the loopback interface (and nothing listens on it now). */
+    /**
+     * A port between 21000 and 30000 that was free a moment ago on the loopback interface (and
+     * nothing listens on it now). Below Linux's ephemeral range (32768 and up), so that no outgoing
+     * connection of this or another test takes it between now and the moment a process binds it;
+     * above the gateway's default TCP and UDP tunnel ranges (20000-20999), which it may not overlap.
+     */
     public static int loopback() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on the loopback interface: " + e.getMessage(), e);
-        }
+        return range(1, 21_000, 30_000, " loopback", port -> {
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                probe.setReuseAddress(true);
+            }
+        });
     }
 
     /** The first of {@code size} consecutive TCP ports between 30000 and 40000 that were all free a moment ago. */
     public static int tcpRange(int size) {
-        return range(size, 30_000, "", port -> {
+        return range(size, 30_000, 40_000, "", port -> {
             try (ServerSocket probe = new ServerSocket(port)) {
                 probe.setReuseAddress(true);
             }
@@ -37,7 +40,7 @@ public final class FreePorts {
 
     /** The first of {@code size} consecutive UDP ports between 40000 and 50000 that were all free a moment ago. */
     public static int udpRange(int size) {
-        return range(size, 40_000, " UDP", port -> {
+        return range(size, 40_000, 50_000, " UDP", port -> {
             try (DatagramSocket probe = new DatagramSocket(port)) {
                 probe.setReuseAddress(true);
             }
@@ -49,9 +52,10 @@ public final class FreePorts {
         void bind(int port) throws IOException;
     }
 
-    private static int range(int size, int from, String kind, Probe probe) {
+    /** The first of {@code size} consecutive ports in [{@code from}, {@code to}) that {@code probe} could bind. */
+    private static int range(int size, int from, int to, String kind, Probe probe) {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(from, from + 10_000);
+            int first = ThreadLocalRandom.current().nextInt(from, to - size + 1);
             boolean free = true;
             for (int port = first; port < first + size && free; port++) {
                 try {

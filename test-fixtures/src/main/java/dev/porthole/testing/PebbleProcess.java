@@ -36,6 +36,7 @@ public final class PebbleProcess implements AutoCloseable {
     private final int dnsManagementPort;
     private Process pebble;
     private Process dns;
+    private HttpClient client;
 
     private PebbleProcess(Path workDir, int acmePort, int managementPort, int dnsPort, int dnsManagementPort) {
         this.workDir = workDir;
@@ -172,12 +173,21 @@ public final class PebbleProcess implements AutoCloseable {
     /** Stops Pebble (the DNS stays), so that the CA is down. */
     public synchronized void stop() {
         pebble = stop(pebble);
+        forgetClient();
     }
 
     @Override
     public synchronized void close() {
         stop();
         dns = stop(dns);
+    }
+
+    /** Drops the client with its kept-alive connections, which a stopped Pebble has closed. */
+    private void forgetClient() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
     }
 
     private Process run(String name, List<String> command) {
@@ -218,13 +228,17 @@ public final class PebbleProcess implements AutoCloseable {
         }
     }
 
-    private HttpClient client() throws IOException, GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, TlsProbe.trusting(caFile()).getTrustManagers(), null);
-        return HttpClient.newBuilder()
-                .sslContext(context)
-                .connectTimeout(Duration.ofSeconds(1))
-                .build();
+    /** One client for the life of the CA (each new one starts a selector thread), trusting its HTTPS certificate. */
+    private synchronized HttpClient client() throws IOException, GeneralSecurityException {
+        if (client == null) {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, TlsProbe.trusting(caFile()).getTrustManagers(), null);
+            client = HttpClient.newBuilder()
+                    .sslContext(context)
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build();
+        }
+        return client;
     }
 
     private void writeConfig(int httpPort, Duration validity, List<String> blocked) throws IOException {

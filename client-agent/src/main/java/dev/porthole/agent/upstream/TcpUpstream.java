@@ -6,6 +6,7 @@ import dev.porthole.protocol.frame.Frame;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.relay.FittedReadBuffers;
 import dev.porthole.protocol.relay.HalfCloseSocket;
 import dev.porthole.protocol.relay.Splice;
 import dev.porthole.protocol.relay.StreamEnd;
@@ -30,7 +31,9 @@ public final class TcpUpstream implements StreamAcceptor {
      * connection at 512 KiB in flight (the kernel doubles the value), ample for a local service and
      * still about 400 MiB/s at 1 ms round trip. The exact size is four DATA payloads of a 64 KiB
      * frame, which also fits one 256 KiB frame: a full read leaves as whole frames, without a
-     * few-byte frame at its end, whichever of the two sizes the gateway allows.
+     * few-byte frame at its end, whichever of the two sizes the gateway allows. The largest read, not
+     * every read: a read buffer fits the bytes read ({@link FittedReadBuffers}), since each is held
+     * until its bytes are sent.
      */
     static final int RECEIVE_BUFFER_SIZE = 4 * (64 * 1024 - Frame.HEADER_SIZE);
 
@@ -58,7 +61,7 @@ public final class TcpUpstream implements StreamAcceptor {
                 return;
             }
             Log.debugf("tunnel '%s': connection from %s to %s", tunnel.name(), open.source(), upstream);
-            Splice.join(HalfCloseSocket.wrapUnread(connected.result()), new StreamEnd(stream))
+            Splice.join(HalfCloseSocket.wrapUnread(connected.result(), RECEIVE_BUFFER_SIZE), new StreamEnd(stream))
                     .onFailure(error -> Log.debugf(
                             "tunnel '%s': connection from %s broke off: %s",
                             tunnel.name(), open.source(), error.getMessage()));

@@ -70,6 +70,20 @@ public final class HalfCloseSocket implements RelayEnd {
         return wrap(socket, true);
     }
 
+    /**
+     * {@link #wrapUnread(NetSocket)}, with read buffers that fit what is read, of at most
+     * {@code largestRead} bytes ({@link FittedReadBuffers}): for a socket with a receive buffer size
+     * set, which Vert.x otherwise reads into buffers of that size however little arrives.
+     */
+    public static HalfCloseSocket wrapUnread(NetSocket socket, int largestRead) {
+        ((NetSocketInternal) socket)
+                .channelHandlerContext()
+                .channel()
+                .config()
+                .setRecvByteBufAllocator(FittedReadBuffers.upTo(largestRead));
+        return wrap(socket, true);
+    }
+
     private static HalfCloseSocket wrap(NetSocket socket, boolean unread) {
         ChannelHandlerContext context = ((NetSocketInternal) socket).channelHandlerContext();
         HalfCloseSocket wrapped = new HalfCloseSocket(socket, context, unread);

@@ -62,7 +62,7 @@ final class ConsoleReporter implements TunnelListener, RequestLog {
                     : null;
             if (!result.granted()) {
                 if (i != firstRefused) {
-                    Log.errorf("tunnel '%s' refused (%d): %s", result.name(), result.status(), result.message());
+                    Log.errorf("tunnel '%s' refused (%d): %s", result.label(), result.status(), result.message());
                 }
             } else if (result.publicAddress().isEmpty()) {
                 Log.infof(

@@ -93,7 +93,7 @@ public final class LiveScreen implements TunnelListener, RequestLog {
         for (int i = 0; i < answered.size(); i++) {
             TunnelResult result = answered.get(i);
             if (!result.granted()) {
-                message = "tunnel '" + label(i, result.name()) + "' refused (" + result.status() + "): "
+                message = "tunnel '" + label(i, result.label()) + "' refused (" + result.status() + "): "
                         + result.message();
             }
         }
@@ -158,7 +158,7 @@ public final class LiveScreen implements TunnelListener, RequestLog {
             if (result == null) {
                 lines.add(new ScreenModel.Forwarding(waiting(i, spec), to));
             } else if (!result.granted()) {
-                lines.add(new ScreenModel.Forwarding("'" + label(i, result.name()) + "' refused", to));
+                lines.add(new ScreenModel.Forwarding("'" + label(i, result.label()) + "' refused", to));
             } else if (result.publicAddress().isEmpty()) {
                 lines.add(new ScreenModel.Forwarding("private '" + result.name() + "'", to));
             } else {

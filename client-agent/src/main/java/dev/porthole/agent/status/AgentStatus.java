@@ -58,11 +58,14 @@ public final class AgentStatus implements TunnelListener, RequestLog {
     @Override
     public void connected(List<TunnelResult> results, boolean first) {
         this.results = List.copyOf(results);
-        if (!first) {
-            reconnects.incrementAndGet();
+        // An answer that grants nothing for now is a failed attempt, which retrying() reports next.
+        if (TunnelListener.online(results)) {
+            if (!first) {
+                reconnects.incrementAndGet();
+            }
+            state = "connected";
+            connectedSince = clock.instant();
         }
-        state = "connected";
-        connectedSince = clock.instant();
         for (int i = 0; i < results.size(); i++) {
             if (!results.get(i).granted()) {
                 error("tunnel '" + label(i, results.get(i)) + "' refused ("
@@ -138,7 +141,7 @@ public final class AgentStatus implements TunnelListener, RequestLog {
     }
 
     private String label(int index, TunnelResult result) {
-        return labelOf(index, result.name());
+        return labelOf(index, result.label());
     }
 
     private String labelOf(int index, String name) {

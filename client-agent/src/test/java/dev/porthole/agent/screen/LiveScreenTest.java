@@ -43,8 +43,8 @@ class LiveScreenTest {
         assertThat(model.forwarding())
                 .containsExactly(
                         new ScreenModel.Forwarding("http://app.gw:8080", "127.0.0.1:3000"),
-                        new ScreenModel.Forwarding("'' refused", "127.0.0.1:22"));
-        assertThat(model.message()).isEqualTo("tunnel '' refused (409): no free port");
+                        new ScreenModel.Forwarding("'tcp, any port' refused", "127.0.0.1:22"));
+        assertThat(model.message()).isEqualTo("tunnel 'tcp, any port' refused (409): no free port");
     }
 
     @Test

@@ -64,4 +64,27 @@ class AgentStatusTest {
         status.connected(List.of(), false);
         assertThat(status.toJson().getLong("reconnects")).isEqualTo(1);
     }
+
+    @Test
+    void anAttemptTheGatewayHoldsBackIsNotAConnectionAndNamesTheTunnelItRefused() {
+        AgentStatus status =
+                new AgentStatus("agent-1", "http://gw:8080", List.of(TunnelSpec.http("3000", "")), null, CLOCK);
+        List<TunnelResult> heldBack = List.of(new TunnelResult(
+                TunnelKind.HTTP, "", 0, "", TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now"));
+        status.connected(heldBack, true);
+        status.retrying("the gateway asks to try again later: tunnel refused for now", Duration.ofSeconds(1));
+        status.connected(heldBack, true);
+
+        JsonObject json = status.toJson();
+        assertThat(json.getString("state")).isNotEqualTo("connected");
+        assertThat(json.getString("connectedSince")).isNull();
+        assertThat(json.getJsonArray("errors").getJsonObject(0).getString("message"))
+                .isEqualTo("tunnel 'http, any name' refused (503): the tunnel registry is unavailable right now");
+
+        status.connected(List.of(TunnelResult.granted(TunnelKind.HTTP, "k3x9", 0, "http://k3x9.gw")), true);
+        assertThat(status.toJson().getString("state")).isEqualTo("connected");
+        assertThat(status.toJson().getLong("reconnects"))
+                .as("held-back attempts are no reconnects")
+                .isZero();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.porthole.protocol.message;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,22 @@ public record TunnelResult(TunnelKind kind, String name, int port, String public
 
     public boolean granted() {
         return status == GRANTED;
+    }
+
+    /**
+     * What messages call this tunnel: its name, or, for one asked for without a name (a random
+     * subdomain, any free port), its kind and what it asked for: {@code http, any name},
+     * {@code tcp port 2222}, {@code udp, any port}.
+     */
+    public String label() {
+        if (!name.isEmpty()) {
+            return name;
+        }
+        String kindName = kind.name().toLowerCase(Locale.ROOT);
+        if (port > 0) {
+            return kindName + " port " + port;
+        }
+        return kindName + (kind == TunnelKind.HTTP || kind == TunnelKind.TLS ? ", any name" : ", any port");
     }
 
     /**

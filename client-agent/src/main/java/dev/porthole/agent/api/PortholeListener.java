@@ -50,6 +50,8 @@ public final class PortholeListener implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile TunnelClient client;
     private volatile String publicUrl = "";
+    /** The gateway's reason the last time it refused the tunnel for now (503), or null. */
+    private volatile String refusedForNow;
 
     private PortholeListener(Vertx vertx, TunnelKind kind, AcceptQueue streams, LocalHttpServer http) {
         this.vertx = vertx;
@@ -132,7 +134,8 @@ public final class PortholeListener implements AutoCloseable {
             throw new PortholeException(
                     AgentExit.UNREACHABLE,
                     "the gateway at " + options.server + " did not grant the tunnel within "
-                            + options.connectTimeout.toMillis() + " ms");
+                            + options.connectTimeout.toMillis() + " ms"
+                            + (refusedForNow == null ? "" : "; it last refused it for now: " + refusedForNow));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -262,6 +265,10 @@ public final class PortholeListener implements AutoCloseable {
                 publicUrl = result.publicAddress();
                 granted.complete(result.publicAddress());
                 LOG.infof(first ? "tunnel ready: %s" : "tunnel back: %s", result.publicAddress());
+            } else if (result.status() == TunnelResult.UNAVAILABLE) {
+                // Refused for now only: the client asks again after its back-off, within the connect timeout.
+                refusedForNow = result.message();
+                LOG.warnf("tunnel refused for now (%s); asking again", result.message());
             } else {
                 granted.completeExceptionally(new PortholeException(AgentExit.TUNNEL_REFUSED, result.message()));
             }

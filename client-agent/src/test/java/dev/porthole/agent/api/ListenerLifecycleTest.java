@@ -34,6 +34,30 @@ class ListenerLifecycleTest {
     }
 
     @Test
+    void aTunnelRefusedForNowIsAskedForAgainUntilTheGatewayGrantsIt() throws Exception {
+        try (StandInGateway gateway = new StandInGateway().refusingForNow(2);
+                PortholeListener listener = Porthole.listen(gateway.url(), "t0ken", "web")) {
+            assertThat(listener.publicUrl()).isEqualTo("http://web.porthole.test");
+        }
+    }
+
+    @Test
+    void aTunnelStillRefusedForNowAtTheConnectTimeoutFailsWithTheGatewaysReason() throws Exception {
+        try (StandInGateway gateway = new StandInGateway().refusingForNow(Integer.MAX_VALUE)) {
+            assertThatThrownBy(() -> Porthole.builder()
+                            .server(gateway.url())
+                            .token("t0ken")
+                            .connectTimeout(Duration.ofSeconds(2))
+                            .http("web"))
+                    .isInstanceOf(PortholeException.class)
+                    .hasMessageContaining("did not grant the tunnel within 2000 ms")
+                    .hasMessageEndingWith("it last refused it for now: the tunnel registry is unavailable right now")
+                    .extracting(error -> ((PortholeException) error).exitCode())
+                    .isEqualTo(AgentExit.UNREACHABLE);
+        }
+    }
+
+    @Test
     void aGatewayThatIsNotThereFailsWithinTheConnectTimeout() {
         assertThatThrownBy(() -> Porthole.builder()
                         .server("http://127.0.0.1:1")

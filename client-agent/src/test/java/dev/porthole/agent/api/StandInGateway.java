@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A gateway as far as an agent can tell, speaking the real tunnel protocol: it grants every tunnel
@@ -42,6 +43,9 @@ final class StandInGateway implements AutoCloseable {
     private final BlockingQueue<MuxSession> welcomes = new LinkedBlockingQueue<>();
 
     private MuxSession current;
+    /** How many more HELLOs to refuse for now (503, then TRY_AGAIN_LATER), as a gateway without its registry does. */
+    private final AtomicInteger refusalsForNow = new AtomicInteger();
+
     final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
     final CompletableFuture<String> closed = new CompletableFuture<>();
 
@@ -52,6 +56,12 @@ final class StandInGateway implements AutoCloseable {
 
     StandInGateway() throws Exception {
         this(Map.of());
+    }
+
+    /** Refuses the next {@code hellos} handshakes' tunnels for now, then grants again. */
+    StandInGateway refusingForNow(int hellos) {
+        refusalsForNow.set(hellos);
+        return this;
     }
 
     String url() {
@@ -99,6 +109,21 @@ final class StandInGateway implements AutoCloseable {
 
         private void onHello(Hello hello) {
             WelcomingGateway.takeLimits(mux, hello);
+            if (refusalsForNow.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                List<TunnelResult> notNow = hello.tunnels().stream()
+                        .map(request -> TunnelResult.refused(
+                                request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now"))
+                        .toList();
+                mux.send(new Welcome(
+                        ProtocolVersion.MAX,
+                        "s-listener",
+                        Set.of(),
+                        MuxSettings.DEFAULT_INITIAL_WINDOW,
+                        65536,
+                        notNow));
+                mux.close(CloseCode.TRY_AGAIN_LATER, "nothing can be granted right now");
+                return;
+            }
             List<TunnelResult> results = new ArrayList<>();
             for (TunnelRequest request : hello.tunnels()) {
                 String refusal = refusals.get(request.name());

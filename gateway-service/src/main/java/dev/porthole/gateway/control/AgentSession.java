@@ -331,18 +331,15 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         }
         Set<String> capabilities = HandshakeAnswers.capabilities(hello);
         mux.agreedCapabilities(capabilities);
+        if (TunnelResult.tryAgainLater(results)) {
+            holdBack(version, capabilities, hello, results);
+            return;
+        }
         List<TunnelResult> granted =
                 results.stream().filter(TunnelResult::granted).toList();
         if (granted.isEmpty() && !results.isEmpty()) {
             mux.send(answers.welcome(version, capabilities, results));
-            boolean retry = TunnelResult.tryAgainLater(results);
-            close(
-                    retry ? CloseCode.TRY_AGAIN_LATER : CloseCode.NO_TUNNELS,
-                    "none of the requested tunnels could be granted");
-            return;
-        }
-        if (TunnelResult.tryAgainLater(results)) {
-            holdBack(version, capabilities, hello, results);
+            close(CloseCode.NO_TUNNELS, "none of the requested tunnels could be granted");
             return;
         }
         state = State.ACTIVE;
@@ -365,9 +362,10 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     /**
      * All or nothing while a refusal is for now only: an agent that got some of its tunnels would
-     * never ask again for the one refused with 503 (it asks only when it reconnects), so the grants
-     * are given back and refused too ({@link HandshakeAnswers#heldBack}), and the session closes with
-     * TRY_AGAIN_LATER: the agent comes back after its back-off and asks for all of them again.
+     * never ask again for the one refused with 503 (it asks only when it reconnects), so the grants,
+     * if any, are given back and refused too ({@link HandshakeAnswers#heldBack}), and the session
+     * closes with TRY_AGAIN_LATER: the agent comes back after its back-off and asks for all of them
+     * again.
      * Permanent refusals (400, 403, 409) do not come here: asking again would not change them, and
      * the grants are served.
      */

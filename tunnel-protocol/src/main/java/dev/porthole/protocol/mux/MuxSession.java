@@ -233,6 +233,10 @@ public final class MuxSession {
                 stream.connectionClosed("the tunnel connection is closed");
                 return;
             }
+            if (stream.isClosed()) {
+                // Reset before its turn came (a grant taken away): its OPEN never goes out.
+                return;
+            }
             int id = streams.takeLocalId();
             if (id < 0) {
                 close(CloseCode.GOING_AWAY, "stream ids exhausted; reconnect");

@@ -303,7 +303,10 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
             if (closed) {
                 return;
             }
-            session.frames().reset(id, code, message);
+            if (id != 0) {
+                // A stream opened here whose OPEN has not gone out yet (id 0) is unknown to the peer: nothing to say.
+                session.frames().reset(id, code, message);
+            }
             terminate(new StreamResetException(code, "stream reset locally: " + message), notify);
         });
     }

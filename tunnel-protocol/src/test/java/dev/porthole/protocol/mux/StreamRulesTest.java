@@ -20,7 +20,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,41 @@ class StreamRulesTest {
     @AfterEach
     void close() {
         vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void aStreamCutBeforeItsOpenWentOutIsNeverSentAndLeavesNothingOpen() throws Exception {
+        // A grant taken away cuts the session's streams on its context; a visitor's stream opened from
+        // another thread a moment before still waits there for its id and its OPEN.
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch openedMeanwhile = new CountDownLatch(1);
+        AtomicReference<MuxStream> stream = new AtomicReference<>();
+        CompletableFuture<Void> cut = new CompletableFuture<>();
+        session.onContext(() -> {
+            running.countDown();
+            try {
+                openedMeanwhile.await();
+                stream.get().cut(ResetCode.FORBIDDEN, "the grant was taken away");
+                cut.complete(null);
+            } catch (InterruptedException | RuntimeException e) {
+                cut.completeExceptionally(e);
+            }
+        });
+        running.await();
+        stream.set(session.openStream("t", "s", null));
+        openedMeanwhile.countDown();
+
+        cut.get(5, TimeUnit.SECONDS);
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        session.onContext(() -> after.complete(null));
+        after.get(5, TimeUnit.SECONDS);
+        assertThat(stream.get().isClosed()).isTrue();
+        assertThat(out.sentMessages(FrameType.OPEN))
+                .as("the peer never hears of it")
+                .isEmpty();
+        assertThat(out.sentMessages(FrameType.RST)).isEmpty();
+        assertThat(session.openStreams()).isZero();
+        assertThat(out.closedWith).isNull();
     }
 
     @Test

@@ -11,9 +11,11 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
  * receive buffer size set into buffers of exactly that size, however few bytes arrive; an agent that
  * read 500 one-kilobyte replies into 256 KiB buffers held 125 MiB for 500 KiB, ran out of direct
  * memory, and stopped (its event loop waiting for memory that never came). Here a read that fills
- * its buffer makes the next one eight times larger, up to the largest; a read that does not makes
- * the next one the power of two that fits it (never below {@link #SMALLEST}), so a buffer held for a
- * read that did not fill it is at most twice its bytes.
+ * its buffer makes the next one eight times larger, up to the largest; a read of less than an eighth
+ * of its buffer makes the next one the power of two that fits it (never below {@link #SMALLEST}), so
+ * a buffer held for a read that did not fill it is at most eight times its bytes. Reads in between
+ * keep the size: a bulk transfer whose reads find a little less than a buffer's worth waiting goes
+ * on with the largest buffers instead of shrinking to each read and taking more, smaller reads.
  */
 public final class FittedReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator {
 
@@ -40,6 +42,9 @@ public final class FittedReadBuffers extends DefaultMaxMessagesRecvByteBufAlloca
     int next(int size, int bytes) {
         if (bytes >= size) {
             return (int) Math.min(largest, (long) size * GROWTH);
+        }
+        if (bytes > size / GROWTH) {
+            return size;
         }
         int powerOfTwoAtLeastBytes = bytes <= 1 ? 1 : Integer.highestOneBit(bytes - 1) << 1;
         return Math.clamp(powerOfTwoAtLeastBytes, SMALLEST, largest);

@@ -68,15 +68,17 @@ class FittedReadBuffersTest {
     }
 
     @Test
-    void growsEightfoldAfterAFullReadAndFitsTheNextAfterAShortOne() {
+    void growsEightfoldAfterAFullReadAndFitsTheNextAfterOneOfLessThanAnEighth() {
         FittedReadBuffers buffers = FittedReadBuffers.upTo(LARGEST);
         assertThat(buffers.next(2048, 2048)).isEqualTo(16_384);
         assertThat(buffers.next(16_384, 16_384)).isEqualTo(131_072);
         assertThat(buffers.next(131_072, 131_072)).isEqualTo(LARGEST);
         assertThat(buffers.next(LARGEST, LARGEST)).isEqualTo(LARGEST);
-        assertThat(buffers.next(LARGEST, 200_000))
-                .as("short of the largest, by less than half")
+        assertThat(buffers.next(LARGEST, 200_000)).as("short of the largest").isEqualTo(LARGEST);
+        assertThat(buffers.next(LARGEST, 40_000))
+                .as("more than an eighth of it")
                 .isEqualTo(LARGEST);
+        assertThat(buffers.next(16_384, 2049)).isEqualTo(16_384);
         assertThat(buffers.next(LARGEST, 5000)).isEqualTo(8192);
         assertThat(buffers.next(LARGEST, 4096)).isEqualTo(4096);
         assertThat(buffers.next(8192, 1)).isEqualTo(FittedReadBuffers.SMALLEST);

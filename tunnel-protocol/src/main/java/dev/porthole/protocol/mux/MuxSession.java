@@ -409,10 +409,6 @@ public final class MuxSession {
         });
     }
 
-    boolean openedHere(int streamId) {
-        return streamId != 0 && role.opened(streamId);
-    }
-
     void streamData(MuxStream stream, int received, int sent) {
         MuxListener current = listener;
         if (current != null) {

@@ -44,6 +44,9 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     private final MuxSession session;
     private volatile int id;
+    /** Known from the start, not from the id: a stream opened here has none until its OPEN goes out. */
+    private final boolean openedLocally;
+
     private volatile Open open;
 
     // Written by any thread, read on the context.
@@ -59,9 +62,14 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     // Confined to the session's context.
     private StreamResetException failure;
 
+    /**
+     * @param id the peer's id for a stream it opened; 0 for one opened here, which gets its id when
+     *     its OPEN goes out ({@link #assign})
+     */
     MuxStream(MuxSession session, int id, Open open, int sendCredit, int receiveWindow, MuxSettings settings) {
         this.session = session;
         this.id = id;
+        this.openedLocally = id == 0;
         this.open = open;
         this.inbound = new StreamInbound(this, session, receiveWindow);
         this.outbound = new StreamOutbound(this, session, sendCredit, settings);
@@ -95,7 +103,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     /** Whether this side opened the stream (a gateway's visitor streams; an agent's dials). */
     public boolean openedLocally() {
-        return session.openedHere(id);
+        return openedLocally;
     }
 
     /** Bytes received from the peer so far (read on the session's context). */

@@ -62,10 +62,13 @@ class StreamRulesTest {
         CountDownLatch openedMeanwhile = new CountDownLatch(1);
         AtomicReference<MuxStream> stream = new AtomicReference<>();
         CompletableFuture<Void> cut = new CompletableFuture<>();
+        CompletableFuture<Boolean> localBeforeItsOpen = new CompletableFuture<>();
         session.onContext(() -> {
             running.countDown();
             try {
                 openedMeanwhile.await();
+                // What decides whether a grant change resets it as a visitor's stream or as a dial.
+                localBeforeItsOpen.complete(stream.get().openedLocally());
                 stream.get().cut(ResetCode.FORBIDDEN, "the grant was taken away");
                 cut.complete(null);
             } catch (InterruptedException | RuntimeException e) {
@@ -77,6 +80,9 @@ class StreamRulesTest {
         openedMeanwhile.countDown();
 
         cut.get(5, TimeUnit.SECONDS);
+        assertThat(localBeforeItsOpen.get())
+                .as("opened here, though it has no id yet")
+                .isTrue();
         CompletableFuture<Void> after = new CompletableFuture<>();
         session.onContext(() -> after.complete(null));
         after.get(5, TimeUnit.SECONDS);

@@ -114,13 +114,7 @@ final class StandInGateway implements AutoCloseable {
                         .map(request -> TunnelResult.refused(
                                 request, TunnelResult.UNAVAILABLE, "the tunnel registry is unavailable right now"))
                         .toList();
-                mux.send(new Welcome(
-                        ProtocolVersion.MAX,
-                        "s-listener",
-                        Set.of(),
-                        MuxSettings.DEFAULT_INITIAL_WINDOW,
-                        65536,
-                        notNow));
+                welcome(notNow);
                 mux.close(CloseCode.TRY_AGAIN_LATER, "nothing can be granted right now");
                 return;
             }
@@ -137,13 +131,17 @@ final class StandInGateway implements AutoCloseable {
                     results.add(TunnelResult.granted(TunnelKind.HTTP, name, 0, "http://" + name + ".porthole.test"));
                 }
             }
-            mux.send(new Welcome(
-                    ProtocolVersion.MAX, "s-listener", Set.of(), MuxSettings.DEFAULT_INITIAL_WINDOW, 65536, results));
+            welcome(results);
             if (results.stream().noneMatch(TunnelResult::granted)) {
                 mux.close(CloseCode.NO_TUNNELS, "no tunnel granted");
                 return;
             }
             welcomes.add(mux);
+        }
+
+        private void welcome(List<TunnelResult> results) {
+            mux.send(new Welcome(
+                    ProtocolVersion.MAX, "s-listener", Set.of(), MuxSettings.DEFAULT_INITIAL_WINDOW, 65536, results));
         }
 
         @Override

@@ -20,7 +20,7 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 public final class FittedReadBuffers extends DefaultMaxMessagesRecvByteBufAllocator {
 
     /** The first and smallest read buffer. */
-    public static final int SMALLEST = 2048;
+    static final int SMALLEST = 2048;
 
     private static final int GROWTH = 8;
 
@@ -34,7 +34,7 @@ public final class FittedReadBuffers extends DefaultMaxMessagesRecvByteBufAlloca
     }
 
     /** Read buffers of at most {@code largest} bytes. */
-    public static FittedReadBuffers upTo(int largest) {
+    static FittedReadBuffers upTo(int largest) {
         return new FittedReadBuffers(largest);
     }
 

@@ -76,12 +76,9 @@ public final class HalfCloseSocket implements RelayEnd {
      * set, which Vert.x otherwise reads into buffers of that size however little arrives.
      */
     public static HalfCloseSocket wrapUnread(NetSocket socket, int largestRead) {
-        ((NetSocketInternal) socket)
-                .channelHandlerContext()
-                .channel()
-                .config()
-                .setRecvByteBufAllocator(FittedReadBuffers.upTo(largestRead));
-        return wrap(socket, true);
+        HalfCloseSocket wrapped = wrap(socket, true);
+        wrapped.channel.config().setRecvByteBufAllocator(FittedReadBuffers.upTo(largestRead));
+        return wrapped;
     }
 
     private static HalfCloseSocket wrap(NetSocket socket, boolean unread) {

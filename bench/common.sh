@@ -43,6 +43,16 @@ wrk_summary() {
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# warm_up_tunnel <duration, e.g. 20s> <wrk arguments...>: loads a path with wrk -t2 -c50 for that long
+# in four rounds rather than one. Each start and stop of wrk (connections opened and closed, a pause)
+# sends the JVMs down code paths the steady load never took, and C2 recompiles what it had compiled
+# for the steady load alone: after a single round, a 10 s measurement right after it still had the
+# gateway's C2 thread at 5-7 us per request (bench/http-cost.sh), after four rounds under 1.
+warm_up_tunnel() {
+  local total=${1%s}; shift
+  local round=$(( total / 4 > 1 ? total / 4 : 1 ))
+  for _ in 1 2 3 4; do wrk -t2 -c50 -d"${round}s" "$@" > /dev/null 2>&1; done
+}
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 # wait_output <file>: waits up to 30 s until a process started in the background has written to <file>.
 wait_output() { for _ in $(seq 1 300); do [ -s "$1" ] && break; sleep 0.1; done; }

@@ -44,7 +44,7 @@ thread_ticks() {
   done | sort
 }
 
-wrk -t2 -c50 -d"$warmup" -H "Host: $host" "$tunnel" > /dev/null
+warm_up_tunnel "$warmup" -H "Host: $host" "$tunnel"
 before=$(process_counters); thread_ticks > "$work/threads-before"
 wrk -t2 -c50 -d"$duration" --latency -H "Host: $host" "$tunnel" > "$work/wrk.txt"
 after=$(process_counters); thread_ticks > "$work/threads-after"

@@ -12,6 +12,7 @@ import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.StreamResetException;
 import dev.porthole.protocol.relay.ReleasingWriteStream;
 import dev.porthole.protocol.relay.StreamRelay;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -22,10 +23,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.WriteStream;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -61,7 +64,7 @@ final class HttpExchange {
     private volatile boolean interimSeen;
     private Vertx vertx;
     private MuxStream stream;
-    private long timeoutTimer = -1;
+    private ScheduledFuture<?> responseTimeoutCheck;
 
     /** The tunnel policy's response header rules, applied to the head the visitor gets. */
     private final Consumer<MultiMap> responseRules;
@@ -108,17 +111,14 @@ final class HttpExchange {
         request.pause();
         boolean bodyless = !upgrade && !ForwardedRequest.hasBody(request);
         stream = owner.openStream(tunnel, source, head, bodyless);
-        timeoutTimer = vertx.setTimer(responseTimeout.toMillis(), id -> {
-            if (headDecided.compareAndSet(false, true)) {
-                stream.reset(ResetCode.UPSTREAM_TIMEOUT, "no response within " + responseTimeout.toSeconds() + " s");
-                fail(
-                        504,
-                        "upstream-timeout",
-                        "Gateway Timeout",
-                        "The service behind tunnel '" + tunnel + "' did not answer within "
-                                + responseTimeout.toSeconds() + " seconds.");
-            }
-        });
+        // Netty's timer on the visitor's event loop, not Vert.x's: one per request, and Vert.x's also
+        // keeps each in a shared map and among its context's close hooks.
+        responseTimeoutCheck = ((ContextInternal) visitorContext)
+                .nettyEventLoop()
+                .schedule(
+                        () -> visitorContext.runOnContext(ignored -> timedOut(responseTimeout)),
+                        responseTimeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
         response.closeHandler(ignored -> {
             if (!finished.get()) {
                 stream.reset(ResetCode.CANCEL, "visitor closed the connection");
@@ -154,7 +154,7 @@ final class HttpExchange {
                             stream.reset(ResetCode.LIMIT_REACHED, error.getMessage());
                             limits.bodyTooLarge(maxBody);
                             if (headDecided.compareAndSet(false, true)) {
-                                vertx.cancelTimer(timeoutTimer);
+                                responseTimeoutCheck.cancel(false);
                                 response.putHeader(HttpHeaders.CONNECTION, "close");
                                 fail(
                                         413,
@@ -178,6 +178,18 @@ final class HttpExchange {
                             abort();
                         }
                     });
+        }
+    }
+
+    private void timedOut(Duration responseTimeout) {
+        if (headDecided.compareAndSet(false, true)) {
+            stream.reset(ResetCode.UPSTREAM_TIMEOUT, "no response within " + responseTimeout.toSeconds() + " s");
+            fail(
+                    504,
+                    "upstream-timeout",
+                    "Gateway Timeout",
+                    "The service behind tunnel '" + tunnel + "' did not answer within " + responseTimeout.toSeconds()
+                            + " seconds.");
         }
     }
 
@@ -206,7 +218,7 @@ final class HttpExchange {
             return;
         }
         finalHead = true;
-        vertx.cancelTimer(timeoutTimer);
+        responseTimeoutCheck.cancel(false);
         // The body's relay takes over from the guards set at the start.
         stream.handler(null);
         stream.endHandler(null);
@@ -292,7 +304,7 @@ final class HttpExchange {
         }
         stream.reset(ResetCode.STREAM_ERROR, "the gateway refused the response: it " + broken.getMessage());
         if (answered) {
-            vertx.cancelTimer(timeoutTimer);
+            responseTimeoutCheck.cancel(false);
             fail(StreamFailurePage.BAD_RESPONSE);
         } else {
             abort();
@@ -319,7 +331,7 @@ final class HttpExchange {
      */
     private void onStreamFailure(Throwable error) {
         if (headDecided.compareAndSet(false, true)) {
-            vertx.cancelTimer(timeoutTimer);
+            responseTimeoutCheck.cancel(false);
             ResetCode code = error instanceof StreamResetException reset ? reset.code() : ResetCode.INTERNAL;
             try (LogFields fields = LogFields.of(owner.clientId(), tunnel)) {
                 Log.debugf(

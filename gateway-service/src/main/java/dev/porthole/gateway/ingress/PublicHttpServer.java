@@ -23,6 +23,7 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.impl.ContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -216,8 +217,8 @@ public class PublicHttpServer {
 
         @Override
         public void start(Promise<Void> started) {
-            RequestHeadDeadline heads =
-                    new RequestHeadDeadline(vertx, requestHeadTimeout, idleTimeout, visitorConnections);
+            RequestHeadDeadline heads = new RequestHeadDeadline(
+                    ((ContextInternal) context).nettyEventLoop(), requestHeadTimeout, idleTimeout, visitorConnections);
             deadline = heads;
             vertx.createHttpServer(options)
                     .connectionHandler(heads::opened)

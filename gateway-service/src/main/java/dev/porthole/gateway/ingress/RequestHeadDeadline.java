@@ -1,8 +1,9 @@
 package dev.porthole.gateway.ingress;
 
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.quarkus.logging.Log;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -32,9 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RequestHeadDeadline {
 
-    private final Vertx vertx;
+    /** The listener's event loop, which runs every connection's checks. */
+    private final EventExecutor loop;
     /** The name Vert.x gives its idle handler in a connection's pipeline. */
     private static final String IDLE = "idle";
+    /** A connection's deadline while a request is in flight: none. */
+    private static final long NONE = Long.MAX_VALUE;
 
     private final long timeoutMillis;
     private final long idleTimeoutMillis;
@@ -42,8 +46,8 @@ final class RequestHeadDeadline {
     private final Map<HttpConnection, Watch> watches = new HashMap<>();
     private long drainGraceMillis = -1;
 
-    RequestHeadDeadline(Vertx vertx, Duration timeout, Duration idleTimeout, AtomicInteger visitors) {
-        this.vertx = vertx;
+    RequestHeadDeadline(EventExecutor loop, Duration timeout, Duration idleTimeout, AtomicInteger visitors) {
+        this.loop = loop;
         this.timeoutMillis = timeout.toMillis();
         this.idleTimeoutMillis = idleTimeout.toMillis();
         this.visitors = visitors;
@@ -79,7 +83,7 @@ final class RequestHeadDeadline {
     private void closed(HttpConnection connection) {
         Watch watch = watches.remove(connection);
         if (watch != null) {
-            watch.disarm();
+            watch.stop();
             if (!watch.upgraded) {
                 visitors.decrementAndGet();
             }
@@ -135,9 +139,16 @@ final class RequestHeadDeadline {
     }
 
     /** The clock of one connection; {@code inFlight} counts requests whose response has not ended. */
-    private final class Watch {
+    private final class Watch implements Runnable {
         private final HttpConnection connection;
-        private long timer = -1;
+        /** When the connection is closed unless a request head arrives first ({@link #NONE} while one is in flight). */
+        private long deadlineNanos = NONE;
+        /** The timeout behind that deadline, for the log line. */
+        private long limitMillis;
+        /** The pending check, and the deadline it was scheduled for; null when none is pending. */
+        private ScheduledFuture<?> check;
+
+        private long checkAtNanos;
         private int inFlight;
         private boolean upgraded;
         private boolean h2;
@@ -156,22 +167,60 @@ final class RequestHeadDeadline {
             }
         }
 
+        /**
+         * Starts the clock: the connection is closed unless a request head arrives within the timeout
+         * (or the drain's grace, if shorter). Sets a deadline; the one pending check per connection is
+         * scheduled only when none is, or when this deadline comes before it, so that a kept-alive
+         * connection costs no timer per request.
+         */
         void arm() {
-            disarm();
-            long millis = drainGraceMillis >= 0 ? Math.min(drainGraceMillis, timeoutMillis) : timeoutMillis;
-            timer = vertx.setTimer(Math.max(1, millis), ignored -> {
-                timer = -1;
-                Log.debugf(
-                        "closing visitor connection from %s: no complete request head within %d ms",
-                        connection.remoteAddress(), millis);
-                connection.close();
-            });
+            long millis =
+                    Math.max(1, drainGraceMillis >= 0 ? Math.min(drainGraceMillis, timeoutMillis) : timeoutMillis);
+            limitMillis = millis;
+            deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            if (check == null || deadlineNanos - checkAtNanos < 0) {
+                cancelCheck();
+                scheduleCheck();
+            }
         }
 
+        /** Stops the clock (a request head arrived); a pending check finds nothing due and lapses. */
         void disarm() {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-                timer = -1;
+            deadlineNanos = NONE;
+        }
+
+        /** The connection closed. */
+        void stop() {
+            deadlineNanos = NONE;
+            cancelCheck();
+        }
+
+        @Override
+        public void run() {
+            check = null;
+            if (deadlineNanos == NONE) {
+                return;
+            }
+            if (System.nanoTime() - deadlineNanos < 0) {
+                scheduleCheck();
+                return;
+            }
+            deadlineNanos = NONE;
+            Log.debugf(
+                    "closing visitor connection from %s: no complete request head within %d ms",
+                    connection.remoteAddress(), limitMillis);
+            connection.close();
+        }
+
+        private void scheduleCheck() {
+            checkAtNanos = deadlineNanos;
+            check = loop.schedule(this, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+
+        private void cancelCheck() {
+            if (check != null) {
+                check.cancel(false);
+                check = null;
             }
         }
     }

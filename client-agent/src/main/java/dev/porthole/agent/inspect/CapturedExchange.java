@@ -44,6 +44,13 @@ public final class CapturedExchange implements ExchangeTap.Recording {
     private State state = State.IN_PROGRESS;
     private int status;
     private String error;
+    /**
+     * What the store charged this exchange to its budget, and whether the store still keeps it; both
+     * read and written only under the store's lock.
+     */
+    long charged;
+
+    boolean kept;
 
     CapturedExchange(
             long id,

@@ -7,10 +7,8 @@ import dev.porthole.protocol.message.HttpRequestHead;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
@@ -26,9 +24,9 @@ public final class ExchangeStore implements ExchangeTap {
     private final long maxBytes;
     private final int bodyCap;
     private final Clock clock;
+    /** The exchanges kept, by increasing id; each knows what it was charged ({@link CapturedExchange#charged}). */
     private final ArrayDeque<CapturedExchange> oldestFirst = new ArrayDeque<>();
-    private final Map<Long, CapturedExchange> byId = new HashMap<>();
-    private final Map<Long, Long> charged = new HashMap<>();
+
     private long bytes;
     private long nextId = 1;
     private long evicted;
@@ -58,7 +56,7 @@ public final class ExchangeStore implements ExchangeTap {
         CapturedExchange exchange = new CapturedExchange(
                 nextId++, replayOf, clock.instant(), tunnel, upstream, head, requestBody, bodyCap, this::settled);
         oldestFirst.addLast(exchange);
-        byId.put(exchange.id(), exchange);
+        exchange.kept = true;
         charge(exchange);
         evict();
         changed(exchange.id());
@@ -66,7 +64,7 @@ public final class ExchangeStore implements ExchangeTap {
     }
 
     private synchronized void settled(CapturedExchange exchange) {
-        if (byId.containsKey(exchange.id())) {
+        if (exchange.kept) {
             charge(exchange);
             evict();
             changed(exchange.id());
@@ -78,9 +76,8 @@ public final class ExchangeStore implements ExchangeTap {
 
     /** Forgets every exchange (the inspector's "clear"); exchanges still in progress are no longer recorded. */
     public synchronized void clear() {
+        oldestFirst.forEach(exchange -> exchange.kept = false);
         oldestFirst.clear();
-        byId.clear();
-        charged.clear();
         bytes = 0;
         changed(CLEARED);
     }
@@ -105,15 +102,15 @@ public final class ExchangeStore implements ExchangeTap {
 
     private void charge(CapturedExchange exchange) {
         long size = exchange.retainedBytes();
-        Long before = charged.put(exchange.id(), size);
-        bytes += size - (before == null ? 0 : before);
+        bytes += size - exchange.charged;
+        exchange.charged = size;
     }
 
     private void evict() {
         while (!oldestFirst.isEmpty() && (oldestFirst.size() > maxExchanges || bytes > maxBytes)) {
             CapturedExchange oldest = oldestFirst.removeFirst();
-            byId.remove(oldest.id());
-            bytes -= charged.remove(oldest.id());
+            oldest.kept = false;
+            bytes -= oldest.charged;
             evicted++;
         }
     }
@@ -131,8 +128,16 @@ public final class ExchangeStore implements ExchangeTap {
         return result;
     }
 
+    /** The exchange of that id, if still kept: looked for from the newest, as the inspector mostly asks for recent ones. */
     public synchronized Optional<CapturedExchange> find(long id) {
-        return Optional.ofNullable(byId.get(id));
+        Iterator<CapturedExchange> newest = oldestFirst.descendingIterator();
+        while (newest.hasNext()) {
+            CapturedExchange exchange = newest.next();
+            if (exchange.id() <= id) {
+                return exchange.id() == id ? Optional.of(exchange) : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     public synchronized int size() {

@@ -8,6 +8,7 @@ import dev.porthole.protocol.message.HttpResponseHead;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.relay.FittedReadBuffers;
 import dev.porthole.protocol.relay.StreamRelay;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -23,6 +25,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
@@ -94,9 +97,24 @@ public final class HttpUpstream implements StreamAcceptor {
             case H2 -> options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
             case HTTP1 -> {}
         }
-        // HTTP/2 multiplexes: a few connections carry every stream.
-        return vertx.createHttpClient(
-                options, new PoolOptions().setHttp1MaxSize(maxConnections).setHttp2MaxSize(4));
+        return vertx.httpClientBuilder()
+                .with(options)
+                // HTTP/2 multiplexes: a few connections carry every stream.
+                .with(new PoolOptions().setHttp1MaxSize(maxConnections).setHttp2MaxSize(4))
+                .withConnectHandler(HttpUpstream::fitReads)
+                .build();
+    }
+
+    /**
+     * Reads into buffers that fit what arrives, as a TCP upstream's are: Vert.x reads a connection whose
+     * receive buffer size is set into buffers of that size (256 KiB, for large body chunks), and one that
+     * large is no pooled buffer a thread keeps at hand: every small response took one from the shared
+     * pool and gave it back.
+     */
+    private static void fitReads(HttpConnection connection) {
+        if (connection instanceof ConnectionBase base) {
+            base.channel().config().setRecvByteBufAllocator(FittedReadBuffers.upTo(TcpUpstream.RECEIVE_BUFFER_SIZE));
+        }
     }
 
     private static HttpClientOptions clientOptions() {

@@ -47,7 +47,21 @@ class ExchangeStoreTest {
         assertThat(store.size()).isEqualTo(3);
         assertThat(store.evicted()).isEqualTo(2);
         assertThat(store.find(1)).isEmpty();
-        assertThat(store.find(5)).isPresent();
+        assertThat(store.find(3).map(e -> e.request().uri())).contains("/3");
+        assertThat(store.find(5).map(e -> e.request().uri())).contains("/5");
+        assertThat(store.find(6)).as("not yet recorded").isEmpty();
+    }
+
+    @Test
+    void aClearedExchangeIsNeitherFoundNorChargedWhenItEnds() {
+        ExchangeStore store = new ExchangeStore(10, 1_000_000, 1024, Clock.systemUTC());
+        CapturedExchange inProgress = request(store, "/slow");
+        store.clear();
+        answer(inProgress, 200, 500);
+        assertThat(store.find(inProgress.id())).isEmpty();
+        assertThat(store.bytes()).isZero();
+        answer(request(store, "/after"), 200, 10);
+        assertThat(uris(store)).containsExactly("/after");
     }
 
     @Test

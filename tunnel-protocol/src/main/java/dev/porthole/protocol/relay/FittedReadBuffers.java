@@ -33,8 +33,8 @@ public final class FittedReadBuffers extends DefaultMaxMessagesRecvByteBufAlloca
         this.largest = largest;
     }
 
-    /** Read buffers of at most {@code largest} bytes. */
-    static FittedReadBuffers upTo(int largest) {
+    /** Read buffers of at most {@code largest} bytes, for a channel's {@code RecvByteBufAllocator}. */
+    public static FittedReadBuffers upTo(int largest) {
         return new FittedReadBuffers(largest);
     }
 

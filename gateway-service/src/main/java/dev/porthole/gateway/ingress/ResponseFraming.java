@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The framing the gateway gives an agent's response towards the visitor, decided from the head
@@ -26,7 +25,6 @@ import java.util.regex.Pattern;
 final class ResponseFraming {
 
     /** Digits only: no sign, no spaces inside, no list; at most 18 so that it fits a long. */
-    private static final Pattern LENGTH = Pattern.compile("[0-9]{1,18}");
 
     /** What to do with a response head. */
     sealed interface Decision {}
@@ -60,13 +58,13 @@ final class ResponseFraming {
         String length = null;
         boolean transferEncoding = false;
         for (Header header : head.headers()) {
-            String name = header.name().toLowerCase(Locale.ROOT);
-            if (name.equals("transfer-encoding")) {
+            String name = header.name();
+            if (name.equalsIgnoreCase("transfer-encoding")) {
                 transferEncoding = true;
-            } else if (name.equals("content-length")) {
+            } else if (name.equalsIgnoreCase("content-length")) {
                 for (String value : header.value().split(",", -1)) {
                     String trimmed = value.trim();
-                    if (!LENGTH.matcher(trimmed).matches()) {
+                    if (!isLength(trimmed)) {
                         return new Refused("bad-content-length", "has a Content-Length that is not a number");
                     }
                     if (length != null && Long.parseLong(length) != Long.parseLong(trimmed)) {
@@ -81,6 +79,20 @@ final class ResponseFraming {
         }
         boolean bodyless = headRequest || status == 204 || status == 304;
         return new Final(length == null ? -1 : Long.parseLong(length), bodyless);
+    }
+
+    /** One to eighteen ASCII digits: a length that fits a long (RFC 9110 8.6, 1*DIGIT). */
+    private static boolean isLength(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

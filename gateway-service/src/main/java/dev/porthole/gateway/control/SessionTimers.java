@@ -3,10 +3,14 @@ package dev.porthole.gateway.control;
 import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.mux.MuxSession;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An agent session's clock: its deadlines and periodic work, the public lifetime with its warning,
@@ -15,29 +19,40 @@ import java.util.List;
  */
 final class SessionTimers {
 
-    private final Vertx vertx;
+    /**
+     * The session context's event loop runs the timers: Netty's scheduled tasks, not Vert.x timers,
+     * which also keep each in a shared map under a boxed id and among the context's close hooks (about
+     * 200 bytes a timer, and every idle session holds two or three).
+     */
+    private final ContextInternal context;
+
     private final MuxSession mux;
-    private final List<Long> timers = new ArrayList<>();
+    private final List<Timer> timers = new ArrayList<>();
     /** Set once the session is to close when its last stream ends. */
     private Runnable closeOnIdle;
 
     private boolean cancelled;
 
-    SessionTimers(Vertx vertx, MuxSession mux) {
-        this.vertx = vertx;
+    SessionTimers(@SuppressWarnings("unused") Vertx vertx, MuxSession mux) {
+        this.context = (ContextInternal) mux.context();
         this.mux = mux;
     }
 
     void after(Duration delay, Runnable task) {
-        // A fired timer leaves the list: a long session keeps only the ids it may still cancel.
-        timers.add(vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
-            timers.remove(id);
-            task.run();
-        }));
+        schedule(new Timer(task, true), delay, Duration.ZERO);
     }
 
     void every(Duration period, Runnable task) {
-        timers.add(vertx.setPeriodic(Math.max(1, period.toMillis()), id -> task.run()));
+        schedule(new Timer(task, false), period, period);
+    }
+
+    private void schedule(Timer timer, Duration delay, Duration period) {
+        long delayMillis = Math.max(1, delay.toMillis());
+        EventLoop loop = context.nettyEventLoop();
+        timers.add(timer);
+        timer.future = period.isZero()
+                ? loop.schedule(timer, delayMillis, TimeUnit.MILLISECONDS)
+                : loop.scheduleAtFixedRate(timer, delayMillis, Math.max(1, period.toMillis()), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -93,7 +108,28 @@ final class SessionTimers {
 
     void cancelAll() {
         cancelled = true;
-        timers.forEach(vertx::cancelTimer);
+        timers.forEach(timer -> timer.future.cancel(false));
+        timers.clear();
+    }
+
+    /** A task on the session's context, once or every period; a fired one-shot leaves the list. */
+    private final class Timer implements Runnable {
+        private final Runnable task;
+        private final boolean once;
+        private ScheduledFuture<?> future;
+
+        Timer(Runnable task, boolean once) {
+            this.task = task;
+            this.once = once;
+        }
+
+        @Override
+        public void run() {
+            if (once) {
+                timers.remove(this);
+            }
+            context.emit(ignored -> task.run());
+        }
     }
 
     static String describe(Duration duration) {

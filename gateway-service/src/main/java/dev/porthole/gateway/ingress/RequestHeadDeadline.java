@@ -106,7 +106,12 @@ final class RequestHeadDeadline {
             // This stream is served (GOAWAY names it as the last one); the client's next ones go elsewhere.
             watch.goAway();
         }
-        watch.disarm();
+        if (watch.upgraded) {
+            // An agent's WebSocket, for one, stays open for hours: its pending check goes now, not at the deadline.
+            watch.stop();
+        } else {
+            watch.disarm();
+        }
         request.response().endHandler(ignored -> {
             if (--watch.inFlight == 0) {
                 watch.arm();

@@ -12,8 +12,6 @@ import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.AuthMethod;
 import dev.porthole.protocol.auth.Principal;
-import dev.porthole.protocol.frame.ProtocolException;
-import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.Config;
 import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.GoAway;
@@ -24,7 +22,6 @@ import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Ping;
 import dev.porthole.protocol.message.Pong;
 import dev.porthole.protocol.message.ResetCode;
-import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.Datagrams;
 import dev.porthole.protocol.mux.MuxListener;
@@ -33,27 +30,19 @@ import dev.porthole.protocol.mux.MuxStream;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
-import java.util.Set;
 
 /**
- * One agent's connection to this gateway: the HELLO/WELCOME handshake, the dispatch of its
- * messages, and the clean-up when it ends. Claiming the tunnels HELLO asks for is
- * {@link TunnelClaims}', holding them while the session lives {@link TunnelLeases}', keeping them
- * and the session record fresh {@link SessionUpkeep}', and what it reports about itself (record,
- * events, log lines) {@link SessionReports}'. Everything runs on the connection's Vert.x context.
+ * One agent's connection to this gateway: the dispatch of its messages, and the clean-up when it
+ * ends. The HELLO/WELCOME handshake, and how far the session has come, is
+ * {@link SessionHandshake}'s, claiming the tunnels HELLO asks for {@link TunnelClaims}', holding
+ * them while the session lives {@link TunnelLeases}', keeping them and the session record fresh
+ * {@link SessionUpkeep}', and what it reports about itself (record, events, log lines)
+ * {@link SessionReports}'. Everything runs on the connection's Vert.x context.
  */
 public final class AgentSession implements MuxListener, TunnelOwner {
 
     /** How long an agent's going-away connection may finish its streams. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(30);
-
-    private enum State {
-        AWAITING_HELLO,
-        CLAIMING,
-        ACTIVE,
-        CLOSED
-    }
 
     private final SessionServices services;
     private final MuxSession mux;
@@ -71,17 +60,14 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     private final SessionStreams streams = new SessionStreams();
 
     private final GrantChanges grantChanges;
-    private final HandshakeAnswers answers;
+    private final SessionHandshake handshake;
 
     private final SessionLimits limits;
     private final SessionPolicies policies = new SessionPolicies();
-    private final SessionUpkeep upkeep;
     /** Log lines an agent's refused dials and its NOTICEs may cause, so that a flood of them does not flood the log. */
     private final LogBudget dialLog;
 
     private final LogBudget noticeLog;
-    private State state = State.AWAITING_HELLO;
-    private String agentVersion = "";
 
     /**
      * @param remoteAddress the agent's address and port, as events and the session record show it
@@ -111,7 +97,6 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                         Route.ownedBySessionAlone(services.instance().id(), sessionId, principal.clientId(), agentId);
                     default -> new Route(services.instance().id(), sessionId, principal.clientId(), agentId);
                 });
-        this.answers = new HandshakeAnswers(services, mux, sessionId);
         this.grantChanges =
                 new GrantChanges(leases, streams, mux, services.claims().names(), sessionId);
         this.timers = new SessionTimers(services.vertx(), mux);
@@ -122,20 +107,15 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         boolean logsLifecycle = !principal.isPublic()
                 || services.logBudgets().of("anonymous sessions", sourceHost).allow();
         this.reports = new SessionReports(services, mux, sessionId, agentId, remoteAddress, logsLifecycle);
-        this.upkeep = new SessionUpkeep(services, this, agentId, timers, leases, reports, policies);
+        SessionUpkeep upkeep = new SessionUpkeep(services, this, agentId, timers, leases, reports, policies);
+        HandshakeAnswers answers = new HandshakeAnswers(services, mux, sessionId);
+        this.handshake = new SessionHandshake(this, services, mux, leases, answers, upkeep, reports, policies);
     }
 
     /** Starts waiting for HELLO. */
     void start() {
         services.sessions().add(this);
-        mux.onContext(() -> timers.after(services.config().tunnel().handshakeTimeout(), () -> {
-            if (state == State.AWAITING_HELLO) {
-                close(
-                        CloseCode.PROTOCOL_ERROR,
-                        "no HELLO within "
-                                + services.config().tunnel().handshakeTimeout().toSeconds() + " s");
-            }
-        }));
+        mux.onContext(() -> handshake.awaitHello(timers));
     }
 
     @Override
@@ -192,18 +172,18 @@ public final class AgentSession implements MuxListener, TunnelOwner {
      */
     public void regrant(Principal current) {
         mux.onContext(() -> {
-            if (state == State.CLOSED) {
+            if (handshake.isClosed()) {
                 return;
             }
             principal = current;
-            if (state == State.ACTIVE) {
+            if (handshake.isActive()) {
                 takeUngranted();
             }
         });
     }
 
     /** On the session's context, while active. */
-    private void takeUngranted() {
+    void takeUngranted() {
         if (grantChanges.apply(principal)) {
             close(
                     CloseCode.NO_TUNNELS,
@@ -222,7 +202,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public void onMessage(ConnectionMessage message) {
         switch (message) {
-            case Hello hello -> onHello(hello);
+            case Hello hello -> handshake.onHello(hello);
             case GoAway goAway -> onAgentGoingAway(goAway);
             case Notice notice -> {
                 if (noticeLog.allow()) {
@@ -243,7 +223,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
      */
     private void onAgentGoingAway(GoAway goAway) {
         String reason = "agent is going away: " + goAway.reason();
-        if (state != State.ACTIVE) {
+        if (!handshake.isActive()) {
             close(CloseCode.NORMAL, reason);
             return;
         }
@@ -254,7 +234,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public void onOpen(MuxStream stream, Open open) {
         // Agents open streams only to dial private tunnels; access is checked here, on every stream.
-        if (state != State.ACTIVE) {
+        if (!handshake.isActive()) {
             stream.reset(ResetCode.FORBIDDEN, "dial after the handshake");
             return;
         }
@@ -272,8 +252,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     @Override
     public void onClosed(int code, String reason) {
-        State previous = state;
-        state = State.CLOSED;
+        boolean wasActive = handshake.close();
         timers.cancelAll();
         limits.close();
         policies.closeAll();
@@ -285,98 +264,13 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             // session.
             services.quotas().releaseSession(clientId(), agentId);
         }
-        if (previous == State.ACTIVE) {
+        if (wasActive) {
             reports.logDisconnect(clientId(), code, reason);
             leases.releaseAll("agent disconnected: " + reason);
             reports.disconnected(clientId(), code, reason);
         } else {
             reports.closedDuringHandshake(clientId(), code, reason);
         }
-    }
-
-    // ---- handshake ----
-
-    private void onHello(Hello hello) {
-        if (state != State.AWAITING_HELLO) {
-            protocolError("HELLO after the handshake");
-            return;
-        }
-        OptionalInt version = HandshakeAnswers.version(hello);
-        if (version.isEmpty()) {
-            close(CloseCode.UNSUPPORTED_VERSION, HandshakeAnswers.noCommonVersion(hello));
-            return;
-        }
-        try {
-            mux.peerLimits(hello.initialWindow(), hello.maxFrameSize());
-        } catch (ProtocolException e) {
-            protocolError(e.getMessage());
-            return;
-        }
-        // Shown in logs, events and the admin API: escaped once, here.
-        agentVersion = PeerText.escape(hello.agentVersion());
-        if (hello.capabilities().contains(Capabilities.HA)) {
-            leases.joinAsHa();
-        }
-        state = State.CLAIMING;
-        new TunnelClaims(services.claims(), this, leases)
-                .claim(hello.tunnels())
-                .onComplete(results -> mux.onContext(() -> welcome(version.getAsInt(), hello, results.result())));
-    }
-
-    private void welcome(int version, Hello hello, List<TunnelResult> results) {
-        if (state == State.CLOSED) {
-            // The agent went away while its claims were in flight: give the names back.
-            leases.giveBackGranted(results);
-            return;
-        }
-        Set<String> capabilities = HandshakeAnswers.capabilities(hello);
-        mux.agreedCapabilities(capabilities);
-        if (TunnelResult.tryAgainLater(results)) {
-            holdBack(version, capabilities, hello, results);
-            return;
-        }
-        List<TunnelResult> granted =
-                results.stream().filter(TunnelResult::granted).toList();
-        if (granted.isEmpty() && !results.isEmpty()) {
-            mux.send(answers.welcome(version, capabilities, results));
-            close(CloseCode.NO_TUNNELS, "none of the requested tunnels could be granted");
-            return;
-        }
-        state = State.ACTIVE;
-        if (capabilities.contains(Capabilities.UDP)) {
-            mux.datagrams()
-                    .receiveWith(datagram -> services.udpPorts()
-                            .toVisitor(this, datagram.tunnel(), datagram.flowId(), datagram.payload()));
-        }
-        // Routes first, WELCOME second: the agent prints the URL on WELCOME, and a visitor may use it at once.
-        for (TunnelResult result : granted) {
-            leases.hold(GrantedTunnel.of(result));
-        }
-        mux.send(answers.welcome(version, capabilities, results));
-        answers.configure(upkeep.start(principal));
-        reports.connected(clientId(), agentVersion, leases.held(), policies::describe);
-        // Grants may have changed while the claims were in flight (regrant), and the claims were made with the old
-        // ones.
-        takeUngranted();
-    }
-
-    /**
-     * All or nothing while a refusal is for now only: an agent that got some of its tunnels would
-     * never ask again for the one refused with 503 (it asks only when it reconnects), so the grants,
-     * if any, are given back and refused too ({@link HandshakeAnswers#heldBack}), and the session
-     * closes with TRY_AGAIN_LATER: the agent comes back after its back-off and asks for all of them
-     * again.
-     * Permanent refusals (400, 403, 409) do not come here: asking again would not change them, and
-     * the grants are served.
-     */
-    private void holdBack(int version, Set<String> capabilities, Hello hello, List<TunnelResult> results) {
-        leases.giveBackGranted(results);
-        HandshakeAnswers.HeldBack heldBack = HandshakeAnswers.heldBack(hello.tunnels(), results);
-        mux.send(answers.welcome(version, capabilities, heldBack.results()));
-        close(
-                CloseCode.TRY_AGAIN_LATER,
-                heldBack.missing() + " could not be granted right now; none of the tunnels is served until the agent"
-                        + " tries again with all of them");
     }
 
     // ---- while active ----
@@ -387,7 +281,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
      */
     public void checkTakeovers() {
         mux.onContext(() -> {
-            if (state == State.ACTIVE) {
+            if (handshake.isActive()) {
                 leases.refreshTunnels();
             }
         });
@@ -401,7 +295,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     /** A newer session of the same agent claimed one of our names or ports (a reconnect); stop serving it. */
     void loseTunnel(TunnelKey key, String reason) {
         mux.onContext(() -> {
-            if (state == State.CLOSED || !leases.lose(key, reason)) {
+            if (handshake.isClosed() || !leases.lose(key, reason)) {
                 return;
             }
             if (leases.isEmpty()) {
@@ -420,7 +314,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         timers.streamsClosed();
     }
 
-    private void protocolError(String reason) {
+    void protocolError(String reason) {
         Log.warnf("agent session %s broke the protocol: %s", sessionId, reason);
         close(CloseCode.PROTOCOL_ERROR, reason);
     }

@@ -92,7 +92,7 @@ public final class Datagrams {
         if (datagram.encodedSize() > session.maxDataPayload() + Frame.HEADER_SIZE) {
             return Outcome.TOO_LARGE;
         }
-        if (session.transportFull()) {
+        if (session.frames().full()) {
             return Outcome.QUEUE_FULL;
         }
         session.frames().frame(datagram.encode());

@@ -22,39 +22,62 @@ import io.vertx.core.buffer.Buffer;
 import org.jboss.logging.Logger;
 
 /**
- * The receiving half of a {@link MuxSession}: decodes each message the peer sent, hands DATA
- * straight to its stream and every other frame to its stream or the session, and enforces the
- * stream-id and stream-count rules. A broken rule closes the connection, except a malformed
- * response head, which fails only its stream. Confined to the session's context.
+ * The receiving half of a {@link MuxSession}: counts the bytes of each message the peer sent and
+ * tells the heartbeat, decodes it, hands DATA straight to its stream and every other frame to its
+ * stream or the session, and enforces the stream-id and stream-count rules. A broken rule closes
+ * the connection, except a malformed response head, which fails only its stream. Nothing is read
+ * once the session is closed. Confined to the session's context.
  */
 final class FrameReceiver {
 
     private static final Logger LOG = Logger.getLogger(FrameReceiver.class);
 
     private final MuxSession session;
+    private final SessionEnd end;
     private final FrameCodec codec;
     private final StreamTable streams;
     private final FloodGuard flood;
     private final WindowBudget windows;
+    private final Heartbeat heartbeat;
+    private final PeerLimits peer;
     private final MuxSettings settings;
+    /** Written on the context only, read from any thread: a plain volatile field, as {@link FrameSender}'s. */
+    private volatile long bytesReceived;
 
     FrameReceiver(
             MuxSession session,
+            SessionEnd end,
             FrameCodec codec,
             StreamTable streams,
             FloodGuard flood,
             WindowBudget windows,
+            Heartbeat heartbeat,
+            PeerLimits peer,
             MuxSettings settings) {
         this.session = session;
+        this.end = end;
         this.codec = codec;
         this.streams = streams;
         this.flood = flood;
         this.windows = windows;
+        this.heartbeat = heartbeat;
+        this.peer = peer;
         this.settings = settings;
+    }
+
+    /** Bytes received so far, frames included; readable from any thread. */
+    long bytesReceived() {
+        return bytesReceived;
     }
 
     /** Handles one received message, which it takes over ({@link Ownership}). */
     void receive(Buffer message) {
+        if (end.isClosed()) {
+            Ownership.release(message);
+            return;
+        }
+        heartbeat.received();
+        bytesReceived += message.length();
         boolean handedOver = false;
         try {
             Frame frame = codec.decode(message);
@@ -80,7 +103,7 @@ final class FrameReceiver {
             if (e.error() == ProtocolError.MALFORMED_HEAD && failStream(e)) {
                 return;
             }
-            session.closeOnProtocolError(e);
+            end.protocolError(e);
         } finally {
             if (!handedOver) {
                 Ownership.release(message);
@@ -111,7 +134,7 @@ final class FrameReceiver {
     private void dispatch(ControlMessage message) throws ProtocolException {
         switch (message) {
             case Ping ping -> session.frames().reply(new Pong(ping.timestamp()));
-            case Pong pong -> windows.roundTrip(session.nanoTime() - pong.timestamp());
+            case Pong pong -> windows.roundTrip(windows.now() - pong.timestamp());
             case ConnectionMessage connection -> session.listener().onMessage(connection);
             case Open open -> onOpen(open);
             case Response response -> {
@@ -159,8 +182,7 @@ final class FrameReceiver {
                     .reset(id, ResetCode.LIMIT_REACHED, "too many open streams (limit " + settings.maxStreams() + ")");
             return;
         }
-        MuxStream stream =
-                new MuxStream(session, id, open, session.peerInitialWindow(), settings.initialWindow(), settings);
+        MuxStream stream = new MuxStream(session, id, open, peer.initialWindow(), settings.initialWindow(), settings);
         streams.put(id, stream);
         session.listener().onOpen(stream, open);
         if (!streams.contains(id)) {

@@ -16,8 +16,6 @@ import dev.porthole.protocol.message.Trailers;
 import dev.porthole.protocol.message.Window;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * The sending half of a {@link MuxSession}: encodes frames onto the transport and counts their
@@ -30,8 +28,7 @@ final class FrameSender {
     private final FrameTransport transport;
     private final FrameCodec codec;
     private final FloodGuard flood;
-    private final BooleanSupplier closed;
-    private final Consumer<ProtocolException> protocolError;
+    private final SessionEnd end;
     /** Written on the context only, read from any thread: a plain volatile field, not a LongAdder's cells. */
     private volatile long bytesSent;
     /** Whether this side stops reading while its write queue is full; see {@link MuxSession#stopReadingWhileWriteQueueFull()}. */
@@ -40,20 +37,14 @@ final class FrameSender {
     private boolean readingPaused;
 
     /**
-     * @param closed whether the session is closed: nothing is sent then
-     * @param protocolError closes the session when the peer is owed one answer too many
+     * @param end whether the session is closed (nothing is sent then); it closes the session when the
+     *     peer is owed one answer too many
      */
-    FrameSender(
-            FrameTransport transport,
-            FrameCodec codec,
-            FloodGuard flood,
-            BooleanSupplier closed,
-            Consumer<ProtocolException> protocolError) {
+    FrameSender(FrameTransport transport, FrameCodec codec, FloodGuard flood, SessionEnd end) {
         this.transport = transport;
         this.codec = codec;
         this.flood = flood;
-        this.closed = closed;
-        this.protocolError = protocolError;
+        this.end = end;
     }
 
     /** Sends a control message (a connection message, OPEN, PING...). */
@@ -62,7 +53,7 @@ final class FrameSender {
     }
 
     void frame(Frame frame) {
-        if (!closed.getAsBoolean()) {
+        if (!end.isClosed()) {
             send(frame);
         }
     }
@@ -97,13 +88,13 @@ final class FrameSender {
      * is full these are counted, and a peer that is owed too many is closed ({@link FloodGuard}).
      */
     void reply(ControlMessage message) {
-        if (closed.getAsBoolean()) {
+        if (end.isClosed()) {
             return;
         }
         try {
             owe(message.type().name());
         } catch (ProtocolException e) {
-            protocolError.accept(e);
+            end.protocolError(e);
             return;
         }
         control(message);

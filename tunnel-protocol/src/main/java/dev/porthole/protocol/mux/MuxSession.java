@@ -7,18 +7,14 @@ import dev.porthole.protocol.frame.ProtocolError;
 import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.HttpRequestHead;
-import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.Ping;
-import dev.porthole.protocol.message.ResetCode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import org.jboss.logging.Logger;
 
 /**
  * Many {@link MuxStream}s over one tunnel connection: decodes every received message, routes DATA
@@ -29,8 +25,6 @@ import org.jboss.logging.Logger;
  * other threads there.
  */
 public final class MuxSession {
-
-    private static final Logger LOG = Logger.getLogger(MuxSession.class);
 
     /** Which side of the connection this is; it decides the parity of the stream ids it opens. */
     public enum Role {
@@ -55,18 +49,13 @@ public final class MuxSession {
     }
 
     private final Context context;
-    private final FrameTransport transport;
-    private final FrameCodec codec;
     private final MuxSettings settings;
-    private final Role role;
     private final LongSupplier nanoClock;
-    /** Written on the context only (see {@link #receive}), read from any thread. */
-    private volatile long bytesReceived;
 
     private final FrameSender sender;
     private final PeerLimits peer;
     private volatile MuxListener listener;
-    private volatile boolean closed;
+    private final SessionEnd end;
 
     // Confined to the context.
     private final StreamTable streams;
@@ -74,27 +63,26 @@ public final class MuxSession {
     private final Heartbeat heartbeat;
     private final WindowBudget windows;
     private final FrameReceiver receiver;
+    private final StreamOpener opener;
     /** Created when first asked for: most connections carry no UDP (issue 19's memory per idle tunnel). */
     private volatile Datagrams datagrams;
-
-    private volatile BooleanSupplier protocolErrorLog = () -> true;
 
     public MuxSession(
             Context context, FrameTransport transport, MuxSettings settings, Role role, LongSupplier nanoClock) {
         this.context = context;
-        this.transport = transport;
         this.settings = settings;
-        this.role = role;
         this.nanoClock = nanoClock;
-        this.codec = new FrameCodec(settings.maxFrameSize());
+        FrameCodec codec = new FrameCodec(settings.maxFrameSize());
         this.streams = new StreamTable(role);
         this.flushes = new PendingFlushes(context, transport);
         this.heartbeat = new Heartbeat(nanoClock);
-        this.windows = new WindowBudget(settings);
+        this.windows = new WindowBudget(settings, nanoClock);
+        this.end = new SessionEnd(this, transport, heartbeat, streams, flushes);
         FloodGuard flood = new FloodGuard(nanoClock, settings.maxStreams());
-        this.sender = new FrameSender(transport, codec, flood, () -> closed, this::closeOnProtocolError);
+        this.sender = new FrameSender(transport, codec, flood, end);
         this.peer = new PeerLimits(settings.maxFrameSize());
-        this.receiver = new FrameReceiver(this, codec, streams, flood, windows, settings);
+        this.receiver = new FrameReceiver(this, end, codec, streams, flood, windows, heartbeat, peer, settings);
+        this.opener = new StreamOpener(this, end, streams, sender, peer, settings);
         transport.drainHandler(() -> onContext(this::onTransportDrain));
     }
 
@@ -117,12 +105,12 @@ public final class MuxSession {
     }
 
     public boolean isClosed() {
-        return closed;
+        return end.isClosed();
     }
 
     /** Bytes received on this connection, frames included. */
     public long bytesReceived() {
-        return bytesReceived;
+        return receiver.bytesReceived();
     }
 
     /** Bytes sent on this connection, frames included. */
@@ -171,7 +159,7 @@ public final class MuxSession {
      * close must not be able to write a line each time without bound.
      */
     public void logProtocolErrorsWhile(BooleanSupplier allowed) {
-        this.protocolErrorLog = allowed;
+        end.logProtocolErrorsWhile(allowed);
     }
 
     /** The UDP datagrams of this connection, once both sides announced {@code udp}. */
@@ -219,62 +207,17 @@ public final class MuxSession {
      * body), which saves the FIN frame.
      */
     public MuxStream openStream(String tunnel, String source, HttpRequestHead request, boolean fin) {
-        // The id is taken on the context, right before the OPEN goes out, so that ids appear on the
-        // wire in increasing order even when streams are opened from several threads at once.
-        MuxStream stream = new MuxStream(
-                this,
-                0,
-                new Open(0, tunnel, source, request),
-                peer.initialWindow(),
-                settings.initialWindow(),
-                settings);
-        onContext(() -> {
-            if (closed) {
-                stream.connectionClosed("the tunnel connection is closed");
-                return;
-            }
-            if (stream.isClosed()) {
-                // Reset before its turn came (a grant taken away): its OPEN never goes out.
-                return;
-            }
-            int id = streams.takeLocalId();
-            if (id < 0) {
-                close(CloseCode.GOING_AWAY, "stream ids exhausted; reconnect");
-                stream.connectionClosed("stream ids exhausted");
-                return;
-            }
-            Open open = new Open(id, tunnel, source, request, fin);
-            stream.assign(id, open);
-            if (fin) {
-                stream.finishedAtOpen();
-            }
-            streams.put(id, stream);
-            try {
-                sender.control(open);
-            } catch (IllegalArgumentException e) {
-                // The request head does not fit in one frame: fail only this stream.
-                streams.remove(id);
-                stream.onReset(ResetCode.STREAM_ERROR, e.getMessage());
-            }
-        });
-        return stream;
+        return opener.open(tunnel, source, request, fin);
     }
 
     /** Closes the connection: every stream fails, the listener hears {@code onClosed} once. */
     public void close(CloseCode code, String reason) {
-        onContext(() -> {
-            if (closed) {
-                return;
-            }
-            transport.close(code, reason);
-            shutDown(code.code(), reason);
-        });
+        end.close(code, reason);
     }
 
     /** The transport reports that the peer or the network closed the connection. */
     public void transportClosed(int code, String reason) {
-        onContext(
-                () -> shutDown(code, reason == null || reason.isEmpty() ? "connection closed (" + code + ")" : reason));
+        end.transportClosed(code, reason);
     }
 
     /**
@@ -284,7 +227,7 @@ public final class MuxSession {
     public void startHeartbeat(Vertx vertx, Duration interval, Duration timeout) {
         onContext(() -> {
             heartbeat.stop();
-            if (!closed) {
+            if (!end.isClosed()) {
                 heartbeat.start(
                         vertx,
                         interval,
@@ -298,7 +241,7 @@ public final class MuxSession {
     /** Sends one PING now, so that {@link #roundTrip()} is known without waiting a heartbeat interval. */
     public void pingNow() {
         onContext(() -> {
-            if (!closed) {
+            if (!end.isClosed()) {
                 sender.control(new Ping(nanoClock.getAsLong()));
             }
         });
@@ -312,12 +255,6 @@ public final class MuxSession {
      * Call on the session's context.
      */
     public void receive(Buffer message) {
-        if (closed) {
-            Ownership.release(message);
-            return;
-        }
-        heartbeat.received();
-        bytesReceived += message.length();
         receiver.receive(message);
     }
 
@@ -337,10 +274,6 @@ public final class MuxSession {
         flushes.atEndOfTask(stream);
     }
 
-    boolean transportFull() {
-        return sender.full();
-    }
-
     void waitForTransport(MuxStream stream) {
         flushes.whenDrained(stream);
     }
@@ -350,24 +283,9 @@ public final class MuxSession {
         return peer.maxDataPayload();
     }
 
-    /** The stream credit the peer grants each new stream. */
-    int peerInitialWindow() {
-        return peer.initialWindow();
-    }
-
-    /** The session's clock, in nanoseconds (the one heartbeats use; tests move it). */
-    long nanoTime() {
-        return nanoClock.getAsLong();
-    }
-
-    /** See {@link WindowBudget#growthInterval()}. */
-    long windowGrowthInterval() {
-        return windows.growthInterval();
-    }
-
-    /** See {@link WindowBudget#grow(int)}. */
-    int growWindow(int current) {
-        return windows.grow(current);
+    /** The round trip and the growth budget that streams' receive windows grow by. */
+    WindowBudget windows() {
+        return windows;
     }
 
     /** What streams, the receiver and the datagram lane send through. */
@@ -380,33 +298,16 @@ public final class MuxSession {
      * like a PING frame; false, and the connection closed, for one too many.
      */
     boolean admitWebSocketPing() {
-        if (closed) {
+        if (end.isClosed()) {
             return false;
         }
         try {
             sender.admitWebSocketPing();
             return true;
         } catch (ProtocolException e) {
-            closeOnProtocolError(e);
+            end.protocolError(e);
             return false;
         }
-    }
-
-    /** One log line and a close with {@link CloseCode#PROTOCOL_ERROR} naming the rule. */
-    void closeOnProtocolError(ProtocolException e) {
-        if (closed) {
-            return;
-        }
-        if (protocolErrorLog.getAsBoolean()) {
-            LOG.warnf("closing tunnel connection: protocol error %s: %s", e.error(), e.getMessage());
-        }
-        String reason = e.error() + ": " + e.getMessage();
-        onContext(() -> {
-            if (!closed) {
-                transport.abort(CloseCode.PROTOCOL_ERROR, reason);
-                shutDown(CloseCode.PROTOCOL_ERROR.code(), reason);
-            }
-        });
     }
 
     void streamData(MuxStream stream, int received, int sent) {
@@ -421,31 +322,14 @@ public final class MuxSession {
         boolean removed = streams.remove(stream);
         flushes.forget(stream);
         MuxListener current = listener;
-        if (removed && streams.size() == 0 && !closed && current != null) {
+        if (removed && streams.size() == 0 && !end.isClosed() && current != null) {
             current.onStreamsClosed();
         }
     }
 
     private void onTransportDrain() {
-        sender.drained(closed);
+        sender.drained(end.isClosed());
         flushes.drained();
-    }
-
-    private void shutDown(int code, String reason) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        heartbeat.stop();
-        List<MuxStream> open = streams.clear();
-        flushes.clear();
-        for (MuxStream stream : open) {
-            stream.connectionClosed("the tunnel connection closed: " + reason);
-        }
-        MuxListener current = listener;
-        if (current != null) {
-            current.onClosed(code, reason);
-        }
     }
 
     /** The listener, or a protocol error for a frame that arrived before the session was ready. */
@@ -455,5 +339,10 @@ public final class MuxSession {
             throw new ProtocolException(ProtocolError.UNEXPECTED_FRAME, "frame before the session was ready");
         }
         return current;
+    }
+
+    /** The listener, or null before one is set. */
+    MuxListener listenerIfSet() {
+        return listener;
     }
 }

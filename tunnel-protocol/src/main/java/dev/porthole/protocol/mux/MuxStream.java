@@ -1,6 +1,5 @@
 package dev.porthole.protocol.mux;
 
-import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.buffer.Ownership;
 import dev.porthole.protocol.frame.ProtocolException;
 import dev.porthole.protocol.message.Capabilities;
@@ -16,8 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jboss.logging.Logger;
 
 /**
  * One stream of a tunnel connection, as a Vert.x {@link ReadStream} and {@link WriteStream} of
@@ -40,8 +37,6 @@ import org.jboss.logging.Logger;
  */
 public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> {
 
-    private static final Logger LOG = Logger.getLogger(MuxStream.class);
-
     private final MuxSession session;
     private volatile int id;
     /** Known from the start, not from the id: a stream opened here has none until its OPEN goes out. */
@@ -49,18 +44,10 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     private volatile Open open;
 
-    // Written by any thread, read on the context.
-    private volatile Handler<Throwable> exceptionHandler;
-    private volatile boolean closed;
-    /** Told once when the stream is closed for good (both ends done, or reset); see {@link #closeHandler}. */
-    private final AtomicReference<Runnable> closeHandler = new AtomicReference<>();
-
     private final StreamOutbound outbound;
     private final StreamInbound inbound;
     private final ResponseHeads heads = new ResponseHeads(this);
-
-    // Confined to the session's context.
-    private StreamResetException failure;
+    private final StreamClosing closing = new StreamClosing(this);
 
     /**
      * @param id the peer's id for a stream it opened; 0 for one opened here, which gets its id when
@@ -98,7 +85,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     /** Whether the stream has ended, normally or by a reset. */
     public boolean isClosed() {
-        return closed;
+        return closing.isClosed();
     }
 
     /** Whether this side opened the stream (a gateway's visitor streams; an agent's dials). */
@@ -146,28 +133,13 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
      * either side or with its connection. At once when it is closed already.
      */
     public MuxStream closeHandler(Runnable handler) {
-        this.closeHandler.set(handler);
-        if (closed) {
-            notifyClosed();
-        }
+        closing.closeHandler(handler);
         return this;
-    }
-
-    private void notifyClosed() {
-        Runnable handler = closeHandler.getAndSet(null);
-        if (handler != null) {
-            handler.run();
-        }
     }
 
     @Override
     public MuxStream exceptionHandler(Handler<Throwable> handler) {
-        this.exceptionHandler = handler;
-        session.onContext(() -> {
-            if (failure != null && handler != null && handler == exceptionHandler) {
-                handler.handle(failure);
-            }
-        });
+        closing.exceptionHandler(handler);
         return this;
     }
 
@@ -200,7 +172,6 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
      */
     public MuxStream responseHandler(Handler<HttpResponseHead> handler) {
         heads.handler(handler);
-        session.onContext(() -> heads.deliverUnread(handler));
         return this;
     }
 
@@ -214,22 +185,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
      * stream is finished (no DATA, no FIN frame follows).
      */
     public void respond(HttpResponseHead head, boolean last) {
-        session.onContext(() -> {
-            if (closed) {
-                return;
-            }
-            try {
-                session.frames().response(id, head, last);
-                if (last) {
-                    finishedAtOpen();
-                    closeIfDone();
-                }
-            } catch (IllegalArgumentException tooLarge) {
-                session.frames()
-                        .reset(id, ResetCode.UPSTREAM_ERROR, "the upstream's response head does not fit in one frame");
-                terminate(new StreamResetException(ResetCode.UPSTREAM_ERROR, tooLarge.getMessage()), false);
-            }
-        });
+        heads.send(head, last);
     }
 
     // ---- WriteStream ----
@@ -294,7 +250,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     /** Aborts the stream in both directions and tells the peer why. Pending writes fail; handlers are not called. */
     public void reset(ResetCode code, String message) {
-        resetLocally(code, message, false);
+        closing.resetLocally(code, message, false);
     }
 
     /**
@@ -303,20 +259,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
      * reader must still answer or cut its visitor.
      */
     public void cut(ResetCode code, String message) {
-        resetLocally(code, message, true);
-    }
-
-    private void resetLocally(ResetCode code, String message, boolean notify) {
-        session.onContext(() -> {
-            if (closed) {
-                return;
-            }
-            if (id != 0) {
-                // A stream opened here whose OPEN has not gone out yet (id 0) is unknown to the peer: nothing to say.
-                session.frames().reset(id, code, message);
-            }
-            terminate(new StreamResetException(code, "stream reset locally: " + message), notify);
-        });
+        closing.resetLocally(code, message, true);
     }
 
     // ---- driven by the session, on its context ----
@@ -354,18 +297,11 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
     }
 
     void onResponse(HttpResponseHead head) {
-        if (closed) {
-            return;
-        }
-        if (!heads.received(head)) {
-            String message = "more than " + ResponseHeads.MAX_UNREAD + " response heads on one stream";
-            session.frames().reset(id, ResetCode.STREAM_ERROR, message);
-            terminate(new StreamResetException(ResetCode.STREAM_ERROR, message), true);
-        }
+        heads.received(head);
     }
 
     void onReset(ResetCode code, String message) {
-        terminate(new StreamResetException(code, message), true);
+        closing.fail(new StreamResetException(code, message), true);
     }
 
     /** See {@link StreamOutbound#flush()}. */
@@ -375,7 +311,7 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
 
     /** Fails the stream because its connection is gone. */
     void connectionClosed(String reason) {
-        terminate(new StreamResetException(ResetCode.CONNECTION_CLOSED, reason), true);
+        closing.fail(new StreamResetException(ResetCode.CONNECTION_CLOSED, reason), true);
     }
 
     /** What this stream's receive window grew beyond its initial size; given back to the session when the stream closes. */
@@ -383,53 +319,33 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         return inbound.windowGrowth();
     }
 
+    /** Closes the stream for good once this side sent its end and the reader got the peer's. */
     void closeIfDone() {
-        if (outbound.finSent() && inbound.endDelivered() && !closed) {
-            closed = true;
-            session.streamClosed(this);
-            notifyClosed();
+        if (outbound.finSent() && inbound.endDelivered()) {
+            closing.finished();
         }
     }
 
-    private void terminate(StreamResetException cause, boolean notify) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        failure = cause;
+    /** See {@link StreamClosing#fail}. */
+    void fail(StreamResetException cause, boolean notify) {
+        closing.fail(cause, notify);
+    }
+
+    /** The stream failed: what either direction still holds is dropped, and pending writes fail with {@code cause}. */
+    void dropPending(StreamResetException cause) {
         inbound.discard();
         heads.clear();
         outbound.fail(cause);
-        session.streamClosed(this);
-        notifyClosed();
-        if (notify) {
-            Handler<Throwable> handler = exceptionHandler;
-            if (handler != null) {
-                invoke(handler, cause);
-            }
-        }
     }
 
-    /** The reason a write or end fails: the stream's failure, or that it is closed ({@code state}). */
+    /** See {@link StreamClosing#failure}. */
     Throwable failure(String state) {
-        return failure != null ? failure : new IllegalStateException("stream " + id + " " + state);
+        return closing.failure(state);
     }
 
-    /** Runs a handler; one that throws has the stream reset. */
+    /** See {@link StreamClosing#invoke}. */
     <T> void invoke(Handler<T> handler, T value) {
-        try {
-            handler.handle(value);
-        } catch (RuntimeException e) {
-            LOG.errorf(
-                    e,
-                    "stream %d of tunnel '%s': handler failed; resetting the stream",
-                    id,
-                    PeerText.escape(open.tunnel()));
-            if (!closed) {
-                session.frames().reset(id, ResetCode.INTERNAL, "handler failed: " + e);
-                terminate(new StreamResetException(ResetCode.INTERNAL, String.valueOf(e)), false);
-            }
-        }
+        closing.invoke(handler, value);
     }
 
     @Override

@@ -13,7 +13,7 @@ package dev.porthole.protocol.mux;
  */
 final class ReceiveWindow {
 
-    private final MuxSession session;
+    private final WindowBudget budget;
     private final int initial;
     /** Credit the peer has left: bytes it may still send before this side returns some. */
     private int remaining;
@@ -24,12 +24,12 @@ final class ReceiveWindow {
     /** When the credit returned last was granted (or the stream opened): the start of the current half window. */
     private long epochNanos;
 
-    ReceiveWindow(MuxSession session, int initial) {
-        this.session = session;
+    ReceiveWindow(WindowBudget budget, int initial) {
+        this.budget = budget;
         this.initial = initial;
         this.remaining = initial;
         this.window = initial;
-        this.epochNanos = session.nanoTime();
+        this.epochNanos = budget.now();
     }
 
     /** Spends {@code length} bytes of the peer's credit; false, spending nothing, if it has less. */
@@ -57,9 +57,9 @@ final class ReceiveWindow {
         }
         int increment = consumedUnacknowledged;
         consumedUnacknowledged = 0;
-        long now = session.nanoTime();
-        if (now - epochNanos < session.windowGrowthInterval()) {
-            int growth = session.growWindow(window);
+        long now = budget.now();
+        if (now - epochNanos < budget.growthInterval()) {
+            int growth = budget.grow(window);
             window += growth;
             increment += growth;
         }

@@ -1,13 +1,15 @@
 package dev.porthole.protocol.mux;
 
 import dev.porthole.protocol.message.HttpResponseHead;
+import dev.porthole.protocol.message.ResetCode;
 import io.vertx.core.Handler;
 import java.util.ArrayDeque;
 
 /**
- * The response heads a gateway-side {@link MuxStream} receives: handed to the reader's handler, or
- * kept in arrival order until it sets one, never merged, so that the reader sees a second final
- * head and can refuse it. The handler is set from any thread; the rest runs on the session's context.
+ * The response heads of an HTTP {@link MuxStream}. Agent side: the one it sends, before any DATA.
+ * Gateway side: those it receives, handed to the reader's handler, or kept in arrival order until
+ * it sets one, never merged, so that the reader sees a second final head and can refuse it. The
+ * head is sent and the handler set from any thread; the rest runs on the session's context.
  */
 final class ResponseHeads {
 
@@ -25,28 +27,53 @@ final class ResponseHeads {
         this.stream = stream;
     }
 
-    void handler(Handler<HttpResponseHead> handler) {
-        this.handler = handler;
+    /** See {@link MuxStream#respond(HttpResponseHead, boolean)}. */
+    void send(HttpResponseHead head, boolean last) {
+        stream.session().onContext(() -> {
+            if (stream.isClosed()) {
+                return;
+            }
+            try {
+                stream.session().frames().response(stream.id(), head, last);
+                if (last) {
+                    stream.finishedAtOpen();
+                    stream.closeIfDone();
+                }
+            } catch (IllegalArgumentException tooLarge) {
+                String reason = "the upstream's response head does not fit in one frame";
+                stream.session().frames().reset(stream.id(), ResetCode.UPSTREAM_ERROR, reason);
+                stream.fail(new StreamResetException(ResetCode.UPSTREAM_ERROR, tooLarge.getMessage()), false);
+            }
+        });
     }
 
-    /** Hands {@code current} the heads kept so far, in order, while it is still the handler. */
-    void deliverUnread(Handler<HttpResponseHead> current) {
+    /** Sets the handler, and hands it the heads kept so far, in order, while it is still the handler. */
+    void handler(Handler<HttpResponseHead> handler) {
+        this.handler = handler;
+        stream.session().onContext(() -> deliverUnread(handler));
+    }
+
+    private void deliverUnread(Handler<HttpResponseHead> current) {
         while (current != null && handler == current && !stream.isClosed() && !unread.isEmpty()) {
             stream.invoke(current, unread.poll());
         }
     }
 
-    /** Delivers or keeps {@code head}; false when the peer sent more than {@link #MAX_UNREAD} the reader has not taken. */
-    boolean received(HttpResponseHead head) {
+    /** A head the peer sent: delivered or kept; one more than {@link #MAX_UNREAD} unread resets the stream. */
+    void received(HttpResponseHead head) {
+        if (stream.isClosed()) {
+            return;
+        }
         Handler<HttpResponseHead> current = handler;
         if (current != null && unread.isEmpty()) {
             stream.invoke(current, head);
         } else if (unread.size() < MAX_UNREAD) {
             unread.add(head);
         } else {
-            return false;
+            String message = "more than " + MAX_UNREAD + " response heads on one stream";
+            stream.session().frames().reset(stream.id(), ResetCode.STREAM_ERROR, message);
+            stream.fail(new StreamResetException(ResetCode.STREAM_ERROR, message), true);
         }
-        return true;
     }
 
     void clear() {

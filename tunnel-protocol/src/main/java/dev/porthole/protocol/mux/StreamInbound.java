@@ -33,7 +33,7 @@ final class StreamInbound {
     StreamInbound(MuxStream stream, MuxSession session, int receiveWindow) {
         this.stream = stream;
         this.session = session;
-        this.window = new ReceiveWindow(session, receiveWindow);
+        this.window = new ReceiveWindow(session.windows(), receiveWindow);
     }
 
     void dataHandler(Handler<Buffer> handler) {

@@ -142,7 +142,7 @@ final class StreamOutbound {
     void flush() {
         int id = stream.id();
         while (!stream.isClosed() && !queue.isEmpty() && sendCredit > 0) {
-            if (session.transportFull()) {
+            if (session.frames().full()) {
                 session.waitForTransport(stream);
                 return;
             }

@@ -1,10 +1,11 @@
 package dev.porthole.protocol.mux;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * What lets a stream's receive window grow: the connection's round trip, as the heartbeat measured
- * it, and the connection's budget for growth beyond the initial windows
+ * it on the session's clock, and the connection's budget for growth beyond the initial windows
  * ({@link MuxSettings#windowGrowthBudget()}), shared by all its streams. Grown only on the
  * session's context; the round trip is readable from anywhere.
  */
@@ -14,12 +15,19 @@ final class WindowBudget {
     static final Duration MIN_ROUND_TRIP = Duration.ofMillis(2);
 
     private final MuxSettings settings;
+    private final LongSupplier nanoClock;
     private volatile long roundTripNanos = -1;
     /** What the open streams' receive windows grew beyond their initial size, together. */
     private long grown;
 
-    WindowBudget(MuxSettings settings) {
+    WindowBudget(MuxSettings settings, LongSupplier nanoClock) {
         this.settings = settings;
+        this.nanoClock = nanoClock;
+    }
+
+    /** The session's clock, in nanoseconds (the one heartbeats use; tests move it). */
+    long now() {
+        return nanoClock.getAsLong();
     }
 
     void roundTrip(long nanos) {

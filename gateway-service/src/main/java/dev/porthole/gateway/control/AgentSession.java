@@ -99,7 +99,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 });
         this.grantChanges =
                 new GrantChanges(leases, streams, mux, services.claims().names(), sessionId);
-        this.timers = new SessionTimers(services.vertx(), mux);
+        this.timers = new SessionTimers(mux);
         this.limits = services.limits().openSession(principal.clientId(), principal.grants());
         this.dialLog = services.logBudgets().of("refused dials", sourceHost);
         this.noticeLog = services.logBudgets().of("notices", sourceHost);

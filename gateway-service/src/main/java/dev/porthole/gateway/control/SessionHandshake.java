@@ -34,6 +34,11 @@ final class SessionHandshake {
     private final SessionReports reports;
     private final SessionPolicies policies;
     private State state = State.AWAITING_HELLO;
+    /** Cancels the close that comes if no HELLO arrives in time. */
+    private Runnable helloDeadline = NO_DEADLINE;
+
+    private static final Runnable NO_DEADLINE = () -> {};
+
     private String agentVersion = "";
 
     SessionHandshake(
@@ -57,7 +62,11 @@ final class SessionHandshake {
 
     /** Closes the session unless HELLO arrives within the handshake timeout. */
     void awaitHello(SessionTimers timers) {
-        timers.after(services.config().tunnel().handshakeTimeout(), () -> {
+        if (state != State.AWAITING_HELLO) {
+            // HELLO came first (an agent sends it with the upgrade): nothing to wait for.
+            return;
+        }
+        helloDeadline = timers.after(services.config().tunnel().handshakeTimeout(), () -> {
             if (state == State.AWAITING_HELLO) {
                 session.close(
                         CloseCode.PROTOCOL_ERROR,
@@ -88,6 +97,9 @@ final class SessionHandshake {
             session.protocolError("HELLO after the handshake");
             return;
         }
+        // An idle session would otherwise hold the timer until the timeout passed (and this field, after it).
+        helloDeadline.run();
+        helloDeadline = NO_DEADLINE;
         OptionalInt version = HandshakeAnswers.version(hello);
         if (version.isEmpty()) {
             session.close(CloseCode.UNSUPPORTED_VERSION, HandshakeAnswers.noCommonVersion(hello));

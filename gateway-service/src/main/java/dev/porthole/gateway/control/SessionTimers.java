@@ -5,7 +5,6 @@ import dev.porthole.protocol.message.Notice;
 import dev.porthole.protocol.mux.MuxSession;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,13 +32,16 @@ final class SessionTimers {
 
     private boolean cancelled;
 
-    SessionTimers(@SuppressWarnings("unused") Vertx vertx, MuxSession mux) {
+    SessionTimers(MuxSession mux) {
         this.context = (ContextInternal) mux.context();
         this.mux = mux;
     }
 
-    void after(Duration delay, Runnable task) {
-        schedule(new Timer(task, true), delay, Duration.ZERO);
+    /** Runs {@code task} once after {@code delay}, unless the returned cancel runs first. */
+    Runnable after(Duration delay, Runnable task) {
+        Timer timer = new Timer(task, true);
+        schedule(timer, delay, Duration.ZERO);
+        return timer::cancel;
     }
 
     void every(Duration period, Runnable task) {
@@ -129,6 +131,12 @@ final class SessionTimers {
                 timers.remove(this);
             }
             context.emit(ignored -> task.run());
+        }
+
+        /** On the session's context. */
+        void cancel() {
+            future.cancel(false);
+            timers.remove(this);
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The idle timeout alone does not stop a slow-loris client: one byte a second keeps it from
  * firing for ever while the connection holds a socket and a decoder. This deadline does not move
  * with the bytes. One instance per listener: its table is touched only on that listener's event
- * loop, and holds one entry per open connection.
+ * loop, and holds one entry per open connection until it upgrades or closes.
  *
  * <p>It also counts the open visitor connections (upgraded ones, agents' included, are not: their
  * streams are counted by the sessions), which a draining gateway waits to see closed, and while
@@ -107,8 +107,10 @@ final class RequestHeadDeadline {
             watch.goAway();
         }
         if (watch.upgraded) {
-            // An agent's WebSocket, for one, stays open for hours: its pending check goes now, not at the deadline.
+            // An agent's WebSocket, for one, stays open for hours: its pending check and its entry go now (it has
+            // left the visitor count already), not when the check would have lapsed or the socket closes.
             watch.stop();
+            watches.remove(request.connection());
         } else {
             watch.disarm();
         }

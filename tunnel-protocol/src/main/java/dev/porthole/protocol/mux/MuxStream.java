@@ -300,6 +300,16 @@ public final class MuxStream implements ReadStream<Buffer>, WriteStream<Buffer> 
         heads.received(head);
     }
 
+    /** See {@link ResponseHeads#pending()}. */
+    boolean responseHeadsPending() {
+        return heads.pending();
+    }
+
+    /** Delivers the body and end that are ready, to the handlers set. */
+    void deliverInbound() {
+        inbound.deliver();
+    }
+
     void onReset(ResetCode code, String message) {
         closing.fail(new StreamResetException(code, message), true);
     }

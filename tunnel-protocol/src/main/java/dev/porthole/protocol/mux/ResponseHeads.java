@@ -57,6 +57,20 @@ final class ResponseHeads {
         while (current != null && handler == current && !stream.isClosed() && !unread.isEmpty()) {
             stream.invoke(current, unread.poll());
         }
+        // Body held back while these heads waited (see pending) goes now, unless a head ended the stream.
+        if (unread.isEmpty() && !stream.isClosed()) {
+            stream.deliverInbound();
+        }
+    }
+
+    /**
+     * Whether heads the reader is about to take are waiting: body and end that came after them wait
+     * too. Heads and body are kept apart; a reader that starts reading the body when the first of
+     * several kept heads reaches it would otherwise get the body (and the end) of a second head, which
+     * it must see to refuse, before that head, and then never the head: the stream would have ended.
+     */
+    boolean pending() {
+        return handler != null && !unread.isEmpty();
     }
 
     /** A head the peer sent: delivered or kept; one more than {@link #MAX_UNREAD} unread resets the stream. */

@@ -119,6 +119,9 @@ final class StreamInbound {
 
     /** Hands the reader what it fetched, then the end once the peer finished and all was read. */
     void deliver() {
+        if (stream.responseHeadsPending()) {
+            return;
+        }
         while (!stream.isClosed() && queue.ready()) {
             Handler<Buffer> handler = dataHandler;
             if (handler == null) {

@@ -45,6 +45,12 @@ final class PeerFrames {
         session.context().runOnContext(v -> session.receive(frame));
     }
 
+    /** One DATA frame carrying {@code text}, with FIN when {@code last}. */
+    void sendText(int stream, String text, boolean last) {
+        Buffer frame = CODEC.encode(new Frame(FrameType.DATA, last ? Frame.FLAG_FIN : 0, stream, Buffer.buffer(text)));
+        session.context().runOnContext(v -> session.receive(frame));
+    }
+
     /** DATA frames of 4 KiB (the last one shorter) carrying {@code length} zero bytes. */
     void sendData(int stream, int length) {
         int remaining = length;

@@ -24,6 +24,10 @@ class ResponseHeadsTest {
     private final RecordingTransport out = gateway.out;
     private final PeerFrames peer = gateway.peer;
 
+    private final HttpResponseHead first = new HttpResponseHead(200, "OK", List.of());
+    private final HttpResponseHead second =
+            new HttpResponseHead(200, "OK", List.of(new Header("X-Injected", "by-agent")));
+
     ResponseHeadsTest() throws Exception {}
 
     @AfterEach
@@ -34,8 +38,6 @@ class ResponseHeadsTest {
     @Test
     void headsThatArriveBeforeTheHandlerAreAllDeliveredInOrder() throws Exception {
         MuxStream stream = gateway.open("GET");
-        HttpResponseHead first = new HttpResponseHead(200, "OK", List.of());
-        HttpResponseHead second = new HttpResponseHead(200, "OK", List.of(new Header("X-Injected", "by-agent")));
         peer.send(new Response(stream.id(), first));
         peer.send(new Response(stream.id(), second));
         gateway.settle();
@@ -44,6 +46,37 @@ class ResponseHeadsTest {
         stream.responseHandler(seen::add);
         gateway.settle();
         assertThat(seen).containsExactly(first, second);
+    }
+
+    /**
+     * A head, body, a second head and more body, all in before the reader: a reader that starts
+     * reading the body when the first head comes must still see the second head before any of the
+     * body, or it relays what follows the second head as the first response's body (seen in
+     * HostileAgentResponseTest on a loaded machine: the frames came before the gateway's handler was
+     * set, the body and its end were delivered as the first head was, and the second head never).
+     */
+    @Test
+    void aSecondHeadIsSeenBeforeTheBodyThatCameAfterIt() throws Exception {
+        MuxStream stream = gateway.open("GET");
+        peer.send(new Response(stream.id(), first));
+        peer.sendText(stream.id(), "first", false);
+        peer.send(new Response(stream.id(), second));
+        peer.sendText(stream.id(), "SMUGGLED", true);
+        gateway.settle();
+
+        List<String> seen = new CopyOnWriteArrayList<>();
+        stream.session()
+                .onContext(() -> stream.responseHandler(head -> {
+                    seen.add("head " + head.headers());
+                    if (head.equals(first)) {
+                        stream.handler(body -> seen.add("body " + body));
+                        stream.endHandler(end -> seen.add("end"));
+                    } else {
+                        stream.reset(ResetCode.STREAM_ERROR, "a second head");
+                    }
+                }));
+        gateway.settle();
+        assertThat(seen).containsExactly("head []", "head " + second.headers());
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,20 +98,30 @@ class FittedReadBuffersTest {
                 .actualPort();
     }
 
-    /** Connects as the agent connects to a local service, keeping every read buffer as it came. */
+    /**
+     * Connects as the agent connects to a local service, keeping every read buffer as it came: from
+     * the event loop, so that the connect's handler is in place before the connection can complete
+     * (from the test's thread, a loaded machine could see the reply and the close read, and dropped,
+     * before the handler was added and ran).
+     */
     private void connectAndHoldReads(int port, AtomicLong received) throws Exception {
-        vertx.createNetClient(new NetClientOptions().setReceiveBufferSize(LARGEST))
-                .connect(port, "127.0.0.1")
-                .onSuccess(socket -> {
-                    HalfCloseSocket wrapped = HalfCloseSocket.wrapUnread(socket, LARGEST);
-                    wrapped.source().handler(read -> {
-                        held.add(read);
-                        received.addAndGet(read.length());
-                    });
-                    wrapped.source().resume();
-                })
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        vertx.getOrCreateContext()
+                .runOnContext(ignored -> vertx.createNetClient(new NetClientOptions().setReceiveBufferSize(LARGEST))
+                        .connect(port, "127.0.0.1")
+                        .onComplete(result -> {
+                            if (result.failed()) {
+                                connected.completeExceptionally(result.cause());
+                                return;
+                            }
+                            HalfCloseSocket wrapped = HalfCloseSocket.wrapUnread(result.result(), LARGEST);
+                            wrapped.source().handler(read -> {
+                                held.add(read);
+                                received.addAndGet(read.length());
+                            });
+                            wrapped.source().resume();
+                            connected.complete(null);
+                        }));
+        connected.get(10, TimeUnit.SECONDS);
     }
 }

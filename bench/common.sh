@@ -49,6 +49,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # for the steady load alone: after a single round, a 10 s measurement right after it still had the
 # gateway's C2 thread at 5-7 us per request (bench/http-cost.sh), after four rounds under 1.
 warm_up_tunnel() {
+  [[ $1 =~ ^[0-9]+s$ ]] || { echo "bench: WARMUP must be whole seconds, like 20s (was '$1')" >&2; exit 1; }
   local total=${1%s}; shift
   local round=$(( total / 4 > 1 ? total / 4 : 1 ))
   for _ in 1 2 3 4; do wrk -t2 -c50 -d"${round}s" "$@" > /dev/null 2>&1; done

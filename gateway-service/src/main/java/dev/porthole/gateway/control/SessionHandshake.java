@@ -18,6 +18,9 @@ import java.util.Set;
  */
 final class SessionHandshake {
 
+    /** What {@link #helloDeadline} is once there is no deadline to cancel. */
+    private static final Runnable NO_DEADLINE = () -> {};
+
     private enum State {
         AWAITING_HELLO,
         CLAIMING,
@@ -36,8 +39,6 @@ final class SessionHandshake {
     private State state = State.AWAITING_HELLO;
     /** Cancels the close that comes if no HELLO arrives in time. */
     private Runnable helloDeadline = NO_DEADLINE;
-
-    private static final Runnable NO_DEADLINE = () -> {};
 
     private String agentVersion = "";
 

@@ -113,10 +113,10 @@ final class HttpExchange {
         stream = owner.openStream(tunnel, source, head, bodyless);
         // Netty's timer on the visitor's event loop, not Vert.x's: one per request, and Vert.x's also
         // keeps each in a shared map and among its context's close hooks.
-        responseTimeoutCheck = ((ContextInternal) visitorContext)
-                .nettyEventLoop()
+        ContextInternal visitor = (ContextInternal) visitorContext;
+        responseTimeoutCheck = visitor.nettyEventLoop()
                 .schedule(
-                        () -> visitorContext.runOnContext(ignored -> timedOut(responseTimeout)),
+                        () -> visitor.emit(ignored -> timedOut(responseTimeout)),
                         responseTimeout.toMillis(),
                         TimeUnit.MILLISECONDS);
         response.closeHandler(ignored -> {

@@ -34,6 +34,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final CompletableFuture<String> firstStdoutLine = new CompletableFuture<>();
+    /** The threads that copy its stdout and stderr, which may still be reading when the process has exited. */
+    private final List<Thread> pumps = new CopyOnWriteArrayList<>();
 
     private ServiceProcess(String name, Process process, Path logDir) throws IOException {
         this.name = name;
@@ -177,11 +179,20 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("no VmRSS for " + name);
     }
 
-    /** Waits for the process to exit on its own and returns its exit code. */
+    /**
+     * Waits for the process to exit on its own and returns its exit code, once what it printed has
+     * been read: a process's exit comes before its pipes are drained, and a caller reading
+     * {@link #stdout()} straight after would otherwise find its last lines (or all of them) missing.
+     */
     public int awaitExit(Duration timeout) {
         try {
+            long deadline = System.nanoTime() + timeout.toNanos();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError(name + " still running after " + timeout);
+            }
+            for (Thread pump : pumps) {
+                // A child it left behind may hold the pipe open: then the output read so far has to do.
+                pump.join(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
             return process.exitValue();
         } catch (InterruptedException e) {
@@ -258,6 +269,7 @@ public final class ServiceProcess implements AutoCloseable {
                 },
                 name + "-output");
         pump.setDaemon(true);
+        pumps.add(pump);
         pump.start();
     }
 

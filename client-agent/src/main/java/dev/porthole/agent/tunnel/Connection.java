@@ -19,6 +19,7 @@ import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.mux.Periodic;
 import dev.porthole.protocol.mux.WebSocketTransport;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -78,7 +79,7 @@ final class Connection implements MuxListener {
         switch (message) {
             case Welcome welcome -> onWelcome(welcome);
             case Config config -> {
-                session.startHeartbeat(vertx, config.heartbeatInterval(), config.heartbeatTimeout());
+                session.startHeartbeat(Periodic.timersOf(vertx), config.heartbeatInterval(), config.heartbeatTimeout());
                 // The status screen shows the latency from the start, not after the first interval.
                 session.pingNow();
             }

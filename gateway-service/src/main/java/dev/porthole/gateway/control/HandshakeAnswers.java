@@ -37,11 +37,14 @@ final class HandshakeAnswers {
     private final SessionServices services;
     private final MuxSession mux;
     private final String sessionId;
+    /** The session's clock, which the heartbeat beats by too. */
+    private final SessionTimers timers;
 
-    HandshakeAnswers(SessionServices services, MuxSession mux, String sessionId) {
+    HandshakeAnswers(SessionServices services, MuxSession mux, String sessionId, SessionTimers timers) {
         this.services = services;
         this.mux = mux;
         this.sessionId = sessionId;
+        this.timers = timers;
     }
 
     /** The highest protocol version both sides speak; empty when they share none. */
@@ -122,7 +125,7 @@ final class HandshakeAnswers {
                 services.config().tunnel().maxStreamsPerSession(),
                 expiresAt));
         mux.startHeartbeat(
-                services.vertx(),
+                timers::every,
                 services.config().heartbeat().interval(),
                 services.config().heartbeat().timeout());
     }

@@ -44,8 +44,11 @@ final class SessionTimers {
         return timer::cancel;
     }
 
-    void every(Duration period, Runnable task) {
-        schedule(new Timer(task, false), period, period);
+    /** Runs {@code task} every {@code period}, unless the returned cancel runs (the session's heartbeat's clock). */
+    Runnable every(Duration period, Runnable task) {
+        Timer timer = new Timer(task, false);
+        schedule(timer, period, period);
+        return timer::cancel;
     }
 
     private void schedule(Timer timer, Duration delay, Duration period) {

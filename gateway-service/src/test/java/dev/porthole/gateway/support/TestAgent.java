@@ -16,6 +16,7 @@ import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.MuxStream;
+import dev.porthole.protocol.mux.Periodic;
 import dev.porthole.protocol.mux.WebSocketTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -213,7 +214,7 @@ public final class TestAgent implements MuxListener {
 
     /** Starts this side's heartbeat (a PING every 50 ms); {@link #roundTrip()} turns non-negative at the first PONG. */
     public void startHeartbeat() {
-        session.startHeartbeat(vertx, Duration.ofMillis(50), Duration.ofSeconds(30));
+        session.startHeartbeat(Periodic.timersOf(vertx), Duration.ofMillis(50), Duration.ofSeconds(30));
     }
 
     public Duration roundTrip() {

@@ -1,6 +1,5 @@
 package dev.porthole.protocol.mux;
 
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -14,8 +13,8 @@ final class Heartbeat {
 
     private final LongSupplier nanoClock;
     private long lastReceivedNanos;
-    private long timer = -1;
-    private Vertx vertx;
+    /** Stops the beat; null when none runs. */
+    private Runnable cancel;
 
     Heartbeat(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
@@ -30,14 +29,14 @@ final class Heartbeat {
     /**
      * Starts beating, in place of any earlier beat.
      *
+     * @param clock runs the beat every {@code interval} on the session's context
      * @param ping sends a PING carrying this clock's time
      * @param silent told, with a reason, when nothing arrived for {@code timeout}; the beat then stops
      */
-    void start(Vertx vertx, Duration interval, Duration timeout, LongConsumer ping, Consumer<String> silent) {
+    void start(Periodic clock, Duration interval, Duration timeout, LongConsumer ping, Consumer<String> silent) {
         stop();
-        this.vertx = vertx;
         long timeoutNanos = timeout.toNanos();
-        timer = vertx.setPeriodic(interval.toMillis(), id -> {
+        cancel = clock.every(interval, () -> {
             long now = nanoClock.getAsLong();
             long quiet = now - lastReceivedNanos;
             if (quiet > timeoutNanos) {
@@ -51,9 +50,9 @@ final class Heartbeat {
     }
 
     void stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-            timer = -1;
+        if (cancel != null) {
+            cancel.run();
+            cancel = null;
         }
     }
 }

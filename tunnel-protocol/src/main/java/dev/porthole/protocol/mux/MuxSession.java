@@ -222,14 +222,15 @@ public final class MuxSession {
 
     /**
      * Starts the heartbeat: a PING every {@code interval}, and a close with
-     * {@link CloseCode#HEARTBEAT_TIMEOUT} when nothing arrives for {@code timeout}.
+     * {@link CloseCode#HEARTBEAT_TIMEOUT} when nothing arrives for {@code timeout}; {@code clock}
+     * runs it on the session's context.
      */
-    public void startHeartbeat(Vertx vertx, Duration interval, Duration timeout) {
+    public void startHeartbeat(Periodic clock, Duration interval, Duration timeout) {
         onContext(() -> {
             heartbeat.stop();
             if (!end.isClosed()) {
                 heartbeat.start(
-                        vertx,
+                        clock,
                         interval,
                         timeout,
                         now -> sender.control(new Ping(now)),

@@ -282,7 +282,7 @@ class StreamRulesTest {
 
     @Test
     void aSilentPeerIsClosedByTheHeartbeatTimeout() {
-        session.startHeartbeat(vertx, Duration.ofMillis(50), Duration.ofMillis(300));
+        session.startHeartbeat(Periodic.timersOf(vertx), Duration.ofMillis(50), Duration.ofMillis(300));
         await().atMost(Duration.ofSeconds(5)).until(() -> out.closedWith != null);
         assertThat(out.closedWith).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT);
         assertThat(out.sentMessages(FrameType.PING)).isNotEmpty();

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.cluster;
 
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.ingress.ConnectionTakeover;
 import dev.porthole.gateway.ingress.ForwardedRequest;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelKey;
@@ -263,7 +264,7 @@ public class PeerForwarding {
         }
         response.setStatusCode(101);
         copyResponseHeaders(in, response, true);
-        request.toNetSocket()
+        ConnectionTakeover.toNetSocket(request)
                 .onSuccess(near -> {
                     // Each pipe ends (closes) its destination when its source ends or fails, so closing either side
                     // closes both.

@@ -1,6 +1,7 @@
 package dev.porthole.gateway.cluster;
 
 import dev.porthole.gateway.config.GatewayConfig;
+import dev.porthole.gateway.ingress.ConnectionTakeover;
 import dev.porthole.gateway.metrics.GatewayMetrics;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.protocol.message.ResetCode;
@@ -229,7 +230,7 @@ public class PeerStreams {
      * shorter), since the stream is a TCP connection now.
      */
     public Future<NetSocket> tcpSocket(HttpServerRequest request) {
-        return request.toNetSocket().map(socket -> {
+        return ConnectionTakeover.toNetSocket(request).map(socket -> {
             socket.pause();
             ChannelPipeline pipeline =
                     ((NetSocketInternal) socket).channelHandlerContext().pipeline();

@@ -5,6 +5,7 @@ import dev.porthole.gateway.auth.AgentRejectedException;
 import dev.porthole.gateway.auth.AgentSourceAddress;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.TunnelConfig;
+import dev.porthole.gateway.ingress.ConnectionTakeover;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
@@ -112,7 +113,7 @@ public class AgentEndpoint {
                         services.publicPlaces().release(sessionId);
                         reject(request, result.cause(), remote);
                     } else {
-                        request.toWebSocket()
+                        ConnectionTakeover.toWebSocket(request)
                                 .onSuccess(socket ->
                                         startSession(socket, result.result(), sessionId, id, remote, sourceHost))
                                 .onFailure(error -> {

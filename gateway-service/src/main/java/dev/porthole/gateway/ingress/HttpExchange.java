@@ -242,7 +242,7 @@ final class HttpExchange {
             // visitor's event loop. From the session's loop they were two tasks there, and a client that
             // answered the 101 at once could have its first bytes read by the HTTP codec in between and
             // lost (under load, HttpTunnelIT's WebSocket echo now and then never came back).
-            visitorContext.runOnContext(ignored -> request.toNetSocket()
+            visitorContext.runOnContext(ignored -> ConnectionTakeover.toNetSocket(request)
                     .onSuccess(this::relayUpgraded)
                     .onFailure(error -> {
                         stream.reset(ResetCode.CANCEL, "visitor upgrade failed");

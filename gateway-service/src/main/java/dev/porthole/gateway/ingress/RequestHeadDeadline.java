@@ -1,12 +1,11 @@
 package dev.porthole.gateway.ingress;
 
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -25,7 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with the bytes. One instance per listener: its table is touched only on that listener's event
  * loop, and holds one entry per open connection until it upgrades or closes.
  *
- * <p>It also counts the open visitor connections (upgraded ones, agents' included, are not: their
+ * <p>A request that asks for an upgrade or CONNECT is one like any other until its connection is
+ * taken over ({@link ConnectionTakeover}): answered without one (a refusal, a 404), the connection
+ * stays under the deadline. Taken over, it leaves the table and the count.
+ *
+ * <p>It also counts the open visitor connections (taken-over ones, agents' included, are not: their
  * streams are counted by the sessions), which a draining gateway waits to see closed, and while
  * draining it gives an idle connection only a short grace before closing it. A busy HTTP/2
  * connection gets a GOAWAY (NO_ERROR) at once instead, HTTP/2's {@code Connection: close}: its
@@ -39,6 +42,8 @@ final class RequestHeadDeadline {
     private static final String IDLE = "idle";
     /** A connection's deadline while a request is in flight: none. */
     private static final long NONE = Long.MAX_VALUE;
+    /** Each connection's watch, where a takeover finds it from the request. */
+    private static final AttributeKey<Watch> WATCH = AttributeKey.valueOf("porthole.request-head-watch");
 
     private final long timeoutMillis;
     private final long idleTimeoutMillis;
@@ -69,6 +74,9 @@ final class RequestHeadDeadline {
         Watch watch = new Watch(connection);
         watches.put(connection, watch);
         visitors.incrementAndGet();
+        if (connection instanceof ConnectionBase base) {
+            base.channel().attr(WATCH).set(watch);
+        }
         // The socket's own close, not the HTTP connection's close handler: once an upgrade or a CONNECT
         // turns the connection into a raw socket (toNetSocket), Vert.x no longer calls that handler, and
         // the entry would stay in the table for the gateway's lifetime.
@@ -84,9 +92,7 @@ final class RequestHeadDeadline {
         Watch watch = watches.remove(connection);
         if (watch != null) {
             watch.stop();
-            if (!watch.upgraded) {
-                visitors.decrementAndGet();
-            }
+            visitors.decrementAndGet();
         }
     }
 
@@ -96,24 +102,13 @@ final class RequestHeadDeadline {
         if (watch == null) {
             return;
         }
-        if (!watch.upgraded && takesOverTheConnection(request)) {
-            watch.upgraded = true;
-            visitors.decrementAndGet();
-        }
         watch.h2 = request.version() == HttpVersion.HTTP_2;
         watch.inFlight++;
         if (drainGraceMillis >= 0) {
             // This stream is served (GOAWAY names it as the last one); the client's next ones go elsewhere.
             watch.goAway();
         }
-        if (watch.upgraded) {
-            // An agent's WebSocket, for one, stays open for hours: its pending check and its entry go now (it has
-            // left the visitor count already), not when the check would have lapsed or the socket closes.
-            watch.stop();
-            watches.remove(request.connection());
-        } else {
-            watch.disarm();
-        }
+        watch.disarm();
         request.response().endHandler(ignored -> {
             if (--watch.inFlight == 0) {
                 watch.arm();
@@ -122,13 +117,27 @@ final class RequestHeadDeadline {
     }
 
     /**
-     * An HTTP/1.1 upgrade or CONNECT: once answered, the connection carries raw bytes, counted as
-     * streams (of the tunnel or of a peer); Vert.x then detaches it from the HTTP connection, whose
-     * close handler no longer runs, so it must leave the visitor count here.
+     * Vert.x has handed {@code request}'s connection over as a raw socket or WebSocket (an answered
+     * upgrade or CONNECT): it carries streams now, counted by the sessions, and Vert.x no longer
+     * calls the HTTP connection's close handler. An agent's WebSocket, for one, stays open for hours:
+     * its pending check and its entry go now, not when the check would have lapsed or the socket
+     * closes. On the connection's event loop; nothing for a connection of another listener.
      */
-    private static boolean takesOverTheConnection(HttpServerRequest request) {
-        return request.version() != HttpVersion.HTTP_2
-                && (request.method() == HttpMethod.CONNECT || request.headers().contains(HttpHeaders.UPGRADE));
+    static void takenOver(HttpServerRequest request) {
+        if (request.version() != HttpVersion.HTTP_2 && request.connection() instanceof ConnectionBase base) {
+            Watch watch = base.channel().attr(WATCH).getAndSet(null);
+            if (watch != null) {
+                watch.owner().takenOver(watch);
+            }
+        }
+    }
+
+    private void takenOver(Watch watch) {
+        if (watches.remove(watch.connection) == watch) {
+            watch.upgraded = true;
+            watch.stop();
+            visitors.decrementAndGet();
+        }
     }
 
     /**
@@ -139,9 +148,7 @@ final class RequestHeadDeadline {
      */
     void drain(long graceMillis) {
         drainGraceMillis = graceMillis;
-        watches.values().stream()
-                .filter(watch -> watch.inFlight == 0 && !watch.upgraded)
-                .forEach(Watch::arm);
+        watches.values().stream().filter(watch -> watch.inFlight == 0).forEach(Watch::arm);
         watches.values().stream().filter(watch -> watch.inFlight > 0).forEach(Watch::goAway);
     }
 
@@ -165,6 +172,10 @@ final class RequestHeadDeadline {
             this.connection = connection;
         }
 
+        RequestHeadDeadline owner() {
+            return RequestHeadDeadline.this;
+        }
+
         /** On an HTTP/2 connection, once: GOAWAY with NO_ERROR and the last stream it opened; HTTP/1.1 has Connection: close. */
         void goAway() {
             if (h2 && !goneAway) {
@@ -181,6 +192,10 @@ final class RequestHeadDeadline {
          * connection costs no timer per request.
          */
         void arm() {
+            if (upgraded) {
+                // The response of the request that took the connection over may end after the takeover.
+                return;
+            }
             long millis =
                     Math.max(1, drainGraceMillis >= 0 ? Math.min(drainGraceMillis, timeoutMillis) : timeoutMillis);
             limitMillis = millis;

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,6 +188,61 @@ class SlowlorisTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(watched.closedAt().join() - sent))
                 .isGreaterThanOrEqualTo(HEAD_TIMEOUT.toMillis() - 100);
         assertThat(agent.opened).hasSize(1);
+    }
+
+    /**
+     * A request that names an upgrade but is answered without one (here a 404: no such tunnel) leaves
+     * the connection an HTTP/1.1 one: every later head on it is under the deadline as any other's.
+     * Otherwise an Upgrade header on a first request was a way past the deadline, to a slow-loris
+     * connection that only the idle timeout (reset by every byte) would close.
+     */
+    @Test
+    void anUpgradeAnsweredWithoutOneLeavesTheConnectionUnderTheDeadline() throws Exception {
+        Watched watched = open();
+        String unknown = "Host: nobody.porthole.test:" + GatewayPortResource.port() + "\r\n";
+        send(watched, "GET /first HTTP/1.1\r\n" + unknown + "Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        awaitAnswers(watched, 1);
+
+        // A client that goes on asking, a whole request every 300 ms for twice the head timeout: never cut.
+        int more = (int) (2 * HEAD_TIMEOUT.toMillis() / 300) + 1;
+        int[] sent = {0};
+        ScheduledFuture<?> asking = trickler.scheduleAtFixedRate(
+                () -> {
+                    if (sent[0]++ < more) {
+                        try {
+                            send(watched, "GET /next HTTP/1.1\r\n" + unknown + "\r\n");
+                        } catch (IOException e) {
+                            throw new IllegalStateException("closed", e); // stops this task
+                        }
+                    }
+                },
+                300,
+                300,
+                TimeUnit.MILLISECONDS);
+        awaitAnswers(watched, 1 + more);
+        asking.cancel(false);
+        long answered = System.nanoTime();
+        assertThat(watched.closedAt()).as("kept alive while it asks").isNotDone();
+
+        trickle(watched.socket(), "G", 200); // the next head starts, one byte every 200 ms, and never ends
+        await().atMost(Duration.ofSeconds(10)).until(() -> watched.closedAt().isDone());
+        assertThat(TimeUnit.NANOSECONDS.toMillis(watched.closedAt().join() - answered))
+                .isGreaterThanOrEqualTo(HEAD_TIMEOUT.toMillis() - 200);
+    }
+
+    private static void send(Watched watched, String text) throws IOException {
+        watched.socket().getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Waits until {@code count} complete "tunnel not found" answers have arrived. */
+    private static void awaitAnswers(Watched watched, int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            String received;
+            synchronized (watched.received()) {
+                received = watched.received().toString(StandardCharsets.ISO_8859_1);
+            }
+            return received.split("--subdomain nobody", -1).length - 1 == count;
+        });
     }
 
     @Test

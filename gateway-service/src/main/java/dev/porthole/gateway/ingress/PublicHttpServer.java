@@ -216,10 +216,19 @@ public class PublicHttpServer {
         }
 
         @Override
+        public void stop() {
+            RequestHeadDeadline started = deadline;
+            if (started != null) {
+                started.close();
+            }
+        }
+
+        @Override
         public void start(Promise<Void> started) {
             RequestHeadDeadline heads = new RequestHeadDeadline(
                     ((ContextInternal) context).nettyEventLoop(), requestHeadTimeout, idleTimeout, visitorConnections);
             deadline = heads;
+            heads.serve();
             vertx.createHttpServer(options)
                     .connectionHandler(heads::opened)
                     .requestHandler(request -> {

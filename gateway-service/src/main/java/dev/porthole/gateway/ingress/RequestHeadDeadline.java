@@ -1,7 +1,6 @@
 package dev.porthole.gateway.ingress;
 
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quarkus.logging.Log;
@@ -12,6 +11,8 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,8 +43,11 @@ final class RequestHeadDeadline {
     private static final String IDLE = "idle";
     /** A connection's deadline while a request is in flight: none. */
     private static final long NONE = Long.MAX_VALUE;
-    /** Each connection's watch, where a takeover finds it from the request. */
-    private static final AttributeKey<Watch> WATCH = AttributeKey.valueOf("porthole.request-head-watch");
+    /**
+     * The deadlines of the running listeners, where a takeover finds its connection's: the one whose
+     * event loop it runs on that holds the connection (one per listener instance, a handful).
+     */
+    private static final Set<RequestHeadDeadline> SERVING = ConcurrentHashMap.newKeySet();
 
     private final long timeoutMillis;
     private final long idleTimeoutMillis;
@@ -74,9 +78,6 @@ final class RequestHeadDeadline {
         Watch watch = new Watch(connection);
         watches.put(connection, watch);
         visitors.incrementAndGet();
-        if (connection instanceof ConnectionBase base) {
-            base.channel().attr(WATCH).set(watch);
-        }
         // The socket's own close, not the HTTP connection's close handler: once an upgrade or a CONNECT
         // turns the connection into a raw socket (toNetSocket), Vert.x no longer calls that handler, and
         // the entry would stay in the table for the gateway's lifetime.
@@ -124,20 +125,30 @@ final class RequestHeadDeadline {
      * closes. On the connection's event loop; nothing for a connection of another listener.
      */
     static void takenOver(HttpServerRequest request) {
-        if (request.version() != HttpVersion.HTTP_2 && request.connection() instanceof ConnectionBase base) {
-            Watch watch = base.channel().attr(WATCH).getAndSet(null);
-            if (watch != null) {
-                watch.owner().takenOver(watch);
+        if (request.version() == HttpVersion.HTTP_2) {
+            return;
+        }
+        for (RequestHeadDeadline deadline : SERVING) {
+            if (deadline.loop.inEventLoop()) {
+                Watch watch = deadline.watches.remove(request.connection());
+                if (watch != null) {
+                    watch.upgraded = true;
+                    watch.stop();
+                    deadline.visitors.decrementAndGet();
+                    return;
+                }
             }
         }
     }
 
-    private void takenOver(Watch watch) {
-        if (watches.remove(watch.connection) == watch) {
-            watch.upgraded = true;
-            watch.stop();
-            visitors.decrementAndGet();
-        }
+    /** The listener is serving: {@link #takenOver} may find its connections. */
+    void serve() {
+        SERVING.add(this);
+    }
+
+    /** The listener stopped. */
+    void close() {
+        SERVING.remove(this);
     }
 
     /**
@@ -170,10 +181,6 @@ final class RequestHeadDeadline {
 
         Watch(HttpConnection connection) {
             this.connection = connection;
-        }
-
-        RequestHeadDeadline owner() {
-            return RequestHeadDeadline.this;
         }
 
         /** On an HTTP/2 connection, once: GOAWAY with NO_ERROR and the last stream it opened; HTTP/1.1 has Connection: close. */

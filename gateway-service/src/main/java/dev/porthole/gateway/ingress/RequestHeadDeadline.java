@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The idle timeout alone does not stop a slow-loris client: one byte a second keeps it from
  * firing for ever while the connection holds a socket and a decoder. This deadline does not move
  * with the bytes. One instance per listener: its table is touched only on that listener's event
- * loop, and holds one entry per open connection until it upgrades or closes.
+ * loop, and holds one entry per open connection until it is taken over or closes.
  *
  * <p>A request that asks for an upgrade or CONNECT is one like any other until its connection is
  * taken over ({@link ConnectionTakeover}): answered without one (a refusal, a 404), the connection

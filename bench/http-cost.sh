@@ -7,6 +7,10 @@
 #   bench/http-cost.sh                       (needs wrk and redis-server)
 #   WARMUP=60s DURATION=10s bench/http-cost.sh
 #   GATEWAY_JVM='-XX:+PrintCompilation' bench/http-cost.sh   (extra JVM options; also AGENT_JVM)
+# The read and write columns are /proc/<pid>/io's syscr and syscw, which count read() and write()
+# but not recvfrom() and sendto(): the gateway runs Netty's epoll transport, which reads and writes
+# its sockets with those, so its columns show little. perf's syscall tracepoints count them all
+# (docs/performance.md); GATEWAY_JVM=-Dquarkus.vertx.prefer-native-transport=false counts on NIO.
 set -euo pipefail
 # shellcheck source=bench/common.sh
 source "$(dirname "$0")/common.sh"
@@ -60,6 +64,7 @@ echo "tunnel: $rps req/s, p50 $p50, p99 $p99, errors $errors, $requests requests
 paste <(echo "$before") <(echo "$after") | awk -v n="$requests" -v us="$us_per_tick" '
   BEGIN { split("gateway agent upstream", name, " ") }
   { i++; printf "%-9s reads/request %.2f  writes/request %.2f  CPU %.1f us/request\n", name[i], ($4-$1)/n, ($5-$2)/n, ($6-$3)*us/n }'
+echo "(the gateway's reads and writes on epoll are recvfrom/sendto, which these columns do not count)"
 echo "threads (CPU us/request):"
 join "$work/threads-before" "$work/threads-after" | join -a1 - "$work/names" \
   | awk -v n="$requests" -v us="$us_per_tick" -v gw="$gateway_pid" '

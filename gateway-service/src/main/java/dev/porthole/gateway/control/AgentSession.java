@@ -108,7 +108,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
                 || services.logBudgets().of("anonymous sessions", sourceHost).allow();
         this.reports = new SessionReports(services, mux, sessionId, agentId, remoteAddress, logsLifecycle);
         SessionUpkeep upkeep = new SessionUpkeep(services, this, agentId, timers, leases, reports, policies);
-        HandshakeAnswers answers = new HandshakeAnswers(services, mux, sessionId, timers);
+        HandshakeAnswers answers = new HandshakeAnswers(services, mux, sessionId, timers::every);
         this.handshake = new SessionHandshake(this, services, mux, leases, answers, upkeep, reports, policies);
     }
 

@@ -10,6 +10,7 @@ import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.MuxSession;
+import dev.porthole.protocol.mux.Periodic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -37,14 +38,14 @@ final class HandshakeAnswers {
     private final SessionServices services;
     private final MuxSession mux;
     private final String sessionId;
-    /** The session's clock, which the heartbeat beats by too. */
-    private final SessionTimers timers;
+    /** The clock the heartbeat beats by: the session's own timers. */
+    private final Periodic clock;
 
-    HandshakeAnswers(SessionServices services, MuxSession mux, String sessionId, SessionTimers timers) {
+    HandshakeAnswers(SessionServices services, MuxSession mux, String sessionId, Periodic clock) {
         this.services = services;
         this.mux = mux;
         this.sessionId = sessionId;
-        this.timers = timers;
+        this.clock = clock;
     }
 
     /** The highest protocol version both sides speak; empty when they share none. */
@@ -125,7 +126,7 @@ final class HandshakeAnswers {
                 services.config().tunnel().maxStreamsPerSession(),
                 expiresAt));
         mux.startHeartbeat(
-                timers::every,
+                clock,
                 services.config().heartbeat().interval(),
                 services.config().heartbeat().timeout());
     }

@@ -132,7 +132,7 @@ final class RequestHeadDeadline {
             if (deadline.loop.inEventLoop()) {
                 Watch watch = deadline.watches.remove(request.connection());
                 if (watch != null) {
-                    watch.upgraded = true;
+                    watch.takenOver = true;
                     watch.stop();
                     deadline.visitors.decrementAndGet();
                     return;
@@ -175,7 +175,7 @@ final class RequestHeadDeadline {
 
         private long checkAtNanos;
         private int inFlight;
-        private boolean upgraded;
+        private boolean takenOver;
         private boolean h2;
         private boolean goneAway;
 
@@ -199,7 +199,7 @@ final class RequestHeadDeadline {
          * connection costs no timer per request.
          */
         void arm() {
-            if (upgraded) {
+            if (takenOver) {
                 // The response of the request that took the connection over may end after the takeover.
                 return;
             }

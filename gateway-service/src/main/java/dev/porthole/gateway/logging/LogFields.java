@@ -15,7 +15,7 @@ import org.jboss.logging.MDC;
  * session's heap (docs/performance.md). So the block's lines run on a scratch duplicate of the
  * context, whose data goes with it when the block ends; the context itself is left as it was. Off a
  * context (the thread's own MDC), the fields are set on the thread and what was there is restored
- * after.
+ * after. A block nested in another on a context carries only its own fields.
  */
 public final class LogFields implements AutoCloseable {
 

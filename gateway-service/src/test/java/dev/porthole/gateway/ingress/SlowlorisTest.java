@@ -172,9 +172,7 @@ class SlowlorisTest {
     @Test
     void aKeptAliveConnectionThatSendsNoNextRequestIsClosed() throws Exception {
         Watched watched = open();
-        watched.socket()
-                .getOutputStream()
-                .write(("GET /first HTTP/1.1\r\nHost: " + host() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        send(watched, "GET /first HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
         long sent = System.nanoTime();
         await().atMost(Duration.ofSeconds(5)).until(() -> {
             synchronized (watched.received()) {

@@ -9,6 +9,7 @@ import dev.porthole.testing.RedisTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -71,15 +72,18 @@ class ConsoleLiveTest {
         if (cookie != null) {
             options.addHeader("Cookie", ConsoleLogin.COOKIE + "=" + cookie);
         }
-        return client.connect(options)
-                .onSuccess(socket -> {
-                    socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
-                    socket.closeHandler(
-                            ignored -> closed.set(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
-                })
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get();
+        // From an event loop, so that the handlers are in place as the connection completes: from the test's
+        // thread the success callback runs one task later, and a first message sent at once could be dropped.
+        Promise<WebSocket> connected = Promise.promise();
+        vertx.getOrCreateContext()
+                .runOnContext(ignored -> client.connect(options)
+                        .onSuccess(socket -> {
+                            socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
+                            socket.closeHandler(closedNow ->
+                                    closed.set(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
+                        })
+                        .onComplete(connected));
+        return connected.future().toCompletionStage().toCompletableFuture().get();
     }
 
     private void assertRefused(String path, String cookie, String origin, int status) {

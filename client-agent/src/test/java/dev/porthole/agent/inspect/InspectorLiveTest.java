@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.porthole.agent.upstream.UpstreamAddress;
 import dev.porthole.protocol.message.HttpRequestHead;
 import dev.porthole.protocol.message.HttpResponseHead;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -52,7 +53,12 @@ class InspectorLiveTest {
         vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
-    /** Opens the feed; its messages go to {@code messages} from the first one on. */
+    /**
+     * Opens the feed; its messages go to {@code messages} from the first one on. It connects from an
+     * event loop, so that the handler is in place as the connection completes: from the test's
+     * thread, the success callback ran one task later, and on a loaded machine the list the server
+     * sends at once could arrive first and be dropped (one run in about fifty).
+     */
     private WebSocket connect(String query, String origin, List<JsonObject> messages) throws Exception {
         WebSocketConnectOptions options =
                 new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/live" + query);
@@ -61,11 +67,12 @@ class InspectorLiveTest {
         } else {
             options.setAllowOriginHeader(false);
         }
-        return client.connect(options)
-                .onSuccess(socket -> socket.textMessageHandler(text -> messages.add(new JsonObject(text))))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get();
+        Promise<WebSocket> connected = Promise.promise();
+        vertx.getOrCreateContext()
+                .runOnContext(ignored -> client.connect(options)
+                        .onSuccess(socket -> socket.textMessageHandler(text -> messages.add(new JsonObject(text))))
+                        .onComplete(connected));
+        return connected.future().toCompletionStage().toCompletableFuture().get();
     }
 
     private CapturedExchange request(String uri, int status) {

@@ -40,8 +40,6 @@ final class SessionHandshake {
     /** Cancels the close that comes if no HELLO arrives in time. */
     private Runnable helloDeadline = NO_DEADLINE;
 
-    private String agentVersion = "";
-
     SessionHandshake(
             AgentSession session,
             SessionServices services,
@@ -112,8 +110,6 @@ final class SessionHandshake {
             session.protocolError(e.getMessage());
             return;
         }
-        // Shown in logs, events and the admin API: escaped once, here.
-        agentVersion = PeerText.escape(hello.agentVersion());
         if (hello.capabilities().contains(Capabilities.HA)) {
             leases.joinAsHa();
         }
@@ -154,7 +150,8 @@ final class SessionHandshake {
         }
         mux.send(answers.welcome(version, capabilities, results));
         answers.configure(upkeep.start(session.principal()));
-        reports.connected(session.clientId(), agentVersion, leases.held(), policies::describe);
+        // Shown in logs and events: escaped. Not kept: the session has no use for it later.
+        reports.connected(session.clientId(), PeerText.escape(hello.agentVersion()), leases.held(), policies::describe);
         // Grants may have changed while the claims were in flight (regrant), and the claims were made with the old
         // ones.
         session.takeUngranted();

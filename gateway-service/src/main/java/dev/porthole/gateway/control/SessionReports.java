@@ -23,7 +23,8 @@ final class SessionReports {
     private final String sessionId;
     private final String agentId;
     private final String remoteAddress;
-    private final Instant connectedAt = Instant.now();
+    /** Epoch milliseconds: a field rather than an {@code Instant} object for every idle session. */
+    private final long connectedAt = System.currentTimeMillis();
     /** Whether this session's connect and disconnect are logged (see {@link AgentSession}'s constructor). */
     private final boolean logsLifecycle;
 
@@ -43,7 +44,7 @@ final class SessionReports {
     }
 
     Instant connectedAt() {
-        return connectedAt;
+        return Instant.ofEpochMilli(connectedAt);
     }
 
     /** The handshake is done and the tunnels are held: record, count, announce and log the session. */
@@ -107,7 +108,7 @@ final class SessionReports {
     }
 
     private Duration age() {
-        return Duration.between(connectedAt, Instant.now());
+        return Duration.ofMillis(System.currentTimeMillis() - connectedAt);
     }
 
     /** The connection ended before the session became active. */
@@ -139,7 +140,7 @@ final class SessionReports {
                 clientId,
                 agentId,
                 remoteAddress,
-                connectedAt,
+                connectedAt(),
                 held.stream()
                         .map(t -> new SessionRecord.TunnelEntry(
                                 t.kindName(), t.name(), t.publicAddress(), policy.apply(t.name())))

@@ -2,6 +2,8 @@ package dev.porthole.gateway.control;
 
 import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
@@ -13,21 +15,44 @@ import java.util.function.Predicate;
  */
 final class SessionStreams {
 
-    private final Queue<MuxStream> open = new ConcurrentLinkedQueue<>();
+    private static final VarHandle OPEN;
+
+    static {
+        try {
+            OPEN = MethodHandles.lookup().findVarHandle(SessionStreams.class, "open", Queue.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Made when the first stream opens (from whichever thread opens it): an idle session holds no queue. */
+    private volatile Queue<MuxStream> open;
 
     /** Remembers a stream that just opened; safe from any thread. */
     MuxStream track(MuxStream stream) {
-        open.removeIf(MuxStream::isClosed);
+        Queue<MuxStream> streams = open;
+        if (streams == null) {
+            if (stream == null) {
+                return null;
+            }
+            OPEN.compareAndSet(this, null, new ConcurrentLinkedQueue<MuxStream>());
+            streams = open;
+        }
+        streams.removeIf(MuxStream::isClosed);
         if (stream != null) {
-            open.add(stream);
+            streams.add(stream);
         }
         return stream;
     }
 
     /** Resets every open stream that {@code ended} picks, with a reason its agent logs; on the session's context. */
     int reset(Predicate<MuxStream> ended, String reason) {
+        Queue<MuxStream> streams = open;
+        if (streams == null) {
+            return 0;
+        }
         int count = 0;
-        for (MuxStream stream : open) {
+        for (MuxStream stream : streams) {
             if (!stream.isClosed() && ended.test(stream)) {
                 // Cut, not only reset: the visitor's exchange or relay on it learns of it and answers or closes at
                 // once.
@@ -35,7 +60,7 @@ final class SessionStreams {
                 count++;
             }
         }
-        open.removeIf(MuxStream::isClosed);
+        streams.removeIf(MuxStream::isClosed);
         return count;
     }
 }

@@ -26,7 +26,8 @@ final class SessionTimers {
     private final ContextInternal context;
 
     private final MuxSession mux;
-    private final List<Timer> timers = new ArrayList<>();
+    /** Sized for the two an active session keeps (its heartbeat and its refresh). */
+    private final List<Timer> timers = new ArrayList<>(2);
     /** Set once the session is to close when its last stream ends. */
     private Runnable closeOnIdle;
 

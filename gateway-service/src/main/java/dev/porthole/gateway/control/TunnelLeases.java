@@ -28,11 +28,15 @@ final class TunnelLeases {
     /** How this session holds its names; an HA session ({@code ha} in HELLO) joins its agent's other sessions as a holder. */
     private Route route;
 
-    private final List<GrantedTunnel> tunnels = new ArrayList<>();
+    /** Sized for one: most sessions hold one tunnel, and an idle one keeps its list (docs/performance.md). */
+    private final List<GrantedTunnel> tunnels = new ArrayList<>(1);
     /** Tunnels served here that no newer session holds yet, readable from any thread. */
     private volatile int serving;
-    /** Tunnels a newer session on another gateway holds now, after this one sent GOAWAY. */
-    private final Set<TunnelKey> movedAway = new HashSet<>();
+    /**
+     * Tunnels a newer session on another gateway holds now, after this one sent GOAWAY; made when the
+     * first one moves, as most sessions never see one.
+     */
+    private Set<TunnelKey> movedAway = Set.of();
 
     private boolean goneAway;
     private boolean registryWarned;
@@ -70,6 +74,13 @@ final class TunnelLeases {
     /** Whether every tunnel this session held moved to a newer session of its agent. */
     boolean allMovedAway() {
         return !tunnels.isEmpty() && tunnels.stream().allMatch(t -> movedAway.contains(t.key()));
+    }
+
+    private boolean markMovedAway(TunnelKey key) {
+        if (movedAway.isEmpty()) {
+            movedAway = new HashSet<>();
+        }
+        return movedAway.add(key);
     }
 
     /** Serves a granted tunnel on this gateway. */
@@ -146,7 +157,7 @@ final class TunnelLeases {
                         } else if (result.result() == RefreshOutcome.LOST && goneAway) {
                             // Moved with the agent; served here still until this session closes (see
                             // AgentSession.goAway).
-                            if (movedAway.add(tunnel.key())) {
+                            if (markMovedAway(tunnel.key())) {
                                 countServing();
                                 try (LogFields fields = LogFields.of(clientId(), tunnel.name())) {
                                     Log.infof(

@@ -15,7 +15,9 @@ import java.util.Map;
 final class StreamTable {
 
     private final MuxSession.Role role;
-    private final Map<Integer, MuxStream> streams = new HashMap<>();
+    /** Made when the first stream opens: an idle session holds no map (docs/performance.md). */
+    private Map<Integer, MuxStream> streams;
+
     private int nextLocalId;
     private int highestPeerId;
     /** Written on the context only; read from anywhere for statistics. */
@@ -66,25 +68,34 @@ final class StreamTable {
     }
 
     MuxStream get(int id) {
-        return streams.get(id);
+        return streams == null ? null : streams.get(id);
     }
 
     boolean contains(int id) {
-        return streams.containsKey(id);
+        return streams != null && streams.containsKey(id);
     }
 
     void put(int id, MuxStream stream) {
+        if (streams == null) {
+            streams = new HashMap<>();
+        }
         streams.put(id, stream);
         size = streams.size();
     }
 
     void remove(int id) {
+        if (streams == null) {
+            return;
+        }
         streams.remove(id);
         size = streams.size();
     }
 
     /** Removes the stream if it is the one under its id; whether it was. */
     boolean remove(MuxStream stream) {
+        if (streams == null) {
+            return false;
+        }
         boolean removed = streams.remove(stream.id(), stream);
         size = streams.size();
         return removed;
@@ -92,6 +103,9 @@ final class StreamTable {
 
     /** Empties the table; the streams that were open. */
     List<MuxStream> clear() {
+        if (streams == null) {
+            return List.of();
+        }
         List<MuxStream> open = new ArrayList<>(streams.values());
         streams.clear();
         size = 0;

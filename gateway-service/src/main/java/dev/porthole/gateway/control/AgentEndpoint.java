@@ -10,9 +10,9 @@ import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
 import dev.porthole.protocol.event.PortholeEvent;
+import dev.porthole.protocol.mux.ChannelTransport;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
-import dev.porthole.protocol.mux.WebSocketTransport;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -168,24 +168,23 @@ public class AgentEndpoint {
             String agentId,
             String remote,
             String sourceHost) {
-        // Everything the session needs from the upgrade request was read above; Vert.x would keep its
-        // headers for the socket's lifetime (about 1 KiB per idle agent, bench/idle.sh).
-        socket.headers().clear();
-        // The connection's idle handler goes too (a scheduled task per agent): the handshake timeout
+        // The connection's idle handler goes (a scheduled task per agent): the handshake timeout
         // closes an agent that never says HELLO, and the heartbeat one that falls silent after it.
         if (socket instanceof WebSocketInternal internal
                 && internal.channelHandlerContext().pipeline().get(IDLE_HANDLER) != null) {
             internal.channelHandlerContext().pipeline().remove(IDLE_HANDLER);
         }
-        MuxSession mux = new MuxSession(
-                Vertx.currentContext(), new WebSocketTransport(socket), settings, MuxSession.Role.GATEWAY);
+        // The session takes the channel from Vert.x, which would otherwise keep its WebSocket, HTTP
+        // connection and the upgrade request's URI, path and host for as long as the agent stays.
+        ChannelTransport transport = ChannelTransport.of(socket);
+        MuxSession mux = new MuxSession(Vertx.currentContext(), transport, settings, MuxSession.Role.GATEWAY);
         // An agent that does not read what it is sent cannot make the gateway queue answers without bound.
         mux.stopReadingWhileWriteQueueFull();
         // Nor can one that reconnects after each close write a line each time.
         mux.logProtocolErrorsWhile(services.logBudgets().of("protocol errors", sourceHost)::allow);
         AgentSession session = new AgentSession(services, mux, principal, sessionId, agentId, remote, sourceHost);
         mux.listener(session);
-        WebSocketTransport.bind(socket, mux);
+        transport.bind(mux);
         session.start();
     }
 

@@ -1,5 +1,6 @@
 package dev.porthole.gateway.ingress;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -82,7 +83,8 @@ final class RequestHeadDeadline {
         // turns the connection into a raw socket (toNetSocket), Vert.x no longer calls that handler, and
         // the entry would stay in the table for the gateway's lifetime.
         if (connection instanceof ConnectionBase base) {
-            base.channel().closeFuture().addListener(ignored -> closed(connection));
+            watch.onClose = ignored -> closed(connection);
+            base.channel().closeFuture().addListener(watch.onClose);
         } else {
             connection.closeHandler(ignored -> closed(connection));
         }
@@ -135,6 +137,10 @@ final class RequestHeadDeadline {
                     watch.takenOver = true;
                     watch.stop();
                     deadline.visitors.decrementAndGet();
+                    // The listener holds the HTTP connection: a session that takes the channel from Vert.x lets it go.
+                    if (watch.onClose != null && request.connection() instanceof ConnectionBase base) {
+                        base.channel().closeFuture().removeListener(watch.onClose);
+                    }
                     return;
                 }
             }
@@ -176,6 +182,9 @@ final class RequestHeadDeadline {
         private long checkAtNanos;
         private int inFlight;
         private boolean takenOver;
+        /** Removes the watch when the socket closes; null on a connection that is not Vert.x's own. */
+        private ChannelFutureListener onClose;
+
         private boolean h2;
         private boolean goneAway;
 

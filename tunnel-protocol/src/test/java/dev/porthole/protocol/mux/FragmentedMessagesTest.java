@@ -19,10 +19,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** A session bound to a WebSocket takes each message whole, also when the peer split it into fragments, and bounds what it puts together. */
+/**
+ * A session bound to a server WebSocket takes each message whole, also when the peer split it into
+ * fragments, and bounds what it puts together: on Vert.x's WebSocket ({@link WebSocketTransport})
+ * and on the channel taken from it ({@link ChannelTransport}, the gateway's end of an agent's
+ * connection).
+ */
 class FragmentedMessagesTest {
 
     private final Vertx vertx = Vertx.vertx();
@@ -31,21 +36,33 @@ class FragmentedMessagesTest {
     private final AtomicReference<Short> closedWith = new AtomicReference<>();
     private WebSocket client;
 
-    @BeforeEach
-    void connect() throws Exception {
+    /** The two ways a server socket carries a session. */
+    enum Server {
+        VERTX_WEBSOCKET,
+        CHANNEL
+    }
+
+    private void connect(Server kind) throws Exception {
         // The WebSocket limits the gateway sets: one frame of the largest size.
         HttpServerOptions options = new HttpServerOptions()
                 .setMaxWebSocketFrameSize(FrameCodec.DEFAULT_MAX_FRAME_SIZE)
                 .setMaxWebSocketMessageSize(FrameCodec.DEFAULT_MAX_FRAME_SIZE);
         HttpServer server = vertx.createHttpServer(options)
-                .webSocketHandler(socket -> {
-                    MuxSession session = new MuxSession(
-                            vertx.getOrCreateContext(),
-                            new WebSocketTransport(socket),
-                            MuxSettings.DEFAULTS,
-                            MuxSession.Role.GATEWAY);
-                    WebSocketTransport.bind(socket, session);
-                })
+                .requestHandler(request -> request.toWebSocket().onSuccess(socket -> {
+                    if (kind == Server.CHANNEL) {
+                        ChannelTransport transport = ChannelTransport.of(socket);
+                        transport.bind(new MuxSession(
+                                vertx.getOrCreateContext(), transport, MuxSettings.DEFAULTS, MuxSession.Role.GATEWAY));
+                    } else {
+                        WebSocketTransport.bind(
+                                socket,
+                                new MuxSession(
+                                        vertx.getOrCreateContext(),
+                                        new WebSocketTransport(socket),
+                                        MuxSettings.DEFAULTS,
+                                        MuxSession.Role.GATEWAY));
+                    }
+                }))
                 .listen(0, "127.0.0.1")
                 .toCompletionStage()
                 .toCompletableFuture()
@@ -70,15 +87,19 @@ class FragmentedMessagesTest {
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
-    @Test
-    void aWholeMessageIsAnswered() {
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aWholeMessageIsAnswered(Server kind) throws Exception {
+        connect(kind);
         client.writeBinaryMessage(codec.encode(MessageCodec.encode(new Ping(7))));
         await().atMost(Duration.ofSeconds(10)).until(() -> !answers.isEmpty());
         assertThat(answers).containsExactly(new Pong(7));
     }
 
-    @Test
-    void aMessageInThreeFragmentsIsPutTogether() {
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aMessageInThreeFragmentsIsPutTogether(Server kind) throws Exception {
+        connect(kind);
         Buffer ping = codec.encode(MessageCodec.encode(new Ping(42)));
         client.writeFrame(WebSocketFrame.binaryFrame(ping.slice(0, 3), false));
         client.writeFrame(WebSocketFrame.continuationFrame(ping.slice(3, 9), false));
@@ -88,8 +109,10 @@ class FragmentedMessagesTest {
         assertThat(closedWith.get()).isNull();
     }
 
-    @Test
-    void fragmentsAddingUpToMoreThanTheLargestFrameCloseTheConnection() {
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void fragmentsAddingUpToMoreThanTheLargestFrameCloseTheConnection(Server kind) throws Exception {
+        connect(kind);
         Buffer half = Buffer.buffer(new byte[FrameCodec.DEFAULT_MAX_FRAME_SIZE / 2 + 1]);
         client.writeFrame(WebSocketFrame.binaryFrame(half, false));
         client.writeFrame(WebSocketFrame.continuationFrame(half, false));
@@ -98,8 +121,10 @@ class FragmentedMessagesTest {
         assertThat(answers).isEmpty();
     }
 
-    @Test
-    void aTextMessageClosesTheConnection() {
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aTextMessageClosesTheConnection(Server kind) throws Exception {
+        connect(kind);
         client.writeTextMessage("hello");
         await().atMost(Duration.ofSeconds(10)).until(() -> closedWith.get() != null);
         assertThat(closedWith.get()).isEqualTo((short) 1002);

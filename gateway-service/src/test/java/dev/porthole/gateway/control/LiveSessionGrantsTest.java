@@ -40,11 +40,14 @@ import io.vertx.redis.client.RedisAPI;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -225,6 +228,59 @@ class LiveSessionGrantsTest {
                 .extracting(Notice::text)
                 .anySatisfy(text -> assertThat(text).contains("tunnel 'tcp-" + port + "' was closed")));
         agent.close();
+    }
+
+    /**
+     * A client's tunnel limit counts the tunnels its sessions hold: grants held back because another
+     * tunnel of the same HELLO was refused for now (503, TRY_AGAIN_LATER) give their places back, or
+     * the agent's retry would find its own held-back tunnels counted against it.
+     */
+    @Test
+    void grantsHeldBackForARefusalForNowGiveTheirPlacesUnderTheTunnelLimitBack() throws Exception {
+        GRANTS.put(
+                "counted",
+                new Grants(
+                        List.of("counted-a", "counted-b", "counted-c"),
+                        false,
+                        List.of(),
+                        1,
+                        List.of(),
+                        List.of(),
+                        2,
+                        0,
+                        0,
+                        0));
+        // Every port of the gateway's TCP range in use on the host: a random port is refused for now (503).
+        List<ServerSocket> taken = new ArrayList<>();
+        try {
+            for (int port = TcpRangeResource.first(); port <= TcpRangeResource.last(); port++) {
+                try {
+                    taken.add(new ServerSocket(port));
+                } catch (BindException inUse) {
+                    // Held already, by the gateway for another test's tunnel: no free port either way.
+                }
+            }
+            TestAgent heldBack = connect(
+                    "counted",
+                    List.of(
+                            TunnelRequest.http("counted-a", "x:1"),
+                            new TunnelRequest(TunnelKind.TCP, "", 0, false, "x:2")));
+            assertThat(heldBack.awaitWelcome().tunnels()).hasSize(2).noneMatch(TunnelResult::granted);
+            assertThat(heldBack.closeCodeWhenClosed()).isEqualTo(CloseCode.TRY_AGAIN_LATER.code());
+        } finally {
+            for (ServerSocket socket : taken) {
+                socket.close();
+            }
+        }
+
+        TestAgent next = connect(
+                "counted", List.of(TunnelRequest.http("counted-b", "x:1"), TunnelRequest.http("counted-c", "x:2")));
+
+        assertThat(next.awaitWelcome().tunnels())
+                .hasSize(2)
+                .allSatisfy(result ->
+                        assertThat(result.granted()).as(result.message()).isTrue());
+        next.close();
     }
 
     @Test

@@ -184,8 +184,9 @@ public class AgentEndpoint {
         mux.logProtocolErrorsWhile(services.logBudgets().of("protocol errors", sourceHost)::allow);
         AgentSession session = new AgentSession(services, mux, principal, sessionId, agentId, remote, sourceHost);
         mux.listener(session);
-        transport.bind(mux);
+        // Started, then bound: a connection that closed meanwhile is reported to a session that can clean up.
         session.start();
+        transport.bind(mux);
     }
 
     private void reject(HttpServerRequest request, Throwable cause, String remote) {

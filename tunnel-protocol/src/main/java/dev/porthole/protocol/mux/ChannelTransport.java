@@ -87,13 +87,19 @@ public final class ChannelTransport implements FrameTransport {
      */
     public void bind(MuxSession session) {
         context = (ContextInternal) session.context();
+        ChannelHandlerContext taken = vertx;
+        vertx = null;
+        if (!channel.isActive()) {
+            // It closed before the session got it (the agent went while it was authenticated): Vert.x heard of it.
+            context.emit("", why -> session.transportClosed(1006, why));
+            return;
+        }
         ChannelPipeline pipeline = channel.pipeline();
         if (pipeline.get(WebSocketFrameDecoder.class) instanceof ByteToMessageDecoder decoder) {
             // A frame that spans several reads is gathered by reference (see WebSocketTransport).
             decoder.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
         }
-        pipeline.replace(vertx.handler(), "porthole-frames", new Frames(session));
-        vertx = null;
+        pipeline.replace(taken.handler(), "porthole-frames", new Frames(session));
         // Vert.x stopped reading while the upgrade request was handled (the request was paused).
         channel.config().setAutoRead(true);
     }

@@ -51,6 +51,9 @@ class ChannelTransportTest {
     private volatile WeakReference<ServerWebSocket> vertxSocket;
 
     private WebSocket client;
+    private int port;
+    /** Set for a connection that is to close between its upgrade and the session's bind. */
+    private volatile boolean closeBeforeBind;
 
     private record Accepted(MuxSession session, ChannelTransport transport, Channel channel) {}
 
@@ -68,7 +71,7 @@ class ChannelTransportTest {
                 .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         client = vertx.createWebSocketClient()
-                .connect(server.actualPort(), "127.0.0.1", "/")
+                .connect(port = server.actualPort(), "127.0.0.1", "/")
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
@@ -88,6 +91,16 @@ class ChannelTransportTest {
     private void serve(ServerWebSocket socket) {
         vertxSocket = new WeakReference<>(socket);
         Channel channel = ((WebSocketInternal) socket).channelHandlerContext().channel();
+        if (closeBeforeBind) {
+            // Closed now, bound a turn later: Vert.x's handler hears of the close, not the session's.
+            channel.unsafe().close(channel.voidPromise());
+            channel.eventLoop().execute(() -> bind(socket, channel));
+        } else {
+            bind(socket, channel);
+        }
+    }
+
+    private void bind(ServerWebSocket socket, Channel channel) {
         ChannelTransport transport = ChannelTransport.of(socket);
         MuxSession session =
                 new MuxSession(vertx.getOrCreateContext(), transport, MuxSettings.DEFAULTS, MuxSession.Role.GATEWAY);
@@ -164,6 +177,17 @@ class ChannelTransportTest {
         assertThat(sessionClosedWith.get()).startsWith("1000");
         // The client reads again and sees the connection end (else closing Vert.x waits for it).
         clientChannel.config().setAutoRead(true);
+    }
+
+    @Test
+    void aConnectionThatClosedBeforeTheSessionGotItIsReported() throws Exception {
+        accepted.poll(10, TimeUnit.SECONDS);
+        closeBeforeBind = true;
+        vertx.createWebSocketClient().connect(port, "127.0.0.1", "/");
+        Accepted late = accepted.poll(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sessionClosedWith.get() != null);
+        assertThat(sessionClosedWith.get()).startsWith("1006");
+        assertThat(late.channel().isActive()).isFalse();
     }
 
     @Test

@@ -167,8 +167,8 @@ public final class ChannelTransport implements FrameTransport {
                 return;
             }
             pauseReading();
-            if (!channel.isWritable()) {
-                // The close frame would wait behind what the peer is not reading.
+            if (closeSent || !channel.isWritable()) {
+                // A close frame went already, or would wait behind what the peer is not reading.
                 cut();
                 return;
             }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -74,7 +75,7 @@ final class HandshakeAnswers {
         // its lifetime, and a set of its own with its own copies of the words cost about 330 bytes per idle session.
         Set<String> agreed =
                 CAPABILITIES.stream().filter(hello.capabilities()::contains).collect(Collectors.toUnmodifiableSet());
-        return AGREED.computeIfAbsent(agreed, set -> set);
+        return AGREED.computeIfAbsent(agreed, Function.identity());
     }
 
     /** A handshake's answers with its grants held back, and the refusals for now that made it so, in words. */

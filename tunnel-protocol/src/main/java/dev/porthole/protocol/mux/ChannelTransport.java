@@ -47,7 +47,7 @@ public final class ChannelTransport implements FrameTransport {
     static final Duration CLOSING_TIMEOUT = Duration.ofSeconds(10);
 
     /** Vert.x's handler's place in the pipeline until {@link #bind} takes it over, then null: it holds Vert.x's objects. */
-    private ChannelHandlerContext vertx;
+    private ChannelHandlerContext vertxHandler;
 
     private final Channel channel;
     /** The session's context (on the channel's event loop), set by {@link #bind}. */
@@ -63,9 +63,9 @@ public final class ChannelTransport implements FrameTransport {
 
     private String closeReason;
 
-    private ChannelTransport(ChannelHandlerContext vertx) {
-        this.vertx = vertx;
-        this.channel = vertx.channel();
+    private ChannelTransport(ChannelHandlerContext vertxHandler) {
+        this.vertxHandler = vertxHandler;
+        this.channel = vertxHandler.channel();
     }
 
     /**
@@ -87,8 +87,8 @@ public final class ChannelTransport implements FrameTransport {
      */
     public void bind(MuxSession session) {
         context = (ContextInternal) session.context();
-        ChannelHandlerContext taken = vertx;
-        vertx = null;
+        ChannelHandlerContext taken = vertxHandler;
+        vertxHandler = null;
         if (!channel.isActive()) {
             // It closed before the session got it (the agent went while it was authenticated): Vert.x heard of it.
             context.emit("", why -> session.transportClosed(1006, why));

@@ -51,7 +51,7 @@ for id in gw-a gw-b gw-c; do
     PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS="127.0.0.1:$port" PORTHOLE_INTERNAL_TOKEN=$internal \
     PORTHOLE_GATEWAY_REGISTRY_TTL=4s PORTHOLE_GATEWAY_REGISTRY_REFRESH_INTERVAL=1s \
     PORTHOLE_GATEWAY_TCP_HOST=${addr_of[$id]} PORTHOLE_GATEWAY_TCP_PORT_RANGE=$tcp_port-$tcp_port PORTHOLE_GATEWAY_TCP_PUBLIC_HOST=127.0.0.1 \
-    "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/$id.log" 2>&1 & pids+=($!)
+    "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/$id.log" 2>&1 & pids+=($!)
   port_of[$id]=$port; pid_of[$id]=$!
 done
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)

@@ -40,7 +40,7 @@ gateway_log="$logs/flood-gateway.log"
 # does not bound (direct buffers, threads, sockets); by default the heap may grow up to -Xmx.
 heap=(-Xmx256m); [ "${GATEWAY_HEAP:-}" = touched ] && heap=(-Xms256m -Xmx256m -XX:+AlwaysPreTouch)
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
-  "$java" "${jvm[@]}" "${heap[@]}" -jar "$gateway_jar" > "$gateway_log" 2>&1 & pids+=($!); gateway_pid=$!
+  "$java" "${jvm[@]}" "${heap[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$gateway_log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -Xmx128m -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/flood-upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
 "$java" "${jvm[@]}" -Xmx256m -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" \

@@ -28,7 +28,7 @@ jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start_redis grpc-redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
-  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/grpc-gateway.log" 2>&1 & pids+=($!)
+  "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/grpc-gateway.log" 2>&1 & pids+=($!)
 "$java" "${jvm[@]}" -cp "$grpc_cp" dev.porthole.e2e.grpc.GrpcEcho serve "$service_port" > "$logs/grpc-service.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$service_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$service_port" --upstream-protocol h2c --server "http://127.0.0.1:$gateway_port" \

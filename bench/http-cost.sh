@@ -25,7 +25,7 @@ jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 start_redis cost-redis.log
 # shellcheck disable=SC2086
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
-  "$java" "${jvm[@]}" ${GATEWAY_JVM:-} -jar "$gateway_jar" > "$logs/cost-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+  "$java" "${jvm[@]}" "${gateway_jvm[@]}" ${GATEWAY_JVM:-} -jar "$gateway_jar" > "$logs/cost-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/cost-upstream.log" 2>&1 & pids+=($!); upstream_pid=$!
 wait_port "$gateway_port"; wait_port "$upstream_port"
 # shellcheck disable=SC2086

@@ -22,7 +22,7 @@ work=$(mktemp -d)
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 start_redis redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
-  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+  "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
 start_nginx "$nginx_port" ""

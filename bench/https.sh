@@ -37,7 +37,7 @@ QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$
   QUARKUS_HTTP_PORT=$mgmt_port PORTHOLE_GATEWAY_HTTP_DOMAIN=$domain \
   PORTHOLE_GATEWAY_TLS_CERT_FILES="$work/tls.pem" PORTHOLE_GATEWAY_TLS_KEY_FILES="$work/tls.key" \
   PORTHOLE_GATEWAY_TLS_PASSTHROUGH_PORT=$passthrough_port PORTHOLE_GATEWAY_TLS_PASSTHROUGH_HOST=127.0.0.1 PORTHOLE_GATEWAY_AUTH_TOKENS=$token \
-  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+  "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "https://localhost:$gateway_port" --ca "$work/ca.pem" --token "$token" \

@@ -25,7 +25,7 @@ jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 start_redis redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   PORTHOLE_GATEWAY_LIMITS_BANDWIDTH_DOWNLOAD="$rate" \
-  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway-limits.log" 2>&1 & pids+=($!)
+  "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/gateway-limits.log" 2>&1 & pids+=($!)
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream-limits.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" \

@@ -26,7 +26,7 @@ start_redis redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   PORTHOLE_GATEWAY_HTTP_DOMAIN=$domain PORTHOLE_GATEWAY_AUTH_TOKENS=$token \
   PORTHOLE_GATEWAY_TUNNEL_MAX_TUNNELS_PER_SESSION=$((tunnels + 1)) \
-  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/load-gateway.log" 2>&1 & pids+=($!)
+  "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/load-gateway.log" 2>&1 & pids+=($!)
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/load-upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
 

@@ -20,7 +20,7 @@ jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 start_redis redis.log
 # Public mode (no tokens): the three agents get random names.
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port PORTHOLE_GATEWAY_HTTP_HOST=127.0.0.1 \
-  QUARKUS_HTTP_PORT=$mgmt_port "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!)
+  QUARKUS_HTTP_PORT=$mgmt_port "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!)
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
 

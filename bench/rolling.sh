@@ -30,7 +30,7 @@ start_gateway() {
     PORTHOLE_GATEWAY_CLUSTER_INTERNAL_ADDRESS="127.0.0.1:${port_of[$1]}" PORTHOLE_INTERNAL_TOKEN=$internal \
     PORTHOLE_GATEWAY_REGISTRY_TTL=4s PORTHOLE_GATEWAY_REGISTRY_REFRESH_INTERVAL=1s \
     PORTHOLE_GATEWAY_SHUTDOWN_PRE_DRAIN_DELAY="$pre_drain" PORTHOLE_GATEWAY_SHUTDOWN_DRAIN_TIMEOUT=30s \
-    "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/$2.log" 2>&1 & pids+=($!)
+    "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/$2.log" 2>&1 & pids+=($!)
   pid_of[$1]=$!
 }
 # wait_ready <id>: until the gateway's readiness answers 200 (what haproxy checks).

@@ -94,7 +94,7 @@ python3 "$work/tcpbench.py" serve "$upstream_port" > "$logs/tcp-upstream.log" 2>
 start_redis tcp-redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   PORTHOLE_GATEWAY_AUTH_TOKENS=$token PORTHOLE_GATEWAY_TCP_PORT_RANGE="$tcp_port-$tcp_port" \
-  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/tcp-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+  "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/tcp-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 wait_port "$gateway_port"; wait_port "$upstream_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" tcp "$upstream_port" --server "http://127.0.0.1:$gateway_port" --token "$token" \
   > "$logs/tcp-agent.out" 2> "$logs/tcp-agent.log" & pids+=($!); agent_pid=$!

@@ -75,7 +75,7 @@ python3 "$work/udpbench.py" serve "$echo_port" > "$logs/udp-echo.log" 2>&1 & pid
 start_redis udp-redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
   PORTHOLE_GATEWAY_AUTH_TOKENS=$token PORTHOLE_GATEWAY_UDP_PORT_RANGE="$udp_port-$udp_port" \
-  "$java" "${jvm[@]}" -jar "$gateway_jar" > "$logs/udp-gateway.log" 2>&1 & pids+=($!)
+  "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/udp-gateway.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"
 "$java" "${jvm[@]}" -jar "$agent_jar" udp "$echo_port" --server "http://127.0.0.1:$gateway_port" --token "$token" \
   > "$logs/udp-agent.out" 2> "$logs/udp-agent.log" & pids+=($!)

@@ -33,12 +33,18 @@ direct="http://127.0.0.1:$upstream_port"
 tunnel="http://127.0.0.1:$gateway_port"
 proxy="http://127.0.0.1:$nginx_port"
 
-# wrk <label> <connections> <threads> <url> [Host header]
+# machine_jiffies: the machine's idle (idle + iowait) and total CPU time, from /proc/stat.
+machine_jiffies() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t }' /proc/stat; }
+
+# wrk <label> <connections> <threads> <url> [Host header]; also writes the share of the machine's CPU
+# left idle during the run to $out/idle-<label>.txt.
 run_wrk() {
   local label=$1 connections=$2 threads=$3 target=$4 header=${5:-}
   local args=(-t"$threads" -c"$connections" -d"$duration" --latency)
   [ -n "$header" ] && args+=(-H "Host: $header")
+  local before; before=$(machine_jiffies)
   wrk "${args[@]}" "$target/hello" > "$out/wrk-$label.txt" 2>&1
+  machine_jiffies | awk -v b="$before" '{ split(b, x, " "); printf "%.0f%%\n", 100 * ($1 - x[1]) / ($2 - x[2]) }' > "$out/idle-$label.txt"
   wrk_summary "$out/wrk-$label.txt"
 }
 
@@ -87,6 +93,7 @@ echo
 printf "%-28s %12s %12s %12s %9s %9s\n" "" "direct" "nginx" "tunnel" "t/direct" "t/nginx"
 printf "%-28s %12s %12s %12s %9s %9s\n" "requests/s, 50 connections" "$d50_rps" "$n50_rps" "$t50_rps" "$(ratio "$t50_rps" "$d50_rps")" "$(ratio "$t50_rps" "$n50_rps")"
 printf "%-28s %12s %12s %12s\n" "  p50 / p99 latency" "$d50_p50/$d50_p99" "$n50_p50/$n50_p99" "$t50_p50/$t50_p99"
+printf "%-28s %12s %12s %12s\n" "  machine CPU left idle" "$(cat "$out/idle-direct-c50.txt")" "$(cat "$out/idle-nginx-c50.txt")" "$(cat "$out/idle-tunnel-c50.txt")"
 printf "%-28s %12s %12s %12s %9s %9s\n" "requests/s, 1 connection" "$d1_rps" "$n1_rps" "$t1_rps" "$(ratio "$t1_rps" "$d1_rps")" "$(ratio "$t1_rps" "$n1_rps")"
 printf "%-28s %12s %12s %12s\n" "  p50 / p99 latency" "$d1_p50/$d1_p99" "$n1_p50/$n1_p99" "$t1_p50/$t1_p99"
 printf "%-28s %12s %12s %12s %9s %9s\n" "100 MiB download, MiB/s" "$dmb" "$nmb" "$tmb" "$(ratio "$tmb" "$dmb")" "$(ratio "$tmb" "$nmb")"

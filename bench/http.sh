@@ -2,8 +2,9 @@
 # Measures HTTP through a Porthole tunnel against the same upstream reached directly and through a
 # one-hop nginx reverse proxy (the peer a tunnel is compared with: a tunnel is two hops), in one run:
 # requests/s and p50/p99 latency at 50 connections and at 1 connection (wrk), MiB/s for a 100 MiB
-# download (curl), errors, the CPU time the gateway and agent spend per request and per GiB (which a
-# busy machine distorts less than throughput), and their resident memory across repeated downloads.
+# download (curl), errors, the CPU time the gateway and agent spend per request (next to nginx's) and
+# per GiB (which a busy machine distorts less than throughput), the share of the machine's CPU left
+# idle at 50 connections, and their resident memory across repeated downloads.
 #
 #   bench/http.sh              (needs wrk, curl and nginx: apt-get install -y wrk curl nginx-light)
 #   DURATION=20s WARMUP=30s bench/http.sh   (WARMUP: load on each path before measuring, default 20s)
@@ -26,6 +27,7 @@ QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)
 wait_port "$gateway_port"; wait_port "$upstream_port"
 start_nginx "$nginx_port" ""
+nginx_pid=${pids[-1]}
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!); agent_pid=$!
 wait_output "$logs/agent.out"
 url=$(head -1 "$logs/agent.out"); host="${url#http://}"
@@ -37,14 +39,14 @@ proxy="http://127.0.0.1:$nginx_port"
 machine_jiffies() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t }' /proc/stat; }
 
 # wrk <label> <connections> <threads> <url> [Host header]; also writes the share of the machine's CPU
-# left idle during the run to $out/idle-<label>.txt.
+# left idle during the run to $out/cpu-idle-<label>.txt.
 run_wrk() {
   local label=$1 connections=$2 threads=$3 target=$4 header=${5:-}
   local args=(-t"$threads" -c"$connections" -d"$duration" --latency)
   [ -n "$header" ] && args+=(-H "Host: $header")
   local before; before=$(machine_jiffies)
   wrk "${args[@]}" "$target/hello" > "$out/wrk-$label.txt" 2>&1
-  machine_jiffies | awk -v b="$before" '{ split(b, x, " "); printf "%.0f%%\n", 100 * ($1 - x[1]) / ($2 - x[2]) }' > "$out/idle-$label.txt"
+  machine_jiffies | awk -v b="$before" '{ split(b, x, " "); printf "%.0f%%\n", 100 * ($1 - x[1]) / ($2 - x[2]) }' > "$out/cpu-idle-$label.txt"
   wrk_summary "$out/wrk-$label.txt"
 }
 
@@ -54,11 +56,19 @@ wrk -t2 -c50 -d5s "$proxy/hello" > /dev/null 2>&1
 warm_up_tunnel "$warmup" -H "Host: $host" "$tunnel/hello"
 
 read -r d50_rps d50_p50 d50_p99 d50_err < <(run_wrk direct-c50 50 2 "$direct")
+ticks_before=$(cpu_ticks "$nginx_pid")
 read -r n50_rps n50_p50 n50_p99 n50_err < <(run_wrk nginx-c50 50 2 "$proxy")
+nginx_ticks_c50=$(( $(cpu_ticks "$nginx_pid") - ticks_before ))
+n50_requests=$(awk '/requests in/ {print $1}' "$out/wrk-nginx-c50.txt")
 ticks_before=$(cpu_ticks "$gateway_pid" "$agent_pid")
 read -r t50_rps t50_p50 t50_p99 t50_err < <(run_wrk tunnel-c50 50 2 "$tunnel" "$host")
 ticks_c50=$(( $(cpu_ticks "$gateway_pid" "$agent_pid") - ticks_before ))
 t50_requests=$(awk '/requests in/ {print $1}' "$out/wrk-tunnel-c50.txt")
+# wrk counts failed responses but does not say what they were: one request made now shows it.
+t50_sample=""
+if [ "$t50_err" -gt 0 ]; then
+  t50_sample=$(curl -s -H "Host: $host" -w ' (HTTP %{http_code})' "$tunnel/hello" | tr '\n' ' ' | head -c 300)
+fi
 read -r d1_rps d1_p50 d1_p99 d1_err < <(run_wrk direct-c1 1 1 "$direct")
 read -r n1_rps n1_p50 n1_p99 n1_err < <(run_wrk nginx-c1 1 1 "$proxy")
 read -r t1_rps t1_p50 t1_p99 t1_err < <(run_wrk tunnel-c1 1 1 "$tunnel" "$host")
@@ -93,13 +103,15 @@ echo
 printf "%-28s %12s %12s %12s %9s %9s\n" "" "direct" "nginx" "tunnel" "t/direct" "t/nginx"
 printf "%-28s %12s %12s %12s %9s %9s\n" "requests/s, 50 connections" "$d50_rps" "$n50_rps" "$t50_rps" "$(ratio "$t50_rps" "$d50_rps")" "$(ratio "$t50_rps" "$n50_rps")"
 printf "%-28s %12s %12s %12s\n" "  p50 / p99 latency" "$d50_p50/$d50_p99" "$n50_p50/$n50_p99" "$t50_p50/$t50_p99"
-printf "%-28s %12s %12s %12s\n" "  machine CPU left idle" "$(cat "$out/idle-direct-c50.txt")" "$(cat "$out/idle-nginx-c50.txt")" "$(cat "$out/idle-tunnel-c50.txt")"
+printf "%-28s %12s %12s %12s\n" "  machine CPU left idle" "$(cat "$out/cpu-idle-direct-c50.txt")" "$(cat "$out/cpu-idle-nginx-c50.txt")" "$(cat "$out/cpu-idle-tunnel-c50.txt")"
 printf "%-28s %12s %12s %12s %9s %9s\n" "requests/s, 1 connection" "$d1_rps" "$n1_rps" "$t1_rps" "$(ratio "$t1_rps" "$d1_rps")" "$(ratio "$t1_rps" "$n1_rps")"
 printf "%-28s %12s %12s %12s\n" "  p50 / p99 latency" "$d1_p50/$d1_p99" "$n1_p50/$n1_p99" "$t1_p50/$t1_p99"
 printf "%-28s %12s %12s %12s %9s %9s\n" "100 MiB download, MiB/s" "$dmb" "$nmb" "$tmb" "$(ratio "$tmb" "$dmb")" "$(ratio "$tmb" "$nmb")"
 printf "%-28s %s | %s | %s\n" "  every run, MiB/s" "${direct_speeds[*]}" "${proxy_speeds[*]}" "${tunnel_speeds[*]}"
-awk -v t="$ticks_c50" -v hz="$tick_hz" -v n="$t50_requests" 'BEGIN { if (n > 0) printf "gateway + agent CPU per request, 50 connections: %.1f us\n", t / hz / n * 1e6 }'
+awk -v t="$ticks_c50" -v hz="$tick_hz" -v n="$t50_requests" -v nt="$nginx_ticks_c50" -v nn="$n50_requests" 'BEGIN {
+  if (n > 0 && nn > 0) printf "gateway + agent CPU per request, 50 connections: %.1f us (nginx: %.1f us)\n", t / hz / n * 1e6, nt / hz / nn * 1e6 }'
 awk -v t="$tunnel_ticks" -v hz="$tick_hz" -v n="$downloads" 'BEGIN { printf "gateway + agent CPU per GiB downloaded: %.2f s\n", t / hz / (n * 100 / 1024) }'
 echo "errors (non-2xx + socket): direct $((d50_err + d1_err)), nginx $((n50_err + n1_err)), tunnel $((t50_err + t1_err))"
+[ -z "$t50_sample" ] || echo "  a request through the tunnel right after its 50-connection run: $t50_sample"
 echo "resident MiB after each download: gateway ${gateway_rss[*]}; agent ${agent_rss[*]}"
 } | tee "$out/summary.txt"

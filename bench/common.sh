@@ -60,6 +60,18 @@ warm_up_tunnel() {
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 # wait_output <file>: waits up to 30 s until a process started in the background has written to <file>.
 wait_output() { for _ in $(seq 1 300); do [ -s "$1" ] && break; sleep 0.1; done; }
+# wait_tunnel <url> <Host header>: waits up to 10 s for a 200 through the tunnel; stops with the last
+# answer otherwise (a run that measures error pages says nothing about the tunnel).
+wait_tunnel() {
+  local answer=""
+  for _ in $(seq 1 50); do
+    answer=$(curl -s -m 2 -H "Host: $2" -w '\n(HTTP %{http_code})' "$1" 2>&1 || true)
+    [[ $answer == *"(HTTP 200)" ]] && return 0
+    sleep 0.2
+  done
+  echo "bench: the tunnel at $2 does not answer 200; its last answer: $(echo "$answer" | tr '\n' ' ' | head -c 400)" >&2
+  exit 1
+}
 rss_mib() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 load_cp="client-agent/target/quarkus-app/app/*:client-agent/target/quarkus-app/lib/main/*:client-agent/target/quarkus-app/lib/boot/*"
 jcmd="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"

@@ -48,6 +48,7 @@ thread_ticks() {
   done | sort
 }
 
+wait_tunnel "$tunnel" "$host"
 warm_up_tunnel "$warmup" -H "Host: $host" "$tunnel"
 before=$(process_counters); thread_ticks > "$work/threads-before"
 wrk -t2 -c50 -d"$duration" --latency -H "Host: $host" "$tunnel" > "$work/wrk.txt"

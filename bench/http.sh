@@ -53,6 +53,7 @@ run_wrk() {
 # Warm both paths up so that the JIT has compiled the hot code before we measure.
 wrk -t2 -c50 -d5s "$direct/hello" > /dev/null 2>&1
 wrk -t2 -c50 -d5s "$proxy/hello" > /dev/null 2>&1
+wait_tunnel "$tunnel/hello" "$host"
 warm_up_tunnel "$warmup" -H "Host: $host" "$tunnel/hello"
 
 read -r d50_rps d50_p50 d50_p99 d50_err < <(run_wrk direct-c50 50 2 "$direct")

@@ -29,8 +29,13 @@ ensure_jars() {
 
 # bench_start <folder below bench/results, or ""> <tool>...: sets out (bench/results/<folder>) and logs
 # (<out>/logs) and makes them, stops when a tool is missing, builds the jars if they are missing.
+# The last run's *.out files go: a script reads the tunnel's URL from the agent's, and a process started
+# with `> file &` empties its file only once it runs, so a wait right after the start could still see
+# (and read) the last run's URL, or an empty file, as one bench/http.sh did (no Host header: every
+# request through the tunnel answered 421).
 bench_start() {
   out="$root/bench/results${1:+/$1}"; logs="$out/logs"; mkdir -p "$logs"; shift
+  rm -f "$logs"/*.out
   require_tools "$@"
   ensure_jars
 }

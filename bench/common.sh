@@ -91,7 +91,8 @@ start_redis() {
 
 # start_nginx <port> <listen parameters> [server directives]: nginx on 127.0.0.1:<port> in front of the
 # upstream on upstream_port, one hop over kept-alive connections, one worker per core, unbuffered; its
-# files in work, in pids. E.g. start_nginx "$nginx_port" " ssl" "ssl_certificate ...;".
+# files in work, its master's pid in pids and nginx_pid.
+# E.g. start_nginx "$nginx_port" " ssl" "ssl_certificate ...;".
 start_nginx() {
   mkdir -p "$work/nginx"
   cat > "$work/nginx.conf" <<CONF
@@ -111,7 +112,7 @@ http {
   }
 }
 CONF
-  nginx -c "$work/nginx.conf" -g 'daemon off;' > "$logs/nginx.log" 2>&1 & pids+=($!)
+  nginx -c "$work/nginx.conf" -g 'daemon off;' > "$logs/nginx.log" 2>&1 & pids+=($!); nginx_pid=$!
   wait_port "$1"
 }
 

@@ -1,26 +1,28 @@
 #!/usr/bin/env bash
-# Where a tunnelled HTTP request's cost goes: read and write system calls and CPU per request for the
-# gateway, the agent and the demo upstream (a plain Vert.x server, for scale), and CPU per request for
-# each gateway and agent thread (event loops, the C2 compiler, GC), around one `wrk -c50` run after a
-# warm-up. docs/performance.md quotes it; bench/http.sh gives the throughput next to nginx.
+# Where a tunnelled HTTP request's cost goes: CPU per request for the gateway, the agent and the demo
+# upstream (a plain Vert.x server, for scale), and for each gateway and agent thread (event loops, the
+# C2 compiler, GC), around one `wrk -c50` run after a warm-up; then, with perf, the system calls and
+# context switches per request of each process, through the tunnel and through a one-hop nginx proxy
+# to the same upstream (a second run each: counting slows them, so the CPU figures come from the
+# first). docs/performance.md quotes it; bench/http.sh gives the throughput next to nginx.
 #
-#   bench/http-cost.sh                       (needs wrk and redis-server)
+#   bench/http-cost.sh                       (needs wrk, nginx and redis-server; perf for the counts)
 #   WARMUP=60s DURATION=10s bench/http-cost.sh
 #   GATEWAY_JVM='-XX:+PrintCompilation' bench/http-cost.sh   (extra JVM options; also AGENT_JVM)
-# The read and write columns are /proc/<pid>/io's syscr and syscw, which count read() and write()
-# but not recvfrom() and sendto(): the gateway runs Netty's epoll transport, which reads and writes
-# its sockets with those, so its columns show little. perf's syscall tracepoints count them all
-# (docs/performance.md); GATEWAY_JVM=-Dquarkus.vertx.prefer-native-transport=false counts on NIO.
+# The counts are perf's raw_syscalls:sys_enter tracepoint (every system call: Netty's epoll transport
+# reads and writes with recvfrom and sendto, which /proc/<pid>/io does not count) and its
+# context-switches event. Without perf, or without the right to trace (root, or
+# kernel.perf_event_paranoid at most 1), the script says so and skips them.
 set -euo pipefail
 # shellcheck source=bench/common.sh
 source "$(dirname "$0")/common.sh"
-bench_start "" wrk redis-server
+bench_start "" wrk nginx redis-server
 duration="${DURATION:-10s}"
 
 work=$(mktemp -d)
 stop_on_exit 'rm -rf "$work"'
 
-gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
+gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 start_redis cost-redis.log
 # shellcheck disable=SC2086
@@ -28,18 +30,18 @@ QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$
   "$java" "${jvm[@]}" "${gateway_jvm[@]}" ${GATEWAY_JVM:-} -jar "$gateway_jar" > "$logs/cost-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
 "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/cost-upstream.log" 2>&1 & pids+=($!); upstream_pid=$!
 wait_port "$gateway_port"; wait_port "$upstream_port"
+start_nginx "$nginx_port" ""
 # shellcheck disable=SC2086
 "$java" "${jvm[@]}" ${AGENT_JVM:-} -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" \
   > "$work/agent.out" 2> "$logs/cost-agent.log" & pids+=($!); agent_pid=$!
 for _ in $(seq 1 300); do grep -q '^http' "$work/agent.out" && break; sleep 0.1; done
 url=$(grep -m1 '^http' "$work/agent.out"); host="${url#http://}"
 tunnel="http://127.0.0.1:$gateway_port/hello"
+proxy="http://127.0.0.1:$nginx_port/hello"
 
-# process_counters: "read-calls write-calls cpu-ticks" for the gateway, the agent and the upstream, a line each.
-process_counters() {
-  for pid in "$gateway_pid" "$agent_pid" "$upstream_pid"; do
-    echo "$(awk '/^syscr|^syscw/ {printf "%s ", $2}' "/proc/$pid/io")$(awk '{print $14 + $15}' "/proc/$pid/stat")"
-  done
+# process_ticks: the CPU ticks of the gateway, the agent and the upstream, a line each.
+process_ticks() {
+  for pid in "$gateway_pid" "$agent_pid" "$upstream_pid"; do awk '{print $14 + $15}' "/proc/$pid/stat"; done
 }
 # thread_ticks: "tid pid cpu-ticks" for every gateway and agent thread.
 thread_ticks() {
@@ -50,9 +52,9 @@ thread_ticks() {
 
 wait_tunnel "$tunnel" "$host"
 warm_up_tunnel "$warmup" -H "Host: $host" "$tunnel"
-before=$(process_counters); thread_ticks > "$work/threads-before"
+before=$(process_ticks); thread_ticks > "$work/threads-before"
 wrk -t2 -c50 -d"$duration" --latency -H "Host: $host" "$tunnel" > "$work/wrk.txt"
-after=$(process_counters); thread_ticks > "$work/threads-after"
+after=$(process_ticks); thread_ticks > "$work/threads-after"
 # Thread names by native id (jcmd prints nid in decimal on JDK 25).
 for pid in "$gateway_pid" "$agent_pid"; do "$jcmd" "$pid" Thread.print; done \
   | sed -nE 's/^"([^"]*)".* nid=([0-9]+).*/\2 \1/p' | tr ' ' '_' | sed 's/_/ /' | sort > "$work/names"
@@ -64,10 +66,40 @@ echo "Porthole HTTP request cost, $(date -u +%FT%RZ), load average $(cut -d' ' -
 echo "tunnel: $rps req/s, p50 $p50, p99 $p99, errors $errors, $requests requests"
 paste <(echo "$before") <(echo "$after") | awk -v n="$requests" -v us="$us_per_tick" '
   BEGIN { split("gateway agent upstream", name, " ") }
-  { i++; printf "%-9s reads/request %.2f  writes/request %.2f  CPU %.1f us/request\n", name[i], ($4-$1)/n, ($5-$2)/n, ($6-$3)*us/n }'
-echo "(the gateway's reads and writes on epoll are recvfrom/sendto, which these columns do not count)"
+  { i++; printf "%-9s CPU %.1f us/request\n", name[i], ($2-$1)*us/n }'
 echo "threads (CPU us/request):"
 join "$work/threads-before" "$work/threads-after" | join -a1 - "$work/names" \
   | awk -v n="$requests" -v us="$us_per_tick" -v gw="$gateway_pid" '
       { d = $5 - $3; if (d > 0) printf "  %-8s %-36s %.1f\n", ($2 == gw ? "gateway" : "agent"), ($6 == "" ? $1 : $6), d*us/n }' \
   | sort -k3 -rn | head -12
+
+# count_run <label> <url> <Host header> <name>=<pid>...: one more wrk -c50 run with perf counting each
+# process's system calls and context switches; prints them per request.
+count_run() {
+  local label=$1 url=$2 host_header=$3; shift 3
+  local names=() counters=()
+  for named in "$@"; do
+    names+=("${named%%=*}")
+    perf stat -x, -e raw_syscalls:sys_enter,context-switches -p "${named#*=}" -o "$work/perf-$label-${named%%=*}.txt" &
+    counters+=($!)
+  done
+  sleep 0.5 # perf attaches
+  wrk -t2 -c50 -d"$duration" -H "Host: $host_header" "$url" > "$work/wrk-count-$label.txt"
+  kill -INT "${counters[@]}"; wait "${counters[@]}" 2>/dev/null || true
+  local n; n=$(awk '/requests in/ {print $1}' "$work/wrk-count-$label.txt")
+  echo "$label ($(awk '/Requests\/sec/ {printf "%d", $2}' "$work/wrk-count-$label.txt") req/s while counted):"
+  for name in "${names[@]}"; do
+    awk -F, -v n="$n" -v name="$name" '$3 ~ /sys_enter/ {s=$1} $3 ~ /context-switches/ {c=$1}
+      END {printf "  %-9s system calls %.2f/request  context switches %.2f/request\n", name, s/n, c/n}' "$work/perf-$label-$name.txt"
+  done
+}
+if ! command -v perf > /dev/null; then
+  echo "system calls per request: skipped (no perf: apt-get install -y linux-perf)"
+elif ! perf stat -e raw_syscalls:sys_enter -p "$gateway_pid" -- sleep 0.1 > /dev/null 2>&1; then
+  echo "system calls per request: skipped (perf may not trace here: run as root, or sysctl kernel.perf_event_paranoid=1)"
+else
+  warm_up_tunnel 8s -H "Host: 127.0.0.1:$nginx_port" "$proxy"
+  workers=$(pgrep -d, -P "$nginx_pid")
+  count_run tunnel "$tunnel" "$host" gateway="$gateway_pid" agent="$agent_pid" upstream="$upstream_pid"
+  count_run nginx "$proxy" "127.0.0.1:$nginx_port" nginx="$workers" upstream="$upstream_pid"
+fi

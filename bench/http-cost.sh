@@ -39,9 +39,17 @@ url=$(grep -m1 '^http' "$work/agent.out"); host="${url#http://}"
 tunnel="http://127.0.0.1:$gateway_port/hello"
 proxy="http://127.0.0.1:$nginx_port/hello"
 
-# process_ticks: the CPU ticks of the gateway, the agent and the upstream, a line each.
+# process_ticks <pid>...: "user system" CPU ticks of each process, a line each.
 process_ticks() {
-  for pid in "$gateway_pid" "$agent_pid" "$upstream_pid"; do awk '{print $14 + $15}' "/proc/$pid/stat"; done
+  for pid in "$@"; do awk '{print $14, $15}' "/proc/$pid/stat"; done
+}
+# cpu_lines <requests> <before> <after> <name>...: each process's CPU per request, and its kernel share.
+cpu_lines() {
+  local n=$1 before=$2 after=$3; shift 3
+  paste <(echo "$before") <(echo "$after") | awk -v n="$n" -v us="$us_per_tick" -v names="$*" '
+    BEGIN { split(names, name, " ") }
+    { i++; all = ($3 + $4 - $1 - $2) * us / n; sys = ($4 - $2) * us / n
+      printf "%-9s CPU %5.1f us/request, in the kernel %5.1f\n", name[i], all, sys }'
 }
 # thread_ticks: "tid pid cpu-ticks" for every gateway and agent thread.
 thread_ticks() {
@@ -52,9 +60,9 @@ thread_ticks() {
 
 wait_tunnel "$tunnel" "$host"
 warm_up_tunnel "$warmup" -H "Host: $host" "$tunnel"
-before=$(process_ticks); thread_ticks > "$work/threads-before"
+before=$(process_ticks "$gateway_pid" "$agent_pid" "$upstream_pid"); thread_ticks > "$work/threads-before"
 wrk -t2 -c50 -d"$duration" --latency -H "Host: $host" "$tunnel" > "$work/wrk.txt"
-after=$(process_ticks); thread_ticks > "$work/threads-after"
+after=$(process_ticks "$gateway_pid" "$agent_pid" "$upstream_pid"); thread_ticks > "$work/threads-after"
 # Thread names by native id (jcmd prints nid in decimal on JDK 25).
 for pid in "$gateway_pid" "$agent_pid"; do "$jcmd" "$pid" Thread.print; done \
   | sed -nE 's/^"([^"]*)".* nid=([0-9]+).*/\2 \1/p' | tr ' ' '_' | sed 's/_/ /' | sort > "$work/names"
@@ -64,14 +72,27 @@ us_per_tick=$((1000000 / $(getconf CLK_TCK)))
 read -r rps p50 p99 errors < <(wrk_summary "$work/wrk.txt")
 echo "Porthole HTTP request cost, $(date -u +%FT%RZ), load average $(cut -d' ' -f1-3 /proc/loadavg), wrk -c50 $duration after $warmup"
 echo "tunnel: $rps req/s, p50 $p50, p99 $p99, errors $errors, $requests requests"
-paste <(echo "$before") <(echo "$after") | awk -v n="$requests" -v us="$us_per_tick" '
-  BEGIN { split("gateway agent upstream", name, " ") }
-  { i++; printf "%-9s CPU %.1f us/request\n", name[i], ($2-$1)*us/n }'
+cpu_lines "$requests" "$before" "$after" gateway agent upstream
 echo "threads (CPU us/request):"
 join "$work/threads-before" "$work/threads-after" | join -a1 - "$work/names" \
   | awk -v n="$requests" -v us="$us_per_tick" -v gw="$gateway_pid" '
       { d = $5 - $3; if (d > 0) printf "  %-8s %-36s %.1f\n", ($2 == gw ? "gateway" : "agent"), ($6 == "" ? $1 : $6), d*us/n }' \
   | sort -k3 -rn | head -12
+
+# The same through the one-hop nginx: its workers' CPU, and the upstream's for the same requests.
+warm_up_tunnel 8s -H "Host: 127.0.0.1:$nginx_port" "$proxy"
+workers=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
+# shellcheck disable=SC2086
+before=$(process_ticks $workers "$upstream_pid")
+wrk -t2 -c50 -d"$duration" --latency "$proxy" > "$work/wrk-nginx.txt"
+# shellcheck disable=SC2086
+after=$(process_ticks $workers "$upstream_pid")
+read -r nginx_rps nginx_p50 _ nginx_errors < <(wrk_summary "$work/wrk-nginx.txt")
+echo "nginx: $nginx_rps req/s, p50 $nginx_p50, errors $nginx_errors"
+sum_ticks() { awk -v k="$1" 'NR <= k { u += $1; s += $2; next } { print u, s; print; exit }'; }
+worker_count=$(echo "$workers" | wc -w)
+cpu_lines "$(awk '/requests in/ {print $1}' "$work/wrk-nginx.txt")" \
+  "$(echo "$before" | sum_ticks "$worker_count")" "$(echo "$after" | sum_ticks "$worker_count")" nginx upstream
 
 # count_run <label> <url> <Host header> <name>=<pid>...: one more wrk -c50 run with perf counting each
 # process's system calls and context switches; prints them per request.
@@ -98,8 +119,6 @@ if ! command -v perf > /dev/null; then
 elif ! perf stat -e raw_syscalls:sys_enter -p "$gateway_pid" -- sleep 0.1 > /dev/null 2>&1; then
   echo "system calls per request: skipped (perf may not trace here: run as root, or sysctl kernel.perf_event_paranoid=1)"
 else
-  warm_up_tunnel 8s -H "Host: 127.0.0.1:$nginx_port" "$proxy"
-  workers=$(pgrep -d, -P "$nginx_pid")
   count_run tunnel "$tunnel" "$host" gateway="$gateway_pid" agent="$agent_pid" upstream="$upstream_pid"
-  count_run nginx "$proxy" "127.0.0.1:$nginx_port" nginx="$workers" upstream="$upstream_pid"
+  count_run nginx "$proxy" "127.0.0.1:$nginx_port" nginx="$(echo $workers | tr ' ' ,)" upstream="$upstream_pid"
 fi

@@ -89,6 +89,27 @@ start_redis() {
   wait_port "$redis_port"
 }
 
+# start_http_stack <log prefix>: a Redis, a gateway (JVM options from gateway_jvm and GATEWAY_JVM) and
+# the demo upstream (a plain Vert.x server), the three in pids, waited for; sets jvm (the options every
+# bench JVM gets), redis_port, gateway_port, gateway_pid, upstream_port and upstream_pid. Logs go to
+# $logs/<prefix>gateway.log and <prefix>upstream.log.
+start_http_stack() {
+  jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
+  gateway_port=$(free_port); upstream_port=$(free_port)
+  local mgmt_port; mgmt_port=$(free_port)
+  start_redis "${1}redis.log"
+  # shellcheck disable=SC2086
+  QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
+    "$java" "${jvm[@]}" "${gateway_jvm[@]}" ${GATEWAY_JVM:-} -jar "$gateway_jar" > "$logs/${1}gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+  "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/${1}upstream.log" 2>&1 & pids+=($!); upstream_pid=$!
+  wait_port "$gateway_port"; wait_port "$upstream_port"
+}
+
+# machine_jiffies: the machine's idle (idle + iowait) and total CPU time, from /proc/stat.
+machine_jiffies() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t }' /proc/stat; }
+# idle_percent_since <machine_jiffies output>: the share of the machine's CPU left idle since then, e.g. 18.
+idle_percent_since() { machine_jiffies | awk -v b="$1" '{ split(b, x, " "); printf "%.0f\n", 100 * ($1 - x[1]) / ($2 - x[2]) }'; }
+
 # start_nginx <port> <listen parameters> [server directives]: nginx on 127.0.0.1:<port> in front of the
 # upstream on upstream_port, one hop over kept-alive connections, one worker per core, unbuffered; its
 # files in work, its master's pid in pids and nginx_pid.

@@ -22,14 +22,8 @@ duration="${DURATION:-10s}"
 work=$(mktemp -d)
 stop_on_exit 'rm -rf "$work"'
 
-gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
-jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-start_redis cost-redis.log
-# shellcheck disable=SC2086
-QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
-  "$java" "${jvm[@]}" "${gateway_jvm[@]}" ${GATEWAY_JVM:-} -jar "$gateway_jar" > "$logs/cost-gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
-"$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/cost-upstream.log" 2>&1 & pids+=($!); upstream_pid=$!
-wait_port "$gateway_port"; wait_port "$upstream_port"
+nginx_port=$(free_port)
+start_http_stack cost-
 start_nginx "$nginx_port" ""
 # shellcheck disable=SC2086
 "$java" "${jvm[@]}" ${AGENT_JVM:-} -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" \

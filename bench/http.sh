@@ -18,14 +18,9 @@ size=$((100 * 1024 * 1024))
 
 stop_on_exit 'rm -rf "$work"'
 
-gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
+nginx_port=$(free_port)
 work=$(mktemp -d)
-jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-start_redis redis.log
-QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
-  "$java" "${jvm[@]}" "${gateway_jvm[@]}" -jar "$gateway_jar" > "$logs/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
-"$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/upstream.log" 2>&1 & pids+=($!)
-wait_port "$gateway_port"; wait_port "$upstream_port"
+start_http_stack ""
 start_nginx "$nginx_port" ""
 "$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!); agent_pid=$!
 wait_output "$logs/agent.out"
@@ -33,9 +28,6 @@ url=$(head -1 "$logs/agent.out"); host="${url#http://}"
 direct="http://127.0.0.1:$upstream_port"
 tunnel="http://127.0.0.1:$gateway_port"
 proxy="http://127.0.0.1:$nginx_port"
-
-# machine_jiffies: the machine's idle (idle + iowait) and total CPU time, from /proc/stat.
-machine_jiffies() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t }' /proc/stat; }
 
 # wrk <label> <connections> <threads> <url> [Host header]; also writes the share of the machine's CPU
 # left idle during the run to $out/cpu-idle-<label>.txt.
@@ -45,7 +37,7 @@ run_wrk() {
   [ -n "$header" ] && args+=(-H "Host: $header")
   local before; before=$(machine_jiffies)
   wrk "${args[@]}" "$target/hello" > "$out/wrk-$label.txt" 2>&1
-  machine_jiffies | awk -v b="$before" '{ split(b, x, " "); printf "%.0f%%\n", 100 * ($1 - x[1]) / ($2 - x[2]) }' > "$out/cpu-idle-$label.txt"
+  echo "$(idle_percent_since "$before")%" > "$out/cpu-idle-$label.txt"
   wrk_summary "$out/wrk-$label.txt"
 }
 

@@ -3,7 +3,7 @@
 # requests/s and the machine's idle CPU share with 50 visitor connections through one tunnel (one
 # agent, one connection to the gateway) and spread over AGENTS tunnels (AGENTS agent processes on the
 # same upstream, one connection each, wrk split evenly), with a one-hop nginx to the same upstream for
-# scale. docs/performance.md quotes it ("One agent connection is a serial stage").
+# scale. docs/performance.md quotes it ("System calls, kernel time and one agent connection").
 #
 #   bench/http-agents.sh                  (needs wrk, nginx and redis-server)
 #   AGENTS=3 ROUNDS=5 DURATION=8s bench/http-agents.sh

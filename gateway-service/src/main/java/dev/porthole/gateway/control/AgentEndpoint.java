@@ -6,6 +6,7 @@ import dev.porthole.gateway.auth.AgentSourceAddress;
 import dev.porthole.gateway.config.GatewayConfig;
 import dev.porthole.gateway.config.TunnelConfig;
 import dev.porthole.gateway.ingress.ConnectionTakeover;
+import dev.porthole.gateway.registry.PoolLane;
 import dev.porthole.protocol.PeerText;
 import dev.porthole.protocol.auth.AgentCredentials;
 import dev.porthole.protocol.auth.Principal;
@@ -37,6 +38,8 @@ public class AgentEndpoint {
     public static final String AGENT_HEADER = "X-Porthole-Agent";
     /** Header carrying the client id (a JWT's {@code tid} must match it). */
     public static final String CLIENT_HEADER = "X-Porthole-Client";
+    /** Header carrying which lane of its pool a connection is (capability {@code pool}); 0 without it. */
+    public static final String LANE_HEADER = "X-Porthole-Lane";
 
     /** How long an agent refused for its client's session limit waits before trying again. */
     static final long SESSION_RETRY_SECONDS = 15;
@@ -87,6 +90,14 @@ public class AgentEndpoint {
                             "This is the Porthole agent endpoint. Connect with the porthole agent, for example: porthole http 3000\n");
             return;
         }
+        int lane = lane(request.getHeader(LANE_HEADER));
+        if (lane < 0) {
+            request.response()
+                    .setStatusCode(400)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .end(LANE_HEADER + " must be a whole number from 0 to " + (PoolLane.MAX_LANES - 1) + "\n");
+            return;
+        }
         String agentId = request.getHeader(AGENT_HEADER);
         if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
             agentId = "anonymous-" + randomId(10);
@@ -115,7 +126,7 @@ public class AgentEndpoint {
                     } else {
                         ConnectionTakeover.toWebSocket(request)
                                 .onSuccess(socket ->
-                                        startSession(socket, result.result(), sessionId, id, remote, sourceHost))
+                                        startSession(socket, result.result(), sessionId, id, lane, remote, sourceHost))
                                 .onFailure(error -> {
                                     services.publicPlaces().release(sessionId);
                                     Log.debugf("agent upgrade from %s failed: %s", remote, error.getMessage());
@@ -166,6 +177,7 @@ public class AgentEndpoint {
             Principal principal,
             String sessionId,
             String agentId,
+            int lane,
             String remote,
             String sourceHost) {
         // The connection's idle handler goes (a scheduled task per agent): the handshake timeout
@@ -182,11 +194,24 @@ public class AgentEndpoint {
         mux.stopReadingWhileWriteQueueFull();
         // Nor can one that reconnects after each close write a line each time.
         mux.logProtocolErrorsWhile(services.logBudgets().of("protocol errors", sourceHost)::allow);
-        AgentSession session = new AgentSession(services, mux, principal, sessionId, agentId, remote, sourceHost);
+        AgentSession session = new AgentSession(services, mux, principal, sessionId, agentId, lane, remote, sourceHost);
         mux.listener(session);
         // Started, then bound: a connection that closed meanwhile is reported to a session that can clean up.
         session.start();
         transport.bind(mux);
+    }
+
+    /** The lane an upgrade's {@link #LANE_HEADER} names: 0 without one, -1 for one that is not a lane number. */
+    static int lane(String header) {
+        if (header == null) {
+            return 0;
+        }
+        String value = header.trim();
+        if (value.isEmpty() || value.length() > 2 || !value.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        int lane = Integer.parseInt(value);
+        return lane < PoolLane.MAX_LANES ? lane : -1;
     }
 
     private void reject(HttpServerRequest request, Throwable cause, String remote) {

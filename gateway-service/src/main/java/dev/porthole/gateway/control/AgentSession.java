@@ -5,6 +5,7 @@ import dev.porthole.gateway.limits.TunnelLimits;
 import dev.porthole.gateway.logging.LogBudget;
 import dev.porthole.gateway.logging.SourceLogBudgets;
 import dev.porthole.gateway.policy.EdgePolicy;
+import dev.porthole.gateway.registry.PoolLane;
 import dev.porthole.gateway.registry.Route;
 import dev.porthole.gateway.registry.TunnelKey;
 import dev.porthole.gateway.registry.TunnelOwner;
@@ -51,6 +52,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private final String sessionId;
     private final String agentId;
+    /** The lane its upgrade named ({@code X-Porthole-Lane}, 0 without one); counts once HELLO asks for {@code pool}. */
+    private final int lane;
+    /** Set by a HELLO with {@code ha} and {@code pool}, before the tunnels are bound. */
+    private volatile PoolLane poolLane;
+
     private final SessionReports reports;
     /** The tunnels this session holds. */
     private final TunnelLeases leases;
@@ -79,6 +85,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             Principal principal,
             String sessionId,
             String agentId,
+            int lane,
             String remoteAddress,
             String sourceHost) {
         this.services = services;
@@ -86,6 +93,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
         this.principal = principal;
         this.sessionId = sessionId;
         this.agentId = agentId;
+        this.lane = lane;
         this.leases = new TunnelLeases(
                 services,
                 this,
@@ -130,6 +138,16 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     public Principal principal() {
         return principal;
+    }
+
+    @Override
+    public PoolLane poolLane() {
+        return poolLane;
+    }
+
+    /** HELLO asked for {@code ha} and {@code pool}: this session is its agent's lane {@link #lane}. */
+    void joinPool() {
+        poolLane = new PoolLane(agentId, lane);
     }
 
     @Override

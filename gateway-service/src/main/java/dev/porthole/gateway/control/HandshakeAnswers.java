@@ -32,6 +32,7 @@ final class HandshakeAnswers {
             Capabilities.TCP,
             Capabilities.PRIVATE,
             Capabilities.HA,
+            Capabilities.POOL,
             Capabilities.UNMASKED,
             Capabilities.POLICY,
             Capabilities.TLS,
@@ -65,7 +66,7 @@ final class HandshakeAnswers {
 
     /**
      * The sets of capabilities agreed so far, each kept once: subsets of {@link #CAPABILITIES}, so
-     * there are at most 2^9 of them, and most agents agree on the same one or two.
+     * there are at most 2^10 of them, and most agents agree on the same one or two.
      */
     private static final Map<Set<String>, Set<String>> AGREED = new ConcurrentHashMap<>();
 

@@ -112,6 +112,9 @@ final class SessionHandshake {
         }
         if (hello.capabilities().contains(Capabilities.HA)) {
             leases.joinAsHa();
+            if (hello.capabilities().contains(Capabilities.POOL)) {
+                session.joinPool();
+            }
         }
         state = State.CLAIMING;
         new TunnelClaims(services.claims(), session, leases)

@@ -5,7 +5,9 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,7 +22,10 @@ import java.util.function.Consumer;
  * The tunnels served by sessions on this gateway instance, by name. The Redis registry decides
  * who owns a name; this table is how a request finds the session fast. A name may have several
  * sessions here for a moment (a reconnect before the old session let go, or two HA connections of
- * one agent that landed on this instance); requests go to the one bound last.
+ * one agent that landed on this instance); requests go to the one bound last. The exception is an
+ * agent's pool ({@link PoolLane}): when the session bound last is one lane of a pool, requests take
+ * the agent's lanes bound here in turn, for each lane the session bound last (a lane that reconnected
+ * replaces its own predecessor, not a sibling).
  */
 @Singleton
 public class LocalRoutes {
@@ -71,7 +76,7 @@ public class LocalRoutes {
             if (owners != null) {
                 owners.stream().filter(other -> other != owner).forEach(next::add);
             }
-            return List.copyOf(next);
+            return serving(next);
         });
         synchronized (offline) {
             offline.remove(name);
@@ -205,15 +210,70 @@ public class LocalRoutes {
             removed[0] = owners.contains(owner);
             List<TunnelOwner> rest =
                     owners.stream().filter(other -> other != owner).toList();
-            return rest.isEmpty() ? null : rest;
+            return rest.isEmpty() ? null : serving(rest);
         });
         return removed[0];
     }
 
-    /** The session bound last for a name here. */
+    /** The session to take a request for a name here: the one bound last, or the next lane of its agent's pool. */
     public Optional<TunnelOwner> http(String name) {
         List<TunnelOwner> owners = http.get(name);
-        return owners == null ? Optional.empty() : Optional.of(owners.getFirst());
+        if (owners == null) {
+            return Optional.empty();
+        }
+        return Optional.of(owners instanceof Lanes lanes ? lanes.next() : owners.getFirst());
+    }
+
+    /**
+     * A name's sessions as stored: the list itself, or, when the session bound last is a pool lane and
+     * its agent has another lane here, the list with those lanes to take in turn.
+     */
+    private static List<TunnelOwner> serving(List<TunnelOwner> owners) {
+        TunnelOwner last = owners.getFirst();
+        PoolLane pool = last.poolLane();
+        if (pool == null || owners.size() == 1) {
+            return List.copyOf(owners);
+        }
+        Map<Integer, TunnelOwner> byLane = new LinkedHashMap<>();
+        for (TunnelOwner owner : owners) {
+            PoolLane lane = owner.poolLane();
+            if (lane != null
+                    && lane.agentId().equals(pool.agentId())
+                    && owner.clientId().equals(last.clientId())) {
+                byLane.putIfAbsent(lane.lane(), owner);
+            }
+        }
+        return byLane.size() < 2 ? List.copyOf(owners) : new Lanes(owners, byLane.values());
+    }
+
+    /** A name's sessions, bound last first, with one session per lane of the last one's agent, taken in turn. */
+    private static final class Lanes extends AbstractList<TunnelOwner> {
+
+        private final List<TunnelOwner> owners;
+        private final TunnelOwner[] lanes;
+        /** Unsynchronised: event loops that race on it at most send two requests to the same lane. */
+        private int turn;
+
+        Lanes(List<TunnelOwner> owners, Collection<TunnelOwner> lanes) {
+            this.owners = List.copyOf(owners);
+            this.lanes = lanes.toArray(TunnelOwner[]::new);
+        }
+
+        TunnelOwner next() {
+            int now = turn;
+            turn = now + 1;
+            return lanes[Math.floorMod(now, lanes.length)];
+        }
+
+        @Override
+        public TunnelOwner get(int index) {
+            return owners.get(index);
+        }
+
+        @Override
+        public int size() {
+            return owners.size();
+        }
     }
 
     public int httpCount() {

@@ -21,6 +21,11 @@ public interface TunnelOwner {
         return null;
     }
 
+    /** The lane of its agent's pool this session is, or null for a session that is no pool's. */
+    default PoolLane poolLane() {
+        return null;
+    }
+
     /** The limits visitors of one of its tunnels meet. */
     TunnelLimits limits(String tunnel);
 

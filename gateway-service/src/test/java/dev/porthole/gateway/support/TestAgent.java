@@ -135,12 +135,34 @@ public final class TestAgent implements MuxListener {
     /** Connects as {@code dial} says. */
     public static TestAgent connect(
             Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, Dial dial) {
+        return connect(vertx, port, authorization, agentId, tunnels, dial, null);
+    }
+
+    /** Connects as lane {@code lane} of an agent's pool: {@code X-Porthole-Lane} and {@code http}, {@code ha}, {@code pool}. */
+    public static TestAgent connectLane(
+            Vertx vertx, int port, String authorization, String agentId, List<TunnelRequest> tunnels, int lane) {
+        Set<String> caps = Set.of(Capabilities.HTTP, Capabilities.HA, Capabilities.POOL, Capabilities.UNMASKED);
+        Dial dial = new Dial(null, ProtocolVersion.MIN, ProtocolVersion.MAX, caps, null);
+        return connect(vertx, port, authorization, agentId, tunnels, dial, String.valueOf(lane));
+    }
+
+    private static TestAgent connect(
+            Vertx vertx,
+            int port,
+            String authorization,
+            String agentId,
+            List<TunnelRequest> tunnels,
+            Dial dial,
+            String lane) {
         TestAgent agent = new TestAgent();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost("127.0.0.1")
                 .setPort(port)
                 .setURI("/_porthole/agent")
                 .addHeader("X-Porthole-Agent", agentId);
+        if (lane != null) {
+            options.addHeader("X-Porthole-Lane", lane);
+        }
         if (authorization != null) {
             options.addHeader("Authorization", authorization);
         }

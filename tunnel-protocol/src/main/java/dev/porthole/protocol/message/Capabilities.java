@@ -16,6 +16,13 @@ public final class Capabilities {
      */
     public static final String HA = "ha";
     /**
+     * In HELLO, with {@link #HA}: this connection is one lane of the agent's pool, several connections to
+     * the same gateway instance whose lane number travels in the {@code X-Porthole-Lane} header of the
+     * upgrade (0 without it). In WELCOME: the gateway spreads the streams of the agent's HTTP names over
+     * its lanes bound there, one session per lane (the one bound last).
+     */
+    public static final String POOL = "pool";
+    /**
      * In HELLO: the agent can stop masking its WebSocket frames. In WELCOME: the gateway takes them
      * unmasked, so the agent stops masking after WELCOME (see {@code WebSocketTransport}).
      */

@@ -108,6 +108,7 @@ public class AgentRunner {
             draft.upstreamTimeout = options.upstreamTimeout;
             draft.maxAttempts = options.maxRetries;
             draft.ha = options.ha();
+            draft.connections = options.connections;
             draft.trust = options.trust();
             draft.firstConnectWindow = options.firstConnectTimeout;
         });
@@ -261,9 +262,17 @@ public class AgentRunner {
     AgentExit run(AgentSettings settings, TunnelClient client) {
         running = client;
         settings.trust().warnings(settings.server()).forEach(warning -> Log.warn(warning));
-        Log.infof(
-                settings.ha() ? "connecting to %s (HA: two connections, to two gateway instances)" : "connecting to %s",
-                settings.endpoint());
+        if (settings.connections() > 1) {
+            Log.infof(
+                    "connecting to %s (%d connections taking turns with the HTTP tunnels' requests)",
+                    settings.endpoint(), settings.connections());
+        } else {
+            Log.infof(
+                    settings.ha()
+                            ? "connecting to %s (HA: two connections, to two gateway instances)"
+                            : "connecting to %s",
+                    settings.endpoint());
+        }
         long expiryCheck = followTokens(client);
         try {
             AgentExit exit =

@@ -110,6 +110,16 @@ public final class ConnectionOptions {
                             + "losing one instance costs nothing (env HA; else porthole.yml's 'ha'; default false).")
     Boolean ha;
 
+    @Option(
+            names = "--connections",
+            paramLabel = "N",
+            defaultValue = "${env:CONNECTIONS:-1}",
+            description =
+                    "Connections to the gateway that take turns with the HTTP tunnels' requests, each on an event loop of its "
+                            + "own at both ends: 2 carries more requests a second through a busy tunnel (env CONNECTIONS, 1 to 16, "
+                            + "default ${DEFAULT-VALUE}; not with --ha).")
+    int connections;
+
     /** Takes HA from porthole.yml when neither the flag nor the environment said. */
     void haFallback(Boolean fallback) {
         if (ha == null && fallback != null) {

@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  * @param maxReconnectDelay the cap of the reconnect back-off
  * @param maxAttempts connection attempts in a row before giving up (0: never give up)
  * @param ha keep a second connection, to another gateway instance, that serves the HTTP tunnels too ({@code --ha})
+ * @param connections connections to the gateway instance whose requests the HTTP tunnels share, each on an event
+ *     loop of its own (a pool, {@code --connections}); 1 without a pool, and not more than one with {@code ha}
  * @param trust how the gateway's TLS certificate is checked on {@code wss://}
  * @param firstConnectWindow how long the agent tries to reach the gateway for its first handshake
  *     before a diagnosed failure (unknown host, refused port) ends it (zero: for ever)
@@ -36,6 +38,7 @@ public record AgentSettings(
         Duration maxReconnectDelay,
         int maxAttempts,
         boolean ha,
+        int connections,
         GatewayTrust trust,
         Duration firstConnectWindow) {
 
@@ -45,7 +48,19 @@ public record AgentSettings(
     /** The agent endpoint's path on a gateway that does not move it. */
     public static final String DEFAULT_AGENT_PATH = "/_porthole/agent";
 
+    /** The most connections a pool may have: the gateway numbers lanes 0 to 15. */
+    public static final int MAX_CONNECTIONS = 16;
+
     public AgentSettings {
+        if (connections < 1 || connections > MAX_CONNECTIONS) {
+            throw new IllegalArgumentException(
+                    "--connections must be 1 to " + MAX_CONNECTIONS + " (was " + connections + ")");
+        }
+        if (ha && connections > 1) {
+            throw new IllegalArgumentException(
+                    "--connections and --ha cannot be combined yet: give one of them (--ha keeps two connections on two"
+                            + " gateway instances, --connections several on one)");
+        }
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(trust, "trust");
@@ -87,6 +102,7 @@ public record AgentSettings(
                 draft.maxReconnectDelay,
                 draft.maxAttempts,
                 draft.ha,
+                draft.connections,
                 draft.trust,
                 draft.firstConnectWindow);
     }
@@ -109,6 +125,8 @@ public record AgentSettings(
         public int maxAttempts;
         /** One connection. */
         public boolean ha;
+        /** One connection. */
+        public int connections = 1;
 
         public GatewayTrust trust = GatewayTrust.SYSTEM;
         public Duration firstConnectWindow = DEFAULT_FIRST_CONNECT_WINDOW;

@@ -156,7 +156,7 @@ final class Connection implements MuxListener {
         if (link.current == session) {
             link.instance = welcome.gatewayId();
         }
-        if (!link.isSecond()) {
+        if (!link.isExtra()) {
             client.welcomedWith(welcome.version());
             client.requests(next);
             boolean first = !client.everConnected();
@@ -167,11 +167,17 @@ final class Connection implements MuxListener {
             }
             listener.connected(results, first);
             link.firstWelcomed(welcome);
-        } else {
+            client.startLanes(welcome);
+        } else if (link.isSecond()) {
             link.backoff.connected();
             LOG.infof(
                     "HA: second connection on gateway instance %s (the first is on %s), serving %s",
                     welcome.gatewayId(), client.primary().instanceOrEmpty(), served.keySet());
+        } else {
+            link.backoff.connected();
+            LOG.debugf(
+                    "%s on gateway instance %s, serving %s",
+                    link.describeExtra(), welcome.gatewayId(), served.keySet());
         }
         DatagramAcceptor datagrams = acceptor.datagrams();
         if (datagrams != null && welcome.capabilities().contains(Capabilities.UDP)) {
@@ -261,8 +267,8 @@ final class Connection implements MuxListener {
         }
         CloseCode known = CloseCode.fromCode(code);
         if (known == null || known.reconnect()) {
-            if (link.isSecond()) {
-                LOG.infof("HA: second connection lost (%s); reconnecting", reason);
+            if (link.isExtra()) {
+                LOG.infof("%s lost (%s); reconnecting", link.describeExtra(), reason);
             }
             if (known == CloseCode.GOING_AWAY) {
                 link.schedule("the gateway is restarting or draining: " + reason, GOING_AWAY_DELAY);
@@ -275,7 +281,7 @@ final class Connection implements MuxListener {
             }
             return;
         }
-        if (link.isSecond()) {
+        if (link.isExtra()) {
             link.end(new AgentExit(AgentExit.SESSION_ENDED, reason));
             return;
         }

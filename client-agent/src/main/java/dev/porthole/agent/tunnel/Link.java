@@ -15,11 +15,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.impl.WebSocketInternal;
+import io.vertx.core.impl.VertxInternal;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +35,6 @@ final class Link {
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(15);
     /** How long one attempt waits for the TCP (and TLS) connection. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
-    /** The longest wait before connecting again after a draining gateway refused the handshake. */
-    private static final Duration DRAINING_RETRY_CAP = Duration.ofMillis(500);
-    /** Names the reason of a gateway's refusal ({@code draining} when it is stopping). */
-    private static final String ERROR_HEADER = "X-Porthole-Error";
 
     private final TunnelClient client;
     private final Vertx vertx;
@@ -48,6 +44,11 @@ final class Link {
     private final WebSocketClient webSockets;
     private final MuxSettings muxSettings;
     private final String label;
+    /** Its lane of the agent's pool: 0 for the first link (and HA's second), 1 onwards for the pool's others. */
+    final int lane;
+    /** The event loop its connections run on: a pool's lanes each have their own. */
+    private final Context context;
+
     final Backoff backoff;
     volatile MuxSession current;
     /** The live connection's socket (the last one once closed), or null before the first. */
@@ -68,9 +69,9 @@ final class Link {
 
     boolean aloneReported;
     /** When this link first tried to connect (System.nanoTime), for the first-connect window; 0 before. */
-    private long firstAttemptNanos;
+    long firstAttemptNanos;
 
-    Link(TunnelClient client, String label, Backoff backoff, WebSocketClient webSockets) {
+    Link(TunnelClient client, String label, int lane, Backoff backoff, WebSocketClient webSockets) {
         this.client = client;
         this.vertx = client.vertx();
         this.settings = client.settings();
@@ -79,11 +80,36 @@ final class Link {
         this.muxSettings = client.muxSettings();
         this.webSockets = webSockets;
         this.label = label;
+        this.lane = lane;
+        this.context = ((VertxInternal) vertx).createEventLoopContext();
         this.backoff = backoff;
     }
 
     boolean isSecond() {
         return this == client.second();
+    }
+
+    TunnelClient client() {
+        return client;
+    }
+
+    AgentSettings settings() {
+        return settings;
+    }
+
+    /** The event loop its connections run on. */
+    Context context() {
+        return context;
+    }
+
+    /** One of the pool's lanes after the first. */
+    boolean isLane() {
+        return lane > 0;
+    }
+
+    /** The HA second or a pool lane: HTTP tunnels only, and it stops only itself. */
+    boolean isExtra() {
+        return isSecond() || isLane();
     }
 
     String instanceOrEmpty() {
@@ -117,10 +143,10 @@ final class Link {
         return closed.future();
     }
 
-    /** What this link asks for: everything for the first, the HTTP tunnels for the second. */
+    /** What this link asks for: everything for the first, the HTTP tunnels for the second and the lanes. */
     List<TunnelSpec> asks() {
         List<TunnelSpec> all = client.requests();
-        return isSecond()
+        return isExtra()
                 ? all.stream()
                         .filter(spec -> spec.kind() == TunnelKind.HTTP && !spec.privateTunnel())
                         .toList()
@@ -147,13 +173,17 @@ final class Link {
         if (settings.clientId() != null) {
             options.addHeader(TunnelClient.CLIENT_HEADER, settings.clientId());
         }
-        webSockets.connect(options).onComplete(result -> {
+        if (isLane()) {
+            options.addHeader(TunnelClient.LANE_HEADER, String.valueOf(lane));
+        }
+        // On the link's own event loop: the connection, its session and the streams it serves stay there.
+        context.runOnContext(ignored -> webSockets.connect(options).onComplete(result -> {
             if (result.succeeded()) {
                 open(result.result());
             } else {
-                connectFailed(result.cause());
+                ConnectFailures.handle(this, result.cause());
             }
-        });
+        }));
     }
 
     private void open(WebSocket socket) {
@@ -177,8 +207,11 @@ final class Link {
                 Capabilities.PRIVATE,
                 Capabilities.UNMASKED,
                 Capabilities.TRAILERS));
-        if (settings.ha()) {
+        if (settings.ha() || settings.connections() > 1) {
             capabilities.add(Capabilities.HA);
+        }
+        if (settings.connections() > 1) {
+            capabilities.add(Capabilities.POOL);
         }
         if (client.acceptor().datagrams() != null) {
             // An agent that dials a private UDP tunnel takes DATAGRAM frames without asking for a UDP tunnel.
@@ -201,80 +234,11 @@ final class Link {
         });
     }
 
-    private void connectFailed(Throwable cause) {
-        if (cause instanceof UpgradeRejectedException rejected) {
-            String body = rejected.getBody() == null
-                    ? ""
-                    : rejected.getBody().toString().trim();
-            int status = rejected.getStatus();
-            String reason = body.isEmpty() ? "the gateway refused the connection (HTTP " + status + ")" : body;
-            if (status == 503
-                    && rejected.getHeaders() != null
-                    && "draining".equals(rejected.getHeaders().get(ERROR_HEADER))) {
-                // The gateway is stopping: the next attempt, through the load balancer, reaches another one; no long
-                // back-off.
-                retry(reason, null, DRAINING_RETRY_CAP);
-                return;
-            }
-            switch (status) {
-                case 401, 403 -> {
-                    end(new AgentExit(AgentExit.AUTH_FAILED, reason));
-                    return;
-                }
-                case 404, 426 -> {
-                    end(new AgentExit(
-                            AgentExit.CONFIG_ERROR,
-                            "no Porthole agent endpoint at " + settings.endpoint() + " (HTTP " + status
-                                    + "); check --server"));
-                    return;
-                }
-                default -> {
-                    String retryAfter = rejected.getHeaders() == null
-                            ? null
-                            : rejected.getHeaders().get(HttpHeaders.RETRY_AFTER);
-                    retry(reason, retryAfter == null ? null : Duration.ofSeconds(parseSeconds(retryAfter)), null);
-                    return;
-                }
-            }
-        }
-        java.util.Optional<String> refused = GatewayTrust.certificateRefusal(cause);
-        if (refused.isPresent()) {
-            end(new AgentExit(
-                    AgentExit.TLS_UNVERIFIED,
-                    "the gateway at " + settings.server() + " did not prove its identity: " + refused.get()
-                            + "; if it uses a private CA, give it with --ca FILE (env CA_FILE)"));
-            return;
-        }
-        ConnectDiagnosis diagnosis = ConnectDiagnosis.of(cause, settings);
-        if (diagnosis != null && !isSecond() && !client.everConnected()) {
-            // Before the first handshake a failure like these is most likely a mistake in --server: say so and stop.
-            if (diagnosis.mistake()) {
-                end(new AgentExit(AgentExit.CONFIG_ERROR, diagnosis.sentence()));
-                return;
-            }
-            Duration window = settings.firstConnectWindow();
-            Duration tried = Duration.ofNanos(System.nanoTime() - firstAttemptNanos);
-            if (!window.isZero() && tried.compareTo(window) >= 0) {
-                end(
-                        new AgentExit(
-                                AgentExit.UNREACHABLE,
-                                diagnosis.sentence() + " (no connection in " + tried.toSeconds()
-                                        + " s; once connected, the agent keeps reconnecting; --first-connect-timeout sets this wait)"));
-                return;
-            }
-        }
-        retry(
-                "cannot reach the gateway at " + settings.server() + ": "
-                        + (diagnosis == null ? describe(cause) : diagnosis.sentence()),
-                null,
-                null);
-    }
-
-    /** The first link ends the agent; the second only stops itself (the first meets the same refusal and says so). */
+    /** The first link ends the agent; the others only stop themselves (the first meets the same refusal and says so). */
     void end(AgentExit result) {
-        if (isSecond()) {
+        if (isExtra()) {
             stopped = true;
-            LOG.infof("HA: the second connection stops: %s", result.message());
+            LOG.infof("%s stops: %s", describeExtra(), result.message());
             return;
         }
         client.finish(result);
@@ -285,7 +249,7 @@ final class Link {
         if (client.stopping() || stopped) {
             return;
         }
-        if (!isSecond() && settings.maxAttempts() > 0 && backoff.attempts() >= settings.maxAttempts()) {
+        if (!isExtra() && settings.maxAttempts() > 0 && backoff.attempts() >= settings.maxAttempts()) {
             client.finish(new AgentExit(
                     AgentExit.UNREACHABLE, reason + " (gave up after " + settings.maxAttempts() + " attempts)"));
             return;
@@ -301,8 +265,8 @@ final class Link {
     }
 
     void schedule(String reason, Duration delay) {
-        if (isSecond()) {
-            LOG.debugf("HA: second connection: %s; again in %d ms", reason, delay.toMillis());
+        if (isExtra()) {
+            LOG.debugf("%s: %s; again in %d ms", describeExtra(), reason, delay.toMillis());
         } else {
             listener.retrying(reason, delay);
         }
@@ -380,16 +344,10 @@ final class Link {
         }
     }
 
-    private static long parseSeconds(String value) {
-        try {
-            return Math.max(0, Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message;
+    /** How log lines name the HA second or a lane. */
+    String describeExtra() {
+        return isSecond()
+                ? "HA: the second connection"
+                : "pool: connection " + (lane + 1) + " of " + settings.connections();
     }
 }

@@ -1,6 +1,8 @@
 package dev.porthole.agent.tunnel;
 
+import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.UdpDial;
+import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.MuxStream;
@@ -10,8 +12,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
+import org.jboss.logging.Logger;
 
 /**
  * The agent's side of a tunnel: connects to the gateway, claims the tunnels, serves the streams
@@ -24,13 +29,25 @@ import java.util.OptionalInt;
  * HTTP tunnels too. Each connection reconnects on its own, so losing one gateway instance leaves the
  * tunnels served by the other. TCP and private tunnels are served by the first connection only: a
  * port or a private name is bound on one gateway instance.
+ *
+ * <p>With {@link AgentSettings#connections()} above 1 it keeps a pool instead: the first connection and
+ * more, lanes 1 onwards, to the same gateway instance, each on an event loop of its own, and the gateway
+ * takes them in turn for the HTTP tunnels' requests (capability {@code pool}). The lanes start once the
+ * first is welcomed by a gateway that lists {@code pool}, ask for its HTTP tunnels by their granted names,
+ * and reconnect on their own.
  */
 public final class TunnelClient {
+
+    // Plain JBoss Logging rather than Quarkus's static Log: the dial API uses the agent outside Quarkus.
+    private static final Logger LOG = Logger.getLogger(TunnelClient.class);
 
     /** Headers of the handshake; see the gateway's AgentEndpoint. */
     public static final String AGENT_HEADER = "X-Porthole-Agent";
 
     public static final String CLIENT_HEADER = "X-Porthole-Client";
+
+    /** Which lane of the agent's pool a connection is; the first's, lane 0, goes without it. */
+    public static final String LANE_HEADER = "X-Porthole-Lane";
 
     /** Landings of the second HA connection on the first's instance in a row after which the agent says only one instance is reachable. */
     static final int SAME_INSTANCE_LIMIT = 4;
@@ -48,12 +65,17 @@ public final class TunnelClient {
     private final Link primary;
     /** The second HA connection (HTTP tunnels only), or null without {@code --ha}. */
     private final Link second;
+    /** The pool's lanes after the first (HTTP tunnels only), lane 1 onwards; empty without {@code --connections}. */
+    private final List<Link> lanes;
 
     private volatile List<TunnelSpec> requests;
     /** The Authorization header of the next handshake; replaced by {@link #renewAuthorization}. */
     private volatile String authorization;
 
     private volatile boolean stopping;
+    /** Whether the agent said why it runs its pool's first connection alone. */
+    private volatile boolean lanesReported;
+
     private volatile boolean everConnected;
     /** The protocol version of the last WELCOME on the first link; 0 before any. */
     private volatile int protocolVersion;
@@ -81,8 +103,11 @@ public final class TunnelClient {
                 .setTcpNoDelay(true);
         settings.trust().applyTo(options);
         WebSocketClient webSockets = vertx.createWebSocketClient(options);
-        this.primary = new Link(this, "first", backoff, webSockets);
-        this.second = settings.ha() ? new Link(this, "second", backoff.another(), webSockets) : null;
+        this.primary = new Link(this, "first", 0, backoff, webSockets);
+        this.second = settings.ha() ? new Link(this, "second", 0, backoff.another(), webSockets) : null;
+        this.lanes = IntStream.range(1, settings.connections())
+                .mapToObj(lane -> new Link(this, "lane " + lane, lane, backoff.another(), webSockets))
+                .toList();
     }
 
     /** Connects and keeps connecting; completes when the agent stops for good. */
@@ -108,15 +133,24 @@ public final class TunnelClient {
         stopping = true;
         Future<Void> first = primary.stop();
         Future<Void> other = second != null ? second.stop() : Future.succeededFuture();
+        List<Future<Void>> stopped = new ArrayList<>(List.of(first, other));
+        lanes.forEach(lane -> stopped.add(lane.stop()));
         exit.tryComplete(AgentExit.normal());
-        return Future.join(first, other).mapEmpty();
+        return Future.join(stopped).mapEmpty();
     }
 
-    /** The gateway instances the connections are on now (the first's, then the second's), for tests and logs; empty entries while down. */
+    /**
+     * The gateway instances the connections are on now (the first's, then the second's or the lanes'), for
+     * tests and logs; empty entries while down.
+     */
     public List<String> instances() {
-        return second == null
-                ? List.of(primary.instanceOrEmpty())
-                : List.of(primary.instanceOrEmpty(), second.instanceOrEmpty());
+        List<String> instances = new ArrayList<>();
+        instances.add(primary.instanceOrEmpty());
+        if (second != null) {
+            instances.add(second.instanceOrEmpty());
+        }
+        lanes.forEach(lane -> instances.add(lane.instanceOrEmpty()));
+        return instances;
     }
 
     /** The last heartbeat round trip of the first connection; empty while it is down or before its first PONG. */
@@ -171,6 +205,7 @@ public final class TunnelClient {
         if (second != null) {
             second.stop();
         }
+        lanes.forEach(Link::stop);
         exit.tryComplete(result);
     }
 
@@ -205,6 +240,35 @@ public final class TunnelClient {
     /** The second HA link, or null without {@code --ha}. */
     Link second() {
         return second;
+    }
+
+    /** The pool's lanes after the first; empty without {@code --connections}. */
+    List<Link> lanes() {
+        return lanes;
+    }
+
+    /**
+     * The first link is welcomed: the pool's other lanes start, once, if the gateway spreads requests over
+     * lanes and there is an HTTP tunnel to share. Each reconnects on its own after that.
+     */
+    void startLanes(Welcome welcome) {
+        if (lanes.isEmpty() || lanes.getFirst().started || lanesReported) {
+            return;
+        }
+        if (!welcome.capabilities().contains(Capabilities.POOL)) {
+            lanesReported = true;
+            LOG.infof(
+                    "the gateway at %s does not take turns over several connections (an older release); running with one",
+                    settings.server());
+            return;
+        }
+        if (lanes.getFirst().asks().isEmpty()) {
+            lanesReported = true;
+            LOG.info("no HTTP tunnel to share over several connections (TCP and private tunnels use the first); running"
+                    + " with one");
+            return;
+        }
+        lanes.forEach(Link::connect);
     }
 
     /** What the next handshake asks for: after a WELCOME, the names and ports it granted. */

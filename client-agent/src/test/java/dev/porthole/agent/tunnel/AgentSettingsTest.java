@@ -45,6 +45,7 @@ class AgentSettingsTest {
                         Duration.ofSeconds(30),
                         0,
                         false,
+                        1,
                         GatewayTrust.SYSTEM,
                         AgentSettings.DEFAULT_FIRST_CONNECT_WINDOW));
     }

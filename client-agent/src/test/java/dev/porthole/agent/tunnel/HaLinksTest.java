@@ -195,13 +195,7 @@ class HaLinksTest {
                                 new Accepted(hello, instance, Collections.synchronizedList(new ArrayList<>()), mux);
                         accepted.add(connection);
                     }
-                    List<TunnelResult> results = new ArrayList<>();
-                    for (int i = 0; i < hello.tunnels().size(); i++) {
-                        TunnelRequest request = hello.tunnels().get(i);
-                        String name = request.name().isEmpty() ? "granted-" + i : request.name();
-                        results.add(TunnelResult.granted(
-                                request.kind(), name, request.kind() == TunnelKind.TCP ? 20000 : 0, "somewhere"));
-                    }
+                    List<TunnelResult> results = WelcomingGateway.grantAll(hello);
                     mux.send(new Welcome(
                             ha ? 2 : 1,
                             "s-" + accepted.size(),

@@ -5,6 +5,8 @@ import dev.porthole.protocol.message.ConnectionMessage;
 import dev.porthole.protocol.message.Hello;
 import dev.porthole.protocol.message.Open;
 import dev.porthole.protocol.message.ResetCode;
+import dev.porthole.protocol.message.TunnelKind;
+import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
 import dev.porthole.protocol.mux.MuxListener;
@@ -12,11 +14,14 @@ import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxSettings;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.mux.WebSocketTransport;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -37,6 +42,11 @@ public record WelcomingGateway(MuxSession mux, List<TunnelResult> results, Consu
      * served by {@code listener}; returns the port.
      */
     public static int listen(Vertx vertx, Function<MuxSession, MuxListener> listener) throws Exception {
+        return listen(vertx, (mux, upgrade) -> listener.apply(mux));
+    }
+
+    /** The same, giving {@code listener} each connection's upgrade request headers too. */
+    public static int listen(Vertx vertx, BiFunction<MuxSession, MultiMap, MuxListener> listener) throws Exception {
         return vertx.createHttpServer(
                         new HttpServerOptions().setMaxWebSocketFrameSize(65536).setMaxWebSocketMessageSize(65536))
                 .webSocketHandler(socket -> {
@@ -45,7 +55,7 @@ public record WelcomingGateway(MuxSession mux, List<TunnelResult> results, Consu
                             new WebSocketTransport(socket),
                             MuxSettings.DEFAULTS,
                             MuxSession.Role.GATEWAY);
-                    mux.listener(listener.apply(mux));
+                    mux.listener(listener.apply(mux, socket.headers()));
                     WebSocketTransport.bind(socket, mux);
                 })
                 .listen(0, "127.0.0.1")
@@ -53,6 +63,18 @@ public record WelcomingGateway(MuxSession mux, List<TunnelResult> results, Consu
                 .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS)
                 .actualPort();
+    }
+
+    /** Grants every tunnel HELLO asks for: a random name becomes {@code granted-<i>}, a TCP tunnel port 20000. */
+    public static List<TunnelResult> grantAll(Hello hello) {
+        List<TunnelResult> results = new ArrayList<>();
+        for (int i = 0; i < hello.tunnels().size(); i++) {
+            TunnelRequest request = hello.tunnels().get(i);
+            String name = request.name().isEmpty() ? "granted-" + i : request.name();
+            results.add(TunnelResult.granted(
+                    request.kind(), name, request.kind() == TunnelKind.TCP ? 20000 : 0, "somewhere"));
+        }
+        return results;
     }
 
     /** Takes the window and frame size the agent's HELLO offers, as a gateway does before it answers. */

@@ -89,18 +89,21 @@ start_redis() {
   wait_port "$redis_port"
 }
 
-# start_http_stack <log prefix>: a Redis, a gateway (JVM options from gateway_jvm and GATEWAY_JVM) and
-# the demo upstream (a plain Vert.x server), the three in pids, waited for; sets jvm (the options every
-# bench JVM gets), redis_port, gateway_port, gateway_pid, upstream_port and upstream_pid. Logs go to
+# start_http_stack <log prefix> [token]: a Redis, a gateway (JVM options from gateway_jvm and
+# GATEWAY_JVM; in public mode, or taking agents with the static token if given) and the demo upstream
+# (a plain Vert.x server), the three in pids, waited for; sets jvm (the options every bench JVM gets),
+# redis_port, gateway_port, gateway_pid, upstream_port and upstream_pid. Logs go to
 # $logs/<prefix>gateway.log and <prefix>upstream.log.
 start_http_stack() {
   jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
   gateway_port=$(free_port); upstream_port=$(free_port)
   local mgmt_port; mgmt_port=$(free_port)
   start_redis "${1}redis.log"
+  local auth=()
+  [ -n "${2:-}" ] && auth=(PORTHOLE_GATEWAY_AUTH_TOKENS="$2")
   # shellcheck disable=SC2086
-  QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \
-    "$java" "${jvm[@]}" "${gateway_jvm[@]}" ${GATEWAY_JVM:-} -jar "$gateway_jar" > "$logs/${1}gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+  env "${auth[@]}" QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port \
+    QUARKUS_HTTP_PORT=$mgmt_port "$java" "${jvm[@]}" "${gateway_jvm[@]}" ${GATEWAY_JVM:-} -jar "$gateway_jar" > "$logs/${1}gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
   "$java" "${jvm[@]}" -jar "$agent_jar" demo-server --port "$upstream_port" > "$logs/${1}upstream.log" 2>&1 & pids+=($!); upstream_pid=$!
   wait_port "$gateway_port"; wait_port "$upstream_port"
 }

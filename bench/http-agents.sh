@@ -22,7 +22,9 @@ work=$(mktemp -d)
 stop_on_exit 'rm -rf "$work"'
 
 nginx_port=$(free_port)
-start_http_stack agents-
+# With a token: a public session's names are its own alone, so the gateway offers it no pool.
+token=bench-token-0123456789
+start_http_stack agents- "$token"
 start_nginx "$nginx_port" ""
 tunnel="http://127.0.0.1:$gateway_port/hello"
 proxy="http://127.0.0.1:$nginx_port/hello"
@@ -32,7 +34,7 @@ proxy="http://127.0.0.1:$nginx_port/hello"
 start_agent() {
   local label=$1; shift
   # shellcheck disable=SC2086
-  "$java" "${jvm[@]}" ${AGENT_JVM:-} -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" "$@" \
+  "$java" "${jvm[@]}" ${AGENT_JVM:-} -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" --token "$token" "$@" \
     > "$logs/agents-$label.out" 2> "$logs/agents-$label.log" & pids+=($!)
   wait_output "$logs/agents-$label.out"
   local url; url=$(head -1 "$logs/agents-$label.out")

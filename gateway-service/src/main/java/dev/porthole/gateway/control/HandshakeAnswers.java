@@ -72,10 +72,20 @@ final class HandshakeAnswers {
 
     /** The capabilities both sides announced. */
     static Set<String> capabilities(Hello hello) {
+        return capabilities(hello, false);
+    }
+
+    /**
+     * The same for a session that may be public: a public session's names are its own alone (a lane would
+     * be given names of its own, not share the first's), so it is offered no pool.
+     */
+    static Set<String> capabilities(Hello hello, boolean publicSession) {
         // This gateway's own strings in one shared set rather than what HELLO decoded: the session keeps the set for
         // its lifetime, and a set of its own with its own copies of the words cost about 330 bytes per idle session.
-        Set<String> agreed =
-                CAPABILITIES.stream().filter(hello.capabilities()::contains).collect(Collectors.toUnmodifiableSet());
+        Set<String> agreed = CAPABILITIES.stream()
+                .filter(hello.capabilities()::contains)
+                .filter(capability -> !(publicSession && capability.equals(Capabilities.POOL)))
+                .collect(Collectors.toUnmodifiableSet());
         return AGREED.computeIfAbsent(agreed, Function.identity());
     }
 

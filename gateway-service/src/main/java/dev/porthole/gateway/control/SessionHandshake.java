@@ -112,7 +112,8 @@ final class SessionHandshake {
         }
         if (hello.capabilities().contains(Capabilities.HA)) {
             leases.joinAsHa();
-            if (hello.capabilities().contains(Capabilities.POOL)) {
+            if (hello.capabilities().contains(Capabilities.POOL)
+                    && !session.principal().isPublic()) {
                 session.joinPool();
             }
         }
@@ -128,7 +129,8 @@ final class SessionHandshake {
             leases.giveBackGranted(results);
             return;
         }
-        Set<String> capabilities = HandshakeAnswers.capabilities(hello);
+        Set<String> capabilities =
+                HandshakeAnswers.capabilities(hello, session.principal().isPublic());
         mux.agreedCapabilities(capabilities);
         if (TunnelResult.tryAgainLater(results)) {
             holdBack(version, capabilities, hello, results);

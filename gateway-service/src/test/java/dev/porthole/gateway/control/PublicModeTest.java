@@ -9,6 +9,7 @@ import dev.porthole.gateway.support.GatewayPortResource;
 import dev.porthole.gateway.support.GatewayTestProfiles;
 import dev.porthole.gateway.support.TestAgent;
 import dev.porthole.protocol.CloseCode;
+import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.TunnelRequest;
 import dev.porthole.protocol.message.TunnelResult;
 import dev.porthole.protocol.message.Welcome;
@@ -32,6 +33,21 @@ class PublicModeTest {
 
     @Inject
     TunnelRegistry registry;
+
+    @Test
+    void aPublicAgentIsOfferedNoPoolSinceItsNamesAreItsSessionsAlone() {
+        TestAgent agent = TestAgent.connectLane(
+                vertx,
+                GatewayPortResource.port(),
+                null,
+                "agent-public-pool",
+                List.of(TunnelRequest.http("", "x:1")),
+                0);
+        assertThat(agent.awaitWelcome().capabilities())
+                .contains(Capabilities.HA)
+                .doesNotContain(Capabilities.POOL);
+        agent.close();
+    }
 
     @Test
     void anyoneMayConnectAndGetsARandomName() {

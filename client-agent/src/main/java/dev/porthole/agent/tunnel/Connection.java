@@ -168,16 +168,17 @@ final class Connection implements MuxListener {
             listener.connected(results, first);
             link.firstWelcomed(welcome);
             client.startLanes(welcome);
-        } else if (link.isSecond()) {
-            link.backoff.connected();
-            LOG.infof(
-                    "HA: second connection on gateway instance %s (the first is on %s), serving %s",
-                    welcome.gatewayId(), client.primary().instanceOrEmpty(), served.keySet());
         } else {
             link.backoff.connected();
-            LOG.debugf(
-                    "%s on gateway instance %s, serving %s",
-                    link.describeExtra(), welcome.gatewayId(), served.keySet());
+            if (link.isSecond()) {
+                LOG.infof(
+                        "HA: second connection on gateway instance %s (the first is on %s), serving %s",
+                        welcome.gatewayId(), client.primary().instanceOrEmpty(), served.keySet());
+            } else {
+                LOG.debugf(
+                        "%s on gateway instance %s, serving %s",
+                        link.describeExtra(), welcome.gatewayId(), served.keySet());
+            }
         }
         DatagramAcceptor datagrams = acceptor.datagrams();
         if (datagrams != null && welcome.capabilities().contains(Capabilities.UDP)) {

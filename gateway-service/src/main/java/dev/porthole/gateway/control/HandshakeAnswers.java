@@ -70,14 +70,9 @@ final class HandshakeAnswers {
      */
     private static final Map<Set<String>, Set<String>> AGREED = new ConcurrentHashMap<>();
 
-    /** The capabilities both sides announced. */
-    static Set<String> capabilities(Hello hello) {
-        return capabilities(hello, false);
-    }
-
     /**
-     * The same for a session that may be public: a public session's names are its own alone (a lane would
-     * be given names of its own, not share the first's), so it is offered no pool.
+     * The capabilities both sides announced; none for a pool to a public session, whose names are its own
+     * alone (a lane would be given names of its own, not share the first's).
      */
     static Set<String> capabilities(Hello hello, boolean publicSession) {
         // This gateway's own strings in one shared set rather than what HELLO decoded: the session keeps the set for

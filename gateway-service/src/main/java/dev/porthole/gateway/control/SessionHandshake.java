@@ -110,27 +110,27 @@ final class SessionHandshake {
             session.protocolError(e.getMessage());
             return;
         }
+        Set<String> capabilities =
+                HandshakeAnswers.capabilities(hello, session.principal().isPublic());
         if (hello.capabilities().contains(Capabilities.HA)) {
             leases.joinAsHa();
-            if (hello.capabilities().contains(Capabilities.POOL)
-                    && !session.principal().isPublic()) {
+            if (capabilities.contains(Capabilities.POOL)) {
                 session.joinPool();
             }
         }
         state = State.CLAIMING;
         new TunnelClaims(services.claims(), session, leases)
                 .claim(hello.tunnels())
-                .onComplete(results -> mux.onContext(() -> welcome(version.getAsInt(), hello, results.result())));
+                .onComplete(results ->
+                        mux.onContext(() -> welcome(version.getAsInt(), capabilities, hello, results.result())));
     }
 
-    private void welcome(int version, Hello hello, List<TunnelResult> results) {
+    private void welcome(int version, Set<String> capabilities, Hello hello, List<TunnelResult> results) {
         if (state == State.CLOSED) {
             // The agent went away while its claims were in flight: give the names back.
             leases.giveBackGranted(results);
             return;
         }
-        Set<String> capabilities =
-                HandshakeAnswers.capabilities(hello, session.principal().isPublic());
         mux.agreedCapabilities(capabilities);
         if (TunnelResult.tryAgainLater(results)) {
             holdBack(version, capabilities, hello, results);

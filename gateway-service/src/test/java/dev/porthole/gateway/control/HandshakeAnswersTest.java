@@ -12,7 +12,7 @@ class HandshakeAnswersTest {
 
     @Test
     void agreedCapabilitiesAreThoseBothSidesSpeak() {
-        Set<String> agreed = HandshakeAnswers.capabilities(hello(Set.of(Capabilities.HTTP, "from-the-future")));
+        Set<String> agreed = HandshakeAnswers.capabilities(hello(Set.of(Capabilities.HTTP, "from-the-future")), false);
 
         assertThat(agreed).containsExactly(Capabilities.HTTP);
     }
@@ -20,11 +20,11 @@ class HandshakeAnswersTest {
     /** Every idle session keeps its set: sessions that agree on the same words share one (docs/performance.md). */
     @Test
     void sessionsThatAgreeOnTheSameCapabilitiesShareOneSet() {
-        Set<String> first = HandshakeAnswers.capabilities(hello(Set.of(Capabilities.HTTP, Capabilities.TCP)));
+        Set<String> first = HandshakeAnswers.capabilities(hello(Set.of(Capabilities.HTTP, Capabilities.TCP)), false);
         // Equal words in other String objects, as each HELLO decodes its own.
         Set<String> second = HandshakeAnswers.capabilities(
-                hello(Set.of(new String(Capabilities.TCP), new String(Capabilities.HTTP))));
-        Set<String> other = HandshakeAnswers.capabilities(hello(Set.of(Capabilities.HTTP)));
+                hello(Set.of(new String(Capabilities.TCP), new String(Capabilities.HTTP))), false);
+        Set<String> other = HandshakeAnswers.capabilities(hello(Set.of(Capabilities.HTTP)), false);
 
         assertThat(second).isSameAs(first);
         assertThat(other).isNotSameAs(first).containsExactly(Capabilities.HTTP);

@@ -32,9 +32,9 @@ import org.jboss.logging.Logger;
  *
  * <p>With {@link AgentSettings#connections()} above 1 it keeps a pool instead: the first connection and
  * more, lanes 1 onwards, to the same gateway instance, each on an event loop of its own, and the gateway
- * takes them in turn for the HTTP tunnels' requests (capability {@code pool}). The lanes start once the
- * first is welcomed by a gateway that lists {@code pool}, ask for its HTTP tunnels by their granted names,
- * and reconnect on their own.
+ * takes them in turn for the HTTP tunnels' requests (capability {@code pool}). The lanes start when the
+ * first is welcomed by a gateway that lists {@code pool} (its first WELCOME, or a later one after the
+ * gateway was upgraded), ask for its HTTP tunnels by their granted names, and reconnect on their own.
  */
 public final class TunnelClient {
 
@@ -248,25 +248,37 @@ public final class TunnelClient {
     }
 
     /**
-     * The first link is welcomed: the pool's other lanes start, once, if the gateway spreads requests over
-     * lanes and there is an HTTP tunnel to share. Each reconnects on its own after that.
+     * The first link is welcomed: the pool's other lanes start if the gateway spreads requests over lanes and
+     * there is an HTTP tunnel to share. Each reconnects on its own after that. A gateway without {@code pool}
+     * (an older release) is said once; lanes start when the first reconnects to one that has it (the gateway
+     * upgraded under the agent).
      */
     void startLanes(Welcome welcome) {
-        if (lanes.isEmpty() || lanes.getFirst().started || lanesReported) {
+        if (lanes.isEmpty() || lanes.getFirst().started) {
             return;
         }
         if (!welcome.capabilities().contains(Capabilities.POOL)) {
-            lanesReported = true;
-            LOG.infof(
-                    "the gateway at %s does not take turns over several connections (an older release); running with one",
-                    settings.server());
+            if (!lanesReported) {
+                lanesReported = true;
+                LOG.infof(
+                        "the gateway at %s does not take turns over several connections (an older release); running"
+                                + " with one until it does",
+                        settings.server());
+            }
             return;
         }
         if (lanes.getFirst().asks().isEmpty()) {
-            lanesReported = true;
-            LOG.info("no HTTP tunnel to share over several connections (TCP and private tunnels use the first); running"
-                    + " with one");
+            if (!lanesReported) {
+                lanesReported = true;
+                LOG.info("no HTTP tunnel to share over several connections (TCP and private tunnels use the first);"
+                        + " running with one");
+            }
             return;
+        }
+        if (lanesReported) {
+            LOG.infof(
+                    "the gateway at %s now takes turns over several connections; opening %d more",
+                    settings.server(), lanes.size());
         }
         lanes.forEach(Link::connect);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.porthole.agent.upstream.UpstreamAddress;
+import dev.porthole.protocol.CloseCode;
 import dev.porthole.protocol.ProtocolVersion;
 import dev.porthole.protocol.message.Capabilities;
 import dev.porthole.protocol.message.ConnectionMessage;
@@ -66,6 +67,11 @@ class PoolLinksTest {
 
     private record Accepted(String lane, Hello hello) {}
 
+    /** What the stand-in lists in WELCOME; a test may change it between connections (a gateway upgraded). */
+    private volatile Set<String> capabilities;
+    /** The stand-in's sessions, newest last. */
+    private final List<MuxSession> sessions = new CopyOnWriteArrayList<>();
+
     @BeforeEach
     void captureLog() {
         clientLog.addHandler(capture);
@@ -113,11 +119,25 @@ class PoolLinksTest {
     void aGatewayThatDoesNotTakeTurnsGetsOneConnection() throws Exception {
         start(Set.of(Capabilities.HA));
 
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> logLines.stream()
-                        .anyMatch(line -> line.contains("does not take turns over several connections")));
-        assertThat(accepted).hasSize(1);
+        awaitRunningWithOne();
         assertThat(client.lanes()).allSatisfy(lane -> assertThat(lane.started).isFalse());
+    }
+
+    @Test
+    void lanesStartWhenTheFirstReconnectsToAGatewayThatNowTakesTurns() throws Exception {
+        start(Set.of(Capabilities.HA));
+        awaitRunningWithOne();
+
+        // The gateway is upgraded under the agent: its connection drops and the new release lists pool.
+        capabilities = Set.of(Capabilities.HA, Capabilities.POOL);
+        MuxSession old = sessions.getFirst();
+        old.onContext(() -> old.close(CloseCode.GOING_AWAY, "upgrading"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() == 4);
+        assertThat(accepted.subList(1, 4)).extracting(Accepted::lane).containsExactlyInAnyOrder(null, "1", "2");
+        assertThat(client.lanes()).allSatisfy(lane -> assertThat(lane.started).isTrue());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.instances().stream().noneMatch(String::isEmpty));
     }
 
     @Test
@@ -130,6 +150,14 @@ class PoolLinksTest {
         assertThat(settings(16, false).connections()).isEqualTo(16);
     }
 
+    /** The agent said it runs one connection for want of {@code pool}, and made no other. */
+    private void awaitRunningWithOne() {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> logLines.stream()
+                        .anyMatch(line -> line.contains("does not take turns over several connections")));
+        assertThat(accepted).hasSize(1);
+    }
+
     private static AgentSettings settings(int connections, boolean ha) {
         return AgentSettings.of(URI.create("http://127.0.0.1:1"), "agent-pool", draft -> {
             draft.connections = connections;
@@ -138,9 +166,12 @@ class PoolLinksTest {
     }
 
     /** The stand-in gateway, listing {@code capabilities} in WELCOME, and an agent with three connections. */
-    private void start(Set<String> capabilities) throws Exception {
-        int port = WelcomingGateway.listen(
-                vertx, (mux, upgrade) -> new StandIn(mux, upgrade.get(TunnelClient.LANE_HEADER), capabilities));
+    private void start(Set<String> listed) throws Exception {
+        capabilities = listed;
+        int port = WelcomingGateway.listen(vertx, (mux, upgrade) -> {
+            sessions.add(mux);
+            return new StandIn(mux, upgrade.get(TunnelClient.LANE_HEADER));
+        });
         client = QuickAgents.client(
                 vertx,
                 "http://127.0.0.1:" + port,
@@ -157,12 +188,10 @@ class PoolLinksTest {
     private final class StandIn implements MuxListener {
         private final MuxSession mux;
         private final String lane;
-        private final Set<String> capabilities;
 
-        StandIn(MuxSession mux, String lane, Set<String> capabilities) {
+        StandIn(MuxSession mux, String lane) {
             this.mux = mux;
             this.lane = lane;
-            this.capabilities = capabilities;
         }
 
         @Override

@@ -108,6 +108,18 @@ start_http_stack() {
   wait_port "$gateway_port"; wait_port "$upstream_port"
 }
 
+# agent_connections: reads CONNECTIONS (default 1); above 1 it sets stack_token (pass it to
+# start_http_stack: a public session is offered no pool, so the gateway must take a token) and
+# agent_options (--token and --connections for the agent's command). Sets connections too.
+agent_connections() {
+  connections="${CONNECTIONS:-1}"; stack_token=""; agent_options=()
+  [[ $connections =~ ^[0-9]+$ ]] || { echo "bench: CONNECTIONS must be a whole number (was '$connections')" >&2; exit 1; }
+  if [ "$connections" -gt 1 ]; then
+    stack_token=bench-token-0123456789
+    agent_options=(--token "$stack_token" --connections "$connections")
+  fi
+}
+
 # machine_jiffies: the machine's idle (idle + iowait) and total CPU time, from /proc/stat.
 machine_jiffies() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $5 + $6, t }' /proc/stat; }
 # idle_percent_since <machine_jiffies output>: the share of the machine's CPU left idle since then, e.g. 18.

@@ -10,6 +10,7 @@
 #   WARMUP=60s DURATION=10s bench/http-cost.sh
 #   GATEWAY_JVM='-XX:+PrintCompilation' bench/http-cost.sh   (extra JVM options; also AGENT_JVM)
 #   AGENT_ARGS='--no-inspect' bench/http-cost.sh              (extra options of the agent's command)
+#   CONNECTIONS=2 bench/http-cost.sh            (a pool of agent connections; the gateway takes a token)
 # The counts are perf's raw_syscalls:sys_enter tracepoint (every system call: Netty's epoll transport
 # reads and writes with recvfrom and sendto, which /proc/<pid>/io does not count) and its
 # context-switches event. Without perf, or without the right to trace (root, or
@@ -24,10 +25,11 @@ work=$(mktemp -d)
 stop_on_exit 'rm -rf "$work"'
 
 nginx_port=$(free_port)
-start_http_stack cost-
+agent_connections
+start_http_stack cost- "$stack_token"
 start_nginx "$nginx_port" ""
 # shellcheck disable=SC2086
-"$java" "${jvm[@]}" ${AGENT_JVM:-} -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" ${AGENT_ARGS:-} \
+"$java" "${jvm[@]}" ${AGENT_JVM:-} -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" "${agent_options[@]}" ${AGENT_ARGS:-} \
   > "$work/agent.out" 2> "$logs/cost-agent.log" & pids+=($!); agent_pid=$!
 for _ in $(seq 1 300); do grep -q '^http' "$work/agent.out" && break; sleep 0.1; done
 url=$(grep -m1 '^http' "$work/agent.out"); host="${url#http://}"

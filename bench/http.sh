@@ -8,6 +8,8 @@
 #
 #   bench/http.sh              (needs wrk, curl and nginx: apt-get install -y wrk curl nginx-light)
 #   DURATION=20s WARMUP=30s bench/http.sh   (WARMUP: load on each path before measuring, default 20s)
+#   CONNECTIONS=2 bench/http.sh             (the agent keeps a pool of that many connections; the gateway
+#                                            then takes a token, since a public session gets no pool)
 set -euo pipefail
 # shellcheck source=bench/common.sh
 source "$(dirname "$0")/common.sh"
@@ -20,9 +22,10 @@ stop_on_exit 'rm -rf "$work"'
 
 nginx_port=$(free_port)
 work=$(mktemp -d)
-start_http_stack ""
+agent_connections
+start_http_stack "" "$stack_token"
 start_nginx "$nginx_port" ""
-"$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!); agent_pid=$!
+"$java" "${jvm[@]}" -jar "$agent_jar" http "$upstream_port" --server "http://127.0.0.1:$gateway_port" "${agent_options[@]}" > "$logs/agent.out" 2> "$logs/agent.log" & pids+=($!); agent_pid=$!
 wait_output "$logs/agent.out"
 url=$(head -1 "$logs/agent.out"); host="${url#http://}"
 direct="http://127.0.0.1:$upstream_port"
@@ -90,7 +93,7 @@ dmb=$(median "${direct_speeds[@]}"); nmb=$(median "${proxy_speeds[@]}"); tmb=$(m
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100*a/b; else print "n/a" }'; }
 
 {
-echo "Porthole HTTP benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk $duration per run"
+echo "Porthole HTTP benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk $duration per run, agent connections $connections"
 echo
 printf "%-28s %12s %12s %12s %9s %9s\n" "" "direct" "nginx" "tunnel" "t/direct" "t/nginx"
 printf "%-28s %12s %12s %12s %9s %9s\n" "requests/s, 50 connections" "$d50_rps" "$n50_rps" "$t50_rps" "$(ratio "$t50_rps" "$d50_rps")" "$(ratio "$t50_rps" "$n50_rps")"

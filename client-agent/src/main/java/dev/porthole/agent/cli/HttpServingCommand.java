@@ -40,15 +40,18 @@ abstract class HttpServingCommand extends GatewayCommand {
             Supplier<ConsoleReporter> reporter,
             Function<HttpUpstream, StreamAcceptor> acceptor) {
         InspectorSettings inspector;
+        int perEventLoop;
         try {
             inspector = inspect.settings(settings.upstreamTimeout());
+            perEventLoop = serving.perEventLoop(settings.connections());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }
         runner.screen(screen, settings, labels);
         ConsoleReporter console = reporter.get();
         ExchangeTap tap = runner.inspector(inspector);
-        HttpUpstream http = serving.upstream(vertx, settings.upstreamTimeout(), runner.requestLog(console), tap);
+        HttpUpstream http =
+                new HttpUpstream(vertx, perEventLoop, settings.upstreamTimeout(), runner.requestLog(console), tap);
         return runner.run(settings, acceptor.apply(http), console).code();
     }
 }

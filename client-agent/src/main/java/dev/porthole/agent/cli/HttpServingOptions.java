@@ -1,10 +1,5 @@
 package dev.porthole.agent.cli;
 
-import dev.porthole.agent.upstream.ExchangeTap;
-import dev.porthole.agent.upstream.HttpUpstream;
-import dev.porthole.agent.upstream.RequestLog;
-import io.vertx.core.Vertx;
-import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** How HTTP tunnels reach their local services; shared by {@code http} and {@code start}. */
@@ -17,7 +12,17 @@ public final class HttpServingOptions {
             description = "Keep-alive connections kept to the local service (default ${DEFAULT-VALUE}).")
     int maxUpstreamConnections;
 
-    HttpUpstream upstream(Vertx vertx, Duration timeout, RequestLog log, ExchangeTap tap) {
-        return new HttpUpstream(vertx, maxUpstreamConnections, timeout, log, tap);
+    /**
+     * The keep-alive connections each event loop keeps: the bound is the agent's, and with a pool of
+     * {@code connections} each connection's event loop keeps an even share of it, at least one.
+     *
+     * @throws IllegalArgumentException for a bound below 1, in a sentence naming the option
+     */
+    int perEventLoop(int connections) {
+        if (maxUpstreamConnections < 1) {
+            throw new IllegalArgumentException(
+                    "--max-upstream-connections must be at least 1 (was " + maxUpstreamConnections + ")");
+        }
+        return Math.max(1, maxUpstreamConnections / connections);
     }
 }

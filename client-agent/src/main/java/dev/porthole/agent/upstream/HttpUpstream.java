@@ -10,6 +10,7 @@ import dev.porthole.protocol.message.ResetCode;
 import dev.porthole.protocol.mux.MuxStream;
 import dev.porthole.protocol.relay.FittedReadBuffers;
 import dev.porthole.protocol.relay.StreamRelay;
+import io.netty.channel.EventLoop;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -22,6 +23,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -54,13 +56,17 @@ public final class HttpUpstream implements StreamAcceptor {
     private final Vertx vertx;
     private final int maxConnections;
     /**
-     * One pooled client per protocol and certificate check, made when a tunnel first needs it. The
-     * insecure ones serve local services with a certificate nobody vouches for
-     * ({@code --upstream-tls-insecure}): they trust any and check no host name.
+     * One pooled client per protocol, certificate check and event loop, made when a tunnel first needs it.
+     * The insecure ones serve local services with a certificate nobody vouches for
+     * ({@code --upstream-tls-insecure}): they trust any and check no host name. A request takes the client
+     * of the event loop it arrived on, whose connections are on that loop too: Vert.x's pool hands out the
+     * connection used last whatever its loop, so with one client for all, a request arriving on one agent
+     * connection's loop (a pool's lane) went out over a connection on another's, and crossed between the
+     * two threads on its way out and on its way back.
      */
     private final Map<ClientKind, HttpClient> clients = new ConcurrentHashMap<>();
 
-    private record ClientKind(UpstreamProtocol protocol, boolean insecure) {}
+    private record ClientKind(UpstreamProtocol protocol, boolean insecure, EventLoop eventLoop) {}
 
     private final Duration responseTimeout;
     private final RequestLog log;
@@ -70,7 +76,10 @@ public final class HttpUpstream implements StreamAcceptor {
         this(vertx, maxConnections, responseTimeout, log, ExchangeTap.NONE);
     }
 
-    /** With a tap that sees every exchange (the inspector). */
+    /**
+     * With a tap that sees every exchange (the inspector). {@code maxConnections} bounds the keep-alive
+     * connections of each event loop requests arrive on (each of a pool's agent connections has its own).
+     */
     public HttpUpstream(Vertx vertx, int maxConnections, Duration responseTimeout, RequestLog log, ExchangeTap tap) {
         this.vertx = vertx;
         this.maxConnections = maxConnections;
@@ -80,8 +89,9 @@ public final class HttpUpstream implements StreamAcceptor {
     }
 
     private HttpClient client(UpstreamHttpOptions http) {
+        EventLoop eventLoop = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
         return clients.computeIfAbsent(
-                new ClientKind(http.protocol(), http.tls() && !http.tlsVerify()), this::createClient);
+                new ClientKind(http.protocol(), http.tls() && !http.tlsVerify(), eventLoop), this::createClient);
     }
 
     private HttpClient createClient(ClientKind kind) {

@@ -16,7 +16,10 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.impl.VertxInternal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +38,45 @@ final class TunnelToUpstream {
 
     /** Starts {@code service} on loopback and opens the tunnel {@code name} to it. */
     static Opened open(Vertx vertx, HttpServer service, String name, UpstreamHttpOptions options) throws Exception {
-        int upstreamPort = service.listen(0, "127.0.0.1")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS)
-                .actualPort();
+        int upstreamPort = listen(service);
         HttpUpstream upstream = new HttpUpstream(vertx, 4, Duration.ofSeconds(5), (t, m, u, s, d) -> {});
         TunnelSpec tunnel = TunnelSpec.http("127.0.0.1:" + upstreamPort, name, options);
         return new Opened(connect(vertx, upstream, tunnel), upstreamPort);
     }
 
+    /**
+     * Starts {@code service} on loopback and opens {@code count} tunnel connections to it, as a pool's lanes
+     * are: one {@link HttpUpstream} serves them all, each agent session on an event loop of its own. The
+     * result is the gateway's sessions, in order.
+     */
+    static List<MuxSession> openLanes(
+            Vertx vertx, HttpServer service, String name, UpstreamHttpOptions options, int count) throws Exception {
+        int upstreamPort = listen(service);
+        HttpUpstream upstream = new HttpUpstream(vertx, 4, Duration.ofSeconds(5), (t, m, u, s, d) -> {});
+        TunnelSpec tunnel = TunnelSpec.http("127.0.0.1:" + upstreamPort, name, options);
+        List<MuxSession> lanes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lanes.add(connect(vertx, upstream, tunnel, ((VertxInternal) vertx).createEventLoopContext()));
+        }
+        return lanes;
+    }
+
+    private static int listen(HttpServer service) throws Exception {
+        return service.listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .actualPort();
+    }
+
     /** Connects the two sides; the result is the gateway's session. */
     private static MuxSession connect(Vertx vertx, HttpUpstream upstream, TunnelSpec tunnel) throws Exception {
+        return connect(vertx, upstream, tunnel, vertx.getOrCreateContext());
+    }
+
+    /** The same, with the agent's session on {@code agentContext}. */
+    private static MuxSession connect(Vertx vertx, HttpUpstream upstream, TunnelSpec tunnel, Context agentContext)
+            throws Exception {
         CompletableFuture<MuxSession> gatewaySide = new CompletableFuture<>();
         int gatewayPort = vertx.createHttpServer()
                 .webSocketHandler(socket -> {
@@ -66,7 +96,6 @@ final class TunnelToUpstream {
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
-        Context agentContext = vertx.getOrCreateContext();
         agentContext.runOnContext(ignored -> session(agentContext, socket, MuxSession.Role.AGENT, new Quiet() {
             @Override
             public void onOpen(MuxStream stream, Open open) {

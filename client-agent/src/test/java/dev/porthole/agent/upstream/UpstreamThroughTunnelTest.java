@@ -1,5 +1,6 @@
 package dev.porthole.agent.upstream;
 
+import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.porthole.protocol.message.Header;
@@ -13,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,61 @@ class UpstreamThroughTunnelTest {
                 .isEqualTo("HTTP_2 grpc.example.com:" + upstreamPort + " te=trailers find me");
         assertThat(answer.get(10, TimeUnit.SECONDS))
                 .isEqualTo("200 pong [Header[name=grpc-status, value=5], Header[name=grpc-message, value=not found]]");
+    }
+
+    @Test
+    void eachLanesRequestsReachTheLocalServiceOverConnectionsOnTheLanesOwnEventLoop() throws Exception {
+        // The local port of the connection each request came in on, by lane.
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<MuxSession> lanes = TunnelToUpstream.openLanes(
+                vertx,
+                vertx.createHttpServer().requestHandler(request -> {
+                    seen.add(request.getHeader("x-lane") + "@"
+                            + request.connection().remoteAddress().port());
+                    request.response().end("ok");
+                }),
+                "app",
+                UpstreamHttpOptions.of(null, null, option -> "--" + option),
+                2);
+
+        // One request at a time, in turn: a pooled connection is idle whenever the next request is sent.
+        for (int round = 0; round < 3; round++) {
+            for (int lane = 0; lane < lanes.size(); lane++) {
+                assertThat(get(lanes.get(lane), "app", lane)).isEqualTo("200 ok");
+            }
+        }
+
+        assertThat(seen).hasSize(6);
+        Set<String> lane0 = seen.stream()
+                .filter(s -> s.startsWith("0@"))
+                .map(s -> s.substring(2))
+                .collect(toSet());
+        Set<String> lane1 = seen.stream()
+                .filter(s -> s.startsWith("1@"))
+                .map(s -> s.substring(2))
+                .collect(toSet());
+        assertThat(lane0).as("lane 0's connections, of %s", seen).hasSize(1);
+        assertThat(lane1).as("lane 1's connections, of %s", seen).hasSize(1).doesNotContainAnyElementsOf(lane0);
+    }
+
+    /** Sends a GET through the gateway's side of a tunnel; its status and body. */
+    private static String get(MuxSession gateway, String tunnel, int lane) throws Exception {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        gateway.context().runOnContext(ignored -> {
+            MuxStream stream = gateway.openStream(
+                    tunnel,
+                    "192.0.2.1",
+                    new HttpRequestHead(
+                            "GET", "/", List.of(new Header("Host", tunnel), new Header("X-Lane", "" + lane))));
+            StringBuilder body = new StringBuilder();
+            HttpResponseHead[] head = new HttpResponseHead[1];
+            stream.responseHandler(h -> head[0] = h);
+            stream.handler(data -> body.append(data));
+            stream.endHandler(end -> answer.complete(head[0].status() + " " + body));
+            stream.exceptionHandler(answer::completeExceptionally);
+            stream.end();
+        });
+        return answer.get(10, TimeUnit.SECONDS);
     }
 
     @Test

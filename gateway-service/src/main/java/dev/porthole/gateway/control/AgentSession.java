@@ -28,7 +28,9 @@ import dev.porthole.protocol.mux.Datagrams;
 import dev.porthole.protocol.mux.MuxListener;
 import dev.porthole.protocol.mux.MuxSession;
 import dev.porthole.protocol.mux.MuxStream;
+import io.netty.channel.EventLoop;
 import io.quarkus.logging.Log;
+import io.vertx.core.impl.ContextInternal;
 import java.time.Duration;
 import java.util.List;
 
@@ -47,6 +49,8 @@ public final class AgentSession implements MuxListener, TunnelOwner {
 
     private final SessionServices services;
     private final MuxSession mux;
+    /** The event loop the connection runs on. */
+    private final EventLoop eventLoop;
     /** What auth-service answered at the handshake, replaced when the client's grants change ({@link #regrant}). */
     private volatile Principal principal;
 
@@ -90,6 +94,7 @@ public final class AgentSession implements MuxListener, TunnelOwner {
             String sourceHost) {
         this.services = services;
         this.mux = mux;
+        this.eventLoop = ((ContextInternal) mux.context()).nettyEventLoop();
         this.principal = principal;
         this.sessionId = sessionId;
         this.agentId = agentId;
@@ -143,6 +148,11 @@ public final class AgentSession implements MuxListener, TunnelOwner {
     @Override
     public PoolLane poolLane() {
         return poolLane;
+    }
+
+    @Override
+    public boolean onCallersEventLoop() {
+        return eventLoop.inEventLoop();
     }
 
     /** HELLO asked for {@code ha} and {@code pool}: this session is its agent's lane {@link #lane}. */

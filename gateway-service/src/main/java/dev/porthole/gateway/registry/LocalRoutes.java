@@ -23,9 +23,10 @@ import java.util.function.Consumer;
  * who owns a name; this table is how a request finds the session fast. A name may have several
  * sessions here for a moment (a reconnect before the old session let go, or two HA connections of
  * one agent that landed on this instance); requests go to the one bound last. The exception is an
- * agent's pool ({@link PoolLane}): when the session bound last is one lane of a pool, requests take
- * the agent's lanes bound here in turn, for each lane the session bound last (a lane that reconnected
- * replaces its own predecessor, not a sibling).
+ * agent's pool ({@link PoolLane}): when the session bound last is one lane of a pool, a request goes
+ * to the agent's lane on the caller's event loop, or else to the agent's lanes bound here in turn; for
+ * each lane it is the session bound last (a lane that reconnected replaces its own predecessor, not a
+ * sibling).
  */
 @Singleton
 public class LocalRoutes {
@@ -246,7 +247,10 @@ public class LocalRoutes {
         return byLane.size() < 2 ? List.copyOf(owners) : new Lanes(owners, byLane.values());
     }
 
-    /** A name's sessions, bound last first, with one session per lane of the last one's agent, taken in turn. */
+    /**
+     * A name's sessions, bound last first, with one session per lane of the last one's agent: the lane on
+     * the caller's event loop if there is one, else each in turn.
+     */
     private static final class Lanes extends AbstractList<TunnelOwner> {
 
         private final List<TunnelOwner> owners;
@@ -260,6 +264,11 @@ public class LocalRoutes {
         }
 
         TunnelOwner next() {
+            for (TunnelOwner lane : lanes) {
+                if (lane.onCallersEventLoop()) {
+                    return lane;
+                }
+            }
             int now = turn;
             turn = now + 1;
             return lanes[Math.floorMod(now, lanes.length)];

@@ -26,6 +26,15 @@ public interface TunnelOwner {
         return null;
     }
 
+    /**
+     * Whether the calling thread is the event loop this session's connection runs on. Of a pool's lanes,
+     * the one on the visitor's event loop serves its requests: neither the request nor its response then
+     * changes threads at the gateway.
+     */
+    default boolean onCallersEventLoop() {
+        return false;
+    }
+
     /** The limits visitors of one of its tunnels meet. */
     TunnelLimits limits(String tunnel);
 

@@ -13,15 +13,16 @@ import org.junit.jupiter.api.Test;
 
 class LocalRoutesTest {
 
-    private static final TunnelOwner OWNER = new TunnelOwner() {
-        @Override
-        public String sessionId() {
-            return "s";
-        }
-
+    /** A session of client c, a lane of agent a's pool unless {@code poolLane} is null, on {@code thread}'s event loop. */
+    private record Owner(String sessionId, PoolLane poolLane, Thread thread) implements TunnelOwner {
         @Override
         public String clientId() {
             return "c";
+        }
+
+        @Override
+        public boolean onCallersEventLoop() {
+            return Thread.currentThread() == thread;
         }
 
         @Override
@@ -33,7 +34,9 @@ class LocalRoutesTest {
         public TunnelLimits limits(String tunnel) {
             throw new UnsupportedOperationException();
         }
-    };
+    }
+
+    private static final TunnelOwner OWNER = new Owner("s", null, null);
 
     private final ManualClock clock = new ManualClock();
     private final LocalRoutes routes = new LocalRoutes(clock);
@@ -49,6 +52,33 @@ class LocalRoutesTest {
         routes.markOffline("back", "agent disconnected");
         routes.bindHttp("back", OWNER);
         assertThat(routes.offline("back")).isEmpty();
+    }
+
+    @Test
+    void aPoolsLaneOnTheCallersEventLoopServesItsRequestsAndTheOthersTakeTurnsElsewhere() throws Exception {
+        Thread elsewhere = new Thread(() -> {});
+        Owner here = new Owner("lane-0", new PoolLane("a", 0), Thread.currentThread());
+        Owner there = new Owner("lane-1", new PoolLane("a", 1), elsewhere);
+        routes.bindHttp("app", here);
+        routes.bindHttp("app", there);
+
+        List<String> fromHere = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            fromHere.add(routes.http("app").orElseThrow().sessionId());
+        }
+        assertThat(fromHere).containsOnly("lane-0");
+
+        // From a thread no lane runs on: each in turn.
+        List<String> fromNeither = new ArrayList<>();
+        Thread neither = new Thread(() -> {
+            for (int i = 0; i < 4; i++) {
+                fromNeither.add(routes.http("app").orElseThrow().sessionId());
+            }
+        });
+        neither.start();
+        neither.join();
+        assertThat(fromNeither).containsExactlyInAnyOrder("lane-0", "lane-1", "lane-0", "lane-1");
+        assertThat(fromNeither.get(0)).isNotEqualTo(fromNeither.get(1));
     }
 
     @Test

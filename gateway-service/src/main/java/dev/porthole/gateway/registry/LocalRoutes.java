@@ -249,7 +249,7 @@ public class LocalRoutes {
 
     /**
      * A name's sessions, bound last first, with one session per lane of the last one's agent: the lane on
-     * the caller's event loop if there is one, else each in turn.
+     * the caller's event loop if there is one (in turn, if several are), else each in turn.
      */
     private static final class Lanes extends AbstractList<TunnelOwner> {
 
@@ -264,13 +264,16 @@ public class LocalRoutes {
         }
 
         TunnelOwner next() {
-            for (TunnelOwner lane : lanes) {
+            int now = turn;
+            turn = now + 1;
+            // From this turn's lane on: the first on the caller's event loop (several there take turns), else this
+            // turn's.
+            for (int i = 0; i < lanes.length; i++) {
+                TunnelOwner lane = lanes[Math.floorMod(now + i, lanes.length)];
                 if (lane.onCallersEventLoop()) {
                     return lane;
                 }
             }
-            int now = turn;
-            turn = now + 1;
             return lanes[Math.floorMod(now, lanes.length)];
         }
 

@@ -82,6 +82,21 @@ class LocalRoutesTest {
     }
 
     @Test
+    void lanesThatShareTheCallersEventLoopTakeTurnsAndTheOtherWaits() {
+        Thread elsewhere = new Thread(() -> {});
+        routes.bindHttp("app", new Owner("lane-0", new PoolLane("a", 0), Thread.currentThread()));
+        routes.bindHttp("app", new Owner("lane-1", new PoolLane("a", 1), elsewhere));
+        routes.bindHttp("app", new Owner("lane-2", new PoolLane("a", 2), Thread.currentThread()));
+
+        List<String> served = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            served.add(routes.http("app").orElseThrow().sessionId());
+        }
+        assertThat(served).containsOnly("lane-0", "lane-2");
+        assertThat(served.stream().filter("lane-0"::equals)).hasSizeBetween(2, 4);
+    }
+
+    @Test
     void aServedNameIsNeverMarkedOffline() {
         routes.bindHttp("live", OWNER);
         routes.markOffline("live", "stale session ended");

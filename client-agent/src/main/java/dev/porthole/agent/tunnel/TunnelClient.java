@@ -277,8 +277,8 @@ public final class TunnelClient {
         }
         if (lanesReported) {
             LOG.infof(
-                    "the gateway at %s now takes turns over several connections; opening %d more",
-                    settings.server(), lanes.size());
+                    "opening %d more connections to the gateway at %s, to take turns with the HTTP tunnels' requests",
+                    lanes.size(), settings.server());
         }
         lanes.forEach(Link::connect);
     }

@@ -136,6 +136,7 @@ class PoolLinksTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() == 4);
         assertThat(accepted.subList(1, 4)).extracting(Accepted::lane).containsExactlyInAnyOrder(null, "1", "2");
         assertThat(client.lanes()).allSatisfy(lane -> assertThat(lane.started).isTrue());
+        assertThat(logLines).anyMatch(line -> line.startsWith("opening 2 more connections to the gateway at "));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> client.instances().stream().noneMatch(String::isEmpty));
     }

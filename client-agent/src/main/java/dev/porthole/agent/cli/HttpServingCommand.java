@@ -43,7 +43,7 @@ abstract class HttpServingCommand extends GatewayCommand {
         int perEventLoop;
         try {
             inspector = inspect.settings(settings.upstreamTimeout());
-            perEventLoop = serving.perEventLoop(settings.connections());
+            perEventLoop = serving.perEventLoop(settings.links());
         } catch (IllegalArgumentException e) {
             return runner.configError(e.getMessage());
         }

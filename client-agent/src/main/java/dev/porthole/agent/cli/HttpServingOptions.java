@@ -13,16 +13,17 @@ public final class HttpServingOptions {
     int maxUpstreamConnections;
 
     /**
-     * The keep-alive connections each event loop keeps: the bound is the agent's, and with a pool of
-     * {@code connections} each connection's event loop keeps an even share of it, at least one.
+     * The keep-alive connections each event loop keeps: the bound is the agent's, and with {@code links}
+     * connections to gateways (a pool's, or HA's two) each one's event loop keeps an even share of it, at
+     * least one.
      *
      * @throws IllegalArgumentException for a bound below 1, in a sentence naming the option
      */
-    int perEventLoop(int connections) {
+    int perEventLoop(int links) {
         if (maxUpstreamConnections < 1) {
             throw new IllegalArgumentException(
                     "--max-upstream-connections must be at least 1 (was " + maxUpstreamConnections + ")");
         }
-        return Math.max(1, maxUpstreamConnections / connections);
+        return Math.max(1, maxUpstreamConnections / links);
     }
 }

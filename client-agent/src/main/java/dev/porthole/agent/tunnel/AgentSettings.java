@@ -68,6 +68,11 @@ public record AgentSettings(
         tunnels = List.copyOf(tunnels);
     }
 
+    /** The connections to gateways the agent keeps at once, each on an event loop of its own: two with HA, else the pool's. */
+    public int links() {
+        return ha ? 2 : connections;
+    }
+
     /** The WebSocket URL of the gateway's agent endpoint. */
     public URI endpoint() {
         String scheme =

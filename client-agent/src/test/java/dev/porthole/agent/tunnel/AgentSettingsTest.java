@@ -51,6 +51,16 @@ class AgentSettingsTest {
     }
 
     @Test
+    void countsTheLinksToGatewaysOfAPoolAndOfHa() {
+        URI server = URI.create("http://gw.example.com");
+        assertThat(AgentSettings.of(server, "a", draft -> {}).links()).isEqualTo(1);
+        assertThat(AgentSettings.of(server, "a", draft -> draft.connections = 3).links())
+                .isEqualTo(3);
+        assertThat(AgentSettings.of(server, "a", draft -> draft.ha = true).links())
+                .isEqualTo(2);
+    }
+
+    @Test
     void refusesOtherSchemes() {
         assertThatThrownBy(() -> settings("ftp://gw.example.com").endpoint()).hasMessageContaining("http://, https://");
     }

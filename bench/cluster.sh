@@ -18,7 +18,7 @@ size_mib="${SIZE_MIB:-1024}"
 stop_on_exit
 
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-token=bench-token-0123456789
+token=$bench_token
 internal=bench-internal-token-0123456789
 upstream_port=$(free_port); lb_port=$(free_port); source_port=$(free_port); tcp_port=$(free_port)
 start_redis redis.log

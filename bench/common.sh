@@ -12,6 +12,8 @@ gateway_jvm=(-XX:+UseCompactObjectHeaders)
 # needs about 15 s of traffic before a tunnel reaches its steady rate (5 s measured a third of it).
 warmup="${WARMUP:-20s}"
 agent_jar=client-agent/target/quarkus-app/quarkus-run.jar
+# The static token of the scripts whose gateway takes agents with one (PORTHOLE_GATEWAY_AUTH_TOKENS).
+bench_token=bench-token-0123456789
 
 # require_tools <tool>...: stops with the package to install when one is missing.
 require_tools() {
@@ -115,7 +117,7 @@ agent_connections() {
   connections="${CONNECTIONS:-1}"; stack_token=""; agent_options=()
   [[ $connections =~ ^[0-9]+$ ]] || { echo "bench: CONNECTIONS must be a whole number (was '$connections')" >&2; exit 1; }
   if [ "$connections" -gt 1 ]; then
-    stack_token=bench-token-0123456789
+    stack_token=$bench_token
     agent_options=(--token "$stack_token" --connections "$connections")
   fi
 }
@@ -192,7 +194,7 @@ stop_started() {
 start_token_gateway() {
   stop_on_exit
   gateway_port=$(free_port); local mgmt_port; mgmt_port=$(free_port)
-  token=bench-token-0123456789
+  token=$bench_token
   start_redis redis.log
   # One log line per agent at INFO would be tens of thousands: the session package logs warnings only.
   QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port QUARKUS_HTTP_PORT=$mgmt_port \

@@ -23,7 +23,7 @@ stop_on_exit 'rm -rf "$work"'
 
 nginx_port=$(free_port)
 # With a token: a public session's names are its own alone, so the gateway offers it no pool.
-token=bench-token-0123456789
+token=$bench_token
 start_http_stack agents- "$token"
 start_nginx "$nginx_port" ""
 tunnel="http://127.0.0.1:$gateway_port/hello"

@@ -30,7 +30,7 @@ openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -
   -out "$work/tls.pem" >> "$logs/openssl.log" 2>&1
 
 gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port); nginx_port=$(free_port)
-passthrough_port=$(free_port); token=bench-token-0123456789
+passthrough_port=$(free_port); token=$bench_token
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 start_redis redis.log
 QUARKUS_REDIS_HOSTS="redis://127.0.0.1:$redis_port" PORTHOLE_GATEWAY_HTTP_PORT=$gateway_port PORTHOLE_GATEWAY_HTTP_HOST=127.0.0.1 \

@@ -19,7 +19,7 @@ download=$((100 * 1024 * 1024))
 stop_on_exit
 
 gateway_port=$(free_port); mgmt_port=$(free_port); upstream_port=$(free_port)
-token=bench-token-0123456789
+token=$bench_token
 domain=bench.test
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
 start_redis redis.log

@@ -17,7 +17,7 @@ pre_drain="${PRE_DRAIN_DELAY:-1s}"
 stop_on_exit
 
 jvm=(--sun-misc-unsafe-memory-access=allow -Xmx512m)
-token=bench-token-0123456789
+token=$bench_token
 internal=bench-internal-token-0123456789
 upstream_port=$(free_port); lb_port=$(free_port)
 start_redis redis.log
